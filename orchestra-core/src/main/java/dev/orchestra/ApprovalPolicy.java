@@ -1,0 +1,65 @@
+package dev.orchestra;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** When an agent must ask before it runs a command or writes, with Codex's names. */
+public enum ApprovalPolicy {
+  /** Ask before anything that is not known to be safe. */
+  UNTRUSTED("untrusted"),
+  /** The model decides when to ask. */
+  ON_REQUEST("on-request"),
+  /** Ask only when a sandboxed attempt fails. Codex now treats it as an alias of on-request. */
+  ON_FAILURE("on-failure"),
+  /** Never ask; failures go back to the model. */
+  NEVER("never");
+
+  private final String configValue;
+
+  ApprovalPolicy(String configValue) {
+    this.configValue = configValue;
+  }
+
+  /** Returns the value as written in Codex's {@code config.toml}, for example {@code on-request}. */
+  public String configValue() {
+    return configValue;
+  }
+
+  /**
+   * Returns the policy for a configuration value.
+   *
+   * @param value the value as written in a configuration file
+   * @return the policy, or empty when the value is not one of {@link #allowedValues()}
+   */
+  public static Optional<ApprovalPolicy> fromConfigValue(String value) {
+    String v = value.strip().toLowerCase(Locale.ROOT);
+    return Arrays.stream(values()).filter(p -> p.configValue.equals(v)).findFirst();
+  }
+
+  /** Returns the allowed configuration values, comma separated, for error messages. */
+  public static String allowedValues() {
+    return Arrays.stream(values()).map(ApprovalPolicy::configValue).collect(Collectors.joining(", "));
+  }
+
+  /**
+   * Returns whether this policy lets an agent act with less human oversight than {@code other}.
+   * The order, strictest first, is untrusted, on-failure, on-request, never.
+   *
+   * @param other the policy to compare with
+   * @return true when this policy is more permissive
+   */
+  public boolean isMorePermissiveThan(ApprovalPolicy other) {
+    return permissiveness() > other.permissiveness();
+  }
+
+  private int permissiveness() {
+    return switch (this) {
+      case UNTRUSTED -> 0;
+      case ON_FAILURE -> 1;
+      case ON_REQUEST -> 2;
+      case NEVER -> 3;
+    };
+  }
+}

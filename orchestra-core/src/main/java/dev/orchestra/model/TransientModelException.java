@@ -1,0 +1,30 @@
+package dev.orchestra.model;
+
+/** A temporary failure: a timeout, a server error, a dropped connection or stream. */
+public final class TransientModelException extends ModelProviderException {
+  private static final long serialVersionUID = 1L;
+
+  /**
+   * Creates the exception.
+   *
+   * @param message what failed, never containing a secret
+   */
+  public TransientModelException(String message) {
+    super(message, null);
+  }
+
+  /**
+   * Creates the exception with its cause.
+   *
+   * @param message what failed, never containing a secret
+   * @param cause the underlying cause
+   */
+  public TransientModelException(String message, Throwable cause) {
+    super(message, cause);
+  }
+
+  @Override
+  public Kind kind() {
+    return Kind.TRANSIENT;
+  }
+}
