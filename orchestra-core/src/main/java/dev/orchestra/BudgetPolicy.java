@@ -1,0 +1,213 @@
+package dev.orchestra;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Decides how many agents may run at once as the provider's health changes: step down a ladder
+ * (by default 12 -> 10 -> 8) when the provider reports rate limiting or instability, and back up
+ * one step after a window with no trouble.
+ *
+ * <p>A pure, immutable value: {@link #next} maps a state, a signal and the time to the next state,
+ * so tests drive it directly without threads or sleeps.
+ *
+ * @param ladder the limits from the top (the starting budget) down, strictly decreasing, all
+ *     positive
+ * @param floor the lowest limit the policy steps down to; steps below it are dropped and the floor
+ *     becomes the last step
+ * @param stableWindow how long the provider must be free of trouble before the budget steps up
+ * @param stepDownSpacing the least time between two step-downs, so one burst of simultaneous
+ *     failures counts once; {@link Duration#ZERO} to step on every signal
+ */
+public record BudgetPolicy(
+    List<Integer> ladder, int floor, Duration stableWindow, Duration stepDownSpacing) {
+
+  /** The default window without trouble before stepping up. */
+  public static final Duration DEFAULT_STABLE_WINDOW = Duration.ofSeconds(30);
+
+  /** The default least time between two step-downs. */
+  public static final Duration DEFAULT_STEP_DOWN_SPACING = Duration.ofSeconds(2);
+
+  /**
+   * Validates the policy and applies the floor to the ladder.
+   *
+   * @throws IllegalArgumentException when the ladder is empty, not strictly decreasing, or has a
+   *     non-positive step, or the floor is below 1, or a duration is negative
+   */
+  public BudgetPolicy {
+    Objects.requireNonNull(ladder, "ladder");
+    Objects.requireNonNull(stableWindow, "stableWindow");
+    Objects.requireNonNull(stepDownSpacing, "stepDownSpacing");
+    if (ladder.isEmpty()) {
+      throw new IllegalArgumentException("the budget ladder needs at least one step");
+    }
+    for (int i = 0; i < ladder.size(); i++) {
+      if (ladder.get(i) < 1) {
+        throw new IllegalArgumentException("budget ladder steps must be at least 1, got " + ladder);
+      }
+      if (i > 0 && ladder.get(i) >= ladder.get(i - 1)) {
+        throw new IllegalArgumentException("the budget ladder must strictly decrease, got " + ladder);
+      }
+    }
+    if (floor < 1) {
+      throw new IllegalArgumentException("the budget floor must be at least 1, got " + floor);
+    }
+    if (floor > ladder.get(0)) {
+      throw new IllegalArgumentException(
+          "the budget floor " + floor + " is above the top of the ladder " + ladder.get(0));
+    }
+    if (stableWindow.isNegative() || stepDownSpacing.isNegative()) {
+      throw new IllegalArgumentException("budget durations must not be negative");
+    }
+    List<Integer> steps = new ArrayList<>();
+    for (int step : ladder) {
+      if (step > floor) {
+        steps.add(step);
+      }
+    }
+    steps.add(floor);
+    ladder = List.copyOf(steps);
+  }
+
+  /** Returns the default policy: 12 -> 10 -> 8, 30 s stable window, 2 s between step-downs. */
+  public static BudgetPolicy defaults() {
+    return startingAt(12);
+  }
+
+  /**
+   * Returns the default ladder shape for a starting budget: the top, five sixths and two thirds of
+   * it (12 gives 12 -> 10 -> 8; 6 gives 6 -> 5 -> 4), with the default timings.
+   *
+   * @param top the starting budget, at least 1
+   * @return the policy
+   */
+  public static BudgetPolicy startingAt(int top) {
+    if (top < 1) {
+      throw new IllegalArgumentException("the thread budget must be at least 1, got " + top);
+    }
+    List<Integer> steps = new ArrayList<>();
+    for (int step : new int[] {top, Math.round(top * 5 / 6f), Math.round(top * 2 / 3f)}) {
+      if (step >= 1 && (steps.isEmpty() || step < steps.get(steps.size() - 1))) {
+        steps.add(step);
+      }
+    }
+    return new BudgetPolicy(
+        steps, steps.get(steps.size() - 1), DEFAULT_STABLE_WINDOW, DEFAULT_STEP_DOWN_SPACING);
+  }
+
+  /**
+   * Returns a policy that never changes the budget.
+   *
+   * @param limit the fixed budget
+   * @return the policy
+   */
+  public static BudgetPolicy fixed(int limit) {
+    return new BudgetPolicy(List.of(limit), limit, DEFAULT_STABLE_WINDOW, DEFAULT_STEP_DOWN_SPACING);
+  }
+
+  /**
+   * Returns this policy with another stable window.
+   *
+   * @param window the window
+   * @return the policy
+   */
+  public BudgetPolicy withStableWindow(Duration window) {
+    return new BudgetPolicy(ladder, floor, window, stepDownSpacing);
+  }
+
+  /**
+   * Returns this policy with another spacing between step-downs.
+   *
+   * @param spacing the spacing
+   * @return the policy
+   */
+  public BudgetPolicy withStepDownSpacing(Duration spacing) {
+    return new BudgetPolicy(ladder, floor, stableWindow, spacing);
+  }
+
+  /** Returns the starting budget: the top of the ladder. */
+  public int top() {
+    return ladder.get(0);
+  }
+
+  /** What the provider reported. */
+  public enum Signal {
+    /** The provider throttled a request. */
+    RATE_LIMITED,
+    /** The provider failed in a way that suggests overload (5xx, timeout, dropped stream). */
+    UNSTABLE,
+    /** A request succeeded. */
+    SUCCESS
+  }
+
+  /**
+   * Where the policy stands.
+   *
+   * @param step the index in the ladder of the current limit
+   * @param lastStepDown when the budget last stepped down
+   * @param lastTrouble when the provider last reported trouble, or last stepped up
+   */
+  public record State(int step, Instant lastStepDown, Instant lastTrouble) {
+    /** Validates the components. */
+    public State {
+      Objects.requireNonNull(lastStepDown, "lastStepDown");
+      Objects.requireNonNull(lastTrouble, "lastTrouble");
+    }
+  }
+
+  /**
+   * Returns the starting state: the top of the ladder.
+   *
+   * @param now the current time
+   * @return the state
+   */
+  public State initial(Instant now) {
+    return new State(0, Instant.MIN, now);
+  }
+
+  /**
+   * Returns the limit a state stands for.
+   *
+   * @param state the state
+   * @return the limit
+   */
+  public int limit(State state) {
+    return ladder.get(state.step());
+  }
+
+  /**
+   * Returns the state after a signal. Trouble steps down one step unless the last step-down was
+   * less than {@link #stepDownSpacing} ago or the floor is reached; success steps up one step once
+   * {@link #stableWindow} has passed since the last trouble or step.
+   *
+   * @param state the current state
+   * @param signal what happened
+   * @param now when
+   * @return the next state, which may equal the current one
+   */
+  public State next(State state, Signal signal, Instant now) {
+    return switch (signal) {
+      case RATE_LIMITED, UNSTABLE -> {
+        boolean spaced = !now.isBefore(plus(state.lastStepDown(), stepDownSpacing));
+        if (state.step() < ladder.size() - 1 && spaced) {
+          yield new State(state.step() + 1, now, now);
+        }
+        yield new State(state.step(), state.lastStepDown(), now);
+      }
+      case SUCCESS -> {
+        if (state.step() > 0 && !now.isBefore(plus(state.lastTrouble(), stableWindow))) {
+          // Stepping up restarts the window: the next step up needs another stable window.
+          yield new State(state.step() - 1, state.lastStepDown(), now);
+        }
+        yield state;
+      }
+    };
+  }
+
+  private static Instant plus(Instant t, Duration d) {
+    return t.equals(Instant.MIN) ? Instant.MIN : t.plus(d);
+  }
+}

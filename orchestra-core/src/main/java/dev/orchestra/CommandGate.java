@@ -1,0 +1,221 @@
+package dev.orchestra;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A gate that runs a real command (tests, typecheck, lint) in the workspace and passes when it
+ * exits with 0.
+ *
+ * <p>The command is an argument list run without a shell unless {@link Builder#shell(String)} is
+ * used. A timeout kills the whole process tree: Java can kill every descendant it can still see,
+ * but a process that detaches from its parent (daemonises) before the timeout escapes. Output
+ * (stdout and stderr together) is captured up to a cap: its first and last halves are kept.
+ *
+ * <p>When the command fails, its output goes to the team's {@code ci_runner} role, whose most
+ * likely root cause and smallest next fix become the finding; without that role, the finding
+ * quotes the output's last line.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class CommandGate implements Gate {
+  private final String name;
+  private final List<String> command;
+  private final String workingDirectory;
+  private final Duration timeout;
+  private final int maxOutputBytes;
+  private final Map<String, String> environment;
+
+  private CommandGate(Builder b) {
+    this.name = b.name;
+    this.command = b.command;
+    this.workingDirectory = b.workingDirectory;
+    this.timeout = b.timeout;
+    this.maxOutputBytes = b.maxOutputBytes;
+    this.environment = Map.copyOf(b.environment);
+  }
+
+  static Builder builder(List<String> command) {
+    return new Builder(command);
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  /** Returns the command as run, for example {@code [sh, -c, make test]}. */
+  public List<String> command() {
+    return command;
+  }
+
+  @Override
+  public GateResult evaluate(Batch batch, GateContext context) {
+    Path dir = batch.workspace().resolve(workingDirectory).normalize();
+    String shown = String.join(" ", command);
+    ProcessRunner.Outcome outcome;
+    try {
+      outcome = ProcessRunner.run(command, dir, environment, timeout, maxOutputBytes);
+    } catch (IOException e) {
+      Finding f =
+          new Finding(
+              name, Severity.HIGH, "", 0,
+              "command '" + command.get(0) + "' could not be started: " + e.getMessage(),
+              "Install '" + command.get(0) + "' or fix the " + name + " gate's command");
+      return GateResult.of(name, Verdict.FAIL, List.of(f), "could not start: " + shown);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new OrchestraException("interrupted while running " + shown, e);
+    }
+    if (outcome.exitCode() == 0) {
+      return GateResult.pass(name, shown + " passed");
+    }
+    String what =
+        outcome.timedOut()
+            ? shown + " timed out after " + timeout.toSeconds() + "s and was killed"
+            : shown + " exited with code " + outcome.exitCode();
+    return GateResult.of(name, Verdict.FAIL, List.of(diagnose(batch, context, what, outcome)), what);
+  }
+
+  private Finding diagnose(Batch batch, GateContext context, String what, ProcessRunner.Outcome outcome) {
+    var ciRunner = context.role(BuiltInRoles.CI_RUNNER);
+    if (ciRunner.isPresent()) {
+      String brief =
+          what + "\n\nOutput (" + outcome.outputBytes() + " bytes):\n" + outcome.output() + "\n\n" + batch.describe();
+      RoleReport report =
+          context.runRole(
+              ciRunner.get(),
+              "gate-" + name + "-" + batch.round(),
+              "Find the most likely root cause of the failing check and the smallest next fix",
+              brief);
+      if (report instanceof RoleReport.CiDiagnosis d && !d.rootCause().isEmpty()) {
+        return new Finding(name, Severity.HIGH, d.file(), d.line(), d.rootCause(), d.smallestFix());
+      }
+    }
+    return new Finding(name, Severity.HIGH, "", 0, what + ": " + lastLine(outcome.output()), "Make " + String.join(" ", command) + " pass");
+  }
+
+  private static String lastLine(String output) {
+    String[] lines = output.strip().split("\n");
+    return lines.length == 0 ? "" : lines[lines.length - 1].strip();
+  }
+
+  @Override
+  public String toString() {
+    return "CommandGate[" + name + ": " + String.join(" ", command) + "]";
+  }
+
+  /** Builds {@link CommandGate}s. Not thread-safe. */
+  public static final class Builder {
+    private String name = "ci";
+    private List<String> command;
+    private String workingDirectory = ".";
+    private Duration timeout = Duration.ofMinutes(10);
+    private int maxOutputBytes = 64 * 1024;
+    private final Map<String, String> environment = new LinkedHashMap<>();
+
+    private Builder(List<String> command) {
+      this.command = checkCommand(command);
+    }
+
+    private static List<String> checkCommand(List<String> command) {
+      List<String> c = List.copyOf(command);
+      if (c.isEmpty() || c.get(0).isBlank()) {
+        throw new IllegalArgumentException("a command gate needs a program to run");
+      }
+      return c;
+    }
+
+    /**
+     * Sets the gate's name; default {@code ci}.
+     *
+     * @param name the name
+     * @return this builder
+     */
+    public Builder name(String name) {
+      if (name == null || name.isBlank()) {
+        throw new IllegalArgumentException("gate name must not be blank");
+      }
+      this.name = name;
+      return this;
+    }
+
+    /**
+     * Runs a shell line through {@code sh -c} instead of an argument list. Use only for commands
+     * you wrote: a shell interprets the line.
+     *
+     * @param line the shell line
+     * @return this builder
+     */
+    public Builder shell(String line) {
+      Objects.requireNonNull(line, "line");
+      this.command = List.of("sh", "-c", line);
+      return this;
+    }
+
+    /**
+     * Sets the working directory, relative to the workspace root; default the root.
+     *
+     * @param relative the folder
+     * @return this builder
+     */
+    public Builder workingDirectory(String relative) {
+      Path p = Path.of(relative);
+      if (p.isAbsolute() || p.normalize().startsWith("..")) {
+        throw new IllegalArgumentException("working directory must be inside the workspace: " + relative);
+      }
+      this.workingDirectory = relative;
+      return this;
+    }
+
+    /**
+     * Sets the timeout after which the whole process tree is killed; default 10 minutes.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     */
+    public Builder timeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+      }
+      this.timeout = timeout;
+      return this;
+    }
+
+    /**
+     * Sets how much output is kept; default 64 KiB.
+     *
+     * @param bytes at least 2
+     * @return this builder
+     */
+    public Builder maxOutputBytes(int bytes) {
+      if (bytes < 2) {
+        throw new IllegalArgumentException("maxOutputBytes must be at least 2, got " + bytes);
+      }
+      this.maxOutputBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Adds an environment variable for the command.
+     *
+     * @param name the variable
+     * @param value its value
+     * @return this builder
+     */
+    public Builder environment(String name, String value) {
+      environment.put(Objects.requireNonNull(name), Objects.requireNonNull(value));
+      return this;
+    }
+
+    /** Returns the gate. */
+    public CommandGate build() {
+      return new CommandGate(this);
+    }
+  }
+}

@@ -1,0 +1,1170 @@
+package dev.orchestra;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.orchestra.event.OrchestraEvent;
+import dev.orchestra.event.OrchestraListener;
+import dev.orchestra.internal.AtomicFiles;
+import dev.orchestra.model.AuthenticationException;
+import dev.orchestra.model.ModelProvider;
+import dev.orchestra.model.ModelProviderException;
+import dev.orchestra.model.ModelRequest;
+import dev.orchestra.model.ModelResponse;
+import dev.orchestra.model.ProviderSignals;
+import dev.orchestra.model.QuotaExhaustedException;
+import dev.orchestra.model.RateLimitedException;
+import dev.orchestra.model.TokenUsage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.random.RandomGenerator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The orchestrator: the loop of SPEC.md as plain Java. */
+final class DefaultOrchestrator implements Orchestrator {
+  private static final Logger log = LoggerFactory.getLogger(DefaultOrchestrator.class);
+  private static final Pattern FINDING_TAG = Pattern.compile("\\[finding ([0-9a-f]{16})\\]");
+  private static final DateTimeFormatter RUN_ID_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+  private static final int MAX_BRIEF_CHARS = 8_000;
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+  private static final Duration BASE_BACKOFF = Duration.ofMillis(500);
+
+  private final Path workspace;
+  private final Map<String, Role> roles;
+  private final ModelProvider provider;
+  private final String defaultModel;
+  private final BudgetPolicy budgetPolicy;
+  private final List<Gate> gates;
+  private final OrchestraListener listeners;
+  private final Bounds bounds;
+  private final boolean oneBatch;
+  private final List<String> probes;
+  private final Clock clock;
+  private final Sleeper sleeper;
+  private final RandomGenerator random;
+  private final ExecutorService suppliedExecutor;
+  private final Agent agent;
+  private final Path planPath;
+  private final Path journalPath;
+  private final long planWriteIntervalNanos;
+  private final int maxModelAttempts;
+
+  private final Object lock = new Object();
+  private Run current; // guarded by lock
+  private boolean busy; // guarded by lock
+
+  DefaultOrchestrator(Orchestrator.Builder b) {
+    this.workspace = b.workspace.toAbsolutePath().normalize();
+    this.roles = Map.copyOf(b.roles);
+    this.provider = b.modelProvider;
+    this.defaultModel = b.defaultModel;
+    this.budgetPolicy = b.budgetPolicy;
+    this.gates = List.copyOf(b.gates);
+    this.listeners = OrchestraListener.composite(b.listeners);
+    this.bounds = b.bounds;
+    this.oneBatch = b.oneBatch;
+    this.probes = b.explorationProbes;
+    this.clock = b.clock;
+    this.sleeper = b.sleeper;
+    this.random = b.random != null ? b.random : RandomGenerator.of("L64X128MixRandom");
+    this.suppliedExecutor = b.executor;
+    this.agent = b.agent;
+    this.planPath = workspace.resolve(b.planFile);
+    this.journalPath = workspace.resolve(".orchestra").resolve("journal.jsonl");
+    this.planWriteIntervalNanos = b.planWriteInterval.toNanos();
+    this.maxModelAttempts = b.maxModelAttempts;
+  }
+
+  // ---------------------------------------------------------------- public API
+
+  @Override
+  public RunResult run(String goal) {
+    checkGoal(goal);
+    reserve();
+    return execute(goal, false);
+  }
+
+  @Override
+  public CompletableFuture<RunResult> runAsync(String goal) {
+    checkGoal(goal);
+    reserve();
+    return async(() -> execute(goal, false));
+  }
+
+  @Override
+  public RunResult resume() {
+    reserve();
+    return execute(null, true);
+  }
+
+  @Override
+  public CompletableFuture<RunResult> resumeAsync() {
+    reserve();
+    return async(() -> execute(null, true));
+  }
+
+  @Override
+  public void cancel() {
+    Run r;
+    synchronized (lock) {
+      r = current;
+    }
+    if (r != null) {
+      r.cancel();
+    }
+  }
+
+  @Override
+  public void close() {
+    cancel();
+    synchronized (lock) {
+      while (busy) {
+        try {
+          lock.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  private static void checkGoal(String goal) {
+    if (goal == null || goal.isBlank()) {
+      throw new IllegalArgumentException("the goal must not be blank");
+    }
+  }
+
+  private void reserve() {
+    synchronized (lock) {
+      if (busy) {
+        throw new IllegalStateException("a run is already going on this orchestrator; wait for it or cancel it");
+      }
+      busy = true;
+    }
+  }
+
+  private CompletableFuture<RunResult> async(java.util.function.Supplier<RunResult> body) {
+    CompletableFuture<RunResult> future = new CompletableFuture<>();
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                future.complete(body.get());
+              } catch (Throwable e) {
+                future.completeExceptionally(e);
+              }
+            },
+            "orchestra-run");
+    future.whenComplete(
+        (r, e) -> {
+          if (future.isCancelled()) {
+            cancel();
+          }
+        });
+    t.start();
+    return future;
+  }
+
+  private RunResult execute(String goal, boolean resume) {
+    ExecutorService pool = suppliedExecutor != null ? suppliedExecutor : newPool();
+    Run run = null;
+    try {
+      run = new Run(goal, pool);
+      synchronized (lock) {
+        current = run;
+      }
+      return run.go(resume);
+    } finally {
+      if (run != null) {
+        run.journal.close();
+      }
+      if (suppliedExecutor == null) {
+        pool.shutdownNow();
+        try {
+          pool.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      synchronized (lock) {
+        current = null;
+        busy = false;
+        lock.notifyAll();
+      }
+    }
+  }
+
+  private static ExecutorService newPool() {
+    AtomicInteger n = new AtomicInteger();
+    return Executors.newCachedThreadPool(
+        r -> {
+          Thread t = new Thread(r, "orchestra-agent-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  private String newRunId() {
+    int suffix;
+    synchronized (random) {
+      suffix = random.nextInt(1 << 24);
+    }
+    return RUN_ID_TIME.format(clock.instant()) + "-" + String.format(Locale.ROOT, "%06x", suffix);
+  }
+
+  private double nextJitter() {
+    synchronized (random) {
+      return random.nextDouble();
+    }
+  }
+
+  // ---------------------------------------------------------------- one run
+
+  /** Ends the run with a reason; thrown from anywhere on the coordinating thread. */
+  private static final class Stop extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final StopReason reason;
+
+    Stop(StopReason reason, String message) {
+      super(message, null, false, false);
+      this.reason = reason;
+    }
+  }
+
+  /** Thrown on an agent's thread when the run was cancelled under it. */
+  private static final class Cancelled extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Cancelled() {
+      super("cancelled", null, false, false);
+    }
+  }
+
+  /** What an agent produced and which files its tools wrote. */
+  private record AgentRun(RoleReport report, List<String> changedFiles) {}
+
+  private final class Run {
+    final String runId;
+    final Journal journal = new Journal(journalPath);
+    final ExecutorService pool;
+    final Instant started;
+    final ThreadBudget budget;
+    final Thread coordinator = Thread.currentThread();
+    volatile boolean cancelled;
+    volatile Stop fatal;
+    volatile Scheduler scheduler;
+    private TokenUsage usage = TokenUsage.ZERO; // guarded by this
+    String goal;
+    LivePlan plan;
+    Plan lastWritten;
+    String lastWrittenText;
+    long lastWriteNanos;
+    String explorationBrief = "";
+    int round;
+    final Map<String, String> findingTasks = new HashMap<>(); // fingerprint -> task id
+    List<GateResult> lastGateResults = List.of();
+
+    Run(String goal, ExecutorService pool) {
+      this.runId = newRunId();
+      this.goal = goal;
+      this.pool = pool;
+      this.started = clock.instant();
+      this.budget =
+          new ThreadBudget(
+              budgetPolicy,
+              clock,
+              (from, to, cause) -> {
+                emit(new OrchestraEvent.BudgetChanged(runId, clock.instant(), from, to, cause));
+                Scheduler s = scheduler;
+                if (s != null) {
+                  s.wake();
+                }
+              });
+    }
+
+    void cancel() {
+      cancelled = true;
+      Scheduler s = scheduler;
+      if (s != null) {
+        s.interruptAll();
+        s.wake();
+      }
+      coordinator.interrupt();
+    }
+
+    void emit(OrchestraEvent event) {
+      try {
+        journal.append(event);
+      } catch (RuntimeException e) {
+        log.error("cannot write the journal; stopping the run", e);
+        fatal = new Stop(StopReason.FAILED, "cannot write the journal " + journalPath + ": " + e.getMessage());
+      }
+      listeners.onEvent(event);
+    }
+
+    synchronized TokenUsage usage() {
+      return usage;
+    }
+
+    synchronized void addUsage(TokenUsage u) {
+      usage = usage.plus(u);
+    }
+
+    // ------------------------------------------------------------ the loop
+
+    RunResult go(boolean resume) {
+      int startRound;
+      if (resume) {
+        restore();
+      }
+      try {
+        if (resume) {
+          emit(new OrchestraEvent.RunStarted(runId, clock.instant(), goal, true));
+          startRound = Math.max(1, round);
+        } else {
+          emit(new OrchestraEvent.RunStarted(runId, clock.instant(), goal, false));
+          explore();
+          planInitial();
+          startRound = 1;
+        }
+        return loop(startRound);
+      } catch (Stop s) {
+        return finish(s.reason, s.getMessage());
+      } catch (RuntimeException e) {
+        log.error("run {} failed", runId, e);
+        return finish(StopReason.FAILED, "unexpected error: " + e);
+      }
+    }
+
+    private RunResult loop(int firstRound) {
+      for (round = firstRound; ; round++) {
+        checkStop();
+        checkLimits();
+        mergeHandEdits();
+        BatchState batch = runBatch();
+        persist(true);
+        checkStop();
+        checkLimits();
+        List<GateResult> results = runGates(batch.toBatch(round));
+        lastGateResults = results;
+        checkStop();
+        List<Finding> regressed = new ArrayList<>();
+        List<String> added = tasksFromFindings(results, regressed);
+        persist(true);
+        if (!added.isEmpty()) {
+          emit(new OrchestraEvent.PlanUpdated(runId, clock.instant(), "findings", plan.size(), added));
+        }
+        if (!regressed.isEmpty()) {
+          Finding f = regressed.get(0);
+          throw new Stop(
+              StopReason.FINDINGS_REGRESSED,
+              "the " + f.gate() + " gate reports again what task " + findingTasks.get(f.fingerprint())
+                  + " fixed: " + f.message());
+        }
+        boolean allPass = results.stream().allMatch(r -> r.verdict().passed());
+        boolean todo = plan.tasks().stream().anyMatch(t -> t.status() == TaskStatus.TODO);
+        List<Task> failed =
+            plan.tasks().stream()
+                .filter(t -> t.status() == TaskStatus.FAILED || t.status() == TaskStatus.BLOCKED)
+                .toList();
+        if (allPass && !todo && failed.isEmpty()) {
+          return green();
+        }
+        if (oneBatch) {
+          throw new Stop(
+              StopReason.ONE_BATCH_COMPLETE,
+              "one batch ran: " + batch.done + " tasks done, gates " + verdicts(results));
+        }
+        if (allPass && !todo) {
+          throw new Stop(
+              StopReason.TASKS_FAILED,
+              "the gates pass but " + failed.size() + " tasks did not finish: "
+                  + String.join(", ", failed.stream().map(Task::id).toList()));
+        }
+        if (batch.done == 0 && added.isEmpty()) {
+          throw new Stop(
+              StopReason.NO_PROGRESS,
+              "round " + round + " finished no task and produced no new task; gates " + verdicts(results));
+        }
+        if (round >= bounds.maxRounds()) {
+          throw new Stop(
+              StopReason.ITERATION_LIMIT,
+              "stopped after " + round + " rounds (the limit); gates " + verdicts(results));
+        }
+      }
+    }
+
+    private String verdicts(List<GateResult> results) {
+      if (results.isEmpty()) {
+        return "(none)";
+      }
+      return String.join(
+          ", ",
+          results.stream().map(r -> r.gate() + "=" + r.verdict().name().toLowerCase(Locale.ROOT)).toList());
+    }
+
+    private void checkStop() {
+      if (Thread.interrupted() && !cancelled) {
+        log.debug("coordinator interrupted without a cancel; ignored");
+      }
+      if (cancelled) {
+        Thread.interrupted();
+        throw new Stop(StopReason.CANCELLED, "cancelled in round " + round + "; resume() continues");
+      }
+      if (fatal != null) {
+        throw fatal;
+      }
+    }
+
+    private boolean tokenLimitReached() {
+      return bounds.maxTokens() > 0 && usage().totalTokens() >= bounds.maxTokens();
+    }
+
+    private boolean timeLimitReached() {
+      return !bounds.maxWallTime().isZero()
+          && Duration.between(started, clock.instant()).compareTo(bounds.maxWallTime()) >= 0;
+    }
+
+    private void checkLimits() {
+      if (tokenLimitReached()) {
+        throw new Stop(
+            StopReason.TOKEN_LIMIT,
+            "used " + usage().totalTokens() + " tokens, the limit is " + bounds.maxTokens());
+      }
+      if (timeLimitReached()) {
+        throw new Stop(StopReason.TIME_LIMIT, "ran for " + bounds.maxWallTime() + ", the limit");
+      }
+    }
+
+    private boolean stopStarting() {
+      return cancelled || fatal != null || tokenLimitReached() || timeLimitReached();
+    }
+
+    // ------------------------------------------------------------ explore and plan
+
+    private void explore() {
+      if (probes.isEmpty()) {
+        return;
+      }
+      List<Task> probeTasks = new ArrayList<>();
+      for (int i = 0; i < probes.size(); i++) {
+        probeTasks.add(
+            Task.builder("explore-" + (i + 1), probes.get(i).replaceAll("\\s+", " "))
+                .role(BuiltInRoles.EXPLORER)
+                .build());
+      }
+      LivePlan probePlan = new LivePlan(Plan.builder(goal).tasks(probeTasks).build());
+      BatchState state = new BatchState();
+      schedule(probePlan, state, 0, t -> "Goal: " + goal);
+      checkStop();
+      StringBuilder brief = new StringBuilder();
+      for (Task t : probeTasks) {
+        if (state.reports.get(t.id()) instanceof RoleReport.Exploration e) {
+          brief.append("Explorer (").append(t.title()).append("):\n");
+          section(brief, "Paths and symbols", e.pathsAndSymbols());
+          section(brief, "CI location", e.ciLocations());
+          section(brief, "Local commands", e.localCommands());
+          section(brief, "Next probes", e.nextProbes());
+        }
+      }
+      explorationBrief = cap(brief.toString());
+    }
+
+    private void section(StringBuilder b, String title, List<String> items) {
+      if (!items.isEmpty()) {
+        b.append("  ").append(title).append(":\n");
+        items.forEach(i -> b.append("  - ").append(i).append('\n'));
+      }
+    }
+
+    private void planInitial() {
+      Role orchestrator = roles.get(BuiltInRoles.ORCHESTRATOR);
+      Task planTask =
+          Task.builder("plan", "Plan the work for the goal").role(BuiltInRoles.ORCHESTRATOR).build();
+      StringBuilder brief = new StringBuilder("Goal: ").append(goal).append('\n');
+      if (!explorationBrief.isEmpty()) {
+        brief.append("\nWhat the explorers found:\n").append(explorationBrief);
+      }
+      brief.append("\nRoles that can carry out tasks: ")
+          .append(String.join(", ", new TreeSet<>(roles.keySet())))
+          .append(".\nGates after each batch: ")
+          .append(gates.isEmpty() ? "none" : String.join(", ", gates.stream().map(Gate::name).toList()))
+          .append('.');
+      emit(new OrchestraEvent.TaskStarted(runId, clock.instant(), planTask.id(), orchestrator.name(), planTask.title(), 0));
+      RoleReport report;
+      try {
+        report = runAgent(orchestrator, planTask, brief.toString(), List.of()).report();
+      } catch (ModelProviderException e) {
+        emitPlanFailed(planTask, e.getMessage());
+        throw stopFor(e);
+      } catch (AgentException | Cancelled e) {
+        emitPlanFailed(planTask, e.getMessage());
+        checkStop();
+        throw new Stop(StopReason.FAILED, "planning failed: " + e.getMessage());
+      }
+      if (!(report instanceof RoleReport.PlanProposal proposal)) {
+        emitPlanFailed(planTask, "no plan");
+        throw new Stop(StopReason.FAILED, "the orchestrator role did not answer with a plan");
+      }
+      Plan initial;
+      try {
+        initial =
+            Plan.builder(goal)
+                .tasks(proposal.tasks())
+                .later(proposal.later())
+                .summary(List.of(), List.of(), proposal.risks())
+                .build();
+      } catch (IllegalArgumentException e) {
+        emitPlanFailed(planTask, e.getMessage());
+        throw new Stop(StopReason.FAILED, "the orchestrator role proposed an inconsistent plan: " + e.getMessage());
+      }
+      emit(
+          new OrchestraEvent.TaskFinished(
+              runId, clock.instant(), planTask.id(), orchestrator.name(), TaskStatus.DONE,
+              initial.tasks().size() + " tasks planned", List.of(), 0));
+      plan = new LivePlan(initial);
+      backUpOldPlan();
+      persist(true);
+      emit(
+          new OrchestraEvent.PlanUpdated(
+              runId, clock.instant(), "planned", plan.size(), initial.tasks().stream().map(Task::id).toList()));
+    }
+
+    private void emitPlanFailed(Task planTask, String why) {
+      emit(
+          new OrchestraEvent.TaskFinished(
+              runId, clock.instant(), planTask.id(), BuiltInRoles.ORCHESTRATOR, TaskStatus.FAILED,
+              oneLine(why), List.of(), 0));
+    }
+
+    /** A new run replaces plan.md; the previous one is kept under .orchestra/ rather than lost. */
+    private void backUpOldPlan() {
+      if (Files.exists(planPath)) {
+        Path backup =
+            journalPath.getParent().resolve("plan-" + RUN_ID_TIME.format(clock.instant()) + "-" + runId.substring(runId.length() - 6) + ".md");
+        try {
+          Files.createDirectories(backup.getParent());
+          Files.copy(planPath, backup, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+          throw new Stop(StopReason.FAILED, "cannot back up the existing " + planPath + " before replacing it: " + e.getMessage());
+        }
+      }
+    }
+
+    // ------------------------------------------------------------ batches
+
+    /** What one round's batch did. */
+    private final class BatchState {
+      final List<Task> tasks = new ArrayList<>();
+      final Map<String, RoleReport> reports = new LinkedHashMap<>();
+      final TreeSet<String> changed = new TreeSet<>();
+      int done;
+
+      Batch toBatch(int round) {
+        return new Batch(round, goal, workspace, tasks, reports, new ArrayList<>(changed));
+      }
+    }
+
+    private BatchState runBatch() {
+      BatchState state = new BatchState();
+      schedule(plan, state, round, this::briefFor);
+      return state;
+    }
+
+    private void schedule(
+        LivePlan target, BatchState state, int roundNo, java.util.function.Function<Task, String> brief) {
+      Scheduler s = new Scheduler(pool, budget::limit, t -> isReadOnly(t));
+      scheduler = s;
+      try {
+        s.runAll(
+            target,
+            new Scheduler.Hooks() {
+              @Override
+              public Scheduler.Outcome run(Task task) {
+                return runTask(task, brief.apply(task));
+              }
+
+              @Override
+              public void started(Task task) {
+                emit(new OrchestraEvent.TaskStarted(runId, clock.instant(), task.id(), task.role(), task.title(), roundNo));
+                if (target == plan) {
+                  persist(false);
+                }
+              }
+
+              @Override
+              public void finished(Task task, Scheduler.Outcome outcome) {
+                Task t = task;
+                if (outcome.status() == TaskStatus.FAILED) {
+                  t = task.withNotes("failed: " + oneLine(outcome.summary()));
+                  target.update(t);
+                } else if (outcome.status() == TaskStatus.DONE && task.notes().startsWith("failed:")) {
+                  t = task.withNotes("");
+                  target.update(t);
+                }
+                if (outcome.status() != TaskStatus.TODO) {
+                  state.tasks.add(t);
+                }
+                if (outcome.status() == TaskStatus.DONE) {
+                  state.done++;
+                }
+                if (outcome.report() != null) {
+                  state.reports.put(t.id(), outcome.report());
+                }
+                state.changed.addAll(outcome.changedFiles());
+                emit(
+                    new OrchestraEvent.TaskFinished(
+                        runId, clock.instant(), t.id(), t.role(), outcome.status(), oneLine(outcome.summary()),
+                        outcome.changedFiles(), roundNo));
+                if (target == plan) {
+                  persist(false);
+                }
+              }
+            },
+            this::stopStarting);
+      } finally {
+        scheduler = null;
+      }
+    }
+
+    private boolean isReadOnly(Task task) {
+      Role r = roles.get(task.role());
+      return r == null || !r.sandboxMode().allowsWrites();
+    }
+
+    private String briefFor(Task task) {
+      StringBuilder b = new StringBuilder("Goal: ").append(goal).append('\n');
+      if (!task.notes().isEmpty()) {
+        b.append("Notes: ").append(task.notes()).append('\n');
+      }
+      if (!explorationBrief.isEmpty()) {
+        b.append("\nWhat the explorers found:\n").append(explorationBrief);
+      }
+      return cap(b.toString());
+    }
+
+    /** Runs one task on an agent's thread; never throws. */
+    private Scheduler.Outcome runTask(Task task, String brief) {
+      Role role = roles.get(task.role());
+      if (role == null) {
+        return new Scheduler.Outcome(
+            TaskStatus.FAILED,
+            "no role '" + task.role() + "' in the team; known roles: " + String.join(", ", new TreeSet<>(roles.keySet())),
+            List.of(),
+            null);
+      }
+      try {
+        AgentRun r = runAgent(role, task, brief, task.writeScope());
+        return new Scheduler.Outcome(TaskStatus.DONE, summarize(r.report()), r.changedFiles(), r.report());
+      } catch (Cancelled e) {
+        return new Scheduler.Outcome(TaskStatus.TODO, "interrupted; will run again", List.of(), null);
+      } catch (QuotaExhaustedException | AuthenticationException e) {
+        Stop s = stopFor(e);
+        if (fatal == null) {
+          fatal = s;
+        }
+        return new Scheduler.Outcome(TaskStatus.TODO, s.getMessage(), List.of(), null);
+      } catch (ModelProviderException e) {
+        if (cancelled) {
+          return new Scheduler.Outcome(TaskStatus.TODO, "interrupted; will run again", List.of(), null);
+        }
+        return new Scheduler.Outcome(
+            TaskStatus.FAILED, e.kind().name().toLowerCase(Locale.ROOT) + ": " + e.getMessage(), List.of(), null);
+      } catch (RuntimeException e) {
+        if (cancelled) {
+          return new Scheduler.Outcome(TaskStatus.TODO, "interrupted; will run again", List.of(), null);
+        }
+        return new Scheduler.Outcome(TaskStatus.FAILED, String.valueOf(e.getMessage()), List.of(), null);
+      }
+    }
+
+    private Stop stopFor(ModelProviderException e) {
+      return switch (e.kind()) {
+        case QUOTA_EXHAUSTED -> new Stop(StopReason.QUOTA_EXHAUSTED, "the provider's quota is exhausted: " + e.getMessage());
+        case AUTHENTICATION -> new Stop(StopReason.AUTHENTICATION_FAILED, "the provider refused the credentials: " + e.getMessage());
+        default -> new Stop(StopReason.FAILED, "the model failed: " + e.getMessage());
+      };
+    }
+
+    private String summarize(RoleReport report) {
+      return switch (report.kind()) {
+        case IMPLEMENTATION -> {
+          RoleReport.Implementation i = (RoleReport.Implementation) report;
+          yield i.result().isEmpty() ? String.join("; ", i.whatChanged()) : i.result();
+        }
+        case EXPLORATION -> ((RoleReport.Exploration) report).pathsAndSymbols().size() + " paths found";
+        case TEXT -> ((RoleReport.Text) report).text();
+        default -> report.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+      };
+    }
+
+    private AgentRun runAgent(Role role, Task task, String brief, List<String> writeScope) {
+      WorkspaceToolBox tools =
+          new WorkspaceToolBox(
+              workspace,
+              role,
+              writeScope,
+              (tool, target, ok, detail) ->
+                  emit(new OrchestraEvent.ToolCalled(runId, clock.instant(), task.id(), role.name(), tool, target, ok, detail)));
+      AgentContext context =
+          new AgentContext() {
+            @Override
+            public String runId() {
+              return runId;
+            }
+
+            @Override
+            public Path workspace() {
+              return workspace;
+            }
+
+            @Override
+            public String brief() {
+              return brief;
+            }
+
+            @Override
+            public String defaultModel() {
+              return defaultModel;
+            }
+
+            @Override
+            public int maxTurns() {
+              return bounds.maxAgentTurns();
+            }
+
+            @Override
+            public ToolBox tools() {
+              return tools;
+            }
+
+            @Override
+            public ModelResponse call(ModelRequest request) {
+              return callModel(request);
+            }
+          };
+      RoleReport report = agent.run(role, task, context);
+      return new AgentRun(report, tools.changedFiles());
+    }
+
+    // ------------------------------------------------------------ model calls
+
+    private final ProviderSignals signals =
+        new ProviderSignals() {
+          @Override
+          public void rateLimited(String cause) {
+            budget.signal(BudgetPolicy.Signal.RATE_LIMITED, cause);
+          }
+
+          @Override
+          public void unstable(String cause) {
+            budget.signal(BudgetPolicy.Signal.UNSTABLE, cause);
+          }
+        };
+
+    ModelResponse callModel(ModelRequest request) {
+      for (int attempt = 1; ; attempt++) {
+        if (cancelled) {
+          throw new Cancelled();
+        }
+        long t0 = System.nanoTime();
+        try {
+          ModelResponse response = provider.respond(request, signals);
+          addUsage(response.usage());
+          emit(modelCall(request, response.usage(), t0, "ok"));
+          budget.signal(BudgetPolicy.Signal.SUCCESS, "");
+          return response;
+        } catch (ModelProviderException e) {
+          emit(modelCall(request, TokenUsage.ZERO, t0, e.kind().name().toLowerCase(Locale.ROOT)));
+          if (cancelled) {
+            throw new Cancelled();
+          }
+          String cause = request.role() + " on " + request.taskId() + ": " + oneLine(e.getMessage());
+          switch (e.kind()) {
+            case RATE_LIMITED -> budget.signal(BudgetPolicy.Signal.RATE_LIMITED, cause);
+            case TRANSIENT -> budget.signal(BudgetPolicy.Signal.UNSTABLE, cause);
+            default -> throw e;
+          }
+          if (attempt >= maxModelAttempts) {
+            throw e;
+          }
+          try {
+            sleeper.sleep(backoff(attempt, e));
+          } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new Cancelled();
+          }
+        }
+      }
+    }
+
+    private Duration backoff(int attempt, ModelProviderException e) {
+      Optional<Duration> hint =
+          e instanceof RateLimitedException r ? r.retryAfter() : Optional.empty();
+      if (hint.isPresent()) {
+        // Honour the server's wait; a little jitter keeps parallel agents from returning together.
+        long extra = (long) (hint.get().toMillis() * 0.1 * nextJitter());
+        return hint.get().plusMillis(extra);
+      }
+      long ceiling = Math.min(MAX_BACKOFF.toMillis(), BASE_BACKOFF.toMillis() << Math.min(attempt - 1, 16));
+      return Duration.ofMillis((long) (ceiling * (0.5 + 0.5 * nextJitter())));
+    }
+
+    private OrchestraEvent modelCall(ModelRequest request, TokenUsage used, long t0, String outcome) {
+      return new OrchestraEvent.ModelCallFinished(
+          runId, clock.instant(), request.role(), request.taskId(), request.model(), used,
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), outcome);
+    }
+
+    // ------------------------------------------------------------ gates
+
+    private List<GateResult> runGates(Batch batch) {
+      List<GateResult> results = new ArrayList<>();
+      GateContext context =
+          new GateContext() {
+            @Override
+            public Path workspace() {
+              return workspace;
+            }
+
+            @Override
+            public Optional<Role> role(String name) {
+              return Optional.ofNullable(roles.get(name));
+            }
+
+            @Override
+            public RoleReport runRole(Role role, String taskId, String title, String brief) {
+              Task t = Task.builder(taskId, oneLine(title)).role(role.name()).build();
+              return runAgent(role, t, "Goal: " + goal + "\n\n" + brief, List.of()).report();
+            }
+          };
+      for (Gate gate : gates) {
+        checkStop();
+        Gate.Applicability applies = gate.applies(batch);
+        if (!applies.applies()) {
+          emit(new OrchestraEvent.GateSkipped(runId, clock.instant(), gate.name(), round, applies.reason()));
+          continue;
+        }
+        emit(new OrchestraEvent.GateStarted(runId, clock.instant(), gate.name(), round, applies.reason()));
+        GateResult result;
+        try {
+          result = gate.evaluate(batch, context);
+          if (!result.gate().equals(gate.name())) {
+            result = new GateResult(gate.name(), result.verdict(), result.findings(), result.summary(), result.later());
+          }
+        } catch (QuotaExhaustedException | AuthenticationException e) {
+          throw stopFor(e);
+        } catch (Cancelled e) {
+          checkStop();
+          throw e;
+        } catch (RuntimeException e) {
+          checkStop();
+          log.warn("gate {} failed to evaluate round {}", gate.name(), round, e);
+          result = GateResult.of(gate.name(), Verdict.FAIL, List.of(), "the gate could not decide: " + oneLine(String.valueOf(e.getMessage())));
+        }
+        emit(
+            new OrchestraEvent.GateFinished(
+                runId, clock.instant(), gate.name(), round, result.verdict(), result.findings(), result.summary()));
+        results.add(result);
+      }
+      return results;
+    }
+
+    /** Turns new findings into tasks; findings whose fix is already done go to {@code regressed}. */
+    private List<String> tasksFromFindings(List<GateResult> results, List<Finding> regressed) {
+      List<Task> added = new ArrayList<>();
+      for (GateResult r : results) {
+        plan.addLater(r.later());
+        for (Finding f : r.findings()) {
+          String fp = f.fingerprint();
+          String existing = findingTasks.get(fp);
+          if (existing != null && plan.contains(existing)) {
+            if (plan.task(existing).status() == TaskStatus.DONE) {
+              regressed.add(f);
+            }
+            continue;
+          }
+          String id = freshFindingId(added);
+          String where = f.location().isEmpty() ? "" : " at " + f.location();
+          Task t =
+              Task.builder(id, f.taskTitle())
+                  .acceptanceCriteria("The " + f.gate() + " gate no longer reports: " + f.message())
+                  .writeScope(f.file().isEmpty() ? List.of() : List.of(f.file()))
+                  .role(BuiltInRoles.IMPLEMENTER)
+                  .notes(f.gate() + " finding (" + f.severity().name().toLowerCase(Locale.ROOT) + ")" + where + ": "
+                      + f.message() + " [finding " + fp + "]")
+                  .build();
+          added.add(t);
+          findingTasks.put(fp, id);
+        }
+      }
+      if (!added.isEmpty()) {
+        plan.add(added);
+      }
+      return added.stream().map(Task::id).toList();
+    }
+
+    private String freshFindingId(List<Task> pending) {
+      for (int n = 1; ; n++) {
+        String id = "F" + n;
+        final String candidate = id;
+        if (!plan.contains(id) && pending.stream().noneMatch(t -> t.id().equals(candidate))) {
+          return id;
+        }
+      }
+    }
+
+    private void rememberFindingTasks() {
+      for (Task t : plan.tasks()) {
+        Matcher m = FINDING_TAG.matcher(t.notes());
+        if (m.find()) {
+          findingTasks.put(m.group(1), t.id());
+        }
+      }
+    }
+
+    // ------------------------------------------------------------ the end
+
+    private RunResult green() {
+      RoleReport.ReleasePlan release = null;
+      Role rm = roles.get(BuiltInRoles.RELEASE_MANAGER);
+      if (rm != null) {
+        StringBuilder brief = new StringBuilder("Goal: ").append(goal).append("\n\nDone:\n");
+        plan.tasks().forEach(t -> brief.append("- ").append(t.id()).append(": ").append(t.title()).append('\n'));
+        try {
+          RoleReport r =
+              runAgent(rm, Task.builder("release", "Prepare the release of this change").role(rm.name()).build(), cap(brief.toString()), List.of())
+                  .report();
+          if (r instanceof RoleReport.ReleasePlan p) {
+            release = p;
+          }
+        } catch (QuotaExhaustedException | AuthenticationException e) {
+          throw stopFor(e);
+        } catch (RuntimeException e) {
+          checkStop();
+          plan.addRisks(List.of("release notes could not be prepared: " + oneLine(String.valueOf(e.getMessage()))));
+        }
+      }
+      return finish(StopReason.GREEN, "every task is done and every gate passed in round " + round, release);
+    }
+
+    private RunResult finish(StopReason reason, String message) {
+      return finish(reason, message, null);
+    }
+
+    private RunResult finish(StopReason reason, String message, RoleReport.ReleasePlan release) {
+      Thread.interrupted(); // a cancel may have interrupted us; the writes below must not be.
+      Plan finalPlan;
+      String msg = oneLine(message);
+      if (plan != null) {
+        for (Task t : plan.tasks()) {
+          if (t.status() == TaskStatus.RUNNING) {
+            plan.setStatus(t.id(), TaskStatus.TODO);
+          }
+        }
+        if (reason != StopReason.PLAN_INVALID) {
+          try {
+            mergeHandEdits();
+          } catch (Stop s) {
+            msg = msg + "; " + s.getMessage();
+          }
+        }
+        List<String> done = new ArrayList<>();
+        List<String> next = new ArrayList<>();
+        for (Task t : plan.tasks()) {
+          String line = t.id() + ": " + t.title();
+          if (t.status() == TaskStatus.DONE) {
+            done.add(line);
+          } else {
+            next.add(line + " (" + t.status().markdownValue() + (t.notes().isEmpty() ? "" : "; " + t.notes()) + ")");
+          }
+        }
+        List<String> risks = new ArrayList<>();
+        if (!reason.isGreen()) {
+          risks.add("run stopped (" + reason.name().toLowerCase(Locale.ROOT) + "): " + msg);
+        }
+        for (GateResult r : lastGateResults) {
+          if (!r.verdict().passed()) {
+            risks.add(r.gate() + " gate did not pass: " + oneLine(r.summary()));
+          }
+        }
+        plan.setSummary(done, next);
+        plan.addRisks(risks);
+        try {
+          persist(true);
+        } catch (RuntimeException e) {
+          msg = msg + "; plan.md could not be written: " + e.getMessage();
+        }
+        finalPlan = plan.snapshot();
+      } else {
+        finalPlan = Plan.builder(goal == null ? "" : oneLine(goal)).build();
+      }
+      TokenUsage total = usage();
+      emit(new OrchestraEvent.RunFinished(runId, clock.instant(), reason.name(), msg, Math.max(round, 0), total));
+      return new RunResult(runId, reason, msg, finalPlan, Math.max(round, 0), total, lastGateResults, release);
+    }
+
+    // ------------------------------------------------------------ plan.md
+
+    private String readPlanFile() {
+      try {
+        return Files.readString(planPath, StandardCharsets.UTF_8);
+      } catch (java.nio.file.NoSuchFileException e) {
+        return null;
+      } catch (IOException e) {
+        throw new OrchestraException("cannot read " + planPath + ": " + e.getMessage(), e);
+      }
+    }
+
+    /**
+     * Writes plan.md if it changed, at most once per interval unless forced. Never overwrites a
+     * person's edit that has not been merged yet: that waits for the next round boundary.
+     */
+    void persist(boolean force) {
+      if (plan == null) {
+        return;
+      }
+      long now = System.nanoTime();
+      if (!force && lastWrittenText != null && now - lastWriteNanos < planWriteIntervalNanos) {
+        return;
+      }
+      Plan snapshot = plan.snapshot();
+      String text = snapshot.toMarkdown();
+      if (text.equals(lastWrittenText)) {
+        lastWriteNanos = now;
+        return;
+      }
+      if (lastWrittenText != null) {
+        String onDisk = readPlanFile();
+        if (onDisk != null && !onDisk.equals(lastWrittenText)) {
+          return; // edited by a person since our last write; merged at the round boundary
+        }
+      }
+      // A cancel interrupts this thread; an interrupted NIO write would fail, so write first and
+      // restore the interrupt after.
+      boolean interrupted = Thread.interrupted();
+      try {
+        AtomicFiles.writeString(planPath, text);
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      lastWritten = snapshot;
+      lastWrittenText = text;
+      lastWriteNanos = now;
+    }
+
+    /** Merges a person's edit of plan.md made since the run last wrote it. */
+    private void mergeHandEdits() {
+      if (lastWrittenText == null) {
+        return;
+      }
+      String onDisk = readPlanFile();
+      if (onDisk == null || onDisk.equals(lastWrittenText)) {
+        return;
+      }
+      Plan edited;
+      try {
+        edited = PlanMarkdown.parse(onDisk, planPath.toString());
+      } catch (PlanFormatException e) {
+        throw new Stop(
+            StopReason.PLAN_INVALID,
+            "plan.md was edited during the run and cannot be read, so it was left as it is: " + e.getMessage());
+      }
+      List<String> added = plan.mergeEdit(lastWritten, edited);
+      for (Task t : plan.tasks()) {
+        if (t.status() == TaskStatus.RUNNING) {
+          plan.setStatus(t.id(), TaskStatus.TODO);
+        }
+      }
+      goal = plan.goal();
+      lastWritten = edited;
+      lastWrittenText = onDisk;
+      rememberFindingTasks();
+      emit(new OrchestraEvent.PlanUpdated(runId, clock.instant(), "edited by hand", plan.size(), added));
+      persist(true);
+    }
+
+    // ------------------------------------------------------------ resume
+
+    /** Restores the plan from plan.md and the journal, and the round the run stopped in. */
+    private void restore() {
+      String text = readPlanFile();
+      if (text == null) {
+        throw new OrchestraException(
+            "nothing to resume: " + planPath + " does not exist; start a run with run(goal)");
+      }
+      Plan onDisk = PlanMarkdown.parse(text, planPath.toString());
+      List<JsonNode> events = Journal.read(journalPath);
+      int from = 0;
+      for (int i = 0; i < events.size(); i++) {
+        JsonNode e = events.get(i);
+        if ("run_started".equals(e.path("type").asText()) && !e.path("resumed").asBoolean()) {
+          from = i;
+        }
+      }
+      Map<String, String> lastStatus = new HashMap<>();
+      int lastRound = 0;
+      for (JsonNode e : events.subList(from, events.size())) {
+        String type = e.path("type").asText();
+        if (type.equals("task_finished")) {
+          lastStatus.put(e.path("taskId").asText(), e.path("status").asText());
+        }
+        if (type.startsWith("task_") || type.startsWith("gate_")) {
+          lastRound = Math.max(lastRound, e.path("round").asInt());
+        }
+      }
+      Plan.Builder restored = onDisk.toBuilder();
+      List<Task> tasks = new ArrayList<>();
+      for (Task t : onDisk.tasks()) {
+        Task r = t;
+        if ("done".equals(lastStatus.get(t.id())) && t.status() != TaskStatus.DONE) {
+          r = t.withStatus(TaskStatus.DONE);
+        } else if (t.status() == TaskStatus.RUNNING) {
+          r = t.withStatus(TaskStatus.TODO);
+        }
+        tasks.add(r);
+      }
+      goal = onDisk.goal();
+      plan = new LivePlan(restored.tasks(tasks).build());
+      lastWritten = onDisk;
+      lastWrittenText = text;
+      round = lastRound;
+      rememberFindingTasks();
+      persist(true);
+    }
+  }
+
+  private static String oneLine(String s) {
+    return s == null ? "" : s.replaceAll("\\s+", " ").strip();
+  }
+
+  private static String cap(String s) {
+    return s.length() <= MAX_BRIEF_CHARS ? s : s.substring(0, MAX_BRIEF_CHARS) + "\n[cut]";
+  }
+}

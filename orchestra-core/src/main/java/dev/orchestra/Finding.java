@@ -1,0 +1,71 @@
+package dev.orchestra;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * One problem a gate found.
+ *
+ * @param gate the name of the gate that found it
+ * @param severity how serious it is
+ * @param file the workspace-relative file it concerns, or an empty string
+ * @param line the 1-based line in that file, or 0 when unknown
+ * @param message what is wrong, one line
+ * @param suggestedTask the task that would fix it, one line, or an empty string to use the message
+ */
+public record Finding(
+    String gate, Severity severity, String file, int line, String message, String suggestedTask) {
+
+  /** Validates and normalises the components. */
+  public Finding {
+    Objects.requireNonNull(gate, "gate");
+    Objects.requireNonNull(severity, "severity");
+    file = oneLine(Objects.requireNonNull(file, "file"));
+    if (line < 0) {
+      throw new IllegalArgumentException("line must not be negative, got " + line);
+    }
+    message = oneLine(Objects.requireNonNull(message, "message"));
+    if (message.isEmpty()) {
+      throw new IllegalArgumentException("a finding needs a message");
+    }
+    suggestedTask = oneLine(Objects.requireNonNull(suggestedTask, "suggestedTask"));
+  }
+
+  private static String oneLine(String s) {
+    return s.replaceAll("\\s+", " ").strip();
+  }
+
+  /** Returns {@code file:line}, {@code file}, or an empty string. */
+  public String location() {
+    if (file.isEmpty()) {
+      return "";
+    }
+    return line > 0 ? file + ":" + line : file;
+  }
+
+  /**
+   * Returns a stable identity for deduplication across rounds: the gate, the file and the message
+   * with case, spacing and numbers ignored (line numbers move as code changes; the problem is the
+   * same).
+   */
+  public String fingerprint() {
+    String normalised =
+        gate + "|" + file + "|" + message.toLowerCase(Locale.ROOT).replaceAll("[0-9]+", "#");
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(normalised.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every JDK", e);
+    }
+  }
+
+  /** Returns the title of the task that fixes this finding. */
+  public String taskTitle() {
+    return suggestedTask.isEmpty() ? message : suggestedTask;
+  }
+}

@@ -1,0 +1,112 @@
+package dev.orchestra;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A quality gate: looks at a finished batch and decides pass, fail or block, with findings that
+ * become the next round's tasks.
+ *
+ * <p>Gates run one after another, in the order they were added to the orchestrator (the usual
+ * order is ci, review, qa, security). Implementations need not be thread-safe: one gate runs at a
+ * time.
+ *
+ * <p>Built-in gates: {@link #command(List)} runs a real process; {@link #review()}, {@link #qa()}
+ * and {@link #security()} ask the reviewer, QA test author and security reviewer roles.
+ */
+public interface Gate {
+
+  /** Returns the gate's name, for example {@code ci}; unique within an orchestrator. */
+  String name();
+
+  /**
+   * Says whether the gate applies to a batch, and why. The default applies always.
+   *
+   * @param batch the batch
+   * @return the decision with its reason, recorded in the gate's event
+   */
+  default Applicability applies(Batch batch) {
+    return Applicability.yes("runs after every batch");
+  }
+
+  /**
+   * Evaluates a batch. Blocks until decided.
+   *
+   * @param batch the batch
+   * @param context the orchestrator's services
+   * @return the verdict and findings
+   */
+  GateResult evaluate(Batch batch, GateContext context);
+
+  /**
+   * Whether a gate runs on a batch.
+   *
+   * @param applies true to run
+   * @param reason why, one line
+   */
+  record Applicability(boolean applies, String reason) {
+    /** Validates the reason. */
+    public Applicability {
+      Objects.requireNonNull(reason, "reason");
+    }
+
+    /**
+     * Returns a decision to run.
+     *
+     * @param reason why
+     * @return the decision
+     */
+    public static Applicability yes(String reason) {
+      return new Applicability(true, reason);
+    }
+
+    /**
+     * Returns a decision to skip.
+     *
+     * @param reason why
+     * @return the decision
+     */
+    public static Applicability no(String reason) {
+      return new Applicability(false, reason);
+    }
+  }
+
+  /**
+   * Returns a builder for a gate named {@code ci} that runs a command (no shell) in the workspace.
+   *
+   * @param command the program and its arguments
+   * @return the builder
+   */
+  static CommandGate.Builder command(List<String> command) {
+    return CommandGate.builder(command);
+  }
+
+  /**
+   * Returns a builder for a gate named {@code ci} that runs a command (no shell).
+   *
+   * @param command the program and its arguments
+   * @return the builder
+   */
+  static CommandGate.Builder command(String... command) {
+    return CommandGate.builder(List.of(command));
+  }
+
+  /** Returns the review gate, named {@code review}: the reviewer role's ship or block verdict. */
+  static Gate review() {
+    return ModelGate.REVIEW;
+  }
+
+  /** Returns the QA gate, named {@code qa}: the QA test author's check of the changed behaviour. */
+  static Gate qa() {
+    return ModelGate.QA;
+  }
+
+  /**
+   * Returns the security gate, named {@code security}: the security reviewer's review, run only
+   * when a batch's changes look sensitive (authentication, secrets and credentials, external
+   * fetches and URLs, file access, permissions, user data), judged from changed paths and content.
+   */
+  static Gate security() {
+    return ModelGate.SECURITY;
+  }
+}

@@ -1,0 +1,33 @@
+package dev.orchestra;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** What a {@link Gate} gets from the orchestrator. Thread-safe. */
+public interface GateContext {
+
+  /** Returns the workspace root. */
+  Path workspace();
+
+  /**
+   * Returns a role of the orchestrator's team.
+   *
+   * @param name the role's name
+   * @return the role, or empty when the team has no such role
+   */
+  Optional<Role> role(String name);
+
+  /**
+   * Runs a role's agent on a gate's behalf and returns its report. The call is counted and
+   * reported like any task's.
+   *
+   * @param role the role
+   * @param taskId an id for the work, for example {@code gate-review-2}
+   * @param title what the role should do
+   * @param brief the context it needs
+   * @return the report
+   * @throws AgentException when the agent cannot produce a report
+   * @throws dev.orchestra.model.ModelProviderException when the model fails for good
+   */
+  RoleReport runRole(Role role, String taskId, String title, String brief);
+}

@@ -1,0 +1,52 @@
+package dev.orchestra;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a gate decided about a batch.
+ *
+ * @param gate the gate's name
+ * @param verdict pass, fail or block
+ * @param findings the problems found; empty when the gate passed
+ * @param summary one paragraph for people, for example the failing command and its cause
+ * @param later suggestions beyond the goal, which go to the plan's Later list, never into the plan
+ */
+public record GateResult(
+    String gate, Verdict verdict, List<Finding> findings, String summary, List<String> later) {
+  /** Validates and copies the components. */
+  public GateResult {
+    Objects.requireNonNull(gate, "gate");
+    Objects.requireNonNull(verdict, "verdict");
+    findings = List.copyOf(findings);
+    Objects.requireNonNull(summary, "summary");
+    later = List.copyOf(later);
+    if (verdict.passed() && !findings.isEmpty()) {
+      throw new IllegalArgumentException("a passing gate result has no findings; use later for suggestions");
+    }
+  }
+
+  /**
+   * Returns a result without Later suggestions.
+   *
+   * @param gate the gate's name
+   * @param verdict the verdict
+   * @param findings the findings
+   * @param summary the summary
+   * @return the result
+   */
+  public static GateResult of(String gate, Verdict verdict, List<Finding> findings, String summary) {
+    return new GateResult(gate, verdict, findings, summary, List.of());
+  }
+
+  /**
+   * Returns a passing result.
+   *
+   * @param gate the gate's name
+   * @param summary what was checked
+   * @return the result
+   */
+  public static GateResult pass(String gate, String summary) {
+    return new GateResult(gate, Verdict.PASS, List.of(), summary, List.of());
+  }
+}

@@ -1,0 +1,144 @@
+package dev.orchestra;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.orchestra.event.OrchestraEvent;
+import java.io.BufferedReader;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The run's journal: every event as one JSON line, appended and flushed as it happens, so a run
+ * that is killed leaves a record of everything up to its last complete line.
+ *
+ * <p>Thread-safe: appends are serialised.
+ */
+final class Journal implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Journal.class);
+  static final ObjectMapper JSON = newMapper();
+
+  private final Path file;
+  private OutputStream out;
+
+  Journal(Path file) {
+    this.file = file;
+  }
+
+  static ObjectMapper newMapper() {
+    SimpleModule module = new SimpleModule("orchestra-journal");
+    module.addSerializer(
+        Instant.class,
+        new JsonSerializer<Instant>() {
+          @Override
+          public void serialize(Instant value, JsonGenerator gen, SerializerProvider provider)
+              throws IOException {
+            gen.writeString(value.toString());
+          }
+        });
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    Class<Enum<?>> enumClass = (Class) Enum.class;
+    module.addSerializer(
+        enumClass,
+        new JsonSerializer<Enum<?>>() {
+          @Override
+          public void serialize(Enum<?> value, JsonGenerator gen, SerializerProvider provider)
+              throws IOException {
+            gen.writeString(value.name().toLowerCase(Locale.ROOT));
+          }
+        });
+    return new ObjectMapper().registerModule(module);
+  }
+
+  /** Returns the event as the journal's JSON object: schema version and type first. */
+  static ObjectNode toJson(OrchestraEvent event) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("v", OrchestraEvent.SCHEMA_VERSION);
+    node.put("type", event.kind().wireName());
+    node.setAll((ObjectNode) JSON.valueToTree(event));
+    return node;
+  }
+
+  synchronized void append(OrchestraEvent event) {
+    try {
+      if (out == null) {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        // A java.io stream, not an NIO channel: interrupting a thread that is writing an event
+        // (a cancelled agent) must not close the journal for everyone else.
+        out = new FileOutputStream(file.toFile(), true);
+      }
+      byte[] line = (JSON.writeValueAsString(toJson(event)) + "\n").getBytes(StandardCharsets.UTF_8);
+      // One write per line: a crash leaves whole lines and at most one partial last line.
+      out.write(line);
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot append to journal " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Reads a journal. A last line cut short by a crash is skipped with a warning; a malformed line
+   * anywhere else is an error naming the line.
+   */
+  static List<JsonNode> read(Path file) {
+    List<JsonNode> events = new ArrayList<>();
+    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      String line;
+      int n = 0;
+      String pendingBad = null;
+      int pendingBadLine = 0;
+      while ((line = reader.readLine()) != null) {
+        n++;
+        if (pendingBad != null) {
+          throw new OrchestraException(
+              file + ":" + pendingBadLine + ": malformed journal line: " + pendingBad);
+        }
+        if (line.isBlank()) {
+          continue;
+        }
+        try {
+          events.add(JSON.readTree(line));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+          pendingBad = e.getOriginalMessage();
+          pendingBadLine = n;
+        }
+      }
+      if (pendingBad != null) {
+        log.warn("{}:{}: skipping a journal line cut short by a crash", file, pendingBadLine);
+      }
+    } catch (NoSuchFileException e) {
+      return List.of();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read journal " + file + ": " + e.getMessage(), e);
+    }
+    return events;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (out != null) {
+      try {
+        out.close();
+      } catch (IOException e) {
+        log.warn("cannot close journal {}: {}", file, e.getMessage());
+      }
+      out = null;
+    }
+  }
+}

@@ -1,0 +1,158 @@
+package dev.orchestra;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The plan while a run changes it: task statuses move in place (O(1) per change), and an
+ * immutable {@link Plan} is made only when it is persisted. Owned by the coordinating thread; not
+ * thread-safe.
+ */
+final class LivePlan {
+  private String goal;
+  private final Map<String, Task> tasks = new LinkedHashMap<>();
+  private final Set<String> later = new LinkedHashSet<>();
+  private final Set<String> risks = new LinkedHashSet<>();
+  private List<String> done = List.of();
+  private List<String> next = List.of();
+
+  LivePlan(Plan plan) {
+    replaceWith(plan);
+  }
+
+  private void replaceWith(Plan plan) {
+    goal = plan.goal();
+    tasks.clear();
+    plan.tasks().forEach(t -> tasks.put(t.id(), t));
+    later.clear();
+    later.addAll(plan.later());
+    risks.clear();
+    risks.addAll(plan.risks());
+    done = plan.done();
+    next = plan.next();
+  }
+
+  String goal() {
+    return goal;
+  }
+
+  Task task(String id) {
+    return tasks.get(id);
+  }
+
+  boolean contains(String id) {
+    return tasks.containsKey(id);
+  }
+
+  List<Task> tasks() {
+    return new ArrayList<>(tasks.values());
+  }
+
+  int size() {
+    return tasks.size();
+  }
+
+  void update(Task task) {
+    if (!tasks.containsKey(task.id())) {
+      throw new IllegalArgumentException("no task " + task.id() + " in the plan");
+    }
+    tasks.put(task.id(), task);
+  }
+
+  void setStatus(String id, TaskStatus status) {
+    tasks.computeIfPresent(id, (k, t) -> t.withStatus(status));
+  }
+
+  /** Adds tasks; validates the result as a whole so a bad task cannot half-apply. */
+  void add(List<Task> added) {
+    List<Task> all = new ArrayList<>(tasks.values());
+    all.addAll(added);
+    Plan checked = Plan.builder(goal).tasks(all).build();
+    tasks.clear();
+    checked.tasks().forEach(t -> tasks.put(t.id(), t));
+  }
+
+  void addLater(List<String> items) {
+    later.addAll(items);
+  }
+
+  void addRisks(List<String> items) {
+    risks.addAll(items);
+  }
+
+  void setSummary(List<String> done, List<String> next) {
+    this.done = List.copyOf(done);
+    this.next = List.copyOf(next);
+  }
+
+  String freshId(String prefix) {
+    int n = 1;
+    while (tasks.containsKey(prefix + n)) {
+      n++;
+    }
+    return prefix + n;
+  }
+
+  Plan snapshot() {
+    return Plan.builder(goal)
+        .tasks(new ArrayList<>(tasks.values()))
+        .later(new ArrayList<>(later))
+        .summary(done, next, new ArrayList<>(risks))
+        .build();
+  }
+
+  /**
+   * Merges a person's edit of plan.md. {@code base} is what the run last wrote, {@code edited} is
+   * the file now. The edit decides which tasks exist and what they say; for a task whose status
+   * the person did not touch, the run's newer status wins. Tasks the run added after its last
+   * write are kept. Returns the ids of tasks the edit added.
+   */
+  List<String> mergeEdit(Plan base, Plan edited) {
+    Map<String, Task> merged = new LinkedHashMap<>();
+    List<String> added = new ArrayList<>();
+    for (Task theirs : edited.tasks()) {
+      Task baseTask = base.task(theirs.id()).orElse(null);
+      Task ours = tasks.get(theirs.id());
+      Task result = theirs;
+      if (baseTask != null && ours != null && theirs.status() == baseTask.status()) {
+        result = theirs.withStatus(ours.status());
+        if (!ours.notes().equals(baseTask.notes()) && theirs.notes().equals(baseTask.notes())) {
+          result = result.withNotes(ours.notes());
+        }
+      }
+      if (baseTask == null && ours == null) {
+        added.add(theirs.id());
+      }
+      merged.put(theirs.id(), result);
+    }
+    for (Task ours : tasks.values()) {
+      if (base.task(ours.id()).isEmpty() && !merged.containsKey(ours.id())) {
+        merged.put(ours.id(), ours);
+      }
+    }
+    Plan checked =
+        Plan.builder(edited.goal())
+            .tasks(new ArrayList<>(merged.values()))
+            .later(union(edited.later(), minus(later, base.later())))
+            .summary(edited.done(), edited.next(), union(edited.risks(), minus(risks, base.risks())))
+            .build();
+    replaceWith(checked);
+    return added;
+  }
+
+  private static List<String> union(List<String> a, List<String> b) {
+    Set<String> s = new LinkedHashSet<>(a);
+    s.addAll(b);
+    return new ArrayList<>(s);
+  }
+
+  private static List<String> minus(Set<String> a, List<String> b) {
+    List<String> out = new ArrayList<>(a);
+    out.removeAll(b);
+    return out;
+  }
+}

@@ -1,0 +1,401 @@
+package dev.orchestra;
+
+import dev.orchestra.event.OrchestraListener;
+import dev.orchestra.model.ModelProvider;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.random.RandomGenerator;
+
+/**
+ * Runs the team on a goal: explorers scout (in parallel, read-only), the orchestrator role writes
+ * the plan to {@code plan.md}, implementers work through it in parallel under the thread budget,
+ * the gates judge each batch, their findings become new tasks, and the loop repeats until every
+ * gate passes or a bound is hit. The loop is plain Java; models are asked only for judgment.
+ *
+ * <p>One run at a time per orchestrator: starting a second while one is going throws {@link
+ * IllegalStateException}. Every run ends with a {@link RunResult} that says why it stopped; model
+ * and gate failures end up there, not as exceptions. The journal of every run is appended to
+ * {@code .orchestra/journal.jsonl} under the workspace, and {@link #resume()} continues a run that
+ * stopped (crash, cancel, quota) from plan.md and that journal.
+ *
+ * <p>Thread-safe. {@link #close()} cancels a run in progress and waits for it to stop.
+ *
+ * <pre>{@code
+ * try (Orchestrator orchestra = Orchestrator.builder()
+ *     .workspace(Path.of("."))
+ *     .modelProvider(provider)
+ *     .addGate(Gate.command("mvn", "-q", "verify").build())
+ *     .addGate(Gate.review())
+ *     .build()) {
+ *   RunResult result = orchestra.run("Add a --version flag");
+ *   System.out.println(result.stopReason() + ": " + result.message());
+ * }
+ * }</pre>
+ */
+public interface Orchestrator extends AutoCloseable {
+
+  /**
+   * Runs the loop on a goal. Blocks until the run stops.
+   *
+   * @param goal what the team should achieve, one line
+   * @return how the run ended
+   * @throws IllegalStateException when a run is already going
+   */
+  RunResult run(String goal);
+
+  /**
+   * Runs the loop on a goal on a new thread. Cancelling the future cancels the run.
+   *
+   * @param goal what the team should achieve
+   * @return the future result
+   * @throws IllegalStateException when a run is already going
+   */
+  CompletableFuture<RunResult> runAsync(String goal);
+
+  /**
+   * Continues a stopped run from the workspace's plan.md and journal: finished tasks are not run
+   * again, interrupted ones start over. Blocks until the run stops.
+   *
+   * @return how the run ended
+   * @throws OrchestraException when there is no plan.md to resume from
+   * @throws PlanFormatException when plan.md cannot be read
+   * @throws IllegalStateException when a run is already going
+   */
+  RunResult resume();
+
+  /**
+   * Like {@link #resume()}, on a new thread.
+   *
+   * @return the future result
+   */
+  CompletableFuture<RunResult> resumeAsync();
+
+  /**
+   * Cancels the run in progress, if any: no new task starts, running agents are interrupted, and
+   * the run ends with {@link StopReason#CANCELLED}. Interrupted tasks go back to todo. Returns at
+   * once.
+   */
+  void cancel();
+
+  /** Cancels any run in progress and waits for it to stop. */
+  @Override
+  void close();
+
+  /** Returns a new builder. */
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds {@link Orchestrator}s. Not thread-safe. */
+  final class Builder {
+    Path workspace;
+    final Map<String, Role> roles = new LinkedHashMap<>();
+    ModelProvider modelProvider;
+    String defaultModel = "gpt-5.4";
+    BudgetPolicy budgetPolicy = BudgetPolicy.defaults();
+    final List<Gate> gates = new ArrayList<>();
+    final List<OrchestraListener> listeners = new ArrayList<>();
+    Bounds bounds = Bounds.defaults();
+    boolean oneBatch;
+    List<String> explorationProbes =
+        List.of(
+            "Map the files and key symbols the goal touches.",
+            "Find where CI is defined and the local commands that mirror it.");
+    Clock clock = Clock.systemUTC();
+    Sleeper sleeper = Sleeper.SYSTEM;
+    RandomGenerator random;
+    ExecutorService executor;
+    Agent agent = Agent.toolLoop();
+    String planFile = "plan.md";
+    Duration planWriteInterval = Duration.ofMillis(200);
+    int maxModelAttempts = 5;
+    boolean rolesSet;
+
+    Builder() {
+      BuiltInRoles.all().forEach(r -> roles.put(r.name(), r));
+    }
+
+    /**
+     * Sets the workspace: the repository the team works in. Required.
+     *
+     * @param workspace an existing folder
+     * @return this builder
+     */
+    public Builder workspace(Path workspace) {
+      this.workspace = Objects.requireNonNull(workspace, "workspace");
+      return this;
+    }
+
+    /**
+     * Sets the team, replacing the default (all eight built-in roles). The team needs at least the
+     * orchestrator and implementer roles, plus the role of every model gate added.
+     *
+     * @param team the roles; names must be unique
+     * @return this builder
+     */
+    public Builder roles(List<Role> team) {
+      roles.clear();
+      for (Role r : team) {
+        if (roles.putIfAbsent(r.name(), r) != null) {
+          throw new IllegalArgumentException("role '" + r.name() + "' appears twice in the team");
+        }
+      }
+      rolesSet = true;
+      return this;
+    }
+
+    /**
+     * Adds a role to the team, or replaces the role with the same name.
+     *
+     * @param role the role
+     * @return this builder
+     */
+    public Builder role(Role role) {
+      roles.put(role.name(), Objects.requireNonNull(role, "role"));
+      return this;
+    }
+
+    /**
+     * Sets the model provider. Required.
+     *
+     * @param provider the provider
+     * @return this builder
+     */
+    public Builder modelProvider(ModelProvider provider) {
+      this.modelProvider = Objects.requireNonNull(provider, "provider");
+      return this;
+    }
+
+    /**
+     * Sets the model for roles that name none; default {@code gpt-5.4}.
+     *
+     * @param model the model
+     * @return this builder
+     */
+    public Builder defaultModel(String model) {
+      if (model == null || model.isBlank()) {
+        throw new IllegalArgumentException("default model must not be blank");
+      }
+      this.defaultModel = model;
+      return this;
+    }
+
+    /**
+     * Sets the starting thread budget with the default ladder shape ({@link
+     * BudgetPolicy#startingAt(int)}); default 12 -> 10 -> 8.
+     *
+     * @param maxThreads the starting budget, at least 1
+     * @return this builder
+     */
+    public Builder threadBudget(int maxThreads) {
+      this.budgetPolicy = BudgetPolicy.startingAt(maxThreads);
+      return this;
+    }
+
+    /**
+     * Sets the thread budget policy.
+     *
+     * @param policy the policy
+     * @return this builder
+     */
+    public Builder budgetPolicy(BudgetPolicy policy) {
+      this.budgetPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Adds a gate. Gates run in the order added; names must be unique.
+     *
+     * @param gate the gate
+     * @return this builder
+     */
+    public Builder addGate(Gate gate) {
+      Objects.requireNonNull(gate, "gate");
+      for (Gate g : gates) {
+        if (g.name().equals(gate.name())) {
+          throw new IllegalArgumentException("a gate named '" + gate.name() + "' was already added");
+        }
+      }
+      gates.add(gate);
+      return this;
+    }
+
+    /**
+     * Adds a listener for the run's events.
+     *
+     * @param listener the listener; see {@link OrchestraListener} for its contract
+     * @return this builder
+     */
+    public Builder addListener(OrchestraListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Sets the bounds; default {@link Bounds#defaults()}.
+     *
+     * @param bounds the bounds
+     * @return this builder
+     */
+    public Builder bounds(Bounds bounds) {
+      this.bounds = Objects.requireNonNull(bounds, "bounds");
+      return this;
+    }
+
+    /**
+     * Stops after the first batch and its gates (plan, one batch, all gates, update plan.md).
+     *
+     * @param oneBatch true for one-batch mode
+     * @return this builder
+     */
+    public Builder oneBatch(boolean oneBatch) {
+      this.oneBatch = oneBatch;
+      return this;
+    }
+
+    /**
+     * Sets the questions explorers answer before planning, one explorer each, run in parallel;
+     * empty to skip exploring. The default asks for the relevant files and for CI.
+     *
+     * @param probes one question each
+     * @return this builder
+     */
+    public Builder explorationProbes(List<String> probes) {
+      this.explorationProbes = List.copyOf(probes);
+      return this;
+    }
+
+    /**
+     * Sets the clock for timestamps, bounds and the budget's windows; default UTC system clock.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Sets how retries wait; default {@link Sleeper#SYSTEM}.
+     *
+     * @param sleeper the sleeper
+     * @return this builder
+     */
+    public Builder sleeper(Sleeper sleeper) {
+      this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+      return this;
+    }
+
+    /**
+     * Sets the randomness for retry jitter and run ids; default a new unseeded generator.
+     *
+     * @param random the generator; used from several threads under a lock
+     * @return this builder
+     */
+    public Builder random(RandomGenerator random) {
+      this.random = Objects.requireNonNull(random, "random");
+      return this;
+    }
+
+    /**
+     * Runs agents on this executor instead of a pool the orchestrator creates for each run. The
+     * orchestrator never shuts a supplied executor down. It must run at least as many tasks at
+     * once as the thread budget allows.
+     *
+     * @param executor the executor
+     * @return this builder
+     */
+    public Builder executor(ExecutorService executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * Sets the agent that carries out tasks; default {@link Agent#toolLoop()}.
+     *
+     * @param agent the agent
+     * @return this builder
+     */
+    public Builder agent(Agent agent) {
+      this.agent = Objects.requireNonNull(agent, "agent");
+      return this;
+    }
+
+    /**
+     * Sets the least time between two writes of plan.md while a batch runs; default 200 ms. The
+     * plan is always written at the end of a batch and of a run; the journal records every step
+     * as it happens, so a crash loses nothing in between.
+     *
+     * @param interval the interval; zero writes on every change
+     * @return this builder
+     */
+    public Builder planWriteInterval(Duration interval) {
+      if (interval.isNegative()) {
+        throw new IllegalArgumentException("planWriteInterval must not be negative");
+      }
+      this.planWriteInterval = interval;
+      return this;
+    }
+
+    /**
+     * Sets how many times one model call is tried when it is rate limited or fails transiently;
+     * default 5.
+     *
+     * @param attempts at least 1
+     * @return this builder
+     */
+    public Builder maxModelAttempts(int attempts) {
+      if (attempts < 1) {
+        throw new IllegalArgumentException("maxModelAttempts must be at least 1, got " + attempts);
+      }
+      this.maxModelAttempts = attempts;
+      return this;
+    }
+
+    /**
+     * Returns the orchestrator.
+     *
+     * @return a new orchestrator
+     * @throws IllegalStateException when the workspace or the model provider is missing, the
+     *     workspace is not a folder, or the team lacks a role a gate or the loop needs
+     */
+    public Orchestrator build() {
+      if (workspace == null) {
+        throw new IllegalStateException("workspace is required: call workspace(Path)");
+      }
+      if (!java.nio.file.Files.isDirectory(workspace)) {
+        throw new IllegalStateException("workspace " + workspace + " is not an existing folder");
+      }
+      if (modelProvider == null) {
+        throw new IllegalStateException("a model provider is required: call modelProvider(...)");
+      }
+      for (String needed : List.of(BuiltInRoles.ORCHESTRATOR, BuiltInRoles.IMPLEMENTER)) {
+        if (!roles.containsKey(needed)) {
+          throw new IllegalStateException(
+              "the team needs the '" + needed + "' role; it has: " + String.join(", ", roles.keySet()));
+        }
+      }
+      if (!explorationProbes.isEmpty() && !roles.containsKey(BuiltInRoles.EXPLORER)) {
+        throw new IllegalStateException(
+            "exploration probes need the 'explorer' role; add it or call explorationProbes(List.of())");
+      }
+      for (Gate g : gates) {
+        if (g instanceof ModelGate mg && !roles.containsKey(mg.roleName())) {
+          throw new IllegalStateException(
+              "the " + g.name() + " gate needs the '" + mg.roleName() + "' role; the team has: "
+                  + String.join(", ", roles.keySet()));
+        }
+      }
+      return new DefaultOrchestrator(this);
+    }
+  }
+}

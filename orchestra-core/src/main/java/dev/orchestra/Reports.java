@@ -1,0 +1,341 @@
+package dev.orchestra;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The structured answer of each built-in role: the JSON Schema requested from the model, and the
+ * parser that turns the answer into a {@link RoleReport}. Parsing is lenient about missing fields
+ * (they default to empty) and strict about wrong types, so a model that follows the schema loosely
+ * still works and one that answers nonsense gets a precise error to repair.
+ */
+final class Reports {
+  /** An answer that does not fit its role's form; the message tells the model what to fix. */
+  static final class ParseException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    ParseException(String message) {
+      super(message);
+    }
+  }
+
+  private static final Map<String, String> SCHEMAS = new LinkedHashMap<>();
+
+  static {
+    ObjectNode finding =
+        object(
+            "severity", enumOf("critical", "high", "medium", "low", "info"),
+            "file", string(),
+            "line", integer(),
+            "message", string(),
+            "suggestedTask", string());
+    ObjectNode task =
+        object(
+            "id", string(),
+            "title", string(),
+            "acceptance", strings(),
+            "dependsOn", strings(),
+            "writeScope", strings(),
+            "role", string());
+    put(BuiltInRoles.EXPLORER,
+        object("pathsAndSymbols", strings(), "ciLocations", strings(), "localCommands", strings(),
+            "nextProbes", strings()));
+    put(BuiltInRoles.ORCHESTRATOR,
+        object("tasks", arrayOf(task), "later", strings(), "risks", strings()));
+    put(BuiltInRoles.IMPLEMENTER,
+        object("whatChanged", strings(), "commandsRun", strings(), "result", string()));
+    put(BuiltInRoles.CI_RUNNER,
+        object("commandsRun", strings(), "passed", bool(), "rootCause", string(),
+            "smallestFix", string(), "file", string(), "line", integer()));
+    put(BuiltInRoles.REVIEWER,
+        object("mustFix", arrayOf(finding), "regressionRisks", strings(), "missingTests", strings(),
+            "verdict", enumOf("ship", "block"), "outOfScope", strings()));
+    put(BuiltInRoles.QA_TEST_AUTHOR,
+        object("testsChanged", strings(), "commandsRun", strings(), "confidence", string(),
+            "remainingRisks", strings(), "findings", arrayOf(finding)));
+    put(BuiltInRoles.SECURITY_REVIEWER,
+        object("findings", arrayOf(finding), "fixes", strings(), "verificationSteps", strings()));
+    put(BuiltInRoles.RELEASE_MANAGER,
+        object("userNotes", strings(), "internalNotes", strings(), "rolloutSteps", strings(),
+            "rollbackPlan", strings(), "preDeployChecklist", strings()));
+  }
+
+  private Reports() {}
+
+  private static void put(String role, ObjectNode schema) {
+    SCHEMAS.put(role, schema.toString());
+  }
+
+  /** An object schema in the strict form: every property required, nothing else allowed. */
+  private static ObjectNode object(Object... namesAndSchemas) {
+    ObjectNode o = Journal.JSON.createObjectNode();
+    o.put("type", "object");
+    ObjectNode props = o.putObject("properties");
+    ArrayNode required = o.putArray("required");
+    for (int i = 0; i < namesAndSchemas.length; i += 2) {
+      props.set((String) namesAndSchemas[i], (JsonNode) namesAndSchemas[i + 1]);
+      required.add((String) namesAndSchemas[i]);
+    }
+    o.put("additionalProperties", false);
+    return o;
+  }
+
+  private static ObjectNode type(String t) {
+    return Journal.JSON.createObjectNode().put("type", t);
+  }
+
+  private static ObjectNode string() {
+    return type("string");
+  }
+
+  private static ObjectNode integer() {
+    return type("integer");
+  }
+
+  private static ObjectNode bool() {
+    return type("boolean");
+  }
+
+  private static ObjectNode strings() {
+    return arrayOf(string());
+  }
+
+  private static ObjectNode arrayOf(ObjectNode items) {
+    ObjectNode a = type("array");
+    a.set("items", items);
+    return a;
+  }
+
+  private static ObjectNode enumOf(String... values) {
+    ObjectNode e = string();
+    ArrayNode arr = e.putArray("enum");
+    for (String v : values) {
+      arr.add(v);
+    }
+    return e;
+  }
+
+  /** Returns the JSON Schema of a role's answer, or empty for roles with free-text answers. */
+  static Optional<String> schemaFor(String role) {
+    return Optional.ofNullable(SCHEMAS.get(role));
+  }
+
+  /**
+   * Parses a role's final answer.
+   *
+   * @param role the role's name
+   * @param text the model's answer
+   * @param changedFiles files the agent's tools wrote
+   */
+  static RoleReport parse(String role, String text, List<String> changedFiles) throws ParseException {
+    if (!SCHEMAS.containsKey(role)) {
+      return new RoleReport.Text(role, text);
+    }
+    JsonNode json = json(text);
+    return switch (role) {
+      case BuiltInRoles.EXPLORER -> new RoleReport.Exploration(
+          strings(json, "pathsAndSymbols"),
+          strings(json, "ciLocations"),
+          strings(json, "localCommands"),
+          strings(json, "nextProbes"));
+      case BuiltInRoles.ORCHESTRATOR -> new RoleReport.PlanProposal(
+          tasks(json), strings(json, "later"), strings(json, "risks"));
+      case BuiltInRoles.IMPLEMENTER -> new RoleReport.Implementation(
+          strings(json, "whatChanged"), strings(json, "commandsRun"), text(json, "result"), changedFiles);
+      case BuiltInRoles.CI_RUNNER -> new RoleReport.CiDiagnosis(
+          strings(json, "commandsRun"),
+          bool(json, "passed"),
+          text(json, "rootCause"),
+          text(json, "smallestFix"),
+          text(json, "file"),
+          integer(json, "line"));
+      case BuiltInRoles.REVIEWER -> {
+        String verdict = text(json, "verdict").toLowerCase(Locale.ROOT);
+        if (!verdict.equals("ship") && !verdict.equals("block")) {
+          throw new ParseException("field 'verdict' must be \"ship\" or \"block\", got \"" + verdict + "\"");
+        }
+        yield new RoleReport.Review(
+            findings(json, "mustFix", BuiltInRoles.REVIEWER, Severity.CRITICAL),
+            strings(json, "regressionRisks"),
+            strings(json, "missingTests"),
+            verdict.equals("ship"),
+            strings(json, "outOfScope"));
+      }
+      case BuiltInRoles.QA_TEST_AUTHOR -> new RoleReport.QaReview(
+          strings(json, "testsChanged"),
+          strings(json, "commandsRun"),
+          text(json, "confidence"),
+          strings(json, "remainingRisks"),
+          findings(json, "findings", BuiltInRoles.QA_TEST_AUTHOR, Severity.MEDIUM));
+      case BuiltInRoles.SECURITY_REVIEWER -> new RoleReport.SecurityReview(
+          findings(json, "findings", BuiltInRoles.SECURITY_REVIEWER, Severity.HIGH),
+          strings(json, "fixes"),
+          strings(json, "verificationSteps"));
+      case BuiltInRoles.RELEASE_MANAGER -> new RoleReport.ReleasePlan(
+          strings(json, "userNotes"),
+          strings(json, "internalNotes"),
+          strings(json, "rolloutSteps"),
+          strings(json, "rollbackPlan"),
+          strings(json, "preDeployChecklist"));
+      default -> new RoleReport.Text(role, text);
+    };
+  }
+
+  private static JsonNode json(String text) throws ParseException {
+    String t = text.strip();
+    // Models often wrap JSON in a Markdown fence; take what is inside.
+    if (t.startsWith("```")) {
+      int firstNl = t.indexOf('\n');
+      int lastFence = t.lastIndexOf("```");
+      if (firstNl > 0 && lastFence > firstNl) {
+        t = t.substring(firstNl + 1, lastFence).strip();
+      }
+    }
+    try {
+      JsonNode node = Journal.JSON.readTree(t);
+      if (node == null || !node.isObject()) {
+        throw new ParseException("the answer must be one JSON object");
+      }
+      return node;
+    } catch (IOException e) {
+      String msg = e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+          ? j.getOriginalMessage() : e.getMessage();
+      throw new ParseException("the answer is not valid JSON: " + msg);
+    }
+  }
+
+  private static String oneLine(String s) {
+    return s.replaceAll("\\s+", " ").strip();
+  }
+
+  private static String text(JsonNode json, String field) throws ParseException {
+    JsonNode v = json.get(field);
+    if (v == null || v.isNull()) {
+      return "";
+    }
+    if (!v.isValueNode()) {
+      throw new ParseException("field '" + field + "' must be a string");
+    }
+    return oneLine(v.asText());
+  }
+
+  private static boolean bool(JsonNode json, String field) throws ParseException {
+    JsonNode v = json.get(field);
+    if (v == null || v.isNull()) {
+      return false;
+    }
+    if (!v.isBoolean()) {
+      throw new ParseException("field '" + field + "' must be true or false");
+    }
+    return v.booleanValue();
+  }
+
+  private static int integer(JsonNode json, String field) throws ParseException {
+    JsonNode v = json.get(field);
+    if (v == null || v.isNull()) {
+      return 0;
+    }
+    if (!v.canConvertToInt() || v.asInt() < 0) {
+      throw new ParseException("field '" + field + "' must be a non-negative integer");
+    }
+    return v.asInt();
+  }
+
+  private static List<String> strings(JsonNode json, String field) throws ParseException {
+    JsonNode v = json.get(field);
+    if (v == null || v.isNull()) {
+      return List.of();
+    }
+    if (!v.isArray()) {
+      throw new ParseException("field '" + field + "' must be an array of strings");
+    }
+    List<String> out = new ArrayList<>();
+    for (JsonNode item : v) {
+      if (!item.isValueNode()) {
+        throw new ParseException("field '" + field + "' must be an array of strings");
+      }
+      String s = oneLine(item.asText());
+      if (!s.isEmpty()) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  private static List<Finding> findings(JsonNode json, String field, String gate, Severity dflt)
+      throws ParseException {
+    JsonNode v = json.get(field);
+    if (v == null || v.isNull()) {
+      return List.of();
+    }
+    if (!v.isArray()) {
+      throw new ParseException("field '" + field + "' must be an array of findings");
+    }
+    List<Finding> out = new ArrayList<>();
+    int i = 0;
+    for (JsonNode item : v) {
+      String where = field + "[" + i++ + "]";
+      if (!item.isObject()) {
+        throw new ParseException(where + " must be an object");
+      }
+      String sev = text(item, "severity");
+      Severity severity =
+          sev.isEmpty()
+              ? dflt
+              : Severity.parse(sev)
+                  .orElseThrow(() -> new ParseException(where + ".severity must be one of critical, high, medium, low, info"));
+      String message = text(item, "message");
+      if (message.isEmpty()) {
+        throw new ParseException(where + ".message must not be empty");
+      }
+      out.add(
+          new Finding(
+              gate, severity, text(item, "file"), integer(item, "line"), message, text(item, "suggestedTask")));
+    }
+    return out;
+  }
+
+  private static List<Task> tasks(JsonNode json) throws ParseException {
+    JsonNode v = json.get("tasks");
+    if (v == null || v.isNull()) {
+      return List.of();
+    }
+    if (!v.isArray()) {
+      throw new ParseException("field 'tasks' must be an array of tasks");
+    }
+    List<Task> out = new ArrayList<>();
+    int i = 0;
+    for (JsonNode item : v) {
+      String where = "tasks[" + i + "]";
+      i++;
+      if (!item.isObject()) {
+        throw new ParseException(where + " must be an object");
+      }
+      String id = text(item, "id");
+      String role = text(item, "role");
+      try {
+        out.add(
+            new Task(
+                id.isEmpty() ? "T" + i : id,
+                text(item, "title"),
+                strings(item, "acceptance"),
+                TaskStatus.TODO,
+                strings(item, "dependsOn"),
+                strings(item, "writeScope"),
+                role.isEmpty() ? BuiltInRoles.IMPLEMENTER : role,
+                ""));
+      } catch (IllegalArgumentException e) {
+        throw new ParseException(where + ": " + e.getMessage());
+      }
+    }
+    return out;
+  }
+}

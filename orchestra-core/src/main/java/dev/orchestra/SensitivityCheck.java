@@ -1,0 +1,83 @@
+package dev.orchestra;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Decides whether a batch's changes need a security review: they do when a changed path or the
+ * changed content mentions authentication, secrets and credentials, external fetches and URLs,
+ * file access, permissions or user data. The reason names the file, the line and the category.
+ */
+final class SensitivityCheck {
+  private static final int MAX_BYTES_PER_FILE = 256 * 1024;
+
+  private record Category(String name, Pattern pattern) {}
+
+  private static final List<Category> CATEGORIES =
+      List.of(
+          new Category(
+              "authentication",
+              Pattern.compile("(?i)(\\bauth|login|logout|signin|sign_in|passw(or)?d|oauth|\\bjwt\\b|session|\\bsso\\b)")),
+          new Category(
+              "secrets and credentials",
+              Pattern.compile("(?i)(secret|credential|api[_-]?key|\\btoken|private[_-]?key|\\.pem\\b|\\.env\\b|bearer)")),
+          new Category(
+              "external fetches and URLs",
+              Pattern.compile("(?i)(https?://|httpclient|urlconnection|\\bfetch\\(|requests\\.(get|post)|urllib|axios|\\bcurl\\b|\\bwget\\b|\\bnew URL\\()")),
+          new Category(
+              "file access",
+              Pattern.compile("(?i)(Files\\.(read|write|delete|newInputStream|newOutputStream|copy|move)|File(Input|Output)Stream|RandomAccessFile|\\bfs\\.(read|write|unlink|rm)|os\\.(remove|unlink)|shutil\\.|\\bopen\\()")),
+          new Category(
+              "permissions",
+              Pattern.compile("(?i)(permission|chmod|chown|\\bacl\\b|rbac|authori[sz]|privilege|\\bsudo\\b|setuid)")),
+          new Category(
+              "user data",
+              Pattern.compile("(?i)(\\bemail|e-mail|phone.?number|\\bssn\\b|birth.?date|date.?of.?birth|personal.?data|\\bpii\\b|gdpr|user.?data|customer)")));
+
+  private SensitivityCheck() {}
+
+  /** Returns why the batch is sensitive, or empty when nothing sensitive was changed. */
+  static Optional<String> reason(Batch batch) {
+    for (String file : batch.changedFiles()) {
+      for (Category c : CATEGORIES) {
+        Matcher m = c.pattern().matcher(file);
+        if (m.find()) {
+          return Optional.of(file + ": path mentions '" + m.group() + "' (" + c.name() + ")");
+        }
+      }
+    }
+    for (String file : batch.changedFiles()) {
+      Path p = batch.workspace().resolve(file);
+      String[] lines = read(p).split("\n", -1);
+      for (int i = 0; i < lines.length; i++) {
+        for (Category c : CATEGORIES) {
+          Matcher m = c.pattern().matcher(lines[i]);
+          if (m.find()) {
+            return Optional.of(
+                file + ":" + (i + 1) + ": change mentions '" + m.group().toLowerCase(Locale.ROOT) + "' (" + c.name() + ")");
+          }
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static String read(Path p) {
+    if (!Files.isRegularFile(p)) {
+      return "";
+    }
+    try (InputStream in = Files.newInputStream(p)) {
+      return new String(in.readNBytes(MAX_BYTES_PER_FILE), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+}

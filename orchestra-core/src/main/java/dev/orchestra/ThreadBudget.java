@@ -1,0 +1,52 @@
+package dev.orchestra;
+
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * A live limit on how many agents run at once, moved by a {@link BudgetPolicy} as the provider
+ * reports trouble and success. Lowering the limit stops new starts only; running agents finish.
+ *
+ * <p>Thread-safe. Changes are reported to the listener given at construction, outside any lock.
+ */
+final class ThreadBudget {
+  /** Told of every change. */
+  interface ChangeListener {
+    void budgetChanged(int from, int to, String cause);
+  }
+
+  private final BudgetPolicy policy;
+  private final Clock clock;
+  private final ChangeListener listener;
+  private BudgetPolicy.State state;
+
+  ThreadBudget(BudgetPolicy policy, Clock clock, ChangeListener listener) {
+    this.policy = Objects.requireNonNull(policy, "policy");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.listener = Objects.requireNonNull(listener, "listener");
+    this.state = policy.initial(clock.instant());
+  }
+
+  synchronized int limit() {
+    return policy.limit(state);
+  }
+
+  void signal(BudgetPolicy.Signal signal, String cause) {
+    int from;
+    int to;
+    synchronized (this) {
+      from = policy.limit(state);
+      state = policy.next(state, signal, clock.instant());
+      to = policy.limit(state);
+    }
+    if (from != to) {
+      String why =
+          switch (signal) {
+            case RATE_LIMITED -> "rate limited: " + cause;
+            case UNSTABLE -> "provider unstable: " + cause;
+            case SUCCESS -> "stable for " + policy.stableWindow().toSeconds() + "s";
+          };
+      listener.budgetChanged(from, to, why);
+    }
+  }
+}

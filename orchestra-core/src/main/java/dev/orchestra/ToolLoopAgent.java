@@ -1,0 +1,82 @@
+package dev.orchestra;
+
+import dev.orchestra.model.Message;
+import dev.orchestra.model.ModelRequest;
+import dev.orchestra.model.ModelResponse;
+import dev.orchestra.model.ToolCall;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The default agent: request -> tool calls -> results -> ... -> final structured answer. */
+final class ToolLoopAgent implements Agent {
+  static final ToolLoopAgent INSTANCE = new ToolLoopAgent();
+
+  private ToolLoopAgent() {}
+
+  @Override
+  public RoleReport run(Role role, Task task, AgentContext context) {
+    List<Message> messages = new ArrayList<>();
+    messages.add(Message.user(taskMessage(role, task, context)));
+    ModelRequest.Builder base =
+        ModelRequest.builder()
+            .role(role.name())
+            .taskId(task.id())
+            .model(role.model().orElse(context.defaultModel()))
+            .reasoningEffort(role.reasoningEffort())
+            .instructions(role.instructions())
+            .tools(context.tools().specs());
+    Reports.schemaFor(role.name()).ifPresent(base::responseSchema);
+    boolean repaired = false;
+    for (int turn = 1; turn <= context.maxTurns(); turn++) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new AgentException(role.name() + " on " + task.id() + " was interrupted");
+      }
+      ModelResponse response = context.call(base.messages(messages).build());
+      if (response.hasToolCalls()) {
+        messages.add(new Message.Assistant(response.text(), response.toolCalls()));
+        for (ToolCall call : response.toolCalls()) {
+          messages.add(context.tools().execute(call));
+        }
+        continue;
+      }
+      try {
+        return Reports.parse(role.name(), response.text(), context.tools().changedFiles());
+      } catch (Reports.ParseException e) {
+        if (repaired) {
+          throw new AgentException(
+              role.name() + " on task " + task.id() + " gave an answer that does not parse, even after a"
+                  + " repair attempt: " + e.getMessage());
+        }
+        repaired = true;
+        messages.add(new Message.Assistant(response.text(), List.of()));
+        messages.add(
+            Message.user(
+                "Your answer could not be read: " + e.getMessage()
+                    + ". Answer again with only a JSON object that follows the schema."));
+      }
+    }
+    throw new AgentException(
+        role.name() + " on task " + task.id() + " gave no final answer within " + context.maxTurns() + " turns");
+  }
+
+  private static String taskMessage(Role role, Task task, AgentContext context) {
+    StringBuilder m = new StringBuilder();
+    m.append("Task ").append(task.id()).append(": ").append(task.title()).append('\n');
+    if (!task.acceptanceCriteria().isEmpty()) {
+      m.append("\nAcceptance criteria:\n");
+      task.acceptanceCriteria().forEach(c -> m.append("- ").append(c).append('\n'));
+    }
+    if (role.sandboxMode().allowsWrites() && !task.writeScope().isEmpty()) {
+      m.append("\nYou may write only: ").append(String.join(", ", task.writeScope())).append('\n');
+    }
+    if (!context.brief().isBlank()) {
+      m.append("\nContext:\n").append(context.brief().strip()).append('\n');
+    }
+    if (!role.outputSections().isEmpty()) {
+      m.append("\nFinish with your report (")
+          .append(String.join(" / ", role.outputSections()))
+          .append(Reports.schemaFor(role.name()).isPresent() ? ") as one JSON object following the schema.\n" : ").\n");
+    }
+    return m.toString();
+  }
+}

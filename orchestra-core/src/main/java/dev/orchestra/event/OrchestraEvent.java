@@ -1,0 +1,395 @@
+package dev.orchestra.event;
+
+import dev.orchestra.Finding;
+import dev.orchestra.TaskStatus;
+import dev.orchestra.Verdict;
+import dev.orchestra.model.TokenUsage;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Something that happened in a run. Every step of the loop emits one, in order, to the
+ * orchestrator's listeners and to the journal ({@code .orchestra/journal.jsonl}, one JSON object a
+ * line with {@code "v"} = {@link #SCHEMA_VERSION} and {@code "type"} = {@link Kind#wireName()}).
+ *
+ * <p>Events never contain an API key or other secret. All events are immutable records.
+ */
+public sealed interface OrchestraEvent {
+
+  /** The journal schema version written in every line. */
+  int SCHEMA_VERSION = 1;
+
+  /** The kinds of event, for exhaustive switches and the journal's {@code type} field. */
+  enum Kind {
+    /** {@link RunStarted}. */
+    RUN_STARTED,
+    /** {@link PlanUpdated}. */
+    PLAN_UPDATED,
+    /** {@link TaskStarted}. */
+    TASK_STARTED,
+    /** {@link TaskFinished}. */
+    TASK_FINISHED,
+    /** {@link ToolCalled}. */
+    TOOL_CALLED,
+    /** {@link GateStarted}. */
+    GATE_STARTED,
+    /** {@link GateFinished}. */
+    GATE_FINISHED,
+    /** {@link GateSkipped}. */
+    GATE_SKIPPED,
+    /** {@link BudgetChanged}. */
+    BUDGET_CHANGED,
+    /** {@link ModelCallFinished}. */
+    MODEL_CALL_FINISHED,
+    /** {@link RunFinished}. */
+    RUN_FINISHED;
+
+    /** Returns the name used in the journal, for example {@code task_started}. */
+    public String wireName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** Returns the kind of event. */
+  Kind kind();
+
+  /** Returns the id of the run it belongs to. */
+  String runId();
+
+  /** Returns when it happened, by the orchestrator's clock. */
+  Instant time();
+
+  /**
+   * A run began.
+   *
+   * @param runId the run id
+   * @param time when
+   * @param goal the goal
+   * @param resumed whether this continues a stopped run
+   */
+  record RunStarted(String runId, Instant time, String goal, boolean resumed)
+      implements OrchestraEvent {
+    /** Validates the components. */
+    public RunStarted {
+      Objects.requireNonNull(runId);
+      Objects.requireNonNull(time);
+      Objects.requireNonNull(goal);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.RUN_STARTED;
+    }
+  }
+
+  /**
+   * The plan changed as a whole: planned, extended with tasks from findings, or re-read after a
+   * person edited plan.md.
+   *
+   * @param runId the run id
+   * @param time when
+   * @param reason why, for example {@code "planned"} or {@code "edited by hand"}
+   * @param taskCount how many tasks the plan has now
+   * @param addedTaskIds the ids of tasks that are new
+   */
+  record PlanUpdated(
+      String runId, Instant time, String reason, int taskCount, List<String> addedTaskIds)
+      implements OrchestraEvent {
+    /** Validates and copies the components. */
+    public PlanUpdated {
+      Objects.requireNonNull(runId);
+      Objects.requireNonNull(time);
+      Objects.requireNonNull(reason);
+      addedTaskIds = List.copyOf(addedTaskIds);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.PLAN_UPDATED;
+    }
+  }
+
+  /**
+   * An agent started on a task (plan tasks, and exploration probes with ids {@code explore-N}).
+   *
+   * @param runId the run id
+   * @param time when
+   * @param taskId the task id
+   * @param role the role carrying it out
+   * @param title the task's title
+   * @param round the loop round, from 1; 0 for exploration
+   */
+  record TaskStarted(String runId, Instant time, String taskId, String role, String title, int round)
+      implements OrchestraEvent {
+    /** Validates the components. */
+    public TaskStarted {
+      Objects.requireNonNull(runId);
+      Objects.requireNonNull(time);
+      Objects.requireNonNull(taskId);
+      Objects.requireNonNull(role);
+      Objects.requireNonNull(title);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.TASK_STARTED;
+    }
+  }
+
+  /**
+   * An agent finished a task, well or not.
+   *
+   * @param runId the run id
+   * @param time when
+   * @param taskId the task id
+   * @param role the role that carried it out
+   * @param status done, failed, blocked, or todo when it was interrupted and will run again
+   * @param summary one line: the result, or why it failed
+   * @param changedFiles workspace-relative files the task wrote
+   * @param round the loop round
+   */
+  record TaskFinished(
+      String runId,
+      Instant time,
+      String taskId,
+      String role,
+      TaskStatus status,
+      String summary,
+      List<String> changedFiles,
+      int round)
+      implements OrchestraEvent {
+    /** Validates and copies the components. */
+    public TaskFinished {
+      Objects.requireNonNull(runId);
+      Objects.requireNonNull(time);
+      Objects.requireNonNull(taskId);
+      Objects.requireNonNull(role);
+      Objects.requireNonNull(status);
+      Objects.requireNonNull(summary);
+      changedFiles = List.copyOf(changedFiles);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.TASK_FINISHED;
+    }
+  }
+
+  /**
+   * An agent called a tool.
+   *
+   * @param runId the run id
+   * @param time when
+   * @param taskId the task the agent works on
+   * @param role the agent's role
+   * @param tool the tool's name
+   * @param target what it acted on, for example a path
+   * @param ok whether the tool succeeded
+   * @param detail one line: the result or the error
+   */
+  record ToolCalled(
+      String runId,
+      Instant time,
+      String taskId,
+      String role,
+      String tool,
+      String target,
+      boolean ok,
+      String detail)
+      implements OrchestraEvent {
+    /** Validates the components. */
+    public ToolCalled {
+      Objects.requireNonNull(runId);
+      Objects.requireNonNull(time);
+      Objects.requireNonNull(taskId);
+      Objects.requireNonNull(role);
+      Objects.requireNonNull(tool);
+      Objects.requireNonNull(target);
+      Objects.requireNonNull(detail);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.TOOL_CALLED;
+    }
+  }
+
+  /**
+   * A gate started on a batch.
+   *
+   * @param runId the run id
+   * @param time when
+   * @param gate the gate's name
+   * @param round the loop round
+   * @param reason why it runs, for example which changed file made the change security-sensitive
+   */
+  record GateStarted(String runId, Instant time, String gate, int round, String reason)
+      implements OrchestraEvent {
+    /** Validates the components. */
+    public GateStarted {
+      Objects.requireNonNull(runId);
+      Objects.requireNonNull(time);
+      Objects.requireNonNull(gate);
+      Objects.requireNonNull(reason);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.GATE_STARTED;
+    }
+  }
+
+  /**
+   * A gate decided.
+   *
+   * @param runId the run id
+   * @param time when
+   * @param gate the gate's name
+   * @param round the loop round
+   * @param verdict pass, fail or block
+   * @param findings what it found
+   * @param summary one paragraph for people
+   */
+  record GateFinished(
+      String runId,
+      Instant time,
+      String gate,
+      int round,
+      Verdict verdict,
+      List<Finding> findings,
+      String summary)
+      implements OrchestraEvent {
+    /** Validates and copies the components. */
+    public GateFinished {
+      Objects.requireNonNull(runId);
+      Objects.requireNonNull(time);
+      Objects.requireNonNull(gate);
+      Objects.requireNonNull(verdict);
+      findings = List.copyOf(findings);
+      Objects.requireNonNull(summary);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.GATE_FINISHED;
+    }
+  }
+
+  /**
+   * A gate did not apply to a batch, for example a security review of a change that touches
+   * nothing sensitive.
+   *
+   * @param runId the run id
+   * @param time when
+   * @param gate the gate's name
+   * @param round the loop round
+   * @param reason why it was skipped
+   */
+  record GateSkipped(String runId, Instant time, String gate, int round, String reason)
+      implements OrchestraEvent {
+    /** Validates the components. */
+    public GateSkipped {
+      Objects.requireNonNull(runId);
+      Objects.requireNonNull(time);
+      Objects.requireNonNull(gate);
+      Objects.requireNonNull(reason);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.GATE_SKIPPED;
+    }
+  }
+
+  /**
+   * The thread budget changed.
+   *
+   * @param runId the run id
+   * @param time when
+   * @param from the previous limit
+   * @param to the new limit
+   * @param cause why, for example {@code "rate limited: 429 from /v1/responses"}
+   */
+  record BudgetChanged(String runId, Instant time, int from, int to, String cause)
+      implements OrchestraEvent {
+    /** Validates the components. */
+    public BudgetChanged {
+      Objects.requireNonNull(runId);
+      Objects.requireNonNull(time);
+      Objects.requireNonNull(cause);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.BUDGET_CHANGED;
+    }
+  }
+
+  /**
+   * One model call ended.
+   *
+   * @param runId the run id
+   * @param time when
+   * @param role the role that asked
+   * @param taskId the task it worked on
+   * @param model the model asked
+   * @param usage tokens used (zero when the call failed)
+   * @param durationMillis how long the call took
+   * @param outcome {@code ok}, or the failure kind in lower case such as {@code rate_limited}
+   */
+  record ModelCallFinished(
+      String runId,
+      Instant time,
+      String role,
+      String taskId,
+      String model,
+      TokenUsage usage,
+      long durationMillis,
+      String outcome)
+      implements OrchestraEvent {
+    /** Validates the components. */
+    public ModelCallFinished {
+      Objects.requireNonNull(runId);
+      Objects.requireNonNull(time);
+      Objects.requireNonNull(role);
+      Objects.requireNonNull(taskId);
+      Objects.requireNonNull(model);
+      Objects.requireNonNull(usage);
+      Objects.requireNonNull(outcome);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.MODEL_CALL_FINISHED;
+    }
+  }
+
+  /**
+   * The run ended.
+   *
+   * @param runId the run id
+   * @param time when
+   * @param stopReason why it stopped, as {@link dev.orchestra.StopReason#name()}
+   * @param message one line for people
+   * @param rounds how many rounds ran
+   * @param usage tokens used by the whole run
+   */
+  record RunFinished(
+      String runId, Instant time, String stopReason, String message, int rounds, TokenUsage usage)
+      implements OrchestraEvent {
+    /** Validates the components. */
+    public RunFinished {
+      Objects.requireNonNull(runId);
+      Objects.requireNonNull(time);
+      Objects.requireNonNull(stopReason);
+      Objects.requireNonNull(message);
+      Objects.requireNonNull(usage);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.RUN_FINISHED;
+    }
+  }
+}

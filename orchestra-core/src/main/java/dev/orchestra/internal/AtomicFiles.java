@@ -1,0 +1,64 @@
+package dev.orchestra.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Writes files so that a reader or a crash sees the old content or the new, never a mix: the
+ * bytes go to a temporary file in the target's folder, which is then moved over the target
+ * atomically. Not part of Orchestra's API: other Orchestra modules use it; users should not.
+ */
+public final class AtomicFiles {
+  private AtomicFiles() {}
+
+  /**
+   * Writes UTF-8 text atomically, creating missing parent folders.
+   *
+   * @param file the target
+   * @param content the text
+   * @throws java.io.UncheckedIOException when the file cannot be written; the target is unchanged
+   */
+  public static void writeString(Path file, String content) {
+    write(file, content.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Writes bytes atomically, creating missing parent folders.
+   *
+   * @param file the target
+   * @param content the bytes
+   * @throws java.io.UncheckedIOException when the file cannot be written; the target is unchanged
+   */
+  public static void write(Path file, byte[] content) {
+    Path absolute = file.toAbsolutePath();
+    Path dir = absolute.getParent();
+    Path tmp = null;
+    try {
+      Files.createDirectories(dir);
+      // Same folder as the target, so the move is a rename on one file system.
+      tmp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
+      Files.write(tmp, content);
+      try {
+        Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING);
+      }
+      tmp = null;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + absolute + ": " + e.getMessage(), e);
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // The write already failed; that failure is the one to report.
+        }
+      }
+    }
+  }
+}
