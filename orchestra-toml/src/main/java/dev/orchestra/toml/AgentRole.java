@@ -1,0 +1,76 @@
+package dev.orchestra.toml;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A role as Codex defines it: an {@code [agents.<name>]} table, the role file it points to, or a
+ * role file discovered under an {@code agents/} folder, after layers were merged. Immutable and
+ * thread-safe. {@link LoadedConfig#toRoles()} turns these into core {@link dev.orchestra.Role}s.
+ */
+public final class AgentRole {
+  private final String name;
+  private final String description;
+  private final Path configFile;
+  private final List<String> nicknameCandidates;
+  private final CodexSettings settings;
+  private final Path source;
+
+  AgentRole(
+      String name,
+      String description,
+      Path configFile,
+      List<String> nicknameCandidates,
+      CodexSettings settings,
+      Path source) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.description = Objects.requireNonNull(description, "description");
+    this.configFile = configFile;
+    this.nicknameCandidates = List.copyOf(nicknameCandidates);
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.source = Objects.requireNonNull(source, "source");
+  }
+
+  /**
+   * Returns the role's name: the {@code [agents.<name>]} key, or the role file's {@code name},
+   * which renames the role.
+   */
+  public String name() {
+    return name;
+  }
+
+  /** Returns the description, trimmed; never blank (roles without one are dropped). */
+  public String description() {
+    return description;
+  }
+
+  /** Returns the role file, absolute and normalised, when the role has one. */
+  public Optional<Path> configFile() {
+    return Optional.ofNullable(configFile);
+  }
+
+  /** Returns the nicknames Codex picks from for agents in this role, trimmed; empty when none. */
+  public List<String> nicknameCandidates() {
+    return nicknameCandidates;
+  }
+
+  /**
+   * Returns the role file's settings (model, effort, sandbox, instructions, ...), which apply over
+   * the base configuration; empty settings when the role has no file.
+   */
+  public CodexSettings settings() {
+    return settings;
+  }
+
+  /** Returns the file that defined the role: a {@code config.toml}, or a discovered role file. */
+  public Path source() {
+    return source;
+  }
+
+  @Override
+  public String toString() {
+    return "AgentRole[" + name + ", configFile=" + configFile + ", " + settings + "]";
+  }
+}

@@ -1,0 +1,228 @@
+package dev.orchestra.toml;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Reads, checks and merges a Codex configuration the way Codex does: the user layer ({@code
+ * $CODEX_HOME/config.toml}, by default {@code ~/.codex}), an optional profile file, and the project
+ * layers ({@code .codex/config.toml} in each folder from the project root down to the working
+ * directory), with the roles they declare or that are discovered under their {@code agents/}
+ * folders.
+ *
+ * <pre>{@code
+ * LoadedConfig config = CodexConfig.builder()
+ *     .workingDirectory(Path.of("/work/repo"))
+ *     .build()
+ *     .load();
+ * RoleMapping team = config.toRoles();      // core Roles + max_threads
+ * }</pre>
+ *
+ * <p>{@link #load()} throws {@link CodexConfigException} with every error found; {@link #verify()}
+ * returns every problem instead. Both never throw anything else for bad or unreadable files.
+ *
+ * <p>Instances are immutable and thread-safe; each call reads the files anew.
+ */
+public final class CodexConfig {
+  private final Path codexHome;
+  private final Path homeDirectory;
+  private final Map<String, String> environment;
+  private final Path workingDirectory;
+  private final boolean trustProject;
+  private final boolean strict;
+  private final String profile;
+
+  private CodexConfig(Builder b) {
+    this.codexHome = b.codexHome;
+    this.homeDirectory = b.homeDirectory != null ? b.homeDirectory : Path.of(System.getProperty("user.home"));
+    this.environment = b.environment != null ? Map.copyOf(b.environment) : Map.copyOf(System.getenv());
+    this.workingDirectory = b.workingDirectory;
+    this.trustProject = b.trustProject;
+    this.strict = b.strict;
+    this.profile = b.profile;
+  }
+
+  /** Returns a builder with Codex's defaults: the real environment and home, lenient checks. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns a loader for one configuration folder (a {@code CODEX_HOME}, or a folder a {@link
+   * StarterPack} was written to), ignoring the environment and any project: {@code
+   * folder/config.toml} and {@code folder/agents/} only.
+   *
+   * @param folder the folder holding {@code config.toml}
+   * @return a lenient loader
+   */
+  public static CodexConfig forFolder(Path folder) {
+    return builder().codexHome(folder).environment(Map.of()).build();
+  }
+
+  /**
+   * Loads the configuration.
+   *
+   * @return the merged configuration, with its warnings
+   * @throws CodexConfigException when any error was found (in strict mode, also unknown keys and
+   *     ignored roles), carrying every diagnostic found, warnings included
+   */
+  public LoadedConfig load() {
+    ConfigLoader loader = new ConfigLoader(this);
+    LoadedConfig loaded = loader.load();
+    List<Diagnostic> all = loader.diagnostics();
+    if (all.stream().anyMatch(Diagnostic::isError)) {
+      throw new CodexConfigException("cannot load the Codex configuration", all);
+    }
+    return loaded;
+  }
+
+  /**
+   * Checks the configuration and returns every problem at once: TOML syntax, missing role files,
+   * values outside their allowed sets, mistyped keys, and the rest. Never throws for problems in
+   * the files.
+   *
+   * @return the diagnostics in the order found, errors and warnings; empty when all is well
+   */
+  public List<Diagnostic> verify() {
+    ConfigLoader loader = new ConfigLoader(this);
+    loader.load();
+    return loader.diagnostics();
+  }
+
+  Optional<Path> codexHome() {
+    return Optional.ofNullable(codexHome);
+  }
+
+  Path homeDirectory() {
+    return homeDirectory;
+  }
+
+  Map<String, String> environment() {
+    return environment;
+  }
+
+  Optional<Path> workingDirectory() {
+    return Optional.ofNullable(workingDirectory);
+  }
+
+  boolean trustProject() {
+    return trustProject;
+  }
+
+  boolean strict() {
+    return strict;
+  }
+
+  Optional<String> profile() {
+    return Optional.ofNullable(profile);
+  }
+
+  /** Configures a {@link CodexConfig}. Not thread-safe; {@link #build()} makes an immutable copy. */
+  public static final class Builder {
+    private Path codexHome;
+    private Path homeDirectory;
+    private Map<String, String> environment;
+    private Path workingDirectory;
+    private boolean trustProject;
+    private boolean strict;
+    private String profile;
+
+    private Builder() {}
+
+    /**
+     * Sets the folder of the user layer, overriding {@code $CODEX_HOME} and {@code ~/.codex}.
+     *
+     * @param folder the folder that holds {@code config.toml} and {@code agents/}
+     * @return this builder
+     */
+    public Builder codexHome(Path folder) {
+      this.codexHome = Objects.requireNonNull(folder, "folder").toAbsolutePath().normalize();
+      return this;
+    }
+
+    /**
+     * Sets the home folder, used for {@code ~} in paths and for the default {@code ~/.codex}.
+     * Defaults to the {@code user.home} system property.
+     *
+     * @param folder the home folder
+     * @return this builder
+     */
+    public Builder homeDirectory(Path folder) {
+      this.homeDirectory = Objects.requireNonNull(folder, "folder").toAbsolutePath().normalize();
+      return this;
+    }
+
+    /**
+     * Sets the environment variables to read ({@code CODEX_HOME}). Defaults to the process
+     * environment; tests pass their own map.
+     *
+     * @param environment variable names to values
+     * @return this builder
+     */
+    public Builder environment(Map<String, String> environment) {
+      this.environment = Map.copyOf(environment);
+      return this;
+    }
+
+    /**
+     * Sets the working directory whose project layers are read. Without it only the user layer
+     * (and the profile) is read.
+     *
+     * @param folder the working directory
+     * @return this builder
+     */
+    public Builder workingDirectory(Path folder) {
+      this.workingDirectory = Objects.requireNonNull(folder, "folder").toAbsolutePath().normalize();
+      return this;
+    }
+
+    /**
+     * Trusts the project layers for this load even when the user configuration does not mark the
+     * project trusted. Defaults to false, as in Codex.
+     *
+     * @param trust whether to trust the project
+     * @return this builder
+     */
+    public Builder trustProject(boolean trust) {
+      this.trustProject = trust;
+      return this;
+    }
+
+    /**
+     * Makes unknown keys, and anything else Codex would silently ignore (a dropped role), an error
+     * instead of a warning. Defaults to false: lenient, like Codex.
+     *
+     * @param strict whether to be strict
+     * @return this builder
+     */
+    public Builder strict(boolean strict) {
+      this.strict = strict;
+      return this;
+    }
+
+    /**
+     * Selects a profile: {@code $CODEX_HOME/<name>.config.toml} is layered over {@code
+     * config.toml}, as Codex's {@code --profile <name>} does.
+     *
+     * @param name the profile name
+     * @return this builder
+     * @throws IllegalArgumentException if the name is blank or contains a path separator
+     */
+    public Builder profile(String name) {
+      Objects.requireNonNull(name, "name");
+      if (name.isBlank() || name.contains("/") || name.contains("\\")) {
+        throw new IllegalArgumentException("profile name must be a plain file name, got '" + name + "'");
+      }
+      this.profile = name;
+      return this;
+    }
+
+    /** Returns a loader with these settings. */
+    public CodexConfig build() {
+      return new CodexConfig(this);
+    }
+  }
+}

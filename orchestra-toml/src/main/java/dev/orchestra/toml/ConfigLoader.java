@@ -1,0 +1,630 @@
+package dev.orchestra.toml;
+
+import dev.orchestra.toml.LoadedConfig.ProjectTrust;
+import dev.orchestra.toml.SettingsReader.Scope;
+import dev.orchestra.toml.Val.Origin;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One run of loading or verifying: layers, trust, merge, roles. Not thread-safe; one per call. */
+final class ConfigLoader {
+  private static final Logger LOG = LoggerFactory.getLogger(CodexConfig.class);
+  private static final Pattern NICKNAME = Pattern.compile("[A-Za-z0-9 _-]+");
+  private static final int DEFAULT_MAX_THREADS = 6;
+
+  /** One configuration layer: a file, the folder its relative paths and agents/ hang off, its tree. */
+  private static final class Layer {
+    final Path file;
+    final Path dir;
+    final Map<String, Val> tree;
+    final boolean hasAgentsDir;
+
+    Layer(Path file, Path dir, Map<String, Val> tree, boolean hasAgentsDir) {
+      this.file = file;
+      this.dir = dir;
+      this.tree = tree;
+      this.hasAgentsDir = hasAgentsDir;
+    }
+  }
+
+  /** A role while layers are folded; frozen into an {@link AgentRole} at the end. */
+  private static final class Draft {
+    String name;
+    String description;
+    Path configFile;
+    List<String> nicknames;
+    CodexSettings settings = CodexSettings.empty();
+    Origin at;
+  }
+
+  /** What a role file says about its role. */
+  private static final class RoleFile {
+    String name;
+    String description;
+    List<String> nicknames;
+    CodexSettings settings;
+  }
+
+  private final CodexConfig options;
+  private final Reporter rep;
+  private final PathResolver paths;
+  private final SettingsReader reader;
+
+  ConfigLoader(CodexConfig options) {
+    this.options = options;
+    this.rep = Reporter.create(options.strict());
+    this.paths = new PathResolver(options.homeDirectory());
+    this.reader = new SettingsReader(rep);
+  }
+
+  List<Diagnostic> diagnostics() {
+    return rep.diagnostics();
+  }
+
+  LoadedConfig load() {
+    List<Layer> layers = new ArrayList<>();
+    Path home = codexHome();
+    Layer user = readLayer(home.resolve("config.toml"), home, true);
+    layers.add(user);
+    options.profile().ifPresent(name -> profileLayer(name, home, user).ifPresent(layers::add));
+    ProjectTrust trust = ProjectTrust.UNDECIDED;
+    if (options.workingDirectory().isPresent()) {
+      trust = projectLayers(options.workingDirectory().get(), home, layers);
+    }
+    Map<String, Val> merged = new LinkedHashMap<>();
+    for (Layer layer : layers) {
+      merged = Val.merge(merged, layer.tree);
+    }
+    CodexSettings settings = new SettingsReader(Reporter.silent()).read(merged, Scope.CONFIG, "");
+    checkProviderReference(merged, settings);
+    List<AgentRole> roles = roles(layers);
+    int maxThreads = DEFAULT_MAX_THREADS;
+    int maxDepth = 1;
+    Long jobMax = null;
+    boolean multiAgent = true;
+    for (Layer layer : layers) {
+      Map<String, Val> agents = tableOrEmpty(layer.tree.get("agents"));
+      for (String key : List.of("max_threads", "max_concurrent_threads_per_session")) {
+        Val v = agents.get(key);
+        if (v != null && v.isLong() && v.longValue() >= 1) {
+          maxThreads = (int) Math.min(Integer.MAX_VALUE, v.longValue());
+        }
+      }
+      Val depth = agents.get("max_depth");
+      if (depth != null && depth.isLong() && depth.longValue() >= 1) {
+        maxDepth = (int) Math.min(Integer.MAX_VALUE, depth.longValue());
+      }
+      Val job = agents.get("job_max_runtime_seconds");
+      if (job != null && job.isLong() && job.longValue() >= 1) {
+        jobMax = job.longValue();
+      }
+      Map<String, Val> features = tableOrEmpty(layer.tree.get("features"));
+      for (String key : List.of("collab", "multi_agent")) {
+        Val v = features.get(key);
+        if (v != null && v.isBoolean()) {
+          multiAgent = v.bool();
+        }
+      }
+    }
+    Map<String, Object> plain = new LinkedHashMap<>();
+    merged.forEach((k, v) -> plain.put(k, v.plain()));
+    List<Diagnostic> warnings = rep.diagnostics().stream().filter(d -> !d.isError()).collect(Collectors.toList());
+    if (!rep.hasErrors()) {
+      warnings.forEach(d -> LOG.warn("Codex configuration: {}", d));
+    }
+    List<Path> files = layers.stream().map(l -> l.file).filter(Files::isRegularFile).collect(Collectors.toList());
+    return new LoadedConfig(
+        settings, roles, maxThreads, maxDepth, jobMax, multiAgent, trust, files, warnings,
+        Collections.unmodifiableMap(plain));
+  }
+
+  // ------------------------------------------------------------------ layers
+
+  private Path codexHome() {
+    if (options.codexHome().isPresent()) {
+      return options.codexHome().get();
+    }
+    String env = options.environment().get("CODEX_HOME");
+    if (env != null && !env.isBlank()) {
+      Path p;
+      try {
+        p = Path.of(env).toAbsolutePath().normalize();
+      } catch (InvalidPathException e) {
+        p = options.homeDirectory().resolve(".codex");
+        rep.problem(Origin.of(p), "", "CODEX_HOME='" + env + "' is not a valid path", "set CODEX_HOME to an existing folder, or unset it");
+        return p;
+      }
+      if (!Files.isDirectory(p)) {
+        rep.problem(Origin.of(p), "", "CODEX_HOME points to " + p + ", which is not an existing folder",
+            "create the folder, or unset CODEX_HOME to use " + options.homeDirectory().resolve(".codex"));
+        return p;
+      }
+      try {
+        return p.toRealPath();
+      } catch (IOException e) {
+        return p;
+      }
+    }
+    return options.homeDirectory().resolve(".codex");
+  }
+
+  /** Reads one config.toml; a missing file is an empty layer. Values are checked as a config layer. */
+  private Layer readLayer(Path file, Path dir, boolean check) {
+    Map<String, Val> tree = Map.of();
+    if (Files.exists(file)) {
+      tree = TomlReader.read(file, rep).map(t -> paths.resolveAll(t, dir)).orElse(Map.of());
+      if (check) {
+        reader.read(tree, Scope.CONFIG, "");
+        checkAgentsTable(tree);
+      }
+    }
+    return new Layer(file, dir, tree, Files.isDirectory(dir.resolve("agents")));
+  }
+
+  private Optional<Layer> profileLayer(String name, Path home, Layer user) {
+    Path file = home.resolve(name + ".config.toml");
+    Val legacy = user.tree.get("profiles");
+    if (legacy != null && legacy.isTable() && legacy.table().containsKey(name)) {
+      rep.problem(legacy.table().get(name).at(), "profiles." + name,
+          "config.toml still defines [profiles." + name + "], which Codex refuses next to the profile file " + file.getFileName(),
+          "move the settings of [profiles." + name + "] into " + file + " and delete the table");
+    }
+    if (!Files.isRegularFile(file)) {
+      rep.problem(Origin.of(file), "", "profile '" + name + "' has no file: " + file + " does not exist",
+          "create " + file.getFileName() + " next to config.toml, or do not select the profile");
+      return Optional.empty();
+    }
+    Layer layer = readLayer(file, home, true);
+    return Optional.of(new Layer(layer.file, layer.dir, layer.tree, false));
+  }
+
+  private ProjectTrust projectLayers(Path cwd, Path home, List<Layer> layers) {
+    Map<String, Val> base = new LinkedHashMap<>();
+    for (Layer l : layers) {
+      base = Val.merge(base, l.tree);
+    }
+    List<String> markers = List.of(".git");
+    Val markerVal = base.get("project_root_markers");
+    if (markerVal != null && markerVal.isArray() && markerVal.array().stream().allMatch(Val::isString)) {
+      markers = markerVal.array().stream().map(Val::string).collect(Collectors.toList());
+    }
+    Path root = projectRoot(cwd, markers);
+    ProjectTrust trust = options.trustProject() ? ProjectTrust.TRUSTED : trustOf(layers.get(0).tree, cwd, root);
+    List<Path> dirs = new ArrayList<>();
+    for (Path d = cwd; d != null; d = d.getParent()) {
+      dirs.add(0, d);
+      if (d.equals(root)) {
+        break;
+      }
+    }
+    for (Path d : dirs) {
+      Path dotCodex = d.resolve(".codex");
+      if (!Files.isDirectory(dotCodex) || dotCodex.normalize().equals(home.normalize())) {
+        continue;
+      }
+      Path file = dotCodex.resolve("config.toml");
+      if (trust != ProjectTrust.TRUSTED) {
+        String why = trust == ProjectTrust.UNTRUSTED ? "is marked untrusted" : "is not marked trusted";
+        rep.warning(Origin.of(Files.exists(file) ? file : dotCodex), "",
+            "project configuration " + dotCodex + " is ignored: the project " + root + " " + why,
+            "add [projects.\"" + root + "\"] trust_level = \"trusted\" to " + home.resolve("config.toml")
+                + ", or trust it for this load with CodexConfig.Builder.trustProject(true)");
+        continue;
+      }
+      Layer layer = readLayer(file, dotCodex, false);
+      Map<String, Val> stripped = stripDenied(layer.tree, file);
+      reader.read(stripped, Scope.CONFIG, "");
+      checkAgentsTable(stripped);
+      layers.add(new Layer(file, dotCodex, stripped, layer.hasAgentsDir));
+    }
+    return trust;
+  }
+
+  private static Path projectRoot(Path cwd, List<String> markers) {
+    if (markers.isEmpty()) {
+      return cwd;
+    }
+    for (Path d = cwd; d != null; d = d.getParent()) {
+      for (String m : markers) {
+        if (Files.exists(d.resolve(m))) {
+          return d;
+        }
+      }
+    }
+    return cwd;
+  }
+
+  private static ProjectTrust trustOf(Map<String, Val> userTree, Path cwd, Path root) {
+    Map<String, Val> projects = tableOrEmpty(userTree.get("projects"));
+    for (Path candidate : List.of(cwd, root)) {
+      for (Map.Entry<String, Val> e : projects.entrySet()) {
+        if (!samePath(e.getKey(), candidate) || !e.getValue().isTable()) {
+          continue;
+        }
+        Val level = e.getValue().table().get("trust_level");
+        if (level != null && level.isString()) {
+          if (level.string().equals("trusted")) {
+            return ProjectTrust.TRUSTED;
+          } else if (level.string().equals("untrusted")) {
+            return ProjectTrust.UNTRUSTED;
+          }
+        }
+      }
+    }
+    return ProjectTrust.UNDECIDED;
+  }
+
+  private static boolean samePath(String key, Path p) {
+    try {
+      return Path.of(key).toAbsolutePath().normalize().equals(p);
+    } catch (InvalidPathException e) {
+      return false;
+    }
+  }
+
+  private Map<String, Val> stripDenied(Map<String, Val> tree, Path file) {
+    Map<String, Val> out = new LinkedHashMap<>(tree);
+    for (List<String> denied : Keys.PROJECT_DENYLIST) {
+      Map<String, Val> parent = out;
+      Map<String, Val> parentCopy = out;
+      String key = String.join(".", denied);
+      if (denied.size() == 2) {
+        Val t = out.get(denied.get(0));
+        if (t == null || !t.isTable()) {
+          continue;
+        }
+        parent = t.table();
+        parentCopy = new LinkedHashMap<>(parent);
+      }
+      Val v = parent.get(denied.get(denied.size() - 1));
+      if (v == null) {
+        continue;
+      }
+      parentCopy.remove(denied.get(denied.size() - 1));
+      if (denied.size() == 2) {
+        out.put(denied.get(0), out.get(denied.get(0)).withRaw(parentCopy));
+      }
+      rep.warning(v.at(), key, key + " is not allowed in a project configuration; Codex ignores it there",
+          "move " + key + " to the user configuration (" + "$CODEX_HOME/config.toml), or remove it from " + file);
+    }
+    return out;
+  }
+
+  /** Checks the scalar keys of [agents] and that every other key is a role table. */
+  private void checkAgentsTable(Map<String, Val> tree) {
+    Val agentsVal = tree.get("agents");
+    if (agentsVal == null) {
+      return;
+    }
+    Map<String, Val> agents = reader.table(agentsVal, "agents");
+    if (agents == null) {
+      return;
+    }
+    if (agents.containsKey("max_threads") && agents.containsKey("max_concurrent_threads_per_session")) {
+      Val v = agents.get("max_concurrent_threads_per_session");
+      rep.problem(v.at(), "agents.max_concurrent_threads_per_session",
+          "agents sets both max_threads and its alias max_concurrent_threads_per_session",
+          "keep only one of the two keys");
+    }
+    for (Map.Entry<String, Val> e : agents.entrySet()) {
+      String path = "agents." + e.getKey();
+      Val v = e.getValue();
+      switch (e.getKey()) {
+        case "max_threads":
+        case "max_concurrent_threads_per_session":
+          if (!v.isLong()) {
+            reader.integer(v, path, 1);
+          } else if (v.longValue() < 1) {
+            rep.problem(v.at(), path, path + " must be at least 1, got " + v.longValue(),
+                "set " + path + " to 1 or more (Codex's default is " + DEFAULT_MAX_THREADS + "; Orchestra's starter pack uses 12)");
+          }
+          break;
+        case "max_depth":
+        case "job_max_runtime_seconds":
+          reader.integer(v, path, 1);
+          break;
+        case "interrupt_message":
+        case "enabled":
+          reader.bool(v, path);
+          break;
+        case "default_subagent_model":
+          reader.nonBlank(v, path);
+          break;
+        case "default_subagent_reasoning_effort":
+          reader.effort(v, path);
+          break;
+        default:
+          if (!v.isTable()) {
+            rep.problem(v.at(), path,
+                "agents." + e.getKey() + " = " + v.typeName().replaceFirst("^an? ", "") + " is not an [agents] setting;"
+                    + " every key in [agents] other than " + String.join(", ", SettingsReader.sorted(Keys.AGENTS_RESERVED))
+                    + " must be a role table",
+                Keys.closest(e.getKey(), Keys.AGENTS_RESERVED).map(c -> "did you mean agents." + c + "?")
+                    .orElse("to declare a role write [agents." + e.getKey() + "] with description and config_file"));
+          }
+      }
+    }
+  }
+
+  private void checkProviderReference(Map<String, Val> merged, CodexSettings settings) {
+    Val v = merged.get("model_provider");
+    if (v == null || !v.isString()) {
+      return;
+    }
+    String id = v.string();
+    if (Keys.BUILT_IN_PROVIDERS.contains(id) || settings.modelProviders().containsKey(id)) {
+      return;
+    }
+    Map<String, Val> declared = tableOrEmpty(merged.get("model_providers"));
+    if (declared.containsKey(id)) {
+      return; // declared but invalid: reported where it is declared
+    }
+    Set<String> known = new java.util.TreeSet<>(Keys.BUILT_IN_PROVIDERS);
+    known.addAll(declared.keySet());
+    rep.problem(v.at(), "model_provider", "model_provider = \"" + id + "\" names no provider",
+        "define [model_providers." + id + "] with a name, or use one of: " + String.join(", ", known));
+  }
+
+  // ------------------------------------------------------------------- roles
+
+  private List<AgentRole> roles(List<Layer> layers) {
+    Map<String, Draft> all = new LinkedHashMap<>();
+    for (Layer layer : layers) {
+      Map<String, Draft> mine = new LinkedHashMap<>();
+      Set<Path> usedFiles = new HashSet<>();
+      for (Map.Entry<String, Val> e : tableOrEmpty(layer.tree.get("agents")).entrySet()) {
+        if (Keys.AGENTS_RESERVED.contains(e.getKey()) || !e.getValue().isTable()) {
+          continue;
+        }
+        Draft d = declared(e.getKey(), e.getValue(), layer, usedFiles);
+        if (d != null) {
+          addOnce(mine, d);
+        }
+      }
+      if (layer.hasAgentsDir) {
+        for (Path file : roleFiles(layer.dir.resolve("agents"))) {
+          if (!usedFiles.contains(file)) {
+            Draft d = discovered(file);
+            if (d != null) {
+              addOnce(mine, d);
+            }
+          }
+        }
+      }
+      for (Draft d : mine.values()) {
+        Draft lower = all.get(d.name);
+        if (lower != null) {
+          if (d.description == null) {
+            d.description = lower.description;
+          }
+          if (d.configFile == null) {
+            d.configFile = lower.configFile;
+            d.settings = lower.settings;
+          }
+          if (d.nicknames == null) {
+            d.nicknames = lower.nicknames;
+          }
+        }
+        all.put(d.name, d);
+      }
+    }
+    List<AgentRole> out = new ArrayList<>();
+    for (Draft d : all.values()) {
+      if (d.description == null) {
+        rep.ignored(d.at, "agents." + d.name, "role '" + d.name + "' has no description; Codex drops it",
+            "add description = \"...\" to [agents." + d.name + "] or to its role file");
+        continue;
+      }
+      out.add(new AgentRole(d.name, d.description, d.configFile, d.nicknames == null ? List.of() : d.nicknames,
+          d.settings, d.at.file()));
+    }
+    return out;
+  }
+
+  private void addOnce(Map<String, Draft> layerRoles, Draft d) {
+    if (layerRoles.containsKey(d.name)) {
+      rep.ignored(d.at, "agents." + d.name, "role '" + d.name + "' is defined twice in the same layer; the second definition is ignored",
+          "rename or remove one of them (the first was in " + layerRoles.get(d.name).at.file() + ")");
+      return;
+    }
+    layerRoles.put(d.name, d);
+  }
+
+  private Draft declared(String key, Val roleVal, Layer layer, Set<Path> usedFiles) {
+    Reporter rr = rep.forRole(key);
+    String path = "agents." + key;
+    Map<String, Val> t = roleVal.table();
+    Draft d = new Draft();
+    d.name = key;
+    d.at = roleVal.at();
+    for (Map.Entry<String, Val> e : t.entrySet()) {
+      if (!Keys.ROLE_TABLE.contains(e.getKey())) {
+        boolean configKey = Keys.TOP_LEVEL.contains(e.getKey());
+        rr.unknownKey(e.getValue().at(), path + "." + e.getKey(),
+            "unknown key '" + e.getKey() + "' in [" + path + "]; Codex ignores it" + (configKey ? " there" : ""),
+            configKey ? "move " + e.getKey() + " into the role's config_file; [" + path + "] takes only description, config_file and nickname_candidates"
+                : Keys.didYouMean(e.getKey(), Keys.ROLE_TABLE, "[" + path + "] takes only description, config_file and nickname_candidates"),
+            true);
+      }
+    }
+    Val desc = t.get("description");
+    if (desc != null) {
+      d.description = description(desc, path + ".description", rr);
+    }
+    Val nick = t.get("nickname_candidates");
+    if (nick != null) {
+      d.nicknames = nicknames(nick, path + ".nickname_candidates", rr);
+    }
+    Val cf = t.get("config_file");
+    if (cf != null) {
+      String s = new SettingsReader(rr).nonBlank(cf, path + ".config_file");
+      if (s != null) {
+        Path file = Path.of(s);
+        usedFiles.add(file);
+        if (checkRoleFileExists(file, cf, path, layer, rr)) {
+          d.configFile = file;
+          RoleFile rf = readRoleFile(file, rr, false);
+          if (rf != null) {
+            d.name = rf.name != null ? rf.name : d.name;
+            d.description = rf.description != null ? rf.description : d.description;
+            d.nicknames = rf.nicknames != null ? rf.nicknames : d.nicknames;
+            d.settings = rf.settings;
+          }
+        }
+      }
+    }
+    return rr.problems() > 0 ? null : d;
+  }
+
+  private boolean checkRoleFileExists(Path file, Val cf, String path, Layer layer, Reporter rr) {
+    if (Files.isRegularFile(file)) {
+      return true;
+    }
+    if (Files.exists(file)) {
+      rr.problem(cf.at(), path + ".config_file", "config_file must point to a file: " + file + " is not a regular file",
+          "point config_file at a .toml role file");
+      return false;
+    }
+    String hint = "create " + file + ", or fix config_file; a relative path is resolved against " + layer.dir;
+    Path dotCodex = layer.dir.resolve(".codex");
+    if (layer.dir.getFileName() != null && layer.dir.getFileName().toString().equals(".codex") && file.startsWith(dotCodex)) {
+      Path corrected = layer.dir.resolve(dotCodex.relativize(file));
+      String relative = layer.dir.relativize(corrected).toString().replace('\\', '/');
+      hint = "config_file is relative to " + layer.dir + ", so '.codex/' is repeated; write config_file = \""
+          + relative + "\" (" + corrected + (Files.isRegularFile(corrected) ? ", which exists)" : ")");
+    }
+    rr.problem(cf.at(), path + ".config_file", "config_file points to " + file + ", which does not exist", hint);
+    return false;
+  }
+
+  private Draft discovered(Path file) {
+    String stem = file.getFileName().toString().replaceFirst("\\.toml$", "");
+    Reporter rr = rep.forRole(stem);
+    RoleFile rf = readRoleFile(file, rr, true);
+    if (rf == null) {
+      return null;
+    }
+    Draft d = new Draft();
+    d.name = rf.name;
+    d.description = rf.description;
+    d.nicknames = rf.nicknames;
+    d.configFile = file;
+    d.settings = rf.settings;
+    d.at = Origin.of(file);
+    return d;
+  }
+
+  /** Reads a role file; returns null (with the reasons reported) when the role must be dropped. */
+  private RoleFile readRoleFile(Path file, Reporter rr, boolean discovered) {
+    int before = rr.problems();
+    Optional<Map<String, Val>> parsed = TomlReader.read(file, rr);
+    if (parsed.isEmpty()) {
+      return null;
+    }
+    Map<String, Val> tree = paths.resolveAll(parsed.get(), file.getParent());
+    RoleFile rf = new RoleFile();
+    SettingsReader sr = new SettingsReader(rr);
+    Val name = tree.get("name");
+    if (name != null) {
+      rf.name = sr.nonBlank(name, "name");
+      if (rf.name != null) {
+        rf.name = rf.name.strip();
+      }
+    }
+    Val desc = tree.get("description");
+    if (desc != null) {
+      rf.description = description(desc, "description", rr);
+    }
+    Val nick = tree.get("nickname_candidates");
+    if (nick != null) {
+      rf.nicknames = nicknames(nick, "nickname_candidates", rr);
+    }
+    rf.settings = sr.read(tree, Scope.ROLE_FILE, "");
+    if (discovered) {
+      String stem = file.getFileName().toString().replaceFirst("\\.toml$", "");
+      for (String required : List.of("name", "description", "developer_instructions")) {
+        if (!tree.containsKey(required)) {
+          rr.problem(Origin.of(file), required,
+              "role file discovered under agents/ has no " + required + "; Codex needs name, description and developer_instructions in such a file",
+              "add " + required + " = \"...\" to the file, or declare it in [agents." + stem + "] with config_file");
+        }
+      }
+    }
+    return rr.problems() > before ? null : rf;
+  }
+
+  private static String description(Val v, String path, Reporter rr) {
+    String s = new SettingsReader(rr).string(v, path);
+    if (s == null) {
+      return null;
+    }
+    if (s.isBlank()) {
+      rr.problem(v.at(), path, "the description is blank", "write one line saying what the role does; Codex shows it to the model that spawns agents");
+      return null;
+    }
+    return s.strip();
+  }
+
+  private static List<String> nicknames(Val v, String path, Reporter rr) {
+    List<String> raw = new SettingsReader(rr).strings(v, path);
+    if (raw == null) {
+      return null;
+    }
+    if (raw.isEmpty()) {
+      rr.problem(v.at(), path, "nickname_candidates is empty", "list at least one nickname, or remove the key");
+      return null;
+    }
+    List<String> out = new ArrayList<>();
+    for (String n : raw) {
+      String s = n.strip();
+      if (s.isEmpty()) {
+        rr.problem(v.at(), path, "nickname_candidates contains a blank name", "remove the blank entry");
+        return null;
+      }
+      if (!NICKNAME.matcher(s).matches()) {
+        rr.problem(v.at(), path, "nickname \"" + s + "\" may contain only ASCII letters, digits, spaces, '-' and '_'",
+            "write it as \"" + s.replaceAll("[^A-Za-z0-9 _-]", "") + "\" or choose another nickname");
+        return null;
+      }
+      if (out.contains(s)) {
+        rr.problem(v.at(), path, "nickname \"" + s + "\" is listed twice", "keep each nickname once");
+        return null;
+      }
+      out.add(s);
+    }
+    return out;
+  }
+
+  private List<Path> roleFiles(Path agentsDir) {
+    try (Stream<Path> walk = Files.walk(agentsDir)) {
+      return walk.filter(p -> p.getFileName().toString().endsWith(".toml") && Files.isRegularFile(p))
+          .map(p -> p.toAbsolutePath().normalize())
+          .sorted()
+          .collect(Collectors.toList());
+    } catch (IOException | UncheckedIOException e) {
+      rep.ignored(Origin.of(agentsDir), "", "cannot list role files in " + agentsDir + ": " + e.getMessage(),
+          "check the folder's permissions");
+      return List.of();
+    }
+  }
+
+  private static Map<String, Val> tableOrEmpty(Val v) {
+    return v != null && v.isTable() ? v.table() : Map.of();
+  }
+}

@@ -1,0 +1,269 @@
+package dev.orchestra.toml;
+
+import dev.orchestra.ApprovalPolicy;
+import dev.orchestra.BuiltInRoles;
+import dev.orchestra.ReasoningEffort;
+import dev.orchestra.Role;
+import dev.orchestra.SandboxMode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.regex.Pattern;
+
+/**
+ * A Codex configuration after every layer was read, checked and merged: the base settings, the
+ * roles, the {@code [agents]} limits, and the warnings found on the way. Made by {@link
+ * CodexConfig#load()}; immutable and thread-safe.
+ *
+ * <p>{@link #toRoles()} is the one call that turns it into what an orchestrator needs: core {@link
+ * Role}s and the thread budget.
+ */
+public final class LoadedConfig {
+  private static final Pattern CORE_ROLE_NAME = Pattern.compile("[A-Za-z0-9_-]+");
+  private static final List<String> READ_TOOLS = List.of(BuiltInRoles.TOOL_READ_FILE, BuiltInRoles.TOOL_LIST_DIR);
+  private static final List<String> WRITE_TOOLS =
+      List.of(BuiltInRoles.TOOL_READ_FILE, BuiltInRoles.TOOL_LIST_DIR, BuiltInRoles.TOOL_WRITE_FILE);
+
+  /** Whether the user trusts the project the configuration was loaded for. */
+  enum ProjectTrust {
+    TRUSTED,
+    UNTRUSTED,
+    UNDECIDED
+  }
+
+  private final CodexSettings settings;
+  private final List<AgentRole> roles;
+  private final int maxThreads;
+  private final int maxDepth;
+  private final Long jobMaxRuntimeSeconds;
+  private final boolean multiAgent;
+  private final ProjectTrust trust;
+  private final List<Path> files;
+  private final List<Diagnostic> diagnostics;
+  private final Map<String, Object> table;
+
+  LoadedConfig(
+      CodexSettings settings,
+      List<AgentRole> roles,
+      int maxThreads,
+      int maxDepth,
+      Long jobMaxRuntimeSeconds,
+      boolean multiAgent,
+      ProjectTrust trust,
+      List<Path> files,
+      List<Diagnostic> diagnostics,
+      Map<String, Object> table) {
+    this.settings = settings;
+    this.roles = List.copyOf(roles);
+    this.maxThreads = maxThreads;
+    this.maxDepth = maxDepth;
+    this.jobMaxRuntimeSeconds = jobMaxRuntimeSeconds;
+    this.multiAgent = multiAgent;
+    this.trust = trust;
+    this.files = List.copyOf(files);
+    this.diagnostics = List.copyOf(diagnostics);
+    this.table = table;
+  }
+
+  /** Returns the merged base settings: what applies to a session before any role file. */
+  public CodexSettings settings() {
+    return settings;
+  }
+
+  /** Returns the roles in declaration order, lower layers first; empty when there are none. */
+  public List<AgentRole> roles() {
+    return roles;
+  }
+
+  /**
+   * Returns a role by name.
+   *
+   * @param name the role name
+   * @return the role, or empty when there is no such role
+   */
+  public Optional<AgentRole> role(String name) {
+    Objects.requireNonNull(name, "name");
+    return roles.stream().filter(r -> r.name().equals(name)).findFirst();
+  }
+
+  /**
+   * Returns {@code agents.max_threads} (or its alias {@code max_concurrent_threads_per_session}):
+   * how many sub-agents may be open at once. 6 when unset, as in Codex; always at least 1.
+   */
+  public int maxThreads() {
+    return maxThreads;
+  }
+
+  /** Returns {@code agents.max_depth}: how deep sub-agents may nest. 1 when unset. */
+  public int maxDepth() {
+    return maxDepth;
+  }
+
+  /** Returns {@code agents.job_max_runtime_seconds}, when set. */
+  public OptionalLong jobMaxRuntimeSeconds() {
+    return jobMaxRuntimeSeconds == null ? OptionalLong.empty() : OptionalLong.of(jobMaxRuntimeSeconds);
+  }
+
+  /**
+   * Returns {@code features.multi_agent} (or its old name {@code collab}); true when unset, as in
+   * Codex 0.115 and later.
+   */
+  public boolean multiAgent() {
+    return multiAgent;
+  }
+
+  /**
+   * Returns the run's sandbox: {@code sandbox_mode} from the merged configuration, or Codex's
+   * default for the project's trust ({@code workspace-write} for a project with a trust decision,
+   * {@code read-only} otherwise).
+   */
+  public SandboxMode sandboxMode() {
+    return settings
+        .sandboxMode()
+        .orElse(trust == ProjectTrust.UNDECIDED ? SandboxMode.READ_ONLY : SandboxMode.WORKSPACE_WRITE);
+  }
+
+  /**
+   * Returns the run's approval policy: {@code approval_policy} from the merged configuration, or
+   * Codex's default for the project's trust ({@code untrusted} for an untrusted project, {@code
+   * on-request} otherwise).
+   */
+  public ApprovalPolicy approvalPolicy() {
+    return settings
+        .approvalPolicy()
+        .orElse(trust == ProjectTrust.UNTRUSTED ? ApprovalPolicy.UNTRUSTED : ApprovalPolicy.ON_REQUEST);
+  }
+
+  /** Returns the configuration files that were applied, lowest precedence first. */
+  public List<Path> files() {
+    return files;
+  }
+
+  /** Returns the warnings found while loading (a load with errors throws instead). */
+  public List<Diagnostic> diagnostics() {
+    return diagnostics;
+  }
+
+  /**
+   * Returns the merged configuration as plain unmodifiable maps, lists and TOML scalars, every key
+   * included (known or not), with path values resolved.
+   */
+  public Map<String, Object> table() {
+    return table;
+  }
+
+  /**
+   * Turns the configuration into core roles and the thread budget, with the run's own {@link
+   * #sandboxMode()} and {@link #approvalPolicy()} as the ceiling. See {@link #toRoles(SandboxMode,
+   * ApprovalPolicy)}.
+   *
+   * @return the roles and the thread budget
+   */
+  public RoleMapping toRoles() {
+    return toRoles(sandboxMode(), approvalPolicy());
+  }
+
+  /**
+   * Turns the configuration into core roles and the thread budget.
+   *
+   * <p>Each role's values come from its role file, applied over the base configuration: the model
+   * and reasoning effort from the role file, else the base configuration, else (effort only) the
+   * {@link BuiltInRoles} entry of the same name, else medium. Instructions come from the role file,
+   * else the built-in role, else the base configuration's {@code developer_instructions}. Tools and
+   * output sections come from the built-in role of the same name; other roles get read tools, plus
+   * the write tool when their sandbox allows writes.
+   *
+   * <p><b>Sandbox and approval differ from Codex.</b> Codex ignores a role file's {@code
+   * sandbox_mode} and {@code approval_policy} and gives every sub-agent its parent's. Orchestra
+   * honours them, falling back to the built-in role's safe default and then to the ceiling, but
+   * never lets a role be more permissive than the ceiling: a role asking for more is lowered to the
+   * ceiling, with a note in {@link RoleMapping#notes()}.
+   *
+   * <p>A role whose name core cannot use (anything but letters, digits, {@code _} and {@code -}) is
+   * left out, with a note.
+   *
+   * @param sandboxCeiling the most a role may change on disk
+   * @param approvalCeiling the least human oversight a role may have
+   * @return the roles and the thread budget
+   */
+  public RoleMapping toRoles(SandboxMode sandboxCeiling, ApprovalPolicy approvalCeiling) {
+    Objects.requireNonNull(sandboxCeiling, "sandboxCeiling");
+    Objects.requireNonNull(approvalCeiling, "approvalCeiling");
+    List<Role> out = new ArrayList<>();
+    List<Diagnostic> notes = new ArrayList<>();
+    for (AgentRole role : roles) {
+      Role mapped = map(role, sandboxCeiling, approvalCeiling, notes);
+      if (mapped != null) {
+        out.add(mapped);
+      }
+    }
+    return new RoleMapping(out, maxThreads, notes);
+  }
+
+  private Role map(AgentRole agent, SandboxMode sandboxCeiling, ApprovalPolicy approvalCeiling, List<Diagnostic> notes) {
+    Path where = agent.configFile().orElse(agent.source());
+    if (!CORE_ROLE_NAME.matcher(agent.name()).matches()) {
+      notes.add(note(where, "agents." + agent.name(),
+          "role '" + agent.name() + "' is left out: Orchestra role names may contain only letters, digits, '_' and '-'",
+          "rename the role, for example to '" + agent.name().replaceAll("[^A-Za-z0-9_-]", "_") + "'"));
+      return null;
+    }
+    Optional<Role> builtIn = BuiltInRoles.byName(agent.name());
+    CodexSettings own = agent.settings();
+    Role.Builder b = builtIn.map(Role::toBuilder).orElseGet(() -> Role.builder(agent.name()));
+    b.description(agent.description());
+    Optional<String> model = own.model().or(settings::model);
+    if (model.isPresent()) {
+      b.model(model.get());
+    } else {
+      b.defaultModel();
+    }
+    b.reasoningEffort(
+        own.reasoningEffort()
+            .or(settings::reasoningEffort)
+            .or(() -> builtIn.map(Role::reasoningEffort))
+            .orElse(ReasoningEffort.MEDIUM));
+    SandboxMode sandbox =
+        own.sandboxMode().or(() -> builtIn.map(Role::sandboxMode)).orElse(sandboxCeiling);
+    if (sandbox.isMorePermissiveThan(sandboxCeiling)) {
+      notes.add(note(where, "sandbox_mode",
+          "role '" + agent.name() + "' asks for sandbox " + sandbox.configValue() + ", more than the run allows; "
+              + sandboxCeiling.configValue() + " is used",
+          "lower the role's sandbox_mode, or raise the run's ceiling"));
+      sandbox = sandboxCeiling;
+    }
+    ApprovalPolicy approval =
+        own.approvalPolicy().or(() -> builtIn.map(Role::approvalPolicy)).orElse(approvalCeiling);
+    if (approval.isMorePermissiveThan(approvalCeiling)) {
+      notes.add(note(where, "approval_policy",
+          "role '" + agent.name() + "' asks for approval " + approval.configValue() + ", less oversight than the run allows; "
+              + approvalCeiling.configValue() + " is used",
+          "choose a stricter approval_policy for the role, or relax the run's ceiling"));
+      approval = approvalCeiling;
+    }
+    b.sandboxMode(sandbox).approvalPolicy(approval);
+    b.instructions(
+        own.developerInstructions()
+            .or(() -> builtIn.map(Role::instructions))
+            .or(settings::developerInstructions)
+            .orElse(""));
+    if (builtIn.isEmpty()) {
+      b.tools(sandbox.allowsWrites() ? WRITE_TOOLS : READ_TOOLS);
+    }
+    return b.build();
+  }
+
+  private static Diagnostic note(Path file, String key, String message, String hint) {
+    return new Diagnostic(Diagnostic.Severity.WARNING, file, 0, 0, key, message, hint);
+  }
+
+  @Override
+  public String toString() {
+    return "LoadedConfig[files=" + files + ", roles=" + roles.stream().map(AgentRole::name).toList()
+        + ", maxThreads=" + maxThreads + ", " + settings + "]";
+  }
+}

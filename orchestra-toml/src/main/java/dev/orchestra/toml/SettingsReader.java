@@ -1,0 +1,747 @@
+package dev.orchestra.toml;
+
+import dev.orchestra.ApprovalPolicy;
+import dev.orchestra.ReasoningEffort;
+import dev.orchestra.SandboxMode;
+import dev.orchestra.toml.CodexSettings.McpServer;
+import dev.orchestra.toml.CodexSettings.McpTransport;
+import dev.orchestra.toml.CodexSettings.ModelProvider;
+import dev.orchestra.toml.CodexSettings.ReasoningSummary;
+import dev.orchestra.toml.CodexSettings.SandboxWorkspaceWrite;
+import dev.orchestra.toml.CodexSettings.ShellEnvironmentPolicy;
+import dev.orchestra.toml.CodexSettings.Verbosity;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Checks the values of one Codex table against the schema and builds its {@link CodexSettings}.
+ * Every problem goes to the {@link Reporter}; an invalid value is then treated as absent, so one
+ * pass finds every problem in a file.
+ */
+final class SettingsReader {
+
+  /** What kind of table is read; decides which keys are known. */
+  enum Scope {
+    /** A {@code config.toml} (user, profile or project layer), or the merge of them. */
+    CONFIG,
+    /** A role file: a config layer plus {@code name}, {@code description}, {@code nickname_candidates}. */
+    ROLE_FILE,
+    /** A legacy {@code [profiles.<name>]} table. */
+    PROFILE
+  }
+
+  private final Reporter r;
+
+  SettingsReader(Reporter reporter) {
+    this.r = reporter;
+  }
+
+  /**
+   * Reads a table.
+   *
+   * @param table the table, paths already resolved
+   * @param scope which keys are known
+   * @param prefix the key path of the table followed by a dot, or empty for a file's top level
+   */
+  CodexSettings read(Map<String, Val> table, Scope scope, String prefix) {
+    CodexSettings.Parts p = new CodexSettings.Parts();
+    Map<String, Object> other = new LinkedHashMap<>();
+    for (Map.Entry<String, Val> e : table.entrySet()) {
+      String key = e.getKey();
+      Val v = e.getValue();
+      String path = prefix + key;
+      switch (key) {
+        case "model":
+          p.model = nonBlank(v, path);
+          break;
+        case "model_provider":
+          p.modelProvider = nonBlank(v, path);
+          break;
+        case "model_reasoning_effort":
+          p.reasoningEffort = effort(v, path);
+          break;
+        case "plan_mode_reasoning_effort":
+        case "default_subagent_reasoning_effort":
+          effort(v, path);
+          other.put(key, v.plain());
+          break;
+        case "model_reasoning_summary":
+          String summary = oneOf(v, path, List.of("auto", "concise", "detailed", "none"));
+          p.reasoningSummary = summary == null ? null : ReasoningSummary.valueOf(summary.toUpperCase(Locale.ROOT));
+          break;
+        case "model_verbosity":
+          String verbosity = oneOf(v, path, List.of("low", "medium", "high"));
+          p.verbosity = verbosity == null ? null : Verbosity.valueOf(verbosity.toUpperCase(Locale.ROOT));
+          break;
+        case "approval_policy":
+          approval(v, path, p);
+          break;
+        case "sandbox_mode":
+          String mode = oneOf(v, path, List.of("read-only", "workspace-write", "danger-full-access"));
+          p.sandboxMode = mode == null ? null : SandboxMode.fromConfigValue(mode).orElseThrow();
+          break;
+        case "sandbox_workspace_write":
+          p.sandboxWorkspaceWrite = sandboxWorkspaceWrite(v, path);
+          break;
+        case "developer_instructions":
+          String text = string(v, path);
+          if (text != null && text.isBlank() && scope == Scope.ROLE_FILE) {
+            r.problem(v.at(), path, "developer_instructions is blank", "write the role's instructions, or remove the key");
+          } else {
+            p.developerInstructions = text;
+          }
+          break;
+        case "service_tier":
+          p.serviceTier = nonBlank(v, path);
+          break;
+        case "shell_environment_policy":
+          p.shellEnvironmentPolicy = shellPolicy(v, path);
+          break;
+        case "model_providers":
+          p.modelProviders = providers(v, path);
+          break;
+        case "mcp_servers":
+          p.mcpServers = mcpServers(v, path);
+          break;
+        case "personality":
+          oneOf(v, path, List.of("none", "friendly", "pragmatic"));
+          other.put(key, v.plain());
+          break;
+        case "web_search":
+          oneOf(v, path, List.of("disabled", "cached", "live", "indexed"));
+          other.put(key, v.plain());
+          break;
+        case "notify":
+        case "project_root_markers":
+        case "project_doc_fallback_filenames":
+          strings(v, path);
+          other.put(key, v.plain());
+          break;
+        case "projects":
+          projects(v, path);
+          other.put(key, v.plain());
+          break;
+        case "features":
+          features(v, path);
+          other.put(key, v.plain());
+          break;
+        case "profile":
+          if (scope != Scope.PROFILE) {
+            r.problem(
+                v.at(),
+                path,
+                "the top-level 'profile' key is no longer supported (Codex rejects it since 0.134)",
+                "remove it; put the profile's settings in $CODEX_HOME/<name>.config.toml and select it"
+                    + " with --profile <name> (CodexConfig.Builder.profile(name) in Orchestra)");
+          }
+          other.put(key, v.plain());
+          break;
+        case "profiles":
+          if (scope == Scope.CONFIG) {
+            p.profiles = profiles(v, path);
+          }
+          other.put(key, v.plain());
+          break;
+        default:
+          if (scope == Scope.ROLE_FILE && Keys.ROLE_FILE_ONLY.contains(key)) {
+            break; // read by the role loader
+          }
+          boolean known = scope == Scope.PROFILE ? Keys.PROFILE.contains(key) : Keys.TOP_LEVEL.contains(key);
+          if (!known) {
+            unknown(v, path, key, scope);
+          }
+          other.put(key, v.plain());
+      }
+    }
+    p.otherKeys = Collections.unmodifiableMap(other);
+    return new CodexSettings(p);
+  }
+
+  private void unknown(Val v, String path, String key, Scope scope) {
+    switch (scope) {
+      case ROLE_FILE:
+        r.unknownKey(
+            v.at(),
+            path,
+            "unknown key '" + key + "' in a role file (Codex 0.115+ rejects the role for it)",
+            Keys.didYouMean(
+                key,
+                union(Keys.TOP_LEVEL, Keys.ROLE_FILE_ONLY),
+                "remove it; a role file takes name, description, nickname_candidates and config.toml keys"),
+            true);
+        break;
+      case PROFILE:
+        r.unknownKey(
+            v.at(), path, "unknown key '" + key + "' in a profile", Keys.didYouMean(key, Keys.PROFILE, "remove it"), false);
+        break;
+      default:
+        r.unknownKey(
+            v.at(),
+            path,
+            "unknown key '" + key + "' (Codex ignores it)",
+            Keys.didYouMean(key, Keys.TOP_LEVEL, "remove it, or check its spelling against the Codex configuration reference"),
+            false);
+    }
+  }
+
+  // ---------------------------------------------------------------- scalars
+
+  String string(Val v, String path) {
+    if (!v.isString()) {
+      r.problem(v.at(), path, path + " must be a string, got " + v.typeName(), "write the value in quotes: " + lastKey(path) + " = \"...\"");
+      return null;
+    }
+    return v.string();
+  }
+
+  String nonBlank(Val v, String path) {
+    String s = string(v, path);
+    if (s != null && s.isBlank()) {
+      r.problem(v.at(), path, path + " is blank", "give it a value, or remove the key");
+      return null;
+    }
+    return s;
+  }
+
+  Boolean bool(Val v, String path) {
+    if (!v.isBoolean()) {
+      r.problem(v.at(), path, path + " must be true or false, got " + v.typeName(), "write " + lastKey(path) + " = true or false, without quotes");
+      return null;
+    }
+    return v.bool();
+  }
+
+  Long integer(Val v, String path, long min) {
+    if (!v.isLong()) {
+      r.problem(v.at(), path, path + " must be an integer, got " + v.typeName(), "write a whole number without quotes, at least " + min);
+      return null;
+    }
+    if (v.longValue() < min) {
+      r.problem(v.at(), path, path + " must be at least " + min + ", got " + v.longValue(), "set " + path + " to " + min + " or more");
+      return null;
+    }
+    return v.longValue();
+  }
+
+  Double number(Val v, String path) {
+    if (!v.isNumber() || v.number() < 0) {
+      r.problem(v.at(), path, path + " must be a number of 0 or more, got " + (v.isNumber() ? String.valueOf(v.raw()) : v.typeName()), "write a number such as 30 or 2.5");
+      return null;
+    }
+    return v.number();
+  }
+
+  /** Checks a value against an allowed set, listing the allowed values when it is not in it. */
+  String oneOf(Val v, String path, List<String> allowed) {
+    String s = string(v, path);
+    if (s == null) {
+      return null;
+    }
+    if (!allowed.contains(s)) {
+      r.problem(
+          v.at(),
+          path,
+          path + " = \"" + s + "\" is not allowed; allowed values: " + String.join(", ", allowed),
+          Keys.closest(s, allowed).map(c -> "did you mean \"" + c + "\"?").orElse("use one of: " + String.join(", ", allowed)));
+      return null;
+    }
+    return s;
+  }
+
+  ReasoningEffort effort(Val v, String path) {
+    String s = string(v, path);
+    if (s == null) {
+      return null;
+    }
+    if (s.isBlank()) {
+      r.problem(v.at(), path, path + " is empty", "use one of " + String.join(", ", Keys.KNOWN_EFFORTS) + ", or remove the key");
+      return null;
+    }
+    return ReasoningEffort.of(s);
+  }
+
+  List<String> strings(Val v, String path) {
+    if (!v.isArray()) {
+      r.problem(v.at(), path, path + " must be an array of strings, got " + v.typeName(), "write " + lastKey(path) + " = [\"...\", \"...\"]");
+      return null;
+    }
+    List<String> out = new ArrayList<>();
+    for (Val item : v.array()) {
+      if (!item.isString()) {
+        r.problem(v.at(), path, path + " must contain only strings, found " + item.typeName(), "put every entry in quotes");
+        return null;
+      }
+      out.add(item.string());
+    }
+    return out;
+  }
+
+  Map<String, String> stringMap(Val v, String path) {
+    if (!v.isTable()) {
+      r.problem(v.at(), path, path + " must be a table of strings, got " + v.typeName(), "write " + lastKey(path) + " = { NAME = \"value\" }");
+      return Map.of();
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Val> e : v.table().entrySet()) {
+      String s = string(e.getValue(), path + "." + e.getKey());
+      if (s != null) {
+        out.put(e.getKey(), s);
+      }
+    }
+    return out;
+  }
+
+  Map<String, Val> table(Val v, String path) {
+    if (!v.isTable()) {
+      r.problem(v.at(), path, path + " must be a table, got " + v.typeName(), "write it as [" + path + "] followed by its keys");
+      return null;
+    }
+    return v.table();
+  }
+
+  // ---------------------------------------------------------------- tables
+
+  private void approval(Val v, String path, CodexSettings.Parts p) {
+    String allowed = "untrusted, on-request, never, on-failure (deprecated) or a table { granular = { ... } }";
+    if (v.isString()) {
+      String s = v.string();
+      if (s.equals("on-failure")) {
+        r.warning(v.at(), path, "approval_policy = \"on-failure\" is deprecated; Codex treats it as on-request", "write approval_policy = \"on-request\"");
+        p.approvalPolicy = ApprovalPolicy.ON_REQUEST;
+      } else if (List.of("untrusted", "on-request", "never").contains(s)) {
+        p.approvalPolicy = ApprovalPolicy.fromConfigValue(s).orElseThrow();
+      } else {
+        r.problem(v.at(), path, path + " = \"" + s + "\" is not allowed; allowed values: " + allowed,
+            Keys.closest(s, List.of("untrusted", "on-request", "never", "on-failure")).map(c -> "did you mean \"" + c + "\"?").orElse("use one of: " + allowed));
+      }
+      return;
+    }
+    if (v.isTable() && v.table().size() == 1) {
+      Map.Entry<String, Val> only = v.table().entrySet().iterator().next();
+      if ((only.getKey().equals("granular") || only.getKey().equals("reject")) && only.getValue().isTable()) {
+        if (only.getKey().equals("reject")) {
+          r.warning(v.at(), path, "approval_policy { reject = ... } was renamed { granular = ... } in Codex 0.115", "rename 'reject' to 'granular'");
+        }
+        p.approvalPolicy = ApprovalPolicy.ON_REQUEST;
+        p.granularApproval = castPlainMap(only.getValue());
+        return;
+      }
+    }
+    r.problem(v.at(), path, path + " must be one of " + allowed + ", got " + v.typeName(), "write approval_policy = \"on-request\", or approval_policy = { granular = { ... } }");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> castPlainMap(Val v) {
+    return (Map<String, Object>) v.plain();
+  }
+
+  private SandboxWorkspaceWrite sandboxWorkspaceWrite(Val v, String path) {
+    Map<String, Val> t = table(v, path);
+    if (t == null) {
+      return null;
+    }
+    List<Path> roots = new ArrayList<>();
+    boolean network = false;
+    boolean tmpdir = false;
+    boolean slashTmp = false;
+    for (Map.Entry<String, Val> e : t.entrySet()) {
+      String k = path + "." + e.getKey();
+      switch (e.getKey()) {
+        case "writable_roots":
+          List<String> list = strings(e.getValue(), k);
+          if (list != null) {
+            list.forEach(s -> roots.add(Path.of(s)));
+          }
+          break;
+        case "network_access":
+          network = Boolean.TRUE.equals(bool(e.getValue(), k));
+          break;
+        case "exclude_tmpdir_env_var":
+          tmpdir = Boolean.TRUE.equals(bool(e.getValue(), k));
+          break;
+        case "exclude_slash_tmp":
+          slashTmp = Boolean.TRUE.equals(bool(e.getValue(), k));
+          break;
+        default:
+          unknownIn(e, k, Keys.SANDBOX_WORKSPACE_WRITE, false);
+      }
+    }
+    return new SandboxWorkspaceWrite(roots, network, tmpdir, slashTmp);
+  }
+
+  private ShellEnvironmentPolicy shellPolicy(Val v, String path) {
+    Map<String, Val> t = table(v, path);
+    if (t == null) {
+      return null;
+    }
+    String inherit = "all";
+    boolean ignoreDefaults = false;
+    List<String> exclude = List.of();
+    Map<String, String> set = Map.of();
+    List<String> includeOnly = List.of();
+    boolean useProfile = false;
+    for (Map.Entry<String, Val> e : t.entrySet()) {
+      String k = path + "." + e.getKey();
+      Val x = e.getValue();
+      switch (e.getKey()) {
+        case "inherit":
+          String i = oneOf(x, k, List.of("all", "core", "none"));
+          inherit = i == null ? inherit : i;
+          break;
+        case "ignore_default_excludes":
+          ignoreDefaults = Boolean.TRUE.equals(bool(x, k));
+          break;
+        case "exclude":
+          exclude = orEmpty(strings(x, k));
+          break;
+        case "set":
+          set = stringMap(x, k);
+          break;
+        case "include_only":
+          includeOnly = orEmpty(strings(x, k));
+          break;
+        case "experimental_use_profile":
+          useProfile = Boolean.TRUE.equals(bool(x, k));
+          break;
+        default:
+          unknownIn(e, k, Keys.SHELL_ENVIRONMENT_POLICY, false);
+      }
+    }
+    return new ShellEnvironmentPolicy(inherit, ignoreDefaults, exclude, set, includeOnly, useProfile);
+  }
+
+  private Map<String, ModelProvider> providers(Val v, String path) {
+    Map<String, Val> t = table(v, path);
+    if (t == null) {
+      return Map.of();
+    }
+    Map<String, ModelProvider> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Val> e : t.entrySet()) {
+      ModelProvider provider = provider(e.getKey(), e.getValue(), path + "." + e.getKey());
+      if (provider != null) {
+        out.put(e.getKey(), provider);
+      }
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  private ModelProvider provider(String id, Val v, String path) {
+    Map<String, Val> t = table(v, path);
+    if (t == null) {
+      return null;
+    }
+    int before = r.problems();
+    if (id.equals("amazon-bedrock")) {
+      for (Map.Entry<String, Val> e : t.entrySet()) {
+        if (!Keys.BEDROCK_KEYS.contains(e.getKey())) {
+          r.problem(e.getValue().at(), path + "." + e.getKey(), "the built-in provider amazon-bedrock may set only base_url, auth, http_headers and aws, not " + e.getKey(), "remove " + e.getKey() + " from [" + path + "]");
+        }
+      }
+      return null;
+    }
+    if (Keys.BUILT_IN_PROVIDERS.contains(id)) {
+      r.problem(v.at(), path, "[" + path + "] redefines the built-in provider '" + id + "'; built-in provider ids are reserved",
+          "give your provider another id, e.g. [model_providers." + id + "-custom], and set model_provider to it"
+              + (id.equals("openai") ? "; to point the built-in one elsewhere set openai_base_url" : ""));
+      return null;
+    }
+    if (id.equals("ollama-chat")) {
+      r.problem(v.at(), path, "the 'ollama-chat' provider is no longer supported by Codex", "use the built-in 'ollama' provider, which speaks the Responses API");
+      return null;
+    }
+    String name = null;
+    String baseUrl = null;
+    String envKey = null;
+    Map<String, String> query = Map.of();
+    Map<String, String> headers = Map.of();
+    Map<String, String> envHeaders = Map.of();
+    long requestRetries = 4;
+    long streamRetries = 5;
+    long idleMs = 300_000;
+    for (Map.Entry<String, Val> e : t.entrySet()) {
+      String k = path + "." + e.getKey();
+      Val x = e.getValue();
+      switch (e.getKey()) {
+        case "name":
+          name = nonBlank(x, k);
+          break;
+        case "base_url":
+          baseUrl = nonBlank(x, k);
+          break;
+        case "env_key":
+          envKey = nonBlank(x, k);
+          break;
+        case "env_key_instructions":
+        case "experimental_bearer_token":
+          string(x, k);
+          break;
+        case "wire_api":
+          String wire = string(x, k);
+          if ("chat".equals(wire)) {
+            r.problem(x.at(), k, "wire_api = \"chat\" is no longer supported by Codex", "use wire_api = \"responses\" (the Responses API), or remove the key");
+          } else if (wire != null && !wire.equals("responses")) {
+            r.problem(x.at(), k, k + " = \"" + wire + "\" is not allowed; allowed values: responses", "write wire_api = \"responses\", or remove the key");
+          }
+          break;
+        case "query_params":
+          query = stringMap(x, k);
+          break;
+        case "http_headers":
+          headers = stringMap(x, k);
+          break;
+        case "env_http_headers":
+          envHeaders = stringMap(x, k);
+          break;
+        case "request_max_retries":
+          requestRetries = capped(x, k, requestRetries);
+          break;
+        case "stream_max_retries":
+          streamRetries = capped(x, k, streamRetries);
+          break;
+        case "stream_idle_timeout_ms":
+          Long idle = integer(x, k, 1);
+          idleMs = idle == null ? idleMs : idle;
+          break;
+        case "websocket_connect_timeout_ms":
+          integer(x, k, 1);
+          break;
+        case "requires_openai_auth":
+        case "supports_websockets":
+          bool(x, k);
+          break;
+        case "auth":
+          if (table(x, k) != null && (t.containsKey("env_key") || t.containsKey("experimental_bearer_token")
+              || (t.get("requires_openai_auth") != null && Boolean.TRUE.equals(t.get("requires_openai_auth").raw())))) {
+            r.problem(x.at(), k, "auth cannot be combined with env_key, experimental_bearer_token or requires_openai_auth", "keep either the auth command or the other key");
+          }
+          break;
+        case "aws":
+          r.problem(x.at(), k, "aws is allowed only for the built-in amazon-bedrock provider", "remove aws from [" + path + "]");
+          break;
+        default:
+          unknownIn(e, k, Keys.PROVIDER, false);
+      }
+    }
+    if (!t.containsKey("name")) {
+      r.problem(v.at(), path + ".name", "[" + path + "] has no name; a provider needs one", "add name = \"" + id + "\" to [" + path + "]");
+    }
+    if (r.problems() > before || name == null) {
+      return null;
+    }
+    return new ModelProvider(id, name, baseUrl, envKey, query, headers, envHeaders, (int) requestRetries, (int) streamRetries, Duration.ofMillis(idleMs));
+  }
+
+  private long capped(Val v, String path, long fallback) {
+    Long n = integer(v, path, 0);
+    if (n == null) {
+      return fallback;
+    }
+    if (n > 100) {
+      r.warning(v.at(), path, path + " = " + n + " is above Codex's cap; 100 is used", "set " + path + " to 100 or less");
+      return 100;
+    }
+    return n;
+  }
+
+  private Map<String, McpServer> mcpServers(Val v, String path) {
+    Map<String, Val> t = table(v, path);
+    if (t == null) {
+      return Map.of();
+    }
+    Map<String, McpServer> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Val> e : t.entrySet()) {
+      McpServer server = mcpServer(e.getKey(), e.getValue(), path + "." + e.getKey());
+      if (server != null) {
+        out.put(e.getKey(), server);
+      }
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  private McpServer mcpServer(String name, Val v, String path) {
+    Map<String, Val> t = table(v, path);
+    if (t == null) {
+      return null;
+    }
+    int before = r.problems();
+    boolean stdio = t.containsKey("command");
+    boolean http = t.containsKey("url");
+    if (stdio == http) {
+      r.problem(v.at(), path,
+          stdio ? "[" + path + "] sets both command and url; a server is either stdio or streamable HTTP"
+              : "[" + path + "] has an invalid transport: it sets neither command nor url",
+          stdio ? "keep command (stdio) or url (streamable HTTP), not both" : "add command = \"...\" for a stdio server or url = \"https://...\" for a streamable HTTP server");
+      return null;
+    }
+    McpTransport transport = stdio ? McpTransport.STDIO : McpTransport.STREAMABLE_HTTP;
+    Set<String> foreign = stdio ? Keys.MCP_HTTP_ONLY : Keys.MCP_STDIO_ONLY;
+    String command = null;
+    List<String> args = List.of();
+    Map<String, String> env = Map.of();
+    String url = null;
+    String bearerVar = null;
+    Duration startup = null;
+    Duration startupMs = null;
+    Duration tool = null;
+    boolean enabled = true;
+    boolean required = false;
+    List<String> enabledTools = List.of();
+    List<String> disabledTools = List.of();
+    for (Map.Entry<String, Val> e : t.entrySet()) {
+      String k = path + "." + e.getKey();
+      Val x = e.getValue();
+      if (foreign.contains(e.getKey())) {
+        r.problem(x.at(), k, "'" + e.getKey() + "' is not supported for " + (stdio ? "stdio" : "streamable_http") + " servers",
+            "remove " + e.getKey() + " from [" + path + "]" + (stdio ? " (it applies to url servers)" : " (it applies to command servers)"));
+        continue;
+      }
+      switch (e.getKey()) {
+        case "command":
+          command = nonBlank(x, k);
+          break;
+        case "args":
+          args = orEmpty(strings(x, k));
+          break;
+        case "env":
+          env = stringMap(x, k);
+          break;
+        case "env_vars":
+          if (!x.isArray()) {
+            r.problem(x.at(), k, k + " must be an array, got " + x.typeName(), "write env_vars = [\"NAME\", ...]");
+          }
+          break;
+        case "cwd":
+          string(x, k);
+          break;
+        case "url":
+          url = nonBlank(x, k);
+          break;
+        case "bearer_token_env_var":
+          bearerVar = nonBlank(x, k);
+          break;
+        case "bearer_token":
+          r.problem(x.at(), k, "inline bearer_token is not supported: a token must not be written in the configuration", "put the token in an environment variable and set bearer_token_env_var = \"NAME\"");
+          break;
+        case "http_headers":
+        case "env_http_headers":
+          stringMap(x, k);
+          break;
+        case "startup_timeout_sec":
+          Double s = number(x, k);
+          startup = s == null ? null : Duration.ofMillis(Math.round(s * 1000));
+          break;
+        case "startup_timeout_ms":
+          Long ms = integer(x, k, 0);
+          startupMs = ms == null ? null : Duration.ofMillis(ms);
+          break;
+        case "tool_timeout_sec":
+          Double tt = number(x, k);
+          tool = tt == null ? null : Duration.ofMillis(Math.round(tt * 1000));
+          break;
+        case "enabled":
+          enabled = !Boolean.FALSE.equals(bool(x, k));
+          break;
+        case "required":
+          required = Boolean.TRUE.equals(bool(x, k));
+          break;
+        case "enabled_tools":
+          enabledTools = orEmpty(strings(x, k));
+          break;
+        case "disabled_tools":
+          disabledTools = orEmpty(strings(x, k));
+          break;
+        case "oauth_resource":
+        case "scopes":
+          break;
+        default:
+          if (!Keys.MCP_COMMON.contains(e.getKey())) {
+            unknownIn(e, k, union(Keys.MCP_COMMON, stdio ? Keys.MCP_STDIO_ONLY : Keys.MCP_HTTP_ONLY), false);
+          }
+      }
+    }
+    if (r.problems() > before) {
+      return null;
+    }
+    return new McpServer(name, transport, command, args, env, url, bearerVar, startup != null ? startup : startupMs, tool, enabled, required, enabledTools, disabledTools);
+  }
+
+  private Map<String, CodexSettings> profiles(Val v, String path) {
+    Map<String, Val> t = table(v, path);
+    if (t == null) {
+      return Map.of();
+    }
+    r.warning(v.at(), path, "legacy [profiles] tables are not applied by Codex since 0.134",
+        "move each profile to $CODEX_HOME/<name>.config.toml and select it with --profile <name>");
+    Map<String, CodexSettings> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Val> e : t.entrySet()) {
+      Map<String, Val> profile = table(e.getValue(), path + "." + e.getKey());
+      if (profile != null) {
+        out.put(e.getKey(), read(profile, Scope.PROFILE, path + "." + e.getKey() + "."));
+      }
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  private void projects(Val v, String path) {
+    Map<String, Val> t = table(v, path);
+    if (t == null) {
+      return;
+    }
+    for (Map.Entry<String, Val> e : t.entrySet()) {
+      String k = path + ".\"" + e.getKey() + "\"";
+      Map<String, Val> project = table(e.getValue(), k);
+      if (project != null && project.containsKey("trust_level")) {
+        oneOf(project.get("trust_level"), k + ".trust_level", List.of("trusted", "untrusted"));
+      }
+    }
+  }
+
+  private void features(Val v, String path) {
+    Map<String, Val> t = table(v, path);
+    if (t == null) {
+      return;
+    }
+    for (Map.Entry<String, Val> e : t.entrySet()) {
+      Val x = e.getValue();
+      String k = path + "." + e.getKey();
+      if (!x.isBoolean() && !x.isTable()) {
+        r.problem(x.at(), k, k + " must be true or false, got " + x.typeName(), "write " + e.getKey() + " = true or false, without quotes");
+      } else if (e.getKey().equals("collab")) {
+        r.warning(x.at(), k, "features.collab is the old name of features.multi_agent", "rename it to multi_agent");
+      }
+    }
+  }
+
+  private void unknownIn(Map.Entry<String, Val> e, String path, Set<String> known, boolean warn) {
+    r.unknownKey(e.getValue().at(), path, "unknown key '" + e.getKey() + "' (Codex ignores it)",
+        Keys.didYouMean(e.getKey(), known, "remove it; known keys here: " + String.join(", ", sorted(known))), warn);
+  }
+
+  static List<String> sorted(Set<String> keys) {
+    List<String> list = new ArrayList<>(keys);
+    Collections.sort(list);
+    return list;
+  }
+
+  static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> out = new java.util.HashSet<>(a);
+    out.addAll(b);
+    return out;
+  }
+
+  private static <T> List<T> orEmpty(List<T> list) {
+    return list == null ? List.of() : list;
+  }
+
+  static String lastKey(String path) {
+    int dot = path.lastIndexOf('.');
+    return dot < 0 ? path : path.substring(dot + 1);
+  }
+}
