@@ -374,6 +374,7 @@ final class DefaultOrchestrator implements Orchestrator {
         checkStop();
         List<Finding> regressed = new ArrayList<>();
         List<String> added = tasksFromFindings(results, regressed);
+        mergeHandEdits(); // tasks a person added while the gates ran count for this decision
         persist(true);
         if (!added.isEmpty()) {
           emit(new OrchestraEvent.PlanUpdated(runId, clock.instant(), "findings", plan.size(), added));
@@ -1112,6 +1113,18 @@ final class DefaultOrchestrator implements Orchestrator {
 
     // ------------------------------------------------------------ resume
 
+    /** A crash in the middle of an atomic write leaves its temporary file; nothing else will. */
+    private void removeStaleTemporaryFiles() {
+      String prefix = "." + planPath.getFileName() + ".";
+      try (var files = Files.list(planPath.getParent())) {
+        for (Path p : files.filter(f -> f.getFileName().toString().startsWith(prefix) && f.getFileName().toString().endsWith(".tmp")).toList()) {
+          Files.deleteIfExists(p);
+        }
+      } catch (IOException e) {
+        log.warn("cannot remove stale temporary files next to {}: {}", planPath, e.getMessage());
+      }
+    }
+
     /** Restores the plan from plan.md and the journal, and the round the run stopped in. */
     private void restore() {
       String text = readPlanFile();
@@ -1120,6 +1133,7 @@ final class DefaultOrchestrator implements Orchestrator {
             "nothing to resume: " + planPath + " does not exist; start a run with run(goal)");
       }
       Plan onDisk = PlanMarkdown.parse(text, planPath.toString());
+      removeStaleTemporaryFiles();
       List<JsonNode> events = Journal.read(journalPath);
       int from = 0;
       for (int i = 0; i < events.size(); i++) {

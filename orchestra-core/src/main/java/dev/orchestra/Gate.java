@@ -91,6 +91,17 @@ public interface Gate {
     return CommandGate.builder(List.of(command));
   }
 
+  /**
+   * Returns a builder for a gate named {@code ci} that runs a shell line through {@code sh -c}.
+   * Use only for commands you wrote: the shell interprets the line.
+   *
+   * @param line the shell line
+   * @return the builder
+   */
+  static CommandGate.Builder shell(String line) {
+    return CommandGate.builder(List.of("sh", "-c", line));
+  }
+
   /** Returns the review gate, named {@code review}: the reviewer role's ship or block verdict. */
   static Gate review() {
     return ModelGate.REVIEW;

@@ -86,12 +86,18 @@ final class WriteScopes {
     if (covers(List.of(glob), literal)) {
       return true;
     }
-    // The literal names a folder the glob reaches into, e.g. "src" and "src/**/*.java".
-    return prefixesCompatible(literal, literalPrefix(glob))
-        && (literalPrefix(glob).startsWith(literal + "/")
-            || literalPrefix(glob).equals(literal)
-            || literal.startsWith(literalPrefix(glob) + "/")
-            || literalPrefix(glob).isEmpty());
+    if (glob.contains("**")) {
+      return prefixesCompatible(literal, literalPrefix(glob));
+    }
+    // The literal may be a folder the glob reaches into, e.g. "src/main" and "src/*/App.java":
+    // the glob's first segments must match the literal's.
+    String[] g = glob.split("/");
+    String[] l = literal.split("/");
+    if (g.length <= l.length) {
+      return false;
+    }
+    String head = String.join("/", java.util.Arrays.copyOf(g, l.length));
+    return FileSystems.getDefault().getPathMatcher("glob:" + head).matches(Path.of(literal));
   }
 
   /** The folders before the first segment with a glob character: "src/main" for "src/main/**". */

@@ -1,0 +1,97 @@
+package dev.orchestra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.orchestra.BudgetPolicy.Signal;
+import dev.orchestra.BudgetPolicy.State;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+final class BudgetPolicyTest {
+  private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+  private static Instant at(long seconds) {
+    return T0.plusSeconds(seconds);
+  }
+
+  @Test
+  void defaultLadderIsTwelveTenEight() {
+    assertEquals(List.of(12, 10, 8), BudgetPolicy.defaults().ladder());
+    assertEquals(List.of(6, 5, 4), BudgetPolicy.startingAt(6).ladder());
+    assertEquals(List.of(1), BudgetPolicy.startingAt(1).ladder());
+    assertEquals(List.of(2, 1), BudgetPolicy.startingAt(2).ladder());
+    assertEquals(12, BudgetPolicy.defaults().top());
+  }
+
+  @Test
+  void stepsDownOnTroubleAndUpAfterAStableWindow() {
+    BudgetPolicy p = BudgetPolicy.defaults();
+    State s = p.initial(at(0));
+    List<Integer> limits = new ArrayList<>();
+    s = p.next(s, Signal.RATE_LIMITED, at(1));
+    limits.add(p.limit(s));
+    s = p.next(s, Signal.RATE_LIMITED, at(2)); // within the 2 s spacing: one burst counts once
+    limits.add(p.limit(s));
+    s = p.next(s, Signal.UNSTABLE, at(4));
+    limits.add(p.limit(s));
+    s = p.next(s, Signal.RATE_LIMITED, at(10)); // at the floor: stays
+    limits.add(p.limit(s));
+    s = p.next(s, Signal.SUCCESS, at(39)); // 29 s after the last trouble: not yet
+    limits.add(p.limit(s));
+    s = p.next(s, Signal.SUCCESS, at(40));
+    limits.add(p.limit(s));
+    s = p.next(s, Signal.SUCCESS, at(50)); // the step up restarted the window
+    limits.add(p.limit(s));
+    s = p.next(s, Signal.SUCCESS, at(70));
+    limits.add(p.limit(s));
+    s = p.next(s, Signal.SUCCESS, at(1000)); // at the top: stays
+    limits.add(p.limit(s));
+    assertEquals(List.of(10, 10, 8, 8, 8, 10, 10, 12, 12), limits);
+  }
+
+  @Test
+  void troubleRestartsTheStableWindow() {
+    BudgetPolicy p = BudgetPolicy.defaults().withStepDownSpacing(Duration.ZERO);
+    State s = p.next(p.initial(at(0)), Signal.RATE_LIMITED, at(0));
+    s = p.next(s, Signal.RATE_LIMITED, at(0));
+    assertEquals(8, p.limit(s));
+    s = p.next(s, Signal.UNSTABLE, at(20)); // at the floor, but the window starts again
+    s = p.next(s, Signal.SUCCESS, at(31));
+    assertEquals(8, p.limit(s));
+    s = p.next(s, Signal.SUCCESS, at(50));
+    assertEquals(10, p.limit(s));
+  }
+
+  @Test
+  void floorCutsTheLadder() {
+    BudgetPolicy p = new BudgetPolicy(List.of(12, 10, 8, 6, 4), 7, Duration.ofSeconds(5), Duration.ZERO);
+    assertEquals(List.of(12, 10, 8, 7), p.ladder());
+    State s = p.initial(at(0));
+    for (int i = 0; i < 10; i++) {
+      s = p.next(s, Signal.RATE_LIMITED, at(i));
+    }
+    assertEquals(7, p.limit(s));
+  }
+
+  @Test
+  void fixedNeverMoves() {
+    BudgetPolicy p = BudgetPolicy.fixed(9);
+    State s = p.next(p.initial(at(0)), Signal.RATE_LIMITED, at(100));
+    assertEquals(9, p.limit(s));
+  }
+
+  @Test
+  void rejectsBadPolicies() {
+    assertThrows(IllegalArgumentException.class, () -> new BudgetPolicy(List.of(), 1, Duration.ZERO, Duration.ZERO));
+    assertThrows(IllegalArgumentException.class, () -> new BudgetPolicy(List.of(8, 10), 8, Duration.ZERO, Duration.ZERO));
+    assertThrows(IllegalArgumentException.class, () -> new BudgetPolicy(List.of(8, 0), 1, Duration.ZERO, Duration.ZERO));
+    assertThrows(IllegalArgumentException.class, () -> new BudgetPolicy(List.of(8), 9, Duration.ZERO, Duration.ZERO));
+    assertThrows(IllegalArgumentException.class, () -> new BudgetPolicy(List.of(8), 0, Duration.ZERO, Duration.ZERO));
+    assertThrows(IllegalArgumentException.class, () -> new BudgetPolicy(List.of(8), 8, Duration.ofSeconds(-1), Duration.ZERO));
+    assertThrows(IllegalArgumentException.class, () -> BudgetPolicy.startingAt(0));
+  }
+}

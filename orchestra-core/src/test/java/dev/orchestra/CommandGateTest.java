@@ -1,0 +1,126 @@
+package dev.orchestra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+final class CommandGateTest {
+  @TempDir Path ws;
+
+  private Batch batch() {
+    return new Batch(1, "goal", ws, List.of(), Map.of(), List.of("src/a.txt"));
+  }
+
+  @Test
+  void passesWhenTheCommandExitsWithZero() {
+    RecordingGateContext ctx = new RecordingGateContext(ws, Map.of());
+    GateResult r = Gate.command("sh", "-c", "echo fine").build().evaluate(batch(), ctx);
+    assertEquals(Verdict.PASS, r.verdict());
+    assertEquals("ci", r.gate());
+    assertTrue(ctx.briefs.isEmpty(), "no model call for a passing command");
+  }
+
+  @Test
+  void aFailureGoesToTheCiRunnerWhoseDiagnosisBecomesTheFinding() {
+    RecordingGateContext ctx =
+        new RecordingGateContext(
+            ws,
+            Map.of(
+                "ci_runner",
+                new RoleReport.CiDiagnosis(List.of("make test"), false, "NullPointerException in Greeter", "Check name for null", "src/Greeter.java", 12)));
+    GateResult r =
+        Gate.shell("echo 'Greeter.java:12: NPE' >&2; exit 3").name("tests").build().evaluate(batch(), ctx);
+    assertEquals(Verdict.FAIL, r.verdict());
+    assertEquals(List.of(new Finding("tests", Severity.HIGH, "src/Greeter.java", 12, "NullPointerException in Greeter", "Check name for null")), r.findings());
+    assertTrue(r.summary().contains("exited with code 3"), r.summary());
+    assertTrue(ctx.briefs.get(0).contains("Greeter.java:12: NPE"), "the CI runner sees the output (stderr included)");
+  }
+
+  @Test
+  void withoutACiRunnerTheFindingQuotesTheLastLine() {
+    GateResult r =
+        Gate.command("sh", "-c", "echo first; echo 'last line here'; exit 1").build().evaluate(batch(), new RecordingGateContext(ws, Map.of()));
+    assertEquals(Verdict.FAIL, r.verdict());
+    assertTrue(r.findings().get(0).message().endsWith("exited with code 1: last line here"), r.findings().toString());
+  }
+
+  @Test
+  void runsInTheWorkingDirectoryWithoutAShell() throws Exception {
+    Files.createDirectories(ws.resolve("sub"));
+    Files.writeString(ws.resolve("sub/marker"), "");
+    GateResult r = Gate.command("test", "-f", "marker").workingDirectory("sub").build().evaluate(batch(), new RecordingGateContext(ws, Map.of()));
+    assertEquals(Verdict.PASS, r.verdict());
+    // Without a shell, metacharacters are plain arguments.
+    GateResult literal = Gate.command("test", "-f", "marker; true").workingDirectory("sub").build().evaluate(batch(), new RecordingGateContext(ws, Map.of()));
+    assertEquals(Verdict.FAIL, literal.verdict());
+  }
+
+  @Test
+  void aTimeoutKillsTheWholeProcessTree() throws Exception {
+    long t0 = System.nanoTime();
+    GateResult r =
+        Gate.shell("sleep 60 & echo $! > child.pid; wait")
+            .timeout(Duration.ofMillis(700))
+            .build()
+            .evaluate(batch(), new RecordingGateContext(ws, Map.of()));
+    long elapsedMs = (System.nanoTime() - t0) / 1_000_000;
+    assertEquals(Verdict.FAIL, r.verdict());
+    assertTrue(r.summary().contains("timed out"), r.summary());
+    assertTrue(elapsedMs < 15_000, "took " + elapsedMs + " ms");
+    long pid = Long.parseLong(Files.readString(ws.resolve("child.pid")).strip());
+    for (int i = 0; i < 50 && running(pid); i++) {
+      Thread.sleep(20);
+    }
+    assertFalse(running(pid), "the grandchild sleep was killed");
+  }
+
+  /** Alive and not a zombie: a killed orphan stays a zombie where init does not reap it. */
+  static boolean running(long pid) throws java.io.IOException {
+    Path stat = Path.of("/proc", String.valueOf(pid), "stat");
+    if (Files.exists(stat)) {
+      String s = Files.readString(stat);
+      return s.charAt(s.lastIndexOf(')') + 2) != 'Z';
+    }
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  @Test
+  void outputIsCappedKeepingHeadAndTail() {
+    RecordingGateContext ctx =
+        new RecordingGateContext(ws, Map.of("ci_runner", new RoleReport.CiDiagnosis(List.of(), false, "", "", "", 0)));
+    Gate.shell("echo HEAD; head -c 2000000 /dev/zero | tr '\\0' x; echo; echo TAIL; exit 1")
+        .maxOutputBytes(1000)
+        .build()
+        .evaluate(batch(), ctx);
+    String brief = ctx.briefs.get(0);
+    assertTrue(brief.contains("HEAD"));
+    assertTrue(brief.contains("TAIL"));
+    assertTrue(brief.contains("bytes of output cut"));
+    assertTrue(brief.length() < 5_000, "brief is " + brief.length() + " chars");
+  }
+
+  @Test
+  void aMissingProgramIsAClearFailure() {
+    GateResult r = Gate.command("no-such-program-orchestra").build().evaluate(batch(), new RecordingGateContext(ws, Map.of()));
+    assertEquals(Verdict.FAIL, r.verdict());
+    assertTrue(r.findings().get(0).message().contains("'no-such-program-orchestra' could not be started"), r.findings().toString());
+  }
+
+  @Test
+  void builderRejectsBadSettings() {
+    assertThrows(IllegalArgumentException.class, () -> Gate.command(List.of()).build());
+    assertThrows(IllegalArgumentException.class, () -> Gate.command("x").timeout(Duration.ZERO));
+    assertThrows(IllegalArgumentException.class, () -> Gate.command("x").workingDirectory("../up"));
+    assertThrows(IllegalArgumentException.class, () -> Gate.command("x").workingDirectory("/abs"));
+    assertThrows(IllegalArgumentException.class, () -> Gate.command("x").maxOutputBytes(1));
+  }
+}

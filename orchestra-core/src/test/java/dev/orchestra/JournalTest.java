@@ -1,0 +1,66 @@
+package dev.orchestra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.orchestra.event.OrchestraEvent;
+import dev.orchestra.model.TokenUsage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+final class JournalTest {
+  @TempDir Path dir;
+  private static final Instant T = Instant.parse("2026-11-24T10:00:00Z");
+
+  @Test
+  void everyLineCarriesTheSchemaVersionAndType() throws Exception {
+    Path file = dir.resolve(".orchestra/journal.jsonl");
+    try (Journal j = new Journal(file)) {
+      j.append(new OrchestraEvent.RunStarted("r1", T, "goal", false));
+      j.append(new OrchestraEvent.TaskFinished("r1", T, "T1", "implementer", TaskStatus.DONE, "ok", List.of("a.txt"), 1));
+      j.append(new OrchestraEvent.GateFinished("r1", T, "review", 1, Verdict.BLOCK,
+          List.of(new Finding("review", Severity.HIGH, "a.txt", 3, "bad", "fix")), "block"));
+      j.append(new OrchestraEvent.RunFinished("r1", T, "GREEN", "done", 1, new TokenUsage(10, 5, 2, 1)));
+    }
+    List<String> lines = Files.readAllLines(file);
+    assertEquals(
+        "{\"v\":1,\"type\":\"task_finished\",\"runId\":\"r1\",\"time\":\"2026-11-24T10:00:00Z\",\"taskId\":\"T1\","
+            + "\"role\":\"implementer\",\"status\":\"done\",\"summary\":\"ok\",\"changedFiles\":[\"a.txt\"],\"round\":1}",
+        lines.get(1));
+    JsonNode gate = Json.M.readTree(lines.get(2));
+    assertEquals("high", gate.at("/findings/0/severity").asText());
+    assertEquals("block", gate.get("verdict").asText());
+    assertEquals(5, Json.M.readTree(lines.get(3)).at("/usage/outputTokens").asInt());
+    assertEquals(4, Journal.read(file).size());
+  }
+
+  @Test
+  void aLastLineCutByACrashIsSkipped() throws Exception {
+    Path file = dir.resolve("j.jsonl");
+    try (Journal j = new Journal(file)) {
+      j.append(new OrchestraEvent.RunStarted("r1", T, "goal", false));
+    }
+    Files.writeString(file, "{\"v\":1,\"type\":\"task_fin", StandardOpenOption.APPEND);
+    assertEquals(1, Journal.read(file).size());
+  }
+
+  @Test
+  void aBrokenLineInTheMiddleIsAnErrorNamingTheLine() throws Exception {
+    Path file = dir.resolve("j.jsonl");
+    Files.writeString(file, "{\"v\":1}\n{broken\n{\"v\":1}\n");
+    OrchestraException e = assertThrows(OrchestraException.class, () -> Journal.read(file));
+    assertTrue(e.getMessage().startsWith(file + ":2: malformed journal line"), e.getMessage());
+  }
+
+  @Test
+  void aMissingJournalIsEmpty() {
+    assertTrue(Journal.read(dir.resolve("none.jsonl")).isEmpty());
+  }
+}

@@ -1,0 +1,330 @@
+package dev.orchestra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.orchestra.event.OrchestraEvent;
+import dev.orchestra.testing.ManualClock;
+import dev.orchestra.testing.Reply;
+import dev.orchestra.testing.ScriptedModelProvider;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The loop's exits and edges, each on a small scripted run. */
+final class OrchestratorTest {
+  @TempDir Path ws;
+  final ManualClock clock = new ManualClock(Instant.parse("2026-11-24T10:00:00Z"));
+  final ScriptedModelProvider model = new ScriptedModelProvider(clock.sleeper());
+  final EventRecorder events = new EventRecorder();
+
+  private void plan(int n) {
+    List<ObjectNode> tasks = new ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      tasks.add(Json.task("T" + i, "Write out/T" + i + ".txt", List.of("out/T" + i + ".txt"), List.of()));
+    }
+    model.on("orchestrator").reply(Reply.text(Json.plan(tasks, List.of(), List.of())));
+    model.on("implementer").otherwise(KillableRun.writeOwnFile());
+    model.on("release_manager").otherwise(Reply.text(Json.release()));
+  }
+
+  private static dev.orchestra.model.ModelResponse answer(dev.orchestra.model.ModelRequest req, String text) {
+    return dev.orchestra.model.ModelResponse.text(text, new dev.orchestra.model.TokenUsage(10, 10, 0, 0));
+  }
+
+  private Orchestrator.Builder builder() {
+    return Orchestrator.builder()
+        .workspace(ws)
+        .modelProvider(model)
+        .clock(clock)
+        .sleeper(clock.sleeper())
+        .explorationProbes(List.of())
+        .addListener(events);
+  }
+
+  private RunResult run(Orchestrator.Builder b) {
+    try (Orchestrator o = b.build()) {
+      return o.run("Write the files");
+    }
+  }
+
+  @Test
+  void greenWithoutGates() throws Exception {
+    plan(3);
+    RunResult r = run(builder());
+    assertEquals(StopReason.GREEN, r.stopReason(), r.message());
+    assertEquals(List.of("T1: Write out/T1.txt", "T2: Write out/T2.txt", "T3: Write out/T3.txt"), r.done());
+    assertTrue(Files.exists(ws.resolve("out/T3.txt")));
+    assertTrue(r.usage().totalTokens() > 0);
+  }
+
+  @Test
+  void oneBatchModeStopsAfterTheFirstBatchAndItsGates() {
+    plan(2);
+    model.on("reviewer").otherwise(Reply.text(Json.review(false, "out/T1.txt", 1, "T1 is wrong", "Fix T1", List.of())));
+    RunResult r = run(builder().addGate(Gate.review()).oneBatch(true));
+    assertEquals(StopReason.ONE_BATCH_COMPLETE, r.stopReason());
+    assertEquals(1, r.rounds());
+    assertEquals(TaskStatus.TODO, r.plan().task("F1").orElseThrow().status(), "the finding is planned, not run");
+    assertEquals(1, events.of(OrchestraEvent.GateFinished.class).size());
+  }
+
+  @Test
+  void aFindingThatComesBackAfterItsFixStopsTheRun() {
+    plan(1);
+    RunResult r = run(builder().addGate(Gate.shell("exit 1").name("lint").build()).bounds(Bounds.defaults().withMaxRounds(5)));
+    // Round 1 finishes T1 and plans F1 from the lint failure (the ci_runner has no script, so the
+    // finding quotes the command); round 2 finishes F1, and lint reports the same: a loop.
+    assertEquals(StopReason.FINDINGS_REGRESSED, r.stopReason(), r.message());
+    assertTrue(r.message().contains("the lint gate reports again what task F1 fixed"), r.message());
+  }
+
+  @Test
+  void noNewTaskAndNoFinishedTaskIsNoProgress() {
+    plan(1);
+    Gate undecided =
+        new Gate() {
+          @Override
+          public String name() {
+            return "flaky";
+          }
+
+          @Override
+          public GateResult evaluate(Batch batch, GateContext context) {
+            throw new IllegalStateException("cannot reach the CI server");
+          }
+        };
+    RunResult r = run(builder().addGate(undecided));
+    assertEquals(StopReason.NO_PROGRESS, r.stopReason(), r.message());
+    assertEquals(2, r.rounds());
+    assertTrue(r.gateResults().get(0).summary().contains("cannot reach the CI server"));
+    assertTrue(r.risks().stream().anyMatch(s -> s.startsWith("run stopped (no_progress)")), r.risks().toString());
+  }
+
+  @Test
+  void theRoundLimitStopsALoopThatKeepsFindingThings() {
+    plan(1);
+    List<Reply> blocks = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      blocks.add(Reply.text(Json.review(false, "out/x" + i + ".txt", 1, "problem number " + (char) ('a' + i), "Fix " + i, List.of())));
+    }
+    model.on("reviewer").reply(blocks.toArray(new Reply[0]));
+    RunResult r = run(builder().addGate(Gate.review()).bounds(Bounds.defaults().withMaxRounds(3)));
+    assertEquals(StopReason.ITERATION_LIMIT, r.stopReason());
+    assertEquals(3, r.rounds());
+  }
+
+  @Test
+  void anExhaustedQuotaStopsTheRunAndResumeFinishesIt() {
+    plan(4);
+    model.on("implementer", "T2").reply(Reply.quotaExhausted());
+    RunResult r = run(builder().budgetPolicy(BudgetPolicy.fixed(1)));
+    assertEquals(StopReason.QUOTA_EXHAUSTED, r.stopReason());
+    assertEquals(TaskStatus.TODO, r.plan().task("T2").orElseThrow().status());
+    try (Orchestrator o = builder().build()) {
+      RunResult resumed = o.resume();
+      assertEquals(StopReason.GREEN, resumed.stopReason(), resumed.message());
+    }
+    assertEquals(1, model.requests("implementer", "T1").size() / 2, "T1 ran once");
+  }
+
+  @Test
+  void authenticationFailureStopsTheRun() {
+    model.on("orchestrator").reply(Reply.authenticationFailure());
+    RunResult r = run(builder());
+    assertEquals(StopReason.AUTHENTICATION_FAILED, r.stopReason());
+    assertTrue(r.plan().tasks().isEmpty());
+  }
+
+  @Test
+  void theTokenLimitStopsNewWork() {
+    plan(6);
+    RunResult r = run(builder().budgetPolicy(BudgetPolicy.fixed(1)).bounds(Bounds.defaults().withMaxTokens(1)));
+    assertEquals(StopReason.TOKEN_LIMIT, r.stopReason());
+    assertTrue(r.plan().tasks().stream().anyMatch(t -> t.status() == TaskStatus.TODO));
+  }
+
+  @Test
+  void rejectedTasksFailAndBlockTheirDependents() {
+    List<ObjectNode> tasks =
+        List.of(
+            Json.task("T1", "a", List.of("out/T1.txt"), List.of()),
+            Json.task("T2", "b", List.of("out/T2.txt"), List.of("T1")),
+            Json.task("T3", "c", List.of("out/T3.txt"), List.of()));
+    model.on("orchestrator").reply(Reply.text(Json.plan(tasks, List.of(), List.of())));
+    model.on("implementer", "T1").reply(Reply.rejected("context too long"));
+    model.on("implementer").otherwise(KillableRun.writeOwnFile());
+    RunResult r = run(builder());
+    assertEquals(StopReason.TASKS_FAILED, r.stopReason(), r.message());
+    assertEquals(TaskStatus.FAILED, r.plan().task("T1").orElseThrow().status());
+    assertEquals("failed: rejected: context too long", r.plan().task("T1").orElseThrow().notes());
+    assertEquals(TaskStatus.BLOCKED, r.plan().task("T2").orElseThrow().status());
+    assertEquals(TaskStatus.DONE, r.plan().task("T3").orElseThrow().status());
+  }
+
+  @Test
+  void transientFailuresAreRetriedWithBackoff() {
+    plan(1);
+    model.on("implementer", "T1").reply(Reply.transientFailure(), Reply.transientFailure());
+    Instant before = clock.instant();
+    RunResult r = run(builder());
+    assertEquals(StopReason.GREEN, r.stopReason());
+    assertTrue(clock.instant().isAfter(before), "backoff waited in fake time");
+    List<String> outcomes = events.of(OrchestraEvent.ModelCallFinished.class).stream().map(OrchestraEvent.ModelCallFinished::outcome).toList();
+    assertEquals(List.of("ok", "transient", "transient", "ok", "ok", "ok"), outcomes);
+  }
+
+  @Test
+  void cancelStopsTheRunAndResumeContinues() throws Exception {
+    plan(6);
+    CountDownLatch started = new CountDownLatch(1);
+    model.on("implementer", "T1")
+        .reply(
+            Reply.answer(
+                req -> {
+                  started.countDown();
+                  try {
+                    Thread.sleep(60_000);
+                  } catch (InterruptedException e) {
+                    throw new dev.orchestra.model.TransientModelException("interrupted", e);
+                  }
+                  throw new AssertionError("not interrupted");
+                }));
+    Orchestrator o = builder().budgetPolicy(BudgetPolicy.fixed(1)).sleeper(Sleeper.SYSTEM).build();
+    CompletableFuture<RunResult> future = o.runAsync("Write the files");
+    assertTrue(started.await(20, TimeUnit.SECONDS));
+    assertThrows(IllegalStateException.class, () -> o.run("another"));
+    o.cancel();
+    RunResult r = future.get(20, TimeUnit.SECONDS);
+    assertEquals(StopReason.CANCELLED, r.stopReason());
+    assertEquals(TaskStatus.TODO, r.plan().task("T1").orElseThrow().status());
+    RunResult resumed = o.resume();
+    assertEquals(StopReason.GREEN, resumed.stopReason(), resumed.message());
+    o.close();
+  }
+
+  @Test
+  void aHandEditDuringTheRunIsMergedNotLost() throws Exception {
+    plan(2);
+    Path planFile = ws.resolve("plan.md");
+    model.on("reviewer")
+        .reply(Reply.answer(req -> {
+          // A person edits plan.md while the gates run: adds a task, drops T2's acceptance.
+          try {
+            String md = Files.readString(planFile);
+            Files.writeString(planFile, md.replace("## Later", "### H1: Added by hand\n- write scope:\n  - out/H1.txt\n\n## Later"));
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+          return answer(req, Json.review(true, "", 0, "", "", List.of()));
+        }))
+        .otherwise(Reply.text(Json.review(true, "", 0, "", "", List.of())));
+    RunResult r = run(builder().addGate(Gate.review()));
+    assertEquals(StopReason.GREEN, r.stopReason(), r.message());
+    assertEquals(TaskStatus.DONE, r.plan().task("H1").orElseThrow().status());
+    assertTrue(Files.exists(ws.resolve("out/H1.txt")));
+    assertTrue(events.of(OrchestraEvent.PlanUpdated.class).stream().anyMatch(p -> p.reason().equals("edited by hand") && p.addedTaskIds().equals(List.of("H1"))));
+  }
+
+  @Test
+  void anUnreadableHandEditStopsTheRunAndIsLeftAlone() throws Exception {
+    plan(1);
+    Path planFile = ws.resolve("plan.md");
+    model.on("reviewer")
+        .reply(Reply.answer(req -> {
+          try {
+            Files.writeString(planFile, "# Plan: x\n## Tasks\n### T1: a\n- status: half-done\n");
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+          return answer(req, Json.review(false, "a", 1, "needs work", "Work", List.of()));
+        }));
+    RunResult r = run(builder().addGate(Gate.review()));
+    assertEquals(StopReason.PLAN_INVALID, r.stopReason());
+    assertTrue(r.message().contains(":4: unknown status 'half-done'"), r.message());
+    assertEquals("# Plan: x\n## Tasks\n### T1: a\n- status: half-done\n", Files.readString(planFile));
+  }
+
+  @Test
+  void aNewRunKeepsThePreviousPlanAsABackup() throws Exception {
+    Files.writeString(ws.resolve("plan.md"), "# Plan: old goal\n");
+    plan(1);
+    run(builder());
+    try (var files = Files.list(ws.resolve(".orchestra"))) {
+      List<Path> backups = files.filter(p -> p.getFileName().toString().startsWith("plan-")).toList();
+      assertEquals(1, backups.size());
+      assertEquals("# Plan: old goal\n", Files.readString(backups.get(0)));
+    }
+  }
+
+  @Test
+  void explorersRunInParallelBeforeThePlanner() {
+    plan(1);
+    CountDownLatch both = new CountDownLatch(2);
+    model.on("explorer")
+        .otherwise(
+            Reply.answer(
+                req -> {
+                  both.countDown();
+                  try {
+                    assertTrue(both.await(20, TimeUnit.SECONDS), "the two explorers ran at once");
+                  } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                  }
+                  return answer(req, Json.exploration("src/Main.java", "make test"));
+                }));
+    RunResult r = run(builder().explorationProbes(List.of("Where is main?", "Where is CI?")));
+    assertEquals(StopReason.GREEN, r.stopReason());
+    String plannerInput = model.requests("orchestrator").get(0).lastUserText();
+    assertTrue(plannerInput.contains("src/Main.java") && plannerInput.contains("make test"), plannerInput);
+    assertEquals(List.of("explore-1", "explore-2"), model.requests("explorer").stream().map(q -> q.taskId()).sorted().toList());
+  }
+
+  @Test
+  void builderExplainsWhatIsMissing() {
+    IllegalStateException noWs = assertThrows(IllegalStateException.class, () -> Orchestrator.builder().modelProvider(model).build());
+    assertTrue(noWs.getMessage().contains("workspace is required"));
+    IllegalStateException noModel = assertThrows(IllegalStateException.class, () -> Orchestrator.builder().workspace(ws).build());
+    assertTrue(noModel.getMessage().contains("model provider is required"));
+    IllegalStateException noRole =
+        assertThrows(
+            IllegalStateException.class,
+            () -> builder().roles(BuiltInRoles.minimalTeam()).addGate(Gate.qa()).build());
+    assertEquals("the qa gate needs the 'qa_test_author' role; the team has: orchestrator, implementer, ci_runner, reviewer", noRole.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> builder().addGate(Gate.review()).addGate(Gate.review()));
+    assertThrows(IllegalArgumentException.class, () -> builder().build().run(" "));
+  }
+
+  @Test
+  void resumeWithoutAPlanSaysSo() {
+    try (Orchestrator o = builder().build()) {
+      OrchestraException e = assertThrows(OrchestraException.class, o::resume);
+      assertTrue(e.getMessage().startsWith("nothing to resume: "), e.getMessage());
+    }
+  }
+
+  @Test
+  void securityReviewRunsOnlyForSensitiveChanges() {
+    Batch benign = new Batch(1, "g", ws, List.of(), java.util.Map.of(), List.of("docs/intro.md"));
+    assertTrue(!Gate.security().applies(benign).applies());
+    Batch byPath = new Batch(1, "g", ws, List.of(), java.util.Map.of(), List.of("src/auth/Login.java"));
+    assertEquals("src/auth/Login.java: path mentions 'auth' (authentication)", Gate.security().applies(byPath).reason());
+  }
+
+  @Test
+  void securityReviewLooksAtChangedContent() throws Exception {
+    TestRepos.write(ws, "src/Client.java", "class Client {\n  String base = \"https://api.example.com\";\n}\n");
+    Batch batch = new Batch(1, "g", ws, List.of(), java.util.Map.of(), List.of("src/Client.java"));
+    assertEquals("src/Client.java:2: change mentions 'https://' (external fetches and URLs)", Gate.security().applies(batch).reason());
+  }
+}
