@@ -71,7 +71,7 @@ public final class CodexConfig {
    */
   public LoadedConfig load() {
     ConfigLoader loader = new ConfigLoader(this);
-    LoadedConfig loaded = loader.load();
+    LoadedConfig loaded = loader.load(true);
     List<Diagnostic> all = loader.diagnostics();
     if (all.stream().anyMatch(Diagnostic::isError)) {
       throw new CodexConfigException("cannot load the Codex configuration", all);
@@ -88,7 +88,7 @@ public final class CodexConfig {
    */
   public List<Diagnostic> verify() {
     ConfigLoader loader = new ConfigLoader(this);
-    loader.load();
+    loader.load(false);
     return loader.diagnostics();
   }
 

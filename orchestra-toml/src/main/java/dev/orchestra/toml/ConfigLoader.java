@@ -77,7 +77,7 @@ final class ConfigLoader {
     return rep.diagnostics();
   }
 
-  LoadedConfig load() {
+  LoadedConfig load(boolean logWarnings) {
     List<Layer> layers = new ArrayList<>();
     Path home = codexHome();
     Layer user = readLayer(home.resolve("config.toml"), home, true);
@@ -125,7 +125,7 @@ final class ConfigLoader {
     Map<String, Object> plain = new LinkedHashMap<>();
     merged.forEach((k, v) -> plain.put(k, v.plain()));
     List<Diagnostic> warnings = rep.diagnostics().stream().filter(d -> !d.isError()).collect(Collectors.toList());
-    if (!rep.hasErrors()) {
+    if (logWarnings && !rep.hasErrors()) {
       warnings.forEach(d -> LOG.warn("Codex configuration: {}", d));
     }
     List<Path> files = layers.stream().map(l -> l.file).filter(Files::isRegularFile).collect(Collectors.toList());

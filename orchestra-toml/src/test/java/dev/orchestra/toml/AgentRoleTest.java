@@ -1,0 +1,132 @@
+package dev.orchestra.toml;
+
+import static dev.orchestra.toml.Fixtures.codexHome;
+import static dev.orchestra.toml.Fixtures.isolated;
+import static dev.orchestra.toml.Fixtures.mkdirs;
+import static dev.orchestra.toml.Fixtures.write;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orchestra.ReasoningEffort;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Role declaration, discovery, renaming and merging across layers. */
+final class AgentRoleTest {
+  @TempDir Path root;
+
+  private Path home() {
+    return codexHome(root);
+  }
+
+  @Test
+  void declaredRoleReadsItsRoleFile() {
+    write(home().resolve("config.toml"), "[agents.reviewer]\ndescription = \"  Reviews.  \"\nconfig_file = \"agents/reviewer.toml\"\n"
+        + "nickname_candidates = [\" Ada \", \"Grace Hopper\", \"x-1_b\"]\n");
+    write(home().resolve("agents/reviewer.toml"), "model = \"gpt-5.4\"\nmodel_reasoning_effort = \"xhigh\"\n");
+    AgentRole r = isolated(root).build().load().role("reviewer").orElseThrow();
+    assertEquals("Reviews.", r.description(), "descriptions are trimmed");
+    assertEquals(List.of("Ada", "Grace Hopper", "x-1_b"), r.nicknameCandidates());
+    assertEquals("gpt-5.4", r.settings().model().orElseThrow());
+    assertEquals(ReasoningEffort.XHIGH, r.settings().reasoningEffort().orElseThrow());
+    assertEquals(home().resolve("agents/reviewer.toml"), r.configFile().orElseThrow());
+    assertEquals(home().resolve("config.toml"), r.source());
+  }
+
+  @Test
+  void roleWithoutConfigFileHasEmptySettings() {
+    write(home().resolve("config.toml"), "[agents.helper]\ndescription = \"Helps.\"\n");
+    AgentRole r = isolated(root).build().load().role("helper").orElseThrow();
+    assertTrue(r.configFile().isEmpty());
+    assertTrue(r.settings().model().isEmpty());
+  }
+
+  @Test
+  void roleFileMetadataOverridesTheTableAndItsNameRenamesTheRole() {
+    write(home().resolve("config.toml"), "[agents.researcher]\ndescription = \"Old.\"\nconfig_file = \"agents/r.toml\"\n");
+    write(home().resolve("agents/r.toml"), "name = \"archivist\"\ndescription = \"Keeps records.\"\nnickname_candidates = [\"Dewey\"]\n");
+    LoadedConfig config = isolated(root).build().load();
+    assertTrue(config.role("researcher").isEmpty(), "the old name is gone");
+    AgentRole a = config.role("archivist").orElseThrow();
+    assertEquals("Keeps records.", a.description());
+    assertEquals(List.of("Dewey"), a.nicknameCandidates());
+  }
+
+  @Test
+  void rolesAreDiscoveredUnderAgentsRecursivelyAndSorted() {
+    write(home().resolve("config.toml"), "[agents.declared]\ndescription = \"D.\"\nconfig_file = \"agents/declared.toml\"\n");
+    write(home().resolve("agents/declared.toml"), "model = \"m\"\n");
+    write(home().resolve("agents/b.toml"), "name = \"beta\"\ndescription = \"B.\"\ndeveloper_instructions = \"Do B.\"\n");
+    write(home().resolve("agents/nested/a.toml"), "name = \"alpha\"\ndescription = \"A.\"\ndeveloper_instructions = \"Do A.\"\n");
+    write(home().resolve("agents/notes.md"), "not a role");
+    LoadedConfig config = isolated(root).build().load();
+    assertEquals(List.of("declared", "beta", "alpha"), config.roles().stream().map(AgentRole::name).toList());
+    assertEquals("Do A.", config.role("alpha").orElseThrow().settings().developerInstructions().orElseThrow());
+    assertTrue(config.diagnostics().isEmpty(), Fixtures.keys(config.diagnostics()));
+  }
+
+  @Test
+  void discoveredFilesNeedNameDescriptionAndInstructions() {
+    write(home().resolve("agents/incomplete.toml"), "description = \"No name.\"\n");
+    LoadedConfig config = isolated(root).build().load();
+    assertTrue(config.roles().isEmpty());
+    List<String> keys = config.diagnostics().stream().map(Diagnostic::keyPath).toList();
+    assertEquals(List.of("name", "developer_instructions"), keys);
+    assertTrue(config.diagnostics().get(0).message().contains("role 'incomplete' is ignored"));
+  }
+
+  @Test
+  void duplicateNameInOneLayerKeepsTheFirst() {
+    write(home().resolve("config.toml"), "[agents.one]\ndescription = \"First.\"\nconfig_file = \"agents/x.toml\"\n"
+        + "[agents.two]\ndescription = \"Second.\"\nconfig_file = \"agents/y.toml\"\n");
+    write(home().resolve("agents/x.toml"), "name = \"same\"\n");
+    write(home().resolve("agents/y.toml"), "name = \"same\"\n");
+    LoadedConfig config = isolated(root).build().load();
+    assertEquals(1, config.roles().size());
+    assertEquals("First.", config.role("same").orElseThrow().description());
+    assertTrue(config.diagnostics().stream().anyMatch(d -> d.message().contains("defined twice")));
+  }
+
+  @Test
+  void higherLayerReplacesARoleAndFillsMissingFieldsFromBelow() {
+    Path repo = root.resolve("repo");
+    mkdirs(repo.resolve(".git"));
+    write(home().resolve("config.toml"), "[projects.\"" + repo + "\"]\ntrust_level = \"trusted\"\n"
+        + "[agents.reviewer]\ndescription = \"User reviewer.\"\nconfig_file = \"agents/reviewer.toml\"\nnickname_candidates = [\"Uma\"]\n"
+        + "[agents.explorer]\ndescription = \"User explorer.\"\n");
+    write(home().resolve("agents/reviewer.toml"), "model = \"user-model\"\n");
+    write(repo.resolve(".codex/config.toml"), "[agents.reviewer]\nnickname_candidates = [\"Rex\"]\n"
+        + "[agents.explorer]\ndescription = \"Repo explorer.\"\nconfig_file = \"agents/explorer.toml\"\n");
+    write(repo.resolve(".codex/agents/explorer.toml"), "model = \"repo-model\"\n");
+    LoadedConfig config = isolated(root).workingDirectory(repo).build().load();
+    AgentRole reviewer = config.role("reviewer").orElseThrow();
+    assertEquals("User reviewer.", reviewer.description(), "filled from the lower layer");
+    assertEquals(List.of("Rex"), reviewer.nicknameCandidates(), "the higher layer's own value wins");
+    assertEquals("user-model", reviewer.settings().model().orElseThrow(), "config_file filled from below");
+    AgentRole explorer = config.role("explorer").orElseThrow();
+    assertEquals("Repo explorer.", explorer.description());
+    assertEquals("repo-model", explorer.settings().model().orElseThrow());
+  }
+
+  @Test
+  void roleWithoutDescriptionAfterMergingIsDropped() {
+    write(home().resolve("config.toml"), "[agents.ghost]\nconfig_file = \"agents/ghost.toml\"\n");
+    write(home().resolve("agents/ghost.toml"), "model = \"m\"\n");
+    LoadedConfig config = isolated(root).build().load();
+    assertFalse(config.role("ghost").isPresent());
+    assertTrue(config.diagnostics().stream().anyMatch(d -> d.message().contains("has no description")));
+  }
+
+  @Test
+  void projectRolesAreDiscoveredOnlyWhenTheProjectIsTrusted() {
+    Path repo = root.resolve("repo");
+    mkdirs(repo.resolve(".git"));
+    write(repo.resolve(".codex/agents/scout.toml"), "name = \"scout\"\ndescription = \"S.\"\ndeveloper_instructions = \"Look.\"\n");
+    assertTrue(isolated(root).workingDirectory(repo).build().load().roles().isEmpty());
+    assertEquals(List.of("scout"), isolated(root).workingDirectory(repo).trustProject(true).build().load()
+        .roles().stream().map(AgentRole::name).toList());
+  }
+}

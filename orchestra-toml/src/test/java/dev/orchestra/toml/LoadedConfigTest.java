@@ -1,0 +1,116 @@
+package dev.orchestra.toml;
+
+import static dev.orchestra.toml.Fixtures.codexHome;
+import static dev.orchestra.toml.Fixtures.isolated;
+import static dev.orchestra.toml.Fixtures.write;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orchestra.ApprovalPolicy;
+import dev.orchestra.BuiltInRoles;
+import dev.orchestra.ReasoningEffort;
+import dev.orchestra.Role;
+import dev.orchestra.SandboxMode;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Mapping a loaded configuration to core roles, the thread budget and the run ceiling. */
+final class LoadedConfigTest {
+  @TempDir Path root;
+
+  private LoadedConfig load(String config, String roleFile) {
+    write(codexHome(root).resolve("config.toml"), config);
+    if (roleFile != null) {
+      write(codexHome(root).resolve("agents/r.toml"), roleFile);
+    }
+    return isolated(root).build().load();
+  }
+
+  @Test
+  void roleFileAppliesOverTheBaseConfiguration() {
+    LoadedConfig config = load("model = \"base-model\"\nmodel_reasoning_effort = \"low\"\n[agents]\nmax_threads = 10\n"
+        + "[agents.r]\ndescription = \"Custom.\"\nconfig_file = \"agents/r.toml\"\n"
+        + "[agents.plain]\ndescription = \"Plain.\"\n",
+        "model_reasoning_effort = \"ultra\"\ndeveloper_instructions = \"Do r.\"\nsandbox_mode = \"workspace-write\"\n");
+    RoleMapping mapping = config.toRoles(SandboxMode.DANGER_FULL_ACCESS, ApprovalPolicy.NEVER);
+    assertEquals(10, mapping.maxThreads());
+    Role r = mapping.role("r").orElseThrow();
+    assertEquals(Optional.of("base-model"), r.model(), "inherited from the base configuration");
+    assertEquals(ReasoningEffort.of("ultra"), r.reasoningEffort(), "unknown efforts are kept as given");
+    assertEquals("Do r.", r.instructions());
+    assertEquals("Custom.", r.description());
+    assertEquals(SandboxMode.WORKSPACE_WRITE, r.sandboxMode());
+    assertEquals(List.of(BuiltInRoles.TOOL_READ_FILE, BuiltInRoles.TOOL_LIST_DIR, BuiltInRoles.TOOL_WRITE_FILE), r.tools());
+    Role plain = mapping.role("plain").orElseThrow();
+    assertEquals(ReasoningEffort.LOW, plain.reasoningEffort(), "base effort");
+    assertEquals(SandboxMode.DANGER_FULL_ACCESS, plain.sandboxMode(), "no preference: the ceiling (the parent's own)");
+    assertTrue(mapping.notes().isEmpty(), mapping.notes().toString());
+  }
+
+  @Test
+  void builtInRoleNamesFillEffortInstructionsToolsAndSections() {
+    LoadedConfig config = load("[agents.reviewer]\ndescription = \"Our reviewer.\"\n[agents.explorer]\ndescription = \"E.\"\n", null);
+    Role reviewer = config.toRoles(SandboxMode.DANGER_FULL_ACCESS, ApprovalPolicy.NEVER).role("reviewer").orElseThrow();
+    Role catalog = BuiltInRoles.get("reviewer");
+    assertEquals("Our reviewer.", reviewer.description());
+    assertEquals(catalog.reasoningEffort(), reviewer.reasoningEffort());
+    assertEquals(catalog.instructions(), reviewer.instructions());
+    assertEquals(catalog.outputSections(), reviewer.outputSections());
+    assertEquals(catalog.tools(), reviewer.tools());
+    assertEquals(SandboxMode.READ_ONLY, reviewer.sandboxMode(), "the catalog's safe default");
+    assertTrue(reviewer.model().isEmpty(), "no model anywhere: the orchestrator's default");
+  }
+
+  @Test
+  void noRoleIsMorePermissiveThanTheCeiling() {
+    LoadedConfig config = load("[agents.r]\ndescription = \"R.\"\nconfig_file = \"agents/r.toml\"\n",
+        "sandbox_mode = \"danger-full-access\"\napproval_policy = \"never\"\n");
+    RoleMapping mapping = config.toRoles(SandboxMode.WORKSPACE_WRITE, ApprovalPolicy.ON_REQUEST);
+    Role r = mapping.role("r").orElseThrow();
+    assertEquals(SandboxMode.WORKSPACE_WRITE, r.sandboxMode());
+    assertEquals(ApprovalPolicy.ON_REQUEST, r.approvalPolicy());
+    assertEquals(List.of("sandbox_mode", "approval_policy"), mapping.notes().stream().map(Diagnostic::keyPath).toList());
+    assertEquals(codexHome(root).resolve("agents/r.toml"), mapping.notes().get(0).file());
+    // A stricter role is kept as it is.
+    Role strict = load("[agents.r]\ndescription = \"R.\"\nconfig_file = \"agents/r.toml\"\n",
+        "sandbox_mode = \"read-only\"\napproval_policy = \"untrusted\"\n").toRoles().role("r").orElseThrow();
+    assertEquals(SandboxMode.READ_ONLY, strict.sandboxMode());
+    assertEquals(ApprovalPolicy.UNTRUSTED, strict.approvalPolicy());
+  }
+
+  @Test
+  void defaultCeilingIsTheRunsOwnPolicy() {
+    LoadedConfig config = load("sandbox_mode = \"workspace-write\"\napproval_policy = \"untrusted\"\n"
+        + "[agents.r]\ndescription = \"R.\"\nconfig_file = \"agents/r.toml\"\n", "sandbox_mode = \"danger-full-access\"\n");
+    assertEquals(SandboxMode.WORKSPACE_WRITE, config.sandboxMode());
+    Role r = config.toRoles().role("r").orElseThrow();
+    assertEquals(SandboxMode.WORKSPACE_WRITE, r.sandboxMode());
+    assertEquals(ApprovalPolicy.UNTRUSTED, r.approvalPolicy());
+  }
+
+  @Test
+  void granularApprovalMapsToOnRequestAndKeepsItsDetails() {
+    LoadedConfig config = load("approval_policy = { granular = { sandbox_approval = true, rules = false } }\n", null);
+    assertEquals(ApprovalPolicy.ON_REQUEST, config.approvalPolicy());
+    assertEquals(true, config.settings().granularApproval().get("sandbox_approval"));
+  }
+
+  @Test
+  void roleNamesCoreCannotUseAreLeftOutWithANote() {
+    LoadedConfig config = load("[agents.\"code reviewer\"]\ndescription = \"Spaces.\"\n[agents.ok]\ndescription = \"Ok.\"\n", null);
+    assertEquals(2, config.roles().size(), "Codex accepts any TOML key as a role name");
+    RoleMapping mapping = config.toRoles();
+    assertEquals(List.of("ok"), mapping.roles().stream().map(Role::name).toList());
+    assertTrue(mapping.notes().get(0).fixHint().contains("code_reviewer"));
+  }
+
+  @Test
+  void defaultThreadBudgetIsCodexsSix() {
+    assertEquals(6, load("", null).toRoles().maxThreads());
+    assertThrows(IllegalArgumentException.class, () -> new RoleMapping(List.of(), 0, List.of()));
+  }
+}

@@ -1,0 +1,206 @@
+package dev.orchestra.toml;
+
+import static dev.orchestra.toml.Fixtures.codexHome;
+import static dev.orchestra.toml.Fixtures.isolated;
+import static dev.orchestra.toml.Fixtures.mkdirs;
+import static dev.orchestra.toml.Fixtures.write;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orchestra.toml.Diagnostic.Severity;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every diagnostic the issue lists, lenient and strict, with its position and fix. */
+final class VerifyTest {
+  @TempDir Path root;
+
+  private static final String ROLE = "[agents.r]\ndescription = \"R.\"\nconfig_file = \"agents/r.toml\"\n";
+
+  /** config.toml, role file (or null), severity, key, message fragment, hint fragment, line. */
+  static Stream<Arguments> diagnostics() {
+    return Stream.of(
+        Arguments.of("syntax error", "model = \"a\"\nsandbox_mode = \n", null, Severity.ERROR, "", "TOML syntax error", "fix the syntax", 2),
+        Arguments.of("syntax error in a role file drops the role", ROLE, "model = [\n", Severity.WARNING, "", "TOML syntax error", "fix the syntax", 2),
+        Arguments.of("missing config_file", "[agents.r]\ndescription = \"R.\"\nconfig_file = \"agents/missing.toml\"\n", null,
+            Severity.WARNING, "agents.r.config_file", "does not exist", "create", 3),
+        Arguments.of("sandbox_mode outside its set", "\nsandbox_mode = \"full\"\n", null, Severity.ERROR, "sandbox_mode",
+            "allowed values: read-only, workspace-write, danger-full-access", "use one of", 2),
+        Arguments.of("typo in approval_policy", "approval_policy = \"on-requets\"\n", null, Severity.ERROR, "approval_policy",
+            "allowed values: untrusted, on-request, never", "did you mean \"on-request\"?", 1),
+        Arguments.of("on-failure is a deprecated alias", "approval_policy = \"on-failure\"\n", null, Severity.WARNING, "approval_policy",
+            "deprecated", "on-request", 1),
+        Arguments.of("summary outside its set", "model_reasoning_summary = \"short\"\n", null, Severity.ERROR, "model_reasoning_summary",
+            "allowed values: auto, concise, detailed, none", "", 1),
+        Arguments.of("verbosity outside its set", "model_verbosity = \"loud\"\n", null, Severity.ERROR, "model_verbosity",
+            "allowed values: low, medium, high", "", 1),
+        Arguments.of("empty effort", "model_reasoning_effort = \"\"\n", null, Severity.ERROR, "model_reasoning_effort", "is empty", "xhigh", 1),
+        Arguments.of("wrong type", "model = 5\n", null, Severity.ERROR, "model", "must be a string, got an integer", "quotes", 1),
+        Arguments.of("value outside its set in a role file", ROLE, "sandbox_mode = \"full\"\n", Severity.WARNING, "sandbox_mode",
+            "role 'r' is ignored", "use one of", 1),
+        Arguments.of("max_threads below 1", "[agents]\nmax_threads = 0\n", null, Severity.ERROR, "agents.max_threads",
+            "must be at least 1, got 0", "1 or more", 2),
+        Arguments.of("max_threads alias below 1", "[agents]\nmax_concurrent_threads_per_session = -2\n", null, Severity.ERROR,
+            "agents.max_concurrent_threads_per_session", "must be at least 1", "1 or more", 2),
+        Arguments.of("blank description", "[agents.r]\ndescription = \"   \"\n", null, Severity.WARNING, "agents.r.description",
+            "blank", "one line", 2),
+        Arguments.of("empty nickname list", "[agents.r]\ndescription = \"R.\"\nnickname_candidates = []\n", null, Severity.WARNING,
+            "agents.r.nickname_candidates", "is empty", "at least one", 3),
+        Arguments.of("nickname with a bad character", "[agents.r]\ndescription = \"R.\"\nnickname_candidates = [\"Ada!\"]\n", null,
+            Severity.WARNING, "agents.r.nickname_candidates", "only ASCII letters", "\"Ada\"", 3),
+        Arguments.of("blank nickname", "[agents.r]\ndescription = \"R.\"\nnickname_candidates = [\" \"]\n", null,
+            Severity.WARNING, "agents.r.nickname_candidates", "blank", "remove", 3),
+        Arguments.of("duplicate nickname", "[agents.r]\ndescription = \"R.\"\nnickname_candidates = [\"A\", \" A\"]\n", null,
+            Severity.WARNING, "agents.r.nickname_candidates", "twice", "once", 3),
+        Arguments.of("unknown key in a role file", ROLE, "model = \"m\"\nmodle = \"x\"\n", Severity.WARNING, "modle",
+            "unknown key 'modle' in a role file", "did you mean 'model'?", 2),
+        Arguments.of("config key inside [agents.<role>]", "[agents.r]\ndescription = \"R.\"\nmodel = \"m\"\n", null, Severity.WARNING,
+            "agents.r.model", "Codex ignores it there", "move model into the role's config_file", 3),
+        Arguments.of("redefined built-in provider", "[model_providers.openai]\nname = \"Mine\"\nbase_url = \"http://x\"\n", null,
+            Severity.ERROR, "model_providers.openai", "redefines the built-in provider 'openai'", "openai_base_url", 1),
+        Arguments.of("provider without a name", "[model_providers.corp]\nbase_url = \"http://x\"\n", null, Severity.ERROR,
+            "model_providers.corp.name", "has no name", "name = \"corp\"", 1),
+        Arguments.of("chat wire api", "[model_providers.corp]\nname = \"Corp\"\nwire_api = \"chat\"\n", null, Severity.ERROR,
+            "model_providers.corp.wire_api", "no longer supported", "responses", 3),
+        Arguments.of("unknown provider id", "model_provider = \"corp\"\n", null, Severity.ERROR, "model_provider", "names no provider",
+            "openai", 1),
+        Arguments.of("legacy top-level profile", "profile = \"deep\"\n", null, Severity.ERROR, "profile", "no longer supported",
+            "deep".isEmpty() ? "" : "<name>.config.toml", 1),
+        Arguments.of("scalar mistyped into [agents]", "[agents]\nmax_thread = 5\n", null, Severity.ERROR, "agents.max_thread",
+            "is not an [agents] setting", "did you mean agents.max_threads?", 2),
+        Arguments.of("mcp server without transport", "[mcp_servers.docs]\nenabled = true\n", null, Severity.ERROR, "mcp_servers.docs",
+            "invalid transport", "command", 1),
+        Arguments.of("stdio server with an http field", "[mcp_servers.docs]\ncommand = \"npx\"\nurl = \"http://x\"\n", null, Severity.ERROR,
+            "mcp_servers.docs", "both command and url", "not both", 1),
+        Arguments.of("http server with a stdio field", "[mcp_servers.docs]\nurl = \"http://x\"\nargs = [\"a\"]\n", null, Severity.ERROR,
+            "mcp_servers.docs.args", "not supported for streamable_http", "remove args", 3),
+        Arguments.of("inline bearer token", "[mcp_servers.docs]\nurl = \"http://x\"\nbearer_token = \"s3cr3t\"\n", null, Severity.ERROR,
+            "mcp_servers.docs.bearer_token", "inline bearer_token", "bearer_token_env_var", 3),
+        Arguments.of("feature that is not a boolean", "[features]\nmulti_agent = \"yes\"\n", null, Severity.ERROR, "features.multi_agent",
+            "must be true or false", "without quotes", 2),
+        Arguments.of("trust level outside its set", "[projects.\"/x\"]\ntrust_level = \"yes\"\n", null, Severity.ERROR,
+            "projects.\"/x\".trust_level", "allowed values: trusted, untrusted", "", 2));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("diagnostics")
+  void reportsTheProblemWithPositionAndFix(String name, String config, String roleFile, Severity severity, String key,
+      String message, String hint, int line) {
+    Path home = codexHome(root);
+    write(home.resolve("config.toml"), config);
+    if (roleFile != null) {
+      write(home.resolve("agents/r.toml"), roleFile);
+    }
+    List<Diagnostic> found = isolated(root).build().verify();
+    Diagnostic d = found.stream().filter(x -> x.keyPath().equals(key) && x.message().contains(message)).findFirst()
+        .orElseThrow(() -> new AssertionError("no diagnostic [" + key + "] '" + message + "' in:\n" + found));
+    assertEquals(severity, d.severity(), d.toString());
+    assertTrue(d.fixHint().contains(hint), d.toString());
+    assertEquals(line, d.line(), d.toString());
+    assertTrue(d.column() >= 1, d.toString());
+    assertEquals(roleFile != null && key.indexOf('.') < 0 && !key.startsWith("agents") ? home.resolve("agents/r.toml") : home.resolve("config.toml"),
+        d.file(), d.toString());
+    if (severity == Severity.WARNING) {
+      List<Diagnostic> strict = isolated(root).strict(true).build().verify();
+      boolean escalates = d.message().contains("is ignored") || d.message().contains("unknown key");
+      assertEquals(escalates, strict.stream().anyMatch(x -> x.keyPath().equals(key) && x.isError()),
+          "strict mode turns what Codex ignores into errors: " + strict);
+    }
+  }
+
+  @Test
+  void configFileWrittenRelativeToTheRepoInsteadOfDotCodexGetsTheCorrectedPath() {
+    Path repo = root.resolve("repo");
+    mkdirs(repo.resolve(".git"));
+    write(repo.resolve(".codex/config.toml"), "[agents.x]\ndescription = \"X.\"\nconfig_file = \".codex/agents/x.toml\"\n");
+    write(repo.resolve(".codex/agents/x.toml"), "model = \"m\"\n");
+    List<Diagnostic> found = isolated(root).workingDirectory(repo).trustProject(true).build().verify();
+    Diagnostic d = found.stream().filter(x -> x.keyPath().equals("agents.x.config_file")).findFirst().orElseThrow();
+    assertTrue(d.message().contains(repo.resolve(".codex/.codex/agents/x.toml").toString()), d.toString());
+    assertTrue(d.fixHint().contains("write config_file = \"agents/x.toml\""), d.toString());
+    assertTrue(d.fixHint().contains(repo.resolve(".codex/agents/x.toml") + ", which exists"), d.toString());
+  }
+
+  @Test
+  void configFileThatIsAFolderIsReported() {
+    mkdirs(codexHome(root).resolve("agents/dir.toml"));
+    write(codexHome(root).resolve("config.toml"), "[agents.r]\ndescription = \"R.\"\nconfig_file = \"agents/dir.toml\"\n");
+    assertTrue(isolated(root).build().verify().stream().anyMatch(d -> d.message().contains("must point to a file")));
+  }
+
+  @Test
+  void everyProblemIsReportedAtOnceAcrossFiles() {
+    Path home = codexHome(root);
+    write(home.resolve("config.toml"), "sandbox_mode = \"full\"\nprofile = \"x\"\n[agents]\nmax_threads = 0\nmax_thread = 3\n"
+        + "[agents.a]\ndescription = \"\"\n" + ROLE + "[agents.b]\ndescription = \"B.\"\nconfig_file = \"agents/none.toml\"\n");
+    write(home.resolve("agents/r.toml"), "approval_policy = \"sometimes\"\n");
+    write(home.resolve("agents/broken.toml"), "name = \n");
+    List<Diagnostic> found = isolated(root).build().verify();
+    assertEquals(List.of("sandbox_mode", "profile", "agents.max_threads", "agents.max_thread", "agents.a.description",
+        "approval_policy", "agents.b.config_file", ""), found.stream().map(Diagnostic::keyPath).toList(), found.toString());
+    CodexConfigException e = assertThrows(CodexConfigException.class, () -> isolated(root).build().load());
+    assertEquals(found, e.diagnostics(), "load carries the same diagnostics");
+    assertTrue(e.getMessage().contains("4 errors, 4 warnings"), e.getMessage());
+    assertTrue(e.getMessage().contains("config.toml:1:1 [sandbox_mode]"), e.getMessage());
+  }
+
+  @Test
+  void unknownKeysAreSilentWhenLenientAndErrorsWhenStrict() {
+    Path home = codexHome(root);
+    write(home.resolve("config.toml"), "modle = \"x\"\n[tui]\nanything = 1\n[model_providers.corp]\nname = \"C\"\nbase_ur = \"u\"\n"
+        + "[sandbox_workspace_write]\nnetwork = true\n");
+    LoadedConfig lenient = isolated(root).build().load();
+    assertTrue(lenient.diagnostics().isEmpty(), lenient.diagnostics().toString());
+    assertEquals("x", lenient.table().get("modle"), "unknown keys are kept");
+    List<Diagnostic> strict = isolated(root).strict(true).build().verify();
+    assertEquals(List.of("modle", "model_providers.corp.base_ur", "sandbox_workspace_write.network"),
+        strict.stream().map(Diagnostic::keyPath).toList());
+    assertTrue(strict.stream().allMatch(Diagnostic::isError));
+    assertTrue(strict.get(0).fixHint().contains("did you mean 'model'?"));
+    assertThrows(CodexConfigException.class, () -> isolated(root).strict(true).build().load());
+  }
+
+  @Test
+  void unknownRoleFileKeyKeepsTheRoleWhenLenient() {
+    write(codexHome(root).resolve("config.toml"), ROLE);
+    write(codexHome(root).resolve("agents/r.toml"), "model = \"m\"\ncolour = \"blue\"\n");
+    LoadedConfig config = isolated(root).build().load();
+    assertTrue(config.role("r").isPresent());
+    assertEquals("blue", config.role("r").orElseThrow().settings().otherKeys().get("colour"));
+    assertEquals(1, config.diagnostics().size());
+  }
+
+  @Test
+  void droppedRolesAreWarningsWhenLenientAndErrorsWhenStrict() {
+    write(codexHome(root).resolve("config.toml"), "[agents.r]\ndescription = \"R.\"\nconfig_file = \"agents/missing.toml\"\n");
+    LoadedConfig lenient = isolated(root).build().load();
+    assertTrue(lenient.roles().isEmpty());
+    assertEquals(Severity.WARNING, lenient.diagnostics().get(0).severity());
+    CodexConfigException e = assertThrows(CodexConfigException.class, () -> isolated(root).strict(true).build().load());
+    assertEquals(Severity.ERROR, e.diagnostics().get(0).severity());
+  }
+
+  @Test
+  void cleanConfigurationHasNoDiagnostics() {
+    write(codexHome(root).resolve("config.toml"), "#:schema https://example.invalid/schema.json\nmodel = \"gpt-5.4\"\n"
+        + "model_reasoning_effort = \"ultra\"\n[agents]\nmax_threads = 3\n" + ROLE);
+    write(codexHome(root).resolve("agents/r.toml"), "developer_instructions = \"Do it.\"\n");
+    assertTrue(isolated(root).strict(true).build().verify().isEmpty());
+    assertFalse(isolated(root).build().load().roles().isEmpty());
+  }
+
+  @Test
+  void diagnosticPrintsLikeACompilerMessage() {
+    Diagnostic d = new Diagnostic(Severity.ERROR, Path.of("/x/config.toml"), 3, 1, "agents.max_threads", "too low", "raise it");
+    assertEquals("ERROR /x/config.toml:3:1 [agents.max_threads] too low" + System.lineSeparator() + "  fix: raise it", d.toString());
+    assertThrows(IllegalArgumentException.class, () -> new Diagnostic(Severity.ERROR, Path.of("x"), -1, 0, "", "m", ""));
+  }
+}
