@@ -253,7 +253,7 @@ public final class ConfigEditor {
       List<String> prefix = path.subList(0, n);
       Object v = parsed.get(prefix);
       if (v == null) {
-        return;
+        break;
       }
       if (v instanceof TomlArray) {
         boolean ofTables = !((TomlArray) v).isEmpty() && ((TomlArray) v).get(0) instanceof org.tomlj.TomlTable;
@@ -261,7 +261,7 @@ public final class ConfigEditor {
           throw failure(where(), "cannot edit " + key, String.join(".", prefix) + " is an array" + (ofTables ? " of tables" : ""),
               "edit entries of arrays by hand");
         }
-        return;
+        break;
       }
       if (n < path.size() && !(v instanceof org.tomlj.TomlTable)) {
         throw failure(where(), "cannot edit " + key, TomlLiterals.key(prefix) + " is a value, not a table, so it cannot hold " + key,
