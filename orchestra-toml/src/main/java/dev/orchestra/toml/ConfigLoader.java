@@ -474,8 +474,16 @@ final class ConfigLoader {
     Val cf = t.get("config_file");
     if (cf != null) {
       String s = new SettingsReader(rr).nonBlank(cf, path + ".config_file");
+      Path file = null;
       if (s != null) {
-        Path file = Path.of(s);
+        try {
+          file = Path.of(s);
+        } catch (InvalidPathException ex) {
+          rr.problem(cf.at(), path + ".config_file", "config_file \"" + s + "\" is not a valid path: " + ex.getReason(),
+              "write the path of the role file, relative to " + layer.dir);
+        }
+      }
+      if (file != null) {
         usedFiles.add(file);
         if (checkRoleFileExists(file, cf, path, layer, rr)) {
           d.configFile = file;

@@ -357,7 +357,13 @@ final class SettingsReader {
         case "writable_roots":
           List<String> list = strings(e.getValue(), k);
           if (list != null) {
-            list.forEach(s -> roots.add(Path.of(s)));
+            for (String root : list) {
+              try {
+                roots.add(Path.of(root));
+              } catch (java.nio.file.InvalidPathException ex) {
+                r.problem(e.getValue().at(), k, "\"" + root + "\" is not a valid path: " + ex.getReason(), "write a folder path");
+              }
+            }
           }
           break;
         case "network_access":

@@ -249,6 +249,32 @@ final class CodexConfigTest {
   }
 
   @Test
+  void loadingGarbageThrowsOnlyTheDocumentedException() {
+    java.util.Random random = new java.util.Random(42);
+    String[] pieces = {"[agents]", "[agents.r]", "config_file = ", "description = ", "\"agents/r.toml\"", "\"\\u0000\"",
+        "max_threads = ", "0", "-1", "[", "]", "\"\"\"", "'", "=", "\n", "model", "sandbox_mode", "true", "{", "}", "[[a]]",
+        "nickname_candidates = ", "[\"a\", 1]", "approval_policy = ", "{ granular = 1 }", "[mcp_servers.x]", "url = 3",
+        "[model_providers.openai]", "profile = \"x\"", "writable_roots = [\"\\u0000\"]", "[sandbox_workspace_write]", "é"};
+    Path home = codexHome(root);
+    for (int i = 0; i < 300; i++) {
+      StringBuilder config = new StringBuilder();
+      StringBuilder role = new StringBuilder();
+      for (int n = random.nextInt(30); n > 0; n--) {
+        config.append(pieces[random.nextInt(pieces.length)]).append(random.nextBoolean() ? "\n" : " ");
+        role.append(pieces[random.nextInt(pieces.length)]).append(random.nextBoolean() ? "\n" : " ");
+      }
+      write(home.resolve("config.toml"), config.toString());
+      write(home.resolve("agents/r.toml"), role.toString());
+      try {
+        isolated(root).build().load().toRoles();
+      } catch (CodexConfigException expected) {
+        assertFalse(expected.diagnostics().isEmpty());
+      }
+      isolated(root).strict(true).build().verify();
+    }
+  }
+
+  @Test
   void higherLayerThreadBudgetWins() {
     Path repo = repo();
     trust(repo, "trusted");

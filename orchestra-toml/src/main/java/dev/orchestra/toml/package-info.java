@@ -1,0 +1,34 @@
+/**
+ * Codex configuration for Orchestra: read, check, layer and write the {@code config.toml} and role
+ * files of OpenAI's Codex CLI, and turn them into core {@link dev.orchestra.Role}s.
+ *
+ * <p>Entry points:
+ *
+ * <ul>
+ *   <li>{@link dev.orchestra.toml.CodexConfig} loads ({@code load()}) or checks ({@code verify()})
+ *       the user layer, an optional profile file and the trusted project layers;
+ *   <li>{@link dev.orchestra.toml.LoadedConfig#toRoles()} maps the result to core roles and the
+ *       thread budget;
+ *   <li>{@link dev.orchestra.toml.StarterPack} writes a complete configuration for a tier;
+ *   <li>{@link dev.orchestra.toml.ConfigEditor} sets or removes one key, keeping the rest of a file
+ *       byte for byte.
+ * </ul>
+ *
+ * <p>Codex is the reference for keys, defaults, aliases, layering, trust and path rules. Where
+ * Orchestra differs, it says so:
+ *
+ * <ul>
+ *   <li>a role file's {@code sandbox_mode} and {@code approval_policy} are honoured (Codex ignores
+ *       them), but never beyond the run's own ceiling;
+ *   <li>an unknown top-level key in a role file is a warning and the role is kept (Codex 0.115+
+ *       drops the role); strict mode makes it an error;
+ *   <li>strict mode also turns everything Codex silently drops (malformed roles, ignored keys) into
+ *       errors;
+ *   <li>the system layer ({@code /etc/codex/config.toml}) and managed or cloud layers are not read.
+ * </ul>
+ *
+ * <p>Every failure caused by a file surfaces as a {@link dev.orchestra.toml.Diagnostic} with file,
+ * line, column, key, message and fix; loading throws only {@link
+ * dev.orchestra.toml.CodexConfigException}.
+ */
+package dev.orchestra.toml;
