@@ -28,7 +28,7 @@ public final class CodexConfigException extends OrchestraException {
   }
 
   /**
-   * Returns every problem found, errors first, in the order they were found.
+   * Returns every problem found, errors and warnings, in the order they were found.
    *
    * @return the diagnostics; never empty
    */
