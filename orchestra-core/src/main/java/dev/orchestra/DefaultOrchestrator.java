@@ -274,15 +274,16 @@ final class DefaultOrchestrator implements Orchestrator {
     final Instant started;
     final ThreadBudget budget;
     final Thread coordinator = Thread.currentThread();
+    final Path realWorkspace = WorkspaceToolBox.realPath(workspace);
     volatile boolean cancelled;
     volatile Stop fatal;
     volatile Scheduler scheduler;
     private TokenUsage usage = TokenUsage.ZERO; // guarded by this
     String goal;
     LivePlan plan;
-    Plan lastWritten;
-    String lastWrittenText;
-    long lastWriteNanos;
+    volatile Plan lastWritten; // written in the outbox, read by the coordinator after drainAll()
+    volatile String lastWrittenText;
+    volatile long lastSnapshotNanos;
     String explorationBrief = "";
     int round;
     final Map<String, String> findingTasks = new HashMap<>(); // fingerprint -> task id
@@ -316,7 +317,55 @@ final class DefaultOrchestrator implements Orchestrator {
       coordinator.interrupt();
     }
 
+    /**
+     * Work that must happen in order but need not hold the scheduler's lock: journal lines, listener
+     * calls and plan.md writes. Whoever finds the outbox free drains it; order is the order of
+     * {@link #post}, which under the scheduler's lock is the order things happened.
+     */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> outbox =
+        new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.locks.ReentrantLock outboxLock =
+        new java.util.concurrent.locks.ReentrantLock();
+
+    /** Queues an event without writing it; the caller drains later, outside its locks. */
+    void post(OrchestraEvent event) {
+      outbox.add(() -> deliver(event));
+    }
+
+    /** Emits an event now: queued behind what is already waiting, then drained. */
     void emit(OrchestraEvent event) {
+      post(event);
+      drain();
+    }
+
+    /** Runs queued work if no other thread is running it; never waits for that thread. */
+    void drain() {
+      while (!outbox.isEmpty() && outboxLock.tryLock()) {
+        try {
+          Runnable r;
+          while ((r = outbox.poll()) != null) {
+            r.run();
+          }
+        } finally {
+          outboxLock.unlock();
+        }
+      }
+    }
+
+    /** Runs all queued work before returning, waiting for a drain in progress. */
+    void drainAll() {
+      outboxLock.lock();
+      try {
+        Runnable r;
+        while ((r = outbox.poll()) != null) {
+          r.run();
+        }
+      } finally {
+        outboxLock.unlock();
+      }
+    }
+
+    private void deliver(OrchestraEvent event) {
       try {
         journal.append(event);
       } catch (RuntimeException e) {
@@ -611,10 +660,15 @@ final class DefaultOrchestrator implements Orchestrator {
 
               @Override
               public void started(Task task) {
-                emit(new OrchestraEvent.TaskStarted(runId, clock.instant(), task.id(), task.role(), task.title(), roundNo));
+                post(new OrchestraEvent.TaskStarted(runId, clock.instant(), task.id(), task.role(), task.title(), roundNo));
                 if (target == plan) {
-                  persist(false);
+                  persistLater();
                 }
+              }
+
+              @Override
+              public void afterUnlock() {
+                drain();
               }
 
               @Override
@@ -637,18 +691,19 @@ final class DefaultOrchestrator implements Orchestrator {
                   state.reports.put(t.id(), outcome.report());
                 }
                 state.changed.addAll(outcome.changedFiles());
-                emit(
+                post(
                     new OrchestraEvent.TaskFinished(
                         runId, clock.instant(), t.id(), t.role(), outcome.status(), oneLine(outcome.summary()),
                         outcome.changedFiles(), roundNo));
                 if (target == plan) {
-                  persist(false);
+                  persistLater();
                 }
               }
             },
             this::stopStarting);
       } finally {
         scheduler = null;
+        drainAll();
       }
     }
 
@@ -727,6 +782,7 @@ final class DefaultOrchestrator implements Orchestrator {
       WorkspaceToolBox tools =
           new WorkspaceToolBox(
               workspace,
+              realWorkspace,
               role,
               writeScope,
               (tool, target, ok, detail) ->
@@ -1042,21 +1098,37 @@ final class DefaultOrchestrator implements Orchestrator {
     }
 
     /**
-     * Writes plan.md if it changed, at most once per interval unless forced. Never overwrites a
-     * person's edit that has not been merged yet: that waits for the next round boundary.
+     * Called under the scheduler's lock: at most once per interval, takes a snapshot of the plan
+     * (a list copy) and queues its write, which happens outside the lock.
      */
+    private void persistLater() {
+      long now = System.nanoTime();
+      if (now - lastSnapshotNanos < planWriteIntervalNanos) {
+        return;
+      }
+      lastSnapshotNanos = now;
+      Plan snapshot = plan.snapshot();
+      outbox.add(() -> writePlan(snapshot));
+    }
+
+    /** Writes plan.md now, after everything queued before. Not under the scheduler's lock. */
     void persist(boolean force) {
       if (plan == null) {
         return;
       }
-      long now = System.nanoTime();
-      if (!force && lastWrittenText != null && now - lastWriteNanos < planWriteIntervalNanos) {
-        return;
-      }
       Plan snapshot = plan.snapshot();
+      lastSnapshotNanos = System.nanoTime();
+      outbox.add(() -> writePlan(snapshot));
+      drainAll();
+    }
+
+    /**
+     * Writes a snapshot if it differs from the last write. Never overwrites a person's edit that
+     * has not been merged yet: that waits for the next round boundary. Runs in the outbox.
+     */
+    private void writePlan(Plan snapshot) {
       String text = snapshot.toMarkdown();
       if (text.equals(lastWrittenText)) {
-        lastWriteNanos = now;
         return;
       }
       if (lastWrittenText != null) {
@@ -1065,7 +1137,7 @@ final class DefaultOrchestrator implements Orchestrator {
           return; // edited by a person since our last write; merged at the round boundary
         }
       }
-      // A cancel interrupts this thread; an interrupted NIO write would fail, so write first and
+      // A cancel interrupts threads; an interrupted NIO write would fail, so write first and
       // restore the interrupt after.
       boolean interrupted = Thread.interrupted();
       try {
@@ -1077,7 +1149,6 @@ final class DefaultOrchestrator implements Orchestrator {
       }
       lastWritten = snapshot;
       lastWrittenText = text;
-      lastWriteNanos = now;
     }
 
     /** Merges a person's edit of plan.md made since the run last wrote it. */

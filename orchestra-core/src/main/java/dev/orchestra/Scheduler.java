@@ -5,14 +5,15 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import java.util.function.Predicate;
@@ -21,7 +22,12 @@ import java.util.function.Predicate;
  * Runs a set of tasks in parallel: every ready task (its dependencies done) starts as soon as the
  * thread budget has room, longest dependency chain first; two tasks whose write scopes overlap
  * never run together; read-only tasks never wait on writers. A lowered budget stops new starts
- * only. The coordinating thread owns the plan; workers only run agents and report back.
+ * only.
+ *
+ * <p>A worker that finishes a task records the outcome and, if the budget allows, takes the next
+ * ready task itself: no hand-off to a coordinating thread between two tasks, which matters when a
+ * model answers in milliseconds. All bookkeeping (the plan, the hooks' {@code started} and {@code
+ * finished}) happens under one lock, so the plan is changed by one thread at a time.
  */
 final class Scheduler {
   /** What a worker reports: the task's new state and what it produced. */
@@ -29,155 +35,235 @@ final class Scheduler {
 
   /** The work and the bookkeeping around it. */
   interface Hooks {
-    /** Runs on a worker thread. Must not throw; failures are outcomes. */
+    /** Runs on a worker thread, outside the lock. Must not throw; failures are outcomes. */
     Outcome run(Task task);
 
-    /** Runs on the coordinating thread before the task is handed to a worker. */
+    /** Runs under the scheduler's lock before the task's work starts. */
     void started(Task task);
 
-    /** Runs on the coordinating thread after the task's status was updated. */
+    /** Runs under the scheduler's lock after the task's status was updated. */
     void finished(Task task, Outcome outcome);
+
+    /** Runs after a thread released the scheduler's lock: deliver what the hooks queued. */
+    void afterUnlock();
   }
 
-  private record Completion(Task task, Outcome outcome) {}
-
-  private static final Completion WAKE = new Completion(null, null);
-
-  private final ExecutorService executor;
+  private final Executor executor;
   private final IntSupplier limit;
   private final Predicate<Task> readOnly;
-  private final BlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
-  private final Map<String, Future<?>> running = new LinkedHashMap<>();
-  private final Map<String, Task> runningTasks = new LinkedHashMap<>();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
 
-  Scheduler(ExecutorService executor, IntSupplier limit, Predicate<Task> readOnly) {
+  // All guarded by lock.
+  private final Map<String, Task> runningTasks = new LinkedHashMap<>();
+  private final Set<Thread> workers = new HashSet<>();
+  private PriorityQueue<String> ready;
+  private Map<String, List<String>> dependents;
+  private LivePlan plan;
+  private Hooks hooks;
+  private BooleanSupplier stopStarting;
+  private boolean wakeRequested;
+
+  Scheduler(Executor executor, IntSupplier limit, Predicate<Task> readOnly) {
     this.executor = executor;
     this.limit = limit;
     this.readOnly = readOnly;
   }
 
-  /** Wakes the coordinator, for example after the budget rose or a cancel. Thread-safe. */
+  /** Wakes the coordinating thread to start more work, for example after the budget rose. */
   void wake() {
-    completions.offer(WAKE);
+    lock.lock();
+    try {
+      wakeRequested = true;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
   }
 
-  /** Interrupts every running agent. Thread-safe with respect to the coordinator. */
-  synchronized void interruptAll() {
-    running.values().forEach(f -> f.cancel(true));
+  /** Interrupts every running agent. */
+  void interruptAll() {
+    lock.lock();
+    try {
+      workers.forEach(Thread::interrupt);
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
    * Runs every TODO task of the plan that can run, until none is left that can start. Tasks whose
-   * dependencies failed become BLOCKED.
+   * dependencies failed become BLOCKED. Returns when no task is running.
    *
    * @param stopStarting checked before each start: when true, running tasks finish and nothing new
-   *     starts. An interrupt of the coordinating thread interrupts the running agents; the method
-   *     still returns only when all of them have reported back.
+   *     starts. An interrupt of the calling thread interrupts the running agents; the method still
+   *     returns only when all of them have reported back, so nothing writes after it returns.
    */
   void runAll(LivePlan plan, Hooks hooks, BooleanSupplier stopStarting) {
-    Map<String, List<String>> dependents = new HashMap<>();
-    for (Task t : plan.tasks()) {
-      for (String d : t.dependsOn()) {
-        dependents.computeIfAbsent(d, k -> new ArrayList<>()).add(t.id());
+    lock.lock();
+    try {
+      this.plan = plan;
+      this.hooks = hooks;
+      this.stopStarting = stopStarting;
+      this.dependents = new HashMap<>();
+      for (Task t : plan.tasks()) {
+        for (String d : t.dependsOn()) {
+          dependents.computeIfAbsent(d, k -> new ArrayList<>()).add(t.id());
+        }
       }
+      Map<String, Integer> chain = chainLengths(plan, dependents);
+      Map<String, Integer> order = new HashMap<>();
+      int i = 0;
+      for (Task t : plan.tasks()) {
+        order.put(t.id(), i++);
+      }
+      ready =
+          new PriorityQueue<>(
+              Comparator.<String>comparingInt(id -> -chain.getOrDefault(id, 1))
+                  .thenComparingInt(id -> order.getOrDefault(id, Integer.MAX_VALUE)));
+      for (Task t : plan.tasks()) {
+        if (t.status() == TaskStatus.TODO) {
+          if (depsBroken(t)) {
+            block(t);
+          } else if (depsDone(t)) {
+            ready.add(t.id());
+          }
+        }
+      }
+      fill();
+      while (!runningTasks.isEmpty()) {
+        lock.unlock();
+        try {
+          hooks.afterUnlock();
+        } finally {
+          lock.lock();
+        }
+        if (runningTasks.isEmpty()) {
+          break;
+        }
+        try {
+          if (!wakeRequested) {
+            changed.await();
+          }
+          wakeRequested = false;
+        } catch (InterruptedException e) {
+          // A cancel: stop the agents and keep waiting until every one has reported back.
+          workers.forEach(Thread::interrupt);
+          continue;
+        }
+        fill();
+      }
+    } finally {
+      lock.unlock();
     }
-    Map<String, Integer> chain = chainLengths(plan, dependents);
-    Map<String, Integer> order = new HashMap<>();
-    int i = 0;
-    for (Task t : plan.tasks()) {
-      order.put(t.id(), i++);
-    }
-    PriorityQueue<String> ready =
-        new PriorityQueue<>(
-            Comparator.<String>comparingInt(id -> -chain.getOrDefault(id, 1))
-                .thenComparingInt(id -> order.getOrDefault(id, Integer.MAX_VALUE)));
-    for (Task t : plan.tasks()) {
-      if (t.status() == TaskStatus.TODO) {
-        if (depsBroken(plan, t)) {
-          block(plan, hooks, t, dependents);
-        } else if (depsDone(plan, t)) {
-          ready.add(t.id());
-        }
-      }
-    }
-    List<String> skipped = new ArrayList<>();
-    while (true) {
-      if (!stopStarting.getAsBoolean()) {
-        skipped.clear();
-        while (runningTasks.size() < limit.getAsInt() && !ready.isEmpty()) {
-          String id = ready.poll();
-          Task t = plan.task(id);
-          if (t == null || t.status() != TaskStatus.TODO) {
-            continue;
-          }
-          if (conflictsWithRunning(t)) {
-            skipped.add(id);
-            continue;
-          }
-          start(plan, hooks, t);
-        }
-        ready.addAll(skipped);
-      }
-      if (runningTasks.isEmpty()) {
-        return;
-      }
-      Completion c;
-      try {
-        c = completions.take();
-      } catch (InterruptedException e) {
-        // A cancel: stop the agents, then keep collecting until every one has reported back, so
-        // nothing is still writing when the run ends.
-        interruptAll();
-        continue;
-      }
-      if (c == WAKE) {
-        continue;
-      }
-      synchronized (this) {
-        running.remove(c.task().id());
-      }
-      runningTasks.remove(c.task().id());
-      Task updated = plan.task(c.task().id());
-      if (updated != null) {
-        plan.setStatus(updated.id(), c.outcome().status());
-        hooks.finished(plan.task(updated.id()), c.outcome());
-      }
-      if (c.outcome().status() == TaskStatus.DONE) {
-        for (String dep : dependents.getOrDefault(c.task().id(), List.of())) {
-          Task d = plan.task(dep);
-          if (d != null && d.status() == TaskStatus.TODO && depsDone(plan, d)) {
-            ready.add(dep);
-          }
-        }
-      } else if (c.outcome().status() != TaskStatus.TODO) {
-        for (String dep : dependents.getOrDefault(c.task().id(), List.of())) {
-          Task d = plan.task(dep);
-          if (d != null && d.status() == TaskStatus.TODO) {
-            block(plan, hooks, d, dependents);
-          }
-        }
-      }
+    hooks.afterUnlock();
+  }
+
+  /** Starts ready tasks on new workers while the budget has room. Holds the lock. */
+  private void fill() {
+    Task next;
+    while ((next = pickNext(runningTasks.size())) != null) {
+      Task first = next;
+      executor.execute(() -> work(first));
     }
   }
 
-  private void start(LivePlan plan, Hooks hooks, Task t) {
-    plan.setStatus(t.id(), TaskStatus.RUNNING);
-    Task runningTask = plan.task(t.id());
-    runningTasks.put(t.id(), runningTask);
-    hooks.started(runningTask);
-    synchronized (this) {
-      running.put(
-          t.id(),
-          executor.submit(
-              () -> {
-                Outcome o;
-                try {
-                  o = hooks.run(runningTask);
-                } catch (RuntimeException | Error e) {
-                  o = new Outcome(TaskStatus.FAILED, "unexpected error: " + e, List.of(), null);
-                }
-                completions.add(new Completion(runningTask, o));
-              }));
+  /**
+   * Takes the best startable task and marks it running, or returns null. {@code busy} is how many
+   * slots are taken by others. Holds the lock.
+   */
+  private Task pickNext(int busy) {
+    if (stopStarting.getAsBoolean() || busy >= limit.getAsInt()) {
+      return null;
+    }
+    List<String> skipped = null;
+    Task chosen = null;
+    while (!ready.isEmpty()) {
+      String id = ready.poll();
+      Task t = plan.task(id);
+      if (t == null || t.status() != TaskStatus.TODO) {
+        continue;
+      }
+      if (conflictsWithRunning(t)) {
+        if (skipped == null) {
+          skipped = new ArrayList<>();
+        }
+        skipped.add(id);
+        continue;
+      }
+      chosen = t;
+      break;
+    }
+    if (skipped != null) {
+      ready.addAll(skipped);
+    }
+    if (chosen == null) {
+      return null;
+    }
+    plan.setStatus(chosen.id(), TaskStatus.RUNNING);
+    Task running = plan.task(chosen.id());
+    runningTasks.put(running.id(), running);
+    hooks.started(running);
+    return running;
+  }
+
+  /** A worker: runs its task, then the next ready one, until there is none for it. */
+  private void work(Task first) {
+    Thread self = Thread.currentThread();
+    lock.lock();
+    try {
+      workers.add(self);
+    } finally {
+      lock.unlock();
+    }
+    Task task = first;
+    while (task != null) {
+      Outcome outcome;
+      try {
+        outcome = hooks.run(task);
+      } catch (RuntimeException | Error e) {
+        outcome = new Outcome(TaskStatus.FAILED, "unexpected error: " + e, List.of(), null);
+      }
+      lock.lock();
+      try {
+        complete(task, outcome);
+        // This worker's own slot is free again: it may take the next task itself.
+        task = Thread.currentThread().isInterrupted() ? null : pickNext(runningTasks.size());
+        fill(); // finishing may have made several tasks ready at once, or the budget rose
+        if (task == null) {
+          workers.remove(self);
+          Thread.interrupted(); // a cancel's interrupt must not leak into the pool's next job
+          changed.signalAll();
+        }
+      } finally {
+        lock.unlock();
+      }
+      hooks.afterUnlock();
+    }
+  }
+
+  /** Records a finished task and readies or blocks its dependents. Holds the lock. */
+  private void complete(Task task, Outcome outcome) {
+    runningTasks.remove(task.id());
+    Task current = plan.task(task.id());
+    if (current != null) {
+      plan.setStatus(current.id(), outcome.status());
+      hooks.finished(plan.task(current.id()), outcome);
+    }
+    if (outcome.status() == TaskStatus.DONE) {
+      for (String dep : dependents.getOrDefault(task.id(), List.of())) {
+        Task d = plan.task(dep);
+        if (d != null && d.status() == TaskStatus.TODO && depsDone(d)) {
+          ready.add(dep);
+        }
+      }
+    } else if (outcome.status() != TaskStatus.TODO) {
+      for (String dep : dependents.getOrDefault(task.id(), List.of())) {
+        Task d = plan.task(dep);
+        if (d != null && d.status() == TaskStatus.TODO) {
+          block(d);
+        }
+      }
     }
   }
 
@@ -198,7 +284,7 @@ final class Scheduler {
     return t.writeScope().isEmpty() ? List.of("**") : t.writeScope();
   }
 
-  private static boolean depsDone(LivePlan plan, Task t) {
+  private boolean depsDone(Task t) {
     for (String d : t.dependsOn()) {
       Task dep = plan.task(d);
       if (dep == null || dep.status() != TaskStatus.DONE) {
@@ -208,7 +294,7 @@ final class Scheduler {
     return true;
   }
 
-  private static boolean depsBroken(LivePlan plan, Task t) {
+  private boolean depsBroken(Task t) {
     for (String d : t.dependsOn()) {
       Task dep = plan.task(d);
       if (dep == null || dep.status() == TaskStatus.FAILED || dep.status() == TaskStatus.BLOCKED) {
@@ -218,8 +304,8 @@ final class Scheduler {
     return false;
   }
 
-  /** Marks a task and, transitively, its waiting dependents blocked. */
-  private static void block(LivePlan plan, Hooks hooks, Task first, Map<String, List<String>> dependents) {
+  /** Marks a task and, transitively, its waiting dependents blocked. Holds the lock. */
+  private void block(Task first) {
     Deque<String> todo = new ArrayDeque<>();
     todo.push(first.id());
     while (!todo.isEmpty()) {
@@ -229,31 +315,33 @@ final class Scheduler {
       }
       String broken =
           t.dependsOn().stream()
-              .filter(d -> plan.task(d) == null || plan.task(d).status() == TaskStatus.FAILED || plan.task(d).status() == TaskStatus.BLOCKED)
+              .filter(
+                  d -> {
+                    Task dep = plan.task(d);
+                    return dep == null || dep.status() == TaskStatus.FAILED || dep.status() == TaskStatus.BLOCKED;
+                  })
               .findFirst()
               .orElse("?");
-      plan.update(t.withStatus(TaskStatus.BLOCKED).withNotes("blocked: depends on " + broken + ", which did not finish"));
-      hooks.finished(plan.task(t.id()), new Outcome(TaskStatus.BLOCKED, "depends on " + broken + ", which did not finish", List.of(), null));
+      String why = "depends on " + broken + ", which did not finish";
+      plan.update(t.withStatus(TaskStatus.BLOCKED).withNotes("blocked: " + why));
+      hooks.finished(plan.task(t.id()), new Outcome(TaskStatus.BLOCKED, why, List.of(), null));
       dependents.getOrDefault(t.id(), List.of()).forEach(todo::push);
     }
   }
 
   /** The longest chain of tasks that wait on each task, itself included, over tasks not yet done. */
   static Map<String, Integer> chainLengths(LivePlan plan, Map<String, List<String>> dependents) {
-    // Tasks in reverse topological order (dependents before the tasks they wait on).
     Map<String, Integer> indegree = new HashMap<>();
     for (Task t : plan.tasks()) {
-      indegree.putIfAbsent(t.id(), 0);
-      for (String d : t.dependsOn()) {
-        indegree.merge(t.id(), 1, Integer::sum);
-      }
+      indegree.put(t.id(), t.dependsOn().size());
     }
     Deque<String> queue = new ArrayDeque<>();
-    indegree.forEach((id, n) -> {
-      if (n == 0) {
-        queue.add(id);
-      }
-    });
+    indegree.forEach(
+        (id, n) -> {
+          if (n == 0) {
+            queue.add(id);
+          }
+        });
     List<String> topo = new ArrayList<>();
     while (!queue.isEmpty()) {
       String id = queue.poll();

@@ -61,12 +61,13 @@ final class WorkspaceToolBox implements ToolBox {
   private final Set<String> changed = new ConcurrentSkipListSet<>();
 
   WorkspaceToolBox(Path root, Role role, List<String> writeScope, Observer observer) {
+    this(root, realPath(root), role, writeScope, observer);
+  }
+
+  /** With the root's real path already known: the orchestrator resolves it once per run. */
+  WorkspaceToolBox(Path root, Path realRoot, Role role, List<String> writeScope, Observer observer) {
     this.root = root.toAbsolutePath().normalize();
-    try {
-      this.realRoot = this.root.toRealPath();
-    } catch (IOException e) {
-      throw new OrchestraException("workspace " + root + " does not exist or cannot be read", e);
-    }
+    this.realRoot = realRoot;
     this.writeScope = List.copyOf(writeScope);
     this.observer = observer;
     List<ToolSpec> offered = new ArrayList<>();
@@ -80,6 +81,14 @@ final class WorkspaceToolBox implements ToolBox {
       }
     }
     this.specs = List.copyOf(offered);
+  }
+
+  static Path realPath(Path root) {
+    try {
+      return root.toAbsolutePath().normalize().toRealPath();
+    } catch (IOException e) {
+      throw new OrchestraException("workspace " + root + " does not exist or cannot be read", e);
+    }
   }
 
   @Override

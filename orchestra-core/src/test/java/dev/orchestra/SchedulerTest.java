@@ -62,6 +62,9 @@ final class SchedulerTest {
     public void finished(Task task, Scheduler.Outcome outcome) {
       log.add("end " + task.id() + " " + outcome.status().markdownValue());
     }
+
+    @Override
+    public void afterUnlock() {}
   }
 
   private Scheduler scheduler(int limit) {

@@ -1,0 +1,33 @@
+package dev.orchestra.benchmarks;
+
+import java.util.Arrays;
+
+/**
+ * Runs Orchestra's benchmarks and prints their figures. Not a unit test: timings depend on the
+ * machine, so they are printed, never asserted.
+ *
+ * <pre>
+ * mvn -B -q -DskipTests package -pl orchestra-benchmarks -am
+ * java -jar orchestra-benchmarks/target/benchmarks.jar core
+ * </pre>
+ */
+public final class Benchmarks {
+  private Benchmarks() {}
+
+  /**
+   * Entry point.
+   *
+   * @param args the benchmark to run: {@code core}
+   * @throws Exception when a benchmark fails
+   */
+  public static void main(String[] args) throws Exception {
+    String which = args.length == 0 ? "core" : args[0];
+    switch (which) {
+      case "core" -> CoreBenchmark.main(Arrays.copyOfRange(args, Math.min(1, args.length), args.length));
+      default -> {
+        System.err.println("unknown benchmark '" + which + "'; known: core");
+        System.exit(2);
+      }
+    }
+  }
+}
