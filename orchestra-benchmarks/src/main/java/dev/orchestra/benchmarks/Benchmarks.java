@@ -9,6 +9,7 @@ import java.util.Arrays;
  * <pre>
  * mvn -B -q -DskipTests package -pl orchestra-benchmarks -am
  * java -jar orchestra-benchmarks/target/benchmarks.jar core
+ * java -jar orchestra-benchmarks/target/benchmarks.jar toml
  * </pre>
  */
 public final class Benchmarks {
@@ -17,15 +18,16 @@ public final class Benchmarks {
   /**
    * Entry point.
    *
-   * @param args the benchmark to run: {@code core}
+   * @param args the benchmark to run: {@code core} or {@code toml}
    * @throws Exception when a benchmark fails
    */
   public static void main(String[] args) throws Exception {
     String which = args.length == 0 ? "core" : args[0];
     switch (which) {
       case "core" -> CoreBenchmark.main(Arrays.copyOfRange(args, Math.min(1, args.length), args.length));
+      case "toml" -> ConfigBenchmark.main(Arrays.copyOfRange(args, Math.min(1, args.length), args.length));
       default -> {
-        System.err.println("unknown benchmark '" + which + "'; known: core");
+        System.err.println("unknown benchmark '" + which + "'; known: core, toml");
         System.exit(2);
       }
     }

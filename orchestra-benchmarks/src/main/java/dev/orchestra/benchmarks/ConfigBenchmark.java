@@ -1,5 +1,8 @@
-package dev.orchestra.toml;
+package dev.orchestra.benchmarks;
 
+import dev.orchestra.toml.CodexConfig;
+import dev.orchestra.toml.Diagnostic;
+import dev.orchestra.toml.StarterPack;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,17 +15,14 @@ import java.util.stream.Stream;
 /**
  * Measures load and verify time for the starter pack and for configurations of 10, 100 and 1,000
  * roles (each role with its own role file), and the cost per role, which must stay flat. Not a unit
- * test: run it by hand (see the module README or the command below) and read the figures.
+ * test: run it by hand (command below) and read the figures.
  *
  * <pre>
- * cd /work/main &amp;&amp; mvn -B -o -q -pl orchestra-toml test-compile \
- *   org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
- *   -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test \
- *   &amp;&amp; java -cp orchestra-toml/target/test-classes:orchestra-toml/target/classes:$(cat orchestra-toml/target/test-classpath.txt) \
- *   dev.orchestra.toml.ConfigBenchmark
+ * mvn -B -q -DskipTests package -pl orchestra-benchmarks -am
+ * java -jar orchestra-benchmarks/target/benchmarks.jar toml
  * </pre>
  */
-public final class ConfigBenchmark {
+final class ConfigBenchmark {
   private static final int WARMUP = 15;
   private static final int RUNS = 15;
 
