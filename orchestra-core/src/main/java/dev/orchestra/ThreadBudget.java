@@ -44,9 +44,14 @@ final class ThreadBudget {
           switch (signal) {
             case RATE_LIMITED -> "rate limited: " + cause;
             case UNSTABLE -> "provider unstable: " + cause;
-            case SUCCESS -> "stable for " + policy.stableWindow().toSeconds() + "s";
+            case SUCCESS -> "stable for " + human(policy.stableWindow());
           };
       listener.budgetChanged(from, to, why);
     }
+  }
+
+  static String human(java.time.Duration d) {
+    long ms = d.toMillis();
+    return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
   }
 }
