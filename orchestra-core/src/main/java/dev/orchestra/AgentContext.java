@@ -3,6 +3,7 @@ package dev.orchestra;
 import dev.orchestra.model.ModelRequest;
 import dev.orchestra.model.ModelResponse;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * What an {@link Agent} gets from the orchestrator for one task. Thread-safe.
@@ -29,6 +30,16 @@ public interface AgentContext {
 
   /** Returns the tools for this role and task. */
   ToolBox tools();
+
+  /**
+   * Returns the role's skills: their names and descriptions go into the request, their text is
+   * loaded with the {@code load_skill} tool.
+   *
+   * @return the skills, possibly empty
+   */
+  default List<Skill> skills() {
+    return List.of();
+  }
 
   /**
    * Calls the model through the orchestrator: the call is counted, reported as an event, signals

@@ -34,9 +34,26 @@ public final class BuiltInRoles {
   public static final String TOOL_LIST_DIR = "list_dir";
   /** Tool that writes a file in the workspace. */
   public static final String TOOL_WRITE_FILE = "write_file";
+  /** Tool that searches file contents with a regular expression. */
+  public static final String TOOL_SEARCH = "search";
+  /** Tool that applies a unified diff, all or nothing. */
+  public static final String TOOL_APPLY_PATCH = "apply_patch";
+  /** Tool that runs a command in the workspace. */
+  public static final String TOOL_RUN_COMMAND = "run_command";
+  /** Tool that loads the full text of one of the role's skills. */
+  public static final String TOOL_LOAD_SKILL = "load_skill";
 
-  private static final List<String> READ_TOOLS = List.of(TOOL_READ_FILE, TOOL_LIST_DIR);
-  private static final List<String> WRITE_TOOLS = List.of(TOOL_READ_FILE, TOOL_LIST_DIR, TOOL_WRITE_FILE);
+  // Each role carries only what its job needs: the reviewer reads code; the explorer also
+  // searches; the CI runner needs a terminal; writers can patch and run their checks.
+  private static final List<String> READ_TOOLS = List.of(TOOL_READ_FILE, TOOL_LIST_DIR, TOOL_SEARCH, TOOL_LOAD_SKILL);
+  private static final List<String> EXPLORE_TOOLS =
+      List.of(TOOL_READ_FILE, TOOL_LIST_DIR, TOOL_SEARCH, TOOL_RUN_COMMAND, TOOL_LOAD_SKILL);
+  private static final List<String> CI_TOOLS =
+      List.of(TOOL_READ_FILE, TOOL_LIST_DIR, TOOL_SEARCH, TOOL_RUN_COMMAND, TOOL_LOAD_SKILL);
+  private static final List<String> WRITE_TOOLS =
+      List.of(
+          TOOL_READ_FILE, TOOL_LIST_DIR, TOOL_SEARCH, TOOL_WRITE_FILE, TOOL_APPLY_PATCH, TOOL_RUN_COMMAND,
+          TOOL_LOAD_SKILL);
 
   private static final Role ORCHESTRATOR_ROLE =
       Role.builder(ORCHESTRATOR)
@@ -58,7 +75,7 @@ public final class BuiltInRoles {
           .description("Read-only scout: paths, key symbols, where CI lives and how to run it locally.")
           .reasoningEffort(ReasoningEffort.LOW)
           .sandboxMode(SandboxMode.READ_ONLY)
-          .tools(READ_TOOLS)
+          .tools(EXPLORE_TOOLS)
           .outputSections(List.of("Paths and symbols", "CI location", "Local commands", "Next probes"))
           .instructions(
               "You scout and never change anything. Report the files and symbols that matter for the"
@@ -85,7 +102,7 @@ public final class BuiltInRoles {
           .description("Mirrors CI locally and explains a failure: root cause and smallest next fix.")
           .reasoningEffort(ReasoningEffort.LOW)
           .sandboxMode(SandboxMode.WORKSPACE_WRITE)
-          .tools(READ_TOOLS)
+          .tools(CI_TOOLS)
           .outputSections(
               List.of("Commands run", "Pass/fail", "Most likely root cause", "Smallest next fix"))
           .instructions(

@@ -36,6 +36,7 @@ public final class CommandGate implements Gate {
   private final Duration timeout;
   private final int maxOutputBytes;
   private final Map<String, String> environment;
+  private final ShellEnvironmentPolicy environmentPolicy;
 
   private CommandGate(Builder b) {
     this.name = b.name;
@@ -44,6 +45,7 @@ public final class CommandGate implements Gate {
     this.timeout = b.timeout;
     this.maxOutputBytes = b.maxOutputBytes;
     this.environment = Map.copyOf(b.environment);
+    this.environmentPolicy = b.environmentPolicy;
   }
 
   static Builder builder(List<String> command) {
@@ -66,7 +68,9 @@ public final class CommandGate implements Gate {
     String shown = String.join(" ", command);
     ProcessRunner.Outcome outcome;
     try {
-      outcome = ProcessRunner.run(command, dir, environment, timeout, maxOutputBytes);
+      Map<String, String> env = new LinkedHashMap<>(environmentPolicy.apply(System.getenv()));
+      env.putAll(environment);
+      outcome = ProcessRunner.run(command, dir, env, timeout, maxOutputBytes);
     } catch (IOException e) {
       Finding f =
           new Finding(
@@ -130,6 +134,7 @@ public final class CommandGate implements Gate {
     private Duration timeout = Duration.ofMinutes(10);
     private int maxOutputBytes = 64 * 1024;
     private final Map<String, String> environment = new LinkedHashMap<>();
+    private ShellEnvironmentPolicy environmentPolicy = ShellEnvironmentPolicy.defaults();
 
     private Builder(List<String> command) {
       this.command = checkCommand(command);
@@ -209,6 +214,19 @@ public final class CommandGate implements Gate {
      */
     public Builder environment(String name, String value) {
       environment.put(Objects.requireNonNull(name), Objects.requireNonNull(value));
+      return this;
+    }
+
+    /**
+     * Sets which of the JVM's environment variables the command gets; default {@link
+     * ShellEnvironmentPolicy#defaults()}: all but keys, secrets and tokens. Variables added with
+     * {@link #environment(String, String)} are always passed.
+     *
+     * @param policy the policy
+     * @return this builder
+     */
+    public Builder environmentPolicy(ShellEnvironmentPolicy policy) {
+      this.environmentPolicy = Objects.requireNonNull(policy, "policy");
       return this;
     }
 

@@ -71,6 +71,13 @@ final class DefaultOrchestrator implements Orchestrator {
   private final Path journalPath;
   private final long planWriteIntervalNanos;
   private final int maxModelAttempts;
+  private final ApprovalHandler approvalHandler;
+  private final Duration approvalTimeout;
+  private final ShellEnvironmentPolicy environmentPolicy;
+  private final Map<String, String> parentEnvironment;
+  private final Duration commandTimeout;
+  private final List<Path> writableRoots;
+  private final Map<String, List<Skill>> skills;
 
   private final Object lock = new Object();
   private Run current; // guarded by lock
@@ -96,6 +103,13 @@ final class DefaultOrchestrator implements Orchestrator {
     this.journalPath = workspace.resolve(".orchestra").resolve("journal.jsonl");
     this.planWriteIntervalNanos = b.planWriteInterval.toNanos();
     this.maxModelAttempts = b.maxModelAttempts;
+    this.approvalHandler = b.approvalHandler;
+    this.approvalTimeout = b.approvalTimeout;
+    this.environmentPolicy = b.environmentPolicy;
+    this.parentEnvironment = Map.copyOf(b.parentEnvironment);
+    this.commandTimeout = b.commandTimeout;
+    this.writableRoots = b.writableRoots;
+    this.skills = Map.copyOf(b.skills);
   }
 
   // ---------------------------------------------------------------- public API
@@ -779,6 +793,16 @@ final class DefaultOrchestrator implements Orchestrator {
     }
 
     private AgentRun runAgent(Role role, Task task, String brief, List<String> writeScope) {
+      List<Skill> roleSkills = skills.getOrDefault(role.name(), List.of());
+      WorkspaceToolBox.Settings settings =
+          new WorkspaceToolBox.Settings(
+              environmentPolicy,
+              parentEnvironment,
+              commandTimeout,
+              WorkspaceToolBox.MAX_OUTPUT_CHARS,
+              writableRoots,
+              roleSkills,
+              (action, detail, reason) -> askApproval(role, task, action, detail, reason));
       WorkspaceToolBox tools =
           new WorkspaceToolBox(
               workspace,
@@ -786,7 +810,8 @@ final class DefaultOrchestrator implements Orchestrator {
               role,
               writeScope,
               (tool, target, ok, detail) ->
-                  emit(new OrchestraEvent.ToolCalled(runId, clock.instant(), task.id(), role.name(), tool, target, ok, detail)));
+                  emit(new OrchestraEvent.ToolCalled(runId, clock.instant(), task.id(), role.name(), tool, target, ok, detail)),
+              settings);
       AgentContext context =
           new AgentContext() {
             @Override
@@ -820,12 +845,51 @@ final class DefaultOrchestrator implements Orchestrator {
             }
 
             @Override
+            public List<Skill> skills() {
+              return roleSkills;
+            }
+
+            @Override
             public ModelResponse call(ModelRequest request) {
               return callModel(request);
             }
           };
       RoleReport report = agent.run(role, task, context);
       return new AgentRun(report, tools.changedFiles());
+    }
+
+    /**
+     * Asks the approval handler on a thread of its own, so a handler that never answers counts as
+     * a denial after the timeout instead of holding the agent for ever.
+     */
+    private ApprovalHandler.Decision askApproval(Role role, Task task, String action, String detail, String reason) {
+      ApprovalHandler.Request request = new ApprovalHandler.Request(runId, task.id(), role.name(), action, detail, reason);
+      java.util.concurrent.FutureTask<ApprovalHandler.Decision> asking =
+          new java.util.concurrent.FutureTask<>(() -> approvalHandler.decide(request));
+      Thread t = new Thread(asking, "orchestra-approval-" + task.id());
+      t.setDaemon(true);
+      t.start();
+      ApprovalHandler.Decision d;
+      try {
+        d = asking.get(approvalTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        if (d == null) {
+          d = ApprovalHandler.Decision.deny("handler", "the approval handler gave no decision");
+        }
+      } catch (java.util.concurrent.TimeoutException e) {
+        asking.cancel(true);
+        d = ApprovalHandler.Decision.deny("timeout", "no answer within " + ThreadBudget.human(approvalTimeout));
+      } catch (java.util.concurrent.ExecutionException e) {
+        d = ApprovalHandler.Decision.deny("handler", "the approval handler failed: " + e.getCause());
+      } catch (InterruptedException e) {
+        asking.cancel(true);
+        Thread.currentThread().interrupt();
+        d = ApprovalHandler.Decision.deny("cancel", "the run was cancelled while waiting for approval");
+      }
+      emit(
+          new OrchestraEvent.ApprovalDecided(
+              runId, clock.instant(), task.id(), role.name(), action, detail, d.approved(), d.decidedBy(),
+              d.reason().isEmpty() ? reason : reason + "; " + d.reason()));
+      return d;
     }
 
     // ------------------------------------------------------------ model calls

@@ -118,6 +118,13 @@ public interface Orchestrator extends AutoCloseable {
     Duration planWriteInterval = Duration.ofMillis(200);
     int maxModelAttempts = 5;
     boolean rolesSet;
+    ApprovalHandler approvalHandler = ApprovalHandler.DENY_ALL;
+    Duration approvalTimeout = Duration.ofMinutes(5);
+    ShellEnvironmentPolicy environmentPolicy = ShellEnvironmentPolicy.defaults();
+    Map<String, String> parentEnvironment = System.getenv();
+    Duration commandTimeout = Duration.ofMinutes(5);
+    List<Path> writableRoots = List.of();
+    final Map<String, List<Skill>> skills = new LinkedHashMap<>();
 
     Builder() {
       BuiltInRoles.all().forEach(r -> roles.put(r.name(), r));
@@ -358,6 +365,98 @@ public interface Orchestrator extends AutoCloseable {
         throw new IllegalArgumentException("maxModelAttempts must be at least 1, got " + attempts);
       }
       this.maxModelAttempts = attempts;
+      return this;
+    }
+
+    /**
+     * Sets who decides when an agent's approval policy says to ask; default {@link
+     * ApprovalHandler#DENY_ALL}.
+     *
+     * @param handler the handler, called on agents' threads
+     * @return this builder
+     */
+    public Builder approvalHandler(ApprovalHandler handler) {
+      this.approvalHandler = Objects.requireNonNull(handler, "handler");
+      return this;
+    }
+
+    /**
+     * Sets how long an approval may take before it counts as denied; default 5 minutes.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     */
+    public Builder approvalTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("approvalTimeout must be positive, got " + timeout);
+      }
+      this.approvalTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Sets which environment variables agents' commands get; default {@link
+     * ShellEnvironmentPolicy#defaults()} (everything but keys, secrets and tokens).
+     *
+     * @param policy the policy
+     * @return this builder
+     */
+    public Builder shellEnvironmentPolicy(ShellEnvironmentPolicy policy) {
+      this.environmentPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Sets the environment the policy filters; default {@link System#getenv()}. For tests.
+     *
+     * @param environment the parent environment
+     * @return this builder
+     */
+    public Builder parentEnvironment(Map<String, String> environment) {
+      this.parentEnvironment = Map.copyOf(environment);
+      return this;
+    }
+
+    /**
+     * Sets the default timeout of an agent's command; default 5 minutes.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     */
+    public Builder commandTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("commandTimeout must be positive, got " + timeout);
+      }
+      this.commandTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Sets folders outside the workspace that workspace-write roles may also write.
+     *
+     * @param roots absolute folders
+     * @return this builder
+     */
+    public Builder writableRoots(List<Path> roots) {
+      for (Path r : roots) {
+        if (!r.isAbsolute()) {
+          throw new IllegalArgumentException("writable roots must be absolute, got " + r);
+        }
+      }
+      this.writableRoots = List.copyOf(roots);
+      return this;
+    }
+
+    /**
+     * Attaches skills to a role: their names and descriptions go into the role's requests, and
+     * the role gets the {@code load_skill} tool if it carries it.
+     *
+     * @param role the role's name
+     * @param roleSkills the skills, for example from {@link Skill#discover(Path)}
+     * @return this builder
+     */
+    public Builder skills(String role, List<Skill> roleSkills) {
+      skills.put(Objects.requireNonNull(role, "role"), List.copyOf(roleSkills));
       return this;
     }
 

@@ -22,7 +22,7 @@ final class ProcessRunner {
   private ProcessRunner() {}
 
   /**
-   * Runs the command.
+   * Runs the command with exactly the given environment (see {@link ShellEnvironmentPolicy}).
    *
    * @throws IOException when the program cannot be started (for example it is not on the PATH)
    * @throws InterruptedException when the calling thread is interrupted; the tree is killed first
@@ -35,6 +35,8 @@ final class ProcessRunner {
       int maxOutputBytes)
       throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(command).directory(workingDirectory.toFile()).redirectErrorStream(true);
+    // Exactly the given environment: nothing of the parent's leaks in beside it.
+    pb.environment().clear();
     pb.environment().putAll(environment);
     Process process = pb.start();
     process.getOutputStream().close();

@@ -69,6 +69,10 @@ final class ToolLoopAgent implements Agent {
     if (role.sandboxMode().allowsWrites() && !task.writeScope().isEmpty()) {
       m.append("\nYou may write only: ").append(String.join(", ", task.writeScope())).append('\n');
     }
+    if (!context.skills().isEmpty()) {
+      m.append("\nSkills you can load with load_skill when they help:\n");
+      context.skills().forEach(s -> m.append("- ").append(s.name()).append(": ").append(s.description()).append('\n'));
+    }
     if (!context.brief().isBlank()) {
       m.append("\nContext:\n").append(context.brief().strip()).append('\n');
     }

@@ -6,22 +6,49 @@ import dev.orchestra.model.Message;
 import dev.orchestra.model.ToolCall;
 import dev.orchestra.model.ToolSpec;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import java.util.stream.Stream;
 
 /**
- * The basic workspace tools: read a file, list a folder, write a file. Every path is relative to
- * the workspace root; absolute paths, {@code ..} that leaves the root and symbolic links that lead
- * outside it are refused. Writes also stay inside the task's write scope.
+ * The workspace tools one agent gets for one task: read a file (or a line range), list a folder,
+ * search contents, write a file, apply a patch, run a command, load a skill. Only the tools the
+ * role carries are offered, and writing tools only when the role's sandbox allows writes.
+ *
+ * <p>Sandboxes. {@code read-only}: no write or patch; a command runs only if it is on the
+ * read-only allow-list (ls, cat, grep, git status/log/diff, ...) or is approved. {@code
+ * workspace-write}: writes only inside the workspace root and the configured writable roots, and
+ * inside the task's write scope; {@code ..}, absolute paths and symbolic links that lead outside
+ * are refused. {@code danger-full-access}: no limits on paths. The write scope is the scheduler's
+ * guarantee that parallel writers never collide, so it holds in every mode.
+ *
+ * <p>What Java cannot stop: a child process runs with the JVM's own operating-system rights. In
+ * {@code workspace-write} mode a command (a build, a test) can write anywhere the user can; the
+ * allow-list, approvals, the working directory check and the filtered environment limit what is
+ * started, not what a started program does. For hard isolation run Orchestra in a container or
+ * under an operating-system sandbox.
+ *
+ * <p>Approvals, by the role's policy: {@code never} never asks (a refusal goes back to the model as
+ * a tool error); {@code on-request} and {@code on-failure} ask when the sandbox would refuse a
+ * command; {@code untrusted} also asks before every write, patch and command that is not on the
+ * read-only allow-list. A denial reaches the model as a tool error.
+ *
+ * <p>Every result the model sees is bounded in size, with a note of what was cut. Thread-safe.
  */
 final class WorkspaceToolBox implements ToolBox {
   /** Told of every call, for the ToolCalled event. */
@@ -29,55 +56,152 @@ final class WorkspaceToolBox implements ToolBox {
     void toolCalled(String tool, String target, boolean ok, String detail);
   }
 
-  static final int MAX_READ_CHARS = 64 * 1024;
-  static final int MAX_LIST_ENTRIES = 500;
+  /** Asks the approval handler; reports the decision as an event. */
+  interface Approver {
+    ApprovalHandler.Decision ask(String action, String detail, String reason);
 
+    Approver DENY = (action, detail, reason) -> ApprovalHandler.Decision.deny("default", "no approval handler");
+  }
+
+  /** The knobs of the tools, set per run. */
+  record Settings(
+      ShellEnvironmentPolicy environmentPolicy,
+      Map<String, String> parentEnvironment,
+      Duration commandTimeout,
+      int maxOutputChars,
+      List<Path> writableRoots,
+      List<Skill> skills,
+      Approver approver) {
+    Settings {
+      parentEnvironment = Map.copyOf(parentEnvironment);
+      writableRoots = List.copyOf(writableRoots);
+      skills = List.copyOf(skills);
+    }
+
+    static Settings defaults() {
+      return new Settings(
+          ShellEnvironmentPolicy.defaults(), System.getenv(), Duration.ofMinutes(5), MAX_OUTPUT_CHARS, List.of(), List.of(), Approver.DENY);
+    }
+  }
+
+  static final int MAX_OUTPUT_CHARS = 32 * 1024;
+  static final int MAX_READ_CHARS = 30 * 1024; // below MAX_OUTPUT_CHARS, so the read note is the one the model sees
+  static final int MAX_LIST_ENTRIES = 500;
+  static final int MAX_SEARCH_RESULTS = 200;
+  static final Duration MAX_COMMAND_TIMEOUT = Duration.ofMinutes(30);
+
+  private static final String PATH = "{\"type\":\"string\",\"description\":\"workspace-relative path\"}";
   private static final ToolSpec READ =
       new ToolSpec(
           BuiltInRoles.TOOL_READ_FILE,
-          "Read a UTF-8 text file in the workspace.",
-          "{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\",\"description\":"
-              + "\"workspace-relative path\"}},\"required\":[\"path\"],\"additionalProperties\":false}");
+          "Read a UTF-8 text file in the workspace, whole or a range of lines (1-based, inclusive; 0 for"
+              + " the start or the end).",
+          "{\"type\":\"object\",\"properties\":{\"path\":" + PATH + ",\"start_line\":{\"type\":\"integer\"},"
+              + "\"end_line\":{\"type\":\"integer\"}},\"required\":[\"path\",\"start_line\",\"end_line\"],"
+              + "\"additionalProperties\":false}");
   private static final ToolSpec LIST =
       new ToolSpec(
           BuiltInRoles.TOOL_LIST_DIR,
           "List a folder in the workspace; folders end with '/'.",
           "{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\",\"description\":"
-              + "\"workspace-relative folder, '' or '.' for the root\"}},\"required\":[\"path\"],"
+              + "\"workspace-relative folder, '' for the root\"}},\"required\":[\"path\"],"
               + "\"additionalProperties\":false}");
+  private static final ToolSpec SEARCH =
+      new ToolSpec(
+          BuiltInRoles.TOOL_SEARCH,
+          "Search text files for a regular expression (Java syntax); skips what .gitignore ignores and"
+              + " binary files. Answers path:line: text.",
+          "{\"type\":\"object\",\"properties\":{\"pattern\":{\"type\":\"string\"},\"path\":{\"type\":\"string\","
+              + "\"description\":\"folder to search, '' for the root\"},\"max_results\":{\"type\":\"integer\"}},"
+              + "\"required\":[\"pattern\",\"path\",\"max_results\"],\"additionalProperties\":false}");
   private static final ToolSpec WRITE =
       new ToolSpec(
           BuiltInRoles.TOOL_WRITE_FILE,
           "Create or replace a UTF-8 text file in the workspace, inside the task's write scope.",
-          "{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\"},\"content\":"
-              + "{\"type\":\"string\"}},\"required\":[\"path\",\"content\"],"
+          "{\"type\":\"object\",\"properties\":{\"path\":" + PATH + ",\"content\":"
+              + "{\"type\":\"string\"}},\"required\":[\"path\",\"content\"],\"additionalProperties\":false}");
+  private static final ToolSpec PATCH =
+      new ToolSpec(
+          BuiltInRoles.TOOL_APPLY_PATCH,
+          "Apply a unified diff (as from diff -u or git diff) to files in the workspace. All hunks apply"
+              + " or none do.",
+          "{\"type\":\"object\",\"properties\":{\"patch\":{\"type\":\"string\"}},\"required\":[\"patch\"],"
               + "\"additionalProperties\":false}");
+  private static final ToolSpec RUN =
+      new ToolSpec(
+          BuiltInRoles.TOOL_RUN_COMMAND,
+          "Run a command in the workspace: 'command' is the program and its arguments (no shell); or"
+              + " give 'shell', a line for sh -c, and an empty 'command'. Output is stdout and stderr"
+              + " together, cut if long.",
+          "{\"type\":\"object\",\"properties\":{\"command\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},"
+              + "\"shell\":{\"type\":\"string\"},\"cwd\":{\"type\":\"string\",\"description\":\"workspace-relative"
+              + " folder, '' for the root\"},\"timeout_seconds\":{\"type\":\"integer\",\"description\":\"0 for the"
+              + " default\"}},\"required\":[\"command\",\"shell\",\"cwd\",\"timeout_seconds\"],"
+              + "\"additionalProperties\":false}");
+  private static final ToolSpec SKILL =
+      new ToolSpec(
+          BuiltInRoles.TOOL_LOAD_SKILL,
+          "Load the full instructions of one of your skills, by name.",
+          "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}},\"required\":[\"name\"],"
+              + "\"additionalProperties\":false}");
+
+  /** Programs that only read, runnable in a read-only sandbox without approval. */
+  private static final Set<String> READ_ONLY_PROGRAMS =
+      Set.of(
+          "ls", "cat", "head", "tail", "wc", "grep", "egrep", "fgrep", "rg", "pwd", "echo", "true", "false",
+          "stat", "file", "tree", "sort", "uniq", "cut", "tr", "diff", "cmp", "which", "whoami", "date", "basename",
+          "dirname", "realpath", "du", "df", "find", "git");
+  private static final Set<String> READ_ONLY_GIT =
+      Set.of("status", "log", "diff", "show", "ls-files", "rev-parse", "blame", "grep", "describe", "shortlog");
+  private static final Set<String> FIND_ACTIONS =
+      Set.of("-exec", "-execdir", "-ok", "-okdir", "-delete", "-fprint", "-fprint0", "-fprintf", "-fls");
 
   private final Path root;
   private final Path realRoot;
-  private final List<String> writeScope; // empty: anywhere in the workspace
+  private final Role role;
+  private final List<String> writeScope; // empty: anywhere the sandbox allows
+  private final Settings settings;
   private final List<ToolSpec> specs;
   private final Observer observer;
   private final Set<String> changed = new ConcurrentSkipListSet<>();
 
   WorkspaceToolBox(Path root, Role role, List<String> writeScope, Observer observer) {
-    this(root, realPath(root), role, writeScope, observer);
+    this(root, realPath(root), role, writeScope, observer, Settings.defaults());
   }
 
   /** With the root's real path already known: the orchestrator resolves it once per run. */
-  WorkspaceToolBox(Path root, Path realRoot, Role role, List<String> writeScope, Observer observer) {
+  WorkspaceToolBox(
+      Path root, Path realRoot, Role role, List<String> writeScope, Observer observer, Settings settings) {
     this.root = root.toAbsolutePath().normalize();
     this.realRoot = realRoot;
+    this.role = role;
     this.writeScope = List.copyOf(writeScope);
     this.observer = observer;
+    this.settings = settings;
+    boolean writes = role.sandboxMode().allowsWrites();
     List<ToolSpec> offered = new ArrayList<>();
     for (String name : role.tools()) {
-      if (name.equals(READ.name())) {
-        offered.add(READ);
-      } else if (name.equals(LIST.name())) {
-        offered.add(LIST);
-      } else if (name.equals(WRITE.name()) && role.sandboxMode().allowsWrites()) {
-        offered.add(WRITE);
+      switch (name) {
+        case BuiltInRoles.TOOL_READ_FILE -> offered.add(READ);
+        case BuiltInRoles.TOOL_LIST_DIR -> offered.add(LIST);
+        case BuiltInRoles.TOOL_SEARCH -> offered.add(SEARCH);
+        case BuiltInRoles.TOOL_WRITE_FILE -> {
+          if (writes) {
+            offered.add(WRITE);
+          }
+        }
+        case BuiltInRoles.TOOL_APPLY_PATCH -> {
+          if (writes) {
+            offered.add(PATCH);
+          }
+        }
+        case BuiltInRoles.TOOL_RUN_COMMAND -> offered.add(RUN);
+        case BuiltInRoles.TOOL_LOAD_SKILL -> {
+          if (!settings.skills().isEmpty()) {
+            offered.add(SKILL);
+          }
+        }
+        default -> { } // a tool this toolbox does not provide: not offered
       }
     }
     this.specs = List.copyOf(offered);
@@ -101,8 +225,13 @@ final class WorkspaceToolBox implements ToolBox {
     return List.copyOf(new TreeSet<>(changed));
   }
 
+  /** The role's skills, for the request (names and descriptions only). */
+  List<Skill> skills() {
+    return settings.skills();
+  }
+
   /** A tool failure the model should see, not a crash. */
-  private static final class ToolError extends Exception {
+  static final class ToolError extends Exception {
     private static final long serialVersionUID = 1L;
 
     ToolError(String message) {
@@ -120,21 +249,55 @@ final class WorkspaceToolBox implements ToolBox {
                 + String.join(", ", specs.stream().map(ToolSpec::name).toList()));
       }
       JsonNode args = parseArguments(call);
-      target = text(args, "path", true);
       String output =
           switch (call.name()) {
-            case BuiltInRoles.TOOL_READ_FILE -> read(target);
-            case BuiltInRoles.TOOL_LIST_DIR -> list(target);
-            case BuiltInRoles.TOOL_WRITE_FILE -> write(target, text(args, "content", false));
+            case BuiltInRoles.TOOL_READ_FILE -> {
+              target = text(args, "path", true);
+              yield read(target, integer(args, "start_line"), integer(args, "end_line"));
+            }
+            case BuiltInRoles.TOOL_LIST_DIR -> {
+              target = text(args, "path", true);
+              yield list(target);
+            }
+            case BuiltInRoles.TOOL_SEARCH -> {
+              target = text(args, "path", true);
+              yield search(text(args, "pattern", false), target, integer(args, "max_results"));
+            }
+            case BuiltInRoles.TOOL_WRITE_FILE -> {
+              target = text(args, "path", false);
+              yield write(target, text(args, "content", false));
+            }
+            case BuiltInRoles.TOOL_APPLY_PATCH -> patch(text(args, "patch", false));
+            case BuiltInRoles.TOOL_RUN_COMMAND -> {
+              List<String> argv = strings(args, "command");
+              String shell = text(args, "shell", true);
+              target = argv.isEmpty() ? shell : String.join(" ", argv);
+              yield run(argv, shell, text(args, "cwd", true), integer(args, "timeout_seconds"));
+            }
+            case BuiltInRoles.TOOL_LOAD_SKILL -> {
+              target = text(args, "name", false);
+              yield loadSkill(target);
+            }
             default -> throw new ToolError("unknown tool '" + call.name() + "'");
           };
-      observer.toolCalled(call.name(), target, true, firstLine(output));
-      return new Message.ToolResult(call.id(), output, false);
+      String bounded = bound(output);
+      observer.toolCalled(call.name(), target, true, firstLine(bounded));
+      return new Message.ToolResult(call.id(), bounded, false);
     } catch (ToolError e) {
       observer.toolCalled(call.name(), target, false, e.getMessage());
       return new Message.ToolResult(call.id(), "error: " + e.getMessage(), true);
     }
   }
+
+  private String bound(String output) {
+    int max = settings.maxOutputChars();
+    if (output.length() <= max) {
+      return output;
+    }
+    return output.substring(0, max) + "\n[cut: showing " + max + " of " + output.length() + " characters]";
+  }
+
+  // ------------------------------------------------------------------ arguments
 
   private static JsonNode parseArguments(ToolCall call) throws ToolError {
     try {
@@ -148,19 +311,57 @@ final class WorkspaceToolBox implements ToolBox {
     }
   }
 
-  private static String text(JsonNode args, String field, boolean emptyAllowed) throws ToolError {
+  private static String text(JsonNode args, String field, boolean optional) throws ToolError {
     JsonNode v = args.get(field);
-    if (v == null || !v.isTextual()) {
-      if (emptyAllowed && v == null) {
+    if (v == null || v.isNull()) {
+      if (optional) {
         return "";
       }
+      throw new ToolError("argument '" + field + "' is required");
+    }
+    if (!v.isTextual()) {
       throw new ToolError("argument '" + field + "' must be a string");
     }
     return v.asText();
   }
 
-  /** Resolves a workspace-relative path, refusing anything that leads outside the root. */
+  private static int integer(JsonNode args, String field) throws ToolError {
+    JsonNode v = args.get(field);
+    if (v == null || v.isNull()) {
+      return 0;
+    }
+    if (!v.canConvertToInt() || v.asInt() < 0) {
+      throw new ToolError("argument '" + field + "' must be a non-negative integer");
+    }
+    return v.asInt();
+  }
+
+  private static List<String> strings(JsonNode args, String field) throws ToolError {
+    JsonNode v = args.get(field);
+    if (v == null || v.isNull()) {
+      return List.of();
+    }
+    if (!v.isArray()) {
+      throw new ToolError("argument '" + field + "' must be an array of strings");
+    }
+    List<String> out = new ArrayList<>();
+    for (JsonNode item : v) {
+      if (!item.isTextual()) {
+        throw new ToolError("argument '" + field + "' must be an array of strings");
+      }
+      out.add(item.asText());
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ paths
+
+  /** Resolves a workspace-relative path for reading: it must lead to the workspace. */
   Path resolve(String relative) throws ToolError {
+    return resolve(relative, false);
+  }
+
+  private Path resolve(String relative, boolean forWriting) throws ToolError {
     String rel = relative.isBlank() ? "." : relative;
     Path p;
     try {
@@ -168,21 +369,28 @@ final class WorkspaceToolBox implements ToolBox {
     } catch (RuntimeException e) {
       throw new ToolError("not a valid path: '" + relative + "'");
     }
-    if (p.isAbsolute() || rel.startsWith("/") || rel.startsWith("\\")) {
-      throw new ToolError("absolute paths are not allowed: '" + relative + "'; use a path relative to the workspace");
-    }
+    boolean fullAccess = role.sandboxMode() == SandboxMode.DANGER_FULL_ACCESS;
     Path resolved = root.resolve(p).normalize();
-    if (!resolved.startsWith(root)) {
+    if (p.isAbsolute() && !fullAccess && !(forWriting && underWritableRoot(resolved))) {
+      throw new ToolError(
+          "absolute paths are not allowed: '" + relative + "'; use a path relative to the workspace");
+    }
+    if (!fullAccess && !resolved.startsWith(root) && !(forWriting && underWritableRoot(resolved))) {
       throw new ToolError("path '" + relative + "' leads outside the workspace");
     }
-    // The deepest part that exists must really be inside the root: symbolic links are followed.
+    if (fullAccess) {
+      return resolved;
+    }
+    // The deepest part that exists must really be inside the root (or a writable root):
+    // symbolic links are followed.
     Path existing = resolved;
     while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
       existing = existing.getParent();
     }
     if (existing != null) {
       try {
-        if (!existing.toRealPath().startsWith(realRoot)) {
+        Path real = existing.toRealPath();
+        if (!real.startsWith(realRoot) && !(forWriting && underWritableRoot(real))) {
           throw new ToolError("path '" + relative + "' leads outside the workspace through a symbolic link");
         }
       } catch (IOException e) {
@@ -192,25 +400,79 @@ final class WorkspaceToolBox implements ToolBox {
     return resolved;
   }
 
-  private String relativize(Path p) {
-    return root.relativize(p).toString().replace('\\', '/');
+  private boolean underWritableRoot(Path p) {
+    for (Path w : settings.writableRoots()) {
+      if (p.startsWith(w.toAbsolutePath().normalize())) {
+        return true;
+      }
+    }
+    return false;
   }
 
-  private String read(String relative) throws ToolError {
+  private String relativize(Path p) {
+    return p.startsWith(root) ? root.relativize(p).toString().replace('\\', '/') : p.toString();
+  }
+
+  /** A write target: in the sandbox, in the scope, and approved where the policy asks. */
+  private Path writable(String relative, String action) throws ToolError {
+    if (!role.sandboxMode().allowsWrites()) {
+      throw new ToolError("the " + role.name() + " role is read-only");
+    }
+    Path p = resolve(relative, true);
+    String rel = relativize(p);
+    if (rel.isEmpty() || Files.isDirectory(p)) {
+      throw new ToolError("'" + relative + "' is a folder, not a file");
+    }
+    if (!writeScope.isEmpty() && p.startsWith(root) && !WriteScopes.covers(writeScope, rel)) {
+      throw new ToolError(
+          "'" + rel + "' is outside this task's write scope (" + String.join(", ", writeScope) + ")");
+    }
+    if (role.approvalPolicy() == ApprovalPolicy.UNTRUSTED) {
+      requireApproval(action, rel, "the untrusted approval policy asks before every write");
+    }
+    return p;
+  }
+
+  private void requireApproval(String action, String detail, String reason) throws ToolError {
+    ApprovalHandler.Decision d = settings.approver().ask(action, detail, reason);
+    if (!d.approved()) {
+      throw new ToolError(
+          action + " " + detail + " was denied by " + d.decidedBy() + (d.reason().isEmpty() ? "" : ": " + d.reason()));
+    }
+  }
+
+  // ------------------------------------------------------------------ tools
+
+  private String read(String relative, int startLine, int endLine) throws ToolError {
     Path p = resolve(relative);
     if (!Files.isRegularFile(p)) {
       throw new ToolError("no such file: '" + relative + "'");
     }
+    String content;
     try {
-      String content = new String(Files.readAllBytes(p), StandardCharsets.UTF_8);
-      if (content.length() > MAX_READ_CHARS) {
-        return content.substring(0, MAX_READ_CHARS)
-            + "\n[cut: showing the first " + MAX_READ_CHARS + " of " + content.length() + " characters]";
-      }
-      return content;
+      content = new String(Files.readAllBytes(p), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new ToolError("cannot read '" + relative + "': " + e.getMessage());
     }
+    if (startLine > 0 || endLine > 0) {
+      String[] lines = content.split("\n", -1);
+      int total = content.endsWith("\n") ? lines.length - 1 : lines.length;
+      int from = Math.max(1, startLine);
+      int to = endLine == 0 ? total : Math.min(endLine, total);
+      if (from > total || from > to) {
+        throw new ToolError("lines " + from + "-" + (endLine == 0 ? "end" : endLine) + " are outside '" + relative + "', which has " + total + " lines");
+      }
+      StringBuilder b = new StringBuilder();
+      for (int i = from; i <= to; i++) {
+        b.append(lines[i - 1]).append('\n');
+      }
+      content = b.toString();
+    }
+    if (content.length() > MAX_READ_CHARS) {
+      return content.substring(0, MAX_READ_CHARS)
+          + "\n[cut: showing the first " + MAX_READ_CHARS + " of " + content.length() + " characters; read a line range for more]";
+    }
+    return content;
   }
 
   private String list(String relative) throws ToolError {
@@ -220,10 +482,7 @@ final class WorkspaceToolBox implements ToolBox {
     }
     try (Stream<Path> entries = Files.list(p)) {
       List<String> names =
-          entries
-              .map(e -> e.getFileName().toString() + (Files.isDirectory(e) ? "/" : ""))
-              .sorted()
-              .toList();
+          entries.map(e -> e.getFileName().toString() + (Files.isDirectory(e) ? "/" : "")).sorted().toList();
       StringBuilder out = new StringBuilder();
       int shown = Math.min(names.size(), MAX_LIST_ENTRIES);
       for (int i = 0; i < shown; i++) {
@@ -238,21 +497,77 @@ final class WorkspaceToolBox implements ToolBox {
     }
   }
 
+  private String search(String regex, String relative, int maxResults) throws ToolError {
+    Pattern pattern;
+    try {
+      pattern = Pattern.compile(regex);
+    } catch (PatternSyntaxException e) {
+      throw new ToolError("not a valid regular expression: " + e.getDescription() + " near index " + e.getIndex());
+    }
+    Path base = resolve(relative);
+    if (!Files.isDirectory(base)) {
+      throw new ToolError("no such folder: '" + relative + "'");
+    }
+    int limit = maxResults == 0 ? 100 : Math.min(maxResults, MAX_SEARCH_RESULTS);
+    StringBuilder out = new StringBuilder();
+    int hits = 0;
+    boolean more = false;
+    for (Path file : WorkspaceFiles.list(root, base)) {
+      if (hits >= limit) {
+        more = true;
+        break;
+      }
+      String text = readText(file);
+      if (text == null) {
+        continue; // binary or unreadable
+      }
+      String[] lines = text.split("\n", -1);
+      for (int i = 0; i < lines.length && hits < limit; i++) {
+        Matcher m = pattern.matcher(lines[i]);
+        if (m.find()) {
+          String line = lines[i].strip();
+          out.append(relativize(file)).append(':').append(i + 1).append(": ")
+              .append(line.length() > 300 ? line.substring(0, 300) + "..." : line).append('\n');
+          hits++;
+        }
+      }
+    }
+    if (hits == 0) {
+      return "no matches";
+    }
+    if (more || hits >= limit) {
+      out.append("[stopped at ").append(limit).append(" matches; narrow the pattern or the folder]\n");
+    }
+    return out.toString();
+  }
+
+  /** A file's text, or null when it looks binary (a NUL byte in its first 8 KB). */
+  private static String readText(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] head = in.readNBytes(8192);
+      for (byte b : head) {
+        if (b == 0) {
+          return null;
+        }
+      }
+      byte[] rest = in.readNBytes(4 * 1024 * 1024);
+      byte[] all = new byte[head.length + rest.length];
+      System.arraycopy(head, 0, all, 0, head.length);
+      System.arraycopy(rest, 0, all, head.length, rest.length);
+      return new String(all, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
   private String write(String relative, String content) throws ToolError {
-    Path p = resolve(relative);
-    String rel = relativize(p);
-    if (rel.isEmpty() || Files.isDirectory(p)) {
-      throw new ToolError("'" + relative + "' is a folder, not a file");
-    }
-    if (!writeScope.isEmpty() && !WriteScopes.covers(writeScope, rel)) {
-      throw new ToolError(
-          "'" + rel + "' is outside this task's write scope (" + String.join(", ", writeScope) + ")");
-    }
     try {
       StandardCharsets.UTF_8.newEncoder().encode(java.nio.CharBuffer.wrap(content));
     } catch (CharacterCodingException e) {
       throw new ToolError("content is not valid text");
     }
+    Path p = writable(relative, BuiltInRoles.TOOL_WRITE_FILE);
+    String rel = relativize(p);
     try {
       AtomicFiles.writeString(p, content);
     } catch (java.io.UncheckedIOException e) {
@@ -260,6 +575,119 @@ final class WorkspaceToolBox implements ToolBox {
     }
     changed.add(rel);
     return "wrote " + content.getBytes(StandardCharsets.UTF_8).length + " bytes to " + rel;
+  }
+
+  private String patch(String diff) throws ToolError {
+    if (!role.sandboxMode().allowsWrites()) {
+      throw new ToolError("the " + role.name() + " role is read-only");
+    }
+    List<UnifiedPatch.FilePatch> files;
+    try {
+      files = UnifiedPatch.parse(diff);
+    } catch (UnifiedPatch.PatchException e) {
+      throw new ToolError("the patch cannot be read: " + e.getMessage());
+    }
+    List<String> paths = new ArrayList<>();
+    for (UnifiedPatch.FilePatch f : files) {
+      paths.add(relativize(writable(f.path(), BuiltInRoles.TOOL_APPLY_PATCH)));
+    }
+    try {
+      UnifiedPatch.applyAll(
+          files,
+          path -> {
+            try {
+              return resolve(path, true);
+            } catch (ToolError e) {
+              throw new UnifiedPatch.PatchException(e.getMessage());
+            }
+          });
+    } catch (UnifiedPatch.PatchException e) {
+      throw new ToolError(e.getMessage() + "; no file was changed");
+    }
+    changed.addAll(paths);
+    return "patched " + String.join(", ", paths);
+  }
+
+  private String run(List<String> argv, String shell, String cwd, int timeoutSeconds) throws ToolError {
+    if (argv.isEmpty() == shell.isBlank()) {
+      throw new ToolError("give either 'command' (a program and its arguments) or 'shell' (a line for sh -c), not both");
+    }
+    Path dir = resolve(cwd);
+    if (!Files.isDirectory(dir)) {
+      throw new ToolError("no such folder: '" + cwd + "'");
+    }
+    List<String> command = argv.isEmpty() ? List.of("sh", "-c", shell) : argv;
+    String shown = argv.isEmpty() ? shell : String.join(" ", argv);
+    boolean safe = !argv.isEmpty() && isReadOnlyCommand(argv);
+    switch (role.sandboxMode()) {
+      case READ_ONLY -> {
+        if (!safe) {
+          if (role.approvalPolicy() == ApprovalPolicy.NEVER) {
+            throw new ToolError(
+                "the read-only sandbox runs only read-only commands (ls, cat, grep, git status/log/diff, ...);"
+                    + " '" + shown + "' is not one, and the approval policy 'never' does not ask");
+          }
+          requireApproval(BuiltInRoles.TOOL_RUN_COMMAND, shown, "the read-only sandbox does not allow commands that could write");
+        }
+      }
+      case WORKSPACE_WRITE, DANGER_FULL_ACCESS -> {
+        if (!safe && role.approvalPolicy() == ApprovalPolicy.UNTRUSTED) {
+          requireApproval(BuiltInRoles.TOOL_RUN_COMMAND, shown, "the untrusted approval policy asks before commands that could write");
+        }
+      }
+    }
+    Duration timeout =
+        timeoutSeconds == 0
+            ? settings.commandTimeout()
+            : Duration.ofSeconds(Math.min(timeoutSeconds, MAX_COMMAND_TIMEOUT.toSeconds()));
+    ProcessRunner.Outcome outcome;
+    try {
+      outcome =
+          ProcessRunner.run(
+              command, dir, settings.environmentPolicy().apply(settings.parentEnvironment()), timeout, settings.maxOutputChars());
+    } catch (IOException e) {
+      throw new ToolError("'" + command.get(0) + "' could not be started: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ToolError("interrupted while running '" + shown + "'");
+    }
+    String status =
+        outcome.timedOut()
+            ? "timed out after " + timeout.toSeconds() + "s and was killed"
+            : "exit code " + outcome.exitCode();
+    return status + "\n" + outcome.output();
+  }
+
+  /** Whether a command (as an argument list) only reads. Shell lines never count: they cannot be checked. */
+  static boolean isReadOnlyCommand(List<String> argv) {
+    String program = Path.of(argv.get(0)).getFileName().toString().toLowerCase(Locale.ROOT);
+    if (!READ_ONLY_PROGRAMS.contains(program)) {
+      return false;
+    }
+    if (program.equals("git")) {
+      return argv.size() >= 2 && READ_ONLY_GIT.contains(argv.get(1));
+    }
+    if (program.equals("find")) {
+      return argv.stream().noneMatch(FIND_ACTIONS::contains);
+    }
+    if (program.equals("sort")) {
+      return argv.stream().noneMatch(a -> a.equals("-o") || a.startsWith("--output"));
+    }
+    return true;
+  }
+
+  private String loadSkill(String name) throws ToolError {
+    for (Skill s : settings.skills()) {
+      if (s.name().equals(name)) {
+        try {
+          return Files.readString(s.file(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+          throw new ToolError("cannot read skill '" + name + "': " + e.getMessage());
+        }
+      }
+    }
+    throw new ToolError(
+        "no skill '" + name + "'; available: " + String.join(", ", settings.skills().stream().map(Skill::name).toList()));
   }
 
   private static String firstLine(String s) {

@@ -82,7 +82,9 @@ final class ToolLoopAgentTest {
     assertTrue(first.lastUserText().contains("Task T1: Write hello"));
     assertTrue(first.lastUserText().contains("- hello.txt says hi"));
     assertTrue(first.lastUserText().contains("You may write only: hello.txt"));
-    assertEquals(List.of("read_file", "list_dir", "write_file"), first.tools().stream().map(t -> t.name()).toList());
+    assertEquals(
+        List.of("read_file", "list_dir", "search", "write_file", "apply_patch", "run_command"),
+        first.tools().stream().map(t -> t.name()).toList());
     // The second request carries the call and its result.
     List<Message> msgs = requests.get(1).messages();
     assertInstanceOf(Message.Assistant.class, msgs.get(1));

@@ -44,7 +44,9 @@ final class WorkspaceToolBoxTest {
   @Test
   void readsListsAndWritesInsideTheWorkspace() throws IOException {
     ToolBox box = box(BuiltInRoles.get("implementer"), List.of("src/**"));
-    assertEquals(List.of("read_file", "list_dir", "write_file"), box.specs().stream().map(ToolSpec::name).toList());
+    assertEquals(
+        List.of("read_file", "list_dir", "search", "write_file", "apply_patch", "run_command"),
+        box.specs().stream().map(ToolSpec::name).toList());
     assertEquals("alpha", call(box, "read_file", "{\"path\":\"src/a.txt\"}").output());
     assertEquals("README.md\nsrc/\n", call(box, "list_dir", "{\"path\":\"\"}").output());
     Message.ToolResult w = call(box, "write_file", Json.writeArgs("src/new/b.txt", "beta"));
@@ -93,7 +95,7 @@ final class WorkspaceToolBoxTest {
   @Test
   void readOnlyRolesGetNoWriteTool() throws IOException {
     ToolBox box = box(BuiltInRoles.get("reviewer"), List.of());
-    assertEquals(List.of("read_file", "list_dir"), box.specs().stream().map(ToolSpec::name).toList());
+    assertEquals(List.of("read_file", "list_dir", "search"), box.specs().stream().map(ToolSpec::name).toList());
     Message.ToolResult w = call(box, "write_file", Json.writeArgs("README.md", "changed"));
     assertTrue(w.error());
     assertTrue(w.output().contains("not available to this role"), w.output());
@@ -115,6 +117,6 @@ final class WorkspaceToolBoxTest {
   void largeReadsAreCutWithANote() throws IOException {
     TestRepos.write(root, "big.txt", "x".repeat(WorkspaceToolBox.MAX_READ_CHARS + 10));
     String out = call(box(BuiltInRoles.get("explorer"), List.of()), "read_file", "{\"path\":\"big.txt\"}").output();
-    assertTrue(out.endsWith("[cut: showing the first " + WorkspaceToolBox.MAX_READ_CHARS + " of " + (WorkspaceToolBox.MAX_READ_CHARS + 10) + " characters]"));
+    assertTrue(out.endsWith("[cut: showing the first " + WorkspaceToolBox.MAX_READ_CHARS + " of " + (WorkspaceToolBox.MAX_READ_CHARS + 10) + " characters; read a line range for more]"), out.substring(out.length() - 100));
   }
 }

@@ -32,6 +32,8 @@ public sealed interface OrchestraEvent {
     TASK_FINISHED,
     /** {@link ToolCalled}. */
     TOOL_CALLED,
+    /** {@link ApprovalDecided}. */
+    APPROVAL_DECIDED,
     /** {@link GateStarted}. */
     GATE_STARTED,
     /** {@link GateFinished}. */
@@ -212,6 +214,49 @@ public sealed interface OrchestraEvent {
     @Override
     public Kind kind() {
       return Kind.TOOL_CALLED;
+    }
+  }
+
+  /**
+   * An agent asked for approval and got an answer.
+   *
+   * @param runId the run id
+   * @param time when
+   * @param taskId the task the agent works on
+   * @param role the agent's role
+   * @param action what it wanted to do, for example {@code run_command}
+   * @param detail the command line or path
+   * @param approved whether it may go ahead
+   * @param decidedBy who decided: the handler's answer, {@code "timeout"} when it did not answer in
+   *     time, or {@code "default"} when no handler is configured
+   * @param reason why approval was needed and, for a denial, why it was denied
+   */
+  record ApprovalDecided(
+      String runId,
+      Instant time,
+      String taskId,
+      String role,
+      String action,
+      String detail,
+      boolean approved,
+      String decidedBy,
+      String reason)
+      implements OrchestraEvent {
+    /** Validates the components. */
+    public ApprovalDecided {
+      Objects.requireNonNull(runId);
+      Objects.requireNonNull(time);
+      Objects.requireNonNull(taskId);
+      Objects.requireNonNull(role);
+      Objects.requireNonNull(action);
+      Objects.requireNonNull(detail);
+      Objects.requireNonNull(decidedBy);
+      Objects.requireNonNull(reason);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.APPROVAL_DECIDED;
     }
   }
 

@@ -1,0 +1,131 @@
+package dev.orchestra;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The files of a workspace that a search should see: in a git repository, what git tracks plus
+ * untracked files it does not ignore; elsewhere, every file but {@code .git} and what the root's
+ * {@code .gitignore} names (its common forms: names, globs, folders with a trailing slash, paths
+ * anchored with a leading slash).
+ */
+final class WorkspaceFiles {
+  private WorkspaceFiles() {}
+
+  static List<Path> list(Path root, Path base) {
+    if (Files.exists(root.resolve(".git"))) {
+      List<Path> fromGit = fromGit(root, base);
+      if (fromGit != null) {
+        return fromGit;
+      }
+    }
+    return walk(root, base);
+  }
+
+  private static List<Path> fromGit(Path root, Path base) {
+    try {
+      String rel = root.relativize(base).toString();
+      List<String> cmd = new ArrayList<>(List.of("git", "-C", root.toString(), "ls-files", "-co", "--exclude-standard", "-z"));
+      if (!rel.isEmpty()) {
+        cmd.add("--");
+        cmd.add(rel);
+      }
+      Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      byte[] out = p.getInputStream().readAllBytes();
+      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        return null;
+      }
+      List<Path> files = new ArrayList<>();
+      for (String name : new String(out, StandardCharsets.UTF_8).split("\0")) {
+        if (!name.isEmpty()) {
+          Path f = root.resolve(name);
+          if (Files.isRegularFile(f)) {
+            files.add(f);
+          }
+        }
+      }
+      files.sort(null);
+      return files;
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  private static List<Path> walk(Path root, Path base) {
+    List<PathMatcher> ignored = new ArrayList<>();
+    Path gitignore = root.resolve(".gitignore");
+    if (Files.isRegularFile(gitignore)) {
+      try {
+        for (String line : Files.readAllLines(gitignore, StandardCharsets.UTF_8)) {
+          String l = line.strip();
+          if (l.isEmpty() || l.startsWith("#") || l.startsWith("!")) {
+            continue;
+          }
+          if (l.endsWith("/")) {
+            l = l.substring(0, l.length() - 1);
+          }
+          String glob = l.startsWith("/") ? l.substring(1) : (l.contains("/") ? l : "**/" + l);
+          ignored.add(FileSystems.getDefault().getPathMatcher("glob:" + glob));
+          if (!l.startsWith("/") && !l.contains("/")) {
+            ignored.add(FileSystems.getDefault().getPathMatcher("glob:" + l));
+          }
+        }
+      } catch (IOException e) {
+        // an unreadable .gitignore ignores nothing
+      }
+    }
+    List<Path> files = new ArrayList<>();
+    try {
+      Files.walkFileTree(
+          base,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+              if (!dir.equals(base) && (dir.getFileName().toString().equals(".git") || matches(ignored, root.relativize(dir)))) {
+                return FileVisitResult.SKIP_SUBTREE;
+              }
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+              if (attrs.isRegularFile() && !matches(ignored, root.relativize(file))) {
+                files.add(file);
+              }
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException exc) {
+              return FileVisitResult.CONTINUE;
+            }
+          });
+    } catch (IOException e) {
+      // what was found so far is the answer
+    }
+    files.sort(null);
+    return files;
+  }
+
+  private static boolean matches(List<PathMatcher> ignored, Path relative) {
+    for (PathMatcher m : ignored) {
+      if (m.matches(relative)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

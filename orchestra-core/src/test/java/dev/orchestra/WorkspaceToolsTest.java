@@ -1,0 +1,215 @@
+package dev.orchestra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orchestra.model.Message;
+import dev.orchestra.model.ToolCall;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The full tool set: search, line ranges, patches, commands, sandboxes, approvals, skills. */
+final class WorkspaceToolsTest {
+  @TempDir Path tmp;
+  Path root;
+  final List<String> asked = new ArrayList<>();
+  ApprovalHandler.Decision answer = ApprovalHandler.Decision.approve("tester");
+  Map<String, String> parentEnv = Map.of("PATH", System.getenv("PATH"), "OPENAI_API_KEY", "sk-test-SECRET123", "HOME", "/home/x");
+
+  @BeforeEach
+  void setUp() throws IOException {
+    root = Files.createDirectories(tmp.resolve("ws"));
+    TestRepos.write(root, "src/Main.java", "class Main {\n  // TODO: greet\n  void run() {}\n}\n");
+    TestRepos.write(root, "notes.txt", "line 1\nline 2\nline 3\n");
+  }
+
+  private ToolBox box(Role role, List<String> scope, List<Skill> skills) {
+    WorkspaceToolBox.Settings settings =
+        new WorkspaceToolBox.Settings(
+            ShellEnvironmentPolicy.defaults(), parentEnv, Duration.ofSeconds(20), WorkspaceToolBox.MAX_OUTPUT_CHARS,
+            List.of(), skills,
+            (action, detail, reason) -> {
+              asked.add(action + " " + detail);
+              return answer;
+            });
+    return new WorkspaceToolBox(root, WorkspaceToolBox.realPath(root), role, scope, (t, p, ok, d) -> {}, settings);
+  }
+
+  private ToolBox box(Role role) {
+    return box(role, List.of(), List.of());
+  }
+
+  private static Message.ToolResult call(ToolBox box, String tool, String args) {
+    return box.execute(new ToolCall("c", tool, args));
+  }
+
+  private static Role with(String role, SandboxMode mode, ApprovalPolicy policy) {
+    return BuiltInRoles.get(role).toBuilder().sandboxMode(mode).approvalPolicy(policy).build();
+  }
+
+  @Test
+  void readsALineRange() {
+    ToolBox box = box(BuiltInRoles.get("explorer"));
+    assertEquals("line 2\nline 3\n", call(box, "read_file", "{\"path\":\"notes.txt\",\"start_line\":2,\"end_line\":0}").output());
+    assertEquals("line 1\n", call(box, "read_file", "{\"path\":\"notes.txt\",\"start_line\":0,\"end_line\":1}").output());
+    Message.ToolResult outside = call(box, "read_file", "{\"path\":\"notes.txt\",\"start_line\":7,\"end_line\":9}");
+    assertTrue(outside.error() && outside.output().contains("which has 3 lines"), outside.output());
+  }
+
+  @Test
+  void searchSkipsIgnoredAndBinaryFiles() throws Exception {
+    TestRepos.write(root, ".gitignore", "build/\n*.log\n");
+    TestRepos.write(root, "build/out.txt", "TODO hidden\n");
+    TestRepos.write(root, "debug.log", "TODO hidden\n");
+    Files.write(root.resolve("blob.bin"), new byte[] {'T', 'O', 'D', 'O', 0, 1, 2});
+    String out = call(box(BuiltInRoles.get("explorer")), "search", "{\"pattern\":\"TODO\",\"path\":\"\",\"max_results\":0}").output();
+    assertEquals("src/Main.java:2: // TODO: greet\n", out);
+    assertTrue(call(box(BuiltInRoles.get("explorer")), "search", "{\"pattern\":\"(\",\"path\":\"\",\"max_results\":0}").output()
+        .startsWith("error: not a valid regular expression"));
+  }
+
+  @Test
+  void searchUsesGitInARepository() throws Exception {
+    TestRepos.write(root, ".gitignore", "secret.txt\n");
+    TestRepos.write(root, "secret.txt", "TODO hidden\n");
+    TestRepos.git(root, "init", "-q");
+    String out = call(box(BuiltInRoles.get("explorer")), "search", "{\"pattern\":\"TODO\",\"path\":\"src\",\"max_results\":5}").output();
+    assertEquals("src/Main.java:2: // TODO: greet\n", out);
+  }
+
+  @Test
+  void appliesAPatchOrNothing() throws Exception {
+    ToolBox box = box(BuiltInRoles.get("implementer"), List.of("notes.txt", "new.txt"), List.of());
+    String patch = "--- a/notes.txt\n+++ b/notes.txt\n@@ -2 +2 @@\n-line 2\n+LINE TWO\n--- /dev/null\n+++ b/new.txt\n@@ -0,0 +1 @@\n+fresh\n";
+    Message.ToolResult ok = call(box, "apply_patch", Json.M.createObjectNode().put("patch", patch).toString());
+    assertFalse(ok.error(), ok.output());
+    assertEquals("line 1\nLINE TWO\nline 3\n", Files.readString(root.resolve("notes.txt")));
+    assertEquals(List.of("new.txt", "notes.txt"), box.changedFiles());
+    String bad = "--- a/notes.txt\n+++ b/notes.txt\n@@ -1 +1 @@\n-nope\n+x\n";
+    Message.ToolResult err = call(box, "apply_patch", Json.M.createObjectNode().put("patch", bad).toString());
+    assertTrue(err.error());
+    assertEquals("error: hunk 1 of notes.txt does not apply: expected 'nope' at line 1 and found no matching place; no file was changed", err.output());
+    String outOfScope = "--- a/src/Main.java\n+++ b/src/Main.java\n@@ -1 +1 @@\n-class Main {\n+class Main2 {\n";
+    Message.ToolResult scope = call(box, "apply_patch", Json.M.createObjectNode().put("patch", outOfScope).toString());
+    assertTrue(scope.output().contains("outside this task's write scope"), scope.output());
+  }
+
+  @Test
+  void runsCommandsWithAFilteredEnvironment() {
+    ToolBox box = box(BuiltInRoles.get("implementer"));
+    Message.ToolResult r = call(box, "run_command", "{\"command\":[\"sh\",\"-c\",\"env; echo done\"],\"shell\":\"\",\"cwd\":\"src\",\"timeout_seconds\":0}");
+    assertFalse(r.error(), r.output());
+    assertTrue(r.output().startsWith("exit code 0\n"));
+    assertTrue(r.output().contains("HOME=/home/x"));
+    assertFalse(r.output().contains("SECRET123"), "the API key never reaches a child");
+    assertFalse(r.output().contains("OPENAI_API_KEY"));
+    Message.ToolResult shell = call(box, "run_command", "{\"command\":[],\"shell\":\"pwd; exit 3\",\"cwd\":\"src\",\"timeout_seconds\":0}");
+    assertTrue(shell.output().startsWith("exit code 3\n") && shell.output().contains("/ws/src"), shell.output());
+    Message.ToolResult escape = call(box, "run_command", "{\"command\":[\"ls\"],\"shell\":\"\",\"cwd\":\"..\",\"timeout_seconds\":0}");
+    assertTrue(escape.error() && escape.output().contains("leads outside the workspace"));
+    Message.ToolResult both = call(box, "run_command", "{\"command\":[\"ls\"],\"shell\":\"ls\",\"cwd\":\"\",\"timeout_seconds\":0}");
+    assertTrue(both.output().contains("not both"));
+    Message.ToolResult timeout = call(box, "run_command", "{\"command\":[\"sleep\",\"30\"],\"shell\":\"\",\"cwd\":\"\",\"timeout_seconds\":1}");
+    assertTrue(timeout.output().startsWith("timed out after 1s and was killed"), timeout.output());
+    assertTrue(asked.isEmpty(), "workspace-write with on-request asks nothing inside the sandbox");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"[\"touch\",\"x.txt\"]", "[\"git\",\"commit\",\"-m\",\"x\"]", "[\"find\",\".\",\"-delete\"]", "[\"sort\",\"-o\",\"x\",\"notes.txt\"]"})
+  void aReadOnlyRoleCannotWriteThroughACommand(String argv) {
+    ToolBox box = box(with("explorer", SandboxMode.READ_ONLY, ApprovalPolicy.NEVER));
+    Message.ToolResult r = call(box, "run_command", "{\"command\":" + argv + ",\"shell\":\"\",\"cwd\":\"\",\"timeout_seconds\":0}");
+    assertTrue(r.error(), r.output());
+    assertTrue(r.output().contains("the read-only sandbox runs only read-only commands"), r.output());
+    assertFalse(Files.exists(root.resolve("x.txt")));
+    assertTrue(Files.exists(root.resolve("notes.txt")));
+  }
+
+  @Test
+  void aReadOnlyRoleRunsAllowListedCommandsWithoutAsking() {
+    ToolBox box = box(with("explorer", SandboxMode.READ_ONLY, ApprovalPolicy.ON_REQUEST));
+    Message.ToolResult r = call(box, "run_command", "{\"command\":[\"cat\",\"notes.txt\"],\"shell\":\"\",\"cwd\":\"\",\"timeout_seconds\":0}");
+    assertEquals("exit code 0\nline 1\nline 2\nline 3\n", r.output());
+    assertTrue(asked.isEmpty());
+  }
+
+  @Test
+  void onRequestAsksWhenTheSandboxWouldRefuseAndHonoursTheAnswer() {
+    ToolBox box = box(with("explorer", SandboxMode.READ_ONLY, ApprovalPolicy.ON_REQUEST));
+    String touch = "{\"command\":[\"touch\",\"made.txt\"],\"shell\":\"\",\"cwd\":\"\",\"timeout_seconds\":0}";
+    answer = ApprovalHandler.Decision.deny("tester", "not today");
+    Message.ToolResult denied = call(box, "run_command", touch);
+    assertEquals("error: run_command touch made.txt was denied by tester: not today", denied.output());
+    assertFalse(Files.exists(root.resolve("made.txt")));
+    answer = ApprovalHandler.Decision.approve("tester");
+    assertFalse(call(box, "run_command", touch).error());
+    assertTrue(Files.exists(root.resolve("made.txt")));
+    assertEquals(List.of("run_command touch made.txt", "run_command touch made.txt"), asked);
+  }
+
+  @Test
+  void untrustedAsksBeforeEveryWriteAndUnsafeCommand() {
+    ToolBox box = box(with("implementer", SandboxMode.WORKSPACE_WRITE, ApprovalPolicy.UNTRUSTED));
+    answer = ApprovalHandler.Decision.deny("tester", "no");
+    assertTrue(call(box, "write_file", Json.writeArgs("a.txt", "x")).error());
+    assertFalse(Files.exists(root.resolve("a.txt")));
+    assertTrue(call(box, "run_command", "{\"command\":[],\"shell\":\"echo hi\",\"cwd\":\"\",\"timeout_seconds\":0}").error());
+    assertFalse(call(box, "run_command", "{\"command\":[\"ls\"],\"shell\":\"\",\"cwd\":\"\",\"timeout_seconds\":0}").error(), "ls is safe");
+    assertEquals(List.of("write_file a.txt", "run_command echo hi"), asked);
+  }
+
+  @Test
+  void neverAsksNothingAndRefusesWhatTheSandboxRefuses() {
+    ToolBox box = box(with("implementer", SandboxMode.WORKSPACE_WRITE, ApprovalPolicy.NEVER));
+    assertFalse(call(box, "write_file", Json.writeArgs("a.txt", "x")).error());
+    assertTrue(call(box, "write_file", Json.writeArgs("/tmp/orchestra-never.txt", "x")).error());
+    assertTrue(asked.isEmpty());
+  }
+
+  @Test
+  void fullAccessWritesOutsideTheWorkspace() throws Exception {
+    Path outside = tmp.resolve("outside.txt");
+    ToolBox box = box(with("implementer", SandboxMode.DANGER_FULL_ACCESS, ApprovalPolicy.NEVER));
+    assertFalse(call(box, "write_file", Json.writeArgs(outside.toString(), "x")).error());
+    assertEquals("x", Files.readString(outside));
+  }
+
+  @Test
+  void skillsAreLoadedByName() throws Exception {
+    TestRepos.write(tmp, "skills/java-style/SKILL.md", "---\nname: java-style\ndescription: How we write Java\n---\nUse records.\n");
+    TestRepos.write(tmp, "skills/empty/README.md", "not a skill");
+    List<Skill> skills = Skill.discover(tmp.resolve("skills"));
+    assertEquals(List.of(new Skill("java-style", "How we write Java", tmp.resolve("skills/java-style/SKILL.md"))), skills);
+    ToolBox box = box(BuiltInRoles.get("implementer"), List.of(), skills);
+    assertTrue(box.specs().stream().anyMatch(s -> s.name().equals("load_skill")));
+    assertTrue(call(box, "load_skill", "{\"name\":\"java-style\"}").output().endsWith("Use records.\n"));
+    assertEquals("error: no skill 'nope'; available: java-style", call(box, "load_skill", "{\"name\":\"nope\"}").output());
+    assertFalse(box(BuiltInRoles.get("implementer")).specs().stream().anyMatch(s -> s.name().equals("load_skill")), "no skills, no tool");
+  }
+
+  @Test
+  void malformedSkillsNameTheFile() throws Exception {
+    TestRepos.write(tmp, "bad/SKILL.md", "---\nname: x\n---\n");
+    OrchestraException e = org.junit.jupiter.api.Assertions.assertThrows(OrchestraException.class, () -> Skill.read(tmp.resolve("bad/SKILL.md")));
+    assertTrue(e.getMessage().endsWith("SKILL.md:3: front matter needs 'name:' and 'description:'; description is missing"), e.getMessage());
+  }
+
+  @Test
+  void everyResultIsBounded() throws Exception {
+    TestRepos.write(root, "big.txt", "y".repeat(100_000));
+    Message.ToolResult r = call(box(BuiltInRoles.get("implementer")), "run_command", "{\"command\":[\"cat\",\"big.txt\"],\"shell\":\"\",\"cwd\":\"\",\"timeout_seconds\":0}");
+    assertTrue(r.output().length() < WorkspaceToolBox.MAX_OUTPUT_CHARS + 200);
+    assertTrue(r.output().endsWith(" characters]"), r.output().substring(r.output().length() - 80));
+  }
+}
