@@ -13,7 +13,10 @@ import java.util.Objects;
  * @param workspace the workspace root
  * @param tasks the tasks the batch ran, with their final status
  * @param reports the agents' reports by task id
- * @param changedFiles workspace-relative files the batch wrote, sorted
+ * @param changedFiles workspace-relative files the batch changed, sorted: from git when the
+ *     workspace is a git work tree (so a command's writes count too), else from the tools' record
+ * @param diff the batch's changes as a unified diff, when the workspace is a git work tree; empty
+ *     otherwise
  */
 public record Batch(
     int round,
@@ -21,7 +24,10 @@ public record Batch(
     Path workspace,
     List<Task> tasks,
     Map<String, RoleReport> reports,
-    List<String> changedFiles) {
+    List<String> changedFiles,
+    String diff) {
+  private static final int MAX_DIFF_IN_DESCRIPTION = 20_000;
+
   /** Validates and copies the components. */
   public Batch {
     Objects.requireNonNull(goal, "goal");
@@ -29,9 +35,25 @@ public record Batch(
     tasks = List.copyOf(tasks);
     reports = Map.copyOf(reports);
     changedFiles = List.copyOf(changedFiles);
+    Objects.requireNonNull(diff, "diff");
   }
 
-  /** Returns a short description for a reviewing model: the tasks and the changed files. */
+  /**
+   * Creates a batch without a diff.
+   *
+   * @param round the loop round
+   * @param goal the goal
+   * @param workspace the workspace root
+   * @param tasks the tasks
+   * @param reports the reports by task id
+   * @param changedFiles the changed files
+   */
+  public Batch(
+      int round, String goal, Path workspace, List<Task> tasks, Map<String, RoleReport> reports, List<String> changedFiles) {
+    this(round, goal, workspace, tasks, reports, changedFiles, "");
+  }
+
+  /** Returns a description for a reviewing model: the tasks, the changed files and the diff. */
   public String describe() {
     StringBuilder b = new StringBuilder();
     b.append("Goal: ").append(goal).append("\n\nTasks in this batch (round ").append(round).append("):\n");
@@ -48,6 +70,10 @@ public record Batch(
       b.append("(none)\n");
     }
     changedFiles.forEach(f -> b.append("- ").append(f).append('\n'));
+    if (!diff.isEmpty()) {
+      b.append("\nDiff:\n");
+      b.append(diff.length() <= MAX_DIFF_IN_DESCRIPTION ? diff : diff.substring(0, MAX_DIFF_IN_DESCRIPTION) + "\n[diff cut; read the files for the rest]\n");
+    }
     return b.toString();
   }
 }

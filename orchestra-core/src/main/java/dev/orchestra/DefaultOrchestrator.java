@@ -289,6 +289,10 @@ final class DefaultOrchestrator implements Orchestrator {
     final ThreadBudget budget;
     final Thread coordinator = Thread.currentThread();
     final Path realWorkspace = WorkspaceToolBox.realPath(workspace);
+    final Optional<GitWorkspace> git =
+        GitWorkspace.of(
+            workspace,
+            List.of(workspace.relativize(planPath).toString(), workspace.relativize(journalPath.getParent()).toString()));
     volatile boolean cancelled;
     volatile Stop fatal;
     volatile Scheduler scheduler;
@@ -648,14 +652,23 @@ final class DefaultOrchestrator implements Orchestrator {
       final TreeSet<String> changed = new TreeSet<>();
       int done;
 
+      String diff = "";
+
       Batch toBatch(int round) {
-        return new Batch(round, goal, workspace, tasks, reports, new ArrayList<>(changed));
+        return new Batch(round, goal, workspace, tasks, reports, new ArrayList<>(changed), diff);
       }
     }
 
     private BatchState runBatch() {
       BatchState state = new BatchState();
+      GitWorkspace.Snapshot before = git.map(g -> g.snapshot(List.of())).orElse(null);
       schedule(plan, state, round, this::briefFor);
+      if (before != null) {
+        // Git sees what commands wrote too, not only what the write tools recorded.
+        GitWorkspace.Changes changes = git.get().changesSince(before, List.of());
+        state.changed.addAll(changes.files());
+        state.diff = changes.diff();
+      }
       return state;
     }
 
@@ -748,8 +761,21 @@ final class DefaultOrchestrator implements Orchestrator {
             null);
       }
       try {
+        boolean writer = role.sandboxMode().allowsWrites();
+        GitWorkspace.Snapshot before = writer ? git.map(g -> g.snapshot(task.writeScope())).orElse(null) : null;
         AgentRun r = runAgent(role, task, brief, task.writeScope());
-        return new Scheduler.Outcome(TaskStatus.DONE, summarize(r.report()), r.changedFiles(), r.report());
+        List<String> changed = r.changedFiles();
+        RoleReport report = r.report();
+        if (before != null) {
+          // The task's scope is its own while it runs, so git's changes inside it are the task's.
+          TreeSet<String> all = new TreeSet<>(changed);
+          all.addAll(git.get().changesSince(before, task.writeScope()).files());
+          changed = List.copyOf(all);
+          if (report instanceof RoleReport.Implementation impl) {
+            report = new RoleReport.Implementation(impl.whatChanged(), impl.commandsRun(), impl.result(), changed);
+          }
+        }
+        return new Scheduler.Outcome(TaskStatus.DONE, summarize(report), changed, report);
       } catch (Cancelled e) {
         return new Scheduler.Outcome(TaskStatus.TODO, "interrupted; will run again", List.of(), null);
       } catch (QuotaExhaustedException | AuthenticationException e) {

@@ -54,6 +54,9 @@ final class SensitivityCheck {
         }
       }
     }
+    if (!batch.diff().isEmpty()) {
+      return fromDiff(batch.diff());
+    }
     for (String file : batch.changedFiles()) {
       Path p = batch.workspace().resolve(file);
       String[] lines = read(p).split("\n", -1);
@@ -69,6 +72,35 @@ final class SensitivityCheck {
     }
     return Optional.empty();
   }
+
+  /** Scans only the lines the batch added, with their line numbers in the new file. */
+  private static Optional<String> fromDiff(String diff) {
+    String file = "";
+    int line = 0;
+    for (String l : diff.split("\n", -1)) {
+      if (l.startsWith("+++ ")) {
+        String p = l.substring(4).strip();
+        file = p.startsWith("b/") ? p.substring(2) : p;
+      } else if (l.startsWith("@@")) {
+        Matcher h = HUNK.matcher(l);
+        line = h.find() ? Integer.parseInt(h.group(1)) : 0;
+      } else if (l.startsWith("+")) {
+        for (Category c : CATEGORIES) {
+          Matcher m = c.pattern().matcher(l.substring(1));
+          if (m.find()) {
+            return Optional.of(
+                file + ":" + line + ": change adds '" + m.group().toLowerCase(Locale.ROOT) + "' (" + c.name() + ")");
+          }
+        }
+        line++;
+      } else if (l.startsWith(" ")) {
+        line++;
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static final Pattern HUNK = Pattern.compile("^@@ -\\d+(?:,\\d+)? \\+(\\d+)");
 
   private static String read(Path p) {
     if (!Files.isRegularFile(p)) {

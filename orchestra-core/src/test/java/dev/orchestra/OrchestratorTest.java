@@ -314,6 +314,72 @@ final class OrchestratorTest {
   }
 
   @Test
+  void changedFilesComeFromGitSoCommandsCountToo() throws Exception {
+    TestRepos.write(ws, "README.md", "# x\n");
+    TestRepos.git(ws, "init", "-q");
+    TestRepos.git(ws, "add", "-A");
+    TestRepos.git(ws, "commit", "-q", "-m", "init");
+    List<ObjectNode> tasks = List.of(Json.task("T1", "Generate the file", List.of("gen/**"), List.of()));
+    model.on("orchestrator").reply(Reply.text(Json.plan(tasks, List.of(), List.of())));
+    model.on("implementer", "T1")
+        .reply(
+            Reply.toolCall("run_command", "{\"command\":[],\"shell\":\"mkdir -p gen && echo 'token = 1' > gen/out.txt\",\"cwd\":\"\",\"timeout_seconds\":0}"),
+            Reply.text(Json.implemented("generated")));
+    model.on("security_reviewer").otherwise(Reply.text(Json.securityClean()));
+    model.on("release_manager").otherwise(Reply.text(Json.release()));
+    RunResult r = run(builder().addGate(Gate.security()));
+    assertEquals(StopReason.GREEN, r.stopReason(), r.message());
+    OrchestraEvent.TaskFinished t1 =
+        events.of(OrchestraEvent.TaskFinished.class).stream().filter(t -> t.taskId().equals("T1")).findFirst().orElseThrow();
+    assertEquals(List.of("gen/out.txt"), t1.changedFiles());
+    OrchestraEvent.GateStarted security = events.of(OrchestraEvent.GateStarted.class).get(0);
+    assertEquals("gen/out.txt:1: change adds 'token' (secrets and credentials)", security.reason());
+    String brief = model.requests("security_reviewer").get(0).lastUserText();
+    assertTrue(brief.contains("+token = 1"), "the reviewer sees the diff");
+    assertTrue(!brief.contains("plan.md"), "Orchestra's own files are not the batch's changes: " + brief);
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({"approve, true, ide-user", "deny, false, ide-user", "hang, false, timeout"})
+  void approvalsAreAskedDecidedAndRecorded(String behaviour, boolean approved, String decidedBy) throws Exception {
+    List<ObjectNode> tasks = List.of(Json.task("T1", "Touch a file", List.of(), List.of()));
+    model.on("orchestrator").reply(Reply.text(Json.plan(tasks, List.of(), List.of())));
+    model.on("implementer", "T1")
+        .reply(
+            Reply.toolCall("run_command", "{\"command\":[\"touch\",\"made.txt\"],\"shell\":\"\",\"cwd\":\"\",\"timeout_seconds\":0}"),
+            Reply.text(Json.implemented("tried")));
+    model.on("release_manager").otherwise(Reply.text(Json.release()));
+    Role cautious =
+        BuiltInRoles.get("implementer").toBuilder().sandboxMode(SandboxMode.READ_ONLY).approvalPolicy(ApprovalPolicy.ON_REQUEST).build();
+    ApprovalHandler handler =
+        request -> {
+          assertEquals("run_command", request.action());
+          assertEquals("touch made.txt", request.detail());
+          switch (behaviour) {
+            case "approve" -> {
+              return ApprovalHandler.Decision.approve("ide-user");
+            }
+            case "deny" -> {
+              return ApprovalHandler.Decision.deny("ide-user", "looks risky");
+            }
+            default -> {
+              Thread.sleep(30_000);
+              return ApprovalHandler.Decision.approve("too late");
+            }
+          }
+        };
+    RunResult r = run(builder().role(cautious).approvalHandler(handler).approvalTimeout(Duration.ofMillis(300)));
+    assertEquals(StopReason.GREEN, r.stopReason(), r.message());
+    OrchestraEvent.ApprovalDecided d = events.of(OrchestraEvent.ApprovalDecided.class).get(0);
+    assertEquals(approved, d.approved());
+    assertEquals(decidedBy, d.decidedBy());
+    assertEquals("T1", d.taskId());
+    assertEquals(approved, Files.exists(ws.resolve("made.txt")));
+    String toolResult = ((dev.orchestra.model.Message.ToolResult) model.requests("implementer", "T1").get(1).messages().get(2)).output();
+    assertEquals(approved, toolResult.startsWith("exit code 0"), toolResult);
+  }
+
+  @Test
   void securityReviewRunsOnlyForSensitiveChanges() {
     Batch benign = new Batch(1, "g", ws, List.of(), java.util.Map.of(), List.of("docs/intro.md"));
     assertTrue(!Gate.security().applies(benign).applies());
