@@ -155,6 +155,9 @@ final class DefaultOrchestrator implements Orchestrator {
   public void close() {
     cancel();
     synchronized (lock) {
+      if (current != null && current.coordinator == Thread.currentThread()) {
+        return; // called from a listener on the run's own thread: waiting would wait for ourselves
+      }
       while (busy) {
         try {
           lock.wait();
@@ -1305,6 +1308,7 @@ final class DefaultOrchestrator implements Orchestrator {
       }
       Map<String, String> lastStatus = new HashMap<>();
       int lastRound = 0;
+      int gatedRound = 0;
       for (JsonNode e : events.subList(from, events.size())) {
         String type = e.path("type").asText();
         if (type.equals("task_finished")) {
@@ -1313,6 +1317,13 @@ final class DefaultOrchestrator implements Orchestrator {
         if (type.startsWith("task_") || type.startsWith("gate_")) {
           lastRound = Math.max(lastRound, e.path("round").asInt());
         }
+        if (type.startsWith("gate_")) {
+          gatedRound = Math.max(gatedRound, e.path("round").asInt());
+        }
+      }
+      // A round whose gates had started is over: its findings are in plan.md; go on with the next.
+      if (gatedRound > 0 && gatedRound == lastRound) {
+        lastRound++;
       }
       Plan.Builder restored = onDisk.toBuilder();
       List<Task> tasks = new ArrayList<>();

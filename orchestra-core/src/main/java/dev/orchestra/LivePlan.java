@@ -77,11 +77,16 @@ final class LivePlan {
   }
 
   void addLater(List<String> items) {
-    later.addAll(items);
+    items.stream().map(LivePlan::oneLine).filter(i -> !i.isEmpty()).forEach(later::add);
   }
 
   void addRisks(List<String> items) {
-    risks.addAll(items);
+    items.stream().map(LivePlan::oneLine).filter(i -> !i.isEmpty()).forEach(risks::add);
+  }
+
+  /** Items come from models and custom gates: plan.md holds them one per line. */
+  private static String oneLine(String s) {
+    return s.replaceAll("\\s+", " ").strip();
   }
 
   void setSummary(List<String> done, List<String> next) {
