@@ -9,13 +9,42 @@ import java.util.Objects;
  * @param text the answer's text, possibly empty when the model only called tools
  * @param toolCalls the tools the model wants called, in order; empty for a final answer
  * @param usage the tokens the request used
+ * @param finishReason why the model stopped
  */
-public record ModelResponse(String text, List<ToolCall> toolCalls, TokenUsage usage) {
+public record ModelResponse(String text, List<ToolCall> toolCalls, TokenUsage usage, FinishReason finishReason) {
+
+  /** Why a model stopped generating. */
+  public enum FinishReason {
+    /** It finished its answer. */
+    COMPLETED,
+    /** It stopped to have tools called. */
+    TOOL_CALLS,
+    /** It hit the output token limit; the answer is cut. */
+    LENGTH,
+    /** A content filter stopped it; the answer is cut. */
+    CONTENT_FILTER,
+    /** Another reason the provider gave. */
+    OTHER
+  }
+
   /** Validates and copies the components. */
   public ModelResponse {
     Objects.requireNonNull(text, "text");
     toolCalls = List.copyOf(toolCalls);
     Objects.requireNonNull(usage, "usage");
+    Objects.requireNonNull(finishReason, "finishReason");
+  }
+
+  /**
+   * Creates a response that finished normally: {@link FinishReason#TOOL_CALLS} when it has tool
+   * calls, else {@link FinishReason#COMPLETED}.
+   *
+   * @param text the text
+   * @param toolCalls the tool calls
+   * @param usage the tokens used
+   */
+  public ModelResponse(String text, List<ToolCall> toolCalls, TokenUsage usage) {
+    this(text, toolCalls, usage, toolCalls.isEmpty() ? FinishReason.COMPLETED : FinishReason.TOOL_CALLS);
   }
 
   /**

@@ -1,0 +1,748 @@
+package dev.orchestra.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.orchestra.model.AuthenticationException;
+import dev.orchestra.model.ModelProvider;
+import dev.orchestra.model.ModelProviderException;
+import dev.orchestra.model.ModelRequest;
+import dev.orchestra.model.ModelResponse;
+import dev.orchestra.model.ProviderSignals;
+import dev.orchestra.model.RateLimitedException;
+import dev.orchestra.model.RejectedRequestException;
+import dev.orchestra.model.TransientModelException;
+import io.github.resilience4j.core.functions.CheckedSupplier;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.ratelimiter.RequestNotPermitted;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link ModelProvider} for OpenAI and OpenAI-compatible servers (Azure OpenAI, vLLM, Ollama, LM
+ * Studio) on the JDK's HTTP client: the Responses API by default, Chat Completions on request,
+ * streamed over server-sent events or not, assembled into the same {@link ModelResponse} either way.
+ *
+ * <p>Failures map to the core's typed failures: 401/403 authentication; 400/404/422 rejected (never
+ * retried); 429 throttling rate limited, with the server's wait; an exhausted quota (never
+ * retried); 408, 409, 5xx, timeouts, dropped connections and idle streams transient. Retries
+ * (resilience4j Retry, outermost) use the server's wait or exponential backoff with jitter; every
+ * attempt takes a permit from the client-side rate limiter (resilience4j RateLimiter), and the
+ * provider holds requests while the server says none remain. Every failure it retries is reported
+ * to the orchestrator through {@link ProviderSignals}, which drives the thread budget.
+ *
+ * <p>The API key is read from the environment ({@code OPENAI_API_KEY} unless configured otherwise)
+ * and never appears in a log line, an exception message or {@link #toString()}.
+ *
+ * <p>Thread-safe; one instance serves many threads. {@link #close()} stops its idle-stream timer.
+ */
+public final class OpenAiProvider implements ModelProvider, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(OpenAiProvider.class);
+
+  /** OpenAI's API root. */
+  public static final URI DEFAULT_BASE_URL = URI.create("https://api.openai.com/v1");
+
+  private final String name;
+  private final URI baseUrl;
+  private final ApiKey apiKey; // null: send no key (e.g. Ollama)
+  private final WireApi wireApi;
+  private final boolean developerAsSystem;
+  private final boolean stream;
+  private final boolean azure;
+  private final Map<String, String> queryParams;
+  private final Map<String, String> headers;
+  private final Duration requestTimeout;
+  private final Duration streamIdleTimeout;
+  private final RetryPolicy retryPolicy;
+  private final RateLimit rateLimit;
+  private final Predicate<String> reasoningModels;
+  private final RandomGenerator random;
+  private final HttpClient http;
+  private final RateLimiter limiter; // null: no client-side limit
+  private final ScheduledExecutorService watchdog;
+  private final AtomicLong serverPauseUntilNanos = new AtomicLong();
+  private final StreamResult streamListener;
+
+  private OpenAiProvider(Builder b) {
+    this.name = b.name;
+    this.baseUrl = b.baseUrl;
+    this.apiKey = b.apiKey;
+    this.wireApi = b.wireApi;
+    this.developerAsSystem = b.developerAsSystem;
+    this.stream = b.stream;
+    this.azure = b.azure != null ? b.azure : isAzureHost(b.baseUrl);
+    this.queryParams = Map.copyOf(b.queryParams);
+    this.headers = Map.copyOf(b.headers);
+    this.requestTimeout = b.requestTimeout;
+    this.streamIdleTimeout = b.streamIdleTimeout;
+    this.retryPolicy = b.retryPolicy;
+    this.rateLimit = b.rateLimit;
+    this.reasoningModels = b.reasoningModels;
+    this.random = b.random != null ? b.random : RandomGenerator.of("L64X128MixRandom");
+    this.streamListener = b.streamListener;
+    HttpClient.Builder hb = HttpClient.newBuilder().connectTimeout(b.connectTimeout).version(HttpClient.Version.HTTP_1_1);
+    if (b.executor != null) {
+      hb.executor(b.executor);
+    }
+    this.http = hb.build();
+    this.limiter =
+        rateLimit.requestsPerPeriod() > 0
+            ? RateLimiter.of(
+                name + "-requests",
+                RateLimiterConfig.custom()
+                    .limitForPeriod(rateLimit.requestsPerPeriod())
+                    .limitRefreshPeriod(rateLimit.period())
+                    .timeoutDuration(rateLimit.maxWait())
+                    .build())
+            : null;
+    this.watchdog =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "orchestra-openai-idle-watch");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** Returns a builder with OpenAI's defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns a provider configured from Codex-style settings (see {@link OpenAiProviderSettings}).
+   *
+   * @param settings the settings
+   * @param environment where the API key and environment-sourced headers are read from
+   * @return the provider
+   * @throws AuthenticationException when the settings name an API key variable that is unset; the
+   *     message names the variable
+   */
+  public static OpenAiProvider fromSettings(OpenAiProviderSettings settings, Map<String, String> environment) {
+    Builder b = builder().name(settings.name()).baseUrl(settings.baseUrl()).wireApi(settings.wireApi());
+    b.queryParams(settings.queryParams());
+    Map<String, String> h = new LinkedHashMap<>(settings.httpHeaders());
+    settings.envHttpHeaders().forEach((header, variable) -> {
+      String v = environment.get(variable);
+      if (v != null && !v.isBlank()) {
+        h.put(header, v);
+      }
+    });
+    b.headers(h);
+    b.retryPolicy(RetryPolicy.defaults().withMaxRetries(settings.requestMaxRetries()));
+    b.streamIdleTimeout(settings.streamIdleTimeout());
+    Optional<String> envKey = settings.envKey();
+    if (envKey.isPresent()) {
+      b.apiKey(
+          ApiKey.fromEnvironment(environment, envKey.get())
+              .orElseThrow(() -> new AuthenticationException(
+                  "no API key for provider '" + settings.name() + "': set the " + envKey.get() + " environment variable")));
+    } else {
+      b.noApiKey();
+    }
+    return b.build();
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public void close() {
+    watchdog.shutdownNow();
+  }
+
+  @Override
+  public String toString() {
+    return "OpenAiProvider[" + name + ", " + baseUrl + ", " + wireApi.name().toLowerCase(Locale.ROOT)
+        + (apiKey == null ? ", no key" : ", key " + apiKey) + "]";
+  }
+
+  // ---------------------------------------------------------------- one request
+
+  @Override
+  public ModelResponse respond(ModelRequest request, ProviderSignals signals) {
+    WireOptions options = new WireOptions(developerAsSystem, azure, stream, reasoningModels.test(request.model()), azure);
+    ObjectNode body;
+    try {
+      body = wireApi == WireApi.RESPONSES ? ResponsesWire.encode(request, options) : ChatWire.encode(request, options);
+    } catch (IllegalArgumentException e) {
+      throw new RejectedRequestException("cannot send the request: " + e.getMessage(), e);
+    }
+    String path = wireApi == WireApi.RESPONSES ? "/responses" : "/chat/completions";
+    URI uri = uri(path);
+    String where = "POST " + path;
+    byte[] json = body.toString().getBytes(StandardCharsets.UTF_8);
+    AtomicBoolean delivered = new AtomicBoolean();
+    StreamResult sink =
+        streamListener == null
+            ? null
+            : delta -> {
+              delivered.set(true);
+              streamListener.textDelta(delta);
+            };
+
+    RetryConfig config =
+        RetryConfig.<ModelResponse>custom()
+            .maxAttempts(retryPolicy.maxRetries() + 1)
+            .retryOnException(e -> e instanceof Failure f && f.retriable() && !delivered.get() && waitAllowed(f))
+            .intervalBiFunction(
+                (attempt, outcome) -> {
+                  Failure f = (Failure) outcome.getLeft();
+                  // This failure is absorbed by a retry: tell the orchestrator's thread budget.
+                  String cause = f.mapped().getMessage();
+                  if (f.mapped().kind() == ModelProviderException.Kind.RATE_LIMITED) {
+                    signals.rateLimited(cause);
+                  } else {
+                    signals.unstable(cause);
+                  }
+                  long wait = waitMillis(attempt, f);
+                  log.debug("retrying {} in {} ms after: {}", where, wait, cause);
+                  return wait;
+                })
+            .build();
+    Retry retry = Retry.of(name + "-retry", config);
+    CheckedSupplier<ModelResponse> attempt = () -> attemptOnce(uri, where, json, sink);
+    if (limiter != null) {
+      attempt = RateLimiter.decorateCheckedSupplier(limiter, attempt);
+    }
+    CheckedSupplier<ModelResponse> withRetry = Retry.decorateCheckedSupplier(retry, attempt);
+    try {
+      return withRetry.get();
+    } catch (Failure f) {
+      throw f.mapped();
+    } catch (RequestNotPermitted e) {
+      throw new RateLimitedException(
+          "the client-side rate limit (" + rateLimit.requestsPerPeriod() + " per " + rateLimit.period() + ") gave no permit within " + rateLimit.maxWait(),
+          rateLimit.period());
+    } catch (ModelProviderException e) {
+      throw e;
+    } catch (Throwable t) {
+      if (t instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new TransientModelException("request to " + where + " failed: " + redact(String.valueOf(t.getMessage())), null);
+    }
+  }
+
+  private boolean waitAllowed(Failure f) {
+    return f.serverWait().map(w -> w.compareTo(retryPolicy.maxServerWait()) <= 0).orElse(true);
+  }
+
+  private long waitMillis(int attempt, Failure f) {
+    Optional<Duration> server = f.serverWait();
+    if (server.isPresent()) {
+      return server.get().toMillis();
+    }
+    long base = retryPolicy.initialBackoff().toMillis() << Math.min(attempt - 1, 20);
+    long capped = Math.min(base, retryPolicy.maxBackoff().toMillis());
+    double jitter;
+    synchronized (random) {
+      jitter = 0.75 + 0.25 * random.nextDouble();
+    }
+    return (long) (capped * jitter);
+  }
+
+  private URI uri(String path) {
+    String base = baseUrl.toString();
+    if (base.endsWith("/")) {
+      base = base.substring(0, base.length() - 1);
+    }
+    StringBuilder u = new StringBuilder(base).append(path);
+    if (!queryParams.isEmpty()) {
+      u.append('?');
+      boolean first = true;
+      for (Map.Entry<String, String> q : queryParams.entrySet()) {
+        if (!first) {
+          u.append('&');
+        }
+        first = false;
+        u.append(URLEncoder.encode(q.getKey(), StandardCharsets.UTF_8)).append('=')
+            .append(URLEncoder.encode(q.getValue(), StandardCharsets.UTF_8));
+      }
+    }
+    return URI.create(u.toString());
+  }
+
+  private ModelResponse attemptOnce(URI uri, String where, byte[] json, StreamResult sink) throws Failure {
+    holdForServerWindow();
+    HttpRequest.Builder rb =
+        HttpRequest.newBuilder(uri)
+            .timeout(requestTimeout)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(json));
+    if (stream) {
+      rb.header("Accept", "text/event-stream");
+    }
+    if (apiKey != null) {
+      if (azure) {
+        rb.header("api-key", apiKey.value());
+      } else {
+        rb.header("Authorization", "Bearer " + apiKey.value());
+      }
+    }
+    headers.forEach(rb::header);
+    HttpRequest req = rb.build();
+    try {
+      if (!stream) {
+        HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        followServerLimits(resp.headers());
+        if (resp.statusCode() / 100 != 2) {
+          throw ErrorMapper.fromHttp(resp.statusCode(), resp.headers(), resp.body(), where, apiKey);
+        }
+        JsonNode node = parseJson(resp.body(), where);
+        return wireApi == WireApi.RESPONSES ? ResponsesWire.decode(node, where, apiKey) : ChatWire.decode(node);
+      }
+      HttpResponse<InputStream> resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+      followServerLimits(resp.headers());
+      if (resp.statusCode() / 100 != 2) {
+        String body;
+        try (InputStream in = resp.body()) {
+          body = new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
+        }
+        throw ErrorMapper.fromHttp(resp.statusCode(), resp.headers(), body, where, apiKey);
+      }
+      return readStream(resp.body(), where, sink);
+    } catch (HttpTimeoutException e) {
+      throw new Failure(new TransientModelException("no answer from " + where + " within " + requestTimeout), true, null);
+    } catch (IOException e) {
+      throw new Failure(
+          new TransientModelException("connection to " + where + " failed: " + redact(e.getClass().getSimpleName() + ": " + e.getMessage())), true, null);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Failure(new TransientModelException("interrupted while waiting for " + where), false, null);
+    }
+  }
+
+  private JsonNode parseJson(String body, String where) throws Failure {
+    try {
+      JsonNode n = ResponsesWire.JSON.readTree(body);
+      if (n == null || !n.isObject()) {
+        throw new Failure(new TransientModelException("the answer from " + where + " is not a JSON object"), true, null);
+      }
+      return n;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new Failure(new TransientModelException("the answer from " + where + " is not valid JSON: " + e.getOriginalMessage()), true, null);
+    }
+  }
+
+  /** Reads a stream with an idle timer: a stream silent for too long is closed and retried. */
+  private ModelResponse readStream(InputStream body, String where, StreamResult sink) throws Failure, IOException {
+    AtomicLong lastByte = new AtomicLong(System.nanoTime());
+    AtomicBoolean idle = new AtomicBoolean();
+    long idleNanos = streamIdleTimeout.toNanos();
+    InputStream watched =
+        new java.io.FilterInputStream(body) {
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            lastByte.set(System.nanoTime());
+            return n;
+          }
+        };
+    long period = Math.max(10, streamIdleTimeout.toMillis() / 4);
+    ScheduledFuture<?> timer =
+        watchdog.scheduleAtFixedRate(
+            () -> {
+              if (System.nanoTime() - lastByte.get() > idleNanos && idle.compareAndSet(false, true)) {
+                try {
+                  body.close();
+                } catch (IOException ignored) {
+                  // closing is how the blocked read is woken; nothing else to do
+                }
+              }
+            },
+            period, period, TimeUnit.MILLISECONDS);
+    try (InputStream in = watched) {
+      SseReader reader = new SseReader(in);
+      if (wireApi == WireApi.RESPONSES) {
+        ResponsesWire.Assembler a = new ResponsesWire.Assembler(where, apiKey, sink);
+        SseReader.Event e;
+        while ((e = reader.next()) != null) {
+          if (a.accept(e)) {
+            break; // nothing after the terminal event is trusted
+          }
+        }
+        return a.result();
+      }
+      ChatWire.Assembler a = new ChatWire.Assembler(where, apiKey, sink);
+      SseReader.Event e;
+      while ((e = reader.next()) != null) {
+        if (a.accept(e)) {
+          break;
+        }
+      }
+      return a.result();
+    } catch (IOException e) {
+      if (idle.get()) {
+        throw new Failure(new TransientModelException("the stream from " + where + " was idle for " + streamIdleTimeout), true, null);
+      }
+      throw e;
+    } finally {
+      timer.cancel(false);
+    }
+  }
+
+  /** Holds a request while the server has said that no request remains in its window. */
+  private void holdForServerWindow() throws Failure {
+    long until = serverPauseUntilNanos.get();
+    long wait = until - System.nanoTime();
+    if (wait > 0) {
+      try {
+        TimeUnit.NANOSECONDS.sleep(wait);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new Failure(new TransientModelException("interrupted while waiting for the server's rate-limit window"), false, null);
+      }
+    }
+  }
+
+  private void followServerLimits(HttpHeaders h) {
+    if (!rateLimit.followServer()) {
+      return;
+    }
+    Optional<String> remaining = h.firstValue("x-ratelimit-remaining-requests");
+    Optional<String> reset = h.firstValue("x-ratelimit-reset-requests");
+    if (remaining.isEmpty() || reset.isEmpty()) {
+      return;
+    }
+    try {
+      long r = Long.parseLong(remaining.get().strip());
+      Optional<Duration> d = ErrorMapper.parseReset(reset.get());
+      if (r == 0 && d.isPresent() && !d.get().isZero()) {
+        long until = System.nanoTime() + d.get().toNanos();
+        serverPauseUntilNanos.accumulateAndGet(until, Math::max);
+      }
+    } catch (NumberFormatException ignored) {
+      // Azure sends -1 and odd forms: unknown means no pause
+    }
+  }
+
+  private String redact(String text) {
+    return apiKey == null ? text : apiKey.redact(text);
+  }
+
+  static boolean isAzureHost(URI uri) {
+    String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
+    return host.endsWith(".openai.azure.com") || host.endsWith(".services.ai.azure.com")
+        || host.endsWith(".azure-api.net") || host.endsWith(".cognitiveservices.azure.com");
+  }
+
+  /** The default test for models that take a reasoning effort: GPT-5 and the o-series. */
+  static boolean defaultReasoningModel(String model) {
+    String m = model.toLowerCase(Locale.ROOT);
+    return m.startsWith("gpt-5") || m.startsWith("o1") || m.startsWith("o3") || m.startsWith("o4") || m.contains("codex");
+  }
+
+  // ---------------------------------------------------------------- builder
+
+  /** Builds {@link OpenAiProvider}s. Not thread-safe. */
+  public static final class Builder {
+    private String name = "openai";
+    private URI baseUrl = DEFAULT_BASE_URL;
+    private ApiKey apiKey;
+    private boolean keySet;
+    private WireApi wireApi = WireApi.RESPONSES;
+    private boolean developerAsSystem;
+    private boolean stream = true;
+    private Boolean azure;
+    private final Map<String, String> queryParams = new LinkedHashMap<>();
+    private final Map<String, String> headers = new LinkedHashMap<>();
+    private Duration connectTimeout = Duration.ofSeconds(30);
+    private Duration requestTimeout = Duration.ofMinutes(10);
+    private Duration streamIdleTimeout = Duration.ofMinutes(5);
+    private RetryPolicy retryPolicy = RetryPolicy.defaults();
+    private RateLimit rateLimit = RateLimit.followServerOnly();
+    private Predicate<String> reasoningModels = OpenAiProvider::defaultReasoningModel;
+    private RandomGenerator random;
+    private Executor executor;
+    private StreamResult streamListener;
+    private Map<String, String> environment = System.getenv();
+
+    private Builder() {}
+
+    /**
+     * Sets the provider's name in events and logs; default {@code openai}.
+     *
+     * @param name the name
+     * @return this builder
+     */
+    public Builder name(String name) {
+      this.name = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    /**
+     * Sets the API root, for example {@code http://localhost:11434/v1} for Ollama; default {@link
+     * #DEFAULT_BASE_URL}.
+     *
+     * @param baseUrl the root; paths such as {@code /responses} are appended
+     * @return this builder
+     */
+    public Builder baseUrl(URI baseUrl) {
+      Objects.requireNonNull(baseUrl, "baseUrl");
+      if (baseUrl.getScheme() == null || !(baseUrl.getScheme().equals("http") || baseUrl.getScheme().equals("https"))) {
+        throw new IllegalArgumentException("baseUrl must be an http or https URL, got " + baseUrl);
+      }
+      this.baseUrl = baseUrl;
+      return this;
+    }
+
+    /**
+     * Sets the API key.
+     *
+     * @param key the key
+     * @return this builder
+     */
+    public Builder apiKey(ApiKey key) {
+      this.apiKey = Objects.requireNonNull(key, "key");
+      this.keySet = true;
+      return this;
+    }
+
+    /**
+     * Sends no API key: for local servers that need none.
+     *
+     * @return this builder
+     */
+    public Builder noApiKey() {
+      this.apiKey = null;
+      this.keySet = true;
+      return this;
+    }
+
+    /**
+     * Sets the environment the API key ({@code OPENAI_API_KEY}) is read from when no key is set;
+     * default {@link System#getenv()}.
+     *
+     * @param environment the environment
+     * @return this builder
+     */
+    public Builder environment(Map<String, String> environment) {
+      this.environment = Map.copyOf(environment);
+      return this;
+    }
+
+    /**
+     * Chooses the API; default {@link WireApi#RESPONSES}.
+     *
+     * @param api the API
+     * @return this builder
+     */
+    public Builder wireApi(WireApi api) {
+      this.wireApi = Objects.requireNonNull(api, "api");
+      return this;
+    }
+
+    /**
+     * Sends developer messages with the {@code system} role, for servers that reject {@code
+     * developer}.
+     *
+     * @param asSystem true to rewrite
+     * @return this builder
+     */
+    public Builder developerRoleAsSystem(boolean asSystem) {
+      this.developerAsSystem = asSystem;
+      return this;
+    }
+
+    /**
+     * Streams answers over server-sent events; default true.
+     *
+     * @param stream whether to stream
+     * @return this builder
+     */
+    public Builder stream(boolean stream) {
+      this.stream = stream;
+      return this;
+    }
+
+    /**
+     * Treats the server as Azure OpenAI ({@code api-key} header, {@code store: true}); default:
+     * detected from the host name.
+     *
+     * @param azure whether it is Azure
+     * @return this builder
+     */
+    public Builder azure(boolean azure) {
+      this.azure = azure;
+      return this;
+    }
+
+    /**
+     * Adds query parameters to every request, for example Azure's {@code api-version}.
+     *
+     * @param params the parameters
+     * @return this builder
+     */
+    public Builder queryParams(Map<String, String> params) {
+      queryParams.putAll(params);
+      return this;
+    }
+
+    /**
+     * Adds headers to every request.
+     *
+     * @param extra the headers
+     * @return this builder
+     */
+    public Builder headers(Map<String, String> extra) {
+      headers.putAll(extra);
+      return this;
+    }
+
+    /**
+     * Sets the time to open a connection; default 30 s.
+     *
+     * @param timeout the timeout
+     * @return this builder
+     */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = positive(timeout, "connectTimeout");
+      return this;
+    }
+
+    /**
+     * Sets the longest a request may take to start answering; default 10 minutes.
+     *
+     * @param timeout the timeout
+     * @return this builder
+     */
+    public Builder requestTimeout(Duration timeout) {
+      this.requestTimeout = positive(timeout, "requestTimeout");
+      return this;
+    }
+
+    /**
+     * Sets how long a stream may stay silent before it is dropped and retried; default 5 minutes
+     * (Codex's {@code stream_idle_timeout_ms}).
+     *
+     * @param timeout the timeout
+     * @return this builder
+     */
+    public Builder streamIdleTimeout(Duration timeout) {
+      this.streamIdleTimeout = positive(timeout, "streamIdleTimeout");
+      return this;
+    }
+
+    /**
+     * Sets the retry policy; default {@link RetryPolicy#defaults()}.
+     *
+     * @param policy the policy
+     * @return this builder
+     */
+    public Builder retryPolicy(RetryPolicy policy) {
+      this.retryPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Sets the client-side rate limit; default {@link RateLimit#followServerOnly()}.
+     *
+     * @param limit the limit
+     * @return this builder
+     */
+    public Builder rateLimit(RateLimit limit) {
+      this.rateLimit = Objects.requireNonNull(limit, "limit");
+      return this;
+    }
+
+    /**
+     * Sets which models are sent a reasoning effort; default GPT-5 and the o-series.
+     *
+     * @param test true for models that take {@code reasoning.effort}
+     * @return this builder
+     */
+    public Builder reasoningModels(Predicate<String> test) {
+      this.reasoningModels = Objects.requireNonNull(test, "test");
+      return this;
+    }
+
+    /**
+     * Sets the randomness of backoff jitter; default a new generator.
+     *
+     * @param random the generator
+     * @return this builder
+     */
+    public Builder random(RandomGenerator random) {
+      this.random = Objects.requireNonNull(random, "random");
+      return this;
+    }
+
+    /**
+     * Runs the HTTP client's work on this executor; default the client's own.
+     *
+     * @param executor the executor
+     * @return this builder
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * Receives answer text as it streams in. Once any text was delivered, a failure later in that
+     * stream is not retried: the caller has already seen part of the answer.
+     *
+     * @param listener called on the requesting thread for each text delta
+     * @return this builder
+     */
+    public Builder onTextDelta(java.util.function.Consumer<String> listener) {
+      Objects.requireNonNull(listener, "listener");
+      this.streamListener = listener::accept;
+      return this;
+    }
+
+    private static Duration positive(Duration d, String what) {
+      if (d == null || d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(what + " must be positive, got " + d);
+      }
+      return d;
+    }
+
+    /**
+     * Returns the provider.
+     *
+     * @return a new provider
+     * @throws AuthenticationException when no key was set and {@code OPENAI_API_KEY} is unset;
+     *     the message says which variable to set
+     */
+    public OpenAiProvider build() {
+      if (!keySet) {
+        apiKey =
+            ApiKey.fromEnvironment(environment, "OPENAI_API_KEY")
+                .orElseThrow(() -> new AuthenticationException(
+                    "no OpenAI API key: set the OPENAI_API_KEY environment variable (or configure a key, or noApiKey() for a local server)"));
+      }
+      return new OpenAiProvider(this);
+    }
+  }
+}
