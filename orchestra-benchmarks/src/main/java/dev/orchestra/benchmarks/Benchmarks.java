@@ -10,6 +10,7 @@ import java.util.Arrays;
  * mvn -B -q -DskipTests package -pl orchestra-benchmarks -am
  * java -jar orchestra-benchmarks/target/benchmarks.jar core
  * java -jar orchestra-benchmarks/target/benchmarks.jar toml
+ * java -jar orchestra-benchmarks/target/benchmarks.jar openai
  * </pre>
  */
 public final class Benchmarks {
@@ -18,7 +19,7 @@ public final class Benchmarks {
   /**
    * Entry point.
    *
-   * @param args the benchmark to run: {@code core} or {@code toml}
+   * @param args the benchmark to run: {@code core}, {@code toml} or {@code openai}
    * @throws Exception when a benchmark fails
    */
   public static void main(String[] args) throws Exception {
@@ -26,8 +27,9 @@ public final class Benchmarks {
     switch (which) {
       case "core" -> CoreBenchmark.main(Arrays.copyOfRange(args, Math.min(1, args.length), args.length));
       case "toml" -> ConfigBenchmark.main(Arrays.copyOfRange(args, Math.min(1, args.length), args.length));
+      case "openai" -> OpenAiBenchmark.main(Arrays.copyOfRange(args, Math.min(1, args.length), args.length));
       default -> {
-        System.err.println("unknown benchmark '" + which + "'; known: core, toml");
+        System.err.println("unknown benchmark '" + which + "'; known: core, toml, openai [storm|client]");
         System.exit(2);
       }
     }
