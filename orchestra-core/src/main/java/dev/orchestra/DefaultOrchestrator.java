@@ -537,6 +537,16 @@ final class DefaultOrchestrator implements Orchestrator {
 
     // ------------------------------------------------------------ explore and plan
 
+    /** The repository's own CI commands, found without a model, for the explorers and planner. */
+    private String ciBrief() {
+      try {
+        dev.orchestra.ci.CiCommands found = dev.orchestra.ci.CiDiscovery.scan(workspace);
+        return "Local commands that mirror CI (found by Orchestra in the repository):\n" + found.describe();
+      } catch (RuntimeException e) {
+        return "";
+      }
+    }
+
     private void explore() {
       if (probes.isEmpty()) {
         return;
@@ -550,7 +560,8 @@ final class DefaultOrchestrator implements Orchestrator {
       }
       LivePlan probePlan = new LivePlan(Plan.builder(goal).tasks(probeTasks).build());
       BatchState state = new BatchState();
-      schedule(probePlan, state, 0, t -> "Goal: " + goal);
+      String ci = ciBrief();
+      schedule(probePlan, state, 0, t -> "Goal: " + goal + "\n\n" + ci);
       checkStop();
       StringBuilder brief = new StringBuilder();
       for (Task t : probeTasks) {
@@ -580,6 +591,7 @@ final class DefaultOrchestrator implements Orchestrator {
       if (!explorationBrief.isEmpty()) {
         brief.append("\nWhat the explorers found:\n").append(explorationBrief);
       }
+      brief.append('\n').append(ciBrief());
       brief.append("\nRoles that can carry out tasks: ")
           .append(String.join(", ", new TreeSet<>(roles.keySet())))
           .append(".\nGates after each batch: ")

@@ -1,5 +1,6 @@
 package dev.orchestra;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -100,6 +101,18 @@ public interface Gate {
    */
   static CommandGate.Builder shell(String line) {
     return CommandGate.builder(List.of("sh", "-c", line));
+  }
+
+  /**
+   * Returns a gate named {@code ci} that finds the repository's own checks (GitHub Actions
+   * workflows, then Maven, Gradle, npm, pytest, cargo, go and make conventions; see {@link
+   * dev.orchestra.ci.CiDiscovery}) and runs its test, type-check and lint commands, each with a
+   * 10-minute timeout. Passes, saying so, when it finds none.
+   *
+   * @return the gate
+   */
+  static Gate ci() {
+    return new DiscoveredCiGate(Duration.ofMinutes(10));
   }
 
   /** Returns the review gate, named {@code review}: the reviewer role's ship or block verdict. */

@@ -116,6 +116,21 @@ final class CommandGateTest {
   }
 
   @Test
+  void theDiscoveredCiGateRunsTheRepositorysOwnChecks() throws Exception {
+    Files.writeString(ws.resolve("Makefile"), "test:\n\t@test -f done.txt || (echo 'FAIL: done.txt missing'; exit 1)\nlint:\n\t@true\n");
+    RecordingGateContext ctx = new RecordingGateContext(ws, Map.of());
+    GateResult failing = Gate.ci().evaluate(batch(), ctx);
+    assertEquals(Verdict.FAIL, failing.verdict());
+    assertTrue(failing.summary().contains("make test exited with code 2") && failing.summary().contains("(found in Makefile)"), failing.summary());
+    Files.writeString(ws.resolve("done.txt"), "");
+    GateResult passing = Gate.ci().evaluate(batch(), ctx);
+    assertEquals(Verdict.PASS, passing.verdict());
+    assertEquals("passed: make test; make lint", passing.summary());
+    Files.delete(ws.resolve("Makefile"));
+    assertTrue(Gate.ci().evaluate(batch(), ctx).summary().startsWith("no local commands mirroring CI were found"));
+  }
+
+  @Test
   void builderRejectsBadSettings() {
     assertThrows(IllegalArgumentException.class, () -> Gate.command(List.of()).build());
     assertThrows(IllegalArgumentException.class, () -> Gate.command("x").timeout(Duration.ZERO));
