@@ -34,6 +34,7 @@ public final class CodexConfig {
   private final boolean trustProject;
   private final boolean strict;
   private final String profile;
+  private final Path projectFolder;
 
   private CodexConfig(Builder b) {
     this.codexHome = b.codexHome;
@@ -43,6 +44,7 @@ public final class CodexConfig {
     this.trustProject = b.trustProject;
     this.strict = b.strict;
     this.profile = b.profile;
+    this.projectFolder = b.projectFolder;
   }
 
   /** Returns a builder with Codex's defaults: the real environment and home, lenient checks. */
@@ -120,8 +122,13 @@ public final class CodexConfig {
     return Optional.ofNullable(profile);
   }
 
+  Optional<Path> projectFolder() {
+    return Optional.ofNullable(projectFolder);
+  }
+
   /** Configures a {@link CodexConfig}. Not thread-safe; {@link #build()} makes an immutable copy. */
   public static final class Builder {
+    private Path projectFolder;
     private Path codexHome;
     private Path homeDirectory;
     private Map<String, String> environment;
@@ -217,6 +224,19 @@ public final class CodexConfig {
         throw new IllegalArgumentException("profile name must be a plain file name, got '" + name + "'");
       }
       this.profile = name;
+      return this;
+    }
+
+    /**
+     * Adds one configuration folder (a {@code .codex} folder holding {@code config.toml} and
+     * perhaps {@code agents/}) on top of the user layer, as a project layer: trusted because the
+     * caller named it, with the keys Codex strips from project layers stripped.
+     *
+     * @param folder the folder
+     * @return this builder
+     */
+    public Builder projectFolder(Path folder) {
+      this.projectFolder = folder.toAbsolutePath().normalize();
       return this;
     }
 

@@ -87,6 +87,19 @@ final class ConfigLoader {
     if (options.workingDirectory().isPresent()) {
       trust = projectLayers(options.workingDirectory().get(), home, layers);
     }
+    if (options.projectFolder().isPresent()) {
+      // A folder named by the caller is trusted by naming it, and layers like a project layer.
+      Path dotCodex = options.projectFolder().get();
+      if (!dotCodex.normalize().equals(home.normalize())) {
+        Path file = dotCodex.resolve("config.toml");
+        Layer layer = readLayer(file, dotCodex, false);
+        Map<String, Val> stripped = stripDenied(layer.tree, file);
+        reader.read(stripped, Scope.CONFIG, "");
+        checkAgentsTable(stripped);
+        layers.add(new Layer(file, dotCodex, stripped, layer.hasAgentsDir));
+        trust = ProjectTrust.TRUSTED;
+      }
+    }
     Map<String, Val> merged = new LinkedHashMap<>();
     for (Layer layer : layers) {
       merged = Val.merge(merged, layer.tree);
