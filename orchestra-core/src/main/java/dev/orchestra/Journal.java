@@ -1,12 +1,9 @@
 package dev.orchestra;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.module.SimpleModule;
 import dev.orchestra.event.OrchestraEvent;
+import dev.orchestra.internal.EventJson;
 import java.io.BufferedReader;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -16,10 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Journal implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Journal.class);
-  static final ObjectMapper JSON = newMapper();
+  static final ObjectMapper JSON = EventJson.MAPPER;
 
   private final Path file;
   private OutputStream out;
@@ -40,53 +35,8 @@ final class Journal implements AutoCloseable {
     this.file = file;
   }
 
-  static ObjectMapper newMapper() {
-    SimpleModule module = new SimpleModule("orchestra-journal");
-    module.addSerializer(
-        Instant.class,
-        new JsonSerializer<Instant>() {
-          @Override
-          public void serialize(Instant value, JsonGenerator gen, SerializerProvider provider)
-              throws IOException {
-            gen.writeString(value.toString());
-          }
-        });
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    Class<Enum<?>> enumClass = (Class) Enum.class;
-    module.addSerializer(
-        enumClass,
-        new JsonSerializer<Enum<?>>() {
-          @Override
-          public void serialize(Enum<?> value, JsonGenerator gen, SerializerProvider provider)
-              throws IOException {
-            gen.writeString(value.name().toLowerCase(Locale.ROOT));
-          }
-        });
-    return new ObjectMapper().registerModule(module);
-  }
-
-  /**
-   * Returns the event as one JSON line: {@code {"v":1,"type":"...",} then the record's fields. Built
-   * as text rather than through a tree: this runs for every event of every task.
-   */
-  static String line(OrchestraEvent event) {
-    try {
-      String fields = JSON.writeValueAsString(event);
-      StringBuilder b = new StringBuilder(fields.length() + 40);
-      b.append("{\"v\":").append(OrchestraEvent.SCHEMA_VERSION).append(",\"type\":\"").append(event.kind().wireName()).append('"');
-      if (fields.length() > 2) {
-        b.append(',').append(fields, 1, fields.length());
-      } else {
-        b.append('}');
-      }
-      return b.toString();
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException("cannot serialise " + event.kind() + ": " + e.getOriginalMessage(), e);
-    }
-  }
-
   void append(OrchestraEvent event) {
-    write(line(event));
+    write(EventJson.line(event));
   }
 
   private synchronized void write(String line) {

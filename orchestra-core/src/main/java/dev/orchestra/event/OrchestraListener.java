@@ -26,6 +26,20 @@ public interface OrchestraListener {
   void onEvent(OrchestraEvent event);
 
   /**
+   * Returns a listener that appends every event to a file as one JSON line, in the journal's
+   * format ({@code "v"} and {@code "type"} first). Each line is written and flushed as it comes.
+   * The listener is thread-safe; close the returned listener's file by calling {@link
+   * JsonLinesListener#close()}.
+   *
+   * @param file the file; created if missing, appended to otherwise
+   * @return the listener
+   * @throws java.io.UncheckedIOException when the file cannot be opened
+   */
+  static JsonLinesListener jsonLines(java.nio.file.Path file) {
+    return new JsonLinesListener(file);
+  }
+
+  /**
    * Returns a listener that calls each of the given listeners in order, isolating each from the
    * others' exceptions.
    *

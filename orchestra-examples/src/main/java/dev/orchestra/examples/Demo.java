@@ -1,9 +1,18 @@
 package dev.orchestra.examples;
 
+import dev.orchestra.ApprovalPolicy;
 import dev.orchestra.BudgetPolicy;
 import dev.orchestra.Gate;
 import dev.orchestra.Orchestrator;
 import dev.orchestra.RunResult;
+import dev.orchestra.SandboxMode;
+import dev.orchestra.event.OrchestraListener;
+import dev.orchestra.openai.ApiKey;
+import dev.orchestra.openai.OpenAiProvider;
+import dev.orchestra.openai.RetryPolicy;
+import dev.orchestra.toml.CodexConfig;
+import dev.orchestra.toml.RoleMapping;
+import dev.orchestra.toml.StarterPack;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -15,15 +24,21 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The offline demo: copies a small sample project into a folder, makes it a git repository, and
- * runs the real orchestrator on it with a scripted model and the project's real test command as
- * the CI gate. No network, no API key.
+ * The offline demo: copies a small sample project into a folder, writes a starter configuration,
+ * makes it a git repository, and runs the real orchestrator with the real OpenAI provider against
+ * an in-process fake OpenAI server that plays a scripted session, with the project's real test
+ * command as the CI gate. No remote API, no API key.
  */
 final class Demo {
   private Demo() {}
 
   /** Runs the demo in {@code dir} (created if missing; must be empty). Returns the exit code. */
   static int run(Path dir, PrintStream out) throws IOException, InterruptedException {
+    return run(dir, out, OrchestraListener.NONE);
+  }
+
+  /** Runs the demo with an extra listener (the command line's --events file). */
+  static int run(Path dir, PrintStream out, OrchestraListener events) throws IOException, InterruptedException {
     Files.createDirectories(dir);
     try (var entries = Files.list(dir)) {
       if (entries.findAny().isPresent()) {
@@ -32,25 +47,42 @@ final class Demo {
       }
     }
     copySample(dir);
+    StarterPack.builder(StarterPack.Tier.PRO).build().writeTo(dir.resolve(".codex"));
     boolean git = git(dir, "init", "-q") && git(dir, "add", "-A") && git(dir, "commit", "-q", "-m", "sample project");
-    out.println("Orchestra demo: a scripted team works on " + dir + (git ? " (a git repository)" : ""));
-    out.println("No model is called: the answers are scripted; the loop, the files and the tests are real.");
+    // The roles come from the starter configuration just written, as they would from a team's own.
+    RoleMapping team = CodexConfig.forFolder(dir.resolve(".codex")).load().toRoles(SandboxMode.WORKSPACE_WRITE, ApprovalPolicy.NEVER);
+    out.println("Orchestra demo: a team of " + team.roles().size() + " roles works on " + dir + (git ? " (a git repository)" : ""));
+    out.println("The real OpenAI provider talks to a scripted OpenAI server on this machine: no remote API is called,");
+    out.println("whether or not a key is set. The loop, the files, the tests and the HTTP are real.");
     out.println();
 
     ProgressPrinter progress = new ProgressPrinter(out);
     RunResult result;
-    try (Orchestrator orchestra =
-        Orchestrator.builder()
-            .workspace(dir)
-            .modelProvider(DemoScript.create())
-            // A short stable window so the budget's recovery shows within the demo.
-            .budgetPolicy(BudgetPolicy.defaults().withStableWindow(Duration.ofMillis(900)).withStepDownSpacing(Duration.ofMillis(100)))
-            .addGate(Gate.command("sh", "test.sh").timeout(Duration.ofMinutes(1)).build())
-            .addGate(Gate.review())
-            .addGate(Gate.qa())
-            .addGate(Gate.security())
-            .addListener(progress)
-            .build()) {
+    try (DemoModelServer server = DemoModelServer.start(DemoScript.create());
+        OpenAiProvider provider =
+            OpenAiProvider.builder()
+                .baseUrl(server.baseUrl())
+                .apiKey(ApiKey.of("sk-demo-offline-not-a-real-key"))
+                .retryPolicy(new RetryPolicy(10, Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofSeconds(10)))
+                .build();
+        Orchestrator orchestra =
+            Orchestrator.builder()
+                .workspace(dir)
+                .roles(team.roles())
+                .modelProvider(provider)
+                // The configuration's max_threads, with a short stable window so the budget's
+                // recovery shows within the demo.
+                .budgetPolicy(
+                    BudgetPolicy.startingAt(team.maxThreads())
+                        .withStableWindow(Duration.ofMillis(900))
+                        .withStepDownSpacing(Duration.ofMillis(100)))
+                .addGate(Gate.command("sh", "test.sh").timeout(Duration.ofMinutes(1)).build())
+                .addGate(Gate.review())
+                .addGate(Gate.qa())
+                .addGate(Gate.security())
+                .addListener(progress)
+                .addListener(events)
+                .build()) {
       result = orchestra.run("Greet in French, German and Spanish");
     }
 

@@ -1,66 +1,426 @@
 package dev.orchestra.examples;
 
+import dev.orchestra.Bounds;
+import dev.orchestra.BudgetPolicy;
+import dev.orchestra.BuiltInRoles;
+import dev.orchestra.Gate;
+import dev.orchestra.OrchestraException;
+import dev.orchestra.Orchestrator;
+import dev.orchestra.Role;
+import dev.orchestra.RunResult;
+import dev.orchestra.event.JsonLinesListener;
+import dev.orchestra.event.OrchestraListener;
+import dev.orchestra.openai.OpenAiProvider;
+import dev.orchestra.openai.OpenAiProviderSettings;
+import dev.orchestra.toml.CodexConfig;
+import dev.orchestra.toml.CodexConfigException;
+import dev.orchestra.toml.Diagnostic;
+import dev.orchestra.toml.LoadedConfig;
+import dev.orchestra.toml.RoleMapping;
+import dev.orchestra.toml.StarterPack;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
- * The {@code orchestra} command line. For now it has the offline demo:
+ * The {@code orchestra} command line:
  *
  * <pre>
+ * java -jar orchestra-examples/target/orchestra.jar init --tier pro|plus [--dir DIR] [--with-security-reviewer] [--force]
+ * java -jar orchestra-examples/target/orchestra.jar verify [--dir DIR] [--strict]
+ * java -jar orchestra-examples/target/orchestra.jar roles [--dir DIR]
+ * java -jar orchestra-examples/target/orchestra.jar run --goal TEXT [--repo DIR] [--one-batch] [--max-iterations N]
+ * java -jar orchestra-examples/target/orchestra.jar resume [--repo DIR]
  * java -jar orchestra-examples/target/orchestra.jar demo [--dir DIR]
  * </pre>
+ *
+ * <p>Exit codes: 0 success; 1 failure (errors found, a run that did not end green); 2 bad usage.
  */
-public final class Main {
+@Command(
+    name = "orchestra",
+    mixinStandardHelpOptions = true,
+    version = "orchestra 0.1.0-SNAPSHOT",
+    description = "Runs coding agents like a small engineering team, with Codex's configuration.",
+    subcommands = {Main.Init.class, Main.Verify.class, Main.Roles.class, Main.Run.class, Main.Resume.class, Main.DemoCommand.class})
+public final class Main implements Callable<Integer> {
   private Main() {}
 
   /**
    * Entry point.
    *
    * @param args the command and its options
-   * @throws Exception when the command fails unexpectedly
    */
-  public static void main(String[] args) throws Exception {
-    System.exit(run(args));
+  public static void main(String[] args) {
+    System.exit(execute(args, System.out, System.err, System.getenv()));
   }
 
-  static int run(String[] args) throws Exception {
-    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
-      usage();
-      return args.length == 0 ? 2 : 0;
-    }
-    if (!args[0].equals("demo")) {
-      System.err.println("error: unknown command '" + args[0] + "'; known commands: demo");
-      usage();
-      return 2;
-    }
-    Path dir = null;
-    for (int i = 1; i < args.length; i++) {
-      switch (args[i]) {
-        case "--dir" -> {
-          if (i + 1 >= args.length) {
-            System.err.println("error: --dir needs a folder");
-            return 2;
+  /** Runs a command line with the given output streams and environment; returns the exit code. */
+  static int execute(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+    Context.OUT.set(out);
+    Context.ENV.set(env);
+    CommandLine cl = new CommandLine(new Main());
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    cl.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          if (e instanceof OrchestraException || e instanceof java.io.UncheckedIOException || e instanceof IllegalArgumentException) {
+            commandLine.getErr().println("error: " + e.getMessage());
+            return 1;
           }
-          dir = Path.of(args[++i]);
+          StringWriter trace = new StringWriter();
+          e.printStackTrace(new PrintWriter(trace));
+          commandLine.getErr().println("error: " + e + "\n" + trace);
+          return 1;
+        });
+    try {
+      return cl.execute(args);
+    } finally {
+      Context.OUT.remove();
+      Context.ENV.remove();
+    }
+  }
+
+  @Override
+  public Integer call() {
+    CommandLine.usage(this, Context.out());
+    return 2;
+  }
+
+  /** The streams and environment of the current invocation (tests run several in one JVM). */
+  static final class Context {
+    static final ThreadLocal<PrintStream> OUT = new ThreadLocal<>();
+    static final ThreadLocal<Map<String, String>> ENV = new ThreadLocal<>();
+
+    static PrintStream out() {
+      PrintStream o = OUT.get();
+      return o == null ? System.out : o;
+    }
+
+    static Map<String, String> env() {
+      Map<String, String> e = ENV.get();
+      return e == null ? System.getenv() : e;
+    }
+  }
+
+  /** Options every command has. */
+  static final class Common {
+    @Option(names = "--events", paramLabel = "FILE", description = "Write the event journal to FILE as JSON lines.")
+    Path events;
+
+    /** Returns the events listener, or NONE; creates the file so it exists even for commands without a run. */
+    JsonLinesListener eventsListener() {
+      return events == null ? null : OrchestraListener.jsonLines(events);
+    }
+  }
+
+  /** Options of commands that read a configuration. */
+  static final class ConfigDir {
+    @Option(
+        names = "--dir",
+        paramLabel = "DIR",
+        description = "A configuration folder (a .codex folder) read as given: naming it trusts it, and it layers over"
+            + " the user layer as a project layer would. Without it, layers are found from the working directory as Codex"
+            + " finds them.")
+    Path dir;
+
+    CodexConfig.Builder builder() {
+      CodexConfig.Builder b = CodexConfig.builder().environment(Context.env());
+      if (dir != null) {
+        if (!Files.isDirectory(dir)) {
+          throw new IllegalArgumentException("--dir " + dir + " is not a folder");
         }
-        case "--help", "-h" -> {
-          usage();
-          return 0;
+        b.projectFolder(dir);
+      } else {
+        b.workingDirectory(Path.of("").toAbsolutePath());
+      }
+      return b;
+    }
+  }
+
+  // ------------------------------------------------------------------ init
+
+  @Command(name = "init", mixinStandardHelpOptions = true, description = "Write a complete starter configuration for a tier.")
+  static final class Init implements Callable<Integer> {
+    @Option(names = "--tier", required = true, paramLabel = "pro|plus", description = "pro: a fast model for explorer and ci_runner; plus: gpt-5.4 everywhere.")
+    String tier;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "Where to write (default: ./.codex).")
+    Path dir = Path.of(".codex");
+
+    @Option(names = "--with-security-reviewer", description = "Include the optional security_reviewer role.")
+    boolean security;
+
+    @Option(names = "--force", description = "Overwrite existing files.")
+    boolean force;
+
+    @Mixin Common common = new Common();
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      StarterPack.Tier t;
+      try {
+        t = StarterPack.Tier.fromName(tier);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--tier must be pro or plus, got '" + tier + "'");
+      }
+      JsonLinesListener events = common.eventsListener();
+      List<Path> written;
+      try {
+        written = StarterPack.builder(t).securityReviewer(security).overwrite(force).build().writeTo(dir);
+      } catch (CodexConfigException e) {
+        PrintStream out = Context.out();
+        e.diagnostics().forEach(d -> out.println(format(d)));
+        out.println("nothing was written" + (force ? "" : "; use --force to overwrite"));
+        return 1;
+      } finally {
+        if (events != null) {
+          events.close();
         }
-        default -> {
-          System.err.println("error: unknown option '" + args[i] + "' for demo");
-          return 2;
+      }
+      PrintStream out = Context.out();
+      out.println("wrote the " + t.configValue() + " starter configuration to " + dir + ":");
+      written.forEach(p -> out.println("  " + p));
+      return 0;
+    }
+  }
+
+  // ------------------------------------------------------------------ verify
+
+  @Command(name = "verify", mixinStandardHelpOptions = true, description = "Check a configuration and print every problem.")
+  static final class Verify implements Callable<Integer> {
+    @Mixin ConfigDir config = new ConfigDir();
+
+    @Option(names = "--strict", description = "Unknown keys and ignored settings are errors.")
+    boolean strict;
+
+    @Mixin Common common = new Common();
+
+    @Override
+    public Integer call() {
+      JsonLinesListener events = common.eventsListener();
+      try {
+        List<Diagnostic> problems = config.builder().strict(strict).build().verify();
+        PrintStream out = Context.out();
+        problems.forEach(d -> out.println(format(d)));
+        long errors = problems.stream().filter(Diagnostic::isError).count();
+        out.println(errors + " errors, " + (problems.size() - errors) + " warnings");
+        return errors == 0 ? 0 : 1;
+      } finally {
+        if (events != null) {
+          events.close();
         }
       }
     }
-    if (dir == null) {
-      dir = Files.createTempDirectory("orchestra-demo-");
-    }
-    return Demo.run(dir, System.out);
   }
 
-  private static void usage() {
-    System.out.println("usage: orchestra demo [--dir DIR]");
-    System.out.println("  demo   run a scripted team on a sample project, offline; DIR defaults to a new temporary folder");
+  /** {@code file:line:column: severity: key: message}, and the hint on the next line. */
+  static String format(Diagnostic d) {
+    String where = d.file() + ":" + d.line() + ":" + d.column();
+    String hint = d.fixHint().isEmpty() ? "" : "\n    hint: " + d.fixHint();
+    return where + ": " + d.severity().name().toLowerCase(Locale.ROOT) + ": " + (d.keyPath().isEmpty() ? "" : d.keyPath() + ": ")
+        + d.message() + hint;
+  }
+
+  // ------------------------------------------------------------------ roles
+
+  @Command(name = "roles", mixinStandardHelpOptions = true, description = "Print the effective roles after layering.")
+  static final class Roles implements Callable<Integer> {
+    @Mixin ConfigDir config = new ConfigDir();
+    @Mixin Common common = new Common();
+
+    @Override
+    public Integer call() {
+      JsonLinesListener events = common.eventsListener();
+      try {
+        LoadedConfig loaded = config.builder().build().load();
+        RoleMapping mapping = loaded.toRoles();
+        String defaultModel = loaded.settings().model().orElse("(provider default)");
+        PrintStream out = Context.out();
+        out.printf(Locale.ROOT, "%-18s %-22s %-8s %-18s %-10s %s%n", "name", "model", "effort", "sandbox", "approval", "description");
+        for (Role r : mapping.roles()) {
+          out.printf(Locale.ROOT, "%-18s %-22s %-8s %-18s %-10s %s%n", r.name(), r.model().orElse(defaultModel), r.reasoningEffort(),
+              r.sandboxMode().configValue(), r.approvalPolicy().configValue(), r.description());
+        }
+        out.println("max_threads = " + mapping.maxThreads());
+        mapping.notes().forEach(n -> out.println("note: " + format(n)));
+        return 0;
+      } catch (CodexConfigException e) {
+        PrintStream out = Context.out();
+        e.diagnostics().forEach(d -> out.println(format(d)));
+        return 1;
+      } finally {
+        if (events != null) {
+          events.close();
+        }
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ run and resume
+
+  /** What run and resume share: the repository, the configuration, the provider, the gates. */
+  abstract static class RunCommand implements Callable<Integer> {
+    @Option(names = "--repo", paramLabel = "DIR", description = "The repository to work in (default: the working directory).")
+    Path repo = Path.of("");
+
+    @Mixin Common common = new Common();
+
+    Orchestrator.Builder orchestrator(ProgressPrinter progress, JsonLinesListener events) {
+      Path workspace = repo.toAbsolutePath().normalize();
+      if (!Files.isDirectory(workspace)) {
+        throw new IllegalArgumentException("--repo " + repo + " is not a folder");
+      }
+      LoadedConfig loaded = CodexConfig.builder().environment(Context.env()).workingDirectory(workspace).build().load();
+      RoleMapping mapping = loaded.toRoles();
+      List<Role> team = mapping.roles().isEmpty() ? BuiltInRoles.all() : mapping.roles();
+      String providerId = loaded.settings().modelProvider().orElse("openai");
+      Map<String, String> settings = providerSettings(loaded, providerId);
+      OpenAiProvider provider = OpenAiProvider.fromSettings(OpenAiProviderSettings.fromMap(settings), Context.env());
+      Orchestrator.Builder b =
+          Orchestrator.builder()
+              .workspace(workspace)
+              .roles(team)
+              .modelProvider(provider)
+              .defaultModel(loaded.settings().model().orElse("gpt-5.4"))
+              .budgetPolicy(BudgetPolicy.startingAt(mapping.maxThreads()))
+              .addGate(Gate.ci())
+              .addListener(progress);
+      if (events != null) {
+        b.addListener(events);
+      }
+      List<String> names = team.stream().map(Role::name).toList();
+      if (names.contains(BuiltInRoles.REVIEWER)) {
+        b.addGate(Gate.review());
+      }
+      if (names.contains(BuiltInRoles.QA_TEST_AUTHOR)) {
+        b.addGate(Gate.qa());
+      }
+      if (names.contains(BuiltInRoles.SECURITY_REVIEWER)) {
+        b.addGate(Gate.security());
+      }
+      if (!names.contains(BuiltInRoles.EXPLORER)) {
+        b.explorationProbes(List.of());
+      }
+      return b;
+    }
+
+    /** The provider's table from the configuration, flattened to Codex's key names. */
+    static Map<String, String> providerSettings(LoadedConfig loaded, String id) {
+      Map<String, String> out = new LinkedHashMap<>();
+      Object providers = loaded.table().get("model_providers");
+      if (providers instanceof Map<?, ?> all && all.get(id) instanceof Map<?, ?> table) {
+        flatten("", table, out);
+      } else if (!id.equals("openai")) {
+        throw new OrchestraException("model_provider = \"" + id + "\" names no [model_providers." + id + "] table");
+      }
+      return out;
+    }
+
+    private static void flatten(String prefix, Map<?, ?> table, Map<String, String> out) {
+      table.forEach((k, v) -> {
+        if (v instanceof Map<?, ?> m) {
+          flatten(prefix + k + ".", m, out);
+        } else {
+          out.put(prefix + k, String.valueOf(v));
+        }
+      });
+    }
+
+    Integer finish(RunResult result, ProgressPrinter progress) {
+      PrintStream out = Context.out();
+      out.println();
+      out.println("Stopped: " + result.stopReason() + " after " + result.rounds() + " rounds: " + result.message());
+      out.println("Done:");
+      result.done().forEach(d -> out.println("  - " + d));
+      out.println("Next:");
+      result.next().forEach(d -> out.println("  - " + d));
+      out.println("Risks:");
+      result.risks().forEach(d -> out.println("  - " + d));
+      progress.printUsageTable();
+      return result.isGreen() ? 0 : 1;
+    }
+  }
+
+  @Command(name = "run", mixinStandardHelpOptions = true, description = "Run the team on a goal with the configured provider.")
+  static final class Run extends RunCommand {
+    @Option(names = "--goal", required = true, paramLabel = "TEXT", description = "What the team should achieve.")
+    String goal;
+
+    @Option(names = "--one-batch", description = "Stop after the first batch and its gates.")
+    boolean oneBatch;
+
+    @Option(names = "--max-iterations", paramLabel = "N", description = "The most rounds (default 10).")
+    int maxIterations = 10;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      if (maxIterations < 1) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--max-iterations must be at least 1");
+      }
+      ProgressPrinter progress = new ProgressPrinter(Context.out());
+      JsonLinesListener events = common.eventsListener();
+      try (Orchestrator o =
+          orchestrator(progress, events).oneBatch(oneBatch).bounds(Bounds.defaults().withMaxRounds(maxIterations)).build()) {
+        return finish(o.run(goal), progress);
+      } finally {
+        if (events != null) {
+          events.close();
+        }
+      }
+    }
+  }
+
+  @Command(name = "resume", mixinStandardHelpOptions = true, description = "Continue a stopped run from plan.md and its journal.")
+  static final class Resume extends RunCommand {
+    @Override
+    public Integer call() {
+      ProgressPrinter progress = new ProgressPrinter(Context.out());
+      JsonLinesListener events = common.eventsListener();
+      try (Orchestrator o = orchestrator(progress, events).build()) {
+        return finish(o.resume(), progress);
+      } finally {
+        if (events != null) {
+          events.close();
+        }
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ demo
+
+  @Command(name = "demo", mixinStandardHelpOptions = true, description = "Run a scripted team on a sample project, offline.")
+  static final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--dir", paramLabel = "DIR", description = "Where to put the sample project (default: a new temporary folder).")
+    Path dir;
+
+    @Mixin Common common = new Common();
+
+    @Override
+    public Integer call() throws Exception {
+      Path target = dir != null ? dir : Files.createTempDirectory("orchestra-demo-");
+      JsonLinesListener events = common.eventsListener();
+      try {
+        return Demo.run(target, Context.out(), events == null ? OrchestraListener.NONE : events);
+      } finally {
+        if (events != null) {
+          events.close();
+        }
+      }
+    }
   }
 }

@@ -79,6 +79,8 @@ final class ResponsesWire {
             });
     r.maxOutputTokens().ifPresent(n -> body.put("max_output_tokens", Math.max(16, n)));
     body.put("store", o.store());
+    // Who asks, for the server's logs and for test servers that answer per role and task.
+    body.putObject("metadata").put("orchestra_role", r.role()).put("orchestra_task", r.taskId());
     if (o.stream()) {
       body.put("stream", true);
     }
