@@ -190,7 +190,11 @@ final class ResponsesWire {
       String type = data.path("type").asText(event.name());
       int index = data.path("output_index").asInt(-1);
       switch (type) {
-        case "response.output_item.added" -> items.put(index, (ObjectNode) data.path("item").deepCopy());
+        case "response.output_item.added" -> {
+          if (data.path("item").isObject()) {
+            items.put(index, (ObjectNode) data.get("item").deepCopy());
+          }
+        }
         case "response.output_text.delta" -> {
           String delta = data.path("delta").asText("");
           texts.computeIfAbsent(index, k -> new StringBuilder()).append(delta);
@@ -201,7 +205,10 @@ final class ResponsesWire {
         case "response.function_call_arguments.delta" ->
             arguments.computeIfAbsent(index, k -> new StringBuilder()).append(data.path("delta").asText(""));
         case "response.output_item.done" -> {
-          items.put(index, (ObjectNode) data.path("item").deepCopy());
+          if (!data.path("item").isObject()) {
+            throw malformed("an output_item.done event without its item");
+          }
+          items.put(index, (ObjectNode) data.get("item").deepCopy());
           texts.remove(index);
           arguments.remove(index);
         }
@@ -241,6 +248,10 @@ final class ResponsesWire {
         default -> { } // created, in_progress, content parts, reasoning, and event types added later
       }
       return false;
+    }
+
+    private Failure malformed(String what) {
+      return new Failure(new dev.orchestra.model.TransientModelException("malformed stream from " + where + ": " + what), true, null);
     }
 
     ModelResponse result() throws Failure {
