@@ -56,7 +56,7 @@ final class KillableRun {
             .budgetPolicy(BudgetPolicy.fixed(2))
             .planWriteInterval(Duration.ZERO)
             .build()) {
-      RunResult result = orchestra.run("Write every output file");
+      RunResult result = args.length > 2 && args[2].equals("resume") ? orchestra.resume() : orchestra.run("Write every output file");
       System.out.println(result);
     }
   }

@@ -1,0 +1,84 @@
+package dev.orchestra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An orchestration in a child JVM is killed with SIGKILL at random points, again and again, and
+ * resumed each time: plan.md and the journal always parse, and in the end every task completed
+ * exactly once and no temporary file is left.
+ */
+final class CrashLoopTest {
+  static final int TASKS = 80;
+  static final int KILLS = Integer.getInteger("orchestra.crash.kills", 6);
+
+  @TempDir Path repo;
+
+  @Test
+  void killedAtRandomPointsManyTimesThenResumed() throws Exception {
+    Random random = new Random(Long.getLong("orchestra.crash.seed", 7L));
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    int killsDone = 0;
+    for (int k = 0; k < KILLS; k++) {
+      boolean first = !Files.exists(repo.resolve("plan.md"));
+      Process child =
+          new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), KillableRun.class.getName(), repo.toString(),
+                  String.valueOf(TASKS), first ? "run" : "resume")
+              .redirectErrorStream(true)
+              .redirectOutput(repo.resolve("child-" + k + ".log").toFile())
+              .start();
+      Thread.sleep(300 + random.nextInt(700));
+      if (!child.isAlive()) {
+        break; // it finished before this kill: nothing left to interrupt
+      }
+      child.destroyForcibly();
+      child.waitFor();
+      killsDone++;
+      // Whatever moment the kill hit, what is on disk can be read back.
+      if (Files.exists(repo.resolve("plan.md"))) {
+        Plan.read(repo.resolve("plan.md"));
+      }
+      Journal.read(repo.resolve(".orchestra/journal.jsonl"));
+    }
+    RunResult result;
+    try (Orchestrator o =
+        Orchestrator.builder()
+            .workspace(repo)
+            .modelProvider(KillableRun.implementers(Duration.ZERO))
+            .explorationProbes(List.of())
+            .build()) {
+      result = Files.exists(repo.resolve("plan.md")) ? o.resume() : null;
+    }
+    if (result != null) {
+      assertEquals(StopReason.GREEN, result.stopReason(), result.message());
+    }
+    Map<String, Integer> doneEvents = new HashMap<>();
+    List<JsonNode> events = Journal.read(repo.resolve(".orchestra/journal.jsonl"));
+    for (JsonNode e : events) {
+      if ("task_finished".equals(e.path("type").asText()) && "done".equals(e.path("status").asText()) && e.path("taskId").asText().startsWith("T")) {
+        doneEvents.merge(e.path("taskId").asText(), 1, Integer::sum);
+      }
+    }
+    assertEquals(TASKS, doneEvents.size(), "every task completed: " + doneEvents);
+    assertTrue(doneEvents.values().stream().allMatch(n -> n == 1), "every task completed exactly once: " + doneEvents);
+    Plan plan = Plan.read(repo.resolve("plan.md"));
+    assertTrue(plan.tasks().stream().allMatch(t -> t.status() == TaskStatus.DONE));
+    try (Stream<Path> files = Files.walk(repo)) {
+      List<String> leftovers = files.map(Path::toString).filter(p -> p.endsWith(".tmp")).toList();
+      assertTrue(leftovers.isEmpty(), "temporary files left behind: " + leftovers);
+    }
+    System.out.println("RELIABILITY crash-loop: " + killsDone + " SIGKILLs, " + TASKS + " tasks, each completed once, " + events.size() + " journal lines");
+  }
+}
