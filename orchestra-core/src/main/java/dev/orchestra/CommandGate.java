@@ -37,6 +37,7 @@ public final class CommandGate implements Gate {
   private final int maxOutputBytes;
   private final Map<String, String> environment;
   private final ShellEnvironmentPolicy environmentPolicy;
+  private final Map<String, String> parentEnvironment;
 
   private CommandGate(Builder b) {
     this.name = b.name;
@@ -46,6 +47,7 @@ public final class CommandGate implements Gate {
     this.maxOutputBytes = b.maxOutputBytes;
     this.environment = Map.copyOf(b.environment);
     this.environmentPolicy = b.environmentPolicy;
+    this.parentEnvironment = b.parentEnvironment;
   }
 
   static Builder builder(List<String> command) {
@@ -68,7 +70,7 @@ public final class CommandGate implements Gate {
     String shown = String.join(" ", command);
     ProcessRunner.Outcome outcome;
     try {
-      Map<String, String> env = new LinkedHashMap<>(environmentPolicy.apply(System.getenv()));
+      Map<String, String> env = new LinkedHashMap<>(environmentPolicy.apply(parentEnvironment));
       env.putAll(environment);
       outcome = ProcessRunner.run(command, dir, env, timeout, maxOutputBytes);
     } catch (IOException e) {
@@ -135,6 +137,7 @@ public final class CommandGate implements Gate {
     private int maxOutputBytes = 64 * 1024;
     private final Map<String, String> environment = new LinkedHashMap<>();
     private ShellEnvironmentPolicy environmentPolicy = ShellEnvironmentPolicy.defaults();
+    private Map<String, String> parentEnvironment = System.getenv();
 
     private Builder(List<String> command) {
       this.command = checkCommand(command);
@@ -227,6 +230,17 @@ public final class CommandGate implements Gate {
      */
     public Builder environmentPolicy(ShellEnvironmentPolicy policy) {
       this.environmentPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Sets the environment the policy filters; default {@link System#getenv()}. For tests.
+     *
+     * @param environment the parent environment
+     * @return this builder
+     */
+    public Builder parentEnvironment(Map<String, String> environment) {
+      this.parentEnvironment = Map.copyOf(environment);
       return this;
     }
 
