@@ -210,12 +210,14 @@ final class UnifiedPatch {
     return true;
   }
 
+  /** What a patch does, computed and checked but not yet written. */
+  record Changes(Map<Path, String> contents, List<Path> deletions, List<String> changed) {}
+
   /**
-   * Applies a parsed patch to files resolved by {@code resolve}: all hunks are checked first, then
-   * every new content is written to a temporary file, then all are moved into place. Returns the
-   * changed paths.
+   * Checks every hunk of every file against the current content and computes the new contents,
+   * writing nothing.
    */
-  static List<String> applyAll(List<FilePatch> patches, PathResolver resolve) throws PatchException {
+  static Changes compute(List<FilePatch> patches, PathResolver resolve) throws PatchException {
     Map<Path, String> results = new LinkedHashMap<>();
     List<Path> deletions = new ArrayList<>();
     List<String> changed = new ArrayList<>();
@@ -248,9 +250,19 @@ final class UnifiedPatch {
       }
       changed.add(p.path());
     }
+    return new Changes(results, deletions, changed);
+  }
+
+  /**
+   * Applies a parsed patch to files resolved by {@code resolve}: all hunks are checked first, then
+   * every new content is written to a temporary file, then all are moved into place. Returns the
+   * changed paths.
+   */
+  static List<String> applyAll(List<FilePatch> patches, PathResolver resolve) throws PatchException {
+    Changes c = compute(patches, resolve);
     Map<Path, Path> temps = new LinkedHashMap<>();
     try {
-      for (Map.Entry<Path, String> e : results.entrySet()) {
+      for (Map.Entry<Path, String> e : c.contents().entrySet()) {
         Path dir = e.getKey().toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + e.getKey().getFileName() + ".", ".tmp");
@@ -265,7 +277,7 @@ final class UnifiedPatch {
         }
       }
       temps.clear();
-      for (Path d : deletions) {
+      for (Path d : c.deletions()) {
         Files.deleteIfExists(d);
       }
     } catch (IOException e) {
@@ -279,7 +291,7 @@ final class UnifiedPatch {
         }
       }
     }
-    return changed;
+    return c.changed();
   }
 
   /** Resolves a patch path to a file, refusing paths the caller does not allow. */

@@ -35,7 +35,9 @@ import java.util.stream.Stream;
  * workspace-write}: writes only inside the workspace root and the configured writable roots, and
  * inside the task's write scope; {@code ..}, absolute paths and symbolic links that lead outside
  * are refused. {@code danger-full-access}: no limits on paths. The write scope is the scheduler's
- * guarantee that parallel writers never collide, so it holds in every mode.
+ * guarantee that parallel writers never collide, so it holds in every mode. Inside the workspace,
+ * reads and writes walk the path without following links (see {@link SecureWorkspaceIo}), so a
+ * folder swapped for a link between the check and the use cannot redirect them.
  *
  * <p>What Java cannot stop: a child process runs with the JVM's own operating-system rights. In
  * {@code workspace-write} mode a command (a build, a test) can write anywhere the user can; the
@@ -88,6 +90,7 @@ final class WorkspaceToolBox implements ToolBox {
   static final int MAX_READ_CHARS = 30 * 1024; // below MAX_OUTPUT_CHARS, so the read note is the one the model sees
   static final int MAX_LIST_ENTRIES = 500;
   static final int MAX_SEARCH_RESULTS = 200;
+  static final int MAX_FILE_BYTES = 16 * 1024 * 1024;
   static final Duration MAX_COMMAND_TIMEOUT = Duration.ofMinutes(30);
 
   private static final String PATH = "{\"type\":\"string\",\"description\":\"workspace-relative path\"}";
@@ -164,6 +167,7 @@ final class WorkspaceToolBox implements ToolBox {
   private final List<ToolSpec> specs;
   private final Observer observer;
   private final Set<String> changed = new ConcurrentSkipListSet<>();
+  private final boolean secureIo;
 
   WorkspaceToolBox(Path root, Role role, List<String> writeScope, Observer observer) {
     this(root, realPath(root), role, writeScope, observer, Settings.defaults());
@@ -178,6 +182,7 @@ final class WorkspaceToolBox implements ToolBox {
     this.writeScope = List.copyOf(writeScope);
     this.observer = observer;
     this.settings = settings;
+    this.secureIo = role.sandboxMode() != SandboxMode.DANGER_FULL_ACCESS && SecureWorkspaceIo.supported(realRoot);
     boolean writes = role.sandboxMode().allowsWrites();
     List<ToolSpec> offered = new ArrayList<>();
     for (String name : role.tools()) {
@@ -450,7 +455,7 @@ final class WorkspaceToolBox implements ToolBox {
     }
     String content;
     try {
-      content = new String(Files.readAllBytes(p), StandardCharsets.UTF_8);
+      content = new String(readBytes(p, relative), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new ToolError("cannot read '" + relative + "': " + e.getMessage());
     }
@@ -473,6 +478,29 @@ final class WorkspaceToolBox implements ToolBox {
           + "\n[cut: showing the first " + MAX_READ_CHARS + " of " + content.length() + " characters; read a line range for more]";
     }
     return content;
+  }
+
+  /**
+   * Reads without following links; a link that stays inside the workspace is read at its real
+   * place, again without following anything, so swapping a folder for a link meanwhile fails.
+   */
+  private byte[] readBytes(Path p, String relative) throws IOException, ToolError {
+    if (!secureIo || !p.startsWith(root)) {
+      return Files.readAllBytes(p);
+    }
+    try {
+      return SecureWorkspaceIo.read(realRoot, relativize(p), MAX_FILE_BYTES);
+    } catch (SecureWorkspaceIo.Escape e) {
+      Path real = p.toRealPath();
+      if (!real.startsWith(realRoot)) {
+        throw new ToolError("path '" + relative + "' leads outside the workspace through a symbolic link");
+      }
+      try {
+        return SecureWorkspaceIo.read(realRoot, realRoot.relativize(real).toString(), MAX_FILE_BYTES);
+      } catch (SecureWorkspaceIo.Escape again) {
+        throw new ToolError("path '" + relative + "' changed while it was read: a folder became a symbolic link");
+      }
+    }
   }
 
   private String list(String relative) throws ToolError {
@@ -568,11 +596,7 @@ final class WorkspaceToolBox implements ToolBox {
     }
     Path p = writable(relative, BuiltInRoles.TOOL_WRITE_FILE);
     String rel = relativize(p);
-    try {
-      AtomicFiles.writeString(p, content);
-    } catch (java.io.UncheckedIOException e) {
-      throw new ToolError("cannot write '" + rel + "': " + e.getCause().getMessage());
-    }
+    commit(Map.of(p, content), List.of());
     changed.add(rel);
     return "wrote " + content.getBytes(StandardCharsets.UTF_8).length + " bytes to " + rel;
   }
@@ -591,21 +615,52 @@ final class WorkspaceToolBox implements ToolBox {
     for (UnifiedPatch.FilePatch f : files) {
       paths.add(relativize(writable(f.path(), BuiltInRoles.TOOL_APPLY_PATCH)));
     }
+    UnifiedPatch.Changes changes;
     try {
-      UnifiedPatch.applyAll(
-          files,
-          path -> {
-            try {
-              return resolve(path, true);
-            } catch (ToolError e) {
-              throw new UnifiedPatch.PatchException(e.getMessage());
-            }
-          });
+      changes =
+          UnifiedPatch.compute(
+              files,
+              path -> {
+                try {
+                  return resolve(path, true);
+                } catch (ToolError e) {
+                  throw new UnifiedPatch.PatchException(e.getMessage());
+                }
+              });
     } catch (UnifiedPatch.PatchException e) {
       throw new ToolError(e.getMessage() + "; no file was changed");
     }
+    commit(changes.contents(), changes.deletions());
     changed.addAll(paths);
     return "patched " + String.join(", ", paths);
+  }
+
+  /**
+   * Writes checked contents and deletions. Inside the workspace, through {@link SecureWorkspaceIo}:
+   * no link is followed, so a folder swapped for a link after the check cannot redirect the
+   * write. Elsewhere (writable roots, full access) through an atomic move.
+   */
+  private void commit(Map<Path, String> contents, List<Path> deletions) throws ToolError {
+    boolean allInside =
+        secureIo && contents.keySet().stream().allMatch(q -> q.startsWith(root)) && deletions.stream().allMatch(q -> q.startsWith(root));
+    try {
+      if (allInside) {
+        Map<String, byte[]> bytes = new java.util.LinkedHashMap<>();
+        contents.forEach((q, c) -> bytes.put(relativize(q), c.getBytes(StandardCharsets.UTF_8)));
+        SecureWorkspaceIo.writeAll(realRoot, bytes, deletions.stream().map(this::relativize).toList());
+      } else {
+        for (Map.Entry<Path, String> e : contents.entrySet()) {
+          AtomicFiles.writeString(e.getKey(), e.getValue());
+        }
+        for (Path d : deletions) {
+          Files.deleteIfExists(d);
+        }
+      }
+    } catch (SecureWorkspaceIo.Escape e) {
+      throw new ToolError("the write leads outside the workspace through a symbolic link (" + e.getMessage() + "); nothing was written");
+    } catch (IOException | java.io.UncheckedIOException e) {
+      throw new ToolError("cannot write: " + e.getMessage());
+    }
   }
 
   private String run(List<String> argv, String shell, String cwd, int timeoutSeconds) throws ToolError {
