@@ -1,8 +1,5 @@
 package dev.orchestra.benchmarks;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orchestra.BudgetPolicy;
 import dev.orchestra.Orchestrator;
 import dev.orchestra.Plan;
@@ -13,6 +10,7 @@ import dev.orchestra.Task;
 import dev.orchestra.TaskStatus;
 import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.testing.Reply;
+import dev.orchestra.testing.RoleAnswers;
 import dev.orchestra.testing.ScriptedModelProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,8 +30,6 @@ import java.util.stream.Stream;
  * 2,000 tasks.
  */
 final class CoreBenchmark {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private CoreBenchmark() {}
 
   public static void main(String[] args) throws Exception {
@@ -53,20 +49,7 @@ final class CoreBenchmark {
   record BatchTiming(long makespanNanos, int tasks, RunResult result, long modelNanos) {}
 
   static String planJson(int n) {
-    ObjectNode o = JSON.createObjectNode();
-    ArrayNode tasks = o.putArray("tasks");
-    for (int i = 1; i <= n; i++) {
-      ObjectNode t = tasks.addObject();
-      t.put("id", "T" + i);
-      t.put("title", "Task " + i);
-      t.putArray("acceptance").add("done");
-      t.putArray("dependsOn");
-      t.putArray("writeScope").add("out/T" + i + ".txt");
-      t.put("role", "implementer");
-    }
-    o.putArray("later");
-    o.putArray("risks");
-    return o.toString();
+    return RoleAnswers.plan(RoleAnswers.independentTasks(n));
   }
 
   static BatchTiming batch(int tasks, int budget, Duration modelLatency) throws IOException {

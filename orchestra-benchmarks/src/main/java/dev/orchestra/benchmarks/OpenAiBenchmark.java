@@ -1,8 +1,5 @@
 package dev.orchestra.benchmarks;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.models.responses.ResponseCreateParams;
@@ -40,8 +37,6 @@ import java.util.function.Supplier;
  * SDK, and the streaming path's throughput.
  */
 final class OpenAiBenchmark {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private OpenAiBenchmark() {}
 
   public static void main(String[] args) throws Exception {
@@ -157,20 +152,7 @@ final class OpenAiBenchmark {
   }
 
   static String plan(int n) {
-    ObjectNode o = JSON.createObjectNode();
-    ArrayNode ts = o.putArray("tasks");
-    for (int i = 1; i <= n; i++) {
-      ObjectNode t = ts.addObject();
-      t.put("id", "T" + i);
-      t.put("title", "Task " + i);
-      t.putArray("acceptance").add("done");
-      t.putArray("dependsOn");
-      t.putArray("writeScope").add("out/T" + i + ".txt");
-      t.put("role", "implementer");
-    }
-    o.putArray("later");
-    o.putArray("risks");
-    return o.toString();
+    return CoreBenchmark.planJson(n);
   }
 
   // ---------------------------------------------------------------- 2. client overhead

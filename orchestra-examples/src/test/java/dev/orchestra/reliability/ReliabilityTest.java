@@ -3,9 +3,6 @@ package dev.orchestra.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orchestra.BudgetPolicy;
 import dev.orchestra.BuiltInRoles;
 import dev.orchestra.Gate;
@@ -51,27 +48,13 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code RELIABILITY} line with its figures; RELIABILITY.md collects them.
  */
 final class ReliabilityTest {
-  static final ObjectMapper JSON = new ObjectMapper();
   static final String FAKE_KEY = "sk-orchestra-FAKE-KEY-0000-SECRET-9999";
   static final String DONE = "{\"whatChanged\":[\"x\"],\"commandsRun\":[],\"result\":\"done\"}";
 
   @TempDir Path ws;
 
   static String plan(int n) {
-    ObjectNode o = JSON.createObjectNode();
-    ArrayNode ts = o.putArray("tasks");
-    for (int i = 1; i <= n; i++) {
-      ObjectNode t = ts.addObject();
-      t.put("id", "T" + i);
-      t.put("title", "Task " + i);
-      t.putArray("acceptance").add("done");
-      t.putArray("dependsOn");
-      t.putArray("writeScope").add("out/T" + i + ".txt");
-      t.put("role", "implementer");
-    }
-    o.putArray("later");
-    o.putArray("risks");
-    return o.toString();
+    return dev.orchestra.testing.RoleAnswers.plan(dev.orchestra.testing.RoleAnswers.independentTasks(n));
   }
 
   /** Counts TaskStarted per task and keeps the budget's moves. */

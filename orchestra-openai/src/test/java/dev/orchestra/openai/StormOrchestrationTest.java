@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orchestra.BudgetPolicy;
 import dev.orchestra.Orchestrator;
 import dev.orchestra.RunResult;
@@ -109,19 +107,6 @@ final class StormOrchestrationTest {
   }
 
   static String plan(int n) {
-    ObjectNode o = JSON.createObjectNode();
-    ArrayNode ts = o.putArray("tasks");
-    for (int i = 1; i <= n; i++) {
-      ObjectNode t = ts.addObject();
-      t.put("id", "T" + i);
-      t.put("title", "Task " + i);
-      t.putArray("acceptance").add("done");
-      t.putArray("dependsOn");
-      t.putArray("writeScope").add("out/T" + i + ".txt");
-      t.put("role", "implementer");
-    }
-    o.putArray("later");
-    o.putArray("risks");
-    return o.toString();
+    return dev.orchestra.testing.RoleAnswers.plan(dev.orchestra.testing.RoleAnswers.independentTasks(n));
   }
 }
