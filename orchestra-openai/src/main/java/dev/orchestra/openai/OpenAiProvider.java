@@ -436,13 +436,28 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
     }
     try {
       long r = Long.parseLong(remaining.get().strip());
+      long limit = h.firstValue("x-ratelimit-limit-requests").map(v -> {
+        try {
+          return Long.parseLong(v.strip());
+        } catch (NumberFormatException e) {
+          return -1L;
+        }
+      }).orElse(-1L);
       Optional<Duration> d = ErrorMapper.parseReset(reset.get());
-      if (r == 0 && d.isPresent() && !d.get().isZero()) {
-        long until = System.nanoTime() + d.get().toNanos();
-        serverPauseUntilNanos.accumulateAndGet(until, Math::max);
+      if (r < 0 || d.isEmpty() || d.get().isZero()) {
+        return; // Azure sends -1 and 0: unknown means no pause
+      }
+      long now = System.nanoTime();
+      if (r == 0) {
+        // Nothing left in the window: hold every request until it resets.
+        serverPauseUntilNanos.accumulateAndGet(now + d.get().toNanos(), Math::max);
+      } else if (limit > 0 && r * 10 < limit) {
+        // Under a tenth of the window left: spread what remains over the time until the reset
+        // rather than spending it at once and then meeting 429s.
+        serverPauseUntilNanos.accumulateAndGet(now + d.get().toNanos() / (r + 1), Math::max);
       }
     } catch (NumberFormatException ignored) {
-      // Azure sends -1 and odd forms: unknown means no pause
+      // odd forms: unknown means no pause
     }
   }
 

@@ -436,6 +436,29 @@ final class OpenAiProviderTest {
     }
   }
 
+  @Test
+  void nearTheEndOfTheServersWindowRequestsAreSpreadOut() throws Exception {
+    server.enqueue(
+        FakeReply.responsesJson("first", NO_CALLS, 1, 1)
+            .withHeader("x-ratelimit-limit-requests", "100").withHeader("x-ratelimit-remaining-requests", "3")
+            .withHeader("x-ratelimit-reset-requests", "800ms"),
+        FakeReply.responsesJson("second", NO_CALLS, 1, 1)
+            .withHeader("x-ratelimit-limit-requests", "100").withHeader("x-ratelimit-remaining-requests", "90")
+            .withHeader("x-ratelimit-reset-requests", "800ms"),
+        FakeReply.responsesJson("third", NO_CALLS, 1, 1));
+    try (OpenAiProvider p = provider().stream(false).build()) {
+      p.respond(Requests.simple("gpt-5.4"), recording);
+      long t0 = System.nanoTime();
+      p.respond(Requests.simple("gpt-5.4"), recording);
+      long spread = (System.nanoTime() - t0) / 1_000_000;
+      assertTrue(spread >= 150, "3 of 100 left for 800 ms: the next waits about 200 ms, took " + spread);
+      long t1 = System.nanoTime();
+      p.respond(Requests.simple("gpt-5.4"), recording);
+      long free = (System.nanoTime() - t1) / 1_000_000;
+      assertTrue(free < 150, "90 of 100 left: no wait, took " + free);
+    }
+  }
+
   // ------------------------------------------------------------------ settings and secrets
 
   @Test
