@@ -68,6 +68,7 @@ public final class Main implements Callable<Integer> {
   /** Runs a command line with the given output streams and environment; returns the exit code. */
   static int execute(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
     Context.OUT.set(out);
+    Context.ERR.set(err);
     Context.ENV.set(env);
     CommandLine cl = new CommandLine(new Main());
     cl.setOut(new PrintWriter(out, true));
@@ -87,6 +88,7 @@ public final class Main implements Callable<Integer> {
       return cl.execute(args);
     } finally {
       Context.OUT.remove();
+      Context.ERR.remove();
       Context.ENV.remove();
     }
   }
@@ -100,11 +102,17 @@ public final class Main implements Callable<Integer> {
   /** The streams and environment of the current invocation (tests run several in one JVM). */
   static final class Context {
     static final ThreadLocal<PrintStream> OUT = new ThreadLocal<>();
+    static final ThreadLocal<PrintStream> ERR = new ThreadLocal<>();
     static final ThreadLocal<Map<String, String>> ENV = new ThreadLocal<>();
 
     static PrintStream out() {
       PrintStream o = OUT.get();
       return o == null ? System.out : o;
+    }
+
+    static PrintStream err() {
+      PrintStream e = ERR.get();
+      return e == null ? System.err : e;
     }
 
     static Map<String, String> env() {
@@ -285,6 +293,11 @@ public final class Main implements Callable<Integer> {
       }
       LoadedConfig loaded = CodexConfig.builder().environment(Context.env()).workingDirectory(workspace).build().load();
       RoleMapping mapping = loaded.toRoles();
+      if (loaded.sandboxMode() == dev.orchestra.SandboxMode.READ_ONLY) {
+        Context.err().println(
+            "note: the run's sandbox is read-only (no sandbox_mode is set and " + workspace + " has no trust decision),"
+                + " so no role can write; trust the project in your Codex config or set sandbox_mode = \"workspace-write\"");
+      }
       List<Role> team = mapping.roles().isEmpty() ? BuiltInRoles.all() : mapping.roles();
       String providerId = loaded.settings().modelProvider().orElse("openai");
       Map<String, String> settings = providerSettings(loaded, providerId);

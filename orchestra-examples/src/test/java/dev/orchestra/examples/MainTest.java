@@ -89,6 +89,7 @@ final class MainTest {
     assertTrue(roles.out().startsWith("name "), roles.out());
     assertTrue(roles.out().contains("security_reviewer"), roles.out());
     assertTrue(roles.out().contains("max_threads = 12"), roles.out());
+    assertTrue(!roles.out().contains("note:"), "a fresh starter pack and its run agree: " + roles.out());
   }
 
   @Test
@@ -112,7 +113,8 @@ final class MainTest {
     Path repo = Files.createDirectories(tmp.resolve("repo"));
     Outcome r = run(home(), "run", "--goal", "x", "--repo", repo.toString());
     assertEquals(1, r.exit());
-    assertEquals("error: no API key for provider 'OpenAI': set the OPENAI_API_KEY environment variable\n", r.err());
+    assertTrue(r.err().endsWith("error: no API key for provider 'OpenAI': set the OPENAI_API_KEY environment variable\n"), r.err());
+    assertTrue(r.err().startsWith("note: the run's sandbox is read-only"), r.err());
   }
 
   @Test
@@ -120,7 +122,7 @@ final class MainTest {
     Path repo = Files.createDirectories(tmp.resolve("repo"));
     Outcome r = run(home("OPENAI_API_KEY", "sk-x"), "resume", "--repo", repo.toString());
     assertEquals(1, r.exit());
-    assertTrue(r.err().startsWith("error: nothing to resume: "), r.err());
+    assertTrue(r.err().contains("error: nothing to resume: "), r.err());
   }
 
   @Test

@@ -229,21 +229,25 @@ public final class LoadedConfig {
             .orElse(ReasoningEffort.MEDIUM));
     SandboxMode sandbox =
         own.sandboxMode().or(() -> builtIn.map(Role::sandboxMode)).orElse(sandboxCeiling);
-    if (sandbox.isMorePermissiveThan(sandboxCeiling)) {
+    if (sandbox.isMorePermissiveThan(sandboxCeiling) && own.sandboxMode().isPresent()) {
       notes.add(note(where, "sandbox_mode",
           "role '" + agent.name() + "' asks for sandbox " + sandbox.configValue() + ", more than the run allows; "
               + sandboxCeiling.configValue() + " is used",
           "lower the role's sandbox_mode, or raise the run's ceiling"));
       sandbox = sandboxCeiling;
+    } else if (sandbox.isMorePermissiveThan(sandboxCeiling)) {
+      sandbox = sandboxCeiling; // a default, not a request: capped without a note
     }
     ApprovalPolicy approval =
         own.approvalPolicy().or(() -> builtIn.map(Role::approvalPolicy)).orElse(approvalCeiling);
-    if (approval.isMorePermissiveThan(approvalCeiling)) {
+    if (approval.isMorePermissiveThan(approvalCeiling) && own.approvalPolicy().isPresent()) {
       notes.add(note(where, "approval_policy",
           "role '" + agent.name() + "' asks for approval " + approval.configValue() + ", less oversight than the run allows; "
               + approvalCeiling.configValue() + " is used",
           "choose a stricter approval_policy for the role, or relax the run's ceiling"));
       approval = approvalCeiling;
+    } else if (approval.isMorePermissiveThan(approvalCeiling)) {
+      approval = approvalCeiling; // a default, not a request: capped without a note
     }
     b.sandboxMode(sandbox).approvalPolicy(approval);
     b.instructions(

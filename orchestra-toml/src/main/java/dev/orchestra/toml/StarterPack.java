@@ -1,5 +1,6 @@
 package dev.orchestra.toml;
 
+import dev.orchestra.ApprovalPolicy;
 import dev.orchestra.BuiltInRoles;
 import dev.orchestra.Role;
 import dev.orchestra.toml.Diagnostic.Severity;
@@ -189,7 +190,9 @@ public final class StarterPack {
         + "model = " + TomlLiterals.string(modelFor(role.name())) + "\n"
         + "model_reasoning_effort = " + TomlLiterals.string(role.reasoningEffort().value()) + "\n"
         + "sandbox_mode = " + TomlLiterals.string(role.sandboxMode().configValue()) + "\n"
-        + "approval_policy = " + TomlLiterals.string(role.approvalPolicy().configValue()) + "\n"
+        + (role.approvalPolicy() == ApprovalPolicy.NEVER
+            ? "# approval_policy: not set, so the run's own applies (this role has nothing to ask about)\n"
+            : "approval_policy = " + TomlLiterals.string(role.approvalPolicy().configValue()) + "\n")
         + "developer_instructions = " + TomlLiterals.text(instructions(role)) + "\n";
   }
 
