@@ -22,6 +22,26 @@ import org.junit.jupiter.api.io.TempDir;
 final class SymlinkSwapTest {
   @TempDir Path tmp;
 
+  /** Puts the real folder back at d, whatever the race left there (a link, or a folder the agent made). */
+  private static void restore(Path d, Path parked) {
+    try {
+      if (Files.isSymbolicLink(d)) {
+        Files.delete(d);
+      } else if (Files.isDirectory(d) && Files.exists(parked)) {
+        try (var walk = Files.walk(d)) {
+          for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            Files.delete(p);
+          }
+        }
+      }
+      if (Files.exists(parked)) {
+        Files.move(parked, d, StandardCopyOption.ATOMIC_MOVE);
+      }
+    } catch (Exception e) {
+      // the next round tries again
+    }
+  }
+
   @Test
   void theSecureWriterRefusesALinkAnywhereOnThePath() throws Exception {
     Path root = Files.createDirectories(tmp.resolve("ws2")).toRealPath();
@@ -64,11 +84,11 @@ final class SymlinkSwapTest {
                   Files.move(d, parked, StandardCopyOption.ATOMIC_MOVE);
                   Files.createSymbolicLink(d, outside);
                   Thread.onSpinWait();
-                  Files.delete(d);
-                  Files.move(parked, d, StandardCopyOption.ATOMIC_MOVE);
-                  swaps.incrementAndGet();
                 } catch (Exception e) {
-                  // a lost race with the agent's own writes: try again
+                  // the agent recreated the folder in the gap: put things back below
+                } finally {
+                  restore(d, parked);
+                  swaps.incrementAndGet();
                 }
               }
             });
