@@ -67,6 +67,7 @@ final class OpenAiBenchmark {
     configs.add(new Object[] {"fixed 12", BudgetPolicy.fixed(12)});
     configs.add(new Object[] {"fixed 8", BudgetPolicy.fixed(8)});
     configs.add(new Object[] {"adaptive 12->10->8", fastWindows});
+    configs.add(new Object[] {"adaptive 12->10->8, 0.3 s", fastWindows.withStableWindow(Duration.ofMillis(300))});
     configs.add(new Object[] {"adaptive 12->11->10->9->8",
         new BudgetPolicy(List.of(12, 11, 10, 9, 8), 8, Duration.ofSeconds(5), Duration.ofMillis(100))});
     configs.add(new Object[] {"fixed 9 (oracle)", BudgetPolicy.fixed(9)});
