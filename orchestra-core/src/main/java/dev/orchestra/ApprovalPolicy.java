@@ -5,7 +5,19 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** When an agent must ask before it runs a command or writes, with Codex's names. */
+/**
+ * When an agent must ask before it runs a command or writes, with Codex's names. Orchestra asks
+ * the {@link ApprovalHandler} given to the orchestrator; a denial, or no answer within the
+ * approval timeout, reaches the model as a tool error, and an event records who decided.
+ *
+ * <ul>
+ *   <li>{@link #UNTRUSTED}: asks before every write, patch and command that is not known to be
+ *       read-only.
+ *   <li>{@link #ON_REQUEST} and {@link #ON_FAILURE}: ask when the sandbox would refuse, for
+ *       example a command that could write in a read-only role.
+ *   <li>{@link #NEVER}: never asks; what the sandbox refuses goes back to the model as an error.
+ * </ul>
+ */
 public enum ApprovalPolicy {
   /** Ask before anything that is not known to be safe. */
   UNTRUSTED("untrusted"),

@@ -5,7 +5,22 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** What an agent may change on disk, with Codex's names, from most to least restrictive. */
+/**
+ * What an agent may change on disk, with Codex's names, from most to least restrictive.
+ *
+ * <p>Orchestra enforces the sandbox in its own tools: a read-only role gets no write or patch tool
+ * and runs only read-only commands (ls, cat, grep, git status/log/diff, find without actions...)
+ * unless approved; a workspace-write role writes only inside the workspace root, its configured
+ * writable roots and its task's write scope, with {@code ..}, absolute paths and symbolic links
+ * that lead outside refused, and without following any link on the way (so a folder swapped for a
+ * link cannot redirect a write).
+ *
+ * <p>What a Java process cannot do: confine a child process. A command an agent runs (a build, a
+ * test) runs with the JVM's own operating-system rights and can write anywhere the user can, in
+ * every mode; the sandbox decides which commands start, in which folder and with which
+ * environment, not what a started program does. For hard isolation run Orchestra in a container
+ * or under an operating-system sandbox.
+ */
 public enum SandboxMode {
   /** May read anything in the workspace and change nothing. */
   READ_ONLY("read-only"),
