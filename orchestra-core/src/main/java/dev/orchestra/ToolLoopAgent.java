@@ -33,7 +33,7 @@ final class ToolLoopAgent implements Agent {
       }
       ModelResponse response = context.call(base.messages(messages).build());
       if (response.hasToolCalls()) {
-        messages.add(new Message.Assistant(response.text(), response.toolCalls()));
+        messages.add(new Message.Assistant(response.text(), response.toolCalls(), response.reasoning()));
         for (ToolCall call : response.toolCalls()) {
           messages.add(context.tools().execute(call));
         }

@@ -66,16 +66,28 @@ public sealed interface Message {
   }
 
   /**
-   * A previous answer of the model: text, tool calls, or both.
+   * A previous answer of the model: text, tool calls, or both, with the reasoning that led to it.
    *
    * @param text the text, possibly empty
    * @param toolCalls the tool calls it made, possibly empty
+   * @param reasoning the reasoning items of that answer, sent back to the provider; possibly empty
    */
-  record Assistant(String text, List<ToolCall> toolCalls) implements Message {
+  record Assistant(String text, List<ToolCall> toolCalls, List<ReasoningItem> reasoning) implements Message {
     /** Validates and copies the components. */
     public Assistant {
       Objects.requireNonNull(text, "text");
       toolCalls = List.copyOf(toolCalls);
+      reasoning = List.copyOf(reasoning);
+    }
+
+    /**
+     * Creates an answer without reasoning items.
+     *
+     * @param text the text
+     * @param toolCalls the tool calls
+     */
+    public Assistant(String text, List<ToolCall> toolCalls) {
+      this(text, toolCalls, List.of());
     }
 
     @Override

@@ -10,8 +10,11 @@ import java.util.Objects;
  * @param toolCalls the tools the model wants called, in order; empty for a final answer
  * @param usage the tokens the request used
  * @param finishReason why the model stopped
+ * @param reasoning the reasoning items the provider returned, to send back with the next turn;
+ *     empty when there are none
  */
-public record ModelResponse(String text, List<ToolCall> toolCalls, TokenUsage usage, FinishReason finishReason) {
+public record ModelResponse(
+    String text, List<ToolCall> toolCalls, TokenUsage usage, FinishReason finishReason, List<ReasoningItem> reasoning) {
 
   /** Why a model stopped generating. */
   public enum FinishReason {
@@ -33,6 +36,19 @@ public record ModelResponse(String text, List<ToolCall> toolCalls, TokenUsage us
     toolCalls = List.copyOf(toolCalls);
     Objects.requireNonNull(usage, "usage");
     Objects.requireNonNull(finishReason, "finishReason");
+    reasoning = List.copyOf(reasoning);
+  }
+
+  /**
+   * Creates a response without reasoning items.
+   *
+   * @param text the text
+   * @param toolCalls the tool calls
+   * @param usage the tokens used
+   * @param finishReason why the model stopped
+   */
+  public ModelResponse(String text, List<ToolCall> toolCalls, TokenUsage usage, FinishReason finishReason) {
+    this(text, toolCalls, usage, finishReason, List.of());
   }
 
   /**
@@ -44,7 +60,7 @@ public record ModelResponse(String text, List<ToolCall> toolCalls, TokenUsage us
    * @param usage the tokens used
    */
   public ModelResponse(String text, List<ToolCall> toolCalls, TokenUsage usage) {
-    this(text, toolCalls, usage, toolCalls.isEmpty() ? FinishReason.COMPLETED : FinishReason.TOOL_CALLS);
+    this(text, toolCalls, usage, toolCalls.isEmpty() ? FinishReason.COMPLETED : FinishReason.TOOL_CALLS, List.of());
   }
 
   /**

@@ -87,6 +87,7 @@ final class DemoModelServer implements AutoCloseable {
         case "function_call" -> messages.add(
             new Message.Assistant("", List.of(new ToolCall(item.path("call_id").asText(), item.path("name").asText(), item.path("arguments").asText()))));
         case "function_call_output" -> messages.add(new Message.ToolResult(item.path("call_id").asText(), item.path("output").asText(), false));
+        case "reasoning" -> { } // the scripted brain has no reasoning to resume
         default -> {
           StringBuilder text = new StringBuilder();
           for (JsonNode part : item.path("content")) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orchestra.model.Message;
 import dev.orchestra.model.ModelRequest;
 import dev.orchestra.model.ModelResponse;
+import dev.orchestra.model.ReasoningItem;
 import dev.orchestra.model.TokenUsage;
 import dev.orchestra.model.ToolCall;
 import dev.orchestra.model.ToolSpec;
@@ -34,6 +35,9 @@ final class ResponsesWire {
         case USER -> message(input, "user", "input_text", ((Message.User) m).text());
         case ASSISTANT -> {
           Message.Assistant a = (Message.Assistant) m;
+          for (ReasoningItem item : a.reasoning()) {
+            reasoningInput(input, item, o.store());
+          }
           if (!a.text().isEmpty()) {
             message(input, "assistant", "output_text", a.text());
           }
@@ -87,6 +91,29 @@ final class ResponsesWire {
     return body;
   }
 
+  /**
+   * Sends a reasoning item back as the provider gave it. Without server-side storage the item's
+   * id would point at nothing, so it goes without id and status, carried by its encrypted content.
+   */
+  private static void reasoningInput(ArrayNode input, ReasoningItem item, boolean store) {
+    if (item.providerData().isEmpty()) {
+      return;
+    }
+    try {
+      JsonNode n = JSON.readTree(item.providerData());
+      if (n != null && n.isObject() && "reasoning".equals(n.path("type").asText())) {
+        ObjectNode copy = (ObjectNode) n.deepCopy();
+        copy.remove("status");
+        if (!store) {
+          copy.remove("id");
+        }
+        input.add(copy);
+      }
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      // not ours to repair: an unreadable item is left out rather than failing the request
+    }
+  }
+
   private static void message(ArrayNode input, String role, String partType, String text) {
     ObjectNode m = input.addObject().put("type", "message").put("role", role);
     m.putArray("content").addObject().put("type", partType).put("text", text);
@@ -113,14 +140,17 @@ final class ResponsesWire {
     }
     StringBuilder text = new StringBuilder();
     List<ToolCall> calls = new ArrayList<>();
+    List<ReasoningItem> reasoning = new ArrayList<>();
     for (JsonNode item : response.path("output")) {
-      collect(item, text, calls);
+      collect(item, text, calls, reasoning);
     }
-    return new ModelResponse(text.toString(), calls, usage(response.path("usage")), finish(status, response.path("incomplete_details").path("reason").asText(""), calls));
+    return new ModelResponse(
+        text.toString(), calls, usage(response.path("usage")),
+        finish(status, response.path("incomplete_details").path("reason").asText(""), calls), reasoning);
   }
 
-  /** The output_text of a message item, and a function_call item's call. */
-  private static void collect(JsonNode item, StringBuilder text, List<ToolCall> calls) {
+  /** The output_text of a message item, a function_call item's call, a reasoning item. */
+  private static void collect(JsonNode item, StringBuilder text, List<ToolCall> calls, List<ReasoningItem> reasoning) {
     switch (item.path("type").asText()) {
       case "message" -> {
         for (JsonNode part : item.path("content")) {
@@ -131,7 +161,17 @@ final class ResponsesWire {
       }
       case "function_call" -> calls.add(
           new ToolCall(item.path("call_id").asText(item.path("id").asText("")), item.path("name").asText(""), item.path("arguments").asText("")));
-      default -> { } // reasoning and other items carry nothing the caller needs
+      case "reasoning" -> {
+        StringBuilder summary = new StringBuilder();
+        for (JsonNode part : item.path("summary")) {
+          if (summary.length() > 0) {
+            summary.append('\n');
+          }
+          summary.append(part.path("text").asText(""));
+        }
+        reasoning.add(new ReasoningItem(summary.toString(), item.toString()));
+      }
+      default -> { } // other items carry nothing the caller needs
     }
   }
 
@@ -220,6 +260,7 @@ final class ResponsesWire {
           }
           StringBuilder text = new StringBuilder();
           List<ToolCall> calls = new ArrayList<>();
+          List<ReasoningItem> reasoning = new ArrayList<>();
           for (Map.Entry<Integer, ObjectNode> e : items.entrySet()) {
             ObjectNode item = e.getValue();
             // An item whose done event never came: use what streamed in for it.
@@ -232,11 +273,11 @@ final class ResponsesWire {
             if (args != null && item.path("type").asText().equals("function_call")) {
               item.put("arguments", args.toString());
             }
-            collect(item, text, calls);
+            collect(item, text, calls, reasoning);
           }
           String status = response.path("status").asText(type.equals("response.incomplete") ? "incomplete" : "completed");
           result = new ModelResponse(text.toString(), calls, usage(response.path("usage")),
-              finish(status, response.path("incomplete_details").path("reason").asText(""), calls));
+              finish(status, response.path("incomplete_details").path("reason").asText(""), calls), reasoning);
           return true;
         }
         case "error" -> {

@@ -133,6 +133,46 @@ final class OpenAiProviderTest {
     assertFalse(b.get("store").asBoolean());
   }
 
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void reasoningItemsComeBackAndAreSentWithTheNextTurn(boolean stream) throws Exception {
+    String reasoningItem =
+        "{\"type\":\"reasoning\",\"id\":\"rs_1\",\"status\":\"completed\",\"summary\":[{\"type\":\"summary_text\",\"text\":\"Need the file first.\"}],"
+            + "\"encrypted_content\":\"gAAAA-opaque\"}";
+    String call = "{\"type\":\"function_call\",\"id\":\"fc_1\",\"call_id\":\"call_7\",\"name\":\"read_file\",\"arguments\":\"{}\"}";
+    String response = "{\"id\":\"r\",\"status\":\"completed\",\"output\":[" + reasoningItem + "," + call + "],\"usage\":{\"input_tokens\":3,\"output_tokens\":2}}";
+    if (stream) {
+      server.enqueue(FakeReply.sse(List.of(
+          "{\"type\":\"response.created\",\"response\":{}}",
+          "{\"type\":\"response.output_item.done\",\"output_index\":0,\"item\":" + reasoningItem + "}",
+          "{\"type\":\"response.output_item.done\",\"output_index\":1,\"item\":" + call + "}",
+          "{\"type\":\"response.completed\",\"response\":" + response + "}")));
+    } else {
+      server.enqueue(FakeReply.json(200, response));
+    }
+    server.enqueue(stream ? FakeReply.responsesStream("done", NO_CALLS, 1, 1) : FakeReply.responsesJson("done", NO_CALLS, 1, 1));
+    try (OpenAiProvider p = provider().stream(stream).build()) {
+      ModelResponse first = p.respond(Requests.simple("gpt-5.4"), recording);
+      assertEquals(1, first.reasoning().size());
+      assertEquals("Need the file first.", first.reasoning().get(0).summary());
+      var next =
+          Requests.simple("gpt-5.4").toBuilder()
+              .messages(List.of(
+                  dev.orchestra.model.Message.user("Say hi"),
+                  new dev.orchestra.model.Message.Assistant("", first.toolCalls(), first.reasoning()),
+                  new dev.orchestra.model.Message.ToolResult("call_7", "contents", false)))
+              .build();
+      p.respond(next, recording);
+    }
+    server.takeRequest(Duration.ofSeconds(5)).orElseThrow();
+    JsonNode input = sentBody().get("input");
+    assertEquals("reasoning", input.get(1).get("type").asText());
+    assertEquals("gAAAA-opaque", input.get(1).get("encrypted_content").asText());
+    assertTrue(input.get(1).path("id").isMissingNode(), "no id without server-side storage");
+    assertTrue(input.get(1).path("status").isMissingNode());
+    assertEquals("function_call", input.get(2).get("type").asText());
+  }
+
   @Test
   void reasoningIsSentOnlyToModelsThatTakeIt() throws Exception {
     server.enqueue(FakeReply.responsesJson("hi", NO_CALLS, 1, 1));
