@@ -53,7 +53,8 @@ final class GitWorkspace {
   }
 
   Snapshot snapshot(List<String> pathspecs) {
-    String stash = git(List.of("stash", "create"));
+    // The snapshot commit is never referenced; a fixed identity keeps it working where none is set.
+    String stash = git(List.of("-c", "user.name=orchestra", "-c", "user.email=orchestra@localhost", "stash", "create"));
     String base;
     if (stash != null && !stash.isBlank()) {
       base = stash.strip();
