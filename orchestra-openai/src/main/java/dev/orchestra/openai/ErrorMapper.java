@@ -9,6 +9,7 @@ import dev.orchestra.model.RateLimitedException;
 import dev.orchestra.model.RejectedRequestException;
 import dev.orchestra.model.TransientModelException;
 import java.net.http.HttpHeaders;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -56,7 +57,7 @@ final class ErrorMapper {
   }
 
   /** Maps an HTTP answer that is not 2xx. */
-  static Failure fromHttp(int status, HttpHeaders headers, String body, String where, ApiKey key) {
+  static Failure fromHttp(int status, HttpHeaders headers, String body, String where, ApiKey key, Clock clock) {
     ErrorBody e = parse(body);
     String requestId = headers.firstValue("x-request-id").map(id -> " (request " + id + ")").orElse("");
     String what = describe(status, e, where) + requestId;
@@ -64,7 +65,7 @@ final class ErrorMapper {
       what = key.redact(what);
     }
     Optional<Boolean> shouldRetry = headers.firstValue("x-should-retry").map(v -> v.strip().equalsIgnoreCase("true"));
-    Duration wait = retryAfter(headers, e.message()).orElse(null);
+    Duration wait = retryAfter(headers, e.message(), clock).orElse(null);
     Failure f =
         switch (status) {
           case 401, 403 -> new Failure(new AuthenticationException(what), false, null);
@@ -126,8 +127,13 @@ final class ErrorMapper {
     return what;
   }
 
-  /** The server's wait: retry-after-ms, then retry-after (seconds or an HTTP date), then the text. */
+  /** The server's wait, with dates read against the system clock. */
   static Optional<Duration> retryAfter(HttpHeaders headers, String message) {
+    return retryAfter(headers, message, Clock.systemUTC());
+  }
+
+  /** The server's wait: retry-after-ms, then retry-after (seconds or an HTTP date), then the text. */
+  static Optional<Duration> retryAfter(HttpHeaders headers, String message, Clock clock) {
     Optional<String> ms = headers.firstValue("retry-after-ms");
     if (ms.isPresent()) {
       try {
@@ -150,7 +156,7 @@ final class ErrorMapper {
       } catch (NumberFormatException notSeconds) {
         try {
           ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
-          Duration d = Duration.between(ZonedDateTime.now(at.getZone()), at);
+          Duration d = Duration.between(clock.instant(), at.toInstant());
           return Optional.of(d.isNegative() ? Duration.ZERO : d);
         } catch (RuntimeException ignored) {
           // fall through to the message

@@ -2,12 +2,14 @@ package dev.orchestra.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.orchestra.Sleeper;
 import dev.orchestra.model.AuthenticationException;
 import dev.orchestra.model.ModelProvider;
 import dev.orchestra.model.ModelProviderException;
 import dev.orchestra.model.ModelRequest;
 import dev.orchestra.model.ModelResponse;
 import dev.orchestra.model.ProviderSignals;
+import dev.orchestra.model.QuotaExhaustedException;
 import dev.orchestra.model.RateLimitedException;
 import dev.orchestra.model.RejectedRequestException;
 import dev.orchestra.model.TransientModelException;
@@ -18,7 +20,6 @@ import io.github.resilience4j.ratelimiter.RequestNotPermitted;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -26,19 +27,22 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
@@ -53,15 +57,19 @@ import org.slf4j.LoggerFactory;
  * <p>Failures map to the core's typed failures: 401/403 authentication; 400/404/422 rejected (never
  * retried); 429 throttling rate limited, with the server's wait; an exhausted quota (never
  * retried); 408, 409, 5xx, timeouts, dropped connections and idle streams transient. Retries
- * (resilience4j Retry, outermost) use the server's wait or exponential backoff with jitter; every
- * attempt takes a permit from the client-side rate limiter (resilience4j RateLimiter), and the
- * provider holds requests while the server says none remain. Every failure it retries is reported
- * to the orchestrator through {@link ProviderSignals}, which drives the thread budget.
+ * (resilience4j Retry, outermost) use the server's wait or exponential backoff with jitter (see
+ * {@link RetryPolicy}); every attempt takes a permit from the client-side rate limiter
+ * (resilience4j RateLimiter, see {@link RateLimit}), and the provider holds requests while the
+ * server says none remain. Every failure a retry absorbs is reported through {@link
+ * ProviderSignals}, which drives the orchestrator's thread budget; the failure finally thrown is
+ * not, because the orchestrator sees it itself.
  *
  * <p>The API key is read from the environment ({@code OPENAI_API_KEY} unless configured otherwise)
  * and never appears in a log line, an exception message or {@link #toString()}.
  *
- * <p>Thread-safe; one instance serves many threads. {@link #close()} stops its idle-stream timer.
+ * <p>Thread-safe; one instance serves many threads. {@link #respond} blocks until the answer is
+ * complete; an interrupt stops it with a {@link TransientModelException} and the thread's
+ * interrupt flag set. A closed provider answers nothing.
  */
 public final class OpenAiProvider implements ModelProvider, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OpenAiProvider.class);
@@ -84,10 +92,12 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
   private final RateLimit rateLimit;
   private final Predicate<String> reasoningModels;
   private final RandomGenerator random;
+  private final Clock clock;
+  private final Sleeper sleeper;
   private final HttpClient http;
   private final RateLimiter limiter; // null: no client-side limit
-  private final ScheduledExecutorService watchdog;
-  private final AtomicLong serverPauseUntilNanos = new AtomicLong();
+  private final AtomicLong serverPauseUntilNanos = new AtomicLong(); // epoch nanoseconds of the clock
+  private final AtomicBoolean closed = new AtomicBoolean();
   private final StreamResult streamListener;
 
   private OpenAiProvider(Builder b) {
@@ -106,6 +116,8 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
     this.rateLimit = b.rateLimit;
     this.reasoningModels = b.reasoningModels;
     this.random = b.random != null ? b.random : RandomGenerator.of("L64X128MixRandom");
+    this.clock = b.clock;
+    this.sleeper = b.sleeper;
     this.streamListener = b.streamListener;
     HttpClient.Builder hb = HttpClient.newBuilder().connectTimeout(b.connectTimeout).version(HttpClient.Version.HTTP_1_1);
     if (b.executor != null) {
@@ -122,22 +134,21 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
                     .timeoutDuration(rateLimit.maxWait())
                     .build())
             : null;
-    this.watchdog =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "orchestra-openai-idle-watch");
-              t.setDaemon(true);
-              return t;
-            });
   }
 
-  /** Returns a builder with OpenAI's defaults. */
+  /**
+   * Returns a builder with OpenAI's defaults.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
   /**
-   * Returns a provider configured from Codex-style settings (see {@link OpenAiProviderSettings}).
+   * Returns a provider configured from Codex-style settings (see {@link OpenAiProviderSettings}):
+   * base URL, API key variable, wire API, query parameters, fixed and environment-sourced headers,
+   * request and stream retries, stream idle timeout and client-side rate limit.
    *
    * @param settings the settings
    * @param environment where the API key and environment-sourced headers are read from
@@ -156,8 +167,11 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
       }
     });
     b.headers(h);
-    b.retryPolicy(RetryPolicy.defaults().withMaxRetries(settings.requestMaxRetries()));
+    b.retryPolicy(RetryPolicy.defaults().withMaxRetries(settings.requestMaxRetries()).withMaxStreamRetries(settings.streamMaxRetries()));
     b.streamIdleTimeout(settings.streamIdleTimeout());
+    if (settings.requestsPerPeriod() > 0) {
+      b.rateLimit(RateLimit.of(settings.requestsPerPeriod(), settings.rateLimitPeriod()));
+    }
     Optional<String> envKey = settings.envKey();
     if (envKey.isPresent()) {
       b.apiKey(
@@ -175,9 +189,14 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
     return name;
   }
 
+  /**
+   * Closes the provider: calls in flight finish, later calls throw {@link IllegalStateException}.
+   * Idempotent. The HTTP client's connections close when it is collected, as the JDK's client
+   * has no close method before Java 21; an executor given to the builder is not shut down.
+   */
   @Override
   public void close() {
-    watchdog.shutdownNow();
+    closed.set(true);
   }
 
   @Override
@@ -188,8 +207,30 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
 
   // ---------------------------------------------------------------- one request
 
+  /**
+   * Sends one request, retrying as the {@link RetryPolicy} allows, and returns the complete answer.
+   * Blocks; safe to call from many threads at once.
+   *
+   * @param request the request
+   * @param signals told of every rate limit and instability a retry absorbed
+   * @return the answer
+   * @throws AuthenticationException on 401 and 403
+   * @throws RejectedRequestException on 400, 404, 422 and other 4xx, a request too large for the
+   *     rate limit, a context-length failure, or a request that cannot be encoded
+   * @throws RateLimitedException on throttling the retries did not absorb (with the server's wait,
+   *     when it gave one), or when the client-side limiter gave no permit in time
+   * @throws QuotaExhaustedException when the account's quota or credit is used up
+   * @throws TransientModelException on 408, 409, 5xx, timeouts, dropped connections, broken or
+   *     idle streams the retries did not absorb, and on interrupt
+   * @throws IllegalStateException when the provider is closed
+   */
   @Override
   public ModelResponse respond(ModelRequest request, ProviderSignals signals) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(signals, "signals");
+    if (closed.get()) {
+      throw new IllegalStateException("the model provider '" + name + "' is closed");
+    }
     WireOptions options = new WireOptions(developerAsSystem, azure, stream, reasoningModels.test(request.model()), azure);
     ObjectNode body;
     try {
@@ -210,10 +251,13 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
               streamListener.textDelta(delta);
             };
 
+    AtomicInteger requestRetries = new AtomicInteger();
+    AtomicInteger streamRetries = new AtomicInteger();
+    AtomicLong pendingWaitMillis = new AtomicLong();
     RetryConfig config =
         RetryConfig.<ModelResponse>custom()
-            .maxAttempts(retryPolicy.maxRetries() + 1)
-            .retryOnException(e -> e instanceof Failure f && f.retriable() && !delivered.get() && waitAllowed(f))
+            .maxAttempts(retryPolicy.maxAttempts())
+            .retryOnException(e -> e instanceof Failure f && mayRetry(f, delivered, requestRetries, streamRetries))
             .intervalBiFunction(
                 (attempt, outcome) -> {
                   Failure f = (Failure) outcome.getLeft();
@@ -225,20 +269,32 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
                     signals.unstable(cause);
                   }
                   long wait = waitMillis(attempt, f);
-                  log.debug("retrying {} in {} ms after: {}", where, wait, cause);
-                  return wait;
+                  log.debug("{}: retrying {} in {} ms after: {}", name, where, wait, cause);
+                  // The wait happens in the next attempt, on our sleeper: resilience4j would
+                  // sleep on a static function of its own.
+                  pendingWaitMillis.set(wait);
+                  return 0L;
                 })
             .build();
     Retry retry = Retry.of(name + "-retry", config);
-    CheckedSupplier<ModelResponse> attempt = () -> attemptOnce(uri, where, json, sink);
+    CheckedSupplier<ModelResponse> call = () -> attemptOnce(uri, where, json, sink);
     if (limiter != null) {
-      attempt = RateLimiter.decorateCheckedSupplier(limiter, attempt);
+      call = RateLimiter.decorateCheckedSupplier(limiter, call);
     }
+    CheckedSupplier<ModelResponse> limited = call;
+    AtomicInteger attempts = new AtomicInteger();
+    CheckedSupplier<ModelResponse> attempt =
+        () -> {
+          pause(Duration.ofMillis(pendingWaitMillis.getAndSet(0)), "to retry " + where);
+          attempts.incrementAndGet();
+          return limited.get();
+        };
     CheckedSupplier<ModelResponse> withRetry = Retry.decorateCheckedSupplier(retry, attempt);
     try {
       return withRetry.get();
     } catch (Failure f) {
-      throw f.mapped();
+      log.debug("{}: {} failed after {} attempt(s): {}", name, where, attempts.get(), f.getMessage());
+      throw afterAttempts(f.mapped(), attempts.get());
     } catch (RequestNotPermitted e) {
       throw new RateLimitedException(
           "the client-side rate limit (" + rateLimit.requestsPerPeriod() + " per " + rateLimit.period() + ") gave no permit within " + rateLimit.maxWait(),
@@ -249,26 +305,65 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
       if (t instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
-      throw new TransientModelException("request to " + where + " failed: " + redact(String.valueOf(t.getMessage())), null);
+      throw new TransientModelException("request to " + where + " failed: " + redact(t.getClass().getSimpleName() + ": " + t.getMessage()), null);
     }
+  }
+
+  /** The failure finally thrown, saying how often it was tried when that was more than once. */
+  private static ModelProviderException afterAttempts(ModelProviderException e, int attempts) {
+    if (attempts <= 1) {
+      return e;
+    }
+    String m = e.getMessage() + " (after " + attempts + " attempts)";
+    return switch (e.kind()) {
+      case RATE_LIMITED -> new RateLimitedException(m, ((RateLimitedException) e).retryAfter().orElse(null), e);
+      case TRANSIENT -> new TransientModelException(m, e);
+      case QUOTA_EXHAUSTED -> new QuotaExhaustedException(m, e);
+      case REJECTED -> new RejectedRequestException(m, e);
+      case AUTHENTICATION -> new AuthenticationException(m, e);
+    };
+  }
+
+  /** Whether a failure is retried; counts it against the request or the stream retries. */
+  private boolean mayRetry(Failure f, AtomicBoolean delivered, AtomicInteger requestRetries, AtomicInteger streamRetries) {
+    if (!f.retriable() || delivered.get() || Thread.currentThread().isInterrupted() || !waitAllowed(f)) {
+      return false;
+    }
+    return f.inStream()
+        ? streamRetries.incrementAndGet() <= retryPolicy.maxStreamRetries()
+        : requestRetries.incrementAndGet() <= retryPolicy.maxRetries();
   }
 
   private boolean waitAllowed(Failure f) {
     return f.serverWait().map(w -> w.compareTo(retryPolicy.maxServerWait()) <= 0).orElse(true);
   }
 
+  /** The server's wait, else backoff doubling per attempt up to the ceiling, times 0.75-1 jitter. */
   private long waitMillis(int attempt, Failure f) {
     Optional<Duration> server = f.serverWait();
     if (server.isPresent()) {
       return server.get().toMillis();
     }
-    long base = retryPolicy.initialBackoff().toMillis() << Math.min(attempt - 1, 20);
+    long base = retryPolicy.initialBackoff().toMillis() << Math.min(Math.max(attempt - 1, 0), 20);
     long capped = Math.min(base, retryPolicy.maxBackoff().toMillis());
     double jitter;
     synchronized (random) {
       jitter = 0.75 + 0.25 * random.nextDouble();
     }
     return (long) (capped * jitter);
+  }
+
+  /** Waits on the injected sleeper; an interrupt ends the call, not retried. */
+  private void pause(Duration wait, String why) throws Failure {
+    if (wait.isZero() || wait.isNegative()) {
+      return;
+    }
+    try {
+      sleeper.sleep(wait);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Failure(new TransientModelException("interrupted while waiting " + why), false, null);
+    }
   }
 
   private URI uri(String path) {
@@ -293,7 +388,7 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
   }
 
   private ModelResponse attemptOnce(URI uri, String where, byte[] json, StreamResult sink) throws Failure {
-    holdForServerWindow();
+    holdForServerWindow(where);
     HttpRequest.Builder rb =
         HttpRequest.newBuilder(uri)
             .timeout(requestTimeout)
@@ -314,32 +409,53 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
     try {
       if (!stream) {
         HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        followServerLimits(resp.headers());
+        followServerLimits(resp.headers(), where);
         if (resp.statusCode() / 100 != 2) {
-          throw ErrorMapper.fromHttp(resp.statusCode(), resp.headers(), resp.body(), where, apiKey);
+          throw ErrorMapper.fromHttp(resp.statusCode(), resp.headers(), resp.body(), where, apiKey, clock);
         }
         JsonNode node = parseJson(resp.body(), where);
         return wireApi == WireApi.RESPONSES ? ResponsesWire.decode(node, where, apiKey) : ChatWire.decode(node);
       }
-      HttpResponse<InputStream> resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
-      followServerLimits(resp.headers());
+      HttpResponse<Flow.Publisher<List<ByteBuffer>>> resp = http.send(req, HttpResponse.BodyHandlers.ofPublisher());
+      BodyStream stream = new BodyStream(streamIdleTimeout);
+      resp.body().subscribe(stream);
+      followServerLimits(resp.headers(), where);
       if (resp.statusCode() / 100 != 2) {
         String body;
-        try (InputStream in = resp.body()) {
-          body = new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
+        try (stream) {
+          body = new String(stream.readNBytes(64 * 1024), StandardCharsets.UTF_8);
         }
-        throw ErrorMapper.fromHttp(resp.statusCode(), resp.headers(), body, where, apiKey);
+        throw ErrorMapper.fromHttp(resp.statusCode(), resp.headers(), body, where, apiKey, clock);
       }
-      return readStream(resp.body(), where, sink);
+      // From here on a failure is one of a started stream: it counts against the stream retries.
+      try {
+        return readStream(stream, where, sink);
+      } catch (Failure f) {
+        throw f.asInStream();
+      } catch (IOException e) {
+        if (Thread.currentThread().isInterrupted()) {
+          throw interrupted(where);
+        }
+        throw new Failure(
+            new TransientModelException("the stream from " + where + " broke: " + redact(e.getClass().getSimpleName() + ": " + e.getMessage())), true, null)
+            .asInStream();
+      }
     } catch (HttpTimeoutException e) {
       throw new Failure(new TransientModelException("no answer from " + where + " within " + requestTimeout), true, null);
     } catch (IOException e) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw interrupted(where);
+      }
       throw new Failure(
           new TransientModelException("connection to " + where + " failed: " + redact(e.getClass().getSimpleName() + ": " + e.getMessage())), true, null);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new Failure(new TransientModelException("interrupted while waiting for " + where), false, null);
+      throw interrupted(where);
     }
+  }
+
+  private static Failure interrupted(String where) {
+    return new Failure(new TransientModelException("interrupted while waiting for " + where), false, null);
   }
 
   private JsonNode parseJson(String body, String where) throws Failure {
@@ -354,35 +470,13 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
     }
   }
 
-  /** Reads a stream with an idle timer: a stream silent for too long is closed and retried. */
-  private ModelResponse readStream(InputStream body, String where, StreamResult sink) throws Failure, IOException {
-    AtomicLong lastByte = new AtomicLong(System.nanoTime());
-    AtomicBoolean idle = new AtomicBoolean();
-    long idleNanos = streamIdleTimeout.toNanos();
-    InputStream watched =
-        new java.io.FilterInputStream(body) {
-          @Override
-          public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            lastByte.set(System.nanoTime());
-            return n;
-          }
-        };
-    long period = Math.max(10, streamIdleTimeout.toMillis() / 4);
-    ScheduledFuture<?> timer =
-        watchdog.scheduleAtFixedRate(
-            () -> {
-              if (System.nanoTime() - lastByte.get() > idleNanos && idle.compareAndSet(false, true)) {
-                try {
-                  body.close();
-                } catch (IOException ignored) {
-                  // closing is how the blocked read is woken; nothing else to do
-                }
-              }
-            },
-            period, period, TimeUnit.MILLISECONDS);
-    try (InputStream in = watched) {
-      SseReader reader = new SseReader(in);
+  /**
+   * Reads a stream: a stream silent for longer than the idle timeout fails (retried), and an
+   * interrupt of the calling thread ends the read (not retried).
+   */
+  private ModelResponse readStream(BodyStream body, String where, StreamResult sink) throws Failure, IOException {
+    try (body) {
+      SseReader reader = new SseReader(body);
       if (wireApi == WireApi.RESPONSES) {
         ResponsesWire.Assembler a = new ResponsesWire.Assembler(where, apiKey, sink);
         SseReader.Event e;
@@ -401,63 +495,73 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
         }
       }
       return a.result();
-    } catch (IOException e) {
-      if (idle.get()) {
-        throw new Failure(new TransientModelException("the stream from " + where + " was idle for " + streamIdleTimeout), true, null);
-      }
-      throw e;
-    } finally {
-      timer.cancel(false);
+    } catch (BodyStream.Idle e) {
+      throw new Failure(new TransientModelException("the stream from " + where + " was idle for " + streamIdleTimeout), true, null);
     }
   }
 
-  /** Holds a request while the server has said that no request remains in its window. */
-  private void holdForServerWindow() throws Failure {
-    long until = serverPauseUntilNanos.get();
-    long wait = until - System.nanoTime();
+  // ---------------------------------------------------------------- the server's limits
+
+  private long nowNanos() {
+    Instant now = clock.instant();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+  }
+
+  /** Holds a request while the server has said that nothing remains in its window. */
+  private void holdForServerWindow(String where) throws Failure {
+    long wait = serverPauseUntilNanos.get() - nowNanos();
     if (wait > 0) {
-      try {
-        TimeUnit.NANOSECONDS.sleep(wait);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new Failure(new TransientModelException("interrupted while waiting for the server's rate-limit window"), false, null);
-      }
+      log.debug("{}: holding {} for {} ms, as the server's rate-limit headers asked", name, where, TimeUnit.NANOSECONDS.toMillis(wait));
+      pause(Duration.ofNanos(wait), "for the server's rate-limit window");
     }
   }
 
-  private void followServerLimits(HttpHeaders h) {
+  /**
+   * Reads {@code x-ratelimit-*}: with no requests (or tokens) left, new requests wait for the
+   * window's reset; with under a tenth of the requests left, they are spread over the time until
+   * the reset rather than spent at once and met with 429s. Negative, zero or odd values (Azure
+   * sends -1 and 0) mean unknown: no pause.
+   */
+  private void followServerLimits(HttpHeaders h, String where) {
     if (!rateLimit.followServer()) {
       return;
     }
-    Optional<String> remaining = h.firstValue("x-ratelimit-remaining-requests");
-    Optional<String> reset = h.firstValue("x-ratelimit-reset-requests");
-    if (remaining.isEmpty() || reset.isEmpty()) {
-      return;
+    long remainingRequests = number(h, "x-ratelimit-remaining-requests");
+    long limitRequests = number(h, "x-ratelimit-limit-requests");
+    Optional<Duration> resetRequests = h.firstValue("x-ratelimit-reset-requests").flatMap(ErrorMapper::parseReset);
+    long remainingTokens = number(h, "x-ratelimit-remaining-tokens");
+    Optional<Duration> resetTokens = h.firstValue("x-ratelimit-reset-tokens").flatMap(ErrorMapper::parseReset);
+    long now = nowNanos();
+    long until = 0;
+    if (remainingRequests >= 0 && resetRequests.isPresent() && !resetRequests.get().isZero()) {
+      long reset = resetRequests.get().toNanos();
+      if (remainingRequests == 0) {
+        until = now + reset; // nothing left in the window: hold every request until it resets
+      } else if (limitRequests > 0 && remainingRequests * 10 < limitRequests) {
+        until = now + reset / (remainingRequests + 1);
+      }
+    }
+    if (remainingTokens == 0 && resetTokens.isPresent() && !resetTokens.get().isZero()) {
+      until = Math.max(until, now + resetTokens.get().toNanos());
+    }
+    if (until > now) {
+      long before = serverPauseUntilNanos.getAndAccumulate(until, Math::max);
+      if (until > before) {
+        log.debug("{}: the server's rate-limit headers after {} ask for a pause of {} ms", name, where, TimeUnit.NANOSECONDS.toMillis(until - now));
+      }
+    }
+  }
+
+  /** A header's integer value, or -1 when absent or not an integer. */
+  private static long number(HttpHeaders h, String header) {
+    Optional<String> v = h.firstValue(header);
+    if (v.isEmpty()) {
+      return -1;
     }
     try {
-      long r = Long.parseLong(remaining.get().strip());
-      long limit = h.firstValue("x-ratelimit-limit-requests").map(v -> {
-        try {
-          return Long.parseLong(v.strip());
-        } catch (NumberFormatException e) {
-          return -1L;
-        }
-      }).orElse(-1L);
-      Optional<Duration> d = ErrorMapper.parseReset(reset.get());
-      if (r < 0 || d.isEmpty() || d.get().isZero()) {
-        return; // Azure sends -1 and 0: unknown means no pause
-      }
-      long now = System.nanoTime();
-      if (r == 0) {
-        // Nothing left in the window: hold every request until it resets.
-        serverPauseUntilNanos.accumulateAndGet(now + d.get().toNanos(), Math::max);
-      } else if (limit > 0 && r * 10 < limit) {
-        // Under a tenth of the window left: spread what remains over the time until the reset
-        // rather than spending it at once and then meeting 429s.
-        serverPauseUntilNanos.accumulateAndGet(now + d.get().toNanos() / (r + 1), Math::max);
-      }
-    } catch (NumberFormatException ignored) {
-      // odd forms: unknown means no pause
+      return Long.parseLong(v.get().strip());
+    } catch (NumberFormatException e) {
+      return -1;
     }
   }
 
@@ -501,6 +605,8 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
     private Executor executor;
     private StreamResult streamListener;
     private Map<String, String> environment = System.getenv();
+    private Clock clock = Clock.systemUTC();
+    private Sleeper sleeper = Sleeper.SYSTEM;
 
     private Builder() {}
 
@@ -713,7 +819,32 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
     }
 
     /**
-     * Runs the HTTP client's work on this executor; default the client's own.
+     * Sets the clock that times the server's rate-limit windows and reads {@code retry-after}
+     * dates; default the system clock. Tests give a {@code dev.orchestra.testing.ManualClock}.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Sets how the provider waits between retries and for the server's rate-limit window; default
+     * {@link Sleeper#SYSTEM}. Tests give a sleeper that advances a manual clock instead.
+     *
+     * @param sleeper the sleeper
+     * @return this builder
+     */
+    public Builder sleeper(Sleeper sleeper) {
+      this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+      return this;
+    }
+
+    /**
+     * Runs the HTTP client's work on this executor; default the client's own. The provider never
+     * shuts it down.
      *
      * @param executor the executor
      * @return this builder

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /** The Responses API ({@code POST /responses}): request bodies, answers, and stream assembly. */
 final class ResponsesWire {
@@ -261,19 +262,31 @@ final class ResponsesWire {
           StringBuilder text = new StringBuilder();
           List<ToolCall> calls = new ArrayList<>();
           List<ReasoningItem> reasoning = new ArrayList<>();
-          for (Map.Entry<Integer, ObjectNode> e : items.entrySet()) {
-            ObjectNode item = e.getValue();
-            // An item whose done event never came: use what streamed in for it.
-            StringBuilder partial = texts.get(e.getKey());
-            if (partial != null && item.path("type").asText().equals("message")) {
+          TreeSet<Integer> indexes = new TreeSet<>(items.keySet());
+          indexes.addAll(texts.keySet());
+          for (int i : indexes) {
+            ObjectNode item = items.get(i);
+            // An item whose done event never came: use what streamed in for it. Text deltas
+            // without any item event (some compatible servers) still make the message.
+            StringBuilder partial = texts.get(i);
+            if (partial != null && (item == null || item.path("type").asText().equals("message"))) {
               text.append(partial);
               continue;
             }
-            StringBuilder args = arguments.get(e.getKey());
+            if (item == null) {
+              continue;
+            }
+            StringBuilder args = arguments.get(i);
             if (args != null && item.path("type").asText().equals("function_call")) {
               item.put("arguments", args.toString());
             }
             collect(item, text, calls, reasoning);
+          }
+          if (indexes.isEmpty()) {
+            // No item came as its own event: the final response is the only account of the output.
+            for (JsonNode item : response.path("output")) {
+              collect(item, text, calls, reasoning);
+            }
           }
           String status = response.path("status").asText(type.equals("response.incomplete") ? "incomplete" : "completed");
           result = new ModelResponse(text.toString(), calls, usage(response.path("usage")),
