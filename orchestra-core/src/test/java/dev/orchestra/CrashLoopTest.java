@@ -39,7 +39,10 @@ final class CrashLoopTest {
               .redirectErrorStream(true)
               .redirectOutput(repo.resolve("child-" + k + ".log").toFile())
               .start();
-      Thread.sleep(300 + random.nextInt(700));
+      // Kill at a random moment of the run itself, not of JVM start-up, which on a loaded machine
+      // can take longer than any fixed delay.
+      awaitJournalOrExit(child);
+      Thread.sleep(100 + random.nextInt(700));
       if (!child.isAlive()) {
         break; // it finished before this kill: nothing left to interrupt
       }
@@ -61,9 +64,18 @@ final class CrashLoopTest {
             .build()) {
       result = Files.exists(repo.resolve("plan.md")) ? o.resume() : null;
     }
-    if (result != null) {
-      assertEquals(StopReason.GREEN, result.stopReason(), result.message());
+    if (result == null) {
+      // Every kill landed before the plan was written: what is left is a whole run.
+      try (Orchestrator o =
+          Orchestrator.builder()
+              .workspace(repo)
+              .modelProvider(KillableRun.model(TASKS, Duration.ZERO))
+              .explorationProbes(List.of())
+              .build()) {
+        result = o.run("Write every output file");
+      }
     }
+    assertEquals(StopReason.GREEN, result.stopReason(), result.message());
     Map<String, Integer> doneEvents = new HashMap<>();
     List<JsonNode> events = Journal.read(repo.resolve(".orchestra/journal.jsonl"));
     for (JsonNode e : events) {
@@ -80,5 +92,14 @@ final class CrashLoopTest {
       assertTrue(leftovers.isEmpty(), "temporary files left behind: " + leftovers);
     }
     System.out.println("RELIABILITY crash-loop: " + killsDone + " SIGKILLs, " + TASKS + " tasks, each completed once, " + events.size() + " journal lines");
+  }
+
+  /** Waits until the child's journal exists (its run has begun) or the child has exited. */
+  private void awaitJournalOrExit(Process child) throws InterruptedException {
+    Path journal = repo.resolve(".orchestra/journal.jsonl");
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!Files.exists(journal) && child.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
   }
 }

@@ -39,15 +39,21 @@ final class KillableRun {
         });
   }
 
-  public static void main(String[] args) {
-    Path repo = Path.of(args[0]);
-    int n = Integer.parseInt(args[1]);
+  /** The whole run's model: an orchestrator that plans {@code n} independent tasks, and implementers. */
+  static ScriptedModelProvider model(int n, Duration delay) {
     List<ObjectNode> tasks = new ArrayList<>();
     for (int i = 1; i <= n; i++) {
       tasks.add(Json.task("T" + i, "Write out/T" + i + ".txt", List.of("out/T" + i + ".txt"), List.of()));
     }
-    ScriptedModelProvider model = implementers(Duration.ofMillis(60));
+    ScriptedModelProvider model = implementers(delay);
     model.on("orchestrator").reply(Reply.text(Json.plan(tasks, List.of(), List.of())));
+    return model;
+  }
+
+  public static void main(String[] args) {
+    Path repo = Path.of(args[0]);
+    int n = Integer.parseInt(args[1]);
+    ScriptedModelProvider model = model(n, Duration.ofMillis(60));
     try (Orchestrator orchestra =
         Orchestrator.builder()
             .workspace(repo)
