@@ -11,6 +11,12 @@ import java.util.Objects;
  * (by default 12 -> 10 -> 8) when the provider reports rate limiting or instability, and back up
  * one step after a window with no trouble.
  *
+ * <p>Every change of limit holds for at least {@link #stepDownSpacing}: after a step down, so that
+ * one burst of simultaneous failures counts once; after a step up, so that the higher limit gets a
+ * fair trial and a single throttled request right after it does not undo it at once. A provider
+ * whose real capacity lies between two steps therefore alternates between them, spending about
+ * {@code stepDownSpacing / (stepDownSpacing + stableWindow)} of the time on the higher one.
+ *
  * <p>A pure, immutable value: {@link #next} maps a state, a signal and the time to the next state,
  * so tests drive it directly without threads or sleeps.
  *
@@ -19,8 +25,8 @@ import java.util.Objects;
  * @param floor the lowest limit the policy steps down to; steps below it are dropped and the floor
  *     becomes the last step
  * @param stableWindow how long the provider must be free of trouble before the budget steps up
- * @param stepDownSpacing the least time between two step-downs, so one burst of simultaneous
- *     failures counts once; {@link Duration#ZERO} to step on every signal
+ * @param stepDownSpacing the least time a limit holds after any change before trouble steps it
+ *     down; {@link Duration#ZERO} to step down on every signal
  */
 public record BudgetPolicy(
     List<Integer> ladder, int floor, Duration stableWindow, Duration stepDownSpacing) {
@@ -28,7 +34,7 @@ public record BudgetPolicy(
   /** The default window without trouble before stepping up. */
   public static final Duration DEFAULT_STABLE_WINDOW = Duration.ofSeconds(30);
 
-  /** The default least time between two step-downs. */
+  /** The default least time a limit holds after a change before trouble steps it down. */
   public static final Duration DEFAULT_STEP_DOWN_SPACING = Duration.ofSeconds(2);
 
   /**
@@ -72,7 +78,7 @@ public record BudgetPolicy(
     ladder = List.copyOf(steps);
   }
 
-  /** Returns the default policy: 12 -> 10 -> 8, 30 s stable window, 2 s between step-downs. */
+  /** Returns the default policy: 12 -> 10 -> 8, 30 s stable window, each change held 2 s. */
   public static BudgetPolicy defaults() {
     return startingAt(12);
   }
@@ -119,7 +125,7 @@ public record BudgetPolicy(
   }
 
   /**
-   * Returns this policy with another spacing between step-downs.
+   * Returns this policy with another least time a change holds before trouble steps it down.
    *
    * @param spacing the spacing
    * @return the policy
@@ -147,13 +153,13 @@ public record BudgetPolicy(
    * Where the policy stands.
    *
    * @param step the index in the ladder of the current limit
-   * @param lastStepDown when the budget last stepped down
-   * @param lastTrouble when the provider last reported trouble, or last stepped up
+   * @param lastChange when the budget last stepped down or up
+   * @param lastTrouble when the provider last reported trouble, or the budget last stepped up
    */
-  public record State(int step, Instant lastStepDown, Instant lastTrouble) {
+  public record State(int step, Instant lastChange, Instant lastTrouble) {
     /** Validates the components. */
     public State {
-      Objects.requireNonNull(lastStepDown, "lastStepDown");
+      Objects.requireNonNull(lastChange, "lastChange");
       Objects.requireNonNull(lastTrouble, "lastTrouble");
     }
   }
@@ -179,9 +185,9 @@ public record BudgetPolicy(
   }
 
   /**
-   * Returns the state after a signal. Trouble steps down one step unless the last step-down was
-   * less than {@link #stepDownSpacing} ago or the floor is reached; success steps up one step once
-   * {@link #stableWindow} has passed since the last trouble or step.
+   * Returns the state after a signal. Trouble steps down one step unless the last change (down or
+   * up) was less than {@link #stepDownSpacing} ago or the floor is reached; success steps up one
+   * step once {@link #stableWindow} has passed since the last trouble or step up.
    *
    * @param state the current state
    * @param signal what happened
@@ -191,16 +197,17 @@ public record BudgetPolicy(
   public State next(State state, Signal signal, Instant now) {
     return switch (signal) {
       case RATE_LIMITED, UNSTABLE -> {
-        boolean spaced = !now.isBefore(plus(state.lastStepDown(), stepDownSpacing));
+        boolean spaced = !now.isBefore(plus(state.lastChange(), stepDownSpacing));
         if (state.step() < ladder.size() - 1 && spaced) {
           yield new State(state.step() + 1, now, now);
         }
-        yield new State(state.step(), state.lastStepDown(), now);
+        yield new State(state.step(), state.lastChange(), now);
       }
       case SUCCESS -> {
         if (state.step() > 0 && !now.isBefore(plus(state.lastTrouble(), stableWindow))) {
-          // Stepping up restarts the window: the next step up needs another stable window.
-          yield new State(state.step() - 1, state.lastStepDown(), now);
+          // Stepping up restarts the window (the next step up needs another stable window) and
+          // holds the new limit for the spacing, so it is tried before trouble can undo it.
+          yield new State(state.step() - 1, now, now);
         }
         yield state;
       }

@@ -295,7 +295,8 @@ final class DefaultOrchestrator implements Orchestrator {
     final Optional<GitWorkspace> git =
         GitWorkspace.of(
             workspace,
-            List.of(workspace.relativize(planPath).toString(), workspace.relativize(journalPath.getParent()).toString()));
+            List.of(workspace.relativize(planPath).toString(), workspace.relativize(journalPath.getParent()).toString()),
+            environmentPolicy.apply(parentEnvironment));
     volatile boolean cancelled;
     volatile Stop fatal;
     volatile Scheduler scheduler;

@@ -3,6 +3,7 @@ package dev.orchestra;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,6 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What changed in a git work tree between two moments, without touching the repository's state:
@@ -18,6 +21,12 @@ import java.util.concurrent.TimeUnit;
  * they are) plus the hashes of untracked files; the changes are a {@code git diff} against it plus
  * the untracked files that appeared or changed. Limited to path specs (a task's write scope) when
  * given.
+ *
+ * <p>Every git process runs through {@link #git(Path, Map, List)}: with the filtered environment the
+ * agents' own commands get, and with the repository's hooks and file-system monitor turned off, so
+ * a configuration an agent planted in {@code .git} cannot hand the parent's secrets to a program.
+ * Snapshots are serialised: {@code git stash create} takes the index lock, and parallel writers
+ * starting together would otherwise fail on it.
  */
 final class GitWorkspace {
   private static final String EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
@@ -29,12 +38,16 @@ final class GitWorkspace {
   /** What changed since a snapshot. */
   record Changes(List<String> files, String diff) {}
 
+  private static final Logger log = LoggerFactory.getLogger(GitWorkspace.class);
+
   private final Path root;
   private final List<String> ignored;
+  private final Map<String, String> environment;
 
-  private GitWorkspace(Path root, List<String> ignored) {
+  private GitWorkspace(Path root, List<String> ignored, Map<String, String> environment) {
     this.root = root;
     this.ignored = List.copyOf(ignored);
+    this.environment = Map.copyOf(environment);
   }
 
   /**
@@ -42,19 +55,37 @@ final class GitWorkspace {
    *
    * @param ignored workspace-relative paths never reported as changes (Orchestra's own plan.md
    *     and journal)
+   * @param environment the environment git runs with: the filtered one, never the JVM's own
    */
-  static Optional<GitWorkspace> of(Path root, List<String> ignored) {
+  static Optional<GitWorkspace> of(Path root, List<String> ignored, Map<String, String> environment) {
     if (!Files.exists(root.resolve(".git"))) {
       return Optional.empty();
     }
-    GitWorkspace g = new GitWorkspace(root, ignored);
+    GitWorkspace g = new GitWorkspace(root, ignored, environment);
     String inside = g.git(List.of("rev-parse", "--is-inside-work-tree"));
     return inside != null && inside.strip().equals("true") ? Optional.of(g) : Optional.empty();
   }
 
-  Snapshot snapshot(List<String> pathspecs) {
+  synchronized Snapshot snapshot(List<String> pathspecs) {
     // The snapshot commit is never referenced; a fixed identity keeps it working where none is set.
-    String stash = git(List.of("-c", "user.name=orchestra", "-c", "user.email=orchestra@localhost", "stash", "create"));
+    List<String> create = List.of("-c", "user.name=orchestra", "-c", "user.email=orchestra@localhost", "stash", "create");
+    String stash = git(create);
+    for (int attempt = 1; stash == null && attempt < 5; attempt++) {
+      // Most often an agent's own git command holds the index lock for a moment.
+      try {
+        Thread.sleep(50L * attempt);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      stash = git(create);
+    }
+    if (stash == null) {
+      log.warn(
+          "git stash create failed in {}; changes are measured against HEAD, so uncommitted changes made"
+              + " before this task may be counted as its own",
+          root);
+    }
     String base;
     if (stash != null && !stash.isBlank()) {
       base = stash.strip();
@@ -68,14 +99,14 @@ final class GitWorkspace {
   Changes changesSince(Snapshot before, List<String> pathspecs) {
     TreeSet<String> files = new TreeSet<>();
     StringBuilder diff = new StringBuilder();
-    List<String> names = new ArrayList<>(List.of("diff", "--no-color", "--name-only", before.base()));
+    List<String> names = new ArrayList<>(List.of("diff", "--no-color", "--no-ext-diff", "--no-textconv", "--name-only", before.base()));
     names.add("--");
     names.addAll(specs(pathspecs));
     String tracked = git(names);
     if (tracked != null) {
       tracked.lines().filter(l -> !l.isBlank()).forEach(files::add);
     }
-    List<String> patch = new ArrayList<>(List.of("diff", "--no-color", before.base()));
+    List<String> patch = new ArrayList<>(List.of("diff", "--no-color", "--no-ext-diff", "--no-textconv", before.base()));
     patch.add("--");
     patch.addAll(specs(pathspecs));
     String text = git(patch);
@@ -99,8 +130,14 @@ final class GitWorkspace {
   }
 
   private void appendNewFile(StringBuilder diff, String path) {
+    Path file = root.resolve(path);
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+      // A symbolic link's target may be anywhere; its content is not the task's change to show.
+      diff.append("New link or special file ").append(path).append('\n');
+      return;
+    }
     try {
-      byte[] bytes = Files.readAllBytes(root.resolve(path));
+      byte[] bytes = Files.readAllBytes(file);
       for (int i = 0; i < Math.min(bytes.length, 8192); i++) {
         if (bytes[i] == 0) {
           diff.append("Binary file ").append(path).append(" added\n");
@@ -128,14 +165,14 @@ final class GitWorkspace {
     }
     List<String> paths = new ArrayList<>();
     for (String p : out.split("\0")) {
-      if (!p.isEmpty() && Files.isRegularFile(root.resolve(p))) {
+      if (!p.isEmpty() && Files.isRegularFile(root.resolve(p), LinkOption.NOFOLLOW_LINKS)) {
         paths.add(p);
       }
     }
     if (paths.isEmpty()) {
       return hashes;
     }
-    List<String> hash = new ArrayList<>(List.of("hash-object", "--"));
+    List<String> hash = new ArrayList<>(List.of("hash-object", "--no-filters", "--"));
     hash.addAll(paths);
     String sums = git(hash);
     if (sums == null) {
@@ -162,13 +199,24 @@ final class GitWorkspace {
 
   /** Runs git in the work tree; null when it fails. */
   private String git(List<String> args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add("git");
-    cmd.add("-C");
-    cmd.add(root.toString());
+    return git(root, environment, args);
+  }
+
+  /**
+   * Runs git in a work tree with exactly the given environment, the repository's hooks and
+   * file-system monitor turned off and no terminal prompt.
+   *
+   * @return its standard output, or null when it could not start, failed or ran over a minute
+   */
+  static String git(Path root, Map<String, String> environment, List<String> args) {
+    List<String> cmd = new ArrayList<>(List.of("git", "-C", root.toString(), "-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null"));
     cmd.addAll(args);
     try {
-      Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
+      pb.environment().clear();
+      pb.environment().putAll(environment);
+      pb.environment().put("GIT_TERMINAL_PROMPT", "0");
+      Process p = pb.start();
       p.getOutputStream().close();
       byte[] out = p.getInputStream().readAllBytes();
       if (!p.waitFor(60, TimeUnit.SECONDS)) {

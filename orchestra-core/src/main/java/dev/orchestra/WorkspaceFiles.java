@@ -5,13 +5,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 /**
  * The files of a workspace that a search should see: in a git repository, what git tracks plus
@@ -22,9 +23,9 @@ import java.util.concurrent.TimeUnit;
 final class WorkspaceFiles {
   private WorkspaceFiles() {}
 
-  static List<Path> list(Path root, Path base) {
+  static List<Path> list(Path root, Path base, Map<String, String> environment) {
     if (Files.exists(root.resolve(".git"))) {
-      List<Path> fromGit = fromGit(root, base);
+      List<Path> fromGit = fromGit(root, base, environment);
       if (fromGit != null) {
         return fromGit;
       }
@@ -32,36 +33,26 @@ final class WorkspaceFiles {
     return walk(root, base);
   }
 
-  private static List<Path> fromGit(Path root, Path base) {
-    try {
-      String rel = root.relativize(base).toString();
-      List<String> cmd = new ArrayList<>(List.of("git", "-C", root.toString(), "ls-files", "-co", "--exclude-standard", "-z"));
-      if (!rel.isEmpty()) {
-        cmd.add("--");
-        cmd.add(rel);
-      }
-      Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-      byte[] out = p.getInputStream().readAllBytes();
-      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        return null;
-      }
-      List<Path> files = new ArrayList<>();
-      for (String name : new String(out, StandardCharsets.UTF_8).split("\0")) {
-        if (!name.isEmpty()) {
-          Path f = root.resolve(name);
-          if (Files.isRegularFile(f)) {
-            files.add(f);
-          }
-        }
-      }
-      files.sort(null);
-      return files;
-    } catch (IOException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+  private static List<Path> fromGit(Path root, Path base, Map<String, String> environment) {
+    String rel = root.relativize(base).toString();
+    List<String> args = new ArrayList<>(List.of("ls-files", "-co", "--exclude-standard", "-z"));
+    if (!rel.isEmpty()) {
+      args.add("--");
+      args.add(rel);
+    }
+    String out = GitWorkspace.git(root, environment, args);
+    if (out == null) {
       return null;
     }
+    List<Path> files = new ArrayList<>();
+    for (String name : out.split("\0")) {
+      // Symbolic links are left out: their targets may lie outside the workspace.
+      if (!name.isEmpty() && Files.isRegularFile(root.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+        files.add(root.resolve(name));
+      }
+    }
+    files.sort(null);
+    return files;
   }
 
   private static List<Path> walk(Path root, Path base) {

@@ -14,6 +14,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -148,16 +149,67 @@ final class WorkspaceToolBox implements ToolBox {
           "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}},\"required\":[\"name\"],"
               + "\"additionalProperties\":false}");
 
-  /** Programs that only read, runnable in a read-only sandbox without approval. */
-  private static final Set<String> READ_ONLY_PROGRAMS =
-      Set.of(
-          "ls", "cat", "head", "tail", "wc", "grep", "egrep", "fgrep", "rg", "pwd", "echo", "true", "false",
-          "stat", "file", "tree", "sort", "uniq", "cut", "tr", "diff", "cmp", "which", "whoami", "date", "basename",
-          "dirname", "realpath", "du", "df", "find", "git");
+  /**
+   * Programs that only read, runnable in a read-only sandbox without approval, each with the
+   * options that would make it write or run another program: long ones (refused with any prefix
+   * GNU getopt accepts as an abbreviation) and short ones (refused wherever they appear in a
+   * cluster). Programs with such options that are hard to list ({@code tree -o}, {@code uniq}'s
+   * output operand) are left off.
+   */
+  private static final Map<String, RefusedOptions> READ_ONLY_PROGRAMS =
+      Map.ofEntries(
+          Map.entry("ls", RefusedOptions.NONE),
+          Map.entry("cat", RefusedOptions.NONE),
+          Map.entry("head", RefusedOptions.NONE),
+          Map.entry("tail", RefusedOptions.NONE),
+          Map.entry("wc", RefusedOptions.NONE),
+          Map.entry("grep", RefusedOptions.NONE),
+          Map.entry("egrep", RefusedOptions.NONE),
+          Map.entry("fgrep", RefusedOptions.NONE),
+          Map.entry("rg", new RefusedOptions(Set.of("pre", "pre-glob", "hostname-bin", "search-zip"), "z")),
+          Map.entry("pwd", RefusedOptions.NONE),
+          Map.entry("echo", RefusedOptions.NONE),
+          Map.entry("true", RefusedOptions.NONE),
+          Map.entry("false", RefusedOptions.NONE),
+          Map.entry("stat", RefusedOptions.NONE),
+          Map.entry("file", new RefusedOptions(Set.of("compile"), "C")),
+          Map.entry("sort", new RefusedOptions(Set.of("output", "compress-program"), "o")),
+          Map.entry("cut", RefusedOptions.NONE),
+          Map.entry("tr", RefusedOptions.NONE),
+          Map.entry("diff", RefusedOptions.NONE),
+          Map.entry("cmp", RefusedOptions.NONE),
+          Map.entry("which", RefusedOptions.NONE),
+          Map.entry("whoami", RefusedOptions.NONE),
+          Map.entry("date", new RefusedOptions(Set.of("set"), "s")),
+          Map.entry("basename", RefusedOptions.NONE),
+          Map.entry("dirname", RefusedOptions.NONE),
+          Map.entry("realpath", RefusedOptions.NONE),
+          Map.entry("du", RefusedOptions.NONE),
+          Map.entry("df", RefusedOptions.NONE),
+          Map.entry("find", RefusedOptions.NONE),
+          // --output writes a file, -O / --open-files-in-pager runs a program, external diff and
+          // text conversion drivers run programs named in the repository's configuration.
+          Map.entry("git", new RefusedOptions(Set.of("output", "open-files-in-pager", "ext-diff", "textconv"), "O")));
   private static final Set<String> READ_ONLY_GIT =
       Set.of("status", "log", "diff", "show", "ls-files", "rev-parse", "blame", "grep", "describe", "shortlog");
   private static final Set<String> FIND_ACTIONS =
       Set.of("-exec", "-execdir", "-ok", "-okdir", "-delete", "-fprint", "-fprint0", "-fprintf", "-fls");
+
+  /** Options that make an otherwise read-only program write or run something. */
+  private record RefusedOptions(Set<String> longNames, String shortLetters) {
+    static final RefusedOptions NONE = new RefusedOptions(Set.of(), "");
+
+    boolean refuses(String arg) {
+      if (arg.startsWith("--") && arg.length() > 2) {
+        String name = arg.substring(2).split("=", 2)[0];
+        return longNames.stream().anyMatch(n -> n.startsWith(name));
+      }
+      if (arg.startsWith("-") && !arg.startsWith("--")) {
+        return arg.chars().skip(1).anyMatch(c -> shortLetters.indexOf(c) >= 0);
+      }
+      return false;
+    }
+  }
 
   private final Path root;
   private final Path realRoot;
@@ -428,6 +480,10 @@ final class WorkspaceToolBox implements ToolBox {
     if (rel.isEmpty() || Files.isDirectory(p)) {
       throw new ToolError("'" + relative + "' is a folder, not a file");
     }
+    if (Arrays.asList(rel.split("/")).contains(".git")) {
+      // A repository's hooks and configuration name programs that git runs: never an agent's to write.
+      throw new ToolError("'" + rel + "' is inside a .git folder, which agents do not write");
+    }
     if (!writeScope.isEmpty() && p.startsWith(root) && !WriteScopes.covers(writeScope, rel)) {
       throw new ToolError(
           "'" + rel + "' is outside this task's write scope (" + String.join(", ", writeScope) + ")");
@@ -540,7 +596,7 @@ final class WorkspaceToolBox implements ToolBox {
     StringBuilder out = new StringBuilder();
     int hits = 0;
     boolean more = false;
-    for (Path file : WorkspaceFiles.list(root, base)) {
+    for (Path file : WorkspaceFiles.list(root, base, settings.environmentPolicy().apply(settings.parentEnvironment()))) {
       if (hits >= limit) {
         more = true;
         break;
@@ -716,19 +772,18 @@ final class WorkspaceToolBox implements ToolBox {
   /** Whether a command (as an argument list) only reads. Shell lines never count: they cannot be checked. */
   static boolean isReadOnlyCommand(List<String> argv) {
     String program = Path.of(argv.get(0)).getFileName().toString().toLowerCase(Locale.ROOT);
-    if (!READ_ONLY_PROGRAMS.contains(program)) {
+    RefusedOptions refused = READ_ONLY_PROGRAMS.get(program);
+    if (refused == null) {
       return false;
     }
-    if (program.equals("git")) {
-      return argv.size() >= 2 && READ_ONLY_GIT.contains(argv.get(1));
+    List<String> args = argv.subList(1, argv.size());
+    if (program.equals("git") && (args.isEmpty() || !READ_ONLY_GIT.contains(args.get(0)))) {
+      return false;
     }
-    if (program.equals("find")) {
-      return argv.stream().noneMatch(FIND_ACTIONS::contains);
+    if (program.equals("find") && args.stream().anyMatch(FIND_ACTIONS::contains)) {
+      return false;
     }
-    if (program.equals("sort")) {
-      return argv.stream().noneMatch(a -> a.equals("-o") || a.startsWith("--output"));
-    }
-    return true;
+    return args.stream().noneMatch(refused::refuses);
   }
 
   private String loadSkill(String name) throws ToolError {

@@ -54,6 +54,24 @@ final class BudgetPolicyTest {
   }
 
   @Test
+  void aStepUpHoldsForTheSpacingBeforeTroubleUndoesIt() {
+    BudgetPolicy p = BudgetPolicy.defaults(); // 30 s window, 2 s hold
+    State s = p.next(p.initial(at(0)), Signal.RATE_LIMITED, at(0));
+    s = p.next(s, Signal.RATE_LIMITED, at(2));
+    assertEquals(8, p.limit(s));
+    s = p.next(s, Signal.SUCCESS, at(32));
+    assertEquals(10, p.limit(s));
+    s = p.next(s, Signal.RATE_LIMITED, at(33)); // one second into the trial of 10: held
+    assertEquals(10, p.limit(s));
+    s = p.next(s, Signal.RATE_LIMITED, at(34)); // the trial is over and 10 is still too many
+    assertEquals(8, p.limit(s));
+    s = p.next(s, Signal.SUCCESS, at(63)); // the trouble at 34 restarted the window
+    assertEquals(8, p.limit(s));
+    s = p.next(s, Signal.SUCCESS, at(64));
+    assertEquals(10, p.limit(s));
+  }
+
+  @Test
   void troubleRestartsTheStableWindow() {
     BudgetPolicy p = BudgetPolicy.defaults().withStepDownSpacing(Duration.ZERO);
     State s = p.next(p.initial(at(0)), Signal.RATE_LIMITED, at(0));

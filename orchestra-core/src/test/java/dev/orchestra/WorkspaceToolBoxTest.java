@@ -84,6 +84,34 @@ final class WorkspaceToolBoxTest {
   }
 
   @Test
+  void searchDoesNotFollowSymbolicLinksOutside() throws Exception {
+    Files.createSymbolicLink(root.resolve("leak.txt"), outside.resolve("secret.txt"));
+    Files.createSymbolicLink(root.resolve("leak-dir"), outside);
+    ToolBox box = box(BuiltInRoles.get("explorer"), List.of());
+    String args = "{\"pattern\":\"secret|alpha\",\"path\":\"\",\"max_results\":10}";
+    assertEquals("src/a.txt:1: alpha\n", call(box, "search", args).output());
+    if (TestRepos.gitAvailable()) {
+      TestRepos.git(root, "init", "-q");
+      assertEquals("src/a.txt:1: alpha\n", call(box, "search", args).output(), "the same through git's file list");
+    }
+  }
+
+  @Test
+  void nothingWritesIntoTheGitFolder() throws Exception {
+    Files.createDirectories(root.resolve(".git/hooks"));
+    ToolBox box = box(BuiltInRoles.get("implementer"), List.of());
+    for (String path : List.of(".git/hooks/pre-commit", ".git/config", "sub/.git/config")) {
+      Message.ToolResult w = call(box, "write_file", Json.writeArgs(path, "#!/bin/sh\nenv > /tmp/leak\n"));
+      assertTrue(w.error() && w.output().contains("inside a .git folder"), w.output());
+    }
+    String patch = "--- /dev/null\n+++ b/.git/hooks/post-checkout\n@@ -0,0 +1 @@\n+env > /tmp/leak\n";
+    Message.ToolResult p = call(box, "apply_patch", Json.M.createObjectNode().put("patch", patch).toString());
+    assertTrue(p.error() && p.output().contains("inside a .git folder"), p.output());
+    assertFalse(Files.exists(root.resolve(".git/hooks/pre-commit")));
+    assertFalse(Files.exists(root.resolve(".git/hooks/post-checkout")));
+  }
+
+  @Test
   void writesStayInTheTaskScope() {
     ToolBox box = box(BuiltInRoles.get("implementer"), List.of("src/a.txt"));
     Message.ToolResult w = call(box, "write_file", Json.writeArgs("README.md", "changed"));

@@ -126,7 +126,27 @@ final class WorkspaceToolsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"[\"touch\",\"x.txt\"]", "[\"git\",\"commit\",\"-m\",\"x\"]", "[\"find\",\".\",\"-delete\"]", "[\"sort\",\"-o\",\"x\",\"notes.txt\"]"})
+  @ValueSource(
+      strings = {
+        "[\"touch\",\"x.txt\"]",
+        "[\"git\",\"commit\",\"-m\",\"x\"]",
+        "[\"find\",\".\",\"-delete\"]",
+        "[\"sort\",\"-o\",\"x.txt\",\"notes.txt\"]",
+        "[\"sort\",\"-uo\",\"x.txt\",\"notes.txt\"]",
+        "[\"sort\",\"--out=x.txt\",\"notes.txt\"]",
+        "[\"sort\",\"--compress-prog=sh\",\"notes.txt\"]",
+        "[\"uniq\",\"notes.txt\",\"x.txt\"]",
+        "[\"tree\",\"-o\",\"x.txt\"]",
+        "[\"git\",\"diff\",\"--output=x.txt\"]",
+        "[\"git\",\"log\",\"--outp=x.txt\"]",
+        "[\"git\",\"grep\",\"--open-files-in-pager=touch x.txt;\",\"line\"]",
+        "[\"git\",\"grep\",\"-Otouch x.txt;\",\"line\"]",
+        "[\"git\",\"diff\",\"--ext-diff\"]",
+        "[\"rg\",\"--pre=touch\",\"line\"]",
+        "[\"rg\",\"-uz\",\"line\"]",
+        "[\"file\",\"-C\",\"-m\",\"notes.txt\"]",
+        "[\"date\",\"-s\",\"2020-01-01\"]"
+      })
   void aReadOnlyRoleCannotWriteThroughACommand(String argv) {
     ToolBox box = box(with("explorer", SandboxMode.READ_ONLY, ApprovalPolicy.NEVER));
     Message.ToolResult r = call(box, "run_command", "{\"command\":" + argv + ",\"shell\":\"\",\"cwd\":\"\",\"timeout_seconds\":0}");
@@ -134,6 +154,20 @@ final class WorkspaceToolsTest {
     assertTrue(r.output().contains("the read-only sandbox runs only read-only commands"), r.output());
     assertFalse(Files.exists(root.resolve("x.txt")));
     assertTrue(Files.exists(root.resolve("notes.txt")));
+  }
+
+  @Test
+  void readOnlyCommandsKeepTheirHarmlessOptions() {
+    for (List<String> argv :
+        List.of(
+            List.of("git", "log", "--oneline", "--no-ext-diff", "-n", "5"),
+            List.of("git", "diff", "--stat", "--no-textconv"),
+            List.of("sort", "-u", "-k", "2", "notes.txt"),
+            List.of("rg", "-n", "--glob", "*.java", "Orchestra"),
+            List.of("find", ".", "-name", "*.md"),
+            List.of("date", "+%s"))) {
+      assertTrue(WorkspaceToolBox.isReadOnlyCommand(argv), argv.toString());
+    }
   }
 
   @Test
