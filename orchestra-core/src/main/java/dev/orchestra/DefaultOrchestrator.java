@@ -310,6 +310,9 @@ final class DefaultOrchestrator implements Orchestrator {
     int round;
     final Map<String, String> findingTasks = new HashMap<>(); // fingerprint -> task id
     List<GateResult> lastGateResults = List.of();
+    /** On resume: the tasks the interrupted round had finished and the files they changed. */
+    List<String> carriedTaskIds = List.of();
+    List<String> carriedChanged = List.of();
 
     Run(String goal, ExecutorService pool) {
       this.runId = newRunId();
@@ -677,6 +680,17 @@ final class DefaultOrchestrator implements Orchestrator {
 
     private BatchState runBatch() {
       BatchState state = new BatchState();
+      if (!carriedTaskIds.isEmpty() || !carriedChanged.isEmpty()) {
+        // A resumed round goes on where it stopped: what it had finished is still this round's to gate.
+        for (String id : carriedTaskIds) {
+          if (plan.contains(id)) {
+            state.tasks.add(plan.task(id));
+          }
+        }
+        state.changed.addAll(carriedChanged);
+        carriedTaskIds = List.of();
+        carriedChanged = List.of();
+      }
       GitWorkspace.Snapshot before = git.map(g -> g.snapshot(List.of())).orElse(null);
       schedule(plan, state, round, this::briefFor);
       if (before != null) {
@@ -1022,7 +1036,8 @@ final class DefaultOrchestrator implements Orchestrator {
             @Override
             public RoleReport runRole(Role role, String taskId, String title, String brief) {
               Task t = Task.builder(taskId, oneLine(title)).role(role.name()).build();
-              return runAgent(role, t, "Goal: " + goal + "\n\n" + brief, List.of()).report();
+              String withGoal = brief.startsWith("Goal: ") ? brief : "Goal: " + goal + "\n\n" + brief;
+              return runAgent(role, t, withGoal, List.of()).report();
             }
           };
       for (Gate gate : gates) {
@@ -1321,7 +1336,6 @@ final class DefaultOrchestrator implements Orchestrator {
       }
       Map<String, String> lastStatus = new HashMap<>();
       int lastRound = 0;
-      int gatedRound = 0;
       for (JsonNode e : events.subList(from, events.size())) {
         String type = e.path("type").asText();
         if (type.equals("task_finished")) {
@@ -1330,14 +1344,23 @@ final class DefaultOrchestrator implements Orchestrator {
         if (type.startsWith("task_") || type.startsWith("gate_")) {
           lastRound = Math.max(lastRound, e.path("round").asInt());
         }
-        if (type.startsWith("gate_")) {
-          gatedRound = Math.max(gatedRound, e.path("round").asInt());
+      }
+      // The run goes on in the round it stopped in, whether the stop came during its batch or its
+      // gates: the gates then see everything the round changed, before and after the stop. (Going
+      // on with the next round instead would leave the first part of the round never reviewed.)
+      TreeSet<String> changedInRound = new TreeSet<>();
+      List<String> finishedInRound = new ArrayList<>();
+      for (JsonNode e : events.subList(from, events.size())) {
+        if ("task_finished".equals(e.path("type").asText()) && e.path("round").asInt() == lastRound && lastRound > 0) {
+          String id = e.path("taskId").asText();
+          if (!finishedInRound.contains(id)) {
+            finishedInRound.add(id);
+          }
+          e.path("changedFiles").forEach(f -> changedInRound.add(f.asText()));
         }
       }
-      // A round whose gates had started is over: its findings are in plan.md; go on with the next.
-      if (gatedRound > 0 && gatedRound == lastRound) {
-        lastRound++;
-      }
+      carriedTaskIds = List.copyOf(finishedInRound);
+      carriedChanged = List.copyOf(changedInRound);
       Plan.Builder restored = onDisk.toBuilder();
       List<Task> tasks = new ArrayList<>();
       for (Task t : onDisk.tasks()) {

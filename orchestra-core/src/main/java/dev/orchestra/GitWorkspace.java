@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
 final class GitWorkspace {
   private static final String EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
   private static final int MAX_DIFF_CHARS = 200_000;
+  /** The line that ends a diff cut at {@link #MAX_DIFF_CHARS}. */
+  static final String DIFF_CUT = "[diff cut]";
 
   /** A moment of the work tree. */
   record Snapshot(String base, Map<String, String> untracked) {}
@@ -125,7 +127,7 @@ final class GitWorkspace {
         files.add(gone);
       }
     }
-    String d = diff.length() > MAX_DIFF_CHARS ? diff.substring(0, MAX_DIFF_CHARS) + "\n[diff cut]\n" : diff.toString();
+    String d = diff.length() > MAX_DIFF_CHARS ? diff.substring(0, MAX_DIFF_CHARS) + "\n" + DIFF_CUT + "\n" : diff.toString();
     return new Changes(List.copyOf(files), d);
   }
 

@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,7 +28,7 @@ final class SensitivityCheck {
       List.of(
           new Category(
               "authentication",
-              Pattern.compile("(?i)(\\bauth|login|logout|signin|sign_in|passw(or)?d|oauth|\\bjwt\\b|session|\\bsso\\b)")),
+              Pattern.compile("(?i)(\\bauth(?!or)|login|logout|signin|sign_in|passw(or)?d|oauth|\\bjwt\\b|session|\\bsso\\b)")),
           new Category(
               "secrets and credentials",
               Pattern.compile("(?i)(secret|credential|api[_-]?key|\\btoken|private[_-]?key|\\.pem\\b|\\.env\\b|bearer)")),
@@ -44,7 +47,12 @@ final class SensitivityCheck {
 
   private SensitivityCheck() {}
 
-  /** Returns why the batch is sensitive, or empty when nothing sensitive was changed. */
+  /**
+   * Returns why the batch is sensitive, or empty when nothing sensitive was changed. The diff's
+   * added and removed lines are scanned (taking a permission check out is as sensitive as putting
+   * one in); changed files the diff does not show (it was cut, or the workspace is not a git
+   * repository, or the round resumed after a stop) are read whole.
+   */
   static Optional<String> reason(Batch batch) {
     for (String file : batch.changedFiles()) {
       for (Category c : CATEGORIES) {
@@ -54,10 +62,17 @@ final class SensitivityCheck {
         }
       }
     }
+    Set<String> shown = new HashSet<>();
     if (!batch.diff().isEmpty()) {
-      return fromDiff(batch.diff());
+      Optional<String> fromDiff = fromDiff(batch.diff(), shown);
+      if (fromDiff.isPresent()) {
+        return fromDiff;
+      }
     }
     for (String file : batch.changedFiles()) {
+      if (shown.contains(file)) {
+        continue;
+      }
       Path p = batch.workspace().resolve(file);
       String[] lines = read(p).split("\n", -1);
       for (int i = 0; i < lines.length; i++) {
@@ -73,37 +88,64 @@ final class SensitivityCheck {
     return Optional.empty();
   }
 
-  /** Scans only the lines the batch added, with their line numbers in the new file. */
-  private static Optional<String> fromDiff(String diff) {
+  /**
+   * Scans the lines the diff adds and removes, with their line numbers in the new or old file, and
+   * collects in {@code shown} the files whose whole change the diff holds (not the one it was cut in).
+   */
+  private static Optional<String> fromDiff(String diff, Set<String> shown) {
+    String[] lines = diff.split("\n", -1);
     String file = "";
-    int line = 0;
-    for (String l : diff.split("\n", -1)) {
-      if (l.startsWith("+++ ")) {
-        String p = l.substring(4).strip();
-        file = p.startsWith("b/") ? p.substring(2) : p;
+    String oldFile = "";
+    int newLine = 0;
+    int oldLine = 0;
+    for (int i = 0; i < lines.length; i++) {
+      String l = lines[i];
+      if (l.startsWith("--- ") && i + 1 < lines.length && lines[i + 1].startsWith("+++ ")) {
+        oldFile = pathOf(l);
+      } else if (l.startsWith("+++ ")) {
+        String p = pathOf(l);
+        file = p.equals("/dev/null") ? oldFile : p;
+        shown.add(file);
       } else if (l.startsWith("@@")) {
         Matcher h = HUNK.matcher(l);
-        line = h.find() ? Integer.parseInt(h.group(1)) : 0;
-      } else if (l.startsWith("+")) {
+        if (h.find()) {
+          oldLine = Integer.parseInt(h.group(1));
+          newLine = Integer.parseInt(h.group(2));
+        }
+      } else if (l.startsWith("+") || l.startsWith("-")) {
+        boolean added = l.startsWith("+");
         for (Category c : CATEGORIES) {
           Matcher m = c.pattern().matcher(l.substring(1));
           if (m.find()) {
             return Optional.of(
-                file + ":" + line + ": change adds '" + m.group().toLowerCase(Locale.ROOT) + "' (" + c.name() + ")");
+                file + ":" + (added ? newLine : oldLine) + ": change " + (added ? "adds" : "removes") + " '"
+                    + m.group().toLowerCase(Locale.ROOT) + "' (" + c.name() + ")");
           }
         }
-        line++;
+        if (added) {
+          newLine++;
+        } else {
+          oldLine++;
+        }
       } else if (l.startsWith(" ")) {
-        line++;
+        newLine++;
+        oldLine++;
+      } else if (l.equals(GitWorkspace.DIFF_CUT)) {
+        shown.remove(file);
       }
     }
     return Optional.empty();
   }
 
-  private static final Pattern HUNK = Pattern.compile("^@@ -\\d+(?:,\\d+)? \\+(\\d+)");
+  private static String pathOf(String header) {
+    String p = header.substring(4).strip();
+    return p.startsWith("a/") || p.startsWith("b/") ? p.substring(2) : p;
+  }
+
+  private static final Pattern HUNK = Pattern.compile("^@@ -(\\d+)(?:,\\d+)? \\+(\\d+)");
 
   private static String read(Path p) {
-    if (!Files.isRegularFile(p)) {
+    if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
       return "";
     }
     try (InputStream in = Files.newInputStream(p)) {

@@ -214,6 +214,42 @@ final class OrchestratorTest {
   }
 
   @Test
+  void aStopDuringTheGatesIsResumedByGatingTheSameRoundsChanges() throws Exception {
+    plan(2);
+    CountDownLatch reviewing = new CountDownLatch(1);
+    model.on("reviewer")
+        .reply(
+            Reply.answer(
+                req -> {
+                  reviewing.countDown();
+                  try {
+                    Thread.sleep(60_000);
+                  } catch (InterruptedException e) {
+                    throw new dev.orchestra.model.TransientModelException("interrupted", e);
+                  }
+                  throw new AssertionError("not interrupted");
+                }),
+            Reply.text(Json.review(true, "", 0, "", "", List.of())));
+    Orchestrator o = builder().addGate(Gate.review()).sleeper(Sleeper.SYSTEM).build();
+    CompletableFuture<RunResult> future = o.runAsync("Write the files");
+    assertTrue(reviewing.await(20, TimeUnit.SECONDS));
+    o.cancel();
+    assertEquals(StopReason.CANCELLED, future.get(20, TimeUnit.SECONDS).stopReason());
+    RunResult resumed = o.resume();
+    o.close();
+    assertEquals(StopReason.GREEN, resumed.stopReason(), resumed.message());
+    List<dev.orchestra.model.ModelRequest> reviews = model.requests("reviewer");
+    assertEquals(2, reviews.size());
+    String brief = reviews.get(1).messages().toString();
+    // The work done before the stop is what the resumed review must see.
+    assertTrue(brief.contains("- out/T1.txt") && brief.contains("- out/T2.txt"), brief);
+    assertTrue(brief.contains("- T1 [done] Write out/T1.txt"), brief);
+    assertEquals(1, brief.split("Goal: ", -1).length - 1, "the goal is given once: " + brief);
+    assertEquals(2, model.requests("implementer").size() / 2, "no task ran again");
+    assertEquals(1, resumed.rounds(), "the resumed gates belong to the round they stopped in");
+  }
+
+  @Test
   void aHandEditDuringTheRunIsMergedNotLost() throws Exception {
     plan(2);
     Path planFile = ws.resolve("plan.md");
