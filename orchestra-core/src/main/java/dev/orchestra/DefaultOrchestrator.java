@@ -986,8 +986,8 @@ final class DefaultOrchestrator implements Orchestrator {
             case TRANSIENT -> budget.signal(BudgetPolicy.Signal.UNSTABLE, cause);
             default -> throw e;
           }
-          if (attempt >= maxModelAttempts) {
-            throw e;
+          if (!e.isRetriable() || attempt >= maxModelAttempts) {
+            throw e; // a provider that retried on its own has the last word on its retries
           }
           try {
             sleeper.sleep(backoff(attempt, e));

@@ -355,7 +355,8 @@ public interface Orchestrator extends AutoCloseable {
 
     /**
      * Sets how many times one model call is tried when it is rate limited or fails transiently;
-     * default 5.
+     * default 5. A failure whose provider has already retried it as far as its own policy allows
+     * ({@link dev.orchestra.model.ModelProviderException#retriesSpent()}) is not tried again.
      *
      * @param attempts at least 1
      * @return this builder

@@ -185,6 +185,23 @@ final class OrchestratorTest {
   }
 
   @Test
+  void aFailureWhoseProviderSpentItsRetriesIsNotRetriedAgain() {
+    plan(1);
+    model.on("implementer", "T1")
+        .reply(
+            Reply.fail(
+                () ->
+                    new dev.orchestra.model.RateLimitedException(
+                        "429 after the provider's own 5 attempts", Duration.ofHours(1), null, true)));
+    Instant before = clock.instant();
+    RunResult r = run(builder());
+    assertEquals(StopReason.TASKS_FAILED, r.stopReason(), r.message());
+    assertEquals(before, clock.instant(), "the hour the server asked for was not slept");
+    List<String> outcomes = events.of(OrchestraEvent.ModelCallFinished.class).stream().map(OrchestraEvent.ModelCallFinished::outcome).toList();
+    assertEquals(List.of("ok", "rate_limited"), outcomes);
+  }
+
+  @Test
   void cancelStopsTheRunAndResumeContinues() throws Exception {
     plan(6);
     CountDownLatch started = new CountDownLatch(1);

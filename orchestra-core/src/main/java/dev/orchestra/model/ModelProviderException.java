@@ -29,15 +29,35 @@ public abstract sealed class ModelProviderException extends OrchestraException
     AUTHENTICATION
   }
 
+  private final boolean retriesSpent;
+
   ModelProviderException(String message, Throwable cause) {
+    this(message, cause, false);
+  }
+
+  ModelProviderException(String message, Throwable cause, boolean retriesSpent) {
     super(message, cause);
+    this.retriesSpent = retriesSpent;
   }
 
   /** Returns the kind of failure. */
   public abstract Kind kind();
 
-  /** Returns whether the same request may succeed if tried again later. */
+  /**
+   * Returns whether the provider has already retried this request as far as its own policy allows,
+   * or was told by the server not to retry it: a caller should then not retry it again, which
+   * would multiply the provider's attempts (and its waits) by its own.
+   */
+  public boolean retriesSpent() {
+    return retriesSpent;
+  }
+
+  /**
+   * Returns whether trying the same request again later may succeed and is worth doing: a rate
+   * limit or a transient failure whose retries the provider has not {@linkplain #retriesSpent()
+   * spent}.
+   */
   public boolean isRetriable() {
-    return kind() == Kind.RATE_LIMITED || kind() == Kind.TRANSIENT;
+    return (kind() == Kind.RATE_LIMITED || kind() == Kind.TRANSIENT) && !retriesSpent;
   }
 }

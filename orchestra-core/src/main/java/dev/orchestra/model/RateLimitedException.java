@@ -16,7 +16,20 @@ public final class RateLimitedException extends ModelProviderException {
    * @param cause the underlying cause, or null
    */
   public RateLimitedException(String message, Duration retryAfter, Throwable cause) {
-    super(message, cause);
+    this(message, retryAfter, cause, false);
+  }
+
+  /**
+   * Creates the exception, saying whether the provider has already spent its retries on it.
+   *
+   * @param message what was throttled, never containing a secret
+   * @param retryAfter how long the server asked to wait, or null when it gave no hint
+   * @param cause the underlying cause, or null
+   * @param retriesSpent whether the provider already retried as far as its policy allows (see
+   *     {@link #retriesSpent()})
+   */
+  public RateLimitedException(String message, Duration retryAfter, Throwable cause, boolean retriesSpent) {
+    super(message, cause, retriesSpent);
     if (retryAfter != null && retryAfter.isNegative()) {
       throw new IllegalArgumentException("retryAfter must not be negative");
     }

@@ -23,6 +23,18 @@ public final class TransientModelException extends ModelProviderException {
     super(message, cause);
   }
 
+  /**
+   * Creates the exception, saying whether the provider has already spent its retries on it.
+   *
+   * @param message what failed, never containing a secret
+   * @param cause the underlying cause, or null
+   * @param retriesSpent whether the provider already retried as far as its policy allows (see
+   *     {@link #retriesSpent()})
+   */
+  public TransientModelException(String message, Throwable cause, boolean retriesSpent) {
+    super(message, cause, retriesSpent);
+  }
+
   @Override
   public Kind kind() {
     return Kind.TRANSIENT;

@@ -34,6 +34,7 @@ final class BodyStream extends InputStream implements Flow.Subscriber<List<ByteB
 
   private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
   private final Duration idleTimeout;
+  private final long idleNanos; // saturated: a timeout of centuries must not overflow
   private volatile Flow.Subscription subscription;
   private Iterator<ByteBuffer> batch;
   private ByteBuffer current;
@@ -42,6 +43,13 @@ final class BodyStream extends InputStream implements Flow.Subscriber<List<ByteB
 
   BodyStream(Duration idleTimeout) {
     this.idleTimeout = idleTimeout;
+    long nanos;
+    try {
+      nanos = idleTimeout.toNanos();
+    } catch (ArithmeticException e) {
+      nanos = Long.MAX_VALUE;
+    }
+    this.idleNanos = nanos;
   }
 
   // ------------------------------------------------------------------ the client's side
@@ -108,7 +116,7 @@ final class BodyStream extends InputStream implements Flow.Subscriber<List<ByteB
       }
       Object next;
       try {
-        next = queue.poll(idleTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        next = queue.poll(idleNanos, TimeUnit.NANOSECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("interrupted while reading the body");

@@ -83,7 +83,12 @@ final class ErrorMapper {
               ? new Failure(new TransientModelException(what), true, wait)
               : new Failure(new RejectedRequestException(rejection(what, e)), false, null);
         };
-    if (shouldRetry.isPresent() && f.mapped().kind() != ModelProviderException.Kind.QUOTA_EXHAUSTED) {
+    // The server's x-should-retry decides, except for what can never succeed as sent: an exhausted
+    // quota, and a 429 that says the request is too large.
+    boolean hopeless =
+        f.mapped().kind() == ModelProviderException.Kind.QUOTA_EXHAUSTED
+            || (status == 429 && f.mapped().kind() == ModelProviderException.Kind.REJECTED);
+    if (shouldRetry.isPresent() && !hopeless) {
       return new Failure(f.mapped(), shouldRetry.get(), wait);
     }
     return f;

@@ -309,18 +309,19 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
     }
   }
 
-  /** The failure finally thrown, saying how often it was tried when that was more than once. */
+  /**
+   * The failure finally thrown: marked as having its retries spent (this provider's retry policy
+   * decided, so a caller retrying again would multiply it), and saying how often it was tried when
+   * that was more than once.
+   */
   private static ModelProviderException afterAttempts(ModelProviderException e, int attempts) {
-    if (attempts <= 1) {
-      return e;
-    }
-    String m = e.getMessage() + " (after " + attempts + " attempts)";
+    String m = attempts <= 1 ? e.getMessage() : e.getMessage() + " (after " + attempts + " attempts)";
     return switch (e.kind()) {
-      case RATE_LIMITED -> new RateLimitedException(m, ((RateLimitedException) e).retryAfter().orElse(null), e);
-      case TRANSIENT -> new TransientModelException(m, e);
-      case QUOTA_EXHAUSTED -> new QuotaExhaustedException(m, e);
-      case REJECTED -> new RejectedRequestException(m, e);
-      case AUTHENTICATION -> new AuthenticationException(m, e);
+      case RATE_LIMITED -> new RateLimitedException(m, ((RateLimitedException) e).retryAfter().orElse(null), e, true);
+      case TRANSIENT -> new TransientModelException(m, e, true);
+      case QUOTA_EXHAUSTED -> attempts <= 1 ? e : new QuotaExhaustedException(m, e);
+      case REJECTED -> attempts <= 1 ? e : new RejectedRequestException(m, e);
+      case AUTHENTICATION -> attempts <= 1 ? e : new AuthenticationException(m, e);
     };
   }
 
@@ -407,29 +408,35 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
     headers.forEach(rb::header);
     HttpRequest req = rb.build();
     try {
+      // Every body is read through BodyStream: the request timeout covers only the wait for the
+      // headers, so a body that stalls half way would otherwise hold the call for ever.
+      HttpResponse<Flow.Publisher<List<ByteBuffer>>> resp = http.send(req, HttpResponse.BodyHandlers.ofPublisher());
+      BodyStream body = new BodyStream(streamIdleTimeout);
+      resp.body().subscribe(body);
+      followServerLimits(resp.headers(), where);
       if (!stream) {
-        HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        followServerLimits(resp.headers(), where);
-        if (resp.statusCode() / 100 != 2) {
-          throw ErrorMapper.fromHttp(resp.statusCode(), resp.headers(), resp.body(), where, apiKey, clock);
+        String text;
+        try (body) {
+          text = new String(body.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (BodyStream.Idle e) {
+          throw new Failure(new TransientModelException("the answer from " + where + " stalled: no data for " + streamIdleTimeout), true, null);
         }
-        JsonNode node = parseJson(resp.body(), where);
+        if (resp.statusCode() / 100 != 2) {
+          throw ErrorMapper.fromHttp(resp.statusCode(), resp.headers(), text, where, apiKey, clock);
+        }
+        JsonNode node = parseJson(text, where);
         return wireApi == WireApi.RESPONSES ? ResponsesWire.decode(node, where, apiKey) : ChatWire.decode(node);
       }
-      HttpResponse<Flow.Publisher<List<ByteBuffer>>> resp = http.send(req, HttpResponse.BodyHandlers.ofPublisher());
-      BodyStream stream = new BodyStream(streamIdleTimeout);
-      resp.body().subscribe(stream);
-      followServerLimits(resp.headers(), where);
       if (resp.statusCode() / 100 != 2) {
-        String body;
-        try (stream) {
-          body = new String(stream.readNBytes(64 * 1024), StandardCharsets.UTF_8);
+        String text;
+        try (body) {
+          text = new String(body.readNBytes(64 * 1024), StandardCharsets.UTF_8);
         }
-        throw ErrorMapper.fromHttp(resp.statusCode(), resp.headers(), body, where, apiKey, clock);
+        throw ErrorMapper.fromHttp(resp.statusCode(), resp.headers(), text, where, apiKey, clock);
       }
       // From here on a failure is one of a started stream: it counts against the stream retries.
       try {
-        return readStream(stream, where, sink);
+        return readStream(body, where, sink);
       } catch (Failure f) {
         throw f.asInStream();
       } catch (IOException e) {
@@ -763,8 +770,9 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
     }
 
     /**
-     * Sets how long a stream may stay silent before it is dropped and retried; default 5 minutes
-     * (Codex's {@code stream_idle_timeout_ms}).
+     * Sets how long a response body may stay silent before it is dropped and retried; default 5
+     * minutes (Codex's {@code stream_idle_timeout_ms}). It applies to streams and, since the request
+     * timeout covers only the wait for the headers, to the bodies of non-streamed answers too.
      *
      * @param timeout the timeout
      * @return this builder

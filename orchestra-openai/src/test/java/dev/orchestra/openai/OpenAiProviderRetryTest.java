@@ -157,6 +157,7 @@ final class OpenAiProviderRetryTest {
     try (OpenAiProvider p = provider(policy(4, 0)).build()) {
       RateLimitedException e = assertThrows(RateLimitedException.class, () -> p.respond(Requests.simple("gpt-5.4"), recording));
       assertEquals(Duration.ofSeconds(121), e.retryAfter().orElseThrow());
+      assertTrue(e.retriesSpent(), "the orchestrator must not sleep the two minutes either");
     }
     assertEquals(1, server.requestCount());
     assertTrue(waits.isEmpty());
@@ -169,6 +170,7 @@ final class OpenAiProviderRetryTest {
     try (OpenAiProvider p = provider(policy(4, 0)).build()) {
       RateLimitedException e = assertThrows(RateLimitedException.class, () -> p.respond(Requests.simple("gpt-5.4"), recording));
       assertEquals(Duration.ofSeconds(1), e.retryAfter().orElseThrow());
+      assertTrue(e.retriesSpent(), "the server said not to retry; the orchestrator must not either");
     }
     assertEquals(1, server.requestCount());
   }

@@ -370,6 +370,14 @@ final class OpenAiProviderTest {
       assertThrows(RejectedRequestException.class, () -> p.respond(Requests.simple("gpt-5.4"), recording));
     }
     assertEquals(1, server.requestCount());
+    // Not even when the server's x-should-retry says yes: the same request cannot fit later.
+    server.enqueue(
+        FakeReply.error(429, "tokens", "rate_limit_exceeded", "Request too large for gpt-4o on tokens per min (TPM): Limit 30000, Requested 31538.")
+            .withHeader("x-should-retry", "true"));
+    try (OpenAiProvider p = provider().build()) {
+      assertThrows(RejectedRequestException.class, () -> p.respond(Requests.simple("gpt-5.4"), recording));
+    }
+    assertEquals(2, server.requestCount());
   }
 
   @ParameterizedTest
@@ -418,6 +426,28 @@ final class OpenAiProviderTest {
     }
     assertEquals(4, server.requestCount());
     assertEquals(List.of("unstable", "unstable", "unstable"), signals);
+  }
+
+  @Test
+  void aNonStreamedAnswerThatStallsHalfWayIsDroppedAtTheIdleTimeoutAndRetried() throws Exception {
+    FakeReply full = FakeReply.responsesJson("the whole answer", NO_CALLS, 1, 1);
+    server.enqueue(full.stallAfter(20, Duration.ofSeconds(5)), full);
+    long t0 = System.nanoTime();
+    try (OpenAiProvider p = provider().stream(false).streamIdleTimeout(Duration.ofMillis(300)).build()) {
+      assertEquals("the whole answer", p.respond(Requests.simple("gpt-5.4"), recording).text());
+    }
+    // Not asserted as a timing: the 5 s stall must simply not have been sat out to its end.
+    assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(5).toNanos(), "the stalled body was waited out");
+    assertEquals(2, server.requestCount());
+    assertEquals(List.of("unstable"), signals);
+  }
+
+  @Test
+  void aHugeIdleTimeoutIsAcceptedAndStreamsStillWork() throws Exception {
+    server.enqueue(FakeReply.responsesStream("fine", NO_CALLS, 1, 1));
+    try (OpenAiProvider p = provider().streamIdleTimeout(Duration.ofSeconds(Long.MAX_VALUE / 2)).build()) {
+      assertEquals("fine", p.respond(Requests.simple("gpt-5.4"), recording).text());
+    }
   }
 
   @Test
