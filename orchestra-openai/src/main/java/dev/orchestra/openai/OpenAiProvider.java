@@ -96,7 +96,8 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
   private final Sleeper sleeper;
   private final HttpClient http;
   private final RateLimiter limiter; // null: no client-side limit
-  private final AtomicLong serverPauseUntilNanos = new AtomicLong(); // epoch nanoseconds of the clock
+  private final java.util.function.LongSupplier nanoTime; // monotonic unless a test clock was given
+  private final ServerWindow window = new ServerWindow();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final StreamResult streamListener;
 
@@ -117,6 +118,14 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
     this.reasoningModels = b.reasoningModels;
     this.random = b.random != null ? b.random : RandomGenerator.of("L64X128MixRandom");
     this.clock = b.clock;
+    Clock given = b.clock;
+    this.nanoTime =
+        b.clockGiven
+            ? () -> {
+              Instant now = given.instant();
+              return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+            }
+            : System::nanoTime;
     this.sleeper = b.sleeper;
     this.streamListener = b.streamListener;
     HttpClient.Builder hb = HttpClient.newBuilder().connectTimeout(b.connectTimeout).version(HttpClient.Version.HTTP_1_1);
@@ -201,7 +210,7 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
 
   @Override
   public String toString() {
-    return "OpenAiProvider[" + name + ", " + baseUrl + ", " + wireApi.name().toLowerCase(Locale.ROOT)
+    return "OpenAiProvider[" + name + ", " + OpenAiProviderSettings.withoutUserInfo(baseUrl) + ", " + wireApi.name().toLowerCase(Locale.ROOT)
         + (apiKey == null ? ", no key" : ", key " + apiKey) + "]";
   }
 
@@ -277,7 +286,7 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
                 })
             .build();
     Retry retry = Retry.of(name + "-retry", config);
-    CheckedSupplier<ModelResponse> call = () -> attemptOnce(uri, where, json, sink);
+    CheckedSupplier<ModelResponse> call = () -> attemptOnce(uri, where, json, sink, signals);
     if (limiter != null) {
       call = RateLimiter.decorateCheckedSupplier(limiter, call);
     }
@@ -287,6 +296,8 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
         () -> {
           pause(Duration.ofMillis(pendingWaitMillis.getAndSet(0)), "to retry " + where);
           attempts.incrementAndGet();
+          // Before the client-side limiter: a request held for the server's window holds no permit.
+          holdForServerWindow(where, signals);
           return limited.get();
         };
     CheckedSupplier<ModelResponse> withRetry = Retry.decorateCheckedSupplier(retry, attempt);
@@ -388,8 +399,7 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
     return URI.create(u.toString());
   }
 
-  private ModelResponse attemptOnce(URI uri, String where, byte[] json, StreamResult sink) throws Failure {
-    holdForServerWindow(where);
+  private ModelResponse attemptOnce(URI uri, String where, byte[] json, StreamResult sink, ProviderSignals signals) throws Failure {
     HttpRequest.Builder rb =
         HttpRequest.newBuilder(uri)
             .timeout(requestTimeout)
@@ -509,16 +519,53 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
 
   // ---------------------------------------------------------------- the server's limits
 
-  private long nowNanos() {
-    Instant now = clock.instant();
-    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+  /**
+   * What the server's {@code x-ratelimit-*} headers said of its window: nothing may go before
+   * {@code pauseUntil}; until {@code spreadUntil}, requests go one per {@code spreadInterval}, each
+   * taking the next free slot, so waiting requests do not all wake at once. Times are
+   * {@link #nanoTime} readings.
+   */
+  private static final class ServerWindow {
+    long pauseUntil;
+    long spreadUntil;
+    long spreadInterval;
+    long nextSlot;
   }
 
-  /** Holds a request while the server has said that nothing remains in its window. */
-  private void holdForServerWindow(String where) throws Failure {
-    long wait = serverPauseUntilNanos.get() - nowNanos();
+  /**
+   * Holds a request while the server has said that nothing remains in its window, or spaces it
+   * when little remains. A hold longer than the retry policy's {@code maxServerWait} is not sat
+   * out: the request fails at once as rate limited, carrying the wait, as a too-long retry-after
+   * does.
+   */
+  private void holdForServerWindow(String where, ProviderSignals signals) throws Failure {
+    long now = nanoTime.getAsLong();
+    long wait;
+    synchronized (window) {
+      long start = Math.max(now, window.pauseUntil);
+      if (window.spreadInterval > 0 && start < window.spreadUntil) {
+        start = Math.max(start, window.nextSlot);
+      }
+      wait = start - now;
+      if (wait > retryPolicy.maxServerWait().toNanos()) {
+        Duration d = Duration.ofNanos(wait);
+        throw new Failure(
+            new RateLimitedException(
+                "the server's rate-limit window for " + where + " resets in " + d + ", longer than the retry policy's maxServerWait "
+                    + retryPolicy.maxServerWait(),
+                d),
+            false,
+            d);
+      }
+      if (window.spreadInterval > 0 && start < window.spreadUntil) {
+        window.nextSlot = start + window.spreadInterval;
+      }
+    }
     if (wait > 0) {
       log.debug("{}: holding {} for {} ms, as the server's rate-limit headers asked", name, where, TimeUnit.NANOSECONDS.toMillis(wait));
+      if (wait >= TimeUnit.SECONDS.toNanos(1)) {
+        signals.rateLimited("the server's rate-limit headers hold " + where + " for " + Duration.ofNanos(wait).toMillis() + " ms");
+      }
       pause(Duration.ofNanos(wait), "for the server's rate-limit window");
     }
   }
@@ -538,25 +585,38 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
     Optional<Duration> resetRequests = h.firstValue("x-ratelimit-reset-requests").flatMap(ErrorMapper::parseReset);
     long remainingTokens = number(h, "x-ratelimit-remaining-tokens");
     Optional<Duration> resetTokens = h.firstValue("x-ratelimit-reset-tokens").flatMap(ErrorMapper::parseReset);
-    long now = nowNanos();
-    long until = 0;
-    if (remainingRequests >= 0 && resetRequests.isPresent() && !resetRequests.get().isZero()) {
-      long reset = resetRequests.get().toNanos();
-      if (remainingRequests == 0) {
-        until = now + reset; // nothing left in the window: hold every request until it resets
-      } else if (limitRequests > 0 && remainingRequests * 10 < limitRequests) {
-        until = now + reset / (remainingRequests + 1);
+    long now = nanoTime.getAsLong();
+    synchronized (window) {
+      if (remainingRequests >= 0 && resetRequests.isPresent() && !resetRequests.get().isZero()) {
+        long reset = saturatedNanos(resetRequests.get());
+        if (remainingRequests == 0) {
+          window.pauseUntil = Math.max(window.pauseUntil, saturatedAdd(now, reset)); // nothing left: hold until the reset
+        } else if (limitRequests > 0 && remainingRequests * 10 < limitRequests) {
+          window.spreadInterval = reset / (remainingRequests + 1);
+          window.spreadUntil = saturatedAdd(now, reset);
+          window.nextSlot = Math.max(window.nextSlot, saturatedAdd(now, window.spreadInterval));
+          log.debug("{}: {} requests left after {}; spacing them {} ms apart", name, remainingRequests, where, TimeUnit.NANOSECONDS.toMillis(window.spreadInterval));
+        } else {
+          window.spreadInterval = 0; // plenty left again
+        }
+      }
+      if (remainingTokens == 0 && resetTokens.isPresent() && !resetTokens.get().isZero()) {
+        window.pauseUntil = Math.max(window.pauseUntil, saturatedAdd(now, saturatedNanos(resetTokens.get())));
       }
     }
-    if (remainingTokens == 0 && resetTokens.isPresent() && !resetTokens.get().isZero()) {
-      until = Math.max(until, now + resetTokens.get().toNanos());
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE / 4;
     }
-    if (until > now) {
-      long before = serverPauseUntilNanos.getAndAccumulate(until, Math::max);
-      if (until > before) {
-        log.debug("{}: the server's rate-limit headers after {} ask for a pause of {} ms", name, where, TimeUnit.NANOSECONDS.toMillis(until - now));
-      }
-    }
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long r = a + b;
+    return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
   }
 
   /** A header's integer value, or -1 when absent or not an integer. */
@@ -613,6 +673,7 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
     private StreamResult streamListener;
     private Map<String, String> environment = System.getenv();
     private Clock clock = Clock.systemUTC();
+    private boolean clockGiven;
     private Sleeper sleeper = Sleeper.SYSTEM;
 
     private Builder() {}
@@ -741,8 +802,20 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
      *
      * @param extra the headers
      * @return this builder
+     * @throws IllegalArgumentException when a name or value is not a valid HTTP header, or the
+     *     name is one the JDK's client sets itself ({@code Host}, {@code Content-Length},
+     *     {@code Connection}, ...); the message names the header, never its value
      */
     public Builder headers(Map<String, String> extra) {
+      for (Map.Entry<String, String> h : extra.entrySet()) {
+        try {
+          HttpRequest.newBuilder().header(h.getKey(), h.getValue());
+        } catch (IllegalArgumentException e) {
+          // The JDK's message may quote the value, which may be a token: name the header only.
+          throw new IllegalArgumentException(
+              "the HTTP header '" + h.getKey() + "' cannot be sent by this provider: it is not a valid header, or one the HTTP client sets itself");
+        }
+      }
       headers.putAll(extra);
       return this;
     }
@@ -828,13 +901,16 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
 
     /**
      * Sets the clock that times the server's rate-limit windows and reads {@code retry-after}
-     * dates; default the system clock. Tests give a {@code dev.orchestra.testing.ManualClock}.
+     * dates. By default dates are read on the system clock and windows are timed on
+     * {@link System#nanoTime()}, which a change of the wall clock does not disturb; tests give a
+     * {@code dev.orchestra.testing.ManualClock}, which then times both.
      *
      * @param clock the clock
      * @return this builder
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      this.clockGiven = true;
       return this;
     }
 

@@ -206,4 +206,24 @@ public record OpenAiProviderSettings(
     }
     return n;
   }
+
+  /**
+   * Returns the settings with the values of headers and query parameters left out and the base
+   * URL without any user-info part: they may hold tokens.
+   */
+  @Override
+  public String toString() {
+    return "OpenAiProviderSettings[name=" + name + ", baseUrl=" + withoutUserInfo(baseUrl) + ", envKeyVariable=" + envKeyVariable
+        + ", wireApi=" + wireApi + ", queryParams=" + queryParams.keySet() + ", httpHeaders=" + httpHeaders.keySet()
+        + ", envHttpHeaders=" + envHttpHeaders + ", requestMaxRetries=" + requestMaxRetries + ", streamMaxRetries=" + streamMaxRetries
+        + ", streamIdleTimeout=" + streamIdleTimeout + ", requestsPerPeriod=" + requestsPerPeriod + ", rateLimitPeriod=" + rateLimitPeriod + "]";
+  }
+
+  /** The URL with any {@code user:password@} part taken out, for messages. */
+  static String withoutUserInfo(URI url) {
+    if (url.getRawUserInfo() == null) {
+      return url.toString();
+    }
+    return url.toString().replace(url.getRawUserInfo() + "@", "");
+  }
 }

@@ -231,14 +231,49 @@ final class OpenAiProviderRetryTest {
     server.enqueue(
         FakeReply.responsesJson("first", NO_CALLS, 1, 1)
             .withHeader("x-ratelimit-limit-requests", "60").withHeader("x-ratelimit-remaining-requests", "0")
-            .withHeader("x-ratelimit-reset-requests", "6m0s"),
+            .withHeader("x-ratelimit-reset-requests", "1m30s"),
         FakeReply.responsesJson("second", NO_CALLS, 1, 1));
     try (OpenAiProvider p = provider(policy(0, 0)).stream(false).build()) {
       p.respond(Requests.simple("gpt-5.4"), recording);
       assertTrue(waits.isEmpty());
       assertEquals("second", p.respond(Requests.simple("gpt-5.4"), recording).text());
     }
-    assertEquals(List.of(Duration.ofMinutes(6)), waits);
+    assertEquals(List.of(Duration.ofSeconds(90)), waits);
+    assertEquals(List.of("rate_limited: the server's rate-limit headers hold POST /responses for 90000 ms"), signals, "a long hold is reported to the budget");
+  }
+
+  @Test
+  void aWindowResetFurtherAwayThanTheCeilingFailsAtOnceInsteadOfSleeping() throws Exception {
+    server.enqueue(
+        FakeReply.responsesJson("first", NO_CALLS, 1, 1)
+            .withHeader("x-ratelimit-limit-requests", "60").withHeader("x-ratelimit-remaining-requests", "0")
+            .withHeader("x-ratelimit-reset-requests", "30h"));
+    try (OpenAiProvider p = provider(policy(4, 0)).stream(false).build()) {
+      p.respond(Requests.simple("gpt-5.4"), recording);
+      RateLimitedException e = assertThrows(RateLimitedException.class, () -> p.respond(Requests.simple("gpt-5.4"), recording));
+      assertEquals(Duration.ofHours(30), e.retryAfter().orElseThrow());
+      assertTrue(e.retriesSpent());
+      assertTrue(e.getMessage().contains("maxServerWait"), e.getMessage());
+    }
+    assertEquals(1, server.requestCount(), "the held request was never sent");
+    assertTrue(waits.isEmpty(), waits.toString());
+  }
+
+  @Test
+  void requestsSpreadNearTheEndOfTheWindowEachTakeTheirOwnSlot() throws Exception {
+    server.enqueue(
+        FakeReply.responsesJson("a", NO_CALLS, 1, 1)
+            .withHeader("x-ratelimit-limit-requests", "100").withHeader("x-ratelimit-remaining-requests", "3")
+            .withHeader("x-ratelimit-reset-requests", "800ms"));
+    server.dispatcher(req -> FakeReply.responsesJson("b", NO_CALLS, 1, 1));
+    try (OpenAiProvider p = provider(policy(0, 0)).stream(false).build()) {
+      p.respond(Requests.simple("gpt-5.4"), recording);
+      for (int i = 0; i < 3; i++) {
+        p.respond(Requests.simple("gpt-5.4"), recording);
+      }
+    }
+    // Three left for 800 ms: one every 200 ms. Each waits for its own slot, not the same moment.
+    assertEquals(List.of(Duration.ofMillis(200), Duration.ofMillis(200), Duration.ofMillis(200)), waits);
   }
 
   @Test

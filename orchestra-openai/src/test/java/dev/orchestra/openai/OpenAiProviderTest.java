@@ -21,6 +21,7 @@ import dev.orchestra.model.TransientModelException;
 import dev.orchestra.openai.testing.FakeOpenAiServer;
 import dev.orchestra.openai.testing.FakeReply;
 import dev.orchestra.openai.testing.RecordedRequest;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -587,6 +588,28 @@ final class OpenAiProviderTest {
       assertFalse(String.valueOf(e.getMessage()).contains(KEY));
       assertInstanceOf(TransientModelException.class, e);
     }
+  }
+
+  @Test
+  void headerTokensAndUserInfoStayOutOfToString() {
+    OpenAiProviderSettings settings =
+        new OpenAiProviderSettings(
+            "proxy", URI.create("https://user:" + KEY + "@proxy.example.invalid/v1"), "", WireApi.RESPONSES, Map.of("key", KEY),
+            Map.of("Authorization", "Bearer " + KEY), Map.of(), 1, 1, Duration.ofSeconds(30));
+    assertFalse(settings.toString().contains(KEY), settings.toString());
+    assertTrue(settings.toString().contains("httpHeaders=[Authorization]"), settings.toString());
+    try (OpenAiProvider p = OpenAiProvider.builder().baseUrl(settings.baseUrl()).noApiKey().headers(settings.httpHeaders()).build()) {
+      assertFalse(p.toString().contains(KEY), p.toString());
+    }
+  }
+
+  @Test
+  void aHeaderTheClientCannotSendIsRefusedWhenBuiltNamingTheHeaderOnly() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> OpenAiProvider.builder().headers(Map.of("Host", KEY)));
+    assertTrue(e.getMessage().contains("'Host'"), e.getMessage());
+    assertFalse(e.getMessage().contains(KEY));
+    assertThrows(IllegalArgumentException.class, () -> OpenAiProvider.builder().headers(Map.of("X-Bad", "line\nbreak")));
   }
 
   @Test
