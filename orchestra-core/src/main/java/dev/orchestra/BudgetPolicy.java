@@ -8,20 +8,22 @@ import java.util.Objects;
 
 /**
  * Decides how many agents may run at once as the provider's health changes: step down a ladder
- * (by default 12 -> 10 -> 8) when the provider reports rate limiting or instability, and back up
- * one step after a window with no trouble.
+ * (by default 12 -> 10 -> 8) when the provider reports rate limiting or instability, and climb
+ * back one agent at a time (8 -> 9 -> 10 -> 11 -> 12), one step per window with no trouble.
  *
- * <p>Every change of limit holds for at least {@link #stepDownSpacing}: after a step down, so that
- * one burst of simultaneous failures counts once; after a step up, so that the higher limit gets a
- * fair trial and a single throttled request right after it does not undo it at once. A provider
- * whose real capacity lies between two steps therefore alternates between them, spending about
- * {@code stepDownSpacing / (stepDownSpacing + stableWindow)} of the time on the higher one.
+ * <p>Down fast, up slowly, as congestion control does: a step down goes to the next rung below the
+ * current limit at once, while each step up adds a single agent, so a provider whose real capacity
+ * lies between two rungs (9, say, on the default ladder) is run at that capacity most of the time
+ * rather than at the rung below it. Every change of limit holds for at least
+ * {@link #stepDownSpacing}: after a step down, so that one burst of simultaneous failures counts
+ * once; after a step up, so that the higher limit gets a fair trial and a single throttled request
+ * right after it does not undo it at once.
  *
  * <p>A pure, immutable value: {@link #next} maps a state, a signal and the time to the next state,
  * so tests drive it directly without threads or sleeps.
  *
- * @param ladder the limits from the top (the starting budget) down, strictly decreasing, all
- *     positive
+ * @param ladder the limits trouble steps down through, from the top (the starting budget) down,
+ *     strictly decreasing, all positive
  * @param floor the lowest limit the policy steps down to; steps below it are dropped and the floor
  *     becomes the last step
  * @param stableWindow how long the provider must be free of trouble before the budget steps up
@@ -78,7 +80,10 @@ public record BudgetPolicy(
     ladder = List.copyOf(steps);
   }
 
-  /** Returns the default policy: 12 -> 10 -> 8, 30 s stable window, each change held 2 s. */
+  /**
+   * Returns the default policy: down 12 -> 10 -> 8 on trouble, up one agent per 30 s stable window,
+   * each change held 2 s.
+   */
   public static BudgetPolicy defaults() {
     return startingAt(12);
   }
@@ -152,13 +157,16 @@ public record BudgetPolicy(
   /**
    * Where the policy stands.
    *
-   * @param step the index in the ladder of the current limit
+   * @param limit the current limit, between the floor and the top
    * @param lastChange when the budget last stepped down or up
    * @param lastTrouble when the provider last reported trouble, or the budget last stepped up
    */
-  public record State(int step, Instant lastChange, Instant lastTrouble) {
+  public record State(int limit, Instant lastChange, Instant lastTrouble) {
     /** Validates the components. */
     public State {
+      if (limit < 1) {
+        throw new IllegalArgumentException("the limit must be at least 1, got " + limit);
+      }
       Objects.requireNonNull(lastChange, "lastChange");
       Objects.requireNonNull(lastTrouble, "lastTrouble");
     }
@@ -171,7 +179,7 @@ public record BudgetPolicy(
    * @return the state
    */
   public State initial(Instant now) {
-    return new State(0, Instant.MIN, now);
+    return new State(top(), Instant.MIN, now);
   }
 
   /**
@@ -181,13 +189,14 @@ public record BudgetPolicy(
    * @return the limit
    */
   public int limit(State state) {
-    return ladder.get(state.step());
+    return state.limit();
   }
 
   /**
-   * Returns the state after a signal. Trouble steps down one step unless the last change (down or
-   * up) was less than {@link #stepDownSpacing} ago or the floor is reached; success steps up one
-   * step once {@link #stableWindow} has passed since the last trouble or step up.
+   * Returns the state after a signal. Trouble steps down to the next rung of the ladder below the
+   * current limit, unless the last change (down or up) was less than {@link #stepDownSpacing} ago or
+   * the floor is reached; success adds one to the limit, up to the top, once {@link #stableWindow}
+   * has passed since the last trouble or step up.
    *
    * @param state the current state
    * @param signal what happened
@@ -198,20 +207,30 @@ public record BudgetPolicy(
     return switch (signal) {
       case RATE_LIMITED, UNSTABLE -> {
         boolean spaced = !now.isBefore(plus(state.lastChange(), stepDownSpacing));
-        if (state.step() < ladder.size() - 1 && spaced) {
-          yield new State(state.step() + 1, now, now);
+        if (state.limit() > floor && spaced) {
+          yield new State(rungBelow(state.limit()), now, now);
         }
-        yield new State(state.step(), state.lastChange(), now);
+        yield new State(state.limit(), state.lastChange(), now);
       }
       case SUCCESS -> {
-        if (state.step() > 0 && !now.isBefore(plus(state.lastTrouble(), stableWindow))) {
+        if (state.limit() < top() && !now.isBefore(plus(state.lastTrouble(), stableWindow))) {
           // Stepping up restarts the window (the next step up needs another stable window) and
           // holds the new limit for the spacing, so it is tried before trouble can undo it.
-          yield new State(state.step() - 1, now, now);
+          yield new State(state.limit() + 1, now, now);
         }
         yield state;
       }
     };
+  }
+
+  /** The highest rung strictly below a limit; the floor when none is. */
+  private int rungBelow(int limit) {
+    for (int rung : ladder) {
+      if (rung < limit) {
+        return rung;
+      }
+    }
+    return floor;
   }
 
   private static Instant plus(Instant t, Duration d) {

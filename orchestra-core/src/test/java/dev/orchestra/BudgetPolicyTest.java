@@ -28,13 +28,13 @@ final class BudgetPolicyTest {
   }
 
   @Test
-  void stepsDownOnTroubleAndUpAfterAStableWindow() {
+  void stepsDownTheLadderOnTroubleAndClimbsBackOneAtATime() {
     BudgetPolicy p = BudgetPolicy.defaults();
     State s = p.initial(at(0));
     List<Integer> limits = new ArrayList<>();
     s = p.next(s, Signal.RATE_LIMITED, at(1));
     limits.add(p.limit(s));
-    s = p.next(s, Signal.RATE_LIMITED, at(2)); // within the 2 s spacing: one burst counts once
+    s = p.next(s, Signal.RATE_LIMITED, at(2)); // within the 2 s hold: one burst counts once
     limits.add(p.limit(s));
     s = p.next(s, Signal.UNSTABLE, at(4));
     limits.add(p.limit(s));
@@ -46,11 +46,23 @@ final class BudgetPolicyTest {
     limits.add(p.limit(s));
     s = p.next(s, Signal.SUCCESS, at(50)); // the step up restarted the window
     limits.add(p.limit(s));
-    s = p.next(s, Signal.SUCCESS, at(70));
-    limits.add(p.limit(s));
+    for (int t = 70; t <= 130; t += 30) {
+      s = p.next(s, Signal.SUCCESS, at(t));
+      limits.add(p.limit(s));
+    }
     s = p.next(s, Signal.SUCCESS, at(1000)); // at the top: stays
     limits.add(p.limit(s));
-    assertEquals(List.of(10, 10, 8, 8, 8, 10, 10, 12, 12), limits);
+    assertEquals(List.of(10, 10, 8, 8, 8, 9, 9, 10, 11, 12, 12), limits);
+  }
+
+  @Test
+  void troubleBetweenRungsStepsDownToTheRungBelow() {
+    BudgetPolicy p = BudgetPolicy.defaults().withStepDownSpacing(Duration.ZERO);
+    State s = new State(11, at(0), at(0));
+    s = p.next(s, Signal.RATE_LIMITED, at(1));
+    assertEquals(10, p.limit(s));
+    s = p.next(new State(9, at(0), at(0)), Signal.RATE_LIMITED, at(1));
+    assertEquals(8, p.limit(s));
   }
 
   @Test
@@ -60,15 +72,15 @@ final class BudgetPolicyTest {
     s = p.next(s, Signal.RATE_LIMITED, at(2));
     assertEquals(8, p.limit(s));
     s = p.next(s, Signal.SUCCESS, at(32));
-    assertEquals(10, p.limit(s));
-    s = p.next(s, Signal.RATE_LIMITED, at(33)); // one second into the trial of 10: held
-    assertEquals(10, p.limit(s));
-    s = p.next(s, Signal.RATE_LIMITED, at(34)); // the trial is over and 10 is still too many
+    assertEquals(9, p.limit(s));
+    s = p.next(s, Signal.RATE_LIMITED, at(33)); // one second into the trial of 9: held
+    assertEquals(9, p.limit(s));
+    s = p.next(s, Signal.RATE_LIMITED, at(34)); // the trial is over and 9 is still too many
     assertEquals(8, p.limit(s));
     s = p.next(s, Signal.SUCCESS, at(63)); // the trouble at 34 restarted the window
     assertEquals(8, p.limit(s));
     s = p.next(s, Signal.SUCCESS, at(64));
-    assertEquals(10, p.limit(s));
+    assertEquals(9, p.limit(s));
   }
 
   @Test
@@ -81,7 +93,7 @@ final class BudgetPolicyTest {
     s = p.next(s, Signal.SUCCESS, at(31));
     assertEquals(8, p.limit(s));
     s = p.next(s, Signal.SUCCESS, at(50));
-    assertEquals(10, p.limit(s));
+    assertEquals(9, p.limit(s));
   }
 
   @Test

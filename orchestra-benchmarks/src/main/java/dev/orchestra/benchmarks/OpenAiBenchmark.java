@@ -63,7 +63,8 @@ final class OpenAiBenchmark {
     System.out.println("1. Concurrency under a storm: 500 tasks, hidden capacity 9 concurrent requests, 20 ms latency;");
     System.out.println("   above capacity the server answers 429 with retry-after-ms: 20. Goodput = tasks / batch time.");
     // The batch lasts about a second, so the adaptive rows compress the policy's clock: each change
-    // of limit holds 0.1 s (the default is 2 s) and the stable window is a few holds long.
+    // of limit holds 0.1 s (the default is 2 s) and the stable window is a few holds long. With a
+    // 5 s window the run ends before the first step up: it shows the descent alone.
     BudgetPolicy compressed = BudgetPolicy.defaults().withStepDownSpacing(Duration.ofMillis(100));
     List<Object[]> configs = new ArrayList<>();
     configs.add(new Object[] {"fixed 12", BudgetPolicy.fixed(12)});

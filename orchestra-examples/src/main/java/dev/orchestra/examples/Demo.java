@@ -74,7 +74,7 @@ final class Demo {
                 // recovery shows within the demo.
                 .budgetPolicy(
                     BudgetPolicy.startingAt(team.maxThreads())
-                        .withStableWindow(Duration.ofMillis(900))
+                        .withStableWindow(Duration.ofMillis(500))
                         .withStepDownSpacing(Duration.ofMillis(100)))
                 .addGate(Gate.command("sh", "test.sh").timeout(Duration.ofMinutes(1)).build())
                 .addGate(Gate.review())

@@ -43,8 +43,8 @@ final class DemoTest {
         List.of(
             "budget 12 -> 10 (rate limited",
             "budget 10 -> 8 (rate limited",
-            "budget 8 -> 10 (stable for 900 ms)",
-            "budget 10 -> 12 (stable for 900 ms)",
+            "budget 8 -> 9 (stable for 500 ms)",
+            "budget 11 -> 12 (stable for 500 ms)",
             "gate ci        round 1 FAIL",
             "gate review    round 1 BLOCK",
             "gate ci        round 2 PASS",
