@@ -113,13 +113,15 @@ final class ReliabilityTest {
               case "connection reset" -> FakeReply.dropConnection();
               case "stream cut mid-event" -> ok.cutAfter(90);
               case "idle stream" -> ok.stallAfter(40, Duration.ofSeconds(2));
-              case "malformed JSON" -> FakeReply.of(200, "text/event-stream", "event: response.created\ndata: {\"type\":\"response.created\",\"resp");
+              // A whole event (ended by its blank line) whose data is broken JSON.
+              case "malformed JSON" -> FakeReply.of(200, "text/event-stream", "event: response.created\ndata: {\"type\":\"response.created\",\"resp\n\n");
               default -> ok.withDelay(Duration.ofMillis(300));
             };
           });
       Tally tally = new Tally();
       RunResult result;
-      try (OpenAiProvider provider =
+      try (StderrCapture logs = new StderrCapture();
+          OpenAiProvider provider =
               OpenAiProvider.builder().baseUrl(server.baseUrl()).apiKey(ApiKey.of(FAKE_KEY))
                   .retryPolicy(new RetryPolicy(20, Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofSeconds(5)))
                   .streamIdleTimeout(Duration.ofMillis(300)).build();
@@ -128,6 +130,7 @@ final class ReliabilityTest {
                   .budgetPolicy(BudgetPolicy.defaults().withStepDownSpacing(Duration.ofMillis(50)).withStableWindow(Duration.ofMillis(100)))
                   .addListener(tally).build()) {
         result = o.run("Survive the faults");
+        assertEquals(List.of(), secretHits(tally, logs.text(), List.of(result.message(), provider.toString())), "the key leaked");
       }
       assertEquals(StopReason.GREEN, result.stopReason(), result.message());
       long done = result.plan().tasks().stream().filter(t -> t.status() == TaskStatus.DONE).count();
@@ -137,7 +140,7 @@ final class ReliabilityTest {
       assertEquals(12, tally.budget.get(tally.budget.size() - 1), "the budget recovered: " + tally.budget);
       assertTrue(tally.lines.stream().noneMatch(l -> l.contains(FAKE_KEY)));
       System.out.println("RELIABILITY provider-faults: " + injected.get() + " faults injected " + new java.util.TreeMap<>(faults) + ", "
-          + tasks + " tasks, 0 lost, 0 run twice, budget " + tally.budget);
+          + tasks + " tasks, 0 lost, 0 run twice, budget " + tally.budget + ", key hits 0 (events, journal, plan.md, logs, messages)");
     }
   }
 
@@ -157,21 +160,27 @@ final class ReliabilityTest {
           });
       Tally tally = new Tally();
       Orchestrator.Builder b;
-      try (OpenAiProvider provider = OpenAiProvider.builder().baseUrl(server.baseUrl()).apiKey(ApiKey.of(FAKE_KEY)).build()) {
+      List<String> messages = new ArrayList<>();
+      try (StderrCapture logs = new StderrCapture();
+          OpenAiProvider provider = OpenAiProvider.builder().baseUrl(server.baseUrl()).apiKey(ApiKey.of(FAKE_KEY)).build()) {
         b = Orchestrator.builder().workspace(ws).modelProvider(provider).roles(BuiltInRoles.minimalTeam()).explorationProbes(List.of())
             .budgetPolicy(BudgetPolicy.fixed(2)).addListener(tally);
         try (Orchestrator o = b.build()) {
-          assertEquals(StopReason.QUOTA_EXHAUSTED, o.run("Quota").stopReason());
+          RunResult r = o.run("Quota");
+          assertEquals(StopReason.QUOTA_EXHAUSTED, r.stopReason());
+          messages.add(r.message());
         }
         try (Orchestrator o = b.build()) {
           RunResult r = o.resume();
           assertEquals(StopReason.GREEN, r.stopReason(), r.message());
+          messages.add(r.message());
         }
+        assertEquals(List.of(), secretHits(tally, logs.text(), messages), "the key leaked");
       }
       assertTrue(tally.starts.entrySet().stream().filter(e -> e.getValue() > 1).allMatch(e -> e.getValue() == 2),
           "only a task interrupted by the quota ran again: " + tally.starts);
       System.out.println("RELIABILITY quota: the 8th model call answered insufficient_quota; the run stopped QUOTA_EXHAUSTED, resumed to GREEN, "
-          + tasks + " tasks, 0 lost");
+          + tasks + " tasks, 0 lost, key hits 0 (events, journal, plan.md, logs, messages)");
     }
   }
 
@@ -322,6 +331,59 @@ final class ReliabilityTest {
         "RELIABILITY load: %d tasks in %.1f s, peak heap %d MB (before %d MB, after GC %d MB), threads %d before / %d after%n",
         tasks, seconds, peakMb, heapBefore / (1024 * 1024), heapAfter / (1024 * 1024), threadsBefore, threadsAfter);
     assertTrue(heapAfter - heapBefore < 64L * 1024 * 1024, "the run keeps nothing large once it is over");
+
+    // The bound itself: the same plan in a child JVM whose heap is capped.
+    Path capped = Files.createDirectories(ws.resolve("capped"));
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process child =
+        new ProcessBuilder(javaBin, "-Xmx" + CAPPED_HEAP_MB + "m", "-cp", System.getProperty("java.class.path"), LoadRun.class.getName(),
+                capped.toString(), String.valueOf(tasks))
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(child.waitFor(5, java.util.concurrent.TimeUnit.MINUTES), "the capped run finished");
+    assertEquals(0, child.exitValue(), out);
+    assertTrue(out.contains("STOP GREEN " + tasks), out);
+    System.out.printf(java.util.Locale.ROOT, "RELIABILITY load-capped: %d tasks GREEN in a child JVM with -Xmx%dm%n", tasks, CAPPED_HEAP_MB);
+  }
+
+  /** The heap the 10,000-task plan is shown to fit in. */
+  static final int CAPPED_HEAP_MB = 128;
+
+  /** Where the fake key shows among the run's events, journal, plan.md, logs and messages. */
+  List<String> secretHits(Tally tally, String logs, List<String> messages) throws java.io.IOException {
+    List<String> hits = new ArrayList<>();
+    Map<String, String> places = new java.util.LinkedHashMap<>();
+    places.put("events", String.join("\n", tally.lines));
+    places.put("journal", Files.readString(ws.resolve(".orchestra/journal.jsonl")));
+    places.put("plan.md", Files.readString(ws.resolve("plan.md")));
+    places.put("logs", logs);
+    places.put("messages", String.join("\n", messages));
+    places.forEach((place, text) -> {
+      if (text.contains(FAKE_KEY)) {
+        hits.add(place);
+      }
+    });
+    return hits;
+  }
+
+  /** Standard error (where slf4j-simple logs) captured while open. */
+  static final class StderrCapture implements AutoCloseable {
+    private final PrintStream real = System.err;
+    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+
+    StderrCapture() {
+      System.setErr(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+    }
+
+    String text() {
+      return buffer.toString(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+      System.setErr(real);
+    }
   }
 
   static long usedHeapAfterGc() {
