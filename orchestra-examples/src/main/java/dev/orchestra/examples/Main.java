@@ -75,7 +75,12 @@ public final class Main implements Callable<Integer> {
     cl.setErr(new PrintWriter(err, true));
     cl.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
-          if (e instanceof OrchestraException || e instanceof java.io.UncheckedIOException || e instanceof IllegalArgumentException) {
+          if (e instanceof UsageError) {
+            commandLine.getErr().println("error: " + e.getMessage());
+            return 2;
+          }
+          if (e instanceof OrchestraException || e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException
+              || e instanceof IllegalArgumentException) {
             commandLine.getErr().println("error: " + e.getMessage());
             return 1;
           }
@@ -146,7 +151,7 @@ public final class Main implements Callable<Integer> {
       CodexConfig.Builder b = CodexConfig.builder().environment(Context.env());
       if (dir != null) {
         if (!Files.isDirectory(dir)) {
-          throw new IllegalArgumentException("--dir " + dir + " is not a folder");
+          throw new UsageError("--dir " + dir + " is not a folder");
         }
         b.projectFolder(dir);
       } else {
@@ -258,7 +263,13 @@ public final class Main implements Callable<Integer> {
         String defaultModel = loaded.settings().model().orElse("(provider default)");
         PrintStream out = Context.out();
         out.printf(Locale.ROOT, "%-18s %-22s %-8s %-18s %-10s %s%n", "name", "model", "effort", "sandbox", "approval", "description");
-        for (Role r : mapping.roles()) {
+        List<Role> effective = mapping.roles();
+        if (effective.isEmpty()) {
+          // What run does too: with no role configured, Orchestra's own team works.
+          out.println("(no roles are configured here: run uses Orchestra's built-in roles, shown below)");
+          effective = BuiltInRoles.all();
+        }
+        for (Role r : effective) {
           out.printf(Locale.ROOT, "%-18s %-22s %-8s %-18s %-10s %s%n", r.name(), r.model().orElse(defaultModel), r.reasoningEffort(),
               r.sandboxMode().configValue(), r.approvalPolicy().configValue(), r.description());
         }
@@ -289,7 +300,7 @@ public final class Main implements Callable<Integer> {
     Orchestrator.Builder orchestrator(ProgressPrinter progress, JsonLinesListener events) {
       Path workspace = repo.toAbsolutePath().normalize();
       if (!Files.isDirectory(workspace)) {
-        throw new IllegalArgumentException("--repo " + repo + " is not a folder");
+        throw new UsageError("--repo " + repo + " is not a folder");
       }
       LoadedConfig loaded = CodexConfig.builder().environment(Context.env()).workingDirectory(workspace).build().load();
       RoleMapping mapping = loaded.toRoles();
@@ -425,6 +436,16 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+      if (dir != null && Files.exists(dir) && !Files.isDirectory(dir)) {
+        throw new UsageError("--dir " + dir + " is not a folder");
+      }
+      if (dir != null && Files.isDirectory(dir)) {
+        try (var entries = Files.list(dir)) {
+          if (entries.findAny().isPresent()) {
+            throw new UsageError("--dir " + dir + " is not empty; the demo needs an empty or new folder");
+          }
+        }
+      }
       Path target = dir != null ? dir : Files.createTempDirectory("orchestra-demo-");
       JsonLinesListener events = common.eventsListener();
       try {
@@ -434,6 +455,15 @@ public final class Main implements Callable<Integer> {
           events.close();
         }
       }
+    }
+  }
+
+  /** Bad input on the command line: reported on stderr with exit code 2, like picocli's own. */
+  static final class UsageError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    UsageError(String message) {
+      super(message);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.orchestra.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orchestra.Plan;
@@ -65,6 +66,36 @@ final class MainTest {
     assertEquals(2, badTier.exit());
     assertTrue(badTier.err().contains("--tier must be pro or plus, got 'gold'"), "out: " + badTier.out() + " err: " + badTier.err());
     assertEquals(2, run("run").exit(), "--goal is required");
+  }
+
+  @Test
+  void foldersThatAreNotThereOrNotFoldersAreUsageErrors() throws Exception {
+    Path file = Files.writeString(tmp.resolve("a-file.txt"), "x");
+    Path full = Files.createDirectories(tmp.resolve("full"));
+    Files.writeString(full.resolve("keep.txt"), "mine");
+    for (String[] args :
+        List.of(
+            new String[] {"verify", "--dir", tmp.resolve("missing").toString()},
+            new String[] {"roles", "--dir", file.toString()},
+            new String[] {"run", "--goal", "x", "--repo", tmp.resolve("missing").toString()},
+            new String[] {"demo", "--dir", file.toString()},
+            new String[] {"demo", "--dir", full.toString()})) {
+      Outcome o = run(args);
+      assertEquals(2, o.exit(), String.join(" ", args) + ": " + o.err());
+      assertTrue(o.err().startsWith("error: --"), o.err());
+      assertFalse(o.err().contains("\tat "), "no stack trace: " + o.err());
+    }
+    assertEquals("mine", Files.readString(full.resolve("keep.txt")));
+  }
+
+  @Test
+  void rolesWithoutAnyConfiguredShowsTheBuiltInTeamThatRunUses() {
+    Outcome o = run("roles");
+    assertEquals(0, o.exit(), o.err());
+    assertTrue(o.out().contains("run uses Orchestra's built-in roles"), o.out());
+    for (String role : List.of("orchestrator", "explorer", "implementer", "reviewer")) {
+      assertTrue(o.out().lines().anyMatch(l -> l.startsWith(role + " ")), role + " in:\n" + o.out());
+    }
   }
 
   @Test
