@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
@@ -304,6 +305,7 @@ final class DefaultOrchestrator implements Orchestrator {
     String goal;
     LivePlan plan;
     volatile Plan lastWritten; // written in the outbox, read by the coordinator after drainAll()
+    volatile Object lastWrittenStamp; // plan.md's attributes right after our last write
     volatile String lastWrittenText;
     volatile long lastSnapshotNanos;
     String explorationBrief = "";
@@ -1261,15 +1263,32 @@ final class DefaultOrchestrator implements Orchestrator {
       // A cancel interrupts threads; an interrupted NIO write would fail, so write first and
       // restore the interrupt after.
       boolean interrupted = Thread.interrupted();
+      boolean written;
       try {
-        AtomicFiles.writeString(planPath, text);
+        // The content check above takes a while on a large plan; a person's save in that time
+        // shows in the file's attributes, checked again just before the rename.
+        Object seen = lastWrittenStamp;
+        written = AtomicFiles.writeStringUnlessChanged(planPath, text, () -> seen == null || seen.equals(stamp(planPath)));
       } finally {
         if (interrupted) {
           Thread.currentThread().interrupt();
         }
       }
-      lastWritten = snapshot;
-      lastWrittenText = text;
+      if (written) {
+        lastWritten = snapshot;
+        lastWrittenText = text;
+        lastWrittenStamp = stamp(planPath);
+      }
+    }
+
+    /** The file's identity, size and modification time, or null when it cannot be read. */
+    private Object stamp(Path file) {
+      try {
+        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+        return List.of(String.valueOf(a.fileKey()), a.size(), a.lastModifiedTime().toMillis());
+      } catch (IOException e) {
+        return null;
+      }
     }
 
     /** Merges a person's edit of plan.md made since the run last wrote it. */
@@ -1298,6 +1317,7 @@ final class DefaultOrchestrator implements Orchestrator {
       goal = plan.goal();
       lastWritten = edited;
       lastWrittenText = onDisk;
+      lastWrittenStamp = stamp(planPath); // the person's file is the new base
       rememberFindingTasks();
       emit(new OrchestraEvent.PlanUpdated(runId, clock.instant(), "edited by hand", plan.size(), added));
       persist(true);
@@ -1376,6 +1396,7 @@ final class DefaultOrchestrator implements Orchestrator {
       plan = new LivePlan(restored.tasks(tasks).build());
       lastWritten = onDisk;
       lastWrittenText = text;
+      lastWrittenStamp = stamp(planPath);
       round = lastRound;
       rememberFindingTasks();
       persist(true);

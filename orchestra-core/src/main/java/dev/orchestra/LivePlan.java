@@ -123,7 +123,8 @@ final class LivePlan {
       Task baseTask = base.task(theirs.id()).orElse(null);
       Task ours = tasks.get(theirs.id());
       Task result = theirs;
-      if (baseTask != null && ours != null && theirs.status() == baseTask.status()) {
+      // A person cannot start a task: 'running' in their copy is a stale copy of ours, not an edit.
+      if (baseTask != null && ours != null && (theirs.status() == baseTask.status() || theirs.status() == TaskStatus.RUNNING)) {
         result = theirs.withStatus(ours.status());
         if (!ours.notes().equals(baseTask.notes()) && theirs.notes().equals(baseTask.notes())) {
           result = result.withNotes(ours.notes());

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -287,6 +288,52 @@ final class OrchestratorTest {
     assertEquals(TaskStatus.DONE, r.plan().task("H1").orElseThrow().status());
     assertTrue(Files.exists(ws.resolve("out/H1.txt")));
     assertTrue(events.of(OrchestraEvent.PlanUpdated.class).stream().anyMatch(p -> p.reason().equals("edited by hand") && p.addedTaskIds().equals(List.of("H1"))));
+  }
+
+  @Test
+  void handEditsWhileTheBatchKeepsRewritingThePlanAreMergedNotLost() throws Exception {
+    plan(12);
+    Path planFile = ws.resolve("plan.md");
+    // While twelve implementers finish (each finish rewrites plan.md), one person saves three
+    // edits, each adding a task: none of them may be lost.
+    AtomicInteger edits = new AtomicInteger();
+    List<String> saved = java.util.Collections.synchronizedList(new ArrayList<>());
+    model.on("implementer")
+        .otherwise(
+            Reply.answer(
+                req -> {
+                  boolean afterTool = req.messages().get(req.messages().size() - 1) instanceof dev.orchestra.model.Message.ToolResult;
+                  int n = req.taskId().startsWith("T") ? Integer.parseInt(req.taskId().substring(1)) : 0;
+                  if (afterTool && n % 4 == 0 && n > 0) {
+                    int h = edits.incrementAndGet();
+                    // As most editors save: the whole file to a temporary one, renamed over plan.md.
+                    synchronized (saved) {
+                    try {
+                      String md = Files.readString(planFile);
+                      Path tmp = Files.writeString(ws.resolve(".plan.md.editor"), md.replace("## Later", "### H" + h + ": Added by hand\n- write scope:\n  - out/H" + h + ".txt\n\n## Later"));
+                      Files.move(tmp, planFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                      saved.add("H" + h);
+                    } catch (java.io.IOException e) {
+                      throw new java.io.UncheckedIOException(e);
+                    }
+                    }
+                  }
+                  if (afterTool) {
+                    return answer(req, Json.implemented("wrote " + req.taskId()));
+                  }
+                  return new dev.orchestra.model.ModelResponse(
+                      "",
+                      List.of(new dev.orchestra.model.ToolCall("w-" + req.taskId(), "write_file", Json.writeArgs("out/" + req.taskId() + ".txt", req.taskId()))),
+                      new dev.orchestra.model.TokenUsage(10, 5, 0, 0));
+                }));
+    RunResult r = run(builder().planWriteInterval(Duration.ZERO));
+    assertEquals(StopReason.GREEN, r.stopReason(), r.message());
+    // A save made from a copy read just before the run's last write carries stale statuses, which
+    // the merge takes as the person's: that task runs again, and its reply saves once more.
+    assertTrue(saved.size() >= 3, "the person's saves: " + saved);
+    for (String h : saved) {
+      assertEquals(TaskStatus.DONE, r.plan().task(h).map(Task::status).orElse(null), h + " was lost: " + Files.readString(planFile));
+    }
   }
 
   @Test

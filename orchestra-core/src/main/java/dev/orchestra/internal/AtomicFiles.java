@@ -35,6 +35,25 @@ public final class AtomicFiles {
    * @throws java.io.UncheckedIOException when the file cannot be written; the target is unchanged
    */
   public static void write(Path file, byte[] content) {
+    write(file, content, () -> true);
+  }
+
+  /**
+   * Writes UTF-8 text atomically unless, with the new content ready beside the target, {@code
+   * stillMine} says the target has changed hands: the last moment to notice that someone else
+   * wrote it, as short a window as a rename allows.
+   *
+   * @param file the target
+   * @param content the text
+   * @param stillMine asked just before the move; false leaves the target as it is
+   * @return whether the file was written
+   * @throws java.io.UncheckedIOException when the file cannot be written; the target is unchanged
+   */
+  public static boolean writeStringUnlessChanged(Path file, String content, java.util.function.BooleanSupplier stillMine) {
+    return write(file, content.getBytes(StandardCharsets.UTF_8), stillMine);
+  }
+
+  private static boolean write(Path file, byte[] content, java.util.function.BooleanSupplier stillMine) {
     Path absolute = file.toAbsolutePath();
     Path dir = absolute.getParent();
     Path tmp = null;
@@ -43,12 +62,16 @@ public final class AtomicFiles {
       // Same folder as the target, so the move is a rename on one file system.
       tmp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
       Files.write(tmp, content);
+      if (!stillMine.getAsBoolean()) {
+        return false; // the finally block removes the temporary file
+      }
       try {
         Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING);
       }
       tmp = null;
+      return true;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + absolute + ": " + e.getMessage(), e);
     } finally {
