@@ -17,13 +17,22 @@ import java.util.stream.Collectors;
  *       example a command that could write in a read-only role.
  *   <li>{@link #NEVER}: never asks; what the sandbox refuses goes back to the model as an error.
  * </ul>
+ *
+ * <p>{@code on-failure} behaves exactly like {@code on-request} in Orchestra. In Codex it means:
+ * run the command in the sandbox, and ask to run it again without the sandbox only when it fails.
+ * Orchestra cannot confine a child process (see {@link SandboxMode}), so it has no sandboxed first
+ * attempt to fail: it asks before the command, in the same cases as {@code on-request}, and a
+ * command that runs and fails is reported to the model, never turned into a question.
  */
 public enum ApprovalPolicy {
   /** Ask before anything that is not known to be safe. */
   UNTRUSTED("untrusted"),
   /** The model decides when to ask. */
   ON_REQUEST("on-request"),
-  /** Ask only when a sandboxed attempt fails. Codex now treats it as an alias of on-request. */
+  /**
+   * In Codex, ask only when a sandboxed attempt fails. Orchestra treats it exactly as {@link
+   * #ON_REQUEST}: it asks before what the sandbox would refuse, never after a failure.
+   */
   ON_FAILURE("on-failure"),
   /** Never ask; failures go back to the model. */
   NEVER("never");

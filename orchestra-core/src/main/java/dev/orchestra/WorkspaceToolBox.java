@@ -48,7 +48,7 @@ import java.util.stream.Stream;
  *
  * <p>Approvals, by the role's policy: {@code never} never asks (a refusal goes back to the model as
  * a tool error); {@code on-request} and {@code on-failure} ask when the sandbox would refuse a
- * command; {@code untrusted} also asks before every write, patch and command that is not on the
+ * command (the two are the same here: a command is never retried after it fails); {@code untrusted} also asks before every write, patch and command that is not on the
  * read-only allow-list. A denial reaches the model as a tool error.
  *
  * <p>Every result the model sees is bounded in size, with a note of what was cut. Thread-safe.

@@ -192,6 +192,107 @@ final class WorkspaceToolsTest {
     assertEquals(List.of("run_command touch made.txt", "run_command touch made.txt"), asked);
   }
 
+  /** What the orchestrator hands the tool box when its approval handler does not answer in time. */
+  private static final ApprovalHandler.Decision TIMED_OUT = ApprovalHandler.Decision.deny("timeout", "no answer within 5 minutes");
+
+  private static final String TOUCH = "{\"command\":[\"touch\",\"made.txt\"],\"shell\":\"\",\"cwd\":\"\",\"timeout_seconds\":0}";
+
+  @Test
+  void onFailureAsksBeforeWhatTheSandboxWouldRefuseLikeOnRequest() {
+    // Orchestra cannot run a command in a sandbox and retry it outside on failure (Codex's
+    // on-failure): it asks up front, exactly where on-request asks. Allow, deny, and no answer.
+    ToolBox box = box(with("explorer", SandboxMode.READ_ONLY, ApprovalPolicy.ON_FAILURE));
+    answer = ApprovalHandler.Decision.deny("tester", "not today");
+    Message.ToolResult denied = call(box, "run_command", TOUCH);
+    assertTrue(denied.error());
+    assertEquals("error: run_command touch made.txt was denied by tester: not today", denied.output());
+    assertFalse(Files.exists(root.resolve("made.txt")));
+
+    answer = TIMED_OUT;
+    Message.ToolResult timedOut = call(box, "run_command", TOUCH);
+    assertTrue(timedOut.error(), "no answer counts as a denial");
+    assertEquals("error: run_command touch made.txt was denied by timeout: no answer within 5 minutes", timedOut.output());
+    assertFalse(Files.exists(root.resolve("made.txt")));
+
+    answer = ApprovalHandler.Decision.approve("tester");
+    Message.ToolResult allowed = call(box, "run_command", TOUCH);
+    assertEquals("exit code 0\n", allowed.output());
+    assertTrue(Files.exists(root.resolve("made.txt")));
+    assertEquals(List.of("run_command touch made.txt", "run_command touch made.txt", "run_command touch made.txt"), asked);
+
+    // What the sandbox allows runs without a question, and a failing command is not a reason to ask.
+    asked.clear();
+    assertEquals("exit code 0\nline 1\nline 2\nline 3\n", call(box, "run_command", "{\"command\":[\"cat\",\"notes.txt\"],\"shell\":\"\",\"cwd\":\"\",\"timeout_seconds\":0}").output());
+    assertTrue(call(box, "run_command", "{\"command\":[\"cat\",\"missing.txt\"],\"shell\":\"\",\"cwd\":\"\",\"timeout_seconds\":0}").output().startsWith("exit code 1\n"));
+    assertTrue(asked.isEmpty(), asked.toString());
+  }
+
+  @Test
+  void onFailureInAWritableSandboxAsksNothingAndRefusesWritesOutside() {
+    ToolBox box = box(with("implementer", SandboxMode.WORKSPACE_WRITE, ApprovalPolicy.ON_FAILURE));
+    answer = ApprovalHandler.Decision.approve("tester"); // would allow anything, were it asked
+    assertFalse(call(box, "write_file", Json.writeArgs("a.txt", "x")).error());
+    Message.ToolResult shell = call(box, "run_command", "{\"command\":[],\"shell\":\"echo hi > b.txt; exit 4\",\"cwd\":\"\",\"timeout_seconds\":0}");
+    assertTrue(shell.output().startsWith("exit code 4\n"), shell.output());
+    assertTrue(Files.exists(root.resolve("b.txt")));
+    Path outside = tmp.resolve("outside.txt");
+    Message.ToolResult escape = call(box, "write_file", Json.writeArgs(outside.toString(), "x"));
+    assertTrue(escape.error() && escape.output().contains("absolute paths are not allowed"), escape.output());
+    assertFalse(Files.exists(outside));
+    assertTrue(asked.isEmpty(), "the same as on-request: nothing to ask inside the sandbox, and no escalation outside: " + asked);
+  }
+
+  @Test
+  void neverInAReadOnlySandboxRefusesWithoutAsking() {
+    ToolBox box = box(with("explorer", SandboxMode.READ_ONLY, ApprovalPolicy.NEVER));
+    answer = ApprovalHandler.Decision.approve("tester"); // would allow anything, were it asked
+    assertFalse(box.specs().stream().anyMatch(s -> s.name().equals("write_file") || s.name().equals("apply_patch")));
+    Message.ToolResult write = call(box, "write_file", Json.writeArgs("a.txt", "x"));
+    assertTrue(write.error() && write.output().startsWith("error: tool 'write_file' is not available to this role"), write.output());
+    Message.ToolResult touch = call(box, "run_command", TOUCH);
+    assertEquals(
+        "error: the read-only sandbox runs only read-only commands (ls, cat, grep, git status/log/diff, ...);"
+            + " 'touch made.txt' is not one, and the approval policy 'never' does not ask",
+        touch.output());
+    Message.ToolResult shell = call(box, "run_command", "{\"command\":[],\"shell\":\"cat notes.txt\",\"cwd\":\"\",\"timeout_seconds\":0}");
+    assertTrue(shell.error(), "a shell line cannot be checked, so it is refused too: " + shell.output());
+    assertEquals("exit code 0\nline 1\nline 2\nline 3\n", call(box, "run_command", "{\"command\":[\"cat\",\"notes.txt\"],\"shell\":\"\",\"cwd\":\"\",\"timeout_seconds\":0}").output());
+    assertFalse(Files.exists(root.resolve("made.txt")));
+    assertFalse(Files.exists(root.resolve("a.txt")));
+    assertTrue(asked.isEmpty(), asked.toString());
+  }
+
+  @Test
+  void untrustedRunsWhatIsAllowedAndCountsNoAnswerAsADenial() throws Exception {
+    ToolBox box = box(with("implementer", SandboxMode.WORKSPACE_WRITE, ApprovalPolicy.UNTRUSTED));
+    String echo = "{\"command\":[],\"shell\":\"echo hi > shell.txt\",\"cwd\":\"\",\"timeout_seconds\":0}";
+    String patch = "--- a/notes.txt\n+++ b/notes.txt\n@@ -2 +2 @@\n-line 2\n+LINE TWO\n";
+    String patchArgs = Json.M.createObjectNode().put("patch", patch).toString();
+
+    answer = TIMED_OUT;
+    Message.ToolResult write = call(box, "write_file", Json.writeArgs("a.txt", "x"));
+    assertEquals("error: write_file a.txt was denied by timeout: no answer within 5 minutes", write.output());
+    assertTrue(call(box, "apply_patch", patchArgs).error());
+    assertTrue(call(box, "run_command", echo).error());
+    assertFalse(Files.exists(root.resolve("a.txt")));
+    assertFalse(Files.exists(root.resolve("shell.txt")));
+    assertEquals("line 1\nline 2\nline 3\n", Files.readString(root.resolve("notes.txt")));
+    assertTrue(box.changedFiles().isEmpty());
+
+    answer = ApprovalHandler.Decision.approve("tester");
+    assertEquals("wrote 1 bytes to a.txt", call(box, "write_file", Json.writeArgs("a.txt", "x")).output());
+    assertEquals("patched notes.txt", call(box, "apply_patch", patchArgs).output());
+    assertEquals("exit code 0\n", call(box, "run_command", echo).output());
+    assertEquals("x", Files.readString(root.resolve("a.txt")));
+    assertEquals("line 1\nLINE TWO\nline 3\n", Files.readString(root.resolve("notes.txt")));
+    assertEquals("hi\n", Files.readString(root.resolve("shell.txt")));
+    assertEquals(
+        List.of(
+            "write_file a.txt", "apply_patch notes.txt", "run_command echo hi > shell.txt",
+            "write_file a.txt", "apply_patch notes.txt", "run_command echo hi > shell.txt"),
+        asked);
+  }
+
   @Test
   void untrustedAsksBeforeEveryWriteAndUnsafeCommand() {
     ToolBox box = box(with("implementer", SandboxMode.WORKSPACE_WRITE, ApprovalPolicy.UNTRUSTED));
