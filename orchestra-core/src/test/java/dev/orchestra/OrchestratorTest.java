@@ -440,8 +440,12 @@ final class OrchestratorTest {
   }
 
   @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.CsvSource({"approve, true, ide-user", "deny, false, ide-user", "hang, false, timeout"})
-  void approvalsAreAskedDecidedAndRecorded(String behaviour, boolean approved, String decidedBy) throws Exception {
+  @org.junit.jupiter.params.provider.CsvSource({
+    "on-request, approve, true, ide-user", "on-request, deny, false, ide-user", "on-request, hang, false, timeout",
+    "on-failure, approve, true, ide-user", "on-failure, deny, false, ide-user", "on-failure, hang, false, timeout",
+    "untrusted, approve, true, ide-user", "untrusted, hang, false, timeout"
+  })
+  void approvalsAreAskedDecidedAndRecorded(String policy, String behaviour, boolean approved, String decidedBy) throws Exception {
     List<ObjectNode> tasks = List.of(Json.task("T1", "Touch a file", List.of(), List.of()));
     model.on("orchestrator").reply(Reply.text(Json.plan(tasks, List.of(), List.of())));
     model.on("implementer", "T1")
@@ -450,7 +454,10 @@ final class OrchestratorTest {
             Reply.text(Json.implemented("tried")));
     model.on("release_manager").otherwise(Reply.text(Json.release()));
     Role cautious =
-        BuiltInRoles.get("implementer").toBuilder().sandboxMode(SandboxMode.READ_ONLY).approvalPolicy(ApprovalPolicy.ON_REQUEST).build();
+        BuiltInRoles.get("implementer").toBuilder()
+            .sandboxMode(SandboxMode.READ_ONLY)
+            .approvalPolicy(ApprovalPolicy.fromConfigValue(policy).orElseThrow())
+            .build();
     ApprovalHandler handler =
         request -> {
           assertEquals("run_command", request.action());
@@ -463,7 +470,7 @@ final class OrchestratorTest {
               return ApprovalHandler.Decision.deny("ide-user", "looks risky");
             }
             default -> {
-              Thread.sleep(30_000);
+              new CountDownLatch(1).await(); // never answers; the orchestrator's timeout interrupts it
               return ApprovalHandler.Decision.approve("too late");
             }
           }
