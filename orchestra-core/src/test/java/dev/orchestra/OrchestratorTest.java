@@ -487,6 +487,60 @@ final class OrchestratorTest {
   }
 
   @Test
+  void skillsReachOnlyTheirRoleAsNameAndDescriptionAndLoadInFull(@TempDir Path skillsDir) throws Exception {
+    String javaStyle = "---\nname: java-style\ndescription: How we write Java\n---\n# Java style\n\nBODY-JAVA: prefer records.\n";
+    TestRepos.write(skillsDir, "java/java-style/SKILL.md", javaStyle);
+    TestRepos.write(
+        skillsDir, "review/review-checklist/SKILL.md",
+        "---\nname: review-checklist\ndescription: What a review must check\n---\nBODY-REVIEW: check null handling.\n");
+    List<Skill> implementerSkills = Skill.discover(skillsDir.resolve("java"));
+    List<Skill> reviewerSkills = Skill.discover(skillsDir.resolve("review"));
+
+    plan(1);
+    model.on("implementer", "T1")
+        .reply(
+            Reply.toolCalls(
+                List.of(
+                    new dev.orchestra.model.ToolCall("s1", "load_skill", "{\"name\":\"java-style\"}"),
+                    new dev.orchestra.model.ToolCall("s2", "load_skill", "{\"name\":\"review-checklist\"}"))),
+            Reply.text(Json.implemented("read the style")));
+    model.on("reviewer").otherwise(Reply.text(Json.review(true, "", 0, "", "", List.of())));
+    RunResult r =
+        run(builder().addGate(Gate.review()).skills("implementer", implementerSkills).skills("reviewer", reviewerSkills));
+    assertEquals(StopReason.GREEN, r.stopReason(), r.message());
+
+    // The request carries each of the role's skills as a name and a description, and only its own.
+    dev.orchestra.model.ModelRequest first = model.requests("implementer", "T1").get(0);
+    assertTrue(first.lastUserText().contains("Skills you can load with load_skill when they help:\n- java-style: How we write Java\n"), first.lastUserText());
+    assertTrue(!first.lastUserText().contains("review-checklist"), first.lastUserText());
+    assertTrue(first.tools().stream().anyMatch(t -> t.name().equals("load_skill")));
+    String review = model.requests("reviewer").get(0).lastUserText();
+    assertTrue(review.contains("- review-checklist: What a review must check\n"), review);
+    assertTrue(!review.contains("java-style"), review);
+    for (String role : List.of("orchestrator", "release_manager")) {
+      for (dev.orchestra.model.ModelRequest q : model.requests(role)) {
+        assertTrue(!q.lastUserText().contains("Skills you can load"), role + ": " + q.lastUserText());
+        assertTrue(q.tools().stream().noneMatch(t -> t.name().equals("load_skill")), role + " has no skills, so no load_skill tool");
+      }
+    }
+    // No body is ever sent unless the model loads it: not in instructions, messages or tool specs.
+    for (dev.orchestra.model.ModelRequest q : model.requests()) {
+      StringBuilder sent = new StringBuilder(q.instructions());
+      q.tools().forEach(t -> sent.append(t.description()).append(t.parametersSchema()));
+      q.messages().stream().filter(m -> !(m instanceof dev.orchestra.model.Message.ToolResult)).forEach(m -> sent.append(m));
+      assertTrue(!sent.toString().contains("BODY-"), q + " carries a skill's body: " + sent);
+    }
+
+    // load_skill answers with the whole SKILL.md, and only for the role's own skills.
+    List<dev.orchestra.model.Message> afterLoad = model.requests("implementer", "T1").get(1).messages();
+    dev.orchestra.model.Message.ToolResult loaded = (dev.orchestra.model.Message.ToolResult) afterLoad.get(2);
+    assertEquals(new dev.orchestra.model.Message.ToolResult("s1", javaStyle, false), loaded);
+    dev.orchestra.model.Message.ToolResult other = (dev.orchestra.model.Message.ToolResult) afterLoad.get(3);
+    assertEquals("error: no skill 'review-checklist'; available: java-style", other.output());
+    assertTrue(other.error());
+  }
+
+  @Test
   void securityReviewRunsOnlyForSensitiveChanges() {
     Batch benign = new Batch(1, "g", ws, List.of(), java.util.Map.of(), List.of("docs/intro.md"));
     assertTrue(!Gate.security().applies(benign).applies());
