@@ -541,6 +541,28 @@ final class OrchestratorTest {
   }
 
   @Test
+  void theWallTimeLimitStopsTheRunAndSaysWhy() {
+    plan(3);
+    // One agent at a time; T1's first model call takes 31 minutes of fake time against a 30-minute limit.
+    model.on("implementer", "T1").reply(KillableRun.writeOwnFile().after(Duration.ofMinutes(31)));
+    Instant start = clock.instant();
+    RunResult r = run(builder().budgetPolicy(BudgetPolicy.fixed(1)).bounds(Bounds.defaults().withMaxWallTime(Duration.ofMinutes(30))));
+    assertEquals(StopReason.TIME_LIMIT, r.stopReason(), r.message());
+    assertEquals("ran for PT30M, the limit", r.message());
+    assertTrue(r.risks().contains("run stopped (time_limit): ran for PT30M, the limit"), r.risks().toString());
+    assertEquals(Duration.ofMinutes(31), Duration.between(start, clock.instant()), "nothing waited after the limit");
+    // The task that was running finishes; nothing new starts once the limit has passed.
+    assertEquals(List.of("T1: Write out/T1.txt"), r.done());
+    assertEquals(TaskStatus.TODO, r.plan().task("T2").orElseThrow().status());
+    assertEquals(TaskStatus.TODO, r.plan().task("T3").orElseThrow().status());
+    assertTrue(model.requests("implementer", "T2").isEmpty() && model.requests("implementer", "T3").isEmpty());
+    assertTrue(model.requests("release_manager").isEmpty(), "a stopped run gets no release notes");
+    assertTrue(r.releasePlan().isEmpty());
+    OrchestraEvent.RunFinished finished = events.of(OrchestraEvent.RunFinished.class).get(0);
+    assertEquals("TIME_LIMIT", finished.stopReason());
+  }
+
+  @Test
   void securityReviewRunsOnlyForSensitiveChanges() {
     Batch benign = new Batch(1, "g", ws, List.of(), java.util.Map.of(), List.of("docs/intro.md"));
     assertTrue(!Gate.security().applies(benign).applies());
