@@ -563,6 +563,48 @@ final class OrchestratorTest {
   }
 
   @Test
+  void aTaskRemovedByHandDuringTheRunIsDropped() throws Exception {
+    plan(2);
+    Path planFile = ws.resolve("plan.md");
+    // Round 1: while the reviewer works, a person deletes T2 (done) from plan.md; the reviewer
+    // blocks, which plans F1. As soon as F1 appears in plan.md the person deletes it too.
+    model.on("reviewer")
+        .reply(
+            Reply.answer(req -> {
+              removeTask(planFile, "T2");
+              return answer(req, Json.review(false, "out/T1.txt", 1, "T1 is too terse", "Expand out/T1.txt", List.of()));
+            }))
+        .otherwise(Reply.text(Json.review(true, "", 0, "", "", List.of())));
+    dev.orchestra.event.OrchestraListener deleteF1 =
+        e -> {
+          if (e instanceof OrchestraEvent.PlanUpdated u && u.reason().equals("findings") && u.addedTaskIds().contains("F1")) {
+            removeTask(planFile, "F1");
+          }
+        };
+    RunResult r = run(builder().addGate(Gate.review()).addListener(deleteF1));
+    assertEquals(StopReason.GREEN, r.stopReason(), r.message());
+    assertEquals(List.of("T1"), r.plan().tasks().stream().map(Task::id).toList());
+    assertTrue(model.requests("implementer", "F1").isEmpty(), "the removed task never ran");
+    assertEquals(1, model.requests("implementer", "T2").size() / 2, "T2 had run before it was removed, and not again");
+    String md = Files.readString(planFile);
+    assertTrue(!md.contains("### T2") && !md.contains("### F1"), md);
+    assertEquals(List.of("T1: Write out/T1.txt"), r.done());
+    assertEquals(2, events.of(OrchestraEvent.PlanUpdated.class).stream().filter(p -> p.reason().equals("edited by hand")).count());
+  }
+
+  /** Deletes one task's section from plan.md, as a person would in an editor. */
+  private static void removeTask(Path planFile, String id) {
+    try {
+      String md = Files.readString(planFile);
+      String cut = md.replaceAll("(?ms)^### " + id + ": .*?(?=^### |^## )", "");
+      assertTrue(!cut.equals(md), "task " + id + " was in plan.md:\n" + md);
+      Files.writeString(planFile, cut);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
   void securityReviewRunsOnlyForSensitiveChanges() {
     Batch benign = new Batch(1, "g", ws, List.of(), java.util.Map.of(), List.of("docs/intro.md"));
     assertTrue(!Gate.security().applies(benign).applies());
