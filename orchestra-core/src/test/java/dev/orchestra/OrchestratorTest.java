@@ -605,6 +605,38 @@ final class OrchestratorTest {
   }
 
   @Test
+  void aGreenRunEndsWithTheReleaseManagersPlan() {
+    plan(2);
+    RunResult r = run(builder());
+    assertEquals(StopReason.GREEN, r.stopReason(), r.message());
+    RoleReport.ReleasePlan release = r.releasePlan().orElseThrow();
+    assertEquals(List.of("Parts and config added"), release.userNotes());
+    assertEquals(List.of("Built by the scripted team"), release.internalNotes());
+    assertEquals(List.of("Merge and tag"), release.rolloutSteps());
+    assertEquals(List.of("Revert the merge commit"), release.rollbackPlan());
+    assertEquals(List.of("No migrations; no new environment variables"), release.preDeployChecklist());
+    List<dev.orchestra.model.ModelRequest> asked = model.requests("release_manager");
+    assertEquals(1, asked.size());
+    String brief = asked.get(0).lastUserText();
+    assertTrue(brief.contains("Goal: Write the files") && brief.contains("- T1: Write out/T1.txt") && brief.contains("- T2: Write out/T2.txt"), brief);
+  }
+
+  @Test
+  void aRunThatIsNotGreenDoesNotCallTheReleaseManager() {
+    List<ObjectNode> tasks = List.of(Json.task("T1", "a", List.of("out/T1.txt"), List.of()), Json.task("T2", "b", List.of("out/T2.txt"), List.of()));
+    model.on("orchestrator").reply(Reply.text(Json.plan(tasks, List.of(), List.of())));
+    model.on("implementer", "T1").reply(Reply.rejected("context too long"));
+    model.on("implementer").otherwise(KillableRun.writeOwnFile());
+    model.on("release_manager").otherwise(Reply.text(Json.release()));
+    model.on("reviewer").otherwise(Reply.text(Json.review(true, "", 0, "", "", List.of())));
+    RunResult r = run(builder().addGate(Gate.review()));
+    assertEquals(StopReason.TASKS_FAILED, r.stopReason(), r.message());
+    assertTrue(r.gateResults().stream().allMatch(g -> g.verdict().passed()), "every gate passed, yet the run is not green");
+    assertTrue(model.requests("release_manager").isEmpty());
+    assertTrue(r.releasePlan().isEmpty());
+  }
+
+  @Test
   void securityReviewRunsOnlyForSensitiveChanges() {
     Batch benign = new Batch(1, "g", ws, List.of(), java.util.Map.of(), List.of("docs/intro.md"));
     assertTrue(!Gate.security().applies(benign).applies());
