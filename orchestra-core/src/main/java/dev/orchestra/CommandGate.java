@@ -22,6 +22,9 @@ import org.slf4j.LoggerFactory;
  * but a process that detaches from its parent (daemonises) before the timeout escapes. Output
  * (stdout and stderr together) is captured up to a cap: its first and last halves are kept.
  *
+ * <p>The command gets the orchestrator's environment ({@link GateContext#commandEnvironment()})
+ * unless the gate is given a policy of its own.
+ *
  * <p>When the command fails, its output goes to the team's {@code ci_runner} role, whose most
  * likely root cause and smallest next fix become the finding; without that role, the finding
  * quotes the output's last line.
@@ -36,8 +39,8 @@ public final class CommandGate implements Gate {
   private final Duration timeout;
   private final int maxOutputBytes;
   private final Map<String, String> environment;
-  private final ShellEnvironmentPolicy environmentPolicy;
-  private final Map<String, String> parentEnvironment;
+  private final ShellEnvironmentPolicy environmentPolicy; // null: the orchestrator's, from the context
+  private final Map<String, String> parentEnvironment; // null: System.getenv()
 
   private CommandGate(Builder b) {
     this.name = b.name;
@@ -70,7 +73,7 @@ public final class CommandGate implements Gate {
     String shown = String.join(" ", command);
     ProcessRunner.Outcome outcome;
     try {
-      Map<String, String> env = new LinkedHashMap<>(environmentPolicy.apply(parentEnvironment));
+      Map<String, String> env = new LinkedHashMap<>(baseEnvironment(context));
       env.putAll(environment);
       outcome = ProcessRunner.run(command, dir, env, timeout, maxOutputBytes);
     } catch (IOException e) {
@@ -92,6 +95,15 @@ public final class CommandGate implements Gate {
             ? shown + " timed out after " + timeout.toSeconds() + "s and was killed"
             : shown + " exited with code " + outcome.exitCode();
     return GateResult.of(name, Verdict.FAIL, List.of(diagnose(batch, context, what, outcome)), what);
+  }
+
+  /** The gate's own policy and parent environment where either was given, else the orchestrator's. */
+  private Map<String, String> baseEnvironment(GateContext context) {
+    if (environmentPolicy == null && parentEnvironment == null) {
+      return context.commandEnvironment();
+    }
+    return (environmentPolicy == null ? ShellEnvironmentPolicy.defaults() : environmentPolicy)
+        .apply(parentEnvironment == null ? System.getenv() : parentEnvironment);
   }
 
   private Finding diagnose(Batch batch, GateContext context, String what, ProcessRunner.Outcome outcome) {
@@ -136,8 +148,8 @@ public final class CommandGate implements Gate {
     private Duration timeout = Duration.ofMinutes(10);
     private int maxOutputBytes = 64 * 1024;
     private final Map<String, String> environment = new LinkedHashMap<>();
-    private ShellEnvironmentPolicy environmentPolicy = ShellEnvironmentPolicy.defaults();
-    private Map<String, String> parentEnvironment = System.getenv();
+    private ShellEnvironmentPolicy environmentPolicy;
+    private Map<String, String> parentEnvironment;
 
     private Builder(List<String> command) {
       this.command = checkCommand(command);
@@ -221,9 +233,11 @@ public final class CommandGate implements Gate {
     }
 
     /**
-     * Sets which of the JVM's environment variables the command gets; default {@link
-     * ShellEnvironmentPolicy#defaults()}: all but keys, secrets and tokens. Variables added with
-     * {@link #environment(String, String)} are always passed.
+     * Sets which of the JVM's environment variables the command gets. By default the command gets
+     * what the orchestrator's own policy ({@link Orchestrator.Builder#shellEnvironmentPolicy})
+     * gives, through {@link GateContext#commandEnvironment()}; a policy set here is used instead,
+     * applied to {@link System#getenv()} (or {@link #parentEnvironment(Map)}). Variables added
+     * with {@link #environment(String, String)} are always passed.
      *
      * @param policy the policy
      * @return this builder
@@ -234,7 +248,9 @@ public final class CommandGate implements Gate {
     }
 
     /**
-     * Sets the environment the policy filters; default {@link System#getenv()}. For tests.
+     * Sets the environment the policy filters; default {@link System#getenv()}. For tests. Like
+     * {@link #environmentPolicy(ShellEnvironmentPolicy)}, it makes the gate use its own policy
+     * ({@link ShellEnvironmentPolicy#defaults()} unless one is set) instead of the orchestrator's.
      *
      * @param environment the parent environment
      * @return this builder

@@ -1041,6 +1041,11 @@ final class DefaultOrchestrator implements Orchestrator {
               String withGoal = brief.startsWith("Goal: ") ? brief : "Goal: " + goal + "\n\n" + brief;
               return runAgent(role, t, withGoal, List.of()).report();
             }
+
+            @Override
+            public Map<String, String> commandEnvironment() {
+              return environmentPolicy.apply(parentEnvironment);
+            }
           };
       for (Gate gate : gates) {
         checkStop();

@@ -1,6 +1,7 @@
 package dev.orchestra;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 
 /** What a {@link Gate} gets from the orchestrator. Thread-safe. */
@@ -30,4 +31,19 @@ public interface GateContext {
    * @throws dev.orchestra.model.ModelProviderException when the model fails for good
    */
   RoleReport runRole(Role role, String taskId, String title, String brief);
+
+  /**
+   * Returns the environment variables for a command a gate runs: the orchestrator's {@link
+   * ShellEnvironmentPolicy} applied to its parent environment, so a gate's command gets what an
+   * agent's command gets. {@link CommandGate} and {@link Gate#ci()} use it unless the gate was
+   * given an environment policy of its own.
+   *
+   * <p>The default, for contexts made outside an orchestrator, applies {@link
+   * ShellEnvironmentPolicy#defaults()} to {@link System#getenv()}.
+   *
+   * @return the variables, by name
+   */
+  default Map<String, String> commandEnvironment() {
+    return ShellEnvironmentPolicy.defaults().apply(System.getenv());
+  }
 }

@@ -131,6 +131,20 @@ final class CommandGateTest {
   }
 
   @Test
+  void theGatesOwnEnvironmentPolicyWinsOverTheOrchestrators() throws Exception {
+    RecordingGateContext ctx = new RecordingGateContext(ws, Map.of());
+    ctx.environment = Map.of("PATH", System.getenv("PATH"), "FROM_ORCHESTRATOR", "1");
+    assertEquals(Verdict.PASS, Gate.shell("env > ctx-env.txt").build().evaluate(batch(), ctx).verdict());
+    String fromContext = Files.readString(ws.resolve("ctx-env.txt"));
+    assertTrue(fromContext.contains("FROM_ORCHESTRATOR=1"), fromContext);
+    ShellEnvironmentPolicy own =
+        new ShellEnvironmentPolicy(ShellEnvironmentPolicy.Inherit.CORE, false, List.of(), Map.of("FROM_GATE", "1"), List.of());
+    assertEquals(Verdict.PASS, Gate.shell("env > own-env.txt").environmentPolicy(own).build().evaluate(batch(), ctx).verdict());
+    String fromGate = Files.readString(ws.resolve("own-env.txt"));
+    assertTrue(fromGate.contains("FROM_GATE=1") && !fromGate.contains("FROM_ORCHESTRATOR"), "the gate's own policy decides");
+  }
+
+  @Test
   void builderRejectsBadSettings() {
     assertThrows(IllegalArgumentException.class, () -> Gate.command(List.of()).build());
     assertThrows(IllegalArgumentException.class, () -> Gate.command("x").timeout(Duration.ZERO));

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -634,6 +635,29 @@ final class OrchestratorTest {
     assertTrue(r.gateResults().stream().allMatch(g -> g.verdict().passed()), "every gate passed, yet the run is not green");
     assertTrue(model.requests("release_manager").isEmpty());
     assertTrue(r.releasePlan().isEmpty());
+  }
+
+  @Test
+  void gatesRunWithTheOrchestratorsShellEnvironmentPolicy() throws Exception {
+    plan(1);
+    Files.writeString(ws.resolve("Makefile"), "test:\n\t@env > ci-env.txt\n");
+    ShellEnvironmentPolicy policy =
+        new ShellEnvironmentPolicy(
+            ShellEnvironmentPolicy.Inherit.ALL, false, List.of("LEAKY_*"), Map.of("ORCHESTRA_MARK", "from-policy"), List.of());
+    Map<String, String> parent = Map.of("PATH", System.getenv("PATH"), "LEAKY_PASSWORD", "hunter2", "GITHUB_TOKEN", "ghp_x");
+    RunResult r =
+        run(
+            builder()
+                .shellEnvironmentPolicy(policy)
+                .parentEnvironment(parent)
+                .addGate(Gate.shell("env > gate-env.txt").name("lint").build())
+                .addGate(Gate.ci()));
+    assertEquals(StopReason.GREEN, r.stopReason(), r.message());
+    for (String file : List.of("gate-env.txt", "ci-env.txt")) {
+      String env = Files.readString(ws.resolve(file));
+      assertTrue(env.contains("ORCHESTRA_MARK=from-policy"), file + " lacks what the orchestrator's policy sets");
+      assertTrue(!env.contains("hunter2") && !env.contains("ghp_x"), file + " has what the orchestrator's policy drops");
+    }
   }
 
   @Test

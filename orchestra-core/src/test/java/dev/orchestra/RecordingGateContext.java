@@ -11,6 +11,8 @@ final class RecordingGateContext implements GateContext {
   private final Path workspace;
   private final Map<String, RoleReport> answers;
   final List<String> briefs = new ArrayList<>();
+  /** The environment the orchestrator would give a gate's command; null for the interface's default. */
+  Map<String, String> environment;
 
   RecordingGateContext(Path workspace, Map<String, RoleReport> answers) {
     this.workspace = workspace;
@@ -25,6 +27,11 @@ final class RecordingGateContext implements GateContext {
   @Override
   public Optional<Role> role(String name) {
     return answers.containsKey(name) ? BuiltInRoles.byName(name) : Optional.empty();
+  }
+
+  @Override
+  public Map<String, String> commandEnvironment() {
+    return environment == null ? GateContext.super.commandEnvironment() : environment;
   }
 
   @Override
