@@ -4,6 +4,8 @@ import dev.orchestra.model.RateLimitedException;
 import dev.orchestra.model.RejectedRequestException;
 import dev.orchestra.model.TransientModelException;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -21,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * Gate#shell(String)}. A timeout kills the whole process tree: Java can kill every descendant it can still see,
  * but a process that detaches from its parent (daemonises) before the timeout escapes. Output
  * (stdout and stderr together) is captured up to a cap: its first and last halves are kept.
+ *
+ * <p>The working directory must be a folder inside the workspace once symbolic links are followed;
+ * when it is not, the command is not run and the gate fails with a finding that says why.
  *
  * <p>The command gets the orchestrator's environment ({@link GateContext#commandEnvironment()})
  * unless the gate is given a policy of its own.
@@ -71,6 +76,14 @@ public final class CommandGate implements Gate {
   public GateResult evaluate(Batch batch, GateContext context) {
     Path dir = batch.workspace().resolve(workingDirectory).normalize();
     String shown = String.join(" ", command);
+    String outside = outsideWorkspace(batch.workspace(), workingDirectory);
+    if (outside != null) {
+      Finding f =
+          new Finding(
+              name, Severity.HIGH, "", 0, "'" + shown + "' was not run: its " + outside,
+              "Give the " + name + " gate a working directory inside the workspace");
+      return GateResult.of(name, Verdict.FAIL, List.of(f), shown + " was not run: its " + outside);
+    }
     ProcessRunner.Outcome outcome;
     try {
       Map<String, String> env = new LinkedHashMap<>(baseEnvironment(context));
@@ -95,6 +108,34 @@ public final class CommandGate implements Gate {
             ? shown + " timed out after " + timeout.toSeconds() + "s and was killed"
             : shown + " exited with code " + outcome.exitCode();
     return GateResult.of(name, Verdict.FAIL, List.of(diagnose(batch, context, what, outcome)), what);
+  }
+
+  /**
+   * Returns why a working directory is not a folder inside the workspace, as "working directory
+   * 'x' ...", or null when it is one. Symbolic links are followed: a folder in the workspace that
+   * is a link to a folder elsewhere is outside.
+   */
+  static String outsideWorkspace(Path workspace, String relative) {
+    String what = "working directory '" + relative + "'";
+    Path root = workspace.toAbsolutePath().normalize();
+    Path dir;
+    try {
+      Path p = Path.of(relative);
+      dir = root.resolve(p).normalize();
+      if (p.isAbsolute() || !dir.startsWith(root)) {
+        return what + " is outside the workspace";
+      }
+    } catch (InvalidPathException e) {
+      return what + " is not a valid path";
+    }
+    try {
+      if (!dir.toRealPath().startsWith(root.toRealPath())) {
+        return what + " leads outside the workspace through a symbolic link";
+      }
+    } catch (IOException e) {
+      return what + " does not exist in the workspace";
+    }
+    return Files.isDirectory(dir) ? null : what + " is not a folder";
   }
 
   /** The gate's own policy and parent environment where either was given, else the orchestrator's. */

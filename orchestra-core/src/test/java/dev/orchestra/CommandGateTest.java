@@ -130,6 +130,47 @@ final class CommandGateTest {
     assertTrue(Gate.ci().evaluate(batch(), ctx).summary().startsWith("no local commands mirroring CI were found"));
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"../outside", "OUTSIDE_ABSOLUTE", "escape"})
+  void aWorkflowWhoseWorkingDirectoryLeavesTheWorkspaceIsAFindingNotARun(String workingDirectory, @TempDir Path outside) throws Exception {
+    // A folder outside the workspace with a Makefile whose test target leaves a mark if it runs.
+    Files.writeString(outside.resolve("Makefile"), "test:\n\t@touch ran-outside\n");
+    Files.createSymbolicLink(ws.resolve("escape"), outside);
+    String wd =
+        switch (workingDirectory) {
+          case "OUTSIDE_ABSOLUTE" -> outside.toString();
+          case "../outside" -> ws.relativize(outside).toString(); // ../../junit-.../ or the like
+          default -> workingDirectory;
+        };
+    TestRepos.write(
+        ws, ".github/workflows/ci.yml",
+        "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
+            + "      - working-directory: " + wd + "\n        run: make test\n");
+    GateResult r = Gate.ci().evaluate(batch(), new RecordingGateContext(ws, Map.of()));
+    assertEquals(Verdict.FAIL, r.verdict(), r.summary());
+    assertFalse(Files.exists(outside.resolve("ran-outside")), "the command ran outside the workspace");
+    assertEquals(1, r.findings().size(), r.findings().toString());
+    Finding f = r.findings().get(0);
+    assertEquals(".github/workflows/ci.yml", f.file());
+    assertEquals(8, f.line());
+    assertTrue(
+        f.message().startsWith("'make test' was not run: its working directory '" + wd + "' ")
+            && f.message().contains("outside the workspace"),
+        f.message());
+    assertTrue(r.summary().contains("(found in .github/workflows/ci.yml:8)"), r.summary());
+  }
+
+  @Test
+  void aCommandGateWhoseFolderLinksOutsideIsNotRun(@TempDir Path outside) throws Exception {
+    Files.createSymbolicLink(ws.resolve("sub"), outside);
+    GateResult r = Gate.command("touch", "ran-here").workingDirectory("sub").build().evaluate(batch(), new RecordingGateContext(ws, Map.of()));
+    assertEquals(Verdict.FAIL, r.verdict());
+    assertFalse(Files.exists(outside.resolve("ran-here")));
+    assertEquals(
+        "'touch ran-here' was not run: its working directory 'sub' leads outside the workspace through a symbolic link",
+        r.findings().get(0).message());
+  }
+
   @Test
   void theGatesOwnEnvironmentPolicyWinsOverTheOrchestrators() throws Exception {
     RecordingGateContext ctx = new RecordingGateContext(ws, Map.of());
