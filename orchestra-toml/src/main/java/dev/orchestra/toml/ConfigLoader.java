@@ -215,7 +215,19 @@ final class ConfigLoader {
     List<String> markers = List.of(".git");
     Val markerVal = base.get("project_root_markers");
     if (markerVal != null && markerVal.isArray() && markerVal.array().stream().allMatch(Val::isString)) {
-      markers = markerVal.array().stream().map(Val::string).collect(Collectors.toList());
+      markers = new ArrayList<>();
+      for (Val m : markerVal.array()) {
+        try {
+          Path.of(m.string());
+          markers.add(m.string());
+        } catch (InvalidPathException e) {
+          // Codex never finds such a marker on disk; looking for it here would throw.
+          rep.ignored(m.at(), "project_root_markers",
+              "project_root_markers entry " + TomlLiterals.string(m.string()) + " is not a valid path (" + e.getReason()
+                  + "); it is skipped",
+              "remove the entry, or write the name of a file or folder that marks the project root, such as \".git\"");
+        }
+      }
     }
     Path root = projectRoot(cwd, markers);
     ProjectTrust trust = options.trustProject() ? ProjectTrust.TRUSTED : trustOf(layers.get(0).tree, cwd, root);

@@ -183,6 +183,27 @@ final class CodexConfigTest {
   }
 
   @Test
+  void aRootMarkerThatIsNotAPathIsReportedAtItsPositionAndSkipped() {
+    Path repo = repo();
+    Path sub = repo.resolve("a");
+    mkdirs(sub);
+    trust(repo, "trusted");
+    write(codexHome(root).resolve("config.toml"), Fixtures.read(codexHome(root).resolve("config.toml"))
+        .replace("model = \"user-model\"\n", "model = \"user-model\"\nproject_root_markers = [\"bad\\u0000marker\", \".git\"]\n"));
+    write(repo.resolve(".codex/config.toml"), "model = \"repo-model\"\n");
+    LoadedConfig config = isolated(root).workingDirectory(sub).build().load();
+    assertEquals("repo-model", config.settings().model().orElseThrow(), "the valid .git marker still finds the root");
+    Diagnostic d = config.diagnostics().stream().filter(x -> x.keyPath().equals("project_root_markers")).findFirst()
+        .orElseThrow(() -> new AssertionError(config.diagnostics().toString()));
+    assertEquals(2, d.line(), d.toString());
+    assertEquals(1, d.column(), d.toString());
+    assertTrue(d.message().contains("\"bad\\u0000marker\"") && !d.message().contains("\u0000"), d.toString());
+    CodexConfigException strict = assertThrows(CodexConfigException.class,
+        () -> isolated(root).workingDirectory(sub).strict(true).build().load());
+    assertTrue(strict.diagnostics().stream().anyMatch(x -> x.isError() && x.keyPath().equals("project_root_markers")));
+  }
+
+  @Test
   void theProjectsDotCodexThatIsCodexHomeIsNotReadTwice() {
     Path repo = repo();
     Path home = repo.resolve(".codex");
@@ -266,8 +287,16 @@ final class CodexConfigTest {
     String[] pieces = {"[agents]", "[agents.r]", "config_file = ", "description = ", "\"agents/r.toml\"", "\"\\u0000\"",
         "max_threads = ", "0", "-1", "[", "]", "\"\"\"", "'", "=", "\n", "model", "sandbox_mode", "true", "{", "}", "[[a]]",
         "nickname_candidates = ", "[\"a\", 1]", "approval_policy = ", "{ granular = 1 }", "[mcp_servers.x]", "url = 3",
-        "[model_providers.openai]", "profile = \"x\"", "writable_roots = [\"\\u0000\"]", "[sandbox_workspace_write]", "é"};
+        "[model_providers.openai]", "profile = \"x\"", "writable_roots = [\"\\u0000\"]", "[sandbox_workspace_write]", "é",
+        "project_root_markers = ", "[\"\\u0000\"]"};
     Path home = codexHome(root);
+    Path repo = repo();
+    List<String> known = List.of(
+        "project_root_markers = [\"a\\u0000b\", \".git\"]\n");
+    for (String config : known) {
+      write(home.resolve("config.toml"), config);
+      loadThrowingOnlyTheDocumentedException(repo);
+    }
     for (int i = 0; i < 300; i++) {
       StringBuilder config = new StringBuilder();
       StringBuilder role = new StringBuilder();
@@ -277,13 +306,17 @@ final class CodexConfigTest {
       }
       write(home.resolve("config.toml"), config.toString());
       write(home.resolve("agents/r.toml"), role.toString());
-      try {
-        isolated(root).build().load().toRoles();
-      } catch (CodexConfigException expected) {
-        assertFalse(expected.diagnostics().isEmpty());
-      }
-      isolated(root).strict(true).build().verify();
+      loadThrowingOnlyTheDocumentedException(repo);
     }
+  }
+
+  private void loadThrowingOnlyTheDocumentedException(Path workingDirectory) {
+    try {
+      isolated(root).workingDirectory(workingDirectory).build().load().toRoles();
+    } catch (CodexConfigException expected) {
+      assertFalse(expected.diagnostics().isEmpty());
+    }
+    isolated(root).workingDirectory(workingDirectory).strict(true).build().verify();
   }
 
   @Test
