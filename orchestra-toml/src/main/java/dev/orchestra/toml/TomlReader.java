@@ -22,6 +22,12 @@ import org.tomlj.TomlTable;
 
 /** Reads TOML files into {@link Val} trees, reporting unreadable and malformed files. */
 final class TomlReader {
+  /**
+   * How deep arrays, inline tables and tables may nest. tomlj parses, and this module converts and
+   * merges, by recursion; refusing deeper files keeps a hostile file from overflowing the stack.
+   */
+  private static final int MAX_NESTING = 100;
+
   private TomlReader() {}
 
   /**
@@ -51,6 +57,11 @@ final class TomlReader {
 
   /** Parses TOML text; positions in diagnostics and origins name {@code file}. */
   static Optional<Map<String, Val>> parse(String text, Path file, Reporter reporter) {
+    Optional<Origin> tooDeep = firstTooDeepBracket(text, file);
+    if (tooDeep.isPresent()) {
+      reportTooDeep(tooDeep.get(), reporter);
+      return Optional.empty();
+    }
     TomlParseResult result = Toml.parse(text);
     if (result.hasErrors()) {
       for (TomlParseError error : result.errors()) {
@@ -63,7 +74,75 @@ final class TomlReader {
       }
       return Optional.empty();
     }
-    return Optional.of(convertTable(result, file));
+    try {
+      return Optional.of(convertTable(result, file, 1));
+    } catch (TooDeep e) {
+      reportTooDeep(e.at, reporter);
+      return Optional.empty();
+    }
+  }
+
+  private static void reportTooDeep(Origin at, Reporter reporter) {
+    reporter.problem(at, "", "TOML syntax error: arrays and tables nest more than " + MAX_NESTING + " levels deep",
+        "flatten the value; no Codex setting nests more than a few levels");
+  }
+
+  /**
+   * Returns where an array or inline table first opens deeper than {@link #MAX_NESTING}, outside
+   * strings and comments. Runs before tomlj, whose parser recurses once per bracket.
+   */
+  private static Optional<Origin> firstTooDeepBracket(String t, Path file) {
+    int depth = 0;
+    int line = 1;
+    int lineStart = 0;
+    for (int i = 0; i < t.length(); i++) {
+      char c = t.charAt(i);
+      if (c == '\n') {
+        line++;
+        lineStart = i + 1;
+      } else if (c == '#') {
+        while (i + 1 < t.length() && t.charAt(i + 1) != '\n') {
+          i++;
+        }
+      } else if (c == '"' || c == '\'') {
+        String delimiter = String.valueOf(c).repeat(t.startsWith(String.valueOf(c).repeat(3), i) ? 3 : 1);
+        int j = i + delimiter.length();
+        while (j < t.length() && !t.startsWith(delimiter, j)) {
+          char d = t.charAt(j);
+          if (d == '\n') {
+            if (delimiter.length() == 1) {
+              break; // an unterminated one-line string; tomlj reports it
+            }
+            line++;
+            lineStart = j + 1;
+          }
+          j += c == '"' && d == '\\' && j + 1 < t.length() && t.charAt(j + 1) != '\n' ? 2 : 1;
+        }
+        j += delimiter.length();
+        while (delimiter.length() == 3 && j < t.length() && t.charAt(j) == c) {
+          j++; // up to two quotes may end a multi-line string's content
+        }
+        i = Math.min(j, t.length()) - 1;
+      } else if (c == '[' || c == '{') {
+        if (++depth > MAX_NESTING) {
+          return Optional.of(new Origin(file, line, i - lineStart + 1));
+        }
+      } else if (c == ']' || c == '}') {
+        depth = Math.max(0, depth - 1);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Thrown while converting when tables nest deeper than {@link #MAX_NESTING} (dotted keys). */
+  private static final class TooDeep extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient Origin at;
+
+    TooDeep(Origin at) {
+      super(null, null, false, false);
+      this.at = at;
+    }
   }
 
   static String decode(byte[] bytes) throws CharacterCodingException {
@@ -81,24 +160,27 @@ final class TomlReader {
     return i > 0 && message.endsWith(")") ? message.substring(0, i) : message;
   }
 
-  private static Map<String, Val> convertTable(TomlTable table, Path file) {
+  private static Map<String, Val> convertTable(TomlTable table, Path file, int depth) {
     Map<String, Val> out = new LinkedHashMap<>();
     for (String key : table.keySet()) {
       Origin at = origin(file, table.inputPositionOf(List.of(key)));
-      out.put(key, convert(table.get(List.of(key)), at, file));
+      out.put(key, convert(table.get(List.of(key)), at, file, depth + 1));
     }
     return out;
   }
 
-  private static Val convert(Object value, Origin at, Path file) {
+  private static Val convert(Object value, Origin at, Path file, int depth) {
+    if (depth > MAX_NESTING) {
+      throw new TooDeep(at);
+    }
     if (value instanceof TomlTable) {
-      return new Val(convertTable((TomlTable) value, file), at);
+      return new Val(convertTable((TomlTable) value, file, depth), at);
     } else if (value instanceof TomlArray) {
       TomlArray array = (TomlArray) value;
       List<Val> items = new ArrayList<>(array.size());
       for (int i = 0; i < array.size(); i++) {
         // tomlj's positions of array items are approximate; the key's position is more useful.
-        items.add(convert(array.get(i), at, file));
+        items.add(convert(array.get(i), at, file, depth + 1));
       }
       return new Val(items, at);
     }

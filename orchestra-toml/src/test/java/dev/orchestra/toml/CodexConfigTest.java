@@ -292,7 +292,11 @@ final class CodexConfigTest {
     Path home = codexHome(root);
     Path repo = repo();
     List<String> known = List.of(
-        "project_root_markers = [\"a\\u0000b\", \".git\"]\n");
+        "project_root_markers = [\"a\\u0000b\", \".git\"]\n",
+        "x = " + "[".repeat(10_000) + "\n",
+        "x = " + "{a = ".repeat(10_000) + "1" + "}".repeat(10_000) + "\n",
+        "a" + ".a".repeat(10_000) + " = 1\n",
+        "[a" + ".a".repeat(10_000) + "]\n");
     for (String config : known) {
       write(home.resolve("config.toml"), config);
       loadThrowingOnlyTheDocumentedException(repo);

@@ -29,6 +29,10 @@ final class VerifyTest {
   static Stream<Arguments> diagnostics() {
     return Stream.of(
         Arguments.of("syntax error", "model = \"a\"\nsandbox_mode = \n", null, Severity.ERROR, "", "TOML syntax error", "fix the syntax", 2),
+        Arguments.of("arrays nested too deeply to parse", "model = \"a\"\nx = [ " + "[".repeat(10_000) + "]".repeat(10_000) + " ]\n", null,
+            Severity.ERROR, "", "nest more than 100 levels", "flatten", 2),
+        Arguments.of("tables nested too deeply to read", "model = \"a\"\n\na" + ".b".repeat(5_000) + " = 1\n", null,
+            Severity.ERROR, "", "nest more than 100 levels", "flatten", 3),
         Arguments.of("syntax error in a role file drops the role", ROLE, "model = [\n", Severity.WARNING, "", "TOML syntax error", "fix the syntax", 2),
         Arguments.of("missing config_file", "[agents.r]\ndescription = \"R.\"\nconfig_file = \"agents/missing.toml\"\n", null,
             Severity.WARNING, "agents.r.config_file", "does not exist", "create", 3),
