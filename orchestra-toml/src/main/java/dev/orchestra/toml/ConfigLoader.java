@@ -275,11 +275,25 @@ final class ConfigLoader {
     return cwd;
   }
 
+  /**
+   * Looks up the user's trust decision for the working directory, then the project root, then the
+   * git repository root (so that worktrees inherit their repository's trust), comparing real paths.
+   */
   private static ProjectTrust trustOf(Map<String, Val> userTree, Path cwd, Path root) {
-    Map<String, Val> projects = tableOrEmpty(userTree.get("projects"));
-    for (Path candidate : List.of(cwd, root)) {
-      for (Map.Entry<String, Val> e : projects.entrySet()) {
-        if (!samePath(e.getKey(), candidate) || !e.getValue().isTable()) {
+    List<Map.Entry<Path, Val>> projects = new ArrayList<>();
+    for (Map.Entry<String, Val> e : tableOrEmpty(userTree.get("projects")).entrySet()) {
+      try {
+        projects.add(Map.entry(realOrLexical(Path.of(e.getKey())), e.getValue()));
+      } catch (InvalidPathException ignored) {
+        // A key that is not a path names no folder.
+      }
+    }
+    List<Path> candidates = new ArrayList<>(List.of(cwd, root));
+    gitRoot(cwd).ifPresent(candidates::add);
+    for (Path candidate : candidates) {
+      Path real = realOrLexical(candidate);
+      for (Map.Entry<Path, Val> e : projects) {
+        if (!e.getKey().equals(real) || !e.getValue().isTable()) {
           continue;
         }
         Val level = e.getValue().table().get("trust_level");
@@ -295,12 +309,50 @@ final class ConfigLoader {
     return ProjectTrust.UNDECIDED;
   }
 
-  private static boolean samePath(String key, Path p) {
+  /** Returns the real path (links followed) of an existing file, else the absolute, normalised path. */
+  private static Path realOrLexical(Path p) {
+    Path lexical = p.toAbsolutePath().normalize();
     try {
-      return Path.of(key).toAbsolutePath().normalize().equals(p);
-    } catch (InvalidPathException e) {
-      return false;
+      return lexical.toRealPath();
+    } catch (IOException | SecurityException e) {
+      return lexical;
     }
+  }
+
+  /**
+   * Returns the nearest folder at or above {@code cwd} that holds {@code .git}. When that {@code
+   * .git} is a worktree's file pointing into {@code <main>/.git/worktrees/<name>}, returns {@code
+   * <main>} instead, as Codex does.
+   */
+  private static Optional<Path> gitRoot(Path cwd) {
+    for (Path d = cwd; d != null; d = d.getParent()) {
+      Path dotGit = d.resolve(".git");
+      if (Files.isDirectory(dotGit)) {
+        return Optional.of(d);
+      } else if (Files.isRegularFile(dotGit)) {
+        return Optional.of(mainWorktree(d, dotGit).orElse(d));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Path> mainWorktree(Path dir, Path dotGitFile) {
+    try (Stream<String> lines = Files.lines(dotGitFile)) {
+      String first = lines.findFirst().orElse("").strip();
+      if (!first.startsWith("gitdir:")) {
+        return Optional.empty();
+      }
+      Path gitDir = realOrLexical(dir.resolve(first.substring("gitdir:".length()).strip()));
+      Path worktrees = gitDir.getParent();
+      Path common = worktrees == null ? null : worktrees.getParent();
+      if (common != null && common.getParent() != null && worktrees.getFileName().toString().equals("worktrees")
+          && common.getFileName().toString().equals(".git")) {
+        return Optional.of(common.getParent());
+      }
+    } catch (IOException | UncheckedIOException | InvalidPathException e) {
+      // Not a readable worktree pointer (a submodule's, say): the folder holding it is the root.
+    }
+    return Optional.empty();
   }
 
   private Map<String, Val> stripDenied(Map<String, Val> tree, Path file) {

@@ -8,10 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.orchestra.ApprovalPolicy;
 import dev.orchestra.ReasoningEffort;
 import dev.orchestra.SandboxMode;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -154,11 +157,60 @@ final class CodexConfigTest {
     trust(repo, "trusted");
     write(repo.resolve("a/.codex/config.toml"), "model = \"a-model\"\n");
     assertEquals("a-model", isolated(root).workingDirectory(deep).build().load().settings().model().orElseThrow());
-    // A custom marker moves the root to a/, whose trust is unknown: the layer is ignored.
+    // A custom marker moves the root to a/, whose trust is unknown; the git repository root
+    // above it is trusted, and Codex checks that too.
     write(codexHome(root).resolve("config.toml"), Fixtures.read(codexHome(root).resolve("config.toml"))
         .replace("model = \"user-model\"\n", "model = \"user-model\"\nproject_root_markers = [\"marker\"]\n"));
     write(repo.resolve("a/marker"), "");
+    assertEquals("a-model", isolated(root).workingDirectory(deep).build().load().settings().model().orElseThrow());
+    // Without the repository, nothing above a/ is trusted: the layer is ignored.
+    delete(repo.resolve(".git"));
     assertEquals("user-model", isolated(root).workingDirectory(deep).build().load().settings().model().orElseThrow());
+  }
+
+  @Test
+  void aGitWorktreeInheritsTheTrustOfItsMainRepository() {
+    Path main = repo();
+    mkdirs(main.resolve(".git/worktrees/feature"));
+    trust(main, "trusted");
+    Path worktree = root.resolve("feature");
+    write(worktree.resolve(".codex/config.toml"), "model = \"worktree-model\"\n");
+    write(worktree.resolve(".git"), "gitdir: " + main.resolve(".git/worktrees/feature") + "\n");
+    assertEquals("worktree-model", isolated(root).workingDirectory(worktree).build().load().settings().model().orElseThrow());
+    write(worktree.resolve(".git"), "gitdir: ../repo/.git/worktrees/feature\n");
+    assertEquals("worktree-model", isolated(root).workingDirectory(worktree).build().load().settings().model().orElseThrow(),
+        "a relative gitdir is resolved against the worktree");
+    write(worktree.resolve(".git"), "gitdir: " + root.resolve("elsewhere/modules/feature") + "\n");
+    assertEquals("user-model", isolated(root).workingDirectory(worktree).build().load().settings().model().orElseThrow(),
+        "a .git file that is not a worktree of the trusted repository gives no trust");
+  }
+
+  @Test
+  void trustComparesRealPathsSoASymlinkedFolderMatches() throws IOException {
+    Path repo = repo();
+    write(repo.resolve(".codex/config.toml"), "model = \"repo-model\"\n");
+    Path link = root.resolve("link");
+    try {
+      Files.createSymbolicLink(link, repo);
+    } catch (UnsupportedOperationException | IOException e) {
+      assumeTrue(false, "no symbolic links here: " + e);
+    }
+    trust(repo, "trusted");
+    assertEquals("repo-model", isolated(root).workingDirectory(link).build().load().settings().model().orElseThrow(),
+        "working directory through a link, trust recorded under the real path");
+    trust(link, "trusted");
+    assertEquals("repo-model", isolated(root).workingDirectory(repo).build().load().settings().model().orElseThrow(),
+        "trust recorded under a link, working directory the real path");
+  }
+
+  private static void delete(Path dir) {
+    try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test
