@@ -7,6 +7,8 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
 
 /**
  * Writes files so that a reader or a crash sees the old content or the new, never a mix: the
@@ -28,6 +30,21 @@ public final class AtomicFiles {
   }
 
   /**
+   * Writes UTF-8 text atomically, creating missing parent folders, and gives the new file the
+   * given POSIX permissions before it replaces the target (a plain write leaves the temporary
+   * file's owner-only {@code 0600}).
+   *
+   * @param file the target
+   * @param content the text
+   * @param permissions the permissions the written file gets
+   * @throws java.io.UncheckedIOException when the file cannot be written; the target is unchanged
+   * @throws UnsupportedOperationException when the file system has no POSIX permissions
+   */
+  public static void writeString(Path file, String content, Set<PosixFilePermission> permissions) {
+    write(file, content.getBytes(StandardCharsets.UTF_8), Set.copyOf(permissions), () -> true);
+  }
+
+  /**
    * Writes bytes atomically, creating missing parent folders.
    *
    * @param file the target
@@ -35,7 +52,7 @@ public final class AtomicFiles {
    * @throws java.io.UncheckedIOException when the file cannot be written; the target is unchanged
    */
   public static void write(Path file, byte[] content) {
-    write(file, content, () -> true);
+    write(file, content, null, () -> true);
   }
 
   /**
@@ -50,10 +67,11 @@ public final class AtomicFiles {
    * @throws java.io.UncheckedIOException when the file cannot be written; the target is unchanged
    */
   public static boolean writeStringUnlessChanged(Path file, String content, java.util.function.BooleanSupplier stillMine) {
-    return write(file, content.getBytes(StandardCharsets.UTF_8), stillMine);
+    return write(file, content.getBytes(StandardCharsets.UTF_8), null, stillMine);
   }
 
-  private static boolean write(Path file, byte[] content, java.util.function.BooleanSupplier stillMine) {
+  private static boolean write(
+      Path file, byte[] content, Set<PosixFilePermission> permissions, java.util.function.BooleanSupplier stillMine) {
     Path absolute = file.toAbsolutePath();
     Path dir = absolute.getParent();
     Path tmp = null;
@@ -62,6 +80,9 @@ public final class AtomicFiles {
       // Same folder as the target, so the move is a rename on one file system.
       tmp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
       Files.write(tmp, content);
+      if (permissions != null) {
+        Files.setPosixFilePermissions(tmp, permissions);
+      }
       if (!stillMine.getAsBoolean()) {
         return false; // the finally block removes the temporary file
       }

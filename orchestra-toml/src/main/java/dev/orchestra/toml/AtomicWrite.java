@@ -2,13 +2,20 @@ package dev.orchestra.toml;
 
 import dev.orchestra.internal.AtomicFiles;
 import dev.orchestra.toml.Diagnostic.Severity;
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Writes a file through core's atomic writer (temporary file, then an atomic move) and reports a
- * failure as this module's exception, with a diagnostic naming the file.
+ * failure as this module's exception, with a diagnostic naming the file. A symbolic link is
+ * written through: its target is replaced and the link stays. The replaced file keeps its POSIX
+ * permissions.
  */
 final class AtomicWrite {
   private AtomicWrite() {}
@@ -16,13 +23,40 @@ final class AtomicWrite {
   static void write(Path file, String content) {
     Path target = file.toAbsolutePath().normalize();
     try {
-      AtomicFiles.writeString(target, content);
+      Path real = realPath(target);
+      Optional<Set<PosixFilePermission>> permissions = permissions(real);
+      if (permissions.isPresent()) {
+        AtomicFiles.writeString(real, content, permissions.get());
+      } else {
+        AtomicFiles.writeString(real, content);
+      }
     } catch (UncheckedIOException e) {
       throw new CodexConfigException(
           "cannot write " + target,
           List.of(new Diagnostic(Severity.ERROR, target, 0, 0, "",
               "cannot write the file: " + e.getCause().getClass().getSimpleName() + ": " + e.getCause().getMessage(),
               "check that the folder exists and is writable; the file was left unchanged")));
+    }
+  }
+
+  /** Returns the file a link points to (following every link), or the path when it does not exist. */
+  private static Path realPath(Path file) {
+    try {
+      return file.toRealPath();
+    } catch (IOException e) {
+      return file;
+    }
+  }
+
+  /** Returns the permissions of an existing file on a POSIX file system. */
+  private static Optional<Set<PosixFilePermission>> permissions(Path file) {
+    if (!Files.exists(file) || !file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Files.getPosixFilePermissions(file));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

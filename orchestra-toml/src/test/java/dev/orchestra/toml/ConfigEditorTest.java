@@ -4,10 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tomlj.Toml;
@@ -225,5 +230,29 @@ final class ConfigEditorTest {
     ConfigEditor.open(tmp.resolve("missing.toml")).set("model", "m").writeTo(copy);
     assertEquals("model = \"m\"\n", Fixtures.read(copy));
     assertThrows(IllegalStateException.class, () -> ConfigEditor.of("").save());
+  }
+
+  @Test
+  void savingThroughASymbolicLinkWritesItsTargetAndKeepsTheMode() throws Exception {
+    Path target = Fixtures.write(tmp.resolve("dotfiles/codex.toml"), "model = \"a\"\n");
+    Path link = tmp.resolve("home/.codex/config.toml");
+    Fixtures.mkdirs(link.getParent());
+    try {
+      Files.createSymbolicLink(link, target);
+    } catch (UnsupportedOperationException | IOException e) {
+      assumeTrue(false, "no symbolic links here: " + e);
+    }
+    boolean posix = target.getFileSystem().supportedFileAttributeViews().contains("posix");
+    Set<PosixFilePermission> mode = PosixFilePermissions.fromString("rw-r-----");
+    if (posix) {
+      Files.setPosixFilePermissions(target, mode);
+    }
+    ConfigEditor.open(link).set("model", "b").save();
+    assertTrue(Files.isSymbolicLink(link), "the link stays a link");
+    assertEquals(target, Files.readSymbolicLink(link));
+    assertEquals("model = \"b\"\n", Fixtures.read(target));
+    if (posix) {
+      assertEquals(mode, Files.getPosixFilePermissions(target), "the file keeps its permissions, not the temporary file's 0600");
+    }
   }
 }
