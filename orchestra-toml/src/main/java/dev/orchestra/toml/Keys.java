@@ -44,6 +44,16 @@ final class Keys {
           "job_max_runtime_seconds", "interrupt_message", "enabled", "default_subagent_model",
           "default_subagent_reasoning_effort");
 
+  /**
+   * Keys of {@code [features]} that the research notes name; Codex's full list is in its {@code
+   * config.schema.json} and grows with each release.
+   */
+  static final Set<String> FEATURES =
+      Set.of(
+          "multi_agent", "collab", "multi_agent_v2", "enable_fanout", "code_mode", "network_proxy",
+          "respect_system_proxy", "shell_tool", "apps", "personality", "plugins", "memory_tool",
+          "request_permissions_tool");
+
   /** Keys of an {@code [agents.<role>]} table. */
   static final Set<String> ROLE_TABLE = Set.of("description", "config_file", "nickname_candidates");
 

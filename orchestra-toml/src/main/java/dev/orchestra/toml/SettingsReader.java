@@ -717,6 +717,12 @@ final class SettingsReader {
     for (Map.Entry<String, Val> e : t.entrySet()) {
       Val x = e.getValue();
       String k = path + "." + e.getKey();
+      if (!Keys.FEATURES.contains(e.getKey())) {
+        r.unknownKey(x.at(), k, "unknown key '" + e.getKey() + "' in [features] (Codex logs it and ignores it)",
+            Keys.didYouMean(e.getKey(), Keys.FEATURES,
+                "remove it, or check its spelling; features Orchestra knows: " + String.join(", ", sorted(Keys.FEATURES))),
+            true);
+      }
       if (!x.isBoolean() && !x.isTable()) {
         r.problem(x.at(), k, k + " must be true or false, got " + x.typeName(), "write " + e.getKey() + " = true or false, without quotes");
       } else if (e.getKey().equals("collab")) {

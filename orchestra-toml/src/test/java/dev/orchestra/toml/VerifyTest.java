@@ -90,6 +90,8 @@ final class VerifyTest {
             "mcp_servers.docs.bearer_token", "inline bearer_token", "bearer_token_env_var", 3),
         Arguments.of("feature that is not a boolean", "[features]\nmulti_agent = \"yes\"\n", null, Severity.ERROR, "features.multi_agent",
             "must be true or false", "without quotes", 2),
+        Arguments.of("unknown feature", "[features]\nmulti_agent = true\nmulti_agnet = true\n", null, Severity.WARNING,
+            "features.multi_agnet", "unknown key 'multi_agnet' in [features]", "did you mean 'multi_agent'?", 3),
         Arguments.of("trust level outside its set", "[projects.\"/x\"]\ntrust_level = \"yes\"\n", null, Severity.ERROR,
             "projects.\"/x\".trust_level", "allowed values: trusted, untrusted", "", 2));
   }
