@@ -645,7 +645,7 @@ final class ConfigLoader {
       String stem = file.getFileName().toString().replaceFirst("\\.toml$", "");
       for (String required : List.of("name", "description", "developer_instructions")) {
         if (!tree.containsKey(required)) {
-          rr.problem(Origin.of(file), required,
+          rr.problem(new Origin(file, 1, 1), required,
               "role file discovered under agents/ has no " + required + "; Codex needs name, description and developer_instructions in such a file",
               "add " + required + " = \"...\" to the file, or declare it in [agents." + stem + "] with config_file");
         }

@@ -76,6 +76,8 @@ final class AgentRoleTest {
     List<String> keys = config.diagnostics().stream().map(Diagnostic::keyPath).toList();
     assertEquals(List.of("name", "developer_instructions"), keys);
     assertTrue(config.diagnostics().get(0).message().contains("role 'incomplete' is ignored"));
+    assertTrue(config.diagnostics().stream().allMatch(d -> d.line() == 1 && d.column() == 1),
+        "a missing key is reported at the top of the file: " + config.diagnostics());
   }
 
   @Test
