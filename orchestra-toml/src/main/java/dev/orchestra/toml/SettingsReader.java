@@ -170,7 +170,7 @@ final class SettingsReader {
         r.unknownKey(
             v.at(),
             path,
-            "unknown key '" + key + "' in a role file (Codex 0.115+ rejects the role for it)",
+            "unknown key '" + key + "' in a role file (Codex 0.115+ rejects the role for it; Orchestra keeps the role)",
             Keys.didYouMean(
                 key,
                 union(Keys.TOP_LEVEL, Keys.ROLE_FILE_ONLY),
