@@ -57,6 +57,11 @@ public final class CodexConfig {
    * StarterPack} was written to), ignoring the environment and any project: {@code
    * folder/config.toml} and {@code folder/agents/} only.
    *
+   * <p>With no project there is no trust decision, so unless {@code config.toml} sets {@code
+   * sandbox_mode} the run's sandbox is {@code read-only} and {@code load().toRoles()} maps every
+   * role read-only. Pass the run's ceiling with {@link LoadedConfig#toRoles(dev.orchestra.SandboxMode,
+   * dev.orchestra.ApprovalPolicy)} to keep the roles that write.
+   *
    * @param folder the folder holding {@code config.toml}
    * @return a lenient loader
    */

@@ -59,6 +59,17 @@ final class StarterPackTest {
   }
 
   @Test
+  void forFolderWithoutACeilingMapsEveryRoleReadOnly() {
+    StarterPack.builder(Tier.PLUS).build().writeTo(dir);
+    RoleMapping mapping = CodexConfig.forFolder(dir).load().toRoles();
+    assertTrue(mapping.roles().stream().anyMatch(r -> BuiltInRoles.get(r.name()).sandboxMode() != SandboxMode.READ_ONLY),
+        "the pack has roles that write");
+    for (Role role : mapping.roles()) {
+      assertEquals(SandboxMode.READ_ONLY, role.sandboxMode(), role.name() + ": no trust decision, so read-only is the ceiling");
+    }
+  }
+
+  @Test
   void securityReviewerIsOptional() {
     StarterPack pack = StarterPack.builder(Tier.PLUS).securityReviewer(false).build();
     pack.writeTo(dir);
