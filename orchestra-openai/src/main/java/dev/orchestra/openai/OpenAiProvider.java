@@ -418,25 +418,22 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
     headers.forEach(rb::header);
     HttpRequest req = rb.build();
     try {
-      // Every body is read through BodyStream: the request timeout covers only the wait for the
-      // headers, so a body that stalls half way would otherwise hold the call for ever.
+      // The request timeout covers only the wait for the headers: a body that stalls half way
+      // would hold the call for ever. A non-streamed body must arrive whole within the idle
+      // timeout (collected in one go: it is fast); a stream is read through BodyStream, whose
+      // every read waits at most the idle timeout.
       HttpResponse<Flow.Publisher<List<ByteBuffer>>> resp = http.send(req, HttpResponse.BodyHandlers.ofPublisher());
-      BodyStream body = new BodyStream(streamIdleTimeout);
-      resp.body().subscribe(body);
       followServerLimits(resp.headers(), where);
       if (!stream) {
-        String text;
-        try (body) {
-          text = new String(body.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (BodyStream.Idle e) {
-          throw new Failure(new TransientModelException("the answer from " + where + " stalled: no data for " + streamIdleTimeout), true, null);
-        }
+        String text = wholeBody(resp.body(), where);
         if (resp.statusCode() / 100 != 2) {
           throw ErrorMapper.fromHttp(resp.statusCode(), resp.headers(), text, where, apiKey, clock);
         }
         JsonNode node = parseJson(text, where);
         return wireApi == WireApi.RESPONSES ? ResponsesWire.decode(node, where, apiKey) : ChatWire.decode(node);
       }
+      BodyStream body = new BodyStream(streamIdleTimeout);
+      resp.body().subscribe(body);
       if (resp.statusCode() / 100 != 2) {
         String text;
         try (body) {
@@ -468,6 +465,26 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw interrupted(where);
+    }
+  }
+
+  /** Collects a non-streamed body, failing (retriably) when it has not all come within the idle timeout. */
+  private String wholeBody(Flow.Publisher<List<ByteBuffer>> publisher, String where) throws Failure, InterruptedException {
+    HttpResponse.BodySubscriber<String> collector = HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8);
+    publisher.subscribe(collector);
+    java.util.concurrent.CompletableFuture<String> body = collector.getBody().toCompletableFuture();
+    try {
+      return body.get(saturatedNanos(streamIdleTimeout), TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      body.cancel(true);
+      throw new Failure(new TransientModelException("the answer from " + where + " did not arrive whole within " + streamIdleTimeout), true, null);
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable c = e.getCause();
+      throw new Failure(
+          new TransientModelException("the answer from " + where + " broke: " + redact(c.getClass().getSimpleName() + ": " + c.getMessage())), true, null);
+    } catch (InterruptedException e) {
+      body.cancel(true);
+      throw e;
     }
   }
 
@@ -845,7 +862,8 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
     /**
      * Sets how long a response body may stay silent before it is dropped and retried; default 5
      * minutes (Codex's {@code stream_idle_timeout_ms}). It applies to streams and, since the request
-     * timeout covers only the wait for the headers, to the bodies of non-streamed answers too.
+     * timeout covers only the wait for the headers, to non-streamed answers too, whose body must
+     * arrive whole within it.
      *
      * @param timeout the timeout
      * @return this builder
