@@ -305,7 +305,6 @@ final class DefaultOrchestrator implements Orchestrator {
     String goal;
     LivePlan plan;
     volatile Plan lastWritten; // written in the outbox, read by the coordinator after drainAll()
-    volatile Object lastWrittenStamp; // plan.md's attributes right after our last write
     volatile String lastWrittenText;
     volatile long lastSnapshotNanos;
     String explorationBrief = "";
@@ -325,11 +324,19 @@ final class DefaultOrchestrator implements Orchestrator {
           new ThreadBudget(
               budgetPolicy,
               clock,
-              (from, to, cause) -> {
-                emit(new OrchestraEvent.BudgetChanged(runId, clock.instant(), from, to, cause));
-                Scheduler s = scheduler;
-                if (s != null) {
-                  s.wake();
+              new ThreadBudget.ChangeListener() {
+                @Override
+                public void budgetChanged(int from, int to, String cause) {
+                  post(new OrchestraEvent.BudgetChanged(runId, clock.instant(), from, to, cause));
+                }
+
+                @Override
+                public void afterChange() {
+                  drain();
+                  Scheduler s = scheduler;
+                  if (s != null) {
+                    s.wake();
+                  }
                 }
               });
     }
@@ -1259,6 +1266,9 @@ final class DefaultOrchestrator implements Orchestrator {
       if (text.equals(lastWrittenText)) {
         return;
       }
+      // The file's identity, size and time as they were when its content was found to be ours:
+      // checked again just before the rename, so a save after the read is not replaced.
+      Object seen = stamp(planPath);
       if (lastWrittenText != null) {
         String onDisk = readPlanFile();
         if (onDisk != null && !onDisk.equals(lastWrittenText)) {
@@ -1270,10 +1280,7 @@ final class DefaultOrchestrator implements Orchestrator {
       boolean interrupted = Thread.interrupted();
       boolean written;
       try {
-        // The content check above takes a while on a large plan; a person's save in that time
-        // shows in the file's attributes, checked again just before the rename.
-        Object seen = lastWrittenStamp;
-        written = AtomicFiles.writeStringUnlessChanged(planPath, text, () -> seen == null || seen.equals(stamp(planPath)));
+        written = AtomicFiles.writeStringUnlessChanged(planPath, text, () -> java.util.Objects.equals(seen, stamp(planPath)));
       } finally {
         if (interrupted) {
           Thread.currentThread().interrupt();
@@ -1282,7 +1289,6 @@ final class DefaultOrchestrator implements Orchestrator {
       if (written) {
         lastWritten = snapshot;
         lastWrittenText = text;
-        lastWrittenStamp = stamp(planPath);
       }
     }
 
@@ -1290,7 +1296,7 @@ final class DefaultOrchestrator implements Orchestrator {
     private Object stamp(Path file) {
       try {
         BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-        return List.of(String.valueOf(a.fileKey()), a.size(), a.lastModifiedTime().toMillis());
+        return List.of(String.valueOf(a.fileKey()), a.size(), a.lastModifiedTime());
       } catch (IOException e) {
         return null;
       }
@@ -1322,7 +1328,6 @@ final class DefaultOrchestrator implements Orchestrator {
       goal = plan.goal();
       lastWritten = edited;
       lastWrittenText = onDisk;
-      lastWrittenStamp = stamp(planPath); // the person's file is the new base
       rememberFindingTasks();
       emit(new OrchestraEvent.PlanUpdated(runId, clock.instant(), "edited by hand", plan.size(), added));
       persist(true);
@@ -1401,7 +1406,6 @@ final class DefaultOrchestrator implements Orchestrator {
       plan = new LivePlan(restored.tasks(tasks).build());
       lastWritten = onDisk;
       lastWrittenText = text;
-      lastWrittenStamp = stamp(planPath);
       round = lastRound;
       rememberFindingTasks();
       persist(true);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,11 +70,16 @@ final class GitWorkspace {
   }
 
   synchronized Snapshot snapshot(List<String> pathspecs) {
+    String head = git(List.of("rev-parse", "--verify", "-q", "HEAD"));
+    if (head == null || head.isBlank()) {
+      // No commit yet: git stash create has nothing to stash against; the empty tree is the base.
+      return new Snapshot(EMPTY_TREE, untrackedHashes(pathspecs));
+    }
     // The snapshot commit is never referenced; a fixed identity keeps it working where none is set.
     List<String> create = List.of("-c", "user.name=orchestra", "-c", "user.email=orchestra@localhost", "stash", "create");
     String stash = git(create);
-    for (int attempt = 1; stash == null && attempt < 5; attempt++) {
-      // Most often an agent's own git command holds the index lock for a moment.
+    for (int attempt = 1; stash == null && attempt < 5 && Files.exists(root.resolve(".git/index.lock")); attempt++) {
+      // An agent's own git command holds the index lock for a moment.
       try {
         Thread.sleep(50L * attempt);
       } catch (InterruptedException e) {
@@ -88,13 +94,7 @@ final class GitWorkspace {
               + " before this task may be counted as its own",
           root);
     }
-    String base;
-    if (stash != null && !stash.isBlank()) {
-      base = stash.strip();
-    } else {
-      String head = git(List.of("rev-parse", "--verify", "-q", "HEAD"));
-      base = head == null || head.isBlank() ? EMPTY_TREE : head.strip();
-    }
+    String base = stash != null && !stash.isBlank() ? stash.strip() : head.strip();
     return new Snapshot(base, untrackedHashes(pathspecs));
   }
 
@@ -220,13 +220,29 @@ final class GitWorkspace {
       pb.environment().put("GIT_TERMINAL_PROMPT", "0");
       Process p = pb.start();
       p.getOutputStream().close();
-      byte[] out = p.getInputStream().readAllBytes();
+      // Read on another thread, so the timeout holds even when git never closes its output.
+      CompletableFuture<byte[]> out =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try (var in = p.getInputStream()) {
+                  return in.readAllBytes();
+                } catch (IOException e) {
+                  return null;
+                }
+              },
+              r -> {
+                Thread t = new Thread(r, "orchestra-git-output");
+                t.setDaemon(true);
+                t.start();
+              });
       if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
         return null;
       }
-      return p.exitValue() == 0 ? new String(out, StandardCharsets.UTF_8) : null;
-    } catch (IOException e) {
+      byte[] bytes = out.get(10, TimeUnit.SECONDS);
+      return p.exitValue() == 0 && bytes != null ? new String(bytes, StandardCharsets.UTF_8) : null;
+    } catch (IOException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
       return null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -12,7 +12,14 @@ import java.util.Objects;
 final class ThreadBudget {
   /** Told of every change. */
   interface ChangeListener {
+    /**
+     * Called under the budget's lock, so changes are reported in the order they happen: must
+     * only record the change (queue an event), never wait or take another lock.
+     */
     void budgetChanged(int from, int to, String cause);
+
+    /** Called after a change, outside the lock: where to act on it. */
+    void afterChange();
   }
 
   private final BudgetPolicy policy;
@@ -32,21 +39,24 @@ final class ThreadBudget {
   }
 
   void signal(BudgetPolicy.Signal signal, String cause) {
-    int from;
-    int to;
+    boolean changed;
     synchronized (this) {
-      from = policy.limit(state);
+      int from = policy.limit(state);
       state = policy.next(state, signal, clock.instant());
-      to = policy.limit(state);
+      int to = policy.limit(state);
+      changed = from != to;
+      if (changed) {
+        String why =
+            switch (signal) {
+              case RATE_LIMITED -> "rate limited: " + cause;
+              case UNSTABLE -> "provider unstable: " + cause;
+              case SUCCESS -> "stable for " + human(policy.stableWindow());
+            };
+        listener.budgetChanged(from, to, why);
+      }
     }
-    if (from != to) {
-      String why =
-          switch (signal) {
-            case RATE_LIMITED -> "rate limited: " + cause;
-            case UNSTABLE -> "provider unstable: " + cause;
-            case SUCCESS -> "stable for " + human(policy.stableWindow());
-          };
-      listener.budgetChanged(from, to, why);
+    if (changed) {
+      listener.afterChange();
     }
   }
 

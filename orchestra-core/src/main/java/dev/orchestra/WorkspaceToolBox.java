@@ -480,7 +480,7 @@ final class WorkspaceToolBox implements ToolBox {
     if (rel.isEmpty() || Files.isDirectory(p)) {
       throw new ToolError("'" + relative + "' is a folder, not a file");
     }
-    if (Arrays.asList(rel.split("/")).contains(".git")) {
+    if (Arrays.stream(rel.split("/")).anyMatch(".git"::equalsIgnoreCase)) { // .GIT is .git on macOS and Windows
       // A repository's hooks and configuration name programs that git runs: never an agent's to write.
       throw new ToolError("'" + rel + "' is inside a .git folder, which agents do not write");
     }

@@ -33,6 +33,7 @@ final class CrashLoopTest {
     int killsDone = 0;
     for (int k = 0; k < KILLS; k++) {
       boolean first = !Files.exists(repo.resolve("plan.md"));
+      long journalBefore = journalSize();
       Process child =
           new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), KillableRun.class.getName(), repo.toString(),
                   String.valueOf(TASKS), first ? "run" : "resume")
@@ -41,7 +42,7 @@ final class CrashLoopTest {
               .start();
       // Kill at a random moment of the run itself, not of JVM start-up, which on a loaded machine
       // can take longer than any fixed delay.
-      awaitJournalOrExit(child);
+      awaitJournalGrowthOrExit(child, journalBefore);
       Thread.sleep(100 + random.nextInt(700));
       if (!child.isAlive()) {
         break; // it finished before this kill: nothing left to interrupt
@@ -94,11 +95,15 @@ final class CrashLoopTest {
     System.out.println("RELIABILITY crash-loop: " + killsDone + " SIGKILLs, " + TASKS + " tasks, each completed once, " + events.size() + " journal lines");
   }
 
-  /** Waits until the child's journal exists (its run has begun) or the child has exited. */
-  private void awaitJournalOrExit(Process child) throws InterruptedException {
+  private long journalSize() throws java.io.IOException {
     Path journal = repo.resolve(".orchestra/journal.jsonl");
+    return Files.exists(journal) ? Files.size(journal) : -1;
+  }
+
+  /** Waits until the child has written to the journal (its run has begun) or has exited. */
+  private void awaitJournalGrowthOrExit(Process child, long before) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!Files.exists(journal) && child.isAlive() && System.nanoTime() < deadline) {
+    while (journalSize() <= before && child.isAlive() && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
   }

@@ -305,7 +305,11 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
       return withRetry.get();
     } catch (Failure f) {
       log.debug("{}: {} failed after {} attempt(s): {}", name, where, attempts.get(), f.getMessage());
-      throw afterAttempts(f.mapped(), attempts.get());
+      // Spent when this provider retried, or decided against retrying (the server said not to, its
+      // wait is over the ceiling, the stream reached the caller); with no retries configured, the
+      // caller's own retries still apply.
+      boolean spent = attempts.get() > 1 || !f.retriable() || !waitAllowed(f) || delivered.get();
+      throw afterAttempts(f.mapped(), attempts.get(), spent);
     } catch (RequestNotPermitted e) {
       throw new RateLimitedException(
           "the client-side rate limit (" + rateLimit.requestsPerPeriod() + " per " + rateLimit.period() + ") gave no permit within " + rateLimit.maxWait(),
@@ -321,15 +325,18 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
   }
 
   /**
-   * The failure finally thrown: marked as having its retries spent (this provider's retry policy
-   * decided, so a caller retrying again would multiply it), and saying how often it was tried when
-   * that was more than once.
+   * The failure finally thrown: marked as having its retries spent when this provider's retry
+   * policy decided (a caller retrying again would multiply it), and saying how often it was tried
+   * when that was more than once.
    */
-  private static ModelProviderException afterAttempts(ModelProviderException e, int attempts) {
+  private static ModelProviderException afterAttempts(ModelProviderException e, int attempts, boolean spent) {
+    if (attempts <= 1 && !spent) {
+      return e;
+    }
     String m = attempts <= 1 ? e.getMessage() : e.getMessage() + " (after " + attempts + " attempts)";
     return switch (e.kind()) {
-      case RATE_LIMITED -> new RateLimitedException(m, ((RateLimitedException) e).retryAfter().orElse(null), e, true);
-      case TRANSIENT -> new TransientModelException(m, e, true);
+      case RATE_LIMITED -> new RateLimitedException(m, ((RateLimitedException) e).retryAfter().orElse(null), e, spent);
+      case TRANSIENT -> new TransientModelException(m, e, spent);
       case QUOTA_EXHAUSTED -> attempts <= 1 ? e : new QuotaExhaustedException(m, e);
       case REJECTED -> attempts <= 1 ? e : new RejectedRequestException(m, e);
       case AUTHENTICATION -> attempts <= 1 ? e : new AuthenticationException(m, e);
@@ -470,20 +477,19 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
 
   /** Collects a non-streamed body, failing (retriably) when it has not all come within the idle timeout. */
   private String wholeBody(Flow.Publisher<List<ByteBuffer>> publisher, String where) throws Failure, InterruptedException {
-    HttpResponse.BodySubscriber<String> collector = HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8);
+    WholeBody collector = new WholeBody();
     publisher.subscribe(collector);
-    java.util.concurrent.CompletableFuture<String> body = collector.getBody().toCompletableFuture();
     try {
-      return body.get(saturatedNanos(streamIdleTimeout), TimeUnit.NANOSECONDS);
+      return new String(collector.result().get(saturatedNanos(streamIdleTimeout), TimeUnit.NANOSECONDS), StandardCharsets.UTF_8);
     } catch (java.util.concurrent.TimeoutException e) {
-      body.cancel(true);
+      collector.cancel();
       throw new Failure(new TransientModelException("the answer from " + where + " did not arrive whole within " + streamIdleTimeout), true, null);
     } catch (java.util.concurrent.ExecutionException e) {
       Throwable c = e.getCause();
       throw new Failure(
           new TransientModelException("the answer from " + where + " broke: " + redact(c.getClass().getSimpleName() + ": " + c.getMessage())), true, null);
     } catch (InterruptedException e) {
-      body.cancel(true);
+      collector.cancel();
       throw e;
     }
   }

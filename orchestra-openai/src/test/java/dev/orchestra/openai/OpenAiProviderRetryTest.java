@@ -165,6 +165,16 @@ final class OpenAiProviderRetryTest {
   }
 
   @Test
+  void withNoRetriesConfiguredTheCallersOwnRetriesStillApply() throws Exception {
+    server.enqueue(FakeReply.error(429, "requests", "rate_limit_exceeded", "slow down").withHeader("retry-after-ms", "50"));
+    try (OpenAiProvider p = provider(policy(0, 0)).build()) {
+      RateLimitedException e = assertThrows(RateLimitedException.class, () -> p.respond(Requests.simple("gpt-5.4"), recording));
+      assertFalse(e.retriesSpent(), "this provider did not retry, so the orchestrator may");
+      assertTrue(e.isRetriable());
+    }
+  }
+
+  @Test
   void xShouldRetryFalseStopsARetryOfA429() throws Exception {
     server.enqueue(FakeReply.error(429, "requests", "rate_limit_exceeded", "Please try again in 1s.").withHeader("x-should-retry", "false"));
     try (OpenAiProvider p = provider(policy(4, 0)).build()) {

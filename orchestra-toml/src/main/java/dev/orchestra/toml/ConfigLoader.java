@@ -5,6 +5,7 @@ import dev.orchestra.toml.SettingsReader.Scope;
 import dev.orchestra.toml.Val.Origin;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -346,13 +347,28 @@ final class ConfigLoader {
       Path worktrees = gitDir.getParent();
       Path common = worktrees == null ? null : worktrees.getParent();
       if (common != null && common.getParent() != null && worktrees.getFileName().toString().equals("worktrees")
-          && common.getFileName().toString().equals(".git")) {
+          && common.getFileName().toString().equals(".git") && linksBack(gitDir, dir.resolve(".git"))) {
         return Optional.of(common.getParent());
       }
     } catch (IOException | UncheckedIOException | InvalidPathException e) {
       // Not a readable worktree pointer (a submodule's, say): the folder holding it is the root.
     }
     return Optional.empty();
+  }
+
+  /**
+   * Whether the repository really has this worktree: git records, in the worktree's folder under
+   * {@code .git/worktrees}, the path of the worktree's {@code .git} file. A {@code .git} file that
+   * merely names a trusted repository (shipped in an archive, say) has no such back-link, and so
+   * borrows no trust.
+   */
+  private static boolean linksBack(Path gitDir, Path dotGitFile) {
+    try {
+      Path recorded = Path.of(Files.readString(gitDir.resolve("gitdir"), StandardCharsets.UTF_8).strip());
+      return realOrLexical(recorded).equals(realOrLexical(dotGitFile));
+    } catch (IOException | UncheckedIOException | InvalidPathException e) {
+      return false;
+    }
   }
 
   private Map<String, Val> stripDenied(Map<String, Val> tree, Path file) {

@@ -718,10 +718,11 @@ final class SettingsReader {
       Val x = e.getValue();
       String k = path + "." + e.getKey();
       if (!Keys.FEATURES.contains(e.getKey())) {
-        r.unknownKey(x.at(), k, "unknown key '" + e.getKey() + "' in [features] (Codex logs it and ignores it)",
+        // A warning even when strict: Codex adds feature flags often, and Orchestra's list of them
+        // cannot be complete, so an unknown name is likely a typo but may be a newer flag.
+        r.warning(x.at(), k, "unknown key '" + e.getKey() + "' in [features] (Codex logs it and ignores it)",
             Keys.didYouMean(e.getKey(), Keys.FEATURES,
-                "remove it, or check its spelling; features Orchestra knows: " + String.join(", ", sorted(Keys.FEATURES))),
-            true);
+                "remove it, or check its spelling; features Orchestra knows: " + String.join(", ", sorted(Keys.FEATURES))));
       }
       if (!x.isBoolean() && !x.isTable()) {
         r.problem(x.at(), k, k + " must be true or false, got " + x.typeName(), "write " + e.getKey() + " = true or false, without quotes");

@@ -176,6 +176,10 @@ final class CodexConfigTest {
     Path worktree = root.resolve("feature");
     write(worktree.resolve(".codex/config.toml"), "model = \"worktree-model\"\n");
     write(worktree.resolve(".git"), "gitdir: " + main.resolve(".git/worktrees/feature") + "\n");
+    assertEquals("user-model", isolated(root).workingDirectory(worktree).build().load().settings().model().orElseThrow(),
+        "a .git file naming a trusted repository that does not know this worktree borrows no trust");
+    // git's back-link from the repository to the worktree's .git file
+    write(main.resolve(".git/worktrees/feature/gitdir"), worktree.resolve(".git") + "\n");
     assertEquals("worktree-model", isolated(root).workingDirectory(worktree).build().load().settings().model().orElseThrow());
     write(worktree.resolve(".git"), "gitdir: ../repo/.git/worktrees/feature\n");
     assertEquals("worktree-model", isolated(root).workingDirectory(worktree).build().load().settings().model().orElseThrow(),

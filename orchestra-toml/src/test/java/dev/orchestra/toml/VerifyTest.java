@@ -117,7 +117,8 @@ final class VerifyTest {
         d.file(), d.toString());
     if (severity == Severity.WARNING) {
       List<Diagnostic> strict = isolated(root).strict(true).build().verify();
-      boolean escalates = d.message().contains("is ignored") || d.message().contains("unknown key");
+      // Unknown feature flags stay warnings: Orchestra's list of Codex's flags cannot be complete.
+      boolean escalates = (d.message().contains("is ignored") || d.message().contains("unknown key")) && !key.startsWith("features.");
       assertEquals(escalates, strict.stream().anyMatch(x -> x.keyPath().equals(key) && x.isError()),
           "strict mode turns what Codex ignores into errors: " + strict);
     }
