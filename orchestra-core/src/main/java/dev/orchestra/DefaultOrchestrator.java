@@ -567,7 +567,7 @@ final class DefaultOrchestrator implements Orchestrator {
       List<Task> probeTasks = new ArrayList<>();
       for (int i = 0; i < probes.size(); i++) {
         probeTasks.add(
-            Task.builder("explore-" + (i + 1), probes.get(i).replaceAll("\\s+", " "))
+            Task.builder("explore-" + (i + 1), Text.oneLine(probes.get(i)))
                 .role(BuiltInRoles.EXPLORER)
                 .build());
       }
@@ -654,7 +654,7 @@ final class DefaultOrchestrator implements Orchestrator {
       emit(
           new OrchestraEvent.TaskFinished(
               runId, clock.instant(), planTask.id(), BuiltInRoles.ORCHESTRATOR, TaskStatus.FAILED,
-              oneLine(why), List.of(), 0));
+              Text.oneLine(why), List.of(), 0));
     }
 
     /** A new run replaces plan.md; the previous one is kept under .orchestra/ rather than lost. */
@@ -741,7 +741,7 @@ final class DefaultOrchestrator implements Orchestrator {
               public void finished(Task task, Scheduler.Outcome outcome) {
                 Task t = task;
                 if (outcome.status() == TaskStatus.FAILED) {
-                  t = task.withNotes("failed: " + oneLine(outcome.summary()));
+                  t = task.withNotes("failed: " + Text.oneLine(outcome.summary()));
                   target.update(t);
                 } else if (outcome.status() == TaskStatus.DONE && task.notes().startsWith("failed:")) {
                   t = task.withNotes("");
@@ -759,7 +759,7 @@ final class DefaultOrchestrator implements Orchestrator {
                 state.changed.addAll(outcome.changedFiles());
                 post(
                     new OrchestraEvent.TaskFinished(
-                        runId, clock.instant(), t.id(), t.role(), outcome.status(), oneLine(outcome.summary()),
+                        runId, clock.instant(), t.id(), t.role(), outcome.status(), Text.oneLine(outcome.summary()),
                         outcome.changedFiles(), roundNo));
                 if (target == plan) {
                   persistLater();
@@ -989,7 +989,7 @@ final class DefaultOrchestrator implements Orchestrator {
           if (cancelled) {
             throw new Cancelled();
           }
-          String cause = request.role() + " on " + request.taskId() + ": " + oneLine(e.getMessage());
+          String cause = request.role() + " on " + request.taskId() + ": " + Text.oneLine(e.getMessage());
           switch (e.kind()) {
             case RATE_LIMITED -> budget.signal(BudgetPolicy.Signal.RATE_LIMITED, cause);
             case TRANSIENT -> budget.signal(BudgetPolicy.Signal.UNSTABLE, cause);
@@ -1044,7 +1044,7 @@ final class DefaultOrchestrator implements Orchestrator {
 
             @Override
             public RoleReport runRole(Role role, String taskId, String title, String brief) {
-              Task t = Task.builder(taskId, oneLine(title)).role(role.name()).build();
+              Task t = Task.builder(taskId, Text.oneLine(title)).role(role.name()).build();
               String withGoal = brief.startsWith("Goal: ") ? brief : "Goal: " + goal + "\n\n" + brief;
               return runAgent(role, t, withGoal, List.of()).report();
             }
@@ -1076,7 +1076,7 @@ final class DefaultOrchestrator implements Orchestrator {
         } catch (RuntimeException e) {
           checkStop();
           log.warn("gate {} failed to evaluate round {}", gate.name(), round, e);
-          result = GateResult.of(gate.name(), Verdict.FAIL, List.of(), "the gate could not decide: " + oneLine(String.valueOf(e.getMessage())));
+          result = GateResult.of(gate.name(), Verdict.FAIL, List.of(), "the gate could not decide: " + Text.oneLine(String.valueOf(e.getMessage())));
         }
         emit(
             new OrchestraEvent.GateFinished(
@@ -1158,7 +1158,7 @@ final class DefaultOrchestrator implements Orchestrator {
           throw stopFor(e);
         } catch (RuntimeException e) {
           checkStop();
-          plan.addRisks(List.of("release notes could not be prepared: " + oneLine(String.valueOf(e.getMessage()))));
+          plan.addRisks(List.of("release notes could not be prepared: " + Text.oneLine(String.valueOf(e.getMessage()))));
         }
       }
       return finish(StopReason.GREEN, "every task is done and every gate passed in round " + round, release);
@@ -1171,7 +1171,7 @@ final class DefaultOrchestrator implements Orchestrator {
     private RunResult finish(StopReason reason, String message, RoleReport.ReleasePlan release) {
       Thread.interrupted(); // a cancel may have interrupted us; the writes below must not be.
       Plan finalPlan;
-      String msg = oneLine(message);
+      String msg = Text.oneLine(message);
       if (plan != null) {
         for (Task t : plan.tasks()) {
           if (t.status() == TaskStatus.RUNNING) {
@@ -1201,7 +1201,7 @@ final class DefaultOrchestrator implements Orchestrator {
         }
         for (GateResult r : lastGateResults) {
           if (!r.verdict().passed()) {
-            risks.add(r.gate() + " gate did not pass: " + oneLine(r.summary()));
+            risks.add(r.gate() + " gate did not pass: " + Text.oneLine(r.summary()));
           }
         }
         plan.setSummary(done, next);
@@ -1213,7 +1213,7 @@ final class DefaultOrchestrator implements Orchestrator {
         }
         finalPlan = plan.snapshot();
       } else {
-        finalPlan = Plan.builder(goal == null ? "" : oneLine(goal)).build();
+        finalPlan = Plan.builder(goal == null ? "" : Text.oneLine(goal)).build();
       }
       TokenUsage total = usage();
       emit(new OrchestraEvent.RunFinished(runId, clock.instant(), reason.name(), msg, Math.max(round, 0), total));
@@ -1412,9 +1412,6 @@ final class DefaultOrchestrator implements Orchestrator {
     }
   }
 
-  private static String oneLine(String s) {
-    return s == null ? "" : s.replaceAll("\\s+", " ").strip();
-  }
 
   private static String cap(String s) {
     return s.length() <= MAX_BRIEF_CHARS ? s : s.substring(0, MAX_BRIEF_CHARS) + "\n[cut]";

@@ -24,20 +24,17 @@ public record Finding(
   public Finding {
     Objects.requireNonNull(gate, "gate");
     Objects.requireNonNull(severity, "severity");
-    file = oneLine(Objects.requireNonNull(file, "file"));
+    file = Text.oneLine(Objects.requireNonNull(file, "file"));
     if (line < 0) {
       throw new IllegalArgumentException("line must not be negative, got " + line);
     }
-    message = oneLine(Objects.requireNonNull(message, "message"));
+    message = Text.oneLine(Objects.requireNonNull(message, "message"));
     if (message.isEmpty()) {
       throw new IllegalArgumentException("a finding needs a message");
     }
-    suggestedTask = oneLine(Objects.requireNonNull(suggestedTask, "suggestedTask"));
+    suggestedTask = Text.oneLine(Objects.requireNonNull(suggestedTask, "suggestedTask"));
   }
 
-  private static String oneLine(String s) {
-    return s.replaceAll("\\s+", " ").strip();
-  }
 
   /** Returns {@code file:line}, {@code file}, or an empty string. */
   public String location() {

@@ -77,17 +77,14 @@ final class LivePlan {
   }
 
   void addLater(List<String> items) {
-    items.stream().map(LivePlan::oneLine).filter(i -> !i.isEmpty()).forEach(later::add);
+    items.stream().map(Text::oneLine).filter(i -> !i.isEmpty()).forEach(later::add);
   }
 
   void addRisks(List<String> items) {
-    items.stream().map(LivePlan::oneLine).filter(i -> !i.isEmpty()).forEach(risks::add);
+    items.stream().map(Text::oneLine).filter(i -> !i.isEmpty()).forEach(risks::add);
   }
 
   /** Items come from models and custom gates: plan.md holds them one per line. */
-  private static String oneLine(String s) {
-    return s.replaceAll("\\s+", " ").strip();
-  }
 
   void setSummary(List<String> done, List<String> next) {
     this.done = List.copyOf(done);

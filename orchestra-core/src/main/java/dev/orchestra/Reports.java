@@ -212,9 +212,6 @@ final class Reports {
     }
   }
 
-  private static String oneLine(String s) {
-    return s.replaceAll("\\s+", " ").strip();
-  }
 
   private static String text(JsonNode json, String field) throws ParseException {
     JsonNode v = json.get(field);
@@ -224,7 +221,7 @@ final class Reports {
     if (!v.isValueNode()) {
       throw new ParseException("field '" + field + "' must be a string");
     }
-    return oneLine(v.asText());
+    return Text.oneLine(v.asText());
   }
 
   private static boolean bool(JsonNode json, String field) throws ParseException {
@@ -262,7 +259,7 @@ final class Reports {
       if (!item.isValueNode()) {
         throw new ParseException("field '" + field + "' must be an array of strings");
       }
-      String s = oneLine(item.asText());
+      String s = Text.oneLine(item.asText());
       if (!s.isEmpty()) {
         out.add(s);
       }

@@ -203,22 +203,27 @@ final class OrchestratorTest {
     assertEquals(List.of("ok", "rate_limited"), outcomes);
   }
 
+  /** A reply that says it has started, then waits until a cancel interrupts it. */
+  private static Reply untilInterrupted(CountDownLatch started) {
+    return Reply.answer(
+        req -> {
+          started.countDown();
+          try {
+            Thread.sleep(60_000);
+          } catch (InterruptedException e) {
+            throw new dev.orchestra.model.TransientModelException("interrupted", e);
+          }
+          throw new AssertionError("not interrupted");
+        });
+  }
+
   @Test
   void cancelStopsTheRunAndResumeContinues() throws Exception {
     plan(6);
     CountDownLatch started = new CountDownLatch(1);
     model.on("implementer", "T1")
         .reply(
-            Reply.answer(
-                req -> {
-                  started.countDown();
-                  try {
-                    Thread.sleep(60_000);
-                  } catch (InterruptedException e) {
-                    throw new dev.orchestra.model.TransientModelException("interrupted", e);
-                  }
-                  throw new AssertionError("not interrupted");
-                }));
+            untilInterrupted(started));
     Orchestrator o = builder().budgetPolicy(BudgetPolicy.fixed(1)).sleeper(Sleeper.SYSTEM).build();
     CompletableFuture<RunResult> future = o.runAsync("Write the files");
     assertTrue(started.await(20, TimeUnit.SECONDS));
@@ -238,16 +243,7 @@ final class OrchestratorTest {
     CountDownLatch reviewing = new CountDownLatch(1);
     model.on("reviewer")
         .reply(
-            Reply.answer(
-                req -> {
-                  reviewing.countDown();
-                  try {
-                    Thread.sleep(60_000);
-                  } catch (InterruptedException e) {
-                    throw new dev.orchestra.model.TransientModelException("interrupted", e);
-                  }
-                  throw new AssertionError("not interrupted");
-                }),
+            untilInterrupted(reviewing),
             Reply.text(Json.review(true, "", 0, "", "", List.of())));
     Orchestrator o = builder().addGate(Gate.review()).sleeper(Sleeper.SYSTEM).build();
     CompletableFuture<RunResult> future = o.runAsync("Write the files");
