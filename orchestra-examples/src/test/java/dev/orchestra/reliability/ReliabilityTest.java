@@ -127,7 +127,7 @@ final class ReliabilityTest {
                   .streamIdleTimeout(Duration.ofMillis(300)).build();
           Orchestrator o =
               Orchestrator.builder().workspace(ws).modelProvider(provider).roles(BuiltInRoles.minimalTeam()).explorationProbes(List.of())
-                  .budgetPolicy(BudgetPolicy.defaults().withStepDownSpacing(Duration.ofMillis(50)).withStableWindow(Duration.ofMillis(100)))
+                  .budgetPolicy(BudgetPolicy.defaults().withStepDownSpacing(Duration.ofMillis(40)).withStableWindow(Duration.ofMillis(40)))
                   .addListener(tally).build()) {
         result = o.run("Survive the faults");
         assertEquals(List.of(), secretHits(tally, logs.text(), List.of(result.message(), provider.toString())), "the key leaked");
