@@ -730,6 +730,9 @@ final class WorkspaceToolBox implements ToolBox {
     List<String> command = argv.isEmpty() ? List.of("sh", "-c", shell) : argv;
     String shown = argv.isEmpty() ? shell : String.join(" ", argv);
     boolean safe = !argv.isEmpty() && isReadOnlyCommand(argv);
+    if (safe && role.sandboxMode() == SandboxMode.READ_ONLY) {
+      command = withoutRepositoryPrograms(argv);
+    }
     switch (role.sandboxMode()) {
       case READ_ONLY -> {
         if (!safe) {
@@ -767,6 +770,29 @@ final class WorkspaceToolBox implements ToolBox {
             ? "timed out after " + timeout.toSeconds() + "s and was killed"
             : "exit code " + outcome.exitCode();
     return status + "\n" + outcome.output();
+  }
+
+  /**
+   * An allow-listed git command with the programs a repository's own configuration can name turned
+   * off (file-system monitor, hooks, external diff, text conversion), so that it only reads even
+   * when {@code .git/config} was planted by an earlier command. Other commands are returned as
+   * they are.
+   */
+  static List<String> withoutRepositoryPrograms(List<String> argv) {
+    if (!Path.of(argv.get(0)).getFileName().toString().equals("git") || argv.size() < 2) {
+      return argv;
+    }
+    List<String> out = new ArrayList<>(List.of(argv.get(0), "-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c", "diff.external="));
+    String sub = argv.get(1);
+    out.add(sub);
+    if (Set.of("diff", "log", "show").contains(sub)) {
+      out.add("--no-ext-diff");
+    }
+    if (Set.of("diff", "log", "show", "grep", "blame").contains(sub)) {
+      out.add("--no-textconv");
+    }
+    out.addAll(argv.subList(2, argv.size()));
+    return out;
   }
 
   /** Whether a command (as an argument list) only reads. Shell lines never count: they cannot be checked. */

@@ -179,6 +179,31 @@ final class WorkspaceToolsTest {
   }
 
   @Test
+  void aReadOnlyGitCommandRunsNoProgramTheRepositoryConfigurationNames() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(TestRepos.gitAvailable(), "git is needed");
+    TestRepos.git(root, "init", "-q");
+    TestRepos.git(root, "add", "-A");
+    TestRepos.git(root, "commit", "-q", "-m", "start");
+    // What an earlier command could have planted: programs git runs for diffs and status.
+    Path marker = root.resolve("pwned.txt");
+    String touch = "touch '" + marker + "'";
+    TestRepos.git(root, "config", "diff.external", touch);
+    TestRepos.git(root, "config", "diff.conv.textconv", touch + "; cat");
+    TestRepos.git(root, "config", "core.fsmonitor", touch + "; true");
+    TestRepos.write(root, ".gitattributes", "*.txt diff=conv\n");
+    TestRepos.write(root, "notes.txt", "line 1\nline TWO\nline 3\n");
+    ToolBox box = box(with("explorer", SandboxMode.READ_ONLY, ApprovalPolicy.NEVER));
+    for (String cmd : List.of("[\"git\",\"diff\"]", "[\"git\",\"status\",\"--short\"]", "[\"git\",\"log\",\"-p\",\"-1\"]")) {
+      Message.ToolResult r = call(box, "run_command", "{\"command\":" + cmd + ",\"shell\":\"\",\"cwd\":\"\",\"timeout_seconds\":0}");
+      assertFalse(r.error(), r.output());
+      assertTrue(r.output().startsWith("exit code 0"), cmd + ": " + r.output());
+      assertFalse(Files.exists(marker), cmd + " ran a program from .git/config");
+    }
+    Message.ToolResult diff = call(box, "run_command", "{\"command\":[\"git\",\"diff\"],\"shell\":\"\",\"cwd\":\"\",\"timeout_seconds\":0}");
+    assertTrue(diff.output().contains("+line TWO"), diff.output());
+  }
+
+  @Test
   void onRequestAsksWhenTheSandboxWouldRefuseAndHonoursTheAnswer() {
     ToolBox box = box(with("explorer", SandboxMode.READ_ONLY, ApprovalPolicy.ON_REQUEST));
     String touch = "{\"command\":[\"touch\",\"made.txt\"],\"shell\":\"\",\"cwd\":\"\",\"timeout_seconds\":0}";
