@@ -39,12 +39,24 @@ final class AtomicWrite {
     }
   }
 
-  /** Returns the file a link points to (following every link), or the path when it does not exist. */
+  /**
+   * Returns the file a link points to (following every link), or the path when it does not exist.
+   * A link whose target does not exist yet is followed too (up to a few hops), so writing creates
+   * the target and the link stays a link.
+   */
   private static Path realPath(Path file) {
     try {
       return file.toRealPath();
     } catch (IOException e) {
-      return file;
+      Path p = file;
+      for (int hops = 0; hops < 8 && Files.isSymbolicLink(p); hops++) {
+        try {
+          p = p.toAbsolutePath().getParent().resolve(Files.readSymbolicLink(p)).normalize();
+        } catch (IOException unreadable) {
+          return file;
+        }
+      }
+      return p;
     }
   }
 

@@ -255,4 +255,20 @@ final class ConfigEditorTest {
       assertEquals(mode, Files.getPosixFilePermissions(target), "the file keeps its permissions, not the temporary file's 0600");
     }
   }
+
+  @Test
+  void writingThroughALinkWhoseTargetIsMissingCreatesTheTargetAndKeepsTheLink() throws Exception {
+    Path target = tmp.resolve("dotfiles/new.toml");
+    Fixtures.mkdirs(target.getParent());
+    Path link = tmp.resolve("home/.codex/config.toml");
+    Fixtures.mkdirs(link.getParent());
+    try {
+      Files.createSymbolicLink(link, target);
+    } catch (UnsupportedOperationException | IOException e) {
+      assumeTrue(false, "no symbolic links here: " + e);
+    }
+    AtomicWrite.write(link, "model = \"c\"\n");
+    assertTrue(Files.isSymbolicLink(link), "the link stays a link");
+    assertEquals("model = \"c\"\n", Fixtures.read(target));
+  }
 }
