@@ -196,6 +196,26 @@ final class OpenAiProviderTest {
     assertEquals("system", msgs.get(1).get("role").asText());
   }
 
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void theDeveloperRoleCanBeRewrittenToSystemOnTheResponsesApi(boolean asSystem) throws Exception {
+    server.enqueue(FakeReply.responsesJson("{\"result\":\"ok\"}", NO_CALLS, 1, 1));
+    try (OpenAiProvider p = provider().developerRoleAsSystem(asSystem).stream(false).build()) {
+      p.respond(Requests.withToolTurn(), recording);
+    }
+    JsonNode b = sentBody();
+    JsonNode first = b.at("/input/0");
+    assertEquals(asSystem ? "system" : "developer", first.get("role").asText());
+    assertEquals("message", first.get("type").asText());
+    assertEquals("input_text", first.at("/content/0/type").asText());
+    assertEquals("Only write inside src/.", first.at("/content/0/text").asText());
+    assertEquals("user", b.at("/input/1/role").asText(), "only the developer role is rewritten");
+    assertEquals("Be brief.", b.get("instructions").asText(), "instructions stay a top-level field either way");
+    for (JsonNode item : b.get("input")) {
+      assertFalse(asSystem && item.path("role").asText().equals("developer"), "no developer role left: " + b.get("input"));
+    }
+  }
+
   @Test
   void anIncompleteAnswerSaysWhy() throws Exception {
     String body = "{\"id\":\"r\",\"status\":\"incomplete\",\"incomplete_details\":{\"reason\":\"max_output_tokens\"},"
