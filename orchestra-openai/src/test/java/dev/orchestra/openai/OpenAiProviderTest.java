@@ -578,6 +578,84 @@ final class OpenAiProviderTest {
     assertEquals("Bearer " + KEY, r.header("authorization").orElseThrow());
   }
 
+  /**
+   * The fake server listens on 127.0.0.1, which no Azure host name resolves to: the provider's
+   * choice (isAzureHost on the base URL, unless the builder's azure(...) says otherwise) is made
+   * here with azure(true), and the request the server records is checked.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void anAzureProviderSendsTheApiKeyHeaderAndStoresOverTheWire(boolean stream) throws Exception {
+    String reasoningItem = "{\"type\":\"reasoning\",\"id\":\"rs_1\",\"status\":\"completed\",\"summary\":[],\"encrypted_content\":\"gAAAA\"}";
+    server.enqueue(stream ? FakeReply.responsesStream("azure ok", NO_CALLS, 1, 1) : FakeReply.responsesJson("azure ok", NO_CALLS, 1, 1));
+    var request =
+        Requests.simple("gpt-5.4").toBuilder()
+            .messages(List.of(
+                dev.orchestra.model.Message.user("Say hi"),
+                new dev.orchestra.model.Message.Assistant("hi", List.of(), List.of(new dev.orchestra.model.ReasoningItem("", reasoningItem))),
+                dev.orchestra.model.Message.user("Again")))
+            .build();
+    try (OpenAiProvider p = provider().azure(true).stream(stream).queryParams(Map.of("api-version", "2025-04-01-preview")).build()) {
+      assertEquals("azure ok", p.respond(request, recording).text());
+    }
+    RecordedRequest r = server.takeRequest(Duration.ofSeconds(5)).orElseThrow();
+    assertEquals("/v1/responses", r.path());
+    assertEquals("api-version=2025-04-01-preview", r.query());
+    assertEquals(KEY, r.header("api-key").orElseThrow());
+    assertTrue(r.header("authorization").isEmpty(), "no Bearer token to Azure");
+    JsonNode b = JSON.readTree(r.body());
+    assertTrue(b.get("store").asBoolean(), "Azure rejects store:false");
+    assertTrue(b.path("include").isMissingNode(), "with storage no encrypted reasoning is asked for: " + b);
+    assertEquals("rs_1", b.at("/input/1/id").asText(), "with storage reasoning items keep their id");
+  }
+
+  /**
+   * The host check itself, over the wire: the JDK client takes the default proxy selector when it
+   * is built, so a selector that sends one Azure host name to the fake server (as an HTTP proxy)
+   * lets the provider see a real Azure base URL. Other hosts go direct, as before.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"auto", "off"})
+  void anAzureHostNameAloneMakesTheProviderAzureUnlessTheBuilderSaysOtherwise(String mode) throws Exception {
+    URI azureBase = URI.create("http://my-resource.openai.azure.com:" + server.baseUrl().getPort() + "/openai/v1");
+    assertTrue(OpenAiProvider.isAzureHost(azureBase));
+    java.net.ProxySelector before = java.net.ProxySelector.getDefault();
+    java.net.ProxySelector toFake =
+        new java.net.ProxySelector() {
+          @Override
+          public List<java.net.Proxy> select(URI uri) {
+            if ("my-resource.openai.azure.com".equals(uri.getHost())) {
+              return List.of(new java.net.Proxy(java.net.Proxy.Type.HTTP, new java.net.InetSocketAddress("127.0.0.1", server.baseUrl().getPort())));
+            }
+            return before == null ? List.of(java.net.Proxy.NO_PROXY) : before.select(uri);
+          }
+
+          @Override
+          public void connectFailed(URI uri, java.net.SocketAddress sa, java.io.IOException ioe) {}
+        };
+    server.enqueue(FakeReply.responsesJson("via azure host", NO_CALLS, 1, 1));
+    OpenAiProvider.Builder b = provider().baseUrl(azureBase).stream(false);
+    if (mode.equals("off")) {
+      b.azure(false);
+    }
+    OpenAiProvider p;
+    java.net.ProxySelector.setDefault(toFake);
+    try {
+      p = b.build();
+    } finally {
+      java.net.ProxySelector.setDefault(before);
+    }
+    try (p) {
+      assertEquals("via azure host", p.respond(Requests.simple("gpt-5.4"), recording).text());
+    }
+    RecordedRequest r = server.takeRequest(Duration.ofSeconds(5)).orElseThrow();
+    assertEquals("/openai/v1/responses", r.path());
+    boolean azure = mode.equals("auto");
+    assertEquals(azure, r.header("api-key").isPresent());
+    assertEquals(!azure, r.header("authorization").isPresent());
+    assertEquals(azure, JSON.readTree(r.body()).get("store").asBoolean());
+  }
+
   @Test
   void azureHostsGetTheApiKeyHeaderAndStore() {
     assertTrue(OpenAiProvider.isAzureHost(java.net.URI.create("https://my.openai.azure.com/openai/v1")));
