@@ -31,6 +31,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 final class OpenAiProviderTest {
@@ -226,6 +227,64 @@ final class OpenAiProviderTest {
       assertEquals(ModelResponse.FinishReason.LENGTH, r.finishReason());
       assertEquals("cut he", r.text());
     }
+  }
+
+  @ParameterizedTest
+  @CsvSource({"max_output_tokens, LENGTH", "content_filter, CONTENT_FILTER", "max_tokens, OTHER"})
+  void aStreamedIncompleteAnswerSaysWhy(String reason, ModelResponse.FinishReason expected) throws Exception {
+    String incomplete = "{\"type\":\"response.incomplete\",\"response\":{\"id\":\"r\",\"status\":\"incomplete\","
+        + "\"incomplete_details\":{\"reason\":\"" + reason + "\"},\"output\":[],\"usage\":{\"input_tokens\":5,\"output_tokens\":16}}}";
+    server.enqueue(FakeReply.sse(List.of(
+        "{\"type\":\"response.created\",\"response\":{}}",
+        "{\"type\":\"response.output_item.added\",\"output_index\":0,\"item\":{\"type\":\"message\",\"role\":\"assistant\",\"content\":[]}}",
+        "{\"type\":\"response.output_text.delta\",\"output_index\":0,\"delta\":\"cut he\"}",
+        incomplete)));
+    try (OpenAiProvider p = provider().build()) {
+      ModelResponse r = p.respond(Requests.simple("gpt-5.4"), recording);
+      assertEquals(expected, r.finishReason());
+      assertEquals("cut he", r.text(), "the partial text is kept");
+      assertEquals(5, r.usage().inputTokens());
+      assertEquals(16, r.usage().outputTokens());
+    }
+    assertEquals(1, server.requestCount(), "an incomplete answer is an answer, not retried");
+    assertTrue(signals.isEmpty(), signals.toString());
+  }
+
+  @Test
+  void aNonStreamedFailedResponseIsRetriedAsTransient() throws Exception {
+    String failed = "{\"id\":\"r\",\"status\":\"failed\",\"error\":{\"code\":\"server_error\",\"message\":\"The model crashed\"},\"output\":[]}";
+    server.enqueue(FakeReply.json(200, failed), FakeReply.responsesJson("recovered", NO_CALLS, 1, 1));
+    try (OpenAiProvider p = provider().stream(false).build()) {
+      assertEquals("recovered", p.respond(Requests.simple("gpt-5.4"), recording).text());
+    }
+    assertEquals(2, server.requestCount());
+    assertEquals(List.of("unstable"), signals);
+
+    for (int i = 0; i < 4; i++) {
+      server.enqueue(FakeReply.json(200, failed));
+    }
+    try (OpenAiProvider p = provider().stream(false).build()) {
+      TransientModelException e = assertThrows(TransientModelException.class, () -> p.respond(Requests.simple("gpt-5.4"), recording));
+      assertTrue(e.getMessage().contains("server_error: The model crashed"), e.getMessage());
+      assertTrue(e.getMessage().endsWith("(after 4 attempts)"), e.getMessage());
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "context_length_exceeded, dev.orchestra.model.RejectedRequestException",
+    "insufficient_quota, dev.orchestra.model.QuotaExhaustedException"
+  })
+  void aNonStreamedFailedResponseThatCannotSucceedIsTypedAndNotRetried(String code, String type) throws Exception {
+    String failed = "{\"id\":\"r\",\"status\":\"failed\",\"error\":{\"code\":\"" + code + "\",\"message\":\"no luck\"},\"output\":[]}";
+    server.enqueue(FakeReply.json(200, failed), FakeReply.responsesJson("must not be asked for", NO_CALLS, 1, 1));
+    try (OpenAiProvider p = provider().stream(false).build()) {
+      ModelProviderException e = assertThrows(ModelProviderException.class, () -> p.respond(Requests.simple("gpt-5.4"), recording));
+      assertEquals(type, e.getClass().getName());
+      assertTrue(e.getMessage().contains(code + ": no luck"), e.getMessage());
+    }
+    assertEquals(1, server.requestCount());
+    assertTrue(signals.isEmpty(), signals.toString());
   }
 
   @Test
