@@ -345,6 +345,37 @@ final class OpenAiProviderRetryTest {
     assertTrue(waits.isEmpty(), waits.toString());
   }
 
+  // ------------------------------------------------------------------ request timeout
+
+  /** Headers later than the request timeout: retried as transient, and named once retries run out. */
+  @Test
+  void aRequestTimeoutIsRetriedAndNamedWhenTheRetriesRunOut() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      server.enqueue(FakeReply.responsesJson("too late", NO_CALLS, 1, 1).withDelay(Duration.ofSeconds(3)));
+    }
+    try (OpenAiProvider p = provider(policy(2, 0)).stream(false).requestTimeout(Duration.ofMillis(150)).build()) {
+      TransientModelException e = assertThrows(TransientModelException.class, () -> p.respond(Requests.simple("gpt-5.4"), recording));
+      assertTrue(e.getMessage().startsWith("no answer from POST /responses within PT0.15S"), e.getMessage());
+      assertTrue(e.getMessage().endsWith("(after 3 attempts)"), e.getMessage());
+    }
+    assertEquals(3, server.requestCount(), "a timeout takes the request retries");
+    assertEquals(2, waits.size(), "backoff before each retry, on the sleeper: " + waits);
+    assertEquals(
+        List.of("unstable: no answer from POST /responses within PT0.15S", "unstable: no answer from POST /responses within PT0.15S"), signals);
+  }
+
+  @Test
+  void aStreamedRequestThatTimesOutOnceIsAnsweredByTheRetry() throws Exception {
+    server.enqueue(
+        FakeReply.responsesStream("too late", NO_CALLS, 1, 1).withDelay(Duration.ofSeconds(3)),
+        FakeReply.responsesStream("in time", NO_CALLS, 1, 1));
+    try (OpenAiProvider p = provider(policy(1, 0)).requestTimeout(Duration.ofMillis(150)).build()) {
+      assertEquals("in time", p.respond(Requests.simple("gpt-5.4"), recording).text());
+    }
+    assertEquals(2, server.requestCount());
+    assertEquals(List.of("unstable: no answer from POST /responses within PT0.15S"), signals);
+  }
+
   // ------------------------------------------------------------------ interrupts and close
 
   @Test
