@@ -8,6 +8,8 @@ import java.util.Set;
  * Whether a JSON Schema already has the strict form structured outputs need: every object closes
  * its properties ({@code additionalProperties: false}) and requires all of them. Such schemas are
  * sent with {@code strict: true}; others are sent as they are, not strict, rather than rejected.
+ * Definitions ({@code $defs}, {@code definitions}) are checked too: a {@code $ref} may lead to any
+ * of them, and strict mode holds every object the schema contains to the same rules.
  */
 final class StrictSchemas {
   private StrictSchemas() {}
@@ -33,6 +35,13 @@ final class StrictSchemas {
     }
     if (schema.has("items") && !isStrict(schema.get("items"))) {
       return false;
+    }
+    for (String definitions : new String[] {"$defs", "definitions"}) {
+      for (JsonNode def : schema.path(definitions)) {
+        if (!isStrict(def)) {
+          return false;
+        }
+      }
     }
     for (String combinator : new String[] {"anyOf", "oneOf", "allOf"}) {
       for (JsonNode sub : schema.path(combinator)) {

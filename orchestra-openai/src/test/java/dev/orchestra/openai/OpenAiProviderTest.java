@@ -175,6 +175,75 @@ final class OpenAiProviderTest {
     assertEquals("function_call", input.get(2).get("type").asText());
   }
 
+  /**
+   * StrictSchemas: a schema already in strict form (every object closed and requiring all its
+   * properties) goes with strict: true; any other is sent as it is with strict: false, never
+   * rewritten nor rejected. Each schema here breaks the form in one place.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {
+    // an optional property
+    "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"},\"b\":{\"type\":\"string\"}},\"required\":[\"a\"],\"additionalProperties\":false}",
+    // an open object
+    "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"}},\"required\":[\"a\"]}",
+    // additionalProperties as a schema
+    "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"}},\"required\":[\"a\"],\"additionalProperties\":{\"type\":\"string\"}}",
+    // a nested open object
+    "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"object\",\"properties\":{\"x\":{\"type\":\"string\"}},\"required\":[\"x\"]}},"
+        + "\"required\":[\"a\"],\"additionalProperties\":false}",
+    // array items with an optional property
+    "{\"type\":\"object\",\"properties\":{\"l\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"x\":{\"type\":\"integer\"}},"
+        + "\"additionalProperties\":false}}},\"required\":[\"l\"],\"additionalProperties\":false}",
+    // an anyOf branch that is open
+    "{\"type\":\"object\",\"properties\":{\"a\":{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"object\",\"properties\":{}}]}},"
+        + "\"required\":[\"a\"],\"additionalProperties\":false}",
+    // an open object behind a $ref into $defs
+    "{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#/$defs/A\"}},\"required\":[\"a\"],\"additionalProperties\":false,"
+        + "\"$defs\":{\"A\":{\"type\":\"object\",\"properties\":{\"x\":{\"type\":\"string\"}}}}}",
+    // the same through the older definitions keyword
+    "{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#/definitions/A\"}},\"required\":[\"a\"],\"additionalProperties\":false,"
+        + "\"definitions\":{\"A\":{\"type\":\"object\",\"properties\":{\"x\":{\"type\":\"string\"}},\"additionalProperties\":false}}}"
+  })
+  void aSchemaNotInStrictFormIsSentAsItIsWithoutStrict(String schema) throws Exception {
+    JsonNode expected = JSON.readTree(schema);
+    var request =
+        Requests.simple("gpt-5.4").toBuilder()
+            .tools(List.of(new dev.orchestra.model.ToolSpec("loose_tool", "A tool with a loose schema", schema)))
+            .responseSchema(schema)
+            .build();
+    server.enqueue(FakeReply.responsesJson("{}", NO_CALLS, 1, 1), FakeReply.chatJson("{}", NO_CALLS, 1, 1));
+    try (OpenAiProvider p = provider().stream(false).build()) {
+      p.respond(request, recording);
+    }
+    try (OpenAiProvider p = provider().wireApi(WireApi.CHAT_COMPLETIONS).stream(false).build()) {
+      p.respond(request, recording);
+    }
+    JsonNode responses = sentBody();
+    assertFalse(responses.at("/text/format/strict").asBoolean(true), "responses format: " + responses.at("/text/format"));
+    assertEquals(expected, responses.at("/text/format/schema"), "sent as it is");
+    assertFalse(responses.at("/tools/0/strict").asBoolean(true));
+    assertEquals(expected, responses.at("/tools/0/parameters"));
+    JsonNode chat = sentBody();
+    assertFalse(chat.at("/response_format/json_schema/strict").asBoolean(true));
+    assertEquals(expected, chat.at("/response_format/json_schema/schema"));
+    assertFalse(chat.at("/tools/0/function/strict").asBoolean(true));
+    assertEquals(expected, chat.at("/tools/0/function/parameters"));
+    assertEquals(2, server.requestCount(), "a loose schema is not a reason to refuse or retry");
+  }
+
+  @Test
+  void aSchemaInStrictFormWithDefinitionsIsSentStrict() throws Exception {
+    String schema =
+        "{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#/$defs/A\"},\"b\":{\"type\":[\"string\",\"null\"]}},\"required\":[\"a\",\"b\"],"
+            + "\"additionalProperties\":false,\"$defs\":{\"A\":{\"type\":\"object\",\"properties\":{\"x\":{\"type\":\"string\"}},"
+            + "\"required\":[\"x\"],\"additionalProperties\":false}}}";
+    server.enqueue(FakeReply.responsesJson("{}", NO_CALLS, 1, 1));
+    try (OpenAiProvider p = provider().stream(false).build()) {
+      p.respond(Requests.simple("gpt-5.4").toBuilder().responseSchema(schema).build(), recording);
+    }
+    assertTrue(sentBody().at("/text/format/strict").asBoolean(false));
+  }
+
   @Test
   void reasoningIsSentOnlyToModelsThatTakeIt() throws Exception {
     server.enqueue(FakeReply.responsesJson("hi", NO_CALLS, 1, 1));
