@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.LinkOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
@@ -1347,6 +1348,38 @@ final class DefaultOrchestrator implements Orchestrator {
       }
     }
 
+    /**
+     * A task killed while its agent wrote a file leaves that write's temporary file (named
+     * {@code .<file>.<random>.tmp}, beside the file) in the task's write scope. Only the scopes
+     * of tasks that were running (by plan.md or the journal) are searched, and only files of that exact shape whose target
+     * the scope covers are removed, so nothing of the user's is touched.
+     */
+    private void removeInterruptedWrites(Plan onDisk, java.util.Set<String> startedNotFinished) {
+      List<List<String>> scopes =
+          onDisk.tasks().stream()
+              .filter(t -> t.status() == TaskStatus.RUNNING || startedNotFinished.contains(t.id()))
+              .map(Task::writeScope)
+              .toList();
+      if (scopes.isEmpty()) {
+        return;
+      }
+      try (var files = Files.walk(workspace)) {
+        for (Path p : files.filter(f -> !f.startsWith(workspace.resolve(".git")) && Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)).toList()) {
+          Matcher m = INTERRUPTED_WRITE.matcher(p.getFileName().toString());
+          if (!m.matches()) {
+            continue;
+          }
+          String target = workspace.relativize(p.resolveSibling(m.group(1))).toString().replace('\\', '/');
+          if (scopes.stream().anyMatch(scope -> scope.isEmpty() || WriteScopes.covers(scope, target))) {
+            Files.deleteIfExists(p);
+            log.info("removed {}, left by a write that a stop interrupted", workspace.relativize(p));
+          }
+        }
+      } catch (IOException | java.io.UncheckedIOException e) {
+        log.warn("cannot look for interrupted writes in {}: {}", workspace, e.getMessage());
+      }
+    }
+
     /** Restores the plan from plan.md and the journal, and the round the run stopped in. */
     private void restore() {
       String text = readPlanFile();
@@ -1365,11 +1398,16 @@ final class DefaultOrchestrator implements Orchestrator {
         }
       }
       Map<String, String> lastStatus = new HashMap<>();
+      java.util.Set<String> unfinished = new java.util.HashSet<>();
       int lastRound = 0;
       for (JsonNode e : events.subList(from, events.size())) {
         String type = e.path("type").asText();
+        if (type.equals("task_started")) {
+          unfinished.add(e.path("taskId").asText());
+        }
         if (type.equals("task_finished")) {
           lastStatus.put(e.path("taskId").asText(), e.path("status").asText());
+          unfinished.remove(e.path("taskId").asText());
         }
         if (type.startsWith("task_") || type.startsWith("gate_")) {
           lastRound = Math.max(lastRound, e.path("round").asInt());
@@ -1391,6 +1429,7 @@ final class DefaultOrchestrator implements Orchestrator {
       }
       carriedTaskIds = List.copyOf(finishedInRound);
       carriedChanged = List.copyOf(changedInRound);
+      removeInterruptedWrites(onDisk, unfinished);
       Plan.Builder restored = onDisk.toBuilder();
       List<Task> tasks = new ArrayList<>();
       for (Task t : onDisk.tasks()) {
@@ -1412,6 +1451,9 @@ final class DefaultOrchestrator implements Orchestrator {
     }
   }
 
+
+  /** A temporary file of an atomic write: {@code .<name>.<random digits or hex>.tmp}. */
+  private static final java.util.regex.Pattern INTERRUPTED_WRITE = java.util.regex.Pattern.compile("\\.(.+)\\.[0-9a-f]+\\.tmp");
 
   private static String cap(String s) {
     return s.length() <= MAX_BRIEF_CHARS ? s : s.substring(0, MAX_BRIEF_CHARS) + "\n[cut]";

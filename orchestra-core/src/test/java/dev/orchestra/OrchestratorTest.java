@@ -1,6 +1,7 @@
 package dev.orchestra;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -215,6 +216,25 @@ final class OrchestratorTest {
           }
           throw new AssertionError("not interrupted");
         });
+  }
+
+  @Test
+  void resumeRemovesTheTemporaryFileOfAWriteTheStopInterrupted() throws Exception {
+    plan(2);
+    try (Orchestrator o = builder().build()) {
+      assertEquals(StopReason.GREEN, o.run("Write the files").stopReason());
+    }
+    // As a SIGKILL during T1's write would leave it: T1 running, its write's temporary file beside
+    // the target. A file of the same shape outside every running task's scope is the user's.
+    Path planFile = ws.resolve("plan.md");
+    Files.writeString(planFile, Files.readString(planFile).replaceFirst("(### T1: [^\\n]*\\n- status: )done", "$1running"));
+    Path interrupted = Files.writeString(ws.resolve("out/.T1.txt.5f3a9c.tmp"), "half");
+    Path users = Files.writeString(Files.createDirectories(ws.resolve("keep")).resolve(".data.77.tmp"), "mine");
+    try (Orchestrator o = builder().build()) {
+      assertEquals(StopReason.GREEN, o.resume().stopReason());
+    }
+    assertFalse(Files.exists(interrupted), "the interrupted write's temporary file is gone");
+    assertEquals("mine", Files.readString(users));
   }
 
   @Test
