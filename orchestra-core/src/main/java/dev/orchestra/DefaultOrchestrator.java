@@ -1350,32 +1350,51 @@ final class DefaultOrchestrator implements Orchestrator {
 
     /**
      * A task killed while its agent wrote a file leaves that write's temporary file (named
-     * {@code .<file>.<random>.tmp}, beside the file) in the task's write scope. Only the scopes
-     * of tasks that were running (by plan.md or the journal) are searched, and only files of that exact shape whose target
-     * the scope covers are removed, so nothing of the user's is touched.
+     * {@code .<file>.<random>.tmp}, beside the file) in the task's write scope. Removed are only
+     * files of that exact shape, made since the stopped run (or resume) started, where a task
+     * that was running then (by plan.md or the journal) could have written them; links are not
+     * followed, and a failure only skips the clean-up.
      */
-    private void removeInterruptedWrites(Plan onDisk, java.util.Set<String> startedNotFinished) {
+    private void removeInterruptedWrites(Plan onDisk, java.util.Set<String> startedNotFinished, Instant stoppedRunStarted) {
       List<List<String>> scopes =
           onDisk.tasks().stream()
               .filter(t -> t.status() == TaskStatus.RUNNING || startedNotFinished.contains(t.id()))
               .map(Task::writeScope)
               .toList();
-      if (scopes.isEmpty()) {
+      if (scopes.isEmpty() || stoppedRunStarted == null) {
         return;
       }
-      try (var files = Files.walk(workspace)) {
-        for (Path p : files.filter(f -> !f.startsWith(workspace.resolve(".git")) && Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)).toList()) {
-          Matcher m = INTERRUPTED_WRITE.matcher(p.getFileName().toString());
-          if (!m.matches()) {
-            continue;
-          }
-          String target = workspace.relativize(p.resolveSibling(m.group(1))).toString().replace('\\', '/');
-          if (scopes.stream().anyMatch(scope -> scope.isEmpty() || WriteScopes.covers(scope, target))) {
-            Files.deleteIfExists(p);
-            log.info("removed {}, left by a write that a stop interrupted", workspace.relativize(p));
-          }
-        }
-      } catch (IOException | java.io.UncheckedIOException e) {
+      try {
+        Path root = workspace.toRealPath();
+        Files.walkFileTree(
+            root,
+            new java.nio.file.SimpleFileVisitor<>() {
+              @Override
+              public java.nio.file.FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                return dir.getFileName() != null && dir.getFileName().toString().equals(".git") && !dir.equals(root)
+                    ? java.nio.file.FileVisitResult.SKIP_SUBTREE
+                    : java.nio.file.FileVisitResult.CONTINUE;
+              }
+
+              @Override
+              public java.nio.file.FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Matcher m = INTERRUPTED_WRITE.matcher(file.getFileName().toString());
+                if (attrs.isRegularFile() && m.matches() && !attrs.lastModifiedTime().toInstant().isBefore(stoppedRunStarted)) {
+                  String target = root.relativize(file.resolveSibling(m.group(1))).toString().replace('\\', '/');
+                  if (scopes.stream().anyMatch(scope -> scope.isEmpty() || WriteScopes.covers(scope, target))) {
+                    Files.deleteIfExists(file);
+                    log.info("removed {}, left by a write that a stop interrupted", root.relativize(file));
+                  }
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+              }
+
+              @Override
+              public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
+                return java.nio.file.FileVisitResult.CONTINUE;
+              }
+            });
+      } catch (IOException | RuntimeException e) {
         log.warn("cannot look for interrupted writes in {}: {}", workspace, e.getMessage());
       }
     }
@@ -1399,9 +1418,17 @@ final class DefaultOrchestrator implements Orchestrator {
       }
       Map<String, String> lastStatus = new HashMap<>();
       java.util.Set<String> unfinished = new java.util.HashSet<>();
+      Instant lastStart = null; // when the run (or resume) that stopped began
       int lastRound = 0;
       for (JsonNode e : events.subList(from, events.size())) {
         String type = e.path("type").asText();
+        if (type.equals("run_started")) {
+          try {
+            lastStart = Instant.parse(e.path("time").asText());
+          } catch (java.time.format.DateTimeParseException bad) {
+            lastStart = null;
+          }
+        }
         if (type.equals("task_started")) {
           unfinished.add(e.path("taskId").asText());
         }
@@ -1429,7 +1456,7 @@ final class DefaultOrchestrator implements Orchestrator {
       }
       carriedTaskIds = List.copyOf(finishedInRound);
       carriedChanged = List.copyOf(changedInRound);
-      removeInterruptedWrites(onDisk, unfinished);
+      removeInterruptedWrites(onDisk, unfinished, lastStart);
       Plan.Builder restored = onDisk.toBuilder();
       List<Task> tasks = new ArrayList<>();
       for (Task t : onDisk.tasks()) {

@@ -230,11 +230,15 @@ final class OrchestratorTest {
     Files.writeString(planFile, Files.readString(planFile).replaceFirst("(### T1: [^\\n]*\\n- status: )done", "$1running"));
     Path interrupted = Files.writeString(ws.resolve("out/.T1.txt.5f3a9c.tmp"), "half");
     Path users = Files.writeString(Files.createDirectories(ws.resolve("keep")).resolve(".data.77.tmp"), "mine");
+    // In the scope, but older than the stopped run: not the run's.
+    Path older = Files.writeString(ws.resolve("out/.T1.txt.77.tmp"), "older");
+    Files.setLastModifiedTime(older, java.nio.file.attribute.FileTime.from(Instant.parse("2001-01-01T00:00:00Z")));
     try (Orchestrator o = builder().build()) {
       assertEquals(StopReason.GREEN, o.resume().stopReason());
     }
     assertFalse(Files.exists(interrupted), "the interrupted write's temporary file is gone");
     assertEquals("mine", Files.readString(users));
+    assertEquals("older", Files.readString(older));
   }
 
   @Test

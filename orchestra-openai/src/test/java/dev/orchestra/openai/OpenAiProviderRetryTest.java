@@ -369,11 +369,12 @@ final class OpenAiProviderRetryTest {
     server.enqueue(
         FakeReply.responsesStream("too late", NO_CALLS, 1, 1).withDelay(Duration.ofSeconds(3)),
         FakeReply.responsesStream("in time", NO_CALLS, 1, 1));
-    try (OpenAiProvider p = provider(policy(1, 0)).requestTimeout(Duration.ofMillis(150)).build()) {
+    // A second to answer in time: roomy on a busy machine, well inside the 3 s delay.
+    try (OpenAiProvider p = provider(policy(1, 0)).requestTimeout(Duration.ofSeconds(1)).build()) {
       assertEquals("in time", p.respond(Requests.simple("gpt-5.4"), recording).text());
     }
     assertEquals(2, server.requestCount());
-    assertEquals(List.of("unstable: no answer from POST /responses within PT0.15S"), signals);
+    assertEquals(List.of("unstable: no answer from POST /responses within PT1S"), signals);
   }
 
   // ------------------------------------------------------------------ interrupts and close

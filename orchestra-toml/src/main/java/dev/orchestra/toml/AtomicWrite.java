@@ -51,12 +51,14 @@ final class AtomicWrite {
       Path p = file;
       for (int hops = 0; hops < 8 && Files.isSymbolicLink(p); hops++) {
         try {
-          p = p.toAbsolutePath().getParent().resolve(Files.readSymbolicLink(p)).normalize();
+          // The link's folder resolved for real first: normalising '..' in the text would go
+          // wrong when that folder is itself reached through a link.
+          p = p.toAbsolutePath().getParent().toRealPath().resolve(Files.readSymbolicLink(p));
         } catch (IOException unreadable) {
           return file;
         }
       }
-      return p;
+      return Files.isSymbolicLink(p) ? file : p; // a loop of links: written in the first link's place
     }
   }
 
