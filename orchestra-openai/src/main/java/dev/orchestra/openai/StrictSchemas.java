@@ -18,7 +18,7 @@ final class StrictSchemas {
     if (schema == null || !schema.isObject()) {
       return true;
     }
-    if (schema.has("properties") || "object".equals(schema.path("type").asText())) {
+    if (schema.has("properties") || isObjectType(schema.path("type"))) {
       JsonNode props = schema.path("properties");
       if (!schema.path("additionalProperties").isBoolean() || schema.path("additionalProperties").asBoolean()) {
         return false;
@@ -33,8 +33,21 @@ final class StrictSchemas {
         }
       }
     }
-    if (schema.has("items") && !isStrict(schema.get("items"))) {
-      return false;
+    // items (a schema, or the older list form), prefixItems and not hold schemas as well.
+    for (String holder : new String[] {"items", "prefixItems", "not"}) {
+      JsonNode sub = schema.get(holder);
+      if (sub == null) {
+        continue;
+      }
+      if (sub.isArray()) {
+        for (JsonNode each : sub) {
+          if (!isStrict(each)) {
+            return false;
+          }
+        }
+      } else if (!isStrict(sub)) {
+        return false;
+      }
     }
     for (String definitions : new String[] {"$defs", "definitions"}) {
       for (JsonNode def : schema.path(definitions)) {
@@ -51,5 +64,18 @@ final class StrictSchemas {
       }
     }
     return true;
+  }
+
+  /** {@code "object"}, or a list of types that includes it ({@code ["object", "null"]}). */
+  private static boolean isObjectType(JsonNode type) {
+    if (type.isArray()) {
+      for (JsonNode t : type) {
+        if ("object".equals(t.asText())) {
+          return true;
+        }
+      }
+      return false;
+    }
+    return "object".equals(type.asText());
   }
 }

@@ -202,7 +202,15 @@ final class OpenAiProviderTest {
         + "\"$defs\":{\"A\":{\"type\":\"object\",\"properties\":{\"x\":{\"type\":\"string\"}}}}}",
     // the same through the older definitions keyword
     "{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#/definitions/A\"}},\"required\":[\"a\"],\"additionalProperties\":false,"
-        + "\"definitions\":{\"A\":{\"type\":\"object\",\"properties\":{\"x\":{\"type\":\"string\"}},\"additionalProperties\":false}}}"
+        + "\"definitions\":{\"A\":{\"type\":\"object\",\"properties\":{\"x\":{\"type\":\"string\"}},\"additionalProperties\":false}}}",
+    // a nullable object (a list of types) left open
+    "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":[\"object\",\"null\"]}},\"required\":[\"a\"],\"additionalProperties\":false}",
+    // an open object in the older list form of items
+    "{\"type\":\"object\",\"properties\":{\"l\":{\"type\":\"array\",\"items\":[{\"type\":\"object\",\"properties\":{}}]}},"
+        + "\"required\":[\"l\"],\"additionalProperties\":false}",
+    // an open object in prefixItems
+    "{\"type\":\"object\",\"properties\":{\"l\":{\"type\":\"array\",\"prefixItems\":[{\"type\":\"object\",\"properties\":{}}]}},"
+        + "\"required\":[\"l\"],\"additionalProperties\":false}"
   })
   void aSchemaNotInStrictFormIsSentAsItIsWithoutStrict(String schema) throws Exception {
     JsonNode expected = JSON.readTree(schema);
