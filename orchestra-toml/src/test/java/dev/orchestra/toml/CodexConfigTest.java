@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.orchestra.ApprovalPolicy;
 import dev.orchestra.ReasoningEffort;
@@ -194,11 +193,7 @@ final class CodexConfigTest {
     Path repo = repo();
     write(repo.resolve(".codex/config.toml"), "model = \"repo-model\"\n");
     Path link = root.resolve("link");
-    try {
-      Files.createSymbolicLink(link, repo);
-    } catch (UnsupportedOperationException | IOException e) {
-      assumeTrue(false, "no symbolic links here: " + e);
-    }
+    Fixtures.symlinkOrSkip(link, repo);
     trust(repo, "trusted");
     assertEquals("repo-model", isolated(root).workingDirectory(link).build().load().settings().model().orElseThrow(),
         "working directory through a link, trust recorded under the real path");

@@ -39,6 +39,16 @@ final class Fixtures {
     }
   }
 
+  /** Makes {@code link} a symbolic link to {@code target}, skipping the test where links cannot be made. */
+  static void symlinkOrSkip(Path link, Path target) {
+    mkdirs(link.getParent());
+    try {
+      Files.createSymbolicLink(link, target);
+    } catch (UnsupportedOperationException | IOException e) {
+      org.junit.jupiter.api.Assumptions.assumeTrue(false, "no symbolic links here: " + e);
+    }
+  }
+
   /** A loader isolated from the machine: home, CODEX_HOME and environment all under {@code root}. */
   static CodexConfig.Builder isolated(Path root) {
     return CodexConfig.builder()
