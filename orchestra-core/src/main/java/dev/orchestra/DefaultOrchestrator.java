@@ -294,6 +294,7 @@ final class DefaultOrchestrator implements Orchestrator {
     final ThreadBudget budget;
     final Thread coordinator = Thread.currentThread();
     final Path realWorkspace = WorkspaceToolBox.realPath(workspace);
+    final boolean secureIoSupported = SecureWorkspaceIo.supported(realWorkspace);
     final Optional<GitWorkspace> git =
         GitWorkspace.of(
             workspace,
@@ -736,6 +737,9 @@ final class DefaultOrchestrator implements Orchestrator {
               @Override
               public void afterUnlock() {
                 drain();
+                if (Thread.currentThread() == coordinator) {
+                  writeWaitingPlan();
+                }
               }
 
               @Override
@@ -770,6 +774,7 @@ final class DefaultOrchestrator implements Orchestrator {
             this::stopStarting);
       } finally {
         scheduler = null;
+        writeWaitingPlan();
         drainAll();
       }
     }
@@ -873,6 +878,7 @@ final class DefaultOrchestrator implements Orchestrator {
           new WorkspaceToolBox(
               workspace,
               realWorkspace,
+              secureIoSupported,
               role,
               writeScope,
               (tool, target, ok, detail) ->
@@ -1233,9 +1239,15 @@ final class DefaultOrchestrator implements Orchestrator {
       }
     }
 
+    /** A copy of the plan waiting for the coordinating thread to write it; see {@link #persistLater}. */
+    private final java.util.concurrent.atomic.AtomicReference<LivePlan.Copy> planToWrite =
+        new java.util.concurrent.atomic.AtomicReference<>();
+
     /**
-     * Called under the scheduler's lock: at most once per interval, takes a snapshot of the plan
-     * (a list copy) and queues its write, which happens outside the lock.
+     * Called under the scheduler's lock: at most once per interval, copies the plan and wakes the
+     * coordinating thread, which writes it (see {@link #writeWaitingPlan}). An agent's thread
+     * never renders or writes plan.md: that takes a millisecond or more for a large plan, which
+     * would delay that agent's next model call.
      */
     private void persistLater() {
       long now = System.nanoTime();
@@ -1243,8 +1255,24 @@ final class DefaultOrchestrator implements Orchestrator {
         return;
       }
       lastSnapshotNanos = now;
-      Plan snapshot = plan.snapshot();
-      outbox.add(() -> writePlan(snapshot));
+      planToWrite.set(plan.copy());
+      Scheduler s = scheduler;
+      if (s != null) {
+        s.wake();
+      }
+    }
+
+    /**
+     * On the coordinating thread, outside the scheduler's lock: writes the copy {@link
+     * #persistLater} left, after the events queued before it.
+     */
+    private void writeWaitingPlan() {
+      LivePlan.Copy copy = planToWrite.getAndSet(null);
+      if (copy != null) {
+        Plan snapshot = copy.toPlan();
+        outbox.add(() -> writePlan(snapshot));
+        drainAll();
+      }
     }
 
     /** Writes plan.md now, after everything queued before. Not under the scheduler's lock. */

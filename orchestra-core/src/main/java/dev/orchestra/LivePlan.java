@@ -100,11 +100,22 @@ final class LivePlan {
   }
 
   Plan snapshot() {
-    return Plan.builder(goal)
-        .tasks(new ArrayList<>(tasks.values()))
-        .later(new ArrayList<>(later))
-        .summary(done, next, new ArrayList<>(risks))
-        .build();
+    return copy().toPlan();
+  }
+
+  /**
+   * The plan's parts as they are now, copied without checks: cheap enough to take under the
+   * scheduler's lock. {@link Copy#toPlan} builds (and checks) the plan later, outside it.
+   */
+  Copy copy() {
+    return new Copy(goal, new ArrayList<>(tasks.values()), new ArrayList<>(later), done, next, new ArrayList<>(risks));
+  }
+
+  /** See {@link #copy()}. */
+  record Copy(String goal, List<Task> tasks, List<String> later, List<String> done, List<String> next, List<String> risks) {
+    Plan toPlan() {
+      return Plan.builder(goal).tasks(tasks).later(later).summary(done, next, risks).build();
+    }
   }
 
   /**

@@ -57,7 +57,9 @@ final class Scheduler {
   // All guarded by lock.
   private final Map<String, Task> runningTasks = new LinkedHashMap<>();
   private final Set<Thread> workers = new HashSet<>();
-  private PriorityQueue<String> ready;
+  private PriorityQueue<Ready> ready;
+  private Map<String, Integer> chain;
+  private Map<String, Integer> order;
   private Map<String, List<String>> dependents;
   private LivePlan plan;
   private Hooks hooks;
@@ -111,22 +113,19 @@ final class Scheduler {
           dependents.computeIfAbsent(d, k -> new ArrayList<>()).add(t.id());
         }
       }
-      Map<String, Integer> chain = chainLengths(plan, dependents);
-      Map<String, Integer> order = new HashMap<>();
+      chain = chainLengths(plan, dependents);
+      order = new HashMap<>();
       int i = 0;
       for (Task t : plan.tasks()) {
         order.put(t.id(), i++);
       }
-      ready =
-          new PriorityQueue<>(
-              Comparator.<String>comparingInt(id -> -chain.getOrDefault(id, 1))
-                  .thenComparingInt(id -> order.getOrDefault(id, Integer.MAX_VALUE)));
+      ready = new PriorityQueue<>(READY_ORDER);
       for (Task t : plan.tasks()) {
         if (t.status() == TaskStatus.TODO) {
           if (depsBroken(t)) {
             block(t);
           } else if (depsDone(t)) {
-            ready.add(t.id());
+            enqueue(t.id());
           }
         }
       }
@@ -176,11 +175,11 @@ final class Scheduler {
     if (stopStarting.getAsBoolean() || busy >= limit.getAsInt()) {
       return null;
     }
-    List<String> skipped = null;
+    List<Ready> skipped = null;
     Task chosen = null;
     while (!ready.isEmpty()) {
-      String id = ready.poll();
-      Task t = plan.task(id);
+      Ready r = ready.poll();
+      Task t = plan.task(r.id());
       if (t == null || t.status() != TaskStatus.TODO) {
         continue;
       }
@@ -188,7 +187,7 @@ final class Scheduler {
         if (skipped == null) {
           skipped = new ArrayList<>();
         }
-        skipped.add(id);
+        skipped.add(r);
         continue;
       }
       chosen = t;
@@ -254,7 +253,7 @@ final class Scheduler {
       for (String dep : dependents.getOrDefault(task.id(), List.of())) {
         Task d = plan.task(dep);
         if (d != null && d.status() == TaskStatus.TODO && depsDone(d)) {
-          ready.add(dep);
+          enqueue(dep);
         }
       }
     } else if (outcome.status() != TaskStatus.TODO) {
@@ -265,6 +264,20 @@ final class Scheduler {
         }
       }
     }
+  }
+
+  /**
+   * A ready task with its priority keys looked up once: the queue compares plain ints, since it
+   * reorders on every start and finish.
+   */
+  private record Ready(String id, int chain, int order) {}
+
+  /** Longest dependency chain first, then plan order. */
+  private static final Comparator<Ready> READY_ORDER =
+      (a, b) -> a.chain() != b.chain() ? Integer.compare(b.chain(), a.chain()) : Integer.compare(a.order(), b.order());
+
+  private void enqueue(String id) {
+    ready.add(new Ready(id, chain.getOrDefault(id, 1), order.getOrDefault(id, Integer.MAX_VALUE)));
   }
 
   private boolean conflictsWithRunning(Task t) {

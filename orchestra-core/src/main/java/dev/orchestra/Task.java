@@ -3,7 +3,6 @@ package dev.orchestra;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * One atomic piece of work in a {@link Plan}.
@@ -32,8 +31,6 @@ public record Task(
     String role,
     String notes) {
 
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]+");
-
   /**
    * Validates and normalises the components.
    *
@@ -42,48 +39,86 @@ public record Task(
    */
   public Task {
     Objects.requireNonNull(id, "id");
-    if (!ID.matcher(id).matches()) {
+    if (!isId(id)) {
       throw new IllegalArgumentException(
           "task id must be letters, digits, '.', '_' or '-', got '" + id + "'");
     }
-    title = line(title, "title of task " + id);
+    title = line(title, id, "title of task ");
     if (title.isEmpty()) {
       throw new IllegalArgumentException("task " + id + " needs a title");
     }
-    acceptanceCriteria = lines(acceptanceCriteria, "acceptance criterion of task " + id);
+    acceptanceCriteria = lines(acceptanceCriteria, id, "acceptance criterion of task ");
     Objects.requireNonNull(status, "status");
-    dependsOn = List.copyOf(new LinkedHashSet<>(dependsOn));
-    for (String dep : dependsOn) {
-      if (!ID.matcher(dep).matches()) {
+    dependsOn = distinctIds(dependsOn, id);
+    writeScope = lines(writeScope, id, "write scope of task ");
+    role = RoleDefinition.checkName(role);
+    notes = line(notes, id, "notes of task ");
+  }
+
+  // The checks below run for every status change of every task, so they avoid regular
+  // expressions and streams, build error messages only on error, and return the lists they are
+  // given when those are already immutable and clean (List.copyOf then copies nothing).
+
+  /** Letters, digits, '.', '_' or '-'; at least one. */
+  static boolean isId(String s) {
+    if (s.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+          || c == '.' || c == '_' || c == '-')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String line(String text, String id, String what) {
+    if (text == null) {
+      throw new NullPointerException(what + id);
+    }
+    if (text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0) {
+      throw new IllegalArgumentException(what + id + " must be a single line: '" + text + "'");
+    }
+    return text.strip();
+  }
+
+  private static List<String> lines(List<String> texts, String id, String what) {
+    boolean clean = true;
+    for (String t : texts) {
+      String c = line(t, id, what);
+      if (c.isEmpty()) {
+        throw new IllegalArgumentException(what + id + " must not be blank");
+      }
+      clean &= c.length() == t.length();
+    }
+    if (clean) {
+      return List.copyOf(texts);
+    }
+    String[] stripped = new String[texts.size()];
+    int i = 0;
+    for (String t : texts) {
+      stripped[i++] = t.strip();
+    }
+    return List.of(stripped);
+  }
+
+  private static List<String> distinctIds(List<String> ids, String id) {
+    List<String> copy = List.copyOf(ids);
+    for (int i = 0; i < copy.size(); i++) {
+      String dep = copy.get(i);
+      if (!isId(dep)) {
         throw new IllegalArgumentException("task " + id + " depends on a malformed id '" + dep + "'");
       }
       if (dep.equals(id)) {
         throw new IllegalArgumentException("task " + id + " depends on itself");
       }
+      if (copy.indexOf(dep) < i) {
+        return List.copyOf(new LinkedHashSet<>(copy)); // a repeated id: keep the first of each
+      }
     }
-    writeScope = lines(writeScope, "write scope of task " + id);
-    role = RoleDefinition.checkName(role);
-    notes = line(notes, "notes of task " + id);
-  }
-
-  private static String line(String text, String what) {
-    Objects.requireNonNull(text, what);
-    if (text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0) {
-      throw new IllegalArgumentException(what + " must be a single line: '" + text + "'");
-    }
-    return text.strip();
-  }
-
-  private static List<String> lines(List<String> texts, String what) {
-    return texts.stream()
-        .map(t -> line(t, what))
-        .peek(
-            t -> {
-              if (t.isEmpty()) {
-                throw new IllegalArgumentException(what + " must not be blank");
-              }
-            })
-        .toList();
+    return copy;
   }
 
   /**

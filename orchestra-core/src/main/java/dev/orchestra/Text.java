@@ -1,15 +1,45 @@
 package dev.orchestra;
 
-import java.util.regex.Pattern;
-
 /** Small text helpers shared by the engine. */
 final class Text {
-  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
-
   private Text() {}
 
-  /** The text on one line: every run of whitespace (newlines included) one space, trimmed; "" for null. */
+  /**
+   * The text on one line: every run of whitespace (space, tab, line breaks, form feed, vertical
+   * tab) one space, trimmed; "" for null. A loop rather than a pattern: it runs for every finished
+   * task.
+   */
   static String oneLine(String s) {
-    return s == null ? "" : WHITESPACE.matcher(s).replaceAll(" ").strip();
+    if (s == null) {
+      return "";
+    }
+    int n = s.length();
+    int i = 0;
+    while (i < n && !(isSpace(s.charAt(i)) && (s.charAt(i) != ' ' || i + 1 < n && isSpace(s.charAt(i + 1))))) {
+      i++;
+    }
+    if (i == n) {
+      return s.strip(); // nothing to collapse
+    }
+    StringBuilder b = new StringBuilder(n).append(s, 0, i);
+    boolean inRun = false;
+    for (; i < n; i++) {
+      char c = s.charAt(i);
+      if (isSpace(c)) {
+        if (!inRun) {
+          b.append(' ');
+          inRun = true;
+        }
+      } else {
+        b.append(c);
+        inRun = false;
+      }
+    }
+    return b.toString().strip();
+  }
+
+  /** The characters of the regular expression class {@code \s}. */
+  private static boolean isSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
   }
 }

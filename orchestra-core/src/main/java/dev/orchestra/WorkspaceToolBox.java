@@ -225,16 +225,30 @@ final class WorkspaceToolBox implements ToolBox {
     this(root, realPath(root), role, writeScope, observer, Settings.defaults());
   }
 
-  /** With the root's real path already known: the orchestrator resolves it once per run. */
   WorkspaceToolBox(
       Path root, Path realRoot, Role role, List<String> writeScope, Observer observer, Settings settings) {
+    this(root, realRoot, SecureWorkspaceIo.supported(realRoot), role, writeScope, observer, settings);
+  }
+
+  /**
+   * With the root's real path, and whether its file system can open files relative to held
+   * folders, already known: the orchestrator finds both out once per run, not once per task.
+   */
+  WorkspaceToolBox(
+      Path root,
+      Path realRoot,
+      boolean secureIoSupported,
+      Role role,
+      List<String> writeScope,
+      Observer observer,
+      Settings settings) {
     this.root = root.toAbsolutePath().normalize();
     this.realRoot = realRoot;
     this.role = role;
     this.writeScope = List.copyOf(writeScope);
     this.observer = observer;
     this.settings = settings;
-    this.secureIo = role.sandboxMode() != SandboxMode.DANGER_FULL_ACCESS && SecureWorkspaceIo.supported(realRoot);
+    this.secureIo = role.sandboxMode() != SandboxMode.DANGER_FULL_ACCESS && secureIoSupported;
     boolean writes = role.sandboxMode().allowsWrites();
     List<ToolSpec> offered = new ArrayList<>();
     for (String name : role.tools()) {

@@ -49,8 +49,10 @@ public sealed interface OrchestraEvent {
 
     /** Returns the name used in the journal, for example {@code task_started}. */
     public String wireName() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return wireName;
     }
+
+    private final String wireName = name().toLowerCase(java.util.Locale.ROOT);
   }
 
   /** Returns the kind of event. */

@@ -1,6 +1,7 @@
 package dev.orchestra.testing;
 
 import dev.orchestra.model.AuthenticationException;
+import dev.orchestra.model.Message;
 import dev.orchestra.model.ModelProviderException;
 import dev.orchestra.model.ModelRequest;
 import dev.orchestra.model.ModelResponse;
@@ -152,10 +153,28 @@ public final class Reply {
 
   private static TokenUsage estimate(ModelRequest req, String output) {
     long in = req.instructions().length();
-    for (var m : req.messages()) {
-      in += m.toString().length();
+    for (Message m : req.messages()) {
+      in += characters(m);
     }
     return new TokenUsage(Math.max(1, in / 4), Math.max(1, output.length() / 4), 0, 0);
+  }
+
+  /** The characters a message carries to the model (not its toString, which costs a copy). */
+  private static long characters(Message m) {
+    if (m instanceof Message.Assistant a) {
+      long n = a.text().length();
+      for (ToolCall c : a.toolCalls()) {
+        n += c.name().length() + c.arguments().length();
+      }
+      return n;
+    }
+    if (m instanceof Message.ToolResult r) {
+      return r.output().length();
+    }
+    if (m instanceof Message.User u) {
+      return u.text().length();
+    }
+    return ((Message.Developer) m).text().length();
   }
 
   @Override
