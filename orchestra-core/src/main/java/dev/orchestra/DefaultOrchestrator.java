@@ -363,9 +363,20 @@ final class DefaultOrchestrator implements Orchestrator {
     private final java.util.concurrent.locks.ReentrantLock outboxLock =
         new java.util.concurrent.locks.ReentrantLock();
 
+    /** An event in the outbox; see {@link #runOutbox}. */
+    private record Delivery(OrchestraEvent event) implements Runnable {
+      @Override
+      public void run() {
+        throw new IllegalStateException("delivered in batches by runOutbox");
+      }
+    }
+
+    /** Events the outbox delivers with one journal write at most. */
+    private static final int MAX_EVENTS_PER_WRITE = 64;
+
     /** Queues an event without writing it; the caller drains later, outside its locks. */
     void post(OrchestraEvent event) {
-      outbox.add(() -> deliver(event));
+      outbox.add(new Delivery(event));
     }
 
     /** Emits an event now: queued behind what is already waiting, then drained. */
@@ -378,10 +389,7 @@ final class DefaultOrchestrator implements Orchestrator {
     void drain() {
       while (!outbox.isEmpty() && outboxLock.tryLock()) {
         try {
-          Runnable r;
-          while ((r = outbox.poll()) != null) {
-            r.run();
-          }
+          runOutbox();
         } finally {
           outboxLock.unlock();
         }
@@ -392,23 +400,49 @@ final class DefaultOrchestrator implements Orchestrator {
     void drainAll() {
       outboxLock.lock();
       try {
-        Runnable r;
-        while ((r = outbox.poll()) != null) {
-          r.run();
-        }
+        runOutbox();
       } finally {
         outboxLock.unlock();
       }
     }
 
-    private void deliver(OrchestraEvent event) {
+    /**
+     * Runs the outbox in order; called holding its lock. Events queued next to each other share one
+     * journal write (agents that finish together queue several), and their lines are on disk before
+     * any listener hears of them.
+     */
+    private void runOutbox() {
+      List<OrchestraEvent> events = new ArrayList<>();
+      Runnable r;
+      while ((r = outbox.poll()) != null) {
+        if (r instanceof Delivery d) {
+          events.add(d.event());
+          if (events.size() < MAX_EVENTS_PER_WRITE) {
+            continue;
+          }
+        }
+        deliver(events);
+        events.clear();
+        if (!(r instanceof Delivery)) {
+          r.run();
+        }
+      }
+      deliver(events);
+    }
+
+    private void deliver(List<OrchestraEvent> events) {
+      if (events.isEmpty()) {
+        return;
+      }
       try {
-        journal.append(event);
+        journal.append(events);
       } catch (RuntimeException e) {
         log.error("cannot write the journal; stopping the run", e);
         fatal = new Stop(StopReason.FAILED, "cannot write the journal " + journalPath + ": " + e.getMessage());
       }
-      listeners.onEvent(event);
+      for (OrchestraEvent event : events) {
+        listeners.onEvent(event);
+      }
     }
 
     synchronized TokenUsage usage() {

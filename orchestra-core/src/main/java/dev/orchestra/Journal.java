@@ -36,10 +36,23 @@ final class Journal implements AutoCloseable {
   }
 
   void append(OrchestraEvent event) {
-    write(EventJson.line(event));
+    append(List.of(event));
   }
 
-  private synchronized void write(String line) {
+  /**
+   * Appends the events' lines with one write.
+   *
+   * @throws UncheckedIOException when the file cannot be written
+   */
+  void append(List<OrchestraEvent> events) {
+    StringBuilder lines = new StringBuilder(256 * events.size());
+    for (OrchestraEvent event : events) {
+      lines.append(EventJson.line(event)).append('\n');
+    }
+    write(lines.toString());
+  }
+
+  private synchronized void write(String lines) {
     try {
       if (out == null) {
         Files.createDirectories(file.toAbsolutePath().getParent());
@@ -47,8 +60,8 @@ final class Journal implements AutoCloseable {
         // (a cancelled agent) must not close the journal for everyone else.
         out = new FileOutputStream(file.toFile(), true);
       }
-      // One write per line: a crash leaves whole lines and at most one partial last line.
-      out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      // One write per call, whole lines only: a crash leaves at most one partial last line.
+      out.write(lines.getBytes(StandardCharsets.UTF_8));
       out.flush();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot append to journal " + file + ": " + e.getMessage(), e);

@@ -42,6 +42,26 @@ final class JournalTest {
   }
 
   @Test
+  void eventsAppendedTogetherAreWholeLinesInOrder() throws Exception {
+    Path file = dir.resolve("batch.jsonl");
+    List<OrchestraEvent> events = new java.util.ArrayList<>();
+    for (int i = 1; i <= 5; i++) {
+      events.add(new OrchestraEvent.TaskStarted("r1", T, "T" + i, "implementer", "part " + i, 1));
+    }
+    try (Journal j = new Journal(file)) {
+      j.append(new OrchestraEvent.RunStarted("r1", T, "goal", false));
+      j.append(events);
+      j.append(List.of());
+    }
+    List<String> lines = Files.readAllLines(file);
+    assertEquals(6, lines.size());
+    for (int i = 1; i <= 5; i++) {
+      assertTrue(lines.get(i).contains("\"taskId\":\"T" + i + "\""), lines.get(i));
+    }
+    assertEquals(6, Journal.read(file).size());
+  }
+
+  @Test
   void aLastLineCutByACrashIsSkipped() throws Exception {
     Path file = dir.resolve("j.jsonl");
     try (Journal j = new Journal(file)) {
