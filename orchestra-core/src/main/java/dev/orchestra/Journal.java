@@ -30,6 +30,7 @@ final class Journal implements AutoCloseable {
 
   private final Path file;
   private OutputStream out;
+  private StringBuilder lines = new StringBuilder(4096); // reused by append, under this lock
 
   Journal(Path file) {
     this.file = file;
@@ -44,12 +45,15 @@ final class Journal implements AutoCloseable {
    *
    * @throws UncheckedIOException when the file cannot be written
    */
-  void append(List<OrchestraEvent> events) {
-    StringBuilder lines = new StringBuilder(256 * events.size());
+  synchronized void append(List<OrchestraEvent> events) {
+    lines.setLength(0);
     for (OrchestraEvent event : events) {
-      lines.append(EventJson.line(event)).append('\n');
+      EventJson.appendLine(lines, event).append('\n');
     }
     write(lines.toString());
+    if (lines.capacity() > 64 * 1024) {
+      lines = new StringBuilder(4096); // one huge event must not pin its buffer for the run
+    }
   }
 
   private synchronized void write(String lines) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import dev.orchestra.event.OrchestraEvent;
 import java.io.IOException;
+import java.io.Writer;
 import java.time.Instant;
 import java.util.Locale;
 
@@ -109,25 +110,72 @@ public final class EventJson {
   }
 
   /**
-   * Returns the event as one JSON line (without the line break). Built as text rather than through
-   * a tree: this runs for every event of every task.
+   * Returns the event as one JSON line (without the line break).
    *
    * @param event the event
    * @return the line
    */
   public static String line(OrchestraEvent event) {
+    return appendLine(new StringBuilder(256), event).toString();
+  }
+
+  /**
+   * Appends the event as one JSON line (without the line break) to {@code to}. Jackson writes the
+   * event's fields straight into the builder: this runs for every event of every task, and the
+   * intermediate strings of {@code writeValueAsString} were most of what a task allocated.
+   *
+   * @param to where to append
+   * @param event the event
+   * @return {@code to}
+   * @throws IllegalStateException when the event cannot be serialised
+   */
+  public static StringBuilder appendLine(StringBuilder to, OrchestraEvent event) {
+    to.append("{\"v\":").append(OrchestraEvent.SCHEMA_VERSION).append(",\"type\":\"").append(event.kind().wireName()).append('"');
+    int object = to.length();
     try {
-      String fields = MAPPER.writeValueAsString(event);
-      StringBuilder b = new StringBuilder(fields.length() + 40);
-      b.append("{\"v\":").append(OrchestraEvent.SCHEMA_VERSION).append(",\"type\":\"").append(event.kind().wireName()).append('"');
-      if (fields.length() > 2) {
-        b.append(',').append(fields, 1, fields.length());
-      } else {
-        b.append('}');
-      }
-      return b.toString();
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException("cannot serialise " + event.kind() + ": " + e.getOriginalMessage(), e);
+      MAPPER.writeValue(new BuilderWriter(to), event);
+    } catch (IOException e) {
+      to.setLength(object);
+      String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+      throw new IllegalStateException("cannot serialise " + event.kind() + ": " + why, e);
     }
+    // Jackson wrote {"a":..} after the prefix: its brace becomes the comma, or "{}" the end.
+    if (to.length() - object <= 2) {
+      to.setLength(object);
+      to.append('}');
+    } else {
+      to.setCharAt(object, ',');
+    }
+    return to;
+  }
+
+  /** A writer onto a StringBuilder, without StringWriter's synchronised buffer. */
+  private static final class BuilderWriter extends Writer {
+    private final StringBuilder to;
+
+    BuilderWriter(StringBuilder to) {
+      this.to = to;
+    }
+
+    @Override
+    public void write(char[] chars, int offset, int length) {
+      to.append(chars, offset, length);
+    }
+
+    @Override
+    public void write(String text, int offset, int length) {
+      to.append(text, offset, offset + length);
+    }
+
+    @Override
+    public void write(int c) {
+      to.append((char) c);
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
   }
 }
