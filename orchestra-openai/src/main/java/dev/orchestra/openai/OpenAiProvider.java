@@ -69,7 +69,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe; one instance serves many threads. {@link #respond} blocks until the answer is
  * complete; an interrupt stops it with a {@link TransientModelException} and the thread's
- * interrupt flag set. A closed provider answers nothing.
+ * interrupt flag set. A closed provider answers nothing. The HTTP client's own work runs on its
+ * selector thread over plain HTTP and on its own pool over HTTPS, unless an executor is given
+ * (see {@link Builder#executor}).
  */
 public final class OpenAiProvider implements ModelProvider, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OpenAiProvider.class);
@@ -128,9 +130,12 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
             : System::nanoTime;
     this.sleeper = b.sleeper;
     this.streamListener = b.streamListener;
+    // HTTP/1.1, no redirects followed (the client's default), no authenticator: a request goes
+    // to the scheme of the base URL and no other, so a plain-HTTP provider never does TLS.
     HttpClient.Builder hb = HttpClient.newBuilder().connectTimeout(b.connectTimeout).version(HttpClient.Version.HTTP_1_1);
-    if (b.executor != null) {
-      hb.executor(b.executor);
+    Executor executor = b.executor != null ? b.executor : defaultExecutor(b.baseUrl);
+    if (executor != null) {
+      hb.executor(executor);
     }
     this.http = hb.build();
     this.limiter =
@@ -143,6 +148,30 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
                     .timeoutDuration(rateLimit.maxWait())
                     .build())
             : null;
+  }
+
+  /**
+   * The HTTP client's executor when none is given: over plain HTTP the client's own selector
+   * thread ({@code Runnable::run}), which then reads the responses and hands the bodies to this
+   * provider's subscribers ({@link WholeBody}, {@link BodyStream}), which only copy or queue bytes
+   * and never block, and completes the futures that {@code send} waits on (no stage of ours
+   * depends on them). That saves a hand-off to a pool thread per response, which is most of the
+   * client's overhead on loopback. Over HTTPS the client's own pool (null), because there the
+   * executor also runs the TLS handshakes, and a slow one (a trust manager checking revocation)
+   * on the selector thread would hold every other request and the timeouts.
+   *
+   * <p>One more thing may run there over plain HTTP: when a connection is refused, the JDK's client
+   * retries it once and looks the host up again on the thread that saw the refusal, normally an
+   * answer from the JDK's address cache, which the first attempt has just filled (on the calling
+   * thread).
+   */
+  static Executor defaultExecutor(URI baseUrl) {
+    return "http".equals(baseUrl.getScheme()) ? Runnable::run : null;
+  }
+
+  /** The HTTP client's executor, empty for the client's own pool; for tests. */
+  Optional<Executor> httpExecutor() {
+    return http.executor();
   }
 
   /**
@@ -951,14 +980,19 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
     }
 
     /**
-     * Runs the HTTP client's work on this executor; default the client's own pool. The provider
-     * never shuts it down.
+     * Runs the HTTP client's work (reading responses, delivering their bodies, and over HTTPS the
+     * TLS handshakes) on this executor. The provider never shuts it down.
      *
-     * <p>{@code Runnable::run} runs that work on the client's selector thread, which saves a
-     * hand-off per response (about a third more requests per second against a plain-HTTP server
-     * on loopback): the provider's body subscribers never block. Use it only with plain HTTP
-     * (local model servers): over TLS the selector thread would also do the handshakes, and a slow
-     * one (a trust manager checking revocation) would hold every other request and its timeout.
+     * <p>By default that depends on the base URL. Over plain HTTP ({@code http://}: local model
+     * servers such as vLLM, Ollama or LM Studio) it runs on the client's selector thread, as with
+     * {@code Runnable::run}, which saves a hand-off per response (about a third more requests per
+     * second on loopback): the provider's body subscribers only copy or queue bytes, never block,
+     * and call nothing of the caller's (stream listeners run on the requesting thread); no
+     * redirect is followed, so such a provider never does TLS. Over HTTPS it runs on the client's
+     * own pool: the selector thread would also do the handshakes, and a slow one (a trust manager
+     * checking revocation) would hold every other request and its timeout. Give {@code
+     * Runnable::run} for HTTPS only if that is acceptable; give a pool to keep plain HTTP off the
+     * selector thread.
      *
      * @param executor the executor
      * @return this builder
