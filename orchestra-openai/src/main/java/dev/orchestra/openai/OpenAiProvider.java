@@ -102,6 +102,8 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
   private final ServerWindow window = new ServerWindow();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final StreamResult streamListener;
+  private final URI endpoint; // the base URL, the API's path and the query parameters
+  private final String where; // the request as failures and logs name it
 
   private OpenAiProvider(Builder b) {
     this.name = b.name;
@@ -130,6 +132,9 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
             : System::nanoTime;
     this.sleeper = b.sleeper;
     this.streamListener = b.streamListener;
+    String path = wireApi == WireApi.RESPONSES ? "/responses" : "/chat/completions";
+    this.endpoint = uri(path);
+    this.where = "POST " + path;
     // HTTP/1.1, no redirects followed (the client's default), no authenticator: a request goes
     // to the scheme of the base URL and no other, so a plain-HTTP provider never does TLS.
     HttpClient.Builder hb = HttpClient.newBuilder().connectTimeout(b.connectTimeout).version(HttpClient.Version.HTTP_1_1);
@@ -276,9 +281,8 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw new RejectedRequestException("cannot send the request: " + e.getMessage(), e);
     }
-    String path = wireApi == WireApi.RESPONSES ? "/responses" : "/chat/completions";
-    URI uri = uri(path);
-    String where = "POST " + path;
+    URI uri = endpoint;
+    String where = this.where;
     byte[] json = body.toString().getBytes(StandardCharsets.UTF_8);
     AtomicBoolean delivered = new AtomicBoolean();
     StreamResult sink =
