@@ -186,16 +186,18 @@ final class OpenAiBenchmark {
       Supplier<Runnable> oursCall = () -> () -> ours.respond(request, ProviderSignals.NONE);
       Supplier<Runnable> pooledCall = () -> () -> oursPooled.respond(request, ProviderSignals.NONE);
       Supplier<Runnable> sdkCall = () -> () -> sdk.responses().create(params);
-      // Warm up all, alternating, then measure each three times and keep the best. The process's
+      // Warm up all, alternating, then measure each five times and keep the best. The process's
       // CPU time per request (client, fake server and GC together: the server's share is the same
       // for all) is a steadier figure than requests/s on a shared machine.
-      throughput(oursCall.get(), 12, 2_000);
-      throughput(pooledCall.get(), 12, 2_000);
-      throughput(sdkCall.get(), 12, 2_000);
+      for (int i = 0; i < 3; i++) {
+        throughput(oursCall.get(), 12, 5_000);
+        throughput(pooledCall.get(), 12, 5_000);
+        throughput(sdkCall.get(), 12, 5_000);
+      }
       Run bestOurs = null;
       Run bestPooled = null;
       Run bestSdk = null;
-      for (int i = 0; i < 3; i++) {
+      for (int i = 0; i < 5; i++) {
         bestOurs = Run.better(bestOurs, throughput(oursCall.get(), 12, 6_000));
         bestPooled = Run.better(bestPooled, throughput(pooledCall.get(), 12, 6_000));
         bestSdk = Run.better(bestSdk, throughput(sdkCall.get(), 12, 6_000));
