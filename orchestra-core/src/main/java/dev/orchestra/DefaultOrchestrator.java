@@ -808,8 +808,11 @@ final class DefaultOrchestrator implements Orchestrator {
             this::stopStarting);
       } finally {
         scheduler = null;
-        writeWaitingPlan();
-        drainAll();
+        try {
+          writeWaitingPlan();
+        } finally {
+          drainAll();
+        }
       }
     }
 
@@ -1224,6 +1227,8 @@ final class DefaultOrchestrator implements Orchestrator {
             mergeHandEdits();
           } catch (Stop s) {
             msg = msg + "; " + s.getMessage();
+          } catch (RuntimeException e) {
+            msg = msg + "; plan.md could not be read: " + e.getMessage();
           }
         }
         List<String> done = new ArrayList<>();
@@ -1264,12 +1269,19 @@ final class DefaultOrchestrator implements Orchestrator {
     // ------------------------------------------------------------ plan.md
 
     private String readPlanFile() {
+      // Files.readString reads through an interruptible channel: a cancel's interrupt would turn
+      // into a read error. Read, then restore it.
+      boolean interrupted = Thread.interrupted();
       try {
         return Files.readString(planPath, StandardCharsets.UTF_8);
       } catch (java.nio.file.NoSuchFileException e) {
         return null;
       } catch (IOException e) {
         throw new OrchestraException("cannot read " + planPath + ": " + e.getMessage(), e);
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
 
@@ -1302,10 +1314,24 @@ final class DefaultOrchestrator implements Orchestrator {
      */
     private void writeWaitingPlan() {
       LivePlan.Copy copy = planToWrite.getAndSet(null);
-      if (copy != null) {
-        Plan snapshot = copy.toPlan();
-        outbox.add(() -> writePlan(snapshot));
-        drainAll();
+      if (copy == null) {
+        return;
+      }
+      // Not queued in the outbox, where an agent's drain could pick it up: held under its lock
+      // here, after the events queued before the copy.
+      outboxLock.lock();
+      try {
+        runOutbox();
+        writePlan(copy.toPlan());
+      } catch (RuntimeException e) {
+        // Agents may still be running: stop starting new ones and let them finish, instead of
+        // leaving the batch with work in flight.
+        log.error("cannot write {} during the batch; stopping the run", planPath, e);
+        if (fatal == null) {
+          fatal = new Stop(StopReason.FAILED, "cannot write " + planPath + ": " + e.getMessage());
+        }
+      } finally {
+        outboxLock.unlock();
       }
     }
 
@@ -1329,29 +1355,27 @@ final class DefaultOrchestrator implements Orchestrator {
       if (text.equals(lastWrittenText)) {
         return;
       }
-      // The file's identity, size and time as they were when its content was found to be ours:
-      // checked again just before the rename, so a save after the read is not replaced.
-      Object seen = stamp(planPath);
-      if (lastWrittenText != null) {
-        String onDisk = readPlanFile();
-        if (onDisk != null && !onDisk.equals(lastWrittenText)) {
-          return; // edited by a person since our last write; merged at the round boundary
-        }
-      }
-      // A cancel interrupts threads; an interrupted NIO write would fail, so write first and
-      // restore the interrupt after.
+      // A cancel interrupts threads; an interrupted NIO read or write would fail, so read and
+      // write first and restore the interrupt after.
       boolean interrupted = Thread.interrupted();
-      boolean written;
       try {
-        written = AtomicFiles.writeStringUnlessChanged(planPath, text, () -> java.util.Objects.equals(seen, stamp(planPath)));
+        // The file's identity, size and time as they were when its content was found to be ours:
+        // checked again just before the rename, so a save after the read is not replaced.
+        Object seen = stamp(planPath);
+        if (lastWrittenText != null) {
+          String onDisk = readPlanFile();
+          if (onDisk != null && !onDisk.equals(lastWrittenText)) {
+            return; // edited by a person since our last write; merged at the round boundary
+          }
+        }
+        if (AtomicFiles.writeStringUnlessChanged(planPath, text, () -> java.util.Objects.equals(seen, stamp(planPath)))) {
+          lastWritten = snapshot;
+          lastWrittenText = text;
+        }
       } finally {
         if (interrupted) {
           Thread.currentThread().interrupt();
         }
-      }
-      if (written) {
-        lastWritten = snapshot;
-        lastWrittenText = text;
       }
     }
 

@@ -7,7 +7,6 @@ import dev.orchestra.internal.EventJson;
 import java.io.BufferedReader;
 import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,7 +28,8 @@ final class Journal implements AutoCloseable {
   static final ObjectMapper JSON = EventJson.MAPPER;
 
   private final Path file;
-  private OutputStream out;
+  private FileOutputStream out;
+  private long size; // bytes of whole lines in the file, under this lock
   private StringBuilder lines = new StringBuilder(4096); // reused by append, under this lock
 
   Journal(Path file) {
@@ -41,34 +41,77 @@ final class Journal implements AutoCloseable {
   }
 
   /**
-   * Appends the events' lines with one write.
+   * Appends the events' lines with one write. An event that cannot be serialised is left out, the
+   * others are written, and the first such failure is thrown after.
    *
-   * @throws UncheckedIOException when the file cannot be written
+   * @throws UncheckedIOException when the file cannot be written; what this call wrote of it is
+   *     taken back, so the journal never holds a partial line before a later whole one
+   * @throws IllegalStateException when an event cannot be serialised
    */
   synchronized void append(List<OrchestraEvent> events) {
     lines.setLength(0);
+    RuntimeException unserialisable = null;
     for (OrchestraEvent event : events) {
-      EventJson.appendLine(lines, event).append('\n');
+      try {
+        EventJson.appendLine(lines, event).append('\n');
+      } catch (RuntimeException e) {
+        if (unserialisable == null) {
+          unserialisable = e;
+        }
+      }
     }
-    write(lines.toString());
-    if (lines.capacity() > 64 * 1024) {
-      lines = new StringBuilder(4096); // one huge event must not pin its buffer for the run
+    try {
+      if (lines.length() > 0) {
+        write(lines.toString());
+      }
+    } finally {
+      if (lines.capacity() > 64 * 1024) {
+        lines = new StringBuilder(4096); // one huge event must not pin its buffer for the run
+      }
+    }
+    if (unserialisable != null) {
+      throw unserialisable;
     }
   }
 
-  private synchronized void write(String lines) {
+  private void write(String text) {
     try {
       if (out == null) {
         Files.createDirectories(file.toAbsolutePath().getParent());
         // A java.io stream, not an NIO channel: interrupting a thread that is writing an event
         // (a cancelled agent) must not close the journal for everyone else.
         out = new FileOutputStream(file.toFile(), true);
+        size = file.toFile().length();
       }
+      byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
       // One write per call, whole lines only: a crash leaves at most one partial last line.
-      out.write(lines.getBytes(StandardCharsets.UTF_8));
-      out.flush();
+      try {
+        out.write(bytes);
+      } catch (IOException e) {
+        takeBackPartialWrite();
+        throw e;
+      }
+      size += bytes.length;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot append to journal " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * After a failed write (a full disk), cuts the file back to its last whole line, so a later
+   * append does not follow a partial one (which {@link #read} would reject as malformed).
+   */
+  private void takeBackPartialWrite() {
+    // The stream's channel is interruptible, and an interrupt would close the stream with it.
+    boolean interrupted = Thread.interrupted();
+    try {
+      out.getChannel().truncate(size);
+    } catch (IOException e) {
+      log.warn("cannot take back a partial journal write in {}: {}", file, e.getMessage());
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -340,9 +340,10 @@ public interface Orchestrator extends AutoCloseable {
     /**
      * Sets the least time between two writes of plan.md while a batch runs; default 200 ms. The
      * plan is always written at the end of a batch and of a run; the journal records every step
-     * as it happens, so a crash loses nothing in between.
+     * as it happens, so a crash loses nothing in between. During a batch the coordinating thread
+     * writes plan.md, never an agent's thread; changes made while it writes go into its next write.
      *
-     * @param interval the interval; zero writes on every change
+     * @param interval the interval; zero writes as often as the coordinating thread can
      * @return this builder
      */
     public Builder planWriteInterval(Duration interval) {

@@ -26,6 +26,9 @@ final class PreciseSleep {
   private PreciseSleep() {}
 
   static void sleep(Duration duration) throws InterruptedException {
+    if (duration.isNegative() || duration.isZero()) {
+      return;
+    }
     // At most about 73 years, so the deadline cannot overflow.
     long nanos = duration.compareTo(LONGEST) > 0 ? LONGEST.toNanos() : duration.toNanos();
     long deadline = System.nanoTime() + nanos;

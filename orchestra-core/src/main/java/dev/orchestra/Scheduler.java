@@ -65,6 +65,7 @@ final class Scheduler {
   private Hooks hooks;
   private BooleanSupplier stopStarting;
   private boolean wakeRequested;
+  private volatile RuntimeException hookFailure; // written under lock; read after the loop too
 
   Scheduler(Executor executor, IntSupplier limit, Predicate<Task> readOnly) {
     this.executor = executor;
@@ -133,7 +134,7 @@ final class Scheduler {
       while (!runningTasks.isEmpty()) {
         lock.unlock();
         try {
-          hooks.afterUnlock();
+          afterUnlock();
         } finally {
           lock.lock();
         }
@@ -156,6 +157,33 @@ final class Scheduler {
       lock.unlock();
     }
     hooks.afterUnlock();
+    if (hookFailure != null) {
+      throw hookFailure; // only now: every agent has reported back
+    }
+  }
+
+  /**
+   * Runs {@link Hooks#afterUnlock} while agents may still run. A failure there must not end
+   * {@link #runAll} early (agents would go on after it returned) nor kill an agent's thread that
+   * has already taken its next task (the batch would never end): the first one is kept, nothing
+   * new starts, and runAll throws it once every agent has reported back.
+   */
+  private void afterUnlock() {
+    try {
+      hooks.afterUnlock();
+    } catch (RuntimeException e) {
+      lock.lock();
+      try {
+        if (hookFailure == null) {
+          hookFailure = e;
+        } else if (hookFailure != e) {
+          hookFailure.addSuppressed(e);
+        }
+        changed.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
   }
 
   /** Starts ready tasks on new workers while the budget has room. Holds the lock. */
@@ -172,7 +200,7 @@ final class Scheduler {
    * slots are taken by others. Holds the lock.
    */
   private Task pickNext(int busy) {
-    if (stopStarting.getAsBoolean() || busy >= limit.getAsInt()) {
+    if (hookFailure != null || stopStarting.getAsBoolean() || busy >= limit.getAsInt()) {
       return null;
     }
     List<Ready> skipped = null;
@@ -237,7 +265,7 @@ final class Scheduler {
       } finally {
         lock.unlock();
       }
-      hooks.afterUnlock();
+      afterUnlock();
     }
   }
 

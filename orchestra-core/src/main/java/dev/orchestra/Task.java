@@ -106,6 +106,7 @@ public record Task(
 
   private static List<String> distinctIds(List<String> ids, String id) {
     List<String> copy = List.copyOf(ids);
+    boolean repeated = false;
     for (int i = 0; i < copy.size(); i++) {
       String dep = copy.get(i);
       if (!isId(dep)) {
@@ -114,11 +115,9 @@ public record Task(
       if (dep.equals(id)) {
         throw new IllegalArgumentException("task " + id + " depends on itself");
       }
-      if (copy.indexOf(dep) < i) {
-        return List.copyOf(new LinkedHashSet<>(copy)); // a repeated id: keep the first of each
-      }
+      repeated |= copy.indexOf(dep) < i;
     }
-    return copy;
+    return repeated ? List.copyOf(new LinkedHashSet<>(copy)) : copy; // the first of each kept
   }
 
   /**

@@ -225,6 +225,7 @@ final class WorkspaceToolBox implements ToolBox {
     this(root, realPath(root), role, writeScope, observer, Settings.defaults());
   }
 
+  /** With the root's real path already known. */
   WorkspaceToolBox(
       Path root, Path realRoot, Role role, List<String> writeScope, Observer observer, Settings settings) {
     this(root, realRoot, SecureWorkspaceIo.supported(realRoot), role, writeScope, observer, settings);

@@ -9,7 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
-class PreciseSleepTest {
+final class PreciseSleepTest {
 
   @Test
   void neverWakesBeforeTheDeadline() throws InterruptedException {
@@ -28,6 +28,8 @@ class PreciseSleepTest {
   @Test
   void negativeAndHugeDurationsAreHandled() throws InterruptedException {
     Sleeper.SYSTEM.sleep(Duration.ofMillis(-5)); // returns at once
+    Sleeper.SYSTEM.sleep(Duration.ofSeconds(Long.MIN_VALUE));
+    Sleeper.SYSTEM.sleep(Duration.ZERO);
     Thread.currentThread().interrupt();
     assertThrows(InterruptedException.class, () -> Sleeper.SYSTEM.sleep(Duration.ofSeconds(Long.MAX_VALUE)));
     assertFalse(Thread.currentThread().isInterrupted());

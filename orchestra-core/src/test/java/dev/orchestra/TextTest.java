@@ -6,7 +6,7 @@ import java.util.SplittableRandom;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-class TextTest {
+final class TextTest {
   /** What oneLine did when it was a regular expression; the loop must agree with it. */
   private static String byPattern(String s) {
     return s == null ? "" : Pattern.compile("\\s+").matcher(s).replaceAll(" ").strip();

@@ -130,12 +130,13 @@ public final class EventJson {
    * @throws IllegalStateException when the event cannot be serialised
    */
   public static StringBuilder appendLine(StringBuilder to, OrchestraEvent event) {
+    int start = to.length();
     to.append("{\"v\":").append(OrchestraEvent.SCHEMA_VERSION).append(",\"type\":\"").append(event.kind().wireName()).append('"');
     int object = to.length();
     try {
       MAPPER.writeValue(new BuilderWriter(to), event);
     } catch (IOException e) {
-      to.setLength(object);
+      to.setLength(start); // nothing of the failed line is left behind
       String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
       throw new IllegalStateException("cannot serialise " + event.kind() + ": " + why, e);
     }

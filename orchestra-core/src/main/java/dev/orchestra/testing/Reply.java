@@ -36,7 +36,8 @@ public final class Reply {
   }
 
   /**
-   * Returns a final text answer. Token usage is estimated at four characters a token.
+   * Returns a final text answer. Token usage is estimated at four characters a token, counting the
+   * request's instructions and the text, tool calls and tool outputs of its messages.
    *
    * @param text the answer, for example a role's JSON report
    * @return the reply
@@ -161,20 +162,22 @@ public final class Reply {
 
   /** The characters a message carries to the model (not its toString, which costs a copy). */
   private static long characters(Message m) {
-    if (m instanceof Message.Assistant a) {
-      long n = a.text().length();
-      for (ToolCall c : a.toolCalls()) {
-        n += c.name().length() + c.arguments().length();
+    return switch (m.kind()) {
+      case DEVELOPER -> ((Message.Developer) m).text().length();
+      case USER -> ((Message.User) m).text().length();
+      case ASSISTANT -> {
+        Message.Assistant a = (Message.Assistant) m;
+        long n = a.text().length();
+        for (ToolCall c : a.toolCalls()) {
+          n += c.id().length() + c.name().length() + c.arguments().length();
+        }
+        yield n;
       }
-      return n;
-    }
-    if (m instanceof Message.ToolResult r) {
-      return r.output().length();
-    }
-    if (m instanceof Message.User u) {
-      return u.text().length();
-    }
-    return ((Message.Developer) m).text().length();
+      case TOOL_RESULT -> {
+        Message.ToolResult r = (Message.ToolResult) m;
+        yield r.callId().length() + r.output().length();
+      }
+    };
   }
 
   @Override

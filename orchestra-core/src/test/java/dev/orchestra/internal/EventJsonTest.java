@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-class EventJsonTest {
+final class EventJsonTest {
 
   @Test
   void instantsReadAsInstantToStringDoes() {
