@@ -13,11 +13,12 @@ import java.util.concurrent.locks.LockSupport;
 final class PreciseSleep {
   /** The least and the most the park stops short of the deadline. */
   private static final long MIN_MARGIN_NANOS = 50_000;
-  private static final long MAX_MARGIN_NANOS = 500_000;
+  private static final long MAX_MARGIN_NANOS = 300_000;
 
   /**
-   * A moving average of how late a park wakes, shared by all threads. Updates may race and lose
-   * one another; that only slows the learning.
+   * A moving average of how late a park wakes, shared by all threads of the JVM, because it is a
+   * property of the machine, not of a run. Updates may race and lose one another; that only slows
+   * the learning.
    */
   private static volatile long parkLatenessNanos = 100_000;
 

@@ -22,7 +22,7 @@ final class PreciseSleepTest {
       }
     }
     long lateness = PreciseSleep.parkLatenessNanos();
-    assertTrue(lateness >= 0 && lateness <= 500_000, "learned lateness " + lateness);
+    assertTrue(lateness >= 0 && lateness <= 300_000, "learned lateness " + lateness);
   }
 
   @Test
