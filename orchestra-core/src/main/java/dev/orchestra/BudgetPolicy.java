@@ -14,7 +14,10 @@ import java.util.Objects;
  * <p>Down fast, up slowly, as congestion control does: a step down goes to the next rung below the
  * current limit at once, while each step up adds a single agent, so a provider whose real capacity
  * lies between two rungs (9, say, on the default ladder) is run at that capacity most of the time
- * rather than at the rung below it. Every change of limit holds for at least
+ * rather than at the rung below it. The limit at which trouble last stepped the budget down is
+ * remembered: climbing back to it takes {@link #CAUTION} stable windows instead of one, so a
+ * capacity just below it is not overrun every window (9 when 10 was too many: 8 -> 9, then a long
+ * wait before 10 is tried again). Every change of limit holds for at least
  * {@link #stepDownSpacing}: after a step down, so that one burst of simultaneous failures counts
  * once; after a step up, so that the higher limit gets a fair trial and a single throttled request
  * right after it does not undo it at once.
@@ -35,6 +38,12 @@ public record BudgetPolicy(
 
   /** The default window without trouble before stepping up. */
   public static final Duration DEFAULT_STABLE_WINDOW = Duration.ofSeconds(30);
+
+  /**
+   * How many stable windows it takes to climb back to the limit at which trouble last stepped the
+   * budget down; every other step up takes one.
+   */
+  public static final int CAUTION = 3;
 
   /** The default least time a limit holds after a change before trouble steps it down. */
   public static final Duration DEFAULT_STEP_DOWN_SPACING = Duration.ofSeconds(2);
@@ -160,8 +169,10 @@ public record BudgetPolicy(
    * @param limit the current limit, between the floor and the top
    * @param lastChange when the budget last stepped down or up
    * @param lastTrouble when the provider last reported trouble, or the budget last stepped up
+   * @param troubleLimit the limit at which trouble last stepped the budget down, until the budget
+   *     is back at it; {@link Integer#MAX_VALUE} when none
    */
-  public record State(int limit, Instant lastChange, Instant lastTrouble) {
+  public record State(int limit, Instant lastChange, Instant lastTrouble, int troubleLimit) {
     /** Validates the components. */
     public State {
       if (limit < 1) {
@@ -169,6 +180,21 @@ public record BudgetPolicy(
       }
       Objects.requireNonNull(lastChange, "lastChange");
       Objects.requireNonNull(lastTrouble, "lastTrouble");
+      if (troubleLimit <= limit && troubleLimit != Integer.MAX_VALUE) {
+        throw new IllegalArgumentException(
+            "the trouble limit must be above the limit " + limit + ", got " + troubleLimit);
+      }
+    }
+
+    /**
+     * A state with no remembered trouble limit.
+     *
+     * @param limit the current limit
+     * @param lastChange when the budget last stepped down or up
+     * @param lastTrouble when the provider last reported trouble, or the budget last stepped up
+     */
+    public State(int limit, Instant lastChange, Instant lastTrouble) {
+      this(limit, lastChange, lastTrouble, Integer.MAX_VALUE);
     }
   }
 
@@ -196,7 +222,8 @@ public record BudgetPolicy(
    * Returns the state after a signal. Trouble steps down to the next rung of the ladder below the
    * current limit, unless the last change (down or up) was less than {@link #stepDownSpacing} ago or
    * the floor is reached; success adds one to the limit, up to the top, once {@link #stableWindow}
-   * has passed since the last trouble or step up.
+   * has passed since the last trouble or step up ({@link #CAUTION} windows to reach the limit at
+   * which trouble last stepped it down).
    *
    * @param state the current state
    * @param signal what happened
@@ -208,19 +235,31 @@ public record BudgetPolicy(
       case RATE_LIMITED, UNSTABLE -> {
         boolean spaced = !now.isBefore(plus(state.lastChange(), stepDownSpacing));
         if (state.limit() > floor && spaced) {
-          yield new State(rungBelow(state.limit()), now, now);
+          yield new State(rungBelow(state.limit()), now, now, state.limit());
         }
-        yield new State(state.limit(), state.lastChange(), now);
+        yield new State(state.limit(), state.lastChange(), now, state.troubleLimit());
       }
       case SUCCESS -> {
-        if (state.limit() < top() && !now.isBefore(plus(state.lastTrouble(), stableWindow))) {
+        int up = state.limit() + 1;
+        boolean backToTrouble = up >= state.troubleLimit();
+        Duration wait = backToTrouble ? cautiousWindow() : stableWindow;
+        if (state.limit() < top() && !now.isBefore(plus(state.lastTrouble(), wait))) {
           // Stepping up restarts the window (the next step up needs another stable window) and
           // holds the new limit for the spacing, so it is tried before trouble can undo it.
-          yield new State(state.limit() + 1, now, now);
+          yield new State(up, now, now, backToTrouble ? Integer.MAX_VALUE : state.troubleLimit());
         }
         yield state;
       }
     };
+  }
+
+  /** {@link #CAUTION} stable windows; a window too long to multiply is long enough already. */
+  private Duration cautiousWindow() {
+    try {
+      return stableWindow.multipliedBy(CAUTION);
+    } catch (ArithmeticException e) {
+      return stableWindow;
+    }
   }
 
   /** The highest rung strictly below a limit; the floor when none is. */
@@ -234,6 +273,13 @@ public record BudgetPolicy(
   }
 
   private static Instant plus(Instant t, Duration d) {
-    return t.equals(Instant.MIN) ? Instant.MIN : t.plus(d);
+    if (t.equals(Instant.MIN)) {
+      return Instant.MIN;
+    }
+    try {
+      return t.plus(d);
+    } catch (java.time.DateTimeException | ArithmeticException e) {
+      return Instant.MAX; // a window longer than time itself: never over
+    }
   }
 }

@@ -2,6 +2,7 @@ package dev.orchestra;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orchestra.BudgetPolicy.Signal;
 import dev.orchestra.BudgetPolicy.State;
@@ -36,8 +37,9 @@ final class BudgetPolicyTest {
     limits.add(p.limit(s));
     s = p.next(s, Signal.RATE_LIMITED, at(2)); // within the 2 s hold: one burst counts once
     limits.add(p.limit(s));
-    s = p.next(s, Signal.UNSTABLE, at(4));
+    s = p.next(s, Signal.UNSTABLE, at(4)); // 10 was too many: remembered
     limits.add(p.limit(s));
+    assertEquals(10, s.troubleLimit());
     s = p.next(s, Signal.RATE_LIMITED, at(10)); // at the floor: stays
     limits.add(p.limit(s));
     s = p.next(s, Signal.SUCCESS, at(39)); // 29 s after the last trouble: not yet
@@ -46,13 +48,51 @@ final class BudgetPolicyTest {
     limits.add(p.limit(s));
     s = p.next(s, Signal.SUCCESS, at(50)); // the step up restarted the window
     limits.add(p.limit(s));
-    for (int t = 70; t <= 130; t += 30) {
+    s = p.next(s, Signal.SUCCESS, at(119)); // back to 10, where the trouble was: three windows
+    limits.add(p.limit(s));
+    s = p.next(s, Signal.SUCCESS, at(130));
+    limits.add(p.limit(s));
+    assertEquals(Integer.MAX_VALUE, s.troubleLimit(), "forgotten once the budget is back at it");
+    for (int t = 160; t <= 190; t += 30) {
       s = p.next(s, Signal.SUCCESS, at(t));
       limits.add(p.limit(s));
     }
     s = p.next(s, Signal.SUCCESS, at(1000)); // at the top: stays
     limits.add(p.limit(s));
-    assertEquals(List.of(10, 10, 8, 8, 8, 9, 9, 10, 11, 12, 12), limits);
+    assertEquals(List.of(10, 10, 8, 8, 8, 9, 9, 9, 10, 11, 12, 12), limits);
+  }
+
+  @Test
+  void aCapacityBetweenRungsIsRunAtForLongerThanTheRungAboveIt() {
+    // Capacity 9 on the default ladder: 10 fails whenever it is tried. Over ten minutes of
+    // one success a second, and trouble at once whenever the limit is 10 or more, the budget
+    // spends most of its time at 9 (it was under half without the remembered limit), and tries
+    // 10 only after three windows at 9.
+    BudgetPolicy p = BudgetPolicy.defaults();
+    State s = p.initial(at(0));
+    int atNine = 0;
+    int triesOfTen = 0;
+    for (int t = 0; t < 600; t++) {
+      int before = p.limit(s);
+      s = p.next(s, before > 9 ? Signal.RATE_LIMITED : Signal.SUCCESS, at(t));
+      if (p.limit(s) == 10 && before == 9) {
+        triesOfTen++;
+      }
+      if (p.limit(s) == 9) {
+        atNine++;
+      }
+    }
+    assertTrue(atNine > 400, "seconds at 9: " + atNine); // 440: 90 s at 9, then 2 s at 10 and 30 s at 8
+    assertTrue(triesOfTen <= 600 / 90 + 1, "tries of 10: " + triesOfTen);
+  }
+
+  @Test
+  void aTroubleLimitMustBeAboveTheLimit() {
+    assertThrows(IllegalArgumentException.class, () -> new State(9, at(0), at(0), 9));
+    assertEquals(Integer.MAX_VALUE, new State(9, at(0), at(0)).troubleLimit());
+    BudgetPolicy huge = BudgetPolicy.defaults().withStableWindow(java.time.Duration.ofSeconds(Long.MAX_VALUE / 2));
+    State s = huge.next(huge.initial(at(0)), Signal.RATE_LIMITED, at(0));
+    assertEquals(s, huge.next(s, Signal.SUCCESS, at(100))); // the cautious window cannot overflow
   }
 
   @Test
@@ -79,7 +119,9 @@ final class BudgetPolicyTest {
     assertEquals(8, p.limit(s));
     s = p.next(s, Signal.SUCCESS, at(63)); // the trouble at 34 restarted the window
     assertEquals(8, p.limit(s));
-    s = p.next(s, Signal.SUCCESS, at(64));
+    s = p.next(s, Signal.SUCCESS, at(64)); // 9 was too many at 34: three windows, not one
+    assertEquals(8, p.limit(s));
+    s = p.next(s, Signal.SUCCESS, at(124));
     assertEquals(9, p.limit(s));
   }
 

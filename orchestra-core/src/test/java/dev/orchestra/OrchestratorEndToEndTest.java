@@ -89,7 +89,9 @@ final class OrchestratorEndToEndTest {
                 Json.review(false, "README.md", 1, "README.md does not say how to run the check", "Document sh check.sh in README.md", List.of())),
             // Round 2: ship, after 31 s of fake time: the budget has been stable long enough to step up.
             Reply.text(Json.review(true, "", 0, "", "", List.of("Add a CHANGELOG"))).after(Duration.ofSeconds(31)));
-    model.on("qa_test_author").otherwise(Reply.text(Json.qaPass()).after(Duration.ofSeconds(31)));
+    // QA takes 91 s of fake time: long enough for the budget to climb back to 10, where the
+    // trouble was, which takes three stable windows (BudgetPolicy.CAUTION).
+    model.on("qa_test_author").otherwise(Reply.text(Json.qaPass()).after(Duration.ofSeconds(91)));
     model.on("security_reviewer").otherwise(Reply.text(Json.securityClean()));
     model.on("release_manager").reply(Reply.text(Json.release()));
 
@@ -176,7 +178,8 @@ final class OrchestratorEndToEndTest {
     assertTrue(events.maxConcurrentTasks(id -> true) <= 12);
     assertTrue(events.starts().values().stream().allMatch(n -> n == 1), "no task ran twice: " + events.starts());
 
-    // The ladder: down two rungs on the rate limits, then back up one agent per stable window.
+    // The ladder: down two rungs on the rate limits, then back up one agent per stable window,
+    // and three windows to get back to 10, where the trouble was.
     List<String> ladder =
         events.of(OrchestraEvent.BudgetChanged.class).stream().map(b -> b.from() + "->" + b.to()).toList();
     assertEquals(List.of("12->10", "10->8", "8->9", "9->10"), ladder);
