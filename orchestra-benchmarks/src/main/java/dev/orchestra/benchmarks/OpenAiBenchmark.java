@@ -79,7 +79,7 @@ final class OpenAiBenchmark {
     // Three rounds, each running every configuration once, so a slow minute of a shared machine
     // hits all of them alike; each row shows its median run, and the range of its ratio to the
     // oracle's median.
-    int rounds = 3;
+    int rounds = Integer.getInteger("storm.rounds", 3);
     List<List<StormResult>> runs = new ArrayList<>();
     for (int i = 0; i < configs.size(); i++) {
       runs.add(new ArrayList<>());
