@@ -15,9 +15,11 @@ import java.util.Objects;
  * current limit at once, while each step up adds a single agent, so a provider whose real capacity
  * lies between two rungs (9, say, on the default ladder) is run at that capacity most of the time
  * rather than at the rung below it. The limit at which trouble last stepped the budget down is
- * remembered: climbing back to it takes {@link #CAUTION} stable windows instead of one, so a
- * capacity just below it is not overrun every window (9 when 10 was too many: 8 -> 9, then a long
- * wait before 10 is tried again). Every change of limit holds for at least
+ * remembered, and the one step back up onto it waits three stable windows instead of one, so a
+ * capacity just below it is not overrun every window (9 when 10 was too many: 8 -> 9 after one
+ * window, 9 -> 10 only after three). Each later step down replaces the remembered limit; trouble
+ * at the floor or during a hold leaves it; it is forgotten once the budget is back at it. Every
+ * change of limit holds for at least
  * {@link #stepDownSpacing}: after a step down, so that one burst of simultaneous failures counts
  * once; after a step up, so that the higher limit gets a fair trial and a single throttled request
  * right after it does not undo it at once.
@@ -40,10 +42,10 @@ public record BudgetPolicy(
   public static final Duration DEFAULT_STABLE_WINDOW = Duration.ofSeconds(30);
 
   /**
-   * How many stable windows it takes to climb back to the limit at which trouble last stepped the
-   * budget down; every other step up takes one.
+   * How many stable windows the step back up to the limit at which trouble last stepped the
+   * budget down waits; every other step up waits one.
    */
-  public static final int CAUTION = 3;
+  static final int CAUTION = 3;
 
   /** The default least time a limit holds after a change before trouble steps it down. */
   public static final Duration DEFAULT_STEP_DOWN_SPACING = Duration.ofSeconds(2);
@@ -222,7 +224,7 @@ public record BudgetPolicy(
    * Returns the state after a signal. Trouble steps down to the next rung of the ladder below the
    * current limit, unless the last change (down or up) was less than {@link #stepDownSpacing} ago or
    * the floor is reached; success adds one to the limit, up to the top, once {@link #stableWindow}
-   * has passed since the last trouble or step up ({@link #CAUTION} windows to reach the limit at
+   * has passed since the last trouble or step up (three windows for the step onto the limit at
    * which trouble last stepped it down).
    *
    * @param state the current state
@@ -242,7 +244,7 @@ public record BudgetPolicy(
       case SUCCESS -> {
         int up = state.limit() + 1;
         boolean backToTrouble = up >= state.troubleLimit();
-        Duration wait = backToTrouble ? cautiousWindow() : stableWindow;
+        Duration wait = windowBeforeStepUp(state);
         if (state.limit() < top() && !now.isBefore(plus(state.lastTrouble(), wait))) {
           // Stepping up restarts the window (the next step up needs another stable window) and
           // holds the new limit for the spacing, so it is tried before trouble can undo it.
@@ -251,6 +253,15 @@ public record BudgetPolicy(
         yield state;
       }
     };
+  }
+
+  /**
+   * How long the provider must be free of trouble before the budget steps up from a state: the
+   * stable window, or {@link #CAUTION} of them when the step would reach the limit that caused the
+   * last step down.
+   */
+  Duration windowBeforeStepUp(State state) {
+    return state.limit() + 1 >= state.troubleLimit() ? cautiousWindow() : stableWindow;
   }
 
   /** {@link #CAUTION} stable windows; a window too long to multiply is long enough already. */

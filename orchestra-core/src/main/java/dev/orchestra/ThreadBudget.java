@@ -42,6 +42,7 @@ final class ThreadBudget {
     boolean changed;
     synchronized (this) {
       int from = policy.limit(state);
+      java.time.Duration window = policy.windowBeforeStepUp(state);
       state = policy.next(state, signal, clock.instant());
       int to = policy.limit(state);
       changed = from != to;
@@ -50,7 +51,7 @@ final class ThreadBudget {
             switch (signal) {
               case RATE_LIMITED -> "rate limited: " + cause;
               case UNSTABLE -> "provider unstable: " + cause;
-              case SUCCESS -> "stable for " + human(policy.stableWindow());
+              case SUCCESS -> "stable for " + human(window);
             };
         listener.budgetChanged(from, to, why);
       }

@@ -184,6 +184,8 @@ final class OrchestratorEndToEndTest {
         events.of(OrchestraEvent.BudgetChanged.class).stream().map(b -> b.from() + "->" + b.to()).toList();
     assertEquals(List.of("12->10", "10->8", "8->9", "9->10"), ladder);
     assertTrue(events.of(OrchestraEvent.BudgetChanged.class).get(0).cause().startsWith("rate limited"));
+    assertEquals("stable for 30 s", events.of(OrchestraEvent.BudgetChanged.class).get(2).cause());
+    assertEquals("stable for 90 s", events.of(OrchestraEvent.BudgetChanged.class).get(3).cause());
 
     // The release manager's plan is in the result.
     assertEquals(List.of("Revert the merge commit"), result.releasePlan().orElseThrow().rollbackPlan());

@@ -55,8 +55,17 @@ final class PlanWriteFailureTest {
                   if (req.taskId().equals("T1")) {
                     try { // plan.md can no longer be read or replaced: the next periodic write fails
                       Path plan = ws.resolve("plan.md");
-                      Files.delete(plan);
-                      Files.createDirectories(plan);
+                      for (int attempt = 0; ; attempt++) {
+                        try { // the coordinator may write plan.md again between the two steps
+                          Files.deleteIfExists(plan);
+                          Files.createDirectory(plan);
+                          break;
+                        } catch (java.nio.file.FileAlreadyExistsException e) {
+                          if (attempt == 100) {
+                            throw e;
+                          }
+                        }
+                      }
                       Files.writeString(plan.resolve("x"), "x");
                     } catch (IOException e) {
                       throw new UncheckedIOException(e);

@@ -749,15 +749,15 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
      * Sets the API root, for example {@code http://localhost:11434/v1} for Ollama; default {@link
      * #DEFAULT_BASE_URL}.
      *
-     * @param baseUrl the root; paths such as {@code /responses} are appended
+     * @param baseUrl the root; paths such as {@code /responses} are appended, so it has no query
+     *     (use {@link #queryParams}) and no fragment; the scheme is taken in any case
      * @return this builder
+     * @throws IllegalArgumentException when it is not an http or https URL with a host, or has a
+     *     query or fragment
      */
     public Builder baseUrl(URI baseUrl) {
       Objects.requireNonNull(baseUrl, "baseUrl");
-      if (baseUrl.getScheme() == null || !(baseUrl.getScheme().equals("http") || baseUrl.getScheme().equals("https"))) {
-        throw new IllegalArgumentException("baseUrl must be an http or https URL, got " + baseUrl);
-      }
-      this.baseUrl = baseUrl;
+      this.baseUrl = OpenAiProviderSettings.httpUrl(baseUrl, "baseUrl");
       return this;
     }
 

@@ -4,6 +4,7 @@ import dev.orchestra.OrchestraException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -154,8 +155,10 @@ public record OpenAiProviderSettings(
     } catch (IllegalArgumentException e) {
       throw new OrchestraException("base_url is not a URL: " + settings.get("base_url"), e);
     }
-    if (base.getScheme() == null || !(base.getScheme().equals("http") || base.getScheme().equals("https")) || base.getHost() == null) {
-      throw new OrchestraException("base_url must be an http or https URL, got '" + settings.get("base_url") + "'");
+    try {
+      base = httpUrl(base, "base_url");
+    } catch (IllegalArgumentException e) {
+      throw new OrchestraException(e.getMessage(), e);
     }
     WireApi wire =
         settings.containsKey("wire_api")
@@ -220,6 +223,26 @@ public record OpenAiProviderSettings(
   }
 
   /** The URL with any {@code user:password@} part taken out, for messages. */
+  /**
+   * Checks a base URL and returns it with its scheme in lower case ({@code HTTP://} is the same
+   * URL as {@code http://}, and the provider picks its executor by scheme).
+   *
+   * @throws IllegalArgumentException when it is not an absolute http or https URL with a host,
+   *     or has a query or fragment (the endpoint's path is appended to it); the message names
+   *     {@code what} and leaves out any user-info
+   */
+  static URI httpUrl(URI url, String what) {
+    String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+    if (!(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
+      throw new IllegalArgumentException(what + " must be an http or https URL with a host, got '" + withoutUserInfo(url) + "'");
+    }
+    if (url.getRawQuery() != null || url.getRawFragment() != null) {
+      throw new IllegalArgumentException(
+          what + " must not have a query or fragment (query parameters go in query_params), got '" + withoutUserInfo(url) + "'");
+    }
+    return scheme.equals(url.getScheme()) ? url : URI.create(scheme + url.toString().substring(url.getScheme().length()));
+  }
+
   static String withoutUserInfo(URI url) {
     if (url.getRawUserInfo() == null) {
       return url.toString();

@@ -66,6 +66,23 @@ final class OpenAiProviderExecutorTest {
   }
 
   @Test
+  void theSchemeIsTakenInAnyCaseAndABaseUrlWithAQueryIsRefused() {
+    try (OpenAiProvider upper = OpenAiProvider.builder().baseUrl(URI.create("HTTPS://api.openai.com/v1")).noApiKey().build();
+        OpenAiProvider plain = OpenAiProvider.builder().baseUrl(URI.create("HTTP://localhost:11434/v1")).noApiKey().build()) {
+      assertTrue(upper.httpExecutor().isEmpty(), "HTTPS in capitals is HTTPS: the client's own pool");
+      assertTrue(plain.httpExecutor().isPresent());
+    }
+    IllegalArgumentException query =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class,
+            () -> OpenAiProvider.builder().baseUrl(URI.create("http://user:secret@localhost:8000/v1?api-version=1")));
+    assertTrue(query.getMessage().contains("query_params"), query.getMessage());
+    assertTrue(!query.getMessage().contains("secret"), query.getMessage());
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> OpenAiProvider.builder().baseUrl(URI.create("ftp://localhost/v1")));
+  }
+
+  @Test
   void aGivenExecutorWinsForEitherScheme() {
     for (String url : List.of("http://localhost:8000/v1", "https://api.openai.com/v1")) {
       try (OpenAiProvider p = OpenAiProvider.builder().baseUrl(URI.create(url)).noApiKey().executor(pool).build()) {
