@@ -508,9 +508,15 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
     }
   }
 
+  /**
+   * The longest non-streamed body taken (64 MiB): a model's whole answer is kilobytes, and a
+   * server that sends more must not fill the heap. Streamed answers have no such limit.
+   */
+  static final long MAX_WHOLE_BODY_BYTES = 64L << 20;
+
   /** Collects a non-streamed body, failing (retriably) when it has not all come within the idle timeout. */
   private String wholeBody(Flow.Publisher<List<ByteBuffer>> publisher, String where) throws Failure, InterruptedException {
-    WholeBody collector = new WholeBody();
+    WholeBody collector = new WholeBody(MAX_WHOLE_BODY_BYTES);
     publisher.subscribe(collector);
     try {
       return new String(collector.result().get(saturatedNanos(streamIdleTimeout), TimeUnit.NANOSECONDS), StandardCharsets.UTF_8);
@@ -519,6 +525,10 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
       throw new Failure(new TransientModelException("the answer from " + where + " did not arrive whole within " + streamIdleTimeout), true, null);
     } catch (java.util.concurrent.ExecutionException e) {
       Throwable c = e.getCause();
+      if (c instanceof WholeBody.TooLarge) {
+        // The same request would get the same answer: not retried.
+        throw new Failure(new TransientModelException("the answer from " + where + " is too long: " + c.getMessage()), false, null);
+      }
       throw new Failure(
           new TransientModelException("the answer from " + where + " broke: " + redact(c.getClass().getSimpleName() + ": " + c.getMessage())), true, null);
     } catch (InterruptedException e) {
@@ -820,7 +830,8 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
     }
 
     /**
-     * Streams answers over server-sent events; default true.
+     * Streams answers over server-sent events; default true. A non-streamed answer (and an error
+     * body) longer than 64 MiB fails as a transient error that is not retried.
      *
      * @param stream whether to stream
      * @return this builder
