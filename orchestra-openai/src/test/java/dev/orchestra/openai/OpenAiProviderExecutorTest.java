@@ -154,6 +154,45 @@ final class OpenAiProviderExecutorTest {
       release.countDown();
       blocker.join(10_000);
       assertEquals("hello", blockedAnswer.get());
+    } finally {
+      release.countDown(); // a failed assertion must not leave the blocker parked
+    }
+  }
+
+  /** The same for a non-streamed answer, whose body the client's thread collects whole. */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"default executor", "a pool"})
+  void aStalledWholeBodyHoldsNoOtherRequest(String executor) throws Exception {
+    server.dispatcher(
+        req ->
+            req.body().contains("\"model\":\"stalls\"")
+                ? FakeReply.responsesJson("never whole", NO_CALLS, 1, 1).stallAfter(20, Duration.ofSeconds(10))
+                : FakeReply.responsesJson("hello", NO_CALLS, 1, 1));
+    OpenAiProvider.Builder b =
+        OpenAiProvider.builder()
+            .baseUrl(server.baseUrl())
+            .noApiKey()
+            .stream(false)
+            .retryPolicy(RetryPolicy.defaults().withMaxRetries(0).withMaxStreamRetries(0))
+            .streamIdleTimeout(Duration.ofSeconds(1));
+    if (executor.equals("a pool")) {
+      b.executor(pool);
+    }
+    try (OpenAiProvider p = b.build()) {
+      long t0 = System.nanoTime();
+      Future<?> stalled = callers.submit(() -> p.respond(Requests.simple("stalls"), ProviderSignals.NONE));
+      List<Future<String>> others = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        others.add(callers.submit(() -> p.respond(Requests.simple("gpt-4.1"), ProviderSignals.NONE).text()));
+      }
+      for (Future<String> f : others) {
+        assertEquals("hello", f.get(10, TimeUnit.SECONDS));
+      }
+      ExecutionException e = assertThrows(ExecutionException.class, () -> stalled.get(10, TimeUnit.SECONDS));
+      assertTrue(e.getCause() instanceof TransientModelException, e.getCause().toString());
+      assertTrue(e.getCause().getMessage().contains("did not arrive whole"), e.getCause().getMessage());
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      assertTrue(seconds < 8, "the stalled answer failed at its idle timeout: " + seconds + " s");
     }
   }
 }
