@@ -7,7 +7,8 @@ import java.util.Objects;
  * A live limit on how many agents run at once, moved by a {@link BudgetPolicy} as the provider
  * reports trouble and success. Lowering the limit stops new starts only; running agents finish.
  *
- * <p>Thread-safe. Changes are reported to the listener given at construction, outside any lock.
+ * <p>Thread-safe. Changes are reported to the listener given at construction: recorded under the
+ * budget's lock, so they stay in order, then acted on outside it.
  */
 final class ThreadBudget {
   /** Told of every change. */
