@@ -243,7 +243,7 @@ public record BudgetPolicy(
       }
       case SUCCESS -> {
         int up = state.limit() + 1;
-        boolean backToTrouble = up >= state.troubleLimit();
+        boolean backToTrouble = stepsOntoTroubleLimit(state);
         Duration wait = windowBeforeStepUp(state);
         if (state.limit() < top() && !now.isBefore(plus(state.lastTrouble(), wait))) {
           // Stepping up restarts the window (the next step up needs another stable window) and
@@ -261,7 +261,12 @@ public record BudgetPolicy(
    * last step down.
    */
   Duration windowBeforeStepUp(State state) {
-    return state.limit() + 1 >= state.troubleLimit() ? cautiousWindow() : stableWindow;
+    return stepsOntoTroubleLimit(state) ? cautiousWindow() : stableWindow;
+  }
+
+  /** Whether the next step up reaches the limit at which trouble last stepped the budget down. */
+  private static boolean stepsOntoTroubleLimit(State state) {
+    return state.limit() + 1 >= state.troubleLimit();
   }
 
   /** {@link #CAUTION} stable windows; a window too long to multiply is long enough already. */

@@ -40,25 +40,11 @@ final class RoleDefinition implements Role {
 
   static String checkName(String name) {
     Objects.requireNonNull(name, "name");
-    if (!isName(name)) {
+    if (!Text.isName(name, false)) {
       throw new IllegalArgumentException(
           "role name must be letters, digits, '_' or '-', got '" + name + "'");
     }
     return name;
-  }
-
-  /** Letters, digits, '_' or '-'; at least one. A loop, not a pattern: every task checks its role. */
-  private static boolean isName(String s) {
-    if (s.isEmpty()) {
-      return false;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-')) {
-        return false;
-      }
-    }
-    return true;
   }
 
   @Override

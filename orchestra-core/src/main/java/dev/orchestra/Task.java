@@ -39,7 +39,7 @@ public record Task(
    */
   public Task {
     Objects.requireNonNull(id, "id");
-    if (!isId(id)) {
+    if (!Text.isName(id, true)) {
       throw new IllegalArgumentException(
           "task id must be letters, digits, '.', '_' or '-', got '" + id + "'");
     }
@@ -58,21 +58,6 @@ public record Task(
   // The checks below run for every status change of every task, so they avoid regular
   // expressions and streams, build error messages only on error, and return the lists they are
   // given when those are already immutable and clean (List.copyOf then copies nothing).
-
-  /** Letters, digits, '.', '_' or '-'; at least one. */
-  static boolean isId(String s) {
-    if (s.isEmpty()) {
-      return false;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-          || c == '.' || c == '_' || c == '-')) {
-        return false;
-      }
-    }
-    return true;
-  }
 
   private static String line(String text, String id, String what) {
     if (text == null) {
@@ -109,7 +94,7 @@ public record Task(
     boolean repeated = false;
     for (int i = 0; i < copy.size(); i++) {
       String dep = copy.get(i);
-      if (!isId(dep)) {
+      if (!Text.isName(dep, true)) {
         throw new IllegalArgumentException("task " + id + " depends on a malformed id '" + dep + "'");
       }
       if (dep.equals(id)) {

@@ -42,4 +42,23 @@ final class Text {
   private static boolean isSpace(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
   }
+
+  /**
+   * Whether {@code s} is one or more ASCII letters, digits, '_' or '-', plus '.' when {@code
+   * dotAllowed}: task ids and role names. A loop, not a pattern: every task status change checks
+   * both.
+   */
+  static boolean isName(String s, boolean dotAllowed) {
+    if (s.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
+          || c == '.' && dotAllowed)) {
+        return false;
+      }
+    }
+    return true;
+  }
 }

@@ -135,20 +135,7 @@ final class OpenAiProviderExecutorTest {
       blocker.start();
       assertTrue(blocked.await(10, TimeUnit.SECONDS), "the listener was called");
 
-      long t0 = System.nanoTime();
-      Future<?> stalled = callers.submit(() -> p.respond(Requests.simple("stalls"), ProviderSignals.NONE));
-      List<Future<String>> others = new ArrayList<>();
-      for (int i = 0; i < 8; i++) {
-        others.add(callers.submit(() -> p.respond(Requests.simple("gpt-4.1"), ProviderSignals.NONE).text()));
-      }
-      for (Future<String> f : others) {
-        assertEquals("hello", f.get(10, TimeUnit.SECONDS));
-      }
-      ExecutionException e = assertThrows(ExecutionException.class, () -> stalled.get(10, TimeUnit.SECONDS));
-      assertTrue(e.getCause() instanceof TransientModelException, e.getCause().toString());
-      assertTrue(e.getCause().getMessage().contains("idle"), e.getCause().getMessage());
-      double seconds = (System.nanoTime() - t0) / 1e9;
-      assertTrue(seconds < 8, "the stalled request failed at its idle timeout, not when the server gave up: " + seconds + " s");
+      stallOneWhileEightAreAnswered(p, "idle");
       assertTrue(blocker.isAlive(), "the blocking listener still holds its own request");
 
       release.countDown();
@@ -179,20 +166,29 @@ final class OpenAiProviderExecutorTest {
       b.executor(pool);
     }
     try (OpenAiProvider p = b.build()) {
-      long t0 = System.nanoTime();
-      Future<?> stalled = callers.submit(() -> p.respond(Requests.simple("stalls"), ProviderSignals.NONE));
-      List<Future<String>> others = new ArrayList<>();
-      for (int i = 0; i < 8; i++) {
-        others.add(callers.submit(() -> p.respond(Requests.simple("gpt-4.1"), ProviderSignals.NONE).text()));
-      }
-      for (Future<String> f : others) {
-        assertEquals("hello", f.get(10, TimeUnit.SECONDS));
-      }
-      ExecutionException e = assertThrows(ExecutionException.class, () -> stalled.get(10, TimeUnit.SECONDS));
-      assertTrue(e.getCause() instanceof TransientModelException, e.getCause().toString());
-      assertTrue(e.getCause().getMessage().contains("did not arrive whole"), e.getCause().getMessage());
-      double seconds = (System.nanoTime() - t0) / 1e9;
-      assertTrue(seconds < 8, "the stalled answer failed at its idle timeout: " + seconds + " s");
+      stallOneWhileEightAreAnswered(p, "did not arrive whole");
     }
+  }
+
+  /**
+   * Sends one request for the stalling model and eight ordinary ones on the same provider: the
+   * eight are answered, and the stalled one fails as transient, saying {@code why}, at its idle
+   * timeout rather than when the server gives up.
+   */
+  private void stallOneWhileEightAreAnswered(OpenAiProvider p, String why) throws Exception {
+    long t0 = System.nanoTime();
+    Future<?> stalled = callers.submit(() -> p.respond(Requests.simple("stalls"), ProviderSignals.NONE));
+    List<Future<String>> others = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      others.add(callers.submit(() -> p.respond(Requests.simple("gpt-4.1"), ProviderSignals.NONE).text()));
+    }
+    for (Future<String> f : others) {
+      assertEquals("hello", f.get(10, TimeUnit.SECONDS));
+    }
+    ExecutionException e = assertThrows(ExecutionException.class, () -> stalled.get(10, TimeUnit.SECONDS));
+    assertTrue(e.getCause() instanceof TransientModelException, e.getCause().toString());
+    assertTrue(e.getCause().getMessage().contains(why), e.getCause().getMessage());
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    assertTrue(seconds < 8, "the stalled request failed at its idle timeout, not when the server gave up: " + seconds + " s");
   }
 }
