@@ -28,7 +28,9 @@ public sealed interface RoleReport {
     /** {@link ReleasePlan}. */
     RELEASE_PLAN,
     /** {@link Text}. */
-    TEXT
+    TEXT,
+    /** {@link Refusal}. */
+    REFUSAL
   }
 
   /** Returns the kind of report. */
@@ -272,6 +274,29 @@ public sealed interface RoleReport {
     @Override
     public Kind kind() {
       return Kind.TEXT;
+    }
+  }
+
+  /**
+   * The model declined the task: its own words, kept as they are. A refusal is never read as an
+   * empty answer: a refused task fails with it, and a gate whose role refused reports it as a
+   * finding.
+   *
+   * @param role the role's name
+   * @param refusal what the model said, not blank
+   */
+  record Refusal(String role, String refusal) implements RoleReport {
+    /** Validates the components. */
+    public Refusal {
+      Objects.requireNonNull(role, "role");
+      if (refusal.isBlank()) {
+        throw new IllegalArgumentException("a refusal needs its text");
+      }
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.REFUSAL;
     }
   }
 }

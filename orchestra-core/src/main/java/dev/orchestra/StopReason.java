@@ -14,8 +14,22 @@ public enum StopReason {
   TIME_LIMIT,
   /** A round finished no task and produced no new task: going on would loop. */
   NO_PROGRESS,
-  /** A finding came back after the task that fixed it was done: going on would loop. */
+  /**
+   * A finding came back after it was fixed: its task was done and a later run of its gate no
+   * longer reported it, then the gate reported it again. (A fix that has not worked yet is not a
+   * regression: it goes back to work, up to the attempt limit.)
+   */
   FINDINGS_REGRESSED,
+  /**
+   * A finding stayed open through its attempt limit (and a new plan for it): its task and the
+   * gate's last report are in Next and Risks. Resume with a higher limit, or edit plan.md.
+   */
+  ATTEMPTS_EXHAUSTED,
+  /**
+   * The work is done and no gate failed, but a gate checked nothing (no CI command was found, say):
+   * the summary says how to name the checks.
+   */
+  NOT_VERIFIED,
   /** The gates passed but some tasks failed or are blocked. */
   TASKS_FAILED,
   /** The provider's quota is used up; resume when it is refilled. */

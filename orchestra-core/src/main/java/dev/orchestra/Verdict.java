@@ -7,7 +7,12 @@ public enum Verdict {
   /** A check failed (tests, typecheck, lint); the findings say why. */
   FAIL,
   /** A reviewer refuses to ship; the findings are the must-fix items. */
-  BLOCK;
+  BLOCK,
+  /**
+   * The gate found nothing it could run, so it checked nothing: not a pass, and not a failure an
+   * agent could fix. A run never ends green on it; the summary says how to name the checks.
+   */
+  NOTHING_CHECKED;
 
   /** Returns whether the gate passed. */
   public boolean passed() {

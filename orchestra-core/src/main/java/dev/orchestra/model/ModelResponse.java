@@ -12,9 +12,17 @@ import java.util.Objects;
  * @param finishReason why the model stopped
  * @param reasoning the reasoning items the provider returned, to send back with the next turn;
  *     empty when there are none
+ * @param refusal the model's refusal to answer, in its own words (Chat Completions' {@code
+ *     refusal}, the Responses API's {@code refusal} content); empty when it did not refuse. A
+ *     refusal is an answer of its own kind, never an empty text: see {@link #isRefusal()}.
  */
 public record ModelResponse(
-    String text, List<ToolCall> toolCalls, TokenUsage usage, FinishReason finishReason, List<ReasoningItem> reasoning) {
+    String text,
+    List<ToolCall> toolCalls,
+    TokenUsage usage,
+    FinishReason finishReason,
+    List<ReasoningItem> reasoning,
+    String refusal) {
 
   /** Why a model stopped generating. */
   public enum FinishReason {
@@ -37,6 +45,21 @@ public record ModelResponse(
     Objects.requireNonNull(usage, "usage");
     Objects.requireNonNull(finishReason, "finishReason");
     reasoning = List.copyOf(reasoning);
+    Objects.requireNonNull(refusal, "refusal");
+  }
+
+  /**
+   * Creates a response that is not a refusal.
+   *
+   * @param text the text
+   * @param toolCalls the tool calls
+   * @param usage the tokens used
+   * @param finishReason why the model stopped
+   * @param reasoning the reasoning items
+   */
+  public ModelResponse(
+      String text, List<ToolCall> toolCalls, TokenUsage usage, FinishReason finishReason, List<ReasoningItem> reasoning) {
+    this(text, toolCalls, usage, finishReason, reasoning, "");
   }
 
   /**
@@ -48,7 +71,7 @@ public record ModelResponse(
    * @param finishReason why the model stopped
    */
   public ModelResponse(String text, List<ToolCall> toolCalls, TokenUsage usage, FinishReason finishReason) {
-    this(text, toolCalls, usage, finishReason, List.of());
+    this(text, toolCalls, usage, finishReason, List.of(), "");
   }
 
   /**
@@ -60,7 +83,7 @@ public record ModelResponse(
    * @param usage the tokens used
    */
   public ModelResponse(String text, List<ToolCall> toolCalls, TokenUsage usage) {
-    this(text, toolCalls, usage, toolCalls.isEmpty() ? FinishReason.COMPLETED : FinishReason.TOOL_CALLS, List.of());
+    this(text, toolCalls, usage, toolCalls.isEmpty() ? FinishReason.COMPLETED : FinishReason.TOOL_CALLS, List.of(), "");
   }
 
   /**
@@ -72,6 +95,26 @@ public record ModelResponse(
    */
   public static ModelResponse text(String text, TokenUsage usage) {
     return new ModelResponse(text, List.of(), usage);
+  }
+
+  /**
+   * Returns a refusal: the model declined to answer.
+   *
+   * @param refusal the refusal, in the model's words; not blank
+   * @param usage the tokens used
+   * @return the response
+   * @throws IllegalArgumentException when the refusal is blank
+   */
+  public static ModelResponse refusal(String refusal, TokenUsage usage) {
+    if (refusal.isBlank()) {
+      throw new IllegalArgumentException("a refusal needs its text");
+    }
+    return new ModelResponse("", List.of(), usage, FinishReason.COMPLETED, List.of(), refusal);
+  }
+
+  /** Returns whether the model refused to answer; {@link #refusal()} says in what words. */
+  public boolean isRefusal() {
+    return !refusal.isEmpty();
   }
 
   /** Returns whether the model asked for tool calls rather than giving a final answer. */

@@ -48,6 +48,20 @@ public final class Reply {
   }
 
   /**
+   * Returns a refusal: the model declines to answer, in the given words (what a provider reports
+   * from Chat Completions' {@code refusal} or the Responses API's {@code refusal} content).
+   *
+   * @param refusal the model's words, not blank
+   * @return the reply
+   */
+  public static Reply refusal(String refusal) {
+    if (refusal.isBlank()) {
+      throw new IllegalArgumentException("a refusal needs its text");
+    }
+    return new Reply(req -> ModelResponse.refusal(refusal, estimate(req, refusal)), Duration.ZERO, "refusal");
+  }
+
+  /**
    * Returns one tool call.
    *
    * @param tool the tool's name, for example {@code write_file}
