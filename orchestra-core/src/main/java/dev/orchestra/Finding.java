@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -16,9 +17,18 @@ import java.util.Objects;
  * @param line the 1-based line in that file, or 0 when unknown
  * @param message what is wrong, one line
  * @param suggestedTask the task that would fix it, one line, or an empty string to use the message
+ * @param relatedFiles other workspace-relative files the problem involves, beyond {@code file}:
+ *     for a failing command, the script it ran and the files its output names. A finding's task
+ *     may write them, since the file a diagnosis names is often not the one that needs the fix.
  */
 public record Finding(
-    String gate, Severity severity, String file, int line, String message, String suggestedTask) {
+    String gate,
+    Severity severity,
+    String file,
+    int line,
+    String message,
+    String suggestedTask,
+    List<String> relatedFiles) {
 
   /** Validates and normalises the components. */
   public Finding {
@@ -33,6 +43,21 @@ public record Finding(
       throw new IllegalArgumentException("a finding needs a message");
     }
     suggestedTask = Text.oneLine(Objects.requireNonNull(suggestedTask, "suggestedTask"));
+    relatedFiles = List.copyOf(relatedFiles);
+  }
+
+  /**
+   * Creates a finding with no related files.
+   *
+   * @param gate the name of the gate that found it
+   * @param severity how serious it is
+   * @param file the workspace-relative file it concerns, or an empty string
+   * @param line the 1-based line in that file, or 0 when unknown
+   * @param message what is wrong, one line
+   * @param suggestedTask the task that would fix it, one line, or an empty string to use the message
+   */
+  public Finding(String gate, Severity severity, String file, int line, String message, String suggestedTask) {
+    this(gate, severity, file, line, message, suggestedTask, List.of());
   }
 
 
