@@ -4,15 +4,20 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Limits that stop a run before it is green: rounds, tokens, wall time, and the turns one agent
- * may take.
+ * Limits that stop a run before it is green: rounds, tokens, wall time, the turns one agent may
+ * take, and the attempts one finding gets.
  *
  * @param maxRounds the most rounds (batch plus gates), at least 1
- * @param maxTokens the most tokens (input plus output) of all model calls, or 0 for no limit
- * @param maxWallTime the longest a run may take, or {@link Duration#ZERO} for no limit
+ * @param maxTokens the most tokens (input plus output) of all model calls, or 0 for no limit; a
+ *     resumed run counts the tokens its earlier parts used, so resume with a higher limit
+ * @param maxWallTime the longest one run (or one resume) may take, or {@link Duration#ZERO} for no
+ *     limit
  * @param maxAgentTurns the most model turns one agent may take on one task, at least 1
+ * @param maxFindingAttempts the most attempts a finding's task gets while its gate keeps reporting
+ *     it, at least 1; at the limit the orchestrator role is asked for a new plan once, and a
+ *     finding still reported after that stops the run with {@link StopReason#ATTEMPTS_EXHAUSTED}
  */
-public record Bounds(int maxRounds, long maxTokens, Duration maxWallTime, int maxAgentTurns) {
+public record Bounds(int maxRounds, long maxTokens, Duration maxWallTime, int maxAgentTurns, int maxFindingAttempts) {
 
   /** Validates the limits. */
   public Bounds {
@@ -29,11 +34,29 @@ public record Bounds(int maxRounds, long maxTokens, Duration maxWallTime, int ma
     if (maxAgentTurns < 1) {
       throw new IllegalArgumentException("maxAgentTurns must be at least 1, got " + maxAgentTurns);
     }
+    if (maxFindingAttempts < 1) {
+      throw new IllegalArgumentException("maxFindingAttempts must be at least 1, got " + maxFindingAttempts);
+    }
   }
 
-  /** Returns the defaults: 10 rounds, no token or time limit, 30 turns per agent. */
+  /**
+   * Creates bounds with the default of 3 attempts per finding.
+   *
+   * @param maxRounds the most rounds, at least 1
+   * @param maxTokens the most tokens, or 0 for no limit
+   * @param maxWallTime the longest a run may take, or zero for no limit
+   * @param maxAgentTurns the most model turns per agent and task, at least 1
+   */
+  public Bounds(int maxRounds, long maxTokens, Duration maxWallTime, int maxAgentTurns) {
+    this(maxRounds, maxTokens, maxWallTime, maxAgentTurns, 3);
+  }
+
+  /**
+   * Returns the defaults: 10 rounds, no token or time limit, 30 turns per agent, 3 attempts per
+   * finding.
+   */
   public static Bounds defaults() {
-    return new Bounds(10, 0, Duration.ZERO, 30);
+    return new Bounds(10, 0, Duration.ZERO, 30, 3);
   }
 
   /**
@@ -43,7 +66,7 @@ public record Bounds(int maxRounds, long maxTokens, Duration maxWallTime, int ma
    * @return the bounds
    */
   public Bounds withMaxRounds(int rounds) {
-    return new Bounds(rounds, maxTokens, maxWallTime, maxAgentTurns);
+    return new Bounds(rounds, maxTokens, maxWallTime, maxAgentTurns, maxFindingAttempts);
   }
 
   /**
@@ -53,7 +76,7 @@ public record Bounds(int maxRounds, long maxTokens, Duration maxWallTime, int ma
    * @return the bounds
    */
   public Bounds withMaxTokens(long tokens) {
-    return new Bounds(maxRounds, tokens, maxWallTime, maxAgentTurns);
+    return new Bounds(maxRounds, tokens, maxWallTime, maxAgentTurns, maxFindingAttempts);
   }
 
   /**
@@ -63,7 +86,7 @@ public record Bounds(int maxRounds, long maxTokens, Duration maxWallTime, int ma
    * @return the bounds
    */
   public Bounds withMaxWallTime(Duration time) {
-    return new Bounds(maxRounds, maxTokens, time, maxAgentTurns);
+    return new Bounds(maxRounds, maxTokens, time, maxAgentTurns, maxFindingAttempts);
   }
 
   /**
@@ -73,6 +96,16 @@ public record Bounds(int maxRounds, long maxTokens, Duration maxWallTime, int ma
    * @return the bounds
    */
   public Bounds withMaxAgentTurns(int turns) {
-    return new Bounds(maxRounds, maxTokens, maxWallTime, turns);
+    return new Bounds(maxRounds, maxTokens, maxWallTime, turns, maxFindingAttempts);
+  }
+
+  /**
+   * Returns these bounds with another attempt limit per finding.
+   *
+   * @param attempts at least 1
+   * @return the bounds
+   */
+  public Bounds withMaxFindingAttempts(int attempts) {
+    return new Bounds(maxRounds, maxTokens, maxWallTime, maxAgentTurns, attempts);
   }
 }

@@ -47,7 +47,6 @@ import org.slf4j.LoggerFactory;
 /** The orchestrator: the loop of SPEC.md as plain Java. */
 final class DefaultOrchestrator implements Orchestrator {
   private static final Logger log = LoggerFactory.getLogger(DefaultOrchestrator.class);
-  private static final Pattern FINDING_TAG = Pattern.compile("\\[finding ([0-9a-f]{16})\\]");
   private static final DateTimeFormatter RUN_ID_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
   private static final int MAX_BRIEF_CHARS = 8_000;
@@ -311,11 +310,18 @@ final class DefaultOrchestrator implements Orchestrator {
     volatile long lastSnapshotNanos;
     String explorationBrief = "";
     int round;
-    final Map<String, String> findingTasks = new HashMap<>(); // fingerprint -> task id
+    final FindingLedger ledger = new FindingLedger();
+    /** The last report of each task, in one line: what an attempt at a finding tried. */
+    final Map<String, String> lastReports = new java.util.concurrent.ConcurrentHashMap<>();
     List<GateResult> lastGateResults = List.of();
-    /** On resume: the tasks the interrupted round had finished and the files they changed. */
+    /**
+     * What the next round's gates must see besides its own batch: on resume, the tasks the
+     * interrupted round had finished and the files they changed; after a round whose gate roles
+     * changed files (a QA author's new tests), those files and their diff.
+     */
     List<String> carriedTaskIds = List.of();
     List<String> carriedChanged = List.of();
+    String carriedDiff = "";
 
     Run(String goal, ExecutorService pool) {
       this.runId = newRunId();
@@ -488,30 +494,49 @@ final class DefaultOrchestrator implements Orchestrator {
         persist(true);
         checkStop();
         checkLimits();
-        List<GateResult> results = runGates(batch.toBatch(round));
+        GateRound gated = runGates(batch.toBatch(round));
+        List<GateResult> results = gated.results();
         lastGateResults = results;
         checkStop();
-        List<Finding> regressed = new ArrayList<>();
-        List<String> added = tasksFromFindings(results, regressed);
+        FindingChanges changes = applyFindings(results);
         mergeHandEdits(); // tasks a person added while the gates ran count for this decision
         persist(true);
-        if (!added.isEmpty()) {
-          emit(new OrchestraEvent.PlanUpdated(runId, clock.instant(), "findings", plan.size(), added));
+        if (!changes.added().isEmpty()) {
+          emit(new OrchestraEvent.PlanUpdated(runId, clock.instant(), "findings", plan.size(), changes.added()));
         }
-        if (!regressed.isEmpty()) {
-          Finding f = regressed.get(0);
+        if (!changes.reopened().isEmpty()) {
+          emit(new OrchestraEvent.PlanUpdated(runId, clock.instant(), "findings still open: another attempt", plan.size(), changes.reopened()));
+        }
+        if (changes.regressed() != null) {
+          FindingLedger.Decision d = changes.regressed();
           throw new Stop(
               StopReason.FINDINGS_REGRESSED,
-              "the " + f.gate() + " gate reports again what task " + findingTasks.get(f.fingerprint())
-                  + " fixed: " + f.message());
+              "the " + d.finding().gate() + " gate reports again what task " + d.entry().taskId
+                  + " had fixed (the gate had passed since): " + d.finding().message() + "; " + d.entry().taskId
+                  + " is back in the plan, so resume() works on it");
         }
-        boolean allPass = results.stream().allMatch(r -> r.verdict().passed());
+        if (changes.exhausted() != null) {
+          FindingLedger.Decision d = changes.exhausted();
+          throw new Stop(
+              StopReason.ATTEMPTS_EXHAUSTED,
+              "the " + d.finding().gate() + " gate still reports \"" + d.finding().message() + "\" after "
+                  + bounds.maxFindingAttempts() + " attempts" + (d.entry().replanned ? " and a new plan" : " (the orchestrator role gave no new plan)")
+                  + " (task " + d.entry().taskId + "); resume with more attempts, or fix it by hand and resume");
+        }
+        // Files a gate's role changed (a QA author's new tests) have not been through CI or review.
+        carriedChanged = gated.changedFiles();
+        carriedDiff = gated.diff();
+        boolean changedByGates = !gated.changedFiles().isEmpty();
+        List<GateResult> blocking =
+            results.stream().filter(r -> r.verdict() == Verdict.FAIL || r.verdict() == Verdict.BLOCK).toList();
+        List<GateResult> unchecked = results.stream().filter(r -> r.verdict() == Verdict.NOTHING_CHECKED).toList();
         boolean todo = plan.tasks().stream().anyMatch(t -> t.status() == TaskStatus.TODO);
         List<Task> failed =
             plan.tasks().stream()
                 .filter(t -> t.status() == TaskStatus.FAILED || t.status() == TaskStatus.BLOCKED)
                 .toList();
-        if (allPass && !todo && failed.isEmpty()) {
+        boolean settled = blocking.isEmpty() && !todo && !changedByGates;
+        if (settled && unchecked.isEmpty() && failed.isEmpty()) {
           return green();
         }
         if (oneBatch) {
@@ -519,13 +544,19 @@ final class DefaultOrchestrator implements Orchestrator {
               StopReason.ONE_BATCH_COMPLETE,
               "one batch ran: " + batch.done + " tasks done, gates " + verdicts(results));
         }
-        if (allPass && !todo) {
+        if (settled && !failed.isEmpty()) {
           throw new Stop(
               StopReason.TASKS_FAILED,
               "the gates pass but " + failed.size() + " tasks did not finish: "
                   + String.join(", ", failed.stream().map(Task::id).toList()));
         }
-        if (batch.done == 0 && added.isEmpty()) {
+        if (settled) {
+          GateResult u = unchecked.get(0);
+          throw new Stop(
+              StopReason.NOT_VERIFIED,
+              "every task is done and no gate failed, but the " + u.gate() + " gate checked nothing: " + u.summary());
+        }
+        if (batch.done == 0 && !changes.progressed() && !changedByGates) {
           throw new Stop(
               StopReason.NO_PROGRESS,
               "round " + round + " finished no task and produced no new task; gates " + verdicts(results));
@@ -614,7 +645,11 @@ final class DefaultOrchestrator implements Orchestrator {
       checkStop();
       StringBuilder brief = new StringBuilder();
       for (Task t : probeTasks) {
-        if (state.reports.get(t.id()) instanceof RoleReport.Exploration e) {
+        RoleReport found = state.reports.get(t.id());
+        if (found instanceof RoleReport.Refusal r) {
+          brief.append("Explorer (").append(t.title()).append(") refused: ").append(Text.oneLine(r.refusal())).append('\n');
+        }
+        if (found instanceof RoleReport.Exploration e) {
           brief.append("Explorer (").append(t.title()).append("):\n");
           section(brief, "Paths and symbols", e.pathsAndSymbols());
           section(brief, "CI location", e.ciLocations());
@@ -657,6 +692,10 @@ final class DefaultOrchestrator implements Orchestrator {
         emitPlanFailed(planTask, e.getMessage());
         checkStop();
         throw new Stop(StopReason.FAILED, "planning failed: " + e.getMessage());
+      }
+      if (report instanceof RoleReport.Refusal refusal) {
+        emitPlanFailed(planTask, "refused: " + refusal.refusal());
+        throw new Stop(StopReason.FAILED, "the orchestrator role refused to plan: " + refusal.refusal());
       }
       if (!(report instanceof RoleReport.PlanProposal proposal)) {
         emitPlanFailed(planTask, "no plan");
@@ -736,13 +775,16 @@ final class DefaultOrchestrator implements Orchestrator {
         carriedTaskIds = List.of();
         carriedChanged = List.of();
       }
+      String carried = carriedDiff;
+      carriedDiff = "";
       GitWorkspace.Snapshot before = git.map(g -> g.snapshot(List.of())).orElse(null);
       schedule(plan, state, round, this::briefFor);
+      state.diff = carried;
       if (before != null) {
         // Git sees what commands wrote too, not only what the write tools recorded.
         GitWorkspace.Changes changes = git.get().changesSince(before, List.of());
         state.changed.addAll(changes.files());
-        state.diff = changes.diff();
+        state.diff = carried + changes.diff();
       }
       return state;
     }
@@ -795,6 +837,9 @@ final class DefaultOrchestrator implements Orchestrator {
                 if (outcome.report() != null) {
                   state.reports.put(t.id(), outcome.report());
                 }
+                if (outcome.status() != TaskStatus.TODO) {
+                  lastReports.put(t.id(), Text.oneLine(outcome.summary()));
+                }
                 state.changed.addAll(outcome.changedFiles());
                 post(
                     new OrchestraEvent.TaskFinished(
@@ -826,6 +871,12 @@ final class DefaultOrchestrator implements Orchestrator {
       if (!task.notes().isEmpty()) {
         b.append("Notes: ").append(task.notes()).append('\n');
       }
+      FindingLedger.Entry finding = ledger.entryForTask(task.id());
+      if (finding != null && !finding.tried.isEmpty()) {
+        b.append("\nThis is attempt ").append(finding.attempt).append(" at this finding. What was tried before, and what the gate said after:\n");
+        finding.tried.forEach(line -> b.append("- ").append(line).append('\n'));
+        b.append("Try something different where an attempt did not work; the file a diagnosis names may not be the one to change.\n");
+      }
       if (!explorationBrief.isEmpty()) {
         b.append("\nWhat the explorers found:\n").append(explorationBrief);
       }
@@ -848,6 +899,11 @@ final class DefaultOrchestrator implements Orchestrator {
         AgentRun r = runAgent(role, task, brief, task.writeScope());
         List<String> changed = r.changedFiles();
         RoleReport report = r.report();
+        if (report instanceof RoleReport.Refusal refusal) {
+          // Recorded as what it is: the task failed, with the model's own words in its notes.
+          return new Scheduler.Outcome(
+              TaskStatus.FAILED, "refused by the " + role.name() + " role: " + refusal.refusal(), changed, report);
+        }
         if (before != null) {
           // The task's scope is its own while it runs, so git's changes inside it are the task's.
           TreeSet<String> all = new TreeSet<>(changed);
@@ -896,6 +952,7 @@ final class DefaultOrchestrator implements Orchestrator {
         }
         case EXPLORATION -> ((RoleReport.Exploration) report).pathsAndSymbols().size() + " paths found";
         case TEXT -> ((RoleReport.Text) report).text();
+        case REFUSAL -> "refused: " + ((RoleReport.Refusal) report).refusal();
         default -> report.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ');
       };
     }
@@ -1072,8 +1129,18 @@ final class DefaultOrchestrator implements Orchestrator {
 
     // ------------------------------------------------------------ gates
 
-    private List<GateResult> runGates(Batch batch) {
+    /**
+     * A round's gate results, and what the gates' roles changed meanwhile (a QA author's new
+     * tests): files written through the tools, and files git tracks that changed. Untracked files
+     * a command made (build outputs nobody ignored) are not counted, or every round would find
+     * new ones.
+     */
+    private record GateRound(List<GateResult> results, List<String> changedFiles, String diff) {}
+
+    private GateRound runGates(Batch batch) {
       List<GateResult> results = new ArrayList<>();
+      TreeSet<String> changedByGates = new TreeSet<>();
+      StringBuilder gateDiff = new StringBuilder();
       GateContext context =
           new GateContext() {
             @Override
@@ -1090,7 +1157,20 @@ final class DefaultOrchestrator implements Orchestrator {
             public RoleReport runRole(Role role, String taskId, String title, String brief) {
               Task t = Task.builder(taskId, Text.oneLine(title)).role(role.name()).build();
               String withGoal = brief.startsWith("Goal: ") ? brief : "Goal: " + goal + "\n\n" + brief;
-              return runAgent(role, t, withGoal, List.of()).report();
+              boolean writer = role.sandboxMode().allowsWrites();
+              GitWorkspace.Snapshot before = writer ? git.map(g -> g.snapshot(List.of())).orElse(null) : null;
+              AgentRun r = runAgent(role, t, withGoal, List.of());
+              changedByGates.addAll(r.changedFiles());
+              if (before != null) {
+                GitWorkspace.Changes c = git.get().changesSince(before, List.of());
+                List<String> counted = new ArrayList<>(c.files());
+                counted.removeIf(f -> c.untracked().contains(f) && !r.changedFiles().contains(f));
+                if (!counted.isEmpty()) {
+                  changedByGates.addAll(counted);
+                  gateDiff.append(c.diff());
+                }
+              }
+              return r.report();
             }
 
             @Override
@@ -1110,7 +1190,8 @@ final class DefaultOrchestrator implements Orchestrator {
         try {
           result = gate.evaluate(batch, context);
           if (!result.gate().equals(gate.name())) {
-            result = new GateResult(gate.name(), result.verdict(), result.findings(), result.summary(), result.later());
+            result =
+                new GateResult(gate.name(), result.verdict(), result.findings(), result.summary(), result.later(), result.risks());
           }
         } catch (QuotaExhaustedException | AuthenticationException e) {
           throw stopFor(e);
@@ -1127,41 +1208,226 @@ final class DefaultOrchestrator implements Orchestrator {
                 runId, clock.instant(), gate.name(), round, result.verdict(), result.findings(), result.summary()));
         results.add(result);
       }
-      return results;
+      return new GateRound(results, List.copyOf(changedByGates), gateDiff.toString());
     }
 
-    /** Turns new findings into tasks; findings whose fix is already done go to {@code regressed}. */
-    private List<String> tasksFromFindings(List<GateResult> results, List<Finding> regressed) {
-      List<Task> added = new ArrayList<>();
+    /**
+     * What a round's findings did to the plan.
+     *
+     * @param added tasks planned for new findings
+     * @param reopened finding tasks sent back to work
+     * @param replanned tasks the orchestrator role planned for findings at their attempt limit
+     * @param regressed a finding that came back after it was verified, or null
+     * @param exhausted a finding still open after its attempts and a new plan, or null
+     */
+    private record FindingChanges(
+        List<String> added,
+        List<String> reopened,
+        List<String> replanned,
+        FindingLedger.Decision regressed,
+        FindingLedger.Decision exhausted) {
+      boolean progressed() {
+        return !added.isEmpty() || !reopened.isEmpty() || !replanned.isEmpty();
+      }
+    }
+
+    /**
+     * Carries out what the ledger decides for each reported finding: a task for a new one,
+     * another attempt for one still open, a new plan at the attempt limit. Later items and risks
+     * the gates reported go to the plan, so nothing a gate says is dropped.
+     */
+    private FindingChanges applyFindings(List<GateResult> results) {
       for (GateResult r : results) {
         plan.addLater(r.later());
-        for (Finding f : r.findings()) {
-          String fp = f.fingerprint();
-          String existing = findingTasks.get(fp);
-          if (existing != null && plan.contains(existing)) {
-            if (plan.task(existing).status() == TaskStatus.DONE) {
-              regressed.add(f);
-            }
-            continue;
+        plan.addRisks(r.risks());
+      }
+      List<Task> added = new ArrayList<>();
+      List<Finding> addedFor = new ArrayList<>();
+      List<String> reopened = new ArrayList<>();
+      List<String> replanned = new ArrayList<>();
+      List<FindingLedger.Decision> replans = new ArrayList<>();
+      FindingLedger.Decision regressed = null;
+      FindingLedger.Decision exhausted = null;
+      for (FindingLedger.Decision d : ledger.review(results, plan, bounds.maxFindingAttempts())) {
+        switch (d.kind()) {
+          case NEW -> {
+            added.add(FindingTasks.newTask(d.finding(), freshFindingId(added)));
+            addedFor.add(d.finding());
           }
-          String id = freshFindingId(added);
-          String where = f.location().isEmpty() ? "" : " at " + f.location();
-          Task t =
-              Task.builder(id, f.taskTitle())
-                  .acceptanceCriteria("The " + f.gate() + " gate no longer reports: " + f.message())
-                  .writeScope(f.file().isEmpty() ? List.of() : List.of(f.file()))
-                  .role(BuiltInRoles.IMPLEMENTER)
-                  .notes(f.gate() + " finding (" + f.severity().name().toLowerCase(Locale.ROOT) + ")" + where + ": "
-                      + f.message() + " [finding " + fp + "]")
-                  .build();
-          added.add(t);
-          findingTasks.put(fp, id);
+          case CLOSED -> {
+            Task t = plan.task(d.entry().taskId);
+            plan.update(
+                t.withStatus(TaskStatus.DONE)
+                    .withNotes(FindingLedger.withoutTag(t.notes()) + "; its gate passes now " + d.entry().tag()));
+          }
+          case REOPEN, REGRESSED -> {
+            reopen(d);
+            reopened.add(d.entry().taskId);
+            if (d.kind() == FindingLedger.Kind.REGRESSED && regressed == null) {
+              regressed = d;
+            }
+          }
+          case REPLAN -> replans.add(d);
+          case EXHAUSTED -> {
+            giveUp(d);
+            if (exhausted == null) {
+              exhausted = d;
+            }
+          }
+          default -> throw new IllegalStateException("unknown decision " + d.kind());
         }
       }
       if (!added.isEmpty()) {
         plan.add(added);
+        for (int i = 0; i < added.size(); i++) {
+          ledger.open(addedFor.get(i), added.get(i).id());
+        }
       }
-      return added.stream().map(Task::id).toList();
+      for (FindingLedger.Decision d : replans) {
+        List<String> ids = replan(d);
+        if (ids.isEmpty()) {
+          giveUp(d);
+          if (exhausted == null) {
+            exhausted = d;
+          }
+        }
+        replanned.addAll(ids);
+      }
+      return new FindingChanges(
+          added.stream().map(Task::id).toList(), List.copyOf(reopened), List.copyOf(replanned), regressed, exhausted);
+    }
+
+    /** One line on a finished attempt: what its task reported, and what the gate said after. */
+    private String attemptLine(FindingLedger.Decision d) {
+      FindingLedger.Entry e = d.entry();
+      String report = lastReports.getOrDefault(e.taskId, "(no report at hand)");
+      return Text.oneLine(
+          "attempt " + e.attempt + " (" + e.taskId + "): " + report + " -> the " + d.finding().gate() + " gate then reported: "
+              + d.finding().message() + (d.result().summary().isEmpty() ? "" : " (" + Text.oneLine(d.result().summary()) + ")"));
+    }
+
+    /** Sends a finding's task back to work, with what was tried in its brief. */
+    private void reopen(FindingLedger.Decision d) {
+      FindingLedger.Entry e = d.entry();
+      e.tried.add(attemptLine(d));
+      e.attempt++;
+      e.verified = false;
+      String state =
+          d.kind() == FindingLedger.Kind.REGRESSED
+              ? "came back after it was fixed; attempt " + e.attempt
+              : "still reported after attempt " + (e.attempt - 1) + "; attempt " + e.attempt + " of " + bounds.maxFindingAttempts();
+      Task t = plan.task(e.taskId);
+      plan.update(t.withStatus(TaskStatus.TODO).withNotes(FindingTasks.notes(d.finding(), state, e)));
+    }
+
+    /** Ends a finding's attempts: its task fails, and the finding is named in Risks. */
+    private void giveUp(FindingLedger.Decision d) {
+      FindingLedger.Entry e = d.entry();
+      Task t = plan.task(e.taskId);
+      String state = "still reported after " + bounds.maxFindingAttempts() + " attempts" + (e.replanned ? " and a new plan" : "");
+      plan.update(t.withStatus(TaskStatus.FAILED).withNotes(FindingTasks.notes(d.finding(), state, e)));
+      plan.addRisks(
+          List.of(
+              "still open: the " + d.finding().gate() + " gate reports "
+                  + (d.finding().location().isEmpty() ? "" : "at " + d.finding().location() + " ") + "\"" + d.finding().message()
+                  + "\" (task " + t.id() + ", " + state + ")"));
+    }
+
+    /**
+     * Asks the orchestrator role for a new plan for a finding at its attempt limit, since the plan
+     * itself may be what is wrong. Returns the ids of the tasks it added, or none when the role
+     * could not give a usable plan (the caller then gives up on the finding).
+     */
+    private List<String> replan(FindingLedger.Decision d) {
+      FindingLedger.Entry e = d.entry();
+      Task old = plan.task(e.taskId);
+      e.tried.add(attemptLine(d));
+      Role orchestrator = roles.get(BuiltInRoles.ORCHESTRATOR);
+      Task replanTask =
+          Task.builder("replan-" + old.id(), "Re-plan the fix of " + old.id() + ": " + old.title())
+              .role(BuiltInRoles.ORCHESTRATOR)
+              .build();
+      emit(new OrchestraEvent.TaskStarted(runId, clock.instant(), replanTask.id(), orchestrator.name(), replanTask.title(), round));
+      RoleReport report;
+      try {
+        report = runAgent(orchestrator, replanTask, replanBrief(d, old), List.of()).report();
+      } catch (QuotaExhaustedException | AuthenticationException ex) {
+        emitFailed(replanTask, round, ex.getMessage());
+        throw stopFor(ex);
+      } catch (Cancelled ex) {
+        emitFailed(replanTask, round, "interrupted");
+        checkStop();
+        throw ex;
+      } catch (RuntimeException ex) {
+        emitFailed(replanTask, round, String.valueOf(ex.getMessage()));
+        plan.addRisks(List.of("the orchestrator role could not re-plan " + old.id() + ": " + Text.oneLine(String.valueOf(ex.getMessage()))));
+        return List.of();
+      }
+      if (!(report instanceof RoleReport.PlanProposal proposal)) {
+        String why = report instanceof RoleReport.Refusal r ? "refused: " + r.refusal() : "answered without a plan";
+        emitFailed(replanTask, round, why);
+        plan.addRisks(List.of("the orchestrator role did not re-plan " + old.id() + ": " + Text.oneLine(why)));
+        return List.of();
+      }
+      int attempts = e.attempt;
+      e.replanned = true;
+      e.verified = false;
+      e.attempt = bounds.maxFindingAttempts();
+      List<Task> fresh;
+      try {
+        fresh = FindingTasks.adopt(proposal.tasks(), plan, d.finding(), e);
+        plan.add(fresh);
+      } catch (IllegalArgumentException ex) {
+        e.replanned = false;
+        e.attempt = attempts;
+        emitFailed(replanTask, round, "an inconsistent plan: " + ex.getMessage());
+        plan.addRisks(List.of("the orchestrator role's new plan for " + old.id() + " was inconsistent: " + Text.oneLine(ex.getMessage())));
+        return List.of();
+      }
+      List<String> ids = fresh.stream().map(Task::id).toList();
+      plan.update(
+          old.withStatus(TaskStatus.DONE)
+              .withNotes(
+                  "not fixed after " + attempts + " attempts; re-planned by the orchestrator role as " + String.join(", ", ids)));
+      e.taskId = ids.get(0);
+      plan.addLater(proposal.later());
+      plan.addRisks(proposal.risks());
+      emit(
+          new OrchestraEvent.TaskFinished(
+              runId, clock.instant(), replanTask.id(), orchestrator.name(), TaskStatus.DONE, ids.size() + " tasks planned", List.of(), round));
+      emit(new OrchestraEvent.PlanUpdated(runId, clock.instant(), "re-planned: " + old.id(), plan.size(), ids));
+      return ids;
+    }
+
+    private String replanBrief(FindingLedger.Decision d, Task old) {
+      FindingLedger.Entry e = d.entry();
+      StringBuilder b = new StringBuilder("Goal: ").append(goal).append("\n\n");
+      b.append("A finding is still open after ").append(e.attempt).append(" attempts to fix it, so the plan for it may be wrong.\n");
+      b.append("The ").append(d.finding().gate()).append(" gate reports: ").append(d.finding().message());
+      if (!d.finding().location().isEmpty()) {
+        b.append(" (at ").append(d.finding().location()).append(')');
+      }
+      b.append("\nGate summary: ").append(Text.oneLine(d.result().summary())).append('\n');
+      b.append("The task that tried to fix it: ").append(old.id()).append(": ").append(old.title());
+      b.append(old.writeScope().isEmpty() ? " (it could write anywhere)" : " (write scope: " + String.join(", ", old.writeScope()) + ")");
+      b.append("\nWhat was tried:\n");
+      e.tried.forEach(line -> b.append("- ").append(line).append('\n'));
+      b.append("\nThe plan now:\n");
+      for (Task t : plan.tasks()) {
+        b.append("- ").append(t.id()).append(" [").append(t.status().markdownValue()).append("]: ").append(t.title()).append('\n');
+      }
+      b.append(
+          "\nPropose the tasks that fix this finding now: a different approach where the earlier one failed, the files the"
+              + " fix really needs in each task's write scope, and any missing step as a task of its own. The first task you"
+              + " list takes over the finding. Ids already in use: ");
+      b.append(String.join(", ", plan.tasks().stream().map(Task::id).toList())).append('\n');
+      return cap(b.toString());
+    }
+
+    private void emitFailed(Task task, int roundNo, String why) {
+      emit(
+          new OrchestraEvent.TaskFinished(
+              runId, clock.instant(), task.id(), task.role(), TaskStatus.FAILED, Text.oneLine(why), List.of(), roundNo));
     }
 
     private String freshFindingId(List<Task> pending) {
@@ -1170,15 +1436,6 @@ final class DefaultOrchestrator implements Orchestrator {
         final String candidate = id;
         if (!plan.contains(id) && pending.stream().noneMatch(t -> t.id().equals(candidate))) {
           return id;
-        }
-      }
-    }
-
-    private void rememberFindingTasks() {
-      for (Task t : plan.tasks()) {
-        Matcher m = FINDING_TAG.matcher(t.notes());
-        if (m.find()) {
-          findingTasks.put(m.group(1), t.id());
         }
       }
     }
@@ -1197,6 +1454,8 @@ final class DefaultOrchestrator implements Orchestrator {
                   .report();
           if (r instanceof RoleReport.ReleasePlan p) {
             release = p;
+          } else if (r instanceof RoleReport.Refusal refusal) {
+            plan.addRisks(List.of("release notes could not be prepared: the release manager refused: " + Text.oneLine(refusal.refusal())));
           }
         } catch (QuotaExhaustedException | AuthenticationException e) {
           throw stopFor(e);
@@ -1246,7 +1505,9 @@ final class DefaultOrchestrator implements Orchestrator {
           risks.add("run stopped (" + reason.name().toLowerCase(Locale.ROOT) + "): " + msg);
         }
         for (GateResult r : lastGateResults) {
-          if (!r.verdict().passed()) {
+          if (r.verdict() == Verdict.NOTHING_CHECKED) {
+            risks.add(r.gate() + " gate checked nothing: " + Text.oneLine(r.summary()));
+          } else if (!r.verdict().passed()) {
             risks.add(r.gate() + " gate did not pass: " + Text.oneLine(r.summary()));
           }
         }
@@ -1415,7 +1676,7 @@ final class DefaultOrchestrator implements Orchestrator {
       goal = plan.goal();
       lastWritten = edited;
       lastWrittenText = onDisk;
-      rememberFindingTasks();
+      ledger.restore(plan.tasks());
       emit(new OrchestraEvent.PlanUpdated(runId, clock.instant(), "edited by hand", plan.size(), added));
       persist(true);
     }
@@ -1493,8 +1754,17 @@ final class DefaultOrchestrator implements Orchestrator {
             "nothing to resume: " + planPath + " does not exist; start a run with run(goal)");
       }
       Plan onDisk = PlanMarkdown.parse(text, planPath.toString());
-      removeStaleTemporaryFiles();
       List<JsonNode> events = Journal.read(journalPath);
+      JsonNode last = events.isEmpty() ? null : events.get(events.size() - 1);
+      boolean allDone = onDisk.tasks().stream().allMatch(t -> t.status() == TaskStatus.DONE);
+      if (allDone && last != null && "run_finished".equals(last.path("type").asText()) && "GREEN".equals(last.path("stopReason").asText())) {
+        // Nothing is left to do (a task a person added to plan.md since would be), and asking a
+        // model would only cost tokens.
+        throw new NothingToResumeException(
+            "nothing to resume: run " + last.path("runId").asText() + " ended GREEN at " + last.path("time").asText()
+                + "; start a new run with run(goal)");
+      }
+      removeStaleTemporaryFiles();
       int from = 0;
       for (int i = 0; i < events.size(); i++) {
         JsonNode e = events.get(i);
@@ -1502,6 +1772,19 @@ final class DefaultOrchestrator implements Orchestrator {
           from = i;
         }
       }
+      // The token bound covers the whole run, its earlier parts included.
+      TokenUsage used = TokenUsage.ZERO;
+      for (JsonNode e : events.subList(from, events.size())) {
+        if ("model_call_finished".equals(e.path("type").asText())) {
+          JsonNode u = e.path("usage");
+          used =
+              used.plus(
+                  new TokenUsage(
+                      u.path("inputTokens").asLong(), u.path("outputTokens").asLong(),
+                      u.path("cachedInputTokens").asLong(), u.path("reasoningTokens").asLong()));
+        }
+      }
+      addUsage(used);
       Map<String, String> lastStatus = new HashMap<>();
       java.util.Set<String> unfinished = new java.util.HashSet<>();
       Instant lastStart = null; // when the run (or resume) that stopped began
@@ -1559,7 +1842,7 @@ final class DefaultOrchestrator implements Orchestrator {
       lastWritten = onDisk;
       lastWrittenText = text;
       round = lastRound;
-      rememberFindingTasks();
+      ledger.restore(plan.tasks());
       persist(true);
     }
   }

@@ -38,8 +38,15 @@ final class GitWorkspace {
   /** A moment of the work tree. */
   record Snapshot(String base, Map<String, String> untracked) {}
 
-  /** What changed since a snapshot. */
-  record Changes(List<String> files, String diff) {}
+  /**
+   * What changed since a snapshot.
+   *
+   * @param files every changed path, tracked or not
+   * @param diff the diff, cut at {@link #MAX_DIFF_CHARS}
+   * @param untracked the paths among {@code files} that git does not track (new files, build
+   *     outputs nobody ignored)
+   */
+  record Changes(List<String> files, String diff, List<String> untracked) {}
 
   private static final Logger log = LoggerFactory.getLogger(GitWorkspace.class);
 
@@ -116,19 +123,23 @@ final class GitWorkspace {
       diff.append(text);
     }
     Map<String, String> now = untrackedHashes(pathspecs);
+    TreeSet<String> untracked = new TreeSet<>();
     for (Map.Entry<String, String> e : now.entrySet()) {
       if (!e.getValue().equals(before.untracked().get(e.getKey()))) {
         files.add(e.getKey());
+        untracked.add(e.getKey());
         appendNewFile(diff, e.getKey());
       }
     }
     for (String gone : before.untracked().keySet()) {
       if (!now.containsKey(gone) && !Files.exists(root.resolve(gone))) {
         files.add(gone);
+        untracked.add(gone);
       }
     }
     String d = diff.length() > MAX_DIFF_CHARS ? diff.substring(0, MAX_DIFF_CHARS) + "\n" + DIFF_CUT + "\n" : diff.toString();
-    return new Changes(List.copyOf(files), d);
+    untracked.removeAll(tracked == null ? List.of() : tracked.lines().toList());
+    return new Changes(List.copyOf(files), d, List.copyOf(untracked));
   }
 
   private void appendNewFile(StringBuilder diff, String path) {

@@ -2,6 +2,7 @@ package dev.orchestra;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /** The gates that ask a role for a structured verdict: review, QA and security. */
@@ -56,22 +57,13 @@ final class ModelGate implements Gate {
         };
     RoleReport report = context.runRole(role, "gate-" + name + "-" + batch.round(), title, batch.describe());
     return switch (report.kind()) {
-      case REVIEW -> {
-        RoleReport.Review r = (RoleReport.Review) report;
-        if (r.ship()) {
-          yield new GateResult(name, Verdict.PASS, List.of(), "reviewer: ship", r.outOfScope());
-        }
-        List<Finding> mustFix = r.mustFix();
-        if (mustFix.isEmpty()) {
-          mustFix = List.of(new Finding(name, Severity.HIGH, "", 0, "the reviewer blocked without naming a must-fix item", "Ask the reviewer for the must-fix items"));
-        }
-        yield new GateResult(name, Verdict.BLOCK, mustFix, "reviewer: block, " + mustFix.size() + " must-fix", r.outOfScope());
-      }
+      case REVIEW -> review((RoleReport.Review) report);
       case QA_REVIEW -> {
         RoleReport.QaReview q = (RoleReport.QaReview) report;
+        List<String> risks = prefixed("qa: remaining risk: ", q.remainingRisks());
         yield q.findings().isEmpty()
-            ? GateResult.pass(name, "qa: " + (q.confidence().isEmpty() ? "no findings" : q.confidence()))
-            : GateResult.of(name, Verdict.FAIL, q.findings(), "qa: " + q.findings().size() + " findings");
+            ? new GateResult(name, Verdict.PASS, List.of(), "qa: " + q.confidence(), List.of(), risks)
+            : new GateResult(name, Verdict.FAIL, q.findings(), "qa: " + q.findings().size() + " findings", List.of(), risks);
       }
       case SECURITY_REVIEW -> {
         RoleReport.SecurityReview s = (RoleReport.SecurityReview) report;
@@ -81,16 +73,63 @@ final class ModelGate implements Gate {
           if (f.severity().compareTo(Severity.MEDIUM) <= 0) {
             blocking.add(f);
           } else {
-            later.add("security (" + f.severity().name().toLowerCase(java.util.Locale.ROOT) + "): " + f.message());
+            later.add("security (" + f.severity().name().toLowerCase(Locale.ROOT) + "): " + f.message());
           }
         }
+        String advice = advice(s);
         yield blocking.isEmpty()
-            ? new GateResult(name, Verdict.PASS, List.of(), "security: nothing blocking", later)
-            : new GateResult(name, Verdict.BLOCK, blocking, "security: " + blocking.size() + " findings", later);
+            ? new GateResult(name, Verdict.PASS, List.of(), "security: nothing blocking" + advice, later)
+            : new GateResult(name, Verdict.BLOCK, blocking, "security: " + blocking.size() + " findings" + advice, later);
+      }
+      case REFUSAL -> {
+        // A refusal is not a verdict: the gate did not pass, and the refusal is reported as what it is.
+        RoleReport.Refusal r = (RoleReport.Refusal) report;
+        Finding f =
+            new Finding(name, Severity.HIGH, "", 0, "the " + roleName + " role refused to check the change: " + r.refusal(), "");
+        yield GateResult.of(name, Verdict.FAIL, List.of(f), roleName + " refused: " + Text.oneLine(r.refusal()));
       }
       default -> throw new OrchestraException(
           "the " + roleName + " role answered with a " + report.kind() + " report; expected its own form");
     };
+  }
+
+  /**
+   * The reviewer's verdict. A "ship" that still lists must-fix items is a block: the items are
+   * what the reviewer says must change, whatever the verdict word says.
+   */
+  private GateResult review(RoleReport.Review r) {
+    List<String> risks = new ArrayList<>(prefixed("reviewer: regression risk: ", r.regressionRisks()));
+    risks.addAll(prefixed("reviewer: missing test: ", r.missingTests()));
+    if (r.ship() && r.mustFix().isEmpty()) {
+      return new GateResult(name, Verdict.PASS, List.of(), "reviewer: ship", r.outOfScope(), risks);
+    }
+    List<Finding> mustFix = r.mustFix();
+    String summary;
+    if (r.ship()) {
+      summary = "reviewer: ship, but with " + mustFix.size() + " must-fix items, so taken as block";
+    } else if (mustFix.isEmpty()) {
+      mustFix = List.of(new Finding(name, Severity.HIGH, "", 0, "the reviewer blocked without naming a must-fix item", "Ask the reviewer for the must-fix items"));
+      summary = "reviewer: block, no must-fix item named";
+    } else {
+      summary = "reviewer: block, " + mustFix.size() + " must-fix";
+    }
+    return new GateResult(name, Verdict.BLOCK, mustFix, summary, r.outOfScope(), risks);
+  }
+
+  private static List<String> prefixed(String prefix, List<String> items) {
+    return items.stream().map(i -> prefix + i).toList();
+  }
+
+  /** The security reviewer's fixes and verification steps, kept with its summary. */
+  private static String advice(RoleReport.SecurityReview s) {
+    StringBuilder b = new StringBuilder();
+    if (!s.fixes().isEmpty()) {
+      b.append("; fixes: ").append(String.join("; ", s.fixes()));
+    }
+    if (!s.verificationSteps().isEmpty()) {
+      b.append("; verify: ").append(String.join("; ", s.verificationSteps()));
+    }
+    return b.toString();
   }
 
   @Override

@@ -65,7 +65,10 @@ public interface Orchestrator extends AutoCloseable {
    * again, interrupted ones start over. Blocks until the run stops.
    *
    * @return how the run ended
-   * @throws OrchestraException when there is no plan.md to resume from
+   * @throws NothingToResumeException when the last run ended green and every task is done; no model
+   *     is called
+   * @throws OrchestraException when there is no plan.md to resume from, or another run is going on
+   *     in the workspace
    * @throws PlanFormatException when plan.md cannot be read
    * @throws IllegalStateException when a run is already going
    */

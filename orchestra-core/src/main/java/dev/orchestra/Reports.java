@@ -12,10 +12,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The structured answer of each built-in role: the JSON Schema requested from the model, and the
- * parser that turns the answer into a {@link RoleReport}. Parsing is lenient about missing fields
- * (they default to empty) and strict about wrong types, so a model that follows the schema loosely
- * still works and one that answers nonsense gets a precise error to repair.
+ * The structured answer of each built-in role: the JSON Schema requested from the model, the same
+ * form written out for the prompt (many servers ignore structured-output settings), and the parser
+ * that turns the answer into a {@link RoleReport}.
+ *
+ * <p>The parser is strict where an answer would otherwise say nothing: the fields that carry the
+ * answer (a reviewer's verdict, a plan's tasks, a QA author's confidence and commands) must be
+ * there and not empty, so a missing one is a malformed answer the model is asked to repair, never
+ * an empty report read as a yes. Lists that may rightly be empty may also be left out, and wrong
+ * types are errors that say which field.
  */
 final class Reports {
   /** An answer that does not fit its role's form; the message tells the model what to fix. */
@@ -28,6 +33,20 @@ final class Reports {
   }
 
   private static final Map<String, String> SCHEMAS = new LinkedHashMap<>();
+  private static final Map<String, String> FORMATS = new LinkedHashMap<>();
+  /** Per role: the fields an answer must have, and what else it must say, for the prompt. */
+  private static final Map<String, String> MUST_SAY =
+      Map.of(
+          BuiltInRoles.EXPLORER, "pathsAndSymbols must name at least one file or symbol.",
+          BuiltInRoles.ORCHESTRATOR, "tasks must hold at least one task.",
+          BuiltInRoles.IMPLEMENTER, "result must say in one line what came of the task.",
+          BuiltInRoles.CI_RUNNER, "passed is required; when false, rootCause must say why.",
+          BuiltInRoles.REVIEWER,
+              "verdict and mustFix are required; a \"ship\" verdict that lists must-fix items counts as \"block\".",
+          BuiltInRoles.QA_TEST_AUTHOR,
+              "findings and confidence are required, and testsChanged or commandsRun must name what you checked.",
+          BuiltInRoles.SECURITY_REVIEWER, "findings is required (an empty list when nothing is wrong).",
+          BuiltInRoles.RELEASE_MANAGER, "userNotes and rollbackPlan must not be empty.");
 
   static {
     ObjectNode finding =
@@ -72,6 +91,51 @@ final class Reports {
 
   private static void put(String role, ObjectNode schema) {
     SCHEMAS.put(role, schema.toString());
+    FORMATS.put(role, template(schema));
+  }
+
+  /** The schema as a one-line JSON template a model can follow without the schema setting. */
+  private static String template(JsonNode schema) {
+    String type = schema.path("type").asText();
+    return switch (type) {
+      case "object" -> {
+        StringBuilder b = new StringBuilder("{");
+        var fields = schema.path("properties").properties().iterator();
+        while (fields.hasNext()) {
+          var f = fields.next();
+          b.append('"').append(f.getKey()).append("\": ").append(template(f.getValue()));
+          if (fields.hasNext()) {
+            b.append(", ");
+          }
+        }
+        yield b.append('}').toString();
+      }
+      case "array" -> "[" + template(schema.path("items")) + ", ...]";
+      case "integer" -> "0";
+      case "boolean" -> "true|false";
+      default -> {
+        if (schema.has("enum")) {
+          List<String> values = new ArrayList<>();
+          schema.path("enum").forEach(v -> values.add(v.asText()));
+          yield "\"" + String.join("|", values) + "\"";
+        }
+        yield "\"...\"";
+      }
+    };
+  }
+
+  /**
+   * Returns the answer form of a role for its prompt: the JSON template and what the answer must
+   * say; empty for roles with free-text answers.
+   */
+  static Optional<String> answerFormat(String role) {
+    String template = FORMATS.get(role);
+    if (template == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "Answer with only one JSON object, no text around it, in this form:\n" + template + "\n"
+            + MUST_SAY.getOrDefault(role, ""));
   }
 
   /** An object schema in the strict form: every property required, nothing else allowed. */
@@ -141,52 +205,96 @@ final class Reports {
     }
     JsonNode json = json(text);
     return switch (role) {
-      case BuiltInRoles.EXPLORER -> new RoleReport.Exploration(
-          strings(json, "pathsAndSymbols"),
-          strings(json, "ciLocations"),
-          strings(json, "localCommands"),
-          strings(json, "nextProbes"));
-      case BuiltInRoles.ORCHESTRATOR -> new RoleReport.PlanProposal(
-          tasks(json), strings(json, "later"), strings(json, "risks"));
-      case BuiltInRoles.IMPLEMENTER -> new RoleReport.Implementation(
-          strings(json, "whatChanged"), strings(json, "commandsRun"), text(json, "result"), changedFiles);
-      case BuiltInRoles.CI_RUNNER -> new RoleReport.CiDiagnosis(
-          strings(json, "commandsRun"),
-          bool(json, "passed"),
-          text(json, "rootCause"),
-          text(json, "smallestFix"),
-          text(json, "file"),
-          integer(json, "line"));
+      case BuiltInRoles.EXPLORER -> {
+        RoleReport.Exploration e =
+            new RoleReport.Exploration(
+                strings(required(json, "pathsAndSymbols"), "pathsAndSymbols"),
+                strings(json, "ciLocations"),
+                strings(json, "localCommands"),
+                strings(json, "nextProbes"));
+        if (e.pathsAndSymbols().isEmpty()) {
+          throw new ParseException("field 'pathsAndSymbols' is empty: name at least one file or symbol you found");
+        }
+        yield e;
+      }
+      case BuiltInRoles.ORCHESTRATOR -> {
+        List<Task> tasks = tasks(required(json, "tasks"));
+        if (tasks.isEmpty()) {
+          throw new ParseException("field 'tasks' is empty: a plan needs at least one task for the goal");
+        }
+        yield new RoleReport.PlanProposal(tasks, strings(json, "later"), strings(json, "risks"));
+      }
+      case BuiltInRoles.IMPLEMENTER -> {
+        String result = text(required(json, "result"), "result");
+        List<String> changed = strings(json, "whatChanged");
+        if (result.isEmpty()) {
+          throw new ParseException("field 'result' is empty: say in one line what came of the task");
+        }
+        yield new RoleReport.Implementation(changed, strings(json, "commandsRun"), result, changedFiles);
+      }
+      case BuiltInRoles.CI_RUNNER -> {
+        boolean passed = bool(required(json, "passed"), "passed");
+        String rootCause = text(json, "rootCause");
+        if (!passed && rootCause.isEmpty()) {
+          throw new ParseException("field 'rootCause' is empty: say why the check fails");
+        }
+        yield new RoleReport.CiDiagnosis(
+            strings(json, "commandsRun"), passed, rootCause, text(json, "smallestFix"), text(json, "file"), integer(json, "line"));
+      }
       case BuiltInRoles.REVIEWER -> {
-        String verdict = text(json, "verdict").toLowerCase(Locale.ROOT);
+        String verdict = text(required(json, "verdict"), "verdict").toLowerCase(Locale.ROOT);
         if (!verdict.equals("ship") && !verdict.equals("block")) {
           throw new ParseException("field 'verdict' must be \"ship\" or \"block\", got \"" + verdict + "\"");
         }
         yield new RoleReport.Review(
-            findings(json, "mustFix", BuiltInRoles.REVIEWER, Severity.CRITICAL),
+            findings(required(json, "mustFix"), "mustFix", BuiltInRoles.REVIEWER, Severity.CRITICAL),
             strings(json, "regressionRisks"),
             strings(json, "missingTests"),
             verdict.equals("ship"),
             strings(json, "outOfScope"));
       }
-      case BuiltInRoles.QA_TEST_AUTHOR -> new RoleReport.QaReview(
-          strings(json, "testsChanged"),
-          strings(json, "commandsRun"),
-          text(json, "confidence"),
-          strings(json, "remainingRisks"),
-          findings(json, "findings", BuiltInRoles.QA_TEST_AUTHOR, Severity.MEDIUM));
+      case BuiltInRoles.QA_TEST_AUTHOR -> {
+        List<Finding> findings = findings(required(json, "findings"), "findings", BuiltInRoles.QA_TEST_AUTHOR, Severity.MEDIUM);
+        String confidence = text(required(json, "confidence"), "confidence");
+        List<String> tests = strings(json, "testsChanged");
+        List<String> commands = strings(json, "commandsRun");
+        if (confidence.isEmpty()) {
+          throw new ParseException("field 'confidence' is empty: say how sure you are that the changed behaviour works");
+        }
+        if (tests.isEmpty() && commands.isEmpty()) {
+          throw new ParseException(
+              "fields 'testsChanged' and 'commandsRun' are both empty: name the tests you changed or the commands you ran");
+        }
+        yield new RoleReport.QaReview(tests, commands, confidence, strings(json, "remainingRisks"), findings);
+      }
       case BuiltInRoles.SECURITY_REVIEWER -> new RoleReport.SecurityReview(
-          findings(json, "findings", BuiltInRoles.SECURITY_REVIEWER, Severity.HIGH),
+          findings(required(json, "findings"), "findings", BuiltInRoles.SECURITY_REVIEWER, Severity.HIGH),
           strings(json, "fixes"),
           strings(json, "verificationSteps"));
-      case BuiltInRoles.RELEASE_MANAGER -> new RoleReport.ReleasePlan(
-          strings(json, "userNotes"),
-          strings(json, "internalNotes"),
-          strings(json, "rolloutSteps"),
-          strings(json, "rollbackPlan"),
-          strings(json, "preDeployChecklist"));
+      case BuiltInRoles.RELEASE_MANAGER -> {
+        RoleReport.ReleasePlan p =
+            new RoleReport.ReleasePlan(
+                strings(required(json, "userNotes"), "userNotes"),
+                strings(json, "internalNotes"),
+                strings(json, "rolloutSteps"),
+                strings(required(json, "rollbackPlan"), "rollbackPlan"),
+                strings(json, "preDeployChecklist"));
+        if (p.userNotes().isEmpty() || p.rollbackPlan().isEmpty()) {
+          throw new ParseException("fields 'userNotes' and 'rollbackPlan' must not be empty");
+        }
+        yield p;
+      }
       default -> new RoleReport.Text(role, text);
     };
+  }
+
+  /** The answer with a field it must have; a missing (or null) field is a malformed answer. */
+  private static JsonNode required(JsonNode json, String field) throws ParseException {
+    JsonNode v = json.get(field);
+    if (v == null || v.isNull()) {
+      throw new ParseException("field '" + field + "' is missing; the answer must have it");
+    }
+    return json;
   }
 
   private static JsonNode json(String text) throws ParseException {

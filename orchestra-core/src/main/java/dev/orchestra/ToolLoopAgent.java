@@ -7,7 +7,11 @@ import dev.orchestra.model.ToolCall;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The default agent: request -> tool calls -> results -> ... -> final structured answer. */
+/**
+ * The default agent: request -> tool calls -> results -> ... -> final structured answer. An answer
+ * that does not fit the role's form gets one repair request, then the agent fails with {@link
+ * AgentException.Reason#MALFORMED_ANSWER}; a refusal ends the task as a {@link RoleReport.Refusal}.
+ */
 final class ToolLoopAgent implements Agent {
   static final ToolLoopAgent INSTANCE = new ToolLoopAgent();
 
@@ -29,9 +33,12 @@ final class ToolLoopAgent implements Agent {
     boolean repaired = false;
     for (int turn = 1; turn <= context.maxTurns(); turn++) {
       if (Thread.currentThread().isInterrupted()) {
-        throw new AgentException(role.name() + " on " + task.id() + " was interrupted");
+        throw new AgentException(AgentException.Reason.INTERRUPTED, role.name() + " on " + task.id() + " was interrupted");
       }
       ModelResponse response = context.call(base.messages(messages).build());
+      if (response.isRefusal() && !response.hasToolCalls()) {
+        return new RoleReport.Refusal(role.name(), response.refusal());
+      }
       if (response.hasToolCalls()) {
         messages.add(new Message.Assistant(response.text(), response.toolCalls(), response.reasoning()));
         for (ToolCall call : response.toolCalls()) {
@@ -44,6 +51,7 @@ final class ToolLoopAgent implements Agent {
       } catch (Reports.ParseException e) {
         if (repaired) {
           throw new AgentException(
+              AgentException.Reason.MALFORMED_ANSWER,
               role.name() + " on task " + task.id() + " gave an answer that does not parse, even after a"
                   + " repair attempt: " + e.getMessage());
         }
@@ -51,11 +59,12 @@ final class ToolLoopAgent implements Agent {
         messages.add(new Message.Assistant(response.text(), List.of()));
         messages.add(
             Message.user(
-                "Your answer could not be read: " + e.getMessage()
-                    + ". Answer again with only a JSON object that follows the schema."));
+                "Your answer could not be read: " + e.getMessage() + ". Answer again. "
+                    + Reports.answerFormat(role.name()).orElse("")));
       }
     }
     throw new AgentException(
+        AgentException.Reason.TURN_LIMIT,
         role.name() + " on task " + task.id() + " gave no final answer within " + context.maxTurns() + " turns");
   }
 
@@ -77,10 +86,10 @@ final class ToolLoopAgent implements Agent {
       m.append("\nContext:\n").append(context.brief().strip()).append('\n');
     }
     if (!role.outputSections().isEmpty()) {
-      m.append("\nFinish with your report (")
-          .append(String.join(" / ", role.outputSections()))
-          .append(Reports.schemaFor(role.name()).isPresent() ? ") as one JSON object following the schema.\n" : ").\n");
+      m.append("\nFinish with your report (").append(String.join(" / ", role.outputSections())).append(").\n");
     }
+    // Stated here as well as in the request's structured-output setting, which many servers ignore.
+    Reports.answerFormat(role.name()).ifPresent(f -> m.append(f).append('\n'));
     return m.toString();
   }
 }

@@ -142,7 +142,8 @@ final class OrchestratorEndToEndTest {
     assertTrue(plan.tasks().stream().allMatch(t -> t.status() == TaskStatus.DONE), plan.toMarkdown());
     Task f1 = plan.task("F1").orElseThrow();
     assertEquals("Create src/config.txt", f1.title());
-    assertEquals(List.of("src/config.txt"), f1.writeScope());
+    // Widened by issue 11: the named file, its folder, and what the failing check touched.
+    assertEquals(List.of("src/config.txt", "src/**"), f1.writeScope());
     assertTrue(f1.notes().startsWith("ci finding (high) at src/config.txt: src/config.txt is missing"), f1.notes());
     Task f2 = plan.task("F2").orElseThrow();
     assertEquals("Document sh check.sh in README.md", f2.title());

@@ -83,16 +83,6 @@ final class OrchestratorTest {
   }
 
   @Test
-  void aFindingThatComesBackAfterItsFixStopsTheRun() {
-    plan(1);
-    RunResult r = run(builder().addGate(Gate.shell("exit 1").name("lint").build()).bounds(Bounds.defaults().withMaxRounds(5)));
-    // Round 1 finishes T1 and plans F1 from the lint failure (the ci_runner has no script, so the
-    // finding quotes the command); round 2 finishes F1, and lint reports the same: a loop.
-    assertEquals(StopReason.FINDINGS_REGRESSED, r.stopReason(), r.message());
-    assertTrue(r.message().contains("the lint gate reports again what task F1 fixed"), r.message());
-  }
-
-  @Test
   void noNewTaskAndNoFinishedTaskIsNoProgress() {
     plan(1);
     Gate undecided =

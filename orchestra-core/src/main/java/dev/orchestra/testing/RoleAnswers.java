@@ -112,6 +112,40 @@ public final class RoleAnswers {
     return o.toString();
   }
 
+  /**
+   * Returns the QA test author's report with no findings.
+   *
+   * @param confidence how sure it is that the changed behaviour works, not blank
+   * @param commandsRun the commands it ran to check, at least one
+   * @return the JSON answer
+   */
+  public static String qaPass(String confidence, List<String> commandsRun) {
+    ObjectNode o = JSON.createObjectNode();
+    o.putArray("testsChanged");
+    strings(o.putArray("commandsRun"), commandsRun);
+    o.put("confidence", confidence);
+    o.putArray("remainingRisks");
+    o.putArray("findings");
+    return o.toString();
+  }
+
+  /**
+   * Returns the release manager's plan.
+   *
+   * @param userNotes the user-facing release notes, at least one
+   * @param rollbackPlan how to roll back, at least one step
+   * @return the JSON answer
+   */
+  public static String release(List<String> userNotes, List<String> rollbackPlan) {
+    ObjectNode o = JSON.createObjectNode();
+    strings(o.putArray("userNotes"), userNotes);
+    o.putArray("internalNotes");
+    o.putArray("rolloutSteps");
+    strings(o.putArray("rollbackPlan"), rollbackPlan);
+    o.putArray("preDeployChecklist");
+    return o.toString();
+  }
+
   private static void strings(ArrayNode into, List<String> items) {
     items.forEach(into::add);
   }

@@ -4,6 +4,7 @@ import dev.orchestra.Bounds;
 import dev.orchestra.BudgetPolicy;
 import dev.orchestra.BuiltInRoles;
 import dev.orchestra.Gate;
+import dev.orchestra.NothingToResumeException;
 import dev.orchestra.OrchestraException;
 import dev.orchestra.Orchestrator;
 import dev.orchestra.Role;
@@ -417,6 +418,10 @@ public final class Main implements Callable<Integer> {
       JsonLinesListener events = common.eventsListener();
       try (Orchestrator o = orchestrator(progress, events).build()) {
         return finish(o.resume(), progress);
+      } catch (NothingToResumeException e) {
+        // The last run is green: nothing failed, so this is not an error.
+        Context.out().println(e.getMessage());
+        return 0;
       } finally {
         if (events != null) {
           events.close();

@@ -11,6 +11,7 @@ import dev.orchestra.model.ModelResponse;
 import dev.orchestra.model.TokenUsage;
 import dev.orchestra.model.ToolCall;
 import dev.orchestra.testing.Reply;
+import dev.orchestra.testing.RoleAnswers;
 import dev.orchestra.testing.ScriptedModelProvider;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -169,7 +170,7 @@ final class MainTest {
                     ? ModelResponse.text("{\"whatChanged\":[\"VERSION\"],\"commandsRun\":[],\"result\":\"done\"}", new TokenUsage(5, 5, 0, 0))
                     : new ModelResponse("", List.of(new ToolCall("c1", "write_file", "{\"path\":\"VERSION\",\"content\":\"1.0\\n\"}")), new TokenUsage(5, 5, 0, 0))));
     brain.on("reviewer").otherwise(Reply.text("{\"mustFix\":[],\"regressionRisks\":[],\"missingTests\":[],\"verdict\":\"ship\",\"outOfScope\":[]}"));
-    brain.on("release_manager").otherwise(Reply.text("{}"));
+    brain.on("release_manager").otherwise(Reply.text(RoleAnswers.release(List.of("VERSION added"), List.of("Delete VERSION"))));
     try (DemoModelServer server = DemoModelServer.start(brain)) {
       Path home = Files.createDirectories(tmp.resolve("home"));
       Files.writeString(home.resolve("config.toml"),
@@ -188,9 +189,12 @@ final class MainTest {
       Plan plan = Plan.read(repo.resolve("plan.md"));
       assertEquals(TaskStatus.DONE, plan.task("T1").orElseThrow().status());
 
+      // Issue 11: a green run leaves nothing to resume, and resume says so without calling a model.
+      int calls = brain.requests().size();
       Outcome resumed = run(env, "resume", "--repo", repo.toString());
       assertEquals(0, resumed.exit(), resumed.out() + resumed.err());
-      assertTrue(resumed.out().contains("Stopped: GREEN"), resumed.out());
+      assertTrue(resumed.out().contains("nothing to resume: run "), resumed.out() + resumed.err());
+      assertEquals(calls, brain.requests().size());
     }
   }
 

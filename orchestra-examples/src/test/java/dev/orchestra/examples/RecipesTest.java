@@ -10,6 +10,7 @@ import dev.orchestra.StopReason;
 import dev.orchestra.model.Message;
 import dev.orchestra.model.ModelRequest;
 import dev.orchestra.testing.Reply;
+import dev.orchestra.testing.RoleAnswers;
 import dev.orchestra.testing.ScriptedModelProvider;
 import dev.orchestra.toml.StarterPack;
 import java.nio.file.Files;
@@ -59,7 +60,7 @@ final class RecipesTest {
         Map.of(
             "orchestrator", req -> PLAN,
             "implementer", req -> "{\"whatChanged\":[],\"commandsRun\":[],\"result\":\"nothing to change\"}",
-            "release_manager", req -> "{}");
+            "release_manager", req -> RoleAnswers.release(List.of("Nothing changed"), List.of("Nothing to roll back")));
     RuleBasedModelProvider provider = new RuleBasedModelProvider(rules);
     RunResult r;
     try (Orchestrator o = Orchestrator.builder().workspace(ws).modelProvider(provider).explorationProbes(List.of()).build()) {

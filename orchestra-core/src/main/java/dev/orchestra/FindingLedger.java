@@ -1,0 +1,215 @@
+package dev.orchestra;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a run knows of each finding across rounds: the task that works on it, which attempt that
+ * task is on, whether the orchestrator role has re-planned it, and whether its gate has passed
+ * since the task was done. From that it decides, after each round's gates, what every reported
+ * finding needs: a new task, another attempt, a new plan, or the end of the run.
+ *
+ * <p>A finding is <em>open</em> until its gate passes after its task is done. An open finding
+ * that is reported again goes back to work, up to the attempt limit; at the limit the
+ * orchestrator role is asked once for a new plan; a finding still reported after that is
+ * exhausted. A finding reported again after it was verified has regressed.
+ *
+ * <p>The state a resume needs is kept in the task's notes as a tag, {@code [finding <fingerprint>
+ * attempt <n>]} (plus {@code replanned}), so plan.md alone restores it. Not thread-safe: the run's
+ * coordinating thread owns it.
+ */
+final class FindingLedger {
+  private static final Pattern TAG =
+      Pattern.compile("\\[finding ([0-9a-f]{16})(?: attempt ([0-9]{1,4}))?( replanned)?\\]");
+
+  /** One finding's record. */
+  static final class Entry {
+    final String fingerprint;
+    final String gate;
+    String taskId;
+    int attempt;
+    boolean replanned;
+    boolean verified;
+    /** One line per finished attempt: what the agent reported, and what the gate said after. */
+    final List<String> tried = new ArrayList<>();
+
+    Entry(String fingerprint, String gate, String taskId, int attempt, boolean replanned) {
+      this.fingerprint = fingerprint;
+      this.gate = gate;
+      this.taskId = taskId;
+      this.attempt = attempt;
+      this.replanned = replanned;
+    }
+
+    /** The tag for the task's notes. */
+    String tag() {
+      return "[finding " + fingerprint + " attempt " + attempt + (replanned ? " replanned" : "") + "]";
+    }
+  }
+
+  /** What a reported (or passed) finding needs. */
+  enum Kind {
+    /** Reported for the first time: plan a task for it. */
+    NEW,
+    /** Its task was done (or failed) and the gate still reports it: another attempt. */
+    REOPEN,
+    /** At its attempt limit: ask the orchestrator role for a new plan. */
+    REPLAN,
+    /** Still reported after its attempts and a new plan: the run stops. */
+    EXHAUSTED,
+    /** Its gate had passed after the fix, and now reports it again. */
+    REGRESSED,
+    /** Its task had failed, and its gate now passes: the task's criterion is met. */
+    CLOSED
+  }
+
+  /**
+   * One decision.
+   *
+   * @param kind what the finding needs
+   * @param finding the finding as reported this round (for {@link Kind#CLOSED}, as first reported)
+   * @param result the gate result that reported it (or passed it)
+   * @param entry the ledger's record, or null for {@link Kind#NEW}
+   */
+  record Decision(Kind kind, Finding finding, GateResult result, Entry entry) {
+    Decision {
+      Objects.requireNonNull(kind);
+      Objects.requireNonNull(result);
+    }
+  }
+
+  private final Map<String, Entry> entries = new LinkedHashMap<>();
+  /** The finding each entry was first reported as, for messages about it later. */
+  private final Map<String, Finding> firstSeen = new HashMap<>();
+
+  /** Returns the entry of a finding, or null. */
+  Entry entry(String fingerprint) {
+    return entries.get(fingerprint);
+  }
+
+  /** Returns the entry whose task is the given one, or null. */
+  Entry entryForTask(String taskId) {
+    for (Entry e : entries.values()) {
+      if (e.taskId.equals(taskId)) {
+        return e;
+      }
+    }
+    return null;
+  }
+
+  /** Records a new finding's task, on its first attempt. */
+  Entry open(Finding finding, String taskId) {
+    Entry e = new Entry(finding.fingerprint(), finding.gate(), taskId, 1, false);
+    entries.put(e.fingerprint, e);
+    firstSeen.put(e.fingerprint, finding);
+    return e;
+  }
+
+  /**
+   * Rebuilds the ledger from the tags in a plan's task notes (after a resume or a hand edit).
+   * Entries of tasks no longer in the plan are dropped; what the notes cannot say (verified, the
+   * history of attempts) is kept for tasks that are still there.
+   */
+  void restore(List<Task> tasks) {
+    Map<String, Entry> old = new HashMap<>(entries);
+    entries.clear();
+    for (Task t : tasks) {
+      Matcher m = TAG.matcher(t.notes());
+      if (!m.find()) {
+        continue;
+      }
+      String fp = m.group(1);
+      int attempt = m.group(2) == null ? 1 : Math.max(1, Integer.parseInt(m.group(2)));
+      Entry was = old.get(fp);
+      Entry e = new Entry(fp, was == null ? gateOf(t.notes()) : was.gate, t.id(), attempt, m.group(3) != null);
+      if (was != null && was.taskId.equals(t.id())) {
+        e.verified = was.verified;
+        e.tried.addAll(was.tried);
+      }
+      entries.put(fp, e);
+    }
+  }
+
+  /** Notes of finding tasks start with the gate's name ("ci finding (high) ..."). */
+  private static String gateOf(String notes) {
+    int space = notes.indexOf(' ');
+    return space > 0 ? notes.substring(0, space) : "";
+  }
+
+  /** Removes a tag from notes, for rewriting them. */
+  static String withoutTag(String notes) {
+    return TAG.matcher(notes).replaceAll("").strip();
+  }
+
+  /**
+   * Decides, after a round's gates, what each finding needs. Marks findings whose gate passed
+   * after their task was done as verified. Does not change the plan: the caller carries out the
+   * decisions.
+   *
+   * @param results the gate results of the round, in gate order
+   * @param plan the plan as it stands after the round's batch
+   * @param attemptLimit the most attempts a finding's task gets before the orchestrator re-plans
+   * @return the decisions, in the order the findings were reported; {@link Kind#CLOSED} first
+   */
+  List<Decision> review(List<GateResult> results, LivePlan plan, int attemptLimit) {
+    List<Decision> out = new ArrayList<>();
+    Map<String, GateResult> byGate = new HashMap<>();
+    results.forEach(r -> byGate.put(r.gate(), r));
+    for (Entry e : entries.values()) {
+      GateResult r = byGate.get(e.gate);
+      if (r == null || r.verdict() != Verdict.PASS || !plan.contains(e.taskId)) {
+        continue;
+      }
+      TaskStatus s = plan.task(e.taskId).status();
+      if (s == TaskStatus.DONE) {
+        e.verified = true;
+      } else if (s == TaskStatus.FAILED) {
+        e.verified = true;
+        out.add(new Decision(Kind.CLOSED, firstSeen.getOrDefault(e.fingerprint, placeholder(e)), r, e));
+      }
+    }
+    Set<String> seen = new HashSet<>();
+    for (GateResult r : results) {
+      for (Finding f : r.findings()) {
+        String fp = f.fingerprint();
+        if (!seen.add(fp)) {
+          continue;
+        }
+        Entry e = entries.get(fp);
+        if (e == null || !plan.contains(e.taskId)) {
+          entries.remove(fp);
+          out.add(new Decision(Kind.NEW, f, r, null));
+          continue;
+        }
+        TaskStatus s = plan.task(e.taskId).status();
+        if (s != TaskStatus.DONE && s != TaskStatus.FAILED) {
+          continue; // its task is still to run (or waits on a failed dependency): nothing new
+        }
+        Kind k;
+        if (s == TaskStatus.DONE && e.verified) {
+          k = Kind.REGRESSED;
+        } else if (e.attempt < attemptLimit) {
+          k = Kind.REOPEN;
+        } else if (!e.replanned) {
+          k = Kind.REPLAN;
+        } else {
+          k = Kind.EXHAUSTED;
+        }
+        out.add(new Decision(k, f, r, e));
+      }
+    }
+    return out;
+  }
+
+  private static Finding placeholder(Entry e) {
+    return new Finding(e.gate.isEmpty() ? "gate" : e.gate, Severity.MEDIUM, "", 0, "finding " + e.fingerprint, "");
+  }
+}
