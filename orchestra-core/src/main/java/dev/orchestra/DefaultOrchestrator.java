@@ -86,7 +86,7 @@ final class DefaultOrchestrator implements Orchestrator {
 
   DefaultOrchestrator(Orchestrator.Builder b) {
     this.workspace = b.workspace.toAbsolutePath().normalize();
-    this.roles = Map.copyOf(b.roles);
+    this.roles = underCeiling(b.roles, b.sandboxCeiling);
     this.provider = b.modelProvider;
     this.defaultModel = b.defaultModel;
     this.budgetPolicy = b.budgetPolicy;
@@ -111,6 +111,13 @@ final class DefaultOrchestrator implements Orchestrator {
     this.commandTimeout = b.commandTimeout;
     this.writableRoots = b.writableRoots;
     this.skills = Map.copyOf(b.skills);
+  }
+
+  /** The team with no role above the run's sandbox ceiling, built-in roles included. */
+  private static Map<String, Role> underCeiling(Map<String, Role> team, SandboxMode ceiling) {
+    Map<String, Role> out = new LinkedHashMap<>();
+    team.forEach((name, r) -> out.put(name, r.sandboxMode().compareTo(ceiling) > 0 ? r.toBuilder().sandboxMode(ceiling).build() : r));
+    return Map.copyOf(out);
   }
 
   // ---------------------------------------------------------------- public API
@@ -210,8 +217,11 @@ final class DefaultOrchestrator implements Orchestrator {
   private RunResult execute(String goal, boolean resume) {
     ExecutorService pool = suppliedExecutor != null ? suppliedExecutor : newPool();
     Run run = null;
+    RunLock held = null;
     try {
-      run = new Run(goal, pool);
+      String runId = newRunId();
+      held = RunLock.acquire(workspace, journalPath.resolveSibling("run.lock"), runId, clock.instant());
+      run = new Run(runId, goal, pool);
       synchronized (lock) {
         current = run;
       }
@@ -219,6 +229,9 @@ final class DefaultOrchestrator implements Orchestrator {
     } finally {
       if (run != null) {
         run.journal.close();
+      }
+      if (held != null) {
+        held.close();
       }
       if (suppliedExecutor == null) {
         pool.shutdownNow();
@@ -323,8 +336,8 @@ final class DefaultOrchestrator implements Orchestrator {
     List<String> carriedChanged = List.of();
     String carriedDiff = "";
 
-    Run(String goal, ExecutorService pool) {
-      this.runId = newRunId();
+    Run(String runId, String goal, ExecutorService pool) {
+      this.runId = runId;
       this.goal = goal;
       this.pool = pool;
       this.started = clock.instant();
@@ -494,10 +507,12 @@ final class DefaultOrchestrator implements Orchestrator {
         persist(true);
         checkStop();
         checkLimits();
-        GateRound gated = runGates(batch.toBatch(round));
+        Batch gatedBatch = batch.toBatch(round);
+        GateRound gated = runGates(gatedBatch);
         List<GateResult> results = gated.results();
         lastGateResults = results;
         checkStop();
+        noteUnreviewedSensitiveChange(gatedBatch, results);
         FindingChanges changes = applyFindings(results);
         mergeHandEdits(); // tasks a person added while the gates ran count for this decision
         persist(true);
@@ -567,6 +582,20 @@ final class DefaultOrchestrator implements Orchestrator {
               "stopped after " + round + " rounds (the limit); gates " + verdicts(results));
         }
       }
+    }
+
+    /** A sensitive change that no security gate looked at is named in Risks, never passed over. */
+    private void noteUnreviewedSensitiveChange(Batch batch, List<GateResult> results) {
+      if (results.stream().anyMatch(r -> r.gate().equals("security"))) {
+        return;
+      }
+      SensitivityCheck.reason(batch)
+          .ifPresent(
+              why ->
+                  plan.addRisks(
+                      List.of(
+                          "not security-reviewed: " + why + " (add the security_reviewer role and Gate.security() to"
+                              + " review such changes)")));
     }
 
     private String verdicts(List<GateResult> results) {

@@ -128,6 +128,7 @@ public interface Orchestrator extends AutoCloseable {
     Duration commandTimeout = Duration.ofMinutes(5);
     List<Path> writableRoots = List.of();
     final Map<String, List<Skill>> skills = new LinkedHashMap<>();
+    SandboxMode sandboxCeiling = SandboxMode.DANGER_FULL_ACCESS;
 
     Builder() {
       BuiltInRoles.all().forEach(r -> roles.put(r.name(), r));
@@ -462,6 +463,20 @@ public interface Orchestrator extends AutoCloseable {
      */
     public Builder skills(String role, List<Skill> roleSkills) {
       skills.put(Objects.requireNonNull(role, "role"), List.copyOf(roleSkills));
+      return this;
+    }
+
+    /**
+     * Sets the run's sandbox ceiling: no role, built-in or configured, gets more than this. Codex's
+     * {@code sandbox_mode} and the project's trust decide it there (read-only for a project with no
+     * trust decision); the default puts no ceiling on the roles' own modes. With a read-only
+     * ceiling no role can write, so implementers can only report what they would change.
+     *
+     * @param ceiling the most any role may do
+     * @return this builder
+     */
+    public Builder sandboxCeiling(SandboxMode ceiling) {
+      this.sandboxCeiling = Objects.requireNonNull(ceiling, "ceiling");
       return this;
     }
 

@@ -1,6 +1,7 @@
 package dev.orchestra.issues;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import dev.orchestra.GateContext;
 import dev.orchestra.GateResult;
 import dev.orchestra.Orchestrator;
 import dev.orchestra.RunResult;
+import dev.orchestra.SandboxMode;
 import dev.orchestra.StopReason;
 import dev.orchestra.Task;
 import dev.orchestra.TaskStatus;
@@ -164,5 +166,27 @@ final class Issue11GatesTest {
     assertTrue(Files.readString(ws.resolve("ran-new-test.txt")).contains("ran"), "the CI gate ran the new test");
     String secondReview = model.requests("reviewer").get(1).lastUserText();
     assertTrue(secondReview.contains("tests/new_test.sh"), secondReview);
+  }
+
+  @Test
+  void theRunsSandboxCeilingHoldsForBuiltInRolesToo() {
+    model.on("implementer", "T1")
+        .reply(Reply.toolCall("write_file", "{\"path\":\"out/T1.txt\",\"content\":\"x\"}"), Reply.text(RoleAnswers.implementation("tried")));
+    run(builder().sandboxCeiling(SandboxMode.READ_ONLY));
+    assertFalse(Files.exists(ws.resolve("out/T1.txt")), "a read-only run wrote nothing");
+    assertTrue(
+        events.stream().noneMatch(e -> e instanceof OrchestraEvent.ToolCalled c && c.tool().equals("write_file") && c.ok()),
+        "no write succeeded");
+  }
+
+  @Test
+  void aSensitiveChangeWithNoSecurityReviewerIsNamedInRisks() {
+    model.on("implementer", "T1")
+        .reply(
+            Reply.toolCall("write_file", "{\"path\":\"out/T1.txt\",\"content\":\"String password = System.getenv(\\\"DB_PASSWORD\\\");\"}"),
+            Reply.text(RoleAnswers.implementation("read the password")));
+    RunResult r = run(builder());
+    assertEquals(StopReason.GREEN, r.stopReason(), r.message());
+    assertTrue(r.risks().stream().anyMatch(k -> k.startsWith("not security-reviewed: ")), r.risks().toString());
   }
 }
