@@ -324,6 +324,10 @@ final class DefaultOrchestrator implements Orchestrator {
     String explorationBrief = "";
     int round;
     final FindingLedger ledger = new FindingLedger();
+    /** Which writing tasks ran when, to tell whose a change outside a task's scope was. */
+    final WriteWindows writeWindows = new WriteWindows();
+    /** Tasks whose commands wrote outside their scope, for Risks; guarded by itself. */
+    final List<String> outsideWrites = new ArrayList<>();
     /** The last report of each task, in one line: what an attempt at a finding tried. */
     final Map<String, String> lastReports = new java.util.concurrent.ConcurrentHashMap<>();
     List<GateResult> lastGateResults = List.of();
@@ -504,6 +508,10 @@ final class DefaultOrchestrator implements Orchestrator {
         checkLimits();
         mergeHandEdits();
         BatchState batch = runBatch();
+        synchronized (outsideWrites) {
+          plan.addRisks(outsideWrites);
+          outsideWrites.clear();
+        }
         persist(true);
         checkStop();
         checkLimits();
@@ -922,9 +930,10 @@ final class DefaultOrchestrator implements Orchestrator {
             List.of(),
             null);
       }
+      boolean writer = role.sandboxMode().allowsWrites();
+      WriteWindows.Window window = writer ? writeWindows.open(task) : null;
       try {
-        boolean writer = role.sandboxMode().allowsWrites();
-        GitWorkspace.Snapshot before = writer ? git.map(g -> g.snapshot(task.writeScope())).orElse(null) : null;
+        GitWorkspace.Snapshot before = writer ? git.map(g -> g.snapshot(List.of())).orElse(null) : null;
         AgentRun r = runAgent(role, task, brief, task.writeScope());
         List<String> changed = r.changedFiles();
         RoleReport report = r.report();
@@ -933,16 +942,36 @@ final class DefaultOrchestrator implements Orchestrator {
           return new Scheduler.Outcome(
               TaskStatus.FAILED, "refused by the " + role.name() + " role: " + refusal.refusal(), changed, report);
         }
+        List<String> outside = List.of();
         if (before != null) {
-          // The task's scope is its own while it runs, so git's changes inside it are the task's.
+          // The task's scope is its own while it runs, so git's changes inside it are the task's;
+          // a change outside it that no other writer running meanwhile may make is the task's too
+          // (a command it ran wrote there), and is reported.
           TreeSet<String> all = new TreeSet<>(changed);
-          all.addAll(git.get().changesSince(before, task.writeScope()).files());
+          List<String> out = new ArrayList<>();
+          for (String f : git.get().changesSince(before, List.of()).files()) {
+            if (task.writeScope().isEmpty() || WriteScopes.covers(task.writeScope(), f)) {
+              all.add(f);
+            } else if (!writeWindows.mayBeOthers(window, f)) {
+              all.add(f);
+              out.add(f);
+            }
+          }
           changed = List.copyOf(all);
+          outside = List.copyOf(out);
           if (report instanceof RoleReport.Implementation impl) {
             report = new RoleReport.Implementation(impl.whatChanged(), impl.commandsRun(), impl.result(), changed);
           }
         }
-        return new Scheduler.Outcome(TaskStatus.DONE, summarize(report), changed, report);
+        String summary = summarize(report);
+        if (!outside.isEmpty()) {
+          String note = task.id() + " wrote outside its write scope: " + String.join(", ", outside);
+          summary = summary + " (" + note + ")";
+          synchronized (outsideWrites) {
+            outsideWrites.add(note);
+          }
+        }
+        return new Scheduler.Outcome(TaskStatus.DONE, summary, changed, report);
       } catch (Cancelled e) {
         return new Scheduler.Outcome(TaskStatus.TODO, "interrupted; will run again", List.of(), null);
       } catch (QuotaExhaustedException | AuthenticationException e) {
@@ -962,6 +991,10 @@ final class DefaultOrchestrator implements Orchestrator {
           return new Scheduler.Outcome(TaskStatus.TODO, "interrupted; will run again", List.of(), null);
         }
         return new Scheduler.Outcome(TaskStatus.FAILED, String.valueOf(e.getMessage()), List.of(), null);
+      } finally {
+        if (window != null) {
+          writeWindows.close(window);
+        }
       }
     }
 

@@ -452,6 +452,34 @@ final class OrchestratorTest {
     assertTrue(!brief.contains("plan.md"), "Orchestra's own files are not the batch's changes: " + brief);
   }
 
+  @Test
+  void aCommandThatWritesOutsideItsTasksScopeIsSeenByGitAndReportedOnTheTask() throws Exception {
+    TestRepos.write(ws, "README.md", "# x\n");
+    TestRepos.git(ws, "init", "-q");
+    TestRepos.git(ws, "add", "-A");
+    TestRepos.git(ws, "commit", "-q", "-m", "init");
+    List<ObjectNode> tasks =
+        List.of(Json.task("T1", "Generate the file", List.of("gen/**"), List.of()), Json.task("T2", "Write docs", List.of("docs/**"), List.of()));
+    model.on("orchestrator").reply(Reply.text(Json.plan(tasks, List.of(), List.of())));
+    model.on("implementer", "T1")
+        .reply(
+            Reply.toolCall(
+                "run_command", "{\"command\":[],\"shell\":\"mkdir -p gen lib && echo 1 > gen/out.txt && echo 2 > lib/stray.txt\",\"cwd\":\"\",\"timeout_seconds\":0}"),
+            Reply.text(Json.implemented("generated")));
+    model.on("implementer", "T2")
+        .reply(Reply.toolCall("write_file", Json.writeArgs("docs/a.md", "a")), Reply.text(Json.implemented("documented")));
+    model.on("release_manager").otherwise(Reply.text(Json.release()));
+    RunResult r = run(builder());
+    OrchestraEvent.TaskFinished t1 =
+        events.of(OrchestraEvent.TaskFinished.class).stream().filter(t -> t.taskId().equals("T1")).findFirst().orElseThrow();
+    assertEquals(List.of("gen/out.txt", "lib/stray.txt"), t1.changedFiles());
+    assertTrue(t1.summary().contains("T1 wrote outside its write scope: lib/stray.txt"), t1.summary());
+    OrchestraEvent.TaskFinished t2 =
+        events.of(OrchestraEvent.TaskFinished.class).stream().filter(t -> t.taskId().equals("T2")).findFirst().orElseThrow();
+    assertFalse(t2.summary().contains("outside"), "T2's own write is not stray: " + t2.summary());
+    assertTrue(r.risks().contains("T1 wrote outside its write scope: lib/stray.txt"), r.risks().toString());
+  }
+
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.CsvSource({
     "on-request, approve, true, ide-user", "on-request, deny, false, ide-user", "on-request, hang, false, timeout",
