@@ -1516,6 +1516,13 @@ final class DefaultOrchestrator implements Orchestrator {
                   .report();
           if (r instanceof RoleReport.ReleasePlan p) {
             release = p;
+            plan.setReleaseNotes(ReleaseNotes.lines(p));
+            Path notes = journalPath.resolveSibling("release-notes.md");
+            try {
+              AtomicFiles.writeString(notes, ReleaseNotes.markdown(goal, runId, p));
+            } catch (RuntimeException e) {
+              plan.addRisks(List.of("the release notes could not be saved to " + notes + ": " + Text.oneLine(String.valueOf(e.getMessage()))));
+            }
           } else if (r instanceof RoleReport.Refusal refusal) {
             plan.addRisks(List.of("release notes could not be prepared: the release manager refused: " + Text.oneLine(refusal.refusal())));
           }

@@ -19,6 +19,7 @@ final class LivePlan {
   private final Set<String> risks = new LinkedHashSet<>();
   private List<String> done = List.of();
   private List<String> next = List.of();
+  private List<String> releaseNotes = List.of();
 
   LivePlan(Plan plan) {
     replaceWith(plan);
@@ -32,6 +33,7 @@ final class LivePlan {
     later.addAll(plan.later());
     risks.clear();
     risks.addAll(plan.risks());
+    releaseNotes = plan.releaseNotes();
     done = plan.done();
     next = plan.next();
   }
@@ -108,14 +110,20 @@ final class LivePlan {
    * scheduler's lock. {@link Copy#toPlan} builds (and checks) the plan later, outside it.
    */
   Copy copy() {
-    return new Copy(goal, new ArrayList<>(tasks.values()), new ArrayList<>(later), done, next, new ArrayList<>(risks));
+    return new Copy(goal, new ArrayList<>(tasks.values()), new ArrayList<>(later), done, next, new ArrayList<>(risks), releaseNotes);
   }
 
   /** See {@link #copy()}. */
-  record Copy(String goal, List<Task> tasks, List<String> later, List<String> done, List<String> next, List<String> risks) {
+  record Copy(
+      String goal, List<Task> tasks, List<String> later, List<String> done, List<String> next, List<String> risks,
+      List<String> releaseNotes) {
     Plan toPlan() {
-      return Plan.builder(goal).tasks(tasks).later(later).summary(done, next, risks).build();
+      return Plan.builder(goal).tasks(tasks).later(later).summary(done, next, risks).releaseNotes(releaseNotes).build();
     }
+  }
+
+  void setReleaseNotes(List<String> notes) {
+    this.releaseNotes = List.copyOf(notes);
   }
 
   /**
@@ -153,6 +161,7 @@ final class LivePlan {
             .tasks(new ArrayList<>(merged.values()))
             .later(union(edited.later(), minus(later, base.later())))
             .summary(edited.done(), edited.next(), union(edited.risks(), minus(risks, base.risks())))
+            .releaseNotes(edited.releaseNotes())
             .build();
     replaceWith(checked);
     return added;

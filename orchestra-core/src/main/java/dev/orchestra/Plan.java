@@ -44,10 +44,15 @@ import java.util.Optional;
  * ## Next
  * ## Risks
  * - The CLI has no tests
+ *
+ * ## Release notes
+ * - The CLI greets you
+ * - Rollback: revert the merge commit
  * }</pre>
  *
  * <p>Rules: the first heading is {@code # Plan: <goal>}. Sections are {@code ## Tasks}, {@code ##
- * Later}, {@code ## Done}, {@code ## Next} and {@code ## Risks}, each optional, in any order. A
+ * Later}, {@code ## Done}, {@code ## Next}, {@code ## Risks} and {@code ## Release notes}, each
+ * optional, in any order (Release notes is written only when there are some). A
  * task starts with {@code ### <id>: <title>}; its fields are {@code - name: value} lines, and list
  * fields (write scope, acceptance) take indented {@code - item} lines. Missing fields default to
  * status todo, role implementer and empty lists. Blank lines and {@code <!-- comments -->} are
@@ -80,6 +85,13 @@ public interface Plan {
 
   /** Returns the "Risks" part of the summary. */
   List<String> risks();
+
+  /**
+   * Returns the release notes of the last green run with a release manager: the user-facing notes,
+   * then lines for internal notes, rollout, rollback and the pre-deploy checklist. Empty when
+   * there are none.
+   */
+  List<String> releaseNotes();
 
   /**
    * Returns this plan with a task added, or replaced when the plan has a task with its id.
@@ -162,6 +174,7 @@ public interface Plan {
     List<String> done = List.of();
     List<String> next = List.of();
     List<String> risks = List.of();
+    List<String> releaseNotes = List.of();
 
     Builder(String goal) {
       this.goal = java.util.Objects.requireNonNull(goal, "goal");
@@ -232,8 +245,19 @@ public interface Plan {
      * @throws IllegalArgumentException when ids repeat, a dependency is unknown, dependencies form
      *     a cycle, or a text has a line break
      */
+    /**
+     * Sets the release notes.
+     *
+     * @param notes one line each
+     * @return this builder
+     */
+    public Builder releaseNotes(List<String> notes) {
+      this.releaseNotes = List.copyOf(notes);
+      return this;
+    }
+
     public Plan build() {
-      return new PlanDocument(goal, tasks, later, done, next, risks);
+      return new PlanDocument(goal, tasks, later, done, next, risks, releaseNotes);
     }
   }
 }

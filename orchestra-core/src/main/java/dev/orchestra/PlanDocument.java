@@ -20,6 +20,7 @@ final class PlanDocument implements Plan {
   private final List<String> done;
   private final List<String> next;
   private final List<String> risks;
+  private final List<String> releaseNotes;
 
   PlanDocument(
       String goal,
@@ -27,7 +28,8 @@ final class PlanDocument implements Plan {
       List<String> later,
       List<String> done,
       List<String> next,
-      List<String> risks) {
+      List<String> risks,
+      List<String> releaseNotes) {
     this.goal = singleLine(goal, "goal");
     this.tasks = List.copyOf(tasks);
     Map<String, Task> index = new LinkedHashMap<>();
@@ -50,6 +52,7 @@ final class PlanDocument implements Plan {
     this.done = items(done, "Done");
     this.next = items(next, "Next");
     this.risks = items(risks, "Risks");
+    this.releaseNotes = items(releaseNotes, "Release notes");
   }
 
   private static String singleLine(String text, String what) {
@@ -152,6 +155,11 @@ final class PlanDocument implements Plan {
   }
 
   @Override
+  public List<String> releaseNotes() {
+    return releaseNotes;
+  }
+
+  @Override
   public Plan withTask(Task task) {
     List<Task> copy = new ArrayList<>(tasks);
     boolean replaced = false;
@@ -165,7 +173,7 @@ final class PlanDocument implements Plan {
     if (!replaced) {
       copy.add(task);
     }
-    return new PlanDocument(goal, copy, later, done, next, risks);
+    return new PlanDocument(goal, copy, later, done, next, risks, releaseNotes);
   }
 
   @Override
@@ -182,6 +190,7 @@ final class PlanDocument implements Plan {
     b.done = done;
     b.next = next;
     b.risks = risks;
+    b.releaseNotes = releaseNotes;
     return b;
   }
 
@@ -198,12 +207,13 @@ final class PlanDocument implements Plan {
         && later.equals(p.later)
         && done.equals(p.done)
         && next.equals(p.next)
-        && risks.equals(p.risks);
+        && risks.equals(p.risks)
+        && releaseNotes.equals(p.releaseNotes);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(goal, tasks, later, done, next, risks);
+    return Objects.hash(goal, tasks, later, done, next, risks, releaseNotes);
   }
 
   @Override

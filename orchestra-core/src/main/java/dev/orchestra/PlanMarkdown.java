@@ -9,7 +9,7 @@ import java.util.Map;
 /** Reads and writes the plan.md format documented on {@link Plan}. */
 final class PlanMarkdown {
   private static final String TITLE_PREFIX = "# Plan:";
-  private static final List<String> SECTIONS = List.of("Tasks", "Later", "Done", "Next", "Risks");
+  private static final List<String> SECTIONS = List.of("Tasks", "Later", "Done", "Next", "Risks", "Release notes");
   private static final String FIELDS = "status, role, depends on, write scope, acceptance, notes";
 
   private PlanMarkdown() {}
@@ -36,6 +36,9 @@ final class PlanMarkdown {
     section(out, "Done", plan.done());
     section(out, "Next", plan.next());
     section(out, "Risks", plan.risks());
+    if (!plan.releaseNotes().isEmpty()) {
+      section(out, "Release notes", plan.releaseNotes());
+    }
     return out.toString();
   }
 
@@ -207,7 +210,7 @@ final class PlanMarkdown {
     }
     try {
       return new PlanDocument(
-          goal, tasks, items.get("Later"), items.get("Done"), items.get("Next"), items.get("Risks"));
+          goal, tasks, items.get("Later"), items.get("Done"), items.get("Next"), items.get("Risks"), items.get("Release notes"));
     } catch (IllegalArgumentException e) {
       throw new PlanFormatException(source, 0, e.getMessage());
     }

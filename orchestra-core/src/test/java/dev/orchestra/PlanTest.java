@@ -1,6 +1,7 @@
 package dev.orchestra;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,6 +48,15 @@ final class PlanTest {
     String md = plan.toMarkdown();
     assertEquals(plan, Plan.fromMarkdown(md));
     assertEquals(md, Plan.fromMarkdown(md).toMarkdown());
+  }
+
+  @Test
+  void releaseNotesRoundTripAndAreLeftOutWhenThereAreNone() {
+    Plan plan = sample().toBuilder().releaseNotes(List.of("Greets you", "Rollback: revert it")).build();
+    String md = plan.toMarkdown();
+    assertTrue(md.endsWith("## Release notes\n\n- Greets you\n- Rollback: revert it\n"), md);
+    assertEquals(plan, Plan.fromMarkdown(md));
+    assertFalse(sample().toMarkdown().contains("Release notes"));
   }
 
   @Test

@@ -189,4 +189,18 @@ final class Issue11GatesTest {
     assertEquals(StopReason.GREEN, r.stopReason(), r.message());
     assertTrue(r.risks().stream().anyMatch(k -> k.startsWith("not security-reviewed: ")), r.risks().toString());
   }
+
+  @Test
+  void theReleaseManagersNotesAreSavedInPlanMdAndInTheirOwnFile() throws Exception {
+    model.on("release_manager").otherwise(Reply.text(RoleAnswers.release(List.of("T1 is written"), List.of("Delete out/T1.txt"))));
+    RunResult r = run(builder());
+    assertEquals(StopReason.GREEN, r.stopReason(), r.message());
+    assertEquals(List.of("T1 is written", "Rollback: Delete out/T1.txt"), r.plan().releaseNotes());
+    String planMd = Files.readString(ws.resolve("plan.md"));
+    assertTrue(planMd.contains("## Release notes\n\n- T1 is written\n- Rollback: Delete out/T1.txt\n"), planMd);
+    String notes = Files.readString(ws.resolve(".orchestra/release-notes.md"));
+    assertTrue(notes.startsWith("# Release notes: Make it so"), notes);
+    assertTrue(notes.contains("## For users\n\n- T1 is written\n"), notes);
+    assertTrue(notes.contains("## Rollback\n\n- Delete out/T1.txt\n"), notes);
+  }
 }

@@ -374,6 +374,10 @@ public final class Main implements Callable<Integer> {
       result.next().forEach(d -> out.println("  - " + d));
       out.println("Risks:");
       result.risks().forEach(d -> out.println("  - " + d));
+      if (!result.plan().releaseNotes().isEmpty()) {
+        out.println("Release notes (also in .orchestra/release-notes.md):");
+        result.plan().releaseNotes().forEach(d -> out.println("  - " + d));
+      }
       progress.printUsageTable();
       return result.isGreen() ? 0 : 1;
     }

@@ -182,6 +182,8 @@ final class MainTest {
       Map<String, String> env = Map.of("CODEX_HOME", home.toString(), "LOCAL_KEY", "sk-local-test");
       Outcome r = run(env, "run", "--goal", "Add a VERSION file", "--repo", repo.toString(), "--events", events.toString());
       assertTrue(r.out().contains("Stopped: GREEN"), r.out() + r.err());
+      assertTrue(r.out().contains("Release notes (also in .orchestra/release-notes.md):\n  - VERSION added\n  - Rollback: Delete VERSION\n"), r.out());
+      assertTrue(Files.readString(repo.resolve(".orchestra/release-notes.md")).contains("- VERSION added"));
       assertEquals(0, r.exit(), r.out() + r.err());
       assertEquals("1.0\n", Files.readString(repo.resolve("VERSION")));
       List<String> lines = Files.readAllLines(events);
