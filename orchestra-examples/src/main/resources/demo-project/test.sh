@@ -12,6 +12,12 @@ check Ada en "Hello, Ada!"
 check Ada fr "Bonjour, Ada!"
 check Ada de "Hallo, Ada!"
 check Ada es "Hola, Ada!"
-[ -f lang/README.md ] || { echo "FAIL: lang/README.md is missing (list the languages)"; fail=1; }
+if [ -f lang/README.md ]; then
+  for code in en fr de es; do
+    grep -q "^- $code:" lang/README.md || { echo "FAIL: lang/README.md does not list $code"; fail=1; }
+  done
+else
+  echo "FAIL: lang/README.md is missing (list the languages)"; fail=1
+fi
 [ $fail -eq 0 ] && echo "all greetings pass"
 exit $fail

@@ -15,7 +15,9 @@ import java.util.List;
 /**
  * The demo's model: a scripted session in which explorers find the CI command, the planner splits
  * the goal into three languages, implementers write them in parallel (one of them is rate limited
- * twice), CI fails once and the reviewer blocks once, and the fixes make the run green.
+ * twice), CI fails and the reviewer blocks once; the first fix of the CI finding forgets a
+ * language, so CI reports it again and the fix goes back to work with what was tried, and the
+ * second attempt makes the run green.
  */
 final class DemoScript {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,8 +35,12 @@ final class DemoScript {
     model.on("implementer", "L3")
         .reply(Reply.rateLimited(Duration.ofMillis(300)), Reply.rateLimited(Duration.ofMillis(300)))
         .otherwise(write("lang/es.sh", "HELLO=\"Hola\"\n", "added Spanish"));
+    // The first attempt forgets Spanish; CI still fails, and the second attempt lists it.
+    Reply forgetful = write("lang/README.md", "# Languages\n\n- en: Hello\n- fr: Bonjour\n- de: Hallo\n", "listed the languages");
     model.on("implementer", "F1")
-        .otherwise(write("lang/README.md", "# Languages\n\n- en: Hello\n- fr: Bonjour\n- de: Hallo\n- es: Hola\n", "listed the languages"));
+        .reply(forgetful, forgetful) // its tool call, then its report
+        .otherwise(
+            write("lang/README.md", "# Languages\n\n- en: Hello\n- fr: Bonjour\n- de: Hallo\n- es: Hola\n", "listed every language, Spanish too"));
     model.on("implementer", "F2")
         .otherwise(
             write(
@@ -49,15 +55,14 @@ final class DemoScript {
                 obj()
                     .<ObjectNode>set("commandsRun", arr("sh test.sh"))
                     .put("passed", false)
-                    .put("rootCause", "lang/README.md is missing, and test.sh requires it")
-                    .put("smallestFix", "Create lang/README.md listing the languages")
+                    .put("rootCause", "lang/README.md does not list every language, and test.sh requires the list")
+                    .put("smallestFix", "Write lang/README.md listing every language: en, fr, de, es")
                     .put("file", "lang/README.md")
                     .put("line", 0)
                     .toString()).after(Duration.ofMillis(150)));
     model.on("reviewer")
-        .reply(
-            Reply.text(review(false)).after(Duration.ofMillis(300)),
-            Reply.text(review(true)).after(Duration.ofMillis(700)));
+        .reply(Reply.text(review(false)).after(Duration.ofMillis(300)))
+        .otherwise(Reply.text(review(true)).after(Duration.ofMillis(700)));
     model.on("qa_test_author")
         .otherwise(
             Reply.text(

@@ -41,12 +41,14 @@ import picocli.CommandLine.Option;
  * java -jar orchestra-examples/target/orchestra.jar init --tier pro|plus [--dir DIR] [--with-security-reviewer] [--force]
  * java -jar orchestra-examples/target/orchestra.jar verify [--dir DIR] [--strict]
  * java -jar orchestra-examples/target/orchestra.jar roles [--dir DIR]
- * java -jar orchestra-examples/target/orchestra.jar run --goal TEXT [--repo DIR] [--one-batch] [--max-iterations N]
- * java -jar orchestra-examples/target/orchestra.jar resume [--repo DIR]
+ * java -jar orchestra-examples/target/orchestra.jar run --goal TEXT [--repo DIR] [--one-batch] [--check CMD]...
+ *     [--max-iterations N] [--max-minutes N] [--max-tokens N] [--max-attempts N] [--wire-api responses|chat]
+ * java -jar orchestra-examples/target/orchestra.jar resume [--repo DIR] [the same limits]
  * java -jar orchestra-examples/target/orchestra.jar demo [--dir DIR]
  * </pre>
  *
- * <p>Exit codes: 0 success; 1 failure (errors found, a run that did not end green); 2 bad usage.
+ * <p>Exit codes: 0 success; 1 failure (errors found, a run that did not end green); 2 bad usage;
+ * 130 interrupted by Ctrl-C (the run is saved as CANCELLED; resume continues it).
  */
 @Command(
     name = "orchestra",
@@ -296,7 +298,75 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--repo", paramLabel = "DIR", description = "The repository to work in (default: the working directory).")
     Path repo = Path.of("");
 
+    @Option(names = "--max-minutes", paramLabel = "N",
+        description = "Stop (TIME_LIMIT) after N minutes (decimals allowed) of this run or resume; resume to go on.")
+    double maxMinutes;
+
+    @Option(names = "--max-tokens", paramLabel = "N",
+        description = "Stop (TOKEN_LIMIT) once the run, its earlier parts included, used N tokens; resume with a higher N.")
+    long maxTokens;
+
+    @Option(names = "--max-attempts", paramLabel = "N",
+        description = "Attempts per finding before the orchestrator re-plans it, then gives up (default 3).")
+    int maxAttempts = 3;
+
     @Mixin Common common = new Common();
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    /** The bounds the options give, on top of the round limit. */
+    Bounds bounds(int maxRounds) {
+      if (maxMinutes < 0 || maxTokens < 0) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--max-minutes and --max-tokens must not be negative");
+      }
+      if (maxAttempts < 1) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--max-attempts must be at least 1");
+      }
+      return Bounds.defaults()
+          .withMaxRounds(maxRounds)
+          .withMaxWallTime(java.time.Duration.ofMillis(Math.round(maxMinutes * 60_000)))
+          .withMaxTokens(maxTokens)
+          .withMaxFindingAttempts(maxAttempts);
+    }
+
+    /**
+     * Runs the body with Ctrl-C turned into a cancel: the run stops as CANCELLED (the journal
+     * records it), one line says how to resume, and the process exits with 130.
+     */
+    Integer interruptible(Orchestrator o, java.util.function.Supplier<RunResult> body, ProgressPrinter progress) {
+      java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
+      Thread hook =
+          new Thread(
+              () -> {
+                interrupted.set(true);
+                o.cancel();
+                try {
+                  // Let the run write its stop and the line below before the JVM ends.
+                  done.await(60, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "orchestra-interrupt");
+      Runtime.getRuntime().addShutdownHook(hook);
+      try {
+        RunResult result = body.get();
+        if (interrupted.get()) {
+          Context.out().println(
+              "Interrupted: the run is saved as CANCELLED; continue it with: orchestra resume --repo " + repo.toAbsolutePath().normalize());
+          return 130;
+        }
+        return finish(result, progress);
+      } finally {
+        done.countDown();
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+          // the JVM is shutting down (Ctrl-C): the hook is running
+        }
+      }
+    }
 
     Orchestrator.Builder orchestrator(ProgressPrinter progress, JsonLinesListener events) {
       Path workspace = repo.toAbsolutePath().normalize();
@@ -321,6 +391,8 @@ public final class Main implements Callable<Integer> {
               .modelProvider(provider)
               .defaultModel(loaded.settings().model().orElse("gpt-5.4"))
               .budgetPolicy(BudgetPolicy.startingAt(mapping.maxThreads()))
+              // Built-in roles too: the configuration's sandbox (and trust) is the ceiling for every role.
+              .sandboxCeiling(loaded.sandboxMode())
               .addGate(Gate.ci())
               .addListener(progress);
       if (events != null) {
@@ -394,18 +466,16 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--max-iterations", paramLabel = "N", description = "The most rounds (default 10).")
     int maxIterations = 10;
 
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() {
       if (maxIterations < 1) {
         throw new CommandLine.ParameterException(spec.commandLine(), "--max-iterations must be at least 1");
       }
+      Bounds bounds = bounds(maxIterations);
       ProgressPrinter progress = new ProgressPrinter(Context.out());
       JsonLinesListener events = common.eventsListener();
-      try (Orchestrator o =
-          orchestrator(progress, events).oneBatch(oneBatch).bounds(Bounds.defaults().withMaxRounds(maxIterations)).build()) {
-        return finish(o.run(goal), progress);
+      try (Orchestrator o = orchestrator(progress, events).oneBatch(oneBatch).bounds(bounds).build()) {
+        return interruptible(o, () -> o.run(goal), progress);
       } finally {
         if (events != null) {
           events.close();
@@ -416,12 +486,19 @@ public final class Main implements Callable<Integer> {
 
   @Command(name = "resume", mixinStandardHelpOptions = true, description = "Continue a stopped run from plan.md and its journal.")
   static final class Resume extends RunCommand {
+    @Option(names = "--max-iterations", paramLabel = "N", description = "The most rounds (default 10).")
+    int maxIterations = 10;
+
     @Override
     public Integer call() {
+      if (maxIterations < 1) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--max-iterations must be at least 1");
+      }
+      Bounds bounds = bounds(maxIterations);
       ProgressPrinter progress = new ProgressPrinter(Context.out());
       JsonLinesListener events = common.eventsListener();
-      try (Orchestrator o = orchestrator(progress, events).build()) {
-        return finish(o.resume(), progress);
+      try (Orchestrator o = orchestrator(progress, events).bounds(bounds).build()) {
+        return interruptible(o, o::resume, progress);
       } catch (NothingToResumeException e) {
         // The last run is green: nothing failed, so this is not an error.
         Context.out().println(e.getMessage());

@@ -32,7 +32,8 @@ final class ProgressPrinter implements OrchestraListener {
       case PLAN_UPDATED -> {
         OrchestraEvent.PlanUpdated p = (OrchestraEvent.PlanUpdated) event;
         planned = p.taskCount();
-        line("plan " + p.reason() + ": " + p.taskCount() + " tasks" + (p.addedTaskIds().isEmpty() ? "" : ", new: " + String.join(", ", p.addedTaskIds())));
+        String which = p.reason().contains("another attempt") ? ", back to work: " : ", new: ";
+        line("plan " + p.reason() + ": " + p.taskCount() + " tasks" + (p.addedTaskIds().isEmpty() ? "" : which + String.join(", ", p.addedTaskIds())));
       }
       case TASK_STARTED -> {
         OrchestraEvent.TaskStarted t = (OrchestraEvent.TaskStarted) event;

@@ -47,8 +47,11 @@ final class DemoTest {
             "budget 11 -> 12 (stable for 500 ms)",
             "gate ci        round 1 FAIL",
             "gate review    round 1 BLOCK",
-            "gate ci        round 2 PASS",
-            "Stopped: GREEN after 2 rounds",
+            // Issue 11: the first fix of the CI finding does not work; it goes back to work.
+            "gate ci        round 2 FAIL",
+            "plan findings still open: another attempt: 5 tasks, back to work: F1",
+            "gate ci        round 3 PASS",
+            "Stopped: GREEN after 3 rounds",
             "Model calls and tokens per role:",
             "plan.md:  " + demo.resolve("plan.md"))) {
       assertTrue(out.contains(expected), "missing '" + expected + "' in:\n" + out);

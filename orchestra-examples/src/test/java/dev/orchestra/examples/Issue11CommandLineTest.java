@@ -1,0 +1,169 @@
+package dev.orchestra.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orchestra.Task;
+import dev.orchestra.model.Message;
+import dev.orchestra.model.ModelResponse;
+import dev.orchestra.model.TokenUsage;
+import dev.orchestra.model.ToolCall;
+import dev.orchestra.testing.Reply;
+import dev.orchestra.testing.RoleAnswers;
+import dev.orchestra.testing.ScriptedModelProvider;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 11 as a user drives it, through {@code orchestra run} and {@code resume} against a
+ * loopback OpenAI-compatible server: the bounds the library has, the sandbox ceiling for built-in
+ * roles, and Ctrl-C.
+ */
+final class Issue11CommandLineTest {
+  @TempDir Path tmp;
+
+  record Outcome(int exit, String out, String err) {}
+
+  static Outcome run(Map<String, String> env, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit = Main.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), env);
+    return new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  /** A brain that plans one task, T1, whose implementer writes VERSION; no roles configured: the built-in team. */
+  static ScriptedModelProvider brain(Duration implementerDelay) {
+    ScriptedModelProvider brain = new ScriptedModelProvider();
+    brain.on("explorer").otherwise(Reply.text("{\"pathsAndSymbols\":[\"README.md\"],\"ciLocations\":[],\"localCommands\":[],\"nextProbes\":[]}"));
+    brain.on("orchestrator").otherwise(Reply.text(RoleAnswers.plan(List.of(Task.builder("T1", "Add VERSION").writeScope("VERSION").build()))));
+    brain.on("implementer")
+        .otherwise(
+            Reply.answer(
+                    req ->
+                        req.messages().get(req.messages().size() - 1) instanceof Message.ToolResult
+                            ? ModelResponse.text(RoleAnswers.implementation("wrote VERSION"), new TokenUsage(50, 50, 0, 0))
+                            : new ModelResponse(
+                                "", List.of(new ToolCall("c1", "write_file", "{\"path\":\"VERSION\",\"content\":\"1.0\\n\"}")),
+                                new TokenUsage(50, 50, 0, 0)))
+                .after(implementerDelay));
+    brain.on("reviewer").otherwise(Reply.text(RoleAnswers.ship()));
+    brain.on("qa_test_author").otherwise(Reply.text(RoleAnswers.qaPass("high", List.of("cat VERSION"))));
+    brain.on("release_manager").otherwise(Reply.text(RoleAnswers.release(List.of("VERSION added"), List.of("Delete VERSION"))));
+    return brain;
+  }
+
+  /** A Codex home whose provider is the server; {@code sandbox} may be empty (no sandbox_mode set). */
+  Map<String, String> home(DemoModelServer server, String sandbox) throws Exception {
+    Path home = Files.createDirectories(tmp.resolve("home"));
+    Files.writeString(
+        home.resolve("config.toml"),
+        "model = \"gpt-5.4\"\n" + (sandbox.isEmpty() ? "" : "sandbox_mode = \"" + sandbox + "\"\n")
+            + "approval_policy = \"never\"\nmodel_provider = \"local\"\n[model_providers.local]\nname = \"Local\"\nbase_url = \""
+            + server.baseUrl() + "\"\nenv_key = \"LOCAL_KEY\"\n");
+    Map<String, String> env = new HashMap<>();
+    env.put("CODEX_HOME", home.toString());
+    env.put("LOCAL_KEY", "sk-local-test");
+    return env;
+  }
+
+  Path repo() throws Exception {
+    Path repo = Files.createDirectories(tmp.resolve("repo"));
+    Files.writeString(repo.resolve("check.sh"), "test -f VERSION\n");
+    return repo;
+  }
+
+  @Test
+  void maxTokensStopsTheRunAndCountsItsEarlierPartsOnResume() throws Exception {
+    ScriptedModelProvider brain = brain(Duration.ZERO);
+    try (DemoModelServer server = DemoModelServer.start(brain)) {
+      Map<String, String> env = home(server, "workspace-write");
+      Path repo = repo();
+      Outcome first = run(env, "run", "--goal", "Add a VERSION file", "--repo", repo.toString(), "--check", "sh check.sh", "--max-tokens", "150");
+      assertEquals(1, first.exit(), first.out() + first.err());
+      assertTrue(first.out().contains("Stopped: TOKEN_LIMIT"), first.out());
+
+      int calls = brain.requests().size();
+      Outcome again = run(env, "resume", "--repo", repo.toString(), "--check", "sh check.sh", "--max-tokens", "150");
+      assertTrue(again.out().contains("Stopped: TOKEN_LIMIT"), again.out());
+      assertEquals(calls, brain.requests().size(), "the same bound stops the resumed run before any model call");
+
+      Outcome higher = run(env, "resume", "--repo", repo.toString(), "--check", "sh check.sh", "--max-tokens", "100000");
+      assertEquals(0, higher.exit(), higher.out() + higher.err());
+      assertTrue(higher.out().contains("Stopped: GREEN"), higher.out());
+    }
+  }
+
+  @Test
+  void maxMinutesStopsTheRunAndAResumeWithMoreTimeFinishesIt() throws Exception {
+    try (DemoModelServer server = DemoModelServer.start(brain(Duration.ofMillis(1500)))) {
+      Map<String, String> env = home(server, "workspace-write");
+      Path repo = repo();
+      Outcome first = run(env, "run", "--goal", "Add a VERSION file", "--repo", repo.toString(), "--check", "sh check.sh", "--max-minutes", "0.01");
+      assertEquals(1, first.exit(), first.out() + first.err());
+      assertTrue(first.out().contains("Stopped: TIME_LIMIT"), first.out());
+      Outcome resumed = run(env, "resume", "--repo", repo.toString(), "--check", "sh check.sh", "--max-minutes", "5");
+      assertTrue(resumed.out().contains("Stopped: GREEN"), resumed.out() + resumed.err());
+    }
+  }
+
+  @Test
+  void anUntrustedProjectsReadOnlySandboxHoldsForTheBuiltInImplementerToo() throws Exception {
+    try (DemoModelServer server = DemoModelServer.start(brain(Duration.ZERO))) {
+      Map<String, String> env = home(server, ""); // no sandbox_mode, no trust decision: read-only
+      Path repo = repo();
+      Outcome r = run(env, "run", "--goal", "Add a VERSION file", "--repo", repo.toString(), "--check", "sh check.sh");
+      assertTrue(r.err().contains("no role can write"), r.err());
+      assertFalse(Files.exists(repo.resolve("VERSION")), "the built-in implementer wrote nothing: " + r.out());
+      assertTrue(!r.out().contains("Stopped: GREEN"), r.out());
+    }
+  }
+
+  @Test
+  void ctrlCEndsWithOneLineSayingHowToResumeAndTheJournalRecordsTheStop() throws Exception {
+    try (DemoModelServer server = DemoModelServer.start(brain(Duration.ofSeconds(30)))) {
+      Map<String, String> env = home(server, "workspace-write");
+      Path repo = repo();
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      ProcessBuilder pb =
+          new ProcessBuilder(
+                  java, "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "--goal", "Add a VERSION file", "--repo",
+                  repo.toString(), "--check", "sh check.sh")
+              .redirectErrorStream(true)
+              .redirectOutput(tmp.resolve("child.out").toFile());
+      pb.environment().putAll(env);
+      Process child = pb.start();
+      try {
+        Path journal = repo.resolve(".orchestra/journal.jsonl");
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (child.isAlive() && System.nanoTime() < deadline
+            && !(Files.exists(journal) && Files.readString(journal).contains("\"type\":\"task_started\",") && Files.readString(journal).contains("\"taskId\":\"T1\""))) {
+          Thread.sleep(50);
+        }
+        assertTrue(child.isAlive(), Files.readString(tmp.resolve("child.out")));
+        new ProcessBuilder("kill", "-INT", String.valueOf(child.pid())).start().waitFor();
+        assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the run stopped on Ctrl-C");
+        String out = Files.readString(tmp.resolve("child.out"));
+        assertEquals(130, child.exitValue(), out);
+        long lines = out.lines().filter(l -> l.startsWith("Interrupted: the run is saved as CANCELLED; continue it with: orchestra resume --repo ")).count();
+        assertEquals(1, lines, out);
+        List<String> journalLines = Files.readAllLines(journal);
+        String last = journalLines.get(journalLines.size() - 1);
+        assertTrue(last.contains("\"type\":\"run_finished\"") && last.contains("\"stopReason\":\"CANCELLED\""), last);
+      } finally {
+        child.destroyForcibly();
+        child.waitFor(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+}
