@@ -195,6 +195,7 @@ public final class FakeReply {
     } else {
       msg.put("content", text);
     }
+    msg.putNull("refusal"); // as OpenAI sends it on every answer that is not a refusal
     if (!calls.isEmpty()) {
       ArrayNode tc = msg.putArray("tool_calls");
       for (String[] c : calls) {
@@ -235,16 +236,128 @@ public final class FakeReply {
       }
     }
     chunks.add(chunk(JSON.createObjectNode(), calls.isEmpty() ? "stop" : "tool_calls"));
+    return chatEvents(chunks, promptTokens, completionTokens);
+  }
+
+  /**
+   * Returns a Chat Completions refusal as JSON: the message's {@code content} is null and its
+   * {@code refusal} holds the model's words, as OpenAI answers a request it declines.
+   *
+   * @param refusal the refusal, in the model's words
+   * @param promptTokens prompt tokens
+   * @param completionTokens completion tokens
+   * @return the reply
+   */
+  public static FakeReply chatRefusalJson(String refusal, long promptTokens, long completionTokens) {
+    ObjectNode root = JSON.createObjectNode().put("id", "chatcmpl-fake").put("object", "chat.completion");
+    ObjectNode choice = root.putArray("choices").addObject().put("index", 0);
+    choice.putObject("message").put("role", "assistant").putNull("content").put("refusal", Objects.requireNonNull(refusal, "refusal"));
+    choice.put("finish_reason", "stop");
+    root.putObject("usage").put("prompt_tokens", promptTokens).put("completion_tokens", completionTokens).put("total_tokens", promptTokens + completionTokens);
+    return json(200, root.toString());
+  }
+
+  /**
+   * Returns the same refusal as {@link #chatRefusalJson} as a Chat Completions chunk stream: a
+   * first chunk with the role and an empty refusal, the refusal in {@code delta.refusal}
+   * fragments, a {@code stop} chunk, a usage chunk and {@code [DONE]}.
+   *
+   * @param refusal the refusal, in the model's words
+   * @param promptTokens prompt tokens
+   * @param completionTokens completion tokens
+   * @return the reply
+   */
+  public static FakeReply chatRefusalStream(String refusal, long promptTokens, long completionTokens) {
+    List<String> chunks = new ArrayList<>();
+    ObjectNode first = JSON.createObjectNode().put("role", "assistant").put("refusal", "");
+    first.putNull("content");
+    chunks.add(chunk(first, null));
+    for (String piece : pieces(Objects.requireNonNull(refusal, "refusal"))) {
+      chunks.add(chunk(JSON.createObjectNode().put("refusal", piece), null));
+    }
+    chunks.add(chunk(JSON.createObjectNode(), "stop"));
+    return chatEvents(chunks, promptTokens, completionTokens);
+  }
+
+  /** The chunks as a Chat Completions stream, followed by a usage chunk and {@code [DONE]}. */
+  private static FakeReply chatEvents(List<String> chunks, long promptTokens, long completionTokens) {
     ObjectNode usage = JSON.createObjectNode().put("id", "chatcmpl-fake").put("object", "chat.completion.chunk");
     usage.putArray("choices");
     usage.putObject("usage").put("prompt_tokens", promptTokens).put("completion_tokens", completionTokens);
-    chunks.add(usage.toString());
     StringBuilder b = new StringBuilder();
     for (String c : chunks) {
       b.append("data: ").append(c).append("\n\n");
     }
+    b.append("data: ").append(usage).append("\n\n");
     b.append("data: [DONE]\n\n");
     return of(200, "text/event-stream", b.toString());
+  }
+
+  /**
+   * Returns a Responses API refusal as JSON: one {@code message} output item whose only content
+   * part is {@code {"type":"refusal","refusal":...}}.
+   *
+   * @param refusal the refusal, in the model's words
+   * @param inputTokens input tokens for usage
+   * @param outputTokens output tokens for usage
+   * @return the reply
+   */
+  public static FakeReply responsesRefusalJson(String refusal, long inputTokens, long outputTokens) {
+    ObjectNode r = responseShell("completed");
+    r.putArray("output").add(refusalItem(Objects.requireNonNull(refusal, "refusal"), "completed"));
+    usage(r, inputTokens, outputTokens);
+    return json(200, r.toString());
+  }
+
+  /**
+   * Returns the same refusal as {@link #responsesRefusalJson} as a Responses event stream, in the
+   * order OpenAI sends it: created, the message item added, its refusal part added, {@code
+   * response.refusal.delta} events, {@code response.refusal.done}, the part and the item done,
+   * and completed with the whole response and usage.
+   *
+   * @param refusal the refusal, in the model's words
+   * @param inputTokens input tokens for usage
+   * @param outputTokens output tokens for usage
+   * @return the reply
+   */
+  public static FakeReply responsesRefusalStream(String refusal, long inputTokens, long outputTokens) {
+    Objects.requireNonNull(refusal, "refusal");
+    List<String> events = new ArrayList<>();
+    ObjectNode created = JSON.createObjectNode().put("type", "response.created");
+    ObjectNode inProgress = responseShell("in_progress");
+    inProgress.putArray("output");
+    created.set("response", inProgress);
+    events.add(created.toString());
+    ObjectNode added = JSON.createObjectNode().put("type", "message").put("id", "msg_0").put("role", "assistant").put("status", "in_progress");
+    added.putArray("content");
+    events.add(JSON.createObjectNode().put("type", "response.output_item.added").put("output_index", 0).<ObjectNode>set("item", added).toString());
+    ObjectNode emptyPart = JSON.createObjectNode().put("type", "refusal").put("refusal", "");
+    events.add(JSON.createObjectNode().put("type", "response.content_part.added").put("item_id", "msg_0").put("output_index", 0)
+        .put("content_index", 0).<ObjectNode>set("part", emptyPart).toString());
+    for (String piece : pieces(refusal)) {
+      events.add(JSON.createObjectNode().put("type", "response.refusal.delta").put("item_id", "msg_0").put("output_index", 0)
+          .put("content_index", 0).put("delta", piece).toString());
+    }
+    events.add(JSON.createObjectNode().put("type", "response.refusal.done").put("item_id", "msg_0").put("output_index", 0)
+        .put("content_index", 0).put("refusal", refusal).toString());
+    ObjectNode part = JSON.createObjectNode().put("type", "refusal").put("refusal", refusal);
+    events.add(JSON.createObjectNode().put("type", "response.content_part.done").put("item_id", "msg_0").put("output_index", 0)
+        .put("content_index", 0).<ObjectNode>set("part", part).toString());
+    events.add(JSON.createObjectNode().put("type", "response.output_item.done").put("output_index", 0)
+        .<ObjectNode>set("item", refusalItem(refusal, "completed")).toString());
+    ObjectNode completed = JSON.createObjectNode().put("type", "response.completed");
+    ObjectNode response = responseShell("completed");
+    response.putArray("output").add(refusalItem(refusal, "completed"));
+    usage(response, inputTokens, outputTokens);
+    completed.set("response", response);
+    events.add(completed.toString());
+    return sse(events);
+  }
+
+  private static ObjectNode refusalItem(String refusal, String status) {
+    ObjectNode item = JSON.createObjectNode().put("type", "message").put("id", "msg_0").put("role", "assistant").put("status", status);
+    item.putArray("content").addObject().put("type", "refusal").put("refusal", refusal);
+    return item;
   }
 
   private static String chunk(ObjectNode delta, String finish) {
@@ -261,7 +374,7 @@ public final class FakeReply {
   }
 
   private static ObjectNode response(String text, List<String[]> calls, long in, long out, String status) {
-    ObjectNode r = JSON.createObjectNode().put("id", "resp_fake").put("object", "response").put("status", status);
+    ObjectNode r = responseShell(status);
     ArrayNode output = r.putArray("output");
     if (!text.isEmpty()) {
       output.add(messageItem(text));
@@ -269,10 +382,18 @@ public final class FakeReply {
     for (String[] c : calls) {
       output.addObject().put("type", "function_call").put("id", "fc_x").put("call_id", c[0]).put("name", c[1]).put("arguments", c[2]).put("status", "completed");
     }
-    ObjectNode usage = r.putObject("usage").put("input_tokens", in).put("output_tokens", out).put("total_tokens", in + out);
+    usage(r, in, out);
+    return r;
+  }
+
+  private static ObjectNode responseShell(String status) {
+    return JSON.createObjectNode().put("id", "resp_fake").put("object", "response").put("status", status);
+  }
+
+  private static void usage(ObjectNode response, long in, long out) {
+    ObjectNode usage = response.putObject("usage").put("input_tokens", in).put("output_tokens", out).put("total_tokens", in + out);
     usage.putObject("input_tokens_details").put("cached_tokens", in / 2);
     usage.putObject("output_tokens_details").put("reasoning_tokens", out / 4);
-    return r;
   }
 
   private static ObjectNode messageItem(String text) {
