@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orchestra.model.Message;
 import dev.orchestra.model.ModelRequest;
 import dev.orchestra.model.ModelResponse;
+import dev.orchestra.model.ReasoningItem;
 import dev.orchestra.model.TokenUsage;
 import dev.orchestra.model.ToolCall;
 import dev.orchestra.model.ToolSpec;
@@ -93,7 +94,18 @@ final class ChatWire {
       calls.add(new ToolCall(c.path("id").asText(""), c.path("function").path("name").asText(""), c.path("function").path("arguments").asText("")));
     }
     String text = msg.path("content").isTextual() ? msg.path("content").asText() : "";
-    return new ModelResponse(text, calls, usage(response.path("usage")), finish(choice.path("finish_reason").asText(""), calls));
+    String refusal = msg.path("refusal").isTextual() ? msg.path("refusal").asText() : "";
+    return answer(text, calls, usage(response.path("usage")), finish(choice.path("finish_reason").asText(""), calls), List.of(), refusal);
+  }
+
+  /**
+   * The response, with the refusal the model gave: OpenAI sends {@code refusal: null} or leaves it
+   * out when the model answered, and some compatible servers send an empty string, so a blank
+   * refusal is none.
+   */
+  static ModelResponse answer(
+      String text, List<ToolCall> calls, TokenUsage usage, ModelResponse.FinishReason finish, List<ReasoningItem> reasoning, String refusal) {
+    return new ModelResponse(text, calls, usage, finish, reasoning, refusal.isBlank() ? "" : refusal);
   }
 
   static TokenUsage usage(JsonNode u) {
@@ -117,12 +129,13 @@ final class ChatWire {
     };
   }
 
-  /** Accumulates chunks of choice 0: content, and tool calls by their index. */
+  /** Accumulates chunks of choice 0: content and refusal each on its own, and tool calls by their index. */
   static final class Assembler {
     private final String where;
     private final ApiKey key;
     private final StreamResult sink;
     private final StringBuilder content = new StringBuilder();
+    private final StringBuilder refusal = new StringBuilder();
     private final Map<Integer, String[]> calls = new TreeMap<>(); // id, name
     private final Map<Integer, StringBuilder> args = new TreeMap<>();
     private String finishReason;
@@ -170,6 +183,10 @@ final class ChatWire {
             sink.textDelta(d);
           }
         }
+        if (delta.path("refusal").isTextual()) {
+          // Not answer text: kept apart, and never handed to the text listener.
+          refusal.append(delta.get("refusal").asText());
+        }
         for (JsonNode tc : delta.path("tool_calls")) {
           int i = tc.path("index").asInt(0);
           String[] meta = calls.computeIfAbsent(i, k -> new String[] {"", ""});
@@ -194,7 +211,7 @@ final class ChatWire {
       }
       List<ToolCall> out = new ArrayList<>();
       calls.forEach((i, meta) -> out.add(new ToolCall(meta[0], meta[1], args.getOrDefault(i, new StringBuilder()).toString())));
-      return new ModelResponse(content.toString(), out, usage, finish(finishReason == null ? "" : finishReason, out));
+      return answer(content.toString(), out, usage, finish(finishReason == null ? "" : finishReason, out), List.of(), refusal.toString());
     }
   }
 }
