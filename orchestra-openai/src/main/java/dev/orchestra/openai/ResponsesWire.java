@@ -139,40 +139,56 @@ final class ResponsesWire {
       JsonNode err = response.path("error");
       throw ErrorMapper.fromStream(new ErrorMapper.ErrorBody(err.path("message").asText(""), "", err.path("code").asText(""), ""), where, key);
     }
-    StringBuilder text = new StringBuilder();
-    List<ToolCall> calls = new ArrayList<>();
-    List<ReasoningItem> reasoning = new ArrayList<>();
+    Output out = new Output();
     for (JsonNode item : response.path("output")) {
-      collect(item, text, calls, reasoning);
+      out.collect(item);
     }
-    return new ModelResponse(
-        text.toString(), calls, usage(response.path("usage")),
-        finish(status, response.path("incomplete_details").path("reason").asText(""), calls), reasoning);
+    return out.response(status, response);
   }
 
-  /** The output_text of a message item, a function_call item's call, a reasoning item. */
-  private static void collect(JsonNode item, StringBuilder text, List<ToolCall> calls, List<ReasoningItem> reasoning) {
-    switch (item.path("type").asText()) {
-      case "message" -> {
-        for (JsonNode part : item.path("content")) {
-          if (part.path("type").asText().equals("output_text")) {
-            text.append(part.path("text").asText(""));
+  /** What the output items say, gathered in order. */
+  private static final class Output {
+    final StringBuilder text = new StringBuilder();
+    final StringBuilder refusal = new StringBuilder();
+    final List<ToolCall> calls = new ArrayList<>();
+    final List<ReasoningItem> reasoning = new ArrayList<>();
+
+    /**
+     * A message item's output_text and refusal parts (each to its own), a function_call item's
+     * call, a reasoning item.
+     */
+    void collect(JsonNode item) {
+      switch (item.path("type").asText()) {
+        case "message" -> {
+          for (JsonNode part : item.path("content")) {
+            switch (part.path("type").asText()) {
+              case "output_text" -> text.append(part.path("text").asText(""));
+              case "refusal" -> refusal.append(part.path("refusal").asText(""));
+              default -> { } // parts added later
+            }
           }
         }
-      }
-      case "function_call" -> calls.add(
-          new ToolCall(item.path("call_id").asText(item.path("id").asText("")), item.path("name").asText(""), item.path("arguments").asText("")));
-      case "reasoning" -> {
-        StringBuilder summary = new StringBuilder();
-        for (JsonNode part : item.path("summary")) {
-          if (summary.length() > 0) {
-            summary.append('\n');
+        case "function_call" -> calls.add(
+            new ToolCall(item.path("call_id").asText(item.path("id").asText("")), item.path("name").asText(""), item.path("arguments").asText("")));
+        case "reasoning" -> {
+          StringBuilder summary = new StringBuilder();
+          for (JsonNode part : item.path("summary")) {
+            if (summary.length() > 0) {
+              summary.append('\n');
+            }
+            summary.append(part.path("text").asText(""));
           }
-          summary.append(part.path("text").asText(""));
+          reasoning.add(new ReasoningItem(summary.toString(), item.toString()));
         }
-        reasoning.add(new ReasoningItem(summary.toString(), item.toString()));
+        default -> { } // other items carry nothing the caller needs
       }
-      default -> { } // other items carry nothing the caller needs
+    }
+
+    /** The answer, with status, usage and why it stopped taken from the final response object. */
+    ModelResponse response(String status, JsonNode response) {
+      return ChatWire.answer(
+          text.toString(), calls, usage(response.path("usage")),
+          finish(status, response.path("incomplete_details").path("reason").asText(""), calls), reasoning, refusal.toString());
     }
   }
 
@@ -201,6 +217,7 @@ final class ResponsesWire {
   /**
    * Builds the answer from a stream of events: items by output index, finished by their {@code
    * output_item.done}; usage and status from the terminal event only; unknown events ignored.
+   * Refusal deltas are kept apart from text deltas and never reach the text listener.
    */
   static final class Assembler {
     private final String where;
@@ -208,6 +225,7 @@ final class ResponsesWire {
     private final StreamResult sink;
     private final Map<Integer, ObjectNode> items = new TreeMap<>();
     private final Map<Integer, StringBuilder> texts = new TreeMap<>();
+    private final Map<Integer, StringBuilder> refusals = new TreeMap<>();
     private final Map<Integer, StringBuilder> arguments = new TreeMap<>();
     private ModelResponse result;
 
@@ -243,6 +261,15 @@ final class ResponsesWire {
             sink.textDelta(delta);
           }
         }
+        case "response.refusal.delta" ->
+            refusals.computeIfAbsent(index, k -> new StringBuilder()).append(data.path("delta").asText(""));
+        case "response.refusal.done" -> {
+          // The whole refusal: it stands in for deltas that never came, and adds nothing to them.
+          StringBuilder r = refusals.computeIfAbsent(index, k -> new StringBuilder());
+          if (r.length() == 0) {
+            r.append(data.path("refusal").asText(""));
+          }
+        }
         case "response.function_call_arguments.delta" ->
             arguments.computeIfAbsent(index, k -> new StringBuilder()).append(data.path("delta").asText(""));
         case "response.output_item.done" -> {
@@ -251,6 +278,7 @@ final class ResponsesWire {
           }
           items.put(index, (ObjectNode) data.get("item").deepCopy());
           texts.remove(index);
+          refusals.remove(index);
           arguments.remove(index);
         }
         case "response.completed", "response.incomplete", "response.failed" -> {
@@ -259,18 +287,24 @@ final class ResponsesWire {
             JsonNode err = response.path("error");
             throw ErrorMapper.fromStream(new ErrorMapper.ErrorBody(err.path("message").asText(""), "", err.path("code").asText(""), ""), where, key);
           }
-          StringBuilder text = new StringBuilder();
-          List<ToolCall> calls = new ArrayList<>();
-          List<ReasoningItem> reasoning = new ArrayList<>();
+          Output out = new Output();
           TreeSet<Integer> indexes = new TreeSet<>(items.keySet());
           indexes.addAll(texts.keySet());
+          indexes.addAll(refusals.keySet());
           for (int i : indexes) {
             ObjectNode item = items.get(i);
-            // An item whose done event never came: use what streamed in for it. Text deltas
-            // without any item event (some compatible servers) still make the message.
+            // An item whose done event never came: use what streamed in for it. Text and
+            // refusal deltas without any item event (some compatible servers) still make the
+            // message.
             StringBuilder partial = texts.get(i);
-            if (partial != null && (item == null || item.path("type").asText().equals("message"))) {
-              text.append(partial);
+            StringBuilder partialRefusal = refusals.get(i);
+            if ((partial != null || partialRefusal != null) && (item == null || item.path("type").asText().equals("message"))) {
+              if (partial != null) {
+                out.text.append(partial);
+              }
+              if (partialRefusal != null) {
+                out.refusal.append(partialRefusal);
+              }
               continue;
             }
             if (item == null) {
@@ -280,17 +314,16 @@ final class ResponsesWire {
             if (args != null && item.path("type").asText().equals("function_call")) {
               item.put("arguments", args.toString());
             }
-            collect(item, text, calls, reasoning);
+            out.collect(item);
           }
           if (indexes.isEmpty()) {
             // No item came as its own event: the final response is the only account of the output.
             for (JsonNode item : response.path("output")) {
-              collect(item, text, calls, reasoning);
+              out.collect(item);
             }
           }
           String status = response.path("status").asText(type.equals("response.incomplete") ? "incomplete" : "completed");
-          result = new ModelResponse(text.toString(), calls, usage(response.path("usage")),
-              finish(status, response.path("incomplete_details").path("reason").asText(""), calls), reasoning);
+          result = out.response(status, response);
           return true;
         }
         case "error" -> {

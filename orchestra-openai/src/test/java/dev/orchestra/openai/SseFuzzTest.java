@@ -51,13 +51,16 @@ final class SseFuzzTest {
     List<String[]> calls = List.<String[]>of(new String[] {"c1", "write_file", "{\"path\":\"a\",\"content\":\"b\"}"});
     String responses = FakeReply.responsesStream("hello there", calls, 10, 5).bodyText();
     String chat = FakeReply.chatStream("hello there", calls, 10, 5).bodyText();
+    String responsesRefusal = FakeReply.responsesRefusalStream("I can't help with that.", 10, 5).bodyText();
+    String chatRefusal = FakeReply.chatRefusalStream("I can't help with that.", 10, 5).bodyText();
     Random r = new Random(SEED);
     assertTimeoutPreemptively(
         Duration.ofSeconds(60),
         () -> {
           for (int i = 0; i < ITERATIONS; i++) {
             boolean useChat = i % 2 == 1;
-            String input = mutate(useChat ? chat : responses, r);
+            boolean refusal = i % 4 >= 2;
+            String input = mutate(useChat ? (refusal ? chatRefusal : chat) : (refusal ? responsesRefusal : responses), r);
             try {
               SseReader reader = new SseReader(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
               SseReader.Event e;
