@@ -20,14 +20,19 @@ import io.github.resilience4j.ratelimiter.RequestNotPermitted;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,7 +61,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Failures map to the core's typed failures: 401/403 authentication; 400/404/422 rejected (never
  * retried); 429 throttling rate limited, with the server's wait; an exhausted quota (never
- * retried); 408, 409, 5xx, timeouts, dropped connections and idle streams transient. Retries
+ * retried); 408, 409, 5xx, timeouts, dropped connections and idle streams transient. Until the
+ * server has answered once, a failure to connect at all (connection refused, unknown host, no
+ * route, connect timeout) is a wrong base URL or a server that is not running: it fails at once
+ * as rejected, naming the host and port, and is never retried; after that, a refused connection
+ * is a restarting server, transient as the rest. Retries
  * (resilience4j Retry, outermost) use the server's wait or exponential backoff with jitter (see
  * {@link RetryPolicy}); every attempt takes a permit from the client-side rate limiter
  * (resilience4j RateLimiter, see {@link RateLimit}), and the provider holds requests while the
@@ -104,6 +113,11 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
   private final StreamResult streamListener;
   private final URI endpoint; // the base URL, the API's path and the query parameters
   private final String where; // the request as failures and logs name it
+  private final Duration connectTimeout;
+  private final String hostAndPort; // the base URL's host and port, as connect failures name them
+  // Set once the server has answered anything. Until then, failing to connect at all means a
+  // wrong base URL or a server that is not running: a configuration error, not retried.
+  private final AtomicBoolean answeredOnce = new AtomicBoolean();
 
   private OpenAiProvider(Builder b) {
     this.name = b.name;
@@ -135,6 +149,9 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
     String path = wireApi == WireApi.RESPONSES ? "/responses" : "/chat/completions";
     this.endpoint = uri(path);
     this.where = "POST " + path;
+    this.connectTimeout = b.connectTimeout;
+    int port = baseUrl.getPort() >= 0 ? baseUrl.getPort() : "https".equals(baseUrl.getScheme()) ? 443 : 80;
+    this.hostAndPort = baseUrl.getHost() + ":" + port;
     // HTTP/1.1, no redirects followed (the client's default), no authenticator: a request goes
     // to the scheme of the base URL and no other, so a plain-HTTP provider never does TLS.
     HttpClient.Builder hb = HttpClient.newBuilder().connectTimeout(b.connectTimeout).version(HttpClient.Version.HTTP_1_1);
@@ -259,12 +276,15 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
    * @return the answer
    * @throws AuthenticationException on 401 and 403
    * @throws RejectedRequestException on 400, 404, 422 and other 4xx, a request too large for the
-   *     rate limit, a context-length failure, or a request that cannot be encoded
+   *     rate limit, a context-length failure, a request that cannot be encoded, or, before the
+   *     server has ever answered this provider, a failure to connect to it at all (the message
+   *     names the host and port)
    * @throws RateLimitedException on throttling the retries did not absorb (with the server's wait,
    *     when it gave one), or when the client-side limiter gave no permit in time
    * @throws QuotaExhaustedException when the account's quota or credit is used up
-   * @throws TransientModelException on 408, 409, 5xx, timeouts, dropped connections, broken or
-   *     idle streams the retries did not absorb, and on interrupt
+   * @throws TransientModelException on 408, 409, 5xx, timeouts, dropped connections, refused
+   *     connections once the server has answered, broken or idle streams the retries did not
+   *     absorb, and on interrupt
    * @throws IllegalStateException when the provider is closed
    */
   @Override
@@ -463,6 +483,7 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
       // timeout (collected in one go: it is fast); a stream is read through BodyStream, whose
       // every read waits at most the idle timeout.
       HttpResponse<Flow.Publisher<List<ByteBuffer>>> resp = http.send(req, HttpResponse.BodyHandlers.ofPublisher());
+      answeredOnce.set(true);
       followServerLimits(resp.headers(), where);
       if (!stream) {
         String text = wholeBody(resp.body(), where);
@@ -494,11 +515,17 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
             new TransientModelException("the stream from " + where + " broke: " + redact(e.getClass().getSimpleName() + ": " + e.getMessage())), true, null)
             .asInStream();
       }
+    } catch (HttpConnectTimeoutException e) {
+      throw cannotConnect("no connection within " + connectTimeout.toMillis() + " ms");
     } catch (HttpTimeoutException e) {
       throw new Failure(new TransientModelException("no answer from " + where + " within " + requestTimeout), true, null);
     } catch (IOException e) {
       if (Thread.currentThread().isInterrupted()) {
         throw interrupted(where);
+      }
+      Optional<String> notConnected = connectFailure(e);
+      if (notConnected.isPresent()) {
+        throw cannotConnect(notConnected.get());
       }
       throw new Failure(
           new TransientModelException("connection to " + where + " failed: " + redact(e.getClass().getSimpleName() + ": " + e.getMessage())), true, null);
@@ -506,6 +533,47 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
       Thread.currentThread().interrupt();
       throw interrupted(where);
     }
+  }
+
+  /**
+   * Why no connection could be made at all, when that is what failed: the JDK's client reports a
+   * refused connection as a {@link ConnectException} without a message (its cause a closed
+   * channel), an unknown host as one caused by an unresolved address. Empty for failures on a
+   * connection that was made (reset, closed, no bytes), which are a server's trouble.
+   */
+  static Optional<String> connectFailure(IOException e) {
+    boolean connect = false;
+    String message = null;
+    int depth = 0;
+    for (Throwable t = e; t != null && depth < 16; t = t.getCause(), depth++) {
+      if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
+        return Optional.of("unknown host");
+      }
+      if (t instanceof NoRouteToHostException) {
+        return Optional.of("no route to host");
+      }
+      connect |= t instanceof ConnectException;
+      if (message == null && t.getMessage() != null && !t.getMessage().isBlank()) {
+        message = t.getMessage().strip().toLowerCase(Locale.ROOT);
+      }
+    }
+    if (!connect) {
+      return Optional.empty();
+    }
+    return Optional.of(message == null ? "connection refused" : message);
+  }
+
+  /**
+   * A failure to connect at all. Before the server has ever answered this provider it is a
+   * configuration error, not retried: the base URL is wrong or the server is not running. After
+   * that it is a server restarting, retried as any transient failure.
+   */
+  private Failure cannotConnect(String why) {
+    String message = redact("cannot connect to " + hostAndPort + " (" + OpenAiProviderSettings.withoutUserInfo(baseUrl) + "): " + why);
+    if (!answeredOnce.get()) {
+      return new Failure(new RejectedRequestException(message + "; is base_url right and the server running?"), false, null);
+    }
+    return new Failure(new TransientModelException(message), true, null);
   }
 
   /**
