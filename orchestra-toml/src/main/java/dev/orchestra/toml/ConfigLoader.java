@@ -11,6 +11,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,6 +57,10 @@ final class ConfigLoader {
 
   /** What a role file says about its role. */
   private static final class RoleFile {
+    /** The file's top-level keys; empty when it could not be parsed. */
+    Set<String> keys = Set.of();
+    /** Whether the file could not be read or holds a value that makes its role unusable. */
+    boolean broken;
     String name;
     String description;
     List<String> nicknames;
@@ -66,6 +71,11 @@ final class ConfigLoader {
   private final Reporter rep;
   private final PathResolver paths;
   private final SettingsReader reader;
+  /**
+   * Role files read so far in this load. A file that two roles name, or that one layer declares and
+   * another discovers, is read and reported once: its problems are the file's, not the roles'.
+   */
+  private final Map<Path, RoleFile> readRoleFiles = new HashMap<>();
 
   ConfigLoader(CodexConfig options) {
     this.options = options;
@@ -91,7 +101,9 @@ final class ConfigLoader {
     if (options.projectFolder().isPresent()) {
       // A folder named by the caller is trusted by naming it, and layers like a project layer.
       Path dotCodex = options.projectFolder().get();
-      if (!dotCodex.normalize().equals(home.normalize())) {
+      // Named and also found from the working directory: one folder, one layer, one set of reports.
+      boolean alreadyLayered = layers.stream().anyMatch(l -> l.dir.normalize().equals(dotCodex.normalize()));
+      if (!dotCodex.normalize().equals(home.normalize()) && !alreadyLayered) {
         Path file = dotCodex.resolve("config.toml");
         Layer layer = readLayer(file, dotCodex, false);
         Map<String, Val> stripped = stripDenied(layer.tree, file);
@@ -564,6 +576,7 @@ final class ConfigLoader {
     if (nick != null) {
       d.nicknames = nicknames(nick, path + ".nickname_candidates", rr);
     }
+    boolean unusableFile = false;
     Val cf = t.get("config_file");
     if (cf != null) {
       String s = new SettingsReader(rr).nonBlank(cf, path + ".config_file");
@@ -586,11 +599,13 @@ final class ConfigLoader {
             d.description = rf.description != null ? rf.description : d.description;
             d.nicknames = rf.nicknames != null ? rf.nicknames : d.nicknames;
             d.settings = rf.settings;
+          } else {
+            unusableFile = true; // reported when the file was first read, perhaps for another role
           }
         }
       }
     }
-    return rr.problems() > 0 ? null : d;
+    return rr.problems() > 0 || unusableFile ? null : d;
   }
 
   private boolean checkRoleFileExists(Path file, Val cf, String path, Layer layer, Reporter rr) {
@@ -631,15 +646,44 @@ final class ConfigLoader {
     return d;
   }
 
-  /** Reads a role file; returns null (with the reasons reported) when the role must be dropped. */
+  /**
+   * Returns what a role file says, or null (with the reasons reported) when its role must be dropped.
+   * The file is parsed and checked the first time only; a discovered file must also name itself,
+   * describe itself and carry instructions.
+   */
   private RoleFile readRoleFile(Path file, Reporter rr, boolean discovered) {
+    RoleFile rf = readRoleFiles.get(file);
+    if (rf == null) {
+      rf = parseRoleFile(file, rr);
+      readRoleFiles.put(file, rf);
+    }
+    if (rf.settings == null) {
+      return null; // not parsed
+    }
+    int before = rr.problems();
+    if (discovered) {
+      String stem = file.getFileName().toString().replaceFirst("\\.toml$", "");
+      for (String required : List.of("name", "description", "developer_instructions")) {
+        if (!rf.keys.contains(required)) {
+          rr.problem(new Origin(file, 1, 1), required,
+              "role file discovered under agents/ has no " + required + "; Codex needs name, description and developer_instructions in such a file",
+              "add " + required + " = \"...\" to the file, or declare it in [agents." + stem + "] with config_file");
+        }
+      }
+    }
+    return rf.broken || rr.problems() > before ? null : rf;
+  }
+
+  private RoleFile parseRoleFile(Path file, Reporter rr) {
+    RoleFile rf = new RoleFile();
     int before = rr.problems();
     Optional<Map<String, Val>> parsed = TomlReader.read(file, rr);
     if (parsed.isEmpty()) {
-      return null;
+      rf.broken = true;
+      return rf;
     }
     Map<String, Val> tree = paths.resolveAll(parsed.get(), file.getParent());
-    RoleFile rf = new RoleFile();
+    rf.keys = Set.copyOf(tree.keySet());
     SettingsReader sr = new SettingsReader(rr);
     Val name = tree.get("name");
     if (name != null) {
@@ -657,17 +701,8 @@ final class ConfigLoader {
       rf.nicknames = nicknames(nick, "nickname_candidates", rr);
     }
     rf.settings = sr.read(tree, Scope.ROLE_FILE, "");
-    if (discovered) {
-      String stem = file.getFileName().toString().replaceFirst("\\.toml$", "");
-      for (String required : List.of("name", "description", "developer_instructions")) {
-        if (!tree.containsKey(required)) {
-          rr.problem(new Origin(file, 1, 1), required,
-              "role file discovered under agents/ has no " + required + "; Codex needs name, description and developer_instructions in such a file",
-              "add " + required + " = \"...\" to the file, or declare it in [agents." + stem + "] with config_file");
-        }
-      }
-    }
-    return rr.problems() > before ? null : rf;
+    rf.broken = rr.problems() > before;
+    return rf;
   }
 
   private static String description(Val v, String path, Reporter rr) {

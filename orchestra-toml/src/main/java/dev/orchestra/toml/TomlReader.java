@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,14 +65,18 @@ final class TomlReader {
     }
     TomlParseResult result = Toml.parse(text);
     if (result.hasErrors()) {
-      for (TomlParseError error : result.errors()) {
-        TomlPosition p = error.position();
-        reporter.problem(
-            new Origin(file, p == null ? 0 : p.line(), p == null ? 0 : p.column()),
-            "",
-            "TOML syntax error: " + stripPosition(error.getMessage()),
-            "fix the syntax at this line; strings need quotes, tables and keys may be defined only once");
-      }
+      // Only the first error is reported. After a syntax error the parser resynchronises at a guess,
+      // so what it reports next (a broken string's second line read as a key, say) is usually the
+      // same mistake again, at the wrong line.
+      TomlParseError first = result.errors().stream().min(Comparator.comparingLong(TomlReader::position)).orElseThrow();
+      TomlPosition p = first.position();
+      reporter.problem(
+          new Origin(file, p == null ? 0 : p.line(), p == null ? 0 : p.column()),
+          "",
+          "TOML syntax error: " + stripPosition(first.getMessage()),
+          "fix the syntax at this line, then check again (the rest of the file is checked once it parses);"
+              + " strings need quotes and end on their line, inline tables fit on one line, tables and keys may be"
+              + " defined only once");
       return Optional.empty();
     }
     try {
@@ -80,6 +85,12 @@ final class TomlReader {
       reportTooDeep(e.at, reporter);
       return Optional.empty();
     }
+  }
+
+  /** Orders parse errors by where they are; an error without a position sorts last. */
+  private static long position(TomlParseError error) {
+    TomlPosition p = error.position();
+    return p == null ? Long.MAX_VALUE : ((long) p.line() << 32) + p.column();
   }
 
   private static void reportTooDeep(Origin at, Reporter reporter) {

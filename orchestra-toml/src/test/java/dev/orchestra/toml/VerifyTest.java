@@ -124,6 +124,60 @@ final class VerifyTest {
     }
   }
 
+  /** A file with one syntax error, the line tomlj should point at. */
+  static Stream<Arguments> oneSyntaxError() {
+    return Stream.of(
+        Arguments.of("a string broken over two lines", "developer_instructions = \"Review the code,\n  then say \"ship\" or not.\"\nmodel = \"m\"\n", 1),
+        Arguments.of("an inline table broken over two lines", "model = \"m\"\napproval_policy = {\n  granular = { rules = true } }\n", 2),
+        Arguments.of("a key with no value", "model = \"m\"\nsandbox_mode = \nmodel_verbosity = \"low\"\n", 2),
+        Arguments.of("a missing closing quote", "model = \"gpt-5.4\nsandbox_mode = \"read-only\"\n", 1),
+        Arguments.of("an unclosed table header", "model = \"m\"\n[agents\nmax_threads = 3\n[features]\nmulti_agent = true\n", 2));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("oneSyntaxError")
+  void oneSyntaxErrorIsOneErrorAtItsLine(String name, String config, int line) {
+    write(codexHome(root).resolve("config.toml"), config);
+    for (boolean strict : List.of(false, true)) {
+      List<Diagnostic> found = isolated(root).strict(strict).build().verify();
+      assertEquals(1, found.size(), "one mistake, one diagnostic (strict=" + strict + "):\n" + found);
+      Diagnostic d = found.get(0);
+      assertTrue(d.isError() && d.message().startsWith("TOML syntax error"), d.toString());
+      assertEquals(codexHome(root).resolve("config.toml"), d.file());
+      assertEquals(line, d.line(), d.toString());
+    }
+  }
+
+  @Test
+  void aBrokenRoleFileSharedByTwoRolesIsReportedOnce() {
+    write(codexHome(root).resolve("config.toml"), "[agents.a]\ndescription = \"A.\"\nconfig_file = \"agents/shared.toml\"\n"
+        + "[agents.b]\ndescription = \"B.\"\nconfig_file = \"agents/shared.toml\"\n");
+    write(codexHome(root).resolve("agents/shared.toml"), "model = \"m\"\nsandbox_mode = \n");
+    List<Diagnostic> found = isolated(root).build().verify();
+    assertEquals(1, found.size(), found.toString());
+    assertEquals(codexHome(root).resolve("agents/shared.toml"), found.get(0).file());
+    assertEquals(2, found.get(0).line());
+    assertTrue(found.get(0).message().startsWith("TOML syntax error"), found.get(0).toString());
+  }
+
+  @Test
+  void aBadValueInARoleFileSharedByTwoRolesIsReportedOnce() {
+    write(codexHome(root).resolve("config.toml"), "[agents.a]\ndescription = \"A.\"\nconfig_file = \"agents/shared.toml\"\n"
+        + "[agents.b]\ndescription = \"B.\"\nconfig_file = \"agents/shared.toml\"\n");
+    write(codexHome(root).resolve("agents/shared.toml"), "sandbox_mode = \"full\"\n");
+    List<Diagnostic> found = isolated(root).build().verify();
+    assertEquals(List.of("sandbox_mode"), found.stream().map(Diagnostic::keyPath).toList(), found.toString());
+  }
+
+  @Test
+  void aFolderNamedAsProjectFolderAndFoundFromTheWorkingDirectoryIsReadOnce() {
+    Path repo = root.resolve("repo");
+    mkdirs(repo.resolve(".git"));
+    write(repo.resolve(".codex/config.toml"), "model = \"m\"\nsandbox_mode = \n");
+    List<Diagnostic> found = isolated(root).workingDirectory(repo).trustProject(true).projectFolder(repo.resolve(".codex")).build().verify();
+    assertEquals(1, found.size(), found.toString());
+  }
+
   @Test
   void configFileWrittenRelativeToTheRepoInsteadOfDotCodexGetsTheCorrectedPath() {
     Path repo = root.resolve("repo");
