@@ -113,6 +113,7 @@ public final class CodexSettings {
     private final String name;
     private final String baseUrl;
     private final String envKey;
+    private final String wireApi;
     private final Map<String, String> queryParams;
     private final Map<String, String> httpHeaders;
     private final Map<String, String> envHttpHeaders;
@@ -125,6 +126,7 @@ public final class CodexSettings {
         String name,
         String baseUrl,
         String envKey,
+        String wireApi,
         Map<String, String> queryParams,
         Map<String, String> httpHeaders,
         Map<String, String> envHttpHeaders,
@@ -135,6 +137,7 @@ public final class CodexSettings {
       this.name = name;
       this.baseUrl = baseUrl;
       this.envKey = envKey;
+      this.wireApi = wireApi;
       this.queryParams = Map.copyOf(queryParams);
       this.httpHeaders = Map.copyOf(httpHeaders);
       this.envHttpHeaders = Map.copyOf(envHttpHeaders);
@@ -163,9 +166,14 @@ public final class CodexSettings {
       return Optional.ofNullable(envKey);
     }
 
-    /** Returns the wire protocol; Codex accepts only {@code responses}. */
+    /**
+     * Returns {@code wire_api}, the API the provider speaks: {@code responses} (the default, the
+     * Responses API) or {@code chat} (Chat Completions, for OpenAI-compatible servers such as vLLM
+     * and Ollama). Orchestra honours both; current Codex refuses {@code chat}, and a verify says so
+     * in a warning.
+     */
     public String wireApi() {
-      return "responses";
+      return wireApi;
     }
 
     /** Returns {@code query_params} added to every request. */
@@ -200,7 +208,7 @@ public final class CodexSettings {
 
     @Override
     public String toString() {
-      return "ModelProvider[" + id + ", name=" + name + ", baseUrl=" + baseUrl + "]";
+      return "ModelProvider[" + id + ", name=" + name + ", baseUrl=" + baseUrl + ", wireApi=" + wireApi + "]";
     }
   }
 

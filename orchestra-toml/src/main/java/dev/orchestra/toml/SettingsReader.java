@@ -468,6 +468,7 @@ final class SettingsReader {
     Map<String, String> query = Map.of();
     Map<String, String> headers = Map.of();
     Map<String, String> envHeaders = Map.of();
+    String wireApi = "responses";
     long requestRetries = 4;
     long streamRetries = 5;
     long idleMs = 300_000;
@@ -489,11 +490,18 @@ final class SettingsReader {
           string(x, k);
           break;
         case "wire_api":
-          String wire = string(x, k);
+          String wire = oneOf(x, k, List.of("responses", "chat"));
+          if (wire != null) {
+            wireApi = wire;
+          }
           if ("chat".equals(wire)) {
-            r.problem(x.at(), k, "wire_api = \"chat\" is no longer supported by Codex", "use wire_api = \"responses\" (the Responses API), or remove the key");
-          } else if (wire != null && !wire.equals("responses")) {
-            r.problem(x.at(), k, k + " = \"" + wire + "\" is not allowed; allowed values: responses", "write wire_api = \"responses\", or remove the key");
+            // Orchestra speaks Chat Completions (vLLM, Ollama and other OpenAI-compatible servers),
+            // so this is no error, strict or not; but Codex reading the same file will stop on it.
+            r.warning(x.at(), k,
+                "wire_api = \"chat\": Orchestra uses Chat Completions for this provider, but Codex itself refuses the value"
+                    + " (since it dropped Chat Completions), so Codex cannot load this file",
+                "nothing to change for Orchestra; only if Codex must read this file too, point the provider at a server that"
+                    + " speaks the Responses API and write wire_api = \"responses\"");
           }
           break;
         case "query_params":
@@ -541,7 +549,8 @@ final class SettingsReader {
     if (r.problems() > before || name == null) {
       return null;
     }
-    return new ModelProvider(id, name, baseUrl, envKey, query, headers, envHeaders, (int) requestRetries, (int) streamRetries, Duration.ofMillis(idleMs));
+    return new ModelProvider(id, name, baseUrl, envKey, wireApi, query, headers, envHeaders, (int) requestRetries, (int) streamRetries,
+        Duration.ofMillis(idleMs));
   }
 
   private long capped(Val v, String path, long fallback) {

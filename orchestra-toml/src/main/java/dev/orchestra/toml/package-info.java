@@ -24,6 +24,9 @@
  *       drops the role); strict mode makes it an error;
  *   <li>strict mode also turns everything Codex silently drops (malformed roles, ignored keys) into
  *       errors;
+ *   <li>{@code wire_api = "chat"} in {@code [model_providers.<id>]} is accepted (Orchestra speaks Chat
+ *       Completions to OpenAI-compatible servers such as vLLM and Ollama); current Codex refuses it, so
+ *       a verify notes that in a warning, which strict mode leaves a warning;
  *   <li>the system layer ({@code /etc/codex/config.toml}) and managed or cloud layers are not read.
  * </ul>
  *

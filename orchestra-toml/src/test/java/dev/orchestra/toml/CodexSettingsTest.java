@@ -103,6 +103,21 @@ final class CodexSettingsTest {
   }
 
   @Test
+  void chatWireApiIsAcceptedForOpenAiCompatibleServers() {
+    write(codexHome(root).resolve("config.toml"), "model_provider = \"vllm\"\n[model_providers.vllm]\nname = \"vLLM\"\n"
+        + "base_url = \"http://localhost:8000/v1\"\nwire_api = \"chat\"\n[model_providers.corp]\nname = \"Corp\"\n");
+    for (boolean strict : List.of(false, true)) {
+      List<Diagnostic> found = isolated(root).strict(strict).build().verify();
+      assertTrue(found.stream().noneMatch(Diagnostic::isError), "strict=" + strict + ": " + found);
+      assertTrue(found.stream().allMatch(d -> d.keyPath().equals("model_providers.vllm.wire_api") && d.message().contains("Codex")),
+          "at most a note that Codex itself refuses the value: " + found);
+    }
+    CodexSettings s = isolated(root).strict(true).build().load().settings();
+    assertEquals("chat", s.modelProviders().get("vllm").wireApi());
+    assertEquals("responses", s.modelProviders().get("corp").wireApi(), "the default");
+  }
+
+  @Test
   void mcpServersStdioAndStreamableHttp() {
     CodexSettings s = load("[mcp_servers.docs]\ncommand = \"npx\"\nargs = [\"-y\", \"docs\"]\nenv = { TOKEN_FILE = \"/t\" }\n"
         + "startup_timeout_ms = 2500\ntool_timeout_sec = 1.5\nenabled_tools = [\"search\"]\n"
