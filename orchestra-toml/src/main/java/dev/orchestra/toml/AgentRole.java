@@ -41,7 +41,7 @@ public final class AgentRole {
     return name;
   }
 
-  /** Returns the description, trimmed; never blank (roles without one are dropped). */
+  /** Returns the description, trimmed; never blank (a role without one cannot be loaded). */
   public String description() {
     return description;
   }

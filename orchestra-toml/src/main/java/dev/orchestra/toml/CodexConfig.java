@@ -24,6 +24,12 @@ import java.util.Optional;
  * <p>{@link #load()} throws {@link CodexConfigException} with every error found; {@link #verify()}
  * returns every problem instead. Both never throw anything else for bad or unreadable files.
  *
+ * <p>A role that cannot be loaded (its {@code config_file} missing, unparsable or holding a bad
+ * value, its description missing, ...) is an error in every mode. Codex skips such a role with a
+ * warning; Orchestra builds its team and its gates from the roles, so a role that quietly went
+ * missing would quietly take its gate with it. A caller that got a {@link LoadedConfig} therefore
+ * has every role the configuration declares.
+ *
  * <p>Instances are immutable and thread-safe; each call reads the files anew.
  */
 public final class CodexConfig {
@@ -72,9 +78,10 @@ public final class CodexConfig {
   /**
    * Loads the configuration.
    *
-   * @return the merged configuration, with its warnings
-   * @throws CodexConfigException when any error was found (in strict mode, also unknown keys and
-   *     ignored roles), carrying every diagnostic found, warnings included
+   * @return the merged configuration, with its warnings; every declared or discovered role is in it
+   * @throws CodexConfigException when any error was found, a role that cannot be loaded included (in
+   *     strict mode, also unknown keys and settings Orchestra ignores), carrying every diagnostic
+   *     found, warnings included
    */
   public LoadedConfig load() {
     ConfigLoader loader = new ConfigLoader(this);
@@ -204,8 +211,9 @@ public final class CodexConfig {
     }
 
     /**
-     * Makes unknown keys, and anything else Codex would silently ignore (a dropped role), an error
-     * instead of a warning. Defaults to false: lenient, like Codex.
+     * Makes unknown keys, and anything else Codex or Orchestra would ignore (a second definition of
+     * a role, a setting Orchestra does not honour), an error instead of a warning. Defaults to
+     * false: lenient, like Codex. A role that cannot be loaded is an error either way.
      *
      * @param strict whether to be strict
      * @return this builder

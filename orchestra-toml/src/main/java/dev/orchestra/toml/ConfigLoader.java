@@ -532,7 +532,7 @@ final class ConfigLoader {
     List<AgentRole> out = new ArrayList<>();
     for (Draft d : all.values()) {
       if (d.description == null) {
-        rep.ignored(d.at, "agents." + d.name, "role '" + d.name + "' has no description; Codex drops it",
+        rep.problem(d.at, "agents." + d.name, "role '" + d.name + "' has no description, so it cannot be loaded (Codex drops it)",
             "add description = \"...\" to [agents." + d.name + "] or to its role file");
         continue;
       }
@@ -591,7 +591,7 @@ final class ConfigLoader {
       }
       if (file != null) {
         usedFiles.add(file);
-        if (checkRoleFileExists(file, cf, path, layer, rr)) {
+        if (checkRoleFileExists(file, cf, path, layer, rr, usedFiles)) {
           d.configFile = file;
           RoleFile rf = readRoleFile(file, rr, false);
           if (rf != null) {
@@ -608,7 +608,21 @@ final class ConfigLoader {
     return rr.problems() > 0 || unusableFile ? null : d;
   }
 
-  private boolean checkRoleFileExists(Path file, Val cf, String path, Layer layer, Reporter rr) {
+  /** Returns the file next to a missing one whose name is a likely typo of it, if there is one. */
+  private static Optional<Path> nearbyFile(Path missing) {
+    Path dir = missing.getParent();
+    if (dir == null || missing.getFileName() == null || !Files.isDirectory(dir)) {
+      return Optional.empty();
+    }
+    try (Stream<Path> list = Files.list(dir)) {
+      List<String> names = list.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).collect(Collectors.toList());
+      return Keys.closest(missing.getFileName().toString(), names).map(dir::resolve);
+    } catch (IOException | UncheckedIOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private boolean checkRoleFileExists(Path file, Val cf, String path, Layer layer, Reporter rr, Set<Path> usedFiles) {
     if (Files.isRegularFile(file)) {
       return true;
     }
@@ -618,6 +632,13 @@ final class ConfigLoader {
       return false;
     }
     String hint = "create " + file + ", or fix config_file; a relative path is resolved against " + layer.dir;
+    Optional<Path> near = nearbyFile(file);
+    if (near.isPresent()) {
+      // The file meant is most likely this one; it is not also reported as a role of its own.
+      usedFiles.add(near.get());
+      String written = near.get().startsWith(layer.dir) ? layer.dir.relativize(near.get()).toString().replace('\\', '/') : near.get().toString();
+      hint = "did you mean config_file = \"" + written + "\"? (" + near.get() + " exists)";
+    }
     Path dotCodex = layer.dir.resolve(".codex");
     if (layer.dir.getFileName() != null && layer.dir.getFileName().toString().equals(".codex") && file.startsWith(dotCodex)) {
       Path corrected = layer.dir.resolve(dotCodex.relativize(file));
@@ -647,7 +668,7 @@ final class ConfigLoader {
   }
 
   /**
-   * Returns what a role file says, or null (with the reasons reported) when its role must be dropped.
+   * Returns what a role file says, or null (with the reasons reported) when its role cannot be loaded.
    * The file is parsed and checked the first time only; a discovered file must also name itself,
    * describe itself and carry instructions.
    */
@@ -754,7 +775,8 @@ final class ConfigLoader {
           .sorted()
           .collect(Collectors.toList());
     } catch (IOException | UncheckedIOException e) {
-      rep.ignored(Origin.of(agentsDir), "", "cannot list role files in " + agentsDir + ": " + e.getMessage(),
+      rep.problem(Origin.of(agentsDir), "", "cannot list role files in " + agentsDir + ": " + e.getMessage()
+              + "; the roles there cannot be loaded",
           "check the folder's permissions");
       return List.of();
     }

@@ -6,53 +6,50 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Collects diagnostics during one load or verify. Knows the strictness of the run and whether the
- * problems it sees make Codex refuse the whole configuration (a {@code config.toml}) or only drop
- * one role (a role file: errors there are "demoted" to warnings in lenient mode, as Codex does).
- * Not thread-safe: one per load.
+ * Collects diagnostics during one load or verify. Knows the strictness of the run, and for a role
+ * file or role table which role a problem takes out. Not thread-safe: one per load.
  */
 final class Reporter {
   private final List<Diagnostic> sink;
   private final boolean strict;
-  private final boolean demoted;
   private final boolean silent;
   private final String suffix;
   private int problems;
 
-  private Reporter(List<Diagnostic> sink, boolean strict, boolean demoted, boolean silent, String suffix) {
+  private Reporter(List<Diagnostic> sink, boolean strict, boolean silent, String suffix) {
     this.sink = sink;
     this.strict = strict;
-    this.demoted = demoted;
     this.silent = silent;
     this.suffix = suffix;
   }
 
   static Reporter create(boolean strict) {
-    return new Reporter(new ArrayList<>(), strict, false, false, "");
+    return new Reporter(new ArrayList<>(), strict, false, "");
   }
 
   /** A reporter that records nothing: for re-reading values that were already checked. */
   static Reporter silent() {
-    return new Reporter(new ArrayList<>(), false, false, true, "");
+    return new Reporter(new ArrayList<>(), false, true, "");
   }
 
   /**
-   * Returns a reporter for a role file or role table: its problems drop the role instead of
-   * failing the load (a warning in lenient mode, an error in strict mode), and {@link
-   * #problems()} counts only this reporter's problems.
+   * Returns a reporter for a role file or role table. Its problems say which role they take out
+   * and are errors in every mode: Codex 0.115+ skips such a role with a warning, but Orchestra
+   * builds its team and its gates from the roles, so a role that quietly went missing would quietly
+   * take its gate with it. {@link #problems()} counts only this reporter's problems.
    */
   Reporter forRole(String roleName) {
-    return new Reporter(sink, strict, true, silent, "; role '" + roleName + "' is ignored");
+    return new Reporter(sink, strict, silent, "; role '" + roleName + "' cannot be loaded");
   }
 
   boolean strict() {
     return strict;
   }
 
-  /** Records a problem with a value: an error, or for a role a warning that drops it. */
+  /** Records a problem with a value: an error (for a role reporter, naming the role it takes out). */
   void problem(Origin at, String key, String message, String hint) {
     problems++;
-    add(demoted ? ignoredSeverity() : Severity.ERROR, at, key, message + suffix, hint);
+    add(Severity.ERROR, at, key, message + suffix, hint);
   }
 
   /** Records something Codex accepts but reinterprets (a deprecated alias, a capped value). */

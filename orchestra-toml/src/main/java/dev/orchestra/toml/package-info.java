@@ -22,8 +22,11 @@
  *       them), but never beyond the run's own ceiling;
  *   <li>an unknown top-level key in a role file is a warning and the role is kept (Codex 0.115+
  *       drops the role); strict mode makes it an error;
- *   <li>strict mode also turns everything Codex silently drops (malformed roles, ignored keys) into
- *       errors;
+ *   <li>a role that cannot be loaded (a missing or broken role file, a missing description, ...) is
+ *       an error in every mode, where Codex 0.115+ skips it with a warning: Orchestra's team and gates
+ *       come from the roles, so a missing role must stop a run before it starts;
+ *   <li>strict mode also turns what Codex or Orchestra silently ignores (unknown keys, settings
+ *       Orchestra does not honour) into errors;
  *   <li>{@code wire_api = "chat"} in {@code [model_providers.<id>]} is accepted (Orchestra speaks Chat
  *       Completions to OpenAI-compatible servers such as vLLM and Ollama); current Codex refuses it, so
  *       a verify notes that in a warning, which strict mode leaves a warning;

@@ -5,7 +5,7 @@ import static dev.orchestra.toml.Fixtures.isolated;
 import static dev.orchestra.toml.Fixtures.mkdirs;
 import static dev.orchestra.toml.Fixtures.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orchestra.ReasoningEffort;
@@ -71,13 +71,14 @@ final class AgentRoleTest {
   @Test
   void discoveredFilesNeedNameDescriptionAndInstructions() {
     write(home().resolve("agents/incomplete.toml"), "description = \"No name.\"\n");
-    LoadedConfig config = isolated(root).build().load();
-    assertTrue(config.roles().isEmpty());
-    List<String> keys = config.diagnostics().stream().map(Diagnostic::keyPath).toList();
+    List<Diagnostic> found = isolated(root).build().verify();
+    List<String> keys = found.stream().map(Diagnostic::keyPath).toList();
     assertEquals(List.of("name", "developer_instructions"), keys);
-    assertTrue(config.diagnostics().get(0).message().contains("role 'incomplete' is ignored"));
-    assertTrue(config.diagnostics().stream().allMatch(d -> d.line() == 1 && d.column() == 1),
-        "a missing key is reported at the top of the file: " + config.diagnostics());
+    assertTrue(found.stream().allMatch(Diagnostic::isError), found.toString());
+    assertTrue(found.get(0).message().contains("role 'incomplete' cannot be loaded"));
+    assertTrue(found.stream().allMatch(d -> d.line() == 1 && d.column() == 1),
+        "a missing key is reported at the top of the file: " + found);
+    assertThrows(CodexConfigException.class, () -> isolated(root).build().load());
   }
 
   @Test
@@ -114,12 +115,12 @@ final class AgentRoleTest {
   }
 
   @Test
-  void roleWithoutDescriptionAfterMergingIsDropped() {
+  void roleWithoutDescriptionAfterMergingCannotBeLoaded() {
     write(home().resolve("config.toml"), "[agents.ghost]\nconfig_file = \"agents/ghost.toml\"\n");
     write(home().resolve("agents/ghost.toml"), "model = \"m\"\n");
-    LoadedConfig config = isolated(root).build().load();
-    assertFalse(config.role("ghost").isPresent());
-    assertTrue(config.diagnostics().stream().anyMatch(d -> d.message().contains("has no description")));
+    CodexConfigException e = assertThrows(CodexConfigException.class, () -> isolated(root).build().load());
+    Diagnostic d = e.diagnostics().get(0);
+    assertTrue(d.isError() && d.keyPath().equals("agents.ghost") && d.message().contains("has no description"), d.toString());
   }
 
   @Test

@@ -17,8 +17,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Layering, trust, merge and path rules of {@link CodexConfig}. */
 final class CodexConfigTest {
@@ -372,6 +376,38 @@ final class CodexConfigTest {
       assertFalse(expected.diagnostics().isEmpty());
     }
     isolated(root).workingDirectory(workingDirectory).strict(true).build().verify();
+  }
+
+  /**
+   * A role Orchestra cannot load would silently leave the team, and with it the gate it runs (no
+   * reviewer, no review gate), so the load fails instead of dropping it, lenient or strict.
+   */
+  @ParameterizedTest(name = "{0}, strict={3}")
+  @MethodSource("rolesThatCannotBeLoaded")
+  void aRoleThatCannotBeLoadedFailsTheLoad(String name, String roleFile, String key, boolean strict, int line) {
+    Path home = codexHome(root);
+    write(home.resolve("config.toml"), "model = \"m\"\n[agents.reviewer]\ndescription = \"Reviews.\"\n"
+        + "config_file = \"agents/" + (roleFile == null ? "reviewr" : "reviewer") + ".toml\"\n"
+        + "[agents.implementer]\ndescription = \"Implements.\"\n");
+    write(home.resolve("agents/reviewer.toml"), roleFile == null ? "model = \"m\"\n" : roleFile);
+    CodexConfig config = isolated(root).strict(strict).build();
+    CodexConfigException e = assertThrows(CodexConfigException.class, config::load);
+    List<Diagnostic> errors = e.diagnostics().stream().filter(Diagnostic::isError).toList();
+    assertEquals(1, errors.size(), e.getMessage());
+    Diagnostic d = errors.get(0);
+    assertEquals(key, d.keyPath(), d.toString());
+    assertEquals(line, d.line(), d.toString());
+    assertEquals(roleFile == null ? home.resolve("config.toml") : home.resolve("agents/reviewer.toml"), d.file(), d.toString());
+    assertTrue(d.message().contains("role 'reviewer' cannot be loaded"), d.toString());
+    assertFalse(d.fixHint().isEmpty(), d.toString());
+    assertEquals(e.diagnostics(), config.verify(), "verify reports what load throws");
+  }
+
+  static Stream<Arguments> rolesThatCannotBeLoaded() {
+    return Stream.of(false, true).flatMap(strict -> Stream.of(
+        Arguments.of("config_file names a missing file", null, "agents.reviewer.config_file", strict, 4),
+        Arguments.of("the role file does not parse", "model = \"m\"\nmodel_reasoning_effort = high\n", "", strict, 2),
+        Arguments.of("the role file has a bad value", "sandbox_mode = \"full-access\"\n", "sandbox_mode", strict, 1)));
   }
 
   @Test

@@ -33,9 +33,9 @@ final class VerifyTest {
             Severity.ERROR, "", "nest more than 100 levels", "flatten", 2),
         Arguments.of("tables nested too deeply to read", "model = \"a\"\n\na" + ".b".repeat(5_000) + " = 1\n", null,
             Severity.ERROR, "", "nest more than 100 levels", "flatten", 3),
-        Arguments.of("syntax error in a role file drops the role", ROLE, "model = [\n", Severity.WARNING, "", "TOML syntax error", "fix the syntax", 2),
+        Arguments.of("syntax error in a role file", ROLE, "model = [\n", Severity.ERROR, "", "TOML syntax error", "fix the syntax", 2),
         Arguments.of("missing config_file", "[agents.r]\ndescription = \"R.\"\nconfig_file = \"agents/missing.toml\"\n", null,
-            Severity.WARNING, "agents.r.config_file", "does not exist", "create", 3),
+            Severity.ERROR, "agents.r.config_file", "does not exist", "create", 3),
         Arguments.of("sandbox_mode outside its set", "\nsandbox_mode = \"full\"\n", null, Severity.ERROR, "sandbox_mode",
             "allowed values: read-only, workspace-write, danger-full-access", "use one of", 2),
         Arguments.of("typo in approval_policy", "approval_policy = \"on-requets\"\n", null, Severity.ERROR, "approval_policy",
@@ -48,22 +48,22 @@ final class VerifyTest {
             "allowed values: low, medium, high", "", 1),
         Arguments.of("empty effort", "model_reasoning_effort = \"\"\n", null, Severity.ERROR, "model_reasoning_effort", "is empty", "xhigh", 1),
         Arguments.of("wrong type", "model = 5\n", null, Severity.ERROR, "model", "must be a string, got an integer", "quotes", 1),
-        Arguments.of("value outside its set in a role file", ROLE, "sandbox_mode = \"full\"\n", Severity.WARNING, "sandbox_mode",
-            "role 'r' is ignored", "use one of", 1),
+        Arguments.of("value outside its set in a role file", ROLE, "sandbox_mode = \"full\"\n", Severity.ERROR, "sandbox_mode",
+            "role 'r' cannot be loaded", "use one of", 1),
         Arguments.of("max_threads below 1", "[agents]\nmax_threads = 0\n", null, Severity.ERROR, "agents.max_threads",
             "must be at least 1, got 0", "1 or more", 2),
         Arguments.of("max_threads alias below 1", "[agents]\nmax_concurrent_threads_per_session = -2\n", null, Severity.ERROR,
             "agents.max_concurrent_threads_per_session", "must be at least 1", "1 or more", 2),
-        Arguments.of("blank description", "[agents.r]\ndescription = \"   \"\n", null, Severity.WARNING, "agents.r.description",
+        Arguments.of("blank description", "[agents.r]\ndescription = \"   \"\n", null, Severity.ERROR, "agents.r.description",
             "blank", "one line", 2),
-        Arguments.of("empty nickname list", "[agents.r]\ndescription = \"R.\"\nnickname_candidates = []\n", null, Severity.WARNING,
+        Arguments.of("empty nickname list", "[agents.r]\ndescription = \"R.\"\nnickname_candidates = []\n", null, Severity.ERROR,
             "agents.r.nickname_candidates", "is empty", "at least one", 3),
         Arguments.of("nickname with a bad character", "[agents.r]\ndescription = \"R.\"\nnickname_candidates = [\"Ada!\"]\n", null,
-            Severity.WARNING, "agents.r.nickname_candidates", "only ASCII letters", "\"Ada\"", 3),
+            Severity.ERROR, "agents.r.nickname_candidates", "only ASCII letters", "\"Ada\"", 3),
         Arguments.of("blank nickname", "[agents.r]\ndescription = \"R.\"\nnickname_candidates = [\" \"]\n", null,
-            Severity.WARNING, "agents.r.nickname_candidates", "blank", "remove", 3),
+            Severity.ERROR, "agents.r.nickname_candidates", "blank", "remove", 3),
         Arguments.of("duplicate nickname", "[agents.r]\ndescription = \"R.\"\nnickname_candidates = [\"A\", \" A\"]\n", null,
-            Severity.WARNING, "agents.r.nickname_candidates", "twice", "once", 3),
+            Severity.ERROR, "agents.r.nickname_candidates", "twice", "once", 3),
         Arguments.of("unknown key in a role file", ROLE, "model = \"m\"\nmodle = \"x\"\n", Severity.WARNING, "modle",
             "unknown key 'modle' in a role file (Codex 0.115+ rejects the role for it; Orchestra keeps the role)",
             "did you mean 'model'?", 2),
@@ -212,7 +212,7 @@ final class VerifyTest {
         "approval_policy", "agents.b.config_file", ""), found.stream().map(Diagnostic::keyPath).toList(), found.toString());
     CodexConfigException e = assertThrows(CodexConfigException.class, () -> isolated(root).build().load());
     assertEquals(found, e.diagnostics(), "load carries the same diagnostics");
-    assertTrue(e.getMessage().contains("4 errors, 4 warnings"), e.getMessage());
+    assertTrue(e.getMessage().contains("8 errors, 0 warnings"), e.getMessage());
     assertTrue(e.getMessage().contains("config.toml:1:1 [sandbox_mode]"), e.getMessage());
   }
 
@@ -243,13 +243,23 @@ final class VerifyTest {
   }
 
   @Test
-  void droppedRolesAreWarningsWhenLenientAndErrorsWhenStrict() {
+  void aRoleThatCannotBeLoadedIsAnErrorLenientOrStrict() {
     write(codexHome(root).resolve("config.toml"), "[agents.r]\ndescription = \"R.\"\nconfig_file = \"agents/missing.toml\"\n");
-    LoadedConfig lenient = isolated(root).build().load();
-    assertTrue(lenient.roles().isEmpty());
-    assertEquals(Severity.WARNING, lenient.diagnostics().get(0).severity());
-    CodexConfigException e = assertThrows(CodexConfigException.class, () -> isolated(root).strict(true).build().load());
-    assertEquals(Severity.ERROR, e.diagnostics().get(0).severity());
+    for (boolean strict : List.of(false, true)) {
+      List<Diagnostic> found = isolated(root).strict(strict).build().verify();
+      assertEquals(List.of(Severity.ERROR), found.stream().map(Diagnostic::severity).toList(), found.toString());
+      assertThrows(CodexConfigException.class, () -> isolated(root).strict(strict).build().load());
+    }
+  }
+
+  @Test
+  void aTypoInConfigFileIsOneErrorThatNamesTheFileMeant() {
+    write(codexHome(root).resolve("config.toml"), "[agents.reviewer]\ndescription = \"R.\"\nconfig_file = \"agents/reviewr.toml\"\n");
+    write(codexHome(root).resolve("agents/reviewer.toml"), "model = \"m\"\n");
+    List<Diagnostic> found = isolated(root).strict(true).build().verify();
+    assertEquals(1, found.size(), "the file meant is not also reported as a role without name and description: " + found);
+    assertEquals("agents.reviewer.config_file", found.get(0).keyPath());
+    assertTrue(found.get(0).fixHint().contains("did you mean config_file = \"agents/reviewer.toml\"?"), found.get(0).toString());
   }
 
   @Test
