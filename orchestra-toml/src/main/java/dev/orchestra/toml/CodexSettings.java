@@ -404,8 +404,10 @@ public final class CodexSettings {
   }
 
   /**
-   * Returns {@code model_reasoning_effort}. Known values map to the {@link ReasoningEffort}
-   * constants; any other non-empty string ({@code max}, {@code ultra}, a future level) is kept.
+   * Returns {@code model_reasoning_effort}: one of the six {@link ReasoningEffort#known()} values,
+   * the only ones a provider accepts. Any other value (Codex's {@code max} and {@code ultra}
+   * included) is an error when the configuration is loaded. In a legacy {@code [profiles.<name>]}
+   * table, which is never applied, any non-empty string is kept, as Codex keeps it.
    */
   public Optional<ReasoningEffort> reasoningEffort() {
     return Optional.ofNullable(reasoningEffort);

@@ -445,14 +445,22 @@ final class ConfigLoader {
           reader.integer(v, path, 1);
           break;
         case "interrupt_message":
-        case "enabled":
           reader.bool(v, path);
           break;
+        case "enabled":
+          if (Boolean.FALSE.equals(reader.bool(v, path))) {
+            reader.multiAgentOff(v, path, "");
+          }
+          break;
         case "default_subagent_model":
-          reader.nonBlank(v, path);
+          if (reader.nonBlank(v, path) != null) {
+            notHonouredSubagentDefault(v, path, "model");
+          }
           break;
         case "default_subagent_reasoning_effort":
-          reader.effort(v, path);
+          if (reader.effort(v, path) != null) {
+            notHonouredSubagentDefault(v, path, "model_reasoning_effort");
+          }
           break;
         default:
           if (!v.isTable()) {
@@ -465,6 +473,17 @@ final class ConfigLoader {
           }
       }
     }
+  }
+
+  /**
+   * Reports {@code [agents] default_subagent_*}: Orchestra's roles take their model and effort from
+   * their role file, the top level or the built-in role, never from these.
+   */
+  private void notHonouredSubagentDefault(Val v, String path, String instead) {
+    rep.ignored(v.at(), path,
+        path + ": Orchestra does not honour it, so it is ignored; every role takes its " + instead
+            + " from its role file, else from the top level of config.toml",
+        "remove it; set " + instead + " at the top level for every role, or in a role's config_file for that role");
   }
 
   private void checkProviderReference(Map<String, Val> merged, CodexSettings settings) {
@@ -559,7 +578,9 @@ final class ConfigLoader {
     d.name = key;
     d.at = roleVal.at();
     for (Map.Entry<String, Val> e : t.entrySet()) {
-      if (!Keys.ROLE_TABLE.contains(e.getKey())) {
+      if (e.getKey().equals("mcp_servers") || e.getKey().equals("skills")) {
+        new SettingsReader(rr).roleLevelNotSupported(e.getValue(), path + "." + e.getKey());
+      } else if (!Keys.ROLE_TABLE.contains(e.getKey())) {
         boolean configKey = Keys.TOP_LEVEL.contains(e.getKey());
         rr.unknownKey(e.getValue().at(), path + "." + e.getKey(),
             "unknown key '" + e.getKey() + "' in [" + path + "]; Codex ignores it" + (configKey ? " there" : ""),

@@ -116,9 +116,11 @@ final class Keys {
           "model_instructions_file", "experimental_compact_prompt_file", "log_dir", "sqlite_home",
           "model_catalog_json", "js_repl_node_path", "zsh_path");
 
-  /** The reasoning efforts Codex names; any other non-empty string is accepted too. */
-  static final List<String> KNOWN_EFFORTS =
-      List.of("none", "minimal", "low", "medium", "high", "xhigh", "max", "ultra");
+  /** The reasoning efforts the OpenAI API accepts, the only ones Orchestra sends to a provider. */
+  static final List<String> PROVIDER_EFFORTS = List.of("none", "minimal", "low", "medium", "high", "xhigh");
+
+  /** Efforts Codex 0.138+ names that no provider Orchestra calls accepts. */
+  static final Set<String> CODEX_ONLY_EFFORTS = Set.of("max", "ultra");
 
   /**
    * Returns the candidate closest to a mistyped key, when it is close enough to be a likely typo.

@@ -110,7 +110,8 @@ public final class LoadedConfig {
 
   /**
    * Returns {@code features.multi_agent} (or its old name {@code collab}); true when unset, as in
-   * Codex 0.115 and later.
+   * Codex 0.115 and later. Orchestra itself always runs several agents whatever this says; a verify
+   * warns about {@code false} (an error in strict mode).
    */
   public boolean multiAgent() {
     return multiAgent;

@@ -65,11 +65,18 @@ final class SettingsReader {
           p.modelProvider = nonBlank(v, path);
           break;
         case "model_reasoning_effort":
-          p.reasoningEffort = effort(v, path);
+          // A legacy profile is never applied, so its effort is never sent: Codex's rule is enough.
+          p.reasoningEffort = scope == Scope.PROFILE ? effort(v, path) : providerEffort(v, path);
           break;
         case "plan_mode_reasoning_effort":
+          effort(v, path); // Codex's plan mode; Orchestra never sends it
+          other.put(key, v.plain());
+          break;
         case "default_subagent_reasoning_effort":
-          effort(v, path);
+          r.ignored(v.at(), path,
+              "default_subagent_reasoning_effort belongs in [agents], not at the top level, and Orchestra does not honour it"
+                  + " there either; it is ignored",
+              "remove it; set model_reasoning_effort at the top level for every role, or in a role's config_file for that role");
           other.put(key, v.plain());
           break;
         case "model_reasoning_summary":
@@ -109,6 +116,17 @@ final class SettingsReader {
           break;
         case "mcp_servers":
           p.mcpServers = mcpServers(v, path);
+          if (scope == Scope.ROLE_FILE) {
+            roleLevelNotSupported(v, path);
+          }
+          break;
+        case "skills":
+          if (scope == Scope.ROLE_FILE) {
+            roleLevelNotSupported(v, path);
+          } else if (scope == Scope.PROFILE) {
+            unknown(v, path, key, scope);
+          }
+          other.put(key, v.plain());
           break;
         case "personality":
           oneOf(v, path, List.of("none", "friendly", "pragmatic"));
@@ -162,6 +180,20 @@ final class SettingsReader {
     }
     p.otherKeys = Collections.unmodifiableMap(other);
     return new CodexSettings(p);
+  }
+
+  /**
+   * Reports {@code mcp_servers} or {@code skills} of a role (in its role file or its {@code
+   * [agents.<name>]} table), which Orchestra does not apply to a role yet.
+   */
+  void roleLevelNotSupported(Val v, String path) {
+    boolean mcp = lastKey(path).equals("mcp_servers");
+    r.ignored(v.at(), path,
+        "role-level " + lastKey(path) + " are not supported yet: Orchestra "
+            + (mcp ? "does not give a role MCP servers of its own" : "does not read a role's skills from its configuration")
+            + ", so they are ignored",
+        "remove " + lastKey(path) + " from the role"
+            + (mcp ? "" : "; attach skills to a role in code with Orchestrator.Builder.skills(role, skills)"));
   }
 
   private void unknown(Val v, String path, String key, Scope scope) {
@@ -255,16 +287,41 @@ final class SettingsReader {
     return s;
   }
 
+  /**
+   * Checks an effort the way Codex does: any non-empty string. For efforts Orchestra never sends to
+   * a provider; see {@link #providerEffort}.
+   */
   ReasoningEffort effort(Val v, String path) {
     String s = string(v, path);
     if (s == null) {
       return null;
     }
     if (s.isBlank()) {
-      r.problem(v.at(), path, path + " is empty", "use one of " + String.join(", ", Keys.KNOWN_EFFORTS) + ", or remove the key");
+      r.problem(v.at(), path, path + " is empty", "use one of " + String.join(", ", Keys.PROVIDER_EFFORTS) + ", or remove the key");
       return null;
     }
     return ReasoningEffort.of(s);
+  }
+
+  /**
+   * Checks an effort Orchestra sends to the model provider: one of the six values the OpenAI API
+   * accepts (in any case), an error otherwise, strict or not. Codex 0.138+ keeps any string and
+   * knows {@code max} and {@code ultra}, but a provider answers those with an error.
+   */
+  ReasoningEffort providerEffort(Val v, String path) {
+    ReasoningEffort e = effort(v, path);
+    if (e == null || e.isKnown()) {
+      return e;
+    }
+    String allowed = String.join(", ", Keys.PROVIDER_EFFORTS);
+    boolean codexOnly = Keys.CODEX_ONLY_EFFORTS.contains(e.value().toLowerCase(Locale.ROOT));
+    r.problem(v.at(), path,
+        path + " = " + TomlLiterals.string(e.value()) + " is not allowed: no provider accepts it; allowed values: " + allowed,
+        codexOnly
+            ? "Codex names \"" + e.value() + "\", but the APIs Orchestra calls reject it; write \"xhigh\" for the deepest reasoning"
+            : Keys.closest(e.value().toLowerCase(Locale.ROOT), Keys.PROVIDER_EFFORTS).map(c -> "did you mean \"" + c + "\"?")
+                .orElse("use one of: " + allowed));
+    return null;
   }
 
   List<String> strings(Val v, String path) {
@@ -733,12 +790,23 @@ final class SettingsReader {
             Keys.didYouMean(e.getKey(), Keys.FEATURES,
                 "remove it, or check its spelling; features Orchestra knows: " + String.join(", ", sorted(Keys.FEATURES))));
       }
+      boolean multiAgent = e.getKey().equals("multi_agent") || e.getKey().equals("collab");
       if (!x.isBoolean() && !x.isTable()) {
         r.problem(x.at(), k, k + " must be true or false, got " + x.typeName(), "write " + e.getKey() + " = true or false, without quotes");
+      } else if (multiAgent && Boolean.FALSE.equals(x.raw())) {
+        multiAgentOff(x, k, e.getKey().equals("collab") ? " (the old name of features.multi_agent)" : "");
       } else if (e.getKey().equals("collab")) {
         r.warning(x.at(), k, "features.collab is the old name of features.multi_agent", "rename it to multi_agent");
       }
     }
+  }
+
+  /** Reports a setting that turns sub-agents off, which Orchestra cannot honour. */
+  void multiAgentOff(Val v, String path, String aside) {
+    r.ignored(v.at(), path,
+        path + aside + " = false is not honoured: Orchestra always runs several agents (its team of roles), so it is ignored;"
+            + " it only turns sub-agents off in Codex's own sessions",
+        "remove it, or set it to true; to run fewer agents at once lower agents.max_threads");
   }
 
   private void unknownIn(Map.Entry<String, Val> e, String path, Set<String> known, boolean warn) {

@@ -25,8 +25,16 @@
  *   <li>a role that cannot be loaded (a missing or broken role file, a missing description, ...) is
  *       an error in every mode, where Codex 0.115+ skips it with a warning: Orchestra's team and gates
  *       come from the roles, so a missing role must stop a run before it starts;
- *   <li>strict mode also turns what Codex or Orchestra silently ignores (unknown keys, settings
- *       Orchestra does not honour) into errors;
+ *   <li>{@code model_reasoning_effort} must be one of {@code none}, {@code minimal}, {@code low},
+ *       {@code medium}, {@code high}, {@code xhigh}, the efforts a provider accepts (Codex 0.138+
+ *       keeps any string and names {@code max} and {@code ultra});
+ *   <li>settings Orchestra does not honour are warnings, and errors in strict mode: {@code
+ *       features.multi_agent = false} and {@code agents.enabled = false} (Orchestra always runs
+ *       several agents), {@code agents.default_subagent_model} and {@code
+ *       default_subagent_reasoning_effort}, and a role's own {@code mcp_servers} and {@code skills}
+ *       (not supported yet);
+ *   <li>strict mode also turns what Codex silently ignores (unknown keys, a second definition of a
+ *       role) into errors;
  *   <li>{@code wire_api = "chat"} in {@code [model_providers.<id>]} is accepted (Orchestra speaks Chat
  *       Completions to OpenAI-compatible servers such as vLLM and Ollama); current Codex refuses it, so
  *       a verify notes that in a warning, which strict mode leaves a warning;

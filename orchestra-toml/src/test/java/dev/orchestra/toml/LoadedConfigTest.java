@@ -35,12 +35,12 @@ final class LoadedConfigTest {
     LoadedConfig config = load("model = \"base-model\"\nmodel_reasoning_effort = \"low\"\n[agents]\nmax_threads = 10\n"
         + "[agents.r]\ndescription = \"Custom.\"\nconfig_file = \"agents/r.toml\"\n"
         + "[agents.plain]\ndescription = \"Plain.\"\n",
-        "model_reasoning_effort = \"ultra\"\ndeveloper_instructions = \"Do r.\"\nsandbox_mode = \"workspace-write\"\n");
+        "model_reasoning_effort = \"xhigh\"\ndeveloper_instructions = \"Do r.\"\nsandbox_mode = \"workspace-write\"\n");
     RoleMapping mapping = config.toRoles(SandboxMode.DANGER_FULL_ACCESS, ApprovalPolicy.NEVER);
     assertEquals(10, mapping.maxThreads());
     Role r = mapping.role("r").orElseThrow();
     assertEquals(Optional.of("base-model"), r.model(), "inherited from the base configuration");
-    assertEquals(ReasoningEffort.of("ultra"), r.reasoningEffort(), "unknown efforts are kept as given");
+    assertEquals(ReasoningEffort.XHIGH, r.reasoningEffort(), "the role file's effort wins over the base one");
     assertEquals("Do r.", r.instructions());
     assertEquals("Custom.", r.description());
     assertEquals(SandboxMode.WORKSPACE_WRITE, r.sandboxMode());

@@ -46,6 +46,12 @@ final class VerifyTest {
             "allowed values: auto, concise, detailed, none", "", 1),
         Arguments.of("verbosity outside its set", "model_verbosity = \"loud\"\n", null, Severity.ERROR, "model_verbosity",
             "allowed values: low, medium, high", "", 1),
+        Arguments.of("effort Codex names but no provider accepts", "model_reasoning_effort = \"ultra\"\n", null, Severity.ERROR,
+            "model_reasoning_effort", "no provider accepts", "xhigh", 1),
+        Arguments.of("mistyped effort", "\nmodel_reasoning_effort = \"hihg\"\n", null, Severity.ERROR, "model_reasoning_effort",
+            "allowed values: none, minimal, low, medium, high, xhigh", "did you mean \"high\"?", 2),
+        Arguments.of("effort no provider accepts in a role file", ROLE, "model = \"m\"\nmodel_reasoning_effort = \"max\"\n", Severity.ERROR,
+            "model_reasoning_effort", "role 'r' cannot be loaded", "xhigh", 2),
         Arguments.of("empty effort", "model_reasoning_effort = \"\"\n", null, Severity.ERROR, "model_reasoning_effort", "is empty", "xhigh", 1),
         Arguments.of("wrong type", "model = 5\n", null, Severity.ERROR, "model", "must be a string, got an integer", "quotes", 1),
         Arguments.of("value outside its set in a role file", ROLE, "sandbox_mode = \"full\"\n", Severity.ERROR, "sandbox_mode",
@@ -180,6 +186,60 @@ final class VerifyTest {
     assertEquals(1, found.size(), found.toString());
   }
 
+  /** config.toml, role file (or null), key, message fragment, hint fragment, line (in the role file when it has the key). */
+  static Stream<Arguments> notHonoured() {
+    return Stream.of(
+        Arguments.of("subagent effort in [agents]", "[agents]\nmax_threads = 4\ndefault_subagent_reasoning_effort = \"high\"\n", null,
+            "agents.default_subagent_reasoning_effort", "Orchestra does not honour", "model_reasoning_effort", 3),
+        Arguments.of("subagent model in [agents]", "[agents]\ndefault_subagent_model = \"gpt-5.4-mini\"\n", null,
+            "agents.default_subagent_model", "Orchestra does not honour", "model", 2),
+        Arguments.of("subagent effort at the top level", "model = \"m\"\ndefault_subagent_reasoning_effort = \"low\"\n", null,
+            "default_subagent_reasoning_effort", "belongs in [agents]", "model_reasoning_effort", 2),
+        Arguments.of("mcp_servers in a role file", ROLE, "model = \"m\"\n[mcp_servers.docs]\ncommand = \"npx\"\n",
+            "mcp_servers", "not supported yet", "remove", 2),
+        Arguments.of("skills in a role file", ROLE, "[[skills.config]]\npath = \"/s\"\nenabled = false\n",
+            "skills", "not supported yet", "remove", 1),
+        Arguments.of("mcp_servers in [agents.<name>]", ROLE + "mcp_servers = { docs = { command = \"npx\" } }\n", "model = \"m\"\n",
+            "agents.r.mcp_servers", "not supported yet", "remove", 4),
+        Arguments.of("skills in [agents.<name>]", ROLE + "skills = { config = [] }\n", "model = \"m\"\n",
+            "agents.r.skills", "not supported yet", "remove", 4),
+        Arguments.of("multi_agent off", "[features]\nmulti_agent = false\n", null,
+            "features.multi_agent", "Orchestra always runs several agents", "max_threads", 2),
+        Arguments.of("multi_agent off by its old name", "[features]\ncollab = false\n", null,
+            "features.collab", "Orchestra always runs several agents", "max_threads", 2),
+        Arguments.of("multi_agent off in a role file", ROLE, "[features]\nmulti_agent = false\n",
+            "features.multi_agent", "Orchestra always runs several agents", "max_threads", 2),
+        Arguments.of("agents disabled", "[agents]\nenabled = false\n", null,
+            "agents.enabled", "Orchestra always runs several agents", "max_threads", 2));
+  }
+
+  /** What Orchestra will not honour: a warning that loads, and in strict mode an error that does not. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("notHonoured")
+  void settingsOrchestraDoesNotHonourWarnAndFailWhenStrict(String name, String config, String roleFile, String key, String message,
+      String hint, int line) {
+    Path home = codexHome(root);
+    write(home.resolve("config.toml"), config);
+    if (roleFile != null) {
+      write(home.resolve("agents/r.toml"), roleFile);
+    }
+    Path file = roleFile != null && !key.startsWith("agents.") ? home.resolve("agents/r.toml") : home.resolve("config.toml");
+    List<Diagnostic> lenient = isolated(root).build().verify();
+    assertEquals(1, lenient.size(), lenient.toString());
+    Diagnostic d = lenient.get(0);
+    assertEquals(Severity.WARNING, d.severity(), d.toString());
+    assertEquals(key, d.keyPath(), d.toString());
+    assertTrue(d.message().contains(message), d.toString());
+    assertTrue(d.fixHint().contains(hint), d.toString());
+    assertEquals(line, d.line(), d.toString());
+    assertEquals(file, d.file(), d.toString());
+    isolated(root).build().load();
+    List<Diagnostic> strict = isolated(root).strict(true).build().verify();
+    assertEquals(List.of(key), strict.stream().map(Diagnostic::keyPath).toList(), strict.toString());
+    assertTrue(strict.get(0).isError(), strict.toString());
+    assertThrows(CodexConfigException.class, () -> isolated(root).strict(true).build().load());
+  }
+
   @Test
   void configFileWrittenRelativeToTheRepoInsteadOfDotCodexGetsTheCorrectedPath() {
     Path repo = root.resolve("repo");
@@ -265,7 +325,7 @@ final class VerifyTest {
   @Test
   void cleanConfigurationHasNoDiagnostics() {
     write(codexHome(root).resolve("config.toml"), "#:schema https://example.invalid/schema.json\nmodel = \"gpt-5.4\"\n"
-        + "model_reasoning_effort = \"ultra\"\n[agents]\nmax_threads = 3\n" + ROLE);
+        + "model_reasoning_effort = \"xhigh\"\n[agents]\nmax_threads = 3\n" + ROLE);
     write(codexHome(root).resolve("agents/r.toml"), "developer_instructions = \"Do it.\"\n");
     assertTrue(isolated(root).strict(true).build().verify().isEmpty());
     assertFalse(isolated(root).build().load().roles().isEmpty());
