@@ -148,6 +148,13 @@ final class ConfigLoader {
         }
       }
     }
+    List<String> checks = List.of();
+    Map<String, Val> orchestra = tableOrEmpty(merged.get(Keys.ORCHESTRA));
+    if (orchestra.containsKey("checks")) {
+      // Checked per layer already; re-read quietly from the merge, where the highest layer's array won.
+      List<String> read = new SettingsReader(Reporter.silent()).checks(orchestra.get("checks"), "orchestra.checks");
+      checks = read == null ? List.of() : read;
+    }
     Map<String, Object> plain = new LinkedHashMap<>();
     merged.forEach((k, v) -> plain.put(k, v.plain()));
     List<Diagnostic> warnings = rep.diagnostics().stream().filter(d -> !d.isError()).collect(Collectors.toList());
@@ -156,7 +163,7 @@ final class ConfigLoader {
     }
     List<Path> files = layers.stream().map(l -> l.file).filter(Files::isRegularFile).collect(Collectors.toList());
     return new LoadedConfig(
-        settings, roles, maxThreads, maxDepth, jobMax, multiAgent, trust, files, warnings,
+        settings, roles, maxThreads, maxDepth, jobMax, multiAgent, checks, trust, files, warnings,
         Collections.unmodifiableMap(plain));
   }
 

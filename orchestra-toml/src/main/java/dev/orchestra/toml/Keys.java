@@ -34,6 +34,16 @@ final class Keys {
           "mcp_oauth_callback_port", "check_for_update_on_startup", "suppress_unstable_features_warning",
           "ghost_snapshot", "apps", "audio", "realtime", "experimental_resume");
 
+  /**
+   * Orchestra's own top-level table in {@code config.toml}. Codex ignores unknown top-level keys, so
+   * it lives safely in Codex's file; it is not in {@link #TOP_LEVEL} because a role file may not
+   * set it (Codex 0.115+ rejects a role file for an unknown top-level key).
+   */
+  static final String ORCHESTRA = "orchestra";
+
+  /** Keys of the {@code [orchestra]} table. */
+  static final Set<String> ORCHESTRA_TABLE = Set.of("checks");
+
   /** Keys a role file may set besides the {@link #TOP_LEVEL} ones. */
   static final Set<String> ROLE_FILE_ONLY = Set.of("name", "description", "nickname_candidates");
 

@@ -41,6 +41,7 @@ public final class LoadedConfig {
   private final int maxDepth;
   private final Long jobMaxRuntimeSeconds;
   private final boolean multiAgent;
+  private final List<String> checks;
   private final ProjectTrust trust;
   private final List<Path> files;
   private final List<Diagnostic> diagnostics;
@@ -53,6 +54,7 @@ public final class LoadedConfig {
       int maxDepth,
       Long jobMaxRuntimeSeconds,
       boolean multiAgent,
+      List<String> checks,
       ProjectTrust trust,
       List<Path> files,
       List<Diagnostic> diagnostics,
@@ -63,6 +65,7 @@ public final class LoadedConfig {
     this.maxDepth = maxDepth;
     this.jobMaxRuntimeSeconds = jobMaxRuntimeSeconds;
     this.multiAgent = multiAgent;
+    this.checks = List.copyOf(checks);
     this.trust = trust;
     this.files = List.copyOf(files);
     this.diagnostics = List.copyOf(diagnostics);
@@ -115,6 +118,23 @@ public final class LoadedConfig {
    */
   public boolean multiAgent() {
     return multiAgent;
+  }
+
+  /**
+   * Returns {@code [orchestra] checks}: the shell lines, in order, that the CI gate runs instead of
+   * discovering the repository's own checks. Empty when the configuration sets none, so the gate
+   * discovers them. Like any array, the highest layer that sets it wins whole (a project's over the
+   * user's). Orchestra's own table: Codex ignores it.
+   *
+   * <pre>{@code
+   * [orchestra]
+   * checks = ["sh test.sh", "npm test"]
+   * }</pre>
+   *
+   * @return the shell lines, each non-blank; empty when not set
+   */
+  public List<String> checks() {
+    return checks;
   }
 
   /**

@@ -161,6 +161,19 @@ final class SettingsReader {
           }
           other.put(key, v.plain());
           break;
+        case Keys.ORCHESTRA:
+          if (scope == Scope.CONFIG) {
+            orchestra(v, path);
+          } else if (scope == Scope.ROLE_FILE) {
+            r.unknownKey(v.at(), path,
+                "unknown key 'orchestra' in a role file (Codex 0.115+ rejects the role for it; Orchestra keeps the role"
+                    + " and ignores the table)",
+                "move [orchestra] to config.toml; a role file cannot set Orchestra's own settings", true);
+          } else {
+            unknown(v, path, key, scope);
+          }
+          other.put(key, v.plain());
+          break;
         case "profiles":
           if (scope == Scope.CONFIG) {
             p.profiles = profiles(v, path);
@@ -218,7 +231,8 @@ final class SettingsReader {
             v.at(),
             path,
             "unknown key '" + key + "' (Codex ignores it)",
-            Keys.didYouMean(key, Keys.TOP_LEVEL, "remove it, or check its spelling against the Codex configuration reference"),
+            Keys.didYouMean(key, union(Keys.TOP_LEVEL, Set.of(Keys.ORCHESTRA)),
+                "remove it, or check its spelling against the Codex configuration reference"),
             false);
     }
   }
@@ -759,6 +773,52 @@ final class SettingsReader {
       }
     }
     return Collections.unmodifiableMap(out);
+  }
+
+  /** Checks Orchestra's own {@code [orchestra]} table. */
+  private void orchestra(Val v, String path) {
+    Map<String, Val> t = table(v, path);
+    if (t == null) {
+      return;
+    }
+    for (Map.Entry<String, Val> e : t.entrySet()) {
+      String k = path + "." + e.getKey();
+      if (e.getKey().equals("checks")) {
+        checks(e.getValue(), k);
+      } else {
+        // Orchestra's own table: a key it does not know is most likely a typo of one it does, and
+        // ignoring it would quietly change what a run does.
+        r.unknownKey(e.getValue().at(), k, "unknown key '" + e.getKey() + "' in [orchestra] (Orchestra ignores it)",
+            Keys.didYouMean(e.getKey(), Keys.ORCHESTRA_TABLE,
+                "remove it; [orchestra] takes: " + String.join(", ", sorted(Keys.ORCHESTRA_TABLE))), true);
+      }
+    }
+  }
+
+  /**
+   * Reads {@code [orchestra] checks}: the shell lines the CI gate runs, in order, instead of
+   * discovering the repository's checks. Returns null (reported) when the value is not a non-empty
+   * array of non-blank strings.
+   */
+  List<String> checks(Val v, String path) {
+    List<String> lines = strings(v, path);
+    if (lines == null) {
+      return null;
+    }
+    if (lines.isEmpty()) {
+      r.problem(v.at(), path, path + " is empty",
+          "list the shell lines the CI gate runs, such as checks = [\"npm test\"], or remove the key to let the gate find the"
+              + " repository's checks");
+      return null;
+    }
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).isBlank()) {
+        r.problem(v.at(), path, path + " entry " + (i + 1) + " is blank; each entry is a shell line the CI gate runs",
+            "remove the blank entry, or write the command, such as \"npm test\"");
+        return null;
+      }
+    }
+    return List.copyOf(lines);
   }
 
   private void projects(Val v, String path) {

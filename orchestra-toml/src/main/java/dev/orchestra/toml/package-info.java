@@ -41,6 +41,10 @@
  *   <li>the system layer ({@code /etc/codex/config.toml}) and managed or cloud layers are not read.
  * </ul>
  *
+ * <p>Orchestra's own settings live in Codex's file, in a top-level {@code [orchestra]} table that
+ * Codex ignores: {@code checks}, the shell lines the CI gate runs ({@link
+ * dev.orchestra.toml.LoadedConfig#checks()}).
+ *
  * <p>Every failure caused by a file surfaces as a {@link dev.orchestra.toml.Diagnostic} with file,
  * line, column, key, message and fix; loading throws only {@link
  * dev.orchestra.toml.CodexConfigException}.

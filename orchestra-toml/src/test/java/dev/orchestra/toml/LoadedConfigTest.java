@@ -109,6 +109,26 @@ final class LoadedConfigTest {
   }
 
   @Test
+  void orchestraChecksAreReadAndTheProjectLayerOverridesTheUserLayer() {
+    Path repo = root.resolve("repo");
+    Fixtures.mkdirs(repo.resolve(".git"));
+    write(codexHome(root).resolve("config.toml"), "model = \"m\"\n[orchestra]\nchecks = [\"sh test.sh\", \"npm test\"]\n");
+    assertEquals(List.of("sh test.sh", "npm test"), isolated(root).strict(true).build().load().checks());
+    assertTrue(isolated(root).strict(true).build().verify().isEmpty(), "[orchestra] is not an unknown key, even when strict");
+    write(repo.resolve(".codex/config.toml"), "[orchestra]\nchecks = [\"make check\"]\n");
+    LoadedConfig layered = isolated(root).workingDirectory(repo).trustProject(true).build().load();
+    assertEquals(List.of("make check"), layered.checks(), "an array is replaced whole by the higher layer");
+    write(repo.resolve(".codex/config.toml"), "model = \"repo\"\n");
+    assertEquals(List.of("sh test.sh", "npm test"), isolated(root).workingDirectory(repo).trustProject(true).build().load().checks(),
+        "a project layer without checks keeps the user's");
+  }
+
+  @Test
+  void noChecksMeansTheGateDiscoversThem() {
+    assertEquals(List.of(), load("model = \"m\"\n", null).checks());
+  }
+
+  @Test
   void defaultThreadBudgetIsCodexsSix() {
     assertEquals(6, load("", null).toRoles().maxThreads());
     assertThrows(IllegalArgumentException.class, () -> new RoleMapping(List.of(), 0, List.of()));
