@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.orchestra.model.ModelRequest;
-import dev.orchestra.model.ModelResponse;
-import dev.orchestra.model.ProviderSignals;
 import dev.orchestra.testing.Reply;
 import dev.orchestra.testing.ScriptedModelProvider;
 import java.nio.file.Path;
@@ -33,43 +30,7 @@ final class RoleAnswerFormTest {
   private final Task task = Task.builder("T1", "Do the thing").build();
 
   private AgentContext context(Role role) {
-    WorkspaceToolBox tools = new WorkspaceToolBox(ws, role, List.of(), (t, p, ok, d) -> {});
-    return new AgentContext() {
-      @Override
-      public String runId() {
-        return "run";
-      }
-
-      @Override
-      public Path workspace() {
-        return ws;
-      }
-
-      @Override
-      public String brief() {
-        return "Goal: check the answer forms";
-      }
-
-      @Override
-      public String defaultModel() {
-        return "model-x";
-      }
-
-      @Override
-      public int maxTurns() {
-        return 5;
-      }
-
-      @Override
-      public ToolBox tools() {
-        return tools;
-      }
-
-      @Override
-      public ModelResponse call(ModelRequest request) {
-        return model.respond(request, ProviderSignals.NONE);
-      }
-    };
+    return new TestAgentContext(ws, role, List.of(), "Goal: check the answer forms", 5, model);
   }
 
   private RoleReport run(String role) {

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orchestra.model.Message;
 import dev.orchestra.model.ModelRequest;
-import dev.orchestra.model.ModelResponse;
-import dev.orchestra.model.ProviderSignals;
 import dev.orchestra.testing.Reply;
 import dev.orchestra.testing.ScriptedModelProvider;
 import java.nio.file.Files;
@@ -22,43 +20,7 @@ final class ToolLoopAgentTest {
   final ScriptedModelProvider model = new ScriptedModelProvider();
 
   private AgentContext context(Role role, List<String> scope, int maxTurns) {
-    WorkspaceToolBox tools = new WorkspaceToolBox(ws, role, scope, (t, p, ok, d) -> {});
-    return new AgentContext() {
-      @Override
-      public String runId() {
-        return "run";
-      }
-
-      @Override
-      public Path workspace() {
-        return ws;
-      }
-
-      @Override
-      public String brief() {
-        return "Goal: test the loop";
-      }
-
-      @Override
-      public String defaultModel() {
-        return "model-x";
-      }
-
-      @Override
-      public int maxTurns() {
-        return maxTurns;
-      }
-
-      @Override
-      public ToolBox tools() {
-        return tools;
-      }
-
-      @Override
-      public ModelResponse call(ModelRequest request) {
-        return model.respond(request, ProviderSignals.NONE);
-      }
-    };
+    return new TestAgentContext(ws, role, scope, "Goal: test the loop", maxTurns, model);
   }
 
   private final Task task = Task.builder("T1", "Write hello").acceptanceCriteria("hello.txt says hi").writeScope("hello.txt").build();
