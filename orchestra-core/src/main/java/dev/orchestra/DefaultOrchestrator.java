@@ -1037,8 +1037,9 @@ final class DefaultOrchestrator implements Orchestrator {
               secureIoSupported,
               role,
               writeScope,
-              (tool, target, ok, detail) ->
-                  emit(new OrchestraEvent.ToolCalled(runId, clock.instant(), task.id(), role.name(), tool, target, ok, detail)),
+              (tool, target, ok, audit) ->
+                  emit(new OrchestraEvent.ToolCalled(runId, clock.instant(), task.id(), role.name(), tool, target, ok,
+                      audit.detail(), audit.outputBytes(), audit.outputDigest())),
               settings);
       AgentContext context =
           new AgentContext() {

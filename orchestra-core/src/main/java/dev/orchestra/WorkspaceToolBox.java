@@ -54,10 +54,38 @@ import java.util.stream.Stream;
  * <p>Every result the model sees is bounded in size, with a note of what was cut. Thread-safe.
  */
 final class WorkspaceToolBox implements ToolBox {
-  /** Told of every call, for the ToolCalled event. */
+  /**
+   * Told of every call, for the ToolCalled event: what ran ({@code tool}, {@code target}, {@code
+   * ok}) and what came of it, in an {@link Audit} that holds nothing read from the workspace.
+   */
   interface Observer {
-    void toolCalled(String tool, String target, boolean ok, String detail);
+    void toolCalled(String tool, String target, boolean ok, Audit audit);
   }
+
+  /**
+   * What the journal may keep of a call's result: a summary or failure reason written by this
+   * class (never a file's content, a command's output, a search hit or a patch's text), and the
+   * size and a short digest of the text the model received.
+   */
+  record Audit(String detail, long outputBytes, String outputDigest) {
+    static Audit of(String detail, String output) {
+      byte[] bytes = output.getBytes(StandardCharsets.UTF_8);
+      return new Audit(detail, bytes.length, digest(bytes));
+    }
+  }
+
+  /** The first 12 hex digits of the SHA-256 of the bytes: enough to tell texts apart, not to store them. */
+  static String digest(byte[] bytes) {
+    try {
+      byte[] sha = java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
+      return java.util.HexFormat.of().formatHex(sha, 0, 6);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+  }
+
+  /** A tool's answer to the model, and the one line about it the journal keeps. */
+  private record Done(String output, String summary) {}
 
   /** Asks the approval handler; reports the decision as an event. */
   interface Approver {
@@ -302,12 +330,28 @@ final class WorkspaceToolBox implements ToolBox {
     return settings.skills();
   }
 
-  /** A tool failure the model should see, not a crash. */
+  /**
+   * A tool failure the model should see, not a crash. Its message goes to the model; its reason
+   * goes to the journal, and differs from the message where the message quotes the workspace or
+   * the arguments (a patch line that did not match, a token of malformed JSON).
+   */
   static final class ToolError extends Exception {
     private static final long serialVersionUID = 1L;
+    private final String reason;
 
+    /** A failure whose message quotes nothing but paths, names and numbers. */
     ToolError(String message) {
+      this(message, message);
+    }
+
+    ToolError(String message, String reason) {
       super(message, null, false, false);
+      this.reason = reason;
+    }
+
+    /** Why the call failed, in words that quote no content. */
+    String reason() {
+      return reason;
     }
   }
 
@@ -321,7 +365,7 @@ final class WorkspaceToolBox implements ToolBox {
                 + String.join(", ", specs.stream().map(ToolSpec::name).toList()));
       }
       JsonNode args = parseArguments(call);
-      String output =
+      Done done =
           switch (call.name()) {
             case BuiltInRoles.TOOL_READ_FILE -> {
               target = text(args, "path", true);
@@ -339,7 +383,12 @@ final class WorkspaceToolBox implements ToolBox {
               target = text(args, "path", false);
               yield write(target, text(args, "content", false));
             }
-            case BuiltInRoles.TOOL_APPLY_PATCH -> patch(text(args, "patch", false));
+            case BuiltInRoles.TOOL_APPLY_PATCH -> {
+              String diff = text(args, "patch", false);
+              List<UnifiedPatch.FilePatch> files = parsePatch(diff);
+              target = String.join(", ", files.stream().map(UnifiedPatch.FilePatch::path).toList());
+              yield patch(diff, files);
+            }
             case BuiltInRoles.TOOL_RUN_COMMAND -> {
               List<String> argv = strings(args, "command");
               String shell = text(args, "shell", true);
@@ -352,12 +401,13 @@ final class WorkspaceToolBox implements ToolBox {
             }
             default -> throw new ToolError("unknown tool '" + call.name() + "'");
           };
-      String bounded = bound(output);
-      observer.toolCalled(call.name(), target, true, firstLine(bounded));
+      String bounded = bound(done.output());
+      observer.toolCalled(call.name(), target, true, Audit.of(done.summary(), bounded));
       return new Message.ToolResult(call.id(), bounded, false);
     } catch (ToolError e) {
-      observer.toolCalled(call.name(), target, false, e.getMessage());
-      return new Message.ToolResult(call.id(), "error: " + e.getMessage(), true);
+      String output = "error: " + e.getMessage();
+      observer.toolCalled(call.name(), target, false, Audit.of(e.reason(), output));
+      return new Message.ToolResult(call.id(), output, true);
     }
   }
 
@@ -378,8 +428,11 @@ final class WorkspaceToolBox implements ToolBox {
         throw new ToolError("arguments must be a JSON object");
       }
       return node;
-    } catch (IOException e) {
-      throw new ToolError("arguments are not valid JSON: " + e.getMessage());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      // Jackson's message quotes the offending token: fine for the model, not for the journal.
+      com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+      String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+      throw new ToolError("arguments are not valid JSON: " + e.getMessage(), "arguments are not valid JSON" + where);
     }
   }
 
@@ -519,7 +572,7 @@ final class WorkspaceToolBox implements ToolBox {
 
   // ------------------------------------------------------------------ tools
 
-  private String read(String relative, int startLine, int endLine) throws ToolError {
+  private Done read(String relative, int startLine, int endLine) throws ToolError {
     Path p = resolve(relative);
     if (!Files.isRegularFile(p)) {
       throw new ToolError("no such file: '" + relative + "'");
@@ -530,6 +583,7 @@ final class WorkspaceToolBox implements ToolBox {
     } catch (IOException e) {
       throw new ToolError("cannot read '" + relative + "': " + e.getMessage());
     }
+    String summary = "read the whole file";
     if (startLine > 0 || endLine > 0) {
       String[] lines = content.split("\n", -1);
       int total = content.endsWith("\n") ? lines.length - 1 : lines.length;
@@ -543,12 +597,15 @@ final class WorkspaceToolBox implements ToolBox {
         b.append(lines[i - 1]).append('\n');
       }
       content = b.toString();
+      summary = "read lines " + from + "-" + to + " of " + total;
     }
     if (content.length() > MAX_READ_CHARS) {
-      return content.substring(0, MAX_READ_CHARS)
-          + "\n[cut: showing the first " + MAX_READ_CHARS + " of " + content.length() + " characters; read a line range for more]";
+      return new Done(
+          content.substring(0, MAX_READ_CHARS)
+              + "\n[cut: showing the first " + MAX_READ_CHARS + " of " + content.length() + " characters; read a line range for more]",
+          summary + ", cut to " + MAX_READ_CHARS + " characters");
     }
-    return content;
+    return new Done(content, summary);
   }
 
   /**
@@ -574,7 +631,7 @@ final class WorkspaceToolBox implements ToolBox {
     }
   }
 
-  private String list(String relative) throws ToolError {
+  private Done list(String relative) throws ToolError {
     Path p = resolve(relative);
     if (!Files.isDirectory(p)) {
       throw new ToolError("no such folder: '" + relative + "'");
@@ -590,13 +647,14 @@ final class WorkspaceToolBox implements ToolBox {
       if (names.size() > shown) {
         out.append("[cut: showing ").append(shown).append(" of ").append(names.size()).append(" entries]\n");
       }
-      return out.length() == 0 ? "(empty folder)" : out.toString();
+      String summary = names.size() + (names.size() == 1 ? " entry" : " entries");
+      return new Done(out.length() == 0 ? "(empty folder)" : out.toString(), summary);
     } catch (IOException e) {
       throw new ToolError("cannot list '" + relative + "': " + e.getMessage());
     }
   }
 
-  private String search(String regex, String relative, int maxResults) throws ToolError {
+  private Done search(String regex, String relative, int maxResults) throws ToolError {
     Pattern pattern;
     try {
       pattern = Pattern.compile(regex);
@@ -610,6 +668,7 @@ final class WorkspaceToolBox implements ToolBox {
     int limit = maxResults == 0 ? 100 : Math.min(maxResults, MAX_SEARCH_RESULTS);
     StringBuilder out = new StringBuilder();
     int hits = 0;
+    int filesHit = 0;
     boolean more = false;
     for (Path file : WorkspaceFiles.list(root, base, settings.environmentPolicy().apply(settings.parentEnvironment()))) {
       if (hits >= limit) {
@@ -621,6 +680,7 @@ final class WorkspaceToolBox implements ToolBox {
         continue; // binary or unreadable
       }
       String[] lines = text.split("\n", -1);
+      int before = hits;
       for (int i = 0; i < lines.length && hits < limit; i++) {
         Matcher m = pattern.matcher(lines[i]);
         if (m.find()) {
@@ -630,14 +690,19 @@ final class WorkspaceToolBox implements ToolBox {
           hits++;
         }
       }
+      if (hits > before) {
+        filesHit++;
+      }
     }
     if (hits == 0) {
-      return "no matches";
+      return new Done("no matches", "no matches");
     }
+    String summary = hits + (hits == 1 ? " match in " : " matches in ") + filesHit + (filesHit == 1 ? " file" : " files");
     if (more || hits >= limit) {
       out.append("[stopped at ").append(limit).append(" matches; narrow the pattern or the folder]\n");
+      summary += ", stopped at " + limit;
     }
-    return out.toString();
+    return new Done(out.toString(), summary);
   }
 
   /** A file's text, or null when it looks binary (a NUL byte in its first 8 KB). */
@@ -659,7 +724,7 @@ final class WorkspaceToolBox implements ToolBox {
     }
   }
 
-  private String write(String relative, String content) throws ToolError {
+  private Done write(String relative, String content) throws ToolError {
     try {
       StandardCharsets.UTF_8.newEncoder().encode(java.nio.CharBuffer.wrap(content));
     } catch (CharacterCodingException e) {
@@ -669,24 +734,31 @@ final class WorkspaceToolBox implements ToolBox {
     String rel = relativize(p);
     commit(Map.of(p, content), List.of());
     changed.add(rel);
-    return "wrote " + content.getBytes(StandardCharsets.UTF_8).length + " bytes to " + rel;
+    byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+    return new Done("wrote " + bytes.length + " bytes to " + rel, "wrote " + bytes.length + " bytes, sha256 " + digest(bytes));
   }
 
-  private String patch(String diff) throws ToolError {
+  /** Reads a patch; the reason for the journal leaves out the parser's message, which may quote a line of it. */
+  private List<UnifiedPatch.FilePatch> parsePatch(String diff) throws ToolError {
     if (!role.sandboxMode().allowsWrites()) {
       throw new ToolError("the " + role.name() + " role is read-only");
     }
-    List<UnifiedPatch.FilePatch> files;
     try {
-      files = UnifiedPatch.parse(diff);
+      return UnifiedPatch.parse(diff);
     } catch (UnifiedPatch.PatchException e) {
-      throw new ToolError("the patch cannot be read: " + e.getMessage());
+      throw new ToolError(
+          "the patch cannot be read: " + e.getMessage(),
+          "the patch cannot be read (" + diff.getBytes(StandardCharsets.UTF_8).length + " bytes)");
     }
+  }
+
+  private Done patch(String diff, List<UnifiedPatch.FilePatch> files) throws ToolError {
     List<String> paths = new ArrayList<>();
     for (UnifiedPatch.FilePatch f : files) {
       paths.add(relativize(writable(f.path(), BuiltInRoles.TOOL_APPLY_PATCH)));
     }
     UnifiedPatch.Changes changes;
+    ToolError[] refused = new ToolError[1];
     try {
       changes =
           UnifiedPatch.compute(
@@ -695,15 +767,24 @@ final class WorkspaceToolBox implements ToolBox {
                 try {
                   return resolve(path, true);
                 } catch (ToolError e) {
+                  refused[0] = e;
                   throw new UnifiedPatch.PatchException(e.getMessage());
                 }
               });
     } catch (UnifiedPatch.PatchException e) {
-      throw new ToolError(e.getMessage() + "; no file was changed");
+      // A refused path explains itself; any other message may quote a line the hunk expected.
+      String reason =
+          refused[0] != null
+              ? refused[0].reason()
+              : "the patch does not apply to " + String.join(", ", paths);
+      throw new ToolError(e.getMessage() + "; no file was changed", reason + "; no file was changed");
     }
     commit(changes.contents(), changes.deletions());
     changed.addAll(paths);
-    return "patched " + String.join(", ", paths);
+    byte[] bytes = diff.getBytes(StandardCharsets.UTF_8);
+    return new Done(
+        "patched " + String.join(", ", paths),
+        "patched " + paths.size() + (paths.size() == 1 ? " file" : " files") + " with " + bytes.length + " bytes of patch, sha256 " + digest(bytes));
   }
 
   /**
@@ -734,7 +815,7 @@ final class WorkspaceToolBox implements ToolBox {
     }
   }
 
-  private String run(List<String> argv, String shell, String cwd, int timeoutSeconds) throws ToolError {
+  private Done run(List<String> argv, String shell, String cwd, int timeoutSeconds) throws ToolError {
     if (argv.isEmpty() == shell.isBlank()) {
       throw new ToolError("give either 'command' (a program and its arguments) or 'shell' (a line for sh -c), not both");
     }
@@ -784,7 +865,7 @@ final class WorkspaceToolBox implements ToolBox {
         outcome.timedOut()
             ? "timed out after " + timeout.toSeconds() + "s and was killed"
             : "exit code " + outcome.exitCode();
-    return status + "\n" + outcome.output();
+    return new Done(status + "\n" + outcome.output(), status);
   }
 
   /**
@@ -827,11 +908,11 @@ final class WorkspaceToolBox implements ToolBox {
     return args.stream().noneMatch(refused::refuses);
   }
 
-  private String loadSkill(String name) throws ToolError {
+  private Done loadSkill(String name) throws ToolError {
     for (Skill s : settings.skills()) {
       if (s.name().equals(name)) {
         try {
-          return Files.readString(s.file(), StandardCharsets.UTF_8);
+          return new Done(Files.readString(s.file(), StandardCharsets.UTF_8), "loaded");
         } catch (IOException e) {
           throw new ToolError("cannot read skill '" + name + "': " + e.getMessage());
         }
@@ -839,11 +920,5 @@ final class WorkspaceToolBox implements ToolBox {
     }
     throw new ToolError(
         "no skill '" + name + "'; available: " + String.join(", ", settings.skills().stream().map(Skill::name).toList()));
-  }
-
-  private static String firstLine(String s) {
-    int nl = s.indexOf('\n');
-    String line = nl < 0 ? s : s.substring(0, nl);
-    return line.length() > 120 ? line.substring(0, 117) + "..." : line;
   }
 }

@@ -1,6 +1,7 @@
 package dev.orchestra;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -82,5 +83,36 @@ final class JournalTest {
   @Test
   void aMissingJournalIsEmpty() {
     assertTrue(Journal.read(dir.resolve("none.jsonl")).isEmpty());
+  }
+
+  @Test
+  void aToolCallIsRecordedByWhatRanNotWhatItReturned() throws Exception {
+    Path file = dir.resolve("j.jsonl");
+    String longCommand = "sh -c " + "x".repeat(400);
+    String reason = "arguments are not valid JSON " + "y".repeat(300) + "\n at [Source: the arguments]";
+    try (Journal j = new Journal(file)) {
+      j.append(new OrchestraEvent.ToolCalled("r1", T, "T1", "implementer", "read_file", "a.txt", true, "read the whole file", 6, "5891b5b522d5"));
+      j.append(new OrchestraEvent.ToolCalled("r1", T, "T1", "implementer", "run_command", longCommand, false, reason, 0, "e3b0c44298fc"));
+    }
+    List<String> lines = Files.readAllLines(file);
+    assertEquals(
+        "{\"v\":1,\"type\":\"tool_called\",\"runId\":\"r1\",\"time\":\"2026-11-24T10:00:00Z\",\"taskId\":\"T1\","
+            + "\"role\":\"implementer\",\"tool\":\"read_file\",\"target\":\"a.txt\",\"ok\":true,"
+            + "\"detail\":\"read the whole file\",\"outputBytes\":6,\"outputDigest\":\"5891b5b522d5\"}",
+        lines.get(0));
+    JsonNode cut = Json.M.readTree(lines.get(1));
+    assertEquals(longCommand.substring(0, 297) + "...", cut.get("target").asText());
+    assertEquals(reason.substring(0, 197) + "...", cut.get("detail").asText());
+    assertFalse(cut.get("detail").asText().contains("Source"), "only the first line of a reason is kept");
+    assertEquals("one line", new OrchestraEvent.ToolCalled("r1", T, "T1", "r", "t", "", false, "one line\r\nsecond", 0, "e3b0c44298fc").detail());
+  }
+
+  @Test
+  void aToolCallsDigestIsTwelveHexDigits() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new OrchestraEvent.ToolCalled("r1", T, "T1", "r", "t", "", true, "", 0, "the output itself"));
+    assertThrows(
+        IllegalArgumentException.class, () -> new OrchestraEvent.ToolCalled("r1", T, "T1", "r", "t", "", true, "", -1, "e3b0c44298fc"));
   }
 }

@@ -181,16 +181,39 @@ public sealed interface OrchestraEvent {
   }
 
   /**
-   * An agent called a tool.
+   * An agent called a tool. The event says what ran and how it ended, never what the tool read,
+   * wrote or printed: no file content, command output, search hit or patch text is copied into
+   * it, so the journal can be kept and shared without leaking the workspace.
+   *
+   * <p>In the journal: {@code {"v":1,"type":"tool_called","runId":..,"time":..,"taskId":..,
+   * "role":..,"tool":..,"target":..,"ok":..,"detail":..,"outputBytes":..,"outputDigest":..}}.
+   * {@code outputBytes} and {@code outputDigest} are new in this form of the event, and {@code
+   * detail} no longer holds the first line of the tool's result: readers of older journals may
+   * find that line there.
+   *
+   * <p>Components that could be long are cut by the constructor: {@code target} to 300
+   * characters, {@code detail} to its first line and 200 characters; a cut ends with {@code "..."}.
    *
    * @param runId the run id
    * @param time when
    * @param taskId the task the agent works on
    * @param role the agent's role
    * @param tool the tool's name
-   * @param target what it acted on, for example a path
-   * @param ok whether the tool succeeded
-   * @param detail one line: the result or the error
+   * @param target what it acted on: the workspace-relative path ({@code read_file}, {@code
+   *     write_file}; the folder for {@code list_dir} and {@code search}, empty for the root), the
+   *     paths a patch touches ({@code apply_patch}, comma-separated), the command line ({@code
+   *     run_command}) or the skill's name ({@code load_skill}); empty when the arguments could not
+   *     be read
+   * @param ok whether the tool succeeded; a command that ran and exited non-zero succeeded as a
+   *     tool, and its exit code is in {@code detail}
+   * @param detail one line written by Orchestra, never copied from the workspace: for a success a
+   *     summary such as {@code "exit code 1"}, {@code "3 matches in 2 files"} or {@code "wrote 120
+   *     bytes, sha256 5d41402abc4b"}; for a failure the reason, such as {@code "no such file:
+   *     'a.txt'"}
+   * @param outputBytes the size in UTF-8 bytes of the text the model received as the tool's result
+   *     (for a failure, the error text)
+   * @param outputDigest the first 12 hex digits (lower case) of the SHA-256 of that text, to match
+   *     an event with a transcript or a re-run without storing the text
    */
   record ToolCalled(
       String runId,
@@ -200,9 +223,20 @@ public sealed interface OrchestraEvent {
       String tool,
       String target,
       boolean ok,
-      String detail)
+      String detail,
+      long outputBytes,
+      String outputDigest)
       implements OrchestraEvent {
-    /** Validates the components. */
+    private static final int MAX_TARGET_CHARS = 300;
+    private static final int MAX_DETAIL_CHARS = 200;
+    private static final java.util.regex.Pattern DIGEST = java.util.regex.Pattern.compile("[0-9a-f]{12}");
+
+    /**
+     * Validates the components and cuts {@code target} and {@code detail} to their bounds.
+     *
+     * @throws IllegalArgumentException when {@code outputBytes} is negative or {@code
+     *     outputDigest} is not 12 lower-case hex digits
+     */
     public ToolCalled {
       Objects.requireNonNull(runId);
       Objects.requireNonNull(time);
@@ -211,6 +245,37 @@ public sealed interface OrchestraEvent {
       Objects.requireNonNull(tool);
       Objects.requireNonNull(target);
       Objects.requireNonNull(detail);
+      Objects.requireNonNull(outputDigest);
+      if (outputBytes < 0) {
+        throw new IllegalArgumentException("outputBytes must not be negative, got " + outputBytes);
+      }
+      if (!DIGEST.matcher(outputDigest).matches()) {
+        throw new IllegalArgumentException("outputDigest must be 12 lower-case hex digits, got '" + outputDigest + "'");
+      }
+      target = cut(target, MAX_TARGET_CHARS);
+      detail = cut(firstLine(detail), MAX_DETAIL_CHARS);
+    }
+
+    private static String firstLine(String text) {
+      for (int i = 0; i < text.length(); i++) {
+        char c = text.charAt(i);
+        if (c == '\n' || c == '\r') {
+          return text.substring(0, i);
+        }
+      }
+      return text;
+    }
+
+    /** Cuts to at most {@code max} characters, ending in "...", without splitting a surrogate pair. */
+    private static String cut(String text, int max) {
+      if (text.length() <= max) {
+        return text;
+      }
+      int end = max - 3;
+      if (Character.isHighSurrogate(text.charAt(end - 1))) {
+        end--;
+      }
+      return text.substring(0, end) + "...";
     }
 
     @Override
