@@ -3,6 +3,7 @@ package dev.orchestra;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orchestra.event.OrchestraEvent;
+import dev.orchestra.internal.AtomicFiles;
 import dev.orchestra.internal.EventJson;
 import java.io.BufferedReader;
 import java.io.FileOutputStream;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,11 +23,18 @@ import org.slf4j.LoggerFactory;
  * The run's journal: every event as one JSON line, appended and flushed as it happens, so a run
  * that is killed leaves a record of everything up to its last complete line.
  *
+ * <p>When the journal lives in Orchestra's own folder ({@value #FOLDER}), opening it also puts a
+ * {@code .gitignore} of {@code *} there, unless one exists already: the run's state never shows
+ * up in {@code git status}, nor is it committed by accident.
+ *
  * <p>Thread-safe: appends are serialised.
  */
 final class Journal implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Journal.class);
   static final ObjectMapper JSON = EventJson.MAPPER;
+  /** The folder under the workspace where Orchestra keeps a run's state: journal, lock, notes. */
+  static final String FOLDER = ".orchestra";
+  private static final String IGNORE_ALL = "# Orchestra's run state: journal, lock, notes. Not for version control.\n*\n";
 
   private final Path file;
   private FileOutputStream out;
@@ -77,7 +86,11 @@ final class Journal implements AutoCloseable {
   private void write(String text) {
     try {
       if (out == null) {
-        Files.createDirectories(file.toAbsolutePath().getParent());
+        Path folder = file.toAbsolutePath().getParent();
+        Files.createDirectories(folder);
+        if (folder.getFileName() != null && folder.getFileName().toString().equals(FOLDER)) {
+          ignoreInGit(folder);
+        }
         // A java.io stream, not an NIO channel: interrupting a thread that is writing an event
         // (a cancelled agent) must not close the journal for everyone else.
         out = new FileOutputStream(file.toFile(), true);
@@ -94,6 +107,23 @@ final class Journal implements AutoCloseable {
       size += bytes.length;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot append to journal " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Writes {@code folder/.gitignore} ignoring everything, itself included, when there is none:
+   * one a person wrote (or a link, or a folder of that name) is left alone, also when it appears
+   * while this one is being written. Not being able to write it does not stop the journal.
+   */
+  private static void ignoreInGit(Path folder) {
+    Path ignore = folder.resolve(".gitignore");
+    if (Files.exists(ignore, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try {
+      AtomicFiles.writeStringUnlessChanged(ignore, IGNORE_ALL, () -> !Files.exists(ignore, LinkOption.NOFOLLOW_LINKS));
+    } catch (UncheckedIOException e) {
+      log.warn("cannot write {}; git may list the journal as untracked: {}", ignore, e.getMessage());
     }
   }
 

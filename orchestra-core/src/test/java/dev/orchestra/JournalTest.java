@@ -115,4 +115,40 @@ final class JournalTest {
     assertThrows(
         IllegalArgumentException.class, () -> new OrchestraEvent.ToolCalled("r1", T, "T1", "r", "t", "", true, "", -1, "e3b0c44298fc"));
   }
+
+  @Test
+  void theJournalsFolderIsIgnoredByGit() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(TestRepos.gitAvailable(), "git is needed");
+    TestRepos.git(dir, "init", "-q");
+    Files.writeString(dir.resolve("README.md"), "# r\n");
+    TestRepos.git(dir, "add", "README.md");
+    TestRepos.git(dir, "commit", "-q", "-m", "start");
+    try (Journal j = new Journal(dir.resolve(".orchestra/journal.jsonl"))) {
+      j.append(new OrchestraEvent.RunStarted("r1", T, "goal", false));
+    }
+    assertEquals("", TestRepos.git(dir, "status", "--porcelain", "--untracked-files=all"));
+    assertTrue(Files.readAllLines(dir.resolve(".orchestra/.gitignore")).contains("*"));
+    try (var left = Files.list(dir.resolve(".orchestra"))) {
+      assertEquals(List.of(".gitignore", "journal.jsonl"), left.map(p -> p.getFileName().toString()).sorted().toList(), "no temporary file is left");
+    }
+  }
+
+  @Test
+  void aGitignoreSomeoneWroteIsKept() throws Exception {
+    Path ignore = dir.resolve(".orchestra/.gitignore");
+    Files.createDirectories(ignore.getParent());
+    Files.writeString(ignore, "journal.jsonl\n!plan-history/\n");
+    try (Journal j = new Journal(dir.resolve(".orchestra/journal.jsonl"))) {
+      j.append(new OrchestraEvent.RunStarted("r1", T, "goal", false));
+    }
+    assertEquals("journal.jsonl\n!plan-history/\n", Files.readString(ignore));
+  }
+
+  @Test
+  void aJournalOutsideOrchestrasFolderLeavesGitAlone() {
+    try (Journal j = new Journal(dir.resolve("logs/journal.jsonl"))) {
+      j.append(new OrchestraEvent.RunStarted("r1", T, "goal", false));
+    }
+    assertFalse(Files.exists(dir.resolve("logs/.gitignore")));
+  }
 }

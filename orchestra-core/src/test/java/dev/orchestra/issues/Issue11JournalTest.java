@@ -111,6 +111,46 @@ final class Issue11JournalTest {
     assertTrue(journal.contains("\"outputBytes\":" + utf8(secret).length + ",\"outputDigest\":\"" + digest(secret) + "\""), journal);
   }
 
+  @Test
+  void gitSeesNothingOfARunsStateFolder() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(gitAvailable(), "git is needed");
+    Files.writeString(ws.resolve("README.md"), "# r\n");
+    git("init", "-q");
+    git("add", "README.md");
+    git("-c", "user.name=Orchestra Test", "-c", "user.email=test@orchestra.invalid", "commit", "-q", "-m", "start");
+    Task t1 = Task.builder("T1", "Write out/T1.txt").writeScope("out/T1.txt").build();
+    model.on("orchestrator").reply(Reply.text(RoleAnswers.plan(List.of(t1))));
+    model.on("implementer", "T1")
+        .reply(Reply.toolCall("write_file", args("path", "out/T1.txt", "content", "one\n")), Reply.text(RoleAnswers.implementation("wrote")));
+    try (Orchestrator o =
+        Orchestrator.builder().workspace(ws).modelProvider(model).clock(clock).sleeper(clock.sleeper()).explorationProbes(List.of()).build()) {
+      assertEquals(StopReason.GREEN, o.run("Write T1").stopReason());
+    }
+    assertTrue(Files.size(ws.resolve(".orchestra/journal.jsonl")) > 0);
+    String status = git("status", "--porcelain", "--untracked-files=all");
+    assertTrue(status.contains("out/T1.txt"), "git does see the task's work: " + status);
+    assertFalse(status.contains(".orchestra"), status);
+  }
+
+  private boolean gitAvailable() {
+    try {
+      return git("--version").startsWith("git version");
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  private String git(String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("git"));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).directory(ws.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new AssertionError("git " + String.join(" ", args) + " failed: " + out);
+    }
+    return out;
+  }
+
   private static byte[] utf8(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
   }
