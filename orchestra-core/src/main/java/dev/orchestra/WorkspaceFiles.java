@@ -18,12 +18,16 @@ import java.util.Map;
  * The files of a workspace that a search should see: in a git repository, what git tracks plus
  * untracked files it does not ignore; elsewhere, every file but {@code .git} and what the root's
  * {@code .gitignore} names (its common forms: names, globs, folders with a trailing slash, paths
- * anchored with a leading slash).
+ * anchored with a leading slash). Either way never a file in Orchestra's own folder ({@value
+ * Journal#FOLDER}), tracked or not, ignored or not.
  */
 final class WorkspaceFiles {
   private WorkspaceFiles() {}
 
   static List<Path> list(Path root, Path base, Map<String, String> environment) {
+    if (isOrchestraState(root.relativize(base))) {
+      return List.of();
+    }
     if (Files.exists(root.resolve(".git"))) {
       List<Path> fromGit = fromGit(root, base, environment);
       if (fromGit != null) {
@@ -31,6 +35,20 @@ final class WorkspaceFiles {
       }
     }
     return walk(root, base);
+  }
+
+  /**
+   * Whether a workspace-relative path is, or lies in, a folder named {@value Journal#FOLDER}: a
+   * run's journal and notes, which are no part of the code the tools look at. Compared ignoring
+   * case, as macOS and Windows file systems do.
+   */
+  static boolean isOrchestraState(Path relative) {
+    for (Path part : relative) {
+      if (part.toString().equalsIgnoreCase(Journal.FOLDER)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static List<Path> fromGit(Path root, Path base, Map<String, String> environment) {
@@ -47,7 +65,9 @@ final class WorkspaceFiles {
     List<Path> files = new ArrayList<>();
     for (String name : out.split("\0")) {
       // Symbolic links are left out: their targets may lie outside the workspace.
-      if (!name.isEmpty() && Files.isRegularFile(root.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+      if (!name.isEmpty()
+          && !isOrchestraState(Path.of(name))
+          && Files.isRegularFile(root.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
         files.add(root.resolve(name));
       }
     }
@@ -85,7 +105,10 @@ final class WorkspaceFiles {
           new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-              if (!dir.equals(base) && (dir.getFileName().toString().equals(".git") || matches(ignored, root.relativize(dir)))) {
+              if (!dir.equals(base)
+                  && (dir.getFileName().toString().equals(".git")
+                      || dir.getFileName().toString().equalsIgnoreCase(Journal.FOLDER)
+                      || matches(ignored, root.relativize(dir)))) {
                 return FileVisitResult.SKIP_SUBTREE;
               }
               return FileVisitResult.CONTINUE;

@@ -636,9 +636,14 @@ final class WorkspaceToolBox implements ToolBox {
     if (!Files.isDirectory(p)) {
       throw new ToolError("no such folder: '" + relative + "'");
     }
+    refuseOrchestraState(p, relative);
     try (Stream<Path> entries = Files.list(p)) {
       List<String> names =
-          entries.map(e -> e.getFileName().toString() + (Files.isDirectory(e) ? "/" : "")).sorted().toList();
+          entries
+              .filter(e -> !e.getFileName().toString().equalsIgnoreCase(Journal.FOLDER))
+              .map(e -> e.getFileName().toString() + (Files.isDirectory(e) ? "/" : ""))
+              .sorted()
+              .toList();
       StringBuilder out = new StringBuilder();
       int shown = Math.min(names.size(), MAX_LIST_ENTRIES);
       for (int i = 0; i < shown; i++) {
@@ -665,6 +670,7 @@ final class WorkspaceToolBox implements ToolBox {
     if (!Files.isDirectory(base)) {
       throw new ToolError("no such folder: '" + relative + "'");
     }
+    refuseOrchestraState(base, relative);
     int limit = maxResults == 0 ? 100 : Math.min(maxResults, MAX_SEARCH_RESULTS);
     StringBuilder out = new StringBuilder();
     int hits = 0;
@@ -703,6 +709,14 @@ final class WorkspaceToolBox implements ToolBox {
       summary += ", stopped at " + limit;
     }
     return new Done(out.toString(), summary);
+  }
+
+  /** Orchestra's own folder holds a run's journal and notes, not code: the tools do not look into it. */
+  private void refuseOrchestraState(Path folder, String relative) throws ToolError {
+    if (folder.startsWith(root) && WorkspaceFiles.isOrchestraState(root.relativize(folder))) {
+      throw new ToolError(
+          "'" + relative + "' is in " + Journal.FOLDER + ", where Orchestra keeps its run state; list_dir and search do not look there");
+    }
   }
 
   /** A file's text, or null when it looks binary (a NUL byte in its first 8 KB). */

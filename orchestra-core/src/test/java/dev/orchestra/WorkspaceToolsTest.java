@@ -88,6 +88,31 @@ final class WorkspaceToolsTest {
     assertEquals("src/Main.java:2: // TODO: greet\n", out);
   }
 
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void searchAndListDoNotLookIntoOrchestrasFolder(boolean gitRepository) throws Exception {
+    TestRepos.write(root, ".orchestra/journal.jsonl", "{\"detail\":\"TODO hidden\"}\n");
+    TestRepos.write(root, ".orchestra/release-notes.md", "TODO hidden\n");
+    TestRepos.write(root, "sub/.orchestra/journal.jsonl", "TODO hidden\n");
+    if (gitRepository) {
+      org.junit.jupiter.api.Assumptions.assumeTrue(TestRepos.gitAvailable(), "git is needed");
+      TestRepos.git(root, "init", "-q");
+      TestRepos.git(root, "add", "-f", ".orchestra/release-notes.md"); // tracked by mistake: still not searched
+    }
+    ToolBox box = box(BuiltInRoles.get("explorer"));
+    assertEquals("src/Main.java:2: // TODO: greet\n", call(box, "search", "{\"pattern\":\"TODO\",\"path\":\"\",\"max_results\":0}").output());
+    assertEquals("no matches", call(box, "search", "{\"pattern\":\"TODO\",\"path\":\"sub\",\"max_results\":0}").output());
+    assertEquals((gitRepository ? ".git/\n" : "") + "notes.txt\nsrc/\nsub/\n", call(box, "list_dir", "{\"path\":\"\"}").output());
+    for (String call : List.of(
+        "search {\"pattern\":\"TODO\",\"path\":\".orchestra\",\"max_results\":0}",
+        "list_dir {\"path\":\".orchestra\"}",
+        "list_dir {\"path\":\"sub/.orchestra/\"}")) {
+      String[] toolAndArgs = call.split(" ", 2);
+      Message.ToolResult r = call(box, toolAndArgs[0], toolAndArgs[1]);
+      assertTrue(r.error() && r.output().contains("where Orchestra keeps its run state"), r.output());
+    }
+  }
+
   @Test
   void appliesAPatchOrNothing() throws Exception {
     ToolBox box = box(BuiltInRoles.get("implementer"), List.of("notes.txt", "new.txt"), List.of());
