@@ -1,6 +1,11 @@
 package dev.orchestra;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.FileVisitResult;
@@ -13,6 +18,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The files of a workspace that a search should see: in a git repository, what git tracks plus
@@ -132,6 +138,107 @@ final class WorkspaceFiles {
     }
     files.sort(null);
     return files;
+  }
+
+  /** How many leading bytes decide whether a file is text: the number git looks at. */
+  static final int SNIFF_BYTES = 8000;
+
+  /**
+   * Whether a file is binary, judged by its first {@link #SNIFF_BYTES} bytes as git judges it (a
+   * NUL byte) and, stricter than git, by those bytes not being UTF-8: the tools show text as
+   * UTF-8, and anything else would reach the model as replacement characters.
+   *
+   * @param head the file's first bytes (more may be given; only the first {@link #SNIFF_BYTES}
+   *     count)
+   * @param wholeFile whether {@code head} is the whole file: then a character cut short at its end
+   *     is malformed, where otherwise it is only cut by the window
+   */
+  static boolean looksBinary(byte[] head, boolean wholeFile) {
+    int n = Math.min(head.length, SNIFF_BYTES);
+    for (int i = 0; i < n; i++) {
+      if (head[i] == 0) {
+        return true;
+      }
+    }
+    CharsetDecoder utf8 =
+        StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    boolean end = wholeFile && n == head.length;
+    CoderResult r = utf8.decode(ByteBuffer.wrap(head, 0, n), CharBuffer.allocate(n), end);
+    return r.isError() || (end && utf8.flush(CharBuffer.allocate(2)).isError());
+  }
+
+  /**
+   * What a binary file looks like, by the signature its format starts with: for example {@code
+   * "PNG image"}, {@code "ELF executable"} or {@code "zip archive"}; empty when no known signature
+   * matches. A guess for people and models, not a check that the file is well formed.
+   */
+  static Optional<String> binaryKind(byte[] head) {
+    for (Signature s : SIGNATURES) {
+      if (s.matches(head)) {
+        return Optional.of(s.kind());
+      }
+    }
+    if (startsWith(head, 0, 0xCA, 0xFE, 0xBA, 0xBE) && head.length >= 8) {
+      // Java class files and Mach-O universal binaries share this start: a class file's major
+      // version (from 45) follows, where a universal binary has its few architectures.
+      int major = ((head[6] & 0xFF) << 8) | (head[7] & 0xFF);
+      return Optional.of(major >= 45 ? "Java class file" : "Mach-O universal binary");
+    }
+    return Optional.empty();
+  }
+
+  /** A format's signature: bytes at an offset. */
+  private record Signature(String kind, int offset, int[] bytes) {
+    boolean matches(byte[] head) {
+      return startsWith(head, offset, bytes);
+    }
+  }
+
+  private static Signature signature(String kind, int offset, String ascii) {
+    return new Signature(kind, offset, ascii.chars().toArray());
+  }
+
+  private static Signature signature(String kind, int... bytes) {
+    return new Signature(kind, 0, bytes);
+  }
+
+  private static final List<Signature> SIGNATURES =
+      List.of(
+          signature("PNG image", 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A),
+          signature("JPEG image", 0xFF, 0xD8, 0xFF),
+          signature("GIF image", 0, "GIF8"),
+          new Signature("WebP image", 8, "WEBP".chars().toArray()),
+          signature("PDF document", 0, "%PDF-"),
+          signature("ELF executable", 0x7F, 'E', 'L', 'F'),
+          signature("Mach-O executable", 0xFE, 0xED, 0xFA, 0xCE),
+          signature("Mach-O executable", 0xFE, 0xED, 0xFA, 0xCF),
+          signature("Mach-O executable", 0xCE, 0xFA, 0xED, 0xFE),
+          signature("Mach-O executable", 0xCF, 0xFA, 0xED, 0xFE),
+          signature("Windows executable", 'M', 'Z'),
+          signature("WebAssembly module", 0x00, 'a', 's', 'm'),
+          signature("zip archive", 'P', 'K', 0x03, 0x04),
+          signature("zip archive", 'P', 'K', 0x05, 0x06),
+          signature("gzip archive", 0x1F, 0x8B),
+          signature("bzip2 archive", 0, "BZh"),
+          signature("xz archive", 0xFD, '7', 'z', 'X', 'Z', 0x00),
+          signature("7-Zip archive", '7', 'z', 0xBC, 0xAF, 0x27, 0x1C),
+          signature("tar archive", 257, "ustar"),
+          signature("SQLite database", 0, "SQLite format 3\0"),
+          signature("UTF-16 text", 0xFF, 0xFE),
+          signature("UTF-16 text", 0xFE, 0xFF));
+
+  private static boolean startsWith(byte[] head, int offset, int... bytes) {
+    if (head.length < offset + bytes.length) {
+      return false;
+    }
+    for (int i = 0; i < bytes.length; i++) {
+      if ((head[offset + i] & 0xFF) != bytes[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean matches(List<PathMatcher> ignored, Path relative) {

@@ -577,12 +577,19 @@ final class WorkspaceToolBox implements ToolBox {
     if (!Files.isRegularFile(p)) {
       throw new ToolError("no such file: '" + relative + "'");
     }
-    String content;
+    byte[] bytes;
     try {
-      content = new String(readBytes(p, relative), StandardCharsets.UTF_8);
+      bytes = readBytes(p, relative);
     } catch (IOException e) {
       throw new ToolError("cannot read '" + relative + "': " + e.getMessage());
     }
+    if (WorkspaceFiles.looksBinary(bytes, bytes.length < MAX_FILE_BYTES)) {
+      // An error, not a result: the model must not take this line, or decoded garbage, for the
+      // file's text (quote it, patch against it).
+      String what = describeBinary(p, bytes);
+      throw new ToolError("'" + relative + "' is a " + what + "; read_file shows UTF-8 text only, so nothing of it was read", what);
+    }
+    String content = new String(bytes, StandardCharsets.UTF_8);
     String summary = "read the whole file";
     if (startLine > 0 || endLine > 0) {
       String[] lines = content.split("\n", -1);
@@ -606,6 +613,18 @@ final class WorkspaceToolBox implements ToolBox {
           summary + ", cut to " + MAX_READ_CHARS + " characters");
     }
     return new Done(content, summary);
+  }
+
+  /** For example "binary file, 12,345 bytes, looks like PNG image": its size and kind, nothing of its content. */
+  private static String describeBinary(Path p, byte[] bytes) {
+    long size;
+    try {
+      size = Math.max(bytes.length, Files.size(p));
+    } catch (IOException e) {
+      size = bytes.length;
+    }
+    return String.format(Locale.ROOT, "binary file, %,d bytes, ", size)
+        + WorkspaceFiles.binaryKind(bytes).map(kind -> "looks like " + kind).orElse("of unknown type");
   }
 
   /**
@@ -719,14 +738,12 @@ final class WorkspaceToolBox implements ToolBox {
     }
   }
 
-  /** A file's text, or null when it looks binary (a NUL byte in its first 8 KB). */
+  /** A file's text, or null when it looks binary (as {@link WorkspaceFiles#looksBinary} decides) or cannot be read. */
   private static String readText(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
-      byte[] head = in.readNBytes(8192);
-      for (byte b : head) {
-        if (b == 0) {
-          return null;
-        }
+      byte[] head = in.readNBytes(WorkspaceFiles.SNIFF_BYTES);
+      if (WorkspaceFiles.looksBinary(head, head.length < WorkspaceFiles.SNIFF_BYTES)) {
+        return null;
       }
       byte[] rest = in.readNBytes(4 * 1024 * 1024);
       byte[] all = new byte[head.length + rest.length];

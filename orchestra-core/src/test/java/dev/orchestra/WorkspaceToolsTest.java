@@ -7,16 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.orchestra.model.Message;
 import dev.orchestra.model.ToolCall;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The full tool set: search, line ranges, patches, commands, sandboxes, approvals, skills. */
@@ -24,6 +29,7 @@ final class WorkspaceToolsTest {
   @TempDir Path tmp;
   Path root;
   final List<String> asked = new ArrayList<>();
+  final List<String> audited = new ArrayList<>();
   ApprovalHandler.Decision answer = ApprovalHandler.Decision.approve("tester");
   Map<String, String> parentEnv = Map.of("PATH", System.getenv("PATH"), "OPENAI_API_KEY", "sk-test-SECRET123", "HOME", "/home/x");
 
@@ -43,7 +49,7 @@ final class WorkspaceToolsTest {
               asked.add(action + " " + detail);
               return answer;
             });
-    return new WorkspaceToolBox(root, WorkspaceToolBox.realPath(root), role, scope, (t, p, ok, d) -> {}, settings);
+    return new WorkspaceToolBox(root, WorkspaceToolBox.realPath(root), role, scope, (t, p, ok, a) -> audited.add(t + " " + p + " " + ok + " " + a.detail()), settings);
   }
 
   private ToolBox box(Role role) {
@@ -73,10 +79,79 @@ final class WorkspaceToolsTest {
     TestRepos.write(root, "build/out.txt", "TODO hidden\n");
     TestRepos.write(root, "debug.log", "TODO hidden\n");
     Files.write(root.resolve("blob.bin"), new byte[] {'T', 'O', 'D', 'O', 0, 1, 2});
+    Files.write(root.resolve("latin1.txt"), "TODO: caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1)); // no NUL, but not UTF-8
+    Files.write(root.resolve("logo.png"), png("TODO"));
+    TestRepos.write(root, "utf8.txt", "TODO: na\u00efve caf\u00e9, \u65e5\u672c\u8a9e \ud83c\udf89\n");
     String out = call(box(BuiltInRoles.get("explorer")), "search", "{\"pattern\":\"TODO\",\"path\":\"\",\"max_results\":0}").output();
-    assertEquals("src/Main.java:2: // TODO: greet\n", out);
+    assertEquals("src/Main.java:2: // TODO: greet\nutf8.txt:1: TODO: na\u00efve caf\u00e9, \u65e5\u672c\u8a9e \ud83c\udf89\n", out);
     assertTrue(call(box(BuiltInRoles.get("explorer")), "search", "{\"pattern\":\"(\",\"path\":\"\",\"max_results\":0}").output()
         .startsWith("error: not a valid regular expression"));
+  }
+
+  /** The start of a real PNG file (signature and header chunk), with some text in its data. */
+  private static byte[] png(String text) {
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    b.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
+    b.writeBytes(new byte[] {0, 0, 0, 0x0D, 'I', 'H', 'D', 'R', 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1F, 0x15, (byte) 0xC4, (byte) 0x89});
+    b.writeBytes(text.getBytes(StandardCharsets.US_ASCII));
+    return b.toByteArray();
+  }
+
+  static Stream<Arguments> binaryFiles() throws IOException {
+    byte[] noise = new byte[5000];
+    new java.util.Random(11).nextBytes(noise);
+    noise[0] = 'x'; // no format's signature
+    byte[] elf = new byte[64];
+    System.arraycopy(new byte[] {0x7F, 'E', 'L', 'F', 2, 1, 1, 0}, 0, elf, 0, 8);
+    java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(zip)) {
+      z.putNextEntry(new java.util.zip.ZipEntry("a.txt"));
+      z.write("inside a zip\n".getBytes(StandardCharsets.UTF_8));
+    }
+    java.io.ByteArrayOutputStream gzip = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream g = new java.util.zip.GZIPOutputStream(gzip)) {
+      g.write("compressed text\n".repeat(20).getBytes(StandardCharsets.UTF_8));
+    }
+    byte[] cutAtTheEnd = Arrays.copyOf("text and then \u65e5".getBytes(StandardCharsets.UTF_8), 16); // half a character
+    return Stream.of(
+        Arguments.of("logo.png", png("IDAT"), "looks like PNG image"),
+        Arguments.of("app", elf, "looks like ELF executable"),
+        Arguments.of("lib.zip", zip.toByteArray(), "looks like zip archive"),
+        Arguments.of("notes.gz", gzip.toByteArray(), "looks like gzip archive"),
+        Arguments.of("noise.bin", noise, "of unknown type"),
+        Arguments.of("latin1.txt", "caf\u00e9 cr\u00e8me\n".getBytes(StandardCharsets.ISO_8859_1), "of unknown type"),
+        Arguments.of("cut.txt", cutAtTheEnd, "of unknown type"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("binaryFiles")
+  void readingABinaryFileSaysWhatItIsAndShowsNoneOfIt(String name, byte[] bytes, String kind) throws IOException {
+    Files.write(root.resolve(name), bytes);
+    Message.ToolResult r = call(box(BuiltInRoles.get("explorer")), "read_file", "{\"path\":\"" + name + "\"}");
+    String what = String.format(java.util.Locale.ROOT, "binary file, %,d bytes, %s", bytes.length, kind);
+    assertTrue(r.error(), "no text came back, and the model is told so: " + r.output());
+    assertEquals("error: '" + name + "' is a " + what + "; read_file shows UTF-8 text only, so nothing of it was read", r.output());
+    assertEquals(List.of("read_file " + name + " false " + what), audited);
+  }
+
+  @Test
+  void utf8TextWithNonAsciiCharactersReadsAsItIs() throws IOException {
+    String small = "na\u00efve caf\u00e9 \u2014 \u65e5\u672c\u8a9e \ud83c\udf89\n";
+    // A three-byte character across the end of the bytes that decide text or binary.
+    String across = "a".repeat(WorkspaceFiles.SNIFF_BYTES - 1) + "\u65e5\u672c\u8a9e\n" + small;
+    TestRepos.write(root, "small.txt", small);
+    TestRepos.write(root, "across.txt", across);
+    ToolBox box = box(BuiltInRoles.get("explorer"));
+    for (String[] file : new String[][] {{"small.txt", small}, {"across.txt", across}}) {
+      Message.ToolResult r = call(box, "read_file", "{\"path\":\"" + file[0] + "\"}");
+      assertFalse(r.error(), r.output());
+      assertEquals(file[1], r.output());
+    }
+    String line = small.strip();
+    assertEquals(
+        "across.txt:2: " + line + "\nsmall.txt:1: " + line + "\n",
+        call(box, "search", "{\"pattern\":\"na\u00efve\",\"path\":\"\",\"max_results\":0}").output(),
+        "search does not take either for binary");
   }
 
   @Test
