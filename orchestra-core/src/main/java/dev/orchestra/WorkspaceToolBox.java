@@ -51,7 +51,9 @@ import java.util.stream.Stream;
  * command (the two are the same here: a command is never retried after it fails); {@code untrusted} also asks before every write, patch and command that is not on the
  * read-only allow-list. A denial reaches the model as a tool error.
  *
- * <p>Every result the model sees is bounded in size, with a note of what was cut. Thread-safe.
+ * <p>Every result the model sees is bounded in size, with a note of what was cut. What the
+ * {@link Observer} hears of a call, and so the journal keeps, is what ran and an {@link Audit}:
+ * never a file's content, a command's output, a search hit or a patch's text. Thread-safe.
  */
 final class WorkspaceToolBox implements ToolBox {
   /**
