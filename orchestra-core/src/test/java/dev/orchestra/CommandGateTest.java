@@ -193,4 +193,59 @@ final class CommandGateTest {
     assertThrows(IllegalArgumentException.class, () -> Gate.command("x").workingDirectory("/abs"));
     assertThrows(IllegalArgumentException.class, () -> Gate.command("x").maxOutputBytes(1));
   }
+
+  /** A test script that names files in its output: some in the workspace, some not, one twice. */
+  private void failingScriptNamingFiles(Path outside) throws Exception {
+    TestRepos.write(ws, "src/app.txt", "app\n");
+    TestRepos.write(ws, "lib/x.py", "x = 1\n");
+    TestRepos.write(ws, "src/abs.txt", "abs\n");
+    Files.writeString(outside.resolve("secret.txt"), "secret\n");
+    Files.createSymbolicLink(ws.resolve("src/link.txt"), outside.resolve("secret.txt"));
+    TestRepos.write(
+        ws, "test.sh",
+        "echo 'FAIL src/app.txt:3:5: expected ok'\n"
+            + "echo 'see (lib/x.py), and src/app.txt again.'\n"
+            + "echo \"at $(pwd)/src/abs.txt\"\n"
+            + "echo 'not src/../src/app.txt, ../escape.txt, " + outside.resolve("secret.txt") + ", /etc/hostname, src/link.txt, src/missing.txt'\n"
+            + "exit 1\n");
+  }
+
+  @Test
+  void aFailingScriptsFindingNamesTheScriptAndTheWorkspaceFilesItsOutputNames(@TempDir Path outside) throws Exception {
+    failingScriptNamingFiles(outside);
+    GateResult r = Gate.command("sh", "test.sh").build().evaluate(batch(), new RecordingGateContext(ws, Map.of()));
+    assertEquals(Verdict.FAIL, r.verdict());
+    Finding f = r.findings().get(0);
+    assertEquals("", f.file(), "without a diagnosis the finding names no file of its own");
+    assertEquals(List.of("test.sh", "src/app.txt", "lib/x.py", "src/abs.txt"), f.relatedFiles());
+  }
+
+  @Test
+  void theCiGatesFindingNamesThemTooAndKeepsTheDiagnosisFile(@TempDir Path outside) throws Exception {
+    failingScriptNamingFiles(outside);
+    TestRepos.write(ws, ".github/workflows/ci.yml", "on: push\njobs:\n  t:\n    steps:\n      - run: sh test.sh\n");
+    RecordingGateContext ctx =
+        new RecordingGateContext(
+            ws, Map.of("ci_runner", new RoleReport.CiDiagnosis(List.of("sh test.sh"), false, "app is wrong", "Fix src/app.txt", "src/app.txt", 3)));
+    GateResult r = Gate.ci().evaluate(batch(), ctx);
+    assertEquals(Verdict.FAIL, r.verdict(), r.summary());
+    Finding f = r.findings().get(0);
+    assertEquals("src/app.txt", f.file());
+    assertEquals(3, f.line());
+    assertEquals(List.of("test.sh", "lib/x.py", "src/abs.txt"), f.relatedFiles(), "the diagnosis file is not repeated");
+  }
+
+  @Test
+  void relatedFilesAreAtMostTen() throws Exception {
+    StringBuilder script = new StringBuilder();
+    for (int i = 1; i <= 15; i++) {
+      TestRepos.write(ws, "src/f" + i + ".txt", "");
+      script.append("echo src/f").append(i).append(".txt\n");
+    }
+    TestRepos.write(ws, "check.sh", script + "exit 1\n");
+    GateResult r = Gate.shell("sh check.sh").build().evaluate(batch(), new RecordingGateContext(ws, Map.of()));
+    List<String> related = r.findings().get(0).relatedFiles();
+    assertEquals(10, related.size(), related.toString());
+    assertEquals(List.of("check.sh", "src/f1.txt", "src/f2.txt"), related.subList(0, 3));
+  }
 }
