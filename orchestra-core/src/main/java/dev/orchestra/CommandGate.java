@@ -66,7 +66,7 @@ public final class CommandGate implements Gate {
   private CommandGate(Builder b) {
     this.name = b.name;
     this.command = b.command;
-    this.shown = String.join(" ", b.command);
+    this.shown = b.display == null ? String.join(" ", b.command) : b.display;
     this.workingDirectory = b.workingDirectory;
     this.timeout = b.timeout;
     this.maxOutputBytes = b.maxOutputBytes;
@@ -292,6 +292,7 @@ public final class CommandGate implements Gate {
   public static final class Builder {
     private String name = "ci";
     private final List<String> command;
+    private String display;
     private String workingDirectory = ".";
     private Duration timeout = Duration.ofMinutes(10);
     private int maxOutputBytes = 64 * 1024;
@@ -322,6 +323,21 @@ public final class CommandGate implements Gate {
         throw new IllegalArgumentException("gate name must not be blank");
       }
       this.name = name;
+      return this;
+    }
+
+    /**
+     * Sets how the command is shown in summaries and findings; default its words joined by spaces.
+     * The CI gate shows a workflow step or a named check as written, not as {@code sh -c …}.
+     *
+     * @param display the command on one line
+     * @return this builder
+     */
+    Builder display(String display) {
+      if (display == null || display.isBlank()) {
+        throw new IllegalArgumentException("a command's display must not be blank");
+      }
+      this.display = display;
       return this;
     }
 

@@ -12,7 +12,8 @@ import java.util.Objects;
  * order is ci, review, qa, security). Implementations need not be thread-safe: one gate runs at a
  * time.
  *
- * <p>Built-in gates: {@link #command(List)} runs a real process; {@link #review()}, {@link #qa()}
+ * <p>Built-in gates: {@link #command(List)} runs a real process; {@link #ci()} runs the
+ * repository's own CI checks; {@link #review()}, {@link #qa()}
  * and {@link #security()} ask the reviewer, QA test author and security reviewer roles.
  */
 public interface Gate {
@@ -104,10 +105,17 @@ public interface Gate {
   }
 
   /**
-   * Returns a gate named {@code ci} that finds the repository's own checks (GitHub Actions
-   * workflows, then Maven, Gradle, npm, pytest, cargo, go and make conventions; see {@link
-   * dev.orchestra.ci.CiDiscovery}) and runs its test, type-check and lint commands, each with a
-   * 10-minute timeout. Passes, saying so, when it finds none.
+   * Returns a gate named {@code ci} that finds the repository's own checks (the {@code run:} steps
+   * of GitHub Actions workflows, then the conventions of Maven, Gradle, npm, pytest, cargo, go,
+   * make and others; see {@link dev.orchestra.ci.CiDiscovery}) and runs them all, builds included,
+   * in the order found, each with a 10-minute timeout, stopping at the first that fails.
+   *
+   * <p>It passes only when it ran at least one check. When it finds nothing it can run, its verdict
+   * is {@link Verdict#NOTHING_CHECKED}, not a pass: the summary says what was looked at and skipped,
+   * and how to name the checks instead ({@code orchestra run --check "CMD"}, {@code checks =
+   * ["CMD"]} under {@code [orchestra]} in {@code .codex/config.toml}, or {@code Gate.ci(List.of("CMD"))}). Its
+   * summaries also name the workflow steps it skipped (installs, deploys, uploads, steps it does
+   * not recognise as checks) with their reasons.
    *
    * @return the gate
    */

@@ -127,7 +127,9 @@ final class CommandGateTest {
     assertEquals(Verdict.PASS, passing.verdict());
     assertEquals("passed: make test; make lint", passing.summary());
     Files.delete(ws.resolve("Makefile"));
-    assertTrue(Gate.ci().evaluate(batch(), ctx).summary().startsWith("no local commands mirroring CI were found"));
+    GateResult none = Gate.ci().evaluate(batch(), ctx);
+    assertEquals(Verdict.NOTHING_CHECKED, none.verdict(), "a gate that ran nothing did not pass");
+    assertTrue(none.summary().startsWith("nothing was checked"), none.summary());
   }
 
   @org.junit.jupiter.params.ParameterizedTest
