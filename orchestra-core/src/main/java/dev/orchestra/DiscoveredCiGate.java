@@ -9,8 +9,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The CI gate, named {@code ci}, with no checks named ({@link Gate#ci()}): it finds the
- * repository's own checks with {@link CiDiscovery} each time it runs and runs them all, builds included, in the order found (workflow
+ * The CI gate, named {@code ci}, in one of two modes.
+ *
+ * <p>With no checks named ({@link Gate#ci()}), it finds the repository's own checks with {@link
+ * CiDiscovery} each time it runs and runs them all, builds included, in the order found (workflow
  * steps in file and step order, then conventions by folder), as {@link CommandGate}s would,
  * stopping at the first that fails. It passes only when it ran at least one: when there is nothing
  * it can run, the verdict is {@link Verdict#NOTHING_CHECKED} and the summary says what was looked
@@ -18,6 +20,9 @@ import java.util.Objects;
  * folder inside the workspace (a {@code ..} path, an absolute path, a link that leads out) is not
  * run: it fails the gate with a finding that names where it was found. Every summary names how
  * many workflow steps were skipped, and the first few with their reasons.
+ *
+ * <p>With checks named ({@link Gate#ci(List)}), it runs those shell lines in the workspace root,
+ * in order, stopping at the first that fails, and reads no workflow.
  *
  * <p>Commands get the orchestrator's environment policy, through {@link
  * GateContext#commandEnvironment()}, and a failure goes to the {@code ci_runner} role for a
@@ -30,9 +35,37 @@ final class DiscoveredCiGate implements Gate {
       "Name the checks to run: orchestra run --check \"CMD\" (repeatable), checks = [\"CMD\"] under an [orchestra] table in"
           + " .codex/config.toml, or Gate.ci(List.of(\"CMD\")) when embedding.";
   private final Duration timeout;
+  private final List<String> named;
 
   DiscoveredCiGate(Duration timeout) {
+    this(timeout, List.of());
+  }
+
+  /**
+   * @param timeout each command's timeout
+   * @param named shell lines to run instead of discovering; empty to discover
+   */
+  DiscoveredCiGate(Duration timeout, List<String> named) {
     this.timeout = Objects.requireNonNull(timeout, "timeout");
+    this.named = List.copyOf(named);
+  }
+
+  /** Checks a list of named checks, with messages that say which one is wrong. */
+  static List<String> checkNamed(List<String> checks) {
+    Objects.requireNonNull(checks, "checks");
+    if (checks.isEmpty()) {
+      throw new IllegalArgumentException(
+          "Gate.ci(checks) needs at least one check, for example Gate.ci(List.of(\"mvn -B verify\")); "
+              + "to find the repository's own checks, use Gate.ci()");
+    }
+    for (int i = 0; i < checks.size(); i++) {
+      String c = checks.get(i);
+      if (c == null || c.isBlank()) {
+        throw new IllegalArgumentException(
+            "check " + (i + 1) + " of " + checks.size() + " given to Gate.ci(checks) is " + (c == null ? "null" : "blank"));
+      }
+    }
+    return List.copyOf(checks);
   }
 
   @Override
@@ -42,7 +75,21 @@ final class DiscoveredCiGate implements Gate {
 
   @Override
   public GateResult evaluate(Batch batch, GateContext context) {
-    return discovered(batch, context);
+    return named.isEmpty() ? discovered(batch, context) : named(batch, context);
+  }
+
+  private GateResult named(Batch batch, GateContext context) {
+    List<String> passed = new ArrayList<>();
+    for (int i = 0; i < named.size(); i++) {
+      String line = named.get(i);
+      GateResult r =
+          CommandGate.builder(List.of("sh", "-c", line)).name("ci").display(line).timeout(timeout).build().evaluate(batch, context);
+      if (!r.verdict().passed()) {
+        return new GateResult("ci", r.verdict(), r.findings(), r.summary() + " (named check " + (i + 1) + " of " + named.size() + ")", r.later());
+      }
+      passed.add(line);
+    }
+    return GateResult.pass("ci", "passed: " + String.join("; ", passed));
   }
 
   private GateResult discovered(Batch batch, GateContext context) {
@@ -127,6 +174,6 @@ final class DiscoveredCiGate implements Gate {
 
   @Override
   public String toString() {
-    return "Gate[ci, discovered]";
+    return named.isEmpty() ? "Gate[ci, discovered]" : "Gate[ci, named: " + String.join("; ", named) + "]";
   }
 }

@@ -13,7 +13,7 @@ import java.util.Objects;
  * time.
  *
  * <p>Built-in gates: {@link #command(List)} runs a real process; {@link #ci()} runs the
- * repository's own CI checks; {@link #review()}, {@link #qa()}
+ * repository's own CI checks, and {@link #ci(List)} the checks you name; {@link #review()}, {@link #qa()}
  * and {@link #security()} ask the reviewer, QA test author and security reviewer roles.
  */
 public interface Gate {
@@ -113,7 +113,7 @@ public interface Gate {
    * <p>It passes only when it ran at least one check. When it finds nothing it can run, its verdict
    * is {@link Verdict#NOTHING_CHECKED}, not a pass: the summary says what was looked at and skipped,
    * and how to name the checks instead ({@code orchestra run --check "CMD"}, {@code checks =
-   * ["CMD"]} under {@code [orchestra]} in {@code .codex/config.toml}, or {@code Gate.ci(List.of("CMD"))}). Its
+   * ["CMD"]} under {@code [orchestra]} in {@code .codex/config.toml}, or {@link #ci(List)}). Its
    * summaries also name the workflow steps it skipped (installs, deploys, uploads, steps it does
    * not recognise as checks) with their reasons.
    *
@@ -121,6 +121,24 @@ public interface Gate {
    */
   static Gate ci() {
     return new DiscoveredCiGate(Duration.ofMinutes(10));
+  }
+
+  /**
+   * Returns a gate named {@code ci} that runs the given checks instead of discovering the
+   * repository's own: each is a shell line run with {@code sh -c} in the workspace root, in the
+   * order given, stopping at the first that fails. No workflow or build file is read. Each check
+   * gets what {@link #ci()}'s commands get: a 10-minute timeout, the output cap, the orchestrator's
+   * environment policy and, on failure, the {@code ci_runner} role's diagnosis. Use only for
+   * commands you wrote: the shell interprets each line.
+   *
+   * @param checks the shell lines to run, for example {@code List.of("mvn -B verify", "npm run
+   *     lint")}; at least one, none blank
+   * @return the gate
+   * @throws IllegalArgumentException when {@code checks} is empty or one of them is blank
+   * @throws NullPointerException when {@code checks} is null
+   */
+  static Gate ci(List<String> checks) {
+    return new DiscoveredCiGate(Duration.ofMinutes(10), DiscoveredCiGate.checkNamed(checks));
   }
 
   /** Returns the review gate, named {@code review}: the reviewer role's ship or block verdict. */

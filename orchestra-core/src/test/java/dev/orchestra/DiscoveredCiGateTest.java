@@ -2,6 +2,7 @@ package dev.orchestra;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -17,7 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The CI gate, {@link Gate#ci()}, on real repositories with real processes. */
+/** The CI gate, {@link Gate#ci()} and {@link Gate#ci(List)}, on real repositories with real processes. */
 final class DiscoveredCiGateTest {
   @TempDir Path ws;
 
@@ -152,5 +153,45 @@ final class DiscoveredCiGateTest {
     GateResult r = Gate.ci().evaluate(batch(), context());
     assertEquals(Verdict.PASS, r.verdict(), r.summary());
     assertEquals("passed: ./build.sh; sh test.sh", r.summary());
+  }
+
+  @Test
+  void namedChecksRunInOrderInsteadOfTheWorkflowWithTheOrchestratorsEnvironment() throws Exception {
+    workflow("      - run: sh test.sh\n");
+    executable("test.sh", "#!/bin/sh\ntouch workflow-ran.txt\n");
+    RecordingGateContext ctx = context();
+    ctx.environment = Map.of("PATH", System.getenv("PATH"), "ORCHESTRA_MARK", "from-policy");
+    Gate gate = Gate.ci(List.of("echo one > one.txt", "cat one.txt > two.txt && echo \"$ORCHESTRA_MARK\" >> two.txt"));
+    assertEquals("ci", gate.name());
+    GateResult r = gate.evaluate(batch(), ctx);
+    assertEquals(Verdict.PASS, r.verdict(), r.summary());
+    assertEquals("passed: echo one > one.txt; cat one.txt > two.txt && echo \"$ORCHESTRA_MARK\" >> two.txt", r.summary());
+    assertEquals("one\nfrom-policy\n", Files.readString(ws.resolve("two.txt")), "in order, in the root, with the orchestrator's environment");
+    assertFalse(Files.exists(ws.resolve("workflow-ran.txt")), "named checks replace discovery");
+  }
+
+  @Test
+  void aFailingNamedCheckStopsTheGateAndGoesToTheCiRunner() {
+    RecordingGateContext ctx =
+        new RecordingGateContext(
+            ws, Map.of("ci_runner", new RoleReport.CiDiagnosis(List.of("exit 3"), false, "the check exits with 3", "Make it exit 0", "", 0)));
+    GateResult r = Gate.ci(List.of("echo checking; exit 3", "touch never.txt")).evaluate(batch(), ctx);
+    assertEquals(Verdict.FAIL, r.verdict());
+    assertEquals("echo checking; exit 3 exited with code 3 (named check 1 of 2)", r.summary());
+    assertEquals("the check exits with 3", r.findings().get(0).message());
+    assertTrue(ctx.briefs.get(0).contains("checking"), "the CI runner sees the output");
+    assertFalse(Files.exists(ws.resolve("never.txt")), "checks after a failure do not run");
+  }
+
+  @Test
+  void namedChecksMustBeGiven() {
+    IllegalArgumentException empty = assertThrows(IllegalArgumentException.class, () -> Gate.ci(List.of()));
+    assertEquals(
+        "Gate.ci(checks) needs at least one check, for example Gate.ci(List.of(\"mvn -B verify\")); "
+            + "to find the repository's own checks, use Gate.ci()",
+        empty.getMessage());
+    IllegalArgumentException blank = assertThrows(IllegalArgumentException.class, () -> Gate.ci(List.of("make test", "  ")));
+    assertEquals("check 2 of 2 given to Gate.ci(checks) is blank", blank.getMessage());
+    assertThrows(NullPointerException.class, () -> Gate.ci(null));
   }
 }
