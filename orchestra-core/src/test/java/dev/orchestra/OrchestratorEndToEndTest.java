@@ -143,7 +143,9 @@ final class OrchestratorEndToEndTest {
     Task f1 = plan.task("F1").orElseThrow();
     assertEquals("Create src/config.txt", f1.title());
     // Widened by issue 11: the named file, its folder, and what the failing check touched.
-    assertEquals(List.of("src/config.txt", "src/**"), f1.writeScope());
+    // check.sh is the script the failing gate ran (Finding.relatedFiles); src/config.txt, which its
+    // output names, did not exist yet, so it comes only from the diagnosis.
+    assertEquals(List.of("src/config.txt", "src/**", "check.sh"), f1.writeScope());
     assertTrue(f1.notes().startsWith("ci finding (high) at src/config.txt: src/config.txt is missing"), f1.notes());
     Task f2 = plan.task("F2").orElseThrow();
     assertEquals("Document sh check.sh in README.md", f2.title());
