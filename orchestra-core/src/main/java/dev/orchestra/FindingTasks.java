@@ -27,7 +27,10 @@ final class FindingTasks {
   static Task newTask(Finding finding, String id) {
     FindingLedger.Entry first = new FindingLedger.Entry(finding.fingerprint(), finding.gate(), id, 1, false);
     return Task.builder(id, finding.taskTitle())
-        .acceptanceCriteria("The " + finding.gate() + " gate no longer reports: " + finding.message())
+        .acceptanceCriteria(
+            "The " + finding.gate() + " gate no longer reports: " + finding.message(),
+            // The scope may include the check's own files; a fix that weakens the check is no fix.
+            "The cause is fixed; the check itself changes only where it is wrong, and the change says why")
         .writeScope(scope(finding))
         .role(BuiltInRoles.IMPLEMENTER)
         .notes(notes(finding, "", first))

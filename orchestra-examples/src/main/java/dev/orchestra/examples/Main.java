@@ -310,6 +310,15 @@ public final class Main implements Callable<Integer> {
         description = "Attempts per finding before the orchestrator re-plans it, then gives up (default 3).")
     int maxAttempts = 3;
 
+    @Option(names = "--check", paramLabel = "CMD",
+        description = "A shell line the CI gate runs (repeatable, in order); replaces the checks found in the repository"
+            + " and the configuration's [orchestra] checks.")
+    List<String> checks = new java.util.ArrayList<>();
+
+    @Option(names = "--wire-api", paramLabel = "responses|chat",
+        description = "The provider's wire API, over its wire_api: chat for OpenAI-compatible servers (vLLM, Ollama).")
+    String wireApi;
+
     @Mixin Common common = new Common();
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -373,6 +382,8 @@ public final class Main implements Callable<Integer> {
       if (!Files.isDirectory(workspace)) {
         throw new UsageError("--repo " + repo + " is not a folder");
       }
+      // A configuration error (a role file that does not load) stops the run before it starts:
+      // going on would run without that role's gate.
       LoadedConfig loaded = CodexConfig.builder().environment(Context.env()).workingDirectory(workspace).build().load();
       RoleMapping mapping = loaded.toRoles();
       if (loaded.sandboxMode() == dev.orchestra.SandboxMode.READ_ONLY) {
@@ -383,6 +394,12 @@ public final class Main implements Callable<Integer> {
       List<Role> team = mapping.roles().isEmpty() ? BuiltInRoles.all() : mapping.roles();
       String providerId = loaded.settings().modelProvider().orElse("openai");
       Map<String, String> settings = providerSettings(loaded, providerId);
+      if (wireApi != null) {
+        if (!wireApi.equals("responses") && !wireApi.equals("chat")) {
+          throw new CommandLine.ParameterException(spec.commandLine(), "--wire-api must be responses or chat, got '" + wireApi + "'");
+        }
+        settings.put("wire_api", wireApi);
+      }
       OpenAiProvider provider = OpenAiProvider.fromSettings(OpenAiProviderSettings.fromMap(settings), Context.env());
       Orchestrator.Builder b =
           Orchestrator.builder()
@@ -393,7 +410,7 @@ public final class Main implements Callable<Integer> {
               .budgetPolicy(BudgetPolicy.startingAt(mapping.maxThreads()))
               // Built-in roles too: the configuration's sandbox (and trust) is the ceiling for every role.
               .sandboxCeiling(loaded.sandboxMode())
-              .addGate(Gate.ci())
+              .addGate(ciGate(loaded))
               .addListener(progress);
       if (events != null) {
         b.addListener(events);
@@ -412,6 +429,17 @@ public final class Main implements Callable<Integer> {
         b.explorationProbes(List.of());
       }
       return b;
+    }
+
+    /** The CI gate: the checks named on the command line, else in the configuration, else found in the repository. */
+    Gate ciGate(LoadedConfig loaded) {
+      List<String> named = !checks.isEmpty() ? checks : loaded.checks();
+      for (String c : named) {
+        if (c.isBlank()) {
+          throw new CommandLine.ParameterException(spec.commandLine(), "--check needs a command, got a blank one");
+        }
+      }
+      return named.isEmpty() ? Gate.ci() : Gate.ci(named);
     }
 
     /** The provider's table from the configuration, flattened to Codex's key names. */
@@ -434,6 +462,14 @@ public final class Main implements Callable<Integer> {
           out.put(prefix + k, String.valueOf(v));
         }
       });
+    }
+
+    /** Prints a configuration's errors, each with file, line and key; nothing ran. */
+    static Integer configurationErrors(CodexConfigException e) {
+      PrintStream err = Context.err();
+      e.diagnostics().forEach(d -> err.println(format(d)));
+      err.println("the configuration has errors, so nothing ran; `orchestra verify` lists them too");
+      return 1;
     }
 
     Integer finish(RunResult result, ProgressPrinter progress) {
@@ -476,6 +512,8 @@ public final class Main implements Callable<Integer> {
       JsonLinesListener events = common.eventsListener();
       try (Orchestrator o = orchestrator(progress, events).oneBatch(oneBatch).bounds(bounds).build()) {
         return interruptible(o, () -> o.run(goal), progress);
+      } catch (CodexConfigException e) {
+        return configurationErrors(e);
       } finally {
         if (events != null) {
           events.close();
@@ -499,6 +537,8 @@ public final class Main implements Callable<Integer> {
       JsonLinesListener events = common.eventsListener();
       try (Orchestrator o = orchestrator(progress, events).bounds(bounds).build()) {
         return interruptible(o, o::resume, progress);
+      } catch (CodexConfigException e) {
+        return configurationErrors(e);
       } catch (NothingToResumeException e) {
         // The last run is green: nothing failed, so this is not an error.
         Context.out().println(e.getMessage());

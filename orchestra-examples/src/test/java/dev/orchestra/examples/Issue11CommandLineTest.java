@@ -4,6 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.orchestra.BuiltInRoles;
+import dev.orchestra.Role;
+import dev.orchestra.model.ModelRequest;
+import dev.orchestra.model.ProviderSignals;
+import dev.orchestra.openai.testing.FakeOpenAiServer;
+import dev.orchestra.openai.testing.FakeReply;
+import java.util.ArrayList;
 import dev.orchestra.Task;
 import dev.orchestra.model.Message;
 import dev.orchestra.model.ModelResponse;
@@ -101,6 +110,8 @@ final class Issue11CommandLineTest {
       Outcome higher = run(env, "resume", "--repo", repo.toString(), "--check", "sh check.sh", "--max-tokens", "100000");
       assertEquals(0, higher.exit(), higher.out() + higher.err());
       assertTrue(higher.out().contains("Stopped: GREEN"), higher.out());
+      assertTrue(higher.out().contains("Release notes (also in .orchestra/release-notes.md):\n  - VERSION added\n  - Rollback: Delete VERSION\n"), higher.out());
+      assertTrue(Files.readString(repo.resolve(".orchestra/release-notes.md")).contains("- VERSION added"));
     }
   }
 
@@ -164,6 +175,104 @@ final class Issue11CommandLineTest {
         child.destroyForcibly();
         child.waitFor(30, TimeUnit.SECONDS);
       }
+    }
+  }
+
+  /**
+   * A Chat Completions server in front of the brain. Chat requests carry no metadata, so the role
+   * is known by its instructions and the task by the first user message ("Task T1: ...").
+   */
+  static FakeOpenAiServer chatServer(ScriptedModelProvider brain, List<String> paths) throws Exception {
+    FakeOpenAiServer server = FakeOpenAiServer.start();
+    ObjectMapper json = new ObjectMapper();
+    server.dispatcher(
+        http -> {
+          paths.add(http.path());
+          try {
+            JsonNode body = json.readTree(http.body());
+            String role = "unknown";
+            String task = "unknown";
+            List<Message> messages = new ArrayList<>();
+            for (JsonNode m : body.path("messages")) {
+              String text = m.path("content").asText("");
+              switch (m.path("role").asText()) {
+                case "system", "developer" -> {
+                  for (Role r : BuiltInRoles.all()) {
+                    if (r.instructions().equals(text)) {
+                      role = r.name();
+                    }
+                  }
+                }
+                case "user" -> {
+                  if (task.equals("unknown") && text.startsWith("Task ")) {
+                    task = text.substring(5, text.indexOf(':'));
+                  }
+                  messages.add(Message.user(text));
+                }
+                case "tool" -> messages.add(new Message.ToolResult(m.path("tool_call_id").asText(), text, false));
+                default -> messages.add(new Message.Assistant(text, List.of()));
+              }
+            }
+            ModelRequest req = ModelRequest.builder().role(role).taskId(task).model("m").messages(messages).build();
+            ModelResponse r = brain.respond(req, ProviderSignals.NONE);
+            List<String[]> calls = new ArrayList<>();
+            r.toolCalls().forEach(c -> calls.add(new String[] {c.id(), c.name(), c.arguments()}));
+            long in = r.usage().inputTokens();
+            long out = r.usage().outputTokens();
+            return body.path("stream").asBoolean() ? FakeReply.chatStream(r.text(), calls, in, out) : FakeReply.chatJson(r.text(), calls, in, out);
+          } catch (Exception e) {
+            return FakeReply.error(400, "invalid_request_error", null, String.valueOf(e.getMessage()));
+          }
+        });
+    return server;
+  }
+
+  @Test
+  void wireApiChatWorksFromTheCommandLineAndFromConfiguration() throws Exception {
+    for (boolean fromConfig : List.of(false, true)) {
+      List<String> paths = new java.util.concurrent.CopyOnWriteArrayList<>();
+      try (FakeOpenAiServer server = chatServer(brain(Duration.ZERO), paths)) {
+        Path home = Files.createDirectories(tmp.resolve("chat-home-" + fromConfig));
+        Files.writeString(
+            home.resolve("config.toml"),
+            "model = \"gpt-5.4\"\nsandbox_mode = \"workspace-write\"\napproval_policy = \"never\"\nmodel_provider = \"local\"\n"
+                + "[model_providers.local]\nname = \"Local\"\nbase_url = \"" + server.baseUrl() + "\"\nenv_key = \"LOCAL_KEY\"\n"
+                + (fromConfig ? "wire_api = \"chat\"\n" : ""));
+        Path repo = Files.createDirectories(tmp.resolve("chat-repo-" + fromConfig));
+        Files.writeString(repo.resolve("check.sh"), "test -f VERSION\n");
+        List<String> args =
+            new ArrayList<>(List.of("run", "--goal", "Add a VERSION file", "--repo", repo.toString(), "--check", "sh check.sh"));
+        if (!fromConfig) {
+          args.addAll(List.of("--wire-api", "chat"));
+        }
+        Outcome r = run(Map.of("CODEX_HOME", home.toString(), "LOCAL_KEY", "sk-local"), args.toArray(new String[0]));
+        assertEquals(0, r.exit(), "from config: " + fromConfig + "\n" + r.out() + r.err());
+        assertTrue(!paths.isEmpty() && paths.stream().allMatch(p -> p.endsWith("/chat/completions")), paths.toString());
+        assertEquals("1.0\n", Files.readString(repo.resolve("VERSION")));
+      }
+    }
+  }
+
+  @Test
+  void aRoleThatCannotBeLoadedStopsTheRunBeforeItStarts() throws Exception {
+    ScriptedModelProvider brain = brain(Duration.ZERO);
+    try (DemoModelServer server = DemoModelServer.start(brain)) {
+      Map<String, String> env = home(server, "workspace-write");
+      Path home = Path.of(env.get("CODEX_HOME"));
+      Files.writeString(
+          home.resolve("config.toml"),
+          Files.readString(home.resolve("config.toml"))
+              + "[agents.reviewer]\ndescription = \"reviews\"\nconfig_file = \"agents/reviewr.toml\"\n");
+      Files.createDirectories(home.resolve("agents"));
+      Files.writeString(home.resolve("agents/reviewer.toml"), "model = \"gpt-5.4\"\n");
+      Path repo = repo();
+      Outcome r = run(env, "run", "--goal", "Add a VERSION file", "--repo", repo.toString(), "--check", "sh check.sh");
+      assertEquals(1, r.exit(), r.out() + r.err());
+      assertTrue(r.err().contains("config.toml:"), r.err());
+      assertTrue(r.err().contains("reviewr.toml"), r.err());
+      assertTrue(r.err().contains("nothing ran"), r.err());
+      assertFalse(Files.exists(repo.resolve("plan.md")), "no run started");
+      assertEquals(0, brain.requests().size(), "no model was called");
     }
   }
 }
