@@ -275,4 +275,52 @@ final class Issue11CommandLineTest {
       assertEquals(0, brain.requests().size(), "no model was called");
     }
   }
+
+  @Test
+  void namedChecksComeFromTheConfigurationAndTheCommandLineAndReplaceDiscovery() throws Exception {
+    try (DemoModelServer server = DemoModelServer.start(brain(Duration.ZERO))) {
+      Map<String, String> env = home(server, "workspace-write");
+      Path home = Path.of(env.get("CODEX_HOME"));
+      Files.writeString(home.resolve("config.toml"), Files.readString(home.resolve("config.toml")) + "[orchestra]\nchecks = [\"sh check.sh\"]\n");
+      Path repo = repo();
+      // Discovery alone would run this Makefile's failing test target.
+      Files.writeString(repo.resolve("Makefile"), "test:\n\tfalse\n");
+      Outcome fromConfig = run(env, "run", "--goal", "Add a VERSION file", "--repo", repo.toString());
+      assertEquals(0, fromConfig.exit(), fromConfig.out() + fromConfig.err());
+      assertTrue(fromConfig.out().contains("gate ci        round 1 PASS: passed: sh check.sh"), fromConfig.out());
+
+      Path other = Files.createDirectories(tmp.resolve("other"));
+      Files.writeString(other.resolve("Makefile"), "test:\n\tfalse\n");
+      Outcome fromFlag = run(env, "run", "--goal", "Add a VERSION file", "--repo", other.toString(), "--check", "test -f VERSION");
+      assertEquals(0, fromFlag.exit(), fromFlag.out() + fromFlag.err());
+      assertTrue(fromFlag.out().contains("gate ci        round 1 PASS: passed: test -f VERSION"), fromFlag.out());
+    }
+  }
+
+  @Test
+  void withNothingToCheckTheRunIsNotVerifiedAndSaysHowToNameChecks() throws Exception {
+    try (DemoModelServer server = DemoModelServer.start(brain(Duration.ZERO))) {
+      Map<String, String> env = home(server, "workspace-write");
+      Path repo = Files.createDirectories(tmp.resolve("bare"));
+      Outcome r = run(env, "run", "--goal", "Add a VERSION file", "--repo", repo.toString());
+      assertEquals(1, r.exit(), r.out() + r.err());
+      assertTrue(r.out().contains("Stopped: NOT_VERIFIED"), r.out());
+      assertTrue(r.out().contains("--check"), r.out());
+      assertTrue(r.out().contains("[orchestra]"), r.out());
+    }
+  }
+
+  @Test
+  void verifyStrictFailsOnSettingsOrchestraWillNotHonour() throws Exception {
+    Path codex = Files.createDirectories(tmp.resolve("strict/.codex"));
+    Files.writeString(codex.resolve("config.toml"), "[features]\nmulti_agent = false\n");
+    Map<String, String> env = Map.of("CODEX_HOME", Files.createDirectories(tmp.resolve("strict-home")).toString());
+    Outcome lenient = run(env, "verify", "--dir", codex.toString());
+    assertEquals(0, lenient.exit(), lenient.out());
+    assertTrue(lenient.out().contains("warning: features.multi_agent"), lenient.out());
+    Outcome strict = run(env, "verify", "--dir", codex.toString(), "--strict");
+    assertEquals(1, strict.exit(), strict.out());
+    assertTrue(strict.out().contains("config.toml:2:"), strict.out());
+    assertTrue(strict.out().contains("error: features.multi_agent"), strict.out());
+  }
 }
