@@ -177,7 +177,7 @@ public final class CommandGate implements Gate {
                 brief);
         if (report instanceof RoleReport.CiDiagnosis d && !d.rootCause().isEmpty()) {
           List<String> related = relatedFiles(batch.workspace(), dir, command, outcome.output(), d.file());
-          return new Finding(name, Severity.HIGH, d.file(), d.line(), d.rootCause(), d.smallestFix(), related);
+          return new Finding(name, Severity.HIGH, d.file(), d.line(), d.rootCause(), d.smallestFix(), related, checkKey());
         }
       } catch (AgentException | RejectedRequestException | RateLimitedException | TransientModelException e) {
         // The diagnosis is a help, not the verdict: the command failed either way, so the finding
@@ -186,7 +186,16 @@ public final class CommandGate implements Gate {
       }
     }
     List<String> related = relatedFiles(batch.workspace(), dir, command, outcome.output(), "");
-    return new Finding(name, Severity.HIGH, "", 0, what + ": " + lastLine(outcome.output()), "Make " + shown + " pass", related);
+    return new Finding(
+        name, Severity.HIGH, "", 0, what + ": " + lastLine(outcome.output()), "Make " + shown + " pass", related, checkKey());
+  }
+
+  /**
+   * A failing check is one problem however its diagnosis is worded (a model words the same root
+   * cause differently each round): its findings are known by the command and where it runs.
+   */
+  private String checkKey() {
+    return "check: " + shown + (workingDirectory.equals(".") ? "" : " in " + workingDirectory);
   }
 
   /**

@@ -83,6 +83,8 @@ final class DefaultOrchestrator implements Orchestrator {
   private final Object lock = new Object();
   private Run current; // guarded by lock
   private boolean busy; // guarded by lock
+  /** A cancel that came while a run was starting, before it could take it: taken at once. */
+  private boolean cancelPending; // guarded by lock
 
   DefaultOrchestrator(Orchestrator.Builder b) {
     this.workspace = b.workspace.toAbsolutePath().normalize();
@@ -153,6 +155,9 @@ final class DefaultOrchestrator implements Orchestrator {
     Run r;
     synchronized (lock) {
       r = current;
+      if (r == null && busy) {
+        cancelPending = true;
+      }
     }
     if (r != null) {
       r.cancel();
@@ -189,6 +194,7 @@ final class DefaultOrchestrator implements Orchestrator {
         throw new IllegalStateException("a run is already going on this orchestrator; wait for it or cancel it");
       }
       busy = true;
+      cancelPending = false;
     }
   }
 
@@ -222,8 +228,13 @@ final class DefaultOrchestrator implements Orchestrator {
       String runId = newRunId();
       held = RunLock.acquire(workspace, journalPath.resolveSibling("run.lock"), runId, clock.instant());
       run = new Run(runId, goal, pool);
+      boolean cancelNow;
       synchronized (lock) {
         current = run;
+        cancelNow = cancelPending;
+      }
+      if (cancelNow) {
+        run.cancel();
       }
       return run.go(resume);
     } finally {
@@ -559,7 +570,9 @@ final class DefaultOrchestrator implements Orchestrator {
                 .filter(t -> t.status() == TaskStatus.FAILED || t.status() == TaskStatus.BLOCKED)
                 .toList();
         boolean settled = blocking.isEmpty() && !todo && !changedByGates;
-        if (settled && unchecked.isEmpty() && failed.isEmpty()) {
+        // Gates the team has, none of which ran on this round: nothing checked the work.
+        boolean noneRan = !gates.isEmpty() && results.isEmpty();
+        if (settled && unchecked.isEmpty() && failed.isEmpty() && !noneRan) {
           return green();
         }
         if (oneBatch) {
@@ -572,6 +585,11 @@ final class DefaultOrchestrator implements Orchestrator {
               StopReason.TASKS_FAILED,
               "the gates pass but " + failed.size() + " tasks did not finish: "
                   + String.join(", ", failed.stream().map(Task::id).toList()));
+        }
+        if (settled && noneRan) {
+          throw new Stop(
+              StopReason.NOT_VERIFIED,
+              "every task is done, but no gate ran on round " + round + "'s changes (" + String.join("; ", gated.skipped()) + ")");
         }
         if (settled) {
           GateResult u = unchecked.get(0);
@@ -1198,12 +1216,15 @@ final class DefaultOrchestrator implements Orchestrator {
      * a command made (build outputs nobody ignored) are not counted, or every round would find
      * new ones.
      */
-    private record GateRound(List<GateResult> results, List<String> changedFiles, String diff) {}
+    private record GateRound(List<GateResult> results, List<String> changedFiles, String diff, List<String> skipped) {}
 
     private GateRound runGates(Batch batch) {
       List<GateResult> results = new ArrayList<>();
-      TreeSet<String> changedByGates = new TreeSet<>();
-      StringBuilder gateDiff = new StringBuilder();
+      // A custom gate may call runRole from several threads (GateContext is thread-safe).
+      java.util.SortedSet<String> changedByGates = java.util.Collections.synchronizedSortedSet(new TreeSet<>());
+      StringBuffer gateDiff = new StringBuffer();
+      List<String> skipped = new ArrayList<>();
+      java.util.Set<String> thisGate = java.util.Collections.synchronizedSet(new java.util.TreeSet<>());
       GateContext context =
           new GateContext() {
             @Override
@@ -1223,16 +1244,18 @@ final class DefaultOrchestrator implements Orchestrator {
               boolean writer = role.sandboxMode().allowsWrites();
               GitWorkspace.Snapshot before = writer ? git.map(g -> g.snapshot(List.of())).orElse(null) : null;
               AgentRun r = runAgent(role, t, withGoal, List.of());
-              changedByGates.addAll(r.changedFiles());
+              List<String> counted = new ArrayList<>(r.changedFiles());
               if (before != null) {
+                // Git says what really changed: a tool rewrite with the same content is no change.
                 GitWorkspace.Changes c = git.get().changesSince(before, List.of());
-                List<String> counted = new ArrayList<>(c.files());
+                counted = new ArrayList<>(c.files());
                 counted.removeIf(f -> c.untracked().contains(f) && !r.changedFiles().contains(f));
                 if (!counted.isEmpty()) {
-                  changedByGates.addAll(counted);
                   gateDiff.append(c.diff());
                 }
               }
+              changedByGates.addAll(counted);
+              thisGate.addAll(counted);
               return r.report();
             }
 
@@ -1246,9 +1269,11 @@ final class DefaultOrchestrator implements Orchestrator {
         Gate.Applicability applies = gate.applies(batch);
         if (!applies.applies()) {
           emit(new OrchestraEvent.GateSkipped(runId, clock.instant(), gate.name(), round, applies.reason()));
+          skipped.add(gate.name() + ": " + applies.reason());
           continue;
         }
         emit(new OrchestraEvent.GateStarted(runId, clock.instant(), gate.name(), round, applies.reason()));
+        thisGate.clear();
         GateResult result;
         try {
           result = gate.evaluate(batch, context);
@@ -1266,12 +1291,20 @@ final class DefaultOrchestrator implements Orchestrator {
           log.warn("gate {} failed to evaluate round {}", gate.name(), round, e);
           result = GateResult.of(gate.name(), Verdict.FAIL, List.of(), "the gate could not decide: " + Text.oneLine(String.valueOf(e.getMessage())));
         }
+        List<String> gateChanged;
+        synchronized (thisGate) {
+          gateChanged = List.copyOf(thisGate);
+        }
         emit(
             new OrchestraEvent.GateFinished(
-                runId, clock.instant(), gate.name(), round, result.verdict(), result.findings(), result.summary()));
+                runId, clock.instant(), gate.name(), round, result.verdict(), result.findings(), result.summary(), gateChanged));
         results.add(result);
       }
-      return new GateRound(results, List.copyOf(changedByGates), gateDiff.toString());
+      List<String> changed;
+      synchronized (changedByGates) {
+        changed = List.copyOf(changedByGates);
+      }
+      return new GateRound(results, changed, gateDiff.toString(), List.copyOf(skipped));
     }
 
     /**
@@ -1337,6 +1370,10 @@ final class DefaultOrchestrator implements Orchestrator {
               exhausted = d;
             }
           }
+          case REFUSED ->
+              // Recorded, and the gate did not pass; but there is no code to fix, so no task. The
+              // next round asks the role again; a role that keeps refusing ends the run NO_PROGRESS.
+              plan.addRisks(List.of(d.finding().message()));
           default -> throw new IllegalStateException("unknown decision " + d.kind());
         }
       }
@@ -1356,8 +1393,29 @@ final class DefaultOrchestrator implements Orchestrator {
         }
         replanned.addAll(ids);
       }
+      unblockDependents();
+      ledger.retag(plan);
       return new FindingChanges(
           added.stream().map(Task::id).toList(), List.copyOf(reopened), List.copyOf(replanned), regressed, exhausted);
+    }
+
+    /**
+     * Tasks blocked by a dependency that has since gone back to work (a reopened finding task) or
+     * become done wait for it again instead of staying blocked for good.
+     */
+    private void unblockDependents() {
+      boolean changed = true;
+      while (changed) {
+        changed = false;
+        for (Task t : plan.tasks()) {
+          if (t.status() == TaskStatus.BLOCKED
+              && t.dependsOn().stream().noneMatch(d -> plan.contains(d)
+                  && (plan.task(d).status() == TaskStatus.FAILED || plan.task(d).status() == TaskStatus.BLOCKED))) {
+            plan.update(t.withStatus(TaskStatus.TODO).withNotes(t.notes().startsWith("blocked:") ? "" : t.notes()));
+            changed = true;
+          }
+        }
+      }
     }
 
     /** One line on a finished attempt: what its task reported, and what the gate said after. */
@@ -1379,16 +1437,15 @@ final class DefaultOrchestrator implements Orchestrator {
           d.kind() == FindingLedger.Kind.REGRESSED
               ? "came back after it was fixed; attempt " + e.attempt
               : "still reported after attempt " + (e.attempt - 1) + "; attempt " + e.attempt + " of " + bounds.maxFindingAttempts();
-      Task t = plan.task(e.taskId);
-      plan.update(t.withStatus(TaskStatus.TODO).withNotes(FindingTasks.notes(d.finding(), state, e)));
+      plan.update(FindingTasks.reopened(plan.task(e.taskId), d.finding(), state, e));
     }
 
     /** Ends a finding's attempts: its task fails, and the finding is named in Risks. */
     private void giveUp(FindingLedger.Decision d) {
       FindingLedger.Entry e = d.entry();
       Task t = plan.task(e.taskId);
-      String state = "still reported after " + bounds.maxFindingAttempts() + " attempts" + (e.replanned ? " and a new plan" : "");
-      plan.update(t.withStatus(TaskStatus.FAILED).withNotes(FindingTasks.notes(d.finding(), state, e)));
+      String state = "still reported after " + Math.min(e.attempt, bounds.maxFindingAttempts()) + " attempts" + (e.replanned ? " and a new plan" : "");
+      plan.update(t.withStatus(TaskStatus.FAILED).withNotes(FindingTasks.notes(d.finding(), state, e, t.writeScope())));
       plan.addRisks(
           List.of(
               "still open: the " + d.finding().gate() + " gate reports "
@@ -1435,7 +1492,7 @@ final class DefaultOrchestrator implements Orchestrator {
       int attempts = e.attempt;
       e.replanned = true;
       e.verified = false;
-      e.attempt = bounds.maxFindingAttempts();
+      e.attempt = attempts + 1; // the new plan's attempt, after the limit: the last one
       List<Task> fresh;
       try {
         fresh = FindingTasks.adopt(proposal.tasks(), plan, d.finding(), e);
@@ -1449,7 +1506,7 @@ final class DefaultOrchestrator implements Orchestrator {
       }
       List<String> ids = fresh.stream().map(Task::id).toList();
       plan.update(
-          old.withStatus(TaskStatus.DONE)
+          old.withStatus(TaskStatus.SUPERSEDED)
               .withNotes(
                   "not fixed after " + attempts + " attempts; re-planned by the orchestrator role as " + String.join(", ", ids)));
       e.taskId = ids.get(0);
@@ -1510,7 +1567,9 @@ final class DefaultOrchestrator implements Orchestrator {
       Role rm = roles.get(BuiltInRoles.RELEASE_MANAGER);
       if (rm != null) {
         StringBuilder brief = new StringBuilder("Goal: ").append(goal).append("\n\nDone:\n");
-        plan.tasks().forEach(t -> brief.append("- ").append(t.id()).append(": ").append(t.title()).append('\n'));
+        plan.tasks().stream()
+            .filter(t -> t.status() == TaskStatus.DONE)
+            .forEach(t -> brief.append("- ").append(t.id()).append(": ").append(t.title()).append('\n'));
         try {
           RoleReport r =
               runAgent(rm, Task.builder("release", "Prepare the release of this change").role(rm.name()).build(), cap(brief.toString()), List.of())
@@ -1533,6 +1592,9 @@ final class DefaultOrchestrator implements Orchestrator {
           checkStop();
           plan.addRisks(List.of("release notes could not be prepared: " + Text.oneLine(String.valueOf(e.getMessage()))));
         }
+      }
+      if (gates.isEmpty()) {
+        plan.addRisks(List.of("no gate is configured, so no check ran on this work"));
       }
       return finish(StopReason.GREEN, "every task is done and every gate passed in round " + round, release);
     }
@@ -1566,7 +1628,7 @@ final class DefaultOrchestrator implements Orchestrator {
           String line = t.id() + ": " + t.title();
           if (t.status() == TaskStatus.DONE) {
             done.add(line);
-          } else {
+          } else if (t.status() != TaskStatus.SUPERSEDED) {
             next.add(line + " (" + t.status().markdownValue() + (t.notes().isEmpty() ? "" : "; " + t.notes()) + ")");
           }
         }
@@ -1826,7 +1888,8 @@ final class DefaultOrchestrator implements Orchestrator {
       Plan onDisk = PlanMarkdown.parse(text, planPath.toString());
       List<JsonNode> events = Journal.read(journalPath);
       JsonNode last = events.isEmpty() ? null : events.get(events.size() - 1);
-      boolean allDone = onDisk.tasks().stream().allMatch(t -> t.status() == TaskStatus.DONE);
+      boolean allDone =
+          onDisk.tasks().stream().allMatch(t -> t.status() == TaskStatus.DONE || t.status() == TaskStatus.SUPERSEDED);
       if (allDone && last != null && "run_finished".equals(last.path("type").asText()) && "GREEN".equals(last.path("stopReason").asText())) {
         // Nothing is left to do (a task a person added to plan.md since would be), and asking a
         // model would only cost tokens.
@@ -1875,6 +1938,10 @@ final class DefaultOrchestrator implements Orchestrator {
           lastStatus.put(e.path("taskId").asText(), e.path("status").asText());
           unfinished.remove(e.path("taskId").asText());
         }
+        if (type.equals("plan_updated") && e.path("reason").asText().contains("another attempt")) {
+          // Sent back to work after it finished: its "done" is no longer its status.
+          e.path("addedTaskIds").forEach(id -> lastStatus.remove(id.asText()));
+        }
         if (type.startsWith("task_") || type.startsWith("gate_")) {
           lastRound = Math.max(lastRound, e.path("round").asInt());
         }
@@ -1892,6 +1959,10 @@ final class DefaultOrchestrator implements Orchestrator {
           }
           e.path("changedFiles").forEach(f -> changedInRound.add(f.asText()));
         }
+        if ("gate_finished".equals(e.path("type").asText()) && e.path("round").asInt() == lastRound && lastRound > 0) {
+          // What a gate's role wrote (a QA author's tests) is the round's to check too.
+          e.path("changedFiles").forEach(f -> changedInRound.add(f.asText()));
+        }
       }
       carriedTaskIds = List.copyOf(finishedInRound);
       carriedChanged = List.copyOf(changedInRound);
@@ -1900,8 +1971,9 @@ final class DefaultOrchestrator implements Orchestrator {
       List<Task> tasks = new ArrayList<>();
       for (Task t : onDisk.tasks()) {
         Task r = t;
-        if ("done".equals(lastStatus.get(t.id())) && t.status() != TaskStatus.DONE) {
-          r = t.withStatus(TaskStatus.DONE);
+        boolean pending = t.status() == TaskStatus.TODO || t.status() == TaskStatus.RUNNING;
+        if ("done".equals(lastStatus.get(t.id())) && pending) {
+          r = t.withStatus(TaskStatus.DONE); // finished after plan.md was last written
         } else if (t.status() == TaskStatus.RUNNING) {
           r = t.withStatus(TaskStatus.TODO);
         }
@@ -1913,6 +1985,7 @@ final class DefaultOrchestrator implements Orchestrator {
       lastWrittenText = text;
       round = lastRound;
       ledger.restore(plan.tasks());
+      ledger.restoreHistory(events.subList(from, events.size()));
       persist(true);
     }
   }

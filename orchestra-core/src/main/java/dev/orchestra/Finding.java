@@ -20,6 +20,10 @@ import java.util.Objects;
  * @param relatedFiles other workspace-relative files the problem involves, beyond {@code file}:
  *     for a failing command, the script it ran and the files its output names. A finding's task
  *     may write them, since the file a diagnosis names is often not the one that needs the fix.
+ * @param key what identifies the problem from one round to the next when its wording may change,
+ *     for example a failing check's command line (a model's diagnosis of the same failure is worded
+ *     differently each time); empty to identify it by its gate, file and message. See {@link
+ *     #fingerprint()}.
  */
 public record Finding(
     String gate,
@@ -28,7 +32,10 @@ public record Finding(
     int line,
     String message,
     String suggestedTask,
-    List<String> relatedFiles) {
+    List<String> relatedFiles,
+    String key) {
+
+  private static final String REFUSAL_KEY = "refusal:";
 
   /** Validates and normalises the components. */
   public Finding {
@@ -44,6 +51,23 @@ public record Finding(
     }
     suggestedTask = Text.oneLine(Objects.requireNonNull(suggestedTask, "suggestedTask"));
     relatedFiles = List.copyOf(relatedFiles);
+    key = Text.oneLine(Objects.requireNonNull(key, "key"));
+  }
+
+  /**
+   * Creates a finding identified by its gate, file and message.
+   *
+   * @param gate the name of the gate that found it
+   * @param severity how serious it is
+   * @param file the workspace-relative file it concerns, or an empty string
+   * @param line the 1-based line in that file, or 0 when unknown
+   * @param message what is wrong, one line
+   * @param suggestedTask the task that would fix it, one line, or an empty string to use the message
+   * @param relatedFiles other files the problem involves
+   */
+  public Finding(
+      String gate, Severity severity, String file, int line, String message, String suggestedTask, List<String> relatedFiles) {
+    this(gate, severity, file, line, message, suggestedTask, relatedFiles, "");
   }
 
   /**
@@ -57,7 +81,27 @@ public record Finding(
    * @param suggestedTask the task that would fix it, one line, or an empty string to use the message
    */
   public Finding(String gate, Severity severity, String file, int line, String message, String suggestedTask) {
-    this(gate, severity, file, line, message, suggestedTask, List.of());
+    this(gate, severity, file, line, message, suggestedTask, List.of(), "");
+  }
+
+  /**
+   * Returns the finding a gate reports when its role refused to check the change: recorded as
+   * what it is, in the gate's result and the run's Risks, but no work for an implementer (there is
+   * nothing in the code to fix).
+   *
+   * @param gate the gate's name
+   * @param role the role that refused
+   * @param refusal the model's words
+   * @return the finding
+   */
+  public static Finding refusal(String gate, String role, String refusal) {
+    return new Finding(
+        gate, Severity.HIGH, "", 0, "the " + role + " role refused to check the change: " + refusal, "", List.of(), REFUSAL_KEY + role);
+  }
+
+  /** Returns whether this finding records a role's refusal (see {@link #refusal}). */
+  public boolean isRefusal() {
+    return key.startsWith(REFUSAL_KEY);
   }
 
 
@@ -70,13 +114,15 @@ public record Finding(
   }
 
   /**
-   * Returns a stable identity for deduplication across rounds: the gate, the file and the message
-   * with case, spacing and numbers ignored (line numbers move as code changes; the problem is the
-   * same).
+   * Returns a stable identity for recognising the same problem across rounds: the gate and the
+   * {@link #key()} when there is one, else the gate, the file and the message with case, spacing
+   * and numbers ignored (line numbers move as code changes; the problem is the same).
    */
   public String fingerprint() {
     String normalised =
-        gate + "|" + file + "|" + message.toLowerCase(Locale.ROOT).replaceAll("[0-9]+", "#");
+        key.isEmpty()
+            ? gate + "|" + file + "|" + message.toLowerCase(Locale.ROOT).replaceAll("[0-9]+", "#")
+            : gate + "|key|" + key;
     try {
       byte[] digest =
           MessageDigest.getInstance("SHA-256").digest(normalised.getBytes(StandardCharsets.UTF_8));

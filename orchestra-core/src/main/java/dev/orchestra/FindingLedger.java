@@ -23,17 +23,23 @@ import java.util.regex.Pattern;
  * exhausted. A finding reported again after it was verified has regressed.
  *
  * <p>The state a resume needs is kept in the task's notes as a tag, {@code [finding <fingerprint>
- * attempt <n>]} (plus {@code replanned}), so plan.md alone restores it. Not thread-safe: the run's
- * coordinating thread owns it.
+ * attempt <n>]} (plus {@code replanned} and {@code verified}), so plan.md alone restores it; the
+ * attempt history comes back from the journal. Not thread-safe: the run's coordinating thread
+ * changes it between batches; agent threads read it while a batch runs, which the executor's
+ * hand-off orders after those changes.
  */
 final class FindingLedger {
   private static final Pattern TAG =
-      Pattern.compile("\\[finding ([0-9a-f]{16})(?: attempt ([0-9]{1,4}))?( replanned)?\\]");
+      Pattern.compile("\\[finding ([0-9a-f]{16})(?: attempt ([0-9]{1,4}))?( replanned)?( verified)?\\]");
+  /** The start of a finding task's notes: "{@code <gate> finding (<severity>) at <file>[:<line>]: }". */
+  private static final Pattern NOTES_HEAD = Pattern.compile("^(\\S+) finding \\(\\w+\\)(?: at (.+?)(?::[0-9]+)?)?: ");
 
   /** One finding's record. */
   static final class Entry {
     final String fingerprint;
     final String gate;
+    /** The file the finding was first reported at, or empty. */
+    final String file;
     String taskId;
     int attempt;
     boolean replanned;
@@ -41,9 +47,10 @@ final class FindingLedger {
     /** One line per finished attempt: what the agent reported, and what the gate said after. */
     final List<String> tried = new ArrayList<>();
 
-    Entry(String fingerprint, String gate, String taskId, int attempt, boolean replanned) {
+    Entry(String fingerprint, String gate, String file, String taskId, int attempt, boolean replanned) {
       this.fingerprint = fingerprint;
       this.gate = gate;
+      this.file = file;
       this.taskId = taskId;
       this.attempt = attempt;
       this.replanned = replanned;
@@ -51,7 +58,7 @@ final class FindingLedger {
 
     /** The tag for the task's notes. */
     String tag() {
-      return "[finding " + fingerprint + " attempt " + attempt + (replanned ? " replanned" : "") + "]";
+      return "[finding " + fingerprint + " attempt " + attempt + (replanned ? " replanned" : "") + (verified ? " verified" : "") + "]";
     }
   }
 
@@ -67,6 +74,8 @@ final class FindingLedger {
     EXHAUSTED,
     /** Its gate had passed after the fix, and now reports it again. */
     REGRESSED,
+    /** A role refused to check the change: recorded, but no work for an implementer. */
+    REFUSED,
     /** Its task had failed, and its gate now passes: the task's criterion is met. */
     CLOSED
   }
@@ -87,12 +96,32 @@ final class FindingLedger {
   }
 
   private final Map<String, Entry> entries = new LinkedHashMap<>();
+  /** Other fingerprints known to be the same finding (a model gate's rewording), to the entry's. */
+  private final Map<String, String> aliases = new HashMap<>();
   /** The finding each entry was first reported as, for messages about it later. */
   private final Map<String, Finding> firstSeen = new HashMap<>();
 
   /** Returns the entry of a finding, or null. */
   Entry entry(String fingerprint) {
-    return entries.get(fingerprint);
+    Entry e = entries.get(fingerprint);
+    return e != null ? e : entries.get(aliases.getOrDefault(fingerprint, ""));
+  }
+
+  /**
+   * Brings each finding task's notes tag up to date (an attempt verified by its gate since, say),
+   * so plan.md alone restores the ledger.
+   */
+  void retag(LivePlan plan) {
+    for (Entry e : entries.values()) {
+      if (!plan.contains(e.taskId)) {
+        continue;
+      }
+      Task t = plan.task(e.taskId);
+      Matcher m = TAG.matcher(t.notes());
+      if (m.find() && !m.group().equals(e.tag())) {
+        plan.update(t.withNotes(t.notes().substring(0, m.start()) + e.tag() + t.notes().substring(m.end())));
+      }
+    }
   }
 
   /** Returns the entry whose task is the given one, or null. */
@@ -107,7 +136,7 @@ final class FindingLedger {
 
   /** Records a new finding's task, on its first attempt. */
   Entry open(Finding finding, String taskId) {
-    Entry e = new Entry(finding.fingerprint(), finding.gate(), taskId, 1, false);
+    Entry e = new Entry(finding.fingerprint(), finding.gate(), finding.file(), taskId, 1, false);
     entries.put(e.fingerprint, e);
     firstSeen.put(e.fingerprint, finding);
     return e;
@@ -129,19 +158,44 @@ final class FindingLedger {
       String fp = m.group(1);
       int attempt = m.group(2) == null ? 1 : Math.max(1, Integer.parseInt(m.group(2)));
       Entry was = old.get(fp);
-      Entry e = new Entry(fp, was == null ? gateOf(t.notes()) : was.gate, t.id(), attempt, m.group(3) != null);
+      Matcher head = NOTES_HEAD.matcher(t.notes());
+      boolean hasHead = head.find();
+      String gate = was != null ? was.gate : hasHead ? head.group(1) : "";
+      String file = was != null ? was.file : hasHead && head.group(2) != null ? head.group(2) : "";
+      Entry e = new Entry(fp, gate, file, t.id(), attempt, m.group(3) != null);
+      e.verified = m.group(4) != null;
       if (was != null && was.taskId.equals(t.id())) {
-        e.verified = was.verified;
+        e.verified = e.verified || was.verified;
         e.tried.addAll(was.tried);
       }
       entries.put(fp, e);
     }
+    aliases.values().removeIf(primary -> !entries.containsKey(primary));
   }
 
-  /** Notes of finding tasks start with the gate's name ("ci finding (high) ..."). */
-  private static String gateOf(String notes) {
-    int space = notes.indexOf(' ');
-    return space > 0 ? notes.substring(0, space) : "";
+  /**
+   * Rebuilds what each finding's earlier attempts tried from a run's journal lines (oldest first):
+   * each time its task finished, what it reported, and what its gate reported next.
+   */
+  void restoreHistory(List<com.fasterxml.jackson.databind.JsonNode> journal) {
+    for (Entry e : entries.values()) {
+      if (!e.tried.isEmpty()) {
+        continue;
+      }
+      String pending = null;
+      int n = 0;
+      for (com.fasterxml.jackson.databind.JsonNode ev : journal) {
+        String type = ev.path("type").asText();
+        if (type.equals("task_finished") && ev.path("taskId").asText().equals(e.taskId)
+            && !ev.path("status").asText().equals("todo")) {
+          pending = "attempt " + (++n) + " (" + e.taskId + "): " + ev.path("summary").asText();
+        } else if (pending != null && type.equals("gate_finished") && ev.path("gate").asText().equals(e.gate)
+            && ev.path("findings").size() > 0) {
+          e.tried.add(Text.oneLine(pending + " -> the " + e.gate + " gate then reported: " + ev.path("findings").get(0).path("message").asText()));
+          pending = null;
+        }
+      }
+    }
   }
 
   /** Removes a tag from notes, for rewriting them. */
@@ -177,17 +231,33 @@ final class FindingLedger {
       }
     }
     Set<String> seen = new HashSet<>();
+    Set<Entry> matched = new HashSet<>();
     for (GateResult r : results) {
       for (Finding f : r.findings()) {
         String fp = f.fingerprint();
         if (!seen.add(fp)) {
           continue;
         }
-        Entry e = entries.get(fp);
+        if (f.isRefusal()) {
+          out.add(new Decision(Kind.REFUSED, f, r, null));
+          continue;
+        }
+        Entry e = entry(fp);
+        if (e == null) {
+          e = reworded(f, plan, matched);
+          if (e != null) {
+            aliases.put(fp, e.fingerprint);
+          }
+        }
         if (e == null || !plan.contains(e.taskId)) {
-          entries.remove(fp);
+          if (e != null) {
+            entries.remove(e.fingerprint);
+          }
           out.add(new Decision(Kind.NEW, f, r, null));
           continue;
+        }
+        if (!matched.add(e)) {
+          continue; // two reports of one finding in one round: one decision
         }
         TaskStatus s = plan.task(e.taskId).status();
         if (s != TaskStatus.DONE && s != TaskStatus.FAILED) {
@@ -207,6 +277,26 @@ final class FindingLedger {
       }
     }
     return out;
+  }
+
+  /**
+   * A model gate words the same problem differently each round: a finding it reports at a file
+   * where one of its findings is still open (its task done or failed, its gate not passed since) is
+   * taken for that finding. Findings without a file are known by their wording only.
+   */
+  private Entry reworded(Finding f, LivePlan plan, Set<Entry> matched) {
+    if (f.file().isEmpty() || !f.key().isEmpty()) {
+      return null;
+    }
+    for (Entry e : entries.values()) {
+      if (e.gate.equals(f.gate()) && e.file.equals(f.file()) && !e.verified && !matched.contains(e) && plan.contains(e.taskId)) {
+        TaskStatus s = plan.task(e.taskId).status();
+        if (s == TaskStatus.DONE || s == TaskStatus.FAILED) {
+          return e;
+        }
+      }
+    }
+    return null;
   }
 
   private static Finding placeholder(Entry e) {

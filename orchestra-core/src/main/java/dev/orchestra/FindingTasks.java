@@ -25,7 +25,7 @@ final class FindingTasks {
    * @return the task
    */
   static Task newTask(Finding finding, String id) {
-    FindingLedger.Entry first = new FindingLedger.Entry(finding.fingerprint(), finding.gate(), id, 1, false);
+    FindingLedger.Entry first = new FindingLedger.Entry(finding.fingerprint(), finding.gate(), finding.file(), id, 1, false);
     return Task.builder(id, finding.taskTitle())
         .acceptanceCriteria(
             "The " + finding.gate() + " gate no longer reports: " + finding.message(),
@@ -33,7 +33,7 @@ final class FindingTasks {
             "The cause is fixed; the check itself changes only where it is wrong, and the change says why")
         .writeScope(scope(finding))
         .role(BuiltInRoles.IMPLEMENTER)
-        .notes(notes(finding, "", first))
+        .notes(notes(finding, "", first, scope(finding)))
         .build();
   }
 
@@ -80,9 +80,10 @@ final class FindingTasks {
    * @param finding the finding as last reported
    * @param state how the finding stands ("still reported after attempt 1"), or empty
    * @param entry the ledger's record
+   * @param scope the task's write scope, as it is
    * @return one line
    */
-  static String notes(Finding finding, String state, FindingLedger.Entry entry) {
+  static String notes(Finding finding, String state, FindingLedger.Entry entry, List<String> scope) {
     StringBuilder b = new StringBuilder();
     b.append(finding.gate()).append(" finding (").append(finding.severity().name().toLowerCase(Locale.ROOT)).append(')');
     if (!finding.location().isEmpty()) {
@@ -92,12 +93,45 @@ final class FindingTasks {
     if (!state.isEmpty()) {
       b.append("; ").append(state);
     }
-    List<String> scope = scope(finding);
     if (scope.size() > 1) {
       b.append("; may write the file the diagnosis named, its folder and the files the check touched: ")
           .append(String.join(", ", scope));
     }
     return b.append(' ').append(entry.tag()).toString();
+  }
+
+  /**
+   * Returns a finding's task sent back to work: todo again, its acceptance criterion the finding as
+   * last reported, its write scope widened with what the new report names (a task that could write
+   * anywhere stays so), and its notes saying which attempt it is on.
+   *
+   * @param task the task as it stands
+   * @param finding the finding as last reported
+   * @param state how the finding stands, for the notes
+   * @param entry the ledger's record, already on the new attempt
+   * @return the task
+   */
+  static Task reopened(Task task, Finding finding, String state, FindingLedger.Entry entry) {
+    List<String> scope = task.writeScope();
+    List<String> wider = scope(finding);
+    if (!scope.isEmpty()) {
+      Set<String> union = new LinkedHashSet<>(scope);
+      if (wider.isEmpty()) {
+        union.clear(); // the new report names no file: the fix may be anywhere
+      } else {
+        union.addAll(wider);
+      }
+      scope = List.copyOf(union);
+    }
+    List<String> criteria = new ArrayList<>(task.acceptanceCriteria());
+    String reported = "The " + finding.gate() + " gate no longer reports: " + finding.message();
+    if (!criteria.isEmpty() && criteria.get(0).startsWith("The " + finding.gate() + " gate no longer reports: ")) {
+      criteria.set(0, reported);
+    } else {
+      criteria.add(0, reported);
+    }
+    return new Task(
+        task.id(), task.title(), criteria, TaskStatus.TODO, task.dependsOn(), scope, task.role(), notes(finding, state, entry, scope));
   }
 
   /**
@@ -116,6 +150,9 @@ final class FindingTasks {
     Set<String> taken = new java.util.HashSet<>();
     for (Task t : proposed) {
       String id = t.id();
+      if (ids.containsKey(t.id())) {
+        throw new IllegalArgumentException("the new plan names task " + t.id() + " twice");
+      }
       if (plan.contains(id) || taken.contains(id)) {
         int n = 1;
         while (plan.contains("R" + n) || taken.contains("R" + n)) {
@@ -136,7 +173,7 @@ final class FindingTasks {
           deps.add(mapped);
         }
       }
-      String notes = i == 0 ? notes(finding, "re-planned by the orchestrator role", entry) : t.notes();
+      String notes = i == 0 ? notes(finding, "re-planned by the orchestrator role", entry, t.writeScope()) : t.notes();
       out.add(
           new Task(
               ids.get(t.id()), t.title(), t.acceptanceCriteria(), TaskStatus.TODO, deps, t.writeScope(), t.role(), notes));

@@ -7,7 +7,7 @@ import java.util.Objects;
  * What a gate decided about a batch.
  *
  * @param gate the gate's name
- * @param verdict pass, fail or block
+ * @param verdict pass, fail, block, or nothing checked
  * @param findings the problems found; empty when the gate passed
  * @param summary one paragraph for people, for example the failing command and its cause
  * @param later suggestions beyond the goal, which go to the plan's Later list, never into the plan

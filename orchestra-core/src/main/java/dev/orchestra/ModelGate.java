@@ -84,9 +84,8 @@ final class ModelGate implements Gate {
       case REFUSAL -> {
         // A refusal is not a verdict: the gate did not pass, and the refusal is reported as what it is.
         RoleReport.Refusal r = (RoleReport.Refusal) report;
-        Finding f =
-            new Finding(name, Severity.HIGH, "", 0, "the " + roleName + " role refused to check the change: " + r.refusal(), "");
-        yield GateResult.of(name, Verdict.FAIL, List.of(f), roleName + " refused: " + Text.oneLine(r.refusal()));
+        yield GateResult.of(
+            name, Verdict.FAIL, List.of(Finding.refusal(name, roleName, r.refusal())), roleName + " refused: " + Text.oneLine(r.refusal()));
       }
       default -> throw new OrchestraException(
           "the " + roleName + " role answered with a " + report.kind() + " report; expected its own form");

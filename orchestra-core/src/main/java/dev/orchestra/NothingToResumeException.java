@@ -2,7 +2,7 @@ package dev.orchestra;
 
 /**
  * {@link Orchestrator#resume()} found nothing to continue: the last run ended green and every task
- * of plan.md is done. No model was called and nothing was written. Start a new run with {@link
+ * of plan.md is done. No model was called and neither plan.md nor the journal was written. Start a new run with {@link
  * Orchestrator#run(String)}, or add a task to plan.md and resume.
  */
 public final class NothingToResumeException extends OrchestraException {

@@ -47,7 +47,9 @@ public interface Orchestrator extends AutoCloseable {
    *
    * @param goal what the team should achieve, one line
    * @return how the run ended
-   * @throws IllegalStateException when a run is already going
+   * @throws IllegalStateException when a run is already going on this orchestrator
+   * @throws OrchestraException when another run is going on in the workspace (it holds {@code
+   *     .orchestra/run.lock}); nothing is written
    */
   RunResult run(String goal);
 
@@ -55,8 +57,9 @@ public interface Orchestrator extends AutoCloseable {
    * Runs the loop on a goal on a new thread. Cancelling the future cancels the run.
    *
    * @param goal what the team should achieve
-   * @return the future result
-   * @throws IllegalStateException when a run is already going
+   * @return the future result; it completes exceptionally with an {@link OrchestraException} when
+   *     another run is going on in the workspace
+   * @throws IllegalStateException when a run is already going on this orchestrator
    */
   CompletableFuture<RunResult> runAsync(String goal);
 

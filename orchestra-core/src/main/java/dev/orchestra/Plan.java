@@ -91,7 +91,9 @@ public interface Plan {
    * then lines for internal notes, rollout, rollback and the pre-deploy checklist. Empty when
    * there are none.
    */
-  List<String> releaseNotes();
+  default List<String> releaseNotes() {
+    return List.of();
+  }
 
   /**
    * Returns this plan with a task added, or replaced when the plan has a task with its id.
@@ -239,13 +241,6 @@ public interface Plan {
     }
 
     /**
-     * Returns the plan.
-     *
-     * @return a new plan
-     * @throws IllegalArgumentException when ids repeat, a dependency is unknown, dependencies form
-     *     a cycle, or a text has a line break
-     */
-    /**
      * Sets the release notes.
      *
      * @param notes one line each
@@ -256,6 +251,13 @@ public interface Plan {
       return this;
     }
 
+    /**
+     * Returns the plan.
+     *
+     * @return a new plan
+     * @throws IllegalArgumentException when ids repeat, a dependency is unknown, dependencies form
+     *     a cycle, or a text has a line break
+     */
     public Plan build() {
       return new PlanDocument(goal, tasks, later, done, next, risks, releaseNotes);
     }

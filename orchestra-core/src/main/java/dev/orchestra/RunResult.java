@@ -69,7 +69,7 @@ public final class RunResult {
     return rounds;
   }
 
-  /** Returns the tokens all model calls of the run used. */
+  /** Returns the tokens all model calls of the run used; for a resumed run, its earlier parts included. */
   public TokenUsage usage() {
     return usage;
   }

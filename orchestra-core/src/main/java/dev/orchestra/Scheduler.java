@@ -328,7 +328,7 @@ final class Scheduler {
   private boolean depsDone(Task t) {
     for (String d : t.dependsOn()) {
       Task dep = plan.task(d);
-      if (dep == null || dep.status() != TaskStatus.DONE) {
+      if (dep == null || (dep.status() != TaskStatus.DONE && dep.status() != TaskStatus.SUPERSEDED)) {
         return false;
       }
     }
@@ -401,7 +401,7 @@ final class Scheduler {
         longest = Math.max(longest, chain.getOrDefault(dep, 1));
       }
       Task t = plan.task(id);
-      boolean counts = t != null && t.status() != TaskStatus.DONE;
+      boolean counts = t != null && t.status() != TaskStatus.DONE && t.status() != TaskStatus.SUPERSEDED;
       chain.put(id, longest + (counts ? 1 : 0));
     }
     return chain;

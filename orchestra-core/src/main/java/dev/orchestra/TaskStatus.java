@@ -16,7 +16,13 @@ public enum TaskStatus {
   /** Its agent failed. */
   FAILED,
   /** It cannot start because a task it depends on failed or is blocked. */
-  BLOCKED;
+  BLOCKED,
+  /**
+   * A finding's task whose attempts ran out and whose work the orchestrator role re-planned: the
+   * tasks of the new plan took it over. Neither done nor still to do; tasks that depend on it
+   * wait on nothing more from it.
+   */
+  SUPERSEDED;
 
   /** Returns the word used in plan.md, for example {@code todo}. */
   public String markdownValue() {
@@ -39,8 +45,8 @@ public enum TaskStatus {
     return Arrays.stream(values()).map(TaskStatus::markdownValue).collect(Collectors.joining(", "));
   }
 
-  /** Returns whether the task will not change any more in this round (done, failed or blocked). */
+  /** Returns whether the task will not change any more in this round (done, failed, blocked or superseded). */
   public boolean isTerminal() {
-    return this == DONE || this == FAILED || this == BLOCKED;
+    return this == DONE || this == FAILED || this == BLOCKED || this == SUPERSEDED;
   }
 }

@@ -31,12 +31,14 @@ final class ToolLoopAgent implements Agent {
             .tools(context.tools().specs());
     Reports.schemaFor(role.name()).ifPresent(base::responseSchema);
     boolean repaired = false;
-    for (int turn = 1; turn <= context.maxTurns(); turn++) {
+    int turns = context.maxTurns();
+    for (int turn = 1; turn <= turns; turn++) {
       if (Thread.currentThread().isInterrupted()) {
         throw new AgentException(AgentException.Reason.INTERRUPTED, role.name() + " on " + task.id() + " was interrupted");
       }
       ModelResponse response = context.call(base.messages(messages).build());
-      if (response.isRefusal() && !response.hasToolCalls()) {
+      if (response.isRefusal()) {
+        // A refusal is final, even beside tool calls: nothing the model declined is run.
         return new RoleReport.Refusal(role.name(), response.refusal());
       }
       if (response.hasToolCalls()) {
@@ -56,6 +58,9 @@ final class ToolLoopAgent implements Agent {
                   + " repair attempt: " + e.getMessage());
         }
         repaired = true;
+        if (turn == turns) {
+          turns++; // the repair gets its turn even when the answer came on the last one
+        }
         messages.add(new Message.Assistant(response.text(), List.of()));
         messages.add(
             Message.user(
@@ -65,7 +70,7 @@ final class ToolLoopAgent implements Agent {
     }
     throw new AgentException(
         AgentException.Reason.TURN_LIMIT,
-        role.name() + " on task " + task.id() + " gave no final answer within " + context.maxTurns() + " turns");
+        role.name() + " on task " + task.id() + " gave no final answer within " + turns + " turns");
   }
 
   private static String taskMessage(Role role, Task task, AgentContext context) {

@@ -765,10 +765,26 @@ final class WorkspaceToolBox implements ToolBox {
     }
     Path p = writable(relative, BuiltInRoles.TOOL_WRITE_FILE);
     String rel = relativize(p);
+    byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+    if (sameContent(p, bytes)) {
+      // Not a change: a role that rewrites a file as it was has changed nothing for the gates to check.
+      return new Done("unchanged: " + rel + " already has these " + bytes.length + " bytes", "unchanged, " + bytes.length + " bytes");
+    }
     commit(Map.of(p, content), List.of());
     changed.add(rel);
-    byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
     return new Done("wrote " + bytes.length + " bytes to " + rel, "wrote " + bytes.length + " bytes, sha256 " + digest(bytes));
+  }
+
+  /** Whether a regular file (no link followed) already holds exactly these bytes. */
+  private static boolean sameContent(Path file, byte[] bytes) {
+    try {
+      if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS) || Files.size(file) != bytes.length) {
+        return false;
+      }
+      return java.util.Arrays.equals(Files.readAllBytes(file), bytes);
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** Reads a patch; the reason for the journal leaves out the parser's message, which may quote a line of it. */

@@ -97,4 +97,12 @@ final class RoleAnswerFormTest {
     assertEquals("I can't help with reviewing this.", r.refusal());
     assertEquals(1, model.requests().size(), "a refusal is not repaired");
   }
+
+  @Test
+  void anUnreadableAnswerOnTheLastTurnStillGetsItsRepair() {
+    model.on("reviewer").reply(Reply.text("looks fine"), Reply.text("{\"mustFix\":[],\"verdict\":\"ship\"}"));
+    Role r = BuiltInRoles.get("reviewer");
+    RoleReport report = Agent.toolLoop().run(r, task, new TestAgentContext(ws, r, List.of(), "Goal: one turn", 1, model));
+    assertTrue(assertInstanceOf(RoleReport.Review.class, report).ship());
+  }
 }

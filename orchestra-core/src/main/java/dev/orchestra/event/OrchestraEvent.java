@@ -359,9 +359,11 @@ public sealed interface OrchestraEvent {
    * @param time when
    * @param gate the gate's name
    * @param round the loop round
-   * @param verdict pass, fail or block
+   * @param verdict pass, fail, block or nothing checked
    * @param findings what it found
    * @param summary one paragraph for people
+   * @param changedFiles files the gate's roles changed while it ran (a QA author's new tests): the
+   *     next round's gates check them; empty for most gates
    */
   record GateFinished(
       String runId,
@@ -370,7 +372,8 @@ public sealed interface OrchestraEvent {
       int round,
       Verdict verdict,
       List<Finding> findings,
-      String summary)
+      String summary,
+      List<String> changedFiles)
       implements OrchestraEvent {
     /** Validates and copies the components. */
     public GateFinished {
@@ -380,6 +383,23 @@ public sealed interface OrchestraEvent {
       Objects.requireNonNull(verdict);
       findings = List.copyOf(findings);
       Objects.requireNonNull(summary);
+      changedFiles = List.copyOf(changedFiles);
+    }
+
+    /**
+     * Creates the event for a gate that changed no file.
+     *
+     * @param runId the run id
+     * @param time when
+     * @param gate the gate's name
+     * @param round the loop round
+     * @param verdict the verdict
+     * @param findings what it found
+     * @param summary one paragraph for people
+     */
+    public GateFinished(
+        String runId, Instant time, String gate, int round, Verdict verdict, List<Finding> findings, String summary) {
+      this(runId, time, gate, round, verdict, findings, summary, List.of());
     }
 
     @Override

@@ -125,6 +125,32 @@ final class Issue11GatesTest {
         first.findings().toString());
     assertEquals(StopReason.GREEN, r.stopReason(), r.message());
     assertEquals(2, gateResults("review").size());
+    assertTrue(r.plan().task("F1").isEmpty(), "a refusal is no work for an implementer: " + r.plan().tasks());
+    assertTrue(r.risks().stream().anyMatch(k -> k.contains("refused to check the change: I cannot review")), r.risks().toString());
+  }
+
+  @Test
+  void gatesThatAllSkippedTheLastRoundCheckedNothingSoTheRunIsNotVerified() {
+    RunResult r = run(builder().addGate(Gate.security())); // T1 touches nothing sensitive: security skips
+    assertEquals(StopReason.NOT_VERIFIED, r.stopReason(), r.message());
+    assertTrue(r.message().contains("no gate ran on round 1's changes (security: no change touches"), r.message());
+  }
+
+  @Test
+  void aRunWithNoGateConfiguredSaysNothingCheckedIt() {
+    RunResult r = run(builder());
+    assertEquals(StopReason.GREEN, r.stopReason(), r.message());
+    assertTrue(r.risks().contains("no gate is configured, so no check ran on this work"), r.risks().toString());
+  }
+
+  @Test
+  void aQaAuthorThatRewritesTheSameTestEachRoundLetsTheRunSettle() {
+    Reply writeTest = Reply.toolCall("write_file", "{\"path\":\"tests/t.sh\",\"content\":\"true\\n\"}");
+    Reply report = Reply.text(RoleAnswers.qaPass("high", List.of("sh tests/t.sh")));
+    model.on("qa_test_author").reply(writeTest, report, writeTest, report, writeTest, report);
+    RunResult r = run(builder().addGate(Gate.qa()));
+    assertEquals(StopReason.GREEN, r.stopReason(), r.message());
+    assertEquals(2, r.rounds(), "the second round's rewrite changed nothing, so nothing new was left to check");
   }
 
   @Test

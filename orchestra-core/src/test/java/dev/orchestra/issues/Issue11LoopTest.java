@@ -213,4 +213,70 @@ final class Issue11LoopTest {
     assertEquals(calls, model.requests().size(), "no model was called");
     assertFalse(events.stream().anyMatch(e -> e instanceof OrchestraEvent.RunStarted s && s.resumed()), "no run started");
   }
+
+  @Test
+  void aDiagnosisWordedDifferentlyEachRoundIsStillTheSameFinding() {
+    planOneTask();
+    String[] causes = {"fix.txt lacks the word good", "The file out/fix.txt does not contain 'good'", "out/fix.txt still misses good"};
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    model.on("ci_runner")
+        .otherwise(
+            Reply.answer(
+                req ->
+                    dev.orchestra.model.ModelResponse.text(
+                        "{\"commandsRun\":[\"grep\"],\"passed\":false,\"rootCause\":\"" + causes[n.getAndIncrement() % 3]
+                            + "\",\"smallestFix\":\"Write good\",\"file\":\"out/fix.txt\",\"line\":0}",
+                        dev.orchestra.model.TokenUsage.ZERO)));
+    model.on("implementer", "F1")
+        .reply(write("out/fix.txt", "bad"), done("wrote bad"), write("out/fix.txt", "good"), done("wrote good"));
+    RunResult r = run(builder().addGate(Gate.shell("grep -qs good out/fix.txt").name("check").build()));
+    assertEquals(StopReason.GREEN, r.stopReason(), r.message());
+    assertEquals(2, started("F1"), "the second diagnosis, worded otherwise, sent F1 back to work");
+    assertTrue(r.plan().task("F2").isEmpty(), "no second task for the same failing check: " + r.plan().tasks());
+  }
+
+  @Test
+  void aResumeAfterAReopenRunsTheReopenedTaskAndKeepsItsHistory() {
+    planOneTask();
+    model.on("implementer", "F1")
+        .reply(write("out/fix.txt", "bad"), done("wrote bad"), write("out/fix.txt", "good"), done("wrote good"));
+    Orchestrator.Builder b = builder().addGate(Gate.shell("grep -qs good out/fix.txt").name("check").build());
+    RunResult first = run(b.bounds(Bounds.defaults().withMaxRounds(2)));
+    assertEquals(StopReason.ITERATION_LIMIT, first.stopReason(), first.message());
+    assertEquals(TaskStatus.TODO, first.plan().task("F1").orElseThrow().status(), "F1 was sent back to work");
+    RunResult resumed;
+    try (Orchestrator o = b.bounds(Bounds.defaults()).build()) {
+      resumed = o.resume();
+    }
+    assertEquals(StopReason.GREEN, resumed.stopReason(), resumed.message());
+    assertEquals(2, started("F1"), "the resume ran F1's second attempt, once");
+    assertTrue(resumed.plan().task("F1").orElseThrow().notes().contains("attempt 2 of 3"), resumed.plan().task("F1").orElseThrow().notes());
+    String brief = model.requests("implementer", "F1").get(2).lastUserText();
+    assertTrue(brief.contains("attempt 1 (F1): wrote bad -> the check gate then reported"), "history from the journal: " + brief);
+  }
+
+  @Test
+  void aReplannedTaskThatFailedCanGoBackToWorkOnResumeAndUnblocksItsDependents() {
+    planOneTask();
+    Task r1 = Task.builder("A", "Prepare the fix").writeScope("out/**").build();
+    Task r2 = Task.builder("B", "Finish the fix").dependsOn("A").writeScope("out/**").build();
+    model.on("orchestrator").reply(Reply.text(RoleAnswers.plan(List.of(r1, r2))));
+    model.on("implementer", "F1").otherwise(done("tried"));
+    model.on("implementer", "A").reply(Reply.rejected("cannot"), Reply.rejected("cannot")).otherwise(done("prepared"));
+    model.on("implementer", "B").reply(write("out/fix.txt", "good"), done("wrote good"));
+    Orchestrator.Builder b =
+        builder().addGate(Gate.shell("grep -qs good out/fix.txt").name("check").build()).bounds(Bounds.defaults().withMaxFindingAttempts(1));
+    RunResult first = run(b);
+    assertEquals(StopReason.ATTEMPTS_EXHAUSTED, first.stopReason(), first.message());
+    assertEquals(TaskStatus.FAILED, first.plan().task("A").orElseThrow().status());
+    assertEquals(TaskStatus.BLOCKED, first.plan().task("B").orElseThrow().status());
+    assertEquals(TaskStatus.SUPERSEDED, first.plan().task("F1").orElseThrow().status());
+    assertTrue(first.done().stream().noneMatch(d -> d.startsWith("F1:")), "a superseded task is not done: " + first.done());
+    RunResult resumed;
+    try (Orchestrator o = b.bounds(Bounds.defaults().withMaxFindingAttempts(5)).build()) {
+      resumed = o.resume();
+    }
+    assertEquals(StopReason.GREEN, resumed.stopReason(), resumed.message());
+    assertEquals(TaskStatus.DONE, resumed.plan().task("B").orElseThrow().status(), "B waited for A again and ran");
+  }
 }

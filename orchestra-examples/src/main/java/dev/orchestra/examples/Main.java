@@ -308,7 +308,7 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--max-attempts", paramLabel = "N",
         description = "Attempts per finding before the orchestrator re-plans it, then gives up (default 3).")
-    int maxAttempts = 3;
+    int maxAttempts = Bounds.defaults().maxFindingAttempts();
 
     @Option(names = "--check", paramLabel = "CMD",
         description = "A shell line the CI gate runs (repeatable, in order); replaces the checks found in the repository"
@@ -325,8 +325,8 @@ public final class Main implements Callable<Integer> {
 
     /** The bounds the options give, on top of the round limit. */
     Bounds bounds(int maxRounds) {
-      if (maxMinutes < 0 || maxTokens < 0) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "--max-minutes and --max-tokens must not be negative");
+      if (!(maxMinutes >= 0) || Double.isInfinite(maxMinutes) || maxTokens < 0) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--max-minutes and --max-tokens must be numbers, not negative");
       }
       if (maxAttempts < 1) {
         throw new CommandLine.ParameterException(spec.commandLine(), "--max-attempts must be at least 1");
@@ -361,7 +361,7 @@ public final class Main implements Callable<Integer> {
       Runtime.getRuntime().addShutdownHook(hook);
       try {
         RunResult result = body.get();
-        if (interrupted.get()) {
+        if (interrupted.get() && result.stopReason() == dev.orchestra.StopReason.CANCELLED) {
           Context.out().println(
               "Interrupted: the run is saved as CANCELLED; continue it with: orchestra resume --repo " + repo.toAbsolutePath().normalize());
           return 130;
@@ -410,8 +410,9 @@ public final class Main implements Callable<Integer> {
               .budgetPolicy(BudgetPolicy.startingAt(mapping.maxThreads()))
               // Built-in roles too: the configuration's sandbox (and trust) is the ceiling for every role.
               .sandboxCeiling(loaded.sandboxMode())
-              .addGate(ciGate(loaded))
-              .addListener(progress);
+              .addGate(ciGate(loaded, workspace))
+              .addListener(progress)
+              .addListener(checksKeeper(workspace));
       if (events != null) {
         b.addListener(events);
       }
@@ -431,13 +432,52 @@ public final class Main implements Callable<Integer> {
       return b;
     }
 
-    /** The CI gate: the checks named on the command line, else in the configuration, else found in the repository. */
-    Gate ciGate(LoadedConfig loaded) {
-      List<String> named = !checks.isEmpty() ? checks : loaded.checks();
-      for (String c : named) {
+    static Path savedChecks(Path workspace) {
+      return workspace.resolve(".orchestra").resolve("checks");
+    }
+
+    /**
+     * Keeps the --check lines once the run has started (it holds the workspace's run lock then, so
+     * a refused second run cannot overwrite the first one's).
+     */
+    OrchestraListener checksKeeper(Path workspace) {
+      if (checks.isEmpty() || resuming()) {
+        return OrchestraListener.NONE;
+      }
+      return event -> {
+        if (event instanceof dev.orchestra.event.OrchestraEvent.RunStarted started && !started.resumed()) {
+          dev.orchestra.internal.AtomicFiles.writeString(savedChecks(workspace), String.join("\n", checks) + "\n");
+        }
+      };
+    }
+
+    /** Whether this command continues a run (its --check lines default to the run's). */
+    abstract boolean resuming();
+
+    /**
+     * The CI gate: the checks named on the command line, else (on resume) the ones the run was
+     * started with, else the configuration's {@code [orchestra] checks}, else the ones found in the
+     * repository. Checks named on the command line are kept in {@code .orchestra/checks}, so that a
+     * resume checks what the run checked.
+     */
+    Gate ciGate(LoadedConfig loaded, Path workspace) {
+      for (String c : checks) {
         if (c.isBlank()) {
           throw new CommandLine.ParameterException(spec.commandLine(), "--check needs a command, got a blank one");
         }
+      }
+      Path saved = savedChecks(workspace);
+      List<String> named = checks;
+      if (named.isEmpty() && resuming() && Files.isRegularFile(saved)) {
+        try {
+          named = Files.readAllLines(saved).stream().filter(l -> !l.isBlank()).toList();
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException("cannot read the run's checks in " + saved + ": " + e.getMessage(), e);
+        }
+        Context.err().println("note: checking with the run's --check lines from " + saved + ": " + String.join("; ", named));
+      }
+      if (named.isEmpty()) {
+        named = loaded.checks();
       }
       return named.isEmpty() ? Gate.ci() : Gate.ci(named);
     }
@@ -493,6 +533,11 @@ public final class Main implements Callable<Integer> {
 
   @Command(name = "run", mixinStandardHelpOptions = true, description = "Run the team on a goal with the configured provider.")
   static final class Run extends RunCommand {
+    @Override
+    boolean resuming() {
+      return false;
+    }
+
     @Option(names = "--goal", required = true, paramLabel = "TEXT", description = "What the team should achieve.")
     String goal;
 
@@ -524,6 +569,11 @@ public final class Main implements Callable<Integer> {
 
   @Command(name = "resume", mixinStandardHelpOptions = true, description = "Continue a stopped run from plan.md and its journal.")
   static final class Resume extends RunCommand {
+    @Override
+    boolean resuming() {
+      return true;
+    }
+
     @Option(names = "--max-iterations", paramLabel = "N", description = "The most rounds (default 10).")
     int maxIterations = 10;
 

@@ -107,8 +107,11 @@ final class Issue11CommandLineTest {
       assertTrue(again.out().contains("Stopped: TOKEN_LIMIT"), again.out());
       assertEquals(calls, brain.requests().size(), "the same bound stops the resumed run before any model call");
 
-      Outcome higher = run(env, "resume", "--repo", repo.toString(), "--check", "sh check.sh", "--max-tokens", "100000");
+      // No --check this time: the resume checks with the lines the run was started with.
+      Outcome higher = run(env, "resume", "--repo", repo.toString(), "--max-tokens", "100000");
       assertEquals(0, higher.exit(), higher.out() + higher.err());
+      assertTrue(higher.err().contains("checking with the run's --check lines"), higher.err());
+      assertTrue(higher.out().contains("PASS: passed: sh check.sh"), higher.out());
       assertTrue(higher.out().contains("Stopped: GREEN"), higher.out());
       assertTrue(higher.out().contains("Release notes (also in .orchestra/release-notes.md):\n  - VERSION added\n  - Rollback: Delete VERSION\n"), higher.out());
       assertTrue(Files.readString(repo.resolve(".orchestra/release-notes.md")).contains("- VERSION added"));
