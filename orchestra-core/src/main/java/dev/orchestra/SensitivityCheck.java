@@ -604,6 +604,18 @@ final class SensitivityCheck {
     }
   }
 
+  /**
+   * A case-insensitive pattern of call shapes. Most shapes start a word, and testing the word
+   * boundary once before them, rather than in each, lets the matcher pass over most positions of a
+   * line at once.
+   *
+   * @param startingAWord alternatives that begin at a word boundary
+   * @param anywhere alternatives that may begin inside a word ({@code OkHttpClient}) or at a symbol
+   */
+  private static Pattern calls(String startingAWord, String anywhere) {
+    return Pattern.compile("(?i)\\b(?:" + startingAWord + ")" + (anywhere.isEmpty() ? "" : "|" + anywhere));
+  }
+
   private static void findPattern(Line l, Pattern p, Best best) {
     Matcher m = p.matcher(l.text);
     if (m.find()) {
@@ -733,14 +745,12 @@ final class SensitivityCheck {
 
   /** Calls that write to a log or the console, in the usual spellings of each language. */
   private static final Pattern LOG_CALL =
-      Pattern.compile(
-          "(?i)\\b(?:log|logger|logging|console|slog|_log|_logger)\\s*\\.\\s*(?:trace|debug|info|warn|warning|error|fatal"
+      calls(
+          "(?:log|logger|logging|console|slog|_log|_logger)\\s*\\.\\s*(?:trace|debug|info|warn|warning|error|fatal"
               + "|critical|exception|log|print|printf|println|debugf|infof|warnf|errorf|fatalf)\\s*[({]"
-              + "|\\bSystem\\.(?:out|err)\\.print(?:ln|f)?\\s*\\("
-              + "|(?<![.\\w$])print\\s*\\("
-              + "|\\bfmt\\.Print(?:f|ln)?\\s*\\("
-              + "|\\b(?:e?println|e?print|dbg|trace|debug|info|warn|error)!\\s*\\("
-              + "|(?:^|[\\s;&|(])echo\\s");
+              + "|System\\.(?:out|err)\\.print(?:ln|f)?\\s*\\(|(?<![.$])print\\s*\\(|fmt\\.Print(?:f|ln)?\\s*\\("
+              + "|(?:e?println|e?print|dbg|trace|debug|info|warn|error)!\\s*\\(",
+          "(?:^|[\\s;&|(])echo\\s");
   /** Words that, in a logging call's arguments, mean a user's or a system's secrets go to the log. */
   private static final Set<String> LOGGED_WORDS =
       Set.of("password", "passwords", "passwd", "passphrase", "pwd", "secret", "secrets", "credential", "credentials",
@@ -866,10 +876,10 @@ final class SensitivityCheck {
   /** Key material and tokens in the shapes their issuers give them; case matters here. */
   private static final Pattern KEY_MATERIAL =
       Pattern.compile(
-          "-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----|\\bAKIA[0-9A-Z]{16}\\b|\\bgh[pousr]_[A-Za-z0-9]{36,}\\b"
-              + "|\\bgithub_pat_[A-Za-z0-9_]{22,}|\\bglpat-[A-Za-z0-9_-]{20,}|\\bxox[abposr]-[A-Za-z0-9-]{10,}"
-              + "|\\bsk-(?:proj-|live-)?[A-Za-z0-9]{20,}|\\b[rsp]k_(?:live|test)_[A-Za-z0-9]{10,}|\\bAIza[0-9A-Za-z_-]{35}\\b"
-              + "|\\bnpm_[A-Za-z0-9]{36}\\b");
+          "-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----|\\b(?:AKIA[0-9A-Z]{16}\\b|gh[pousr]_[A-Za-z0-9]{36,}\\b"
+              + "|github_pat_[A-Za-z0-9_]{22,}|glpat-[A-Za-z0-9_-]{20,}|xox[abposr]-[A-Za-z0-9-]{10,}"
+              + "|sk-(?:proj-|live-)?[A-Za-z0-9]{20,}|[rsp]k_(?:live|test)_[A-Za-z0-9]{10,}|AIza[0-9A-Za-z_-]{35}\\b"
+              + "|npm_[A-Za-z0-9]{36}\\b)");
   /** A user name and password inside a URL: {@code postgres://app:hunter2@db}. */
   private static final Pattern CREDENTIALS_IN_URL = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*)://[^\\s/:@'\"]+:[^\\s/@'\"]+@");
   private static final Pattern KEY_FILE_REFERENCES =
@@ -924,7 +934,7 @@ final class SensitivityCheck {
       best.offer(m.start(), m.group().startsWith("-----") ? "private key block" : m.group().substring(0, 4) + "...");
     }
     Matcher u = CREDENTIALS_IN_URL.matcher(l.text);
-    if (u.find()) {
+    if (l.text.contains("://") && u.find()) {
       best.offer(u.start(), u.group(1).toLowerCase(Locale.ROOT) + "://...:...@");
     }
   }
@@ -1081,14 +1091,14 @@ final class SensitivityCheck {
   // ------------------------------------------------------------------ command execution
 
   private static final Pattern EXECUTION_CALLS =
-      Pattern.compile(
-          "(?i)\\bRuntime\\.getRuntime\\(\\)\\.exec\\b|\\bRuntime\\.exec\\b|\\bProcessBuilder\\b|\\bsubprocess\\."
-              + "|\\bos\\.(?:system|popen|exec[lv]p?e?|spawn[lv]p?e?)\\s*\\(|\\bchild_process\\b"
-              + "|\\b(?:execSync|execFileSync|execFile|spawnSync)\\s*\\("
-              + "|(?<![.\\w$:])(?:exec|spawn|system|popen|eval)\\s*\\(|\\bnew\\s+Function\\s*\\("
-              + "|\\bexec\\.Command(?:Context)?\\s*\\(|\"os/exec\"|\\bsyscall\\.Exec\\b|\\bstd::process::Command\\b"
-              + "|\\bCommand::new\\s*\\(|\\bshell\\s*=\\s*True\\b|\\bpexpect\\.|\\bcreate_subprocess_(?:exec|shell)\\b"
-              + "|\\b(?:sh|bash|zsh)\\s+-c\\b|\\|\\s*(?:sudo\\s+)?(?:ba|z)?sh\\b|^\\s*eval\\s");
+      calls(
+          "Runtime\\.getRuntime\\(\\)\\.exec\\b|Runtime\\.exec\\b|ProcessBuilder\\b|subprocess\\."
+              + "|os\\.(?:system|popen|exec[lv]p?e?|spawn[lv]p?e?)\\s*\\(|child_process\\b"
+              + "|(?:execSync|execFileSync|execFile|spawnSync)\\s*\\(|(?<![.$:])(?:exec|spawn|system|popen|eval)\\s*\\("
+              + "|new\\s+Function\\s*\\(|exec\\.Command(?:Context)?\\s*\\(|syscall\\.Exec\\b|std::process::Command\\b"
+              + "|Command::new\\s*\\(|shell\\s*=\\s*True\\b|pexpect\\.|create_subprocess_(?:exec|shell)\\b"
+              + "|(?:sh|bash|zsh)\\s+-c\\b",
+          "\"os/exec\"|\\|\\s*(?:sudo\\s+)?(?:ba|z)?sh\\b|^\\s*eval\\s");
 
   private static void execution(Line l, Best best) {
     findPattern(l, EXECUTION_CALLS, best);
@@ -1097,15 +1107,15 @@ final class SensitivityCheck {
   // ------------------------------------------------------------------ external fetches and URLs
 
   private static final Pattern FETCH_CALLS =
-      Pattern.compile(
-          "(?i)httpclient|urlconnection|\\bnew\\s+URL\\s*\\(|\\.openStream\\s*\\(|\\.openConnection\\s*\\("
-              + "|\\bRestTemplate\\b|\\bWebClient\\b|\\bJsoup\\.connect\\b|\\bfetch\\(|\\brequests\\.(?:get|post|put|patch"
-              + "|delete|head|request|Session)\\b|\\burllib\\d?\\b|\\burlopen\\s*\\(|\\bhttpx\\.|\\baiohttp\\b"
-              + "|\\bhttp\\.client\\b|\\bpycurl\\b|\\baxios\\b|\\bXMLHttpRequest\\b|\\bhttps?\\.(?:get|request)\\s*\\("
-              + "|\\bnode-fetch\\b|\\bsuperagent\\b|\\$\\.(?:ajax|getJSON)\\s*\\(|\\bnew\\s+(?:WebSocket|EventSource)\\s*\\("
-              + "|\\bhttp\\.(?:Get|Post|PostForm|Head|NewRequest(?:WithContext)?|DefaultClient|Client|Transport)\\b"
-              + "|\\bnet\\.Dial\\w*\\s*\\(|\\breqwest\\b|\\bureq::|\\bhyper::client\\b|\\bsurf::|\\bTcpStream::connect\\b"
-              + "|\\bcurl\\b|\\bwget\\b|\\bInvoke-WebRequest\\b|\\bnew\\s+Socket\\s*\\(|\\bsocket\\.(?:connect|create_connection)\\b");
+      calls(
+          "new\\s+URL\\s*\\(|RestTemplate\\b|WebClient\\b|Jsoup\\.connect\\b|fetch\\("
+              + "|requests\\.(?:get|post|put|patch|delete|head|request|Session)\\b|urllib\\d?\\b|urlopen\\s*\\(|httpx\\."
+              + "|aiohttp\\b|http\\.client\\b|pycurl\\b|axios\\b|XMLHttpRequest\\b|https?\\.(?:get|request)\\s*\\("
+              + "|node-fetch\\b|superagent\\b|new\\s+(?:WebSocket|EventSource)\\s*\\("
+              + "|http\\.(?:Get|Post|PostForm|Head|NewRequest(?:WithContext)?|DefaultClient|Client|Transport)\\b"
+              + "|net\\.Dial\\w*\\s*\\(|reqwest\\b|ureq::|hyper::client\\b|surf::|TcpStream::connect\\b|curl\\b|wget\\b"
+              + "|Invoke-WebRequest\\b|new\\s+Socket\\s*\\(|socket\\.(?:connect|create_connection)\\b",
+          "httpclient|urlconnection|\\.openStream\\s*\\(|\\.openConnection\\s*\\(|\\$\\.(?:ajax|getJSON)\\s*\\(");
   private static final Pattern URL = Pattern.compile("(?i)\\b(?:https?|wss?|ftp)://");
   /** A redirect whose target the request chose: an open redirect unless it is checked. */
   private static final Pattern REDIRECT_FROM_REQUEST =
@@ -1118,7 +1128,7 @@ final class SensitivityCheck {
   private static void fetches(Line l, Best best) {
     findPattern(l, FETCH_CALLS, best);
     findPattern(l, REDIRECT_FROM_REQUEST, best);
-    if (!l.comment && !XML_NAMESPACE.matcher(l.text).find()) {
+    if (!l.comment && l.text.contains("://") && !XML_NAMESPACE.matcher(l.text).find()) {
       findPattern(l, URL, best);
     }
   }
@@ -1126,19 +1136,19 @@ final class SensitivityCheck {
   // ------------------------------------------------------------------ file access
 
   private static final Pattern FILE_CALLS =
-      Pattern.compile(
-          "(?i)(?-i:\\bFiles\\.[a-z]\\w*\\s*\\()|\\bFile(?:Input|Output)Stream\\b|\\bRandomAccessFile\\b|\\bnew\\s+File\\s*\\("
-              + "|\\bFileChannel\\.open\\b|\\bFile(?:Reader|Writer)\\b|\\bPaths\\.get\\s*\\(|(?-i:\\bPath\\.of\\s*\\()"
-              + "|\\bZip(?:InputStream|File)\\b|\\bgetCanonical(?:Path|File)\\s*\\(|\\btoRealPath\\s*\\(|\\.normalize\\(\\)"
-              + "|(?<![.\\w$])open\\s*\\(|\\bos\\.(?:open|openfile|create|createtemp|readfile|writefile|remove|removeall|rename"
-              + "|replace|mkdir|mkdirall|makedirs|readdir|listdir|scandir|unlink|rmdir|walk|chdir|symlink|link)\\s*\\("
-              + "|\\bos\\.path\\.(?:join|realpath|abspath|expanduser)\\s*\\(|\\bshutil\\.|\\bpathlib\\b"
-              + "|\\.(?:read_text|write_text|read_bytes|write_bytes)\\s*\\(|\\btarfile\\.|\\bzipfile\\.|\\bextractall\\s*\\("
-              + "|\\bsend_(?:file|from_directory)\\s*\\(|\\btempfile\\.mktemp\\b|\\bsecure_filename\\b|\\bfs\\.\\w+"
-              + "|\\bfs/promises\\b|\\bcreate(?:Read|Write)Stream\\s*\\(|\\bpath\\.(?:join|resolve)\\s*\\(|\\.sendFile\\s*\\("
-              + "|\\bexpress\\.static\\s*\\(|\\bioutil\\.\\w+|\\bfilepath\\.(?:Join|Clean|Abs|Rel|EvalSymlinks|Walk\\w*)\\s*\\("
-              + "|\\bhttp\\.(?:ServeFile|FileServer|Dir)\\b|\\bFile::(?:open|create)\\s*\\(|\\bfs::\\w+|\\bOpenOptions\\b"
-              + "|\\brm\\s+-[a-z]*r|\\bgetOriginalFilename\\s*\\(");
+      calls(
+          "(?-i:Files\\.[a-z]\\w*\\s*\\()|File(?:Input|Output)Stream\\b|RandomAccessFile\\b|new\\s+File\\s*\\("
+              + "|FileChannel\\.open\\b|File(?:Reader|Writer)\\b|Paths\\.get\\s*\\(|(?-i:Path\\.of\\s*\\()"
+              + "|Zip(?:InputStream|File)\\b|getCanonical(?:Path|File)\\s*\\(|toRealPath\\s*\\(|(?<![.$])open\\s*\\("
+              + "|os\\.(?:open|openfile|create|createtemp|readfile|writefile|remove|removeall|rename|replace|mkdir|mkdirall"
+              + "|makedirs|readdir|listdir|scandir|unlink|rmdir|walk|chdir|symlink|link)\\s*\\("
+              + "|os\\.path\\.(?:join|realpath|abspath|expanduser)\\s*\\(|shutil\\.|pathlib\\b|tarfile\\.|zipfile\\."
+              + "|extractall\\s*\\(|send_(?:file|from_directory)\\s*\\(|tempfile\\.mktemp\\b|secure_filename\\b|fs\\.\\w+"
+              + "|fs/promises\\b|create(?:Read|Write)Stream\\s*\\(|path\\.(?:join|resolve)\\s*\\(|express\\.static\\s*\\("
+              + "|ioutil\\.\\w+|filepath\\.(?:Join|Clean|Abs|Rel|EvalSymlinks|Walk\\w*)\\s*\\("
+              + "|http\\.(?:ServeFile|FileServer|Dir)\\b|File::(?:open|create)\\s*\\(|fs::\\w+|OpenOptions\\b"
+              + "|rm\\s+-[a-z]*r|getOriginalFilename\\s*\\(",
+          "\\.normalize\\(\\)|\\.(?:read_text|write_text|read_bytes|write_bytes)\\s*\\(|\\.sendFile\\s*\\(");
 
   private static void files(Line l, Best best) {
     findPattern(l, FILE_CALLS, best);
@@ -1154,13 +1164,14 @@ final class SensitivityCheck {
           "pkcs", "pkcs8", "pkcs12");
   private static final Map<String, List<List<String>>> CRYPTOGRAPHY_PHRASES = phrases("secure random");
   private static final Pattern CRYPTOGRAPHY_CALLS =
-      Pattern.compile(
-          "(?i)\\bInsecureSkipVerify\\b|\\bverify\\s*=\\s*False\\b|\\brejectUnauthorized\\s*:\\s*false\\b"
-              + "|\\bNODE_TLS_REJECT_UNAUTHORIZED\\b|\\bdanger_accept_invalid_certs\\b|\\bCERT_NONE\\b"
-              + "|_create_unverified_context|\\bTrustManager\\b|\\bHostnameVerifier\\b|\\bMessageDigest\\b"
-              + "|\\bKeyPairGenerator\\b|\\bKeyGenerator\\b|\\bSignature\\.getInstance\\b|\\bcompare_digest\\b"
-              + "|\\btimingSafeEqual\\b|\\bConstantTimeCompare\\b|\\bhashlib\\b|\\bopenssl\\b"
-              + "|\\bStrictHostKeyChecking\\b|\\bUserKnownHostsFile\\s*=\\s*/dev/null|\\bverify_\\w*[\"']?\\s*[:=]\\s*false\\b");
+      calls(
+          "InsecureSkipVerify\\b|verify\\s*=\\s*False\\b|rejectUnauthorized\\s*:\\s*false\\b"
+              + "|NODE_TLS_REJECT_UNAUTHORIZED\\b|danger_accept_invalid_certs\\b|CERT_NONE\\b|_create_unverified_context"
+              + "|TrustManager\\b|HostnameVerifier\\b|MessageDigest\\b|KeyPairGenerator\\b|KeyGenerator\\b"
+              + "|Signature\\.getInstance\\b|compare_digest\\b|timingSafeEqual\\b|ConstantTimeCompare\\b|hashlib\\b"
+              + "|openssl\\b|StrictHostKeyChecking\\b|UserKnownHostsFile\\s*=\\s*/dev/null"
+              + "|verify_\\w*[\"']?\\s*[:=]\\s*false\\b",
+          "");
 
   private static void cryptography(Line l, Best best) {
     findWords(l, CRYPTOGRAPHY_WORDS, best);
@@ -1172,14 +1183,14 @@ final class SensitivityCheck {
 
   /** Readers that build objects of types the input names, and XML parsers that resolve entities. */
   private static final Pattern DESERIALISATION_CALLS =
-      Pattern.compile(
-          "(?i)\\bObjectInputStream\\b|\\.readObject\\s*\\(|\\bXMLDecoder\\b|\\bXStream\\b|\\b(?:enable|activate)DefaultTyping\\b"
-              + "|\\bId\\.CLASS\\b|\\bnew\\s+Yaml\\s*\\(|\\bpickle\\.(?:loads?|Unpickler)\\b|\\bcPickle\\b|\\bdill\\.loads?\\b"
-              + "|\\bjsonpickle\\.decode\\b|\\bshelve\\.open\\b|\\bmarshal\\.loads?\\s*\\(|\\byaml\\.(?:unsafe_)?load(?:_all)?\\s*\\("
-              + "|\\byaml\\.(?:Unsafe|Full)?Loader\\b|\\bunserialize\\s*\\(|\\bnode-serialize\\b|\\bBinaryFormatter\\b"
-              + "|\\bTypeNameHandling\\b|\\bresolve_entities\\b|\\bload_dtd\\b|\\bno_network\\b|\\bDocumentBuilderFactory\\b"
-              + "|\\bSAXParserFactory\\b|\\bXMLInputFactory\\b|\\bSAXReader\\b|<!ENTITY|\\bdisallow-doctype-decl\\b"
-              + "|\\bFEATURE_SECURE_PROCESSING\\b");
+      calls(
+          "ObjectInputStream\\b|XMLDecoder\\b|XStream\\b|(?:enable|activate)DefaultTyping\\b|Id\\.CLASS\\b"
+              + "|new\\s+Yaml\\s*\\(|pickle\\.(?:loads?|Unpickler)\\b|cPickle\\b|dill\\.loads?\\b|jsonpickle\\.decode\\b"
+              + "|shelve\\.open\\b|marshal\\.loads?\\s*\\(|yaml\\.(?:unsafe_)?load(?:_all)?\\s*\\(|yaml\\.(?:Unsafe|Full)?Loader\\b"
+              + "|unserialize\\s*\\(|node-serialize\\b|BinaryFormatter\\b|TypeNameHandling\\b|resolve_entities\\b|load_dtd\\b"
+              + "|no_network\\b|DocumentBuilderFactory\\b|SAXParserFactory\\b|XMLInputFactory\\b|SAXReader\\b"
+              + "|disallow-doctype-decl\\b|FEATURE_SECURE_PROCESSING\\b",
+          "\\.readObject\\s*\\(|<!ENTITY");
 
   private static void deserialisation(Line l, Best best) {
     findPattern(l, DESERIALISATION_CALLS, best);
