@@ -11,6 +11,7 @@ import java.util.Arrays;
  * java -jar orchestra-benchmarks/target/benchmarks.jar core
  * java -jar orchestra-benchmarks/target/benchmarks.jar toml
  * java -jar orchestra-benchmarks/target/benchmarks.jar openai
+ * java -jar orchestra-benchmarks/target/benchmarks.jar sensitivity [corpus folder]
  * </pre>
  */
 public final class Benchmarks {
@@ -19,7 +20,7 @@ public final class Benchmarks {
   /**
    * Entry point.
    *
-   * @param args the benchmark to run: {@code core}, {@code toml} or {@code openai}
+   * @param args the benchmark to run: {@code core}, {@code toml}, {@code openai} or {@code sensitivity}
    * @throws Exception when a benchmark fails
    */
   public static void main(String[] args) throws Exception {
@@ -28,8 +29,9 @@ public final class Benchmarks {
       case "core" -> CoreBenchmark.main(Arrays.copyOfRange(args, Math.min(1, args.length), args.length));
       case "toml" -> ConfigBenchmark.main(Arrays.copyOfRange(args, Math.min(1, args.length), args.length));
       case "openai" -> OpenAiBenchmark.main(Arrays.copyOfRange(args, Math.min(1, args.length), args.length));
+      case "sensitivity" -> SensitivityBenchmark.main(Arrays.copyOfRange(args, Math.min(1, args.length), args.length));
       default -> {
-        System.err.println("unknown benchmark '" + which + "'; known: core, toml, openai [storm|client]");
+        System.err.println("unknown benchmark '" + which + "'; known: core, toml, openai [storm|client], sensitivity [corpus folder]");
         System.exit(2);
       }
     }
