@@ -188,10 +188,10 @@ final class SensitivityCheck {
       if (l.startsWith("@@")) {
         Matcher h = HUNK.matcher(l);
         if (h.find()) {
-          oldLine = Integer.parseInt(h.group(1));
-          oldLeft = h.group(2) == null ? 1 : Integer.parseInt(h.group(2));
-          newLine = Integer.parseInt(h.group(3));
-          newLeft = h.group(4) == null ? 1 : Integer.parseInt(h.group(4));
+          oldLine = number(h.group(1), 0);
+          oldLeft = number(h.group(2), 1);
+          newLine = number(h.group(3), 0);
+          newLeft = number(h.group(4), 1);
         }
         keys = new KeyPath(type);
       } else if (l.startsWith("+") || l.startsWith("-")) {
@@ -220,6 +220,18 @@ final class SensitivityCheck {
       }
     }
     return Optional.empty();
+  }
+
+  /** A hunk header's number; a count left out is 1, and a number too large for an int is ignored. */
+  private static int number(String digits, int absent) {
+    if (digits == null) {
+      return absent;
+    }
+    try {
+      return Integer.parseInt(digits);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   /** A file moved out of a sensitive place is as sensitive as one moved into it. */
@@ -425,6 +437,7 @@ final class SensitivityCheck {
     final FileType type;
     final boolean comment;
     final List<Word> words;
+    private int namesOtherSession = -1;
 
     /**
      * @param text the line as scanned, with the keys it sits under in front
@@ -464,6 +477,22 @@ final class SensitivityCheck {
     /** The text from word i to word j, lowercased: {@code checkPermission} gives 'permission'. */
     String span(int i, int j) {
       return text.substring(words.get(i).start(), words.get(j).end()).toLowerCase(Locale.ROOT);
+    }
+
+    /** Whether the line names a session of another kind than a login: {@code jam_sessions}. */
+    boolean namesOtherSession() {
+      if (namesOtherSession < 0) {
+        namesOtherSession = 0;
+        for (int k = 0; k < words.size(); k++) {
+          Optional<Word> q = before(k);
+          if (isSession(words.get(k)) && q.isPresent() && !WEB_SESSION_QUALIFIERS.contains(q.get().text())
+              && !NEUTRAL_SESSION_PREFIXES.contains(q.get().text())) {
+            namesOtherSession = 1;
+            break;
+          }
+        }
+      }
+      return namesOtherSession == 1;
     }
 
     /** The word before i in the same identifier, if any. */
@@ -853,12 +882,8 @@ final class SensitivityCheck {
     if (qualifier.isPresent() && !NEUTRAL_SESSION_PREFIXES.contains(qualifier.get().text())) {
       return false;
     }
-    for (int k = 0; k < l.words.size(); k++) {
-      Optional<Word> q = l.before(k);
-      if (isSession(l.words.get(k)) && q.isPresent() && !WEB_SESSION_QUALIFIERS.contains(q.get().text())
-          && !NEUTRAL_SESSION_PREFIXES.contains(q.get().text())) {
-        return false;
-      }
+    if (l.namesOtherSession()) {
+      return false;
     }
     if (l.near(i) && SESSION_CONTEXT.contains(l.words.get(i + 1).text())) {
       return true;
@@ -933,9 +958,11 @@ final class SensitivityCheck {
     if (m.find()) {
       best.offer(m.start(), m.group().startsWith("-----") ? "private key block" : m.group().substring(0, 4) + "...");
     }
-    Matcher u = CREDENTIALS_IN_URL.matcher(l.text);
-    if (l.text.contains("://") && u.find()) {
-      best.offer(u.start(), u.group(1).toLowerCase(Locale.ROOT) + "://...:...@");
+    if (l.text.contains("://")) {
+      Matcher u = CREDENTIALS_IN_URL.matcher(l.text);
+      if (u.find()) {
+        best.offer(u.start(), u.group(1).toLowerCase(Locale.ROOT) + "://...:...@");
+      }
     }
   }
 

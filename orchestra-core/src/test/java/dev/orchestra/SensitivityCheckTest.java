@@ -127,4 +127,12 @@ final class SensitivityCheckTest {
     String counts = "--- a/app/jobs.py\n+++ b/app/jobs.py\n@@ -1,1 +1,2 @@\n def done(n):\n+    logger.info(\"imported %d tracks\", n)\n";
     assertEquals(Optional.empty(), reason(List.of("app/jobs.py"), counts));
   }
+
+  @Test
+  void aMalformedDiffIsReadAsFarAsItGoesWithoutFailing() {
+    String diff =
+        "diff --git \"a/odd name\" \"b/odd name\"\n@@ -99999999999 +1,2 @@\n+plain\n@@ -1 +1 @@\n+const r = await fetch(url);\n"
+            + "old mode 1\nnew mode zz\n";
+    assertEquals(Optional.of(":1: change adds 'fetch(' (external fetches and URLs)"), reason(List.of(), diff));
+  }
 }
