@@ -41,6 +41,12 @@ final class SensitivityBenchmark {
   /** One labelled diff: {@code <label>/<category>/<name>.diff}. */
   private record Item(String path, boolean sensitive, String category, String diff, List<String> changedFiles) {}
 
+  /**
+   * Prints the figures.
+   *
+   * @param args optionally, a corpus folder laid out as {@code <label>/<category>/<name>.diff}
+   * @throws Exception when the corpus cannot be read
+   */
   public static void main(String[] args) throws Exception {
     Path workspace = Files.createTempDirectory("orchestra-sensitivity");
     try {
