@@ -952,7 +952,7 @@ final class DefaultOrchestrator implements Orchestrator {
       WriteWindows.Window window = writer ? writeWindows.open(task) : null;
       try {
         GitWorkspace.Snapshot before = writer ? git.map(g -> g.snapshot(List.of())).orElse(null) : null;
-        AgentRun r = runAgent(role, task, brief, task.writeScope());
+        AgentRun r = runAgent(role, task, brief, task.writeScope(), window);
         List<String> changed = r.changedFiles();
         RoleReport report = r.report();
         if (report instanceof RoleReport.Refusal refusal) {
@@ -962,15 +962,16 @@ final class DefaultOrchestrator implements Orchestrator {
         }
         List<String> outside = List.of();
         if (before != null) {
-          // The task's scope is its own while it runs, so git's changes inside it are the task's;
-          // a change outside it that no other writer running meanwhile may make is the task's too
-          // (a command it ran wrote there), and is reported.
+          // The task's scope is its own while it runs, so git's changes inside it are the task's.
+          // Only a command can write outside a scope (the write tools refuse to), so a change
+          // outside it is this task's when it ran one and no other writer running meanwhile may
+          // have made it; it is reported.
           TreeSet<String> all = new TreeSet<>(changed);
           List<String> out = new ArrayList<>();
           for (String f : git.get().changesSince(before, List.of()).files()) {
             if (task.writeScope().isEmpty() || WriteScopes.covers(task.writeScope(), f)) {
               all.add(f);
-            } else if (!writeWindows.mayBeOthers(window, f)) {
+            } else if (window.ranCommand && !writeWindows.mayBeOthers(window, f)) {
               all.add(f);
               out.add(f);
             }
@@ -983,7 +984,10 @@ final class DefaultOrchestrator implements Orchestrator {
         }
         String summary = summarize(report);
         if (!outside.isEmpty()) {
-          String note = task.id() + " wrote outside its write scope: " + String.join(", ", outside);
+          List<String> alsoRan = writeWindows.othersRunningCommands(window);
+          String note =
+              task.id() + " wrote outside its write scope: " + String.join(", ", outside)
+                  + (alsoRan.isEmpty() ? "" : " (or " + String.join(", ", alsoRan) + ", which ran commands meanwhile)");
           summary = summary + " (" + note + ")";
           synchronized (outsideWrites) {
             outsideWrites.add(note);
@@ -1038,6 +1042,11 @@ final class DefaultOrchestrator implements Orchestrator {
     }
 
     private AgentRun runAgent(Role role, Task task, String brief, List<String> writeScope) {
+      return runAgent(role, task, brief, writeScope, null);
+    }
+
+    /** Runs an agent; {@code window}, when given, learns whether the agent ran a command. */
+    private AgentRun runAgent(Role role, Task task, String brief, List<String> writeScope, WriteWindows.Window window) {
       List<Skill> roleSkills = skills.getOrDefault(role.name(), List.of());
       WorkspaceToolBox.Settings settings =
           new WorkspaceToolBox.Settings(
@@ -1055,9 +1064,13 @@ final class DefaultOrchestrator implements Orchestrator {
               secureIoSupported,
               role,
               writeScope,
-              (tool, target, ok, audit) ->
-                  emit(new OrchestraEvent.ToolCalled(runId, clock.instant(), task.id(), role.name(), tool, target, ok,
-                      audit.detail(), audit.outputBytes(), audit.outputDigest())),
+              (tool, target, ok, audit) -> {
+                if (window != null && tool.equals(BuiltInRoles.TOOL_RUN_COMMAND)) {
+                  window.ranCommand = true;
+                }
+                emit(new OrchestraEvent.ToolCalled(runId, clock.instant(), task.id(), role.name(), tool, target, ok,
+                    audit.detail(), audit.outputBytes(), audit.outputDigest()));
+              },
               settings);
       AgentContext context =
           new AgentContext() {

@@ -37,7 +37,7 @@ final class ModelGate implements Gate {
     }
     Optional<String> why = SensitivityCheck.reason(batch);
     return why.map(Applicability::yes)
-        .orElseGet(() -> Applicability.no("no change touches authentication, secrets, fetches, file access, permissions or user data"));
+        .orElseGet(() -> Applicability.no("no change touches authentication, secrets, fetches, commands, file access, permissions, cryptography, deserialisation, SQL or user data"));
   }
 
   @Override

@@ -14,6 +14,8 @@ final class WriteWindows {
     final Task task;
     final long openedAt;
     long closedAt = Long.MAX_VALUE;
+    /** Whether the task ran a command: only a command can write outside a task's scope. */
+    volatile boolean ranCommand;
 
     Window(Task task, long openedAt) {
       this.task = task;
@@ -35,6 +37,17 @@ final class WriteWindows {
     // Windows that closed before every open one began can no longer overlap anything new.
     long oldestOpen = windows.stream().filter(x -> x.closedAt == Long.MAX_VALUE).mapToLong(x -> x.openedAt).min().orElse(clock);
     windows.removeIf(x -> x.closedAt < oldestOpen);
+  }
+
+  /** The other tasks whose windows overlapped this one and that ran a command. */
+  synchronized List<String> othersRunningCommands(Window mine) {
+    List<String> out = new ArrayList<>();
+    for (Window w : windows) {
+      if (w != mine && w.closedAt >= mine.openedAt && w.ranCommand) {
+        out.add(w.task.id());
+      }
+    }
+    return out;
   }
 
   /** Whether another task whose window overlapped this one may write the path. */

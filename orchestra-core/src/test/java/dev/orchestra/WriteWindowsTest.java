@@ -50,4 +50,16 @@ final class WriteWindowsTest {
     assertFalse(w.mayBeOthers(c, "a/x.txt"));
     assertFalse(w.mayBeOthers(c, "b/x.txt"));
   }
+
+  @Test
+  void theOtherWritersThatRanCommandsAreNamedAsCandidates() {
+    WriteWindows w = new WriteWindows();
+    WriteWindows.Window a = w.open(writer("A", "a/**"));
+    WriteWindows.Window b = w.open(writer("B", "b/**"));
+    WriteWindows.Window c = w.open(writer("C", "c/**"));
+    b.ranCommand = true;
+    assertTrue(w.othersRunningCommands(a).equals(java.util.List.of("B")));
+    w.close(c);
+    assertTrue(w.othersRunningCommands(b).isEmpty());
+  }
 }
