@@ -949,7 +949,8 @@ final class DefaultOrchestrator implements Orchestrator {
             null);
       }
       boolean writer = role.sandboxMode().allowsWrites();
-      WriteWindows.Window window = writer ? writeWindows.open(task) : null;
+      // Only git can see what a command wrote outside the scope; without it there is no window to keep.
+      WriteWindows.Window window = writer && git.isPresent() ? writeWindows.open(task) : null;
       try {
         GitWorkspace.Snapshot before = writer ? git.map(g -> g.snapshot(List.of())).orElse(null) : null;
         AgentRun r = runAgent(role, task, brief, task.writeScope(), window);
