@@ -1,9 +1,35 @@
 package dev.orchestra;
 
+import dev.orchestra.agent.Agent;
+import dev.orchestra.agent.AgentContext;
+import dev.orchestra.agent.AgentException;
+import dev.orchestra.agent.RoleReport;
+import dev.orchestra.agent.ToolBox;
+import dev.orchestra.gate.Batch;
+import dev.orchestra.gate.Finding;
+import dev.orchestra.gate.Gate;
+import dev.orchestra.gate.GateContext;
+import dev.orchestra.gate.GateResult;
+import dev.orchestra.gate.Verdict;
+import dev.orchestra.internal.io.Text;
+import dev.orchestra.internal.workspace.GitWorkspace;
+import dev.orchestra.internal.workspace.SecureWorkspaceIo;
+import dev.orchestra.internal.workspace.WorkspaceToolBox;
+import dev.orchestra.internal.workspace.WriteScopes;
+import dev.orchestra.plan.Plan;
+import dev.orchestra.plan.PlanFormatException;
+import dev.orchestra.plan.Task;
+import dev.orchestra.plan.TaskStatus;
+import dev.orchestra.role.ApprovalHandler;
+import dev.orchestra.role.BuiltInRoles;
+import dev.orchestra.role.Role;
+import dev.orchestra.role.SandboxMode;
+import dev.orchestra.role.ShellEnvironmentPolicy;
+import dev.orchestra.role.Skill;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.event.OrchestraListener;
-import dev.orchestra.internal.AtomicFiles;
+import dev.orchestra.internal.io.AtomicFiles;
 import dev.orchestra.model.AuthenticationException;
 import dev.orchestra.model.ModelProvider;
 import dev.orchestra.model.ModelProviderException;
@@ -615,7 +641,9 @@ final class DefaultOrchestrator implements Orchestrator {
       if (results.stream().anyMatch(r -> r.gate().equals("security"))) {
         return;
       }
-      SensitivityCheck.reason(batch)
+      Gate.Applicability sensitive = Gate.security().applies(batch);
+      Optional.of(sensitive.reason())
+          .filter(why -> sensitive.applies())
           .ifPresent(
               why ->
                   plan.addRisks(
@@ -675,7 +703,7 @@ final class DefaultOrchestrator implements Orchestrator {
     /** The repository's own CI commands, found without a model, for the explorers and planner. */
     private String ciBrief() {
       try {
-        dev.orchestra.ci.CiCommands found = dev.orchestra.ci.CiDiscovery.scan(workspace);
+        dev.orchestra.internal.ci.CiCommands found = dev.orchestra.internal.ci.CiDiscovery.scan(workspace);
         return "Local commands that mirror CI (found by Orchestra in the repository):\n" + found.describe();
       } catch (RuntimeException e) {
         return "";
@@ -1807,7 +1835,7 @@ final class DefaultOrchestrator implements Orchestrator {
       }
       Plan edited;
       try {
-        edited = PlanMarkdown.parse(onDisk, planPath.toString());
+        edited = Plan.fromMarkdown(onDisk, planPath.toString());
       } catch (PlanFormatException e) {
         throw new Stop(
             StopReason.PLAN_INVALID,
@@ -1899,7 +1927,7 @@ final class DefaultOrchestrator implements Orchestrator {
         throw new OrchestraException(
             "nothing to resume: " + planPath + " does not exist; start a run with run(goal)");
       }
-      Plan onDisk = PlanMarkdown.parse(text, planPath.toString());
+      Plan onDisk = Plan.fromMarkdown(text, planPath.toString());
       List<JsonNode> events = Journal.read(journalPath);
       JsonNode last = events.isEmpty() ? null : events.get(events.size() - 1);
       boolean allDone =

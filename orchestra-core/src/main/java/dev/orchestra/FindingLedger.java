@@ -1,5 +1,12 @@
 package dev.orchestra;
 
+import dev.orchestra.gate.Finding;
+import dev.orchestra.gate.GateResult;
+import dev.orchestra.gate.Severity;
+import dev.orchestra.gate.Verdict;
+import dev.orchestra.internal.io.Text;
+import dev.orchestra.plan.Task;
+import dev.orchestra.plan.TaskStatus;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

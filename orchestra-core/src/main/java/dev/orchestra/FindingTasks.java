@@ -1,5 +1,9 @@
 package dev.orchestra;
 
+import dev.orchestra.gate.Finding;
+import dev.orchestra.plan.Task;
+import dev.orchestra.plan.TaskStatus;
+import dev.orchestra.role.BuiltInRoles;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;

@@ -1,10 +1,11 @@
 package dev.orchestra;
 
+import dev.orchestra.internal.workspace.WorkspaceFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orchestra.event.OrchestraEvent;
-import dev.orchestra.internal.AtomicFiles;
-import dev.orchestra.internal.EventJson;
+import dev.orchestra.internal.io.AtomicFiles;
+import dev.orchestra.internal.json.EventJson;
 import java.io.BufferedReader;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -31,9 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Journal implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Journal.class);
-  static final ObjectMapper JSON = EventJson.MAPPER;
   /** The folder under the workspace where Orchestra keeps a run's state: journal, lock, notes. */
-  static final String FOLDER = ".orchestra";
+  static final String FOLDER = WorkspaceFiles.ORCHESTRA_FOLDER;
   private static final String IGNORE_ALL = "# Orchestra's run state: journal, lock, notes. Not for version control.\n*\n";
 
   private final Path file;
@@ -166,7 +166,7 @@ final class Journal implements AutoCloseable {
           continue;
         }
         try {
-          events.add(JSON.readTree(line));
+          events.add(EventJson.MAPPER.readTree(line));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
           pendingBad = e.getOriginalMessage();
           pendingBadLine = n;

@@ -1,5 +1,9 @@
 package dev.orchestra;
 
+import dev.orchestra.internal.io.Text;
+import dev.orchestra.plan.Plan;
+import dev.orchestra.plan.Task;
+import dev.orchestra.plan.TaskStatus;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

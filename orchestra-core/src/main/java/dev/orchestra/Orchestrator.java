@@ -1,5 +1,14 @@
 package dev.orchestra;
 
+import dev.orchestra.plan.PlanFormatException;
+import dev.orchestra.agent.Agent;
+import dev.orchestra.gate.Gate;
+import dev.orchestra.role.ApprovalHandler;
+import dev.orchestra.role.BuiltInRoles;
+import dev.orchestra.role.Role;
+import dev.orchestra.role.SandboxMode;
+import dev.orchestra.role.ShellEnvironmentPolicy;
+import dev.orchestra.role.Skill;
 import dev.orchestra.event.OrchestraListener;
 import dev.orchestra.model.ModelProvider;
 import java.nio.file.Path;
@@ -511,10 +520,12 @@ public interface Orchestrator extends AutoCloseable {
             "exploration probes need the 'explorer' role; add it or call explorationProbes(List.of())");
       }
       for (Gate g : gates) {
-        if (g instanceof ModelGate mg && !roles.containsKey(mg.roleName())) {
-          throw new IllegalStateException(
-              "the " + g.name() + " gate needs the '" + mg.roleName() + "' role; the team has: "
-                  + String.join(", ", roles.keySet()));
+        for (String needed : g.requiredRoles()) {
+          if (!roles.containsKey(needed)) {
+            throw new IllegalStateException(
+                "the " + g.name() + " gate needs the '" + needed + "' role; the team has: "
+                    + String.join(", ", roles.keySet()));
+          }
         }
       }
       return new DefaultOrchestrator(this);

@@ -1,5 +1,6 @@
 package dev.orchestra;
 
+import dev.orchestra.agent.RoleReport;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package dev.orchestra;
 
+import dev.orchestra.internal.io.Text;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

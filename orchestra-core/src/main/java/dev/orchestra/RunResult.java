@@ -1,5 +1,8 @@
 package dev.orchestra;
 
+import dev.orchestra.agent.RoleReport;
+import dev.orchestra.gate.GateResult;
+import dev.orchestra.plan.Plan;
 import dev.orchestra.model.TokenUsage;
 import java.util.List;
 import java.util.Objects;

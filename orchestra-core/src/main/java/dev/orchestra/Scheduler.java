@@ -1,5 +1,9 @@
 package dev.orchestra;
 
+import dev.orchestra.agent.RoleReport;
+import dev.orchestra.internal.workspace.WriteScopes;
+import dev.orchestra.plan.Task;
+import dev.orchestra.plan.TaskStatus;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;

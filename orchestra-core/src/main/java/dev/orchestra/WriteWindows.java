@@ -1,5 +1,7 @@
 package dev.orchestra;
 
+import dev.orchestra.internal.workspace.WriteScopes;
+import dev.orchestra.plan.Task;
 import java.util.ArrayList;
 import java.util.List;
 

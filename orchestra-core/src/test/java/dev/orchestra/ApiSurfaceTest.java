@@ -1,5 +1,6 @@
 package dev.orchestra;
 
+import dev.orchestra.role.Role;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.orchestra;
 
+import dev.orchestra.plan.TaskStatus;
 import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.event.OrchestraListener;
 import java.util.ArrayList;
@@ -11,7 +12,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /** Records every event in delivery order, for assertions on order and overlap. */
-final class EventRecorder implements OrchestraListener {
+public final class EventRecorder implements OrchestraListener {
   private final List<OrchestraEvent> events = new ArrayList<>();
 
   @Override
@@ -19,16 +20,16 @@ final class EventRecorder implements OrchestraListener {
     events.add(event);
   }
 
-  synchronized List<OrchestraEvent> events() {
+  public synchronized List<OrchestraEvent> events() {
     return List.copyOf(events);
   }
 
-  synchronized <T extends OrchestraEvent> List<T> of(Class<T> type) {
+  public synchronized <T extends OrchestraEvent> List<T> of(Class<T> type) {
     return events.stream().filter(type::isInstance).map(type::cast).toList();
   }
 
   /** The most tasks (matching the filter) started and not yet finished at any point. */
-  synchronized int maxConcurrentTasks(Predicate<String> taskFilter) {
+  public synchronized int maxConcurrentTasks(Predicate<String> taskFilter) {
     int current = 0;
     int max = 0;
     for (OrchestraEvent e : events) {
@@ -43,7 +44,7 @@ final class EventRecorder implements OrchestraListener {
   }
 
   /** Whether two tasks were ever running at the same time. */
-  synchronized boolean overlapped(String a, String b) {
+  public synchronized boolean overlapped(String a, String b) {
     Set<String> running = new HashSet<>();
     for (OrchestraEvent e : events) {
       if (e instanceof OrchestraEvent.TaskStarted s) {
@@ -59,7 +60,7 @@ final class EventRecorder implements OrchestraListener {
   }
 
   /** How many times each task was started. */
-  synchronized Map<String, Integer> starts() {
+  public synchronized Map<String, Integer> starts() {
     Map<String, Integer> n = new HashMap<>();
     for (OrchestraEvent e : events) {
       if (e instanceof OrchestraEvent.TaskStarted s) {

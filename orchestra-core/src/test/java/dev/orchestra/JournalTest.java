@@ -1,5 +1,9 @@
 package dev.orchestra;
 
+import dev.orchestra.gate.Finding;
+import dev.orchestra.gate.Severity;
+import dev.orchestra.gate.Verdict;
+import dev.orchestra.plan.TaskStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

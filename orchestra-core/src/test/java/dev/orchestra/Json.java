@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /** Builds the JSON answers scripted roles give, so tests read as data. */
-final class Json {
-  static final ObjectMapper M = new ObjectMapper();
+public final class Json {
+  public static final ObjectMapper M = new ObjectMapper();
 
   private Json() {}
 
-  static String exploration(String path, String command) {
+  public static String exploration(String path, String command) {
     ObjectNode o = M.createObjectNode();
     o.putArray("pathsAndSymbols").add(path);
     o.putArray("ciLocations").add("check.sh");
@@ -20,7 +20,7 @@ final class Json {
     return o.toString();
   }
 
-  static ObjectNode task(String id, String title, List<String> scope, List<String> deps) {
+  public static ObjectNode task(String id, String title, List<String> scope, List<String> deps) {
     ObjectNode t = M.createObjectNode();
     t.put("id", id);
     t.put("title", title);
@@ -33,7 +33,7 @@ final class Json {
     return t;
   }
 
-  static String plan(List<ObjectNode> tasks, List<String> later, List<String> risks) {
+  public static String plan(List<ObjectNode> tasks, List<String> later, List<String> risks) {
     ObjectNode o = M.createObjectNode();
     ArrayNode ts = o.putArray("tasks");
     tasks.forEach(ts::add);
@@ -44,14 +44,14 @@ final class Json {
     return o.toString();
   }
 
-  static String writeArgs(String path, String content) {
+  public static String writeArgs(String path, String content) {
     ObjectNode o = M.createObjectNode();
     o.put("path", path);
     o.put("content", content);
     return o.toString();
   }
 
-  static String implemented(String result) {
+  public static String implemented(String result) {
     ObjectNode o = M.createObjectNode();
     o.putArray("whatChanged").add(result);
     o.putArray("commandsRun");
@@ -59,7 +59,7 @@ final class Json {
     return o.toString();
   }
 
-  static String ciDiagnosis(String cause, String file, String fix) {
+  public static String ciDiagnosis(String cause, String file, String fix) {
     ObjectNode o = M.createObjectNode();
     o.putArray("commandsRun").add("sh check.sh");
     o.put("passed", false);
@@ -70,7 +70,7 @@ final class Json {
     return o.toString();
   }
 
-  static String review(boolean ship, String file, int line, String mustFix, String fix, List<String> outOfScope) {
+  public static String review(boolean ship, String file, int line, String mustFix, String fix, List<String> outOfScope) {
     ObjectNode o = M.createObjectNode();
     ArrayNode m = o.putArray("mustFix");
     if (!ship) {
@@ -89,7 +89,7 @@ final class Json {
     return o.toString();
   }
 
-  static String qaPass() {
+  public static String qaPass() {
     ObjectNode o = M.createObjectNode();
     o.putArray("testsChanged");
     o.putArray("commandsRun").add("sh check.sh");
@@ -99,7 +99,7 @@ final class Json {
     return o.toString();
   }
 
-  static String securityClean() {
+  public static String securityClean() {
     ObjectNode o = M.createObjectNode();
     o.putArray("findings");
     o.putArray("fixes");
@@ -107,7 +107,7 @@ final class Json {
     return o.toString();
   }
 
-  static String release() {
+  public static String release() {
     ObjectNode o = M.createObjectNode();
     o.putArray("userNotes").add("Parts and config added");
     o.putArray("internalNotes").add("Built by the scripted team");

@@ -16,17 +16,17 @@ import java.util.List;
  * A run meant to be killed: started in a child JVM by {@link OrchestratorResumeTest}, it plans N
  * independent tasks and works through them slowly at a budget of 2.
  */
-final class KillableRun {
+public final class KillableRun {
   private KillableRun() {}
 
-  static ScriptedModelProvider implementers(Duration delay) {
+  public static ScriptedModelProvider implementers(Duration delay) {
     ScriptedModelProvider model = new ScriptedModelProvider();
     model.on("implementer").otherwise(writeOwnFile().after(delay));
     return model;
   }
 
   /** Writes out/<task>.txt with a tool call, then reports; two model calls per task. */
-  static Reply writeOwnFile() {
+  public static Reply writeOwnFile() {
     return Reply.answer(
         req -> {
           boolean afterTool = req.messages().get(req.messages().size() - 1) instanceof Message.ToolResult;
@@ -40,7 +40,7 @@ final class KillableRun {
   }
 
   /** The whole run's model: an orchestrator that plans {@code n} independent tasks, and implementers. */
-  static ScriptedModelProvider model(int n, Duration delay) {
+  public static ScriptedModelProvider model(int n, Duration delay) {
     List<ObjectNode> tasks = new ArrayList<>();
     for (int i = 1; i <= n; i++) {
       tasks.add(Json.task("T" + i, "Write out/T" + i + ".txt", List.of("out/T" + i + ".txt"), List.of()));

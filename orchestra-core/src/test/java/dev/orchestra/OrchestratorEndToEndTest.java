@@ -1,5 +1,10 @@
 package dev.orchestra;
 
+import dev.orchestra.gate.Gate;
+import dev.orchestra.gate.Verdict;
+import dev.orchestra.plan.Plan;
+import dev.orchestra.plan.Task;
+import dev.orchestra.plan.TaskStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

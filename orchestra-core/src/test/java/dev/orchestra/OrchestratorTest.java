@@ -1,5 +1,19 @@
 package dev.orchestra;
 
+import dev.orchestra.agent.RoleReport;
+import dev.orchestra.role.ApprovalHandler;
+import dev.orchestra.role.ApprovalPolicy;
+import dev.orchestra.role.Role;
+import dev.orchestra.role.SandboxMode;
+import dev.orchestra.role.ShellEnvironmentPolicy;
+import dev.orchestra.role.Skill;
+import dev.orchestra.gate.Batch;
+import dev.orchestra.gate.Gate;
+import dev.orchestra.gate.GateContext;
+import dev.orchestra.gate.GateResult;
+import dev.orchestra.plan.Task;
+import dev.orchestra.plan.TaskStatus;
+import dev.orchestra.role.BuiltInRoles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

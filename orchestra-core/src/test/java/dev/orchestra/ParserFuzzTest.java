@@ -1,9 +1,13 @@
 package dev.orchestra;
 
+import dev.orchestra.internal.workspace.UnifiedPatch;
+import dev.orchestra.plan.Plan;
+import dev.orchestra.plan.PlanFormatException;
+import dev.orchestra.plan.PlanSamples;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.orchestra.ci.CiDiscovery;
+import dev.orchestra.internal.ci.CiDiscovery;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * reports, CI workflows. Only the documented exceptions (or a result) may come out, and nothing
  * may hang. Seeded, so a failure names the seed and iteration that reproduce it.
  */
-final class ParserFuzzTest {
+public final class ParserFuzzTest {
   static final long SEED = Long.getLong("orchestra.fuzz.seed", 20261124L);
   static final int ITERATIONS = Integer.getInteger("orchestra.fuzz.iterations", 1_500);
   static int inputsTried;
@@ -73,11 +77,13 @@ final class ParserFuzzTest {
     return b.toString();
   }
 
-  private interface Body {
+  /** A parse to fuzz. */
+  public interface Body {
     void run(String input) throws Exception;
   }
 
-  private static void fuzz(String what, String seedText, Body body, Class<?>... allowed) {
+  /** Fuzzes one parser; shared with the parsers' own packages. */
+  public static void fuzz(String what, String seedText, Body body, Class<?>... allowed) {
     Random r = new Random(SEED ^ what.hashCode());
     assertTimeoutPreemptively(
         Duration.ofSeconds(60),
@@ -102,7 +108,7 @@ final class ParserFuzzTest {
 
   @Test
   void planMarkdown() {
-    String valid = PlanTest.sample().toMarkdown();
+    String valid = PlanSamples.sample().toMarkdown();
     fuzz("plan.md", valid, Plan::fromMarkdown, PlanFormatException.class);
   }
 
@@ -119,24 +125,6 @@ final class ParserFuzzTest {
           UnifiedPatch.applyAll(UnifiedPatch.parse(input), p -> ws.resolve("f.txt"));
         },
         UnifiedPatch.PatchException.class);
-  }
-
-  @Test
-  void modelReports() {
-    for (String role : List.of("orchestrator", "reviewer", "ci_runner", "qa_test_author", "security_reviewer", "explorer", "implementer", "release_manager")) {
-      String seed =
-          switch (role) {
-            case "orchestrator" -> Json.plan(List.of(Json.task("T1", "a", List.of("x"), List.of()), Json.task("T2", "b", List.of(), List.of("T1"))), List.of("l"), List.of("r"));
-            case "reviewer" -> Json.review(false, "a.java", 3, "bad", "fix", List.of("later"));
-            case "ci_runner" -> Json.ciDiagnosis("cause", "f", "fix");
-            case "qa_test_author" -> Json.qaPass();
-            case "security_reviewer" -> Json.securityClean();
-            case "explorer" -> Json.exploration("p", "c");
-            case "release_manager" -> Json.release();
-            default -> Json.implemented("done");
-          };
-      fuzz("report " + role, seed, input -> Reports.parse(role, input, List.of()), Reports.ParseException.class);
-    }
   }
 
   @Test

@@ -1,5 +1,8 @@
 package dev.orchestra;
 
+import dev.orchestra.plan.Plan;
+import dev.orchestra.plan.Task;
+import dev.orchestra.plan.TaskStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,6 @@
 package dev.orchestra;
 
+import dev.orchestra.agent.RoleReport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -38,19 +39,6 @@ final class ScriptedModelProviderTest {
     assertEquals(5, p.requests().size());
     assertEquals(3, p.requests("implementer", "T1").size());
     assertEquals(0, p.unusedReplies());
-  }
-
-  @Test
-  void roleAnswersParseAsTheRolesReports() throws Exception {
-    java.util.List<dev.orchestra.Task> tasks = dev.orchestra.testing.RoleAnswers.independentTasks(3);
-    RoleReport.PlanProposal plan =
-        (RoleReport.PlanProposal) Reports.parse("orchestrator", dev.orchestra.testing.RoleAnswers.plan(tasks, List.of("l"), List.of("r")), List.of());
-    assertEquals(tasks, plan.tasks());
-    assertEquals(List.of("l"), plan.later());
-    assertEquals("done", ((RoleReport.Implementation) Reports.parse("implementer", dev.orchestra.testing.RoleAnswers.implementation("done"), List.of())).result());
-    assertEquals(true, ((RoleReport.Review) Reports.parse("reviewer", dev.orchestra.testing.RoleAnswers.ship(), List.of())).ship());
-    RoleReport.Review block = (RoleReport.Review) Reports.parse("reviewer", dev.orchestra.testing.RoleAnswers.block("a.java", 3, "bad", "Fix a"), List.of());
-    assertEquals("a.java:3", block.mustFix().get(0).location());
   }
 
   @Test

@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Real git repositories in temporary folders. */
-final class TestRepos {
+public final class TestRepos {
   private TestRepos() {}
 
-  static boolean gitAvailable() {
+  public static boolean gitAvailable() {
     try {
       Process p = new ProcessBuilder("git", "--version").redirectErrorStream(true).start();
       return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
@@ -21,13 +21,13 @@ final class TestRepos {
     }
   }
 
-  static void write(Path root, String relative, String content) throws IOException {
+  public static void write(Path root, String relative, String content) throws IOException {
     Path p = root.resolve(relative);
     Files.createDirectories(p.getParent());
     Files.writeString(p, content, StandardCharsets.UTF_8);
   }
 
-  static String git(Path repo, String... args) throws IOException, InterruptedException {
+  public static String git(Path repo, String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of("git", "-c", "user.name=Orchestra Test", "-c", "user.email=test@orchestra.invalid"));
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).directory(repo.toFile()).redirectErrorStream(true).start();
@@ -39,7 +39,7 @@ final class TestRepos {
   }
 
   /** A repository with a check script that fails until src/part-1..N.txt and src/config.txt exist. */
-  static Path sampleRepo(Path dir, int parts) throws IOException, InterruptedException {
+  public static Path sampleRepo(Path dir, int parts) throws IOException, InterruptedException {
     write(dir, "README.md", "# Sample\n");
     write(
         dir,

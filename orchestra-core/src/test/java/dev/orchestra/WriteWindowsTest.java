@@ -1,5 +1,6 @@
 package dev.orchestra;
 
+import dev.orchestra.plan.Task;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

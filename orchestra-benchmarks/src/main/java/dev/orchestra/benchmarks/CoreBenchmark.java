@@ -2,12 +2,12 @@ package dev.orchestra.benchmarks;
 
 import dev.orchestra.BudgetPolicy;
 import dev.orchestra.Orchestrator;
-import dev.orchestra.Plan;
+import dev.orchestra.plan.Plan;
 import dev.orchestra.Sleeper;
 import dev.orchestra.RunResult;
 import dev.orchestra.StopReason;
-import dev.orchestra.Task;
-import dev.orchestra.TaskStatus;
+import dev.orchestra.plan.Task;
+import dev.orchestra.plan.TaskStatus;
 import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.testing.Reply;
 import dev.orchestra.testing.RoleAnswers;

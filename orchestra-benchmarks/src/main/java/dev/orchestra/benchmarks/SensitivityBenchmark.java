@@ -1,7 +1,7 @@
 package dev.orchestra.benchmarks;
 
-import dev.orchestra.Batch;
-import dev.orchestra.Gate;
+import dev.orchestra.gate.Batch;
+import dev.orchestra.gate.Gate;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -1,6 +1,6 @@
 package dev.orchestra.event;
 
-import dev.orchestra.internal.EventJson;
+import dev.orchestra.internal.json.EventJson;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,8 +1,8 @@
 package dev.orchestra.event;
 
-import dev.orchestra.Finding;
-import dev.orchestra.TaskStatus;
-import dev.orchestra.Verdict;
+import dev.orchestra.gate.Finding;
+import dev.orchestra.plan.TaskStatus;
+import dev.orchestra.gate.Verdict;
 import dev.orchestra.model.TokenUsage;
 import java.time.Instant;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.orchestra.model;
 
-import dev.orchestra.ReasoningEffort;
+import dev.orchestra.role.ReasoningEffort;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

@@ -3,7 +3,7 @@ package dev.orchestra.testing;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.orchestra.Task;
+import dev.orchestra.plan.Task;
 import java.util.List;
 
 /**

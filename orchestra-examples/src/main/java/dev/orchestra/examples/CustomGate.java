@@ -1,12 +1,12 @@
 package dev.orchestra.examples;
 
-import dev.orchestra.Batch;
-import dev.orchestra.Finding;
-import dev.orchestra.Gate;
-import dev.orchestra.GateContext;
-import dev.orchestra.GateResult;
-import dev.orchestra.Severity;
-import dev.orchestra.Verdict;
+import dev.orchestra.gate.Batch;
+import dev.orchestra.gate.Finding;
+import dev.orchestra.gate.Gate;
+import dev.orchestra.gate.GateContext;
+import dev.orchestra.gate.GateResult;
+import dev.orchestra.gate.Severity;
+import dev.orchestra.gate.Verdict;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

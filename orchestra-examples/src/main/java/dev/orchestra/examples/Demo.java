@@ -1,11 +1,11 @@
 package dev.orchestra.examples;
 
-import dev.orchestra.ApprovalPolicy;
+import dev.orchestra.role.ApprovalPolicy;
 import dev.orchestra.BudgetPolicy;
-import dev.orchestra.Gate;
+import dev.orchestra.gate.Gate;
 import dev.orchestra.Orchestrator;
 import dev.orchestra.RunResult;
-import dev.orchestra.SandboxMode;
+import dev.orchestra.role.SandboxMode;
 import dev.orchestra.event.OrchestraListener;
 import dev.orchestra.openai.ApiKey;
 import dev.orchestra.openai.OpenAiProvider;

@@ -2,7 +2,7 @@ package dev.orchestra.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.orchestra.ReasoningEffort;
+import dev.orchestra.role.ReasoningEffort;
 import dev.orchestra.model.Message;
 import dev.orchestra.model.ModelProvider;
 import dev.orchestra.model.ModelProviderException;

@@ -1,9 +1,9 @@
 package dev.orchestra.examples;
 
-import dev.orchestra.ApprovalPolicy;
+import dev.orchestra.role.ApprovalPolicy;
 import dev.orchestra.BudgetPolicy;
 import dev.orchestra.Orchestrator;
-import dev.orchestra.SandboxMode;
+import dev.orchestra.role.SandboxMode;
 import dev.orchestra.model.ModelProvider;
 import dev.orchestra.toml.CodexConfig;
 import dev.orchestra.toml.RoleMapping;

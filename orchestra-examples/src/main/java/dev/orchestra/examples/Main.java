@@ -2,12 +2,12 @@ package dev.orchestra.examples;
 
 import dev.orchestra.Bounds;
 import dev.orchestra.BudgetPolicy;
-import dev.orchestra.BuiltInRoles;
-import dev.orchestra.Gate;
+import dev.orchestra.role.BuiltInRoles;
+import dev.orchestra.gate.Gate;
 import dev.orchestra.NothingToResumeException;
 import dev.orchestra.OrchestraException;
 import dev.orchestra.Orchestrator;
-import dev.orchestra.Role;
+import dev.orchestra.role.Role;
 import dev.orchestra.RunResult;
 import dev.orchestra.event.JsonLinesListener;
 import dev.orchestra.event.OrchestraListener;
@@ -386,7 +386,7 @@ public final class Main implements Callable<Integer> {
       // going on would run without that role's gate.
       LoadedConfig loaded = CodexConfig.builder().environment(Context.env()).workingDirectory(workspace).build().load();
       RoleMapping mapping = loaded.toRoles();
-      if (loaded.sandboxMode() == dev.orchestra.SandboxMode.READ_ONLY) {
+      if (loaded.sandboxMode() == dev.orchestra.role.SandboxMode.READ_ONLY) {
         Context.err().println(
             "note: the run's sandbox is read-only (no sandbox_mode is set and " + workspace + " has no trust decision),"
                 + " so no role can write; trust the project in your Codex config or set sandbox_mode = \"workspace-write\"");
@@ -446,7 +446,7 @@ public final class Main implements Callable<Integer> {
       }
       return event -> {
         if (event instanceof dev.orchestra.event.OrchestraEvent.RunStarted started && !started.resumed()) {
-          dev.orchestra.internal.AtomicFiles.writeString(savedChecks(workspace), String.join("\n", checks) + "\n");
+          dev.orchestra.internal.io.AtomicFiles.writeString(savedChecks(workspace), String.join("\n", checks) + "\n");
         }
       };
     }

@@ -1,6 +1,6 @@
 package dev.orchestra.examples;
 
-import dev.orchestra.TaskStatus;
+import dev.orchestra.plan.TaskStatus;
 import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.event.OrchestraListener;
 import java.util.Collections;

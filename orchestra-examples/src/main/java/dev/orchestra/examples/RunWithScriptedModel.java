@@ -1,6 +1,6 @@
 package dev.orchestra.examples;
 
-import dev.orchestra.Gate;
+import dev.orchestra.gate.Gate;
 import dev.orchestra.Orchestrator;
 import dev.orchestra.RunResult;
 import dev.orchestra.testing.Reply;

@@ -3,8 +3,8 @@ package dev.orchestra.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.orchestra.Plan;
-import dev.orchestra.TaskStatus;
+import dev.orchestra.plan.Plan;
+import dev.orchestra.plan.TaskStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

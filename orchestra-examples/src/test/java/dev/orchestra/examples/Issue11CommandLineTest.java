@@ -6,14 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.orchestra.BuiltInRoles;
-import dev.orchestra.Role;
+import dev.orchestra.role.BuiltInRoles;
+import dev.orchestra.role.Role;
 import dev.orchestra.model.ModelRequest;
 import dev.orchestra.model.ProviderSignals;
 import dev.orchestra.openai.testing.FakeOpenAiServer;
 import dev.orchestra.openai.testing.FakeReply;
 import java.util.ArrayList;
-import dev.orchestra.Task;
+import dev.orchestra.plan.Task;
 import dev.orchestra.model.Message;
 import dev.orchestra.model.ModelResponse;
 import dev.orchestra.model.TokenUsage;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.orchestra.Plan;
-import dev.orchestra.TaskStatus;
+import dev.orchestra.plan.Plan;
+import dev.orchestra.plan.TaskStatus;
 import dev.orchestra.model.Message;
 import dev.orchestra.model.ModelResponse;
 import dev.orchestra.model.TokenUsage;

@@ -3,7 +3,7 @@ package dev.orchestra.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.orchestra.Gate;
+import dev.orchestra.gate.Gate;
 import dev.orchestra.Orchestrator;
 import dev.orchestra.RunResult;
 import dev.orchestra.StopReason;
@@ -93,7 +93,7 @@ final class RecipesTest {
 
   @Test
   void theRecipeGateSkipsBatchesThatChangedNothing() {
-    assertTrue(!new CustomGate().applies(new dev.orchestra.Batch(1, "g", ws, List.of(), Map.of(), List.of())).applies());
+    assertTrue(!new CustomGate().applies(new dev.orchestra.gate.Batch(1, "g", ws, List.of(), Map.of(), List.of())).applies());
     assertEquals("no-fixme", ((Gate) new CustomGate()).name());
   }
 }

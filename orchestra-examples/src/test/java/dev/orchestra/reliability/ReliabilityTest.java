@@ -4,14 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orchestra.BudgetPolicy;
-import dev.orchestra.BuiltInRoles;
-import dev.orchestra.Gate;
-import dev.orchestra.GateResult;
+import dev.orchestra.role.BuiltInRoles;
+import dev.orchestra.gate.Gate;
+import dev.orchestra.gate.GateResult;
 import dev.orchestra.Orchestrator;
 import dev.orchestra.RunResult;
 import dev.orchestra.StopReason;
-import dev.orchestra.TaskStatus;
-import dev.orchestra.Verdict;
+import dev.orchestra.plan.TaskStatus;
+import dev.orchestra.gate.Verdict;
 import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.model.Message;
 import dev.orchestra.model.ModelProviderException;
@@ -65,7 +65,7 @@ final class ReliabilityTest {
 
     @Override
     public synchronized void onEvent(OrchestraEvent e) {
-      lines.add(dev.orchestra.internal.EventJson.line(e));
+      lines.add(dev.orchestra.internal.json.EventJson.line(e));
       if (e instanceof OrchestraEvent.TaskStarted s) {
         starts.merge(s.taskId(), 1, Integer::sum);
       } else if (e instanceof OrchestraEvent.BudgetChanged b) {
@@ -290,7 +290,7 @@ final class ReliabilityTest {
     long t0 = System.nanoTime();
     GateResult r =
         Gate.shell("head -c 300000000 /dev/zero | tr '\\0' 'x'; exit 1").maxOutputBytes(64 * 1024).build()
-            .evaluate(new dev.orchestra.Batch(1, "g", ws, List.of(), Map.of(), List.of()), new NoRoles(ws));
+            .evaluate(new dev.orchestra.gate.Batch(1, "g", ws, List.of(), Map.of(), List.of()), new NoRoles(ws));
     sampler.interrupt();
     double seconds = (System.nanoTime() - t0) / 1e9;
     assertEquals(Verdict.FAIL, r.verdict());
@@ -413,14 +413,14 @@ final class ReliabilityTest {
   }
 
   /** A gate context with no roles: the CI runner's diagnosis is skipped. */
-  record NoRoles(Path workspace) implements dev.orchestra.GateContext {
+  record NoRoles(Path workspace) implements dev.orchestra.gate.GateContext {
     @Override
-    public java.util.Optional<dev.orchestra.Role> role(String name) {
+    public java.util.Optional<dev.orchestra.role.Role> role(String name) {
       return java.util.Optional.empty();
     }
 
     @Override
-    public dev.orchestra.RoleReport runRole(dev.orchestra.Role role, String taskId, String title, String brief) {
+    public dev.orchestra.agent.RoleReport runRole(dev.orchestra.role.Role role, String taskId, String title, String brief) {
       throw new IllegalStateException("no roles");
     }
   }

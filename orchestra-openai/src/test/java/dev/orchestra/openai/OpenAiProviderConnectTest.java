@@ -201,7 +201,7 @@ final class OpenAiProviderConnectTest {
                 .workspace(ws)
                 .modelProvider(provider)
                 .explorationProbes(List.of())
-                .roles(dev.orchestra.BuiltInRoles.minimalTeam())
+                .roles(dev.orchestra.role.BuiltInRoles.minimalTeam())
                 .sleeper(orchestratorWaits::add)
                 .addListener(
                     e -> {

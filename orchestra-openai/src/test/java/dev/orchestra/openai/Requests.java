@@ -1,6 +1,6 @@
 package dev.orchestra.openai;
 
-import dev.orchestra.ReasoningEffort;
+import dev.orchestra.role.ReasoningEffort;
 import dev.orchestra.model.Message;
 import dev.orchestra.model.ModelRequest;
 import dev.orchestra.model.ToolCall;

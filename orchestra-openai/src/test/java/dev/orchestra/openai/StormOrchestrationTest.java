@@ -9,7 +9,7 @@ import dev.orchestra.BudgetPolicy;
 import dev.orchestra.Orchestrator;
 import dev.orchestra.RunResult;
 import dev.orchestra.StopReason;
-import dev.orchestra.TaskStatus;
+import dev.orchestra.plan.TaskStatus;
 import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.openai.testing.FakeOpenAiServer;
 import dev.orchestra.openai.testing.FakeReply;
@@ -85,7 +85,7 @@ final class StormOrchestrationTest {
                   .workspace(ws)
                   .modelProvider(provider)
                   .explorationProbes(List.of())
-                  .roles(dev.orchestra.BuiltInRoles.minimalTeam())
+                  .roles(dev.orchestra.role.BuiltInRoles.minimalTeam())
                   .budgetPolicy(BudgetPolicy.defaults().withStepDownSpacing(Duration.ofMillis(50)).withStableWindow(Duration.ofMillis(80)))
                   .addListener(
                       e -> {

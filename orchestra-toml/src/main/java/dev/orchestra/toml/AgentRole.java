@@ -8,7 +8,7 @@ import java.util.Optional;
 /**
  * A role as Codex defines it: an {@code [agents.<name>]} table, the role file it points to, or a
  * role file discovered under an {@code agents/} folder, after layers were merged. Immutable and
- * thread-safe. {@link LoadedConfig#toRoles()} turns these into core {@link dev.orchestra.Role}s.
+ * thread-safe. {@link LoadedConfig#toRoles()} turns these into core {@link dev.orchestra.role.Role}s.
  */
 public final class AgentRole {
   private final String name;

@@ -1,6 +1,6 @@
 package dev.orchestra.toml;
 
-import dev.orchestra.internal.AtomicFiles;
+import dev.orchestra.internal.io.AtomicFiles;
 import dev.orchestra.toml.Diagnostic.Severity;
 import java.io.IOException;
 import java.io.UncheckedIOException;

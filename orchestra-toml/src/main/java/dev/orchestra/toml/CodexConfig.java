@@ -65,8 +65,8 @@ public final class CodexConfig {
    *
    * <p>With no project there is no trust decision, so unless {@code config.toml} sets {@code
    * sandbox_mode} the run's sandbox is {@code read-only} and {@code load().toRoles()} maps every
-   * role read-only. Pass the run's ceiling with {@link LoadedConfig#toRoles(dev.orchestra.SandboxMode,
-   * dev.orchestra.ApprovalPolicy)} to keep the roles that write.
+   * role read-only. Pass the run's ceiling with {@link LoadedConfig#toRoles(dev.orchestra.role.SandboxMode,
+   * dev.orchestra.role.ApprovalPolicy)} to keep the roles that write.
    *
    * @param folder the folder holding {@code config.toml}
    * @return a lenient loader

@@ -1,8 +1,8 @@
 package dev.orchestra.toml;
 
-import dev.orchestra.ApprovalPolicy;
-import dev.orchestra.ReasoningEffort;
-import dev.orchestra.SandboxMode;
+import dev.orchestra.role.ApprovalPolicy;
+import dev.orchestra.role.ReasoningEffort;
+import dev.orchestra.role.SandboxMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

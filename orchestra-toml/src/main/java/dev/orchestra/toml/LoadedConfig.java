@@ -1,10 +1,10 @@
 package dev.orchestra.toml;
 
-import dev.orchestra.ApprovalPolicy;
-import dev.orchestra.BuiltInRoles;
-import dev.orchestra.ReasoningEffort;
-import dev.orchestra.Role;
-import dev.orchestra.SandboxMode;
+import dev.orchestra.role.ApprovalPolicy;
+import dev.orchestra.role.BuiltInRoles;
+import dev.orchestra.role.ReasoningEffort;
+import dev.orchestra.role.Role;
+import dev.orchestra.role.SandboxMode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.orchestra.toml;
 
-import dev.orchestra.Role;
+import dev.orchestra.role.Role;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

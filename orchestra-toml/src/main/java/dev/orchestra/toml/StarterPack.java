@@ -1,8 +1,8 @@
 package dev.orchestra.toml;
 
-import dev.orchestra.ApprovalPolicy;
-import dev.orchestra.BuiltInRoles;
-import dev.orchestra.Role;
+import dev.orchestra.role.ApprovalPolicy;
+import dev.orchestra.role.BuiltInRoles;
+import dev.orchestra.role.Role;
 import dev.orchestra.toml.Diagnostic.Severity;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 /**
  * Codex configuration for Orchestra: read, check, layer and write the {@code config.toml} and role
- * files of OpenAI's Codex CLI, and turn them into core {@link dev.orchestra.Role}s.
+ * files of OpenAI's Codex CLI, and turn them into core {@link dev.orchestra.role.Role}s.
  *
  * <p>Entry points:
  *

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.orchestra.ReasoningEffort;
+import dev.orchestra.role.ReasoningEffort;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

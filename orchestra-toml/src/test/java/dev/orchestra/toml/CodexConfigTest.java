@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.orchestra.ApprovalPolicy;
-import dev.orchestra.ReasoningEffort;
-import dev.orchestra.SandboxMode;
+import dev.orchestra.role.ApprovalPolicy;
+import dev.orchestra.role.ReasoningEffort;
+import dev.orchestra.role.SandboxMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

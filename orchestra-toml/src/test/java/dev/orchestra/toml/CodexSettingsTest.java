@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.orchestra.ApprovalPolicy;
-import dev.orchestra.ReasoningEffort;
-import dev.orchestra.SandboxMode;
+import dev.orchestra.role.ApprovalPolicy;
+import dev.orchestra.role.ReasoningEffort;
+import dev.orchestra.role.SandboxMode;
 import dev.orchestra.toml.CodexSettings.McpServer;
 import dev.orchestra.toml.CodexSettings.McpTransport;
 import dev.orchestra.toml.CodexSettings.ModelProvider;

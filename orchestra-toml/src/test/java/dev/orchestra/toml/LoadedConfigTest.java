@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.orchestra.ApprovalPolicy;
-import dev.orchestra.BuiltInRoles;
-import dev.orchestra.ReasoningEffort;
-import dev.orchestra.Role;
-import dev.orchestra.SandboxMode;
+import dev.orchestra.role.ApprovalPolicy;
+import dev.orchestra.role.BuiltInRoles;
+import dev.orchestra.role.ReasoningEffort;
+import dev.orchestra.role.Role;
+import dev.orchestra.role.SandboxMode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;

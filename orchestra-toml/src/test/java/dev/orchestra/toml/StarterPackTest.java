@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.orchestra.ApprovalPolicy;
-import dev.orchestra.BuiltInRoles;
-import dev.orchestra.ReasoningEffort;
-import dev.orchestra.Role;
-import dev.orchestra.SandboxMode;
+import dev.orchestra.role.ApprovalPolicy;
+import dev.orchestra.role.BuiltInRoles;
+import dev.orchestra.role.ReasoningEffort;
+import dev.orchestra.role.Role;
+import dev.orchestra.role.SandboxMode;
 import dev.orchestra.toml.StarterPack.Tier;
 import java.nio.file.Files;
 import java.nio.file.Path;
