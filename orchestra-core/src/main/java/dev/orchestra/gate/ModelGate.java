@@ -73,13 +73,13 @@ final class ModelGate implements Gate {
         List<String> risks = prefixed("qa: remaining risk: ", q.remainingRisks());
         yield q.findings().isEmpty()
             ? new GateResult(name, Verdict.PASS, List.of(), "qa: " + q.confidence(), List.of(), risks)
-            : new GateResult(name, Verdict.FAIL, q.findings(), "qa: " + q.findings().size() + " findings", List.of(), risks);
+            : new GateResult(name, Verdict.FAIL, ours(q.findings()), "qa: " + q.findings().size() + " findings", List.of(), risks);
       }
       case SECURITY_REVIEW -> {
         RoleReport.SecurityReview s = (RoleReport.SecurityReview) report;
         List<Finding> blocking = new ArrayList<>();
         List<String> later = new ArrayList<>();
-        for (Finding f : s.findings()) {
+        for (Finding f : ours(s.findings())) {
           if (f.severity().compareTo(Severity.MEDIUM) <= 0) {
             blocking.add(f);
           } else {
@@ -112,7 +112,7 @@ final class ModelGate implements Gate {
     if (r.ship() && r.mustFix().isEmpty()) {
       return new GateResult(name, Verdict.PASS, List.of(), "reviewer: ship", r.outOfScope(), risks);
     }
-    List<Finding> mustFix = r.mustFix();
+    List<Finding> mustFix = ours(r.mustFix());
     String summary;
     if (r.ship()) {
       summary = "reviewer: ship, but with " + mustFix.size() + " must-fix items, so taken as block";
@@ -123,6 +123,17 @@ final class ModelGate implements Gate {
       summary = "reviewer: block, " + mustFix.size() + " must-fix";
     }
     return new GateResult(name, Verdict.BLOCK, mustFix, summary, r.outOfScope(), risks);
+  }
+
+  /**
+   * The role's findings under this gate's name: a finding is known by the gate that reports it,
+   * which is how the run tells whether that gate passed since (the parser names the role).
+   */
+  private List<Finding> ours(List<Finding> findings) {
+    return findings.stream()
+        .map(f -> f.gate().equals(name) ? f
+            : new Finding(name, f.severity(), f.file(), f.line(), f.message(), f.suggestedTask(), f.relatedFiles(), f.key()))
+        .toList();
   }
 
   private static List<String> prefixed(String prefix, List<String> items) {

@@ -279,4 +279,17 @@ final class Issue11LoopTest {
     assertEquals(StopReason.GREEN, resumed.stopReason(), resumed.message());
     assertEquals(TaskStatus.DONE, resumed.plan().task("B").orElseThrow().status(), "B waited for A again and ran");
   }
+
+  @Test
+  void aReviewersFindingThatPassedReviewAndCameBackIsARegression() {
+    planOneTask();
+    String m1 = RoleAnswers.block("out/x.txt", 1, "x.txt must greet", "Make out/x.txt greet");
+    model.on("reviewer").reply(Reply.text(m1), Reply.text(RoleAnswers.ship()), Reply.text(m1));
+    model.on("implementer", "F1").reply(write("out/x.txt", "hello"), done("greets"));
+    model.on("implementer", "F2").reply(done("tried"), write("out/y.txt", "y"), done("wrote y"));
+    RunResult r =
+        run(builder().addGate(Gate.review()).addGate(Gate.shell("test -f out/y.txt").name("check").build()));
+    assertEquals(StopReason.FINDINGS_REGRESSED, r.stopReason(), r.message());
+    assertTrue(r.message().contains("the review gate reports again what task F1 had fixed"), r.message());
+  }
 }
