@@ -1,7 +1,9 @@
 package dev.orchestra.event;
 
 import dev.orchestra.gate.Finding;
+import dev.orchestra.plan.Task;
 import dev.orchestra.plan.TaskStatus;
+import dev.orchestra.StopReason;
 import dev.orchestra.gate.Verdict;
 import dev.orchestra.model.TokenUsage;
 import java.time.Instant;
@@ -45,7 +47,9 @@ public sealed interface OrchestraEvent {
     /** {@link ModelCallFinished}. */
     MODEL_CALL_FINISHED,
     /** {@link RunFinished}. */
-    RUN_FINISHED;
+    RUN_FINISHED,
+    /** {@link StopRequested}. */
+    STOP_REQUESTED;
 
     /** Returns the name used in the journal, for example {@code task_started}. */
     public String wireName() {
@@ -88,17 +92,37 @@ public sealed interface OrchestraEvent {
   }
 
   /**
-   * The plan changed as a whole: planned, extended with tasks from findings, or re-read after a
-   * person edited plan.md.
+   * The plan changed: planned, re-planned, extended or updated by the gates' findings, or re-read
+   * after a person edited plan.md. The event carries the change itself, so that the journal alone
+   * rebuilds the plan when a run is resumed.
    *
    * @param runId the run id
    * @param time when
-   * @param reason why, for example {@code "planned"} or {@code "edited by hand"}
+   * @param reason why, for example {@code "planned"}, {@code "findings"} or {@code "edited by hand"}
    * @param taskCount how many tasks the plan has now
-   * @param addedTaskIds the ids of tasks that are new
+   * @param addedTaskIds the ids of tasks that are new (or, for {@code "findings still open: another
+   *     attempt"}, the ids of tasks sent back to work)
+   * @param goal the plan's goal after the change
+   * @param tasks the tasks this change added or changed, as they are after it (in plan order); for
+   *     a {@code whole} change, every task of the plan
+   * @param removedTaskIds tasks the change removed (a person deleted them from plan.md)
+   * @param later items added to the plan's Later list; for a {@code whole} change, the whole list
+   * @param risks items added to the plan's Risks; for a {@code whole} change, the whole list
+   * @param whole whether {@code tasks}, {@code later} and {@code risks} are the whole plan (a
+   *     person's edit) rather than a change to it
    */
   record PlanUpdated(
-      String runId, Instant time, String reason, int taskCount, List<String> addedTaskIds)
+      String runId,
+      Instant time,
+      String reason,
+      int taskCount,
+      List<String> addedTaskIds,
+      String goal,
+      List<Task> tasks,
+      List<String> removedTaskIds,
+      List<String> later,
+      List<String> risks,
+      boolean whole)
       implements OrchestraEvent {
     /** Validates and copies the components. */
     public PlanUpdated {
@@ -106,6 +130,24 @@ public sealed interface OrchestraEvent {
       Objects.requireNonNull(time);
       Objects.requireNonNull(reason);
       addedTaskIds = List.copyOf(addedTaskIds);
+      Objects.requireNonNull(goal);
+      tasks = List.copyOf(tasks);
+      removedTaskIds = List.copyOf(removedTaskIds);
+      later = List.copyOf(later);
+      risks = List.copyOf(risks);
+    }
+
+    /**
+     * Creates an event that names the change only, without the tasks.
+     *
+     * @param runId the run id
+     * @param time when
+     * @param reason why
+     * @param taskCount how many tasks the plan has now
+     * @param addedTaskIds the ids of tasks that are new
+     */
+    public PlanUpdated(String runId, Instant time, String reason, int taskCount, List<String> addedTaskIds) {
+      this(runId, time, reason, taskCount, addedTaskIds, "", List.of(), List.of(), List.of(), List.of(), false);
     }
 
     @Override
@@ -364,6 +406,8 @@ public sealed interface OrchestraEvent {
    * @param summary one paragraph for people
    * @param changedFiles files the gate's roles changed while it ran (a QA author's new tests): the
    *     next round's gates check them; empty for most gates
+   * @param later suggestions beyond the goal, for the plan's Later list
+   * @param risks what the gate noted for the plan's Risks (regression risks, missing tests)
    */
   record GateFinished(
       String runId,
@@ -373,7 +417,9 @@ public sealed interface OrchestraEvent {
       Verdict verdict,
       List<Finding> findings,
       String summary,
-      List<String> changedFiles)
+      List<String> changedFiles,
+      List<String> later,
+      List<String> risks)
       implements OrchestraEvent {
     /** Validates and copies the components. */
     public GateFinished {
@@ -384,10 +430,12 @@ public sealed interface OrchestraEvent {
       findings = List.copyOf(findings);
       Objects.requireNonNull(summary);
       changedFiles = List.copyOf(changedFiles);
+      later = List.copyOf(later);
+      risks = List.copyOf(risks);
     }
 
     /**
-     * Creates the event for a gate that changed no file.
+     * Creates the event for a gate that changed no file and noted nothing for Later or Risks.
      *
      * @param runId the run id
      * @param time when
@@ -399,7 +447,25 @@ public sealed interface OrchestraEvent {
      */
     public GateFinished(
         String runId, Instant time, String gate, int round, Verdict verdict, List<Finding> findings, String summary) {
-      this(runId, time, gate, round, verdict, findings, summary, List.of());
+      this(runId, time, gate, round, verdict, findings, summary, List.of(), List.of(), List.of());
+    }
+
+    /**
+     * Creates the event for a gate that noted nothing for Later or Risks.
+     *
+     * @param runId the run id
+     * @param time when
+     * @param gate the gate's name
+     * @param round the loop round
+     * @param verdict the verdict
+     * @param findings what it found
+     * @param summary one paragraph for people
+     * @param changedFiles files the gate's roles changed
+     */
+    public GateFinished(
+        String runId, Instant time, String gate, int round, Verdict verdict, List<Finding> findings, String summary,
+        List<String> changedFiles) {
+      this(runId, time, gate, round, verdict, findings, summary, changedFiles, List.of(), List.of());
     }
 
     @Override
@@ -522,6 +588,31 @@ public sealed interface OrchestraEvent {
     @Override
     public Kind kind() {
       return Kind.RUN_FINISHED;
+    }
+  }
+
+  /**
+   * The run is stopping: cancelled, out of quota, refused credentials, over a bound, or failed.
+   * No new task starts; the run ends (with {@link RunFinished}) once the agents at work have
+   * reported back.
+   *
+   * @param runId the run id
+   * @param time when
+   * @param reason why it stops
+   * @param message one line for people
+   */
+  record StopRequested(String runId, Instant time, StopReason reason, String message) implements OrchestraEvent {
+    /** Validates the components. */
+    public StopRequested {
+      Objects.requireNonNull(runId);
+      Objects.requireNonNull(time);
+      Objects.requireNonNull(reason);
+      Objects.requireNonNull(message);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.STOP_REQUESTED;
     }
   }
 }

@@ -2,7 +2,18 @@ package dev.orchestra.internal.json;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.PropertyAccessor;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.orchestra.internal.io.Text;
+import java.util.Map;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import dev.orchestra.event.OrchestraEvent;
@@ -106,7 +117,88 @@ public final class EventJson {
             gen.writeString(LOWER_CASE_NAMES.get(value.getDeclaringClass())[value.ordinal()]);
           }
         });
-    return new ObjectMapper().registerModule(module);
+    module.addDeserializer(
+        Instant.class,
+        new JsonDeserializer<Instant>() {
+          @Override
+          public Instant deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            try {
+              return Instant.parse(p.getValueAsString());
+            } catch (java.time.format.DateTimeParseException e) {
+              throw new JsonParseException(p, "not an ISO-8601 instant: " + p.getValueAsString());
+            }
+          }
+        });
+    ObjectMapper mapper =
+        JsonMapper.builder()
+            // Events are their record components: a derived boolean such as Finding.isRefusal() is not.
+            .visibility(PropertyAccessor.IS_GETTER, JsonAutoDetect.Visibility.NONE)
+            .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+    return mapper.registerModule(module);
+  }
+
+  /** The record type of each kind of event, for reading journal lines back. */
+  private static final Map<String, Class<? extends OrchestraEvent>> TYPES = types();
+
+  private static Map<String, Class<? extends OrchestraEvent>> types() {
+    Map<String, Class<? extends OrchestraEvent>> out = new java.util.HashMap<>();
+    for (Class<?> c : OrchestraEvent.class.getPermittedSubclasses()) {
+      @SuppressWarnings("unchecked")
+      Class<? extends OrchestraEvent> type = (Class<? extends OrchestraEvent>) c;
+      String kind = type.getSimpleName().replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+      out.put(kind, type);
+    }
+    for (OrchestraEvent.Kind k : OrchestraEvent.Kind.values()) {
+      if (!out.containsKey(k.wireName())) {
+        throw new IllegalStateException("no event record for kind " + k);
+      }
+    }
+    return Map.copyOf(out);
+  }
+
+  /**
+   * Reads a journal line back into its event.
+   *
+   * @param line one line of the journal, as {@link #appendLine} wrote it
+   * @return the event
+   * @throws IllegalArgumentException when the line is not an event of a known type (the message
+   *     says why; never quotes more than the type)
+   */
+  public static OrchestraEvent read(String line) {
+    com.fasterxml.jackson.databind.JsonNode node;
+    try {
+      node = MAPPER.readTree(line);
+    } catch (IOException e) {
+      String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+      throw new IllegalArgumentException("not JSON: " + why, e);
+    }
+    return read(node);
+  }
+
+  /**
+   * Reads a parsed journal line back into its event.
+   *
+   * @param node the line's JSON object
+   * @return the event
+   * @throws IllegalArgumentException when it is not an event of a known type
+   */
+  public static OrchestraEvent read(com.fasterxml.jackson.databind.JsonNode node) {
+    if (node == null || !node.isObject()) {
+      throw new IllegalArgumentException("not a JSON object");
+    }
+    String type = node.path("type").asText("");
+    Class<? extends OrchestraEvent> c = TYPES.get(type);
+    if (c == null) {
+      throw new IllegalArgumentException("unknown event type '" + Text.oneLine(type) + "'");
+    }
+    try {
+      return MAPPER.treeToValue(node, c);
+    } catch (IOException | RuntimeException e) {
+      String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+      throw new IllegalArgumentException("a " + type + " event that cannot be read: " + why, e);
+    }
   }
 
   /**

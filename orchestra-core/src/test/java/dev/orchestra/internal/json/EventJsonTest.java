@@ -60,4 +60,52 @@ final class EventJsonTest {
     assertTrue(line.contains("\"time\":\"" + at + "\""), line);
     assertTrue(line.contains("\"status\":\"done\""), line);
   }
+
+  /** One event of every kind, each with every component set. */
+  static List<OrchestraEvent> everyKind() {
+    Instant t = Instant.parse("2026-12-04T10:00:00.123Z");
+    dev.orchestra.plan.Task task =
+        dev.orchestra.plan.Task.builder("F1", "Fix it").acceptanceCriteria("it works").dependsOn(List.of()).writeScope("src/**")
+            .notes("ci finding (high) at a.txt: bad [finding 0123456789abcdef attempt 2]").status(TaskStatus.TODO).build();
+    dev.orchestra.gate.Finding finding =
+        new dev.orchestra.gate.Finding("ci", dev.orchestra.gate.Severity.HIGH, "a.txt", 3, "bad", "Fix a", List.of("test.sh"), "check: sh test.sh");
+    return List.of(
+        new OrchestraEvent.RunStarted("r", t, "goal", true),
+        new OrchestraEvent.PlanUpdated("r", t, "findings", 2, List.of("F1"), "goal", List.of(task), List.of("T9"), List.of("later"), List.of("risk"), false),
+        new OrchestraEvent.TaskStarted("r", t, "F1", "implementer", "Fix it", 2),
+        new OrchestraEvent.TaskFinished("r", t, "F1", "implementer", TaskStatus.DONE, "fixed", List.of("a.txt"), 2),
+        new OrchestraEvent.ToolCalled("r", t, "F1", "implementer", "write_file", "a.txt", true, "wrote 3 bytes", 3, "0123456789ab"),
+        new OrchestraEvent.ApprovalDecided("r", t, "F1", "implementer", "run_command", "make", true, "ide-user", "asked"),
+        new OrchestraEvent.GateStarted("r", t, "ci", 2, "runs after every batch"),
+        new OrchestraEvent.GateFinished("r", t, "ci", 2, dev.orchestra.gate.Verdict.FAIL, List.of(finding), "failed", List.of("t.sh"), List.of("l"), List.of("k")),
+        new OrchestraEvent.GateSkipped("r", t, "security", 2, "nothing sensitive"),
+        new OrchestraEvent.BudgetChanged("r", t, 12, 10, "rate limited"),
+        new OrchestraEvent.ModelCallFinished("r", t, "implementer", "F1", "gpt", new dev.orchestra.model.TokenUsage(10, 5, 2, 1), 30, "ok"),
+        new OrchestraEvent.StopRequested("r", t, dev.orchestra.StopReason.CANCELLED, "cancelled"),
+        new OrchestraEvent.RunFinished("r", t, "GREEN", "done", 2, new dev.orchestra.model.TokenUsage(10, 5, 2, 1)));
+  }
+
+  @Test
+  void everyKindOfEventReadsBackEqualFromItsJournalLine() {
+    java.util.Set<OrchestraEvent.Kind> seen = java.util.EnumSet.noneOf(OrchestraEvent.Kind.class);
+    for (OrchestraEvent e : everyKind()) {
+      String line = EventJson.line(e);
+      assertEquals(e, EventJson.read(line), line);
+      seen.add(e.kind());
+    }
+    assertEquals(java.util.EnumSet.allOf(OrchestraEvent.Kind.class), seen, "a sample of every kind");
+  }
+
+  @Test
+  void aLineOfNoKnownTypeSaysSo() {
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> EventJson.read("{\"v\":1,\"type\":\"nope\"}"));
+    assertTrue(e.getMessage().contains("unknown event type 'nope'"), e.getMessage());
+  }
+
+  @Test
+  void derivedPropertiesAreNotWritten() {
+    String line = EventJson.line(everyKind().get(7));
+    assertTrue(!line.contains("\"refusal\""), line);
+  }
 }
