@@ -233,6 +233,8 @@ final class OrchestratorTest {
     Path planFile = ws.resolve("plan.md");
     Files.writeString(planFile, Files.readString(planFile).replaceFirst("(### T1: [^\\n]*\\n- status: )done", "$1running"));
     Path interrupted = Files.writeString(ws.resolve("out/.T1.txt.5f3a9c.tmp"), "half");
+    // Written during the stopped run, by the run's clock (not the machine's, which may be behind).
+    Files.setLastModifiedTime(interrupted, java.nio.file.attribute.FileTime.from(clock.instant()));
     Path users = Files.writeString(Files.createDirectories(ws.resolve("keep")).resolve(".data.77.tmp"), "mine");
     // In the scope, but older than the stopped run: not the run's.
     Path older = Files.writeString(ws.resolve("out/.T1.txt.77.tmp"), "older");
