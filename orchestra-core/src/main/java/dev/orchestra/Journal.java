@@ -183,6 +183,24 @@ final class Journal implements AutoCloseable {
     return events;
   }
 
+  /**
+   * Reads a journal back into its typed events; see {@link #read} for lines cut short by a crash.
+   *
+   * @throws OrchestraException naming the line when one is not an event
+   */
+  static List<dev.orchestra.event.OrchestraEvent> readEvents(Path file) {
+    List<dev.orchestra.event.OrchestraEvent> events = new ArrayList<>();
+    List<JsonNode> lines = read(file);
+    for (int i = 0; i < lines.size(); i++) {
+      try {
+        events.add(EventJson.read(lines.get(i)));
+      } catch (IllegalArgumentException e) {
+        throw new OrchestraException(file + ": event " + (i + 1) + " cannot be read: " + e.getMessage(), e);
+      }
+    }
+    return events;
+  }
+
   @Override
   public synchronized void close() {
     if (out != null) {

@@ -528,7 +528,7 @@ public interface Orchestrator extends AutoCloseable {
           }
         }
       }
-      return new DefaultOrchestrator(this);
+      return new DefaultOrchestrator(OrchestratorConfig.of(this));
     }
   }
 }

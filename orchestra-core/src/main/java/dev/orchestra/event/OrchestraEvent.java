@@ -49,7 +49,9 @@ public sealed interface OrchestraEvent {
     /** {@link RunFinished}. */
     RUN_FINISHED,
     /** {@link StopRequested}. */
-    STOP_REQUESTED;
+    STOP_REQUESTED,
+    /** {@link PlanChecked}. */
+    PLAN_CHECKED;
 
     /** Returns the name used in the journal, for example {@code task_started}. */
     public String wireName() {
@@ -613,6 +615,31 @@ public sealed interface OrchestraEvent {
     @Override
     public Kind kind() {
       return Kind.STOP_REQUESTED;
+    }
+  }
+
+  /**
+   * plan.md was read for a person's edit at a round boundary: before the round's batch starts, and
+   * again once its gates are done (so that tasks added meanwhile count for the round's decision).
+   * An edit found was merged into the run's plan and reported just before, as a {@link
+   * PlanUpdated} with the reason {@code "edited by hand"}.
+   *
+   * @param runId the run id
+   * @param time when
+   * @param round the round
+   * @param beforeBatch true before the batch, false after the gates
+   * @param edited whether plan.md held an edit, now merged
+   */
+  record PlanChecked(String runId, Instant time, int round, boolean beforeBatch, boolean edited) implements OrchestraEvent {
+    /** Validates the components. */
+    public PlanChecked {
+      Objects.requireNonNull(runId);
+      Objects.requireNonNull(time);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.PLAN_CHECKED;
     }
   }
 }

@@ -1,4 +1,4 @@
-package dev.orchestra;
+package dev.orchestra.internal.engine;
 
 import dev.orchestra.gate.Finding;
 import dev.orchestra.gate.GateResult;
@@ -35,14 +35,14 @@ import java.util.regex.Pattern;
  * changes it between batches; agent threads read it while a batch runs, which the executor's
  * hand-off orders after those changes.
  */
-final class FindingLedger {
+public final class FindingLedger {
   private static final Pattern TAG =
       Pattern.compile("\\[finding ([0-9a-f]{16})(?: attempt ([0-9]{1,4}))?( replanned)?( verified)?\\]");
   /** The start of a finding task's notes: "{@code <gate> finding (<severity>) at <file>[:<line>]: }". */
   private static final Pattern NOTES_HEAD = Pattern.compile("^(\\S+) finding \\(\\w+\\)(?: at (.+?)(?::[0-9]+)?)?: ");
 
   /** One finding's record. */
-  static final class Entry {
+  public static final class Entry {
     final String fingerprint;
     final String gate;
     /** The file the finding was first reported at, or empty. */
@@ -70,7 +70,7 @@ final class FindingLedger {
   }
 
   /** What a reported (or passed) finding needs. */
-  enum Kind {
+  public enum Kind {
     /** Reported for the first time: plan a task for it. */
     NEW,
     /** Its task was done (or failed) and the gate still reports it: another attempt. */
@@ -95,8 +95,8 @@ final class FindingLedger {
    * @param result the gate result that reported it (or passed it)
    * @param entry the ledger's record, or null for {@link Kind#NEW}
    */
-  record Decision(Kind kind, Finding finding, GateResult result, Entry entry) {
-    Decision {
+  public record Decision(Kind kind, Finding finding, GateResult result, Entry entry) {
+    public Decision {
       Objects.requireNonNull(kind);
       Objects.requireNonNull(result);
     }
@@ -109,16 +109,17 @@ final class FindingLedger {
   private final Map<String, Finding> firstSeen = new HashMap<>();
 
   /** Returns the entry of a finding, or null. */
-  Entry entry(String fingerprint) {
+  public Entry entry(String fingerprint) {
     Entry e = entries.get(fingerprint);
     return e != null ? e : entries.get(aliases.getOrDefault(fingerprint, ""));
   }
 
   /**
-   * Brings each finding task's notes tag up to date (an attempt verified by its gate since, say),
-   * so plan.md alone restores the ledger.
+   * Returns the finding tasks whose notes tag is behind their finding (an attempt verified by its
+   * gate since, say), with the tag brought up to date, so plan.md alone restores the ledger.
    */
-  void retag(LivePlan plan) {
+  public List<Task> retagged(LivePlan plan) {
+    List<Task> out = new ArrayList<>();
     for (Entry e : entries.values()) {
       if (!plan.contains(e.taskId)) {
         continue;
@@ -126,13 +127,22 @@ final class FindingLedger {
       Task t = plan.task(e.taskId);
       Matcher m = TAG.matcher(t.notes());
       if (m.find() && !m.group().equals(e.tag())) {
-        plan.update(t.withNotes(t.notes().substring(0, m.start()) + e.tag() + t.notes().substring(m.end())));
+        out.add(t.withNotes(t.notes().substring(0, m.start()) + e.tag() + t.notes().substring(m.end())));
       }
     }
+    return out;
+  }
+
+  /** Returns the entries as text, in a fixed order, for comparing two ledgers. */
+  public String describe() {
+    StringBuilder b = new StringBuilder();
+    new java.util.TreeMap<>(entries).forEach((fp, e) -> b.append(e.tag()).append(" task ").append(e.taskId).append(" gate ").append(e.gate)
+        .append(" file ").append(e.file).append(" tried ").append(e.tried).append("; "));
+    return b.toString();
   }
 
   /** Returns the entry whose task is the given one, or null. */
-  Entry entryForTask(String taskId) {
+  public Entry entryForTask(String taskId) {
     for (Entry e : entries.values()) {
       if (e.taskId.equals(taskId)) {
         return e;
@@ -142,7 +152,7 @@ final class FindingLedger {
   }
 
   /** Records a new finding's task, on its first attempt. */
-  Entry open(Finding finding, String taskId) {
+  public Entry open(Finding finding, String taskId) {
     Entry e = new Entry(finding.fingerprint(), finding.gate(), finding.file(), taskId, 1, false);
     entries.put(e.fingerprint, e);
     firstSeen.put(e.fingerprint, finding);
@@ -154,7 +164,7 @@ final class FindingLedger {
    * Entries of tasks no longer in the plan are dropped; what the notes cannot say (verified, the
    * history of attempts) is kept for tasks that are still there.
    */
-  void restore(List<Task> tasks) {
+  public void restore(List<Task> tasks) {
     Map<String, Entry> old = new HashMap<>(entries);
     entries.clear();
     for (Task t : tasks) {
@@ -171,9 +181,12 @@ final class FindingLedger {
       String file = was != null ? was.file : hasHead && head.group(2) != null ? head.group(2) : "";
       Entry e = new Entry(fp, gate, file, t.id(), attempt, m.group(3) != null);
       e.verified = m.group(4) != null;
-      if (was != null && was.taskId.equals(t.id())) {
-        e.verified = e.verified || was.verified;
+      if (was != null) {
+        // A re-plan hands the finding to a new task: what was tried goes with it.
         e.tried.addAll(was.tried);
+        if (was.taskId.equals(t.id())) {
+          e.verified = e.verified || was.verified;
+        }
       }
       entries.put(fp, e);
     }
@@ -184,7 +197,7 @@ final class FindingLedger {
    * Rebuilds what each finding's earlier attempts tried from a run's journal lines (oldest first):
    * each time its task finished, what it reported, and what its gate reported next.
    */
-  void restoreHistory(List<com.fasterxml.jackson.databind.JsonNode> journal) {
+  public void restoreHistory(List<com.fasterxml.jackson.databind.JsonNode> journal) {
     for (Entry e : entries.values()) {
       if (!e.tried.isEmpty()) {
         continue;
@@ -205,8 +218,14 @@ final class FindingLedger {
     }
   }
 
+  /** Returns the fingerprint a finding task's notes tag names, or empty. */
+  public static java.util.Optional<String> fingerprintOf(String notes) {
+    Matcher m = TAG.matcher(notes);
+    return m.find() ? java.util.Optional.of(m.group(1)) : java.util.Optional.empty();
+  }
+
   /** Removes a tag from notes, for rewriting them. */
-  static String withoutTag(String notes) {
+  public static String withoutTag(String notes) {
     return TAG.matcher(notes).replaceAll("").strip();
   }
 
@@ -220,7 +239,7 @@ final class FindingLedger {
    * @param attemptLimit the most attempts a finding's task gets before the orchestrator re-plans
    * @return the decisions, in the order the findings were reported; {@link Kind#CLOSED} first
    */
-  List<Decision> review(List<GateResult> results, LivePlan plan, int attemptLimit) {
+  public List<Decision> review(List<GateResult> results, LivePlan plan, int attemptLimit) {
     List<Decision> out = new ArrayList<>();
     Map<String, GateResult> byGate = new HashMap<>();
     results.forEach(r -> byGate.put(r.gate(), r));

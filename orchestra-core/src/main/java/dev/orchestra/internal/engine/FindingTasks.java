@@ -1,4 +1,4 @@
-package dev.orchestra;
+package dev.orchestra.internal.engine;
 
 import dev.orchestra.gate.Finding;
 import dev.orchestra.plan.Task;
@@ -16,7 +16,7 @@ import java.util.Set;
  * The tasks findings become: their title, acceptance criterion, write scope and notes, and the
  * tasks a re-plan proposes, made to fit the plan. Pure functions over values.
  */
-final class FindingTasks {
+public final class FindingTasks {
   private static final int MAX_MESSAGE = 300;
 
   private FindingTasks() {}
@@ -28,7 +28,7 @@ final class FindingTasks {
    * @param id the task's id, not yet in the plan
    * @return the task
    */
-  static Task newTask(Finding finding, String id) {
+  public static Task newTask(Finding finding, String id) {
     FindingLedger.Entry first = new FindingLedger.Entry(finding.fingerprint(), finding.gate(), finding.file(), id, 1, false);
     return Task.builder(id, finding.taskTitle())
         .acceptanceCriteria(
@@ -47,7 +47,7 @@ final class FindingTasks {
    * diagnoses a failure often names the wrong file). A finding that names no file leaves the scope
    * open (the whole workspace), as a scope of only the check's files could shut out the fix.
    */
-  static List<String> scope(Finding finding) {
+  public static List<String> scope(Finding finding) {
     if (finding.file().isEmpty()) {
       return List.of();
     }
@@ -87,7 +87,7 @@ final class FindingTasks {
    * @param scope the task's write scope, as it is
    * @return one line
    */
-  static String notes(Finding finding, String state, FindingLedger.Entry entry, List<String> scope) {
+  public static String notes(Finding finding, String state, FindingLedger.Entry entry, List<String> scope) {
     StringBuilder b = new StringBuilder();
     b.append(finding.gate()).append(" finding (").append(finding.severity().name().toLowerCase(Locale.ROOT)).append(')');
     if (!finding.location().isEmpty()) {
@@ -115,7 +115,7 @@ final class FindingTasks {
    * @param entry the ledger's record, already on the new attempt
    * @return the task
    */
-  static Task reopened(Task task, Finding finding, String state, FindingLedger.Entry entry) {
+  public static Task reopened(Task task, Finding finding, String state, FindingLedger.Entry entry) {
     List<String> scope = task.writeScope();
     List<String> wider = scope(finding);
     if (!scope.isEmpty()) {
@@ -139,6 +139,27 @@ final class FindingTasks {
   }
 
   /**
+   * Makes the tasks a re-plan proposed for a finding fit the plan (see {@link #adopt}); the first
+   * carries the finding's tag as re-planned, on the attempt after {@code attempts}.
+   *
+   * @param proposed the orchestrator role's tasks, at least one
+   * @param plan the plan they join
+   * @param finding the finding they fix
+   * @param oldTask the finding's task that ran out of attempts (it carries the finding's tag)
+   * @param attempts how many attempts were made
+   * @return the tasks to add
+   * @throws IllegalArgumentException when the tasks cannot fit the plan
+   */
+  public static List<Task> adoptReplan(List<Task> proposed, LivePlan plan, Finding finding, Task oldTask, int attempts) {
+    if (proposed.isEmpty()) {
+      throw new IllegalArgumentException("the new plan has no task");
+    }
+    String fingerprint = FindingLedger.fingerprintOf(oldTask.notes()).orElse(finding.fingerprint());
+    FindingLedger.Entry entry = new FindingLedger.Entry(fingerprint, finding.gate(), finding.file(), oldTask.id(), attempts + 1, true);
+    return adopt(proposed, plan, finding, entry);
+  }
+
+  /**
    * Makes the tasks a re-plan proposed fit the plan: ids already in use get fresh ones ({@code
    * R1}, {@code R2}, ...) and dependencies follow them; dependencies on tasks that do not exist
    * are dropped. The first task takes over the finding: it carries the finding's tag.
@@ -149,7 +170,7 @@ final class FindingTasks {
    * @param entry the finding's record, already updated to its re-planned state
    * @return the tasks to add
    */
-  static List<Task> adopt(List<Task> proposed, LivePlan plan, Finding finding, FindingLedger.Entry entry) {
+  public static List<Task> adopt(List<Task> proposed, LivePlan plan, Finding finding, FindingLedger.Entry entry) {
     Map<String, String> ids = new HashMap<>();
     Set<String> taken = new java.util.HashSet<>();
     for (Task t : proposed) {

@@ -1,4 +1,4 @@
-package dev.orchestra;
+package dev.orchestra.internal.engine;
 
 import dev.orchestra.internal.io.Text;
 import dev.orchestra.plan.Plan;
@@ -16,7 +16,7 @@ import java.util.Set;
  * immutable {@link Plan} is made only when it is persisted. Owned by the coordinating thread; not
  * thread-safe.
  */
-final class LivePlan {
+public final class LivePlan {
   private String goal;
   private final Map<String, Task> tasks = new LinkedHashMap<>();
   private final Set<String> later = new LinkedHashSet<>();
@@ -24,12 +24,54 @@ final class LivePlan {
   private List<String> done = List.of();
   private List<String> next = List.of();
   private List<String> releaseNotes = List.of();
+  private long version;
 
-  LivePlan(Plan plan) {
+  public LivePlan(Plan plan) {
     replaceWith(plan);
   }
 
+  /**
+   * Replaces the whole plan (a person's edit, merged).
+   *
+   * @param plan the plan
+   */
+  public void replace(Plan plan) {
+    replaceWith(plan);
+  }
+
+  /**
+   * Adds tasks, or replaces those with the same id in place; new ones go at the end, in order. The
+   * plan as a whole must stay consistent.
+   *
+   * @param changed the tasks
+   * @throws IllegalArgumentException when the plan would be inconsistent
+   */
+  public void put(List<Task> changed) {
+    version++;
+    if (changed.isEmpty()) {
+      return;
+    }
+    Map<String, Task> next = new LinkedHashMap<>(tasks);
+    for (Task t : changed) {
+      next.put(t.id(), t);
+    }
+    Plan checked = Plan.builder(goal).tasks(new ArrayList<>(next.values())).build();
+    tasks.clear();
+    checked.tasks().forEach(t -> tasks.put(t.id(), t));
+  }
+
+  /**
+   * Removes tasks by id; ids not in the plan are passed over.
+   *
+   * @param ids the ids
+   */
+  public void remove(List<String> ids) {
+    version++;
+    ids.forEach(tasks::remove);
+  }
+
   private void replaceWith(Plan plan) {
+    version++;
     goal = plan.goal();
     tasks.clear();
     plan.tasks().forEach(t -> tasks.put(t.id(), t));
@@ -42,39 +84,47 @@ final class LivePlan {
     next = plan.next();
   }
 
-  String goal() {
+  /** Returns a number that changes whenever the plan does: for knowing when to write it again. */
+  public long version() {
+    return version;
+  }
+
+  public String goal() {
     return goal;
   }
 
-  Task task(String id) {
+  public Task task(String id) {
     return tasks.get(id);
   }
 
-  boolean contains(String id) {
+  public boolean contains(String id) {
     return tasks.containsKey(id);
   }
 
-  List<Task> tasks() {
+  public List<Task> tasks() {
     return new ArrayList<>(tasks.values());
   }
 
-  int size() {
+  public int size() {
     return tasks.size();
   }
 
-  void update(Task task) {
+  public void update(Task task) {
+    version++;
     if (!tasks.containsKey(task.id())) {
       throw new IllegalArgumentException("no task " + task.id() + " in the plan");
     }
     tasks.put(task.id(), task);
   }
 
-  void setStatus(String id, TaskStatus status) {
+  public void setStatus(String id, TaskStatus status) {
+    version++;
     tasks.computeIfPresent(id, (k, t) -> t.withStatus(status));
   }
 
   /** Adds tasks; validates the result as a whole so a bad task cannot half-apply. */
-  void add(List<Task> added) {
+  public void add(List<Task> added) {
+    version++;
     List<Task> all = new ArrayList<>(tasks.values());
     all.addAll(added);
     Plan checked = Plan.builder(goal).tasks(all).build();
@@ -82,22 +132,24 @@ final class LivePlan {
     checked.tasks().forEach(t -> tasks.put(t.id(), t));
   }
 
-  void addLater(List<String> items) {
+  public void addLater(List<String> items) {
+    version++;
     items.stream().map(Text::oneLine).filter(i -> !i.isEmpty()).forEach(later::add);
   }
 
-  void addRisks(List<String> items) {
+  public void addRisks(List<String> items) {
+    version++;
     items.stream().map(Text::oneLine).filter(i -> !i.isEmpty()).forEach(risks::add);
   }
 
   /** Items come from models and custom gates: plan.md holds them one per line. */
 
-  void setSummary(List<String> done, List<String> next) {
+  public void setSummary(List<String> done, List<String> next) {
     this.done = List.copyOf(done);
     this.next = List.copyOf(next);
   }
 
-  String freshId(String prefix) {
+  public String freshId(String prefix) {
     int n = 1;
     while (tasks.containsKey(prefix + n)) {
       n++;
@@ -105,7 +157,7 @@ final class LivePlan {
     return prefix + n;
   }
 
-  Plan snapshot() {
+  public Plan snapshot() {
     return copy().toPlan();
   }
 
@@ -113,20 +165,20 @@ final class LivePlan {
    * The plan's parts as they are now, copied without checks: cheap enough to take under the
    * scheduler's lock. {@link Copy#toPlan} builds (and checks) the plan later, outside it.
    */
-  Copy copy() {
+  public Copy copy() {
     return new Copy(goal, new ArrayList<>(tasks.values()), new ArrayList<>(later), done, next, new ArrayList<>(risks), releaseNotes);
   }
 
   /** See {@link #copy()}. */
-  record Copy(
+  public record Copy(
       String goal, List<Task> tasks, List<String> later, List<String> done, List<String> next, List<String> risks,
       List<String> releaseNotes) {
-    Plan toPlan() {
+    public Plan toPlan() {
       return Plan.builder(goal).tasks(tasks).later(later).summary(done, next, risks).releaseNotes(releaseNotes).build();
     }
   }
 
-  void setReleaseNotes(List<String> notes) {
+  public void setReleaseNotes(List<String> notes) {
     this.releaseNotes = List.copyOf(notes);
   }
 
@@ -136,7 +188,7 @@ final class LivePlan {
    * the person did not touch, the run's newer status wins. Tasks the run added after its last
    * write are kept. Returns the ids of tasks the edit added.
    */
-  List<String> mergeEdit(Plan base, Plan edited) {
+  public List<String> mergeEdit(Plan base, Plan edited) {
     Map<String, Task> merged = new LinkedHashMap<>();
     List<String> added = new ArrayList<>();
     for (Task theirs : edited.tasks()) {

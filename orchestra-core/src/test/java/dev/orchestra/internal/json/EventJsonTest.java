@@ -82,6 +82,7 @@ final class EventJsonTest {
         new OrchestraEvent.BudgetChanged("r", t, 12, 10, "rate limited"),
         new OrchestraEvent.ModelCallFinished("r", t, "implementer", "F1", "gpt", new dev.orchestra.model.TokenUsage(10, 5, 2, 1), 30, "ok"),
         new OrchestraEvent.StopRequested("r", t, dev.orchestra.StopReason.CANCELLED, "cancelled"),
+        new OrchestraEvent.PlanChecked("r", t, 2, false, true),
         new OrchestraEvent.RunFinished("r", t, "GREEN", "done", 2, new dev.orchestra.model.TokenUsage(10, 5, 2, 1)));
   }
 

@@ -1,0 +1,246 @@
+package dev.orchestra;
+
+import dev.orchestra.agent.AgentContext;
+import dev.orchestra.agent.RoleReport;
+import dev.orchestra.agent.ToolBox;
+import dev.orchestra.event.OrchestraEvent;
+import dev.orchestra.internal.workspace.GitWorkspace;
+import dev.orchestra.internal.workspace.WorkspaceToolBox;
+import dev.orchestra.internal.workspace.WriteScopes;
+import dev.orchestra.model.AuthenticationException;
+import dev.orchestra.model.ModelProviderException;
+import dev.orchestra.model.ModelRequest;
+import dev.orchestra.model.ModelResponse;
+import dev.orchestra.model.QuotaExhaustedException;
+import dev.orchestra.plan.Task;
+import dev.orchestra.plan.TaskStatus;
+import dev.orchestra.role.ApprovalHandler;
+import dev.orchestra.role.BuiltInRoles;
+import dev.orchestra.role.Role;
+import dev.orchestra.role.Skill;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs one role on one task: its tool box under the role's sandbox and the task's write scope, its
+ * approvals, its model calls; and for a plan task, what it changed as git sees it (a command's
+ * write outside the scope included) and how it ended. Thread-safe: agents run at once.
+ */
+final class AgentRunner {
+  private final RunEngine run;
+
+  AgentRunner(RunEngine run) {
+    this.run = run;
+  }
+
+  /** What an agent produced and which files its tools wrote. */
+  record AgentRun(RoleReport report, List<String> changedFiles) {}
+
+  /**
+   * How a plan task ended.
+   *
+   * @param status done, failed, or todo when it was interrupted and will run again
+   * @param summary one line
+   * @param changedFiles what it changed
+   * @param report its report, or null
+   * @param stop a reason the run must stop (quota, credentials), or null
+   * @param stopMessage why, for the stop
+   */
+  record Outcome(TaskStatus status, String summary, List<String> changedFiles, RoleReport report, StopReason stop, String stopMessage) {
+    static Outcome of(TaskStatus status, String summary) {
+      return new Outcome(status, summary, List.of(), null, null, "");
+    }
+  }
+
+  /** An agent's context: what it knows of the run, its tools, and its way to the model. */
+  private record RunAgentContext(
+      String runId, Path workspace, String brief, String defaultModel, int maxTurns, ToolBox tools, List<Skill> skills, ModelCaller caller)
+      implements AgentContext {
+    @Override
+    public ModelResponse call(ModelRequest request) {
+      return caller.call(request);
+    }
+  }
+
+  /** Runs a plan task (or an explorer's probe); never throws. */
+  Outcome runTask(Task task, String brief) {
+    OrchestratorConfig config = run.config();
+    Role role = config.roles().get(task.role());
+    if (role == null) {
+      return Outcome.of(
+          TaskStatus.FAILED, "no role '" + task.role() + "' in the team; known roles: " + String.join(", ", new TreeSet<>(config.roles().keySet())));
+    }
+    boolean writer = role.sandboxMode().allowsWrites();
+    GitWorkspace git = run.git();
+    // Only git can see what a command wrote outside the scope; without it there is no window to keep.
+    WriteWindows.Window window = writer && git != null ? run.writeWindows().open(task) : null;
+    try {
+      GitWorkspace.Snapshot before = window != null ? git.snapshot(List.of()) : null;
+      AgentRun r = run(role, task, brief, task.writeScope(), window);
+      List<String> changed = r.changedFiles();
+      RoleReport report = r.report();
+      if (report instanceof RoleReport.Refusal refusal) {
+        // Recorded as what it is: the task failed, with the model's own words in its notes.
+        return new Outcome(TaskStatus.FAILED, "refused by the " + role.name() + " role: " + refusal.refusal(), changed, report, null, "");
+      }
+      List<String> outside = List.of();
+      if (before != null) {
+        // The task's scope is its own while it runs, so git's changes inside it are the task's.
+        // Only a command can write outside a scope (the write tools refuse to), so a change
+        // outside it is this task's when it ran one and no other writer running meanwhile may
+        // have made it; it is reported.
+        TreeSet<String> all = new TreeSet<>(changed);
+        List<String> out = new ArrayList<>();
+        for (String f : git.changesSince(before, List.of()).files()) {
+          if (task.writeScope().isEmpty() || WriteScopes.covers(task.writeScope(), f)) {
+            all.add(f);
+          } else if (window.ranCommand && !run.writeWindows().mayBeOthers(window, f)) {
+            all.add(f);
+            out.add(f);
+          }
+        }
+        changed = List.copyOf(all);
+        outside = List.copyOf(out);
+        if (report instanceof RoleReport.Implementation impl) {
+          report = new RoleReport.Implementation(impl.whatChanged(), impl.commandsRun(), impl.result(), changed);
+        }
+      }
+      String summary = summarize(report);
+      if (!outside.isEmpty()) {
+        List<String> alsoRan = run.writeWindows().othersRunningCommands(window);
+        String note =
+            task.id() + " wrote outside its write scope: " + String.join(", ", outside)
+                + (alsoRan.isEmpty() ? "" : " (or " + String.join(", ", alsoRan) + ", which ran commands meanwhile)");
+        summary = summary + " (" + note + ")";
+        run.outsideWrite(note);
+      }
+      return new Outcome(TaskStatus.DONE, summary, changed, report, null, "");
+    } catch (RunCancelled e) {
+      return Outcome.of(TaskStatus.TODO, "interrupted; will run again");
+    } catch (QuotaExhaustedException | AuthenticationException e) {
+      StopReason reason = e instanceof QuotaExhaustedException ? StopReason.QUOTA_EXHAUSTED : StopReason.AUTHENTICATION_FAILED;
+      String message = stopMessage(e);
+      return new Outcome(TaskStatus.TODO, message, List.of(), null, reason, message);
+    } catch (ModelProviderException e) {
+      if (run.cancelled()) {
+        return Outcome.of(TaskStatus.TODO, "interrupted; will run again");
+      }
+      return Outcome.of(TaskStatus.FAILED, e.kind().name().toLowerCase(Locale.ROOT) + ": " + e.getMessage());
+    } catch (RuntimeException e) {
+      if (run.cancelled()) {
+        return Outcome.of(TaskStatus.TODO, "interrupted; will run again");
+      }
+      return Outcome.of(TaskStatus.FAILED, String.valueOf(e.getMessage()));
+    } finally {
+      if (window != null) {
+        run.writeWindows().close(window);
+      }
+    }
+  }
+
+  /** Why a provider's failure stops the run. */
+  static String stopMessage(ModelProviderException e) {
+    return switch (e.kind()) {
+      case QUOTA_EXHAUSTED -> "the provider's quota is exhausted: " + e.getMessage();
+      case AUTHENTICATION -> "the provider refused the credentials: " + e.getMessage();
+      default -> "the model failed: " + e.getMessage();
+    };
+  }
+
+  static String summarize(RoleReport report) {
+    return switch (report.kind()) {
+      case IMPLEMENTATION -> {
+        RoleReport.Implementation i = (RoleReport.Implementation) report;
+        yield i.result().isEmpty() ? String.join("; ", i.whatChanged()) : i.result();
+      }
+      case EXPLORATION -> ((RoleReport.Exploration) report).pathsAndSymbols().size() + " paths found";
+      case TEXT -> ((RoleReport.Text) report).text();
+      case REFUSAL -> "refused: " + ((RoleReport.Refusal) report).refusal();
+      default -> report.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+    };
+  }
+
+  /**
+   * Runs an agent; {@code window}, when given, learns whether the agent ran a command.
+   *
+   * @throws RunCancelled when the run was cancelled
+   * @throws ModelProviderException when a model call failed for good
+   * @throws RuntimeException when the agent could not finish (an {@code AgentException})
+   */
+  AgentRun run(Role role, Task task, String brief, List<String> writeScope, WriteWindows.Window window) {
+    OrchestratorConfig config = run.config();
+    List<Skill> roleSkills = config.skills().getOrDefault(role.name(), List.of());
+    WorkspaceToolBox.Settings settings =
+        new WorkspaceToolBox.Settings(
+            config.environmentPolicy(),
+            config.parentEnvironment(),
+            config.commandTimeout(),
+            WorkspaceToolBox.MAX_OUTPUT_CHARS,
+            config.writableRoots(),
+            roleSkills,
+            (action, detail, reason) -> askApproval(role, task, action, detail, reason));
+    WorkspaceToolBox tools =
+        new WorkspaceToolBox(
+            config.workspace(),
+            run.realWorkspace(),
+            run.secureIoSupported(),
+            role,
+            writeScope,
+            (tool, target, ok, audit) -> {
+              if (window != null && tool.equals(BuiltInRoles.TOOL_RUN_COMMAND)) {
+                window.ranCommand = true;
+              }
+              run.observe(
+                  new OrchestraEvent.ToolCalled(
+                      run.runId(), run.now(), task.id(), role.name(), tool, target, ok, audit.detail(), audit.outputBytes(),
+                      audit.outputDigest()));
+            },
+            settings);
+    AgentContext context =
+        new RunAgentContext(
+            run.runId(), config.workspace(), brief, config.defaultModel(), config.bounds().maxAgentTurns(), tools, roleSkills, run.models());
+    RoleReport report = config.agent().run(role, task, context);
+    return new AgentRun(report, tools.changedFiles());
+  }
+
+  /**
+   * Asks the approval handler on a thread of its own, so a handler that never answers counts as a
+   * denial after the timeout instead of holding the agent for ever.
+   */
+  private ApprovalHandler.Decision askApproval(Role role, Task task, String action, String detail, String reason) {
+    OrchestratorConfig config = run.config();
+    ApprovalHandler.Request request = new ApprovalHandler.Request(run.runId(), task.id(), role.name(), action, detail, reason);
+    FutureTask<ApprovalHandler.Decision> asking = new FutureTask<>(() -> config.approvalHandler().decide(request));
+    Thread t = new Thread(asking, "orchestra-approval-" + task.id());
+    t.setDaemon(true);
+    t.start();
+    ApprovalHandler.Decision d;
+    try {
+      d = asking.get(config.approvalTimeout().toNanos(), TimeUnit.NANOSECONDS);
+      if (d == null) {
+        d = ApprovalHandler.Decision.deny("handler", "the approval handler gave no decision");
+      }
+    } catch (TimeoutException e) {
+      asking.cancel(true);
+      d = ApprovalHandler.Decision.deny("timeout", "no answer within " + ThreadBudget.human(config.approvalTimeout()));
+    } catch (ExecutionException e) {
+      d = ApprovalHandler.Decision.deny("handler", "the approval handler failed: " + e.getCause());
+    } catch (InterruptedException e) {
+      asking.cancel(true);
+      Thread.currentThread().interrupt();
+      d = ApprovalHandler.Decision.deny("cancel", "the run was cancelled while waiting for approval");
+    }
+    run.observe(
+        new OrchestraEvent.ApprovalDecided(
+            run.runId(), run.now(), task.id(), role.name(), action, detail, d.approved(), d.decidedBy(),
+            d.reason().isEmpty() ? reason : reason + "; " + d.reason()));
+    return d;
+  }
+}

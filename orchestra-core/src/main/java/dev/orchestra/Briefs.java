@@ -1,0 +1,93 @@
+package dev.orchestra;
+
+import dev.orchestra.agent.RoleReport;
+import dev.orchestra.gate.Gate;
+import dev.orchestra.internal.ci.CiDiscovery;
+import dev.orchestra.internal.io.Text;
+import dev.orchestra.plan.Task;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** What an agent is told besides its task: the goal, what the explorers found, what was tried. */
+final class Briefs {
+  private static final int MAX_BRIEF_CHARS = 8_000;
+
+  private Briefs() {}
+
+  static String cap(String s) {
+    return s.length() <= MAX_BRIEF_CHARS ? s : s.substring(0, MAX_BRIEF_CHARS) + "\n[cut]";
+  }
+
+  /** The repository's own CI commands, found without a model, for the explorers and planner. */
+  static String ci(Path workspace) {
+    try {
+      return "Local commands that mirror CI (found by Orchestra in the repository):\n" + CiDiscovery.scan(workspace).describe();
+    } catch (RuntimeException e) {
+      return "";
+    }
+  }
+
+  /** An explorer's brief. */
+  static String probe(String goal, String ci) {
+    return "Goal: " + goal + "\n\n" + ci;
+  }
+
+  /** What the explorers found, in probe order. */
+  static String exploration(List<String> probes, Map<String, RoleReport.Exploration> reports) {
+    StringBuilder brief = new StringBuilder();
+    for (int i = 0; i < probes.size(); i++) {
+      RoleReport.Exploration e = reports.get("explore-" + (i + 1));
+      if (e == null) {
+        continue;
+      }
+      brief.append("Explorer (").append(Text.oneLine(probes.get(i))).append("):\n");
+      section(brief, "Paths and symbols", e.pathsAndSymbols());
+      section(brief, "CI location", e.ciLocations());
+      section(brief, "Local commands", e.localCommands());
+      section(brief, "Next probes", e.nextProbes());
+    }
+    return cap(brief.toString());
+  }
+
+  private static void section(StringBuilder b, String title, List<String> items) {
+    if (!items.isEmpty()) {
+      b.append("  ").append(title).append(":\n");
+      items.forEach(i -> b.append("  - ").append(i).append('\n'));
+    }
+  }
+
+  /** The planner's brief. */
+  static String planner(String goal, String exploration, String ci, Collection<String> roles, List<Gate> gates) {
+    StringBuilder brief = new StringBuilder("Goal: ").append(goal).append('\n');
+    if (!exploration.isEmpty()) {
+      brief.append("\nWhat the explorers found:\n").append(exploration);
+    }
+    brief.append('\n').append(ci);
+    brief.append("\nRoles that can carry out tasks: ")
+        .append(String.join(", ", new TreeSet<>(roles)))
+        .append(".\nGates after each batch: ")
+        .append(gates.isEmpty() ? "none" : String.join(", ", gates.stream().map(Gate::name).toList()))
+        .append('.');
+    return brief.toString();
+  }
+
+  /** A plan task's brief; for a finding's task, what earlier attempts tried. */
+  static String task(String goal, Task task, List<String> attempts, String exploration) {
+    StringBuilder b = new StringBuilder("Goal: ").append(goal).append('\n');
+    if (!task.notes().isEmpty()) {
+      b.append("Notes: ").append(task.notes()).append('\n');
+    }
+    if (!attempts.isEmpty()) {
+      b.append("\nThis is attempt ").append(attempts.size() + 1).append(" at this finding. What was tried before, and what the gate said after:\n");
+      attempts.forEach(line -> b.append("- ").append(line).append('\n'));
+      b.append("Try something different where an attempt did not work; the file a diagnosis names may not be the one to change.\n");
+    }
+    if (!exploration.isEmpty()) {
+      b.append("\nWhat the explorers found:\n").append(exploration);
+    }
+    return cap(b.toString());
+  }
+}

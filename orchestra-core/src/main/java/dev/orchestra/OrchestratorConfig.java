@@ -1,0 +1,130 @@
+package dev.orchestra;
+
+import dev.orchestra.agent.Agent;
+import dev.orchestra.event.OrchestraListener;
+import dev.orchestra.gate.Gate;
+import dev.orchestra.model.ModelProvider;
+import dev.orchestra.role.ApprovalHandler;
+import dev.orchestra.role.Role;
+import dev.orchestra.role.SandboxMode;
+import dev.orchestra.role.ShellEnvironmentPolicy;
+import dev.orchestra.role.Skill;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.random.RandomGenerator;
+
+/**
+ * An orchestrator's configuration, as {@link Orchestrator.Builder} validated it: one immutable
+ * value every part of a run reads, instead of fields copied one by one.
+ *
+ * @param workspace the workspace, absolute and normalised
+ * @param roles the team by name, each role under the run's sandbox ceiling
+ * @param provider the model provider
+ * @param defaultModel the model for roles that name none
+ * @param budgetPolicy how the thread budget moves
+ * @param gates the gates, in order
+ * @param listeners every listener, as one
+ * @param bounds the run's bounds
+ * @param oneBatch whether a run stops after its first batch and gates
+ * @param probes the exploration probes
+ * @param clock the clock events are stamped by
+ * @param sleeper how retries wait
+ * @param random where run ids and jitter come from
+ * @param executor the pool agents run on, or null to make one per run
+ * @param agent the agent that carries out tasks
+ * @param planFile the plan's file, absolute
+ * @param planWriteInterval the least time between two writes of plan.md during a batch
+ * @param maxModelAttempts the most attempts of one model call
+ * @param approvalHandler who answers approval requests
+ * @param approvalTimeout how long an approval may take before it counts as denied
+ * @param environmentPolicy which environment variables commands get
+ * @param parentEnvironment the environment the policy filters
+ * @param commandTimeout how long an agent's command may run
+ * @param writableRoots folders outside the workspace a workspace-write role may write
+ * @param skills each role's skills
+ */
+record OrchestratorConfig(
+    Path workspace,
+    Map<String, Role> roles,
+    ModelProvider provider,
+    String defaultModel,
+    BudgetPolicy budgetPolicy,
+    List<Gate> gates,
+    OrchestraListener listeners,
+    Bounds bounds,
+    boolean oneBatch,
+    List<String> probes,
+    Clock clock,
+    Sleeper sleeper,
+    RandomGenerator random,
+    ExecutorService executor,
+    Agent agent,
+    Path planFile,
+    Duration planWriteInterval,
+    int maxModelAttempts,
+    ApprovalHandler approvalHandler,
+    Duration approvalTimeout,
+    ShellEnvironmentPolicy environmentPolicy,
+    Map<String, String> parentEnvironment,
+    Duration commandTimeout,
+    List<Path> writableRoots,
+    Map<String, List<Skill>> skills) {
+
+  /** The configuration a builder holds. */
+  static OrchestratorConfig of(Orchestrator.Builder b) {
+    Path workspace = b.workspace.toAbsolutePath().normalize();
+    return new OrchestratorConfig(
+        workspace,
+        underCeiling(b.roles, b.sandboxCeiling),
+        b.modelProvider,
+        b.defaultModel,
+        b.budgetPolicy,
+        List.copyOf(b.gates),
+        OrchestraListener.composite(b.listeners),
+        b.bounds,
+        b.oneBatch,
+        List.copyOf(b.explorationProbes),
+        b.clock,
+        b.sleeper,
+        b.random != null ? b.random : RandomGenerator.of("L64X128MixRandom"),
+        b.executor,
+        b.agent,
+        workspace.resolve(b.planFile),
+        b.planWriteInterval,
+        b.maxModelAttempts,
+        b.approvalHandler,
+        b.approvalTimeout,
+        b.environmentPolicy,
+        Map.copyOf(b.parentEnvironment),
+        b.commandTimeout,
+        List.copyOf(b.writableRoots),
+        Map.copyOf(b.skills));
+  }
+
+  /** The team with no role above the run's sandbox ceiling, built-in roles included. */
+  private static Map<String, Role> underCeiling(Map<String, Role> team, SandboxMode ceiling) {
+    Map<String, Role> out = new LinkedHashMap<>();
+    team.forEach((name, r) -> out.put(name, r.sandboxMode().compareTo(ceiling) > 0 ? r.toBuilder().sandboxMode(ceiling).build() : r));
+    return java.util.Collections.unmodifiableMap(out);
+  }
+
+  /** The folder of the run's state: journal, lock, notes. */
+  Path stateFolder() {
+    return workspace.resolve(".orchestra");
+  }
+
+  /** The journal. */
+  Path journalFile() {
+    return stateFolder().resolve("journal.jsonl");
+  }
+
+  /** The environment commands get: the policy applied to the parent environment. */
+  Map<String, String> commandEnvironment() {
+    return environmentPolicy.apply(parentEnvironment);
+  }
+}

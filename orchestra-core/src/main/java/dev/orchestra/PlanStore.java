@@ -1,0 +1,197 @@
+package dev.orchestra;
+
+import dev.orchestra.internal.engine.LivePlan;
+import dev.orchestra.internal.io.AtomicFiles;
+import dev.orchestra.plan.Plan;
+import dev.orchestra.plan.PlanFormatException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * plan.md on disk: written atomically, never over a person's edit that has not been merged yet,
+ * and read back for such edits at the run's round boundaries. What the run last wrote is also kept
+ * in {@code .orchestra/last-written-plan.md}, so that a resumed run tells a person's edit (made while
+ * it was stopped) from its own last write. Used by the run's coordinating thread.
+ */
+final class PlanStore {
+  private static final Logger log = LoggerFactory.getLogger(PlanStore.class);
+  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  private final Path file;
+  private final Path written;
+  private Plan lastWritten;
+  private String lastWrittenText;
+
+  PlanStore(Path file, Path stateFolder) {
+    this.file = file;
+    this.written = stateFolder.resolve("last-written-plan.md");
+  }
+
+  Path file() {
+    return file;
+  }
+
+  /** Reads plan.md, or null when there is none. Safe under a cancel's interrupt. */
+  String read() {
+    return readText(file);
+  }
+
+  private static String readText(Path path) {
+    // Files.readString reads through an interruptible channel: a cancel's interrupt would turn
+    // into a read error. Read, then restore it.
+    boolean interrupted = Thread.interrupted();
+    try {
+      return Files.readString(path, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (IOException e) {
+      throw new OrchestraException("cannot read " + path + ": " + e.getMessage(), e);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** A new run replaces plan.md; the previous one is kept under .orchestra/ rather than lost. */
+  void backUpPrevious(String runId, java.time.Instant now, Path stateFolder) {
+    if (!Files.exists(file)) {
+      return;
+    }
+    Path backup = stateFolder.resolve("plan-" + STAMP.format(now) + "-" + runId.substring(runId.length() - 6) + ".md");
+    try {
+      Files.createDirectories(backup.getParent());
+      Files.copy(file, backup, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new OrchestraException("cannot back up the existing " + file + " before replacing it: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Writes a plan if it differs from the last write. A person's edit that has not been merged yet
+   * is never overwritten: that waits for the next round boundary.
+   *
+   * @throws RuntimeException when the file cannot be written
+   */
+  void write(Plan plan) {
+    String text = plan.toMarkdown();
+    if (text.equals(lastWrittenText)) {
+      return;
+    }
+    // A cancel interrupts threads; an interrupted NIO read or write would fail, so read and write
+    // first and restore the interrupt after.
+    boolean interrupted = Thread.interrupted();
+    try {
+      // The file's identity, size and time as they were when its content was found to be ours:
+      // checked again just before the rename, so a save after the read is not replaced.
+      Object seen = stamp(file);
+      if (lastWrittenText != null) {
+        String onDisk = read();
+        if (onDisk != null && !onDisk.equals(lastWrittenText)) {
+          return; // edited by a person since the last write; merged at the round boundary
+        }
+      }
+      if (AtomicFiles.writeStringUnlessChanged(file, text, () -> Objects.equals(seen, stamp(file)))) {
+        lastWritten = plan;
+        lastWrittenText = text;
+        AtomicFiles.writeString(written, text);
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  void write(LivePlan.Copy copy) {
+    write(copy.toPlan());
+  }
+
+  /** The file's identity, size and modification time, or null when it cannot be read. */
+  private static Object stamp(Path path) {
+    try {
+      BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
+      return List.of(String.valueOf(a.fileKey()), a.size(), a.lastModifiedTime());
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** A person's edit of plan.md, merged into the run's plan. */
+  record Edit(Plan merged, List<String> added, List<String> removed) {}
+
+  /**
+   * Looks for a person's edit of plan.md since the run last wrote it, and merges it into a copy of
+   * the run's plan (see {@link LivePlan#mergeEdit}): the edit decides which tasks exist and what
+   * they say; the run's newer statuses win where the person did not touch them.
+   *
+   * @param current the run's plan
+   * @return the merged plan, or empty when plan.md holds the run's own last write
+   * @throws PlanFormatException when plan.md cannot be read as a plan (it is left as it is)
+   */
+  Optional<Edit> edit(LivePlan current) {
+    if (lastWrittenText == null) {
+      return Optional.empty();
+    }
+    String onDisk = read();
+    if (onDisk == null || onDisk.equals(lastWrittenText)) {
+      return Optional.empty();
+    }
+    Plan edited = Plan.fromMarkdown(onDisk, file.toString());
+    Edit e = merge(current, lastWritten, edited);
+    lastWritten = edited;
+    lastWrittenText = onDisk;
+    return Optional.of(e);
+  }
+
+  private static Edit merge(LivePlan current, Plan base, Plan edited) {
+    LivePlan copy = new LivePlan(current.snapshot());
+    List<String> before = copy.tasks().stream().map(dev.orchestra.plan.Task::id).toList();
+    List<String> added = copy.mergeEdit(base, edited);
+    Plan merged = copy.snapshot();
+    List<String> removed = before.stream().filter(id -> merged.task(id).isEmpty()).toList();
+    return new Edit(merged, added, removed);
+  }
+
+  /**
+   * For a resumed run: takes what the run last wrote to plan.md as the base that a person's edit
+   * is told from, so that the first check of the resumed run merges an edit made while it was
+   * stopped, and nothing else.
+   *
+   * @param replayed the plan the journal rebuilt, for a journal older than {@code last-written-plan.md}
+   */
+  void resumeBaseline(LivePlan replayed) {
+    String base = readText(written);
+    if (base != null) {
+      lastWritten = Plan.fromMarkdown(base, written.toString());
+      lastWrittenText = base;
+    } else if (replayed != null) {
+      lastWritten = replayed.snapshot();
+      lastWrittenText = lastWritten.toMarkdown();
+    }
+  }
+
+  /** A crash in the middle of an atomic write of plan.md leaves its temporary file; nothing else will. */
+  void removeStaleTemporaryFiles() {
+    String prefix = "." + file.getFileName() + ".";
+    try (var files = Files.list(file.getParent())) {
+      for (Path p : files.filter(f -> f.getFileName().toString().startsWith(prefix) && f.getFileName().toString().endsWith(".tmp")).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      log.warn("cannot remove stale temporary files next to {}: {}", file, e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,283 @@
+package dev.orchestra;
+
+import dev.orchestra.agent.AgentException;
+import dev.orchestra.agent.RoleReport;
+import dev.orchestra.event.OrchestraEvent;
+import dev.orchestra.gate.Batch;
+import dev.orchestra.internal.engine.Command;
+import dev.orchestra.internal.engine.FindingTasks;
+import dev.orchestra.internal.engine.LivePlan;
+import dev.orchestra.internal.io.Text;
+import dev.orchestra.internal.workspace.GitWorkspace;
+import dev.orchestra.model.AuthenticationException;
+import dev.orchestra.model.ModelProviderException;
+import dev.orchestra.model.QuotaExhaustedException;
+import dev.orchestra.plan.Plan;
+import dev.orchestra.plan.PlanFormatException;
+import dev.orchestra.plan.Task;
+import dev.orchestra.plan.TaskStatus;
+import dev.orchestra.role.BuiltInRoles;
+import dev.orchestra.role.Role;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Carries out the {@link dev.orchestra.internal.engine.RunMachine}'s commands and reports back
+ * with events: an agent's task (on its worker), the planner, a re-plan, the release, a check of
+ * plan.md and the gates (on the coordinating thread). The finish is in {@link RunFinisher}.
+ */
+final class RunCommands {
+  private final RunEngine run;
+  private final RunFinisher finisher;
+  /** A snapshot of the work tree when the round's batch began: git says what the batch changed. */
+  private GitWorkspace.Snapshot roundStart;
+
+  RunCommands(RunEngine run) {
+    this.run = run;
+    this.finisher = new RunFinisher(run);
+  }
+
+  /** Runs an agent's task on its worker; returns the tasks the machine starts next. */
+  List<Command.RunTask> runTask(Command.RunTask c) {
+    Task task = c.task();
+    boolean probe = c.round() == 0;
+    String brief = probe ? Briefs.probe(run.goal(), Briefs.ci(run.config().workspace())) : Briefs.task(run.goal(), task, c.attempts(), explorationBrief());
+    AgentRunner.Outcome outcome = run.agents().runTask(task, brief);
+    if (outcome.stop() != null) {
+      run.requestStop(outcome.stop(), outcome.stopMessage());
+    }
+    if (outcome.report() != null) {
+      if (probe && outcome.report() instanceof RoleReport.Exploration e) {
+        run.explorations.put(task.id(), e);
+      } else {
+        run.reports.put(task.id(), outcome.report());
+      }
+    }
+    return run.feed(
+        new OrchestraEvent.TaskFinished(
+            run.runId(), run.now(), task.id(), task.role(), outcome.status(), Text.oneLine(outcome.summary()), outcome.changedFiles(),
+            c.round()));
+  }
+
+  private String explorationBrief() {
+    return Briefs.exploration(run.config().probes(), run.explorations);
+  }
+
+  /** Runs a command on the coordinating thread; returns the agents' tasks to start. */
+  List<Command.RunTask> run(Command c) {
+    return switch (c.kind()) {
+      case ASK_PLANNER -> plan(((Command.AskPlanner) c).task());
+      case ASK_REPLAN -> replan((Command.AskReplan) c);
+      case ASK_RELEASE -> release(((Command.AskRelease) c).task());
+      case CHECK_PLAN -> checkPlan((Command.CheckPlan) c);
+      case RUN_GATES -> gates((Command.RunGates) c);
+      default -> throw new IllegalStateException("not a coordinator's command: " + c.kind());
+    };
+  }
+
+  RunResult finish(Command.Finish c) {
+    return finisher.finish(c.reason(), c.message());
+  }
+
+  private List<Command.RunTask> failed(Task task, int round, String why) {
+    return run.feed(
+        new OrchestraEvent.TaskFinished(run.runId(), run.now(), task.id(), task.role(), TaskStatus.FAILED, Text.oneLine(why), List.of(), round));
+  }
+
+  /** Runs a role for an answer of its own (planner, re-plan, release); a failure becomes a stop or an outcome. */
+  private RoleReport ask(Role role, Task task, String brief) {
+    return run.agents().run(role, task, brief, List.of(), null).report();
+  }
+
+  private List<Command.RunTask> plan(Task task) {
+    OrchestratorConfig config = run.config();
+    Role orchestrator = config.roles().get(BuiltInRoles.ORCHESTRATOR);
+    String brief = Briefs.planner(run.goal(), explorationBrief(), Briefs.ci(config.workspace()), config.roles().keySet(), config.gates());
+    RoleReport report;
+    try {
+      report = ask(orchestrator, task, brief);
+    } catch (ModelProviderException e) {
+      failed(task, 0, String.valueOf(e.getMessage()));
+      run.requestStop(stopReason(e), AgentRunner.stopMessage(e));
+      return List.of();
+    } catch (AgentException | RunCancelled e) {
+      failed(task, 0, String.valueOf(e.getMessage()));
+      run.requestStop(run.cancelled() ? StopReason.CANCELLED : StopReason.FAILED, "planning failed: " + e.getMessage());
+      return List.of();
+    }
+    String why = null;
+    Plan initial = null;
+    if (report instanceof RoleReport.Refusal refusal) {
+      failed(task, 0, "refused: " + refusal.refusal());
+      run.requestStop(StopReason.FAILED, "the orchestrator role refused to plan: " + refusal.refusal());
+      return List.of();
+    } else if (!(report instanceof RoleReport.PlanProposal proposal)) {
+      why = "no plan";
+      run.requestStop(StopReason.FAILED, "the orchestrator role did not answer with a plan");
+    } else {
+      try {
+        initial = Plan.builder(run.goal()).tasks(proposal.tasks()).later(proposal.later()).summary(List.of(), List.of(), proposal.risks()).build();
+      } catch (IllegalArgumentException e) {
+        why = e.getMessage();
+        run.requestStop(StopReason.FAILED, "the orchestrator role proposed an inconsistent plan: " + e.getMessage());
+      }
+    }
+    if (initial == null) {
+      return failed(task, 0, why);
+    }
+    run.planStore().backUpPrevious(run.runId(), run.now(), config.stateFolder());
+    run.feed(
+        new OrchestraEvent.TaskFinished(
+            run.runId(), run.now(), task.id(), task.role(), TaskStatus.DONE, initial.tasks().size() + " tasks planned", List.of(), 0));
+    return run.feed(
+        new OrchestraEvent.PlanUpdated(
+            run.runId(), run.now(), "planned", initial.tasks().size(), initial.tasks().stream().map(Task::id).toList(), initial.goal(),
+            initial.tasks(), List.of(), initial.later(), initial.risks(), false));
+  }
+
+  private static StopReason stopReason(ModelProviderException e) {
+    return switch (e.kind()) {
+      case QUOTA_EXHAUSTED -> StopReason.QUOTA_EXHAUSTED;
+      case AUTHENTICATION -> StopReason.AUTHENTICATION_FAILED;
+      default -> StopReason.FAILED;
+    };
+  }
+
+  private List<Command.RunTask> replan(Command.AskReplan c) {
+    Task task = c.task();
+    Task old = c.oldTask();
+    int round = run.machine().state().round();
+    RoleReport report;
+    try {
+      report = ask(run.config().roles().get(BuiltInRoles.ORCHESTRATOR), task, c.brief());
+    } catch (QuotaExhaustedException | AuthenticationException e) {
+      failed(task, round, String.valueOf(e.getMessage()));
+      run.requestStop(stopReason(e), AgentRunner.stopMessage(e));
+      return List.of();
+    } catch (RunCancelled e) {
+      return failed(task, round, "interrupted");
+    } catch (RuntimeException e) {
+      run.noteRisks("re-plan failed", List.of("the orchestrator role could not re-plan " + old.id() + ": " + Text.oneLine(String.valueOf(e.getMessage()))));
+      return failed(task, round, String.valueOf(e.getMessage()));
+    }
+    if (!(report instanceof RoleReport.PlanProposal proposal)) {
+      String why = report instanceof RoleReport.Refusal r ? "refused: " + r.refusal() : "answered without a plan";
+      run.noteRisks("re-plan failed", List.of("the orchestrator role did not re-plan " + old.id() + ": " + Text.oneLine(why)));
+      return failed(task, round, why);
+    }
+    LivePlan current;
+    List<Task> fresh;
+    run.lock().lock();
+    try {
+      current = new LivePlan(run.machine().state().livePlan().snapshot());
+    } finally {
+      run.lock().unlock();
+    }
+    try {
+      fresh = FindingTasks.adoptReplan(proposal.tasks(), current, c.finding(), old, c.attempts().size());
+      current.put(fresh);
+    } catch (IllegalArgumentException e) {
+      run.noteRisks(
+          "re-plan failed", List.of("the orchestrator role's new plan for " + old.id() + " was inconsistent: " + Text.oneLine(e.getMessage())));
+      return failed(task, round, "an inconsistent plan: " + e.getMessage());
+    }
+    List<String> ids = fresh.stream().map(Task::id).toList();
+    List<Task> changed = new ArrayList<>(fresh);
+    changed.add(
+        old.withStatus(TaskStatus.SUPERSEDED)
+            .withNotes("not fixed after " + (c.attempts().size()) + " attempts; re-planned by the orchestrator role as " + String.join(", ", ids)));
+    run.feed(
+        new OrchestraEvent.PlanUpdated(
+            run.runId(), run.now(), "re-planned: " + old.id(), current.size(), ids, current.goal(), changed, List.of(), proposal.later(),
+            proposal.risks(), false));
+    return run.feed(
+        new OrchestraEvent.TaskFinished(
+            run.runId(), run.now(), task.id(), task.role(), TaskStatus.DONE, ids.size() + " tasks planned", List.of(), round));
+  }
+
+  private List<Command.RunTask> release(Task task) {
+    OrchestratorConfig config = run.config();
+    Role rm = config.roles().get(BuiltInRoles.RELEASE_MANAGER);
+    int round = run.machine().state().round();
+    StringBuilder brief = new StringBuilder("Goal: ").append(run.goal()).append("\n\nDone:\n");
+    Optional<Plan> plan;
+    run.lock().lock();
+    try {
+      plan = run.machine().state().plan();
+    } finally {
+      run.lock().unlock();
+    }
+    plan.ifPresent(p -> p.tasks().stream().filter(t -> t.status() == TaskStatus.DONE)
+        .forEach(t -> brief.append("- ").append(t.id()).append(": ").append(t.title()).append('\n')));
+    try {
+      RoleReport r = ask(rm, task, Briefs.cap(brief.toString()));
+      if (r instanceof RoleReport.ReleasePlan p) {
+        finisher.releasePlan(p);
+      } else if (r instanceof RoleReport.Refusal refusal) {
+        run.noteRisks("release", List.of("release notes could not be prepared: the release manager refused: " + Text.oneLine(refusal.refusal())));
+      }
+    } catch (QuotaExhaustedException | AuthenticationException e) {
+      failed(task, round, String.valueOf(e.getMessage()));
+      run.requestStop(stopReason(e), AgentRunner.stopMessage(e));
+      return List.of();
+    } catch (RuntimeException e) {
+      if (!run.stopping()) {
+        run.noteRisks("release", List.of("release notes could not be prepared: " + Text.oneLine(String.valueOf(e.getMessage()))));
+      }
+    }
+    return run.feed(new OrchestraEvent.TaskFinished(run.runId(), run.now(), task.id(), task.role(), TaskStatus.DONE, "release prepared", List.of(), round));
+  }
+
+  private List<Command.RunTask> checkPlan(Command.CheckPlan c) {
+    if (c.beforeBatch()) {
+      GitWorkspace git = run.git();
+      roundStart = git == null ? null : git.snapshot(List.of());
+      run.reports.clear();
+    }
+    Optional<PlanStore.Edit> edit;
+    LivePlan current;
+    run.lock().lock();
+    try {
+      current = new LivePlan(run.machine().state().livePlan().snapshot());
+    } finally {
+      run.lock().unlock();
+    }
+    try {
+      edit = run.planStore().edit(current);
+    } catch (PlanFormatException e) {
+      run.requestStop(
+          StopReason.PLAN_INVALID, "plan.md was edited during the run and cannot be read, so it was left as it is: " + e.getMessage());
+      return List.of();
+    }
+    List<Command.RunTask> tasks = new ArrayList<>();
+    edit.ifPresent(e -> tasks.addAll(run.feed(RunFinisher.edited(run, e))));
+    tasks.addAll(run.feed(new OrchestraEvent.PlanChecked(run.runId(), run.now(), c.round(), c.beforeBatch(), edit.isPresent())));
+    return tasks;
+  }
+
+  private List<Command.RunTask> gates(Command.RunGates c) {
+    List<Task> tasks = new ArrayList<>();
+    Plan plan;
+    run.lock().lock();
+    try {
+      plan = run.machine().state().livePlan().snapshot();
+    } finally {
+      run.lock().unlock();
+    }
+    c.taskIds().forEach(id -> plan.task(id).ifPresent(tasks::add));
+    TreeSet<String> changed = new TreeSet<>(c.changedFiles());
+    String diff = run.gates().carriedDiff();
+    GitWorkspace git = run.git();
+    if (git != null && roundStart != null) {
+      // Git sees what commands wrote too, not only what the write tools recorded.
+      GitWorkspace.Changes changes = git.changesSince(roundStart, List.of());
+      changed.addAll(changes.files());
+      diff = diff + changes.diff();
+    }
+    Batch batch = new Batch(c.round(), run.goal(), run.config().workspace(), tasks, run.reports, new ArrayList<>(changed), diff);
+    run.gates().run(batch);
+    return List.of();
+  }
+}

@@ -1,0 +1,454 @@
+package dev.orchestra;
+
+import dev.orchestra.agent.RoleReport;
+import dev.orchestra.event.OrchestraEvent;
+import dev.orchestra.internal.engine.Command;
+import dev.orchestra.internal.engine.LivePlan;
+import dev.orchestra.internal.engine.RunMachine;
+import dev.orchestra.internal.engine.RunState;
+import dev.orchestra.internal.io.Text;
+import dev.orchestra.internal.workspace.GitWorkspace;
+import dev.orchestra.internal.workspace.SecureWorkspaceIo;
+import dev.orchestra.internal.workspace.WorkspaceToolBox;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One run in this JVM: the loop around the {@link RunMachine}. Every event that happens (an
+ * agent's task finished, a gate decided, the budget moved...) is fed to the machine under one
+ * lock; the machine's decisions are journalled after it, in order; its commands are carried out:
+ * agents' tasks on the pool (an agent that finishes takes the next task itself, with no hand-off),
+ * everything else (the planner, gates, plan.md, the finish) on the coordinating thread, the one
+ * that called {@code run} or {@code resume}.
+ */
+final class RunEngine {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RunEngine.class);
+  private final OrchestratorConfig config;
+  private final String runId;
+  private final RunMachine machine;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition wake = lock.newCondition();
+  private final ArrayDeque<Command> coordinatorWork = new ArrayDeque<>(); // guarded by lock
+  private final Set<Thread> workers = new HashSet<>(); // guarded by lock
+  private boolean planWaiting; // guarded by lock
+  private final Journal journal;
+  private final EventOutbox outbox;
+  private final ThreadBudget budget;
+  private final ExecutorService pool;
+  private final Thread coordinator = Thread.currentThread();
+  private final ConcurrentLinkedQueue<OrchestraEvent> budgetChanges = new ConcurrentLinkedQueue<>();
+  private volatile boolean cancelled;
+  private volatile boolean stopping;
+  private long planVersionPosted = -1; // guarded by lock
+  private long lastPlanPostNanos; // guarded by lock
+
+  private final PlanStore planStore;
+  private final GitWorkspace git;
+  private final Path realWorkspace;
+  private final boolean secureIoSupported;
+  private final WriteWindows writeWindows = new WriteWindows();
+  private final AgentRunner agents;
+  private final GateRunner gates;
+  private final ModelCaller models;
+  private final RunCommands commands;
+  /** The round's task reports, for its gates' batch. */
+  final Map<String, RoleReport> reports = new ConcurrentHashMap<>();
+  /** The explorers' reports, for the planner's brief and every task's. */
+  final Map<String, RoleReport.Exploration> explorations = new ConcurrentHashMap<>();
+
+  RunEngine(OrchestratorConfig config, String runId, ExecutorService pool, RunMachine machine) {
+    this.config = config;
+    this.runId = runId;
+    this.pool = pool;
+    this.machine = machine;
+    this.journal = new Journal(config.journalFile());
+    this.planStore = new PlanStore(config.planFile(), config.stateFolder());
+    this.outbox =
+        new EventOutbox(
+            journal, config.listeners(), this::writePlan,
+            e -> requestStop(StopReason.FAILED, "cannot write the journal " + config.journalFile() + ": " + e.getMessage()),
+            this::planLeftForCoordinator);
+    this.budget =
+        new ThreadBudget(
+            config.budgetPolicy(), config.clock(),
+            new ThreadBudget.ChangeListener() {
+              @Override
+              public void budgetChanged(int from, int to, String cause) {
+                budgetChanges.add(new OrchestraEvent.BudgetChanged(runId, now(), from, to, cause));
+              }
+
+              @Override
+              public void afterChange() {
+                OrchestraEvent e;
+                while ((e = budgetChanges.poll()) != null) {
+                  observe(e);
+                }
+              }
+            });
+    this.realWorkspace = WorkspaceToolBox.realPath(config.workspace());
+    this.secureIoSupported = SecureWorkspaceIo.supported(realWorkspace);
+    this.git =
+        GitWorkspace.of(
+                config.workspace(),
+                List.of(config.workspace().relativize(config.planFile()).toString(), config.workspace().relativize(config.stateFolder()).toString()),
+                config.commandEnvironment())
+            .orElse(null);
+    this.agents = new AgentRunner(this);
+    this.gates = new GateRunner(this);
+    this.models = new ModelCaller(this);
+    this.commands = new RunCommands(this);
+  }
+
+  // ------------------------------------------------------------------ what the parts share
+
+  OrchestratorConfig config() {
+    return config;
+  }
+
+  String runId() {
+    return runId;
+  }
+
+  Instant now() {
+    return config.clock().instant();
+  }
+
+  String goal() {
+    lock.lock();
+    try {
+      return machine.state().goal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  RunMachine machine() {
+    return machine;
+  }
+
+  ReentrantLock lock() {
+    return lock;
+  }
+
+  ThreadBudget budget() {
+    return budget;
+  }
+
+  Journal journal() {
+    return journal;
+  }
+
+  EventOutbox outbox() {
+    return outbox;
+  }
+
+  PlanStore planStore() {
+    return planStore;
+  }
+
+  GitWorkspace git() {
+    return git;
+  }
+
+  Path realWorkspace() {
+    return realWorkspace;
+  }
+
+  boolean secureIoSupported() {
+    return secureIoSupported;
+  }
+
+  WriteWindows writeWindows() {
+    return writeWindows;
+  }
+
+  AgentRunner agents() {
+    return agents;
+  }
+
+  GateRunner gates() {
+    return gates;
+  }
+
+  ModelCaller models() {
+    return models;
+  }
+
+  boolean cancelled() {
+    return cancelled;
+  }
+
+  /** Whether the run is stopping: no new work starts. */
+  boolean stopping() {
+    return stopping || cancelled;
+  }
+
+  double jitter() {
+    java.util.random.RandomGenerator r = config.random();
+    synchronized (r) {
+      return r.nextDouble();
+    }
+  }
+
+  // ------------------------------------------------------------------ feeding the machine
+
+  /**
+   * Feeds an event that happened and carries out what the machine decides; agents' tasks go to the
+   * pool. For events from any thread (tool calls, model calls, budget changes, stops).
+   */
+  void observe(OrchestraEvent event) {
+    submit(feed(event));
+  }
+
+  /** Feeds an event; returns the agents' tasks to start, which the caller starts. */
+  List<Command.RunTask> feed(OrchestraEvent event) {
+    List<Command.RunTask> tasks;
+    lock.lock();
+    try {
+      RunMachine.Step step = machine.step(event);
+      outbox.post(event);
+      tasks = take(step);
+    } finally {
+      lock.unlock();
+    }
+    drain();
+    return tasks;
+  }
+
+  /**
+   * Queues plan.md's write and a step's events, and routes its commands. Holds the lock. The plan
+   * is written before the events that changed it are delivered: a listener told of a plan update
+   * reads it in plan.md. (Should the run die between the two, the journal lacks those events and a
+   * resume decides them again.)
+   */
+  private List<Command.RunTask> take(RunMachine.Step step) {
+    RunState s = machine.state();
+    stopping = s.stopReason().isPresent();
+    LivePlan plan = s.livePlan();
+    if (plan != null && plan.version() != planVersionPosted) {
+      long t = System.nanoTime();
+      // During a batch plan.md is rewritten at most once an interval; at every boundary at once.
+      if (s.phase() != RunState.Phase.BATCH || t - lastPlanPostNanos >= config.planWriteInterval().toNanos()) {
+        planVersionPosted = plan.version();
+        lastPlanPostNanos = t;
+        outbox.postPlan(plan.copy());
+      }
+    }
+    step.events().forEach(outbox::post);
+    List<Command.RunTask> tasks = new ArrayList<>();
+    for (Command c : step.commands()) {
+      if (c.kind() == Command.Kind.RUN_TASK) {
+        tasks.add((Command.RunTask) c);
+      } else {
+        coordinatorWork.add(c);
+        wake.signalAll();
+      }
+    }
+    return tasks;
+  }
+
+  private void drain() {
+    if (Thread.currentThread() == coordinator) {
+      outbox.drainAll();
+    } else {
+      outbox.drain();
+    }
+  }
+
+  /** An agent's thread left a plan write in the outbox: the coordinating thread writes it. */
+  private void planLeftForCoordinator() {
+    lock.lock();
+    try {
+      planWaiting = true;
+      wake.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void writePlan(LivePlan.Copy copy) {
+    try {
+      planStore.write(copy);
+    } catch (RuntimeException e) {
+      // Agents may still be running: stop starting new ones and let them finish.
+      requestStop(StopReason.FAILED, "cannot write " + config.planFile() + ": " + e.getMessage());
+    }
+  }
+
+  /** Asks the run to stop (a cancel, a lost quota, a failure): recorded as an event. */
+  void requestStop(StopReason reason, String message) {
+    boolean first;
+    lock.lock();
+    try {
+      first = machine.state().stopReason().isEmpty();
+    } finally {
+      lock.unlock();
+    }
+    if (first) {
+      observe(new OrchestraEvent.StopRequested(runId, now(), reason, Text.oneLine(message)));
+    }
+  }
+
+  /** Adds risks to the plan, recorded as an event. */
+  void noteRisks(String reason, List<String> risks) {
+    lock.lock();
+    boolean planned;
+    String goal;
+    int size;
+    try {
+      LivePlan plan = machine.state().livePlan();
+      planned = plan != null;
+      goal = planned ? plan.goal() : "";
+      size = planned ? plan.size() : 0;
+    } finally {
+      lock.unlock();
+    }
+    if (planned) {
+      observe(new OrchestraEvent.PlanUpdated(runId, now(), reason, size, List.of(), goal, List.of(), List.of(), List.of(), risks, false));
+    }
+  }
+
+  void outsideWrite(String note) {
+    noteRisks("a task wrote outside its scope", List.of(note));
+  }
+
+  // ------------------------------------------------------------------ agents' tasks
+
+  /** Starts agents' tasks on the pool. */
+  void submit(List<Command.RunTask> tasks) {
+    for (Command.RunTask t : tasks) {
+      pool.execute(() -> work(t));
+    }
+  }
+
+  /** A worker: runs its task, then the next one the machine gives it, until there is none. */
+  private void work(Command.RunTask first) {
+    Thread self = Thread.currentThread();
+    lock.lock();
+    try {
+      workers.add(self);
+    } finally {
+      lock.unlock();
+    }
+    try {
+      Command.RunTask task = first;
+      while (task != null) {
+        List<Command.RunTask> next = commands.runTask(task);
+        // This worker's own slot is free again: it takes the next task itself.
+        task = next.isEmpty() || self.isInterrupted() ? null : next.get(0);
+        submit(next.isEmpty() ? List.of() : next.subList(task == null ? 0 : 1, next.size()));
+      }
+    } finally {
+      lock.lock();
+      try {
+        workers.remove(self);
+        wake.signalAll();
+      } finally {
+        lock.unlock();
+      }
+      Thread.interrupted(); // a cancel's interrupt must not leak into the pool's next job
+    }
+  }
+
+  // ------------------------------------------------------------------ the coordinating thread
+
+  /**
+   * For a resumed run, before it starts: removes what a crash left half-written, and takes plan.md
+   * as the run last wrote it, so that a person's edit made meanwhile is merged at the first check.
+   */
+  void restoreFrom(dev.orchestra.plan.Plan onDisk) {
+    planStore.removeStaleTemporaryFiles();
+    RunState s = machine.state();
+    RunRestorer.removeInterruptedWrites(config.workspace(), onDisk, s.running(), s.startedAt());
+    LivePlan replayed = s.livePlan();
+    if (replayed == null && !onDisk.tasks().isEmpty()) {
+      // A journal from before events carried the plan: plan.md is the plan.
+      feed(new OrchestraEvent.PlanUpdated(
+          runId, now(), "restored from plan.md", onDisk.tasks().size(), List.of(), onDisk.goal(), onDisk.tasks(), List.of(),
+          onDisk.later(), onDisk.risks(), true));
+      replayed = machine.state().livePlan();
+    }
+    planStore.resumeBaseline(replayed);
+  }
+
+  /** Runs the coordinating loop until the run finished; returns how it ended. */
+  RunResult coordinate(OrchestraEvent start) {
+    submit(feed(start));
+    while (true) {
+      Command c = null;
+      lock.lock();
+      try {
+        while (coordinatorWork.isEmpty() && !planWaiting) {
+          try {
+            wake.await();
+          } catch (InterruptedException e) {
+            // A cancel: the machine asks for the finish once the agents are back.
+            continue;
+          }
+        }
+        planWaiting = false;
+        c = coordinatorWork.poll();
+      } finally {
+        lock.unlock();
+      }
+      outbox.drainAll();
+      if (c == null) {
+        continue;
+      }
+      if (c.kind() == Command.Kind.FINISH) {
+        awaitWorkers();
+        RunResult result = commands.finish((Command.Finish) c);
+        journal.close();
+        return result;
+      }
+      try {
+        submit(commands.run(c));
+      } catch (RuntimeException e) {
+        log.error("run {} failed", runId, e);
+        requestStop(StopReason.FAILED, "unexpected error: " + e);
+      }
+    }
+  }
+
+  /** Agents interrupted by a cancel may still be on their way back: they must not write after the run. */
+  private void awaitWorkers() {
+    lock.lock();
+    try {
+      while (!workers.isEmpty()) {
+        wake.awaitUninterruptibly();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Cancels the run: nothing new starts, agents are interrupted, and the run stops CANCELLED. */
+  void cancel() {
+    cancelled = true;
+    int round;
+    lock.lock();
+    try {
+      round = machine.state().round();
+      workers.forEach(Thread::interrupt);
+    } finally {
+      lock.unlock();
+    }
+    requestStop(StopReason.CANCELLED, "cancelled in round " + round + "; resume() continues");
+    coordinator.interrupt();
+  }
+
+  Thread coordinatorThread() {
+    return coordinator;
+  }
+}

@@ -1,0 +1,176 @@
+package dev.orchestra.internal.engine;
+
+import dev.orchestra.StopReason;
+import dev.orchestra.gate.Finding;
+import dev.orchestra.plan.Task;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What the engine is to carry out for the {@link RunMachine}: the machine decides, the engine acts
+ * (runs agents and gates, reads plan.md, finishes) and reports back with events.
+ */
+public sealed interface Command {
+
+  /** The kinds of command, for exhaustive switches. */
+  enum Kind {
+    /** {@link RunTask}. */
+    RUN_TASK,
+    /** {@link AskPlanner}. */
+    ASK_PLANNER,
+    /** {@link AskReplan}. */
+    ASK_REPLAN,
+    /** {@link AskRelease}. */
+    ASK_RELEASE,
+    /** {@link CheckPlan}. */
+    CHECK_PLAN,
+    /** {@link RunGates}. */
+    RUN_GATES,
+    /** {@link Finish}. */
+    FINISH
+  }
+
+  /** Returns the kind of command. */
+  Kind kind();
+
+  /**
+   * Run an agent on a task (an explorer's probe in round 0, or a plan task), then report a
+   * {@code TaskFinished}.
+   *
+   * @param task the task, as it is when it starts
+   * @param round the round, 0 for exploring
+   * @param attempts for a finding's task, what earlier attempts tried and what the gate said after,
+   *     one line each; empty otherwise
+   */
+  record RunTask(Task task, int round, List<String> attempts) implements Command {
+    /** Validates and copies the components. */
+    public RunTask {
+      Objects.requireNonNull(task, "task");
+      attempts = List.copyOf(attempts);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.RUN_TASK;
+    }
+  }
+
+  /**
+   * Ask the orchestrator role for the plan, then report {@code TaskFinished} for the task and, when
+   * it planned, a {@code PlanUpdated} with reason {@code "planned"} and every task; when it did not,
+   * a {@code StopRequested}.
+   *
+   * @param task the planning task
+   */
+  record AskPlanner(Task task) implements Command {
+    /** Validates the component. */
+    public AskPlanner {
+      Objects.requireNonNull(task, "task");
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.ASK_PLANNER;
+    }
+  }
+
+  /**
+   * Ask the orchestrator role for a new plan for a finding at its attempt limit, then report
+   * {@code TaskFinished} for the task and, when it gave a usable plan, a {@code PlanUpdated} with
+   * reason {@code "re-planned: <old task>"} holding the new tasks (see {@link
+   * FindingTasks#adopt}) and the old task superseded.
+   *
+   * @param task the re-planning task
+   * @param finding the finding as last reported
+   * @param oldTask the finding's task that ran out of attempts
+   * @param attempts what each attempt tried, one line each
+   * @param brief the brief for the orchestrator role
+   */
+  record AskReplan(Task task, Finding finding, Task oldTask, List<String> attempts, String brief) implements Command {
+    /** Validates and copies the components. */
+    public AskReplan {
+      Objects.requireNonNull(task, "task");
+      Objects.requireNonNull(finding, "finding");
+      Objects.requireNonNull(oldTask, "oldTask");
+      attempts = List.copyOf(attempts);
+      Objects.requireNonNull(brief, "brief");
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.ASK_REPLAN;
+    }
+  }
+
+  /**
+   * Ask the release manager for the release of a green run, then report {@code TaskFinished}.
+   *
+   * @param task the release task
+   */
+  record AskRelease(Task task) implements Command {
+    /** Validates the component. */
+    public AskRelease {
+      Objects.requireNonNull(task, "task");
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.ASK_RELEASE;
+    }
+  }
+
+  /**
+   * Read plan.md for a person's edit: report an edit found as a {@code PlanUpdated} ({@code "edited
+   * by hand"}, the whole plan merged), then a {@code PlanChecked} in any case.
+   *
+   * @param round the round
+   * @param beforeBatch whether a batch starts next (the engine marks the round's start there)
+   */
+  record CheckPlan(int round, boolean beforeBatch) implements Command {
+    @Override
+    public Kind kind() {
+      return Kind.CHECK_PLAN;
+    }
+  }
+
+  /**
+   * Run the gates on a round, one after another, reporting for each a {@code GateSkipped} or a
+   * {@code GateStarted} then {@code GateFinished}; first, note in Risks a sensitive change that no
+   * security gate reviews. Issued with no gate too, for that note; the machine then does not wait.
+   *
+   * @param round the round
+   * @param taskIds the tasks the round finished, in order
+   * @param changedFiles the files the round changed, its gates' roles' earlier changes included
+   */
+  record RunGates(int round, List<String> taskIds, List<String> changedFiles) implements Command {
+    /** Copies the components. */
+    public RunGates {
+      taskIds = List.copyOf(taskIds);
+      changedFiles = List.copyOf(changedFiles);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.RUN_GATES;
+    }
+  }
+
+  /**
+   * End the run: write the summary and plan.md, then report {@code RunFinished}.
+   *
+   * @param reason why it stops
+   * @param message one line for people
+   */
+  record Finish(StopReason reason, String message) implements Command {
+    /** Validates the components. */
+    public Finish {
+      Objects.requireNonNull(reason, "reason");
+      Objects.requireNonNull(message, "message");
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.FINISH;
+    }
+  }
+}

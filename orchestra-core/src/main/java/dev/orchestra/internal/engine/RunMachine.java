@@ -1,0 +1,374 @@
+package dev.orchestra.internal.engine;
+
+import dev.orchestra.StopReason;
+import dev.orchestra.event.OrchestraEvent;
+import dev.orchestra.gate.GateResult;
+import dev.orchestra.internal.io.Text;
+import dev.orchestra.plan.Plan;
+import dev.orchestra.plan.Task;
+import dev.orchestra.plan.TaskStatus;
+import dev.orchestra.role.BuiltInRoles;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The decisions of a run as one deterministic state machine: given the run's state and the next
+ * event (a task finished, a gate finished, the budget changed, plan.md was edited, the run was
+ * asked to stop...), it changes the state and returns the events it decides (tasks started, the
+ * plan updated by findings, a stop) and the commands the engine is to carry out (run this agent on
+ * that task, run the gates, check plan.md, finish).
+ *
+ * <p>No threads, clocks, randomness or I/O: time and ids come in through events, so the same spec
+ * and events give the same decisions. An engine drives it (in this JVM, or a Temporal workflow),
+ * journals every event it is fed and every event it returns, and carries out the commands.
+ * Resuming is replaying: a fresh machine fed the journal's events (see {@link #replay}) has the
+ * state the run had, and continues from there.
+ *
+ * <p>Public only so that other Orchestra modules can drive it. Not thread-safe: one thread at a
+ * time feeds it.
+ */
+public final class RunMachine {
+  private final RunSpec spec;
+  private final RunState state = new RunState();
+  private final List<OrchestraEvent> decided = new ArrayList<>();
+  private final List<Command> commands = new ArrayList<>();
+  private final Rounds rounds;
+
+  /**
+   * Creates a machine for a run.
+   *
+   * @param spec the team's shape and the bounds
+   */
+  public RunMachine(RunSpec spec) {
+    this.spec = Objects.requireNonNull(spec, "spec");
+    state.budget = spec.initialBudget();
+    this.rounds = new Rounds(spec, state, this);
+  }
+
+  /** What the machine decided on one event. */
+  public record Step(List<OrchestraEvent> events, List<Command> commands) {
+    /** Copies the lists. */
+    public Step {
+      events = List.copyOf(events);
+      commands = List.copyOf(commands);
+    }
+  }
+
+  /** Returns the state, to read. */
+  public RunState state() {
+    return state;
+  }
+
+  /** Returns the spec the machine decides by. */
+  public RunSpec spec() {
+    return spec;
+  }
+
+  /**
+   * Takes an event that happened and decides what follows.
+   *
+   * @param event an event the engine observed (never one this machine returned)
+   * @return the events decided, to journal after {@code event}, and the commands to carry out
+   */
+  public Step step(OrchestraEvent event) {
+    Objects.requireNonNull(event, "event");
+    decided.clear();
+    commands.clear();
+    apply(event);
+    decide();
+    return new Step(decided, commands);
+  }
+
+  /**
+   * Rebuilds a run from its journal: feeds every event the engine observed and passes over the
+   * ones this machine decides again itself. Commands are not returned: a replay does nothing.
+   *
+   * @param journal the run's events, oldest first (from its first {@code RunStarted} on)
+   * @return this machine, in the state the run had after the last event
+   */
+  public RunMachine replay(List<OrchestraEvent> journal) {
+    java.util.ArrayDeque<OrchestraEvent> expected = new java.util.ArrayDeque<>();
+    for (OrchestraEvent e : journal) {
+      if (!expected.isEmpty() && expected.peek().equals(e)) {
+        expected.poll();
+        continue;
+      }
+      // Either an event the engine observed, or the journal went another way than this spec would
+      // (bounds raised for a resume): what is journalled is what happened.
+      expected.clear();
+      expected.addAll(step(e).events());
+    }
+    commands.clear();
+    return this;
+  }
+
+  // ------------------------------------------------------------------ decisions made here
+
+  /** Decides an event: it is applied to the state at once, and returned to be journalled. */
+  void emit(OrchestraEvent event) {
+    apply(event);
+    decided.add(event);
+  }
+
+  void command(Command command) {
+    commands.add(command);
+  }
+
+  void stop(StopReason reason, String message) {
+    if (state.stopReason == null) {
+      emit(new OrchestraEvent.StopRequested(state.runId, state.now, reason, Text.oneLine(message)));
+    }
+  }
+
+  void startTask(Task task, int round, List<String> attempts) {
+    emit(new OrchestraEvent.TaskStarted(state.runId, state.now, task.id(), task.role(), task.title(), round));
+    command(new Command.RunTask(state.plan != null && state.plan.contains(task.id()) ? state.plan.task(task.id()) : task, round, attempts));
+  }
+
+  void planUpdated(String reason, List<String> ids, List<Task> tasks, List<String> risks) {
+    if (tasks.isEmpty() && risks.isEmpty()) {
+      return;
+    }
+    emit(
+        new OrchestraEvent.PlanUpdated(
+            state.runId, state.now, reason, state.plan.size() + (int) tasks.stream().filter(t -> !state.plan.contains(t.id())).count(),
+            ids, state.plan.goal(), tasks, List.of(), List.of(), risks, false));
+  }
+
+  // ------------------------------------------------------------------ applying events
+
+  private void apply(OrchestraEvent e) {
+    if (e.time().isAfter(state.now)) {
+      state.now = e.time();
+    }
+    switch (e.kind()) {
+      case RUN_STARTED -> started((OrchestraEvent.RunStarted) e);
+      case PLAN_UPDATED -> planChanged((OrchestraEvent.PlanUpdated) e);
+      case TASK_STARTED -> {
+        OrchestraEvent.TaskStarted t = (OrchestraEvent.TaskStarted) e;
+        Task task = state.plan != null && state.plan.contains(t.taskId()) ? state.plan.task(t.taskId()) : Task.builder(t.taskId(), t.title()).role(t.role()).build();
+        if (state.plan != null && state.plan.contains(t.taskId())) {
+          state.plan.setStatus(t.taskId(), TaskStatus.RUNNING);
+          task = state.plan.task(t.taskId());
+        }
+        state.running.put(t.taskId(), task);
+        if (t.taskId().startsWith(EXPLORE)) {
+          state.exploring.add(t.taskId());
+          state.probesStarted++;
+        }
+      }
+      case TASK_FINISHED -> rounds.taskFinished((OrchestraEvent.TaskFinished) e);
+      case GATE_STARTED -> state.phase = RunState.Phase.GATING;
+      case GATE_SKIPPED -> {
+        OrchestraEvent.GateSkipped g = (OrchestraEvent.GateSkipped) e;
+        if (spec.gates().contains(g.gate())) {
+          state.gatesReported++;
+          state.gatesSkipped.add(g.gate() + ": " + g.reason());
+        }
+      }
+      case GATE_FINISHED -> {
+        OrchestraEvent.GateFinished g = (OrchestraEvent.GateFinished) e;
+        if (spec.gates().contains(g.gate())) {
+          state.gatesReported++;
+        }
+        state.gateResults.add(new GateResult(g.gate(), g.verdict(), g.findings(), g.summary(), g.later(), g.risks()));
+        state.gateChanged.addAll(g.changedFiles());
+        if (state.plan != null) {
+          state.plan.addLater(g.later());
+          state.plan.addRisks(g.risks());
+        }
+      }
+      case BUDGET_CHANGED -> state.budget = ((OrchestraEvent.BudgetChanged) e).to();
+      case MODEL_CALL_FINISHED -> state.usage = state.usage.plus(((OrchestraEvent.ModelCallFinished) e).usage());
+      case STOP_REQUESTED -> {
+        OrchestraEvent.StopRequested s = (OrchestraEvent.StopRequested) e;
+        if (state.stopReason == null) {
+          state.stopReason = s.reason();
+          state.stopMessage = s.message();
+        }
+      }
+      case PLAN_CHECKED -> {
+        if (state.awaitingPlanCheck) {
+          state.awaitingPlanCheck = false;
+          state.planChecked = true;
+        }
+      }
+      case RUN_FINISHED -> state.phase = RunState.Phase.STOPPED;
+      default -> { } // tool calls, approvals, retries: for people and audits, not for decisions
+    }
+  }
+
+  private static final String EXPLORE = "explore-";
+
+  private void started(OrchestraEvent.RunStarted e) {
+    state.runId = e.runId();
+    state.startedAt = e.time();
+    state.now = e.time();
+    if (!e.resumed()) {
+      state.goal = e.goal();
+      state.phase = RunState.Phase.NEW;
+      return;
+    }
+    // A resume: what was running when the run stopped will run again; nothing is in flight.
+    if (state.plan != null) {
+      for (String id : state.running.keySet()) {
+        if (state.plan.contains(id) && state.plan.task(id).status() == TaskStatus.RUNNING) {
+          state.plan.setStatus(id, TaskStatus.TODO);
+        }
+      }
+      state.goal = state.plan.goal();
+    }
+    state.running.clear();
+    state.exploring.clear();
+    state.probesStarted = 0;
+    state.stopReason = null;
+    state.stopMessage = "";
+    state.awaitingPlanCheck = false;
+    state.planChecked = false;
+    state.gatesRequested = false;
+    state.finishIssued = false;
+    state.awaitingTask = "";
+    state.releaseDone = false;
+    state.replans.clear();
+    state.replanOutcome = 0;
+    state.regressed = null;
+    state.exhausted = null;
+    state.scheduling = null;
+    // The run goes on in the round it stopped in: its gates then see everything it changed.
+    state.gateResults.clear();
+    state.gatesSkipped.clear();
+    state.gatesReported = 0;
+    state.roundEndStep = RunState.RoundEndStep.CHECK_PLAN;
+    state.phase = state.plan == null ? RunState.Phase.NEW : RunState.Phase.ROUND_START;
+    if (state.plan != null && state.round == 0) {
+      state.round = 1;
+    }
+  }
+
+  private void planChanged(OrchestraEvent.PlanUpdated p) {
+    if (p.whole()) {
+      Plan whole = Plan.builder(p.goal()).tasks(p.tasks()).later(p.later()).summary(List.of(), List.of(), p.risks()).build();
+      if (state.plan == null) {
+        state.plan = new LivePlan(whole);
+      } else {
+        state.plan.replace(whole);
+      }
+      state.goal = p.goal();
+    } else if (state.plan == null) {
+      state.plan = new LivePlan(Plan.builder(p.goal().isEmpty() ? state.goal : p.goal()).tasks(p.tasks()).later(p.later())
+          .summary(List.of(), List.of(), p.risks()).build());
+    } else {
+      state.plan.put(p.tasks());
+      state.plan.remove(p.removedTaskIds());
+      state.plan.addLater(p.later());
+      state.plan.addRisks(p.risks());
+    }
+    state.ledger.restore(state.plan.tasks());
+    if (p.reason().equals("planned") && state.phase == RunState.Phase.PLANNING) {
+      state.awaitingTask = "";
+      state.round = 1;
+      state.phase = RunState.Phase.ROUND_START;
+    } else if (p.reason().equals(EDITED)) {
+      state.scheduling = null; // the plan a batch schedules over changed
+    } else if (p.reason().startsWith(REPLANNED)) {
+      rounds.replanned(p);
+    }
+  }
+
+  static final String EDITED = "edited by hand";
+  static final String REPLANNED = "re-planned: ";
+
+  // ------------------------------------------------------------------ deciding
+
+  private void decide() {
+    if (state.phase == RunState.Phase.STOPPED) {
+      return;
+    }
+    if (state.stopReason == null) {
+      checkLimits();
+    }
+    if (state.stopReason == null) {
+      switch (state.phase) {
+        case NEW -> {
+          if (spec.probes().isEmpty()) {
+            startPlanner();
+          } else {
+            state.phase = RunState.Phase.EXPLORING;
+            explore();
+          }
+        }
+        case EXPLORING -> explore();
+        case ROUND_START, BATCH, GATING, ROUND_END -> rounds.decide();
+        case RELEASING -> {
+          if (state.releaseDone) {
+            stop(StopReason.GREEN, "every task is done and every gate passed in round " + state.round);
+          }
+        }
+        default -> { } // PLANNING and FINISHING wait for the engine's answer
+      }
+    }
+    // A stop decided just now, or earlier while agents were still at work: finish once they are back.
+    if (state.stopReason != null && state.running.isEmpty() && !state.finishIssued) {
+      state.finishIssued = true;
+      state.phase = RunState.Phase.FINISHING;
+      command(new Command.Finish(state.stopReason, state.stopMessage));
+    }
+  }
+
+  private void explore() {
+    List<String> probes = spec.probes();
+    while (state.probesStarted < probes.size() && state.running.size() < state.budget) {
+      int i = state.probesStarted;
+      Task t = Task.builder(EXPLORE + (i + 1), Text.oneLine(probes.get(i))).role(BuiltInRoles.EXPLORER).build();
+      startTask(t, 0, List.of());
+    }
+    if (state.probesStarted >= probes.size() && state.exploring.isEmpty()) {
+      startPlanner();
+    }
+  }
+
+  private void startPlanner() {
+    state.phase = RunState.Phase.PLANNING;
+    state.awaitingTask = PLAN_TASK;
+    Task planTask = Task.builder(PLAN_TASK, "Plan the work for the goal").role(BuiltInRoles.ORCHESTRATOR).build();
+    emit(new OrchestraEvent.TaskStarted(state.runId, state.now, planTask.id(), planTask.role(), planTask.title(), 0));
+    command(new Command.AskPlanner(planTask));
+  }
+
+  static final String PLAN_TASK = "plan";
+
+  private void checkLimits() {
+    if (state.phase == RunState.Phase.NEW || state.phase == RunState.Phase.FINISHING) {
+      return;
+    }
+    long maxTokens = spec.bounds().maxTokens();
+    if (maxTokens > 0 && state.usage.totalTokens() >= maxTokens) {
+      stop(StopReason.TOKEN_LIMIT, "used " + state.usage.totalTokens() + " tokens, the limit is " + maxTokens);
+      return;
+    }
+    Duration wall = spec.bounds().maxWallTime();
+    if (!wall.isZero() && Duration.between(state.startedAt, state.now).compareTo(wall) >= 0) {
+      stop(StopReason.TIME_LIMIT, "ran for " + wall + ", the limit");
+    }
+  }
+
+  /** Explorer and planner bookkeeping when a special task finishes; see {@link Rounds#taskFinished}. */
+  void specialFinished(OrchestraEvent.TaskFinished t) {
+    if (t.taskId().startsWith(EXPLORE)) {
+      state.exploring.remove(t.taskId());
+    } else if (t.taskId().equals(PLAN_TASK) && t.status() != TaskStatus.DONE) {
+      state.awaitingTask = "";
+    } else if (t.taskId().equals(Rounds.RELEASE_TASK)) {
+      state.awaitingTask = "";
+      state.releaseDone = true;
+    }
+  }
+
+  /** Returns what a finding's task tried before (for its brief), or nothing. */
+  public List<String> attemptsOf(String taskId) {
+    FindingLedger.Entry e = state.ledger.entryForTask(taskId);
+    return e == null ? List.of() : List.copyOf(e.tried);
+  }
+}

@@ -1,0 +1,40 @@
+package dev.orchestra.internal.engine;
+
+import dev.orchestra.Bounds;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What a run's decisions depend on besides its events: the team's shape and the bounds. The same
+ * spec and the same events always give the same decisions.
+ *
+ * @param probes the exploration probes, one explorer task each, in order (empty: no exploring)
+ * @param writerRoles the roles whose tasks write: two of their tasks whose write scopes overlap
+ *     never run together in a shared working tree
+ * @param gates the names of the gates that run after each batch, in order
+ * @param bounds the run's bounds
+ * @param oneBatch whether the run stops after its first batch and gates
+ * @param releaseManager whether the team has a release manager to ask after a green round
+ * @param initialBudget how many agents may run at once before any budget change
+ */
+public record RunSpec(
+    List<String> probes,
+    Set<String> writerRoles,
+    List<String> gates,
+    Bounds bounds,
+    boolean oneBatch,
+    boolean releaseManager,
+    int initialBudget) {
+
+  /** Validates and copies the components. */
+  public RunSpec {
+    probes = List.copyOf(probes);
+    writerRoles = Set.copyOf(writerRoles);
+    gates = List.copyOf(gates);
+    Objects.requireNonNull(bounds, "bounds");
+    if (initialBudget < 1) {
+      throw new IllegalArgumentException("initialBudget must be at least 1, got " + initialBudget);
+    }
+  }
+}

@@ -1,0 +1,209 @@
+package dev.orchestra.internal.engine;
+
+import dev.orchestra.StopReason;
+import dev.orchestra.gate.GateResult;
+import dev.orchestra.model.TokenUsage;
+import dev.orchestra.plan.Plan;
+import dev.orchestra.plan.Task;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Everything a {@link RunMachine} knows of its run. Changed only by the machine, on its caller's
+ * thread; read-only views for the engine. Not thread-safe.
+ */
+public final class RunState {
+  /** Where the run stands. */
+  public enum Phase {
+    /** Nothing done yet. */
+    NEW,
+    /** Explorers scout. */
+    EXPLORING,
+    /** The orchestrator role plans. */
+    PLANNING,
+    /** A round begins: plan.md is checked for a person's edit. */
+    ROUND_START,
+    /** The round's tasks run. */
+    BATCH,
+    /** The gates judge the round. */
+    GATING,
+    /** The round's findings become work, and the run goes on or stops. */
+    ROUND_END,
+    /** The release manager prepares the release of a green run. */
+    RELEASING,
+    /** The engine is finishing the run. */
+    FINISHING,
+    /** The run ended. */
+    STOPPED
+  }
+
+  /** Where the end of a round stands. */
+  enum RoundEndStep {
+    CHECK_PLAN,
+    REVIEW,
+    REPLANS,
+    DECIDE
+  }
+
+  String runId = "";
+  Instant startedAt = Instant.EPOCH;
+  Instant now = Instant.EPOCH;
+  String goal = "";
+  LivePlan plan; // null until planned
+  Phase phase = Phase.NEW;
+  int round;
+  int budget;
+  TokenUsage usage = TokenUsage.ZERO;
+
+  // Exploring
+  int probesStarted;
+  final TreeSet<String> exploring = new TreeSet<>();
+
+  // Running agents: plan tasks, and the special tasks (explore-N, plan, replan-X, release).
+  final Map<String, Task> running = new LinkedHashMap<>();
+
+  // The round
+  final List<String> finishedInRound = new ArrayList<>();
+  final TreeSet<String> changedInRound = new TreeSet<>();
+  int doneInRound;
+  /** Files the previous round's gate roles changed: this round's gates check them. */
+  final TreeSet<String> carried = new TreeSet<>();
+  final List<GateResult> gateResults = new ArrayList<>();
+  final List<String> gatesSkipped = new ArrayList<>();
+  int gatesReported;
+  final TreeSet<String> gateChanged = new TreeSet<>();
+  List<GateResult> lastGateResults = List.of();
+  Scheduling scheduling;
+
+  // Findings
+  final FindingLedger ledger = new FindingLedger();
+  final Map<String, String> lastReports = new HashMap<>();
+  RoundEndStep roundEndStep = RoundEndStep.CHECK_PLAN;
+  final Deque<FindingLedger.Decision> replans = new ArrayDeque<>();
+  FindingLedger.Decision regressed;
+  FindingLedger.Decision exhausted;
+  boolean progressed;
+  /** The re-plan in progress: 0 while its agent works, 1 when its tasks arrived, -1 without. */
+  int replanOutcome;
+
+  // Stopping
+  StopReason stopReason;
+  String stopMessage = "";
+
+  // Commands in flight (the engine answers them with events)
+  boolean awaitingPlanCheck;
+  boolean planChecked;
+  boolean gatesRequested;
+  boolean finishIssued;
+  String awaitingTask = ""; // plan, replan-X or release while their agent works
+  boolean releaseDone;
+
+  RunState() {}
+
+  /** Returns the run's id, from its first event. */
+  public String runId() {
+    return runId;
+  }
+
+  /** Returns where the run stands. */
+  public Phase phase() {
+    return phase;
+  }
+
+  /** Returns the round, 0 before the first. */
+  public int round() {
+    return round;
+  }
+
+  /** Returns the goal. */
+  public String goal() {
+    return goal;
+  }
+
+  /** Returns how many agents may run at once. */
+  public int budget() {
+    return budget;
+  }
+
+  /** Returns the tokens the run used, its earlier parts included. */
+  public TokenUsage usage() {
+    return usage;
+  }
+
+  /** Returns when this part of the run (a run or a resume) began, by its events. */
+  public Instant startedAt() {
+    return startedAt;
+  }
+
+  /** Returns the time of the last event. */
+  public Instant now() {
+    return now;
+  }
+
+  /** Returns the plan as it stands, or empty before the orchestrator role planned. */
+  public Optional<Plan> plan() {
+    return plan == null ? Optional.empty() : Optional.of(plan.snapshot());
+  }
+
+  /** Returns the live plan, or null before it was planned; the engine reads it, never changes it. */
+  public LivePlan livePlan() {
+    return plan;
+  }
+
+  /** Returns the ids of the tasks agents work on now. */
+  public List<String> running() {
+    return List.copyOf(running.keySet());
+  }
+
+  /** Returns the gate results of the last round that ran gates. */
+  public List<GateResult> lastGateResults() {
+    return lastGateResults;
+  }
+
+  /** Returns why the run stops, or empty while it goes on. */
+  public Optional<StopReason> stopReason() {
+    return Optional.ofNullable(stopReason);
+  }
+
+  /** Returns the ledger of findings, for briefs. */
+  public FindingLedger ledger() {
+    return ledger;
+  }
+
+  /**
+   * Returns the state as text: every part that the run's events decide, in a fixed order, so that
+   * two machines fed the same events describe themselves the same (the simulation tests compare a
+   * run with a replay of its journal this way).
+   */
+  public String describe() {
+    StringBuilder b = new StringBuilder(512);
+    b.append("run ").append(runId).append(" phase ").append(phase).append(" round ").append(round).append(" budget ").append(budget)
+        .append(" usage ").append(usage).append(" started ").append(startedAt).append(" now ").append(now).append('\n');
+    b.append("goal ").append(goal).append('\n');
+    if (plan != null) {
+      b.append(plan.snapshot().toMarkdown());
+    }
+    b.append("exploring ").append(exploring).append(" probes started ").append(probesStarted).append('\n');
+    b.append("running ").append(running.keySet()).append('\n');
+    b.append("finished in round ").append(finishedInRound).append(" done ").append(doneInRound).append(" changed ").append(changedInRound)
+        .append(" carried ").append(carried).append('\n');
+    b.append("gates ").append(gatesReported).append(' ').append(gateResults).append(" skipped ").append(gatesSkipped)
+        .append(" changed ").append(gateChanged).append('\n');
+    b.append("ledger ").append(ledger.describe()).append(" reports ").append(new java.util.TreeMap<>(lastReports)).append('\n');
+    b.append("round end ").append(roundEndStep).append(" replans ").append(replans.size()).append(" regressed ")
+        .append(regressed != null).append(" exhausted ").append(exhausted != null).append(" progressed ").append(progressed)
+        .append(" replan ").append(replanOutcome).append('\n');
+    b.append("stop ").append(stopReason).append(' ').append(stopMessage).append('\n');
+    b.append("pending plan-check ").append(awaitingPlanCheck).append('/').append(planChecked).append(" gates ").append(gatesRequested)
+        .append(" finish ").append(finishIssued).append(" awaiting ").append(awaitingTask).append(" release ").append(releaseDone).append('\n');
+    return b.toString();
+  }
+}

@@ -1,0 +1,211 @@
+package dev.orchestra.internal.engine;
+
+import dev.orchestra.internal.workspace.WriteScopes;
+import dev.orchestra.plan.Task;
+import dev.orchestra.plan.TaskStatus;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+
+/**
+ * Which of a round's tasks may start next: a task whose dependencies are done, longest dependency
+ * chain first, then plan order; never a writer whose write scope overlaps a running writer's (in a
+ * shared working tree two writers of one file would undo each other); read-only tasks never wait
+ * on writers. Tasks whose dependencies failed are handed back to be blocked. Pure bookkeeping over
+ * the plan; built at the start of each batch.
+ */
+final class Scheduling {
+  /** A ready task with its priority keys looked up once: the queue compares plain ints. */
+  private record Ready(String id, int chain, int order) {}
+
+  /** Longest dependency chain first, then plan order. */
+  private static final Comparator<Ready> READY_ORDER =
+      (a, b) -> a.chain() != b.chain() ? Integer.compare(b.chain(), a.chain()) : Integer.compare(a.order(), b.order());
+
+  private final LivePlan plan;
+  private final Set<String> writerRoles;
+  private final Map<String, List<String>> dependents = new HashMap<>();
+  private final Map<String, Integer> chain;
+  private final Map<String, Integer> order = new HashMap<>();
+  private final PriorityQueue<Ready> ready = new PriorityQueue<>(READY_ORDER);
+  /** Tasks to mark blocked, in the order their broken dependency was found. */
+  private final Deque<String> toBlock = new ArrayDeque<>();
+
+  Scheduling(LivePlan plan, Set<String> writerRoles) {
+    this.plan = plan;
+    this.writerRoles = writerRoles;
+    List<Task> tasks = plan.tasks();
+    for (Task t : tasks) {
+      for (String d : t.dependsOn()) {
+        dependents.computeIfAbsent(d, k -> new ArrayList<>()).add(t.id());
+      }
+    }
+    chain = chainLengths(tasks, dependents);
+    int i = 0;
+    for (Task t : tasks) {
+      order.put(t.id(), i++);
+    }
+    for (Task t : tasks) {
+      if (t.status() == TaskStatus.TODO) {
+        if (depsBroken(t)) {
+          toBlock.add(t.id());
+        } else if (depsDone(t)) {
+          enqueue(t.id());
+        }
+      }
+    }
+  }
+
+  /** Whether a task writes: its role is one of the writers. */
+  boolean writes(Task t) {
+    return writerRoles.contains(t.role());
+  }
+
+  /**
+   * Takes the best task that may start beside the running ones, or null when none may.
+   *
+   * @param running the running tasks of the plan
+   */
+  Task next(Iterable<Task> running) {
+    List<Ready> skipped = null;
+    Task chosen = null;
+    while (!ready.isEmpty()) {
+      Ready r = ready.poll();
+      Task t = plan.task(r.id());
+      if (t == null || t.status() != TaskStatus.TODO) {
+        continue;
+      }
+      if (conflicts(t, running)) {
+        if (skipped == null) {
+          skipped = new ArrayList<>();
+        }
+        skipped.add(r);
+        continue;
+      }
+      chosen = t;
+      break;
+    }
+    if (skipped != null) {
+      ready.addAll(skipped);
+    }
+    return chosen;
+  }
+
+  /** Records a finished task: its dependents become ready, or are to be blocked. */
+  void finished(String id, TaskStatus status) {
+    if (status == TaskStatus.DONE || status == TaskStatus.SUPERSEDED) {
+      for (String dep : dependents.getOrDefault(id, List.of())) {
+        Task d = plan.task(dep);
+        if (d != null && d.status() == TaskStatus.TODO && depsDone(d)) {
+          enqueue(dep);
+        }
+      }
+    } else if (status == TaskStatus.FAILED || status == TaskStatus.BLOCKED) {
+      for (String dep : dependents.getOrDefault(id, List.of())) {
+        Task d = plan.task(dep);
+        if (d != null && d.status() == TaskStatus.TODO) {
+          toBlock.add(dep);
+        }
+      }
+    } else if (status == TaskStatus.TODO) {
+      enqueue(id); // interrupted: it may run again
+    }
+  }
+
+  /** Takes the next task to block with why, or null; a task no longer todo is passed over. */
+  String[] nextToBlock() {
+    while (!toBlock.isEmpty()) {
+      Task t = plan.task(toBlock.poll());
+      if (t == null || t.status() != TaskStatus.TODO) {
+        continue;
+      }
+      String broken = t.dependsOn().stream().filter(this::broken).findFirst().orElse("?");
+      return new String[] {t.id(), "depends on " + broken + ", which did not finish"};
+    }
+    return null;
+  }
+
+  private void enqueue(String id) {
+    ready.add(new Ready(id, chain.getOrDefault(id, 1), order.getOrDefault(id, Integer.MAX_VALUE)));
+  }
+
+  private boolean conflicts(Task t, Iterable<Task> running) {
+    if (!writes(t)) {
+      return false;
+    }
+    for (Task other : running) {
+      if (writes(other) && WriteScopes.overlap(effectiveScope(t), effectiveScope(other))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A writer without a declared scope may write anywhere, so it conflicts with every writer. */
+  static List<String> effectiveScope(Task t) {
+    return t.writeScope().isEmpty() ? List.of("**") : t.writeScope();
+  }
+
+  private boolean depsDone(Task t) {
+    for (String d : t.dependsOn()) {
+      Task dep = plan.task(d);
+      if (dep == null || (dep.status() != TaskStatus.DONE && dep.status() != TaskStatus.SUPERSEDED)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean depsBroken(Task t) {
+    return t.dependsOn().stream().anyMatch(this::broken);
+  }
+
+  private boolean broken(String id) {
+    Task dep = plan.task(id);
+    return dep == null || dep.status() == TaskStatus.FAILED || dep.status() == TaskStatus.BLOCKED;
+  }
+
+  /** The longest chain of tasks that wait on each task, itself included, over tasks not yet done. */
+  static Map<String, Integer> chainLengths(List<Task> tasks, Map<String, List<String>> dependents) {
+    Map<String, Integer> indegree = new HashMap<>();
+    Map<String, Task> byId = new HashMap<>();
+    for (Task t : tasks) {
+      indegree.put(t.id(), t.dependsOn().size());
+      byId.put(t.id(), t);
+    }
+    Deque<String> queue = new ArrayDeque<>();
+    for (Task t : tasks) {
+      if (t.dependsOn().isEmpty()) {
+        queue.add(t.id());
+      }
+    }
+    List<String> topo = new ArrayList<>();
+    while (!queue.isEmpty()) {
+      String id = queue.poll();
+      topo.add(id);
+      for (String dep : dependents.getOrDefault(id, List.of())) {
+        if (indegree.merge(dep, -1, Integer::sum) == 0) {
+          queue.add(dep);
+        }
+      }
+    }
+    Map<String, Integer> chain = new HashMap<>();
+    for (int i = topo.size() - 1; i >= 0; i--) {
+      String id = topo.get(i);
+      int longest = 0;
+      for (String dep : dependents.getOrDefault(id, List.of())) {
+        longest = Math.max(longest, chain.getOrDefault(dep, 1));
+      }
+      Task t = byId.get(id);
+      boolean counts = t != null && t.status() != TaskStatus.DONE && t.status() != TaskStatus.SUPERSEDED;
+      chain.put(id, longest + (counts ? 1 : 0));
+    }
+    return chain;
+  }
+}

@@ -1,0 +1,433 @@
+package dev.orchestra.internal.engine;
+
+import dev.orchestra.Bounds;
+import dev.orchestra.StopReason;
+import dev.orchestra.event.OrchestraEvent;
+import dev.orchestra.gate.Finding;
+import dev.orchestra.gate.Severity;
+import dev.orchestra.gate.Verdict;
+import dev.orchestra.internal.workspace.WriteScopes;
+import dev.orchestra.model.TokenUsage;
+import dev.orchestra.plan.Plan;
+import dev.orchestra.plan.Task;
+import dev.orchestra.plan.TaskStatus;
+import dev.orchestra.role.BuiltInRoles;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * Drives a {@link RunMachine} the way an engine would, but every answer (which agent finishes next
+ * and how, what the gates say, a person's edit of plan.md, a budget change, a cancel, a crash
+ * followed by a replay of the journal) is chosen by a seeded {@link Random}. Every interleaving it
+ * produces is one a real engine could: agents finish in any order, between the events of a command
+ * the coordinating thread carries out.
+ *
+ * <p>After every step it checks the machine's invariants and throws {@link AssertionError} naming
+ * the broken one; the same seed always gives the same run, so a failure replays alone.
+ */
+final class SimulatedEngine {
+  private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+  private static final List<String> SCOPES = List.of("src/a/**", "src/a/X.java", "src/b/Y.java", "docs/**", "README.md", "src/**");
+  private static final List<String> FINDINGS = List.of("null check missing", "test fails", "secret logged", "docs out of date");
+  private static final int MAX_STEPS = 20_000;
+
+  private final Random random;
+  private final double replayCheckRate;
+  final RunSpec spec;
+  private final String runId;
+  private final String goal = "simulated goal";
+  private RunMachine machine;
+  /** Everything journalled, in order: each observed event followed by what the machine decided on it. */
+  final List<OrchestraEvent> journal = new ArrayList<>();
+
+  private final List<Command.RunTask> agents = new ArrayList<>();
+  private final Deque<Command> coordinator = new ArrayDeque<>();
+  /** The rest of the answer to the coordinator's current command, fed one event at a time. */
+  private final Deque<OrchestraEvent> answering = new ArrayDeque<>();
+  private Instant now = T0;
+  private OrchestraEvent.RunFinished finished;
+  int crashes;
+  int steps;
+  int maxRunning;
+
+  // The invariants' own record of the run, kept from the journal, not from the machine's state.
+  private final Set<String> open = new HashSet<>();
+  private final Set<String> done = new HashSet<>();
+  /** Plan tasks that finished and have not started again or been sent back to work since. */
+  private final Set<String> finishedSinceStart = new HashSet<>();
+  private int handTasks;
+
+  SimulatedEngine(long seed, double replayCheckRate) {
+    this.random = new Random(seed);
+    this.replayCheckRate = replayCheckRate;
+    this.runId = "sim-" + seed;
+    List<String> probes = new ArrayList<>();
+    for (int i = random.nextInt(3); i > 0; i--) {
+      probes.add("look at part " + i);
+    }
+    List<String> gates = new ArrayList<>();
+    for (String g : List.of("ci", "review", "qa")) {
+      if (random.nextInt(3) > 0) {
+        gates.add(g);
+      }
+    }
+    Duration wall = random.nextInt(4) == 0 ? Duration.ofSeconds(10 + random.nextInt(80)) : Duration.ZERO;
+    long tokens = random.nextInt(4) == 0 ? 1_000 + random.nextInt(8_000) : 0;
+    Bounds bounds = new Bounds(1 + random.nextInt(6), tokens, wall, 30, 1 + random.nextInt(3));
+    this.spec =
+        new RunSpec(probes, Set.of(BuiltInRoles.IMPLEMENTER), gates, bounds, random.nextInt(8) == 0, random.nextBoolean(), 1 + random.nextInt(4));
+    this.machine = new RunMachine(spec);
+  }
+
+  /** Runs to the end; returns the event that ended the run. */
+  OrchestraEvent.RunFinished run() {
+    feed(new OrchestraEvent.RunStarted(runId, now, goal, false));
+    while (finished == null) {
+      if (++steps > MAX_STEPS) {
+        throw new AssertionError("no end after " + MAX_STEPS + " steps; phase " + machine.state().phase());
+      }
+      int roll = random.nextInt(1000);
+      if (roll < 8) {
+        crash();
+      } else if (roll < 50) {
+        int to = 1 + random.nextInt(4);
+        int from = machine.state().budget();
+        if (to != from) {
+          feed(new OrchestraEvent.BudgetChanged(runId, tick(), from, to, to < from ? "rate limited" : "stable"));
+        }
+      } else if (roll < 53 && machine.state().stopReason().isEmpty()) {
+        feed(new OrchestraEvent.StopRequested(runId, tick(), StopReason.CANCELLED, "cancelled"));
+      } else if (roll < 120) {
+        feed(new OrchestraEvent.ModelCallFinished(runId, tick(), "implementer", "", "m", new TokenUsage(100 + random.nextInt(900), 50, 0, 0), 5, "ok"));
+      } else if (!agents.isEmpty() && (answering.isEmpty() && coordinator.isEmpty() || random.nextBoolean())) {
+        finishAgent(agents.remove(random.nextInt(agents.size())));
+      } else if (!answering.isEmpty() || !coordinator.isEmpty()) {
+        if (answering.isEmpty()) {
+          answer(coordinator.poll());
+        }
+        if (!answering.isEmpty()) {
+          feed(answering.poll());
+        }
+      } else {
+        throw new AssertionError("stuck: nothing runs, nothing to answer, and the run has not finished; phase " + machine.state().phase()
+            + ", running " + machine.state().running());
+      }
+    }
+    if (machine.state().stopReason().isEmpty()) {
+      throw new AssertionError("the run finished without a stop reason");
+    }
+    StopReason.valueOf(finished.stopReason());
+    machine.state().plan().ifPresent(p -> p.tasks().stream().filter(t -> t.status() == TaskStatus.RUNNING).findAny().ifPresent(t -> {
+      throw new AssertionError("the run finished with task " + t.id() + " still marked running");
+    }));
+    checkReplay(journal.size());
+    return finished;
+  }
+
+  RunMachine machine() {
+    return machine;
+  }
+
+  // ------------------------------------------------------------------ feeding and checking
+
+  private Instant tick() {
+    now = now.plusMillis(random.nextInt(3_000));
+    return now;
+  }
+
+  private void feed(OrchestraEvent event) {
+    RunMachine.Step step = machine.step(event);
+    journal.add(event);
+    observe(event, false);
+    for (OrchestraEvent d : step.events()) {
+      journal.add(d);
+      observe(d, true);
+    }
+    RunState s = machine.state();
+    boolean started = step.events().stream().anyMatch(e -> e instanceof OrchestraEvent.TaskStarted);
+    if (started && s.running().size() > s.budget()) {
+      throw new AssertionError(s.running().size() + " agents run, over the budget of " + s.budget() + ": " + s.running());
+    }
+    maxRunning = Math.max(maxRunning, s.running().size());
+    checkScopes(s);
+    for (Command c : step.commands()) {
+      if (c instanceof Command.RunTask t) {
+        agents.add(t);
+      } else {
+        coordinator.add(c);
+      }
+    }
+    if (random.nextDouble() < replayCheckRate) {
+      checkReplay(journal.size());
+    }
+  }
+
+  /** Keeps the invariants' record, and checks what one event may do. */
+  private void observe(OrchestraEvent e, boolean decided) {
+    if (e instanceof OrchestraEvent.TaskStarted t) {
+      finishedSinceStart.remove(t.taskId());
+      if (!open.add(t.taskId())) {
+        throw new AssertionError("task " + t.taskId() + " started while it was running");
+      }
+      if (planTask(t.taskId()) && done.contains(t.taskId())) {
+        throw new AssertionError("task " + t.taskId() + " started again although it is done and nothing sent it back");
+      }
+    } else if (e instanceof OrchestraEvent.TaskFinished t) {
+      if (decided && open.contains(t.taskId())) {
+        throw new AssertionError("the machine finished task " + t.taskId() + " while its agent was still at work");
+      }
+      open.remove(t.taskId());
+      if (planTask(t.taskId()) && !finishedSinceStart.add(t.taskId())) {
+        throw new AssertionError("task " + t.taskId() + " finished twice: nothing started it again or sent it back to work in between");
+      }
+      if (t.status() == TaskStatus.DONE) {
+        done.add(t.taskId());
+      }
+    } else if (e instanceof OrchestraEvent.PlanUpdated p) {
+      for (Task t : p.tasks()) {
+        if (t.status() == TaskStatus.TODO) {
+          done.remove(t.id()); // sent back to work (a finding reopened it, or a person did)
+          finishedSinceStart.remove(t.id());
+        }
+      }
+      if (p.whole()) {
+        finishedSinceStart.removeIf(id -> p.tasks().stream().noneMatch(t -> t.id().equals(id)));
+        done.retainAll(p.tasks().stream().filter(t -> t.status() == TaskStatus.DONE).map(Task::id).toList());
+      }
+    } else if (e instanceof OrchestraEvent.RunFinished f) {
+      finished = f;
+    }
+  }
+
+  /**
+   * Whether a task is one of the plan's. Explorers, the planner, re-plans and the release are not:
+   * what they found lives in the engine's memory, so after a crash before the plan they run again.
+   */
+  private boolean planTask(String id) {
+    LivePlan plan = machine.state().livePlan();
+    return plan != null && plan.contains(id);
+  }
+
+  private void checkScopes(RunState s) {
+    LivePlan plan = s.livePlan();
+    if (plan == null) {
+      return;
+    }
+    List<Task> writers = new ArrayList<>();
+    for (String id : s.running()) {
+      if (plan.contains(id) && spec.writerRoles().contains(plan.task(id).role())) {
+        writers.add(plan.task(id));
+      }
+    }
+    for (int i = 0; i < writers.size(); i++) {
+      for (int j = i + 1; j < writers.size(); j++) {
+        Task a = writers.get(i);
+        Task b = writers.get(j);
+        if (WriteScopes.overlap(Scheduling.effectiveScope(a), Scheduling.effectiveScope(b))) {
+          throw new AssertionError("writers " + a.id() + " " + a.writeScope() + " and " + b.id() + " " + b.writeScope() + " run together");
+        }
+      }
+    }
+  }
+
+  /** A fresh machine fed the journal's first {@code length} events must be in the live machine's state. */
+  void checkReplay(int length) {
+    String live = machine.state().describe();
+    String replayed = new RunMachine(spec).replay(journal.subList(0, length)).state().describe();
+    if (!live.equals(replayed)) {
+      throw new AssertionError("replaying the journal's " + length + " events gives another state\n--- live\n" + live + "--- replayed\n" + replayed);
+    }
+  }
+
+  /** The process dies: agents and commands in flight are lost; a new machine replays the journal and resumes. */
+  private void crash() {
+    crashes++;
+    agents.clear();
+    coordinator.clear();
+    answering.clear();
+    Set<String> lost = new HashSet<>(open);
+    open.clear();
+    machine = new RunMachine(spec).replay(journal);
+    feed(new OrchestraEvent.RunStarted(runId, tick(), goal, true));
+    // A task whose start was journalled without its end runs again.
+    LivePlan plan = machine.state().livePlan();
+    for (String id : lost) {
+      if (plan != null && plan.contains(id) && plan.task(id).status() != TaskStatus.TODO && !machine.state().running().contains(id)) {
+        throw new AssertionError("task " + id + " was running when the process died, and the resumed run has it " + plan.task(id).status()
+            + " instead of running it again");
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ answers
+
+  private void finishAgent(Command.RunTask c) {
+    Task t = c.task();
+    if (random.nextInt(40) == 0) {
+      feed(new OrchestraEvent.StopRequested(runId, tick(), StopReason.QUOTA_EXHAUSTED, "quota exhausted"));
+      feed(new OrchestraEvent.TaskFinished(runId, tick(), t.id(), t.role(), TaskStatus.FAILED, "quota exhausted", List.of(), c.round()));
+      return;
+    }
+    int roll = random.nextInt(20);
+    TaskStatus status = roll < 16 ? TaskStatus.DONE : roll < 19 ? TaskStatus.FAILED : TaskStatus.BLOCKED;
+    List<String> changed =
+        status == TaskStatus.DONE && spec.writerRoles().contains(t.role())
+            ? List.of(t.writeScope().isEmpty() ? "anywhere.txt" : t.writeScope().get(0).replace("**", "f.txt"))
+            : List.of();
+    feed(new OrchestraEvent.TaskFinished(runId, tick(), t.id(), t.role(), status, status.markdownValue(), changed, c.round()));
+  }
+
+  private void answer(Command c) {
+    switch (c.kind()) {
+      case ASK_PLANNER -> plan((Command.AskPlanner) c);
+      case ASK_REPLAN -> replan((Command.AskReplan) c);
+      case ASK_RELEASE -> {
+        Command.AskRelease r = (Command.AskRelease) c;
+        if (random.nextInt(5) == 0) {
+          answering.add(risk("release", "release notes could not be prepared"));
+        }
+        answering.add(new OrchestraEvent.TaskFinished(runId, tick(), r.task().id(), r.task().role(), TaskStatus.DONE, "release prepared", List.of(), machine.state().round()));
+      }
+      case CHECK_PLAN -> {
+        Command.CheckPlan p = (Command.CheckPlan) c;
+        boolean edited = random.nextInt(8) == 0 && handEdit();
+        answering.add(new OrchestraEvent.PlanChecked(runId, tick(), p.round(), p.beforeBatch(), edited));
+      }
+      case RUN_GATES -> gates((Command.RunGates) c);
+      case FINISH -> {
+        Command.Finish f = (Command.Finish) c;
+        if (random.nextInt(10) == 0) {
+          handEdit();
+        }
+        answering.add(new OrchestraEvent.RunFinished(runId, tick(), f.reason().name(), f.message(), Math.max(machine.state().round(), 0), machine.state().usage()));
+      }
+      default -> throw new AssertionError("an agent's command on the coordinator: " + c);
+    }
+  }
+
+  private OrchestraEvent risk(String reason, String risk) {
+    LivePlan p = machine.state().livePlan();
+    return new OrchestraEvent.PlanUpdated(runId, tick(), reason, p.size(), List.of(), p.goal(), List.of(), List.of(), List.of(), List.of(risk), false);
+  }
+
+  private void plan(Command.AskPlanner c) {
+    Task task = c.task();
+    if (random.nextInt(15) == 0) {
+      answering.add(new OrchestraEvent.TaskFinished(runId, tick(), task.id(), task.role(), TaskStatus.FAILED, "refused", List.of(), 0));
+      answering.add(new OrchestraEvent.StopRequested(runId, tick(), StopReason.FAILED, "the orchestrator role refused to plan"));
+      return;
+    }
+    int n = 1 + random.nextInt(7);
+    List<Task> tasks = new ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      tasks.add(randomTask("T" + i, tasks));
+    }
+    Plan p = Plan.builder(goal).tasks(tasks).build();
+    answering.add(new OrchestraEvent.TaskFinished(runId, tick(), task.id(), task.role(), TaskStatus.DONE, n + " tasks planned", List.of(), 0));
+    answering.add(
+        new OrchestraEvent.PlanUpdated(runId, tick(), "planned", n, tasks.stream().map(Task::id).toList(), goal, p.tasks(), List.of(), List.of(), List.of(), false));
+  }
+
+  private Task randomTask(String id, List<Task> earlier) {
+    Task.Builder b = Task.builder(id, "work " + id);
+    if (random.nextInt(6) == 0) {
+      b.role(BuiltInRoles.EXPLORER);
+    } else {
+      b.role(BuiltInRoles.IMPLEMENTER);
+      if (random.nextInt(8) > 0) {
+        b.writeScope(SCOPES.get(random.nextInt(SCOPES.size())));
+      }
+    }
+    List<String> deps = new ArrayList<>();
+    for (Task e : earlier) {
+      if (random.nextInt(4) == 0) {
+        deps.add(e.id());
+      }
+    }
+    return b.dependsOn(deps).build();
+  }
+
+  private void replan(Command.AskReplan c) {
+    Task task = c.task();
+    int round = machine.state().round();
+    if (random.nextInt(4) == 0) {
+      answering.add(risk("re-plan failed", "the orchestrator role did not re-plan " + c.oldTask().id()));
+      answering.add(new OrchestraEvent.TaskFinished(runId, tick(), task.id(), task.role(), TaskStatus.FAILED, "refused", List.of(), round));
+      return;
+    }
+    LivePlan current = new LivePlan(machine.state().livePlan().snapshot());
+    List<Task> proposed = List.of(Task.builder("R1", "a new way to " + c.finding().message()).role(BuiltInRoles.IMPLEMENTER)
+        .writeScope(SCOPES.get(random.nextInt(SCOPES.size()))).build());
+    List<Task> fresh = FindingTasks.adoptReplan(proposed, current, c.finding(), c.oldTask(), c.attempts().size());
+    current.put(fresh);
+    List<Task> changed = new ArrayList<>(fresh);
+    changed.add(c.oldTask().withStatus(TaskStatus.SUPERSEDED).withNotes("re-planned"));
+    answering.add(
+        new OrchestraEvent.PlanUpdated(runId, tick(), "re-planned: " + c.oldTask().id(), current.size(), fresh.stream().map(Task::id).toList(),
+            current.goal(), changed, List.of(), List.of(), List.of(), false));
+    answering.add(new OrchestraEvent.TaskFinished(runId, tick(), task.id(), task.role(), TaskStatus.DONE, fresh.size() + " tasks planned", List.of(), round));
+  }
+
+  private void gates(Command.RunGates c) {
+    for (String gate : spec.gates()) {
+      if (random.nextInt(12) == 0) {
+        answering.add(new OrchestraEvent.GateSkipped(runId, tick(), gate, c.round(), "not needed"));
+        continue;
+      }
+      answering.add(new OrchestraEvent.GateStarted(runId, tick(), gate, c.round(), "after the batch"));
+      List<Finding> findings = new ArrayList<>();
+      if (random.nextInt(3) == 0) {
+        for (String m : FINDINGS) {
+          if (random.nextInt(3) == 0) {
+            findings.add(new Finding(gate, Severity.HIGH, "src/a/X.java", 1, m, "fix: " + m, List.of()));
+          }
+        }
+      }
+      int roll = random.nextInt(20);
+      Verdict verdict = !findings.isEmpty() ? (roll < 10 ? Verdict.FAIL : Verdict.BLOCK) : roll == 0 ? Verdict.NOTHING_CHECKED : Verdict.PASS;
+      List<String> gateChanged = gate.equals("qa") && random.nextInt(6) == 0 ? List.of("src/test/NewTest.java") : List.of();
+      answering.add(new OrchestraEvent.GateFinished(runId, tick(), gate, c.round(), verdict, findings, verdict.name(), gateChanged, List.of(), List.of()));
+    }
+  }
+
+  /** A person edits plan.md: adds a task, changes one's acceptance criteria, or deletes one nothing depends on. Queues the merged plan. */
+  private boolean handEdit() {
+    LivePlan live = machine.state().livePlan();
+    if (live == null) {
+      return false;
+    }
+    Plan p = live.snapshot();
+    List<Task> tasks = new ArrayList<>(p.tasks());
+    List<String> added = new ArrayList<>();
+    List<String> removed = new ArrayList<>();
+    List<Task> todo = tasks.stream().filter(t -> t.status() == TaskStatus.TODO && !machine.state().running().contains(t.id())).toList();
+    int kind = random.nextInt(3);
+    if (kind == 0 || todo.isEmpty()) {
+      Task t = randomTask("H" + (++handTasks), List.of());
+      tasks.add(t);
+      added.add(t.id());
+    } else if (kind == 1) {
+      Task t = todo.get(random.nextInt(todo.size()));
+      tasks.set(tasks.indexOf(t), t.toBuilder().acceptanceCriteria("checked by hand").build());
+    } else {
+      Task t = todo.get(random.nextInt(todo.size()));
+      if (tasks.stream().anyMatch(o -> o.dependsOn().contains(t.id()))) {
+        return false;
+      }
+      tasks.remove(t);
+      removed.add(t.id());
+    }
+    Plan edited = Plan.builder(p.goal()).tasks(tasks).later(p.later()).summary(List.of(), List.of(), p.risks()).build();
+    answering.add(
+        new OrchestraEvent.PlanUpdated(runId, tick(), RunMachine.EDITED, edited.tasks().size(), added, edited.goal(), edited.tasks(), removed,
+            edited.later(), edited.risks(), true));
+    return true;
+  }
+}
