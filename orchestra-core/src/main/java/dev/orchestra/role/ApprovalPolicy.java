@@ -12,11 +12,15 @@ import java.util.stream.Collectors;
  *
  * <ul>
  *   <li>{@link #UNTRUSTED}: asks before every write, patch and command that is not known to be
- *       read-only.
- *   <li>{@link #ON_REQUEST} and {@link #ON_FAILURE}: ask when the sandbox would refuse, for
- *       example a command that could write in a read-only role.
+ *       read-only, where the sandbox allows it at all.
+ *   <li>{@link #ON_REQUEST} and {@link #ON_FAILURE}: ask when the sandbox would refuse a command:
+ *       in a read-only role, one that is not known to be read-only.
  *   <li>{@link #NEVER}: never asks; what the sandbox refuses goes back to the model as an error.
  * </ul>
+ *
+ * <p>No policy asks about a path the sandbox refuses (outside the workspace and its writable
+ * roots, outside the task's write scope, inside {@code .git}) or about a read: those are refused,
+ * or allowed, without a question.
  *
  * <p>{@code on-failure} behaves exactly like {@code on-request} in Orchestra. In Codex it means:
  * run the command in the sandbox, and ask to run it again without the sandbox only when it fails.
