@@ -1,10 +1,24 @@
 package dev.orchestra.testing;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.orchestra.agent.RoleReport;
+import dev.orchestra.gate.Finding;
+import dev.orchestra.gate.Severity;
+import dev.orchestra.internal.answer.Answers.DiagnosisAnswer;
+import dev.orchestra.internal.answer.Answers.ExplorationAnswer;
+import dev.orchestra.internal.answer.Answers.FindingAnswer;
+import dev.orchestra.internal.answer.Answers.ImplementationAnswer;
+import dev.orchestra.internal.answer.Answers.PlanAnswer;
+import dev.orchestra.internal.answer.Answers.QaAnswer;
+import dev.orchestra.internal.answer.Answers.ReleaseAnswer;
+import dev.orchestra.internal.answer.Answers.ReviewAnswer;
+import dev.orchestra.internal.answer.Answers.SecurityAnswer;
+import dev.orchestra.internal.answer.Answers.TaskAnswer;
+import dev.orchestra.internal.answer.Answers.Verdict;
+import dev.orchestra.internal.json.Json;
 import dev.orchestra.plan.Task;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The answers of the built-in roles in the JSON form Orchestra asks models for, for scripting
@@ -15,10 +29,12 @@ import java.util.List;
  * model.on("implementer").otherwise(Reply.text(RoleAnswers.implementation("done")));
  * model.on("reviewer").otherwise(Reply.text(RoleAnswers.ship()));
  * }</pre>
+ *
+ * <p>Each answer is written from the same definition the role's schema and parser come from, so
+ * it has exactly the fields the role is asked for, and the methods that take a {@link RoleReport}
+ * give an answer that parses back to that report.
  */
 public final class RoleAnswers {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private RoleAnswers() {}
 
   /**
@@ -30,18 +46,11 @@ public final class RoleAnswers {
    * @return the JSON answer
    */
   public static String plan(List<Task> tasks, List<String> later, List<String> risks) {
-    ObjectNode o = JSON.createObjectNode();
-    ArrayNode ts = o.putArray("tasks");
-    for (Task t : tasks) {
-      ObjectNode n = ts.addObject().put("id", t.id()).put("title", t.title());
-      strings(n.putArray("acceptance"), t.acceptanceCriteria());
-      strings(n.putArray("dependsOn"), t.dependsOn());
-      strings(n.putArray("writeScope"), t.writeScope());
-      n.put("role", t.role());
-    }
-    strings(o.putArray("later"), later);
-    strings(o.putArray("risks"), risks);
-    return o.toString();
+    List<TaskAnswer> answers =
+        tasks.stream()
+            .map(t -> new TaskAnswer(t.id(), t.title(), t.acceptanceCriteria(), t.dependsOn(), t.writeScope(), t.role()))
+            .toList();
+    return write(new PlanAnswer(answers, later, risks));
   }
 
   /**
@@ -68,26 +77,52 @@ public final class RoleAnswers {
   }
 
   /**
+   * Returns the explorer's report.
+   *
+   * @param exploration what the explorer found
+   * @return the JSON answer
+   */
+  public static String exploration(RoleReport.Exploration exploration) {
+    return write(
+        new ExplorationAnswer(
+            exploration.pathsAndSymbols(), exploration.ciLocations(), exploration.localCommands(), exploration.nextProbes()));
+  }
+
+  /**
    * Returns the implementer's report.
    *
    * @param result the outcome in one line
    * @return the JSON answer
    */
   public static String implementation(String result) {
-    ObjectNode o = JSON.createObjectNode();
-    o.putArray("whatChanged").add(result);
-    o.putArray("commandsRun");
-    o.put("result", result);
-    return o.toString();
+    return write(new ImplementationAnswer(List.of(result), List.of(), result));
+  }
+
+  /**
+   * Returns the CI runner's diagnosis.
+   *
+   * @param diagnosis the diagnosis; when it did not pass, its root cause must not be empty for
+   *     the answer to be accepted
+   * @return the JSON answer
+   */
+  public static String diagnosis(RoleReport.CiDiagnosis diagnosis) {
+    return write(
+        new DiagnosisAnswer(
+            diagnosis.commandsRun(),
+            diagnosis.passed(),
+            diagnosis.rootCause(),
+            diagnosis.smallestFix(),
+            diagnosis.file(),
+            diagnosis.line()));
   }
 
   /** Returns the reviewer's verdict to ship. */
   public static String ship() {
-    return review(true, "", 0, "", "");
+    return write(new ReviewAnswer(List.of(), List.of(), List.of(), Verdict.SHIP.word(), List.of()));
   }
 
   /**
-   * Returns the reviewer's verdict to block, with one must-fix item.
+   * Returns the reviewer's verdict to block, with one must-fix item of high severity.
    *
    * @param file the file, or an empty string
    * @param line the line, or 0
@@ -96,20 +131,22 @@ public final class RoleAnswers {
    * @return the JSON answer
    */
   public static String block(String file, int line, String message, String suggestedTask) {
-    return review(false, file, line, message, suggestedTask);
+    FindingAnswer mustFix = new FindingAnswer(word(Severity.HIGH), file, line, message, suggestedTask);
+    return write(new ReviewAnswer(List.of(mustFix), List.of(), List.of(), Verdict.BLOCK.word(), List.of()));
   }
 
-  private static String review(boolean ship, String file, int line, String message, String fix) {
-    ObjectNode o = JSON.createObjectNode();
-    ArrayNode mustFix = o.putArray("mustFix");
-    if (!ship) {
-      mustFix.addObject().put("severity", "high").put("file", file).put("line", line).put("message", message).put("suggestedTask", fix);
-    }
-    o.putArray("regressionRisks");
-    o.putArray("missingTests");
-    o.put("verdict", ship ? "ship" : "block");
-    o.putArray("outOfScope");
-    return o.toString();
+  /**
+   * Returns the reviewer's answer in full. Of each must-fix finding the answer carries the
+   * severity, file, line, message and suggested task; the parser attributes it to the reviewer.
+   *
+   * @param review the review; a verdict to ship with must-fix items is read as a block
+   * @return the JSON answer
+   */
+  public static String review(RoleReport.Review review) {
+    Verdict verdict = review.ship() ? Verdict.SHIP : Verdict.BLOCK;
+    return write(
+        new ReviewAnswer(
+            findings(review.mustFix()), review.regressionRisks(), review.missingTests(), verdict.word(), review.outOfScope()));
   }
 
   /**
@@ -120,13 +157,32 @@ public final class RoleAnswers {
    * @return the JSON answer
    */
   public static String qaPass(String confidence, List<String> commandsRun) {
-    ObjectNode o = JSON.createObjectNode();
-    o.putArray("testsChanged");
-    strings(o.putArray("commandsRun"), commandsRun);
-    o.put("confidence", confidence);
-    o.putArray("remainingRisks");
-    o.putArray("findings");
-    return o.toString();
+    return write(new QaAnswer(List.of(), commandsRun, confidence, List.of(), List.of()));
+  }
+
+  /**
+   * Returns the QA test author's report in full, findings included (each carried as {@link
+   * #review(RoleReport.Review)} describes).
+   *
+   * @param review the report; its confidence must not be blank, and it must name a changed test or
+   *     a command run, for the answer to be accepted
+   * @return the JSON answer
+   */
+  public static String qa(RoleReport.QaReview review) {
+    return write(
+        new QaAnswer(
+            review.testsChanged(), review.commandsRun(), review.confidence(), review.remainingRisks(), findings(review.findings())));
+  }
+
+  /**
+   * Returns the security reviewer's report (findings carried as {@link #review(RoleReport.Review)}
+   * describes).
+   *
+   * @param review the report; no findings means nothing is wrong
+   * @return the JSON answer
+   */
+  public static String security(RoleReport.SecurityReview review) {
+    return write(new SecurityAnswer(findings(review.findings()), review.fixes(), review.verificationSteps()));
   }
 
   /**
@@ -137,16 +193,36 @@ public final class RoleAnswers {
    * @return the JSON answer
    */
   public static String release(List<String> userNotes, List<String> rollbackPlan) {
-    ObjectNode o = JSON.createObjectNode();
-    strings(o.putArray("userNotes"), userNotes);
-    o.putArray("internalNotes");
-    o.putArray("rolloutSteps");
-    strings(o.putArray("rollbackPlan"), rollbackPlan);
-    o.putArray("preDeployChecklist");
-    return o.toString();
+    return write(new ReleaseAnswer(userNotes, List.of(), List.of(), rollbackPlan, List.of()));
   }
 
-  private static void strings(ArrayNode into, List<String> items) {
-    items.forEach(into::add);
+  /**
+   * Returns the release manager's plan in full.
+   *
+   * @param plan the plan; its user notes and rollback plan must not be empty for the answer to be
+   *     accepted
+   * @return the JSON answer
+   */
+  public static String release(RoleReport.ReleasePlan plan) {
+    return write(
+        new ReleaseAnswer(plan.userNotes(), plan.internalNotes(), plan.rolloutSteps(), plan.rollbackPlan(), plan.preDeployChecklist()));
+  }
+
+  private static List<FindingAnswer> findings(List<Finding> findings) {
+    return findings.stream()
+        .map(f -> new FindingAnswer(word(f.severity()), f.file(), f.line(), f.message(), f.suggestedTask()))
+        .toList();
+  }
+
+  private static String word(Severity severity) {
+    return severity.name().toLowerCase(Locale.ROOT);
+  }
+
+  private static String write(Record answer) {
+    try {
+      return Json.MAPPER.writeValueAsString(answer);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("an answer record did not write as JSON", e);
+    }
   }
 }
