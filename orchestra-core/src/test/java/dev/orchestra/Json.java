@@ -1,49 +1,38 @@
 package dev.orchestra;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.orchestra.agent.RoleReport;
+import dev.orchestra.gate.Finding;
+import dev.orchestra.gate.Severity;
+import dev.orchestra.plan.Task;
+import dev.orchestra.role.BuiltInRoles;
+import dev.orchestra.testing.RoleAnswers;
 import java.util.List;
 
-/** Builds the JSON answers scripted roles give, so tests read as data. */
+/**
+ * The JSON answers scripted roles give, so tests read as data. Role answers are written by {@link
+ * RoleAnswers}, so they always have the fields the roles are asked for.
+ */
 public final class Json {
   public static final ObjectMapper M = new ObjectMapper();
 
   private Json() {}
 
   public static String exploration(String path, String command) {
-    ObjectNode o = M.createObjectNode();
-    o.putArray("pathsAndSymbols").add(path);
-    o.putArray("ciLocations").add("check.sh");
-    o.putArray("localCommands").add(command);
-    o.putArray("nextProbes");
-    return o.toString();
+    return RoleAnswers.exploration(new RoleReport.Exploration(List.of(path), List.of("check.sh"), List.of(command), List.of()));
   }
 
-  public static ObjectNode task(String id, String title, List<String> scope, List<String> deps) {
-    ObjectNode t = M.createObjectNode();
-    t.put("id", id);
-    t.put("title", title);
-    t.putArray("acceptance").add(title + " is done");
-    ArrayNode d = t.putArray("dependsOn");
-    deps.forEach(d::add);
-    ArrayNode s = t.putArray("writeScope");
-    scope.forEach(s::add);
-    t.put("role", "implementer");
-    return t;
+  /** A task for the implementer, with one acceptance criterion: its title is done. */
+  public static Task task(String id, String title, List<String> scope, List<String> deps) {
+    return Task.builder(id, title).acceptanceCriteria(title + " is done").dependsOn(deps).writeScope(scope).role(BuiltInRoles.IMPLEMENTER).build();
   }
 
-  public static String plan(List<ObjectNode> tasks, List<String> later, List<String> risks) {
-    ObjectNode o = M.createObjectNode();
-    ArrayNode ts = o.putArray("tasks");
-    tasks.forEach(ts::add);
-    ArrayNode l = o.putArray("later");
-    later.forEach(l::add);
-    ArrayNode r = o.putArray("risks");
-    risks.forEach(r::add);
-    return o.toString();
+  public static String plan(List<Task> tasks, List<String> later, List<String> risks) {
+    return RoleAnswers.plan(tasks, later, risks);
   }
 
+  /** The arguments of a write_file tool call. */
   public static String writeArgs(String path, String content) {
     ObjectNode o = M.createObjectNode();
     o.put("path", path);
@@ -52,68 +41,33 @@ public final class Json {
   }
 
   public static String implemented(String result) {
-    ObjectNode o = M.createObjectNode();
-    o.putArray("whatChanged").add(result);
-    o.putArray("commandsRun");
-    o.put("result", result);
-    return o.toString();
+    return RoleAnswers.implementation(result);
   }
 
   public static String ciDiagnosis(String cause, String file, String fix) {
-    ObjectNode o = M.createObjectNode();
-    o.putArray("commandsRun").add("sh check.sh");
-    o.put("passed", false);
-    o.put("rootCause", cause);
-    o.put("smallestFix", fix);
-    o.put("file", file);
-    o.put("line", 0);
-    return o.toString();
+    return RoleAnswers.diagnosis(new RoleReport.CiDiagnosis(List.of("sh check.sh"), false, cause, fix, file, 0));
   }
 
   public static String review(boolean ship, String file, int line, String mustFix, String fix, List<String> outOfScope) {
-    ObjectNode o = M.createObjectNode();
-    ArrayNode m = o.putArray("mustFix");
-    if (!ship) {
-      ObjectNode f = m.addObject();
-      f.put("severity", "high");
-      f.put("file", file);
-      f.put("line", line);
-      f.put("message", mustFix);
-      f.put("suggestedTask", fix);
-    }
-    o.putArray("regressionRisks");
-    o.putArray("missingTests");
-    o.put("verdict", ship ? "ship" : "block");
-    ArrayNode oos = o.putArray("outOfScope");
-    outOfScope.forEach(oos::add);
-    return o.toString();
+    List<Finding> findings = ship ? List.of() : List.of(new Finding(BuiltInRoles.REVIEWER, Severity.HIGH, file, line, mustFix, fix));
+    return RoleAnswers.review(new RoleReport.Review(findings, List.of(), List.of(), ship, outOfScope));
   }
 
   public static String qaPass() {
-    ObjectNode o = M.createObjectNode();
-    o.putArray("testsChanged");
-    o.putArray("commandsRun").add("sh check.sh");
-    o.put("confidence", "high");
-    o.putArray("remainingRisks");
-    o.putArray("findings");
-    return o.toString();
+    return RoleAnswers.qaPass("high", List.of("sh check.sh"));
   }
 
   public static String securityClean() {
-    ObjectNode o = M.createObjectNode();
-    o.putArray("findings");
-    o.putArray("fixes");
-    o.putArray("verificationSteps").add("grep for secrets");
-    return o.toString();
+    return RoleAnswers.security(new RoleReport.SecurityReview(List.of(), List.of(), List.of("grep for secrets")));
   }
 
   public static String release() {
-    ObjectNode o = M.createObjectNode();
-    o.putArray("userNotes").add("Parts and config added");
-    o.putArray("internalNotes").add("Built by the scripted team");
-    o.putArray("rolloutSteps").add("Merge and tag");
-    o.putArray("rollbackPlan").add("Revert the merge commit");
-    o.putArray("preDeployChecklist").add("No migrations; no new environment variables");
-    return o.toString();
+    return RoleAnswers.release(
+        new RoleReport.ReleasePlan(
+            List.of("Parts and config added"),
+            List.of("Built by the scripted team"),
+            List.of("Merge and tag"),
+            List.of("Revert the merge commit"),
+            List.of("No migrations; no new environment variables")));
   }
 }

@@ -1,10 +1,10 @@
 package dev.orchestra;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orchestra.model.Message;
 import dev.orchestra.model.ModelResponse;
 import dev.orchestra.model.TokenUsage;
 import dev.orchestra.model.ToolCall;
+import dev.orchestra.plan.Task;
 import dev.orchestra.testing.Reply;
 import dev.orchestra.testing.ScriptedModelProvider;
 import java.nio.file.Path;
@@ -41,7 +41,7 @@ public final class KillableRun {
 
   /** The whole run's model: an orchestrator that plans {@code n} independent tasks, and implementers. */
   public static ScriptedModelProvider model(int n, Duration delay) {
-    List<ObjectNode> tasks = new ArrayList<>();
+    List<Task> tasks = new ArrayList<>();
     for (int i = 1; i <= n; i++) {
       tasks.add(Json.task("T" + i, "Write out/T" + i + ".txt", List.of("out/T" + i + ".txt"), List.of()));
     }

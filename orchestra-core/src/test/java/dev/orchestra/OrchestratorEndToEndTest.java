@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.model.ModelResponse;
 import dev.orchestra.model.TokenUsage;
@@ -52,7 +51,7 @@ final class OrchestratorEndToEndTest {
 
     model.on("explorer").otherwise(Reply.text(Json.exploration("src/", "sh check.sh")));
 
-    List<ObjectNode> tasks = new ArrayList<>();
+    List<Task> tasks = new ArrayList<>();
     for (int i = 1; i <= PARTS; i++) {
       tasks.add(Json.task("T" + i, "Write part " + i, List.of("src/part-" + i + ".txt"), List.of()));
     }

@@ -19,7 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.testing.ManualClock;
 import dev.orchestra.testing.Reply;
@@ -46,7 +45,7 @@ final class OrchestratorTest {
   final EventRecorder events = new EventRecorder();
 
   private void plan(int n) {
-    List<ObjectNode> tasks = new ArrayList<>();
+    List<Task> tasks = new ArrayList<>();
     for (int i = 1; i <= n; i++) {
       tasks.add(Json.task("T" + i, "Write out/T" + i + ".txt", List.of("out/T" + i + ".txt"), List.of()));
     }
@@ -163,7 +162,7 @@ final class OrchestratorTest {
 
   @Test
   void rejectedTasksFailAndBlockTheirDependents() {
-    List<ObjectNode> tasks =
+    List<Task> tasks =
         List.of(
             Json.task("T1", "a", List.of("out/T1.txt"), List.of()),
             Json.task("T2", "b", List.of("out/T2.txt"), List.of("T1")),
@@ -448,7 +447,7 @@ final class OrchestratorTest {
     TestRepos.git(ws, "init", "-q");
     TestRepos.git(ws, "add", "-A");
     TestRepos.git(ws, "commit", "-q", "-m", "init");
-    List<ObjectNode> tasks = List.of(Json.task("T1", "Generate the file", List.of("gen/**"), List.of()));
+    List<Task> tasks = List.of(Json.task("T1", "Generate the file", List.of("gen/**"), List.of()));
     model.on("orchestrator").reply(Reply.text(Json.plan(tasks, List.of(), List.of())));
     model.on("implementer", "T1")
         .reply(
@@ -474,7 +473,7 @@ final class OrchestratorTest {
     TestRepos.git(ws, "init", "-q");
     TestRepos.git(ws, "add", "-A");
     TestRepos.git(ws, "commit", "-q", "-m", "init");
-    List<ObjectNode> tasks =
+    List<Task> tasks =
         List.of(Json.task("T1", "Generate the file", List.of("gen/**"), List.of()), Json.task("T2", "Write docs", List.of("docs/**"), List.of()));
     model.on("orchestrator").reply(Reply.text(Json.plan(tasks, List.of(), List.of())));
     model.on("implementer", "T1")
@@ -503,7 +502,7 @@ final class OrchestratorTest {
     "untrusted, approve, true, ide-user", "untrusted, hang, false, timeout"
   })
   void approvalsAreAskedDecidedAndRecorded(String policy, String behaviour, boolean approved, String decidedBy) throws Exception {
-    List<ObjectNode> tasks = List.of(Json.task("T1", "Touch a file", List.of(), List.of()));
+    List<Task> tasks = List.of(Json.task("T1", "Touch a file", List.of(), List.of()));
     model.on("orchestrator").reply(Reply.text(Json.plan(tasks, List.of(), List.of())));
     model.on("implementer", "T1")
         .reply(
@@ -680,7 +679,7 @@ final class OrchestratorTest {
 
   @Test
   void aRunThatIsNotGreenDoesNotCallTheReleaseManager() {
-    List<ObjectNode> tasks = List.of(Json.task("T1", "a", List.of("out/T1.txt"), List.of()), Json.task("T2", "b", List.of("out/T2.txt"), List.of()));
+    List<Task> tasks = List.of(Json.task("T1", "a", List.of("out/T1.txt"), List.of()), Json.task("T2", "b", List.of("out/T2.txt"), List.of()));
     model.on("orchestrator").reply(Reply.text(Json.plan(tasks, List.of(), List.of())));
     model.on("implementer", "T1").reply(Reply.rejected("context too long"));
     model.on("implementer").otherwise(KillableRun.writeOwnFile());

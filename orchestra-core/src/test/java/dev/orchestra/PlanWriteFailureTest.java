@@ -3,11 +3,11 @@ package dev.orchestra;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.event.OrchestraListener;
 import dev.orchestra.model.ModelResponse;
 import dev.orchestra.model.TokenUsage;
+import dev.orchestra.plan.Task;
 import dev.orchestra.testing.Reply;
 import dev.orchestra.testing.ScriptedModelProvider;
 import java.io.IOException;
@@ -42,7 +42,7 @@ final class PlanWriteFailureTest {
         .reply(
             Reply.text(
                 Json.plan(
-                    List.<ObjectNode>of(
+                    List.<Task>of(
                         Json.task("T1", "One", List.of("out/T1.txt"), List.of()),
                         Json.task("T2", "Two", List.of("out/T2.txt"), List.of())),
                     List.of(),

@@ -88,7 +88,11 @@ final class ToolLoopAgentTest {
 
   @Test
   void reportsAreParsedForEveryBuiltInRole() throws Exception {
-    String plan = Json.plan(List.of(Json.task("A", "Do a", List.of("a"), List.of()), Json.task("", "No id given", List.of(), List.of("A"))), List.of("later"), List.of("risk"));
+    // Written by hand: a task the model left without an id, which RoleAnswers cannot write.
+    String plan =
+        "{\"tasks\":[{\"id\":\"A\",\"title\":\"Do a\",\"acceptance\":[\"Do a is done\"],\"dependsOn\":[],\"writeScope\":[\"a\"],\"role\":\"implementer\"},"
+            + "{\"id\":\"\",\"title\":\"No id given\",\"acceptance\":[\"No id given is done\"],\"dependsOn\":[\"A\"],\"writeScope\":[],\"role\":\"implementer\"}],"
+            + "\"later\":[\"later\"],\"risks\":[\"risk\"]}";
     RoleReport.PlanProposal p = assertInstanceOf(RoleReport.PlanProposal.class, Reports.parse("orchestrator", "```json\n" + plan + "\n```", List.of()));
     assertEquals(List.of("A", "T2"), p.tasks().stream().map(Task::id).toList());
     assertEquals(List.of("later"), p.later());
