@@ -1,13 +1,17 @@
 package dev.orchestra.examples;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.orchestra.agent.RoleReport;
+import dev.orchestra.gate.Finding;
+import dev.orchestra.gate.Severity;
 import dev.orchestra.model.Message;
 import dev.orchestra.model.ModelResponse;
 import dev.orchestra.model.TokenUsage;
 import dev.orchestra.model.ToolCall;
+import dev.orchestra.plan.Task;
 import dev.orchestra.testing.Reply;
+import dev.orchestra.testing.RoleAnswers;
 import dev.orchestra.testing.ScriptedModelProvider;
 import java.time.Duration;
 import java.util.List;
@@ -20,6 +24,7 @@ import java.util.List;
  * second attempt makes the run green.
  */
 final class DemoScript {
+  /** Writes the write tool's arguments; role answers come from {@link RoleAnswers}. */
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private DemoScript() {}
@@ -52,38 +57,38 @@ final class DemoScript {
     model.on("ci_runner")
         .otherwise(
             Reply.text(
-                obj()
-                    .<ObjectNode>set("commandsRun", arr("sh test.sh"))
-                    .put("passed", false)
-                    .put("rootCause", "lang/README.md does not list every language, and test.sh requires the list")
-                    .put("smallestFix", "Write lang/README.md listing every language: en, fr, de, es")
-                    .put("file", "lang/README.md")
-                    .put("line", 0)
-                    .toString()).after(Duration.ofMillis(150)));
+                RoleAnswers.diagnosis(
+                    new RoleReport.CiDiagnosis(
+                        List.of("sh test.sh"),
+                        false,
+                        "lang/README.md does not list every language, and test.sh requires the list",
+                        "Write lang/README.md listing every language: en, fr, de, es",
+                        "lang/README.md",
+                        0))).after(Duration.ofMillis(150)));
     model.on("reviewer")
         .reply(Reply.text(review(false)).after(Duration.ofMillis(300)))
         .otherwise(Reply.text(review(true)).after(Duration.ofMillis(700)));
     model.on("qa_test_author")
         .otherwise(
             Reply.text(
-                obj()
-                    .<ObjectNode>set("testsChanged", arr())
-                    .<ObjectNode>set("commandsRun", arr("sh test.sh  # expect: all greetings pass"))
-                    .put("confidence", "high: test.sh covers every language")
-                    .<ObjectNode>set("remainingRisks", arr("no test for an unknown language"))
-                    .<ObjectNode>set("findings", arr())
-                    .toString()).after(Duration.ofMillis(700)));
-    model.on("security_reviewer").otherwise(Reply.text("{\"findings\":[],\"fixes\":[],\"verificationSteps\":[]}"));
+                RoleAnswers.qa(
+                    new RoleReport.QaReview(
+                        List.of(),
+                        List.of("sh test.sh  # expect: all greetings pass"),
+                        "high: test.sh covers every language",
+                        List.of("no test for an unknown language"),
+                        List.of()))).after(Duration.ofMillis(700)));
+    model.on("security_reviewer").otherwise(Reply.text(RoleAnswers.security(new RoleReport.SecurityReview(List.of(), List.of(), List.of()))));
     model.on("release_manager")
         .otherwise(
             Reply.text(
-                obj()
-                    .<ObjectNode>set("userNotes", arr("greet.sh now speaks French, German and Spanish"))
-                    .<ObjectNode>set("internalNotes", arr("Languages live in lang/<code>.sh"))
-                    .<ObjectNode>set("rolloutSteps", arr("Merge", "Tag v1.1"))
-                    .<ObjectNode>set("rollbackPlan", arr("Revert the merge; lang files are independent"))
-                    .<ObjectNode>set("preDeployChecklist", arr("No migrations", "No new environment variables", "No flags"))
-                    .toString()).after(Duration.ofMillis(150)));
+                RoleAnswers.release(
+                    new RoleReport.ReleasePlan(
+                        List.of("greet.sh now speaks French, German and Spanish"),
+                        List.of("Languages live in lang/<code>.sh"),
+                        List.of("Merge", "Tag v1.1"),
+                        List.of("Revert the merge; lang files are independent"),
+                        List.of("No migrations", "No new environment variables", "No flags")))).after(Duration.ofMillis(150)));
     return model;
   }
 
@@ -93,12 +98,9 @@ final class DemoScript {
             req -> {
               Message last = req.messages().get(req.messages().size() - 1);
               if (last instanceof Message.ToolResult) {
-                return ModelResponse.text(
-                    obj().<ObjectNode>set("whatChanged", arr(result)).<ObjectNode>set("commandsRun", arr())
-                        .put("result", result).toString(),
-                    new TokenUsage(900, 60, 400, 20));
+                return ModelResponse.text(RoleAnswers.implementation(result), new TokenUsage(900, 60, 400, 20));
               }
-              ObjectNode args = obj().put("path", path).put("content", content);
+              ObjectNode args = JSON.createObjectNode().put("path", path).put("content", content);
               return new ModelResponse(
                   "", List.of(new ToolCall("call-" + req.taskId(), "write_file", args.toString())),
                   new TokenUsage(1200, 80, 0, 30));
@@ -107,62 +109,46 @@ final class DemoScript {
   }
 
   private static String exploration() {
-    return obj()
-        .<ObjectNode>set("pathsAndSymbols", arr("greet.sh: prints $HELLO, NAME", "lang/en.sh: HELLO for English"))
-        .<ObjectNode>set("ciLocations", arr("test.sh (no CI service; the script is the check)"))
-        .<ObjectNode>set("localCommands", arr("sh test.sh"))
-        .<ObjectNode>set("nextProbes", arr("lang/ for the language files"))
-        .toString();
+    return RoleAnswers.exploration(
+        new RoleReport.Exploration(
+            List.of("greet.sh: prints $HELLO, NAME", "lang/en.sh: HELLO for English"),
+            List.of("test.sh (no CI service; the script is the check)"),
+            List.of("sh test.sh"),
+            List.of("lang/ for the language files")));
   }
 
   private static String plan() {
-    ObjectNode o = obj();
-    ArrayNode tasks = o.putArray("tasks");
-    tasks.add(task("L1", "Add French", "lang/fr.sh", "sh greet.sh Ada fr prints Bonjour, Ada!"));
-    tasks.add(task("L2", "Add German", "lang/de.sh", "sh greet.sh Ada de prints Hallo, Ada!"));
-    tasks.add(task("L3", "Add Spanish", "lang/es.sh", "sh greet.sh Ada es prints Hola, Ada!"));
-    o.set("later", arr("Right-to-left languages"));
-    o.set("risks", arr("test.sh is the only test"));
-    return o.toString();
+    return RoleAnswers.plan(
+        List.of(
+            task("L1", "Add French", "lang/fr.sh", "sh greet.sh Ada fr prints Bonjour, Ada!"),
+            task("L2", "Add German", "lang/de.sh", "sh greet.sh Ada de prints Hallo, Ada!"),
+            task("L3", "Add Spanish", "lang/es.sh", "sh greet.sh Ada es prints Hola, Ada!")),
+        List.of("Right-to-left languages"),
+        List.of("test.sh is the only test"));
   }
 
-  private static ObjectNode task(String id, String title, String scope, String criterion) {
-    return obj()
-        .put("id", id)
-        .put("title", title)
-        .<ObjectNode>set("acceptance", arr(criterion))
-        .<ObjectNode>set("dependsOn", arr())
-        .<ObjectNode>set("writeScope", arr(scope))
-        .put("role", "implementer");
+  private static Task task(String id, String title, String scope, String criterion) {
+    return Task.builder(id, title).acceptanceCriteria(criterion).writeScope(scope).role("implementer").build();
   }
 
   private static String review(boolean ship) {
-    ObjectNode o = obj();
-    ArrayNode mustFix = o.putArray("mustFix");
-    if (!ship) {
-      mustFix.addObject()
-          .put("severity", "high")
-          .put("file", "README.md")
-          .put("line", 3)
-          .put("message", "README does not say that an unknown language falls back to English")
-          .put("suggestedTask", "Document the language fallback in README.md");
-    }
-    o.set("regressionRisks", arr("a missing lang file silently means English"));
-    o.set("missingTests", arr());
-    o.put("verdict", ship ? "ship" : "block");
-    o.set("outOfScope", ship ? arr("Add Italian") : arr());
-    return o.toString();
-  }
-
-  private static ObjectNode obj() {
-    return JSON.createObjectNode();
-  }
-
-  private static ArrayNode arr(String... items) {
-    ArrayNode a = JSON.createArrayNode();
-    for (String i : items) {
-      a.add(i);
-    }
-    return a;
+    List<Finding> mustFix =
+        ship
+            ? List.of()
+            : List.of(
+                new Finding(
+                    "reviewer",
+                    Severity.HIGH,
+                    "README.md",
+                    3,
+                    "README does not say that an unknown language falls back to English",
+                    "Document the language fallback in README.md"));
+    return RoleAnswers.review(
+        new RoleReport.Review(
+            mustFix,
+            List.of("a missing lang file silently means English"),
+            List.of(),
+            ship,
+            ship ? List.of("Add Italian") : List.of()));
   }
 }
