@@ -392,15 +392,10 @@ public final class Main implements Callable<Integer> {
                 + " so no role can write; trust the project in your Codex config or set sandbox_mode = \"workspace-write\"");
       }
       List<Role> team = mapping.roles().isEmpty() ? BuiltInRoles.all() : mapping.roles();
-      String providerId = loaded.settings().modelProvider().orElse("openai");
-      Map<String, String> settings = providerSettings(loaded, providerId);
-      if (wireApi != null) {
-        if (!wireApi.equals("responses") && !wireApi.equals("chat")) {
-          throw new CommandLine.ParameterException(spec.commandLine(), "--wire-api must be responses or chat, got '" + wireApi + "'");
-        }
-        settings.put("wire_api", wireApi);
+      if (wireApi != null && !wireApi.equals("responses") && !wireApi.equals("chat")) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--wire-api must be responses or chat, got '" + wireApi + "'");
       }
-      OpenAiProvider provider = OpenAiProvider.fromSettings(OpenAiProviderSettings.fromMap(settings), Context.env());
+      OpenAiProvider provider = provider(loaded, wireApi, Context.env());
       Orchestrator.Builder b =
           Orchestrator.builder()
               .workspace(workspace)
@@ -483,6 +478,19 @@ public final class Main implements Callable<Integer> {
     }
 
     /** The provider's table from the configuration, flattened to Codex's key names. */
+    /**
+     * The provider the configuration selects ({@code model_provider}, else OpenAI), speaking
+     * {@code wireApi} when the command line names one (null: the configuration's {@code wire_api}).
+     */
+    static OpenAiProvider provider(LoadedConfig loaded, String wireApi, Map<String, String> env) {
+      String providerId = loaded.settings().modelProvider().orElse("openai");
+      Map<String, String> settings = providerSettings(loaded, providerId);
+      if (wireApi != null) {
+        settings.put("wire_api", wireApi);
+      }
+      return OpenAiProvider.fromSettings(OpenAiProviderSettings.fromMap(settings), env);
+    }
+
     static Map<String, String> providerSettings(LoadedConfig loaded, String id) {
       Map<String, String> out = new LinkedHashMap<>();
       Object providers = loaded.table().get("model_providers");
