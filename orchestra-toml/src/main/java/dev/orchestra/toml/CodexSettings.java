@@ -3,6 +3,7 @@ package dev.orchestra.toml;
 import dev.orchestra.role.ApprovalPolicy;
 import dev.orchestra.role.ReasoningEffort;
 import dev.orchestra.role.SandboxMode;
+import dev.orchestra.model.ProviderConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -103,113 +104,6 @@ public final class CodexSettings {
     STDIO,
     /** {@code url} is set: Codex talks streamable HTTP to a running server. */
     STREAMABLE_HTTP
-  }
-
-  /**
-   * {@code [model_providers.<id>]}: a model provider a configuration defines. Immutable.
-   */
-  public static final class ModelProvider {
-    private final String id;
-    private final String name;
-    private final String baseUrl;
-    private final String envKey;
-    private final String wireApi;
-    private final Map<String, String> queryParams;
-    private final Map<String, String> httpHeaders;
-    private final Map<String, String> envHttpHeaders;
-    private final int requestMaxRetries;
-    private final int streamMaxRetries;
-    private final Duration streamIdleTimeout;
-
-    ModelProvider(
-        String id,
-        String name,
-        String baseUrl,
-        String envKey,
-        String wireApi,
-        Map<String, String> queryParams,
-        Map<String, String> httpHeaders,
-        Map<String, String> envHttpHeaders,
-        int requestMaxRetries,
-        int streamMaxRetries,
-        Duration streamIdleTimeout) {
-      this.id = id;
-      this.name = name;
-      this.baseUrl = baseUrl;
-      this.envKey = envKey;
-      this.wireApi = wireApi;
-      this.queryParams = Map.copyOf(queryParams);
-      this.httpHeaders = Map.copyOf(httpHeaders);
-      this.envHttpHeaders = Map.copyOf(envHttpHeaders);
-      this.requestMaxRetries = requestMaxRetries;
-      this.streamMaxRetries = streamMaxRetries;
-      this.streamIdleTimeout = streamIdleTimeout;
-    }
-
-    /** Returns the provider id, the key under {@code [model_providers]}. */
-    public String id() {
-      return id;
-    }
-
-    /** Returns the display name ({@code name}, required). */
-    public String name() {
-      return name;
-    }
-
-    /** Returns {@code base_url}, or empty to use the provider's default. */
-    public Optional<String> baseUrl() {
-      return Optional.ofNullable(baseUrl);
-    }
-
-    /** Returns {@code env_key}, the environment variable that holds the API key, if set. */
-    public Optional<String> envKey() {
-      return Optional.ofNullable(envKey);
-    }
-
-    /**
-     * Returns {@code wire_api}, the API the provider speaks: {@code responses} (the default, the
-     * Responses API) or {@code chat} (Chat Completions, for OpenAI-compatible servers such as vLLM
-     * and Ollama). Orchestra honours both; current Codex refuses {@code chat}, and a verify says so
-     * in a warning.
-     */
-    public String wireApi() {
-      return wireApi;
-    }
-
-    /** Returns {@code query_params} added to every request. */
-    public Map<String, String> queryParams() {
-      return queryParams;
-    }
-
-    /** Returns {@code http_headers} added to every request. */
-    public Map<String, String> httpHeaders() {
-      return httpHeaders;
-    }
-
-    /** Returns {@code env_http_headers}: header name to the environment variable holding its value. */
-    public Map<String, String> envHttpHeaders() {
-      return envHttpHeaders;
-    }
-
-    /** Returns {@code request_max_retries}: 4 when absent, capped at 100. */
-    public int requestMaxRetries() {
-      return requestMaxRetries;
-    }
-
-    /** Returns {@code stream_max_retries}: 5 when absent, capped at 100. */
-    public int streamMaxRetries() {
-      return streamMaxRetries;
-    }
-
-    /** Returns {@code stream_idle_timeout_ms}: 300 seconds when absent. */
-    public Duration streamIdleTimeout() {
-      return streamIdleTimeout;
-    }
-
-    @Override
-    public String toString() {
-      return "ModelProvider[" + id + ", name=" + name + ", baseUrl=" + baseUrl + ", wireApi=" + wireApi + "]";
-    }
   }
 
   /** {@code [mcp_servers.<name>]}: an MCP server a configuration defines. Immutable. */
@@ -345,7 +239,7 @@ public final class CodexSettings {
     String developerInstructions;
     String serviceTier;
     ShellEnvironmentPolicy shellEnvironmentPolicy;
-    Map<String, ModelProvider> modelProviders = Map.of();
+    Map<String, ProviderConfig> modelProviders = Map.of();
     Map<String, McpServer> mcpServers = Map.of();
     Map<String, CodexSettings> profiles = Map.of();
     Map<String, Object> otherKeys = Map.of();
@@ -365,7 +259,7 @@ public final class CodexSettings {
   private final String developerInstructions;
   private final String serviceTier;
   private final ShellEnvironmentPolicy shellEnvironmentPolicy;
-  private final Map<String, ModelProvider> modelProviders;
+  private final Map<String, ProviderConfig> modelProviders;
   private final Map<String, McpServer> mcpServers;
   private final Map<String, CodexSettings> profiles;
   private final Map<String, Object> otherKeys;
@@ -466,8 +360,12 @@ public final class CodexSettings {
     return Optional.ofNullable(shellEnvironmentPolicy);
   }
 
-  /** Returns {@code [model_providers.<id>]} by id, in file order; empty when none. */
-  public Map<String, ModelProvider> modelProviders() {
+  /**
+   * Returns {@code [model_providers.<id>]} by id, in file order; empty when none. Each table is read
+   * into core's {@link ProviderConfig}, the type a provider module makes its provider from; a table
+   * with an error is left out (the load reports it).
+   */
+  public Map<String, ProviderConfig> modelProviders() {
     return modelProviders;
   }
 

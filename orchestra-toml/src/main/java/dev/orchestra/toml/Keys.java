@@ -83,12 +83,17 @@ final class Keys {
   /** The only keys a configuration may set for the built-in {@code amazon-bedrock} provider. */
   static final Set<String> BEDROCK_KEYS = Set.of("base_url", "auth", "http_headers", "aws");
 
+  /**
+   * Keys of a {@code [model_providers.<id>]} table: Codex's, and Orchestra's own client-side rate
+   * limit ({@code requests_per_period}, {@code rate_limit_period_ms}), which Codex ignores.
+   */
   static final Set<String> PROVIDER =
       Set.of(
           "name", "base_url", "env_key", "env_key_instructions", "experimental_bearer_token",
           "wire_api", "query_params", "http_headers", "env_http_headers", "request_max_retries",
           "stream_max_retries", "stream_idle_timeout_ms", "websocket_connect_timeout_ms",
-          "requires_openai_auth", "supports_websockets", "auth", "aws");
+          "requires_openai_auth", "supports_websockets", "auth", "aws",
+          "requests_per_period", "rate_limit_period_ms");
 
   static final Set<String> MCP_STDIO_ONLY = Set.of("command", "args", "env", "env_vars", "cwd");
 

@@ -5,6 +5,8 @@ import dev.orchestra.role.BuiltInRoles;
 import dev.orchestra.role.ReasoningEffort;
 import dev.orchestra.role.Role;
 import dev.orchestra.role.SandboxMode;
+import dev.orchestra.model.ProviderConfig;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -157,6 +159,35 @@ public final class LoadedConfig {
     return settings
         .approvalPolicy()
         .orElse(trust == ProjectTrust.UNTRUSTED ? ApprovalPolicy.UNTRUSTED : ApprovalPolicy.ON_REQUEST);
+  }
+
+  /**
+   * Returns the model provider the configuration selects: the {@code [model_providers.<id>]} table
+   * that {@code model_provider} names, or Codex's built-in provider of that id. The built-ins are
+   * {@code openai} (also when {@code model_provider} is unset: OpenAI's API with its key variable
+   * and organisation headers, see {@link ProviderConfig#baseUrl()}), {@code ollama} at {@code
+   * http://localhost:11434/v1} and {@code lmstudio} at {@code http://localhost:1234/v1}, the two
+   * local ones without a key.
+   *
+   * @return the provider's settings; empty only for the built-in {@code amazon-bedrock}, which
+   *     Orchestra cannot call (its requests are signed with AWS credentials)
+   */
+  public Optional<ProviderConfig> modelProvider() {
+    String id = settings.modelProvider().orElse("openai");
+    ProviderConfig declared = settings.modelProviders().get(id);
+    if (declared != null) {
+      return Optional.of(declared);
+    }
+    switch (id) {
+      case "openai":
+        return Optional.of(ProviderConfig.builder(id).name("OpenAI").build());
+      case "ollama":
+        return Optional.of(ProviderConfig.builder(id).name("Ollama").baseUrl(URI.create("http://localhost:11434/v1")).build());
+      case "lmstudio":
+        return Optional.of(ProviderConfig.builder(id).name("LM Studio").baseUrl(URI.create("http://localhost:1234/v1")).build());
+      default:
+        return Optional.empty(); // amazon-bedrock; a load refuses any id it does not know
+    }
   }
 
   /** Returns the configuration files that were applied, lowest precedence first. */

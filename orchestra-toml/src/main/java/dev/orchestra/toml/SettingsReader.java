@@ -3,13 +3,16 @@ package dev.orchestra.toml;
 import dev.orchestra.role.ApprovalPolicy;
 import dev.orchestra.role.ReasoningEffort;
 import dev.orchestra.role.SandboxMode;
+import dev.orchestra.model.ProviderConfig;
+import dev.orchestra.model.WireApi;
 import dev.orchestra.toml.CodexSettings.McpServer;
 import dev.orchestra.toml.CodexSettings.McpTransport;
-import dev.orchestra.toml.CodexSettings.ModelProvider;
 import dev.orchestra.toml.CodexSettings.ReasoningSummary;
 import dev.orchestra.toml.CodexSettings.SandboxWorkspaceWrite;
 import dev.orchestra.toml.CodexSettings.ShellEnvironmentPolicy;
 import dev.orchestra.toml.CodexSettings.Verbosity;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -494,14 +497,14 @@ final class SettingsReader {
     return new ShellEnvironmentPolicy(inherit, ignoreDefaults, exclude, set, includeOnly, useProfile);
   }
 
-  private Map<String, ModelProvider> providers(Val v, String path) {
+  private Map<String, ProviderConfig> providers(Val v, String path) {
     Map<String, Val> t = table(v, path);
     if (t == null) {
       return Map.of();
     }
-    Map<String, ModelProvider> out = new LinkedHashMap<>();
+    Map<String, ProviderConfig> out = new LinkedHashMap<>();
     for (Map.Entry<String, Val> e : t.entrySet()) {
-      ModelProvider provider = provider(e.getKey(), e.getValue(), path + "." + e.getKey());
+      ProviderConfig provider = provider(e.getKey(), e.getValue(), path + "." + e.getKey());
       if (provider != null) {
         out.put(e.getKey(), provider);
       }
@@ -509,7 +512,12 @@ final class SettingsReader {
     return Collections.unmodifiableMap(out);
   }
 
-  private ModelProvider provider(String id, Val v, String path) {
+  /**
+   * Reads one provider table into core's {@link ProviderConfig}. Types are checked here; what a
+   * value means (defaults, the cap of retries, which URLs and headers can be sent) is the builder's,
+   * whose refusals are reported with the value's file, line and key.
+   */
+  private ProviderConfig provider(String id, Val v, String path) {
     Map<String, Val> t = table(v, path);
     if (t == null) {
       return null;
@@ -533,37 +541,46 @@ final class SettingsReader {
       r.problem(v.at(), path, "the 'ollama-chat' provider is no longer supported by Codex", "use the built-in 'ollama' provider, which speaks the Responses API");
       return null;
     }
-    String name = null;
-    String baseUrl = null;
-    String envKey = null;
-    Map<String, String> query = Map.of();
-    Map<String, String> headers = Map.of();
-    Map<String, String> envHeaders = Map.of();
-    String wireApi = "responses";
-    long requestRetries = 4;
-    long streamRetries = 5;
-    long idleMs = 300_000;
+    if (id.isBlank()) {
+      r.problem(v.at(), path, "[" + path + "] has a blank provider id", "name the table after the provider, e.g. [model_providers.corp]");
+      return null;
+    }
+    ProviderConfig.Builder b = ProviderConfig.builder(id);
     for (Map.Entry<String, Val> e : t.entrySet()) {
       String k = path + "." + e.getKey();
       Val x = e.getValue();
       switch (e.getKey()) {
         case "name":
-          name = nonBlank(x, k);
+          String name = nonBlank(x, k);
+          if (name != null) {
+            b.name(name);
+          }
           break;
         case "base_url":
-          baseUrl = nonBlank(x, k);
+          String url = nonBlank(x, k);
+          if (url != null) {
+            baseUrl(b, x, k, url);
+          }
           break;
         case "env_key":
-          envKey = nonBlank(x, k);
+          String envKey = nonBlank(x, k);
+          if (envKey != null) {
+            b.envKey(envKey);
+          }
           break;
         case "env_key_instructions":
+          String instructions = string(x, k);
+          if (instructions != null) {
+            b.envKeyInstructions(instructions);
+          }
+          break;
         case "experimental_bearer_token":
           string(x, k);
           break;
         case "wire_api":
-          String wire = oneOf(x, k, List.of("responses", "chat"));
+          String wire = oneOf(x, k, java.util.Arrays.stream(WireApi.values()).map(WireApi::configValue).toList());
           if (wire != null) {
-            wireApi = wire;
+            b.wireApi(WireApi.fromConfigValue(wire).orElseThrow());
           }
           if ("chat".equals(wire)) {
             // Orchestra speaks Chat Completions (vLLM, Ollama and other OpenAI-compatible servers),
@@ -576,23 +593,43 @@ final class SettingsReader {
           }
           break;
         case "query_params":
-          query = stringMap(x, k);
+          b.queryParams(stringMap(x, k));
           break;
         case "http_headers":
-          headers = stringMap(x, k);
+          headers(x, k, b::httpHeader);
           break;
         case "env_http_headers":
-          envHeaders = stringMap(x, k);
+          headers(x, k, b::envHttpHeader);
           break;
         case "request_max_retries":
-          requestRetries = capped(x, k, requestRetries);
+          Long requestRetries = capped(x, k);
+          if (requestRetries != null) {
+            b.requestMaxRetries(requestRetries);
+          }
           break;
         case "stream_max_retries":
-          streamRetries = capped(x, k, streamRetries);
+          Long streamRetries = capped(x, k);
+          if (streamRetries != null) {
+            b.streamMaxRetries(streamRetries);
+          }
           break;
         case "stream_idle_timeout_ms":
           Long idle = integer(x, k, 1);
-          idleMs = idle == null ? idleMs : idle;
+          if (idle != null) {
+            b.streamIdleTimeout(Duration.ofMillis(idle));
+          }
+          break;
+        case "requests_per_period":
+          Long requests = integer(x, k, 0);
+          if (requests != null) {
+            built(x, k, path, "set " + k + " to a smaller number, or 0 for no limit", () -> b.requestsPerPeriod(requests));
+          }
+          break;
+        case "rate_limit_period_ms":
+          Long period = integer(x, k, 1);
+          if (period != null) {
+            b.rateLimitPeriod(Duration.ofMillis(period));
+          }
           break;
         case "websocket_connect_timeout_ms":
           integer(x, k, 1);
@@ -617,21 +654,58 @@ final class SettingsReader {
     if (!t.containsKey("name")) {
       r.problem(v.at(), path + ".name", "[" + path + "] has no name; a provider needs one", "add name = \"" + id + "\" to [" + path + "]");
     }
-    if (r.problems() > before || name == null) {
+    if (r.problems() > before) {
       return null;
     }
-    return new ModelProvider(id, name, baseUrl, envKey, wireApi, query, headers, envHeaders, (int) requestRetries, (int) streamRetries,
-        Duration.ofMillis(idleMs));
+    return b.build();
   }
 
-  private long capped(Val v, String path, long fallback) {
-    Long n = integer(v, path, 0);
-    if (n == null) {
-      return fallback;
+  private void baseUrl(ProviderConfig.Builder b, Val v, String key, String url) {
+    String hint = "write the API root the request path is appended to, e.g. base_url = \"https://llm.example.com/v1\"; query parameters go in query_params";
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      r.problem(v.at(), key, key + " is not a URL: " + e.getReason(), hint);
+      return;
     }
-    if (n > 100) {
-      r.warning(v.at(), path, path + " = " + n + " is above Codex's cap; 100 is used", "set " + path + " to 100 or less");
-      return 100;
+    built(v, key, key.substring(0, key.lastIndexOf('.')), hint, () -> b.baseUrl(uri));
+  }
+
+  /**
+   * Reads {@code http_headers} or {@code env_http_headers}: a header the builder refuses (one that
+   * cannot be sent) is left out with a warning, an error in strict mode, as Codex drops it.
+   */
+  private void headers(Val v, String key, java.util.function.BiConsumer<String, String> add) {
+    for (Map.Entry<String, String> h : stringMap(v, key).entrySet()) {
+      Val at = v.table().get(h.getKey());
+      try {
+        add.accept(h.getKey(), h.getValue());
+      } catch (IllegalArgumentException e) {
+        r.ignored(at.at(), key + "." + h.getKey(), key.substring(0, key.lastIndexOf('.') + 1) + e.getMessage() + "; the header is ignored",
+            "remove the header, or fix its name or value");
+      }
+    }
+  }
+
+  /**
+   * Runs a builder call that may refuse the value; a refusal is a problem at the value, its message
+   * (which starts with the Codex key) prefixed with the table's path.
+   */
+  private void built(Val v, String key, String tablePath, String hint, Runnable call) {
+    try {
+      call.run();
+    } catch (IllegalArgumentException e) {
+      r.problem(v.at(), key, tablePath + "." + e.getMessage(), hint);
+    }
+  }
+
+  /** A retry count: an integer of 0 or more; above the cap it is read as the cap, with a warning. */
+  private Long capped(Val v, String path) {
+    Long n = integer(v, path, 0);
+    if (n != null && n > ProviderConfig.MAX_RETRIES) {
+      r.warning(v.at(), path, path + " = " + n + " is above Codex's cap; " + ProviderConfig.MAX_RETRIES + " is used",
+          "set " + path + " to " + ProviderConfig.MAX_RETRIES + " or less");
     }
     return n;
   }

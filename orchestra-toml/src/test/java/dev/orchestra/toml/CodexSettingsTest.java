@@ -10,9 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.orchestra.role.ApprovalPolicy;
 import dev.orchestra.role.ReasoningEffort;
 import dev.orchestra.role.SandboxMode;
+import dev.orchestra.model.ProviderConfig;
+import dev.orchestra.model.WireApi;
 import dev.orchestra.toml.CodexSettings.McpServer;
 import dev.orchestra.toml.CodexSettings.McpTransport;
-import dev.orchestra.toml.CodexSettings.ModelProvider;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -82,24 +84,68 @@ final class CodexSettingsTest {
         + "env_http_headers = { X-Org = \"ORG_ID\" }\nrequest_max_retries = 250\n"
         + "[model_providers.local]\nname = \"Local\"\nstream_idle_timeout_ms = 1000\nstream_max_retries = 0\n"
         + "[model_providers.amazon-bedrock]\nbase_url = \"https://bedrock.example\"\n");
-    ModelProvider azure = s.modelProviders().get("azure");
+    ProviderConfig azure = s.modelProviders().get("azure");
     assertEquals("Azure", azure.name());
-    assertEquals("https://x.example/openai", azure.baseUrl().orElseThrow());
+    assertEquals(URI.create("https://x.example/openai"), azure.baseUrl().orElseThrow());
     assertEquals("AZURE_KEY", azure.envKey().orElseThrow());
-    assertEquals("responses", azure.wireApi());
+    assertEquals(WireApi.RESPONSES, azure.wireApi());
     assertEquals(Map.of("api-version", "2025-04-01"), azure.queryParams());
     assertEquals(Map.of("X-Team", "a"), azure.httpHeaders());
     assertEquals(Map.of("X-Org", "ORG_ID"), azure.envHttpHeaders());
     assertEquals(100, azure.requestMaxRetries(), "capped at 100");
     assertEquals(5, azure.streamMaxRetries());
     assertEquals(Duration.ofMinutes(5), azure.streamIdleTimeout());
-    ModelProvider local = s.modelProviders().get("local");
+    ProviderConfig local = s.modelProviders().get("local");
     assertEquals(4, local.requestMaxRetries());
     assertEquals(0, local.streamMaxRetries());
     assertEquals(Duration.ofSeconds(1), local.streamIdleTimeout());
     assertFalse(s.modelProviders().containsKey("amazon-bedrock"), "the built-in bedrock provider may only be tuned");
     List<Diagnostic> warnings = isolated(root).build().load().diagnostics();
     assertEquals(List.of("model_providers.azure.request_max_retries"), warnings.stream().map(Diagnostic::keyPath).toList());
+  }
+
+  @Test
+  void aProviderTableReadsIntoTheConfigTheBuilderMakesFromTheSameValues() {
+    CodexSettings s = load("[model_providers.azure]\nname = \"Azure\"\nbase_url = \"HTTPS://x.example/openai/v1\"\n"
+        + "env_key = \"AZURE_KEY\"\nenv_key_instructions = \"ask #platform\"\nwire_api = \"chat\"\n"
+        + "query_params = { z = \"1\", api-version = \"2025-04-01\" }\nhttp_headers = { X-Team = \"a\" }\n"
+        + "env_http_headers = { X-Org = \"ORG_ID\" }\nrequest_max_retries = 1\nstream_max_retries = 2\n"
+        + "stream_idle_timeout_ms = 1500\nrequests_per_period = 30\nrate_limit_period_ms = 60000\n");
+    ProviderConfig expected =
+        ProviderConfig.builder("azure").name("Azure").baseUrl(URI.create("https://x.example/openai/v1")).envKey("AZURE_KEY")
+            .envKeyInstructions("ask #platform").wireApi(WireApi.CHAT_COMPLETIONS)
+            .queryParams(Map.of("z", "1", "api-version", "2025-04-01")).httpHeader("X-Team", "a").envHttpHeader("X-Org", "ORG_ID")
+            .requestMaxRetries(1).streamMaxRetries(2).streamIdleTimeout(Duration.ofMillis(1500)).requestsPerPeriod(30)
+            .rateLimitPeriod(Duration.ofMinutes(1)).build();
+    ProviderConfig read = s.modelProviders().get("azure");
+    assertEquals(expected, read);
+    assertEquals(List.of("z", "api-version"), List.copyOf(read.queryParams().keySet()), "file order");
+    assertEquals(ProviderConfig.builder("bare").name("Bare").build(),
+        load("[model_providers.bare]\nname = \"Bare\"\n").modelProviders().get("bare"), "a bare table has the builder's defaults");
+  }
+
+  @Test
+  void orchestrasRateLimitKeysAreKnownEvenInStrictMode() {
+    write(codexHome(root).resolve("config.toml"), "[model_providers.corp]\nname = \"Corp\"\nrequests_per_period = 10\nrate_limit_period_ms = 2000\n");
+    assertEquals(List.of(), isolated(root).strict(true).build().verify());
+    ProviderConfig corp = isolated(root).strict(true).build().load().settings().modelProviders().get("corp");
+    assertEquals(10, corp.requestsPerPeriod());
+    assertEquals(Duration.ofSeconds(2), corp.rateLimitPeriod());
+  }
+
+  @Test
+  void headersThatCannotBeSentAreLeftOutWithAWarningAsCodexDropsThem() {
+    CodexSettings s = load("[model_providers.corp]\nname = \"Corp\"\n"
+        + "http_headers = { Host = \"evil.example\", X-Team = \"a\", \"Bad Header\" = \"b\" }\n"
+        + "env_http_headers = { X-Trace = \" \", X-Org = \"ORG\" }\n");
+    ProviderConfig corp = s.modelProviders().get("corp");
+    assertEquals(Map.of("X-Team", "a"), corp.httpHeaders());
+    assertEquals(Map.of("X-Org", "ORG"), corp.envHttpHeaders());
+    List<Diagnostic> warnings = isolated(root).build().load().diagnostics();
+    assertEquals(List.of("model_providers.corp.http_headers.Host", "model_providers.corp.http_headers.Bad Header",
+        "model_providers.corp.env_http_headers.X-Trace"), warnings.stream().map(Diagnostic::keyPath).toList(), warnings.toString());
+    assertTrue(warnings.stream().allMatch(d -> d.line() == 3 || d.line() == 4), warnings.toString());
+    assertTrue(warnings.get(0).message().contains("the HTTP client sets it itself"), warnings.get(0).toString());
   }
 
   @Test
@@ -113,8 +159,8 @@ final class CodexSettingsTest {
           "at most a note that Codex itself refuses the value: " + found);
     }
     CodexSettings s = isolated(root).strict(true).build().load().settings();
-    assertEquals("chat", s.modelProviders().get("vllm").wireApi());
-    assertEquals("responses", s.modelProviders().get("corp").wireApi(), "the default");
+    assertEquals(WireApi.CHAT_COMPLETIONS, s.modelProviders().get("vllm").wireApi());
+    assertEquals(WireApi.RESPONSES, s.modelProviders().get("corp").wireApi(), "the default");
   }
 
   @Test

@@ -12,6 +12,8 @@ import dev.orchestra.role.BuiltInRoles;
 import dev.orchestra.role.ReasoningEffort;
 import dev.orchestra.role.Role;
 import dev.orchestra.role.SandboxMode;
+import dev.orchestra.model.ProviderConfig;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -28,6 +30,21 @@ final class LoadedConfigTest {
       write(codexHome(root).resolve("agents/r.toml"), roleFile);
     }
     return isolated(root).build().load();
+  }
+
+  @Test
+  void theSelectedProviderIsTheNamedTableOrCodexsBuiltIn() {
+    assertEquals(Optional.of(ProviderConfig.builder("openai").name("OpenAI").build()), load("model = \"m\"\n", null).modelProvider(),
+        "no model_provider: OpenAI, its URL and key left to the provider");
+    ProviderConfig corp =
+        load("model_provider = \"corp\"\n[model_providers.corp]\nname = \"Corp\"\nbase_url = \"http://localhost:8000/v1\"\n", null)
+            .modelProvider().orElseThrow();
+    assertEquals(ProviderConfig.builder("corp").name("Corp").baseUrl(URI.create("http://localhost:8000/v1")).build(), corp);
+    ProviderConfig ollama = load("model_provider = \"ollama\"\n", null).modelProvider().orElseThrow();
+    assertEquals(Optional.of(URI.create("http://localhost:11434/v1")), ollama.baseUrl());
+    assertEquals(Optional.empty(), ollama.envKey(), "a local server gets no key");
+    assertEquals(Optional.of(URI.create("http://localhost:1234/v1")), load("model_provider = \"lmstudio\"\n", null).modelProvider().orElseThrow().baseUrl());
+    assertEquals(Optional.empty(), load("model_provider = \"amazon-bedrock\"\n", null).modelProvider(), "not callable by Orchestra");
   }
 
   @Test
