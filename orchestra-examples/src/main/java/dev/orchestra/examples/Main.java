@@ -11,8 +11,9 @@ import dev.orchestra.role.Role;
 import dev.orchestra.RunResult;
 import dev.orchestra.event.JsonLinesListener;
 import dev.orchestra.event.OrchestraListener;
+import dev.orchestra.model.ProviderConfig;
+import dev.orchestra.model.WireApi;
 import dev.orchestra.openai.OpenAiProvider;
-import dev.orchestra.openai.OpenAiProviderSettings;
 import dev.orchestra.toml.CodexConfig;
 import dev.orchestra.toml.CodexConfigException;
 import dev.orchestra.toml.Diagnostic;
@@ -24,7 +25,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -483,33 +483,14 @@ public final class Main implements Callable<Integer> {
      * {@code wireApi} when the command line names one (null: the configuration's {@code wire_api}).
      */
     static OpenAiProvider provider(LoadedConfig loaded, String wireApi, Map<String, String> env) {
-      String providerId = loaded.settings().modelProvider().orElse("openai");
-      Map<String, String> settings = providerSettings(loaded, providerId);
+      ProviderConfig config =
+          loaded.modelProvider().orElseThrow(() -> new OrchestraException(
+              "model_provider = \"" + loaded.settings().modelProvider().orElse("openai") + "\" is a provider Orchestra cannot call;"
+                  + " define a [model_providers.<id>] table for an OpenAI-compatible server and select it"));
       if (wireApi != null) {
-        settings.put("wire_api", wireApi);
+        config = config.toBuilder().wireApi(WireApi.fromConfigValue(wireApi).orElseThrow()).build();
       }
-      return OpenAiProvider.fromSettings(OpenAiProviderSettings.fromMap(settings), env);
-    }
-
-    static Map<String, String> providerSettings(LoadedConfig loaded, String id) {
-      Map<String, String> out = new LinkedHashMap<>();
-      Object providers = loaded.table().get("model_providers");
-      if (providers instanceof Map<?, ?> all && all.get(id) instanceof Map<?, ?> table) {
-        flatten("", table, out);
-      } else if (!id.equals("openai")) {
-        throw new OrchestraException("model_provider = \"" + id + "\" names no [model_providers." + id + "] table");
-      }
-      return out;
-    }
-
-    private static void flatten(String prefix, Map<?, ?> table, Map<String, String> out) {
-      table.forEach((k, v) -> {
-        if (v instanceof Map<?, ?> m) {
-          flatten(prefix + k + ".", m, out);
-        } else {
-          out.put(prefix + k, String.valueOf(v));
-        }
-      });
+      return OpenAiProvider.fromConfig(config, env);
     }
 
     /** Prints a configuration's errors, each with file, line and key; nothing ran. */

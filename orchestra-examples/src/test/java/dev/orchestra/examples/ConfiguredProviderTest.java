@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orchestra.model.AuthenticationException;
 import dev.orchestra.model.Message;
 import dev.orchestra.model.ModelRequest;
 import dev.orchestra.model.ProviderSignals;
@@ -13,6 +14,8 @@ import dev.orchestra.openai.testing.FakeOpenAiServer;
 import dev.orchestra.openai.testing.FakeReply;
 import dev.orchestra.openai.testing.RecordedRequest;
 import dev.orchestra.toml.CodexConfig;
+import dev.orchestra.toml.CodexConfigException;
+import dev.orchestra.toml.Diagnostic;
 import dev.orchestra.toml.LoadedConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -102,6 +105,37 @@ final class ConfiguredProviderTest {
     try (OpenAiProvider provider = Main.RunCommand.provider(loaded, null, Map.of("OPENAI_API_KEY", "sk-openai"))) {
       assertEquals("OpenAiProvider[OpenAI, https://api.openai.com/v1, responses, key ApiKey[redacted]]", provider.toString());
     }
+  }
+
+  @Test
+  void aBadValueStopsTheLoadNamingFileLineAndKey() throws Exception {
+    Path file = tmp.resolve("home/.codex/config.toml");
+    for (String[] bad : List.of(
+        new String[] {"request_max_retries = \"3\"", "model_providers.local.request_max_retries", "must be an integer"},
+        // Refused by the provider only when it was made, with no file or line, before the table was typed.
+        new String[] {"base_url = \"localhost:8000/v1\"", "model_providers.local.base_url", "must be an http or https URL with a host"})) {
+      CodexConfigException e =
+          assertThrows(CodexConfigException.class, () -> load("model_provider = \"local\"\n[model_providers.local]\nname = \"Local\"\n" + bad[0] + "\n", Map.of()));
+      Diagnostic d = e.diagnostics().get(0);
+      assertEquals(List.of(file, 4, bad[1]), List.of(d.file(), d.line(), d.keyPath()), d.toString());
+      assertTrue(d.message().contains(bad[2]) && e.getMessage().contains(file + ":4"), e.getMessage());
+    }
+  }
+
+  @Test
+  void codexsBuiltInLocalProvidersNeedNoTable() throws Exception {
+    try (OpenAiProvider provider = Main.RunCommand.provider(load("model_provider = \"ollama\"\n", Map.of()), null, Map.of("OPENAI_API_KEY", "sk-openai"))) {
+      assertEquals("OpenAiProvider[Ollama, http://localhost:11434/v1, responses, no key]", provider.toString());
+    }
+  }
+
+  @Test
+  void aMissingKeyNamesTheVariableAndTheTablesInstructions() throws Exception {
+    LoadedConfig loaded =
+        load("model_provider = \"corp\"\n[model_providers.corp]\nname = \"Corp\"\nbase_url = \"https://llm.corp.example/v1\"\n"
+            + "env_key = \"CORP_KEY\"\nenv_key_instructions = \"ask #platform for one\"\n", Map.of());
+    AuthenticationException e = assertThrows(AuthenticationException.class, () -> Main.RunCommand.provider(loaded, null, Map.of()));
+    assertEquals("no API key for provider 'Corp': set the CORP_KEY environment variable (ask #platform for one)", e.getMessage());
   }
 
   @Test

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.orchestra.openai.ApiKey;
 import dev.orchestra.openai.OpenAiProvider;
-import dev.orchestra.openai.WireApi;
+import dev.orchestra.model.WireApi;
 import java.net.URI;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

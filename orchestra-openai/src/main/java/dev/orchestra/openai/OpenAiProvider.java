@@ -8,11 +8,13 @@ import dev.orchestra.model.ModelProvider;
 import dev.orchestra.model.ModelProviderException;
 import dev.orchestra.model.ModelRequest;
 import dev.orchestra.model.ModelResponse;
+import dev.orchestra.model.ProviderConfig;
 import dev.orchestra.model.ProviderSignals;
 import dev.orchestra.model.QuotaExhaustedException;
 import dev.orchestra.model.RateLimitedException;
 import dev.orchestra.model.RejectedRequestException;
 import dev.orchestra.model.TransientModelException;
+import dev.orchestra.model.WireApi;
 import io.github.resilience4j.core.functions.CheckedSupplier;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
@@ -88,6 +90,10 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
   /** OpenAI's API root. */
   public static final URI DEFAULT_BASE_URL = URI.create("https://api.openai.com/v1");
 
+  /** Codex's headers for OpenAI's own API, from environment variables: header -> variable. */
+  private static final Map<String, String> OPENAI_ENV_HEADERS =
+      Map.of("OpenAI-Organization", "OPENAI_ORGANIZATION", "OpenAI-Project", "OPENAI_PROJECT");
+
   private final String name;
   private final URI baseUrl;
   private final ApiKey apiKey; // null: send no key (e.g. Ollama)
@@ -127,7 +133,7 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
     this.developerAsSystem = b.developerAsSystem;
     this.stream = b.stream;
     this.azure = b.azure != null ? b.azure : isAzureHost(b.baseUrl);
-    this.queryParams = Map.copyOf(b.queryParams);
+    this.queryParams = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.queryParams)); // sent in this order
     this.headers = Map.copyOf(b.headers);
     this.requestTimeout = b.requestTimeout;
     this.streamIdleTimeout = b.streamIdleTimeout;
@@ -206,38 +212,51 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
   }
 
   /**
-   * Returns a provider configured from Codex-style settings (see {@link OpenAiProviderSettings}):
-   * base URL, API key variable, wire API, query parameters, fixed and environment-sourced headers,
-   * request and stream retries, stream idle timeout and client-side rate limit.
+   * Returns a provider made from a {@code [model_providers.<id>]} table: its name, base URL, wire
+   * API, query parameters, fixed and environment-sourced headers, request and stream retries,
+   * stream idle timeout and client-side rate limit.
    *
-   * @param settings the settings
+   * <p>A configuration without a base URL talks to OpenAI's API ({@link #DEFAULT_BASE_URL}); then,
+   * unless the configuration says otherwise, the key is read from {@code OPENAI_API_KEY} and the
+   * {@code OpenAI-Organization} and {@code OpenAI-Project} headers from {@code
+   * OPENAI_ORGANIZATION} and {@code OPENAI_PROJECT}. A configuration with a base URL sends a key
+   * only when it names an {@code env_key}.
+   *
+   * @param config the settings
    * @param environment where the API key and environment-sourced headers are read from
    * @return the provider
-   * @throws AuthenticationException when the settings name an API key variable that is unset; the
-   *     message names the variable
+   * @throws AuthenticationException when the key variable is unset or blank; the message names the
+   *     variable (and adds the configuration's {@code env_key_instructions})
+   * @throws IllegalArgumentException when an environment-sourced header's value cannot be sent;
+   *     the message names the header, never its value
    */
-  public static OpenAiProvider fromSettings(OpenAiProviderSettings settings, Map<String, String> environment) {
-    Builder b = builder().name(settings.name()).baseUrl(settings.baseUrl()).wireApi(settings.wireApi());
-    b.queryParams(settings.queryParams());
-    Map<String, String> h = new LinkedHashMap<>(settings.httpHeaders());
-    settings.envHttpHeaders().forEach((header, variable) -> {
+  public static OpenAiProvider fromConfig(ProviderConfig config, Map<String, String> environment) {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(environment, "environment");
+    boolean openAi = config.baseUrl().isEmpty();
+    Builder b = builder().name(config.name()).baseUrl(config.baseUrl().orElse(DEFAULT_BASE_URL)).wireApi(config.wireApi());
+    b.queryParams(config.queryParams());
+    Map<String, String> h = new LinkedHashMap<>(config.httpHeaders());
+    Map<String, String> fromEnvironment = openAi && config.envHttpHeaders().isEmpty() ? OPENAI_ENV_HEADERS : config.envHttpHeaders();
+    fromEnvironment.forEach((header, variable) -> {
       String v = environment.get(variable);
       if (v != null && !v.isBlank()) {
         h.put(header, v);
       }
     });
     b.headers(h);
-    b.retryPolicy(RetryPolicy.defaults().withMaxRetries(settings.requestMaxRetries()).withMaxStreamRetries(settings.streamMaxRetries()));
-    b.streamIdleTimeout(settings.streamIdleTimeout());
-    if (settings.requestsPerPeriod() > 0) {
-      b.rateLimit(RateLimit.of(settings.requestsPerPeriod(), settings.rateLimitPeriod()));
+    b.retryPolicy(RetryPolicy.defaults().withMaxRetries(config.requestMaxRetries()).withMaxStreamRetries(config.streamMaxRetries()));
+    b.streamIdleTimeout(config.streamIdleTimeout());
+    if (config.requestsPerPeriod() > 0) {
+      b.rateLimit(RateLimit.of(config.requestsPerPeriod(), config.rateLimitPeriod()));
     }
-    Optional<String> envKey = settings.envKey();
+    Optional<String> envKey = config.envKey().or(() -> openAi ? Optional.of("OPENAI_API_KEY") : Optional.empty());
     if (envKey.isPresent()) {
       b.apiKey(
           ApiKey.fromEnvironment(environment, envKey.get())
               .orElseThrow(() -> new AuthenticationException(
-                  "no API key for provider '" + settings.name() + "': set the " + envKey.get() + " environment variable")));
+                  "no API key for provider '" + config.name() + "': set the " + envKey.get() + " environment variable"
+                      + config.envKeyInstructions().map(i -> " (" + i + ")").orElse(""))));
     } else {
       b.noApiKey();
     }
@@ -261,7 +280,7 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
 
   @Override
   public String toString() {
-    return "OpenAiProvider[" + name + ", " + OpenAiProviderSettings.withoutUserInfo(baseUrl) + ", " + wireApi.name().toLowerCase(Locale.ROOT)
+    return "OpenAiProvider[" + name + ", " + BaseUrls.withoutUserInfo(baseUrl) + ", " + wireApi.name().toLowerCase(Locale.ROOT)
         + (apiKey == null ? ", no key" : ", key " + apiKey) + "]";
   }
 
@@ -569,7 +588,7 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
    * that it is a server restarting, retried as any transient failure.
    */
   private Failure cannotConnect(String why) {
-    String message = redact("cannot connect to " + hostAndPort + " (" + OpenAiProviderSettings.withoutUserInfo(baseUrl) + "): " + why);
+    String message = redact("cannot connect to " + hostAndPort + " (" + BaseUrls.withoutUserInfo(baseUrl) + "): " + why);
     if (!answeredOnce.get()) {
       return new Failure(new RejectedRequestException(message + "; is base_url right and the server running?"), false, null);
     }
@@ -835,7 +854,7 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
      */
     public Builder baseUrl(URI baseUrl) {
       Objects.requireNonNull(baseUrl, "baseUrl");
-      this.baseUrl = OpenAiProviderSettings.httpUrl(baseUrl, "baseUrl");
+      this.baseUrl = BaseUrls.httpUrl(baseUrl, "baseUrl");
       return this;
     }
 

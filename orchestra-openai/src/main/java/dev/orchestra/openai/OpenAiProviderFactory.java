@@ -2,11 +2,12 @@ package dev.orchestra.openai;
 
 import dev.orchestra.model.ModelProvider;
 import dev.orchestra.model.ModelProviderFactory;
+import dev.orchestra.model.ProviderConfig;
 import java.util.Map;
 
 /**
  * Makes {@link OpenAiProvider}s for {@link dev.orchestra.model.ModelProviders#create}, under the
- * name {@code openai}. Settings use Codex's key names (see {@link OpenAiProviderSettings#fromMap}).
+ * name {@code openai}, with {@link OpenAiProvider#fromConfig}.
  */
 public final class OpenAiProviderFactory implements ModelProviderFactory {
   /** Creates the factory; ServiceLoader calls this. */
@@ -18,7 +19,7 @@ public final class OpenAiProviderFactory implements ModelProviderFactory {
   }
 
   @Override
-  public ModelProvider create(Map<String, String> settings, Map<String, String> environment) {
-    return OpenAiProvider.fromSettings(OpenAiProviderSettings.fromMap(settings), environment);
+  public ModelProvider create(ProviderConfig config, Map<String, String> environment) {
+    return OpenAiProvider.fromConfig(config, environment);
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.orchestra.model.ModelResponse;
 import dev.orchestra.model.ProviderSignals;
 import dev.orchestra.model.TokenUsage;
+import dev.orchestra.model.WireApi;
 import dev.orchestra.openai.testing.FakeOpenAiServer;
 import dev.orchestra.openai.testing.FakeReply;
 import java.time.Duration;

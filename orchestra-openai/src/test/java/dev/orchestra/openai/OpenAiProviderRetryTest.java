@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orchestra.Sleeper;
 import dev.orchestra.model.ModelProviderException;
+import dev.orchestra.model.ProviderConfig;
 import dev.orchestra.model.ProviderSignals;
 import dev.orchestra.model.RateLimitedException;
 import dev.orchestra.model.TransientModelException;
@@ -224,10 +225,8 @@ final class OpenAiProviderRetryTest {
   void settingsRetryCountsReachTheProvider() throws Exception {
     FakeReply full = FakeReply.responsesStream("answer", NO_CALLS, 1, 1);
     server.enqueue(full.cutAfter(90), full.cutAfter(90), full);
-    OpenAiProviderSettings s =
-        OpenAiProviderSettings.fromMap(
-            Map.of("base_url", server.baseUrl().toString(), "request_max_retries", "3", "stream_max_retries", "1"));
-    try (OpenAiProvider p = OpenAiProvider.fromSettings(s, Map.of())) {
+    ProviderConfig s = ProviderConfig.builder("local").baseUrl(server.baseUrl()).requestMaxRetries(3).streamMaxRetries(1).build();
+    try (OpenAiProvider p = OpenAiProvider.fromConfig(s, Map.of())) {
       TransientModelException e = assertThrows(TransientModelException.class, () -> p.respond(Requests.simple("gpt-5.4"), recording));
       assertTrue(e.getMessage().endsWith("(after 2 attempts)"), e.getMessage());
     }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orchestra.model.AuthenticationException;
 import dev.orchestra.model.ModelProviderException;
 import dev.orchestra.model.ModelResponse;
+import dev.orchestra.model.ProviderConfig;
 import dev.orchestra.model.ProviderSignals;
 import dev.orchestra.model.QuotaExhaustedException;
 import dev.orchestra.model.RateLimitedException;
@@ -18,6 +19,7 @@ import dev.orchestra.model.RejectedRequestException;
 import dev.orchestra.model.TokenUsage;
 import dev.orchestra.model.ToolCall;
 import dev.orchestra.model.TransientModelException;
+import dev.orchestra.model.WireApi;
 import dev.orchestra.openai.testing.FakeOpenAiServer;
 import dev.orchestra.openai.testing.FakeReply;
 import dev.orchestra.openai.testing.RecordedRequest;
@@ -691,19 +693,19 @@ final class OpenAiProviderTest {
   @Test
   void settingsFromCodexKeysIncludingAzure() throws Exception {
     server.enqueue(FakeReply.responsesStream("azure ok", NO_CALLS, 1, 1));
-    Map<String, String> settings =
-        Map.of(
-            "name", "Azure",
-            "base_url", server.baseUrl().toString(),
-            "env_key", "AZURE_OPENAI_API_KEY",
-            "wire_api", "responses",
-            "query_params.api-version", "2025-04-01-preview",
-            "http_headers.X-Team", "orchestra",
-            "env_http_headers.X-Trace", "TRACE_ID",
-            "request_max_retries", "1",
-            "stream_idle_timeout_ms", "2000");
-    OpenAiProviderSettings s = OpenAiProviderSettings.fromMap(settings);
-    try (OpenAiProvider p = OpenAiProvider.fromSettings(s, Map.of("AZURE_OPENAI_API_KEY", KEY, "TRACE_ID", "t-1"))) {
+    ProviderConfig s =
+        ProviderConfig.builder("azure")
+            .name("Azure")
+            .baseUrl(server.baseUrl())
+            .envKey("AZURE_OPENAI_API_KEY")
+            .wireApi(WireApi.RESPONSES)
+            .queryParams(Map.of("api-version", "2025-04-01-preview"))
+            .httpHeader("X-Team", "orchestra")
+            .envHttpHeader("X-Trace", "TRACE_ID")
+            .requestMaxRetries(1)
+            .streamIdleTimeout(Duration.ofMillis(2000))
+            .build();
+    try (OpenAiProvider p = OpenAiProvider.fromConfig(s, Map.of("AZURE_OPENAI_API_KEY", KEY, "TRACE_ID", "t-1"))) {
       p.respond(Requests.simple("gpt-5.4"), recording);
       assertFalse(p.toString().contains(KEY));
     }
@@ -804,7 +806,7 @@ final class OpenAiProviderTest {
         assertThrows(AuthenticationException.class, () -> OpenAiProvider.builder().environment(Map.of()).build());
     assertTrue(e.getMessage().contains("set the OPENAI_API_KEY environment variable"), e.getMessage());
     AuthenticationException e2 =
-        assertThrows(AuthenticationException.class, () -> OpenAiProvider.fromSettings(OpenAiProviderSettings.openAi(), Map.of()));
+        assertThrows(AuthenticationException.class, () -> OpenAiProvider.fromConfig(ProviderConfig.builder("openai").name("OpenAI").build(), Map.of()));
     assertTrue(e2.getMessage().contains("OPENAI_API_KEY"));
   }
 
@@ -826,13 +828,21 @@ final class OpenAiProviderTest {
 
   @Test
   void headerTokensAndUserInfoStayOutOfToString() {
-    OpenAiProviderSettings settings =
-        new OpenAiProviderSettings(
-            "proxy", URI.create("https://user:" + KEY + "@proxy.example.invalid/v1"), "", WireApi.RESPONSES, Map.of("key", KEY),
-            Map.of("Authorization", "Bearer " + KEY), Map.of(), 1, 1, Duration.ofSeconds(30));
+    ProviderConfig settings =
+        ProviderConfig.builder("proxy")
+            .baseUrl(URI.create("https://user:" + KEY + "@proxy.example.invalid/v1"))
+            .queryParams(Map.of("key", KEY))
+            .httpHeader("Authorization", "Bearer " + KEY)
+            .requestMaxRetries(1)
+            .streamMaxRetries(1)
+            .streamIdleTimeout(Duration.ofSeconds(30))
+            .build();
     assertFalse(settings.toString().contains(KEY), settings.toString());
     assertTrue(settings.toString().contains("httpHeaders=[Authorization]"), settings.toString());
-    try (OpenAiProvider p = OpenAiProvider.builder().baseUrl(settings.baseUrl()).noApiKey().headers(settings.httpHeaders()).build()) {
+    try (OpenAiProvider p = OpenAiProvider.builder().baseUrl(settings.baseUrl().orElseThrow()).noApiKey().headers(settings.httpHeaders()).build()) {
+      assertFalse(p.toString().contains(KEY), p.toString());
+    }
+    try (OpenAiProvider p = OpenAiProvider.fromConfig(settings, Map.of())) {
       assertFalse(p.toString().contains(KEY), p.toString());
     }
   }
@@ -847,12 +857,17 @@ final class OpenAiProviderTest {
   }
 
   @Test
+  @SuppressWarnings("removal") // the deprecated string form still finds and makes the provider
   void theProviderIsFoundByNameThroughServiceLoader() throws Exception {
-    server.enqueue(FakeReply.responsesStream("found", NO_CALLS, 1, 1));
+    server.enqueue(FakeReply.responsesStream("found", NO_CALLS, 1, 1), FakeReply.responsesStream("typed", NO_CALLS, 1, 1));
     var provider =
         dev.orchestra.model.ModelProviders.create(
             "openai", getClass().getClassLoader(), Map.of("base_url", server.baseUrl().toString()), Map.of());
     assertEquals("found", provider.respond(Requests.simple("gpt-5.4"), recording).text());
+    var typed =
+        dev.orchestra.model.ModelProviders.create(
+            "openai", getClass().getClassLoader(), ProviderConfig.builder("local").baseUrl(server.baseUrl()).build(), Map.of());
+    assertEquals("typed", typed.respond(Requests.simple("gpt-5.4"), recording).text());
     var e = assertThrows(dev.orchestra.OrchestraException.class,
         () -> dev.orchestra.model.ModelProviders.create("anthropic", getClass().getClassLoader(), Map.of(), Map.of()));
     assertEquals("no model provider named 'anthropic'; found: openai", e.getMessage());
