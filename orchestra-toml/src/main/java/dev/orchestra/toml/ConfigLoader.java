@@ -1,11 +1,9 @@
 package dev.orchestra.toml;
 
-import dev.orchestra.toml.LoadedConfig.ProjectTrust;
 import dev.orchestra.toml.SettingsReader.Scope;
 import dev.orchestra.toml.Val.Origin;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -94,7 +92,7 @@ final class ConfigLoader {
     Layer user = readLayer(home.resolve("config.toml"), home, true);
     layers.add(user);
     options.profile().ifPresent(name -> profileLayer(name, home, user).ifPresent(layers::add));
-    ProjectTrust trust = ProjectTrust.UNDECIDED;
+    ProjectTrust.Level trust = ProjectTrust.Level.UNDECIDED;
     if (options.workingDirectory().isPresent()) {
       trust = projectLayers(options.workingDirectory().get(), home, layers);
     }
@@ -110,7 +108,7 @@ final class ConfigLoader {
         reader.read(stripped, Scope.CONFIG, "");
         checkAgentsTable(stripped);
         layers.add(new Layer(file, dotCodex, stripped, layer.hasAgentsDir));
-        trust = ProjectTrust.TRUSTED;
+        trust = ProjectTrust.Level.TRUSTED;
       }
     }
     Map<String, Val> merged = new LinkedHashMap<>();
@@ -227,7 +225,7 @@ final class ConfigLoader {
     return Optional.of(new Layer(layer.file, layer.dir, layer.tree, false));
   }
 
-  private ProjectTrust projectLayers(Path cwd, Path home, List<Layer> layers) {
+  private ProjectTrust.Level projectLayers(Path cwd, Path home, List<Layer> layers) {
     Map<String, Val> base = new LinkedHashMap<>();
     for (Layer l : layers) {
       base = Val.merge(base, l.tree);
@@ -249,8 +247,8 @@ final class ConfigLoader {
         }
       }
     }
-    Path root = projectRoot(cwd, markers);
-    ProjectTrust trust = options.trustProject() ? ProjectTrust.TRUSTED : trustOf(layers.get(0).tree, cwd, root);
+    Path root = ProjectTrust.projectRoot(cwd, markers);
+    ProjectTrust.Level trust = options.trustProject() ? ProjectTrust.Level.TRUSTED : trustDecisions(layers.get(0).tree).of(cwd, root);
     List<Path> dirs = new ArrayList<>();
     for (Path d = cwd; d != null; d = d.getParent()) {
       dirs.add(0, d);
@@ -264,8 +262,8 @@ final class ConfigLoader {
         continue;
       }
       Path file = dotCodex.resolve("config.toml");
-      if (trust != ProjectTrust.TRUSTED) {
-        String why = trust == ProjectTrust.UNTRUSTED ? "is marked untrusted" : "is not marked trusted";
+      if (trust != ProjectTrust.Level.TRUSTED) {
+        String why = trust == ProjectTrust.Level.UNTRUSTED ? "is marked untrusted" : "is not marked trusted";
         rep.warning(Origin.of(Files.exists(file) ? file : dotCodex), "",
             "project configuration " + dotCodex + " is ignored: the project " + root + " " + why,
             "add [projects.\"" + root + "\"] trust_level = \"trusted\" to " + home.resolve("config.toml")
@@ -281,113 +279,19 @@ final class ConfigLoader {
     return trust;
   }
 
-  private static Path projectRoot(Path cwd, List<String> markers) {
-    if (markers.isEmpty()) {
-      return cwd;
-    }
-    for (Path d = cwd; d != null; d = d.getParent()) {
-      for (String m : markers) {
-        if (Files.exists(d.resolve(m))) {
-          return d;
-        }
-      }
-    }
-    return cwd;
-  }
-
   /**
-   * Looks up the user's trust decision for the working directory, then the project root, then the
-   * git repository root (so that worktrees inherit their repository's trust), comparing real paths.
+   * The user's trust decisions: {@code [projects."<path>"] trust_level} of the user layer, as
+   * written; entries that are not tables with a string {@code trust_level} decide nothing.
    */
-  private static ProjectTrust trustOf(Map<String, Val> userTree, Path cwd, Path root) {
-    List<Map.Entry<Path, Val>> projects = new ArrayList<>();
+  private static ProjectTrust trustDecisions(Map<String, Val> userTree) {
+    Map<String, String> levels = new LinkedHashMap<>();
     for (Map.Entry<String, Val> e : tableOrEmpty(userTree.get("projects")).entrySet()) {
-      try {
-        projects.add(Map.entry(realOrLexical(Path.of(e.getKey())), e.getValue()));
-      } catch (InvalidPathException ignored) {
-        // A key that is not a path names no folder.
+      Val level = e.getValue().isTable() ? e.getValue().table().get("trust_level") : null;
+      if (level != null && level.isString()) {
+        levels.put(e.getKey(), level.string());
       }
     }
-    List<Path> candidates = new ArrayList<>(List.of(cwd, root));
-    gitRoot(cwd).ifPresent(candidates::add);
-    for (Path candidate : candidates) {
-      Path real = realOrLexical(candidate);
-      for (Map.Entry<Path, Val> e : projects) {
-        if (!e.getKey().equals(real) || !e.getValue().isTable()) {
-          continue;
-        }
-        Val level = e.getValue().table().get("trust_level");
-        if (level != null && level.isString()) {
-          if (level.string().equals("trusted")) {
-            return ProjectTrust.TRUSTED;
-          } else if (level.string().equals("untrusted")) {
-            return ProjectTrust.UNTRUSTED;
-          }
-        }
-      }
-    }
-    return ProjectTrust.UNDECIDED;
-  }
-
-  /** Returns the real path (links followed) of an existing file, else the absolute, normalised path. */
-  private static Path realOrLexical(Path p) {
-    Path lexical = p.toAbsolutePath().normalize();
-    try {
-      return lexical.toRealPath();
-    } catch (IOException | SecurityException e) {
-      return lexical;
-    }
-  }
-
-  /**
-   * Returns the nearest folder at or above {@code cwd} that holds {@code .git}. When that {@code
-   * .git} is a worktree's file pointing into {@code <main>/.git/worktrees/<name>}, returns {@code
-   * <main>} instead, as Codex does.
-   */
-  private static Optional<Path> gitRoot(Path cwd) {
-    for (Path d = cwd; d != null; d = d.getParent()) {
-      Path dotGit = d.resolve(".git");
-      if (Files.isDirectory(dotGit)) {
-        return Optional.of(d);
-      } else if (Files.isRegularFile(dotGit)) {
-        return Optional.of(mainWorktree(d, dotGit).orElse(d));
-      }
-    }
-    return Optional.empty();
-  }
-
-  private static Optional<Path> mainWorktree(Path dir, Path dotGitFile) {
-    try (Stream<String> lines = Files.lines(dotGitFile)) {
-      String first = lines.findFirst().orElse("").strip();
-      if (!first.startsWith("gitdir:")) {
-        return Optional.empty();
-      }
-      Path gitDir = realOrLexical(dir.resolve(first.substring("gitdir:".length()).strip()));
-      Path worktrees = gitDir.getParent();
-      Path common = worktrees == null ? null : worktrees.getParent();
-      if (common != null && common.getParent() != null && worktrees.getFileName().toString().equals("worktrees")
-          && common.getFileName().toString().equals(".git") && linksBack(gitDir, dir.resolve(".git"))) {
-        return Optional.of(common.getParent());
-      }
-    } catch (IOException | UncheckedIOException | InvalidPathException e) {
-      // Not a readable worktree pointer (a submodule's, say): the folder holding it is the root.
-    }
-    return Optional.empty();
-  }
-
-  /**
-   * Whether the repository really has this worktree: git records, in the worktree's folder under
-   * {@code .git/worktrees}, the path of the worktree's {@code .git} file. A {@code .git} file that
-   * merely names a trusted repository (shipped in an archive, say) has no such back-link, and so
-   * borrows no trust.
-   */
-  private static boolean linksBack(Path gitDir, Path dotGitFile) {
-    try {
-      Path recorded = Path.of(Files.readString(gitDir.resolve("gitdir"), StandardCharsets.UTF_8).strip());
-      return realOrLexical(recorded).equals(realOrLexical(dotGitFile));
-    } catch (IOException | UncheckedIOException | InvalidPathException e) {
-      return false;
-    }
+    return ProjectTrust.of(levels);
   }
 
   private Map<String, Val> stripDenied(Map<String, Val> tree, Path file) {

@@ -30,13 +30,6 @@ public final class LoadedConfig {
   private static final List<String> WRITE_TOOLS =
       List.of(BuiltInRoles.TOOL_READ_FILE, BuiltInRoles.TOOL_LIST_DIR, BuiltInRoles.TOOL_WRITE_FILE);
 
-  /** Whether the user trusts the project the configuration was loaded for. */
-  enum ProjectTrust {
-    TRUSTED,
-    UNTRUSTED,
-    UNDECIDED
-  }
-
   private final CodexSettings settings;
   private final List<AgentRole> roles;
   private final int maxThreads;
@@ -44,7 +37,7 @@ public final class LoadedConfig {
   private final Long jobMaxRuntimeSeconds;
   private final boolean multiAgent;
   private final List<String> checks;
-  private final ProjectTrust trust;
+  private final ProjectTrust.Level trust; // of the project the configuration was loaded for
   private final List<Path> files;
   private final List<Diagnostic> diagnostics;
   private final Map<String, Object> table;
@@ -57,7 +50,7 @@ public final class LoadedConfig {
       Long jobMaxRuntimeSeconds,
       boolean multiAgent,
       List<String> checks,
-      ProjectTrust trust,
+      ProjectTrust.Level trust,
       List<Path> files,
       List<Diagnostic> diagnostics,
       Map<String, Object> table) {
@@ -147,7 +140,7 @@ public final class LoadedConfig {
   public SandboxMode sandboxMode() {
     return settings
         .sandboxMode()
-        .orElse(trust == ProjectTrust.UNDECIDED ? SandboxMode.READ_ONLY : SandboxMode.WORKSPACE_WRITE);
+        .orElse(trust == ProjectTrust.Level.UNDECIDED ? SandboxMode.READ_ONLY : SandboxMode.WORKSPACE_WRITE);
   }
 
   /**
@@ -158,7 +151,7 @@ public final class LoadedConfig {
   public ApprovalPolicy approvalPolicy() {
     return settings
         .approvalPolicy()
-        .orElse(trust == ProjectTrust.UNTRUSTED ? ApprovalPolicy.UNTRUSTED : ApprovalPolicy.ON_REQUEST);
+        .orElse(trust == ProjectTrust.Level.UNTRUSTED ? ApprovalPolicy.UNTRUSTED : ApprovalPolicy.ON_REQUEST);
   }
 
   /**
