@@ -38,12 +38,18 @@
  *   <li>{@code wire_api = "chat"} in {@code [model_providers.<id>]} is accepted (Orchestra speaks Chat
  *       Completions to OpenAI-compatible servers such as vLLM and Ollama); current Codex refuses it, so
  *       a verify notes that in a warning, which strict mode leaves a warning;
+ *   <li>a provider's {@code base_url} must be an http or https URL with a host and no query (Codex
+ *       finds out only when it sends a request), and a header in {@code http_headers} or {@code
+ *       env_http_headers} that cannot be sent is reported as ignored (Codex drops it silently);
  *   <li>the system layer ({@code /etc/codex/config.toml}) and managed or cloud layers are not read.
  * </ul>
  *
  * <p>Orchestra's own settings live in Codex's file, in a top-level {@code [orchestra]} table that
  * Codex ignores: {@code checks}, the shell lines the CI gate runs ({@link
- * dev.orchestra.toml.LoadedConfig#checks()}).
+ * dev.orchestra.toml.LoadedConfig#checks()}); and in a provider table, a client-side rate limit
+ * ({@code requests_per_period}, {@code rate_limit_period_ms}). A {@code [model_providers.<id>]}
+ * table is read into core's {@link dev.orchestra.model.ProviderConfig}, the type provider modules
+ * make their providers from ({@link dev.orchestra.toml.LoadedConfig#modelProvider()}).
  *
  * <p>Every failure caused by a file surfaces as a {@link dev.orchestra.toml.Diagnostic} with file,
  * line, column, key, message and fix; loading throws only {@link
