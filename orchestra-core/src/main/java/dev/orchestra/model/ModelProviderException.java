@@ -29,35 +29,49 @@ public abstract sealed class ModelProviderException extends OrchestraException
     AUTHENTICATION
   }
 
-  private final boolean retriesSpent;
+  private final boolean isFinal;
 
   ModelProviderException(String message, Throwable cause) {
     this(message, cause, false);
   }
 
-  ModelProviderException(String message, Throwable cause, boolean retriesSpent) {
+  ModelProviderException(String message, Throwable cause, boolean isFinal) {
     super(message, cause);
-    this.retriesSpent = retriesSpent;
+    this.isFinal = isFinal;
   }
 
   /** Returns the kind of failure. */
   public abstract Kind kind();
 
   /**
-   * Returns whether the provider has already retried this request as far as its own policy allows,
-   * or was told by the server not to retry it: a caller should then not retry it again, which
-   * would multiply the provider's attempts (and its waits) by its own.
+   * Returns whether this failure is final: the provider that threw it retries on its own, and its
+   * retry has already decided about this failure, either by retrying it as far as its policy
+   * allows or by ruling another try out (the server said not to retry, asked for a longer wait
+   * than the provider honours, or part of the answer had already reached the caller). A final
+   * failure is not retried by the orchestrator: the provider has the last word, and a second
+   * layer of retries would multiply its attempts and waits.
+   *
+   * <p>A provider that retries but was configured with no retries for this kind of failure throws
+   * it as not final, so that the caller's retries still apply.
+   */
+  public boolean isFinal() {
+    return isFinal;
+  }
+
+  /**
+   * Returns {@link #isFinal()}, under the name it had first.
+   *
+   * @return whether this failure is final
    */
   public boolean retriesSpent() {
-    return retriesSpent;
+    return isFinal;
   }
 
   /**
    * Returns whether trying the same request again later may succeed and is worth doing: a rate
-   * limit or a transient failure whose retries the provider has not {@linkplain #retriesSpent()
-   * spent}.
+   * limit or a transient failure that is not {@linkplain #isFinal() final}.
    */
   public boolean isRetriable() {
-    return (kind() == Kind.RATE_LIMITED || kind() == Kind.TRANSIENT) && !retriesSpent;
+    return (kind() == Kind.RATE_LIMITED || kind() == Kind.TRANSIENT) && !isFinal;
   }
 }

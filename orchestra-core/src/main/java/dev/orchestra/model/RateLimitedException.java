@@ -20,16 +20,17 @@ public final class RateLimitedException extends ModelProviderException {
   }
 
   /**
-   * Creates the exception, saying whether the provider has already spent its retries on it.
+   * Creates the exception, saying whether it is final: whether the provider's own retry has
+   * already decided about it.
    *
    * @param message what was throttled, never containing a secret
    * @param retryAfter how long the server asked to wait, or null when it gave no hint
    * @param cause the underlying cause, or null
-   * @param retriesSpent whether the provider already retried as far as its policy allows (see
-   *     {@link #retriesSpent()})
+   * @param isFinal whether the provider's own retry has already decided about this failure, so
+   *     that the orchestrator does not retry it again (see {@link #isFinal()})
    */
-  public RateLimitedException(String message, Duration retryAfter, Throwable cause, boolean retriesSpent) {
-    super(message, cause, retriesSpent);
+  public RateLimitedException(String message, Duration retryAfter, Throwable cause, boolean isFinal) {
+    super(message, cause, isFinal);
     if (retryAfter != null && retryAfter.isNegative()) {
       throw new IllegalArgumentException("retryAfter must not be negative");
     }

@@ -24,15 +24,16 @@ public final class TransientModelException extends ModelProviderException {
   }
 
   /**
-   * Creates the exception, saying whether the provider has already spent its retries on it.
+   * Creates the exception, saying whether it is final: whether the provider's own retry has
+   * already decided about it.
    *
    * @param message what failed, never containing a secret
    * @param cause the underlying cause, or null
-   * @param retriesSpent whether the provider already retried as far as its policy allows (see
-   *     {@link #retriesSpent()})
+   * @param isFinal whether the provider's own retry has already decided about this failure, so
+   *     that the orchestrator does not retry it again (see {@link #isFinal()})
    */
-  public TransientModelException(String message, Throwable cause, boolean retriesSpent) {
-    super(message, cause, retriesSpent);
+  public TransientModelException(String message, Throwable cause, boolean isFinal) {
+    super(message, cause, isFinal);
   }
 
   @Override
