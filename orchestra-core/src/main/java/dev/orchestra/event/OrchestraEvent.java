@@ -5,6 +5,7 @@ import dev.orchestra.plan.Task;
 import dev.orchestra.plan.TaskStatus;
 import dev.orchestra.StopReason;
 import dev.orchestra.gate.Verdict;
+import dev.orchestra.model.ModelProviderException;
 import dev.orchestra.model.TokenUsage;
 import java.time.Instant;
 import java.util.List;
@@ -46,6 +47,8 @@ public sealed interface OrchestraEvent {
     BUDGET_CHANGED,
     /** {@link ModelCallFinished}. */
     MODEL_CALL_FINISHED,
+    /** {@link RetryScheduled}. */
+    RETRY_SCHEDULED,
     /** {@link RunFinished}. */
     RUN_FINISHED,
     /** {@link StopRequested}. */
@@ -562,6 +565,55 @@ public sealed interface OrchestraEvent {
     @Override
     public Kind kind() {
       return Kind.MODEL_CALL_FINISHED;
+    }
+  }
+
+  /**
+   * A failed model call will be tried again after a wait: by the orchestrator, or by a provider
+   * that retries on its own and reports it through {@link
+   * dev.orchestra.model.ProviderSignals#retryScheduled}. One event per retry, before its wait.
+   *
+   * @param runId the run id
+   * @param time when the retry was decided; the wait starts then
+   * @param role the role whose call is retried
+   * @param taskId the task it works on
+   * @param model the model asked
+   * @param failure the kind of failure retried, such as {@code rate_limited}
+   * @param cause one line saying what failed; never a secret
+   * @param delayMillis how long before the next attempt
+   * @param attempt the number of the attempt the wait leads to: 2 for the first retry
+   * @param retriedBy who retries: {@code orchestrator}, or the provider's name
+   */
+  record RetryScheduled(
+      String runId,
+      Instant time,
+      String role,
+      String taskId,
+      String model,
+      ModelProviderException.Kind failure,
+      String cause,
+      long delayMillis,
+      int attempt,
+      String retriedBy)
+      implements OrchestraEvent {
+    /** Validates the components. */
+    public RetryScheduled {
+      Objects.requireNonNull(runId);
+      Objects.requireNonNull(time);
+      Objects.requireNonNull(role);
+      Objects.requireNonNull(taskId);
+      Objects.requireNonNull(model);
+      Objects.requireNonNull(failure);
+      Objects.requireNonNull(cause);
+      Objects.requireNonNull(retriedBy);
+      if (delayMillis < 0 || attempt < 2) {
+        throw new IllegalArgumentException("a retry waits no negative time and is attempt 2 or later, got " + delayMillis + " ms, attempt " + attempt);
+      }
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.RETRY_SCHEDULED;
     }
   }
 

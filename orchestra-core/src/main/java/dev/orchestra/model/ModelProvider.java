@@ -12,7 +12,10 @@ package dev.orchestra.model;
  * orchestrator can tell a rate limit (slow down, retry later) from a rejected request (never
  * retry). A provider that retries internally should still report what it saw through the {@link
  * ProviderSignals} it is given, so the orchestrator's thread budget can react to a 429 the provider
- * absorbed itself.
+ * absorbed itself, and each retry through {@link ProviderSignals#retryScheduled}, so it appears
+ * among the run's events. Such a provider has the last word on retrying: a failure it throws
+ * after its own retry decided about it is {@linkplain ModelProviderException#isFinal() final},
+ * and the orchestrator does not retry it again.
  */
 public interface ModelProvider {
 

@@ -1,10 +1,14 @@
 package dev.orchestra.model;
 
+import java.time.Duration;
+
 /**
  * A channel from a {@link ModelProvider} back to the orchestrator: what the provider observed
  * about the service's health while answering, including failures it retried by itself.
  *
- * <p>Implementations supplied by the orchestrator are thread-safe and return quickly.
+ * <p>Implementations supplied by the orchestrator are thread-safe and return quickly. The
+ * orchestrator gives each model call signals of its own, so what a provider reports is tied to the
+ * call (role, task, model) it was reported for.
  */
 public interface ProviderSignals {
 
@@ -33,4 +37,17 @@ public interface ProviderSignals {
    * @param cause a short description for events; never a secret
    */
   void unstable(String cause);
+
+  /**
+   * Reports that the provider will try a failed request again by itself, after a wait: called once
+   * per retry, before the wait. The orchestrator records it as a {@code
+   * RetryScheduled} event, as it does for the retries it makes itself. Also report the failure
+   * through {@link #rateLimited} or {@link #unstable}, which drive the thread budget. Does nothing
+   * by default.
+   *
+   * @param failure the failure being retried; its message never contains a secret
+   * @param delay how long before the next attempt
+   * @param attempt the number of the attempt the wait leads to: 2 for the first retry
+   */
+  default void retryScheduled(ModelProviderException failure, Duration delay, int attempt) {}
 }

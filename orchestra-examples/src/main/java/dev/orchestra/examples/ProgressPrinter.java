@@ -11,7 +11,7 @@ import java.util.TreeMap;
 
 /**
  * Prints one line per task and gate as it starts and ends, each budget change with its cause,
- * and keeps model calls and tokens per role for the closing table. Thread-safe.
+ * each retry of a model call, and keeps model calls and tokens per role for the closing table. Thread-safe.
  */
 final class ProgressPrinter implements OrchestraListener {
   private final PrintStream out;
@@ -73,6 +73,11 @@ final class ProgressPrinter implements OrchestraListener {
         row[1] += u.inputTokens();
         row[2] += u.outputTokens();
         row[3] += u.cachedInputTokens();
+      }
+      case RETRY_SCHEDULED -> {
+        OrchestraEvent.RetryScheduled r = (OrchestraEvent.RetryScheduled) event;
+        line(String.format(Locale.ROOT, "%-10s %-16s retry    attempt %d in %d ms by %s (%s)", r.taskId(), r.role(), r.attempt(),
+            r.delayMillis(), r.retriedBy(), r.cause()));
       }
       case RUN_FINISHED -> {
         OrchestraEvent.RunFinished r = (OrchestraEvent.RunFinished) event;

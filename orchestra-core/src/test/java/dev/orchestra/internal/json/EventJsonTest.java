@@ -1,10 +1,12 @@
 package dev.orchestra.internal.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orchestra.plan.TaskStatus;
 import dev.orchestra.event.OrchestraEvent;
+import dev.orchestra.model.ModelProviderException;
 import java.time.Instant;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -83,6 +85,7 @@ final class EventJsonTest {
         new OrchestraEvent.ModelCallFinished("r", t, "implementer", "F1", "gpt", new dev.orchestra.model.TokenUsage(10, 5, 2, 1), 30, "ok"),
         new OrchestraEvent.StopRequested("r", t, dev.orchestra.StopReason.CANCELLED, "cancelled"),
         new OrchestraEvent.PlanChecked("r", t, 2, false, true),
+        new OrchestraEvent.RetryScheduled("r", t, "implementer", "T1", "m", ModelProviderException.Kind.TRANSIENT, "HTTP 503", 250, 3, "orchestrator"),
         new OrchestraEvent.RunFinished("r", t, "GREEN", "done", 2, new dev.orchestra.model.TokenUsage(10, 5, 2, 1)));
   }
 
@@ -108,5 +111,21 @@ final class EventJsonTest {
   void derivedPropertiesAreNotWritten() {
     String line = EventJson.line(everyKind().get(7));
     assertTrue(!line.contains("\"refusal\""), line);
+  }
+
+  @Test
+  void aScheduledRetryIsOneLineWithItsFailureKindInLowerCase() {
+    Instant at = Instant.ofEpochSecond(1_764_486_000L, 7_000_000);
+    String line =
+        EventJson.line(
+            new OrchestraEvent.RetryScheduled(
+                "run-1", at, "implementer", "T1", "gpt-5.4", ModelProviderException.Kind.RATE_LIMITED,
+                "HTTP 429 from POST /responses: slow down", 1_500, 2, "openai"));
+    assertEquals(
+        "{\"v\":" + OrchestraEvent.SCHEMA_VERSION + ",\"type\":\"retry_scheduled\",\"runId\":\"run-1\",\"time\":\"" + at + "\","
+            + "\"role\":\"implementer\",\"taskId\":\"T1\",\"model\":\"gpt-5.4\",\"failure\":\"rate_limited\","
+            + "\"cause\":\"HTTP 429 from POST /responses: slow down\",\"delayMillis\":1500,\"attempt\":2,\"retriedBy\":\"openai\"}",
+        line);
+    assertFalse(line.contains("\n"));
   }
 }
