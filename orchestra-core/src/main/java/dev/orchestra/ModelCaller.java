@@ -2,43 +2,41 @@ package dev.orchestra;
 
 import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.internal.io.Text;
+import dev.orchestra.internal.retry.AttemptFailure;
+import dev.orchestra.internal.retry.Retrier;
+import dev.orchestra.internal.retry.RetryRule;
 import dev.orchestra.model.ModelProviderException;
 import dev.orchestra.model.ModelRequest;
 import dev.orchestra.model.ModelResponse;
 import dev.orchestra.model.ProviderSignals;
-import dev.orchestra.model.RateLimitedException;
 import dev.orchestra.model.TokenUsage;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Every model call of a run: through the provider, with the run's retries for failures the
- * provider left retriable, each call reported as a {@code ModelCallFinished} event, and rate
- * limits and instability fed to the thread budget. Thread-safe: agents call it at once.
+ * Every model call of a run: through the provider, retried by the shared {@link Retrier} when the
+ * provider left a failure retriable, each call reported as a {@code ModelCallFinished} event and
+ * each retry as a {@code RetryScheduled}, rate limits and instability fed to the thread budget.
+ * Thread-safe: agents call it at once.
  */
 final class ModelCaller {
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
   private static final Duration BASE_BACKOFF = Duration.ofMillis(500);
 
   private final RunEngine run;
-  private final ProviderSignals signals;
+  /**
+   * Retries of calls the provider did not retry itself: the retry the OpenAI provider uses, with
+   * this run's attempts and backoff. A provider's final failure is never retried again (see {@link
+   * ModelProviderException#isFinal()}).
+   */
+  private final Retrier retrier;
 
   ModelCaller(RunEngine run) {
     this.run = run;
-    this.signals =
-        new ProviderSignals() {
-          @Override
-          public void rateLimited(String cause) {
-            run.budget().signal(BudgetPolicy.Signal.RATE_LIMITED, cause);
-          }
-
-          @Override
-          public void unstable(String cause) {
-            run.budget().signal(BudgetPolicy.Signal.UNSTABLE, cause);
-          }
-        };
+    OrchestratorConfig config = run.config();
+    this.retrier =
+        new Retrier(new RetryRule(config.maxModelAttempts() - 1, 0, BASE_BACKOFF, MAX_BACKOFF, RetryRule.NO_CEILING), config.sleeper(), run::jitter);
   }
 
   /**
@@ -48,55 +46,80 @@ final class ModelCaller {
    * @throws ModelProviderException when the call failed and is not retried (any more)
    */
   ModelResponse call(ModelRequest request) {
-    OrchestratorConfig config = run.config();
-    for (int attempt = 1; ; attempt++) {
-      if (run.cancelled()) {
-        throw new RunCancelled();
-      }
-      long t0 = System.nanoTime();
-      try {
-        ModelResponse response = config.provider().respond(request, signals);
-        run.observe(finished(request, response.usage(), t0, "ok"));
-        run.budget().signal(BudgetPolicy.Signal.SUCCESS, "");
-        return response;
-      } catch (ModelProviderException e) {
-        run.observe(finished(request, TokenUsage.ZERO, t0, e.kind().name().toLowerCase(Locale.ROOT)));
-        if (run.cancelled()) {
-          throw new RunCancelled();
-        }
-        String cause = request.role() + " on " + request.taskId() + ": " + Text.oneLine(e.getMessage());
-        switch (e.kind()) {
-          case RATE_LIMITED -> run.budget().signal(BudgetPolicy.Signal.RATE_LIMITED, cause);
-          case TRANSIENT -> run.budget().signal(BudgetPolicy.Signal.UNSTABLE, cause);
-          default -> throw e;
-        }
-        if (!e.isRetriable() || attempt >= config.maxModelAttempts()) {
-          throw e; // a provider that retried on its own has the last word on its retries
-        }
-        try {
-          config.sleeper().sleep(backoff(attempt, e));
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          throw new RunCancelled();
-        }
-      }
+    CallSignals signals = new CallSignals(request);
+    try {
+      return retrier.call(() -> attempt(request, signals), (failed, wait, attempt) -> signals.retrying("orchestrator", failed.failure(), wait, attempt));
+    } catch (Retrier.GaveUp g) {
+      throw g.last().failure();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RunCancelled();
     }
   }
 
-  private Duration backoff(int attempt, ModelProviderException e) {
-    Optional<Duration> hint = e instanceof RateLimitedException r ? r.retryAfter() : Optional.empty();
-    if (hint.isPresent()) {
-      // Honour the server's wait; a little jitter keeps parallel agents from returning together.
-      long extra = (long) (hint.get().toMillis() * 0.1 * run.jitter());
-      return hint.get().plusMillis(extra);
+  private ModelResponse attempt(ModelRequest request, ProviderSignals signals) throws AttemptFailure {
+    if (run.cancelled()) {
+      throw new RunCancelled();
     }
-    long ceiling = Math.min(MAX_BACKOFF.toMillis(), BASE_BACKOFF.toMillis() << Math.min(attempt - 1, 16));
-    return Duration.ofMillis((long) (ceiling * (0.5 + 0.5 * run.jitter())));
+    long t0 = System.nanoTime();
+    try {
+      ModelResponse response = run.config().provider().respond(request, signals);
+      run.observe(finished(request, response.usage(), t0, "ok"));
+      run.budget().signal(BudgetPolicy.Signal.SUCCESS, "");
+      return response;
+    } catch (ModelProviderException e) {
+      run.observe(finished(request, TokenUsage.ZERO, t0, e.kind().name().toLowerCase(Locale.ROOT)));
+      if (run.cancelled()) {
+        throw new RunCancelled();
+      }
+      String cause = request.role() + " on " + request.taskId() + ": " + Text.oneLine(e.getMessage());
+      switch (e.kind()) {
+        case RATE_LIMITED -> run.budget().signal(BudgetPolicy.Signal.RATE_LIMITED, cause);
+        case TRANSIENT -> run.budget().signal(BudgetPolicy.Signal.UNSTABLE, cause);
+        default -> { } // the rule gives up on it
+      }
+      throw AttemptFailure.of(e);
+    }
   }
 
   private OrchestraEvent finished(ModelRequest request, TokenUsage used, long t0, String outcome) {
     return new OrchestraEvent.ModelCallFinished(
         run.runId(), run.now(), request.role(), request.taskId(), request.model(), used,
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), outcome);
+  }
+
+  /**
+   * One model call's signals: the thread budget hears of every rate limit and instability, and each
+   * retry, the run's or the provider's own, becomes a {@link OrchestraEvent.RetryScheduled} naming
+   * the call.
+   */
+  private final class CallSignals implements ProviderSignals {
+    private final ModelRequest request;
+
+    CallSignals(ModelRequest request) {
+      this.request = request;
+    }
+
+    @Override
+    public void rateLimited(String cause) {
+      run.budget().signal(BudgetPolicy.Signal.RATE_LIMITED, cause);
+    }
+
+    @Override
+    public void unstable(String cause) {
+      run.budget().signal(BudgetPolicy.Signal.UNSTABLE, cause);
+    }
+
+    @Override
+    public void retryScheduled(ModelProviderException failure, Duration delay, int attempt) {
+      retrying(run.config().provider().name(), failure, delay, attempt);
+    }
+
+    void retrying(String retriedBy, ModelProviderException failure, Duration delay, int attempt) {
+      run.observe(
+          new OrchestraEvent.RetryScheduled(
+              run.runId(), run.now(), request.role(), request.taskId(), request.model(), failure.kind(), Text.oneLine(failure.getMessage()),
+              delay.toMillis(), attempt, retriedBy));
+    }
   }
 }

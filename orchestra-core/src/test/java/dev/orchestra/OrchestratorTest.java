@@ -20,6 +20,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orchestra.event.OrchestraEvent;
+import dev.orchestra.model.ModelProvider;
+import dev.orchestra.model.ModelProviderException;
+import dev.orchestra.model.ModelRequest;
+import dev.orchestra.model.ModelResponse;
+import dev.orchestra.model.ProviderSignals;
 import dev.orchestra.testing.ManualClock;
 import dev.orchestra.testing.Reply;
 import dev.orchestra.testing.ScriptedModelProvider;
@@ -205,6 +210,82 @@ final class OrchestratorTest {
     assertEquals(before, clock.instant(), "the hour the server asked for was not slept");
     List<String> outcomes = events.of(OrchestraEvent.ModelCallFinished.class).stream().map(OrchestraEvent.ModelCallFinished::outcome).toList();
     assertEquals(List.of("ok", "rate_limited"), outcomes);
+  }
+
+  @Test
+  void eachRetryOfTheOrchestratorIsAnEventAndAJournalLine() throws Exception {
+    plan(1);
+    model.on("implementer", "T1").reply(Reply.rateLimited(Duration.ofSeconds(3)), Reply.transientFailure());
+    Instant before = clock.instant();
+    RunResult r = run(builder());
+    assertEquals(StopReason.GREEN, r.stopReason(), r.message());
+    List<OrchestraEvent.RetryScheduled> retries = events.of(OrchestraEvent.RetryScheduled.class);
+    assertEquals(2, retries.size(), retries.toString());
+    OrchestraEvent.RetryScheduled first = retries.get(0);
+    assertEquals(
+        List.of("implementer", "T1", "gpt-5.4", "RATE_LIMITED", "3000", "2", "orchestrator"),
+        List.of(first.role(), first.taskId(), first.model(), first.failure().name(), String.valueOf(first.delayMillis()),
+            String.valueOf(first.attempt()), first.retriedBy()));
+    assertFalse(first.cause().isBlank() || first.cause().contains("\n"), first.cause());
+    OrchestraEvent.RetryScheduled second = retries.get(1);
+    assertEquals(ModelProviderException.Kind.TRANSIENT, second.failure());
+    assertEquals(3, second.attempt());
+    // The second retry's backoff: 500 ms doubled once, less up to a quarter of jitter.
+    assertTrue(second.delayMillis() >= 750 && second.delayMillis() <= 1000, second.toString());
+    assertEquals(before.plusMillis(3000 + second.delayMillis()), clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
+        "the waits the events announce are the waits taken, in fake time");
+    // Each comes between the failed call it retries and the next attempt (then the implementer's
+    // second turn, which writes nothing to retry).
+    List<OrchestraEvent.Kind> t1 =
+        events.events().stream()
+            .filter(e -> e instanceof OrchestraEvent.ModelCallFinished m && m.taskId().equals("T1") || e instanceof OrchestraEvent.RetryScheduled)
+            .map(OrchestraEvent::kind).toList();
+    assertEquals(
+        List.of(OrchestraEvent.Kind.MODEL_CALL_FINISHED, OrchestraEvent.Kind.RETRY_SCHEDULED, OrchestraEvent.Kind.MODEL_CALL_FINISHED,
+            OrchestraEvent.Kind.RETRY_SCHEDULED, OrchestraEvent.Kind.MODEL_CALL_FINISHED, OrchestraEvent.Kind.MODEL_CALL_FINISHED),
+        t1);
+    List<String> journalled =
+        Files.readAllLines(ws.resolve(".orchestra/journal.jsonl")).stream().filter(l -> l.contains("\"type\":\"retry_scheduled\"")).toList();
+    assertEquals(2, journalled.size(), journalled.toString());
+    assertTrue(journalled.get(0).contains("\"failure\":\"rate_limited\",") && journalled.get(0).contains("\"delayMillis\":3000,"), journalled.get(0));
+  }
+
+  /**
+   * A provider that retries on its own: it tells the orchestrator of its retry, which becomes an
+   * event naming the call and the provider, and its final failure is not retried again.
+   */
+  @Test
+  void aProvidersOwnRetriesAreEventsAndItsFinalFailureIsNotRetriedAgain() {
+    plan(1);
+    model.on("implementer", "T1")
+        .reply(Reply.fail(() -> new dev.orchestra.model.TransientModelException("HTTP 502 (after 2 attempts)", null, true)));
+    ModelProvider selfRetrying =
+        new ModelProvider() {
+          @Override
+          public ModelResponse respond(ModelRequest request, ProviderSignals signals) {
+            if (request.taskId().equals("T1")) {
+              signals.unstable("HTTP 502");
+              signals.retryScheduled(new dev.orchestra.model.TransientModelException("HTTP 502\nfrom the gateway"), Duration.ofMillis(250), 2);
+            }
+            return model.respond(request, signals);
+          }
+
+          @Override
+          public String name() {
+            return "gateway";
+          }
+        };
+    Instant before = clock.instant();
+    RunResult r = run(builder().modelProvider(selfRetrying));
+    assertEquals(StopReason.TASKS_FAILED, r.stopReason(), r.message());
+    assertEquals(before, clock.instant(), "the orchestrator waited for nothing: the provider had the last word");
+    List<OrchestraEvent.RetryScheduled> retries = events.of(OrchestraEvent.RetryScheduled.class);
+    assertEquals(1, retries.size(), retries.toString());
+    OrchestraEvent.RetryScheduled retry = retries.get(0);
+    assertEquals(List.of("gateway", "T1", "implementer", "250", "2"),
+        List.of(retry.retriedBy(), retry.taskId(), retry.role(), String.valueOf(retry.delayMillis()), String.valueOf(retry.attempt())));
+    assertEquals("HTTP 502 from the gateway", retry.cause(), "one line");
+    assertEquals(1, model.requests("implementer", "T1").size());
   }
 
   /** A reply that says it has started, then waits until a cancel interrupts it. */
