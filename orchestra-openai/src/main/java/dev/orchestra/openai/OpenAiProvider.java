@@ -29,7 +29,6 @@ import java.net.URLEncoder;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -114,7 +113,7 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
   private final HttpClient http;
   private final RateLimiter limiter; // null: no client-side limit
   private final java.util.function.LongSupplier nanoTime; // monotonic unless a test clock was given
-  private final ServerWindow window = new ServerWindow();
+  private final ServerRateWindow window;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final StreamResult streamListener;
   private final URI endpoint; // the base URL, the API's path and the query parameters
@@ -151,6 +150,7 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
             }
             : System::nanoTime;
     this.sleeper = b.sleeper;
+    this.window = new ServerRateWindow(name, nanoTime);
     this.streamListener = b.streamListener;
     String path = wireApi == WireApi.RESPONSES ? "/responses" : "/chat/completions";
     this.endpoint = uri(path);
@@ -503,7 +503,9 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
       // every read waits at most the idle timeout.
       HttpResponse<Flow.Publisher<List<ByteBuffer>>> resp = http.send(req, HttpResponse.BodyHandlers.ofPublisher());
       answeredOnce.set(true);
-      followServerLimits(resp.headers(), where);
+      if (rateLimit.followServer()) {
+        window.observe(resp.headers());
+      }
       if (!stream) {
         String text = wholeBody(resp.body(), where);
         if (resp.statusCode() / 100 != 2) {
@@ -673,116 +675,33 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
   // ---------------------------------------------------------------- the server's limits
 
   /**
-   * What the server's {@code x-ratelimit-*} headers said of its window: nothing may go before
-   * {@code pauseUntil}; until {@code spreadUntil}, requests go one per {@code spreadInterval}, each
-   * taking the next free slot, so waiting requests do not all wake at once. Times are
-   * {@link #nanoTime} readings.
-   */
-  private static final class ServerWindow {
-    long pauseUntil;
-    long spreadUntil;
-    long spreadInterval;
-    long nextSlot;
-  }
-
-  /**
    * Holds a request while the server has said that nothing remains in its window, or spaces it
    * when little remains. A hold longer than the retry policy's {@code maxServerWait} is not sat
    * out: the request fails at once as rate limited, carrying the wait, as a too-long retry-after
    * does.
    */
   private void holdForServerWindow(String where, ProviderSignals signals) throws Failure {
-    long now = nanoTime.getAsLong();
-    long wait;
-    synchronized (window) {
-      long start = Math.max(now, window.pauseUntil);
-      if (window.spreadInterval > 0 && start < window.spreadUntil) {
-        start = Math.max(start, window.nextSlot);
-      }
-      wait = start - now;
-      if (wait > retryPolicy.maxServerWait().toNanos()) {
-        Duration d = Duration.ofNanos(wait);
-        throw new Failure(
-            new RateLimitedException(
-                "the server's rate-limit window for " + where + " resets in " + d + ", longer than the retry policy's maxServerWait "
-                    + retryPolicy.maxServerWait(),
-                d),
-            false,
-            d);
-      }
-      if (window.spreadInterval > 0 && start < window.spreadUntil) {
-        window.nextSlot = start + window.spreadInterval;
-      }
+    Duration wait = window.reserve(retryPolicy.maxServerWait());
+    if (wait.compareTo(retryPolicy.maxServerWait()) > 0) {
+      throw new Failure(
+          new RateLimitedException(
+              "the server's rate-limit window for " + where + " resets in " + wait + ", longer than the retry policy's maxServerWait "
+                  + retryPolicy.maxServerWait(),
+              wait),
+          false,
+          wait);
     }
-    if (wait > 0) {
-      log.debug("{}: holding {} for {} ms, as the server's rate-limit headers asked", name, where, TimeUnit.NANOSECONDS.toMillis(wait));
-      if (wait >= TimeUnit.SECONDS.toNanos(1)) {
-        signals.rateLimited("the server's rate-limit headers hold " + where + " for " + Duration.ofNanos(wait).toMillis() + " ms");
+    if (!wait.isZero()) {
+      log.debug("{}: holding {} for {} ms, as the server's rate-limit headers asked", name, where, wait.toMillis());
+      if (wait.compareTo(Duration.ofSeconds(1)) >= 0) {
+        signals.rateLimited("the server's rate-limit headers hold " + where + " for " + wait.toMillis() + " ms");
       }
-      pause(Duration.ofNanos(wait), "for the server's rate-limit window");
-    }
-  }
-
-  /**
-   * Reads {@code x-ratelimit-*}: with no requests (or tokens) left, new requests wait for the
-   * window's reset; with under a tenth of the requests left, they are spread over the time until
-   * the reset rather than spent at once and met with 429s. Negative, zero or odd values (Azure
-   * sends -1 and 0) mean unknown: no pause.
-   */
-  private void followServerLimits(HttpHeaders h, String where) {
-    if (!rateLimit.followServer()) {
-      return;
-    }
-    long remainingRequests = number(h, "x-ratelimit-remaining-requests");
-    long limitRequests = number(h, "x-ratelimit-limit-requests");
-    Optional<Duration> resetRequests = h.firstValue("x-ratelimit-reset-requests").flatMap(ErrorMapper::parseReset);
-    long remainingTokens = number(h, "x-ratelimit-remaining-tokens");
-    Optional<Duration> resetTokens = h.firstValue("x-ratelimit-reset-tokens").flatMap(ErrorMapper::parseReset);
-    long now = nanoTime.getAsLong();
-    synchronized (window) {
-      if (remainingRequests >= 0 && resetRequests.isPresent() && !resetRequests.get().isZero()) {
-        long reset = saturatedNanos(resetRequests.get());
-        if (remainingRequests == 0) {
-          window.pauseUntil = Math.max(window.pauseUntil, saturatedAdd(now, reset)); // nothing left: hold until the reset
-        } else if (limitRequests > 0 && remainingRequests * 10 < limitRequests) {
-          window.spreadInterval = reset / (remainingRequests + 1);
-          window.spreadUntil = saturatedAdd(now, reset);
-          window.nextSlot = Math.max(window.nextSlot, saturatedAdd(now, window.spreadInterval));
-          log.debug("{}: {} requests left after {}; spacing them {} ms apart", name, remainingRequests, where, TimeUnit.NANOSECONDS.toMillis(window.spreadInterval));
-        } else {
-          window.spreadInterval = 0; // plenty left again
-        }
-      }
-      if (remainingTokens == 0 && resetTokens.isPresent() && !resetTokens.get().isZero()) {
-        window.pauseUntil = Math.max(window.pauseUntil, saturatedAdd(now, saturatedNanos(resetTokens.get())));
-      }
+      pause(wait, "for the server's rate-limit window");
     }
   }
 
   private static long saturatedNanos(Duration d) {
-    try {
-      return d.toNanos();
-    } catch (ArithmeticException e) {
-      return Long.MAX_VALUE / 4;
-    }
-  }
-
-  private static long saturatedAdd(long a, long b) {
-    long r = a + b;
-    return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
-  }
-
-  /** A header's integer value, or -1 when absent or not an integer. */
-  private static long number(HttpHeaders h, String header) {
-    Optional<String> v = h.firstValue(header);
-    if (v.isEmpty()) {
-      return -1;
-    }
-    try {
-      return Long.parseLong(v.get().strip());
-    } catch (NumberFormatException e) {
-      return -1;
-    }
+    return ServerRateWindow.nanos(d);
   }
 
   private String redact(String text) {
