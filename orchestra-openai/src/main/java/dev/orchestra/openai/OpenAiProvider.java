@@ -3,6 +3,7 @@ package dev.orchestra.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orchestra.Sleeper;
+import dev.orchestra.internal.retry.Retrier;
 import dev.orchestra.model.AuthenticationException;
 import dev.orchestra.model.ModelProvider;
 import dev.orchestra.model.ModelProviderException;
@@ -18,9 +19,6 @@ import dev.orchestra.model.WireApi;
 import io.github.resilience4j.core.functions.CheckedSupplier;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
-import io.github.resilience4j.ratelimiter.RequestNotPermitted;
-import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -48,8 +46,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -66,13 +62,15 @@ import org.slf4j.LoggerFactory;
  * server has answered once, a failure to connect at all (connection refused, unknown host, no
  * route, connect timeout) is a wrong base URL or a server that is not running: it fails at once
  * as rejected, naming the host and port, and is never retried; after that, a refused connection
- * is a restarting server, transient as the rest. Retries
- * (resilience4j Retry, outermost) use the server's wait or exponential backoff with jitter (see
- * {@link RetryPolicy}); every attempt takes a permit from the client-side rate limiter
- * (resilience4j RateLimiter, see {@link RateLimit}), and the provider holds requests while the
- * server says none remain. Every failure a retry absorbs is reported through {@link
- * ProviderSignals}, which drives the orchestrator's thread budget; the failure finally thrown is
- * not, because the orchestrator sees it itself.
+ * is a restarting server, transient as the rest. Retries (Orchestra's one retry for model calls,
+ * outermost) use the server's wait or exponential backoff with jitter (see {@link RetryPolicy});
+ * every attempt takes a permit from the client-side rate limiter (resilience4j RateLimiter, see
+ * {@link RateLimit}), and the provider holds requests while the server says none remain. Every
+ * failure a retry absorbs is reported through {@link ProviderSignals}, which drives the
+ * orchestrator's thread budget, and each retry as {@link ProviderSignals#retryScheduled}; the
+ * failure finally thrown is not, because the orchestrator sees it itself. Once this provider's
+ * retry has decided about a failure, the failure is {@linkplain ModelProviderException#isFinal()
+ * final}: the orchestrator does not retry it again.
  *
  * <p>The API key is read from the environment ({@code OPENAI_API_KEY} unless configured otherwise)
  * and never appears in a log line, an exception message or {@link #toString()}.
@@ -112,6 +110,7 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
   private final Sleeper sleeper;
   private final HttpClient http;
   private final RateLimiter limiter; // null: no client-side limit
+  private final Retrier retrier;
   private final java.util.function.LongSupplier nanoTime; // monotonic unless a test clock was given
   private final ServerRateWindow window;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -151,6 +150,7 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
             : System::nanoTime;
     this.sleeper = b.sleeper;
     this.window = new ServerRateWindow(name, nanoTime);
+    this.retrier = new Retrier(retryPolicy.rule(), sleeper, this::jitter);
     this.streamListener = b.streamListener;
     String path = wireApi == WireApi.RESPONSES ? "/responses" : "/chat/completions";
     this.endpoint = uri(path);
@@ -291,7 +291,7 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
    * Blocks; safe to call from many threads at once.
    *
    * @param request the request
-   * @param signals told of every rate limit and instability a retry absorbed
+   * @param signals told of every rate limit and instability a retry absorbed, and of each retry
    * @return the answer
    * @throws AuthenticationException on 401 and 403
    * @throws RejectedRequestException on 400, 404, 422 and other 4xx, a request too large for the
@@ -332,116 +332,66 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
               streamListener.textDelta(delta);
             };
 
-    AtomicInteger requestRetries = new AtomicInteger();
-    AtomicInteger streamRetries = new AtomicInteger();
-    AtomicLong pendingWaitMillis = new AtomicLong();
-    RetryConfig config =
-        RetryConfig.<ModelResponse>custom()
-            .maxAttempts(retryPolicy.maxAttempts())
-            .retryOnException(e -> e instanceof Failure f && mayRetry(f, delivered, requestRetries, streamRetries))
-            .intervalBiFunction(
-                (attempt, outcome) -> {
-                  Failure f = (Failure) outcome.getLeft();
-                  // This failure is absorbed by a retry: tell the orchestrator's thread budget.
-                  String cause = f.mapped().getMessage();
-                  if (f.mapped().kind() == ModelProviderException.Kind.RATE_LIMITED) {
-                    signals.rateLimited(cause);
-                  } else {
-                    signals.unstable(cause);
-                  }
-                  long wait = waitMillis(attempt, f);
-                  log.debug("{}: retrying {} in {} ms after: {}", name, where, wait, cause);
-                  // The wait happens in the next attempt, on our sleeper: resilience4j would
-                  // sleep on a static function of its own.
-                  pendingWaitMillis.set(wait);
-                  return 0L;
-                })
-            .build();
-    Retry retry = Retry.of(name + "-retry", config);
-    CheckedSupplier<ModelResponse> call = () -> attemptOnce(uri, where, json, sink, signals);
-    if (limiter != null) {
-      call = RateLimiter.decorateCheckedSupplier(limiter, call);
-    }
-    CheckedSupplier<ModelResponse> limited = call;
-    AtomicInteger attempts = new AtomicInteger();
-    CheckedSupplier<ModelResponse> attempt =
+    Retrier.Attempt<ModelResponse> attempt =
         () -> {
-          pause(Duration.ofMillis(pendingWaitMillis.getAndSet(0)), "to retry " + where);
-          attempts.incrementAndGet();
           // Before the client-side limiter: a request held for the server's window holds no permit.
           holdForServerWindow(where, signals);
-          return limited.get();
+          if (limiter != null && !limiter.acquirePermission()) {
+            throw new RateLimitedException(
+                "the client-side rate limit (" + rateLimit.requestsPerPeriod() + " per " + rateLimit.period() + ") gave no permit within "
+                    + rateLimit.maxWait(),
+                rateLimit.period());
+          }
+          try {
+            return attemptOnce(uri, where, json, sink);
+          } catch (Failure f) {
+            // Text that reached the caller cannot be taken back: that answer is not tried again.
+            throw delivered.get() ? f.notRetriable() : f;
+          }
         };
-    CheckedSupplier<ModelResponse> withRetry = Retry.decorateCheckedSupplier(retry, attempt);
     try {
-      return withRetry.get();
-    } catch (Failure f) {
-      log.debug("{}: {} failed after {} attempt(s): {}", name, where, attempts.get(), f.getMessage());
-      // Spent when this provider retried, or decided against retrying (the server said not to, its
-      // wait is over the ceiling, the stream reached the caller); with no retries configured, the
-      // caller's own retries still apply.
-      boolean spent = attempts.get() > 1 || !f.retriable() || !waitAllowed(f) || delivered.get();
-      throw afterAttempts(f.mapped(), attempts.get(), spent);
-    } catch (RequestNotPermitted e) {
-      throw new RateLimitedException(
-          "the client-side rate limit (" + rateLimit.requestsPerPeriod() + " per " + rateLimit.period() + ") gave no permit within " + rateLimit.maxWait(),
-          rateLimit.period());
-    } catch (ModelProviderException e) {
-      throw e;
-    } catch (Throwable t) {
-      if (t instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
-      throw new TransientModelException("request to " + where + " failed: " + redact(t.getClass().getSimpleName() + ": " + t.getMessage()), null);
+      return retrier.call(attempt, (failed, delay, next) -> retrying(failed.failure(), delay, next, where, signals));
+    } catch (Retrier.GaveUp g) {
+      log.debug("{}: {} failed after {} attempt(s) ({}): {}", name, where, g.attempts(), g.reason(), g.getMessage());
+      throw finalFailure(g.last().failure(), g.attempts(), g.isFinal());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TransientModelException("interrupted while waiting to retry " + where);
     }
   }
 
   /**
-   * The failure finally thrown: marked as having its retries spent when this provider's retry
-   * policy decided (a caller retrying again would multiply it), and saying how often it was tried
-   * when that was more than once.
+   * Reports a failure a retry absorbs: to the thread budget as a rate limit or instability, and as
+   * a scheduled retry. The failure finally thrown is not reported: the orchestrator sees it itself.
    */
-  private static ModelProviderException afterAttempts(ModelProviderException e, int attempts, boolean spent) {
-    if (attempts <= 1 && !spent) {
+  private void retrying(ModelProviderException failure, Duration delay, int nextAttempt, String where, ProviderSignals signals) {
+    String cause = failure.getMessage();
+    if (failure.kind() == ModelProviderException.Kind.RATE_LIMITED) {
+      signals.rateLimited(cause);
+    } else {
+      signals.unstable(cause);
+    }
+    signals.retryScheduled(failure, delay, nextAttempt);
+    log.debug("{}: retrying {} in {} ms after: {}", name, where, delay.toMillis(), cause);
+  }
+
+  /**
+   * The failure thrown once the retry gave up: saying how often it was tried when that was more
+   * than once, and {@linkplain ModelProviderException#isFinal() final} when this provider's retry
+   * decided, so that the orchestrator does not multiply its attempts with its own.
+   */
+  private static ModelProviderException finalFailure(ModelProviderException e, int attempts, boolean isFinal) {
+    if (attempts <= 1 && !isFinal) {
       return e;
     }
     String m = attempts <= 1 ? e.getMessage() : e.getMessage() + " (after " + attempts + " attempts)";
     return switch (e.kind()) {
-      case RATE_LIMITED -> new RateLimitedException(m, ((RateLimitedException) e).retryAfter().orElse(null), e, spent);
-      case TRANSIENT -> new TransientModelException(m, e, spent);
+      case RATE_LIMITED -> new RateLimitedException(m, ((RateLimitedException) e).retryAfter().orElse(null), e, isFinal);
+      case TRANSIENT -> new TransientModelException(m, e, isFinal);
       case QUOTA_EXHAUSTED -> attempts <= 1 ? e : new QuotaExhaustedException(m, e);
       case REJECTED -> attempts <= 1 ? e : new RejectedRequestException(m, e);
       case AUTHENTICATION -> attempts <= 1 ? e : new AuthenticationException(m, e);
     };
-  }
-
-  /** Whether a failure is retried; counts it against the request or the stream retries. */
-  private boolean mayRetry(Failure f, AtomicBoolean delivered, AtomicInteger requestRetries, AtomicInteger streamRetries) {
-    if (!f.retriable() || delivered.get() || Thread.currentThread().isInterrupted() || !waitAllowed(f)) {
-      return false;
-    }
-    return f.inStream()
-        ? streamRetries.incrementAndGet() <= retryPolicy.maxStreamRetries()
-        : requestRetries.incrementAndGet() <= retryPolicy.maxRetries();
-  }
-
-  private boolean waitAllowed(Failure f) {
-    return f.serverWait().map(w -> w.compareTo(retryPolicy.maxServerWait()) <= 0).orElse(true);
-  }
-
-  /** The server's wait, else backoff doubling per attempt up to the ceiling, times 0.75-1 jitter. */
-  private long waitMillis(int attempt, Failure f) {
-    Optional<Duration> server = f.serverWait();
-    if (server.isPresent()) {
-      return server.get().toMillis();
-    }
-    long base = retryPolicy.initialBackoff().toMillis() << Math.min(Math.max(attempt - 1, 0), 20);
-    long capped = Math.min(base, retryPolicy.maxBackoff().toMillis());
-    double jitter;
-    synchronized (random) {
-      jitter = 0.75 + 0.25 * random.nextDouble();
-    }
-    return (long) (capped * jitter);
   }
 
   /** Waits on the injected sleeper; an interrupt ends the call, not retried. */
@@ -454,6 +404,13 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new Failure(new TransientModelException("interrupted while waiting " + why), false, null);
+    }
+  }
+
+  /** A jitter sample for the retry's backoff, from the builder's generator. */
+  private double jitter() {
+    synchronized (random) {
+      return random.nextDouble();
     }
   }
 
@@ -478,7 +435,7 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
     return URI.create(u.toString());
   }
 
-  private ModelResponse attemptOnce(URI uri, String where, byte[] json, StreamResult sink, ProviderSignals signals) throws Failure {
+  private ModelResponse attemptOnce(URI uri, String where, byte[] json, StreamResult sink) throws Failure {
     HttpRequest.Builder rb =
         HttpRequest.newBuilder(uri)
             .timeout(requestTimeout)

@@ -1,5 +1,6 @@
 package dev.orchestra.openai;
 
+import dev.orchestra.internal.retry.RetryRule;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -110,8 +111,8 @@ public record RetryPolicy(int maxRetries, int maxStreamRetries, Duration initial
     return new RetryPolicy(maxRetries, maxStreamRetries, initialBackoff, maxBackoff, ceiling);
   }
 
-  /** Returns the most attempts one call can make: the first and every retry of either kind. */
-  int maxAttempts() {
-    return 1 + maxRetries + maxStreamRetries;
+  /** Returns the rule that the provider's retries follow: this policy's budgets, backoff and ceiling. */
+  RetryRule rule() {
+    return new RetryRule(maxRetries, maxStreamRetries, initialBackoff, maxBackoff, maxServerWait);
   }
 }

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orchestra.role.BuiltInRoles;
+import dev.orchestra.Orchestrator;
 import dev.orchestra.Sleeper;
+import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.model.ModelProviderException;
 import dev.orchestra.model.ProviderConfig;
 import dev.orchestra.model.ProviderSignals;
@@ -15,6 +18,9 @@ import dev.orchestra.model.TransientModelException;
 import dev.orchestra.openai.testing.FakeOpenAiServer;
 import dev.orchestra.openai.testing.FakeReply;
 import dev.orchestra.testing.ManualClock;
+import dev.orchestra.testing.RoleAnswers;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -29,6 +35,7 @@ import java.util.random.RandomGeneratorFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Retries, waits and the server's rate-limit windows, in fake time: the provider waits on a
@@ -342,6 +349,115 @@ final class OpenAiProviderRetryTest {
       p.respond(Requests.simple("gpt-5.4"), recording);
     }
     assertTrue(waits.isEmpty(), waits.toString());
+  }
+
+  // ------------------------------------------------------------------ through the orchestrator
+
+  static final String KEY = "sk-test-ORCHESTRA-0123456789abcdef";
+  @TempDir Path ws;
+
+  /**
+   * Runs a one-task plan through an orchestrator on the same fake clock, the implementer's calls
+   * answered in turn by {@code implementer} (then by a report), and returns every event.
+   */
+  List<OrchestraEvent> orchestrate(OpenAiProvider provider, List<FakeReply> implementer, List<Duration> orchestratorWaits) {
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    server.dispatcher(
+        req -> {
+          if (req.body().contains("You own the plan")) {
+            return FakeReply.responsesStream(RoleAnswers.plan(RoleAnswers.independentTasks(1)), NO_CALLS, 1, 1);
+          }
+          int n = calls.getAndIncrement();
+          return n < implementer.size() ? implementer.get(n) : FakeReply.responsesStream(RoleAnswers.implementation("done"), NO_CALLS, 1, 1);
+        });
+    List<OrchestraEvent> events = Collections.synchronizedList(new ArrayList<>());
+    try (provider;
+        Orchestrator orchestra =
+            Orchestrator.builder()
+                .workspace(ws)
+                .modelProvider(provider)
+                .explorationProbes(List.of())
+                .roles(BuiltInRoles.minimalTeam())
+                .clock(clock)
+                .sleeper(orchestratorWaits::add)
+                .addListener(events::add)
+                .build()) {
+      orchestra.run("Write one file");
+    }
+    return List.copyOf(events);
+  }
+
+  static <T extends OrchestraEvent> List<T> of(List<OrchestraEvent> events, Class<T> type) {
+    return events.stream().filter(type::isInstance).map(type::cast).toList();
+  }
+
+  /**
+   * The provider's own retries reach the run as RetryScheduled events naming the call and the
+   * provider, with the waits the provider took; the failures it absorbed are not model-call
+   * failures of the run, and the orchestrator waits for nothing.
+   */
+  @Test
+  void theProvidersRetriesAreEventsOfTheRunAndJournalLinesWithoutTheKey() throws Exception {
+    OpenAiProvider provider = provider(policy(4, 0)).apiKey(ApiKey.of(KEY)).build();
+    List<Duration> orchestratorWaits = new ArrayList<>();
+    List<OrchestraEvent> events =
+        orchestrate(
+            provider,
+            List.of(
+                FakeReply.error(429, "requests", "rate_limit_exceeded", "Rate limit reached for key " + KEY + ".").withHeader("retry-after-ms", "1500"),
+                FakeReply.error(500, "server_error", null, "The server had an error")),
+            orchestratorWaits);
+    List<OrchestraEvent.RetryScheduled> retries = of(events, OrchestraEvent.RetryScheduled.class);
+    assertEquals(2, retries.size(), retries.toString());
+    OrchestraEvent.RetryScheduled first = retries.get(0);
+    assertEquals(List.of("openai", "implementer", "T1", "RATE_LIMITED", "1500", "2"),
+        List.of(first.retriedBy(), first.role(), first.taskId(), first.failure().name(), String.valueOf(first.delayMillis()),
+            String.valueOf(first.attempt())));
+    assertTrue(first.cause().startsWith("HTTP 429 from POST /responses"), first.cause());
+    assertFalse(first.cause().contains(KEY), "no secret in the event: " + first.cause());
+    OrchestraEvent.RetryScheduled second = retries.get(1);
+    assertEquals(List.of("openai", "TRANSIENT", "3"), List.of(second.retriedBy(), second.failure().name(), String.valueOf(second.attempt())));
+    assertEquals(List.of(Duration.ofMillis(1500), Duration.ofMillis(second.delayMillis())), waits.stream().map(d -> Duration.ofMillis(d.toMillis())).toList(),
+        "the events announce the waits the provider took");
+    assertTrue(second.delayMillis() >= 150 && second.delayMillis() <= 200, "the second retry's backoff: " + second);
+    assertEquals(List.of(), orchestratorWaits, "the orchestrator did not retry what the provider absorbed");
+    assertTrue(of(events, OrchestraEvent.ModelCallFinished.class).stream().allMatch(m -> m.outcome().equals("ok")), events.toString());
+    String journal = Files.readString(ws.resolve(".orchestra/journal.jsonl"));
+    assertEquals(2, journal.lines().filter(l -> l.contains("\"type\":\"retry_scheduled\"") && l.contains("\"retriedBy\":\"openai\"")).count(), journal);
+    assertFalse(journal.contains(KEY));
+  }
+
+  /** No double retrying: a failure this provider gave up on is final, and the run ends with it. */
+  @Test
+  void aFailureThisProviderRetriedIsNotRetriedByTheOrchestratorAgain() throws Exception {
+    List<FakeReply> down = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      down.add(FakeReply.error(500, "server_error", null, "down"));
+    }
+    List<Duration> orchestratorWaits = new ArrayList<>();
+    List<OrchestraEvent> events = orchestrate(provider(policy(2, 0)).build(), down, orchestratorWaits);
+    assertEquals(1 + 3, server.requestCount(), "the plan, then one attempt and the provider's two retries");
+    assertEquals(List.of(), orchestratorWaits);
+    List<OrchestraEvent.RetryScheduled> retries = of(events, OrchestraEvent.RetryScheduled.class);
+    assertEquals(List.of("openai 2", "openai 3"), retries.stream().map(r -> r.retriedBy() + " " + r.attempt()).toList());
+    assertEquals(List.of("ok", "transient"), of(events, OrchestraEvent.ModelCallFinished.class).stream().map(OrchestraEvent.ModelCallFinished::outcome).toList());
+  }
+
+  /** With no retries of its own, the provider leaves them to the orchestrator, whose events say so. */
+  @Test
+  void withoutRetriesOfItsOwnTheProviderLeavesThemToTheOrchestrator() throws Exception {
+    List<Duration> orchestratorWaits = new ArrayList<>();
+    List<OrchestraEvent> events =
+        orchestrate(
+            provider(policy(0, 0)).build(),
+            List.of(FakeReply.error(429, "requests", "rate_limit_exceeded", "slow down").withHeader("retry-after", "2")),
+            orchestratorWaits);
+    assertEquals(List.of(Duration.ofSeconds(2)), orchestratorWaits, "the orchestrator took the server's wait");
+    assertTrue(waits.isEmpty(), "the provider waited for nothing: " + waits);
+    List<OrchestraEvent.RetryScheduled> retries = of(events, OrchestraEvent.RetryScheduled.class);
+    assertEquals(1, retries.size(), retries.toString());
+    assertEquals(List.of("orchestrator", "RATE_LIMITED", "2"),
+        List.of(retries.get(0).retriedBy(), retries.get(0).failure().name(), String.valueOf(retries.get(0).attempt())));
   }
 
   // ------------------------------------------------------------------ request timeout

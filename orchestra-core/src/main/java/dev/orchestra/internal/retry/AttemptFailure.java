@@ -26,8 +26,9 @@ public class AttemptFailure extends Exception {
    * Creates the failure.
    *
    * @param failure the typed failure a caller would see
-   * @param retriable false when this failure must not be tried again whatever the budget: the
-   *     server said so, or the same request would fail the same way
+   * @param retriable whether another try may mend it: as a rule for rate limits and transient
+   *     failures, never for the same request sent again to the same failure; the server may say
+   *     otherwise either way
    * @param serverWait the wait the server asked for, or null when it gave none
    * @param inStream whether the failure came after the answer had started to stream
    */
@@ -43,15 +44,16 @@ public class AttemptFailure extends Exception {
   }
 
   /**
-   * Returns a failure as a provider that does not retry reports it: retriable unless the provider
-   * marked it {@linkplain ModelProviderException#isFinal() final}, with a rate limit's wait.
+   * Returns a failure as the core's exceptions classify it: retriable when it {@linkplain
+   * ModelProviderException#isRetriable() is} (a rate limit or a transient failure that its provider
+   * did not make {@linkplain ModelProviderException#isFinal() final}), with a rate limit's wait.
    *
    * @param failure the provider's failure
    * @return the failed attempt
    */
   public static AttemptFailure of(ModelProviderException failure) {
     Duration wait = failure instanceof RateLimitedException r ? r.retryAfter().orElse(null) : null;
-    return new AttemptFailure(failure, !failure.isFinal(), wait, false);
+    return new AttemptFailure(failure, failure.isRetriable(), wait, false);
   }
 
   /** Returns the typed failure. */

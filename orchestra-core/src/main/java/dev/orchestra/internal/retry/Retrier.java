@@ -85,11 +85,11 @@ public final class Retrier {
         if (decision instanceof RetryDecision.GiveUp giveUp) {
           throw new GaveUp(failed, number, giveUp);
         }
-        RetryDecision.Retry retry = (RetryDecision.Retry) decision;
-        listener.retrying(failed, retry.delay(), number + 1);
         if (Thread.interrupted()) {
           throw new InterruptedException("interrupted before a retry");
         }
+        RetryDecision.Retry retry = (RetryDecision.Retry) decision;
+        listener.retrying(failed, retry.delay(), number + 1);
         sleeper.sleep(retry.delay());
         taken = retry.taken();
       }

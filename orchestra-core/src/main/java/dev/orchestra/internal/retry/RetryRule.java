@@ -1,6 +1,5 @@
 package dev.orchestra.internal.retry;
 
-import dev.orchestra.model.ModelProviderException;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
@@ -9,8 +8,9 @@ import java.util.Objects;
  * Decides what is retried, how often and after how long: the one place for model calls, used by
  * the orchestrator for providers that do not retry and by providers that do.
  *
- * <p>Only rate limits and transient failures are retried, and only when the failure itself allows
- * it. The wait is the server's ({@code retry-after-ms}, {@code retry-after} and the like, already
+ * <p>Only failures that allow another try are retried: rate limits and transient failures, unless
+ * the server said otherwise, which a provider reads into the {@link AttemptFailure} (see {@link
+ * AttemptFailure#of} for a failure as the core's exceptions classify it). The wait is the server's ({@code retry-after-ms}, {@code retry-after} and the like, already
  * read into the failure), taken as given; a server wait longer than {@code maxServerWait} is not
  * waited for. Without a server wait, the backoff starts at {@code initialBackoff}, doubles with each
  * retry up to {@code maxBackoff}, and is cut by a jitter of up to a quarter, so that calls that
@@ -84,9 +84,7 @@ public record RetryRule(int maxRetries, int maxStreamRetries, Duration initialBa
    * @return a retry after a wait, or giving up
    */
   public RetryDecision decide(Taken taken, AttemptFailure failed, double jitter) {
-    ModelProviderException.Kind kind = failed.failure().kind();
-    boolean retriableKind = kind == ModelProviderException.Kind.RATE_LIMITED || kind == ModelProviderException.Kind.TRANSIENT;
-    if (!retriableKind || !failed.retriable()) {
+    if (!failed.retriable()) {
       return new RetryDecision.GiveUp(RetryDecision.Reason.NOT_RETRIABLE, true);
     }
     if (failed.serverWait().map(w -> w.compareTo(maxServerWait) > 0).orElse(false)) {

@@ -32,9 +32,9 @@ final class RetryRuleTest {
   static Stream<Arguments> giveUps() {
     RetryRule.Taken none = RetryRule.Taken.NONE;
     return Stream.of(
-        Arguments.of("rejected", none, failed(new RejectedRequestException("bad"), false, null, false), RetryDecision.Reason.NOT_RETRIABLE, true),
-        Arguments.of("quota", none, failed(new QuotaExhaustedException("spent"), true, null, false), RetryDecision.Reason.NOT_RETRIABLE, true),
-        Arguments.of("auth", none, failed(new AuthenticationException("who"), true, null, false), RetryDecision.Reason.NOT_RETRIABLE, true),
+        Arguments.of("rejected", none, AttemptFailure.of(new RejectedRequestException("bad")), RetryDecision.Reason.NOT_RETRIABLE, true),
+        Arguments.of("quota", none, AttemptFailure.of(new QuotaExhaustedException("spent")), RetryDecision.Reason.NOT_RETRIABLE, true),
+        Arguments.of("auth", none, AttemptFailure.of(new AuthenticationException("who")), RetryDecision.Reason.NOT_RETRIABLE, true),
         Arguments.of("server said no", none, failed(SLOW, false, Duration.ofSeconds(1), false), RetryDecision.Reason.NOT_RETRIABLE, true),
         Arguments.of("wait over the ceiling", none, failed(SLOW, true, Duration.ofSeconds(121), false), RetryDecision.Reason.WAIT_TOO_LONG, true),
         Arguments.of("request retries spent", new RetryRule.Taken(2, 0), failed(DOWN, true, null, false), RetryDecision.Reason.OUT_OF_RETRIES, true),
@@ -45,6 +45,12 @@ final class RetryRuleTest {
   @MethodSource("giveUps")
   void givesUp(String what, RetryRule.Taken taken, AttemptFailure failure, RetryDecision.Reason reason, boolean isFinal) {
     assertEquals(new RetryDecision.GiveUp(reason, isFinal), RULE.decide(taken, failure, 0.5));
+  }
+
+  @Test
+  void theServerMayAskForARetryOfWhatLooksHopeless() {
+    RetryDecision d = RULE.decide(RetryRule.Taken.NONE, failed(new RejectedRequestException("HTTP 400: flaky"), true, null, false), 0);
+    assertEquals(new RetryDecision.Retry(Duration.ofMillis(75), new RetryRule.Taken(1, 0)), d, "x-should-retry: true on a 400");
   }
 
   @Test
