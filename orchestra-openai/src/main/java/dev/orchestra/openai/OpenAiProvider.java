@@ -1,6 +1,5 @@
 package dev.orchestra.openai;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orchestra.Sleeper;
 import dev.orchestra.internal.retry.Retrier;
@@ -19,37 +18,25 @@ import dev.orchestra.model.WireApi;
 import io.github.resilience4j.core.functions.CheckedSupplier;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
-import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A {@link ModelProvider} for OpenAI and OpenAI-compatible servers (Azure OpenAI, vLLM, Ollama, LM
@@ -82,8 +69,6 @@ import org.slf4j.LoggerFactory;
  * (see {@link Builder#executor}).
  */
 public final class OpenAiProvider implements ModelProvider, AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(OpenAiProvider.class);
-
   /** OpenAI's API root. */
   public static final URI DEFAULT_BASE_URL = URI.create("https://api.openai.com/v1");
 
@@ -98,30 +83,11 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
   private final boolean developerAsSystem;
   private final boolean stream;
   private final boolean azure;
-  private final Map<String, String> queryParams;
-  private final Map<String, String> headers;
-  private final Duration requestTimeout;
-  private final Duration streamIdleTimeout;
-  private final RetryPolicy retryPolicy;
-  private final RateLimit rateLimit;
   private final Predicate<String> reasoningModels;
   private final RandomGenerator random;
-  private final Clock clock;
-  private final Sleeper sleeper;
   private final HttpClient http;
-  private final RateLimiter limiter; // null: no client-side limit
-  private final Retrier retrier;
-  private final java.util.function.LongSupplier nanoTime; // monotonic unless a test clock was given
-  private final ServerRateWindow window;
+  private final RetryingCall call;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final StreamResult streamListener;
-  private final URI endpoint; // the base URL, the API's path and the query parameters
-  private final String where; // the request as failures and logs name it
-  private final Duration connectTimeout;
-  private final String hostAndPort; // the base URL's host and port, as connect failures name them
-  // Set once the server has answered anything. Until then, failing to connect at all means a
-  // wrong base URL or a server that is not running: a configuration error, not retried.
-  private final AtomicBoolean answeredOnce = new AtomicBoolean();
 
   private OpenAiProvider(Builder b) {
     this.name = b.name;
@@ -131,33 +97,18 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
     this.developerAsSystem = b.developerAsSystem;
     this.stream = b.stream;
     this.azure = b.azure != null ? b.azure : isAzureHost(b.baseUrl);
-    this.queryParams = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.queryParams)); // sent in this order
-    this.headers = Map.copyOf(b.headers);
-    this.requestTimeout = b.requestTimeout;
-    this.streamIdleTimeout = b.streamIdleTimeout;
-    this.retryPolicy = b.retryPolicy;
-    this.rateLimit = b.rateLimit;
     this.reasoningModels = b.reasoningModels;
     this.random = b.random != null ? b.random : RandomGenerator.of("L64X128MixRandom");
-    this.clock = b.clock;
     Clock given = b.clock;
-    this.nanoTime =
+    LongSupplier nanoTime =
         b.clockGiven
             ? () -> {
               Instant now = given.instant();
               return now.getEpochSecond() * 1_000_000_000L + now.getNano();
             }
-            : System::nanoTime;
-    this.sleeper = b.sleeper;
-    this.window = new ServerRateWindow(name, nanoTime);
-    this.retrier = new Retrier(retryPolicy.rule(), sleeper, this::jitter);
-    this.streamListener = b.streamListener;
-    String path = wireApi == WireApi.RESPONSES ? "/responses" : "/chat/completions";
-    this.endpoint = uri(path);
-    this.where = "POST " + path;
-    this.connectTimeout = b.connectTimeout;
-    int port = baseUrl.getPort() >= 0 ? baseUrl.getPort() : "https".equals(baseUrl.getScheme()) ? 443 : 80;
-    this.hostAndPort = baseUrl.getHost() + ":" + port;
+            : System::nanoTime; // monotonic unless a test clock was given
+    ServerRateWindow window = new ServerRateWindow(name, nanoTime);
+    Endpoint endpoint = new Endpoint(baseUrl, wireApi, b.queryParams, apiKey, azure);
     // HTTP/1.1, no redirects followed (the client's default), no authenticator: a request goes
     // to the scheme of the base URL and no other, so a plain-HTTP provider never does TLS.
     HttpClient.Builder hb = HttpClient.newBuilder().connectTimeout(b.connectTimeout).version(HttpClient.Version.HTTP_1_1);
@@ -166,7 +117,11 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
       hb.executor(executor);
     }
     this.http = hb.build();
-    this.limiter =
+    RateLimit rateLimit = b.rateLimit;
+    Consumer<HttpHeaders> answered = rateLimit.followServer() ? window::observe : headers -> {};
+    HttpAttempt attempt =
+        new HttpAttempt(http, endpoint, b.headers, wireApi, stream, b.connectTimeout, b.requestTimeout, b.streamIdleTimeout, b.clock, answered);
+    RateLimiter limiter =
         rateLimit.requestsPerPeriod() > 0
             ? RateLimiter.of(
                 name + "-requests",
@@ -176,6 +131,18 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
                     .timeoutDuration(rateLimit.maxWait())
                     .build())
             : null;
+    // One retry per provider, not per request: the rule holds no state of a call.
+    Retrier retrier = new Retrier(b.retryPolicy.rule(), b.sleeper, this::jitter);
+    this.call =
+        new RetryingCall(
+            name, endpoint.where(), retrier, window, b.retryPolicy.maxServerWait(), limiter, rateLimit, b.sleeper, attempt, b.streamListener);
+  }
+
+  /** A jitter sample for the retry's backoff, from the builder's generator. */
+  private double jitter() {
+    synchronized (random) {
+      return random.nextDouble();
+    }
   }
 
   /**
@@ -320,355 +287,11 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw new RejectedRequestException("cannot send the request: " + e.getMessage(), e);
     }
-    URI uri = endpoint;
-    String where = this.where;
-    byte[] json = body.toString().getBytes(StandardCharsets.UTF_8);
-    AtomicBoolean delivered = new AtomicBoolean();
-    StreamResult sink =
-        streamListener == null
-            ? null
-            : delta -> {
-              delivered.set(true);
-              streamListener.textDelta(delta);
-            };
-
-    Retrier.Attempt<ModelResponse> attempt =
-        () -> {
-          // Before the client-side limiter: a request held for the server's window holds no permit.
-          holdForServerWindow(where, signals);
-          if (limiter != null && !limiter.acquirePermission()) {
-            throw new RateLimitedException(
-                "the client-side rate limit (" + rateLimit.requestsPerPeriod() + " per " + rateLimit.period() + ") gave no permit within "
-                    + rateLimit.maxWait(),
-                rateLimit.period());
-          }
-          try {
-            return attemptOnce(uri, where, json, sink);
-          } catch (Failure f) {
-            // Text that reached the caller cannot be taken back: that answer is not tried again.
-            throw delivered.get() ? f.notRetriable() : f;
-          }
-        };
-    try {
-      return retrier.call(attempt, (failed, delay, next) -> retrying(failed.failure(), delay, next, where, signals));
-    } catch (Retrier.GaveUp g) {
-      log.debug("{}: {} failed after {} attempt(s) ({}): {}", name, where, g.attempts(), g.reason(), g.getMessage());
-      throw finalFailure(g.last().failure(), g.attempts(), g.isFinal());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new TransientModelException("interrupted while waiting to retry " + where);
-    }
-  }
-
-  /**
-   * Reports a failure a retry absorbs: to the thread budget as a rate limit or instability, and as
-   * a scheduled retry. The failure finally thrown is not reported: the orchestrator sees it itself.
-   */
-  private void retrying(ModelProviderException failure, Duration delay, int nextAttempt, String where, ProviderSignals signals) {
-    String cause = failure.getMessage();
-    if (failure.kind() == ModelProviderException.Kind.RATE_LIMITED) {
-      signals.rateLimited(cause);
-    } else {
-      signals.unstable(cause);
-    }
-    signals.retryScheduled(failure, delay, nextAttempt);
-    log.debug("{}: retrying {} in {} ms after: {}", name, where, delay.toMillis(), cause);
-  }
-
-  /**
-   * The failure thrown once the retry gave up: saying how often it was tried when that was more
-   * than once, and {@linkplain ModelProviderException#isFinal() final} when this provider's retry
-   * decided, so that the orchestrator does not multiply its attempts with its own.
-   */
-  private static ModelProviderException finalFailure(ModelProviderException e, int attempts, boolean isFinal) {
-    if (attempts <= 1 && !isFinal) {
-      return e;
-    }
-    String m = attempts <= 1 ? e.getMessage() : e.getMessage() + " (after " + attempts + " attempts)";
-    return switch (e.kind()) {
-      case RATE_LIMITED -> new RateLimitedException(m, ((RateLimitedException) e).retryAfter().orElse(null), e, isFinal);
-      case TRANSIENT -> new TransientModelException(m, e, isFinal);
-      case QUOTA_EXHAUSTED -> attempts <= 1 ? e : new QuotaExhaustedException(m, e);
-      case REJECTED -> attempts <= 1 ? e : new RejectedRequestException(m, e);
-      case AUTHENTICATION -> attempts <= 1 ? e : new AuthenticationException(m, e);
-    };
-  }
-
-  /** Waits on the injected sleeper; an interrupt ends the call, not retried. */
-  private void pause(Duration wait, String why) throws Failure {
-    if (wait.isZero() || wait.isNegative()) {
-      return;
-    }
-    try {
-      sleeper.sleep(wait);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new Failure(new TransientModelException("interrupted while waiting " + why), false, null);
-    }
-  }
-
-  /** A jitter sample for the retry's backoff, from the builder's generator. */
-  private double jitter() {
-    synchronized (random) {
-      return random.nextDouble();
-    }
-  }
-
-  private URI uri(String path) {
-    String base = baseUrl.toString();
-    if (base.endsWith("/")) {
-      base = base.substring(0, base.length() - 1);
-    }
-    StringBuilder u = new StringBuilder(base).append(path);
-    if (!queryParams.isEmpty()) {
-      u.append('?');
-      boolean first = true;
-      for (Map.Entry<String, String> q : queryParams.entrySet()) {
-        if (!first) {
-          u.append('&');
-        }
-        first = false;
-        u.append(URLEncoder.encode(q.getKey(), StandardCharsets.UTF_8)).append('=')
-            .append(URLEncoder.encode(q.getValue(), StandardCharsets.UTF_8));
-      }
-    }
-    return URI.create(u.toString());
-  }
-
-  private ModelResponse attemptOnce(URI uri, String where, byte[] json, StreamResult sink) throws Failure {
-    HttpRequest.Builder rb =
-        HttpRequest.newBuilder(uri)
-            .timeout(requestTimeout)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(json));
-    if (stream) {
-      rb.header("Accept", "text/event-stream");
-    }
-    if (apiKey != null) {
-      if (azure) {
-        rb.header("api-key", apiKey.value());
-      } else {
-        rb.header("Authorization", "Bearer " + apiKey.value());
-      }
-    }
-    headers.forEach(rb::header);
-    HttpRequest req = rb.build();
-    try {
-      // The request timeout covers only the wait for the headers: a body that stalls half way
-      // would hold the call for ever. A non-streamed body must arrive whole within the idle
-      // timeout (collected in one go: it is fast); a stream is read through BodyStream, whose
-      // every read waits at most the idle timeout.
-      HttpResponse<Flow.Publisher<List<ByteBuffer>>> resp = http.send(req, HttpResponse.BodyHandlers.ofPublisher());
-      answeredOnce.set(true);
-      if (rateLimit.followServer()) {
-        window.observe(resp.headers());
-      }
-      if (!stream) {
-        String text = wholeBody(resp.body(), where);
-        if (resp.statusCode() / 100 != 2) {
-          throw ErrorMapper.fromHttp(resp.statusCode(), resp.headers(), text, where, apiKey, clock);
-        }
-        JsonNode node = parseJson(text, where);
-        return wireApi == WireApi.RESPONSES ? ResponsesWire.decode(node, where, apiKey) : ChatWire.decode(node);
-      }
-      BodyStream body = new BodyStream(streamIdleTimeout);
-      resp.body().subscribe(body);
-      if (resp.statusCode() / 100 != 2) {
-        String text;
-        try (body) {
-          text = new String(body.readNBytes(64 * 1024), StandardCharsets.UTF_8);
-        }
-        throw ErrorMapper.fromHttp(resp.statusCode(), resp.headers(), text, where, apiKey, clock);
-      }
-      // From here on a failure is one of a started stream: it counts against the stream retries.
-      try {
-        return readStream(body, where, sink);
-      } catch (Failure f) {
-        throw f.asInStream();
-      } catch (IOException e) {
-        if (Thread.currentThread().isInterrupted()) {
-          throw interrupted(where);
-        }
-        throw new Failure(
-            new TransientModelException("the stream from " + where + " broke: " + redact(e.getClass().getSimpleName() + ": " + e.getMessage())), true, null)
-            .asInStream();
-      }
-    } catch (HttpConnectTimeoutException e) {
-      throw cannotConnect("no connection within " + connectTimeout.toMillis() + " ms");
-    } catch (HttpTimeoutException e) {
-      throw new Failure(new TransientModelException("no answer from " + where + " within " + requestTimeout), true, null);
-    } catch (IOException e) {
-      if (Thread.currentThread().isInterrupted()) {
-        throw interrupted(where);
-      }
-      Optional<String> notConnected = connectFailure(e);
-      if (notConnected.isPresent()) {
-        throw cannotConnect(notConnected.get());
-      }
-      throw new Failure(
-          new TransientModelException("connection to " + where + " failed: " + redact(e.getClass().getSimpleName() + ": " + e.getMessage())), true, null);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw interrupted(where);
-    }
-  }
-
-  /**
-   * Why no connection could be made at all, when that is what failed: the JDK's client reports a
-   * refused connection as a {@link ConnectException} without a message (its cause a closed
-   * channel), an unknown host as one caused by an unresolved address. Empty for failures on a
-   * connection that was made (reset, closed, no bytes), which are a server's trouble.
-   */
-  static Optional<String> connectFailure(IOException e) {
-    boolean connect = false;
-    String message = null;
-    int depth = 0;
-    for (Throwable t = e; t != null && depth < 16; t = t.getCause(), depth++) {
-      if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
-        return Optional.of("unknown host");
-      }
-      if (t instanceof NoRouteToHostException) {
-        return Optional.of("no route to host");
-      }
-      connect |= t instanceof ConnectException;
-      if (message == null && t.getMessage() != null && !t.getMessage().isBlank()) {
-        message = t.getMessage().strip().toLowerCase(Locale.ROOT);
-      }
-    }
-    if (!connect) {
-      return Optional.empty();
-    }
-    return Optional.of(message == null ? "connection refused" : message);
-  }
-
-  /**
-   * A failure to connect at all. Before the server has ever answered this provider it is a
-   * configuration error, not retried: the base URL is wrong or the server is not running. After
-   * that it is a server restarting, retried as any transient failure.
-   */
-  private Failure cannotConnect(String why) {
-    String message = redact("cannot connect to " + hostAndPort + " (" + BaseUrls.withoutUserInfo(baseUrl) + "): " + why);
-    if (!answeredOnce.get()) {
-      return new Failure(new RejectedRequestException(message + "; is base_url right and the server running?"), false, null);
-    }
-    return new Failure(new TransientModelException(message), true, null);
-  }
-
-  /**
-   * The longest non-streamed body taken (64 MiB): a model's whole answer is kilobytes, and a
-   * server that sends more must not fill the heap. Streamed answers have no such limit.
-   */
-  static final long MAX_WHOLE_BODY_BYTES = 64L << 20;
-
-  /** Collects a non-streamed body, failing (retriably) when it has not all come within the idle timeout. */
-  private String wholeBody(Flow.Publisher<List<ByteBuffer>> publisher, String where) throws Failure, InterruptedException {
-    WholeBody collector = new WholeBody(MAX_WHOLE_BODY_BYTES);
-    publisher.subscribe(collector);
-    try {
-      return new String(collector.result().get(saturatedNanos(streamIdleTimeout), TimeUnit.NANOSECONDS), StandardCharsets.UTF_8);
-    } catch (java.util.concurrent.TimeoutException e) {
-      collector.cancel();
-      throw new Failure(new TransientModelException("the answer from " + where + " did not arrive whole within " + streamIdleTimeout), true, null);
-    } catch (java.util.concurrent.ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof WholeBody.TooLarge) {
-        // The same request would get the same answer: not retried.
-        throw new Failure(new TransientModelException("the answer from " + where + " is too long: " + c.getMessage()), false, null);
-      }
-      throw new Failure(
-          new TransientModelException("the answer from " + where + " broke: " + redact(c.getClass().getSimpleName() + ": " + c.getMessage())), true, null);
-    } catch (InterruptedException e) {
-      collector.cancel();
-      throw e;
-    }
-  }
-
-  private static Failure interrupted(String where) {
-    return new Failure(new TransientModelException("interrupted while waiting for " + where), false, null);
-  }
-
-  private JsonNode parseJson(String body, String where) throws Failure {
-    try {
-      JsonNode n = ResponsesWire.JSON.readTree(body);
-      if (n == null || !n.isObject()) {
-        throw new Failure(new TransientModelException("the answer from " + where + " is not a JSON object"), true, null);
-      }
-      return n;
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new Failure(new TransientModelException("the answer from " + where + " is not valid JSON: " + e.getOriginalMessage()), true, null);
-    }
-  }
-
-  /**
-   * Reads a stream: a stream silent for longer than the idle timeout fails (retried), and an
-   * interrupt of the calling thread ends the read (not retried).
-   */
-  private ModelResponse readStream(BodyStream body, String where, StreamResult sink) throws Failure, IOException {
-    try (body) {
-      SseReader reader = new SseReader(body);
-      if (wireApi == WireApi.RESPONSES) {
-        ResponsesWire.Assembler a = new ResponsesWire.Assembler(where, apiKey, sink);
-        SseReader.Event e;
-        while ((e = reader.next()) != null) {
-          if (a.accept(e)) {
-            break; // nothing after the terminal event is trusted
-          }
-        }
-        return a.result();
-      }
-      ChatWire.Assembler a = new ChatWire.Assembler(where, apiKey, sink);
-      SseReader.Event e;
-      while ((e = reader.next()) != null) {
-        if (a.accept(e)) {
-          break;
-        }
-      }
-      return a.result();
-    } catch (BodyStream.Idle e) {
-      throw new Failure(new TransientModelException("the stream from " + where + " was idle for " + streamIdleTimeout), true, null);
-    }
-  }
-
-  // ---------------------------------------------------------------- the server's limits
-
-  /**
-   * Holds a request while the server has said that nothing remains in its window, or spaces it
-   * when little remains. A hold longer than the retry policy's {@code maxServerWait} is not sat
-   * out: the request fails at once as rate limited, carrying the wait, as a too-long retry-after
-   * does.
-   */
-  private void holdForServerWindow(String where, ProviderSignals signals) throws Failure {
-    Duration wait = window.reserve(retryPolicy.maxServerWait());
-    if (wait.compareTo(retryPolicy.maxServerWait()) > 0) {
-      throw new Failure(
-          new RateLimitedException(
-              "the server's rate-limit window for " + where + " resets in " + wait + ", longer than the retry policy's maxServerWait "
-                  + retryPolicy.maxServerWait(),
-              wait),
-          false,
-          wait);
-    }
-    if (!wait.isZero()) {
-      log.debug("{}: holding {} for {} ms, as the server's rate-limit headers asked", name, where, wait.toMillis());
-      if (wait.compareTo(Duration.ofSeconds(1)) >= 0) {
-        signals.rateLimited("the server's rate-limit headers hold " + where + " for " + wait.toMillis() + " ms");
-      }
-      pause(wait, "for the server's rate-limit window");
-    }
-  }
-
-  private static long saturatedNanos(Duration d) {
-    return ServerRateWindow.nanos(d);
-  }
-
-  private String redact(String text) {
-    return apiKey == null ? text : apiKey.redact(text);
+    return call.run(body.toString().getBytes(StandardCharsets.UTF_8), signals);
   }
 
   static boolean isAzureHost(URI uri) {
-    String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
-    return host.endsWith(".openai.azure.com") || host.endsWith(".services.ai.azure.com")
-        || host.endsWith(".azure-api.net") || host.endsWith(".cognitiveservices.azure.com");
+    return Endpoint.isAzureHost(uri);
   }
 
   /** The default test for models that take a reasoning effort: GPT-5 and the o-series. */

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * Thread-safe.
  */
 final class ServerRateWindow {
-  private static final Logger log = LoggerFactory.getLogger(ServerRateWindow.class);
+  // Logged as the provider, where its users look for it.
+  private static final Logger log = LoggerFactory.getLogger(OpenAiProvider.class);
 
   private final String name;
   private final LongSupplier nanoTime;
