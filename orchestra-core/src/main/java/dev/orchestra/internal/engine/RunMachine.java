@@ -340,7 +340,9 @@ public final class RunMachine {
   static final String PLAN_TASK = "plan";
 
   private void checkLimits() {
-    if (state.phase == RunState.Phase.NEW || state.phase == RunState.Phase.FINISHING) {
+    // Bounds are checked where a round starts and while its batch starts tasks: exploring and
+    // planning always finish, and gates that began judge the whole round before the run stops.
+    if (state.phase != RunState.Phase.ROUND_START && state.phase != RunState.Phase.BATCH) {
       return;
     }
     long maxTokens = spec.bounds().maxTokens();
