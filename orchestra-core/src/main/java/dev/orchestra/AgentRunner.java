@@ -1,5 +1,6 @@
 package dev.orchestra;
 
+import dev.orchestra.internal.workspace.SecureWorkspaceIo;
 import dev.orchestra.agent.AgentContext;
 import dev.orchestra.agent.RoleReport;
 import dev.orchestra.agent.ToolBox;
@@ -35,9 +36,16 @@ import java.util.concurrent.TimeoutException;
  */
 final class AgentRunner {
   private final RunEngine run;
+  /** The workspace with its links resolved, and whether writes can be held inside it race-free. */
+  private final Path realWorkspace;
+  private final boolean secureIoSupported;
+  /** Which writers were at work when, so a file a command wrote is blamed on the right task. */
+  private final WriteWindows writeWindows = new WriteWindows();
 
   AgentRunner(RunEngine run) {
     this.run = run;
+    this.realWorkspace = WorkspaceToolBox.realPath(run.config().workspace());
+    this.secureIoSupported = SecureWorkspaceIo.supported(realWorkspace);
   }
 
   /** What an agent produced and which files its tools wrote. */
@@ -80,7 +88,7 @@ final class AgentRunner {
     boolean writer = role.sandboxMode().allowsWrites();
     GitWorkspace git = run.git();
     // Only git can see what a command wrote outside the scope; without it there is no window to keep.
-    WriteWindows.Window window = writer && git != null ? run.writeWindows().open(task) : null;
+    WriteWindows.Window window = writer && git != null ? writeWindows.open(task) : null;
     try {
       GitWorkspace.Snapshot before = window != null ? git.snapshot(List.of()) : null;
       AgentRun r = run(role, task, brief, task.writeScope(), window);
@@ -101,7 +109,7 @@ final class AgentRunner {
         for (String f : git.changesSince(before, List.of()).files()) {
           if (task.writeScope().isEmpty() || WriteScopes.covers(task.writeScope(), f)) {
             all.add(f);
-          } else if (window.ranCommand && !run.writeWindows().mayBeOthers(window, f)) {
+          } else if (window.ranCommand && !writeWindows.mayBeOthers(window, f)) {
             all.add(f);
             out.add(f);
           }
@@ -114,7 +122,7 @@ final class AgentRunner {
       }
       String summary = summarize(report);
       if (!outside.isEmpty()) {
-        List<String> alsoRan = run.writeWindows().othersRunningCommands(window);
+        List<String> alsoRan = writeWindows.othersRunningCommands(window);
         String note =
             task.id() + " wrote outside its write scope: " + String.join(", ", outside)
                 + (alsoRan.isEmpty() ? "" : " (or " + String.join(", ", alsoRan) + ", which ran commands meanwhile)");
@@ -140,7 +148,7 @@ final class AgentRunner {
       return Outcome.of(TaskStatus.FAILED, String.valueOf(e.getMessage()));
     } finally {
       if (window != null) {
-        run.writeWindows().close(window);
+        writeWindows.close(window);
       }
     }
   }
@@ -189,8 +197,8 @@ final class AgentRunner {
     WorkspaceToolBox tools =
         new WorkspaceToolBox(
             config.workspace(),
-            run.realWorkspace(),
-            run.secureIoSupported(),
+            realWorkspace,
+            secureIoSupported,
             role,
             writeScope,
             (tool, target, ok, audit) -> {

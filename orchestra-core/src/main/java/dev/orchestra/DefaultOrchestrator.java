@@ -160,7 +160,7 @@ final class DefaultOrchestrator implements Orchestrator {
         cancelNow = cancelPending;
       }
       if (resume) {
-        engine.restoreFrom(onDisk);
+        RunRestorer.restore(engine, onDisk);
       }
       if (cancelNow) {
         engine.cancel();

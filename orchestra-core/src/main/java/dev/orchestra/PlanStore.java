@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -33,6 +34,8 @@ final class PlanStore {
   private final Path written;
   private Plan lastWritten;
   private String lastWrittenText;
+  private long versionPosted = -1; // guarded by the run's lock, as due() is called under it
+  private long lastPostNanos;
 
   PlanStore(Path file, Path stateFolder) {
     this.file = file;
@@ -41,6 +44,24 @@ final class PlanStore {
 
   Path file() {
     return file;
+  }
+
+  /**
+   * Whether the plan at this version is to be written now. During a batch plan.md is rewritten at
+   * most once an interval (tasks finish faster than a person reads); at every other moment at once.
+   * Called under the run's lock.
+   */
+  boolean due(long version, boolean inBatch, Duration interval) {
+    if (version == versionPosted) {
+      return false;
+    }
+    long t = System.nanoTime();
+    if (inBatch && t - lastPostNanos < interval.toNanos()) {
+      return false;
+    }
+    versionPosted = version;
+    lastPostNanos = t;
+    return true;
   }
 
   /** Reads plan.md, or null when there is none. Safe under a cancel's interrupt. */

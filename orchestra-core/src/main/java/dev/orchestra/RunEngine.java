@@ -8,9 +8,6 @@ import dev.orchestra.internal.engine.RunMachine;
 import dev.orchestra.internal.engine.RunState;
 import dev.orchestra.internal.io.Text;
 import dev.orchestra.internal.workspace.GitWorkspace;
-import dev.orchestra.internal.workspace.SecureWorkspaceIo;
-import dev.orchestra.internal.workspace.WorkspaceToolBox;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -19,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -47,17 +43,11 @@ final class RunEngine {
   private final ThreadBudget budget;
   private final ExecutorService pool;
   private final Thread coordinator = Thread.currentThread();
-  private final ConcurrentLinkedQueue<OrchestraEvent> budgetChanges = new ConcurrentLinkedQueue<>();
   private volatile boolean cancelled;
   private volatile boolean stopping;
-  private long planVersionPosted = -1; // guarded by lock
-  private long lastPlanPostNanos; // guarded by lock
 
   private final PlanStore planStore;
   private final GitWorkspace git;
-  private final Path realWorkspace;
-  private final boolean secureIoSupported;
-  private final WriteWindows writeWindows = new WriteWindows();
   private final AgentRunner agents;
   private final GateRunner gates;
   private final ModelCaller models;
@@ -80,24 +70,7 @@ final class RunEngine {
             e -> requestStop(StopReason.FAILED, "cannot write the journal " + config.journalFile() + ": " + e.getMessage()),
             this::planLeftForCoordinator);
     this.budget =
-        new ThreadBudget(
-            config.budgetPolicy(), config.clock(),
-            new ThreadBudget.ChangeListener() {
-              @Override
-              public void budgetChanged(int from, int to, String cause) {
-                budgetChanges.add(new OrchestraEvent.BudgetChanged(runId, now(), from, to, cause));
-              }
-
-              @Override
-              public void afterChange() {
-                OrchestraEvent e;
-                while ((e = budgetChanges.poll()) != null) {
-                  observe(e);
-                }
-              }
-            });
-    this.realWorkspace = WorkspaceToolBox.realPath(config.workspace());
-    this.secureIoSupported = SecureWorkspaceIo.supported(realWorkspace);
+        new ThreadBudget(config.budgetPolicy(), config.clock(), c -> observe(new OrchestraEvent.BudgetChanged(runId, now(), c.from(), c.to(), c.cause())));
     this.git =
         GitWorkspace.of(
                 config.workspace(),
@@ -159,18 +132,6 @@ final class RunEngine {
 
   GitWorkspace git() {
     return git;
-  }
-
-  Path realWorkspace() {
-    return realWorkspace;
-  }
-
-  boolean secureIoSupported() {
-    return secureIoSupported;
-  }
-
-  WriteWindows writeWindows() {
-    return writeWindows;
   }
 
   AgentRunner agents() {
@@ -236,14 +197,8 @@ final class RunEngine {
     RunState s = machine.state();
     stopping = s.stopReason().isPresent();
     LivePlan plan = s.livePlan();
-    if (plan != null && plan.version() != planVersionPosted) {
-      long t = System.nanoTime();
-      // During a batch plan.md is rewritten at most once an interval; at every boundary at once.
-      if (s.phase() != RunState.Phase.BATCH || t - lastPlanPostNanos >= config.planWriteInterval().toNanos()) {
-        planVersionPosted = plan.version();
-        lastPlanPostNanos = t;
-        outbox.postPlan(plan.copy());
-      }
+    if (plan != null && planStore.due(plan.version(), s.phase() == RunState.Phase.BATCH, config.planWriteInterval())) {
+      outbox.postPlan(plan.copy());
     }
     step.events().forEach(outbox::post);
     List<Command.RunTask> tasks = new ArrayList<>();
@@ -362,25 +317,6 @@ final class RunEngine {
   }
 
   // ------------------------------------------------------------------ the coordinating thread
-
-  /**
-   * For a resumed run, before it starts: removes what a crash left half-written, and takes plan.md
-   * as the run last wrote it, so that a person's edit made meanwhile is merged at the first check.
-   */
-  void restoreFrom(dev.orchestra.plan.Plan onDisk) {
-    planStore.removeStaleTemporaryFiles();
-    RunState s = machine.state();
-    RunRestorer.removeInterruptedWrites(config.workspace(), onDisk, s.running(), s.startedAt());
-    LivePlan replayed = s.livePlan();
-    if (replayed == null && !onDisk.tasks().isEmpty()) {
-      // A journal from before events carried the plan: plan.md is the plan.
-      feed(new OrchestraEvent.PlanUpdated(
-          runId, now(), "restored from plan.md", onDisk.tasks().size(), List.of(), onDisk.goal(), onDisk.tasks(), List.of(),
-          onDisk.later(), onDisk.risks(), true));
-      replayed = machine.state().livePlan();
-    }
-    planStore.resumeBaseline(replayed);
-  }
 
   /** Runs the coordinating loop until the run finished; returns how it ended. */
   RunResult coordinate(OrchestraEvent start) {

@@ -1,7 +1,9 @@
 package dev.orchestra;
 
 import dev.orchestra.event.OrchestraEvent;
+import dev.orchestra.internal.engine.LivePlan;
 import dev.orchestra.internal.engine.RunMachine;
+import dev.orchestra.internal.engine.RunState;
 import dev.orchestra.internal.workspace.WriteScopes;
 import dev.orchestra.plan.Plan;
 import dev.orchestra.plan.Task;
@@ -64,6 +66,26 @@ final class RunRestorer {
     }
     machine.replay(events.subList(from, events.size()));
     return onDisk;
+  }
+
+  /**
+   * For a resumed run, before it starts: removes what a crash left half-written, and takes plan.md
+   * as the run last wrote it, so that a person's edit made meanwhile is merged at the first check.
+   */
+  static void restore(RunEngine run, Plan onDisk) {
+    PlanStore planStore = run.planStore();
+    planStore.removeStaleTemporaryFiles();
+    RunState s = run.machine().state();
+    removeInterruptedWrites(run.config().workspace(), onDisk, s.running(), s.startedAt());
+    LivePlan replayed = s.livePlan();
+    if (replayed == null && !onDisk.tasks().isEmpty()) {
+      // A journal from before events carried the plan: plan.md is the plan.
+      run.feed(new OrchestraEvent.PlanUpdated(
+          run.runId(), run.now(), "restored from plan.md", onDisk.tasks().size(), List.of(), onDisk.goal(), onDisk.tasks(), List.of(),
+          onDisk.later(), onDisk.risks(), true));
+      replayed = run.machine().state().livePlan();
+    }
+    planStore.resumeBaseline(replayed);
   }
 
   /**

@@ -2,39 +2,33 @@ package dev.orchestra;
 
 import java.time.Clock;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
 
 /**
  * A live limit on how many agents run at once, moved by a {@link BudgetPolicy} as the provider
  * reports trouble and success. Lowering the limit stops new starts only; running agents finish.
  *
- * <p>Thread-safe. Changes are reported to the listener given at construction: recorded under the
- * budget's lock, so they stay in order, then acted on outside it.
+ * <p>Thread-safe. Changes are queued under the budget's lock, so they keep the order they happened
+ * in, and handed to the consumer given at construction outside it, so the consumer may take other
+ * locks.
  */
 final class ThreadBudget {
-  /** Told of every change. */
-  interface ChangeListener {
-    /**
-     * Called under the budget's lock, so changes are reported in the order they happen: must
-     * only record the change (queue an event), never wait or take another lock.
-     */
-    void budgetChanged(int from, int to, String cause);
-
-    /** Called after a change, outside the lock: where to act on it. */
-    void afterChange();
-  }
+  /** A change of the limit, and why. */
+  record Change(int from, int to, String cause) {}
 
   private final BudgetPolicy policy;
   private final Clock clock;
-  private final ChangeListener listener;
+  private final Consumer<Change> onChange;
+  private final ConcurrentLinkedQueue<Change> changes = new ConcurrentLinkedQueue<>();
   private BudgetPolicy.State state;
 
-  ThreadBudget(BudgetPolicy policy, Clock clock, ChangeListener listener) {
+  ThreadBudget(BudgetPolicy policy, Clock clock, Consumer<Change> onChange) {
     this.policy = Objects.requireNonNull(policy, "policy");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.listener = Objects.requireNonNull(listener, "listener");
+    this.onChange = Objects.requireNonNull(onChange, "onChange");
     this.state = policy.initial(clock.instant());
   }
-
   synchronized int limit() {
     return policy.limit(state);
   }
@@ -54,11 +48,12 @@ final class ThreadBudget {
               case UNSTABLE -> "provider unstable: " + cause;
               case SUCCESS -> "stable for " + human(window);
             };
-        listener.budgetChanged(from, to, why);
+        changes.add(new Change(from, to, why));
       }
     }
-    if (changed) {
-      listener.afterChange();
+    Change c;
+    while (changed && (c = changes.poll()) != null) {
+      onChange.accept(c);
     }
   }
 
