@@ -2,13 +2,10 @@ package dev.orchestra.model;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * One model provider's settings: Codex's {@code [model_providers.<id>]} table, typed. It is the
@@ -44,9 +41,52 @@ import java.util.Set;
  * provider), but header and query values may be tokens: {@link #toString()} shows their names only,
  * and the base URL without any user-info part.
  *
- * <p>Immutable and thread-safe; two configurations are equal when every setting is.
+ * <p>Immutable and thread-safe; two configurations are equal when every setting is. The canonical
+ * constructor checks its values as the builder's setters do.
+ *
+ * @param id the provider's id, the key under {@code [model_providers]}
+ * @param name {@code name}, used in logs, events and messages
+ * @param baseUrl {@code base_url}, the API root that paths such as {@code /responses} are appended
+ *     to: an http or https URL with a host and no query or fragment. Empty means the provider's own
+ *     server; for the OpenAI provider that is OpenAI's API, and then also OpenAI's key variable and
+ *     organisation headers unless {@code envKey} and {@code envHttpHeaders} say otherwise
+ * @param envKey {@code env_key}, the environment variable holding the API key. When it is set, a
+ *     missing or blank variable stops the provider from being made; when it is not, no key is sent
+ *     (except to the provider's own server)
+ * @param envKeyInstructions {@code env_key_instructions}: what to tell a user whose key variable is
+ *     not set
+ * @param wireApi {@code wire_api}, the API the provider speaks
+ * @param queryParams {@code query_params}, added to every request in this order (Azure's {@code
+ *     api-version})
+ * @param httpHeaders {@code http_headers}, sent with every request
+ * @param envHttpHeaders {@code env_http_headers}: header name to the environment variable holding
+ *     its value; a header whose variable is unset or blank is not sent
+ * @param requestMaxRetries {@code request_max_retries}: retries of a request that failed before its
+ *     answer began
+ * @param streamMaxRetries {@code stream_max_retries}: retries of an answer stream that broke after
+ *     it began
+ * @param streamIdleTimeout {@code stream_idle_timeout_ms}: how long an answer may stay silent
+ * @param requestsPerPeriod {@code requests_per_period}, Orchestra's own key (Codex ignores it): at
+ *     most this many requests start in each {@code rateLimitPeriod}; 0 for no client-side limit.
+ *     The server's advertised limits are followed either way
+ * @param rateLimitPeriod {@code rate_limit_period_ms}, Orchestra's own key: the period of {@code
+ *     requestsPerPeriod}
  */
-public final class ProviderConfig {
+public record ProviderConfig(
+    String id,
+    String name,
+    Optional<URI> baseUrl,
+    Optional<String> envKey,
+    Optional<String> envKeyInstructions,
+    WireApi wireApi,
+    Map<String, String> queryParams,
+    Map<String, String> httpHeaders,
+    Map<String, String> envHttpHeaders,
+    int requestMaxRetries,
+    int streamMaxRetries,
+    Duration streamIdleTimeout,
+    int requestsPerPeriod,
+    Duration rateLimitPeriod) {
   /** The most retries of either kind; larger values are read as this, as Codex does. */
   public static final int MAX_RETRIES = 100;
 
@@ -59,43 +99,33 @@ public final class ProviderConfig {
   /** Codex's {@code stream_idle_timeout_ms} when the table has none: five minutes. */
   public static final Duration DEFAULT_STREAM_IDLE_TIMEOUT = Duration.ofMinutes(5);
 
-  /** Headers an HTTP client sets itself, which a configuration cannot set (lower case). */
-  private static final Set<String> CLIENT_HEADERS = Set.of("connection", "content-length", "expect", "host", "upgrade");
-
-  private final String id;
-  private final String name;
-  private final URI baseUrl; // null: the provider's own server
-  private final String envKey; // null: no key variable
-  private final String envKeyInstructions; // null: none
-  private final WireApi wireApi;
-  private final Map<String, String> queryParams;
-  private final Map<String, String> httpHeaders;
-  private final Map<String, String> envHttpHeaders;
-  private final int requestMaxRetries;
-  private final int streamMaxRetries;
-  private final Duration streamIdleTimeout;
-  private final int requestsPerPeriod;
-  private final Duration rateLimitPeriod;
-
-  private ProviderConfig(Builder b) {
-    this.id = b.id;
-    this.name = b.name == null ? b.id : b.name;
-    this.baseUrl = b.baseUrl;
-    this.envKey = b.envKey;
-    this.envKeyInstructions = b.envKeyInstructions;
-    this.wireApi = b.wireApi;
-    this.queryParams = frozen(b.queryParams);
-    this.httpHeaders = frozen(b.httpHeaders);
-    this.envHttpHeaders = frozen(b.envHttpHeaders);
-    this.requestMaxRetries = b.requestMaxRetries;
-    this.streamMaxRetries = b.streamMaxRetries;
-    this.streamIdleTimeout = b.streamIdleTimeout;
-    this.requestsPerPeriod = b.requestsPerPeriod;
-    this.rateLimitPeriod = b.rateLimitPeriod;
+  /**
+   * Checks and copies the settings.
+   *
+   * @throws IllegalArgumentException when a value is one the builder's setter would refuse
+   */
+  public ProviderConfig {
+    Builder checked = builder(id, name, baseUrl, envKey, envKeyInstructions, wireApi, queryParams, httpHeaders, envHttpHeaders, requestMaxRetries,
+        streamMaxRetries, streamIdleTimeout, requestsPerPeriod, rateLimitPeriod);
+    baseUrl = Optional.ofNullable(checked.baseUrl); // the scheme in lower case
+    queryParams = ProviderValues.frozen(queryParams);
+    httpHeaders = ProviderValues.frozen(httpHeaders);
+    envHttpHeaders = ProviderValues.frozen(envHttpHeaders);
+    requestMaxRetries = checked.requestMaxRetries; // capped, as Codex does
+    streamMaxRetries = checked.streamMaxRetries;
   }
 
-  private static Map<String, String> frozen(Map<String, String> m) {
-    return Collections.unmodifiableMap(new LinkedHashMap<>(m));
+  /** A builder holding these values, each checked by its setter. */
+  private static Builder builder(String id, String name, Optional<URI> baseUrl, Optional<String> envKey, Optional<String> envKeyInstructions,
+      WireApi wireApi, Map<String, String> queryParams, Map<String, String> httpHeaders, Map<String, String> envHttpHeaders,
+      int requestMaxRetries, int streamMaxRetries, Duration streamIdleTimeout, int requestsPerPeriod, Duration rateLimitPeriod) {
+    Builder b = new Builder(id).name(name).wireApi(wireApi).queryParams(queryParams).httpHeaders(httpHeaders).envHttpHeaders(envHttpHeaders)
+        .requestMaxRetries(requestMaxRetries).streamMaxRetries(streamMaxRetries).streamIdleTimeout(streamIdleTimeout)
+        .requestsPerPeriod(requestsPerPeriod).rateLimitPeriod(rateLimitPeriod);
+    baseUrl.ifPresent(b::baseUrl);
+    envKey.ifPresent(b::envKey);
+    envKeyInstructions.ifPresent(b::envKeyInstructions);
+    return b;
   }
 
   /**
@@ -111,129 +141,8 @@ public final class ProviderConfig {
 
   /** Returns a builder holding these settings, to derive a changed copy. */
   public Builder toBuilder() {
-    Builder b = new Builder(id);
-    b.name = name;
-    b.baseUrl = baseUrl;
-    b.envKey = envKey;
-    b.envKeyInstructions = envKeyInstructions;
-    b.wireApi = wireApi;
-    b.queryParams.putAll(queryParams);
-    b.httpHeaders.putAll(httpHeaders);
-    b.envHttpHeaders.putAll(envHttpHeaders);
-    b.requestMaxRetries = requestMaxRetries;
-    b.streamMaxRetries = streamMaxRetries;
-    b.streamIdleTimeout = streamIdleTimeout;
-    b.requestsPerPeriod = requestsPerPeriod;
-    b.rateLimitPeriod = rateLimitPeriod;
-    return b;
-  }
-
-  /** Returns the provider's id, the key under {@code [model_providers]}. */
-  public String id() {
-    return id;
-  }
-
-  /** Returns the display name ({@code name}), used in logs, events and messages. */
-  public String name() {
-    return name;
-  }
-
-  /**
-   * Returns {@code base_url}, the API root that paths such as {@code /responses} are appended to:
-   * an http or https URL with a host and no query or fragment. Empty means the provider's own
-   * server; for the OpenAI provider that is OpenAI's API, and then also OpenAI's key variable and
-   * organisation headers unless {@link #envKey()} and {@link #envHttpHeaders()} say otherwise.
-   */
-  public Optional<URI> baseUrl() {
-    return Optional.ofNullable(baseUrl);
-  }
-
-  /**
-   * Returns {@code env_key}, the environment variable holding the API key. When it is set, a
-   * missing or blank variable stops the provider from being made; when it is not, no key is sent
-   * (except to the provider's own server, see {@link #baseUrl()}).
-   */
-  public Optional<String> envKey() {
-    return Optional.ofNullable(envKey);
-  }
-
-  /** Returns {@code env_key_instructions}: what to tell a user whose key variable is not set. */
-  public Optional<String> envKeyInstructions() {
-    return Optional.ofNullable(envKeyInstructions);
-  }
-
-  /** Returns {@code wire_api}, the API the provider speaks. */
-  public WireApi wireApi() {
-    return wireApi;
-  }
-
-  /** Returns {@code query_params}, added to every request in this order (Azure's {@code api-version}). */
-  public Map<String, String> queryParams() {
-    return queryParams;
-  }
-
-  /** Returns {@code http_headers}, sent with every request. */
-  public Map<String, String> httpHeaders() {
-    return httpHeaders;
-  }
-
-  /**
-   * Returns {@code env_http_headers}: header name to the environment variable holding its value. A
-   * header whose variable is unset or blank is not sent.
-   */
-  public Map<String, String> envHttpHeaders() {
-    return envHttpHeaders;
-  }
-
-  /** Returns {@code request_max_retries}: retries of a request that failed before its answer began. */
-  public int requestMaxRetries() {
-    return requestMaxRetries;
-  }
-
-  /** Returns {@code stream_max_retries}: retries of an answer stream that broke after it began. */
-  public int streamMaxRetries() {
-    return streamMaxRetries;
-  }
-
-  /** Returns {@code stream_idle_timeout_ms}: how long an answer may stay silent; positive. */
-  public Duration streamIdleTimeout() {
-    return streamIdleTimeout;
-  }
-
-  /**
-   * Returns {@code requests_per_period}, Orchestra's own key (Codex ignores it): at most this many
-   * requests start in each {@link #rateLimitPeriod()}; 0 for no client-side limit. The server's
-   * advertised limits are followed either way.
-   */
-  public int requestsPerPeriod() {
-    return requestsPerPeriod;
-  }
-
-  /** Returns {@code rate_limit_period_ms}, Orchestra's own key: the period of {@link #requestsPerPeriod()}. */
-  public Duration rateLimitPeriod() {
-    return rateLimitPeriod;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    if (this == o) {
-      return true;
-    }
-    if (!(o instanceof ProviderConfig)) {
-      return false;
-    }
-    ProviderConfig c = (ProviderConfig) o;
-    return id.equals(c.id) && name.equals(c.name) && Objects.equals(baseUrl, c.baseUrl) && Objects.equals(envKey, c.envKey)
-        && Objects.equals(envKeyInstructions, c.envKeyInstructions) && wireApi == c.wireApi && queryParams.equals(c.queryParams)
-        && httpHeaders.equals(c.httpHeaders) && envHttpHeaders.equals(c.envHttpHeaders) && requestMaxRetries == c.requestMaxRetries
-        && streamMaxRetries == c.streamMaxRetries && streamIdleTimeout.equals(c.streamIdleTimeout)
-        && requestsPerPeriod == c.requestsPerPeriod && rateLimitPeriod.equals(c.rateLimitPeriod);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(id, name, baseUrl, envKey, envKeyInstructions, wireApi, queryParams, httpHeaders, envHttpHeaders,
-        requestMaxRetries, streamMaxRetries, streamIdleTimeout, requestsPerPeriod, rateLimitPeriod);
+    return builder(id, name, baseUrl, envKey, envKeyInstructions, wireApi, queryParams, httpHeaders, envHttpHeaders, requestMaxRetries,
+        streamMaxRetries, streamIdleTimeout, requestsPerPeriod, rateLimitPeriod);
   }
 
   /**
@@ -242,15 +151,11 @@ public final class ProviderConfig {
    */
   @Override
   public String toString() {
-    return "ProviderConfig[id=" + id + ", name=" + name + ", baseUrl=" + (baseUrl == null ? "(provider's own)" : withoutUserInfo(baseUrl))
-        + ", envKey=" + envKey + ", wireApi=" + wireApi.configValue() + ", queryParams=" + queryParams.keySet()
+    return "ProviderConfig[id=" + id + ", name=" + name + ", baseUrl=" + baseUrl.map(ProviderValues::withoutUserInfo).orElse("(provider's own)")
+        + ", envKey=" + envKey.orElse("(none)") + ", wireApi=" + wireApi.configValue() + ", queryParams=" + queryParams.keySet()
         + ", httpHeaders=" + httpHeaders.keySet() + ", envHttpHeaders=" + envHttpHeaders + ", requestMaxRetries=" + requestMaxRetries
         + ", streamMaxRetries=" + streamMaxRetries + ", streamIdleTimeout=" + streamIdleTimeout
         + (requestsPerPeriod > 0 ? ", requestsPerPeriod=" + requestsPerPeriod + " per " + rateLimitPeriod : "") + "]";
-  }
-
-  private static String withoutUserInfo(URI url) {
-    return url.getRawUserInfo() == null ? url.toString() : url.toString().replace(url.getRawUserInfo() + "@", "");
   }
 
   /**
@@ -275,7 +180,7 @@ public final class ProviderConfig {
     private Duration rateLimitPeriod = Duration.ofSeconds(1);
 
     private Builder(String id) {
-      this.id = nonBlank(id, "the provider id");
+      this.id = ProviderValues.nonBlank(id, "the provider id");
     }
 
     /**
@@ -286,7 +191,7 @@ public final class ProviderConfig {
      * @throws IllegalArgumentException when it is blank
      */
     public Builder name(String name) {
-      this.name = nonBlank(name, "name");
+      this.name = ProviderValues.nonBlank(name, "name");
       return this;
     }
 
@@ -300,16 +205,7 @@ public final class ProviderConfig {
      *     user-info part
      */
     public Builder baseUrl(URI url) {
-      Objects.requireNonNull(url, "url");
-      String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-      if (!(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
-        throw new IllegalArgumentException("base_url must be an http or https URL with a host, got '" + withoutUserInfo(url) + "'");
-      }
-      if (url.getRawQuery() != null || url.getRawFragment() != null) {
-        throw new IllegalArgumentException(
-            "base_url must not have a query or fragment (query parameters go in query_params), got '" + withoutUserInfo(url) + "'");
-      }
-      this.baseUrl = scheme.equals(url.getScheme()) ? url : URI.create(scheme + url.toString().substring(url.getScheme().length()));
+      this.baseUrl = ProviderValues.baseUrl(url);
       return this;
     }
 
@@ -321,7 +217,7 @@ public final class ProviderConfig {
      * @throws IllegalArgumentException when it is blank
      */
     public Builder envKey(String variable) {
-      this.envKey = nonBlank(variable, "env_key");
+      this.envKey = ProviderValues.nonBlank(variable, "env_key");
       return this;
     }
 
@@ -373,13 +269,7 @@ public final class ProviderConfig {
      *     the message names the header, never its value
      */
     public Builder httpHeader(String name, String value) {
-      checkHeaderName(name, "http_headers");
-      Objects.requireNonNull(value, "value");
-      if (!validHeaderValue(value)) {
-        throw new IllegalArgumentException(
-            "http_headers: the value of '" + name + "' cannot be sent: it holds a line break or another control character");
-      }
-      httpHeaders.put(name, value);
+      httpHeaders.put(ProviderValues.checkHeaderName(name, "http_headers"), ProviderValues.checkHeaderValue(name, value));
       return this;
     }
 
@@ -409,8 +299,8 @@ public final class ProviderConfig {
      *     the variable's name is blank
      */
     public Builder envHttpHeader(String header, String variable) {
-      checkHeaderName(header, "env_http_headers");
-      envHttpHeaders.put(header, nonBlank(variable, "env_http_headers: the variable of '" + header + "'"));
+      ProviderValues.checkHeaderName(header, "env_http_headers");
+      envHttpHeaders.put(header, ProviderValues.nonBlank(variable, "env_http_headers: the variable of '" + header + "'"));
       return this;
     }
 
@@ -438,7 +328,7 @@ public final class ProviderConfig {
      * @throws IllegalArgumentException when negative
      */
     public Builder requestMaxRetries(long retries) {
-      this.requestMaxRetries = retries("request_max_retries", retries);
+      this.requestMaxRetries = ProviderValues.retries("request_max_retries", retries);
       return this;
     }
 
@@ -451,7 +341,7 @@ public final class ProviderConfig {
      * @throws IllegalArgumentException when negative
      */
     public Builder streamMaxRetries(long retries) {
-      this.streamMaxRetries = retries("stream_max_retries", retries);
+      this.streamMaxRetries = ProviderValues.retries("stream_max_retries", retries);
       return this;
     }
 
@@ -464,7 +354,7 @@ public final class ProviderConfig {
      * @throws IllegalArgumentException when it is not positive
      */
     public Builder streamIdleTimeout(Duration timeout) {
-      this.streamIdleTimeout = positive(timeout, "stream_idle_timeout_ms");
+      this.streamIdleTimeout = ProviderValues.positive(timeout, "stream_idle_timeout_ms");
       return this;
     }
 
@@ -492,56 +382,16 @@ public final class ProviderConfig {
      * @throws IllegalArgumentException when it is not positive
      */
     public Builder rateLimitPeriod(Duration period) {
-      this.rateLimitPeriod = positive(period, "rate_limit_period_ms");
+      this.rateLimitPeriod = ProviderValues.positive(period, "rate_limit_period_ms");
       return this;
     }
 
     /** Returns the configuration. */
     public ProviderConfig build() {
-      return new ProviderConfig(this);
-    }
-
-    private static int retries(String key, long retries) {
-      if (retries < 0) {
-        throw new IllegalArgumentException(key + " must be 0 or more, got " + retries);
-      }
-      return (int) Math.min(retries, MAX_RETRIES);
-    }
-
-    private static Duration positive(Duration d, String key) {
-      Objects.requireNonNull(d, key);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(key + " must be positive, got " + d.toMillis() + " ms");
-      }
-      return d;
-    }
-
-    private static String nonBlank(String s, String what) {
-      Objects.requireNonNull(s, what);
-      if (s.isBlank()) {
-        throw new IllegalArgumentException(what + " must not be blank");
-      }
-      return s;
-    }
-
-    private static void checkHeaderName(String name, String key) {
-      Objects.requireNonNull(name, "name");
-      if (name.isEmpty() || !name.chars().allMatch(Builder::tokenChar)) {
-        throw new IllegalArgumentException(key + ": '" + name + "' is not a valid HTTP header name");
-      }
-      if (CLIENT_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
-        throw new IllegalArgumentException(key + ": '" + name + "' cannot be set: the HTTP client sets it itself");
-      }
-    }
-
-    /** RFC 9110 {@code tchar}: the characters of a header name. */
-    private static boolean tokenChar(int c) {
-      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-    }
-
-    /** Visible ASCII, space, tab and obs-text (0x80-0xFF); no other control characters, no line breaks. */
-    private static boolean validHeaderValue(String value) {
-      return value.chars().allMatch(c -> c == '\t' || (c >= 0x20 && c != 0x7f && c <= 0xff));
+      return new ProviderConfig(
+          id, name == null ? id : name, Optional.ofNullable(baseUrl), Optional.ofNullable(envKey), Optional.ofNullable(envKeyInstructions),
+          wireApi, queryParams, httpHeaders, envHttpHeaders, requestMaxRetries, streamMaxRetries, streamIdleTimeout, requestsPerPeriod,
+          rateLimitPeriod);
     }
   }
 }
