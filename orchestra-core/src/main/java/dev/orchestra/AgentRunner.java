@@ -7,7 +7,6 @@ import dev.orchestra.agent.ToolBox;
 import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.internal.workspace.GitWorkspace;
 import dev.orchestra.internal.workspace.WorkspaceToolBox;
-import dev.orchestra.internal.workspace.WriteScopes;
 import dev.orchestra.model.AuthenticationException;
 import dev.orchestra.model.ModelProviderException;
 import dev.orchestra.model.ModelRequest;
@@ -107,7 +106,7 @@ final class AgentRunner {
         TreeSet<String> all = new TreeSet<>(changed);
         List<String> out = new ArrayList<>();
         for (String f : git.changesSince(before, List.of()).files()) {
-          if (task.writeScope().isEmpty() || WriteScopes.covers(task.writeScope(), f)) {
+          if (task.mayWrite(f)) {
             all.add(f);
           } else if (window.ranCommand && !writeWindows.mayBeOthers(window, f)) {
             all.add(f);

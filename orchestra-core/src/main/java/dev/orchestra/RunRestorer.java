@@ -4,7 +4,6 @@ import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.internal.engine.LivePlan;
 import dev.orchestra.internal.engine.RunMachine;
 import dev.orchestra.internal.engine.RunState;
-import dev.orchestra.internal.workspace.WriteScopes;
 import dev.orchestra.plan.Plan;
 import dev.orchestra.plan.Task;
 import dev.orchestra.plan.TaskStatus;
@@ -97,9 +96,8 @@ final class RunRestorer {
    */
   static void removeInterruptedWrites(Path workspace, Plan onDisk, List<String> startedNotFinished, Instant stoppedRunStarted) {
     Set<String> running = new HashSet<>(startedNotFinished);
-    List<List<String>> scopes =
-        onDisk.tasks().stream().filter(t -> t.status() == TaskStatus.RUNNING || running.contains(t.id())).map(Task::writeScope).toList();
-    if (scopes.isEmpty() || stoppedRunStarted == null) {
+    List<Task> writers = onDisk.tasks().stream().filter(t -> t.status() == TaskStatus.RUNNING || running.contains(t.id())).toList();
+    if (writers.isEmpty() || stoppedRunStarted == null) {
       return;
     }
     try {
@@ -119,7 +117,7 @@ final class RunRestorer {
               Matcher m = INTERRUPTED_WRITE.matcher(file.getFileName().toString());
               if (attrs.isRegularFile() && m.matches() && !attrs.lastModifiedTime().toInstant().isBefore(stoppedRunStarted)) {
                 String target = root.relativize(file.resolveSibling(m.group(1))).toString().replace('\\', '/');
-                if (scopes.stream().anyMatch(scope -> scope.isEmpty() || WriteScopes.covers(scope, target))) {
+                if (writers.stream().anyMatch(t -> t.mayWrite(target))) {
                   Files.deleteIfExists(file);
                   log.info("removed {}, left by a write that a stop interrupted", root.relativize(file));
                 }

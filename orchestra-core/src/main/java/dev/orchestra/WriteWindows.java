@@ -1,6 +1,5 @@
 package dev.orchestra;
 
-import dev.orchestra.internal.workspace.WriteScopes;
 import dev.orchestra.plan.Task;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +57,7 @@ final class WriteWindows {
       if (w == mine || w.closedAt < mine.openedAt) {
         continue;
       }
-      if (w.task.writeScope().isEmpty() || WriteScopes.covers(w.task.writeScope(), path)) {
+      if (w.task.mayWrite(path)) {
         return true;
       }
     }

@@ -1,6 +1,7 @@
 package dev.orchestra.plan;
 
 import dev.orchestra.internal.io.Text;
+import dev.orchestra.internal.workspace.WriteScopes;
 import dev.orchestra.role.BuiltInRoles;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -150,6 +151,31 @@ public record Task(
    */
   public Task withNotes(String newNotes) {
     return new Task(id, title, acceptanceCriteria, status, dependsOn, writeScope, role, newNotes);
+  }
+
+  /**
+   * Returns whether this task may write a file: its write scope covers the path, or it has no
+   * scope and may write anywhere.
+   *
+   * @param relativePath the file's path relative to the workspace, with {@code /} separators
+   * @return whether the path is in this task's write scope
+   */
+  public boolean mayWrite(String relativePath) {
+    Objects.requireNonNull(relativePath, "relativePath");
+    return writeScope.isEmpty() || WriteScopes.covers(writeScope, relativePath);
+  }
+
+  /**
+   * Returns whether this task and another could write the same file: a task without a write scope
+   * may write anywhere, so it overlaps every task. Two globs are judged conservatively (they overlap
+   * unless their literal folder prefixes diverge).
+   *
+   * @param other the other task
+   * @return whether their write scopes overlap
+   */
+  public boolean writeScopeOverlaps(Task other) {
+    Objects.requireNonNull(other, "other");
+    return writeScope.isEmpty() || other.writeScope.isEmpty() || WriteScopes.overlap(writeScope, other.writeScope);
   }
 
   /** Builds {@link Task}s. Not thread-safe. */

@@ -17,6 +17,29 @@ final class TaskTest {
   }
 
   @Test
+  void aTaskMayWriteInItsScopeOnlyAndAnywhereWithoutOne() {
+    Task scoped = Task.builder("T1", "t").writeScope("src/main/**", "README.md").build();
+    org.junit.jupiter.api.Assertions.assertTrue(scoped.mayWrite("src/main/A.java"));
+    org.junit.jupiter.api.Assertions.assertTrue(scoped.mayWrite("README.md"));
+    org.junit.jupiter.api.Assertions.assertFalse(scoped.mayWrite("src/test/ATest.java"));
+    org.junit.jupiter.api.Assertions.assertFalse(scoped.mayWrite("README.md.bak"));
+    org.junit.jupiter.api.Assertions.assertTrue(Task.builder("T2", "t").build().mayWrite("anything/at/all.txt"));
+  }
+
+  @Test
+  void writeScopesOverlapWhenSomePathCouldBeInBoth() {
+    Task src = Task.builder("A", "a").writeScope("src/**").build();
+    Task file = Task.builder("B", "b").writeScope("src/main/A.java").build();
+    Task docs = Task.builder("C", "c").writeScope("docs/**").build();
+    Task anywhere = Task.builder("D", "d").build();
+    org.junit.jupiter.api.Assertions.assertTrue(src.writeScopeOverlaps(file));
+    org.junit.jupiter.api.Assertions.assertTrue(file.writeScopeOverlaps(src));
+    org.junit.jupiter.api.Assertions.assertFalse(src.writeScopeOverlaps(docs));
+    org.junit.jupiter.api.Assertions.assertTrue(anywhere.writeScopeOverlaps(docs), "no scope: may write anywhere");
+    org.junit.jupiter.api.Assertions.assertTrue(docs.writeScopeOverlaps(anywhere));
+  }
+
+  @Test
   void aSelfDependencyAfterARepeatedIdIsStillRejected() {
     var e = assertThrows(IllegalArgumentException.class, () -> task("T1", List.of("T0", "T0", "T1")));
     assertEquals("task T1 depends on itself", e.getMessage());

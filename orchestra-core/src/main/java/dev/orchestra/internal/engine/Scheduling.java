@@ -1,6 +1,5 @@
 package dev.orchestra.internal.engine;
 
-import dev.orchestra.internal.workspace.WriteScopes;
 import dev.orchestra.plan.Task;
 import dev.orchestra.plan.TaskStatus;
 import java.util.ArrayDeque;
@@ -140,16 +139,11 @@ final class Scheduling {
       return false;
     }
     for (Task other : running) {
-      if (writes(other) && WriteScopes.overlap(effectiveScope(t), effectiveScope(other))) {
+      if (writes(other) && t.writeScopeOverlaps(other)) {
         return true;
       }
     }
     return false;
-  }
-
-  /** A writer without a declared scope may write anywhere, so it conflicts with every writer. */
-  static List<String> effectiveScope(Task t) {
-    return t.writeScope().isEmpty() ? List.of("**") : t.writeScope();
   }
 
   private boolean depsDone(Task t) {
