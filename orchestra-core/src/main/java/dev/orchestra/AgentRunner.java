@@ -126,7 +126,7 @@ final class AgentRunner {
             task.id() + " wrote outside its write scope: " + String.join(", ", outside)
                 + (alsoRan.isEmpty() ? "" : " (or " + String.join(", ", alsoRan) + ", which ran commands meanwhile)");
         summary = summary + " (" + note + ")";
-        run.outsideWrite(note);
+        run.noteRisks("a task wrote outside its scope", List.of(note));
       }
       return new Outcome(TaskStatus.DONE, summary, changed, report, null, "");
     } catch (RunCancelled e) {

@@ -167,14 +167,8 @@ final class RunCommands {
       run.noteRisks("re-plan failed", List.of("the orchestrator role did not re-plan " + old.id() + ": " + Text.oneLine(why)));
       return failed(task, round, why);
     }
-    LivePlan current;
+    LivePlan current = new LivePlan(run.plan().orElseThrow());
     List<Task> fresh;
-    run.lock().lock();
-    try {
-      current = new LivePlan(run.machine().state().livePlan().snapshot());
-    } finally {
-      run.lock().unlock();
-    }
     try {
       fresh = FindingTasks.adoptReplan(proposal.tasks(), current, c.finding(), old, c.attempts().size());
       current.put(fresh);
@@ -202,13 +196,7 @@ final class RunCommands {
     Role rm = config.roles().get(BuiltInRoles.RELEASE_MANAGER);
     int round = run.machine().state().round();
     StringBuilder brief = new StringBuilder("Goal: ").append(run.goal()).append("\n\nDone:\n");
-    Optional<Plan> plan;
-    run.lock().lock();
-    try {
-      plan = run.machine().state().plan();
-    } finally {
-      run.lock().unlock();
-    }
+    Optional<Plan> plan = run.plan();
     plan.ifPresent(p -> p.tasks().stream().filter(t -> t.status() == TaskStatus.DONE)
         .forEach(t -> brief.append("- ").append(t.id()).append(": ").append(t.title()).append('\n')));
     try {
@@ -237,13 +225,7 @@ final class RunCommands {
       run.reports.clear();
     }
     Optional<PlanStore.Edit> edit;
-    LivePlan current;
-    run.lock().lock();
-    try {
-      current = new LivePlan(run.machine().state().livePlan().snapshot());
-    } finally {
-      run.lock().unlock();
-    }
+    LivePlan current = new LivePlan(run.plan().orElseThrow());
     try {
       edit = run.planStore().edit(current);
     } catch (PlanFormatException e) {
@@ -259,13 +241,7 @@ final class RunCommands {
 
   private List<Command.RunTask> gates(Command.RunGates c) {
     List<Task> tasks = new ArrayList<>();
-    Plan plan;
-    run.lock().lock();
-    try {
-      plan = run.machine().state().livePlan().snapshot();
-    } finally {
-      run.lock().unlock();
-    }
+    Plan plan = run.plan().orElseThrow();
     c.taskIds().forEach(id -> plan.task(id).ifPresent(tasks::add));
     TreeSet<String> changed = new TreeSet<>(c.changedFiles());
     String diff = run.gates().carriedDiff();

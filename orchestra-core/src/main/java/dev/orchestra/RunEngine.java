@@ -8,12 +8,14 @@ import dev.orchestra.internal.engine.RunMachine;
 import dev.orchestra.internal.engine.RunState;
 import dev.orchestra.internal.io.Text;
 import dev.orchestra.internal.workspace.GitWorkspace;
+import dev.orchestra.plan.Plan;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -101,6 +103,16 @@ final class RunEngine {
     lock.lock();
     try {
       return machine.state().goal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Returns a copy of the plan as it stands, or empty before the orchestrator role planned. */
+  Optional<Plan> plan() {
+    lock.lock();
+    try {
+      return machine.state().plan();
     } finally {
       lock.unlock();
     }
@@ -272,10 +284,6 @@ final class RunEngine {
     if (planned) {
       observe(new OrchestraEvent.PlanUpdated(runId, now(), reason, size, List.of(), goal, List.of(), List.of(), List.of(), risks, false));
     }
-  }
-
-  void outsideWrite(String note) {
-    noteRisks("a task wrote outside its scope", List.of(note));
   }
 
   // ------------------------------------------------------------------ agents' tasks
