@@ -24,8 +24,9 @@ import java.util.Objects;
  * once; after a step up, so that the higher limit gets a fair trial and a single throttled request
  * right after it does not undo it at once.
  *
- * <p>A pure, immutable value: {@link #next} maps a state, a signal and the time to the next state,
- * so tests drive it directly without threads or sleeps.
+ * <p>A pure, immutable value. The orchestrator keeps the budget's state and asks the policy, on
+ * each success or sign of trouble, for the next one; that step is a pure function of the state, the
+ * signal and the time, package-private, so tests drive it directly without threads or sleeps.
  *
  * @param ladder the limits trouble steps down through, from the top (the starting budget) down,
  *     strictly decreasing, all positive
@@ -156,7 +157,7 @@ public record BudgetPolicy(
   }
 
   /** What the provider reported. */
-  public enum Signal {
+  enum Signal {
     /** The provider throttled a request. */
     RATE_LIMITED,
     /** The provider failed in a way that suggests overload (5xx, timeout, dropped stream). */
@@ -174,9 +175,9 @@ public record BudgetPolicy(
    * @param troubleLimit the limit at which trouble last stepped the budget down, until the budget
    *     is back at it; {@link Integer#MAX_VALUE} when none
    */
-  public record State(int limit, Instant lastChange, Instant lastTrouble, int troubleLimit) {
+  record State(int limit, Instant lastChange, Instant lastTrouble, int troubleLimit) {
     /** Validates the components. */
-    public State {
+    State {
       if (limit < 1) {
         throw new IllegalArgumentException("the limit must be at least 1, got " + limit);
       }
@@ -195,7 +196,7 @@ public record BudgetPolicy(
      * @param lastChange when the budget last stepped down or up
      * @param lastTrouble when the provider last reported trouble, or the budget last stepped up
      */
-    public State(int limit, Instant lastChange, Instant lastTrouble) {
+    State(int limit, Instant lastChange, Instant lastTrouble) {
       this(limit, lastChange, lastTrouble, Integer.MAX_VALUE);
     }
   }
@@ -206,7 +207,7 @@ public record BudgetPolicy(
    * @param now the current time
    * @return the state
    */
-  public State initial(Instant now) {
+  State initial(Instant now) {
     return new State(top(), Instant.MIN, now);
   }
 
@@ -216,7 +217,7 @@ public record BudgetPolicy(
    * @param state the state
    * @return the limit
    */
-  public int limit(State state) {
+  int limit(State state) {
     return state.limit();
   }
 
@@ -232,7 +233,7 @@ public record BudgetPolicy(
    * @param now when
    * @return the next state, which may equal the current one
    */
-  public State next(State state, Signal signal, Instant now) {
+  State next(State state, Signal signal, Instant now) {
     return switch (signal) {
       case RATE_LIMITED, UNSTABLE -> {
         boolean spaced = !now.isBefore(plus(state.lastChange(), stepDownSpacing));

@@ -63,8 +63,6 @@ final class ApiSurfaceTest {
       """
       dev.orchestra.Bounds
       dev.orchestra.BudgetPolicy
-      dev.orchestra.BudgetPolicy$Signal
-      dev.orchestra.BudgetPolicy$State
       dev.orchestra.NothingToResumeException
       dev.orchestra.OrchestraException
       dev.orchestra.Orchestrator
