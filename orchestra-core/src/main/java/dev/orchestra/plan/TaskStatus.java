@@ -35,13 +35,13 @@ public enum TaskStatus {
    * @param value the word
    * @return the status, or empty when the word is not a status
    */
-  public static Optional<TaskStatus> fromMarkdownValue(String value) {
+  static Optional<TaskStatus> fromMarkdownValue(String value) {
     String v = value.strip().toLowerCase(Locale.ROOT);
     return Arrays.stream(values()).filter(s -> s.markdownValue().equals(v)).findFirst();
   }
 
   /** Returns the plan.md words, comma separated, for error messages. */
-  public static String allowedValues() {
+  static String allowedValues() {
     return Arrays.stream(values()).map(TaskStatus::markdownValue).collect(Collectors.joining(", "));
   }
 
