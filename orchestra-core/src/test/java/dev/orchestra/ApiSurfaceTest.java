@@ -35,8 +35,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The public API stays what we decided it is: the public types of the API packages are exactly the
  * frozen list below, every package is either API or {@code internal}, no public signature of an
- * API type mentions an internal type (or Jackson, or SLF4J), and no public method takes an {@link
- * Optional} parameter.
+ * API type mentions an internal type (or Jackson, or SLF4J), no public method takes an {@link
+ * Optional} parameter, and no public API type is implemented by an anonymous class in main code
+ * (which would show up in stack traces and {@code toString()} as {@code Foo$1}).
  */
 final class ApiSurfaceTest {
 
@@ -247,6 +248,25 @@ final class ApiSurfaceTest {
       }
     }
     assertTrue(stray.isEmpty(), "add these packages to API_PACKAGES or move them under internal: " + stray);
+  }
+
+  @Test
+  void noAnonymousClassImplementsAnApiType() throws Exception {
+    List<String> anonymous = new ArrayList<>();
+    for (Class<?> c : allMainClasses()) {
+      if (c.isAnonymousClass()) {
+        List<Class<?>> supertypes = new ArrayList<>(List.of(c.getInterfaces()));
+        supertypes.add(c.getSuperclass());
+        for (Class<?> s : supertypes) {
+          if (API_PACKAGES.contains(s.getPackageName()) && visibleOutside(s)) {
+            anonymous.add(c.getName() + " implements " + s.getName());
+          }
+        }
+      }
+    }
+    assertTrue(
+        anonymous.isEmpty(),
+        "give these implementations of public types a name (a package-private class or enum): " + anonymous);
   }
 
   @Test

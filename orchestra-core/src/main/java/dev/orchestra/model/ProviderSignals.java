@@ -13,14 +13,7 @@ import java.time.Duration;
 public interface ProviderSignals {
 
   /** Signals that are dropped: for calls made outside an orchestrator. */
-  ProviderSignals NONE =
-      new ProviderSignals() {
-        @Override
-        public void rateLimited(String cause) {}
-
-        @Override
-        public void unstable(String cause) {}
-      };
+  ProviderSignals NONE = new DroppedSignals();
 
   /**
    * Reports that the service throttled a request (for example an HTTP 429).
