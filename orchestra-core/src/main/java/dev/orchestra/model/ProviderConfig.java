@@ -41,52 +41,9 @@ import java.util.Optional;
  * provider), but header and query values may be tokens: {@link #toString()} shows their names only,
  * and the base URL without any user-info part.
  *
- * <p>Immutable and thread-safe; two configurations are equal when every setting is. The canonical
- * constructor checks its values as the builder's setters do.
- *
- * @param id the provider's id, the key under {@code [model_providers]}
- * @param name {@code name}, used in logs, events and messages
- * @param baseUrl {@code base_url}, the API root that paths such as {@code /responses} are appended
- *     to: an http or https URL with a host and no query or fragment. Empty means the provider's own
- *     server; for the OpenAI provider that is OpenAI's API, and then also OpenAI's key variable and
- *     organisation headers unless {@code envKey} and {@code envHttpHeaders} say otherwise
- * @param envKey {@code env_key}, the environment variable holding the API key. When it is set, a
- *     missing or blank variable stops the provider from being made; when it is not, no key is sent
- *     (except to the provider's own server)
- * @param envKeyInstructions {@code env_key_instructions}: what to tell a user whose key variable is
- *     not set
- * @param wireApi {@code wire_api}, the API the provider speaks
- * @param queryParams {@code query_params}, added to every request in this order (Azure's {@code
- *     api-version})
- * @param httpHeaders {@code http_headers}, sent with every request
- * @param envHttpHeaders {@code env_http_headers}: header name to the environment variable holding
- *     its value; a header whose variable is unset or blank is not sent
- * @param requestMaxRetries {@code request_max_retries}: retries of a request that failed before its
- *     answer began
- * @param streamMaxRetries {@code stream_max_retries}: retries of an answer stream that broke after
- *     it began
- * @param streamIdleTimeout {@code stream_idle_timeout_ms}: how long an answer may stay silent
- * @param requestsPerPeriod {@code requests_per_period}, Orchestra's own key (Codex ignores it): at
- *     most this many requests start in each {@code rateLimitPeriod}; 0 for no client-side limit.
- *     The server's advertised limits are followed either way
- * @param rateLimitPeriod {@code rate_limit_period_ms}, Orchestra's own key: the period of {@code
- *     requestsPerPeriod}
+ * <p>Immutable and thread-safe; two configurations are equal when every setting is.
  */
-public record ProviderConfig(
-    String id,
-    String name,
-    Optional<URI> baseUrl,
-    Optional<String> envKey,
-    Optional<String> envKeyInstructions,
-    WireApi wireApi,
-    Map<String, String> queryParams,
-    Map<String, String> httpHeaders,
-    Map<String, String> envHttpHeaders,
-    int requestMaxRetries,
-    int streamMaxRetries,
-    Duration streamIdleTimeout,
-    int requestsPerPeriod,
-    Duration rateLimitPeriod) {
+public final class ProviderConfig {
   /** The most retries of either kind; larger values are read as this, as Codex does. */
   public static final int MAX_RETRIES = 100;
 
@@ -99,33 +56,17 @@ public record ProviderConfig(
   /** Codex's {@code stream_idle_timeout_ms} when the table has none: five minutes. */
   public static final Duration DEFAULT_STREAM_IDLE_TIMEOUT = Duration.ofMinutes(5);
 
-  /**
-   * Checks and copies the settings.
-   *
-   * @throws IllegalArgumentException when a value is one the builder's setter would refuse
-   */
-  public ProviderConfig {
-    Builder checked = builder(id, name, baseUrl, envKey, envKeyInstructions, wireApi, queryParams, httpHeaders, envHttpHeaders, requestMaxRetries,
-        streamMaxRetries, streamIdleTimeout, requestsPerPeriod, rateLimitPeriod);
-    baseUrl = Optional.ofNullable(checked.baseUrl); // the scheme in lower case
-    queryParams = ProviderValues.frozen(queryParams);
-    httpHeaders = ProviderValues.frozen(httpHeaders);
-    envHttpHeaders = ProviderValues.frozen(envHttpHeaders);
-    requestMaxRetries = checked.requestMaxRetries; // capped, as Codex does
-    streamMaxRetries = checked.streamMaxRetries;
-  }
+  /** The settings; an absent optional one is null. A record, so equality is every setting's. */
+  private record Values(String id, String name, URI baseUrl, String envKey, String envKeyInstructions, WireApi wireApi,
+      Map<String, String> queryParams, Map<String, String> httpHeaders, Map<String, String> envHttpHeaders, int requestMaxRetries,
+      int streamMaxRetries, Duration streamIdleTimeout, int requestsPerPeriod, Duration rateLimitPeriod) {}
 
-  /** A builder holding these values, each checked by its setter. */
-  private static Builder builder(String id, String name, Optional<URI> baseUrl, Optional<String> envKey, Optional<String> envKeyInstructions,
-      WireApi wireApi, Map<String, String> queryParams, Map<String, String> httpHeaders, Map<String, String> envHttpHeaders,
-      int requestMaxRetries, int streamMaxRetries, Duration streamIdleTimeout, int requestsPerPeriod, Duration rateLimitPeriod) {
-    Builder b = new Builder(id).name(name).wireApi(wireApi).queryParams(queryParams).httpHeaders(httpHeaders).envHttpHeaders(envHttpHeaders)
-        .requestMaxRetries(requestMaxRetries).streamMaxRetries(streamMaxRetries).streamIdleTimeout(streamIdleTimeout)
-        .requestsPerPeriod(requestsPerPeriod).rateLimitPeriod(rateLimitPeriod);
-    baseUrl.ifPresent(b::baseUrl);
-    envKey.ifPresent(b::envKey);
-    envKeyInstructions.ifPresent(b::envKeyInstructions);
-    return b;
+  private final Values v;
+
+  private ProviderConfig(Builder b) {
+    this.v = new Values(b.id, b.name == null ? b.id : b.name, b.baseUrl, b.envKey, b.envKeyInstructions, b.wireApi,
+        ProviderValues.frozen(b.queryParams), ProviderValues.frozen(b.httpHeaders), ProviderValues.frozen(b.envHttpHeaders),
+        b.requestMaxRetries, b.streamMaxRetries, b.streamIdleTimeout, b.requestsPerPeriod, b.rateLimitPeriod);
   }
 
   /**
@@ -141,8 +82,93 @@ public record ProviderConfig(
 
   /** Returns a builder holding these settings, to derive a changed copy. */
   public Builder toBuilder() {
-    return builder(id, name, baseUrl, envKey, envKeyInstructions, wireApi, queryParams, httpHeaders, envHttpHeaders, requestMaxRetries,
-        streamMaxRetries, streamIdleTimeout, requestsPerPeriod, rateLimitPeriod);
+    Builder b = new Builder(v.id()).name(v.name()).wireApi(v.wireApi()).queryParams(v.queryParams()).httpHeaders(v.httpHeaders())
+        .envHttpHeaders(v.envHttpHeaders()).requestMaxRetries(v.requestMaxRetries()).streamMaxRetries(v.streamMaxRetries())
+        .streamIdleTimeout(v.streamIdleTimeout()).requestsPerPeriod(v.requestsPerPeriod()).rateLimitPeriod(v.rateLimitPeriod());
+    baseUrl().ifPresent(b::baseUrl);
+    envKey().ifPresent(b::envKey);
+    envKeyInstructions().ifPresent(b::envKeyInstructions);
+    return b;
+  }
+
+  /** Returns the provider's id, the key under {@code [model_providers]}. */
+  public String id() {
+    return v.id();
+  }
+
+  /** Returns the display name ({@code name}), used in logs, events and messages. */
+  public String name() {
+    return v.name();
+  }
+
+  /** Returns {@code base_url}, the API root; empty for the provider's own server (see the table above). */
+  public Optional<URI> baseUrl() {
+    return Optional.ofNullable(v.baseUrl());
+  }
+
+  /** Returns {@code env_key}, the variable holding the API key; when set, a missing or blank variable is an error. */
+  public Optional<String> envKey() {
+    return Optional.ofNullable(v.envKey());
+  }
+
+  /** Returns {@code env_key_instructions}: what to tell a user whose key variable is not set. */
+  public Optional<String> envKeyInstructions() {
+    return Optional.ofNullable(v.envKeyInstructions());
+  }
+
+  /** Returns {@code wire_api}, the API the provider speaks. */
+  public WireApi wireApi() {
+    return v.wireApi();
+  }
+
+  /** Returns {@code query_params}, added to every request in this order (Azure's {@code api-version}). */
+  public Map<String, String> queryParams() {
+    return v.queryParams();
+  }
+
+  /** Returns {@code http_headers}, sent with every request. */
+  public Map<String, String> httpHeaders() {
+    return v.httpHeaders();
+  }
+
+  /** Returns {@code env_http_headers}: header to variable; a header whose variable is unset or blank is not sent. */
+  public Map<String, String> envHttpHeaders() {
+    return v.envHttpHeaders();
+  }
+
+  /** Returns {@code request_max_retries}: retries of a request that failed before its answer began. */
+  public int requestMaxRetries() {
+    return v.requestMaxRetries();
+  }
+
+  /** Returns {@code stream_max_retries}: retries of an answer stream that broke after it began. */
+  public int streamMaxRetries() {
+    return v.streamMaxRetries();
+  }
+
+  /** Returns {@code stream_idle_timeout_ms}: how long an answer may stay silent; positive. */
+  public Duration streamIdleTimeout() {
+    return v.streamIdleTimeout();
+  }
+
+  /** Returns {@code requests_per_period} (Orchestra's own key): requests per {@link #rateLimitPeriod()}; 0 for no limit. */
+  public int requestsPerPeriod() {
+    return v.requestsPerPeriod();
+  }
+
+  /** Returns {@code rate_limit_period_ms}, Orchestra's own key: the period of {@link #requestsPerPeriod()}. */
+  public Duration rateLimitPeriod() {
+    return v.rateLimitPeriod();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ProviderConfig c && v.equals(c.v);
+  }
+
+  @Override
+  public int hashCode() {
+    return v.hashCode();
   }
 
   /**
@@ -151,11 +177,11 @@ public record ProviderConfig(
    */
   @Override
   public String toString() {
-    return "ProviderConfig[id=" + id + ", name=" + name + ", baseUrl=" + baseUrl.map(ProviderValues::withoutUserInfo).orElse("(provider's own)")
-        + ", envKey=" + envKey.orElse("(none)") + ", wireApi=" + wireApi.configValue() + ", queryParams=" + queryParams.keySet()
-        + ", httpHeaders=" + httpHeaders.keySet() + ", envHttpHeaders=" + envHttpHeaders + ", requestMaxRetries=" + requestMaxRetries
-        + ", streamMaxRetries=" + streamMaxRetries + ", streamIdleTimeout=" + streamIdleTimeout
-        + (requestsPerPeriod > 0 ? ", requestsPerPeriod=" + requestsPerPeriod + " per " + rateLimitPeriod : "") + "]";
+    return "ProviderConfig[id=" + v.id() + ", name=" + v.name() + ", baseUrl=" + (v.baseUrl() == null ? "(provider's own)" : ProviderValues.withoutUserInfo(v.baseUrl()))
+        + ", envKey=" + (v.envKey() == null ? "(none)" : v.envKey()) + ", wireApi=" + v.wireApi().configValue() + ", queryParams=" + v.queryParams().keySet()
+        + ", httpHeaders=" + v.httpHeaders().keySet() + ", envHttpHeaders=" + v.envHttpHeaders() + ", requestMaxRetries=" + v.requestMaxRetries()
+        + ", streamMaxRetries=" + v.streamMaxRetries() + ", streamIdleTimeout=" + v.streamIdleTimeout()
+        + (v.requestsPerPeriod() > 0 ? ", requestsPerPeriod=" + v.requestsPerPeriod() + " per " + v.rateLimitPeriod() : "") + "]";
   }
 
   /**
@@ -187,7 +213,6 @@ public record ProviderConfig(
      * Sets the display name; default the id.
      *
      * @param name the name
-     * @return this builder
      * @throws IllegalArgumentException when it is blank
      */
     public Builder name(String name) {
@@ -200,7 +225,6 @@ public record ProviderConfig(
      *
      * @param url an http or https URL with a host and no query or fragment (query parameters go
      *     in {@link #queryParams}); the scheme may be in any case and is kept in lower case
-     * @return this builder
      * @throws IllegalArgumentException when the URL is not such a URL; the message leaves out any
      *     user-info part
      */
@@ -213,7 +237,6 @@ public record ProviderConfig(
      * Sets the environment variable that holds the API key; default none.
      *
      * @param variable the variable's name
-     * @return this builder
      * @throws IllegalArgumentException when it is blank
      */
     public Builder envKey(String variable) {
@@ -221,23 +244,13 @@ public record ProviderConfig(
       return this;
     }
 
-    /**
-     * Sets what to tell a user whose key variable is not set, for example where to get a key.
-     *
-     * @param instructions the text
-     * @return this builder
-     */
+    /** Sets {@code env_key_instructions}, told to a user whose key variable is not set; default none. */
     public Builder envKeyInstructions(String instructions) {
       this.envKeyInstructions = Objects.requireNonNull(instructions, "instructions");
       return this;
     }
 
-    /**
-     * Sets the API the provider speaks; default {@link WireApi#RESPONSES}.
-     *
-     * @param api the API
-     * @return this builder
-     */
+    /** Sets {@code wire_api}, the API the provider speaks; default {@link WireApi#RESPONSES}. */
     public Builder wireApi(WireApi api) {
       this.wireApi = Objects.requireNonNull(api, "api");
       return this;
@@ -247,7 +260,6 @@ public record ProviderConfig(
      * Replaces the query parameters added to every request; they are sent in the map's order.
      *
      * @param params name to value
-     * @return this builder
      */
     public Builder queryParams(Map<String, String> params) {
       Map<String, String> copy = new LinkedHashMap<>();
@@ -262,7 +274,6 @@ public record ProviderConfig(
      *
      * @param name the header's name
      * @param value its value
-     * @return this builder
      * @throws IllegalArgumentException when the name is not an HTTP token, names a header the HTTP
      *     client sets itself ({@code Connection}, {@code Content-Length}, {@code Expect}, {@code
      *     Host}, {@code Upgrade}), or the value holds a line break or another control character;
@@ -277,7 +288,6 @@ public record ProviderConfig(
      * Replaces the headers sent with every request.
      *
      * @param headers name to value
-     * @return this builder
      * @throws IllegalArgumentException as {@link #httpHeader}; then no header is changed
      */
     public Builder httpHeaders(Map<String, String> headers) {
@@ -294,7 +304,6 @@ public record ProviderConfig(
      *
      * @param header the header's name
      * @param variable the variable's name
-     * @return this builder
      * @throws IllegalArgumentException when the header could not be set (as {@link #httpHeader}) or
      *     the variable's name is blank
      */
@@ -308,7 +317,6 @@ public record ProviderConfig(
      * Replaces the headers whose values come from environment variables.
      *
      * @param headers header name to variable name
-     * @return this builder
      * @throws IllegalArgumentException as {@link #envHttpHeader}; then no header is changed
      */
     public Builder envHttpHeaders(Map<String, String> headers) {
@@ -324,7 +332,6 @@ public record ProviderConfig(
      *
      * @param retries 0 or more; more than {@value ProviderConfig#MAX_RETRIES} is read as {@value
      *     ProviderConfig#MAX_RETRIES}
-     * @return this builder
      * @throws IllegalArgumentException when negative
      */
     public Builder requestMaxRetries(long retries) {
@@ -337,7 +344,6 @@ public record ProviderConfig(
      *
      * @param retries 0 or more; more than {@value ProviderConfig#MAX_RETRIES} is read as {@value
      *     ProviderConfig#MAX_RETRIES}
-     * @return this builder
      * @throws IllegalArgumentException when negative
      */
     public Builder streamMaxRetries(long retries) {
@@ -350,7 +356,6 @@ public record ProviderConfig(
      * minutes.
      *
      * @param timeout a positive duration
-     * @return this builder
      * @throws IllegalArgumentException when it is not positive
      */
     public Builder streamIdleTimeout(Duration timeout) {
@@ -363,7 +368,6 @@ public record ProviderConfig(
      * default 0, no limit.
      *
      * @param requests 0 or more
-     * @return this builder
      * @throws IllegalArgumentException when negative or above {@link Integer#MAX_VALUE}
      */
     public Builder requestsPerPeriod(long requests) {
@@ -378,7 +382,6 @@ public record ProviderConfig(
      * Sets the period of {@link #requestsPerPeriod}; default one second.
      *
      * @param period a positive duration
-     * @return this builder
      * @throws IllegalArgumentException when it is not positive
      */
     public Builder rateLimitPeriod(Duration period) {
@@ -388,10 +391,7 @@ public record ProviderConfig(
 
     /** Returns the configuration. */
     public ProviderConfig build() {
-      return new ProviderConfig(
-          id, name == null ? id : name, Optional.ofNullable(baseUrl), Optional.ofNullable(envKey), Optional.ofNullable(envKeyInstructions),
-          wireApi, queryParams, httpHeaders, envHttpHeaders, requestMaxRetries, streamMaxRetries, streamIdleTimeout, requestsPerPeriod,
-          rateLimitPeriod);
+      return new ProviderConfig(this);
     }
   }
 }
