@@ -454,7 +454,7 @@ public final class CiDiscovery {
       if (targets.contains("build")) {
         out.add(convention("make build", dir, CommandKind.BUILD, src));
       } else if (defaultGoal != null) {
-        StepClassifier.Result goal = StepClassifier.byName(defaultGoal);
+        StepClassifier.Result goal = ScriptNames.classify(defaultGoal);
         if (goal instanceof StepClassifier.Skip s && !s.reason().equals(StepClassifier.NOT_A_CHECK)) {
           skipped.add(new CiCommands.Skipped(src, "make", "its default goal '" + defaultGoal + "' " + s.reason()));
         } else {
