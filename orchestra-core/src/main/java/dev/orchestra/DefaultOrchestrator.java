@@ -7,6 +7,7 @@ import dev.orchestra.internal.engine.RunSpec;
 import dev.orchestra.plan.Plan;
 import dev.orchestra.role.BuiltInRoles;
 import dev.orchestra.role.Role;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
@@ -25,6 +26,7 @@ import java.util.stream.Collectors;
  * {@link RunMachine}.
  */
 final class DefaultOrchestrator implements Orchestrator {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DefaultOrchestrator.class);
   private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
   private final OrchestratorConfig config;
@@ -147,6 +149,7 @@ final class DefaultOrchestrator implements Orchestrator {
     ExecutorService pool = config.executor() != null ? config.executor() : newPool();
     RunLock held = null;
     RunEngine engine = null;
+    boolean ended = false;
     try {
       String runId = newRunId();
       held = RunLock.acquire(config.workspace(), config.stateFolder().resolve("run.lock"), runId, config.clock().instant());
@@ -166,8 +169,13 @@ final class DefaultOrchestrator implements Orchestrator {
         engine.cancel();
       }
       String startGoal = resume ? machine.state().goal() : goal;
-      return engine.coordinate(new OrchestraEvent.RunStarted(runId, config.clock().instant(), startGoal, resume));
+      RunResult result = engine.coordinate(new OrchestraEvent.RunStarted(runId, config.clock().instant(), startGoal, resume));
+      ended = true;
+      return result;
     } finally {
+      if (engine != null && !ended && !engine.abandon(Duration.ofSeconds(30))) {
+        log.error("an agent of the failed run is still at work 30 s after its cancel");
+      }
       if (engine != null) {
         engine.journal().close();
       }

@@ -127,4 +127,14 @@ record OrchestratorConfig(
   Map<String, String> commandEnvironment() {
     return environmentPolicy.apply(parentEnvironment);
   }
+
+  /**
+   * Names the parts, never the environment's values (they hold API keys and other secrets) nor the
+   * roles' instructions.
+   */
+  @Override
+  public String toString() {
+    return "OrchestratorConfig[workspace=" + workspace + ", roles=" + roles.keySet() + ", provider=" + provider + ", gates="
+        + gates.stream().map(Gate::name).toList() + ", bounds=" + bounds + ", environment variables=" + parentEnvironment.size() + "]";
+  }
 }

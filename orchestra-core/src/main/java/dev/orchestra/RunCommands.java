@@ -47,6 +47,9 @@ final class RunCommands {
     AgentRunner.Outcome outcome = run.agents().runTask(task, brief);
     if (outcome.stop() != null) {
       run.requestStop(outcome.stop(), outcome.stopMessage());
+    } else if (run.cancelled()) {
+      // The stop before the task's end, or the machine would start the interrupted task again.
+      run.requestStop(StopReason.CANCELLED, "cancelled in round " + c.round() + "; resume() continues");
     }
     if (outcome.report() != null) {
       if (probe && outcome.report() instanceof RoleReport.Exploration e) {
@@ -81,7 +84,33 @@ final class RunCommands {
     return finisher.finish(c.reason(), c.message());
   }
 
-  private List<Command.RunTask> failed(Task task, int round, String why) {
+  /**
+   * After a command threw: ends the task its agent was working on (the planner's or a re-plan's),
+   * so the machine is not left waiting for it. Returns the tasks the machine starts next.
+   */
+  List<Command.RunTask> abandoned(Command c, String why) {
+    Task task =
+        switch (c.kind()) {
+          case ASK_PLANNER -> ((Command.AskPlanner) c).task();
+          case ASK_REPLAN -> ((Command.AskReplan) c).task();
+          default -> null; // the release has no start to end; the other commands run no agent
+        };
+    return task == null ? List.of() : failedIfRunning(new Command.RunTask(task, run.machine().state().round(), List.of()), why);
+  }
+
+  /** Ends a task as failed, unless the machine already heard it end (an error after its report). */
+  List<Command.RunTask> failedIfRunning(Command.RunTask c, String why) {
+    boolean running;
+    run.lock().lock();
+    try {
+      running = run.machine().state().running().contains(c.task().id());
+    } finally {
+      run.lock().unlock();
+    }
+    return running ? failed(c.task(), c.round(), why) : List.of();
+  }
+
+  List<Command.RunTask> failed(Task task, int round, String why) {
     return run.feed(
         new OrchestraEvent.TaskFinished(run.runId(), run.now(), task.id(), task.role(), TaskStatus.FAILED, Text.oneLine(why), List.of(), round));
   }
@@ -99,19 +128,20 @@ final class RunCommands {
     try {
       report = ask(orchestrator, task, brief);
     } catch (ModelProviderException e) {
-      failed(task, 0, String.valueOf(e.getMessage()));
+      // The stop first: told the task failed, the machine would decide as if the run went on.
       run.requestStop(stopReason(e), AgentRunner.stopMessage(e));
-      return List.of();
-    } catch (AgentException | RunCancelled e) {
       failed(task, 0, String.valueOf(e.getMessage()));
+      return List.of();
+    } catch (RuntimeException e) { // AgentException, RunCancelled, or anything else the agent threw
       run.requestStop(run.cancelled() ? StopReason.CANCELLED : StopReason.FAILED, "planning failed: " + e.getMessage());
+      failed(task, 0, String.valueOf(e.getMessage()));
       return List.of();
     }
     String why = null;
     Plan initial = null;
     if (report instanceof RoleReport.Refusal refusal) {
-      failed(task, 0, "refused: " + refusal.refusal());
       run.requestStop(StopReason.FAILED, "the orchestrator role refused to plan: " + refusal.refusal());
+      failed(task, 0, "refused: " + refusal.refusal());
       return List.of();
     } else if (!(report instanceof RoleReport.PlanProposal proposal)) {
       why = "no plan";
@@ -153,10 +183,12 @@ final class RunCommands {
     try {
       report = ask(run.config().roles().get(BuiltInRoles.ORCHESTRATOR), task, c.brief());
     } catch (QuotaExhaustedException | AuthenticationException e) {
-      failed(task, round, String.valueOf(e.getMessage()));
+      // The stop first: told the task failed, the machine would decide as if the run went on.
       run.requestStop(stopReason(e), AgentRunner.stopMessage(e));
+      failed(task, round, String.valueOf(e.getMessage()));
       return List.of();
     } catch (RunCancelled e) {
+      run.requestStop(StopReason.CANCELLED, "cancelled in round " + round + "; resume() continues");
       return failed(task, round, "interrupted");
     } catch (RuntimeException e) {
       run.noteRisks("re-plan failed", List.of("the orchestrator role could not re-plan " + old.id() + ": " + Text.oneLine(String.valueOf(e.getMessage()))));
@@ -207,8 +239,9 @@ final class RunCommands {
         run.noteRisks("release", List.of("release notes could not be prepared: the release manager refused: " + Text.oneLine(refusal.refusal())));
       }
     } catch (QuotaExhaustedException | AuthenticationException e) {
-      failed(task, round, String.valueOf(e.getMessage()));
+      // The stop first: told the task failed, the machine would decide as if the run went on.
       run.requestStop(stopReason(e), AgentRunner.stopMessage(e));
+      failed(task, round, String.valueOf(e.getMessage()));
       return List.of();
     } catch (RuntimeException e) {
       if (!run.stopping()) {

@@ -9,14 +9,13 @@ import dev.orchestra.internal.engine.RunState;
 import dev.orchestra.internal.io.Text;
 import dev.orchestra.internal.workspace.GitWorkspace;
 import dev.orchestra.plan.Plan;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.locks.Condition;
@@ -38,12 +37,11 @@ final class RunEngine {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wake = lock.newCondition();
   private final ArrayDeque<Command> coordinatorWork = new ArrayDeque<>(); // guarded by lock
-  private final Set<Thread> workers = new HashSet<>(); // guarded by lock
   private boolean planWaiting; // guarded by lock
   private final Journal journal;
   private final EventOutbox outbox;
   private final ThreadBudget budget;
-  private final ExecutorService pool;
+  private final Workers workers;
   private final Thread coordinator = Thread.currentThread();
   private volatile boolean cancelled;
   private volatile boolean stopping;
@@ -62,7 +60,6 @@ final class RunEngine {
   RunEngine(OrchestratorConfig config, String runId, ExecutorService pool, RunMachine machine) {
     this.config = config;
     this.runId = runId;
-    this.pool = pool;
     this.machine = machine;
     this.journal = new Journal(config.journalFile());
     this.planStore = new PlanStore(config.planFile(), config.stateFolder());
@@ -83,6 +80,7 @@ final class RunEngine {
     this.gates = new GateRunner(this);
     this.models = new ModelCaller(this);
     this.commands = new RunCommands(this);
+    this.workers = new Workers(runId, pool, commands, this::requestStop);
   }
 
   // ------------------------------------------------------------------ what the parts share
@@ -190,28 +188,33 @@ final class RunEngine {
     lock.lock();
     try {
       RunMachine.Step step = machine.step(event);
-      outbox.post(event);
-      tasks = take(step);
+      tasks = take(event, step);
     } finally {
       lock.unlock();
     }
-    drain();
+    try {
+      drain();
+    } catch (RuntimeException | Error e) {
+      // The machine decided: its tasks must start, or they stay running for ever.
+      log.error("run {}: delivering events failed", runId, e);
+    }
     return tasks;
   }
 
   /**
-   * Queues plan.md's write and a step's events, and routes its commands. Holds the lock. The plan
-   * is written before the events that changed it are delivered: a listener told of a plan update
-   * reads it in plan.md. (Should the run die between the two, the journal lacks those events and a
-   * resume decides them again.)
+   * Queues plan.md's write, the event and the step's decided events, and routes its commands. Holds
+   * the lock. The plan is written before the events that changed it are delivered: a listener told
+   * of a plan update reads it in plan.md. (Should the run die between the two, the journal lacks
+   * those events and a resume decides them again.)
    */
-  private List<Command.RunTask> take(RunMachine.Step step) {
+  private List<Command.RunTask> take(OrchestraEvent event, RunMachine.Step step) {
     RunState s = machine.state();
     stopping = s.stopReason().isPresent();
     LivePlan plan = s.livePlan();
     if (plan != null && planStore.due(plan.version(), s.phase() == RunState.Phase.BATCH, config.planWriteInterval())) {
       outbox.postPlan(plan.copy());
     }
+    outbox.post(event);
     step.events().forEach(outbox::post);
     List<Command.RunTask> tasks = new ArrayList<>();
     for (Command c : step.commands()) {
@@ -286,49 +289,21 @@ final class RunEngine {
     }
   }
 
-  // ------------------------------------------------------------------ agents' tasks
-
   /** Starts agents' tasks on the pool. */
   void submit(List<Command.RunTask> tasks) {
-    for (Command.RunTask t : tasks) {
-      pool.execute(() -> work(t));
-    }
-  }
-
-  /** A worker: runs its task, then the next one the machine gives it, until there is none. */
-  private void work(Command.RunTask first) {
-    Thread self = Thread.currentThread();
-    lock.lock();
-    try {
-      workers.add(self);
-    } finally {
-      lock.unlock();
-    }
-    try {
-      Command.RunTask task = first;
-      while (task != null) {
-        List<Command.RunTask> next = commands.runTask(task);
-        // This worker's own slot is free again: it takes the next task itself.
-        task = next.isEmpty() || self.isInterrupted() ? null : next.get(0);
-        submit(next.isEmpty() ? List.of() : next.subList(task == null ? 0 : 1, next.size()));
-      }
-    } finally {
-      lock.lock();
-      try {
-        workers.remove(self);
-        wake.signalAll();
-      } finally {
-        lock.unlock();
-      }
-      Thread.interrupted(); // a cancel's interrupt must not leak into the pool's next job
-    }
+    workers.submit(tasks);
   }
 
   // ------------------------------------------------------------------ the coordinating thread
 
   /** Runs the coordinating loop until the run finished; returns how it ended. */
   RunResult coordinate(OrchestraEvent start) {
-    submit(feed(start));
+    List<Command.RunTask> first = feed(start);
+    if (cancelled) {
+      // Cancelled while the run was being set up: a resumed run's replayed stop was cleared by its start.
+      requestStop(StopReason.CANCELLED, "cancelled before the run started; resume() continues");
+    }
+    submit(first);
     while (true) {
       Command c = null;
       lock.lock();
@@ -351,30 +326,30 @@ final class RunEngine {
         continue;
       }
       if (c.kind() == Command.Kind.FINISH) {
-        awaitWorkers();
+        workers.awaitAll(); // agents interrupted by a cancel must not write after the run
         RunResult result = commands.finish((Command.Finish) c);
         journal.close();
         return result;
       }
       try {
         submit(commands.run(c));
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         log.error("run {} failed", runId, e);
         requestStop(StopReason.FAILED, "unexpected error: " + e);
+        submit(commands.abandoned(c, "unexpected error: " + e));
       }
     }
   }
 
-  /** Agents interrupted by a cancel may still be on their way back: they must not write after the run. */
-  private void awaitWorkers() {
-    lock.lock();
-    try {
-      while (!workers.isEmpty()) {
-        wake.awaitUninterruptibly();
-      }
-    } finally {
-      lock.unlock();
-    }
+  /**
+   * For a run that ends abnormally (something thrown out of {@link #coordinate}): cancels it and
+   * waits, at most {@code patience}, for its agents, so none writes after the run's lock is gone.
+   *
+   * @return whether every agent is back
+   */
+  boolean abandon(Duration patience) {
+    cancel();
+    return workers.awaitAll(patience);
   }
 
   /** Cancels the run: nothing new starts, agents are interrupted, and the run stops CANCELLED. */
@@ -384,10 +359,10 @@ final class RunEngine {
     lock.lock();
     try {
       round = machine.state().round();
-      workers.forEach(Thread::interrupt);
     } finally {
       lock.unlock();
     }
+    workers.interruptAll();
     requestStop(StopReason.CANCELLED, "cancelled in round " + round + "; resume() continues");
     coordinator.interrupt();
   }

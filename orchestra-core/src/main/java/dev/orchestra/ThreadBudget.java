@@ -3,6 +3,7 @@ package dev.orchestra;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -10,8 +11,8 @@ import java.util.function.Consumer;
  * reports trouble and success. Lowering the limit stops new starts only; running agents finish.
  *
  * <p>Thread-safe. Changes are queued under the budget's lock, so they keep the order they happened
- * in, and handed to the consumer given at construction outside it, so the consumer may take other
- * locks.
+ * in, and handed to the consumer given at construction outside it, one deliverer at a time, so the
+ * consumer sees them in that order and may take other locks (never while calling {@link #signal}).
  */
 final class ThreadBudget {
   /** A change of the limit, and why. */
@@ -21,6 +22,7 @@ final class ThreadBudget {
   private final Clock clock;
   private final Consumer<Change> onChange;
   private final ConcurrentLinkedQueue<Change> changes = new ConcurrentLinkedQueue<>();
+  private final ReentrantLock delivering = new ReentrantLock();
   private BudgetPolicy.State state;
 
   ThreadBudget(BudgetPolicy policy, Clock clock, Consumer<Change> onChange) {
@@ -51,9 +53,17 @@ final class ThreadBudget {
         changes.add(new Change(from, to, why));
       }
     }
-    Change c;
-    while (changed && (c = changes.poll()) != null) {
-      onChange.accept(c);
+    if (changed) {
+      // One deliverer at a time, so changes reach the consumer in the order they were queued.
+      delivering.lock();
+      try {
+        Change c;
+        while ((c = changes.poll()) != null) {
+          onChange.accept(c);
+        }
+      } finally {
+        delivering.unlock();
+      }
     }
   }
 

@@ -35,6 +35,8 @@ public final class RunMachine {
   private final List<OrchestraEvent> decided = new ArrayList<>();
   private final List<Command> commands = new ArrayList<>();
   private final Rounds rounds;
+  /** Set by {@link #replay}: until the next {@code RunStarted}, events are applied but nothing is decided. */
+  private boolean awaitingStart;
 
   /**
    * Creates a machine for a run.
@@ -74,6 +76,9 @@ public final class RunMachine {
    */
   public Step step(OrchestraEvent event) {
     Objects.requireNonNull(event, "event");
+    if (event instanceof OrchestraEvent.RunStarted) {
+      awaitingStart = false;
+    }
     decided.clear();
     commands.clear();
     apply(event);
@@ -101,6 +106,7 @@ public final class RunMachine {
       expected.addAll(step(e).events());
     }
     commands.clear();
+    awaitingStart = true;
     return this;
   }
 
@@ -211,7 +217,9 @@ public final class RunMachine {
       state.phase = RunState.Phase.NEW;
       return;
     }
-    // A resume: what was running when the run stopped will run again; nothing is in flight.
+    // A resume: what was running when the run stopped will run again; nothing is in flight. The
+    // engine's thread budget starts afresh, at the top of its ladder, and so does the machine's.
+    state.budget = spec.initialBudget();
     if (state.plan != null) {
       for (String id : state.running.keySet()) {
         if (state.plan.contains(id) && state.plan.task(id).status() == TaskStatus.RUNNING) {
@@ -283,7 +291,9 @@ public final class RunMachine {
   // ------------------------------------------------------------------ deciding
 
   private void decide() {
-    if (state.phase == RunState.Phase.STOPPED) {
+    // Between a replay and the resumed run's start (the engine may restore a plan then), or after
+    // the end, there is nothing to decide.
+    if (state.phase == RunState.Phase.STOPPED || awaitingStart) {
       return;
     }
     if (state.stopReason == null) {

@@ -1,0 +1,127 @@
+package dev.orchestra;
+
+import dev.orchestra.internal.engine.Command;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The threads that run one run's agents' tasks. A worker runs its task, then the next one the
+ * machine gives it (its own slot is free again, so it takes it itself, with no hand-off), until
+ * there is none. Whatever a task throws, it ends: a task left running would keep the run from
+ * finishing. Thread-safe.
+ */
+final class Workers {
+  private static final Logger log = LoggerFactory.getLogger(Workers.class);
+
+  private final String runId;
+  private final ExecutorService pool;
+  private final RunCommands commands;
+  private final BiConsumer<StopReason, String> stop;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition back = lock.newCondition();
+  private final Set<Thread> threads = new HashSet<>(); // guarded by lock
+
+  Workers(String runId, ExecutorService pool, RunCommands commands, BiConsumer<StopReason, String> stop) {
+    this.runId = runId;
+    this.pool = pool;
+    this.commands = commands;
+    this.stop = stop;
+  }
+
+  /** Starts tasks on the pool; a task the pool refuses fails, and the run stops. */
+  void submit(List<Command.RunTask> tasks) {
+    for (Command.RunTask t : tasks) {
+      try {
+        pool.execute(() -> work(t));
+      } catch (RejectedExecutionException e) {
+        stop.accept(StopReason.FAILED, "the executor refused an agent's task: " + e.getMessage());
+        submit(commands.failed(t.task(), t.round(), "the executor refused it"));
+      }
+    }
+  }
+
+  private void work(Command.RunTask first) {
+    Thread self = Thread.currentThread();
+    lock.lock();
+    try {
+      threads.add(self);
+    } finally {
+      lock.unlock();
+    }
+    try {
+      Command.RunTask task = first;
+      while (task != null) {
+        List<Command.RunTask> next;
+        try {
+          next = commands.runTask(task);
+        } catch (RuntimeException | Error e) {
+          log.error("run {}: task {} failed unexpectedly", runId, task.task().id(), e);
+          next = commands.failedIfRunning(task, "unexpected error: " + e);
+        }
+        task = next.isEmpty() || self.isInterrupted() ? null : next.get(0);
+        submit(next.isEmpty() ? List.of() : next.subList(task == null ? 0 : 1, next.size()));
+      }
+    } finally {
+      lock.lock();
+      try {
+        threads.remove(self);
+        back.signalAll();
+      } finally {
+        lock.unlock();
+      }
+      Thread.interrupted(); // a cancel's interrupt must not leak into the pool's next job
+    }
+  }
+
+  /** Interrupts every worker (a cancel). */
+  void interruptAll() {
+    lock.lock();
+    try {
+      threads.forEach(Thread::interrupt);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Blocks until every worker is back. */
+  void awaitAll() {
+    lock.lock();
+    try {
+      while (!threads.isEmpty()) {
+        back.awaitUninterruptibly();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Blocks until every worker is back or {@code patience} has passed.
+   *
+   * @return whether every worker is back
+   */
+  boolean awaitAll(Duration patience) {
+    long left = patience.toNanos();
+    lock.lock();
+    try {
+      while (!threads.isEmpty() && left > 0) {
+        left = back.awaitNanos(left);
+      }
+      return threads.isEmpty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return threads.isEmpty();
+    } finally {
+      lock.unlock();
+    }
+  }
+}
