@@ -1,5 +1,6 @@
 package dev.orchestra.model;
 
+import dev.orchestra.internal.provider.FlatProviderSettings;
 import java.util.Map;
 
 /**
@@ -7,7 +8,8 @@ import java.util.Map;
  * provider module lists its factory in {@code META-INF/services/dev.orchestra.model.ModelProviderFactory},
  * and {@link ModelProviders#create} finds it without a compile-time reference.
  *
- * <p>Implementations must have a public no-argument constructor and be thread-safe.
+ * <p>Implementations must have a public no-argument constructor and be thread-safe, and override
+ * {@link #create(ProviderConfig, Map)}.
  */
 public interface ModelProviderFactory {
 
@@ -15,7 +17,12 @@ public interface ModelProviderFactory {
   String name();
 
   /**
-   * Makes a provider.
+   * Makes a provider. Factories override this method.
+   *
+   * <p>The default implementation is there only so that a factory written before this method
+   * existed, which overrides the deprecated {@link #create(Map, Map)} instead, still compiles and
+   * works: it writes the configuration's values under Codex's key names (every key that method
+   * reads, durations in whole milliseconds; not the id) and calls that method.
    *
    * @param config the provider's settings, as a configuration reader made them
    * @param environment where to read environment variables such as the API key from
@@ -23,8 +30,16 @@ public interface ModelProviderFactory {
    * @throws dev.orchestra.OrchestraException when the provider cannot be made from these
    *     settings, for example because the key variable is unset; the message names the setting or
    *     variable
+   * @throws UnsupportedOperationException when the factory overrides neither this method nor the
+   *     deprecated one
    */
-  ModelProvider create(ProviderConfig config, Map<String, String> environment);
+  default ModelProvider create(ProviderConfig config, Map<String, String> environment) {
+    if (declaredHere("create", Map.class, Map.class)) {
+      throw new UnsupportedOperationException(
+          getClass().getName() + " overrides neither create(ProviderConfig, Map) nor the deprecated create(Map, Map)");
+    }
+    return create(FlatProviderSettings.write(config), environment);
+  }
 
   /**
    * Makes a provider from settings flattened into strings by Codex's key names (for example {@code
@@ -43,5 +58,14 @@ public interface ModelProviderFactory {
   @Deprecated(forRemoval = true)
   default ModelProvider create(Map<String, String> settings, Map<String, String> environment) {
     return create(FlatProviderSettings.read(name(), settings), environment);
+  }
+
+  /** Whether this factory's public method of that signature is the one declared here. */
+  private boolean declaredHere(String method, Class<?>... parameters) {
+    try {
+      return getClass().getMethod(method, parameters).getDeclaringClass() == ModelProviderFactory.class;
+    } catch (NoSuchMethodException e) {
+      throw new AssertionError("ModelProviderFactory declares " + method, e);
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.orchestra.model;
 
 import dev.orchestra.OrchestraException;
+import dev.orchestra.internal.provider.FlatProviderSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
