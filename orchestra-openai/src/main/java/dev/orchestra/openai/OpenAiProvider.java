@@ -72,6 +72,9 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
   /** OpenAI's API root. */
   public static final URI DEFAULT_BASE_URL = URI.create("https://api.openai.com/v1");
 
+  /** The variable holding the key for OpenAI's own API. */
+  private static final String OPENAI_KEY_VARIABLE = "OPENAI_API_KEY";
+
   /** Codex's headers for OpenAI's own API, from environment variables: header -> variable. */
   private static final Map<String, String> OPENAI_ENV_HEADERS =
       Map.of("OpenAI-Organization", "OPENAI_ORGANIZATION", "OpenAI-Project", "OPENAI_PROJECT");
@@ -200,32 +203,51 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
   public static OpenAiProvider fromConfig(ProviderConfig config, Map<String, String> environment) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(environment, "environment");
-    boolean openAi = config.baseUrl().isEmpty();
-    Builder b = builder().name(config.name()).baseUrl(config.baseUrl().orElse(DEFAULT_BASE_URL)).wireApi(config.wireApi());
-    b.queryParams(config.queryParams());
-    Map<String, String> h = new LinkedHashMap<>(config.httpHeaders());
-    Map<String, String> fromEnvironment = openAi && config.envHttpHeaders().isEmpty() ? OPENAI_ENV_HEADERS : config.envHttpHeaders();
-    fromEnvironment.forEach((header, variable) -> {
+    ProviderConfig c = withOpenAiDefaults(config);
+    Builder b = builder().name(c.name()).baseUrl(c.baseUrl().orElseThrow()).wireApi(c.wireApi());
+    b.queryParams(c.queryParams());
+    Map<String, String> h = new LinkedHashMap<>(c.httpHeaders());
+    c.envHttpHeaders().forEach((header, variable) -> {
       String v = environment.get(variable);
       if (v != null && !v.isBlank()) {
         h.put(header, v);
       }
     });
     b.headers(h);
-    b.retryPolicy(RetryPolicy.defaults().withMaxRetries(config.requestMaxRetries()).withMaxStreamRetries(config.streamMaxRetries()));
-    b.streamIdleTimeout(config.streamIdleTimeout());
-    if (config.requestsPerPeriod() > 0) {
-      b.rateLimit(RateLimit.of(config.requestsPerPeriod(), config.rateLimitPeriod()));
+    b.retryPolicy(RetryPolicy.defaults().withMaxRetries(c.requestMaxRetries()).withMaxStreamRetries(c.streamMaxRetries()));
+    b.streamIdleTimeout(c.streamIdleTimeout());
+    if (c.requestsPerPeriod() > 0) {
+      b.rateLimit(RateLimit.of(c.requestsPerPeriod(), c.rateLimitPeriod()));
     }
-    Optional<String> envKey = config.envKey().or(() -> openAi ? Optional.of("OPENAI_API_KEY") : Optional.empty());
+    Optional<String> envKey = c.envKey();
     if (envKey.isPresent()) {
       b.apiKey(
           ApiKey.fromEnvironment(environment, envKey.get())
               .orElseThrow(() -> new AuthenticationException(
-                  "no API key for provider '" + config.name() + "': set the " + envKey.get() + " environment variable"
-                      + config.envKeyInstructions().map(i -> " (" + i + ")").orElse(""))));
+                  "no API key for provider '" + c.name() + "': set the " + envKey.get() + " environment variable"
+                      + c.envKeyInstructions().map(i -> " (" + i + ")").orElse(""))));
     } else {
       b.noApiKey();
+    }
+    return b.build();
+  }
+
+  /**
+   * The configuration as {@link #fromConfig} reads it: one without a base URL is OpenAI's own API,
+   * so it gets {@link #DEFAULT_BASE_URL}, and unless it names them, {@code OPENAI_API_KEY} as its
+   * key variable and the {@code OpenAI-Organization} and {@code OpenAI-Project} headers from {@code
+   * OPENAI_ORGANIZATION} and {@code OPENAI_PROJECT}. One with a base URL is returned as it is.
+   */
+  static ProviderConfig withOpenAiDefaults(ProviderConfig config) {
+    if (config.baseUrl().isPresent()) {
+      return config;
+    }
+    ProviderConfig.Builder b = config.toBuilder().baseUrl(DEFAULT_BASE_URL);
+    if (config.envKey().isEmpty()) {
+      b.envKey(OPENAI_KEY_VARIABLE);
+    }
+    if (config.envHttpHeaders().isEmpty()) {
+      b.envHttpHeaders(OPENAI_ENV_HEADERS);
     }
     return b.build();
   }
@@ -633,7 +655,7 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
     public OpenAiProvider build() {
       if (!keySet) {
         apiKey =
-            ApiKey.fromEnvironment(environment, "OPENAI_API_KEY")
+            ApiKey.fromEnvironment(environment, OPENAI_KEY_VARIABLE)
                 .orElseThrow(() -> new AuthenticationException(
                     "no OpenAI API key: set the OPENAI_API_KEY environment variable (or configure a key, or noApiKey() for a local server)"));
       }

@@ -10,12 +10,15 @@ import java.util.Map;
  * name {@code openai}, with {@link OpenAiProvider#fromConfig}.
  */
 public final class OpenAiProviderFactory implements ModelProviderFactory {
+  /** The factory's name. */
+  static final String NAME = "openai";
+
   /** Creates the factory; ServiceLoader calls this. */
   public OpenAiProviderFactory() {}
 
   @Override
   public String name() {
-    return "openai";
+    return NAME;
   }
 
   @Override
