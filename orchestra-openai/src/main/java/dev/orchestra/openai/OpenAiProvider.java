@@ -233,6 +233,22 @@ public final class OpenAiProvider implements ModelProvider, AutoCloseable {
   }
 
   /**
+   * Returns a provider made from wave 1's settings record: {@link #fromConfig} of {@link
+   * OpenAiProviderSettings#toConfig()}.
+   *
+   * @param settings the settings
+   * @param environment where the API key and environment-sourced headers are read from
+   * @return the provider
+   * @throws AuthenticationException as {@link #fromConfig}
+   * @deprecated use {@link #fromConfig} with a {@link ProviderConfig}
+   */
+  @Deprecated(forRemoval = true)
+  @SuppressWarnings("removal") // the settings record is the deprecated type this bridges from
+  public static OpenAiProvider fromSettings(OpenAiProviderSettings settings, Map<String, String> environment) {
+    return fromConfig(settings.toConfig(), environment);
+  }
+
+  /**
    * The configuration as {@link #fromConfig} reads it: one without a base URL is OpenAI's own API,
    * so it gets {@link #DEFAULT_BASE_URL}, and unless it names them, {@code OPENAI_API_KEY} as its
    * key variable and the {@code OpenAI-Organization} and {@code OpenAI-Project} headers from {@code

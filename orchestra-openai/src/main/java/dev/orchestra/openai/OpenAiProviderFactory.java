@@ -10,7 +10,10 @@ import java.util.Map;
  * name {@code openai}, with {@link OpenAiProvider#fromConfig}.
  */
 public final class OpenAiProviderFactory implements ModelProviderFactory {
-  /** The factory's name. */
+  /**
+   * The factory's name; also the id of the configuration the deprecated {@link
+   * OpenAiProviderSettings} converts to, as the map-based {@code create(Map, Map)} uses it.
+   */
   static final String NAME = "openai";
 
   /** Creates the factory; ServiceLoader calls this. */
