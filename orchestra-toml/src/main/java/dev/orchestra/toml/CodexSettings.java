@@ -5,7 +5,10 @@ import dev.orchestra.role.ReasoningEffort;
 import dev.orchestra.role.SandboxMode;
 import dev.orchestra.model.ProviderConfig;
 import java.nio.file.Path;
+import java.net.URI;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -104,6 +107,86 @@ public final class CodexSettings {
     STDIO,
     /** {@code url} is set: Codex talks streamable HTTP to a running server. */
     STREAMABLE_HTTP
+  }
+
+  /**
+   * {@code [model_providers.<id>]} as wave 1 showed it: a view of the table's {@link
+   * ProviderConfig}, kept so that code written against wave 1 compiles. Immutable.
+   *
+   * @deprecated the table is modelled once, in core: use {@link ProviderConfig}, from {@link
+   *     CodexSettings#providerConfigs()}
+   */
+  @Deprecated(forRemoval = true)
+  public static final class ModelProvider {
+    private final ProviderConfig config;
+
+    ModelProvider(ProviderConfig config) {
+      this.config = Objects.requireNonNull(config, "config");
+    }
+
+    /** Returns the provider id, the key under {@code [model_providers]}. */
+    public String id() {
+      return config.id();
+    }
+
+    /** Returns the display name ({@code name}; the id when not set). */
+    public String name() {
+      return config.name();
+    }
+
+    /** Returns {@code base_url}, or empty to use the provider's default. */
+    public Optional<String> baseUrl() {
+      return config.baseUrl().map(URI::toString);
+    }
+
+    /** Returns {@code env_key}, the environment variable that holds the API key, if set. */
+    public Optional<String> envKey() {
+      return config.envKey();
+    }
+
+    /**
+     * Returns {@code wire_api}, the API the provider speaks, as the file spells it: {@code
+     * responses} (the default) or {@code chat}.
+     */
+    public String wireApi() {
+      return config.wireApi().configValue();
+    }
+
+    /** Returns {@code query_params} added to every request. */
+    public Map<String, String> queryParams() {
+      return config.queryParams();
+    }
+
+    /** Returns {@code http_headers} added to every request. */
+    public Map<String, String> httpHeaders() {
+      return config.httpHeaders();
+    }
+
+    /** Returns {@code env_http_headers}: header name to the environment variable holding its value. */
+    public Map<String, String> envHttpHeaders() {
+      return config.envHttpHeaders();
+    }
+
+    /** Returns {@code request_max_retries}: the configuration's default when absent, capped. */
+    public int requestMaxRetries() {
+      return config.requestMaxRetries();
+    }
+
+    /** Returns {@code stream_max_retries}: the configuration's default when absent, capped. */
+    public int streamMaxRetries() {
+      return config.streamMaxRetries();
+    }
+
+    /** Returns {@code stream_idle_timeout_ms}: the configuration's default when absent. */
+    public Duration streamIdleTimeout() {
+      return config.streamIdleTimeout();
+    }
+
+    /** Returns the configuration's own description, which leaves out header and query values. */
+    @Override
+    public String toString() {
+      return config.toString();
+    }
   }
 
   /** {@code [mcp_servers.<name>]}: an MCP server a configuration defines. Immutable. */
@@ -365,8 +448,23 @@ public final class CodexSettings {
    * into core's {@link ProviderConfig}, the type a provider module makes its provider from; a table
    * with an error is left out (the load reports it).
    */
-  public Map<String, ProviderConfig> modelProviders() {
+  public Map<String, ProviderConfig> providerConfigs() {
     return modelProviders;
+  }
+
+  /**
+   * Returns {@code [model_providers.<id>]} by id, in file order, as wave 1's {@link ModelProvider}
+   * views of {@link #providerConfigs()}; empty when none.
+   *
+   * @return an unmodifiable map
+   * @deprecated use {@link #providerConfigs()}, whose values are core's typed {@link
+   *     ProviderConfig}
+   */
+  @Deprecated(forRemoval = true)
+  public Map<String, ModelProvider> modelProviders() {
+    Map<String, ModelProvider> views = new LinkedHashMap<>();
+    modelProviders.forEach((id, config) -> views.put(id, new ModelProvider(config)));
+    return Collections.unmodifiableMap(views);
   }
 
   /** Returns {@code [mcp_servers.<name>]} by name, in file order; empty when none. */

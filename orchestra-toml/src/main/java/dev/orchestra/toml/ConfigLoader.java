@@ -403,7 +403,7 @@ final class ConfigLoader {
       return;
     }
     String id = v.string();
-    if (Keys.BUILT_IN_PROVIDERS.contains(id) || settings.modelProviders().containsKey(id)) {
+    if (Keys.BUILT_IN_PROVIDERS.contains(id) || settings.providerConfigs().containsKey(id)) {
       return;
     }
     Map<String, Val> declared = tableOrEmpty(merged.get("model_providers"));

@@ -167,7 +167,7 @@ public final class LoadedConfig {
    */
   public Optional<ProviderConfig> modelProvider() {
     String id = settings.modelProvider().orElse("openai");
-    ProviderConfig declared = settings.modelProviders().get(id);
+    ProviderConfig declared = settings.providerConfigs().get(id);
     if (declared != null) {
       return Optional.of(declared);
     }

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 final class ApiSurfaceTest {
   private static final Set<String> PUBLIC_TYPES = Set.of(
       "AgentRole", "CodexConfig", "CodexConfig$Builder", "CodexConfigException", "CodexSettings",
-      "CodexSettings$McpServer", "CodexSettings$McpTransport",
+      "CodexSettings$McpServer", "CodexSettings$McpTransport", "CodexSettings$ModelProvider",
       "CodexSettings$ReasoningSummary", "CodexSettings$SandboxWorkspaceWrite", "CodexSettings$ShellEnvironmentPolicy",
       "CodexSettings$Verbosity", "ConfigEditor", "Diagnostic", "Diagnostic$Severity", "LoadedConfig", "RoleMapping",
       "StarterPack", "StarterPack$Builder", "StarterPack$Tier");

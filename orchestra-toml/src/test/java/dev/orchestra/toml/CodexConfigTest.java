@@ -226,7 +226,7 @@ final class CodexConfigTest {
     LoadedConfig config = isolated(root).workingDirectory(repo).build().load();
     assertEquals("repo", config.settings().model().orElseThrow());
     assertTrue(config.settings().modelProvider().isEmpty());
-    assertTrue(config.settings().modelProviders().isEmpty());
+    assertTrue(config.settings().providerConfigs().isEmpty());
     assertFalse(config.table().containsKey("otel"));
     assertFalse(config.table().containsKey("notify"));
     @SuppressWarnings("unchecked")

@@ -5,6 +5,7 @@ import static dev.orchestra.toml.Fixtures.isolated;
 import static dev.orchestra.toml.Fixtures.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orchestra.role.ApprovalPolicy;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,7 +86,7 @@ final class CodexSettingsTest {
         + "env_http_headers = { X-Org = \"ORG_ID\" }\nrequest_max_retries = 250\n"
         + "[model_providers.local]\nname = \"Local\"\nstream_idle_timeout_ms = 1000\nstream_max_retries = 0\n"
         + "[model_providers.amazon-bedrock]\nbase_url = \"https://bedrock.example\"\n");
-    ProviderConfig azure = s.modelProviders().get("azure");
+    ProviderConfig azure = s.providerConfigs().get("azure");
     assertEquals("Azure", azure.name());
     assertEquals(URI.create("https://x.example/openai"), azure.baseUrl().orElseThrow());
     assertEquals("AZURE_KEY", azure.envKey().orElseThrow());
@@ -95,13 +97,45 @@ final class CodexSettingsTest {
     assertEquals(100, azure.requestMaxRetries(), "capped at 100");
     assertEquals(5, azure.streamMaxRetries());
     assertEquals(Duration.ofMinutes(5), azure.streamIdleTimeout());
-    ProviderConfig local = s.modelProviders().get("local");
+    ProviderConfig local = s.providerConfigs().get("local");
     assertEquals(4, local.requestMaxRetries());
     assertEquals(0, local.streamMaxRetries());
     assertEquals(Duration.ofSeconds(1), local.streamIdleTimeout());
-    assertFalse(s.modelProviders().containsKey("amazon-bedrock"), "the built-in bedrock provider may only be tuned");
+    assertFalse(s.providerConfigs().containsKey("amazon-bedrock"), "the built-in bedrock provider may only be tuned");
     List<Diagnostic> warnings = isolated(root).build().load().diagnostics();
     assertEquals(List.of("model_providers.azure.request_max_retries"), warnings.stream().map(Diagnostic::keyPath).toList());
+  }
+
+  /** Wave 1's view of the tables (issue 12): the typed configurations, shown in wave 1's types. */
+  @Test
+  @SuppressWarnings("removal")
+  void wave1sModelProviderViewShowsTheTypedTablesInWave1sTypes() {
+    CodexSettings s = load("[model_providers.azure]\nname = \"Azure\"\nbase_url = \"HTTPS://x.example/openai\"\nenv_key = \"AZURE_KEY\"\n"
+        + "wire_api = \"chat\"\nquery_params = { z = \"1\", api-version = \"2025-04-01\" }\nhttp_headers = { X-Team = \"a\" }\n"
+        + "env_http_headers = { X-Org = \"ORG_ID\" }\nrequest_max_retries = 250\n"
+        + "[model_providers.local]\nname = \"Local\"\nstream_idle_timeout_ms = 1000\n");
+    Map<String, CodexSettings.ModelProvider> views = s.modelProviders();
+    assertEquals(List.of("azure", "local"), List.copyOf(views.keySet()), "file order");
+    CodexSettings.ModelProvider azure = views.get("azure");
+    assertEquals("azure", azure.id());
+    assertEquals("Azure", azure.name());
+    assertEquals(Optional.of("https://x.example/openai"), azure.baseUrl(), "as the configuration keeps it");
+    assertEquals(Optional.of("AZURE_KEY"), azure.envKey());
+    assertEquals("chat", azure.wireApi());
+    assertEquals(List.of("z", "api-version"), List.copyOf(azure.queryParams().keySet()));
+    assertEquals(Map.of("X-Team", "a"), azure.httpHeaders());
+    assertEquals(Map.of("X-Org", "ORG_ID"), azure.envHttpHeaders());
+    assertEquals(ProviderConfig.MAX_RETRIES, azure.requestMaxRetries());
+    assertEquals(ProviderConfig.DEFAULT_STREAM_MAX_RETRIES, azure.streamMaxRetries());
+    assertEquals(ProviderConfig.DEFAULT_STREAM_IDLE_TIMEOUT, azure.streamIdleTimeout());
+    assertEquals(s.providerConfigs().get("azure").toString(), azure.toString());
+    CodexSettings.ModelProvider local = views.get("local");
+    assertEquals(Optional.empty(), local.baseUrl());
+    assertEquals(Optional.empty(), local.envKey());
+    assertEquals("responses", local.wireApi());
+    assertEquals(ProviderConfig.DEFAULT_REQUEST_MAX_RETRIES, local.requestMaxRetries());
+    assertEquals(Duration.ofSeconds(1), local.streamIdleTimeout());
+    assertThrows(UnsupportedOperationException.class, () -> views.remove("azure"));
   }
 
   @Test
@@ -117,18 +151,18 @@ final class CodexSettingsTest {
             .queryParams(Map.of("z", "1", "api-version", "2025-04-01")).httpHeader("X-Team", "a").envHttpHeader("X-Org", "ORG_ID")
             .requestMaxRetries(1).streamMaxRetries(2).streamIdleTimeout(Duration.ofMillis(1500)).requestsPerPeriod(30)
             .rateLimitPeriod(Duration.ofMinutes(1)).build();
-    ProviderConfig read = s.modelProviders().get("azure");
+    ProviderConfig read = s.providerConfigs().get("azure");
     assertEquals(expected, read);
     assertEquals(List.of("z", "api-version"), List.copyOf(read.queryParams().keySet()), "file order");
     assertEquals(ProviderConfig.builder("bare").name("Bare").build(),
-        load("[model_providers.bare]\nname = \"Bare\"\n").modelProviders().get("bare"), "a bare table has the builder's defaults");
+        load("[model_providers.bare]\nname = \"Bare\"\n").providerConfigs().get("bare"), "a bare table has the builder's defaults");
   }
 
   @Test
   void orchestrasRateLimitKeysAreKnownEvenInStrictMode() {
     write(codexHome(root).resolve("config.toml"), "[model_providers.corp]\nname = \"Corp\"\nrequests_per_period = 10\nrate_limit_period_ms = 2000\n");
     assertEquals(List.of(), isolated(root).strict(true).build().verify());
-    ProviderConfig corp = isolated(root).strict(true).build().load().settings().modelProviders().get("corp");
+    ProviderConfig corp = isolated(root).strict(true).build().load().settings().providerConfigs().get("corp");
     assertEquals(10, corp.requestsPerPeriod());
     assertEquals(Duration.ofSeconds(2), corp.rateLimitPeriod());
   }
@@ -138,7 +172,7 @@ final class CodexSettingsTest {
     CodexSettings s = load("[model_providers.corp]\nname = \"Corp\"\n"
         + "http_headers = { Host = \"evil.example\", X-Team = \"a\", \"Bad Header\" = \"b\" }\n"
         + "env_http_headers = { X-Trace = \" \", X-Org = \"ORG\" }\n");
-    ProviderConfig corp = s.modelProviders().get("corp");
+    ProviderConfig corp = s.providerConfigs().get("corp");
     assertEquals(Map.of("X-Team", "a"), corp.httpHeaders());
     assertEquals(Map.of("X-Org", "ORG"), corp.envHttpHeaders());
     List<Diagnostic> warnings = isolated(root).build().load().diagnostics();
@@ -159,8 +193,8 @@ final class CodexSettingsTest {
           "at most a note that Codex itself refuses the value: " + found);
     }
     CodexSettings s = isolated(root).strict(true).build().load().settings();
-    assertEquals(WireApi.CHAT_COMPLETIONS, s.modelProviders().get("vllm").wireApi());
-    assertEquals(WireApi.RESPONSES, s.modelProviders().get("corp").wireApi(), "the default");
+    assertEquals(WireApi.CHAT_COMPLETIONS, s.providerConfigs().get("vllm").wireApi());
+    assertEquals(WireApi.RESPONSES, s.providerConfigs().get("corp").wireApi(), "the default");
   }
 
   @Test
