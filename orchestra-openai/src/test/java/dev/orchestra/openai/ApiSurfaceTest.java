@@ -33,6 +33,7 @@ final class ApiSurfaceTest {
       dev.orchestra.openai.OpenAiProvider
       dev.orchestra.openai.OpenAiProvider$Builder
       dev.orchestra.openai.OpenAiProviderFactory
+      dev.orchestra.openai.OpenAiProviderSettings
       dev.orchestra.openai.RateLimit
       dev.orchestra.openai.RetryPolicy
       dev.orchestra.openai.testing.FakeOpenAiServer
