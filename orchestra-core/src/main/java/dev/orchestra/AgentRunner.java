@@ -186,8 +186,7 @@ final class AgentRunner {
     List<Skill> roleSkills = config.skills().getOrDefault(role.name(), List.of());
     WorkspaceToolBox.Settings settings =
         new WorkspaceToolBox.Settings(
-            config.environmentPolicy(),
-            config.parentEnvironment(),
+            config.commandEnvironment(),
             config.commandTimeout(),
             WorkspaceToolBox.MAX_OUTPUT_CHARS,
             config.writableRoots(),

@@ -3,6 +3,7 @@ package dev.orchestra;
 import dev.orchestra.agent.Agent;
 import dev.orchestra.event.OrchestraListener;
 import dev.orchestra.gate.Gate;
+import dev.orchestra.internal.io.CommandEnvironment;
 import dev.orchestra.model.ModelProvider;
 import dev.orchestra.role.ApprovalHandler;
 import dev.orchestra.role.Role;
@@ -123,9 +124,12 @@ record OrchestratorConfig(
     return stateFolder().resolve("journal.jsonl");
   }
 
-  /** The environment commands get: the policy applied to the parent environment. */
-  Map<String, String> commandEnvironment() {
-    return environmentPolicy.apply(parentEnvironment);
+  /**
+   * The environment every command of the run gets (agents' commands, gates' commands, the
+   * orchestrator's git): the policy applied to the parent environment.
+   */
+  CommandEnvironment commandEnvironment() {
+    return CommandEnvironment.of(environmentPolicy, parentEnvironment);
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.orchestra.Orchestrator;
 import dev.orchestra.OrchestraException;
 import dev.orchestra.agent.AgentException;
 import dev.orchestra.agent.RoleReport;
+import dev.orchestra.internal.io.CommandEnvironment;
 import dev.orchestra.internal.io.ProcessRunner;
 import dev.orchestra.role.BuiltInRoles;
 import dev.orchestra.role.ShellEnvironmentPolicy;
@@ -96,9 +97,7 @@ public final class CommandGate implements Gate {
     }
     ProcessRunner.Outcome outcome;
     try {
-      Map<String, String> env = new LinkedHashMap<>(baseEnvironment(context));
-      env.putAll(environment);
-      outcome = ProcessRunner.run(command, dir, env, timeout, maxOutputBytes);
+      outcome = ProcessRunner.run(command, dir, baseEnvironment(context).with(environment), timeout, maxOutputBytes);
     } catch (IOException e) {
       Finding f =
           new Finding(
@@ -149,12 +148,13 @@ public final class CommandGate implements Gate {
   }
 
   /** The gate's own policy and parent environment where either was given, else the orchestrator's. */
-  private Map<String, String> baseEnvironment(GateContext context) {
+  private CommandEnvironment baseEnvironment(GateContext context) {
     if (environmentPolicy == null && parentEnvironment == null) {
-      return context.commandEnvironment();
+      return CommandEnvironment.chosen(context.commandEnvironment());
     }
-    return (environmentPolicy == null ? ShellEnvironmentPolicy.defaults() : environmentPolicy)
-        .apply(parentEnvironment == null ? System.getenv() : parentEnvironment);
+    return CommandEnvironment.of(
+        environmentPolicy == null ? ShellEnvironmentPolicy.defaults() : environmentPolicy,
+        parentEnvironment == null ? System.getenv() : parentEnvironment);
   }
 
   private Finding diagnose(Batch batch, GateContext context, Path dir, String what, ProcessRunner.Outcome outcome) {
@@ -299,14 +299,16 @@ public final class CommandGate implements Gate {
     }
 
     /**
-     * Adds an environment variable for the command.
+     * Adds an environment variable for the command, passed whatever the environment policy says.
      *
      * @param name the variable
      * @param value its value
      * @return this builder
+     * @throws IllegalArgumentException when the name is empty or has {@code =} or NUL, or the value has NUL
      */
     public Builder environment(String name, String value) {
-      environment.put(Objects.requireNonNull(name), Objects.requireNonNull(value));
+      CommandEnvironment.check(name, value, "the " + this.name + " gate's environment variable");
+      environment.put(name, value);
       return this;
     }
 

@@ -1,5 +1,6 @@
 package dev.orchestra.role;
 
+import dev.orchestra.internal.io.CommandEnvironment;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,8 +19,15 @@ import java.util.regex.Pattern;
  * finally keep only the {@code includeOnly} patterns when any are given. Patterns are globs with
  * {@code *} and {@code ?}, matched without regard to case.
  *
- * <p>The default keeps everything but names matching {@code *KEY*}, {@code *SECRET*} and {@code
- * *TOKEN*}, so {@code OPENAI_API_KEY} never reaches a child process.
+ * <p>The run applies it to every process it starts: an agent's {@code run_command}, every command
+ * gate and CI check, and the orchestrator's own {@code git}. Variables a gate adds with {@link
+ * dev.orchestra.gate.CommandGate.Builder#environment(String, String)} come on top.
+ *
+ * <p>Orchestra's {@link #defaults()} keep everything but names matching {@code *KEY*}, {@code
+ * *SECRET*} and {@code *TOKEN*}, so {@code OPENAI_API_KEY} never reaches a child process, and so
+ * never the model through a command's output. That is safer than Codex, whose default (no table,
+ * or a table without the key) is {@code ignore_default_excludes = true}: every variable passes.
+ * A {@code [shell_environment_policy]} table read by orchestra-toml keeps Codex's meaning.
  *
  * @param inherit which of the parent's variables to start from
  * @param ignoreDefaultExcludes true to keep names that look like keys, secrets and tokens
@@ -51,12 +59,18 @@ public record ShellEnvironmentPolicy(
     NONE
   }
 
-  /** Validates and copies the components. */
+  /**
+   * Validates and copies the components.
+   *
+   * @throws IllegalArgumentException when a variable of {@code set} has an empty name, a name with
+   *     {@code =} or NUL, or a value with NUL: no process environment can hold it
+   */
   public ShellEnvironmentPolicy {
     Objects.requireNonNull(inherit, "inherit");
     exclude = List.copyOf(exclude);
     set = Map.copyOf(set);
     includeOnly = List.copyOf(includeOnly);
+    set.forEach((name, value) -> CommandEnvironment.check(name, value, "shell_environment_policy.set"));
   }
 
   /** Returns the default policy: inherit all, drop keys, secrets and tokens. */

@@ -204,6 +204,13 @@ final class CommandGateTest {
     assertThrows(IllegalArgumentException.class, () -> Gate.command("x").maxOutputBytes(1));
   }
 
+  @Test
+  void aVariableNoProcessCanHoldIsRefusedWhenTheGateIsBuiltNotWhenItRuns() {
+    assertEquals(
+        "the lint gate's environment variable 'A=B' is not a valid variable name: it contains '='",
+        assertThrows(IllegalArgumentException.class, () -> Gate.shell("true").name("lint").environment("A=B", "1")).getMessage());
+  }
+
   /** A test script that names files in its output: some in the workspace, some not, one twice. */
   private void failingScriptNamingFiles(Path outside) throws Exception {
     TestRepos.write(ws, "src/app.txt", "app\n");

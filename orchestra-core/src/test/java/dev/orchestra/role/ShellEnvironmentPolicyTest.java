@@ -2,6 +2,7 @@ package dev.orchestra.role;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.orchestra.role.ShellEnvironmentPolicy.Inherit;
 import java.util.List;
@@ -24,6 +25,18 @@ final class ShellEnvironmentPolicyTest {
     assertEquals(
         Map.of("PATH", "/bin", "GITHUB_TOKEN", "t", "OPENAI_API_KEY", "sk-x"),
         new ShellEnvironmentPolicy(Inherit.ALL, true, List.of("db_*", "h?me"), Map.of(), List.of("path", "*_TOKEN", "*KEY")).apply(PARENT));
+  }
+
+  @Test
+  void setRefusesVariablesNoProcessEnvironmentCanHold() {
+    assertEquals(
+        "shell_environment_policy.set 'A=B' is not a valid variable name: it contains '='",
+        assertThrows(IllegalArgumentException.class, () -> new ShellEnvironmentPolicy(Inherit.ALL, false, List.of(), Map.of("A=B", "1"), List.of()))
+            .getMessage());
+    assertEquals(
+        "shell_environment_policy.set 'X' has a value with a NUL character, which no process environment can hold",
+        assertThrows(IllegalArgumentException.class, () -> new ShellEnvironmentPolicy(Inherit.ALL, false, List.of(), Map.of("X", "\0"), List.of()))
+            .getMessage());
   }
 
   @Test

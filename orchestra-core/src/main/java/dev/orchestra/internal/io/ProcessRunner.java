@@ -1,6 +1,5 @@
 package dev.orchestra.internal.io;
 
-import dev.orchestra.role.ShellEnvironmentPolicy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,7 +21,8 @@ public final class ProcessRunner {
   private ProcessRunner() {}
 
   /**
-   * Runs the command with exactly the given environment (see {@link ShellEnvironmentPolicy}).
+   * Runs the command with exactly the given environment: the process is made by {@link
+   * CommandEnvironment#processBuilder(List)}, so nothing of the JVM's own environment reaches it.
    *
    * @throws IOException when the program cannot be started (for example it is not on the PATH)
    * @throws InterruptedException when the calling thread is interrupted; the tree is killed first
@@ -31,14 +30,11 @@ public final class ProcessRunner {
   public static Outcome run(
       List<String> command,
       Path workingDirectory,
-      Map<String, String> environment,
+      CommandEnvironment environment,
       Duration timeout,
       int maxOutputBytes)
       throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(command).directory(workingDirectory.toFile()).redirectErrorStream(true);
-    // Exactly the given environment: nothing of the parent's leaks in beside it.
-    pb.environment().clear();
-    pb.environment().putAll(environment);
+    ProcessBuilder pb = environment.processBuilder(command).directory(workingDirectory.toFile()).redirectErrorStream(true);
     Process process = pb.start();
     process.getOutputStream().close();
     CappedCollector collector = new CappedCollector(process.getInputStream(), maxOutputBytes);

@@ -1,5 +1,6 @@
 package dev.orchestra.internal.workspace;
 
+import dev.orchestra.internal.io.CommandEnvironment;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * the untracked files that appeared or changed. Limited to path specs (a task's write scope) when
  * given.
  *
- * <p>Every git process runs through {@link #git(Path, Map, List)}: with the filtered environment the
+ * <p>Every git process runs through {@link #git(Path, CommandEnvironment, List)}: with the filtered environment the
  * agents' own commands get, and with the repository's hooks and file-system monitor turned off, so
  * a configuration an agent planted in {@code .git} cannot hand the parent's secrets to a program.
  * Snapshots are serialised: {@code git stash create} takes the index lock, and parallel writers
@@ -32,6 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class GitWorkspace {
   private static final String EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
   private static final int MAX_DIFF_CHARS = 200_000;
+  /** Git must never wait for a password on a terminal nobody watches. */
+  private static final Map<String, String> NO_PROMPT = Map.of("GIT_TERMINAL_PROMPT", "0");
   /** The line that ends a diff cut at {@link #MAX_DIFF_CHARS}. */
   public static final String DIFF_CUT = "[diff cut]";
 
@@ -52,12 +55,12 @@ public final class GitWorkspace {
 
   private final Path root;
   private final List<String> ignored;
-  private final Map<String, String> environment;
+  private final CommandEnvironment environment;
 
-  private GitWorkspace(Path root, List<String> ignored, Map<String, String> environment) {
+  private GitWorkspace(Path root, List<String> ignored, CommandEnvironment environment) {
     this.root = root;
     this.ignored = List.copyOf(ignored);
-    this.environment = Map.copyOf(environment);
+    this.environment = environment;
   }
 
   /**
@@ -65,9 +68,9 @@ public final class GitWorkspace {
    *
    * @param ignored workspace-relative paths never reported as changes (Orchestra's own plan.md
    *     and journal)
-   * @param environment the environment git runs with: the filtered one, never the JVM's own
+   * @param environment the environment git runs with: the run's, never the JVM's own
    */
-  public static Optional<GitWorkspace> of(Path root, List<String> ignored, Map<String, String> environment) {
+  public static Optional<GitWorkspace> of(Path root, List<String> ignored, CommandEnvironment environment) {
     if (!Files.exists(root.resolve(".git"))) {
       return Optional.empty();
     }
@@ -221,14 +224,11 @@ public final class GitWorkspace {
    *
    * @return its standard output, or null when it could not start, failed or ran over a minute
    */
-  public static String git(Path root, Map<String, String> environment, List<String> args) {
+  public static String git(Path root, CommandEnvironment environment, List<String> args) {
     List<String> cmd = new ArrayList<>(List.of("git", "-C", root.toString(), "-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null"));
     cmd.addAll(args);
     try {
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
-      pb.environment().clear();
-      pb.environment().putAll(environment);
-      pb.environment().put("GIT_TERMINAL_PROMPT", "0");
+      ProcessBuilder pb = environment.with(NO_PROMPT).processBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
       Process p = pb.start();
       p.getOutputStream().close();
       // Read on another thread, so the timeout holds even when git never closes its output.

@@ -82,7 +82,7 @@ final class RunCommandTool implements Tool {
     try {
       outcome =
           ProcessRunner.run(
-              command, dir, settings.environmentPolicy().apply(settings.parentEnvironment()), timeout, settings.maxOutputChars());
+              command, dir, settings.environment(), timeout, settings.maxOutputChars());
     } catch (IOException e) {
       throw new ToolError("'" + command.get(0) + "' could not be started: " + e.getMessage());
     } catch (InterruptedException e) {

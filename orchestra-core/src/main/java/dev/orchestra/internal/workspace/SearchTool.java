@@ -60,7 +60,7 @@ final class SearchTool implements Tool {
     int hits = 0;
     int filesHit = 0;
     boolean more = false;
-    for (Path file : WorkspaceFiles.list(paths.root(), base, settings.environmentPolicy().apply(settings.parentEnvironment()))) {
+    for (Path file : WorkspaceFiles.list(paths.root(), base, settings.environment())) {
       if (hits >= limit) {
         more = true;
         break;

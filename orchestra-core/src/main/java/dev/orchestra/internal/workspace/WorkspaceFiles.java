@@ -1,6 +1,7 @@
 package dev.orchestra.internal.workspace;
 
 
+import dev.orchestra.internal.io.CommandEnvironment;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -18,7 +19,6 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -34,7 +34,7 @@ public final class WorkspaceFiles {
 
   private WorkspaceFiles() {}
 
-  public static List<Path> list(Path root, Path base, Map<String, String> environment) {
+  public static List<Path> list(Path root, Path base, CommandEnvironment environment) {
     if (isOrchestraState(root.relativize(base))) {
       return List.of();
     }
@@ -61,7 +61,7 @@ public final class WorkspaceFiles {
     return false;
   }
 
-  private static List<Path> fromGit(Path root, Path base, Map<String, String> environment) {
+  private static List<Path> fromGit(Path root, Path base, CommandEnvironment environment) {
     String rel = root.relativize(base).toString();
     List<String> args = new ArrayList<>(List.of("ls-files", "-co", "--exclude-standard", "-z"));
     if (!rel.isEmpty()) {

@@ -1,6 +1,7 @@
 package dev.orchestra.internal.workspace;
 
 import dev.orchestra.OrchestraException;
+import dev.orchestra.internal.io.CommandEnvironment;
 import dev.orchestra.agent.ToolBox;
 import dev.orchestra.model.Message;
 import dev.orchestra.model.ToolCall;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The workspace tools one agent gets for one task: read a file (or a line range), list a folder,
@@ -80,24 +82,28 @@ public final class WorkspaceToolBox implements ToolBox {
     Approver DENY = (action, detail, reason) -> ApprovalHandler.Decision.deny("default", "no approval handler");
   }
 
-  /** The knobs of the tools, set per run. */
+  /**
+   * The knobs of the tools, set per run.
+   *
+   * @param environment what {@code run_command} and search's {@code git ls-files} run with: the
+   *     run's {@link ShellEnvironmentPolicy} applied to its parent environment
+   */
   public record Settings(
-      ShellEnvironmentPolicy environmentPolicy,
-      Map<String, String> parentEnvironment,
+      CommandEnvironment environment,
       Duration commandTimeout,
       int maxOutputChars,
       List<Path> writableRoots,
       List<Skill> skills,
       Approver approver) {
     public Settings {
-      parentEnvironment = Map.copyOf(parentEnvironment);
+      Objects.requireNonNull(environment, "environment");
       writableRoots = List.copyOf(writableRoots);
       skills = List.copyOf(skills);
     }
 
     static Settings defaults() {
       return new Settings(
-          ShellEnvironmentPolicy.defaults(), System.getenv(), Duration.ofMinutes(5), MAX_OUTPUT_CHARS, List.of(), List.of(), Approver.DENY);
+          CommandEnvironment.of(ShellEnvironmentPolicy.defaults(), System.getenv()), Duration.ofMinutes(5), MAX_OUTPUT_CHARS, List.of(), List.of(), Approver.DENY);
     }
   }
 

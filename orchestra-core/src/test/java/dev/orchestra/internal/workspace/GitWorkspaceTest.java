@@ -1,6 +1,7 @@
 package dev.orchestra.internal.workspace;
 
 import dev.orchestra.TestRepos;
+import dev.orchestra.internal.io.CommandEnvironment;
 import dev.orchestra.role.ShellEnvironmentPolicy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,7 +27,7 @@ final class GitWorkspaceTest {
 
   @TempDir Path tmp;
   Path repo;
-  Map<String, String> environment;
+  CommandEnvironment environment;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -38,7 +39,7 @@ final class GitWorkspaceTest {
     TestRepos.git(repo, "commit", "-q", "-m", "start");
     Map<String, String> parent = new HashMap<>(System.getenv());
     parent.put("OPENAI_API_KEY", KEY);
-    environment = ShellEnvironmentPolicy.defaults().apply(parent);
+    environment = CommandEnvironment.of(ShellEnvironmentPolicy.defaults(), parent);
   }
 
   private GitWorkspace workspace() {

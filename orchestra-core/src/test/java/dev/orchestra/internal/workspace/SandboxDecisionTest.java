@@ -31,6 +31,7 @@ import dev.orchestra.role.ApprovalPolicy;
 import dev.orchestra.role.BuiltInRoles;
 import dev.orchestra.role.Role;
 import dev.orchestra.role.SandboxMode;
+import dev.orchestra.internal.io.CommandEnvironment;
 import dev.orchestra.role.ShellEnvironmentPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -142,7 +143,7 @@ final class SandboxDecisionTest {
     private ToolBox box(SandboxMode mode, ApprovalPolicy policy) {
       WorkspaceToolBox.Settings settings =
           new WorkspaceToolBox.Settings(
-              ShellEnvironmentPolicy.defaults(), Map.of("PATH", System.getenv("PATH")), Duration.ofSeconds(20), WorkspaceToolBox.MAX_OUTPUT_CHARS,
+              CommandEnvironment.of(ShellEnvironmentPolicy.defaults(), Map.of("PATH", System.getenv("PATH"))), Duration.ofSeconds(20), WorkspaceToolBox.MAX_OUTPUT_CHARS,
               List.of(tmp.resolve("extra")), List.of(),
               (action, detail, reason) -> {
                 asked.add(action + " " + detail);

@@ -11,6 +11,7 @@ import dev.orchestra.role.ApprovalPolicy;
 import dev.orchestra.role.BuiltInRoles;
 import dev.orchestra.role.Role;
 import dev.orchestra.role.SandboxMode;
+import dev.orchestra.internal.io.CommandEnvironment;
 import dev.orchestra.role.ShellEnvironmentPolicy;
 import dev.orchestra.role.Skill;
 import java.io.IOException;
@@ -150,7 +151,7 @@ final class ToolCallJournalTest {
     Path root = dir.resolve("ws");
     WorkspaceToolBox.Settings settings =
         new WorkspaceToolBox.Settings(
-            ShellEnvironmentPolicy.defaults(), Map.of("PATH", System.getenv("PATH"), "HOME", "/home/x"), Duration.ofSeconds(20),
+            CommandEnvironment.of(ShellEnvironmentPolicy.defaults(), Map.of("PATH", System.getenv("PATH"), "HOME", "/home/x")), Duration.ofSeconds(20),
             WorkspaceToolBox.MAX_OUTPUT_CHARS, List.of(dir.resolve("extra")), skills,
             (action, detail, reason) -> {
               out.append("  ? ").append(action).append(" | ").append(normalize(detail, dir)).append(" | ").append(reason).append('\n');

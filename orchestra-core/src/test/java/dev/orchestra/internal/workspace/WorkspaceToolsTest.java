@@ -1,6 +1,7 @@
 package dev.orchestra.internal.workspace;
 
 import dev.orchestra.role.Role;
+import dev.orchestra.internal.io.CommandEnvironment;
 import dev.orchestra.role.ShellEnvironmentPolicy;
 import dev.orchestra.Json;
 import dev.orchestra.OrchestraException;
@@ -57,7 +58,7 @@ final class WorkspaceToolsTest {
   private ToolBox box(Role role, List<String> scope, List<Skill> skills) {
     WorkspaceToolBox.Settings settings =
         new WorkspaceToolBox.Settings(
-            ShellEnvironmentPolicy.defaults(), parentEnv, Duration.ofSeconds(20), WorkspaceToolBox.MAX_OUTPUT_CHARS,
+            CommandEnvironment.of(ShellEnvironmentPolicy.defaults(), parentEnv), Duration.ofSeconds(20), WorkspaceToolBox.MAX_OUTPUT_CHARS,
             List.of(), skills,
             (action, detail, reason) -> {
               asked.add(action + " " + detail);
