@@ -190,6 +190,7 @@ final class AgentRunner {
             config.commandTimeout(),
             WorkspaceToolBox.MAX_OUTPUT_CHARS,
             config.writableRoots(),
+            config.networkAccess(),
             roleSkills,
             (action, detail, reason) -> askApproval(role, task, action, detail, reason));
     WorkspaceToolBox tools =

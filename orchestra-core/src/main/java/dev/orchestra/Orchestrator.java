@@ -139,6 +139,7 @@ public interface Orchestrator extends AutoCloseable {
     Map<String, String> parentEnvironment = System.getenv();
     Duration commandTimeout = Duration.ofMinutes(5);
     List<Path> writableRoots = List.of();
+    boolean networkAccess;
     final Map<String, List<Skill>> skills = new LinkedHashMap<>();
     SandboxMode sandboxCeiling = SandboxMode.DANGER_FULL_ACCESS;
 
@@ -413,8 +414,10 @@ public interface Orchestrator extends AutoCloseable {
     }
 
     /**
-     * Sets which environment variables agents' commands get; default {@link
-     * ShellEnvironmentPolicy#defaults()} (everything but keys, secrets and tokens).
+     * Sets which environment variables every command of the run gets: an agent's {@code
+     * run_command}, every command gate and CI check (unless a gate was given a policy of its own),
+     * and the orchestrator's own {@code git}. Default {@link ShellEnvironmentPolicy#defaults()}:
+     * everything but keys, secrets and tokens, which is stricter than Codex's default.
      *
      * @param policy the policy
      * @return this builder
@@ -450,7 +453,12 @@ public interface Orchestrator extends AutoCloseable {
     }
 
     /**
-     * Sets folders outside the workspace that workspace-write roles may also write.
+     * Sets folders outside the workspace that workspace-write roles may also write, Codex's {@code
+     * [sandbox_workspace_write] writable_roots}: the {@code write_file} and {@code apply_patch}
+     * tools of a workspace-write role write there too (a link that leads out of a root is
+     * refused), and nowhere else outside the workspace. A read-only role writes nowhere; a
+     * full-access role anywhere. Unlike Codex, {@code /tmp} and {@code $TMPDIR} are not added. Like
+     * every sandbox rule here, this limits the tools, not the programs an agent's command starts.
      *
      * @param roots absolute folders
      * @return this builder
@@ -462,6 +470,27 @@ public interface Orchestrator extends AutoCloseable {
         }
       }
       this.writableRoots = List.copyOf(roots);
+      return this;
+    }
+
+    /**
+     * Sets whether workspace-write roles' commands may reach the network, Codex's {@code
+     * [sandbox_workspace_write] network_access}; default false, as in Codex. Read-only roles never
+     * get it and full-access roles always do.
+     *
+     * <p>Orchestra has no network isolation, so this is what it does: where a role gets no network,
+     * an agent's command known to reach the network ({@code curl}, {@code wget}, {@code ssh}, {@code
+     * git clone/fetch/pull/push}, {@code npm install}, {@code pip install}, ...) is asked about
+     * under {@code untrusted}, {@code on-request} and {@code on-failure} and refused under {@code
+     * never}, and every other command runs with {@code CODEX_SANDBOX_NETWORK_DISABLED=1} in its
+     * environment, as under Codex. A program not on that list still reaches the network. Gates'
+     * commands are the run's own checks and are not limited.
+     *
+     * @param allowed whether commands may reach the network
+     * @return this builder
+     */
+    public Builder networkAccess(boolean allowed) {
+      this.networkAccess = allowed;
       return this;
     }
 

@@ -47,6 +47,7 @@ import java.util.random.RandomGenerator;
  * @param parentEnvironment the environment the policy filters
  * @param commandTimeout how long an agent's command may run
  * @param writableRoots folders outside the workspace a workspace-write role may write
+ * @param networkAccess whether a workspace-write role's commands may reach the network
  * @param skills each role's skills
  */
 record OrchestratorConfig(
@@ -74,6 +75,7 @@ record OrchestratorConfig(
     Map<String, String> parentEnvironment,
     Duration commandTimeout,
     List<Path> writableRoots,
+    boolean networkAccess,
     Map<String, List<Skill>> skills) {
 
   /** The configuration a builder holds. */
@@ -104,6 +106,7 @@ record OrchestratorConfig(
         Map.copyOf(b.parentEnvironment),
         b.commandTimeout,
         List.copyOf(b.writableRoots),
+        b.networkAccess,
         Map.copyOf(b.skills));
   }
 

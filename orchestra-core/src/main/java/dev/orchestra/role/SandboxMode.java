@@ -15,11 +15,17 @@ import java.util.stream.Collectors;
  * that lead outside refused, and without following any link on the way (so a folder swapped for a
  * link cannot redirect a write).
  *
+ * <p>Network, as Codex has it: full access has it, read-only has not, and workspace-write has it
+ * only with {@code [sandbox_workspace_write] network_access = true} ({@code
+ * Orchestrator.Builder.networkAccess}). Without it, an agent's command known to reach the network
+ * ({@code curl}, {@code git fetch}, {@code npm install}, ...) is asked about or refused, and every
+ * other command gets {@code CODEX_SANDBOX_NETWORK_DISABLED=1} in its environment.
+ *
  * <p>What a Java process cannot do: confine a child process. A command an agent runs (a build, a
- * test) runs with the JVM's own operating-system rights and can write anywhere the user can, in
- * every mode; the sandbox decides which commands start, in which folder and with which
- * environment, not what a started program does. For hard isolation run Orchestra in a container
- * or under an operating-system sandbox.
+ * test) runs with the JVM's own operating-system rights and can write anywhere the user can and
+ * reach any host the machine can, in every mode; the sandbox decides which commands start, in
+ * which folder and with which environment, not what a started program does. For hard isolation
+ * run Orchestra in a container or under an operating-system sandbox.
  */
 public enum SandboxMode {
   /** May read anything in the workspace and change nothing. */

@@ -11,12 +11,19 @@ import dev.orchestra.role.SandboxMode;
 final class SandboxGuard {
   private final SandboxMode mode;
   private final ApprovalPolicy policy;
+  private final boolean networkAccess;
   private final Approver approver;
 
-  SandboxGuard(SandboxMode mode, ApprovalPolicy policy, Approver approver) {
+  SandboxGuard(SandboxMode mode, ApprovalPolicy policy, boolean networkAccess, Approver approver) {
     this.mode = mode;
     this.policy = policy;
+    this.networkAccess = networkAccess;
     this.approver = approver;
+  }
+
+  /** Whether this sandbox lets commands reach the network. */
+  boolean grantsNetwork() {
+    return SandboxDecision.grantsNetwork(mode, networkAccess);
   }
 
   SandboxMode mode() {
@@ -29,7 +36,7 @@ final class SandboxGuard {
 
   /** Whether the action is refused outright, whatever anyone would answer. */
   boolean refuses(Action action) {
-    return SandboxDecision.decide(mode, policy, action) == SandboxDecision.Verdict.DENY;
+    return SandboxDecision.decide(mode, policy, networkAccess, action) == SandboxDecision.Verdict.DENY;
   }
 
   /**
@@ -40,7 +47,7 @@ final class SandboxGuard {
    * @param detail what exactly: the path or the command line
    */
   void enforce(Action action, String tool, String detail, String askReason, String refusal) throws ToolError {
-    switch (SandboxDecision.decide(mode, policy, action)) {
+    switch (SandboxDecision.decide(mode, policy, networkAccess, action)) {
       case ALLOW -> { }
       case DENY -> throw new ToolError(refusal);
       case ASK -> {

@@ -35,9 +35,10 @@ import java.util.Objects;
  * redirect them. A denied approval reaches the model as a tool error.
  *
  * <p>What Java cannot stop: a child process runs with the JVM's own operating-system rights. In
- * {@code workspace-write} mode a command (a build, a test) can write anywhere the user can; the
- * allow-list, approvals, the working directory check and the filtered environment limit what is
- * started, not what a started program does. For hard isolation run Orchestra in a container or
+ * {@code workspace-write} mode a command (a build, a test) can write anywhere the user can and
+ * reach the network; the allow-list, the list of network commands, approvals, the working
+ * directory check and the filtered environment limit what is started, not what a started program
+ * does. For hard isolation run Orchestra in a container or
  * under an operating-system sandbox.
  *
  * <p>Every result the model sees is bounded in size, with a note of what was cut. What the
@@ -87,12 +88,15 @@ public final class WorkspaceToolBox implements ToolBox {
    *
    * @param environment what {@code run_command} and search's {@code git ls-files} run with: the
    *     run's {@link ShellEnvironmentPolicy} applied to its parent environment
+   * @param writableRoots folders outside the workspace a workspace-write role may also write
+   * @param networkAccess whether a workspace-write role's commands may reach the network
    */
   public record Settings(
       CommandEnvironment environment,
       Duration commandTimeout,
       int maxOutputChars,
       List<Path> writableRoots,
+      boolean networkAccess,
       List<Skill> skills,
       Approver approver) {
     public Settings {
@@ -103,7 +107,7 @@ public final class WorkspaceToolBox implements ToolBox {
 
     static Settings defaults() {
       return new Settings(
-          CommandEnvironment.of(ShellEnvironmentPolicy.defaults(), System.getenv()), Duration.ofMinutes(5), MAX_OUTPUT_CHARS, List.of(), List.of(), Approver.DENY);
+          CommandEnvironment.of(ShellEnvironmentPolicy.defaults(), System.getenv()), Duration.ofMinutes(5), MAX_OUTPUT_CHARS, List.of(), false, List.of(), Approver.DENY);
     }
   }
 
@@ -146,7 +150,7 @@ public final class WorkspaceToolBox implements ToolBox {
     this.observer = observer;
     this.settings = settings;
     SandboxMode mode = role.sandboxMode();
-    SandboxGuard guard = new SandboxGuard(mode, role.approvalPolicy(), settings.approver());
+    SandboxGuard guard = new SandboxGuard(mode, role.approvalPolicy(), settings.networkAccess(), settings.approver());
     // Full access follows links like any program would: there is no outside to keep them from.
     boolean secureIo = mode != SandboxMode.DANGER_FULL_ACCESS && secureIoSupported;
     this.paths = new SandboxPaths(root, realRoot, secureIo, settings.writableRoots(), guard);

@@ -1,5 +1,6 @@
 package dev.orchestra.internal.workspace;
 
+import static dev.orchestra.internal.workspace.SandboxDecision.Action.NETWORK_COMMAND;
 import static dev.orchestra.internal.workspace.SandboxDecision.Action.OTHER_COMMAND;
 import static dev.orchestra.internal.workspace.SandboxDecision.Action.READ;
 import static dev.orchestra.internal.workspace.SandboxDecision.Action.READ_ONLY_COMMAND;
@@ -79,6 +80,7 @@ final class SandboxDecisionTest {
           new Line(READ_ONLY,          WRITE_GIT_FOLDER,    DENY,     DENY,      DENY,      DENY),
           new Line(READ_ONLY,          READ_ONLY_COMMAND,   ALLOW,    ALLOW,     ALLOW,     ALLOW),
           new Line(READ_ONLY,          OTHER_COMMAND,       ASK,      ASK,       ASK,       DENY),
+          new Line(READ_ONLY,          NETWORK_COMMAND,     ASK,      ASK,       ASK,       DENY),
 
           new Line(WORKSPACE_WRITE,    READ,                ALLOW,    ALLOW,     ALLOW,     ALLOW),
           new Line(WORKSPACE_WRITE,    READ_OUTSIDE,        DENY,     DENY,      DENY,      DENY),
@@ -89,6 +91,7 @@ final class SandboxDecisionTest {
           new Line(WORKSPACE_WRITE,    WRITE_GIT_FOLDER,    DENY,     DENY,      DENY,      DENY),
           new Line(WORKSPACE_WRITE,    READ_ONLY_COMMAND,   ALLOW,    ALLOW,     ALLOW,     ALLOW),
           new Line(WORKSPACE_WRITE,    OTHER_COMMAND,       ASK,      ALLOW,     ALLOW,     ALLOW),
+          new Line(WORKSPACE_WRITE,    NETWORK_COMMAND,     ASK,      ASK,       ASK,       DENY),
 
           new Line(DANGER_FULL_ACCESS, READ,                ALLOW,    ALLOW,     ALLOW,     ALLOW),
           new Line(DANGER_FULL_ACCESS, READ_OUTSIDE,        ALLOW,    ALLOW,     ALLOW,     ALLOW),
@@ -98,9 +101,15 @@ final class SandboxDecisionTest {
           new Line(DANGER_FULL_ACCESS, WRITE_OUTSIDE,       ASK,      ALLOW,     ALLOW,     ALLOW),
           new Line(DANGER_FULL_ACCESS, WRITE_GIT_FOLDER,    DENY,     DENY,      DENY,      DENY),
           new Line(DANGER_FULL_ACCESS, READ_ONLY_COMMAND,   ALLOW,    ALLOW,     ALLOW,     ALLOW),
-          new Line(DANGER_FULL_ACCESS, OTHER_COMMAND,       ASK,      ALLOW,     ALLOW,     ALLOW));
+          new Line(DANGER_FULL_ACCESS, OTHER_COMMAND,       ASK,      ALLOW,     ALLOW,     ALLOW),
+          new Line(DANGER_FULL_ACCESS, NETWORK_COMMAND,     ASK,      ALLOW,     ALLOW,     ALLOW));
 
-  /** The table, one case per cell: sandbox mode, approval policy, action, expected verdict. */
+  /**
+   * The table, one case per cell: sandbox mode, approval policy, action, expected verdict. The
+   * table holds for Codex's default of {@code network_access = false};
+   * {@link #networkAccessChangesOnlyWhatAWorkspaceWriteSandboxDoesWithNetworkCommands} says what
+   * {@code true} changes.
+   */
   static Stream<Arguments> matrix() {
     List<Arguments> cells = new ArrayList<>();
     Set<List<Object>> seen = new HashSet<>();
@@ -119,7 +128,16 @@ final class SandboxDecisionTest {
   @ParameterizedTest(name = "{0} / {1} / {2} -> {3}")
   @MethodSource("matrix")
   void decides(SandboxMode mode, ApprovalPolicy policy, Action action, Verdict expected) {
-    assertEquals(expected, SandboxDecision.decide(mode, policy, action));
+    assertEquals(expected, SandboxDecision.decide(mode, policy, false, action));
+  }
+
+  @ParameterizedTest(name = "{0} / {1} / {2}")
+  @MethodSource("matrix")
+  void networkAccessChangesOnlyWhatAWorkspaceWriteSandboxDoesWithNetworkCommands(
+      SandboxMode mode, ApprovalPolicy policy, Action action, Verdict withoutNetwork) {
+    Verdict expected =
+        mode == WORKSPACE_WRITE && action == NETWORK_COMMAND ? SandboxDecision.decide(mode, policy, false, OTHER_COMMAND) : withoutNetwork;
+    assertEquals(expected, SandboxDecision.decide(mode, policy, true, action));
   }
 
   /** The same table carried out by the tools, one real call per cell and kind of call. */
@@ -141,10 +159,15 @@ final class SandboxDecisionTest {
 
     /** A tool box for the implementer in this mode under this policy, writing {@code a.txt} and {@code notes.txt}, with {@code extra} as a writable root. */
     private ToolBox box(SandboxMode mode, ApprovalPolicy policy) {
+      return box(mode, policy, false);
+    }
+
+    /** The same, with {@code [sandbox_workspace_write] network_access} as given. */
+    private ToolBox box(SandboxMode mode, ApprovalPolicy policy, boolean networkAccess) {
       WorkspaceToolBox.Settings settings =
           new WorkspaceToolBox.Settings(
               CommandEnvironment.of(ShellEnvironmentPolicy.defaults(), Map.of("PATH", System.getenv("PATH"))), Duration.ofSeconds(20), WorkspaceToolBox.MAX_OUTPUT_CHARS,
-              List.of(tmp.resolve("extra")), List.of(),
+              List.of(tmp.resolve("extra")), networkAccess, List.of(),
               (action, detail, reason) -> {
                 asked.add(action + " " + detail);
                 return answer;
@@ -175,6 +198,11 @@ final class SandboxDecisionTest {
         return name;
       }
     }
+
+    private static final String NETWORK_LINE = "curl --version > /dev/null 2>&1; echo fetched > net.txt";
+    private static final String NETWORK_LINE_REFUSED =
+        "'" + NETWORK_LINE + "' reaches the network, and this role's sandbox gives no network access (danger-full-access does, and"
+            + " workspace-write with [sandbox_workspace_write] network_access = true); the approval policy 'never' does not ask";
 
     private static final List<Probe> PROBES =
         List.of(
@@ -209,7 +237,12 @@ final class SandboxDecisionTest {
                 "run_command echo hi > shell.txt", "exit code 0\n", refusedUnderNever("echo hi > shell.txt"), "ws/shell.txt", "hi\n"),
             // A shell line cannot be checked, so even one that only reads is not a read-only command.
             new Probe("run a shell line that reads", Action.OTHER_COMMAND, "run_command", "{\"command\":[],\"shell\":\"cat notes.txt\",\"cwd\":\"\",\"timeout_seconds\":0}",
-                "run_command cat notes.txt", "exit code 0\nline 1\nline 2\nline 3\n", refusedUnderNever("cat notes.txt"), null, null));
+                "run_command cat notes.txt", "exit code 0\nline 1\nline 2\nline 3\n", refusedUnderNever("cat notes.txt"), null, null),
+            // Known to reach the network by its first word; curl --version itself stays offline.
+            new Probe("run a network fetch", Action.NETWORK_COMMAND, "run_command",
+                "{\"command\":[],\"shell\":\"curl --version > /dev/null 2>&1; echo fetched > net.txt\",\"cwd\":\"\",\"timeout_seconds\":0}",
+                "run_command " + NETWORK_LINE, "exit code 0\n", NETWORK_LINE_REFUSED, "ws/net.txt", "fetched\n"));
+
 
     private static String refusedUnderNever(String command) {
       return "the read-only sandbox runs only read-only commands (ls, cat, grep, git status/log/diff, ...); '" + command
@@ -281,6 +314,25 @@ final class SandboxDecisionTest {
       }
       Path file = tmp.resolve(probe.file());
       return Files.exists(file) && Files.readString(file).equals(probe.content());
+    }
+
+    static Stream<Arguments> modesWithAndWithoutNetworkAccess() {
+      return Stream.of(SandboxMode.values()).flatMap(m -> Stream.of(Arguments.of(m, false), Arguments.of(m, true)));
+    }
+
+    @ParameterizedTest(name = "{0}, network_access = {1}")
+    @MethodSource("modesWithAndWithoutNetworkAccess")
+    void aCommandIsToldWhenItsSandboxHasNoNetworkAndANetworkCommandIsRefusedThere(SandboxMode mode, boolean networkAccess) throws IOException {
+      ToolBox box = box(mode, ApprovalPolicy.NEVER, networkAccess);
+      boolean network = mode == DANGER_FULL_ACCESS || (mode == WORKSPACE_WRITE && networkAccess);
+      if (mode != READ_ONLY) { // read-only under never runs no command that is not on its list
+        Message.ToolResult env = call(box, "run_command", "{\"command\":[\"sh\",\"-c\",\"env\"],\"shell\":\"\",\"cwd\":\"\",\"timeout_seconds\":0}");
+        assertEquals(!network, env.output().lines().anyMatch(l -> l.equals("CODEX_SANDBOX_NETWORK_DISABLED=1")), env.output());
+      }
+      Message.ToolResult fetch = call(box, "run_command", "{\"command\":[],\"shell\":\"" + NETWORK_LINE + "\",\"cwd\":\"\",\"timeout_seconds\":0}");
+      assertEquals(network ? "exit code 0\n" : "error: " + NETWORK_LINE_REFUSED, fetch.output());
+      assertEquals(network, Files.exists(root.resolve("net.txt")));
+      assertTrue(asked.isEmpty(), asked.toString());
     }
 
     @ParameterizedTest

@@ -152,7 +152,7 @@ final class ToolCallJournalTest {
     WorkspaceToolBox.Settings settings =
         new WorkspaceToolBox.Settings(
             CommandEnvironment.of(ShellEnvironmentPolicy.defaults(), Map.of("PATH", System.getenv("PATH"), "HOME", "/home/x")), Duration.ofSeconds(20),
-            WorkspaceToolBox.MAX_OUTPUT_CHARS, List.of(dir.resolve("extra")), skills,
+            WorkspaceToolBox.MAX_OUTPUT_CHARS, List.of(dir.resolve("extra")), false, skills,
             (action, detail, reason) -> {
               out.append("  ? ").append(action).append(" | ").append(normalize(detail, dir)).append(" | ").append(reason).append('\n');
               return detail.contains("deny-me")

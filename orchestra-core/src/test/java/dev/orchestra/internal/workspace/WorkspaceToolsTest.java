@@ -59,7 +59,7 @@ final class WorkspaceToolsTest {
     WorkspaceToolBox.Settings settings =
         new WorkspaceToolBox.Settings(
             CommandEnvironment.of(ShellEnvironmentPolicy.defaults(), parentEnv), Duration.ofSeconds(20), WorkspaceToolBox.MAX_OUTPUT_CHARS,
-            List.of(), skills,
+            List.of(), false, skills,
             (action, detail, reason) -> {
               asked.add(action + " " + detail);
               return answer;
