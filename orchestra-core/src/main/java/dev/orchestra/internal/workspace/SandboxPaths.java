@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Turns the paths a model gives into paths on disk, refusing those that lead where the sandbox
@@ -25,7 +26,9 @@ final class SandboxPaths {
     this.root = root.toAbsolutePath().normalize();
     this.realRoot = realRoot;
     this.secureIo = secureIo;
-    this.writableRoots = writableRoots.stream().map(w -> w.toAbsolutePath().normalize()).toList();
+    // Each root as given and as its real path: a root named through a link (macOS's /var, a
+    // mounted volume's alias) still holds the files whose real path is under its target.
+    this.writableRoots = writableRoots.stream().flatMap(SandboxPaths::asGivenAndReal).distinct().toList();
     this.guard = guard;
   }
 
@@ -97,6 +100,15 @@ final class SandboxPaths {
       return Action.READ_OUTSIDE;
     }
     return underWritableRoot(p) ? Action.WRITE_WRITABLE_ROOT : Action.WRITE_OUTSIDE;
+  }
+
+  private static Stream<Path> asGivenAndReal(Path root) {
+    Path given = root.toAbsolutePath().normalize();
+    try {
+      return Stream.of(given, given.toRealPath());
+    } catch (IOException e) {
+      return Stream.of(given); // not there (yet): nothing under it can be a link
+    }
   }
 
   boolean underWritableRoot(Path p) {

@@ -56,10 +56,14 @@ final class WorkspaceToolsTest {
   }
 
   private ToolBox box(Role role, List<String> scope, List<Skill> skills) {
+    return box(role, scope, skills, List.of());
+  }
+
+  private ToolBox box(Role role, List<String> scope, List<Skill> skills, List<Path> writableRoots) {
     WorkspaceToolBox.Settings settings =
         new WorkspaceToolBox.Settings(
             CommandEnvironment.of(ShellEnvironmentPolicy.defaults(), parentEnv), Duration.ofSeconds(20), WorkspaceToolBox.MAX_OUTPUT_CHARS,
-            List.of(), false, skills,
+            writableRoots, false, skills,
             (action, detail, reason) -> {
               asked.add(action + " " + detail);
               return answer;
@@ -314,6 +318,24 @@ final class WorkspaceToolsTest {
     TestRepos.write(tmp, "bad/SKILL.md", "---\nname: x\n---\n");
     OrchestraException e = org.junit.jupiter.api.Assertions.assertThrows(OrchestraException.class, () -> Skill.read(tmp.resolve("bad/SKILL.md")));
     assertTrue(e.getMessage().endsWith("SKILL.md:3: front matter needs 'name:' and 'description:'; description is missing"), e.getMessage());
+  }
+
+  @Test
+  void aWritableRootNamedThroughALinkHoldsWhatIsUnderItsTargetButALinkOutOfItLeadsNowhere() throws Exception {
+    Path shared = Files.createDirectories(tmp.resolve("shared"));
+    Path alias = Files.createSymbolicLink(tmp.resolve("shared-alias"), shared);
+    Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+    Files.createSymbolicLink(shared.resolve("out"), elsewhere);
+    ToolBox box = box(BuiltInRoles.get("implementer"), List.of(), List.of(), List.of(alias));
+    String viaAlias = alias.resolve("a.txt").toString();
+    assertEquals("wrote 1 bytes to " + viaAlias, call(box, "write_file", "{\"path\":\"" + viaAlias + "\",\"content\":\"a\"}").output());
+    assertEquals("a", Files.readString(shared.resolve("a.txt")));
+    String throughLink = alias.resolve("out/b.txt").toString();
+    assertEquals(
+        "error: path '" + throughLink + "' leads outside the workspace through a symbolic link",
+        call(box, "write_file", "{\"path\":\"" + throughLink + "\",\"content\":\"b\"}").output());
+    assertFalse(Files.exists(elsewhere.resolve("b.txt")));
+    assertTrue(asked.isEmpty(), asked.toString());
   }
 
   @Test
