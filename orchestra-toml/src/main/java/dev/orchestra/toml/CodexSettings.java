@@ -60,11 +60,15 @@ public final class CodexSettings {
 
   /**
    * {@code [sandbox_workspace_write]}: extra settings used with the {@code workspace-write} sandbox.
+   * {@link LoadedConfig#writableRoots()} and {@link LoadedConfig#networkAccess()} carry the first two
+   * to a run.
    *
    * @param writableRoots folders writable besides the workspace, absolute and normalised
    * @param networkAccess whether commands may use the network (default false)
-   * @param excludeTmpdirEnvVar whether {@code $TMPDIR} is left out of the writable roots
-   * @param excludeSlashTmp whether {@code /tmp} is left out of the writable roots
+   * @param excludeTmpdirEnvVar whether {@code $TMPDIR} is left out of the writable roots; Orchestra
+   *     never adds it, so this changes nothing
+   * @param excludeSlashTmp whether {@code /tmp} is left out of the writable roots; Orchestra never
+   *     adds it, so this changes nothing
    */
   public record SandboxWorkspaceWrite(
       List<Path> writableRoots, boolean networkAccess, boolean excludeTmpdirEnvVar, boolean excludeSlashTmp) {
@@ -75,15 +79,18 @@ public final class CodexSettings {
   }
 
   /**
-   * {@code [shell_environment_policy]}: which environment variables commands see. Orchestra carries
-   * it for the caller; it does not apply it itself.
+   * {@code [shell_environment_policy]}: which environment variables commands see, as written, with
+   * Codex's value for every key left out. {@link LoadedConfig#shellEnvironmentPolicy()} turns it
+   * into the policy a run applies to every command.
    *
    * @param inherit the starting set: {@code all} (when absent), {@code core} or {@code none}
-   * @param ignoreDefaultExcludes as written; false when absent
+   * @param ignoreDefaultExcludes whether names with {@code KEY}, {@code SECRET} or {@code TOKEN}
+   *     pass; true when absent, as in Codex
    * @param exclude patterns of names to drop
    * @param set variables to set
    * @param includeOnly patterns of names to keep; empty keeps all
-   * @param experimentalUseProfile as written; false when absent
+   * @param experimentalUseProfile as written; false when absent. Orchestra does not run commands
+   *     through the user's shell profile, and a load warns when this is true
    */
   public record ShellEnvironmentPolicy(
       String inherit,

@@ -5,6 +5,7 @@ import dev.orchestra.role.BuiltInRoles;
 import dev.orchestra.role.ReasoningEffort;
 import dev.orchestra.role.Role;
 import dev.orchestra.role.SandboxMode;
+import dev.orchestra.role.ShellEnvironmentPolicy;
 import dev.orchestra.model.ProviderConfig;
 import java.net.URI;
 import java.nio.file.Path;
@@ -181,6 +182,64 @@ public final class LoadedConfig {
       default:
         return Optional.empty(); // amazon-bedrock; a load refuses any id it does not know
     }
+  }
+
+  /**
+   * Returns the environment policy for every command of a run ({@link
+   * dev.orchestra.Orchestrator.Builder#shellEnvironmentPolicy}): an agent's {@code run_command},
+   * every command gate and CI check, and the orchestrator's own {@code git}.
+   *
+   * <p>With a {@code [shell_environment_policy]} table, the table as Codex reads it, Codex's value
+   * standing in for each key it leaves out: {@code inherit = "all"}, {@code
+   * ignore_default_excludes = true} (names with {@code KEY}, {@code SECRET} or {@code TOKEN} pass),
+   * no {@code exclude}, {@code set} or {@code include_only}. {@code experimental_use_profile} is not
+   * honoured (a load warns).
+   *
+   * <p>Without the table, Orchestra's {@link ShellEnvironmentPolicy#defaults()}, which differ from
+   * Codex on purpose: Codex then passes every variable, while Orchestra keeps names with {@code
+   * KEY}, {@code SECRET} or {@code TOKEN} (the model provider's API key among them) from commands
+   * whose output the model reads. An empty {@code [shell_environment_policy]} table asks for
+   * Codex's behaviour.
+   *
+   * @return the policy
+   */
+  public ShellEnvironmentPolicy shellEnvironmentPolicy() {
+    return settings.shellEnvironmentPolicy().map(LoadedConfig::policy).orElseGet(ShellEnvironmentPolicy::defaults);
+  }
+
+  private static ShellEnvironmentPolicy policy(CodexSettings.ShellEnvironmentPolicy table) {
+    return new ShellEnvironmentPolicy(
+        ShellEnvironmentPolicy.Inherit.valueOf(table.inherit().toUpperCase(java.util.Locale.ROOT)),
+        table.ignoreDefaultExcludes(),
+        table.exclude(),
+        table.set(),
+        table.includeOnly());
+  }
+
+  /**
+   * Returns {@code [sandbox_workspace_write] writable_roots} for {@link
+   * dev.orchestra.Orchestrator.Builder#writableRoots}: folders outside the workspace that a
+   * workspace-write role's tools may write, absolute and normalised (a relative one was resolved
+   * against the folder of the file that declared it); empty when unset. Codex also makes {@code
+   * /tmp} and {@code $TMPDIR} writable unless {@code exclude_slash_tmp} and {@code
+   * exclude_tmpdir_env_var} say otherwise; Orchestra's tools do not, so those two keys change
+   * nothing.
+   *
+   * @return the roots, in the order written
+   */
+  public List<Path> writableRoots() {
+    return settings.sandboxWorkspaceWrite().map(CodexSettings.SandboxWorkspaceWrite::writableRoots).orElse(List.of());
+  }
+
+  /**
+   * Returns {@code [sandbox_workspace_write] network_access} for {@link
+   * dev.orchestra.Orchestrator.Builder#networkAccess}; false when unset, as in Codex. That method
+   * says what Orchestra can and cannot do with it: it has no network isolation.
+   *
+   * @return whether workspace-write roles' commands may reach the network
+   */
+  public boolean networkAccess() {
+    return settings.sandboxWorkspaceWrite().map(CodexSettings.SandboxWorkspaceWrite::networkAccess).orElse(false);
   }
 
   /** Returns the configuration files that were applied, lowest precedence first. */

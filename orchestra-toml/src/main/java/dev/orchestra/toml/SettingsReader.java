@@ -1,5 +1,6 @@
 package dev.orchestra.toml;
 
+import dev.orchestra.internal.io.CommandEnvironment;
 import dev.orchestra.role.ApprovalPolicy;
 import dev.orchestra.role.ReasoningEffort;
 import dev.orchestra.role.SandboxMode;
@@ -99,6 +100,9 @@ final class SettingsReader {
           break;
         case "sandbox_workspace_write":
           p.sandboxWorkspaceWrite = sandboxWorkspaceWrite(v, path);
+          if (scope == Scope.ROLE_FILE) {
+            runLevelOnly(v, path);
+          }
           break;
         case "developer_instructions":
           String text = string(v, path);
@@ -113,6 +117,9 @@ final class SettingsReader {
           break;
         case "shell_environment_policy":
           p.shellEnvironmentPolicy = shellPolicy(v, path);
+          if (scope == Scope.ROLE_FILE) {
+            runLevelOnly(v, path);
+          }
           break;
         case "model_providers":
           p.modelProviders = providers(v, path);
@@ -210,6 +217,16 @@ final class SettingsReader {
             + ", so they are ignored",
         "remove " + lastKey(path) + " from the role"
             + (mcp ? "" : "; attach skills to a role in code with Orchestrator.Builder.skills(role, skills)"));
+  }
+
+  /**
+   * Reports a role file's {@code [shell_environment_policy]} or {@code [sandbox_workspace_write]}:
+   * Codex gives a sub-agent its parent's, and Orchestra gives every command the run's.
+   */
+  private void runLevelOnly(Val v, String path) {
+    r.ignored(v.at(), path,
+        "a role's [" + path + "] is ignored: every command of a run gets the run's, as Codex gives a sub-agent its parent's",
+        "move [" + path + "] to config.toml");
   }
 
   private void unknown(Val v, String path, String key, Scope scope) {
@@ -462,7 +479,7 @@ final class SettingsReader {
       return null;
     }
     String inherit = "all";
-    boolean ignoreDefaults = false;
+    boolean ignoreDefaults = true; // Codex: unless the table says false, names with KEY, SECRET or TOKEN pass
     List<String> exclude = List.of();
     Map<String, String> set = Map.of();
     List<String> includeOnly = List.of();
@@ -482,19 +499,44 @@ final class SettingsReader {
           exclude = orEmpty(strings(x, k));
           break;
         case "set":
-          set = stringMap(x, k);
+          set = variables(x, k);
           break;
         case "include_only":
           includeOnly = orEmpty(strings(x, k));
           break;
         case "experimental_use_profile":
           useProfile = Boolean.TRUE.equals(bool(x, k));
+          if (useProfile) {
+            r.warning(x.at(), k, k + " = true is not honoured: Orchestra runs commands without the user's shell profile",
+                "set the variables the profile would set in shell_environment_policy.set, or remove the key");
+          }
           break;
         default:
           unknownIn(e, k, Keys.SHELL_ENVIRONMENT_POLICY, false);
       }
     }
     return new ShellEnvironmentPolicy(inherit, ignoreDefaults, exclude, set, includeOnly, useProfile);
+  }
+
+  /** A table of environment variables, without those no process environment can hold (each reported). */
+  private Map<String, String> variables(Val v, String path) {
+    Map<String, String> out = new LinkedHashMap<>(stringMap(v, path));
+    if (v.isTable()) {
+      for (Map.Entry<String, Val> e : v.table().entrySet()) {
+        String value = out.get(e.getKey());
+        if (value == null) {
+          continue;
+        }
+        try {
+          CommandEnvironment.check(e.getKey(), value, path);
+        } catch (IllegalArgumentException ex) {
+          r.problem(e.getValue().at(), path + "." + e.getKey(), ex.getMessage(),
+              "name the variable with letters, digits and '_' only, and leave NUL out of its value");
+          out.remove(e.getKey());
+        }
+      }
+    }
+    return out;
   }
 
   private Map<String, ProviderConfig> providers(Val v, String path) {

@@ -41,6 +41,17 @@
  *   <li>a provider's {@code base_url} must be an http or https URL with a host and no query (Codex
  *       finds out only when it sends a request), and a header in {@code http_headers} or {@code
  *       env_http_headers} that cannot be sent is reported as ignored (Codex drops it silently);
+ *   <li>without a {@code [shell_environment_policy]} table, commands do not get names with {@code
+ *       KEY}, {@code SECRET} or {@code TOKEN} (Codex passes every variable); a written table keeps
+ *       Codex's meaning, key by key ({@link dev.orchestra.toml.LoadedConfig#shellEnvironmentPolicy()}),
+ *       but {@code experimental_use_profile} is not honoured (a warning);
+ *   <li>{@code [sandbox_workspace_write]}: {@code writable_roots} widen the tools of workspace-write
+ *       roles, but {@code /tmp} and {@code $TMPDIR} are never added (so {@code exclude_slash_tmp} and
+ *       {@code exclude_tmpdir_env_var} change nothing), and {@code network_access} cannot isolate
+ *       anything: without it, known network commands are asked about or refused and the rest are
+ *       told {@code CODEX_SANDBOX_NETWORK_DISABLED=1} ({@link dev.orchestra.toml.LoadedConfig#networkAccess()});
+ *   <li>a role file's {@code [shell_environment_policy]} and {@code [sandbox_workspace_write]} are
+ *       ignored with a warning (an error in strict mode), as Codex gives a sub-agent its parent's;
  *   <li>the system layer ({@code /etc/codex/config.toml}) and managed or cloud layers are not read.
  * </ul>
  *

@@ -12,6 +12,8 @@ import dev.orchestra.role.BuiltInRoles;
 import dev.orchestra.role.ReasoningEffort;
 import dev.orchestra.role.Role;
 import dev.orchestra.role.SandboxMode;
+import dev.orchestra.role.ShellEnvironmentPolicy;
+import dev.orchestra.role.ShellEnvironmentPolicy.Inherit;
 import dev.orchestra.model.ProviderConfig;
 import java.net.URI;
 import java.nio.file.Path;
@@ -149,5 +151,87 @@ final class LoadedConfigTest {
   void defaultThreadBudgetIsCodexsSix() {
     assertEquals(6, load("", null).toRoles().maxThreads());
     assertThrows(IllegalArgumentException.class, () -> new RoleMapping(List.of(), 0, List.of()));
+  }
+
+  // ---------------------------------------------------------------- issue 12: the environment and the sandbox reach a run
+
+  private static final java.util.Map<String, String> PARENT =
+      java.util.Map.of("PATH", "/bin", "HOME", "/h", "OPENAI_API_KEY", "sk-x", "AWS_SECRET", "s", "BUILD_ID", "7");
+
+  @Test
+  void aShellEnvironmentPolicyTableMeansWhatItMeansToCodexKeyByKey() {
+    ShellEnvironmentPolicy core = load("[shell_environment_policy]\ninherit = \"core\"\n", null).shellEnvironmentPolicy();
+    assertEquals(new ShellEnvironmentPolicy(Inherit.CORE, true, List.of(), java.util.Map.of(), List.of()), core,
+        "ignore_default_excludes is true when the table leaves it out, as in Codex");
+    ShellEnvironmentPolicy empty = load("[shell_environment_policy]\n", null).shellEnvironmentPolicy();
+    assertEquals(PARENT, empty.apply(PARENT), "an empty table is Codex's default: every variable passes");
+    ShellEnvironmentPolicy full =
+        load("[shell_environment_policy]\ninherit = \"none\"\nignore_default_excludes = false\nexclude = [\"AWS_*\"]\n"
+            + "set = { MARK = \"1\", HOME = \"/override\" }\ninclude_only = [\"MARK\", \"home\", \"*_KEY\"]\n", null).shellEnvironmentPolicy();
+    assertEquals(
+        new ShellEnvironmentPolicy(Inherit.NONE, false, List.of("AWS_*"), java.util.Map.of("MARK", "1", "HOME", "/override"), List.of("MARK", "home", "*_KEY")),
+        full);
+    assertEquals(java.util.Map.of("MARK", "1", "HOME", "/override"), full.apply(PARENT));
+  }
+
+  @Test
+  void withoutATableTheRunKeepsOrchestrasSaferDefault() {
+    LoadedConfig config = load("model = \"m\"\n", null);
+    assertEquals(ShellEnvironmentPolicy.defaults(), config.shellEnvironmentPolicy());
+    assertEquals(java.util.Map.of("PATH", "/bin", "HOME", "/h", "BUILD_ID", "7"), config.shellEnvironmentPolicy().apply(PARENT));
+  }
+
+  @Test
+  void writableRootsAndNetworkAccessComeFromSandboxWorkspaceWrite() {
+    LoadedConfig none = load("model = \"m\"\n", null);
+    assertEquals(List.of(), none.writableRoots());
+    assertEquals(false, none.networkAccess(), "Codex's default");
+    LoadedConfig set = load("[sandbox_workspace_write]\nwritable_roots = [\"../shared\", \"/abs/./data\"]\nnetwork_access = true\n", null);
+    assertEquals(List.of(root.resolve("home/shared"), Path.of("/abs/data")), set.writableRoots(), "relative to the declaring file's folder");
+    assertEquals(true, set.networkAccess());
+  }
+
+  @Test
+  void badValuesAreErrorsWithFileLineAndKey() {
+    Path config =
+        write(codexHome(root).resolve("config.toml"),
+            "[shell_environment_policy]\ninherit = \"some\"\nignore_default_excludes = \"yes\"\nexclude = \"AWS_*\"\n"
+                + "set = { \"A=B\" = \"1\", N = 1 }\n[sandbox_workspace_write]\nwritable_roots = \"/data\"\nnetwork_access = \"no\"\n");
+    List<Diagnostic> found = isolated(root).build().verify();
+    assertEquals(
+        List.of(
+            "ERROR " + config + ":2:1 [shell_environment_policy.inherit]",
+            "ERROR " + config + ":3:1 [shell_environment_policy.ignore_default_excludes]",
+            "ERROR " + config + ":4:1 [shell_environment_policy.exclude]",
+            "ERROR " + config + ":5:22 [shell_environment_policy.set.N]",
+            "ERROR " + config + ":5:9 [shell_environment_policy.set.A=B]",
+            "ERROR " + config + ":7:1 [sandbox_workspace_write.writable_roots]",
+            "ERROR " + config + ":8:1 [sandbox_workspace_write.network_access]"),
+        found.stream().map(d -> d.toString().substring(0, d.toString().indexOf(']') + 1)).toList(),
+        found.toString());
+    assertTrue(found.get(4).message().contains("'A=B' is not a valid variable name: it contains '='"), found.get(4).message());
+    CodexConfigException e = assertThrows(CodexConfigException.class, () -> isolated(root).build().load());
+    assertEquals(found, e.diagnostics());
+  }
+
+  @Test
+  void aRoleFilesEnvironmentAndSandboxTablesAreIgnoredWithAWarning() {
+    String roleFile = "developer_instructions = \"Do r.\"\n[shell_environment_policy]\ninherit = \"none\"\n"
+        + "[sandbox_workspace_write]\nnetwork_access = true\n";
+    LoadedConfig config = load("[agents.r]\ndescription = \"R.\"\nconfig_file = \"agents/r.toml\"\n", roleFile);
+    assertEquals(List.of("WARNING shell_environment_policy", "WARNING sandbox_workspace_write"),
+        config.diagnostics().stream().map(d -> d.severity() + " " + d.keyPath()).toList(), config.diagnostics().toString());
+    assertTrue(config.diagnostics().get(0).message().startsWith("a role's [shell_environment_policy] is ignored: every command of a run gets the run's"),
+        config.diagnostics().get(0).message());
+    assertEquals(ShellEnvironmentPolicy.defaults(), config.shellEnvironmentPolicy(), "the run's policy, not the role's");
+    assertEquals(false, config.networkAccess());
+    assertEquals(2, isolated(root).strict(true).build().verify().stream().filter(Diagnostic::isError).count(), "errors when strict");
+  }
+
+  @Test
+  void experimentalUseProfileIsReadButNotHonouredAndSaysSo() {
+    LoadedConfig config = load("[shell_environment_policy]\nexperimental_use_profile = true\n", null);
+    assertEquals(List.of("shell_environment_policy.experimental_use_profile"), config.diagnostics().stream().map(Diagnostic::keyPath).toList());
+    assertTrue(config.diagnostics().get(0).message().contains("is not honoured"), config.diagnostics().toString());
   }
 }
