@@ -405,6 +405,12 @@ public final class Main implements Callable<Integer> {
               .budgetPolicy(BudgetPolicy.startingAt(mapping.maxThreads()))
               // Built-in roles too: the configuration's sandbox (and trust) is the ceiling for every role.
               .sandboxCeiling(loaded.sandboxMode())
+              // Every command of the run (agents', gates', git's) gets what [shell_environment_policy]
+              // chooses from this process's environment; [sandbox_workspace_write] widens the tools.
+              .shellEnvironmentPolicy(loaded.shellEnvironmentPolicy())
+              .parentEnvironment(Context.env())
+              .writableRoots(loaded.writableRoots())
+              .networkAccess(loaded.networkAccess())
               .addGate(ciGate(loaded, workspace))
               .addListener(progress)
               .addListener(checksKeeper(workspace));
