@@ -453,12 +453,10 @@ public interface Orchestrator extends AutoCloseable {
     }
 
     /**
-     * Sets folders outside the workspace that workspace-write roles may also write, Codex's {@code
-     * [sandbox_workspace_write] writable_roots}: the {@code write_file} and {@code apply_patch}
-     * tools of a workspace-write role write there too (a link that leads out of a root is
-     * refused), and nowhere else outside the workspace. A read-only role writes nowhere; a
-     * full-access role anywhere. Unlike Codex, {@code /tmp} and {@code $TMPDIR} are not added. Like
-     * every sandbox rule here, this limits the tools, not the programs an agent's command starts.
+     * Sets folders outside the workspace that workspace-write roles' write and patch tools may also
+     * write (nowhere else outside), Codex's {@code [sandbox_workspace_write] writable_roots}; unlike
+     * Codex, {@code /tmp} and {@code $TMPDIR} are not added. This limits the tools, not the programs
+     * an agent's command starts.
      *
      * @param roots absolute folders
      * @return this builder
@@ -475,16 +473,11 @@ public interface Orchestrator extends AutoCloseable {
 
     /**
      * Sets whether workspace-write roles' commands may reach the network, Codex's {@code
-     * [sandbox_workspace_write] network_access}; default false, as in Codex. Read-only roles never
-     * get it and full-access roles always do.
-     *
-     * <p>Orchestra has no network isolation, so this is what it does: where a role gets no network,
-     * an agent's command known to reach the network ({@code curl}, {@code wget}, {@code ssh}, {@code
-     * git clone/fetch/pull/push}, {@code npm install}, {@code pip install}, ...) is asked about
-     * under {@code untrusted}, {@code on-request} and {@code on-failure} and refused under {@code
-     * never}, and every other command runs with {@code CODEX_SANDBOX_NETWORK_DISABLED=1} in its
-     * environment, as under Codex. A program not on that list still reaches the network. Gates'
-     * commands are the run's own checks and are not limited.
+     * [sandbox_workspace_write] network_access}; default false, as in Codex. Orchestra has no
+     * network isolation: without access, an agent's command known to reach the network ({@code
+     * curl}, {@code git fetch}, {@code npm install}, ...) is asked about, or refused under {@code
+     * never}, and other commands get {@code CODEX_SANDBOX_NETWORK_DISABLED=1}; any other program
+     * still reaches the network (see {@link SandboxMode}). Gates' commands are not limited.
      *
      * @param allowed whether commands may reach the network
      * @return this builder
