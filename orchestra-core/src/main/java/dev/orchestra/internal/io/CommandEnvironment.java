@@ -25,6 +25,7 @@ public final class CommandEnvironment {
   private final Map<String, String> variables;
 
   private CommandEnvironment(Map<String, String> variables) {
+    variables.forEach((name, value) -> check(name, value, "environment variable"));
     this.variables = Collections.unmodifiableMap(new TreeMap<>(variables));
   }
 
@@ -33,6 +34,8 @@ public final class CommandEnvironment {
    *
    * @param policy the run's (or a gate's) policy
    * @param parent the environment it filters, usually {@link System#getenv()}
+   * @throws IllegalArgumentException when a chosen variable could not be put in a process's
+   *     environment (a parent given in code can hold one)
    */
   public static CommandEnvironment of(ShellEnvironmentPolicy policy, Map<String, String> parent) {
     return new CommandEnvironment(policy.apply(parent));
@@ -45,7 +48,6 @@ public final class CommandEnvironment {
    * @throws IllegalArgumentException when a name or value could not be put in a process's environment
    */
   public static CommandEnvironment chosen(Map<String, String> variables) {
-    variables.forEach((name, value) -> check(name, value, "environment variable"));
     return new CommandEnvironment(variables);
   }
 
@@ -64,7 +66,6 @@ public final class CommandEnvironment {
     if (added.isEmpty()) {
       return this;
     }
-    added.forEach((name, value) -> check(name, value, "environment variable"));
     Map<String, String> all = new TreeMap<>(variables);
     all.putAll(added);
     return new CommandEnvironment(all);

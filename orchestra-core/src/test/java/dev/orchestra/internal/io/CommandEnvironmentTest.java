@@ -45,6 +45,11 @@ final class CommandEnvironmentTest {
     assertEquals(
         "environment variable has an empty name",
         assertThrows(IllegalArgumentException.class, () -> env.with(Map.of("", "1"))).getMessage());
+    assertEquals(
+        "environment variable 'A=B' is not a valid variable name: it contains '='",
+        assertThrows(IllegalArgumentException.class, () -> CommandEnvironment.of(ShellEnvironmentPolicy.defaults(), Map.of("A=B", "1")))
+            .getMessage(),
+        "a parent environment given in code is checked too, before any process starts");
   }
 
   @Test
