@@ -120,10 +120,7 @@ public interface Orchestrator extends AutoCloseable {
     final List<OrchestraListener> listeners = new ArrayList<>();
     Bounds bounds = Bounds.defaults();
     boolean oneBatch;
-    List<String> explorationProbes =
-        List.of(
-            "Map the files and key symbols the goal touches.",
-            "Find where CI is defined and the local commands that mirror it.");
+    List<String> explorationProbes = OrchestratorConfig.DEFAULT_PROBES;
     Clock clock = Clock.systemUTC();
     Sleeper sleeper = Sleeper.SYSTEM;
     RandomGenerator random;
@@ -132,7 +129,6 @@ public interface Orchestrator extends AutoCloseable {
     String planFile = "plan.md";
     Duration planWriteInterval = Duration.ofMillis(200);
     int maxModelAttempts = 5;
-    boolean rolesSet;
     ApprovalHandler approvalHandler = ApprovalHandler.DENY_ALL;
     Duration approvalTimeout = Duration.ofMinutes(5);
     ShellEnvironmentPolicy environmentPolicy = ShellEnvironmentPolicy.defaults();
@@ -147,12 +143,7 @@ public interface Orchestrator extends AutoCloseable {
       BuiltInRoles.all().forEach(r -> roles.put(r.name(), r));
     }
 
-    /**
-     * Sets the workspace: the repository the team works in. Required.
-     *
-     * @param workspace an existing folder
-     * @return this builder
-     */
+    /** Sets the workspace: the repository the team works in, an existing folder. Required. */
     public Builder workspace(Path workspace) {
       this.workspace = Objects.requireNonNull(workspace, "workspace");
       return this;
@@ -160,10 +151,8 @@ public interface Orchestrator extends AutoCloseable {
 
     /**
      * Sets the team, replacing the default (all eight built-in roles). The team needs at least the
-     * orchestrator and implementer roles, plus the role of every model gate added.
-     *
-     * @param team the roles; names must be unique
-     * @return this builder
+     * orchestrator and implementer roles, plus the role of every model gate added. Names must be
+     * unique.
      */
     public Builder roles(List<Role> team) {
       roles.clear();
@@ -172,38 +161,22 @@ public interface Orchestrator extends AutoCloseable {
           throw new IllegalArgumentException("role '" + r.name() + "' appears twice in the team");
         }
       }
-      rolesSet = true;
       return this;
     }
 
-    /**
-     * Adds a role to the team, or replaces the role with the same name.
-     *
-     * @param role the role
-     * @return this builder
-     */
+    /** Adds a role to the team, or replaces the role with the same name. */
     public Builder role(Role role) {
       roles.put(role.name(), Objects.requireNonNull(role, "role"));
       return this;
     }
 
-    /**
-     * Sets the model provider. Required.
-     *
-     * @param provider the provider
-     * @return this builder
-     */
+    /** Sets the model provider. Required. */
     public Builder modelProvider(ModelProvider provider) {
       this.modelProvider = Objects.requireNonNull(provider, "provider");
       return this;
     }
 
-    /**
-     * Sets the model for roles that name none; default {@code gpt-5.4}.
-     *
-     * @param model the model
-     * @return this builder
-     */
+    /** Sets the model for roles that name none; default {@code gpt-5.4}. */
     public Builder defaultModel(String model) {
       if (model == null || model.isBlank()) {
         throw new IllegalArgumentException("default model must not be blank");
@@ -212,35 +185,19 @@ public interface Orchestrator extends AutoCloseable {
       return this;
     }
 
-    /**
-     * Sets the starting thread budget with the default ladder shape ({@link
-     * BudgetPolicy#startingAt(int)}); default 12 -> 10 -> 8.
-     *
-     * @param maxThreads the starting budget, at least 1
-     * @return this builder
-     */
+    /** Sets the starting thread budget, at least 1, with the default ladder shape ({@link BudgetPolicy#startingAt(int)}); default 12 -> 10 -> 8. */
     public Builder threadBudget(int maxThreads) {
       this.budgetPolicy = BudgetPolicy.startingAt(maxThreads);
       return this;
     }
 
-    /**
-     * Sets the thread budget policy.
-     *
-     * @param policy the policy
-     * @return this builder
-     */
+    /** Sets the thread budget policy. */
     public Builder budgetPolicy(BudgetPolicy policy) {
       this.budgetPolicy = Objects.requireNonNull(policy, "policy");
       return this;
     }
 
-    /**
-     * Adds a gate. Gates run in the order added; names must be unique.
-     *
-     * @param gate the gate
-     * @return this builder
-     */
+    /** Adds a gate. Gates run in the order added; names must be unique. */
     public Builder addGate(Gate gate) {
       Objects.requireNonNull(gate, "gate");
       for (Gate g : gates) {
@@ -252,34 +209,19 @@ public interface Orchestrator extends AutoCloseable {
       return this;
     }
 
-    /**
-     * Adds a listener for the run's events.
-     *
-     * @param listener the listener; see {@link OrchestraListener} for its contract
-     * @return this builder
-     */
+    /** Adds a listener for the run's events; see {@link OrchestraListener} for its contract. */
     public Builder addListener(OrchestraListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 
-    /**
-     * Sets the bounds; default {@link Bounds#defaults()}.
-     *
-     * @param bounds the bounds
-     * @return this builder
-     */
+    /** Sets the bounds; default {@link Bounds#defaults()}. */
     public Builder bounds(Bounds bounds) {
       this.bounds = Objects.requireNonNull(bounds, "bounds");
       return this;
     }
 
-    /**
-     * Stops after the first batch and its gates (plan, one batch, all gates, update plan.md).
-     *
-     * @param oneBatch true for one-batch mode
-     * @return this builder
-     */
+    /** Stops after the first batch and its gates (plan, one batch, all gates, update plan.md). */
     public Builder oneBatch(boolean oneBatch) {
       this.oneBatch = oneBatch;
       return this;
@@ -288,43 +230,25 @@ public interface Orchestrator extends AutoCloseable {
     /**
      * Sets the questions explorers answer before planning, one explorer each, run in parallel;
      * empty to skip exploring. The default asks for the relevant files and for CI.
-     *
-     * @param probes one question each
-     * @return this builder
      */
     public Builder explorationProbes(List<String> probes) {
       this.explorationProbes = List.copyOf(probes);
       return this;
     }
 
-    /**
-     * Sets the clock for timestamps, bounds and the budget's windows; default UTC system clock.
-     *
-     * @param clock the clock
-     * @return this builder
-     */
+    /** Sets the clock for timestamps, bounds and the budget's windows; default UTC system clock. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /**
-     * Sets how retries wait; default {@link Sleeper#SYSTEM}.
-     *
-     * @param sleeper the sleeper
-     * @return this builder
-     */
+    /** Sets how retries wait; default {@link Sleeper#SYSTEM}. */
     public Builder sleeper(Sleeper sleeper) {
       this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
       return this;
     }
 
-    /**
-     * Sets the randomness for retry jitter and run ids; default a new unseeded generator.
-     *
-     * @param random the generator; used from several threads under a lock
-     * @return this builder
-     */
+    /** Sets the randomness for retry jitter and run ids, used from several threads under a lock; default a new unseeded generator. */
     public Builder random(RandomGenerator random) {
       this.random = Objects.requireNonNull(random, "random");
       return this;
@@ -334,21 +258,13 @@ public interface Orchestrator extends AutoCloseable {
      * Runs agents on this executor instead of a pool the orchestrator creates for each run. The
      * orchestrator never shuts a supplied executor down. It must run at least as many tasks at
      * once as the thread budget allows.
-     *
-     * @param executor the executor
-     * @return this builder
      */
     public Builder executor(ExecutorService executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 
-    /**
-     * Sets the agent that carries out tasks; default {@link Agent#toolLoop()}.
-     *
-     * @param agent the agent
-     * @return this builder
-     */
+    /** Sets the agent that carries out tasks; default {@link Agent#toolLoop()}. */
     public Builder agent(Agent agent) {
       this.agent = Objects.requireNonNull(agent, "agent");
       return this;
@@ -361,7 +277,6 @@ public interface Orchestrator extends AutoCloseable {
      * writes plan.md, never an agent's thread; changes made while it writes go into its next write.
      *
      * @param interval the interval; zero writes as often as the coordinating thread can
-     * @return this builder
      */
     public Builder planWriteInterval(Duration interval) {
       if (interval.isNegative()) {
@@ -372,12 +287,9 @@ public interface Orchestrator extends AutoCloseable {
     }
 
     /**
-     * Sets how many times one model call is tried when it is rate limited or fails transiently;
-     * default 5. A failure whose provider has already retried it as far as its own policy allows
-     * ({@link dev.orchestra.model.ModelProviderException#retriesSpent()}) is not tried again.
-     *
-     * @param attempts at least 1
-     * @return this builder
+     * Sets how many times, at least 1, one model call is tried when it is rate limited or fails
+     * transiently; default 5. A failure whose provider already retried it as far as its own policy
+     * allows ({@link dev.orchestra.model.ModelProviderException#isFinal()}) is not tried again.
      */
     public Builder maxModelAttempts(int attempts) {
       if (attempts < 1) {
@@ -387,29 +299,15 @@ public interface Orchestrator extends AutoCloseable {
       return this;
     }
 
-    /**
-     * Sets who decides when an agent's approval policy says to ask; default {@link
-     * ApprovalHandler#DENY_ALL}.
-     *
-     * @param handler the handler, called on agents' threads
-     * @return this builder
-     */
+    /** Sets who decides, on agents' threads, when an approval policy says to ask; default {@link ApprovalHandler#DENY_ALL}. */
     public Builder approvalHandler(ApprovalHandler handler) {
       this.approvalHandler = Objects.requireNonNull(handler, "handler");
       return this;
     }
 
-    /**
-     * Sets how long an approval may take before it counts as denied; default 5 minutes.
-     *
-     * @param timeout a positive duration
-     * @return this builder
-     */
+    /** Sets how long an approval may take before it counts as denied, a positive duration; default 5 minutes. */
     public Builder approvalTimeout(Duration timeout) {
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("approvalTimeout must be positive, got " + timeout);
-      }
-      this.approvalTimeout = timeout;
+      this.approvalTimeout = OrchestratorConfig.positive(timeout, "approvalTimeout");
       return this;
     }
 
@@ -418,37 +316,21 @@ public interface Orchestrator extends AutoCloseable {
      * run_command}, every command gate and CI check (unless a gate was given a policy of its own),
      * and the orchestrator's own {@code git}. Default {@link ShellEnvironmentPolicy#defaults()}:
      * everything but keys, secrets and tokens, which is stricter than Codex's default.
-     *
-     * @param policy the policy
-     * @return this builder
      */
     public Builder shellEnvironmentPolicy(ShellEnvironmentPolicy policy) {
       this.environmentPolicy = Objects.requireNonNull(policy, "policy");
       return this;
     }
 
-    /**
-     * Sets the environment the policy filters; default {@link System#getenv()}. For tests.
-     *
-     * @param environment the parent environment
-     * @return this builder
-     */
+    /** Sets the environment the policy filters; default {@link System#getenv()}. For tests. */
     public Builder parentEnvironment(Map<String, String> environment) {
       this.parentEnvironment = Map.copyOf(environment);
       return this;
     }
 
-    /**
-     * Sets the default timeout of an agent's command; default 5 minutes.
-     *
-     * @param timeout a positive duration
-     * @return this builder
-     */
+    /** Sets the default timeout of an agent's command, a positive duration; default 5 minutes. */
     public Builder commandTimeout(Duration timeout) {
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("commandTimeout must be positive, got " + timeout);
-      }
-      this.commandTimeout = timeout;
+      this.commandTimeout = OrchestratorConfig.positive(timeout, "commandTimeout");
       return this;
     }
 
@@ -456,10 +338,7 @@ public interface Orchestrator extends AutoCloseable {
      * Sets folders outside the workspace that workspace-write roles' write and patch tools may also
      * write (nowhere else outside), Codex's {@code [sandbox_workspace_write] writable_roots}; unlike
      * Codex, {@code /tmp} and {@code $TMPDIR} are not added. This limits the tools, not the programs
-     * an agent's command starts.
-     *
-     * @param roots absolute folders
-     * @return this builder
+     * an agent's command starts. The roots must be absolute.
      */
     public Builder writableRoots(List<Path> roots) {
       for (Path r : roots) {
@@ -478,9 +357,6 @@ public interface Orchestrator extends AutoCloseable {
      * curl}, {@code git fetch}, {@code npm install}, ...) is asked about, or refused under {@code
      * never}, and other commands get {@code CODEX_SANDBOX_NETWORK_DISABLED=1}; any other program
      * still reaches the network (see {@link SandboxMode}). Gates' commands are not limited.
-     *
-     * @param allowed whether commands may reach the network
-     * @return this builder
      */
     public Builder networkAccess(boolean allowed) {
       this.networkAccess = allowed;
@@ -493,7 +369,6 @@ public interface Orchestrator extends AutoCloseable {
      *
      * @param role the role's name
      * @param roleSkills the skills, for example from {@link Skill#discover(Path)}
-     * @return this builder
      */
     public Builder skills(String role, List<Skill> roleSkills) {
       skills.put(Objects.requireNonNull(role, "role"), List.copyOf(roleSkills));
@@ -507,7 +382,6 @@ public interface Orchestrator extends AutoCloseable {
      * ceiling no role can write, so implementers can only report what they would change.
      *
      * @param ceiling the most any role may do
-     * @return this builder
      */
     public Builder sandboxCeiling(SandboxMode ceiling) {
       this.sandboxCeiling = Objects.requireNonNull(ceiling, "ceiling");
@@ -515,41 +389,12 @@ public interface Orchestrator extends AutoCloseable {
     }
 
     /**
-     * Returns the orchestrator.
+     * Returns a new orchestrator.
      *
-     * @return a new orchestrator
      * @throws IllegalStateException when the workspace or the model provider is missing, the
      *     workspace is not a folder, or the team lacks a role a gate or the loop needs
      */
     public Orchestrator build() {
-      if (workspace == null) {
-        throw new IllegalStateException("workspace is required: call workspace(Path)");
-      }
-      if (!java.nio.file.Files.isDirectory(workspace)) {
-        throw new IllegalStateException("workspace " + workspace + " is not an existing folder");
-      }
-      if (modelProvider == null) {
-        throw new IllegalStateException("a model provider is required: call modelProvider(...)");
-      }
-      for (String needed : List.of(BuiltInRoles.ORCHESTRATOR, BuiltInRoles.IMPLEMENTER)) {
-        if (!roles.containsKey(needed)) {
-          throw new IllegalStateException(
-              "the team needs the '" + needed + "' role; it has: " + String.join(", ", roles.keySet()));
-        }
-      }
-      if (!explorationProbes.isEmpty() && !roles.containsKey(BuiltInRoles.EXPLORER)) {
-        throw new IllegalStateException(
-            "exploration probes need the 'explorer' role; add it or call explorationProbes(List.of())");
-      }
-      for (Gate g : gates) {
-        for (String needed : g.requiredRoles()) {
-          if (!roles.containsKey(needed)) {
-            throw new IllegalStateException(
-                "the " + g.name() + " gate needs the '" + needed + "' role; the team has: "
-                    + String.join(", ", roles.keySet()));
-          }
-        }
-      }
       return new DefaultOrchestrator(OrchestratorConfig.of(this));
     }
   }

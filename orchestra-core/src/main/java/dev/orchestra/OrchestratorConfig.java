@@ -6,6 +6,7 @@ import dev.orchestra.gate.Gate;
 import dev.orchestra.internal.io.CommandEnvironment;
 import dev.orchestra.model.ModelProvider;
 import dev.orchestra.role.ApprovalHandler;
+import dev.orchestra.role.BuiltInRoles;
 import dev.orchestra.role.Role;
 import dev.orchestra.role.SandboxMode;
 import dev.orchestra.role.ShellEnvironmentPolicy;
@@ -78,8 +79,53 @@ record OrchestratorConfig(
     boolean networkAccess,
     Map<String, List<Skill>> skills) {
 
-  /** The configuration a builder holds. */
+  /** The questions explorers answer when the builder is given none. */
+  static final List<String> DEFAULT_PROBES =
+      List.of("Map the files and key symbols the goal touches.", "Find where CI is defined and the local commands that mirror it.");
+
+  /** Returns a positive duration, or throws naming the setting. */
+  static Duration positive(Duration d, String setting) {
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(setting + " must be positive, got " + d);
+    }
+    return d;
+  }
+
+  /**
+   * The configuration a builder holds.
+   *
+   * @throws IllegalStateException when the workspace or the model provider is missing, the
+   *     workspace is not a folder, or the team lacks a role a gate or the loop needs
+   */
   static OrchestratorConfig of(Orchestrator.Builder b) {
+    if (b.workspace == null) {
+      throw new IllegalStateException("workspace is required: call workspace(Path)");
+    }
+    if (!java.nio.file.Files.isDirectory(b.workspace)) {
+      throw new IllegalStateException("workspace " + b.workspace + " is not an existing folder");
+    }
+    if (b.modelProvider == null) {
+      throw new IllegalStateException("a model provider is required: call modelProvider(...)");
+    }
+    for (String needed : List.of(BuiltInRoles.ORCHESTRATOR, BuiltInRoles.IMPLEMENTER)) {
+      if (!b.roles.containsKey(needed)) {
+        throw new IllegalStateException(
+            "the team needs the '" + needed + "' role; it has: " + String.join(", ", b.roles.keySet()));
+      }
+    }
+    if (!b.explorationProbes.isEmpty() && !b.roles.containsKey(BuiltInRoles.EXPLORER)) {
+      throw new IllegalStateException(
+          "exploration probes need the 'explorer' role; add it or call explorationProbes(List.of())");
+    }
+    for (Gate g : b.gates) {
+      for (String needed : g.requiredRoles()) {
+        if (!b.roles.containsKey(needed)) {
+          throw new IllegalStateException(
+              "the " + g.name() + " gate needs the '" + needed + "' role; the team has: "
+                  + String.join(", ", b.roles.keySet()));
+        }
+      }
+    }
     Path workspace = b.workspace.toAbsolutePath().normalize();
     return new OrchestratorConfig(
         workspace,

@@ -211,10 +211,19 @@ final class RunEngine {
     RunState s = machine.state();
     stopping = s.stopReason().isPresent();
     LivePlan plan = s.livePlan();
+    // An agent's report is journalled before plan.md shows it, or a crash in between would leave a
+    // task done in plan.md that the journal says never finished. A plan change from outside (the
+    // planner, a re-plan, a person) is in plan.md before anyone hears of it.
+    boolean planFirst = event instanceof OrchestraEvent.PlanUpdated;
+    if (!planFirst) {
+      outbox.post(event);
+    }
     if (plan != null && planStore.due(plan.version(), s.phase() == RunState.Phase.BATCH, config.planWriteInterval())) {
       outbox.postPlan(plan.copy());
     }
-    outbox.post(event);
+    if (planFirst) {
+      outbox.post(event);
+    }
     step.events().forEach(outbox::post);
     List<Command.RunTask> tasks = new ArrayList<>();
     for (Command c : step.commands()) {
