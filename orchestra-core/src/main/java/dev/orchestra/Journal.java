@@ -150,7 +150,14 @@ final class Journal implements AutoCloseable {
    * anywhere else is an error naming the line.
    */
   static List<JsonNode> read(Path file) {
-    List<JsonNode> events = new ArrayList<>();
+    return readLines(file).stream().map(Line::json).toList();
+  }
+
+  /** A parsed journal line and its number in the file, from 1. */
+  private record Line(int number, JsonNode json) {}
+
+  private static List<Line> readLines(Path file) {
+    List<Line> events = new ArrayList<>();
     try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       String line;
       int n = 0;
@@ -166,7 +173,7 @@ final class Journal implements AutoCloseable {
           continue;
         }
         try {
-          events.add(EventJson.MAPPER.readTree(line));
+          events.add(new Line(n, EventJson.MAPPER.readTree(line)));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
           pendingBad = e.getOriginalMessage();
           pendingBadLine = n;
@@ -185,17 +192,18 @@ final class Journal implements AutoCloseable {
 
   /**
    * Reads a journal back into its typed events; see {@link #read} for lines cut short by a crash.
+   * Lines of an earlier schema version read as {@link EventJson#read(JsonNode)} says.
    *
-   * @throws OrchestraException naming the line when one is not an event
+   * @throws OrchestraException naming the line when one is not an event, lacks a field or is of a
+   *     schema version later than this Orchestra's
    */
   static List<dev.orchestra.event.OrchestraEvent> readEvents(Path file) {
     List<dev.orchestra.event.OrchestraEvent> events = new ArrayList<>();
-    List<JsonNode> lines = read(file);
-    for (int i = 0; i < lines.size(); i++) {
+    for (Line line : readLines(file)) {
       try {
-        events.add(EventJson.read(lines.get(i)));
+        events.add(EventJson.read(line.json()));
       } catch (IllegalArgumentException e) {
-        throw new OrchestraException(file + ": event " + (i + 1) + " cannot be read: " + e.getMessage(), e);
+        throw new OrchestraException(file + ":" + line.number() + ": journal line cannot be read: " + e.getMessage(), e);
       }
     }
     return events;

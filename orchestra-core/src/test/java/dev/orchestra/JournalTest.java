@@ -36,7 +36,7 @@ final class JournalTest {
     }
     List<String> lines = Files.readAllLines(file);
     assertEquals(
-        "{\"v\":1,\"type\":\"task_finished\",\"runId\":\"r1\",\"time\":\"2026-11-24T10:00:00Z\",\"taskId\":\"T1\","
+        "{\"v\":2,\"type\":\"task_finished\",\"runId\":\"r1\",\"time\":\"2026-11-24T10:00:00Z\",\"taskId\":\"T1\","
             + "\"role\":\"implementer\",\"status\":\"done\",\"summary\":\"ok\",\"changedFiles\":[\"a.txt\"],\"round\":1}",
         lines.get(1));
     JsonNode gate = Json.M.readTree(lines.get(2));
@@ -85,6 +85,28 @@ final class JournalTest {
   }
 
   @Test
+  void anEventLackingAFieldIsAnErrorNamingItsLineAndTheField() throws Exception {
+    Path file = dir.resolve("j.jsonl");
+    String started = "{\"v\":1,\"type\":\"run_started\",\"runId\":\"r1\",\"time\":\"2026-11-24T10:00:00Z\",\"goal\":\"g\",\"resumed\":false}";
+    // A blank line counts: the message names the line in the file, not the event's number.
+    Files.writeString(file, started + "\n\n"
+        + "{\"v\":1,\"type\":\"task_started\",\"runId\":\"r1\",\"time\":\"2026-11-24T10:00:00Z\",\"taskId\":\"T1\",\"role\":\"implementer\",\"title\":\"t\"}\n");
+    OrchestraException e = assertThrows(OrchestraException.class, () -> Journal.readEvents(file));
+    assertEquals(
+        file + ":3: journal line cannot be read: a task_started event of schema version 1 lacks its field 'round'", e.getMessage());
+  }
+
+  @Test
+  void aJournalOfALaterSchemaVersionIsRefused() throws Exception {
+    Path file = dir.resolve("j.jsonl");
+    Files.writeString(file, "{\"v\":" + (OrchestraEvent.SCHEMA_VERSION + 1)
+        + ",\"type\":\"run_started\",\"runId\":\"r1\",\"time\":\"2026-11-24T10:00:00Z\",\"goal\":\"g\",\"resumed\":false}\n");
+    OrchestraException e = assertThrows(OrchestraException.class, () -> Journal.readEvents(file));
+    assertEquals(file + ":1: journal line cannot be read: schema version " + (OrchestraEvent.SCHEMA_VERSION + 1)
+        + ", written by a later Orchestra: this one reads versions 1 to " + OrchestraEvent.SCHEMA_VERSION, e.getMessage());
+  }
+
+  @Test
   void aMissingJournalIsEmpty() {
     assertTrue(Journal.read(dir.resolve("none.jsonl")).isEmpty());
   }
@@ -100,7 +122,7 @@ final class JournalTest {
     }
     List<String> lines = Files.readAllLines(file);
     assertEquals(
-        "{\"v\":1,\"type\":\"tool_called\",\"runId\":\"r1\",\"time\":\"2026-11-24T10:00:00Z\",\"taskId\":\"T1\","
+        "{\"v\":2,\"type\":\"tool_called\",\"runId\":\"r1\",\"time\":\"2026-11-24T10:00:00Z\",\"taskId\":\"T1\","
             + "\"role\":\"implementer\",\"tool\":\"read_file\",\"target\":\"a.txt\",\"ok\":true,"
             + "\"detail\":\"read the whole file\",\"outputBytes\":6,\"outputDigest\":\"5891b5b522d5\"}",
         lines.get(0));

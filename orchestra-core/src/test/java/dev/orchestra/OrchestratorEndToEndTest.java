@@ -202,10 +202,10 @@ final class OrchestratorEndToEndTest {
     assertEquals(events.events().size(), lines.size());
     for (String line : lines) {
       JsonNode node = Json.M.readTree(line);
-      assertEquals(1, node.get("v").asInt(), line);
+      assertEquals(OrchestraEvent.SCHEMA_VERSION, node.get("v").asInt(), line);
       assertTrue(node.get("type").isTextual(), line);
     }
     assertEquals("run_finished", Json.M.readTree(lines.get(lines.size() - 1)).get("type").asText());
-    assertTrue(IntStream.range(0, lines.size()).allMatch(i -> lines.get(i).startsWith("{\"v\":1,\"type\":")));
+    assertTrue(IntStream.range(0, lines.size()).allMatch(i -> lines.get(i).startsWith("{\"v\":" + OrchestraEvent.SCHEMA_VERSION + ",\"type\":")));
   }
 }

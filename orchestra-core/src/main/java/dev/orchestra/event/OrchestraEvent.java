@@ -20,8 +20,18 @@ import java.util.Objects;
  */
 public sealed interface OrchestraEvent {
 
-  /** The journal schema version written in every line. */
-  int SCHEMA_VERSION = 1;
+  /**
+   * The journal schema version written in every line.
+   *
+   * <p>Version 1 is the form of wave 1 (commit 547aaac). Version 2 adds the plan's change to
+   * {@link PlanUpdated} ({@code goal}, {@code tasks}, {@code removedTaskIds}, {@code later}, {@code
+   * risks}, {@code whole}) and the Later and Risks notes to {@link GateFinished} ({@code later},
+   * {@code risks}), and the kinds {@link RetryScheduled}, {@link StopRequested} and {@link
+   * PlanChecked}. A version-1 line still reads: the fields it lacks are empty (empty lists and
+   * text, {@code whole} false), so its {@code plan_updated} names the change without carrying it.
+   * A line of a later version than this is refused.
+   */
+  int SCHEMA_VERSION = 2;
 
   /** The kinds of event, for exhaustive switches and the journal's {@code type} field. */
   enum Kind {
@@ -232,7 +242,7 @@ public sealed interface OrchestraEvent {
    * wrote or printed: no file content, command output, search hit or patch text is copied into
    * it, so the journal can be kept and shared without leaking the workspace.
    *
-   * <p>In the journal: {@code {"v":1,"type":"tool_called","runId":..,"time":..,"taskId":..,
+   * <p>In the journal: {@code {"v":2,"type":"tool_called","runId":..,"time":..,"taskId":..,
    * "role":..,"tool":..,"target":..,"ok":..,"detail":..,"outputBytes":..,"outputDigest":..}}.
    * {@code outputBytes} and {@code outputDigest} are new in this form of the event, and {@code
    * detail} no longer holds the first line of the tool's result: readers of older journals may

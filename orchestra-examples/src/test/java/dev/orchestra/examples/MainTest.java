@@ -188,7 +188,7 @@ final class MainTest {
       assertEquals(0, r.exit(), r.out() + r.err());
       assertEquals("1.0\n", Files.readString(repo.resolve("VERSION")));
       List<String> lines = Files.readAllLines(events);
-      assertTrue(lines.size() > 5 && lines.stream().allMatch(l -> l.startsWith("{\"v\":1,\"type\":\"")), lines.toString());
+      assertTrue(lines.size() > 5 && lines.stream().allMatch(l -> l.startsWith("{\"v\":" + dev.orchestra.event.OrchestraEvent.SCHEMA_VERSION + ",\"type\":\"")), lines.toString());
       Plan plan = Plan.read(repo.resolve("plan.md"));
       assertEquals(TaskStatus.DONE, plan.task("T1").orElseThrow().status());
 

@@ -14,6 +14,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.orchestra.internal.io.Text;
 import java.util.Map;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import dev.orchestra.event.OrchestraEvent;
@@ -159,15 +166,76 @@ public final class EventJson {
   }
 
   /**
+   * The components added to an event after the schema version that first wrote the event, each
+   * with the version that first writes it. A line of an older version lacks them, and they are
+   * read as their empty value there: an empty list or text, {@code false}, 0. Every other
+   * component is in every line of its event since version 1, and a line without it is broken.
+   *
+   * <p>Version 1 is the form wave 1 (commit 547aaac) wrote. Version 2 added the plan's change to
+   * {@code plan_updated} (a version-1 one names the change only, as the event's five-argument
+   * constructor makes it) and the gate's Later and Risks notes to {@code gate_finished}.
+   */
+  private static final Map<Class<? extends OrchestraEvent>, Map<String, Integer>> ADDED =
+      Map.of(
+          OrchestraEvent.PlanUpdated.class,
+              Map.of("goal", 2, "tasks", 2, "removedTaskIds", 2, "later", 2, "risks", 2, "whole", 2),
+          OrchestraEvent.GateFinished.class, Map.of("later", 2, "risks", 2));
+
+  /** Each event type's components in order, with the empty value of the ones added later. */
+  private static final Map<Class<? extends OrchestraEvent>, List<Component>> COMPONENTS = components();
+
+  /**
+   * One record component of an event, as a line holds it.
+   *
+   * @param name its name in the line
+   * @param since the first schema version that writes it
+   * @param empty what a line of an earlier version stands for: the empty value of its type
+   */
+  private record Component(String name, int since, JsonNode empty) {}
+
+  private static Map<Class<? extends OrchestraEvent>, List<Component>> components() {
+    Map<Class<? extends OrchestraEvent>, List<Component>> out = new HashMap<>();
+    for (Class<? extends OrchestraEvent> type : TYPES.values()) {
+      Map<String, Integer> added = ADDED.getOrDefault(type, Map.of());
+      List<Component> components = new ArrayList<>();
+      for (RecordComponent c : type.getRecordComponents()) {
+        Integer since = added.get(c.getName());
+        components.add(since == null ? new Component(c.getName(), 1, null) : new Component(c.getName(), since, emptyValue(type, c)));
+      }
+      for (String name : added.keySet()) {
+        if (components.stream().noneMatch(c -> c.name().equals(name))) {
+          throw new IllegalStateException(type.getSimpleName() + " has no component '" + name + "' to read as empty");
+        }
+      }
+      out.put(type, List.copyOf(components));
+    }
+    return Map.copyOf(out);
+  }
+
+  private static JsonNode emptyValue(Class<?> type, RecordComponent c) {
+    Class<?> t = c.getType();
+    if (t == List.class) {
+      return JsonNodeFactory.instance.arrayNode();
+    } else if (t == String.class) {
+      return JsonNodeFactory.instance.textNode("");
+    } else if (t == boolean.class) {
+      return JsonNodeFactory.instance.booleanNode(false);
+    } else if (t == int.class || t == long.class) {
+      return JsonNodeFactory.instance.numberNode(0);
+    }
+    throw new IllegalStateException(type.getSimpleName() + "." + c.getName() + " has no empty value to read from an older line");
+  }
+
+  /**
    * Reads a journal line back into its event.
    *
    * @param line one line of the journal, as {@link #appendLine} wrote it
    * @return the event
-   * @throws IllegalArgumentException when the line is not an event of a known type (the message
-   *     says why; never quotes more than the type)
+   * @throws IllegalArgumentException when the line is not an event of a known type and schema
+   *     version (the message says why; never quotes more than the type)
    */
   public static OrchestraEvent read(String line) {
-    com.fasterxml.jackson.databind.JsonNode node;
+    JsonNode node;
     try {
       node = MAPPER.readTree(line);
     } catch (IOException e) {
@@ -178,27 +246,65 @@ public final class EventJson {
   }
 
   /**
-   * Reads a parsed journal line back into its event.
+   * Reads a parsed journal line back into its event. A line of an earlier schema version reads
+   * the components added since as their empty value; a line lacking any other component, or of a
+   * version later than {@link OrchestraEvent#SCHEMA_VERSION}, is refused.
    *
    * @param node the line's JSON object
    * @return the event
-   * @throws IllegalArgumentException when it is not an event of a known type
+   * @throws IllegalArgumentException when it is not an event of a known type and version, or
+   *     lacks a component (the message names it)
    */
-  public static OrchestraEvent read(com.fasterxml.jackson.databind.JsonNode node) {
+  public static OrchestraEvent read(JsonNode node) {
     if (node == null || !node.isObject()) {
       throw new IllegalArgumentException("not a JSON object");
     }
+    int version = version(node.get("v"));
     String type = node.path("type").asText("");
     Class<? extends OrchestraEvent> c = TYPES.get(type);
     if (c == null) {
       throw new IllegalArgumentException("unknown event type '" + Text.oneLine(type) + "'");
     }
+    ObjectNode filled = null;
+    for (Component component : COMPONENTS.get(c)) {
+      if (node.has(component.name())) {
+        continue;
+      }
+      if (version >= component.since()) {
+        throw new IllegalArgumentException(
+            "a " + type + " event of schema version " + version + " lacks its field '" + component.name() + "'");
+      }
+      if (filled == null) {
+        filled = ((ObjectNode) node).deepCopy();
+      }
+      filled.set(component.name(), component.empty().deepCopy());
+    }
     try {
-      return MAPPER.treeToValue(node, c);
+      return MAPPER.treeToValue(filled == null ? node : filled, c);
     } catch (IOException | RuntimeException e) {
       String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
       throw new IllegalArgumentException("a " + type + " event that cannot be read: " + why, e);
     }
+  }
+
+  /** The line's schema version: 1 up to {@link OrchestraEvent#SCHEMA_VERSION}. */
+  private static int version(JsonNode v) {
+    if (v == null) {
+      throw new IllegalArgumentException("a line without its schema version 'v'");
+    }
+    if (!v.isIntegralNumber()) {
+      throw new IllegalArgumentException("a schema version 'v' that is not a whole number: " + Text.oneLine(v.toString()));
+    }
+    if (!v.canConvertToInt() || v.intValue() < 1) {
+      throw new IllegalArgumentException("schema version " + Text.oneLine(v.toString()) + " was never written; versions start at 1");
+    }
+    int version = v.intValue();
+    if (version > OrchestraEvent.SCHEMA_VERSION) {
+      throw new IllegalArgumentException(
+          "schema version " + version + ", written by a later Orchestra: this one reads versions 1 to "
+              + OrchestraEvent.SCHEMA_VERSION);
+    }
+    return version;
   }
 
   /**

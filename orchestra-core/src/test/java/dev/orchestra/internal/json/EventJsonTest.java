@@ -128,4 +128,153 @@ final class EventJsonTest {
         line);
     assertFalse(line.contains("\n"));
   }
+
+  // ------------------------------------------------------------------ older and newer lines
+
+  /** The line of {@code e} as wave 1 wrote it: version 1, without the fields added since. */
+  private static com.fasterxml.jackson.databind.node.ObjectNode versionOne(OrchestraEvent e, String... added) {
+    com.fasterxml.jackson.databind.node.ObjectNode node = (com.fasterxml.jackson.databind.node.ObjectNode) tree(EventJson.line(e));
+    node.put("v", 1);
+    node.remove(List.of(added));
+    return node;
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode tree(String line) {
+    try {
+      return EventJson.MAPPER.readTree(line);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void aVersionOnePlanUpdateNamesTheChangeWithoutCarryingIt() {
+    Instant t = Instant.parse("2026-12-04T12:00:00Z");
+    String wave1 =
+        "{\"v\":1,\"type\":\"plan_updated\",\"runId\":\"r1\",\"time\":\"2026-12-04T12:00:00Z\",\"reason\":\"planned\","
+            + "\"taskCount\":2,\"addedTaskIds\":[\"T1\",\"T2\"]}";
+    OrchestraEvent.PlanUpdated read = (OrchestraEvent.PlanUpdated) EventJson.read(wave1);
+    assertEquals(new OrchestraEvent.PlanUpdated("r1", t, "planned", 2, List.of("T1", "T2")), read);
+    assertEquals("", read.goal());
+    assertEquals(List.of(), read.tasks());
+    assertFalse(read.whole());
+  }
+
+  @Test
+  void aVersionOneGateResultHasNothingForLaterOrRisks() {
+    Instant t = Instant.parse("2026-12-04T12:00:00Z");
+    String wave1 =
+        "{\"v\":1,\"type\":\"gate_finished\",\"runId\":\"r1\",\"time\":\"2026-12-04T12:00:00Z\",\"gate\":\"review\",\"round\":1,"
+            + "\"verdict\":\"block\",\"findings\":[{\"gate\":\"reviewer\",\"severity\":\"high\",\"file\":\"a.txt\",\"line\":1,"
+            + "\"message\":\"bad\",\"suggestedTask\":\"Fix a\",\"relatedFiles\":[],\"key\":\"\",\"refusal\":false}],"
+            + "\"summary\":\"reviewer: block, 1 must-fix\",\"changedFiles\":[]}";
+    dev.orchestra.gate.Finding finding =
+        new dev.orchestra.gate.Finding("reviewer", dev.orchestra.gate.Severity.HIGH, "a.txt", 1, "bad", "Fix a", List.of(), "");
+    assertEquals(
+        new OrchestraEvent.GateFinished("r1", t, "review", 1, dev.orchestra.gate.Verdict.BLOCK, List.of(finding), "reviewer: block, 1 must-fix", List.of()),
+        EventJson.read(wave1));
+  }
+
+  /** The fields each kind of event gained after version 1, which a version-1 line lacks. */
+  private static final java.util.Map<OrchestraEvent.Kind, List<String>> ADDED_IN_2 =
+      java.util.Map.of(
+          OrchestraEvent.Kind.PLAN_UPDATED, List.of("goal", "tasks", "removedTaskIds", "later", "risks", "whole"),
+          OrchestraEvent.Kind.GATE_FINISHED, List.of("later", "risks"));
+
+  @Test
+  void everyKindWithoutItsAddedFieldsReadsAsWithThemEmptyAndWithoutAnyOtherIsAnErrorNamingIt() {
+    for (OrchestraEvent e : everyKind()) {
+      List<String> added = ADDED_IN_2.getOrDefault(e.kind(), List.of());
+      OrchestraEvent old = EventJson.read(versionOne(e, added.toArray(String[]::new)));
+      assertEquals(e.kind(), old.kind());
+      for (java.lang.reflect.RecordComponent c : e.getClass().getRecordComponents()) {
+        Object value = component(old, c);
+        if (added.contains(c.getName())) {
+          assertTrue(
+              List.of(List.of(), "", false, 0, 0L).contains(value), e.kind() + "." + c.getName() + " read as " + value);
+        } else {
+          assertEquals(component(e, c), value, e.kind() + "." + c.getName());
+        }
+        for (int v = 1; v <= OrchestraEvent.SCHEMA_VERSION; v++) {
+          if (v == 1 && added.contains(c.getName())) {
+            continue;
+          }
+          com.fasterxml.jackson.databind.node.ObjectNode lacking = versionOne(e, c.getName());
+          lacking.put("v", v);
+          IllegalArgumentException x = org.junit.jupiter.api.Assertions.assertThrows(
+              IllegalArgumentException.class, () -> EventJson.read(lacking), e.kind() + " v" + v + " without " + c.getName());
+          assertTrue(x.getMessage().contains("lacks its field '" + c.getName() + "'"), x.getMessage());
+          assertTrue(x.getMessage().contains("a " + e.kind().wireName() + " event of schema version " + v), x.getMessage());
+        }
+      }
+    }
+  }
+
+  private static Object component(OrchestraEvent e, java.lang.reflect.RecordComponent c) {
+    try {
+      return c.getAccessor().invoke(e);
+    } catch (ReflectiveOperationException x) {
+      throw new AssertionError(x);
+    }
+  }
+
+  @Test
+  void aLineOfALaterVersionIsRefusedSayingSo() {
+    OrchestraEvent e = everyKind().get(0);
+    com.fasterxml.jackson.databind.node.ObjectNode later = versionOne(e);
+    later.put("v", OrchestraEvent.SCHEMA_VERSION + 1);
+    IllegalArgumentException x = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> EventJson.read(later));
+    assertEquals(
+        "schema version " + (OrchestraEvent.SCHEMA_VERSION + 1) + ", written by a later Orchestra: this one reads versions 1 to "
+            + OrchestraEvent.SCHEMA_VERSION,
+        x.getMessage());
+  }
+
+  @Test
+  void aLineWithoutAWholeVersionIsRefused() {
+    String run = "\"type\":\"run_started\",\"runId\":\"r\",\"time\":\"2026-12-04T10:00:00Z\",\"goal\":\"g\",\"resumed\":false}";
+    java.util.Map<String, String> cases = java.util.Map.of(
+        "{" + run, "without its schema version 'v'",
+        "{\"v\":\"2\"," + run, "not a whole number",
+        "{\"v\":1.5," + run, "not a whole number",
+        "{\"v\":0," + run, "schema version 0 was never written",
+        "{\"v\":-1," + run, "schema version -1 was never written",
+        "{\"v\":99999999999," + run, "schema version 99999999999 was never written");
+    cases.forEach((line, why) -> {
+      IllegalArgumentException x = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> EventJson.read(line), line);
+      assertTrue(x.getMessage().contains(why), line + ": " + x.getMessage());
+    });
+  }
+
+  /**
+   * Each kind's fields as schema version {@value OrchestraEvent#SCHEMA_VERSION} writes them. A
+   * field added to an event changes what a journal line holds: an older line lacks it. Add it to
+   * EventJson's table of added fields with the version that first writes it, raise {@link
+   * OrchestraEvent#SCHEMA_VERSION}, and then this list.
+   */
+  @Test
+  void theFieldsOfEachKindAreThoseOfThisSchemaVersion() {
+    java.util.Map<String, String> expected = new java.util.TreeMap<>(java.util.Map.ofEntries(
+        java.util.Map.entry("run_started", "runId time goal resumed"),
+        java.util.Map.entry("plan_updated", "runId time reason taskCount addedTaskIds goal tasks removedTaskIds later risks whole"),
+        java.util.Map.entry("task_started", "runId time taskId role title round"),
+        java.util.Map.entry("task_finished", "runId time taskId role status summary changedFiles round"),
+        java.util.Map.entry("tool_called", "runId time taskId role tool target ok detail outputBytes outputDigest"),
+        java.util.Map.entry("approval_decided", "runId time taskId role action detail approved decidedBy reason"),
+        java.util.Map.entry("gate_started", "runId time gate round reason"),
+        java.util.Map.entry("gate_finished", "runId time gate round verdict findings summary changedFiles later risks"),
+        java.util.Map.entry("gate_skipped", "runId time gate round reason"),
+        java.util.Map.entry("budget_changed", "runId time from to cause"),
+        java.util.Map.entry("model_call_finished", "runId time role taskId model usage durationMillis outcome"),
+        java.util.Map.entry("retry_scheduled", "runId time role taskId model failure cause delayMillis attempt retriedBy"),
+        java.util.Map.entry("run_finished", "runId time stopReason message rounds usage"),
+        java.util.Map.entry("stop_requested", "runId time reason message"),
+        java.util.Map.entry("plan_checked", "runId time round beforeBatch edited")));
+    java.util.Map<String, String> actual = new java.util.TreeMap<>();
+    for (OrchestraEvent e : everyKind()) {
+      actual.put(e.kind().wireName(), String.join(" ", java.util.Arrays.stream(e.getClass().getRecordComponents()).map(c -> c.getName()).toList()));
+    }
+    assertEquals(2, OrchestraEvent.SCHEMA_VERSION, "a new schema version: update this list and EventJson's added fields");
+    assertEquals(expected, actual);
+  }
 }
