@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,15 +35,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * 1 itself: {@code src/test/resources/dev/orchestra/wave1/README.md} says how.
  */
 final class Wave1JournalTest {
-  private static final String WAVE1_PLAN_ONLY_IN_PLAN_MD =
-      "Needs a fix in RunMachine or RunRestorer, which this change leaves to the one under way there: a version-1"
-          + " plan_updated carries no tasks, RunMachine.planChanged makes an empty plan of it, and so RunRestorer's branch"
-          + " 'A journal from before events carried the plan: plan.md is the plan' never runs; plan.md comes in at the first"
-          + " plan check as an 'edited by hand' edit instead, after RunStarted(resumed) has put back the tasks that were"
-          + " running, so a task plan.md has running is never started again (and the run ends GREEN without it)."
-          + " The restored plan's running tasks must become todo wherever the restored plan is fed (see the fix for"
-          + " 'a restored plan fed before RunStarted').";
-
   @TempDir Path ws;
   final ManualClock clock = new ManualClock(Instant.parse("2026-12-05T09:00:00Z"));
   final ScriptedModelProvider model = new ScriptedModelProvider(clock.sleeper());
@@ -163,7 +153,6 @@ final class Wave1JournalTest {
   }
 
   @Test
-  @Disabled(WAVE1_PLAN_ONLY_IN_PLAN_MD)
   void aWave1RunKilledWhileATaskRanResumesWithThatTaskOnly() throws Exception {
     copyFixture("killed");
     assertEquals(TaskStatus.RUNNING, Plan.read(ws.resolve("plan.md")).task("F1").orElseThrow().status());
@@ -177,7 +166,6 @@ final class Wave1JournalTest {
   }
 
   @Test
-  @Disabled(WAVE1_PLAN_ONLY_IN_PLAN_MD)
   void theRestorerTakesPlanMdAsThePlanOfAWave1Journal() throws Exception {
     copyFixture("stopped");
 

@@ -221,9 +221,11 @@ public final class RunMachine {
     // engine's thread budget starts afresh, at the top of its ladder, and so does the machine's.
     state.budget = spec.initialBudget();
     if (state.plan != null) {
-      for (String id : state.running.keySet()) {
-        if (state.plan.contains(id) && state.plan.task(id).status() == TaskStatus.RUNNING) {
-          state.plan.setStatus(id, TaskStatus.TODO);
+      // Nothing runs at a resume: whatever the plan says is running (by the journal, or plan.md
+      // restored from a journal that did not carry the plan) is to do again.
+      for (Task t : state.plan.tasks()) {
+        if (t.status() == TaskStatus.RUNNING) {
+          state.plan.setStatus(t.id(), TaskStatus.TODO);
         }
       }
       state.goal = state.plan.goal();
@@ -256,6 +258,11 @@ public final class RunMachine {
   }
 
   private void planChanged(OrchestraEvent.PlanUpdated p) {
+    if (state.plan == null && !p.whole() && p.tasks().isEmpty()) {
+      // A journal from before events carried the plan (wave 1): no plan here; the engine restores
+      // it from plan.md before the resumed run starts.
+      return;
+    }
     if (p.whole()) {
       Plan whole = Plan.builder(p.goal()).tasks(p.tasks()).later(p.later()).summary(List.of(), List.of(), p.risks()).build();
       if (state.plan == null) {
