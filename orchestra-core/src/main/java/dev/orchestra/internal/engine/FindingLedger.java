@@ -224,6 +224,23 @@ public final class FindingLedger {
     return m.find() ? java.util.Optional.of(m.group(1)) : java.util.Optional.empty();
   }
 
+  /**
+   * Returns new notes for a task, with the finding tag of its old notes kept: the ledger is rebuilt
+   * from the tags at every plan update, so a finding task whose notes lost theirs (when it failed,
+   * say) would lose its finding.
+   *
+   * @param old the task's notes as they were
+   * @param notes its new notes
+   * @return {@code notes}, followed by the old tag when they have none
+   */
+  static String keepingTag(String old, String notes) {
+    Matcher m = TAG.matcher(old);
+    if (!m.find() || TAG.matcher(notes).find()) {
+      return notes;
+    }
+    return notes.isEmpty() ? m.group() : notes + " " + m.group();
+  }
+
   /** Removes a tag from notes, for rewriting them. */
   public static String withoutTag(String notes) {
     return TAG.matcher(notes).replaceAll("").strip();

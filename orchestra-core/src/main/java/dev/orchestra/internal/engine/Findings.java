@@ -209,7 +209,7 @@ final class Findings {
         if (t.status() == TaskStatus.BLOCKED && !unblocked.contains(t.id())
             && t.dependsOn().stream().noneMatch(dep -> state.plan.contains(dep) && blocking(dep, unblocked))) {
           unblocked.add(t.id());
-          changed.add(t.withStatus(TaskStatus.TODO).withNotes(t.notes().startsWith("blocked:") ? "" : t.notes()));
+          changed.add(t.withStatus(TaskStatus.TODO).withNotes(t.notes().startsWith("blocked:") ? FindingLedger.keepingTag(t.notes(), "") : t.notes()));
           again = true;
         }
       }

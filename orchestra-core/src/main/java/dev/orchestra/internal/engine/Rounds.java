@@ -54,7 +54,7 @@ final class Rounds {
     } else if (t.status() == TaskStatus.DONE && notes.startsWith("failed:")) {
       notes = "";
     }
-    state.plan.update(task.withStatus(t.status()).withNotes(notes));
+    state.plan.update(task.withStatus(t.status()).withNotes(FindingLedger.keepingTag(task.notes(), notes)));
     if (t.status() != TaskStatus.TODO) {
       if (!state.finishedInRound.contains(t.taskId())) {
         state.finishedInRound.add(t.taskId());
