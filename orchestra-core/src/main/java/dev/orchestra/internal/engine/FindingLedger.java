@@ -93,12 +93,16 @@ public final class FindingLedger {
    * @param kind what the finding needs
    * @param finding the finding as reported this round (for {@link Kind#CLOSED}, as first reported)
    * @param result the gate result that reported it (or passed it)
-   * @param entry the ledger's record, or null for {@link Kind#NEW}
+   * @param fingerprint the fingerprint the ledger keeps the finding's record under, or empty for
+   *     {@link Kind#NEW} and {@link Kind#REFUSED}. A decision names its record rather than holding
+   *     it: every plan update rebuilds the records ({@link #restore}), so whoever acts on a decision
+   *     after one looks the record up with {@link #entry(String)} then.
    */
-  public record Decision(Kind kind, Finding finding, GateResult result, Entry entry) {
+  public record Decision(Kind kind, Finding finding, GateResult result, String fingerprint) {
     public Decision {
       Objects.requireNonNull(kind);
       Objects.requireNonNull(result);
+      Objects.requireNonNull(fingerprint);
     }
   }
 
@@ -270,7 +274,7 @@ public final class FindingLedger {
         e.verified = true;
       } else if (s == TaskStatus.FAILED) {
         e.verified = true;
-        out.add(new Decision(Kind.CLOSED, firstSeen.getOrDefault(e.fingerprint, placeholder(e)), r, e));
+        out.add(new Decision(Kind.CLOSED, firstSeen.getOrDefault(e.fingerprint, placeholder(e)), r, e.fingerprint));
       }
     }
     Set<String> seen = new HashSet<>();
@@ -282,7 +286,7 @@ public final class FindingLedger {
           continue;
         }
         if (f.isRefusal()) {
-          out.add(new Decision(Kind.REFUSED, f, r, null));
+          out.add(new Decision(Kind.REFUSED, f, r, ""));
           continue;
         }
         Entry e = entry(fp);
@@ -296,7 +300,7 @@ public final class FindingLedger {
           if (e != null) {
             entries.remove(e.fingerprint);
           }
-          out.add(new Decision(Kind.NEW, f, r, null));
+          out.add(new Decision(Kind.NEW, f, r, ""));
           continue;
         }
         if (!matched.add(e)) {
@@ -316,7 +320,7 @@ public final class FindingLedger {
         } else {
           k = Kind.EXHAUSTED;
         }
-        out.add(new Decision(k, f, r, e));
+        out.add(new Decision(k, f, r, e.fingerprint));
       }
     }
     return out;

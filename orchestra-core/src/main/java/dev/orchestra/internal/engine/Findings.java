@@ -74,8 +74,9 @@ final class Findings {
       switch (d.kind()) {
         case NEW -> added.add(FindingTasks.newTask(d.finding(), freshFindingId(added)));
         case CLOSED -> {
-          Task t = plan.task(d.entry().taskId);
-          changed.add(t.withStatus(TaskStatus.DONE).withNotes(FindingLedger.withoutTag(t.notes()) + "; its gate passes now " + d.entry().tag()));
+          FindingLedger.Entry e = entry(d);
+          Task t = plan.task(e.taskId);
+          changed.add(t.withStatus(TaskStatus.DONE).withNotes(FindingLedger.withoutTag(t.notes()) + "; its gate passes now " + e.tag()));
         }
         case REOPEN, REGRESSED -> {
           reopened.add(reopen(d));
@@ -105,9 +106,21 @@ final class Findings {
     bookkeeping();
   }
 
+  /**
+   * The ledger's record of a decided finding, looked up now: every plan update rebuilds the
+   * records, so a decision made before one must not act on the record it was made with.
+   */
+  private FindingLedger.Entry entry(FindingLedger.Decision d) {
+    FindingLedger.Entry e = state.ledger.entry(d.fingerprint());
+    if (e == null) {
+      throw new IllegalStateException("the ledger has no record of finding " + d.fingerprint());
+    }
+    return e;
+  }
+
   /** One line on a finished attempt: what its task reported, and what the gate said after. */
   private String attemptLine(FindingLedger.Decision d) {
-    FindingLedger.Entry e = d.entry();
+    FindingLedger.Entry e = entry(d);
     String report = state.lastReports.getOrDefault(e.taskId, "(no report at hand)");
     return Text.oneLine(
         "attempt " + e.attempt + " (" + e.taskId + "): " + report + " -> the " + d.finding().gate() + " gate then reported: "
@@ -116,7 +129,7 @@ final class Findings {
 
   /** A finding's task back to work, with what was tried in its brief. */
   private Task reopen(FindingLedger.Decision d) {
-    FindingLedger.Entry e = d.entry();
+    FindingLedger.Entry e = entry(d);
     e.tried.add(attemptLine(d));
     e.attempt++;
     e.verified = false;
@@ -129,7 +142,7 @@ final class Findings {
 
   /** The end of a finding's attempts: its task fails, and the finding is named in Risks. */
   private void giveUp(FindingLedger.Decision d, List<Task> changed, List<String> risks) {
-    FindingLedger.Entry e = d.entry();
+    FindingLedger.Entry e = entry(d);
     Task t = state.plan.task(e.taskId);
     String stateText =
         "still reported after " + Math.min(e.attempt, spec.bounds().maxFindingAttempts()) + " attempts" + (e.replanned ? " and a new plan" : "");
@@ -168,7 +181,8 @@ final class Findings {
     if (d == null) {
       return true;
     }
-    FindingLedger.Entry e = d.entry();
+    // The record as it is now: the plan updates since the review rebuilt the ledger's records.
+    FindingLedger.Entry e = entry(d);
     Task old = state.plan.task(e.taskId);
     e.tried.add(attemptLine(d));
     Task replanTask =
@@ -237,7 +251,7 @@ final class Findings {
   }
 
   private String brief(FindingLedger.Decision d, Task old) {
-    FindingLedger.Entry e = d.entry();
+    FindingLedger.Entry e = entry(d);
     StringBuilder b = new StringBuilder("Goal: ").append(state.plan.goal()).append("\n\n");
     b.append("A finding is still open after ").append(e.attempt).append(" attempts to fix it, so the plan for it may be wrong.\n");
     b.append("The ").append(d.finding().gate()).append(" gate reports: ").append(d.finding().message());

@@ -167,21 +167,23 @@ final class Rounds {
     List<GateResult> results = state.gateResults;
     if (state.regressed != null) {
       FindingLedger.Decision d = state.regressed;
+      String task = taskOf(d);
       machine.stop(
           StopReason.FINDINGS_REGRESSED,
-          "the " + d.finding().gate() + " gate reports again what task " + d.entry().taskId
-              + " had fixed (the gate had passed since): " + d.finding().message() + "; " + d.entry().taskId
+          "the " + d.finding().gate() + " gate reports again what task " + task
+              + " had fixed (the gate had passed since): " + d.finding().message() + "; " + task
               + " is back in the plan, so resume() works on it");
       return;
     }
     if (state.exhausted != null) {
       FindingLedger.Decision d = state.exhausted;
+      FindingLedger.Entry e = state.ledger.entry(d.fingerprint());
       machine.stop(
           StopReason.ATTEMPTS_EXHAUSTED,
           "the " + d.finding().gate() + " gate still reports \"" + d.finding().message() + "\" after "
               + spec.bounds().maxFindingAttempts() + " attempts"
-              + (d.entry().replanned ? " and a new plan" : " (the orchestrator role gave no new plan)")
-              + " (task " + d.entry().taskId + "); resume with more attempts, or fix it by hand and resume");
+              + (e != null && e.replanned ? " and a new plan" : " (the orchestrator role gave no new plan)")
+              + " (task " + taskOf(d) + "); resume with more attempts, or fix it by hand and resume");
       return;
     }
     boolean changedByGates = !state.gateChanged.isEmpty();
@@ -217,6 +219,12 @@ final class Rounds {
     } else {
       nextRound();
     }
+  }
+
+  /** The task a decided finding's record names now (plan updates since rebuilt the records). */
+  private String taskOf(FindingLedger.Decision d) {
+    FindingLedger.Entry e = state.ledger.entry(d.fingerprint());
+    return e == null ? "?" : e.taskId;
   }
 
   private void green() {
