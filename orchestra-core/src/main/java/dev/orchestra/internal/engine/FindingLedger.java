@@ -4,7 +4,6 @@ import dev.orchestra.gate.Finding;
 import dev.orchestra.gate.GateResult;
 import dev.orchestra.gate.Severity;
 import dev.orchestra.gate.Verdict;
-import dev.orchestra.internal.io.Text;
 import dev.orchestra.plan.Task;
 import dev.orchestra.plan.TaskStatus;
 import java.util.ArrayList;
@@ -31,9 +30,14 @@ import java.util.regex.Pattern;
  *
  * <p>The state a resume needs is kept in the task's notes as a tag, {@code [finding <fingerprint>
  * attempt <n>]} (plus {@code replanned} and {@code verified}), so plan.md alone restores it; the
- * attempt history comes back from the journal. Not thread-safe: the run's coordinating thread
- * changes it between batches; agent threads read it while a batch runs, which the executor's
- * hand-off orders after those changes.
+ * attempt history comes back from replaying the journal. Every plan update rebuilds the entries
+ * from the tags ({@link #restore}): hold a finding's fingerprint across one, never its {@link
+ * Entry}.
+ *
+ * <p>Part of a {@link RunMachine}'s state: only the machine changes it, while it takes an event,
+ * and one thread at a time feeds the machine (the engine holds its lock around each step). Agents
+ * never read it: a task's brief gets the attempt lines copied into its {@link Command.RunTask}. Not
+ * thread-safe.
  */
 public final class FindingLedger {
   private static final Pattern TAG =
@@ -91,7 +95,8 @@ public final class FindingLedger {
    * One decision.
    *
    * @param kind what the finding needs
-   * @param finding the finding as reported this round (for {@link Kind#CLOSED}, as first reported)
+   * @param finding the finding as reported this round (for {@link Kind#CLOSED}, which no gate
+   *     reports, a stand-in naming its gate and fingerprint)
    * @param result the gate result that reported it (or passed it)
    * @param fingerprint the fingerprint the ledger keeps the finding's record under, or empty for
    *     {@link Kind#NEW} and {@link Kind#REFUSED}. A decision names its record rather than holding
@@ -109,8 +114,6 @@ public final class FindingLedger {
   private final Map<String, Entry> entries = new LinkedHashMap<>();
   /** Other fingerprints known to be the same finding (a model gate's rewording), to the entry's. */
   private final Map<String, String> aliases = new HashMap<>();
-  /** The finding each entry was first reported as, for messages about it later. */
-  private final Map<String, Finding> firstSeen = new HashMap<>();
 
   /** Returns the entry of a finding, or null. */
   public Entry entry(String fingerprint) {
@@ -155,14 +158,6 @@ public final class FindingLedger {
     return null;
   }
 
-  /** Records a new finding's task, on its first attempt. */
-  public Entry open(Finding finding, String taskId) {
-    Entry e = new Entry(finding.fingerprint(), finding.gate(), finding.file(), taskId, 1, false);
-    entries.put(e.fingerprint, e);
-    firstSeen.put(e.fingerprint, finding);
-    return e;
-  }
-
   /**
    * Rebuilds the ledger from the tags in a plan's task notes (after a resume or a hand edit).
    * Entries of tasks no longer in the plan are dropped; what the notes cannot say (verified, the
@@ -195,31 +190,6 @@ public final class FindingLedger {
       entries.put(fp, e);
     }
     aliases.values().removeIf(primary -> !entries.containsKey(primary));
-  }
-
-  /**
-   * Rebuilds what each finding's earlier attempts tried from a run's journal lines (oldest first):
-   * each time its task finished, what it reported, and what its gate reported next.
-   */
-  public void restoreHistory(List<com.fasterxml.jackson.databind.JsonNode> journal) {
-    for (Entry e : entries.values()) {
-      if (!e.tried.isEmpty()) {
-        continue;
-      }
-      String pending = null;
-      int n = 0;
-      for (com.fasterxml.jackson.databind.JsonNode ev : journal) {
-        String type = ev.path("type").asText();
-        if (type.equals("task_finished") && ev.path("taskId").asText().equals(e.taskId)
-            && !ev.path("status").asText().equals("todo")) {
-          pending = "attempt " + (++n) + " (" + e.taskId + "): " + ev.path("summary").asText();
-        } else if (pending != null && type.equals("gate_finished") && ev.path("gate").asText().equals(e.gate)
-            && ev.path("findings").size() > 0) {
-          e.tried.add(Text.oneLine(pending + " -> the " + e.gate + " gate then reported: " + ev.path("findings").get(0).path("message").asText()));
-          pending = null;
-        }
-      }
-    }
   }
 
   /** Returns the fingerprint a finding task's notes tag names, or empty. */
@@ -274,7 +244,7 @@ public final class FindingLedger {
         e.verified = true;
       } else if (s == TaskStatus.FAILED) {
         e.verified = true;
-        out.add(new Decision(Kind.CLOSED, firstSeen.getOrDefault(e.fingerprint, placeholder(e)), r, e.fingerprint));
+        out.add(new Decision(Kind.CLOSED, placeholder(e), r, e.fingerprint));
       }
     }
     Set<String> seen = new HashSet<>();

@@ -13,8 +13,14 @@ import java.util.Set;
 
 /**
  * The plan while a run changes it: task statuses move in place (O(1) per change), and an
- * immutable {@link Plan} is made only when it is persisted. Owned by the coordinating thread; not
- * thread-safe.
+ * immutable {@link Plan} is made only when it is persisted.
+ *
+ * <p>Not thread-safe. The run's plan is part of a {@link RunMachine}'s state: only the machine
+ * changes it, while it takes an event, and one thread at a time feeds the machine (the engine
+ * holds its lock around each step, on whichever thread observed the event). Others read it under
+ * that lock, or take a {@link #copy()} there to read later. An engine that works out a change
+ * before it reports one (a person's edit merged, a re-plan's tasks fitted) does so on a plan of its
+ * own made from a {@link #snapshot()}.
  */
 public final class LivePlan {
   private String goal;
