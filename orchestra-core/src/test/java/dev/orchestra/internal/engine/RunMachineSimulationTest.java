@@ -27,6 +27,7 @@ final class RunMachineSimulationTest {
     Map<StopReason, Integer> reasons = new EnumMap<>(StopReason.class);
     long events = 0;
     int crashes = 0;
+    int interrupted = 0;
     for (long seed = first; seed < first + seeds; seed++) {
       SimulatedEngine sim = new SimulatedEngine(seed, 0.25);
       try {
@@ -34,6 +35,7 @@ final class RunMachineSimulationTest {
         reasons.merge(StopReason.valueOf(end.stopReason()), 1, Integer::sum);
         events += sim.journal.size();
         crashes += sim.crashes;
+        interrupted += sim.interrupted;
       } catch (AssertionError | RuntimeException e) {
         int from = Math.max(0, sim.journal.size() - 25);
         StringBuilder tail = new StringBuilder();
@@ -47,16 +49,19 @@ final class RunMachineSimulationTest {
         throw failure;
       }
     }
-    System.out.printf("simulation: %d seeds, %d events, %d crashes replayed, stop reasons %s%n", seeds, events, crashes, reasons);
+    System.out.printf(
+        "simulation: %d seeds, %d events, %d crashes replayed, %d agents interrupted, stop reasons %s%n",
+        seeds, events, crashes, interrupted, reasons);
     if (seeds >= 500) {
       // The driver reaches the loop's exits, so the invariants are checked on every path to them.
       for (StopReason r : new StopReason[] {
           StopReason.GREEN, StopReason.CANCELLED, StopReason.ITERATION_LIMIT, StopReason.FAILED, StopReason.TIME_LIMIT, StopReason.TOKEN_LIMIT,
           StopReason.FINDINGS_REGRESSED, StopReason.ATTEMPTS_EXHAUSTED, StopReason.NO_PROGRESS, StopReason.TASKS_FAILED, StopReason.NOT_VERIFIED,
-          StopReason.ONE_BATCH_COMPLETE}) {
+          StopReason.ONE_BATCH_COMPLETE, StopReason.QUOTA_EXHAUSTED, StopReason.AUTHENTICATION_FAILED}) {
         assertTrue(reasons.getOrDefault(r, 0) > 0, "no simulated run ended " + r + ": " + reasons);
       }
       assertTrue(crashes > 0, "no simulated run crashed and replayed");
+      assertTrue(interrupted > 0, "no simulated agent was interrupted");
     }
   }
 

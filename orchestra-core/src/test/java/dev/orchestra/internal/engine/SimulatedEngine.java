@@ -56,6 +56,8 @@ final class SimulatedEngine {
   int crashes;
   int steps;
   int maxRunning;
+  /** Agents that reported their task to do again (interrupted by a stop). */
+  int interrupted;
 
   // The invariants' own record of the run, kept from the journal, not from the machine's state.
   private final Set<String> open = new HashSet<>();
@@ -63,6 +65,8 @@ final class SimulatedEngine {
   /** Plan tasks that finished and have not started again or been sent back to work since. */
   private final Set<String> finishedSinceStart = new HashSet<>();
   private int handTasks;
+  /** The first stop journalled since the run (or its resume) started, or null. */
+  private StopReason stopSinceStart;
 
   SimulatedEngine(long seed, double replayCheckRate) {
     this.random = new Random(seed);
@@ -102,7 +106,7 @@ final class SimulatedEngine {
         if (to != from) {
           feed(new OrchestraEvent.BudgetChanged(runId, tick(), from, to, to < from ? "rate limited" : "stable"));
         }
-      } else if (roll < 53 && machine.state().stopReason().isEmpty()) {
+      } else if (roll < 53 && stopSinceStart == null) {
         feed(new OrchestraEvent.StopRequested(runId, tick(), StopReason.CANCELLED, "cancelled"));
       } else if (roll < 120) {
         feed(new OrchestraEvent.ModelCallFinished(runId, tick(), "implementer", "", "m", new TokenUsage(100 + random.nextInt(900), 50, 0, 0), 5, "ok"));
@@ -201,6 +205,12 @@ final class SimulatedEngine {
         finishedSinceStart.removeIf(id -> p.tasks().stream().noneMatch(t -> t.id().equals(id)));
         done.retainAll(p.tasks().stream().filter(t -> t.status() == TaskStatus.DONE).map(Task::id).toList());
       }
+    } else if (e instanceof OrchestraEvent.StopRequested r) {
+      if (stopSinceStart == null) {
+        stopSinceStart = r.reason();
+      }
+    } else if (e instanceof OrchestraEvent.RunStarted) {
+      stopSinceStart = null; // a resume goes on whatever stopped the run before
     } else if (e instanceof OrchestraEvent.RunFinished f) {
       finished = f;
     }
@@ -273,11 +283,26 @@ final class SimulatedEngine {
 
   // ------------------------------------------------------------------ answers
 
+  /**
+   * An agent's answer. As {@code AgentRunner} does: an agent the provider's quota or credentials
+   * stopped asks the run to stop, then reports its task to do again ({@code TODO}); once the run
+   * is stopping (cancelled above all), agents that are interrupted report the same.
+   */
   private void finishAgent(Command.RunTask c) {
     Task t = c.task();
     if (random.nextInt(40) == 0) {
-      feed(new OrchestraEvent.StopRequested(runId, tick(), StopReason.QUOTA_EXHAUSTED, "quota exhausted"));
-      feed(new OrchestraEvent.TaskFinished(runId, tick(), t.id(), t.role(), TaskStatus.FAILED, "quota exhausted", List.of(), c.round()));
+      boolean quota = random.nextInt(3) > 0;
+      String why = quota ? "the provider's quota is exhausted" : "the provider refused the credentials";
+      if (stopSinceStart == null) {
+        feed(new OrchestraEvent.StopRequested(runId, tick(), quota ? StopReason.QUOTA_EXHAUSTED : StopReason.AUTHENTICATION_FAILED, why));
+      }
+      interrupted++;
+      feed(new OrchestraEvent.TaskFinished(runId, tick(), t.id(), t.role(), TaskStatus.TODO, why, List.of(), c.round()));
+      return;
+    }
+    if (stopSinceStart != null && random.nextInt(4) < (stopSinceStart == StopReason.CANCELLED ? 3 : 1)) {
+      interrupted++;
+      feed(new OrchestraEvent.TaskFinished(runId, tick(), t.id(), t.role(), TaskStatus.TODO, "interrupted; will run again", List.of(), c.round()));
       return;
     }
     int roll = random.nextInt(20);
