@@ -52,21 +52,15 @@ final class SimulatedEngine {
   /** The rest of the answer to the coordinator's current command, fed one event at a time. */
   private final Deque<OrchestraEvent> answering = new ArrayDeque<>();
   private Instant now = T0;
-  private OrchestraEvent.RunFinished finished;
   int crashes;
   int steps;
   int maxRunning;
   /** Agents that reported their task to do again (interrupted by a stop). */
   int interrupted;
 
-  // The invariants' own record of the run, kept from the journal, not from the machine's state.
-  private final Set<String> open = new HashSet<>();
-  private final Set<String> done = new HashSet<>();
-  /** Plan tasks that finished and have not started again or been sent back to work since. */
-  private final Set<String> finishedSinceStart = new HashSet<>();
+  /** The invariants' own record of the run, kept from the journal, not from the machine's state. */
+  private final JournalRecord record = new JournalRecord();
   private int handTasks;
-  /** The first stop journalled since the run (or its resume) started, or null. */
-  private StopReason stopSinceStart;
 
   SimulatedEngine(long seed, double replayCheckRate) {
     this.random = new Random(seed);
@@ -93,7 +87,7 @@ final class SimulatedEngine {
   /** Runs to the end; returns the event that ended the run. */
   OrchestraEvent.RunFinished run() {
     feed(new OrchestraEvent.RunStarted(runId, now, goal, false));
-    while (finished == null) {
+    while (record.finished == null) {
       if (++steps > MAX_STEPS) {
         throw new AssertionError("no end after " + MAX_STEPS + " steps; phase " + machine.state().phase());
       }
@@ -106,7 +100,7 @@ final class SimulatedEngine {
         if (to != from) {
           feed(new OrchestraEvent.BudgetChanged(runId, tick(), from, to, to < from ? "rate limited" : "stable"));
         }
-      } else if (roll < 53 && stopSinceStart == null) {
+      } else if (roll < 53 && record.stop == null) {
         feed(new OrchestraEvent.StopRequested(runId, tick(), StopReason.CANCELLED, "cancelled"));
       } else if (roll < 120) {
         feed(new OrchestraEvent.ModelCallFinished(runId, tick(), "implementer", "", "m", new TokenUsage(100 + random.nextInt(900), 50, 0, 0), 5, "ok"));
@@ -127,12 +121,12 @@ final class SimulatedEngine {
     if (machine.state().stopReason().isEmpty()) {
       throw new AssertionError("the run finished without a stop reason");
     }
-    StopReason.valueOf(finished.stopReason());
     machine.state().plan().ifPresent(p -> p.tasks().stream().filter(t -> t.status() == TaskStatus.RUNNING).findAny().ifPresent(t -> {
       throw new AssertionError("the run finished with task " + t.id() + " still marked running");
     }));
+    record.checkStop(spec, machine.state().plan().orElse(null));
     checkReplay(journal.size());
-    return finished;
+    return record.finished;
   }
 
   RunMachine machine() {
@@ -149,10 +143,10 @@ final class SimulatedEngine {
   private void feed(OrchestraEvent event) {
     RunMachine.Step step = machine.step(event);
     journal.add(event);
-    observe(event, false);
+    record.observe(event, false);
     for (OrchestraEvent d : step.events()) {
       journal.add(d);
-      observe(d, true);
+      record.observe(d, true);
     }
     RunState s = machine.state();
     boolean started = step.events().stream().anyMatch(e -> e instanceof OrchestraEvent.TaskStarted);
@@ -171,58 +165,6 @@ final class SimulatedEngine {
     if (random.nextDouble() < replayCheckRate) {
       checkReplay(journal.size());
     }
-  }
-
-  /** Keeps the invariants' record, and checks what one event may do. */
-  private void observe(OrchestraEvent e, boolean decided) {
-    if (e instanceof OrchestraEvent.TaskStarted t) {
-      finishedSinceStart.remove(t.taskId());
-      if (!open.add(t.taskId())) {
-        throw new AssertionError("task " + t.taskId() + " started while it was running");
-      }
-      if (planTask(t.taskId()) && done.contains(t.taskId())) {
-        throw new AssertionError("task " + t.taskId() + " started again although it is done and nothing sent it back");
-      }
-    } else if (e instanceof OrchestraEvent.TaskFinished t) {
-      if (decided && open.contains(t.taskId())) {
-        throw new AssertionError("the machine finished task " + t.taskId() + " while its agent was still at work");
-      }
-      open.remove(t.taskId());
-      if (planTask(t.taskId()) && !finishedSinceStart.add(t.taskId())) {
-        throw new AssertionError("task " + t.taskId() + " finished twice: nothing started it again or sent it back to work in between");
-      }
-      if (t.status() == TaskStatus.DONE) {
-        done.add(t.taskId());
-      }
-    } else if (e instanceof OrchestraEvent.PlanUpdated p) {
-      for (Task t : p.tasks()) {
-        if (t.status() == TaskStatus.TODO) {
-          done.remove(t.id()); // sent back to work (a finding reopened it, or a person did)
-          finishedSinceStart.remove(t.id());
-        }
-      }
-      if (p.whole()) {
-        finishedSinceStart.removeIf(id -> p.tasks().stream().noneMatch(t -> t.id().equals(id)));
-        done.retainAll(p.tasks().stream().filter(t -> t.status() == TaskStatus.DONE).map(Task::id).toList());
-      }
-    } else if (e instanceof OrchestraEvent.StopRequested r) {
-      if (stopSinceStart == null) {
-        stopSinceStart = r.reason();
-      }
-    } else if (e instanceof OrchestraEvent.RunStarted) {
-      stopSinceStart = null; // a resume goes on whatever stopped the run before
-    } else if (e instanceof OrchestraEvent.RunFinished f) {
-      finished = f;
-    }
-  }
-
-  /**
-   * Whether a task is one of the plan's. Explorers, the planner, re-plans and the release are not:
-   * what they found lives in the engine's memory, so after a crash before the plan they run again.
-   */
-  private boolean planTask(String id) {
-    LivePlan plan = machine.state().livePlan();
-    return plan != null && plan.contains(id);
   }
 
   private void checkScopes(RunState s) {
@@ -267,8 +209,8 @@ final class SimulatedEngine {
     agents.clear();
     coordinator.clear();
     answering.clear();
-    Set<String> lost = new HashSet<>(open);
-    open.clear();
+    Set<String> lost = new HashSet<>(record.open);
+    record.open.clear();
     machine = new RunMachine(spec).replay(journal);
     feed(new OrchestraEvent.RunStarted(runId, tick(), goal, true));
     // A task whose start was journalled without its end runs again.
@@ -293,14 +235,14 @@ final class SimulatedEngine {
     if (random.nextInt(40) == 0) {
       boolean quota = random.nextInt(3) > 0;
       String why = quota ? "the provider's quota is exhausted" : "the provider refused the credentials";
-      if (stopSinceStart == null) {
+      if (record.stop == null) {
         feed(new OrchestraEvent.StopRequested(runId, tick(), quota ? StopReason.QUOTA_EXHAUSTED : StopReason.AUTHENTICATION_FAILED, why));
       }
       interrupted++;
       feed(new OrchestraEvent.TaskFinished(runId, tick(), t.id(), t.role(), TaskStatus.TODO, why, List.of(), c.round()));
       return;
     }
-    if (stopSinceStart != null && random.nextInt(4) < (stopSinceStart == StopReason.CANCELLED ? 3 : 1)) {
+    if (record.stop != null && random.nextInt(4) < (record.stop.reason() == StopReason.CANCELLED ? 3 : 1)) {
       interrupted++;
       feed(new OrchestraEvent.TaskFinished(runId, tick(), t.id(), t.role(), TaskStatus.TODO, "interrupted; will run again", List.of(), c.round()));
       return;
