@@ -28,6 +28,7 @@ final class RunMachineSimulationTest {
     long events = 0;
     int crashes = 0;
     int interrupted = 0;
+    int undecided = 0;
     for (long seed = first; seed < first + seeds; seed++) {
       SimulatedEngine sim = new SimulatedEngine(seed, 0.25);
       try {
@@ -36,6 +37,7 @@ final class RunMachineSimulationTest {
         events += sim.journal.size();
         crashes += sim.crashes;
         interrupted += sim.interrupted;
+        undecided += sim.undecided;
       } catch (AssertionError | RuntimeException e) {
         int from = Math.max(0, sim.journal.size() - 25);
         StringBuilder tail = new StringBuilder();
@@ -50,8 +52,8 @@ final class RunMachineSimulationTest {
       }
     }
     System.out.printf(
-        "simulation: %d seeds, %d events, %d crashes replayed, %d agents interrupted, stop reasons %s%n",
-        seeds, events, crashes, interrupted, reasons);
+        "simulation: %d seeds, %d events, %d crashes replayed, %d agents interrupted, %d gates failed without a finding, stop reasons %s%n",
+        seeds, events, crashes, interrupted, undecided, reasons);
     if (seeds >= 500) {
       // The driver reaches the loop's exits, so the invariants are checked on every path to them.
       for (StopReason r : new StopReason[] {
@@ -62,6 +64,7 @@ final class RunMachineSimulationTest {
       }
       assertTrue(crashes > 0, "no simulated run crashed and replayed");
       assertTrue(interrupted > 0, "no simulated agent was interrupted");
+      assertTrue(undecided > 0, "no simulated gate failed without a finding");
     }
   }
 

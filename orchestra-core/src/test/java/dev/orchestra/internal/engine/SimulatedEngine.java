@@ -57,6 +57,8 @@ final class SimulatedEngine {
   int maxRunning;
   /** Agents that reported their task to do again (interrupted by a stop). */
   int interrupted;
+  /** Gates that failed without a finding. */
+  int undecided;
 
   /** The invariants' own record of the run, kept from the journal, not from the machine's state. */
   private final JournalRecord record = new JournalRecord();
@@ -363,7 +365,14 @@ final class SimulatedEngine {
         }
       }
       int roll = random.nextInt(20);
-      Verdict verdict = !findings.isEmpty() ? (roll < 10 ? Verdict.FAIL : Verdict.BLOCK) : roll == 0 ? Verdict.NOTHING_CHECKED : Verdict.PASS;
+      // A gate that fails without a finding could not decide (its command crashed, its model gave
+      // no verdict): nothing to fix, and the round is not green.
+      Verdict verdict =
+          !findings.isEmpty() ? (roll < 10 ? Verdict.FAIL : Verdict.BLOCK)
+              : roll == 0 ? Verdict.NOTHING_CHECKED : roll == 1 ? Verdict.FAIL : roll == 2 ? Verdict.BLOCK : Verdict.PASS;
+      if (findings.isEmpty() && verdict != Verdict.PASS && verdict != Verdict.NOTHING_CHECKED) {
+        undecided++;
+      }
       List<String> gateChanged = gate.equals("qa") && random.nextInt(6) == 0 ? List.of("src/test/NewTest.java") : List.of();
       answering.add(new OrchestraEvent.GateFinished(runId, tick(), gate, c.round(), verdict, findings, verdict.name(), gateChanged, List.of(), List.of()));
     }
