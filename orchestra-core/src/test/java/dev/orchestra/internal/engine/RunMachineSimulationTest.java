@@ -29,6 +29,9 @@ final class RunMachineSimulationTest {
     int crashes = 0;
     int interrupted = 0;
     int undecided = 0;
+    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    long cpu = threads.getCurrentThreadCpuTime();
+    long wall = System.nanoTime();
     for (long seed = first; seed < first + seeds; seed++) {
       SimulatedEngine sim = new SimulatedEngine(seed, 0.25);
       try {
@@ -52,8 +55,10 @@ final class RunMachineSimulationTest {
       }
     }
     System.out.printf(
-        "simulation: %d seeds, %d events, %d crashes replayed, %d agents interrupted, %d gates failed without a finding, stop reasons %s%n",
-        seeds, events, crashes, interrupted, undecided, reasons);
+        "simulation: %d seeds, %d events, %d crashes replayed, %d agents interrupted, %d gates failed without a finding, stop reasons %s;"
+            + " %d ms (%d ms of CPU)%n",
+        seeds, events, crashes, interrupted, undecided, reasons, (System.nanoTime() - wall) / 1_000_000,
+        (threads.getCurrentThreadCpuTime() - cpu) / 1_000_000);
     if (seeds >= 500) {
       // The driver reaches the loop's exits, so the invariants are checked on every path to them.
       for (StopReason r : new StopReason[] {

@@ -6,19 +6,23 @@ import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.gate.Finding;
 import dev.orchestra.gate.Severity;
 import dev.orchestra.gate.Verdict;
-import dev.orchestra.internal.workspace.WriteScopes;
 import dev.orchestra.model.TokenUsage;
 import dev.orchestra.plan.Plan;
 import dev.orchestra.plan.Task;
 import dev.orchestra.plan.TaskStatus;
 import dev.orchestra.role.BuiltInRoles;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 
@@ -37,6 +41,15 @@ final class SimulatedEngine {
   private static final List<String> SCOPES = List.of("src/a/**", "src/a/X.java", "src/b/Y.java", "docs/**", "README.md", "src/**");
   private static final List<String> FINDINGS = List.of("null check missing", "test fails", "secret logged", "docs out of date");
   private static final int MAX_STEPS = 20_000;
+  /**
+   * The files the write-scope invariant tries: two writers run together only if no file here is in
+   * both their scopes. Every scope the driver gives a task covers one of them, and so does every
+   * overlap of two of those scopes.
+   */
+  private static final List<String> FILES = List.of(
+      "README.md", "anywhere.txt", "docs/f.txt", "docs/guide/g.md", "src/f.txt", "src/a/X.java", "src/a/f.txt", "src/a/deep/Z.java",
+      "src/b/Y.java", "src/b/f.txt", "src/test/NewTest.java");
+  private static final Map<String, PathMatcher> GLOBS = new java.util.concurrent.ConcurrentHashMap<>();
 
   private final Random random;
   private final double replayCheckRate;
@@ -47,7 +60,10 @@ final class SimulatedEngine {
   /** Everything journalled, in order: each observed event followed by what the machine decided on it. */
   final List<OrchestraEvent> journal = new ArrayList<>();
 
+  /** The agents at work: the tasks the machine started and the driver has not answered yet. */
   private final List<Command.RunTask> agents = new ArrayList<>();
+  /** How many agents the engine lets run at once: its budget's top, lowered and raised by its BudgetChanged events. */
+  private int engineBudget;
   private final Deque<Command> coordinator = new ArrayDeque<>();
   /** The rest of the answer to the coordinator's current command, fed one event at a time. */
   private final Deque<OrchestraEvent> answering = new ArrayDeque<>();
@@ -84,6 +100,7 @@ final class SimulatedEngine {
     this.spec =
         new RunSpec(probes, Set.of(BuiltInRoles.IMPLEMENTER), gates, bounds, random.nextInt(8) == 0, random.nextBoolean(), 1 + random.nextInt(4));
     this.machine = new RunMachine(spec);
+    this.engineBudget = spec.initialBudget();
   }
 
   /** Runs to the end; returns the event that ended the run. */
@@ -97,9 +114,11 @@ final class SimulatedEngine {
       if (roll < 8) {
         crash();
       } else if (roll < 50) {
-        int to = 1 + random.nextInt(4);
-        int from = machine.state().budget();
+        // The engine's budget moves between one agent and its top, the spec's initial budget.
+        int to = 1 + random.nextInt(spec.initialBudget());
+        int from = engineBudget;
         if (to != from) {
+          engineBudget = to;
           feed(new OrchestraEvent.BudgetChanged(runId, tick(), from, to, to < from ? "rate limited" : "stable"));
         }
       } else if (roll < 53 && record.stop == null) {
@@ -150,50 +169,69 @@ final class SimulatedEngine {
       journal.add(d);
       record.observe(d, true);
     }
-    RunState s = machine.state();
-    boolean started = step.events().stream().anyMatch(e -> e instanceof OrchestraEvent.TaskStarted);
-    if (started && s.running().size() > s.budget()) {
-      throw new AssertionError(s.running().size() + " agents run, over the budget of " + s.budget() + ": " + s.running());
-    }
-    maxRunning = Math.max(maxRunning, s.running().size());
-    checkScopes(s);
+    List<Command.RunTask> started = new ArrayList<>();
     for (Command c : step.commands()) {
       if (c instanceof Command.RunTask t) {
-        agents.add(t);
+        started.add(t);
       } else {
         coordinator.add(c);
       }
     }
+    for (Command.RunTask t : started) {
+      checkScopes(t);
+      agents.add(t);
+    }
+    // Lowering the budget stops new starts only: agents at work finish.
+    if (!started.isEmpty() && agents.size() > engineBudget) {
+      throw new AssertionError(agents.size() + " agents at work, over the engine's budget of " + engineBudget + ": "
+          + agents.stream().map(a -> a.task().id()).toList());
+    }
+    maxRunning = Math.max(maxRunning, agents.size());
     if (random.nextDouble() < replayCheckRate) {
       checkReplay(journal.size());
     }
   }
 
-  private void checkScopes(RunState s) {
-    LivePlan plan = s.livePlan();
-    if (plan == null) {
+  /**
+   * A writer starting beside the agents at work (the driver's own list, not the machine's): no file
+   * may be in its write scope and in another writer's, judged by {@link #mayWrite}, not by the
+   * machine's overlap test.
+   */
+  private void checkScopes(Command.RunTask starting) {
+    Task a = starting.task();
+    if (!spec.writerRoles().contains(a.role())) {
       return;
     }
-    List<Task> writers = new ArrayList<>();
-    for (String id : s.running()) {
-      if (plan.contains(id) && spec.writerRoles().contains(plan.task(id).role())) {
-        writers.add(plan.task(id));
+    for (Command.RunTask other : agents) {
+      Task b = other.task();
+      if (!spec.writerRoles().contains(b.role())) {
+        continue;
       }
-    }
-    for (int i = 0; i < writers.size(); i++) {
-      for (int j = i + 1; j < writers.size(); j++) {
-        Task a = writers.get(i);
-        Task b = writers.get(j);
-        if (WriteScopes.overlap(scopeOf(a), scopeOf(b))) {
-          throw new AssertionError("writers " + a.id() + " " + a.writeScope() + " and " + b.id() + " " + b.writeScope() + " run together");
+      for (String file : FILES) {
+        if (mayWrite(a, file) && mayWrite(b, file)) {
+          throw new AssertionError("writers " + a.id() + " " + a.writeScope() + " and " + b.id() + " " + b.writeScope()
+              + " run together, and both may write " + file);
         }
       }
     }
   }
 
-  /** The invariant's own reading of a scope: a writer without one may write anywhere. */
-  private static List<String> scopeOf(Task t) {
-    return t.writeScope().isEmpty() ? List.of("**") : t.writeScope();
+  /**
+   * The invariant's own reading of a write scope: a task without one may write anywhere; an entry
+   * with a glob character is a glob (java.nio's), any other names a file or a folder.
+   */
+  static boolean mayWrite(Task t, String file) {
+    if (t.writeScope().isEmpty()) {
+      return true;
+    }
+    for (String entry : t.writeScope()) {
+      boolean glob = entry.chars().anyMatch(c -> "*?[{".indexOf(c) >= 0);
+      if (glob ? GLOBS.computeIfAbsent(entry, e -> FileSystems.getDefault().getPathMatcher("glob:" + e)).matches(Path.of(file))
+          : file.equals(entry) || file.startsWith(entry + "/")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A fresh machine fed the journal's first {@code length} events must be in the live machine's state. */
@@ -208,6 +246,7 @@ final class SimulatedEngine {
   /** The process dies: agents and commands in flight are lost; a new machine replays the journal and resumes. */
   private void crash() {
     crashes++;
+    engineBudget = spec.initialBudget(); // a new engine's budget starts at its top
     agents.clear();
     coordinator.clear();
     answering.clear();
