@@ -63,6 +63,7 @@ final class JournalRecord {
   void observe(OrchestraEvent e, boolean decided) {
     if (e instanceof OrchestraEvent.RunStarted r) {
       partStarted = r.time();
+      open.clear(); // what ran when the process died runs again, or not, as the resumed run decides
       stop = null;
       stopSent = false;
       released = false;

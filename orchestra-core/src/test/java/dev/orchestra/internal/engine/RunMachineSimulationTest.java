@@ -27,6 +27,7 @@ final class RunMachineSimulationTest {
     Map<StopReason, Integer> reasons = new EnumMap<>(StopReason.class);
     long events = 0;
     int crashes = 0;
+    int truncations = 0;
     int interrupted = 0;
     int undecided = 0;
     java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
@@ -39,6 +40,7 @@ final class RunMachineSimulationTest {
         reasons.merge(StopReason.valueOf(end.stopReason()), 1, Integer::sum);
         events += sim.journal.size();
         crashes += sim.crashes;
+        truncations += sim.truncations;
         interrupted += sim.interrupted;
         undecided += sim.undecided;
       } catch (AssertionError | RuntimeException e) {
@@ -55,9 +57,9 @@ final class RunMachineSimulationTest {
       }
     }
     System.out.printf(
-        "simulation: %d seeds, %d events, %d crashes replayed, %d agents interrupted, %d gates failed without a finding, stop reasons %s;"
+        "simulation: %d seeds, %d events, %d crashes replayed (%d lost the journal's tail), %d agents interrupted, %d gates failed without a finding, stop reasons %s;"
             + " %d ms (%d ms of CPU)%n",
-        seeds, events, crashes, interrupted, undecided, reasons, (System.nanoTime() - wall) / 1_000_000,
+        seeds, events, crashes, truncations, interrupted, undecided, reasons, (System.nanoTime() - wall) / 1_000_000,
         (threads.getCurrentThreadCpuTime() - cpu) / 1_000_000);
     if (seeds >= 500) {
       // The driver reaches the loop's exits, so the invariants are checked on every path to them.
@@ -68,6 +70,7 @@ final class RunMachineSimulationTest {
         assertTrue(reasons.getOrDefault(r, 0) > 0, "no simulated run ended " + r + ": " + reasons);
       }
       assertTrue(crashes > 0, "no simulated run crashed and replayed");
+      assertTrue(truncations > 0, "no simulated crash lost the journal's last events");
       assertTrue(interrupted > 0, "no simulated agent was interrupted");
       assertTrue(undecided > 0, "no simulated gate failed without a finding");
     }

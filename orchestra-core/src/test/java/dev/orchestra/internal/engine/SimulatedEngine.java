@@ -6,6 +6,7 @@ import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.gate.Finding;
 import dev.orchestra.gate.Severity;
 import dev.orchestra.gate.Verdict;
+import dev.orchestra.internal.json.EventJson;
 import dev.orchestra.model.TokenUsage;
 import dev.orchestra.plan.Plan;
 import dev.orchestra.plan.Task;
@@ -57,8 +58,13 @@ final class SimulatedEngine {
   private final String runId;
   private final String goal = "simulated goal";
   private RunMachine machine;
-  /** Everything journalled, in order: each observed event followed by what the machine decided on it. */
+  /**
+   * Everything journalled, in order: each observed event followed by what the machine decided on
+   * it, each as a real journal holds it (written as a JSON line and read back).
+   */
   final List<OrchestraEvent> journal = new ArrayList<>();
+  /** For each journal entry, whether the machine decided it (rather than the engine observing it). */
+  private final List<Boolean> decided = new ArrayList<>();
 
   /** The agents at work: the tasks the machine started and the driver has not answered yet. */
   private final List<Command.RunTask> agents = new ArrayList<>();
@@ -69,6 +75,8 @@ final class SimulatedEngine {
   private final Deque<OrchestraEvent> answering = new ArrayDeque<>();
   private Instant now = T0;
   int crashes;
+  /** Crashes that lost the journal's last events. */
+  int truncations;
   int steps;
   int maxRunning;
   /** Agents that reported their task to do again (interrupted by a stop). */
@@ -77,7 +85,7 @@ final class SimulatedEngine {
   int undecided;
 
   /** The invariants' own record of the run, kept from the journal, not from the machine's state. */
-  private final JournalRecord record = new JournalRecord();
+  private JournalRecord record = new JournalRecord();
   private int handTasks;
 
   SimulatedEngine(long seed, double replayCheckRate) {
@@ -163,11 +171,9 @@ final class SimulatedEngine {
 
   private void feed(OrchestraEvent event) {
     RunMachine.Step step = machine.step(event);
-    journal.add(event);
-    record.observe(event, false);
+    journal(event, false);
     for (OrchestraEvent d : step.events()) {
-      journal.add(d);
-      record.observe(d, true);
+      journal(d, true);
     }
     List<Command.RunTask> started = new ArrayList<>();
     for (Command c : step.commands()) {
@@ -234,6 +240,14 @@ final class SimulatedEngine {
     return false;
   }
 
+  /** Journals an event as the outbox does, as one JSON line: what a replay reads is that line's event. */
+  private void journal(OrchestraEvent event, boolean byMachine) {
+    OrchestraEvent line = EventJson.read(EventJson.line(event));
+    journal.add(line);
+    decided.add(byMachine);
+    record.observe(line, byMachine);
+  }
+
   /** A fresh machine fed the journal's first {@code length} events must be in the live machine's state. */
   void checkReplay(int length) {
     String live = machine.state().describe();
@@ -250,8 +264,10 @@ final class SimulatedEngine {
     agents.clear();
     coordinator.clear();
     answering.clear();
+    if (journal.size() > 1 && random.nextInt(3) == 0) {
+      loseTail(1 + random.nextInt(Math.min(5, journal.size() - 1)));
+    }
     Set<String> lost = new HashSet<>(record.open);
-    record.open.clear();
     machine = new RunMachine(spec).replay(journal);
     feed(new OrchestraEvent.RunStarted(runId, tick(), goal, true));
     // A task whose start was journalled without its end runs again.
@@ -262,6 +278,28 @@ final class SimulatedEngine {
             + " instead of running it again");
       }
     }
+  }
+
+  /**
+   * The outbox had not written the journal's last {@code k} events when the process died (the last
+   * line may have been cut short, and is then unreadable): they are lost. The record is rebuilt from
+   * the lines left, plus the events the machine had decided on the last of them that were lost: a
+   * replay decides those again, so the resumed machine has them though no line says so.
+   */
+  private void loseTail(int k) {
+    truncations++;
+    int keep = journal.size() - k;
+    List<OrchestraEvent> decidedAgain = new ArrayList<>();
+    for (int i = keep; i < journal.size() && decided.get(i); i++) {
+      decidedAgain.add(journal.get(i));
+    }
+    journal.subList(keep, journal.size()).clear();
+    decided.subList(keep, decided.size()).clear();
+    record = new JournalRecord();
+    for (int i = 0; i < keep; i++) {
+      record.observe(journal.get(i), decided.get(i));
+    }
+    decidedAgain.forEach(e -> record.observe(e, true));
   }
 
   // ------------------------------------------------------------------ answers
