@@ -306,8 +306,9 @@ final class SimulatedEngine {
 
   /**
    * An agent's answer. As {@code AgentRunner} does: an agent the provider's quota or credentials
-   * stopped asks the run to stop, then reports its task to do again ({@code TODO}); once the run
-   * is stopping (cancelled above all), agents that are interrupted report the same.
+   * stopped asks the run to stop (unless it is stopping already), then reports its task to do
+   * again ({@code TODO}); once the run is cancelled, which interrupts the agents at work (no other
+   * stop does), an agent reports the same unless it was just finishing.
    */
   private void finishAgent(Command.RunTask c) {
     Task t = c.task();
@@ -321,7 +322,7 @@ final class SimulatedEngine {
       feed(new OrchestraEvent.TaskFinished(runId, tick(), t.id(), t.role(), TaskStatus.TODO, why, List.of(), c.round()));
       return;
     }
-    if (record.stop != null && random.nextInt(4) < (record.stop.reason() == StopReason.CANCELLED ? 3 : 1)) {
+    if (record.stop != null && record.stop.reason() == StopReason.CANCELLED && random.nextInt(4) > 0) {
       interrupted++;
       feed(new OrchestraEvent.TaskFinished(runId, tick(), t.id(), t.role(), TaskStatus.TODO, "interrupted; will run again", List.of(), c.round()));
       return;
