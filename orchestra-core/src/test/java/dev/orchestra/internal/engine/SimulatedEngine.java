@@ -35,7 +35,11 @@ import java.util.Set;
  * the coordinating thread carries out.
  *
  * <p>After every step it checks the machine's invariants and throws {@link AssertionError} naming
- * the broken one; the same seed always gives the same run, so a failure replays alone.
+ * the broken one; the same seed always gives the same run, so a failure replays alone. The checks
+ * stand apart from the machine's code where they can: the budget and write-scope invariants use
+ * the driver's own agents at work and budget and its own reading of scopes; what a task or a stop
+ * may do is judged from the journal ({@link JournalRecord}); a replay reads the journal's JSON
+ * lines, of which a crash may lose the last few.
  */
 final class SimulatedEngine {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
