@@ -98,9 +98,9 @@ final class RunMachineSimulationTest {
    * saying in the commit why they changed.
    */
   private static final Map<Long, String> PINNED = Map.of(
-      135L, "c1c8a10ed180d59ed6adf1ba12ff886f911950923e9434dd97a51121d7ab7cef",
-      205L, "7f0cefffc0156af8d7934d9a8787fdf9355d24f197c69c6a9ee03f56a5eacae1",
-      142L, "a85f38d58828388e719e2f5800f7f117db9fbce6a16c61d56fb05edf0540b5d3");
+      135L, "d85845b234bdf23edd0e5dde4c1867def66fc105ce244a2c3225f87b6a75fbfc",
+      205L, "72cd3da31fecabc111fcdbc4e959a98dd6d9d6842b3eb8e0f87fca1a59d81fd6",
+      142L, "0b1e25391be9570069ab3770d4143c3c24c0db8c0e547a0c287f6d533cbc06a6");
 
   @Test
   void theJournalsOfThreeSeedsAreAsPinned() {
