@@ -204,15 +204,26 @@ final class PlanStore {
     }
   }
 
-  /** A crash in the middle of an atomic write of plan.md leaves its temporary file; nothing else will. */
+  /**
+   * A crash in the middle of an atomic write of plan.md, or of its last-written copy, leaves that
+   * write's temporary file; nothing else will.
+   */
   void removeStaleTemporaryFiles() {
-    String prefix = "." + file.getFileName() + ".";
-    try (var files = Files.list(file.getParent())) {
+    removeTemporaryFilesOf(file);
+    removeTemporaryFilesOf(written);
+  }
+
+  private static void removeTemporaryFilesOf(Path target) {
+    String prefix = "." + target.getFileName() + ".";
+    if (!Files.isDirectory(target.getParent())) {
+      return;
+    }
+    try (var files = Files.list(target.getParent())) {
       for (Path p : files.filter(f -> f.getFileName().toString().startsWith(prefix) && f.getFileName().toString().endsWith(".tmp")).toList()) {
         Files.deleteIfExists(p);
       }
     } catch (IOException e) {
-      log.warn("cannot remove stale temporary files next to {}: {}", file, e.getMessage());
+      log.warn("cannot remove stale temporary files next to {}: {}", target, e.getMessage());
     }
   }
 }

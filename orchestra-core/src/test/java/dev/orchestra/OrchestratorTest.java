@@ -328,6 +328,24 @@ final class OrchestratorTest {
   }
 
   @Test
+  void resumeRemovesWhatAKillLeftOfPlanMdsOwnWrites() throws Exception {
+    plan(2);
+    try (Orchestrator o = builder().build()) {
+      assertEquals(StopReason.GREEN, o.run("Write the files").stopReason());
+    }
+    // A SIGKILL during the atomic write of plan.md, or of the run's copy of what it last wrote.
+    Path planTmp = Files.writeString(ws.resolve(".plan.md.3141.tmp"), "half");
+    Path copyTmp = Files.writeString(ws.resolve(".orchestra/.last-written-plan.md.2718.tmp"), "half");
+    Path planFile = ws.resolve("plan.md");
+    Files.writeString(planFile, Files.readString(planFile).replaceFirst("(### T1: [^\\n]*\\n- status: )done", "$1running"));
+    try (Orchestrator o = builder().build()) {
+      o.resume();
+    }
+    assertFalse(Files.exists(planTmp), "plan.md's temporary file is gone");
+    assertFalse(Files.exists(copyTmp), "the last-written copy's temporary file is gone");
+  }
+
+  @Test
   void cancelStopsTheRunAndResumeContinues() throws Exception {
     plan(6);
     CountDownLatch started = new CountDownLatch(1);
