@@ -186,7 +186,7 @@ final class AgentRunner {
     List<Skill> roleSkills = config.skills().getOrDefault(role.name(), List.of());
     WorkspaceToolBox.Settings settings =
         new WorkspaceToolBox.Settings(
-            config.commandEnvironment(),
+            run.commandEnvironment(),
             config.commandTimeout(),
             WorkspaceToolBox.MAX_OUTPUT_CHARS,
             config.writableRoots(),

@@ -80,7 +80,7 @@ final class GateRunner {
 
     @Override
     public Map<String, String> commandEnvironment() {
-      return run.config().commandEnvironment().variables();
+      return run.commandEnvironment().variables();
     }
   }
 

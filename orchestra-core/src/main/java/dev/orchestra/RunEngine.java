@@ -6,6 +6,7 @@ import dev.orchestra.internal.engine.Command;
 import dev.orchestra.internal.engine.LivePlan;
 import dev.orchestra.internal.engine.RunMachine;
 import dev.orchestra.internal.engine.RunState;
+import dev.orchestra.internal.io.CommandEnvironment;
 import dev.orchestra.internal.io.Text;
 import dev.orchestra.internal.workspace.GitWorkspace;
 import dev.orchestra.plan.Plan;
@@ -42,6 +43,8 @@ final class RunEngine {
   private final EventOutbox outbox;
   private final ThreadBudget budget;
   private final Workers workers;
+  /** The policy applied to the parent environment once a run: every command of the run gets it. */
+  private final CommandEnvironment commandEnvironment;
   private final Thread coordinator = Thread.currentThread();
   private volatile boolean cancelled;
   private volatile boolean stopping;
@@ -63,6 +66,7 @@ final class RunEngine {
     this.machine = machine;
     this.journal = new Journal(config.journalFile());
     this.planStore = new PlanStore(config.planFile(), config.stateFolder());
+    this.commandEnvironment = config.commandEnvironment();
     this.outbox =
         new EventOutbox(
             journal, config.listeners(), this::writePlan,
@@ -74,7 +78,7 @@ final class RunEngine {
         GitWorkspace.of(
                 config.workspace(),
                 List.of(config.workspace().relativize(config.planFile()).toString(), config.workspace().relativize(config.stateFolder()).toString()),
-                config.commandEnvironment())
+                commandEnvironment)
             .orElse(null);
     this.agents = new AgentRunner(this);
     this.gates = new GateRunner(this);
@@ -114,6 +118,10 @@ final class RunEngine {
     } finally {
       lock.unlock();
     }
+  }
+
+  CommandEnvironment commandEnvironment() {
+    return commandEnvironment;
   }
 
   RunMachine machine() {

@@ -149,7 +149,7 @@ final class OpenAiBenchmark {
                       e -> {
                         if (e instanceof OrchestraEvent.TaskStarted s && s.round() == 1) {
                           first.accumulateAndGet(System.nanoTime(), Math::min);
-                        } else if (e instanceof OrchestraEvent.TaskFinished f && f.round() == 1) {
+                        } else if (e instanceof OrchestraEvent.TaskFinished f && f.round() == 1 && f.taskId().startsWith("T")) { // plan tasks, not the release
                           last.accumulateAndGet(System.nanoTime(), Math::max);
                         } else if (e instanceof OrchestraEvent.BudgetChanged b) {
                           synchronized (ladder) {
