@@ -56,9 +56,7 @@ final class Rounds {
     }
     state.plan.update(task.withStatus(t.status()).withNotes(FindingLedger.keepingTag(task.notes(), notes)));
     if (t.status() != TaskStatus.TODO) {
-      if (!state.finishedInRound.contains(t.taskId())) {
-        state.finishedInRound.add(t.taskId());
-      }
+      state.finishedInRound.add(t.taskId());
       state.lastReports.put(t.taskId(), Text.oneLine(t.summary()));
     }
     if (t.status() == TaskStatus.DONE) {
@@ -143,7 +141,7 @@ final class Rounds {
     }
     // Even with no gate the engine looks at the batch: a sensitive change no one reviews is named
     // in Risks. There is then no gate event to wait for.
-    machine.command(new Command.RunGates(state.round, state.finishedInRound, changed));
+    machine.command(new Command.RunGates(state.round, List.copyOf(state.finishedInRound), changed));
     if (spec.gates().isEmpty()) {
       endGates();
       return;

@@ -11,9 +11,11 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -71,7 +73,8 @@ public final class RunState {
   final Map<String, Task> running = new LinkedHashMap<>();
 
   // The round
-  final List<String> finishedInRound = new ArrayList<>();
+  /** In the order they finished; a set, since a round can hold thousands of tasks. */
+  final Set<String> finishedInRound = new LinkedHashSet<>();
   final TreeSet<String> changedInRound = new TreeSet<>();
   int doneInRound;
   /** Files the previous round's gate roles changed: this round's gates check them. */
