@@ -48,6 +48,8 @@ final class RunEngine {
   private final Thread coordinator = Thread.currentThread();
   private volatile boolean cancelled;
   private volatile boolean stopping;
+  /** The machine's goal after its last step (a plan edited by hand may change it). */
+  private volatile String goal;
 
   private final PlanStore planStore;
   private final GitWorkspace git;
@@ -64,6 +66,7 @@ final class RunEngine {
     this.config = config;
     this.runId = runId;
     this.machine = machine;
+    this.goal = machine.state().goal(); // a resumed run's, replayed
     this.journal = new Journal(config.journalFile());
     this.planStore = new PlanStore(config.planFile(), config.stateFolder());
     this.commandEnvironment = config.commandEnvironment();
@@ -101,13 +104,9 @@ final class RunEngine {
     return config.clock().instant();
   }
 
+  /** The goal as of the machine's last step; read without the lock, since every agent's brief needs it. */
   String goal() {
-    lock.lock();
-    try {
-      return machine.state().goal();
-    } finally {
-      lock.unlock();
-    }
+    return goal;
   }
 
   /** Returns a copy of the plan as it stands, or empty before the orchestrator role planned. */
@@ -218,6 +217,7 @@ final class RunEngine {
   private List<Command.RunTask> take(OrchestraEvent event, RunMachine.Step step) {
     RunState s = machine.state();
     stopping = s.stopReason().isPresent();
+    goal = s.goal();
     LivePlan plan = s.livePlan();
     // An agent's report is journalled before plan.md shows it, or a crash in between would leave a
     // task done in plan.md that the journal says never finished. A plan change from outside (the
