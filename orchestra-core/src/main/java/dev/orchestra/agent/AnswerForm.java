@@ -1,36 +1,35 @@
 package dev.orchestra.agent;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.BooleanNode;
-import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import dev.orchestra.internal.answer.Answers;
 import dev.orchestra.internal.io.Text;
 import dev.orchestra.internal.json.Json;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * A role's answer form, derived from its answer record in {@link Answers} by reading the record's
  * components: the JSON Schema requested from the model, the same form as a one-line template for
- * the prompt, and a reader that checks an answer against the form before Jackson binds it to the
- * record.
+ * the prompt, and a reader that checks an answer against the form and makes the record of it.
  *
  * <p>The reader is lenient where a model's slip costs nothing and precise where it does not: a
  * field left out or null takes its empty value (unless it is {@link Answers.Required}), text is
  * put on one line, blank items are dropped from lists of strings, and numbers or booleans are
  * accepted as text. A value of the wrong type is an error that names the field, worded for the
- * model to repair. Checking first and binding a cleaned tree keeps those messages ours instead of
- * Jackson's.
+ * model to repair. The reader checks and converts every value itself, so those messages are ours,
+ * not Jackson's.
  *
  * @param <A> the answer record
  */
@@ -54,11 +53,12 @@ final class AnswerForm<A extends Record> {
   /**
    * One field of the form.
    *
+   * @param index the component's position in the record
    * @param words the words a text field offers, empty when any text goes
    * @param strict whether a word outside {@code words} is an error
    * @param items the form of a list's objects, or null for other kinds
    */
-  private record Field(String name, Kind kind, Check check, List<String> words, boolean strict, AnswerForm<?> items) {}
+  private record Field(int index, String name, Kind kind, Check check, List<String> words, boolean strict, AnswerForm<?> items) {}
 
   private final Class<A> type;
   /** The fields in the record's order, which is the schema's and the template's. */
@@ -66,13 +66,21 @@ final class AnswerForm<A extends Record> {
   /** The same fields in the order the reader checks them. */
   private final List<Field> checkOrder;
   private final String noun;
+  /** The record's canonical constructor, which the reader calls with the checked values. */
+  private final Constructor<A> constructor;
 
   private AnswerForm(Class<A> type) {
     this.type = type;
-    this.fields = Arrays.stream(type.getRecordComponents()).map(AnswerForm::field).toList();
+    RecordComponent[] components = type.getRecordComponents();
+    this.fields = IntStream.range(0, components.length).mapToObj(i -> field(i, components[i])).toList();
     this.checkOrder = fields.stream().sorted(Comparator.comparing(Field::check)).toList();
     String name = type.getSimpleName().replaceFirst("Answer$", "");
     this.noun = Character.toLowerCase(name.charAt(0)) + name.substring(1) + "s";
+    try {
+      this.constructor = type.getDeclaredConstructor(Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new));
+    } catch (NoSuchMethodException e) {
+      throw new IllegalArgumentException(type + " has no canonical constructor", e); // every record has one
+    }
   }
 
   /**
@@ -84,35 +92,35 @@ final class AnswerForm<A extends Record> {
     return new AnswerForm<>(type);
   }
 
-  private static Field field(RecordComponent c) {
+  private static Field field(int index, RecordComponent c) {
     Answers.Required required = c.getAnnotation(Answers.Required.class);
     Check check = required == null ? Check.OPTIONAL : required.first() ? Check.REQUIRED_FIRST : Check.REQUIRED;
     Answers.OneOf oneOf = c.getAnnotation(Answers.OneOf.class);
     Class<?> t = c.getType();
     if (t == String.class) {
       if (oneOf == null) {
-        return new Field(c.getName(), Kind.TEXT, check, List.of(), false, null);
+        return new Field(index, c.getName(), Kind.TEXT, check, List.of(), false, null);
       }
       List<String> words =
           Arrays.stream(oneOf.value().getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList();
-      return new Field(c.getName(), Kind.TEXT, check, words, oneOf.strict(), null);
+      return new Field(index, c.getName(), Kind.TEXT, check, words, oneOf.strict(), null);
     }
     if (oneOf != null) {
       throw new IllegalArgumentException(c + ": only a String takes @OneOf");
     }
     if (t == int.class) {
-      return new Field(c.getName(), Kind.INTEGER, check, List.of(), false, null);
+      return new Field(index, c.getName(), Kind.INTEGER, check, List.of(), false, null);
     }
     if (t == boolean.class) {
-      return new Field(c.getName(), Kind.BOOLEAN, check, List.of(), false, null);
+      return new Field(index, c.getName(), Kind.BOOLEAN, check, List.of(), false, null);
     }
     if (t == List.class && c.getGenericType() instanceof ParameterizedType p) {
       Type item = p.getActualTypeArguments()[0];
       if (item == String.class) {
-        return new Field(c.getName(), Kind.TEXTS, check, List.of(), false, null);
+        return new Field(index, c.getName(), Kind.TEXTS, check, List.of(), false, null);
       }
       if (item instanceof Class<?> k && k.isRecord()) {
-        return new Field(c.getName(), Kind.OBJECTS, check, List.of(), false, of(k.asSubclass(Record.class)));
+        return new Field(index, c.getName(), Kind.OBJECTS, check, List.of(), false, of(k.asSubclass(Record.class)));
       }
     }
     throw new IllegalArgumentException(c + ": an answer field is a String, int, boolean or a List of String or of a record");
@@ -171,42 +179,39 @@ final class AnswerForm<A extends Record> {
   /**
    * Checks an answer against the form and binds it. Each required field is checked in full (there,
    * of its type, one of its words) before the next, those marked first before the rest; then the
-   * other fields. The first fault found is the error.
+   * other fields. The first fault found is the error. The checked values go straight to the
+   * record's constructor: binding them through Jackson again cost as much as the check.
    *
    * @param answer a JSON object
    * @return the answer record
    * @throws Reports.ParseException with what the model should fix
    */
   A read(JsonNode answer) throws Reports.ParseException {
-    ObjectNode clean = clean(answer);
-    try {
-      return Json.MAPPER.treeToValue(clean, type);
-    } catch (JsonProcessingException | IllegalArgumentException e) {
-      throw new IllegalStateException("a checked answer did not bind to " + type.getSimpleName(), e);
-    }
-  }
-
-  /** Returns an object of this form checked and cleaned: the tree Jackson binds. */
-  private ObjectNode clean(JsonNode answer) throws Reports.ParseException {
-    ObjectNode clean = Json.MAPPER.createObjectNode();
+    Object[] values = new Object[fields.size()];
     for (Field f : checkOrder) {
-      clean.set(f.name(), value(f, answer.get(f.name())));
+      values[f.index()] = value(f, answer.get(f.name()));
     }
-    return clean;
+    try {
+      return constructor.newInstance(values);
+    } catch (InvocationTargetException e) {
+      throw new IllegalStateException("a checked answer did not make a " + type.getSimpleName() + ": " + e.getCause(), e.getCause());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot make a " + type.getSimpleName(), e);
+    }
   }
 
   /** Returns the field's value as the record takes it: checked, on one line, never null. */
-  private static JsonNode value(Field f, JsonNode v) throws Reports.ParseException {
+  private static Object value(Field f, JsonNode v) throws Reports.ParseException {
     boolean absent = v == null || v.isNull();
     if (absent && f.check() != Check.OPTIONAL) {
       throw new Reports.ParseException("field '" + f.name() + "' is missing; the answer must have it");
     }
     return switch (f.kind()) {
-      case TEXT -> TextNode.valueOf(absent ? "" : word(f, text(f, v)));
-      case INTEGER -> IntNode.valueOf(absent ? 0 : integer(f, v));
-      case BOOLEAN -> absent ? BooleanNode.FALSE : bool(f, v);
-      case TEXTS -> absent ? Json.MAPPER.createArrayNode() : texts(f, v);
-      case OBJECTS -> absent ? Json.MAPPER.createArrayNode() : objects(f, v);
+      case TEXT -> absent ? "" : word(f, text(f, v));
+      case INTEGER -> absent ? 0 : integer(f, v);
+      case BOOLEAN -> !absent && bool(f, v);
+      case TEXTS -> absent ? List.of() : texts(f, v);
+      case OBJECTS -> absent ? List.of() : objects(f, v);
     };
   }
 
@@ -239,18 +244,18 @@ final class AnswerForm<A extends Record> {
     return v.asInt();
   }
 
-  private static JsonNode bool(Field f, JsonNode v) throws Reports.ParseException {
+  private static boolean bool(Field f, JsonNode v) throws Reports.ParseException {
     if (!v.isBoolean()) {
       throw new Reports.ParseException("field '" + f.name() + "' must be true or false");
     }
-    return v;
+    return v.booleanValue();
   }
 
-  private static ArrayNode texts(Field f, JsonNode v) throws Reports.ParseException {
+  private static List<String> texts(Field f, JsonNode v) throws Reports.ParseException {
     if (!v.isArray()) {
       throw new Reports.ParseException("field '" + f.name() + "' must be an array of strings");
     }
-    ArrayNode out = Json.MAPPER.createArrayNode();
+    List<String> out = new ArrayList<>(v.size());
     for (JsonNode item : v) {
       if (!item.isValueNode()) {
         throw new Reports.ParseException("field '" + f.name() + "' must be an array of strings");
@@ -263,16 +268,16 @@ final class AnswerForm<A extends Record> {
     return out;
   }
 
-  private static ArrayNode objects(Field f, JsonNode v) throws Reports.ParseException {
+  private static List<Record> objects(Field f, JsonNode v) throws Reports.ParseException {
     if (!v.isArray()) {
       throw new Reports.ParseException("field '" + f.name() + "' must be an array of " + f.items().noun);
     }
-    ArrayNode out = Json.MAPPER.createArrayNode();
+    List<Record> out = new ArrayList<>(v.size());
     for (int i = 0; i < v.size(); i++) {
       if (!v.get(i).isObject()) {
         throw new Reports.ParseException(f.name() + "[" + i + "] must be an object");
       }
-      out.add(f.items().clean(v.get(i)));
+      out.add(f.items().read(v.get(i)));
     }
     return out;
   }
