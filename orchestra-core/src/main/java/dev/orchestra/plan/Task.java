@@ -150,7 +150,7 @@ public record Task(
    * @return a task equal to this one but for its notes
    */
   public Task withNotes(String newNotes) {
-    return new Task(id, title, acceptanceCriteria, status, dependsOn, writeScope, role, newNotes);
+    return notes.equals(newNotes) ? this : new Task(id, title, acceptanceCriteria, status, dependsOn, writeScope, role, newNotes);
   }
 
   /**

@@ -28,7 +28,7 @@ final class SandboxPaths {
     this.secureIo = secureIo;
     // Each root as given and as its real path: a root named through a link (macOS's /var, a
     // mounted volume's alias) still holds the files whose real path is under its target.
-    this.writableRoots = writableRoots.stream().flatMap(SandboxPaths::asGivenAndReal).distinct().toList();
+    this.writableRoots = writableRoots.isEmpty() ? List.of() : writableRoots.stream().flatMap(SandboxPaths::asGivenAndReal).distinct().toList();
     this.guard = guard;
   }
 
