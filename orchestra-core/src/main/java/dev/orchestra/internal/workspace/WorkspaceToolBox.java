@@ -7,6 +7,7 @@ import dev.orchestra.model.Message;
 import dev.orchestra.model.ToolCall;
 import dev.orchestra.model.ToolSpec;
 import dev.orchestra.role.ApprovalHandler;
+import dev.orchestra.role.BuiltInRoles;
 import dev.orchestra.role.Role;
 import dev.orchestra.role.SandboxMode;
 import dev.orchestra.role.ShellEnvironmentPolicy;
@@ -155,26 +156,31 @@ public final class WorkspaceToolBox implements ToolBox {
     boolean secureIo = mode != SandboxMode.DANGER_FULL_ACCESS && secureIoSupported;
     this.paths = new SandboxPaths(root, realRoot, secureIo, settings.writableRoots(), guard);
     this.writer = new WorkspaceWriter(role.name(), writeScope, paths, guard);
-    List<Tool> provided = new ArrayList<>(List.of(new ReadFileTool(paths), new ListDirTool(paths), new SearchTool(paths, settings)));
-    if (mode.allowsWrites()) {
-      provided.add(new WriteFileTool(writer, paths));
-      provided.add(new ApplyPatchTool(writer, paths));
-    }
-    provided.add(new RunCommandTool(paths, guard, settings));
-    if (!settings.skills().isEmpty()) {
-      provided.add(new LoadSkillTool(settings.skills()));
-    }
-    Map<String, Tool> byName = new HashMap<>();
-    provided.forEach(t -> byName.put(t.spec().name(), t));
-    List<ToolSpec> offered = new ArrayList<>();
-    for (String name : role.tools()) { // in the role's order; a tool this class does not provide is not offered
-      Tool tool = byName.get(name);
+    // Only the tools the role is offered are made, in the role's order; a name this class does not
+    // provide, or a write tool in a read-only sandbox, is not offered. (A tool box is made for every
+    // task an agent takes.)
+    List<ToolSpec> offered = new ArrayList<>(role.tools().size());
+    for (String name : role.tools()) {
+      Tool tool = tools.containsKey(name) ? null : provide(name, mode, guard);
       if (tool != null) {
         offered.add(tool.spec());
         tools.put(name, tool);
       }
     }
     this.specs = List.copyOf(offered);
+  }
+
+  private Tool provide(String name, SandboxMode mode, SandboxGuard guard) {
+    return switch (name) {
+      case BuiltInRoles.TOOL_READ_FILE -> new ReadFileTool(paths);
+      case BuiltInRoles.TOOL_LIST_DIR -> new ListDirTool(paths);
+      case BuiltInRoles.TOOL_SEARCH -> new SearchTool(paths, settings);
+      case BuiltInRoles.TOOL_WRITE_FILE -> mode.allowsWrites() ? new WriteFileTool(writer, paths) : null;
+      case BuiltInRoles.TOOL_APPLY_PATCH -> mode.allowsWrites() ? new ApplyPatchTool(writer, paths) : null;
+      case BuiltInRoles.TOOL_RUN_COMMAND -> new RunCommandTool(paths, guard, settings);
+      case BuiltInRoles.TOOL_LOAD_SKILL -> settings.skills().isEmpty() ? null : new LoadSkillTool(settings.skills());
+      default -> null;
+    };
   }
 
   public static Path realPath(Path root) {
