@@ -25,7 +25,6 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import dev.orchestra.event.OrchestraEvent;
 import java.io.IOException;
-import java.io.Writer;
 import java.time.Instant;
 import java.util.Locale;
 
@@ -318,9 +317,9 @@ public final class EventJson {
   }
 
   /**
-   * Appends the event as one JSON line (without the line break) to {@code to}. Jackson writes the
-   * event's fields straight into the builder: this runs for every event of every task, and the
-   * intermediate strings of {@code writeValueAsString} were most of what a task allocated.
+   * Appends the event as one JSON line (without the line break) to {@code to}: the same text {@link
+   * #MAPPER} writes, but written straight into the builder by {@link EventLineWriter}, since this
+   * runs for every event of every task.
    *
    * @param to where to append
    * @param event the event
@@ -330,51 +329,17 @@ public final class EventJson {
   public static StringBuilder appendLine(StringBuilder to, OrchestraEvent event) {
     int start = to.length();
     to.append("{\"v\":").append(OrchestraEvent.SCHEMA_VERSION).append(",\"type\":\"").append(event.kind().wireName()).append('"');
-    int object = to.length();
     try {
-      MAPPER.writeValue(new BuilderWriter(to), event);
-    } catch (IOException e) {
+      EventLineWriter.appendComponents(to, (Record) event);
+    } catch (RuntimeException e) {
       to.setLength(start); // nothing of the failed line is left behind
-      String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
-      throw new IllegalStateException("cannot serialise " + event.kind() + ": " + why, e);
+      throw new IllegalStateException("cannot serialise " + event.kind() + ": " + e.getMessage(), e);
     }
-    // Jackson wrote {"a":..} after the prefix: its brace becomes the comma, or "{}" the end.
-    if (to.length() - object <= 2) {
-      to.setLength(object);
-      to.append('}');
-    } else {
-      to.setCharAt(object, ',');
-    }
-    return to;
+    return to.append('}');
   }
 
-  /** A writer onto a StringBuilder, without StringWriter's synchronised buffer. */
-  private static final class BuilderWriter extends Writer {
-    private final StringBuilder to;
-
-    BuilderWriter(StringBuilder to) {
-      this.to = to;
-    }
-
-    @Override
-    public void write(char[] chars, int offset, int length) {
-      to.append(chars, offset, length);
-    }
-
-    @Override
-    public void write(String text, int offset, int length) {
-      to.append(text, offset, offset + length);
-    }
-
-    @Override
-    public void write(int c) {
-      to.append((char) c);
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
+  /** An enum constant's name in lower case, as events write it. */
+  static String lowerCaseName(Enum<?> value) {
+    return LOWER_CASE_NAMES.get(value.getDeclaringClass())[value.ordinal()];
   }
 }
