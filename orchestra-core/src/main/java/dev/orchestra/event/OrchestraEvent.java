@@ -526,11 +526,18 @@ public sealed interface OrchestraEvent {
    */
   record BudgetChanged(String runId, Instant time, int from, int to, String cause)
       implements OrchestraEvent {
-    /** Validates the components. */
+    /**
+     * Validates the components.
+     *
+     * @throws IllegalArgumentException when a limit is below 1
+     */
     public BudgetChanged {
       Objects.requireNonNull(runId);
       Objects.requireNonNull(time);
       Objects.requireNonNull(cause);
+      if (from < 1 || to < 1) {
+        throw new IllegalArgumentException("a thread budget is at least 1, got " + from + " -> " + to);
+      }
     }
 
     @Override

@@ -161,9 +161,9 @@ final class Findings {
     if (!state.awaitingTask.isEmpty()) {
       return false; // the orchestrator role is at work
     }
-    if (state.replanOutcome != 0) {
+    if (state.replanOutcome != RunState.ReplanOutcome.PENDING) {
       FindingLedger.Decision d = state.replans.poll();
-      if (state.replanOutcome < 0 && d != null) {
+      if (state.replanOutcome == RunState.ReplanOutcome.NO_PLAN && d != null) {
         List<Task> changed = new ArrayList<>();
         List<String> risks = new ArrayList<>();
         giveUp(d, changed, risks);
@@ -174,7 +174,7 @@ final class Findings {
       } else if (d != null) {
         state.progressed = true;
       }
-      state.replanOutcome = 0;
+      state.replanOutcome = RunState.ReplanOutcome.PENDING;
       bookkeeping();
     }
     FindingLedger.Decision d = state.replans.peek();
@@ -195,7 +195,7 @@ final class Findings {
 
   /** The orchestrator role's new tasks are in the plan. */
   void replanned(OrchestraEvent.PlanUpdated p) {
-    state.replanOutcome = 1;
+    state.replanOutcome = RunState.ReplanOutcome.NEW_TASKS;
   }
 
   /** The re-planning agent is back; without new tasks, the finding's attempts are over. */
@@ -204,8 +204,8 @@ final class Findings {
       return;
     }
     state.awaitingTask = "";
-    if (state.replanOutcome == 0) {
-      state.replanOutcome = -1; // done without a usable plan is no new plan
+    if (state.replanOutcome == RunState.ReplanOutcome.PENDING) {
+      state.replanOutcome = RunState.ReplanOutcome.NO_PLAN; // done without a usable plan is no new plan
     }
   }
 

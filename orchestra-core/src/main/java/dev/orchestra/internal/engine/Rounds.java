@@ -106,10 +106,10 @@ final class Rounds {
     if (state.scheduling == null) {
       state.scheduling = new Scheduling(state.plan, spec.writerRoles());
     }
-    String[] block;
+    Scheduling.ToBlock block;
     while ((block = state.scheduling.nextToBlock()) != null) {
-      Task t = state.plan.task(block[0]);
-      machine.emit(new OrchestraEvent.TaskFinished(state.runId, state.now, t.id(), t.role(), TaskStatus.BLOCKED, block[1], List.of(), state.round));
+      Task t = state.plan.task(block.taskId());
+      machine.emit(new OrchestraEvent.TaskFinished(state.runId, state.now, t.id(), t.role(), TaskStatus.BLOCKED, block.why(), List.of(), state.round));
     }
     while (state.running.size() < state.budget) {
       Task next = state.scheduling.next(runningPlanTasks());

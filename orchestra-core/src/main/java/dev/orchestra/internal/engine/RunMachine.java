@@ -160,7 +160,7 @@ public final class RunMachine {
           task = state.plan.task(t.taskId());
         }
         state.running.put(t.taskId(), task);
-        if (t.taskId().startsWith(EXPLORE)) {
+        if (t.round() == 0 && t.taskId().startsWith(EXPLORE)) { // a plan task may be named explore-N too
           state.exploring.add(t.taskId());
           state.probesStarted++;
         }
@@ -242,7 +242,7 @@ public final class RunMachine {
     state.awaitingTask = "";
     state.releaseDone = false;
     state.replans.clear();
-    state.replanOutcome = 0;
+    state.replanOutcome = RunState.ReplanOutcome.PENDING;
     state.regressed = null;
     state.exhausted = null;
     state.scheduling = null;
@@ -375,7 +375,7 @@ public final class RunMachine {
 
   /** Explorer and planner bookkeeping when a special task finishes; see {@link Rounds#taskFinished}. */
   void specialFinished(OrchestraEvent.TaskFinished t) {
-    if (t.taskId().startsWith(EXPLORE)) {
+    if (t.round() == 0 && t.taskId().startsWith(EXPLORE)) {
       state.exploring.remove(t.taskId());
     } else if (t.taskId().equals(PLAN_TASK) && t.status() != TaskStatus.DONE) {
       state.awaitingTask = "";

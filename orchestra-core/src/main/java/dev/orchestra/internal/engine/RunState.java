@@ -94,8 +94,17 @@ public final class RunState {
   FindingLedger.Decision regressed;
   FindingLedger.Decision exhausted;
   boolean progressed;
-  /** The re-plan in progress: 0 while its agent works, 1 when its tasks arrived, -1 without. */
-  int replanOutcome;
+  /** How the re-plan in progress stands. */
+  enum ReplanOutcome {
+    /** Its agent is at work, or no re-plan is in progress. */
+    PENDING,
+    /** Its new tasks are in the plan. */
+    NEW_TASKS,
+    /** Its agent finished without a usable plan. */
+    NO_PLAN
+  }
+
+  ReplanOutcome replanOutcome = ReplanOutcome.PENDING;
 
   // Stopping
   StopReason stopReason;
@@ -201,7 +210,8 @@ public final class RunState {
     b.append("gates ").append(gatesReported).append(' ').append(gateResults).append(" skipped ").append(gatesSkipped)
         .append(" changed ").append(gateChanged).append('\n');
     b.append("ledger ").append(ledger.describe()).append(" reports ").append(new java.util.TreeMap<>(lastReports)).append('\n');
-    b.append("round end ").append(roundEndStep).append(" replans ").append(replans.size()).append(" regressed ")
+    b.append("scheduling ").append(scheduling == null ? "none" : scheduling.describe()).append('\n');
+    b.append("round end ").append(roundEndStep).append(" replans ").append(replans).append(" regressed ")
         .append(regressed != null).append(" exhausted ").append(exhausted != null).append(" progressed ").append(progressed)
         .append(" replan ").append(replanOutcome).append('\n');
     b.append("stop ").append(stopReason).append(' ').append(stopMessage).append('\n');

@@ -96,6 +96,11 @@ final class Scheduling {
     return chosen;
   }
 
+  /** The queue as text, best first, and the tasks to block: for {@link RunState#describe()}. */
+  String describe() {
+    return "ready " + ready.stream().sorted(READY_ORDER).map(r -> r.id() + "/" + r.chain()).toList() + " to block " + toBlock;
+  }
+
   /** Records a finished task: its dependents become ready, or are to be blocked. */
   void finished(String id, TaskStatus status) {
     if (status == TaskStatus.DONE || status == TaskStatus.SUPERSEDED) {
@@ -117,15 +122,18 @@ final class Scheduling {
     }
   }
 
+  /** A task that cannot run, and why. */
+  record ToBlock(String taskId, String why) {}
+
   /** Takes the next task to block with why, or null; a task no longer todo is passed over. */
-  String[] nextToBlock() {
+  ToBlock nextToBlock() {
     while (!toBlock.isEmpty()) {
       Task t = plan.task(toBlock.poll());
       if (t == null || t.status() != TaskStatus.TODO) {
         continue;
       }
       String broken = t.dependsOn().stream().filter(this::broken).findFirst().orElse("?");
-      return new String[] {t.id(), "depends on " + broken + ", which did not finish"};
+      return new ToBlock(t.id(), "depends on " + broken + ", which did not finish");
     }
     return null;
   }
