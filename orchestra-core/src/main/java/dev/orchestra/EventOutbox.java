@@ -99,6 +99,14 @@ final class EventOutbox {
     } finally {
       lock.unlock();
     }
+    // What others queued meanwhile: they found the outbox taken and left it to this thread.
+    while (!queue.isEmpty() && lock.tryLock()) {
+      try {
+        deliverQueued(true);
+      } finally {
+        lock.unlock();
+      }
+    }
   }
 
   private void deliverQueued(boolean writePlans) {

@@ -95,7 +95,7 @@ final class RunCommands {
           case ASK_REPLAN -> ((Command.AskReplan) c).task();
           default -> null; // the release has no start to end; the other commands run no agent
         };
-    return task == null ? List.of() : failedIfRunning(new Command.RunTask(task, run.machine().state().round(), List.of()), why);
+    return task == null ? List.of() : failedIfRunning(new Command.RunTask(task, run.round(), List.of()), why);
   }
 
   /** Ends a task as failed, unless the machine already heard it end (an error after its report). */
@@ -178,7 +178,7 @@ final class RunCommands {
   private List<Command.RunTask> replan(Command.AskReplan c) {
     Task task = c.task();
     Task old = c.oldTask();
-    int round = run.machine().state().round();
+    int round = run.round();
     RoleReport report;
     try {
       report = ask(run.config().roles().get(BuiltInRoles.ORCHESTRATOR), task, c.brief());
@@ -226,7 +226,7 @@ final class RunCommands {
   private List<Command.RunTask> release(Task task) {
     OrchestratorConfig config = run.config();
     Role rm = config.roles().get(BuiltInRoles.RELEASE_MANAGER);
-    int round = run.machine().state().round();
+    int round = run.round();
     StringBuilder brief = new StringBuilder("Goal: ").append(run.goal()).append("\n\nDone:\n");
     Optional<Plan> plan = run.plan();
     plan.ifPresent(p -> p.tasks().stream().filter(t -> t.status() == TaskStatus.DONE)

@@ -109,6 +109,16 @@ final class RunEngine {
     return goal;
   }
 
+  /** The round the run is in. */
+  int round() {
+    lock.lock();
+    try {
+      return machine.state().round();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Returns a copy of the plan as it stands, or empty before the orchestrator role planned. */
   Optional<Plan> plan() {
     lock.lock();
@@ -216,8 +226,15 @@ final class RunEngine {
    */
   private List<Command.RunTask> take(OrchestraEvent event, RunMachine.Step step) {
     RunState s = machine.state();
-    stopping = s.stopReason().isPresent();
-    goal = s.goal();
+    // Written only when they change: every agent reads them, and a write would take the cache line
+    // from all of them after every step.
+    boolean stop = s.stopReason().isPresent();
+    if (stopping != stop) {
+      stopping = stop;
+    }
+    if (goal != s.goal()) {
+      goal = s.goal();
+    }
     LivePlan plan = s.livePlan();
     // An agent's report is journalled before plan.md shows it, or a crash in between would leave a
     // task done in plan.md that the journal says never finished. A plan change from outside (the
@@ -372,13 +389,7 @@ final class RunEngine {
   /** Cancels the run: nothing new starts, agents are interrupted, and the run stops CANCELLED. */
   void cancel() {
     cancelled = true;
-    int round;
-    lock.lock();
-    try {
-      round = machine.state().round();
-    } finally {
-      lock.unlock();
-    }
+    int round = round();
     workers.interruptAll();
     requestStop(StopReason.CANCELLED, "cancelled in round " + round + "; resume() continues");
     coordinator.interrupt();
