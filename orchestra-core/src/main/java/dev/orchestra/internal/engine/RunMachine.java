@@ -154,13 +154,18 @@ public final class RunMachine {
       case PLAN_UPDATED -> planChanged((OrchestraEvent.PlanUpdated) e);
       case TASK_STARTED -> {
         OrchestraEvent.TaskStarted t = (OrchestraEvent.TaskStarted) e;
-        Task task = state.plan != null && state.plan.contains(t.taskId()) ? state.plan.task(t.taskId()) : Task.builder(t.taskId(), t.title()).role(t.role()).build();
-        if (state.plan != null && state.plan.contains(t.taskId())) {
+        // The machine's own tasks (explorers and the planner in round 0, a re-plan it awaits) are
+        // never plan tasks, whatever a plan task happens to be called.
+        boolean own = t.round() == 0 || t.taskId().equals(state.awaitingTask);
+        Task task;
+        if (!own && state.plan != null && state.plan.contains(t.taskId())) {
           state.plan.setStatus(t.taskId(), TaskStatus.RUNNING);
           task = state.plan.task(t.taskId());
+        } else {
+          task = Task.builder(t.taskId(), t.title()).role(t.role()).build();
         }
         state.running.put(t.taskId(), task);
-        if (t.round() == 0 && t.taskId().startsWith(EXPLORE)) { // a plan task may be named explore-N too
+        if (t.round() == 0 && t.taskId().startsWith(EXPLORE)) {
           state.exploring.add(t.taskId());
           state.probesStarted++;
         }
