@@ -232,7 +232,7 @@ final class RunEngine {
     if (stopping != stop) {
       stopping = stop;
     }
-    if (goal != s.goal()) {
+    if (goal != s.goal()) { // by reference: a changed goal is another string; an equal copy costs one write
       goal = s.goal();
     }
     LivePlan plan = s.livePlan();
@@ -308,18 +308,18 @@ final class RunEngine {
   void noteRisks(String reason, List<String> risks) {
     lock.lock();
     boolean planned;
-    String goal;
+    String planGoal;
     int size;
     try {
       LivePlan plan = machine.state().livePlan();
       planned = plan != null;
-      goal = planned ? plan.goal() : "";
+      planGoal = planned ? plan.goal() : "";
       size = planned ? plan.size() : 0;
     } finally {
       lock.unlock();
     }
     if (planned) {
-      observe(new OrchestraEvent.PlanUpdated(runId, now(), reason, size, List.of(), goal, List.of(), List.of(), List.of(), risks, false));
+      observe(new OrchestraEvent.PlanUpdated(runId, now(), reason, size, List.of(), planGoal, List.of(), List.of(), List.of(), risks, false));
     }
   }
 

@@ -177,7 +177,7 @@ final class AnswerForm<A extends Record> {
   }
 
   /**
-   * Checks an answer against the form and binds it. Each required field is checked in full (there,
+   * Checks an answer against the form and makes its record. Each required field is checked in full (there,
    * of its type, one of its words) before the next, those marked first before the rest; then the
    * other fields. The first fault found is the error. The checked values go straight to the
    * record's constructor: binding them through Jackson again cost as much as the check.
@@ -195,7 +195,7 @@ final class AnswerForm<A extends Record> {
       return constructor.newInstance(values);
     } catch (InvocationTargetException e) {
       throw new IllegalStateException("a checked answer did not make a " + type.getSimpleName() + ": " + e.getCause(), e.getCause());
-    } catch (ReflectiveOperationException e) {
+    } catch (ReflectiveOperationException | IllegalArgumentException e) {
       throw new IllegalStateException("cannot make a " + type.getSimpleName(), e);
     }
   }

@@ -147,7 +147,7 @@ public record Task(
    * Returns this task with other notes.
    *
    * @param newNotes one line of notes
-   * @return a task equal to this one but for its notes
+   * @return a task equal to this one but for its notes; this task when the notes are the same
    */
   public Task withNotes(String newNotes) {
     return notes.equals(newNotes) ? this : new Task(id, title, acceptanceCriteria, status, dependsOn, writeScope, role, newNotes);

@@ -211,7 +211,7 @@ public final class RunState {
         .append(" changed ").append(gateChanged).append('\n');
     b.append("ledger ").append(ledger.describe()).append(" reports ").append(new java.util.TreeMap<>(lastReports)).append('\n');
     b.append("scheduling ").append(scheduling == null ? "none" : scheduling.describe()).append('\n');
-    b.append("round end ").append(roundEndStep).append(" replans ").append(replans).append(" regressed ")
+    b.append("round end ").append(roundEndStep).append(" replans ").append(replans.stream().map(d -> d.kind() + ":" + d.fingerprint()).toList()).append(" regressed ")
         .append(regressed != null).append(" exhausted ").append(exhausted != null).append(" progressed ").append(progressed)
         .append(" replan ").append(replanOutcome).append('\n');
     b.append("stop ").append(stopReason).append(' ').append(stopMessage).append('\n');

@@ -103,6 +103,11 @@ public final class EventJson {
     b.append(s);
   }
 
+  /**
+   * The mapper's writing side must stay what {@link EventLineWriter} does by hand (instants, enums,
+   * record components and nothing else): a serializer, mix-in or annotation added here for an event's
+   * value changes Jackson's text only, and EventLineWriterTest compares the two.
+   */
   private static ObjectMapper newMapper() {
     SimpleModule module = new SimpleModule("orchestra-journal");
     module.addSerializer(
@@ -334,6 +339,9 @@ public final class EventJson {
     } catch (RuntimeException e) {
       to.setLength(start); // nothing of the failed line is left behind
       throw new IllegalStateException("cannot serialise " + event.kind() + ": " + e.getMessage(), e);
+    } catch (Error e) {
+      to.setLength(start);
+      throw e;
     }
     return to.append('}');
   }

@@ -157,8 +157,8 @@ public final class WorkspaceToolBox implements ToolBox {
     this.paths = new SandboxPaths(root, realRoot, secureIo, settings.writableRoots(), guard);
     this.writer = new WorkspaceWriter(role.name(), writeScope, paths, guard);
     // Only the tools the role is offered are made, in the role's order; a name this class does not
-    // provide, or a write tool in a read-only sandbox, is not offered. (A tool box is made for every
-    // task an agent takes.)
+    // provide, or a write tool in a read-only sandbox, is not offered, and a name listed twice is
+    // offered once (providers refuse two tools of one name). A tool box is made for every task.
     List<ToolSpec> offered = new ArrayList<>(role.tools().size());
     for (String name : role.tools()) {
       Tool tool = tools.containsKey(name) ? null : provide(name, mode, guard);

@@ -126,6 +126,17 @@ final class WorkspaceToolBoxTest {
   }
 
   @Test
+  void aRoleIsOfferedItsToolsInItsOrderOnceEachAndOnlyThoseThisSandboxAllows() {
+    Role role =
+        BuiltInRoles.get("reviewer").toBuilder()
+            .tools(List.of("run_command", "read_file", "read_file", "write_file", "no_such_tool", "load_skill", "search"))
+            .build();
+    ToolBox box = box(role, List.of());
+    // write_file: the reviewer's sandbox is read-only; load_skill: the role has no skills.
+    assertEquals(List.of("run_command", "read_file", "search"), box.specs().stream().map(ToolSpec::name).toList());
+  }
+
+  @Test
   void readOnlyRolesGetNoWriteTool() throws IOException {
     ToolBox box = box(BuiltInRoles.get("reviewer"), List.of());
     assertEquals(List.of("read_file", "list_dir", "search"), box.specs().stream().map(ToolSpec::name).toList());
