@@ -37,7 +37,7 @@ final class Rounds {
   /** A task finished: the plan, the round's accounting and the schedule take note. */
   void taskFinished(OrchestraEvent.TaskFinished t) {
     state.running.remove(t.taskId());
-    boolean special = t.round() == 0 || t.taskId().equals(state.awaitingTask);
+    boolean special = machine.ownTask(t.round(), t.taskId());
     if (special || state.plan == null || !state.plan.contains(t.taskId())) {
       machine.specialFinished(t);
       if (t.taskId().startsWith("replan-")) {
@@ -112,7 +112,7 @@ final class Rounds {
       machine.emit(new OrchestraEvent.TaskFinished(state.runId, state.now, t.id(), t.role(), TaskStatus.BLOCKED, block.why(), List.of(), state.round));
     }
     while (state.running.size() < state.budget) {
-      Task next = state.scheduling.next(runningPlanTasks());
+      Task next = state.scheduling.next(state.running.values()); // read only: the start comes after
       if (next == null) {
         break;
       }
@@ -121,14 +121,6 @@ final class Rounds {
     if (state.running.isEmpty()) {
       endBatch();
     }
-  }
-
-  private Iterable<Task> runningPlanTasks() {
-    List<Task> out = new ArrayList<>(state.running.size());
-    for (Task t : state.running.values()) {
-      out.add(t);
-    }
-    return out;
   }
 
   private void endBatch() {

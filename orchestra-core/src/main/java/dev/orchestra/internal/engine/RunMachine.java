@@ -154,18 +154,15 @@ public final class RunMachine {
       case PLAN_UPDATED -> planChanged((OrchestraEvent.PlanUpdated) e);
       case TASK_STARTED -> {
         OrchestraEvent.TaskStarted t = (OrchestraEvent.TaskStarted) e;
-        // The machine's own tasks (explorers and the planner in round 0, a re-plan it awaits) are
-        // never plan tasks, whatever a plan task happens to be called.
-        boolean own = t.round() == 0 || t.taskId().equals(state.awaitingTask);
         Task task;
-        if (!own && state.plan != null && state.plan.contains(t.taskId())) {
+        if (!ownTask(t.round(), t.taskId()) && state.plan != null && state.plan.contains(t.taskId())) {
           state.plan.setStatus(t.taskId(), TaskStatus.RUNNING);
           task = state.plan.task(t.taskId());
         } else {
           task = Task.builder(t.taskId(), t.title()).role(t.role()).build();
         }
         state.running.put(t.taskId(), task);
-        if (t.round() == 0 && t.taskId().startsWith(EXPLORE)) {
+        if (explorer(t.round(), t.taskId())) {
           state.exploring.add(t.taskId());
           state.probesStarted++;
         }
@@ -378,9 +375,21 @@ public final class RunMachine {
     }
   }
 
+  /**
+   * Whether a task is one of the machine's own (explorers and the planner in round 0, the re-plan
+   * or release it awaits): never a plan task, whatever a plan task happens to be called.
+   */
+  boolean ownTask(int round, String taskId) {
+    return round == 0 || taskId.equals(state.awaitingTask);
+  }
+
+  private static boolean explorer(int round, String taskId) {
+    return round == 0 && taskId.startsWith(EXPLORE);
+  }
+
   /** Explorer and planner bookkeeping when a special task finishes; see {@link Rounds#taskFinished}. */
   void specialFinished(OrchestraEvent.TaskFinished t) {
-    if (t.round() == 0 && t.taskId().startsWith(EXPLORE)) {
+    if (explorer(t.round(), t.taskId())) {
       state.exploring.remove(t.taskId());
     } else if (t.taskId().equals(PLAN_TASK) && t.status() != TaskStatus.DONE) {
       state.awaitingTask = "";
