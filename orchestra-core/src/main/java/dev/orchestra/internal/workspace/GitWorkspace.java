@@ -12,8 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +31,6 @@ import org.slf4j.LoggerFactory;
 public final class GitWorkspace {
   private static final String EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
   private static final int MAX_DIFF_CHARS = 200_000;
-  /** Git must never wait for a password on a terminal nobody watches. */
-  private static final Map<String, String> NO_PROMPT = Map.of("GIT_TERMINAL_PROMPT", "0");
   /** The line that ends a diff cut at {@link #MAX_DIFF_CHARS}. */
   public static final String DIFF_CUT = "[diff cut]";
 
@@ -225,39 +221,7 @@ public final class GitWorkspace {
    * @return its standard output, or null when it could not start, failed or ran over a minute
    */
   public static String git(Path root, CommandEnvironment environment, List<String> args) {
-    List<String> cmd = new ArrayList<>(List.of("git", "-C", root.toString(), "-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null"));
-    cmd.addAll(args);
-    try {
-      ProcessBuilder pb = environment.with(NO_PROMPT).processBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
-      Process p = pb.start();
-      p.getOutputStream().close();
-      // Read on another thread, so the timeout holds even when git never closes its output.
-      CompletableFuture<byte[]> out =
-          CompletableFuture.supplyAsync(
-              () -> {
-                try (var in = p.getInputStream()) {
-                  return in.readAllBytes();
-                } catch (IOException e) {
-                  return null;
-                }
-              },
-              r -> {
-                Thread t = new Thread(r, "orchestra-git-output");
-                t.setDaemon(true);
-                t.start();
-              });
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-        return null;
-      }
-      byte[] bytes = out.get(10, TimeUnit.SECONDS);
-      return p.exitValue() == 0 && bytes != null ? new String(bytes, StandardCharsets.UTF_8) : null;
-    } catch (IOException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    }
+    Git.Result r = Git.run(root, environment, false, args);
+    return r.ok() ? r.out() : null;
   }
 }

@@ -1,0 +1,106 @@
+package dev.orchestra.internal.workspace;
+
+import dev.orchestra.internal.io.CommandEnvironment;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The one place Orchestra starts {@code git}: in a given work tree, with exactly the run's
+ * environment, no terminal prompt, the file-system monitor off and, unless asked, the repository's
+ * hooks off (a configuration an agent planted in {@code .git} must not hand the parent's secrets to
+ * a program). Thread-safe.
+ */
+final class Git {
+  /** Git must never wait for a password on a terminal nobody watches. */
+  private static final Map<String, String> NO_PROMPT = Map.of("GIT_TERMINAL_PROMPT", "0");
+  private static final long TIMEOUT_SECONDS = 60;
+
+  private Git() {}
+
+  /**
+   * How a git command ended.
+   *
+   * @param exitCode its exit code, or -1 when it could not start or ran over its time
+   * @param out its standard output
+   * @param err its standard error (or why it could not run)
+   */
+  record Result(int exitCode, String out, String err) {
+    boolean ok() {
+      return exitCode == 0;
+    }
+
+    /** The first line of standard error, or of standard output when git said nothing on it. */
+    String why() {
+      String text = err.isBlank() ? out : err;
+      return text.strip().lines().filter(l -> !l.isBlank()).findFirst().orElse("exit code " + exitCode);
+    }
+  }
+
+  /**
+   * Runs git in {@code root}; never throws for git's own failure.
+   *
+   * @param hooks whether the repository's hooks may run (Orchestra's own commits: only when the
+   *     user asked)
+   */
+  static Result run(Path root, CommandEnvironment environment, boolean hooks, List<String> args) {
+    List<String> cmd = new ArrayList<>(List.of("git", "-C", root.toString(), "-c", "core.fsmonitor=false"));
+    if (!hooks) {
+      cmd.addAll(List.of("-c", "core.hooksPath=/dev/null"));
+    }
+    cmd.addAll(args);
+    Process p;
+    try {
+      p = environment.with(NO_PROMPT).processBuilder(cmd).start();
+    } catch (IOException e) {
+      return new Result(-1, "", "git could not start: " + e.getMessage());
+    }
+    try {
+      p.getOutputStream().close();
+      // Read on other threads, so the timeout holds even when git never closes its output.
+      CompletableFuture<byte[]> out = readAll(p.getInputStream());
+      CompletableFuture<byte[]> err = readAll(p.getErrorStream());
+      if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        return new Result(-1, "", "git " + String.join(" ", args) + " ran over " + TIMEOUT_SECONDS + " s and was stopped");
+      }
+      byte[] o = out.get(10, TimeUnit.SECONDS);
+      byte[] e = err.get(10, TimeUnit.SECONDS);
+      return new Result(
+          p.exitValue(), o == null ? "" : new String(o, StandardCharsets.UTF_8), e == null ? "" : new String(e, StandardCharsets.UTF_8));
+    } catch (IOException | ExecutionException | TimeoutException e) {
+      p.destroyForcibly();
+      return new Result(-1, "", "git failed: " + e);
+    } catch (InterruptedException e) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
+      return new Result(-1, "", "interrupted");
+    }
+  }
+
+  private static CompletableFuture<byte[]> readAll(InputStream in) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try (in) {
+            return in.readAllBytes();
+          } catch (IOException e) {
+            return null;
+          }
+        },
+        r -> {
+          Thread t = new Thread(r, "orchestra-git-output");
+          t.setDaemon(true);
+          t.start();
+        });
+  }
+}

@@ -1,0 +1,427 @@
+package dev.orchestra.internal.workspace;
+
+import dev.orchestra.internal.io.CommandEnvironment;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A run's git worktrees: one integration worktree on the run's branch {@code orchestra/<run-id>},
+ * created from the commit the user's checkout was on, and one worktree per task, on a branch of its
+ * own for a writer ({@code orchestra-task/<run-id>/<task-id>}) or detached for a reader, created
+ * from the integration branch as it stands. Finished work is committed on the task's branch and
+ * merged into the integration branch, one task at a time; the user's own checkout, index and
+ * branch are never touched (unless {@link #fastForward} is asked for at the end).
+ *
+ * <p>Task branches live under {@code orchestra-task/} rather than under {@code orchestra/<run-id>/}:
+ * git keeps a branch as a file named after it, so {@code orchestra/<run-id>} and {@code
+ * orchestra/<run-id>/T1} cannot both exist.
+ *
+ * <p>The worktrees live in the repository's own git folder ({@code .git/orchestra/<run-id>/}), out
+ * of the user's work tree, where no build or search of theirs trips over them. Git runs with the
+ * run's environment and without the repository's hooks unless they were asked for (see {@link
+ * Git}); Orchestra's commits are never signed, since nobody is there to unlock a key.
+ *
+ * <p>Thread-safe: worktree creation and removal, commits on different worktrees and one merge at a
+ * time may run at once (git locks what it shares); {@link #integrate} is serialised.
+ */
+public final class GitWorktrees {
+  private static final Logger log = LoggerFactory.getLogger(GitWorktrees.class);
+
+  /** The author and committer of Orchestra's commits. */
+  public record Identity(String name, String email) {
+    /** Orchestra's own, for when the caller names none. */
+    public static final Identity ORCHESTRA = new Identity("Orchestra", "orchestra@localhost");
+
+    /** Validates the components. */
+    public Identity {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(email, "email");
+      if (name.isBlank() || email.isBlank() || (name + email).chars().anyMatch(c -> c < 0x20 || c == '<' || c == '>')) {
+        throw new IllegalArgumentException("a commit identity needs a name and an email on one line without '<' or '>', got " + name + " <" + email + ">");
+      }
+    }
+  }
+
+  /**
+   * A task's worktree.
+   *
+   * @param taskId the task
+   * @param branch its branch, or empty for a reader's detached worktree
+   * @param root the worktree's top folder
+   * @param workdir where the task works: {@code root}, or the same sub-folder the run's workspace is
+   *     in its repository
+   * @param base the integration commit it was made from
+   */
+  public record TaskTree(String taskId, String branch, Path root, Path workdir, String base) {}
+
+  /** How merging a task's branch into the integration branch ended. */
+  public sealed interface Integration {}
+
+  /** Merged: the integration branch is now at {@code commit}. */
+  public record Merged(String commit) implements Integration {}
+
+  /** The branch was in the integration branch already (a merge made before a crash): nothing to do. */
+  public record AlreadyIntegrated(String commit) implements Integration {}
+
+  /**
+   * The branch conflicts with the integrated work: the merge was aborted and the integration
+   * branch and worktree are as they were.
+   *
+   * @param files the conflicting paths
+   * @param detail the conflicting hunks, cut short, for the brief of whoever redoes the task
+   */
+  public record Conflict(List<String> files, String detail) implements Integration {}
+
+  private static final int MAX_CONFLICT_DETAIL = 6_000;
+
+  private final Path workspace;
+  private final String prefix;
+  private final String runId;
+  private final CommandEnvironment environment;
+  private final Identity identity;
+  private final boolean hooks;
+  private final Path folder;
+  private final Path integrationRoot;
+  private final String integrationBranch;
+
+  private GitWorktrees(
+      Path workspace, String prefix, String runId, CommandEnvironment environment, Identity identity, boolean hooks, Path folder) {
+    this.workspace = workspace;
+    this.prefix = prefix;
+    this.runId = runId;
+    this.environment = environment;
+    this.identity = identity;
+    this.hooks = hooks;
+    this.folder = folder;
+    this.integrationRoot = folder.resolve("integration");
+    this.integrationBranch = "orchestra/" + runId;
+  }
+
+  /**
+   * Opens (creating, or finding again after a crash) a run's integration worktree. A run that
+   * resumes passes the run id its work began under, and finds its branch and worktree as they were.
+   *
+   * @param workspace the run's workspace: a git work tree, or a folder inside one
+   * @param runId the id the run's branches are named after
+   * @param environment the environment git runs with
+   * @param identity the author and committer of Orchestra's commits
+   * @param hooks whether the repository's hooks run for Orchestra's own git commands
+   * @throws IllegalStateException when the repository cannot give the run worktrees (no commit yet,
+   *     a bare repository, git missing or too old), saying why
+   */
+  public static GitWorktrees open(Path workspace, String runId, CommandEnvironment environment, Identity identity, boolean hooks) {
+    if (!runId.matches("[A-Za-z0-9][A-Za-z0-9._-]*") || runId.contains("..") || runId.endsWith(".lock")) {
+      throw new IllegalArgumentException("a run id must be a safe branch name, got '" + runId + "'");
+    }
+    Git.Result top = Git.run(workspace, environment, false, List.of("rev-parse", "--show-prefix", "--git-common-dir"));
+    if (!top.ok()) {
+      throw new IllegalStateException("git cannot read the repository of " + workspace + ": " + top.why());
+    }
+    List<String> lines = top.out().lines().toList();
+    String prefix = lines.size() > 1 ? lines.get(0).strip() : "";
+    String common = lines.get(lines.size() - 1).strip();
+    Path gitDir = workspace.resolve(common).normalize();
+    Git.Result head = Git.run(workspace, environment, false, List.of("rev-parse", "--verify", "-q", "HEAD^{commit}"));
+    if (!head.ok() || head.out().isBlank()) {
+      throw new IllegalStateException(
+          "the repository at " + workspace + " has no commit yet, so there is nothing to branch tasks from: commit once, or run with"
+              + " Isolation.shared()");
+    }
+    GitWorktrees w = new GitWorktrees(workspace, prefix, runId, environment, identity, hooks, gitDir.resolve("orchestra").resolve(runId));
+    w.openIntegration(head.out().strip());
+    return w;
+  }
+
+  private void openIntegration(String head) {
+    if (Files.isDirectory(integrationRoot) && git(integrationRoot, "rev-parse", "--verify", "-q", "HEAD").ok()) {
+      return; // a resumed run: its integration worktree is as the crash left it, merges committed
+    }
+    prune();
+    boolean exists = git(workspace, "rev-parse", "--verify", "-q", "refs/heads/" + integrationBranch).ok();
+    Git.Result r =
+        exists
+            ? git(workspace, "worktree", "add", "--quiet", integrationRoot.toString(), integrationBranch)
+            : git(workspace, "worktree", "add", "--quiet", "-b", integrationBranch, integrationRoot.toString(), head);
+    if (!r.ok()) {
+      throw new IllegalStateException("git could not make the run's integration worktree in " + integrationRoot + ": " + r.why());
+    }
+  }
+
+  /** Returns the run's integration branch, {@code orchestra/<run-id>}. */
+  public String integrationBranch() {
+    return integrationBranch;
+  }
+
+  /** Returns where the run's integrated work is checked out: the folder gates and readers work in. */
+  public Path integrationWorkdir() {
+    return prefix.isEmpty() ? integrationRoot : integrationRoot.resolve(prefix);
+  }
+
+  /** Returns the commit the integration branch is at. */
+  public String integrationHead() {
+    Git.Result r = git(integrationRoot, "rev-parse", "HEAD");
+    if (!r.ok()) {
+      throw new IllegalStateException("git cannot read the integration branch " + integrationBranch + ": " + r.why());
+    }
+    return r.out().strip();
+  }
+
+  /** Returns the branch a writer's task works on. */
+  public String taskBranch(String taskId) {
+    return "orchestra-task/" + runId + "/" + safe(taskId);
+  }
+
+  /**
+   * Makes a task's worktree from the integration branch as it stands: on the task's own branch for a
+   * writer (a branch left by an earlier attempt is reset), detached for a reader.
+   *
+   * @throws IllegalStateException when git cannot, saying why
+   */
+  public TaskTree createTaskTree(String taskId, boolean writer) {
+    String base = integrationHead();
+    Path root = folder.resolve("tasks").resolve(safe(taskId));
+    if (Files.exists(root)) {
+      removeTree(root); // left by an attempt that did not clean up (a crash)
+    }
+    String branch = writer ? taskBranch(taskId) : "";
+    Git.Result r =
+        writer
+            ? git(workspace, "worktree", "add", "--quiet", "-B", branch, root.toString(), base)
+            : git(workspace, "worktree", "add", "--quiet", "--detach", root.toString(), base);
+    if (!r.ok()) {
+      throw new IllegalStateException("git could not make a worktree for task " + taskId + " in " + root + ": " + r.why());
+    }
+    return new TaskTree(taskId, branch, root, prefix.isEmpty() ? root : root.resolve(prefix), base);
+  }
+
+  /**
+   * Commits everything a task changed in its worktree (what {@code git add -A} takes: ignored build
+   * outputs stay out) on its branch.
+   *
+   * @return the commit, or empty when the task changed nothing
+   * @throws IllegalStateException when git cannot commit, saying why (the worktree is left as it is)
+   */
+  public Optional<String> commit(TaskTree tree, String subject, String body) {
+    if (tree.branch().isEmpty()) {
+      throw new IllegalArgumentException("task " + tree.taskId() + " reads only: it has no branch to commit on");
+    }
+    return commitAll(tree.root(), subject, body, "task " + tree.taskId());
+  }
+
+  /**
+   * Commits what the gates' roles changed in the integration worktree.
+   *
+   * @return the commit, or empty when nothing changed
+   */
+  public Optional<String> commitIntegration(String subject, String body) {
+    return commitAll(integrationRoot, subject, body, "the integration branch");
+  }
+
+  private Optional<String> commitAll(Path root, String subject, String body, String what) {
+    Git.Result add = git(root, "add", "-A");
+    if (!add.ok()) {
+      throw new IllegalStateException("git could not stage the changes of " + what + ": " + add.why());
+    }
+    if (git(root, "diff", "--cached", "--quiet").ok()) {
+      return Optional.empty();
+    }
+    String message = body.isBlank() ? subject : subject + "\n\n" + body;
+    Git.Result c = git(root, identityArgs("commit", "--quiet", "-m", message));
+    if (!c.ok()) {
+      throw new IllegalStateException("git could not commit the changes of " + what + ": " + c.why());
+    }
+    return Optional.of(git(root, "rev-parse", "HEAD").out().strip());
+  }
+
+  /** Whether a commit is in the integration branch already. */
+  public boolean integrated(String commit) {
+    return git(integrationRoot, "merge-base", "--is-ancestor", commit, "HEAD").ok();
+  }
+
+  /** Returns the commit a branch is at, or empty when there is no such branch. */
+  public Optional<String> branchHead(String branch) {
+    Git.Result r = git(workspace, "rev-parse", "--verify", "-q", "refs/heads/" + branch);
+    return r.ok() && !r.out().isBlank() ? Optional.of(r.out().strip()) : Optional.empty();
+  }
+
+  /**
+   * Merges a task's branch into the integration branch ({@code --no-ff}: one merge commit a task).
+   * A conflict is aborted, leaving the integration branch and its worktree as they were.
+   *
+   * @throws IllegalStateException when the branch is gone or git fails otherwise, saying why
+   */
+  public synchronized Integration integrate(String branch, String message) {
+    String tip = branchHead(branch).orElseThrow(() -> new IllegalStateException("the task branch " + branch + " is gone"));
+    if (integrated(tip)) {
+      return new AlreadyIntegrated(integrationHead());
+    }
+    String before = integrationHead();
+    Git.Result m = git(integrationRoot, identityArgs("merge", "--no-ff", "--no-edit", "--quiet", "-m", message, branch));
+    if (m.ok()) {
+      return new Merged(integrationHead());
+    }
+    Git.Result unmerged = git(integrationRoot, "diff", "--name-only", "--diff-filter=U", "-z");
+    List<String> files = new ArrayList<>();
+    for (String f : unmerged.out().split("\0")) {
+      if (!f.isEmpty()) {
+        files.add(f);
+      }
+    }
+    String detail = git(integrationRoot, "diff", "--no-color", "--no-ext-diff").out();
+    Git.Result abort = git(integrationRoot, "merge", "--abort");
+    if (!abort.ok() || !integrationHead().equals(before)) {
+      // The integration branch must be as it was, whatever git left behind.
+      git(integrationRoot, "reset", "--hard", "--quiet", before);
+    }
+    if (files.isEmpty()) {
+      throw new IllegalStateException("git could not merge " + branch + " into " + integrationBranch + ": " + m.why());
+    }
+    if (detail.length() > MAX_CONFLICT_DETAIL) {
+      detail = detail.substring(0, MAX_CONFLICT_DETAIL) + "\n[cut]\n";
+    }
+    return new Conflict(List.copyOf(files), detail);
+  }
+
+  /** Removes a task's worktree; its branch stays. Never throws: a leftover is logged and pruned later. */
+  public void removeTree(TaskTree tree) {
+    removeTree(tree.root());
+  }
+
+  /** Deletes a task branch (integrated, or work thrown away). */
+  public void deleteBranch(String branch) {
+    if (!branch.isEmpty()) {
+      Git.Result r = git(workspace, "branch", "-D", "--quiet", branch);
+      if (!r.ok() && branchHead(branch).isPresent()) {
+        log.warn("could not delete the task branch {}: {}", branch, r.why());
+      }
+    }
+  }
+
+  /**
+   * After a crash: removes every task worktree of this run (their committed work is on their
+   * branches; what was not committed was never reported done) and prunes git's record of them.
+   *
+   * @return the worktrees removed
+   */
+  public List<Path> removeTaskTrees() {
+    List<Path> removed = new ArrayList<>();
+    Path tasks = folder.resolve("tasks");
+    if (Files.isDirectory(tasks)) {
+      try (var children = Files.list(tasks)) {
+        for (Path p : children.toList()) {
+          removeTree(p);
+          removed.add(p);
+        }
+      } catch (IOException e) {
+        log.warn("could not list the task worktrees in {}: {}", tasks, e.toString());
+      }
+    }
+    prune();
+    return removed;
+  }
+
+  /** Lists the task branches of this run, for a resume. */
+  public List<String> taskBranches() {
+    Git.Result r = git(workspace, "for-each-ref", "--format=%(refname:short)", "refs/heads/orchestra-task/" + runId + "/");
+    return r.ok() ? r.out().lines().filter(l -> !l.isBlank()).toList() : List.of();
+  }
+
+  /**
+   * Ends the run's use of the repository: every task worktree and the integration worktree are
+   * removed; the integration branch stays (it is the result), and so do task branches not yet
+   * integrated.
+   */
+  public void close() {
+    removeTaskTrees();
+    removeTree(integrationRoot);
+    prune();
+    try {
+      Files.deleteIfExists(folder.resolve("tasks"));
+      Files.deleteIfExists(folder);
+    } catch (IOException e) {
+      // not empty: something of the user's own is there; leave it
+    }
+  }
+
+  /**
+   * Fast-forwards the branch the user has checked out to the integration branch, when the checkout
+   * is on a branch, clean (Orchestra's own files aside) and behind the integration branch.
+   *
+   * @param ownFiles paths relative to the workspace that are Orchestra's (plan.md, {@code .orchestra/})
+   * @return what happened, one line for the run's summary
+   */
+  public String fastForward(List<String> ownFiles) {
+    Git.Result branch = git(workspace, "symbolic-ref", "-q", "--short", "HEAD");
+    if (!branch.ok()) {
+      return "your checkout is not on a branch (a detached HEAD), so it was left as it is";
+    }
+    List<String> status = new ArrayList<>(List.of("status", "--porcelain", "--", "."));
+    ownFiles.forEach(f -> status.add(":(exclude)" + f));
+    Git.Result dirty = git(workspace, status.toArray(String[]::new));
+    if (!dirty.ok() || !dirty.out().isBlank()) {
+      return "your checkout has changes of its own, so " + branch.out().strip() + " was left as it is";
+    }
+    Git.Result ff = git(workspace, "merge", "--ff-only", "--quiet", integrationBranch);
+    if (!ff.ok()) {
+      return branch.out().strip() + " moved on since the run began, so it was not fast-forwarded: " + ff.why();
+    }
+    return branch.out().strip() + " was fast-forwarded to " + integrationBranch;
+  }
+
+  private void removeTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    Git.Result r = git(workspace, "worktree", "remove", "--force", "--force", root.toString());
+    if (!r.ok()) {
+      // Not a registered worktree (half made), or git refused: delete the folder, then prune.
+      deleteRecursively(root);
+      prune();
+    }
+  }
+
+  private void prune() {
+    git(workspace, "worktree", "prune");
+  }
+
+  private static void deleteRecursively(Path root) {
+    try (var walk = Files.walk(root)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      log.warn("could not delete {}: {}", root, e.toString());
+    }
+  }
+
+  private String[] identityArgs(String... args) {
+    List<String> all =
+        new ArrayList<>(
+            List.of("-c", "user.name=" + identity.name(), "-c", "user.email=" + identity.email(), "-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false"));
+    all.addAll(List.of(args));
+    return all.toArray(String[]::new);
+  }
+
+  private Git.Result git(Path root, String... args) {
+    return Git.run(root, environment, hooks, List.of(args));
+  }
+
+  /** A task id as one safe path and branch component: git refuses {@code ..} and a trailing {@code .lock}. */
+  static String safe(String taskId) {
+    String s = taskId.replace("..", "__");
+    if (s.startsWith(".")) {
+      s = "_" + s.substring(1);
+    }
+    if (s.endsWith(".lock") || s.endsWith(".")) {
+      s = s + "_";
+    }
+    return s;
+  }
+}

@@ -1,0 +1,195 @@
+package dev.orchestra.internal.workspace;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.orchestra.TestRepos;
+import dev.orchestra.internal.io.CommandEnvironment;
+import dev.orchestra.role.ShellEnvironmentPolicy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real git in temporary repositories: worktrees, commits, merges and conflicts. */
+final class GitWorktreesTest {
+  @TempDir Path tmp;
+  Path repo;
+  CommandEnvironment environment;
+  String userHead;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    assumeTrue(TestRepos.gitAvailable(), "git is not installed");
+    repo = Files.createDirectories(tmp.resolve("repo"));
+    TestRepos.write(repo, "shared.txt", "one\n\n\n\ntwo\n\n\n\nthree\n");
+    TestRepos.write(repo, ".gitignore", "out/\n");
+    TestRepos.git(repo, "init", "-q", "-b", "main");
+    TestRepos.git(repo, "add", "-A");
+    TestRepos.git(repo, "commit", "-q", "-m", "start");
+    userHead = TestRepos.git(repo, "rev-parse", "HEAD").strip();
+    environment = CommandEnvironment.of(ShellEnvironmentPolicy.defaults(), System.getenv());
+  }
+
+  private GitWorktrees open() {
+    return GitWorktrees.open(repo, "run-1", environment, GitWorktrees.Identity.ORCHESTRA, false);
+  }
+
+  @Test
+  void twoTasksEditingOneFileInDifferentPlacesBothLand() throws Exception {
+    GitWorktrees w = open();
+    GitWorktrees.TaskTree a = w.createTaskTree("T1", true);
+    GitWorktrees.TaskTree b = w.createTaskTree("T2", true);
+    assertEquals("orchestra-task/run-1/T1", a.branch());
+    TestRepos.write(a.workdir(), "shared.txt", "ONE\n\n\n\ntwo\n\n\n\nthree\n");
+    TestRepos.write(b.workdir(), "shared.txt", "one\n\n\n\ntwo\n\n\n\nTHREE\n");
+    TestRepos.write(b.workdir(), "out/build.log", "ignored build output\n");
+    String ca = w.commit(a, "T1: upper one", "").orElseThrow();
+    String cb = w.commit(b, "T2: upper three", "").orElseThrow();
+    assertInstanceOf(GitWorktrees.Merged.class, w.integrate(a.branch(), "integrate T1"));
+    assertInstanceOf(GitWorktrees.Merged.class, w.integrate(b.branch(), "integrate T2"));
+    assertEquals("ONE\n\n\n\ntwo\n\n\n\nTHREE\n", Files.readString(w.integrationWorkdir().resolve("shared.txt")));
+    assertFalse(Files.exists(w.integrationWorkdir().resolve("out/build.log")), "ignored outputs are never committed");
+    assertTrue(w.integrated(ca) && w.integrated(cb));
+    // Integrating again (a resume after a crash) finds the work in already.
+    assertInstanceOf(GitWorktrees.AlreadyIntegrated.class, w.integrate(a.branch(), "integrate T1"));
+    // The user's checkout, index and branch are as they were.
+    assertEquals(userHead, TestRepos.git(repo, "rev-parse", "HEAD").strip());
+    assertEquals("", TestRepos.git(repo, "status", "--porcelain"));
+    assertEquals("one\n\n\n\ntwo\n\n\n\nthree\n", Files.readString(repo.resolve("shared.txt")));
+  }
+
+  @Test
+  void aConflictLeavesTheIntegrationBranchAsItWas() throws Exception {
+    GitWorktrees w = open();
+    GitWorktrees.TaskTree a = w.createTaskTree("T1", true);
+    GitWorktrees.TaskTree b = w.createTaskTree("T2", true);
+    TestRepos.write(a.workdir(), "shared.txt", "uno\n\n\n\ntwo\n\n\n\nthree\n");
+    TestRepos.write(b.workdir(), "shared.txt", "eins\n\n\n\ntwo\n\n\n\nthree\n");
+    w.commit(a, "T1", "");
+    w.commit(b, "T2", "");
+    w.integrate(a.branch(), "integrate T1");
+    String before = w.integrationHead();
+    GitWorktrees.Integration second = w.integrate(b.branch(), "integrate T2");
+    GitWorktrees.Conflict c = assertInstanceOf(GitWorktrees.Conflict.class, second);
+    assertEquals(List.of("shared.txt"), c.files());
+    assertTrue(c.detail().contains("eins") && c.detail().contains("uno"), c.detail());
+    assertEquals(before, w.integrationHead());
+    assertEquals("", TestRepos.git(w.integrationWorkdir(), "status", "--porcelain"), "no half-merged file is left");
+    // Redone on the new integrated state, the task lands.
+    w.removeTree(b);
+    GitWorktrees.TaskTree again = w.createTaskTree("T2", true);
+    assertEquals(before, again.base());
+    TestRepos.write(again.workdir(), "shared.txt", "uno eins\n\n\n\ntwo\n\n\n\nthree\n");
+    w.commit(again, "T2 again", "");
+    assertInstanceOf(GitWorktrees.Merged.class, w.integrate(again.branch(), "integrate T2"));
+  }
+
+  @Test
+  void aTaskThatChangedNothingHasNoCommitAndAReaderNoBranch() throws Exception {
+    GitWorktrees w = open();
+    GitWorktrees.TaskTree a = w.createTaskTree("T1", true);
+    assertEquals(Optional.empty(), w.commit(a, "T1", ""));
+    GitWorktrees.TaskTree reader = w.createTaskTree("R1", false);
+    assertEquals("", reader.branch());
+    assertTrue(Files.exists(reader.workdir().resolve("shared.txt")));
+    assertThrows(IllegalArgumentException.class, () -> w.commit(reader, "R1", ""));
+  }
+
+  @Test
+  void closingRemovesEveryWorktreeAndKeepsTheResultBranch() throws Exception {
+    GitWorktrees w = open();
+    GitWorktrees.TaskTree a = w.createTaskTree("T1", true);
+    TestRepos.write(a.workdir(), "new.txt", "new\n");
+    w.commit(a, "T1", "");
+    w.integrate(a.branch(), "integrate T1");
+    w.removeTree(a);
+    w.deleteBranch(a.branch());
+    w.close();
+    String list = TestRepos.git(repo, "worktree", "list", "--porcelain");
+    assertEquals(1, list.lines().filter(l -> l.startsWith("worktree ")).count(), list);
+    assertEquals("new\n", TestRepos.git(repo, "show", "orchestra/run-1:new.txt"));
+    assertEquals(List.of(), w.taskBranches());
+  }
+
+  @Test
+  void aResumeFindsTheIntegrationBranchAndRemovesHalfMadeTaskTrees() throws Exception {
+    GitWorktrees w = open();
+    GitWorktrees.TaskTree a = w.createTaskTree("T1", true);
+    TestRepos.write(a.workdir(), "done.txt", "done\n");
+    String commit = w.commit(a, "T1", "").orElseThrow();
+    GitWorktrees.TaskTree half = w.createTaskTree("T2", true);
+    TestRepos.write(half.workdir(), "half.txt", "half written\n");
+    // A crash here; the resumed run opens the same run's worktrees again.
+    GitWorktrees again = open();
+    assertEquals(2, again.removeTaskTrees().size());
+    assertFalse(Files.exists(half.root()));
+    assertEquals(Optional.of(commit), again.branchHead(a.branch()), "committed work survives the crash");
+    assertInstanceOf(GitWorktrees.Merged.class, again.integrate(a.branch(), "integrate T1"));
+    String list = TestRepos.git(repo, "worktree", "list", "--porcelain");
+    assertEquals(2, list.lines().filter(l -> l.startsWith("worktree ")).count(), list);
+  }
+
+  @Test
+  void aRepositoryWithoutACommitIsRefusedWithWhatToDo() throws Exception {
+    Path empty = Files.createDirectories(tmp.resolve("empty"));
+    TestRepos.git(empty, "init", "-q");
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> GitWorktrees.open(empty, "run-1", environment, GitWorktrees.Identity.ORCHESTRA, false));
+    assertTrue(e.getMessage().contains("no commit yet") && e.getMessage().contains("Isolation.shared()"), e.getMessage());
+  }
+
+  @Test
+  void hooksDoNotRunForOrchestrasCommitsUnlessAsked() throws Exception {
+    Path marker = tmp.resolve("hook-ran");
+    Path hook = repo.resolve(".git/hooks/pre-commit");
+    Files.createDirectories(hook.getParent());
+    Files.writeString(hook, "#!/bin/sh\ntouch '" + marker + "'\n");
+    hook.toFile().setExecutable(true);
+    GitWorktrees w = open();
+    GitWorktrees.TaskTree a = w.createTaskTree("T1", true);
+    TestRepos.write(a.workdir(), "x.txt", "x\n");
+    w.commit(a, "T1", "");
+    assertFalse(Files.exists(marker));
+    GitWorktrees withHooks = GitWorktrees.open(repo, "run-2", environment, GitWorktrees.Identity.ORCHESTRA, true);
+    GitWorktrees.TaskTree b = withHooks.createTaskTree("T1", true);
+    TestRepos.write(b.workdir(), "y.txt", "y\n");
+    withHooks.commit(b, "T1", "");
+    assertTrue(Files.exists(marker));
+  }
+
+  @Test
+  void aWorkspaceInASubFolderWorksInTheSameSubFolderOfEachWorktree() throws Exception {
+    TestRepos.write(repo, "app/main.txt", "main\n");
+    TestRepos.git(repo, "add", "-A");
+    TestRepos.git(repo, "commit", "-q", "-m", "app");
+    GitWorktrees w = GitWorktrees.open(repo.resolve("app"), "run-1", environment, GitWorktrees.Identity.ORCHESTRA, false);
+    assertTrue(Files.exists(w.integrationWorkdir().resolve("main.txt")));
+    GitWorktrees.TaskTree a = w.createTaskTree("T1", true);
+    assertTrue(Files.exists(a.workdir().resolve("main.txt")));
+  }
+
+  @Test
+  void fastForwardMovesACleanCheckoutAndLeavesADirtyOneAlone() throws Exception {
+    GitWorktrees w = open();
+    GitWorktrees.TaskTree a = w.createTaskTree("T1", true);
+    TestRepos.write(a.workdir(), "new.txt", "new\n");
+    w.commit(a, "T1", "");
+    w.integrate(a.branch(), "integrate T1");
+    TestRepos.write(repo, "mine.txt", "the user's own\n");
+    assertTrue(w.fastForward(List.of()).contains("changes of its own"));
+    assertEquals(userHead, TestRepos.git(repo, "rev-parse", "HEAD").strip());
+    Files.delete(repo.resolve("mine.txt"));
+    TestRepos.write(repo, "plan.md", "# Plan\n");
+    assertTrue(w.fastForward(List.of("plan.md")).contains("fast-forwarded"));
+    assertEquals(w.integrationHead(), TestRepos.git(repo, "rev-parse", "HEAD").strip());
+    assertEquals("new\n", Files.readString(repo.resolve("new.txt")));
+  }
+}
