@@ -6,6 +6,7 @@ import dev.orchestra.agent.RoleReport;
 import dev.orchestra.agent.ToolBox;
 import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.internal.workspace.GitWorkspace;
+import dev.orchestra.internal.workspace.GitWorktrees;
 import dev.orchestra.internal.workspace.WorkspaceToolBox;
 import dev.orchestra.model.AuthenticationException;
 import dev.orchestra.model.ModelProviderException;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -43,7 +45,7 @@ final class AgentRunner {
 
   AgentRunner(RunEngine run) {
     this.run = run;
-    this.realWorkspace = WorkspaceToolBox.realPath(run.config().workspace());
+    this.realWorkspace = WorkspaceToolBox.realPath(run.tree());
     this.secureIoSupported = SecureWorkspaceIo.supported(realWorkspace);
   }
 
@@ -76,13 +78,22 @@ final class AgentRunner {
     }
   }
 
-  /** Runs a plan task (or an explorer's probe); never throws. */
-  Outcome runTask(Task task, String brief) {
+  /**
+   * Runs a plan task (or an explorer's probe); never throws. With worktrees, a plan task runs in a
+   * worktree of its own and its work is committed on its branch before this returns.
+   *
+   * @param isolate whether the task gets a worktree of its own (a plan task of an isolated run)
+   */
+  Outcome runTask(Task task, String brief, boolean isolate) {
     OrchestratorConfig config = run.config();
     Role role = config.roles().get(task.role());
     if (role == null) {
       return Outcome.of(
           TaskStatus.FAILED, "no role '" + task.role() + "' in the team; known roles: " + String.join(", ", new TreeSet<>(config.roles().keySet())));
+    }
+    Optional<GitWorktrees> worktrees = run.worktrees();
+    if (isolate && worktrees.isPresent()) {
+      return runIsolated(task, brief, role, worktrees.get());
     }
     boolean writer = role.sandboxMode().allowsWrites();
     GitWorkspace git = run.git();
@@ -90,7 +101,7 @@ final class AgentRunner {
     WriteWindows.Window window = writer && git != null ? writeWindows.open(task) : null;
     try {
       GitWorkspace.Snapshot before = window != null ? git.snapshot(List.of()) : null;
-      AgentRun r = run(role, task, brief, task.writeScope(), window);
+      AgentRun r = run(role, task, brief, task.writeScope(), window, run.tree());
       List<String> changed = r.changedFiles();
       RoleReport report = r.report();
       if (report instanceof RoleReport.Refusal refusal) {
@@ -129,25 +140,82 @@ final class AgentRunner {
         run.noteRisks("a task wrote outside its scope", List.of(note));
       }
       return new Outcome(TaskStatus.DONE, summary, changed, report, null, "");
-    } catch (RunCancelled e) {
-      return Outcome.of(TaskStatus.TODO, "interrupted; will run again");
-    } catch (QuotaExhaustedException | AuthenticationException e) {
-      StopReason reason = e instanceof QuotaExhaustedException ? StopReason.QUOTA_EXHAUSTED : StopReason.AUTHENTICATION_FAILED;
-      String message = stopMessage(e);
-      return new Outcome(TaskStatus.TODO, message, List.of(), null, reason, message);
-    } catch (ModelProviderException e) {
-      if (run.cancelled()) {
-        return Outcome.of(TaskStatus.TODO, "interrupted; will run again");
-      }
-      return Outcome.of(TaskStatus.FAILED, e.kind().name().toLowerCase(Locale.ROOT) + ": " + e.getMessage());
     } catch (RuntimeException e) {
-      if (run.cancelled()) {
-        return Outcome.of(TaskStatus.TODO, "interrupted; will run again");
-      }
-      return Outcome.of(TaskStatus.FAILED, String.valueOf(e.getMessage()));
+      return failure(e);
     } finally {
       if (window != null) {
         writeWindows.close(window);
+      }
+    }
+  }
+
+  /** How a task that threw ended: interrupted (it runs again), a reason to stop, or failed. */
+  private Outcome failure(RuntimeException e) {
+    if (e instanceof QuotaExhaustedException || e instanceof AuthenticationException) {
+      StopReason reason = e instanceof QuotaExhaustedException ? StopReason.QUOTA_EXHAUSTED : StopReason.AUTHENTICATION_FAILED;
+      String message = stopMessage((ModelProviderException) e);
+      return new Outcome(TaskStatus.TODO, message, List.of(), null, reason, message);
+    }
+    if (e instanceof RunCancelled || run.cancelled()) {
+      return Outcome.of(TaskStatus.TODO, "interrupted; will run again");
+    }
+    if (e instanceof ModelProviderException m) {
+      return Outcome.of(TaskStatus.FAILED, m.kind().name().toLowerCase(Locale.ROOT) + ": " + m.getMessage());
+    }
+    return Outcome.of(TaskStatus.FAILED, String.valueOf(e.getMessage()));
+  }
+
+  /**
+   * Runs a plan task in a worktree of its own, made from the integrated work as it stands: a
+   * writer's on its own branch, where what it changed (commands' writes included, ignored build
+   * outputs not) is committed, and reported with {@code TaskCommitted}, before the task's end is.
+   * The worktree is removed afterwards; the branch stays for its merge when there is a commit.
+   */
+  private Outcome runIsolated(Task task, String brief, Role role, GitWorktrees worktrees) {
+    boolean writer = role.sandboxMode().allowsWrites();
+    GitWorktrees.TaskTree tree;
+    try {
+      tree = worktrees.createTaskTree(task.id(), writer);
+    } catch (RuntimeException e) {
+      return Outcome.of(TaskStatus.FAILED, String.valueOf(e.getMessage()));
+    }
+    run.observe(
+        new OrchestraEvent.WorktreeCreated(run.runId(), run.now(), task.id(), tree.branch(), tree.root().toString(), tree.base()));
+    boolean keepBranch = false;
+    boolean keepTree = false;
+    try {
+      AgentRun r = run(role, task, brief, task.writeScope(), null, tree.workdir());
+      RoleReport report = r.report();
+      if (report instanceof RoleReport.Refusal refusal) {
+        return new Outcome(TaskStatus.FAILED, "refused by the " + role.name() + " role: " + refusal.refusal(), r.changedFiles(), report, null, "");
+      }
+      List<String> changed = List.of();
+      if (writer) {
+        Optional<String> commit;
+        try {
+          commit = worktrees.commit(tree, task.id() + ": " + task.title(), "Orchestra run " + run.machine().state().originRunId() + ", task " + task.id() + ".");
+        } catch (RuntimeException e) {
+          keepTree = true; // the work is still there, for a person to look at
+          return Outcome.of(TaskStatus.FAILED, e.getMessage() + "; its work is left in " + tree.root());
+        }
+        if (commit.isPresent()) {
+          keepBranch = true;
+          changed = worktrees.changedFiles(tree.base(), commit.get());
+          run.observe(new OrchestraEvent.TaskCommitted(run.runId(), run.now(), task.id(), tree.branch(), commit.get(), run.round()));
+        }
+        if (report instanceof RoleReport.Implementation impl) {
+          report = new RoleReport.Implementation(impl.whatChanged(), impl.commandsRun(), impl.result(), changed);
+        }
+      }
+      return new Outcome(TaskStatus.DONE, summarize(report), changed, report, null, "");
+    } catch (RuntimeException e) {
+      return failure(e);
+    } finally {
+      if (!keepTree) {
+        worktrees.removeTree(tree);
+      }
+      if (!keepBranch && !keepTree) {
+        worktrees.deleteBranch(tree.branch());
       }
     }
   }
@@ -181,7 +249,7 @@ final class AgentRunner {
    * @throws ModelProviderException when a model call failed for good
    * @throws RuntimeException when the agent could not finish (an {@code AgentException})
    */
-  AgentRun run(Role role, Task task, String brief, List<String> writeScope, WriteWindows.Window window) {
+  AgentRun run(Role role, Task task, String brief, List<String> writeScope, WriteWindows.Window window, Path workspace) {
     OrchestratorConfig config = run.config();
     List<Skill> roleSkills = config.skills().getOrDefault(role.name(), List.of());
     WorkspaceToolBox.Settings settings =
@@ -195,8 +263,8 @@ final class AgentRunner {
             (action, detail, reason) -> askApproval(role, task, action, detail, reason));
     WorkspaceToolBox tools =
         new WorkspaceToolBox(
-            config.workspace(),
-            realWorkspace,
+            workspace,
+            workspace.equals(run.tree()) ? realWorkspace : WorkspaceToolBox.realPath(workspace),
             secureIoSupported,
             role,
             writeScope,
@@ -212,7 +280,7 @@ final class AgentRunner {
             settings);
     AgentContext context =
         new RunAgentContext(
-            run.runId(), config.workspace(), brief, config.defaultModel(), config.bounds().maxAgentTurns(), tools, roleSkills, run.models());
+            run.runId(), workspace, brief, config.defaultModel(), config.bounds().maxAgentTurns(), tools, roleSkills, run.models());
     RoleReport report = config.agent().run(role, task, context);
     return new AgentRun(report, tools.changedFiles());
   }

@@ -90,4 +90,21 @@ final class Briefs {
     }
     return cap(b.toString());
   }
+
+  /**
+   * For a task whose earlier work conflicted with work integrated meanwhile: what conflicted, so
+   * the next attempt keeps both. Empty when there was no conflict.
+   */
+  static String conflicts(List<String> conflicts) {
+    if (conflicts.isEmpty()) {
+      return "";
+    }
+    StringBuilder b =
+        new StringBuilder(
+            "\nYour earlier work on this task could not be merged: it conflicted with work of other tasks that was integrated"
+                + " first. This worktree holds the integrated work: do the task again on it, keeping the other tasks' changes."
+                + " What conflicted (git's conflict markers: HEAD is the integrated work):\n");
+    conflicts.forEach(c -> b.append(c).append('\n'));
+    return cap(b.toString());
+  }
 }

@@ -4,12 +4,15 @@ import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.gate.Gate;
 import dev.orchestra.internal.engine.RunMachine;
 import dev.orchestra.internal.engine.RunSpec;
+import dev.orchestra.internal.workspace.GitWorkspace;
+import dev.orchestra.internal.workspace.GitWorktrees;
 import dev.orchestra.plan.Plan;
 import dev.orchestra.role.BuiltInRoles;
 import dev.orchestra.role.Role;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -136,13 +139,35 @@ final class DefaultOrchestrator implements Orchestrator {
     return future;
   }
 
-  /** What the run's decisions depend on: the team's shape and the bounds. */
-  private RunSpec spec() {
+  /** What the run's decisions depend on: the team's shape, the bounds, and whether tasks are isolated. */
+  private RunSpec spec(boolean isolated) {
     Set<String> writers =
         config.roles().values().stream().filter(r -> r.sandboxMode().allowsWrites()).map(Role::name).collect(Collectors.toSet());
     return new RunSpec(
         config.probes(), writers, config.gates().stream().map(Gate::name).toList(), config.bounds(), config.oneBatch(),
-        config.roles().containsKey(BuiltInRoles.RELEASE_MANAGER), config.budgetPolicy().top());
+        config.roles().containsKey(BuiltInRoles.RELEASE_MANAGER), config.budgetPolicy().top(), isolated);
+  }
+
+  /** Whether tasks get worktrees: asked for, in a git work tree with a commit to branch from. */
+  private boolean worktreesWanted() {
+    return config.isolation() instanceof Isolation.Worktrees
+        && GitWorkspace.of(config.workspace(), List.of(), config.commandEnvironment()).isPresent()
+        && GitWorktrees.hasCommit(config.workspace(), config.commandEnvironment());
+  }
+
+  /** Opens the run's worktrees, named after the run its work began under. */
+  private GitWorktrees openWorktrees(RunMachine machine, String runId) {
+    Isolation.Worktrees w = (Isolation.Worktrees) config.isolation();
+    String origin = machine.state().originRunId();
+    GitWorktrees trees =
+        GitWorktrees.open(
+            config.workspace(), origin.isEmpty() ? runId : origin, config.commandEnvironment(),
+            new GitWorktrees.Identity(w.authorName(), w.authorEmail()), w.runHooks());
+    List<java.nio.file.Path> removed = trees.removeTaskTrees(); // a crash's leftovers: committed work is on branches
+    if (!removed.isEmpty()) {
+      log.info("removed {} task worktrees a stopped run left: {}", removed.size(), removed);
+    }
+    return trees;
   }
 
   private RunResult execute(String goal, boolean resume) {
@@ -153,10 +178,19 @@ final class DefaultOrchestrator implements Orchestrator {
     try {
       String runId = newRunId();
       held = RunLock.acquire(config.workspace(), config.stateFolder().resolve("run.lock"), runId, config.clock().instant());
-      RunMachine machine = new RunMachine(spec());
+      boolean isolated = worktreesWanted();
+      RunMachine machine = new RunMachine(spec(isolated));
       PlanStore store = new PlanStore(config.planFile(), config.stateFolder());
       Plan onDisk = resume ? RunRestorer.replay(config, store, machine) : null;
-      engine = new RunEngine(config, runId, pool, machine);
+      if (resume && isolated && machine.state().plan().isPresent()
+          && !GitWorktrees.hasRun(config.workspace(), machine.state().originRunId(), config.commandEnvironment())) {
+        // The stopped run worked in the shared tree (it has no integration branch): so does its resume.
+        log.info("run {} began in the shared working tree; its resume goes on there", machine.state().originRunId());
+        isolated = false;
+        machine = new RunMachine(spec(false));
+        onDisk = RunRestorer.replay(config, store, machine);
+      }
+      engine = new RunEngine(config, runId, pool, machine, isolated ? openWorktrees(machine, runId) : null);
       boolean cancelNow;
       synchronized (lock) {
         current = engine;

@@ -49,7 +49,7 @@ final class GateRunner {
 
     @Override
     public Path workspace() {
-      return run.config().workspace();
+      return run.tree();
     }
 
     @Override
@@ -63,7 +63,7 @@ final class GateRunner {
       String withGoal = brief.startsWith("Goal: ") ? brief : "Goal: " + run.goal() + "\n\n" + brief;
       GitWorkspace git = run.git();
       GitWorkspace.Snapshot before = role.sandboxMode().allowsWrites() && git != null ? git.snapshot(List.of()) : null;
-      AgentRunner.AgentRun r = run.agents().run(role, t, withGoal, List.of(), null);
+      AgentRunner.AgentRun r = run.agents().run(role, t, withGoal, List.of(), null, run.tree());
       List<String> counted = new ArrayList<>(r.changedFiles());
       if (before != null) {
         // Git says what really changed: a tool rewrite with the same content is no change.

@@ -138,6 +138,7 @@ public interface Orchestrator extends AutoCloseable {
     boolean networkAccess;
     final Map<String, List<Skill>> skills = new LinkedHashMap<>();
     SandboxMode sandboxCeiling = SandboxMode.DANGER_FULL_ACCESS;
+    Isolation isolation = Isolation.worktrees();
 
     Builder() {
       BuiltInRoles.all().forEach(r -> roles.put(r.name(), r));
@@ -385,6 +386,17 @@ public interface Orchestrator extends AutoCloseable {
      */
     public Builder sandboxCeiling(SandboxMode ceiling) {
       this.sandboxCeiling = Objects.requireNonNull(ceiling, "ceiling");
+      return this;
+    }
+
+    /**
+     * Sets how the tasks that write are kept apart: {@link Isolation#worktrees()} (the default; a
+     * git worktree and branch per task, integrated in plan order, in a git repository) or {@link
+     * Isolation#shared()} (every task in the workspace itself, writers kept apart by their write
+     * scopes). A folder that is not a git work tree is always shared.
+     */
+    public Builder isolation(Isolation isolation) {
+      this.isolation = Objects.requireNonNull(isolation, "isolation");
       return this;
     }
 

@@ -50,6 +50,7 @@ import java.util.random.RandomGenerator;
  * @param writableRoots folders outside the workspace a workspace-write role may write
  * @param networkAccess whether a workspace-write role's commands may reach the network
  * @param skills each role's skills
+ * @param isolation how writing tasks are kept apart
  */
 record OrchestratorConfig(
     Path workspace,
@@ -77,7 +78,8 @@ record OrchestratorConfig(
     Duration commandTimeout,
     List<Path> writableRoots,
     boolean networkAccess,
-    Map<String, List<Skill>> skills) {
+    Map<String, List<Skill>> skills,
+    Isolation isolation) {
 
   /** The questions explorers answer when the builder is given none. */
   static final List<String> DEFAULT_PROBES =
@@ -153,7 +155,8 @@ record OrchestratorConfig(
         b.commandTimeout,
         List.copyOf(b.writableRoots),
         b.networkAccess,
-        Map.copyOf(b.skills));
+        Map.copyOf(b.skills),
+        b.isolation);
   }
 
   /** The team with no role above the run's sandbox ceiling, built-in roles included. */

@@ -9,6 +9,7 @@ import dev.orchestra.internal.engine.FindingTasks;
 import dev.orchestra.internal.engine.LivePlan;
 import dev.orchestra.internal.io.Text;
 import dev.orchestra.internal.workspace.GitWorkspace;
+import dev.orchestra.internal.workspace.GitWorktrees;
 import dev.orchestra.model.AuthenticationException;
 import dev.orchestra.model.ModelProviderException;
 import dev.orchestra.model.QuotaExhaustedException;
@@ -43,8 +44,11 @@ final class RunCommands {
   List<Command.RunTask> runTask(Command.RunTask c) {
     Task task = c.task();
     boolean probe = c.round() == 0;
-    String brief = probe ? Briefs.probe(run.goal(), Briefs.ci(run.config().workspace())) : Briefs.task(run.goal(), task, c.attempts(), explorationBrief());
-    AgentRunner.Outcome outcome = run.agents().runTask(task, brief);
+    String brief =
+        probe
+            ? Briefs.probe(run.goal(), Briefs.ci(run.tree()))
+            : Briefs.task(run.goal(), task, c.attempts(), explorationBrief()) + Briefs.conflicts(c.conflicts());
+    AgentRunner.Outcome outcome = run.agents().runTask(task, brief, !probe);
     if (outcome.stop() != null) {
       run.requestStop(outcome.stop(), outcome.stopMessage());
     } else if (run.cancelled()) {
@@ -76,6 +80,7 @@ final class RunCommands {
       case ASK_RELEASE -> release(((Command.AskRelease) c).task());
       case CHECK_PLAN -> checkPlan((Command.CheckPlan) c);
       case RUN_GATES -> gates((Command.RunGates) c);
+      case INTEGRATE -> integrate((Command.Integrate) c);
       default -> throw new IllegalStateException("not a coordinator's command: " + c.kind());
     };
   }
@@ -117,13 +122,13 @@ final class RunCommands {
 
   /** Runs a role for an answer of its own (planner, re-plan, release); a failure becomes a stop or an outcome. */
   private RoleReport ask(Role role, Task task, String brief) {
-    return run.agents().run(role, task, brief, List.of(), null).report();
+    return run.agents().run(role, task, brief, List.of(), null, run.tree()).report();
   }
 
   private List<Command.RunTask> plan(Task task) {
     OrchestratorConfig config = run.config();
     Role orchestrator = config.roles().get(BuiltInRoles.ORCHESTRATOR);
-    String brief = Briefs.planner(run.goal(), explorationBrief(), Briefs.ci(config.workspace()), config.roles().keySet(), config.gates());
+    String brief = Briefs.planner(run.goal(), explorationBrief(), Briefs.ci(run.tree()), config.roles().keySet(), config.gates());
     RoleReport report;
     try {
       report = ask(orchestrator, task, brief);
@@ -285,8 +290,46 @@ final class RunCommands {
       changed.addAll(changes.files());
       diff = diff + changes.diff();
     }
-    Batch batch = new Batch(c.round(), run.goal(), run.config().workspace(), tasks, run.reports, new ArrayList<>(changed), diff);
+    Batch batch = new Batch(c.round(), run.goal(), run.tree(), tasks, run.reports, new ArrayList<>(changed), diff);
     run.gates().run(batch);
+    // What the gates' roles wrote (a QA author's tests) belongs to the run's result too.
+    run.worktrees().ifPresent(w -> commitGateChanges(w, c.round()));
     return List.of();
+  }
+
+  private void commitGateChanges(GitWorktrees w, int round) {
+    try {
+      w.commitIntegration("Orchestra: what round " + round + "'s gates changed", "Orchestra run " + run.machine().state().originRunId() + ".");
+    } catch (RuntimeException e) {
+      run.noteRisks("integration", List.of("what round " + round + "'s gates changed could not be committed: " + Text.oneLine(String.valueOf(e.getMessage()))));
+    }
+  }
+
+  /**
+   * Merges a finished task's branch into the integration branch and reports how it went. A branch
+   * that cannot be merged at all (gone, or git failing) is reported as a conflict, so the task is
+   * done again rather than its work taken as integrated.
+   */
+  private List<Command.RunTask> integrate(Command.Integrate c) {
+    GitWorktrees w = run.worktrees().orElseThrow(() -> new IllegalStateException("an integration without worktrees"));
+    String title = run.plan().flatMap(p -> p.task(c.taskId())).map(Task::title).orElse("");
+    GitWorktrees.Integration result;
+    try {
+      result = w.integrate(c.branch(), "Integrate " + c.taskId() + (title.isEmpty() ? "" : ": " + title));
+    } catch (RuntimeException e) {
+      return run.feed(
+          new OrchestraEvent.IntegrationConflicted(
+              run.runId(), run.now(), c.taskId(), c.branch(), List.of(), "its branch could not be merged: " + e.getMessage(), c.round()));
+    }
+    if (result instanceof GitWorktrees.Conflict conflict) {
+      w.deleteBranch(c.branch()); // the task is done again from the integrated state, on a new branch
+      return run.feed(
+          new OrchestraEvent.IntegrationConflicted(run.runId(), run.now(), c.taskId(), c.branch(), conflict.files(), conflict.detail(), c.round()));
+    }
+    String commit = result instanceof GitWorktrees.Merged m ? m.commit() : ((GitWorktrees.AlreadyIntegrated) result).commit();
+    if (!(run.config().isolation() instanceof Isolation.Worktrees o && o.keepBranches())) {
+      w.deleteBranch(c.branch());
+    }
+    return run.feed(new OrchestraEvent.TaskIntegrated(run.runId(), run.now(), c.taskId(), c.branch(), commit, c.round()));
   }
 }

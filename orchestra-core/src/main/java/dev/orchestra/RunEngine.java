@@ -9,7 +9,9 @@ import dev.orchestra.internal.engine.RunState;
 import dev.orchestra.internal.io.CommandEnvironment;
 import dev.orchestra.internal.io.Text;
 import dev.orchestra.internal.workspace.GitWorkspace;
+import dev.orchestra.internal.workspace.GitWorktrees;
 import dev.orchestra.plan.Plan;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -52,6 +54,10 @@ final class RunEngine {
   private volatile String goal;
 
   private final PlanStore planStore;
+  /** The run's worktrees, or null when tasks share the workspace. */
+  private final GitWorktrees worktrees;
+  /** Where the run's shared work is: the integration worktree, or the workspace itself. */
+  private final Path tree;
   private final GitWorkspace git;
   private final AgentRunner agents;
   private final GateRunner gates;
@@ -63,6 +69,14 @@ final class RunEngine {
   final Map<String, RoleReport.Exploration> explorations = new ConcurrentHashMap<>();
 
   RunEngine(OrchestratorConfig config, String runId, ExecutorService pool, RunMachine machine) {
+    this(config, runId, pool, machine, null);
+  }
+
+  /**
+   * @param worktrees the run's worktrees when its tasks are isolated (the machine's spec says so),
+   *     or null
+   */
+  RunEngine(OrchestratorConfig config, String runId, ExecutorService pool, RunMachine machine, GitWorktrees worktrees) {
     this.config = config;
     this.runId = runId;
     this.machine = machine;
@@ -77,9 +91,11 @@ final class RunEngine {
             this::planLeftForCoordinator);
     this.budget =
         new ThreadBudget(config.budgetPolicy(), config.clock(), c -> observe(new OrchestraEvent.BudgetChanged(runId, now(), c.from(), c.to(), c.cause())));
+    this.worktrees = worktrees;
+    this.tree = worktrees != null ? worktrees.integrationWorkdir() : config.workspace();
     this.git =
         GitWorkspace.of(
-                config.workspace(),
+                tree,
                 List.of(config.workspace().relativize(config.planFile()).toString(), config.workspace().relativize(config.stateFolder()).toString()),
                 commandEnvironment)
             .orElse(null);
@@ -157,8 +173,22 @@ final class RunEngine {
     return planStore;
   }
 
+  /** Returns the git view of the run's shared work (the integration worktree's, when isolated), or null. */
   GitWorkspace git() {
     return git;
+  }
+
+  /** Returns the run's worktrees, or empty when tasks share the workspace. */
+  Optional<GitWorktrees> worktrees() {
+    return Optional.ofNullable(worktrees);
+  }
+
+  /**
+   * Returns where the run's shared work is: the integration worktree when tasks are isolated (the
+   * explorers, the planner and the gates work there), or the workspace itself.
+   */
+  Path tree() {
+    return tree;
   }
 
   AgentRunner agents() {

@@ -8,6 +8,7 @@ import dev.orchestra.internal.engine.LivePlan;
 import dev.orchestra.internal.engine.RunState;
 import dev.orchestra.internal.io.AtomicFiles;
 import dev.orchestra.internal.io.Text;
+import dev.orchestra.internal.workspace.GitWorktrees;
 import dev.orchestra.model.TokenUsage;
 import dev.orchestra.plan.Plan;
 import dev.orchestra.plan.PlanFormatException;
@@ -78,8 +79,12 @@ final class RunFinisher {
       run.lock().unlock();
     }
     RoleReport.ReleasePlan notes = reason.isGreen() ? release : null;
+    Landing landing = run.worktrees().map(w -> land(w, reason)).orElse(Landing.NOTHING);
+    if (!landing.line().isEmpty()) {
+      msg = msg + "; " + landing.line();
+    }
     if (live != null) {
-      finalPlan = summarise(finalPlan, reason, msg, gateResults, notes);
+      finalPlan = summarise(finalPlan, reason, msg, gateResults, notes, landing.toMerge() ? landing.line() : "");
       try {
         run.planStore().write(finalPlan);
       } catch (RuntimeException e) {
@@ -89,6 +94,36 @@ final class RunFinisher {
     run.feed(new OrchestraEvent.RunFinished(run.runId(), run.now(), reason.name(), msg, rounds, usage));
     run.outbox().drainAll();
     return new RunResult(run.runId(), reason, msg, finalPlan, rounds, usage, gateResults, notes);
+  }
+
+  /**
+   * Where the run's work landed, one line for the summary (empty when nothing is left to merge),
+   * and the run's worktrees removed; its integration branch stays. A green run fast-forwards the
+   * user's branch when asked to and it is clean.
+   */
+  private Landing land(GitWorktrees w, StopReason reason) {
+    String branch = w.integrationBranch();
+    String merge = "the run's work is on branch " + branch + ": merge it with git merge " + branch;
+    try {
+      if (w.checkoutHasIntegration()) {
+        return Landing.NOTHING;
+      }
+      if (reason.isGreen() && run.config().isolation() instanceof Isolation.Worktrees o && o.fastForwardWhenGreen()) {
+        OrchestratorConfig c = run.config();
+        String ff = w.fastForward(List.of(c.workspace().relativize(c.planFile()).toString(), c.workspace().relativize(c.stateFolder()).toString()));
+        return w.checkoutHasIntegration() ? new Landing(ff, false) : new Landing(ff + "; " + merge, true);
+      }
+      return new Landing(merge, true);
+    } catch (RuntimeException e) {
+      return new Landing(merge + " (" + Text.oneLine(String.valueOf(e.getMessage())) + ")", true);
+    } finally {
+      w.close();
+    }
+  }
+
+  /** Where a run's work landed: one line for the summary, and whether a person still has to merge it. */
+  private record Landing(String line, boolean toMerge) {
+    static final Landing NOTHING = new Landing("", false);
   }
 
   private LivePlan live() {
@@ -101,9 +136,12 @@ final class RunFinisher {
   }
 
   /** The plan with its summary, the run's risks, and a green run's release notes (saved beside it). */
-  private Plan summarise(Plan plan, StopReason reason, String msg, List<GateResult> gateResults, RoleReport.ReleasePlan notes) {
+  private Plan summarise(Plan plan, StopReason reason, String msg, List<GateResult> gateResults, RoleReport.ReleasePlan notes, String landing) {
     List<String> done = new ArrayList<>();
     List<String> next = new ArrayList<>();
+    if (!landing.isEmpty()) {
+      next.add(landing);
+    }
     for (Task t : plan.tasks()) {
       String line = t.id() + ": " + t.title();
       if (t.status() == TaskStatus.DONE) {

@@ -75,7 +75,10 @@ final class RunRestorer {
     PlanStore planStore = run.planStore();
     planStore.removeStaleTemporaryFiles();
     RunState s = run.machine().state();
-    removeInterruptedWrites(run.config().workspace(), onDisk, s.running(), s.startedAt());
+    if (run.worktrees().isEmpty()) {
+      // With worktrees a task never wrote in the workspace; its half-made worktree is already gone.
+      removeInterruptedWrites(run.config().workspace(), onDisk, s.running(), s.startedAt());
+    }
     LivePlan replayed = s.livePlan();
     if (replayed == null && !onDisk.tasks().isEmpty()) {
       // A journal from before events carried the plan: plan.md is the plan.

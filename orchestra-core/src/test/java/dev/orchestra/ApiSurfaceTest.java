@@ -64,6 +64,10 @@ final class ApiSurfaceTest {
       """
       dev.orchestra.Bounds
       dev.orchestra.BudgetPolicy
+      dev.orchestra.Isolation
+      dev.orchestra.Isolation$Shared
+      dev.orchestra.Isolation$Worktrees
+      dev.orchestra.Isolation$Worktrees$Builder
       dev.orchestra.NothingToResumeException
       dev.orchestra.OrchestraException
       dev.orchestra.Orchestrator
@@ -95,6 +99,7 @@ final class ApiSurfaceTest {
       dev.orchestra.event.OrchestraEvent$GateFinished
       dev.orchestra.event.OrchestraEvent$GateSkipped
       dev.orchestra.event.OrchestraEvent$GateStarted
+      dev.orchestra.event.OrchestraEvent$IntegrationConflicted
       dev.orchestra.event.OrchestraEvent$Kind
       dev.orchestra.event.OrchestraEvent$ModelCallFinished
       dev.orchestra.event.OrchestraEvent$PlanChecked
@@ -103,9 +108,12 @@ final class ApiSurfaceTest {
       dev.orchestra.event.OrchestraEvent$RunFinished
       dev.orchestra.event.OrchestraEvent$RunStarted
       dev.orchestra.event.OrchestraEvent$StopRequested
+      dev.orchestra.event.OrchestraEvent$TaskCommitted
       dev.orchestra.event.OrchestraEvent$TaskFinished
+      dev.orchestra.event.OrchestraEvent$TaskIntegrated
       dev.orchestra.event.OrchestraEvent$TaskStarted
       dev.orchestra.event.OrchestraEvent$ToolCalled
+      dev.orchestra.event.OrchestraEvent$WorktreeCreated
       dev.orchestra.event.OrchestraListener
       dev.orchestra.gate.Batch
       dev.orchestra.gate.CommandGate

@@ -583,7 +583,7 @@ final class OrchestratorTest {
     model.on("implementer", "T2")
         .reply(Reply.toolCall("write_file", Json.writeArgs("docs/a.md", "a")), Reply.text(Json.implemented("documented")));
     model.on("release_manager").otherwise(Reply.text(Json.release()));
-    RunResult r = run(builder());
+    RunResult r = run(builder().isolation(Isolation.shared())); // scopes keep writers apart only in a shared tree
     OrchestraEvent.TaskFinished t1 =
         events.of(OrchestraEvent.TaskFinished.class).stream().filter(t -> t.taskId().equals("T1")).findFirst().orElseThrow();
     assertEquals(List.of("gen/out.txt", "lib/stray.txt"), t1.changedFiles());

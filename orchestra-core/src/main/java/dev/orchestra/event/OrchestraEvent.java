@@ -29,9 +29,11 @@ public sealed interface OrchestraEvent {
    * {@code risks}), and the kinds {@link RetryScheduled}, {@link StopRequested} and {@link
    * PlanChecked}. A version-1 line still reads: the fields it lacks are empty (empty lists and
    * text, {@code whole} false), so its {@code plan_updated} names the change without carrying it.
+   * Version 3 adds the kinds of a run whose tasks work in git worktrees: {@link WorktreeCreated},
+   * {@link TaskCommitted}, {@link TaskIntegrated} and {@link IntegrationConflicted}.
    * A line of a later version than this is refused.
    */
-  int SCHEMA_VERSION = 2;
+  int SCHEMA_VERSION = 3;
 
   /** The kinds of event, for exhaustive switches and the journal's {@code type} field. */
   enum Kind {
@@ -64,7 +66,15 @@ public sealed interface OrchestraEvent {
     /** {@link StopRequested}. */
     STOP_REQUESTED,
     /** {@link PlanChecked}. */
-    PLAN_CHECKED;
+    PLAN_CHECKED,
+    /** {@link WorktreeCreated}. */
+    WORKTREE_CREATED,
+    /** {@link TaskCommitted}. */
+    TASK_COMMITTED,
+    /** {@link TaskIntegrated}. */
+    TASK_INTEGRATED,
+    /** {@link IntegrationConflicted}. */
+    INTEGRATION_CONFLICTED;
 
     /** Returns the name used in the journal, for example {@code task_started}. */
     public String wireName() {
@@ -709,6 +719,126 @@ public sealed interface OrchestraEvent {
     @Override
     public Kind kind() {
       return Kind.PLAN_CHECKED;
+    }
+  }
+
+  /**
+   * A task got a git worktree of its own, made from the run's integration branch: on a branch of
+   * its own for a task that writes, detached for one that only reads.
+   *
+   * @param runId the run id
+   * @param time when
+   * @param taskId the task
+   * @param branch the task's branch, or empty for a reader
+   * @param path the worktree's folder
+   * @param base the integration commit it was made from
+   */
+  record WorktreeCreated(String runId, Instant time, String taskId, String branch, String path, String base) implements OrchestraEvent {
+    /** Validates the components. */
+    public WorktreeCreated {
+      Objects.requireNonNull(runId);
+      Objects.requireNonNull(time);
+      Objects.requireNonNull(taskId);
+      Objects.requireNonNull(branch);
+      Objects.requireNonNull(path);
+      Objects.requireNonNull(base);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.WORKTREE_CREATED;
+    }
+  }
+
+  /**
+   * A task's changes were committed on its branch, just before its {@link TaskFinished} (so a crash
+   * between the two loses nothing: a resume finds the commit and integrates it).
+   *
+   * @param runId the run id
+   * @param time when
+   * @param taskId the task
+   * @param branch its branch
+   * @param commit the commit
+   * @param round the loop round
+   */
+  record TaskCommitted(String runId, Instant time, String taskId, String branch, String commit, int round) implements OrchestraEvent {
+    /** Validates the components. */
+    public TaskCommitted {
+      Objects.requireNonNull(runId);
+      Objects.requireNonNull(time);
+      Objects.requireNonNull(taskId);
+      Objects.requireNonNull(branch);
+      Objects.requireNonNull(commit);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.TASK_COMMITTED;
+    }
+  }
+
+  /**
+   * A finished task's branch was merged into the run's integration branch.
+   *
+   * @param runId the run id
+   * @param time when
+   * @param taskId the task
+   * @param branch its branch
+   * @param commit the integration branch's commit after the merge
+   * @param round the loop round
+   */
+  record TaskIntegrated(String runId, Instant time, String taskId, String branch, String commit, int round) implements OrchestraEvent {
+    /** Validates the components. */
+    public TaskIntegrated {
+      Objects.requireNonNull(runId);
+      Objects.requireNonNull(time);
+      Objects.requireNonNull(taskId);
+      Objects.requireNonNull(branch);
+      Objects.requireNonNull(commit);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.TASK_INTEGRATED;
+    }
+  }
+
+  /**
+   * A finished task's branch conflicted with work integrated before it. The merge was aborted (the
+   * integration branch is as it was) and the task goes back to work on the integrated state, with
+   * the conflict in its brief; after too many conflicts it fails.
+   *
+   * <p>Components that could be long are cut by the constructor: {@code detail} to 6,000
+   * characters.
+   *
+   * @param runId the run id
+   * @param time when
+   * @param taskId the task
+   * @param branch its branch
+   * @param files the conflicting paths
+   * @param detail the conflicting hunks as git showed them, for the brief of the next attempt
+   * @param round the loop round
+   */
+  record IntegrationConflicted(String runId, Instant time, String taskId, String branch, List<String> files, String detail, int round)
+      implements OrchestraEvent {
+    private static final int MAX_DETAIL = 6_000;
+
+    /** Validates, copies and cuts the components. */
+    public IntegrationConflicted {
+      Objects.requireNonNull(runId);
+      Objects.requireNonNull(time);
+      Objects.requireNonNull(taskId);
+      Objects.requireNonNull(branch);
+      files = List.copyOf(files);
+      Objects.requireNonNull(detail);
+      if (detail.length() > MAX_DETAIL) {
+        detail = detail.substring(0, MAX_DETAIL - 3) + "...";
+      }
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.INTEGRATION_CONFLICTED;
     }
   }
 }

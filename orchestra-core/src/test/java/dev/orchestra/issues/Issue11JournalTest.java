@@ -123,7 +123,9 @@ final class Issue11JournalTest {
     model.on("implementer", "T1")
         .reply(Reply.toolCall("write_file", args("path", "out/T1.txt", "content", "one\n")), Reply.text(RoleAnswers.implementation("wrote")));
     try (Orchestrator o =
-        Orchestrator.builder().workspace(ws).modelProvider(model).clock(clock).sleeper(clock.sleeper()).explorationProbes(List.of()).build()) {
+        Orchestrator.builder().workspace(ws).modelProvider(model).clock(clock).sleeper(clock.sleeper()).explorationProbes(List.of())
+            .isolation(dev.orchestra.Isolation.shared()) // the task's work in the checkout itself, beside the state folder
+            .build()) {
       assertEquals(StopReason.GREEN, o.run("Write T1").stopReason());
     }
     assertTrue(Files.size(ws.resolve(".orchestra/journal.jsonl")) > 0);

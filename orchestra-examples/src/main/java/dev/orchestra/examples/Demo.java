@@ -2,6 +2,7 @@ package dev.orchestra.examples;
 
 import dev.orchestra.role.ApprovalPolicy;
 import dev.orchestra.BudgetPolicy;
+import dev.orchestra.Isolation;
 import dev.orchestra.gate.Gate;
 import dev.orchestra.Orchestrator;
 import dev.orchestra.RunResult;
@@ -82,6 +83,9 @@ final class Demo {
                 .addGate(Gate.security())
                 .addListener(progress)
                 .addListener(events)
+                // Each writing task in a git worktree of its own; the demo's folder is the demo's, so
+                // a green run brings the work into its checkout.
+                .isolation(Isolation.Worktrees.builder().fastForwardWhenGreen(true).build())
                 .build()) {
       result = orchestra.run("Greet in French, German and Spanish");
     }

@@ -83,6 +83,15 @@ final class ProgressPrinter implements OrchestraListener {
         OrchestraEvent.RunFinished r = (OrchestraEvent.RunFinished) event;
         line("run finished: " + r.stopReason() + " (" + r.message() + ")");
       }
+      case TASK_INTEGRATED -> {
+        OrchestraEvent.TaskIntegrated t = (OrchestraEvent.TaskIntegrated) event;
+        line(String.format(Locale.ROOT, "%-10s %-16s merged into the run's branch (%s)", t.taskId(), "integration", shortCommit(t.commit())));
+      }
+      case INTEGRATION_CONFLICTED -> {
+        OrchestraEvent.IntegrationConflicted c = (OrchestraEvent.IntegrationConflicted) event;
+        line(String.format(Locale.ROOT, "%-10s %-16s conflict in %s: back to work on the integrated state", c.taskId(), "integration",
+            String.join(", ", c.files())));
+      }
       case TOOL_CALLED -> {
         OrchestraEvent.ToolCalled t = (OrchestraEvent.ToolCalled) event;
         if (!t.ok()) {
@@ -90,6 +99,10 @@ final class ProgressPrinter implements OrchestraListener {
         }
       }
     }
+  }
+
+  private static String shortCommit(String commit) {
+    return commit.length() > 10 ? commit.substring(0, 10) : commit;
   }
 
   private void line(String text) {

@@ -26,6 +26,8 @@ public sealed interface Command {
     CHECK_PLAN,
     /** {@link RunGates}. */
     RUN_GATES,
+    /** {@link Integrate}. */
+    INTEGRATE,
     /** {@link Finish}. */
     FINISH
   }
@@ -41,12 +43,20 @@ public sealed interface Command {
    * @param round the round, 0 for exploring
    * @param attempts for a finding's task, what earlier attempts tried and what the gate said after,
    *     one line each; empty otherwise
+   * @param conflicts for a task whose earlier work conflicted with integrated work (see {@link
+   *     Integrate}), each conflict as git showed it; empty otherwise
    */
-  record RunTask(Task task, int round, List<String> attempts) implements Command {
+  record RunTask(Task task, int round, List<String> attempts, List<String> conflicts) implements Command {
     /** Validates and copies the components. */
     public RunTask {
       Objects.requireNonNull(task, "task");
       attempts = List.copyOf(attempts);
+      conflicts = List.copyOf(conflicts);
+    }
+
+    /** A task without conflicts behind it. */
+    public RunTask(Task task, int round, List<String> attempts) {
+      this(task, round, attempts, List.of());
     }
 
     @Override
@@ -152,6 +162,29 @@ public sealed interface Command {
     @Override
     public Kind kind() {
       return Kind.RUN_GATES;
+    }
+  }
+
+  /**
+   * Merge a finished task's committed branch into the run's integration branch, then report {@code
+   * TaskIntegrated}, or {@code IntegrationConflicted} with the merge aborted. Issued one at a time,
+   * in plan order among the tasks waiting; a branch already merged (before a crash) is reported
+   * integrated without a second merge.
+   *
+   * @param taskId the task
+   * @param branch its branch
+   * @param round the round
+   */
+  record Integrate(String taskId, String branch, int round) implements Command {
+    /** Validates the components. */
+    public Integrate {
+      Objects.requireNonNull(taskId, "taskId");
+      Objects.requireNonNull(branch, "branch");
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.INTEGRATE;
     }
   }
 

@@ -63,8 +63,79 @@ final class Rounds {
       state.doneInRound++;
     }
     state.changedInRound.addAll(t.changedFiles());
+    if (t.status() == TaskStatus.DONE && state.committed.containsKey(t.taskId())) {
+      // Its dependents start from the integrated state, so they wait for its merge.
+      state.toIntegrate.add(t.taskId());
+      return;
+    }
+    state.committed.remove(t.taskId());
     if (state.scheduling != null) {
       state.scheduling.finished(t.taskId(), t.status());
+    }
+  }
+
+  /** Asks for the next merge, one at a time, in plan order among the finished tasks waiting. */
+  void integrateNext() {
+    if (!state.integrating.isEmpty() || state.toIntegrate.isEmpty()) {
+      return;
+    }
+    String next = state.toIntegrate.iterator().next();
+    if (state.toIntegrate.size() > 1 && state.plan != null) {
+      for (Task t : state.plan.tasks()) {
+        if (state.toIntegrate.contains(t.id())) {
+          next = t.id();
+          break;
+        }
+      }
+    }
+    state.integrating = next;
+    machine.command(new Command.Integrate(next, state.committed.getOrDefault(next, ""), state.round));
+  }
+
+  /** A task's work is in the integration branch: its dependents may start. */
+  void integrated(String taskId) {
+    state.committed.remove(taskId);
+    state.toIntegrate.remove(taskId);
+    if (state.integrating.equals(taskId)) {
+      state.integrating = "";
+    }
+    if (state.scheduling != null) {
+      state.scheduling.finished(taskId, TaskStatus.DONE);
+    }
+  }
+
+  /**
+   * A task's work conflicted with integrated work: it goes back to work on the integrated state,
+   * with the conflict in its brief, or fails once it conflicted as often as a finding may be tried.
+   */
+  void conflicted(OrchestraEvent.IntegrationConflicted c) {
+    String id = c.taskId();
+    state.committed.remove(id);
+    state.toIntegrate.remove(id);
+    if (state.integrating.equals(id)) {
+      state.integrating = "";
+    }
+    List<String> seen = state.conflicts.computeIfAbsent(id, k -> new ArrayList<>());
+    seen.add("conflicts in " + String.join(", ", c.files()) + ":\n" + c.detail());
+    if (state.plan == null || !state.plan.contains(id)) {
+      return;
+    }
+    Task task = state.plan.task(id);
+    String files = String.join(", ", c.files());
+    boolean again = seen.size() < Math.max(1, spec.bounds().maxFindingAttempts());
+    if (task.status() == TaskStatus.DONE) {
+      state.doneInRound--;
+    }
+    if (again) {
+      state.finishedInRound.remove(id);
+      state.plan.update(task.withStatus(TaskStatus.TODO).withNotes(FindingLedger.keepingTag(task.notes(), "conflicted with integrated work in " + files + "; redone on it")));
+    } else {
+      state.plan.update(
+          task.withStatus(TaskStatus.FAILED)
+              .withNotes(FindingLedger.keepingTag(task.notes(), "failed: its work conflicted " + seen.size() + " times with integrated work in " + files)));
+    }
+    if (state.scheduling != null) {
+      state.scheduling.finished(id, again ? TaskStatus.TODO : TaskStatus.FAILED);
     }
   }
 
@@ -87,7 +158,7 @@ final class Rounds {
         }
         state.planChecked = false;
         state.phase = RunState.Phase.BATCH;
-        state.scheduling = new Scheduling(state.plan, spec.writerRoles());
+        state.scheduling = new Scheduling(state.plan, spec.writerRoles(), spec.isolated(), state.toIntegrate);
         batch();
       }
       case BATCH -> batch();
@@ -104,7 +175,7 @@ final class Rounds {
   /** Blocks what cannot start, starts what can under the budget, and ends the batch when nothing runs. */
   private void batch() {
     if (state.scheduling == null) {
-      state.scheduling = new Scheduling(state.plan, spec.writerRoles());
+      state.scheduling = new Scheduling(state.plan, spec.writerRoles(), spec.isolated(), state.toIntegrate);
     }
     Scheduling.ToBlock block;
     while ((block = state.scheduling.nextToBlock()) != null) {
@@ -118,8 +189,8 @@ final class Rounds {
       }
       machine.startTask(next, state.round, machine.attemptsOf(next.id()));
     }
-    if (state.running.isEmpty()) {
-      endBatch();
+    if (state.running.isEmpty() && state.toIntegrate.isEmpty() && state.integrating.isEmpty()) {
+      endBatch(); // the gates judge the integrated work: every merge is done first
     }
   }
 

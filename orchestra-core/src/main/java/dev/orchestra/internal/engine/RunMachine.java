@@ -130,7 +130,10 @@ public final class RunMachine {
 
   void startTask(Task task, int round, List<String> attempts) {
     emit(new OrchestraEvent.TaskStarted(state.runId, state.now, task.id(), task.role(), task.title(), round));
-    command(new Command.RunTask(state.plan != null && state.plan.contains(task.id()) ? state.plan.task(task.id()) : task, round, attempts));
+    command(
+        new Command.RunTask(
+            state.plan != null && state.plan.contains(task.id()) ? state.plan.task(task.id()) : task, round, attempts,
+            state.conflicts.getOrDefault(task.id(), List.of())));
   }
 
   void planUpdated(String reason, List<String> ids, List<Task> tasks, List<String> risks) {
@@ -168,6 +171,12 @@ public final class RunMachine {
         }
       }
       case TASK_FINISHED -> rounds.taskFinished((OrchestraEvent.TaskFinished) e);
+      case TASK_COMMITTED -> {
+        OrchestraEvent.TaskCommitted c = (OrchestraEvent.TaskCommitted) e;
+        state.committed.put(c.taskId(), c.branch());
+      }
+      case TASK_INTEGRATED -> rounds.integrated(((OrchestraEvent.TaskIntegrated) e).taskId());
+      case INTEGRATION_CONFLICTED -> rounds.conflicted((OrchestraEvent.IntegrationConflicted) e);
       case GATE_STARTED -> state.phase = RunState.Phase.GATING;
       case GATE_SKIPPED -> {
         OrchestraEvent.GateSkipped g = (OrchestraEvent.GateSkipped) e;
@@ -214,6 +223,9 @@ public final class RunMachine {
     state.runId = e.runId();
     state.startedAt = e.time();
     state.now = e.time();
+    if (!e.resumed() || state.originRunId.isEmpty()) {
+      state.originRunId = e.runId();
+    }
     if (!e.resumed()) {
       state.goal = e.goal();
       state.phase = RunState.Phase.NEW;
@@ -222,11 +234,18 @@ public final class RunMachine {
     // A resume: what was running when the run stopped will run again; nothing is in flight. The
     // engine's thread budget starts afresh, at the top of its ladder, and so does the machine's.
     state.budget = spec.initialBudget();
+    state.integrating = ""; // a merge in flight when the run stopped is asked for again
     if (state.plan != null) {
       // Nothing runs at a resume: whatever the plan says is running (by the journal, or plan.md
-      // restored from a journal that did not carry the plan) is to do again.
+      // restored from a journal that did not carry the plan) is to do again; unless its work was
+      // committed before the run stopped, which is done and waits to be integrated.
       for (Task t : state.plan.tasks()) {
-        if (t.status() == TaskStatus.RUNNING) {
+        if (t.status() == TaskStatus.RUNNING && state.committed.containsKey(t.id())) {
+          state.plan.setStatus(t.id(), TaskStatus.DONE);
+          state.toIntegrate.add(t.id());
+          state.finishedInRound.add(t.id());
+          state.doneInRound++;
+        } else if (t.status() == TaskStatus.RUNNING) {
           state.plan.setStatus(t.id(), TaskStatus.TODO);
         }
       }
@@ -308,6 +327,9 @@ public final class RunMachine {
     if (state.stopReason == null) {
       checkLimits();
     }
+    if (state.stopReason == null && state.phase != RunState.Phase.FINISHING) {
+      rounds.integrateNext();
+    }
     if (state.stopReason == null) {
       switch (state.phase) {
         case NEW -> {
@@ -329,7 +351,7 @@ public final class RunMachine {
       }
     }
     // A stop decided just now, or earlier while agents were still at work: finish once they are back.
-    if (state.stopReason != null && state.running.isEmpty() && !state.finishIssued) {
+    if (state.stopReason != null && state.running.isEmpty() && state.integrating.isEmpty() && !state.finishIssued) {
       state.finishIssued = true;
       state.phase = RunState.Phase.FINISHING;
       command(new Command.Finish(state.stopReason, state.stopMessage));

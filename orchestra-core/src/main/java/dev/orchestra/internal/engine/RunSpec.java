@@ -17,6 +17,9 @@ import java.util.Set;
  * @param oneBatch whether the run stops after its first batch and gates
  * @param releaseManager whether the team has a release manager to ask after a green round
  * @param initialBudget how many agents may run at once before any budget change
+ * @param isolated whether each task works in a git worktree of its own: write scopes then do not
+ *     keep writers apart (integration does), and a finished task's committed work is integrated
+ *     before its dependents start and before the gates run
  */
 public record RunSpec(
     List<String> probes,
@@ -25,7 +28,15 @@ public record RunSpec(
     Bounds bounds,
     boolean oneBatch,
     boolean releaseManager,
-    int initialBudget) {
+    int initialBudget,
+    boolean isolated) {
+
+  /** A spec for a shared working tree. */
+  public RunSpec(
+      List<String> probes, Set<String> writerRoles, List<String> gates, Bounds bounds, boolean oneBatch, boolean releaseManager,
+      int initialBudget) {
+    this(probes, writerRoles, gates, bounds, oneBatch, releaseManager, initialBudget, false);
+  }
 
   /** Validates and copies the components. */
   public RunSpec {

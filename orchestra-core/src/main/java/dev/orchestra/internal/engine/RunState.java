@@ -56,6 +56,8 @@ public final class RunState {
   }
 
   String runId = "";
+  /** The id the run's work began under: a resume keeps it, so its git branches are found again. */
+  String originRunId = "";
   Instant startedAt = Instant.EPOCH;
   Instant now = Instant.EPOCH;
   String goal = "";
@@ -106,6 +108,16 @@ public final class RunState {
 
   ReplanOutcome replanOutcome = ReplanOutcome.PENDING;
 
+  // Integration (tasks in their own git worktrees)
+  /** Tasks whose changes are committed on their branch and not yet integrated, with the branch. */
+  final Map<String, String> committed = new LinkedHashMap<>();
+  /** Committed tasks that finished done: to merge into the integration branch, in plan order. */
+  final Set<String> toIntegrate = new LinkedHashSet<>();
+  /** The task whose merge the engine carries out now, or empty. */
+  String integrating = "";
+  /** Each task's conflicts with integrated work so far, for its next attempt's brief. */
+  final Map<String, List<String>> conflicts = new HashMap<>();
+
   // Stopping
   StopReason stopReason;
   String stopMessage = "";
@@ -133,6 +145,11 @@ public final class RunState {
   /** Returns the round, 0 before the first. */
   public int round() {
     return round;
+  }
+
+  /** Returns the id the run's work began under: the first run's id, kept by every resume. */
+  public String originRunId() {
+    return originRunId.isEmpty() ? runId : originRunId;
   }
 
   /** Returns the goal. */
@@ -214,6 +231,8 @@ public final class RunState {
     b.append("round end ").append(roundEndStep).append(" replans ").append(replans.stream().map(d -> d.kind() + ":" + d.fingerprint()).toList()).append(" regressed ")
         .append(regressed != null).append(" exhausted ").append(exhausted != null).append(" progressed ").append(progressed)
         .append(" replan ").append(replanOutcome).append('\n');
+    b.append("integration committed ").append(committed).append(" to integrate ").append(toIntegrate).append(" integrating ")
+        .append(integrating).append(" conflicts ").append(new java.util.TreeMap<>(conflicts)).append(" origin ").append(originRunId).append('\n');
     b.append("stop ").append(stopReason).append(' ').append(stopMessage).append('\n');
     b.append("pending plan-check ").append(awaitingPlanCheck).append('/').append(planChecked).append(" gates ").append(gatesRequested)
         .append(" finish ").append(finishIssued).append(" awaiting ").append(awaitingTask).append(" release ").append(releaseDone).append('\n');

@@ -29,6 +29,10 @@ final class Scheduling {
 
   private final LivePlan plan;
   private final Set<String> writerRoles;
+  /** Whether tasks work in worktrees of their own: overlapping scopes may then run together. */
+  private final boolean isolated;
+  /** Done tasks whose work is not integrated yet (a live view): their dependents wait. */
+  private final Set<String> notIntegrated;
   private final Map<String, List<String>> dependents = new HashMap<>();
   private final Map<String, Integer> chain;
   private final Map<String, Integer> order = new HashMap<>();
@@ -37,8 +41,14 @@ final class Scheduling {
   private final Deque<String> toBlock = new ArrayDeque<>();
 
   Scheduling(LivePlan plan, Set<String> writerRoles) {
+    this(plan, writerRoles, false, Set.of());
+  }
+
+  Scheduling(LivePlan plan, Set<String> writerRoles, boolean isolated, Set<String> notIntegrated) {
     this.plan = plan;
     this.writerRoles = writerRoles;
+    this.isolated = isolated;
+    this.notIntegrated = notIntegrated;
     List<Task> tasks = plan.tasks();
     for (Task t : tasks) {
       for (String d : t.dependsOn()) {
@@ -143,7 +153,7 @@ final class Scheduling {
   }
 
   private boolean conflicts(Task t, Iterable<Task> running) {
-    if (!writes(t)) {
+    if (isolated || !writes(t)) {
       return false;
     }
     for (Task other : running) {
@@ -157,7 +167,7 @@ final class Scheduling {
   private boolean depsDone(Task t) {
     for (String d : t.dependsOn()) {
       Task dep = plan.task(d);
-      if (dep == null || (dep.status() != TaskStatus.DONE && dep.status() != TaskStatus.SUPERSEDED)) {
+      if (dep == null || (dep.status() != TaskStatus.DONE && dep.status() != TaskStatus.SUPERSEDED) || notIntegrated.contains(d)) {
         return false;
       }
     }

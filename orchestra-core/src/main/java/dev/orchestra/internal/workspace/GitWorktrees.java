@@ -139,6 +139,17 @@ public final class GitWorktrees {
     return w;
   }
 
+  /** Whether the work tree at {@code workspace} has a commit to branch from. */
+  public static boolean hasCommit(Path workspace, CommandEnvironment environment) {
+    Git.Result head = Git.run(workspace, environment, false, List.of("rev-parse", "--verify", "-q", "HEAD^{commit}"));
+    return head.ok() && !head.out().isBlank();
+  }
+
+  /** Whether the repository holds a run's integration branch: the run worked in worktrees. */
+  public static boolean hasRun(Path workspace, String runId, CommandEnvironment environment) {
+    return Git.run(workspace, environment, false, List.of("rev-parse", "--verify", "-q", "refs/heads/orchestra/" + runId)).ok();
+  }
+
   private void openIntegration(String head) {
     if (Files.isDirectory(integrationRoot) && git(integrationRoot, "rev-parse", "--verify", "-q", "HEAD").ok()) {
       return; // a resumed run: its integration worktree is as the crash left it, merges committed
@@ -238,6 +249,25 @@ public final class GitWorktrees {
       throw new IllegalStateException("git could not commit the changes of " + what + ": " + c.why());
     }
     return Optional.of(git(root, "rev-parse", "HEAD").out().strip());
+  }
+
+  /** Returns the paths a commit changed since {@code base}, relative to the run's workspace folder. */
+  public List<String> changedFiles(String base, String commit) {
+    Git.Result r = git(integrationWorkdir(), "diff", "--name-only", "--relative", "-z", base, commit);
+    List<String> files = new ArrayList<>();
+    if (r.ok()) {
+      for (String f : r.out().split("\0")) {
+        if (!f.isEmpty()) {
+          files.add(f);
+        }
+      }
+    }
+    return files;
+  }
+
+  /** Whether the user's checkout holds every commit of the integration branch (nothing is left to merge). */
+  public boolean checkoutHasIntegration() {
+    return git(workspace, "merge-base", "--is-ancestor", integrationBranch, "HEAD").ok();
   }
 
   /** Whether a commit is in the integration branch already. */

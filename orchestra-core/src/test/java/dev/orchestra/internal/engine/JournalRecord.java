@@ -32,6 +32,12 @@ final class JournalRecord {
   private final Set<String> done = new HashSet<>();
   /** Plan tasks that finished and have not started again or been sent back to work since. */
   private final Set<String> finishedSinceStart = new HashSet<>();
+  /** Tasks whose work is committed on their branch and not yet integrated or thrown away. */
+  private final Set<String> committed = new HashSet<>();
+  /** How often each task's work conflicted with integrated work. */
+  private final Map<String, Integer> conflicts = new java.util.HashMap<>();
+  /** How many conflicts a task gets before it fails: the bounds' attempts at a finding. */
+  private final int conflictLimit;
   /** The plan's tasks and their statuses, in plan order. */
   final Map<String, TaskStatus> plan = new LinkedHashMap<>();
 
@@ -54,6 +60,10 @@ final class JournalRecord {
   long tokens;
   OrchestraEvent.RunFinished finished;
 
+  JournalRecord(int conflictLimit) {
+    this.conflictLimit = Math.max(1, conflictLimit);
+  }
+
   /** Whether a task is one of the plan's (explorers, the planner, re-plans and the release are not). */
   boolean planTask(String id) {
     return plan.containsKey(id);
@@ -69,7 +79,38 @@ final class JournalRecord {
       released = false;
       gates.clear();
       if (r.resumed()) {
+        // Work committed before the stop is done (it waits for its merge); the rest runs again.
+        for (Map.Entry<String, TaskStatus> t : plan.entrySet()) {
+          if (t.getValue() == TaskStatus.RUNNING && committed.contains(t.getKey())) {
+            t.setValue(TaskStatus.DONE);
+            done.add(t.getKey());
+            finishedSinceStart.add(t.getKey());
+            doneInRound++;
+          }
+        }
         plan.replaceAll((id, s) -> s == TaskStatus.RUNNING ? TaskStatus.TODO : s);
+      }
+    } else if (e instanceof OrchestraEvent.TaskCommitted c) {
+      if (!open.contains(c.taskId())) {
+        throw new AssertionError("task " + c.taskId() + " committed work while no agent worked on it");
+      }
+      committed.add(c.taskId());
+    } else if (e instanceof OrchestraEvent.TaskIntegrated i) {
+      if (!committed.remove(i.taskId()) || plan.get(i.taskId()) != TaskStatus.DONE) {
+        throw new AssertionError("task " + i.taskId() + " was integrated without being done with committed work");
+      }
+    } else if (e instanceof OrchestraEvent.IntegrationConflicted c) {
+      if (!committed.remove(c.taskId()) || plan.get(c.taskId()) != TaskStatus.DONE) {
+        throw new AssertionError("task " + c.taskId() + " conflicted without being done with committed work");
+      }
+      int n = conflicts.merge(c.taskId(), 1, Integer::sum);
+      done.remove(c.taskId());
+      doneInRound--;
+      if (n < conflictLimit) {
+        finishedSinceStart.remove(c.taskId()); // back to work on the integrated state
+        plan.put(c.taskId(), TaskStatus.TODO);
+      } else {
+        plan.put(c.taskId(), TaskStatus.FAILED);
       }
     } else if (e instanceof OrchestraEvent.TaskStarted t) {
       finishedSinceStart.remove(t.taskId());
@@ -87,6 +128,9 @@ final class JournalRecord {
         throw new AssertionError("the machine finished task " + t.taskId() + " while its agent was still at work");
       }
       open.remove(t.taskId());
+      if (t.status() != TaskStatus.DONE) {
+        committed.remove(t.taskId());
+      }
       if (planTask(t.taskId())) {
         if (!finishedSinceStart.add(t.taskId())) {
           throw new AssertionError("task " + t.taskId() + " finished twice: nothing started it again or sent it back to work in between");

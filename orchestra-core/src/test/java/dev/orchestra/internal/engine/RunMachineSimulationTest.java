@@ -39,6 +39,9 @@ final class RunMachineSimulationTest {
     int truncations = 0;
     int interrupted = 0;
     int undecided = 0;
+    int isolated = 0;
+    int merges = 0;
+    int conflicts = 0;
     java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
     long cpu = threads.getCurrentThreadCpuTime();
     long wall = System.nanoTime();
@@ -52,6 +55,9 @@ final class RunMachineSimulationTest {
         truncations += sim.truncations;
         interrupted += sim.interrupted;
         undecided += sim.undecided;
+        isolated += sim.spec.isolated() ? 1 : 0;
+        merges += sim.merges;
+        conflicts += sim.conflicts;
       } catch (AssertionError | RuntimeException e) {
         int from = Math.max(0, sim.journal.size() - 25);
         StringBuilder tail = new StringBuilder();
@@ -67,9 +73,12 @@ final class RunMachineSimulationTest {
     }
     System.out.printf(
         "simulation: %d seeds, %d events, %d crashes replayed (%d lost the journal's tail), %d agents interrupted, %d gates failed without a finding, stop reasons %s;"
-            + " %d ms (%d ms of CPU)%n",
-        seeds, events, crashes, truncations, interrupted, undecided, reasons, (System.nanoTime() - wall) / 1_000_000,
+            + " %d in worktrees (%d merges, %d conflicts); %d ms (%d ms of CPU)%n",
+        seeds, events, crashes, truncations, interrupted, undecided, reasons, isolated, merges, conflicts, (System.nanoTime() - wall) / 1_000_000,
         (threads.getCurrentThreadCpuTime() - cpu) / 1_000_000);
+    if (seeds >= 500 && (merges == 0 || conflicts == 0)) {
+      throw new AssertionError("the driver ran no merge or no conflict: integration went unchecked");
+    }
     if (seeds >= 500) {
       // The driver reaches the loop's exits, so the invariants are checked on every path to them.
       for (StopReason r : new StopReason[] {
@@ -98,9 +107,10 @@ final class RunMachineSimulationTest {
    * saying in the commit why they changed.
    */
   private static final Map<Long, String> PINNED = Map.of(
-      135L, "d85845b234bdf23edd0e5dde4c1867def66fc105ce244a2c3225f87b6a75fbfc",
-      205L, "72cd3da31fecabc111fcdbc4e959a98dd6d9d6842b3eb8e0f87fca1a59d81fd6",
-      142L, "0b1e25391be9570069ab3770d4143c3c24c0db8c0e547a0c287f6d533cbc06a6");
+      135L, "03dbad6217ceb3c6f573558d7c5fa3cc80e793359a8b5390ab4ba9c90cfb84c5",
+      // 205 runs in worktrees (commits and merges).
+      205L, "c585b0d374c8d57b2c1aa78b1a8696d28b3be4bc010ea2ea21b2db38436afaed",
+      142L, "5fbd3bb534cbf5aa9bd49829cc7bc725422ec9fb5ee4086fa32432163783b85a");
 
   @Test
   void theJournalsOfThreeSeedsAreAsPinned() {

@@ -87,13 +87,22 @@ final class SimulatedEngine {
   int interrupted;
   /** Gates that failed without a finding. */
   int undecided;
+  /** Merges and conflicts the driver answered. */
+  int merges;
+  int conflicts;
 
   /** The invariants' own record of the run, kept from the journal, not from the machine's state. */
-  private JournalRecord record = new JournalRecord();
+  private JournalRecord record;
+  /**
+   * The draws of isolated runs (worktrees: commits, merges, conflicts), apart from {@link #random},
+   * so that a shared-tree seed runs as it did before isolation existed.
+   */
+  private final Random isolation;
   private int handTasks;
 
   SimulatedEngine(long seed, double replayCheckRate) {
     this.random = new Random(seed);
+    this.isolation = new Random(seed * 7919 + 17);
     this.replayCheckRate = replayCheckRate;
     this.runId = "sim-" + seed;
     List<String> probes = new ArrayList<>();
@@ -110,7 +119,10 @@ final class SimulatedEngine {
     long tokens = random.nextInt(4) == 0 ? 1_000 + random.nextInt(8_000) : 0;
     Bounds bounds = new Bounds(1 + random.nextInt(6), tokens, wall, 30, 1 + random.nextInt(3));
     this.spec =
-        new RunSpec(probes, Set.of(BuiltInRoles.IMPLEMENTER), gates, bounds, random.nextInt(8) == 0, random.nextBoolean(), 1 + random.nextInt(4));
+        new RunSpec(
+            probes, Set.of(BuiltInRoles.IMPLEMENTER), gates, bounds, random.nextInt(8) == 0, random.nextBoolean(), 1 + random.nextInt(4),
+            isolation.nextInt(3) == 0);
+    this.record = new JournalRecord(bounds.maxFindingAttempts());
     this.machine = new RunMachine(spec);
     this.engineBudget = spec.initialBudget();
   }
@@ -209,7 +221,7 @@ final class SimulatedEngine {
    */
   private void checkScopes(Command.RunTask starting) {
     Task a = starting.task();
-    if (!spec.writerRoles().contains(a.role())) {
+    if (spec.isolated() || !spec.writerRoles().contains(a.role())) { // in worktrees, integration keeps writers apart
       return;
     }
     for (Command.RunTask other : agents) {
@@ -277,7 +289,9 @@ final class SimulatedEngine {
     // A task whose start was journalled without its end runs again.
     LivePlan plan = machine.state().livePlan();
     for (String id : lost) {
-      if (plan != null && plan.contains(id) && plan.task(id).status() != TaskStatus.TODO && !machine.state().running().contains(id)) {
+      boolean committedBeforeTheCrash = machine.state().toIntegrate.contains(id) || machine.state().integrating.equals(id);
+      if (plan != null && plan.contains(id) && plan.task(id).status() != TaskStatus.TODO && !machine.state().running().contains(id)
+          && !(committedBeforeTheCrash && plan.task(id).status() == TaskStatus.DONE)) {
         throw new AssertionError("task " + id + " was running when the process died, and the resumed run has it " + plan.task(id).status()
             + " instead of running it again");
       }
@@ -299,7 +313,7 @@ final class SimulatedEngine {
     }
     journal.subList(keep, journal.size()).clear();
     decided.subList(keep, decided.size()).clear();
-    record = new JournalRecord();
+    record = new JournalRecord(spec.bounds().maxFindingAttempts());
     for (int i = 0; i < keep; i++) {
       record.observe(journal.get(i), decided.get(i));
     }
@@ -337,6 +351,14 @@ final class SimulatedEngine {
         status == TaskStatus.DONE && spec.writerRoles().contains(t.role())
             ? List.of(t.writeScope().isEmpty() ? "anywhere.txt" : t.writeScope().get(0).replace("**", "f.txt"))
             : List.of();
+    if (spec.isolated() && !changed.isEmpty() && isolation.nextInt(10) > 0) {
+      // Its work is committed on its branch before its end is journalled.
+      feed(new OrchestraEvent.TaskCommitted(runId, tick(), t.id(), "orchestra-task/" + runId + "/" + t.id(), "c" + steps, c.round()));
+      if (isolation.nextInt(25) == 0) {
+        crash(); // between the commit and the end: the resumed run integrates the commit
+        return;
+      }
+    }
     feed(new OrchestraEvent.TaskFinished(runId, tick(), t.id(), t.role(), status, status.markdownValue(), changed, c.round()));
   }
 
@@ -357,6 +379,19 @@ final class SimulatedEngine {
         answering.add(new OrchestraEvent.PlanChecked(runId, tick(), p.round(), p.beforeBatch(), edited));
       }
       case RUN_GATES -> gates((Command.RunGates) c);
+      case INTEGRATE -> {
+        Command.Integrate i = (Command.Integrate) c;
+        if (!spec.isolated()) {
+          throw new AssertionError("a merge asked for in a shared tree: " + i);
+        }
+        if (isolation.nextInt(6) == 0) {
+          conflicts++;
+          answering.add(new OrchestraEvent.IntegrationConflicted(runId, tick(), i.taskId(), i.branch(), List.of("shared.txt"), "<<<<<<< HEAD", i.round()));
+        } else {
+          merges++;
+          answering.add(new OrchestraEvent.TaskIntegrated(runId, tick(), i.taskId(), i.branch(), "m" + steps, i.round()));
+        }
+      }
       case FINISH -> {
         Command.Finish f = (Command.Finish) c;
         if (random.nextInt(10) == 0) {

@@ -85,6 +85,10 @@ final class EventJsonTest {
         new OrchestraEvent.ModelCallFinished("r", t, "implementer", "F1", "gpt", new dev.orchestra.model.TokenUsage(10, 5, 2, 1), 30, "ok"),
         new OrchestraEvent.StopRequested("r", t, dev.orchestra.StopReason.CANCELLED, "cancelled"),
         new OrchestraEvent.PlanChecked("r", t, 2, false, true),
+        new OrchestraEvent.WorktreeCreated("r", t, "T1", "orchestra-task/r/T1", "/repo/.git/orchestra/r/tasks/T1", "0123abc"),
+        new OrchestraEvent.TaskCommitted("r", t, "T1", "orchestra-task/r/T1", "4567def", 1),
+        new OrchestraEvent.TaskIntegrated("r", t, "T1", "orchestra-task/r/T1", "89abcde", 1),
+        new OrchestraEvent.IntegrationConflicted("r", t, "T2", "orchestra-task/r/T2", List.of("a.txt"), "<<<<<<< HEAD", 1),
         new OrchestraEvent.RetryScheduled("r", t, "implementer", "T1", "m", ModelProviderException.Kind.TRANSIENT, "HTTP 503", 250, 3, "orchestrator"),
         new OrchestraEvent.RunFinished("r", t, "GREEN", "done", 2, new dev.orchestra.model.TokenUsage(10, 5, 2, 1)));
   }
@@ -269,12 +273,16 @@ final class EventJsonTest {
         java.util.Map.entry("retry_scheduled", "runId time role taskId model failure cause delayMillis attempt retriedBy"),
         java.util.Map.entry("run_finished", "runId time stopReason message rounds usage"),
         java.util.Map.entry("stop_requested", "runId time reason message"),
-        java.util.Map.entry("plan_checked", "runId time round beforeBatch edited")));
+        java.util.Map.entry("plan_checked", "runId time round beforeBatch edited"),
+        java.util.Map.entry("worktree_created", "runId time taskId branch path base"),
+        java.util.Map.entry("task_committed", "runId time taskId branch commit round"),
+        java.util.Map.entry("task_integrated", "runId time taskId branch commit round"),
+        java.util.Map.entry("integration_conflicted", "runId time taskId branch files detail round")));
     java.util.Map<String, String> actual = new java.util.TreeMap<>();
     for (OrchestraEvent e : everyKind()) {
       actual.put(e.kind().wireName(), String.join(" ", java.util.Arrays.stream(e.getClass().getRecordComponents()).map(c -> c.getName()).toList()));
     }
-    assertEquals(2, OrchestraEvent.SCHEMA_VERSION, "a new schema version: update this list and EventJson's added fields");
+    assertEquals(3, OrchestraEvent.SCHEMA_VERSION, "a new schema version: update this list and EventJson's added fields");
     assertEquals(expected, actual);
   }
 }

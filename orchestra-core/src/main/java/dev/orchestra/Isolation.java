@@ -1,0 +1,113 @@
+package dev.orchestra;
+
+import java.util.Objects;
+
+/**
+ * How the tasks that write are kept apart.
+ *
+ * <p>{@link #worktrees()}, the default: in a git repository every task runs in a git worktree of
+ * its own (a writer on its own branch, {@code orchestra-task/<run-id>/<task-id>}; a reader detached),
+ * made from the run's integration branch {@code orchestra/<run-id>} as it stands when the task
+ * starts. A task that ends done has its changes committed on its branch before its end is
+ * journalled; the run merges finished branches into the integration branch one at a time, in plan
+ * order among those waiting. A conflict leaves the integration branch as it was, and the task runs
+ * again on the integrated state with the conflict in its brief. Gates judge the integrated tree.
+ * Write scopes are then ownership hints: tasks whose scopes overlap may run at the same time. The
+ * user's own checkout is not touched: the result is the integration branch, and the run's summary
+ * says how to merge it. In a folder that is not a git work tree, or a repository without a commit,
+ * the run works in the shared tree instead (and says so in Risks for the latter).
+ *
+ * <p>{@link #shared()}: every task works in the workspace itself, and writers whose write scopes
+ * overlap never run together.
+ */
+public sealed interface Isolation permits Isolation.Shared, Isolation.Worktrees {
+
+  /** Every task in the workspace itself, kept apart by write scopes. */
+  static Isolation shared() {
+    return new Shared();
+  }
+
+  /** A git worktree per task, with the defaults of {@link Worktrees.Builder}. */
+  static Worktrees worktrees() {
+    return Worktrees.builder().build();
+  }
+
+  /** Every task in the workspace itself. */
+  record Shared() implements Isolation {}
+
+  /**
+   * A git worktree per task.
+   *
+   * @param authorName the author and committer name of Orchestra's commits
+   * @param authorEmail their email
+   * @param keepBranches whether a task's branch stays after it was integrated
+   * @param fastForwardWhenGreen whether, when a run ends green, the branch the user has checked out
+   *     is fast-forwarded to the integration branch (only when it is clean, apart from plan.md and
+   *     the state folder, and has not moved since the run began)
+   * @param runHooks whether the repository's hooks run for Orchestra's own commits and merges
+   */
+  record Worktrees(String authorName, String authorEmail, boolean keepBranches, boolean fastForwardWhenGreen, boolean runHooks)
+      implements Isolation {
+    /** Validates the components. */
+    public Worktrees {
+      Objects.requireNonNull(authorName, "authorName");
+      Objects.requireNonNull(authorEmail, "authorEmail");
+      if (authorName.isBlank() || authorEmail.isBlank()) {
+        throw new IllegalArgumentException("the commit author needs a name and an email");
+      }
+      if ((authorName + authorEmail).chars().anyMatch(c -> c < 0x20 || c == '<' || c == '>')) {
+        throw new IllegalArgumentException("the commit author must be one line without '<' or '>', got " + authorName + " <" + authorEmail + ">");
+      }
+    }
+
+    /** Returns a builder with the defaults: author {@code Orchestra <orchestra@localhost>}, branches removed once integrated, no fast-forward, no hooks. */
+    public static Builder builder() {
+      return new Builder();
+    }
+
+    /** Builds {@link Worktrees}. Not thread-safe. */
+    public static final class Builder {
+      private String authorName = "Orchestra";
+      private String authorEmail = "orchestra@localhost";
+      private boolean keepBranches;
+      private boolean fastForwardWhenGreen;
+      private boolean runHooks;
+
+      private Builder() {}
+
+      /** Sets the author and committer of Orchestra's commits. */
+      public Builder author(String name, String email) {
+        this.authorName = Objects.requireNonNull(name, "name");
+        this.authorEmail = Objects.requireNonNull(email, "email");
+        return this;
+      }
+
+      /** Keeps each task's branch after it was integrated (default: removed). */
+      public Builder keepBranches(boolean keep) {
+        this.keepBranches = keep;
+        return this;
+      }
+
+      /** Fast-forwards the user's checked-out branch when the run ends green and it is clean (default: no). */
+      public Builder fastForwardWhenGreen(boolean fastForward) {
+        this.fastForwardWhenGreen = fastForward;
+        return this;
+      }
+
+      /** Lets the repository's hooks run for Orchestra's commits and merges (default: no). */
+      public Builder runHooks(boolean run) {
+        this.runHooks = run;
+        return this;
+      }
+
+      /**
+       * Returns the isolation.
+       *
+       * @throws IllegalArgumentException when the author is blank or not one line
+       */
+      public Worktrees build() {
+        return new Worktrees(authorName, authorEmail, keepBranches, fastForwardWhenGreen, runHooks);
+      }
+    }
+  }
+}
