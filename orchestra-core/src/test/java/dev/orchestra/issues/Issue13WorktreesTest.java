@@ -1,0 +1,275 @@
+package dev.orchestra.issues;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.orchestra.BudgetPolicy;
+import dev.orchestra.EventRecorder;
+import dev.orchestra.Json;
+import dev.orchestra.Orchestrator;
+import dev.orchestra.RunResult;
+import dev.orchestra.StopReason;
+import dev.orchestra.TestRepos;
+import dev.orchestra.event.OrchestraEvent;
+import dev.orchestra.gate.Gate;
+import dev.orchestra.model.Message;
+import dev.orchestra.model.ModelRequest;
+import dev.orchestra.model.ModelResponse;
+import dev.orchestra.model.TokenUsage;
+import dev.orchestra.model.ToolCall;
+import dev.orchestra.plan.Task;
+import dev.orchestra.testing.Reply;
+import dev.orchestra.testing.ScriptedModelProvider;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 13: a git worktree per task, integration in plan order, conflicts as work. Real git in
+ * temporary repositories, the real orchestrator, a scripted model.
+ */
+final class Issue13WorktreesTest {
+  /** Ten lines: tasks edit lines 1 and 9, at least three lines apart. */
+  private static final String SHARED = "alpha\nb\nc\nd\ne\nf\ng\nh\nomega\nj\n";
+
+  @TempDir Path repo;
+  final EventRecorder events = new EventRecorder();
+
+  @BeforeEach
+  void setUp() throws Exception {
+    assumeTrue(TestRepos.gitAvailable(), "git is not installed");
+    TestRepos.write(repo, "shared.txt", SHARED);
+    TestRepos.write(repo, ".gitignore", "out/\n");
+    TestRepos.git(repo, "init", "-q", "-b", "main");
+    TestRepos.git(repo, "add", "-A");
+    TestRepos.git(repo, "commit", "-q", "-m", "start");
+  }
+
+  /** An agent's turns: first its tool call, then, once the tool answered, its report. */
+  private static Reply turn(Function<ModelRequest, ToolCall> tool) {
+    return Reply.answer(
+        req -> {
+          if (req.messages().get(req.messages().size() - 1) instanceof Message.ToolResult) {
+            return ModelResponse.text(Json.implemented("did " + req.taskId()), new TokenUsage(10, 5, 0, 0));
+          }
+          return new ModelResponse("", List.of(tool.apply(req)), new TokenUsage(10, 5, 0, 0));
+        });
+  }
+
+  private static ToolCall write(String path, String content) {
+    return new ToolCall("w-" + path, "write_file", Json.writeArgs(path, content));
+  }
+
+  /** Holds each agent's first call until both agents made one: the two tasks really run at once. */
+  private static Function<ModelRequest, ToolCall> together(CountDownLatch both, Function<ModelRequest, ToolCall> then) {
+    return req -> {
+      both.countDown();
+      try {
+        both.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return then.apply(req);
+    };
+  }
+
+  private Orchestrator.Builder builder(ScriptedModelProvider model) {
+    return Orchestrator.builder()
+        .workspace(repo)
+        .modelProvider(model)
+        .explorationProbes(List.of())
+        .budgetPolicy(BudgetPolicy.fixed(2))
+        .addListener(events);
+  }
+
+  private static String plan(Task... tasks) {
+    return Json.plan(List.of(tasks), List.of(), List.of());
+  }
+
+  @Test
+  void twoTasksEditingOneFileInDifferentPlacesBothLandAndTheCheckoutIsUntouched() throws Exception {
+    Map<String, String> before = checkout();
+    String indexBefore = sha(Files.readAllBytes(repo.resolve(".git/index")));
+    ScriptedModelProvider model = new ScriptedModelProvider();
+    // Both scopes name the shared file: in a shared tree they would never run together.
+    model.on("orchestrator").reply(Reply.text(plan(
+        Json.task("T1", "Change the first line", List.of("shared.txt"), List.of()),
+        Json.task("T2", "Change the ninth line", List.of("shared.txt"), List.of()))));
+    CountDownLatch both = new CountDownLatch(2);
+    model.on("implementer", "T1").otherwise(turn(together(both, r -> write("shared.txt", SHARED.replace("alpha", "ALPHA")))));
+    model.on("implementer", "T2").otherwise(turn(together(both, r -> write("shared.txt", SHARED.replace("omega", "OMEGA")))));
+    RunResult result;
+    try (Orchestrator o = builder(model).addGate(Gate.command("sh", "-c", "grep -q ALPHA shared.txt && grep -q OMEGA shared.txt").build()).build()) {
+      result = o.run("Upper-case the first and the ninth line");
+    }
+    assertEquals(StopReason.GREEN, result.stopReason(), result.message());
+    assertTrue(events.overlapped("T1", "T2"), "the two tasks ran at once");
+    assertEquals(List.of(), events.of(OrchestraEvent.IntegrationConflicted.class));
+    String branch = "orchestra/" + result.runId();
+    assertEquals(SHARED.replace("alpha", "ALPHA").replace("omega", "OMEGA"), TestRepos.git(repo, "show", branch + ":shared.txt"));
+    assertTrue(result.message().contains("merge it with git merge " + branch), result.message());
+    assertTrue(result.next().stream().anyMatch(n -> n.contains("git merge " + branch)), result.next().toString());
+    // The user's checkout is as it was, byte for byte, apart from plan.md and .orchestra/; so are
+    // its branch and its index. Task branches and worktrees are gone.
+    assertEquals(before, checkout());
+    assertEquals(indexBefore, sha(Files.readAllBytes(repo.resolve(".git/index"))));
+    assertEquals("main", TestRepos.git(repo, "symbolic-ref", "--short", "HEAD").strip());
+    assertEquals(1, TestRepos.git(repo, "worktree", "list", "--porcelain").lines().filter(l -> l.startsWith("worktree ")).count());
+    assertEquals("", TestRepos.git(repo, "branch", "--list", "orchestra-task/*"));
+    assertEquals(2, mergesOf(branch).size(), mergesOf(branch).toString());
+  }
+
+  @Test
+  void twoTasksEditingTheSameLinesConflictAndTheConflictBecomesWorkThatEndsGreen() throws Exception {
+    ScriptedModelProvider model = new ScriptedModelProvider();
+    model.on("orchestrator").reply(Reply.text(plan(
+        Json.task("T1", "Say hello on the first line", List.of("shared.txt"), List.of()),
+        Json.task("T2", "Say bye on the first line", List.of("shared.txt"), List.of()))));
+    CountDownLatch both = new CountDownLatch(2);
+    // First attempts: both rewrite the first line. A second attempt (after a conflict) keeps both.
+    Function<String, Function<ModelRequest, ToolCall>> attempt =
+        word -> req -> req.lastUserText().contains("could not be merged")
+            ? write("shared.txt", SHARED.replace("alpha", "hello bye"))
+            : together(both, r -> write("shared.txt", SHARED.replace("alpha", word))).apply(req);
+    model.on("implementer", "T1").otherwise(turn(attempt.apply("hello")));
+    model.on("implementer", "T2").otherwise(turn(attempt.apply("bye")));
+    RunResult result;
+    try (Orchestrator o = builder(model).addGate(Gate.command("sh", "-c", "grep -q 'hello bye' shared.txt").build()).build()) {
+      result = o.run("Say hello and bye");
+    }
+    assertEquals(StopReason.GREEN, result.stopReason(), result.message());
+    List<OrchestraEvent.IntegrationConflicted> conflicts = events.of(OrchestraEvent.IntegrationConflicted.class);
+    assertEquals(1, conflicts.size(), events.events().toString());
+    OrchestraEvent.IntegrationConflicted c = conflicts.get(0);
+    assertEquals(List.of("shared.txt"), c.files());
+    assertTrue(c.detail().contains("<<<<<<<"), c.detail());
+    // The task that lost the race ran again, with the conflict in its brief, on the integrated work.
+    List<ModelRequest> redo = model.requests("implementer", c.taskId());
+    assertTrue(redo.stream().anyMatch(r -> r.lastUserText().contains("could not be merged") && r.lastUserText().contains("<<<<<<<")));
+    assertEquals(2, events.starts().get(c.taskId()));
+    assertEquals(SHARED.replace("alpha", "hello bye"), TestRepos.git(repo, "show", "orchestra/" + result.runId() + ":shared.txt"));
+    assertEquals(2, mergesOf("orchestra/" + result.runId()).size());
+  }
+
+  @Test
+  void twoBuildsWritingOneOutputFolderAtTheSameMomentDoNotDisturbEachOther() throws Exception {
+    Path rendezvous = Files.createTempDirectory("orchestra-rendezvous");
+    try {
+      ScriptedModelProvider model = new ScriptedModelProvider();
+      model.on("orchestrator").reply(Reply.text(plan(
+          Json.task("T1", "Build and record T1's output", List.of(), List.of()),
+          Json.task("T2", "Build and record T2's output", List.of(), List.of()))));
+      for (String id : List.of("T1", "T2")) {
+        String other = id.equals("T1") ? "T2" : "T1";
+        // Each "build" writes out/result.txt, waits until the other build wrote its own, then
+        // reads its output back: in one shared tree, one of them would read the other's.
+        String build =
+            "mkdir -p out && echo " + id + " > out/result.txt && touch '" + rendezvous.resolve(id) + "'"
+                + " && i=0; while [ ! -f '" + rendezvous.resolve(other) + "' ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done;"
+                + " sleep 0.2; cat out/result.txt > seen-" + id + ".txt";
+        String args = "{\"command\":[],\"shell\":" + Json.M.writeValueAsString(build) + ",\"cwd\":\"\",\"timeout_seconds\":60}";
+        model.on("implementer", id).otherwise(turn(r -> new ToolCall("b-" + id, "run_command", args)));
+      }
+      RunResult result;
+      try (Orchestrator o = builder(model).addGate(Gate.command("sh", "-c", "test \"$(cat seen-T1.txt)\" = T1 && test \"$(cat seen-T2.txt)\" = T2").build()).build()) {
+        result = o.run("Build twice");
+      }
+      assertEquals(StopReason.GREEN, result.stopReason(), result.message());
+      assertTrue(events.overlapped("T1", "T2"));
+      String branch = "orchestra/" + result.runId();
+      assertEquals("T1\n", TestRepos.git(repo, "show", branch + ":seen-T1.txt"));
+      assertEquals("T2\n", TestRepos.git(repo, "show", branch + ":seen-T2.txt"));
+      // The build outputs are ignored by the repository, so no commit carries them.
+      assertTrue(TestRepos.git(repo, "ls-tree", "-r", "--name-only", branch).lines().noneMatch(l -> l.startsWith("out/")));
+    } finally {
+      try (Stream<Path> files = Files.walk(rendezvous)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  @Test
+  void aKillBetweenCommitAndIntegrationThenResumeIntegratesExactlyOnce() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process child =
+        new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), WorktreeKillableRun.class.getName(), repo.toString())
+            .redirectErrorStream(true)
+            .start();
+    String committed = null;
+    try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      String line;
+      StringBuilder log = new StringBuilder();
+      while (System.nanoTime() < deadline && (line = out.readLine()) != null) {
+        log.append(line).append('\n');
+        if (line.startsWith(WorktreeKillableRun.COMMITTED)) {
+          committed = line.substring(WorktreeKillableRun.COMMITTED.length()).strip();
+          break;
+        }
+      }
+      assertTrue(committed != null, "the child never committed T2: " + log);
+      child.destroyForcibly(); // SIGKILL: T2's work is committed, its end and its merge are not
+      assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+    } finally {
+      child.destroyForcibly();
+    }
+    String journal = Files.readString(repo.resolve(".orchestra/journal.jsonl"));
+    assertTrue(journal.contains("\"type\":\"task_committed\"") && journal.contains(committed), "T2's commit is journalled");
+    String runBranch = TestRepos.git(repo, "for-each-ref", "--format=%(refname:short)", "refs/heads/orchestra/").strip();
+    assertEquals(1, mergesOf(runBranch).size(), "T1 only was integrated before the kill");
+
+    // The resumed run has no reply for T2's agent: T2 must not run again.
+    ScriptedModelProvider model = new ScriptedModelProvider();
+    RunResult result;
+    try (Orchestrator o = builder(model).build()) {
+      result = o.resume();
+    }
+    assertEquals(StopReason.GREEN, result.stopReason(), result.message());
+    assertEquals(List.of(), model.requests("implementer"));
+    assertEquals(List.of("Integrate T1: Write a.txt", "Integrate T2: Write b.txt"), mergesOf(runBranch));
+    assertEquals("T2\n", TestRepos.git(repo, "show", runBranch + ":b.txt"));
+    assertEquals(1, TestRepos.git(repo, "worktree", "list", "--porcelain").lines().filter(l -> l.startsWith("worktree ")).count());
+  }
+
+  /** The merge commits on a branch, oldest first, by subject. */
+  private List<String> mergesOf(String branch) throws IOException, InterruptedException {
+    return TestRepos.git(repo, "log", "--merges", "--reverse", "--format=%s", branch).lines().toList();
+  }
+
+  /** Every file of the user's checkout but plan.md, .orchestra/ and .git/, with its content's hash. */
+  private Map<String, String> checkout() throws IOException {
+    Map<String, String> files = new TreeMap<>();
+    try (Stream<Path> walk = Files.walk(repo)) {
+      for (Path p : walk.filter(Files::isRegularFile).toList()) {
+        String rel = repo.relativize(p).toString();
+        if (!rel.equals("plan.md") && !rel.startsWith(".orchestra") && !rel.startsWith(".git/")) {
+          files.put(rel, sha(Files.readAllBytes(p)));
+        }
+      }
+    }
+    return files;
+  }
+
+  private static String sha(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+  }
+}
