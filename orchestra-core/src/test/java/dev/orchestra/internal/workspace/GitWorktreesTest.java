@@ -192,4 +192,24 @@ final class GitWorktreesTest {
     assertEquals(w.integrationHead(), TestRepos.git(repo, "rev-parse", "HEAD").strip());
     assertEquals("new\n", Files.readString(repo.resolve("new.txt")));
   }
+
+  @Test
+  void aDetachedHeadAndAShallowCloneWorkLikeABranch() throws Exception {
+    TestRepos.git(repo, "checkout", "-q", "--detach");
+    roundTrip(open());
+    assertEquals(userHead, TestRepos.git(repo, "rev-parse", "HEAD").strip());
+    Path shallow = tmp.resolve("shallow");
+    TestRepos.git(tmp, "clone", "-q", "--depth", "1", "file://" + repo, shallow.toString());
+    roundTrip(GitWorktrees.open(shallow, "run-1", environment, GitWorktrees.Identity.ORCHESTRA, false));
+  }
+
+  /** A task's worktree, a commit and a merge: the work lands on the integration branch. */
+  private static void roundTrip(GitWorktrees w) throws Exception {
+    GitWorktrees.TaskTree a = w.createTaskTree("T1.a", true);
+    TestRepos.write(a.workdir(), "new.txt", "new\n");
+    w.commit(a, "T1.a", "");
+    assertInstanceOf(GitWorktrees.Merged.class, w.integrate(a.branch(), "integrate T1.a"));
+    assertEquals("new\n", Files.readString(w.integrationWorkdir().resolve("new.txt")));
+    w.close();
+  }
 }
