@@ -182,7 +182,6 @@ final class AgentRunner {
     run.observe(
         new OrchestraEvent.WorktreeCreated(run.runId(), run.now(), task.id(), tree.branch(), tree.root().toString(), tree.base()));
     boolean keepBranch = false;
-    boolean keepTree = false;
     try {
       AgentRun r = run(role, task, brief, task.writeScope(), null, tree.workdir());
       RoleReport report = r.report();
@@ -193,10 +192,10 @@ final class AgentRunner {
       if (writer) {
         Optional<String> commit;
         try {
-          commit = worktrees.commit(tree, task.id() + ": " + task.title(), "Orchestra run " + run.machine().state().originRunId() + ", task " + task.id() + ".");
+          commit = worktrees.commit(tree, task.id() + ": " + task.title(), "By Orchestra, for " + worktrees.integrationBranch() + ".");
         } catch (RuntimeException e) {
-          keepTree = true; // the work is still there, for a person to look at
-          return Outcome.of(TaskStatus.FAILED, e.getMessage() + "; its work is left in " + tree.root());
+          // Failed, not done: nothing of it reaches the integration branch, and the summary says so.
+          return Outcome.of(TaskStatus.FAILED, e.getMessage() + "; the task's work could not be kept");
         }
         if (commit.isPresent()) {
           keepBranch = true;
@@ -211,10 +210,8 @@ final class AgentRunner {
     } catch (RuntimeException e) {
       return failure(e);
     } finally {
-      if (!keepTree) {
-        worktrees.removeTree(tree);
-      }
-      if (!keepBranch && !keepTree) {
+      worktrees.removeTree(tree);
+      if (!keepBranch) {
         worktrees.deleteBranch(tree.branch());
       }
     }

@@ -150,9 +150,15 @@ final class DefaultOrchestrator implements Orchestrator {
 
   /** Whether tasks get worktrees: asked for, in a git work tree with a commit to branch from. */
   private boolean worktreesWanted() {
-    return config.isolation() instanceof Isolation.Worktrees
-        && GitWorkspace.of(config.workspace(), List.of(), config.commandEnvironment()).isPresent()
-        && GitWorktrees.hasCommit(config.workspace(), config.commandEnvironment());
+    if (!(config.isolation() instanceof Isolation.Worktrees)
+        || GitWorkspace.of(config.workspace(), List.of(), config.commandEnvironment()).isEmpty()) {
+      return false;
+    }
+    if (!GitWorktrees.hasCommit(config.workspace(), config.commandEnvironment())) {
+      log.warn("{} has no commit to branch from, so the run's tasks share its working tree", config.workspace());
+      return false;
+    }
+    return true;
   }
 
   /** Opens the run's worktrees, named after the run its work began under. */
@@ -182,13 +188,27 @@ final class DefaultOrchestrator implements Orchestrator {
       RunMachine machine = new RunMachine(spec(isolated));
       PlanStore store = new PlanStore(config.planFile(), config.stateFolder());
       Plan onDisk = resume ? RunRestorer.replay(config, store, machine) : null;
-      if (resume && isolated && machine.state().plan().isPresent()
-          && !GitWorktrees.hasRun(config.workspace(), machine.state().originRunId(), config.commandEnvironment())) {
-        // The stopped run worked in the shared tree (it has no integration branch): so does its resume.
-        log.info("run {} began in the shared working tree; its resume goes on there", machine.state().originRunId());
-        isolated = false;
-        machine = new RunMachine(spec(false));
-        onDisk = RunRestorer.replay(config, store, machine);
+      if (resume && machine.state().plan().isPresent()) {
+        String origin = machine.state().originRunId();
+        boolean branch = isolated && GitWorktrees.hasRun(config.workspace(), origin, config.commandEnvironment());
+        boolean usedWorktrees = machine.state().worktreesUsed() || branch;
+        if (usedWorktrees && !isolated) {
+          throw new OrchestraException(
+              "run " + origin + " worked in git worktrees (its work is on branch orchestra/" + origin + "); resume it with"
+                  + " Isolation.worktrees() in that git repository");
+        }
+        if (usedWorktrees && !branch) {
+          throw new OrchestraException(
+              "run " + origin + "'s integration branch orchestra/" + origin + " is gone, and with it the work the journal says was merged;"
+                  + " restore the branch (git reflog) or start a new run");
+        }
+        if (!usedWorktrees && isolated) {
+          // The stopped run worked in the shared tree: so does its resume.
+          log.info("run {} began in the shared working tree; its resume goes on there", origin);
+          isolated = false;
+          machine = new RunMachine(spec(false));
+          onDisk = RunRestorer.replay(config, store, machine);
+        }
       }
       engine = new RunEngine(config, runId, pool, machine, isolated ? openWorktrees(machine, runId) : null);
       boolean cancelNow;

@@ -14,8 +14,9 @@ import java.util.Objects;
  * again on the integrated state with the conflict in its brief. Gates judge the integrated tree.
  * Write scopes are then ownership hints: tasks whose scopes overlap may run at the same time. The
  * user's own checkout is not touched: the result is the integration branch, and the run's summary
- * says how to merge it. In a folder that is not a git work tree, or a repository without a commit,
- * the run works in the shared tree instead (and says so in Risks for the latter).
+ * says how to merge it. In a folder that is not the top of a git work tree, or a repository without
+ * a commit (a warning is logged), the run works in the shared tree instead. A resumed run works
+ * where the stopped run did: one that used worktrees refuses to resume without them.
  *
  * <p>{@link #shared()}: every task works in the workspace itself, and writers whose write scopes
  * overlap never run together.

@@ -94,6 +94,11 @@ final class RunCommands {
    * so the machine is not left waiting for it. Returns the tasks the machine starts next.
    */
   List<Command.RunTask> abandoned(Command c, String why) {
+    if (c instanceof Command.Integrate i) {
+      // The machine waits for the merge's answer: no merge, the work stays on its branch.
+      return run.feed(
+          new OrchestraEvent.IntegrationConflicted(run.runId(), run.now(), i.taskId(), i.branch(), List.of(), "the merge failed: " + why, i.round()));
+    }
     Task task =
         switch (c.kind()) {
           case ASK_PLANNER -> ((Command.AskPlanner) c).task();
@@ -299,7 +304,7 @@ final class RunCommands {
 
   private void commitGateChanges(GitWorktrees w, int round) {
     try {
-      w.commitIntegration("Orchestra: what round " + round + "'s gates changed", "Orchestra run " + run.machine().state().originRunId() + ".");
+      w.commitIntegration("Orchestra: what round " + round + "'s gates changed", "By Orchestra, for " + w.integrationBranch() + ".");
     } catch (RuntimeException e) {
       run.noteRisks("integration", List.of("what round " + round + "'s gates changed could not be committed: " + Text.oneLine(String.valueOf(e.getMessage()))));
     }
@@ -307,8 +312,9 @@ final class RunCommands {
 
   /**
    * Merges a finished task's branch into the integration branch and reports how it went. A branch
-   * that cannot be merged at all (gone, or git failing) is reported as a conflict, so the task is
-   * done again rather than its work taken as integrated.
+   * git cannot merge at all (gone, or git failing) stops the run with the work left on its branch,
+   * for a resume to merge; it is never counted as a conflict, which would redo the work. Branches
+   * are deleted only once the event is journalled: a crash in between finds the merge done.
    */
   private List<Command.RunTask> integrate(Command.Integrate c) {
     GitWorktrees w = run.worktrees().orElseThrow(() -> new IllegalStateException("an integration without worktrees"));
@@ -317,19 +323,23 @@ final class RunCommands {
     try {
       result = w.integrate(c.branch(), "Integrate " + c.taskId() + (title.isEmpty() ? "" : ": " + title));
     } catch (RuntimeException e) {
-      return run.feed(
-          new OrchestraEvent.IntegrationConflicted(
-              run.runId(), run.now(), c.taskId(), c.branch(), List.of(), "its branch could not be merged: " + e.getMessage(), c.round()));
+      String why = "task " + c.taskId() + "'s branch " + c.branch() + " could not be merged into " + w.integrationBranch() + ": " + e.getMessage();
+      run.requestStop(StopReason.FAILED, why + "; its work stays on that branch, and resume() merges it");
+      return run.feed(new OrchestraEvent.IntegrationConflicted(run.runId(), run.now(), c.taskId(), c.branch(), List.of(), why, c.round()));
     }
     if (result instanceof GitWorktrees.Conflict conflict) {
-      w.deleteBranch(c.branch()); // the task is done again from the integrated state, on a new branch
-      return run.feed(
-          new OrchestraEvent.IntegrationConflicted(run.runId(), run.now(), c.taskId(), c.branch(), conflict.files(), conflict.detail(), c.round()));
+      List<Command.RunTask> next =
+          run.feed(
+              new OrchestraEvent.IntegrationConflicted(run.runId(), run.now(), c.taskId(), c.branch(), conflict.files(), conflict.detail(), c.round()));
+      w.deleteBranch(c.branch()); // the task is done again from the integrated state, on a fresh branch
+      return next;
     }
     String commit = result instanceof GitWorktrees.Merged m ? m.commit() : ((GitWorktrees.AlreadyIntegrated) result).commit();
+    List<Command.RunTask> next = run.feed(new OrchestraEvent.TaskIntegrated(run.runId(), run.now(), c.taskId(), c.branch(), commit, c.round()));
     if (!(run.config().isolation() instanceof Isolation.Worktrees o && o.keepBranches())) {
       w.deleteBranch(c.branch());
     }
-    return run.feed(new OrchestraEvent.TaskIntegrated(run.runId(), run.now(), c.taskId(), c.branch(), commit, c.round()));
+    return next;
   }
+
 }

@@ -806,7 +806,9 @@ public sealed interface OrchestraEvent {
   /**
    * A finished task's branch conflicted with work integrated before it. The merge was aborted (the
    * integration branch is as it was) and the task goes back to work on the integrated state, with
-   * the conflict in its brief; after too many conflicts it fails.
+   * the conflict in its brief; after too many conflicts it fails. With no {@code files}, git could
+   * not merge the branch at all (it failed, or the branch is gone): the work stays on its branch,
+   * the run stops, and a resume tries the merge again.
    *
    * <p>Components that could be long are cut by the constructor: {@code detail} to 6,000
    * characters.

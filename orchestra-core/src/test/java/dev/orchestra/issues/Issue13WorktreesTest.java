@@ -189,7 +189,8 @@ final class Issue13WorktreesTest {
       try (Orchestrator o = builder(model).addGate(Gate.command("sh", "-c", "test \"$(cat seen-T1.txt)\" = T1 && test \"$(cat seen-T2.txt)\" = T2").build()).build()) {
         result = o.run("Build twice");
       }
-      assertEquals(StopReason.GREEN, result.stopReason(), result.message());
+      assertEquals(StopReason.GREEN, result.stopReason(), result.message() + "\n" + events.events().stream()
+          .filter(e -> !(e instanceof OrchestraEvent.ModelCallFinished)).map(Object::toString).collect(java.util.stream.Collectors.joining("\n")));
       assertTrue(events.overlapped("T1", "T2"));
       String branch = "orchestra/" + result.runId();
       assertEquals("T1\n", TestRepos.git(repo, "show", branch + ":seen-T1.txt"));

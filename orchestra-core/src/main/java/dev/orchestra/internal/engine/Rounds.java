@@ -69,6 +69,7 @@ final class Rounds {
       return;
     }
     state.committed.remove(t.taskId());
+    state.toIntegrate.remove(t.taskId());
     if (state.scheduling != null) {
       state.scheduling.finished(t.taskId(), t.status());
     }
@@ -96,6 +97,7 @@ final class Rounds {
   void integrated(String taskId) {
     state.committed.remove(taskId);
     state.toIntegrate.remove(taskId);
+    state.conflicts.remove(taskId); // a later attempt (a finding's) starts with a clean slate
     if (state.integrating.equals(taskId)) {
       state.integrating = "";
     }
@@ -110,6 +112,15 @@ final class Rounds {
    */
   void conflicted(OrchestraEvent.IntegrationConflicted c) {
     String id = c.taskId();
+    if (c.files().isEmpty()) {
+      // Not a conflict: git could not merge at all. The work stays on its branch, done and waiting;
+      // no more merges until the run resumes (the engine stops it, saying why).
+      if (state.integrating.equals(id)) {
+        state.integrating = "";
+      }
+      state.integrationBlocked = true;
+      return;
+    }
     state.committed.remove(id);
     state.toIntegrate.remove(id);
     if (state.integrating.equals(id)) {

@@ -174,7 +174,9 @@ public final class RunMachine {
       case TASK_COMMITTED -> {
         OrchestraEvent.TaskCommitted c = (OrchestraEvent.TaskCommitted) e;
         state.committed.put(c.taskId(), c.branch());
+        state.worktreesUsed = true;
       }
+      case WORKTREE_CREATED -> state.worktreesUsed = true;
       case TASK_INTEGRATED -> rounds.integrated(((OrchestraEvent.TaskIntegrated) e).taskId());
       case INTEGRATION_CONFLICTED -> rounds.conflicted((OrchestraEvent.IntegrationConflicted) e);
       case GATE_STARTED -> state.phase = RunState.Phase.GATING;
@@ -235,6 +237,7 @@ public final class RunMachine {
     // engine's thread budget starts afresh, at the top of its ladder, and so does the machine's.
     state.budget = spec.initialBudget();
     state.integrating = ""; // a merge in flight when the run stopped is asked for again
+    state.integrationBlocked = false;
     if (state.plan != null) {
       // Nothing runs at a resume: whatever the plan says is running (by the journal, or plan.md
       // restored from a journal that did not carry the plan) is to do again; unless its work was
@@ -327,7 +330,9 @@ public final class RunMachine {
     if (state.stopReason == null) {
       checkLimits();
     }
-    if (state.stopReason == null && state.phase != RunState.Phase.FINISHING) {
+    // Finished work is merged even while the run stops (a cancel aside), so that what the summary
+    // calls done is on the integration branch.
+    if (spec.isolated() && state.phase != RunState.Phase.FINISHING && state.stopReason != StopReason.CANCELLED && !state.integrationBlocked) {
       rounds.integrateNext();
     }
     if (state.stopReason == null) {
@@ -351,7 +356,8 @@ public final class RunMachine {
       }
     }
     // A stop decided just now, or earlier while agents were still at work: finish once they are back.
-    if (state.stopReason != null && state.running.isEmpty() && state.integrating.isEmpty() && !state.finishIssued) {
+    boolean merged = state.toIntegrate.isEmpty() || state.stopReason == StopReason.CANCELLED || state.integrationBlocked || !spec.isolated();
+    if (state.stopReason != null && state.running.isEmpty() && state.integrating.isEmpty() && merged && !state.finishIssued) {
       state.finishIssued = true;
       state.phase = RunState.Phase.FINISHING;
       command(new Command.Finish(state.stopReason, state.stopMessage));

@@ -117,6 +117,10 @@ public final class RunState {
   String integrating = "";
   /** Each task's conflicts with integrated work so far, for its next attempt's brief. */
   final Map<String, List<String>> conflicts = new HashMap<>();
+  /** A merge failed for another reason than a conflict: no more merges until the run resumes. */
+  boolean integrationBlocked;
+  /** Whether any task of the run worked in a worktree: a resume must too. */
+  boolean worktreesUsed;
 
   // Stopping
   StopReason stopReason;
@@ -150,6 +154,16 @@ public final class RunState {
   /** Returns the id the run's work began under: the first run's id, kept by every resume. */
   public String originRunId() {
     return originRunId.isEmpty() ? runId : originRunId;
+  }
+
+  /** Returns the tasks that are done with committed work not yet merged into the integration branch. */
+  public List<String> notIntegrated() {
+    return List.copyOf(toIntegrate);
+  }
+
+  /** Returns whether any task of the run worked in a git worktree of its own. */
+  public boolean worktreesUsed() {
+    return worktreesUsed;
   }
 
   /** Returns the goal. */
@@ -232,7 +246,8 @@ public final class RunState {
         .append(regressed != null).append(" exhausted ").append(exhausted != null).append(" progressed ").append(progressed)
         .append(" replan ").append(replanOutcome).append('\n');
     b.append("integration committed ").append(committed).append(" to integrate ").append(toIntegrate).append(" integrating ")
-        .append(integrating).append(" conflicts ").append(new java.util.TreeMap<>(conflicts)).append(" origin ").append(originRunId).append('\n');
+        .append(integrating).append(" conflicts ").append(new java.util.TreeMap<>(conflicts)).append(" blocked ").append(integrationBlocked).append(" used ")
+        .append(worktreesUsed).append(" origin ").append(originRunId).append('\n');
     b.append("stop ").append(stopReason).append(' ').append(stopMessage).append('\n');
     b.append("pending plan-check ").append(awaitingPlanCheck).append('/').append(planChecked).append(" gates ").append(gatesRequested)
         .append(" finish ").append(finishIssued).append(" awaiting ").append(awaitingTask).append(" release ").append(releaseDone).append('\n');

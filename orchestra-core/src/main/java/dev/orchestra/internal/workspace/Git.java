@@ -52,6 +52,29 @@ final class Git {
    *     user asked)
    */
   static Result run(Path root, CommandEnvironment environment, boolean hooks, List<String> args) {
+    return run(root, environment, hooks, Map.of(), args);
+  }
+
+  /**
+   * Runs git in {@code root} with variables added to its environment; never throws for git's own
+   * failure. A thread's interrupt (a cancel) does not cut git short, which could leave a merge or
+   * an index half-written: the command runs to its end or its time limit, and the interrupt is
+   * kept for the caller. Git's own variables ({@code GIT_DIR}, {@code GIT_INDEX_FILE}, {@code
+   * GIT_AUTHOR_NAME}...) are not passed on from the run's environment: they would point git at
+   * another repository or index, or sign Orchestra's commits with someone else's name.
+   */
+  static Result run(Path root, CommandEnvironment environment, boolean hooks, Map<String, String> added, List<String> args) {
+    boolean interrupted = Thread.interrupted();
+    try {
+      return start(root, environment, hooks, added, args);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static Result start(Path root, CommandEnvironment environment, boolean hooks, Map<String, String> added, List<String> args) {
     List<String> cmd = new ArrayList<>(List.of("git", "-C", root.toString(), "-c", "core.fsmonitor=false"));
     if (!hooks) {
       cmd.addAll(List.of("-c", "core.hooksPath=/dev/null"));
@@ -59,7 +82,11 @@ final class Git {
     cmd.addAll(args);
     Process p;
     try {
-      p = environment.with(NO_PROMPT).processBuilder(cmd).start();
+      Map<String, String> variables = new java.util.TreeMap<>(environment.variables());
+      variables.keySet().removeIf(k -> k.startsWith("GIT_"));
+      variables.putAll(NO_PROMPT);
+      variables.putAll(added);
+      p = CommandEnvironment.chosen(variables).processBuilder(cmd).start();
     } catch (IOException e) {
       return new Result(-1, "", "git could not start: " + e.getMessage());
     }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -152,18 +153,41 @@ public final class GitWorktrees {
 
   private void openIntegration(String head) {
     if (Files.isDirectory(integrationRoot) && git(integrationRoot, "rev-parse", "--verify", "-q", "HEAD").ok()) {
-      return; // a resumed run: its integration worktree is as the crash left it, merges committed
+      // A resumed run: its integration worktree is as the stop left it. A merge cut short is undone
+      // (its task is merged again); a lock left by a killed git is removed (the run's lock says no
+      // other Orchestra works here).
+      Git.Result gitDir = git(integrationRoot, "rev-parse", "--absolute-git-dir");
+      if (gitDir.ok()) {
+        try {
+          Files.deleteIfExists(Path.of(gitDir.out().strip()).resolve("index.lock"));
+        } catch (IOException e) {
+          log.warn("could not remove a stale index lock in {}: {}", gitDir.out().strip(), e.toString());
+        }
+      }
+      if (git(integrationRoot, "rev-parse", "--verify", "-q", "MERGE_HEAD").ok()) {
+        git(integrationRoot, "merge", "--abort");
+      }
+      return;
     }
     prune();
     boolean exists = git(workspace, "rev-parse", "--verify", "-q", "refs/heads/" + integrationBranch).ok();
     Git.Result r =
         exists
-            ? git(workspace, "worktree", "add", "--quiet", integrationRoot.toString(), integrationBranch)
-            : git(workspace, "worktree", "add", "--quiet", "-b", integrationBranch, integrationRoot.toString(), head);
+            ? shared("worktree", "add", "--quiet", integrationRoot.toString(), integrationBranch)
+            : shared("worktree", "add", "--quiet", "-b", integrationBranch, integrationRoot.toString(), head);
     if (!r.ok()) {
       throw new IllegalStateException("git could not make the run's integration worktree in " + integrationRoot + ": " + r.why());
     }
+    // Which branch the user had checked out: only that one may be fast-forwarded at the end.
+    Git.Result branch = git(workspace, "symbolic-ref", "-q", "HEAD");
+    try {
+      Files.writeString(folder.resolve(START_BRANCH), branch.ok() ? branch.out().strip() : "");
+    } catch (IOException e) {
+      log.warn("could not record the checked-out branch in {}: {}", folder, e.toString());
+    }
   }
+
+  private static final String START_BRANCH = "start-branch";
 
   /** Returns the run's integration branch, {@code orchestra/<run-id>}. */
   public String integrationBranch() {
@@ -204,8 +228,8 @@ public final class GitWorktrees {
     String branch = writer ? taskBranch(taskId) : "";
     Git.Result r =
         writer
-            ? git(workspace, "worktree", "add", "--quiet", "-B", branch, root.toString(), base)
-            : git(workspace, "worktree", "add", "--quiet", "--detach", root.toString(), base);
+            ? shared("worktree", "add", "--quiet", "-B", branch, root.toString(), base)
+            : shared("worktree", "add", "--quiet", "--detach", root.toString(), base);
     if (!r.ok()) {
       throw new IllegalStateException("git could not make a worktree for task " + taskId + " in " + root + ": " + r.why());
     }
@@ -213,17 +237,47 @@ public final class GitWorktrees {
   }
 
   /**
-   * Commits everything a task changed in its worktree (what {@code git add -A} takes: ignored build
-   * outputs stay out) on its branch.
+   * Commits everything a task changed in its worktree on its branch: tracked files, and new files
+   * the repository does not ignore, except those in build-output folders ({@link #BUILD_OUTPUTS});
+   * commits the agent made itself count too (the branch is moved to them if the agent left it).
    *
-   * @return the commit, or empty when the task changed nothing
+   * @return the branch's new tip, or empty when the task changed nothing
    * @throws IllegalStateException when git cannot commit, saying why (the worktree is left as it is)
    */
   public Optional<String> commit(TaskTree tree, String subject, String body) {
     if (tree.branch().isEmpty()) {
       throw new IllegalArgumentException("task " + tree.taskId() + " reads only: it has no branch to commit on");
     }
-    return commitAll(tree.root(), subject, body, "task " + tree.taskId());
+    commitAll(tree.root(), subject, body, "task " + tree.taskId());
+    String head = head(tree.root(), "task " + tree.taskId());
+    if (head.equals(tree.base())) {
+      return Optional.empty();
+    }
+    Git.Result on = git(tree.root(), "symbolic-ref", "-q", "HEAD");
+    if (!on.ok() || !on.out().strip().equals("refs/heads/" + tree.branch())) {
+      // The agent checked out something else, or detached HEAD: its work is where HEAD is.
+      Git.Result moved = git(workspace, "update-ref", "refs/heads/" + tree.branch(), head);
+      if (!moved.ok()) {
+        throw new IllegalStateException("git could not put task " + tree.taskId() + "'s work on " + tree.branch() + ": " + moved.why());
+      }
+    }
+    return Optional.of(head);
+  }
+
+  /**
+   * Folders whose new, untracked files are build outputs, never committed for a task or a gate
+   * even where the repository forgot to ignore them: two tasks that both built would otherwise
+   * conflict on their outputs. Tracked files in them are committed as usual.
+   */
+  static final List<String> BUILD_OUTPUTS =
+      List.of("target", "build", "node_modules", "dist", ".gradle", "__pycache__", ".pytest_cache", ".mypy_cache", ".tox", ".venv", "coverage");
+
+  private String head(Path root, String what) {
+    Git.Result r = git(root, "rev-parse", "--verify", "-q", "HEAD");
+    if (!r.ok() || r.out().isBlank()) {
+      throw new IllegalStateException("git cannot read the commit of " + what + ": " + r.why());
+    }
+    return r.out().strip();
   }
 
   /**
@@ -236,9 +290,12 @@ public final class GitWorktrees {
   }
 
   private Optional<String> commitAll(Path root, String subject, String body, String what) {
-    Git.Result add = git(root, "add", "-A");
-    if (!add.ok()) {
-      throw new IllegalStateException("git could not stage the changes of " + what + ": " + add.why());
+    Git.Result tracked = git(root, "add", "--update", "--", ".");
+    List<String> add = new ArrayList<>(List.of("add", "--all", "--", "."));
+    BUILD_OUTPUTS.forEach(d -> add.add(":(exclude,glob)**/" + d + "/**"));
+    Git.Result added = tracked.ok() ? git(root, add.toArray(String[]::new)) : tracked;
+    if (!added.ok()) {
+      throw new IllegalStateException("git could not stage the changes of " + what + ": " + added.why());
     }
     if (git(root, "diff", "--cached", "--quiet").ok()) {
       return Optional.empty();
@@ -248,7 +305,7 @@ public final class GitWorktrees {
     if (!c.ok()) {
       throw new IllegalStateException("git could not commit the changes of " + what + ": " + c.why());
     }
-    return Optional.of(git(root, "rev-parse", "HEAD").out().strip());
+    return Optional.of(head(root, what));
   }
 
   /** Returns the paths a commit changed since {@code base}, relative to the run's workspace folder. */
@@ -292,8 +349,12 @@ public final class GitWorktrees {
     if (integrated(tip)) {
       return new AlreadyIntegrated(integrationHead());
     }
+    // Whatever is uncommitted in the integration worktree (a gate's role's edit a crash left) is
+    // kept in a commit first: aborting a merge on a dirty tree could lose it.
+    commitIntegration("Orchestra: changes found uncommitted in the integration worktree", "");
     String before = integrationHead();
-    Git.Result m = git(integrationRoot, identityArgs("merge", "--no-ff", "--no-edit", "--quiet", "-m", message, branch));
+    Git.Result m =
+        git(integrationRoot, identityArgs("merge", "--no-ff", "--no-edit", "--no-verify-signatures", "--quiet", "-m", message, branch));
     if (m.ok()) {
       return new Merged(integrationHead());
     }
@@ -327,7 +388,7 @@ public final class GitWorktrees {
   /** Deletes a task branch (integrated, or work thrown away). */
   public void deleteBranch(String branch) {
     if (!branch.isEmpty()) {
-      Git.Result r = git(workspace, "branch", "-D", "--quiet", branch);
+      Git.Result r = shared("branch", "-D", "--quiet", branch);
       if (!r.ok() && branchHead(branch).isPresent()) {
         log.warn("could not delete the task branch {}: {}", branch, r.why());
       }
@@ -374,6 +435,7 @@ public final class GitWorktrees {
     prune();
     try {
       Files.deleteIfExists(folder.resolve("tasks"));
+      Files.deleteIfExists(folder.resolve(START_BRANCH));
       Files.deleteIfExists(folder);
     } catch (IOException e) {
       // not empty: something of the user's own is there; leave it
@@ -392,8 +454,18 @@ public final class GitWorktrees {
     if (!branch.ok()) {
       return "your checkout is not on a branch (a detached HEAD), so it was left as it is";
     }
+    String started;
+    try {
+      started = Files.readString(folder.resolve(START_BRANCH)).strip();
+    } catch (IOException e) {
+      started = "";
+    }
+    Git.Result full = git(workspace, "symbolic-ref", "-q", "HEAD");
+    if (started.isEmpty() || !full.out().strip().equals(started)) {
+      return "your checkout is on another branch than the run began from, so " + branch.out().strip() + " was left as it is";
+    }
     List<String> status = new ArrayList<>(List.of("status", "--porcelain", "--", "."));
-    ownFiles.forEach(f -> status.add(":(exclude)" + f));
+    ownFiles.stream().filter(f -> !f.startsWith("..")).forEach(f -> status.add(":(exclude)" + f));
     Git.Result dirty = git(workspace, status.toArray(String[]::new));
     if (!dirty.ok() || !dirty.out().isBlank()) {
       return "your checkout has changes of its own, so " + branch.out().strip() + " was left as it is";
@@ -409,7 +481,7 @@ public final class GitWorktrees {
     if (!Files.exists(root)) {
       return;
     }
-    Git.Result r = git(workspace, "worktree", "remove", "--force", "--force", root.toString());
+    Git.Result r = shared("worktree", "remove", "--force", "--force", root.toString());
     if (!r.ok()) {
       // Not a registered worktree (half made), or git refused: delete the folder, then prune.
       deleteRecursively(root);
@@ -418,7 +490,31 @@ public final class GitWorktrees {
   }
 
   private void prune() {
-    git(workspace, "worktree", "prune");
+    shared("worktree", "prune");
+  }
+
+  /** Serialises what changes the repository's shared worktree and branch records. */
+  private final Object sharedRecords = new Object();
+
+  /**
+   * Runs a git command that changes the repository's shared records (worktrees, branches): one at
+   * a time in this run, since git refuses a second one while the first holds its lock file; and a
+   * few times over when another process (a second run, the user's own git) holds the lock.
+   */
+  private Git.Result shared(String... args) {
+    synchronized (sharedRecords) {
+      Git.Result r = git(workspace, args);
+      for (int attempt = 1; !r.ok() && attempt < 5 && (r.err().contains(".lock") || r.err().contains("locked")); attempt++) {
+        try {
+          Thread.sleep(50L * attempt);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+        r = git(workspace, args);
+      }
+      return r;
+    }
   }
 
   private static void deleteRecursively(Path root) {
@@ -439,8 +535,15 @@ public final class GitWorktrees {
     return all.toArray(String[]::new);
   }
 
+  /** The author and committer of Orchestra's commits, whatever the user's configuration says. */
+  private Map<String, String> identityVariables() {
+    return Map.of(
+        "GIT_AUTHOR_NAME", identity.name(), "GIT_AUTHOR_EMAIL", identity.email(),
+        "GIT_COMMITTER_NAME", identity.name(), "GIT_COMMITTER_EMAIL", identity.email());
+  }
+
   private Git.Result git(Path root, String... args) {
-    return Git.run(root, environment, hooks, List.of(args));
+    return Git.run(root, environment, hooks, identityVariables(), List.of(args));
   }
 
   /** A task id as one safe path and branch component: git refuses {@code ..} and a trailing {@code .lock}. */

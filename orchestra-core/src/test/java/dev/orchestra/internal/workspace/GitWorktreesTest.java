@@ -212,4 +212,35 @@ final class GitWorktreesTest {
     assertEquals("new\n", Files.readString(w.integrationWorkdir().resolve("new.txt")));
     w.close();
   }
+
+  @Test
+  void workTheAgentCommittedItselfIsKeptEvenOffItsBranch() throws Exception {
+    GitWorktrees w = open();
+    GitWorktrees.TaskTree a = w.createTaskTree("T1", true);
+    TestRepos.write(a.workdir(), "own.txt", "committed by the agent\n");
+    TestRepos.git(a.workdir(), "add", "own.txt");
+    TestRepos.git(a.workdir(), "commit", "-q", "-m", "the agent's own commit");
+    TestRepos.git(a.workdir(), "checkout", "-q", "--detach");
+    String head = TestRepos.git(a.workdir(), "rev-parse", "HEAD").strip();
+    assertEquals(Optional.of(head), w.commit(a, "T1", ""));
+    assertEquals(Optional.of(head), w.branchHead(a.branch()));
+    assertInstanceOf(GitWorktrees.Merged.class, w.integrate(a.branch(), "integrate T1"));
+  }
+
+  @Test
+  void untrackedBuildOutputsAndTheCallersGitVariablesStayOut() throws Exception {
+    java.util.Map<String, String> parent = new java.util.HashMap<>(System.getenv());
+    parent.put("GIT_AUTHOR_NAME", "Env Person");
+    parent.put("GIT_INDEX_FILE", tmp.resolve("elsewhere.index").toString());
+    CommandEnvironment withGitVariables = CommandEnvironment.of(ShellEnvironmentPolicy.defaults(), parent);
+    GitWorktrees w = GitWorktrees.open(repo, "run-1", withGitVariables, new GitWorktrees.Identity("Builder", "builder@example.org"), false);
+    GitWorktrees.TaskTree a = w.createTaskTree("T1", true);
+    TestRepos.write(a.workdir(), "src/Main.java", "class Main {}\n");
+    TestRepos.write(a.workdir(), "target/classes/Main.class", "bytes\n");
+    TestRepos.write(a.workdir(), "web/node_modules/x/index.js", "x\n");
+    String commit = w.commit(a, "T1", "").orElseThrow();
+    assertEquals("src/Main.java\n", TestRepos.git(repo, "diff", "--name-only", userHead, commit));
+    assertEquals("Builder <builder@example.org>", TestRepos.git(repo, "log", "-1", "--format=%an <%ae>", commit).strip());
+    assertFalse(Files.exists(tmp.resolve("elsewhere.index")));
+  }
 }
