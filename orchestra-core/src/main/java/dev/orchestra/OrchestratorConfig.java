@@ -171,6 +171,11 @@ record OrchestratorConfig(
     return workspace.resolve(".orchestra");
   }
 
+  /** Orchestra's own files in the workspace, relative to it: plan.md and the state folder. */
+  List<String> ownPaths() {
+    return List.of(workspace.relativize(planFile).toString(), workspace.relativize(stateFolder()).toString());
+  }
+
   /** The journal. */
   Path journalFile() {
     return stateFolder().resolve("journal.jsonl");

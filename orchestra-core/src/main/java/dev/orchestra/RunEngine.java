@@ -96,7 +96,7 @@ final class RunEngine {
     this.git =
         GitWorkspace.of(
                 tree,
-                List.of(config.workspace().relativize(config.planFile()).toString(), config.workspace().relativize(config.stateFolder()).toString()),
+                config.ownPaths(),
                 commandEnvironment)
             .orElse(null);
     this.agents = new AgentRunner(this);

@@ -109,8 +109,7 @@ final class RunFinisher {
         return Landing.NOTHING;
       }
       if (reason.isGreen() && run.config().isolation() instanceof Isolation.Worktrees o && o.fastForwardWhenGreen()) {
-        OrchestratorConfig c = run.config();
-        String ff = w.fastForward(List.of(c.workspace().relativize(c.planFile()).toString(), c.workspace().relativize(c.stateFolder()).toString()));
+        String ff = w.fastForward(run.config().ownPaths());
         return w.checkoutHasIntegration() ? new Landing(ff, false) : new Landing(ff + "; " + merge, true);
       }
       return new Landing(merge, true);

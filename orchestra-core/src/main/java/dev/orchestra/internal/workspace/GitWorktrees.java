@@ -129,21 +129,24 @@ public final class GitWorktrees {
     String prefix = lines.size() > 1 ? lines.get(0).strip() : "";
     String common = lines.get(lines.size() - 1).strip();
     Path gitDir = workspace.resolve(common).normalize();
-    Git.Result head = Git.run(workspace, environment, false, List.of("rev-parse", "--verify", "-q", "HEAD^{commit}"));
-    if (!head.ok() || head.out().isBlank()) {
-      throw new IllegalStateException(
-          "the repository at " + workspace + " has no commit yet, so there is nothing to branch tasks from: commit once, or run with"
-              + " Isolation.shared()");
-    }
+    String head =
+        headCommit(workspace, environment)
+            .orElseThrow(() -> new IllegalStateException(
+                "the repository at " + workspace + " has no commit yet, so there is nothing to branch tasks from: commit once, or run with"
+                    + " Isolation.shared()"));
     GitWorktrees w = new GitWorktrees(workspace, prefix, runId, environment, identity, hooks, gitDir.resolve("orchestra").resolve(runId));
-    w.openIntegration(head.out().strip());
+    w.openIntegration(head);
     return w;
   }
 
   /** Whether the work tree at {@code workspace} has a commit to branch from. */
   public static boolean hasCommit(Path workspace, CommandEnvironment environment) {
+    return headCommit(workspace, environment).isPresent();
+  }
+
+  private static Optional<String> headCommit(Path workspace, CommandEnvironment environment) {
     Git.Result head = Git.run(workspace, environment, false, List.of("rev-parse", "--verify", "-q", "HEAD^{commit}"));
-    return head.ok() && !head.out().isBlank();
+    return head.ok() && !head.out().isBlank() ? Optional.of(head.out().strip()) : Optional.empty();
   }
 
   /** Whether the repository holds a run's integration branch: the run worked in worktrees. */
