@@ -12,6 +12,7 @@ import java.util.Arrays;
  * java -jar orchestra-benchmarks/target/benchmarks.jar toml
  * java -jar orchestra-benchmarks/target/benchmarks.jar openai
  * java -jar orchestra-benchmarks/target/benchmarks.jar sensitivity [corpus folder]
+ * java -jar orchestra-benchmarks/target/benchmarks.jar worktrees [batch|size]
  * </pre>
  */
 public final class Benchmarks {
@@ -20,7 +21,8 @@ public final class Benchmarks {
   /**
    * Entry point.
    *
-   * @param args the benchmark to run: {@code core}, {@code toml}, {@code openai} or {@code sensitivity}
+   * @param args the benchmark to run: {@code core}, {@code toml}, {@code openai}, {@code sensitivity} or
+   *     {@code worktrees}
    * @throws Exception when a benchmark fails
    */
   public static void main(String[] args) throws Exception {
@@ -30,8 +32,9 @@ public final class Benchmarks {
       case "toml" -> ConfigBenchmark.main(Arrays.copyOfRange(args, Math.min(1, args.length), args.length));
       case "openai" -> OpenAiBenchmark.main(Arrays.copyOfRange(args, Math.min(1, args.length), args.length));
       case "sensitivity" -> SensitivityBenchmark.main(Arrays.copyOfRange(args, Math.min(1, args.length), args.length));
+      case "worktrees" -> WorktreeBenchmark.main(Arrays.copyOfRange(args, Math.min(1, args.length), args.length));
       default -> {
-        System.err.println("unknown benchmark '" + which + "'; known: core, toml, openai [storm|client], sensitivity [corpus folder]");
+        System.err.println("unknown benchmark '" + which + "'; known: core, toml, openai [storm|client], sensitivity [corpus folder], worktrees [batch|size]");
         System.exit(2);
       }
     }
