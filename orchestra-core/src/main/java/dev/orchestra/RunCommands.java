@@ -337,7 +337,7 @@ final class RunCommands {
     String commit = result instanceof GitWorktrees.Merged m ? m.commit() : ((GitWorktrees.AlreadyIntegrated) result).commit();
     List<Command.RunTask> next = run.feed(new OrchestraEvent.TaskIntegrated(run.runId(), run.now(), c.taskId(), c.branch(), commit, c.round()));
     if (!(run.config().isolation() instanceof Isolation.Worktrees o && o.keepBranches())) {
-      w.deleteBranch(c.branch());
+      w.deleteIntegratedBranch(c.branch());
     }
     return next;
   }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,14 +16,20 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The one place Orchestra starts {@code git}: in a given work tree, with exactly the run's
- * environment, no terminal prompt, the file-system monitor off and, unless asked, the repository's
- * hooks off (a configuration an agent planted in {@code .git} must not hand the parent's secrets to
+ * environment, no terminal prompt, the file-system monitor and automatic housekeeping off and,
+ * unless asked, the repository's hooks off (a configuration an agent planted in {@code .git} must not hand the parent's secrets to
  * a program). Thread-safe.
  */
 final class Git {
   /** Git must never wait for a password on a terminal nobody watches. */
   private static final Map<String, String> NO_PROMPT = Map.of("GIT_TERMINAL_PROMPT", "0");
-  private static final long TIMEOUT_SECONDS = 60;
+  /** A command that reads: long enough for any repository, short enough to notice a hung git. */
+  static final Duration QUICK = Duration.ofSeconds(60);
+  /**
+   * A command that writes a work tree or merges (a worktree's checkout, a commit's staging, a
+   * merge): these grow with the repository, and a large one can take minutes on a slow disk.
+   */
+  static final Duration WRITES_FILES = Duration.ofMinutes(20);
 
   private Git() {}
 
@@ -52,7 +59,7 @@ final class Git {
    *     user asked)
    */
   static Result run(Path root, CommandEnvironment environment, boolean hooks, List<String> args) {
-    return run(root, environment, hooks, Map.of(), args);
+    return run(root, environment, hooks, Map.of(), QUICK, args);
   }
 
   /**
@@ -62,11 +69,13 @@ final class Git {
    * kept for the caller. Git's own variables ({@code GIT_DIR}, {@code GIT_INDEX_FILE}, {@code
    * GIT_AUTHOR_NAME}...) are not passed on from the run's environment: they would point git at
    * another repository or index, or sign Orchestra's commits with someone else's name.
+   *
+   * @param limit how long git may run before it is stopped ({@link #QUICK} or {@link #WRITES_FILES})
    */
-  static Result run(Path root, CommandEnvironment environment, boolean hooks, Map<String, String> added, List<String> args) {
+  static Result run(Path root, CommandEnvironment environment, boolean hooks, Map<String, String> added, Duration limit, List<String> args) {
     boolean interrupted = Thread.interrupted();
     try {
-      return start(root, environment, hooks, added, args);
+      return start(root, environment, hooks, added, limit, args);
     } finally {
       if (interrupted) {
         Thread.currentThread().interrupt();
@@ -74,8 +83,12 @@ final class Git {
     }
   }
 
-  private static Result start(Path root, CommandEnvironment environment, boolean hooks, Map<String, String> added, List<String> args) {
-    List<String> cmd = new ArrayList<>(List.of("git", "-C", root.toString(), "-c", "core.fsmonitor=false"));
+  private static Result start(
+      Path root, CommandEnvironment environment, boolean hooks, Map<String, String> added, Duration limit, List<String> args) {
+    // No automatic housekeeping after Orchestra's commits and merges: a gc git starts by itself can
+    // detach and outlive the run, and it costs every commit a check; the user's own git does it.
+    List<String> cmd =
+        new ArrayList<>(List.of("git", "-C", root.toString(), "-c", "core.fsmonitor=false", "-c", "gc.auto=0", "-c", "maintenance.auto=false"));
     if (!hooks) {
       cmd.addAll(List.of("-c", "core.hooksPath=/dev/null"));
     }
@@ -95,10 +108,10 @@ final class Git {
       // Read on other threads, so the timeout holds even when git never closes its output.
       CompletableFuture<byte[]> out = readAll(p.getInputStream());
       CompletableFuture<byte[]> err = readAll(p.getErrorStream());
-      if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+      if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
         p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
-        return new Result(-1, "", "git " + String.join(" ", args) + " ran over " + TIMEOUT_SECONDS + " s and was stopped");
+        return new Result(-1, "", "git " + String.join(" ", args) + " ran over " + limit.toSeconds() + " s and was stopped");
       }
       byte[] o = out.get(10, TimeUnit.SECONDS);
       byte[] e = err.get(10, TimeUnit.SECONDS);

@@ -30,7 +30,11 @@ import org.slf4j.LoggerFactory;
  * Git}); Orchestra's commits are never signed, since nobody is there to unlock a key.
  *
  * <p>Thread-safe: worktree creation and removal, commits on different worktrees and one merge at a
- * time may run at once (git locks what it shares); {@link #integrate} is serialised.
+ * time may run at once; what changes the repository's shared records of worktrees and branches is
+ * serialised, the files of a worktree are written outside that, and {@link #integrate} is
+ * serialised. Git processes cost most of a task's own time here, so each operation starts as few
+ * as it can; the integration branch's commit is known without asking git, since only this class
+ * moves it.
  */
 public final class GitWorktrees {
   private static final Logger log = LoggerFactory.getLogger(GitWorktrees.class);
@@ -91,6 +95,12 @@ public final class GitWorktrees {
   private final Path folder;
   private final Path integrationRoot;
   private final String integrationBranch;
+  /**
+   * The integration branch's commit, as this class last moved it or read it: task worktrees are
+   * made from it without a git process to ask. A gate's role that commits in the integration
+   * worktree itself is caught up with when the gate's changes are committed.
+   */
+  private volatile String integrationHead = "";
 
   private GitWorktrees(
       Path workspace, String prefix, String runId, CommandEnvironment environment, Identity identity, boolean hooks, Path folder) {
@@ -170,6 +180,9 @@ public final class GitWorktrees {
       if (git(integrationRoot, "rev-parse", "--verify", "-q", "MERGE_HEAD").ok()) {
         git(integrationRoot, "merge", "--abort");
       }
+      // What a gate's role left uncommitted there before the crash is kept, and merges later find
+      // the worktree clean.
+      commitIntegration("Orchestra: changes found uncommitted in the integration worktree", "");
       return;
     }
     prune();
@@ -181,6 +194,7 @@ public final class GitWorktrees {
     if (!r.ok()) {
       throw new IllegalStateException("git could not make the run's integration worktree in " + integrationRoot + ": " + r.why());
     }
+    integrationHead = head(integrationRoot, "the integration branch").commit();
     // Which branch the user had checked out: only that one may be fast-forwarded at the end.
     Git.Result branch = git(workspace, "symbolic-ref", "-q", "HEAD");
     try {
@@ -204,11 +218,7 @@ public final class GitWorktrees {
 
   /** Returns the commit the integration branch is at. */
   public String integrationHead() {
-    Git.Result r = git(integrationRoot, "rev-parse", "HEAD");
-    if (!r.ok()) {
-      throw new IllegalStateException("git cannot read the integration branch " + integrationBranch + ": " + r.why());
-    }
-    return r.out().strip();
+    return integrationHead;
   }
 
   /** Returns the branch a writer's task works on. */
@@ -223,16 +233,25 @@ public final class GitWorktrees {
    * @throws IllegalStateException when git cannot, saying why
    */
   public TaskTree createTaskTree(String taskId, boolean writer) {
-    String base = integrationHead();
+    String base = integrationHead;
     Path root = folder.resolve("tasks").resolve(safe(taskId));
     if (Files.exists(root)) {
       removeTree(root); // left by an attempt that did not clean up (a crash)
     }
     String branch = writer ? taskBranch(taskId) : "";
+    // Registered without its files while the repository's records are held, then checked out
+    // outside that: on a large repository the checkout is most of the time, and tasks' checkouts
+    // need not wait for each other.
     Git.Result r =
         writer
-            ? shared("worktree", "add", "--quiet", "-B", branch, root.toString(), base)
-            : shared("worktree", "add", "--quiet", "--detach", root.toString(), base);
+            ? shared("worktree", "add", "--quiet", "--no-checkout", "-B", branch, root.toString(), base)
+            : shared("worktree", "add", "--quiet", "--no-checkout", "--detach", root.toString(), base);
+    if (r.ok()) {
+      r = work(root, "reset", "--hard", "--quiet");
+      if (!r.ok()) {
+        removeTree(root);
+      }
+    }
     if (!r.ok()) {
       throw new IllegalStateException("git could not make a worktree for task " + taskId + " in " + root + ": " + r.why());
     }
@@ -251,20 +270,18 @@ public final class GitWorktrees {
     if (tree.branch().isEmpty()) {
       throw new IllegalArgumentException("task " + tree.taskId() + " reads only: it has no branch to commit on");
     }
-    commitAll(tree.root(), subject, body, "task " + tree.taskId());
-    String head = head(tree.root(), "task " + tree.taskId());
-    if (head.equals(tree.base())) {
+    Head head = commitAll(tree.root(), subject, body, "task " + tree.taskId());
+    if (head.commit().equals(tree.base())) {
       return Optional.empty();
     }
-    Git.Result on = git(tree.root(), "symbolic-ref", "-q", "HEAD");
-    if (!on.ok() || !on.out().strip().equals("refs/heads/" + tree.branch())) {
+    if (!head.ref().equals("refs/heads/" + tree.branch())) {
       // The agent checked out something else, or detached HEAD: its work is where HEAD is.
-      Git.Result moved = git(workspace, "update-ref", "refs/heads/" + tree.branch(), head);
+      Git.Result moved = git(workspace, "update-ref", "refs/heads/" + tree.branch(), head.commit());
       if (!moved.ok()) {
         throw new IllegalStateException("git could not put task " + tree.taskId() + "'s work on " + tree.branch() + ": " + moved.why());
       }
     }
-    return Optional.of(head);
+    return Optional.of(head.commit());
   }
 
   /**
@@ -275,12 +292,16 @@ public final class GitWorktrees {
   static final List<String> BUILD_OUTPUTS =
       List.of("target", "build", "node_modules", "dist", ".gradle", "__pycache__", ".pytest_cache", ".mypy_cache", ".tox", ".venv", "coverage");
 
-  private String head(Path root, String what) {
-    Git.Result r = git(root, "rev-parse", "--verify", "-q", "HEAD");
-    if (!r.ok() || r.out().isBlank()) {
+  /** A worktree's HEAD: its commit, and the branch it is on ({@code refs/heads/...}), or {@code HEAD} when detached. */
+  private record Head(String commit, String ref) {}
+
+  private Head head(Path root, String what) {
+    Git.Result r = git(root, "rev-parse", "HEAD", "--symbolic-full-name", "HEAD");
+    List<String> lines = r.out().lines().map(String::strip).toList();
+    if (!r.ok() || lines.size() != 2 || lines.get(0).isEmpty()) {
       throw new IllegalStateException("git cannot read the commit of " + what + ": " + r.why());
     }
-    return r.out().strip();
+    return new Head(lines.get(0), lines.get(1));
   }
 
   /**
@@ -288,27 +309,33 @@ public final class GitWorktrees {
    *
    * @return the commit, or empty when nothing changed
    */
-  public Optional<String> commitIntegration(String subject, String body) {
-    return commitAll(integrationRoot, subject, body, "the integration branch");
+  public synchronized Optional<String> commitIntegration(String subject, String body) {
+    String before = integrationHead;
+    // Read back whatever happened: a gate's role may have committed there itself.
+    integrationHead = commitAll(integrationRoot, subject, body, "the integration branch").commit();
+    return integrationHead.equals(before) ? Optional.empty() : Optional.of(integrationHead);
   }
 
-  private Optional<String> commitAll(Path root, String subject, String body, String what) {
-    Git.Result tracked = git(root, "add", "--update", "--", ".");
+  /**
+   * Stages everything changed in a worktree (new files outside {@link #BUILD_OUTPUTS} too) and
+   * commits it when there is anything; returns the worktree's HEAD afterwards.
+   */
+  private Head commitAll(Path root, String subject, String body, String what) {
     List<String> add = new ArrayList<>(List.of("add", "--all", "--", "."));
     BUILD_OUTPUTS.forEach(d -> add.add(":(exclude,glob)**/" + d + "/**"));
-    Git.Result added = tracked.ok() ? git(root, add.toArray(String[]::new)) : tracked;
+    Git.Result added = work(root, add.toArray(String[]::new));
     if (!added.ok()) {
       throw new IllegalStateException("git could not stage the changes of " + what + ": " + added.why());
     }
-    if (git(root, "diff", "--cached", "--quiet").ok()) {
-      return Optional.empty();
-    }
     String message = body.isBlank() ? subject : subject + "\n\n" + body;
-    Git.Result c = git(root, identityArgs("commit", "--quiet", "-m", message));
-    if (!c.ok()) {
+    // --all stages changes to tracked files in the build-output folders the add above left out.
+    Git.Result c = work(root, identityArgs("commit", "--quiet", "--all", "-m", message));
+    // Git says "nothing to commit" only with a failure, in the user's language: when nothing
+    // differs from HEAD, that is what it was.
+    if (!c.ok() && !git(root, "diff", "--quiet", "HEAD", "--").ok()) {
       throw new IllegalStateException("git could not commit the changes of " + what + ": " + c.why());
     }
-    return Optional.of(head(root, what));
+    return head(root, what);
   }
 
   /** Returns the paths a commit changed since {@code base}, relative to the run's workspace folder. */
@@ -332,7 +359,7 @@ public final class GitWorktrees {
 
   /** Whether a commit is in the integration branch already. */
   public boolean integrated(String commit) {
-    return git(integrationRoot, "merge-base", "--is-ancestor", commit, "HEAD").ok();
+    return git(integrationRoot, "merge-base", "--is-ancestor", commit, integrationHead).ok();
   }
 
   /** Returns the commit a branch is at, or empty when there is no such branch. */
@@ -348,31 +375,26 @@ public final class GitWorktrees {
    * @throws IllegalStateException when the branch is gone or git fails otherwise, saying why
    */
   public synchronized Integration integrate(String branch, String message) {
-    String tip = branchHead(branch).orElseThrow(() -> new IllegalStateException("the task branch " + branch + " is gone"));
-    if (integrated(tip)) {
-      return new AlreadyIntegrated(integrationHead());
+    String before = integrationHead;
+    Git.Result m = merge(branch, message);
+    List<String> files = m.ok() ? List.of() : unmergedFiles();
+    if (refused(m, files) && commitIntegration("Orchestra: changes found uncommitted in the integration worktree", "").isPresent()) {
+      // Git refused to merge over uncommitted changes (a gate's role's edit, a command's output):
+      // they are kept in a commit of their own, and the merge tried once more.
+      before = integrationHead;
+      m = merge(branch, message);
+      files = m.ok() ? List.of() : unmergedFiles();
     }
-    // Whatever is uncommitted in the integration worktree (a gate's role's edit a crash left) is
-    // kept in a commit first: aborting a merge on a dirty tree could lose it.
-    commitIntegration("Orchestra: changes found uncommitted in the integration worktree", "");
-    String before = integrationHead();
-    Git.Result m =
-        git(integrationRoot, identityArgs("merge", "--no-ff", "--no-edit", "--no-verify-signatures", "--quiet", "-m", message, branch));
     if (m.ok()) {
-      return new Merged(integrationHead());
+      integrationHead = head(integrationRoot, "the integration branch").commit();
+      // An ancestor of the integration branch (merged before a crash) leaves it where it was.
+      return integrationHead.equals(before) ? new AlreadyIntegrated(before) : new Merged(integrationHead);
     }
-    Git.Result unmerged = git(integrationRoot, "diff", "--name-only", "--diff-filter=U", "-z");
-    List<String> files = new ArrayList<>();
-    for (String f : unmerged.out().split("\0")) {
-      if (!f.isEmpty()) {
-        files.add(f);
-      }
-    }
-    String detail = git(integrationRoot, "diff", "--no-color", "--no-ext-diff").out();
+    String detail = files.isEmpty() ? "" : git(integrationRoot, "diff", "--no-color", "--no-ext-diff").out();
     Git.Result abort = git(integrationRoot, "merge", "--abort");
-    if (!abort.ok() || !integrationHead().equals(before)) {
+    if (!abort.ok() || !git(integrationRoot, "rev-parse", "HEAD").out().strip().equals(before)) {
       // The integration branch must be as it was, whatever git left behind.
-      git(integrationRoot, "reset", "--hard", "--quiet", before);
+      work(integrationRoot, "reset", "--hard", "--quiet", before);
     }
     if (files.isEmpty()) {
       throw new IllegalStateException("git could not merge " + branch + " into " + integrationBranch + ": " + m.why());
@@ -381,6 +403,30 @@ public final class GitWorktrees {
       detail = detail.substring(0, MAX_CONFLICT_DETAIL) + "\n[cut]\n";
     }
     return new Conflict(List.copyOf(files), detail);
+  }
+
+  /**
+   * Whether a failed merge was refused before it began: git ended by itself (not stopped at its
+   * time limit, which could leave files half-written), without a conflict or a merge under way.
+   */
+  private boolean refused(Git.Result merge, List<String> unmerged) {
+    return !merge.ok() && merge.exitCode() > 0 && unmerged.isEmpty() && !git(integrationRoot, "rev-parse", "--verify", "-q", "MERGE_HEAD").ok();
+  }
+
+  private Git.Result merge(String branch, String message) {
+    return work(integrationRoot, identityArgs("merge", "--no-ff", "--no-edit", "--no-verify-signatures", "--quiet", "-m", message, branch));
+  }
+
+  /** The paths a merge in the integration worktree left conflicted. */
+  private List<String> unmergedFiles() {
+    Git.Result unmerged = git(integrationRoot, "diff", "--name-only", "--diff-filter=U", "-z");
+    List<String> files = new ArrayList<>();
+    for (String f : unmerged.out().split("\0")) {
+      if (!f.isEmpty()) {
+        files.add(f);
+      }
+    }
+    return files;
   }
 
   /** Removes a task's worktree; its branch stays. Never throws: a leftover is logged and pruned later. */
@@ -395,6 +441,40 @@ public final class GitWorktrees {
       if (!r.ok() && branchHead(branch).isPresent()) {
         log.warn("could not delete the task branch {}: {}", branch, r.why());
       }
+    }
+  }
+
+  /**
+   * Deletes an integrated task's branch, soon rather than now: deletions wait until a few are due
+   * and go in one git command (or at {@link #close}), off the path of the merges that wait for
+   * each other. A crash before then leaves the branch, whose work is in the integration branch.
+   */
+  public void deleteIntegratedBranch(String branch) {
+    List<String> due;
+    synchronized (integratedBranches) {
+      integratedBranches.add(branch);
+      if (integratedBranches.size() < BRANCHES_PER_DELETE) {
+        return;
+      }
+      due = List.copyOf(integratedBranches);
+      integratedBranches.clear();
+    }
+    deleteBranches(due);
+  }
+
+  private static final int BRANCHES_PER_DELETE = 8;
+  private final List<String> integratedBranches = new ArrayList<>();
+
+  private void deleteBranches(List<String> branches) {
+    if (branches.isEmpty()) {
+      return;
+    }
+    List<String> args = new ArrayList<>(List.of("branch", "-D", "--quiet"));
+    args.addAll(branches);
+    Git.Result r = shared(args.toArray(String[]::new));
+    if (!r.ok()) {
+      // One missing branch fails the command: the rest are deleted one by one.
+      branches.forEach(this::deleteBranch);
     }
   }
 
@@ -433,6 +513,12 @@ public final class GitWorktrees {
    * integrated.
    */
   public void close() {
+    List<String> due;
+    synchronized (integratedBranches) {
+      due = List.copyOf(integratedBranches);
+      integratedBranches.clear();
+    }
+    deleteBranches(due);
     removeTaskTrees();
     removeTree(integrationRoot);
     prune();
@@ -473,7 +559,7 @@ public final class GitWorktrees {
     if (!dirty.ok() || !dirty.out().isBlank()) {
       return "your checkout has changes of its own, so " + branch.out().strip() + " was left as it is";
     }
-    Git.Result ff = git(workspace, "merge", "--ff-only", "--quiet", integrationBranch);
+    Git.Result ff = work(workspace, "merge", "--ff-only", "--quiet", integrationBranch);
     if (!ff.ok()) {
       return branch.out().strip() + " moved on since the run began, so it was not fast-forwarded: " + ff.why();
     }
@@ -484,6 +570,9 @@ public final class GitWorktrees {
     if (!Files.exists(root)) {
       return;
     }
+    // The files go outside the lock on the repository's records, so removals do not hold up other
+    // tasks' worktrees; git then drops what is left and its record of the worktree.
+    deleteContents(root);
     Git.Result r = shared("worktree", "remove", "--force", "--force", root.toString());
     if (!r.ok()) {
       // Not a registered worktree (half made), or git refused: delete the folder, then prune.
@@ -520,6 +609,19 @@ public final class GitWorktrees {
     }
   }
 
+  /** Deletes a worktree's files and folders, but not the {@code .git} file that ties it to the repository. */
+  private static void deleteContents(Path root) {
+    try (var children = Files.list(root)) {
+      for (Path p : children.toList()) {
+        if (!p.getFileName().toString().equals(".git")) {
+          deleteRecursively(p);
+        }
+      }
+    } catch (IOException e) {
+      log.debug("could not list {}: {}", root, e.toString());
+    }
+  }
+
   private static void deleteRecursively(Path root) {
     try (var walk = Files.walk(root)) {
       for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
@@ -546,7 +648,12 @@ public final class GitWorktrees {
   }
 
   private Git.Result git(Path root, String... args) {
-    return Git.run(root, environment, hooks, identityVariables(), List.of(args));
+    return Git.run(root, environment, hooks, identityVariables(), Git.QUICK, List.of(args));
+  }
+
+  /** Runs git for a command that writes a work tree's files or merges: a time limit that suits large repositories. */
+  private Git.Result work(Path root, String... args) {
+    return Git.run(root, environment, hooks, identityVariables(), Git.WRITES_FILES, List.of(args));
   }
 
   /** A task id as one safe path and branch component: git refuses {@code ..} and a trailing {@code .lock}. */

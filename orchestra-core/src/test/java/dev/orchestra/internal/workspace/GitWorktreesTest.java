@@ -243,4 +243,60 @@ final class GitWorktreesTest {
     assertEquals("Builder <builder@example.org>", TestRepos.git(repo, "log", "-1", "--format=%an <%ae>", commit).strip());
     assertFalse(Files.exists(tmp.resolve("elsewhere.index")));
   }
+
+  @Test
+  void aTrackedFileInABuildFolderIsCommittedLikeAnyOther() throws Exception {
+    TestRepos.write(repo, "build/version.txt", "1\n");
+    TestRepos.git(repo, "add", "-A");
+    TestRepos.git(repo, "commit", "-q", "-m", "a tracked file in build/");
+    GitWorktrees w = open();
+    GitWorktrees.TaskTree a = w.createTaskTree("T1", true);
+    TestRepos.write(a.workdir(), "build/version.txt", "2\n");
+    TestRepos.write(a.workdir(), "build/new-output.txt", "untracked output\n");
+    String commit = w.commit(a, "T1", "").orElseThrow();
+    assertEquals("build/version.txt\n", TestRepos.git(repo, "diff", "--name-only", a.base(), commit));
+    assertEquals(List.of("build/version.txt"), w.changedFiles(a.base(), commit));
+  }
+
+  @Test
+  void uncommittedChangesInTheIntegrationWorktreeAreKeptInACommitBeforeAMergeOverThem() throws Exception {
+    GitWorktrees w = open();
+    GitWorktrees.TaskTree a = w.createTaskTree("T1", true);
+    TestRepos.write(a.workdir(), "shared.txt", "one\n\n\n\ntwo\n\n\n\nTHREE\n");
+    w.commit(a, "T1", "");
+    // A gate's role edited the integrated file and nobody committed it (a crash, say).
+    TestRepos.write(w.integrationWorkdir(), "shared.txt", "ONE\n\n\n\ntwo\n\n\n\nthree\n");
+    GitWorktrees.Merged m = assertInstanceOf(GitWorktrees.Merged.class, w.integrate(a.branch(), "integrate T1"));
+    assertEquals("ONE\n\n\n\ntwo\n\n\n\nTHREE\n", TestRepos.git(repo, "show", "orchestra/run-1:shared.txt"), "both the edit and the task's work");
+    assertEquals(TestRepos.git(repo, "rev-parse", "orchestra/run-1").strip(), m.commit());
+    assertEquals(m.commit(), w.integrationHead());
+  }
+
+  @Test
+  void aCommitAGateRoleMadeItselfInTheIntegrationWorktreeIsWhereTheNextTaskStarts() throws Exception {
+    GitWorktrees w = open();
+    TestRepos.write(w.integrationWorkdir(), "QaTest.java", "class QaTest {}\n");
+    TestRepos.git(w.integrationWorkdir(), "add", "QaTest.java");
+    TestRepos.git(w.integrationWorkdir(), "commit", "-q", "-m", "a role's own commit");
+    String theirs = TestRepos.git(repo, "rev-parse", "orchestra/run-1").strip();
+    assertEquals(Optional.of(theirs), w.commitIntegration("gates", ""));
+    assertEquals(theirs, w.createTaskTree("T1", true).base());
+  }
+
+  @Test
+  void integratedBranchesAreDeletedSeveralAtATimeAndTheRestAtClose() throws Exception {
+    GitWorktrees w = open();
+    for (int i = 1; i <= 10; i++) {
+      GitWorktrees.TaskTree t = w.createTaskTree("T" + i, true);
+      TestRepos.write(t.workdir(), "f" + i + ".txt", "file " + i + "\n");
+      w.commit(t, "T" + i, "");
+      w.removeTree(t);
+      assertInstanceOf(GitWorktrees.Merged.class, w.integrate(t.branch(), "integrate T" + i));
+      w.deleteIntegratedBranch(t.branch());
+    }
+    assertEquals(List.of("orchestra-task/run-1/T10", "orchestra-task/run-1/T9"), w.taskBranches(), "eight went in one command");
+    w.close();
+    assertEquals(List.of(), w.taskBranches());
+    assertEquals("file 10\n", TestRepos.git(repo, "show", "orchestra/run-1:f10.txt"));
+  }
 }
