@@ -200,7 +200,7 @@ final class AgentRunner {
         if (commit.isPresent()) {
           keepBranch = true;
           changed = worktrees.changedFiles(tree.base(), commit.get());
-          run.observe(new OrchestraEvent.TaskCommitted(run.runId(), run.now(), task.id(), tree.branch(), commit.get(), run.round()));
+          run.observe(new OrchestraEvent.TaskCommitted(run.runId(), run.now(), task.id(), tree.branch(), commit.get(), changed, run.round()));
         }
         if (report instanceof RoleReport.Implementation impl) {
           report = new RoleReport.Implementation(impl.whatChanged(), impl.commandsRun(), impl.result(), changed);

@@ -759,16 +759,20 @@ public sealed interface OrchestraEvent {
    * @param taskId the task
    * @param branch its branch
    * @param commit the commit
+   * @param files the paths the task changed, relative to the workspace (what its {@link
+   *     TaskFinished} reports too: a resume that finds only this event still tells the gates)
    * @param round the loop round
    */
-  record TaskCommitted(String runId, Instant time, String taskId, String branch, String commit, int round) implements OrchestraEvent {
-    /** Validates the components. */
+  record TaskCommitted(String runId, Instant time, String taskId, String branch, String commit, List<String> files, int round)
+      implements OrchestraEvent {
+    /** Validates the components and copies the list. */
     public TaskCommitted {
       Objects.requireNonNull(runId);
       Objects.requireNonNull(time);
       Objects.requireNonNull(taskId);
       Objects.requireNonNull(branch);
       Objects.requireNonNull(commit);
+      files = List.copyOf(files);
     }
 
     @Override

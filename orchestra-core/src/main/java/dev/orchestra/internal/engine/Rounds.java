@@ -69,6 +69,7 @@ final class Rounds {
       return;
     }
     state.committed.remove(t.taskId());
+    state.committedFiles.remove(t.taskId());
     state.toIntegrate.remove(t.taskId());
     if (state.scheduling != null) {
       state.scheduling.finished(t.taskId(), t.status());
@@ -96,6 +97,7 @@ final class Rounds {
   /** A task's work is in the integration branch: its dependents may start. */
   void integrated(String taskId) {
     state.committed.remove(taskId);
+    state.committedFiles.remove(taskId);
     state.toIntegrate.remove(taskId);
     state.conflicts.remove(taskId); // a later attempt (a finding's) starts with a clean slate
     if (state.integrating.equals(taskId)) {
@@ -122,6 +124,7 @@ final class Rounds {
       return;
     }
     state.committed.remove(id);
+    state.committedFiles.remove(id);
     state.toIntegrate.remove(id);
     if (state.integrating.equals(id)) {
       state.integrating = "";

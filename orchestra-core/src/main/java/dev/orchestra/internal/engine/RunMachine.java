@@ -174,6 +174,7 @@ public final class RunMachine {
       case TASK_COMMITTED -> {
         OrchestraEvent.TaskCommitted c = (OrchestraEvent.TaskCommitted) e;
         state.committed.put(c.taskId(), c.branch());
+        state.committedFiles.put(c.taskId(), c.files());
         state.worktreesUsed = true;
       }
       case WORKTREE_CREATED -> state.worktreesUsed = true;
@@ -248,6 +249,7 @@ public final class RunMachine {
           state.toIntegrate.add(t.id());
           state.finishedInRound.add(t.id());
           state.doneInRound++;
+          state.changedInRound.addAll(state.committedFiles.getOrDefault(t.id(), List.of()));
         } else if (t.status() == TaskStatus.RUNNING) {
           state.plan.setStatus(t.id(), TaskStatus.TODO);
         }
@@ -305,6 +307,15 @@ public final class RunMachine {
       state.plan.addRisks(p.risks());
     }
     state.ledger.restore(state.plan.tasks());
+    // Work waits for its merge only while its task is done in the plan: a task a person removed
+    // from plan.md, or set to do again, does not have its old work merged (it stays on its branch).
+    for (String id : List.copyOf(state.toIntegrate)) {
+      if (!id.equals(state.integrating) && !(state.plan.contains(id) && state.plan.task(id).status() == TaskStatus.DONE)) {
+        state.toIntegrate.remove(id);
+        state.committed.remove(id);
+        state.committedFiles.remove(id);
+      }
+    }
     if (p.reason().equals("planned") && state.phase == RunState.Phase.PLANNING) {
       state.awaitingTask = "";
       state.round = 1;
@@ -332,7 +343,11 @@ public final class RunMachine {
     }
     // Finished work is merged even while the run stops (a cancel aside), so that what the summary
     // calls done is on the integration branch.
-    if (spec.isolated() && state.phase != RunState.Phase.FINISHING && state.stopReason != StopReason.CANCELLED && !state.integrationBlocked) {
+    // A round's first merge waits for its check of plan.md: at a resume, a person's edit made
+    // while the run was stopped decides what is merged.
+    boolean planUnchecked = state.phase == RunState.Phase.ROUND_START && !state.planChecked;
+    if (spec.isolated() && state.phase != RunState.Phase.FINISHING && state.stopReason != StopReason.CANCELLED && !state.integrationBlocked
+        && !planUnchecked) {
       rounds.integrateNext();
     }
     if (state.stopReason == null) {

@@ -111,6 +111,8 @@ public final class RunState {
   // Integration (tasks in their own git worktrees)
   /** Tasks whose changes are committed on their branch and not yet integrated, with the branch. */
   final Map<String, String> committed = new LinkedHashMap<>();
+  /** What each task in {@link #committed} changed: for the gates, should the run stop before its end is journalled. */
+  final Map<String, List<String>> committedFiles = new HashMap<>();
   /** Committed tasks that finished done: to merge into the integration branch, in plan order. */
   final Set<String> toIntegrate = new LinkedHashSet<>();
   /** The task whose merge the engine carries out now, or empty. */

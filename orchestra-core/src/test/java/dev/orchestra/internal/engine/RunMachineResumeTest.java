@@ -51,4 +51,57 @@ final class RunMachineResumeTest {
     resumed.step(new OrchestraEvent.RunStarted("r2", T.plusSeconds(5), "g", true));
     assertEquals(4, resumed.state().budget());
   }
+
+  @Test
+  void workCommittedBeforeAStopIsIntegratedAtTheResumeAndItsFilesReachTheGates() {
+    RunSpec isolated =
+        new RunSpec(List.of(), Set.of(BuiltInRoles.IMPLEMENTER), List.of("review"), new Bounds(10, 0, Duration.ZERO, 30, 2), false, false, 4, true);
+    RunMachine m = new RunMachine(isolated);
+    feed(m, new OrchestraEvent.RunStarted("r", T, "g", false));
+    feed(m, new OrchestraEvent.TaskFinished("r", T, "plan", BuiltInRoles.ORCHESTRATOR, dev.orchestra.plan.TaskStatus.DONE, "1 task", List.of(), 0));
+    List<Task> tasks = List.of(Task.builder("T1", "t").role(BuiltInRoles.IMPLEMENTER).writeScope("src/**").build());
+    feed(m, new OrchestraEvent.PlanUpdated("r", T, "planned", 1, List.of("T1"), "g", tasks, List.of(), List.of(), List.of(), false));
+    feed(m, new OrchestraEvent.PlanChecked("r", T, 1, true, false));
+    assertTrue(m.state().running().contains("T1"));
+    // Committed, then the process died before T1's end was journalled.
+    feed(m, new OrchestraEvent.TaskCommitted("r", T, "T1", "orchestra-task/r/T1", "abc123", List.of("src/Auth.java"), 1));
+
+    RunMachine resumed = new RunMachine(isolated).replay(journal);
+    RunMachine.Step start = resumed.step(new OrchestraEvent.RunStarted("r2", T.plusSeconds(5), "g", true));
+    assertEquals(List.of(Command.Kind.CHECK_PLAN), start.commands().stream().map(Command::kind).toList(), "plan.md is checked before any merge");
+    RunMachine.Step merge = resumed.step(new OrchestraEvent.PlanChecked("r2", T.plusSeconds(5), 1, true, false));
+    Command.Integrate integrate =
+        merge.commands().stream().filter(Command.Integrate.class::isInstance).map(Command.Integrate.class::cast).findFirst().orElseThrow();
+    assertEquals("orchestra-task/r/T1", integrate.branch(), "the committed work is merged, not redone: " + merge.commands());
+    RunMachine.Step gates = resumed.step(new OrchestraEvent.TaskIntegrated("r2", T.plusSeconds(6), "T1", integrate.branch(), "def456", 1));
+    Command.RunGates g =
+        gates.commands().stream().filter(Command.RunGates.class::isInstance).map(Command.RunGates.class::cast).findFirst().orElseThrow();
+    assertEquals(List.of("T1"), g.taskIds());
+    assertEquals(List.of("src/Auth.java"), g.changedFiles(), "the gates judge what the committed task changed");
+  }
+
+  @Test
+  void aTaskSetToDoAgainInPlanMdWhileTheRunWasStoppedHasItsCommittedWorkLeftOnItsBranch() {
+    RunSpec isolated =
+        new RunSpec(List.of(), Set.of(BuiltInRoles.IMPLEMENTER), List.of(), new Bounds(10, 0, Duration.ZERO, 30, 2), false, false, 4, true);
+    RunMachine m = new RunMachine(isolated);
+    feed(m, new OrchestraEvent.RunStarted("r", T, "g", false));
+    feed(m, new OrchestraEvent.TaskFinished("r", T, "plan", BuiltInRoles.ORCHESTRATOR, dev.orchestra.plan.TaskStatus.DONE, "1 task", List.of(), 0));
+    List<Task> tasks = List.of(Task.builder("T1", "t").role(BuiltInRoles.IMPLEMENTER).writeScope("src/**").build());
+    feed(m, new OrchestraEvent.PlanUpdated("r", T, "planned", 1, List.of("T1"), "g", tasks, List.of(), List.of(), List.of(), false));
+    feed(m, new OrchestraEvent.PlanChecked("r", T, 1, true, false));
+    feed(m, new OrchestraEvent.TaskCommitted("r", T, "T1", "orchestra-task/r/T1", "abc123", List.of("src/A.java"), 1));
+
+    RunMachine resumed = new RunMachine(isolated).replay(journal);
+    resumed.step(new OrchestraEvent.RunStarted("r2", T.plusSeconds(5), "g", true));
+    // The person set T1 back to do in plan.md: the check reports the edit, then itself.
+    List<Task> edited = List.of(tasks.get(0).withStatus(dev.orchestra.plan.TaskStatus.TODO));
+    RunMachine.Step edit =
+        resumed.step(new OrchestraEvent.PlanUpdated("r2", T.plusSeconds(5), RunMachine.EDITED, 1, List.of("T1"), "g", edited, List.of(), List.of(), List.of(), false));
+    RunMachine.Step batch = resumed.step(new OrchestraEvent.PlanChecked("r2", T.plusSeconds(5), 1, true, true));
+    List<Command> commands = new ArrayList<>(edit.commands());
+    commands.addAll(batch.commands());
+    assertTrue(commands.stream().noneMatch(Command.Integrate.class::isInstance), "nothing is merged: " + commands);
+    assertTrue(commands.stream().anyMatch(c -> c instanceof Command.RunTask r && r.task().id().equals("T1")), "T1 runs again: " + commands);
+  }
 }

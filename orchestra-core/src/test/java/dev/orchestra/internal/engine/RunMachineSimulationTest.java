@@ -109,7 +109,7 @@ final class RunMachineSimulationTest {
   private static final Map<Long, String> PINNED = Map.of(
       135L, "03dbad6217ceb3c6f573558d7c5fa3cc80e793359a8b5390ab4ba9c90cfb84c5",
       // 205 runs in worktrees (commits and merges).
-      205L, "c585b0d374c8d57b2c1aa78b1a8696d28b3be4bc010ea2ea21b2db38436afaed",
+      205L, "9a71125d65b218616b2657895967dc9edde8b68cb0e493316e93fd57e34210c7",
       142L, "5fbd3bb534cbf5aa9bd49829cc7bc725422ec9fb5ee4086fa32432163783b85a");
 
   @Test

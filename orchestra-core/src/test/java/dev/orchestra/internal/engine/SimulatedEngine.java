@@ -353,7 +353,7 @@ final class SimulatedEngine {
             : List.of();
     if (spec.isolated() && !changed.isEmpty() && isolation.nextInt(10) > 0) {
       // Its work is committed on its branch before its end is journalled.
-      feed(new OrchestraEvent.TaskCommitted(runId, tick(), t.id(), "orchestra-task/" + runId + "/" + t.id(), "c" + steps, c.round()));
+      feed(new OrchestraEvent.TaskCommitted(runId, tick(), t.id(), "orchestra-task/" + runId + "/" + t.id(), "c" + steps, changed, c.round()));
       if (isolation.nextInt(25) == 0) {
         crash(); // between the commit and the end: the resumed run integrates the commit
         return;

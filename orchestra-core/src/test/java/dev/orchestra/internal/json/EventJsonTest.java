@@ -86,7 +86,7 @@ final class EventJsonTest {
         new OrchestraEvent.StopRequested("r", t, dev.orchestra.StopReason.CANCELLED, "cancelled"),
         new OrchestraEvent.PlanChecked("r", t, 2, false, true),
         new OrchestraEvent.WorktreeCreated("r", t, "T1", "orchestra-task/r/T1", "/repo/.git/orchestra/r/tasks/T1", "0123abc"),
-        new OrchestraEvent.TaskCommitted("r", t, "T1", "orchestra-task/r/T1", "4567def", 1),
+        new OrchestraEvent.TaskCommitted("r", t, "T1", "orchestra-task/r/T1", "4567def", List.of("src/A.java"), 1),
         new OrchestraEvent.TaskIntegrated("r", t, "T1", "orchestra-task/r/T1", "89abcde", 1),
         new OrchestraEvent.IntegrationConflicted("r", t, "T2", "orchestra-task/r/T2", List.of("a.txt"), "<<<<<<< HEAD", 1),
         new OrchestraEvent.RetryScheduled("r", t, "implementer", "T1", "m", ModelProviderException.Kind.TRANSIENT, "HTTP 503", 250, 3, "orchestrator"),
@@ -275,7 +275,7 @@ final class EventJsonTest {
         java.util.Map.entry("stop_requested", "runId time reason message"),
         java.util.Map.entry("plan_checked", "runId time round beforeBatch edited"),
         java.util.Map.entry("worktree_created", "runId time taskId branch path base"),
-        java.util.Map.entry("task_committed", "runId time taskId branch commit round"),
+        java.util.Map.entry("task_committed", "runId time taskId branch commit files round"),
         java.util.Map.entry("task_integrated", "runId time taskId branch commit round"),
         java.util.Map.entry("integration_conflicted", "runId time taskId branch files detail round")));
     java.util.Map<String, String> actual = new java.util.TreeMap<>();
