@@ -194,8 +194,11 @@ final class AgentRunner {
         try {
           commit = worktrees.commit(tree, task.id() + ": " + task.title(), "By Orchestra, for " + worktrees.integrationBranch() + ".");
         } catch (RuntimeException e) {
-          // Failed, not done: nothing of it reaches the integration branch, and the summary says so.
-          return Outcome.of(TaskStatus.FAILED, e.getMessage() + "; the task's work could not be kept");
+          // Failed, not done: nothing of it reaches the integration branch, and the summary says
+          // where the work is kept.
+          String kept =
+              worktrees.rescue(tree).map(ref -> "; its work is kept under " + ref + " (git show " + ref + ")").orElse("; its work could not be kept");
+          return Outcome.of(TaskStatus.FAILED, e.getMessage() + kept);
         }
         if (commit.isPresent()) {
           keepBranch = true;

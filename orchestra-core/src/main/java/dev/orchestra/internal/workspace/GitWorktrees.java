@@ -285,6 +285,44 @@ public final class GitWorktrees {
   }
 
   /**
+   * Keeps a worktree's work when its commit failed (a hook refused it, say), before the worktree
+   * is removed: everything {@link #commit} would have staged is committed through an index of its
+   * own, without hooks, and kept under {@code refs/orchestra-rescue/<run-id>/<task-id>}; the task's
+   * branch and the worktree's own index are not touched.
+   *
+   * @return the ref the work is under, or empty when git could not do even that (logged)
+   */
+  public Optional<String> rescue(TaskTree tree) {
+    String ref = "refs/orchestra-rescue/" + runId + "/" + safe(tree.taskId());
+    Path index = folder.resolve("rescue-" + safe(tree.taskId()) + ".index");
+    Map<String, String> variables = new java.util.HashMap<>(identityVariables());
+    variables.put("GIT_INDEX_FILE", index.toAbsolutePath().toString());
+    List<String> add = new ArrayList<>(List.of("add", "--all", "--", "."));
+    BUILD_OUTPUTS.forEach(d -> add.add(":(exclude,glob)**/" + d + "/**"));
+    try {
+      Git.Result r = Git.run(tree.root(), environment, false, variables, Git.WRITES_FILES, List.of("read-tree", "HEAD"));
+      r = r.ok() ? Git.run(tree.root(), environment, false, variables, Git.WRITES_FILES, add) : r;
+      r = r.ok() ? Git.run(tree.root(), environment, false, variables, Git.QUICK, List.of("write-tree")) : r;
+      if (r.ok()) {
+        String message = "Orchestra: task " + tree.taskId() + "'s work, kept when its commit failed";
+        r = Git.run(tree.root(), environment, false, variables, Git.QUICK, List.of("commit-tree", r.out().strip(), "-p", "HEAD", "-m", message));
+      }
+      r = r.ok() ? git(workspace, "update-ref", ref, r.out().strip()) : r;
+      if (!r.ok()) {
+        log.warn("task {}'s work could not be kept after its commit failed: {}", tree.taskId(), r.why());
+        return Optional.empty();
+      }
+      return Optional.of(ref);
+    } finally {
+      try {
+        Files.deleteIfExists(index);
+      } catch (IOException e) {
+        log.debug("could not delete {}: {}", index, e.toString());
+      }
+    }
+  }
+
+  /**
    * Folders whose new, untracked files are build outputs, never committed for a task or a gate
    * even where the repository forgot to ignore them: two tasks that both built would otherwise
    * conflict on their outputs. Tracked files in them are committed as usual.

@@ -299,4 +299,26 @@ final class GitWorktreesTest {
     assertEquals(List.of(), w.taskBranches());
     assertEquals("file 10\n", TestRepos.git(repo, "show", "orchestra/run-1:f10.txt"));
   }
+
+  @Test
+  void workWhoseCommitAHookRefusedIsKeptUnderARescueRef() throws Exception {
+    Path hook = repo.resolve(".git/hooks/pre-commit");
+    Files.createDirectories(hook.getParent());
+    Files.writeString(hook, "#!/bin/sh\necho 'lint failed' >&2\nexit 1\n");
+    hook.toFile().setExecutable(true);
+    GitWorktrees w = GitWorktrees.open(repo, "run-1", environment, GitWorktrees.Identity.ORCHESTRA, true);
+    GitWorktrees.TaskTree a = w.createTaskTree("T1", true);
+    TestRepos.write(a.workdir(), "src/New.java", "class New {}\n");
+    TestRepos.write(a.workdir(), "shared.txt", "changed\n");
+    TestRepos.write(a.workdir(), "target/out.class", "build output\n");
+    IllegalStateException refused = assertThrows(IllegalStateException.class, () -> w.commit(a, "T1", ""));
+    assertTrue(refused.getMessage().contains("lint failed"), refused.getMessage());
+    assertEquals(Optional.of("refs/orchestra-rescue/run-1/T1"), w.rescue(a));
+    w.removeTree(a);
+    String ref = "refs/orchestra-rescue/run-1/T1";
+    assertEquals("class New {}\n", TestRepos.git(repo, "show", ref + ":src/New.java"));
+    assertEquals("changed\n", TestRepos.git(repo, "show", ref + ":shared.txt"));
+    assertEquals("shared.txt\nsrc/New.java\n", TestRepos.git(repo, "diff", "--name-only", userHead, ref), "no build output");
+    assertEquals(Optional.of(userHead), w.branchHead(a.branch()), "the task's branch is as it was");
+  }
 }
