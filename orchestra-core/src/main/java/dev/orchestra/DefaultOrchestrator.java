@@ -173,6 +173,15 @@ final class DefaultOrchestrator implements Orchestrator {
     if (!removed.isEmpty()) {
       log.info("removed {} task worktrees a stopped run left: {}", removed.size(), removed);
     }
+    if (!origin.isEmpty() && !w.keepBranches()) {
+      // Branches whose deletion a stop cut short; those still to be merged stay.
+      java.util.Set<String> waiting = new java.util.HashSet<>();
+      machine.state().notIntegrated().forEach(id -> waiting.add(trees.taskBranch(id)));
+      List<String> deleted = trees.deleteIntegratedTaskBranches(waiting);
+      if (!deleted.isEmpty()) {
+        log.info("deleted {} integrated task branches a stopped run left: {}", deleted.size(), deleted);
+      }
+    }
     return trees;
   }
 

@@ -9,8 +9,9 @@ import java.util.Objects;
  * its own (a writer on its own branch, {@code orchestra-task/<run-id>/<task-id>}; a reader detached),
  * made from the run's integration branch {@code orchestra/<run-id>} as it stands when the task
  * starts. A task that ends done has its changes committed on its branch before its end is
- * journalled; the run merges finished branches into the integration branch one at a time, in plan
- * order among those waiting. A conflict leaves the integration branch as it was, and the task runs
+ * journalled; the run integrates finished branches into the integration branch one at a time, in
+ * plan order among those waiting: merged by default, or rebased (see {@link
+ * Worktrees.Integration}). A conflict leaves the integration branch as it was, and the task runs
  * again on the integrated state with the conflict in its brief. Gates judge the integrated tree.
  * Write scopes are then ownership hints: tasks whose scopes overlap may run at the same time. The
  * user's own checkout is not touched: the result is the integration branch, and the run's summary
@@ -46,13 +47,33 @@ public sealed interface Isolation permits Isolation.Shared, Isolation.Worktrees 
    *     is fast-forwarded to the integration branch (only when it is clean, apart from plan.md and
    *     the state folder, and has not moved since the run began)
    * @param runHooks whether the repository's hooks run for Orchestra's own commits and merges
+   * @param integration how a finished task's branch joins the integration branch
    */
-  record Worktrees(String authorName, String authorEmail, boolean keepBranches, boolean fastForwardWhenGreen, boolean runHooks)
+  record Worktrees(
+      String authorName, String authorEmail, boolean keepBranches, boolean fastForwardWhenGreen, boolean runHooks, Integration integration)
       implements Isolation {
+
+    /** How a finished task's branch joins the integration branch. */
+    public enum Integration {
+      /**
+       * A merge commit per task ({@code git merge --no-ff}), whose message names the task: the
+       * history shows which commits each task made.
+       */
+      MERGE,
+      /**
+       * The task's commits replayed on the integration branch, as {@code git rebase} would: a
+       * linear history without merge commits, and a fast forward when nothing was integrated since
+       * the task began. The task's branch is moved to the replayed commits. A merge the agent made
+       * itself is replayed as one commit against its first parent.
+       */
+      REBASE
+    }
+
     /** Validates the components. */
     public Worktrees {
       Objects.requireNonNull(authorName, "authorName");
       Objects.requireNonNull(authorEmail, "authorEmail");
+      Objects.requireNonNull(integration, "integration");
       if (authorName.isBlank() || authorEmail.isBlank()) {
         throw new IllegalArgumentException("the commit author needs a name and an email");
       }
@@ -61,7 +82,10 @@ public sealed interface Isolation permits Isolation.Shared, Isolation.Worktrees 
       }
     }
 
-    /** Returns a builder with the defaults: author {@code Orchestra <orchestra@localhost>}, branches removed once integrated, no fast-forward, no hooks. */
+    /**
+     * Returns a builder with the defaults: author {@code Orchestra <orchestra@localhost>}, branches
+     * removed once integrated, no fast-forward, no hooks, integration by {@link Integration#MERGE}.
+     */
     public static Builder builder() {
       return new Builder();
     }
@@ -73,6 +97,7 @@ public sealed interface Isolation permits Isolation.Shared, Isolation.Worktrees 
       private boolean keepBranches;
       private boolean fastForwardWhenGreen;
       private boolean runHooks;
+      private Integration integration = Integration.MERGE;
 
       private Builder() {}
 
@@ -101,13 +126,19 @@ public sealed interface Isolation permits Isolation.Shared, Isolation.Worktrees 
         return this;
       }
 
+      /** Sets how a finished task's branch joins the integration branch (default: {@link Integration#MERGE}). */
+      public Builder integration(Integration integration) {
+        this.integration = Objects.requireNonNull(integration, "integration");
+        return this;
+      }
+
       /**
        * Returns the isolation.
        *
        * @throws IllegalArgumentException when the author is blank or not one line
        */
       public Worktrees build() {
-        return new Worktrees(authorName, authorEmail, keepBranches, fastForwardWhenGreen, runHooks);
+        return new Worktrees(authorName, authorEmail, keepBranches, fastForwardWhenGreen, runHooks, integration);
       }
     }
   }

@@ -321,7 +321,8 @@ final class RunCommands {
     String title = run.plan().flatMap(p -> p.task(c.taskId())).map(Task::title).orElse("");
     GitWorktrees.Integration result;
     try {
-      result = w.integrate(c.branch(), "Integrate " + c.taskId() + (title.isEmpty() ? "" : ": " + title));
+      boolean rebase = run.config().isolation() instanceof Isolation.Worktrees o && o.integration() == Isolation.Worktrees.Integration.REBASE;
+      result = w.integrate(c.branch(), "Integrate " + c.taskId() + (title.isEmpty() ? "" : ": " + title), rebase);
     } catch (RuntimeException e) {
       String why = "task " + c.taskId() + "'s branch " + c.branch() + " could not be merged into " + w.integrationBranch() + ": " + e.getMessage();
       run.requestStop(StopReason.FAILED, why + "; its work stays on that branch, and resume() merges it");

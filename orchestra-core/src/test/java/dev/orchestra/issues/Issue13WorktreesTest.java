@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.orchestra.BudgetPolicy;
 import dev.orchestra.EventRecorder;
 import dev.orchestra.Json;
+import dev.orchestra.Isolation;
 import dev.orchestra.Orchestrator;
 import dev.orchestra.RunResult;
 import dev.orchestra.StopReason;
@@ -164,6 +165,36 @@ final class Issue13WorktreesTest {
     assertEquals(2, events.starts().get(c.taskId()));
     assertEquals(SHARED.replace("alpha", "hello bye"), TestRepos.git(repo, "show", "orchestra/" + result.runId() + ":shared.txt"));
     assertEquals(2, mergesOf("orchestra/" + result.runId()).size());
+  }
+
+  @Test
+  void rebasedTheConflictIsRedoneToGreenAndTheHistoryIsLinear() throws Exception {
+    ScriptedModelProvider model = new ScriptedModelProvider();
+    model.on("orchestrator").reply(Reply.text(plan(
+        Json.task("T1", "Say hello on the first line", List.of("shared.txt"), List.of()),
+        Json.task("T2", "Say bye on the first line", List.of("shared.txt"), List.of()))));
+    CountDownLatch both = new CountDownLatch(2);
+    Function<String, Function<ModelRequest, ToolCall>> attempt =
+        word -> req -> req.lastUserText().contains("could not be merged")
+            ? write("shared.txt", SHARED.replace("alpha", "hello bye"))
+            : together(both, r -> write("shared.txt", SHARED.replace("alpha", word))).apply(req);
+    model.on("implementer", "T1").otherwise(turn(attempt.apply("hello")));
+    model.on("implementer", "T2").otherwise(turn(attempt.apply("bye")));
+    Isolation rebase = Isolation.Worktrees.builder().integration(Isolation.Worktrees.Integration.REBASE).build();
+    RunResult result;
+    try (Orchestrator o = builder(model).isolation(rebase).addGate(Gate.command("sh", "-c", "grep -q 'hello bye' shared.txt").build()).build()) {
+      result = o.run("Say hello and bye");
+    }
+    assertEquals(StopReason.GREEN, result.stopReason(), result.message());
+    assertEquals(1, events.of(OrchestraEvent.IntegrationConflicted.class).size(), events.events().toString());
+    String branch = "orchestra/" + result.runId();
+    assertEquals(SHARED.replace("alpha", "hello bye"), TestRepos.git(repo, "show", branch + ":shared.txt"));
+    assertEquals(List.of(), mergesOf(branch), "no merge commits");
+    String main = TestRepos.git(repo, "rev-parse", "main").strip();
+    List<String> subjects = TestRepos.git(repo, "log", "--format=%s", main + ".." + branch).lines().toList();
+    assertEquals(2, subjects.size(), subjects.toString());
+    assertTrue(subjects.stream().allMatch(sj -> sj.startsWith("T1: ") || sj.startsWith("T2: ")), "one commit a task: " + subjects);
+    assertEquals("", TestRepos.git(repo, "branch", "--list", "orchestra-task/*"));
   }
 
   @Test

@@ -73,9 +73,15 @@ final class Git {
    * @param limit how long git may run before it is stopped ({@link #QUICK} or {@link #WRITES_FILES})
    */
   static Result run(Path root, CommandEnvironment environment, boolean hooks, Map<String, String> added, Duration limit, List<String> args) {
+    return run(root, environment, hooks, added, limit, args, "");
+  }
+
+  /** As {@link #run(Path, CommandEnvironment, boolean, Map, Duration, List)}, with {@code input} on git's standard input. */
+  static Result run(
+      Path root, CommandEnvironment environment, boolean hooks, Map<String, String> added, Duration limit, List<String> args, String input) {
     boolean interrupted = Thread.interrupted();
     try {
-      return start(root, environment, hooks, added, limit, args);
+      return start(root, environment, hooks, added, limit, args, input);
     } finally {
       if (interrupted) {
         Thread.currentThread().interrupt();
@@ -84,7 +90,7 @@ final class Git {
   }
 
   private static Result start(
-      Path root, CommandEnvironment environment, boolean hooks, Map<String, String> added, Duration limit, List<String> args) {
+      Path root, CommandEnvironment environment, boolean hooks, Map<String, String> added, Duration limit, List<String> args, String input) {
     // No automatic housekeeping after Orchestra's commits and merges: a gc git starts by itself can
     // detach and outlive the run, and it costs every commit a check; the user's own git does it.
     List<String> cmd =
@@ -104,7 +110,10 @@ final class Git {
       return new Result(-1, "", "git could not start: " + e.getMessage());
     }
     try {
-      p.getOutputStream().close();
+      // Small inputs only (a few ref updates): git reads them before it writes anything back.
+      try (var in = p.getOutputStream()) {
+        in.write(input.getBytes(StandardCharsets.UTF_8));
+      }
       // Read on other threads, so the timeout holds even when git never closes its output.
       CompletableFuture<byte[]> out = readAll(p.getInputStream());
       CompletableFuture<byte[]> err = readAll(p.getErrorStream());

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -33,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * time may run at once; what changes the repository's shared records of worktrees and branches is
  * serialised, the files of a worktree are written outside that, and {@link #integrate} is
  * serialised. Git processes cost most of a task's own time here, so each operation starts as few
- * as it can; the integration branch's commit is known without asking git, since only this class
- * moves it.
+ * as it can: a task's worktree is made from the integration commit as this class last saw it
+ * (every merge reads it afresh).
  */
 public final class GitWorktrees {
   private static final Logger log = LoggerFactory.getLogger(GitWorktrees.class);
@@ -97,8 +99,9 @@ public final class GitWorktrees {
   private final String integrationBranch;
   /**
    * The integration branch's commit, as this class last moved it or read it: task worktrees are
-   * made from it without a git process to ask. A gate's role that commits in the integration
-   * worktree itself is caught up with when the gate's changes are committed.
+   * made from it without a git process to ask. A role that commits in the integration worktree
+   * itself is caught up with at the next merge or commit of the gates' changes; until then a new
+   * task starts from the commit before, which its merge makes up for.
    */
   private volatile String integrationHead = "";
 
@@ -181,8 +184,12 @@ public final class GitWorktrees {
         git(integrationRoot, "merge", "--abort");
       }
       // What a gate's role left uncommitted there before the crash is kept, and merges later find
-      // the worktree clean.
-      commitIntegration("Orchestra: changes found uncommitted in the integration worktree", "");
+      // the worktree clean; a commit git refuses (a hook) must not keep the run from resuming.
+      try {
+        commitIntegration("Orchestra: changes found uncommitted in the integration worktree", "");
+      } catch (RuntimeException e) {
+        log.warn("the changes left uncommitted in {} could not be committed: {}", integrationRoot, e.getMessage());
+      }
       return;
     }
     prune();
@@ -239,15 +246,26 @@ public final class GitWorktrees {
       removeTree(root); // left by an attempt that did not clean up (a crash)
     }
     String branch = writer ? taskBranch(taskId) : "";
+    if (writer) {
+      synchronized (integratedBranches) {
+        // The name is this task's again: its new work must stay.
+        integratedBranches.remove(branch);
+        integratedTips.remove(branch);
+      }
+    }
     // Registered without its files while the repository's records are held, then checked out
     // outside that: on a large repository the checkout is most of the time, and tasks' checkouts
-    // need not wait for each other.
-    Git.Result r =
-        writer
-            ? shared("worktree", "add", "--quiet", "--no-checkout", "-B", branch, root.toString(), base)
-            : shared("worktree", "add", "--quiet", "--no-checkout", "--detach", root.toString(), base);
-    if (r.ok()) {
-      r = work(root, "reset", "--hard", "--quiet");
+    // need not wait for each other. With hooks asked for, git checks out itself, so that a
+    // post-checkout hook runs as it would for the user's own worktree.
+    List<String> add = new ArrayList<>(List.of("worktree", "add", "--quiet"));
+    if (!hooks) {
+      add.add("--no-checkout");
+    }
+    add.addAll(writer ? List.of("-B", branch, root.toString(), base) : List.of("--detach", root.toString(), base));
+    Git.Result r = shared(add.toArray(String[]::new));
+    if (r.ok() && !hooks) {
+      // Submodules are left for the task to set up, as git worktree add leaves them.
+      r = work(root, "reset", "--hard", "--no-recurse-submodules", "--quiet");
       if (!r.ok()) {
         removeTree(root);
       }
@@ -349,9 +367,21 @@ public final class GitWorktrees {
    */
   public synchronized Optional<String> commitIntegration(String subject, String body) {
     String before = integrationHead;
-    // Read back whatever happened: a gate's role may have committed there itself.
-    integrationHead = commitAll(integrationRoot, subject, body, "the integration branch").commit();
+    try {
+      // Read back whatever happened: a gate's role may have committed there itself.
+      integrationHead = commitAll(integrationRoot, subject, body, "the integration branch").commit();
+    } catch (RuntimeException e) {
+      readIntegrationHead();
+      throw e;
+    }
     return integrationHead.equals(before) ? Optional.empty() : Optional.of(integrationHead);
+  }
+
+  private void readIntegrationHead() {
+    Git.Result r = git(integrationRoot, "rev-parse", "--verify", "-q", "HEAD");
+    if (r.ok() && !r.out().isBlank()) {
+      integrationHead = r.out().strip();
+    }
   }
 
   /**
@@ -369,8 +399,9 @@ public final class GitWorktrees {
     // --all stages changes to tracked files in the build-output folders the add above left out.
     Git.Result c = work(root, identityArgs("commit", "--quiet", "--all", "-m", message));
     // Git says "nothing to commit" only with a failure, in the user's language: when nothing
-    // differs from HEAD, that is what it was.
-    if (!c.ok() && !git(root, "diff", "--quiet", "HEAD", "--").ok()) {
+    // differs from HEAD (a submodule's own uncommitted files aside, which git commit leaves out
+    // too), that is what it was.
+    if (!c.ok() && !git(root, "diff", "--quiet", "--ignore-submodules=dirty", "HEAD", "--").ok()) {
       throw new IllegalStateException("git could not commit the changes of " + what + ": " + c.why());
     }
     return head(root, what);
@@ -412,24 +443,77 @@ public final class GitWorktrees {
    *
    * @throws IllegalStateException when the branch is gone or git fails otherwise, saying why
    */
-  public synchronized Integration integrate(String branch, String message) {
+  public Integration integrate(String branch, String message) {
+    return integrate(branch, message, false);
+  }
+
+  /**
+   * Integrates a task's branch: merged ({@code --no-ff}, one merge commit a task, with {@code
+   * message}), or, with {@code rebase}, its commits replayed on the integration branch (a fast
+   * forward when nothing was integrated since the task began; a merge the agent made is replayed
+   * as one commit against its first parent) and the task branch moved to them, as {@code git
+   * rebase} would leave it. A conflict is aborted, leaving the integration branch and its worktree
+   * as they were.
+   *
+   * @throws IllegalStateException when the branch is gone or git fails otherwise, saying why
+   */
+  public synchronized Integration integrate(String branch, String message, boolean rebase) {
+    // Where the integration branch is and whether its worktree is clean, in one git process: a
+    // role may have committed there, and what it left uncommitted goes in a commit of its own
+    // before the merge, which an abort could otherwise lose.
+    Git.Result status = git(integrationRoot, "status", "--porcelain=v2", "--branch", "--untracked-files=no", "--ignore-submodules=dirty");
+    if (!status.ok()) {
+      throw new IllegalStateException("git cannot read the integration worktree " + integrationRoot + ": " + status.why());
+    }
+    status.out().lines().filter(l -> l.startsWith("# branch.oid ")).findFirst().ifPresent(l -> integrationHead = l.substring(13).strip());
+    if (status.out().lines().anyMatch(l -> !l.startsWith("#"))) {
+      commitIntegration("Orchestra: changes found uncommitted in the integration worktree", "");
+    }
     String before = integrationHead;
-    Git.Result m = merge(branch, message);
+    Git.Result m = rebase ? replay(branch) : merge(branch, message);
     List<String> files = m.ok() ? List.of() : unmergedFiles();
-    if (refused(m, files) && commitIntegration("Orchestra: changes found uncommitted in the integration worktree", "").isPresent()) {
-      // Git refused to merge over uncommitted changes (a gate's role's edit, a command's output):
-      // they are kept in a commit of their own, and the merge tried once more.
-      before = integrationHead;
-      m = merge(branch, message);
-      files = m.ok() ? List.of() : unmergedFiles();
+    if (refused(m, files, rebase)) {
+      if (rebase) {
+        git(integrationRoot, "cherry-pick", "--quit"); // forget a sequence that never began
+      }
+      if (commitIntegration("Orchestra: changes found uncommitted in the integration worktree", "").isPresent()) {
+        // Git refused to work over uncommitted changes (a gate's role's edit, a command's
+        // output): they are kept in a commit of their own, and the integration tried once more.
+        before = integrationHead;
+        m = rebase ? replay(branch) : merge(branch, message);
+        files = m.ok() ? List.of() : unmergedFiles();
+      }
     }
     if (m.ok()) {
-      integrationHead = head(integrationRoot, "the integration branch").commit();
-      // An ancestor of the integration branch (merged before a crash) leaves it where it was.
+      Git.Result heads = git(integrationRoot, "rev-parse", "HEAD", "refs/heads/" + branch);
+      List<String> lines = heads.out().lines().map(String::strip).toList();
+      if (!heads.ok() || lines.size() != 2) {
+        throw new IllegalStateException("git cannot read the integration branch after integrating " + branch + ": " + heads.why());
+      }
+      integrationHead = lines.get(0);
+      String tip = lines.get(1);
+      if (rebase && !integrationHead.equals(before) && !tip.equals(integrationHead)) {
+        // The branch names the replayed work now: a resume after a crash finds it integrated.
+        git(workspace, "update-ref", "refs/heads/" + branch, integrationHead, tip);
+        tip = integrationHead;
+      }
+      synchronized (integratedBranches) {
+        integratedTips.put(branch, tip);
+      }
+      // An ancestor of the integration branch (integrated before a crash) leaves it where it was.
       return integrationHead.equals(before) ? new AlreadyIntegrated(before) : new Merged(integrationHead);
     }
+    if (files.isEmpty() && git(integrationRoot, "merge-base", "--is-ancestor", "refs/heads/" + branch, before).ok()) {
+      git(integrationRoot, "cherry-pick", "--quit");
+      branchHead(branch).ifPresent(tip -> {
+        synchronized (integratedBranches) {
+          integratedTips.put(branch, tip);
+        }
+      });
+      return new AlreadyIntegrated(before); // nothing to replay: it was integrated before a crash
+    }
     String detail = files.isEmpty() ? "" : git(integrationRoot, "diff", "--no-color", "--no-ext-diff").out();
-    Git.Result abort = git(integrationRoot, "merge", "--abort");
+    Git.Result abort = work(integrationRoot, rebase ? "cherry-pick" : "merge", "--abort");
     if (!abort.ok() || !git(integrationRoot, "rev-parse", "HEAD").out().strip().equals(before)) {
       // The integration branch must be as it was, whatever git left behind.
       work(integrationRoot, "reset", "--hard", "--quiet", before);
@@ -444,15 +528,22 @@ public final class GitWorktrees {
   }
 
   /**
-   * Whether a failed merge was refused before it began: git ended by itself (not stopped at its
+   * Whether a failed merge or replay was refused before it began: git ended by itself (not stopped at its
    * time limit, which could leave files half-written), without a conflict or a merge under way.
    */
-  private boolean refused(Git.Result merge, List<String> unmerged) {
-    return !merge.ok() && merge.exitCode() > 0 && unmerged.isEmpty() && !git(integrationRoot, "rev-parse", "--verify", "-q", "MERGE_HEAD").ok();
+  private boolean refused(Git.Result result, List<String> unmerged, boolean rebase) {
+    return !result.ok() && result.exitCode() > 0 && unmerged.isEmpty()
+        && !git(integrationRoot, "rev-parse", "--verify", "-q", rebase ? "CHERRY_PICK_HEAD" : "MERGE_HEAD").ok();
+  }
+
+  /** Replays the task branch's commits since the integration branch on it, along its first parents. */
+  private Git.Result replay(String branch) {
+    return work(integrationRoot, identityArgs("cherry-pick", "--ff", "-m", "1", "--first-parent", "--keep-redundant-commits", integrationHead + ".." + branch));
   }
 
   private Git.Result merge(String branch, String message) {
-    return work(integrationRoot, identityArgs("merge", "--no-ff", "--no-edit", "--no-verify-signatures", "--quiet", "-m", message, branch));
+    return work(
+        integrationRoot, identityArgs("merge", "--no-ff", "--no-edit", "--no-verify-signatures", "--no-autostash", "--quiet", "-m", message, branch));
   }
 
   /** The paths a merge in the integration worktree left conflicted. */
@@ -483,37 +574,75 @@ public final class GitWorktrees {
   }
 
   /**
-   * Deletes an integrated task's branch, soon rather than now: deletions wait until a few are due
-   * and go in one git command (or at {@link #close}), off the path of the merges that wait for
-   * each other. A crash before then leaves the branch, whose work is in the integration branch.
+   * Deletes a branch {@link #integrate} integrated, soon rather than now: deletions wait until a
+   * few are due and go in one git command (or at {@link #close}), off the path of the merges that
+   * wait for each other. Only the commit that was integrated is deleted: a branch whose name a task
+   * took again (a finding's retry) keeps its new work. A crash before then leaves the branch, whose
+   * work is in the integration branch; {@link #deleteIntegratedTaskBranches} finds it at a resume.
    */
   public void deleteIntegratedBranch(String branch) {
-    List<String> due;
+    Map<String, String> due;
     synchronized (integratedBranches) {
-      integratedBranches.add(branch);
+      String tip = integratedTips.remove(branch);
+      if (tip == null) {
+        return; // not integrated by this object: nothing says which commit may go
+      }
+      integratedBranches.put(branch, tip);
       if (integratedBranches.size() < BRANCHES_PER_DELETE) {
         return;
       }
-      due = List.copyOf(integratedBranches);
+      due = new LinkedHashMap<>(integratedBranches);
       integratedBranches.clear();
     }
     deleteBranches(due);
   }
 
   private static final int BRANCHES_PER_DELETE = 8;
-  private final List<String> integratedBranches = new ArrayList<>();
+  /** Integrated branches waiting for their deletion, with the commit that was integrated. Also the lock of {@link #integratedTips}. */
+  private final Map<String, String> integratedBranches = new LinkedHashMap<>();
+  /** The commit each branch was at when it was integrated, until its deletion is asked for. */
+  private final Map<String, String> integratedTips = new HashMap<>();
 
-  private void deleteBranches(List<String> branches) {
-    if (branches.isEmpty()) {
+  /** Deletes branches that are still at the given commits, in one git command when all are. */
+  private void deleteBranches(Map<String, String> tips) {
+    if (tips.isEmpty()) {
       return;
     }
-    List<String> args = new ArrayList<>(List.of("branch", "-D", "--quiet"));
-    args.addAll(branches);
-    Git.Result r = shared(args.toArray(String[]::new));
-    if (!r.ok()) {
-      // One missing branch fails the command: the rest are deleted one by one.
-      branches.forEach(this::deleteBranch);
+    StringBuilder input = new StringBuilder();
+    tips.forEach((branch, tip) -> input.append("delete refs/heads/").append(branch).append(' ').append(tip).append('\n'));
+    Git.Result r;
+    synchronized (sharedRecords) {
+      r = Git.run(workspace, environment, hooks, identityVariables(), Git.QUICK, List.of("update-ref", "--stdin"), input.toString());
     }
+    if (!r.ok()) {
+      // The update is all or nothing: one branch that moved on (or is gone) fails it; the rest go
+      // one by one, each only if still at its integrated commit.
+      tips.forEach((branch, tip) -> {
+        Git.Result one = shared("update-ref", "-d", "refs/heads/" + branch, tip);
+        if (!one.ok()) {
+          log.debug("task branch {} was not deleted (taken again, or gone): {}", branch, one.why());
+        }
+      });
+    }
+  }
+
+  /**
+   * At a resume: deletes this run's task branches whose work is in the integration branch already
+   * (a stop came before their deletion), except those about to be integrated.
+   *
+   * @param waiting the branches the run still integrates
+   * @return the branches deleted
+   */
+  public List<String> deleteIntegratedTaskBranches(java.util.Set<String> waiting) {
+    Map<String, String> integrated = new LinkedHashMap<>();
+    for (String branch : taskBranches()) {
+      Optional<String> tip = branchHead(branch);
+      if (!waiting.contains(branch) && tip.isPresent() && integrated(tip.get())) {
+        integrated.put(branch, tip.get());
+      }
+    }
+    deleteBranches(integrated);
+    return List.copyOf(integrated.keySet());
   }
 
   /**
@@ -551,9 +680,9 @@ public final class GitWorktrees {
    * integrated.
    */
   public void close() {
-    List<String> due;
+    Map<String, String> due;
     synchronized (integratedBranches) {
-      due = List.copyOf(integratedBranches);
+      due = new LinkedHashMap<>(integratedBranches);
       integratedBranches.clear();
     }
     deleteBranches(due);
@@ -633,7 +762,7 @@ public final class GitWorktrees {
    */
   private Git.Result shared(String... args) {
     synchronized (sharedRecords) {
-      Git.Result r = git(workspace, args);
+      Git.Result r = work(workspace, args);
       for (int attempt = 1; !r.ok() && attempt < 5 && (r.err().contains(".lock") || r.err().contains("locked")); attempt++) {
         try {
           Thread.sleep(50L * attempt);
@@ -641,7 +770,7 @@ public final class GitWorktrees {
           Thread.currentThread().interrupt();
           break;
         }
-        r = git(workspace, args);
+        r = work(workspace, args);
       }
       return r;
     }

@@ -321,4 +321,144 @@ final class GitWorktreesTest {
     assertEquals("shared.txt\nsrc/New.java\n", TestRepos.git(repo, "diff", "--name-only", userHead, ref), "no build output");
     assertEquals(Optional.of(userHead), w.branchHead(a.branch()), "the task's branch is as it was");
   }
+
+  @Test
+  void rebasedTasksLandAsALinearHistoryAndAConflictLeavesNothingBehind() throws Exception {
+    GitWorktrees w = open();
+    GitWorktrees.TaskTree a = w.createTaskTree("T1", true);
+    GitWorktrees.TaskTree b = w.createTaskTree("T2", true);
+    GitWorktrees.TaskTree c = w.createTaskTree("T3", true);
+    TestRepos.write(a.workdir(), "shared.txt", "ONE\n\n\n\ntwo\n\n\n\nthree\n");
+    TestRepos.write(b.workdir(), "shared.txt", "one\n\n\n\ntwo\n\n\n\nTHREE\n");
+    TestRepos.write(c.workdir(), "shared.txt", "uno\n\n\n\ntwo\n\n\n\nthree\n");
+    String ca = w.commit(a, "T1: upper one", "").orElseThrow();
+    w.commit(b, "T2: upper three", "").orElseThrow();
+    w.commit(c, "T3: one in Italian", "").orElseThrow();
+    List.of(a, b, c).forEach(w::removeTree);
+
+    assertEquals(new GitWorktrees.Merged(ca), w.integrate(a.branch(), "unused", true), "nothing integrated since T1 began: a fast forward");
+    GitWorktrees.Merged second = assertInstanceOf(GitWorktrees.Merged.class, w.integrate(b.branch(), "unused", true));
+    assertEquals(ca, TestRepos.git(repo, "rev-parse", second.commit() + "^").strip(), "T2's commit replayed on T1's");
+    assertEquals("T2: upper three", TestRepos.git(repo, "log", "-1", "--format=%s", second.commit()).strip());
+    assertEquals(second.commit(), w.branchHead(b.branch()).orElseThrow(), "the task branch is moved to its replayed commit");
+    assertEquals("", TestRepos.git(repo, "rev-list", "--merges", "orchestra/run-1"), "no merge commits");
+    assertEquals("ONE\n\n\n\ntwo\n\n\n\nTHREE\n", Files.readString(w.integrationWorkdir().resolve("shared.txt")));
+    // Integrating again (a resume after a crash) replays nothing.
+    assertEquals(new GitWorktrees.AlreadyIntegrated(second.commit()), w.integrate(b.branch(), "unused", true));
+
+    GitWorktrees.Conflict conflict = assertInstanceOf(GitWorktrees.Conflict.class, w.integrate(c.branch(), "unused", true));
+    assertEquals(List.of("shared.txt"), conflict.files());
+    assertTrue(conflict.detail().contains("uno"), conflict.detail());
+    assertEquals(second.commit(), w.integrationHead());
+    assertEquals(second.commit(), TestRepos.git(repo, "rev-parse", "orchestra/run-1").strip());
+    assertEquals("", TestRepos.git(w.integrationWorkdir(), "status", "--porcelain"), "no half-replayed file is left");
+    assertThrows(Exception.class, () -> TestRepos.git(w.integrationWorkdir(), "rev-parse", "--verify", "-q", "CHERRY_PICK_HEAD"), "no replay is under way");
+  }
+
+  /** A task that commits one file on its own branch, then has its worktree removed. */
+  private static GitWorktrees.TaskTree committed(GitWorktrees w, String id, String file, String content) throws Exception {
+    GitWorktrees.TaskTree t = w.createTaskTree(id, true);
+    TestRepos.write(t.workdir(), file, content);
+    w.commit(t, id, "").orElseThrow();
+    w.removeTree(t);
+    return t;
+  }
+
+  @Test
+  void aBranchNameATaskTookAgainKeepsItsNewWorkThroughBatchedDeletionsAndClose() throws Exception {
+    GitWorktrees w = open();
+    GitWorktrees.TaskTree first = committed(w, "F1", "f1.txt", "first attempt\n");
+    assertInstanceOf(GitWorktrees.Merged.class, w.integrate(first.branch(), "integrate F1"));
+    w.deleteIntegratedBranch(first.branch()); // waits for seven more
+    // A finding reopens F1 on the same branch name; its second attempt is committed, not yet merged.
+    GitWorktrees.TaskTree again = w.createTaskTree("F1", true);
+    TestRepos.write(again.workdir(), "f1.txt", "second attempt\n");
+    String secondTip = w.commit(again, "F1 again", "").orElseThrow();
+    w.removeTree(again);
+    for (int i = 1; i <= 7; i++) {
+      GitWorktrees.TaskTree t = committed(w, "T" + i, "t" + i + ".txt", "t\n");
+      w.integrate(t.branch(), "integrate T" + i);
+      w.deleteIntegratedBranch(t.branch());
+    }
+    assertEquals(Optional.of(secondTip), w.branchHead(first.branch()), "the batch left F1's new work");
+    w.close();
+    assertEquals(Optional.of(secondTip), w.branchHead(first.branch()), "so did close");
+    assertEquals(List.of(first.branch()), w.taskBranches());
+  }
+
+  @Test
+  void aCommitARoleMadeInTheIntegrationWorktreeSurvivesTheNextConflict() throws Exception {
+    GitWorktrees w = open();
+    GitWorktrees.TaskTree a = w.createTaskTree("T1", true);
+    GitWorktrees.TaskTree b = w.createTaskTree("T2", true);
+    TestRepos.write(a.workdir(), "shared.txt", "uno\n\n\n\ntwo\n\n\n\nthree\n");
+    TestRepos.write(b.workdir(), "shared.txt", "eins\n\n\n\ntwo\n\n\n\nthree\n");
+    w.commit(a, "T1", "");
+    w.commit(b, "T2", "");
+    w.integrate(a.branch(), "integrate T1");
+    TestRepos.write(w.integrationWorkdir(), "QaTest.java", "class QaTest {}\n");
+    TestRepos.git(w.integrationWorkdir(), "add", "QaTest.java");
+    TestRepos.git(w.integrationWorkdir(), "commit", "-q", "-m", "a role's own commit");
+    String roles = TestRepos.git(repo, "rev-parse", "orchestra/run-1").strip();
+    assertInstanceOf(GitWorktrees.Conflict.class, w.integrate(b.branch(), "integrate T2"));
+    assertEquals(roles, TestRepos.git(repo, "rev-parse", "orchestra/run-1").strip(), "the conflict's undo keeps the role's commit");
+    assertEquals(roles, w.integrationHead());
+  }
+
+  @Test
+  void leftoversAreCommittedBeforeAMergeEvenWithTheUsersAutostash() throws Exception {
+    TestRepos.git(repo, "config", "merge.autoStash", "true");
+    GitWorktrees w = open();
+    GitWorktrees.TaskTree t = committed(w, "T1", "shared.txt", "one\n\n\n\ntwo\n\n\n\nTHREE\n");
+    TestRepos.write(w.integrationWorkdir(), "shared.txt", "one\n\n\n\ntwo\n\n\n\nDREI\n"); // left uncommitted
+    GitWorktrees.Integration r = w.integrate(t.branch(), "integrate T1");
+    // The leftover edit is committed first, so the task's edit of the same line conflicts cleanly.
+    GitWorktrees.Conflict c = assertInstanceOf(GitWorktrees.Conflict.class, r);
+    assertEquals(List.of("shared.txt"), c.files());
+    assertEquals("one\n\n\n\ntwo\n\n\n\nDREI\n", TestRepos.git(repo, "show", "orchestra/run-1:shared.txt"), "the leftover is kept in a commit");
+    assertEquals("", TestRepos.git(w.integrationWorkdir(), "status", "--porcelain"));
+    assertEquals("", TestRepos.git(repo, "stash", "list"), "nothing went to the user's stash");
+  }
+
+  @Test
+  void aTaskTreeIsMadeWhenTheUserRecursesIntoSubmodules() throws Exception {
+    Path sub = Files.createDirectories(tmp.resolve("sub"));
+    TestRepos.write(sub, "s.txt", "s\n");
+    TestRepos.git(sub, "init", "-q", "-b", "main");
+    TestRepos.git(sub, "add", "-A");
+    TestRepos.git(sub, "commit", "-q", "-m", "s");
+    TestRepos.git(repo, "-c", "protocol.file.allow=always", "submodule", "add", "-q", sub.toString(), "sub");
+    TestRepos.git(repo, "commit", "-q", "-m", "a submodule");
+    TestRepos.git(repo, "config", "submodule.recurse", "true");
+    GitWorktrees w = open();
+    GitWorktrees.TaskTree t = w.createTaskTree("T1", true);
+    assertTrue(Files.exists(t.workdir().resolve("shared.txt")));
+    TestRepos.write(t.workdir(), "new.txt", "new\n");
+    assertTrue(w.commit(t, "T1", "").isPresent());
+  }
+
+  @Test
+  void aResumeOpensEvenWhenAHookRefusesToCommitTheLeftovers() throws Exception {
+    GitWorktrees w = GitWorktrees.open(repo, "run-1", environment, GitWorktrees.Identity.ORCHESTRA, true);
+    Path hook = repo.resolve(".git/hooks/pre-commit");
+    Files.createDirectories(hook.getParent());
+    Files.writeString(hook, "#!/bin/sh\nexit 1\n");
+    hook.toFile().setExecutable(true);
+    TestRepos.write(w.integrationWorkdir(), "shared.txt", "a gate's edit\n");
+    GitWorktrees again = GitWorktrees.open(repo, "run-1", environment, GitWorktrees.Identity.ORCHESTRA, true);
+    assertEquals("a gate's edit\n", Files.readString(again.integrationWorkdir().resolve("shared.txt")), "left as it was");
+  }
+
+  @Test
+  void aResumeDeletesOnlyTheTaskBranchesWhoseWorkIsIntegratedAndNotAwaited() throws Exception {
+    GitWorktrees w = open();
+    GitWorktrees.TaskTree merged = committed(w, "T1", "a.txt", "a\n");
+    GitWorktrees.TaskTree awaited = committed(w, "T2", "b.txt", "b\n");
+    GitWorktrees.TaskTree open = committed(w, "T3", "c.txt", "c\n");
+    w.integrate(merged.branch(), "integrate T1");
+    w.integrate(awaited.branch(), "integrate T2"); // merged, but the stop came before the journal said so
+    GitWorktrees again = open();
+    assertEquals(List.of(merged.branch()), again.deleteIntegratedTaskBranches(java.util.Set.of(awaited.branch())));
+    assertEquals(List.of(awaited.branch(), open.branch()), again.taskBranches());
+  }
 }
