@@ -251,6 +251,9 @@ final class AgentRunner {
    */
   AgentRun run(Role role, Task task, String brief, List<String> writeScope, WriteWindows.Window window, Path workspace) {
     OrchestratorConfig config = run.config();
+    if (workspace.equals(run.tree())) {
+      run.worktrees().ifPresent(GitWorktrees::integrationInUse);
+    }
     List<Skill> roleSkills = config.skills().getOrDefault(role.name(), List.of());
     WorkspaceToolBox.Settings settings =
         new WorkspaceToolBox.Settings(

@@ -296,6 +296,7 @@ final class RunCommands {
       diff = diff + changes.diff();
     }
     Batch batch = new Batch(c.round(), run.goal(), run.tree(), tasks, run.reports, new ArrayList<>(changed), diff);
+    run.worktrees().ifPresent(GitWorktrees::integrationInUse); // the gates' commands work there
     run.gates().run(batch);
     // What the gates' roles wrote (a QA author's tests) belongs to the run's result too.
     run.worktrees().ifPresent(w -> commitGateChanges(w, c.round()));

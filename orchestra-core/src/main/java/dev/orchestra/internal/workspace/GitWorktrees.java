@@ -104,6 +104,12 @@ public final class GitWorktrees {
    * task starts from the commit before, which its merge makes up for.
    */
   private volatile String integrationHead = "";
+  /**
+   * Whether anyone but this class may have worked in the integration worktree since the last
+   * merge looked (see {@link #integrationInUse}): only then does a merge ask git where the branch
+   * is and whether the worktree is clean, which costs a git process a merge.
+   */
+  private volatile boolean integrationTouched = true;
 
   private GitWorktrees(
       Path workspace, String prefix, String runId, CommandEnvironment environment, Identity identity, boolean hooks, Path folder) {
@@ -221,6 +227,14 @@ public final class GitWorktrees {
   /** Returns where the run's integrated work is checked out: the folder gates and readers work in. */
   public Path integrationWorkdir() {
     return prefix.isEmpty() ? integrationRoot : integrationRoot.resolve(prefix);
+  }
+
+  /**
+   * Says that an agent or a gate is about to work in the integration worktree: the next merge
+   * reads the branch afresh and commits what was left uncommitted there first.
+   */
+  public void integrationInUse() {
+    integrationTouched = true;
   }
 
   /** Returns the commit the integration branch is at. */
@@ -458,16 +472,20 @@ public final class GitWorktrees {
    * @throws IllegalStateException when the branch is gone or git fails otherwise, saying why
    */
   public synchronized Integration integrate(String branch, String message, boolean rebase) {
-    // Where the integration branch is and whether its worktree is clean, in one git process: a
-    // role may have committed there, and what it left uncommitted goes in a commit of its own
-    // before the merge, which an abort could otherwise lose.
-    Git.Result status = git(integrationRoot, "status", "--porcelain=v2", "--branch", "--untracked-files=no", "--ignore-submodules=dirty");
-    if (!status.ok()) {
-      throw new IllegalStateException("git cannot read the integration worktree " + integrationRoot + ": " + status.why());
-    }
-    status.out().lines().filter(l -> l.startsWith("# branch.oid ")).findFirst().ifPresent(l -> integrationHead = l.substring(13).strip());
-    if (status.out().lines().anyMatch(l -> !l.startsWith("#"))) {
-      commitIntegration("Orchestra: changes found uncommitted in the integration worktree", "");
+    if (integrationTouched) {
+      // Where the integration branch is and whether its worktree is clean, in one git process: a
+      // role may have committed there, and what it left uncommitted goes in a commit of its own
+      // before the merge, which an abort could otherwise lose.
+      integrationTouched = false;
+      Git.Result status = git(integrationRoot, "status", "--porcelain=v2", "--branch", "--untracked-files=no", "--ignore-submodules=dirty");
+      if (!status.ok()) {
+        integrationTouched = true;
+        throw new IllegalStateException("git cannot read the integration worktree " + integrationRoot + ": " + status.why());
+      }
+      status.out().lines().filter(l -> l.startsWith("# branch.oid ")).findFirst().ifPresent(l -> integrationHead = l.substring(13).strip());
+      if (status.out().lines().anyMatch(l -> !l.startsWith("#"))) {
+        commitIntegration("Orchestra: changes found uncommitted in the integration worktree", "");
+      }
     }
     String before = integrationHead;
     Git.Result m = rebase ? replay(branch) : merge(branch, message);

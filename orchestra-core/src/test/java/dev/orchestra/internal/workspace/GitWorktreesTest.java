@@ -396,6 +396,7 @@ final class GitWorktreesTest {
     w.commit(a, "T1", "");
     w.commit(b, "T2", "");
     w.integrate(a.branch(), "integrate T1");
+    w.integrationInUse(); // as the engine says before a role or a gate works there
     TestRepos.write(w.integrationWorkdir(), "QaTest.java", "class QaTest {}\n");
     TestRepos.git(w.integrationWorkdir(), "add", "QaTest.java");
     TestRepos.git(w.integrationWorkdir(), "commit", "-q", "-m", "a role's own commit");
