@@ -68,6 +68,7 @@ final class ApiSurfaceTest {
       dev.orchestra.Isolation$Shared
       dev.orchestra.Isolation$Worktrees
       dev.orchestra.Isolation$Worktrees$Builder
+      dev.orchestra.Isolation$Worktrees$Integration
       dev.orchestra.NothingToResumeException
       dev.orchestra.OrchestraException
       dev.orchestra.Orchestrator
