@@ -61,10 +61,12 @@ public sealed interface Isolation permits Isolation.Shared, Isolation.Worktrees 
        */
       MERGE,
       /**
-       * The task's commits replayed on the integration branch, as {@code git rebase} would: a
+       * The task's commits replayed on the integration branch, much as {@code git rebase} would: a
        * linear history without merge commits, and a fast forward when nothing was integrated since
-       * the task began. The task's branch is moved to the replayed commits. A merge the agent made
-       * itself is replayed as one commit against its first parent.
+       * the task began. Unlike {@code git rebase}, a commit that becomes empty is kept, and a
+       * merge the agent made itself is replayed as one commit against its first parent. The task's
+       * branch is then moved to the replayed commits (not a fast forward, for anyone who fetched
+       * it with {@code keepBranches}).
        */
       REBASE
     }

@@ -308,7 +308,8 @@ public final class RunMachine {
     }
     state.ledger.restore(state.plan.tasks());
     // Work waits for its merge only while its task is done in the plan: a task a person removed
-    // from plan.md, or set to do again, does not have its old work merged (it stays on its branch).
+    // from plan.md, or set to do again, does not have its old work merged (it stays on its branch
+    // until the task runs again, which starts the branch afresh).
     for (String id : List.copyOf(state.toIntegrate)) {
       if (!id.equals(state.integrating) && !(state.plan.contains(id) && state.plan.task(id).status() == TaskStatus.DONE)) {
         state.toIntegrate.remove(id);
@@ -371,7 +372,11 @@ public final class RunMachine {
       }
     }
     // A stop decided just now, or earlier while agents were still at work: finish once they are back.
-    boolean merged = state.toIntegrate.isEmpty() || state.stopReason == StopReason.CANCELLED || state.integrationBlocked || !spec.isolated();
+    // A stop before the round's plan check (a limit reached at a resume, plan.md unreadable) merges
+    // nothing more: the work stays committed on its branches, for the next resume.
+    boolean merged =
+        state.toIntegrate.isEmpty() || state.stopReason == StopReason.CANCELLED || state.integrationBlocked || !spec.isolated()
+            || (state.phase == RunState.Phase.ROUND_START && !state.planChecked);
     if (state.stopReason != null && state.running.isEmpty() && state.integrating.isEmpty() && merged && !state.finishIssued) {
       state.finishIssued = true;
       state.phase = RunState.Phase.FINISHING;

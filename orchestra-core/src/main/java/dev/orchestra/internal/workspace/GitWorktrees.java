@@ -187,7 +187,18 @@ public final class GitWorktrees {
         }
       }
       if (git(integrationRoot, "rev-parse", "--verify", "-q", "MERGE_HEAD").ok()) {
-        git(integrationRoot, "merge", "--abort");
+        work(integrationRoot, "merge", "--abort");
+      }
+      // A replay cut short (stopped at a conflict, or killed between two picks) is undone too.
+      Path perWorktree = gitDir.ok() ? Path.of(gitDir.out().strip()) : null;
+      if (perWorktree != null && (Files.exists(perWorktree.resolve("CHERRY_PICK_HEAD")) || Files.isDirectory(perWorktree.resolve("sequencer")))) {
+        work(integrationRoot, "cherry-pick", "--abort");
+      }
+      finishReplayCutShort();
+      if (!unmergedFiles().isEmpty()) {
+        // Conflict markers are nobody's work: never committed.
+        log.warn("{} held conflicted files after the stop; they were reset to the integration branch", integrationRoot);
+        work(integrationRoot, "reset", "--hard", "--quiet", "HEAD");
       }
       // What a gate's role left uncommitted there before the crash is kept, and merges later find
       // the worktree clean; a commit git refuses (a hook) must not keep the run from resuming.
@@ -383,7 +394,13 @@ public final class GitWorktrees {
     String before = integrationHead;
     try {
       // Read back whatever happened: a gate's role may have committed there itself.
-      integrationHead = commitAll(integrationRoot, subject, body, "the integration branch").commit();
+      Head head = commitAll(integrationRoot, subject, body, "the integration branch");
+      if (!head.ref().equals("refs/heads/" + integrationBranch)) {
+        throw new IllegalStateException(
+            "the integration worktree " + integrationRoot + " is not on " + integrationBranch + " but on " + head.ref()
+                + ": something checked out another branch or commit there");
+      }
+      integrationHead = head.commit();
     } catch (RuntimeException e) {
       readIntegrationHead();
       throw e;
@@ -473,27 +490,28 @@ public final class GitWorktrees {
    */
   public synchronized Integration integrate(String branch, String message, boolean rebase) {
     if (integrationTouched) {
-      // Where the integration branch is and whether its worktree is clean, in one git process: a
-      // role may have committed there, and what it left uncommitted goes in a commit of its own
-      // before the merge, which an abort could otherwise lose.
-      integrationTouched = false;
-      Git.Result status = git(integrationRoot, "status", "--porcelain=v2", "--branch", "--untracked-files=no", "--ignore-submodules=dirty");
-      if (!status.ok()) {
-        integrationTouched = true;
-        throw new IllegalStateException("git cannot read the integration worktree " + integrationRoot + ": " + status.why());
-      }
-      status.out().lines().filter(l -> l.startsWith("# branch.oid ")).findFirst().ifPresent(l -> integrationHead = l.substring(13).strip());
-      if (status.out().lines().anyMatch(l -> !l.startsWith("#"))) {
-        commitIntegration("Orchestra: changes found uncommitted in the integration worktree", "");
-      }
+      readIntegrationWorktree();
     }
     String before = integrationHead;
+    if (rebase) {
+      writeReplayMarker(branch, before);
+    }
+    try {
+      return integrate(branch, message, rebase, before);
+    } finally {
+      if (rebase) {
+        deleteReplayMarker();
+      }
+    }
+  }
+
+  private Integration integrate(String branch, String message, boolean rebase, String start) {
+    String before = start;
     Git.Result m = rebase ? replay(branch) : merge(branch, message);
     List<String> files = m.ok() ? List.of() : unmergedFiles();
     if (refused(m, files, rebase)) {
-      if (rebase) {
-        git(integrationRoot, "cherry-pick", "--quit"); // forget a sequence that never began
-      }
+      // Nothing of a refused replay stays (it may have picked some commits before git stopped).
+      undo(rebase, before);
       if (commitIntegration("Orchestra: changes found uncommitted in the integration worktree", "").isPresent()) {
         // Git refused to work over uncommitted changes (a gate's role's edit, a command's
         // output): they are kept in a commit of their own, and the integration tried once more.
@@ -512,8 +530,12 @@ public final class GitWorktrees {
       String tip = lines.get(1);
       if (rebase && !integrationHead.equals(before) && !tip.equals(integrationHead)) {
         // The branch names the replayed work now: a resume after a crash finds it integrated.
-        git(workspace, "update-ref", "refs/heads/" + branch, integrationHead, tip);
-        tip = integrationHead;
+        Git.Result moved = git(workspace, "update-ref", "refs/heads/" + branch, integrationHead, tip);
+        if (moved.ok()) {
+          tip = integrationHead;
+        } else {
+          log.warn("the task branch {} could not be moved to its replayed commits: {}", branch, moved.why());
+        }
       }
       synchronized (integratedBranches) {
         integratedTips.put(branch, tip);
@@ -522,7 +544,7 @@ public final class GitWorktrees {
       return integrationHead.equals(before) ? new AlreadyIntegrated(before) : new Merged(integrationHead);
     }
     if (files.isEmpty() && git(integrationRoot, "merge-base", "--is-ancestor", "refs/heads/" + branch, before).ok()) {
-      git(integrationRoot, "cherry-pick", "--quit");
+      undo(rebase, before);
       branchHead(branch).ifPresent(tip -> {
         synchronized (integratedBranches) {
           integratedTips.put(branch, tip);
@@ -531,11 +553,7 @@ public final class GitWorktrees {
       return new AlreadyIntegrated(before); // nothing to replay: it was integrated before a crash
     }
     String detail = files.isEmpty() ? "" : git(integrationRoot, "diff", "--no-color", "--no-ext-diff").out();
-    Git.Result abort = work(integrationRoot, rebase ? "cherry-pick" : "merge", "--abort");
-    if (!abort.ok() || !git(integrationRoot, "rev-parse", "HEAD").out().strip().equals(before)) {
-      // The integration branch must be as it was, whatever git left behind.
-      work(integrationRoot, "reset", "--hard", "--quiet", before);
-    }
+    undo(rebase, before);
     if (files.isEmpty()) {
       throw new IllegalStateException("git could not merge " + branch + " into " + integrationBranch + ": " + m.why());
     }
@@ -543,6 +561,82 @@ public final class GitWorktrees {
       detail = detail.substring(0, MAX_CONFLICT_DETAIL) + "\n[cut]\n";
     }
     return new Conflict(List.copyOf(files), detail);
+  }
+
+  /** Aborts a merge or a replay under way, and puts the integration branch back at {@code before} whatever git left. */
+  private void undo(boolean rebase, String before) {
+    Git.Result abort = work(integrationRoot, rebase ? "cherry-pick" : "merge", "--abort");
+    if (!abort.ok() || !git(integrationRoot, "rev-parse", "HEAD").out().strip().equals(before)) {
+      work(integrationRoot, "reset", "--hard", "--quiet", before);
+    }
+  }
+
+  /**
+   * After an agent or a gate worked in the integration worktree: where the branch is and whether
+   * the worktree is clean, in one git process. A role may have committed there; what it left
+   * uncommitted goes in a commit of its own before the merge, which an abort could otherwise lose.
+   *
+   * @throws IllegalStateException when the worktree is no longer on the integration branch (an
+   *     agent checked out something else): merging there would lose the merges
+   */
+  private void readIntegrationWorktree() {
+    Git.Result status = git(integrationRoot, "status", "--porcelain=v2", "--branch", "--untracked-files=no", "--ignore-submodules=dirty");
+    if (!status.ok()) {
+      throw new IllegalStateException("git cannot read the integration worktree " + integrationRoot + ": " + status.why());
+    }
+    String on = status.out().lines().filter(l -> l.startsWith("# branch.head ")).map(l -> l.substring(14).strip()).findFirst().orElse("");
+    if (!on.equals(integrationBranch)) {
+      throw new IllegalStateException(
+          "the integration worktree " + integrationRoot + " is on " + on + ", not on " + integrationBranch
+              + ": something checked out another branch or commit there; check it out again (git -C " + integrationRoot + " checkout "
+              + integrationBranch + ") and resume");
+    }
+    status.out().lines().filter(l -> l.startsWith("# branch.oid ")).findFirst().ifPresent(l -> integrationHead = l.substring(13).strip());
+    if (status.out().lines().anyMatch(l -> !l.startsWith("#"))) {
+      commitIntegration("Orchestra: changes found uncommitted in the integration worktree", "");
+    }
+    integrationTouched = false;
+  }
+
+  private static final String REPLAYING = "replaying";
+
+  /** Notes a replay about to start (the branch, and the head it starts from), for a resume after a crash during it. */
+  private void writeReplayMarker(String branch, String before) {
+    try {
+      Files.writeString(folder.resolve(REPLAYING), branch + "\n" + before + "\n");
+    } catch (IOException e) {
+      log.warn("could not note the replay of {} in {}: {}", branch, folder, e.toString());
+    }
+  }
+
+  private void deleteReplayMarker() {
+    try {
+      Files.deleteIfExists(folder.resolve(REPLAYING));
+    } catch (IOException e) {
+      log.warn("could not delete {}: {}", folder.resolve(REPLAYING), e.toString());
+    }
+  }
+
+  /**
+   * At a resume: a replay the stop cut short after it completed, before its branch was moved,
+   * has the branch moved now, so the branch is found integrated rather than replayed twice.
+   */
+  private void finishReplayCutShort() {
+    Path marker = folder.resolve(REPLAYING);
+    if (!Files.exists(marker)) {
+      return;
+    }
+    try {
+      List<String> lines = Files.readAllLines(marker);
+      Git.Result head = git(integrationRoot, "rev-parse", "HEAD");
+      if (lines.size() >= 2 && head.ok() && !head.out().strip().equals(lines.get(1).strip())) {
+        Git.Result moved = git(workspace, "update-ref", "refs/heads/" + lines.get(0).strip(), head.out().strip());
+        log.info("moved {} to its replayed commits, which a stop left unmoved: {}", lines.get(0).strip(), moved.ok() ? "done" : moved.why());
+      }
+    } catch (IOException e) {
+      log.warn("could not read {}: {}", marker, e.toString());
+    }
+    deleteReplayMarker();
   }
 
   /**

@@ -104,4 +104,40 @@ final class RunMachineResumeTest {
     assertTrue(commands.stream().noneMatch(Command.Integrate.class::isInstance), "nothing is merged: " + commands);
     assertTrue(commands.stream().anyMatch(c -> c instanceof Command.RunTask r && r.task().id().equals("T1")), "T1 runs again: " + commands);
   }
+
+  /** A run with work committed but not merged, stopped mid-batch: the journal a resume replays. */
+  private RunSpec isolatedRunStoppedAfterACommit(Bounds bounds, boolean overTokens) {
+    RunSpec isolated = new RunSpec(List.of(), Set.of(BuiltInRoles.IMPLEMENTER), List.of("review"), bounds, false, false, 4, true);
+    RunMachine m = new RunMachine(isolated);
+    feed(m, new OrchestraEvent.RunStarted("r", T, "g", false));
+    feed(m, new OrchestraEvent.TaskFinished("r", T, "plan", BuiltInRoles.ORCHESTRATOR, dev.orchestra.plan.TaskStatus.DONE, "1 task", List.of(), 0));
+    List<Task> tasks = List.of(Task.builder("T1", "t").role(BuiltInRoles.IMPLEMENTER).writeScope("src/**").build());
+    feed(m, new OrchestraEvent.PlanUpdated("r", T, "planned", 1, List.of("T1"), "g", tasks, List.of(), List.of(), List.of(), false));
+    feed(m, new OrchestraEvent.PlanChecked("r", T, 1, true, false));
+    if (overTokens) {
+      feed(m, new OrchestraEvent.ModelCallFinished("r", T, BuiltInRoles.IMPLEMENTER, "T1", "m", new dev.orchestra.model.TokenUsage(200, 0, 0, 0), 1, "ok"));
+    }
+    feed(m, new OrchestraEvent.TaskCommitted("r", T, "T1", "orchestra-task/r/T1", "abc123", List.of("src/A.java"), 1));
+    return isolated;
+  }
+
+  @Test
+  void aResumeThatStopsAtOnceOnALimitFinishesWithTheWorkLeftOnItsBranch() {
+    RunSpec spec = isolatedRunStoppedAfterACommit(new Bounds(10, 100, Duration.ZERO, 30, 2), true);
+    RunMachine resumed = new RunMachine(spec).replay(journal);
+    RunMachine.Step start = resumed.step(new OrchestraEvent.RunStarted("r2", T.plusSeconds(5), "g", true));
+    assertTrue(start.commands().stream().anyMatch(Command.Finish.class::isInstance), "the run finishes, not waits: " + start.commands());
+    assertTrue(start.commands().stream().noneMatch(Command.Integrate.class::isInstance), "before the plan check nothing is merged");
+    assertEquals(List.of("T1"), resumed.state().notIntegrated());
+  }
+
+  @Test
+  void aResumeWhosePlanMdCannotBeReadFinishesWithTheWorkLeftOnItsBranch() {
+    RunSpec spec = isolatedRunStoppedAfterACommit(new Bounds(10, 0, Duration.ZERO, 30, 2), false);
+    RunMachine resumed = new RunMachine(spec).replay(journal);
+    resumed.step(new OrchestraEvent.RunStarted("r2", T.plusSeconds(5), "g", true));
+    RunMachine.Step stop =
+        resumed.step(new OrchestraEvent.StopRequested("r2", T.plusSeconds(5), dev.orchestra.StopReason.PLAN_INVALID, "plan.md cannot be read"));
+    assertTrue(stop.commands().stream().anyMatch(Command.Finish.class::isInstance), "the run finishes, not waits: " + stop.commands());
+  }
 }

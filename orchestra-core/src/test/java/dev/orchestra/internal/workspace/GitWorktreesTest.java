@@ -462,4 +462,102 @@ final class GitWorktreesTest {
     assertEquals(List.of(merged.branch()), again.deleteIntegratedTaskBranches(java.util.Set.of(awaited.branch())));
     assertEquals(List.of(awaited.branch(), open.branch()), again.taskBranches());
   }
+
+  /**
+   * Two committed tasks, T1 adding a file and T2 with two commits ({@code b1} rewriting the first
+   * line of shared.txt to {@code first}, then {@code second} on top); T1 is integrated by replay.
+   */
+  private GitWorktrees.TaskTree[] twoTasksOneReplayed(GitWorktrees w, String first, String second) throws Exception {
+    GitWorktrees.TaskTree a = w.createTaskTree("T1", true);
+    GitWorktrees.TaskTree b = w.createTaskTree("T2", true);
+    TestRepos.write(a.workdir(), "a.txt", "a\n");
+    w.commit(a, "T1", "");
+    TestRepos.write(b.workdir(), "shared.txt", first);
+    TestRepos.git(b.root(), "add", "-A");
+    TestRepos.git(b.root(), "commit", "-q", "-m", "b1");
+    TestRepos.write(b.workdir(), "shared.txt", second);
+    w.commit(b, "T2", "");
+    w.removeTree(a);
+    w.removeTree(b);
+    assertInstanceOf(GitWorktrees.Merged.class, w.integrate(a.branch(), "unused", true));
+    return new GitWorktrees.TaskTree[] {a, b};
+  }
+
+  /** Runs the replay git itself, as GitWorktrees would, for a process that dies right after it. */
+  private void replayAsIfKilledAfter(GitWorktrees w, String branch) throws Exception {
+    new ProcessBuilder("git", "-C", w.integrationWorkdir().toString(), "-c", "user.name=x", "-c", "user.email=x@localhost",
+        "cherry-pick", "--ff", "-m", "1", "--first-parent", "--keep-redundant-commits", w.integrationHead() + ".." + branch)
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+  }
+
+  @Test
+  void aReplayKilledAtAConflictIsUndoneAtTheResumeAndNoMarkerIsCommitted() throws Exception {
+    GitWorktrees w = open();
+    GitWorktrees.TaskTree[] t = twoTasksOneReplayed(w, "b1\n\n\n\ntwo\n\n\n\nthree\n", "b2\n\n\n\ntwo\n\n\n\nthree\n");
+    TestRepos.git(w.integrationWorkdir(), "commit", "-q", "--allow-empty", "-m", "nothing"); // keep T2 off a fast forward
+    GitWorktrees.TaskTree c = committed(w, "T3", "shared.txt", "T3\n\n\n\ntwo\n\n\n\nthree\n");
+    w.integrationInUse();
+    assertInstanceOf(GitWorktrees.Merged.class, w.integrate(c.branch(), "unused", true));
+    String head = w.integrationHead();
+    replayAsIfKilledAfter(w, t[1].branch()); // stops at a conflict on shared.txt
+    GitWorktrees resumed = open();
+    assertEquals(head, TestRepos.git(repo, "rev-parse", "orchestra/run-1").strip(), "the cut-short replay is undone");
+    assertEquals("", TestRepos.git(resumed.integrationWorkdir(), "status", "--porcelain"));
+    assertFalse(Files.readString(resumed.integrationWorkdir().resolve("shared.txt")).contains("<<<<<<<"));
+    assertInstanceOf(GitWorktrees.Conflict.class, resumed.integrate(t[1].branch(), "unused", true), "T2 still conflicts, and is redone");
+    assertEquals(head, TestRepos.git(repo, "rev-parse", "orchestra/run-1").strip());
+  }
+
+  @Test
+  void aReplayKilledBeforeItsBranchMovedIsFoundIntegratedAtTheResume() throws Exception {
+    GitWorktrees w = open();
+    GitWorktrees.TaskTree[] t = twoTasksOneReplayed(w, "eins\n\n\n\ntwo\n\n\n\nthree\n", "EINS\n\n\n\ntwo\n\n\n\nthree\n");
+    // What integrate does before replaying, then the replay, then the process dies.
+    Path marker = repo.resolve(".git/orchestra/run-1/replaying");
+    Files.writeString(marker, t[1].branch() + "\n" + w.integrationHead() + "\n");
+    replayAsIfKilledAfter(w, t[1].branch());
+    String replayed = TestRepos.git(repo, "rev-parse", "orchestra/run-1").strip();
+    GitWorktrees resumed = open();
+    assertEquals(new GitWorktrees.AlreadyIntegrated(replayed), resumed.integrate(t[1].branch(), "unused", true));
+    assertEquals(replayed, TestRepos.git(repo, "rev-parse", "orchestra/run-1").strip(), "nothing replayed twice");
+    assertFalse(Files.exists(marker));
+  }
+
+  @Test
+  void aReplayRefusedHalfWayLeavesNothingOfTheTaskBehind() throws Exception {
+    GitWorktrees w = open();
+    GitWorktrees.TaskTree a = w.createTaskTree("T1", true);
+    GitWorktrees.TaskTree b = w.createTaskTree("T2", true);
+    TestRepos.write(a.workdir(), "a.txt", "a\n");
+    w.commit(a, "T1", "");
+    TestRepos.write(b.workdir(), "shared.txt", "eins\n\n\n\ntwo\n\n\n\nthree\n");
+    TestRepos.git(b.root(), "add", "-A");
+    TestRepos.git(b.root(), "commit", "-q", "-m", "b1");
+    TestRepos.write(b.workdir(), "gen.txt", "from T2\n");
+    w.commit(b, "T2", "");
+    List.of(a, b).forEach(w::removeTree);
+    w.integrate(a.branch(), "unused", true);
+    w.integrationInUse();
+    TestRepos.write(w.integrationWorkdir(), "gen.txt", "left over\n"); // untracked, where T2's second commit writes
+    GitWorktrees.Integration r = w.integrate(b.branch(), "unused", true);
+    String shared = TestRepos.git(repo, "show", "orchestra/run-1:shared.txt");
+    if (r instanceof GitWorktrees.Conflict) {
+      assertFalse(shared.startsWith("eins"), "half of T2 is on the integration branch, though T2 is to be redone");
+    } else {
+      assertInstanceOf(GitWorktrees.Merged.class, r);
+      assertTrue(shared.startsWith("eins"));
+    }
+    assertEquals("", TestRepos.git(w.integrationWorkdir(), "status", "--porcelain", "--untracked-files=no"));
+  }
+
+  @Test
+  void aMergeRefusesAnIntegrationWorktreeSomethingMovedOffItsBranch() throws Exception {
+    GitWorktrees w = open();
+    GitWorktrees.TaskTree a = committed(w, "T1", "a.txt", "a\n");
+    w.integrationInUse();
+    TestRepos.git(w.integrationWorkdir(), "checkout", "-q", "--detach", "HEAD"); // a reviewer looking around
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> w.integrate(a.branch(), "integrate T1"));
+    assertTrue(e.getMessage().contains("not on orchestra/run-1"), e.getMessage());
+    assertTrue(w.branchHead(a.branch()).isPresent(), "the work stays on its branch");
+  }
 }
