@@ -54,18 +54,7 @@ final class RunMachineResumeTest {
 
   @Test
   void workCommittedBeforeAStopIsIntegratedAtTheResumeAndItsFilesReachTheGates() {
-    RunSpec isolated =
-        new RunSpec(List.of(), Set.of(BuiltInRoles.IMPLEMENTER), List.of("review"), new Bounds(10, 0, Duration.ZERO, 30, 2), false, false, 4, true);
-    RunMachine m = new RunMachine(isolated);
-    feed(m, new OrchestraEvent.RunStarted("r", T, "g", false));
-    feed(m, new OrchestraEvent.TaskFinished("r", T, "plan", BuiltInRoles.ORCHESTRATOR, dev.orchestra.plan.TaskStatus.DONE, "1 task", List.of(), 0));
-    List<Task> tasks = List.of(Task.builder("T1", "t").role(BuiltInRoles.IMPLEMENTER).writeScope("src/**").build());
-    feed(m, new OrchestraEvent.PlanUpdated("r", T, "planned", 1, List.of("T1"), "g", tasks, List.of(), List.of(), List.of(), false));
-    feed(m, new OrchestraEvent.PlanChecked("r", T, 1, true, false));
-    assertTrue(m.state().running().contains("T1"));
-    // Committed, then the process died before T1's end was journalled.
-    feed(m, new OrchestraEvent.TaskCommitted("r", T, "T1", "orchestra-task/r/T1", "abc123", List.of("src/Auth.java"), 1));
-
+    RunSpec isolated = isolatedRunStoppedAfterACommit(new Bounds(10, 0, Duration.ZERO, 30, 2), false);
     RunMachine resumed = new RunMachine(isolated).replay(journal);
     RunMachine.Step start = resumed.step(new OrchestraEvent.RunStarted("r2", T.plusSeconds(5), "g", true));
     assertEquals(List.of(Command.Kind.CHECK_PLAN), start.commands().stream().map(Command::kind).toList(), "plan.md is checked before any merge");
@@ -77,21 +66,13 @@ final class RunMachineResumeTest {
     Command.RunGates g =
         gates.commands().stream().filter(Command.RunGates.class::isInstance).map(Command.RunGates.class::cast).findFirst().orElseThrow();
     assertEquals(List.of("T1"), g.taskIds());
-    assertEquals(List.of("src/Auth.java"), g.changedFiles(), "the gates judge what the committed task changed");
+    assertEquals(List.of("src/A.java"), g.changedFiles(), "the gates judge what the committed task changed");
   }
 
   @Test
   void aTaskSetToDoAgainInPlanMdWhileTheRunWasStoppedHasItsCommittedWorkLeftOnItsBranch() {
-    RunSpec isolated =
-        new RunSpec(List.of(), Set.of(BuiltInRoles.IMPLEMENTER), List.of(), new Bounds(10, 0, Duration.ZERO, 30, 2), false, false, 4, true);
-    RunMachine m = new RunMachine(isolated);
-    feed(m, new OrchestraEvent.RunStarted("r", T, "g", false));
-    feed(m, new OrchestraEvent.TaskFinished("r", T, "plan", BuiltInRoles.ORCHESTRATOR, dev.orchestra.plan.TaskStatus.DONE, "1 task", List.of(), 0));
+    RunSpec isolated = isolatedRunStoppedAfterACommit(new Bounds(10, 0, Duration.ZERO, 30, 2), false);
     List<Task> tasks = List.of(Task.builder("T1", "t").role(BuiltInRoles.IMPLEMENTER).writeScope("src/**").build());
-    feed(m, new OrchestraEvent.PlanUpdated("r", T, "planned", 1, List.of("T1"), "g", tasks, List.of(), List.of(), List.of(), false));
-    feed(m, new OrchestraEvent.PlanChecked("r", T, 1, true, false));
-    feed(m, new OrchestraEvent.TaskCommitted("r", T, "T1", "orchestra-task/r/T1", "abc123", List.of("src/A.java"), 1));
-
     RunMachine resumed = new RunMachine(isolated).replay(journal);
     resumed.step(new OrchestraEvent.RunStarted("r2", T.plusSeconds(5), "g", true));
     // The person set T1 back to do in plan.md: the check reports the edit, then itself.
