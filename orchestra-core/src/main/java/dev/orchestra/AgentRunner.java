@@ -85,6 +85,14 @@ final class AgentRunner {
    * @param isolate whether the task gets a worktree of its own (a plan task of an isolated run)
    */
   Outcome runTask(Task task, String brief, boolean isolate) {
+    return runTask(task, brief, isolate, "");
+  }
+
+  /**
+   * Runs a task as {@link #runTask(Task, String, boolean)} does; {@code resolves}, when not empty,
+   * is the branch of a task whose conflict this one resolves: merged into its worktree first.
+   */
+  Outcome runTask(Task task, String brief, boolean isolate, String resolves) {
     OrchestratorConfig config = run.config();
     Role role = config.roles().get(task.role());
     if (role == null) {
@@ -93,7 +101,7 @@ final class AgentRunner {
     }
     Optional<GitWorktrees> worktrees = run.worktrees();
     if (isolate && worktrees.isPresent()) {
-      return runIsolated(task, brief, role, worktrees.get());
+      return runIsolated(task, brief, role, worktrees.get(), resolves);
     }
     boolean writer = role.sandboxMode().allowsWrites();
     GitWorkspace git = run.git();
@@ -171,7 +179,7 @@ final class AgentRunner {
    * outputs not) is committed, and reported with {@code TaskCommitted}, before the task's end is.
    * The worktree is removed afterwards; the branch stays for its merge when there is a commit.
    */
-  private Outcome runIsolated(Task task, String brief, Role role, GitWorktrees worktrees) {
+  private Outcome runIsolated(Task task, String brief, Role role, GitWorktrees worktrees, String resolves) {
     boolean writer = role.sandboxMode().allowsWrites();
     GitWorktrees.TaskTree tree;
     try {
@@ -183,12 +191,26 @@ final class AgentRunner {
         new OrchestraEvent.WorktreeCreated(run.runId(), run.now(), task.id(), tree.branch(), tree.root().toString(), tree.base()));
     boolean keepBranch = false;
     try {
+      List<String> conflicted = List.of();
+      if (!resolves.isEmpty()) {
+        try {
+          conflicted = worktrees.mergeInto(tree, resolves);
+        } catch (RuntimeException e) {
+          return Outcome.of(TaskStatus.FAILED, String.valueOf(e.getMessage()));
+        }
+      }
       AgentRun r = run(role, task, brief, task.writeScope(), null, tree.workdir());
       RoleReport report = r.report();
       if (report instanceof RoleReport.Refusal refusal) {
         return new Outcome(TaskStatus.FAILED, "refused by the " + role.name() + " role: " + refusal.refusal(), r.changedFiles(), report, null, "");
       }
       List<String> changed = List.of();
+      List<String> unresolved = GitWorktrees.withConflictMarkers(tree, conflicted);
+      if (!unresolved.isEmpty()) {
+        // Committed, the markers would land on the integration branch as if resolved.
+        return new Outcome(
+            TaskStatus.FAILED, "conflict markers remain in " + String.join(", ", unresolved), r.changedFiles(), report, null, "");
+      }
       if (writer) {
         Optional<String> commit;
         try {

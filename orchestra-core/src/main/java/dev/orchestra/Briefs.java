@@ -92,6 +92,21 @@ final class Briefs {
   }
 
   /**
+   * For a task that resolves another task's conflict with the integrated work: its worktree holds
+   * the integrated work with the other task's branch being merged in, conflicts marked.
+   */
+  static String resolving(List<String> conflicts) {
+    StringBuilder b =
+        new StringBuilder(
+            "\nThis worktree holds the integrated work with another task's work being merged into it, and git could not"
+                + " combine them everywhere: the files below hold git's conflict markers (between <<<<<<< HEAD and ======= is"
+                + " the integrated work, between ======= and >>>>>>> the other task's). Resolve every conflict so that both"
+                + " sides' changes are kept and no marker line remains; what you leave is committed as the merge.\n");
+    conflicts.forEach(c -> b.append(c).append('\n'));
+    return cap(b.toString());
+  }
+
+  /**
    * For a task whose earlier work conflicted with work integrated meanwhile: what conflicted, so
    * the next attempt keeps both. Empty when there was no conflict.
    */

@@ -12,7 +12,8 @@ import java.util.Objects;
  * journalled; the run integrates finished branches into the integration branch one at a time, in
  * plan order among those waiting: merged by default, or rebased (see {@link
  * Worktrees.Integration}). A conflict leaves the integration branch as it was, and the task runs
- * again on the integrated state with the conflict in its brief. Gates judge the integrated tree.
+ * again on the integrated state with the conflict in its brief, or a new task resolves it (see
+ * {@link Worktrees.OnConflict}). Gates judge the integrated tree.
  * Write scopes are then ownership hints: tasks whose scopes overlap may run at the same time. The
  * user's own checkout is not touched: the result is the integration branch, and the run's summary
  * says how to merge it. In a folder that is not the top of a git work tree, or a repository without
@@ -48,10 +49,36 @@ public sealed interface Isolation permits Isolation.Shared, Isolation.Worktrees 
    *     the state folder, and has not moved since the run began)
    * @param runHooks whether the repository's hooks run for Orchestra's own commits and merges
    * @param integration how a finished task's branch joins the integration branch
+   * @param onConflict what happens to work that conflicts with the integrated work
    */
   record Worktrees(
-      String authorName, String authorEmail, boolean keepBranches, boolean fastForwardWhenGreen, boolean runHooks, Integration integration)
+      String authorName,
+      String authorEmail,
+      boolean keepBranches,
+      boolean fastForwardWhenGreen,
+      boolean runHooks,
+      Integration integration,
+      OnConflict onConflict)
       implements Isolation {
+
+    /**
+     * What happens to a finished task whose work conflicts with work integrated meanwhile. Either
+     * way the integration branch is left as it was, and after {@code Bounds.maxFindingAttempts}
+     * conflicts of one task's work the task fails.
+     */
+    public enum OnConflict {
+      /** The task runs again on the integrated state, with git's conflict hunks in its brief; its first work is dropped. */
+      REDO_TASK,
+      /**
+       * A new plan task, {@code <task-id>-resolve}, with the same role and write scope, starts in a
+       * worktree of the integrated state with the conflicted task's branch merged in and git's
+       * conflict markers in the files: it resolves them, keeping both sides, and its commit
+       * concludes the merge. The conflicted task stays done; its dependents wait for the resolving
+       * task too, and if that fails, so does the conflicted task. A resolving task whose own work
+       * conflicts is followed by another, {@code <task-id>-resolve-2} and so on.
+       */
+      RESOLVE_TASK
+    }
 
     /** How a finished task's branch joins the integration branch. */
     public enum Integration {
@@ -76,6 +103,7 @@ public sealed interface Isolation permits Isolation.Shared, Isolation.Worktrees 
       Objects.requireNonNull(authorName, "authorName");
       Objects.requireNonNull(authorEmail, "authorEmail");
       Objects.requireNonNull(integration, "integration");
+      Objects.requireNonNull(onConflict, "onConflict");
       if (authorName.isBlank() || authorEmail.isBlank()) {
         throw new IllegalArgumentException("the commit author needs a name and an email");
       }
@@ -86,7 +114,8 @@ public sealed interface Isolation permits Isolation.Shared, Isolation.Worktrees 
 
     /**
      * Returns a builder with the defaults: author {@code Orchestra <orchestra@localhost>}, branches
-     * removed once integrated, no fast-forward, no hooks, integration by {@link Integration#MERGE}.
+     * removed once integrated, no fast-forward, no hooks, integration by {@link Integration#MERGE},
+     * and a conflicted task redone ({@link OnConflict#REDO_TASK}).
      */
     public static Builder builder() {
       return new Builder();
@@ -100,6 +129,7 @@ public sealed interface Isolation permits Isolation.Shared, Isolation.Worktrees 
       private boolean fastForwardWhenGreen;
       private boolean runHooks;
       private Integration integration = Integration.MERGE;
+      private OnConflict onConflict = OnConflict.REDO_TASK;
 
       private Builder() {}
 
@@ -134,13 +164,19 @@ public sealed interface Isolation permits Isolation.Shared, Isolation.Worktrees 
         return this;
       }
 
+      /** Sets what happens to work that conflicts with the integrated work (default: {@link OnConflict#REDO_TASK}). */
+      public Builder onConflict(OnConflict onConflict) {
+        this.onConflict = Objects.requireNonNull(onConflict, "onConflict");
+        return this;
+      }
+
       /**
        * Returns the isolation.
        *
        * @throws IllegalArgumentException when the author is blank or not one line
        */
       public Worktrees build() {
-        return new Worktrees(authorName, authorEmail, keepBranches, fastForwardWhenGreen, runHooks, integration);
+        return new Worktrees(authorName, authorEmail, keepBranches, fastForwardWhenGreen, runHooks, integration, onConflict);
       }
     }
   }

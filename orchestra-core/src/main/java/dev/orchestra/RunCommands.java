@@ -35,6 +35,7 @@ final class RunCommands {
   /** A snapshot of the work tree when the round's batch began: git says what the batch changed. */
   private GitWorkspace.Snapshot roundStart;
 
+
   RunCommands(RunEngine run) {
     this.run = run;
     this.finisher = new RunFinisher(run);
@@ -47,8 +48,9 @@ final class RunCommands {
     String brief =
         probe
             ? Briefs.probe(run.goal(), Briefs.ci(run.tree()))
-            : Briefs.task(run.goal(), task, c.attempts(), explorationBrief()) + Briefs.conflicts(c.conflicts());
-    AgentRunner.Outcome outcome = run.agents().runTask(task, brief, !probe);
+            : Briefs.task(run.goal(), task, c.attempts(), explorationBrief())
+                + (c.resolves().isEmpty() ? Briefs.conflicts(c.conflicts()) : Briefs.resolving(c.conflicts()));
+    AgentRunner.Outcome outcome = run.agents().runTask(task, brief, !probe, c.resolves());
     if (outcome.stop() != null) {
       run.requestStop(outcome.stop(), outcome.stopMessage());
     } else if (run.cancelled()) {
@@ -333,7 +335,9 @@ final class RunCommands {
       List<Command.RunTask> next =
           run.feed(
               new OrchestraEvent.IntegrationConflicted(run.runId(), run.now(), c.taskId(), c.branch(), conflict.files(), conflict.detail(), c.round()));
-      w.deleteBranch(c.branch()); // the task is done again from the integrated state, on a fresh branch
+      if (!resolveConflicts()) {
+        w.deleteBranch(c.branch()); // the task is done again from the integrated state, on a fresh branch
+      } // else a new task merges this branch in: it stays, and goes at the run's end once integrated
       return next;
     }
     String commit = result instanceof GitWorktrees.Merged m ? m.commit() : ((GitWorktrees.AlreadyIntegrated) result).commit();
@@ -342,6 +346,10 @@ final class RunCommands {
       w.deleteIntegratedBranch(c.branch());
     }
     return next;
+  }
+
+  private boolean resolveConflicts() {
+    return run.config().isolation() instanceof Isolation.Worktrees o && o.onConflict() == Isolation.Worktrees.OnConflict.RESOLVE_TASK;
   }
 
 }

@@ -116,7 +116,7 @@ final class RunFinisher {
     } catch (RuntimeException e) {
       return new Landing(merge + " (" + Text.oneLine(String.valueOf(e.getMessage())) + ")", true);
     } finally {
-      w.close();
+      w.close(!(run.config().isolation() instanceof Isolation.Worktrees o && o.keepBranches()));
     }
   }
 

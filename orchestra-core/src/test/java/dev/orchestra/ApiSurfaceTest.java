@@ -69,6 +69,7 @@ final class ApiSurfaceTest {
       dev.orchestra.Isolation$Worktrees
       dev.orchestra.Isolation$Worktrees$Builder
       dev.orchestra.Isolation$Worktrees$Integration
+      dev.orchestra.Isolation$Worktrees$OnConflict
       dev.orchestra.NothingToResumeException
       dev.orchestra.OrchestraException
       dev.orchestra.Orchestrator

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.orchestra.BudgetPolicy;
 import dev.orchestra.EventRecorder;
-import dev.orchestra.Json;
 import dev.orchestra.Isolation;
+import dev.orchestra.Json;
 import dev.orchestra.Orchestrator;
 import dev.orchestra.RunResult;
 import dev.orchestra.StopReason;
@@ -19,7 +19,9 @@ import dev.orchestra.model.ModelRequest;
 import dev.orchestra.model.ModelResponse;
 import dev.orchestra.model.TokenUsage;
 import dev.orchestra.model.ToolCall;
+import dev.orchestra.plan.Plan;
 import dev.orchestra.plan.Task;
+import dev.orchestra.plan.TaskStatus;
 import dev.orchestra.testing.Reply;
 import dev.orchestra.testing.ScriptedModelProvider;
 import java.io.IOException;
@@ -195,6 +197,74 @@ final class Issue13WorktreesTest {
     assertEquals(2, subjects.size(), subjects.toString());
     assertTrue(subjects.stream().allMatch(sj -> sj.startsWith("T1: ") || sj.startsWith("T2: ")), "one commit a task: " + subjects);
     assertEquals("", TestRepos.git(repo, "branch", "--list", "orchestra-task/*"));
+  }
+
+  @Test
+  void withResolvingTasksAConflictIsMergedByANewTaskGivenBothSidesAndTheRunEndsGreen() throws Exception {
+    ScriptedModelProvider model = new ScriptedModelProvider();
+    model.on("orchestrator").reply(Reply.text(plan(
+        Json.task("T1", "Say hello on the first line", List.of("shared.txt"), List.of()),
+        Json.task("T2", "Say bye on the first line", List.of("shared.txt"), List.of()))));
+    CountDownLatch both = new CountDownLatch(2);
+    model.on("implementer", "T1").otherwise(turn(together(both, r -> write("shared.txt", SHARED.replace("alpha", "hello")))));
+    model.on("implementer", "T2").otherwise(turn(together(both, r -> write("shared.txt", SHARED.replace("alpha", "bye")))));
+    // Whichever task loses the race is resolved by a new task, which finds git's markers in the file.
+    for (String resolver : List.of("T1-resolve", "T2-resolve")) {
+      model.on("implementer", resolver).otherwise(turn(r -> write("shared.txt", SHARED.replace("alpha", "hello bye"))));
+    }
+    Isolation resolve = Isolation.Worktrees.builder().onConflict(Isolation.Worktrees.OnConflict.RESOLVE_TASK).build();
+    RunResult result;
+    try (Orchestrator o = builder(model).isolation(resolve).addGate(Gate.command("sh", "-c", "grep -q 'hello bye' shared.txt").build()).build()) {
+      result = o.run("Say hello and bye");
+    }
+    assertEquals(StopReason.GREEN, result.stopReason(), result.message());
+    List<OrchestraEvent.IntegrationConflicted> conflicts = events.of(OrchestraEvent.IntegrationConflicted.class);
+    assertEquals(1, conflicts.size(), events.events().toString());
+    String lost = conflicts.get(0).taskId();
+    String resolver = lost + "-resolve";
+    assertEquals(1, events.starts().get(lost), "the conflicted task is not redone");
+    assertEquals(1, events.starts().get(resolver));
+    ModelRequest brief = model.requests("implementer", resolver).get(0);
+    assertTrue(brief.lastUserText().contains("conflict markers") && brief.lastUserText().contains("<<<<<<<"), brief.lastUserText());
+    Plan plan = result.plan();
+    assertEquals(TaskStatus.DONE, plan.task(lost).orElseThrow().status());
+    assertEquals(TaskStatus.DONE, plan.task(resolver).orElseThrow().status());
+    String branch = "orchestra/" + result.runId();
+    assertEquals(SHARED.replace("alpha", "hello bye"), TestRepos.git(repo, "show", branch + ":shared.txt"));
+    List<String> subjects = TestRepos.git(repo, "log", "--format=%s", branch).lines().toList();
+    assertTrue(subjects.stream().anyMatch(sj -> sj.startsWith(lost + ": ")), "the conflicted task's own commit is in the history: " + subjects);
+    assertTrue(subjects.stream().anyMatch(sj -> sj.startsWith(resolver + ": ")), subjects.toString());
+    assertEquals("", TestRepos.git(repo, "branch", "--list", "orchestra-task/*"), "every task branch is gone, the conflicted one too");
+  }
+
+  @Test
+  void aResolvingTaskThatLeavesConflictMarkersFailsAndNothingOfThemLands() throws Exception {
+    ScriptedModelProvider model = new ScriptedModelProvider();
+    model.on("orchestrator").reply(Reply.text(plan(
+        Json.task("T1", "Say hello on the first line", List.of("shared.txt"), List.of()),
+        Json.task("T2", "Say bye on the first line", List.of("shared.txt"), List.of()))));
+    CountDownLatch both = new CountDownLatch(2);
+    model.on("implementer", "T1").otherwise(turn(together(both, r -> write("shared.txt", SHARED.replace("alpha", "hello")))));
+    model.on("implementer", "T2").otherwise(turn(together(both, r -> write("shared.txt", SHARED.replace("alpha", "bye")))));
+    for (String resolver : List.of("T1-resolve", "T2-resolve")) {
+      // Writes a file of its own and leaves the markers where they are.
+      model.on("implementer", resolver).otherwise(turn(r -> write("notes.txt", "looked at it\n")));
+    }
+    Isolation resolve = Isolation.Worktrees.builder().onConflict(Isolation.Worktrees.OnConflict.RESOLVE_TASK).build();
+    RunResult result;
+    try (Orchestrator o = builder(model).isolation(resolve).build()) {
+      result = o.run("Say hello and bye");
+    }
+    assertEquals(StopReason.TASKS_FAILED, result.stopReason(), result.message());
+    String lost = events.of(OrchestraEvent.IntegrationConflicted.class).get(0).taskId();
+    Task resolver = result.plan().task(lost + "-resolve").orElseThrow();
+    assertEquals(TaskStatus.FAILED, resolver.status());
+    assertTrue(resolver.notes().contains("conflict markers remain in shared.txt"), resolver.notes());
+    assertEquals(TaskStatus.FAILED, result.plan().task(lost).orElseThrow().status());
+    String branch = "orchestra/" + result.runId();
+    assertTrue(!TestRepos.git(repo, "show", branch + ":shared.txt").contains("<<<<<<<"), "no marker reached the integration branch");
+    assertTrue(TestRepos.git(repo, "branch", "--list", "orchestra-task/*").contains("orchestra-task/" + result.runId() + "/" + lost),
+        "the conflicted task's work stays on its branch");
   }
 
   @Test

@@ -44,19 +44,23 @@ public sealed interface Command {
    * @param attempts for a finding's task, what earlier attempts tried and what the gate said after,
    *     one line each; empty otherwise
    * @param conflicts for a task whose earlier work conflicted with integrated work (see {@link
-   *     Integrate}), each conflict as git showed it; empty otherwise
+   *     Integrate}), each conflict as git showed it; for a task that resolves another's conflict,
+   *     that conflict; empty otherwise
+   * @param resolves for a task that resolves another's conflict, the branch whose work it merges
+   *     into the integrated work (its worktree starts with that merge under way); empty otherwise
    */
-  record RunTask(Task task, int round, List<String> attempts, List<String> conflicts) implements Command {
+  record RunTask(Task task, int round, List<String> attempts, List<String> conflicts, String resolves) implements Command {
     /** Validates and copies the components. */
     public RunTask {
       Objects.requireNonNull(task, "task");
       attempts = List.copyOf(attempts);
       conflicts = List.copyOf(conflicts);
+      Objects.requireNonNull(resolves, "resolves");
     }
 
     /** A task without conflicts behind it. */
     public RunTask(Task task, int round, List<String> attempts) {
-      this(task, round, attempts, List.of());
+      this(task, round, attempts, List.of(), "");
     }
 
     @Override

@@ -63,6 +63,16 @@ final class Rounds {
       state.doneInRound++;
     }
     state.changedInRound.addAll(t.changedFiles());
+    RunState.Resolving resolving = state.resolving.get(t.taskId());
+    if (resolving != null && (t.status() == TaskStatus.FAILED || t.status() == TaskStatus.BLOCKED)) {
+      // The work it was to merge never reaches the integration branch: its task did not succeed.
+      state.resolving.remove(t.taskId());
+      failUnmerged(resolving, t.taskId() + ", which was to resolve its conflict, ended " + t.status().markdownValue());
+    } else if (resolving != null && t.status() == TaskStatus.DONE && !state.committed.containsKey(t.taskId())) {
+      // Done without a commit: it left the merge unconcluded, so nothing of the conflicted work lands.
+      state.resolving.remove(t.taskId());
+      failUnmerged(resolving, t.taskId() + ", which was to resolve its conflict, committed nothing");
+    }
     if (t.status() == TaskStatus.DONE && state.committed.containsKey(t.taskId())) {
       // Its dependents start from the integrated state, so they wait for its merge.
       state.toIntegrate.add(t.taskId());
@@ -96,6 +106,7 @@ final class Rounds {
 
   /** A task's work is in the integration branch: its dependents may start. */
   void integrated(String taskId) {
+    state.resolving.remove(taskId);
     state.committed.remove(taskId);
     state.committedFiles.remove(taskId);
     state.toIntegrate.remove(taskId);
@@ -129,14 +140,21 @@ final class Rounds {
     if (state.integrating.equals(id)) {
       state.integrating = "";
     }
-    List<String> seen = state.conflicts.computeIfAbsent(id, k -> new ArrayList<>());
-    seen.add("conflicts in " + String.join(", ", c.files()) + ":\n" + c.detail());
+    RunState.Resolving earlier = state.resolving.remove(id);
+    String root = earlier != null ? earlier.root() : id;
+    String conflict = "conflicts in " + String.join(", ", c.files()) + ":\n" + c.detail();
+    List<String> seen = state.conflicts.computeIfAbsent(root, k -> new ArrayList<>());
+    seen.add(conflict);
     if (state.plan == null || !state.plan.contains(id)) {
       return;
     }
     Task task = state.plan.task(id);
     String files = String.join(", ", c.files());
     boolean again = seen.size() < Math.max(1, spec.bounds().maxFindingAttempts());
+    if (spec.resolveConflicts()) {
+      resolveByNewTask(task, root, c.branch(), conflict, files, again, earlier);
+      return;
+    }
     if (task.status() == TaskStatus.DONE) {
       state.doneInRound--;
     }
@@ -150,6 +168,83 @@ final class Rounds {
     }
     if (state.scheduling != null) {
       state.scheduling.finished(id, again ? TaskStatus.TODO : TaskStatus.FAILED);
+    }
+  }
+
+  /**
+   * A conflict, resolved by a new task: it works on the integrated state with the conflicted
+   * branch merged in, and the conflicted task stays done, its dependents now waiting for the new
+   * task too (the plan changes with a {@code PlanUpdated} the machine decides next; see {@link
+   * #planResolvers}). Past the attempts, the conflicted work fails (and the task it began with).
+   */
+  private void resolveByNewTask(Task task, String root, String branch, String conflict, String files, boolean again, RunState.Resolving earlier) {
+    if (!again) {
+      failUnmerged(
+          new RunState.Resolving(task, root, task.id(), branch, conflict),
+          "its work conflicted " + state.conflicts.get(root).size() + " times with integrated work in " + files);
+      state.scheduling = null;
+      return;
+    }
+    int n = state.conflicts.get(root).size();
+    String id = root + "-resolve" + (n > 1 ? "-" + n : "");
+    for (int k = n + 1; state.plan.contains(id) || state.resolving.containsKey(id); k++) {
+      id = root + "-resolve-" + k; // a task of that name already: the next free one
+    }
+    List<String> criteria = new ArrayList<>(state.plan.contains(root) ? state.plan.task(root).acceptanceCriteria() : task.acceptanceCriteria());
+    criteria.add("No conflict markers remain, and both " + root + "'s changes and the integrated work are kept");
+    Task resolver =
+        Task.builder(id, "Resolve the conflict of " + root + "'s work with the integrated work in " + files)
+            .role(task.role())
+            .writeScope(task.writeScope())
+            .acceptanceCriteria(criteria)
+            .build();
+    state.resolving.put(id, new RunState.Resolving(resolver, root, task.id(), branch, conflict));
+    state.resolversToPlan.add(id);
+  }
+
+  /**
+   * Puts the resolving tasks decided on into the plan, in one {@code PlanUpdated}: each new task,
+   * the conflicted task's note, and its dependents, which now wait for the new task too.
+   */
+  void planResolvers() {
+    if (state.resolversToPlan.isEmpty() || state.plan == null) {
+      return;
+    }
+    java.util.Map<String, Task> changed = new java.util.LinkedHashMap<>();
+    List<String> ids = new ArrayList<>();
+    for (String id : state.resolversToPlan) {
+      RunState.Resolving r = state.resolving.get(id);
+      ids.add(id);
+      changed.put(id, r.task());
+      if (state.plan.contains(r.conflicted())) {
+        Task c = changed.getOrDefault(r.conflicted(), state.plan.task(r.conflicted()));
+        changed.put(c.id(), c.withNotes(FindingLedger.keepingTag(c.notes(), "conflicted with integrated work; " + id + " resolves it")));
+      }
+      for (Task d : state.plan.tasks()) {
+        Task current = changed.getOrDefault(d.id(), d);
+        if (current.dependsOn().contains(r.conflicted()) && !current.dependsOn().contains(id)) {
+          List<String> deps = new ArrayList<>(current.dependsOn());
+          deps.add(id);
+          changed.put(d.id(), current.toBuilder().dependsOn(deps).build());
+        }
+      }
+    }
+    machine.planUpdated(RunMachine.RESOLVING + String.join(", ", ids), ids, new ArrayList<>(changed.values()), List.of());
+    state.scheduling = null; // new tasks, and new dependencies
+  }
+
+  /**
+   * Work that was to be merged by a resolving task will not be: the task whose branch conflicted
+   * fails, and so does the task the conflicts began with.
+   */
+  private void failUnmerged(RunState.Resolving r, String why) {
+    for (String id : new java.util.LinkedHashSet<>(List.of(r.conflicted(), r.root()))) {
+      if (state.plan != null && state.plan.contains(id) && state.plan.task(id).status() == TaskStatus.DONE) {
+        Task t = state.plan.task(id);
+        state.plan.update(t.withStatus(TaskStatus.FAILED).withNotes(FindingLedger.keepingTag(t.notes(), "failed: its work was not integrated: " + why)));
+        state.doneInRound--;
+        state.finishedInRound.add(id);
+      }
     }
   }
 

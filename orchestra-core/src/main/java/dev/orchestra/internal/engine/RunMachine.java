@@ -130,10 +130,11 @@ public final class RunMachine {
 
   void startTask(Task task, int round, List<String> attempts) {
     emit(new OrchestraEvent.TaskStarted(state.runId, state.now, task.id(), task.role(), task.title(), round));
+    RunState.Resolving r = state.resolving.get(task.id());
     command(
         new Command.RunTask(
             state.plan != null && state.plan.contains(task.id()) ? state.plan.task(task.id()) : task, round, attempts,
-            state.conflicts.getOrDefault(task.id(), List.of())));
+            r != null ? List.of(r.conflict()) : state.conflicts.getOrDefault(task.id(), List.of()), r != null ? r.branch() : ""));
   }
 
   void planUpdated(String reason, List<String> ids, List<Task> tasks, List<String> risks) {
@@ -307,6 +308,7 @@ public final class RunMachine {
       state.plan.addRisks(p.risks());
     }
     state.ledger.restore(state.plan.tasks());
+    p.tasks().forEach(t -> state.resolversToPlan.remove(t.id())); // in the plan now
     // Work waits for its merge only while its task is done in the plan: a task a person removed
     // from plan.md, or set to do again, does not have its old work merged (it stays on its branch
     // until the task runs again, which starts the branch afresh).
@@ -330,6 +332,8 @@ public final class RunMachine {
 
   static final String EDITED = "edited by hand";
   static final String REPLANNED = "re-planned: ";
+  /** The reason of the {@code PlanUpdated} that adds tasks resolving conflicts (see {@link RunSpec#resolveConflicts}). */
+  static final String RESOLVING = "resolving conflicts: ";
 
   // ------------------------------------------------------------------ deciding
 
@@ -346,6 +350,7 @@ public final class RunMachine {
     // calls done is on the integration branch.
     // A round's first merge waits for its check of plan.md: at a resume, a person's edit made
     // while the run was stopped decides what is merged.
+    rounds.planResolvers();
     boolean planUnchecked = state.phase == RunState.Phase.ROUND_START && !state.planChecked;
     if (spec.isolated() && state.phase != RunState.Phase.FINISHING && state.stopReason != StopReason.CANCELLED && !state.integrationBlocked
         && !planUnchecked) {

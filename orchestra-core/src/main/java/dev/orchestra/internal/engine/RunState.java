@@ -119,6 +119,22 @@ public final class RunState {
   String integrating = "";
   /** Each task's conflicts with integrated work so far, for its next attempt's brief. */
   final Map<String, List<String>> conflicts = new HashMap<>();
+
+  /**
+   * A task that resolves another's conflict (see {@link RunSpec#resolveConflicts}).
+   *
+   * @param task the resolving task, as the plan is to hold it
+   * @param root the plan task whose work first conflicted (its conflicts are counted)
+   * @param conflicted the task whose branch conflicted: the root, or an earlier resolving task
+   * @param branch that task's branch, which the resolving task merges in
+   * @param conflict the conflict as git showed it
+   */
+  record Resolving(Task task, String root, String conflicted, String branch, String conflict) {}
+
+  /** The tasks that resolve a conflict, by id, until they are integrated or fail. */
+  final Map<String, Resolving> resolving = new LinkedHashMap<>();
+  /** Resolving tasks decided on and not yet in the plan: a {@code PlanUpdated} adds them. */
+  final Set<String> resolversToPlan = new LinkedHashSet<>();
   /** A merge failed for another reason than a conflict: no more merges until the run resumes. */
   boolean integrationBlocked;
   /** Whether any task of the run worked in a worktree: a resume must too. */

@@ -328,6 +328,50 @@ public final class GitWorktrees {
   }
 
   /**
+   * Starts merging another task's branch into a task's worktree, for a task that resolves that
+   * branch's conflict with the integrated work: where git cannot combine the two, the files are
+   * left with git's conflict markers for the task to resolve; {@link #commit} then concludes the
+   * merge (a commit with both parents).
+   *
+   * @return the conflicted paths, relative to the repository's top (empty when git merged it all)
+   * @throws IllegalStateException when git cannot merge the branch at all (it is gone, say)
+   */
+  public List<String> mergeInto(TaskTree tree, String branch) {
+    Git.Result m =
+        work(tree.root(), identityArgs("merge", "--no-ff", "--no-commit", "--no-autostash", "--no-verify-signatures", "--quiet", branch));
+    if (m.ok()) {
+      return List.of();
+    }
+    List<String> files = unmergedFiles(tree.root());
+    if (files.isEmpty()) {
+      throw new IllegalStateException("git could not merge " + branch + " into task " + tree.taskId() + "'s worktree: " + m.why());
+    }
+    return List.copyOf(files);
+  }
+
+  /**
+   * Of the given paths (relative to the repository's top), those that still hold a line of git's
+   * conflict markers ({@code <<<<<<<} or {@code >>>>>>>} at a line's start) in the task's worktree.
+   */
+  public static List<String> withConflictMarkers(TaskTree tree, List<String> paths) {
+    List<String> left = new ArrayList<>();
+    for (String p : paths) {
+      Path file = tree.root().resolve(p);
+      if (!Files.isRegularFile(file)) {
+        continue; // deleted, or never a file: nothing left to resolve in it
+      }
+      try (var lines = Files.lines(file, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+        if (lines.anyMatch(l -> l.startsWith("<<<<<<<") || l.startsWith(">>>>>>>"))) {
+          left.add(p);
+        }
+      } catch (IOException | java.io.UncheckedIOException e) {
+        left.add(p); // unreadable: not known to be resolved
+      }
+    }
+    return left;
+  }
+
+  /**
    * Keeps a worktree's work when its commit failed (a hook refused it, say), before the worktree
    * is removed: everything {@link #commit} would have staged is committed through an index of its
    * own, without hooks, and kept under {@code refs/orchestra-rescue/<run-id>/<task-id>}; the task's
@@ -660,7 +704,12 @@ public final class GitWorktrees {
 
   /** The paths a merge in the integration worktree left conflicted. */
   private List<String> unmergedFiles() {
-    Git.Result unmerged = git(integrationRoot, "diff", "--name-only", "--diff-filter=U", "-z");
+    return unmergedFiles(integrationRoot);
+  }
+
+  /** The paths a merge in a worktree left conflicted, relative to the repository's top. */
+  private List<String> unmergedFiles(Path root) {
+    Git.Result unmerged = git(root, "diff", "--name-only", "--diff-filter=U", "-z");
     List<String> files = new ArrayList<>();
     for (String f : unmerged.out().split("\0")) {
       if (!f.isEmpty()) {
@@ -739,8 +788,9 @@ public final class GitWorktrees {
   }
 
   /**
-   * At a resume: deletes this run's task branches whose work is in the integration branch already
-   * (a stop came before their deletion), except those about to be integrated.
+   * Deletes this run's task branches whose work is in the integration branch already (at a resume:
+   * a stop came before their deletion; at the end: a branch a resolving task merged), except those
+   * about to be integrated.
    *
    * @param waiting the branches the run still integrates
    * @return the branches deleted
@@ -792,12 +842,25 @@ public final class GitWorktrees {
    * integrated.
    */
   public void close() {
+    close(false);
+  }
+
+  /**
+   * Ends the run's use of the repository as {@link #close()} does; with {@code
+   * deleteIntegratedBranches}, also deletes every task branch of the run whose work is in the
+   * integration branch (one a resolving task merged, one a stop left), never one with work that
+   * is not.
+   */
+  public void close(boolean deleteIntegratedBranches) {
     Map<String, String> due;
     synchronized (integratedBranches) {
       due = new LinkedHashMap<>(integratedBranches);
       integratedBranches.clear();
     }
     deleteBranches(due);
+    if (deleteIntegratedBranches) {
+      deleteIntegratedTaskBranches(java.util.Set.of());
+    }
     removeTaskTrees();
     removeTree(integrationRoot);
     prune();

@@ -38,6 +38,10 @@ final class JournalRecord {
   private final Map<String, Integer> conflicts = new java.util.HashMap<>();
   /** How many conflicts a task gets before it fails: the bounds' attempts at a finding. */
   private final int conflictLimit;
+  /** Whether a conflict is resolved by a new task (rather than its task redone). */
+  private final boolean resolveConflicts;
+  /** Each resolving task's [conflicted task, root task], from the conflict that called for it. */
+  private final Map<String, String[]> resolvers = new java.util.HashMap<>();
   /** The plan's tasks and their statuses, in plan order. */
   final Map<String, TaskStatus> plan = new LinkedHashMap<>();
 
@@ -61,7 +65,23 @@ final class JournalRecord {
   OrchestraEvent.RunFinished finished;
 
   JournalRecord(int conflictLimit) {
+    this(conflictLimit, false);
+  }
+
+  JournalRecord(int conflictLimit, boolean resolveConflicts) {
     this.conflictLimit = Math.max(1, conflictLimit);
+    this.resolveConflicts = resolveConflicts;
+  }
+
+  /** The conflicted task and the root of a resolving task's work fail: what it was to merge never lands. */
+  private void unmerged(String conflicted, String root) {
+    for (String id : new java.util.LinkedHashSet<>(List.of(conflicted, root))) {
+      if (plan.get(id) == TaskStatus.DONE) {
+        plan.put(id, TaskStatus.FAILED);
+        done.remove(id);
+        doneInRound--;
+      }
+    }
   }
 
   /** Whether a task is one of the plan's (explorers, the planner, re-plans and the release are not). */
@@ -99,9 +119,26 @@ final class JournalRecord {
       if (!committed.remove(i.taskId()) || plan.get(i.taskId()) != TaskStatus.DONE) {
         throw new AssertionError("task " + i.taskId() + " was integrated without being done with committed work");
       }
+      resolvers.remove(i.taskId());
     } else if (e instanceof OrchestraEvent.IntegrationConflicted c) {
       if (!committed.remove(c.taskId()) || plan.get(c.taskId()) != TaskStatus.DONE) {
         throw new AssertionError("task " + c.taskId() + " conflicted without being done with committed work");
+      }
+      if (resolveConflicts) {
+        // The conflicted task stays done; a new task merges its branch, or, past the limit, it fails.
+        String[] link = resolvers.remove(c.taskId());
+        String root = link != null ? link[1] : c.taskId();
+        int n = conflicts.merge(root, 1, Integer::sum);
+        if (n < conflictLimit) {
+          String id = root + "-resolve" + (n > 1 ? "-" + n : "");
+          for (int k = n + 1; plan.containsKey(id) || resolvers.containsKey(id); k++) {
+            id = root + "-resolve-" + k;
+          }
+          resolvers.put(id, new String[] {c.taskId(), root});
+        } else {
+          unmerged(c.taskId(), root);
+        }
+        return;
       }
       int n = conflicts.merge(c.taskId(), 1, Integer::sum);
       done.remove(c.taskId());
@@ -131,6 +168,9 @@ final class JournalRecord {
       if (t.status() != TaskStatus.DONE) {
         committed.remove(t.taskId());
       }
+      String[] link = resolvers.get(t.taskId());
+      boolean unmerged = link != null && (t.status() == TaskStatus.FAILED || t.status() == TaskStatus.BLOCKED
+          || (t.status() == TaskStatus.DONE && !committed.contains(t.taskId())));
       if (planTask(t.taskId())) {
         if (!finishedSinceStart.add(t.taskId())) {
           throw new AssertionError("task " + t.taskId() + " finished twice: nothing started it again or sent it back to work in between");
@@ -145,6 +185,10 @@ final class JournalRecord {
       }
       if (t.taskId().equals(Rounds.RELEASE_TASK)) {
         released = true;
+      }
+      if (unmerged) {
+        resolvers.remove(t.taskId());
+        unmerged(link[0], link[1]);
       }
     } else if (e instanceof OrchestraEvent.PlanUpdated p) {
       for (Task t : p.tasks()) {

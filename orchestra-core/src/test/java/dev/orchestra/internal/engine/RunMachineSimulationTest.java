@@ -42,6 +42,8 @@ final class RunMachineSimulationTest {
     int isolated = 0;
     int merges = 0;
     int conflicts = 0;
+    int resolvingRuns = 0;
+    int resolvingAgents = 0;
     java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
     long cpu = threads.getCurrentThreadCpuTime();
     long wall = System.nanoTime();
@@ -58,6 +60,8 @@ final class RunMachineSimulationTest {
         isolated += sim.spec.isolated() ? 1 : 0;
         merges += sim.merges;
         conflicts += sim.conflicts;
+        resolvingRuns += sim.spec.resolveConflicts() ? 1 : 0;
+        resolvingAgents += sim.resolvingAgents;
       } catch (AssertionError | RuntimeException e) {
         int from = Math.max(0, sim.journal.size() - 25);
         StringBuilder tail = new StringBuilder();
@@ -73,11 +77,12 @@ final class RunMachineSimulationTest {
     }
     System.out.printf(
         "simulation: %d seeds, %d events, %d crashes replayed (%d lost the journal's tail), %d agents interrupted, %d gates failed without a finding, stop reasons %s;"
-            + " %d in worktrees (%d merges, %d conflicts); %d ms (%d ms of CPU)%n",
-        seeds, events, crashes, truncations, interrupted, undecided, reasons, isolated, merges, conflicts, (System.nanoTime() - wall) / 1_000_000,
+            + " %d in worktrees (%d merges, %d conflicts; %d runs resolve conflicts by a new task, %d such agents ran); %d ms (%d ms of CPU)%n",
+        seeds, events, crashes, truncations, interrupted, undecided, reasons, isolated, merges, conflicts, resolvingRuns, resolvingAgents,
+        (System.nanoTime() - wall) / 1_000_000,
         (threads.getCurrentThreadCpuTime() - cpu) / 1_000_000);
-    if (seeds >= 500 && (merges == 0 || conflicts == 0)) {
-      throw new AssertionError("the driver ran no merge or no conflict: integration went unchecked");
+    if (seeds >= 500 && (merges == 0 || conflicts == 0 || resolvingAgents == 0)) {
+      throw new AssertionError("the driver ran no merge, no conflict or no resolving task: integration went unchecked");
     }
     if (seeds >= 500) {
       // The driver reaches the loop's exits, so the invariants are checked on every path to them.

@@ -90,6 +90,8 @@ final class SimulatedEngine {
   /** Merges and conflicts the driver answered. */
   int merges;
   int conflicts;
+  /** Agents that resolved another task's conflict (the conflict-resolving runs). */
+  int resolvingAgents;
 
   /** The invariants' own record of the run, kept from the journal, not from the machine's state. */
   private JournalRecord record;
@@ -118,11 +120,14 @@ final class SimulatedEngine {
     Duration wall = random.nextInt(4) == 0 ? Duration.ofSeconds(10 + random.nextInt(80)) : Duration.ZERO;
     long tokens = random.nextInt(4) == 0 ? 1_000 + random.nextInt(8_000) : 0;
     Bounds bounds = new Bounds(1 + random.nextInt(6), tokens, wall, 30, 1 + random.nextInt(3));
+    boolean isolated = isolation.nextInt(3) == 0;
+    // Half the isolated runs resolve conflicts with a new task; drawn apart, so the others run as before.
+    boolean resolve = isolated && new Random(seed * 31 + 7).nextBoolean();
     this.spec =
         new RunSpec(
             probes, Set.of(BuiltInRoles.IMPLEMENTER), gates, bounds, random.nextInt(8) == 0, random.nextBoolean(), 1 + random.nextInt(4),
-            isolation.nextInt(3) == 0);
-    this.record = new JournalRecord(bounds.maxFindingAttempts());
+            isolated, resolve);
+    this.record = new JournalRecord(bounds.maxFindingAttempts(), resolve);
     this.machine = new RunMachine(spec);
     this.engineBudget = spec.initialBudget();
   }
@@ -313,7 +318,7 @@ final class SimulatedEngine {
     }
     journal.subList(keep, journal.size()).clear();
     decided.subList(keep, decided.size()).clear();
-    record = new JournalRecord(spec.bounds().maxFindingAttempts());
+    record = new JournalRecord(spec.bounds().maxFindingAttempts(), spec.resolveConflicts());
     for (int i = 0; i < keep; i++) {
       record.observe(journal.get(i), decided.get(i));
     }
@@ -330,6 +335,9 @@ final class SimulatedEngine {
    */
   private void finishAgent(Command.RunTask c) {
     Task t = c.task();
+    if (!c.resolves().isEmpty()) {
+      resolvingAgents++;
+    }
     if (random.nextInt(40) == 0) {
       boolean quota = random.nextInt(3) > 0;
       String why = quota ? "the provider's quota is exhausted" : "the provider refused the credentials";

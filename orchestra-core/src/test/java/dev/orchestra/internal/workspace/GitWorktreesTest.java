@@ -560,4 +560,34 @@ final class GitWorktreesTest {
     assertTrue(e.getMessage().contains("not on orchestra/run-1"), e.getMessage());
     assertTrue(w.branchHead(a.branch()).isPresent(), "the work stays on its branch");
   }
+
+  @Test
+  void aResolvingTaskStartsWithTheConflictMarkedAndItsCommitConcludesTheMerge() throws Exception {
+    GitWorktrees w = open();
+    GitWorktrees.TaskTree a = committed(w, "T1", "shared.txt", "uno\n\n\n\ntwo\n\n\n\nthree\n");
+    GitWorktrees.TaskTree b = committed(w, "T2", "shared.txt", "eins\n\n\n\ntwo\n\n\n\nthree\n");
+    String theirs = w.branchHead(b.branch()).orElseThrow();
+    assertInstanceOf(GitWorktrees.Merged.class, w.integrate(a.branch(), "integrate T1"));
+    assertInstanceOf(GitWorktrees.Conflict.class, w.integrate(b.branch(), "integrate T2"));
+
+    GitWorktrees.TaskTree r = w.createTaskTree("T2-resolve", true);
+    List<String> conflicted = w.mergeInto(r, b.branch());
+    assertEquals(List.of("shared.txt"), conflicted);
+    assertEquals(List.of("shared.txt"), GitWorktrees.withConflictMarkers(r, conflicted), "git's markers are in the file");
+    TestRepos.write(r.workdir(), "shared.txt", "uno eins\n\n\n\ntwo\n\n\n\nthree\n");
+    assertEquals(List.of(), GitWorktrees.withConflictMarkers(r, conflicted));
+    String resolution = w.commit(r, "T2-resolve", "").orElseThrow();
+    List<String> parents = List.of(TestRepos.git(repo, "rev-list", "--parents", "-n", "1", resolution).strip().split(" "));
+    assertEquals(List.of(resolution, r.base(), theirs), parents, "a merge of the integrated work and T2's");
+    w.removeTree(r);
+    assertInstanceOf(GitWorktrees.Merged.class, w.integrate(r.branch(), "integrate T2-resolve"));
+    assertEquals("uno eins\n\n\n\ntwo\n\n\n\nthree\n", TestRepos.git(repo, "show", "orchestra/run-1:shared.txt"));
+    w.close(true);
+    assertEquals(List.of(), w.taskBranches(), "T2's branch, merged by its resolution, goes at the end too");
+
+    GitWorktrees again = GitWorktrees.open(repo, "run-2", environment, GitWorktrees.Identity.ORCHESTRA, false);
+    GitWorktrees.TaskTree gone = again.createTaskTree("T9", true);
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> again.mergeInto(gone, "orchestra-task/run-2/nothing"));
+    assertTrue(e.getMessage().contains("could not merge"), e.getMessage());
+  }
 }
