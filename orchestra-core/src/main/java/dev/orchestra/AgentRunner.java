@@ -222,6 +222,13 @@ final class AgentRunner {
               worktrees.rescue(tree).map(ref -> "; its work is kept under " + ref + " (git show " + ref + ")").orElse("; its work could not be kept");
           return Outcome.of(TaskStatus.FAILED, e.getMessage() + kept);
         }
+        if (!resolves.isEmpty() && (commit.isEmpty() || !worktrees.contains(commit.get(), resolves))) {
+          // The merge was abandoned (the agent aborted it, say): done, the conflicted work would
+          // be called integrated without being so.
+          return new Outcome(
+              TaskStatus.FAILED, "the merge of " + resolves + " was not concluded: its work is not in this task's commit", r.changedFiles(),
+              report, null, "");
+        }
         if (commit.isPresent()) {
           keepBranch = true;
           changed = worktrees.changedFiles(tree.base(), commit.get());

@@ -268,6 +268,35 @@ final class Issue13WorktreesTest {
   }
 
   @Test
+  void aResolvingTaskThatAbandonsTheMergeFailsRatherThanDropTheConflictedWork() throws Exception {
+    ScriptedModelProvider model = new ScriptedModelProvider();
+    model.on("orchestrator").reply(Reply.text(plan(
+        Json.task("T1", "Say hello on the first line", List.of("shared.txt"), List.of()),
+        Json.task("T2", "Say bye on the first line", List.of("shared.txt"), List.of()))));
+    CountDownLatch both = new CountDownLatch(2);
+    model.on("implementer", "T1").otherwise(turn(together(both, r -> write("shared.txt", SHARED.replace("alpha", "hello")))));
+    model.on("implementer", "T2").otherwise(turn(together(both, r -> write("shared.txt", SHARED.replace("alpha", "bye")))));
+    String abandon = "git merge --abort && echo 'hello bye' > shared.txt";
+    String args = "{\"command\":[],\"shell\":" + Json.M.writeValueAsString(abandon) + ",\"cwd\":\"\",\"timeout_seconds\":60}";
+    for (String resolver : List.of("T1-resolve", "T2-resolve")) {
+      model.on("implementer", resolver).otherwise(turn(r -> new ToolCall("abort-" + resolver, "run_command", args)));
+    }
+    Isolation resolve = Isolation.Worktrees.builder().onConflict(Isolation.Worktrees.OnConflict.RESOLVE_TASK).build();
+    RunResult result;
+    try (Orchestrator o = builder(model).isolation(resolve).build()) {
+      result = o.run("Say hello and bye");
+    }
+    assertEquals(StopReason.TASKS_FAILED, result.stopReason(), result.message());
+    String lost = events.of(OrchestraEvent.IntegrationConflicted.class).get(0).taskId();
+    Task resolver = result.plan().task(lost + "-resolve").orElseThrow();
+    assertEquals(TaskStatus.FAILED, resolver.status(), resolver.notes());
+    assertTrue(resolver.notes().contains("was not concluded"), resolver.notes());
+    assertEquals(TaskStatus.FAILED, result.plan().task(lost).orElseThrow().status());
+    assertTrue(TestRepos.git(repo, "branch", "--list", "orchestra-task/*").contains("orchestra-task/" + result.runId() + "/" + lost),
+        "the conflicted task's work stays on its branch");
+  }
+
+  @Test
   void twoBuildsWritingOneOutputFolderAtTheSameMomentDoNotDisturbEachOther() throws Exception {
     Path rendezvous = Files.createTempDirectory("orchestra-rendezvous");
     try {

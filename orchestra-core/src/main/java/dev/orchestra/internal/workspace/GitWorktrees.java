@@ -501,6 +501,11 @@ public final class GitWorktrees {
     return git(workspace, "merge-base", "--is-ancestor", integrationBranch, "HEAD").ok();
   }
 
+  /** Whether {@code commit} holds the work of {@code branch} (the branch's tip is one of its ancestors, or it). */
+  public boolean contains(String commit, String branch) {
+    return git(workspace, "merge-base", "--is-ancestor", "refs/heads/" + branch, commit).ok();
+  }
+
   /** Whether a commit is in the integration branch already. */
   public boolean integrated(String commit) {
     return git(integrationRoot, "merge-base", "--is-ancestor", commit, integrationHead).ok();
