@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
@@ -192,14 +193,23 @@ final class AgentRunner {
     boolean keepBranch = false;
     try {
       List<String> conflicted = List.of();
+      List<String> unmarked = List.of();
+      Map<String, String> asMerged = Map.of();
+      String fullBrief = brief;
       if (!resolves.isEmpty()) {
         try {
           conflicted = worktrees.mergeInto(tree, resolves);
         } catch (RuntimeException e) {
           return Outcome.of(TaskStatus.FAILED, String.valueOf(e.getMessage()));
         }
+        // Conflicts git could not mark in the file (a binary file, a side that deleted or
+        // renamed it): the task must decide them, which only a change to the file shows.
+        List<String> marked = GitWorktrees.withConflictMarkers(tree, conflicted);
+        unmarked = conflicted.stream().filter(p -> !marked.contains(p)).toList();
+        asMerged = GitWorktrees.fingerprints(tree, unmarked);
+        fullBrief = brief + Briefs.conflictedNow(relativeTo(tree, conflicted), relativeTo(tree, unmarked));
       }
-      AgentRun r = run(role, task, brief, task.writeScope(), null, tree.workdir());
+      AgentRun r = run(role, task, fullBrief, task.writeScope(), null, tree.workdir());
       RoleReport report = r.report();
       if (report instanceof RoleReport.Refusal refusal) {
         return new Outcome(TaskStatus.FAILED, "refused by the " + role.name() + " role: " + refusal.refusal(), r.changedFiles(), report, null, "");
@@ -210,6 +220,18 @@ final class AgentRunner {
         // Committed, the markers would land on the integration branch as if resolved.
         return new Outcome(
             TaskStatus.FAILED, "conflict markers remain in " + String.join(", ", unresolved), r.changedFiles(), report, null, "");
+      }
+      Map<String, String> now = GitWorktrees.fingerprints(tree, unmarked);
+      List<String> undecided = new ArrayList<>();
+      for (String p : unmarked) {
+        if (now.get(p).equals(asMerged.get(p)) && !r.changedFiles().contains(relativeTo(tree, List.of(p)).get(0))) {
+          undecided.add(p);
+        }
+      }
+      if (!undecided.isEmpty()) {
+        return new Outcome(
+            TaskStatus.FAILED, "the conflicts git could not mark in " + String.join(", ", undecided) + " were left as the merge left them",
+            r.changedFiles(), report, null, "");
       }
       if (writer) {
         Optional<String> commit;
@@ -247,6 +269,11 @@ final class AgentRunner {
         worktrees.deleteBranch(tree.branch());
       }
     }
+  }
+
+  /** Paths relative to the repository's top, as the task sees them: relative to its working folder. */
+  private static List<String> relativeTo(GitWorktrees.TaskTree tree, List<String> paths) {
+    return paths.stream().map(p -> tree.workdir().relativize(tree.root().resolve(p)).toString().replace('\\', '/')).toList();
   }
 
   /** Why a provider's failure stops the run. */

@@ -107,6 +107,23 @@ final class Briefs {
   }
 
   /**
+   * For a task that resolves a conflict, once the merge is under way in its worktree: the files
+   * git left conflicted, and those among them it could not mark (they need a deliberate choice).
+   */
+  static String conflictedNow(List<String> conflicted, List<String> unmarked) {
+    if (conflicted.isEmpty()) {
+      return "\nGit merged the other task's work without a conflict this time: check the result and keep both sides' intent.\n";
+    }
+    StringBuilder b = new StringBuilder("\nConflicted now: ").append(String.join(", ", conflicted)).append('.');
+    if (!unmarked.isEmpty()) {
+      b.append(" Git could not put markers in ").append(String.join(", ", unmarked))
+          .append(" (a binary file, or one side deleted or renamed it): write the content you decide on to each of them, or delete it,"
+              + " even if you keep what is there now.");
+    }
+    return b.append('\n').toString();
+  }
+
+  /**
    * For a task whose earlier work conflicted with work integrated meanwhile: what conflicted, so
    * the next attempt keeps both. Empty when there was no conflict.
    */

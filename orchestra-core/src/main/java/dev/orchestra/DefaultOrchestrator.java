@@ -145,8 +145,7 @@ final class DefaultOrchestrator implements Orchestrator {
         config.roles().values().stream().filter(r -> r.sandboxMode().allowsWrites()).map(Role::name).collect(Collectors.toSet());
     return new RunSpec(
         config.probes(), writers, config.gates().stream().map(Gate::name).toList(), config.bounds(), config.oneBatch(),
-        config.roles().containsKey(BuiltInRoles.RELEASE_MANAGER), config.budgetPolicy().top(), isolated,
-        isolated && config.isolation() instanceof Isolation.Worktrees w && w.onConflict() == Isolation.Worktrees.OnConflict.RESOLVE_TASK);
+        config.roles().containsKey(BuiltInRoles.RELEASE_MANAGER), config.budgetPolicy().top(), isolated);
   }
 
   /** Whether tasks get worktrees: asked for, in a git work tree with a commit to branch from. */

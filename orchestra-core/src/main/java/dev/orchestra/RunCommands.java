@@ -99,7 +99,7 @@ final class RunCommands {
     if (c instanceof Command.Integrate i) {
       // The machine waits for the merge's answer: no merge, the work stays on its branch.
       return run.feed(
-          new OrchestraEvent.IntegrationConflicted(run.runId(), run.now(), i.taskId(), i.branch(), List.of(), "the merge failed: " + why, i.round()));
+          new OrchestraEvent.IntegrationConflicted(run.runId(), run.now(), i.taskId(), i.branch(), List.of(), "the merge failed: " + why, false, i.round()));
     }
     Task task =
         switch (c.kind()) {
@@ -329,12 +329,13 @@ final class RunCommands {
     } catch (RuntimeException e) {
       String why = "task " + c.taskId() + "'s branch " + c.branch() + " could not be merged into " + w.integrationBranch() + ": " + e.getMessage();
       run.requestStop(StopReason.FAILED, why + "; its work stays on that branch, and resume() merges it");
-      return run.feed(new OrchestraEvent.IntegrationConflicted(run.runId(), run.now(), c.taskId(), c.branch(), List.of(), why, c.round()));
+      return run.feed(new OrchestraEvent.IntegrationConflicted(run.runId(), run.now(), c.taskId(), c.branch(), List.of(), why, false, c.round()));
     }
     if (result instanceof GitWorktrees.Conflict conflict) {
       List<Command.RunTask> next =
           run.feed(
-              new OrchestraEvent.IntegrationConflicted(run.runId(), run.now(), c.taskId(), c.branch(), conflict.files(), conflict.detail(), c.round()));
+              new OrchestraEvent.IntegrationConflicted(
+                  run.runId(), run.now(), c.taskId(), c.branch(), conflict.files(), conflict.detail(), resolveConflicts(), c.round()));
       if (!resolveConflicts()) {
         w.deleteBranch(c.branch()); // the task is done again from the integrated state, on a fresh branch
       } // else a new task merges this branch in: it stays, and goes at the run's end once integrated

@@ -68,12 +68,14 @@ final class RunFinisher {
     List<GateResult> gateResults;
     int rounds;
     TokenUsage usage;
+    Set<String> notIntegrated;
     run.lock().lock();
     try {
       state = run.machine().state();
       gateResults = state.lastGateResults();
       rounds = Math.max(state.round(), 0);
       usage = state.usage();
+      notIntegrated = new java.util.HashSet<>(state.notIntegrated());
       finalPlan = live == null ? Plan.builder(Text.oneLine(state.goal())).build() : live.snapshot();
     } finally {
       run.lock().unlock();
@@ -84,7 +86,7 @@ final class RunFinisher {
       msg = msg + "; " + landing.line();
     }
     if (live != null) {
-      finalPlan = summarise(finalPlan, reason, msg, gateResults, notes, landing.toMerge() ? landing.line() : "");
+      finalPlan = summarise(finalPlan, reason, msg, gateResults, notes, landing.toMerge() ? landing.line() : "", notIntegrated);
       try {
         run.planStore().write(finalPlan);
       } catch (RuntimeException e) {
@@ -135,7 +137,8 @@ final class RunFinisher {
   }
 
   /** The plan with its summary, the run's risks, and a green run's release notes (saved beside it). */
-  private Plan summarise(Plan plan, StopReason reason, String msg, List<GateResult> gateResults, RoleReport.ReleasePlan notes, String landing) {
+  private Plan summarise(
+      Plan plan, StopReason reason, String msg, List<GateResult> gateResults, RoleReport.ReleasePlan notes, String landing, Set<String> notIntegrated) {
     List<String> done = new ArrayList<>();
     List<String> next = new ArrayList<>();
     if (!landing.isEmpty()) {
@@ -143,7 +146,11 @@ final class RunFinisher {
     }
     for (Task t : plan.tasks()) {
       String line = t.id() + ": " + t.title();
-      if (t.status() == TaskStatus.DONE) {
+      if (t.status() == TaskStatus.DONE && notIntegrated.contains(t.id())) {
+        // Done, but its work is only on its branch (the run stopped before its merge or its
+        // conflict's resolution): not yet part of the result.
+        next.add(line + " (done; its work is not integrated yet" + (t.notes().isEmpty() ? "" : "; " + t.notes()) + ")");
+      } else if (t.status() == TaskStatus.DONE) {
         done.add(line);
       } else if (t.status() != TaskStatus.SUPERSEDED) {
         next.add(line + " (" + t.status().markdownValue() + (t.notes().isEmpty() ? "" : "; " + t.notes()) + ")");

@@ -810,7 +810,8 @@ public sealed interface OrchestraEvent {
   /**
    * A finished task's branch conflicted with work integrated before it. The merge was aborted (the
    * integration branch is as it was) and the task goes back to work on the integrated state, with
-   * the conflict in its brief; after too many conflicts it fails. With no {@code files}, git could
+   * the conflict in its brief, or, with {@code resolveByNewTask}, a new task is planned to merge the
+   * branch and resolve the conflict; after too many conflicts it fails. With no {@code files}, git could
    * not merge the branch at all (it failed, or the branch is gone): the work stays on its branch,
    * the run stops, and a resume tries the merge again.
    *
@@ -823,9 +824,13 @@ public sealed interface OrchestraEvent {
    * @param branch its branch
    * @param files the conflicting paths
    * @param detail the conflicting hunks as git showed them, for the brief of the next attempt
+   * @param resolveByNewTask whether a new task resolves the conflict (the run's {@code
+   *     Isolation.Worktrees.OnConflict.RESOLVE_TASK}) rather than the task being redone: recorded
+   *     here, so that a resume under another setting replays what happened
    * @param round the loop round
    */
-  record IntegrationConflicted(String runId, Instant time, String taskId, String branch, List<String> files, String detail, int round)
+  record IntegrationConflicted(
+      String runId, Instant time, String taskId, String branch, List<String> files, String detail, boolean resolveByNewTask, int round)
       implements OrchestraEvent {
     private static final int MAX_DETAIL = 6_000;
 

@@ -297,6 +297,37 @@ final class Issue13WorktreesTest {
   }
 
   @Test
+  void aConflictGitCannotMarkMustBeDecidedByTheResolvingTask() throws Exception {
+    TestRepos.write(repo, "legacy.txt", "old\n");
+    TestRepos.git(repo, "add", "-A");
+    TestRepos.git(repo, "commit", "-q", "-m", "a file one task deletes and the other edits");
+    ScriptedModelProvider model = new ScriptedModelProvider();
+    model.on("orchestrator").reply(Reply.text(plan(
+        Json.task("T1", "Delete legacy.txt", List.of("legacy.txt"), List.of()),
+        Json.task("T2", "Update legacy.txt", List.of("legacy.txt"), List.of()))));
+    CountDownLatch both = new CountDownLatch(2);
+    String rm = "{\"command\":[],\"shell\":\"rm legacy.txt\",\"cwd\":\"\",\"timeout_seconds\":60}";
+    model.on("implementer", "T1").otherwise(turn(together(both, r -> new ToolCall("rm", "run_command", rm))));
+    model.on("implementer", "T2").otherwise(turn(together(both, r -> write("legacy.txt", "new\n"))));
+    for (String resolver : List.of("T1-resolve", "T2-resolve")) {
+      // Looks elsewhere and leaves legacy.txt as the merge left it: no marker there to find.
+      model.on("implementer", resolver).otherwise(turn(r -> write("notes.txt", "looked at it\n")));
+    }
+    Isolation resolve = Isolation.Worktrees.builder().onConflict(Isolation.Worktrees.OnConflict.RESOLVE_TASK).build();
+    RunResult result;
+    try (Orchestrator o = builder(model).isolation(resolve).build()) {
+      result = o.run("Retire legacy.txt, or update it");
+    }
+    assertEquals(StopReason.TASKS_FAILED, result.stopReason(), result.message());
+    String lost = events.of(OrchestraEvent.IntegrationConflicted.class).get(0).taskId();
+    Task resolver = result.plan().task(lost + "-resolve").orElseThrow();
+    assertEquals(TaskStatus.FAILED, resolver.status(), resolver.notes());
+    assertTrue(resolver.notes().contains("could not mark in legacy.txt"), resolver.notes());
+    assertTrue(model.requests("implementer", lost + "-resolve").get(0).lastUserText().contains("Git could not put markers in legacy.txt"));
+    assertEquals(TaskStatus.FAILED, result.plan().task(lost).orElseThrow().status());
+  }
+
+  @Test
   void twoBuildsWritingOneOutputFolderAtTheSameMomentDoNotDisturbEachOther() throws Exception {
     Path rendezvous = Files.createTempDirectory("orchestra-rendezvous");
     try {

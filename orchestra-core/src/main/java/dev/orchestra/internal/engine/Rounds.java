@@ -37,6 +37,16 @@ final class Rounds {
   /** A task finished: the plan, the round's accounting and the schedule take note. */
   void taskFinished(OrchestraEvent.TaskFinished t) {
     state.running.remove(t.taskId());
+    RunState.Resolving resolving = state.resolving.get(t.taskId());
+    if (resolving != null && (t.status() == TaskStatus.FAILED || t.status() == TaskStatus.BLOCKED)) {
+      // The work it was to merge never reaches the integration branch: its task did not succeed.
+      state.resolving.remove(t.taskId());
+      failUnmerged(resolving, t.taskId() + ", which was to resolve its conflict, ended " + t.status().markdownValue());
+    } else if (resolving != null && t.status() == TaskStatus.DONE && !state.committed.containsKey(t.taskId())) {
+      // Done without a commit: it left the merge unconcluded, so nothing of the conflicted work lands.
+      state.resolving.remove(t.taskId());
+      failUnmerged(resolving, t.taskId() + ", which was to resolve its conflict, committed nothing");
+    }
     boolean special = machine.ownTask(t.round(), t.taskId());
     if (special || state.plan == null || !state.plan.contains(t.taskId())) {
       machine.specialFinished(t);
@@ -63,16 +73,6 @@ final class Rounds {
       state.doneInRound++;
     }
     state.changedInRound.addAll(t.changedFiles());
-    RunState.Resolving resolving = state.resolving.get(t.taskId());
-    if (resolving != null && (t.status() == TaskStatus.FAILED || t.status() == TaskStatus.BLOCKED)) {
-      // The work it was to merge never reaches the integration branch: its task did not succeed.
-      state.resolving.remove(t.taskId());
-      failUnmerged(resolving, t.taskId() + ", which was to resolve its conflict, ended " + t.status().markdownValue());
-    } else if (resolving != null && t.status() == TaskStatus.DONE && !state.committed.containsKey(t.taskId())) {
-      // Done without a commit: it left the merge unconcluded, so nothing of the conflicted work lands.
-      state.resolving.remove(t.taskId());
-      failUnmerged(resolving, t.taskId() + ", which was to resolve its conflict, committed nothing");
-    }
     if (t.status() == TaskStatus.DONE && state.committed.containsKey(t.taskId())) {
       // Its dependents start from the integrated state, so they wait for its merge.
       state.toIntegrate.add(t.taskId());
@@ -106,7 +106,10 @@ final class Rounds {
 
   /** A task's work is in the integration branch: its dependents may start. */
   void integrated(String taskId) {
-    state.resolving.remove(taskId);
+    RunState.Resolving resolved = state.resolving.remove(taskId);
+    if (resolved != null) {
+      state.conflicts.remove(resolved.root()); // resolved: a later attempt of it starts with a clean slate
+    }
     state.committed.remove(taskId);
     state.committedFiles.remove(taskId);
     state.toIntegrate.remove(taskId);
@@ -141,7 +144,9 @@ final class Rounds {
       state.integrating = "";
     }
     RunState.Resolving earlier = state.resolving.remove(id);
-    String root = earlier != null ? earlier.root() : id;
+    List<String> carried = new ArrayList<>(earlier != null ? earlier.carried() : List.of());
+    carried.add(id);
+    String root = carried.get(0);
     String conflict = "conflicts in " + String.join(", ", c.files()) + ":\n" + c.detail();
     List<String> seen = state.conflicts.computeIfAbsent(root, k -> new ArrayList<>());
     seen.add(conflict);
@@ -151,8 +156,8 @@ final class Rounds {
     Task task = state.plan.task(id);
     String files = String.join(", ", c.files());
     boolean again = seen.size() < Math.max(1, spec.bounds().maxFindingAttempts());
-    if (spec.resolveConflicts()) {
-      resolveByNewTask(task, root, c.branch(), conflict, files, again, earlier);
+    if (c.resolveByNewTask()) {
+      resolveByNewTask(task, carried, c.branch(), conflict, files, again);
       return;
     }
     if (task.status() == TaskStatus.DONE) {
@@ -177,10 +182,11 @@ final class Rounds {
    * task too (the plan changes with a {@code PlanUpdated} the machine decides next; see {@link
    * #planResolvers}). Past the attempts, the conflicted work fails (and the task it began with).
    */
-  private void resolveByNewTask(Task task, String root, String branch, String conflict, String files, boolean again, RunState.Resolving earlier) {
+  private void resolveByNewTask(Task task, List<String> carried, String branch, String conflict, String files, boolean again) {
+    String root = carried.get(0);
     if (!again) {
       failUnmerged(
-          new RunState.Resolving(task, root, task.id(), branch, conflict),
+          new RunState.Resolving(task, carried, branch, conflict),
           "its work conflicted " + state.conflicts.get(root).size() + " times with integrated work in " + files);
       state.scheduling = null;
       return;
@@ -198,16 +204,33 @@ final class Rounds {
             .writeScope(task.writeScope())
             .acceptanceCriteria(criteria)
             .build();
-    state.resolving.put(id, new RunState.Resolving(resolver, root, task.id(), branch, conflict));
+    state.resolving.put(id, new RunState.Resolving(resolver, carried, branch, conflict));
     state.resolversToPlan.add(id);
   }
 
   /**
-   * Puts the resolving tasks decided on into the plan, in one {@code PlanUpdated}: each new task,
-   * the conflicted task's note, and its dependents, which now wait for the new task too.
+   * Says in the plan what conflicts resolved by new tasks changed, each kind in one {@code
+   * PlanUpdated}: the resolving tasks decided on (each new task, the conflicted task's note, and
+   * its dependents, which now wait for the new task too); and the tasks whose work will not be
+   * integrated, failed.
    */
-  void planResolvers() {
-    if (state.resolversToPlan.isEmpty() || state.plan == null) {
+  void planIntegrationChanges() {
+    if (state.plan == null) {
+      return;
+    }
+    if (!state.unmergedToFail.isEmpty()) {
+      List<Task> failed = new ArrayList<>();
+      state.unmergedToFail.forEach((id, note) -> {
+        if (state.plan.contains(id)) {
+          Task t = state.plan.task(id);
+          failed.add(t.withStatus(TaskStatus.FAILED).withNotes(FindingLedger.keepingTag(t.notes(), note)));
+        }
+      });
+      state.unmergedToFail.clear();
+      machine.planUpdated(RunMachine.NOT_INTEGRATED + String.join(", ", failed.stream().map(Task::id).toList()), List.of(), failed, List.of());
+      state.scheduling = null; // their dependents are blocked now
+    }
+    if (state.resolversToPlan.isEmpty()) {
       return;
     }
     java.util.Map<String, Task> changed = new java.util.LinkedHashMap<>();
@@ -234,14 +257,14 @@ final class Rounds {
   }
 
   /**
-   * Work that was to be merged by a resolving task will not be: the task whose branch conflicted
-   * fails, and so does the task the conflicts began with.
+   * Work that was to be merged by a resolving task will not be: every task whose work it carried
+   * (the task the conflicts began with, and each resolving task before it) fails.
    */
-  private void failUnmerged(RunState.Resolving r, String why) {
-    for (String id : new java.util.LinkedHashSet<>(List.of(r.conflicted(), r.root()))) {
-      if (state.plan != null && state.plan.contains(id) && state.plan.task(id).status() == TaskStatus.DONE) {
-        Task t = state.plan.task(id);
-        state.plan.update(t.withStatus(TaskStatus.FAILED).withNotes(FindingLedger.keepingTag(t.notes(), "failed: its work was not integrated: " + why)));
+  void failUnmerged(RunState.Resolving r, String why) {
+    for (String id : r.carried()) {
+      if (state.plan != null && state.plan.contains(id) && state.plan.task(id).status() == TaskStatus.DONE && !state.unmergedToFail.containsKey(id)) {
+        // The plan says so with a PlanUpdated the machine decides next (see planIntegrationChanges).
+        state.unmergedToFail.put(id, "failed: its work was not integrated: " + why);
         state.doneInRound--;
         state.finishedInRound.add(id);
       }

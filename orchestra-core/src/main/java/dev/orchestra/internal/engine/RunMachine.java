@@ -11,6 +11,7 @@ import dev.orchestra.role.BuiltInRoles;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -309,6 +310,24 @@ public final class RunMachine {
     }
     state.ledger.restore(state.plan.tasks());
     p.tasks().forEach(t -> state.resolversToPlan.remove(t.id())); // in the plan now
+    p.tasks().forEach(t -> state.unmergedToFail.remove(t.id()));
+    // A resolving task a person (or a re-plan) took out of play - removed, superseded, marked done
+    // without work - never merges what it was to: the work it carried fails.
+    for (Map.Entry<String, RunState.Resolving> r : List.copyOf(state.resolving.entrySet())) {
+      String id = r.getKey();
+      if (state.resolversToPlan.contains(id)) {
+        continue;
+      }
+      TaskStatus s = state.plan.contains(id) ? state.plan.task(id).status() : null;
+      boolean inPlay =
+          s == TaskStatus.TODO || s == TaskStatus.RUNNING
+              || (s == TaskStatus.DONE && (state.toIntegrate.contains(id) || state.integrating.equals(id) || state.committed.containsKey(id)));
+      if (!inPlay) {
+        state.resolving.remove(id);
+        rounds.failUnmerged(r.getValue(), id + ", which was to resolve its conflict, " + (s == null ? "left the plan" : "was set " + s.markdownValue()));
+        state.scheduling = null;
+      }
+    }
     // Work waits for its merge only while its task is done in the plan: a task a person removed
     // from plan.md, or set to do again, does not have its old work merged (it stays on its branch
     // until the task runs again, which starts the branch afresh).
@@ -332,8 +351,10 @@ public final class RunMachine {
 
   static final String EDITED = "edited by hand";
   static final String REPLANNED = "re-planned: ";
-  /** The reason of the {@code PlanUpdated} that adds tasks resolving conflicts (see {@link RunSpec#resolveConflicts}). */
+  /** The reason of the {@code PlanUpdated} that adds tasks resolving conflicts (see {@code IntegrationConflicted.resolveByNewTask}). */
   static final String RESOLVING = "resolving conflicts: ";
+  /** The reason of the {@code PlanUpdated} that fails tasks whose work a failed resolution was to integrate. */
+  static final String NOT_INTEGRATED = "not integrated: ";
 
   // ------------------------------------------------------------------ deciding
 
@@ -350,7 +371,7 @@ public final class RunMachine {
     // calls done is on the integration branch.
     // A round's first merge waits for its check of plan.md: at a resume, a person's edit made
     // while the run was stopped decides what is merged.
-    rounds.planResolvers();
+    rounds.planIntegrationChanges();
     boolean planUnchecked = state.phase == RunState.Phase.ROUND_START && !state.planChecked;
     if (spec.isolated() && state.phase != RunState.Phase.FINISHING && state.stopReason != StopReason.CANCELLED && !state.integrationBlocked
         && !planUnchecked) {

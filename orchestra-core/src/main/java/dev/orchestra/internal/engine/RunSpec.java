@@ -20,8 +20,6 @@ import java.util.Set;
  * @param isolated whether each task works in a git worktree of its own: write scopes then do not
  *     keep writers apart (integration does), and a finished task's committed work is integrated
  *     before its dependents start and before the gates run
- * @param resolveConflicts for an isolated run, whether work that conflicts with integrated work is
- *     resolved by a new task given both sides (rather than its task redone on the integrated state)
  */
 public record RunSpec(
     List<String> probes,
@@ -31,21 +29,13 @@ public record RunSpec(
     boolean oneBatch,
     boolean releaseManager,
     int initialBudget,
-    boolean isolated,
-    boolean resolveConflicts) {
+    boolean isolated) {
 
   /** A spec for a shared working tree. */
   public RunSpec(
       List<String> probes, Set<String> writerRoles, List<String> gates, Bounds bounds, boolean oneBatch, boolean releaseManager,
       int initialBudget) {
-    this(probes, writerRoles, gates, bounds, oneBatch, releaseManager, initialBudget, false, false);
-  }
-
-  /** A spec whose conflicts, in worktrees, send their task back to work. */
-  public RunSpec(
-      List<String> probes, Set<String> writerRoles, List<String> gates, Bounds bounds, boolean oneBatch, boolean releaseManager,
-      int initialBudget, boolean isolated) {
-    this(probes, writerRoles, gates, bounds, oneBatch, releaseManager, initialBudget, isolated, false);
+    this(probes, writerRoles, gates, bounds, oneBatch, releaseManager, initialBudget, false);
   }
 
   /** Validates and copies the components. */

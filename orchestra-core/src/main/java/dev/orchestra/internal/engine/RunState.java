@@ -121,20 +121,36 @@ public final class RunState {
   final Map<String, List<String>> conflicts = new HashMap<>();
 
   /**
-   * A task that resolves another's conflict (see {@link RunSpec#resolveConflicts}).
+   * A task that resolves another's conflict (see {@code IntegrationConflicted.resolveByNewTask}).
    *
    * @param task the resolving task, as the plan is to hold it
-   * @param root the plan task whose work first conflicted (its conflicts are counted)
-   * @param conflicted the task whose branch conflicted: the root, or an earlier resolving task
+   * @param carried the tasks whose work it carries, oldest first: the plan task whose work first
+   *     conflicted (its conflicts are counted), then each earlier resolving task; the last is the
+   *     one whose branch conflicted
    * @param branch that task's branch, which the resolving task merges in
    * @param conflict the conflict as git showed it
    */
-  record Resolving(Task task, String root, String conflicted, String branch, String conflict) {}
+  record Resolving(Task task, List<String> carried, String branch, String conflict) {
+    /** Copies the list. */
+    Resolving {
+      carried = List.copyOf(carried);
+    }
+
+    String root() {
+      return carried.get(0);
+    }
+
+    String conflicted() {
+      return carried.get(carried.size() - 1);
+    }
+  }
 
   /** The tasks that resolve a conflict, by id, until they are integrated or fail. */
   final Map<String, Resolving> resolving = new LinkedHashMap<>();
   /** Resolving tasks decided on and not yet in the plan: a {@code PlanUpdated} adds them. */
   final Set<String> resolversToPlan = new LinkedHashSet<>();
+  /** Done tasks whose work will not be integrated, with their note: a {@code PlanUpdated} fails them. */
+  final Map<String, String> unmergedToFail = new LinkedHashMap<>();
   /** A merge failed for another reason than a conflict: no more merges until the run resumes. */
   boolean integrationBlocked;
   /** Whether any task of the run worked in a worktree: a resume must too. */
@@ -176,7 +192,9 @@ public final class RunState {
 
   /** Returns the tasks that are done with committed work not yet merged into the integration branch. */
   public List<String> notIntegrated() {
-    return List.copyOf(toIntegrate);
+    Set<String> waiting = new LinkedHashSet<>(toIntegrate);
+    resolving.values().forEach(r -> waiting.addAll(r.carried())); // their work waits for a resolution
+    return List.copyOf(waiting);
   }
 
   /** Returns whether any task of the run worked in a git worktree of its own. */

@@ -351,7 +351,8 @@ public final class GitWorktrees {
 
   /**
    * Of the given paths (relative to the repository's top), those that still hold a line of git's
-   * conflict markers ({@code <<<<<<<} or {@code >>>>>>>} at a line's start) in the task's worktree.
+   * conflict markers in the task's worktree: {@code <<<<<<<} or {@code >>>>>>>} at a line's start,
+   * alone or followed by a space, as git writes them.
    */
   public static List<String> withConflictMarkers(TaskTree tree, List<String> paths) {
     List<String> left = new ArrayList<>();
@@ -361,7 +362,7 @@ public final class GitWorktrees {
         continue; // deleted, or never a file: nothing left to resolve in it
       }
       try (var lines = Files.lines(file, java.nio.charset.StandardCharsets.ISO_8859_1)) {
-        if (lines.anyMatch(l -> l.startsWith("<<<<<<<") || l.startsWith(">>>>>>>"))) {
+        if (lines.anyMatch(l -> isMarker(l, "<<<<<<<") || isMarker(l, ">>>>>>>"))) {
           left.add(p);
         }
       } catch (IOException | java.io.UncheckedIOException e) {
@@ -369,6 +370,31 @@ public final class GitWorktrees {
       }
     }
     return left;
+  }
+
+  private static boolean isMarker(String line, String marker) {
+    return line.startsWith(marker) && (line.length() == marker.length() || line.charAt(marker.length()) == ' ');
+  }
+
+  /**
+   * What each path (relative to the repository's top) holds in the task's worktree now, as a
+   * digest, or {@code "absent"}: to tell whether a task changed a file it was to decide on.
+   */
+  public static Map<String, String> fingerprints(TaskTree tree, List<String> paths) {
+    Map<String, String> out = new HashMap<>();
+    for (String p : paths) {
+      Path file = tree.root().resolve(p);
+      String print;
+      try {
+        print = Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+            ? java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)))
+            : Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? "other" : "absent";
+      } catch (IOException | java.security.NoSuchAlgorithmException e) {
+        print = "unreadable";
+      }
+      out.put(p, print);
+    }
+    return out;
   }
 
   /**

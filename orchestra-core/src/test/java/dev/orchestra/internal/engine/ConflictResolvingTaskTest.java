@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orchestra.Bounds;
 import dev.orchestra.event.OrchestraEvent;
+import dev.orchestra.plan.Plan;
 import dev.orchestra.plan.Task;
 import dev.orchestra.plan.TaskStatus;
 import dev.orchestra.role.BuiltInRoles;
@@ -24,7 +25,7 @@ final class ConflictResolvingTaskTest {
   private static final Instant T = Instant.parse("2026-01-01T00:00:00Z");
   private static final String RUN = "r";
   private final RunMachine machine =
-      new RunMachine(new RunSpec(List.of(), Set.of(BuiltInRoles.IMPLEMENTER), List.of(), new Bounds(10, 0, Duration.ZERO, 30, 3), false, false, 4, true, true));
+      new RunMachine(new RunSpec(List.of(), Set.of(BuiltInRoles.IMPLEMENTER), List.of(), new Bounds(10, 0, Duration.ZERO, 30, 3), false, false, 4, true));
   private final List<Command> commands = new ArrayList<>();
   private final List<OrchestraEvent> decided = new ArrayList<>();
 
@@ -63,7 +64,7 @@ final class ConflictResolvingTaskTest {
     finishCommitted("T2");
     feed(new OrchestraEvent.TaskIntegrated(RUN, T, "T1", "orchestra-task/r/T1", "m1", 1));
     commands.clear();
-    feed(new OrchestraEvent.IntegrationConflicted(RUN, T, "T2", "orchestra-task/r/T2", List.of("shared.txt"), "<<<<<<< HEAD\none\n=======\ntwo\n>>>>>>> T2", 1));
+    feed(new OrchestraEvent.IntegrationConflicted(RUN, T, "T2", "orchestra-task/r/T2", List.of("shared.txt"), "<<<<<<< HEAD\none\n=======\ntwo\n>>>>>>> T2", true, 1));
   }
 
   @Test
@@ -108,16 +109,41 @@ final class ConflictResolvingTaskTest {
     t2Conflicts(); // conflict 1 of 3
     finishCommitted("T2-resolve");
     commands.clear();
-    feed(new OrchestraEvent.IntegrationConflicted(RUN, T, "T2-resolve", "orchestra-task/r/T2-resolve", List.of("shared.txt"), "<<<<<<< HEAD", 1));
+    feed(new OrchestraEvent.IntegrationConflicted(RUN, T, "T2-resolve", "orchestra-task/r/T2-resolve", List.of("shared.txt"), "<<<<<<< HEAD", true, 1));
     Command.RunTask second = commands.stream().filter(Command.RunTask.class::isInstance).map(Command.RunTask.class::cast).findFirst().orElseThrow();
     assertEquals("T2-resolve-2", second.task().id());
     assertEquals("orchestra-task/r/T2-resolve", second.resolves(), "the next resolution merges the last one's branch");
     assertEquals(List.of("T2", "T2-resolve", "T2-resolve-2"), machine.state().plan().orElseThrow().task("T3").orElseThrow().dependsOn());
     finishCommitted("T2-resolve-2");
     commands.clear();
-    feed(new OrchestraEvent.IntegrationConflicted(RUN, T, "T2-resolve-2", "orchestra-task/r/T2-resolve-2", List.of("shared.txt"), "<<<<<<< HEAD", 1));
+    feed(new OrchestraEvent.IntegrationConflicted(RUN, T, "T2-resolve-2", "orchestra-task/r/T2-resolve-2", List.of("shared.txt"), "<<<<<<< HEAD", true, 1));
     assertEquals(TaskStatus.FAILED, status("T2-resolve-2"), "three conflicts: the attempts are spent");
+    assertEquals(TaskStatus.FAILED, status("T2-resolve"), "its work, carried on, never landed either");
     assertEquals(TaskStatus.FAILED, status("T2"));
     assertEquals(TaskStatus.BLOCKED, status("T3"));
+  }
+
+  @Test
+  void whileItsResolutionIsPendingTheConflictedTaskCountsAsNotIntegratedAndAfterwardsItsConflictsAreForgotten() {
+    t2Conflicts();
+    assertTrue(machine.state().notIntegrated().contains("T2"), machine.state().notIntegrated().toString());
+    finishCommitted("T2-resolve");
+    feed(new OrchestraEvent.TaskIntegrated(RUN, T, "T2-resolve", "orchestra-task/r/T2-resolve", "m2", 1));
+    assertEquals(List.of(), machine.state().notIntegrated());
+    assertTrue(machine.state().conflicts.isEmpty(), "resolved: a later attempt at T2 starts afresh: " + machine.state().conflicts);
+  }
+
+  @Test
+  void aResolvingTaskAPersonTakesOutOfPlanMdFailsTheWorkItCarried() {
+    t2Conflicts();
+    commands.clear();
+    feed(new OrchestraEvent.TaskFinished(RUN, T, "T2-resolve", BuiltInRoles.IMPLEMENTER, TaskStatus.TODO, "interrupted", List.of(), 1));
+    Plan now = machine.state().plan().orElseThrow();
+    List<Task> edited =
+        now.tasks().stream().filter(t -> !t.id().equals("T2-resolve"))
+            .map(t -> t.id().equals("T3") ? t.toBuilder().dependsOn("T2").build() : t).toList();
+    feed(new OrchestraEvent.PlanUpdated(RUN, T, RunMachine.EDITED, edited.size(), List.of(), "g", edited, List.of("T2-resolve"), List.of(), List.of(), true));
+    assertEquals(TaskStatus.FAILED, status("T2"), "T2's work can no longer land: it is not left done");
+    assertTrue(machine.state().notIntegrated().isEmpty());
   }
 }

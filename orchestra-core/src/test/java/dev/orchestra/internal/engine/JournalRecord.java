@@ -38,10 +38,15 @@ final class JournalRecord {
   private final Map<String, Integer> conflicts = new java.util.HashMap<>();
   /** How many conflicts a task gets before it fails: the bounds' attempts at a finding. */
   private final int conflictLimit;
-  /** Whether a conflict is resolved by a new task (rather than its task redone). */
-  private final boolean resolveConflicts;
-  /** Each resolving task's [conflicted task, root task], from the conflict that called for it. */
-  private final Map<String, String[]> resolvers = new java.util.HashMap<>();
+  /**
+   * Done tasks whose work conflicted and is to be integrated by a resolving task: none may be left
+   * done at a green end. Kept from the journal alone, not by the machine's rules.
+   */
+  private final Set<String> unintegrated = new HashSet<>();
+  /** The conflicted task whose resolving task the next "resolving conflicts" plan update adds. */
+  private String awaitingResolver;
+  /** The tasks whose work each resolving task carries. */
+  private final Map<String, Set<String>> carries = new java.util.HashMap<>();
   /** The plan's tasks and their statuses, in plan order. */
   final Map<String, TaskStatus> plan = new LinkedHashMap<>();
 
@@ -65,24 +70,9 @@ final class JournalRecord {
   OrchestraEvent.RunFinished finished;
 
   JournalRecord(int conflictLimit) {
-    this(conflictLimit, false);
-  }
-
-  JournalRecord(int conflictLimit, boolean resolveConflicts) {
     this.conflictLimit = Math.max(1, conflictLimit);
-    this.resolveConflicts = resolveConflicts;
   }
 
-  /** The conflicted task and the root of a resolving task's work fail: what it was to merge never lands. */
-  private void unmerged(String conflicted, String root) {
-    for (String id : new java.util.LinkedHashSet<>(List.of(conflicted, root))) {
-      if (plan.get(id) == TaskStatus.DONE) {
-        plan.put(id, TaskStatus.FAILED);
-        done.remove(id);
-        doneInRound--;
-      }
-    }
-  }
 
   /** Whether a task is one of the plan's (explorers, the planner, re-plans and the release are not). */
   boolean planTask(String id) {
@@ -119,25 +109,20 @@ final class JournalRecord {
       if (!committed.remove(i.taskId()) || plan.get(i.taskId()) != TaskStatus.DONE) {
         throw new AssertionError("task " + i.taskId() + " was integrated without being done with committed work");
       }
-      resolvers.remove(i.taskId());
+      unintegrated.remove(i.taskId());
+      Set<String> carried = carries.remove(i.taskId());
+      if (carried != null) {
+        unintegrated.removeAll(carried); // the resolution holds their work
+      }
     } else if (e instanceof OrchestraEvent.IntegrationConflicted c) {
       if (!committed.remove(c.taskId()) || plan.get(c.taskId()) != TaskStatus.DONE) {
         throw new AssertionError("task " + c.taskId() + " conflicted without being done with committed work");
       }
-      if (resolveConflicts) {
-        // The conflicted task stays done; a new task merges its branch, or, past the limit, it fails.
-        String[] link = resolvers.remove(c.taskId());
-        String root = link != null ? link[1] : c.taskId();
-        int n = conflicts.merge(root, 1, Integer::sum);
-        if (n < conflictLimit) {
-          String id = root + "-resolve" + (n > 1 ? "-" + n : "");
-          for (int k = n + 1; plan.containsKey(id) || resolvers.containsKey(id); k++) {
-            id = root + "-resolve-" + k;
-          }
-          resolvers.put(id, new String[] {c.taskId(), root});
-        } else {
-          unmerged(c.taskId(), root);
-        }
+      if (c.resolveByNewTask()) {
+        // The conflicted task stays done: a new task is to merge its work (the machine says which,
+        // or fails the work, in a plan update).
+        unintegrated.add(c.taskId());
+        awaitingResolver = c.taskId();
         return;
       }
       int n = conflicts.merge(c.taskId(), 1, Integer::sum);
@@ -168,9 +153,7 @@ final class JournalRecord {
       if (t.status() != TaskStatus.DONE) {
         committed.remove(t.taskId());
       }
-      String[] link = resolvers.get(t.taskId());
-      boolean unmerged = link != null && (t.status() == TaskStatus.FAILED || t.status() == TaskStatus.BLOCKED
-          || (t.status() == TaskStatus.DONE && !committed.contains(t.taskId())));
+
       if (planTask(t.taskId())) {
         if (!finishedSinceStart.add(t.taskId())) {
           throw new AssertionError("task " + t.taskId() + " finished twice: nothing started it again or sent it back to work in between");
@@ -186,11 +169,26 @@ final class JournalRecord {
       if (t.taskId().equals(Rounds.RELEASE_TASK)) {
         released = true;
       }
-      if (unmerged) {
-        resolvers.remove(t.taskId());
-        unmerged(link[0], link[1]);
-      }
+
     } else if (e instanceof OrchestraEvent.PlanUpdated p) {
+      if (p.reason().startsWith(RunMachine.RESOLVING)) {
+        if (awaitingResolver == null || p.addedTaskIds().size() != 1) {
+          throw new AssertionError("a resolving task was planned without one conflict to resolve: " + p.addedTaskIds());
+        }
+        Set<String> carried = new HashSet<>(carries.getOrDefault(awaitingResolver, Set.of()));
+        carried.add(awaitingResolver);
+        carries.put(p.addedTaskIds().get(0), carried);
+        awaitingResolver = null;
+      }
+      if (p.reason().startsWith(RunMachine.NOT_INTEGRATED)) {
+        for (Task t : p.tasks()) {
+          if (plan.get(t.id()) != TaskStatus.DONE || t.status() != TaskStatus.FAILED) {
+            throw new AssertionError("only done tasks fail for work not integrated: " + t.id() + " was " + plan.get(t.id()));
+          }
+          done.remove(t.id());
+          doneInRound--;
+        }
+      }
       for (Task t : p.tasks()) {
         if (t.status() == TaskStatus.TODO) {
           done.remove(t.id()); // sent back to work (a finding reopened it, or a person did)
@@ -242,6 +240,13 @@ final class JournalRecord {
    */
   void checkStop(RunSpec spec, Plan finalPlan) {
     StopReason reason = StopReason.valueOf(finished.stopReason());
+    if (reason.isGreen()) {
+      for (String id : unintegrated) {
+        if (plan.get(id) == TaskStatus.DONE) {
+          throw new AssertionError("the run ended green with " + id + " done, though its conflicted work was never integrated");
+        }
+      }
+    }
     if (stop == null || stop.reason() != reason) {
       throw new AssertionError("the run finished " + reason + " but the first stop since it (re)started was " + stop);
     }

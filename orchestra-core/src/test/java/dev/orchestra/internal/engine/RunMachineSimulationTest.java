@@ -60,7 +60,7 @@ final class RunMachineSimulationTest {
         isolated += sim.spec.isolated() ? 1 : 0;
         merges += sim.merges;
         conflicts += sim.conflicts;
-        resolvingRuns += sim.spec.resolveConflicts() ? 1 : 0;
+        resolvingRuns += sim.resolveConflicts ? 1 : 0;
         resolvingAgents += sim.resolvingAgents;
       } catch (AssertionError | RuntimeException e) {
         int from = Math.max(0, sim.journal.size() - 25);
@@ -114,7 +114,7 @@ final class RunMachineSimulationTest {
   private static final Map<Long, String> PINNED = Map.of(
       135L, "03dbad6217ceb3c6f573558d7c5fa3cc80e793359a8b5390ab4ba9c90cfb84c5",
       // 205 runs in worktrees (commits and merges).
-      205L, "9a71125d65b218616b2657895967dc9edde8b68cb0e493316e93fd57e34210c7",
+      205L, "396178a420cd21d4de84248b5148bf93f45c087ab5bd86e1f2531b2e690e7f91",
       142L, "5fbd3bb534cbf5aa9bd49829cc7bc725422ec9fb5ee4086fa32432163783b85a");
 
   @Test

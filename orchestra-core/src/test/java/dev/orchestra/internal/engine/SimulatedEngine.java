@@ -92,6 +92,8 @@ final class SimulatedEngine {
   int conflicts;
   /** Agents that resolved another task's conflict (the conflict-resolving runs). */
   int resolvingAgents;
+  /** Whether the driver's conflicts are resolved by a new task (the engine's setting, in the event). */
+  final boolean resolveConflicts;
 
   /** The invariants' own record of the run, kept from the journal, not from the machine's state. */
   private JournalRecord record;
@@ -122,12 +124,12 @@ final class SimulatedEngine {
     Bounds bounds = new Bounds(1 + random.nextInt(6), tokens, wall, 30, 1 + random.nextInt(3));
     boolean isolated = isolation.nextInt(3) == 0;
     // Half the isolated runs resolve conflicts with a new task; drawn apart, so the others run as before.
-    boolean resolve = isolated && new Random(seed * 31 + 7).nextBoolean();
+    this.resolveConflicts = isolated && new Random(seed * 31 + 7).nextBoolean();
     this.spec =
         new RunSpec(
             probes, Set.of(BuiltInRoles.IMPLEMENTER), gates, bounds, random.nextInt(8) == 0, random.nextBoolean(), 1 + random.nextInt(4),
-            isolated, resolve);
-    this.record = new JournalRecord(bounds.maxFindingAttempts(), resolve);
+            isolated);
+    this.record = new JournalRecord(bounds.maxFindingAttempts());
     this.machine = new RunMachine(spec);
     this.engineBudget = spec.initialBudget();
   }
@@ -318,7 +320,7 @@ final class SimulatedEngine {
     }
     journal.subList(keep, journal.size()).clear();
     decided.subList(keep, decided.size()).clear();
-    record = new JournalRecord(spec.bounds().maxFindingAttempts(), spec.resolveConflicts());
+    record = new JournalRecord(spec.bounds().maxFindingAttempts());
     for (int i = 0; i < keep; i++) {
       record.observe(journal.get(i), decided.get(i));
     }
@@ -394,7 +396,7 @@ final class SimulatedEngine {
         }
         if (isolation.nextInt(6) == 0) {
           conflicts++;
-          answering.add(new OrchestraEvent.IntegrationConflicted(runId, tick(), i.taskId(), i.branch(), List.of("shared.txt"), "<<<<<<< HEAD", i.round()));
+          answering.add(new OrchestraEvent.IntegrationConflicted(runId, tick(), i.taskId(), i.branch(), List.of("shared.txt"), "<<<<<<< HEAD", resolveConflicts, i.round()));
         } else {
           merges++;
           answering.add(new OrchestraEvent.TaskIntegrated(runId, tick(), i.taskId(), i.branch(), "m" + steps, i.round()));

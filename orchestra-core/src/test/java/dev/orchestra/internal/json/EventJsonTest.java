@@ -88,7 +88,7 @@ final class EventJsonTest {
         new OrchestraEvent.WorktreeCreated("r", t, "T1", "orchestra-task/r/T1", "/repo/.git/orchestra/r/tasks/T1", "0123abc"),
         new OrchestraEvent.TaskCommitted("r", t, "T1", "orchestra-task/r/T1", "4567def", List.of("src/A.java"), 1),
         new OrchestraEvent.TaskIntegrated("r", t, "T1", "orchestra-task/r/T1", "89abcde", 1),
-        new OrchestraEvent.IntegrationConflicted("r", t, "T2", "orchestra-task/r/T2", List.of("a.txt"), "<<<<<<< HEAD", 1),
+        new OrchestraEvent.IntegrationConflicted("r", t, "T2", "orchestra-task/r/T2", List.of("a.txt"), "<<<<<<< HEAD", false, 1),
         new OrchestraEvent.RetryScheduled("r", t, "implementer", "T1", "m", ModelProviderException.Kind.TRANSIENT, "HTTP 503", 250, 3, "orchestrator"),
         new OrchestraEvent.RunFinished("r", t, "GREEN", "done", 2, new dev.orchestra.model.TokenUsage(10, 5, 2, 1)));
   }
@@ -277,7 +277,7 @@ final class EventJsonTest {
         java.util.Map.entry("worktree_created", "runId time taskId branch path base"),
         java.util.Map.entry("task_committed", "runId time taskId branch commit files round"),
         java.util.Map.entry("task_integrated", "runId time taskId branch commit round"),
-        java.util.Map.entry("integration_conflicted", "runId time taskId branch files detail round")));
+        java.util.Map.entry("integration_conflicted", "runId time taskId branch files detail resolveByNewTask round")));
     java.util.Map<String, String> actual = new java.util.TreeMap<>();
     for (OrchestraEvent e : everyKind()) {
       actual.put(e.kind().wireName(), String.join(" ", java.util.Arrays.stream(e.getClass().getRecordComponents()).map(c -> c.getName()).toList()));

@@ -590,4 +590,21 @@ final class GitWorktreesTest {
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> again.mergeInto(gone, "orchestra-task/run-2/nothing"));
     assertTrue(e.getMessage().contains("could not merge"), e.getMessage());
   }
+
+  @Test
+  void conflictMarkersAreGitsOwnLinesAndFingerprintsTellAFileChanged() throws Exception {
+    GitWorktrees w = open();
+    GitWorktrees.TaskTree t = w.createTaskTree("T1", true);
+    TestRepos.write(t.root(), "marked.txt", "a\n<<<<<<< HEAD\nx\n=======\ny\n>>>>>>> T2\n");
+    TestRepos.write(t.root(), "bare.txt", "<<<<<<<\nx\n=======\ny\n>>>>>>>\n");
+    TestRepos.write(t.root(), "arrows.txt", "<<<<<<<<<<<<\nnot a marker: longer than git's\n>>>>>>>>>>\n");
+    List<String> paths = List.of("marked.txt", "bare.txt", "arrows.txt", "absent.txt");
+    assertEquals(List.of("marked.txt", "bare.txt"), GitWorktrees.withConflictMarkers(t, paths));
+    java.util.Map<String, String> before = GitWorktrees.fingerprints(t, paths);
+    assertEquals("absent", before.get("absent.txt"));
+    TestRepos.write(t.root(), "arrows.txt", "changed\n");
+    java.util.Map<String, String> after = GitWorktrees.fingerprints(t, paths);
+    assertFalse(before.get("arrows.txt").equals(after.get("arrows.txt")));
+    assertEquals(before.get("marked.txt"), after.get("marked.txt"));
+  }
 }
