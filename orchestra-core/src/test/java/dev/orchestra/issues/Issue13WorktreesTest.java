@@ -199,8 +199,8 @@ final class Issue13WorktreesTest {
     assertEquals("", TestRepos.git(repo, "branch", "--list", "orchestra-task/*"));
   }
 
-  @Test
-  void withResolvingTasksAConflictIsMergedByANewTaskGivenBothSidesAndTheRunEndsGreen() throws Exception {
+  /** T1 writes hello and T2 bye on shared.txt's first line, both at once: one of them conflicts. */
+  private static ScriptedModelProvider helloAndByeAtOnce() {
     ScriptedModelProvider model = new ScriptedModelProvider();
     model.on("orchestrator").reply(Reply.text(plan(
         Json.task("T1", "Say hello on the first line", List.of("shared.txt"), List.of()),
@@ -208,6 +208,12 @@ final class Issue13WorktreesTest {
     CountDownLatch both = new CountDownLatch(2);
     model.on("implementer", "T1").otherwise(turn(together(both, r -> write("shared.txt", SHARED.replace("alpha", "hello")))));
     model.on("implementer", "T2").otherwise(turn(together(both, r -> write("shared.txt", SHARED.replace("alpha", "bye")))));
+    return model;
+  }
+
+  @Test
+  void withResolvingTasksAConflictIsMergedByANewTaskGivenBothSidesAndTheRunEndsGreen() throws Exception {
+    ScriptedModelProvider model = helloAndByeAtOnce();
     // Whichever task loses the race is resolved by a new task, which finds git's markers in the file.
     for (String resolver : List.of("T1-resolve", "T2-resolve")) {
       model.on("implementer", resolver).otherwise(turn(r -> write("shared.txt", SHARED.replace("alpha", "hello bye"))));
@@ -239,13 +245,7 @@ final class Issue13WorktreesTest {
 
   @Test
   void aResolvingTaskThatLeavesConflictMarkersFailsAndNothingOfThemLands() throws Exception {
-    ScriptedModelProvider model = new ScriptedModelProvider();
-    model.on("orchestrator").reply(Reply.text(plan(
-        Json.task("T1", "Say hello on the first line", List.of("shared.txt"), List.of()),
-        Json.task("T2", "Say bye on the first line", List.of("shared.txt"), List.of()))));
-    CountDownLatch both = new CountDownLatch(2);
-    model.on("implementer", "T1").otherwise(turn(together(both, r -> write("shared.txt", SHARED.replace("alpha", "hello")))));
-    model.on("implementer", "T2").otherwise(turn(together(both, r -> write("shared.txt", SHARED.replace("alpha", "bye")))));
+    ScriptedModelProvider model = helloAndByeAtOnce();
     for (String resolver : List.of("T1-resolve", "T2-resolve")) {
       // Writes a file of its own and leaves the markers where they are.
       model.on("implementer", resolver).otherwise(turn(r -> write("notes.txt", "looked at it\n")));
@@ -269,13 +269,7 @@ final class Issue13WorktreesTest {
 
   @Test
   void aResolvingTaskThatAbandonsTheMergeFailsRatherThanDropTheConflictedWork() throws Exception {
-    ScriptedModelProvider model = new ScriptedModelProvider();
-    model.on("orchestrator").reply(Reply.text(plan(
-        Json.task("T1", "Say hello on the first line", List.of("shared.txt"), List.of()),
-        Json.task("T2", "Say bye on the first line", List.of("shared.txt"), List.of()))));
-    CountDownLatch both = new CountDownLatch(2);
-    model.on("implementer", "T1").otherwise(turn(together(both, r -> write("shared.txt", SHARED.replace("alpha", "hello")))));
-    model.on("implementer", "T2").otherwise(turn(together(both, r -> write("shared.txt", SHARED.replace("alpha", "bye")))));
+    ScriptedModelProvider model = helloAndByeAtOnce();
     String abandon = "git merge --abort && echo 'hello bye' > shared.txt";
     String args = "{\"command\":[],\"shell\":" + Json.M.writeValueAsString(abandon) + ",\"cwd\":\"\",\"timeout_seconds\":60}";
     for (String resolver : List.of("T1-resolve", "T2-resolve")) {
