@@ -410,8 +410,7 @@ public final class GitWorktrees {
     Path index = folder.resolve("rescue-" + safe(tree.taskId()) + ".index");
     Map<String, String> variables = new java.util.HashMap<>(identityVariables());
     variables.put("GIT_INDEX_FILE", index.toAbsolutePath().toString());
-    List<String> add = new ArrayList<>(List.of("add", "--all", "--", "."));
-    BUILD_OUTPUTS.forEach(d -> add.add(":(exclude,glob)**/" + d + "/**"));
+    List<String> add = STAGE_ALL;
     try {
       Git.Result r = Git.run(tree.root(), environment, false, variables, Git.WRITES_FILES, List.of("read-tree", "HEAD"));
       r = r.ok() ? Git.run(tree.root(), environment, false, variables, Git.WRITES_FILES, add) : r;
@@ -442,6 +441,15 @@ public final class GitWorktrees {
    */
   static final List<String> BUILD_OUTPUTS =
       List.of("target", "build", "node_modules", "dist", ".gradle", "__pycache__", ".pytest_cache", ".mypy_cache", ".tox", ".venv", "coverage");
+
+  /** Stages every change of a worktree, new files too, except new files in {@link #BUILD_OUTPUTS}. */
+  private static final List<String> STAGE_ALL = stageAll();
+
+  private static List<String> stageAll() {
+    List<String> add = new ArrayList<>(List.of("add", "--all", "--", "."));
+    BUILD_OUTPUTS.forEach(d -> add.add(":(exclude,glob)**/" + d + "/**"));
+    return List.copyOf(add);
+  }
 
   /** A worktree's HEAD: its commit, and the branch it is on ({@code refs/heads/...}), or {@code HEAD} when detached. */
   private record Head(String commit, String ref) {}
@@ -490,9 +498,7 @@ public final class GitWorktrees {
    * commits it when there is anything; returns the worktree's HEAD afterwards.
    */
   private Head commitAll(Path root, String subject, String body, String what) {
-    List<String> add = new ArrayList<>(List.of("add", "--all", "--", "."));
-    BUILD_OUTPUTS.forEach(d -> add.add(":(exclude,glob)**/" + d + "/**"));
-    Git.Result added = work(root, add.toArray(String[]::new));
+    Git.Result added = work(root, STAGE_ALL.toArray(String[]::new));
     if (!added.ok()) {
       throw new IllegalStateException("git could not stage the changes of " + what + ": " + added.why());
     }
@@ -612,19 +618,13 @@ public final class GitWorktrees {
           log.warn("the task branch {} could not be moved to its replayed commits: {}", branch, moved.why());
         }
       }
-      synchronized (integratedBranches) {
-        integratedTips.put(branch, tip);
-      }
+      recordIntegrated(branch, tip);
       // An ancestor of the integration branch (integrated before a crash) leaves it where it was.
       return integrationHead.equals(before) ? new AlreadyIntegrated(before) : new Merged(integrationHead);
     }
     if (files.isEmpty() && git(integrationRoot, "merge-base", "--is-ancestor", "refs/heads/" + branch, before).ok()) {
       undo(rebase, before);
-      branchHead(branch).ifPresent(tip -> {
-        synchronized (integratedBranches) {
-          integratedTips.put(branch, tip);
-        }
-      });
+      branchHead(branch).ifPresent(tip -> recordIntegrated(branch, tip));
       return new AlreadyIntegrated(before); // nothing to replay: it was integrated before a crash
     }
     String detail = files.isEmpty() ? "" : git(integrationRoot, "diff", "--no-color", "--no-ext-diff").out();
@@ -636,6 +636,13 @@ public final class GitWorktrees {
       detail = detail.substring(0, MAX_CONFLICT_DETAIL) + "\n[cut]\n";
     }
     return new Conflict(List.copyOf(files), detail);
+  }
+
+  /** Notes the commit a branch was at when it was integrated: only that commit's branch may be deleted for it. */
+  private void recordIntegrated(String branch, String tip) {
+    synchronized (integratedBranches) {
+      integratedTips.put(branch, tip);
+    }
   }
 
   /** Aborts a merge or a replay under way, and puts the integration branch back at {@code before} whatever git left. */
@@ -783,13 +790,19 @@ public final class GitWorktrees {
       if (integratedBranches.size() < BRANCHES_PER_DELETE) {
         return;
       }
-      due = new LinkedHashMap<>(integratedBranches);
-      integratedBranches.clear();
+      due = takeDueDeletions();
     }
     deleteBranches(due);
   }
 
   private static final int BRANCHES_PER_DELETE = 8;
+
+  /** The deletions waiting, handed over and forgotten; called holding {@code integratedBranches}. */
+  private Map<String, String> takeDueDeletions() {
+    Map<String, String> due = new LinkedHashMap<>(integratedBranches);
+    integratedBranches.clear();
+    return due;
+  }
   /** Integrated branches waiting for their deletion, with the commit that was integrated. Also the lock of {@link #integratedTips}. */
   private final Map<String, String> integratedBranches = new LinkedHashMap<>();
   /** The commit each branch was at when it was integrated, until its deletion is asked for. */
@@ -885,8 +898,7 @@ public final class GitWorktrees {
   public void close(boolean deleteIntegratedBranches) {
     Map<String, String> due;
     synchronized (integratedBranches) {
-      due = new LinkedHashMap<>(integratedBranches);
-      integratedBranches.clear();
+      due = takeDueDeletions();
     }
     deleteBranches(due);
     if (deleteIntegratedBranches) {
