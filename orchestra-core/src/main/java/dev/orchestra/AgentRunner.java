@@ -1,7 +1,12 @@
 package dev.orchestra;
 
-import dev.orchestra.internal.workspace.SecureWorkspaceIo;
+import dev.orchestra.agent.AgentActivity;
 import dev.orchestra.agent.AgentContext;
+import dev.orchestra.internal.io.Text;
+import dev.orchestra.internal.retry.AttemptFailure;
+import dev.orchestra.internal.retry.RetryDecision;
+import dev.orchestra.internal.retry.RetryRule;
+import dev.orchestra.internal.workspace.SecureWorkspaceIo;
 import dev.orchestra.agent.RoleReport;
 import dev.orchestra.agent.ToolBox;
 import dev.orchestra.event.OrchestraEvent;
@@ -20,12 +25,16 @@ import dev.orchestra.role.BuiltInRoles;
 import dev.orchestra.role.Role;
 import dev.orchestra.role.Skill;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +52,8 @@ final class AgentRunner {
   private final boolean secureIoSupported;
   /** Which writers were at work when, so a file a command wrote is blamed on the right task. */
   private final WriteWindows writeWindows = new WriteWindows();
+  /** How many times each task's agent failed on its own in a row and was put back to run again. */
+  private final Map<String, Integer> retries = new ConcurrentHashMap<>();
 
   AgentRunner(RunEngine run) {
     this.run = run;
@@ -69,13 +80,126 @@ final class AgentRunner {
     }
   }
 
-  /** An agent's context: what it knows of the run, its tools, and its way to the model. */
-  private record RunAgentContext(
-      String runId, Path workspace, String brief, String defaultModel, int maxTurns, ToolBox tools, List<Skill> skills, ModelCaller caller)
-      implements AgentContext {
+  /**
+   * An agent's context: what it knows of the run, its tools, its way to the model, and, for an
+   * agent that works outside the tool box, the way to report what it did and to ask for approval.
+   */
+  private final class RunAgentContext implements AgentContext {
+    private final Role role;
+    private final Task task;
+    private final Path workspace;
+    private final String brief;
+    private final WorkspaceToolBox tools;
+    private final List<Skill> skills;
+    private final WriteWindows.Window window;
+    /** Files the agent reported changing itself, beside those its tool box wrote. */
+    private final Set<String> reportedFiles = ConcurrentHashMap.newKeySet();
+    /** The last failure a model call through this context threw: already retried by the run. */
+    private volatile ModelProviderException callFailure;
+
+    RunAgentContext(Role role, Task task, Path workspace, String brief, WorkspaceToolBox tools, List<Skill> skills, WriteWindows.Window window) {
+      this.role = role;
+      this.task = task;
+      this.workspace = workspace;
+      this.brief = brief;
+      this.tools = tools;
+      this.skills = skills;
+      this.window = window;
+    }
+
+    @Override
+    public String runId() {
+      return run.runId();
+    }
+
+    @Override
+    public Path workspace() {
+      return workspace;
+    }
+
+    @Override
+    public String brief() {
+      return brief;
+    }
+
+    @Override
+    public String defaultModel() {
+      return run.config().defaultModel();
+    }
+
+    @Override
+    public int maxTurns() {
+      return run.config().bounds().maxAgentTurns();
+    }
+
+    @Override
+    public ToolBox tools() {
+      return tools;
+    }
+
+    @Override
+    public List<Skill> skills() {
+      return skills;
+    }
+
     @Override
     public ModelResponse call(ModelRequest request) {
-      return caller.call(request);
+      try {
+        return run.models().call(request);
+      } catch (ModelProviderException e) {
+        callFailure = e;
+        throw e;
+      }
+    }
+
+    @Override
+    public void report(AgentActivity activity) {
+      Objects.requireNonNull(activity, "activity");
+      if (activity instanceof AgentActivity.ThreadStarted t) {
+        run.observe(new OrchestraEvent.AgentThreadStarted(run.runId(), run.now(), task.id(), role.name(), t.agent(), t.threadId()));
+      } else if (activity instanceof AgentActivity.CommandRan c) {
+        if (window != null) {
+          window.ranCommand = true;
+        }
+        String detail = (c.exitCode() < 0 ? "did not exit" : "exit code " + c.exitCode()) + " after " + c.took().toMillis() + " ms";
+        toolCalled(BuiltInRoles.TOOL_RUN_COMMAND, c.command(), true, WorkspaceToolBox.Audit.of(detail, c.output()));
+      } else if (activity instanceof AgentActivity.FileChanged f) {
+        reportedFiles.add(f.path());
+        toolCalled(BuiltInRoles.TOOL_APPLY_PATCH, f.path(), true, WorkspaceToolBox.Audit.of(f.change(), ""));
+      } else if (activity instanceof AgentActivity.ToolUsed u) {
+        toolCalled(u.tool(), u.target(), u.ok(), WorkspaceToolBox.Audit.of(u.detail(), ""));
+      } else if (activity instanceof AgentActivity.Message m) {
+        run.observe(new OrchestraEvent.AgentMessage(run.runId(), run.now(), task.id(), role.name(), m.text()));
+      } else if (activity instanceof AgentActivity.TurnFinished t) {
+        String outcome = t.failure().map(k -> k.name().toLowerCase(Locale.ROOT)).orElse("ok");
+        run.observe(new OrchestraEvent.ModelCallFinished(run.runId(), run.now(), role.name(), task.id(), t.model(), t.usage(), t.took().toMillis(), outcome));
+        if (t.failure().isEmpty()) {
+          // A failure signals the budget once, when the agent throws it.
+          run.budget().signal(BudgetPolicy.Signal.SUCCESS, "");
+        }
+      }
+    }
+
+    private void toolCalled(String tool, String target, boolean ok, WorkspaceToolBox.Audit audit) {
+      run.observe(
+          new OrchestraEvent.ToolCalled(run.runId(), run.now(), task.id(), role.name(), tool, target, ok, audit.detail(), audit.outputBytes(), audit.outputDigest()));
+    }
+
+    @Override
+    public ApprovalHandler.Decision askApproval(String action, String detail, String reason) {
+      return AgentRunner.this.askApproval(role, task, action, detail, reason);
+    }
+
+    @Override
+    public Map<String, String> commandEnvironment() {
+      return run.commandEnvironment().variables();
+    }
+
+    /** The files the agent changed: its tool box's writes and those it reported. */
+    List<String> changedFiles() {
+      TreeSet<String> all = new TreeSet<>(tools.changedFiles());
+      all.addAll(reportedFiles);
+      return List.copyOf(all);
     }
   }
 
@@ -110,7 +234,7 @@ final class AgentRunner {
     WriteWindows.Window window = writer && git != null ? writeWindows.open(task) : null;
     try {
       GitWorkspace.Snapshot before = window != null ? git.snapshot(List.of()) : null;
-      AgentRun r = run(role, task, brief, task.writeScope(), window, run.tree());
+      AgentRun r = run(role, task, brief, task.writeScope(), window, run.tree(), true);
       List<String> changed = r.changedFiles();
       RoleReport report = r.report();
       if (report instanceof RoleReport.Refusal refusal) {
@@ -150,7 +274,7 @@ final class AgentRunner {
       }
       return new Outcome(TaskStatus.DONE, summary, changed, report, null, "");
     } catch (RuntimeException e) {
-      return failure(e);
+      return failure(e, task, role);
     } finally {
       if (window != null) {
         writeWindows.close(window);
@@ -158,8 +282,11 @@ final class AgentRunner {
     }
   }
 
-  /** How a task that threw ended: interrupted (it runs again), a reason to stop, or failed. */
-  private Outcome failure(RuntimeException e) {
+  /** How a task that threw ended: interrupted or to be retried (it runs again), a reason to stop, or failed. */
+  private Outcome failure(RuntimeException e, Task task, Role role) {
+    if (e instanceof RetryLater later) {
+      return retryLater(later.failure, task, role);
+    }
     if (e instanceof QuotaExhaustedException || e instanceof AuthenticationException) {
       StopReason reason = e instanceof QuotaExhaustedException ? StopReason.QUOTA_EXHAUSTED : StopReason.AUTHENTICATION_FAILED;
       String message = stopMessage((ModelProviderException) e);
@@ -172,6 +299,69 @@ final class AgentRunner {
       return Outcome.of(TaskStatus.FAILED, m.kind().name().toLowerCase(Locale.ROOT) + ": " + m.getMessage());
     }
     return Outcome.of(TaskStatus.FAILED, String.valueOf(e.getMessage()));
+  }
+
+  /**
+   * An agent's own attempt failed in a way a later one may not (a rate limit, a crash): the thread
+   * budget hears of it, and after the run's backoff the task goes back to the queue, so the budget
+   * decides when it runs again and a worktree of its own starts it from a clean tree. After the
+   * run's model attempts it fails, naming the last failure.
+   */
+  private Outcome retryLater(ModelProviderException e, Task task, Role role) {
+    try {
+      if (!waitToRetry(e, task, role)) {
+        return Outcome.of(TaskStatus.FAILED, e.kind().name().toLowerCase(Locale.ROOT) + " after " + run.config().maxModelAttempts()
+            + " attempts: " + e.getMessage());
+      }
+    } catch (RunCancelled c) {
+      return Outcome.of(TaskStatus.TODO, "interrupted; will run again");
+    }
+    return Outcome.of(TaskStatus.TODO, e.kind().name().toLowerCase(Locale.ROOT) + "; will run again: " + Text.oneLine(e.getMessage()));
+  }
+
+  /**
+   * Tells the thread budget of an agent's own failed attempt and, when the run's retry rule allows
+   * another, journals the retry and waits the rule's backoff (the server's hint honoured).
+   *
+   * @return true when the attempt is to be made again, false when the rule gave up
+   * @throws RunCancelled when the run was cancelled, before or during the wait
+   */
+  private boolean waitToRetry(ModelProviderException e, Task task, Role role) {
+    String cause = role.name() + " on " + task.id() + ": " + Text.oneLine(e.getMessage());
+    run.budget().signal(e.kind() == ModelProviderException.Kind.RATE_LIMITED ? BudgetPolicy.Signal.RATE_LIMITED : BudgetPolicy.Signal.UNSTABLE, cause);
+    if (run.cancelled()) {
+      throw new RunCancelled();
+    }
+    int taken = retries.getOrDefault(task.id(), 0);
+    RetryDecision decision = ModelCaller.retryRule(run.config()).decide(new RetryRule.Taken(taken, 0), AttemptFailure.of(e), run.jitter());
+    if (decision instanceof RetryDecision.GiveUp) {
+      retries.remove(task.id());
+      return false;
+    }
+    Duration wait = ((RetryDecision.Retry) decision).delay();
+    retries.put(task.id(), taken + 1);
+    run.observe(
+        new OrchestraEvent.RetryScheduled(
+            run.runId(), run.now(), role.name(), task.id(), role.model().orElse(run.config().defaultModel()), e.kind(), Text.oneLine(e.getMessage()),
+            wait.toMillis(), taken + 2, "orchestrator"));
+    try {
+      run.config().sleeper().sleep(wait);
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      throw new RunCancelled();
+    }
+    return true;
+  }
+
+  /** Carries an agent's own retriable failure out of {@link #run}, to {@link #retryLater}. */
+  private static final class RetryLater extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient ModelProviderException failure;
+
+    RetryLater(ModelProviderException failure) {
+      super(failure.getMessage(), failure, false, false);
+      this.failure = failure;
+    }
   }
 
   /**
@@ -209,7 +399,7 @@ final class AgentRunner {
         asMerged = GitWorktrees.fingerprints(tree, unmarked);
         fullBrief = brief + Briefs.conflictedNow(relativeTo(tree, conflicted), relativeTo(tree, unmarked));
       }
-      AgentRun r = run(role, task, fullBrief, task.writeScope(), null, tree.workdir());
+      AgentRun r = run(role, task, fullBrief, task.writeScope(), null, tree.workdir(), true);
       RoleReport report = r.report();
       if (report instanceof RoleReport.Refusal refusal) {
         return new Outcome(TaskStatus.FAILED, "refused by the " + role.name() + " role: " + refusal.refusal(), r.changedFiles(), report, null, "");
@@ -262,7 +452,7 @@ final class AgentRunner {
       }
       return new Outcome(TaskStatus.DONE, summarize(report), changed, report, null, "");
     } catch (RuntimeException e) {
-      return failure(e);
+      return failure(e, task, role);
     } finally {
       worktrees.removeTree(tree);
       if (!keepBranch) {
@@ -306,6 +496,15 @@ final class AgentRunner {
    * @throws RuntimeException when the agent could not finish (an {@code AgentException})
    */
   AgentRun run(Role role, Task task, String brief, List<String> writeScope, WriteWindows.Window window, Path workspace) {
+    return run(role, task, brief, writeScope, window, workspace, false);
+  }
+
+  /**
+   * Runs an agent as {@link #run(Role, Task, String, List, WriteWindows.Window, Path)} does; with
+   * {@code requeue}, an agent's own retriable failure is thrown as {@link RetryLater} for the
+   * task to run again later, instead of being retried here.
+   */
+  private AgentRun run(Role role, Task task, String brief, List<String> writeScope, WriteWindows.Window window, Path workspace, boolean requeue) {
     OrchestratorConfig config = run.config();
     if (workspace.equals(run.tree())) {
       run.worktrees().ifPresent(GitWorktrees::integrationInUse);
@@ -337,11 +536,27 @@ final class AgentRunner {
                       audit.outputDigest()));
             },
             settings);
-    AgentContext context =
-        new RunAgentContext(
-            run.runId(), workspace, brief, config.defaultModel(), config.bounds().maxAgentTurns(), tools, roleSkills, run.models());
-    RoleReport report = config.agent().run(role, task, context);
-    return new AgentRun(report, tools.changedFiles());
+    while (true) {
+      RunAgentContext context = new RunAgentContext(role, task, workspace, brief, tools, roleSkills, window);
+      try {
+        RoleReport report = config.agent().run(role, task, context);
+        retries.remove(task.id());
+        return new AgentRun(report, context.changedFiles());
+      } catch (ModelProviderException e) {
+        if (e == context.callFailure || !e.isRetriable()) {
+          throw e; // a model call the run already retried, or a failure no retry mends
+        }
+        // The agent's own attempt failed (a Codex turn on a rate limit, say). A plan task goes
+        // back to the queue, to run again on a clean tree; a role asked for an answer of its own
+        // (planning, a gate) tries again here.
+        if (requeue) {
+          throw new RetryLater(e);
+        }
+        if (!waitToRetry(e, task, role)) {
+          throw e;
+        }
+      }
+    }
   }
 
   /**

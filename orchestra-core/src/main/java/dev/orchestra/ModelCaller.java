@@ -35,8 +35,12 @@ final class ModelCaller {
   ModelCaller(RunEngine run) {
     this.run = run;
     OrchestratorConfig config = run.config();
-    this.retrier =
-        new Retrier(new RetryRule(config.maxModelAttempts() - 1, 0, BASE_BACKOFF, MAX_BACKOFF, RetryRule.NO_CEILING), config.sleeper(), run::jitter);
+    this.retrier = new Retrier(retryRule(config), config.sleeper(), run::jitter);
+  }
+
+  /** The run's retry rule for model calls, and for an agent's own attempts: its attempts and backoff. */
+  static RetryRule retryRule(OrchestratorConfig config) {
+    return new RetryRule(config.maxModelAttempts() - 1, 0, BASE_BACKOFF, MAX_BACKOFF, RetryRule.NO_CEILING);
   }
 
   /**

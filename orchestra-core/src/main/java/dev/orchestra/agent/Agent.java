@@ -37,4 +37,19 @@ public interface Agent {
   static Agent toolLoop() {
     return ToolLoopAgent.INSTANCE;
   }
+
+  /**
+   * Returns an agent that hands each role's tasks to the agent named for that role, and every
+   * other role's to {@code otherwise}: Codex processes for implementers, say, and the tool loop for
+   * the rest.
+   *
+   * @param byRole the agent for each role, by role name
+   * @param otherwise the agent for the roles not named
+   * @return the agent; thread-safe when the agents are
+   */
+  static Agent byRole(java.util.Map<String, Agent> byRole, Agent otherwise) {
+    java.util.Map<String, Agent> copy = java.util.Map.copyOf(byRole);
+    java.util.Objects.requireNonNull(otherwise, "otherwise");
+    return (role, task, context) -> copy.getOrDefault(role.name(), otherwise).run(role, task, context);
+  }
 }

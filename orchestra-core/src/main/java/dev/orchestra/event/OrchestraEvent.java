@@ -31,9 +31,11 @@ public sealed interface OrchestraEvent {
    * text, {@code whole} false), so its {@code plan_updated} names the change without carrying it.
    * Version 3 adds the kinds of a run whose tasks work in git worktrees: {@link WorktreeCreated},
    * {@link TaskCommitted}, {@link TaskIntegrated} and {@link IntegrationConflicted}.
+   * Version 4 adds the kinds an agent running another program reports: {@link AgentThreadStarted}
+   * and {@link AgentMessage}.
    * A line of a later version than this is refused.
    */
-  int SCHEMA_VERSION = 3;
+  int SCHEMA_VERSION = 4;
 
   /** The kinds of event, for exhaustive switches and the journal's {@code type} field. */
   enum Kind {
@@ -74,7 +76,11 @@ public sealed interface OrchestraEvent {
     /** {@link TaskIntegrated}. */
     TASK_INTEGRATED,
     /** {@link IntegrationConflicted}. */
-    INTEGRATION_CONFLICTED;
+    INTEGRATION_CONFLICTED,
+    /** {@link AgentThreadStarted}. */
+    AGENT_THREAD_STARTED,
+    /** {@link AgentMessage}. */
+    AGENT_MESSAGE;
 
     /** Returns the name used in the journal, for example {@code task_started}. */
     public String wireName() {
@@ -850,6 +856,66 @@ public sealed interface OrchestraEvent {
     @Override
     public Kind kind() {
       return Kind.INTEGRATION_CONFLICTED;
+    }
+  }
+
+  /**
+   * An agent that runs another program (a Codex process, say) began its session there: the id
+   * finds that program's own record of the session.
+   *
+   * @param runId the run id
+   * @param time when
+   * @param taskId the task
+   * @param role the agent's role
+   * @param agent what runs the session, for example {@code codex}
+   * @param threadId the session's id in that program
+   */
+  record AgentThreadStarted(String runId, Instant time, String taskId, String role, String agent, String threadId)
+      implements OrchestraEvent {
+    /** Validates the components. */
+    public AgentThreadStarted {
+      Objects.requireNonNull(runId);
+      Objects.requireNonNull(time);
+      Objects.requireNonNull(taskId);
+      Objects.requireNonNull(role);
+      Objects.requireNonNull(agent);
+      Objects.requireNonNull(threadId);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.AGENT_THREAD_STARTED;
+    }
+  }
+
+  /**
+   * An agent said something on its way (not its final answer, which is its task's report).
+   *
+   * @param runId the run id
+   * @param time when
+   * @param taskId the task
+   * @param role the agent's role
+   * @param text what it said, cut to {@value #MAX_TEXT_CHARS} characters
+   */
+  record AgentMessage(String runId, Instant time, String taskId, String role, String text) implements OrchestraEvent {
+    /** The most characters of a message an event keeps. */
+    public static final int MAX_TEXT_CHARS = 2000;
+
+    /** Validates the components and cuts {@code text} to its bound. */
+    public AgentMessage {
+      Objects.requireNonNull(runId);
+      Objects.requireNonNull(time);
+      Objects.requireNonNull(taskId);
+      Objects.requireNonNull(role);
+      Objects.requireNonNull(text);
+      if (text.length() > MAX_TEXT_CHARS) {
+        text = text.substring(0, MAX_TEXT_CHARS - 1) + "\u2026";
+      }
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.AGENT_MESSAGE;
     }
   }
 }

@@ -61,7 +61,7 @@ public final class WorkspaceToolBox implements ToolBox {
    * size and a short digest of the text the model received.
    */
   public record Audit(String detail, long outputBytes, String outputDigest) {
-    static Audit of(String detail, String output) {
+    public static Audit of(String detail, String output) {
       byte[] bytes = output.getBytes(StandardCharsets.UTF_8);
       return new Audit(detail, bytes.length, digest(bytes));
     }

@@ -1,0 +1,284 @@
+package dev.orchestra.codex;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.orchestra.agent.AgentContext;
+import dev.orchestra.model.ModelProviderException;
+import dev.orchestra.model.TokenUsage;
+import dev.orchestra.plan.Task;
+import dev.orchestra.role.ApprovalHandler;
+import dev.orchestra.role.Role;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One task through {@code codex app-server}, for a role whose approval policy can ask: JSON-RPC
+ * over the process's standard input and output, one JSON object a line, as Codex 0.169.0 speaks it
+ * (its v2 API). The client initializes, starts a thread in the task's workspace with the role's
+ * model, sandbox and approval policy, starts one turn with the prompt and the role's output
+ * schema, and answers each approval request Codex sends with the run's approval handler's
+ * decision ({@code accept} or {@code decline}), until {@code turn/completed}. Closing the input
+ * ends the process. Used by one thread; the process's output is read on another.
+ */
+final class AppServerTurn {
+  private static final Logger LOG = LoggerFactory.getLogger(AppServerTurn.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int INITIALIZE = 1;
+  private static final int THREAD_START = 2;
+  private static final int TURN_START = 3;
+
+  private final CodexAgent agent;
+  private final Role role;
+  private final Task task;
+  private final AgentContext context;
+  private final CodexEvents events;
+  /** What a file-change item will change, by item id: an approval request names only the item. */
+  private final Map<String, List<String>> patchPaths = new HashMap<>();
+  private final Map<String, Long> commandStarts = new HashMap<>();
+  private OutputStream input;
+  private Optional<String> prompt = Optional.empty();
+  private Optional<String> schema = Optional.empty();
+  private TokenUsage turnUsage = TokenUsage.ZERO;
+  private volatile String protocolError;
+
+  AppServerTurn(CodexAgent agent, Role role, Task task, AgentContext context, CodexEvents events) {
+    this.agent = agent;
+    this.role = role;
+    this.task = task;
+    this.context = context;
+    this.events = events;
+  }
+
+  void run(Path exe, Map<String, String> env, Path workspace, String model, String promptText, Optional<String> outputSchema) {
+    this.prompt = Optional.of(promptText);
+    this.schema = outputSchema;
+    List<String> argv = new ArrayList<>(List.of(exe.toString(), "app-server"));
+    argv.addAll(agent.configFlags(role, true));
+    Process p;
+    try {
+      p = agent.start(argv, env, workspace, false);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not start codex app-server for " + task.id() + ": " + e.getMessage(), e);
+    }
+    input = p.getOutputStream();
+    CodexAgent.StderrTail stderr = new CodexAgent.StderrTail(p.getErrorStream());
+    Thread out = CodexAgent.reader(p.getInputStream(), line -> onLine(line, workspace, model), "orchestra-codex-app-" + task.id());
+    try {
+      send(request(INITIALIZE, "initialize", JSON.createObjectNode().set("clientInfo", JSON.createObjectNode().put("name", "orchestra").put("version", "0.1.0"))));
+      ObjectNode start = JSON.createObjectNode();
+      start.put("cwd", workspace.toString());
+      start.put("model", model);
+      start.put("approvalPolicy", role.approvalPolicy().configValue().equals("on-failure") ? "on-request" : role.approvalPolicy().configValue());
+      start.put("sandbox", role.sandboxMode().configValue());
+      send(request(THREAD_START, "thread/start", start));
+    } catch (UncheckedIOException e) {
+      LOG.debug("codex app-server closed its input early", e);
+    }
+    // The turn starts when the thread has (onLine); the process ends when its input is closed,
+    // which the reader does once the turn ended.
+    try {
+      agent.waitFor(p, role, task, out, stderr);
+    } finally {
+      closeInput();
+    }
+    if (protocolError != null) {
+      throw CodexFailures.processFailed("app-server refused the session: " + protocolError, stderr.text());
+    }
+    Optional<ModelProviderException> failed = events.failure(stderr.text());
+    if (failed.isPresent()) {
+      throw failed.get();
+    }
+    if (!events.turnCompleted()) {
+      throw CodexFailures.processFailed("app-server ended without finishing its turn (exit code " + p.exitValue() + ")", stderr.text());
+    }
+  }
+
+  private void onLine(String line, Path workspace, String model) {
+    JsonNode m;
+    try {
+      m = JSON.readTree(line);
+    } catch (IOException e) {
+      LOG.debug("codex app-server printed a line that is not JSON: {}", line);
+      return;
+    }
+    if (m == null || !m.isObject()) {
+      return;
+    }
+    boolean hasId = m.has("id") && !m.get("id").isNull();
+    String method = m.path("method").asText("");
+    if (hasId && method.isEmpty()) {
+      response(m);
+    } else if (hasId) {
+      serverRequest(m.get("id"), method, m.path("params"));
+    } else {
+      notification(method, m.path("params"));
+    }
+  }
+
+  private void response(JsonNode m) {
+    int id = m.path("id").asInt(-1);
+    if (m.has("error")) {
+      protocolError = m.path("error").path("message").asText(m.path("error").toString());
+      closeInput();
+      return;
+    }
+    if (id == THREAD_START) {
+      events.threadStarted(m.path("result").path("thread").path("id").asText(""));
+      ObjectNode turn = JSON.createObjectNode();
+      turn.put("threadId", m.path("result").path("thread").path("id").asText(""));
+      turn.putArray("input").addObject().put("type", "text").put("text", prompt.orElse(""));
+      if (schema.isPresent()) {
+        try {
+          turn.set("outputSchema", JSON.readTree(schema.get()));
+        } catch (IOException e) {
+          throw new IllegalStateException("the role's schema is not JSON", e);
+        }
+      }
+      events.turnStarted();
+      send(request(TURN_START, "turn/start", turn));
+    }
+  }
+
+  private void serverRequest(JsonNode id, String method, JsonNode params) {
+    ObjectNode reply = JSON.createObjectNode();
+    reply.set("id", id);
+    switch (method) {
+      case "item/commandExecution/requestApproval" -> {
+        String reason = params.path("reason").asText("");
+        ApprovalHandler.Decision d =
+            context.askApproval(
+                "run_command", params.path("command").asText(""),
+                reason.isBlank() ? "the " + role.approvalPolicy().configValue() + " approval policy asks before this command" : reason);
+        reply.putObject("result").put("decision", d.approved() ? "accept" : "decline");
+      }
+      case "item/fileChange/requestApproval" -> {
+        String reason = params.path("reason").asText("");
+        List<String> paths = patchPaths.getOrDefault(params.path("itemId").asText(""), List.of());
+        ApprovalHandler.Decision d =
+            context.askApproval(
+                "apply_patch", String.join(", ", paths),
+                reason.isBlank() ? "the " + role.approvalPolicy().configValue() + " approval policy asks before this change" : reason);
+        reply.putObject("result").put("decision", d.approved() ? "accept" : "decline");
+      }
+      default -> {
+        // Questions Orchestra has no one to put to (user input, MCP elicitation): refused.
+        LOG.info("codex app-server asked {}, which Orchestra does not answer", method);
+        reply.putObject("error").put("code", -32601).put("message", "Orchestra does not answer " + method);
+      }
+    }
+    send(reply);
+  }
+
+  private void notification(String method, JsonNode params) {
+    JsonNode item = params.path("item");
+    switch (method) {
+      case "item/started" -> {
+        String type = item.path("type").asText("");
+        if (type.equals("fileChange")) {
+          List<String> paths = new ArrayList<>();
+          item.path("changes").forEach(c -> paths.add(c.path("path").asText("")));
+          patchPaths.put(item.path("id").asText(""), paths);
+        } else if (type.equals("commandExecution")) {
+          commandStarts.put(item.path("id").asText(""), System.nanoTime());
+        }
+      }
+      case "item/completed" -> itemCompleted(item);
+      case "thread/tokenUsage/updated" -> {
+        JsonNode last = params.path("tokenUsage").path("last");
+        turnUsage =
+            turnUsage.plus(
+                new TokenUsage(
+                    last.path("inputTokens").asLong(0), last.path("outputTokens").asLong(0), last.path("cachedInputTokens").asLong(0),
+                    last.path("reasoningOutputTokens").asLong(0)));
+      }
+      case "error" -> {
+        if (!params.path("willRetry").asBoolean(false)) {
+          events.error(params.path("error").path("message").asText(""));
+        }
+      }
+      case "warning" -> events.warning(params.path("message").asText(""));
+      case "turn/completed" -> {
+        JsonNode turn = params.path("turn");
+        switch (turn.path("status").asText("")) {
+          case "completed" -> events.turnCompleted(turnUsage);
+          case "interrupted" -> events.turnFailed("the turn was interrupted");
+          default -> {
+            JsonNode error = turn.path("error");
+            JsonNode info = error.path("codexErrorInfo");
+            events.turnFailed(error.path("message").asText("the turn failed") + (info.isMissingNode() || info.isNull() ? "" : " (" + info + ")"));
+          }
+        }
+        closeInput();
+      }
+      default -> { } // deltas, status changes, rate-limit notices
+    }
+  }
+
+  private void itemCompleted(JsonNode item) {
+    String id = item.path("id").asText("");
+    switch (item.path("type").asText("")) {
+      case "agentMessage" -> events.message(item.path("text").asText(""));
+      case "commandExecution" -> {
+        Long started = commandStarts.remove(id);
+        String status = item.path("status").asText("");
+        if (!status.equals("declined")) {
+          JsonNode exit = item.path("exitCode");
+          Duration took =
+              item.path("durationMs").isIntegralNumber()
+                  ? Duration.ofMillis(item.path("durationMs").asLong())
+                  : started == null ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - started);
+          events.command(item.path("command").asText(""), exit.isIntegralNumber() ? exit.asInt() : -1, took, item.path("aggregatedOutput").asText(""));
+        }
+      }
+      case "fileChange" -> {
+        if (item.path("status").asText("").equals("completed")) {
+          item.path("changes").forEach(c -> events.fileChanged(c.path("path").asText(""), c.path("kind").path("type").asText("update")));
+        }
+      }
+      case "mcpToolCall" -> {
+        String status = item.path("status").asText("");
+        JsonNode error = item.path("error");
+        String detail = error.isMissingNode() || error.isNull() ? status : "failed: " + error.path("message").asText(error.toString());
+        events.toolUsed(item.path("server").asText("?"), item.path("tool").asText("?"), status.equals("completed"), detail);
+      }
+      default -> { }
+    }
+  }
+
+  private static ObjectNode request(int id, String method, JsonNode params) {
+    ObjectNode r = JSON.createObjectNode();
+    r.put("id", id);
+    r.put("method", method);
+    r.set("params", params);
+    return r;
+  }
+
+  private synchronized void send(JsonNode message) {
+    try {
+      input.write((JSON.writeValueAsString(message) + "\n").getBytes(StandardCharsets.UTF_8));
+      input.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException("codex app-server stopped reading its input", e);
+    }
+  }
+
+  private synchronized void closeInput() {
+    try {
+      input.close();
+    } catch (IOException e) {
+      LOG.debug("closing codex app-server's input", e);
+    }
+  }
+}
