@@ -18,6 +18,7 @@ import dev.orchestra.model.ModelProviderException;
 import dev.orchestra.model.ModelRequest;
 import dev.orchestra.model.ModelResponse;
 import dev.orchestra.model.QuotaExhaustedException;
+import dev.orchestra.model.TokenUsage;
 import dev.orchestra.plan.Task;
 import dev.orchestra.plan.TaskStatus;
 import dev.orchestra.role.ApprovalHandler;
@@ -171,12 +172,13 @@ final class AgentRunner {
       } else if (activity instanceof AgentActivity.Message m) {
         run.observe(new OrchestraEvent.AgentMessage(run.runId(), run.now(), task.id(), role.name(), m.text()));
       } else if (activity instanceof AgentActivity.TurnFinished t) {
-        String outcome = t.failure().map(k -> k.name().toLowerCase(Locale.ROOT)).orElse("ok");
-        run.observe(new OrchestraEvent.ModelCallFinished(run.runId(), run.now(), role.name(), task.id(), t.model(), t.usage(), t.took().toMillis(), outcome));
-        if (t.failure().isEmpty()) {
-          // A failure signals the budget once, when the agent throws it.
-          run.budget().signal(BudgetPolicy.Signal.SUCCESS, "");
-        }
+        run.observe(new OrchestraEvent.ModelCallFinished(run.runId(), run.now(), role.name(), task.id(), t.model(), t.usage(), t.took().toMillis(), "ok"));
+        run.budget().signal(BudgetPolicy.Signal.SUCCESS, "");
+      } else if (activity instanceof AgentActivity.TurnFailed t) {
+        // The budget hears of the failure once, when the agent throws it.
+        run.observe(
+            new OrchestraEvent.ModelCallFinished(
+                run.runId(), run.now(), role.name(), task.id(), t.model(), TokenUsage.ZERO, t.took().toMillis(), t.failure().name().toLowerCase(Locale.ROOT)));
       }
     }
 

@@ -78,9 +78,18 @@ final class ApiSurfaceTest {
       dev.orchestra.Sleeper
       dev.orchestra.StopReason
       dev.orchestra.agent.Agent
+      dev.orchestra.agent.AgentActivity
+      dev.orchestra.agent.AgentActivity$CommandRan
+      dev.orchestra.agent.AgentActivity$FileChanged
+      dev.orchestra.agent.AgentActivity$Message
+      dev.orchestra.agent.AgentActivity$ThreadStarted
+      dev.orchestra.agent.AgentActivity$ToolUsed
+      dev.orchestra.agent.AgentActivity$TurnFailed
+      dev.orchestra.agent.AgentActivity$TurnFinished
       dev.orchestra.agent.AgentContext
       dev.orchestra.agent.AgentException
       dev.orchestra.agent.AgentException$Reason
+      dev.orchestra.agent.ReportFormat
       dev.orchestra.agent.RoleReport
       dev.orchestra.agent.RoleReport$CiDiagnosis
       dev.orchestra.agent.RoleReport$Exploration
@@ -96,6 +105,8 @@ final class ApiSurfaceTest {
       dev.orchestra.agent.ToolBox
       dev.orchestra.event.JsonLinesListener
       dev.orchestra.event.OrchestraEvent
+      dev.orchestra.event.OrchestraEvent$AgentMessage
+      dev.orchestra.event.OrchestraEvent$AgentThreadStarted
       dev.orchestra.event.OrchestraEvent$ApprovalDecided
       dev.orchestra.event.OrchestraEvent$BudgetChanged
       dev.orchestra.event.OrchestraEvent$GateFinished

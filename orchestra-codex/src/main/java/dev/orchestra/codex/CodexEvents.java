@@ -175,7 +175,7 @@ final class CodexEvents {
   void turnCompleted(TokenUsage turn) {
     usage = usage.plus(turn);
     turnCompleted = true;
-    context.report(new AgentActivity.TurnFinished(model, turn, since(turnStart), Optional.empty()));
+    context.report(new AgentActivity.TurnFinished(model, turn, since(turnStart)));
   }
 
   /** The turn failed, with Codex's message for why. */
@@ -216,7 +216,7 @@ final class CodexEvents {
       return Optional.empty();
     }
     ModelProviderException e = CodexFailures.classify(failure, stderrTail);
-    context.report(new AgentActivity.TurnFinished(model, TokenUsage.ZERO, since(turnStart), Optional.of(e.kind())));
+    context.report(new AgentActivity.TurnFailed(model, since(turnStart), e.kind()));
     return Optional.of(e);
   }
 

@@ -4,7 +4,6 @@ import dev.orchestra.model.ModelProviderException;
 import dev.orchestra.model.TokenUsage;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * What an agent that works outside the orchestrator's tool box did, told to the run with {@link
@@ -91,20 +90,34 @@ public sealed interface AgentActivity {
   }
 
   /**
-   * The agent's model finished a turn: its tokens count toward the run's and the role's, and its
-   * outcome signals the thread budget as a model call's does (a rate limit steps the budget down).
+   * The agent's model finished a turn: its tokens count toward the run's and the role's, and the
+   * thread budget hears of a success, as of a model call's.
    *
    * @param model the model asked
    * @param usage tokens used in the turn
    * @param took how long the turn took
-   * @param failure why the turn failed, or empty when it succeeded
    */
-  record TurnFinished(String model, TokenUsage usage, Duration took, Optional<ModelProviderException.Kind> failure)
-      implements AgentActivity {
+  record TurnFinished(String model, TokenUsage usage, Duration took) implements AgentActivity {
     /** Validates the components. */
     public TurnFinished {
       Objects.requireNonNull(model, "model");
       Objects.requireNonNull(usage, "usage");
+      Objects.requireNonNull(took, "took");
+    }
+  }
+
+  /**
+   * The agent's model failed a turn; journalled as a failed model call. The thread budget hears of
+   * the failure when the agent throws it (a rate limit steps the budget down), once.
+   *
+   * @param model the model asked
+   * @param took how long the turn took
+   * @param failure the kind of failure
+   */
+  record TurnFailed(String model, Duration took, ModelProviderException.Kind failure) implements AgentActivity {
+    /** Validates the components. */
+    public TurnFailed {
+      Objects.requireNonNull(model, "model");
       Objects.requireNonNull(took, "took");
       Objects.requireNonNull(failure, "failure");
     }

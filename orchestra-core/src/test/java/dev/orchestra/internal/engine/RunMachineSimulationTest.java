@@ -112,10 +112,10 @@ final class RunMachineSimulationTest {
    * saying in the commit why they changed.
    */
   private static final Map<Long, String> PINNED = Map.of(
-      135L, "03dbad6217ceb3c6f573558d7c5fa3cc80e793359a8b5390ab4ba9c90cfb84c5",
+      135L, "21d732c95e52f402a7eff7c53584a2de9276355780cd2542e54ddc6cab96e63b",
       // 205 runs in worktrees (commits and merges).
-      205L, "396178a420cd21d4de84248b5148bf93f45c087ab5bd86e1f2531b2e690e7f91",
-      142L, "5fbd3bb534cbf5aa9bd49829cc7bc725422ec9fb5ee4086fa32432163783b85a");
+      205L, "069980a924b5ee99054ea0446f650847b1f7e4680c068d108da4f34733d5cadd",
+      142L, "2c21d9897c0dac1f131ef99a86a9d4493b8109d697361a8e43a52a2d5841a827");
 
   @Test
   void theJournalsOfThreeSeedsAreAsPinned() {

@@ -45,12 +45,33 @@ public final class CodexScript implements Function<RecordedRequest, FakeReply> {
     private final String tool;
     private final String arguments;
     private final FakeReply raw;
+    private final String namespace;
 
     private Step(String text, String tool, String arguments, FakeReply raw) {
+      this(text, tool, arguments, raw, null);
+    }
+
+    private Step(String text, String tool, String arguments, FakeReply raw, String namespace) {
       this.text = text;
       this.tool = tool;
       this.arguments = arguments;
       this.raw = raw;
+      this.namespace = namespace;
+    }
+
+    /**
+     * Calls a tool of an MCP server Codex started: Codex offers each server's tools in a namespace
+     * {@code mcp__<server>}, and a call names both.
+     *
+     * @param server the server's name, the key under {@code [mcp_servers]}
+     * @param tool the tool's name as the server lists it
+     * @param argumentsJson the arguments, a JSON object
+     * @return the step
+     */
+    public static Step mcp(String server, String tool, String argumentsJson) {
+      return new Step(
+          "", Objects.requireNonNull(tool, "tool"), Objects.requireNonNull(argumentsJson, "argumentsJson"), null,
+          "mcp__" + Objects.requireNonNull(server, "server"));
     }
 
     /**
@@ -158,6 +179,9 @@ public final class CodexScript implements Function<RecordedRequest, FakeReply> {
     if (step.raw != null) {
       return step.raw;
     }
+    if (step.namespace != null) {
+      return namespacedCall("call_" + calls.incrementAndGet(), step.namespace, step.tool, step.arguments);
+    }
     if (step.tool != null) {
       String[] call = {"call_" + calls.incrementAndGet(), step.tool, step.arguments};
       List<String[]> list = new ArrayList<>();
@@ -165,6 +189,22 @@ public final class CodexScript implements Function<RecordedRequest, FakeReply> {
       return FakeReply.responsesStream("", list, 100, 20);
     }
     return FakeReply.responsesStream(step.text, List.of(), 100, 20);
+  }
+
+  /** A function call in a namespace, as Codex expects an MCP tool's: the item and a completed response. */
+  private static FakeReply namespacedCall(String callId, String namespace, String tool, String arguments) {
+    com.fasterxml.jackson.databind.node.ObjectNode item =
+        JSON.createObjectNode().put("type", "function_call").put("id", "fc_" + callId).put("call_id", callId).put("namespace", namespace)
+            .put("name", tool).put("arguments", arguments).put("status", "completed");
+    com.fasterxml.jackson.databind.node.ObjectNode done = JSON.createObjectNode().put("type", "response.output_item.done").put("output_index", 0);
+    done.set("item", item);
+    com.fasterxml.jackson.databind.node.ObjectNode completed = JSON.createObjectNode().put("type", "response.completed");
+    com.fasterxml.jackson.databind.node.ObjectNode response = completed.putObject("response").put("id", "resp_" + callId).put("status", "completed");
+    response.putArray("output").add(item);
+    response.putObject("usage").put("input_tokens", 100).put("output_tokens", 20).put("total_tokens", 120);
+    com.fasterxml.jackson.databind.node.ObjectNode created = JSON.createObjectNode().put("type", "response.created");
+    created.putObject("response").put("id", "resp_" + callId);
+    return FakeReply.sse(List.of(created.toString(), done.toString(), completed.toString()));
   }
 
   /** The task the request is for: the first {@code Task <id>: } line in its input's text. */

@@ -1,0 +1,98 @@
+package dev.orchestra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orchestra.agent.Agent;
+import dev.orchestra.agent.AgentActivity;
+import dev.orchestra.agent.ReportFormat;
+import dev.orchestra.event.OrchestraEvent;
+import dev.orchestra.model.ModelProviderException;
+import dev.orchestra.model.RateLimitedException;
+import dev.orchestra.model.TokenUsage;
+import dev.orchestra.plan.Task;
+import dev.orchestra.plan.TaskStatus;
+import dev.orchestra.role.ApprovalHandler;
+import dev.orchestra.testing.Reply;
+import dev.orchestra.testing.RoleAnswers;
+import dev.orchestra.testing.ScriptedModelProvider;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An agent that works outside the tool box (as a Codex process does) reports what it did through
+ * its context, asks for approval through it, and fails on its own: the run turns its reports into
+ * events and token counts, and puts a task whose own attempt was rate limited back in the queue.
+ */
+final class ExternalAgentTest {
+  @TempDir Path dir;
+
+  @Test
+  void reportsBecomeEventsAndAnOwnRateLimitIsRetriedLater() throws Exception {
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    ScriptedModelProvider model = new ScriptedModelProvider();
+    model.on("explorer").otherwise(Reply.text(Json.exploration("src/", "true")));
+    model.on("orchestrator")
+        .reply(Reply.text(RoleAnswers.plan(List.of(Task.builder("T1", "Write a.txt").writeScope("a.txt").role("implementer").build()))));
+    Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+    Agent outside =
+        (role, task, context) -> {
+          if (attempts.computeIfAbsent(task.id(), id -> new AtomicInteger()).incrementAndGet() == 1) {
+            context.report(new AgentActivity.TurnFailed("m-1", Duration.ofMillis(5), ModelProviderException.Kind.RATE_LIMITED));
+            throw new RateLimitedException("429 from the agent's own model", Duration.ofMillis(10));
+          }
+          context.report(new AgentActivity.ThreadStarted("outside", "thread-" + task.id()));
+          ApprovalHandler.Decision d = context.askApproval("run_command", "touch a.txt", "asked first");
+          assertTrue(d.approved());
+          try {
+            Files.writeString(context.workspace().resolve("a.txt"), "a\n");
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+          context.report(new AgentActivity.CommandRan("touch a.txt", 0, Duration.ofMillis(3), "ok"));
+          context.report(new AgentActivity.FileChanged("a.txt", "add"));
+          context.report(new AgentActivity.ToolUsed("mcp:docs/search", "", true, "completed"));
+          context.report(new AgentActivity.Message("working on it"));
+          context.report(new AgentActivity.TurnFinished("m-1", new TokenUsage(40, 8, 10, 2), Duration.ofMillis(20)));
+          return ReportFormat.parse(role.name(), RoleAnswers.implementation("wrote a.txt"), List.of("a.txt"));
+        };
+    EventRecorder events = new EventRecorder();
+    RunResult result;
+    try (Orchestrator o =
+        Orchestrator.builder()
+            .workspace(ws)
+            .modelProvider(model)
+            .agent(Agent.byRole(Map.of("implementer", outside), Agent.toolLoop()))
+            .approvalHandler(request -> ApprovalHandler.Decision.approve("test"))
+            .addListener(events)
+            .build()) {
+      result = o.run("Write a.txt");
+    }
+    assertEquals(StopReason.GREEN, result.stopReason(), result.message());
+    assertEquals(2, attempts.get("T1").get(), "tried again after its own rate limit");
+    assertEquals(1, events.of(OrchestraEvent.RetryScheduled.class).size());
+    assertEquals(List.of("12->10"), events.of(OrchestraEvent.BudgetChanged.class).stream().map(b -> b.from() + "->" + b.to()).toList());
+    List<TaskStatus> t1 = events.of(OrchestraEvent.TaskFinished.class).stream().filter(f -> f.taskId().equals("T1")).map(OrchestraEvent.TaskFinished::status).toList();
+    assertEquals(List.of(TaskStatus.TODO, TaskStatus.DONE), t1);
+    // Its reports, as events.
+    assertEquals(List.of("thread-T1"), events.of(OrchestraEvent.AgentThreadStarted.class).stream().map(OrchestraEvent.AgentThreadStarted::threadId).toList());
+    assertEquals(List.of("working on it"), events.of(OrchestraEvent.AgentMessage.class).stream().map(OrchestraEvent.AgentMessage::text).toList());
+    List<String> tools = events.of(OrchestraEvent.ToolCalled.class).stream().map(t -> t.tool() + " " + t.target() + " " + t.detail()).toList();
+    assertEquals(List.of("run_command touch a.txt exit code 0 after 3 ms", "apply_patch a.txt add", "mcp:docs/search  completed"), tools);
+    assertEquals(1, events.of(OrchestraEvent.ApprovalDecided.class).size());
+    List<String> calls =
+        events.of(OrchestraEvent.ModelCallFinished.class).stream().filter(m -> m.role().equals("implementer")).map(m -> m.outcome() + " " + m.usage().inputTokens()).toList();
+    assertEquals(List.of("rate_limited 0", "ok 40"), calls);
+    assertTrue(result.usage().inputTokens() >= 40);
+    OrchestraEvent.TaskFinished done =
+        events.of(OrchestraEvent.TaskFinished.class).stream().filter(f -> f.taskId().equals("T1") && f.status() == TaskStatus.DONE).findFirst().orElseThrow();
+    assertEquals(List.of("a.txt"), done.changedFiles(), "the files it reported changing are the task's");
+  }
+}
