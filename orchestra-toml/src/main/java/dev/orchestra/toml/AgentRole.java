@@ -69,6 +69,21 @@ public final class AgentRole {
     return source;
   }
 
+  /**
+   * Returns what the role's file gives it, as Codex {@code -c key=value} overrides (one per leaf
+   * key, the value written as TOML) for a Codex process that runs the role: its MCP servers, skills,
+   * features and other settings. Left out are {@code name}, {@code description} and {@code
+   * nickname_candidates}, which are no settings, and the model, reasoning effort, sandbox mode,
+   * approval policy and developer instructions, which Orchestra passes from the role itself (its
+   * sandbox capped by the run's ceiling). Reads the role file.
+   *
+   * @return the overrides, in file order; empty when the role has no file
+   * @throws java.io.UncheckedIOException when the role file can no longer be read
+   */
+  public List<String> codexOverrides() {
+    return configFile == null ? List.of() : CodexOverrides.of(configFile);
+  }
+
   @Override
   public String toString() {
     return "AgentRole[" + name + ", configFile=" + configFile + ", " + settings + "]";

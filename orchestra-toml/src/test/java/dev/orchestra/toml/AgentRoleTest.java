@@ -37,6 +37,31 @@ final class AgentRoleTest {
   }
 
   @Test
+  void aRoleFileBecomesCodexOverridesForEveryKeyOrchestraDoesNotPassItself() {
+    write(home().resolve("config.toml"), "[agents.researcher]\ndescription = \"Digs.\"\nconfig_file = \"agents/r.toml\"\n");
+    write(
+        home().resolve("agents/r.toml"),
+        "name = \"researcher\"\nmodel = \"gpt-5.4\"\nsandbox_mode = \"danger-full-access\"\n"
+            + "developer_instructions = \"Dig.\"\nmodel_verbosity = \"low\"\n"
+            + "[mcp_servers.docs]\ncommand = \"docs-server\"\nargs = [\"--port\", \"0\"]\nenv = { TOKEN_FILE = \"/x \\\"y\\\"\" }\n"
+            + "startup_timeout_sec = 20\n"
+            + "[mcp_servers.\"odd.name\"]\nurl = \"http://127.0.0.1:1/mcp\"\n"
+            + "[[skills.config]]\npath = \"/skills/a\"\nenabled = false\n");
+    AgentRole r = isolated(root).build().load().role("researcher").orElseThrow();
+    assertEquals(
+        List.of(
+            "model_verbosity=\"low\"",
+            "mcp_servers.docs.command=\"docs-server\"",
+            "mcp_servers.docs.args=[\"--port\", \"0\"]",
+            "mcp_servers.docs.env.TOKEN_FILE=\"/x \\\"y\\\"\"",
+            "mcp_servers.docs.startup_timeout_sec=20",
+            "mcp_servers.\"odd.name\".url=\"http://127.0.0.1:1/mcp\"",
+            "skills.config=[{path = \"/skills/a\", enabled = false}]"),
+        r.codexOverrides(),
+        "the model, sandbox and instructions come from the role (capped by the ceiling), not again from its file");
+  }
+
+  @Test
   void roleWithoutConfigFileHasEmptySettings() {
     write(home().resolve("config.toml"), "[agents.helper]\ndescription = \"Helps.\"\n");
     AgentRole r = isolated(root).build().load().role("helper").orElseThrow();
