@@ -1,5 +1,11 @@
 package dev.orchestra.examples;
 
+import dev.orchestra.agent.Agent;
+import dev.orchestra.codex.CodexAgent;
+import dev.orchestra.openai.testing.FakeOpenAiServer;
+import dev.orchestra.role.BuiltInRoles;
+import java.util.Optional;
+
 import dev.orchestra.role.ApprovalPolicy;
 import dev.orchestra.BudgetPolicy;
 import dev.orchestra.Isolation;
@@ -40,6 +46,14 @@ final class Demo {
 
   /** Runs the demo with an extra listener (the command line's --events file). */
   static int run(Path dir, PrintStream out, OrchestraListener events) throws IOException, InterruptedException {
+    return run(dir, out, events, Optional.empty());
+  }
+
+  /**
+   * Runs the demo; with {@code codex}, the implementers are real Codex CLI processes, pointed at a
+   * second scripted server on this machine through a Codex home of the demo's own (deleted after).
+   */
+  static int run(Path dir, PrintStream out, OrchestraListener events, Optional<CodexAgent.Builder> codex) throws IOException, InterruptedException {
     Files.createDirectories(dir);
     try (var entries = Files.list(dir)) {
       if (entries.findAny().isPresent()) {
@@ -59,7 +73,9 @@ final class Demo {
 
     ProgressPrinter progress = new ProgressPrinter(out);
     RunResult result;
-    try (DemoModelServer server = DemoModelServer.start(DemoScript.create());
+    Path codexHome = codex.isPresent() ? Files.createTempDirectory("orchestra-demo-codex-home-") : null;
+    try (FakeOpenAiServer codexServer = codex.isPresent() ? FakeOpenAiServer.start().dispatcher(DemoScript.codexScript()) : null;
+        DemoModelServer server = DemoModelServer.start(DemoScript.create());
         OpenAiProvider provider =
             OpenAiProvider.builder()
                 .baseUrl(server.baseUrl())
@@ -86,8 +102,13 @@ final class Demo {
                 // Each writing task in a git worktree of its own; the demo's folder is the demo's, so
                 // a green run brings the work into its checkout.
                 .isolation(Isolation.Worktrees.builder().fastForwardWhenGreen(true).build())
+                .agent(codex.isPresent() ? codexImplementers(codex.get(), codexHome, codexServer, out) : Agent.toolLoop())
                 .build()) {
       result = orchestra.run("Greet in French, German and Spanish");
+    } finally {
+      if (codexHome != null) {
+        deleteTree(codexHome);
+      }
     }
 
     out.println();
@@ -107,6 +128,39 @@ final class Demo {
     out.println("plan.md:  " + dir.resolve("plan.md"));
     out.println("journal:  " + dir.resolve(".orchestra/journal.jsonl"));
     return result.isGreen() ? 0 : 1;
+  }
+
+  /** The variable the demo's Codex home names as its provider's key; the value is no secret. */
+  private static final String CODEX_KEY_VARIABLE = "ORCHESTRA_DEMO_CODEX_KEY";
+
+  /** Codex for the implementers, through a Codex home that points it at the demo's own server. */
+  private static Agent codexImplementers(CodexAgent.Builder codex, Path home, FakeOpenAiServer server, PrintStream out) throws IOException {
+    Files.writeString(
+        home.resolve("config.toml"),
+        String.join(
+            "\n",
+            "# Written by orchestra demo --agent codex: Codex talks to the demo's scripted server on this machine.",
+            "model_provider = \"demo\"",
+            "[model_providers.demo]",
+            "name = \"Orchestra demo\"",
+            "base_url = \"" + server.baseUrl() + "\"",
+            "env_key = \"" + CODEX_KEY_VARIABLE + "\"",
+            "wire_api = \"responses\"",
+            "request_max_retries = 0",
+            "stream_max_retries = 0",
+            ""));
+    out.println("The implementers are real Codex processes (Codex home " + home + ", deleted after the demo).");
+    out.println();
+    CodexAgent agent = codex.codexHome(home).environment(CODEX_KEY_VARIABLE, "demo-offline-not-a-key").build();
+    return Agent.byRole(java.util.Map.of(BuiltInRoles.IMPLEMENTER, agent), Agent.toolLoop());
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (var walk = Files.walk(root)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
   }
 
   private static void section(PrintStream out, String title, List<String> items) {

@@ -10,6 +10,8 @@ import dev.orchestra.model.ModelResponse;
 import dev.orchestra.model.TokenUsage;
 import dev.orchestra.model.ToolCall;
 import dev.orchestra.plan.Task;
+import dev.orchestra.openai.testing.CodexScript;
+import dev.orchestra.openai.testing.FakeReply;
 import dev.orchestra.testing.Reply;
 import dev.orchestra.testing.RoleAnswers;
 import dev.orchestra.testing.ScriptedModelProvider;
@@ -90,6 +92,41 @@ final class DemoScript {
                         List.of("Revert the merge; lang files are independent"),
                         List.of("No migrations", "No new environment variables", "No flags")))).after(Duration.ofMillis(150)));
     return model;
+  }
+
+  /**
+   * The implementers' script when they are real Codex processes: the same work as {@link
+   * #create()}'s, done with shell commands through Codex's own tool, and Spanish's two rate limits
+   * as real HTTP 429s, each ending a Codex turn.
+   */
+  static CodexScript codexScript() {
+    CodexScript script = new CodexScript();
+    script.task("L1", CodexScript.Step.command(writeCommand("lang/fr.sh", "HELLO=\"Bonjour\"\n")), CodexScript.Step.answer(RoleAnswers.implementation("added French")));
+    script.task("L2", CodexScript.Step.command(writeCommand("lang/de.sh", "HELLO=\"Hallo\"\n")), CodexScript.Step.answer(RoleAnswers.implementation("added German")));
+    FakeReply limited = FakeReply.error(429, "requests", "rate_limit_exceeded", "Rate limit reached for requests.");
+    script.task(
+        "L3", CodexScript.Step.reply(limited), CodexScript.Step.reply(limited),
+        CodexScript.Step.command(writeCommand("lang/es.sh", "HELLO=\"Hola\"\n")), CodexScript.Step.answer(RoleAnswers.implementation("added Spanish")));
+    script.task(
+        "F1",
+        CodexScript.Step.command(writeCommand("lang/README.md", "# Languages\n\n- en: Hello\n- fr: Bonjour\n- de: Hallo\n")),
+        CodexScript.Step.answer(RoleAnswers.implementation("listed the languages")),
+        CodexScript.Step.command(writeCommand("lang/README.md", "# Languages\n\n- en: Hello\n- fr: Bonjour\n- de: Hallo\n- es: Hola\n")),
+        CodexScript.Step.answer(RoleAnswers.implementation("listed every language, Spanish too")));
+    script.task(
+        "F2",
+        CodexScript.Step.command(
+            writeCommand(
+                "README.md",
+                "# greeter\n\nA tiny command-line greeter used by Orchestra's demo. `sh test.sh` is its CI.\n\n"
+                    + "Usage: `sh greet.sh NAME [LANG]`. An unknown LANG falls back to English.\n")),
+        CodexScript.Step.answer(RoleAnswers.implementation("documented the fallback")));
+    return script;
+  }
+
+  /** A shell command that writes exactly {@code content} to {@code path}. */
+  static String writeCommand(String path, String content) {
+    return "printf '%s' '" + content.replace("'", "'\\''") + "' > " + path;
   }
 
   /** An implementer that writes one file with the write tool, then reports. */

@@ -319,6 +319,11 @@ public final class Main implements Callable<Integer> {
         description = "The provider's wire API, over its wire_api: chat for OpenAI-compatible servers (vLLM, Ollama).")
     String wireApi;
 
+    @Option(names = "--agent", paramLabel = "tools|codex[:ROLE,...]",
+        description = "Who does each task: tools (Orchestra's own tool loop on the configured provider, the default), or codex"
+            + " (a Codex CLI process per task, signed in as your Codex is) for every role, or as codex:implementer,ci_runner for those roles.")
+    String agent = "tools";
+
     @Mixin Common common = new Common();
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -395,11 +400,13 @@ public final class Main implements Callable<Integer> {
       if (wireApi != null && !wireApi.equals("responses") && !wireApi.equals("chat")) {
         throw new CommandLine.ParameterException(spec.commandLine(), "--wire-api must be responses or chat, got '" + wireApi + "'");
       }
-      OpenAiProvider provider = provider(loaded, wireApi, Context.env());
+      List<String> codexRoles = AgentChoice.codexRoles(agent, team.stream().map(Role::name).toList());
+      dev.orchestra.model.ModelProvider provider = AgentChoice.provider(codexRoles.size() == team.size(), () -> provider(loaded, wireApi, Context.env()));
       Orchestrator.Builder b =
           Orchestrator.builder()
               .workspace(workspace)
               .roles(team)
+              .agent(AgentChoice.agent(codexRoles, loaded))
               .modelProvider(provider)
               .defaultModel(loaded.settings().model().orElse("gpt-5.4"))
               .budgetPolicy(BudgetPolicy.startingAt(mapping.maxThreads()))
@@ -603,6 +610,10 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--dir", paramLabel = "DIR", description = "Where to put the sample project (default: a new temporary folder).")
     Path dir;
 
+    @Option(names = "--agent", paramLabel = "tools|codex",
+        description = "codex: the implementers are real Codex CLI processes (installed separately), scripted by the same offline server.")
+    String agent = "tools";
+
     @Mixin Common common = new Common();
 
     @Override
@@ -617,10 +628,23 @@ public final class Main implements Callable<Integer> {
           }
         }
       }
+      if (!agent.equals("tools") && !agent.equals("codex")) {
+        throw new UsageError("--agent must be tools or codex, got '" + agent + "'");
+      }
+      java.util.Optional<dev.orchestra.codex.CodexAgent.Builder> codex = java.util.Optional.empty();
+      if (agent.equals("codex")) {
+        try {
+          Context.out().println("Codex: " + dev.orchestra.codex.CodexAgent.builder().build().checkAvailable());
+        } catch (dev.orchestra.codex.CodexUnavailableException e) {
+          Context.err().println("error: " + e.getMessage());
+          return 2;
+        }
+        codex = java.util.Optional.of(dev.orchestra.codex.CodexAgent.builder());
+      }
       Path target = dir != null ? dir : Files.createTempDirectory("orchestra-demo-");
       JsonLinesListener events = common.eventsListener();
       try {
-        return Demo.run(target, Context.out(), events == null ? OrchestraListener.NONE : events);
+        return Demo.run(target, Context.out(), events == null ? OrchestraListener.NONE : events, codex);
       } finally {
         if (events != null) {
           events.close();
