@@ -13,6 +13,7 @@ import java.util.Arrays;
  * java -jar orchestra-benchmarks/target/benchmarks.jar openai
  * java -jar orchestra-benchmarks/target/benchmarks.jar sensitivity [corpus folder]
  * java -jar orchestra-benchmarks/target/benchmarks.jar worktrees [batch|size]
+ * java -jar orchestra-benchmarks/target/benchmarks.jar codex [rounds]
  * </pre>
  */
 public final class Benchmarks {
@@ -33,8 +34,9 @@ public final class Benchmarks {
       case "openai" -> OpenAiBenchmark.main(Arrays.copyOfRange(args, Math.min(1, args.length), args.length));
       case "sensitivity" -> SensitivityBenchmark.main(Arrays.copyOfRange(args, Math.min(1, args.length), args.length));
       case "worktrees" -> WorktreeBenchmark.main(Arrays.copyOfRange(args, Math.min(1, args.length), args.length));
+      case "codex" -> CodexBenchmark.main(Arrays.copyOfRange(args, Math.min(1, args.length), args.length));
       default -> {
-        System.err.println("unknown benchmark '" + which + "'; known: core, toml, openai [storm|client], sensitivity [corpus folder], worktrees [batch|size]");
+        System.err.println("unknown benchmark '" + which + "'; known: core, toml, openai [storm|client], sensitivity [corpus folder], worktrees [batch|size], codex [rounds]");
         System.exit(2);
       }
     }

@@ -103,6 +103,8 @@ final class EventLineWriterTest {
     out.add(new OrchestraEvent.TaskCommitted(run, at, text(r), text(r), text(r), List.of(text(r), text(r)), r.nextInt(9)));
     out.add(new OrchestraEvent.TaskIntegrated(run, at, text(r), text(r), text(r), r.nextInt(9)));
     out.add(new OrchestraEvent.IntegrationConflicted(run, at, text(r), text(r), List.of(text(r), text(r)), text(r), r.nextBoolean(), r.nextInt(9)));
+    out.add(new OrchestraEvent.AgentThreadStarted(run, at, text(r), text(r), text(r), text(r)));
+    out.add(new OrchestraEvent.AgentMessage(run, at, text(r), text(r), text(r)));
     return out;
   }
 
