@@ -18,7 +18,6 @@ import dev.orchestra.model.ModelProviderException;
 import dev.orchestra.model.ModelRequest;
 import dev.orchestra.model.ModelResponse;
 import dev.orchestra.model.QuotaExhaustedException;
-import dev.orchestra.model.TokenUsage;
 import dev.orchestra.plan.Task;
 import dev.orchestra.plan.TaskStatus;
 import dev.orchestra.role.ApprovalHandler;
@@ -53,7 +52,10 @@ final class AgentRunner {
   private final boolean secureIoSupported;
   /** Which writers were at work when, so a file a command wrote is blamed on the right task. */
   private final WriteWindows writeWindows = new WriteWindows();
-  /** How many times each task's agent failed on its own in a row and was put back to run again. */
+  /**
+   * How many times each role's agent failed on its own in a row on a task (by role and task id) and
+   * was tried again; cleared when it answers or the rule gives up.
+   */
   private final Map<String, Integer> retries = new ConcurrentHashMap<>();
 
   AgentRunner(RunEngine run) {
@@ -178,7 +180,7 @@ final class AgentRunner {
         // The budget hears of the failure once, when the agent throws it.
         run.observe(
             new OrchestraEvent.ModelCallFinished(
-                run.runId(), run.now(), role.name(), task.id(), t.model(), TokenUsage.ZERO, t.took().toMillis(), t.failure().name().toLowerCase(Locale.ROOT)));
+                run.runId(), run.now(), role.name(), task.id(), t.model(), t.usage(), t.took().toMillis(), t.failure().name().toLowerCase(Locale.ROOT)));
       }
     }
 
@@ -334,14 +336,15 @@ final class AgentRunner {
     if (run.cancelled()) {
       throw new RunCancelled();
     }
-    int taken = retries.getOrDefault(task.id(), 0);
+    String key = role.name() + "/" + task.id();
+    int taken = retries.getOrDefault(key, 0);
     RetryDecision decision = ModelCaller.retryRule(run.config()).decide(new RetryRule.Taken(taken, 0), AttemptFailure.of(e), run.jitter());
     if (decision instanceof RetryDecision.GiveUp) {
-      retries.remove(task.id());
+      retries.remove(key);
       return false;
     }
     Duration wait = ((RetryDecision.Retry) decision).delay();
-    retries.put(task.id(), taken + 1);
+    retries.put(key, taken + 1);
     run.observe(
         new OrchestraEvent.RetryScheduled(
             run.runId(), run.now(), role.name(), task.id(), role.model().orElse(run.config().defaultModel()), e.kind(), Text.oneLine(e.getMessage()),
@@ -542,7 +545,7 @@ final class AgentRunner {
       RunAgentContext context = new RunAgentContext(role, task, workspace, brief, tools, roleSkills, window);
       try {
         RoleReport report = config.agent().run(role, task, context);
-        retries.remove(task.id());
+        retries.remove(role.name() + "/" + task.id());
         return new AgentRun(report, context.changedFiles());
       } catch (ModelProviderException e) {
         if (e == context.callFailure || !e.isRetriable()) {

@@ -45,7 +45,7 @@ final class ExternalAgentTest {
     Agent outside =
         (role, task, context) -> {
           if (attempts.computeIfAbsent(task.id(), id -> new AtomicInteger()).incrementAndGet() == 1) {
-            context.report(new AgentActivity.TurnFailed("m-1", Duration.ofMillis(5), ModelProviderException.Kind.RATE_LIMITED));
+            context.report(new AgentActivity.TurnFailed("m-1", new TokenUsage(7, 0, 0, 0), Duration.ofMillis(5), ModelProviderException.Kind.RATE_LIMITED));
             throw new RateLimitedException("429 from the agent's own model", Duration.ofMillis(10));
           }
           context.report(new AgentActivity.ThreadStarted("outside", "thread-" + task.id()));
@@ -89,7 +89,7 @@ final class ExternalAgentTest {
     assertEquals(1, events.of(OrchestraEvent.ApprovalDecided.class).size());
     List<String> calls =
         events.of(OrchestraEvent.ModelCallFinished.class).stream().filter(m -> m.role().equals("implementer")).map(m -> m.outcome() + " " + m.usage().inputTokens()).toList();
-    assertEquals(List.of("rate_limited 0", "ok 40"), calls);
+    assertEquals(List.of("rate_limited 7", "ok 40"), calls);
     assertTrue(result.usage().inputTokens() >= 40);
     OrchestraEvent.TaskFinished done =
         events.of(OrchestraEvent.TaskFinished.class).stream().filter(f -> f.taskId().equals("T1") && f.status() == TaskStatus.DONE).findFirst().orElseThrow();

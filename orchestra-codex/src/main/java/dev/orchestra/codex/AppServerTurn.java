@@ -50,7 +50,8 @@ final class AppServerTurn {
   private OutputStream input;
   private Optional<String> prompt = Optional.empty();
   private Optional<String> schema = Optional.empty();
-  private TokenUsage turnUsage = TokenUsage.ZERO;
+  private volatile TokenUsage turnUsage = TokenUsage.ZERO;
+  private volatile boolean closed;
   private volatile String protocolError;
 
   AppServerTurn(CodexAgent agent, Role role, Task task, AgentContext context, CodexEvents events) {
@@ -90,8 +91,14 @@ final class AppServerTurn {
     // which the reader does once the turn ended.
     try {
       agent.waitFor(p, role, task, out, stderr);
+    } catch (RuntimeException e) {
+      events.close(); // killed: what the reader still holds is not reported after the task's end
+      throw e;
     } finally {
+      closed = true;
       closeInput();
+      // An approval still being asked on the reader thread ends as a denial, now.
+      out.interrupt();
     }
     if (protocolError != null) {
       throw CodexFailures.processFailed("app-server refused the session: " + protocolError, stderr.text());
@@ -154,6 +161,9 @@ final class AppServerTurn {
   private void serverRequest(JsonNode id, String method, JsonNode params) {
     ObjectNode reply = JSON.createObjectNode();
     reply.set("id", id);
+    if (closed) {
+      return; // the task is over; its process is gone or going
+    }
     switch (method) {
       case "item/commandExecution/requestApproval" -> {
         String reason = params.path("reason").asText("");
@@ -213,11 +223,12 @@ final class AppServerTurn {
         JsonNode turn = params.path("turn");
         switch (turn.path("status").asText("")) {
           case "completed" -> events.turnCompleted(turnUsage);
-          case "interrupted" -> events.turnFailed("the turn was interrupted");
+          case "interrupted" -> events.turnFailed("the turn was interrupted", turnUsage);
           default -> {
             JsonNode error = turn.path("error");
             JsonNode info = error.path("codexErrorInfo");
-            events.turnFailed(error.path("message").asText("the turn failed") + (info.isMissingNode() || info.isNull() ? "" : " (" + info + ")"));
+            // The structured reason first: CodexFailures reads the status and kind from it.
+            events.turnFailed(error.path("message").asText("the turn failed") + (info.isMissingNode() || info.isNull() ? "" : " (" + info + ")"), turnUsage);
           }
         }
         closeInput();

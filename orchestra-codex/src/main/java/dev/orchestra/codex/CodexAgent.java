@@ -155,7 +155,12 @@ public final class CodexAgent implements Agent, AutoCloseable {
       Process p = start(argv, env, workspace, true);
       StderrTail stderr = new StderrTail(p.getErrorStream());
       Thread out = reader(p.getInputStream(), events::accept, "orchestra-codex-out-" + task.id());
-      waitFor(p, role, task, out, stderr);
+      try {
+        waitFor(p, role, task, out, stderr);
+      } catch (RuntimeException e) {
+        events.close(); // killed: what the reader still holds is not reported after the task's end
+        throw e;
+      }
       Optional<dev.orchestra.model.ModelProviderException> failed = events.failure(stderr.text());
       if (failed.isPresent()) {
         throw failed.get();
@@ -195,6 +200,13 @@ public final class CodexAgent implements Agent, AutoCloseable {
     }
     if (!role.instructions().isBlank()) {
       flags.addAll(List.of("-c", "developer_instructions=" + CodexCli.tomlString(role.instructions())));
+    }
+    // The variables passed to Codex for its own use (a provider's key) stay out of the commands it
+    // runs: a command could print them into a file the task commits.
+    Set<String> own = new java.util.TreeSet<>(passEnvironment);
+    own.addAll(environment.keySet());
+    if (!own.isEmpty()) {
+      flags.addAll(List.of("-c", "shell_environment_policy.exclude=[" + String.join(", ", own.stream().map(CodexCli::tomlString).toList()) + "]"));
     }
     for (String o : overrides) {
       flags.addAll(List.of("-c", o));
@@ -239,8 +251,7 @@ public final class CodexAgent implements Agent, AutoCloseable {
           role.name() + " on " + task.id() + " did not finish within " + timeout.toSeconds() + " s; its Codex process tree was killed"
               + (stderr.text().isBlank() ? "" : "; its last error output: " + stderr.text().strip()));
     }
-    // A command Codex left running in the background may hold the pipes open: not for ever.
-    ProcessRunner.killTree(p);
+    // Codex ended its own commands as it exited; a reader may still drain what it printed.
     join(out);
     stderr.join();
   }
@@ -330,7 +341,14 @@ public final class CodexAgent implements Agent, AutoCloseable {
   }
 
   private String ensureSupported(Path exe, Map<String, String> env) {
-    return checked.computeIfAbsent(exe, e -> CodexCli.checkVersion(e, env));
+    String known = checked.get(exe);
+    if (known != null) {
+      return known;
+    }
+    // Not inside computeIfAbsent: a slow check must not hold other tasks' threads on the map.
+    String version = CodexCli.checkVersion(exe, env);
+    checked.putIfAbsent(exe, version);
+    return version;
   }
 
   /** The prompt: the task, its criteria and scope, the brief, and the form of the answer. */

@@ -82,19 +82,21 @@ final class CodexCli {
    */
   static String checkVersion(Path executable, Map<String, String> env) {
     String out;
+    Path file = null;
+    Process p = null;
     try {
-      ProcessBuilder pb = new ProcessBuilder(executable.toString(), "--version").redirectErrorStream(true);
+      // Its output goes to a file: reading a pipe would wait past the time limit for a child that
+      // keeps it open, and could not be interrupted.
+      file = Files.createTempFile("orchestra-codex-version", ".txt");
+      ProcessBuilder pb = new ProcessBuilder(executable.toString(), "--version").redirectErrorStream(true).redirectOutput(file.toFile());
       pb.environment().clear();
       pb.environment().putAll(env);
       pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-      Process p = pb.start();
-      byte[] bytes = p.getInputStream().readNBytes(4096);
+      p = pb.start();
       if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
         throw new CodexUnavailableException(executable + " --version did not answer within 60 s; supported versions " + SUPPORTED + "; " + installHint());
       }
-      out = new String(bytes, StandardCharsets.UTF_8).strip();
+      out = Files.readString(file, StandardCharsets.UTF_8).strip();
       if (p.exitValue() != 0) {
         throw new CodexUnavailableException(
             executable + " --version failed (exit code " + p.exitValue() + ": " + oneLine(out) + "); supported versions " + SUPPORTED + "; " + installHint());
@@ -105,6 +107,18 @@ final class CodexCli {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CodexUnavailableException("interrupted while checking the version of " + executable);
+    } finally {
+      if (p != null && p.isAlive()) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+      }
+      if (file != null) {
+        try {
+          Files.deleteIfExists(file);
+        } catch (IOException e) {
+          // a temporary file left behind
+        }
+      }
     }
     String line = out.lines().filter(l -> l.startsWith("codex-cli ")).findFirst().orElse(out);
     Matcher m = VERSION.matcher(line);

@@ -41,17 +41,18 @@ final class CodexEvents {
   private final Path workspace;
   private final String model;
   private final Map<String, Long> itemStarts = new HashMap<>();
-  private final TreeSet<String> changedFiles = new TreeSet<>();
-  private final List<String> commands = new ArrayList<>();
-  private String threadId = "";
-  private String pendingMessage;
-  private String finalMessage;
-  private long turnStart = System.nanoTime();
-  private String failure;
-  private String lastError = "";
-  private int unreadable;
-  private TokenUsage usage = TokenUsage.ZERO;
-  private boolean turnCompleted;
+  private final java.util.Set<String> changedFiles = java.util.Collections.synchronizedSet(new TreeSet<>());
+  private final List<String> commands = java.util.Collections.synchronizedList(new ArrayList<>());
+  private volatile String threadId = "";
+  private volatile String pendingMessage;
+  private volatile long turnStart = System.nanoTime();
+  private volatile String failure;
+  private volatile String lastError = "";
+  private volatile int unreadable;
+  private volatile TokenUsage usage = TokenUsage.ZERO;
+  private volatile boolean turnCompleted;
+  private volatile boolean closed;
+  private volatile TokenUsage failedTurnUsage = TokenUsage.ZERO;
 
   CodexEvents(AgentContext context, Path workspace, String model) {
     this.context = context;
@@ -128,7 +129,7 @@ final class CodexEvents {
   void threadStarted(String id) {
     threadId = id;
     if (!id.isEmpty()) {
-      context.report(new AgentActivity.ThreadStarted("codex", id));
+      report(new AgentActivity.ThreadStarted("codex", id));
     }
   }
 
@@ -140,7 +141,7 @@ final class CodexEvents {
   /** An agent message: each but the last is said on the way; the last is the answer. */
   void message(String text) {
     if (pendingMessage != null) {
-      context.report(new AgentActivity.Message(pendingMessage));
+      report(new AgentActivity.Message(pendingMessage));
     }
     pendingMessage = text;
   }
@@ -148,7 +149,7 @@ final class CodexEvents {
   /** A command ran to its end (exit code -1 when it has none). */
   void command(String command, int exitCode, Duration took, String output) {
     commands.add(command);
-    context.report(new AgentActivity.CommandRan(command, exitCode, took, output));
+    report(new AgentActivity.CommandRan(command, exitCode, took, output));
   }
 
   /** A file was changed. */
@@ -156,26 +157,32 @@ final class CodexEvents {
     String path = relative(rawPath);
     if (!path.isEmpty()) {
       changedFiles.add(path);
-      context.report(new AgentActivity.FileChanged(path, kind));
+      report(new AgentActivity.FileChanged(path, kind));
     }
   }
 
   /** An MCP server's tool was called. */
   void toolUsed(String server, String tool, boolean ok, String detail) {
-    context.report(new AgentActivity.ToolUsed("mcp:" + server + "/" + tool, "", ok, detail));
+    report(new AgentActivity.ToolUsed("mcp:" + server + "/" + tool, "", ok, detail));
   }
 
   /** Codex warned about something and carried on. */
   void warning(String message) {
     LOG.info("codex warned: {}", message);
-    context.report(new AgentActivity.Message("codex warned: " + message));
+    report(new AgentActivity.Message("codex warned: " + message));
   }
 
   /** The turn completed, with its tokens. */
   void turnCompleted(TokenUsage turn) {
     usage = usage.plus(turn);
     turnCompleted = true;
-    context.report(new AgentActivity.TurnFinished(model, turn, since(turnStart)));
+    report(new AgentActivity.TurnFinished(model, turn, since(turnStart)));
+  }
+
+  /** The turn failed, with Codex's message for why, after using these tokens. */
+  void turnFailed(String message, TokenUsage used) {
+    failedTurnUsage = used;
+    turnFailed(message);
   }
 
   /** The turn failed, with Codex's message for why. */
@@ -210,29 +217,47 @@ final class CodexEvents {
     return Duration.ofNanos(System.nanoTime() - nanos);
   }
 
+  /**
+   * Stops telling the run: called when the agent's thread leaves the task (the process ended, was
+   * killed, or the run was cancelled), so nothing the reader still has is reported after the task's end.
+   */
+  void close() {
+    closed = true;
+  }
+
+  private void report(AgentActivity activity) {
+    if (!closed) {
+      context.report(activity);
+    }
+  }
+
   /** Reports the failed turn, when one failed, and returns its failure as a provider would throw it. */
   Optional<ModelProviderException> failure(String stderrTail) {
     if (failure == null) {
       return Optional.empty();
     }
     ModelProviderException e = CodexFailures.classify(failure, stderrTail);
-    context.report(new AgentActivity.TurnFailed(model, since(turnStart), e.kind()));
+    report(new AgentActivity.TurnFailed(model, failedTurnUsage, since(turnStart), e.kind()));
     return Optional.of(e);
   }
 
   /** Returns the final message, the role's answer, when the turn gave one. */
   Optional<String> finalMessage() {
-    return Optional.ofNullable(finalMessage != null ? finalMessage : pendingMessage);
+    return Optional.ofNullable(pendingMessage);
   }
 
   /** Returns the files Codex reported changing, relative to the workspace, sorted. */
   List<String> changedFiles() {
-    return List.copyOf(changedFiles);
+    synchronized (changedFiles) {
+      return List.copyOf(new TreeSet<>(changedFiles));
+    }
   }
 
   /** Returns the commands Codex ran, in order. */
   List<String> commands() {
-    return List.copyOf(commands);
+    synchronized (commands) {
+      return List.copyOf(commands);
+    }
   }
 
   /** Returns whether a turn completed. */

@@ -4,8 +4,11 @@ import dev.orchestra.model.AuthenticationException;
 import dev.orchestra.model.ModelProviderException;
 import dev.orchestra.model.QuotaExhaustedException;
 import dev.orchestra.model.RateLimitedException;
+import dev.orchestra.model.RejectedRequestException;
 import dev.orchestra.model.TransientModelException;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads why a Codex turn failed from the message Codex printed, into the failure a model provider
@@ -25,19 +28,30 @@ final class CodexFailures {
    */
   static ModelProviderException classify(String message, String stderrTail) {
     String m = message.toLowerCase(Locale.ROOT);
-    if (m.contains("usage limit") || m.contains("usage_limit") || m.contains("insufficient_quota") || m.contains("quota")) {
+    // The HTTP status as Codex words it ("last status: 429", "unexpected status 401", or the
+    // app-server's {"httpStatusCode":401}); never a number inside a URL or an id.
+    Matcher s = STATUS.matcher(m);
+    int status = s.find() ? Integer.parseInt(s.group(1) != null ? s.group(1) : s.group(2)) : 0;
+    if (m.contains("usage limit") || m.contains("usagelimitexceeded") || m.contains("usage_limit") || m.contains("insufficient_quota")
+        || m.contains("quota exceeded")) {
       return new QuotaExhaustedException("Codex stopped on a usage limit: " + message);
     }
-    if (m.contains("429") || m.contains("too many requests") || m.contains("rate limit")) {
+    if (status == 429 || m.contains("too many requests") || m.contains("ratelimitexceeded")) {
       return new RateLimitedException("Codex was rate limited: " + message, null);
     }
-    if (m.contains("401") || m.contains("unauthorized") || m.contains("403 forbidden") || m.contains("not logged in")
-        || m.contains("login") && m.contains("expired")) {
+    if (status == 401 || status == 403 || m.contains("\"unauthorized\"") || m.contains("not logged in") || m.contains("sign in again")
+        || m.contains("log out and sign in") || m.contains("refresh token")) {
       return new AuthenticationException(
           "Codex's sign-in was refused (" + message + "); run `codex login` (with the same CODEX_HOME) and resume the run");
     }
+    if (m.contains("contextwindowexceeded") || m.contains("context window") || m.contains("badrequest") || status == 400 || status == 404
+        || status == 422) {
+      return new RejectedRequestException("Codex's request was refused: " + message);
+    }
     return new TransientModelException("Codex failed: " + message + stderrPart(stderrTail));
   }
+
+  private static final Pattern STATUS = Pattern.compile("(?:last status:?|unexpected status)\\s+(\\d{3})\\b|\"httpstatuscode\"\\s*:\\s*(\\d{3})");
 
   /** A process that ended without saying why a turn failed: a crash, a kill, garbage on its output. */
   static ModelProviderException processFailed(String what, String stderrTail) {

@@ -111,13 +111,15 @@ public sealed interface AgentActivity {
    * the failure when the agent throws it (a rate limit steps the budget down), once.
    *
    * @param model the model asked
+   * @param usage tokens the turn used before it failed (its model calls that did answer)
    * @param took how long the turn took
    * @param failure the kind of failure
    */
-  record TurnFailed(String model, Duration took, ModelProviderException.Kind failure) implements AgentActivity {
+  record TurnFailed(String model, TokenUsage usage, Duration took, ModelProviderException.Kind failure) implements AgentActivity {
     /** Validates the components. */
     public TurnFailed {
       Objects.requireNonNull(model, "model");
+      Objects.requireNonNull(usage, "usage");
       Objects.requireNonNull(took, "took");
       Objects.requireNonNull(failure, "failure");
     }

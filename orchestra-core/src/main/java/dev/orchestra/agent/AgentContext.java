@@ -81,11 +81,11 @@ public interface AgentContext {
   /**
    * Returns the environment variables the run gives the commands it starts, after its shell
    * environment policy: what an agent that starts a program of its own passes it. This default
-   * returns the JVM's environment.
+   * returns none, so that a context without a policy hands no secret on.
    *
    * @return the variables, unmodifiable
    */
   default Map<String, String> commandEnvironment() {
-    return System.getenv();
+    return Map.of();
   }
 }

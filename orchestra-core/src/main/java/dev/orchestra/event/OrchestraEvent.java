@@ -909,7 +909,11 @@ public sealed interface OrchestraEvent {
       Objects.requireNonNull(role);
       Objects.requireNonNull(text);
       if (text.length() > MAX_TEXT_CHARS) {
-        text = text.substring(0, MAX_TEXT_CHARS - 1) + "\u2026";
+        int end = MAX_TEXT_CHARS - 1;
+        if (Character.isHighSurrogate(text.charAt(end - 1))) {
+          end--; // never half a character
+        }
+        text = text.substring(0, end) + "\u2026";
       }
     }
 

@@ -36,6 +36,8 @@ final class ApiSurfaceTest {
       dev.orchestra.openai.OpenAiProviderSettings
       dev.orchestra.openai.RateLimit
       dev.orchestra.openai.RetryPolicy
+      dev.orchestra.openai.testing.CodexScript
+      dev.orchestra.openai.testing.CodexScript$Step
       dev.orchestra.openai.testing.FakeOpenAiServer
       dev.orchestra.openai.testing.FakeReply
       dev.orchestra.openai.testing.RecordedRequest
