@@ -34,6 +34,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -47,10 +49,13 @@ final class CodexAgentFailuresTest {
 
   /** A run on a fresh repository whose implementers are Codex processes, with these tasks planned. */
   private Orchestrator orchestrator(CodexTestbed bed, Path repo, List<Task> tasks, ApprovalPolicy policy, Consumer<Orchestrator.Builder> more) {
+    return orchestrator(bed.agent().build(), repo, tasks, policy, more);
+  }
+
+  private Orchestrator orchestrator(CodexAgent codex, Path repo, List<Task> tasks, ApprovalPolicy policy, Consumer<Orchestrator.Builder> more) {
     ScriptedModelProvider model = new ScriptedModelProvider();
     model.on("explorer").otherwise(Reply.text(RoleAnswers.exploration(new dev.orchestra.agent.RoleReport.Exploration(List.of(), List.of(), List.of(), List.of()))));
     model.on("orchestrator").otherwise(Reply.text(RoleAnswers.plan(tasks)));
-    CodexAgent codex = bed.agent().build();
     Orchestrator.Builder b =
         Orchestrator.builder()
             .workspace(repo)
@@ -107,6 +112,47 @@ final class CodexAgentFailuresTest {
       }
       assertTrue(of(OrchestraEvent.ModelCallFinished.class).stream().anyMatch(m -> m.outcome().equals("rate_limited")));
       assertEquals(0, bed.script.unusedSteps());
+    }
+  }
+
+  @Test
+  void aTaskOverItsTimeLimitHasItsProcessTreeKilledAndFails() throws Exception {
+    Path repo = CodexTestbed.repo(dir.resolve("repo"), Map.of("README.md", "x\n"));
+    try (CodexTestbed bed = new CodexTestbed(dir)) {
+      bed.script.task("T1", Step.command("sleep 300"), Step.answer(RoleAnswers.implementation("slept")));
+      RunResult result;
+      try (Orchestrator o = orchestrator(bed.agent().timeout(Duration.ofSeconds(10)).build(), repo, List.of(writer("T1", "a.txt")), ApprovalPolicy.NEVER, b -> {})) {
+        result = o.run("Sleep too long");
+      }
+      OrchestraEvent.TaskFinished t1 =
+          of(OrchestraEvent.TaskFinished.class).stream().filter(f -> f.taskId().equals("T1")).reduce((a, b) -> b).orElseThrow();
+      assertEquals(TaskStatus.FAILED, t1.status(), t1.toString());
+      assertTrue(t1.summary().contains("did not finish within 10 s; its Codex process tree was killed"), t1.summary());
+      assertEquals(StopReason.TASKS_FAILED, result.stopReason(), result.message());
+      assertEquals(List.of(), CodexTestbed.codexDescendants(), "nothing of the task's tree is left");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = ApprovalPolicy.class, names = {"NEVER", "UNTRUSTED"})
+  void aBrokenStreamIsATransientFailureAndTheTaskRunsAgain(ApprovalPolicy policy) throws Exception {
+    Path repo = CodexTestbed.repo(dir.resolve("repo"), Map.of("README.md", "x\n"));
+    try (CodexTestbed bed = new CodexTestbed(dir)) {
+      // Garbage where the event stream should be: Codex's turn fails, through exec and app-server alike.
+      bed.script.task(
+          "T1", Step.reply(FakeReply.of(200, "text/event-stream", "this is not an event stream\n\n")),
+          Step.command("echo one > one.txt"), Step.answer(RoleAnswers.implementation("wrote one.txt")));
+      RunResult result;
+      try (Orchestrator o =
+          orchestrator(bed, repo, List.of(writer("T1", "one.txt")), policy, b -> b.approvalHandler(r -> ApprovalHandler.Decision.approve("test")))) {
+        result = o.run("Write one.txt");
+      }
+      assertEquals(StopReason.GREEN, result.stopReason(), result.message());
+      List<OrchestraEvent.RetryScheduled> retries = of(OrchestraEvent.RetryScheduled.class);
+      assertEquals(1, retries.size(), retries.toString());
+      assertEquals(dev.orchestra.model.ModelProviderException.Kind.TRANSIENT, retries.get(0).failure());
+      assertTrue(retries.get(0).cause().contains("stream"), retries.get(0).cause());
+      assertEquals("one", Files.readString(repo.resolve("one.txt")).strip());
     }
   }
 
