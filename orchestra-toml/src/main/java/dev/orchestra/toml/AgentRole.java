@@ -75,7 +75,9 @@ public final class AgentRole {
    * features and other settings. Left out are {@code name}, {@code description} and {@code
    * nickname_candidates}, which are no settings, and the model, reasoning effort, sandbox mode,
    * approval policy and developer instructions, which Orchestra passes from the role itself (its
-   * sandbox capped by the run's ceiling). Reads the role file.
+   * sandbox capped by the run's ceiling). A relative {@code model_instructions_file}, and an MCP
+   * server's relative {@code cwd} or {@code command} path, are resolved against the role file's
+   * folder, as Codex resolves them when it reads the file. Reads the role file.
    *
    * @return the overrides, in file order; empty when the role has no file
    * @throws java.io.UncheckedIOException when the role file can no longer be read

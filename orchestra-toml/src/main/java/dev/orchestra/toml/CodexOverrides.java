@@ -37,22 +37,41 @@ final class CodexOverrides {
       throw new IllegalStateException("the role file " + roleFile + " does not parse: " + toml.errors().get(0));
     }
     List<String> out = new ArrayList<>();
+    Path dir = roleFile.toAbsolutePath().getParent();
     for (String key : toml.keySet()) {
       if (!NOT_PASSED.contains(key)) {
-        flatten(key(key), toml.get(List.of(key)), out);
+        flatten(List.of(key), toml.get(List.of(key)), dir, out);
       }
     }
     return List.copyOf(out);
   }
 
-  private static void flatten(String path, Object value, List<String> out) {
+  private static void flatten(List<String> path, Object value, Path dir, List<String> out) {
     if (value instanceof TomlTable t) {
       for (String k : t.keySet()) {
-        flatten(path + "." + key(k), t.get(List.of(k)), out);
+        List<String> deeper = new ArrayList<>(path);
+        deeper.add(k);
+        flatten(deeper, t.get(List.of(k)), dir, out);
       }
     } else {
-      out.add(path + "=" + value(value));
+      Object v = value instanceof String s && isPath(path, s) ? dir.resolve(s).normalize().toString() : value;
+      out.add(TomlLiterals.key(path) + "=" + value(v));
     }
+  }
+
+  /**
+   * Whether a value is a relative path, which Codex resolves against the file it read it from: here
+   * the role file's folder, not the task's (where Codex runs with the override).
+   */
+  private static boolean isPath(List<String> path, String value) {
+    if (value.isEmpty() || Path.of(value).isAbsolute()) {
+      return false;
+    }
+    String last = path.get(path.size() - 1);
+    boolean mcp = path.size() == 3 && path.get(0).equals("mcp_servers");
+    return path.equals(List.of("model_instructions_file"))
+        || mcp && last.equals("cwd")
+        || mcp && last.equals("command") && value.contains("/"); // a program by path, not one on the PATH
   }
 
   /** A TOML value written inline: what Codex parses after the {@code =}. */

@@ -46,6 +46,7 @@ final class AgentRoleTest {
             + "[mcp_servers.docs]\ncommand = \"docs-server\"\nargs = [\"--port\", \"0\"]\nenv = { TOKEN_FILE = \"/x \\\"y\\\"\" }\n"
             + "startup_timeout_sec = 20\n"
             + "[mcp_servers.\"odd.name\"]\nurl = \"http://127.0.0.1:1/mcp\"\n"
+            + "[mcp_servers.local]\ncommand = \"./bin/serve\"\ncwd = \"tools\"\n"
             + "[[skills.config]]\npath = \"/skills/a\"\nenabled = false\n");
     AgentRole r = isolated(root).build().load().role("researcher").orElseThrow();
     assertEquals(
@@ -56,6 +57,8 @@ final class AgentRoleTest {
             "mcp_servers.docs.env.TOKEN_FILE=\"/x \\\"y\\\"\"",
             "mcp_servers.docs.startup_timeout_sec=20",
             "mcp_servers.\"odd.name\".url=\"http://127.0.0.1:1/mcp\"",
+            "mcp_servers.local.command=\"" + home().resolve("agents/bin/serve") + "\"",
+            "mcp_servers.local.cwd=\"" + home().resolve("agents/tools") + "\"",
             "skills.config=[{path = \"/skills/a\", enabled = false}]"),
         r.codexOverrides(),
         "the model, sandbox and instructions come from the role (capped by the ceiling), not again from its file");
