@@ -109,7 +109,8 @@ final class CodexBenchmark {
         runs.add(pool.submit(() -> {
           ProcessBuilder pb = new ProcessBuilder(codex.toString(), "exec", "--json", "--skip-git-repo-check", "-C", ws.toString(),
               "-s", "workspace-write", "-m", "gpt-5.4", "-c", "model_reasoning_effort=\"medium\"", "-c", "agents.enabled=false",
-              "-c", "approval_policy=\"never\"", "--output-schema", schema.toString(), "--", "Task " + id + ": write " + id + ".txt")
+              "-c", "approval_policy=\"never\"", "-c", "sandbox_workspace_write.exclude_slash_tmp=true",
+              "-c", "sandbox_workspace_write.exclude_tmpdir_env_var=true", "--output-schema", schema.toString(), "--", "Task " + id + ": write " + id + ".txt")
               .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
               .redirectOutput(ProcessBuilder.Redirect.DISCARD)
               .redirectError(ProcessBuilder.Redirect.DISCARD);
@@ -166,7 +167,9 @@ final class CodexBenchmark {
       for (int i = 1; i <= TASKS; i++) {
         script(script, "B" + i);
       }
-      CodexAgent agent = CodexAgent.builder().executable(codex).codexHome(home).environment(KEY, "bench-not-a-key").build();
+      CodexAgent agent =
+          CodexAgent.builder().executable(codex).codexHome(home).environment(KEY, "bench-not-a-key")
+              .config("sandbox_workspace_write.exclude_slash_tmp=true").config("sandbox_workspace_write.exclude_tmpdir_env_var=true").build();
       Orchestrator.Builder b =
           Orchestrator.builder()
               .workspace(ws)

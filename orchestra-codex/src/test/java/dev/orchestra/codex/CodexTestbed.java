@@ -56,10 +56,23 @@ final class CodexTestbed implements AutoCloseable {
     return p;
   }
 
-  /** An agent builder for this testbed's Codex: its executable, home and key. */
+  /**
+   * An agent builder for this testbed's Codex: its executable, home and key. /tmp is left out of
+   * the sandbox's writable roots: with it in, Codex's sandbox makes its protected folders' mount
+   * points there ({@code /tmp/.git}, {@code /tmp/.codex}, ...), and a {@code /tmp/.git} makes every
+   * later temporary folder look like it is inside a repository.
+   */
   CodexAgent.Builder agent() {
-    return CodexAgent.builder().executable(executable()).codexHome(codexHome).environment(KEY_VARIABLE, "not-a-secret");
+    return CodexAgent.builder()
+        .executable(executable())
+        .codexHome(codexHome)
+        .environment(KEY_VARIABLE, "not-a-secret")
+        .config(NO_SLASH_TMP)
+        .config(NO_TMPDIR);
   }
+
+  static final String NO_SLASH_TMP = "sandbox_workspace_write.exclude_slash_tmp=true";
+  static final String NO_TMPDIR = "sandbox_workspace_write.exclude_tmpdir_env_var=true";
 
   @Override
   public void close() {

@@ -151,7 +151,13 @@ final class Demo {
             ""));
     out.println("The implementers are real Codex processes (Codex home " + home + ", deleted after the demo).");
     out.println();
-    CodexAgent agent = codex.codexHome(home).environment(CODEX_KEY_VARIABLE, "demo-offline-not-a-key").build();
+    // The demo's commands write only in its folder; with /tmp writable, Codex's sandbox would leave
+    // its mount points (/tmp/.git, /tmp/.codex, ...) behind in /tmp.
+    CodexAgent agent =
+        codex.codexHome(home).environment(CODEX_KEY_VARIABLE, "demo-offline-not-a-key")
+            .config("sandbox_workspace_write.exclude_slash_tmp=true")
+            .config("sandbox_workspace_write.exclude_tmpdir_env_var=true")
+            .build();
     return Agent.byRole(java.util.Map.of(BuiltInRoles.IMPLEMENTER, agent), Agent.toolLoop());
   }
 
