@@ -79,16 +79,7 @@ final class CodexBenchmark {
 
   private static Path codexHome(Path dir, FakeOpenAiServer server) throws IOException {
     Path home = Files.createDirectories(dir.resolve("codex-home"));
-    Files.writeString(home.resolve("config.toml"), String.join("\n",
-        "model_provider = \"bench\"",
-        "[model_providers.bench]",
-        "name = \"bench\"",
-        "base_url = \"" + server.baseUrl() + "\"",
-        "env_key = \"" + KEY + "\"",
-        "wire_api = \"responses\"",
-        "request_max_retries = 0",
-        "stream_max_retries = 0",
-        ""));
+    Files.writeString(home.resolve("config.toml"), CodexScript.codexConfig(server.baseUrl(), KEY));
     return home;
   }
 
@@ -109,8 +100,7 @@ final class CodexBenchmark {
         runs.add(pool.submit(() -> {
           ProcessBuilder pb = new ProcessBuilder(codex.toString(), "exec", "--json", "--skip-git-repo-check", "-C", ws.toString(),
               "-s", "workspace-write", "-m", "gpt-5.4", "-c", "model_reasoning_effort=\"medium\"", "-c", "agents.enabled=false",
-              "-c", "approval_policy=\"never\"", "-c", "sandbox_workspace_write.exclude_slash_tmp=true",
-              "-c", "sandbox_workspace_write.exclude_tmpdir_env_var=true", "--output-schema", schema.toString(), "--", "Task " + id + ": write " + id + ".txt")
+              "-c", "approval_policy=\"never\"", "--output-schema", schema.toString(), "--", "Task " + id + ": write " + id + ".txt")
               .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
               .redirectOutput(ProcessBuilder.Redirect.DISCARD)
               .redirectError(ProcessBuilder.Redirect.DISCARD);
@@ -168,8 +158,7 @@ final class CodexBenchmark {
         script(script, "B" + i);
       }
       CodexAgent agent =
-          CodexAgent.builder().executable(codex).codexHome(home).environment(KEY, "bench-not-a-key")
-              .config("sandbox_workspace_write.exclude_slash_tmp=true").config("sandbox_workspace_write.exclude_tmpdir_env_var=true").build();
+          CodexAgent.builder().executable(codex).codexHome(home).environment(KEY, "bench-not-a-key").build();
       Orchestrator.Builder b =
           Orchestrator.builder()
               .workspace(ws)

@@ -258,12 +258,7 @@ final class AppServerTurn {
           item.path("changes").forEach(c -> events.fileChanged(c.path("path").asText(""), c.path("kind").path("type").asText("update")));
         }
       }
-      case "mcpToolCall" -> {
-        String status = item.path("status").asText("");
-        JsonNode error = item.path("error");
-        String detail = error.isMissingNode() || error.isNull() ? status : "failed: " + error.path("message").asText(error.toString());
-        events.toolUsed(item.path("server").asText("?"), item.path("tool").asText("?"), status.equals("completed"), detail);
-      }
+      case "mcpToolCall" -> events.toolUsed(item);
       default -> { }
     }
   }

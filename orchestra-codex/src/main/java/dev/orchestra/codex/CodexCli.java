@@ -1,5 +1,7 @@
 package dev.orchestra.codex;
 
+import dev.orchestra.internal.io.ProcessRunner;
+
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -109,8 +111,7 @@ final class CodexCli {
       throw new CodexUnavailableException("interrupted while checking the version of " + executable);
     } finally {
       if (p != null && p.isAlive()) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
+        ProcessRunner.killTree(p);
       }
       if (file != null) {
         try {

@@ -112,12 +112,7 @@ final class CodexEvents {
           }
         }
       }
-      case "mcp_tool_call" -> {
-        String status = item.path("status").asText("");
-        JsonNode error = item.path("error");
-        String detail = error.isMissingNode() || error.isNull() ? status : "failed: " + error.path("message").asText(error.toString());
-        toolUsed(item.path("server").asText("?"), item.path("tool").asText("?"), "completed".equals(status), detail);
-      }
+      case "mcp_tool_call" -> toolUsed(item);
       case "error" -> warning(item.path("message").asText(""));
       default -> { } // reasoning, web searches, to-do lists: not part of the record
     }
@@ -161,9 +156,15 @@ final class CodexEvents {
     }
   }
 
-  /** An MCP server's tool was called. */
-  void toolUsed(String server, String tool, boolean ok, String detail) {
-    report(new AgentActivity.ToolUsed("mcp:" + server + "/" + tool, "", ok, detail));
+  /**
+   * An MCP server's tool was called: an item with {@code server}, {@code tool}, {@code status} and,
+   * when it failed, {@code error.message}, as both of Codex's protocols write it.
+   */
+  void toolUsed(JsonNode item) {
+    String status = item.path("status").asText("");
+    JsonNode error = item.path("error");
+    String detail = error.isMissingNode() || error.isNull() ? status : "failed: " + error.path("message").asText(error.toString());
+    report(new AgentActivity.ToolUsed("mcp:" + item.path("server").asText("?") + "/" + item.path("tool").asText("?"), "", "completed".equals(status), detail));
   }
 
   /** Codex warned about something and carried on. */

@@ -27,22 +27,7 @@ final class CodexTestbed implements AutoCloseable {
   CodexTestbed(Path dir) throws IOException {
     server = FakeOpenAiServer.start().dispatcher(script);
     codexHome = Files.createDirectories(dir.resolve("codex-home"));
-    Files.writeString(
-        codexHome.resolve("config.toml"),
-        String.join(
-            "\n",
-            "model_provider = \"fake\"",
-            "model = \"gpt-5.1-codex\"",
-            "",
-            "[model_providers.fake]",
-            "name = \"fake\"",
-            "base_url = \"" + server.baseUrl().toString().replaceAll("/$", "") + "\"",
-            "env_key = \"" + KEY_VARIABLE + "\"",
-            "wire_api = \"responses\"",
-            "request_max_retries = 0",
-            "stream_max_retries = 0",
-            ""),
-        StandardCharsets.UTF_8);
+    Files.writeString(codexHome.resolve("config.toml"), CodexScript.codexConfig(server.baseUrl(), KEY_VARIABLE), StandardCharsets.UTF_8);
   }
 
   /** The Codex CLI the build installed (see the module's pom.xml). */
@@ -56,23 +41,10 @@ final class CodexTestbed implements AutoCloseable {
     return p;
   }
 
-  /**
-   * An agent builder for this testbed's Codex: its executable, home and key. /tmp is left out of
-   * the sandbox's writable roots: with it in, Codex's sandbox makes its protected folders' mount
-   * points there ({@code /tmp/.git}, {@code /tmp/.codex}, ...), and a {@code /tmp/.git} makes every
-   * later temporary folder look like it is inside a repository.
-   */
+  /** An agent builder for this testbed's Codex: its executable, home and key. */
   CodexAgent.Builder agent() {
-    return CodexAgent.builder()
-        .executable(executable())
-        .codexHome(codexHome)
-        .environment(KEY_VARIABLE, "not-a-secret")
-        .config(NO_SLASH_TMP)
-        .config(NO_TMPDIR);
+    return CodexAgent.builder().executable(executable()).codexHome(codexHome).environment(KEY_VARIABLE, "not-a-secret");
   }
-
-  static final String NO_SLASH_TMP = "sandbox_workspace_write.exclude_slash_tmp=true";
-  static final String NO_TMPDIR = "sandbox_workspace_write.exclude_tmpdir_env_var=true";
 
   @Override
   public void close() {

@@ -2,6 +2,7 @@ package dev.orchestra.examples;
 
 import dev.orchestra.agent.Agent;
 import dev.orchestra.codex.CodexAgent;
+import dev.orchestra.openai.testing.CodexScript;
 import dev.orchestra.openai.testing.FakeOpenAiServer;
 import dev.orchestra.role.BuiltInRoles;
 import java.util.Optional;
@@ -135,29 +136,10 @@ final class Demo {
 
   /** Codex for the implementers, through a Codex home that points it at the demo's own server. */
   private static Agent codexImplementers(CodexAgent.Builder codex, Path home, FakeOpenAiServer server, PrintStream out) throws IOException {
-    Files.writeString(
-        home.resolve("config.toml"),
-        String.join(
-            "\n",
-            "# Written by orchestra demo --agent codex: Codex talks to the demo's scripted server on this machine.",
-            "model_provider = \"demo\"",
-            "[model_providers.demo]",
-            "name = \"Orchestra demo\"",
-            "base_url = \"" + server.baseUrl() + "\"",
-            "env_key = \"" + CODEX_KEY_VARIABLE + "\"",
-            "wire_api = \"responses\"",
-            "request_max_retries = 0",
-            "stream_max_retries = 0",
-            ""));
+    Files.writeString(home.resolve("config.toml"), CodexScript.codexConfig(server.baseUrl(), CODEX_KEY_VARIABLE));
     out.println("The implementers are real Codex processes (Codex home " + home + ", deleted after the demo).");
     out.println();
-    // The demo's commands write only in its folder; with /tmp writable, Codex's sandbox would leave
-    // its mount points (/tmp/.git, /tmp/.codex, ...) behind in /tmp.
-    CodexAgent agent =
-        codex.codexHome(home).environment(CODEX_KEY_VARIABLE, "demo-offline-not-a-key")
-            .config("sandbox_workspace_write.exclude_slash_tmp=true")
-            .config("sandbox_workspace_write.exclude_tmpdir_env_var=true")
-            .build();
+    CodexAgent agent = codex.codexHome(home).environment(CODEX_KEY_VARIABLE, "demo-offline-not-a-key").build();
     return Agent.byRole(java.util.Map.of(BuiltInRoles.IMPLEMENTER, agent), Agent.toolLoop());
   }
 

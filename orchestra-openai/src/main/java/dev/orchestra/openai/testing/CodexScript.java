@@ -26,9 +26,8 @@ import java.util.regex.Pattern;
  * <p>The task is found in the request by the line {@code Task <id>: } that Orchestra's Codex agent
  * writes at the top of its prompt. Each request takes the next step of its task; a task with no
  * steps left, or none scripted, gets the {@linkplain #otherwise(Function) fallback} or a 500 error
- * saying so. Configure Codex for the fake server with {@code request_max_retries = 0} and {@code
- * stream_max_retries = 0}, so a scripted failure ends the Codex turn at once. Thread-safe: Codex
- * processes call at once.
+ * saying so. Point Codex at the server with {@link #codexConfig}. Thread-safe: Codex processes
+ * call at once.
  */
 public final class CodexScript implements Function<RecordedRequest, FakeReply> {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -138,6 +137,38 @@ public final class CodexScript implements Function<RecordedRequest, FakeReply> {
   public synchronized CodexScript otherwise(Function<String, Optional<Step>> fallback) {
     this.fallback = Objects.requireNonNull(fallback, "fallback");
     return this;
+  }
+
+  /**
+   * Returns a Codex {@code config.toml} that sends Codex's model requests to a fake server: a
+   * provider {@code fake} at {@code baseUrl} whose key is read from {@code envKey}, with Codex's own
+   * retries off (so a scripted failure ends the turn at once), and /tmp kept out of the sandbox's
+   * writable roots (with it in, Codex's sandbox leaves mount points such as {@code /tmp/.git} on
+   * the host, and a {@code /tmp/.git} makes every later temporary folder look like part of a
+   * repository). Write it into a Codex home of the test's own.
+   *
+   * @param baseUrl the server's base URL, for example {@link FakeOpenAiServer#baseUrl()}
+   * @param envKey the environment variable Codex reads the (fake) key from
+   * @return the file's text
+   */
+  public static String codexConfig(java.net.URI baseUrl, String envKey) {
+    return String.join(
+        "\n",
+        "# Codex talks to a scripted server on this machine; written by Orchestra's CodexScript.",
+        "model_provider = \"fake\"",
+        "",
+        "[model_providers.fake]",
+        "name = \"fake\"",
+        "base_url = \"" + baseUrl.toString().replaceAll("/$", "") + "\"",
+        "env_key = \"" + Objects.requireNonNull(envKey, "envKey") + "\"",
+        "wire_api = \"responses\"",
+        "request_max_retries = 0",
+        "stream_max_retries = 0",
+        "",
+        "[sandbox_workspace_write]",
+        "exclude_slash_tmp = true",
+        "exclude_tmpdir_env_var = true",
+        "");
   }
 
   /** Returns how many requests each task's script answered, by task id. */
