@@ -95,13 +95,17 @@ final class AgentRunner {
     private final WorkspaceToolBox tools;
     private final List<Skill> skills;
     private final WriteWindows.Window window;
+    private final AgentEvents events;
     /** Files the agent reported changing itself, beside those its tool box wrote. */
     private final Set<String> reportedFiles = ConcurrentHashMap.newKeySet();
     /** The last failure a model call through this context threw: already retried by the run. */
     private volatile ModelProviderException callFailure;
 
-    RunAgentContext(Role role, Task task, Path workspace, String brief, WorkspaceToolBox tools, List<Skill> skills, WriteWindows.Window window) {
+    RunAgentContext(
+        Role role, Task task, Path workspace, String brief, WorkspaceToolBox tools, List<Skill> skills, WriteWindows.Window window,
+        AgentEvents events) {
       this.role = role;
+      this.events = events;
       this.task = task;
       this.workspace = workspace;
       this.brief = brief;
@@ -148,7 +152,7 @@ final class AgentRunner {
     @Override
     public ModelResponse call(ModelRequest request) {
       try {
-        return run.models().call(request);
+        return run.models().call(request, events);
       } catch (ModelProviderException e) {
         callFailure = e;
         throw e;
@@ -159,7 +163,7 @@ final class AgentRunner {
     public void report(AgentActivity activity) {
       Objects.requireNonNull(activity, "activity");
       if (activity instanceof AgentActivity.ThreadStarted t) {
-        run.observe(new OrchestraEvent.AgentThreadStarted(run.runId(), run.now(), task.id(), role.name(), t.agent(), t.threadId()));
+        events.observe(new OrchestraEvent.AgentThreadStarted(run.runId(), run.now(), task.id(), role.name(), t.agent(), t.threadId()));
       } else if (activity instanceof AgentActivity.CommandRan c) {
         if (window != null) {
           window.ranCommand = true;
@@ -172,26 +176,27 @@ final class AgentRunner {
       } else if (activity instanceof AgentActivity.ToolUsed u) {
         toolCalled(u.tool(), u.target(), u.ok(), WorkspaceToolBox.Audit.of(u.detail(), ""));
       } else if (activity instanceof AgentActivity.Message m) {
-        run.observe(new OrchestraEvent.AgentMessage(run.runId(), run.now(), task.id(), role.name(), m.text()));
+        events.observe(new OrchestraEvent.AgentMessage(run.runId(), run.now(), task.id(), role.name(), m.text()));
       } else if (activity instanceof AgentActivity.TurnFinished t) {
-        run.observe(new OrchestraEvent.ModelCallFinished(run.runId(), run.now(), role.name(), task.id(), t.model(), t.usage(), t.took().toMillis(), "ok"));
+        events.observeWhenFree(
+            new OrchestraEvent.ModelCallFinished(run.runId(), run.now(), role.name(), task.id(), t.model(), t.usage(), t.took().toMillis(), "ok"));
         run.budget().signal(BudgetPolicy.Signal.SUCCESS, "");
       } else if (activity instanceof AgentActivity.TurnFailed t) {
         // The budget hears of the failure once, when the agent throws it.
-        run.observe(
+        events.observe(
             new OrchestraEvent.ModelCallFinished(
                 run.runId(), run.now(), role.name(), task.id(), t.model(), t.usage(), t.took().toMillis(), t.failure().name().toLowerCase(Locale.ROOT)));
       }
     }
 
     private void toolCalled(String tool, String target, boolean ok, WorkspaceToolBox.Audit audit) {
-      run.observe(
+      events.observe(
           new OrchestraEvent.ToolCalled(run.runId(), run.now(), task.id(), role.name(), tool, target, ok, audit.detail(), audit.outputBytes(), audit.outputDigest()));
     }
 
     @Override
     public ApprovalHandler.Decision askApproval(String action, String detail, String reason) {
-      return AgentRunner.this.askApproval(role, task, action, detail, reason);
+      return AgentRunner.this.askApproval(role, task, action, detail, reason, events);
     }
 
     @Override
@@ -212,16 +217,12 @@ final class AgentRunner {
    * worktree of its own and its work is committed on its branch before this returns.
    *
    * @param isolate whether the task gets a worktree of its own (a plan task of an isolated run)
+   * @param resolves when not empty, the branch of a task whose conflict this one resolves: merged
+   *     into its worktree first
+   * @param events where the task's events go; some may still wait there when this returns, for the
+   *     caller to feed with the task's end
    */
-  Outcome runTask(Task task, String brief, boolean isolate) {
-    return runTask(task, brief, isolate, "");
-  }
-
-  /**
-   * Runs a task as {@link #runTask(Task, String, boolean)} does; {@code resolves}, when not empty,
-   * is the branch of a task whose conflict this one resolves: merged into its worktree first.
-   */
-  Outcome runTask(Task task, String brief, boolean isolate, String resolves) {
+  Outcome runTask(Task task, String brief, boolean isolate, String resolves, AgentEvents events) {
     OrchestratorConfig config = run.config();
     Role role = config.roles().get(task.role());
     if (role == null) {
@@ -230,7 +231,7 @@ final class AgentRunner {
     }
     Optional<GitWorktrees> worktrees = run.worktrees();
     if (isolate && worktrees.isPresent()) {
-      return runIsolated(task, brief, role, worktrees.get(), resolves);
+      return runIsolated(task, brief, role, worktrees.get(), resolves, events);
     }
     boolean writer = role.sandboxMode().allowsWrites();
     GitWorkspace git = run.git();
@@ -238,7 +239,7 @@ final class AgentRunner {
     WriteWindows.Window window = writer && git != null ? writeWindows.open(task) : null;
     try {
       GitWorkspace.Snapshot before = window != null ? git.snapshot(List.of()) : null;
-      AgentRun r = run(role, task, brief, task.writeScope(), window, run.tree(), true);
+      AgentRun r = run(role, task, brief, task.writeScope(), window, run.tree(), true, events);
       List<String> changed = r.changedFiles();
       RoleReport report = r.report();
       if (report instanceof RoleReport.Refusal refusal) {
@@ -278,7 +279,7 @@ final class AgentRunner {
       }
       return new Outcome(TaskStatus.DONE, summary, changed, report, null, "");
     } catch (RuntimeException e) {
-      return failure(e, task, role);
+      return failure(e, task, role, events);
     } finally {
       if (window != null) {
         writeWindows.close(window);
@@ -287,9 +288,9 @@ final class AgentRunner {
   }
 
   /** How a task that threw ended: interrupted or to be retried (it runs again), a reason to stop, or failed. */
-  private Outcome failure(RuntimeException e, Task task, Role role) {
+  private Outcome failure(RuntimeException e, Task task, Role role, AgentEvents events) {
     if (e instanceof RetryLater later) {
-      return retryLater(later.failure, task, role);
+      return retryLater(later.failure, task, role, events);
     }
     if (e instanceof QuotaExhaustedException || e instanceof AuthenticationException) {
       StopReason reason = e instanceof QuotaExhaustedException ? StopReason.QUOTA_EXHAUSTED : StopReason.AUTHENTICATION_FAILED;
@@ -311,9 +312,9 @@ final class AgentRunner {
    * decides when it runs again and a worktree of its own starts it from a clean tree. After the
    * run's model attempts it fails, naming the last failure.
    */
-  private Outcome retryLater(ModelProviderException e, Task task, Role role) {
+  private Outcome retryLater(ModelProviderException e, Task task, Role role, AgentEvents events) {
     try {
-      if (!waitToRetry(e, task, role)) {
+      if (!waitToRetry(e, task, role, events)) {
         return Outcome.of(TaskStatus.FAILED, e.kind().name().toLowerCase(Locale.ROOT) + " after " + run.config().maxModelAttempts()
             + " attempts: " + e.getMessage());
       }
@@ -330,7 +331,7 @@ final class AgentRunner {
    * @return true when the attempt is to be made again, false when the rule gave up
    * @throws RunCancelled when the run was cancelled, before or during the wait
    */
-  private boolean waitToRetry(ModelProviderException e, Task task, Role role) {
+  private boolean waitToRetry(ModelProviderException e, Task task, Role role, AgentEvents events) {
     String cause = role.name() + " on " + task.id() + ": " + Text.oneLine(e.getMessage());
     run.budget().signal(e.kind() == ModelProviderException.Kind.RATE_LIMITED ? BudgetPolicy.Signal.RATE_LIMITED : BudgetPolicy.Signal.UNSTABLE, cause);
     if (run.cancelled()) {
@@ -345,7 +346,7 @@ final class AgentRunner {
     }
     Duration wait = ((RetryDecision.Retry) decision).delay();
     retries.put(key, taken + 1);
-    run.observe(
+    events.observe(
         new OrchestraEvent.RetryScheduled(
             run.runId(), run.now(), role.name(), task.id(), role.model().orElse(run.config().defaultModel()), e.kind(), Text.oneLine(e.getMessage()),
             wait.toMillis(), taken + 2, "orchestrator"));
@@ -375,7 +376,7 @@ final class AgentRunner {
    * outputs not) is committed, and reported with {@code TaskCommitted}, before the task's end is.
    * The worktree is removed afterwards; the branch stays for its merge when there is a commit.
    */
-  private Outcome runIsolated(Task task, String brief, Role role, GitWorktrees worktrees, String resolves) {
+  private Outcome runIsolated(Task task, String brief, Role role, GitWorktrees worktrees, String resolves, AgentEvents events) {
     boolean writer = role.sandboxMode().allowsWrites();
     GitWorktrees.TaskTree tree;
     try {
@@ -383,7 +384,7 @@ final class AgentRunner {
     } catch (RuntimeException e) {
       return Outcome.of(TaskStatus.FAILED, String.valueOf(e.getMessage()));
     }
-    run.observe(
+    events.observe(
         new OrchestraEvent.WorktreeCreated(run.runId(), run.now(), task.id(), tree.branch(), tree.root().toString(), tree.base()));
     boolean keepBranch = false;
     try {
@@ -404,7 +405,7 @@ final class AgentRunner {
         asMerged = GitWorktrees.fingerprints(tree, unmarked);
         fullBrief = brief + Briefs.conflictedNow(relativeTo(tree, conflicted), relativeTo(tree, unmarked));
       }
-      AgentRun r = run(role, task, fullBrief, task.writeScope(), null, tree.workdir(), true);
+      AgentRun r = run(role, task, fullBrief, task.writeScope(), null, tree.workdir(), true, events);
       RoleReport report = r.report();
       if (report instanceof RoleReport.Refusal refusal) {
         return new Outcome(TaskStatus.FAILED, "refused by the " + role.name() + " role: " + refusal.refusal(), r.changedFiles(), report, null, "");
@@ -449,7 +450,7 @@ final class AgentRunner {
         if (commit.isPresent()) {
           keepBranch = true;
           changed = worktrees.changedFiles(tree.base(), commit.get());
-          run.observe(new OrchestraEvent.TaskCommitted(run.runId(), run.now(), task.id(), tree.branch(), commit.get(), changed, run.round()));
+          events.observe(new OrchestraEvent.TaskCommitted(run.runId(), run.now(), task.id(), tree.branch(), commit.get(), changed, run.round()));
         }
         if (report instanceof RoleReport.Implementation impl) {
           report = new RoleReport.Implementation(impl.whatChanged(), impl.commandsRun(), impl.result(), changed);
@@ -457,7 +458,7 @@ final class AgentRunner {
       }
       return new Outcome(TaskStatus.DONE, summarize(report), changed, report, null, "");
     } catch (RuntimeException e) {
-      return failure(e, task, role);
+      return failure(e, task, role, events);
     } finally {
       worktrees.removeTree(tree);
       if (!keepBranch) {
@@ -501,7 +502,12 @@ final class AgentRunner {
    * @throws RuntimeException when the agent could not finish (an {@code AgentException})
    */
   AgentRun run(Role role, Task task, String brief, List<String> writeScope, WriteWindows.Window window, Path workspace) {
-    return run(role, task, brief, writeScope, window, workspace, false);
+    AgentEvents events = new AgentEvents(run);
+    try {
+      return run(role, task, brief, writeScope, window, workspace, false, events);
+    } finally {
+      events.flush();
+    }
   }
 
   /**
@@ -509,7 +515,9 @@ final class AgentRunner {
    * {@code requeue}, an agent's own retriable failure is thrown as {@link RetryLater} for the
    * task to run again later, instead of being retried here.
    */
-  private AgentRun run(Role role, Task task, String brief, List<String> writeScope, WriteWindows.Window window, Path workspace, boolean requeue) {
+  private AgentRun run(
+      Role role, Task task, String brief, List<String> writeScope, WriteWindows.Window window, Path workspace, boolean requeue,
+      AgentEvents events) {
     OrchestratorConfig config = run.config();
     if (workspace.equals(run.tree())) {
       run.worktrees().ifPresent(GitWorktrees::integrationInUse);
@@ -523,7 +531,7 @@ final class AgentRunner {
             config.writableRoots(),
             config.networkAccess(),
             roleSkills,
-            (action, detail, reason) -> askApproval(role, task, action, detail, reason));
+            (action, detail, reason) -> askApproval(role, task, action, detail, reason, events));
     WorkspaceToolBox tools =
         new WorkspaceToolBox(
             workspace,
@@ -535,14 +543,14 @@ final class AgentRunner {
               if (window != null && tool.equals(BuiltInRoles.TOOL_RUN_COMMAND)) {
                 window.ranCommand = true;
               }
-              run.observe(
+              events.observe(
                   new OrchestraEvent.ToolCalled(
                       run.runId(), run.now(), task.id(), role.name(), tool, target, ok, audit.detail(), audit.outputBytes(),
                       audit.outputDigest()));
             },
             settings);
     while (true) {
-      RunAgentContext context = new RunAgentContext(role, task, workspace, brief, tools, roleSkills, window);
+      RunAgentContext context = new RunAgentContext(role, task, workspace, brief, tools, roleSkills, window, events);
       try {
         RoleReport report = config.agent().run(role, task, context);
         retries.remove(role.name() + "/" + task.id());
@@ -557,7 +565,7 @@ final class AgentRunner {
         if (requeue) {
           throw new RetryLater(e);
         }
-        if (!waitToRetry(e, task, role)) {
+        if (!waitToRetry(e, task, role, events)) {
           throw e;
         }
       }
@@ -568,7 +576,7 @@ final class AgentRunner {
    * Asks the approval handler on a thread of its own, so a handler that never answers counts as a
    * denial after the timeout instead of holding the agent for ever.
    */
-  private ApprovalHandler.Decision askApproval(Role role, Task task, String action, String detail, String reason) {
+  private ApprovalHandler.Decision askApproval(Role role, Task task, String action, String detail, String reason, AgentEvents events) {
     OrchestratorConfig config = run.config();
     ApprovalHandler.Request request = new ApprovalHandler.Request(run.runId(), task.id(), role.name(), action, detail, reason);
     FutureTask<ApprovalHandler.Decision> asking = new FutureTask<>(() -> config.approvalHandler().decide(request));
@@ -591,7 +599,7 @@ final class AgentRunner {
       Thread.currentThread().interrupt();
       d = ApprovalHandler.Decision.deny("cancel", "the run was cancelled while waiting for approval");
     }
-    run.observe(
+    events.observe(
         new OrchestraEvent.ApprovalDecided(
             run.runId(), run.now(), task.id(), role.name(), action, detail, d.approved(), d.decidedBy(),
             d.reason().isEmpty() ? reason : reason + "; " + d.reason()));

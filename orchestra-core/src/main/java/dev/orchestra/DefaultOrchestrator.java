@@ -83,6 +83,13 @@ final class DefaultOrchestrator implements Orchestrator {
     }
   }
 
+  /** The engine of the run going on, if any. For tests in this package, which hold its lock. */
+  java.util.Optional<RunEngine> engine() {
+    synchronized (lock) {
+      return java.util.Optional.ofNullable(current);
+    }
+  }
+
   @Override
   public void close() {
     cancel();

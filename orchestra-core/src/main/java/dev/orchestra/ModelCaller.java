@@ -46,11 +46,12 @@ final class ModelCaller {
   /**
    * Calls the model; blocks until it answered or failed for good.
    *
+   * @param events the calling agent's events, where the call's events go
    * @throws RunCancelled when the run was cancelled
    * @throws ModelProviderException when the call failed and is not retried (any more)
    */
-  ModelResponse call(ModelRequest request) {
-    CallSignals signals = new CallSignals(request);
+  ModelResponse call(ModelRequest request, AgentEvents events) {
+    CallSignals signals = new CallSignals(request, events);
     try {
       return retrier.call(() -> attempt(request, signals), (failed, wait, attempt) -> signals.retrying("orchestrator", failed.failure(), wait, attempt));
     } catch (Retrier.GaveUp g) {
@@ -61,18 +62,18 @@ final class ModelCaller {
     }
   }
 
-  private ModelResponse attempt(ModelRequest request, ProviderSignals signals) throws AttemptFailure {
+  private ModelResponse attempt(ModelRequest request, CallSignals signals) throws AttemptFailure {
     if (run.cancelled()) {
       throw new RunCancelled();
     }
     long t0 = System.nanoTime();
     try {
       ModelResponse response = run.config().provider().respond(request, signals);
-      run.observe(finished(request, response.usage(), t0, "ok"));
+      signals.events.observeWhenFree(finished(request, response.usage(), t0, "ok"));
       run.budget().signal(BudgetPolicy.Signal.SUCCESS, "");
       return response;
     } catch (ModelProviderException e) {
-      run.observe(finished(request, TokenUsage.ZERO, t0, e.kind().name().toLowerCase(Locale.ROOT)));
+      signals.events.observe(finished(request, TokenUsage.ZERO, t0, e.kind().name().toLowerCase(Locale.ROOT)));
       if (run.cancelled()) {
         throw new RunCancelled();
       }
@@ -99,9 +100,11 @@ final class ModelCaller {
    */
   private final class CallSignals implements ProviderSignals {
     private final ModelRequest request;
+    private final AgentEvents events;
 
-    CallSignals(ModelRequest request) {
+    CallSignals(ModelRequest request, AgentEvents events) {
       this.request = request;
+      this.events = events;
     }
 
     @Override
@@ -120,7 +123,7 @@ final class ModelCaller {
     }
 
     void retrying(String retriedBy, ModelProviderException failure, Duration delay, int attempt) {
-      run.observe(
+      events.observe(
           new OrchestraEvent.RetryScheduled(
               run.runId(), run.now(), request.role(), request.taskId(), request.model(), failure.kind(), Text.oneLine(failure.getMessage()),
               delay.toMillis(), attempt, retriedBy));

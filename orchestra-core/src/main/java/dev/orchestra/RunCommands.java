@@ -50,7 +50,17 @@ final class RunCommands {
             ? Briefs.probe(run.goal(), Briefs.ci(run.tree()))
             : Briefs.task(run.goal(), task, c.attempts(), explorationBrief())
                 + (c.resolves().isEmpty() ? Briefs.conflicts(c.conflicts()) : Briefs.resolving(c.conflicts()));
-    AgentRunner.Outcome outcome = run.agents().runTask(task, brief, !probe, c.resolves());
+    AgentEvents events = new AgentEvents(run);
+    AgentRunner.Outcome outcome;
+    try {
+      outcome = run.agents().runTask(task, brief, !probe, c.resolves(), events);
+    } catch (RuntimeException | Error e) {
+      events.flush();
+      throw e;
+    }
+    if (outcome.stop() != null || run.cancelled()) {
+      events.flush(); // the task's own events come before the stop it led to
+    }
     if (outcome.stop() != null) {
       run.requestStop(outcome.stop(), outcome.stopMessage());
     } else if (run.cancelled()) {
@@ -64,7 +74,7 @@ final class RunCommands {
         run.reports.put(task.id(), outcome.report());
       }
     }
-    return run.feed(
+    return events.feedWith(
         new OrchestraEvent.TaskFinished(
             run.runId(), run.now(), task.id(), task.role(), outcome.status(), Text.oneLine(outcome.summary()), outcome.changedFiles(),
             c.round()));

@@ -229,23 +229,69 @@ final class RunEngine {
     submit(feed(event));
   }
 
+  /** Feeds events in order, under one hold of the lock, and starts the agents' tasks decided. */
+  void observeAll(List<OrchestraEvent> events) {
+    submit(feedAll(events));
+  }
+
+  /**
+   * Feeds events as {@link #observeAll} does if the lock is free at once; never waits for it.
+   *
+   * @return false, with nothing fed, when another thread holds the lock
+   */
+  boolean tryObserveAll(List<OrchestraEvent> events) {
+    if (!lock.tryLock()) {
+      return false;
+    }
+    List<Command.RunTask> tasks = new ArrayList<>();
+    try {
+      for (OrchestraEvent e : events) {
+        tasks.addAll(take(e, machine.step(e)));
+      }
+    } finally {
+      lock.unlock();
+    }
+    deliver();
+    submit(tasks);
+    return true;
+  }
+
   /** Feeds an event; returns the agents' tasks to start, which the caller starts. */
   List<Command.RunTask> feed(OrchestraEvent event) {
     List<Command.RunTask> tasks;
     lock.lock();
     try {
-      RunMachine.Step step = machine.step(event);
-      tasks = take(event, step);
+      tasks = take(event, machine.step(event));
     } finally {
       lock.unlock();
     }
+    deliver();
+    return tasks;
+  }
+
+  /** Feeds events in order, under one hold of the lock; returns the agents' tasks to start. */
+  List<Command.RunTask> feedAll(List<OrchestraEvent> events) {
+    List<Command.RunTask> tasks = new ArrayList<>();
+    lock.lock();
+    try {
+      for (OrchestraEvent e : events) {
+        tasks.addAll(take(e, machine.step(e)));
+      }
+    } finally {
+      lock.unlock();
+    }
+    deliver();
+    return tasks;
+  }
+
+  /** Delivers what the steps queued; a failure is logged, since the machine's tasks must start all the same. */
+  private void deliver() {
     try {
       drain();
     } catch (RuntimeException | Error e) {
       // The machine decided: its tasks must start, or they stay running for ever.
       log.error("run {}: delivering events failed", runId, e);
     }
-    return tasks;
   }
 
   /**

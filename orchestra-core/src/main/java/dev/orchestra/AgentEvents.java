@@ -1,0 +1,73 @@
+package dev.orchestra;
+
+import dev.orchestra.event.OrchestraEvent;
+import dev.orchestra.internal.engine.Command;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One agent's events on their way into the run, kept in the order the agent produced them.
+ *
+ * <p>A model call's end decides nothing but the run's token count. When another thread holds the
+ * run's lock, it waits here instead of putting the agent to sleep behind that thread, and goes in
+ * with the agent's next event: at the latest the task's end, which takes the lock anyway. With
+ * twelve agents whose model answers at once on two cores, that wait was the largest part of the
+ * orchestration's cost per task. A token limit is therefore checked at most one event of the agent
+ * late.
+ *
+ * <p>Thread-safe: an agent may report from threads of its own. Every method may block for the
+ * run's lock except {@link #observeWhenFree}.
+ */
+final class AgentEvents {
+  private final RunEngine run;
+  /** Events not yet fed, oldest first. Guarded by this. */
+  private final List<OrchestraEvent> waiting = new ArrayList<>();
+
+  AgentEvents(RunEngine run) {
+    this.run = run;
+  }
+
+  /** Feeds an event now, after any that wait; blocks for the run's lock. */
+  synchronized void observe(OrchestraEvent event) {
+    if (waiting.isEmpty()) {
+      run.observe(event);
+      return;
+    }
+    waiting.add(event);
+    run.observeAll(waiting);
+    waiting.clear();
+  }
+
+  /**
+   * Feeds an event that only adds to the run's counts (a model call's end): now when the run's lock
+   * is free, otherwise with this agent's next event. Never waits for the lock.
+   */
+  synchronized void observeWhenFree(OrchestraEvent event) {
+    waiting.add(event);
+    if (run.tryObserveAll(waiting)) {
+      waiting.clear();
+    }
+  }
+
+  /** Feeds what waits, if anything; blocks for the run's lock. For an agent's end. */
+  synchronized void flush() {
+    if (!waiting.isEmpty()) {
+      run.observeAll(waiting);
+      waiting.clear();
+    }
+  }
+
+  /**
+   * Feeds what waits and then the task's last event, under one hold of the run's lock.
+   *
+   * @return the agents' tasks the machine starts next, for the caller to start
+   */
+  synchronized List<Command.RunTask> feedWith(OrchestraEvent last) {
+    waiting.add(last);
+    try {
+      return run.feedAll(waiting);
+    } finally {
+      waiting.clear();
+    }
+  }
+}

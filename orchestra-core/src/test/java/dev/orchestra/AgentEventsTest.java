@@ -1,0 +1,147 @@
+package dev.orchestra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.orchestra.agent.Agent;
+import dev.orchestra.agent.AgentActivity;
+import dev.orchestra.agent.ReportFormat;
+import dev.orchestra.event.OrchestraEvent;
+import dev.orchestra.model.TokenUsage;
+import dev.orchestra.plan.Task;
+import dev.orchestra.testing.Reply;
+import dev.orchestra.testing.RoleAnswers;
+import dev.orchestra.testing.ScriptedModelProvider;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A model call's end that finds the run's lock taken does not wait for it: it waits in the agent's
+ * events, and goes in with the agent's next event, or with the task's end, in the agent's order,
+ * its tokens counted. The test holds the run's lock itself at the moment the agent reports.
+ */
+final class AgentEventsTest {
+  @TempDir Path ws;
+
+  private final CountDownLatch agentReady = new CountDownLatch(1);
+  private final CountDownLatch lockHeld = new CountDownLatch(1);
+  private final CountDownLatch reported = new CountDownLatch(1);
+  private final CountDownLatch released = new CountDownLatch(1);
+
+  @Test
+  void aModelCallsEndWaitingForTheLockGoesInWithTheAgentsNextEvent() throws Exception {
+    Agent agent =
+        (role, task, context) -> {
+          await(agentReady, lockHeld);
+          context.report(new AgentActivity.TurnFinished("m-1", new TokenUsage(40, 0, 10, 0), Duration.ofMillis(3)));
+          await(reported, released);
+          context.report(new AgentActivity.Message("next"));
+          context.report(new AgentActivity.TurnFinished("m-1", new TokenUsage(5, 0, 1, 0), Duration.ofMillis(3)));
+          return ReportFormat.parse(role.name(), RoleAnswers.implementation("done"), List.of());
+        };
+    EventRecorder events = run(agent);
+
+    assertEquals(List.of("model 40", "message next", "model 5", "finished"), t1(events), "T1's events, in the order the listener heard them");
+    assertJournalUsageAddsUp();
+  }
+
+  @Test
+  void oneStillWaitingAtTheTasksEndGoesInJustBeforeIt() throws Exception {
+    Agent agent =
+        (role, task, context) -> {
+          await(agentReady, lockHeld);
+          context.report(new AgentActivity.TurnFinished("m-1", new TokenUsage(40, 0, 10, 0), Duration.ofMillis(3)));
+          reported.countDown();
+          return ReportFormat.parse(role.name(), RoleAnswers.implementation("done"), List.of());
+        };
+    EventRecorder events = run(agent);
+
+    assertEquals(List.of("model 40", "finished"), t1(events));
+    assertJournalUsageAddsUp();
+  }
+
+  /** Runs one task with {@code agent}, holding the run's lock from its first report until it reported. */
+  private EventRecorder run(Agent agent) throws Exception {
+    ScriptedModelProvider model = new ScriptedModelProvider();
+    model.on("orchestrator").reply(Reply.text(RoleAnswers.plan(List.of(Task.builder("T1", "Do it").role("implementer").build()))));
+    model.on("release_manager").otherwise(Reply.text("{}"));
+    EventRecorder events = new EventRecorder();
+    try (Orchestrator o =
+        Orchestrator.builder()
+            .workspace(ws)
+            .modelProvider(model)
+            .explorationProbes(List.of())
+            .agent(Agent.byRole(Map.of("implementer", agent), Agent.toolLoop()))
+            .addListener(events)
+            .build()) {
+      CompletableFuture<RunResult> result = o.runAsync("Do it");
+      assertTrue(agentReady.await(30, TimeUnit.SECONDS), "the agent started");
+      ReentrantLock lock = ((DefaultOrchestrator) o).engine().orElseThrow().lock();
+      List<String> seenWhileHeld;
+      lock.lock();
+      try {
+        lockHeld.countDown();
+        assertTrue(reported.await(30, TimeUnit.SECONDS), "the agent reported while the lock was held");
+        seenWhileHeld = t1(events);
+      } finally {
+        lock.unlock();
+      }
+      released.countDown();
+      assertEquals(List.of(), seenWhileHeld, "nothing of T1 goes in while another thread holds the lock");
+      RunResult r = result.get(60, TimeUnit.SECONDS);
+      assertEquals(StopReason.GREEN, r.stopReason(), r.message());
+    }
+    return events;
+  }
+
+  private static void await(CountDownLatch done, CountDownLatch next) {
+    done.countDown();
+    try {
+      assertTrue(next.await(30, TimeUnit.SECONDS));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** T1's events after its start, as short words. */
+  private static List<String> t1(EventRecorder events) {
+    List<String> out = new ArrayList<>();
+    for (OrchestraEvent e : events.events()) {
+      if (e instanceof OrchestraEvent.ModelCallFinished m && m.taskId().equals("T1")) {
+        out.add("model " + m.usage().inputTokens());
+      } else if (e instanceof OrchestraEvent.AgentMessage m && m.taskId().equals("T1")) {
+        out.add("message " + m.text());
+      } else if (e instanceof OrchestraEvent.TaskFinished f && f.taskId().equals("T1")) {
+        out.add("finished");
+      }
+    }
+    return out;
+  }
+
+  /** The run's usage in the journal is the sum of its model calls': none was lost on the way. */
+  private void assertJournalUsageAddsUp() throws Exception {
+    long input = 0;
+    long total = -1;
+    for (JsonNode e : Journal.read(ws.resolve(".orchestra/journal.jsonl"))) {
+      String type = e.get("type").asText();
+      if (type.equals("model_call_finished")) {
+        input += e.get("usage").get("inputTokens").asLong();
+      } else if (type.equals("run_finished")) {
+        total = e.get("usage").get("inputTokens").asLong();
+      }
+    }
+    assertTrue(input >= 45, "T1's tokens are counted: " + input);
+    assertEquals(input, total);
+  }
+}
