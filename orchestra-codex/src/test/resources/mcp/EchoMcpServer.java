@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 /**
  * A tiny MCP server over stdio for the Codex tests, run as a single-file Java program: it offers
  * one tool, echo_upper, which answers its text in capitals and appends the text to the file named
- * by its first argument, so a test sees that Codex really called it. JSON-RPC 2.0, one message a
+ * by its first argument, so a test sees that Codex really called it, with the PROBE_SECRET variable
+ * it was given and whether that value shows on a command line above it. JSON-RPC 2.0, one message a
  * line. Written for the test from the MCP specification; no library.
  */
 public final class EchoMcpServer {
@@ -37,7 +38,12 @@ public final class EchoMcpServer {
             case "tools/call" -> {
               Matcher t = TEXT.matcher(line.substring(line.indexOf("\"arguments\"")));
               String text = t.find() ? t.group(1) : "";
-              Files.writeString(log, text + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+              // What a test checks besides the call: the variable the role's file gave this server,
+              // and whether its value shows on the command line of any process above it.
+              String secret = System.getenv("PROBE_SECRET");
+              Files.writeString(
+                  log, text + "\n" + "PROBE_SECRET=" + secret + "\n" + "on a command line above: " + onCommandLineAbove(secret) + "\n",
+                  StandardOpenOption.CREATE, StandardOpenOption.APPEND);
               yield "{\"content\":[{\"type\":\"text\",\"text\":\"" + text.toUpperCase() + "\"}],\"isError\":false}";
             }
             default -> null;
@@ -49,5 +55,21 @@ public final class EchoMcpServer {
       System.out.println(reply);
       System.out.flush();
     }
+  }
+
+  /** Whether {@code value} is in the arguments of this process's parent, grandparent and so on (Linux). */
+  private static boolean onCommandLineAbove(String value) throws Exception {
+    if (value == null) {
+      return false;
+    }
+    java.util.Optional<ProcessHandle> p = ProcessHandle.current().parent();
+    while (p.isPresent() && p.get().pid() > 1) {
+      Path cmdline = Path.of("/proc", Long.toString(p.get().pid()), "cmdline");
+      if (Files.exists(cmdline) && new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8).contains(value)) {
+        return true;
+      }
+      p = p.get().parent();
+    }
+    return false;
   }
 }

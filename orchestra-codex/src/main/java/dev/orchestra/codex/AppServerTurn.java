@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,11 +63,11 @@ final class AppServerTurn {
     this.events = events;
   }
 
-  void run(Path exe, Map<String, String> env, Path workspace, String model, String promptText, Optional<String> outputSchema) {
+  void run(Path exe, Map<String, String> env, Set<String> roleVariables, Path workspace, String model, String promptText, Optional<String> outputSchema) {
     this.prompt = Optional.of(promptText);
     this.schema = outputSchema;
     List<String> argv = new ArrayList<>(List.of(exe.toString(), "app-server"));
-    argv.addAll(agent.configFlags(role, true));
+    argv.addAll(agent.configFlags(role, true, roleVariables));
     Process p;
     try {
       p = agent.start(argv, env, workspace, false);

@@ -60,8 +60,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Orchestra never reads Codex's credentials: the child gets the run's command environment (its
  * shell environment policy applied), the variables named with {@link
- * Builder#passEnvironment(String...)}, and {@code CODEX_HOME} as configured, so Codex signs in as
- * the user has it set up. Thread-safe: the orchestrator runs many tasks at once through one agent.
+ * Builder#passEnvironment(String...)}, a role's MCP server variables ({@link
+ * Builder#roleEnvironment(String, Map)}), and {@code CODEX_HOME} as configured, so Codex signs in as
+ * the user has it set up. No value of a variable goes on Codex's command line. Thread-safe: the orchestrator runs many tasks at once through one agent.
  */
 public final class CodexAgent implements Agent, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CodexAgent.class);
@@ -72,6 +73,8 @@ public final class CodexAgent implements Agent, AutoCloseable {
   private final Optional<Path> codexHome;
   private final List<String> overrides;
   private final Map<String, List<String>> roleOverrides;
+  /** Each role's MCP servers' variables, set in Codex's environment (never on its command line). */
+  private final Map<String, Map<String, String>> roleEnvironment;
   private final Duration timeout;
   private final Set<String> passEnvironment;
   private final Map<String, String> environment;
@@ -87,6 +90,9 @@ public final class CodexAgent implements Agent, AutoCloseable {
     Map<String, List<String>> byRole = new TreeMap<>();
     b.roleOverrides.forEach((k, v) -> byRole.put(k, List.copyOf(v)));
     this.roleOverrides = Collections.unmodifiableMap(byRole);
+    Map<String, Map<String, String>> envByRole = new TreeMap<>();
+    b.roleEnvironment.forEach((k, v) -> envByRole.put(k, Collections.unmodifiableMap(new java.util.LinkedHashMap<>(v))));
+    this.roleEnvironment = Collections.unmodifiableMap(envByRole);
     this.timeout = b.timeout;
     this.passEnvironment = Set.copyOf(b.passEnvironment);
     this.environment = Map.copyOf(b.environment);
@@ -120,15 +126,16 @@ public final class CodexAgent implements Agent, AutoCloseable {
     Map<String, String> env = environment(context.commandEnvironment());
     Path exe = CodexCli.locate(executable, env);
     ensureSupported(exe, env);
+    Set<String> roleVariables = addRoleVariables(role, env);
     Path workspace = context.workspace().toAbsolutePath().normalize();
     String model = role.model().orElse(context.defaultModel());
     CodexEvents events = new CodexEvents(context, workspace, model);
     String prompt = prompt(role, task, context);
     Optional<String> schema = ReportFormat.schema(role.name());
     if (role.approvalPolicy() != ApprovalPolicy.NEVER) {
-      new AppServerTurn(this, role, task, context, events).run(exe, env, workspace, model, prompt, schema);
+      new AppServerTurn(this, role, task, context, events).run(exe, env, roleVariables, workspace, model, prompt, schema);
     } else {
-      exec(exe, env, workspace, role, model, prompt, schema, events, task);
+      exec(exe, env, roleVariables, workspace, role, model, prompt, schema, events, task);
     }
     String answer =
         events.finalMessage().orElseThrow(
@@ -139,12 +146,13 @@ public final class CodexAgent implements Agent, AutoCloseable {
 
   /** Runs {@code codex exec --json} to its end, feeding its lines to {@code events}. */
   private void exec(
-      Path exe, Map<String, String> env, Path workspace, Role role, String model, String prompt, Optional<String> schema, CodexEvents events, Task task) {
+      Path exe, Map<String, String> env, Set<String> roleVariables, Path workspace, Role role, String model, String prompt, Optional<String> schema,
+      CodexEvents events, Task task) {
     Path schemaFile = null;
     try {
       List<String> argv = new ArrayList<>(List.of(exe.toString(), "exec", "--json", "--skip-git-repo-check", "-C", workspace.toString()));
       argv.addAll(List.of("-s", role.sandboxMode().configValue(), "-m", model));
-      argv.addAll(configFlags(role, false));
+      argv.addAll(configFlags(role, false, roleVariables));
       if (schema.isPresent()) {
         schemaFile = Files.createTempFile("orchestra-" + role.name() + "-schema", ".json");
         Files.writeString(schemaFile, schema.get());
@@ -187,11 +195,37 @@ public final class CodexAgent implements Agent, AutoCloseable {
   }
 
   /**
+   * Sets the role's MCP server variables in Codex's environment.
+   *
+   * @return the names it added, which the commands Codex runs must not see
+   * @throws AgentException when one would replace a variable Codex itself is given with another value
+   */
+  private Set<String> addRoleVariables(Role role, Map<String, String> env) {
+    Set<String> added = new java.util.TreeSet<>();
+    for (Map.Entry<String, String> v : roleEnvironment.getOrDefault(role.name(), Map.of()).entrySet()) {
+      String present = env.get(v.getKey());
+      if (present == null) {
+        env.put(v.getKey(), v.getValue());
+        added.add(v.getKey());
+      } else if (!present.equals(v.getValue())) {
+        throw new AgentException(
+            AgentException.Reason.OTHER,
+            "the " + role.name() + " role's MCP servers set " + v.getKey() + ", which Codex's own environment has with another value;"
+                + " Orchestra passes those variables through Codex's environment, so give the server's variable another name or the"
+                + " same value");
+      }
+    }
+    return added;
+  }
+
+  /**
    * The {@code -c} overrides every Codex process of a role gets: its reasoning effort and
    * instructions, sub-agents off, the agent's own overrides, then the role's (from its Codex role
    * file). Model, sandbox and approval policy are given as their own options.
+   *
+   * @param roleVariables the role's MCP server variables added to Codex's environment, kept from its commands
    */
-  List<String> configFlags(Role role, boolean appServer) {
+  List<String> configFlags(Role role, boolean appServer, Set<String> roleVariables) {
     List<String> flags = new ArrayList<>();
     flags.addAll(List.of("-c", "model_reasoning_effort=" + CodexCli.tomlString(role.reasoningEffort().toString())));
     flags.addAll(List.of("-c", "agents.enabled=false"));
@@ -205,6 +239,7 @@ public final class CodexAgent implements Agent, AutoCloseable {
     // runs: a command could print them into a file the task commits.
     Set<String> own = new java.util.TreeSet<>(passEnvironment);
     own.addAll(environment.keySet());
+    own.addAll(roleVariables);
     if (!own.isEmpty()) {
       flags.addAll(List.of("-c", "shell_environment_policy.exclude=[" + String.join(", ", own.stream().map(CodexCli::tomlString).toList()) + "]"));
     }
@@ -401,6 +436,7 @@ public final class CodexAgent implements Agent, AutoCloseable {
     private Duration timeout = Duration.ofMinutes(30);
     private final Set<String> passEnvironment = new LinkedHashSet<>();
     private final Map<String, String> environment = new HashMap<>();
+    private final Map<String, Map<String, String>> roleEnvironment = new HashMap<>();
 
     private Builder() {}
 
@@ -458,6 +494,24 @@ public final class CodexAgent implements Agent, AutoCloseable {
     }
 
     /**
+     * Sets variables in the environment of one role's Codex processes only: the values of its MCP
+     * servers' {@code env} tables, which its overrides forward by name ({@code env_vars}), so that
+     * a token never shows on Codex's command line. The commands Codex runs do not see them. A
+     * variable Codex's own environment already has with another value fails the role's tasks.
+     *
+     * @param role the role's name
+     * @param variables names and values
+     * @return this builder
+     * @throws IllegalArgumentException when a name is not a variable name
+     */
+    public Builder roleEnvironment(String role, Map<String, String> variables) {
+      Objects.requireNonNull(role, "role");
+      Map<String, String> map = this.roleEnvironment.computeIfAbsent(role, r -> new java.util.LinkedHashMap<>());
+      variables.forEach((name, value) -> map.put(checkVariableName(name), Objects.requireNonNull(value, "value")));
+      return this;
+    }
+
+    /**
      * Sets how long one task's Codex process may run; past it, its whole process tree is killed and
      * the task fails. Default 30 minutes.
      *
@@ -483,10 +537,7 @@ public final class CodexAgent implements Agent, AutoCloseable {
      */
     public Builder passEnvironment(String... names) {
       for (String n : names) {
-        if (n.isBlank() || n.contains("=")) {
-          throw new IllegalArgumentException("not an environment variable name: '" + n + "'");
-        }
-        passEnvironment.add(n);
+        passEnvironment.add(checkVariableName(n));
       }
       return this;
     }
@@ -500,11 +551,15 @@ public final class CodexAgent implements Agent, AutoCloseable {
      * @return this builder
      */
     public Builder environment(String name, String value) {
-      if (name.isBlank() || name.contains("=")) {
+      environment.put(checkVariableName(name), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    private static String checkVariableName(String name) {
+      if (name.isBlank() || name.contains("=") || name.indexOf('\0') >= 0) {
         throw new IllegalArgumentException("not an environment variable name: '" + name + "'");
       }
-      environment.put(name, Objects.requireNonNull(value, "value"));
-      return this;
+      return name;
     }
 
     /** Returns the agent. */

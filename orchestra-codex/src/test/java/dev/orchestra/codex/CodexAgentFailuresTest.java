@@ -267,7 +267,7 @@ final class CodexAgentFailuresTest {
   }
 
   @Test
-  void aRolesMcpServerReachesCodexAndIsCalled() throws Exception {
+  void aRolesMcpServerReachesCodexAndIsCalledWithItsVariablesOffTheCommandLine() throws Exception {
     Path repo = CodexTestbed.repo(dir.resolve("repo"), Map.of("README.md", "x\n"));
     Path calls = dir.resolve("mcp-calls.txt");
     Path server = Path.of("src/test/resources/mcp/EchoMcpServer.java").toAbsolutePath();
@@ -276,7 +276,7 @@ final class CodexAgentFailuresTest {
       bed.script.task(
           "T1",
           Step.mcp("probe", "echo_upper", "{\"text\":\"hello mcp\"}"),
-          Step.command("echo done > done.txt"),
+          Step.command("echo \"[$PROBE_SECRET]\" > done.txt"),
           Step.answer(RoleAnswers.implementation("asked the probe")));
       // What a Codex role file would give the role: its own MCP server, whose tools may run.
       List<String> roleFile =
@@ -285,11 +285,13 @@ final class CodexAgentFailuresTest {
               "mcp_servers.probe.args=[" + CodexCli.tomlString(server.toString()) + ", " + CodexCli.tomlString(calls.toString()) + "]",
               "mcp_servers.probe.required=true",
               "mcp_servers.probe.startup_timeout_sec=60",
-              "mcp_servers.probe.default_tools_approval_mode=\"approve\"");
+              "mcp_servers.probe.default_tools_approval_mode=\"approve\"",
+              "mcp_servers.probe.env_vars=[\"PROBE_SECRET\"]");
       ScriptedModelProvider model = new ScriptedModelProvider();
       model.on("explorer").otherwise(Reply.text(RoleAnswers.exploration(new dev.orchestra.agent.RoleReport.Exploration(List.of(), List.of(), List.of(), List.of()))));
       model.on("orchestrator").otherwise(Reply.text(RoleAnswers.plan(List.of(writer("T1", "done.txt")))));
-      CodexAgent codex = bed.agent().roleConfig("implementer", roleFile).build();
+      CodexAgent codex =
+          bed.agent().roleConfig("implementer", roleFile).roleEnvironment("implementer", Map.of("PROBE_SECRET", "s3cret-mcp-value")).build();
       RunResult result;
       try (Orchestrator o =
           Orchestrator.builder()
@@ -297,16 +299,38 @@ final class CodexAgentFailuresTest {
               .modelProvider(model)
               .agent(Agent.byRole(Map.of("implementer", codex), Agent.toolLoop()))
               .role(BuiltInRoles.get("implementer").toBuilder().approvalPolicy(ApprovalPolicy.NEVER).build())
+              .isolation(Isolation.Worktrees.builder().fastForwardWhenGreen(true).build())
               .addListener((OrchestraListener) events::add)
               .build()) {
         result = o.run("Ask the probe");
       }
       assertEquals(StopReason.GREEN, result.stopReason(), result.message());
-      assertEquals("hello mcp", Files.readString(calls).strip(), "the MCP server was called with the model's arguments");
+      assertEquals(
+          List.of("hello mcp", "PROBE_SECRET=s3cret-mcp-value", "on a command line above: false"), Files.readAllLines(calls),
+          "the MCP server was called with the model's arguments, and got the role's variable through the environment, not argv");
+      assertEquals("[]", Files.readString(repo.resolve("done.txt")).strip(), "the commands Codex runs do not see the server's variable");
       List<OrchestraEvent.ToolCalled> mcp = of(OrchestraEvent.ToolCalled.class).stream().filter(t -> t.tool().startsWith("mcp:")).toList();
       assertEquals(1, mcp.size(), of(OrchestraEvent.ToolCalled.class).toString());
       assertEquals("mcp:probe/echo_upper", mcp.get(0).tool());
       assertTrue(mcp.get(0).ok(), mcp.get(0).toString());
+    }
+  }
+
+  @Test
+  void aRoleVariableThatWouldReplaceOneOfCodexsOwnFailsTheTaskSayingWhichWithoutItsValue() throws Exception {
+    Path repo = CodexTestbed.repo(dir.resolve("repo"), Map.of("README.md", "x\n"));
+    try (CodexTestbed bed = new CodexTestbed(dir)) {
+      CodexAgent codex = bed.agent().roleEnvironment("implementer", Map.of("PATH", "/opt/secret-tools/bin")).build();
+      RunResult result;
+      try (Orchestrator o = orchestrator(codex, repo, List.of(writer("T1", "one.txt")), ApprovalPolicy.NEVER, b -> { })) {
+        result = o.run("Write one.txt");
+      }
+      OrchestraEvent.TaskFinished t1 = of(OrchestraEvent.TaskFinished.class).stream().filter(f -> f.taskId().equals("T1")).findFirst().orElseThrow();
+      assertEquals(dev.orchestra.plan.TaskStatus.FAILED, t1.status(), t1.toString());
+      assertTrue(t1.summary().contains("set PATH, which Codex's own environment has with another value"), t1.summary());
+      assertFalse(t1.summary().contains("secret-tools"), t1.summary());
+      assertEquals(List.of(), CodexTestbed.codexDescendants(), "no Codex process was started");
+      assertTrue(result.stopReason() != StopReason.GREEN, result.toString());
     }
   }
 }

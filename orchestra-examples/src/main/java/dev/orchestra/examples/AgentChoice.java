@@ -58,7 +58,7 @@ final class AgentChoice {
     CodexAgent.Builder b = CodexAgent.builder();
     for (AgentRole r : loaded.roles()) {
       if (codexRoles.contains(r.name())) {
-        b.roleConfig(r.name(), r.codexOverrides());
+        b.roleConfig(r.name(), r.codexOverrides()).roleEnvironment(r.name(), r.codexEnvironment());
       }
     }
     CodexAgent codex = b.build();

@@ -2,6 +2,7 @@ package dev.orchestra.toml;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -77,13 +78,29 @@ public final class AgentRole {
    * approval policy and developer instructions, which Orchestra passes from the role itself (its
    * sandbox capped by the run's ceiling). A relative {@code model_instructions_file}, and an MCP
    * server's relative {@code cwd} or {@code command} path, are resolved against the role file's
-   * folder, as Codex resolves them when it reads the file. Reads the role file.
+   * folder, as Codex resolves them when it reads the file. The values of an MCP server's {@code env}
+   * are not here but in {@link #codexEnvironment()}. Reads the role file.
    *
    * @return the overrides, in file order; empty when the role has no file
    * @throws java.io.UncheckedIOException when the role file can no longer be read
+   * @throws IllegalStateException when two MCP servers give one variable different values
    */
   public List<String> codexOverrides() {
-    return configFile == null ? List.of() : CodexOverrides.of(configFile);
+    return configFile == null ? List.of() : CodexOverrides.of(configFile).overrides();
+  }
+
+  /**
+   * Returns the variables the role file's MCP servers set in their {@code env} tables, by name. They
+   * are not among {@link #codexOverrides()}, where they would show on Codex's command line (to
+   * every user of the machine, in a process list): the overrides name them in each server's {@code
+   * env_vars} instead, and whoever starts Codex sets them in its environment. Reads the role file.
+   *
+   * @return the variables, in file order; empty when the role has no file or its servers set none
+   * @throws java.io.UncheckedIOException when the role file can no longer be read
+   * @throws IllegalStateException when two servers give one variable different values
+   */
+  public Map<String, String> codexEnvironment() {
+    return configFile == null ? Map.of() : CodexOverrides.of(configFile).variables();
   }
 
   @Override

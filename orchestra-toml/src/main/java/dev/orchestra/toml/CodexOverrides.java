@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.tomlj.Toml;
 import org.tomlj.TomlArray;
@@ -26,7 +30,17 @@ final class CodexOverrides {
 
   private CodexOverrides() {}
 
-  static List<String> of(Path roleFile) {
+  /**
+   * A role file as overrides, and the variables its MCP servers are given.
+   *
+   * @param overrides {@code key=value}, in file order
+   * @param variables each MCP server's {@code env} entry, by variable name: passed through Codex's
+   *     environment and forwarded to the server with its {@code env_vars}, so a token in it never
+   *     shows on a command line
+   */
+  record Flattened(List<String> overrides, Map<String, String> variables) {}
+
+  static Flattened of(Path roleFile) {
     TomlParseResult toml;
     try {
       toml = Toml.parse(roleFile);
@@ -37,13 +51,72 @@ final class CodexOverrides {
       throw new IllegalStateException("the role file " + roleFile + " does not parse: " + toml.errors().get(0));
     }
     List<String> out = new ArrayList<>();
+    Map<String, String> variables = new LinkedHashMap<>();
+    Map<String, String> variableKeys = new HashMap<>();
     Path dir = roleFile.toAbsolutePath().getParent();
     for (String key : toml.keySet()) {
-      if (!NOT_PASSED.contains(key)) {
+      if (NOT_PASSED.contains(key)) {
+        continue;
+      }
+      if (key.equals("mcp_servers") && toml.get(List.of(key)) instanceof TomlTable servers) {
+        for (String server : servers.keySet()) {
+          if (servers.get(List.of(server)) instanceof TomlTable t) {
+            mcpServer(roleFile, server, t, dir, out, variables, variableKeys);
+          } else {
+            flatten(List.of(key, server), servers.get(List.of(server)), dir, out);
+          }
+        }
+      } else {
         flatten(List.of(key), toml.get(List.of(key)), dir, out);
       }
     }
-    return List.copyOf(out);
+    return new Flattened(List.copyOf(out), Collections.unmodifiableMap(variables));
+  }
+
+  /**
+   * One MCP server: its {@code env} values go to {@code variables}, and their names join its {@code
+   * env_vars}; everything else is flattened.
+   */
+  private static void mcpServer(
+      Path roleFile, String server, TomlTable t, Path dir, List<String> out, Map<String, String> variables, Map<String, String> variableKeys) {
+    List<String> path = List.of("mcp_servers", server);
+    TomlTable env = t.get(List.of("env")) instanceof TomlTable e ? e : null;
+    List<String> forwarded = new ArrayList<>();
+    if (t.get(List.of("env_vars")) instanceof TomlArray a) {
+      for (int i = 0; i < a.size(); i++) {
+        forwarded.add(value(a.get(i)));
+      }
+    }
+    for (String k : t.keySet()) {
+      if (k.equals("env_vars") && env != null) {
+        continue; // written below, with the env's names
+      }
+      if (k.equals("env") && env != null) {
+        for (String name : env.keySet()) {
+          Object v = env.get(List.of(name));
+          if (!(v instanceof String text)) {
+            flatten(List.of("mcp_servers", server, "env", name), v, dir, out); // Codex will say what is wrong with it
+            continue;
+          }
+          String where = TomlLiterals.key(List.of("mcp_servers", server, "env", name));
+          String earlier = variableKeys.putIfAbsent(name, where);
+          if (earlier != null && !variables.get(name).equals(text)) {
+            throw new IllegalStateException(
+                "the role file " + roleFile + " gives " + earlier + " and " + where + " different values; Orchestra passes MCP servers'"
+                    + " variables through Codex's environment, where one name holds one value");
+          }
+          variables.put(name, text);
+          forwarded.add(TomlLiterals.string(name));
+        }
+        continue;
+      }
+      List<String> deeper = new ArrayList<>(path);
+      deeper.add(k);
+      flatten(deeper, t.get(List.of(k)), dir, out);
+    }
+    if (env != null && !forwarded.isEmpty()) {
+      out.add(TomlLiterals.key(List.of("mcp_servers", server, "env_vars")) + "=[" + String.join(", ", forwarded.stream().distinct().toList()) + "]");
+    }
   }
 
   private static void flatten(List<String> path, Object value, Path dir, List<String> out) {

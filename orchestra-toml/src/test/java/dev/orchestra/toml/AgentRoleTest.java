@@ -5,12 +5,14 @@ import static dev.orchestra.toml.Fixtures.isolated;
 import static dev.orchestra.toml.Fixtures.mkdirs;
 import static dev.orchestra.toml.Fixtures.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orchestra.role.ReasoningEffort;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,14 +56,46 @@ final class AgentRoleTest {
             "model_verbosity=\"low\"",
             "mcp_servers.docs.command=\"docs-server\"",
             "mcp_servers.docs.args=[\"--port\", \"0\"]",
-            "mcp_servers.docs.env.TOKEN_FILE=\"/x \\\"y\\\"\"",
             "mcp_servers.docs.startup_timeout_sec=20",
+            "mcp_servers.docs.env_vars=[\"TOKEN_FILE\"]",
             "mcp_servers.\"odd.name\".url=\"http://127.0.0.1:1/mcp\"",
             "mcp_servers.local.command=\"" + home().resolve("agents/bin/serve") + "\"",
             "mcp_servers.local.cwd=\"" + home().resolve("agents/tools") + "\"",
             "skills.config=[{path = \"/skills/a\", enabled = false}]"),
         r.codexOverrides(),
         "the model, sandbox and instructions come from the role (capped by the ceiling), not again from its file");
+  }
+
+  @Test
+  void mcpServerVariablesLeaveTheCommandLineForTheEnvironment() {
+    write(home().resolve("config.toml"), "[agents.researcher]\ndescription = \"Digs.\"\nconfig_file = \"agents/r.toml\"\n");
+    write(
+        home().resolve("agents/r.toml"),
+        "[mcp_servers.docs]\ncommand = \"docs-server\"\nenv_vars = [\"HOME_TOKEN\", { name = \"REMOTE\", source = \"remote\" }]\n"
+            + "env = { API_TOKEN = \"s3cret-value\", MODE = \"fast\" }\n"
+            + "[mcp_servers.search]\ncommand = \"search-server\"\nenv = { MODE = \"fast\" }\n");
+    AgentRole r = isolated(root).build().load().role("researcher").orElseThrow();
+    assertEquals(
+        List.of(
+            "mcp_servers.docs.command=\"docs-server\"",
+            "mcp_servers.docs.env_vars=[\"HOME_TOKEN\", {name = \"REMOTE\", source = \"remote\"}, \"API_TOKEN\", \"MODE\"]",
+            "mcp_servers.search.command=\"search-server\"",
+            "mcp_servers.search.env_vars=[\"MODE\"]"),
+        r.codexOverrides());
+    assertEquals(Map.of("API_TOKEN", "s3cret-value", "MODE", "fast"), r.codexEnvironment());
+    assertFalse(String.join(" ", r.codexOverrides()).contains("s3cret"), "a token never goes on a command line");
+  }
+
+  @Test
+  void twoMcpServersGivingOneVariableDifferentValuesAreRefusedWithoutTheValues() {
+    write(home().resolve("config.toml"), "[agents.researcher]\ndescription = \"Digs.\"\nconfig_file = \"agents/r.toml\"\n");
+    write(
+        home().resolve("agents/r.toml"),
+        "[mcp_servers.a]\ncommand = \"a\"\nenv = { TOKEN = \"one-secret\" }\n[mcp_servers.b]\ncommand = \"b\"\nenv = { TOKEN = \"two-secret\" }\n");
+    AgentRole r = isolated(root).build().load().role("researcher").orElseThrow();
+    IllegalStateException e = assertThrows(IllegalStateException.class, r::codexEnvironment);
+    assertTrue(e.getMessage().contains("mcp_servers.a.env.TOKEN and mcp_servers.b.env.TOKEN"), e.getMessage());
+    assertFalse(e.getMessage().contains("secret"), e.getMessage());
   }
 
   @Test
