@@ -36,7 +36,7 @@ final class CodexTestbed implements AutoCloseable {
     Path p = configured != null ? Path.of(configured) : CodexCli.cachedInstall(System.getenv());
     if (!Files.isExecutable(p)) {
       throw new IllegalStateException(
-          "the Codex CLI " + CodexCli.TESTED_VERSION + " is not at " + p + "; `mvn verify` installs it (src/build/install-codex.sh)");
+          "the Codex CLI " + CodexCli.TESTED_VERSION + " is not at " + p + "; `mvn verify` installs it (build/install-codex.sh)");
     }
     return p;
   }
