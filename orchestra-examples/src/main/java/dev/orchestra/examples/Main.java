@@ -39,7 +39,7 @@ import picocli.CommandLine.Option;
  *
  * <pre>
  * java -jar orchestra-examples/target/orchestra.jar init --tier pro|plus [--dir DIR] [--with-security-reviewer] [--force]
- * java -jar orchestra-examples/target/orchestra.jar verify [--dir DIR] [--strict]
+ * java -jar orchestra-examples/target/orchestra.jar verify [--dir DIR | --codex-home DIR] [--strict]
  * java -jar orchestra-examples/target/orchestra.jar roles [--dir DIR]
  * java -jar orchestra-examples/target/orchestra.jar run --goal TEXT [--repo DIR] [--one-batch] [--check CMD]...
  *     [--max-iterations N] [--max-minutes N] [--max-tokens N] [--max-attempts N] [--wire-api responses|chat]
@@ -150,8 +150,24 @@ public final class Main implements Callable<Integer> {
             + " finds them.")
     Path dir;
 
+    @Option(
+        names = "--codex-home",
+        paramLabel = "DIR",
+        description = "A folder read as a user's CODEX_HOME (config.toml and agents/), alone: user rules, no project layer."
+            + " For a dotfiles repository, say.")
+    Path codexHome;
+
     CodexConfig.Builder builder() {
       CodexConfig.Builder b = CodexConfig.builder().environment(Context.env());
+      if (dir != null && codexHome != null) {
+        throw new UsageError("give --dir (a project's .codex folder) or --codex-home (a user's CODEX_HOME), not both");
+      }
+      if (codexHome != null) {
+        if (!Files.isDirectory(codexHome)) {
+          throw new UsageError("--codex-home " + codexHome + " is not a folder");
+        }
+        return CodexConfig.builder().environment(Map.of()).codexHome(codexHome);
+      }
       if (dir != null) {
         if (!Files.isDirectory(dir)) {
           throw new UsageError("--dir " + dir + " is not a folder");
@@ -232,7 +248,9 @@ public final class Main implements Callable<Integer> {
         PrintStream out = Context.out();
         problems.forEach(d -> out.println(format(d)));
         long errors = problems.stream().filter(Diagnostic::isError).count();
-        out.println(errors + " errors, " + (problems.size() - errors) + " warnings");
+        long notes = problems.stream().filter(d -> d.severity() == Diagnostic.Severity.NOTE).count();
+        out.println("checked as Codex " + CodexConfig.codexVersion() + " reads it (warning and error lines are what it flags; notes are Orchestra's own)");
+        out.println(errors + " errors, " + (problems.size() - errors - notes) + " warnings" + (notes == 0 ? "" : ", " + notes + " notes"));
         return errors == 0 ? 0 : 1;
       } finally {
         if (events != null) {
@@ -276,8 +294,8 @@ public final class Main implements Callable<Integer> {
           out.printf(Locale.ROOT, "%-18s %-22s %-8s %-18s %-10s %s%n", r.name(), r.model().orElse(defaultModel), r.reasoningEffort(),
               r.sandboxMode().configValue(), r.approvalPolicy().configValue(), r.description());
         }
-        out.println("max_threads = " + mapping.maxThreads());
-        mapping.notes().forEach(n -> out.println("note: " + format(n)));
+        out.println("max_threads = " + mapping.maxThreads() + ": " + loaded.threadCap().describe());
+        mapping.notes().forEach(n -> out.println(format(n)));
         return 0;
       } catch (CodexConfigException e) {
         PrintStream out = Context.out();

@@ -320,7 +320,8 @@ final class Issue11CommandLineTest {
     Map<String, String> env = Map.of("CODEX_HOME", Files.createDirectories(tmp.resolve("strict-home")).toString());
     Outcome lenient = run(env, "verify", "--dir", codex.toString());
     assertEquals(0, lenient.exit(), lenient.out());
-    assertTrue(lenient.out().contains("warning: features.multi_agent"), lenient.out());
+    assertTrue(lenient.out().contains("warning: features.multi_agent: features.multi_agent is deprecated"), lenient.out());
+    assertTrue(lenient.out().contains("note: features.multi_agent: features.multi_agent = false is not honoured"), lenient.out());
     Outcome strict = run(env, "verify", "--dir", codex.toString(), "--strict");
     assertEquals(1, strict.exit(), strict.out());
     assertTrue(strict.out().contains("config.toml:2:"), strict.out());

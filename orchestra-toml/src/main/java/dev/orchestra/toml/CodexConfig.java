@@ -106,6 +106,14 @@ public final class CodexConfig {
     return loader.diagnostics();
   }
 
+  /**
+   * Returns the Codex release whose reading of a configuration these checks follow, for example
+   * {@code 0.169.0}: its feature flags, the keys it warns that it ignores, what makes it refuse a file.
+   */
+  public static String codexVersion() {
+    return CodexFeatures.pinned().codexVersion();
+  }
+
   Optional<Path> codexHome() {
     return Optional.ofNullable(codexHome);
   }

@@ -118,7 +118,10 @@ final class ConfigLoader {
     CodexSettings settings = new SettingsReader(Reporter.silent()).read(merged, Scope.CONFIG, "");
     checkProviderReference(merged, settings);
     List<AgentRole> roles = roles(layers);
-    int maxThreads = DEFAULT_MAX_THREADS;
+    Integer agentsCap = null;
+    String agentsCapKey = "";
+    Integer v2Cap = null;
+    boolean v2 = false;
     int maxDepth = 1;
     Long jobMax = null;
     boolean multiAgent = true;
@@ -127,7 +130,21 @@ final class ConfigLoader {
       for (String key : List.of("max_threads", "max_concurrent_threads_per_session")) {
         Val v = agents.get(key);
         if (v != null && v.isLong() && v.longValue() >= 1) {
-          maxThreads = (int) Math.min(Integer.MAX_VALUE, v.longValue());
+          agentsCap = (int) Math.min(Integer.MAX_VALUE, v.longValue());
+          agentsCapKey = "agents." + key;
+        }
+      }
+      Val multiAgentV2 = tableOrEmpty(layer.tree.get("features")).get("multi_agent_v2");
+      if (multiAgentV2 != null && multiAgentV2.isBoolean()) {
+        v2 = multiAgentV2.bool();
+      } else if (multiAgentV2 != null && multiAgentV2.isTable()) {
+        Val enabled = multiAgentV2.table().get("enabled");
+        if (enabled != null && enabled.isBoolean()) {
+          v2 = enabled.bool();
+        }
+        Val cap = multiAgentV2.table().get("max_concurrent_threads_per_session");
+        if (cap != null && cap.isLong() && cap.longValue() >= 1) {
+          v2Cap = (int) Math.min(Integer.MAX_VALUE, cap.longValue());
         }
       }
       Val depth = agents.get("max_depth");
@@ -146,6 +163,7 @@ final class ConfigLoader {
         }
       }
     }
+    ThreadCap cap = threadCap(v2, v2Cap, agentsCap, agentsCapKey);
     List<String> checks = List.of();
     Map<String, Val> orchestra = tableOrEmpty(merged.get(Keys.ORCHESTRA));
     if (orchestra.containsKey("checks")) {
@@ -161,8 +179,27 @@ final class ConfigLoader {
     }
     List<Path> files = layers.stream().map(l -> l.file).filter(Files::isRegularFile).collect(Collectors.toList());
     return new LoadedConfig(
-        settings, roles, maxThreads, maxDepth, jobMax, multiAgent, checks, trust, files, warnings,
+        settings, roles, cap, maxDepth, jobMax, multiAgent, checks, trust, files, warnings,
         Collections.unmodifiableMap(plain));
+  }
+
+  /** Codex's multi_agent_v2 cap when unset; it counts the main agent. */
+  private static final int DEFAULT_V2_THREADS = 4;
+
+  /** The cap Codex applies; see {@link ThreadCap}. A v2 cap of 1 leaves no agent besides the main one: Orchestra runs one. */
+  static ThreadCap threadCap(boolean v2, Integer v2Cap, Integer agentsCap, String agentsCapKey) {
+    if (!v2) {
+      return agentsCap == null
+          ? new ThreadCap(DEFAULT_MAX_THREADS, DEFAULT_MAX_THREADS, "default", false)
+          : new ThreadCap(agentsCap, agentsCap, agentsCapKey, false);
+    }
+    if (v2Cap != null) {
+      return new ThreadCap(Math.max(1, v2Cap - 1), v2Cap, "features.multi_agent_v2.max_concurrent_threads_per_session", true);
+    }
+    if (agentsCap != null) {
+      return new ThreadCap(agentsCap, agentsCap, agentsCapKey, false);
+    }
+    return new ThreadCap(DEFAULT_V2_THREADS - 1, DEFAULT_V2_THREADS, "default", true);
   }
 
   // ------------------------------------------------------------------ layers
@@ -335,7 +372,8 @@ final class ConfigLoader {
     if (agents.containsKey("max_threads") && agents.containsKey("max_concurrent_threads_per_session")) {
       Val v = agents.get("max_concurrent_threads_per_session");
       rep.problem(v.at(), "agents.max_concurrent_threads_per_session",
-          "agents sets both max_threads and its alias max_concurrent_threads_per_session",
+          "agents sets both max_threads and its alias max_concurrent_threads_per_session; Codex then ignores every [agents] role"
+              + " definition (a duplicate field)",
           "keep only one of the two keys");
     }
     for (Map.Entry<String, Val> e : agents.entrySet()) {
@@ -391,7 +429,7 @@ final class ConfigLoader {
    * their role file, the top level or the built-in role, never from these.
    */
   private void notHonouredSubagentDefault(Val v, String path, String instead) {
-    rep.ignored(v.at(), path,
+    rep.silentlyIgnored(v.at(), path,
         path + ": Orchestra does not honour it, so it is ignored; every role takes its " + instead
             + " from its role file, else from the top level of config.toml",
         "remove it; set " + instead + " at the top level for every role, or in a role's config_file for that role");
@@ -492,12 +530,12 @@ final class ConfigLoader {
       if (e.getKey().equals("mcp_servers") || e.getKey().equals("skills")) {
         new SettingsReader(rr).roleLevelNotSupported(e.getValue(), path + "." + e.getKey());
       } else if (!Keys.ROLE_TABLE.contains(e.getKey())) {
+        // Codex passes over it without a word, even with --strict-config: Orchestra's own advice.
         boolean configKey = Keys.TOP_LEVEL.contains(e.getKey());
-        rr.unknownKey(e.getValue().at(), path + "." + e.getKey(),
-            "unknown key '" + e.getKey() + "' in [" + path + "]; Codex ignores it" + (configKey ? " there" : ""),
+        rr.silentlyIgnored(e.getValue().at(), path + "." + e.getKey(),
+            "unknown key '" + e.getKey() + "' in [" + path + "]; Codex ignores it" + (configKey ? " there" : "") + " without a warning",
             configKey ? "move " + e.getKey() + " into the role's config_file; [" + path + "] takes only description, config_file and nickname_candidates"
-                : Keys.didYouMean(e.getKey(), Keys.ROLE_TABLE, "[" + path + "] takes only description, config_file and nickname_candidates"),
-            true);
+                : Keys.didYouMean(e.getKey(), Keys.ROLE_TABLE, "[" + path + "] takes only description, config_file and nickname_candidates"));
       }
     }
     Val desc = t.get("description");

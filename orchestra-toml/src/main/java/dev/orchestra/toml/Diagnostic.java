@@ -30,8 +30,10 @@ public record Diagnostic(
   public enum Severity {
     /** Codex would refuse the configuration; {@link CodexConfig#load()} throws. */
     ERROR,
-    /** Codex would load the configuration but ignore or reinterpret part of it. */
-    WARNING
+    /** Codex would load the configuration but ignore or reinterpret part of it, and says so. */
+    WARNING,
+    /** Orchestra's own advice, which Codex does not give: a setting with no effect, a deliberate difference. */
+    NOTE
   }
 
   /**

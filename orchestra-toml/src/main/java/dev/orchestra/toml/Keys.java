@@ -32,7 +32,10 @@ final class Keys {
           "disable_paste_burst", "forced_login_method", "forced_chatgpt_workspace_id",
           "cli_auth_credentials_store", "mcp_oauth_credentials_store",
           "mcp_oauth_callback_port", "check_for_update_on_startup", "suppress_unstable_features_warning",
-          "ghost_snapshot", "apps", "audio", "realtime", "experimental_resume");
+          "ghost_snapshot", "apps", "audio", "realtime", "experimental_resume", "goals");
+
+  /** Keys of {@code [goals]}. */
+  static final Set<String> GOALS = Set.of("max_goal_token_budget");
 
   /**
    * Orchestra's own top-level table in {@code config.toml}. Codex ignores unknown top-level keys, so

@@ -33,7 +33,7 @@ public final class LoadedConfig {
 
   private final CodexSettings settings;
   private final List<AgentRole> roles;
-  private final int maxThreads;
+  private final ThreadCap threadCap;
   private final int maxDepth;
   private final Long jobMaxRuntimeSeconds;
   private final boolean multiAgent;
@@ -46,7 +46,7 @@ public final class LoadedConfig {
   LoadedConfig(
       CodexSettings settings,
       List<AgentRole> roles,
-      int maxThreads,
+      ThreadCap threadCap,
       int maxDepth,
       Long jobMaxRuntimeSeconds,
       boolean multiAgent,
@@ -57,7 +57,7 @@ public final class LoadedConfig {
       Map<String, Object> table) {
     this.settings = settings;
     this.roles = List.copyOf(roles);
-    this.maxThreads = maxThreads;
+    this.threadCap = threadCap;
     this.maxDepth = maxDepth;
     this.jobMaxRuntimeSeconds = jobMaxRuntimeSeconds;
     this.multiAgent = multiAgent;
@@ -90,11 +90,18 @@ public final class LoadedConfig {
   }
 
   /**
-   * Returns {@code agents.max_threads} (or its alias {@code max_concurrent_threads_per_session}):
-   * how many sub-agents may be open at once. 6 when unset, as in Codex; always at least 1.
+   * Returns how many agents besides the main one may run at once, as Codex reads the configuration:
+   * {@code [agents] max_threads} (or its alias {@code max_concurrent_threads_per_session}), 6 when
+   * unset, or with {@code features.multi_agent_v2} enabled that feature's cap less the main agent
+   * (see {@link #threadCap()}); always at least 1.
    */
   public int maxThreads() {
-    return maxThreads;
+    return threadCap.agents();
+  }
+
+  /** Returns the thread cap with where it comes from, for people: {@code roles} and {@code verify} print it. */
+  public ThreadCap threadCap() {
+    return threadCap;
   }
 
   /** Returns {@code agents.max_depth}: how deep sub-agents may nest. 1 when unset. */
@@ -305,7 +312,7 @@ public final class LoadedConfig {
         out.add(mapped);
       }
     }
-    return new RoleMapping(out, maxThreads, notes);
+    return new RoleMapping(out, threadCap.agents(), notes);
   }
 
   private Role map(AgentRole agent, SandboxMode sandboxCeiling, ApprovalPolicy approvalCeiling, List<Diagnostic> notes) {
@@ -366,12 +373,12 @@ public final class LoadedConfig {
   }
 
   private static Diagnostic note(Path file, String key, String message, String hint) {
-    return new Diagnostic(Diagnostic.Severity.WARNING, file, 0, 0, key, message, hint);
+    return new Diagnostic(Diagnostic.Severity.NOTE, file, 0, 0, key, message, hint);
   }
 
   @Override
   public String toString() {
     return "LoadedConfig[files=" + files + ", roles=" + roles.stream().map(AgentRole::name).toList()
-        + ", maxThreads=" + maxThreads + ", " + settings + "]";
+        + ", threadCap=" + threadCap + ", " + settings + "]";
   }
 }

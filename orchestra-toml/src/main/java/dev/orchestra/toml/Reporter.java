@@ -57,6 +57,19 @@ final class Reporter {
     add(Severity.WARNING, at, key, message, hint);
   }
 
+  /** Records Orchestra's own advice, which Codex does not give: a note, in every mode. */
+  void note(Origin at, String key, String message, String hint) {
+    add(Severity.NOTE, at, key, message, hint);
+  }
+
+  /**
+   * Records what Codex accepts without a word but Orchestra ignores (a setting it does not honour, a
+   * key Codex passes over in silence): a note, or an error in strict mode, where nothing is ignored.
+   */
+  void silentlyIgnored(Origin at, String key, String message, String hint) {
+    add(strict ? Severity.ERROR : Severity.NOTE, at, key, message, hint);
+  }
+
   /** Records something Codex ignores: a warning, or an error in strict mode. */
   void ignored(Origin at, String key, String message, String hint) {
     add(ignoredSeverity(), at, key, message, hint);

@@ -156,8 +156,18 @@ final class SettingsReader {
           projects(v, path);
           other.put(key, v.plain());
           break;
+        case "project_doc_max_bytes":
+        case "model_context_window":
+        case "model_auto_compact_token_limit":
+          integer(v, path, 0); // Codex refuses a file where these are not whole numbers
+          other.put(key, v.plain());
+          break;
+        case "goals":
+          goals(v, path);
+          other.put(key, v.plain());
+          break;
         case "features":
-          features(v, path);
+          features(v, path, table.get("suppress_unstable_features_warning"));
           other.put(key, v.plain());
           break;
         case "profile":
@@ -243,17 +253,16 @@ final class SettingsReader {
             true);
         break;
       case PROFILE:
-        r.unknownKey(
-            v.at(), path, "unknown key '" + key + "' in a profile", Keys.didYouMean(key, Keys.PROFILE, "remove it"), false);
+        r.unknownKey(v.at(), path, ignored(path), Keys.didYouMean(key, Keys.PROFILE, "remove it"), true);
         break;
       default:
         r.unknownKey(
             v.at(),
             path,
-            "unknown key '" + key + "' (Codex ignores it)",
+            ignored(path),
             Keys.didYouMean(key, union(Keys.TOP_LEVEL, Set.of(Keys.ORCHESTRA)),
                 "remove it, or check its spelling against the Codex configuration reference"),
-            false);
+            true);
     }
   }
 
@@ -467,7 +476,7 @@ final class SettingsReader {
           slashTmp = Boolean.TRUE.equals(bool(e.getValue(), k));
           break;
         default:
-          unknownIn(e, k, Keys.SANDBOX_WORKSPACE_WRITE, false);
+          unknownIn(e, k, Keys.SANDBOX_WORKSPACE_WRITE);
       }
     }
     return new SandboxWorkspaceWrite(roots, network, tmpdir, slashTmp);
@@ -512,7 +521,7 @@ final class SettingsReader {
           }
           break;
         default:
-          unknownIn(e, k, Keys.SHELL_ENVIRONMENT_POLICY, false);
+          unknownIn(e, k, Keys.SHELL_ENVIRONMENT_POLICY);
       }
     }
     return new ShellEnvironmentPolicy(inherit, ignoreDefaults, exclude, set, includeOnly, useProfile);
@@ -690,7 +699,7 @@ final class SettingsReader {
           r.problem(x.at(), k, "aws is allowed only for the built-in amazon-bedrock provider", "remove aws from [" + path + "]");
           break;
         default:
-          unknownIn(e, k, Keys.PROVIDER, false);
+          unknownIn(e, k, Keys.PROVIDER);
       }
     }
     if (!t.containsKey("name")) {
@@ -864,7 +873,7 @@ final class SettingsReader {
           break;
         default:
           if (!Keys.MCP_COMMON.contains(e.getKey())) {
-            unknownIn(e, k, union(Keys.MCP_COMMON, stdio ? Keys.MCP_STDIO_ONLY : Keys.MCP_HTTP_ONLY), false);
+            unknownIn(e, k, union(Keys.MCP_COMMON, stdio ? Keys.MCP_STDIO_ONLY : Keys.MCP_HTTP_ONLY));
           }
       }
     }
@@ -879,7 +888,8 @@ final class SettingsReader {
     if (t == null) {
       return Map.of();
     }
-    r.warning(v.at(), path, "legacy [profiles] tables are not applied by Codex since 0.134",
+    // Codex reads the table without a word (it checks the keys inside): Orchestra's own advice.
+    r.note(v.at(), path, "legacy [profiles] tables are not applied by Codex since 0.134",
         "move each profile to $CODEX_HOME/<name>.config.toml and select it with --profile <name>");
     Map<String, CodexSettings> out = new LinkedHashMap<>();
     for (Map.Entry<String, Val> e : t.entrySet()) {
@@ -951,43 +961,146 @@ final class SettingsReader {
     }
   }
 
-  private void features(Val v, String path) {
+  /** Checks {@code [goals]}: its token budget is a positive integer, and Codex warns of other keys. */
+  private void goals(Val v, String path) {
     Map<String, Val> t = table(v, path);
     if (t == null) {
       return;
     }
     for (Map.Entry<String, Val> e : t.entrySet()) {
-      Val x = e.getValue();
       String k = path + "." + e.getKey();
-      if (!Keys.FEATURES.contains(e.getKey())) {
-        // A warning even when strict: Codex adds feature flags often, and Orchestra's list of them
-        // cannot be complete, so an unknown name is likely a typo but may be a newer flag.
-        r.warning(x.at(), k, "unknown key '" + e.getKey() + "' in [features] (Codex logs it and ignores it)",
-            Keys.didYouMean(e.getKey(), Keys.FEATURES,
-                "remove it, or check its spelling; features Orchestra knows: " + String.join(", ", sorted(Keys.FEATURES))));
-      }
-      boolean multiAgent = e.getKey().equals("multi_agent") || e.getKey().equals("collab");
-      if (!x.isBoolean() && !x.isTable()) {
-        r.problem(x.at(), k, k + " must be true or false, got " + x.typeName(), "write " + e.getKey() + " = true or false, without quotes");
-      } else if (multiAgent && Boolean.FALSE.equals(x.raw())) {
-        multiAgentOff(x, k, e.getKey().equals("collab") ? " (the old name of features.multi_agent)" : "");
-      } else if (e.getKey().equals("collab")) {
-        r.warning(x.at(), k, "features.collab is the old name of features.multi_agent", "rename it to multi_agent");
+      if (e.getKey().equals("max_goal_token_budget")) {
+        integer(e.getValue(), k, 1);
+      } else {
+        unknownIn(e, k, Keys.GOALS);
       }
     }
   }
 
+  /**
+   * Checks {@code [features]} against the pinned Codex release's flags: what Codex ignores, what it
+   * calls deprecated, what it warns about at start (an enabled feature still under development),
+   * and what makes it refuse the file (a wrong value, a table where the flag takes none, an unknown
+   * key in a flag's table).
+   *
+   * @param suppress the top-level {@code suppress_unstable_features_warning}, when set
+   */
+  private void features(Val v, String path, Val suppress) {
+    Map<String, Val> t = table(v, path);
+    if (t == null) {
+      return;
+    }
+    CodexFeatures known = CodexFeatures.pinned();
+    List<String> underDevelopment = new ArrayList<>();
+    Val firstUnderDevelopment = null;
+    for (Map.Entry<String, Val> e : t.entrySet()) {
+      Val x = e.getValue();
+      String name = e.getKey();
+      String k = path + "." + name;
+      java.util.Optional<String> alias = known.aliasOf(name);
+      java.util.Optional<CodexFeatures.Feature> feature = known.feature(alias.orElse(name));
+      if (feature.isEmpty()) {
+        r.ignored(x.at(), k, "`" + k + "` is ignored: Codex " + known.codexVersion() + " has no such feature",
+            Keys.didYouMean(name, known.all().keySet(), "remove it, or check its spelling against `codex features list`"));
+        continue;
+      }
+      CodexFeatures.Feature f = feature.get();
+      Boolean on;
+      if (x.isTable()) {
+        if (!f.takesTable()) {
+          r.problem(x.at(), k, k + " takes true or false, not a table; Codex refuses the file", "write " + name + " = true or false");
+          continue;
+        }
+        on = featureTable(x, k, f);
+        if (on == null) {
+          continue;
+        }
+      } else if (x.isBoolean()) {
+        on = (Boolean) x.raw();
+      } else {
+        r.problem(x.at(), k, k + " must be true or false, got " + x.typeName(), "write " + name + " = true or false, without quotes");
+        continue;
+      }
+      if (alias.isPresent()) {
+        r.warning(x.at(), k, k + " is deprecated: it is the old name of features." + alias.get(), "rename it to " + alias.get());
+      } else if (f.stage() == CodexFeatures.Stage.DEPRECATED) {
+        r.warning(x.at(), k, k + " is deprecated", deprecatedFeatureHint(name));
+      } else if (f.stage() == CodexFeatures.Stage.REMOVED) {
+        r.note(x.at(), k, k + " was removed from Codex; setting it has no effect", "remove it");
+      }
+      if (f.stage() == CodexFeatures.Stage.UNDER_DEVELOPMENT && Boolean.TRUE.equals(on) && alias.isEmpty()) {
+        underDevelopment.add(name);
+        if (firstUnderDevelopment == null) {
+          firstUnderDevelopment = x;
+        }
+      }
+      if (f.key().equals("multi_agent") && Boolean.FALSE.equals(on)) {
+        multiAgentOff(x, k, alias.isPresent() ? " (the old name of features.multi_agent)" : "");
+      }
+    }
+    boolean suppressed = suppress != null && Boolean.TRUE.equals(suppress.raw());
+    if (!underDevelopment.isEmpty() && !suppressed) {
+      java.util.Collections.sort(underDevelopment);
+      r.warning(firstUnderDevelopment.at(), path + "." + underDevelopment.get(0),
+          "features still under development are enabled (" + String.join(", ", underDevelopment) + "); Codex warns when it starts that they"
+              + " are incomplete and may misbehave",
+          "turn them off, or set suppress_unstable_features_warning = true at the top level");
+    }
+  }
+
+  /**
+   * Checks a flag written as a table ({@code [features.multi_agent_v2]}): Codex refuses the whole
+   * file for a key the flag's table does not take, or an {@code enabled} that is not true or false.
+   *
+   * @return whether the table turns the flag on, false when it does not say, or null when it is wrong
+   */
+  private Boolean featureTable(Val x, String k, CodexFeatures.Feature f) {
+    Map<String, Val> sub = table(x, k);
+    boolean ok = true;
+    for (Map.Entry<String, Val> s : sub.entrySet()) {
+      if (!f.subKeys().contains(s.getKey())) {
+        r.problem(s.getValue().at(), k + "." + s.getKey(), "unknown key '" + s.getKey() + "' in " + k + "; Codex refuses the file for it",
+            Keys.didYouMean(s.getKey(), f.subKeys(), "keys " + k + " takes: " + String.join(", ", f.subKeys())));
+        ok = false;
+      }
+    }
+    Val enabled = sub.get("enabled");
+    if (enabled != null && !enabled.isBoolean()) {
+      r.problem(enabled.at(), k + ".enabled", k + ".enabled must be true or false, got " + enabled.typeName(), "write enabled = true or false");
+      ok = false;
+    }
+    if (!ok) {
+      return null;
+    }
+    return enabled != null && Boolean.TRUE.equals(enabled.raw());
+  }
+
+  private static String deprecatedFeatureHint(String name) {
+    return switch (name) {
+      case "multi_agent" -> "remove it: [agents] enabled = false turns sub-agents off, and [features.multi_agent_v2] chooses the newer ones";
+      case "web_search_request", "web_search_cached" -> "remove it: web search is on by default; set the top-level web_search to \"live\","
+          + " \"cached\", \"indexed\" or \"disabled\" to choose";
+      default -> "remove it";
+    };
+  }
+
   /** Reports a setting that turns sub-agents off, which Orchestra cannot honour. */
   void multiAgentOff(Val v, String path, String aside) {
-    r.ignored(v.at(), path,
+    r.silentlyIgnored(v.at(), path,
         path + aside + " = false is not honoured: Orchestra always runs several agents (its team of roles), so it is ignored;"
             + " it only turns sub-agents off in Codex's own sessions",
         "remove it, or set it to true; to run fewer agents at once lower agents.max_threads");
   }
 
-  private void unknownIn(Map.Entry<String, Val> e, String path, Set<String> known, boolean warn) {
-    r.unknownKey(e.getValue().at(), path, "unknown key '" + e.getKey() + "' (Codex ignores it)",
-        Keys.didYouMean(e.getKey(), known, "remove it; known keys here: " + String.join(", ", sorted(known))), warn);
+  /** Reports a key Codex does not know in a table whose keys it checks: it warns that it ignores it. */
+  private void unknownIn(Map.Entry<String, Val> e, String path, Set<String> known) {
+    r.unknownKey(e.getValue().at(), path, ignored(path),
+        Keys.didYouMean(e.getKey(), known, "remove it; known keys here: " + String.join(", ", sorted(known))), true);
+  }
+
+  /** What Codex says of a key it does not know and skips (a warning when it starts). */
+  static String ignored(String path) {
+    return "`" + path + "` is ignored: Codex has no such setting";
   }
 
   static List<String> sorted(Set<String> keys) {

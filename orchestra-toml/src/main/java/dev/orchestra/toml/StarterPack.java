@@ -15,7 +15,7 @@ import java.util.Objects;
 
 /**
  * Writes a complete Codex configuration for Orchestra's team in one call: {@code config.toml} with
- * {@code [features]}, {@code [agents] max_threads = 12} and one {@code [agents.<role>]} table per
+ * {@code [agents] max_threads = 12} and one {@code [agents.<role>]} table per
  * role, plus {@code agents/<role>.toml} with each role's model, reasoning effort, sandbox, approval
  * policy and instructions.
  *
@@ -26,7 +26,8 @@ import java.util.Objects;
  *
  * <p>Immutable and thread-safe. Each file is written atomically (temporary file, then an atomic
  * rename); role files are written before {@code config.toml}, so an interrupted write never leaves
- * a {@code config.toml} pointing at missing files.
+ * a {@code config.toml} pointing at missing files. Codex (the release {@code verify} names) loads the
+ * pack without a single startup warning.
  */
 public final class StarterPack {
   /** The model for roles that decide, create or review. */
@@ -166,9 +167,6 @@ public final class StarterPack {
     b.append("# Codex configuration for an Orchestra team, written by Orchestra's starter pack (tier ")
         .append(tier.configValue()).append(").\n")
         .append("# Codex and Orchestra both read it. Each role's model, effort and instructions live in agents/.\n\n")
-        .append("[features]\n")
-        .append("# Sub-agents. On by default since Codex 0.115; kept for older versions.\n")
-        .append("multi_agent = true\n\n")
         .append("[agents]\n")
         .append("# Agents that may run at once. Codex's default is 6; Orchestra starts at 12 and steps\n")
         .append("# down to 10, then 8, while the provider reports rate limits.\n")

@@ -26,7 +26,7 @@ final class ApiSurfaceTest {
       "CodexSettings$McpServer", "CodexSettings$McpTransport", "CodexSettings$ModelProvider",
       "CodexSettings$ReasoningSummary", "CodexSettings$SandboxWorkspaceWrite", "CodexSettings$ShellEnvironmentPolicy",
       "CodexSettings$Verbosity", "ConfigEditor", "Diagnostic", "Diagnostic$Severity", "LoadedConfig", "RoleMapping",
-      "StarterPack", "StarterPack$Builder", "StarterPack$Tier");
+      "StarterPack", "StarterPack$Builder", "StarterPack$Tier", "ThreadCap");
 
   private static List<Class<?>> mainClasses() throws Exception {
     Path dir = Path.of(CodexConfig.class.getProtectionDomain().getCodeSource().getLocation().toURI()).resolve("dev/orchestra/toml");

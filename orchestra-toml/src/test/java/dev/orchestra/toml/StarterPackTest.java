@@ -40,7 +40,7 @@ final class StarterPackTest {
     LoadedConfig config = CodexConfig.forFolder(dir).load();
     assertEquals(StarterPack.MAX_THREADS, config.maxThreads());
     assertTrue(config.multiAgent());
-    assertEquals(true, ((Map<?, ?>) config.table().get("features")).get("multi_agent"));
+    assertEquals(null, config.table().get("features"), "no [features]: multi_agent is deprecated in Codex 0.169, and on by default");
     RoleMapping mapping = config.toRoles(SandboxMode.DANGER_FULL_ACCESS, ApprovalPolicy.NEVER);
     assertEquals(BuiltInRoles.all().stream().map(Role::name).toList(), mapping.roles().stream().map(Role::name).toList());
     for (Role role : mapping.roles()) {

@@ -73,7 +73,7 @@ final class VerifyTest {
         Arguments.of("unknown key in a role file", ROLE, "model = \"m\"\nmodle = \"x\"\n", Severity.WARNING, "modle",
             "unknown key 'modle' in a role file (Codex 0.115+ rejects the role for it; Orchestra keeps the role)",
             "did you mean 'model'?", 2),
-        Arguments.of("config key inside [agents.<role>]", "[agents.r]\ndescription = \"R.\"\nmodel = \"m\"\n", null, Severity.WARNING,
+        Arguments.of("config key inside [agents.<role>]", "[agents.r]\ndescription = \"R.\"\nmodel = \"m\"\n", null, Severity.NOTE,
             "agents.r.model", "Codex ignores it there", "move model into the role's config_file", 3),
         Arguments.of("redefined built-in provider", "[model_providers.openai]\nname = \"Mine\"\nbase_url = \"http://x\"\n", null,
             Severity.ERROR, "model_providers.openai", "redefines the built-in provider 'openai'", "openai_base_url", 1),
@@ -110,8 +110,8 @@ final class VerifyTest {
             "mcp_servers.docs.bearer_token", "inline bearer_token", "bearer_token_env_var", 3),
         Arguments.of("feature that is not a boolean", "[features]\nmulti_agent = \"yes\"\n", null, Severity.ERROR, "features.multi_agent",
             "must be true or false", "without quotes", 2),
-        Arguments.of("unknown feature", "[features]\nmulti_agent = true\nmulti_agnet = true\n", null, Severity.WARNING,
-            "features.multi_agnet", "unknown key 'multi_agnet' in [features]", "did you mean 'multi_agent'?", 3),
+        Arguments.of("unknown feature", "[features]\nshell_tool = true\nshell_tol = true\n", null, Severity.WARNING,
+            "features.shell_tol", "`features.shell_tol` is ignored", "did you mean 'shell_tool'?", 3),
         Arguments.of("orchestra checks not an array", "model = \"m\"\n[orchestra]\nchecks = \"sh test.sh\"\n", null, Severity.ERROR,
             "orchestra.checks", "must be an array of strings, got a string", "checks = [\"", 3),
         Arguments.of("orchestra checks with a number", "[orchestra]\nchecks = [\"sh test.sh\", 3]\n", null, Severity.ERROR,
@@ -150,8 +150,8 @@ final class VerifyTest {
         d.file(), d.toString());
     if (severity == Severity.WARNING) {
       List<Diagnostic> strict = isolated(root).strict(true).build().verify();
-      // Unknown feature flags stay warnings: Orchestra's list of Codex's flags cannot be complete.
-      boolean escalates = (d.message().contains("is ignored") || d.message().contains("unknown key")) && !key.startsWith("features.");
+      // What Codex ignores, feature flags included: the registry is the pinned release's whole list.
+      boolean escalates = d.message().contains("is ignored") || d.message().contains("unknown key");
       assertEquals(escalates, strict.stream().anyMatch(x -> x.keyPath().equals(key) && x.isError()),
           "strict mode turns what Codex ignores into errors: " + strict);
     }
@@ -214,10 +214,6 @@ final class VerifyTest {
   /** config.toml, role file (or null), key, message fragment, hint fragment, line (in the role file when it has the key). */
   static Stream<Arguments> notHonoured() {
     return Stream.of(
-        Arguments.of("subagent effort in [agents]", "[agents]\nmax_threads = 4\ndefault_subagent_reasoning_effort = \"high\"\n", null,
-            "agents.default_subagent_reasoning_effort", "Orchestra does not honour", "model_reasoning_effort", 3),
-        Arguments.of("subagent model in [agents]", "[agents]\ndefault_subagent_model = \"gpt-5.4-mini\"\n", null,
-            "agents.default_subagent_model", "Orchestra does not honour", "model", 2),
         Arguments.of("subagent effort at the top level", "model = \"m\"\ndefault_subagent_reasoning_effort = \"low\"\n", null,
             "default_subagent_reasoning_effort", "belongs in [agents]", "model_reasoning_effort", 2),
         Arguments.of("mcp_servers in a role file", ROLE, "model = \"m\"\n[mcp_servers.docs]\ncommand = \"npx\"\n",
@@ -227,15 +223,74 @@ final class VerifyTest {
         Arguments.of("mcp_servers in [agents.<name>]", ROLE + "mcp_servers = { docs = { command = \"npx\" } }\n", "model = \"m\"\n",
             "agents.r.mcp_servers", "not supported yet", "remove", 4),
         Arguments.of("skills in [agents.<name>]", ROLE + "skills = { config = [] }\n", "model = \"m\"\n",
-            "agents.r.skills", "not supported yet", "remove", 4),
-        Arguments.of("multi_agent off", "[features]\nmulti_agent = false\n", null,
-            "features.multi_agent", "Orchestra always runs several agents", "max_threads", 2),
-        Arguments.of("multi_agent off by its old name", "[features]\ncollab = false\n", null,
-            "features.collab", "Orchestra always runs several agents", "max_threads", 2),
-        Arguments.of("multi_agent off in a role file", ROLE, "[features]\nmulti_agent = false\n",
-            "features.multi_agent", "Orchestra always runs several agents", "max_threads", 2),
-        Arguments.of("agents disabled", "[agents]\nenabled = false\n", null,
-            "agents.enabled", "Orchestra always runs several agents", "max_threads", 2));
+            "agents.r.skills", "not supported yet", "remove", 4));
+  }
+
+  /**
+   * Orchestra's own advice, which Codex does not give: key, message fragment, and whether strict
+   * mode makes it an error (a setting Orchestra ignores, a key Codex passes over in silence).
+   */
+  static Stream<Arguments> ownAdvice() {
+    return Stream.of(
+        Arguments.of("[agents]\nmax_threads = 4\ndefault_subagent_reasoning_effort = \"high\"\n",
+            "agents.default_subagent_reasoning_effort", "Orchestra does not honour", true),
+        Arguments.of("[agents]\ndefault_subagent_model = \"gpt-5.4-mini\"\n", "agents.default_subagent_model", "Orchestra does not honour", true),
+        Arguments.of("[agents]\nenabled = false\n", "agents.enabled", "Orchestra always runs several agents", true),
+        Arguments.of("[agents.r]\ndescription = \"R.\"\nbogus = 1\n", "agents.r.bogus", "Codex ignores it without a warning", true),
+        Arguments.of("[features]\njs_repl = true\n", "features.js_repl", "was removed from Codex", false),
+        Arguments.of("[profiles.fast]\nmodel = \"m\"\n", "profiles", "not applied by Codex", false));
+  }
+
+  /** A note for what Codex passes over in silence; in strict mode, where nothing is ignored, an error when Orchestra ignores it. */
+  @ParameterizedTest
+  @MethodSource("ownAdvice")
+  void orchestrasOwnAdviceIsANote(String config, String key, String message, boolean strictError) {
+    write(codexHome(root).resolve("config.toml"), config);
+    List<Diagnostic> found = isolated(root).build().verify();
+    assertEquals(List.of(key + " NOTE"), found.stream().map(d -> d.keyPath() + " " + d.severity()).toList(), found.toString());
+    assertTrue(found.get(0).message().contains(message), found.toString());
+    isolated(root).build().load();
+    List<Diagnostic> strict = isolated(root).strict(true).build().verify();
+    assertEquals(List.of(key + " " + (strictError ? "ERROR" : "NOTE")), strict.stream().map(d -> d.keyPath() + " " + d.severity()).toList());
+  }
+
+  /** What Codex says of features, as the pinned release says it: deprecated, old names, under development, tables. */
+  @Test
+  void featuresAreJudgedAsThePinnedCodexJudgesThem() {
+    Path config = codexHome(root).resolve("config.toml");
+    write(config, "[features]\nmulti_agent = false\ncollab = true\ncode_mode = true\ntoken_budget = true\n"
+        + "[features.multi_agent_v2]\nenabled = true\nmax_concurrent_threads_per_session = 4\nzz_bogus = 1\n");
+    List<String> found = isolated(root).build().verify().stream().map(d -> d.keyPath() + " " + d.severity() + " " + d.message()).toList();
+    assertEquals(5, found.size(), found.toString());
+    assertTrue(found.get(0).startsWith("features.multi_agent WARNING features.multi_agent is deprecated"), found.toString());
+    assertTrue(found.get(1).startsWith("features.multi_agent NOTE"), found.toString());
+    assertTrue(found.get(2).startsWith("features.collab WARNING features.collab is deprecated: it is the old name of features.multi_agent"), found.toString());
+    assertTrue(found.get(3).startsWith("features.multi_agent_v2.zz_bogus ERROR unknown key 'zz_bogus' in features.multi_agent_v2; Codex refuses"), found.toString());
+    assertTrue(found.get(4).startsWith("features.code_mode WARNING features still under development are enabled (code_mode, token_budget)"), found.toString());
+    write(config, "suppress_unstable_features_warning = true\n[features]\ncode_mode = true\n");
+    assertEquals(List.of(), isolated(root).build().verify(), "the warning Codex was told to leave out");
+    write(config, "[features.shell_tool]\nenabled = true\n");
+    assertEquals(List.of("features.shell_tool ERROR"), isolated(root).build().verify().stream().map(d -> d.keyPath() + " " + d.severity()).toList());
+  }
+
+  /** The thread budget is the cap Codex applies, from the table that sets it. */
+  @Test
+  void theThreadCapComesFromTheTableCodexTakesItFrom() {
+    Path config = codexHome(root).resolve("config.toml");
+    write(config, "model = \"m\"\n");
+    assertEquals(new ThreadCap(6, 6, "default", false), isolated(root).build().load().threadCap());
+    write(config, "[agents]\nmax_threads = 9\n");
+    assertEquals(new ThreadCap(9, 9, "agents.max_threads", false), isolated(root).build().load().threadCap());
+    write(config, "[agents]\nmax_concurrent_threads_per_session = 7\n[features]\nmulti_agent_v2 = true\n");
+    assertEquals(new ThreadCap(7, 7, "agents.max_concurrent_threads_per_session", false), isolated(root).build().load().threadCap());
+    write(config, "[features]\nmulti_agent_v2 = true\n");
+    assertEquals(new ThreadCap(3, 4, "default", true), isolated(root).build().load().threadCap());
+    write(config, "[agents]\nmax_threads = 9\n[features.multi_agent_v2]\nenabled = true\nmax_concurrent_threads_per_session = 5\n");
+    LoadedConfig loaded = isolated(root).build().load();
+    assertEquals(new ThreadCap(4, 5, "features.multi_agent_v2.max_concurrent_threads_per_session", true), loaded.threadCap());
+    assertEquals(4, loaded.toRoles().maxThreads(), "Orchestra's thread budget");
+    assertEquals("4 agents at once (features.multi_agent_v2.max_concurrent_threads_per_session = 5, which counts the main agent)",
+        loaded.threadCap().describe());
   }
 
   /** What Orchestra will not honour: a warning that loads, and in strict mode an error that does not. */
@@ -302,12 +357,16 @@ final class VerifyTest {
   }
 
   @Test
-  void unknownKeysAreSilentWhenLenientAndErrorsWhenStrict() {
+  void unknownKeysWarnAsCodexDoesAndAreErrorsWhenStrict() {
     Path home = codexHome(root);
     write(home.resolve("config.toml"), "modle = \"x\"\n[tui]\nanything = 1\n[model_providers.corp]\nname = \"C\"\nbase_ur = \"u\"\n"
         + "[sandbox_workspace_write]\nnetwork = true\n");
     LoadedConfig lenient = isolated(root).build().load();
-    assertTrue(lenient.diagnostics().isEmpty(), lenient.diagnostics().toString());
+    assertEquals(
+        List.of("modle WARNING `modle` is ignored", "model_providers.corp.base_ur WARNING `model_providers.corp.base_ur` is ignored",
+            "sandbox_workspace_write.network WARNING `sandbox_workspace_write.network` is ignored"),
+        lenient.diagnostics().stream().map(d -> d.keyPath() + " " + d.severity() + " " + d.message().replaceFirst(":.*", "")).toList(),
+        "Codex warns of each at start, and passes over [tui] in silence");
     assertEquals("x", lenient.table().get("modle"), "unknown keys are kept");
     List<Diagnostic> strict = isolated(root).strict(true).build().verify();
     assertEquals(List.of("modle", "model_providers.corp.base_ur", "sandbox_workspace_write.network"),
