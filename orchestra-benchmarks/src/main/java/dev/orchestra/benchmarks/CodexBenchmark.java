@@ -99,7 +99,7 @@ final class CodexBenchmark {
         script(script, id);
         runs.add(pool.submit(() -> {
           ProcessBuilder pb = new ProcessBuilder(codex.toString(), "exec", "--json", "--skip-git-repo-check", "-C", ws.toString(),
-              "-s", "workspace-write", "-m", "gpt-5.4", "-c", "model_reasoning_effort=\"medium\"", "-c", "agents.enabled=false",
+              "-s", "workspace-write", "-m", "gpt-5.4", "-c", "model_reasoning_effort=\"medium\"", "-c", "agents.enabled=false", "-c", "features.multi_agent_v2=false",
               "-c", "approval_policy=\"never\"", "--output-schema", schema.toString(), "--", "Task " + id + ": write " + id + ".txt")
               .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
               .redirectOutput(ProcessBuilder.Redirect.DISCARD)

@@ -220,7 +220,7 @@ public final class CodexAgent implements Agent, AutoCloseable {
 
   /**
    * The {@code -c} overrides every Codex process of a role gets: its reasoning effort and
-   * instructions, sub-agents off, the agent's own overrides, then the role's (from its Codex role
+   * instructions, sub-agents off (both kinds), the agent's own overrides, then the role's (from its Codex role
    * file). Model, sandbox and approval policy are given as their own options.
    *
    * @param roleVariables the role's MCP server variables added to Codex's environment, kept from its commands
@@ -229,6 +229,8 @@ public final class CodexAgent implements Agent, AutoCloseable {
     List<String> flags = new ArrayList<>();
     flags.addAll(List.of("-c", "model_reasoning_effort=" + CodexCli.tomlString(role.reasoningEffort().toString())));
     flags.addAll(List.of("-c", "agents.enabled=false"));
+    // agents.enabled does not reach the newer sub-agents a user's configuration may turn on.
+    flags.addAll(List.of("-c", "features.multi_agent_v2=false"));
     if (!appServer) {
       flags.addAll(List.of("-c", "approval_policy=\"never\""));
     }

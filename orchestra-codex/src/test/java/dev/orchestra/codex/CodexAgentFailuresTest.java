@@ -24,6 +24,7 @@ import dev.orchestra.testing.RoleAnswers;
 import dev.orchestra.testing.ScriptedModelProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -331,6 +332,33 @@ final class CodexAgentFailuresTest {
       assertFalse(t1.summary().contains("secret-tools"), t1.summary());
       assertEquals(List.of(), CodexTestbed.codexDescendants(), "no Codex process was started");
       assertTrue(result.stopReason() != StopReason.GREEN, result.toString());
+    }
+  }
+
+  @Test
+  void codexsOwnSubAgentsStayOffEvenWhenTheUsersConfigurationTurnsOnTheNewerOnes() throws Exception {
+    Path repo = CodexTestbed.repo(dir.resolve("repo"), Map.of("README.md", "x\n"));
+    try (CodexTestbed bed = new CodexTestbed(dir)) {
+      // [agents] enabled = false does not turn these off: Codex says so when it warns about multi_agent.
+      Files.writeString(bed.codexHome.resolve("config.toml"),
+          "\n[features.multi_agent_v2]\nenabled = true\nmax_concurrent_threads_per_session = 4\n", StandardOpenOption.APPEND);
+      bed.script.task("T1", Step.command("echo one > one.txt"), Step.answer(RoleAnswers.implementation("wrote one.txt")));
+      RunResult result;
+      try (Orchestrator o = orchestrator(bed, repo, List.of(writer("T1", "one.txt")), ApprovalPolicy.NEVER, b -> { })) {
+        result = o.run("Write one.txt");
+      }
+      List<String> offered = new java.util.ArrayList<>();
+      for (java.util.Optional<dev.orchestra.openai.testing.RecordedRequest> q = bed.server.takeRequest(Duration.ofMillis(50)); q.isPresent();
+          q = bed.server.takeRequest(Duration.ofMillis(50))) {
+        for (com.fasterxml.jackson.databind.JsonNode tool : new com.fasterxml.jackson.databind.ObjectMapper().readTree(q.get().body()).path("tools")) {
+          offered.add(tool.path("name").asText(tool.path("type").asText()));
+        }
+      }
+      assertTrue(!offered.isEmpty(), "Codex called the model with tools");
+      // With multi_agent_v2 on, Codex offers its sub-agent tools in a "collaboration" namespace.
+      assertTrue(offered.stream().noneMatch(t -> t.contains("collaboration") || t.contains("spawn") || t.contains("wait_agent")),
+          "no sub-agent tool is offered: " + new java.util.TreeSet<>(offered));
+      assertEquals(StopReason.GREEN, result.stopReason(), result.message());
     }
   }
 }
