@@ -22,6 +22,11 @@ final class AgentEvents {
   private final RunEngine run;
   /** Events not yet fed, oldest first. Guarded by this. */
   private final List<OrchestraEvent> waiting = new ArrayList<>();
+  /**
+   * Whether the task's end went in: nothing feeds the waiting events after it, so every later event
+   * (a Codex reader's last report, say) goes in at once. Guarded by this.
+   */
+  private boolean ended;
 
   AgentEvents(RunEngine run) {
     this.run = run;
@@ -34,26 +39,36 @@ final class AgentEvents {
       return;
     }
     waiting.add(event);
-    run.observeAll(waiting);
-    waiting.clear();
+    run.observeAll(takeWaiting());
   }
 
   /**
    * Feeds an event that only adds to the run's counts (a model call's end): now when the run's lock
-   * is free, otherwise with this agent's next event. Never waits for the lock.
+   * is free, otherwise with this agent's next event. Waits for the lock only after the task's end.
    */
   synchronized void observeWhenFree(OrchestraEvent event) {
+    if (ended) {
+      observe(event);
+      return;
+    }
     waiting.add(event);
-    if (run.tryObserveAll(waiting)) {
+    boolean fed;
+    try {
+      fed = run.tryObserveAll(List.copyOf(waiting));
+    } catch (RuntimeException | Error e) {
+      waiting.clear(); // fed, or part-way: never again
+      throw e;
+    }
+    if (fed) {
       waiting.clear();
     }
   }
 
-  /** Feeds what waits, if anything; blocks for the run's lock. For an agent's end. */
+  /** Feeds what waits, if anything; blocks for the run's lock. For an agent's end: later events go in at once. */
   synchronized void flush() {
+    ended = true;
     if (!waiting.isEmpty()) {
-      run.observeAll(waiting);
-      waiting.clear();
+      run.observeAll(takeWaiting());
     }
   }
 
@@ -63,11 +78,15 @@ final class AgentEvents {
    * @return the agents' tasks the machine starts next, for the caller to start
    */
   synchronized List<Command.RunTask> feedWith(OrchestraEvent last) {
+    ended = true;
     waiting.add(last);
-    try {
-      return run.feedAll(waiting);
-    } finally {
-      waiting.clear();
-    }
+    return run.feedAll(takeWaiting());
+  }
+
+  /** The waiting events, taken out before they are fed, so a failure part-way never feeds one twice. */
+  private List<OrchestraEvent> takeWaiting() {
+    List<OrchestraEvent> taken = List.copyOf(waiting);
+    waiting.clear();
+    return taken;
   }
 }

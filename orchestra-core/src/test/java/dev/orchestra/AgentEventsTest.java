@@ -52,7 +52,7 @@ final class AgentEventsTest {
     EventRecorder events = run(agent);
 
     assertEquals(List.of("model 40", "message next", "model 5", "finished"), t1(events), "T1's events, in the order the listener heard them");
-    assertJournalUsageAddsUp();
+    assertJournalUsageAddsUp(45);
   }
 
   @Test
@@ -67,7 +67,7 @@ final class AgentEventsTest {
     EventRecorder events = run(agent);
 
     assertEquals(List.of("model 40", "finished"), t1(events));
-    assertJournalUsageAddsUp();
+    assertJournalUsageAddsUp(40);
   }
 
   /** Runs one task with {@code agent}, holding the run's lock from its first report until it reported. */
@@ -129,19 +129,23 @@ final class AgentEventsTest {
     return out;
   }
 
-  /** The run's usage in the journal is the sum of its model calls': none was lost on the way. */
-  private void assertJournalUsageAddsUp() throws Exception {
+  /** T1's model calls are in the journal with their tokens, and the run's usage is the sum of every call's: none was lost. */
+  private void assertJournalUsageAddsUp(long t1Input) throws Exception {
     long input = 0;
+    long t1 = 0;
     long total = -1;
     for (JsonNode e : Journal.read(ws.resolve(".orchestra/journal.jsonl"))) {
       String type = e.get("type").asText();
       if (type.equals("model_call_finished")) {
         input += e.get("usage").get("inputTokens").asLong();
+        if (e.get("taskId").asText().equals("T1")) {
+          t1 += e.get("usage").get("inputTokens").asLong();
+        }
       } else if (type.equals("run_finished")) {
         total = e.get("usage").get("inputTokens").asLong();
       }
     }
-    assertTrue(input >= 45, "T1's tokens are counted: " + input);
+    assertEquals(t1Input, t1, "T1's tokens in the journal");
     assertEquals(input, total);
   }
 }
