@@ -204,6 +204,13 @@ public final class CodexAgent implements Agent, AutoCloseable {
     Set<String> added = new java.util.TreeSet<>();
     for (Map.Entry<String, String> v : roleEnvironment.getOrDefault(role.name(), Map.of()).entrySet()) {
       String present = env.get(v.getKey());
+      if (readByCodex(v.getKey()) && !v.getValue().equals(present)) {
+        throw new AgentException(
+            AgentException.Reason.OTHER,
+            "the " + role.name() + " role's MCP servers set " + v.getKey() + ", which Codex itself reads; Orchestra passes those variables"
+                + " through Codex's environment, where it would change Codex: set it in the environment Orchestra runs in and name it in"
+                + " the server's env_vars instead");
+      }
       if (present == null) {
         env.put(v.getKey(), v.getValue());
         added.add(v.getKey());
@@ -216,6 +223,13 @@ public final class CodexAgent implements Agent, AutoCloseable {
       }
     }
     return added;
+  }
+
+  /** Whether Codex (its Node.js launcher, its Rust binary, its HTTP client) reads the variable itself. */
+  static boolean readByCodex(String name) {
+    String n = name.toUpperCase(java.util.Locale.ROOT);
+    return n.startsWith("CODEX_") || n.startsWith("OPENAI_") || n.startsWith("RUST_") || n.startsWith("LD_") || n.startsWith("DYLD_")
+        || n.startsWith("NODE_") || n.endsWith("_PROXY") || n.startsWith("SSL_CERT_") || List.of("PATH", "HOME", "TMPDIR", "SHELL").contains(n);
   }
 
   /**
@@ -499,7 +513,10 @@ public final class CodexAgent implements Agent, AutoCloseable {
      * Sets variables in the environment of one role's Codex processes only: the values of its MCP
      * servers' {@code env} tables, which its overrides forward by name ({@code env_vars}), so that
      * a token never shows on Codex's command line. The commands Codex runs do not see them. A
-     * variable Codex's own environment already has with another value fails the role's tasks.
+     * variable Codex's own environment already has with another value, or one Codex itself reads
+     * ({@code OPENAI_*}, {@code CODEX_*}, a proxy, ...), fails the role's tasks. Pass a role's
+     * {@code AgentRole.codexEnvironment()} here with its {@code codexOverrides()} to {@link
+     * #roleConfig}: the overrides name these variables and expect them set.
      *
      * @param role the role's name
      * @param variables names and values
@@ -508,6 +525,7 @@ public final class CodexAgent implements Agent, AutoCloseable {
      */
     public Builder roleEnvironment(String role, Map<String, String> variables) {
       Objects.requireNonNull(role, "role");
+      Objects.requireNonNull(variables, "variables");
       Map<String, String> map = this.roleEnvironment.computeIfAbsent(role, r -> new java.util.LinkedHashMap<>());
       variables.forEach((name, value) -> map.put(checkVariableName(name), Objects.requireNonNull(value, "value")));
       return this;

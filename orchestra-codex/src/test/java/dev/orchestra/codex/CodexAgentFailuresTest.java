@@ -318,7 +318,7 @@ final class CodexAgentFailuresTest {
   }
 
   @Test
-  void aRoleVariableThatWouldReplaceOneOfCodexsOwnFailsTheTaskSayingWhichWithoutItsValue() throws Exception {
+  void aRoleVariableCodexItselfReadsFailsTheTaskSayingWhichWithoutItsValue() throws Exception {
     Path repo = CodexTestbed.repo(dir.resolve("repo"), Map.of("README.md", "x\n"));
     try (CodexTestbed bed = new CodexTestbed(dir)) {
       CodexAgent codex = bed.agent().roleEnvironment("implementer", Map.of("PATH", "/opt/secret-tools/bin")).build();
@@ -328,7 +328,7 @@ final class CodexAgentFailuresTest {
       }
       OrchestraEvent.TaskFinished t1 = of(OrchestraEvent.TaskFinished.class).stream().filter(f -> f.taskId().equals("T1")).findFirst().orElseThrow();
       assertEquals(dev.orchestra.plan.TaskStatus.FAILED, t1.status(), t1.toString());
-      assertTrue(t1.summary().contains("set PATH, which Codex's own environment has with another value"), t1.summary());
+      assertTrue(t1.summary().contains("set PATH, which Codex itself reads"), t1.summary());
       assertFalse(t1.summary().contains("secret-tools"), t1.summary());
       assertEquals(List.of(), CodexTestbed.codexDescendants(), "no Codex process was started");
       assertTrue(result.stopReason() != StopReason.GREEN, result.toString());

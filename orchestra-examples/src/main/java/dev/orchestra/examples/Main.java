@@ -40,7 +40,7 @@ import picocli.CommandLine.Option;
  * <pre>
  * java -jar orchestra-examples/target/orchestra.jar init --tier pro|plus [--dir DIR] [--with-security-reviewer] [--force]
  * java -jar orchestra-examples/target/orchestra.jar verify [--dir DIR | --codex-home DIR] [--strict]
- * java -jar orchestra-examples/target/orchestra.jar roles [--dir DIR]
+ * java -jar orchestra-examples/target/orchestra.jar roles [--dir DIR | --codex-home DIR]
  * java -jar orchestra-examples/target/orchestra.jar run --goal TEXT [--repo DIR] [--one-batch] [--check CMD]...
  *     [--max-iterations N] [--max-minutes N] [--max-tokens N] [--max-attempts N] [--wire-api responses|chat]
  * java -jar orchestra-examples/target/orchestra.jar resume [--repo DIR] [the same limits]

@@ -42,8 +42,9 @@ final class CodexFeatures {
    * @param stage its stage
    * @param defaultOn whether it is on when not set
    * @param subKeys the keys its table takes, when it may be set with a table; empty otherwise
+   * @param subKeysComplete false when Codex takes a key of its table that is not among {@code subKeys}
    */
-  record Feature(String key, Stage stage, boolean defaultOn, Set<String> subKeys) {
+  record Feature(String key, Stage stage, boolean defaultOn, Set<String> subKeys, boolean subKeysComplete) {
     boolean takesTable() {
       return !subKeys.isEmpty();
     }
@@ -105,8 +106,12 @@ final class CodexFeatures {
         switch (f[0]) {
           case "codex" -> version = f[1];
           case "feature" -> {
-            Set<String> sub = f[4].isEmpty() ? Set.of() : Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList(f[4].split(","))));
-            features.put(f[1], new Feature(f[1], Stage.valueOf(f[2].toUpperCase(java.util.Locale.ROOT)), Boolean.parseBoolean(f[3]), sub));
+            LinkedHashSet<String> sub = f[4].isEmpty() ? new LinkedHashSet<>() : new LinkedHashSet<>(Arrays.asList(f[4].split(",")));
+            boolean complete = !sub.remove("*");
+            features.put(
+                f[1],
+                new Feature(f[1], Stage.valueOf(f[2].toUpperCase(java.util.Locale.ROOT)), Boolean.parseBoolean(f[3]),
+                    Collections.unmodifiableSet(sub), complete));
           }
           case "alias" -> aliases.put(f[1], f[2]);
           default -> throw new IllegalStateException(resource + ":" + n + ": unknown line kind '" + f[0] + "'");

@@ -22,11 +22,15 @@ import org.tomlj.TomlTable;
  */
 final class CodexOverrides {
   /**
-   * Keys not passed on: the role's own identity, which is no configuration key, and the settings
-   * Orchestra passes itself from the role (capped by the run's sandbox ceiling).
+   * Keys not passed on: the role's own identity, which is no configuration key; the settings
+   * Orchestra passes itself from the role (capped by the run's sandbox ceiling); and the run-level
+   * tables every command of a run gets from the run, as verify says (a role's own shell policy
+   * would also replace the list that keeps Codex's own variables from its commands).
    */
   static final Set<String> NOT_PASSED =
-      Set.of("name", "description", "nickname_candidates", "model", "model_reasoning_effort", "sandbox_mode", "approval_policy", "developer_instructions");
+      Set.of(
+          "name", "description", "nickname_candidates", "model", "model_reasoning_effort", "sandbox_mode", "approval_policy",
+          "developer_instructions", "shell_environment_policy", "sandbox_workspace_write");
 
   private CodexOverrides() {}
 
@@ -106,7 +110,9 @@ final class CodexOverrides {
                     + " variables through Codex's environment, where one name holds one value");
           }
           variables.put(name, text);
-          forwarded.add(TomlLiterals.string(name));
+          if (!alreadyForwarded(t, name)) {
+            forwarded.add(TomlLiterals.string(name));
+          }
         }
         continue;
       }
@@ -117,6 +123,19 @@ final class CodexOverrides {
     if (env != null && !forwarded.isEmpty()) {
       out.add(TomlLiterals.key(List.of("mcp_servers", server, "env_vars")) + "=[" + String.join(", ", forwarded.stream().distinct().toList()) + "]");
     }
+  }
+
+  /** Whether the server's own env_vars already names the variable, as a name or as {@code {name = ...}}. */
+  private static boolean alreadyForwarded(TomlTable server, String name) {
+    if (server.get(List.of("env_vars")) instanceof TomlArray a) {
+      for (int i = 0; i < a.size(); i++) {
+        Object item = a.get(i);
+        if (name.equals(item) || item instanceof TomlTable t && name.equals(t.get(List.of("name")))) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static void flatten(List<String> path, Object value, Path dir, List<String> out) {

@@ -25,8 +25,8 @@ final class Keys {
           "profile", "profiles", "model_providers", "mcp_servers", "features", "agents",
           "openai_base_url", "chatgpt_base_url", "apps_mcp_product_sku",
           "experimental_realtime_webrtc_call_base_url", "experimental_realtime_ws_base_url",
-          "js_repl_node_path", "js_repl_node_module_dirs", "zsh_path", "include_apply_patch_tool",
-          "experimental_use_unified_exec_tool", "experimental_use_freeform_apply_patch",
+          "js_repl_node_path", "js_repl_node_module_dirs", "zsh_path",
+          "experimental_use_unified_exec_tool",
           "tools_view_image", "analytics", "feedback", "oss_provider", "log_dir", "sqlite_home",
           "memories", "file_opener", "hide_agent_reasoning", "show_raw_agent_reasoning",
           "disable_paste_burst", "forced_login_method", "forced_chatgpt_workspace_id",
@@ -56,16 +56,6 @@ final class Keys {
           "max_threads", "max_concurrent_threads_per_session", "max_depth",
           "job_max_runtime_seconds", "interrupt_message", "enabled", "default_subagent_model",
           "default_subagent_reasoning_effort");
-
-  /**
-   * Keys of {@code [features]} that the research notes name; Codex's full list is in its {@code
-   * config.schema.json} and grows with each release.
-   */
-  static final Set<String> FEATURES =
-      Set.of(
-          "multi_agent", "collab", "multi_agent_v2", "enable_fanout", "code_mode", "network_proxy",
-          "respect_system_proxy", "shell_tool", "apps", "personality", "plugins", "memory_tool",
-          "request_permissions_tool");
 
   /** Keys of an {@code [agents.<role>]} table. */
   static final Set<String> ROLE_TABLE = Set.of("description", "config_file", "nickname_candidates");

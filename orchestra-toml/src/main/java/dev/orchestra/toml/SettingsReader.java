@@ -1059,9 +1059,16 @@ final class SettingsReader {
     boolean ok = true;
     for (Map.Entry<String, Val> s : sub.entrySet()) {
       if (!f.subKeys().contains(s.getKey())) {
-        r.problem(s.getValue().at(), k + "." + s.getKey(), "unknown key '" + s.getKey() + "' in " + k + "; Codex refuses the file for it",
-            Keys.didYouMean(s.getKey(), f.subKeys(), "keys " + k + " takes: " + String.join(", ", f.subKeys())));
-        ok = false;
+        String hint = Keys.didYouMean(s.getKey(), f.subKeys(), "keys " + k + " takes: " + String.join(", ", f.subKeys()));
+        if (f.subKeysComplete()) {
+          r.problem(s.getValue().at(), k + "." + s.getKey(), "unknown key '" + s.getKey() + "' in " + k + "; Codex refuses the file for it", hint);
+          ok = false;
+        } else {
+          // Codex takes one more key here than Orchestra knows by name: this may be it.
+          r.warning(s.getValue().at(), k + "." + s.getKey(),
+              "unknown key '" + s.getKey() + "' in " + k + "; unless it is the one key of this table Orchestra does not know by name,"
+                  + " Codex refuses the file for it", hint);
+        }
       }
     }
     Val enabled = sub.get("enabled");

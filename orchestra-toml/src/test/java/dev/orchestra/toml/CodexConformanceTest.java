@@ -30,17 +30,24 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Codex says some things only when a session starts ({@code codex exec}), not in doctor: an
  * enabled feature still under development, and a feature's old name. For those the corpus records
- * what {@code codex exec} printed when the rules were measured (see {@link #EXEC_ONLY}).
+ * what {@code codex exec} printed when the rules were measured (see {@link #execOnly}).
  */
 final class CodexConformanceTest {
   @TempDir Path dir;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** A configuration: its name, its config.toml, and other files of the CODEX_HOME. */
-  record Case(String name, String config, Map<String, String> files) {
+  /**
+   * A configuration: its name, its config.toml, other files of the CODEX_HOME, and the keys Codex
+   * flags only when a session starts (see {@link #execOnly}).
+   */
+  record Case(String name, String config, Map<String, String> files, Set<String> execOnly) {
     Case(String name, String config) {
-      this(name, config, Map.of());
+      this(name, config, Map.of(), Set.of());
+    }
+
+    Case(String name, String config, Map<String, String> files) {
+      this(name, config, files, Set.of());
     }
   }
 
@@ -65,14 +72,20 @@ final class CodexConformanceTest {
           Map.entry("role file without name", "Codex skips the role; Orchestra refuses"),
           Map.entry("role file without instructions", "Codex skips the role; Orchestra refuses"),
           Map.entry("role file unknown key", "Codex skips the role; Orchestra keeps it and warns"),
-          Map.entry("role file wrong type", "Codex skips the role; Orchestra refuses"));
+          Map.entry("role file wrong type", "Codex skips the role; Orchestra refuses"),
+          Map.entry("table code_mode bad sub-key", "Codex takes a key of this table the measurements did not name; Orchestra warns"),
+          Map.entry("table network_proxy bad sub-key", "as above"),
+          Map.entry("table runtime_agent_instances bad sub-key", "as above"),
+          Map.entry("table sleep_tool bad sub-key", "as above"));
 
   /**
-   * Keys Codex flags only when a session starts, as measured with {@code codex exec} of the pinned
+   * What Codex flags only when a session starts, as measured with {@code codex exec} of the pinned
    * release: an old feature name, a deprecated flag other than multi_agent, an enabled feature under
-   * development. Doctor is silent on them, so the test takes them from here.
+   * development. Doctor is silent on them, so each such case names its key itself.
    */
-  static final Set<String> EXEC_ONLY = new TreeSet<>();
+  private static Set<String> execOnly(String key) {
+    return Set.of(key);
+  }
 
   static List<Case> corpus() {
     List<Case> c = new ArrayList<>();
@@ -133,7 +146,8 @@ final class CodexConformanceTest {
         continue;
       }
       switch (f.stage()) {
-        case DEPRECATED -> c.add(new Case("deprecated " + f.key(), "[features]\n" + f.key() + " = true\n"));
+        case DEPRECATED -> c.add(new Case("deprecated " + f.key(), "[features]\n" + f.key() + " = true\n", Map.of(),
+            f.key().equals("multi_agent") ? Set.of() : execOnly("features." + f.key())));
         case REMOVED -> {
           if (List.of("js_repl", "undo", "personality", "search_tool", "enable_fanout").contains(f.key())) {
             c.add(new Case("removed " + f.key(), "[features]\n" + f.key() + " = true\n"));
@@ -141,8 +155,7 @@ final class CodexConformanceTest {
         }
         case UNDER_DEVELOPMENT -> {
           if (List.of("code_mode", "token_budget", "agent_message_board").contains(f.key())) {
-            c.add(new Case("under development " + f.key(), "[features]\n" + f.key() + " = true\n"));
-            EXEC_ONLY.add("features." + f.key());
+            c.add(new Case("under development " + f.key(), "[features]\n" + f.key() + " = true\n", Map.of(), execOnly("features." + f.key())));
           }
         }
         default -> { }
@@ -153,10 +166,9 @@ final class CodexConformanceTest {
     }
     c.add(new Case("under development suppressed", "suppress_unstable_features_warning = true\n[features]\ncode_mode = true\n"));
     for (String old : List.of("collab", "connectors", "codex_hooks", "memory_tool", "request_permissions", "web_search")) {
-      c.add(new Case("old name " + old, "[features]\n" + old + " = true\n"));
-      EXEC_ONLY.add("features." + old);
+      c.add(new Case("old name " + old, "[features]\n" + old + " = true\n", Map.of(), execOnly("features." + old)));
     }
-    EXEC_ONLY.addAll(List.of("features.use_legacy_landlock", "features.web_search_cached", "features.web_search_request"));
+    c.add(new Case("dropped top-level key", "include_apply_patch_tool = true\n"));
     c.add(new Case("table on a flag", "[features.shell_tool]\nenabled = true\n"));
     c.add(new Case("flag as text", "[features]\nshell_tool = \"yes\"\n"));
     c.add(new Case("stable flag off", "[features]\nshell_tool = false\n"));
@@ -187,7 +199,7 @@ final class CodexConformanceTest {
       Path home = write(k, Files.createDirectories(dir.resolve("c" + i)));
       Verdict codex = codex(home);
       Verdict ours = orchestra(home);
-      String problem = compare(codex, ours);
+      String problem = compare(codex, ours, k.execOnly());
       String deliberate = DELIBERATE.get(k.name());
       String mark = problem.isEmpty() ? "agree" : deliberate != null ? "deliberate" : "DISAGREE";
       table.add(String.format(Locale.ROOT, "%-10s %-40s codex %-60s orchestra %s%s", mark, k.name(), codex.show(), ours.show(),
@@ -314,17 +326,13 @@ final class CodexConformanceTest {
   }
 
   /** Empty when they agree: same load verdict, and each key one side flags is flagged by the other (or under it, or over it). */
-  static String compare(Verdict codex, Verdict ours) {
+  static String compare(Verdict codex, Verdict ours, Set<String> execOnly) {
     List<String> out = new ArrayList<>();
     if (codex.loads() != ours.loads()) {
       out.add(codex.loads() ? "Codex loads it, Orchestra refuses" : "Codex refuses it, Orchestra loads");
     }
     Set<String> expected = new TreeSet<>(codex.flagged());
-    for (String k : ours.flagged()) {
-      if (EXEC_ONLY.contains(k)) {
-        expected.add(k);
-      }
-    }
+    expected.addAll(execOnly);
     for (String k : expected) {
       if (ours.flagged().stream().noneMatch(o -> related(o, k))) {
         out.add("Orchestra does not flag " + k);

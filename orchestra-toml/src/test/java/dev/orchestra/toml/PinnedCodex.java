@@ -42,6 +42,13 @@ final class PinnedCodex {
     env.put("CODEX_HOME", codexHome.toString());
     env.put("RUST_BACKTRACE", "0");
     env.put("NO_COLOR", "1");
+    // doctor probes OpenAI's and GitHub's servers: a dead loopback proxy makes that fail at once,
+    // offline or not, and keeps the tests off the network.
+    for (String proxy : List.of("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")) {
+      env.put(proxy, "http://127.0.0.1:9");
+    }
+    env.remove("NO_PROXY");
+    env.remove("no_proxy");
     Path out = Files.createTempFile("codex-out", ".txt");
     Path err = Files.createTempFile("codex-err", ".txt");
     try {
