@@ -361,4 +361,73 @@ final class CodexAgentFailuresTest {
       assertEquals(StopReason.GREEN, result.stopReason(), result.message());
     }
   }
+
+  @Test
+  void anApprovalNobodyAnswersIsADenialAfterTheTimeoutAndTheCommandNeverRuns() throws Exception {
+    Path repo = CodexTestbed.repo(dir.resolve("repo"), Map.of("README.md", "x\n"));
+    try (CodexTestbed bed = new CodexTestbed(dir)) {
+      bed.script.task(
+          "T1",
+          Step.command("echo unanswered > unanswered.txt"),
+          Step.command("echo after > after.txt"),
+          Step.answer(RoleAnswers.implementation("went on without it")));
+      // A dialog nobody answers: the handler blocks until the test ends.
+      java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+      List<ApprovalHandler.Request> asked = new CopyOnWriteArrayList<>();
+      ApprovalHandler user =
+          request -> {
+            asked.add(request);
+            if (request.detail().contains("unanswered")) {
+              never.await();
+            }
+            return ApprovalHandler.Decision.approve("user");
+          };
+      RunResult result;
+      try (Orchestrator o =
+          orchestrator(bed, repo, List.of(writer("T1", "after.txt")), ApprovalPolicy.UNTRUSTED,
+              b -> b.approvalHandler(user).approvalTimeout(Duration.ofSeconds(2)))) {
+        result = o.run("Write the files");
+      } finally {
+        never.countDown();
+      }
+      assertEquals(StopReason.GREEN, result.stopReason(), result.message());
+      List<OrchestraEvent.ApprovalDecided> decided = of(OrchestraEvent.ApprovalDecided.class);
+      assertEquals(List.of("timeout false", "user true"), decided.stream().map(d -> d.decidedBy() + " " + d.approved()).toList(), decided.toString());
+      assertFalse(Files.exists(repo.resolve("unanswered.txt")), "the command nobody approved never ran");
+      assertEquals("after", Files.readString(repo.resolve("after.txt")).strip(), "Codex heard the denial and went on");
+      assertEquals(List.of(), CodexTestbed.codexDescendants(), "no Codex process outlives the run");
+    }
+  }
+
+  @Test
+  void aCancelWhileAnApprovalIsPendingStopsTheRunAndKillsCodex() throws Exception {
+    Path repo = CodexTestbed.repo(dir.resolve("repo"), Map.of("README.md", "x\n"));
+    try (CodexTestbed bed = new CodexTestbed(dir)) {
+      bed.script.task("T1", Step.command("echo pending > pending.txt"), Step.answer(RoleAnswers.implementation("never gets here")));
+      java.util.concurrent.CountDownLatch asked = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+      ApprovalHandler user =
+          request -> {
+            asked.countDown();
+            never.await();
+            return ApprovalHandler.Decision.approve("user");
+          };
+      RunResult result;
+      try (Orchestrator o =
+          orchestrator(bed, repo, List.of(writer("T1", "pending.txt")), ApprovalPolicy.UNTRUSTED, b -> b.approvalHandler(user))) {
+        java.util.concurrent.CompletableFuture<RunResult> run = o.runAsync("Write the file");
+        assertTrue(asked.await(60, java.util.concurrent.TimeUnit.SECONDS), "Codex asked for approval");
+        assertFalse(CodexTestbed.codexDescendants().isEmpty(), "Codex is running while it waits for the answer");
+        o.cancel();
+        result = run.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      } finally {
+        never.countDown();
+      }
+      assertEquals(StopReason.CANCELLED, result.stopReason(), result.message());
+      assertFalse(Files.exists(repo.resolve("pending.txt")), "the command waiting for approval never ran");
+      assertEquals(List.of(), CodexTestbed.codexDescendants(), "no Codex process outlives the cancelled run");
+      List<OrchestraEvent.ApprovalDecided> decided = of(OrchestraEvent.ApprovalDecided.class);
+      assertEquals(List.of("cancel false"), decided.stream().map(d -> d.decidedBy() + " " + d.approved()).toList(), decided.toString());
+    }
+  }
 }
