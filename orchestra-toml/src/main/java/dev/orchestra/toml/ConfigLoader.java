@@ -116,6 +116,7 @@ final class ConfigLoader {
       merged = Val.merge(merged, layer.tree);
     }
     CodexSettings settings = new SettingsReader(Reporter.silent()).read(merged, Scope.CONFIG, "");
+    reader.underDevelopment(merged);
     checkProviderReference(merged, settings);
     List<AgentRole> roles = roles(layers);
     Integer agentsCap = null;

@@ -167,7 +167,7 @@ final class SettingsReader {
           other.put(key, v.plain());
           break;
         case "features":
-          features(v, path, table.get("suppress_unstable_features_warning"));
+          features(v, path);
           other.put(key, v.plain());
           break;
         case "profile":
@@ -979,20 +979,16 @@ final class SettingsReader {
 
   /**
    * Checks {@code [features]} against the pinned Codex release's flags: what Codex ignores, what it
-   * calls deprecated, what it warns about at start (an enabled feature still under development),
-   * and what makes it refuse the file (a wrong value, a table where the flag takes none, an unknown
-   * key in a flag's table).
-   *
-   * @param suppress the top-level {@code suppress_unstable_features_warning}, when set
+   * calls deprecated, and what makes it refuse the file (a wrong value, a table where the flag
+   * takes none, an unknown key in a flag's table). What it says of flags under development depends
+   * on every layer: see {@link #underDevelopment}.
    */
-  private void features(Val v, String path, Val suppress) {
+  private void features(Val v, String path) {
     Map<String, Val> t = table(v, path);
     if (t == null) {
       return;
     }
     CodexFeatures known = CodexFeatures.pinned();
-    List<String> underDevelopment = new ArrayList<>();
-    Val firstUnderDevelopment = null;
     for (Map.Entry<String, Val> e : t.entrySet()) {
       Val x = e.getValue();
       String name = e.getKey();
@@ -1028,21 +1024,39 @@ final class SettingsReader {
       } else if (f.stage() == CodexFeatures.Stage.REMOVED) {
         r.note(x.at(), k, k + " was removed from Codex; setting it has no effect", "remove it");
       }
-      if (f.stage() == CodexFeatures.Stage.UNDER_DEVELOPMENT && Boolean.TRUE.equals(on) && alias.isEmpty()) {
-        underDevelopment.add(name);
-        if (firstUnderDevelopment == null) {
-          firstUnderDevelopment = x;
-        }
-      }
       if (f.key().equals("multi_agent") && Boolean.FALSE.equals(on)) {
         multiAgentOff(x, k, alias.isPresent() ? " (the old name of features.multi_agent)" : "");
       }
     }
-    boolean suppressed = suppress != null && Boolean.TRUE.equals(suppress.raw());
-    if (!underDevelopment.isEmpty() && !suppressed) {
-      java.util.Collections.sort(underDevelopment);
-      r.warning(firstUnderDevelopment.at(), path + "." + underDevelopment.get(0),
-          "features still under development are enabled (" + String.join(", ", underDevelopment) + "); Codex warns when it starts that they"
+  }
+
+  /**
+   * Reports the flags still under development that the merged configuration turns on, as Codex
+   * warns when a session starts, unless the merged {@code suppress_unstable_features_warning} is
+   * true: one warning, at the first such flag in Codex's (alphabetical) order.
+   *
+   * @param merged the configuration with every layer merged
+   */
+  void underDevelopment(Map<String, Val> merged) {
+    Val suppress = merged.get("suppress_unstable_features_warning");
+    Val f = merged.get("features");
+    if (suppress != null && Boolean.TRUE.equals(suppress.raw()) || f == null || !f.isTable()) {
+      return;
+    }
+    java.util.TreeMap<String, Val> on = new java.util.TreeMap<>();
+    for (Map.Entry<String, Val> e : f.table().entrySet()) {
+      java.util.Optional<CodexFeatures.Feature> feature = CodexFeatures.pinned().feature(e.getKey());
+      Val x = e.getValue();
+      Val en = x.isTable() ? x.table().get("enabled") : null;
+      boolean enabled = x.isBoolean() ? Boolean.TRUE.equals(x.raw()) : en != null && Boolean.TRUE.equals(en.raw());
+      if (feature.isPresent() && feature.get().stage() == CodexFeatures.Stage.UNDER_DEVELOPMENT && enabled) {
+        on.put(e.getKey(), x);
+      }
+    }
+    if (!on.isEmpty()) {
+      Map.Entry<String, Val> first = on.firstEntry();
+      r.warning(first.getValue().at(), "features." + first.getKey(),
+          "features still under development are enabled (" + String.join(", ", on.keySet()) + "); Codex warns when it starts that they"
               + " are incomplete and may misbehave",
           "turn them off, or set suppress_unstable_features_warning = true at the top level");
     }

@@ -273,6 +273,23 @@ final class VerifyTest {
     assertEquals(List.of("features.shell_tool ERROR"), isolated(root).build().verify().stream().map(d -> d.keyPath() + " " + d.severity()).toList());
   }
 
+  /** Codex decides on the merged configuration: a suppression in the user layer covers a flag a project turns on. */
+  @Test
+  void theUnderDevelopmentWarningFollowsTheMergedConfiguration() {
+    Path repo = root.resolve("repo");
+    mkdirs(repo.resolve(".git"));
+    write(repo.resolve(".codex/config.toml"), "[features]\ncode_mode = true\n");
+    write(codexHome(root).resolve("config.toml"), "suppress_unstable_features_warning = true\n");
+    assertEquals(List.of(), isolated(root).workingDirectory(repo).trustProject(true).build().verify());
+    write(codexHome(root).resolve("config.toml"), "model = \"m\"\n");
+    List<Diagnostic> found = isolated(root).workingDirectory(repo).trustProject(true).build().verify();
+    assertEquals(List.of("features.code_mode"), found.stream().map(Diagnostic::keyPath).toList(), found.toString());
+    assertEquals(repo.resolve(".codex/config.toml"), found.get(0).file(), "where the flag is turned on");
+    write(codexHome(root).resolve("config.toml"), "[features]\ncode_mode = true\n");
+    write(repo.resolve(".codex/config.toml"), "[features]\ncode_mode = false\n");
+    assertEquals(List.of(), isolated(root).workingDirectory(repo).trustProject(true).build().verify(), "turned off again by the project");
+  }
+
   /** The thread budget is the cap Codex applies, from the table that sets it. */
   @Test
   void theThreadCapComesFromTheTableCodexTakesItFrom() {
