@@ -2,6 +2,7 @@ package dev.orchestra.toml;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -33,6 +34,37 @@ final class Keys {
           "cli_auth_credentials_store", "mcp_oauth_credentials_store",
           "mcp_oauth_callback_port", "check_for_update_on_startup", "suppress_unstable_features_warning",
           "ghost_snapshot", "apps", "audio", "realtime", "experimental_resume", "goals");
+
+  /**
+   * The keys Codex 0.169.0 takes in tables whose other keys it warns that it ignores, measured from
+   * the pinned binary (each table's field count matches the one its deserializer names). Only the
+   * first level: what lies inside their sub-tables is passed through as Codex reads it.
+   */
+  static final Map<String, Set<String>> CHECKED_TABLES =
+      Map.of(
+          "history", Set.of("persistence", "max_bytes"),
+          "analytics", Set.of("enabled"),
+          "windows", Set.of("sandbox", "allow_mxc"),
+          "tools", Set.of("web_search", "client_search_provider", "experimental_request_user_input", "update_plan"),
+          "memories",
+          Set.of(
+              "disable_on_external_context", "no_memories_if_mcp_or_web_search", "generate_memories", "use_memories",
+              "dedicated_tools", "dual_write", "max_raw_memories_for_consolidation", "max_rollouts_per_startup", "max_unused_days",
+              "max_rollout_age_days", "min_rollout_idle_hours", "min_rate_limit_remaining_percent", "extract_model",
+              "consolidation_model", "consolidation_service_tier", "version"),
+          "notice",
+          Set.of(
+              "hide_full_access_warning", "hide_world_writable_warning", "hide_gov_cloud_guidance", "fast_default_opt_out",
+              "hide_rate_limit_model_nudge", "hide_gpt5_1_migration_prompt", "hide_gpt-5.1-codex-max_migration_prompt",
+              "model_migrations", "external_config_migration_prompts"),
+          "otel",
+          Set.of(
+              "log_user_prompt", "log_sse_deltas", "log_agent_responses", "log_guardian_assessments", "environment", "exporter",
+              "trace_exporter", "metrics_exporter", "span_attributes", "tracestate", "tool_result"),
+          "skills", Set.of("bundled", "config", "include_instructions", "max_context_tokens"));
+
+  /** Keys of a {@code [projects."<path>"]} entry. */
+  static final Set<String> PROJECT = Set.of("trust_level");
 
   /** Keys of {@code [goals]}. */
   static final Set<String> GOALS = Set.of("max_goal_token_budget");

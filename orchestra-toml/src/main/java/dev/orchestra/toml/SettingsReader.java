@@ -135,6 +135,8 @@ final class SettingsReader {
             roleLevelNotSupported(v, path);
           } else if (scope == Scope.PROFILE) {
             unknown(v, path, key, scope);
+          } else {
+            checkedTable(v, path, Keys.CHECKED_TABLES.get(key));
           }
           other.put(key, v.plain());
           break;
@@ -207,6 +209,8 @@ final class SettingsReader {
           boolean known = scope == Scope.PROFILE ? Keys.PROFILE.contains(key) : Keys.TOP_LEVEL.contains(key);
           if (!known) {
             unknown(v, path, key, scope);
+          } else if (Keys.CHECKED_TABLES.containsKey(key)) {
+            checkedTable(v, path, Keys.CHECKED_TABLES.get(key));
           }
           other.put(key, v.plain());
       }
@@ -957,6 +961,26 @@ final class SettingsReader {
       Map<String, Val> project = table(e.getValue(), k);
       if (project != null && project.containsKey("trust_level")) {
         oneOf(project.get("trust_level"), k + ".trust_level", List.of("trusted", "untrusted"));
+      }
+      if (project != null) {
+        for (Map.Entry<String, Val> p : project.entrySet()) {
+          if (!Keys.PROJECT.contains(p.getKey())) {
+            unknownIn(p, k + "." + p.getKey(), Keys.PROJECT);
+          }
+        }
+      }
+    }
+  }
+
+  /** A table Codex reads as a whole: not a table, it refuses the file; a key it does not take, it warns that it ignores. */
+  private void checkedTable(Val v, String path, Set<String> keys) {
+    Map<String, Val> t = table(v, path);
+    if (t == null) {
+      return;
+    }
+    for (Map.Entry<String, Val> e : t.entrySet()) {
+      if (!keys.contains(e.getKey())) {
+        unknownIn(e, path + "." + e.getKey(), keys);
       }
     }
   }

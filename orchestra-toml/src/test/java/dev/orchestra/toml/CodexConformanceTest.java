@@ -138,6 +138,11 @@ final class CodexConformanceTest {
     c.add(new Case("unknown in goals", "[goals]\nmax_goal_token_budget = 1000\nfoo = 1\n"));
     c.add(new Case("unknown in a profile", "[profiles.x]\nzz_foo = 1\n"));
     c.add(new Case("unknown in tui", "[tui]\nfoo = 1\n"));
+    for (String table : List.of("history", "analytics", "windows", "tools", "memories", "notice", "otel", "skills")) {
+      c.add(new Case("unknown in " + table, "[" + table + "]\nzz_foo = 1\n"));
+    }
+    c.add(new Case("history not a table", "history = 5\n"));
+    c.add(new Case("unknown in a project entry", "[projects.\"/srv/repo\"]\ntrust_level = \"trusted\"\nzz_foo = 1\n"));
     c.add(new Case("unknown in a role table", "[agents.reviewer]\ndescription = \"x\"\nbogus = 1\n"));
     // Features: deprecated, old names, removed, under development, tables.
     CodexFeatures features = CodexFeatures.pinned();
@@ -352,7 +357,8 @@ final class CodexConformanceTest {
    * by the key it is an alias of.
    */
   private static boolean related(String ours, String codex) {
-    String o = ours.equals("agents.max_threads") ? "agents.max_concurrent_threads_per_session" : ours;
+    // Codex prints a quoted key (a project's path) without its quotes.
+    String o = ours.equals("agents.max_threads") ? "agents.max_concurrent_threads_per_session" : ours.replace("\"", "");
     return o.equals(codex) || o.startsWith(codex + ".");
   }
 }
