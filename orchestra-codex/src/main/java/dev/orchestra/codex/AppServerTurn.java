@@ -98,8 +98,18 @@ final class AppServerTurn {
     } finally {
       closed = true;
       closeInput();
-      // An approval still being asked on the reader thread ends as a denial, now.
+      // An approval still being asked on the reader thread ends as a denial, now, and is reported
+      // before the task's end: nothing of the task may be reported after the run.
       out.interrupt();
+      boolean interrupted = Thread.interrupted(); // waitFor re-sets it on a cancel; join would throw at once
+      try {
+        out.join(5_000);
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
     if (protocolError != null) {
       throw CodexFailures.processFailed("app-server refused the session: " + protocolError, stderr.text());

@@ -386,9 +386,12 @@ final class CodexAgentFailuresTest {
       try (Orchestrator o =
           orchestrator(bed, repo, List.of(writer("T1", "after.txt")), ApprovalPolicy.UNTRUSTED,
               b -> b.approvalHandler(user).approvalTimeout(Duration.ofSeconds(2)))) {
-        result = o.run("Write the files");
-      } finally {
-        never.countDown();
+        try {
+          // Bounded: should the timeout not end the wait, the test fails instead of hanging.
+          result = o.runAsync("Write the files").get(120, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+          never.countDown();
+        }
       }
       assertEquals(StopReason.GREEN, result.stopReason(), result.message());
       List<OrchestraEvent.ApprovalDecided> decided = of(OrchestraEvent.ApprovalDecided.class);
@@ -415,16 +418,19 @@ final class CodexAgentFailuresTest {
       RunResult result;
       try (Orchestrator o =
           orchestrator(bed, repo, List.of(writer("T1", "pending.txt")), ApprovalPolicy.UNTRUSTED, b -> b.approvalHandler(user))) {
-        java.util.concurrent.CompletableFuture<RunResult> run = o.runAsync("Write the file");
-        assertTrue(asked.await(60, java.util.concurrent.TimeUnit.SECONDS), "Codex asked for approval");
-        assertFalse(CodexTestbed.codexDescendants().isEmpty(), "Codex is running while it waits for the answer");
-        o.cancel();
-        result = run.get(60, java.util.concurrent.TimeUnit.SECONDS);
-      } finally {
-        never.countDown();
+        try {
+          java.util.concurrent.CompletableFuture<RunResult> run = o.runAsync("Write the file");
+          assertTrue(asked.await(60, java.util.concurrent.TimeUnit.SECONDS), "Codex asked for approval");
+          assertFalse(CodexTestbed.codexDescendants().isEmpty(), "Codex is running while it waits for the answer");
+          o.cancel();
+          result = run.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+          never.countDown(); // before the orchestrator's close, which waits for the run
+        }
       }
       assertEquals(StopReason.CANCELLED, result.stopReason(), result.message());
-      assertFalse(Files.exists(repo.resolve("pending.txt")), "the command waiting for approval never ran");
+      List<String> ran = of(OrchestraEvent.ToolCalled.class).stream().filter(t -> t.tool().equals("run_command")).map(OrchestraEvent.ToolCalled::target).toList();
+      assertTrue(ran.stream().noneMatch(t -> t.contains("pending")), "the command waiting for approval never ran: " + ran);
       assertEquals(List.of(), CodexTestbed.codexDescendants(), "no Codex process outlives the cancelled run");
       List<OrchestraEvent.ApprovalDecided> decided = of(OrchestraEvent.ApprovalDecided.class);
       assertEquals(List.of("cancel false"), decided.stream().map(d -> d.decidedBy() + " " + d.approved()).toList(), decided.toString());

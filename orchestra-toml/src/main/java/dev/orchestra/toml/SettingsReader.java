@@ -215,6 +215,10 @@ final class SettingsReader {
           other.put(key, v.plain());
       }
     }
+    if (scope == Scope.ROLE_FILE) {
+      // Its flags reach the role's Codex process as overrides: Codex warns when that process starts.
+      underDevelopment(table);
+    }
     p.otherKeys = Collections.unmodifiableMap(other);
     return new CodexSettings(p);
   }
@@ -1074,7 +1078,7 @@ final class SettingsReader {
       Val en = x.isTable() ? x.table().get("enabled") : null;
       boolean enabled = x.isBoolean() ? Boolean.TRUE.equals(x.raw()) : en != null && Boolean.TRUE.equals(en.raw());
       if (feature.isPresent() && feature.get().stage() == CodexFeatures.Stage.UNDER_DEVELOPMENT && enabled) {
-        on.put(e.getKey(), x);
+        on.put(e.getKey(), x.isTable() ? en : x); // where it is turned on, not where its table was last touched
       }
     }
     if (!on.isEmpty()) {

@@ -290,6 +290,16 @@ final class VerifyTest {
     assertEquals(List.of(), isolated(root).workingDirectory(repo).trustProject(true).build().verify(), "turned off again by the project");
   }
 
+  /** A role file's flags reach its Codex process as overrides, so Codex warns when that process starts. */
+  @Test
+  void aRoleFilesUnderDevelopmentFlagIsReportedInTheRoleFile() {
+    write(codexHome(root).resolve("config.toml"), ROLE);
+    write(codexHome(root).resolve("agents/r.toml"), "model = \"m\"\n[features]\ncode_mode = true\n");
+    List<Diagnostic> found = isolated(root).build().verify();
+    assertEquals(List.of("features.code_mode WARNING"), found.stream().map(d -> d.keyPath() + " " + d.severity()).toList(), found.toString());
+    assertEquals(codexHome(root).resolve("agents/r.toml"), found.get(0).file());
+  }
+
   /** The thread budget is the cap Codex applies, from the table that sets it. */
   @Test
   void theThreadCapComesFromTheTableCodexTakesItFrom() {
