@@ -37,31 +37,37 @@ final class Keys {
 
   /**
    * The keys Codex 0.169.0 takes in tables whose other keys it warns that it ignores, measured from
-   * the pinned binary (each table's field count matches the one its deserializer names). Only the
-   * first level: what lies inside their sub-tables is passed through as Codex reads it.
+   * the pinned binary (each table's field count matches the one its deserializer names), by dotted
+   * path. A sub-table not listed here is passed through as Codex reads it (Codex itself is silent
+   * inside some, such as tools.web_search and the otel exporters).
    */
   static final Map<String, Set<String>> CHECKED_TABLES =
-      Map.of(
-          "history", Set.of("persistence", "max_bytes"),
-          "analytics", Set.of("enabled"),
-          "windows", Set.of("sandbox", "allow_mxc"),
-          "tools", Set.of("web_search", "client_search_provider", "experimental_request_user_input", "update_plan"),
-          "memories",
-          Set.of(
+      Map.ofEntries(
+          Map.entry("history", Set.of("persistence", "max_bytes")),
+          Map.entry("analytics", Set.of("enabled")),
+          Map.entry("windows", Set.of("sandbox", "allow_mxc")),
+          Map.entry("tools", Set.of("web_search", "client_search_provider", "experimental_request_user_input", "update_plan")),
+          Map.entry("memories", Set.of(
               "disable_on_external_context", "no_memories_if_mcp_or_web_search", "generate_memories", "use_memories",
               "dedicated_tools", "dual_write", "max_raw_memories_for_consolidation", "max_rollouts_per_startup", "max_unused_days",
               "max_rollout_age_days", "min_rollout_idle_hours", "min_rate_limit_remaining_percent", "extract_model",
-              "consolidation_model", "consolidation_service_tier", "version"),
-          "notice",
-          Set.of(
+              "consolidation_model", "consolidation_service_tier", "version")),
+          Map.entry("notice", Set.of(
               "hide_full_access_warning", "hide_world_writable_warning", "hide_gov_cloud_guidance", "fast_default_opt_out",
               "hide_rate_limit_model_nudge", "hide_gpt5_1_migration_prompt", "hide_gpt-5.1-codex-max_migration_prompt",
-              "model_migrations", "external_config_migration_prompts"),
-          "otel",
-          Set.of(
+              "model_migrations", "external_config_migration_prompts")),
+          Map.entry("otel", Set.of(
               "log_user_prompt", "log_sse_deltas", "log_agent_responses", "log_guardian_assessments", "environment", "exporter",
-              "trace_exporter", "metrics_exporter", "span_attributes", "tracestate", "tool_result"),
-          "skills", Set.of("bundled", "config", "include_instructions", "max_context_tokens"));
+              "trace_exporter", "metrics_exporter", "span_attributes", "tracestate", "tool_result")),
+          Map.entry("skills", Set.of("bundled", "config", "include_instructions", "max_context_tokens")),
+          // Their sub-tables whose keys Codex checks too; "[]" marks an array of tables, each
+          // entry's keys reported with its index (skills.config.0.x).
+          Map.entry("tools.update_plan", Set.of("enabled")),
+          Map.entry("tools.experimental_request_user_input", Set.of("enabled")),
+          Map.entry("otel.tool_result", Set.of("max_bytes")),
+          Map.entry("skills.bundled", Set.of("enabled")),
+          Map.entry("skills.config[]", Set.of("enabled", "name", "path")),
+          Map.entry("notice.external_config_migration_prompts", Set.of("home", "home_last_prompted_at", "projects", "project_last_prompted_at")));
 
   /** Keys of a {@code [projects."<path>"]} entry. */
   static final Set<String> PROJECT = Set.of("trust_level");

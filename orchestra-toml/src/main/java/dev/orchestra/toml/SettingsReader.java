@@ -136,7 +136,7 @@ final class SettingsReader {
           } else if (scope == Scope.PROFILE) {
             unknown(v, path, key, scope);
           } else {
-            checkedTable(v, path, Keys.CHECKED_TABLES.get(key));
+            checkedTable(v, path, key);
           }
           other.put(key, v.plain());
           break;
@@ -210,7 +210,7 @@ final class SettingsReader {
           if (!known) {
             unknown(v, path, key, scope);
           } else if (Keys.CHECKED_TABLES.containsKey(key)) {
-            checkedTable(v, path, Keys.CHECKED_TABLES.get(key));
+            checkedTable(v, path, key);
           }
           other.put(key, v.plain());
       }
@@ -976,15 +976,37 @@ final class SettingsReader {
     }
   }
 
-  /** A table Codex reads as a whole: not a table, it refuses the file; a key it does not take, it warns that it ignores. */
-  private void checkedTable(Val v, String path, Set<String> keys) {
+  /**
+   * A table Codex reads as a whole: not a table, it refuses the file; a key it does not take, it
+   * warns that it ignores; its checked sub-tables likewise.
+   *
+   * @param name the table's entry in {@link Keys#CHECKED_TABLES}, its dotted path from the top level
+   */
+  private void checkedTable(Val v, String path, String name) {
     Map<String, Val> t = table(v, path);
     if (t == null) {
       return;
     }
+    Set<String> keys = Keys.CHECKED_TABLES.get(name);
     for (Map.Entry<String, Val> e : t.entrySet()) {
+      String k = path + "." + e.getKey();
+      String sub = name + "." + e.getKey();
+      Val x = e.getValue();
       if (!keys.contains(e.getKey())) {
-        unknownIn(e, path + "." + e.getKey(), keys);
+        unknownIn(e, k, keys);
+      } else if (Keys.CHECKED_TABLES.containsKey(sub) && x.isTable()) {
+        checkedTable(x, k, sub);
+      } else if (Keys.CHECKED_TABLES.containsKey(sub + "[]") && x.isArray()) {
+        List<Val> entries = x.array();
+        for (int i = 0; i < entries.size(); i++) {
+          if (entries.get(i).isTable()) {
+            for (Map.Entry<String, Val> f : entries.get(i).table().entrySet()) {
+              if (!Keys.CHECKED_TABLES.get(sub + "[]").contains(f.getKey())) {
+                unknownIn(f, k + "." + i + "." + f.getKey(), Keys.CHECKED_TABLES.get(sub + "[]"));
+              }
+            }
+          }
+        }
       }
     }
   }

@@ -142,6 +142,12 @@ final class CodexConformanceTest {
       c.add(new Case("unknown in " + table, "[" + table + "]\nzz_foo = 1\n"));
     }
     c.add(new Case("history not a table", "history = 5\n"));
+    for (String sub : List.of("tools.update_plan", "tools.experimental_request_user_input", "otel.tool_result", "skills.bundled",
+        "notice.external_config_migration_prompts")) {
+      c.add(new Case("unknown in " + sub, "[" + sub + "]\nzz_foo = 1\n"));
+    }
+    c.add(new Case("unknown in a skills.config entry", "[[skills.config]]\npath = \"/s\"\nenabled = false\nzz_foo = 1\n"));
+    c.add(new Case("unknown in tools.web_search", "[tools.web_search]\ncontext_size = \"low\"\nzz_foo = 1\n"));
     c.add(new Case("unknown in a project entry", "[projects.\"/srv/repo\"]\ntrust_level = \"trusted\"\nzz_foo = 1\n"));
     c.add(new Case("unknown in a role table", "[agents.reviewer]\ndescription = \"x\"\nbogus = 1\n"));
     // Features: deprecated, old names, removed, under development, tables.
