@@ -243,11 +243,9 @@ final class RunEngine {
     if (!lock.tryLock()) {
       return false;
     }
-    List<Command.RunTask> tasks = new ArrayList<>();
+    List<Command.RunTask> tasks;
     try {
-      for (OrchestraEvent e : events) {
-        tasks.addAll(take(e, machine.step(e)));
-      }
+      tasks = stepAll(events);
     } finally {
       lock.unlock();
     }
@@ -271,16 +269,23 @@ final class RunEngine {
 
   /** Feeds events in order, under one hold of the lock; returns the agents' tasks to start. */
   List<Command.RunTask> feedAll(List<OrchestraEvent> events) {
-    List<Command.RunTask> tasks = new ArrayList<>();
+    List<Command.RunTask> tasks;
     lock.lock();
     try {
-      for (OrchestraEvent e : events) {
-        tasks.addAll(take(e, machine.step(e)));
-      }
+      tasks = stepAll(events);
     } finally {
       lock.unlock();
     }
     deliver();
+    return tasks;
+  }
+
+  /** Steps the machine through events in order; holds the lock. Returns the agents' tasks decided. */
+  private List<Command.RunTask> stepAll(List<OrchestraEvent> events) {
+    List<Command.RunTask> tasks = new ArrayList<>();
+    for (OrchestraEvent e : events) {
+      tasks.addAll(take(e, machine.step(e)));
+    }
     return tasks;
   }
 

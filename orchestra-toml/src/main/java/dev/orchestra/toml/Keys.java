@@ -43,6 +43,7 @@ final class Keys {
    */
   static final Map<String, Set<String>> CHECKED_TABLES =
       Map.ofEntries(
+          Map.entry("goals", Set.of("max_goal_token_budget")),
           Map.entry("history", Set.of("persistence", "max_bytes")),
           Map.entry("analytics", Set.of("enabled")),
           Map.entry("windows", Set.of("sandbox", "allow_mxc")),
@@ -72,8 +73,6 @@ final class Keys {
   /** Keys of a {@code [projects."<path>"]} entry. */
   static final Set<String> PROJECT = Set.of("trust_level");
 
-  /** Keys of {@code [goals]}. */
-  static final Set<String> GOALS = Set.of("max_goal_token_budget");
 
   /**
    * Orchestra's own top-level table in {@code config.toml}. Codex ignores unknown top-level keys, so

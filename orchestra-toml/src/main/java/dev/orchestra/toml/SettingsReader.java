@@ -1011,19 +1011,12 @@ final class SettingsReader {
     }
   }
 
-  /** Checks {@code [goals]}: its token budget is a positive integer, and Codex warns of other keys. */
+  /** Checks {@code [goals]}: a table of {@link Keys#CHECKED_TABLES} whose token budget is a positive integer. */
   private void goals(Val v, String path) {
-    Map<String, Val> t = table(v, path);
-    if (t == null) {
-      return;
-    }
-    for (Map.Entry<String, Val> e : t.entrySet()) {
-      String k = path + "." + e.getKey();
-      if (e.getKey().equals("max_goal_token_budget")) {
-        integer(e.getValue(), k, 1);
-      } else {
-        unknownIn(e, k, Keys.GOALS);
-      }
+    checkedTable(v, path, "goals");
+    Val budget = v.isTable() ? v.table().get("max_goal_token_budget") : null;
+    if (budget != null) {
+      integer(budget, path + ".max_goal_token_budget", 1);
     }
   }
 
