@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 final class ConfigLoader {
   private static final Logger LOG = LoggerFactory.getLogger(CodexConfig.class);
   private static final Pattern NICKNAME = Pattern.compile("[A-Za-z0-9 _-]+");
-  private static final int DEFAULT_MAX_THREADS = 6;
+  static final int DEFAULT_MAX_THREADS = 6;
 
   /** One configuration layer: a file, the folder its relative paths and agents/ hang off, its tree. */
   private static final class Layer {
@@ -377,63 +377,19 @@ final class ConfigLoader {
               + " definition (a duplicate field)",
           "keep only one of the two keys");
     }
+    Set<String> settings = Schema.AGENTS.keys();
     for (Map.Entry<String, Val> e : agents.entrySet()) {
-      String path = "agents." + e.getKey();
-      Val v = e.getValue();
-      switch (e.getKey()) {
-        case "max_threads":
-        case "max_concurrent_threads_per_session":
-          if (!v.isLong()) {
-            reader.integer(v, path, 1);
-          } else if (v.longValue() < 1) {
-            rep.problem(v.at(), path, path + " must be at least 1, got " + v.longValue(),
-                "set " + path + " to 1 or more (Codex's default is " + DEFAULT_MAX_THREADS + "; Orchestra's starter pack uses 12)");
-          }
-          break;
-        case "max_depth":
-        case "job_max_runtime_seconds":
-          reader.integer(v, path, 1);
-          break;
-        case "interrupt_message":
-          reader.bool(v, path);
-          break;
-        case "enabled":
-          if (Boolean.FALSE.equals(reader.bool(v, path))) {
-            reader.multiAgentOff(v, path, "");
-          }
-          break;
-        case "default_subagent_model":
-          if (reader.nonBlank(v, path) != null) {
-            notHonouredSubagentDefault(v, path, "model");
-          }
-          break;
-        case "default_subagent_reasoning_effort":
-          if (reader.effort(v, path) != null) {
-            notHonouredSubagentDefault(v, path, "model_reasoning_effort");
-          }
-          break;
-        default:
-          if (!v.isTable()) {
-            rep.problem(v.at(), path,
-                "agents." + e.getKey() + " = " + v.typeName().replaceFirst("^an? ", "") + " is not an [agents] setting;"
-                    + " every key in [agents] other than " + String.join(", ", SettingsReader.sorted(Keys.AGENTS_RESERVED))
-                    + " must be a role table",
-                Keys.closest(e.getKey(), Keys.AGENTS_RESERVED).map(c -> "did you mean agents." + c + "?")
-                    .orElse("to declare a role write [agents." + e.getKey() + "] with description and config_file"));
-          }
-      }
+      Schema.AGENTS.read(reader, e.getKey(), e.getValue(), "agents." + e.getKey(), reader, Scope.CONFIG, (key, v, path) -> {
+        if (!v.isTable()) {
+          rep.problem(v.at(), path,
+              path + " = " + v.typeName().replaceFirst("^an? ", "") + " is not an [agents] setting;"
+                  + " every key in [agents] other than " + String.join(", ", SettingsReader.sorted(settings))
+                  + " must be a role table",
+              Keys.closest(key, settings).map(c -> "did you mean agents." + c + "?")
+                  .orElse("to declare a role write [agents." + key + "] with description and config_file"));
+        }
+      });
     }
-  }
-
-  /**
-   * Reports {@code [agents] default_subagent_*}: Orchestra's roles take their model and effort from
-   * their role file, the top level or the built-in role, never from these.
-   */
-  private void notHonouredSubagentDefault(Val v, String path, String instead) {
-    rep.silentlyIgnored(v.at(), path,
-        path + ": Orchestra does not honour it, so it is ignored; every role takes its " + instead
-            + " from its role file, else from the top level of config.toml",
-        "remove it; set " + instead + " at the top level for every role, or in a role's config_file for that role");
   }
 
   private void checkProviderReference(Map<String, Val> merged, CodexSettings settings) {
@@ -463,7 +419,7 @@ final class ConfigLoader {
       Map<String, Draft> mine = new LinkedHashMap<>();
       Set<Path> usedFiles = new HashSet<>();
       for (Map.Entry<String, Val> e : tableOrEmpty(layer.tree.get("agents")).entrySet()) {
-        if (Keys.AGENTS_RESERVED.contains(e.getKey()) || !e.getValue().isTable()) {
+        if (Schema.AGENTS.keys().contains(e.getKey()) || !e.getValue().isTable()) {
           continue;
         }
         Draft d = declared(e.getKey(), e.getValue(), layer, usedFiles);
@@ -530,13 +486,13 @@ final class ConfigLoader {
     for (Map.Entry<String, Val> e : t.entrySet()) {
       if (e.getKey().equals("mcp_servers") || e.getKey().equals("skills")) {
         new SettingsReader(rr).roleLevelNotSupported(e.getValue(), path + "." + e.getKey());
-      } else if (!Keys.ROLE_TABLE.contains(e.getKey())) {
+      } else if (!Schema.ROLE_TABLE.keys().contains(e.getKey())) {
         // Codex passes over it without a word, even with --strict-config: Orchestra's own advice.
-        boolean configKey = Keys.TOP_LEVEL.contains(e.getKey());
+        boolean configKey = Schema.TOP.keys(Scope.CONFIG).contains(e.getKey());
         rr.silentlyIgnored(e.getValue().at(), path + "." + e.getKey(),
             "unknown key '" + e.getKey() + "' in [" + path + "]; Codex ignores it" + (configKey ? " there" : "") + " without a warning",
             configKey ? "move " + e.getKey() + " into the role's config_file; [" + path + "] takes only description, config_file and nickname_candidates"
-                : Keys.didYouMean(e.getKey(), Keys.ROLE_TABLE, "[" + path + "] takes only description, config_file and nickname_candidates"));
+                : Keys.didYouMean(e.getKey(), Schema.ROLE_TABLE.keys(), "[" + path + "] takes only description, config_file and nickname_candidates"));
       }
     }
     Val desc = t.get("description");

@@ -48,179 +48,46 @@ final class SettingsReader {
   }
 
   /**
-   * Reads a table.
+   * Reads a table through {@link Schema#TOP}.
    *
    * @param table the table, paths already resolved
    * @param scope which keys are known
    * @param prefix the key path of the table followed by a dot, or empty for a file's top level
    */
   CodexSettings read(Map<String, Val> table, Scope scope, String prefix) {
-    CodexSettings.Parts p = new CodexSettings.Parts();
-    Map<String, Object> other = new LinkedHashMap<>();
+    Schema.Top top = new Schema.Top(this, scope);
     for (Map.Entry<String, Val> e : table.entrySet()) {
       String key = e.getKey();
       Val v = e.getValue();
       String path = prefix + key;
-      switch (key) {
-        case "model":
-          p.model = nonBlank(v, path);
-          break;
-        case "model_provider":
-          p.modelProvider = nonBlank(v, path);
-          break;
-        case "model_reasoning_effort":
-          // A legacy profile is never applied, so its effort is never sent: Codex's rule is enough.
-          p.reasoningEffort = scope == Scope.PROFILE ? effort(v, path) : providerEffort(v, path);
-          break;
-        case "plan_mode_reasoning_effort":
-          effort(v, path); // Codex's plan mode; Orchestra never sends it
-          other.put(key, v.plain());
-          break;
-        case "default_subagent_reasoning_effort":
-          r.ignored(v.at(), path,
-              "default_subagent_reasoning_effort belongs in [agents], not at the top level, and Orchestra does not honour it"
-                  + " there either; it is ignored",
-              "remove it; set model_reasoning_effort at the top level for every role, or in a role's config_file for that role");
-          other.put(key, v.plain());
-          break;
-        case "model_reasoning_summary":
-          String summary = oneOf(v, path, List.of("auto", "concise", "detailed", "none"));
-          p.reasoningSummary = summary == null ? null : ReasoningSummary.valueOf(summary.toUpperCase(Locale.ROOT));
-          break;
-        case "model_verbosity":
-          String verbosity = oneOf(v, path, List.of("low", "medium", "high"));
-          p.verbosity = verbosity == null ? null : Verbosity.valueOf(verbosity.toUpperCase(Locale.ROOT));
-          break;
-        case "approval_policy":
-          approval(v, path, p);
-          break;
-        case "sandbox_mode":
-          String mode = oneOf(v, path, List.of("read-only", "workspace-write", "danger-full-access"));
-          p.sandboxMode = mode == null ? null : SandboxMode.fromConfigValue(mode).orElseThrow();
-          break;
-        case "sandbox_workspace_write":
-          p.sandboxWorkspaceWrite = sandboxWorkspaceWrite(v, path);
-          if (scope == Scope.ROLE_FILE) {
-            runLevelOnly(v, path);
-          }
-          break;
-        case "developer_instructions":
-          String text = string(v, path);
-          if (text != null && text.isBlank() && scope == Scope.ROLE_FILE) {
-            r.problem(v.at(), path, "developer_instructions is blank", "write the role's instructions, or remove the key");
-          } else {
-            p.developerInstructions = text;
-          }
-          break;
-        case "service_tier":
-          p.serviceTier = nonBlank(v, path);
-          break;
-        case "shell_environment_policy":
-          p.shellEnvironmentPolicy = shellPolicy(v, path);
-          if (scope == Scope.ROLE_FILE) {
-            runLevelOnly(v, path);
-          }
-          break;
-        case "model_providers":
-          p.modelProviders = providers(v, path);
-          break;
-        case "mcp_servers":
-          p.mcpServers = mcpServers(v, path);
-          if (scope == Scope.ROLE_FILE) {
-            roleLevelNotSupported(v, path);
-          }
-          break;
-        case "skills":
-          if (scope == Scope.ROLE_FILE) {
-            roleLevelNotSupported(v, path);
-          } else if (scope == Scope.PROFILE) {
-            unknown(v, path, key, scope);
-          } else {
-            checkedTable(v, path, key);
-          }
-          other.put(key, v.plain());
-          break;
-        case "personality":
-          oneOf(v, path, List.of("none", "friendly", "pragmatic"));
-          other.put(key, v.plain());
-          break;
-        case "web_search":
-          oneOf(v, path, List.of("disabled", "cached", "live", "indexed"));
-          other.put(key, v.plain());
-          break;
-        case "notify":
-        case "project_root_markers":
-        case "project_doc_fallback_filenames":
-          strings(v, path);
-          other.put(key, v.plain());
-          break;
-        case "projects":
-          projects(v, path);
-          other.put(key, v.plain());
-          break;
-        case "project_doc_max_bytes":
-        case "model_context_window":
-        case "model_auto_compact_token_limit":
-          integer(v, path, 0); // Codex refuses a file where these are not whole numbers
-          other.put(key, v.plain());
-          break;
-        case "goals":
-          goals(v, path);
-          other.put(key, v.plain());
-          break;
-        case "features":
-          features(v, path);
-          other.put(key, v.plain());
-          break;
-        case "profile":
-          if (scope != Scope.PROFILE) {
-            r.problem(
-                v.at(),
-                path,
-                "the top-level 'profile' key is no longer supported (Codex rejects it since 0.134)",
-                "remove it; put the profile's settings in $CODEX_HOME/<name>.config.toml and select it"
-                    + " with --profile <name> (CodexConfig.Builder.profile(name) in Orchestra)");
-          }
-          other.put(key, v.plain());
-          break;
-        case Keys.ORCHESTRA:
-          if (scope == Scope.CONFIG) {
-            orchestra(v, path);
-          } else if (scope == Scope.ROLE_FILE) {
-            r.unknownKey(v.at(), path,
-                "unknown key 'orchestra' in a role file (Codex 0.115+ rejects the role for it; Orchestra keeps the role"
-                    + " and ignores the table)",
-                "move [orchestra] to config.toml; a role file cannot set Orchestra's own settings", true);
-          } else {
-            unknown(v, path, key, scope);
-          }
-          other.put(key, v.plain());
-          break;
-        case "profiles":
-          if (scope == Scope.CONFIG) {
-            p.profiles = profiles(v, path);
-          }
-          other.put(key, v.plain());
-          break;
-        default:
-          if (scope == Scope.ROLE_FILE && Keys.ROLE_FILE_ONLY.contains(key)) {
-            break; // read by the role loader
-          }
-          boolean known = scope == Scope.PROFILE ? Keys.PROFILE.contains(key) : Keys.TOP_LEVEL.contains(key);
-          if (!known) {
-            unknown(v, path, key, scope);
-          } else if (Keys.CHECKED_TABLES.containsKey(key)) {
-            checkedTable(v, path, key);
-          }
-          other.put(key, v.plain());
+      if (key.equals(Keys.ORCHESTRA)) {
+        orchestraKey(v, path, scope);
+        top.other.put(key, v.plain());
+        continue;
       }
+      Schema.TOP.read(this, key, v, path, top, scope, (k, x, at) -> {
+        unknown(x, at, k, scope);
+        top.other.put(k, x.plain());
+      });
     }
     if (scope == Scope.ROLE_FILE) {
       // Its flags reach the role's Codex process as overrides: Codex warns when that process starts.
       underDevelopment(table);
     }
-    p.otherKeys = Collections.unmodifiableMap(other);
-    return new CodexSettings(p);
+    top.parts.otherKeys = Collections.unmodifiableMap(top.other);
+    return new CodexSettings(top.parts);
+  }
+
+  /** The top-level {@code [orchestra]} table: Orchestra's own in config.toml, refused in a role file, unknown in a profile. */
+  private void orchestraKey(Val v, String path, Scope scope) {
+    switch (scope) {
+      case CONFIG -> orchestra(v, path);
+      case ROLE_FILE -> r.unknownKey(v.at(), path,
+          "unknown key 'orchestra' in a role file (Codex 0.115+ rejects the role for it; Orchestra keeps the role"
+              + " and ignores the table)",
+          "move [orchestra] to config.toml; a role file cannot set Orchestra's own settings", true);
+      case PROFILE -> unknown(v, path, Keys.ORCHESTRA, scope);
+    }
   }
 
   /**
@@ -241,13 +108,20 @@ final class SettingsReader {
    * Reports a role file's {@code [shell_environment_policy]} or {@code [sandbox_workspace_write]}:
    * Codex gives a sub-agent its parent's, and Orchestra gives every command the run's.
    */
-  private void runLevelOnly(Val v, String path) {
+  void runLevelOnly(Val v, String path) {
     r.ignored(v.at(), path,
         "a role's [" + path + "] is ignored: every command of a run gets the run's, as Codex gives a sub-agent its parent's",
         "move [" + path + "] to config.toml");
   }
 
   private void unknown(Val v, String path, String key, Scope scope) {
+    if (key.equals("default_subagent_reasoning_effort")) {
+      r.ignored(v.at(), path,
+          "default_subagent_reasoning_effort belongs in [agents], not at the top level, and Orchestra does not honour it"
+              + " there either; it is ignored",
+          "remove it; set model_reasoning_effort at the top level for every role, or in a role's config_file for that role");
+      return;
+    }
     switch (scope) {
       case ROLE_FILE:
         r.unknownKey(
@@ -256,22 +130,37 @@ final class SettingsReader {
             "unknown key '" + key + "' in a role file (Codex 0.115+ rejects the role for it; Orchestra keeps the role)",
             Keys.didYouMean(
                 key,
-                union(Keys.TOP_LEVEL, Keys.ROLE_FILE_ONLY),
+                Schema.TOP.keys(Scope.ROLE_FILE),
                 "remove it; a role file takes name, description, nickname_candidates and config.toml keys"),
             true);
         break;
       case PROFILE:
-        r.unknownKey(v.at(), path, ignored(path), Keys.didYouMean(key, Keys.PROFILE, "remove it"), true);
+        r.unknownKey(v.at(), path, ignored(path), Keys.didYouMean(key, Schema.TOP.keys(Scope.PROFILE), "remove it"), true);
         break;
       default:
         r.unknownKey(
             v.at(),
             path,
             ignored(path),
-            Keys.didYouMean(key, union(Keys.TOP_LEVEL, Set.of(Keys.ORCHESTRA)),
+            Keys.didYouMean(key, union(Schema.TOP.keys(Scope.CONFIG), Set.of(Keys.ORCHESTRA)),
                 "remove it, or check its spelling against the Codex configuration reference"),
             true);
     }
+  }
+
+  /** Reports a role file's blank {@code developer_instructions}. */
+  void blankInstructions(Val v, String path) {
+    r.problem(v.at(), path, "developer_instructions is blank", "write the role's instructions, or remove the key");
+  }
+
+  /** Reports the top-level {@code profile} key, which Codex rejects since 0.134. */
+  void profileKeyDropped(Val v, String path) {
+    r.problem(
+        v.at(),
+        path,
+        "the top-level 'profile' key is no longer supported (Codex rejects it since 0.134)",
+        "remove it; put the profile's settings in $CODEX_HOME/<name>.config.toml and select it"
+            + " with --profile <name> (CodexConfig.Builder.profile(name) in Orchestra)");
   }
 
   // ---------------------------------------------------------------- scalars
@@ -416,20 +305,22 @@ final class SettingsReader {
 
   // ---------------------------------------------------------------- tables
 
-  private void approval(Val v, String path, CodexSettings.Parts p) {
+  /** An approval policy as read: the policy, and the granular table when one was given. */
+  record Approval(ApprovalPolicy policy, Map<String, Object> granular) {}
+
+  Approval approval(Val v, String path) {
     String allowed = "untrusted, on-request, never, on-failure (deprecated) or a table { granular = { ... } }";
     if (v.isString()) {
       String s = v.string();
       if (s.equals("on-failure")) {
         r.warning(v.at(), path, "approval_policy = \"on-failure\" is deprecated; Codex treats it as on-request", "write approval_policy = \"on-request\"");
-        p.approvalPolicy = ApprovalPolicy.ON_REQUEST;
+        return new Approval(ApprovalPolicy.ON_REQUEST, Map.of());
       } else if (List.of("untrusted", "on-request", "never").contains(s)) {
-        p.approvalPolicy = ApprovalPolicy.fromConfigValue(s).orElseThrow();
-      } else {
-        r.problem(v.at(), path, path + " = \"" + s + "\" is not allowed; allowed values: " + allowed,
-            Keys.closest(s, List.of("untrusted", "on-request", "never", "on-failure")).map(c -> "did you mean \"" + c + "\"?").orElse("use one of: " + allowed));
+        return new Approval(ApprovalPolicy.fromConfigValue(s).orElseThrow(), Map.of());
       }
-      return;
+      r.problem(v.at(), path, path + " = \"" + s + "\" is not allowed; allowed values: " + allowed,
+          Keys.closest(s, List.of("untrusted", "on-request", "never", "on-failure")).map(c -> "did you mean \"" + c + "\"?").orElse("use one of: " + allowed));
+      return null;
     }
     if (v.isTable() && v.table().size() == 1) {
       Map.Entry<String, Val> only = v.table().entrySet().iterator().next();
@@ -437,12 +328,11 @@ final class SettingsReader {
         if (only.getKey().equals("reject")) {
           r.warning(v.at(), path, "approval_policy { reject = ... } was renamed { granular = ... } in Codex 0.115", "rename 'reject' to 'granular'");
         }
-        p.approvalPolicy = ApprovalPolicy.ON_REQUEST;
-        p.granularApproval = castPlainMap(only.getValue());
-        return;
+        return new Approval(ApprovalPolicy.ON_REQUEST, castPlainMap(only.getValue()));
       }
     }
     r.problem(v.at(), path, path + " must be one of " + allowed + ", got " + v.typeName(), "write approval_policy = \"on-request\", or approval_policy = { granular = { ... } }");
+    return null;
   }
 
   @SuppressWarnings("unchecked")
@@ -450,93 +340,55 @@ final class SettingsReader {
     return (Map<String, Object>) v.plain();
   }
 
-  private SandboxWorkspaceWrite sandboxWorkspaceWrite(Val v, String path) {
+  SandboxWorkspaceWrite sandboxWorkspaceWrite(Val v, String path) {
     Map<String, Val> t = table(v, path);
     if (t == null) {
       return null;
     }
-    List<Path> roots = new ArrayList<>();
-    boolean network = false;
-    boolean tmpdir = false;
-    boolean slashTmp = false;
-    for (Map.Entry<String, Val> e : t.entrySet()) {
-      String k = path + "." + e.getKey();
-      switch (e.getKey()) {
-        case "writable_roots":
-          List<String> list = strings(e.getValue(), k);
-          if (list != null) {
-            for (String root : list) {
-              try {
-                roots.add(Path.of(root));
-              } catch (java.nio.file.InvalidPathException ex) {
-                r.problem(e.getValue().at(), k, "\"" + root + "\" is not a valid path: " + ex.getReason(), "write a folder path");
-              }
-            }
-          }
-          break;
-        case "network_access":
-          network = Boolean.TRUE.equals(bool(e.getValue(), k));
-          break;
-        case "exclude_tmpdir_env_var":
-          tmpdir = Boolean.TRUE.equals(bool(e.getValue(), k));
-          break;
-        case "exclude_slash_tmp":
-          slashTmp = Boolean.TRUE.equals(bool(e.getValue(), k));
-          break;
-        default:
-          unknownIn(e, k, Keys.SANDBOX_WORKSPACE_WRITE);
-      }
-    }
-    return new SandboxWorkspaceWrite(roots, network, tmpdir, slashTmp);
+    Schema.SandboxDraft d = new Schema.SandboxDraft();
+    Schema.SANDBOX_WORKSPACE_WRITE.read(this, t, path + ".", d, Scope.CONFIG, unknownIn(Schema.SANDBOX_WORKSPACE_WRITE.keys()));
+    return new SandboxWorkspaceWrite(d.roots, d.network, d.tmpdir, d.slashTmp);
   }
 
-  private ShellEnvironmentPolicy shellPolicy(Val v, String path) {
+  /** Folder paths: an array of strings, each a valid path (an invalid one is reported and left out). */
+  List<Path> paths(Val v, String path) {
+    List<String> list = strings(v, path);
+    if (list == null) {
+      return null;
+    }
+    List<Path> out = new ArrayList<>();
+    for (String root : list) {
+      try {
+        out.add(Path.of(root));
+      } catch (java.nio.file.InvalidPathException ex) {
+        r.problem(v.at(), path, "\"" + root + "\" is not a valid path: " + ex.getReason(), "write a folder path");
+      }
+    }
+    return out;
+  }
+
+  ShellEnvironmentPolicy shellPolicy(Val v, String path) {
     Map<String, Val> t = table(v, path);
     if (t == null) {
       return null;
     }
-    String inherit = "all";
-    boolean ignoreDefaults = true; // Codex: unless the table says false, names with KEY, SECRET or TOKEN pass
-    List<String> exclude = List.of();
-    Map<String, String> set = Map.of();
-    List<String> includeOnly = List.of();
-    boolean useProfile = false;
-    for (Map.Entry<String, Val> e : t.entrySet()) {
-      String k = path + "." + e.getKey();
-      Val x = e.getValue();
-      switch (e.getKey()) {
-        case "inherit":
-          String i = oneOf(x, k, List.of("all", "core", "none"));
-          inherit = i == null ? inherit : i;
-          break;
-        case "ignore_default_excludes":
-          ignoreDefaults = Boolean.TRUE.equals(bool(x, k));
-          break;
-        case "exclude":
-          exclude = orEmpty(strings(x, k));
-          break;
-        case "set":
-          set = variables(x, k);
-          break;
-        case "include_only":
-          includeOnly = orEmpty(strings(x, k));
-          break;
-        case "experimental_use_profile":
-          useProfile = Boolean.TRUE.equals(bool(x, k));
-          if (useProfile) {
-            r.warning(x.at(), k, k + " = true is not honoured: Orchestra runs commands without the user's shell profile",
-                "set the variables the profile would set in shell_environment_policy.set, or remove the key");
-          }
-          break;
-        default:
-          unknownIn(e, k, Keys.SHELL_ENVIRONMENT_POLICY);
-      }
+    Schema.ShellDraft d = new Schema.ShellDraft();
+    Schema.SHELL_ENVIRONMENT_POLICY.read(this, t, path + ".", d, Scope.CONFIG, unknownIn(Schema.SHELL_ENVIRONMENT_POLICY.keys()));
+    return new ShellEnvironmentPolicy(d.inherit, d.ignoreDefaultExcludes, d.exclude, d.set, d.includeOnly, d.useProfile);
+  }
+
+  /** {@code experimental_use_profile}: true is reported, since Orchestra runs commands without the user's shell profile. */
+  Boolean shellProfile(Val v, String path) {
+    Boolean on = bool(v, path);
+    if (Boolean.TRUE.equals(on)) {
+      r.warning(v.at(), path, path + " = true is not honoured: Orchestra runs commands without the user's shell profile",
+          "set the variables the profile would set in shell_environment_policy.set, or remove the key");
     }
-    return new ShellEnvironmentPolicy(inherit, ignoreDefaults, exclude, set, includeOnly, useProfile);
+    return on;
   }
 
   /** A table of environment variables, without those no process environment can hold (each reported). */
-  private Map<String, String> variables(Val v, String path) {
+  Map<String, String> variables(Val v, String path) {
     Map<String, String> out = new LinkedHashMap<>(stringMap(v, path));
     if (v.isTable()) {
       for (Map.Entry<String, Val> e : v.table().entrySet()) {
@@ -556,7 +408,7 @@ final class SettingsReader {
     return out;
   }
 
-  private Map<String, ProviderConfig> providers(Val v, String path) {
+  Map<String, ProviderConfig> providers(Val v, String path) {
     Map<String, Val> t = table(v, path);
     if (t == null) {
       return Map.of();
@@ -605,111 +457,7 @@ final class SettingsReader {
       return null;
     }
     ProviderConfig.Builder b = ProviderConfig.builder(id);
-    for (Map.Entry<String, Val> e : t.entrySet()) {
-      String k = path + "." + e.getKey();
-      Val x = e.getValue();
-      switch (e.getKey()) {
-        case "name":
-          String name = nonBlank(x, k);
-          if (name != null) {
-            b.name(name);
-          }
-          break;
-        case "base_url":
-          String url = nonBlank(x, k);
-          if (url != null) {
-            baseUrl(b, x, k, url);
-          }
-          break;
-        case "env_key":
-          String envKey = nonBlank(x, k);
-          if (envKey != null) {
-            b.envKey(envKey);
-          }
-          break;
-        case "env_key_instructions":
-          String instructions = string(x, k);
-          if (instructions != null) {
-            b.envKeyInstructions(instructions);
-          }
-          break;
-        case "experimental_bearer_token":
-          string(x, k);
-          break;
-        case "wire_api":
-          String wire = oneOf(x, k, java.util.Arrays.stream(WireApi.values()).map(WireApi::configValue).toList());
-          if (wire != null) {
-            b.wireApi(WireApi.fromConfigValue(wire).orElseThrow());
-          }
-          if ("chat".equals(wire)) {
-            // Orchestra speaks Chat Completions (vLLM, Ollama and other OpenAI-compatible servers),
-            // so this is no error, strict or not; but Codex reading the same file will stop on it.
-            r.warning(x.at(), k,
-                "wire_api = \"chat\": Orchestra uses Chat Completions for this provider, but Codex itself refuses the value"
-                    + " (since it dropped Chat Completions), so Codex cannot load this file",
-                "nothing to change for Orchestra; only if Codex must read this file too, point the provider at a server that"
-                    + " speaks the Responses API and write wire_api = \"responses\"");
-          }
-          break;
-        case "query_params":
-          b.queryParams(stringMap(x, k));
-          break;
-        case "http_headers":
-          headers(x, k, b::httpHeader);
-          break;
-        case "env_http_headers":
-          headers(x, k, b::envHttpHeader);
-          break;
-        case "request_max_retries":
-          Long requestRetries = capped(x, k);
-          if (requestRetries != null) {
-            b.requestMaxRetries(requestRetries);
-          }
-          break;
-        case "stream_max_retries":
-          Long streamRetries = capped(x, k);
-          if (streamRetries != null) {
-            b.streamMaxRetries(streamRetries);
-          }
-          break;
-        case "stream_idle_timeout_ms":
-          Long idle = integer(x, k, 1);
-          if (idle != null) {
-            b.streamIdleTimeout(Duration.ofMillis(idle));
-          }
-          break;
-        case "requests_per_period":
-          Long requests = integer(x, k, 0);
-          if (requests != null) {
-            built(x, k, path, "set " + k + " to a smaller number, or 0 for no limit", () -> b.requestsPerPeriod(requests));
-          }
-          break;
-        case "rate_limit_period_ms":
-          Long period = integer(x, k, 1);
-          if (period != null) {
-            b.rateLimitPeriod(Duration.ofMillis(period));
-          }
-          break;
-        case "websocket_connect_timeout_ms":
-          integer(x, k, 1);
-          break;
-        case "requires_openai_auth":
-        case "supports_websockets":
-          bool(x, k);
-          break;
-        case "auth":
-          if (table(x, k) != null && (t.containsKey("env_key") || t.containsKey("experimental_bearer_token")
-              || (t.get("requires_openai_auth") != null && Boolean.TRUE.equals(t.get("requires_openai_auth").raw())))) {
-            r.problem(x.at(), k, "auth cannot be combined with env_key, experimental_bearer_token or requires_openai_auth", "keep either the auth command or the other key");
-          }
-          break;
-        case "aws":
-          r.problem(x.at(), k, "aws is allowed only for the built-in amazon-bedrock provider", "remove aws from [" + path + "]");
-          break;
-        default:
-          unknownIn(e, k, Keys.PROVIDER);
-      }
-    }
+    Schema.PROVIDER.read(this, t, path + ".", new Schema.ProviderDraft(this, b, t, path), Scope.CONFIG, unknownIn(Schema.PROVIDER.keys()));
     if (!t.containsKey("name")) {
       r.problem(v.at(), path + ".name", "[" + path + "] has no name; a provider needs one", "add name = \"" + id + "\" to [" + path + "]");
     }
@@ -719,7 +467,34 @@ final class SettingsReader {
     return b.build();
   }
 
-  private void baseUrl(ProviderConfig.Builder b, Val v, String key, String url) {
+  /** Sets the wire API; {@code chat} is Orchestra's (Chat Completions) but no longer Codex's, which is said. */
+  void wireApi(ProviderConfig.Builder b, Val v, String key, String wire) {
+    b.wireApi(WireApi.fromConfigValue(wire).orElseThrow());
+    if (wire.equals("chat")) {
+      // Orchestra speaks Chat Completions (vLLM, Ollama and other OpenAI-compatible servers),
+      // so this is no error, strict or not; but Codex reading the same file will stop on it.
+      r.warning(v.at(), key,
+          "wire_api = \"chat\": Orchestra uses Chat Completions for this provider, but Codex itself refuses the value"
+              + " (since it dropped Chat Completions), so Codex cannot load this file",
+          "nothing to change for Orchestra; only if Codex must read this file too, point the provider at a server that"
+              + " speaks the Responses API and write wire_api = \"responses\"");
+    }
+  }
+
+  /** A provider's {@code auth} command excludes the other ways to authenticate. */
+  void providerAuth(Map<String, Val> provider, Val v, String key) {
+    Val openaiAuth = provider.get("requires_openai_auth");
+    if (provider.containsKey("env_key") || provider.containsKey("experimental_bearer_token")
+        || (openaiAuth != null && Boolean.TRUE.equals(openaiAuth.raw()))) {
+      r.problem(v.at(), key, "auth cannot be combined with env_key, experimental_bearer_token or requires_openai_auth", "keep either the auth command or the other key");
+    }
+  }
+
+  void awsOutsideBedrock(Val v, String key, String tablePath) {
+    r.problem(v.at(), key, "aws is allowed only for the built-in amazon-bedrock provider", "remove aws from [" + tablePath + "]");
+  }
+
+  void baseUrl(ProviderConfig.Builder b, Val v, String key, String url) {
     String hint = "write the API root the request path is appended to, e.g. base_url = \"https://llm.example.com/v1\"; query parameters go in query_params";
     URI uri;
     try {
@@ -735,7 +510,7 @@ final class SettingsReader {
    * Reads {@code http_headers} or {@code env_http_headers}: a header the builder refuses (one that
    * cannot be sent) is left out with a warning, an error in strict mode, as Codex drops it.
    */
-  private void headers(Val v, String key, java.util.function.BiConsumer<String, String> add) {
+  void headers(Val v, String key, java.util.function.BiConsumer<String, String> add) {
     for (Map.Entry<String, String> h : stringMap(v, key).entrySet()) {
       Val at = v.table().get(h.getKey());
       try {
@@ -751,7 +526,7 @@ final class SettingsReader {
    * Runs a builder call that may refuse the value; a refusal is a problem at the value, its message
    * (which starts with the Codex key) prefixed with the table's path.
    */
-  private void built(Val v, String key, String tablePath, String hint, Runnable call) {
+  void built(Val v, String key, String tablePath, String hint, Runnable call) {
     try {
       call.run();
     } catch (IllegalArgumentException e) {
@@ -760,7 +535,7 @@ final class SettingsReader {
   }
 
   /** A retry count: an integer of 0 or more; above the cap it is read as the cap, with a warning. */
-  private Long capped(Val v, String path) {
+  Long retries(Val v, String path) {
     Long n = integer(v, path, 0);
     if (n != null && n > ProviderConfig.MAX_RETRIES) {
       r.warning(v.at(), path, path + " = " + n + " is above Codex's cap; " + ProviderConfig.MAX_RETRIES + " is used",
@@ -769,7 +544,7 @@ final class SettingsReader {
     return n;
   }
 
-  private Map<String, McpServer> mcpServers(Val v, String path) {
+  Map<String, McpServer> mcpServers(Val v, String path) {
     Map<String, Val> t = table(v, path);
     if (t == null) {
       return Map.of();
@@ -800,98 +575,45 @@ final class SettingsReader {
       return null;
     }
     McpTransport transport = stdio ? McpTransport.STDIO : McpTransport.STREAMABLE_HTTP;
-    Set<String> foreign = stdio ? Keys.MCP_HTTP_ONLY : Keys.MCP_STDIO_ONLY;
-    String command = null;
-    List<String> args = List.of();
-    Map<String, String> env = Map.of();
-    String url = null;
-    String bearerVar = null;
-    Duration startup = null;
-    Duration startupMs = null;
-    Duration tool = null;
-    boolean enabled = true;
-    boolean required = false;
-    List<String> enabledTools = List.of();
-    List<String> disabledTools = List.of();
+    KeyTable<Schema.McpDraft> own = stdio ? Schema.MCP_STDIO_ONLY : Schema.MCP_HTTP_ONLY;
+    KeyTable<Schema.McpDraft> foreign = stdio ? Schema.MCP_HTTP_ONLY : Schema.MCP_STDIO_ONLY;
+    KeyTable.Unknown unknown = unknownIn(union(Schema.MCP_COMMON.keys(), own.keys()));
+    Schema.McpDraft d = new Schema.McpDraft();
     for (Map.Entry<String, Val> e : t.entrySet()) {
       String k = path + "." + e.getKey();
       Val x = e.getValue();
-      if (foreign.contains(e.getKey())) {
+      if (foreign.knows(e.getKey(), Scope.CONFIG)) {
         r.problem(x.at(), k, "'" + e.getKey() + "' is not supported for " + (stdio ? "stdio" : "streamable_http") + " servers",
             "remove " + e.getKey() + " from [" + path + "]" + (stdio ? " (it applies to url servers)" : " (it applies to command servers)"));
         continue;
       }
-      switch (e.getKey()) {
-        case "command":
-          command = nonBlank(x, k);
-          break;
-        case "args":
-          args = orEmpty(strings(x, k));
-          break;
-        case "env":
-          env = stringMap(x, k);
-          break;
-        case "env_vars":
-          if (!x.isArray()) {
-            r.problem(x.at(), k, k + " must be an array, got " + x.typeName(), "write env_vars = [\"NAME\", ...]");
-          }
-          break;
-        case "cwd":
-          string(x, k);
-          break;
-        case "url":
-          url = nonBlank(x, k);
-          break;
-        case "bearer_token_env_var":
-          bearerVar = nonBlank(x, k);
-          break;
-        case "bearer_token":
-          r.problem(x.at(), k, "inline bearer_token is not supported: a token must not be written in the configuration", "put the token in an environment variable and set bearer_token_env_var = \"NAME\"");
-          break;
-        case "http_headers":
-        case "env_http_headers":
-          stringMap(x, k);
-          break;
-        case "startup_timeout_sec":
-          Double s = number(x, k);
-          startup = s == null ? null : Duration.ofMillis(Math.round(s * 1000));
-          break;
-        case "startup_timeout_ms":
-          Long ms = integer(x, k, 0);
-          startupMs = ms == null ? null : Duration.ofMillis(ms);
-          break;
-        case "tool_timeout_sec":
-          Double tt = number(x, k);
-          tool = tt == null ? null : Duration.ofMillis(Math.round(tt * 1000));
-          break;
-        case "enabled":
-          enabled = !Boolean.FALSE.equals(bool(x, k));
-          break;
-        case "required":
-          required = Boolean.TRUE.equals(bool(x, k));
-          break;
-        case "enabled_tools":
-          enabledTools = orEmpty(strings(x, k));
-          break;
-        case "disabled_tools":
-          disabledTools = orEmpty(strings(x, k));
-          break;
-        case "oauth_resource":
-        case "scopes":
-          break;
-        default:
-          if (!Keys.MCP_COMMON.contains(e.getKey())) {
-            unknownIn(e, k, union(Keys.MCP_COMMON, stdio ? Keys.MCP_STDIO_ONLY : Keys.MCP_HTTP_ONLY));
-          }
-      }
+      (own.knows(e.getKey(), Scope.CONFIG) ? own : Schema.MCP_COMMON).read(this, e.getKey(), x, k, d, Scope.CONFIG, unknown);
     }
     if (r.problems() > before) {
       return null;
     }
-    return new McpServer(name, transport, command, args, env, url, bearerVar, startup != null ? startup : startupMs, tool, enabled, required, enabledTools, disabledTools);
+    return new McpServer(name, transport, d.command, d.args, d.env, d.url, d.bearerTokenEnvVar,
+        d.startupTimeout != null ? d.startupTimeout : d.startupTimeoutMs, d.toolTimeout, d.enabled, d.required, d.enabledTools,
+        d.disabledTools);
   }
 
-  private Map<String, CodexSettings> profiles(Val v, String path) {
+  /** An inline {@code bearer_token}: refused, since a token must not be written in the configuration. */
+  Object inlineBearerToken(Val v, String path) {
+    r.problem(v.at(), path, "inline bearer_token is not supported: a token must not be written in the configuration",
+        "put the token in an environment variable and set bearer_token_env_var = \"NAME\"");
+    return null;
+  }
+
+  /** Any array. */
+  Val array(Val v, String path) {
+    if (!v.isArray()) {
+      r.problem(v.at(), path, path + " must be an array, got " + v.typeName(), "write " + lastKey(path) + " = [\"...\", ...]");
+      return null;
+    }
+    return v;
+  }
+
+  Map<String, CodexSettings> profiles(Val v, String path) {
     Map<String, Val> t = table(v, path);
     if (t == null) {
       return Map.of();
@@ -915,18 +637,12 @@ final class SettingsReader {
     if (t == null) {
       return;
     }
-    for (Map.Entry<String, Val> e : t.entrySet()) {
-      String k = path + "." + e.getKey();
-      if (e.getKey().equals("checks")) {
-        checks(e.getValue(), k);
-      } else {
-        // Orchestra's own table: a key it does not know is most likely a typo of one it does, and
-        // ignoring it would quietly change what a run does.
-        r.unknownKey(e.getValue().at(), k, "unknown key '" + e.getKey() + "' in [orchestra] (Orchestra ignores it)",
-            Keys.didYouMean(e.getKey(), Keys.ORCHESTRA_TABLE,
-                "remove it; [orchestra] takes: " + String.join(", ", sorted(Keys.ORCHESTRA_TABLE))), true);
-      }
-    }
+    Set<String> known = Schema.ORCHESTRA.keys();
+    // Orchestra's own table: a key it does not know is most likely a typo of one it does, and
+    // ignoring it would quietly change what a run does.
+    Schema.ORCHESTRA.read(this, t, path + ".", null, Scope.CONFIG, (k, x, at) -> r.unknownKey(x.at(), at,
+        "unknown key '" + k + "' in [orchestra] (Orchestra ignores it)",
+        Keys.didYouMean(k, known, "remove it; [orchestra] takes: " + String.join(", ", sorted(known))), true));
   }
 
   /**
@@ -955,70 +671,25 @@ final class SettingsReader {
     return List.copyOf(lines);
   }
 
-  private void projects(Val v, String path) {
+  /** Checks {@code [projects]}: each entry is a table of {@link Schema#PROJECT} keys. */
+  Val projects(Val v, String path) {
     Map<String, Val> t = table(v, path);
     if (t == null) {
-      return;
+      return null;
     }
     for (Map.Entry<String, Val> e : t.entrySet()) {
       String k = path + ".\"" + e.getKey() + "\"";
       Map<String, Val> project = table(e.getValue(), k);
-      if (project != null && project.containsKey("trust_level")) {
-        oneOf(project.get("trust_level"), k + ".trust_level", List.of("trusted", "untrusted"));
-      }
       if (project != null) {
-        for (Map.Entry<String, Val> p : project.entrySet()) {
-          if (!Keys.PROJECT.contains(p.getKey())) {
-            unknownIn(p, k + "." + p.getKey(), Keys.PROJECT);
-          }
-        }
+        Schema.PROJECT.read(this, project, k + ".", null, Scope.CONFIG, unknownIn(Schema.PROJECT.keys()));
       }
     }
+    return v;
   }
 
-  /**
-   * A table Codex reads as a whole: not a table, it refuses the file; a key it does not take, it
-   * warns that it ignores; its checked sub-tables likewise.
-   *
-   * @param name the table's entry in {@link Keys#CHECKED_TABLES}, its dotted path from the top level
-   */
-  private void checkedTable(Val v, String path, String name) {
-    Map<String, Val> t = table(v, path);
-    if (t == null) {
-      return;
-    }
-    Set<String> keys = Keys.CHECKED_TABLES.get(name);
-    for (Map.Entry<String, Val> e : t.entrySet()) {
-      String k = path + "." + e.getKey();
-      String sub = name + "." + e.getKey();
-      Val x = e.getValue();
-      if (!keys.contains(e.getKey())) {
-        unknownIn(e, k, keys);
-      } else if (Keys.CHECKED_TABLES.containsKey(sub) && x.isTable()) {
-        checkedTable(x, k, sub);
-      } else if (Keys.CHECKED_TABLES.containsKey(sub + "[]") && x.isArray()) {
-        List<Val> entries = x.array();
-        for (int i = 0; i < entries.size(); i++) {
-          if (entries.get(i).isTable()) {
-            for (Map.Entry<String, Val> f : entries.get(i).table().entrySet()) {
-              if (!Keys.CHECKED_TABLES.get(sub + "[]").contains(f.getKey())) {
-                unknownIn(f, k + "." + i + "." + f.getKey(), Keys.CHECKED_TABLES.get(sub + "[]"));
-              }
-            }
-          }
-        }
-      }
-    }
-  }
 
-  /** Checks {@code [goals]}: a table of {@link Keys#CHECKED_TABLES} whose token budget is a positive integer. */
-  private void goals(Val v, String path) {
-    checkedTable(v, path, "goals");
-    Val budget = v.isTable() ? v.table().get("max_goal_token_budget") : null;
-    if (budget != null) {
-      integer(budget, path + ".max_goal_token_budget", 1);
-    }
-  }
+
+
 
   /**
    * Checks {@code [features]} against the pinned Codex release's flags: what Codex ignores, what it
@@ -1026,10 +697,10 @@ final class SettingsReader {
    * takes none, an unknown key in a flag's table). What it says of flags under development depends
    * on every layer: see {@link #underDevelopment}.
    */
-  private void features(Val v, String path) {
+  Val features(Val v, String path) {
     Map<String, Val> t = table(v, path);
     if (t == null) {
-      return;
+      return null;
     }
     CodexFeatures known = CodexFeatures.pinned();
     for (Map.Entry<String, Val> e : t.entrySet()) {
@@ -1071,6 +742,7 @@ final class SettingsReader {
         multiAgentOff(x, k, alias.isPresent() ? " (the old name of features.multi_agent)" : "");
       }
     }
+    return v;
   }
 
   /**
@@ -1157,9 +829,38 @@ final class SettingsReader {
   }
 
   /** Reports a key Codex does not know in a table whose keys it checks: it warns that it ignores it. */
-  private void unknownIn(Map.Entry<String, Val> e, String path, Set<String> known) {
-    r.unknownKey(e.getValue().at(), path, ignored(path),
-        Keys.didYouMean(e.getKey(), known, "remove it; known keys here: " + String.join(", ", sorted(known))), true);
+  void unknownIn(String key, Val v, String path, Set<String> known) {
+    r.unknownKey(v.at(), path, ignored(path),
+        Keys.didYouMean(key, known, "remove it; known keys here: " + String.join(", ", sorted(known))), true);
+  }
+
+  /** The handler of unknown keys of a table whose keys Codex checks. */
+  KeyTable.Unknown unknownIn(Set<String> known) {
+    return (key, v, path) -> unknownIn(key, v, path, known);
+  }
+
+  /** A thread cap of {@code [agents]}: an integer of 1 or more. */
+  Long threadCount(Val v, String path) {
+    if (!v.isLong()) {
+      return integer(v, path, 1);
+    }
+    if (v.longValue() < 1) {
+      r.problem(v.at(), path, path + " must be at least 1, got " + v.longValue(),
+          "set " + path + " to 1 or more (Codex's default is " + ConfigLoader.DEFAULT_MAX_THREADS + "; Orchestra's starter pack uses 12)");
+      return null;
+    }
+    return v.longValue();
+  }
+
+  /**
+   * Reports {@code [agents] default_subagent_*}: Orchestra's roles take their model and effort from
+   * their role file, the top level or the built-in role, never from these.
+   */
+  void subagentDefaultNotHonoured(Val v, String path, String instead) {
+    r.silentlyIgnored(v.at(), path,
+        path + ": Orchestra does not honour it, so it is ignored; every role takes its " + instead
+            + " from its role file, else from the top level of config.toml",
+        "remove it; set " + instead + " at the top level for every role, or in a role's config_file for that role");
   }
 
   /** What Codex says of a key it does not know and skips (a warning when it starts). */
@@ -1179,9 +880,6 @@ final class SettingsReader {
     return out;
   }
 
-  private static <T> List<T> orEmpty(List<T> list) {
-    return list == null ? List.of() : list;
-  }
 
   static String lastKey(String path) {
     int dot = path.lastIndexOf('.');
