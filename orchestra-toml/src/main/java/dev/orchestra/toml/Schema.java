@@ -93,44 +93,94 @@ final class Schema {
 
   // ---------------------------------------------------------------- the tables Codex checks key by key
 
+  // Their keys' types were measured from the pinned binary: it refuses the file for a value of
+  // another type, naming the key (an integer it reads as unsigned refuses a negative value).
+
   static final KeyTable<Void> GOALS = KeyTable.<Void>builder().key("max_goal_token_budget", integer(1), nothing()).build();
-  static final KeyTable<Void> HISTORY = keys("persistence", "max_bytes");
-  static final KeyTable<Void> ANALYTICS = keys("enabled");
-  static final KeyTable<Void> WINDOWS = keys("sandbox", "allow_mxc");
+  static final KeyTable<Void> HISTORY =
+      KeyTable.<Void>builder()
+          .key("persistence", oneOf("save-all", "none"), nothing())
+          .key("max_bytes", integer(0), nothing())
+          .build();
+  static final KeyTable<Void> ANALYTICS = KeyTable.<Void>builder().key("enabled", BOOL, nothing()).build();
+  static final KeyTable<Void> WINDOWS =
+      KeyTable.<Void>builder()
+          .key("sandbox", oneOf("elevated", "unelevated", "mxc"), nothing())
+          .key("allow_mxc", BOOL, nothing())
+          .build();
+  /** {@code web_search} takes true, false or a table, inside which Codex is silent. */
   static final KeyTable<Void> TOOLS =
       KeyTable.<Void>builder()
-          .known("web_search", "client_search_provider")
-          .key("experimental_request_user_input", within(keys("enabled")), nothing())
-          .key("update_plan", within(keys("enabled")), nothing())
+          .known("web_search")
+          .key("client_search_provider", oneOf("standalone", "search_mcp"), nothing())
+          .key("experimental_request_user_input", within(switchTable()), nothing())
+          .key("update_plan", within(switchTable()), nothing())
           .build();
   static final KeyTable<Void> MEMORIES =
-      keys(
-          "disable_on_external_context", "no_memories_if_mcp_or_web_search", "generate_memories", "use_memories",
-          "dedicated_tools", "dual_write", "max_raw_memories_for_consolidation", "max_rollouts_per_startup",
-          "max_unused_days", "max_rollout_age_days", "min_rollout_idle_hours", "min_rate_limit_remaining_percent",
-          "extract_model", "consolidation_model", "consolidation_service_tier", "version");
+      KeyTable.<Void>builder()
+          .key("disable_on_external_context", BOOL, nothing())
+          .key("no_memories_if_mcp_or_web_search", BOOL, nothing())
+          .key("generate_memories", BOOL, nothing())
+          .key("use_memories", BOOL, nothing())
+          .key("dedicated_tools", BOOL, nothing())
+          .key("dual_write", BOOL, nothing())
+          .key("max_raw_memories_for_consolidation", integer(0), nothing())
+          .key("max_rollouts_per_startup", integer(0), nothing())
+          .key("max_unused_days", integer(Long.MIN_VALUE), nothing())
+          .key("max_rollout_age_days", integer(Long.MIN_VALUE), nothing())
+          .key("min_rollout_idle_hours", integer(Long.MIN_VALUE), nothing())
+          .key("min_rate_limit_remaining_percent", integer(Long.MIN_VALUE), nothing())
+          .key("extract_model", STRING, nothing())
+          .key("consolidation_model", STRING, nothing())
+          .key("consolidation_service_tier", STRING, nothing())
+          .key("version", oneOf("v1", "v2"), nothing())
+          .build();
   static final KeyTable<Void> NOTICE =
       KeyTable.<Void>builder()
-          .known(
-              "hide_full_access_warning", "hide_world_writable_warning", "hide_gov_cloud_guidance", "fast_default_opt_out",
-              "hide_rate_limit_model_nudge", "hide_gpt5_1_migration_prompt", "hide_gpt-5.1-codex-max_migration_prompt",
-              "model_migrations")
+          .key("hide_full_access_warning", BOOL, nothing())
+          .key("hide_world_writable_warning", BOOL, nothing())
+          .key("hide_gov_cloud_guidance", BOOL, nothing())
+          .key("fast_default_opt_out", BOOL, nothing())
+          .key("hide_rate_limit_model_nudge", BOOL, nothing())
+          .key("hide_gpt5_1_migration_prompt", BOOL, nothing())
+          .key("hide_gpt-5.1-codex-max_migration_prompt", BOOL, nothing())
+          .key("model_migrations", STRING_MAP, nothing())
           .key("external_config_migration_prompts",
-              within(keys("home", "home_last_prompted_at", "projects", "project_last_prompted_at")), nothing())
+              within(KeyTable.<Void>builder()
+                  .key("home", BOOL, nothing())
+                  .key("home_last_prompted_at", integer(Long.MIN_VALUE), nothing())
+                  .key("projects", TABLE, nothing())
+                  .key("project_last_prompted_at", TABLE, nothing())
+                  .build()),
+              nothing())
           .build();
-  /** Codex is silent inside the exporters and {@code span_attributes}: they pass as they are. */
+  /** Codex is silent inside the exporters' tables, {@code span_attributes} and {@code tracestate}. */
   static final KeyTable<Void> OTEL =
       KeyTable.<Void>builder()
-          .known("log_user_prompt", "log_sse_deltas", "log_agent_responses", "log_guardian_assessments", "environment",
-              "exporter", "trace_exporter", "metrics_exporter", "span_attributes", "tracestate")
-          .key("tool_result", within(keys("max_bytes")), nothing())
+          .key("log_user_prompt", BOOL, nothing())
+          .key("log_sse_deltas", BOOL, nothing())
+          .key("log_agent_responses", BOOL, nothing())
+          .key("log_guardian_assessments", BOOL, nothing())
+          .key("environment", STRING, nothing())
+          .key("exporter", SettingsReader::otelExporter, nothing())
+          .key("trace_exporter", SettingsReader::otelExporter, nothing())
+          .key("metrics_exporter", SettingsReader::otelExporter, nothing())
+          .key("span_attributes", TABLE, nothing())
+          .key("tracestate", TABLE, nothing())
+          .key("tool_result", within(KeyTable.<Void>builder().key("max_bytes", integer(0), nothing()).build()), nothing())
           .build();
   static final KeyTable<Void> SKILLS =
       KeyTable.<Void>builder()
-          .known("include_instructions", "max_context_tokens")
-          .key("bundled", within(keys("enabled")), nothing())
+          .key("include_instructions", BOOL, nothing())
+          .key("max_context_tokens", integer(1), nothing())
+          .key("bundled", within(switchTable()), nothing())
           .key("config", entries(keys("enabled", "name", "path")), nothing())
           .build();
+
+  /** A table whose one key is {@code enabled = true|false}. */
+  private static KeyTable<Void> switchTable() {
+    return KeyTable.<Void>builder().key("enabled", BOOL, nothing()).build();
+  }
 
   /** A {@code [projects."<path>"]} entry. */
   static final KeyTable<Void> PROJECT = KeyTable.<Void>builder().key("trust_level", oneOf("trusted", "untrusted"), nothing()).build();

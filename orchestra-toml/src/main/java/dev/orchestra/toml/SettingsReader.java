@@ -190,9 +190,11 @@ final class SettingsReader {
     return v.bool();
   }
 
+  /** A whole number of at least {@code min} ({@link Long#MIN_VALUE} for any). */
   Long integer(Val v, String path, long min) {
     if (!v.isLong()) {
-      r.problem(v.at(), path, path + " must be an integer, got " + v.typeName(), "write a whole number without quotes, at least " + min);
+      r.problem(v.at(), path, path + " must be an integer, got " + v.typeName(),
+          "write a whole number without quotes" + (min == Long.MIN_VALUE ? "" : ", at least " + min));
       return null;
     }
     if (v.longValue() < min) {
@@ -595,6 +597,17 @@ final class SettingsReader {
     return new McpServer(name, transport, d.command, d.args, d.env, d.url, d.bearerTokenEnvVar,
         d.startupTimeout != null ? d.startupTimeout : d.startupTimeoutMs, d.toolTimeout, d.enabled, d.required, d.enabledTools,
         d.disabledTools);
+  }
+
+  /** The OpenTelemetry exporters Codex names. */
+  private static final List<String> OTEL_EXPORTERS = List.of("none", "statsig", "otlp-http", "otlp-grpc");
+
+  /** An OpenTelemetry exporter: one Codex names, or a table that configures one (Codex checks inside it). */
+  Val otelExporter(Val v, String path) {
+    if (v.isTable()) {
+      return v;
+    }
+    return oneOf(v, path, OTEL_EXPORTERS) == null ? null : v;
   }
 
   /** An inline {@code bearer_token}: refused, since a token must not be written in the configuration. */

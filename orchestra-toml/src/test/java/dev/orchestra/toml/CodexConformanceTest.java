@@ -142,6 +142,25 @@ final class CodexConformanceTest {
       c.add(new Case("unknown in " + table, "[" + table + "]\nzz_foo = 1\n"));
     }
     c.add(new Case("history not a table", "history = 5\n"));
+    // Wrong types inside the measured tables: Codex refuses the file, naming the key.
+    Map<String, String> inside = new LinkedHashMap<>();
+    inside.put("history", "persistence = \"bogus\"");
+    inside.put("history ", "max_bytes = -1");
+    inside.put("analytics", "enabled = \"yes\"");
+    inside.put("windows", "sandbox = \"bogus\"");
+    inside.put("tools", "client_search_provider = \"bogus\"");
+    inside.put("tools.update_plan", "enabled = \"x\"");
+    inside.put("memories", "version = \"v9\"");
+    inside.put("memories ", "max_rollouts_per_startup = -1");
+    inside.put("memories  ", "extract_model = 5");
+    inside.put("notice", "hide_full_access_warning = \"yes\"");
+    inside.put("notice ", "model_migrations = { a = 5 }");
+    inside.put("otel", "exporter = \"bogus\"");
+    inside.put("otel ", "environment = 5");
+    inside.put("otel.tool_result", "max_bytes = \"x\"");
+    inside.put("skills", "max_context_tokens = 0");
+    inside.put("skills.bundled", "enabled = \"x\"");
+    inside.forEach((table, line) -> c.add(new Case("in " + table.strip() + " " + line, "[" + table.strip() + "]\n" + line + "\n")));
     for (String sub : List.of("tools.update_plan", "tools.experimental_request_user_input", "otel.tool_result", "skills.bundled",
         "notice.external_config_migration_prompts")) {
       c.add(new Case("unknown in " + sub, "[" + sub + "]\nzz_foo = 1\n"));
