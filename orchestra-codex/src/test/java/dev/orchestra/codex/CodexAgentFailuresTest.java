@@ -318,6 +318,42 @@ final class CodexAgentFailuresTest {
   }
 
   @Test
+  void anHttpMcpServersHeaderNamedByEnvHttpHeadersReachesTheServerFromTheEnvironment() throws Exception {
+    // orchestra-toml turns a role file's static http_headers into env_http_headers naming a
+    // variable (AgentRoleTest); this shows that Codex then sends the header from the environment.
+    Path repo = CodexTestbed.repo(dir.resolve("repo"), Map.of("README.md", "x\n"));
+    List<String> authorizations = new CopyOnWriteArrayList<>();
+    com.sun.net.httpserver.HttpServer mcp = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    mcp.createContext("/mcp", exchange -> {
+      authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+      exchange.sendResponseHeaders(404, -1);
+      exchange.close();
+    });
+    mcp.start();
+    try (CodexTestbed bed = new CodexTestbed(dir)) {
+      bed.script.task("T1", Step.command("echo \"[$ORCHESTRA_MCP_WEB_AUTHORIZATION]\" > one.txt"), Step.answer(RoleAnswers.implementation("wrote")));
+      List<String> roleFile =
+          List.of(
+              "mcp_servers.web.url=" + CodexCli.tomlString("http://127.0.0.1:" + mcp.getAddress().getPort() + "/mcp"),
+              "mcp_servers.web.startup_timeout_sec=10",
+              "mcp_servers.web.env_http_headers.Authorization=\"ORCHESTRA_MCP_WEB_AUTHORIZATION\"");
+      CodexAgent codex =
+          bed.agent().roleConfig("implementer", roleFile)
+              .roleEnvironment("implementer", Map.of("ORCHESTRA_MCP_WEB_AUTHORIZATION", "Bearer s3cret-header")).build();
+      RunResult result;
+      try (Orchestrator o = orchestrator(codex, repo, List.of(writer("T1", "one.txt")), ApprovalPolicy.NEVER, b -> { })) {
+        result = o.run("Write one.txt");
+      }
+      assertEquals(StopReason.GREEN, result.stopReason(), result.message());
+      assertFalse(authorizations.isEmpty(), "Codex never called the MCP server");
+      assertTrue(authorizations.stream().allMatch("Bearer s3cret-header"::equals), authorizations.toString());
+      assertEquals("[]", Files.readString(repo.resolve("one.txt")).strip(), "the commands Codex runs do not see the header's variable");
+    } finally {
+      mcp.stop(0);
+    }
+  }
+
+  @Test
   void aRoleVariableCodexItselfReadsFailsTheTaskSayingWhichWithoutItsValue() throws Exception {
     Path repo = CodexTestbed.repo(dir.resolve("repo"), Map.of("README.md", "x\n"));
     try (CodexTestbed bed = new CodexTestbed(dir)) {

@@ -79,7 +79,8 @@ public final class AgentRole {
    * sandbox capped by the run's ceiling). A relative {@code model_instructions_file}, and an MCP
    * server's relative {@code cwd} or {@code command} path, are resolved against the role file's
    * folder, as Codex resolves them when it reads the file. The values of an MCP server's {@code env}
-   * are not here but in {@link #codexEnvironment()}. Reads the role file.
+   * and of a streamable HTTP server's static {@code http_headers} are not here but in {@link
+   * #codexEnvironment()}. Reads the role file.
    *
    * @return the overrides, in file order; empty when the role has no file
    * @throws java.io.UncheckedIOException when the role file can no longer be read
@@ -90,10 +91,12 @@ public final class AgentRole {
   }
 
   /**
-   * Returns the variables the role file's MCP servers set in their {@code env} tables, by name. They
-   * are not among {@link #codexOverrides()}, where they would show on Codex's command line (to
-   * every user of the machine, in a process list): the overrides name them in each server's {@code
-   * env_vars} instead, and whoever starts Codex sets them in its environment. Reads the role file.
+   * Returns the variables the role file's MCP servers set in their {@code env} tables, and one
+   * {@code ORCHESTRA_MCP_<SERVER>_<HEADER>} per static {@code http_headers} value of a streamable
+   * HTTP server, by name. They are not among {@link #codexOverrides()}, where they would show on
+   * Codex's command line (to every user of the machine, in a process list): the overrides name them
+   * in each server's {@code env_vars} or {@code env_http_headers} instead, and whoever starts Codex
+   * sets them in its environment. Reads the role file.
    *
    * @return the variables, in file order; empty when the role has no file or its servers set none
    * @throws java.io.UncheckedIOException when the role file can no longer be read

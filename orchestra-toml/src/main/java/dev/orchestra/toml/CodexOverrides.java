@@ -38,9 +38,10 @@ final class CodexOverrides {
    * A role file as overrides, and the variables its MCP servers are given.
    *
    * @param overrides {@code key=value}, in file order
-   * @param variables each MCP server's {@code env} entry, by variable name: passed through Codex's
-   *     environment and forwarded to the server with its {@code env_vars}, so a token in it never
-   *     shows on a command line
+   * @param variables each MCP server's {@code env} entry, by variable name, forwarded to the server
+   *     with its {@code env_vars}, and each static {@code http_headers} value of a streamable HTTP
+   *     server, named in its {@code env_http_headers} (see {@link #headerVariable}): passed through
+   *     Codex's environment, so a token in them never shows on a command line
    */
   record Flattened(List<String> overrides, Map<String, String> variables) {}
 
@@ -95,6 +96,21 @@ final class CodexOverrides {
       if (k.equals("env_vars") && env != null) {
         continue; // written below, with the env's names
       }
+      if (k.equals("http_headers") && t.get(List.of(k)) instanceof TomlTable headers) {
+        for (String header : headers.keySet()) {
+          Object v = headers.get(List.of(header));
+          if (!(v instanceof String text)) {
+            flatten(List.of("mcp_servers", server, "http_headers", header), v, dir, out); // Codex will say what is wrong with it
+            continue;
+          }
+          // A header often carries a token: its value goes through Codex's environment, named by
+          // env_http_headers, which Codex sends the same way when the variable is set.
+          String name = headerVariable(server, header);
+          share(roleFile, TomlLiterals.key(List.of("mcp_servers", server, "http_headers", header)), name, text, variables, variableKeys);
+          out.add(TomlLiterals.key(List.of("mcp_servers", server, "env_http_headers", header)) + "=" + TomlLiterals.string(name));
+        }
+        continue;
+      }
       if (k.equals("env") && env != null) {
         for (String name : env.keySet()) {
           Object v = env.get(List.of(name));
@@ -102,14 +118,7 @@ final class CodexOverrides {
             flatten(List.of("mcp_servers", server, "env", name), v, dir, out); // Codex will say what is wrong with it
             continue;
           }
-          String where = TomlLiterals.key(List.of("mcp_servers", server, "env", name));
-          String earlier = variableKeys.putIfAbsent(name, where);
-          if (earlier != null && !variables.get(name).equals(text)) {
-            throw new IllegalStateException(
-                "the role file " + roleFile + " gives " + earlier + " and " + where + " different values; Orchestra passes MCP servers'"
-                    + " variables through Codex's environment, where one name holds one value");
-          }
-          variables.put(name, text);
+          share(roleFile, TomlLiterals.key(List.of("mcp_servers", server, "env", name)), name, text, variables, variableKeys);
           if (!alreadyForwarded(t, name)) {
             forwarded.add(TomlLiterals.string(name));
           }
@@ -123,6 +132,26 @@ final class CodexOverrides {
     if (env != null && !forwarded.isEmpty()) {
       out.add(TomlLiterals.key(List.of("mcp_servers", server, "env_vars")) + "=[" + String.join(", ", forwarded.stream().distinct().toList()) + "]");
     }
+  }
+
+  /** Adds a variable given at {@code where}, refusing a name that an earlier key gave another value. */
+  private static void share(
+      Path roleFile, String where, String name, String value, Map<String, String> variables, Map<String, String> variableKeys) {
+    String earlier = variableKeys.putIfAbsent(name, where);
+    if (earlier != null && !variables.get(name).equals(value)) {
+      throw new IllegalStateException(
+          "the role file " + roleFile + " gives " + earlier + " and " + where + " different values; Orchestra passes MCP servers'"
+              + " variables through Codex's environment, where one name holds one value");
+    }
+    variables.put(name, value);
+  }
+
+  /**
+   * The variable that carries a static header of an MCP server: {@code ORCHESTRA_MCP_<SERVER>_<HEADER>},
+   * upper case, every other character an underscore.
+   */
+  static String headerVariable(String server, String header) {
+    return ("ORCHESTRA_MCP_" + server + "_" + header).toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9_]", "_");
   }
 
   /** Whether the server's own env_vars already names the variable, as a name or as {@code {name = ...}}. */

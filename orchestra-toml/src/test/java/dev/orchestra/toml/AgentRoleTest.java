@@ -87,6 +87,27 @@ final class AgentRoleTest {
   }
 
   @Test
+  void staticHeadersOfAnHttpMcpServerLeaveTheCommandLineForTheEnvironment() {
+    write(home().resolve("config.toml"), "[agents.researcher]\ndescription = \"Digs.\"\nconfig_file = \"agents/r.toml\"\n");
+    write(
+        home().resolve("agents/r.toml"),
+        "[mcp_servers.docs-api]\nurl = \"https://mcp.example/api\"\n"
+            + "http_headers = { Authorization = \"Bearer s3cret-token\", X-Team = \"core\" }\n"
+            + "env_http_headers = { X-Org = \"ORG_ID\" }\n");
+    AgentRole r = isolated(root).build().load().role("researcher").orElseThrow();
+    assertEquals(
+        List.of(
+            "mcp_servers.docs-api.url=\"https://mcp.example/api\"",
+            "mcp_servers.docs-api.env_http_headers.Authorization=\"ORCHESTRA_MCP_DOCS_API_AUTHORIZATION\"",
+            "mcp_servers.docs-api.env_http_headers.X-Team=\"ORCHESTRA_MCP_DOCS_API_X_TEAM\"",
+            "mcp_servers.docs-api.env_http_headers.X-Org=\"ORG_ID\""),
+        r.codexOverrides());
+    assertEquals(
+        Map.of("ORCHESTRA_MCP_DOCS_API_AUTHORIZATION", "Bearer s3cret-token", "ORCHESTRA_MCP_DOCS_API_X_TEAM", "core"), r.codexEnvironment());
+    assertFalse(String.join(" ", r.codexOverrides()).contains("s3cret"), "a token never goes on a command line");
+  }
+
+  @Test
   void twoMcpServersGivingOneVariableDifferentValuesAreRefusedWithoutTheValues() {
     write(home().resolve("config.toml"), "[agents.researcher]\ndescription = \"Digs.\"\nconfig_file = \"agents/r.toml\"\n");
     write(
