@@ -1,5 +1,9 @@
 package dev.orchestra.role;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.orchestra.OrchestraException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -77,35 +81,45 @@ public record Skill(String name, String description, Path file) {
     if (lines.isEmpty() || !lines.get(0).strip().equals("---")) {
       throw new OrchestraException(file + ":1: expected front matter starting with '---'");
     }
-    String name = null;
-    String description = null;
-    for (int i = 1; i < lines.size(); i++) {
-      String l = lines.get(i);
-      if (l.strip().equals("---")) {
-        if (name == null || description == null) {
-          throw new OrchestraException(
-              file + ":" + (i + 1) + ": front matter needs 'name:' and 'description:'" + (name == null ? "; name is missing" : "; description is missing"));
-        }
-        return new Skill(name, description, file);
-      }
-      int colon = l.indexOf(':');
-      if (colon > 0) {
-        String key = l.substring(0, colon).strip();
-        String value = unquote(l.substring(colon + 1).strip());
-        if (key.equals("name")) {
-          name = value;
-        } else if (key.equals("description")) {
-          description = value;
-        }
-      }
+    int close = 1;
+    while (close < lines.size() && !lines.get(close).strip().equals("---")) {
+      close++;
     }
-    throw new OrchestraException(file + ":" + lines.size() + ": front matter is not closed with '---'");
+    if (close == lines.size()) {
+      throw new OrchestraException(file + ":" + lines.size() + ": front matter is not closed with '---'");
+    }
+    // The Agent Skills front matter is YAML: quoted, folded and multi-line values as YAML reads them.
+    JsonNode matter;
+    try {
+      matter = YAML.readTree(String.join("\n", lines.subList(1, close)));
+    } catch (JsonProcessingException e) {
+      int line = e.getLocation() == null ? 1 : e.getLocation().getLineNr() + 1; // the block starts on the file's line 2
+      throw new OrchestraException(file + ":" + line + ": front matter is not valid YAML: " + e.getOriginalMessage());
+    }
+    if (matter != null && !matter.isMissingNode() && !matter.isNull() && !matter.isObject()) {
+      throw new OrchestraException(file + ":2: front matter must be a mapping of keys such as 'name:' and 'description:'");
+    }
+    String name = text(matter, "name", file);
+    String description = text(matter, "description", file);
+    if (name == null || description == null) {
+      throw new OrchestraException(
+          file + ":" + (close + 1) + ": front matter needs 'name:' and 'description:'" + (name == null ? "; name is missing" : "; description is missing"));
+    }
+    return new Skill(name, description, file);
   }
 
-  private static String unquote(String v) {
-    if (v.length() >= 2 && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))) {
-      return v.substring(1, v.length() - 1);
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  /** A key's text, null when absent or empty; a value that is not text (a list, a mapping) is refused. */
+  private static String text(JsonNode matter, String key, Path file) {
+    JsonNode v = matter == null ? null : matter.get(key);
+    if (v == null || v.isNull()) {
+      return null;
     }
-    return v;
+    if (!v.isValueNode()) {
+      throw new OrchestraException(file + ": front matter '" + key + ":' must be text, not a " + (v.isArray() ? "list" : "mapping"));
+    }
+    String s = v.asText().strip();
+    return s.isEmpty() ? null : s;
   }
 }

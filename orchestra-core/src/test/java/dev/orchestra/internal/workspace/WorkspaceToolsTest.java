@@ -321,6 +321,29 @@ final class WorkspaceToolsTest {
   }
 
   @Test
+  void skillFrontMatterIsReadAsYaml() throws Exception {
+    TestRepos.write(tmp, "s/folded/SKILL.md",
+        "---\nname: \"pdf-tools\"\ndescription: >\n  Fill in PDF forms\n  and merge files: use it for any PDF.\nlicense: MIT\n---\nBody.\n");
+    Skill folded = Skill.read(tmp.resolve("s/folded/SKILL.md"));
+    assertEquals("pdf-tools", folded.name());
+    assertEquals("Fill in PDF forms and merge files: use it for any PDF.", folded.description(), "a folded value is one line");
+    TestRepos.write(tmp, "s/escaped/SKILL.md", "---\nname: 'it''s'\ndescription: \"tabs\\tand \\\"quotes\\\"\"\n---\n");
+    Skill escaped = Skill.read(tmp.resolve("s/escaped/SKILL.md"));
+    assertEquals("it's", escaped.name());
+    assertEquals("tabs\tand \"quotes\"", escaped.description());
+
+    TestRepos.write(tmp, "s/bad-yaml/SKILL.md", "---\nname: x\ndescription: [unclosed\n---\n");
+    OrchestraException bad = org.junit.jupiter.api.Assertions.assertThrows(OrchestraException.class, () -> Skill.read(tmp.resolve("s/bad-yaml/SKILL.md")));
+    assertTrue(bad.getMessage().contains("SKILL.md:") && bad.getMessage().contains("front matter is not valid YAML"), bad.getMessage());
+    TestRepos.write(tmp, "s/list/SKILL.md", "---\nname: x\ndescription:\n  - a\n  - b\n---\n");
+    OrchestraException list = org.junit.jupiter.api.Assertions.assertThrows(OrchestraException.class, () -> Skill.read(tmp.resolve("s/list/SKILL.md")));
+    assertTrue(list.getMessage().endsWith("front matter 'description:' must be text, not a list"), list.getMessage());
+    TestRepos.write(tmp, "s/open/SKILL.md", "---\nname: x\ndescription: y\n");
+    OrchestraException open = org.junit.jupiter.api.Assertions.assertThrows(OrchestraException.class, () -> Skill.read(tmp.resolve("s/open/SKILL.md")));
+    assertTrue(open.getMessage().endsWith("SKILL.md:3: front matter is not closed with '---'"), open.getMessage());
+  }
+
+  @Test
   void aWritableRootNamedThroughALinkHoldsWhatIsUnderItsTargetButALinkOutOfItLeadsNowhere() throws Exception {
     Path shared = Files.createDirectories(tmp.resolve("shared"));
     Path alias = Files.createSymbolicLink(tmp.resolve("shared-alias"), shared);
