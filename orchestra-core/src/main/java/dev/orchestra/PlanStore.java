@@ -162,7 +162,7 @@ final class PlanStore {
    * @return the merged plan, or empty when plan.md holds the run's own last write
    * @throws PlanFormatException when plan.md cannot be read as a plan (it is left as it is)
    */
-  Optional<Edit> edit(LivePlan current) {
+  Optional<Edit> edit(Plan current) {
     if (lastWrittenText == null) {
       return Optional.empty();
     }
@@ -177,8 +177,8 @@ final class PlanStore {
     return Optional.of(e);
   }
 
-  private static Edit merge(LivePlan current, Plan base, Plan edited) {
-    LivePlan copy = new LivePlan(current.snapshot());
+  private static Edit merge(Plan current, Plan base, Plan edited) {
+    LivePlan copy = new LivePlan(current);
     List<String> before = copy.tasks().stream().map(dev.orchestra.plan.Task::id).toList();
     List<String> added = copy.mergeEdit(base, edited);
     Plan merged = copy.snapshot();
@@ -193,13 +193,13 @@ final class PlanStore {
    *
    * @param replayed the plan the journal rebuilt, for a journal older than {@code last-written-plan.md}
    */
-  void resumeBaseline(LivePlan replayed) {
+  void resumeBaseline(Optional<Plan> replayed) {
     String base = readText(written);
     if (base != null) {
       lastWritten = Plan.fromMarkdown(base, written.toString());
       lastWrittenText = base;
-    } else if (replayed != null) {
-      lastWritten = replayed.snapshot();
+    } else if (replayed.isPresent()) {
+      lastWritten = replayed.get();
       lastWrittenText = lastWritten.toMarkdown();
     }
   }

@@ -280,9 +280,8 @@ final class RunCommands {
       run.reports.clear();
     }
     Optional<PlanStore.Edit> edit;
-    LivePlan current = new LivePlan(run.plan().orElseThrow());
     try {
-      edit = run.planStore().edit(current);
+      edit = run.planStore().edit(run.plan().orElseThrow());
     } catch (PlanFormatException e) {
       run.requestStop(
           StopReason.PLAN_INVALID, "plan.md was edited during the run and cannot be read, so it was left as it is: " + e.getMessage());

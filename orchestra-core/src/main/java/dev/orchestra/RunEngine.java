@@ -4,6 +4,7 @@ import dev.orchestra.agent.RoleReport;
 import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.internal.engine.Command;
 import dev.orchestra.internal.engine.LivePlan;
+import dev.orchestra.internal.engine.PlanView;
 import dev.orchestra.internal.engine.RunMachine;
 import dev.orchestra.internal.engine.RunState;
 import dev.orchestra.internal.io.CommandEnvironment;
@@ -316,7 +317,7 @@ final class RunEngine {
     if (goal != s.goal()) { // by reference: a changed goal is another string; an equal copy costs one write
       goal = s.goal();
     }
-    LivePlan plan = s.livePlan();
+    PlanView plan = s.planView();
     // An agent's report is journalled before plan.md shows it, or a crash in between would leave a
     // task done in plan.md that the journal says never finished. A plan change from outside (the
     // planner, a re-plan, a person) is in plan.md before anyone hears of it.
@@ -392,7 +393,7 @@ final class RunEngine {
     String planGoal;
     int size;
     try {
-      LivePlan plan = machine.state().livePlan();
+      PlanView plan = machine.state().planView();
       planned = plan != null;
       planGoal = planned ? plan.goal() : "";
       size = planned ? plan.size() : 0;

@@ -49,13 +49,12 @@ final class RunFinisher {
   RunResult finish(StopReason reason, String message) {
     Thread.interrupted(); // a cancel may have interrupted us; the writes below must not be.
     String msg = Text.oneLine(message);
-    LivePlan live = live();
-    if (live != null && reason != StopReason.PLAN_INVALID) {
+    Optional<Plan> live = planned();
+    if (live.isPresent() && reason != StopReason.PLAN_INVALID) {
       try {
-        Optional<PlanStore.Edit> edit = run.planStore().edit(live);
+        Optional<PlanStore.Edit> edit = run.planStore().edit(live.get());
         if (edit.isPresent()) {
           run.feed(edited(run, edit.get()));
-          live = live();
         }
       } catch (PlanFormatException e) {
         msg = msg + "; plan.md was edited during the run and cannot be read, so it was left as it is: " + e.getMessage();
@@ -76,7 +75,7 @@ final class RunFinisher {
       rounds = Math.max(state.round(), 0);
       usage = state.usage();
       notIntegrated = new java.util.HashSet<>(state.notIntegrated());
-      finalPlan = live == null ? Plan.builder(Text.oneLine(state.goal())).build() : live.snapshot();
+      finalPlan = state.plan().orElseGet(() -> Plan.builder(Text.oneLine(state.goal())).build());
     } finally {
       run.lock().unlock();
     }
@@ -85,7 +84,7 @@ final class RunFinisher {
     if (!landing.line().isEmpty()) {
       msg = msg + "; " + landing.line();
     }
-    if (live != null) {
+    if (live.isPresent()) {
       finalPlan = summarise(finalPlan, reason, msg, gateResults, notes, landing.toMerge() ? landing.line() : "", notIntegrated);
       try {
         run.planStore().write(finalPlan);
@@ -127,10 +126,11 @@ final class RunFinisher {
     static final Landing NOTHING = new Landing("", false);
   }
 
-  private LivePlan live() {
+  /** The run's plan as it stands, copied under the run's lock; empty before it was planned. */
+  private Optional<Plan> planned() {
     run.lock().lock();
     try {
-      return run.machine().state().livePlan();
+      return run.machine().state().plan();
     } finally {
       run.lock().unlock();
     }

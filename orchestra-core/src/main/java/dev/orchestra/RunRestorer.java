@@ -1,7 +1,6 @@
 package dev.orchestra;
 
 import dev.orchestra.event.OrchestraEvent;
-import dev.orchestra.internal.engine.LivePlan;
 import dev.orchestra.internal.engine.RunMachine;
 import dev.orchestra.internal.engine.RunState;
 import dev.orchestra.plan.Plan;
@@ -16,6 +15,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -79,13 +79,13 @@ final class RunRestorer {
       // With worktrees a task never wrote in the workspace; its half-made worktree is already gone.
       removeInterruptedWrites(run.config().workspace(), onDisk, s.running(), s.startedAt());
     }
-    LivePlan replayed = s.livePlan();
-    if (replayed == null && !onDisk.tasks().isEmpty()) {
+    Optional<Plan> replayed = s.plan();
+    if (replayed.isEmpty() && !onDisk.tasks().isEmpty()) {
       // A journal from before events carried the plan: plan.md is the plan.
       run.feed(new OrchestraEvent.PlanUpdated(
           run.runId(), run.now(), "restored from plan.md", onDisk.tasks().size(), List.of(), onDisk.goal(), onDisk.tasks(), List.of(),
           onDisk.later(), onDisk.risks(), true));
-      replayed = run.machine().state().livePlan();
+      replayed = run.machine().state().plan();
     }
     planStore.resumeBaseline(replayed);
   }

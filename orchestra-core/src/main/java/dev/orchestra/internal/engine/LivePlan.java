@@ -22,7 +22,7 @@ import java.util.Set;
  * before it reports one (a person's edit merged, a re-plan's tasks fitted) does so on a plan of its
  * own made from a {@link #snapshot()}.
  */
-public final class LivePlan {
+public final class LivePlan implements PlanView {
   private String goal;
   private final Map<String, Task> tasks = new LinkedHashMap<>();
   private final Set<String> later = new LinkedHashSet<>();

@@ -232,8 +232,12 @@ public final class RunState {
     return plan == null ? Optional.empty() : Optional.of(plan.snapshot());
   }
 
-  /** Returns the live plan, or null before it was planned; the engine reads it, never changes it. */
-  public LivePlan livePlan() {
+  /**
+   * Returns a read-only view of the plan as it changes, or null before it was planned: for the
+   * engine's reads under the run's lock, where a {@link #plan()} copy on every step would cost too
+   * much. Outside the lock take {@link #plan()}.
+   */
+  public PlanView planView() {
     return plan;
   }
 

@@ -294,7 +294,7 @@ final class SimulatedEngine {
     machine = new RunMachine(spec).replay(journal);
     feed(new OrchestraEvent.RunStarted(runId, tick(), goal, true));
     // A task whose start was journalled without its end runs again.
-    LivePlan plan = machine.state().livePlan();
+    PlanView plan = machine.state().planView();
     for (String id : lost) {
       boolean committedBeforeTheCrash = machine.state().toIntegrate.contains(id) || machine.state().integrating.equals(id);
       if (plan != null && plan.contains(id) && plan.task(id).status() != TaskStatus.TODO && !machine.state().running().contains(id)
@@ -414,7 +414,7 @@ final class SimulatedEngine {
   }
 
   private OrchestraEvent risk(String reason, String risk) {
-    LivePlan p = machine.state().livePlan();
+    PlanView p = machine.state().planView();
     return new OrchestraEvent.PlanUpdated(runId, tick(), reason, p.size(), List.of(), p.goal(), List.of(), List.of(), List.of(), List.of(risk), false);
   }
 
@@ -463,7 +463,7 @@ final class SimulatedEngine {
       answering.add(new OrchestraEvent.TaskFinished(runId, tick(), task.id(), task.role(), TaskStatus.FAILED, "refused", List.of(), round));
       return;
     }
-    LivePlan current = new LivePlan(machine.state().livePlan().snapshot());
+    LivePlan current = new LivePlan(machine.state().plan().orElseThrow());
     List<Task> proposed = List.of(Task.builder("R1", "a new way to " + c.finding().message()).role(BuiltInRoles.IMPLEMENTER)
         .writeScope(SCOPES.get(random.nextInt(SCOPES.size()))).build());
     List<Task> fresh = FindingTasks.adoptReplan(proposed, current, c.finding(), c.oldTask(), c.attempts().size());
@@ -507,7 +507,7 @@ final class SimulatedEngine {
 
   /** A person edits plan.md: adds a task, changes one's acceptance criteria, or deletes one nothing depends on. Queues the merged plan. */
   private boolean handEdit() {
-    LivePlan live = machine.state().livePlan();
+    PlanView live = machine.state().planView();
     if (live == null) {
       return false;
     }
