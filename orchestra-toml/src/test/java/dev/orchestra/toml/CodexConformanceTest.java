@@ -41,13 +41,36 @@ final class CodexConformanceTest {
    * A configuration: its name, its config.toml, other files of the CODEX_HOME, and the keys Codex
    * flags only when a session starts (see {@link #execOnly}).
    */
-  record Case(String name, String config, Map<String, String> files, Set<String> execOnly) {
+  record Case(
+      String name, String config, Map<String, String> files, Set<String> execOnly, String profile, Map<String, String> project,
+      boolean trusted) {
+    Case(String name, String config, Map<String, String> files, Set<String> execOnly) {
+      this(name, config, files, execOnly, "", Map.of(), false);
+    }
+
     Case(String name, String config) {
       this(name, config, Map.of(), Set.of());
     }
 
     Case(String name, String config, Map<String, String> files) {
       this(name, config, files, Set.of());
+    }
+
+    /**
+     * The same case loaded with {@code --profile NAME}. Codex says whether it refuses the file
+     * through {@code codex -p NAME debug prompt-input}; its startup warnings come only from a session
+     * ({@code exec}), so a case names the keys they name in {@code execOnly}.
+     */
+    Case profile(String name, String... warned) {
+      return new Case(this.name, config, files, Set.of(warned), name, project, trusted);
+    }
+
+    /**
+     * The same case with a project: a git repository holding these files (paths from its root),
+     * trusted in the user's config.toml or not, where Codex and verify run.
+     */
+    Case project(Map<String, String> projectFiles, boolean trust, String... warned) {
+      return new Case(this.name, config, files, Set.of(warned), profile, projectFiles, trust);
     }
   }
 
@@ -76,7 +99,11 @@ final class CodexConformanceTest {
           Map.entry("table code_mode bad sub-key", "Codex takes a key of this table the measurements did not name; Orchestra warns"),
           Map.entry("table network_proxy bad sub-key", "as above"),
           Map.entry("table runtime_agent_instances bad sub-key", "as above"),
-          Map.entry("table sleep_tool bad sub-key", "as above"));
+          Map.entry("table sleep_tool bad sub-key", "as above"),
+          Map.entry("role config_file is a folder", "Codex skips the role; Orchestra refuses"),
+          Map.entry("role config_file empty", "Codex skips the role; Orchestra refuses"),
+          Map.entry("role file not TOML", "Codex skips the role; Orchestra refuses"),
+          Map.entry("profile file missing", "Codex runs without the profile, silently; Orchestra refuses"));
 
   /**
    * What Codex flags only when a session starts, as measured with {@code codex exec} of the pinned
@@ -214,6 +241,55 @@ final class CodexConformanceTest {
     c.add(new Case("role file wrong type", "", Map.of("agents/foo.toml", good + "model = 5\n")));
     c.add(new Case("role table with file", "[agents.reviewer]\ndescription = \"x\"\nconfig_file = \"agents/r.toml\"\n",
         Map.of("agents/r.toml", "model = \"m\"\ndeveloper_instructions = \"i\"\n")));
+    // config_file paths written wrong in the ways people get them wrong (a missing file is above).
+    String roleTable = "[agents.reviewer]\ndescription = \"Reviews.\"\nconfig_file = ";
+    String roleFile = "model = \"m\"\ndeveloper_instructions = \"Review.\"\n";
+    c.add(new Case("role config_file is a folder", roleTable + "\"roles\"\n", Map.of("roles/r.toml", roleFile)));
+    c.add(new Case("role config_file empty", roleTable + "\"\"\n"));
+    c.add(new Case("role config_file not text", roleTable + "5\n"));
+    c.add(new Case("role file not TOML", roleTable + "\"roles/r.toml\"\n", Map.of("roles/r.toml", "model = \"m\n")));
+    c.add(new Case("role config_file dot slash", roleTable + "\"./roles/r.toml\"\n", Map.of("roles/r.toml", roleFile)));
+    c.add(new Case("role config_file absolute", roleTable + "\"$CODEX_HOME/roles/r.toml\"\n", Map.of("roles/r.toml", roleFile)));
+    // Profiles: NAME.config.toml selected with --profile, layered over config.toml.
+    c.add(new Case("profile wrong type", "", Map.of("x.config.toml", "model = 5\n")).profile("x"));
+    c.add(new Case("profile unknown key", "", Map.of("x.config.toml", "zz_unknown = 1\n")).profile("x", "zz_unknown"));
+    c.add(new Case("profile unknown feature", "", Map.of("x.config.toml", "[features]\nfoo_bar = true\n")).profile("x", "features.foo_bar"));
+    c.add(new Case("profile good", "", Map.of("x.config.toml", "model = \"gpt-5\"\nmodel_reasoning_effort = \"high\"\n[agents]\nmax_threads = 4\n"))
+        .profile("x"));
+    c.add(new Case("profile file missing", "").profile("nope"));
+    c.add(new Case("profile not TOML", "", Map.of("x.config.toml", "model = \"gpt-5\n")).profile("x"));
+    c.add(new Case("profile max_threads 0", "", Map.of("x.config.toml", "[agents]\nmax_threads = 0\n")).profile("x"));
+    c.add(new Case("profile beside a legacy table", "[profiles.x]\nmodel = \"gpt-5\"\n", Map.of("x.config.toml", "model = \"gpt-5\"\n"))
+        .profile("x"));
+    c.add(new Case("profile selects another", "", Map.of("x.config.toml", "profile = \"y\"\n")).profile("x"));
+    c.add(new Case("profile declares a role", "", Map.of("x.config.toml", roleTable + "\"roles/r.toml\"\n", "roles/r.toml", roleFile))
+        .profile("x"));
+    c.add(new Case("profile over config", "zz_base = 1\n", Map.of("x.config.toml", "zz_prof = 1\n")).profile("x", "zz_base", "zz_prof"));
+    // Legacy [profiles.<name>] tables: Codex names a key a profile does not take, and checks the rest.
+    c.add(new Case("legacy profile selector", "profile = \"x\"\n[profiles.x]\nmodel = \"gpt-5\"\n"));
+    c.add(new Case("legacy profile wrong type", "[profiles.x]\nmodel = 5\n"));
+    c.add(new Case("legacy profile notify", "[profiles.x]\nnotify = [\"a\"]\n"));
+    c.add(new Case("legacy profile notify not a list", "[profiles.x]\nnotify = 5\n"));
+    c.add(new Case("legacy profile project_doc_max_bytes", "[profiles.x]\nproject_doc_max_bytes = 1000\n"));
+    c.add(new Case("legacy profile sandbox_workspace_write", "[profiles.x.sandbox_workspace_write]\nnetwork_access = true\n"));
+    c.add(new Case("legacy profile mcp_servers", "[profiles.x.mcp_servers.m]\ncommand = \"a\"\n"));
+    c.add(new Case("legacy profile model_providers", "[profiles.x.model_providers.m]\nname = \"m\"\nbase_url = \"http://127.0.0.1:9/v1\"\n"));
+    c.add(new Case("legacy profile profile", "[profiles.x]\nprofile = \"y\"\n"));
+    c.add(new Case("legacy profile profiles", "[profiles.x.profiles.y]\nmodel = \"m\"\n"));
+    // Project layers: <repo>/.codex/config.toml, read for a trusted project only.
+    String trusted = "[projects.\"$PROJECT\"]\ntrust_level = \"trusted\"\n";
+    c.add(new Case("project unknown key", trusted).project(Map.of(".codex/config.toml", "zz_unknown = 1\n"), true));
+    c.add(new Case("project wrong type", trusted).project(Map.of(".codex/config.toml", "model = 5\n"), true));
+    c.add(new Case("project model_provider", trusted).project(Map.of(".codex/config.toml", "model_provider = \"nosuch\"\n"), true));
+    c.add(new Case("project model_provider wrong type", trusted).project(Map.of(".codex/config.toml", "model_provider = 5\n"), true));
+    c.add(new Case("project otel", trusted).project(Map.of(".codex/config.toml", "[otel]\nlog_user_prompt = true\n"), true));
+    c.add(new Case("project keys Codex strips", trusted).project(Map.of(".codex/config.toml",
+        "model_provider = \"openai\"\nnotify = [\"a\"]\nopenai_base_url = \"http://127.0.0.1:9/v1\"\n[features]\nrespect_system_proxy = true\n"
+            + "[model_providers.m]\nname = \"m\"\nbase_url = \"http://127.0.0.1:9/v1\"\n"), true));
+    c.add(new Case("project declares a role", trusted).project(Map.of(".codex/config.toml", roleTable + "\"agents/r.toml\"\n",
+        ".codex/agents/r.toml", roleFile), true));
+    // Codex reads nothing of an untrusted project, and says so only when a session starts.
+    c.add(new Case("project untrusted", "").project(Map.of(".codex/config.toml", "model = 5\n"), false, "(file)"));
     return c;
   }
 
@@ -227,8 +303,8 @@ final class CodexConformanceTest {
     for (int i = 0; i < corpus.size(); i++) {
       Case k = corpus.get(i);
       Path home = write(k, Files.createDirectories(dir.resolve("c" + i)));
-      Verdict codex = codex(home);
-      Verdict ours = orchestra(home);
+      Verdict codex = codex(home, k);
+      Verdict ours = orchestra(home, k);
       String problem = compare(codex, ours, k.execOnly());
       String deliberate = DELIBERATE.get(k.name());
       String mark = problem.isEmpty() ? "agree" : deliberate != null ? "deliberate" : "DISAGREE";
@@ -257,43 +333,66 @@ final class CodexConformanceTest {
     assertTrue(readme.contains("a corpus of " + corpus().size() + " configurations"), "the README says how many configurations the corpus holds");
   }
 
+  /**
+   * Writes a case's CODEX_HOME (and its project, a git repository beside it), with {@code
+   * $CODEX_HOME} and {@code $PROJECT} in its texts replaced by their real paths.
+   */
   private Path write(Case k, Path home) throws Exception {
     if (k.config() == null) {
       String[] pack = k.files().get("pack").split(":");
       StarterPack.builder(StarterPack.Tier.fromName(pack[0])).securityReviewer(Boolean.parseBoolean(pack[1])).build().writeTo(home);
       return home;
     }
-    Files.writeString(home.resolve("config.toml"), k.config(), StandardCharsets.UTF_8);
-    for (Map.Entry<String, String> f : k.files().entrySet()) {
-      Path p = home.resolve(f.getKey());
-      Files.createDirectories(p.getParent());
-      Files.writeString(p, f.getValue(), StandardCharsets.UTF_8);
+    Path project = project(home);
+    if (!k.project().isEmpty()) {
+      Files.createDirectories(project);
+      Process git = new ProcessBuilder("git", "init", "-q", project.toString()).redirectErrorStream(true).start();
+      assertEquals(0, git.waitFor(), "git init");
+      writeAll(project, k.project(), home, project);
     }
+    writeAll(home, Map.of("config.toml", k.config()), home, project);
+    writeAll(home, k.files(), home, project);
     return home;
+  }
+
+  private static Path project(Path home) {
+    return home.resolveSibling(home.getFileName() + "-project");
+  }
+
+  private static void writeAll(Path root, Map<String, String> files, Path home, Path project) throws Exception {
+    for (Map.Entry<String, String> f : files.entrySet()) {
+      Path p = root.resolve(f.getKey());
+      Files.createDirectories(p.getParent());
+      String text = f.getValue().replace("$CODEX_HOME", home.toRealPath().toString())
+          .replace("$PROJECT", Files.exists(project) ? project.toRealPath().toString() : project.toString());
+      Files.writeString(p, text, StandardCharsets.UTF_8);
+    }
   }
 
   private static final Pattern IN_KEY = Pattern.compile("in `([^`]+)`");
   private static final Pattern IGNORED = Pattern.compile("`([^`]+)` is ignored");
   private static final Pattern DEPRECATED = Pattern.compile("`\\[features\\]\\.([a-z0-9_]+)` is deprecated");
   private static final Pattern ROLE = Pattern.compile("Ignoring malformed agent role definition: (.*)");
+  private static final Pattern PROJECT_STRIPPED = Pattern.compile("Ignored unsupported project-local config keys in .*?: (.*?)\\. If you want");
+  private static final Pattern ERROR_KEY = Pattern.compile("(?m)^Error: ([a-z_]+(?:\\.[a-z0-9_]+)+) ");
+  private static final Pattern PROFILE_BESIDE_TABLE = Pattern.compile("--profile `([^`]+)` cannot be used while");
 
-  /** Codex's verdict: refused (and the key it names), or loaded with the keys its startup warnings name. */
-  private Verdict codex(Path home) throws Exception {
-    PinnedCodex.Output listed = PinnedCodex.run(home, dir, List.of("features", "list"));
-    if (listed.exitCode() != 0) {
-      Set<String> keys = new TreeSet<>();
-      Matcher m = IN_KEY.matcher(listed.err());
-      if (m.find()) {
-        keys.add(m.group(1));
-      } else {
-        Matcher dotted = Pattern.compile("\\n\\s+([a-z_]+(?:\\.[a-z0-9_]+)+) ").matcher(listed.err());
-        if (dotted.find()) {
-          keys.add(dotted.group(1));
-        }
-      }
-      return new Verdict(false, keys);
+  /**
+   * Codex's verdict: refused (and the key it names), or loaded with the keys its startup warnings
+   * name. It runs in the case's project when it has one. With a profile, only whether it refuses:
+   * {@code doctor} and {@code features list} take no {@code --profile}.
+   */
+  private Verdict codex(Path home, Case k) throws Exception {
+    Path cwd = k.project().isEmpty() ? dir : project(home);
+    if (!k.profile().isEmpty()) {
+      PinnedCodex.Output loaded = PinnedCodex.run(home, cwd, List.of("-p", k.profile(), "debug", "prompt-input", "hi"));
+      return loaded.exitCode() == 0 ? new Verdict(true, Set.of()) : new Verdict(false, refusedKey(loaded.err()));
     }
-    PinnedCodex.Output doctor = PinnedCodex.run(home, dir, List.of("doctor", "--json"));
+    PinnedCodex.Output listed = PinnedCodex.run(home, cwd, List.of("features", "list"));
+    if (listed.exitCode() != 0) {
+      return new Verdict(false, refusedKey(listed.err()));
+    }
+    PinnedCodex.Output doctor = PinnedCodex.run(home, cwd, List.of("doctor", "--json"));
     JsonNode load = JSON.readTree(doctor.out()).path("checks").path("config.load");
     assertTrue(!load.isMissingNode(), "codex doctor --json has no config.load check: " + doctor.out() + doctor.err());
     Set<String> keys = new TreeSet<>();
@@ -317,11 +416,39 @@ final class CodexConformanceTest {
       if (r.find()) {
         keys.add(roleKey(r.group(1)));
       }
+      Matcher stripped = PROJECT_STRIPPED.matcher(w);
+      if (stripped.find()) {
+        keys.addAll(List.of(stripped.group(1).split(", ")));
+      }
     }
     if (load.path("status").asText().equals("fail")) {
       return new Verdict(false, keys);
     }
     return new Verdict(true, keys);
+  }
+
+  /** The key Codex names when it refuses a configuration, or "(file)" for the file as a whole. */
+  private static Set<String> refusedKey(String err) {
+    Matcher m = IN_KEY.matcher(err);
+    if (m.find()) {
+      return Set.of(m.group(1));
+    }
+    Matcher profile = PROFILE_BESIDE_TABLE.matcher(err);
+    if (profile.find()) {
+      return Set.of("profiles." + profile.group(1));
+    }
+    if (err.contains("legacy `profile = ")) {
+      return Set.of("profile");
+    }
+    if (err.contains("TOML parse error")) {
+      return Set.of("(file)");
+    }
+    Matcher first = ERROR_KEY.matcher(err);
+    if (first.find()) {
+      return Set.of(first.group(1));
+    }
+    Matcher dotted = Pattern.compile("\\n\\s+([a-z_]+(?:\\.[a-z0-9_]+)+) ").matcher(err);
+    return dotted.find() ? Set.of(dotted.group(1)) : Set.of();
   }
 
   /** The key a role warning is about: the [agents] table, or "agents" for a role file. */
@@ -341,8 +468,15 @@ final class CodexConformanceTest {
   }
 
   /** Orchestra's verdict on the folder as a user's CODEX_HOME: refused on an error; the keys of its warnings and errors. */
-  private Verdict orchestra(Path home) {
-    List<Diagnostic> found = CodexConfig.builder().environment(Map.of()).codexHome(home).homeDirectory(dir).build().verify();
+  private Verdict orchestra(Path home, Case k) {
+    CodexConfig.Builder b = CodexConfig.builder().environment(Map.of()).codexHome(home).homeDirectory(dir);
+    if (!k.profile().isEmpty()) {
+      b.profile(k.profile());
+    }
+    if (!k.project().isEmpty()) {
+      b.workingDirectory(project(home));
+    }
+    List<Diagnostic> found = b.build().verify();
     Set<String> keys = new TreeSet<>();
     boolean loads = true;
     for (Diagnostic d : found) {
