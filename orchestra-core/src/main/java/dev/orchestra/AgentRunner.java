@@ -159,6 +159,20 @@ final class AgentRunner {
       }
     }
 
+    /**
+     * Whether a failure is, or wraps, one that a model call through this context threw: the run
+     * retried that call already, so the agent's attempt is not tried again for it.
+     */
+    boolean alreadyRetried(Throwable e) {
+      ModelProviderException call = callFailure;
+      for (Throwable t = e; t != null && call != null; t = t.getCause()) {
+        if (t == call) {
+          return true;
+        }
+      }
+      return false;
+    }
+
     @Override
     public void report(AgentActivity activity) {
       Objects.requireNonNull(activity, "activity");
@@ -556,7 +570,7 @@ final class AgentRunner {
         retries.remove(role.name() + "/" + task.id());
         return new AgentRun(report, context.changedFiles());
       } catch (ModelProviderException e) {
-        if (e == context.callFailure || !e.isRetriable()) {
+        if (context.alreadyRetried(e) || !e.isRetriable()) {
           throw e; // a model call the run already retried, or a failure no retry mends
         }
         // The agent's own attempt failed (a Codex turn on a rate limit, say). A plan task goes

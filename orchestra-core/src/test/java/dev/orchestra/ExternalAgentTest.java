@@ -95,4 +95,43 @@ final class ExternalAgentTest {
         events.of(OrchestraEvent.TaskFinished.class).stream().filter(f -> f.taskId().equals("T1") && f.status() == TaskStatus.DONE).findFirst().orElseThrow();
     assertEquals(List.of("a.txt"), done.changedFiles(), "the files it reported changing are the task's");
   }
+
+  @Test
+  void aModelCallsFailureTheAgentWrapsIsNotRetriedASecondTime() throws Exception {
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    ScriptedModelProvider model = new ScriptedModelProvider();
+    model.on("explorer").otherwise(Reply.text(Json.exploration("src/", "true")));
+    model.on("orchestrator")
+        .reply(Reply.text(RoleAnswers.plan(List.of(Task.builder("T1", "Write a.txt").writeScope("a.txt").role("implementer").build()))));
+    model.on("implementer").otherwise(Reply.rateLimited(Duration.ofMillis(1)));
+    AtomicInteger attempts = new AtomicInteger();
+    // An agent that calls the run's model and, as adapters do, wraps what the call threw.
+    Agent wrapping =
+        (role, task, context) -> {
+          attempts.incrementAndGet();
+          try {
+            context.call(dev.orchestra.model.ModelRequest.builder().role(role.name()).taskId(task.id()).model("m")
+                .reasoningEffort(dev.orchestra.role.ReasoningEffort.of("low")).instructions("")
+                .messages(List.of(dev.orchestra.model.Message.user("go"))).build());
+          } catch (RateLimitedException e) {
+            throw new RateLimitedException("the adapter's call failed: " + e.getMessage(), null, e);
+          }
+          throw new AssertionError("the scripted model always limits");
+        };
+    EventRecorder events = new EventRecorder();
+    RunResult result;
+    try (Orchestrator o =
+        Orchestrator.builder()
+            .workspace(ws)
+            .modelProvider(model)
+            .agent(Agent.byRole(Map.of("implementer", wrapping), Agent.toolLoop()))
+            .maxModelAttempts(2)
+            .addListener(events)
+            .build()) {
+      result = o.run("Write a.txt");
+    }
+    assertEquals(1, attempts.get(), "the run retried the call itself; the agent's attempt is not made again for the same failure");
+    List<TaskStatus> t1 = events.of(OrchestraEvent.TaskFinished.class).stream().filter(f -> f.taskId().equals("T1")).map(OrchestraEvent.TaskFinished::status).toList();
+    assertEquals(List.of(TaskStatus.FAILED), t1, result.message());
+  }
 }
