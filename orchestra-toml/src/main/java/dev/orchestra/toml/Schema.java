@@ -255,7 +255,7 @@ final class Schema {
   // ---------------------------------------------------------------- [model_providers.<id>]
 
   /** A provider being read: the builder it fills in, and its whole table for checks across keys. */
-  record ProviderDraft(SettingsReader reader, ProviderConfig.Builder builder, Map<String, Val> table, String path) {}
+  record ProviderDraft(ProviderReader reader, ProviderConfig.Builder builder, Map<String, Val> table, String path) {}
 
   /**
    * Keys of a provider: Codex's, and Orchestra's own client-side rate limit ({@code
