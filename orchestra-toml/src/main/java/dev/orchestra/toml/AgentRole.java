@@ -92,7 +92,7 @@ public final class AgentRole {
 
   /**
    * Returns the variables the role file's MCP servers set in their {@code env} tables, and one
-   * {@code ORCHESTRA_MCP_<SERVER>_<HEADER>} per static {@code http_headers} value of a streamable
+   * {@code ORCHESTRA_MCP_<SERVER>_<HEADER>_<HASH>} per static {@code http_headers} value of a streamable
    * HTTP server, by name. They are not among {@link #codexOverrides()}, where they would show on
    * Codex's command line (to every user of the machine, in a process list): the overrides name them
    * in each server's {@code env_vars} or {@code env_http_headers} instead, and whoever starts Codex

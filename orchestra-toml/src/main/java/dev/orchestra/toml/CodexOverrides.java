@@ -97,11 +97,20 @@ final class CodexOverrides {
         continue; // written below, with the env's names
       }
       if (k.equals("http_headers") && t.get(List.of(k)) instanceof TomlTable headers) {
+        TomlTable fromEnv = t.get(List.of("env_http_headers")) instanceof TomlTable e ? e : null;
         for (String header : headers.keySet()) {
           Object v = headers.get(List.of(header));
           if (!(v instanceof String text)) {
             flatten(List.of("mcp_servers", server, "http_headers", header), v, dir, out); // Codex will say what is wrong with it
             continue;
+          }
+          if (fromEnv != null && fromEnv.keySet().stream().anyMatch(header::equalsIgnoreCase)) {
+            // Codex sends the variable's value when it is set and the static one otherwise; with the
+            // static one moved into a variable of its own, one of the two would be lost.
+            throw new IllegalStateException(
+                "the role file " + roleFile + " sets " + TomlLiterals.key(List.of("mcp_servers", server, "http_headers", header)) + " and "
+                    + TomlLiterals.key(List.of("mcp_servers", server, "env_http_headers", header)) + "; Orchestra passes a static header"
+                    + " through Codex's environment, so keep one of the two");
           }
           // A header often carries a token: its value goes through Codex's environment, named by
           // env_http_headers, which Codex sends the same way when the variable is set.
@@ -137,6 +146,10 @@ final class CodexOverrides {
   /** Adds a variable given at {@code where}, refusing a name that an earlier key gave another value. */
   private static void share(
       Path roleFile, String where, String name, String value, Map<String, String> variables, Map<String, String> variableKeys) {
+    if (value.indexOf('\0') >= 0) {
+      // No process environment holds it, and the JDK's refusal would quote the value.
+      throw new IllegalStateException("the role file " + roleFile + " gives " + where + " a value with a NUL character, which no environment can hold");
+    }
     String earlier = variableKeys.putIfAbsent(name, where);
     if (earlier != null && !variables.get(name).equals(value)) {
       throw new IllegalStateException(
@@ -147,11 +160,20 @@ final class CodexOverrides {
   }
 
   /**
-   * The variable that carries a static header of an MCP server: {@code ORCHESTRA_MCP_<SERVER>_<HEADER>},
-   * upper case, every other character an underscore.
+   * The variable that carries a static header of an MCP server: {@code
+   * ORCHESTRA_MCP_<SERVER>_<HEADER>_<HASH>}, the names upper case with every other character an
+   * underscore, and eight hex digits of a SHA-256 of the exact server and header names, so that two
+   * pairs that read alike ({@code a-b}/{@code c} and {@code a}/{@code b-c}) get two variables.
    */
   static String headerVariable(String server, String header) {
-    return ("ORCHESTRA_MCP_" + server + "_" + header).toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9_]", "_");
+    String readable = ("ORCHESTRA_MCP_" + server + "_" + header).toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9_]", "_");
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+          .digest((server + "\0" + header).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return readable + "_" + java.util.HexFormat.of().withUpperCase().formatHex(digest, 0, 4);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e); // every Java SE has it
+    }
   }
 
   /** Whether the server's own env_vars already names the variable, as a name or as {@code {name = ...}}. */

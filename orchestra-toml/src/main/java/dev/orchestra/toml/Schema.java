@@ -63,21 +63,18 @@ final class Schema {
     };
   }
 
-  /** A sub-table of a checked table: its keys are checked when it is a table; any other value passes. */
-  static Type<Val> within(KeyTable<Void> keys) {
-    return (r, v, path) -> v.isTable() ? checked(keys).check(r, v, path) : v;
-  }
-
-  /** An array of tables whose entries' keys are checked, each reported with its index ({@code skills.config.0.x}). */
+  /**
+   * An array of tables whose entries' keys are checked, each reported with its index ({@code
+   * skills.config.0.x}); Codex refuses anything else.
+   */
   static Type<Val> entries(KeyTable<Void> keys) {
     return (r, v, path) -> {
-      if (v.isArray()) {
-        List<Val> list = v.array();
-        for (int i = 0; i < list.size(); i++) {
-          if (list.get(i).isTable()) {
-            checked(keys).check(r, list.get(i), path + "." + i);
-          }
-        }
+      if (!v.isArray() || !v.array().stream().allMatch(Val::isTable)) {
+        return r.tables(v, path);
+      }
+      List<Val> list = v.array();
+      for (int i = 0; i < list.size(); i++) {
+        checked(keys).check(r, list.get(i), path + "." + i);
       }
       return v;
     };
@@ -111,10 +108,10 @@ final class Schema {
   /** {@code web_search} takes true, false or a table, inside which Codex is silent. */
   static final KeyTable<Void> TOOLS =
       KeyTable.<Void>builder()
-          .known("web_search")
+          .key("web_search", SettingsReader::boolOrTable, nothing())
           .key("client_search_provider", oneOf("standalone", "search_mcp"), nothing())
-          .key("experimental_request_user_input", within(switchTable()), nothing())
-          .key("update_plan", within(switchTable()), nothing())
+          .key("experimental_request_user_input", checked(switchTable()), nothing())
+          .key("update_plan", checked(switchTable()), nothing())
           .build();
   static final KeyTable<Void> MEMORIES =
       KeyTable.<Void>builder()
@@ -146,7 +143,7 @@ final class Schema {
           .key("hide_gpt-5.1-codex-max_migration_prompt", BOOL, nothing())
           .key("model_migrations", STRING_MAP, nothing())
           .key("external_config_migration_prompts",
-              within(KeyTable.<Void>builder()
+              checked(KeyTable.<Void>builder()
                   .key("home", BOOL, nothing())
                   .key("home_last_prompted_at", integer(Long.MIN_VALUE), nothing())
                   .key("projects", TABLE, nothing())
@@ -154,7 +151,10 @@ final class Schema {
                   .build()),
               nothing())
           .build();
-  /** Codex is silent inside the exporters' tables, {@code span_attributes} and {@code tracestate}. */
+  /**
+   * What is inside an exporter's table, {@code span_attributes} and {@code tracestate} is Codex's to
+   * judge: Orchestra checks only their shape.
+   */
   static final KeyTable<Void> OTEL =
       KeyTable.<Void>builder()
           .key("log_user_prompt", BOOL, nothing())
@@ -167,13 +167,13 @@ final class Schema {
           .key("metrics_exporter", SettingsReader::otelExporter, nothing())
           .key("span_attributes", TABLE, nothing())
           .key("tracestate", TABLE, nothing())
-          .key("tool_result", within(KeyTable.<Void>builder().key("max_bytes", integer(0), nothing()).build()), nothing())
+          .key("tool_result", checked(KeyTable.<Void>builder().key("max_bytes", integer(0), nothing()).build()), nothing())
           .build();
   static final KeyTable<Void> SKILLS =
       KeyTable.<Void>builder()
           .key("include_instructions", BOOL, nothing())
           .key("max_context_tokens", integer(1), nothing())
-          .key("bundled", within(switchTable()), nothing())
+          .key("bundled", checked(switchTable()), nothing())
           .key("config", entries(keys("enabled", "name", "path")), nothing())
           .build();
 

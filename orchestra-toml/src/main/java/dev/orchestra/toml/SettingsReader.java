@@ -474,12 +474,40 @@ final class SettingsReader {
   /** The OpenTelemetry exporters Codex names. */
   private static final List<String> OTEL_EXPORTERS = List.of("none", "statsig", "otlp-http", "otlp-grpc");
 
-  /** An OpenTelemetry exporter: one Codex names, or a table that configures one (Codex checks inside it). */
+  /**
+   * An OpenTelemetry exporter: one Codex names, or a table with one key, an exporter's name, that
+   * configures it (Codex checks what is inside).
+   */
   Val otelExporter(Val v, String path) {
     if (v.isTable()) {
+      Map<String, Val> t = v.table();
+      if (t.size() != 1 || !OTEL_EXPORTERS.contains(t.keySet().iterator().next())) {
+        r.problem(v.at(), path, path + " as a table must hold one exporter (" + String.join(", ", OTEL_EXPORTERS) + ") and its settings; Codex"
+            + " refuses the file otherwise", "write " + lastKey(path) + " = \"none\", or " + lastKey(path) + " = { otlp-http = { ... } }");
+        return null;
+      }
       return v;
     }
     return oneOf(v, path, OTEL_EXPORTERS) == null ? null : v;
+  }
+
+  /** True, false, or a table (whose keys are not checked here). */
+  Val boolOrTable(Val v, String path) {
+    if (v.isBoolean() || v.isTable()) {
+      return v;
+    }
+    r.problem(v.at(), path, path + " must be true, false or a table, got " + v.typeName(), "write " + lastKey(path) + " = true or false");
+    return null;
+  }
+
+  /** An array of tables. */
+  Val tables(Val v, String path) {
+    if (v.isArray() && v.array().stream().allMatch(Val::isTable)) {
+      return v;
+    }
+    r.problem(v.at(), path, path + " must be an array of tables, got " + v.typeName() + (v.isArray() ? " with other values" : ""),
+        "write each entry as [[" + path + "]] followed by its keys");
+    return null;
   }
 
   /** An inline {@code bearer_token}: refused, since a token must not be written in the configuration. */

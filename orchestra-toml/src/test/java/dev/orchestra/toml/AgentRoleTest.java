@@ -95,16 +95,51 @@ final class AgentRoleTest {
             + "http_headers = { Authorization = \"Bearer s3cret-token\", X-Team = \"core\" }\n"
             + "env_http_headers = { X-Org = \"ORG_ID\" }\n");
     AgentRole r = isolated(root).build().load().role("researcher").orElseThrow();
+    String auth = CodexOverrides.headerVariable("docs-api", "Authorization");
+    String team = CodexOverrides.headerVariable("docs-api", "X-Team");
+    assertTrue(auth.matches("ORCHESTRA_MCP_DOCS_API_AUTHORIZATION_[0-9A-F]{8}"), auth);
     assertEquals(
         List.of(
             "mcp_servers.docs-api.url=\"https://mcp.example/api\"",
-            "mcp_servers.docs-api.env_http_headers.Authorization=\"ORCHESTRA_MCP_DOCS_API_AUTHORIZATION\"",
-            "mcp_servers.docs-api.env_http_headers.X-Team=\"ORCHESTRA_MCP_DOCS_API_X_TEAM\"",
+            "mcp_servers.docs-api.env_http_headers.Authorization=\"" + auth + "\"",
+            "mcp_servers.docs-api.env_http_headers.X-Team=\"" + team + "\"",
             "mcp_servers.docs-api.env_http_headers.X-Org=\"ORG_ID\""),
         r.codexOverrides());
-    assertEquals(
-        Map.of("ORCHESTRA_MCP_DOCS_API_AUTHORIZATION", "Bearer s3cret-token", "ORCHESTRA_MCP_DOCS_API_X_TEAM", "core"), r.codexEnvironment());
+    assertEquals(Map.of(auth, "Bearer s3cret-token", team, "core"), r.codexEnvironment());
     assertFalse(String.join(" ", r.codexOverrides()).contains("s3cret"), "a token never goes on a command line");
+  }
+
+  @Test
+  void headerVariablesOfPairsThatReadAlikeDiffer() {
+    List<String> names =
+        List.of(
+            CodexOverrides.headerVariable("a-b", "c"), CodexOverrides.headerVariable("a", "b-c"), CodexOverrides.headerVariable("Docs", "h"),
+            CodexOverrides.headerVariable("docs", "h"), CodexOverrides.headerVariable("\u00e9", "\u00fc"), CodexOverrides.headerVariable("\u00e8", "\u00f6"));
+    assertEquals(names.size(), new java.util.HashSet<>(names).size(), names.toString());
+    assertFalse(CodexOverrides.headerVariable("corp", "X-Proxy").endsWith("_PROXY"), "not a name Codex reads as its proxy");
+  }
+
+  @Test
+  void aHeaderGivenBothStaticallyAndFromTheEnvironmentIsRefusedNamingBothKeys() {
+    write(home().resolve("config.toml"), "[agents.researcher]\ndescription = \"Digs.\"\nconfig_file = \"agents/r.toml\"\n");
+    write(
+        home().resolve("agents/r.toml"),
+        "[mcp_servers.web]\nurl = \"https://mcp.example/api\"\nhttp_headers = { Authorization = \"Bearer s3cret\" }\n"
+            + "env_http_headers = { authorization = \"MY_TOKEN\" }\n");
+    AgentRole r = isolated(root).build().load().role("researcher").orElseThrow();
+    IllegalStateException e = assertThrows(IllegalStateException.class, r::codexOverrides);
+    assertTrue(e.getMessage().contains("mcp_servers.web.http_headers.Authorization and mcp_servers.web.env_http_headers.Authorization"), e.getMessage());
+    assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
+  }
+
+  @Test
+  void aHeaderValueNoEnvironmentCanHoldIsRefusedWithoutTheValue() {
+    write(home().resolve("config.toml"), "[agents.researcher]\ndescription = \"Digs.\"\nconfig_file = \"agents/r.toml\"\n");
+    write(home().resolve("agents/r.toml"), "[mcp_servers.web]\nurl = \"https://mcp.example/api\"\nhttp_headers = { Authorization = \"s3cret\\u0000x\" }\n");
+    AgentRole r = isolated(root).build().load().role("researcher").orElseThrow();
+    IllegalStateException e = assertThrows(IllegalStateException.class, r::codexEnvironment);
+    assertTrue(e.getMessage().contains("mcp_servers.web.http_headers.Authorization") && e.getMessage().contains("NUL"), e.getMessage());
+    assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
   }
 
   @Test

@@ -187,6 +187,15 @@ final class CodexConformanceTest {
     inside.put("otel.tool_result", "max_bytes = \"x\"");
     inside.put("skills", "max_context_tokens = 0");
     inside.put("skills.bundled", "enabled = \"x\"");
+    // Sub-tables and arrays of tables written as something else; values of the right type.
+    inside.put("skills   ", "bundled = 5");
+    inside.put("skills    ", "config = 5");
+    inside.put("tools ", "update_plan = 5");
+    inside.put("tools  ", "web_search = \"bogus\"");
+    inside.put("tools   ", "web_search = true");
+    inside.put("otel  ", "tool_result = 5");
+    inside.put("otel   ", "exporter = { bogus = {} }");
+    inside.put("notice  ", "external_config_migration_prompts = 5");
     inside.forEach((table, line) -> c.add(new Case("in " + table.strip() + " " + line, "[" + table.strip() + "]\n" + line + "\n")));
     for (String sub : List.of("tools.update_plan", "tools.experimental_request_user_input", "otel.tool_result", "skills.bundled",
         "notice.external_config_migration_prompts")) {
