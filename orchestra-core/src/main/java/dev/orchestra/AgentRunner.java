@@ -98,8 +98,8 @@ final class AgentRunner {
     private final AgentEvents events;
     /** Files the agent reported changing itself, beside those its tool box wrote. */
     private final Set<String> reportedFiles = ConcurrentHashMap.newKeySet();
-    /** The last failure a model call through this context threw: already retried by the run. */
-    private volatile ModelProviderException callFailure;
+    /** The failures model calls through this context threw, by identity: each already retried by the run. */
+    private final Set<Throwable> callFailures = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     RunAgentContext(
         Role role, Task task, Path workspace, String brief, WorkspaceToolBox tools, List<Skill> skills, WriteWindows.Window window,
@@ -154,7 +154,9 @@ final class AgentRunner {
       try {
         return run.models().call(request, events);
       } catch (ModelProviderException e) {
-        callFailure = e;
+        synchronized (callFailures) {
+          callFailures.add(e);
+        }
         throw e;
       }
     }
@@ -164,13 +166,16 @@ final class AgentRunner {
      * retried that call already, so the agent's attempt is not tried again for it.
      */
     boolean alreadyRetried(Throwable e) {
-      ModelProviderException call = callFailure;
-      for (Throwable t = e; t != null && call != null; t = t.getCause()) {
-        if (t == call) {
-          return true;
+      synchronized (callFailures) {
+        // A cause chain is short; the bound guards against one made into a cycle.
+        int depth = 0;
+        for (Throwable t = e; t != null && depth < 32; t = t.getCause(), depth++) {
+          if (callFailures.contains(t)) {
+            return true;
+          }
         }
+        return false;
       }
-      return false;
     }
 
     @Override

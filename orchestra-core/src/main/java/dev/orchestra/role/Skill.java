@@ -68,8 +68,8 @@ public record Skill(String name, String description, Path file) {
    *
    * @param file the file
    * @return the skill
-   * @throws OrchestraException naming the file and line when the front matter is missing or
-   *     incomplete
+   * @throws OrchestraException naming the file and line when the front matter is missing,
+   *     incomplete, or neither YAML nor plain {@code key: value} lines
    */
   public static Skill read(Path file) {
     List<String> lines;
@@ -89,12 +89,19 @@ public record Skill(String name, String description, Path file) {
       throw new OrchestraException(file + ":" + lines.size() + ": front matter is not closed with '---'");
     }
     // The Agent Skills front matter is YAML: quoted, folded and multi-line values as YAML reads them.
+    List<String> block = lines.subList(1, close);
     JsonNode matter;
     try {
-      matter = YAML.readTree(String.join("\n", lines.subList(1, close)));
+      matter = YAML.readTree(String.join("\n", block));
     } catch (JsonProcessingException e) {
-      int line = e.getLocation() == null ? 1 : e.getLocation().getLineNr() + 1; // the block starts on the file's line 2
-      throw new OrchestraException(file + ":" + line + ": front matter is not valid YAML: " + e.getOriginalMessage());
+      // Many skills were written as plain 'key: value' lines that YAML refuses (a ': ' inside a
+      // description): those are read line by line, as before; anything else is an error.
+      matter = plainLines(block);
+      if (matter == null) {
+        int line = e.getLocation() == null ? 1 : e.getLocation().getLineNr() + 1; // the block starts on the file's line 2
+        throw new OrchestraException(file + ":" + line + ": front matter is not valid YAML: " + e.getOriginalMessage().lines().findFirst().orElse(""));
+      }
+      log.debug("{}: front matter is not valid YAML; read as 'key: value' lines", file);
     }
     if (matter != null && !matter.isMissingNode() && !matter.isNull() && !matter.isObject()) {
       throw new OrchestraException(file + ":2: front matter must be a mapping of keys such as 'name:' and 'description:'");
@@ -109,6 +116,31 @@ public record Skill(String name, String description, Path file) {
   }
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Skill.class);
+
+  /**
+   * Reads front matter as plain {@code key: value} lines (a value's quotes taken off), or returns
+   * null when a line is neither that nor blank nor a comment.
+   */
+  private static JsonNode plainLines(List<String> block) {
+    com.fasterxml.jackson.databind.node.ObjectNode out = YAML.createObjectNode();
+    for (String l : block) {
+      String t = l.strip();
+      if (t.isEmpty() || t.startsWith("#")) {
+        continue;
+      }
+      int colon = l.indexOf(':');
+      if (colon <= 0 || Character.isWhitespace(l.charAt(0))) {
+        return null;
+      }
+      String v = l.substring(colon + 1).strip();
+      if (v.length() >= 2 && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))) {
+        v = v.substring(1, v.length() - 1);
+      }
+      out.put(l.substring(0, colon).strip(), v);
+    }
+    return out;
+  }
 
   /** A key's text, null when absent or empty; a value that is not text (a list, a mapping) is refused. */
   private static String text(JsonNode matter, String key, Path file) {
@@ -119,7 +151,8 @@ public record Skill(String name, String description, Path file) {
     if (!v.isValueNode()) {
       throw new OrchestraException(file + ": front matter '" + key + ":' must be text, not a " + (v.isArray() ? "list" : "mapping"));
     }
-    String s = v.asText().strip();
+    // One line: it goes into a role's requests as "- name: description".
+    String s = v.asText().strip().replaceAll("\\s*\\R\\s*", " ");
     return s.isEmpty() ? null : s;
   }
 }

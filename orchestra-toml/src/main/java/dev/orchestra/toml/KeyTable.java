@@ -41,7 +41,7 @@ final class KeyTable<T> {
   /** Any value: the key is known, and Codex (or a later step) judges its value. */
   static final Type<Val> ANY = (r, v, path) -> v;
 
-  private record Rule<T, V>(String key, Type<V> type, Apply<T, V> apply, Set<Scope> scopes) {
+  private record Rule<T, V>(Type<V> type, Apply<T, V> apply, Set<Scope> scopes) {
     void read(SettingsReader reader, T target, Val v, String path) {
       V value = type.check(reader, v, path);
       if (value != null) {
@@ -56,6 +56,7 @@ final class KeyTable<T> {
     this.rules = rules;
   }
 
+  /** Returns a builder of a table's rules. */
   static <T> Builder<T> builder() {
     return new Builder<>();
   }
@@ -71,11 +72,12 @@ final class KeyTable<T> {
     return Collections.unmodifiableSet(out);
   }
 
-  /** The keys of a table whose rules hold in every scope. */
+  /** The keys known in {@link Scope#CONFIG}: for the tables below the top level, whose rules hold in every scope. */
   Set<String> keys() {
     return keys(Scope.CONFIG);
   }
 
+  /** Whether a rule takes the key in the scope. */
   boolean knows(String key, Scope scope) {
     return rules.getOrDefault(key, List.of()).stream().anyMatch(rule -> rule.scopes().contains(scope));
   }
@@ -119,7 +121,7 @@ final class KeyTable<T> {
           throw new IllegalStateException("key '" + key + "' has two rules for " + in);
         }
       }
-      list.add(new Rule<>(key, type, apply, in));
+      list.add(new Rule<>(type, apply, in));
       return this;
     }
 
@@ -131,6 +133,7 @@ final class KeyTable<T> {
       return this;
     }
 
+    /** Returns the table, its rules copied. */
     KeyTable<T> build() {
       Map<String, List<Rule<T, ?>>> copy = new LinkedHashMap<>();
       rules.forEach((k, v) -> copy.put(k, List.copyOf(v)));

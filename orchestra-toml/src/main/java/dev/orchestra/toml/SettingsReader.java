@@ -128,7 +128,12 @@ final class SettingsReader {
             true);
         break;
       case PROFILE:
-        r.unknownKey(v.at(), path, ignored(path), Keys.didYouMean(key, Schema.TOP.keys(Scope.PROFILE), "remove it"), true);
+        boolean topLevel = Schema.TOP.knows(key, Scope.CONFIG) || key.equals(Keys.ORCHESTRA);
+        r.unknownKey(v.at(), path,
+            topLevel ? "`" + path + "` is ignored: a profile does not take " + key : ignored(path),
+            topLevel ? "set " + key + " at the top level of config.toml, or remove it here"
+                : Keys.didYouMean(key, Schema.TOP.keys(Scope.PROFILE), "remove it"),
+            true);
         break;
       default:
         r.unknownKey(
@@ -600,10 +605,6 @@ final class SettingsReader {
     return v;
   }
 
-
-
-
-
   /**
    * Checks {@code [features]} against the pinned Codex release's flags: what Codex ignores, what it
    * calls deprecated, and what makes it refuse the file (a wrong value, a table where the flag
@@ -792,7 +793,6 @@ final class SettingsReader {
     out.addAll(b);
     return out;
   }
-
 
   static String lastKey(String path) {
     int dot = path.lastIndexOf('.');

@@ -332,7 +332,12 @@ final class WorkspaceToolsTest {
     assertEquals("it's", escaped.name());
     assertEquals("tabs\tand \"quotes\"", escaped.description());
 
-    TestRepos.write(tmp, "s/bad-yaml/SKILL.md", "---\nname: x\ndescription: [unclosed\n---\n");
+    TestRepos.write(tmp, "s/literal/SKILL.md", "---\nname: lit\ndescription: |\n  First line.\n  Second line.\n---\n");
+    assertEquals("First line. Second line.", Skill.read(tmp.resolve("s/literal/SKILL.md")).description(), "a literal block is one line too");
+    TestRepos.write(tmp, "s/colon/SKILL.md", "---\nname: colon\ndescription: Use when: the user asks for a PDF\n---\n");
+    assertEquals("Use when: the user asks for a PDF", Skill.read(tmp.resolve("s/colon/SKILL.md")).description(),
+        "plain 'key: value' lines that YAML refuses are read as before");
+    TestRepos.write(tmp, "s/bad-yaml/SKILL.md", "---\nname: x\ndescription: [unclosed\n  more\n---\n");
     OrchestraException bad = org.junit.jupiter.api.Assertions.assertThrows(OrchestraException.class, () -> Skill.read(tmp.resolve("s/bad-yaml/SKILL.md")));
     assertTrue(bad.getMessage().contains("SKILL.md:") && bad.getMessage().contains("front matter is not valid YAML"), bad.getMessage());
     TestRepos.write(tmp, "s/list/SKILL.md", "---\nname: x\ndescription:\n  - a\n  - b\n---\n");
