@@ -98,8 +98,11 @@ final class AgentRunner {
     private final AgentEvents events;
     /** Files the agent reported changing itself, beside those its tool box wrote. */
     private final Set<String> reportedFiles = ConcurrentHashMap.newKeySet();
-    /** The failures model calls through this context threw, by identity: each already retried by the run. */
-    private final Set<Throwable> callFailures = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    /**
+     * The failures model calls through this context threw, by identity, each already retried by the
+     * run; made on the first (most agents never see one). Guarded by this context.
+     */
+    private Set<Throwable> callFailures;
 
     RunAgentContext(
         Role role, Task task, Path workspace, String brief, WorkspaceToolBox tools, List<Skill> skills, WriteWindows.Window window,
@@ -154,7 +157,10 @@ final class AgentRunner {
       try {
         return run.models().call(request, events);
       } catch (ModelProviderException e) {
-        synchronized (callFailures) {
+        synchronized (this) {
+          if (callFailures == null) {
+            callFailures = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+          }
           callFailures.add(e);
         }
         throw e;
@@ -166,7 +172,10 @@ final class AgentRunner {
      * retried that call already, so the agent's attempt is not tried again for it.
      */
     boolean alreadyRetried(Throwable e) {
-      synchronized (callFailures) {
+      synchronized (this) {
+        if (callFailures == null) {
+          return false;
+        }
         // A cause chain is short; the bound guards against one made into a cycle.
         int depth = 0;
         for (Throwable t = e; t != null && depth < 32; t = t.getCause(), depth++) {
