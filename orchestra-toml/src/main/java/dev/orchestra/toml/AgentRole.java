@@ -91,16 +91,20 @@ public final class AgentRole {
   }
 
   /**
-   * Returns the variables the role file's MCP servers set in their {@code env} tables, and one
-   * {@code ORCHESTRA_MCP_<SERVER>_<HEADER>_<HASH>} per static {@code http_headers} value of a streamable
-   * HTTP server, by name. They are not among {@link #codexOverrides()}, where they would show on
-   * Codex's command line (to every user of the machine, in a process list): the overrides name them
-   * in each server's {@code env_vars} or {@code env_http_headers} instead, and whoever starts Codex
-   * sets them in its environment. Reads the role file.
+   * Returns the variables the role file's MCP servers set in their {@code env} tables, one {@code
+   * ORCHESTRA_MCP_<SERVER>_<HEADER>_<HASH>} per static {@code http_headers} value of a streamable
+   * HTTP server, and for its model providers one {@code ORCHESTRA_PROVIDER_<ID>_<HEADER>_<HASH>} per
+   * static header and one {@code ORCHESTRA_PROVIDER_<ID>_BEARER_TOKEN_<HASH>} for an {@code
+   * experimental_bearer_token}, by name. They are not among {@link #codexOverrides()}, where they
+   * would show on Codex's command line (to every user of the machine, in a process list): the
+   * overrides name them in {@code env_vars}, {@code env_http_headers} or {@code env_key} instead, and
+   * whoever starts Codex sets them in its environment. Reads the role file.
    *
    * @return the variables, in file order; empty when the role has no file or its servers set none
    * @throws java.io.UncheckedIOException when the role file can no longer be read
-   * @throws IllegalStateException when two servers give one variable different values
+   * @throws IllegalStateException when two servers give one variable different values, a header is
+   *     given both statically and from the environment, a value holds a NUL, or the role file gives
+   *     {@code [otel]} exporter headers (which have no way off the command line)
    */
   public Map<String, String> codexEnvironment() {
     return configFile == null ? Map.of() : CodexOverrides.of(configFile).variables();

@@ -71,7 +71,20 @@ final class CodexOverrides {
             flatten(List.of(key, server), servers.get(List.of(server)), dir, out);
           }
         }
+      } else if (key.equals("model_providers") && toml.get(List.of(key)) instanceof TomlTable providers) {
+        for (String id : providers.keySet()) {
+          if (providers.get(List.of(id)) instanceof TomlTable t) {
+            provider(roleFile, id, t, dir, out, variables, variableKeys);
+          } else {
+            flatten(List.of(key, id), providers.get(List.of(id)), dir, out);
+          }
+        }
       } else {
+        if (key.equals("otel") && toml.get(List.of(key)) instanceof TomlTable otel && holdsHeaders(otel)) {
+          throw new IllegalStateException(
+              "the role file " + roleFile + " gives [otel] exporter headers, which would show on Codex's command line; put [otel] in"
+                  + " config.toml, which the role's Codex process reads as it is");
+        }
         flatten(List.of(key), toml.get(List.of(key)), dir, out);
       }
     }
@@ -97,27 +110,7 @@ final class CodexOverrides {
         continue; // written below, with the env's names
       }
       if (k.equals("http_headers") && t.get(List.of(k)) instanceof TomlTable headers) {
-        TomlTable fromEnv = t.get(List.of("env_http_headers")) instanceof TomlTable e ? e : null;
-        for (String header : headers.keySet()) {
-          Object v = headers.get(List.of(header));
-          if (!(v instanceof String text)) {
-            flatten(List.of("mcp_servers", server, "http_headers", header), v, dir, out); // Codex will say what is wrong with it
-            continue;
-          }
-          if (fromEnv != null && fromEnv.keySet().stream().anyMatch(header::equalsIgnoreCase)) {
-            // Codex sends the variable's value when it is set and the static one otherwise; with the
-            // static one moved into a variable of its own, one of the two would be lost.
-            throw new IllegalStateException(
-                "the role file " + roleFile + " sets " + TomlLiterals.key(List.of("mcp_servers", server, "http_headers", header)) + " and "
-                    + TomlLiterals.key(List.of("mcp_servers", server, "env_http_headers", header)) + "; Orchestra passes a static header"
-                    + " through Codex's environment, so keep one of the two");
-          }
-          // A header often carries a token: its value goes through Codex's environment, named by
-          // env_http_headers, which Codex sends the same way when the variable is set.
-          String name = headerVariable(server, header);
-          share(roleFile, TomlLiterals.key(List.of("mcp_servers", server, "http_headers", header)), name, text, variables, variableKeys);
-          out.add(TomlLiterals.key(List.of("mcp_servers", server, "env_http_headers", header)) + "=" + TomlLiterals.string(name));
-        }
+        staticHeaders(roleFile, path, t, headers, "MCP", dir, out, variables, variableKeys);
         continue;
       }
       if (k.equals("env") && env != null) {
@@ -143,6 +136,83 @@ final class CodexOverrides {
     }
   }
 
+  /**
+   * One provider: its static {@code http_headers} and {@code experimental_bearer_token} go to
+   * {@code variables}, named by {@code env_http_headers} and {@code env_key}; everything else is
+   * flattened.
+   */
+  private static void provider(
+      Path roleFile, String id, TomlTable t, Path dir, List<String> out, Map<String, String> variables, Map<String, String> variableKeys) {
+    List<String> path = List.of("model_providers", id);
+    for (String k : t.keySet()) {
+      Object v = t.get(List.of(k));
+      if (k.equals("http_headers") && v instanceof TomlTable headers) {
+        staticHeaders(roleFile, path, t, headers, "PROVIDER", dir, out, variables, variableKeys);
+      } else if (k.equals("experimental_bearer_token") && v instanceof String token) {
+        if (t.contains(List.of("env_key"))) {
+          throw new IllegalStateException(
+              "the role file " + roleFile + " sets " + key(path, k) + " and " + key(path, "env_key") + "; Orchestra passes the token through"
+                  + " Codex's environment, named by env_key, so keep one of the two");
+        }
+        String name = variable("PROVIDER", id, "BEARER_TOKEN");
+        share(roleFile, key(path, k), name, token, variables, variableKeys);
+        out.add(key(path, "env_key") + "=" + TomlLiterals.string(name));
+      } else {
+        List<String> deeper = new ArrayList<>(path);
+        deeper.add(k);
+        flatten(deeper, v, dir, out);
+      }
+    }
+  }
+
+  /**
+   * A table's static {@code http_headers}: a header often carries a token, so each value goes
+   * through Codex's environment, named by {@code env_http_headers}, which Codex sends the same way
+   * when the variable is set.
+   */
+  private static void staticHeaders(
+      Path roleFile, List<String> path, TomlTable t, TomlTable headers, String kind, Path dir, List<String> out, Map<String, String> variables,
+      Map<String, String> variableKeys) {
+    TomlTable fromEnv = t.get(List.of("env_http_headers")) instanceof TomlTable e ? e : null;
+    for (String header : headers.keySet()) {
+      Object v = headers.get(List.of(header));
+      List<String> at = new ArrayList<>(path);
+      at.add("http_headers");
+      at.add(header);
+      if (!(v instanceof String text)) {
+        flatten(at, v, dir, out); // Codex will say what is wrong with it
+        continue;
+      }
+      if (fromEnv != null && fromEnv.keySet().stream().anyMatch(header::equalsIgnoreCase)) {
+        // Codex sends the variable's value when it is set and the static one otherwise; with the
+        // static one moved into a variable of its own, one of the two would be lost.
+        throw new IllegalStateException(
+            "the role file " + roleFile + " sets " + TomlLiterals.key(at) + " and " + key(path, "env_http_headers", header)
+                + "; Orchestra passes a static header through Codex's environment, so keep one of the two");
+      }
+      String name = variable(kind, path.get(1), header);
+      share(roleFile, TomlLiterals.key(at), name, text, variables, variableKeys);
+      out.add(key(path, "env_http_headers", header) + "=" + TomlLiterals.string(name));
+    }
+  }
+
+  private static String key(List<String> path, String... more) {
+    List<String> all = new ArrayList<>(path);
+    all.addAll(List.of(more));
+    return TomlLiterals.key(all);
+  }
+
+  /** Whether an [otel] table holds exporter headers at any depth. */
+  private static boolean holdsHeaders(TomlTable t) {
+    for (String k : t.keySet()) {
+      Object v = t.get(List.of(k));
+      if (k.equals("headers") || v instanceof TomlTable sub && holdsHeaders(sub)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Adds a variable given at {@code where}, refusing a name that an earlier key gave another value. */
   private static void share(
       Path roleFile, String where, String name, String value, Map<String, String> variables, Map<String, String> variableKeys) {
@@ -159,17 +229,22 @@ final class CodexOverrides {
     variables.put(name, value);
   }
 
-  /**
-   * The variable that carries a static header of an MCP server: {@code
-   * ORCHESTRA_MCP_<SERVER>_<HEADER>_<HASH>}, the names upper case with every other character an
-   * underscore, and eight hex digits of a SHA-256 of the exact server and header names, so that two
-   * pairs that read alike ({@code a-b}/{@code c} and {@code a}/{@code b-c}) get two variables.
-   */
+  /** The variable that carries a static header of an MCP server: see {@link #variable}. */
   static String headerVariable(String server, String header) {
-    String readable = ("ORCHESTRA_MCP_" + server + "_" + header).toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9_]", "_");
+    return variable("MCP", server, header);
+  }
+
+  /**
+   * The variable that carries a secret a role file gives: {@code ORCHESTRA_<KIND>_<OWNER>_<NAME>_<HASH>}
+   * (for a server's or provider's header, or a provider's token), the names upper case with every
+   * other character an underscore, and eight hex digits of a SHA-256 of the exact names, so that two
+   * that read alike ({@code a-b}/{@code c} and {@code a}/{@code b-c}) get two variables.
+   */
+  static String variable(String kind, String owner, String name) {
+    String readable = ("ORCHESTRA_" + kind + "_" + owner + "_" + name).toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9_]", "_");
     try {
       byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-          .digest((server + "\0" + header).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          .digest((kind + "\0" + owner + "\0" + name).getBytes(java.nio.charset.StandardCharsets.UTF_8));
       return readable + "_" + java.util.HexFormat.of().withUpperCase().formatHex(digest, 0, 4);
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e); // every Java SE has it

@@ -410,7 +410,7 @@ final class Schema {
     b.key("mcp_servers", SettingsReader::mcpServers, (t, x, at, path) -> t.parts.mcpServers = x, CONFIG);
     b.key("mcp_servers", SettingsReader::mcpServers, (t, x, at, path) -> {
       t.parts.mcpServers = x;
-      t.reader.roleLevelNotSupported(at, path);
+      t.reader.codexOnly(at, path);
     }, ROLE_FILE);
     b.key("profiles", SettingsReader::profiles, (t, x, at, path) -> {
       t.parts.profiles = x;
@@ -440,7 +440,7 @@ final class Schema {
     kept(b, "otel", checked(OTEL), CONFIG_AND_ROLE_FILE);
     kept(b, "skills", checked(SKILLS), CONFIG);
     b.key("skills", KeyTable.ANY, (t, x, at, path) -> {
-      t.reader.roleLevelNotSupported(at, path);
+      t.reader.codexOnly(at, path);
       t.other.put("skills", at.plain());
     }, ROLE_FILE);
     b.key("profile", KeyTable.ANY, (t, x, at, path) -> {

@@ -98,6 +98,19 @@ final class SettingsReader {
   }
 
   /**
+   * Notes a role file's {@code mcp_servers} or {@code skills}: a role that Codex runs gets them (the
+   * role file reaches its Codex process as overrides); Orchestra's own tool loop does not use them.
+   */
+  void codexOnly(Val v, String path) {
+    boolean mcp = lastKey(path).equals("mcp_servers");
+    r.note(v.at(), path,
+        "a role file's " + lastKey(path) + " reach the role only when Codex runs it (orchestra run --agent codex passes them to its"
+            + " process); Orchestra's own tool loop " + (mcp ? "does not give a role MCP servers" : "does not read a role's skills from its configuration"),
+        mcp ? "nothing to change for a Codex agent; for the tool loop, the role has no MCP servers"
+            : "nothing to change for a Codex agent; for the tool loop, attach skills in code with Orchestrator.Builder.skills(role, skills)");
+  }
+
+  /**
    * Reports a role file's {@code [shell_environment_policy]} or {@code [sandbox_workspace_write]}:
    * Codex gives a sub-agent its parent's, and Orchestra gives every command the run's.
    */

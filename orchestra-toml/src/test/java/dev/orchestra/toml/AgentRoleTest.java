@@ -110,6 +110,45 @@ final class AgentRoleTest {
   }
 
   @Test
+  void aProvidersStaticHeadersAndTokenLeaveTheCommandLineForTheEnvironment() {
+    write(home().resolve("config.toml"), "[agents.researcher]\ndescription = \"Digs.\"\nconfig_file = \"agents/r.toml\"\n");
+    write(
+        home().resolve("agents/r.toml"),
+        "model_provider = \"corp\"\n[model_providers.corp]\nname = \"Corp\"\nbase_url = \"https://llm.example/v1\"\n"
+            + "experimental_bearer_token = \"s3cret-token\"\nhttp_headers = { X-Api-Key = \"s3cret-key\" }\n");
+    AgentRole r = isolated(root).build().load().role("researcher").orElseThrow();
+    String token = CodexOverrides.variable("PROVIDER", "corp", "BEARER_TOKEN");
+    String header = CodexOverrides.variable("PROVIDER", "corp", "X-Api-Key");
+    assertEquals(
+        List.of(
+            "model_provider=\"corp\"",
+            "model_providers.corp.name=\"Corp\"",
+            "model_providers.corp.base_url=\"https://llm.example/v1\"",
+            "model_providers.corp.env_key=\"" + token + "\"",
+            "model_providers.corp.env_http_headers.X-Api-Key=\"" + header + "\""),
+        r.codexOverrides());
+    assertEquals(Map.of(token, "s3cret-token", header, "s3cret-key"), r.codexEnvironment());
+    assertFalse(String.join(" ", r.codexOverrides()).contains("s3cret"), "a token never goes on a command line");
+  }
+
+  @Test
+  void aProvidersTokenBesideItsEnvKeyAndOtelHeadersAreRefusedWithoutValues() {
+    write(home().resolve("config.toml"), "[agents.researcher]\ndescription = \"Digs.\"\nconfig_file = \"agents/r.toml\"\n");
+    write(home().resolve("agents/r.toml"),
+        "[model_providers.corp]\nname = \"Corp\"\nbase_url = \"https://llm.example/v1\"\nenv_key = \"CORP_KEY\"\n"
+            + "experimental_bearer_token = \"s3cret-token\"\n");
+    AgentRole both = isolated(root).build().load().role("researcher").orElseThrow();
+    IllegalStateException e = assertThrows(IllegalStateException.class, both::codexOverrides);
+    assertTrue(e.getMessage().contains("model_providers.corp.experimental_bearer_token and model_providers.corp.env_key"), e.getMessage());
+    assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
+    write(home().resolve("agents/r.toml"), "[otel.exporter.otlp-http]\nendpoint = \"https://otel.example\"\nheaders = { x-key = \"s3cret\" }\n");
+    AgentRole otel = isolated(root).build().load().role("researcher").orElseThrow();
+    IllegalStateException o = assertThrows(IllegalStateException.class, otel::codexOverrides);
+    assertTrue(o.getMessage().contains("[otel] exporter headers"), o.getMessage());
+    assertFalse(o.getMessage().contains("s3cret"), o.getMessage());
+  }
+
+  @Test
   void headerVariablesOfPairsThatReadAlikeDiffer() {
     List<String> names =
         List.of(

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every diagnostic the issue lists, lenient and strict, with its position and fix. */
 final class VerifyTest {
@@ -216,10 +217,6 @@ final class VerifyTest {
     return Stream.of(
         Arguments.of("subagent effort at the top level", "model = \"m\"\ndefault_subagent_reasoning_effort = \"low\"\n", null,
             "default_subagent_reasoning_effort", "belongs in [agents]", "model_reasoning_effort", 2),
-        Arguments.of("mcp_servers in a role file", ROLE, "model = \"m\"\n[mcp_servers.docs]\ncommand = \"npx\"\n",
-            "mcp_servers", "not supported yet", "remove", 2),
-        Arguments.of("skills in a role file", ROLE, "[[skills.config]]\npath = \"/s\"\nenabled = false\n",
-            "skills", "not supported yet", "remove", 1),
         Arguments.of("mcp_servers in [agents.<name>]", ROLE + "mcp_servers = { docs = { command = \"npx\" } }\n", "model = \"m\"\n",
             "agents.r.mcp_servers", "not supported yet", "remove", 4),
         Arguments.of("skills in [agents.<name>]", ROLE + "skills = { config = [] }\n", "model = \"m\"\n",
@@ -239,6 +236,20 @@ final class VerifyTest {
         Arguments.of("[agents.r]\ndescription = \"R.\"\nbogus = 1\n", "agents.r.bogus", "Codex ignores it without a warning", true),
         Arguments.of("[features]\njs_repl = true\n", "features.js_repl", "was removed from Codex", false),
         Arguments.of("[profiles.fast]\nmodel = \"m\"\n", "profiles", "not applied by Codex", false));
+  }
+
+  /** A role file's MCP servers and skills reach a Codex agent (as overrides): a note in every mode, not a warning. */
+  @ParameterizedTest
+  @ValueSource(strings = {"[mcp_servers.docs]\ncommand = \"npx\"\n", "[[skills.config]]\npath = \"/s\"\nenabled = false\n"})
+  void aRoleFilesMcpServersAndSkillsAreANoteThatOnlyCodexAgentsGetThem(String roleFile) {
+    write(codexHome(root).resolve("config.toml"), ROLE);
+    write(codexHome(root).resolve("agents/r.toml"), "model = \"m\"\n" + roleFile);
+    for (boolean strict : List.of(false, true)) {
+      List<Diagnostic> found = isolated(root).strict(strict).build().verify();
+      assertEquals(1, found.size(), found.toString());
+      assertEquals(Severity.NOTE, found.get(0).severity(), found.toString());
+      assertTrue(found.get(0).message().contains("only when Codex runs it"), found.toString());
+    }
   }
 
   /** A note for what Codex passes over in silence; in strict mode, where nothing is ignored, an error when Orchestra ignores it. */
