@@ -31,8 +31,9 @@
  *   <li>settings Orchestra does not honour are warnings, and errors in strict mode: {@code
  *       features.multi_agent = false} and {@code agents.enabled = false} (Orchestra always runs
  *       several agents), {@code agents.default_subagent_model} and {@code
- *       default_subagent_reasoning_effort}, and a role's own {@code mcp_servers} and {@code skills}
- *       (not supported yet);
+ *       default_subagent_reasoning_effort}, and the {@code mcp_servers} and {@code skills} of an
+ *       {@code [agents.<name>]} table; a role file's own are a note: a role that Codex runs gets
+ *       them, Orchestra's tool loop does not;
  *   <li>strict mode also turns what Codex silently ignores (unknown keys, a second definition of a
  *       role) into errors;
  *   <li>{@code wire_api = "chat"} in {@code [model_providers.<id>]} is accepted (Orchestra speaks Chat
