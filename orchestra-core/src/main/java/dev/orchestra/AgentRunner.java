@@ -336,14 +336,13 @@ final class AgentRunner {
 
   /**
    * An agent's own attempt failed in a way a later one may not (a rate limit, a crash): the thread
-   * budget hears of it, and the task goes back to the queue at once, where it waits out the run's
-   * backoff without a slot of the budget (the machine holds it until then); the budget then decides
-   * when it runs again, and a worktree of its own starts it from a clean tree. After the run's model
-   * attempts it fails, naming the last failure.
+   * budget hears of it, and after the run's backoff the task goes back to the queue, so the budget
+   * decides when it runs again and a worktree of its own starts it from a clean tree. After the
+   * run's model attempts it fails, naming the last failure.
    */
   private Outcome retryLater(ModelProviderException e, Task task, Role role, AgentEvents events) {
     try {
-      if (!waitToRetry(e, task, role, events, false)) {
+      if (!waitToRetry(e, task, role, events)) {
         return Outcome.of(TaskStatus.FAILED, e.kind().name().toLowerCase(Locale.ROOT) + " after " + run.config().maxModelAttempts()
             + " attempts: " + e.getMessage());
       }
@@ -355,13 +354,12 @@ final class AgentRunner {
 
   /**
    * Tells the thread budget of an agent's own failed attempt and, when the run's retry rule allows
-   * another, journals the retry and, when {@code wait}, waits the rule's backoff (the server's hint
-   * honoured); otherwise the machine holds the task back until then.
+   * another, journals the retry and waits the rule's backoff (the server's hint honoured).
    *
    * @return true when the attempt is to be made again, false when the rule gave up
    * @throws RunCancelled when the run was cancelled, before or during the wait
    */
-  private boolean waitToRetry(ModelProviderException e, Task task, Role role, AgentEvents events, boolean wait) {
+  private boolean waitToRetry(ModelProviderException e, Task task, Role role, AgentEvents events) {
     String cause = role.name() + " on " + task.id() + ": " + Text.oneLine(e.getMessage());
     run.budget().signal(e.kind() == ModelProviderException.Kind.RATE_LIMITED ? BudgetPolicy.Signal.RATE_LIMITED : BudgetPolicy.Signal.UNSTABLE, cause);
     if (run.cancelled()) {
@@ -374,17 +372,14 @@ final class AgentRunner {
       retries.remove(key);
       return false;
     }
-    Duration delay = ((RetryDecision.Retry) decision).delay();
+    Duration wait = ((RetryDecision.Retry) decision).delay();
     retries.put(key, taken + 1);
     events.observe(
         new OrchestraEvent.RetryScheduled(
             run.runId(), run.now(), role.name(), task.id(), role.model().orElse(run.config().defaultModel()), e.kind(), Text.oneLine(e.getMessage()),
-            delay.toMillis(), taken + 2, "orchestrator"));
-    if (!wait) {
-      return true;
-    }
+            wait.toMillis(), taken + 2, "orchestrator"));
     try {
-      run.config().sleeper().sleep(delay);
+      run.config().sleeper().sleep(wait);
     } catch (InterruptedException ie) {
       Thread.currentThread().interrupt();
       throw new RunCancelled();
@@ -598,7 +593,7 @@ final class AgentRunner {
         if (requeue) {
           throw new RetryLater(e);
         }
-        if (!waitToRetry(e, task, role, events, true)) {
+        if (!waitToRetry(e, task, role, events)) {
           throw e;
         }
       }

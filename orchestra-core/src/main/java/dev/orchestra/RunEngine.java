@@ -66,10 +66,6 @@ final class RunEngine {
   private final RunCommands commands;
   /** The round's task reports, for its gates' batch. */
   final Map<String, RoleReport> reports = new ConcurrentHashMap<>();
-  /** When the timer that releases tasks held back by a retry's wait is due, or null; guarded by lock. */
-  private Instant releaseAt;
-  /** The thread of that timer, or null; guarded by lock. */
-  private Thread releaser;
   /** The explorers' reports, for the planner's brief and every task's. */
   final Map<String, RoleReport.Exploration> explorations = new ConcurrentHashMap<>();
 
@@ -336,14 +332,6 @@ final class RunEngine {
       outbox.post(event);
     }
     step.events().forEach(outbox::post);
-    return route(step);
-  }
-
-  /** Routes a step's commands, and sets the timer for a task held back by a retry's wait; holds the lock. */
-  private List<Command.RunTask> route(RunMachine.Step step) {
-    if (!machine.state().heldNone()) {
-      machine.state().nextRelease().ifPresent(this::releaseAt);
-    }
     List<Command.RunTask> tasks = new ArrayList<>();
     for (Command c : step.commands()) {
       if (c.kind() == Command.Kind.RUN_TASK) {
@@ -354,66 +342,6 @@ final class RunEngine {
       }
     }
     return tasks;
-  }
-
-  /**
-   * Sets the timer that tells the machine the time when a held task may start, unless one is due
-   * earlier. It waits on the run's {@link Sleeper}, so a test's manual clock moves it. Holds the lock.
-   */
-  private void releaseAt(Instant at) {
-    if (releaseAt != null && !at.isBefore(releaseAt) || cancelled) {
-      return;
-    }
-    releaseAt = at;
-    if (releaser != null) {
-      releaser.interrupt(); // it sleeps towards a later time
-    }
-    Thread t = new Thread(() -> release(at), "orchestra-" + runId + "-release");
-    t.setDaemon(true);
-    releaser = t;
-    t.start();
-  }
-
-  /** The timer's thread: waits until {@code at}, then steps the machine with the time and starts what it decides. */
-  private void release(Instant at) {
-    try {
-      Duration wait = Duration.between(now(), at);
-      if (!wait.isNegative() && !wait.isZero()) {
-        config.sleeper().sleep(wait);
-      }
-    } catch (InterruptedException e) {
-      return; // replaced by an earlier timer, or the run ended
-    }
-    List<Command.RunTask> tasks;
-    lock.lock();
-    try {
-      if (releaser != Thread.currentThread()) {
-        return;
-      }
-      releaser = null;
-      releaseAt = null;
-      RunMachine.Step step = machine.tick(now());
-      step.events().forEach(outbox::post);
-      tasks = route(step);
-    } finally {
-      lock.unlock();
-    }
-    deliver();
-    submit(tasks);
-  }
-
-  /** Stops the timer of held tasks: the run ends. */
-  private void stopReleaser() {
-    lock.lock();
-    try {
-      if (releaser != null) {
-        releaser.interrupt();
-        releaser = null;
-        releaseAt = null;
-      }
-    } finally {
-      lock.unlock();
-    }
   }
 
   private void drain() {
@@ -514,7 +442,6 @@ final class RunEngine {
         continue;
       }
       if (c.kind() == Command.Kind.FINISH) {
-        stopReleaser();
         workers.awaitAll(); // agents interrupted by a cancel must not write after the run
         RunResult result = commands.finish((Command.Finish) c);
         journal.close();
@@ -545,7 +472,6 @@ final class RunEngine {
   void cancel() {
     cancelled = true;
     int round = round();
-    stopReleaser();
     workers.interruptAll();
     requestStop(StopReason.CANCELLED, "cancelled in round " + round + "; resume() continues");
     coordinator.interrupt();

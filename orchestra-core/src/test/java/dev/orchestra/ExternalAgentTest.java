@@ -134,45 +134,4 @@ final class ExternalAgentTest {
     List<TaskStatus> t1 = events.of(OrchestraEvent.TaskFinished.class).stream().filter(f -> f.taskId().equals("T1")).map(OrchestraEvent.TaskFinished::status).toList();
     assertEquals(List.of(TaskStatus.FAILED), t1, result.message());
   }
-
-  @Test
-  void aTaskWaitingOutItsRetryHoldsNoSlotOfTheBudget() throws Exception {
-    Path ws = Files.createDirectories(dir.resolve("ws"));
-    ScriptedModelProvider model = new ScriptedModelProvider();
-    model.on("explorer").otherwise(Reply.text(Json.exploration("src/", "true")));
-    model.on("orchestrator")
-        .reply(Reply.text(RoleAnswers.plan(List.of(
-            Task.builder("T1", "Write a.txt").writeScope("a.txt").role("implementer").build(),
-            Task.builder("T2", "Write b.txt").writeScope("b.txt").role("implementer").build()))));
-    Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
-    List<String> starts = new java.util.concurrent.CopyOnWriteArrayList<>();
-    Agent outside =
-        (role, task, context) -> {
-          starts.add(task.id());
-          if (task.id().equals("T1") && attempts.computeIfAbsent(task.id(), id -> new AtomicInteger()).incrementAndGet() == 1) {
-            throw new RateLimitedException("429 from the agent's own model", Duration.ofMillis(400));
-          }
-          return ReportFormat.parse(role.name(), RoleAnswers.implementation("wrote"), List.of());
-        };
-    EventRecorder events = new EventRecorder();
-    RunResult result;
-    try (Orchestrator o =
-        Orchestrator.builder()
-            .workspace(ws)
-            .modelProvider(model)
-            .agent(Agent.byRole(Map.of("implementer", outside), Agent.toolLoop()))
-            .budgetPolicy(BudgetPolicy.fixed(1))
-            .addListener(events)
-            .build()) {
-      result = o.run("Write a.txt and b.txt");
-    }
-    assertEquals(StopReason.GREEN, result.stopReason(), result.message());
-    // One slot: T2 runs while T1 waits out its 400 ms in the queue, not in the slot.
-    assertEquals(List.of("T1", "T2", "T1"), starts);
-    OrchestraEvent.RetryScheduled retry = events.of(OrchestraEvent.RetryScheduled.class).get(0);
-    OrchestraEvent.TaskStarted again =
-        events.of(OrchestraEvent.TaskStarted.class).stream().filter(t -> t.taskId().equals("T1")).skip(1).findFirst().orElseThrow();
-    assertTrue(!again.time().isBefore(retry.time().plusMillis(retry.delayMillis())),
-        "T1 started again at " + again.time() + ", before its wait ended at " + retry.time().plusMillis(retry.delayMillis()));
-  }
 }

@@ -604,10 +604,7 @@ public sealed interface OrchestraEvent {
   /**
    * A failed model call will be tried again after a wait: by the orchestrator, or by a provider
    * that retries on its own and reports it through {@link
-   * dev.orchestra.model.ProviderSignals#retryScheduled}. One event per retry, before its wait. When
-   * an agent's own attempt at a plan task failed (a Codex turn on a rate limit), the task's {@code
-   * TaskFinished} with status {@code todo} follows at once: it waits in the queue, without a slot of
-   * the thread budget, and starts again no sooner than {@code time} plus {@code delayMillis}.
+   * dev.orchestra.model.ProviderSignals#retryScheduled}. One event per retry, before its wait.
    *
    * @param runId the run id
    * @param time when the retry was decided; the wait starts then

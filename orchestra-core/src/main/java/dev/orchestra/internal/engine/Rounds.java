@@ -315,16 +315,13 @@ final class Rounds {
       machine.emit(new OrchestraEvent.TaskFinished(state.runId, state.now, t.id(), t.role(), TaskStatus.BLOCKED, block.why(), List.of(), state.round));
     }
     while (state.running.size() < state.budget) {
-      Task next = state.scheduling.next(state.running.values(), state::held); // read only: the start comes after
+      Task next = state.scheduling.next(state.running.values()); // read only: the start comes after
       if (next == null) {
         break;
       }
       machine.startTask(next, state.round, machine.attemptsOf(next.id()));
     }
-    // A task waiting out its retry is still to run in this batch.
-    boolean waiting = !state.heldUntil.isEmpty()
-        && state.heldUntil.keySet().stream().anyMatch(id -> state.held(id) && state.plan.contains(id) && state.plan.task(id).status() == TaskStatus.TODO);
-    if (state.running.isEmpty() && state.toIntegrate.isEmpty() && state.integrating.isEmpty() && !waiting) {
+    if (state.running.isEmpty() && state.toIntegrate.isEmpty() && state.integrating.isEmpty()) {
       endBatch(); // the gates judge the integrated work: every merge is done first
     }
   }

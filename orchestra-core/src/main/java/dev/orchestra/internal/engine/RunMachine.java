@@ -9,7 +9,6 @@ import dev.orchestra.plan.Task;
 import dev.orchestra.plan.TaskStatus;
 import dev.orchestra.role.BuiltInRoles;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -85,31 +84,6 @@ public final class RunMachine {
     commands.clear();
     apply(event);
     decide();
-    return new Step(decided, commands);
-  }
-
-  /**
-   * Tells the machine the time when no event came: a task held back by its retry's wait may start.
-   * The engine calls it at {@link RunState#nextRelease()}; the events it decides are journalled as
-   * any others, so a replay needs no ticks.
-   *
-   * @param now the engine's time
-   * @return the events decided and the commands to carry out
-   */
-  public Step tick(Instant now) {
-    Objects.requireNonNull(now, "now");
-    Instant before = state.now;
-    if (now.isAfter(state.now)) {
-      state.now = now;
-    }
-    decided.clear();
-    commands.clear();
-    state.heldUntil.values().removeIf(until -> !now.isBefore(until));
-    decide();
-    if (decided.isEmpty()) {
-      // Time the journal does not show would make a replay differ; what is decided carries it.
-      state.now = before;
-    }
     return new Step(decided, commands);
   }
 
@@ -193,28 +167,12 @@ public final class RunMachine {
           task = Task.builder(t.taskId(), t.title()).role(t.role()).build();
         }
         state.running.put(t.taskId(), task);
-        state.heldUntil.remove(t.taskId());
         if (explorer(t.round(), t.taskId())) {
           state.exploring.add(t.taskId());
           state.probesStarted++;
         }
       }
-      case TASK_FINISHED -> {
-        OrchestraEvent.TaskFinished f = (OrchestraEvent.TaskFinished) e;
-        Instant retry = state.retryAt.remove(f.taskId());
-        if (f.status() == TaskStatus.TODO && retry != null && retry.isAfter(f.time())) {
-          // Back to the queue after a failed attempt of its own: it waits out the retry's wait there,
-          // without a slot of the budget.
-          state.heldUntil.put(f.taskId(), retry);
-        }
-        rounds.taskFinished(f);
-      }
-      case RETRY_SCHEDULED -> {
-        OrchestraEvent.RetryScheduled r = (OrchestraEvent.RetryScheduled) e;
-        if (state.running.containsKey(r.taskId())) {
-          state.retryAt.put(r.taskId(), r.time().plusMillis(r.delayMillis()));
-        }
-      }
+      case TASK_FINISHED -> rounds.taskFinished((OrchestraEvent.TaskFinished) e);
       case TASK_COMMITTED -> {
         OrchestraEvent.TaskCommitted c = (OrchestraEvent.TaskCommitted) e;
         state.committed.put(c.taskId(), c.branch());
@@ -278,7 +236,6 @@ public final class RunMachine {
       state.phase = RunState.Phase.NEW;
       return;
     }
-    state.retryAt.clear(); // a wait decided for a task in flight then: that task starts afresh
     // A resume: what was running when the run stopped will run again; nothing is in flight. The
     // engine's thread budget starts afresh, at the top of its ladder, and so does the machine's.
     state.budget = spec.initialBudget();

@@ -87,13 +87,6 @@ public final class RunState {
   final TreeSet<String> gateChanged = new TreeSet<>();
   List<GateResult> lastGateResults = List.of();
   Scheduling scheduling;
-  /** A task's last retry decided while it ran (its wait's end), until the task ends. */
-  final Map<String, Instant> retryAt = new HashMap<>();
-  /**
-   * Tasks back in the queue after a failed attempt of their own, each with the end of its wait:
-   * none starts before then. A task leaves when it starts.
-   */
-  final Map<String, Instant> heldUntil = new HashMap<>();
 
   // Findings
   final FindingLedger ledger = new FindingLedger();
@@ -230,31 +223,6 @@ public final class RunState {
   }
 
   /** Returns the time of the last event. */
-  /**
-   * Returns when the next task held back by a retry's wait may start, or empty when none is held:
-   * the engine then steps the machine with {@link RunMachine#tick}.
-   */
-  public Optional<Instant> nextRelease() {
-    Instant first = null;
-    for (Map.Entry<String, Instant> h : heldUntil.entrySet()) {
-      if (first == null || h.getValue().isBefore(first)) {
-        first = h.getValue();
-      }
-    }
-    return Optional.ofNullable(first);
-  }
-
-  /** Whether no task is held back by a retry's wait: the common case, checked on every step. */
-  public boolean heldNone() {
-    return heldUntil.isEmpty();
-  }
-
-  /** Whether a task is held back by its retry's wait at the machine's time. */
-  boolean held(String taskId) {
-    Instant until = heldUntil.get(taskId);
-    return until != null && now.isBefore(until);
-  }
-
   public Instant now() {
     return now;
   }

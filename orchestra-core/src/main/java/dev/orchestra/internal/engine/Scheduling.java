@@ -80,9 +80,8 @@ final class Scheduling {
    * Takes the best task that may start beside the running ones, or null when none may.
    *
    * @param running the running tasks of the plan
-   * @param held whether a task waits out a retry's wait: it stays queued
    */
-  Task next(Iterable<Task> running, java.util.function.Predicate<String> held) {
+  Task next(Iterable<Task> running) {
     List<Ready> skipped = null;
     Task chosen = null;
     while (!ready.isEmpty()) {
@@ -91,7 +90,7 @@ final class Scheduling {
       if (t == null || t.status() != TaskStatus.TODO) {
         continue;
       }
-      if (held.test(t.id()) || conflicts(t, running)) {
+      if (conflicts(t, running)) {
         if (skipped == null) {
           skipped = new ArrayList<>();
         }
@@ -109,11 +108,7 @@ final class Scheduling {
 
   /** The queue as text, best first, and the tasks to block: for {@link RunState#describe()}. */
   String describe() {
-    // What may still start, once each: an entry for a task that started without being taken from
-    // the queue (a start journalled after a tick, replayed as it happened), or a second entry of a
-    // task queued again, is passed over by next().
-    return "ready " + ready.stream().filter(r -> plan.task(r.id()) != null && plan.task(r.id()).status() == TaskStatus.TODO)
-        .sorted(READY_ORDER).map(r -> r.id() + "/" + r.chain()).distinct().toList() + " to block " + toBlock;
+    return "ready " + ready.stream().sorted(READY_ORDER).map(r -> r.id() + "/" + r.chain()).toList() + " to block " + toBlock;
   }
 
   /** Records a finished task: its dependents become ready, or are to be blocked. */

@@ -7,7 +7,6 @@ import dev.orchestra.gate.Finding;
 import dev.orchestra.gate.Severity;
 import dev.orchestra.gate.Verdict;
 import dev.orchestra.internal.json.EventJson;
-import dev.orchestra.model.ModelProviderException;
 import dev.orchestra.model.TokenUsage;
 import dev.orchestra.plan.Plan;
 import dev.orchestra.plan.Task;
@@ -88,12 +87,6 @@ final class SimulatedEngine {
   int interrupted;
   /** Gates that failed without a finding. */
   int undecided;
-  /** Decides the agents' own failed attempts, apart from the main stream; null when there are none. */
-  private final Random retries;
-  /** Agents whose own attempt failed on a rate limit, their tasks back in the queue to wait out the retry. */
-  int retriedLater;
-  /** Times the machine was told the time to start a task whose retry's wait was over. */
-  int held;
   /** Merges and conflicts the driver answered. */
   int merges;
   int conflicts;
@@ -112,17 +105,8 @@ final class SimulatedEngine {
   private int handTasks;
 
   SimulatedEngine(long seed, double replayCheckRate) {
-    this(seed, replayCheckRate, false);
-  }
-
-  /**
-   * @param retries whether agents' own attempts fail on rate limits, their tasks going back to the
-   *     queue to wait out the retry there (off, the journals of a seed stay what they were)
-   */
-  SimulatedEngine(long seed, double replayCheckRate, boolean retries) {
     this.random = new Random(seed);
     this.isolation = new Random(seed * 7919 + 17);
-    this.retries = retries ? new Random(seed * 6151 + 29) : null;
     this.replayCheckRate = replayCheckRate;
     this.runId = "sim-" + seed;
     List<String> probes = new ArrayList<>();
@@ -172,8 +156,6 @@ final class SimulatedEngine {
         feed(new OrchestraEvent.StopRequested(runId, tick(), StopReason.CANCELLED, "cancelled"));
       } else if (roll < 120) {
         feed(new OrchestraEvent.ModelCallFinished(runId, tick(), "implementer", "", "m", new TokenUsage(100 + random.nextInt(900), 50, 0, 0), 5, "ok"));
-      } else if (retries != null && roll < 140 && machine.state().nextRelease().isPresent()) {
-        release();
       } else if (!agents.isEmpty() && (answering.isEmpty() && coordinator.isEmpty() || random.nextBoolean())) {
         finishAgent(agents.remove(random.nextInt(agents.size())));
       } else if (!answering.isEmpty() || !coordinator.isEmpty()) {
@@ -183,8 +165,6 @@ final class SimulatedEngine {
         if (!answering.isEmpty()) {
           feed(answering.poll());
         }
-      } else if (machine.state().nextRelease().isPresent()) {
-        release();
       } else {
         throw new AssertionError("stuck: nothing runs, nothing to answer, and the run has not finished; phase " + machine.state().phase()
             + ", running " + machine.state().running());
@@ -215,23 +195,6 @@ final class SimulatedEngine {
   private void feed(OrchestraEvent event) {
     RunMachine.Step step = machine.step(event);
     journal(event, false);
-    carryOut(step);
-  }
-
-  /**
-   * The engine's timer: time passes to when a task held back by its retry's wait may start, and the
-   * machine is told. Nothing is journalled but what it decides.
-   */
-  private void release() {
-    Instant at = machine.state().nextRelease().orElseThrow();
-    if (at.isAfter(now)) {
-      now = at;
-    }
-    held++;
-    carryOut(machine.tick(now));
-  }
-
-  private void carryOut(RunMachine.Step step) {
     for (OrchestraEvent d : step.events()) {
       journal(d, true);
     }
@@ -385,14 +348,6 @@ final class SimulatedEngine {
       }
       interrupted++;
       feed(new OrchestraEvent.TaskFinished(runId, tick(), t.id(), t.role(), TaskStatus.TODO, why, List.of(), c.round()));
-      return;
-    }
-    if (retries != null && record.stop == null && retries.nextInt(12) == 0) {
-      // Its own attempt failed on a rate limit: back to the queue, to wait out the retry's wait there.
-      retriedLater++;
-      feed(new OrchestraEvent.RetryScheduled(runId, tick(), t.role(), t.id(), "m", ModelProviderException.Kind.RATE_LIMITED, "429",
-          100 + retries.nextInt(8_000), 2, "orchestrator"));
-      feed(new OrchestraEvent.TaskFinished(runId, tick(), t.id(), t.role(), TaskStatus.TODO, "rate_limited; will run again", List.of(), c.round()));
       return;
     }
     if (record.stop != null && record.stop.reason() == StopReason.CANCELLED && random.nextInt(4) > 0) {
