@@ -110,9 +110,12 @@ final class JournalRecord {
         throw new AssertionError("task " + i.taskId() + " was integrated without being done with committed work");
       }
       unintegrated.remove(i.taskId());
+      // Integrated: a later attempt at its finding (under the same id) starts with no conflicts.
+      conflicts.remove(i.taskId());
       Set<String> carried = carries.remove(i.taskId());
       if (carried != null) {
         unintegrated.removeAll(carried); // the resolution holds their work
+        carried.forEach(conflicts::remove);
       }
     } else if (e instanceof OrchestraEvent.IntegrationConflicted c) {
       if (!committed.remove(c.taskId()) || plan.get(c.taskId()) != TaskStatus.DONE) {
