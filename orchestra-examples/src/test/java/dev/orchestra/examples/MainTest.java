@@ -208,4 +208,20 @@ final class MainTest {
     assertEquals(0, r.exit(), r.out() + r.err());
     assertTrue(Files.readAllLines(events).stream().anyMatch(l -> l.contains("\"type\":\"budget_changed\"")));
   }
+
+  @Test
+  void theDemoRunsItsImplementersAsRealCodexProcessesAndLeavesNoneBehind() throws Exception {
+    // The build installs the pinned Codex (build/install-codex.sh); the agent finds it there.
+    Path events = tmp.resolve("codex-demo-events.jsonl");
+    Outcome r = run("demo", "--agent", "codex", "--dir", tmp.resolve("codex-demo").toString(), "--events", events.toString());
+    assertEquals(0, r.exit(), r.out() + r.err());
+    assertTrue(r.out().contains("Codex: "), "it names the Codex it runs: " + r.out());
+    List<String> lines = Files.readAllLines(events);
+    assertTrue(lines.stream().anyMatch(l -> l.contains("\"type\":\"agent_thread_started\"")), "a Codex thread per task");
+    assertTrue(lines.stream().anyMatch(l -> l.contains("\"type\":\"run_finished\"") && l.contains("\"GREEN\"")), "the run ends green");
+    List<String> left =
+        ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+            .map(p -> p.info().commandLine().orElse("")).filter(c -> c.contains("codex")).toList();
+    assertEquals(List.of(), left, "no Codex process outlives the demo");
+  }
 }
