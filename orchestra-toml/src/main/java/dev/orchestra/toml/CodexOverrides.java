@@ -40,7 +40,7 @@ final class CodexOverrides {
    * @param overrides {@code key=value}, in file order
    * @param variables each MCP server's {@code env} entry, by variable name, forwarded to the server
    *     with its {@code env_vars}, and each static {@code http_headers} value of a streamable HTTP
-   *     server, named in its {@code env_http_headers} (see {@link #headerVariable}): passed through
+   *     server, named in its {@code env_http_headers} (see {@link #variable}): passed through
    *     Codex's environment, so a token in them never shows on a command line
    */
   record Flattened(List<String> overrides, Map<String, String> variables) {}
@@ -227,11 +227,6 @@ final class CodexOverrides {
               + " variables through Codex's environment, where one name holds one value");
     }
     variables.put(name, value);
-  }
-
-  /** The variable that carries a static header of an MCP server: see {@link #variable}. */
-  static String headerVariable(String server, String header) {
-    return variable("MCP", server, header);
   }
 
   /**

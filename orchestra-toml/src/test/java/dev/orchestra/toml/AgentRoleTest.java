@@ -95,8 +95,8 @@ final class AgentRoleTest {
             + "http_headers = { Authorization = \"Bearer s3cret-token\", X-Team = \"core\" }\n"
             + "env_http_headers = { X-Org = \"ORG_ID\" }\n");
     AgentRole r = isolated(root).build().load().role("researcher").orElseThrow();
-    String auth = CodexOverrides.headerVariable("docs-api", "Authorization");
-    String team = CodexOverrides.headerVariable("docs-api", "X-Team");
+    String auth = CodexOverrides.variable("MCP", "docs-api", "Authorization");
+    String team = CodexOverrides.variable("MCP", "docs-api", "X-Team");
     assertTrue(auth.matches("ORCHESTRA_MCP_DOCS_API_AUTHORIZATION_[0-9A-F]{8}"), auth);
     assertEquals(
         List.of(
@@ -152,10 +152,10 @@ final class AgentRoleTest {
   void headerVariablesOfPairsThatReadAlikeDiffer() {
     List<String> names =
         List.of(
-            CodexOverrides.headerVariable("a-b", "c"), CodexOverrides.headerVariable("a", "b-c"), CodexOverrides.headerVariable("Docs", "h"),
-            CodexOverrides.headerVariable("docs", "h"), CodexOverrides.headerVariable("\u00e9", "\u00fc"), CodexOverrides.headerVariable("\u00e8", "\u00f6"));
+            CodexOverrides.variable("MCP", "a-b", "c"), CodexOverrides.variable("MCP", "a", "b-c"), CodexOverrides.variable("MCP", "Docs", "h"),
+            CodexOverrides.variable("MCP", "docs", "h"), CodexOverrides.variable("MCP", "\u00e9", "\u00fc"), CodexOverrides.variable("MCP", "\u00e8", "\u00f6"));
     assertEquals(names.size(), new java.util.HashSet<>(names).size(), names.toString());
-    assertFalse(CodexOverrides.headerVariable("corp", "X-Proxy").endsWith("_PROXY"), "not a name Codex reads as its proxy");
+    assertFalse(CodexOverrides.variable("MCP", "corp", "X-Proxy").endsWith("_PROXY"), "not a name Codex reads as its proxy");
   }
 
   @Test
