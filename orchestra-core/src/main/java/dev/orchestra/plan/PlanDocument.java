@@ -77,13 +77,14 @@ final class PlanDocument implements Plan {
 
   /** Iterative depth-first search, so a long chain of 10,000 tasks cannot overflow the stack. */
   private static void checkAcyclic(List<Task> tasks, Map<String, Task> index) {
-    Map<String, Integer> state = new HashMap<>(); // 1 = on the current path, 2 = finished
+    Map<String, Integer> state = new HashMap<>(tasks.size() * 2); // 1 = on the current path, 2 = finished
+    // Empty again after each root: shared, so a plan of thousands of tasks does not make two per task.
+    Deque<String> path = new ArrayDeque<>();
+    Deque<Integer> nextDep = new ArrayDeque<>();
     for (Task root : tasks) {
       if (state.containsKey(root.id())) {
         continue;
       }
-      Deque<String> path = new ArrayDeque<>();
-      Deque<Integer> nextDep = new ArrayDeque<>();
       path.push(root.id());
       nextDep.push(0);
       state.put(root.id(), 1);

@@ -31,6 +31,9 @@ public final class LivePlan implements PlanView {
   private List<String> next = List.of();
   private List<String> releaseNotes = List.of();
   private long version;
+  /** The last {@link #snapshot()} and the version it shows. */
+  private Plan snapshot;
+  private long snapshotVersion;
 
   public LivePlan(Plan plan) {
     replaceWith(plan);
@@ -148,13 +151,6 @@ public final class LivePlan implements PlanView {
     items.stream().map(Text::oneLine).filter(i -> !i.isEmpty()).forEach(risks::add);
   }
 
-  /** Items come from models and custom gates: plan.md holds them one per line. */
-
-  public void setSummary(List<String> done, List<String> next) {
-    this.done = List.copyOf(done);
-    this.next = List.copyOf(next);
-  }
-
   public String freshId(String prefix) {
     int n = 1;
     while (tasks.containsKey(prefix + n)) {
@@ -163,8 +159,18 @@ public final class LivePlan implements PlanView {
     return prefix + n;
   }
 
+  /**
+   * Returns the plan as it stands, as an immutable {@link Plan}. The run's end, its gates and its
+   * release each ask for one while nothing changes in between: the copy is kept until the next
+   * change, since building and checking a plan of thousands of tasks is the costliest thing the
+   * run does outside its agents.
+   */
   public Plan snapshot() {
-    return copy().toPlan();
+    if (snapshot == null || snapshotVersion != version) {
+      snapshot = copy().toPlan();
+      snapshotVersion = version;
+    }
+    return snapshot;
   }
 
   /**
@@ -182,10 +188,6 @@ public final class LivePlan implements PlanView {
     public Plan toPlan() {
       return Plan.builder(goal).tasks(tasks).later(later).summary(done, next, risks).releaseNotes(releaseNotes).build();
     }
-  }
-
-  public void setReleaseNotes(List<String> notes) {
-    this.releaseNotes = List.copyOf(notes);
   }
 
   /**
