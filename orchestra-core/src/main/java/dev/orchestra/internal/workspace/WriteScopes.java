@@ -45,7 +45,7 @@ public final class WriteScopes {
         if (m.matches(Path.of(path))) {
           return true;
         }
-      } else if (path.equals(entry) || path.startsWith(entry + "/")) {
+      } else if (path.equals(entry) || isBelow(path, entry)) {
         return true;
       }
     }
@@ -71,7 +71,7 @@ public final class WriteScopes {
     boolean gx = isGlob(x);
     boolean gy = isGlob(y);
     if (!gx && !gy) {
-      return x.equals(y) || x.startsWith(y + "/") || y.startsWith(x + "/");
+      return x.equals(y) || isBelow(x, y) || isBelow(y, x);
     }
     if (gx && !gy) {
       return literalAgainstGlob(y, x);
@@ -117,6 +117,14 @@ public final class WriteScopes {
   }
 
   private static boolean prefixesCompatible(String p, String q) {
-    return p.isEmpty() || q.isEmpty() || p.equals(q) || p.startsWith(q + "/") || q.startsWith(p + "/");
+    return p.isEmpty() || q.isEmpty() || p.equals(q) || isBelow(p, q) || isBelow(q, p);
+  }
+
+  /**
+   * Whether {@code path} lies inside the folder {@code folder}. The scheduler asks this of every
+   * ready task against every running one, under the run's lock: no string is built for it.
+   */
+  private static boolean isBelow(String path, String folder) {
+    return path.length() > folder.length() && path.charAt(folder.length()) == '/' && path.startsWith(folder);
   }
 }
