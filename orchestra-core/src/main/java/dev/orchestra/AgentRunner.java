@@ -336,13 +336,14 @@ final class AgentRunner {
 
   /**
    * An agent's own attempt failed in a way a later one may not (a rate limit, a crash): the thread
-   * budget hears of it, and after the run's backoff the task goes back to the queue, so the budget
-   * decides when it runs again and a worktree of its own starts it from a clean tree. After the
-   * run's model attempts it fails, naming the last failure.
+   * budget hears of it, and the task goes back to the queue at once. It waits out the run's backoff
+   * there, holding no slot of the budget (the machine holds it until its {@code RetryDue}); then the
+   * budget decides when it runs again, and a worktree of its own starts it from a clean tree. After
+   * the run's model attempts it fails, naming the last failure.
    */
   private Outcome retryLater(ModelProviderException e, Task task, Role role, AgentEvents events) {
     try {
-      if (!waitToRetry(e, task, role, events)) {
+      if (!scheduleRetry(e, task, role, events, false)) {
         return Outcome.of(TaskStatus.FAILED, e.kind().name().toLowerCase(Locale.ROOT) + " after " + run.config().maxModelAttempts()
             + " attempts: " + e.getMessage());
       }
@@ -354,12 +355,13 @@ final class AgentRunner {
 
   /**
    * Tells the thread budget of an agent's own failed attempt and, when the run's retry rule allows
-   * another, journals the retry and waits the rule's backoff (the server's hint honoured).
+   * another, journals the retry with the rule's backoff (the server's hint honoured) and, when
+   * {@code wait}, waits it out on this thread.
    *
    * @return true when the attempt is to be made again, false when the rule gave up
    * @throws RunCancelled when the run was cancelled, before or during the wait
    */
-  private boolean waitToRetry(ModelProviderException e, Task task, Role role, AgentEvents events) {
+  private boolean scheduleRetry(ModelProviderException e, Task task, Role role, AgentEvents events, boolean wait) {
     String cause = role.name() + " on " + task.id() + ": " + Text.oneLine(e.getMessage());
     run.budget().signal(e.kind() == ModelProviderException.Kind.RATE_LIMITED ? BudgetPolicy.Signal.RATE_LIMITED : BudgetPolicy.Signal.UNSTABLE, cause);
     if (run.cancelled()) {
@@ -372,14 +374,17 @@ final class AgentRunner {
       retries.remove(key);
       return false;
     }
-    Duration wait = ((RetryDecision.Retry) decision).delay();
+    Duration delay = ((RetryDecision.Retry) decision).delay();
     retries.put(key, taken + 1);
     events.observe(
         new OrchestraEvent.RetryScheduled(
             run.runId(), run.now(), role.name(), task.id(), role.model().orElse(run.config().defaultModel()), e.kind(), Text.oneLine(e.getMessage()),
-            wait.toMillis(), taken + 2, "orchestrator"));
+            delay.toMillis(), taken + 2, "orchestrator"));
+    if (!wait) {
+      return true;
+    }
     try {
-      run.config().sleeper().sleep(wait);
+      run.config().sleeper().sleep(delay);
     } catch (InterruptedException ie) {
       Thread.currentThread().interrupt();
       throw new RunCancelled();
@@ -593,7 +598,7 @@ final class AgentRunner {
         if (requeue) {
           throw new RetryLater(e);
         }
-        if (!waitToRetry(e, task, role, events)) {
+        if (!scheduleRetry(e, task, role, events, true)) {
           throw e;
         }
       }

@@ -336,12 +336,31 @@ final class RunEngine {
     for (Command c : step.commands()) {
       if (c.kind() == Command.Kind.RUN_TASK) {
         tasks.add((Command.RunTask) c);
+      } else if (c.kind() == Command.Kind.AWAIT_RETRY) {
+        awaitRetry((Command.AwaitRetry) c);
       } else {
         coordinatorWork.add(c);
         wake.signalAll();
       }
     }
     return tasks;
+  }
+
+  /**
+   * Waits out a held task's retry on a thread of its own, on the run's sleeper and clock (a test's
+   * manual time moves both), then reports its end as an event: the machine never changes a hold
+   * on its own, so a replay of the journal releases the task where the run did.
+   */
+  private void awaitRetry(Command.AwaitRetry hold) {
+    workers.waitApart("orchestra-" + runId + "-retry-" + hold.taskId(), () -> {
+      Duration left = Duration.between(now(), hold.until());
+      if (!left.isNegative() && !left.isZero()) {
+        config.sleeper().sleep(left);
+      }
+      if (!Thread.currentThread().isInterrupted()) { // else stopped just as the wait ended
+        observe(new OrchestraEvent.RetryDue(runId, now(), hold.taskId()));
+      }
+    });
   }
 
   private void drain() {
@@ -442,6 +461,7 @@ final class RunEngine {
         continue;
       }
       if (c.kind() == Command.Kind.FINISH) {
+        workers.stopWaits(); // a held task's wait: the run ends without it
         workers.awaitAll(); // agents interrupted by a cancel must not write after the run
         RunResult result = commands.finish((Command.Finish) c);
         journal.close();

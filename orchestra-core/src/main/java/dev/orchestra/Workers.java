@@ -29,6 +29,8 @@ final class Workers {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition back = lock.newCondition();
   private final Set<Thread> threads = new HashSet<>(); // guarded by lock
+  /** Threads waiting out a held task's retry (see {@link #waitApart}); guarded by lock. */
+  private final Set<Thread> waits = new HashSet<>();
 
   Workers(String runId, ExecutorService pool, RunCommands commands, BiConsumer<StopReason, String> stop) {
     this.runId = runId;
@@ -82,21 +84,74 @@ final class Workers {
     }
   }
 
-  /** Interrupts every worker (a cancel). */
-  void interruptAll() {
+  /** A wait that ends early, without its work, when its thread is interrupted. */
+  @FunctionalInterface
+  interface Wait {
+    void run() throws InterruptedException;
+  }
+
+  /**
+   * Runs a wait on a thread of its own, apart from the pool: a task waiting out its retry holds no
+   * slot of the budget and no thread of a pool the user sized. {@link #interruptAll} and {@link
+   * #stopWaits} end it; {@link #awaitAll} waits for it as for a worker.
+   *
+   * @param name the thread's name
+   * @param wait what it does; interrupted, it ends without a word
+   */
+  void waitApart(String name, Wait wait) {
+    Thread t = new Thread(() -> {
+      try {
+        wait.run();
+      } catch (InterruptedException e) {
+        // Stopped: the run ends or is cancelled, and nobody waits for this any more.
+      } catch (RuntimeException | Error e) {
+        log.error("run {}: {} failed", runId, Thread.currentThread().getName(), e);
+      } finally {
+        lock.lock();
+        try {
+          waits.remove(Thread.currentThread());
+          back.signalAll();
+        } finally {
+          lock.unlock();
+        }
+      }
+    }, name);
+    t.setDaemon(true);
     lock.lock();
     try {
-      threads.forEach(Thread::interrupt);
+      waits.add(t); // before it starts, so an awaitAll right after sees it
+    } finally {
+      lock.unlock();
+    }
+    t.start();
+  }
+
+  /** Ends every wait started by {@link #waitApart}: the run finishes without them. */
+  void stopWaits() {
+    lock.lock();
+    try {
+      waits.forEach(Thread::interrupt);
     } finally {
       lock.unlock();
     }
   }
 
-  /** Blocks until every worker is back. */
+  /** Interrupts every worker and every wait (a cancel). */
+  void interruptAll() {
+    lock.lock();
+    try {
+      threads.forEach(Thread::interrupt);
+      waits.forEach(Thread::interrupt);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Blocks until every worker and every wait is back. */
   void awaitAll() {
     lock.lock();
     try {
-      while (!threads.isEmpty()) {
+      while (!threads.isEmpty() || !waits.isEmpty()) {
         back.awaitUninterruptibly();
       }
     } finally {
@@ -105,21 +160,21 @@ final class Workers {
   }
 
   /**
-   * Blocks until every worker is back or {@code patience} has passed.
+   * Blocks until every worker and every wait is back, or {@code patience} has passed.
    *
-   * @return whether every worker is back
+   * @return whether every one is back
    */
   boolean awaitAll(Duration patience) {
     long left = patience.toNanos();
     lock.lock();
     try {
-      while (!threads.isEmpty() && left > 0) {
+      while ((!threads.isEmpty() || !waits.isEmpty()) && left > 0) {
         left = back.awaitNanos(left);
       }
-      return threads.isEmpty();
+      return threads.isEmpty() && waits.isEmpty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return threads.isEmpty();
+      return threads.isEmpty() && waits.isEmpty();
     } finally {
       lock.unlock();
     }

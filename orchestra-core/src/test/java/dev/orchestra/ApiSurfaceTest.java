@@ -117,6 +117,7 @@ final class ApiSurfaceTest {
       dev.orchestra.event.OrchestraEvent$ModelCallFinished
       dev.orchestra.event.OrchestraEvent$PlanChecked
       dev.orchestra.event.OrchestraEvent$PlanUpdated
+      dev.orchestra.event.OrchestraEvent$RetryDue
       dev.orchestra.event.OrchestraEvent$RetryScheduled
       dev.orchestra.event.OrchestraEvent$RunFinished
       dev.orchestra.event.OrchestraEvent$RunStarted

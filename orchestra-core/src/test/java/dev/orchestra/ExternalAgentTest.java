@@ -19,6 +19,7 @@ import dev.orchestra.testing.ScriptedModelProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -133,5 +134,98 @@ final class ExternalAgentTest {
     assertEquals(1, attempts.get(), "the run retried the call itself; the agent's attempt is not made again for the same failure");
     List<TaskStatus> t1 = events.of(OrchestraEvent.TaskFinished.class).stream().filter(f -> f.taskId().equals("T1")).map(OrchestraEvent.TaskFinished::status).toList();
     assertEquals(List.of(TaskStatus.FAILED), t1, result.message());
+  }
+
+  @Test
+  void aTaskWaitingOutItsRetryHoldsNoSlotOfTheBudget() throws Exception {
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    ScriptedModelProvider model = twoTasks();
+    Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+    List<String> starts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Agent outside =
+        (role, task, context) -> {
+          starts.add(task.id());
+          if (task.id().equals("T1") && attempts.computeIfAbsent(task.id(), id -> new AtomicInteger()).incrementAndGet() == 1) {
+            throw new RateLimitedException("429 from the agent's own model", Duration.ofMillis(400));
+          }
+          return ReportFormat.parse(role.name(), RoleAnswers.implementation("wrote"), List.of());
+        };
+    EventRecorder events = new EventRecorder();
+    RunResult result;
+    try (Orchestrator o =
+        Orchestrator.builder()
+            .workspace(ws)
+            .modelProvider(model)
+            .agent(Agent.byRole(Map.of("implementer", outside), Agent.toolLoop()))
+            .budgetPolicy(BudgetPolicy.fixed(1))
+            .addListener(events)
+            .build()) {
+      result = o.run("Write a.txt and b.txt");
+    }
+    assertEquals(StopReason.GREEN, result.stopReason(), result.message());
+    // One slot: T2 runs while T1 waits out its 400 ms in the queue, not in the slot.
+    assertEquals(List.of("T1", "T2", "T1"), starts);
+    OrchestraEvent.RetryScheduled retry = events.of(OrchestraEvent.RetryScheduled.class).get(0);
+    OrchestraEvent.RetryDue due = events.of(OrchestraEvent.RetryDue.class).get(0);
+    OrchestraEvent.TaskStarted again =
+        events.of(OrchestraEvent.TaskStarted.class).stream().filter(t -> t.taskId().equals("T1")).skip(1).findFirst().orElseThrow();
+    Instant waitEnds = retry.time().plusMillis(retry.delayMillis());
+    assertTrue(!due.time().isBefore(waitEnds), "the wait ended at " + due.time() + ", before " + waitEnds);
+    assertTrue(events.events().indexOf(due) < events.events().indexOf(again), "T1 started again before its RetryDue: " + events.events());
+    // The journal holds the wait's end, so a resume or a replay sees the same run.
+    assertTrue(Files.readString(ws.resolve(".orchestra/journal.jsonl")).contains("\"type\":\"retry_due\""));
+  }
+
+  @Test
+  void aRunThatStopsWhileATaskWaitsEndsWithoutWaitingAndLeavesNoThread() throws Exception {
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    ScriptedModelProvider model = twoTasks();
+    java.util.concurrent.CountDownLatch t1Held = new java.util.concurrent.CountDownLatch(1);
+    Agent outside =
+        (role, task, context) -> {
+          if (task.id().equals("T1")) {
+            throw new RateLimitedException("429 from the agent's own model", Duration.ofMinutes(10));
+          }
+          try {
+            t1Held.await(); // until T1 is back in the queue with its ten minutes to wait
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          throw new dev.orchestra.model.QuotaExhaustedException("the plan's quota is used up");
+        };
+    EventRecorder events = new EventRecorder();
+    RunResult result;
+    long t0 = System.nanoTime();
+    try (Orchestrator o =
+        Orchestrator.builder()
+            .workspace(ws)
+            .modelProvider(model)
+            .agent(Agent.byRole(Map.of("implementer", outside), Agent.toolLoop()))
+            .budgetPolicy(BudgetPolicy.fixed(2))
+            .addListener(e -> {
+              if (e instanceof OrchestraEvent.TaskFinished f && f.taskId().equals("T1") && f.status() == TaskStatus.TODO) {
+                t1Held.countDown();
+              }
+            })
+            .addListener(events)
+            .build()) {
+      result = o.run("Write a.txt and b.txt");
+    }
+    long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+    assertEquals(StopReason.QUOTA_EXHAUSTED, result.stopReason(), result.message());
+    assertTrue(seconds < 60, "the run waited out T1's retry: " + seconds + " s");
+    assertEquals(List.of(), events.of(OrchestraEvent.RetryDue.class), "the wait was stopped, not ended");
+    List<String> left = Thread.getAllStackTraces().keySet().stream().map(Thread::getName).filter(n -> n.contains("-retry-")).toList();
+    assertEquals(List.of(), left, "a wait outlived its run");
+  }
+
+  private static ScriptedModelProvider twoTasks() {
+    ScriptedModelProvider model = new ScriptedModelProvider();
+    model.on("explorer").otherwise(Reply.text(Json.exploration("src/", "true")));
+    model.on("orchestrator")
+        .reply(Reply.text(RoleAnswers.plan(List.of(
+            Task.builder("T1", "Write a.txt").writeScope("a.txt").role("implementer").build(),
+            Task.builder("T2", "Write b.txt").writeScope("b.txt").role("implementer").build()))));
+    return model;
   }
 }

@@ -36,7 +36,7 @@ final class JournalTest {
     }
     List<String> lines = Files.readAllLines(file);
     assertEquals(
-        "{\"v\":4,\"type\":\"task_finished\",\"runId\":\"r1\",\"time\":\"2026-11-24T10:00:00Z\",\"taskId\":\"T1\","
+        "{\"v\":5,\"type\":\"task_finished\",\"runId\":\"r1\",\"time\":\"2026-11-24T10:00:00Z\",\"taskId\":\"T1\","
             + "\"role\":\"implementer\",\"status\":\"done\",\"summary\":\"ok\",\"changedFiles\":[\"a.txt\"],\"round\":1}",
         lines.get(1));
     JsonNode gate = Json.M.readTree(lines.get(2));
@@ -122,7 +122,7 @@ final class JournalTest {
     }
     List<String> lines = Files.readAllLines(file);
     assertEquals(
-        "{\"v\":4,\"type\":\"tool_called\",\"runId\":\"r1\",\"time\":\"2026-11-24T10:00:00Z\",\"taskId\":\"T1\","
+        "{\"v\":5,\"type\":\"tool_called\",\"runId\":\"r1\",\"time\":\"2026-11-24T10:00:00Z\",\"taskId\":\"T1\","
             + "\"role\":\"implementer\",\"tool\":\"read_file\",\"target\":\"a.txt\",\"ok\":true,"
             + "\"detail\":\"read the whole file\",\"outputBytes\":6,\"outputDigest\":\"5891b5b522d5\"}",
         lines.get(0));

@@ -33,9 +33,10 @@ public sealed interface OrchestraEvent {
    * {@link TaskCommitted}, {@link TaskIntegrated} and {@link IntegrationConflicted}.
    * Version 4 adds the kinds an agent running another program reports: {@link AgentThreadStarted}
    * and {@link AgentMessage}.
+   * Version 5 adds {@link RetryDue}, the end of a task's wait in the queue.
    * A line of a later version than this is refused.
    */
-  int SCHEMA_VERSION = 4;
+  int SCHEMA_VERSION = 5;
 
   /** The kinds of event, for exhaustive switches and the journal's {@code type} field. */
   enum Kind {
@@ -80,7 +81,9 @@ public sealed interface OrchestraEvent {
     /** {@link AgentThreadStarted}. */
     AGENT_THREAD_STARTED,
     /** {@link AgentMessage}. */
-    AGENT_MESSAGE;
+    AGENT_MESSAGE,
+    /** {@link RetryDue}. */
+    RETRY_DUE;
 
     /** Returns the name used in the journal, for example {@code task_started}. */
     public String wireName() {
@@ -606,6 +609,10 @@ public sealed interface OrchestraEvent {
    * that retries on its own and reports it through {@link
    * dev.orchestra.model.ProviderSignals#retryScheduled}. One event per retry, before its wait.
    *
+   * <p>When an agent's own attempt at a plan task failed (a Codex turn on a rate limit, say), the
+   * task's {@link TaskFinished} with status {@code todo} follows at once: the task waits in the
+   * queue, holding no slot of the thread budget, and may start again after its {@link RetryDue}.
+   *
    * @param runId the run id
    * @param time when the retry was decided; the wait starts then
    * @param role the role whose call is retried
@@ -647,6 +654,31 @@ public sealed interface OrchestraEvent {
     @Override
     public Kind kind() {
       return Kind.RETRY_SCHEDULED;
+    }
+  }
+
+  /**
+   * A plan task that went back to the queue after its agent's own attempt failed has waited out
+   * the {@link RetryScheduled} delay: it may start again when the budget has a slot. Until this
+   * event the run starts other tasks in its place, and its batch does not end. Decided by the
+   * engine's timer, not by the run's state machine, so that a replay sees the wait end where the
+   * run did.
+   *
+   * @param runId the run id
+   * @param time when the wait ended
+   * @param taskId the task that may start again
+   */
+  record RetryDue(String runId, Instant time, String taskId) implements OrchestraEvent {
+    /** Validates the components. */
+    public RetryDue {
+      Objects.requireNonNull(runId);
+      Objects.requireNonNull(time);
+      Objects.requireNonNull(taskId);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.RETRY_DUE;
     }
   }
 

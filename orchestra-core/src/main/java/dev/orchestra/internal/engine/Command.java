@@ -29,7 +29,9 @@ public sealed interface Command {
     /** {@link Integrate}. */
     INTEGRATE,
     /** {@link Finish}. */
-    FINISH
+    FINISH,
+    /** {@link AwaitRetry}. */
+    AWAIT_RETRY
   }
 
   /** Returns the kind of command. */
@@ -208,6 +210,27 @@ public sealed interface Command {
     @Override
     public Kind kind() {
       return Kind.FINISH;
+    }
+  }
+
+  /**
+   * A task went back to the queue to wait out its retry's wait: report a {@code RetryDue} for it
+   * once {@code until} has passed (or as soon as possible after). The wait takes no slot of the
+   * budget; a run that stops meanwhile need not wait for it.
+   *
+   * @param taskId the task held back
+   * @param until when its wait ends
+   */
+  record AwaitRetry(String taskId, java.time.Instant until) implements Command {
+    /** Validates the components. */
+    public AwaitRetry {
+      Objects.requireNonNull(taskId, "taskId");
+      Objects.requireNonNull(until, "until");
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.AWAIT_RETRY;
     }
   }
 }

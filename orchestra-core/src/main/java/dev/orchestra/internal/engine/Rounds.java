@@ -315,19 +315,32 @@ final class Rounds {
       machine.emit(new OrchestraEvent.TaskFinished(state.runId, state.now, t.id(), t.role(), TaskStatus.BLOCKED, block.why(), List.of(), state.round));
     }
     while (state.running.size() < state.budget) {
-      Task next = state.scheduling.next(state.running.values()); // read only: the start comes after
+      Task next = state.scheduling.next(state.running.values(), state.held::containsKey); // read only: the start comes after
       if (next == null) {
         break;
       }
       machine.startTask(next, state.round, machine.attemptsOf(next.id()));
     }
-    if (state.running.isEmpty() && state.toIntegrate.isEmpty() && state.integrating.isEmpty()) {
+    if (state.running.isEmpty() && state.toIntegrate.isEmpty() && state.integrating.isEmpty() && !waitingOutRetry()) {
       endBatch(); // the gates judge the integrated work: every merge is done first
     }
   }
 
+  /** Whether a task of the batch waits out a retry's wait in the queue: it is still to run. */
+  private boolean waitingOutRetry() {
+    for (String id : state.held.keySet()) {
+      Task t = state.plan.task(id);
+      if (t != null && t.status() == TaskStatus.TODO) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private void endBatch() {
     state.scheduling = null;
+    state.held.clear(); // none is still to do: waitingOutRetry
+
     List<String> changed = new ArrayList<>(state.changedInRound);
     for (String c : state.carried) {
       if (!changed.contains(c)) {

@@ -9,6 +9,7 @@ import dev.orchestra.plan.Task;
 import dev.orchestra.plan.TaskStatus;
 import dev.orchestra.role.BuiltInRoles;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -167,12 +168,30 @@ public final class RunMachine {
           task = Task.builder(t.taskId(), t.title()).role(t.role()).build();
         }
         state.running.put(t.taskId(), task);
+        state.held.remove(t.taskId());
         if (explorer(t.round(), t.taskId())) {
           state.exploring.add(t.taskId());
           state.probesStarted++;
         }
       }
-      case TASK_FINISHED -> rounds.taskFinished((OrchestraEvent.TaskFinished) e);
+      case TASK_FINISHED -> {
+        OrchestraEvent.TaskFinished f = (OrchestraEvent.TaskFinished) e;
+        Instant retry = state.retryAt.remove(f.taskId());
+        rounds.taskFinished(f);
+        if (retry != null && f.status() == TaskStatus.TODO && state.stopReason == null && state.plan != null && state.plan.contains(f.taskId())) {
+          // Back in the queue after its agent's own attempt failed: it waits out the retry there,
+          // holding no slot, and the engine reports the wait's end.
+          state.held.put(f.taskId(), retry);
+          command(new Command.AwaitRetry(f.taskId(), retry));
+        }
+      }
+      case RETRY_SCHEDULED -> {
+        OrchestraEvent.RetryScheduled r = (OrchestraEvent.RetryScheduled) e;
+        if (state.running.containsKey(r.taskId()) && state.plan != null && state.plan.contains(r.taskId())) {
+          state.retryAt.put(r.taskId(), r.time().plusMillis(r.delayMillis()));
+        }
+      }
+      case RETRY_DUE -> state.held.remove(((OrchestraEvent.RetryDue) e).taskId());
       case TASK_COMMITTED -> {
         OrchestraEvent.TaskCommitted c = (OrchestraEvent.TaskCommitted) e;
         state.committed.put(c.taskId(), c.branch());
@@ -236,6 +255,9 @@ public final class RunMachine {
       state.phase = RunState.Phase.NEW;
       return;
     }
+    // Nothing waits at a resume either: a task held back by a retry's wait runs when the budget lets it.
+    state.retryAt.clear();
+    state.held.clear();
     // A resume: what was running when the run stopped will run again; nothing is in flight. The
     // engine's thread budget starts afresh, at the top of its ladder, and so does the machine's.
     state.budget = spec.initialBudget();

@@ -87,6 +87,17 @@ public final class RunState {
   final TreeSet<String> gateChanged = new TreeSet<>();
   List<GateResult> lastGateResults = List.of();
   Scheduling scheduling;
+  /**
+   * Plan tasks running whose agent's own attempt failed and was scheduled to be retried, with the
+   * end of the retry's wait; forgotten when the task ends.
+   */
+  final Map<String, Instant> retryAt = new HashMap<>();
+  /**
+   * Tasks back in the queue to wait out their retry's wait, with its end: none starts, and the
+   * batch does not end, until its {@code RetryDue}. Only journalled events change this, so a replay
+   * holds and releases exactly where the run did.
+   */
+  final Map<String, Instant> held = new LinkedHashMap<>();
 
   // Findings
   final FindingLedger ledger = new FindingLedger();
@@ -281,7 +292,8 @@ public final class RunState {
     b.append("gates ").append(gatesReported).append(' ').append(gateResults).append(" skipped ").append(gatesSkipped)
         .append(" changed ").append(gateChanged).append('\n');
     b.append("ledger ").append(ledger.describe()).append(" reports ").append(new java.util.TreeMap<>(lastReports)).append('\n');
-    b.append("scheduling ").append(scheduling == null ? "none" : scheduling.describe()).append('\n');
+    b.append("scheduling ").append(scheduling == null ? "none" : scheduling.describe()).append(" held ").append(held)
+        .append(" retry at ").append(new java.util.TreeMap<>(retryAt)).append('\n');
     b.append("round end ").append(roundEndStep).append(" replans ").append(replans.stream().map(d -> d.kind() + ":" + d.fingerprint()).toList()).append(" regressed ")
         .append(regressed != null).append(" exhausted ").append(exhausted != null).append(" progressed ").append(progressed)
         .append(" replan ").append(replanOutcome).append('\n');

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Which of a round's tasks may start next: a task whose dependencies are done, longest dependency
@@ -80,8 +81,9 @@ final class Scheduling {
    * Takes the best task that may start beside the running ones, or null when none may.
    *
    * @param running the running tasks of the plan
+   * @param held whether a task waits out a retry's wait: it stays in the queue
    */
-  Task next(Iterable<Task> running) {
+  Task next(Iterable<Task> running, Predicate<String> held) {
     List<Ready> skipped = null;
     Task chosen = null;
     while (!ready.isEmpty()) {
@@ -90,7 +92,7 @@ final class Scheduling {
       if (t == null || t.status() != TaskStatus.TODO) {
         continue;
       }
-      if (conflicts(t, running)) {
+      if (held.test(r.id()) || conflicts(t, running)) {
         if (skipped == null) {
           skipped = new ArrayList<>();
         }

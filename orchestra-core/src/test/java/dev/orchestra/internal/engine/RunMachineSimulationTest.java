@@ -38,6 +38,8 @@ final class RunMachineSimulationTest {
     int crashes = 0;
     int truncations = 0;
     int interrupted = 0;
+    int retriedLater = 0;
+    int released = 0;
     int undecided = 0;
     int isolated = 0;
     int merges = 0;
@@ -48,7 +50,7 @@ final class RunMachineSimulationTest {
     long cpu = threads.getCurrentThreadCpuTime();
     long wall = System.nanoTime();
     for (long seed = first; seed < first + seeds; seed++) {
-      SimulatedEngine sim = new SimulatedEngine(seed, 0.25);
+      SimulatedEngine sim = new SimulatedEngine(seed, 0.25, true);
       try {
         OrchestraEvent.RunFinished end = sim.run();
         reasons.merge(StopReason.valueOf(end.stopReason()), 1, Integer::sum);
@@ -56,6 +58,8 @@ final class RunMachineSimulationTest {
         crashes += sim.crashes;
         truncations += sim.truncations;
         interrupted += sim.interrupted;
+        retriedLater += sim.retriedLater;
+        released += sim.released;
         undecided += sim.undecided;
         isolated += sim.spec.isolated() ? 1 : 0;
         merges += sim.merges;
@@ -76,9 +80,9 @@ final class RunMachineSimulationTest {
       }
     }
     System.out.printf(
-        "simulation: %d seeds, %d events, %d crashes replayed (%d lost the journal's tail), %d agents interrupted, %d gates failed without a finding, stop reasons %s;"
+        "simulation: %d seeds, %d events, %d crashes replayed (%d lost the journal's tail), %d agents interrupted, %d retried later (%d waits ended), %d gates failed without a finding, stop reasons %s;"
             + " %d in worktrees (%d merges, %d conflicts; %d runs resolve conflicts by a new task, %d such agents ran); %d ms (%d ms of CPU)%n",
-        seeds, events, crashes, truncations, interrupted, undecided, reasons, isolated, merges, conflicts, resolvingRuns, resolvingAgents,
+        seeds, events, crashes, truncations, interrupted, retriedLater, released, undecided, reasons, isolated, merges, conflicts, resolvingRuns, resolvingAgents,
         (System.nanoTime() - wall) / 1_000_000,
         (threads.getCurrentThreadCpuTime() - cpu) / 1_000_000);
     if (seeds >= 500 && (merges == 0 || conflicts == 0 || resolvingAgents == 0)) {
@@ -95,6 +99,7 @@ final class RunMachineSimulationTest {
       assertTrue(crashes > 0, "no simulated run crashed and replayed");
       assertTrue(truncations > 0, "no simulated crash lost the journal's last events");
       assertTrue(interrupted > 0, "no simulated agent was interrupted");
+      assertTrue(retriedLater > 0 && released > 0, "no simulated task waited out a retry in the queue");
       assertTrue(undecided > 0, "no simulated gate failed without a finding");
     }
   }
@@ -112,10 +117,10 @@ final class RunMachineSimulationTest {
    * saying in the commit why they changed.
    */
   private static final Map<Long, String> PINNED = Map.of(
-      135L, "21d732c95e52f402a7eff7c53584a2de9276355780cd2542e54ddc6cab96e63b",
+      135L, "d262d202e87c8d19a4ff67902cc3d0427d3d184bdd35fc7790bc7d412c310e79",
       // 205 runs in worktrees (commits and merges).
-      205L, "069980a924b5ee99054ea0446f650847b1f7e4680c068d108da4f34733d5cadd",
-      142L, "2c21d9897c0dac1f131ef99a86a9d4493b8109d697361a8e43a52a2d5841a827");
+      205L, "26e371fb5222a86975198ac4db89890ad0ac4db8e1864eca039a574a8de7af3e",
+      142L, "a1fe3522f7fc97864b5be562eaa08b7fe5175800f2ee12324da466384e314ca3");
 
   @Test
   void theJournalsOfThreeSeedsAreAsPinned() {

@@ -7,6 +7,7 @@ import dev.orchestra.gate.Finding;
 import dev.orchestra.gate.Severity;
 import dev.orchestra.gate.Verdict;
 import dev.orchestra.internal.json.EventJson;
+import dev.orchestra.model.ModelProviderException;
 import dev.orchestra.model.TokenUsage;
 import dev.orchestra.plan.Plan;
 import dev.orchestra.plan.Task;
@@ -87,6 +88,16 @@ final class SimulatedEngine {
   int interrupted;
   /** Gates that failed without a finding. */
   int undecided;
+  /** Decides the agents' own failed attempts, apart from {@link #random}; null when there are none. */
+  private final Random retries;
+  /** Agents whose own attempt failed on a rate limit, their tasks back in the queue to wait out the retry. */
+  int retriedLater;
+  /** RetryDue events fed: a held task's wait ended. */
+  int released;
+  /** The waits the machine asked for ({@code AwaitRetry}) and the engine has not ended yet. */
+  private final List<Command.AwaitRetry> waits = new ArrayList<>();
+  /** Tasks held back by a retry's wait, by the driver's own account: none may start before its RetryDue. */
+  private final Set<String> awaiting = new HashSet<>();
   /** Merges and conflicts the driver answered. */
   int merges;
   int conflicts;
@@ -105,8 +116,17 @@ final class SimulatedEngine {
   private int handTasks;
 
   SimulatedEngine(long seed, double replayCheckRate) {
+    this(seed, replayCheckRate, false);
+  }
+
+  /**
+   * @param retries whether agents' own attempts fail on rate limits, their tasks going back to the
+   *     queue to wait out the retry there (off, the journals of a seed stay what they were)
+   */
+  SimulatedEngine(long seed, double replayCheckRate, boolean retries) {
     this.random = new Random(seed);
     this.isolation = new Random(seed * 7919 + 17);
+    this.retries = retries ? new Random(seed * 6151 + 29) : null;
     this.replayCheckRate = replayCheckRate;
     this.runId = "sim-" + seed;
     List<String> probes = new ArrayList<>();
@@ -156,6 +176,8 @@ final class SimulatedEngine {
         feed(new OrchestraEvent.StopRequested(runId, tick(), StopReason.CANCELLED, "cancelled"));
       } else if (roll < 120) {
         feed(new OrchestraEvent.ModelCallFinished(runId, tick(), "implementer", "", "m", new TokenUsage(100 + random.nextInt(900), 50, 0, 0), 5, "ok"));
+      } else if (retries != null && !waits.isEmpty() && retries.nextInt(4) == 0) {
+        endWait();
       } else if (!agents.isEmpty() && (answering.isEmpty() && coordinator.isEmpty() || random.nextBoolean())) {
         finishAgent(agents.remove(random.nextInt(agents.size())));
       } else if (!answering.isEmpty() || !coordinator.isEmpty()) {
@@ -165,6 +187,8 @@ final class SimulatedEngine {
         if (!answering.isEmpty()) {
           feed(answering.poll());
         }
+      } else if (!waits.isEmpty()) {
+        endWait();
       } else {
         throw new AssertionError("stuck: nothing runs, nothing to answer, and the run has not finished; phase " + machine.state().phase()
             + ", running " + machine.state().running());
@@ -198,15 +222,27 @@ final class SimulatedEngine {
     for (OrchestraEvent d : step.events()) {
       journal(d, true);
     }
+    if (event instanceof OrchestraEvent.RetryDue d) {
+      awaiting.remove(d.taskId());
+    }
     List<Command.RunTask> started = new ArrayList<>();
     for (Command c : step.commands()) {
       if (c instanceof Command.RunTask t) {
         started.add(t);
+      } else if (c instanceof Command.AwaitRetry w) {
+        waits.add(w);
+        awaiting.add(w.taskId());
       } else {
+        if (c instanceof Command.RunGates g) {
+          checkNoneHeld(g);
+        }
         coordinator.add(c);
       }
     }
     for (Command.RunTask t : started) {
+      if (awaiting.contains(t.task().id())) {
+        throw new AssertionError("task " + t.task().id() + " started before its RetryDue");
+      }
       checkScopes(t);
       agents.add(t);
     }
@@ -281,9 +317,36 @@ final class SimulatedEngine {
   }
 
   /** The process dies: agents and commands in flight are lost; a new machine replays the journal and resumes. */
+  /**
+   * The engine's wait for a held task ended (its time passed): the wait's end is fed as an event.
+   * The time is the wait's end or later; a wait ends in any order with the rest.
+   */
+  private void endWait() {
+    Command.AwaitRetry w = waits.remove(retries == null ? 0 : retries.nextInt(waits.size()));
+    Instant at = tick();
+    if (w.until().isAfter(at)) {
+      now = w.until();
+      at = now;
+    }
+    released++;
+    feed(new OrchestraEvent.RetryDue(runId, at, w.taskId()));
+  }
+
+  /** A batch's gates may not be asked for while a task of the batch waits out its retry. */
+  private void checkNoneHeld(Command.RunGates gates) {
+    PlanView plan = machine.state().planView();
+    for (String id : awaiting) {
+      if (plan != null && plan.contains(id) && plan.task(id).status() == TaskStatus.TODO) {
+        throw new AssertionError("the batch of round " + gates.round() + " ended while " + id + " waited out its retry");
+      }
+    }
+  }
+
   private void crash() {
     crashes++;
     engineBudget = spec.initialBudget(); // a new engine's budget starts at its top
+    waits.clear(); // the engine's waits die with it; a resumed run holds nothing
+    awaiting.clear();
     agents.clear();
     coordinator.clear();
     answering.clear();
@@ -350,6 +413,14 @@ final class SimulatedEngine {
       feed(new OrchestraEvent.TaskFinished(runId, tick(), t.id(), t.role(), TaskStatus.TODO, why, List.of(), c.round()));
       return;
     }
+    if (retries != null && record.stop == null && c.round() > 0 && retries.nextInt(12) == 0) {
+      // Its own attempt failed on a rate limit: back to the queue, to wait out the retry's wait there.
+      retriedLater++;
+      feed(new OrchestraEvent.RetryScheduled(runId, tick(), t.role(), t.id(), "m", ModelProviderException.Kind.RATE_LIMITED, "429",
+          100 + retries.nextInt(8_000), 2, "orchestrator"));
+      feed(new OrchestraEvent.TaskFinished(runId, tick(), t.id(), t.role(), TaskStatus.TODO, "rate_limited; will run again", List.of(), c.round()));
+      return;
+    }
     if (record.stop != null && record.stop.reason() == StopReason.CANCELLED && random.nextInt(4) > 0) {
       interrupted++;
       feed(new OrchestraEvent.TaskFinished(runId, tick(), t.id(), t.role(), TaskStatus.TODO, "interrupted; will run again", List.of(), c.round()));
@@ -404,6 +475,8 @@ final class SimulatedEngine {
       }
       case FINISH -> {
         Command.Finish f = (Command.Finish) c;
+        waits.clear(); // the engine stops its waits before it finishes
+        awaiting.clear();
         if (random.nextInt(10) == 0) {
           handEdit();
         }

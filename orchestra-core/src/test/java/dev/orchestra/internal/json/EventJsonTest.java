@@ -92,6 +92,7 @@ final class EventJsonTest {
         new OrchestraEvent.RetryScheduled("r", t, "implementer", "T1", "m", ModelProviderException.Kind.TRANSIENT, "HTTP 503", 250, 3, "orchestrator"),
         new OrchestraEvent.AgentThreadStarted("r", t, "T1", "implementer", "codex", "016f6011-ccb9-7f52-a07f-46295c580d1b"),
         new OrchestraEvent.AgentMessage("r", t, "T1", "implementer", "Looking at the tests first."),
+        new OrchestraEvent.RetryDue("r", t, "T1"),
         new OrchestraEvent.RunFinished("r", t, "GREEN", "done", 2, new dev.orchestra.model.TokenUsage(10, 5, 2, 1)));
   }
 
@@ -281,12 +282,13 @@ final class EventJsonTest {
         java.util.Map.entry("task_integrated", "runId time taskId branch commit round"),
         java.util.Map.entry("integration_conflicted", "runId time taskId branch files detail resolveByNewTask round"),
         java.util.Map.entry("agent_thread_started", "runId time taskId role agent threadId"),
-        java.util.Map.entry("agent_message", "runId time taskId role text")));
+        java.util.Map.entry("agent_message", "runId time taskId role text"),
+        java.util.Map.entry("retry_due", "runId time taskId")));
     java.util.Map<String, String> actual = new java.util.TreeMap<>();
     for (OrchestraEvent e : everyKind()) {
       actual.put(e.kind().wireName(), String.join(" ", java.util.Arrays.stream(e.getClass().getRecordComponents()).map(c -> c.getName()).toList()));
     }
-    assertEquals(4, OrchestraEvent.SCHEMA_VERSION, "a new schema version: update this list and EventJson's added fields");
+    assertEquals(5, OrchestraEvent.SCHEMA_VERSION, "a new schema version: update this list and EventJson's added fields");
     assertEquals(expected, actual);
   }
 }

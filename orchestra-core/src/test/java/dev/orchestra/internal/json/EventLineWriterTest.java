@@ -105,6 +105,7 @@ final class EventLineWriterTest {
     out.add(new OrchestraEvent.IntegrationConflicted(run, at, text(r), text(r), List.of(text(r), text(r)), text(r), r.nextBoolean(), r.nextInt(9)));
     out.add(new OrchestraEvent.AgentThreadStarted(run, at, text(r), text(r), text(r), text(r)));
     out.add(new OrchestraEvent.AgentMessage(run, at, text(r), text(r), text(r)));
+    out.add(new OrchestraEvent.RetryDue(run, at, text(r)));
     return out;
   }
 
