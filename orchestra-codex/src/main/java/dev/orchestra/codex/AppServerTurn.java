@@ -193,13 +193,51 @@ final class AppServerTurn {
                 reason.isBlank() ? "the " + role.approvalPolicy().configValue() + " approval policy asks before this change" : reason);
         reply.putObject("result").put("decision", d.approved() ? "accept" : "decline");
       }
+      case "mcpServer/elicitation/request" -> reply.set("result", elicitation(params));
       default -> {
-        // Questions Orchestra has no one to put to (user input, MCP elicitation): refused.
+        // Questions Orchestra has no one to put to (a tool asking the user for input, a wider
+        // sandbox for the turn): refused.
         LOG.info("codex app-server asked {}, which Orchestra does not answer", method);
         reply.putObject("error").put("code", -32601).put("message", "Orchestra does not answer " + method);
       }
     }
     send(reply);
+  }
+
+  /** The longest tool arguments an approval request shows, in characters. */
+  private static final int MAX_TOOL_ARGUMENTS_CHARS = 2_000;
+
+  /**
+   * Answers an MCP elicitation. Codex asks this way before it runs an MCP server's tool that the
+   * server does not pre-approve ({@code _meta.codex_approval_kind = "mcp_tool_call"}): the run's
+   * approval handler decides, as for a command, with the tool named as its {@code ToolCalled}
+   * event names it ({@code mcp:SERVER/TOOL}) and its arguments as the detail. An elicitation a
+   * server makes for its own questions to the user is declined: no one is there to answer.
+   */
+  private ObjectNode elicitation(JsonNode params) {
+    ObjectNode result = JSON.createObjectNode();
+    JsonNode meta = params.path("_meta");
+    String server = params.path("serverName").asText("?");
+    if (!meta.path("codex_approval_kind").asText("").equals("mcp_tool_call")) {
+      LOG.info("MCP server {} asked the user a question ({}); Orchestra has no one to ask and declines", server, params.path("mode").asText(""));
+      return result.put("action", "decline");
+    }
+    String tool = "mcp:" + server + "/" + meta.path("tool_name").asText("?");
+    String arguments = meta.path("tool_params").isMissingNode() ? "" : meta.path("tool_params").toString();
+    if (arguments.length() > MAX_TOOL_ARGUMENTS_CHARS) {
+      arguments = arguments.substring(0, MAX_TOOL_ARGUMENTS_CHARS - 1) + "\u2026";
+    }
+    String message = params.path("message").asText("");
+    ApprovalHandler.Decision d =
+        context.askApproval(
+            tool, arguments,
+            message.isBlank() ? "the " + role.approvalPolicy().configValue() + " approval policy asks before this tool" : message);
+    if (!d.approved()) {
+      return result.put("action", "decline");
+    }
+    result.put("action", "accept");
+    result.putObject("content"); // the approval's form asks for no fields
+    return result;
   }
 
   private void notification(String method, JsonNode params) {

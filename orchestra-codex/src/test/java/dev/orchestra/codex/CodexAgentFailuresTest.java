@@ -317,6 +317,66 @@ final class CodexAgentFailuresTest {
     }
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+  void anMcpToolCodexAsksAboutIsDecidedByTheApprovalHandler(boolean approve) throws Exception {
+    Path repo = CodexTestbed.repo(dir.resolve("repo"), Map.of("README.md", "x\n"));
+    Path calls = dir.resolve("mcp-calls.txt");
+    Path server = Path.of("src/test/resources/mcp/EchoMcpServer.java").toAbsolutePath();
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    try (CodexTestbed bed = new CodexTestbed(dir)) {
+      bed.script.task(
+          "T1",
+          Step.mcp("probe", "echo_upper", "{\"text\":\"hello mcp\"}"),
+          Step.command("echo done > done.txt"),
+          Step.answer(RoleAnswers.implementation("asked the probe")));
+      // No default_tools_approval_mode: under on-request Codex asks before the server's tool runs.
+      List<String> roleFile =
+          List.of(
+              "mcp_servers.probe.command=" + CodexCli.tomlString(java.toString()),
+              "mcp_servers.probe.args=[" + CodexCli.tomlString(server.toString()) + ", " + CodexCli.tomlString(calls.toString()) + "]",
+              "mcp_servers.probe.required=true",
+              "mcp_servers.probe.startup_timeout_sec=60");
+      ScriptedModelProvider model = new ScriptedModelProvider();
+      model.on("explorer").otherwise(Reply.text(RoleAnswers.exploration(new dev.orchestra.agent.RoleReport.Exploration(List.of(), List.of(), List.of(), List.of()))));
+      model.on("orchestrator").otherwise(Reply.text(RoleAnswers.plan(List.of(writer("T1", "done.txt")))));
+      CodexAgent codex = bed.agent().roleConfig("implementer", roleFile).build();
+      List<ApprovalHandler.Request> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+      RunResult result;
+      try (Orchestrator o =
+          Orchestrator.builder()
+              .workspace(repo)
+              .modelProvider(model)
+              .agent(Agent.byRole(Map.of("implementer", codex), Agent.toolLoop()))
+              .role(BuiltInRoles.get("implementer").toBuilder().approvalPolicy(ApprovalPolicy.ON_REQUEST).build())
+              .approvalHandler(request -> {
+                if (request.action().startsWith("mcp:")) {
+                  asked.add(request);
+                  return approve ? ApprovalHandler.Decision.approve("tester") : ApprovalHandler.Decision.deny("tester", "not this tool");
+                }
+                return ApprovalHandler.Decision.approve("tester"); // the command that writes done.txt
+              })
+              .isolation(Isolation.Worktrees.builder().fastForwardWhenGreen(true).build())
+              .addListener((OrchestraListener) events::add)
+              .build()) {
+        result = o.run("Ask the probe");
+      }
+      assertEquals(StopReason.GREEN, result.stopReason(), result.message());
+      assertEquals(1, asked.size(), asked.toString());
+      assertEquals("mcp:probe/echo_upper", asked.get(0).action());
+      assertEquals("{\"text\":\"hello mcp\"}", asked.get(0).detail(), "the handler sees the tool's arguments");
+      List<OrchestraEvent.ApprovalDecided> decided =
+          of(OrchestraEvent.ApprovalDecided.class).stream().filter(a -> a.action().equals("mcp:probe/echo_upper")).toList();
+      assertEquals(1, decided.size(), decided.toString());
+      assertEquals(approve, decided.get(0).approved());
+      if (approve) {
+        assertEquals("hello mcp", Files.readAllLines(calls).get(0), "the approved tool ran");
+      } else {
+        assertFalse(Files.exists(calls) && Files.readString(calls).contains("hello mcp"), "a denied tool never runs");
+      }
+    }
+  }
+
   @Test
   void anHttpMcpServersHeaderNamedByEnvHttpHeadersReachesTheServerFromTheEnvironment() throws Exception {
     // orchestra-toml turns a role file's static http_headers into env_http_headers naming a
