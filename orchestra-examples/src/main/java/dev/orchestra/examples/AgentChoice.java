@@ -61,6 +61,13 @@ final class AgentChoice {
         b.roleConfig(r.name(), r.codexOverrides()).roleEnvironment(r.name(), r.codexEnvironment());
       }
     }
+    Map<String, String> env = Main.Context.env();
+    for (String name : variablesCodexReads(loaded)) {
+      String value = env.get(name);
+      if (value != null && !value.isEmpty()) {
+        b.environment(name, value);
+      }
+    }
     CodexAgent codex = b.build();
     try {
       codex.checkAvailable();
@@ -70,6 +77,23 @@ final class AgentChoice {
     Map<String, Agent> byRole = new HashMap<>();
     codexRoles.forEach(r -> byRole.put(r, codex));
     return Agent.byRole(byRole, Agent.toolLoop());
+  }
+
+  /**
+   * The variables Codex itself reads that the configuration names: each model provider's {@code
+   * env_key} and {@code env_http_headers}, each MCP server's {@code bearer_token_env_var}. Codex
+   * gets them by name, since the run's shell environment policy (Orchestra's default drops names
+   * like {@code *KEY*}) is for the commands agents run, not for Codex's own sign-in to its
+   * provider.
+   */
+  static java.util.Set<String> variablesCodexReads(LoadedConfig loaded) {
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    loaded.settings().providerConfigs().values().forEach(p -> {
+      p.envKey().ifPresent(names::add);
+      names.addAll(p.envHttpHeaders().values());
+    });
+    loaded.settings().mcpServers().values().forEach(m -> m.bearerTokenEnvVar().ifPresent(names::add));
+    return names;
   }
 
   /**
