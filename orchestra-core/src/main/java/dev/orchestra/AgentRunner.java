@@ -244,7 +244,8 @@ final class AgentRunner {
    * Runs a plan task (or an explorer's probe); never throws. With worktrees, a plan task runs in a
    * worktree of its own and its work is committed on its branch before this returns.
    *
-   * @param isolate whether the task gets a worktree of its own (a plan task of an isolated run)
+   * @param isolate whether this is a plan task, which gets a worktree of its own in an isolated run
+   *     (an explorer's probe is not)
    * @param resolves when not empty, the branch of a task whose conflict this one resolves: merged
    *     into its worktree first
    * @param events where the task's events go; some may still wait there when this returns, for the
@@ -267,7 +268,9 @@ final class AgentRunner {
     WriteWindows.Window window = writer && git != null ? writeWindows.open(task) : null;
     try {
       GitWorkspace.Snapshot before = window != null ? git.snapshot(List.of()) : null;
-      AgentRun r = run(role, task, brief, task.writeScope(), window, run.tree(), true, events);
+      // A plan task goes back to the queue after its agent's own failure; an explorer's probe is
+      // no plan task (nothing would start it again) and tries again here.
+      AgentRun r = run(role, task, brief, task.writeScope(), window, run.tree(), isolate, events);
       List<String> changed = r.changedFiles();
       RoleReport report = r.report();
       if (report instanceof RoleReport.Refusal refusal) {

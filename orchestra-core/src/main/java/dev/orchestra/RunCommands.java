@@ -106,6 +106,10 @@ final class RunCommands {
    * so the machine is not left waiting for it. Returns the tasks the machine starts next.
    */
   List<Command.RunTask> abandoned(Command c, String why) {
+    if (c instanceof Command.AwaitRetry w) {
+      // Its wait could not be started: the task is released now rather than held for ever.
+      return run.feed(new OrchestraEvent.RetryDue(run.runId(), run.now(), w.taskId()));
+    }
     if (c instanceof Command.Integrate i) {
       // The machine waits for the merge's answer: no merge, the work stays on its branch.
       return run.feed(

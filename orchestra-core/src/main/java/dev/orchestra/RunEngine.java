@@ -336,8 +336,6 @@ final class RunEngine {
     for (Command c : step.commands()) {
       if (c.kind() == Command.Kind.RUN_TASK) {
         tasks.add((Command.RunTask) c);
-      } else if (c.kind() == Command.Kind.AWAIT_RETRY) {
-        awaitRetry((Command.AwaitRetry) c);
       } else {
         coordinatorWork.add(c);
         wake.signalAll();
@@ -352,12 +350,21 @@ final class RunEngine {
    * on its own, so a replay of the journal releases the task where the run did.
    */
   private void awaitRetry(Command.AwaitRetry hold) {
+    if (stopping()) {
+      return; // the run ends: nothing held is to start
+    }
     workers.waitApart("orchestra-" + runId + "-retry-" + hold.taskId(), () -> {
       Duration left = Duration.between(now(), hold.until());
       if (!left.isNegative() && !left.isZero()) {
-        config.sleeper().sleep(left);
+        try {
+          config.sleeper().sleep(left);
+        } catch (RuntimeException | Error e) {
+          // A sleeper that fails must not hold the task for ever: it is released early instead.
+          log.warn("run {}: waiting out {}'s retry failed; it may start at once", runId, hold.taskId(), e);
+        }
       }
-      if (!Thread.currentThread().isInterrupted()) { // else stopped just as the wait ended
+      // Stopped just as the wait ended, or cancelled meanwhile: a start now would be interrupted by no one.
+      if (!Thread.currentThread().isInterrupted() && !cancelled) {
         observe(new OrchestraEvent.RetryDue(runId, now(), hold.taskId()));
       }
     });
@@ -468,7 +475,11 @@ final class RunEngine {
         return result;
       }
       try {
-        submit(commands.run(c));
+        if (c.kind() == Command.Kind.AWAIT_RETRY) {
+          awaitRetry((Command.AwaitRetry) c); // here, outside the lock: starting its thread may fail
+        } else {
+          submit(commands.run(c));
+        }
       } catch (RuntimeException | Error e) {
         log.error("run {} failed", runId, e);
         requestStop(StopReason.FAILED, "unexpected error: " + e);

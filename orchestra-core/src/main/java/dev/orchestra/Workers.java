@@ -97,6 +97,7 @@ final class Workers {
    *
    * @param name the thread's name
    * @param wait what it does; interrupted, it ends without a word
+   * @throws RuntimeException or {@link Error} when the thread cannot be started (nothing then runs)
    */
   void waitApart(String name, Wait wait) {
     Thread t = new Thread(() -> {
@@ -123,7 +124,18 @@ final class Workers {
     } finally {
       lock.unlock();
     }
-    t.start();
+    try {
+      t.start();
+    } catch (RuntimeException | Error e) {
+      lock.lock();
+      try {
+        waits.remove(t); // never started: nothing to wait for
+        back.signalAll();
+      } finally {
+        lock.unlock();
+      }
+      throw e;
+    }
   }
 
   /** Ends every wait started by {@link #waitApart}: the run finishes without them. */

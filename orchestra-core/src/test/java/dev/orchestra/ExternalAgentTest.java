@@ -177,6 +177,7 @@ final class ExternalAgentTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(120)
   void aRunThatStopsWhileATaskWaitsEndsWithoutWaitingAndLeavesNoThread() throws Exception {
     Path ws = Files.createDirectories(dir.resolve("ws"));
     ScriptedModelProvider model = twoTasks();
@@ -215,7 +216,122 @@ final class ExternalAgentTest {
     assertEquals(StopReason.QUOTA_EXHAUSTED, result.stopReason(), result.message());
     assertTrue(seconds < 60, "the run waited out T1's retry: " + seconds + " s");
     assertEquals(List.of(), events.of(OrchestraEvent.RetryDue.class), "the wait was stopped, not ended");
-    List<String> left = Thread.getAllStackTraces().keySet().stream().map(Thread::getName).filter(n -> n.contains("-retry-")).toList();
+    assertNoWaitLeft();
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(120)
+  void aCancelWhileATaskWaitsEndsTheRunAtOnce() throws Exception {
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    ScriptedModelProvider model = twoTasks();
+    Agent outside =
+        (role, task, context) -> {
+          if (task.id().equals("T1")) {
+            throw new RateLimitedException("429 from the agent's own model", Duration.ofMinutes(10));
+          }
+          return ReportFormat.parse(role.name(), RoleAnswers.implementation("wrote"), List.of());
+        };
+    EventRecorder events = new EventRecorder();
+    java.util.concurrent.atomic.AtomicReference<Orchestrator> running = new java.util.concurrent.atomic.AtomicReference<>();
+    RunResult result;
+    long t0 = System.nanoTime();
+    try (Orchestrator o =
+        Orchestrator.builder()
+            .workspace(ws)
+            .modelProvider(model)
+            .agent(Agent.byRole(Map.of("implementer", outside), Agent.toolLoop()))
+            .budgetPolicy(BudgetPolicy.fixed(1))
+            .addListener(events)
+            .addListener(e -> {
+              // T2 is done and T1 waits its ten minutes in the queue: a person cancels.
+              if (e instanceof OrchestraEvent.TaskFinished f && f.taskId().equals("T2")) {
+                new Thread(() -> running.get().cancel()).start();
+              }
+            })
+            .build()) {
+      running.set(o);
+      result = o.run("Write a.txt and b.txt");
+    }
+    assertEquals(StopReason.CANCELLED, result.stopReason(), result.message());
+    assertTrue((System.nanoTime() - t0) / 1_000_000_000L < 60, "the run waited out T1's retry");
+    assertEquals(List.of(), events.of(OrchestraEvent.RetryDue.class), "a cancelled wait releases nothing");
+    assertNoWaitLeft();
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(120)
+  void aSleeperThatFailsReleasesTheHeldTaskInsteadOfHoldingItForEver() throws Exception {
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    ScriptedModelProvider model = twoTasks();
+    Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+    Agent outside =
+        (role, task, context) -> {
+          if (task.id().equals("T1") && attempts.computeIfAbsent(task.id(), id -> new AtomicInteger()).incrementAndGet() == 1) {
+            throw new RateLimitedException("429 from the agent's own model", Duration.ofSeconds(5));
+          }
+          return ReportFormat.parse(role.name(), RoleAnswers.implementation("wrote"), List.of());
+        };
+    EventRecorder events = new EventRecorder();
+    RunResult result;
+    try (Orchestrator o =
+        Orchestrator.builder()
+            .workspace(ws)
+            .modelProvider(model)
+            .agent(Agent.byRole(Map.of("implementer", outside), Agent.toolLoop()))
+            .sleeper(d -> {
+              throw new IllegalStateException("this sleeper is broken");
+            })
+            .addListener(events)
+            .build()) {
+      result = o.run("Write a.txt and b.txt");
+    }
+    assertEquals(StopReason.GREEN, result.stopReason(), result.message());
+    assertEquals(1, events.of(OrchestraEvent.RetryDue.class).size(), "released early, not held for ever");
+  }
+
+  @Test
+  void anExplorersOwnFailureIsTriedAgainInPlace() throws Exception {
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    ScriptedModelProvider model = twoTasks();
+    model.on("implementer").otherwise(Reply.text(RoleAnswers.implementation("wrote")));
+    AtomicInteger explorerAttempts = new AtomicInteger();
+    Agent explorer =
+        (role, task, context) -> {
+          if (explorerAttempts.incrementAndGet() == 1) {
+            throw new RateLimitedException("429 from the agent's own model", Duration.ofMillis(10));
+          }
+          return ReportFormat.parse(role.name(), Json.exploration("src/", "true"), List.of());
+        };
+    EventRecorder events = new EventRecorder();
+    RunResult result;
+    try (Orchestrator o =
+        Orchestrator.builder()
+            .workspace(ws)
+            .modelProvider(model)
+            .agent(Agent.byRole(Map.of("explorer", explorer), Agent.toolLoop()))
+            .explorationProbes(List.of("where are the tests?"))
+            .addListener(events)
+            .build()) {
+      result = o.run("Write a.txt and b.txt");
+    }
+    assertEquals(StopReason.GREEN, result.stopReason(), result.message());
+    assertEquals(2, explorerAttempts.get(), "the probe was tried again");
+    List<TaskStatus> probe =
+        events.of(OrchestraEvent.TaskFinished.class).stream().filter(f -> f.taskId().startsWith("explore-")).map(OrchestraEvent.TaskFinished::status).toList();
+    assertEquals(List.of(TaskStatus.DONE), probe, "one end, done: a probe put back in the queue would never run again");
+  }
+
+  /** No thread waiting out a retry is alive once the run has returned (it may take a moment to exit). */
+  private static void assertNoWaitLeft() throws InterruptedException {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    List<String> left;
+    do {
+      left = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName).filter(n -> n.contains("-retry-")).toList();
+      if (left.isEmpty()) {
+        return;
+      }
+      Thread.sleep(20);
+    } while (System.nanoTime() < deadline);
     assertEquals(List.of(), left, "a wait outlived its run");
   }
 

@@ -662,7 +662,8 @@ public sealed interface OrchestraEvent {
    * the {@link RetryScheduled} delay: it may start again when the budget has a slot. Until this
    * event the run starts other tasks in its place, and its batch does not end. Decided by the
    * engine's timer, not by the run's state machine, so that a replay sees the wait end where the
-   * run did.
+   * run did. It may never come: a run that stops or is cancelled meanwhile ends the wait, and a
+   * resumed run starts such a task without one.
    *
    * @param runId the run id
    * @param time when the wait ended

@@ -178,9 +178,11 @@ public final class RunMachine {
         OrchestraEvent.TaskFinished f = (OrchestraEvent.TaskFinished) e;
         Instant retry = state.retryAt.remove(f.taskId());
         rounds.taskFinished(f);
-        if (retry != null && f.status() == TaskStatus.TODO && state.stopReason == null && state.plan != null && state.plan.contains(f.taskId())) {
+        if (retry != null && retry.isAfter(f.time()) && f.status() == TaskStatus.TODO && state.stopReason == null && state.plan != null
+            && state.plan.contains(f.taskId())) {
           // Back in the queue after its agent's own attempt failed: it waits out the retry there,
-          // holding no slot, and the engine reports the wait's end.
+          // holding no slot, and the engine reports the wait's end. (A journal of schema version 4
+          // or before shows the task's end after its wait: nothing is left to hold.)
           state.held.put(f.taskId(), retry);
           command(new Command.AwaitRetry(f.taskId(), retry));
         }

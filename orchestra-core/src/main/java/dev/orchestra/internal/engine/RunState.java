@@ -88,8 +88,9 @@ public final class RunState {
   List<GateResult> lastGateResults = List.of();
   Scheduling scheduling;
   /**
-   * Plan tasks running whose agent's own attempt failed and was scheduled to be retried, with the
-   * end of the retry's wait; forgotten when the task ends.
+   * Plan tasks running with a retry scheduled (their agent's own attempt failed, or a model call
+   * of theirs is retried), with the end of the retry's wait; forgotten when the task ends, and
+   * turned into a hold when it ends to do again before that.
    */
   final Map<String, Instant> retryAt = new HashMap<>();
   /**

@@ -107,6 +107,18 @@ final class RetryHoldTest {
   }
 
   @Test
+  void aJournalOfVersionFourWhoseTaskEndedAfterItsWaitHoldsNothing() {
+    // Before version 5 the agent's thread slept the wait, then ended the task: the run started it
+    // again at once, and a replay must too.
+    RunMachine m = machine(1);
+    assertEquals(List.of("T1"), planTwo(m));
+    feed(m, retry(T.plusSeconds(1), "T1", 1_000));
+    RunMachine.Step requeued = feed(m, finished(T.plusSeconds(2), "T1", TaskStatus.TODO));
+    assertEquals(List.of(), holds(requeued));
+    assertEquals(List.of("T1"), starts(requeued), "T1 starts again at once, as the run that wrote the journal did");
+  }
+
+  @Test
   void aRetryWithinARunningTaskHoldsNothingWhenTheTaskEndsOtherwise() {
     RunMachine m = machine(2);
     planTwo(m);
