@@ -19,7 +19,7 @@ import java.util.List;
  * run's lock except {@link #observeWhenFree}.
  */
 final class AgentEvents {
-  private final RunEngine run;
+  private final RunContext run;
   /** Events not yet fed, oldest first. Guarded by this. */
   private final List<OrchestraEvent> waiting = new ArrayList<>();
   /**
@@ -28,7 +28,7 @@ final class AgentEvents {
    */
   private boolean ended;
 
-  AgentEvents(RunEngine run) {
+  AgentEvents(RunContext run) {
     this.run = run;
   }
 

@@ -46,7 +46,7 @@ import java.util.concurrent.TimeoutException;
  * write outside the scope included) and how it ended. Thread-safe: agents run at once.
  */
 final class AgentRunner {
-  private final RunEngine run;
+  private final RunContext run;
   /** The workspace with its links resolved, and whether writes can be held inside it race-free. */
   private final Path realWorkspace;
   private final boolean secureIoSupported;
@@ -58,7 +58,7 @@ final class AgentRunner {
    */
   private final Map<String, Integer> retries = new ConcurrentHashMap<>();
 
-  AgentRunner(RunEngine run) {
+  AgentRunner(RunContext run) {
     this.run = run;
     this.realWorkspace = WorkspaceToolBox.realPath(run.tree());
     this.secureIoSupported = SecureWorkspaceIo.supported(realWorkspace);
@@ -208,7 +208,7 @@ final class AgentRunner {
       } else if (activity instanceof AgentActivity.TurnFinished t) {
         events.observeWhenFree(
             new OrchestraEvent.ModelCallFinished(run.runId(), run.now(), role.name(), task.id(), t.model(), t.usage(), t.took().toMillis(), "ok"));
-        run.budget().signal(BudgetPolicy.Signal.SUCCESS, "");
+        run.signal(BudgetPolicy.Signal.SUCCESS, "");
       } else if (activity instanceof AgentActivity.TurnFailed t) {
         // The budget hears of the failure once, when the agent throws it.
         events.observe(
@@ -244,6 +244,7 @@ final class AgentRunner {
    * Runs a plan task (or an explorer's probe); never throws. With worktrees, a plan task runs in a
    * worktree of its own and its work is committed on its branch before this returns.
    *
+   * @param round the task's round (0 for a probe)
    * @param isolate whether this is a plan task, which gets a worktree of its own in an isolated run
    *     (an explorer's probe is not)
    * @param resolves when not empty, the branch of a task whose conflict this one resolves: merged
@@ -251,7 +252,7 @@ final class AgentRunner {
    * @param events where the task's events go; some may still wait there when this returns, for the
    *     caller to feed with the task's end
    */
-  Outcome runTask(Task task, String brief, boolean isolate, String resolves, AgentEvents events) {
+  Outcome runTask(Task task, int round, String brief, boolean isolate, String resolves, AgentEvents events) {
     OrchestratorConfig config = run.config();
     Role role = config.roles().get(task.role());
     if (role == null) {
@@ -260,7 +261,7 @@ final class AgentRunner {
     }
     Optional<GitWorktrees> worktrees = run.worktrees();
     if (isolate && worktrees.isPresent()) {
-      return runIsolated(task, brief, role, worktrees.get(), resolves, events);
+      return runIsolated(task, round, brief, role, worktrees.get(), resolves, events);
     }
     boolean writer = role.sandboxMode().allowsWrites();
     GitWorkspace git = run.git();
@@ -366,7 +367,7 @@ final class AgentRunner {
    */
   private boolean scheduleRetry(ModelProviderException e, Task task, Role role, AgentEvents events, boolean wait) {
     String cause = role.name() + " on " + task.id() + ": " + Text.oneLine(e.getMessage());
-    run.budget().signal(e.kind() == ModelProviderException.Kind.RATE_LIMITED ? BudgetPolicy.Signal.RATE_LIMITED : BudgetPolicy.Signal.UNSTABLE, cause);
+    run.signal(e.kind() == ModelProviderException.Kind.RATE_LIMITED ? BudgetPolicy.Signal.RATE_LIMITED : BudgetPolicy.Signal.UNSTABLE, cause);
     if (run.cancelled()) {
       throw new RunCancelled();
     }
@@ -412,7 +413,7 @@ final class AgentRunner {
    * outputs not) is committed, and reported with {@code TaskCommitted}, before the task's end is.
    * The worktree is removed afterwards; the branch stays for its merge when there is a commit.
    */
-  private Outcome runIsolated(Task task, String brief, Role role, GitWorktrees worktrees, String resolves, AgentEvents events) {
+  private Outcome runIsolated(Task task, int round, String brief, Role role, GitWorktrees worktrees, String resolves, AgentEvents events) {
     boolean writer = role.sandboxMode().allowsWrites();
     GitWorktrees.TaskTree tree;
     try {
@@ -486,7 +487,7 @@ final class AgentRunner {
         if (commit.isPresent()) {
           keepBranch = true;
           changed = worktrees.changedFiles(tree.base(), commit.get());
-          events.observe(new OrchestraEvent.TaskCommitted(run.runId(), run.now(), task.id(), tree.branch(), commit.get(), changed, run.round()));
+          events.observe(new OrchestraEvent.TaskCommitted(run.runId(), run.now(), task.id(), tree.branch(), commit.get(), changed, round));
         }
         if (report instanceof RoleReport.Implementation impl) {
           report = new RoleReport.Implementation(impl.whatChanged(), impl.commandsRun(), impl.result(), changed);

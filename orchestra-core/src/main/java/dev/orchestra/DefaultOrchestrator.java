@@ -1,5 +1,10 @@
 package dev.orchestra;
 
+import dev.orchestra.internal.exec.EngineHost;
+import dev.orchestra.internal.exec.TaskExecutor;
+import java.util.function.BooleanSupplier;
+import java.nio.file.Path;
+
 import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.gate.Gate;
 import dev.orchestra.internal.engine.RunMachine;
@@ -26,9 +31,10 @@ import java.util.stream.Collectors;
 /**
  * The orchestrator: its lifecycle (one run at a time, sync or async, cancel, close), the run lock
  * of the workspace, and the pool its agents run on. A run itself is a {@link RunEngine} driving a
- * {@link RunMachine}.
+ * {@link RunMachine}. As an {@link EngineHost} it also carries out agents' tasks for an engine that
+ * decides elsewhere ({@link DetachedRun}).
  */
-final class DefaultOrchestrator implements Orchestrator {
+final class DefaultOrchestrator implements Orchestrator, EngineHost {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DefaultOrchestrator.class);
   private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
@@ -41,6 +47,11 @@ final class DefaultOrchestrator implements Orchestrator {
 
   DefaultOrchestrator(OrchestratorConfig config) {
     this.config = config;
+  }
+
+  @Override
+  public TaskExecutor tasks(String runId, Path workspace, BooleanSupplier cancelled) {
+    return new DetachedRun(config, runId, workspace, cancelled);
   }
 
   @Override

@@ -24,7 +24,7 @@ final class ModelCaller {
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
   private static final Duration BASE_BACKOFF = Duration.ofMillis(500);
 
-  private final RunEngine run;
+  private final RunContext run;
   /**
    * Retries of calls the provider did not retry itself: the retry the OpenAI provider uses, with
    * this run's attempts and backoff. A provider's final failure is never retried again (see {@link
@@ -32,7 +32,7 @@ final class ModelCaller {
    */
   private final Retrier retrier;
 
-  ModelCaller(RunEngine run) {
+  ModelCaller(RunContext run) {
     this.run = run;
     OrchestratorConfig config = run.config();
     this.retrier = new Retrier(retryRule(config), config.sleeper(), run::jitter);
@@ -70,7 +70,7 @@ final class ModelCaller {
     try {
       ModelResponse response = run.config().provider().respond(request, signals);
       signals.events.observeWhenFree(finished(request, response.usage(), t0, "ok"));
-      run.budget().signal(BudgetPolicy.Signal.SUCCESS, "");
+      run.signal(BudgetPolicy.Signal.SUCCESS, "");
       return response;
     } catch (ModelProviderException e) {
       signals.events.observe(finished(request, TokenUsage.ZERO, t0, e.kind().name().toLowerCase(Locale.ROOT)));
@@ -79,8 +79,8 @@ final class ModelCaller {
       }
       String cause = request.role() + " on " + request.taskId() + ": " + Text.oneLine(e.getMessage());
       switch (e.kind()) {
-        case RATE_LIMITED -> run.budget().signal(BudgetPolicy.Signal.RATE_LIMITED, cause);
-        case TRANSIENT -> run.budget().signal(BudgetPolicy.Signal.UNSTABLE, cause);
+        case RATE_LIMITED -> run.signal(BudgetPolicy.Signal.RATE_LIMITED, cause);
+        case TRANSIENT -> run.signal(BudgetPolicy.Signal.UNSTABLE, cause);
         default -> { } // the rule gives up on it
       }
       throw AttemptFailure.of(e);
@@ -109,12 +109,12 @@ final class ModelCaller {
 
     @Override
     public void rateLimited(String cause) {
-      run.budget().signal(BudgetPolicy.Signal.RATE_LIMITED, cause);
+      run.signal(BudgetPolicy.Signal.RATE_LIMITED, cause);
     }
 
     @Override
     public void unstable(String cause) {
-      run.budget().signal(BudgetPolicy.Signal.UNSTABLE, cause);
+      run.signal(BudgetPolicy.Signal.UNSTABLE, cause);
     }
 
     @Override

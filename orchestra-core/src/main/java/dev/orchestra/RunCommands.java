@@ -43,41 +43,14 @@ final class RunCommands {
 
   /** Runs an agent's task on its worker; returns the tasks the machine starts next. */
   List<Command.RunTask> runTask(Command.RunTask c) {
-    Task task = c.task();
-    boolean probe = c.round() == 0;
-    String brief =
-        probe
-            ? Briefs.probe(run.goal(), Briefs.ci(run.tree()))
-            : Briefs.task(run.goal(), task, c.attempts(), explorationBrief())
-                + (c.resolves().isEmpty() ? Briefs.conflicts(c.conflicts()) : Briefs.resolving(c.conflicts()));
-    AgentEvents events = new AgentEvents(run);
-    AgentRunner.Outcome outcome;
-    try {
-      outcome = run.agents().runTask(task, brief, !probe, c.resolves(), events);
-    } catch (RuntimeException | Error e) {
-      events.flush();
-      throw e;
-    }
-    if (outcome.stop() != null || run.cancelled()) {
-      events.flush(); // the task's own events come before the stop it led to
-    }
-    if (outcome.stop() != null) {
-      run.requestStop(outcome.stop(), outcome.stopMessage());
-    } else if (run.cancelled()) {
-      // The stop before the task's end, or the machine would start the interrupted task again.
-      run.requestStop(StopReason.CANCELLED, "cancelled in round " + c.round() + "; resume() continues");
-    }
-    if (outcome.report() != null) {
-      if (probe && outcome.report() instanceof RoleReport.Exploration e) {
+    // The report is kept before the task's end is fed: that end may end the batch, whose gates read it.
+    return TaskWork.run(run, run.agents(), c, run.goal(), run.explorations, (task, report) -> {
+      if (c.round() == 0 && report instanceof RoleReport.Exploration e) {
         run.explorations.put(task.id(), e);
       } else {
-        run.reports.put(task.id(), outcome.report());
+        run.reports.put(task.id(), report);
       }
-    }
-    return events.feedWith(
-        new OrchestraEvent.TaskFinished(
-            run.runId(), run.now(), task.id(), task.role(), outcome.status(), Text.oneLine(outcome.summary()), outcome.changedFiles(),
-            c.round()));
+    });
   }
 
   private String explorationBrief() {

@@ -33,7 +33,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * everything else (the planner, gates, plan.md, the finish) on the coordinating thread, the one
  * that called {@code run} or {@code resume}.
  */
-final class RunEngine {
+final class RunEngine implements RunContext {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RunEngine.class);
   private final OrchestratorConfig config;
   private final String runId;
@@ -109,15 +109,18 @@ final class RunEngine {
 
   // ------------------------------------------------------------------ what the parts share
 
-  OrchestratorConfig config() {
+  @Override
+  public OrchestratorConfig config() {
     return config;
   }
 
-  String runId() {
+  @Override
+  public String runId() {
     return runId;
   }
 
-  Instant now() {
+  @Override
+  public Instant now() {
     return config.clock().instant();
   }
 
@@ -146,7 +149,8 @@ final class RunEngine {
     }
   }
 
-  CommandEnvironment commandEnvironment() {
+  @Override
+  public CommandEnvironment commandEnvironment() {
     return commandEnvironment;
   }
 
@@ -175,12 +179,14 @@ final class RunEngine {
   }
 
   /** Returns the git view of the run's shared work (the integration worktree's, when isolated), or null. */
-  GitWorkspace git() {
+  @Override
+  public GitWorkspace git() {
     return git;
   }
 
   /** Returns the run's worktrees, or empty when tasks share the workspace. */
-  Optional<GitWorktrees> worktrees() {
+  @Override
+  public Optional<GitWorktrees> worktrees() {
     return Optional.ofNullable(worktrees);
   }
 
@@ -188,7 +194,8 @@ final class RunEngine {
    * Returns where the run's shared work is: the integration worktree when tasks are isolated (the
    * explorers, the planner and the gates work there), or the workspace itself.
    */
-  Path tree() {
+  @Override
+  public Path tree() {
     return tree;
   }
 
@@ -200,11 +207,13 @@ final class RunEngine {
     return gates;
   }
 
-  ModelCaller models() {
+  @Override
+  public ModelCaller models() {
     return models;
   }
 
-  boolean cancelled() {
+  @Override
+  public boolean cancelled() {
     return cancelled;
   }
 
@@ -213,7 +222,13 @@ final class RunEngine {
     return stopping || cancelled;
   }
 
-  double jitter() {
+  @Override
+  public void signal(BudgetPolicy.Signal signal, String cause) {
+    budget.signal(signal, cause);
+  }
+
+  @Override
+  public double jitter() {
     java.util.random.RandomGenerator r = config.random();
     synchronized (r) {
       return r.nextDouble();
@@ -226,12 +241,14 @@ final class RunEngine {
    * Feeds an event that happened and carries out what the machine decides; agents' tasks go to the
    * pool. For events from any thread (tool calls, model calls, budget changes, stops).
    */
-  void observe(OrchestraEvent event) {
+  @Override
+  public void observe(OrchestraEvent event) {
     submit(feed(event));
   }
 
   /** Feeds events in order, under one hold of the lock, and starts the agents' tasks decided. */
-  void observeAll(List<OrchestraEvent> events) {
+  @Override
+  public void observeAll(List<OrchestraEvent> events) {
     submit(feedAll(events));
   }
 
@@ -240,7 +257,8 @@ final class RunEngine {
    *
    * @return false, with nothing fed, when another thread holds the lock
    */
-  boolean tryObserveAll(List<OrchestraEvent> events) {
+  @Override
+  public boolean tryObserveAll(List<OrchestraEvent> events) {
     if (!lock.tryLock()) {
       return false;
     }
@@ -269,7 +287,8 @@ final class RunEngine {
   }
 
   /** Feeds events in order, under one hold of the lock; returns the agents' tasks to start. */
-  List<Command.RunTask> feedAll(List<OrchestraEvent> events) {
+  @Override
+  public List<Command.RunTask> feedAll(List<OrchestraEvent> events) {
     List<Command.RunTask> tasks;
     lock.lock();
     try {
@@ -399,7 +418,8 @@ final class RunEngine {
   }
 
   /** Asks the run to stop (a cancel, a lost quota, a failure): recorded as an event. */
-  void requestStop(StopReason reason, String message) {
+  @Override
+  public void requestStop(StopReason reason, String message) {
     boolean first;
     lock.lock();
     try {
@@ -413,7 +433,8 @@ final class RunEngine {
   }
 
   /** Adds risks to the plan, recorded as an event. */
-  void noteRisks(String reason, List<String> risks) {
+  @Override
+  public void noteRisks(String reason, List<String> risks) {
     lock.lock();
     boolean planned;
     String planGoal;

@@ -1,0 +1,41 @@
+package dev.orchestra.internal.exec;
+
+import dev.orchestra.Orchestrator;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+
+/**
+ * What an orchestrator offers an engine other than its own: the team's work, carried out on
+ * request. Implemented by the orchestrators {@code Orchestrator.builder()} builds.
+ */
+public interface EngineHost {
+
+  /**
+   * Returns the engine host behind an orchestrator.
+   *
+   * @param orchestrator one built with {@code Orchestrator.builder()}
+   * @return its host
+   * @throws IllegalArgumentException for another implementation of {@link Orchestrator}
+   */
+  static EngineHost of(Orchestrator orchestrator) {
+    Objects.requireNonNull(orchestrator, "orchestrator");
+    if (orchestrator instanceof EngineHost host) {
+      return host;
+    }
+    throw new IllegalArgumentException(
+        "an orchestrator of type " + orchestrator.getClass().getName() + " cannot carry out work for another engine; build it with Orchestrator.builder()");
+  }
+
+  /**
+   * Returns an executor of agents' tasks for one run, working in {@code workspace}, with the tasks
+   * sharing it (no worktree of their own). Nothing is written to the workspace's journal or plan:
+   * the engine that asked keeps those.
+   *
+   * @param runId the run the tasks belong to, as their events name it
+   * @param workspace where the tasks work: a clone or a checkout of the run's work
+   * @param cancelled whether the run was cancelled meanwhile; asked at each step of an agent
+   * @return the executor; thread-safe, several tasks may run at once
+   */
+  TaskExecutor tasks(String runId, Path workspace, BooleanSupplier cancelled);
+}

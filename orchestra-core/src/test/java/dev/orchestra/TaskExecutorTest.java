@@ -1,0 +1,128 @@
+package dev.orchestra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orchestra.agent.Agent;
+import dev.orchestra.agent.RoleReport;
+import dev.orchestra.event.OrchestraEvent;
+import dev.orchestra.internal.engine.Command;
+import dev.orchestra.internal.exec.EngineHost;
+import dev.orchestra.internal.exec.TaskExecutor;
+import dev.orchestra.internal.exec.TaskResult;
+import dev.orchestra.model.QuotaExhaustedException;
+import dev.orchestra.model.RateLimitedException;
+import dev.orchestra.plan.Task;
+import dev.orchestra.plan.TaskStatus;
+import dev.orchestra.testing.Reply;
+import dev.orchestra.testing.RoleAnswers;
+import dev.orchestra.testing.ScriptedModelProvider;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An agent's task carried out for an engine that decides elsewhere (issue 16's seam): the team's
+ * own agent, tools and model run it in the given workspace, and what happened comes back as the
+ * events the in-process engine would have fed its state machine, ending with the task's end. No
+ * journal, no plan.md, no run lock: the engine that asked keeps those.
+ */
+final class TaskExecutorTest {
+  @TempDir Path dir;
+
+  private static final Task T1 = Task.builder("T1", "Write a.txt").writeScope("a.txt").role("implementer").build();
+
+  private TaskExecutor executor(Orchestrator o, Path workspace) {
+    return EngineHost.of(o).tasks("run-1", workspace, () -> false);
+  }
+
+  @Test
+  void aPlanTaskRunsWithTheTeamsToolsAndComesBackAsItsEvents() throws Exception {
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    ScriptedModelProvider model = new ScriptedModelProvider();
+    model.on("implementer")
+        .reply(Reply.toolCall("write_file", "{\"path\":\"a.txt\",\"content\":\"a\\n\"}"))
+        .reply(Reply.text(RoleAnswers.implementation("wrote a.txt")));
+    try (Orchestrator o = Orchestrator.builder().workspace(Files.createDirectories(dir.resolve("home"))).modelProvider(model).build()) {
+      TaskResult r = executor(o, ws).run(new Command.RunTask(T1, 1, List.of()), "Write a.txt", Map.of());
+      assertEquals("a\n", Files.readString(ws.resolve("a.txt")), "the agent's tool wrote in the given workspace");
+      List<OrchestraEvent.Kind> kinds = r.events().stream().map(OrchestraEvent::kind).toList();
+      assertEquals(
+          List.of(OrchestraEvent.Kind.MODEL_CALL_FINISHED, OrchestraEvent.Kind.TOOL_CALLED, OrchestraEvent.Kind.MODEL_CALL_FINISHED,
+              OrchestraEvent.Kind.TASK_FINISHED),
+          kinds);
+      assertTrue(r.events().stream().allMatch(e -> e.runId().equals("run-1")), r.events().toString());
+      OrchestraEvent.TaskFinished end = (OrchestraEvent.TaskFinished) r.events().get(r.events().size() - 1);
+      assertEquals(TaskStatus.DONE, end.status(), end.toString());
+      assertEquals(1, end.round());
+      assertEquals(List.of("a.txt"), end.changedFiles());
+      assertTrue(r.report().orElseThrow() instanceof RoleReport.Implementation, r.report().toString());
+      assertEquals(List.of(TaskResult.Health.Kind.SUCCESS, TaskResult.Health.Kind.SUCCESS), r.health().stream().map(TaskResult.Health::kind).toList());
+      assertFalse(Files.exists(ws.resolve(".orchestra")) || Files.exists(ws.resolve("plan.md")), "no journal, no plan: the asking engine keeps them");
+      assertFalse(Files.exists(dir.resolve("home/.orchestra")), "nor in the orchestrator's own workspace");
+    }
+  }
+
+  @Test
+  void anAgentsOwnRateLimitComesBackAsARetryAndATaskToDoAgain() throws Exception {
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    Agent limited = (role, task, context) -> {
+      throw new RateLimitedException("429 from the agent's own model", Duration.ofSeconds(3));
+    };
+    try (Orchestrator o =
+        Orchestrator.builder().workspace(Files.createDirectories(dir.resolve("home"))).modelProvider(new ScriptedModelProvider())
+            .agent(Agent.byRole(Map.of("implementer", limited), Agent.toolLoop())).build()) {
+      TaskResult r = executor(o, ws).run(new Command.RunTask(T1, 2, List.of()), "Write a.txt", Map.of());
+      assertEquals(List.of(OrchestraEvent.Kind.RETRY_SCHEDULED, OrchestraEvent.Kind.TASK_FINISHED), r.events().stream().map(OrchestraEvent::kind).toList());
+      OrchestraEvent.RetryScheduled retry = (OrchestraEvent.RetryScheduled) r.events().get(0);
+      assertEquals(3_000, retry.delayMillis(), "the server's wait is honoured");
+      assertEquals(TaskStatus.TODO, ((OrchestraEvent.TaskFinished) r.events().get(1)).status(), "to do again, once its wait is over");
+      assertEquals(TaskResult.Health.Kind.RATE_LIMITED, r.health().get(0).kind());
+      assertTrue(r.report().isEmpty());
+    }
+  }
+
+  @Test
+  void aLostQuotaComesBackAsAStopBeforeTheTasksEnd() throws Exception {
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    Agent out = (role, task, context) -> {
+      throw new QuotaExhaustedException("the plan's quota is used up");
+    };
+    try (Orchestrator o =
+        Orchestrator.builder().workspace(Files.createDirectories(dir.resolve("home"))).modelProvider(new ScriptedModelProvider())
+            .agent(Agent.byRole(Map.of("implementer", out), Agent.toolLoop())).build()) {
+      TaskResult r = executor(o, ws).run(new Command.RunTask(T1, 1, List.of()), "Write a.txt", Map.of());
+      assertEquals(List.of(OrchestraEvent.Kind.STOP_REQUESTED, OrchestraEvent.Kind.TASK_FINISHED), r.events().stream().map(OrchestraEvent::kind).toList());
+      assertEquals(StopReason.QUOTA_EXHAUSTED, ((OrchestraEvent.StopRequested) r.events().get(0)).reason());
+      assertEquals(TaskStatus.TODO, ((OrchestraEvent.TaskFinished) r.events().get(1)).status(), "the task runs again when the run is resumed");
+    }
+  }
+
+  @Test
+  void aCancelledRunsTaskEndsToDoAgainWithTheCancel() throws Exception {
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    ScriptedModelProvider model = new ScriptedModelProvider();
+    model.on("implementer").otherwise(Reply.text(RoleAnswers.implementation("wrote a.txt")));
+    try (Orchestrator o = Orchestrator.builder().workspace(Files.createDirectories(dir.resolve("home"))).modelProvider(model).build()) {
+      TaskResult r = EngineHost.of(o).tasks("run-1", ws, () -> true).run(new Command.RunTask(T1, 1, List.of()), "Write a.txt", Map.of());
+      OrchestraEvent.TaskFinished end = (OrchestraEvent.TaskFinished) r.events().get(r.events().size() - 1);
+      assertEquals(TaskStatus.TODO, end.status(), r.events().toString());
+      assertTrue(r.events().stream().anyMatch(e -> e instanceof OrchestraEvent.StopRequested s && s.reason() == StopReason.CANCELLED), r.events().toString());
+      assertEquals(0, model.requests().size(), "a cancelled run calls no model");
+    }
+  }
+
+  @Test
+  void anotherImplementationOfOrchestratorIsRefusedSayingHowToBuildOne() {
+    Orchestrator other = java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Orchestrator.class}, (p, m, a) -> null)
+        instanceof Orchestrator o ? o : null;
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EngineHost.of(other));
+    assertTrue(e.getMessage().contains("Orchestrator.builder()"), e.getMessage());
+  }
+}
