@@ -83,6 +83,16 @@ final class AgentEvents {
     return run.feedAll(takeWaiting());
   }
 
+  /** Tells the run's thread budget how a model call or an attempt of this task went. */
+  void signal(BudgetPolicy.Signal signal, String cause) {
+    run.signal(signal, cause);
+  }
+
+  /** Adds risks this task found to the run's plan, with why. */
+  void noteRisks(String reason, List<String> risks) {
+    run.noteRisks(reason, risks);
+  }
+
   /** The waiting events, taken out before they are fed, so a failure part-way never feeds one twice. */
   private List<OrchestraEvent> takeWaiting() {
     List<OrchestraEvent> taken = List.copyOf(waiting);

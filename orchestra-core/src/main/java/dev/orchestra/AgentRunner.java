@@ -208,7 +208,7 @@ final class AgentRunner {
       } else if (activity instanceof AgentActivity.TurnFinished t) {
         events.observeWhenFree(
             new OrchestraEvent.ModelCallFinished(run.runId(), run.now(), role.name(), task.id(), t.model(), t.usage(), t.took().toMillis(), "ok"));
-        run.signal(BudgetPolicy.Signal.SUCCESS, "");
+        events.signal(BudgetPolicy.Signal.SUCCESS, "");
       } else if (activity instanceof AgentActivity.TurnFailed t) {
         // The budget hears of the failure once, when the agent throws it.
         events.observe(
@@ -307,7 +307,7 @@ final class AgentRunner {
             task.id() + " wrote outside its write scope: " + String.join(", ", outside)
                 + (alsoRan.isEmpty() ? "" : " (or " + String.join(", ", alsoRan) + ", which ran commands meanwhile)");
         summary = summary + " (" + note + ")";
-        run.noteRisks("a task wrote outside its scope", List.of(note));
+        events.noteRisks("a task wrote outside its scope", List.of(note));
       }
       return new Outcome(TaskStatus.DONE, summary, changed, report, null, "");
     } catch (RuntimeException e) {
@@ -367,7 +367,7 @@ final class AgentRunner {
    */
   private boolean scheduleRetry(ModelProviderException e, Task task, Role role, AgentEvents events, boolean wait) {
     String cause = role.name() + " on " + task.id() + ": " + Text.oneLine(e.getMessage());
-    run.signal(e.kind() == ModelProviderException.Kind.RATE_LIMITED ? BudgetPolicy.Signal.RATE_LIMITED : BudgetPolicy.Signal.UNSTABLE, cause);
+    events.signal(e.kind() == ModelProviderException.Kind.RATE_LIMITED ? BudgetPolicy.Signal.RATE_LIMITED : BudgetPolicy.Signal.UNSTABLE, cause);
     if (run.cancelled()) {
       throw new RunCancelled();
     }

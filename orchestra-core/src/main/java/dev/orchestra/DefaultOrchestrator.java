@@ -1,19 +1,17 @@
 package dev.orchestra;
 
-import dev.orchestra.internal.exec.EngineHost;
-import dev.orchestra.internal.exec.TaskExecutor;
-import java.util.function.BooleanSupplier;
-import java.nio.file.Path;
-
 import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.gate.Gate;
 import dev.orchestra.internal.engine.RunMachine;
 import dev.orchestra.internal.engine.RunSpec;
+import dev.orchestra.internal.exec.EngineHost;
+import dev.orchestra.internal.exec.TaskExecutor;
 import dev.orchestra.internal.workspace.GitWorkspace;
 import dev.orchestra.internal.workspace.GitWorktrees;
 import dev.orchestra.plan.Plan;
 import dev.orchestra.role.BuiltInRoles;
 import dev.orchestra.role.Role;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -25,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 

@@ -9,6 +9,7 @@ import dev.orchestra.internal.io.CommandEnvironment;
 import dev.orchestra.internal.io.Text;
 import dev.orchestra.internal.workspace.GitWorkspace;
 import dev.orchestra.internal.workspace.GitWorktrees;
+import dev.orchestra.plan.TaskStatus;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,46 +21,70 @@ import java.util.function.BooleanSupplier;
 
 /**
  * A run's agents' tasks carried out away from the engine that decides the run (a Temporal activity
- * on any worker): the same agents, tool boxes and model calls as in {@link RunEngine}, but the
- * events a task observes are recorded and handed back in a {@link TaskResult}, for that engine to
- * feed to its state machine; nothing here decides or starts anything. The tasks share {@code
- * workspace}. Thread-safe: tasks may run at once, each with its own record.
+ * on any worker): the same agents, tool boxes and model calls as in {@link RunEngine}, but what a
+ * task observes (its events, how its model calls went, the risks it found) is recorded and handed
+ * back in a {@link TaskResult}, for that engine to feed to its state machine; nothing here decides
+ * or starts anything. The tasks share {@code workspace} and one {@link AgentRunner}, so, as in one
+ * JVM, a write is blamed on the task that made it while others run, and an agent's own failures
+ * on a task count across this executor's attempts at it. Thread-safe: tasks may run at once.
  */
 final class DetachedRun implements TaskExecutor {
-  private final OrchestratorConfig config;
-  private final String runId;
-  private final Path workspace;
-  private final GitWorkspace git;
-  private final BooleanSupplier cancelled;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DetachedRun.class);
 
+  private final Shared shared;
+  private final AgentRunner agents;
+
+  /**
+   * @throws OrchestraException when the workspace cannot be used (it does not exist)
+   */
   DetachedRun(OrchestratorConfig config, String runId, Path workspace, BooleanSupplier cancelled) {
-    this.config = Objects.requireNonNull(config, "config");
-    this.runId = Objects.requireNonNull(runId, "runId");
-    this.workspace = Objects.requireNonNull(workspace, "workspace");
-    this.cancelled = Objects.requireNonNull(cancelled, "cancelled");
-    this.git = GitWorkspace.of(workspace, config.ownPaths(), config.commandEnvironment()).orElse(null);
+    this.shared = new Shared(config, runId, workspace, cancelled);
+    this.agents = new AgentRunner(shared);
   }
 
   @Override
   public TaskResult run(Command.RunTask command, String goal, Map<String, RoleReport.Exploration> explorations) {
     Objects.requireNonNull(command, "command");
     Objects.requireNonNull(goal, "goal");
+    Map<String, RoleReport.Exploration> known = Map.copyOf(Objects.requireNonNull(explorations, "explorations"));
+    if (!command.resolves().isEmpty()) {
+      throw new IllegalArgumentException(
+          "task " + command.task().id() + " resolves a merge conflict, which needs the run's worktrees: a detached executor shares one workspace");
+    }
     Record record = new Record();
     List<RoleReport> report = new ArrayList<>(1);
-    TaskWork.run(record, record.agents, command, goal, Map.copyOf(explorations), (task, r) -> report.add(r));
-    synchronized (record) {
-      return new TaskResult(record.events, record.health, record.risks, report.stream().findFirst());
+    try {
+      TaskWork.run(record, agents, command, goal, known, (task, r) -> report.add(r));
+    } catch (RuntimeException | Error e) {
+      // As the in-process engine's worker does: the task ends failed, and the run goes on.
+      LOG.error("run {}: task {} failed unexpectedly", shared.runId, command.task().id(), e);
+      record.observe(
+          new OrchestraEvent.TaskFinished(
+              shared.runId, record.now(), command.task().id(), command.task().role(), TaskStatus.FAILED, Text.oneLine("unexpected error: " + e),
+              List.of(), command.round()));
     }
+    return record.result(report.isEmpty() ? Optional.empty() : Optional.of(report.get(0)));
   }
 
-  /** One task's view of the run: what it observes is written down, in order. */
-  private final class Record implements RunContext {
-    private final List<OrchestraEvent> events = new ArrayList<>();
-    private final List<TaskResult.Health> health = new ArrayList<>();
-    private final List<TaskResult.Risks> risks = new ArrayList<>();
-    private boolean stopAsked;
-    private final ModelCaller models = new ModelCaller(this);
-    private final AgentRunner agents = new AgentRunner(this);
+  /** The run as every task sees it: what the agents and the model calls read, the same for all. */
+  private static final class Shared implements RunContext {
+    private final OrchestratorConfig config;
+    private final String runId;
+    private final Path workspace;
+    private final GitWorkspace git;
+    private final CommandEnvironment environment;
+    private final BooleanSupplier cancelled;
+    private final ModelCaller models;
+
+    Shared(OrchestratorConfig config, String runId, Path workspace, BooleanSupplier cancelled) {
+      this.config = Objects.requireNonNull(config, "config");
+      this.runId = Objects.requireNonNull(runId, "runId");
+      this.workspace = Objects.requireNonNull(workspace, "workspace");
+      this.cancelled = Objects.requireNonNull(cancelled, "cancelled");
+      this.environment = config.commandEnvironment(); // the policy applied once, as a run does
+      this.git = GitWorkspace.of(workspace, config.ownPaths(), environment).orElse(null);
+      this.models = new ModelCaller(this);
+    }
 
     @Override
     public OrchestratorConfig config() {
@@ -93,7 +118,7 @@ final class DetachedRun implements TaskExecutor {
 
     @Override
     public CommandEnvironment commandEnvironment() {
-      return config.commandEnvironment();
+      return environment;
     }
 
     @Override
@@ -110,6 +135,124 @@ final class DetachedRun implements TaskExecutor {
     }
 
     @Override
+    public ModelCaller models() {
+      return models;
+    }
+
+    // What a task observes goes to its own Record, through its AgentEvents; never here.
+
+    @Override
+    public void signal(BudgetPolicy.Signal signal, String cause) {
+      throw unrecorded();
+    }
+
+    @Override
+    public void requestStop(StopReason reason, String message) {
+      throw unrecorded();
+    }
+
+    @Override
+    public void noteRisks(String reason, List<String> risks) {
+      throw unrecorded();
+    }
+
+    @Override
+    public void observe(OrchestraEvent event) {
+      throw unrecorded();
+    }
+
+    @Override
+    public void observeAll(List<OrchestraEvent> events) {
+      throw unrecorded();
+    }
+
+    @Override
+    public boolean tryObserveAll(List<OrchestraEvent> events) {
+      throw unrecorded();
+    }
+
+    @Override
+    public List<Command.RunTask> feedAll(List<OrchestraEvent> events) {
+      throw unrecorded();
+    }
+
+    private static IllegalStateException unrecorded() {
+      return new IllegalStateException("a detached task's observations go to its own record");
+    }
+  }
+
+  /** One task's view of the run: the shared parts, and what it observes written down in order. */
+  private final class Record implements RunContext {
+    private final List<OrchestraEvent> events = new ArrayList<>();
+    private final List<TaskResult.Health> health = new ArrayList<>();
+    private final List<TaskResult.Risks> risks = new ArrayList<>();
+    private boolean ended;
+
+    synchronized TaskResult result(Optional<RoleReport> report) {
+      ended = true;
+      return new TaskResult(events, health, risks, report);
+    }
+
+    /** Adds what the task observed, unless its result was already taken (a late report is dropped). */
+    private void add(List<OrchestraEvent> observed) {
+      if (ended) {
+        LOG.debug("run {}: {} event(s) after the task's end are not in its result", shared.runId, observed.size());
+        return;
+      }
+      events.addAll(observed);
+    }
+
+    @Override
+    public OrchestratorConfig config() {
+      return shared.config();
+    }
+
+    @Override
+    public String runId() {
+      return shared.runId();
+    }
+
+    @Override
+    public Instant now() {
+      return shared.now();
+    }
+
+    @Override
+    public Path tree() {
+      return shared.tree();
+    }
+
+    @Override
+    public GitWorkspace git() {
+      return shared.git();
+    }
+
+    @Override
+    public Optional<GitWorktrees> worktrees() {
+      return shared.worktrees();
+    }
+
+    @Override
+    public CommandEnvironment commandEnvironment() {
+      return shared.commandEnvironment();
+    }
+
+    @Override
+    public boolean cancelled() {
+      return shared.cancelled();
+    }
+
+    @Override
+    public double jitter() {
+      return shared.jitter();
+    }
+
+    @Override
+    public ModelCaller models() {
+      return shared.models();
+    }
+
+    @Override
     public synchronized void signal(BudgetPolicy.Signal signal, String cause) {
       TaskResult.Health.Kind kind =
           switch (signal) {
@@ -117,46 +260,42 @@ final class DetachedRun implements TaskExecutor {
             case RATE_LIMITED -> TaskResult.Health.Kind.RATE_LIMITED;
             case UNSTABLE -> TaskResult.Health.Kind.UNSTABLE;
           };
-      health.add(new TaskResult.Health(kind, cause));
-    }
-
-    @Override
-    public synchronized void requestStop(StopReason reason, String message) {
-      if (!stopAsked) {
-        stopAsked = true;
-        events.add(new OrchestraEvent.StopRequested(runId, now(), reason, Text.oneLine(message)));
+      if (!ended) {
+        health.add(new TaskResult.Health(kind, cause));
       }
     }
 
     @Override
-    public synchronized void noteRisks(String reason, List<String> found) {
-      risks.add(new TaskResult.Risks(reason, found));
+    public synchronized void requestStop(StopReason reason, String message) {
+      add(List.of(new OrchestraEvent.StopRequested(shared.runId, now(), reason, Text.oneLine(message))));
     }
 
     @Override
-    public ModelCaller models() {
-      return models;
+    public synchronized void noteRisks(String reason, List<String> found) {
+      if (!ended) {
+        risks.add(new TaskResult.Risks(reason, found));
+      }
     }
 
     @Override
     public synchronized void observe(OrchestraEvent event) {
-      events.add(event);
+      add(List.of(event));
     }
 
     @Override
     public synchronized void observeAll(List<OrchestraEvent> observed) {
-      events.addAll(observed);
+      add(observed);
     }
 
     @Override
     public synchronized boolean tryObserveAll(List<OrchestraEvent> observed) {
-      events.addAll(observed);
+      add(observed);
       return true;
     }
 
     @Override
     public synchronized List<Command.RunTask> feedAll(List<OrchestraEvent> observed) {
-      events.addAll(observed);
+      add(observed);
       return List.of(); // the engine that asked decides what starts next
     }
   }

@@ -70,7 +70,7 @@ final class ModelCaller {
     try {
       ModelResponse response = run.config().provider().respond(request, signals);
       signals.events.observeWhenFree(finished(request, response.usage(), t0, "ok"));
-      run.signal(BudgetPolicy.Signal.SUCCESS, "");
+      signals.events.signal(BudgetPolicy.Signal.SUCCESS, "");
       return response;
     } catch (ModelProviderException e) {
       signals.events.observe(finished(request, TokenUsage.ZERO, t0, e.kind().name().toLowerCase(Locale.ROOT)));
@@ -79,8 +79,8 @@ final class ModelCaller {
       }
       String cause = request.role() + " on " + request.taskId() + ": " + Text.oneLine(e.getMessage());
       switch (e.kind()) {
-        case RATE_LIMITED -> run.signal(BudgetPolicy.Signal.RATE_LIMITED, cause);
-        case TRANSIENT -> run.signal(BudgetPolicy.Signal.UNSTABLE, cause);
+        case RATE_LIMITED -> signals.events.signal(BudgetPolicy.Signal.RATE_LIMITED, cause);
+        case TRANSIENT -> signals.events.signal(BudgetPolicy.Signal.UNSTABLE, cause);
         default -> { } // the rule gives up on it
       }
       throw AttemptFailure.of(e);
@@ -109,12 +109,12 @@ final class ModelCaller {
 
     @Override
     public void rateLimited(String cause) {
-      run.signal(BudgetPolicy.Signal.RATE_LIMITED, cause);
+      events.signal(BudgetPolicy.Signal.RATE_LIMITED, cause);
     }
 
     @Override
     public void unstable(String cause) {
-      run.signal(BudgetPolicy.Signal.UNSTABLE, cause);
+      events.signal(BudgetPolicy.Signal.UNSTABLE, cause);
     }
 
     @Override

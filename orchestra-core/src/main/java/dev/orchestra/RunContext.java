@@ -43,13 +43,13 @@ interface RunContext {
   /** A number in [0, 1) from the run's random source, for a retry's jitter. */
   double jitter();
 
-  /** Tells the run's thread budget how a model call or an agent's attempt went. */
+  /** Tells the run's thread budget how a model call or an agent's attempt went (through a task's {@link AgentEvents}). */
   void signal(BudgetPolicy.Signal signal, String cause);
 
   /** Asks the run to stop (a lost quota, a refused sign-in, a cancel); a second ask changes nothing. */
   void requestStop(StopReason reason, String message);
 
-  /** Adds risks to the run's plan, with why. */
+  /** Adds risks to the run's plan, with why (through a task's {@link AgentEvents}). */
   void noteRisks(String reason, List<String> risks);
 
   /** The run's model calls, retried and reported. */

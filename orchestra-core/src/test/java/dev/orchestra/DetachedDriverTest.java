@@ -31,11 +31,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A whole run driven from outside the in-process engine, as orchestra-temporal's workflow is to
- * drive it: a {@link RunMachine} decides, every agent's task (the explorer's probe and the plan's
- * tasks) is carried out by the team's {@link TaskExecutor} and its events are fed back, and the few
- * commands the seam does not carry out yet (planning, the plan check, the finish) are answered by
- * the driver itself. The run ends GREEN with the real files written.
+ * A whole run driven from outside the in-process engine, the shape of the loop orchestra-temporal's
+ * workflow is to have: a {@link RunMachine} decides, every agent's task (the explorer's probe and
+ * the plan's tasks) is carried out by the team's {@link TaskExecutor} and its events are fed back,
+ * and the commands the seam does not carry out yet (planning, the plan check, the finish) are
+ * answered by the driver itself. The run ends GREEN with the real files written. What it does not
+ * show: tasks at once (they run one after another here), gates, worktrees, retry holds, and the
+ * budget moved by the results' health (this team's calls all succeed; the test checks so).
  */
 final class DetachedDriverTest {
   @TempDir Path dir;
@@ -81,6 +83,7 @@ final class DetachedDriverTest {
             case RUN_TASK -> {
               Command.RunTask t = (Command.RunTask) c;
               TaskResult r = executor.run(t, machine.state().goal(), explorations);
+              assertTrue(r.health().stream().allMatch(h -> h.kind() == TaskResult.Health.Kind.SUCCESS) && r.risks().isEmpty(), r.toString());
               if (t.round() == 0 && r.report().orElse(null) instanceof RoleReport.Exploration e) {
                 explorations.put(t.task().id(), e);
               }

@@ -89,6 +89,39 @@ final class TaskExecutorTest {
   }
 
   @Test
+  void anAgentsOwnFailuresCountAcrossTheExecutorsAttemptsAtATask() throws Exception {
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    Agent limited = (role, task, context) -> {
+      throw new RateLimitedException("429 from the agent's own model", Duration.ofMillis(1));
+    };
+    try (Orchestrator o =
+        Orchestrator.builder().workspace(Files.createDirectories(dir.resolve("home"))).modelProvider(new ScriptedModelProvider())
+            .agent(Agent.byRole(Map.of("implementer", limited), Agent.toolLoop())).maxModelAttempts(3).build()) {
+      TaskExecutor executor = executor(o, ws);
+      Command.RunTask t1 = new Command.RunTask(T1, 1, List.of());
+      List<Integer> attempts = new java.util.ArrayList<>();
+      TaskStatus last = null;
+      for (int i = 0; i < 3; i++) {
+        TaskResult r = executor.run(t1, "Write a.txt", Map.of());
+        r.events().stream().filter(OrchestraEvent.RetryScheduled.class::isInstance).map(e -> ((OrchestraEvent.RetryScheduled) e).attempt()).forEach(attempts::add);
+        last = ((OrchestraEvent.TaskFinished) r.events().get(r.events().size() - 1)).status();
+      }
+      assertEquals(List.of(2, 3), attempts, "each attempt is numbered as in one JVM");
+      assertEquals(TaskStatus.FAILED, last, "the third failure is the last: the rule gives up, as in one JVM");
+    }
+  }
+
+  @Test
+  void aTaskThatResolvesAConflictIsRefused() throws Exception {
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    try (Orchestrator o = Orchestrator.builder().workspace(Files.createDirectories(dir.resolve("home"))).modelProvider(new ScriptedModelProvider()).build()) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> executor(o, ws).run(new Command.RunTask(T1, 2, List.of(), List.of("<<<<<<< HEAD"), "orchestra-task/r/T0"), "g", Map.of()));
+      assertTrue(e.getMessage().contains("worktrees"), e.getMessage());
+    }
+  }
+
+  @Test
   void aLostQuotaComesBackAsAStopBeforeTheTasksEnd() throws Exception {
     Path ws = Files.createDirectories(dir.resolve("ws"));
     Agent out = (role, task, context) -> {
@@ -115,6 +148,23 @@ final class TaskExecutorTest {
       assertEquals(TaskStatus.TODO, end.status(), r.events().toString());
       assertTrue(r.events().stream().anyMatch(e -> e instanceof OrchestraEvent.StopRequested s && s.reason() == StopReason.CANCELLED), r.events().toString());
       assertEquals(0, model.requests().size(), "a cancelled run calls no model");
+    }
+  }
+
+  @Test
+  void anAgentThatThrowsAnErrorEndsItsTaskFailedAsInOneJvm() throws Exception {
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    Agent broken = (role, task, context) -> {
+      throw new AssertionError("agent bug");
+    };
+    try (Orchestrator o =
+        Orchestrator.builder().workspace(Files.createDirectories(dir.resolve("home"))).modelProvider(new ScriptedModelProvider())
+            .agent(Agent.byRole(Map.of("implementer", broken), Agent.toolLoop())).build()) {
+      TaskResult r = executor(o, ws).run(new Command.RunTask(T1, 3, List.of()), "Write a.txt", Map.of());
+      OrchestraEvent.TaskFinished end = (OrchestraEvent.TaskFinished) r.events().get(r.events().size() - 1);
+      assertEquals(TaskStatus.FAILED, end.status());
+      assertEquals(3, end.round());
+      assertTrue(end.summary().contains("agent bug"), end.summary());
     }
   }
 

@@ -24,18 +24,25 @@ public interface EngineHost {
       return host;
     }
     throw new IllegalArgumentException(
-        "an orchestrator of type " + orchestrator.getClass().getName() + " cannot carry out work for another engine; build it with Orchestrator.builder()");
+        "an orchestrator of type " + orchestrator.getClass().getName()
+            + " cannot carry out work for another engine; pass the instance Orchestrator.builder().build() returned, not a wrapper of it");
   }
 
   /**
    * Returns an executor of agents' tasks for one run, working in {@code workspace}, with the tasks
-   * sharing it (no worktree of their own). Nothing is written to the workspace's journal or plan:
-   * the engine that asked keeps those.
+   * sharing it (no worktree of their own, so the machine that decides must not be an isolated one,
+   * and a task that resolves a merge conflict is refused). Nothing is written to the workspace's
+   * journal or plan, and no run lock is taken: the engine that asked keeps those, and must not hand
+   * out the workspace of a run in progress in this JVM. An agent's own failures on a task count
+   * across this executor's attempts at it: keep one executor per run and workspace.
    *
    * @param runId the run the tasks belong to, as their events name it
    * @param workspace where the tasks work: a clone or a checkout of the run's work
-   * @param cancelled whether the run was cancelled meanwhile; asked at each step of an agent
+   * @param cancelled whether the run was cancelled meanwhile: asked at each step of an agent, from
+   *     any thread, so it must be cheap, thread-safe and never throw; set it before interrupting a
+   *     task's thread, or the task ends to do again without the run's stop
    * @return the executor; thread-safe, several tasks may run at once
+   * @throws dev.orchestra.OrchestraException when the workspace cannot be used (it does not exist)
    */
   TaskExecutor tasks(String runId, Path workspace, BooleanSupplier cancelled);
 }

@@ -8,13 +8,17 @@ import java.util.Map;
 public interface TaskExecutor {
 
   /**
-   * Runs the task to its end; blocks meanwhile. What its agent does wrong (a refusal, a failure, a
-   * rate limit) ends the task as the in-process engine would end it, in the result's events.
+   * Runs the task to its end; blocks meanwhile. Whatever its agent does (a refusal, a failure, a
+   * rate limit, an unexpected error) ends the task as the in-process engine would end it, in the
+   * result's events.
    *
    * @param command the state machine's command
    * @param goal the run's goal as the machine has it now
-   * @param explorations the explorers' reports so far, by probe task id, for a plan task's brief
+   * @param explorations the explorers' reports so far, by probe task id, for a plan task's brief;
+   *     copied at once (no null keys or values)
    * @return what happened, in order
+   * @throws IllegalArgumentException for a task that resolves a merge conflict (see {@link
+   *     EngineHost#tasks})
    */
   TaskResult run(Command.RunTask command, String goal, Map<String, RoleReport.Exploration> explorations);
 }

@@ -7,7 +7,12 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What one agent's task did, as the in-process engine would have fed it to its state machine.
+ * What one agent's task did, as the in-process engine would have fed it to its state machine. The
+ * engine that asked applies the report, the health and the risks before it feeds the last event
+ * (the task's end), as the in-process engine has them by then: the end may finish the batch, whose
+ * gates read the reports, and the budget has already moved. A {@code StopRequested} among the
+ * events is the task's reason to stop; the engine passes it over when its run already stops. An
+ * event a task reports after its end (a late line from an agent's process) is not here.
  *
  * @param events the task's events in order: its tool calls, model calls and retries, a {@code
  *     StopRequested} when it found a reason to stop the run, and last its {@code TaskFinished}
