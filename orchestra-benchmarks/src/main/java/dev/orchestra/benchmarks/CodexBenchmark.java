@@ -33,7 +33,10 @@ import java.util.concurrent.TimeUnit;
  * Issue 14's benchmark: Orchestra running 24 tasks as real Codex processes at budget 12, against
  * the same 24 {@code codex exec} invocations started 12 at a time by a bare driver (the {@code xargs
  * -P 12} of this benchmark), on the same scripted server, in one run; then the start cost and peak
- * memory of one Codex process, and the same tasks with Orchestra's in-process tool loop.
+ * memory of one Codex process, and the same tasks with Orchestra's in-process tool loop. The bare
+ * driver replays the command lines Orchestra's run used (recorded by a two-line shell wrapper that
+ * then becomes codex: one exec more per task), so both start Codex with the same prompt, brief,
+ * instructions and flags.
  *
  * <p>Each task is two shell commands through Codex's own {@code exec_command} and an answer. The
  * Codex CLI is the one the build installs ({@code ~/.cache/orchestra/codex-0.169.0}) or {@code
@@ -60,9 +63,12 @@ final class CodexBenchmark {
     System.out.println("codex benchmark: " + TASKS + " tasks at budget " + BUDGET + ", two commands and an answer each; "
         + Runtime.getRuntime().availableProcessors() + " cores; Codex " + codex);
     for (int r = 1; r <= rounds; r++) {
-      double bare = bare(codex, work.resolve("bare-" + r));
-      double orchestra = orchestra(codex, work.resolve("orchestra-" + r), false);
-      double worktrees = orchestra(codex, work.resolve("worktrees-" + r), true);
+      // Orchestra first, through a wrapper that writes down each codex command line; the bare
+      // driver then starts exactly those invocations (the same prompts, briefs and flags).
+      Path recorded = Files.createDirectories(work.resolve("argv-" + r));
+      double orchestra = orchestra(codex, work.resolve("orchestra-" + r), false, recorded);
+      double bare = bare(codex, work.resolve("bare-" + r), invocations(recorded));
+      double worktrees = orchestra(codex, work.resolve("worktrees-" + r), true, null);
       System.out.printf("CODEX round %d: bare driver %.2f s | Orchestra, shared folder %.2f s (overhead %+.1f%%) | Orchestra, worktrees %.2f s (%+.1f%%)%n",
           r, bare, orchestra, 100 * (orchestra - bare) / bare, worktrees, 100 * (worktrees - bare) / bare);
     }
@@ -83,8 +89,41 @@ final class CodexBenchmark {
     return home;
   }
 
-  /** The bare driver: the same argv Orchestra uses, 12 processes at a time, nothing else. */
-  private static double bare(Path codex, Path dir) throws Exception {
+  /**
+   * The codex command lines a run recorded through {@link #recordingWrapper}, one per task, each
+   * without the program (it starts with {@code exec}).
+   */
+  private static List<List<String>> invocations(Path recorded) throws IOException {
+    List<List<String>> out = new ArrayList<>();
+    try (java.util.stream.Stream<Path> files = Files.list(recorded)) {
+      for (Path f : files.sorted().toList()) {
+        String all = Files.readString(f);
+        List<String> args = new ArrayList<>(Arrays.asList(all.split("\0", -1)));
+        args.remove(args.size() - 1); // after the last NUL
+        if (!args.isEmpty() && args.get(0).equals("exec")) {
+          out.add(args);
+        }
+      }
+    }
+    if (out.size() != TASKS) {
+      throw new IllegalStateException("recorded " + out.size() + " codex exec command lines, expected " + TASKS);
+    }
+    return out;
+  }
+
+  /** A launcher that writes its arguments (NUL-separated) to a file of its own in {@code into}, then becomes codex. */
+  private static Path recordingWrapper(Path codex, Path dir, Path into) throws IOException {
+    Path wrapper = dir.resolve("codex-recording");
+    Files.writeString(wrapper, "#!/bin/sh\nprintf '%s\\0' \"$@\" > '" + into + "/'$$.argv\nexec '" + codex + "' \"$@\"\n");
+    wrapper.toFile().setExecutable(true);
+    return wrapper;
+  }
+
+  /**
+   * The bare driver: the invocations Orchestra made (its argv, prompt and brief included), 12
+   * processes at a time, nothing else; only the workspace and the schema file are this run's own.
+   */
+  private static double bare(Path codex, Path dir, List<List<String>> invocations) throws Exception {
     CodexScript script = new CodexScript();
     try (FakeOpenAiServer server = FakeOpenAiServer.start().withoutRecording().dispatcher(script)) {
       Path home = codexHome(dir, server);
@@ -92,15 +131,23 @@ final class CodexBenchmark {
       Path schema = dir.resolve("schema.json");
       Files.writeString(schema, dev.orchestra.agent.ReportFormat.schema("implementer").orElseThrow());
       ExecutorService pool = Executors.newFixedThreadPool(BUDGET);
+      for (int i = 1; i <= TASKS; i++) {
+        script(script, "B" + i);
+      }
       long t0 = System.nanoTime();
       List<Future<Integer>> runs = new ArrayList<>();
-      for (int i = 1; i <= TASKS; i++) {
-        String id = "B" + i;
-        script(script, id);
+      for (List<String> recorded : invocations) {
+        List<String> argv = new ArrayList<>();
+        argv.add(codex.toString());
+        for (int a = 0; a < recorded.size(); a++) {
+          argv.add(recorded.get(a));
+          if ((recorded.get(a).equals("-C") || recorded.get(a).equals("--output-schema")) && a + 1 < recorded.size()) {
+            argv.add(recorded.get(a).equals("-C") ? ws.toString() : schema.toString());
+            a++;
+          }
+        }
         runs.add(pool.submit(() -> {
-          ProcessBuilder pb = new ProcessBuilder(codex.toString(), "exec", "--json", "--skip-git-repo-check", "-C", ws.toString(),
-              "-s", "workspace-write", "-m", "gpt-5.4", "-c", "model_reasoning_effort=\"medium\"", "-c", "agents.enabled=false", "-c", "features.multi_agent_v2=false",
-              "-c", "approval_policy=\"never\"", "--output-schema", schema.toString(), "--", "Task " + id + ": write " + id + ".txt")
+          ProcessBuilder pb = new ProcessBuilder(argv)
               .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
               .redirectOutput(ProcessBuilder.Redirect.DISCARD)
               .redirectError(ProcessBuilder.Redirect.DISCARD);
@@ -143,7 +190,7 @@ final class CodexBenchmark {
   }
 
   /** Orchestra: the same tasks planned, each run by the Codex agent, in a plain folder or in worktrees. */
-  private static double orchestra(Path codex, Path dir, boolean worktrees) throws Exception {
+  private static double orchestra(Path codex, Path dir, boolean worktrees, Path record) throws Exception {
     CodexScript script = new CodexScript();
     try (FakeOpenAiServer server = FakeOpenAiServer.start().withoutRecording().dispatcher(script)) {
       Path home = codexHome(dir, server);
@@ -157,8 +204,9 @@ final class CodexBenchmark {
       for (int i = 1; i <= TASKS; i++) {
         script(script, "B" + i);
       }
+      Path executable = record == null ? codex : recordingWrapper(codex, Files.createDirectories(dir), record);
       CodexAgent agent =
-          CodexAgent.builder().executable(codex).codexHome(home).environment(KEY, "bench-not-a-key").build();
+          CodexAgent.builder().executable(executable).codexHome(home).environment(KEY, "bench-not-a-key").build();
       Orchestrator.Builder b =
           Orchestrator.builder()
               .workspace(ws)
