@@ -11,7 +11,6 @@ import dev.orchestra.internal.workspace.GitWorkspace;
 import dev.orchestra.internal.workspace.GitWorktrees;
 import dev.orchestra.plan.TaskStatus;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -97,11 +96,6 @@ final class DetachedRun implements TaskExecutor {
     }
 
     @Override
-    public Instant now() {
-      return config.clock().instant();
-    }
-
-    @Override
     public Path tree() {
       return workspace;
     }
@@ -124,14 +118,6 @@ final class DetachedRun implements TaskExecutor {
     @Override
     public boolean cancelled() {
       return cancelled.getAsBoolean();
-    }
-
-    @Override
-    public double jitter() {
-      java.util.random.RandomGenerator r = config.random();
-      synchronized (r) {
-        return r.nextDouble();
-      }
     }
 
     @Override
@@ -213,11 +199,6 @@ final class DetachedRun implements TaskExecutor {
     }
 
     @Override
-    public Instant now() {
-      return shared.now();
-    }
-
-    @Override
     public Path tree() {
       return shared.tree();
     }
@@ -240,11 +221,6 @@ final class DetachedRun implements TaskExecutor {
     @Override
     public boolean cancelled() {
       return shared.cancelled();
-    }
-
-    @Override
-    public double jitter() {
-      return shared.jitter();
     }
 
     @Override

@@ -23,7 +23,9 @@ interface RunContext {
   String runId();
 
   /** The run's time now, by its clock. */
-  Instant now();
+  default Instant now() {
+    return config().clock().instant();
+  }
 
   /** Where the run's shared work is: the integration worktree when tasks are isolated, or the workspace. */
   Path tree();
@@ -40,8 +42,13 @@ interface RunContext {
   /** Whether the run was cancelled: agents stop at their next step. */
   boolean cancelled();
 
-  /** A number in [0, 1) from the run's random source, for a retry's jitter. */
-  double jitter();
+  /** A number in [0, 1) from the run's random source, for a retry's jitter; agents draw at once. */
+  default double jitter() {
+    java.util.random.RandomGenerator r = config().random();
+    synchronized (r) {
+      return r.nextDouble();
+    }
+  }
 
   /** Tells the run's thread budget how a model call or an agent's attempt went (through a task's {@link AgentEvents}). */
   void signal(BudgetPolicy.Signal signal, String cause);

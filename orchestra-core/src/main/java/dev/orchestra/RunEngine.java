@@ -14,7 +14,6 @@ import dev.orchestra.internal.workspace.GitWorktrees;
 import dev.orchestra.plan.Plan;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -119,10 +118,6 @@ final class RunEngine implements RunContext {
     return runId;
   }
 
-  @Override
-  public Instant now() {
-    return config.clock().instant();
-  }
 
   /** The goal as of the machine's last step; read without the lock, since every agent's brief needs it. */
   String goal() {
@@ -227,13 +222,6 @@ final class RunEngine implements RunContext {
     budget.signal(signal, cause);
   }
 
-  @Override
-  public double jitter() {
-    java.util.random.RandomGenerator r = config.random();
-    synchronized (r) {
-      return r.nextDouble();
-    }
-  }
 
   // ------------------------------------------------------------------ feeding the machine
 
