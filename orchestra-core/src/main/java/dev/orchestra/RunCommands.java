@@ -35,7 +35,6 @@ final class RunCommands {
   /** A snapshot of the work tree when the round's batch began: git says what the batch changed. */
   private GitWorkspace.Snapshot roundStart;
 
-
   RunCommands(RunEngine run) {
     this.run = run;
     this.finisher = new RunFinisher(run);

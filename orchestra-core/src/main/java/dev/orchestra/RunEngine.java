@@ -118,7 +118,6 @@ final class RunEngine implements RunContext {
     return runId;
   }
 
-
   /** The goal as of the machine's last step; read without the lock, since every agent's brief needs it. */
   String goal() {
     return goal;
@@ -221,7 +220,6 @@ final class RunEngine implements RunContext {
   public void signal(BudgetPolicy.Signal signal, String cause) {
     budget.signal(signal, cause);
   }
-
 
   // ------------------------------------------------------------------ feeding the machine
 
