@@ -245,6 +245,8 @@ final class AgentRunner {
    * worktree of its own and its work is committed on its branch before this returns.
    *
    * @param round the task's round (0 for a probe)
+   * @param retriesTaken how many times the task went back to the queue after its agent's own
+   *     failure (the machine counts them): the retry rule gives up after the run's model attempts
    * @param isolate whether this is a plan task, which gets a worktree of its own in an isolated run
    *     (an explorer's probe is not)
    * @param resolves when not empty, the branch of a task whose conflict this one resolves: merged
@@ -252,7 +254,7 @@ final class AgentRunner {
    * @param events where the task's events go; some may still wait there when this returns, for the
    *     caller to feed with the task's end
    */
-  Outcome runTask(Task task, int round, String brief, boolean isolate, String resolves, AgentEvents events) {
+  Outcome runTask(Task task, int round, int retriesTaken, String brief, boolean isolate, String resolves, AgentEvents events) {
     OrchestratorConfig config = run.config();
     Role role = config.roles().get(task.role());
     if (role == null) {
@@ -261,7 +263,7 @@ final class AgentRunner {
     }
     Optional<GitWorktrees> worktrees = run.worktrees();
     if (isolate && worktrees.isPresent()) {
-      return runIsolated(task, round, brief, role, worktrees.get(), resolves, events);
+      return runIsolated(task, round, retriesTaken, brief, role, worktrees.get(), resolves, events);
     }
     boolean writer = role.sandboxMode().allowsWrites();
     GitWorkspace git = run.git();
@@ -311,7 +313,7 @@ final class AgentRunner {
       }
       return new Outcome(TaskStatus.DONE, summary, changed, report, null, "");
     } catch (RuntimeException e) {
-      return failure(e, task, role, events);
+      return failure(e, task, role, retriesTaken, events);
     } finally {
       if (window != null) {
         writeWindows.close(window);
@@ -320,9 +322,9 @@ final class AgentRunner {
   }
 
   /** How a task that threw ended: interrupted or to be retried (it runs again), a reason to stop, or failed. */
-  private Outcome failure(RuntimeException e, Task task, Role role, AgentEvents events) {
+  private Outcome failure(RuntimeException e, Task task, Role role, int retriesTaken, AgentEvents events) {
     if (e instanceof RetryLater later) {
-      return retryLater(later.failure, task, role, events);
+      return retryLater(later.failure, task, role, retriesTaken, events);
     }
     if (e instanceof QuotaExhaustedException || e instanceof AuthenticationException) {
       StopReason reason = e instanceof QuotaExhaustedException ? StopReason.QUOTA_EXHAUSTED : StopReason.AUTHENTICATION_FAILED;
@@ -345,9 +347,9 @@ final class AgentRunner {
    * budget decides when it runs again, and a worktree of its own starts it from a clean tree. After
    * the run's model attempts it fails, naming the last failure.
    */
-  private Outcome retryLater(ModelProviderException e, Task task, Role role, AgentEvents events) {
+  private Outcome retryLater(ModelProviderException e, Task task, Role role, int retriesTaken, AgentEvents events) {
     try {
-      if (!scheduleRetry(e, task, role, events, false)) {
+      if (!scheduleRetry(e, task, role, events, retriesTaken, false)) {
         return Outcome.of(TaskStatus.FAILED, e.kind().name().toLowerCase(Locale.ROOT) + " after " + run.config().maxModelAttempts()
             + " attempts: " + e.getMessage());
       }
@@ -362,24 +364,27 @@ final class AgentRunner {
    * another, journals the retry with the rule's backoff (the server's hint honoured) and, when
    * {@code wait}, waits it out on this thread.
    *
+   * @param taken the retries taken so far: the machine's count for a plan task that goes back to
+   *     the queue; for one that tries again here ({@code wait}), this runner's own count
    * @return true when the attempt is to be made again, false when the rule gave up
    * @throws RunCancelled when the run was cancelled, before or during the wait
    */
-  private boolean scheduleRetry(ModelProviderException e, Task task, Role role, AgentEvents events, boolean wait) {
+  private boolean scheduleRetry(ModelProviderException e, Task task, Role role, AgentEvents events, int taken, boolean wait) {
     String cause = role.name() + " on " + task.id() + ": " + Text.oneLine(e.getMessage());
     events.signal(e.kind() == ModelProviderException.Kind.RATE_LIMITED ? BudgetPolicy.Signal.RATE_LIMITED : BudgetPolicy.Signal.UNSTABLE, cause);
     if (run.cancelled()) {
       throw new RunCancelled();
     }
     String key = role.name() + "/" + task.id();
-    int taken = retries.getOrDefault(key, 0);
     RetryDecision decision = ModelCaller.retryRule(run.config()).decide(new RetryRule.Taken(taken, 0), AttemptFailure.of(e), run.jitter());
     if (decision instanceof RetryDecision.GiveUp) {
       retries.remove(key);
       return false;
     }
     Duration delay = ((RetryDecision.Retry) decision).delay();
-    retries.put(key, taken + 1);
+    if (wait) {
+      retries.put(key, taken + 1);
+    }
     events.observe(
         new OrchestraEvent.RetryScheduled(
             run.runId(), run.now(), role.name(), task.id(), role.model().orElse(run.config().defaultModel()), e.kind(), Text.oneLine(e.getMessage()),
@@ -413,7 +418,8 @@ final class AgentRunner {
    * outputs not) is committed, and reported with {@code TaskCommitted}, before the task's end is.
    * The worktree is removed afterwards; the branch stays for its merge when there is a commit.
    */
-  private Outcome runIsolated(Task task, int round, String brief, Role role, GitWorktrees worktrees, String resolves, AgentEvents events) {
+  private Outcome runIsolated(
+      Task task, int round, int retriesTaken, String brief, Role role, GitWorktrees worktrees, String resolves, AgentEvents events) {
     boolean writer = role.sandboxMode().allowsWrites();
     GitWorktrees.TaskTree tree;
     try {
@@ -495,7 +501,7 @@ final class AgentRunner {
       }
       return new Outcome(TaskStatus.DONE, summarize(report), changed, report, null, "");
     } catch (RuntimeException e) {
-      return failure(e, task, role, events);
+      return failure(e, task, role, retriesTaken, events);
     } finally {
       worktrees.removeTree(tree);
       if (!keepBranch) {
@@ -602,7 +608,7 @@ final class AgentRunner {
         if (requeue) {
           throw new RetryLater(e);
         }
-        if (!scheduleRetry(e, task, role, events, true)) {
+        if (!scheduleRetry(e, task, role, events, retries.getOrDefault(role.name() + "/" + task.id(), 0), true)) {
           throw e;
         }
       }

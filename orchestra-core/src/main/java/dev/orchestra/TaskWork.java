@@ -41,7 +41,7 @@ final class TaskWork {
     AgentEvents events = new AgentEvents(run);
     AgentRunner.Outcome outcome;
     try {
-      outcome = agents.runTask(task, c.round(), brief, !probe, c.resolves(), events);
+      outcome = agents.runTask(task, c.round(), c.retriesTaken(), brief, !probe, c.resolves(), events);
     } catch (RuntimeException | Error e) {
       events.flush();
       throw e;

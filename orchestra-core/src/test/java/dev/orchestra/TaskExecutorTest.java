@@ -89,7 +89,7 @@ final class TaskExecutorTest {
   }
 
   @Test
-  void anAgentsOwnFailuresCountAcrossTheExecutorsAttemptsAtATask() throws Exception {
+  void anAgentsOwnFailuresCountFromTheCommandOnAnyWorker() throws Exception {
     Path ws = Files.createDirectories(dir.resolve("ws"));
     Agent limited = (role, task, context) -> {
       throw new RateLimitedException("429 from the agent's own model", Duration.ofMillis(1));
@@ -97,12 +97,12 @@ final class TaskExecutorTest {
     try (Orchestrator o =
         Orchestrator.builder().workspace(Files.createDirectories(dir.resolve("home"))).modelProvider(new ScriptedModelProvider())
             .agent(Agent.byRole(Map.of("implementer", limited), Agent.toolLoop())).maxModelAttempts(3).build()) {
-      TaskExecutor executor = executor(o, ws);
-      Command.RunTask t1 = new Command.RunTask(T1, 1, List.of());
       List<Integer> attempts = new java.util.ArrayList<>();
       TaskStatus last = null;
       for (int i = 0; i < 3; i++) {
-        TaskResult r = executor.run(t1, "Write a.txt", Map.of());
+        // A fresh executor each time, as on another worker: the machine's count comes with the command.
+        Command.RunTask t1 = new Command.RunTask(T1, 1, List.of(), List.of(), "", i);
+        TaskResult r = executor(o, ws).run(t1, "Write a.txt", Map.of());
         r.events().stream().filter(OrchestraEvent.RetryScheduled.class::isInstance).map(e -> ((OrchestraEvent.RetryScheduled) e).attempt()).forEach(attempts::add);
         last = ((OrchestraEvent.TaskFinished) r.events().get(r.events().size() - 1)).status();
       }

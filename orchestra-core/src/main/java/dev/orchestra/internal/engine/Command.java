@@ -50,14 +50,25 @@ public sealed interface Command {
    *     that conflict; empty otherwise
    * @param resolves for a task that resolves another's conflict, the branch whose work it merges
    *     into the integrated work (its worktree starts with that merge under way); empty otherwise
+   * @param retriesTaken how many times in this run (since its last start or resume) the task went
+   *     back to the queue after its agent's own failure: the run's retry rule counts from there, on
+   *     whichever worker the task runs
    */
-  record RunTask(Task task, int round, List<String> attempts, List<String> conflicts, String resolves) implements Command {
+  record RunTask(Task task, int round, List<String> attempts, List<String> conflicts, String resolves, int retriesTaken) implements Command {
     /** Validates and copies the components. */
     public RunTask {
       Objects.requireNonNull(task, "task");
       attempts = List.copyOf(attempts);
       conflicts = List.copyOf(conflicts);
       Objects.requireNonNull(resolves, "resolves");
+      if (retriesTaken < 0) {
+        throw new IllegalArgumentException("retriesTaken must not be negative, got " + retriesTaken);
+      }
+    }
+
+    /** A task that has not gone back to the queue after a failure of its own. */
+    public RunTask(Task task, int round, List<String> attempts, List<String> conflicts, String resolves) {
+      this(task, round, attempts, conflicts, resolves, 0);
     }
 
     /** A task without conflicts behind it. */

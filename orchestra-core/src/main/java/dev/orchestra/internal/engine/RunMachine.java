@@ -136,7 +136,8 @@ public final class RunMachine {
     command(
         new Command.RunTask(
             state.plan != null && state.plan.contains(task.id()) ? state.plan.task(task.id()) : task, round, attempts,
-            r != null ? List.of(r.conflict()) : state.conflicts.getOrDefault(task.id(), List.of()), r != null ? r.branch() : ""));
+            r != null ? List.of(r.conflict()) : state.conflicts.getOrDefault(task.id(), List.of()), r != null ? r.branch() : "",
+            state.ownRetries.getOrDefault(task.id(), 0)));
   }
 
   void planUpdated(String reason, List<String> ids, List<Task> tasks, List<String> risks) {
@@ -178,8 +179,13 @@ public final class RunMachine {
         OrchestraEvent.TaskFinished f = (OrchestraEvent.TaskFinished) e;
         Instant retry = state.retryAt.remove(f.taskId());
         rounds.taskFinished(f);
-        if (retry != null && retry.isAfter(f.time()) && f.status() == TaskStatus.TODO && state.stopReason == null && state.plan != null
-            && state.plan.contains(f.taskId())) {
+        boolean retriedLater = retry != null && f.status() == TaskStatus.TODO && state.stopReason == null && state.plan != null && state.plan.contains(f.taskId());
+        if (retriedLater) {
+          state.ownRetries.merge(f.taskId(), 1, Integer::sum); // its next start carries the count
+        } else if (f.status() != TaskStatus.TODO) {
+          state.ownRetries.remove(f.taskId());
+        }
+        if (retriedLater && retry.isAfter(f.time())) {
           // Back in the queue after its agent's own attempt failed: it waits out the retry there,
           // holding no slot, and the engine reports the wait's end. (A journal of schema version 4
           // or before shows the task's end after its wait: nothing is left to hold.)
@@ -260,6 +266,7 @@ public final class RunMachine {
     // Nothing waits at a resume either: a task held back by a retry's wait runs when the budget lets it.
     state.retryAt.clear();
     state.held.clear();
+    state.ownRetries.clear(); // a resumed run's retry rule counts afresh, as its agents' runners do
     // A resume: what was running when the run stopped will run again; nothing is in flight. The
     // engine's thread budget starts afresh, at the top of its ladder, and so does the machine's.
     state.budget = spec.initialBudget();

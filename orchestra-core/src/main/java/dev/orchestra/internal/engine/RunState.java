@@ -99,6 +99,8 @@ public final class RunState {
    * holds and releases exactly where the run did.
    */
   final Map<String, Instant> held = new LinkedHashMap<>();
+  /** How many times each task went back to the queue after its agent's own failure, until it ends otherwise. */
+  final Map<String, Integer> ownRetries = new HashMap<>();
 
   // Findings
   final FindingLedger ledger = new FindingLedger();
@@ -294,7 +296,7 @@ public final class RunState {
         .append(" changed ").append(gateChanged).append('\n');
     b.append("ledger ").append(ledger.describe()).append(" reports ").append(new java.util.TreeMap<>(lastReports)).append('\n');
     b.append("scheduling ").append(scheduling == null ? "none" : scheduling.describe()).append(" held ").append(held)
-        .append(" retry at ").append(new java.util.TreeMap<>(retryAt)).append('\n');
+        .append(" retry at ").append(new java.util.TreeMap<>(retryAt)).append(" own retries ").append(new java.util.TreeMap<>(ownRetries)).append('\n');
     b.append("round end ").append(roundEndStep).append(" replans ").append(replans.stream().map(d -> d.kind() + ":" + d.fingerprint()).toList()).append(" regressed ")
         .append(regressed != null).append(" exhausted ").append(exhausted != null).append(" progressed ").append(progressed)
         .append(" replan ").append(replanOutcome).append('\n');

@@ -33,8 +33,8 @@ public interface EngineHost {
    * sharing it (no worktree of their own, so the machine that decides must not be an isolated one,
    * and a task that resolves a merge conflict is refused). Nothing is written to the workspace's
    * journal or plan, and no run lock is taken: the engine that asked keeps those, and must not hand
-   * out the workspace of a run in progress in this JVM. An agent's own failures on a task count
-   * across this executor's attempts at it: keep one executor per run and workspace.
+   * out the workspace of a run in progress in this JVM. How many times a task's agent failed on its
+   * own comes with its command ({@code RunTask.retriesTaken}), so any executor may run any attempt.
    *
    * @param runId the run the tasks belong to, as their events name it
    * @param workspace where the tasks work: a clone or a checkout of the run's work

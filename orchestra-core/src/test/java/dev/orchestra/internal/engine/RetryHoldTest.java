@@ -85,10 +85,13 @@ final class RetryHoldTest {
     // Any event after the wait's end, other than the RetryDue, releases nothing: only that event does.
     RunMachine.Step t2Done = feed(m, finished(failed.plusSeconds(5), "T2", TaskStatus.DONE));
     assertEquals(List.of(), t2Done.commands(), "nothing starts and the batch does not end while T1 waits, whatever the time");
-    assertEquals(List.of("T1"), starts(feed(m, new OrchestraEvent.RetryDue(RUN, failed.plusSeconds(6), "T1"))), "its wait is over");
+    RunMachine.Step due = feed(m, new OrchestraEvent.RetryDue(RUN, failed.plusSeconds(6), "T1"));
+    assertEquals(List.of("T1"), starts(due), "its wait is over");
+    assertEquals(1, ((Command.RunTask) due.commands().get(0)).retriesTaken(), "the start carries the count of its own failures");
     assertTrue(m.state().held.isEmpty());
 
     RunMachine.Step end = feed(m, finished(failed.plusSeconds(7), "T1", TaskStatus.DONE));
+    assertTrue(m.state().ownRetries.isEmpty(), "done: its count is forgotten");
     assertTrue(end.commands().stream().anyMatch(Command.RunGates.class::isInstance), "the batch ends once T1 is done: " + end.commands());
 
     RunMachine replayed = machine(1).replay(journal);
