@@ -70,6 +70,77 @@ final class TaskExecutorTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(120)
+  void twoTasksAtOnceInOneWorkspaceAreEachBlamedOnlyForTheirOwnWrites() throws Exception {
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    Files.writeString(ws.resolve("README.md"), "x\n");
+    git(ws, "init", "-q");
+    git(ws, "add", "-A");
+    git(ws, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "start");
+    java.util.concurrent.CountDownLatch t1RanItsCommand = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch t2Wrote = new java.util.concurrent.CountDownLatch(1);
+    dev.orchestra.model.TokenUsage usage = new dev.orchestra.model.TokenUsage(5, 5, 0, 0);
+    ScriptedModelProvider model = new ScriptedModelProvider();
+    // T1 runs a command (only a command can write outside a scope), then waits while T2 writes b.txt.
+    model.on("implementer", "T1")
+        .reply(Reply.toolCall("run_command", "{\"command\":[\"sh\",\"-c\",\"echo a > a.txt\"]}"))
+        .reply(Reply.answer(req -> {
+          t1RanItsCommand.countDown();
+          await(t2Wrote);
+          return dev.orchestra.model.ModelResponse.text(RoleAnswers.implementation("wrote a.txt"), usage);
+        }));
+    model.on("implementer", "T2")
+        .reply(Reply.answer(req -> {
+          await(t1RanItsCommand);
+          return new dev.orchestra.model.ModelResponse(
+              "", List.of(new dev.orchestra.model.ToolCall("c1", "write_file", "{\"path\":\"b.txt\",\"content\":\"b\\n\"}")), usage);
+        }))
+        .reply(Reply.answer(req -> {
+          t2Wrote.countDown();
+          return dev.orchestra.model.ModelResponse.text(RoleAnswers.implementation("wrote b.txt"), usage);
+        }));
+    Task t2 = Task.builder("T2", "Write b.txt").writeScope("b.txt").role("implementer").build();
+    try (Orchestrator o = Orchestrator.builder().workspace(Files.createDirectories(dir.resolve("home"))).modelProvider(model).build()) {
+      TaskExecutor executor = executor(o, ws);
+      java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+      try {
+        java.util.concurrent.Future<TaskResult> first = two.submit(() -> executor.run(new Command.RunTask(T1, 1, List.of()), "g", Map.of()));
+        java.util.concurrent.Future<TaskResult> second = two.submit(() -> executor.run(new Command.RunTask(t2, 1, List.of()), "g", Map.of()));
+        TaskResult r1 = first.get();
+        TaskResult r2 = second.get();
+        OrchestraEvent.TaskFinished end1 = (OrchestraEvent.TaskFinished) r1.events().get(r1.events().size() - 1);
+        OrchestraEvent.TaskFinished end2 = (OrchestraEvent.TaskFinished) r2.events().get(r2.events().size() - 1);
+        assertEquals(List.of("a.txt"), end1.changedFiles(), "b.txt is T2's, which ran meanwhile and may write it: " + end1);
+        assertEquals(List.of(), r1.risks(), "no write outside T1's scope to report");
+        assertEquals(List.of("b.txt"), end2.changedFiles(), end2.toString());
+      } finally {
+        two.shutdownNow();
+      }
+    }
+  }
+
+  private static void await(java.util.concurrent.CountDownLatch latch) {
+    try {
+      if (!latch.await(60, java.util.concurrent.TimeUnit.SECONDS)) {
+        throw new AssertionError("the other task never came");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  private static void git(Path dir, String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("git"));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new AssertionError(String.join(" ", command) + " failed: " + out);
+    }
+  }
+
+  @Test
   void anAgentsOwnRateLimitComesBackAsARetryAndATaskToDoAgain() throws Exception {
     Path ws = Files.createDirectories(dir.resolve("ws"));
     Agent limited = (role, task, context) -> {
