@@ -140,16 +140,8 @@ final class ExternalAgentTest {
   void aTaskWaitingOutItsRetryHoldsNoSlotOfTheBudget() throws Exception {
     Path ws = Files.createDirectories(dir.resolve("ws"));
     ScriptedModelProvider model = twoTasks();
-    Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
     List<String> starts = new java.util.concurrent.CopyOnWriteArrayList<>();
-    Agent outside =
-        (role, task, context) -> {
-          starts.add(task.id());
-          if (task.id().equals("T1") && attempts.computeIfAbsent(task.id(), id -> new AtomicInteger()).incrementAndGet() == 1) {
-            throw new RateLimitedException("429 from the agent's own model", Duration.ofMillis(400));
-          }
-          return ReportFormat.parse(role.name(), RoleAnswers.implementation("wrote"), List.of());
-        };
+    Agent outside = t1LimitedOnce(Duration.ofMillis(400), starts);
     EventRecorder events = new EventRecorder();
     RunResult result;
     try (Orchestrator o =
@@ -263,14 +255,7 @@ final class ExternalAgentTest {
   void aSleeperThatFailsReleasesTheHeldTaskInsteadOfHoldingItForEver() throws Exception {
     Path ws = Files.createDirectories(dir.resolve("ws"));
     ScriptedModelProvider model = twoTasks();
-    Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
-    Agent outside =
-        (role, task, context) -> {
-          if (task.id().equals("T1") && attempts.computeIfAbsent(task.id(), id -> new AtomicInteger()).incrementAndGet() == 1) {
-            throw new RateLimitedException("429 from the agent's own model", Duration.ofSeconds(5));
-          }
-          return ReportFormat.parse(role.name(), RoleAnswers.implementation("wrote"), List.of());
-        };
+    Agent outside = t1LimitedOnce(Duration.ofSeconds(5), new java.util.concurrent.CopyOnWriteArrayList<>());
     EventRecorder events = new EventRecorder();
     RunResult result;
     try (Orchestrator o =
@@ -333,6 +318,21 @@ final class ExternalAgentTest {
       Thread.sleep(20);
     } while (System.nanoTime() < deadline);
     assertEquals(List.of(), left, "a wait outlived its run");
+  }
+
+  /**
+   * An outside agent whose first attempt at T1 fails on its own model's rate limit, asking to wait
+   * {@code retryAfter}; every other attempt reports done. Each start's task id goes to {@code starts}.
+   */
+  private static Agent t1LimitedOnce(Duration retryAfter, List<String> starts) {
+    AtomicInteger t1Attempts = new AtomicInteger();
+    return (role, task, context) -> {
+      starts.add(task.id());
+      if (task.id().equals("T1") && t1Attempts.incrementAndGet() == 1) {
+        throw new RateLimitedException("429 from the agent's own model", retryAfter);
+      }
+      return ReportFormat.parse(role.name(), RoleAnswers.implementation("wrote"), List.of());
+    };
   }
 
   private static ScriptedModelProvider twoTasks() {
