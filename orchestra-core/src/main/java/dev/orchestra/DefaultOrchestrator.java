@@ -5,6 +5,7 @@ import dev.orchestra.gate.Gate;
 import dev.orchestra.internal.engine.RunMachine;
 import dev.orchestra.internal.engine.RunSpec;
 import dev.orchestra.internal.exec.EngineHost;
+import dev.orchestra.internal.exec.RunDesk;
 import dev.orchestra.internal.exec.TaskExecutor;
 import dev.orchestra.internal.workspace.GitWorkspace;
 import dev.orchestra.internal.workspace.GitWorktrees;
@@ -51,6 +52,16 @@ final class DefaultOrchestrator implements Orchestrator, EngineHost {
   @Override
   public TaskExecutor tasks(String runId, Path workspace, BooleanSupplier cancelled) {
     return new DetachedRun(config, runId, workspace, cancelled);
+  }
+
+  @Override
+  public RunSpec spec() {
+    return spec(false);
+  }
+
+  @Override
+  public RunDesk desk(String runId) {
+    return new DeskRun(config, spec(false), runId);
   }
 
   @Override

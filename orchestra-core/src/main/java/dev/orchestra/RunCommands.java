@@ -43,13 +43,7 @@ final class RunCommands {
   /** Runs an agent's task on its worker; returns the tasks the machine starts next. */
   List<Command.RunTask> runTask(Command.RunTask c) {
     // The report is kept before the task's end is fed: that end may end the batch, whose gates read it.
-    return TaskWork.run(run, run.agents(), c, run.goal(), run.explorations, (task, report) -> {
-      if (c.round() == 0 && report instanceof RoleReport.Exploration e) {
-        run.explorations.put(task.id(), e);
-      } else {
-        run.reports.put(task.id(), report);
-      }
-    });
+    return TaskWork.run(run, run.agents(), c, run.goal(), run.explorations, (task, report) -> run.keepReport(task.id(), c.round(), report));
   }
 
   private String explorationBrief() {

@@ -63,6 +63,8 @@ final class RunEngine implements RunContext {
   private final GateRunner gates;
   private final ModelCaller models;
   private final RunCommands commands;
+  /** See the constructor: null unless this engine only keeps a run's desk for an engine elsewhere. */
+  private final java.util.function.Consumer<OrchestraEvent> deskTap;
   /** The round's task reports, for its gates' batch. */
   final Map<String, RoleReport> reports = new ConcurrentHashMap<>();
   /** The explorers' reports, for the planner's brief and every task's. */
@@ -77,6 +79,18 @@ final class RunEngine implements RunContext {
    *     or null
    */
   RunEngine(OrchestratorConfig config, String runId, ExecutorService pool, RunMachine machine, GitWorktrees worktrees) {
+    this(config, runId, pool, machine, worktrees, null);
+  }
+
+  /**
+   * @param deskTap null for an engine that decides; for a {@link DeskRun}'s engine, told of every
+   *     event fed, in order: its machine only mirrors the deciding engine's, so its commands are
+   *     dropped and nothing starts here
+   */
+  RunEngine(
+      OrchestratorConfig config, String runId, ExecutorService pool, RunMachine machine, GitWorktrees worktrees,
+      java.util.function.Consumer<OrchestraEvent> deskTap) {
+    this.deskTap = deskTap;
     this.config = config;
     this.runId = runId;
     this.machine = machine;
@@ -197,6 +211,19 @@ final class RunEngine implements RunContext {
     return agents;
   }
 
+  RunCommands commands() {
+    return commands;
+  }
+
+  /** Keeps a task's report: an explorer's for every later brief, any other for its round's gates. */
+  void keepReport(String taskId, int round, RoleReport report) {
+    if (round == 0 && report instanceof RoleReport.Exploration e) {
+      explorations.put(taskId, e);
+    } else {
+      reports.put(taskId, report);
+    }
+  }
+
   GateRunner gates() {
     return gates;
   }
@@ -312,6 +339,9 @@ final class RunEngine implements RunContext {
    * those events and a resume decides them again.)
    */
   private List<Command.RunTask> take(OrchestraEvent event, RunMachine.Step step) {
+    if (deskTap != null) {
+      deskTap.accept(event);
+    }
     RunState s = machine.state();
     // Written only when they change: every agent reads them, and a write would take the cache line
     // from all of them after every step.
@@ -337,6 +367,9 @@ final class RunEngine implements RunContext {
       outbox.post(event);
     }
     step.events().forEach(outbox::post);
+    if (deskTap != null) {
+      return List.of(); // the deciding engine, whose machine decided the same, carries its commands out
+    }
     List<Command.RunTask> tasks = new ArrayList<>();
     for (Command c : step.commands()) {
       if (c.kind() == Command.Kind.RUN_TASK) {
@@ -376,7 +409,7 @@ final class RunEngine implements RunContext {
   }
 
   private void drain() {
-    if (Thread.currentThread() == coordinator) {
+    if (Thread.currentThread() == coordinator || deskTap != null) {
       outbox.drainAll();
     } else {
       outbox.drain();

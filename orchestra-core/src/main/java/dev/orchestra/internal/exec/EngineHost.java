@@ -1,6 +1,7 @@
 package dev.orchestra.internal.exec;
 
 import dev.orchestra.Orchestrator;
+import dev.orchestra.internal.engine.RunSpec;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
@@ -45,4 +46,22 @@ public interface EngineHost {
    * @throws dev.orchestra.OrchestraException when the workspace cannot be used (it does not exist)
    */
   TaskExecutor tasks(String runId, Path workspace, BooleanSupplier cancelled);
+
+  /**
+   * Returns what a run of this team decides by when its tasks share the workspace: for the
+   * deciding engine's state machine, and every {@link RunDesk} of the run, which must agree.
+   *
+   * @return the spec
+   */
+  RunSpec spec();
+
+  /**
+   * Opens the desk of a run decided elsewhere, in this orchestrator's workspace, taking its run lock
+   * until the desk is closed.
+   *
+   * @param runId the run, as its events name it
+   * @return the desk; the caller closes it (a finish closes it too)
+   * @throws dev.orchestra.OrchestraException when a run holds the workspace's lock
+   */
+  RunDesk desk(String runId);
 }

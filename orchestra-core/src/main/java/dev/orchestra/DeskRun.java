@@ -1,0 +1,135 @@
+package dev.orchestra;
+
+import dev.orchestra.event.OrchestraEvent;
+import dev.orchestra.internal.engine.Command;
+import dev.orchestra.internal.engine.RunMachine;
+import dev.orchestra.internal.engine.RunSpec;
+import dev.orchestra.internal.exec.RunDesk;
+import dev.orchestra.internal.exec.TaskResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * A {@link RunDesk} on a {@link RunEngine} whose machine mirrors the deciding engine's: the same
+ * journal, plan.md, outbox, planner, gates and finisher as a run in this JVM, with every event fed
+ * told back to the caller instead of driving anything. Thread-safe: calls are serialized.
+ */
+final class DeskRun implements RunDesk {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeskRun.class);
+
+  private final String runId;
+  private final RunLock held;
+  private final ExecutorService pool;
+  private final RunEngine engine;
+  /** What the engine fed during the current call, in order. */
+  private final List<OrchestraEvent> fed = new ArrayList<>();
+  private boolean closed;
+
+  /**
+   * @throws OrchestraException when the workspace's run lock is held (a run goes on there)
+   */
+  DeskRun(OrchestratorConfig config, RunSpec spec, String runId) {
+    this.runId = Objects.requireNonNull(runId, "runId");
+    if (spec.isolated()) {
+      throw new IllegalArgumentException("a run's desk works in a shared working tree; its spec must not be isolated");
+    }
+    this.held = RunLock.acquire(config.workspace(), config.stateFolder().resolve("run.lock"), runId, config.clock().instant());
+    // Nothing runs on it: the engine's workers are never given a task here.
+    this.pool = Executors.newCachedThreadPool();
+    try {
+      this.engine = new RunEngine(config, runId, pool, new RunMachine(spec), null, fed::add);
+    } catch (RuntimeException | Error e) {
+      pool.shutdownNow();
+      held.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public synchronized List<OrchestraEvent> observe(List<OrchestraEvent> events) {
+    begin();
+    engine.feedAll(List.copyOf(events));
+    return taken();
+  }
+
+  @Override
+  public synchronized List<OrchestraEvent> taskEnded(Command.RunTask command, TaskResult result) {
+    List<OrchestraEvent> events = result.events();
+    if (events.isEmpty()
+        || !(events.get(events.size() - 1) instanceof OrchestraEvent.TaskFinished end)
+        || !end.taskId().equals(command.task().id())) {
+      throw new IllegalArgumentException("the result of task " + command.task().id() + " does not end with its TaskFinished: " + events);
+    }
+    begin();
+    engine.feedAll(events.subList(0, events.size() - 1));
+    result.report().ifPresent(r -> engine.keepReport(command.task().id(), command.round(), r));
+    for (TaskResult.Health h : result.health()) {
+      engine.signal(
+          switch (h.kind()) {
+            case SUCCESS -> BudgetPolicy.Signal.SUCCESS;
+            case RATE_LIMITED -> BudgetPolicy.Signal.RATE_LIMITED;
+            case UNSTABLE -> BudgetPolicy.Signal.UNSTABLE;
+          },
+          h.cause());
+    }
+    result.risks().forEach(r -> engine.noteRisks(r.reason(), r.risks()));
+    engine.feedAll(List.of(events.get(events.size() - 1)));
+    return taken();
+  }
+
+  @Override
+  public synchronized List<OrchestraEvent> carryOut(Command command) {
+    Objects.requireNonNull(command, "command");
+    if (command.kind() == Command.Kind.RUN_TASK || command.kind() == Command.Kind.AWAIT_RETRY) {
+      throw new IllegalArgumentException("the deciding engine carries out " + command.kind() + " itself, not a run's desk");
+    }
+    begin();
+    if (command instanceof Command.Finish finish) {
+      try {
+        engine.commands().finish(finish);
+      } finally {
+        close();
+      }
+      return taken();
+    }
+    try {
+      engine.commands().run(command);
+    } catch (RuntimeException | Error e) {
+      // As the in-process coordinator does: the run stops, and the agent the command ran ends.
+      LOG.error("run {}: {} failed", runId, command.kind(), e);
+      engine.requestStop(StopReason.FAILED, "unexpected error: " + e);
+      engine.commands().abandoned(command, "unexpected error: " + e);
+    }
+    return taken();
+  }
+
+  private void begin() {
+    if (closed) {
+      throw new IllegalStateException("the desk of run " + runId + " is closed");
+    }
+    fed.clear();
+  }
+
+  private List<OrchestraEvent> taken() {
+    List<OrchestraEvent> out = List.copyOf(fed);
+    fed.clear();
+    return out;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      engine.journal().close();
+    } finally {
+      pool.shutdownNow();
+      held.close();
+    }
+  }
+}

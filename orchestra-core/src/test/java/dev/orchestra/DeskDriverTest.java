@@ -1,0 +1,133 @@
+package dev.orchestra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orchestra.event.OrchestraEvent;
+import dev.orchestra.gate.Gate;
+import dev.orchestra.internal.engine.Command;
+import dev.orchestra.internal.engine.RunMachine;
+import dev.orchestra.internal.exec.EngineHost;
+import dev.orchestra.internal.exec.RunDesk;
+import dev.orchestra.internal.exec.TaskExecutor;
+import dev.orchestra.internal.exec.TaskResult;
+import dev.orchestra.internal.json.EventJson;
+import dev.orchestra.agent.RoleReport;
+import dev.orchestra.plan.Task;
+import dev.orchestra.plan.TaskStatus;
+import dev.orchestra.testing.Reply;
+import dev.orchestra.testing.RoleAnswers;
+import dev.orchestra.testing.ScriptedModelProvider;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A whole run decided by a {@link RunMachine} away from the in-process engine, every command
+ * carried out through the seam orchestra-temporal's workflow uses: agents' tasks by a {@link
+ * TaskExecutor}, everything else by the run's {@link RunDesk}, whose answers are the only events
+ * fed. The run ends GREEN with the files written, the gate run, and the workspace's journal and
+ * plan.md as a run in one JVM leaves them (a resume reads that journal and finds nothing to do).
+ */
+final class DeskDriverTest {
+  @TempDir Path dir;
+
+  @Test
+  void aRunDecidedElsewhereEndsGreenWithTheJournalAndPlanOfARunInOneJvm() throws Exception {
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    ScriptedModelProvider model = new ScriptedModelProvider();
+    model.on("explorer").otherwise(Reply.text(Json.exploration("src/", "sh check.sh")));
+    model.on("orchestrator")
+        .reply(
+            Reply.text(
+                RoleAnswers.plan(
+                    List.of(
+                        Task.builder("T1", "Write a.txt").writeScope("a.txt").role("implementer").build(),
+                        Task.builder("T2", "Write b.txt").writeScope("b.txt").dependsOn("T1").role("implementer").build()))));
+    model.on("implementer", "T1")
+        .reply(Reply.toolCall("write_file", "{\"path\":\"a.txt\",\"content\":\"a\\n\"}"))
+        .reply(Reply.text(RoleAnswers.implementation("wrote a.txt")));
+    model.on("implementer", "T2")
+        .reply(Reply.toolCall("write_file", "{\"path\":\"b.txt\",\"content\":\"b\\n\"}"))
+        .reply(Reply.text(RoleAnswers.implementation("wrote b.txt")));
+    String runId = "desk-1";
+    List<OrchestraEvent> fedToMachine = new ArrayList<>();
+    List<OrchestraEvent> heard = new ArrayList<>();
+    try (Orchestrator o =
+        Orchestrator.builder()
+            .workspace(ws)
+            .modelProvider(model)
+            .explorationProbes(List.of("where are the tests?"))
+            .addGate(Gate.command("sh", "-c", "test -f a.txt && test -f b.txt").build())
+            .addListener(heard::add)
+            .build()) {
+      EngineHost host = EngineHost.of(o);
+      TaskExecutor executor = host.tasks(runId, ws, () -> false);
+      RunMachine machine = new RunMachine(host.spec());
+      Map<String, RoleReport.Exploration> explorations = new HashMap<>();
+      OrchestraEvent.RunFinished end = null;
+      try (RunDesk desk = host.desk(runId)) {
+            assertThrows(OrchestraException.class, () -> host.desk("another"), "the desk holds the workspace's run lock");
+        assertThrows(
+            IllegalArgumentException.class, () -> desk.carryOut(new Command.AwaitRetry("T1", Instant.now())), "the deciding engine waits itself");
+        Deque<OrchestraEvent> toFeed =
+            new ArrayDeque<>(desk.observe(List.of(new OrchestraEvent.RunStarted(runId, Instant.now(), "Write a.txt and b.txt", false))));
+        Deque<Command> todo = new ArrayDeque<>();
+        while (end == null) {
+          while (!toFeed.isEmpty()) {
+            OrchestraEvent next = toFeed.poll();
+            fedToMachine.add(next);
+            todo.addAll(machine.step(next).commands());
+            if (next instanceof OrchestraEvent.RunFinished f) {
+              end = f;
+            }
+          }
+          Command c = todo.poll();
+          if (c == null) {
+            if (end == null) {
+              throw new AssertionError("the run waits for nothing and has not finished: " + machine.state().describe());
+            }
+            break;
+          }
+          if (c instanceof Command.RunTask t) {
+            TaskResult r = executor.run(t, machine.state().goal(), explorations);
+            if (t.round() == 0 && r.report().orElse(null) instanceof RoleReport.Exploration e) {
+              explorations.put(t.task().id(), e);
+            }
+            toFeed.addAll(desk.taskEnded(t, r));
+          } else {
+            toFeed.addAll(desk.carryOut(c));
+          }
+        }
+        // The finish closed the desk: its lock is free for a run in this JVM.
+        assertThrows(IllegalStateException.class, () -> desk.observe(List.of()));
+      }
+      assertEquals(StopReason.GREEN.name(), end.stopReason(), end.message());
+      // A resume in this JVM reads the journal and plan.md the desk wrote: a green run, every task done.
+      NothingToResumeException nothing = assertThrows(NothingToResumeException.class, o::resume);
+      assertTrue(nothing.getMessage().contains(runId), nothing.getMessage());
+    }
+    assertEquals("a\n", Files.readString(ws.resolve("a.txt")));
+    assertEquals("b\n", Files.readString(ws.resolve("b.txt")));
+    // The journal holds what the machine was fed and what it decided, as in one JVM, and the
+    // listeners heard all of it.
+    List<OrchestraEvent> journal = Files.readAllLines(ws.resolve(".orchestra/journal.jsonl")).stream().map(EventJson::read).toList();
+    assertTrue(journal.containsAll(fedToMachine), "every event fed is journalled");
+    assertTrue(journal.stream().anyMatch(e -> e instanceof OrchestraEvent.TaskStarted s && s.taskId().equals("T2")), "decided events are journalled");
+    assertTrue(journal.stream().anyMatch(e -> e instanceof OrchestraEvent.GateFinished), journal.toString());
+    assertEquals(journal.size(), heard.size(), "the listeners heard every journalled event");
+    List<String> done =
+        journal.stream().filter(e -> e instanceof OrchestraEvent.TaskFinished f && f.status() == TaskStatus.DONE)
+            .map(e -> ((OrchestraEvent.TaskFinished) e).taskId()).toList();
+    assertEquals(List.of("explore-1", "plan", "T1", "T2", "release"), done, "the default team's release manager ran on the desk too");
+  }
+}
