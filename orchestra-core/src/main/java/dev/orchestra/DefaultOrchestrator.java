@@ -55,6 +55,11 @@ final class DefaultOrchestrator implements Orchestrator, EngineHost {
   }
 
   @Override
+  public Path workspace() {
+    return config.workspace();
+  }
+
+  @Override
   public RunSpec spec() {
     return spec(false);
   }

@@ -47,6 +47,9 @@ public interface EngineHost {
    */
   TaskExecutor tasks(String runId, Path workspace, BooleanSupplier cancelled);
 
+  /** Returns the workspace this orchestrator was built for: where its runs' desks keep the journal and plan.md. */
+  Path workspace();
+
   /**
    * Returns what a run of this team decides by when its tasks share the workspace: for the
    * deciding engine's state machine, and every {@link RunDesk} of the run, which must agree.

@@ -1,0 +1,126 @@
+package dev.orchestra.temporal.internal;
+
+import dev.orchestra.agent.RoleReport;
+import dev.orchestra.internal.engine.Command;
+import dev.orchestra.internal.exec.EngineHost;
+import dev.orchestra.internal.exec.RunDesk;
+import dev.orchestra.internal.exec.TaskExecutor;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.client.ActivityCompletionException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The activities of a worker, carried out by one orchestrator's team in its workspace. The run's
+ * desk stays open in this JVM from the run's first call to its finish. Thread-safe.
+ *
+ * <p>Public because Temporal's worker registers it; not Orchestra's API.
+ */
+public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunActivitiesImpl.class);
+
+  private final EngineHost host;
+  private final Duration heartbeatEvery;
+  private final Map<String, RunDesk> desks = new ConcurrentHashMap<>();
+  private final Map<String, TaskExecutor> executors = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService heartbeats;
+
+  /**
+   * @param host the team
+   * @param heartbeatEvery how often a task's activity tells Temporal it is alive (well inside the
+   *     workflow's heartbeat timeout)
+   */
+  public RunActivitiesImpl(EngineHost host, Duration heartbeatEvery) {
+    this.host = host;
+    this.heartbeatEvery = heartbeatEvery;
+    this.heartbeats =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "orchestra-temporal-heartbeat");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  @Override
+  public String spec() {
+    return Wire.spec(host.spec());
+  }
+
+  @Override
+  public List<String> observe(String runId, List<String> events) {
+    return Wire.events(desk(runId).observe(Wire.readEvents(events)));
+  }
+
+  @Override
+  public List<String> taskEnded(String runId, String command, String result) {
+    return Wire.events(desk(runId).taskEnded((Command.RunTask) Wire.command(command), Wire.result(result)));
+  }
+
+  @Override
+  public List<String> carryOut(String runId, String command) {
+    Command c = Wire.command(command);
+    List<String> events = Wire.events(desk(runId).carryOut(c));
+    if (c.kind() == Command.Kind.FINISH) {
+      desks.remove(runId); // the finish closed it
+      executors.remove(runId);
+    }
+    return events;
+  }
+
+  @Override
+  public String runTask(TaskCall call) {
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    Command.RunTask command = (Command.RunTask) Wire.command(call.command());
+    Map<String, RoleReport.Exploration> explorations = new HashMap<>();
+    call.explorations().forEach((id, text) -> explorations.put(id, (RoleReport.Exploration) Wire.report(text)));
+    AtomicBoolean cancelled = new AtomicBoolean();
+    Thread worker = Thread.currentThread();
+    ScheduledFuture<?> beat =
+        heartbeats.scheduleAtFixedRate(
+            () -> {
+              try {
+                context.heartbeat(null);
+              } catch (ActivityCompletionException e) {
+                // Cancelled, timed out or gone: the agent stops, and its work is not reported.
+                if (cancelled.compareAndSet(false, true)) {
+                  LOG.info("run {}: task {} stops: {}", call.runId(), command.task().id(), e.getClass().getSimpleName());
+                  worker.interrupt();
+                }
+              } catch (RuntimeException e) {
+                LOG.warn("run {}: a heartbeat of task {} failed", call.runId(), command.task().id(), e);
+              }
+            },
+            0,
+            heartbeatEvery.toMillis(),
+            TimeUnit.MILLISECONDS);
+    try {
+      TaskExecutor executor = executors.computeIfAbsent(call.runId(), id -> host.tasks(id, host.workspace(), () -> false));
+      return Wire.result(executor.run(command, call.goal(), explorations));
+    } finally {
+      beat.cancel(false);
+      Thread.interrupted(); // a late interrupt from the heartbeat must not reach the next activity on this thread
+    }
+  }
+
+  private RunDesk desk(String runId) {
+    return desks.computeIfAbsent(runId, host::desk);
+  }
+
+  /** Closes the desks of runs that did not finish here, and stops heartbeating. */
+  @Override
+  public void close() {
+    heartbeats.shutdownNow();
+    desks.values().forEach(RunDesk::close);
+    desks.clear();
+  }
+}

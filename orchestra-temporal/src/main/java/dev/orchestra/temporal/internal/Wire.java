@@ -1,0 +1,199 @@
+package dev.orchestra.temporal.internal;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.orchestra.agent.RoleReport;
+import dev.orchestra.event.OrchestraEvent;
+import dev.orchestra.internal.engine.Command;
+import dev.orchestra.internal.engine.RunSpec;
+import dev.orchestra.internal.exec.TaskResult;
+import dev.orchestra.internal.json.EventJson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * How a run's values cross Temporal (activity arguments and results, so workflow history): events
+ * as journal lines, and commands, specs, task results and reports as JSON text of their records.
+ * Text rather than Temporal's own converter, so the journal's one JSON form is the only one and the
+ * sealed types keep their kind. Thread-safe.
+ */
+public final class Wire {
+  private static final ObjectMapper MAPPER = EventJson.MAPPER.copy().registerModule(durations());
+  private static final Map<String, Class<?>> COMMANDS = kinds(Command.class);
+  private static final Map<String, Class<?>> REPORTS = kinds(RoleReport.class);
+
+  private Wire() {}
+
+  /** Each permitted record of a sealed type by its kind's name (RunTask is RUN_TASK). */
+  private static Map<String, Class<?>> kinds(Class<?> sealed) {
+    Map<String, Class<?>> out = new HashMap<>();
+    for (Class<?> c : sealed.getPermittedSubclasses()) {
+      out.put(c.getSimpleName().replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT), c);
+    }
+    return Map.copyOf(out);
+  }
+
+  private static SimpleModule durations() {
+    SimpleModule m = new SimpleModule("orchestra-temporal-durations");
+    m.addSerializer(
+        Duration.class,
+        new JsonSerializer<Duration>() {
+          @Override
+          public void serialize(Duration value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+            gen.writeString(value.toString());
+          }
+        });
+    m.addDeserializer(
+        Duration.class,
+        new JsonDeserializer<Duration>() {
+          @Override
+          public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            return Duration.parse(p.getValueAsString());
+          }
+        });
+    return m;
+  }
+
+  /** Returns an event as its journal line. */
+  public static String event(OrchestraEvent event) {
+    return EventJson.line(event);
+  }
+
+  /** Reads an event from its journal line. */
+  public static OrchestraEvent event(String line) {
+    return EventJson.read(line);
+  }
+
+  /** Returns events as journal lines. */
+  public static List<String> events(List<OrchestraEvent> events) {
+    return events.stream().map(Wire::event).toList();
+  }
+
+  /** Reads events from journal lines. */
+  public static List<OrchestraEvent> readEvents(List<String> lines) {
+    return lines.stream().map(Wire::event).toList();
+  }
+
+  /** Returns a command as JSON text: its kind and its record. */
+  public static String command(Command command) {
+    ObjectNode node = MAPPER.createObjectNode();
+    node.put("kind", command.kind().name());
+    node.set("value", MAPPER.valueToTree(command));
+    return node.toString();
+  }
+
+  /** Reads a command from {@link #command(Command)}'s text. */
+  public static Command command(String text) {
+    JsonNode node = tree(text);
+    return (Command) read(node.path("value"), COMMANDS, node.path("kind").asText(), "command");
+  }
+
+  /** Returns a run's spec as JSON text. */
+  public static String spec(RunSpec spec) {
+    return write(spec);
+  }
+
+  /** Reads a run's spec from {@link #spec(RunSpec)}'s text. */
+  public static RunSpec spec(String text) {
+    try {
+      return MAPPER.readValue(text, RunSpec.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not a run's spec: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** Returns a report as JSON text: its kind and its record. */
+  public static String report(RoleReport report) {
+    ObjectNode node = MAPPER.createObjectNode();
+    node.put("kind", report.kind().name());
+    node.set("value", MAPPER.valueToTree(report));
+    return node.toString();
+  }
+
+  /** Reads a report from {@link #report(RoleReport)}'s text. */
+  public static RoleReport report(String text) {
+    JsonNode node = tree(text);
+    return (RoleReport) read(node.path("value"), REPORTS, node.path("kind").asText(), "report");
+  }
+
+  /** Returns what a task did as JSON text. */
+  public static String result(TaskResult result) {
+    ObjectNode node = MAPPER.createObjectNode();
+    node.set("events", MAPPER.valueToTree(events(result.events())));
+    node.set("health", MAPPER.valueToTree(result.health()));
+    node.set("risks", MAPPER.valueToTree(result.risks()));
+    result.report().ifPresent(r -> node.set("report", tree(report(r))));
+    return node.toString();
+  }
+
+  /** Reads what a task did from {@link #result(TaskResult)}'s text. */
+  public static TaskResult result(String text) {
+    JsonNode node = tree(text);
+    List<String> lines = new ArrayList<>();
+    node.path("events").forEach(n -> lines.add(n.asText()));
+    try {
+      List<TaskResult.Health> health = new ArrayList<>();
+      for (JsonNode h : node.path("health")) {
+        health.add(MAPPER.treeToValue(h, TaskResult.Health.class));
+      }
+      List<TaskResult.Risks> risks = new ArrayList<>();
+      for (JsonNode r : node.path("risks")) {
+        risks.add(MAPPER.treeToValue(r, TaskResult.Risks.class));
+      }
+      Optional<RoleReport> report = node.has("report") ? Optional.of(report(node.get("report").toString())) : Optional.empty();
+      return new TaskResult(readEvents(lines), health, risks, report);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not a task's result: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** Returns the explorer's report in a task's result text, if it holds one. */
+  public static Optional<String> exploration(String resultText) {
+    JsonNode report = tree(resultText).path("report");
+    return report.path("kind").asText().equals(RoleReport.Kind.EXPLORATION.name()) ? Optional.of(report.toString()) : Optional.empty();
+  }
+
+  private static Object read(JsonNode value, Map<String, Class<?>> types, String kind, String what) {
+    Class<?> type = types.get(kind);
+    if (type == null) {
+      throw new IllegalArgumentException("not a " + what + " kind: '" + kind + "'");
+    }
+    try {
+      return MAPPER.treeToValue(value, type);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not a " + what + " of kind " + kind + ": " + e.getOriginalMessage(), e);
+    }
+  }
+
+  private static String write(Object value) {
+    try {
+      return MAPPER.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static JsonNode tree(String text) {
+    try {
+      return MAPPER.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package dev.orchestra.temporal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orchestra.NothingToResumeException;
+import dev.orchestra.Orchestrator;
+import dev.orchestra.StopReason;
+import dev.orchestra.agent.RoleReport;
+import dev.orchestra.event.OrchestraEvent;
+import dev.orchestra.gate.Gate;
+import dev.orchestra.internal.json.EventJson;
+import dev.orchestra.plan.Task;
+import dev.orchestra.plan.TaskStatus;
+import dev.orchestra.temporal.internal.RunWorkflowImpl;
+import dev.orchestra.testing.Reply;
+import dev.orchestra.testing.RoleAnswers;
+import dev.orchestra.testing.ScriptedModelProvider;
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.WorkflowReplayer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs on Temporal's in-memory test server, with a scripted model and real files. */
+final class TemporalRunTest {
+  private static final String QUEUE = "orchestra-test";
+
+  @TempDir Path dir;
+  private TestWorkflowEnvironment env;
+
+  @BeforeEach
+  void startServer() {
+    env = TestWorkflowEnvironment.newInstance();
+  }
+
+  @AfterEach
+  void stopServer() {
+    env.close();
+  }
+
+  @Test
+  void aRunOnTemporalEndsGreenWithTheFilesJournalAndPlanOfARunInOneJvmAndItsHistoryReplays() throws Exception {
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    ScriptedModelProvider model = new ScriptedModelProvider();
+    model.on("explorer").otherwise(Reply.text(RoleAnswers.exploration(new RoleReport.Exploration(List.of("src/"), List.of(), List.of("sh check.sh"), List.of()))));
+    model.on("orchestrator")
+        .reply(
+            Reply.text(
+                RoleAnswers.plan(
+                    List.of(
+                        Task.builder("T1", "Write a.txt").writeScope("a.txt").role("implementer").build(),
+                        Task.builder("T2", "Write b.txt").writeScope("b.txt").role("implementer").build(),
+                        Task.builder("T3", "Write c.txt").writeScope("c.txt").dependsOn("T1", "T2").role("implementer").build()))));
+    for (String id : List.of("T1", "T2", "T3")) {
+      String file = (char) ('a' + id.charAt(1) - '1') + ".txt";
+      model.on("implementer", id)
+          .reply(Reply.toolCall("write_file", "{\"path\":\"" + file + "\",\"content\":\"" + id + "\\n\"}"))
+          .reply(Reply.text(RoleAnswers.implementation("wrote " + file)));
+    }
+    List<OrchestraEvent> heard = Collections.synchronizedList(new ArrayList<>());
+    try (Orchestrator team =
+            Orchestrator.builder()
+                .workspace(ws)
+                .modelProvider(model)
+                .explorationProbes(List.of("where are the tests?"))
+                .addGate(Gate.command("sh", "-c", "test -f a.txt && test -f b.txt && test -f c.txt").build())
+                .addListener(heard::add)
+                .build();
+        OrchestraWorker worker = OrchestraWorker.builder(team).taskQueue(QUEUE).build()) {
+      worker.registerOn(env.newWorker(QUEUE));
+      env.start();
+      TemporalOrchestrator temporal = TemporalOrchestrator.of(env.getWorkflowClient(), QUEUE);
+
+      String runId = temporal.start("Write a.txt, b.txt and c.txt");
+      OrchestraEvent.RunFinished end = temporal.await(runId);
+
+      assertEquals(StopReason.GREEN.name(), end.stopReason(), end.message());
+      assertEquals(runId, end.runId());
+      for (String id : List.of("T1", "T2", "T3")) {
+        assertEquals(id + "\n", Files.readString(ws.resolve((char) ('a' + id.charAt(1) - '1') + ".txt")));
+      }
+      List<OrchestraEvent> journal = Files.readAllLines(ws.resolve(".orchestra/journal.jsonl")).stream().map(EventJson::read).toList();
+      List<String> done =
+          journal.stream().filter(e -> e instanceof OrchestraEvent.TaskFinished f && f.status() == TaskStatus.DONE)
+              .map(e -> ((OrchestraEvent.TaskFinished) e).taskId()).sorted().toList();
+      assertEquals(List.of("T1", "T2", "T3", "explore-1", "plan", "release"), done, "every task done once");
+      assertTrue(journal.stream().anyMatch(e -> e instanceof OrchestraEvent.GateFinished g && g.verdict() == dev.orchestra.gate.Verdict.PASS), journal.toString());
+      assertEquals(journal.size(), heard.size(), "the worker's listeners heard every journalled event");
+      // The files a user reads are those of a run in one JVM: a resume finds a green run, every task done.
+      NothingToResumeException nothing = assertThrows(NothingToResumeException.class, team::resume);
+      assertTrue(nothing.getMessage().contains(runId), nothing.getMessage());
+
+      // The workflow is deterministic: its recorded history replays.
+      WorkflowExecutionHistory history = env.getWorkflowClient().fetchHistory(TemporalOrchestrator.workflowId(runId));
+      WorkflowReplayer.replayWorkflowExecution(history, RunWorkflowImpl.class);
+    }
+  }
+}
