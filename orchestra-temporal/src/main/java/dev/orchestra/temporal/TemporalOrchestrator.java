@@ -5,10 +5,13 @@ import dev.orchestra.temporal.internal.RunRequest;
 import dev.orchestra.temporal.internal.RunWorkflow;
 import dev.orchestra.temporal.internal.Wire;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import io.temporal.failure.CanceledFailure;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
@@ -27,26 +30,23 @@ public final class TemporalOrchestrator {
 
   private final WorkflowClient client;
   private final String taskQueue;
+  private final Duration heartbeatTimeout;
   private final SecureRandom random = new SecureRandom();
 
-  private TemporalOrchestrator(WorkflowClient client, String taskQueue) {
-    this.client = client;
-    this.taskQueue = taskQueue;
+  private TemporalOrchestrator(Builder b) {
+    this.client = b.client;
+    this.taskQueue = b.taskQueue;
+    this.heartbeatTimeout = b.heartbeatTimeout;
   }
 
   /**
-   * Returns an orchestrator that starts runs on {@code taskQueue}.
+   * Returns a builder of an orchestrator that starts runs through {@code client}.
    *
    * @param client the client of the Temporal service
-   * @param taskQueue the queue the team's {@link OrchestraWorker}s poll
-   * @return the orchestrator
+   * @return the builder
    */
-  public static TemporalOrchestrator of(WorkflowClient client, String taskQueue) {
-    Objects.requireNonNull(client, "client");
-    if (taskQueue == null || taskQueue.isBlank()) {
-      throw new IllegalArgumentException("the task queue must not be blank");
-    }
-    return new TemporalOrchestrator(client, taskQueue);
+  public static Builder builder(WorkflowClient client) {
+    return new Builder(client);
   }
 
   /**
@@ -63,7 +63,7 @@ public final class TemporalOrchestrator {
     String runId = RUN_ID_TIME.format(Clock.systemUTC().instant()) + "-" + String.format(Locale.ROOT, "%06x", random.nextInt(1 << 24));
     RunWorkflow workflow =
         client.newWorkflowStub(RunWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue(taskQueue).setWorkflowId(WORKFLOW_ID_PREFIX + runId).build());
-    WorkflowClient.start(workflow::run, new RunRequest(runId, goal));
+    WorkflowClient.start(workflow::run, new RunRequest(runId, goal, heartbeatTimeout.toMillis()));
     return runId;
   }
 
@@ -76,7 +76,19 @@ public final class TemporalOrchestrator {
    *     (its cause says why), or was cancelled before its finish
    */
   public OrchestraEvent.RunFinished await(String runId) {
-    String line = client.newUntypedWorkflowStub(WORKFLOW_ID_PREFIX + runId).getResult(String.class);
+    String line;
+    try {
+      line = stub(runId).getResult(String.class);
+    } catch (WorkflowFailedException e) {
+      // A cancelled workflow closes as cancelled even when it finished the run: read the finish.
+      if (!(e.getCause() instanceof CanceledFailure)) {
+        throw e;
+      }
+      line = client.newWorkflowStub(RunWorkflow.class, WORKFLOW_ID_PREFIX + runId).finished();
+      if (line.isEmpty()) {
+        throw e; // cancelled before the run could finish (its desk never answered)
+      }
+    }
     return (OrchestraEvent.RunFinished) Wire.event(line);
   }
 
@@ -101,6 +113,18 @@ public final class TemporalOrchestrator {
   }
 
   /**
+   * Cancels a run: its running agents are stopped (each task ends to be done again), nothing new
+   * starts, and the run finishes {@code CANCELLED}, with the journal and plan.md written, as a
+   * cancel in one JVM does. Returns at once; {@link #await} returns the finish.
+   *
+   * @param runId the run
+   * @throws io.temporal.client.WorkflowNotFoundException when no such run is going on
+   */
+  public void cancel(String runId) {
+    stub(runId).cancel();
+  }
+
+  /**
    * Returns the workflow id of a run, to find it in Temporal's tools.
    *
    * @param runId the run
@@ -113,5 +137,52 @@ public final class TemporalOrchestrator {
   /** Returns the stub of a run's workflow, for Temporal's own operations on it. */
   WorkflowStub stub(String runId) {
     return client.newUntypedWorkflowStub(WORKFLOW_ID_PREFIX + runId);
+  }
+
+  /** Builds a {@link TemporalOrchestrator}. Not thread-safe. */
+  public static final class Builder {
+    private final WorkflowClient client;
+    private String taskQueue = OrchestraWorker.DEFAULT_TASK_QUEUE;
+    private Duration heartbeatTimeout = Duration.ofSeconds(10);
+
+    private Builder(WorkflowClient client) {
+      this.client = Objects.requireNonNull(client, "client");
+    }
+
+    /**
+     * Sets the task queue the team's {@link OrchestraWorker}s poll; {@value
+     * OrchestraWorker#DEFAULT_TASK_QUEUE} by default.
+     *
+     * @param taskQueue the queue's name, not blank
+     * @return this builder
+     */
+    public Builder taskQueue(String taskQueue) {
+      if (taskQueue == null || taskQueue.isBlank()) {
+        throw new IllegalArgumentException("the task queue must not be blank");
+      }
+      this.taskQueue = taskQueue;
+      return this;
+    }
+
+    /**
+     * Sets how long an agent's task may go without a heartbeat before Temporal takes it for lost and
+     * runs it again on another worker; 10 s by default. A cancel reaches a running agent within
+     * about this long too, since Temporal's SDK sends heartbeats at most every 80% of it.
+     *
+     * @param timeout at least one millisecond
+     * @return this builder
+     */
+    public Builder heartbeatTimeout(Duration timeout) {
+      if (timeout == null || timeout.toMillis() < 1) {
+        throw new IllegalArgumentException("the heartbeat timeout must be at least 1 ms, got " + timeout);
+      }
+      this.heartbeatTimeout = timeout;
+      return this;
+    }
+
+    /** Builds the orchestrator. */
+    public TemporalOrchestrator build() {
+      return new TemporalOrchestrator(this);
+    }
   }
 }

@@ -78,7 +78,7 @@ final class TemporalRunTest {
         OrchestraWorker worker = OrchestraWorker.builder(team).taskQueue(QUEUE).build()) {
       worker.registerOn(env.newWorker(QUEUE));
       env.start();
-      TemporalOrchestrator temporal = TemporalOrchestrator.of(env.getWorkflowClient(), QUEUE);
+      TemporalOrchestrator temporal = TemporalOrchestrator.builder(env.getWorkflowClient()).taskQueue(QUEUE).build();
 
       String runId = temporal.start("Write a.txt, b.txt and c.txt");
       OrchestraEvent.RunFinished end = temporal.await(runId);

@@ -7,11 +7,13 @@ import dev.orchestra.internal.exec.RunDesk;
 import dev.orchestra.internal.exec.TaskExecutor;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.ActivityCompletionException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,6 +35,8 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
   private final Map<String, RunDesk> desks = new ConcurrentHashMap<>();
   private final Map<String, TaskExecutor> executors = new ConcurrentHashMap<>();
   private final ScheduledExecutorService heartbeats;
+  /** Runs whose workflow asked a task of theirs to stop: a cancel, which every agent of the run obeys. */
+  private final Set<String> cancelledRuns = ConcurrentHashMap.newKeySet();
 
   /**
    * @param host the team
@@ -73,6 +77,7 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
     if (c.kind() == Command.Kind.FINISH) {
       desks.remove(runId); // the finish closed it
       executors.remove(runId);
+      cancelledRuns.remove(runId);
     }
     return events;
   }
@@ -91,7 +96,10 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
               try {
                 context.heartbeat(null);
               } catch (ActivityCompletionException e) {
-                // Cancelled, timed out or gone: the agent stops, and its work is not reported.
+                // Cancelled (the run was), timed out or gone: the agent stops.
+                if (e instanceof ActivityCanceledException) {
+                  cancelledRuns.add(call.runId());
+                }
                 if (cancelled.compareAndSet(false, true)) {
                   LOG.info("run {}: task {} stops: {}", call.runId(), command.task().id(), e.getClass().getSimpleName());
                   worker.interrupt();
@@ -104,7 +112,7 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
             heartbeatEvery.toMillis(),
             TimeUnit.MILLISECONDS);
     try {
-      TaskExecutor executor = executors.computeIfAbsent(call.runId(), id -> host.tasks(id, host.workspace(), () -> false));
+      TaskExecutor executor = executors.computeIfAbsent(call.runId(), id -> host.tasks(id, host.workspace(), () -> cancelledRuns.contains(id)));
       return Wire.result(executor.run(command, call.goal(), explorations));
     } finally {
       beat.cancel(false);

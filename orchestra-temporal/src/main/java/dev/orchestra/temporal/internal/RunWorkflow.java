@@ -27,4 +27,14 @@ public interface RunWorkflow {
    */
   @QueryMethod
   String status();
+
+  /**
+   * Returns the run's {@code RunFinished} event as its journal line once it finished, or an empty
+   * string. A cancelled workflow closes as cancelled whatever it returns (Temporal's Java SDK), so
+   * this is how a cancelled run's finish is read.
+   *
+   * @return the line, or empty
+   */
+  @QueryMethod
+  String finished();
 }

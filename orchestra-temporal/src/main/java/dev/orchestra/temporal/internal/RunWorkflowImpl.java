@@ -1,14 +1,18 @@
 package dev.orchestra.temporal.internal;
 
+import dev.orchestra.StopReason;
 import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.internal.engine.Command;
 import dev.orchestra.internal.engine.RunMachine;
 import dev.orchestra.internal.io.Text;
 import dev.orchestra.plan.TaskStatus;
+import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Async;
+import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -40,15 +44,8 @@ public final class RunWorkflowImpl implements RunWorkflow {
               .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
               .build());
 
-  /** An agent's task heartbeats; a lost worker's task runs again elsewhere. */
-  private final RunActivities tasks =
-      Workflow.newActivityStub(
-          RunActivities.class,
-          ActivityOptions.newBuilder()
-              .setStartToCloseTimeout(Duration.ofHours(2))
-              .setHeartbeatTimeout(Duration.ofSeconds(30))
-              .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).setInitialInterval(Duration.ofSeconds(1)).build())
-              .build());
+  /** Set by {@link #run}: an agent's task heartbeats, and a lost worker's task runs again elsewhere. */
+  private RunActivities tasks;
 
   private RunMachine machine;
   private String runId = "";
@@ -56,6 +53,8 @@ public final class RunWorkflowImpl implements RunWorkflow {
   private final List<Pending> pending = new ArrayList<>();
   private final Map<String, String> explorations = new LinkedHashMap<>();
   private String finished;
+  /** Set once the run was cancelled: the rest of the run works in a scope a cancel cannot reach. */
+  private boolean cancelling;
 
   /** A task's activity or a held task's timer under way. */
   private record Pending(Command command, Promise<String> promise) {}
@@ -63,12 +62,51 @@ public final class RunWorkflowImpl implements RunWorkflow {
   @Override
   public String run(RunRequest request) {
     runId = request.runId();
-    machine = new RunMachine(Wire.spec(desk.spec()));
-    feed(desk.observe(runId, List.of(Wire.event(new OrchestraEvent.RunStarted(runId, now(), request.goal(), false)))));
+    tasks =
+        Workflow.newActivityStub(
+            RunActivities.class,
+            ActivityOptions.newBuilder()
+                .setStartToCloseTimeout(Duration.ofHours(2))
+                .setHeartbeatTimeout(Duration.ofMillis(request.heartbeatTimeoutMillis()))
+                // A cancel waits for the agent to stop: no task's process outlives the run.
+                .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
+                .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).setInitialInterval(Duration.ofSeconds(1)).build())
+                .build());
+    machine = new RunMachine(Wire.spec(atDesk(desk::spec)));
+    feed(atDesk(() -> desk.observe(runId, List.of(Wire.event(new OrchestraEvent.RunStarted(runId, now(), request.goal(), false))))));
+    try {
+      loop();
+    } catch (CanceledFailure e) {
+      // A cancel: running tasks' activities were asked to stop (their ends still come back), the
+      // run stops CANCELLED, and the machine asks for the finish once none runs, as in one JVM.
+      Workflow.newDetachedCancellationScope(
+              () -> {
+                cancelling = true;
+                feed(
+                    atDesk(
+                        () ->
+                            desk.observe(
+                                runId,
+                                List.of(
+                                    Wire.event(
+                                        new OrchestraEvent.StopRequested(
+                                            runId, now(), StopReason.CANCELLED, "cancelled in round " + Math.max(machine.state().round(), 0) + "; resume() continues"))))));
+                loop();
+              })
+          .run();
+    }
+    return finished;
+  }
+
+  /** Carries out what the machine decided until it finished. */
+  private void loop() {
     while (finished == null) {
+      if (!cancelling) {
+        CancellationScope.throwCanceled(); // a desk's work never waits, so a cancel is looked for here too
+      }
       Command next = deskWork.poll();
       if (next != null) {
-        feed(desk.carryOut(runId, Wire.command(next)));
+        feed(atDesk(() -> desk.carryOut(runId, Wire.command(next))));
         continue;
       }
       if (pending.isEmpty()) {
@@ -81,7 +119,21 @@ public final class RunWorkflowImpl implements RunWorkflow {
       pending.removeAll(ended);
       ended.forEach(this::ended);
     }
-    return finished;
+  }
+
+  /**
+   * Calls the desk where a cancel cannot reach: a desk call cut short would leave the desk's machine
+   * with events this one never fed.
+   */
+  private <T> T atDesk(java.util.function.Supplier<T> call) {
+    List<T> out = new ArrayList<>(1);
+    Workflow.newDetachedCancellationScope(() -> out.add(call.get())).run();
+    return out.get(0);
+  }
+
+  @Override
+  public String finished() {
+    return finished == null ? "" : finished;
   }
 
   @Override
@@ -91,7 +143,9 @@ public final class RunWorkflowImpl implements RunWorkflow {
 
   private void ended(Pending p) {
     if (p.command() instanceof Command.AwaitRetry hold) {
-      feed(desk.observe(runId, List.of(Wire.event(new OrchestraEvent.RetryDue(runId, now(), hold.taskId())))));
+      if (!cancelling) {
+        feed(atDesk(() -> desk.observe(runId, List.of(Wire.event(new OrchestraEvent.RetryDue(runId, now(), hold.taskId()))))));
+      } // a cancelled run ends without starting what it held, as in one JVM
       return;
     }
     Command.RunTask task = (Command.RunTask) p.command();
@@ -99,21 +153,20 @@ public final class RunWorkflowImpl implements RunWorkflow {
     try {
       result = p.promise().get();
     } catch (ActivityFailure e) {
-      // Out of attempts: the task ends failed, and the machine decides what follows.
-      String why = "its activity failed: " + Text.oneLine(String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
-      feed(
-          desk.observe(
-              runId,
-              List.of(
-                  Wire.event(
-                      new OrchestraEvent.TaskFinished(
-                          runId, now(), task.task().id(), task.task().role(), TaskStatus.FAILED, why, List.of(), task.round())))));
+      // Stopped by a cancel: it runs again on a resume. Out of attempts: it failed, and the machine
+      // decides what follows.
+      boolean stopped = cancelling || e.getCause() instanceof CanceledFailure;
+      TaskStatus status = stopped ? TaskStatus.TODO : TaskStatus.FAILED;
+      String why =
+          stopped ? "interrupted; will run again" : "its activity failed: " + Text.oneLine(String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+      OrchestraEvent end = new OrchestraEvent.TaskFinished(runId, now(), task.task().id(), task.task().role(), status, why, List.of(), task.round());
+      feed(atDesk(() -> desk.observe(runId, List.of(Wire.event(end)))));
       return;
     }
     if (task.round() == 0) {
       Wire.exploration(result).ifPresent(x -> explorations.put(task.task().id(), x));
     }
-    feed(desk.taskEnded(runId, Wire.command(task), result));
+    feed(atDesk(() -> desk.taskEnded(runId, Wire.command(task), result)));
   }
 
   /** Feeds the desk's answer to the machine and starts what it decides. */

@@ -1,0 +1,126 @@
+package dev.orchestra.temporal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orchestra.Orchestrator;
+import dev.orchestra.StopReason;
+import dev.orchestra.event.OrchestraEvent;
+import dev.orchestra.internal.json.EventJson;
+import dev.orchestra.model.ModelResponse;
+import dev.orchestra.model.TokenUsage;
+import dev.orchestra.plan.Task;
+import dev.orchestra.plan.TaskStatus;
+import dev.orchestra.temporal.internal.RunWorkflowImpl;
+import dev.orchestra.testing.Reply;
+import dev.orchestra.testing.RoleAnswers;
+import dev.orchestra.testing.ScriptedModelProvider;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.WorkflowReplayer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Cancelling a run on Temporal: workflow cancellation, as {@code cancel()} in one JVM. */
+final class TemporalCancelTest {
+  private static final String QUEUE = "orchestra-cancel";
+
+  @TempDir Path dir;
+  private TestWorkflowEnvironment env;
+
+  @BeforeEach
+  void startServer() {
+    env = TestWorkflowEnvironment.newInstance();
+  }
+
+  @AfterEach
+  void stopServer() {
+    env.close();
+  }
+
+  @Test
+  void aCancelStopsTheRunningAgentsAndFinishesCancelledWithNoActivityLeftRunning() throws Exception {
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    CountDownLatch working = new CountDownLatch(2);
+    CountDownLatch stopped = new CountDownLatch(2);
+    ScriptedModelProvider model = new ScriptedModelProvider();
+    model.on("orchestrator")
+        .reply(
+            Reply.text(
+                RoleAnswers.plan(
+                    List.of(
+                        Task.builder("T1", "Wait one").writeScope("a.txt").role("implementer").build(),
+                        Task.builder("T2", "Wait two").writeScope("b.txt").role("implementer").build(),
+                        Task.builder("T3", "After").writeScope("c.txt").dependsOn("T1").role("implementer").build()))));
+    // Each agent works until it is stopped: only the cancel ends it.
+    model.on("implementer")
+        .otherwise(
+            Reply.answer(
+                req -> {
+                  working.countDown();
+                  try {
+                    new CountDownLatch(1).await(60, TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    stopped.countDown();
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted"); // as a real provider's call ends
+                  }
+                  return ModelResponse.text(RoleAnswers.implementation("not stopped"), TokenUsage.ZERO);
+                }));
+    try (Orchestrator team = Orchestrator.builder().workspace(ws).modelProvider(model).explorationProbes(List.of()).build();
+        OrchestraWorker worker = OrchestraWorker.builder(team).taskQueue(QUEUE).heartbeatEvery(Duration.ofMillis(100)).build()) {
+      worker.registerOn(env.newWorker(QUEUE));
+      env.start();
+      // Temporal tells an activity of a cancel at its next heartbeat that reaches the server, which it
+      // sends at most every 80% of the heartbeat timeout: a short timeout keeps the test short.
+      TemporalOrchestrator temporal = TemporalOrchestrator.builder(env.getWorkflowClient()).taskQueue(QUEUE).heartbeatTimeout(Duration.ofSeconds(1)).build();
+      String runId = temporal.start("Wait until cancelled");
+      assertTrue(working.await(30, TimeUnit.SECONDS), "both agents started");
+      String status = temporal.status(runId);
+      assertTrue(status.contains("T1") && status.contains("T2"), status);
+
+      long cancelledAt = System.nanoTime();
+      temporal.cancel(runId);
+      OrchestraEvent.RunFinished end = temporal.await(runId);
+      System.out.printf("cancel to finish: %d ms%n", (System.nanoTime() - cancelledAt) / 1_000_000);
+
+      assertEquals(StopReason.CANCELLED.name(), end.stopReason(), end.message());
+      assertTrue(stopped.await(0, TimeUnit.SECONDS), "both agents were interrupted before the run finished");
+      List<OrchestraEvent> journal = Files.readAllLines(ws.resolve(".orchestra/journal.jsonl")).stream().map(EventJson::read).toList();
+      for (String id : List.of("T1", "T2")) {
+        assertTrue(
+            journal.stream().anyMatch(e -> e instanceof OrchestraEvent.TaskFinished f && f.taskId().equals(id) && f.status() == TaskStatus.TODO),
+            id + " ends to be done again: " + journal);
+      }
+      assertTrue(journal.stream().noneMatch(e -> e instanceof OrchestraEvent.TaskStarted s && s.taskId().equals("T3")), "nothing new started");
+      assertTrue(journal.get(journal.size() - 1) instanceof OrchestraEvent.RunFinished, "the finish is journalled last");
+
+      // No activity was left running: every one scheduled was closed before the workflow completed.
+      WorkflowExecutionHistory history = env.getWorkflowClient().fetchHistory(TemporalOrchestrator.workflowId(runId));
+      List<HistoryEvent> events = history.getEvents();
+      long scheduled = events.stream().filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).count();
+      long closed =
+          events.stream()
+              .filter(
+                  e ->
+                      e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED
+                          || e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED
+                          || e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED
+                          || e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT)
+              .count();
+      assertEquals(scheduled, closed, "activities scheduled and closed");
+      assertEquals(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED, events.get(events.size() - 1).getEventType(), "Temporal closes a cancelled workflow as cancelled");
+      WorkflowReplayer.replayWorkflowExecution(history, RunWorkflowImpl.class);
+    }
+  }
+}
