@@ -634,7 +634,7 @@ final class AgentRunner {
       }
     } catch (TimeoutException e) {
       asking.cancel(true);
-      d = ApprovalHandler.Decision.deny("timeout", "no answer within " + ThreadBudget.human(config.approvalTimeout()));
+      d = ApprovalHandler.Decision.deny("timeout", "no answer within " + Text.duration(config.approvalTimeout()));
     } catch (ExecutionException e) {
       d = ApprovalHandler.Decision.deny("handler", "the approval handler failed: " + e.getCause());
     } catch (InterruptedException e) {

@@ -1,5 +1,8 @@
 package dev.orchestra;
 
+import dev.orchestra.internal.exec.BudgetLadder;
+import dev.orchestra.internal.exec.BudgetLadder.State;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,12 +44,6 @@ public record BudgetPolicy(
 
   /** The default window without trouble before stepping up. */
   public static final Duration DEFAULT_STABLE_WINDOW = Duration.ofSeconds(30);
-
-  /**
-   * How many stable windows the step back up to the limit at which trouble last stepped the
-   * budget down waits; every other step up waits one.
-   */
-  static final int CAUTION = 3;
 
   /** The default least time a limit holds after a change before trouble steps it down. */
   public static final Duration DEFAULT_STEP_DOWN_SPACING = Duration.ofSeconds(2);
@@ -166,137 +163,32 @@ public record BudgetPolicy(
     SUCCESS
   }
 
-  /**
-   * Where the policy stands.
-   *
-   * @param limit the current limit, between the floor and the top
-   * @param lastChange when the budget last stepped down or up
-   * @param lastTrouble when the provider last reported trouble, or the budget last stepped up
-   * @param troubleLimit the limit at which trouble last stepped the budget down, until the budget
-   *     is back at it; {@link Integer#MAX_VALUE} when none
-   */
-  record State(int limit, Instant lastChange, Instant lastTrouble, int troubleLimit) {
-    /** Validates the components. */
-    State {
-      if (limit < 1) {
-        throw new IllegalArgumentException("the limit must be at least 1, got " + limit);
-      }
-      Objects.requireNonNull(lastChange, "lastChange");
-      Objects.requireNonNull(lastTrouble, "lastTrouble");
-      if (troubleLimit <= limit && troubleLimit != Integer.MAX_VALUE) {
-        throw new IllegalArgumentException(
-            "the trouble limit must be above the limit " + limit + ", got " + troubleLimit);
-      }
-    }
-
-    /**
-     * A state with no remembered trouble limit.
-     *
-     * @param limit the current limit
-     * @param lastChange when the budget last stepped down or up
-     * @param lastTrouble when the provider last reported trouble, or the budget last stepped up
-     */
-    State(int limit, Instant lastChange, Instant lastTrouble) {
-      this(limit, lastChange, lastTrouble, Integer.MAX_VALUE);
-    }
+  /** The outcome a signal stands for, in the ladder's terms. */
+  static dev.orchestra.internal.exec.TaskResult.Health.Kind outcome(Signal signal) {
+    return switch (signal) {
+      case SUCCESS -> dev.orchestra.internal.exec.TaskResult.Health.Kind.SUCCESS;
+      case RATE_LIMITED -> dev.orchestra.internal.exec.TaskResult.Health.Kind.RATE_LIMITED;
+      case UNSTABLE -> dev.orchestra.internal.exec.TaskResult.Health.Kind.UNSTABLE;
+    };
   }
 
-  /**
-   * Returns the starting state: the top of the ladder.
-   *
-   * @param now the current time
-   * @return the state
-   */
+  /** Returns the starting state: the top of the ladder (see {@link BudgetLadder#initial}). */
   State initial(Instant now) {
-    return new State(top(), Instant.MIN, now);
+    return BudgetLadder.initial(this, now);
   }
 
-  /**
-   * Returns the limit a state stands for.
-   *
-   * @param state the state
-   * @return the limit
-   */
+  /** Returns the limit a state stands for. */
   int limit(State state) {
     return state.limit();
   }
 
-  /**
-   * Returns the state after a signal. Trouble steps down to the next rung of the ladder below the
-   * current limit, unless the last change (down or up) was less than {@link #stepDownSpacing} ago or
-   * the floor is reached; success adds one to the limit, up to the top, once {@link #stableWindow}
-   * has passed since the last trouble or step up (three windows for the step onto the limit at
-   * which trouble last stepped it down).
-   *
-   * @param state the current state
-   * @param signal what happened
-   * @param now when
-   * @return the next state, which may equal the current one
-   */
+  /** Returns the state after a signal (see {@link BudgetLadder#next}). */
   State next(State state, Signal signal, Instant now) {
-    return switch (signal) {
-      case RATE_LIMITED, UNSTABLE -> {
-        boolean spaced = !now.isBefore(plus(state.lastChange(), stepDownSpacing));
-        if (state.limit() > floor && spaced) {
-          yield new State(rungBelow(state.limit()), now, now, state.limit());
-        }
-        yield new State(state.limit(), state.lastChange(), now, state.troubleLimit());
-      }
-      case SUCCESS -> {
-        int up = state.limit() + 1;
-        boolean backToTrouble = stepsOntoTroubleLimit(state);
-        Duration wait = windowBeforeStepUp(state);
-        if (state.limit() < top() && !now.isBefore(plus(state.lastTrouble(), wait))) {
-          // Stepping up restarts the window (the next step up needs another stable window) and
-          // holds the new limit for the spacing, so it is tried before trouble can undo it.
-          yield new State(up, now, now, backToTrouble ? Integer.MAX_VALUE : state.troubleLimit());
-        }
-        yield state;
-      }
-    };
+    return BudgetLadder.next(this, state, outcome(signal), now);
   }
 
-  /**
-   * How long the provider must be free of trouble before the budget steps up from a state: the
-   * stable window, or {@link #CAUTION} of them when the step would reach the limit that caused the
-   * last step down.
-   */
+  /** How long the provider must be free of trouble before the budget steps up from a state. */
   Duration windowBeforeStepUp(State state) {
-    return stepsOntoTroubleLimit(state) ? cautiousWindow() : stableWindow;
-  }
-
-  /** Whether the next step up reaches the limit at which trouble last stepped the budget down. */
-  private static boolean stepsOntoTroubleLimit(State state) {
-    return state.limit() + 1 >= state.troubleLimit();
-  }
-
-  /** {@link #CAUTION} stable windows; a window too long to multiply is long enough already. */
-  private Duration cautiousWindow() {
-    try {
-      return stableWindow.multipliedBy(CAUTION);
-    } catch (ArithmeticException e) {
-      return stableWindow;
-    }
-  }
-
-  /** The highest rung strictly below a limit; the floor when none is. */
-  private int rungBelow(int limit) {
-    for (int rung : ladder) {
-      if (rung < limit) {
-        return rung;
-      }
-    }
-    return floor;
-  }
-
-  private static Instant plus(Instant t, Duration d) {
-    if (t.equals(Instant.MIN)) {
-      return Instant.MIN;
-    }
-    try {
-      return t.plus(d);
-    } catch (java.time.DateTimeException | ArithmeticException e) {
-      return Instant.MAX; // a window longer than time itself: never over
-    }
+    return BudgetLadder.windowBeforeStepUp(this, state);
   }
 }

@@ -60,6 +60,11 @@ final class DefaultOrchestrator implements Orchestrator, EngineHost {
   }
 
   @Override
+  public BudgetPolicy budgetPolicy() {
+    return config.budgetPolicy();
+  }
+
+  @Override
   public RunSpec spec() {
     return spec(false);
   }

@@ -17,7 +17,7 @@ import java.util.concurrent.Executors;
  * journal, plan.md, outbox, planner, gates and finisher as a run in this JVM, with every event fed
  * told back to the caller instead of driving anything. Thread-safe: calls are serialized.
  */
-final class DeskRun implements RunDesk {
+final class DeskRun implements RunDesk, RunEngine.DeskTap {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeskRun.class);
 
   private final String runId;
@@ -26,6 +26,8 @@ final class DeskRun implements RunDesk {
   private final RunEngine engine;
   /** What the engine fed during the current call, in order. */
   private final List<OrchestraEvent> fed = new ArrayList<>();
+  /** How the model calls made during the current call went, in order. */
+  private final List<TaskResult.Health> health = new ArrayList<>();
   private boolean closed;
 
   /**
@@ -40,7 +42,7 @@ final class DeskRun implements RunDesk {
     // Nothing runs on it: the engine's workers are never given a task here.
     this.pool = Executors.newCachedThreadPool();
     try {
-      this.engine = new RunEngine(config, runId, pool, new RunMachine(spec), null, fed::add);
+      this.engine = new RunEngine(config, runId, pool, new RunMachine(spec), null, this);
     } catch (RuntimeException | Error e) {
       pool.shutdownNow();
       held.close();
@@ -49,14 +51,24 @@ final class DeskRun implements RunDesk {
   }
 
   @Override
-  public synchronized List<OrchestraEvent> observe(List<OrchestraEvent> events) {
+  public synchronized void fed(OrchestraEvent event) {
+    fed.add(event);
+  }
+
+  @Override
+  public synchronized void signalled(BudgetPolicy.Signal signal, String cause) {
+    health.add(new TaskResult.Health(BudgetPolicy.outcome(signal), cause));
+  }
+
+  @Override
+  public synchronized Answer observe(List<OrchestraEvent> events) {
     begin();
     engine.feedAll(List.copyOf(events));
     return taken();
   }
 
   @Override
-  public synchronized List<OrchestraEvent> taskEnded(Command.RunTask command, TaskResult result) {
+  public synchronized Answer taskEnded(Command.RunTask command, TaskResult result) {
     List<OrchestraEvent> events = result.events();
     if (events.isEmpty()
         || !(events.get(events.size() - 1) instanceof OrchestraEvent.TaskFinished end)
@@ -66,22 +78,13 @@ final class DeskRun implements RunDesk {
     begin();
     engine.feedAll(events.subList(0, events.size() - 1));
     result.report().ifPresent(r -> engine.keepReport(command.task().id(), command.round(), r));
-    for (TaskResult.Health h : result.health()) {
-      engine.signal(
-          switch (h.kind()) {
-            case SUCCESS -> BudgetPolicy.Signal.SUCCESS;
-            case RATE_LIMITED -> BudgetPolicy.Signal.RATE_LIMITED;
-            case UNSTABLE -> BudgetPolicy.Signal.UNSTABLE;
-          },
-          h.cause());
-    }
     result.risks().forEach(r -> engine.noteRisks(r.reason(), r.risks()));
     engine.feedAll(List.of(events.get(events.size() - 1)));
     return taken();
   }
 
   @Override
-  public synchronized List<OrchestraEvent> carryOut(Command command) {
+  public synchronized Answer carryOut(Command command) {
     Objects.requireNonNull(command, "command");
     if (command.kind() == Command.Kind.RUN_TASK || command.kind() == Command.Kind.AWAIT_RETRY) {
       throw new IllegalArgumentException("the deciding engine carries out " + command.kind() + " itself, not a run's desk");
@@ -111,11 +114,13 @@ final class DeskRun implements RunDesk {
       throw new IllegalStateException("the desk of run " + runId + " is closed");
     }
     fed.clear();
+    health.clear();
   }
 
-  private List<OrchestraEvent> taken() {
-    List<OrchestraEvent> out = List.copyOf(fed);
+  private Answer taken() {
+    Answer out = new Answer(fed, health);
     fed.clear();
+    health.clear();
     return out;
   }
 

@@ -64,7 +64,7 @@ final class RunEngine implements RunContext {
   private final ModelCaller models;
   private final RunCommands commands;
   /** See the constructor: null unless this engine only keeps a run's desk for an engine elsewhere. */
-  private final java.util.function.Consumer<OrchestraEvent> deskTap;
+  private final DeskTap deskTap;
   /** The round's task reports, for its gates' batch. */
   final Map<String, RoleReport> reports = new ConcurrentHashMap<>();
   /** The explorers' reports, for the planner's brief and every task's. */
@@ -82,14 +82,22 @@ final class RunEngine implements RunContext {
     this(config, runId, pool, machine, worktrees, null);
   }
 
+  /** What a {@link DeskRun}'s engine hands over instead of acting on it. */
+  interface DeskTap {
+    /** An event was fed, in this order. */
+    void fed(OrchestraEvent event);
+
+    /** A model call or attempt went this way: the deciding engine keeps the thread budget. */
+    void signalled(BudgetPolicy.Signal signal, String cause);
+  }
+
   /**
    * @param deskTap null for an engine that decides; for a {@link DeskRun}'s engine, told of every
-   *     event fed, in order: its machine only mirrors the deciding engine's, so its commands are
-   *     dropped and nothing starts here
+   *     event fed, in order, and of every budget signal: its machine only mirrors the deciding
+   *     engine's, so its commands are dropped, nothing starts here, and the budget is not its own
    */
   RunEngine(
-      OrchestratorConfig config, String runId, ExecutorService pool, RunMachine machine, GitWorktrees worktrees,
-      java.util.function.Consumer<OrchestraEvent> deskTap) {
+      OrchestratorConfig config, String runId, ExecutorService pool, RunMachine machine, GitWorktrees worktrees, DeskTap deskTap) {
     this.deskTap = deskTap;
     this.config = config;
     this.runId = runId;
@@ -245,6 +253,10 @@ final class RunEngine implements RunContext {
 
   @Override
   public void signal(BudgetPolicy.Signal signal, String cause) {
+    if (deskTap != null) {
+      deskTap.signalled(signal, cause);
+      return;
+    }
     budget.signal(signal, cause);
   }
 
@@ -340,7 +352,7 @@ final class RunEngine implements RunContext {
    */
   private List<Command.RunTask> take(OrchestraEvent event, RunMachine.Step step) {
     if (deskTap != null) {
-      deskTap.accept(event);
+      deskTap.fed(event);
     }
     RunState s = machine.state();
     // Written only when they change: every agent reads them, and a write would take the cache line

@@ -23,7 +23,7 @@ final class ThreadBudget {
   private final Consumer<Change> onChange;
   private final ConcurrentLinkedQueue<Change> changes = new ConcurrentLinkedQueue<>();
   private final ReentrantLock delivering = new ReentrantLock();
-  private BudgetPolicy.State state;
+  private dev.orchestra.internal.exec.BudgetLadder.State state;
 
   ThreadBudget(BudgetPolicy policy, Clock clock, Consumer<Change> onChange) {
     this.policy = Objects.requireNonNull(policy, "policy");
@@ -44,12 +44,7 @@ final class ThreadBudget {
       int to = policy.limit(state);
       changed = from != to;
       if (changed) {
-        String why =
-            switch (signal) {
-              case RATE_LIMITED -> "rate limited: " + cause;
-              case UNSTABLE -> "provider unstable: " + cause;
-              case SUCCESS -> "stable for " + human(window);
-            };
+        String why = dev.orchestra.internal.exec.BudgetLadder.why(BudgetPolicy.outcome(signal), cause, window);
         changes.add(new Change(from, to, why));
       }
     }
@@ -65,10 +60,5 @@ final class ThreadBudget {
         delivering.unlock();
       }
     }
-  }
-
-  static String human(java.time.Duration d) {
-    long ms = d.toMillis();
-    return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
   }
 }

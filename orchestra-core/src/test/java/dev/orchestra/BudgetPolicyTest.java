@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orchestra.BudgetPolicy.Signal;
-import dev.orchestra.BudgetPolicy.State;
+import dev.orchestra.internal.exec.BudgetLadder.State;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -74,13 +74,14 @@ final class DeskDriverTest {
       TaskExecutor executor = host.tasks(runId, ws, () -> false);
       RunMachine machine = new RunMachine(host.spec());
       Map<String, RoleReport.Exploration> explorations = new HashMap<>();
+      List<TaskResult.Health> deskHealth = new ArrayList<>();
       OrchestraEvent.RunFinished end = null;
       try (RunDesk desk = host.desk(runId)) {
             assertThrows(OrchestraException.class, () -> host.desk("another"), "the desk holds the workspace's run lock");
         assertThrows(
             IllegalArgumentException.class, () -> desk.carryOut(new Command.AwaitRetry("T1", Instant.now())), "the deciding engine waits itself");
         Deque<OrchestraEvent> toFeed =
-            new ArrayDeque<>(desk.observe(List.of(new OrchestraEvent.RunStarted(runId, Instant.now(), "Write a.txt and b.txt", false))));
+            new ArrayDeque<>(desk.observe(List.of(new OrchestraEvent.RunStarted(runId, Instant.now(), "Write a.txt and b.txt", false))).events());
         Deque<Command> todo = new ArrayDeque<>();
         while (end == null) {
           while (!toFeed.isEmpty()) {
@@ -103,15 +104,20 @@ final class DeskDriverTest {
             if (t.round() == 0 && r.report().orElse(null) instanceof RoleReport.Exploration e) {
               explorations.put(t.task().id(), e);
             }
-            toFeed.addAll(desk.taskEnded(t, r));
+            toFeed.addAll(desk.taskEnded(t, r).events());
           } else {
-            toFeed.addAll(desk.carryOut(c));
+            RunDesk.Answer a = desk.carryOut(c);
+            deskHealth.addAll(a.health());
+            toFeed.addAll(a.events());
           }
         }
         // The finish closed the desk: its lock is free for a run in this JVM.
         assertThrows(IllegalStateException.class, () -> desk.observe(List.of()));
       }
       assertEquals(StopReason.GREEN.name(), end.stopReason(), end.message());
+      // The planner's call was made at the desk: the deciding engine hears how it went, for the
+      // budget it keeps (the desk moves no budget of its own: no BudgetChanged was fed).
+      assertEquals(List.of(TaskResult.Health.Kind.SUCCESS), deskHealth.stream().map(TaskResult.Health::kind).toList(), deskHealth.toString());
       // A resume in this JVM reads the journal and plan.md the desk wrote: a green run, every task done.
       NothingToResumeException nothing = assertThrows(NothingToResumeException.class, o::resume);
       assertTrue(nothing.getMessage().contains(runId), nothing.getMessage());
@@ -122,6 +128,7 @@ final class DeskDriverTest {
     // listeners heard all of it.
     List<OrchestraEvent> journal = Files.readAllLines(ws.resolve(".orchestra/journal.jsonl")).stream().map(EventJson::read).toList();
     assertTrue(journal.containsAll(fedToMachine), "every event fed is journalled");
+    assertTrue(journal.stream().noneMatch(e -> e instanceof OrchestraEvent.BudgetChanged), journal.toString());
     assertTrue(journal.stream().anyMatch(e -> e instanceof OrchestraEvent.TaskStarted s && s.taskId().equals("T2")), "decided events are journalled");
     assertTrue(journal.stream().anyMatch(e -> e instanceof OrchestraEvent.GateFinished), journal.toString());
     assertEquals(journal.size(), heard.size(), "the listeners heard every journalled event");

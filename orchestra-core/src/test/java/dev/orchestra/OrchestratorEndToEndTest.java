@@ -94,7 +94,7 @@ final class OrchestratorEndToEndTest {
             // Round 2: ship, after 31 s of fake time: the budget has been stable long enough to step up.
             Reply.text(Json.review(true, "", 0, "", "", List.of("Add a CHANGELOG"))).after(Duration.ofSeconds(31)));
     // QA takes 91 s of fake time: long enough for the budget to climb back to 10, where the
-    // trouble was, which takes three stable windows (BudgetPolicy.CAUTION).
+    // trouble was, which takes three stable windows (BudgetLadder.CAUTION).
     model.on("qa_test_author").otherwise(Reply.text(Json.qaPass()).after(Duration.ofSeconds(91)));
     model.on("security_reviewer").otherwise(Reply.text(Json.securityClean()));
     model.on("release_manager").reply(Reply.text(Json.release()));

@@ -59,6 +59,13 @@ public interface EngineHost {
   RunSpec spec();
 
   /**
+   * Returns the team's thread budget policy: the deciding engine steps it ({@link BudgetLadder}).
+   *
+   * @return the policy
+   */
+  dev.orchestra.BudgetPolicy budgetPolicy();
+
+  /**
    * Opens the desk of a run decided elsewhere, in this orchestrator's workspace, taking its run lock
    * until the desk is closed.
    *

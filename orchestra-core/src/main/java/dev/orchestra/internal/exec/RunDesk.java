@@ -15,6 +15,11 @@ import java.util.List;
  * the same events in the same order and decide the same. Calls are to be made one at a time, in the
  * order the deciding engine wants its events; the desk serializes them all the same.
  *
+ * <p>The thread budget is the deciding engine's: each answer says how the model calls made at the
+ * desk went (the planner's, the gates'), a task's result says how its calls went, and the deciding
+ * engine steps the budget ({@link BudgetLadder}) and feeds its changes as {@code BudgetChanged}
+ * events like any other it observes.
+ *
  * <p>Holds the workspace's run lock from its opening to {@link #close}.
  */
 public interface RunDesk extends AutoCloseable {
@@ -26,12 +31,14 @@ public interface RunDesk extends AutoCloseable {
    * @param events the events, in order
    * @return the events fed, in order, with any the desk observed meanwhile (a budget change)
    */
-  List<OrchestraEvent> observe(List<OrchestraEvent> events);
+  Answer observe(List<OrchestraEvent> events);
 
   /**
    * Feeds what one agent's task did, in the order the in-process engine would have: its events, then
-   * its report (kept for its round's gates, or an explorer's for every later brief), how its model
-   * calls went (the thread budget), the risks it found, and last its end.
+   * its report (kept for its round's gates, or an explorer's for every later brief), the risks it
+   * found, and last its end. The result's health is not read: the deciding engine steps the budget
+   * (and may put the {@code BudgetChanged} events it decided before the task's end in the result's
+   * events).
    *
    * @param command the command the task ran
    * @param result what an executor returned for it
@@ -39,7 +46,7 @@ public interface RunDesk extends AutoCloseable {
    * @throws IllegalArgumentException when the result does not end with the task's {@code
    *     TaskFinished}
    */
-  List<OrchestraEvent> taskEnded(Command.RunTask command, TaskResult result);
+  Answer taskEnded(Command.RunTask command, TaskResult result);
 
   /**
    * Carries out a command that works on the run as a whole. A command that throws ends as the
@@ -52,7 +59,21 @@ public interface RunDesk extends AutoCloseable {
    * @throws IllegalArgumentException for a {@code RunTask} or an {@code AwaitRetry}
    * @throws IllegalStateException once the desk is closed
    */
-  List<OrchestraEvent> carryOut(Command command);
+  Answer carryOut(Command command);
+
+  /**
+   * What the desk did on one call.
+   *
+   * @param events the events fed, in order, for the deciding engine to feed its machine
+   * @param health how the model calls made at the desk meanwhile went, in order, for the budget
+   */
+  record Answer(List<OrchestraEvent> events, List<TaskResult.Health> health) {
+    /** Copies the lists. */
+    public Answer {
+      events = List.copyOf(events);
+      health = List.copyOf(health);
+    }
+  }
 
   /** Closes the journal and releases the run lock; idempotent. */
   @Override

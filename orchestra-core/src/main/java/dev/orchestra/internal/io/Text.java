@@ -76,4 +76,15 @@ public final class Text {
     }
     return name;
   }
+
+  /**
+   * Returns a duration for people: whole seconds as {@code "30 s"}, anything else in milliseconds.
+   *
+   * @param d the duration
+   * @return its text
+   */
+  public static String duration(java.time.Duration d) {
+    long ms = d.toMillis();
+    return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
+  }
 }
