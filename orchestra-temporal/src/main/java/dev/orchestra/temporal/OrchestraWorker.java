@@ -10,14 +10,17 @@ import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
  * Runs Orchestra's workflows and activities in this JVM for one team: the roles, gates, agents and
  * model of an {@link Orchestrator} built as for a run in one JVM, working in its workspace.
  *
- * <p>Every worker of a task queue must be built with the same team (the workflow asks any of them
- * for the run's spec). A run's desk (journal, plan.md, planner, gates, finish) stays in the worker
- * that took the run's first call, until the run finishes.
+ * <p>Every worker of a task queue must be built with the same team. A worker runs the workflows and
+ * the agents' tasks of its queue and, unless built with {@code keepsDesks(false)}, also keeps runs'
+ * desks (journal, plan.md, planner, gates, finish, in its orchestrator's workspace): a run's desk
+ * stays with the worker that opened it, whose own queue its later calls go to, until the run
+ * finishes. Should that worker be gone for five minutes, the run fails saying so.
  *
  * <p>Thread-safe. {@link #close()} stops polling and closes the desks of runs that did not finish
  * here; it does not close the orchestrator, which stays the caller's.
@@ -28,13 +31,22 @@ public final class OrchestraWorker implements AutoCloseable {
 
   private final String taskQueue;
   private final int slots;
+  private final boolean keepsDesks;
+  private final String ownDeskQueue;
   private final RunActivitiesImpl activities;
   private WorkerFactory factory;
 
   private OrchestraWorker(Builder b) {
     this.taskQueue = b.taskQueue;
     this.slots = b.slots;
-    this.activities = new RunActivitiesImpl(EngineHost.of(b.orchestrator), b.heartbeatEvery);
+    this.keepsDesks = b.keepsDesks;
+    this.ownDeskQueue = desksQueue(taskQueue) + "-" + UUID.randomUUID();
+    this.activities = new RunActivitiesImpl(EngineHost.of(b.orchestrator), b.heartbeatEvery, ownDeskQueue);
+  }
+
+  /** The queue the workers of {@code taskQueue} that keep desks poll for a run's first desk call. */
+  static String desksQueue(String taskQueue) {
+    return taskQueue + "-desks";
   }
 
   /**
@@ -54,18 +66,21 @@ public final class OrchestraWorker implements AutoCloseable {
   }
 
   /**
-   * Registers Orchestra's workflow and activities on a Temporal worker the caller made and starts
-   * (a test environment's, or one of a factory with other workflows).
+   * Creates this worker's Temporal workers in a factory the caller made and starts (a test
+   * environment's, or one shared with other workflows): one for the task queue (workflows and
+   * agents' tasks, at most {@code slots} tasks at once) and, when it keeps desks, one for the queue
+   * of runs' first desk calls and one for its own.
    *
-   * @param worker a worker of this worker's task queue, not started yet
-   * @throws IllegalArgumentException when the worker polls another task queue
+   * @param factory a factory not started yet
    */
-  public void registerOn(Worker worker) {
-    if (!worker.getTaskQueue().equals(taskQueue)) {
-      throw new IllegalArgumentException("the worker polls task queue '" + worker.getTaskQueue() + "', not '" + taskQueue + "'");
+  public void registerOn(WorkerFactory factory) {
+    Worker tasks = factory.newWorker(taskQueue, WorkerOptions.newBuilder().setMaxConcurrentActivityExecutionSize(slots).build());
+    tasks.registerWorkflowImplementationTypes(RunWorkflowImpl.class);
+    tasks.registerActivitiesImplementations(activities);
+    if (keepsDesks) {
+      factory.newWorker(desksQueue(taskQueue)).registerActivitiesImplementations(activities);
+      factory.newWorker(ownDeskQueue).registerActivitiesImplementations(activities);
     }
-    worker.registerWorkflowImplementationTypes(RunWorkflowImpl.class);
-    worker.registerActivitiesImplementations(activities);
   }
 
   /**
@@ -80,8 +95,7 @@ public final class OrchestraWorker implements AutoCloseable {
       throw new IllegalStateException("the worker of task queue '" + taskQueue + "' is already started");
     }
     WorkerFactory f = WorkerFactory.newInstance(client);
-    // One slot over the tasks' for the run's desk, whose calls are short and one at a time.
-    registerOn(f.newWorker(taskQueue, WorkerOptions.newBuilder().setMaxConcurrentActivityExecutionSize(slots + 1).build()));
+    registerOn(f);
     f.start();
     factory = f;
   }
@@ -102,6 +116,7 @@ public final class OrchestraWorker implements AutoCloseable {
     private String taskQueue = DEFAULT_TASK_QUEUE;
     private int slots = 6;
     private Duration heartbeatEvery = Duration.ofSeconds(1);
+    private boolean keepsDesks = true;
 
     private Builder(Orchestrator orchestrator) {
       this.orchestrator = Objects.requireNonNull(orchestrator, "orchestrator");
@@ -150,6 +165,19 @@ public final class OrchestraWorker implements AutoCloseable {
         throw new IllegalArgumentException("heartbeatEvery must be positive, got " + every);
       }
       this.heartbeatEvery = every;
+      return this;
+    }
+
+    /**
+     * Sets whether this worker keeps runs' desks; true by default. A worker that does not runs
+     * workflows and agents' tasks only, and needs no access to the repository the runs work on
+     * beyond its own workspace.
+     *
+     * @param keepsDesks whether it keeps desks
+     * @return this builder
+     */
+    public Builder keepsDesks(boolean keepsDesks) {
+      this.keepsDesks = keepsDesks;
       return this;
     }
 

@@ -63,7 +63,7 @@ public final class TemporalOrchestrator {
     String runId = RUN_ID_TIME.format(Clock.systemUTC().instant()) + "-" + String.format(Locale.ROOT, "%06x", random.nextInt(1 << 24));
     RunWorkflow workflow =
         client.newWorkflowStub(RunWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue(taskQueue).setWorkflowId(WORKFLOW_ID_PREFIX + runId).build());
-    WorkflowClient.start(workflow::run, new RunRequest(runId, goal, heartbeatTimeout.toMillis()));
+    WorkflowClient.start(workflow::run, new RunRequest(runId, goal, OrchestraWorker.desksQueue(taskQueue), heartbeatTimeout.toMillis()));
     return runId;
   }
 

@@ -79,7 +79,7 @@ final class TemporalCancelTest {
                 }));
     try (Orchestrator team = Orchestrator.builder().workspace(ws).modelProvider(model).explorationProbes(List.of()).build();
         OrchestraWorker worker = OrchestraWorker.builder(team).taskQueue(QUEUE).heartbeatEvery(Duration.ofMillis(100)).build()) {
-      worker.registerOn(env.newWorker(QUEUE));
+      worker.registerOn(env.getWorkerFactory());
       env.start();
       // Temporal tells an activity of a cancel at its next heartbeat that reaches the server, which it
       // sends at most every 80% of the heartbeat timeout: a short timeout keeps the test short.

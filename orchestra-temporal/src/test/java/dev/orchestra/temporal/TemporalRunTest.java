@@ -76,7 +76,7 @@ final class TemporalRunTest {
                 .addListener(heard::add)
                 .build();
         OrchestraWorker worker = OrchestraWorker.builder(team).taskQueue(QUEUE).build()) {
-      worker.registerOn(env.newWorker(QUEUE));
+      worker.registerOn(env.getWorkerFactory());
       env.start();
       TemporalOrchestrator temporal = TemporalOrchestrator.builder(env.getWorkflowClient()).taskQueue(QUEUE).build();
 

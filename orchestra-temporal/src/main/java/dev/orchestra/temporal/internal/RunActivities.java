@@ -10,18 +10,25 @@ import java.util.List;
 @ActivityInterface
 public interface RunActivities {
 
-  /** Returns the spec the workers' team decides by, as {@link Wire#spec} writes it. */
-  String spec();
+  /**
+   * Opens the run's desk on this worker and returns the spec and budget policy the team decides by
+   * and the task queue only this worker polls for the desk's later calls, as {@link Wire#team}
+   * writes them.
+   */
+  String openDesk(String runId);
 
-  /** Feeds the run's desk events the workflow observed; returns the events to feed, in order. */
-  List<String> observe(String runId, List<String> events);
+  /** Feeds the run's desk events the workflow observed. */
+  DeskReply observe(String runId, List<String> events);
 
   /** Runs one agent's task; returns what it did, as {@link Wire#result} writes it. */
   String runTask(TaskCall call);
 
-  /** Feeds the run's desk what a task did; returns the events to feed, in order. */
-  List<String> taskEnded(String runId, String command, String result);
+  /**
+   * Feeds the run's desk what a task did, with the budget changes the workflow decided from it
+   * (journal lines), which go before the task's end.
+   */
+  DeskReply taskEnded(String runId, String command, String result, List<String> budgetChanges);
 
-  /** Carries out a command on the run's desk; returns the events to feed, in order. */
-  List<String> carryOut(String runId, String command);
+  /** Carries out a command on the run's desk. */
+  DeskReply carryOut(String runId, String command);
 }

@@ -5,11 +5,14 @@ import dev.orchestra.internal.engine.Command;
 import dev.orchestra.internal.exec.EngineHost;
 import dev.orchestra.internal.exec.RunDesk;
 import dev.orchestra.internal.exec.TaskExecutor;
+import dev.orchestra.internal.exec.TaskResult;
+import dev.orchestra.event.OrchestraEvent;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.ActivityCompletionException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +34,7 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunActivitiesImpl.class);
 
   private final EngineHost host;
+  private final String deskQueue;
   private final Duration heartbeatEvery;
   private final Map<String, RunDesk> desks = new ConcurrentHashMap<>();
   private final Map<String, TaskExecutor> executors = new ConcurrentHashMap<>();
@@ -42,9 +46,12 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
    * @param host the team
    * @param heartbeatEvery how often a task's activity tells Temporal it is alive (well inside the
    *     workflow's heartbeat timeout)
+   * @param deskQueue the task queue only this worker polls, where a run's desk calls go once it
+   *     opened the desk
    */
-  public RunActivitiesImpl(EngineHost host, Duration heartbeatEvery) {
+  public RunActivitiesImpl(EngineHost host, Duration heartbeatEvery, String deskQueue) {
     this.host = host;
+    this.deskQueue = deskQueue;
     this.heartbeatEvery = heartbeatEvery;
     this.heartbeats =
         Executors.newSingleThreadScheduledExecutor(
@@ -56,24 +63,30 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
   }
 
   @Override
-  public String spec() {
-    return Wire.spec(host.spec());
+  public String openDesk(String runId) {
+    desk(runId);
+    return Wire.team(host.spec(), host.budgetPolicy(), deskQueue);
   }
 
   @Override
-  public List<String> observe(String runId, List<String> events) {
-    return Wire.events(desk(runId).observe(Wire.readEvents(events)));
+  public DeskReply observe(String runId, List<String> events) {
+    return reply(desk(runId).observe(Wire.readEvents(events)));
   }
 
   @Override
-  public List<String> taskEnded(String runId, String command, String result) {
-    return Wire.events(desk(runId).taskEnded((Command.RunTask) Wire.command(command), Wire.result(result)));
+  public DeskReply taskEnded(String runId, String command, String result, List<String> budgetChanges) {
+    TaskResult r = Wire.result(result);
+    List<OrchestraEvent> events = new ArrayList<>(r.events());
+    if (!events.isEmpty()) {
+      events.addAll(events.size() - 1, Wire.readEvents(budgetChanges)); // before the task's end
+    }
+    return reply(desk(runId).taskEnded((Command.RunTask) Wire.command(command), new TaskResult(events, List.of(), r.risks(), r.report())));
   }
 
   @Override
-  public List<String> carryOut(String runId, String command) {
+  public DeskReply carryOut(String runId, String command) {
     Command c = Wire.command(command);
-    List<String> events = Wire.events(desk(runId).carryOut(c));
+    DeskReply events = reply(desk(runId).carryOut(c));
     if (c.kind() == Command.Kind.FINISH) {
       desks.remove(runId); // the finish closed it
       executors.remove(runId);
@@ -118,6 +131,10 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
       beat.cancel(false);
       Thread.interrupted(); // a late interrupt from the heartbeat must not reach the next activity on this thread
     }
+  }
+
+  private static DeskReply reply(RunDesk.Answer answer) {
+    return new DeskReply(Wire.events(answer.events()), Wire.health(answer.health()));
   }
 
   private RunDesk desk(String runId) {

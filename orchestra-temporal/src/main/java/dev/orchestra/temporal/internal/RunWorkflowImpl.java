@@ -1,9 +1,12 @@
 package dev.orchestra.temporal.internal;
 
+import dev.orchestra.BudgetPolicy;
 import dev.orchestra.StopReason;
 import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.internal.engine.Command;
 import dev.orchestra.internal.engine.RunMachine;
+import dev.orchestra.internal.exec.BudgetLadder;
+import dev.orchestra.internal.exec.TaskResult;
 import dev.orchestra.internal.io.Text;
 import dev.orchestra.plan.TaskStatus;
 import io.temporal.activity.ActivityCancellationType;
@@ -35,19 +38,16 @@ import java.util.Map;
  * <p>Public because Temporal instantiates it; not Orchestra's API.
  */
 public final class RunWorkflowImpl implements RunWorkflow {
-  /** The desk's calls are not retried: a call that journalled and then failed would journal twice. */
-  private final RunActivities desk =
-      Workflow.newActivityStub(
-          RunActivities.class,
-          ActivityOptions.newBuilder()
-              .setStartToCloseTimeout(Duration.ofHours(2))
-              .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-              .build());
+  /** Set by {@link #run}: the run's desk, on the worker that keeps it. */
+  private RunActivities desk;
 
   /** Set by {@link #run}: an agent's task heartbeats, and a lost worker's task runs again elsewhere. */
   private RunActivities tasks;
 
   private RunMachine machine;
+  private BudgetPolicy budgetPolicy;
+  /** The thread budget, stepped here on workflow time; the machine hears of its changes as events. */
+  private BudgetLadder.State budget;
   private String runId = "";
   private final Deque<Command> deskWork = new ArrayDeque<>();
   private final List<Pending> pending = new ArrayList<>();
@@ -72,8 +72,14 @@ public final class RunWorkflowImpl implements RunWorkflow {
                 .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
                 .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).setInitialInterval(Duration.ofSeconds(1)).build())
                 .build());
-    machine = new RunMachine(Wire.spec(atDesk(desk::spec)));
-    feed(atDesk(() -> desk.observe(runId, List.of(Wire.event(new OrchestraEvent.RunStarted(runId, now(), request.goal(), false))))));
+    // The first worker that keeps desks to answer keeps this run's; its later calls go to a queue
+    // only that worker polls, since the desk holds the run's state in that JVM.
+    String team = atDesk(() -> deskStub(request.deskQueue(), Duration.ofHours(2)).openDesk(runId));
+    desk = deskStub(Wire.teamDeskQueue(team), Duration.ofMinutes(5));
+    machine = new RunMachine(Wire.teamSpec(team));
+    budgetPolicy = Wire.teamBudget(team);
+    budget = BudgetLadder.initial(budgetPolicy, now());
+    fromDesk(() -> desk.observe(runId, List.of(Wire.event(new OrchestraEvent.RunStarted(runId, now(), request.goal(), false)))));
     try {
       loop();
     } catch (CanceledFailure e) {
@@ -82,15 +88,10 @@ public final class RunWorkflowImpl implements RunWorkflow {
       Workflow.newDetachedCancellationScope(
               () -> {
                 cancelling = true;
-                feed(
-                    atDesk(
-                        () ->
-                            desk.observe(
-                                runId,
-                                List.of(
-                                    Wire.event(
-                                        new OrchestraEvent.StopRequested(
-                                            runId, now(), StopReason.CANCELLED, "cancelled in round " + Math.max(machine.state().round(), 0) + "; resume() continues"))))));
+                OrchestraEvent stop =
+                    new OrchestraEvent.StopRequested(
+                        runId, now(), StopReason.CANCELLED, "cancelled in round " + Math.max(machine.state().round(), 0) + "; resume() continues");
+                fromDesk(() -> desk.observe(runId, List.of(Wire.event(stop))));
                 loop();
               })
           .run();
@@ -106,7 +107,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
       }
       Command next = deskWork.poll();
       if (next != null) {
-        feed(atDesk(() -> desk.carryOut(runId, Wire.command(next))));
+        fromDesk(() -> desk.carryOut(runId, Wire.command(next)));
         continue;
       }
       if (pending.isEmpty()) {
@@ -119,6 +120,51 @@ public final class RunWorkflowImpl implements RunWorkflow {
       pending.removeAll(ended);
       ended.forEach(this::ended);
     }
+  }
+
+  /**
+   * A stub for desk calls, which are not retried: a call that journalled and then failed would
+   * journal twice.
+   *
+   * @param scheduleToStart how long a call may wait for the worker: the worker that keeps the desk
+   *     gone, the run fails saying so rather than waiting for ever
+   */
+  private static RunActivities deskStub(String queue, Duration scheduleToStart) {
+    return Workflow.newActivityStub(
+        RunActivities.class,
+        ActivityOptions.newBuilder()
+            .setTaskQueue(queue)
+            .setScheduleToStartTimeout(scheduleToStart)
+            .setStartToCloseTimeout(Duration.ofHours(2))
+            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+            .build());
+  }
+
+  /**
+   * Calls the desk, feeds its answer, and steps the budget on how the desk's model calls went,
+   * feeding its changes through the desk too.
+   */
+  private void fromDesk(java.util.function.Supplier<DeskReply> call) {
+    DeskReply reply = atDesk(call);
+    feed(reply.events());
+    List<OrchestraEvent> changes = stepBudget(Wire.health(reply.health()));
+    if (!changes.isEmpty()) {
+      fromDesk(() -> desk.observe(runId, Wire.events(changes)));
+    }
+  }
+
+  /** Steps the thread budget through outcomes; returns its changes, as events. */
+  private List<OrchestraEvent> stepBudget(List<TaskResult.Health> outcomes) {
+    List<OrchestraEvent> changes = new ArrayList<>();
+    for (TaskResult.Health h : outcomes) {
+      int from = budget.limit();
+      Duration window = BudgetLadder.windowBeforeStepUp(budgetPolicy, budget);
+      budget = BudgetLadder.next(budgetPolicy, budget, h.kind(), now());
+      if (budget.limit() != from) {
+        changes.add(new OrchestraEvent.BudgetChanged(runId, now(), from, budget.limit(), BudgetLadder.why(h.kind(), h.cause(), window)));
+      }
+    }
+    return changes;
   }
 
   /**
@@ -144,7 +190,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
   private void ended(Pending p) {
     if (p.command() instanceof Command.AwaitRetry hold) {
       if (!cancelling) {
-        feed(atDesk(() -> desk.observe(runId, List.of(Wire.event(new OrchestraEvent.RetryDue(runId, now(), hold.taskId()))))));
+        fromDesk(() -> desk.observe(runId, List.of(Wire.event(new OrchestraEvent.RetryDue(runId, now(), hold.taskId())))));
       } // a cancelled run ends without starting what it held, as in one JVM
       return;
     }
@@ -160,13 +206,15 @@ public final class RunWorkflowImpl implements RunWorkflow {
       String why =
           stopped ? "interrupted; will run again" : "its activity failed: " + Text.oneLine(String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
       OrchestraEvent end = new OrchestraEvent.TaskFinished(runId, now(), task.task().id(), task.task().role(), status, why, List.of(), task.round());
-      feed(atDesk(() -> desk.observe(runId, List.of(Wire.event(end)))));
+      fromDesk(() -> desk.observe(runId, List.of(Wire.event(end))));
       return;
     }
     if (task.round() == 0) {
       Wire.exploration(result).ifPresent(x -> explorations.put(task.task().id(), x));
     }
-    feed(atDesk(() -> desk.taskEnded(runId, Wire.command(task), result)));
+    // The budget steps on the task's outcomes here, on workflow time; its changes go before the end.
+    List<String> changes = Wire.events(stepBudget(Wire.result(result).health()));
+    fromDesk(() -> desk.taskEnded(runId, Wire.command(task), result, changes));
   }
 
   /** Feeds the desk's answer to the machine and starts what it decides. */

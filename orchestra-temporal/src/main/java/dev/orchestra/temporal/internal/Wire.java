@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.orchestra.BudgetPolicy;
 import dev.orchestra.agent.RoleReport;
 import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.internal.engine.Command;
@@ -104,17 +105,56 @@ public final class Wire {
     return (Command) read(node.path("value"), COMMANDS, node.path("kind").asText(), "command");
   }
 
-  /** Returns a run's spec as JSON text. */
-  public static String spec(RunSpec spec) {
-    return write(spec);
+  /**
+   * Returns a team's spec and budget policy, and the task queue of the worker that keeps the run's
+   * desk, as JSON text.
+   */
+  public static String team(RunSpec spec, BudgetPolicy budget, String deskQueue) {
+    ObjectNode node = MAPPER.createObjectNode();
+    node.set("spec", MAPPER.valueToTree(spec));
+    node.set("budget", MAPPER.valueToTree(budget));
+    node.put("deskQueue", deskQueue);
+    return node.toString();
   }
 
-  /** Reads a run's spec from {@link #spec(RunSpec)}'s text. */
-  public static RunSpec spec(String text) {
+  /** Reads the desk's task queue from {@link #team}'s text. */
+  public static String teamDeskQueue(String text) {
+    String queue = tree(text).path("deskQueue").asText();
+    if (queue.isEmpty()) {
+      throw new IllegalArgumentException("no desk queue in the team's answer");
+    }
+    return queue;
+  }
+
+  /** Reads the spec from {@link #team}'s text. */
+  public static RunSpec teamSpec(String text) {
+    return treeToValue(tree(text).path("spec"), RunSpec.class, "run spec");
+  }
+
+  /** Reads the budget policy from {@link #team}'s text. */
+  public static BudgetPolicy teamBudget(String text) {
+    return treeToValue(tree(text).path("budget"), BudgetPolicy.class, "budget policy");
+  }
+
+  /** Returns how model calls went as JSON text. */
+  public static String health(List<TaskResult.Health> health) {
+    return MAPPER.valueToTree(health).toString();
+  }
+
+  /** Reads how model calls went from {@link #health(List)}'s text. */
+  public static List<TaskResult.Health> health(String text) {
+    List<TaskResult.Health> out = new ArrayList<>();
+    for (JsonNode h : tree(text)) {
+      out.add(treeToValue(h, TaskResult.Health.class, "model call's health"));
+    }
+    return out;
+  }
+
+  private static <T> T treeToValue(JsonNode node, Class<T> type, String what) {
     try {
-      return MAPPER.readValue(text, RunSpec.class);
+      return MAPPER.treeToValue(node, type);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("not a run's spec: " + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException("not a " + what + ": " + e.getOriginalMessage(), e);
     }
   }
 
