@@ -1,0 +1,55 @@
+package dev.orchestra.temporal;
+
+import dev.orchestra.Orchestrator;
+import dev.orchestra.model.Message;
+import dev.orchestra.model.ModelResponse;
+import dev.orchestra.model.TokenUsage;
+import dev.orchestra.model.ToolCall;
+import dev.orchestra.plan.Task;
+import dev.orchestra.testing.Reply;
+import dev.orchestra.testing.RoleAnswers;
+import dev.orchestra.testing.ScriptedModelProvider;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A team for runs across JVMs: the planner plans {@code tasks} independent tasks, and each task's
+ * agent makes {@code calls} model calls of {@code callMillis} each (all but the last write the
+ * task's file, the last answers). Every JVM that builds it with the same numbers has the same team.
+ */
+final class SyntheticTeam {
+  private SyntheticTeam() {}
+
+  static Orchestrator build(Path workspace, int tasks, int calls, long callMillis, Consumer<String> taskStarted) {
+    List<Task> plan = new ArrayList<>();
+    for (int i = 1; i <= tasks; i++) {
+      plan.add(Task.builder("T" + i, "Write f" + i + ".txt").writeScope("f" + i + ".txt").role("implementer").build());
+    }
+    ScriptedModelProvider model = new ScriptedModelProvider();
+    model.on("orchestrator").otherwise(Reply.text(RoleAnswers.plan(plan)));
+    model.on("implementer")
+        .otherwise(
+            Reply.answer(
+                req -> {
+                  long results = req.messages().stream().filter(m -> m instanceof Message.ToolResult).count();
+                  if (results == 0) {
+                    taskStarted.accept(req.taskId());
+                  }
+                  try {
+                    Thread.sleep(callMillis);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted");
+                  }
+                  String file = "f" + req.taskId().substring(1) + ".txt";
+                  if (results < calls - 1) {
+                    String args = "{\"path\":\"" + file + "\",\"content\":\"" + req.taskId() + "\\n\"}";
+                    return new ModelResponse("", List.of(new ToolCall("c" + results, "write_file", args)), TokenUsage.ZERO);
+                  }
+                  return ModelResponse.text(RoleAnswers.implementation("wrote " + file), TokenUsage.ZERO);
+                }));
+    return Orchestrator.builder().workspace(workspace).modelProvider(model).explorationProbes(List.of()).build();
+  }
+}

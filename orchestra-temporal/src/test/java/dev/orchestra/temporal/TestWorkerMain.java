@@ -1,0 +1,41 @@
+package dev.orchestra.temporal;
+
+import dev.orchestra.Orchestrator;
+import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+
+/**
+ * A worker JVM for tests: {@code TARGET QUEUE WORKSPACE KEEPS_DESKS SLOTS TASKS CALLS CALL_MILLIS}.
+ * Prints {@code ready} once polling and {@code started TASK} as each task's agent starts; stops when
+ * its standard input ends, so a test that dies takes it along.
+ */
+public final class TestWorkerMain {
+  private TestWorkerMain() {}
+
+  public static void main(String[] args) throws IOException {
+    WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(args[0]).build());
+    try (Orchestrator team =
+            SyntheticTeam.build(
+                Path.of(args[2]), Integer.parseInt(args[5]), Integer.parseInt(args[6]), Long.parseLong(args[7]),
+                id -> {
+                  System.out.println("started " + id);
+                  System.out.flush();
+                });
+        OrchestraWorker worker =
+            OrchestraWorker.builder(team).taskQueue(args[1]).keepsDesks(Boolean.parseBoolean(args[3])).slots(Integer.parseInt(args[4])).build()) {
+      worker.start(WorkflowClient.newInstance(service));
+      System.out.println("ready");
+      System.out.flush();
+      InputStream in = System.in;
+      while (in.read() != -1) {
+        // its end is the signal to stop
+      }
+    } finally {
+      service.shutdownNow();
+    }
+  }
+}
