@@ -14,6 +14,7 @@ import java.util.Arrays;
  * java -jar orchestra-benchmarks/target/benchmarks.jar sensitivity [corpus folder]
  * java -jar orchestra-benchmarks/target/benchmarks.jar worktrees [batch|size]
  * java -jar orchestra-benchmarks/target/benchmarks.jar codex [rounds]
+ * java -jar orchestra-benchmarks/target/benchmarks.jar temporal [tasks] [calls] [callMillis]
  * </pre>
  */
 public final class Benchmarks {
@@ -35,8 +36,9 @@ public final class Benchmarks {
       case "sensitivity" -> SensitivityBenchmark.main(Arrays.copyOfRange(args, Math.min(1, args.length), args.length));
       case "worktrees" -> WorktreeBenchmark.main(Arrays.copyOfRange(args, Math.min(1, args.length), args.length));
       case "codex" -> CodexBenchmark.main(Arrays.copyOfRange(args, Math.min(1, args.length), args.length));
+      case "temporal" -> TemporalBenchmark.main(Arrays.copyOfRange(args, Math.min(1, args.length), args.length));
       default -> {
-        System.err.println("unknown benchmark '" + which + "'; known: core, toml, openai [storm|client], sensitivity [corpus folder], worktrees [batch|size], codex [rounds]");
+        System.err.println("unknown benchmark '" + which + "'; known: core, toml, openai [storm|client], sensitivity [corpus folder], worktrees [batch|size], codex [rounds], temporal [tasks] [calls] [callMillis]");
         System.exit(2);
       }
     }

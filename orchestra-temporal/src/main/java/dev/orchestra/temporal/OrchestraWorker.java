@@ -32,6 +32,7 @@ public final class OrchestraWorker implements AutoCloseable {
   private final String taskQueue;
   private final int slots;
   private final boolean keepsDesks;
+  private final boolean stickyWorkflows;
   private final String ownDeskQueue;
   private final RunActivitiesImpl activities;
   private WorkerFactory factory;
@@ -40,6 +41,7 @@ public final class OrchestraWorker implements AutoCloseable {
     this.taskQueue = b.taskQueue;
     this.slots = b.slots;
     this.keepsDesks = b.keepsDesks;
+    this.stickyWorkflows = b.stickyWorkflows;
     this.ownDeskQueue = desksQueue(taskQueue) + "-" + UUID.randomUUID();
     this.activities = new RunActivitiesImpl(EngineHost.of(b.orchestrator), b.heartbeatEvery, ownDeskQueue);
   }
@@ -74,7 +76,11 @@ public final class OrchestraWorker implements AutoCloseable {
    * @param factory a factory not started yet
    */
   public void registerOn(WorkerFactory factory) {
-    Worker tasks = factory.newWorker(taskQueue, WorkerOptions.newBuilder().setMaxConcurrentActivityExecutionSize(slots).build());
+    WorkerOptions.Builder options = WorkerOptions.newBuilder().setMaxConcurrentActivityExecutionSize(slots);
+    if (!stickyWorkflows) {
+      options.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
+    }
+    Worker tasks = factory.newWorker(taskQueue, options.build());
     tasks.registerWorkflowImplementationTypes(RunWorkflowImpl.class);
     tasks.registerActivitiesImplementations(activities);
     if (keepsDesks) {
@@ -117,6 +123,7 @@ public final class OrchestraWorker implements AutoCloseable {
     private int slots = 6;
     private Duration heartbeatEvery = Duration.ofSeconds(1);
     private boolean keepsDesks = true;
+    private boolean stickyWorkflows = true;
 
     private Builder(Orchestrator orchestrator) {
       this.orchestrator = Objects.requireNonNull(orchestrator, "orchestrator");
@@ -178,6 +185,22 @@ public final class OrchestraWorker implements AutoCloseable {
      */
     public Builder keepsDesks(boolean keepsDesks) {
       this.keepsDesks = keepsDesks;
+      return this;
+    }
+
+    /**
+     * Sets whether Temporal sends a run's workflow tasks to the worker that has the workflow in its
+     * cache (sticky execution); true by default, and right for a Temporal server. Set false with
+     * Temporal's Java test server ({@link LocalTemporalServer}): it never moves a workflow off the
+     * sticky queue of a worker that died, so the run would wait for ever (measured: a worker
+     * SIGKILLed while holding the workflow stalled the run for ten minutes, until the test gave up).
+     * Without it every workflow task replays the run's history, which costs CPU as the run grows.
+     *
+     * @param sticky whether workflow tasks stick to the worker that has the workflow cached
+     * @return this builder
+     */
+    public Builder stickyWorkflows(boolean sticky) {
+      this.stickyWorkflows = sticky;
       return this;
     }
 

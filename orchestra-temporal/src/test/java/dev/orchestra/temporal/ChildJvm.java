@@ -12,11 +12,12 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A JVM started with this one's class path, whose output lines are read as they come. */
-final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
   private final Process process;
   private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
 
-  ChildJvm(Class<?> main, Path log, String... args) throws IOException {
+  /** Starts {@code main} with {@code args}; its standard error goes to {@code log}. */
+  public ChildJvm(Class<?> main, Path log, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
@@ -42,7 +43,7 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /** Waits for a line starting with {@code prefix}; returns it. */
-  String await(String prefix, long seconds) throws InterruptedException {
+  public String await(String prefix, long seconds) throws InterruptedException {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (System.nanoTime() < end) {
       String line = lines.poll(100, TimeUnit.MILLISECONDS);
@@ -56,17 +57,22 @@ final class ChildJvm implements AutoCloseable {
     throw new IllegalStateException("no line starting '" + prefix + "' within " + seconds + " s");
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
+  /** Returns the CPU time it has used so far, or zero where the system does not say. */
+  public java.time.Duration cpu() {
+    return process.info().totalCpuDuration().orElse(java.time.Duration.ZERO);
+  }
+
   /** Kills it at once (SIGKILL), as a machine lost would. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(10, TimeUnit.SECONDS);
   }
 
-  boolean isAlive() {
+  public boolean isAlive() {
     return process.isAlive();
   }
 

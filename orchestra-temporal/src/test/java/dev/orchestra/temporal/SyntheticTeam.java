@@ -1,5 +1,6 @@
 package dev.orchestra.temporal;
 
+import dev.orchestra.BudgetPolicy;
 import dev.orchestra.Orchestrator;
 import dev.orchestra.model.Message;
 import dev.orchestra.model.ModelResponse;
@@ -19,10 +20,15 @@ import java.util.function.Consumer;
  * agent makes {@code calls} model calls of {@code callMillis} each (all but the last write the
  * task's file, the last answers). Every JVM that builds it with the same numbers has the same team.
  */
-final class SyntheticTeam {
+public final class SyntheticTeam {
   private SyntheticTeam() {}
 
-  static Orchestrator build(Path workspace, int tasks, int calls, long callMillis, Consumer<String> taskStarted) {
+  /**
+   * Builds the team.
+   *
+   * @param budget how many agents may run at once (fixed)
+   */
+  public static Orchestrator build(Path workspace, int tasks, int calls, long callMillis, int budget, Consumer<String> taskStarted) {
     List<Task> plan = new ArrayList<>();
     for (int i = 1; i <= tasks; i++) {
       plan.add(Task.builder("T" + i, "Write f" + i + ".txt").writeScope("f" + i + ".txt").role("implementer").build());
@@ -50,6 +56,6 @@ final class SyntheticTeam {
                   }
                   return ModelResponse.text(RoleAnswers.implementation("wrote " + file), TokenUsage.ZERO);
                 }));
-    return Orchestrator.builder().workspace(workspace).modelProvider(model).explorationProbes(List.of()).build();
+    return Orchestrator.builder().workspace(workspace).modelProvider(model).explorationProbes(List.of()).budgetPolicy(BudgetPolicy.fixed(budget)).build();
   }
 }

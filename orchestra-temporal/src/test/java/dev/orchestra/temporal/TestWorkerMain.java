@@ -9,7 +9,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 
 /**
- * A worker JVM for tests: {@code TARGET QUEUE WORKSPACE KEEPS_DESKS SLOTS TASKS CALLS CALL_MILLIS}.
+ * A worker JVM for tests: {@code TARGET QUEUE WORKSPACE KEEPS_DESKS SLOTS TASKS CALLS CALL_MILLIS BUDGET STICKY}.
  * Prints {@code ready} once polling and {@code started TASK} as each task's agent starts; stops when
  * its standard input ends, so a test that dies takes it along.
  */
@@ -20,13 +20,14 @@ public final class TestWorkerMain {
     WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(args[0]).build());
     try (Orchestrator team =
             SyntheticTeam.build(
-                Path.of(args[2]), Integer.parseInt(args[5]), Integer.parseInt(args[6]), Long.parseLong(args[7]),
+                Path.of(args[2]), Integer.parseInt(args[5]), Integer.parseInt(args[6]), Long.parseLong(args[7]), Integer.parseInt(args[8]),
                 id -> {
                   System.out.println("started " + id);
                   System.out.flush();
                 });
         OrchestraWorker worker =
-            OrchestraWorker.builder(team).taskQueue(args[1]).keepsDesks(Boolean.parseBoolean(args[3])).slots(Integer.parseInt(args[4])).build()) {
+            OrchestraWorker.builder(team).taskQueue(args[1]).keepsDesks(Boolean.parseBoolean(args[3])).slots(Integer.parseInt(args[4]))
+                .stickyWorkflows(Boolean.parseBoolean(args[9])).build()) {
       worker.start(WorkflowClient.newInstance(service));
       System.out.println("ready");
       System.out.flush();

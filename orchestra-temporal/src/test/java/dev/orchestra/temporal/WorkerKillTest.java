@@ -40,16 +40,19 @@ final class WorkerKillTest {
     try (ChildJvm server = new ChildJvm(LocalTemporalServer.class, dir.resolve("server.log"), "0")) {
       String target = "127.0.0.1:" + server.await(LocalTemporalServer.LISTENING, 60).substring(LocalTemporalServer.LISTENING.length());
       // Ten calls of 100 ms a task: a second of work each, two tasks at a time on each worker.
-      String[] team = {String.valueOf(TASKS), "10", "100"};
-      try (ChildJvm desk = worker(target, ws, true, team, "desk.log");
-          ChildJvm doomed = worker(target, ws, false, team, "doomed.log")) {
-        desk.await("ready", 60);
+      String[] team = {String.valueOf(TASKS), "10", "100", "12"};
+      // Not sticky: Temporal's test server never moves a workflow off a dead worker's sticky queue.
+      // The doomed worker starts alone and takes the run's workflow first, so the workflow lives in
+      // its cache (Temporal sends it the workflow's later tasks) when it dies: the worst case.
+      try (ChildJvm doomed = worker(target, ws, false, team, "doomed.log")) {
         doomed.await("ready", 60);
         WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
-        try {
+        try (ChildJvm desk = worker(target, ws, true, team, "desk.log")) {
           WorkflowClient client = WorkflowClient.newInstance(service);
           TemporalOrchestrator temporal = TemporalOrchestrator.builder(client).taskQueue(QUEUE).heartbeatTimeout(Duration.ofSeconds(2)).build();
           String runId = temporal.start("Write " + TASKS + " files");
+          Thread.sleep(1000); // the doomed worker's first workflow task; the run then waits for a desk
+          desk.await("ready", 60);
           String started = doomed.await("started ", 60);
           doomed.kill();
           assertFalse(doomed.isAlive());
@@ -78,6 +81,6 @@ final class WorkerKillTest {
 
   private ChildJvm worker(String target, Path ws, boolean keepsDesks, String[] team, String log) throws Exception {
     return new ChildJvm(
-        TestWorkerMain.class, dir.resolve(log), target, QUEUE, ws.toString(), String.valueOf(keepsDesks), "2", team[0], team[1], team[2]);
+        TestWorkerMain.class, dir.resolve(log), target, QUEUE, ws.toString(), String.valueOf(keepsDesks), "2", team[0], team[1], team[2], team[3], "false");
   }
 }

@@ -24,10 +24,10 @@ public interface RunActivities {
   String runTask(TaskCall call);
 
   /**
-   * Feeds the run's desk what a task did, with the budget changes the workflow decided from it
-   * (journal lines), which go before the task's end.
+   * Feeds the run's desk what tasks did, one after another in the order given: every task that
+   * ended since the workflow last looked, in one call.
    */
-  DeskReply taskEnded(String runId, String command, String result, List<String> budgetChanges);
+  DeskReply tasksEnded(String runId, List<TaskEnd> ends);
 
   /** Carries out a command on the run's desk. */
   DeskReply carryOut(String runId, String command);

@@ -74,13 +74,21 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
   }
 
   @Override
-  public DeskReply taskEnded(String runId, String command, String result, List<String> budgetChanges) {
-    TaskResult r = Wire.result(result);
-    List<OrchestraEvent> events = new ArrayList<>(r.events());
-    if (!events.isEmpty()) {
-      events.addAll(events.size() - 1, Wire.readEvents(budgetChanges)); // before the task's end
+  public DeskReply tasksEnded(String runId, List<TaskEnd> ends) {
+    RunDesk desk = desk(runId);
+    List<OrchestraEvent> fed = new ArrayList<>();
+    List<TaskResult.Health> health = new ArrayList<>();
+    for (TaskEnd end : ends) {
+      TaskResult r = Wire.result(end.result());
+      List<OrchestraEvent> events = new ArrayList<>(r.events());
+      if (!events.isEmpty()) {
+        events.addAll(events.size() - 1, Wire.readEvents(end.budgetChanges())); // before the task's end
+      }
+      RunDesk.Answer a = desk.taskEnded((Command.RunTask) Wire.command(end.command()), new TaskResult(events, List.of(), r.risks(), r.report()));
+      fed.addAll(a.events());
+      health.addAll(a.health());
     }
-    return reply(desk(runId).taskEnded((Command.RunTask) Wire.command(command), new TaskResult(events, List.of(), r.risks(), r.report())));
+    return reply(new RunDesk.Answer(fed, health));
   }
 
   @Override

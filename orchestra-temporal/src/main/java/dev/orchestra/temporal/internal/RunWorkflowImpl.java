@@ -118,7 +118,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
       // first, since each end's answer may start more.
       List<Pending> ended = pending.stream().filter(p -> p.promise().isCompleted()).toList();
       pending.removeAll(ended);
-      ended.forEach(this::ended);
+      ended(ended);
     }
   }
 
@@ -187,34 +187,54 @@ public final class RunWorkflowImpl implements RunWorkflow {
     return machine == null ? "starting" : machine.state().describe();
   }
 
-  private void ended(Pending p) {
-    if (p.command() instanceof Command.AwaitRetry hold) {
+  /**
+   * Feeds what ended: the tasks' results in one desk call (several agents often end together), a
+   * held task's wait or a task whose activity failed on its own, in the order they started.
+   */
+  private void ended(List<Pending> ended) {
+    List<TaskEnd> results = new ArrayList<>();
+    for (Pending p : ended) {
+      if (p.command() instanceof Command.RunTask task) {
+        try {
+          String result = p.promise().get();
+          if (task.round() == 0) {
+            Wire.exploration(result).ifPresent(x -> explorations.put(task.task().id(), x));
+          }
+          // The budget steps on the task's outcomes here, on workflow time; its changes go before its end.
+          results.add(new TaskEnd(Wire.command(task), result, Wire.events(stepBudget(Wire.result(result).health()))));
+          continue;
+        } catch (ActivityFailure e) {
+          // Stopped by a cancel: it runs again on a resume. Out of attempts: it failed, and the
+          // machine decides what follows.
+          flush(results);
+          boolean stopped = cancelling || e.getCause() instanceof CanceledFailure;
+          String why =
+              stopped
+                  ? "interrupted; will run again"
+                  : "its activity failed: " + Text.oneLine(String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+          OrchestraEvent end =
+              new OrchestraEvent.TaskFinished(
+                  runId, now(), task.task().id(), task.task().role(), stopped ? TaskStatus.TODO : TaskStatus.FAILED, why, List.of(), task.round());
+          fromDesk(() -> desk.observe(runId, List.of(Wire.event(end))));
+          continue;
+        }
+      }
+      flush(results);
+      Command.AwaitRetry hold = (Command.AwaitRetry) p.command();
       if (!cancelling) {
         fromDesk(() -> desk.observe(runId, List.of(Wire.event(new OrchestraEvent.RetryDue(runId, now(), hold.taskId())))));
       } // a cancelled run ends without starting what it held, as in one JVM
-      return;
     }
-    Command.RunTask task = (Command.RunTask) p.command();
-    String result;
-    try {
-      result = p.promise().get();
-    } catch (ActivityFailure e) {
-      // Stopped by a cancel: it runs again on a resume. Out of attempts: it failed, and the machine
-      // decides what follows.
-      boolean stopped = cancelling || e.getCause() instanceof CanceledFailure;
-      TaskStatus status = stopped ? TaskStatus.TODO : TaskStatus.FAILED;
-      String why =
-          stopped ? "interrupted; will run again" : "its activity failed: " + Text.oneLine(String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
-      OrchestraEvent end = new OrchestraEvent.TaskFinished(runId, now(), task.task().id(), task.task().role(), status, why, List.of(), task.round());
-      fromDesk(() -> desk.observe(runId, List.of(Wire.event(end))));
-      return;
+    flush(results);
+  }
+
+  /** Sends the task ends gathered so far to the desk in one call, and empties the list. */
+  private void flush(List<TaskEnd> results) {
+    if (!results.isEmpty()) {
+      List<TaskEnd> ends = List.copyOf(results);
+      results.clear();
+      fromDesk(() -> desk.tasksEnded(runId, ends));
     }
-    if (task.round() == 0) {
-      Wire.exploration(result).ifPresent(x -> explorations.put(task.task().id(), x));
-    }
-    // The budget steps on the task's outcomes here, on workflow time; its changes go before the end.
-    List<String> changes = Wire.events(stepBudget(Wire.result(result).health()));
-    fromDesk(() -> desk.taskEnded(runId, Wire.command(task), result, changes));
   }
 
   /** Feeds the desk's answer to the machine and starts what it decides. */
