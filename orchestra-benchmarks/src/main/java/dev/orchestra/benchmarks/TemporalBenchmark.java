@@ -4,7 +4,7 @@ import dev.orchestra.Orchestrator;
 import dev.orchestra.RunResult;
 import dev.orchestra.StopReason;
 import dev.orchestra.event.OrchestraEvent;
-import dev.orchestra.temporal.ChildJvm;
+import dev.orchestra.temporal.internal.ChildJvm;
 import dev.orchestra.temporal.LocalTemporalServer;
 import dev.orchestra.temporal.SyntheticTeam;
 import dev.orchestra.temporal.TemporalOrchestrator;

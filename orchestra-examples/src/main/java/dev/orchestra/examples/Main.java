@@ -55,7 +55,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     version = "orchestra 0.1.0-SNAPSHOT",
     description = "Runs coding agents like a small engineering team, with Codex's configuration.",
-    subcommands = {Main.Init.class, Main.Verify.class, Main.Roles.class, Main.Run.class, Main.Resume.class, Main.DemoCommand.class})
+    subcommands = {Main.Init.class, Main.Verify.class, Main.Roles.class, Main.Run.class, Main.Resume.class, WorkerCommand.class, Main.DemoCommand.class})
 public final class Main implements Callable<Integer> {
   private Main() {}
 
@@ -567,10 +567,20 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--max-iterations", paramLabel = "N", description = "The most rounds (default 10).")
     int maxIterations = 10;
 
+    @Option(names = "--temporal", paramLabel = "HOST:PORT",
+        description = "Run on Temporal: start the run there and wait for it; `orchestra worker` processes carry it out.")
+    String temporal;
+
+    @Option(names = "--queue", paramLabel = "NAME", description = "With --temporal: the workers' task queue (default: orchestra).")
+    String queue = dev.orchestra.temporal.OrchestraWorker.DEFAULT_TASK_QUEUE;
+
     @Override
     public Integer call() {
       if (maxIterations < 1) {
         throw new CommandLine.ParameterException(spec.commandLine(), "--max-iterations must be at least 1");
+      }
+      if (temporal != null) {
+        return onTemporal();
       }
       Bounds bounds = bounds(maxIterations);
       ProgressPrinter progress = new ProgressPrinter(Context.out());
@@ -583,6 +593,29 @@ public final class Main implements Callable<Integer> {
         if (events != null) {
           events.close();
         }
+      }
+    }
+
+    /** Starts the run on Temporal and waits; the team (roles, gates, bounds) is the workers'. */
+    private int onTemporal() {
+      if (oneBatch || maxIterations != 10 || !checks.isEmpty() || common.events != null) {
+        throw new UsageError(
+            "with --temporal the team is the workers': give --one-batch, --max-iterations and --check to `orchestra worker`;"
+                + " the journal is in the desk worker's repository");
+      }
+      io.temporal.serviceclient.WorkflowServiceStubs service =
+          io.temporal.serviceclient.WorkflowServiceStubs.newServiceStubs(
+              io.temporal.serviceclient.WorkflowServiceStubsOptions.newBuilder().setTarget(temporal).build());
+      try {
+        dev.orchestra.temporal.TemporalOrchestrator t =
+            dev.orchestra.temporal.TemporalOrchestrator.builder(io.temporal.client.WorkflowClient.newInstance(service)).taskQueue(queue).build();
+        String runId = t.start(goal);
+        Context.out().println("run " + runId + " started on " + temporal + " (workflow " + dev.orchestra.temporal.TemporalOrchestrator.workflowId(runId) + ")");
+        dev.orchestra.event.OrchestraEvent.RunFinished end = t.await(runId);
+        Context.out().println(end.stopReason() + ": " + end.message());
+        return dev.orchestra.StopReason.GREEN.name().equals(end.stopReason()) ? 0 : 1;
+      } finally {
+        service.shutdownNow();
       }
     }
   }
@@ -632,6 +665,10 @@ public final class Main implements Callable<Integer> {
         description = "codex: the implementers are real Codex CLI processes (installed separately), scripted by the same offline server.")
     String agent = "tools";
 
+    @Option(names = "--temporal",
+        description = "Run on Temporal instead: Temporal's own test server and two worker JVMs on this machine, started and stopped by the demo.")
+    boolean temporal;
+
     @Mixin Common common = new Common();
 
     @Override
@@ -660,6 +697,12 @@ public final class Main implements Callable<Integer> {
         codex = java.util.Optional.of(dev.orchestra.codex.CodexAgent.builder());
       }
       Path target = dir != null ? dir : Files.createTempDirectory("orchestra-demo-");
+      if (temporal) {
+        if (!agent.equals("tools")) {
+          throw new UsageError("--temporal runs the demo's scripted team; leave --agent out");
+        }
+        return TemporalDemo.run(target, Context.out());
+      }
       JsonLinesListener events = common.eventsListener();
       try {
         return Demo.run(target, Context.out(), events == null ? OrchestraListener.NONE : events, codex);

@@ -8,6 +8,7 @@ import dev.orchestra.StopReason;
 import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.internal.json.EventJson;
 import dev.orchestra.plan.TaskStatus;
+import dev.orchestra.temporal.internal.ChildJvm;
 import dev.orchestra.temporal.internal.RunWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;

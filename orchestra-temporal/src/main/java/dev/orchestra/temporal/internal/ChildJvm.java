@@ -1,4 +1,4 @@
-package dev.orchestra.temporal;
+package dev.orchestra.temporal.internal;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -11,12 +11,24 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A JVM started with this one's class path, whose output lines are read as they come. */
+/**
+ * A JVM started with this one's class path, whose output lines are read as they come: the demo's
+ * Temporal server and workers, and the tests' and benchmarks'. It stops when its standard input
+ * ends ({@link #close}), so the programs it starts must treat that end as their signal to stop.
+ * Public for Orchestra's other modules; not Orchestra's API.
+ */
 public final class ChildJvm implements AutoCloseable {
   private final Process process;
   private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
 
-  /** Starts {@code main} with {@code args}; its standard error goes to {@code log}. */
+  /**
+   * Starts {@code main} with {@code args}.
+   *
+   * @param main the class whose {@code main} to run, on this JVM's class path
+   * @param log where its standard error goes
+   * @param args its arguments
+   * @throws IOException when the JVM cannot be started
+   */
   public ChildJvm(Class<?> main, Path log, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -42,7 +54,12 @@ public final class ChildJvm implements AutoCloseable {
     reader.start();
   }
 
-  /** Waits for a line starting with {@code prefix}; returns it. */
+  /**
+   * Waits for a line starting with {@code prefix}, passing over others; returns it.
+   *
+   * @throws IllegalStateException when it exits first, or no such line comes within {@code seconds}
+   * @throws InterruptedException when interrupted meanwhile
+   */
   public String await(String prefix, long seconds) throws InterruptedException {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (System.nanoTime() < end) {
@@ -57,6 +74,14 @@ public final class ChildJvm implements AutoCloseable {
     throw new IllegalStateException("no line starting '" + prefix + "' within " + seconds + " s");
   }
 
+  /** Returns the lines it printed that no {@link #await} took, and forgets them. */
+  public List<String> drain() {
+    List<String> out = new ArrayList<>();
+    lines.drainTo(out);
+    return out;
+  }
+
+  /** Returns its process id. */
   public long pid() {
     return process.pid();
   }
@@ -66,12 +91,17 @@ public final class ChildJvm implements AutoCloseable {
     return process.info().totalCpuDuration().orElse(java.time.Duration.ZERO);
   }
 
-  /** Kills it at once (SIGKILL), as a machine lost would. */
+  /**
+   * Kills it at once (SIGKILL), as a machine lost would.
+   *
+   * @throws InterruptedException when interrupted while waiting for it to go
+   */
   public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(10, TimeUnit.SECONDS);
   }
 
+  /** Returns whether it still runs. */
   public boolean isAlive() {
     return process.isAlive();
   }
