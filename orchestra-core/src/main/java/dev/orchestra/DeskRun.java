@@ -113,7 +113,11 @@ final class DeskRun implements RunDesk, RunEngine.DeskTap {
     if (closed) {
       throw new IllegalStateException("the desk of run " + runId + " is closed");
     }
-    fed.clear();
+    if (!fed.isEmpty()) {
+      // Fed between calls (a late event from an agent's thread): the deciding engine never heard of
+      // it, so the two machines no longer agree. Fail loudly rather than drift.
+      throw new IllegalStateException("run " + runId + "'s desk was fed between calls, so its machine and the deciding one differ: " + fed);
+    }
     health.clear();
   }
 

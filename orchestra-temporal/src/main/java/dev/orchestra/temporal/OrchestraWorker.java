@@ -8,6 +8,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
+import io.temporal.worker.WorkflowImplementationOptions;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
@@ -75,13 +76,16 @@ public final class OrchestraWorker implements AutoCloseable {
    *
    * @param factory a factory not started yet
    */
-  public void registerOn(WorkerFactory factory) {
+  public synchronized void registerOn(WorkerFactory factory) {
     WorkerOptions.Builder options = WorkerOptions.newBuilder().setMaxConcurrentActivityExecutionSize(slots);
     if (!stickyWorkflows) {
       options.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
     }
     Worker tasks = factory.newWorker(taskQueue, options.build());
-    tasks.registerWorkflowImplementationTypes(RunWorkflowImpl.class);
+    // An exception in the workflow fails the run, loudly; by default Temporal would retry the
+    // workflow task for ever and the run would wait with nobody told.
+    tasks.registerWorkflowImplementationTypes(
+        WorkflowImplementationOptions.newBuilder().setFailWorkflowExceptionTypes(RuntimeException.class).build(), RunWorkflowImpl.class);
     tasks.registerActivitiesImplementations(activities);
     if (keepsDesks) {
       factory.newWorker(desksQueue(taskQueue)).registerActivitiesImplementations(activities);
@@ -177,8 +181,8 @@ public final class OrchestraWorker implements AutoCloseable {
 
     /**
      * Sets whether this worker keeps runs' desks; true by default. A worker that does not runs
-     * workflows and agents' tasks only, and needs no access to the repository the runs work on
-     * beyond its own workspace.
+     * workflows and agents' tasks only; its orchestrator's workspace must still be the runs' folder
+     * (the agents write there, and the desk's gates check it), as every worker's must.
      *
      * @param keepsDesks whether it keeps desks
      * @return this builder

@@ -22,7 +22,10 @@ import java.util.Objects;
  * decided by the same state machine as a run in one JVM, with the journal and plan.md written in the
  * workspace of the worker that keeps the run's desk.
  *
- * <p>Thread-safe; holds nothing but the client. A run's workflow id is {@code "orchestra-" + runId}.
+ * <p>Only one run at a time per repository folder: a run's desk holds the folder's run lock, and a
+ * second run's start fails at its desk. Thread-safe. A run's workflow id is {@code "orchestra-" +
+ * runId}. Temporal keeps the run's events (agents' messages and reports among them) in its history:
+ * configure a payload codec on the client to encrypt them at rest.
  */
 public final class TemporalOrchestrator {
   private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
@@ -103,10 +106,11 @@ public final class TemporalOrchestrator {
   }
 
   /**
-   * Returns where a run stands, as its state machine describes it.
+   * Returns where a run stands, as its state machine describes it: phase, round, budget, usage,
+   * what runs, and the plan.
    *
    * @param runId the run
-   * @return a few lines for people
+   * @return the description, for people
    */
   public String status(String runId) {
     return client.newWorkflowStub(RunWorkflow.class, WORKFLOW_ID_PREFIX + runId).status();

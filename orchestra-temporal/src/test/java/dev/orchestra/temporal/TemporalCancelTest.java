@@ -121,6 +121,7 @@ final class TemporalCancelTest {
       assertEquals(scheduled, closed, "activities scheduled and closed");
       assertEquals(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED, events.get(events.size() - 1).getEventType(), "Temporal closes a cancelled workflow as cancelled");
       WorkflowReplayer.replayWorkflowExecution(history, RunWorkflowImpl.class);
+      HistoryFixturesTest.record("cancelled-run", history);
     }
   }
 }

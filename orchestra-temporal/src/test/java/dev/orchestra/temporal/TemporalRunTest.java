@@ -102,6 +102,7 @@ final class TemporalRunTest {
       // The workflow is deterministic: its recorded history replays.
       WorkflowExecutionHistory history = env.getWorkflowClient().fetchHistory(TemporalOrchestrator.workflowId(runId));
       WorkflowReplayer.replayWorkflowExecution(history, RunWorkflowImpl.class);
+      HistoryFixturesTest.record("green-run", history);
     }
   }
 }

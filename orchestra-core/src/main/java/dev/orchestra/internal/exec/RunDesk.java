@@ -29,7 +29,8 @@ public interface RunDesk extends AutoCloseable {
    * person's cancel).
    *
    * @param events the events, in order
-   * @return the events fed, in order, with any the desk observed meanwhile (a budget change)
+   * @return the events fed, in order, with any the desk observed meanwhile (a stop, when plan.md
+   *     cannot be written)
    */
   Answer observe(List<OrchestraEvent> events);
 

@@ -17,6 +17,9 @@ public interface RunActivities {
    */
   String openDesk(String runId);
 
+  /** Closes the run's desk on this worker, if open (a run that failed); releases its run lock. */
+  void closeDesk(String runId);
+
   /** Feeds the run's desk events the workflow observed. */
   DeskReply observe(String runId, List<String> events);
 

@@ -10,6 +10,9 @@ import dev.orchestra.event.OrchestraEvent;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.ActivityCanceledException;
+import io.temporal.failure.ApplicationFailure;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import io.temporal.client.ActivityCompletionException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,8 +28,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The activities of a worker, carried out by one orchestrator's team in its workspace. The run's
- * desk stays open in this JVM from the run's first call to its finish. Thread-safe.
+ * The activities of a worker, carried out by one orchestrator's team in its workspace. A run's desk
+ * stays open in this JVM from {@code openDesk} to the run's finish, or to {@code closeDesk} when the
+ * run failed. Thread-safe.
  *
  * <p>Public because Temporal's worker registers it; not Orchestra's API.
  */
@@ -54,7 +58,8 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
     this.deskQueue = deskQueue;
     this.heartbeatEvery = heartbeatEvery;
     this.heartbeats =
-        Executors.newSingleThreadScheduledExecutor(
+        Executors.newScheduledThreadPool(
+            2, // a heartbeat may block on the server: one slow call must not hold up every task's
             r -> {
               Thread t = new Thread(r, "orchestra-temporal-heartbeat");
               t.setDaemon(true);
@@ -64,8 +69,17 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
 
   @Override
   public String openDesk(String runId) {
-    desk(runId);
-    return Wire.team(host.spec(), host.budgetPolicy(), deskQueue);
+    desks.computeIfAbsent(runId, host::desk);
+    return Wire.team(host.spec(), host.budgetPolicy(), deskQueue, host.workspace().toString());
+  }
+
+  @Override
+  public void closeDesk(String runId) {
+    RunDesk desk = desks.remove(runId);
+    if (desk != null) {
+      desk.close();
+    }
+    forget(runId);
   }
 
   @Override
@@ -97,8 +111,7 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
     DeskReply events = reply(desk(runId).carryOut(c));
     if (c.kind() == Command.Kind.FINISH) {
       desks.remove(runId); // the finish closed it
-      executors.remove(runId);
-      cancelledRuns.remove(runId);
+      forget(runId);
     }
     return events;
   }
@@ -107,9 +120,11 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
   public String runTask(TaskCall call) {
     ActivityExecutionContext context = Activity.getExecutionContext();
     Command.RunTask command = (Command.RunTask) Wire.command(call.command());
+    checkWorkspace(call);
     Map<String, RoleReport.Exploration> explorations = new HashMap<>();
     call.explorations().forEach((id, text) -> explorations.put(id, (RoleReport.Exploration) Wire.report(text)));
     AtomicBoolean cancelled = new AtomicBoolean();
+    AtomicBoolean ended = new AtomicBoolean();
     Thread worker = Thread.currentThread();
     ScheduledFuture<?> beat =
         heartbeats.scheduleAtFixedRate(
@@ -121,9 +136,12 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
                 if (e instanceof ActivityCanceledException) {
                   cancelledRuns.add(call.runId());
                 }
-                if (cancelled.compareAndSet(false, true)) {
-                  LOG.info("run {}: task {} stops: {}", call.runId(), command.task().id(), e.getClass().getSimpleName());
-                  worker.interrupt();
+                // Under the lock the activity's end takes: never an interrupt for the thread's next activity.
+                synchronized (ended) {
+                  if (!ended.get() && cancelled.compareAndSet(false, true)) {
+                    LOG.info("run {}: task {} stops: {}", call.runId(), command.task().id(), e.getClass().getSimpleName());
+                    worker.interrupt();
+                  }
                 }
               } catch (RuntimeException e) {
                 LOG.warn("run {}: a heartbeat of task {} failed", call.runId(), command.task().id(), e);
@@ -136,8 +154,26 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
       TaskExecutor executor = executors.computeIfAbsent(call.runId(), id -> host.tasks(id, host.workspace(), () -> cancelledRuns.contains(id)));
       return Wire.result(executor.run(command, call.goal(), explorations));
     } finally {
+      synchronized (ended) {
+        ended.set(true);
+      }
       beat.cancel(false);
-      Thread.interrupted(); // a late interrupt from the heartbeat must not reach the next activity on this thread
+      Thread.interrupted(); // an interrupt the heartbeat sent must not reach the next activity on this thread
+    }
+  }
+
+  /**
+   * Agents work in the folder the run's desk keeps (its gates check what they wrote there): a worker
+   * whose workspace is another folder, or that does not see the desk's open run, must not run them.
+   */
+  private void checkWorkspace(TaskCall call) {
+    Path mine = host.workspace().toAbsolutePath().normalize();
+    Path runs = Path.of(call.workspace()).toAbsolutePath().normalize();
+    if (!mine.equals(runs) || !Files.exists(mine.resolve(".orchestra").resolve("run.lock"))) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "this worker's workspace " + mine + " is not where run " + call.runId() + " works (" + runs
+              + ", whose desk holds .orchestra/run.lock there): workers of a task queue must share the run's repository folder",
+          "WrongWorkspace");
     }
   }
 
@@ -145,8 +181,20 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
     return new DeskReply(Wire.events(answer.events()), Wire.health(answer.health()));
   }
 
+  /** The run's open desk; a desk this JVM never opened (it restarted) is a failure, not a fresh desk. */
   private RunDesk desk(String runId) {
-    return desks.computeIfAbsent(runId, host::desk);
+    RunDesk desk = desks.get(runId);
+    if (desk == null) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "the desk of run " + runId + " is not open on this worker (it restarted since, or the run was reset); the run cannot go on",
+          "DeskLost");
+    }
+    return desk;
+  }
+
+  private void forget(String runId) {
+    executors.remove(runId);
+    cancelledRuns.remove(runId);
   }
 
   /** Closes the desks of runs that did not finish here, and stops heartbeating. */

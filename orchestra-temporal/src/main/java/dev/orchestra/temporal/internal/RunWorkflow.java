@@ -21,9 +21,10 @@ public interface RunWorkflow {
   String run(RunRequest request);
 
   /**
-   * Returns where the run stands, as the state machine describes it (phase, round, budget, tasks).
+   * Returns where the run stands, as the state machine describes it: phase, round, budget, usage,
+   * what runs, and the plan.
    *
-   * @return a few lines for people
+   * @return the description, for people
    */
   @QueryMethod
   String status();

@@ -38,6 +38,9 @@ import java.util.Map;
  * <p>Public because Temporal instantiates it; not Orchestra's API.
  */
 public final class RunWorkflowImpl implements RunWorkflow {
+  /** The most result text one desk call carries: Temporal refuses a payload over 2 MB. */
+  private static final long MAX_BATCH_CHARS = 512 * 1024;
+
   /** Set by {@link #run}: the run's desk, on the worker that keeps it. */
   private RunActivities desk;
 
@@ -45,6 +48,8 @@ public final class RunWorkflowImpl implements RunWorkflow {
   private RunActivities tasks;
 
   private RunMachine machine;
+  /** The folder the run's desk keeps: its agents must work there. */
+  private String deskWorkspace = "";
   private BudgetPolicy budgetPolicy;
   /** The thread budget, stepped here on workflow time; the machine hears of its changes as events. */
   private BudgetLadder.State budget;
@@ -70,31 +75,52 @@ public final class RunWorkflowImpl implements RunWorkflow {
                 .setHeartbeatTimeout(Duration.ofMillis(request.heartbeatTimeoutMillis()))
                 // A cancel waits for the agent to stop: no task's process outlives the run.
                 .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
-                .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).setInitialInterval(Duration.ofSeconds(1)).build())
+                .setRetryOptions(
+                    RetryOptions.newBuilder()
+                        .setMaximumAttempts(3)
+                        .setInitialInterval(Duration.ofSeconds(1))
+                        .setDoNotRetry(IllegalArgumentException.class.getName()) // a malformed call stays malformed
+                        .build())
                 .build());
     // The first worker that keeps desks to answer keeps this run's; its later calls go to a queue
     // only that worker polls, since the desk holds the run's state in that JVM.
     String team = atDesk(() -> deskStub(request.deskQueue(), Duration.ofHours(2)).openDesk(runId));
     desk = deskStub(Wire.teamDeskQueue(team), Duration.ofMinutes(5));
-    machine = new RunMachine(Wire.teamSpec(team));
-    budgetPolicy = Wire.teamBudget(team);
-    budget = BudgetLadder.initial(budgetPolicy, now());
-    fromDesk(() -> desk.observe(runId, List.of(Wire.event(new OrchestraEvent.RunStarted(runId, now(), request.goal(), false)))));
+    deskWorkspace = Wire.teamWorkspace(team);
     try {
-      loop();
-    } catch (CanceledFailure e) {
-      // A cancel: running tasks' activities were asked to stop (their ends still come back), the
-      // run stops CANCELLED, and the machine asks for the finish once none runs, as in one JVM.
+      machine = new RunMachine(Wire.teamSpec(team));
+      budgetPolicy = Wire.teamBudget(team);
+      budget = BudgetLadder.initial(budgetPolicy, now());
+      fromDesk(() -> desk.observe(runId, List.of(Wire.event(new OrchestraEvent.RunStarted(runId, now(), request.goal(), false)))));
+      try {
+        loop();
+      } catch (CanceledFailure e) {
+        // A cancel: running tasks' activities were asked to stop (their ends still come back), the
+        // run stops CANCELLED, and the machine asks for the finish once none runs, as in one JVM.
+        Workflow.newDetachedCancellationScope(
+                () -> {
+                  cancelling = true;
+                  OrchestraEvent stop =
+                      new OrchestraEvent.StopRequested(
+                          runId, now(), StopReason.CANCELLED, "cancelled in round " + Math.max(machine.state().round(), 0) + "; resume() continues");
+                  fromDesk(() -> desk.observe(runId, List.of(Wire.event(stop))));
+                  loop();
+                })
+            .run();
+      }
+    } catch (RuntimeException e) {
+      // The run fails (the worker fails a workflow on any exception): the desk's lock and journal
+      // must not stay held in that worker for ever. Best effort: the desk's worker may be the cause.
       Workflow.newDetachedCancellationScope(
               () -> {
-                cancelling = true;
-                OrchestraEvent stop =
-                    new OrchestraEvent.StopRequested(
-                        runId, now(), StopReason.CANCELLED, "cancelled in round " + Math.max(machine.state().round(), 0) + "; resume() continues");
-                fromDesk(() -> desk.observe(runId, List.of(Wire.event(stop))));
-                loop();
+                try {
+                  desk.closeDesk(runId);
+                } catch (RuntimeException closing) {
+                  e.addSuppressed(closing);
+                }
               })
           .run();
+      throw e;
     }
     return finished;
   }
@@ -202,6 +228,9 @@ public final class RunWorkflowImpl implements RunWorkflow {
           }
           // The budget steps on the task's outcomes here, on workflow time; its changes go before its end.
           results.add(new TaskEnd(Wire.command(task), result, Wire.events(stepBudget(Wire.result(result).health()))));
+          if (results.stream().mapToLong(r -> r.result().length()).sum() > MAX_BATCH_CHARS) {
+            flush(results); // well under Temporal's 2 MB payload limit
+          }
           continue;
         } catch (ActivityFailure e) {
           // Stopped by a cancel: it runs again on a resume. Out of attempts: it failed, and the
@@ -248,7 +277,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
       for (Command c : step.commands()) {
         switch (c.kind()) {
           case RUN_TASK -> {
-            TaskCall call = new TaskCall(runId, Wire.command(c), machine.state().goal(), explorations);
+            TaskCall call = new TaskCall(runId, Wire.command(c), machine.state().goal(), explorations, deskWorkspace);
             pending.add(new Pending(c, Async.function(tasks::runTask, call)));
           }
           case AWAIT_RETRY -> {

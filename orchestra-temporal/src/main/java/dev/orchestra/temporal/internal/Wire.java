@@ -19,7 +19,6 @@ import dev.orchestra.internal.engine.RunSpec;
 import dev.orchestra.internal.exec.TaskResult;
 import dev.orchestra.internal.json.EventJson;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -106,15 +105,21 @@ public final class Wire {
   }
 
   /**
-   * Returns a team's spec and budget policy, and the task queue of the worker that keeps the run's
-   * desk, as JSON text.
+   * Returns a team's spec and budget policy, and the task queue and workspace of the worker that
+   * keeps the run's desk, as JSON text.
    */
-  public static String team(RunSpec spec, BudgetPolicy budget, String deskQueue) {
+  public static String team(RunSpec spec, BudgetPolicy budget, String deskQueue, String workspace) {
     ObjectNode node = MAPPER.createObjectNode();
     node.set("spec", MAPPER.valueToTree(spec));
     node.set("budget", MAPPER.valueToTree(budget));
     node.put("deskQueue", deskQueue);
+    node.put("workspace", workspace);
     return node.toString();
+  }
+
+  /** Reads the desk's workspace from {@link #team}'s text. */
+  public static String teamWorkspace(String text) {
+    return tree(text).path("workspace").asText();
   }
 
   /** Reads the desk's task queue from {@link #team}'s text. */
@@ -218,14 +223,6 @@ public final class Wire {
       return MAPPER.treeToValue(value, type);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("not a " + what + " of kind " + kind + ": " + e.getOriginalMessage(), e);
-    }
-  }
-
-  private static String write(Object value) {
-    try {
-      return MAPPER.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
     }
   }
 
