@@ -598,10 +598,13 @@ public final class Main implements Callable<Integer> {
 
     /** Starts the run on Temporal and waits; the team (roles, gates, bounds) is the workers'. */
     private int onTemporal() {
-      if (oneBatch || maxIterations != 10 || !checks.isEmpty() || common.events != null) {
+      java.util.Set<String> allowed = java.util.Set.of("--goal", "--temporal", "--queue");
+      List<String> refused =
+          spec.commandLine().getParseResult().matchedOptions().stream().map(o -> o.longestName()).filter(n -> !allowed.contains(n)).toList();
+      if (!refused.isEmpty()) {
         throw new UsageError(
-            "with --temporal the team is the workers': give --one-batch, --max-iterations and --check to `orchestra worker`;"
-                + " the journal is in the desk worker's repository");
+            "with --temporal the team and its repository are the workers': give " + String.join(", ", refused)
+                + " to `orchestra worker` (the journal is in the repository of the worker that keeps the run's desk)");
       }
       io.temporal.serviceclient.WorkflowServiceStubs service =
           io.temporal.serviceclient.WorkflowServiceStubs.newServiceStubs(

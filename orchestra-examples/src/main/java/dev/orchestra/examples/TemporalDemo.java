@@ -155,5 +155,7 @@ final class TemporalDemo {
     } finally {
       service.shutdownNow();
     }
+    // A thread a library left behind must not keep this process alive after its parent is gone.
+    System.exit(0);
   }
 }

@@ -32,6 +32,9 @@ final class WorkerCommand extends Main.RunCommand implements Callable<Integer> {
   @Option(names = "--max-iterations", paramLabel = "N", description = "The most rounds of the runs this worker decides (default 10).")
   int maxIterations = 10;
 
+  @Option(names = "--one-batch", description = "The runs whose desk this worker keeps stop after their first batch and its gates.")
+  boolean oneBatch;
+
   @Override
   boolean resuming() {
     return false;
@@ -43,6 +46,7 @@ final class WorkerCommand extends Main.RunCommand implements Callable<Integer> {
       throw new Main.UsageError("--slots must be at least 1");
     }
     ProgressPrinter progress = new ProgressPrinter(Main.Context.out());
+    dev.orchestra.event.JsonLinesListener events = common.eventsListener();
     WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(temporal).build());
     CountDownLatch stopped = new CountDownLatch(1);
     CountDownLatch closed = new CountDownLatch(1);
@@ -58,7 +62,7 @@ final class WorkerCommand extends Main.RunCommand implements Callable<Integer> {
               }
             },
             "orchestra-worker-stop");
-    try (Orchestrator team = orchestrator(progress, null).bounds(bounds(maxIterations)).build();
+    try (Orchestrator team = orchestrator(progress, events).bounds(bounds(maxIterations)).oneBatch(oneBatch).build();
         OrchestraWorker worker = OrchestraWorker.builder(team).taskQueue(queue).slots(slots).keepsDesks(!noDesks).build()) {
       worker.start(WorkflowClient.newInstance(service));
       Runtime.getRuntime().addShutdownHook(hook);
@@ -69,6 +73,9 @@ final class WorkerCommand extends Main.RunCommand implements Callable<Integer> {
       return 0;
     } finally {
       service.shutdownNow();
+      if (events != null) {
+        events.close();
+      }
       closed.countDown();
     }
   }

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * dependency of this module).
  *
  * <p>As a program ({@link #main}): listens on the port given (7233 by default, 0 for any free one),
- * prints {@code listening on 127.0.0.1:PORT} on a line of its own, and stops when its standard input
+ * prints {@code listening on 127.0.0.1:PORT} on a line of its own, and exits when its standard input
  * ends, so a parent that dies takes it along.
  */
 public final class LocalTemporalServer implements AutoCloseable {
@@ -102,5 +102,7 @@ public final class LocalTemporalServer implements AutoCloseable {
         // Nothing is read from it: its end is the signal to stop.
       }
     }
+    // A thread gRPC or the server left behind must not keep this process alive after its parent.
+    System.exit(0);
   }
 }

@@ -8,7 +8,6 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
-import io.temporal.worker.WorkflowImplementationOptions;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
@@ -82,10 +81,7 @@ public final class OrchestraWorker implements AutoCloseable {
       options.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
     }
     Worker tasks = factory.newWorker(taskQueue, options.build());
-    // An exception in the workflow fails the run, loudly; by default Temporal would retry the
-    // workflow task for ever and the run would wait with nobody told.
-    tasks.registerWorkflowImplementationTypes(
-        WorkflowImplementationOptions.newBuilder().setFailWorkflowExceptionTypes(RuntimeException.class).build(), RunWorkflowImpl.class);
+    tasks.registerWorkflowImplementationTypes(RunWorkflowImpl.class);
     tasks.registerActivitiesImplementations(activities);
     if (keepsDesks) {
       factory.newWorker(desksQueue(taskQueue)).registerActivitiesImplementations(activities);

@@ -38,5 +38,7 @@ public final class TestWorkerMain {
     } finally {
       service.shutdownNow();
     }
+    // A thread a library left behind must not keep this process alive after its parent is gone.
+    System.exit(0);
   }
 }

@@ -163,16 +163,22 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
   }
 
   /**
-   * Agents work in the folder the run's desk keeps (its gates check what they wrote there): a worker
-   * whose workspace is another folder, or that does not see the desk's open run, must not run them.
+   * Agents work in the folder the run's desk keeps (its gates check what they wrote there): this
+   * worker's workspace must hold the run lock the run's desk took, naming this run. A folder of the
+   * same path on another machine, or another folder, does not.
    */
   private void checkWorkspace(TaskCall call) {
-    Path mine = host.workspace().toAbsolutePath().normalize();
-    Path runs = Path.of(call.workspace()).toAbsolutePath().normalize();
-    if (!mine.equals(runs) || !Files.exists(mine.resolve(".orchestra").resolve("run.lock"))) {
+    Path lock = host.workspace().resolve(".orchestra").resolve("run.lock");
+    String text;
+    try {
+      text = Files.exists(lock) ? Files.readString(lock) : "";
+    } catch (java.io.IOException e) {
+      text = "";
+    }
+    if (!text.startsWith("run " + call.runId() + ",")) {
       throw ApplicationFailure.newNonRetryableFailure(
-          "this worker's workspace " + mine + " is not where run " + call.runId() + " works (" + runs
-              + ", whose desk holds .orchestra/run.lock there): workers of a task queue must share the run's repository folder",
+          "this worker's workspace " + host.workspace() + " is not where run " + call.runId() + " works (" + call.workspace()
+              + ", whose desk holds the run lock there): workers of a task queue must share the run's repository folder",
           "WrongWorkspace");
     }
   }

@@ -13,6 +13,8 @@ import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TemporalFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
@@ -39,7 +41,7 @@ import java.util.Map;
  */
 public final class RunWorkflowImpl implements RunWorkflow {
   /** The most result text one desk call carries: Temporal refuses a payload over 2 MB. */
-  private static final long MAX_BATCH_CHARS = 512 * 1024;
+  private static final long MAX_BATCH_CHARS = 256 * 1024;
 
   /** Set by {@link #run}: the run's desk, on the worker that keeps it. */
   private RunActivities desk;
@@ -85,9 +87,9 @@ public final class RunWorkflowImpl implements RunWorkflow {
     // The first worker that keeps desks to answer keeps this run's; its later calls go to a queue
     // only that worker polls, since the desk holds the run's state in that JVM.
     String team = atDesk(() -> deskStub(request.deskQueue(), Duration.ofHours(2)).openDesk(runId));
-    desk = deskStub(Wire.teamDeskQueue(team), Duration.ofMinutes(5));
-    deskWorkspace = Wire.teamWorkspace(team);
     try {
+        desk = deskStub(Wire.teamDeskQueue(team), Duration.ofMinutes(5));
+      deskWorkspace = Wire.teamWorkspace(team);
       machine = new RunMachine(Wire.teamSpec(team));
       budgetPolicy = Wire.teamBudget(team);
       budget = BudgetLadder.initial(budgetPolicy, now());
@@ -109,18 +111,26 @@ public final class RunWorkflowImpl implements RunWorkflow {
             .run();
       }
     } catch (RuntimeException e) {
-      // The run fails (the worker fails a workflow on any exception): the desk's lock and journal
-      // must not stay held in that worker for ever. Best effort: the desk's worker may be the cause.
-      Workflow.newDetachedCancellationScope(
-              () -> {
-                try {
-                  desk.closeDesk(runId);
-                } catch (RuntimeException closing) {
-                  e.addSuppressed(closing);
-                }
-              })
-          .run();
-      throw e;
+      // The run fails: the desk's lock and journal must not stay held in that worker for ever (best
+      // effort: the desk's worker may be the cause). An error of this code's own (a broken
+      // invariant) fails the workflow rather than have Temporal retry its task for ever with nobody
+      // told; Temporal's own failures keep their kind. Errors Temporal raises outside this thread
+      // (non-determinism after a bad deploy) still retry the task, so a rollback recovers the run.
+      if (desk != null) {
+        Workflow.newDetachedCancellationScope(
+                () -> {
+                  try {
+                    desk.closeDesk(runId);
+                  } catch (RuntimeException closing) {
+                    e.addSuppressed(closing);
+                  }
+                })
+            .run();
+      }
+      if (e instanceof TemporalFailure) {
+        throw e;
+      }
+      throw ApplicationFailure.newNonRetryableFailureWithCause("run " + runId + " failed: " + e, e.getClass().getName(), e);
     }
     return finished;
   }
@@ -220,39 +230,41 @@ public final class RunWorkflowImpl implements RunWorkflow {
   private void ended(List<Pending> ended) {
     List<TaskEnd> results = new ArrayList<>();
     for (Pending p : ended) {
-      if (p.command() instanceof Command.RunTask task) {
-        try {
-          String result = p.promise().get();
-          if (task.round() == 0) {
-            Wire.exploration(result).ifPresent(x -> explorations.put(task.task().id(), x));
-          }
-          // The budget steps on the task's outcomes here, on workflow time; its changes go before its end.
-          results.add(new TaskEnd(Wire.command(task), result, Wire.events(stepBudget(Wire.result(result).health()))));
-          if (results.stream().mapToLong(r -> r.result().length()).sum() > MAX_BATCH_CHARS) {
-            flush(results); // well under Temporal's 2 MB payload limit
-          }
-          continue;
-        } catch (ActivityFailure e) {
-          // Stopped by a cancel: it runs again on a resume. Out of attempts: it failed, and the
-          // machine decides what follows.
-          flush(results);
-          boolean stopped = cancelling || e.getCause() instanceof CanceledFailure;
-          String why =
-              stopped
-                  ? "interrupted; will run again"
-                  : "its activity failed: " + Text.oneLine(String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
-          OrchestraEvent end =
-              new OrchestraEvent.TaskFinished(
-                  runId, now(), task.task().id(), task.task().role(), stopped ? TaskStatus.TODO : TaskStatus.FAILED, why, List.of(), task.round());
-          fromDesk(() -> desk.observe(runId, List.of(Wire.event(end))));
-          continue;
-        }
+      if (p.command() instanceof Command.AwaitRetry hold) {
+        flush(results);
+        if (!cancelling) {
+          fromDesk(() -> desk.observe(runId, List.of(Wire.event(new OrchestraEvent.RetryDue(runId, now(), hold.taskId())))));
+        } // a cancelled run ends without starting what it held, as in one JVM
+        continue;
       }
-      flush(results);
-      Command.AwaitRetry hold = (Command.AwaitRetry) p.command();
-      if (!cancelling) {
-        fromDesk(() -> desk.observe(runId, List.of(Wire.event(new OrchestraEvent.RetryDue(runId, now(), hold.taskId())))));
-      } // a cancelled run ends without starting what it held, as in one JVM
+      Command.RunTask task = (Command.RunTask) p.command();
+      String result;
+      try {
+        result = p.promise().get();
+      } catch (ActivityFailure e) {
+        // Stopped by a cancel: it is to do again. Out of attempts: it failed, and the machine
+        // decides what follows.
+        flush(results);
+        boolean stopped = cancelling || e.getCause() instanceof CanceledFailure;
+        String why =
+            stopped
+                ? "interrupted; will run again"
+                : "its activity failed: " + Text.oneLine(String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+        OrchestraEvent end =
+            new OrchestraEvent.TaskFinished(
+                runId, now(), task.task().id(), task.task().role(), stopped ? TaskStatus.TODO : TaskStatus.FAILED, why, List.of(), task.round());
+        fromDesk(() -> desk.observe(runId, List.of(Wire.event(end))));
+        continue;
+      }
+      if (task.round() == 0) {
+        Wire.exploration(result).ifPresent(x -> explorations.put(task.task().id(), x));
+      }
+      // Well under Temporal's 2 MB payload limit: a result is JSON inside JSON, so it may double.
+      if (!results.isEmpty() && results.stream().mapToLong(r -> r.result().length()).sum() + result.length() > MAX_BATCH_CHARS) {
+        flush(results);
+      }
+      // The budget steps on the task's outcomes here, on workflow time; its changes go before its end.
+      results.add(new TaskEnd(Wire.command(task), result, Wire.events(stepBudget(Wire.result(result).health()))));
     }
     flush(results);
   }
