@@ -88,7 +88,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
     // only that worker polls, since the desk holds the run's state in that JVM.
     String team = atDesk(() -> deskStub(request.deskQueue(), Duration.ofHours(2)).openDesk(runId));
     try {
-        desk = deskStub(Wire.teamDeskQueue(team), Duration.ofMinutes(5));
+      desk = deskStub(Wire.teamDeskQueue(team), Duration.ofMinutes(5));
       deskWorkspace = Wire.teamWorkspace(team);
       machine = new RunMachine(Wire.teamSpec(team));
       budgetPolicy = Wire.teamBudget(team);
