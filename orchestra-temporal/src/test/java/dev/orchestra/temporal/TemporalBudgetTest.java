@@ -7,7 +7,6 @@ import dev.orchestra.BudgetPolicy;
 import dev.orchestra.Orchestrator;
 import dev.orchestra.StopReason;
 import dev.orchestra.event.OrchestraEvent;
-import dev.orchestra.internal.json.EventJson;
 import dev.orchestra.model.ModelResponse;
 import dev.orchestra.model.TokenUsage;
 import dev.orchestra.plan.Task;
@@ -15,7 +14,6 @@ import dev.orchestra.temporal.internal.RunWorkflowImpl;
 import dev.orchestra.testing.Reply;
 import dev.orchestra.testing.RoleAnswers;
 import dev.orchestra.testing.ScriptedModelProvider;
-import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.WorkflowReplayer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,28 +21,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The thread budget on Temporal: stepped in the workflow, on workflow time, from tasks' outcomes. */
-final class TemporalBudgetTest {
+final class TemporalBudgetTest extends InMemoryTemporalTest {
   private static final String QUEUE = "orchestra-budget";
 
   @TempDir Path dir;
-  private TestWorkflowEnvironment env;
-
-  @BeforeEach
-  void startServer() {
-    env = TestWorkflowEnvironment.newInstance();
-  }
-
-  @AfterEach
-  void stopServer() {
-    env.close();
-  }
-
   private static List<Task> independent(int n) {
     List<Task> tasks = new ArrayList<>();
     for (int i = 1; i <= n; i++) {
@@ -63,7 +47,7 @@ final class TemporalBudgetTest {
       assertEquals(StopReason.GREEN.name(), end.stopReason(), end.message());
       WorkflowReplayer.replayWorkflowExecution(env.getWorkflowClient().fetchHistory(TemporalOrchestrator.workflowId(runId)), RunWorkflowImpl.class);
     }
-    return Files.readAllLines(dir.resolve("ws/.orchestra/journal.jsonl")).stream().map(EventJson::read).toList();
+    return InMemoryTemporalTest.journal(dir.resolve("ws"));
   }
 
   @Test

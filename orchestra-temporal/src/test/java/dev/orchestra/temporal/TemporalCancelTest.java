@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.orchestra.Orchestrator;
 import dev.orchestra.StopReason;
 import dev.orchestra.event.OrchestraEvent;
-import dev.orchestra.internal.json.EventJson;
 import dev.orchestra.model.ModelResponse;
 import dev.orchestra.model.TokenUsage;
 import dev.orchestra.plan.Task;
@@ -18,7 +17,6 @@ import dev.orchestra.testing.ScriptedModelProvider;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.common.WorkflowExecutionHistory;
-import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.WorkflowReplayer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,28 +24,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Cancelling a run on Temporal: workflow cancellation, as {@code cancel()} in one JVM. */
-final class TemporalCancelTest {
+final class TemporalCancelTest extends InMemoryTemporalTest {
   private static final String QUEUE = "orchestra-cancel";
 
   @TempDir Path dir;
-  private TestWorkflowEnvironment env;
-
-  @BeforeEach
-  void startServer() {
-    env = TestWorkflowEnvironment.newInstance();
-  }
-
-  @AfterEach
-  void stopServer() {
-    env.close();
-  }
-
   @Test
   void aCancelStopsTheRunningAgentsAndFinishesCancelledWithNoActivityLeftRunning() throws Exception {
     Path ws = Files.createDirectories(dir.resolve("ws"));
@@ -96,7 +80,7 @@ final class TemporalCancelTest {
 
       assertEquals(StopReason.CANCELLED.name(), end.stopReason(), end.message());
       assertTrue(stopped.await(0, TimeUnit.SECONDS), "both agents were interrupted before the run finished");
-      List<OrchestraEvent> journal = Files.readAllLines(ws.resolve(".orchestra/journal.jsonl")).stream().map(EventJson::read).toList();
+      List<OrchestraEvent> journal = InMemoryTemporalTest.journal(ws);
       for (String id : List.of("T1", "T2")) {
         assertTrue(
             journal.stream().anyMatch(e -> e instanceof OrchestraEvent.TaskFinished f && f.taskId().equals(id) && f.status() == TaskStatus.TODO),

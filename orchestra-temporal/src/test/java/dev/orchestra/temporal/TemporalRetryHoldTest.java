@@ -9,14 +9,12 @@ import dev.orchestra.StopReason;
 import dev.orchestra.agent.Agent;
 import dev.orchestra.agent.ReportFormat;
 import dev.orchestra.event.OrchestraEvent;
-import dev.orchestra.internal.json.EventJson;
 import dev.orchestra.model.RateLimitedException;
 import dev.orchestra.plan.Task;
 import dev.orchestra.temporal.internal.RunWorkflowImpl;
 import dev.orchestra.testing.Reply;
 import dev.orchestra.testing.RoleAnswers;
 import dev.orchestra.testing.ScriptedModelProvider;
-import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.WorkflowReplayer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,22 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
  * no slot of the budget: the in-memory server skips the ten minutes once nothing else runs, and the
  * run ends GREEN in seconds with the wait's end journalled before the task starts again.
  */
-final class TemporalRetryHoldTest {
+final class TemporalRetryHoldTest extends InMemoryTemporalTest {
   private static final String QUEUE = "orchestra-hold";
 
   @TempDir Path dir;
-  private TestWorkflowEnvironment env;
-
-  @BeforeEach
-  void startServer() {
-    env = TestWorkflowEnvironment.newInstance();
-  }
-
-  @AfterEach
-  void stopServer() {
-    env.close();
-  }
-
   @Test
   void aHeldTaskWaitsOnAWorkflowTimerAndTakesNoSlot() throws Exception {
     Path ws = Files.createDirectories(dir.resolve("ws"));
@@ -93,7 +77,7 @@ final class TemporalRetryHoldTest {
       // One slot: T2 ran while T1 waited out its ten minutes on a timer, not in the slot.
       assertEquals(List.of("T1", "T2", "T1"), starts);
       assertTrue(tookMillis < 60_000, "the ten minutes were workflow time, skipped: " + tookMillis + " ms");
-      List<OrchestraEvent> journal = Files.readAllLines(ws.resolve(".orchestra/journal.jsonl")).stream().map(EventJson::read).toList();
+      List<OrchestraEvent> journal = InMemoryTemporalTest.journal(ws);
       int due = indexOf(journal, e -> e instanceof OrchestraEvent.RetryDue r && r.taskId().equals("T1"));
       int again = lastIndexOf(journal, e -> e instanceof OrchestraEvent.TaskStarted s && s.taskId().equals("T1"));
       assertTrue(due >= 0 && due < again, "T1's wait ended before it started again: " + journal);

@@ -10,7 +10,6 @@ import dev.orchestra.StopReason;
 import dev.orchestra.agent.RoleReport;
 import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.gate.Gate;
-import dev.orchestra.internal.json.EventJson;
 import dev.orchestra.plan.Task;
 import dev.orchestra.plan.TaskStatus;
 import dev.orchestra.temporal.internal.RunWorkflowImpl;
@@ -18,35 +17,20 @@ import dev.orchestra.testing.Reply;
 import dev.orchestra.testing.RoleAnswers;
 import dev.orchestra.testing.ScriptedModelProvider;
 import io.temporal.common.WorkflowExecutionHistory;
-import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.WorkflowReplayer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Runs on Temporal's in-memory test server, with a scripted model and real files. */
-final class TemporalRunTest {
+final class TemporalRunTest extends InMemoryTemporalTest {
   private static final String QUEUE = "orchestra-test";
 
   @TempDir Path dir;
-  private TestWorkflowEnvironment env;
-
-  @BeforeEach
-  void startServer() {
-    env = TestWorkflowEnvironment.newInstance();
-  }
-
-  @AfterEach
-  void stopServer() {
-    env.close();
-  }
-
   @Test
   void aRunOnTemporalEndsGreenWithTheFilesJournalAndPlanOfARunInOneJvmAndItsHistoryReplays() throws Exception {
     Path ws = Files.createDirectories(dir.resolve("ws"));
@@ -88,7 +72,7 @@ final class TemporalRunTest {
       for (String id : List.of("T1", "T2", "T3")) {
         assertEquals(id + "\n", Files.readString(ws.resolve((char) ('a' + id.charAt(1) - '1') + ".txt")));
       }
-      List<OrchestraEvent> journal = Files.readAllLines(ws.resolve(".orchestra/journal.jsonl")).stream().map(EventJson::read).toList();
+      List<OrchestraEvent> journal = InMemoryTemporalTest.journal(ws);
       List<String> done =
           journal.stream().filter(e -> e instanceof OrchestraEvent.TaskFinished f && f.status() == TaskStatus.DONE)
               .map(e -> ((OrchestraEvent.TaskFinished) e).taskId()).sorted().toList();

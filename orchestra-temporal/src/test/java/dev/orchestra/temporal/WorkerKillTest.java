@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orchestra.StopReason;
 import dev.orchestra.event.OrchestraEvent;
-import dev.orchestra.internal.json.EventJson;
 import dev.orchestra.plan.TaskStatus;
 import dev.orchestra.temporal.internal.ChildJvm;
 import dev.orchestra.temporal.internal.RunWorkflowImpl;
@@ -60,7 +59,7 @@ final class WorkerKillTest {
           OrchestraEvent.RunFinished end = temporal.await(runId);
 
           assertEquals(StopReason.GREEN.name(), end.stopReason(), end.message());
-          List<OrchestraEvent> journal = Files.readAllLines(ws.resolve(".orchestra/journal.jsonl")).stream().map(EventJson::read).toList();
+          List<OrchestraEvent> journal = InMemoryTemporalTest.journal(ws);
           Map<String, Long> doneCounts =
               journal.stream().filter(e -> e instanceof OrchestraEvent.TaskFinished f && f.status() == TaskStatus.DONE && f.taskId().startsWith("T"))
                   .collect(Collectors.groupingBy(e -> ((OrchestraEvent.TaskFinished) e).taskId(), Collectors.counting()));

@@ -6,15 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.orchestra.Orchestrator;
 import dev.orchestra.StopReason;
 import dev.orchestra.event.OrchestraEvent;
-import dev.orchestra.internal.json.EventJson;
 import dev.orchestra.plan.TaskStatus;
-import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.WorkerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,22 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
  * A worker whose workspace is not the run's folder refuses the run's tasks: its agents' writes would
  * be where the desk's gates never look, and the run could end GREEN for unchecked work.
  */
-final class WrongWorkspaceTest {
+final class WrongWorkspaceTest extends InMemoryTemporalTest {
   private static final String QUEUE = "orchestra-wrong-ws";
 
   @TempDir Path dir;
-  private TestWorkflowEnvironment env;
-
-  @BeforeEach
-  void startServer() {
-    env = TestWorkflowEnvironment.newInstance();
-  }
-
-  @AfterEach
-  void stopServer() {
-    env.close();
-  }
-
   @Test
   void aWorkerInAnotherFolderFailsTheTasksItIsGivenAndTheRunIsNotGreen() throws Exception {
     Path runs = Files.createDirectories(dir.resolve("runs"));
@@ -55,7 +39,7 @@ final class WrongWorkspaceTest {
       OrchestraEvent.RunFinished end = temporal.run("Write six files");
 
       assertNotEquals(StopReason.GREEN.name(), end.stopReason(), end.message());
-      List<OrchestraEvent> journal = Files.readAllLines(runs.resolve(".orchestra/journal.jsonl")).stream().map(EventJson::read).toList();
+      List<OrchestraEvent> journal = InMemoryTemporalTest.journal(runs);
       assertTrue(
           journal.stream()
               .anyMatch(e -> e instanceof OrchestraEvent.TaskFinished f && f.status() == TaskStatus.FAILED && f.summary().contains("is not where run")),
