@@ -1,5 +1,6 @@
 package dev.orchestra.internal.engine;
 
+import dev.orchestra.internal.workspace.WriteScopes;
 import dev.orchestra.plan.Task;
 import dev.orchestra.plan.TaskStatus;
 import java.util.ArrayDeque;
@@ -40,6 +41,15 @@ final class Scheduling {
   private final PriorityQueue<Ready> ready = new PriorityQueue<>(READY_ORDER);
   /** Tasks to mark blocked, in the order their broken dependency was found. */
   private final Deque<String> toBlock = new ArrayDeque<>();
+  /**
+   * Each task's role check and compiled scope, made once: a start compares the task with every
+   * running one under the run's lock. An entry is stale when the task's role or scope list is
+   * another (a hand edit); a status change keeps both.
+   */
+  private final Map<String, Writer> writers = new HashMap<>();
+
+  /** What the conflict check needs of a task. */
+  private record Writer(String role, boolean writes, boolean anywhere, WriteScopes.Compiled scope) {}
 
   Scheduling(LivePlan plan, Set<String> writerRoles) {
     this(plan, writerRoles, false, Set.of());
@@ -154,16 +164,31 @@ final class Scheduling {
     ready.add(new Ready(id, chain.getOrDefault(id, 1), order.getOrDefault(id, Integer.MAX_VALUE)));
   }
 
+  /** Whether a writer's scope overlaps a running writer's (as {@link Task#writeScopeOverlaps}), in a shared tree. */
   private boolean conflicts(Task t, Iterable<Task> running) {
-    if (isolated || !writes(t)) {
+    if (isolated) {
+      return false;
+    }
+    Writer w = writer(t);
+    if (!w.writes()) {
       return false;
     }
     for (Task other : running) {
-      if (writes(other) && t.writeScopeOverlaps(other)) {
+      Writer o = writer(other);
+      if (o.writes() && (w.anywhere() || o.anywhere() || w.scope().overlaps(o.scope()))) {
         return true;
       }
     }
     return false;
+  }
+
+  private Writer writer(Task t) {
+    Writer w = writers.get(t.id());
+    if (w == null || !w.role().equals(t.role()) || !w.scope().compiledFrom(t.writeScope())) {
+      w = new Writer(t.role(), writes(t), t.writeScope().isEmpty(), WriteScopes.compile(t.writeScope()));
+      writers.put(t.id(), w);
+    }
+    return w;
   }
 
   private boolean depsDone(Task t) {

@@ -57,19 +57,63 @@ public final class WriteScopes {
    * overlap unless their literal folder prefixes diverge.
    */
   public static boolean overlap(List<String> a, List<String> b) {
-    for (String x : a) {
-      for (String y : b) {
-        if (entriesOverlap(trim(x), trim(y))) {
-          return true;
-        }
-      }
-    }
-    return false;
+    return compile(a).overlaps(compile(b));
   }
 
-  private static boolean entriesOverlap(String x, String y) {
-    boolean gx = isGlob(x);
-    boolean gy = isGlob(y);
+  /**
+   * A scope with its entries normalised and classified once, for a caller that compares the same
+   * scopes many times (the scheduler, against every running task under the run's lock).
+   *
+   * @param scope the scope's entries; an empty scope compiles to one that overlaps nothing here
+   *     (callers decide what an empty scope means)
+   * @return the compiled scope
+   */
+  public static Compiled compile(List<String> scope) {
+    String[] entries = new String[scope.size()];
+    boolean[] globs = new boolean[entries.length];
+    int i = 0;
+    for (String raw : scope) {
+      entries[i] = trim(raw);
+      globs[i] = isGlob(entries[i]);
+      i++;
+    }
+    return new Compiled(scope, entries, globs);
+  }
+
+  /** A scope compiled by {@link #compile}. Immutable and thread-safe. */
+  public static final class Compiled {
+    private final List<String> source;
+    private final String[] entries;
+    private final boolean[] globs;
+
+    private Compiled(List<String> source, String[] entries, boolean[] globs) {
+      this.source = source;
+      this.entries = entries;
+      this.globs = globs;
+    }
+
+    /**
+     * Returns whether this was compiled from that very list (by reference): a cache's check that
+     * its entry is still current, since a task's scope list is kept as it is while only its status changes.
+     */
+    public boolean compiledFrom(List<String> scope) {
+      return source == scope;
+    }
+
+    /** Returns whether the two scopes could both cover some path; see {@link WriteScopes#overlap}. */
+    public boolean overlaps(Compiled other) {
+      for (int i = 0; i < entries.length; i++) {
+        for (int j = 0; j < other.entries.length; j++) {
+          if (entriesOverlap(entries[i], globs[i], other.entries[j], other.globs[j])) {
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+  }
+
+  private static boolean entriesOverlap(String x, boolean gx, String y, boolean gy) {
     if (!gx && !gy) {
       return x.equals(y) || isBelow(x, y) || isBelow(y, x);
     }

@@ -1,8 +1,12 @@
 package dev.orchestra.internal.workspace;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -46,5 +50,17 @@ final class WriteScopesTest {
   void overlapIsSymmetricAndConservativeForGlobs(String a, String b, boolean expected) {
     assertEquals(expected, WriteScopes.overlap(List.of(a), List.of(b)));
     assertEquals(expected, WriteScopes.overlap(List.of(b), List.of(a)));
+  }
+
+  @Test
+  void aCompiledScopeKnowsTheListItCameFromAndComparesAsTheListsDo() {
+    List<String> scope = List.of("./src/main/", "docs/*.md");
+    WriteScopes.Compiled compiled = WriteScopes.compile(scope);
+    assertTrue(compiled.compiledFrom(scope));
+    assertFalse(compiled.compiledFrom(new ArrayList<>(scope)), "an equal list is another list: a cache must compile it again");
+    assertTrue(compiled.overlaps(WriteScopes.compile(List.of("src/main/App.java"))));
+    assertTrue(compiled.overlaps(WriteScopes.compile(List.of("docs/**"))));
+    assertFalse(compiled.overlaps(WriteScopes.compile(List.of("src/test/AppTest.java", "README.md"))));
+    assertFalse(compiled.overlaps(WriteScopes.compile(List.of())), "an empty scope's meaning is the caller's");
   }
 }
