@@ -6,7 +6,6 @@ import dev.orchestra.internal.engine.Command;
 import dev.orchestra.internal.engine.LivePlan;
 import dev.orchestra.internal.engine.PlanView;
 import dev.orchestra.internal.engine.RunMachine;
-import dev.orchestra.internal.engine.RunState;
 import dev.orchestra.internal.io.CommandEnvironment;
 import dev.orchestra.internal.io.Text;
 import dev.orchestra.internal.workspace.GitWorkspace;
@@ -14,44 +13,35 @@ import dev.orchestra.internal.workspace.GitWorktrees;
 import dev.orchestra.plan.Plan;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One run in this JVM: the loop around the {@link RunMachine}. Every event that happens (an
- * agent's task finished, a gate decided, the budget moved...) is fed to the machine under one
- * lock; the machine's decisions are journalled after it, in order; its commands are carried out:
- * agents' tasks on the pool (an agent that finishes takes the next task itself, with no hand-off),
- * everything else (the planner, gates, plan.md, the finish) on the coordinating thread, the one
- * that called {@code run} or {@code resume}.
+ * One run in this JVM: its parts (journal, outbox, plan store, thread budget, workers, agents,
+ * gates, model calls) around the {@link RunMachine}, which {@link MachineLoop} feeds. Every event
+ * that happens (an agent's task finished, a gate decided, the budget moved...) is fed to the
+ * machine under one lock; the machine's decisions are journalled after it, in order; its commands
+ * are carried out: agents' tasks on the pool (an agent that finishes takes the next task itself,
+ * with no hand-off), everything else (the planner, gates, plan.md, the finish) on the coordinating
+ * thread, the one that called {@code run} or {@code resume}.
  */
 final class RunEngine implements RunContext {
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RunEngine.class);
   private final OrchestratorConfig config;
   private final String runId;
   private final RunMachine machine;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition wake = lock.newCondition();
-  private final ArrayDeque<Command> coordinatorWork = new ArrayDeque<>(); // guarded by lock
-  private boolean planWaiting; // guarded by lock
   private final Journal journal;
   private final EventOutbox outbox;
   private final ThreadBudget budget;
   private final Workers workers;
   /** The policy applied to the parent environment once a run: every command of the run gets it. */
   private final CommandEnvironment commandEnvironment;
-  private final Thread coordinator = Thread.currentThread();
   private volatile boolean cancelled;
-  private volatile boolean stopping;
-  /** The machine's goal after its last step (a plan edited by hand may change it). */
-  private volatile String goal;
+  /** Feeds the machine and carries out its commands. */
+  private final MachineLoop loop;
 
   private final PlanStore planStore;
   /** The run's worktrees, or null when tasks share the workspace. */
@@ -102,7 +92,7 @@ final class RunEngine implements RunContext {
     this.config = config;
     this.runId = runId;
     this.machine = machine;
-    this.goal = machine.state().goal(); // a resumed run's, replayed
+    this.loop = new MachineLoop(this, machine, deskTap);
     this.journal = new Journal(config.journalFile());
     this.planStore = new PlanStore(config.planFile(), config.stateFolder());
     this.commandEnvironment = config.commandEnvironment();
@@ -110,7 +100,7 @@ final class RunEngine implements RunContext {
         new EventOutbox(
             journal, config.listeners(), this::writePlan,
             e -> requestStop(StopReason.FAILED, "cannot write the journal " + config.journalFile() + ": " + e.getMessage()),
-            this::planLeftForCoordinator);
+            () -> loop.planLeftForCoordinator());
     this.budget =
         new ThreadBudget(config.budgetPolicy(), config.clock(), c -> observe(new OrchestraEvent.BudgetChanged(runId, now(), c.from(), c.to(), c.cause())));
     this.worktrees = worktrees;
@@ -142,26 +132,26 @@ final class RunEngine implements RunContext {
 
   /** The goal as of the machine's last step; read without the lock, since every agent's brief needs it. */
   String goal() {
-    return goal;
+    return loop.goal();
   }
 
   /** The round the run is in. */
   int round() {
-    lock.lock();
+    loop.lock().lock();
     try {
       return machine.state().round();
     } finally {
-      lock.unlock();
+      loop.lock().unlock();
     }
   }
 
   /** Returns a copy of the plan as it stands, or empty before the orchestrator role planned. */
   Optional<Plan> plan() {
-    lock.lock();
+    loop.lock().lock();
     try {
       return machine.state().plan();
     } finally {
-      lock.unlock();
+      loop.lock().unlock();
     }
   }
 
@@ -175,7 +165,7 @@ final class RunEngine implements RunContext {
   }
 
   ReentrantLock lock() {
-    return lock;
+    return loop.lock();
   }
 
   ThreadBudget budget() {
@@ -248,7 +238,7 @@ final class RunEngine implements RunContext {
 
   /** Whether the run is stopping: no new work starts. */
   boolean stopping() {
-    return stopping || cancelled;
+    return loop.stopping() || cancelled;
   }
 
   @Override
@@ -268,13 +258,13 @@ final class RunEngine implements RunContext {
    */
   @Override
   public void observe(OrchestraEvent event) {
-    submit(feed(event));
+    submit(loop.feed(event));
   }
 
   /** Feeds events in order, under one hold of the lock, and starts the agents' tasks decided. */
   @Override
   public void observeAll(List<OrchestraEvent> events) {
-    submit(feedAll(events));
+    submit(loop.feedAll(events));
   }
 
   /**
@@ -284,159 +274,27 @@ final class RunEngine implements RunContext {
    */
   @Override
   public boolean tryObserveAll(List<OrchestraEvent> events) {
-    if (!lock.tryLock()) {
-      return false;
-    }
-    List<Command.RunTask> tasks;
-    try {
-      tasks = stepAll(events);
-    } finally {
-      lock.unlock();
-    }
-    deliver();
-    submit(tasks);
-    return true;
+    return loop.tryObserveAll(events);
   }
 
   /** Feeds an event; returns the agents' tasks to start, which the caller starts. */
   List<Command.RunTask> feed(OrchestraEvent event) {
-    List<Command.RunTask> tasks;
-    lock.lock();
-    try {
-      tasks = take(event, machine.step(event));
-    } finally {
-      lock.unlock();
-    }
-    deliver();
-    return tasks;
+    return loop.feed(event);
   }
 
   /** Feeds events in order, under one hold of the lock; returns the agents' tasks to start. */
   @Override
   public List<Command.RunTask> feedAll(List<OrchestraEvent> events) {
-    List<Command.RunTask> tasks;
-    lock.lock();
-    try {
-      tasks = stepAll(events);
-    } finally {
-      lock.unlock();
-    }
-    deliver();
-    return tasks;
+    return loop.feedAll(events);
   }
 
-  /** Steps the machine through events in order; holds the lock. Returns the agents' tasks decided. */
-  private List<Command.RunTask> stepAll(List<OrchestraEvent> events) {
-    List<Command.RunTask> tasks = new ArrayList<>();
-    for (OrchestraEvent e : events) {
-      tasks.addAll(take(e, machine.step(e)));
-    }
-    return tasks;
+  /** Runs the coordinating loop until the run finished; returns how it ended. */
+  RunResult coordinate(OrchestraEvent start) {
+    return loop.coordinate(start);
   }
 
-  /** Delivers what the steps queued; a failure is logged, since the machine's tasks must start all the same. */
-  private void deliver() {
-    try {
-      drain();
-    } catch (RuntimeException | Error e) {
-      // The machine decided: its tasks must start, or they stay running for ever.
-      log.error("run {}: delivering events failed", runId, e);
-    }
-  }
-
-  /**
-   * Queues plan.md's write, the event and the step's decided events, and routes its commands. Holds
-   * the lock. The plan is written before the events that changed it are delivered: a listener told
-   * of a plan update reads it in plan.md. (Should the run die between the two, the journal lacks
-   * those events and a resume decides them again.)
-   */
-  private List<Command.RunTask> take(OrchestraEvent event, RunMachine.Step step) {
-    if (deskTap != null) {
-      deskTap.fed(event);
-    }
-    RunState s = machine.state();
-    // Written only when they change: every agent reads them, and a write would take the cache line
-    // from all of them after every step.
-    boolean stop = s.stopReason().isPresent();
-    if (stopping != stop) {
-      stopping = stop;
-    }
-    if (goal != s.goal()) { // by reference: a changed goal is another string; an equal copy costs one write
-      goal = s.goal();
-    }
-    PlanView plan = s.planView();
-    // An agent's report is journalled before plan.md shows it, or a crash in between would leave a
-    // task done in plan.md that the journal says never finished. A plan change from outside (the
-    // planner, a re-plan, a person) is in plan.md before anyone hears of it.
-    boolean planFirst = event instanceof OrchestraEvent.PlanUpdated;
-    if (!planFirst) {
-      outbox.post(event);
-    }
-    if (plan != null && planStore.due(plan.version(), s.phase() == RunState.Phase.BATCH, config.planWriteInterval())) {
-      outbox.postPlan(plan.copy());
-    }
-    if (planFirst) {
-      outbox.post(event);
-    }
-    step.events().forEach(outbox::post);
-    if (deskTap != null) {
-      return List.of(); // the deciding engine, whose machine decided the same, carries its commands out
-    }
-    List<Command.RunTask> tasks = new ArrayList<>();
-    for (Command c : step.commands()) {
-      if (c.kind() == Command.Kind.RUN_TASK) {
-        tasks.add((Command.RunTask) c);
-      } else {
-        coordinatorWork.add(c);
-        wake.signalAll();
-      }
-    }
-    return tasks;
-  }
-
-  /**
-   * Waits out a held task's retry on a thread of its own, on the run's sleeper and clock (a test's
-   * manual time moves both), then reports its end as an event: the machine never changes a hold
-   * on its own, so a replay of the journal releases the task where the run did.
-   */
-  private void awaitRetry(Command.AwaitRetry hold) {
-    if (stopping()) {
-      return; // the run ends: nothing held is to start
-    }
-    workers.waitApart("orchestra-" + runId + "-retry-" + hold.taskId(), () -> {
-      Duration left = Duration.between(now(), hold.until());
-      if (!left.isNegative() && !left.isZero()) {
-        try {
-          config.sleeper().sleep(left);
-        } catch (RuntimeException | Error e) {
-          // A sleeper that fails must not hold the task for ever: it is released early instead.
-          log.warn("run {}: waiting out {}'s retry failed; it may start at once", runId, hold.taskId(), e);
-        }
-      }
-      // Stopped just as the wait ended, or cancelled meanwhile: a start now would be interrupted by no one.
-      if (!Thread.currentThread().isInterrupted() && !cancelled) {
-        observe(new OrchestraEvent.RetryDue(runId, now(), hold.taskId()));
-      }
-    });
-  }
-
-  private void drain() {
-    if (Thread.currentThread() == coordinator || deskTap != null) {
-      outbox.drainAll();
-    } else {
-      outbox.drain();
-    }
-  }
-
-  /** An agent's thread left a plan write in the outbox: the coordinating thread writes it. */
-  private void planLeftForCoordinator() {
-    lock.lock();
-    try {
-      planWaiting = true;
-      wake.signalAll();
-    } finally {
-      lock.unlock();
-    }
+  Workers workers() {
+    return workers;
   }
 
   private void writePlan(LivePlan.Copy copy) {
@@ -452,11 +310,11 @@ final class RunEngine implements RunContext {
   @Override
   public void requestStop(StopReason reason, String message) {
     boolean first;
-    lock.lock();
+    loop.lock().lock();
     try {
       first = machine.state().stopReason().isEmpty();
     } finally {
-      lock.unlock();
+      loop.lock().unlock();
     }
     if (first) {
       observe(new OrchestraEvent.StopRequested(runId, now(), reason, Text.oneLine(message)));
@@ -466,7 +324,7 @@ final class RunEngine implements RunContext {
   /** Adds risks to the plan, recorded as an event. */
   @Override
   public void noteRisks(String reason, List<String> risks) {
-    lock.lock();
+    loop.lock().lock();
     boolean planned;
     String planGoal;
     int size;
@@ -476,7 +334,7 @@ final class RunEngine implements RunContext {
       planGoal = planned ? plan.goal() : "";
       size = planned ? plan.size() : 0;
     } finally {
-      lock.unlock();
+      loop.lock().unlock();
     }
     if (planned) {
       observe(new OrchestraEvent.PlanUpdated(runId, now(), reason, size, List.of(), planGoal, List.of(), List.of(), List.of(), risks, false));
@@ -486,58 +344,6 @@ final class RunEngine implements RunContext {
   /** Starts agents' tasks on the pool. */
   void submit(List<Command.RunTask> tasks) {
     workers.submit(tasks);
-  }
-
-  // ------------------------------------------------------------------ the coordinating thread
-
-  /** Runs the coordinating loop until the run finished; returns how it ended. */
-  RunResult coordinate(OrchestraEvent start) {
-    List<Command.RunTask> first = feed(start);
-    if (cancelled) {
-      // Cancelled while the run was being set up: a resumed run's replayed stop was cleared by its start.
-      requestStop(StopReason.CANCELLED, "cancelled before the run started; resume() continues");
-    }
-    submit(first);
-    while (true) {
-      Command c = null;
-      lock.lock();
-      try {
-        while (coordinatorWork.isEmpty() && !planWaiting) {
-          try {
-            wake.await();
-          } catch (InterruptedException e) {
-            // A cancel: the machine asks for the finish once the agents are back.
-            continue;
-          }
-        }
-        planWaiting = false;
-        c = coordinatorWork.poll();
-      } finally {
-        lock.unlock();
-      }
-      outbox.drainAll();
-      if (c == null) {
-        continue;
-      }
-      if (c.kind() == Command.Kind.FINISH) {
-        workers.stopWaits(); // a held task's wait: the run ends without it
-        workers.awaitAll(); // agents interrupted by a cancel must not write after the run
-        RunResult result = commands.finish((Command.Finish) c);
-        journal.close();
-        return result;
-      }
-      try {
-        if (c.kind() == Command.Kind.AWAIT_RETRY) {
-          awaitRetry((Command.AwaitRetry) c); // here, outside the lock: starting its thread may fail
-        } else {
-          submit(commands.run(c));
-        }
-      } catch (RuntimeException | Error e) {
-        log.error("run {} failed", runId, e);
-        requestStop(StopReason.FAILED, "unexpected error: " + e);
-        submit(commands.abandoned(c, "unexpected error: " + e));
-      }
-    }
   }
 
   /**
@@ -557,10 +363,10 @@ final class RunEngine implements RunContext {
     int round = round();
     workers.interruptAll();
     requestStop(StopReason.CANCELLED, "cancelled in round " + round + "; resume() continues");
-    coordinator.interrupt();
+    loop.coordinatorThread().interrupt();
   }
 
   Thread coordinatorThread() {
-    return coordinator;
+    return loop.coordinatorThread();
   }
 }
