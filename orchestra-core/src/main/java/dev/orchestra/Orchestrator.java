@@ -179,10 +179,7 @@ public interface Orchestrator extends AutoCloseable {
 
     /** Sets the model for roles that name none; default {@code gpt-5.4}. */
     public Builder defaultModel(String model) {
-      if (model == null || model.isBlank()) {
-        throw new IllegalArgumentException("default model must not be blank");
-      }
-      this.defaultModel = model;
+      this.defaultModel = OrchestratorConfig.notBlank(model, "default model");
       return this;
     }
 
@@ -200,13 +197,7 @@ public interface Orchestrator extends AutoCloseable {
 
     /** Adds a gate. Gates run in the order added; names must be unique. */
     public Builder addGate(Gate gate) {
-      Objects.requireNonNull(gate, "gate");
-      for (Gate g : gates) {
-        if (g.name().equals(gate.name())) {
-          throw new IllegalArgumentException("a gate named '" + gate.name() + "' was already added");
-        }
-      }
-      gates.add(gate);
+      gates.add(OrchestratorConfig.newGate(gates, gate));
       return this;
     }
 
@@ -280,10 +271,7 @@ public interface Orchestrator extends AutoCloseable {
      * @param interval the interval; zero writes as often as the coordinating thread can
      */
     public Builder planWriteInterval(Duration interval) {
-      if (interval.isNegative()) {
-        throw new IllegalArgumentException("planWriteInterval must not be negative");
-      }
-      this.planWriteInterval = interval;
+      this.planWriteInterval = OrchestratorConfig.notNegative(interval, "planWriteInterval");
       return this;
     }
 
@@ -293,10 +281,7 @@ public interface Orchestrator extends AutoCloseable {
      * allows ({@link dev.orchestra.model.ModelProviderException#isFinal()}) is not tried again.
      */
     public Builder maxModelAttempts(int attempts) {
-      if (attempts < 1) {
-        throw new IllegalArgumentException("maxModelAttempts must be at least 1, got " + attempts);
-      }
-      this.maxModelAttempts = attempts;
+      this.maxModelAttempts = OrchestratorConfig.atLeastOne(attempts, "maxModelAttempts");
       return this;
     }
 
@@ -342,12 +327,7 @@ public interface Orchestrator extends AutoCloseable {
      * an agent's command starts. The roots must be absolute.
      */
     public Builder writableRoots(List<Path> roots) {
-      for (Path r : roots) {
-        if (!r.isAbsolute()) {
-          throw new IllegalArgumentException("writable roots must be absolute, got " + r);
-        }
-      }
-      this.writableRoots = List.copyOf(roots);
+      this.writableRoots = OrchestratorConfig.absolute(roots, "writable roots");
       return this;
     }
 

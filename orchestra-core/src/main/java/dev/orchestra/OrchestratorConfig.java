@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.random.RandomGenerator;
 
@@ -86,6 +87,47 @@ record OrchestratorConfig(
       List.of("Map the files and key symbols the goal touches.", "Find where CI is defined and the local commands that mirror it.");
 
   /** Returns a positive duration, or throws naming the setting. */
+  static Duration notNegative(Duration d, String setting) {
+    if (d.isNegative()) {
+      throw new IllegalArgumentException(setting + " must not be negative");
+    }
+    return d;
+  }
+
+  static String notBlank(String value, String setting) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(setting + " must not be blank");
+    }
+    return value;
+  }
+
+  static int atLeastOne(int value, String setting) {
+    if (value < 1) {
+      throw new IllegalArgumentException(setting + " must be at least 1, got " + value);
+    }
+    return value;
+  }
+
+  static List<Path> absolute(List<Path> paths, String setting) {
+    for (Path p : paths) {
+      if (!p.isAbsolute()) {
+        throw new IllegalArgumentException(setting + " must be absolute, got " + p);
+      }
+    }
+    return List.copyOf(paths);
+  }
+
+  /** The gate, unless the gates added hold one of its name: gates are told apart by name. */
+  static Gate newGate(List<Gate> added, Gate gate) {
+    Objects.requireNonNull(gate, "gate");
+    for (Gate g : added) {
+      if (g.name().equals(gate.name())) {
+        throw new IllegalArgumentException("a gate named '" + gate.name() + "' was already added");
+      }
+    }
+    return gate;
+  }
+
   static Duration positive(Duration d, String setting) {
     if (d.isNegative() || d.isZero()) {
       throw new IllegalArgumentException(setting + " must be positive, got " + d);
