@@ -1,44 +1,27 @@
 package dev.orchestra;
 
-import dev.orchestra.agent.AgentActivity;
-import dev.orchestra.agent.AgentContext;
 import dev.orchestra.internal.io.Text;
-import dev.orchestra.internal.retry.AttemptFailure;
-import dev.orchestra.internal.retry.RetryDecision;
-import dev.orchestra.internal.retry.RetryRule;
 import dev.orchestra.internal.workspace.SecureWorkspaceIo;
 import dev.orchestra.agent.RoleReport;
-import dev.orchestra.agent.ToolBox;
 import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.internal.workspace.GitWorkspace;
 import dev.orchestra.internal.workspace.GitWorktrees;
 import dev.orchestra.internal.workspace.WorkspaceToolBox;
 import dev.orchestra.model.AuthenticationException;
 import dev.orchestra.model.ModelProviderException;
-import dev.orchestra.model.ModelRequest;
-import dev.orchestra.model.ModelResponse;
 import dev.orchestra.model.QuotaExhaustedException;
 import dev.orchestra.plan.Task;
 import dev.orchestra.plan.TaskStatus;
-import dev.orchestra.role.ApprovalHandler;
 import dev.orchestra.role.BuiltInRoles;
 import dev.orchestra.role.Role;
 import dev.orchestra.role.Skill;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Runs one role on one task: its tool box under the role's sandbox and the task's write scope, its
@@ -52,16 +35,14 @@ final class AgentRunner {
   private final boolean secureIoSupported;
   /** Which writers were at work when, so a file a command wrote is blamed on the right task. */
   private final WriteWindows writeWindows = new WriteWindows();
-  /**
-   * How many times each role's agent failed on its own in a row on a task (by role and task id) and
-   * was tried again; cleared when it answers or the rule gives up.
-   */
-  private final Map<String, Integer> retries = new ConcurrentHashMap<>();
+  /** An agent's own failed attempts, tried again here or later. */
+  private final AgentRetries retries;
 
   AgentRunner(RunContext run) {
     this.run = run;
     this.realWorkspace = WorkspaceToolBox.realPath(run.tree());
     this.secureIoSupported = SecureWorkspaceIo.supported(realWorkspace);
+    this.retries = new AgentRetries(run);
   }
 
   /** What an agent produced and which files its tools wrote. */
@@ -80,163 +61,6 @@ final class AgentRunner {
   record Outcome(TaskStatus status, String summary, List<String> changedFiles, RoleReport report, StopReason stop, String stopMessage) {
     static Outcome of(TaskStatus status, String summary) {
       return new Outcome(status, summary, List.of(), null, null, "");
-    }
-  }
-
-  /**
-   * An agent's context: what it knows of the run, its tools, its way to the model, and, for an
-   * agent that works outside the tool box, the way to report what it did and to ask for approval.
-   */
-  private final class RunAgentContext implements AgentContext {
-    private final Role role;
-    private final Task task;
-    private final Path workspace;
-    private final String brief;
-    private final WorkspaceToolBox tools;
-    private final List<Skill> skills;
-    private final WriteWindows.Window window;
-    private final AgentEvents events;
-    /** Files the agent reported changing itself, beside those its tool box wrote. */
-    private final Set<String> reportedFiles = ConcurrentHashMap.newKeySet();
-    /**
-     * The failures model calls through this context threw, by identity, each already retried by the
-     * run; made on the first (most agents never see one). Guarded by this context.
-     */
-    private Set<Throwable> callFailures;
-
-    RunAgentContext(
-        Role role, Task task, Path workspace, String brief, WorkspaceToolBox tools, List<Skill> skills, WriteWindows.Window window,
-        AgentEvents events) {
-      this.role = role;
-      this.events = events;
-      this.task = task;
-      this.workspace = workspace;
-      this.brief = brief;
-      this.tools = tools;
-      this.skills = skills;
-      this.window = window;
-    }
-
-    @Override
-    public String runId() {
-      return run.runId();
-    }
-
-    @Override
-    public Path workspace() {
-      return workspace;
-    }
-
-    @Override
-    public String brief() {
-      return brief;
-    }
-
-    @Override
-    public String defaultModel() {
-      return run.config().defaultModel();
-    }
-
-    @Override
-    public int maxTurns() {
-      return run.config().bounds().maxAgentTurns();
-    }
-
-    @Override
-    public ToolBox tools() {
-      return tools;
-    }
-
-    @Override
-    public List<Skill> skills() {
-      return skills;
-    }
-
-    @Override
-    public ModelResponse call(ModelRequest request) {
-      try {
-        return run.models().call(request, events);
-      } catch (ModelProviderException e) {
-        synchronized (this) {
-          if (callFailures == null) {
-            callFailures = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-          }
-          callFailures.add(e);
-        }
-        throw e;
-      }
-    }
-
-    /**
-     * Whether a failure is, or wraps, one that a model call through this context threw: the run
-     * retried that call already, so the agent's attempt is not tried again for it.
-     */
-    boolean alreadyRetried(Throwable e) {
-      synchronized (this) {
-        if (callFailures == null) {
-          return false;
-        }
-        // A cause chain is short; the bound guards against one made into a cycle.
-        int depth = 0;
-        for (Throwable t = e; t != null && depth < 32; t = t.getCause(), depth++) {
-          if (callFailures.contains(t)) {
-            return true;
-          }
-        }
-        return false;
-      }
-    }
-
-    @Override
-    public void report(AgentActivity activity) {
-      Objects.requireNonNull(activity, "activity");
-      if (activity instanceof AgentActivity.ThreadStarted t) {
-        events.observe(new OrchestraEvent.AgentThreadStarted(run.runId(), run.now(), task.id(), role.name(), t.agent(), t.threadId()));
-      } else if (activity instanceof AgentActivity.CommandRan c) {
-        if (window != null) {
-          window.ranCommand = true;
-        }
-        String detail = (c.exitCode() < 0 ? "did not exit" : "exit code " + c.exitCode()) + " after " + c.took().toMillis() + " ms";
-        toolCalled(BuiltInRoles.TOOL_RUN_COMMAND, c.command(), true, WorkspaceToolBox.Audit.of(detail, c.output()));
-      } else if (activity instanceof AgentActivity.FileChanged f) {
-        reportedFiles.add(f.path());
-        toolCalled(BuiltInRoles.TOOL_APPLY_PATCH, f.path(), true, WorkspaceToolBox.Audit.of(f.change(), ""));
-      } else if (activity instanceof AgentActivity.ToolUsed u) {
-        toolCalled(u.tool(), u.target(), u.ok(), WorkspaceToolBox.Audit.of(u.detail(), ""));
-      } else if (activity instanceof AgentActivity.Message m) {
-        events.observe(new OrchestraEvent.AgentMessage(run.runId(), run.now(), task.id(), role.name(), m.text()));
-      } else if (activity instanceof AgentActivity.TurnFinished t) {
-        events.observeWhenFree(
-            new OrchestraEvent.ModelCallFinished(run.runId(), run.now(), role.name(), task.id(), t.model(), t.usage(), t.took().toMillis(), "ok"));
-        events.signal(BudgetPolicy.Signal.SUCCESS, "");
-      } else if (activity instanceof AgentActivity.TurnFailed t) {
-        // The budget hears of the failure once, when the agent throws it.
-        events.observe(
-            new OrchestraEvent.ModelCallFinished(
-                run.runId(), run.now(), role.name(), task.id(), t.model(), t.usage(), t.took().toMillis(), t.failure().name().toLowerCase(Locale.ROOT)));
-      }
-    }
-
-    private void toolCalled(String tool, String target, boolean ok, WorkspaceToolBox.Audit audit) {
-      events.observe(
-          new OrchestraEvent.ToolCalled(run.runId(), run.now(), task.id(), role.name(), tool, target, ok, audit.detail(), audit.outputBytes(), audit.outputDigest()));
-    }
-
-    @Override
-    public ApprovalHandler.Decision askApproval(String action, String detail, String reason) {
-      return AgentRunner.this.askApproval(role, task, action, detail, reason, events);
-    }
-
-    @Override
-    public Map<String, String> commandEnvironment() {
-      return run.commandEnvironment().variables();
-    }
-
-    /** The files the agent changed: its tool box's writes and those it reported. */
-    List<String> changedFiles() {
-      TreeSet<String> all = new TreeSet<>(tools.changedFiles());
-      all.addAll(reportedFiles);
-      return List.copyOf(all);
     }
   }
 
@@ -323,8 +147,8 @@ final class AgentRunner {
 
   /** How a task that threw ended: interrupted or to be retried (it runs again), a reason to stop, or failed. */
   private Outcome failure(RuntimeException e, Task task, Role role, int retriesTaken, AgentEvents events) {
-    if (e instanceof RetryLater later) {
-      return retryLater(later.failure, task, role, retriesTaken, events);
+    if (e instanceof AgentRetries.RetryLater later) {
+      return retries.retryLater(later.failure(), task, role, retriesTaken, events);
     }
     if (e instanceof QuotaExhaustedException || e instanceof AuthenticationException) {
       StopReason reason = e instanceof QuotaExhaustedException ? StopReason.QUOTA_EXHAUSTED : StopReason.AUTHENTICATION_FAILED;
@@ -338,78 +162,6 @@ final class AgentRunner {
       return Outcome.of(TaskStatus.FAILED, m.kind().name().toLowerCase(Locale.ROOT) + ": " + m.getMessage());
     }
     return Outcome.of(TaskStatus.FAILED, String.valueOf(e.getMessage()));
-  }
-
-  /**
-   * An agent's own attempt failed in a way a later one may not (a rate limit, a crash): the thread
-   * budget hears of it, and the task goes back to the queue at once. It waits out the run's backoff
-   * there, holding no slot of the budget (the machine holds it until its {@code RetryDue}); then the
-   * budget decides when it runs again, and a worktree of its own starts it from a clean tree. After
-   * the run's model attempts it fails, naming the last failure.
-   */
-  private Outcome retryLater(ModelProviderException e, Task task, Role role, int retriesTaken, AgentEvents events) {
-    try {
-      if (!scheduleRetry(e, task, role, events, retriesTaken, false)) {
-        return Outcome.of(TaskStatus.FAILED, e.kind().name().toLowerCase(Locale.ROOT) + " after " + run.config().maxModelAttempts()
-            + " attempts: " + e.getMessage());
-      }
-    } catch (RunCancelled c) {
-      return Outcome.of(TaskStatus.TODO, "interrupted; will run again");
-    }
-    return Outcome.of(TaskStatus.TODO, e.kind().name().toLowerCase(Locale.ROOT) + "; will run again: " + Text.oneLine(e.getMessage()));
-  }
-
-  /**
-   * Tells the thread budget of an agent's own failed attempt and, when the run's retry rule allows
-   * another, journals the retry with the rule's backoff (the server's hint honoured) and, when
-   * {@code wait}, waits it out on this thread.
-   *
-   * @param taken the retries taken so far: the machine's count for a plan task that goes back to
-   *     the queue; for one that tries again here ({@code wait}), this runner's own count
-   * @return true when the attempt is to be made again, false when the rule gave up
-   * @throws RunCancelled when the run was cancelled, before or during the wait
-   */
-  private boolean scheduleRetry(ModelProviderException e, Task task, Role role, AgentEvents events, int taken, boolean wait) {
-    String cause = role.name() + " on " + task.id() + ": " + Text.oneLine(e.getMessage());
-    events.signal(e.kind() == ModelProviderException.Kind.RATE_LIMITED ? BudgetPolicy.Signal.RATE_LIMITED : BudgetPolicy.Signal.UNSTABLE, cause);
-    if (run.cancelled()) {
-      throw new RunCancelled();
-    }
-    String key = role.name() + "/" + task.id();
-    RetryDecision decision = ModelCaller.retryRule(run.config()).decide(new RetryRule.Taken(taken, 0), AttemptFailure.of(e), run.jitter());
-    if (decision instanceof RetryDecision.GiveUp) {
-      retries.remove(key);
-      return false;
-    }
-    Duration delay = ((RetryDecision.Retry) decision).delay();
-    if (wait) {
-      retries.put(key, taken + 1);
-    }
-    events.observe(
-        new OrchestraEvent.RetryScheduled(
-            run.runId(), run.now(), role.name(), task.id(), role.model().orElse(run.config().defaultModel()), e.kind(), Text.oneLine(e.getMessage()),
-            delay.toMillis(), taken + 2, "orchestrator"));
-    if (!wait) {
-      return true;
-    }
-    try {
-      run.config().sleeper().sleep(delay);
-    } catch (InterruptedException ie) {
-      Thread.currentThread().interrupt();
-      throw new RunCancelled();
-    }
-    return true;
-  }
-
-  /** Carries an agent's own retriable failure out of {@link #run}, to {@link #retryLater}. */
-  private static final class RetryLater extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    private final transient ModelProviderException failure;
-
-    RetryLater(ModelProviderException failure) {
-      super(failure.getMessage(), failure, false, false);
-      this.failure = failure;
-    }
   }
 
   /**
@@ -555,7 +307,7 @@ final class AgentRunner {
 
   /**
    * Runs an agent as {@link #run(Role, Task, String, List, WriteWindows.Window, Path)} does; with
-   * {@code requeue}, an agent's own retriable failure is thrown as {@link RetryLater} for the
+   * {@code requeue}, an agent's own retriable failure is thrown as {@link AgentRetries.RetryLater} for the
    * task to run again later, instead of being retried here.
    */
   private AgentRun run(
@@ -574,7 +326,7 @@ final class AgentRunner {
             config.writableRoots(),
             config.networkAccess(),
             roleSkills,
-            (action, detail, reason) -> askApproval(role, task, action, detail, reason, events));
+            (action, detail, reason) -> RunAgentContext.askApproval(run, role, task, action, detail, reason, events));
     WorkspaceToolBox tools =
         new WorkspaceToolBox(
             workspace,
@@ -593,10 +345,10 @@ final class AgentRunner {
             },
             settings);
     while (true) {
-      RunAgentContext context = new RunAgentContext(role, task, workspace, brief, tools, roleSkills, window, events);
+      RunAgentContext context = new RunAgentContext(run, role, task, workspace, brief, tools, roleSkills, window, events);
       try {
         RoleReport report = config.agent().run(role, task, context);
-        retries.remove(role.name() + "/" + task.id());
+        retries.answered(role, task);
         return new AgentRun(report, context.changedFiles());
       } catch (ModelProviderException e) {
         if (context.alreadyRetried(e) || !e.isRetriable()) {
@@ -606,46 +358,12 @@ final class AgentRunner {
         // back to the queue, to run again on a clean tree; a role asked for an answer of its own
         // (planning, a gate) tries again here.
         if (requeue) {
-          throw new RetryLater(e);
+          throw new AgentRetries.RetryLater(e);
         }
-        if (!scheduleRetry(e, task, role, events, retries.getOrDefault(role.name() + "/" + task.id(), 0), true)) {
+        if (!retries.retryHere(e, task, role, events)) {
           throw e;
         }
       }
     }
-  }
-
-  /**
-   * Asks the approval handler on a thread of its own, so a handler that never answers counts as a
-   * denial after the timeout instead of holding the agent for ever.
-   */
-  private ApprovalHandler.Decision askApproval(Role role, Task task, String action, String detail, String reason, AgentEvents events) {
-    OrchestratorConfig config = run.config();
-    ApprovalHandler.Request request = new ApprovalHandler.Request(run.runId(), task.id(), role.name(), action, detail, reason);
-    FutureTask<ApprovalHandler.Decision> asking = new FutureTask<>(() -> config.approvalHandler().decide(request));
-    Thread t = new Thread(asking, "orchestra-approval-" + task.id());
-    t.setDaemon(true);
-    t.start();
-    ApprovalHandler.Decision d;
-    try {
-      d = asking.get(config.approvalTimeout().toNanos(), TimeUnit.NANOSECONDS);
-      if (d == null) {
-        d = ApprovalHandler.Decision.deny("handler", "the approval handler gave no decision");
-      }
-    } catch (TimeoutException e) {
-      asking.cancel(true);
-      d = ApprovalHandler.Decision.deny("timeout", "no answer within " + Text.duration(config.approvalTimeout()));
-    } catch (ExecutionException e) {
-      d = ApprovalHandler.Decision.deny("handler", "the approval handler failed: " + e.getCause());
-    } catch (InterruptedException e) {
-      asking.cancel(true);
-      Thread.currentThread().interrupt();
-      d = ApprovalHandler.Decision.deny("cancel", "the run was cancelled while waiting for approval");
-    }
-    events.observe(
-        new OrchestraEvent.ApprovalDecided(
-            run.runId(), run.now(), task.id(), role.name(), action, detail, d.approved(), d.decidedBy(),
-            d.reason().isEmpty() ? reason : reason + "; " + d.reason()));
-    return d;
   }
 }
