@@ -4,6 +4,7 @@ import dev.orchestra.internal.io.Text;
 import dev.orchestra.internal.workspace.SecureWorkspaceIo;
 import dev.orchestra.agent.RoleReport;
 import dev.orchestra.event.OrchestraEvent;
+import dev.orchestra.internal.workspace.ConflictFiles;
 import dev.orchestra.internal.workspace.GitWorkspace;
 import dev.orchestra.internal.workspace.GitWorktrees;
 import dev.orchestra.internal.workspace.WorkspaceToolBox;
@@ -195,9 +196,9 @@ final class AgentRunner {
         }
         // Conflicts git could not mark in the file (a binary file, a side that deleted or
         // renamed it): the task must decide them, which only a change to the file shows.
-        List<String> marked = GitWorktrees.withConflictMarkers(tree, conflicted);
+        List<String> marked = ConflictFiles.withConflictMarkers(tree, conflicted);
         unmarked = conflicted.stream().filter(p -> !marked.contains(p)).toList();
-        asMerged = GitWorktrees.fingerprints(tree, unmarked);
+        asMerged = ConflictFiles.fingerprints(tree, unmarked);
         fullBrief = brief + Briefs.conflictedNow(relativeTo(tree, conflicted), relativeTo(tree, unmarked));
       }
       AgentRun r = run(role, task, fullBrief, task.writeScope(), null, tree.workdir(), true, events);
@@ -206,13 +207,13 @@ final class AgentRunner {
         return new Outcome(TaskStatus.FAILED, "refused by the " + role.name() + " role: " + refusal.refusal(), r.changedFiles(), report, null, "");
       }
       List<String> changed = List.of();
-      List<String> unresolved = GitWorktrees.withConflictMarkers(tree, conflicted);
+      List<String> unresolved = ConflictFiles.withConflictMarkers(tree, conflicted);
       if (!unresolved.isEmpty()) {
         // Committed, the markers would land on the integration branch as if resolved.
         return new Outcome(
             TaskStatus.FAILED, "conflict markers remain in " + String.join(", ", unresolved), r.changedFiles(), report, null, "");
       }
-      Map<String, String> now = GitWorktrees.fingerprints(tree, unmarked);
+      Map<String, String> now = ConflictFiles.fingerprints(tree, unmarked);
       List<String> undecided = new ArrayList<>();
       for (String p : unmarked) {
         if (now.get(p).equals(asMerged.get(p)) && !r.changedFiles().contains(relativeTo(tree, List.of(p)).get(0))) {

@@ -573,9 +573,9 @@ final class GitWorktreesTest {
     GitWorktrees.TaskTree r = w.createTaskTree("T2-resolve", true);
     List<String> conflicted = w.mergeInto(r, b.branch());
     assertEquals(List.of("shared.txt"), conflicted);
-    assertEquals(List.of("shared.txt"), GitWorktrees.withConflictMarkers(r, conflicted), "git's markers are in the file");
+    assertEquals(List.of("shared.txt"), ConflictFiles.withConflictMarkers(r, conflicted), "git's markers are in the file");
     TestRepos.write(r.workdir(), "shared.txt", "uno eins\n\n\n\ntwo\n\n\n\nthree\n");
-    assertEquals(List.of(), GitWorktrees.withConflictMarkers(r, conflicted));
+    assertEquals(List.of(), ConflictFiles.withConflictMarkers(r, conflicted));
     String resolution = w.commit(r, "T2-resolve", "").orElseThrow();
     List<String> parents = List.of(TestRepos.git(repo, "rev-list", "--parents", "-n", "1", resolution).strip().split(" "));
     assertEquals(List.of(resolution, r.base(), theirs), parents, "a merge of the integrated work and T2's");
@@ -599,11 +599,11 @@ final class GitWorktreesTest {
     TestRepos.write(t.root(), "bare.txt", "<<<<<<<\nx\n=======\ny\n>>>>>>>\n");
     TestRepos.write(t.root(), "arrows.txt", "<<<<<<<<<<<<\nnot a marker: longer than git's\n>>>>>>>>>>\n");
     List<String> paths = List.of("marked.txt", "bare.txt", "arrows.txt", "absent.txt");
-    assertEquals(List.of("marked.txt", "bare.txt"), GitWorktrees.withConflictMarkers(t, paths));
-    java.util.Map<String, String> before = GitWorktrees.fingerprints(t, paths);
+    assertEquals(List.of("marked.txt", "bare.txt"), ConflictFiles.withConflictMarkers(t, paths));
+    java.util.Map<String, String> before = ConflictFiles.fingerprints(t, paths);
     assertEquals("absent", before.get("absent.txt"));
     TestRepos.write(t.root(), "arrows.txt", "changed\n");
-    java.util.Map<String, String> after = GitWorktrees.fingerprints(t, paths);
+    java.util.Map<String, String> after = ConflictFiles.fingerprints(t, paths);
     assertFalse(before.get("arrows.txt").equals(after.get("arrows.txt")));
     assertEquals(before.get("marked.txt"), after.get("marked.txt"));
   }
