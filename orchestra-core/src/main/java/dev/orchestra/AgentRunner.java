@@ -23,6 +23,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import dev.orchestra.internal.brief.Briefs;
+import dev.orchestra.internal.workspace.WriteWindows;
 
 /**
  * Runs one role on one task: its tool box under the role's sandbox and the task's write scope, its
@@ -116,7 +118,7 @@ final class AgentRunner {
         for (String f : git.changesSince(before, List.of()).files()) {
           if (task.mayWrite(f)) {
             all.add(f);
-          } else if (window.ranCommand && !writeWindows.mayBeOthers(window, f)) {
+          } else if (window.ranCommand() && !writeWindows.mayBeOthers(window, f)) {
             all.add(f);
             out.add(f);
           }
@@ -337,7 +339,7 @@ final class AgentRunner {
             writeScope,
             (tool, target, ok, audit) -> {
               if (window != null && tool.equals(BuiltInRoles.TOOL_RUN_COMMAND)) {
-                window.ranCommand = true;
+                window.commandRan();
               }
               events.observe(
                   new OrchestraEvent.ToolCalled(

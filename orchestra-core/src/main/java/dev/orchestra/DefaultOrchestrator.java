@@ -27,6 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import dev.orchestra.internal.store.PlanStore;
+import dev.orchestra.internal.store.RunLock;
 
 /**
  * The orchestrator: its lifecycle (one run at a time, sync or async, cancel, close), the run lock

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import dev.orchestra.internal.store.RunLock;
 
 /**
  * A {@link RunDesk} on a {@link RunEngine} whose machine mirrors the deciding engine's: the same

@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import dev.orchestra.internal.workspace.WriteWindows;
 
 /**
  * An agent's context: what it knows of the run, its tools, its way to the model, and, for an
@@ -141,7 +142,7 @@ private final RunContext run;
       events.observe(new OrchestraEvent.AgentThreadStarted(run.runId(), run.now(), task.id(), role.name(), t.agent(), t.threadId()));
     } else if (activity instanceof AgentActivity.CommandRan c) {
       if (window != null) {
-        window.ranCommand = true;
+        window.commandRan();
       }
       String detail = (c.exitCode() < 0 ? "did not exit" : "exit code " + c.exitCode()) + " after " + c.took().toMillis() + " ms";
       toolCalled(BuiltInRoles.TOOL_RUN_COMMAND, c.command(), true, WorkspaceToolBox.Audit.of(detail, c.output()));

@@ -23,6 +23,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
+import dev.orchestra.internal.store.PlanStore;
+import dev.orchestra.internal.brief.Briefs;
 
 /**
  * Carries out the {@link dev.orchestra.internal.engine.RunMachine}'s commands and reports back

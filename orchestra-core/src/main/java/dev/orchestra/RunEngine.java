@@ -19,6 +19,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.locks.ReentrantLock;
+import dev.orchestra.internal.store.Journal;
+import dev.orchestra.internal.store.PlanStore;
+import dev.orchestra.internal.store.EventOutbox;
 
 /**
  * One run in this JVM: its parts (journal, outbox, plan store, thread budget, workers, agents,

@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import dev.orchestra.internal.store.PlanStore;
+import dev.orchestra.internal.store.ReleaseNotes;
 
 /**
  * The end of a run: a last look for a person's edit of plan.md, the summary (Done, Next, Risks),

@@ -21,6 +21,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.orchestra.internal.store.Journal;
+import dev.orchestra.internal.store.PlanStore;
 
 /**
  * Resume is replay: the journal's events, read back as typed events, are fed through a fresh

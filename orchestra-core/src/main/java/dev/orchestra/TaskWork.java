@@ -8,6 +8,7 @@ import dev.orchestra.plan.Task;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import dev.orchestra.internal.brief.Briefs;
 
 /**
  * One agent's task, from its command to its end: the brief, the agent's work, the stop it may lead

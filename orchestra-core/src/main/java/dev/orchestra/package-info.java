@@ -11,7 +11,8 @@
  *
  * <p>Everything else in this package is the package-private engine that carries a run out: the
  * loop around the run's state machine (which lives in {@code dev.orchestra.internal.engine}), the
- * agents' and gates' runners, model calls with their retries, the live thread budget, the journal
- * and plan.md on disk, the run lock and resume.
+ * agents' and gates' runners, model calls with their retries, the live thread budget and resume.
+ * The run's records on disk (journal, plan.md, run lock) are in {@code
+ * dev.orchestra.internal.store}.
  */
 package dev.orchestra;

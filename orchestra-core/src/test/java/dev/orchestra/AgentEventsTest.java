@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.orchestra.internal.store.Journal;
 
 /**
  * A model call's end that finds the run's lock taken does not wait for it: it waits in the agent's

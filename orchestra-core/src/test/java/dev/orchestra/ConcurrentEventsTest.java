@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.orchestra.internal.store.Journal;
 
 /**
  * Twelve agents at once, each reporting a model call, a tool call and another model call: none of

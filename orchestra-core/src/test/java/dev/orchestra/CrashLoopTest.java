@@ -16,6 +16,7 @@ import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.orchestra.internal.store.Journal;
 
 /**
  * An orchestration in a child JVM is killed with SIGKILL at random points, again and again, and

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.orchestra.event.OrchestraEvent;
+import dev.orchestra.internal.store.Journal;
 import dev.orchestra.model.TokenUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.orchestra.internal.store.Journal;
 
 /** A run in a child JVM is killed with SIGKILL half-way, then resumed: no finished task runs again. */
 final class OrchestratorResumeTest {

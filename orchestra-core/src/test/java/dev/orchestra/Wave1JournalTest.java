@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import dev.orchestra.internal.store.Journal;
 
 /**
  * Workspaces as wave 1 (commit 547aaac, journal schema version 1) left them after a run that

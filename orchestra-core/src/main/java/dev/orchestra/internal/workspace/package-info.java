@@ -9,7 +9,13 @@
  * SecureWorkspaceIo}, which keep paths and links inside; {@code WorkspaceWriter} and {@code
  * UnifiedPatch} for writes; {@code ReadOnlyCommands}, the table of commands a read-only sandbox
  * runs; {@code ToolArgs} and {@code ToolSchema} for a call's arguments and their schema. The engine
- * also uses {@code WorkspaceFiles}, {@code WriteScopes}, {@code SecureWorkspaceIo} and {@code
- * GitWorkspace} directly.
+ * also uses {@code WorkspaceFiles}, {@code WriteScopes}, {@code WriteWindows}, {@code
+ * SecureWorkspaceIo} and {@code GitWorkspace} directly.
+ *
+ * <p>{@code GitWorktrees} gives a run a worktree per task and an integration branch; behind it,
+ * {@code TaskTrees} (tasks' worktrees and branches), {@code IntegrationBranch} (merges, one at a
+ * time), {@code IntegratedBranches} (merged branches deleted), {@code UserCheckout} (the
+ * fast-forward at the end) and {@code RepoGit} (git as the run runs it); {@code ConflictFiles}
+ * reads what a resolving task left in conflicted files.
  */
 package dev.orchestra.internal.workspace;

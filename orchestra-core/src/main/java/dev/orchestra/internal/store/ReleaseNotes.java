@@ -1,15 +1,15 @@
-package dev.orchestra;
+package dev.orchestra.internal.store;
 
 import dev.orchestra.agent.RoleReport;
 import java.util.ArrayList;
 import java.util.List;
 
 /** The release manager's plan as plan.md lines and as {@code .orchestra/release-notes.md}. */
-final class ReleaseNotes {
+public final class ReleaseNotes {
   private ReleaseNotes() {}
 
   /** The user-facing notes as they are, the other parts as prefixed lines. */
-  static List<String> lines(RoleReport.ReleasePlan p) {
+  public static List<String> lines(RoleReport.ReleasePlan p) {
     List<String> out = new ArrayList<>(p.userNotes());
     p.internalNotes().forEach(n -> out.add("Internal: " + n));
     p.rolloutSteps().forEach(n -> out.add("Rollout: " + n));
@@ -19,7 +19,7 @@ final class ReleaseNotes {
   }
 
   /** A Markdown document with one section per part. */
-  static String markdown(String goal, String runId, RoleReport.ReleasePlan p) {
+  public static String markdown(String goal, String runId, RoleReport.ReleasePlan p) {
     StringBuilder b = new StringBuilder("# Release notes: ").append(goal).append("\n\nWritten by the release_manager role in run ")
         .append(runId).append(".\n");
     section(b, "For users", p.userNotes());

@@ -1,5 +1,6 @@
-package dev.orchestra;
+package dev.orchestra.internal.store;
 
+import dev.orchestra.OrchestraException;
 import dev.orchestra.internal.io.Text;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -18,7 +19,7 @@ import java.time.Instant;
  * crashed run never leaves it stuck; the file's text (who holds it) is only for the message a
  * second run gets. Two orchestrators in one JVM exclude each other the same way.
  */
-final class RunLock implements AutoCloseable {
+public final class RunLock implements AutoCloseable {
   private final FileChannel channel;
   private final FileLock lock;
 
@@ -37,7 +38,7 @@ final class RunLock implements AutoCloseable {
    * @return the held lock; close it when the run ends
    * @throws OrchestraException when another run holds it, or the file cannot be opened
    */
-  static RunLock acquire(Path workspace, Path file, String runId, Instant now) {
+  public static RunLock acquire(Path workspace, Path file, String runId, Instant now) {
     FileChannel channel;
     try {
       Files.createDirectories(file.getParent());

@@ -1,5 +1,6 @@
-package dev.orchestra;
+package dev.orchestra.internal.io;
 
+import dev.orchestra.Sleeper;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 
@@ -10,7 +11,7 @@ import java.util.concurrent.locks.LockSupport;
  * of short waits such as a scripted model's latency. How much earlier to wake is learned from how
  * late parks have woken so far, so the yielding stays short on a machine with precise timers.
  */
-final class PreciseSleep {
+public final class PreciseSleep {
   /** The least and the most the park stops short of the deadline. */
   private static final long MIN_MARGIN_NANOS = 50_000;
   private static final long MAX_MARGIN_NANOS = 300_000;
@@ -26,7 +27,7 @@ final class PreciseSleep {
 
   private PreciseSleep() {}
 
-  static void sleep(Duration duration) throws InterruptedException {
+  public static void sleep(Duration duration) throws InterruptedException {
     if (duration.isNegative() || duration.isZero()) {
       return;
     }
@@ -57,7 +58,7 @@ final class PreciseSleep {
   }
 
   /** The current estimate of how late a park wakes, for tests and benchmarks. */
-  static long parkLatenessNanos() {
+  public static long parkLatenessNanos() {
     return parkLatenessNanos;
   }
 }

@@ -1,4 +1,4 @@
-package dev.orchestra;
+package dev.orchestra.internal.workspace;
 
 import dev.orchestra.plan.Task;
 import java.util.ArrayList;
@@ -9,31 +9,41 @@ import java.util.List;
  * scope can be told apart from another task's rightful change: a change is another task's when a
  * task that ran at some point of the same window may write it. Thread-safe.
  */
-final class WriteWindows {
+public final class WriteWindows {
   /** One task's window: from {@link #open} to {@link #close}. */
-  static final class Window {
-    final Task task;
-    final long openedAt;
-    long closedAt = Long.MAX_VALUE;
+  public static final class Window {
+    private final Task task;
+    private final long openedAt;
+    private long closedAt = Long.MAX_VALUE; // guarded by the WriteWindows
     /** Whether the task ran a command: only a command can write outside a task's scope. */
-    volatile boolean ranCommand;
+    private volatile boolean ranCommand;
 
-    Window(Task task, long openedAt) {
+    private Window(Task task, long openedAt) {
       this.task = task;
       this.openedAt = openedAt;
+    }
+
+    /** Notes that the task ran a command. */
+    public void commandRan() {
+      ranCommand = true;
+    }
+
+    /** Whether the task ran a command so far. */
+    public boolean ranCommand() {
+      return ranCommand;
     }
   }
 
   private final List<Window> windows = new ArrayList<>();
   private long clock;
 
-  synchronized Window open(Task task) {
+  public synchronized Window open(Task task) {
     Window w = new Window(task, ++clock);
     windows.add(w);
     return w;
   }
 
-  synchronized void close(Window w) {
+  public synchronized void close(Window w) {
     w.closedAt = ++clock;
     // Windows that closed before every open one began can no longer overlap anything new.
     long oldestOpen = windows.stream().filter(x -> x.closedAt == Long.MAX_VALUE).mapToLong(x -> x.openedAt).min().orElse(clock);
@@ -41,7 +51,7 @@ final class WriteWindows {
   }
 
   /** The other tasks whose windows overlapped this one and that ran a command. */
-  synchronized List<String> othersRunningCommands(Window mine) {
+  public synchronized List<String> othersRunningCommands(Window mine) {
     List<String> out = new ArrayList<>();
     for (Window w : windows) {
       if (w != mine && w.closedAt >= mine.openedAt && w.ranCommand) {
@@ -52,7 +62,7 @@ final class WriteWindows {
   }
 
   /** Whether another task whose window overlapped this one may write the path. */
-  synchronized boolean mayBeOthers(Window mine, String path) {
+  public synchronized boolean mayBeOthers(Window mine, String path) {
     for (Window w : windows) {
       if (w == mine || w.closedAt < mine.openedAt) {
         continue;

@@ -1,11 +1,12 @@
-package dev.orchestra;
+package dev.orchestra.internal.store;
 
-import dev.orchestra.internal.workspace.WorkspaceFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.orchestra.OrchestraException;
 import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.internal.io.AtomicFiles;
 import dev.orchestra.internal.json.EventJson;
+import dev.orchestra.internal.workspace.WorkspaceFiles;
 import java.io.BufferedReader;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: appends are serialised.
  */
-final class Journal implements AutoCloseable {
+public final class Journal implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Journal.class);
   /** The folder under the workspace where Orchestra keeps a run's state: journal, lock, notes. */
   static final String FOLDER = WorkspaceFiles.ORCHESTRA_FOLDER;
@@ -41,11 +42,11 @@ final class Journal implements AutoCloseable {
   private long size; // bytes of whole lines in the file, under this lock
   private StringBuilder lines = new StringBuilder(4096); // reused by append, under this lock
 
-  Journal(Path file) {
+  public Journal(Path file) {
     this.file = file;
   }
 
-  void append(OrchestraEvent event) {
+  public void append(OrchestraEvent event) {
     append(List.of(event));
   }
 
@@ -57,7 +58,7 @@ final class Journal implements AutoCloseable {
    *     taken back, so the journal never holds a partial line before a later whole one
    * @throws IllegalStateException when an event cannot be serialised
    */
-  synchronized void append(List<OrchestraEvent> events) {
+  public synchronized void append(List<OrchestraEvent> events) {
     lines.setLength(0);
     RuntimeException unserialisable = null;
     for (OrchestraEvent event : events) {
@@ -149,7 +150,7 @@ final class Journal implements AutoCloseable {
    * Reads a journal. A last line cut short by a crash is skipped with a warning; a malformed line
    * anywhere else is an error naming the line.
    */
-  static List<JsonNode> read(Path file) {
+  public static List<JsonNode> read(Path file) {
     return readLines(file).stream().map(Line::json).toList();
   }
 
@@ -197,7 +198,7 @@ final class Journal implements AutoCloseable {
    * @throws OrchestraException naming the line when one is not an event, lacks a field or is of a
    *     schema version later than this Orchestra's
    */
-  static List<dev.orchestra.event.OrchestraEvent> readEvents(Path file) {
+  public static List<dev.orchestra.event.OrchestraEvent> readEvents(Path file) {
     List<dev.orchestra.event.OrchestraEvent> events = new ArrayList<>();
     for (Line line : readLines(file)) {
       try {

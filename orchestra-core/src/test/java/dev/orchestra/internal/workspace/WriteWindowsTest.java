@@ -1,4 +1,4 @@
-package dev.orchestra;
+package dev.orchestra.internal.workspace;
 
 import dev.orchestra.plan.Task;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -58,7 +58,7 @@ final class WriteWindowsTest {
     WriteWindows.Window a = w.open(writer("A", "a/**"));
     WriteWindows.Window b = w.open(writer("B", "b/**"));
     WriteWindows.Window c = w.open(writer("C", "c/**"));
-    b.ranCommand = true;
+    b.commandRan();
     assertTrue(w.othersRunningCommands(a).equals(java.util.List.of("B")));
     w.close(c);
     assertTrue(w.othersRunningCommands(b).isEmpty());

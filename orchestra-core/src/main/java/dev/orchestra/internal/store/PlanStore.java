@@ -1,5 +1,6 @@
-package dev.orchestra;
+package dev.orchestra.internal.store;
 
+import dev.orchestra.OrchestraException;
 import dev.orchestra.internal.engine.LivePlan;
 import dev.orchestra.internal.io.AtomicFiles;
 import dev.orchestra.plan.Plan;
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * in {@code .orchestra/last-written-plan.md}, so that a resumed run tells a person's edit (made while
  * it was stopped) from its own last write. Used by the run's coordinating thread.
  */
-final class PlanStore {
+public final class PlanStore {
   private static final Logger log = LoggerFactory.getLogger(PlanStore.class);
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
@@ -37,12 +38,12 @@ final class PlanStore {
   private long versionPosted = -1; // guarded by the run's lock, as due() is called under it
   private long lastPostNanos;
 
-  PlanStore(Path file, Path stateFolder) {
+  public PlanStore(Path file, Path stateFolder) {
     this.file = file;
     this.written = stateFolder.resolve("last-written-plan.md");
   }
 
-  Path file() {
+  public Path file() {
     return file;
   }
 
@@ -51,7 +52,7 @@ final class PlanStore {
    * most once an interval (tasks finish faster than a person reads); at every other moment at once.
    * Called under the run's lock.
    */
-  boolean due(long version, boolean inBatch, Duration interval) {
+  public boolean due(long version, boolean inBatch, Duration interval) {
     if (version == versionPosted) {
       return false;
     }
@@ -65,7 +66,7 @@ final class PlanStore {
   }
 
   /** Reads plan.md, or null when there is none. Safe under a cancel's interrupt. */
-  String read() {
+  public String read() {
     return readText(file);
   }
 
@@ -87,7 +88,7 @@ final class PlanStore {
   }
 
   /** A new run replaces plan.md; the previous one is kept under .orchestra/ rather than lost. */
-  void backUpPrevious(String runId, java.time.Instant now, Path stateFolder) {
+  public void backUpPrevious(String runId, java.time.Instant now, Path stateFolder) {
     if (!Files.exists(file)) {
       return;
     }
@@ -106,7 +107,7 @@ final class PlanStore {
    *
    * @throws RuntimeException when the file cannot be written
    */
-  void write(Plan plan) {
+  public void write(Plan plan) {
     String text = plan.toMarkdown();
     if (text.equals(lastWrittenText)) {
       return;
@@ -136,7 +137,7 @@ final class PlanStore {
     }
   }
 
-  void write(LivePlan.Copy copy) {
+  public void write(LivePlan.Copy copy) {
     write(copy.toPlan());
   }
 
@@ -151,7 +152,7 @@ final class PlanStore {
   }
 
   /** A person's edit of plan.md, merged into the run's plan. */
-  record Edit(Plan merged, List<String> added, List<String> removed) {}
+  public record Edit(Plan merged, List<String> added, List<String> removed) {}
 
   /**
    * Looks for a person's edit of plan.md since the run last wrote it, and merges it into a copy of
@@ -162,7 +163,7 @@ final class PlanStore {
    * @return the merged plan, or empty when plan.md holds the run's own last write
    * @throws PlanFormatException when plan.md cannot be read as a plan (it is left as it is)
    */
-  Optional<Edit> edit(Plan current) {
+  public Optional<Edit> edit(Plan current) {
     if (lastWrittenText == null) {
       return Optional.empty();
     }
@@ -193,7 +194,7 @@ final class PlanStore {
    *
    * @param replayed the plan the journal rebuilt, for a journal older than {@code last-written-plan.md}
    */
-  void resumeBaseline(Optional<Plan> replayed) {
+  public void resumeBaseline(Optional<Plan> replayed) {
     String base = readText(written);
     if (base != null) {
       lastWritten = Plan.fromMarkdown(base, written.toString());
@@ -208,7 +209,7 @@ final class PlanStore {
    * A crash in the middle of an atomic write of plan.md, or of its last-written copy, leaves that
    * write's temporary file; nothing else will.
    */
-  void removeStaleTemporaryFiles() {
+  public void removeStaleTemporaryFiles() {
     removeTemporaryFilesOf(file);
     removeTemporaryFilesOf(written);
   }

@@ -1,4 +1,4 @@
-package dev.orchestra;
+package dev.orchestra.internal.brief;
 
 import dev.orchestra.agent.RoleReport;
 import dev.orchestra.gate.Gate;
@@ -12,17 +12,17 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /** What an agent is told besides its task: the goal, what the explorers found, what was tried. */
-final class Briefs {
+public final class Briefs {
   private static final int MAX_BRIEF_CHARS = 8_000;
 
   private Briefs() {}
 
-  static String cap(String s) {
+  public static String cap(String s) {
     return s.length() <= MAX_BRIEF_CHARS ? s : s.substring(0, MAX_BRIEF_CHARS) + "\n[cut]";
   }
 
   /** The repository's own CI commands, found without a model, for the explorers and planner. */
-  static String ci(Path workspace) {
+  public static String ci(Path workspace) {
     try {
       return "Local commands that mirror CI (found by Orchestra in the repository):\n" + CiDiscovery.scan(workspace).describe();
     } catch (RuntimeException e) {
@@ -31,12 +31,12 @@ final class Briefs {
   }
 
   /** An explorer's brief. */
-  static String probe(String goal, String ci) {
+  public static String probe(String goal, String ci) {
     return "Goal: " + goal + "\n\n" + ci;
   }
 
   /** What the explorers found, in probe order. */
-  static String exploration(List<String> probes, Map<String, RoleReport.Exploration> reports) {
+  public static String exploration(List<String> probes, Map<String, RoleReport.Exploration> reports) {
     StringBuilder brief = new StringBuilder();
     for (int i = 0; i < probes.size(); i++) {
       RoleReport.Exploration e = reports.get("explore-" + (i + 1));
@@ -60,7 +60,7 @@ final class Briefs {
   }
 
   /** The planner's brief. */
-  static String planner(String goal, String exploration, String ci, Collection<String> roles, List<Gate> gates) {
+  public static String planner(String goal, String exploration, String ci, Collection<String> roles, List<Gate> gates) {
     StringBuilder brief = new StringBuilder("Goal: ").append(goal).append('\n');
     if (!exploration.isEmpty()) {
       brief.append("\nWhat the explorers found:\n").append(exploration);
@@ -75,7 +75,7 @@ final class Briefs {
   }
 
   /** A plan task's brief; for a finding's task, what earlier attempts tried. */
-  static String task(String goal, Task task, List<String> attempts, String exploration) {
+  public static String task(String goal, Task task, List<String> attempts, String exploration) {
     StringBuilder b = new StringBuilder("Goal: ").append(goal).append('\n');
     if (!task.notes().isEmpty()) {
       b.append("Notes: ").append(task.notes()).append('\n');
@@ -95,7 +95,7 @@ final class Briefs {
    * For a task that resolves another task's conflict with the integrated work: its worktree holds
    * the integrated work with the other task's branch being merged in, conflicts marked.
    */
-  static String resolving(List<String> conflicts) {
+  public static String resolving(List<String> conflicts) {
     StringBuilder b =
         new StringBuilder(
             "\nThis worktree holds the integrated work with another task's work being merged into it, and git could not"
@@ -110,7 +110,7 @@ final class Briefs {
    * For a task that resolves a conflict, once the merge is under way in its worktree: the files
    * git left conflicted, and those among them it could not mark (they need a deliberate choice).
    */
-  static String conflictedNow(List<String> conflicted, List<String> unmarked) {
+  public static String conflictedNow(List<String> conflicted, List<String> unmarked) {
     if (conflicted.isEmpty()) {
       return "\nGit merged the other task's work without a conflict this time: check the result and keep both sides' intent.\n";
     }
@@ -127,7 +127,7 @@ final class Briefs {
    * For a task whose earlier work conflicted with work integrated meanwhile: what conflicted, so
    * the next attempt keeps both. Empty when there was no conflict.
    */
-  static String conflicts(List<String> conflicts) {
+  public static String conflicts(List<String> conflicts) {
     if (conflicts.isEmpty()) {
       return "";
     }

@@ -1,4 +1,4 @@
-package dev.orchestra;
+package dev.orchestra.internal.store;
 
 import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.event.OrchestraListener;
@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * agent's thread never renders or writes plan.md, which takes a millisecond or more for a large
  * plan and would delay that agent's next model call. Thread-safe.
  */
-final class EventOutbox {
+public final class EventOutbox {
   /** What the outbox holds. */
   sealed interface Item permits EventItem, PlanWrite {}
 
@@ -54,7 +54,7 @@ final class EventOutbox {
    * @param journalFailed told when the journal cannot be written (the run must stop)
    * @param planWaiting told when an agent's thread left a plan write for the coordinating thread
    */
-  EventOutbox(
+  public EventOutbox(
       Journal journal, OrchestraListener listeners, Consumer<LivePlan.Copy> planWriter, Consumer<RuntimeException> journalFailed,
       Runnable planWaiting) {
     this.journal = journal;
@@ -65,12 +65,12 @@ final class EventOutbox {
   }
 
   /** Queues an event without delivering it; the caller drains later, outside its locks. */
-  void post(OrchestraEvent event) {
+  public void post(OrchestraEvent event) {
     queue.add(new EventItem(event));
   }
 
   /** Queues a plan write, after every event queued so far. */
-  void postPlan(LivePlan.Copy plan) {
+  public void postPlan(LivePlan.Copy plan) {
     queue.add(new PlanWrite(plan));
   }
 
@@ -78,7 +78,7 @@ final class EventOutbox {
    * Delivers what is queued, up to a plan write, if no other thread is delivering; never waits for
    * that thread. For agents' threads.
    */
-  void drain() {
+  public void drain() {
     while (!queue.isEmpty() && !(queue.peek() instanceof PlanWrite) && lock.tryLock()) {
       try {
         deliverQueued(false);
@@ -92,7 +92,7 @@ final class EventOutbox {
   }
 
   /** Delivers everything queued, plan writes too, waiting for a delivery in progress. For the coordinating thread. */
-  void drainAll() {
+  public void drainAll() {
     lock.lock();
     try {
       deliverQueued(true);
