@@ -1,13 +1,15 @@
 package dev.orchestra;
 
-import dev.orchestra.internal.io.Text;
-import dev.orchestra.internal.workspace.SecureWorkspaceIo;
 import dev.orchestra.agent.RoleReport;
 import dev.orchestra.event.OrchestraEvent;
+import dev.orchestra.internal.brief.Briefs;
+import dev.orchestra.internal.io.Text;
 import dev.orchestra.internal.workspace.ConflictFiles;
 import dev.orchestra.internal.workspace.GitWorkspace;
 import dev.orchestra.internal.workspace.GitWorktrees;
+import dev.orchestra.internal.workspace.SecureWorkspaceIo;
 import dev.orchestra.internal.workspace.WorkspaceToolBox;
+import dev.orchestra.internal.workspace.WriteWindows;
 import dev.orchestra.model.AuthenticationException;
 import dev.orchestra.model.ModelProviderException;
 import dev.orchestra.model.QuotaExhaustedException;
@@ -23,8 +25,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
-import dev.orchestra.internal.brief.Briefs;
-import dev.orchestra.internal.workspace.WriteWindows;
 
 /**
  * Runs one role on one task: its tool box under the role's sandbox and the task's write scope, its

@@ -7,6 +7,8 @@ import dev.orchestra.internal.engine.RunSpec;
 import dev.orchestra.internal.exec.EngineHost;
 import dev.orchestra.internal.exec.RunDesk;
 import dev.orchestra.internal.exec.TaskExecutor;
+import dev.orchestra.internal.store.PlanStore;
+import dev.orchestra.internal.store.RunLock;
 import dev.orchestra.internal.workspace.GitWorkspace;
 import dev.orchestra.internal.workspace.GitWorktrees;
 import dev.orchestra.plan.Plan;
@@ -27,8 +29,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import dev.orchestra.internal.store.PlanStore;
-import dev.orchestra.internal.store.RunLock;
 
 /**
  * The orchestrator: its lifecycle (one run at a time, sync or async, cancel, close), the run lock

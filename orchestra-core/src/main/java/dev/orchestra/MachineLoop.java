@@ -64,7 +64,7 @@ final class MachineLoop {
   // ------------------------------------------------------------------ feeding the machine
 
   /**
-   * Feeds events as {@link #observeAll} does if the lock is free at once; never waits for it.
+   * Feeds events as {@link #feedAll} does if the lock is free at once; never waits for it.
    *
    * @return false, with nothing fed, when another thread holds the lock
    */
@@ -129,7 +129,7 @@ final class MachineLoop {
   }
 
   /**
-   * Queues plan.md's write, the event and the step's decided events, and routes its run.commands(). Holds
+   * Queues plan.md's write, the event and the step's decided events, and routes its commands. Holds
    * the lock. The plan is written before the events that changed it are delivered: a listener told
    * of a plan update reads it in plan.md. (Should the run die between the two, the journal lacks
    * those events and a resume decides them again.)

@@ -86,7 +86,7 @@ record OrchestratorConfig(
   static final List<String> DEFAULT_PROBES =
       List.of("Map the files and key symbols the goal touches.", "Find where CI is defined and the local commands that mirror it.");
 
-  /** Returns a positive duration, or throws naming the setting. */
+  /** Returns a duration that is not negative, or throws naming the setting. */
   static Duration notNegative(Duration d, String setting) {
     if (d.isNegative()) {
       throw new IllegalArgumentException(setting + " must not be negative");
@@ -94,6 +94,7 @@ record OrchestratorConfig(
     return d;
   }
 
+  /** Returns a text that is not blank, or throws naming the setting. */
   static String notBlank(String value, String setting) {
     if (value == null || value.isBlank()) {
       throw new IllegalArgumentException(setting + " must not be blank");
@@ -101,6 +102,7 @@ record OrchestratorConfig(
     return value;
   }
 
+  /** Returns a count of at least one, or throws naming the setting. */
   static int atLeastOne(int value, String setting) {
     if (value < 1) {
       throw new IllegalArgumentException(setting + " must be at least 1, got " + value);
@@ -108,6 +110,7 @@ record OrchestratorConfig(
     return value;
   }
 
+  /** Returns a copy of the paths when all are absolute, or throws naming the setting and the path. */
   static List<Path> absolute(List<Path> paths, String setting) {
     for (Path p : paths) {
       if (!p.isAbsolute()) {
@@ -128,6 +131,7 @@ record OrchestratorConfig(
     return gate;
   }
 
+  /** Returns a positive duration, or throws naming the setting. */
   static Duration positive(Duration d, String setting) {
     if (d.isNegative() || d.isZero()) {
       throw new IllegalArgumentException(setting + " must be positive, got " + d);

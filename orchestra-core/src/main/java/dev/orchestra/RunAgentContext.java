@@ -6,6 +6,7 @@ import dev.orchestra.agent.ToolBox;
 import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.internal.io.Text;
 import dev.orchestra.internal.workspace.WorkspaceToolBox;
+import dev.orchestra.internal.workspace.WriteWindows;
 import dev.orchestra.model.ModelProviderException;
 import dev.orchestra.model.ModelRequest;
 import dev.orchestra.model.ModelResponse;
@@ -26,7 +27,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import dev.orchestra.internal.workspace.WriteWindows;
 
 /**
  * An agent's context: what it knows of the run, its tools, its way to the model, and, for an
@@ -34,7 +34,7 @@ import dev.orchestra.internal.workspace.WriteWindows;
  * One per attempt of an agent on a task. Thread-safe: an agent may report from threads of its own.
  */
 final class RunAgentContext implements AgentContext {
-private final RunContext run;
+  private final RunContext run;
   private final Role role;
   private final Task task;
   private final Path workspace;

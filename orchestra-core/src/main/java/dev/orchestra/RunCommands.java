@@ -4,10 +4,12 @@ import dev.orchestra.agent.AgentException;
 import dev.orchestra.agent.RoleReport;
 import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.gate.Batch;
+import dev.orchestra.internal.brief.Briefs;
 import dev.orchestra.internal.engine.Command;
 import dev.orchestra.internal.engine.FindingTasks;
 import dev.orchestra.internal.engine.LivePlan;
 import dev.orchestra.internal.io.Text;
+import dev.orchestra.internal.store.PlanStore;
 import dev.orchestra.internal.workspace.GitWorkspace;
 import dev.orchestra.internal.workspace.GitWorktrees;
 import dev.orchestra.model.AuthenticationException;
@@ -23,8 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
-import dev.orchestra.internal.store.PlanStore;
-import dev.orchestra.internal.brief.Briefs;
 
 /**
  * Carries out the {@link dev.orchestra.internal.engine.RunMachine}'s commands and reports back

@@ -8,6 +8,9 @@ import dev.orchestra.internal.engine.PlanView;
 import dev.orchestra.internal.engine.RunMachine;
 import dev.orchestra.internal.io.CommandEnvironment;
 import dev.orchestra.internal.io.Text;
+import dev.orchestra.internal.store.EventOutbox;
+import dev.orchestra.internal.store.Journal;
+import dev.orchestra.internal.store.PlanStore;
 import dev.orchestra.internal.workspace.GitWorkspace;
 import dev.orchestra.internal.workspace.GitWorktrees;
 import dev.orchestra.plan.Plan;
@@ -19,9 +22,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.locks.ReentrantLock;
-import dev.orchestra.internal.store.Journal;
-import dev.orchestra.internal.store.PlanStore;
-import dev.orchestra.internal.store.EventOutbox;
 
 /**
  * One run in this JVM: its parts (journal, outbox, plan store, thread budget, workers, agents,

@@ -4,10 +4,11 @@ import dev.orchestra.agent.RoleReport;
 import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.gate.GateResult;
 import dev.orchestra.gate.Verdict;
-import dev.orchestra.internal.engine.LivePlan;
 import dev.orchestra.internal.engine.RunState;
 import dev.orchestra.internal.io.AtomicFiles;
 import dev.orchestra.internal.io.Text;
+import dev.orchestra.internal.store.PlanStore;
+import dev.orchestra.internal.store.ReleaseNotes;
 import dev.orchestra.internal.workspace.GitWorktrees;
 import dev.orchestra.model.TokenUsage;
 import dev.orchestra.plan.Plan;
@@ -21,8 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import dev.orchestra.internal.store.PlanStore;
-import dev.orchestra.internal.store.ReleaseNotes;
 
 /**
  * The end of a run: a last look for a person's edit of plan.md, the summary (Done, Next, Risks),

@@ -3,6 +3,8 @@ package dev.orchestra;
 import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.internal.engine.RunMachine;
 import dev.orchestra.internal.engine.RunState;
+import dev.orchestra.internal.store.Journal;
+import dev.orchestra.internal.store.PlanStore;
 import dev.orchestra.plan.Plan;
 import dev.orchestra.plan.Task;
 import dev.orchestra.plan.TaskStatus;
@@ -21,8 +23,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import dev.orchestra.internal.store.Journal;
-import dev.orchestra.internal.store.PlanStore;
 
 /**
  * Resume is replay: the journal's events, read back as typed events, are fed through a fresh

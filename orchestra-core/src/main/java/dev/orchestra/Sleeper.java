@@ -1,7 +1,7 @@
 package dev.orchestra;
 
-import java.time.Duration;
 import dev.orchestra.internal.io.PreciseSleep;
+import java.time.Duration;
 
 /**
  * Waits: between retries of a rate-limited model call, for example. Injected so tests advance a

@@ -2,13 +2,13 @@ package dev.orchestra;
 
 import dev.orchestra.agent.RoleReport;
 import dev.orchestra.event.OrchestraEvent;
+import dev.orchestra.internal.brief.Briefs;
 import dev.orchestra.internal.engine.Command;
 import dev.orchestra.internal.io.Text;
 import dev.orchestra.plan.Task;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
-import dev.orchestra.internal.brief.Briefs;
 
 /**
  * One agent's task, from its command to its end: the brief, the agent's work, the stop it may lead

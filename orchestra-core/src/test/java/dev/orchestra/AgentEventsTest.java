@@ -8,6 +8,7 @@ import dev.orchestra.agent.Agent;
 import dev.orchestra.agent.AgentActivity;
 import dev.orchestra.agent.ReportFormat;
 import dev.orchestra.event.OrchestraEvent;
+import dev.orchestra.internal.store.Journal;
 import dev.orchestra.model.TokenUsage;
 import dev.orchestra.plan.Task;
 import dev.orchestra.testing.Reply;
@@ -24,7 +25,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.orchestra.internal.store.Journal;
 
 /**
  * A model call's end that finds the run's lock taken does not wait for it: it waits in the agent's

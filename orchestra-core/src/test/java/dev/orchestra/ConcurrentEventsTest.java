@@ -3,6 +3,7 @@ package dev.orchestra;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.orchestra.internal.store.Journal;
 import dev.orchestra.testing.ScriptedModelProvider;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.orchestra.internal.store.Journal;
 
 /**
  * Twelve agents at once, each reporting a model call, a tool call and another model call: none of

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.orchestra.internal.store.Journal;
 import dev.orchestra.testing.ScriptedModelProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,6 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.orchestra.internal.store.Journal;
 
 /** A run in a child JVM is killed with SIGKILL half-way, then resumed: no finished task runs again. */
 final class OrchestratorResumeTest {

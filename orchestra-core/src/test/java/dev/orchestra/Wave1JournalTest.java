@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.gate.Gate;
 import dev.orchestra.gate.Verdict;
+import dev.orchestra.internal.store.Journal;
 import dev.orchestra.plan.Plan;
 import dev.orchestra.plan.Task;
 import dev.orchestra.plan.TaskStatus;
@@ -28,7 +29,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import dev.orchestra.internal.store.Journal;
 
 /**
  * Workspaces as wave 1 (commit 547aaac, journal schema version 1) left them after a run that

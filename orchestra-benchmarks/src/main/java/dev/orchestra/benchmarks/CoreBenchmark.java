@@ -38,7 +38,10 @@ final class CoreBenchmark {
     // Warm up the JIT (compilation competes for the two cores otherwise), then measure. The
     // 5 ms runs need their own warm-up: twelve threads waking together take other paths through
     // the locks and the journal than back-to-back answers do, and on two cores the first three
-    // such runs here came out 2-6% slower than the ones after.
+    // such runs here came out 2-6% slower than the ones after. The compiler goes on for about a
+    // hundred batches, but a 5 ms batch spends most of its time waiting, so what it takes of a
+    // core moves efficiency by well under 1%; the overhead figure, which has no waits, warms up
+    // for longer (see overheadPerTask).
     for (int i = 0; i < 3; i++) {
       batch(2_000, 12, Duration.ZERO);
     }

@@ -1,7 +1,6 @@
 package dev.orchestra.internal.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orchestra.OrchestraException;
 import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.internal.io.AtomicFiles;

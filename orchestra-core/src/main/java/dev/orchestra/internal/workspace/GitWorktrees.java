@@ -35,8 +35,8 @@ import java.util.Set;
  * time may run at once; what changes the repository's shared records of worktrees and branches is
  * serialised, the files of a worktree are written outside that, and {@link #integrate} is
  * serialised. Git processes cost most of a task's own time here, so each operation starts as few
- * as it can: a task's worktree is made from the integration commit as this class last saw it
- * (every merge reads it afresh).
+ * as it can: a task's worktree is made from the integration commit as {@code IntegrationBranch}
+ * last saw it (every merge reads it afresh).
  */
 public final class GitWorktrees {
   /** The author and committer of Orchestra's commits. */
@@ -85,7 +85,6 @@ public final class GitWorktrees {
   public record Conflict(List<String> files, String detail) implements Integration {}
 
   private final String prefix;
-  private final String runId;
   private final Path folder;
   private final RepoGit repo;
   private final IntegratedBranches integratedBranches;
@@ -96,7 +95,6 @@ public final class GitWorktrees {
   private GitWorktrees(
       Path workspace, String prefix, String runId, CommandEnvironment environment, Identity identity, boolean hooks, Path folder) {
     this.prefix = prefix;
-    this.runId = runId;
     this.folder = folder;
     this.repo = new RepoGit(workspace, environment, identity, hooks);
     this.integratedBranches = new IntegratedBranches(repo);
@@ -200,7 +198,7 @@ public final class GitWorktrees {
 
   /**
    * Commits everything a task changed in its worktree on its branch: tracked files, and new files
-   * the repository does not ignore, except those in build-output folders ({@link RepoGit#BUILD_OUTPUTS});
+   * the repository does not ignore, except those in build-output folders ({@code target}, {@code build}, {@code node_modules} and the like);
    * commits the agent made itself count too (the branch is moved to them if the agent left it).
    *
    * @return the branch's new tip, or empty when the task changed nothing

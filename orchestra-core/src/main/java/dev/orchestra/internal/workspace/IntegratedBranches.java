@@ -55,7 +55,7 @@ final class IntegratedBranches {
       }
       due = takeWaiting();
     }
-    delete(due);
+    deleteNow(due);
   }
 
   /** Deletes every branch waiting for its deletion: the run's use of the repository ends. */
@@ -64,7 +64,7 @@ final class IntegratedBranches {
     synchronized (waiting) {
       due = takeWaiting();
     }
-    delete(due);
+    deleteNow(due);
   }
 
   /** The deletions waiting, handed over and forgotten; called holding {@code waiting}. */
@@ -75,7 +75,7 @@ final class IntegratedBranches {
   }
 
   /** Deletes branches that are still at the given commits, in one git command when all are. */
-  void delete(Map<String, String> branchTips) {
+  void deleteNow(Map<String, String> branchTips) {
     if (branchTips.isEmpty()) {
       return;
     }

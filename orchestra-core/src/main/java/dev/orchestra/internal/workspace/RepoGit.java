@@ -30,7 +30,7 @@ final class RepoGit {
       List.of("target", "build", "node_modules", "dist", ".gradle", "__pycache__", ".pytest_cache", ".mypy_cache", ".tox", ".venv", "coverage");
 
   /** Stages every change of a worktree, new files too, except new files in {@link #BUILD_OUTPUTS}. */
-  static final List<String> STAGE_ALL = stageAll();
+  private static final List<String> STAGE_ALL = stageAll();
 
   private static List<String> stageAll() {
     List<String> add = new ArrayList<>(List.of("add", "--all", "--", "."));
@@ -58,10 +58,6 @@ final class RepoGit {
   /** The run's workspace: a git work tree, or a folder inside one. */
   Path workspace() {
     return workspace;
-  }
-
-  CommandEnvironment environment() {
-    return environment;
   }
 
   /** Whether the repository's hooks run for Orchestra's own git commands. */

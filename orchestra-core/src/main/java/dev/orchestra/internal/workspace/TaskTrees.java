@@ -166,7 +166,7 @@ final class TaskTrees {
         integrated.put(branch, tip.get());
       }
     }
-    integratedBranches.delete(integrated);
+    integratedBranches.deleteNow(integrated);
     return List.copyOf(integrated.keySet());
   }
 

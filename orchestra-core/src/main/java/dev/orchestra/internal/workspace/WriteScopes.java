@@ -80,7 +80,11 @@ public final class WriteScopes {
     return new Compiled(scope, entries, globs);
   }
 
-  /** A scope compiled by {@link #compile}. Immutable and thread-safe. */
+  /**
+   * A scope compiled by {@link #compile}. Thread-safe, and immutable as long as the list it was
+   * compiled from is (a task's always is): it keeps that list only to tell, by reference, whether
+   * it was compiled from it.
+   */
   public static final class Compiled {
     private final List<String> source;
     private final String[] entries;
