@@ -6,12 +6,13 @@ import dev.orchestra.internal.engine.RunMachine;
 import dev.orchestra.internal.engine.RunSpec;
 import dev.orchestra.internal.exec.RunDesk;
 import dev.orchestra.internal.exec.TaskResult;
+import dev.orchestra.internal.store.RunLock;
+import dev.orchestra.plan.Plan;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import dev.orchestra.internal.store.RunLock;
 
 /**
  * A {@link RunDesk} on a {@link RunEngine} whose machine mirrors the deciding engine's: the same
@@ -108,6 +109,14 @@ final class DeskRun implements RunDesk, RunEngine.DeskTap {
       engine.commands().abandoned(command, "unexpected error: " + e);
     }
     return taken();
+  }
+
+  @Override
+  public synchronized void editPlan(Plan base, Plan edited) {
+    if (closed) {
+      throw new IllegalStateException("the desk of run " + runId + " is closed");
+    }
+    engine.planStore().offerEdit(base, edited);
   }
 
   private void begin() {

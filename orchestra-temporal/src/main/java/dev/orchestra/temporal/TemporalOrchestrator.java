@@ -1,6 +1,7 @@
 package dev.orchestra.temporal;
 
 import dev.orchestra.event.OrchestraEvent;
+import dev.orchestra.plan.Plan;
 import dev.orchestra.temporal.internal.RunRequest;
 import dev.orchestra.temporal.internal.RunWorkflow;
 import dev.orchestra.temporal.internal.Wire;
@@ -16,6 +17,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Starts runs on Temporal: each run is a workflow on a task queue that {@link OrchestraWorker}s poll,
@@ -114,6 +116,37 @@ public final class TemporalOrchestrator {
    */
   public String status(String runId) {
     return client.newWorkflowStub(RunWorkflow.class, WORKFLOW_ID_PREFIX + runId).status();
+  }
+
+  /**
+   * Returns a run's plan as the workflow has it now (what plan.md on the desk's worker shows, but
+   * for its write interval), or empty before the orchestrator planned.
+   *
+   * @param runId the run
+   * @return the plan, or empty
+   * @throws io.temporal.client.WorkflowNotFoundException when Temporal knows no such run
+   */
+  public Optional<Plan> plan(String runId) {
+    String markdown = client.newWorkflowStub(RunWorkflow.class, WORKFLOW_ID_PREFIX + runId).plan();
+    return markdown.isEmpty() ? Optional.empty() : Optional.of(Plan.fromMarkdown(markdown, "the plan of run " + runId));
+  }
+
+  /**
+   * Sends a person's edit of a run's plan, the way editing plan.md in one JVM does: the run merges it
+   * at its next plan check (a round's start or end). It is merged against {@code base}, the plan the
+   * person started from ({@link #plan}), so tasks the run finished meanwhile stay finished unless
+   * the edit changed them. Edits sent before one check are merged in the order sent. Returns at
+   * once; the run's journal records the merge as a {@code PlanUpdated} "edited by hand".
+   *
+   * @param runId the run
+   * @param base the plan as the person saw it
+   * @param edited the plan as the person left it
+   * @throws io.temporal.client.WorkflowNotFoundException when no such run is going on
+   */
+  public void editPlan(String runId, Plan base, Plan edited) {
+    Objects.requireNonNull(base, "base");
+    Objects.requireNonNull(edited, "edited");
+    client.newWorkflowStub(RunWorkflow.class, WORKFLOW_ID_PREFIX + runId).editPlan(base.toMarkdown(), edited.toMarkdown());
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.orchestra.internal.exec;
 
 import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.internal.engine.Command;
+import dev.orchestra.plan.Plan;
 import java.util.List;
 
 /**
@@ -61,6 +62,17 @@ public interface RunDesk extends AutoCloseable {
    * @throws IllegalStateException once the desk is closed
    */
   Answer carryOut(Command command);
+
+  /**
+   * Takes a person's edit of the plan made elsewhere (sent to the deciding engine), for the next plan
+   * check: merged there as an edit of plan.md is, but against the plan its author started from, so
+   * that what the run did meanwhile is not taken back. Feeds nothing by itself.
+   *
+   * @param base the plan as the person saw it
+   * @param edited the plan as the person left it
+   * @throws IllegalStateException once the desk is closed
+   */
+  void editPlan(Plan base, Plan edited);
 
   /**
    * What the desk did on one call.

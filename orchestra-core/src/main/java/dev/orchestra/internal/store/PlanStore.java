@@ -15,6 +15,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -36,6 +37,11 @@ public final class PlanStore {
   private Plan lastWritten;
   private String lastWrittenText;
   private long versionPosted = -1; // guarded by the run's lock, as due() is called under it
+  /** Edits made elsewhere, oldest first, for the next {@link #edit}. Guarded by itself. */
+  private final List<Offered> offered = new ArrayList<>();
+
+  /** A person's edit made elsewhere: the plan as they saw it, and as they left it. */
+  private record Offered(Plan base, Plan edited) {}
   private long lastPostNanos;
 
   public PlanStore(Path file, Path stateFolder) {
@@ -155,15 +161,64 @@ public final class PlanStore {
   public record Edit(Plan merged, List<String> added, List<String> removed) {}
 
   /**
-   * Looks for a person's edit of plan.md since the run last wrote it, and merges it into a copy of
-   * the run's plan (see {@link LivePlan#mergeEdit}): the edit decides which tasks exist and what
-   * they say; the run's newer statuses win where the person did not touch them.
+   * Looks for a person's edits and merges them into a copy of the run's plan (see {@link
+   * LivePlan#mergeEdit}): first those made elsewhere ({@link #offerEdit}), each against the plan its
+   * author saw, then plan.md's since the run last wrote it. An edit decides which tasks exist and
+   * what they say; the run's newer statuses win where the person did not touch them.
    *
    * @param current the run's plan
-   * @return the merged plan, or empty when plan.md holds the run's own last write
+   * @return the merged plan, or empty when nothing was edited (plan.md holds the run's own last
+   *     write, and no edit made elsewhere changes anything)
    * @throws PlanFormatException when plan.md cannot be read as a plan (it is left as it is)
    */
   public Optional<Edit> edit(Plan current) {
+    List<Offered> taken;
+    synchronized (offered) {
+      taken = List.copyOf(offered);
+      offered.clear();
+    }
+    if (taken.isEmpty()) {
+      return editOnDisk(current);
+    }
+    // Edits made elsewhere first, each against the plan its author saw, then plan.md's own.
+    Plan merged = current;
+    List<String> added = new ArrayList<>();
+    List<String> removed = new ArrayList<>();
+    for (Offered o : taken) {
+      Edit e = merge(merged, o.base(), o.edited());
+      merged = e.merged();
+      added.addAll(e.added());
+      removed.addAll(e.removed());
+    }
+    Optional<Edit> local = editOnDisk(merged);
+    if (local.isPresent()) {
+      merged = local.get().merged();
+      added.addAll(local.get().added());
+      removed.addAll(local.get().removed());
+    }
+    Plan result = merged;
+    added.removeIf(id -> result.task(id).isEmpty());
+    if (local.isEmpty() && result.toMarkdown().equals(current.toMarkdown())) {
+      return Optional.empty(); // sent, but changing nothing
+    }
+    return Optional.of(new Edit(result, added, removed));
+  }
+
+  /**
+   * Takes a person's edit of the plan made elsewhere (sent to a run on Temporal, say), for the next
+   * {@link #edit}: merged as an edit of plan.md is, but against the plan its author started from,
+   * so that what the run did meanwhile is not taken back. Thread-safe.
+   *
+   * @param base the plan as the person saw it
+   * @param edited the plan as the person left it
+   */
+  public void offerEdit(Plan base, Plan edited) {
+    synchronized (offered) {
+      offered.add(new Offered(Objects.requireNonNull(base, "base"), Objects.requireNonNull(edited, "edited")));
+    }
+  }
+
+  private Optional<Edit> editOnDisk(Plan current) {
     if (lastWrittenText == null) {
       return Optional.empty();
     }

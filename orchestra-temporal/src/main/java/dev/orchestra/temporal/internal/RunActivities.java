@@ -34,4 +34,11 @@ public interface RunActivities {
 
   /** Carries out a command on the run's desk. */
   DeskReply carryOut(String runId, String command);
+
+  /**
+   * Gives the run's desk a person's edit of the plan, as Markdown, for its next plan check.
+   *
+   * @throws io.temporal.failure.ApplicationFailure (not retried) when either text is not a plan
+   */
+  void editPlan(String runId, String base, String edited);
 }

@@ -6,6 +6,8 @@ import dev.orchestra.internal.exec.EngineHost;
 import dev.orchestra.internal.exec.RunDesk;
 import dev.orchestra.internal.exec.TaskExecutor;
 import dev.orchestra.internal.exec.TaskResult;
+import dev.orchestra.plan.Plan;
+import dev.orchestra.plan.PlanFormatException;
 import dev.orchestra.event.OrchestraEvent;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
@@ -114,6 +116,19 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
       forget(runId);
     }
     return events;
+  }
+
+  @Override
+  public void editPlan(String runId, String base, String edited) {
+    Plan from;
+    Plan to;
+    try {
+      from = Plan.fromMarkdown(base, "the plan the edit started from");
+      to = Plan.fromMarkdown(edited, "the edited plan");
+    } catch (PlanFormatException e) {
+      throw ApplicationFailure.newNonRetryableFailure("run " + runId + ": a plan edit that is not a plan: " + e.getMessage(), "PlanFormat");
+    }
+    desk(runId).editPlan(from, to);
   }
 
   @Override

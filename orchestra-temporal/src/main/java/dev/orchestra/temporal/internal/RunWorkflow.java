@@ -1,6 +1,7 @@
 package dev.orchestra.temporal.internal;
 
 import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
@@ -38,4 +39,24 @@ public interface RunWorkflow {
    */
   @QueryMethod
   String finished();
+
+  /**
+   * Returns the run's plan as plan.md holds it, as the workflow's state machine has it now, or an
+   * empty string before the orchestrator planned.
+   *
+   * @return the plan's Markdown, or empty
+   */
+  @QueryMethod
+  String plan();
+
+  /**
+   * A person's edit of the plan: merged at the run's next plan check (a round's start or end), as
+   * an edit of plan.md is, against the plan the person started from. Edits sent before a check are
+   * merged in the order they arrived.
+   *
+   * @param base the plan's Markdown as the person saw it ({@link #plan})
+   * @param edited the plan's Markdown as the person left it
+   */
+  @SignalMethod
+  void editPlan(String base, String edited);
 }

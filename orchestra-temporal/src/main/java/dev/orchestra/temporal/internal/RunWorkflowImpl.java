@@ -8,6 +8,7 @@ import dev.orchestra.internal.engine.RunMachine;
 import dev.orchestra.internal.exec.BudgetLadder;
 import dev.orchestra.internal.exec.TaskResult;
 import dev.orchestra.internal.io.Text;
+import dev.orchestra.plan.Plan;
 import dev.orchestra.plan.TaskStatus;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
@@ -60,6 +61,8 @@ public final class RunWorkflowImpl implements RunWorkflow {
   private final List<Pending> pending = new ArrayList<>();
   private final Map<String, String> explorations = new LinkedHashMap<>();
   private String finished;
+  /** Plan edits sent by people, oldest first, for the desk's next plan check: base and edited Markdown. */
+  private final List<List<String>> planEdits = new ArrayList<>();
   /** Set once the run was cancelled: the rest of the run works in a scope a cancel cannot reach. */
   private boolean cancelling;
 
@@ -143,6 +146,9 @@ public final class RunWorkflowImpl implements RunWorkflow {
       }
       Command next = deskWork.poll();
       if (next != null) {
+        if (next.kind() == Command.Kind.CHECK_PLAN) {
+          sendPlanEdits();
+        }
         fromDesk(() -> desk.carryOut(runId, Wire.command(next)));
         continue;
       }
@@ -211,6 +217,28 @@ public final class RunWorkflowImpl implements RunWorkflow {
     List<T> out = new ArrayList<>(1);
     Workflow.newDetachedCancellationScope(() -> out.add(call.get())).run();
     return out.get(0);
+  }
+
+  /** Gives the desk the plan edits people sent since its last check, oldest first, for the check that follows. */
+  private void sendPlanEdits() {
+    List<List<String>> edits = List.copyOf(planEdits);
+    planEdits.clear();
+    for (List<String> e : edits) {
+      atDesk(() -> {
+        desk.editPlan(runId, e.get(0), e.get(1));
+        return Boolean.TRUE;
+      });
+    }
+  }
+
+  @Override
+  public void editPlan(String base, String edited) {
+    planEdits.add(List.of(base, edited));
+  }
+
+  @Override
+  public String plan() {
+    return machine == null ? "" : machine.state().plan().map(Plan::toMarkdown).orElse("");
   }
 
   @Override

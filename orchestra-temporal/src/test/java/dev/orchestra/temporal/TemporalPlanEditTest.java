@@ -1,0 +1,117 @@
+package dev.orchestra.temporal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orchestra.Orchestrator;
+import dev.orchestra.StopReason;
+import dev.orchestra.agent.Agent;
+import dev.orchestra.agent.ReportFormat;
+import dev.orchestra.event.OrchestraEvent;
+import dev.orchestra.plan.Plan;
+import dev.orchestra.plan.Task;
+import dev.orchestra.plan.TaskStatus;
+import dev.orchestra.temporal.internal.RunWorkflowImpl;
+import dev.orchestra.testing.Reply;
+import dev.orchestra.testing.RoleAnswers;
+import dev.orchestra.testing.ScriptedModelProvider;
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.testing.WorkflowReplayer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A person edits a run's plan while it runs on Temporal: {@link TemporalOrchestrator#plan} shows the
+ * plan, {@link TemporalOrchestrator#editPlan} sends the edit as a signal, and the run merges it at
+ * its next plan check as it merges an edit of plan.md in one JVM, against the plan the person saw.
+ */
+final class TemporalPlanEditTest extends InMemoryTemporalTest {
+  private static final String QUEUE = "orchestra-edit";
+
+  @TempDir Path dir;
+
+  @Test
+  void anEditSentWhileATaskRunsIsMergedAtTheRoundsEndAndItsNewTaskRuns() throws Exception {
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    ScriptedModelProvider model = new ScriptedModelProvider();
+    model.on("orchestrator")
+        .reply(
+            Reply.text(
+                RoleAnswers.plan(
+                    List.of(
+                        Task.builder("T1", "Write a.txt").writeScope("a.txt").role("implementer").build(),
+                        Task.builder("T2", "Write b.txt").writeScope("b.txt").dependsOn("T1").role("implementer").build()))));
+    CountDownLatch t1Started = new CountDownLatch(1);
+    CountDownLatch edited = new CountDownLatch(1);
+    List<String> ran = java.util.Collections.synchronizedList(new ArrayList<>());
+    Agent implementer =
+        (role, task, context) -> {
+          ran.add(task.id());
+          if (task.id().equals("T1")) {
+            t1Started.countDown();
+            try {
+              assertTrue(edited.await(30, TimeUnit.SECONDS), "the test sent its edit");
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw new IllegalStateException(e);
+            }
+          }
+          return ReportFormat.parse(role.name(), RoleAnswers.implementation("did " + task.id()), List.of());
+        };
+    try (Orchestrator team =
+            Orchestrator.builder()
+                .workspace(ws)
+                .modelProvider(model)
+                .explorationProbes(List.of())
+                .agent(Agent.byRole(Map.of("implementer", implementer), Agent.toolLoop()))
+                .build();
+        OrchestraWorker worker = OrchestraWorker.builder(team).taskQueue(QUEUE).build()) {
+      worker.registerOn(env.getWorkerFactory());
+      env.start();
+      TemporalOrchestrator temporal = TemporalOrchestrator.builder(env.getWorkflowClient()).taskQueue(QUEUE).build();
+
+      String runId = temporal.start("Write a.txt and b.txt");
+      assertTrue(t1Started.await(30, TimeUnit.SECONDS), "T1 started");
+      Plan seen = temporal.plan(runId).orElseThrow();
+      assertEquals(TaskStatus.RUNNING, seen.task("T1").orElseThrow().status(), seen.toMarkdown());
+      assertEquals(TaskStatus.TODO, seen.task("T2").orElseThrow().status());
+      // The person adds a task and rewords T2; T1 is left as they saw it (running).
+      List<Task> tasks = new ArrayList<>(seen.tasks());
+      tasks.set(1, seen.task("T2").orElseThrow().toBuilder().acceptanceCriteria("b.txt says hello").build());
+      tasks.add(Task.builder("T3", "Write c.txt").writeScope("c.txt").role("implementer").acceptanceCriteria("c.txt exists").build());
+      Plan edit = Plan.builder(seen.goal()).tasks(tasks).build();
+      temporal.editPlan(runId, seen, edit);
+      edited.countDown();
+
+      OrchestraEvent.RunFinished end = temporal.await(runId);
+
+      assertEquals(StopReason.GREEN.name(), end.stopReason(), end.message());
+      List<OrchestraEvent> journal = InMemoryTemporalTest.journal(ws);
+      OrchestraEvent.PlanUpdated byHand =
+          journal.stream().filter(e -> e instanceof OrchestraEvent.PlanUpdated p && p.reason().equals("edited by hand"))
+              .map(OrchestraEvent.PlanUpdated.class::cast).findFirst().orElseThrow(() -> new AssertionError("no edit merged: " + journal));
+      assertEquals(List.of("T3"), byHand.addedTaskIds());
+      List<String> done =
+          journal.stream().filter(e -> e instanceof OrchestraEvent.TaskFinished f && f.status() == TaskStatus.DONE && f.taskId().startsWith("T"))
+              .map(e -> ((OrchestraEvent.TaskFinished) e).taskId()).toList();
+      assertEquals(3, done.size(), "each task done once: " + done);
+      assertTrue(done.containsAll(List.of("T1", "T2", "T3")), done.toString());
+      assertEquals(1, ran.stream().filter("T1"::equals).count(), "T1's work was not taken back by the edit made while it ran: " + ran);
+      Plan after = Plan.fromMarkdown(Files.readString(ws.resolve("plan.md")));
+      assertEquals(List.of("b.txt says hello"), after.task("T2").orElseThrow().acceptanceCriteria(), "plan.md carries the edit");
+      assertEquals(TaskStatus.DONE, after.task("T3").orElseThrow().status());
+      assertEquals(after.tasks(), temporal.plan(runId).orElseThrow().tasks(), "the query shows the tasks plan.md holds");
+
+      WorkflowExecutionHistory history = env.getWorkflowClient().fetchHistory(TemporalOrchestrator.workflowId(runId));
+      WorkflowReplayer.replayWorkflowExecution(history, RunWorkflowImpl.class);
+      HistoryFixturesTest.record("plan-edit-run", history);
+    }
+  }
+}
