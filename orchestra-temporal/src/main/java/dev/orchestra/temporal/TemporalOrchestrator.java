@@ -1,6 +1,7 @@
 package dev.orchestra.temporal;
 
 import dev.orchestra.event.OrchestraEvent;
+import dev.orchestra.event.OrchestraListener;
 import dev.orchestra.plan.Plan;
 import dev.orchestra.temporal.internal.RunRequest;
 import dev.orchestra.temporal.internal.RunWorkflow;
@@ -15,9 +16,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts runs on Temporal: each run is a workflow on a task queue that {@link OrchestraWorker}s poll,
@@ -32,6 +37,9 @@ import java.util.Optional;
 public final class TemporalOrchestrator {
   private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
   private static final String WORKFLOW_ID_PREFIX = "orchestra-";
+  /** How often {@link #await(String, OrchestraListener)} asks the workflow for new events. */
+  private static final long EVENT_POLL_MILLIS = 200;
+  private static final Logger log = LoggerFactory.getLogger(TemporalOrchestrator.class);
 
   private final WorkflowClient client;
   private final String taskQueue;
@@ -73,7 +81,8 @@ public final class TemporalOrchestrator {
   }
 
   /**
-   * Waits for a run's end; blocks meanwhile.
+   * Waits for a run's end; blocks meanwhile. {@link #await(String, OrchestraListener)} also tells a
+   * listener of the run's events.
    *
    * @param runId a run {@link #start} started
    * @return its {@code RunFinished} event
@@ -95,6 +104,48 @@ public final class TemporalOrchestrator {
       }
     }
     return (OrchestraEvent.RunFinished) Wire.event(line);
+  }
+
+  /**
+   * Waits for a run's end as {@link #await(String)} does, telling {@code listener} of every event of
+   * the run meanwhile: the run's journal, from its first event to its {@code RunFinished}, each
+   * event once and in order, read from the workflow every {@value #EVENT_POLL_MILLIS} ms. The
+   * listener is called on this thread; an exception it throws is logged and the run's events go on.
+   * A run started earlier is told from its first event, and so is one that already finished.
+   *
+   * @param runId a run {@link #start} started
+   * @param listener told of the run's events
+   * @return its {@code RunFinished} event
+   * @throws InterruptedException when this thread is interrupted while waiting (the run goes on)
+   * @throws io.temporal.client.WorkflowFailedException when the workflow failed instead of finishing
+   */
+  public OrchestraEvent.RunFinished await(String runId, OrchestraListener listener) throws InterruptedException {
+    Objects.requireNonNull(listener, "listener");
+    RunWorkflow workflow = client.newWorkflowStub(RunWorkflow.class, WORKFLOW_ID_PREFIX + runId);
+    CompletableFuture<String> ended = stub(runId).getResultAsync(String.class);
+    int told = 0;
+    while (true) {
+      boolean closed = ended.isDone(); // before the query: a closed workflow's events are all there
+      List<String> lines = workflow.events(told);
+      for (String line : lines) {
+        OrchestraEvent event = Wire.event(line);
+        told++;
+        try {
+          listener.onEvent(event);
+        } catch (RuntimeException e) {
+          log.warn("run {}: a listener failed on {}", runId, event.kind(), e);
+        }
+        if (event instanceof OrchestraEvent.RunFinished finished) {
+          return finished;
+        }
+      }
+      if (lines.isEmpty()) {
+        if (closed) {
+          return await(runId); // closed without a finish: fails as await does
+        }
+        Thread.sleep(EVENT_POLL_MILLIS);
+      }
+    }
   }
 
   /**

@@ -87,6 +87,10 @@ final class TemporalCancelTest extends InMemoryTemporalTest {
             id + " ends to be done again: " + journal);
       }
       assertTrue(journal.stream().noneMatch(e -> e instanceof OrchestraEvent.TaskStarted s && s.taskId().equals("T3")), "nothing new started");
+      // A workflow closed as cancelled still tells a listener the whole journal, its finish last.
+      List<OrchestraEvent> told = new java.util.ArrayList<>();
+      assertEquals(end, temporal.await(runId, told::add));
+      assertEquals(journal, told);
       assertTrue(journal.get(journal.size() - 1) instanceof OrchestraEvent.RunFinished, "the finish is journalled last");
 
       // No activity was left running: every one scheduled was closed before the workflow completed.

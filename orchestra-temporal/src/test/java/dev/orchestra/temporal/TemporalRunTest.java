@@ -65,7 +65,8 @@ final class TemporalRunTest extends InMemoryTemporalTest {
       TemporalOrchestrator temporal = TemporalOrchestrator.builder(env.getWorkflowClient()).taskQueue(QUEUE).build();
 
       String runId = temporal.start("Write a.txt, b.txt and c.txt");
-      OrchestraEvent.RunFinished end = temporal.await(runId);
+      List<OrchestraEvent> told = new ArrayList<>();
+      OrchestraEvent.RunFinished end = temporal.await(runId, told::add);
 
       assertEquals(StopReason.GREEN.name(), end.stopReason(), end.message());
       assertEquals(runId, end.runId());
@@ -79,6 +80,10 @@ final class TemporalRunTest extends InMemoryTemporalTest {
       assertEquals(List.of("T1", "T2", "T3", "explore-1", "plan", "release"), done, "every task done once");
       assertTrue(journal.stream().anyMatch(e -> e instanceof OrchestraEvent.GateFinished g && g.verdict() == dev.orchestra.gate.Verdict.PASS), journal.toString());
       assertEquals(journal.size(), heard.size(), "the worker's listeners heard every journalled event");
+      assertEquals(journal, told, "the starting JVM's listener was told the journal, event for event");
+      List<OrchestraEvent> again = new ArrayList<>();
+      assertEquals(end, temporal.await(runId, again::add), "a finished run is told again from its first event");
+      assertEquals(journal, again);
       // The files a user reads are those of a run in one JVM: a resume finds a green run, every task done.
       NothingToResumeException nothing = assertThrows(NothingToResumeException.class, team::resume);
       assertTrue(nothing.getMessage().contains(runId), nothing.getMessage());

@@ -4,6 +4,7 @@ import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
+import java.util.List;
 
 /**
  * A run as a Temporal workflow. Public because Temporal's stubs need it; not Orchestra's API (use
@@ -39,6 +40,17 @@ public interface RunWorkflow {
    */
   @QueryMethod
   String finished();
+
+  /**
+   * Returns the run's events from the {@code from}-th on (counting from 0), as journal lines, in the
+   * order the run's machine was fed them: the run's journal as it stands. At most about a megabyte
+   * of text a call (at least one line); ask again from where it ended.
+   *
+   * @param from how many of the run's events the caller has already
+   * @return the next events, possibly none
+   */
+  @QueryMethod
+  List<String> events(int from);
 
   /**
    * Returns the run's plan as plan.md holds it, as the workflow's state machine has it now, or an

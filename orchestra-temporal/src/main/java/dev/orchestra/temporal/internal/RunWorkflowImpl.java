@@ -41,6 +41,9 @@ import java.util.Map;
  * <p>Public because Temporal instantiates it; not Orchestra's API.
  */
 public final class RunWorkflowImpl implements RunWorkflow {
+  /** The most text one {@link #events} query answers with: Temporal refuses a payload over 2 MB. */
+  private static final long MAX_EVENTS_CHARS = 1_000_000;
+
   /** The most result text one desk call carries: Temporal refuses a payload over 2 MB. */
   private static final long MAX_BATCH_CHARS = 256 * 1024;
 
@@ -60,6 +63,11 @@ public final class RunWorkflowImpl implements RunWorkflow {
   private final Deque<Command> deskWork = new ArrayDeque<>();
   private final List<Pending> pending = new ArrayList<>();
   private final Map<String, String> explorations = new LinkedHashMap<>();
+  /**
+   * Every event fed to the machine, each followed by those it decided, as journal lines: the run's
+   * journal, for {@link #events}.
+   */
+  private final List<String> journal = new ArrayList<>();
   private String finished;
   /** Plan edits sent by people, oldest first, for the desk's next plan check: base and edited Markdown. */
   private final List<List<String>> planEdits = new ArrayList<>();
@@ -237,6 +245,21 @@ public final class RunWorkflowImpl implements RunWorkflow {
   }
 
   @Override
+  public List<String> events(int from) {
+    List<String> out = new ArrayList<>();
+    long chars = 0;
+    for (int i = Math.max(from, 0); i < journal.size(); i++) {
+      String line = journal.get(i);
+      if (!out.isEmpty() && chars + line.length() > MAX_EVENTS_CHARS) {
+        break;
+      }
+      out.add(line);
+      chars += line.length();
+    }
+    return out;
+  }
+
+  @Override
   public String plan() {
     return machine == null ? "" : machine.state().plan().map(Plan::toMarkdown).orElse("");
   }
@@ -310,7 +333,9 @@ public final class RunWorkflowImpl implements RunWorkflow {
   private void feed(List<String> lines) {
     for (String line : lines) {
       OrchestraEvent event = Wire.event(line);
+      journal.add(line);
       RunMachine.Step step = machine.step(event);
+      step.events().forEach(decided -> journal.add(Wire.event(decided))); // journalled after it, as the desk's machine decided them too
       if (event instanceof OrchestraEvent.RunFinished) {
         finished = line;
       }
