@@ -43,15 +43,17 @@ final class DetachedRun implements TaskExecutor {
   }
 
   @Override
-  public TaskResult run(Command.RunTask command, String goal, Map<String, RoleReport.Exploration> explorations) {
+  public TaskResult run(
+      Command.RunTask command, String goal, Map<String, RoleReport.Exploration> explorations, HealthListener healthSoFar) {
     Objects.requireNonNull(command, "command");
+    Objects.requireNonNull(healthSoFar, "healthSoFar");
     Objects.requireNonNull(goal, "goal");
     Map<String, RoleReport.Exploration> known = Map.copyOf(Objects.requireNonNull(explorations, "explorations"));
     if (!command.resolves().isEmpty()) {
       throw new IllegalArgumentException(
           "task " + command.task().id() + " resolves a merge conflict, which needs the run's worktrees: a detached executor shares one workspace");
     }
-    Record record = new Record();
+    Record record = new Record(healthSoFar);
     List<RoleReport> report = new ArrayList<>(1);
     try {
       TaskWork.run(record, agents, command, goal, known, (task, r) -> report.add(r));
@@ -173,7 +175,12 @@ final class DetachedRun implements TaskExecutor {
     private final List<OrchestraEvent> events = new ArrayList<>();
     private final List<TaskResult.Health> health = new ArrayList<>();
     private final List<TaskResult.Risks> risks = new ArrayList<>();
+    private final HealthListener healthSoFar;
     private boolean ended;
+
+    Record(HealthListener healthSoFar) {
+      this.healthSoFar = healthSoFar;
+    }
 
     synchronized TaskResult result(Optional<RoleReport> report) {
       ended = true;
@@ -230,15 +237,27 @@ final class DetachedRun implements TaskExecutor {
     }
 
     @Override
-    public synchronized void signal(BudgetPolicy.Signal signal, String cause) {
+    public void signal(BudgetPolicy.Signal signal, String cause) {
       TaskResult.Health.Kind kind =
           switch (signal) {
             case SUCCESS -> TaskResult.Health.Kind.SUCCESS;
             case RATE_LIMITED -> TaskResult.Health.Kind.RATE_LIMITED;
             case UNSTABLE -> TaskResult.Health.Kind.UNSTABLE;
           };
-      if (!ended) {
-        health.add(new TaskResult.Health(kind, cause));
+      TaskResult.Health h = new TaskResult.Health(kind, cause);
+      int index;
+      synchronized (this) {
+        if (ended) {
+          return;
+        }
+        health.add(h);
+        index = health.size() - 1;
+      }
+      // Outside this record's lock: the listener may take a while (a message to another machine).
+      try {
+        healthSoFar.happened(index, h);
+      } catch (RuntimeException e) {
+        LOG.warn("run {}: telling a model call's outcome failed; it is in the task's result", shared.runId, e);
       }
     }
 

@@ -80,6 +80,7 @@ public final class OrchestraWorker implements AutoCloseable {
     if (!stickyWorkflows) {
       options.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
     }
+    activities.signalThrough(factory.getWorkflowClient());
     Worker tasks = factory.newWorker(taskQueue, options.build());
     tasks.registerWorkflowImplementationTypes(RunWorkflowImpl.class);
     tasks.registerActivitiesImplementations(activities);

@@ -20,6 +20,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -115,5 +117,63 @@ final class TemporalBudgetTest extends InMemoryTemporalTest {
       run(team, "Six tasks, two at a time");
     }
     assertEquals(2, most.get(), "the worker has 12 slots; the run's budget of 2 is what limits");
+  }
+
+  @Test
+  void aTasksRateLimitsStepTheBudgetDownWhileTheTaskStillRuns() throws Exception {
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    CountDownLatch throttled = new CountDownLatch(1);
+    CountDownLatch seen = new CountDownLatch(1);
+    ScriptedModelProvider model = new ScriptedModelProvider();
+    model.on("orchestrator").reply(Reply.text(RoleAnswers.plan(independent(1))));
+    model.on("implementer", "T1")
+        .reply(
+            Reply.rateLimited(Duration.ofMillis(10)),
+            Reply.rateLimited(Duration.ofMillis(10)),
+            Reply.answer(
+                req -> {
+                  throttled.countDown(); // the third call: the two 429s are behind it
+                  try {
+                    assertTrue(seen.await(30, TimeUnit.SECONDS), "the test looked at the run");
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  return ModelResponse.text(RoleAnswers.implementation("done"), TokenUsage.ZERO);
+                }));
+    BudgetPolicy policy = BudgetPolicy.defaults().withStableWindow(Duration.ZERO).withStepDownSpacing(Duration.ZERO);
+    try (Orchestrator team =
+            Orchestrator.builder().workspace(ws).modelProvider(model).explorationProbes(List.of()).budgetPolicy(policy).build();
+        OrchestraWorker worker = OrchestraWorker.builder(team).taskQueue(QUEUE).build()) {
+      worker.registerOn(env.getWorkerFactory());
+      env.start();
+      TemporalOrchestrator temporal = TemporalOrchestrator.builder(env.getWorkflowClient()).taskQueue(QUEUE).build();
+      String runId = temporal.start("Write f1.txt");
+      assertTrue(throttled.await(30, TimeUnit.SECONDS), "T1 was throttled twice");
+      // While T1 still runs, the workflow has stepped its budget down the ladder and journalled it.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      List<String> steps = List.of();
+      while (System.nanoTime() < deadline && !steps.equals(List.of("12->10", "10->8"))) {
+        steps = budgetSteps(InMemoryTemporalTest.journal(ws));
+        Thread.sleep(20);
+      }
+      assertEquals(List.of("12->10", "10->8"), steps, "stepped down while T1 runs");
+      assertTrue(temporal.status(runId).contains(" budget 8"), temporal.status(runId));
+      assertTrue(InMemoryTemporalTest.journal(ws).stream().noneMatch(e -> e instanceof OrchestraEvent.TaskFinished f && f.taskId().equals("T1")),
+          "T1 has not ended yet");
+      seen.countDown();
+
+      OrchestraEvent.RunFinished end = temporal.await(runId);
+      assertEquals(StopReason.GREEN.name(), end.stopReason(), end.message());
+      // Each outcome counted once: the two 429s as they happened, T1's one success at its end.
+      assertEquals(List.of("12->10", "10->8", "8->9"), budgetSteps(InMemoryTemporalTest.journal(ws)));
+      io.temporal.common.WorkflowExecutionHistory history = env.getWorkflowClient().fetchHistory(TemporalOrchestrator.workflowId(runId));
+      WorkflowReplayer.replayWorkflowExecution(history, RunWorkflowImpl.class);
+      HistoryFixturesTest.record("live-health-run", history);
+    }
+  }
+
+  private static List<String> budgetSteps(List<OrchestraEvent> journal) {
+    return journal.stream().filter(e -> e instanceof OrchestraEvent.BudgetChanged).map(e -> (OrchestraEvent.BudgetChanged) e)
+        .map(b -> b.from() + "->" + b.to()).toList();
   }
 }

@@ -12,6 +12,7 @@ import dev.orchestra.event.OrchestraEvent;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.ActivityCanceledException;
+import io.temporal.client.WorkflowClient;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +56,9 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
    * @param deskQueue the task queue only this worker polls, where a run's desk calls go once it
    *     opened the desk
    */
+  /** See {@link #signalThrough}; null until the worker is registered. */
+  private volatile WorkflowClient client;
+
   public RunActivitiesImpl(EngineHost host, Duration heartbeatEvery, String deskQueue) {
     this.host = host;
     this.deskQueue = deskQueue;
@@ -131,6 +135,14 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
     desk(runId).editPlan(from, to);
   }
 
+  /**
+   * Sets the client the worker polls with: each model call's outcome is then signalled to the task's
+   * run as it happens, so the run's budget steps on it at once.
+   */
+  public void signalThrough(WorkflowClient client) {
+    this.client = client;
+  }
+
   @Override
   public String runTask(TaskCall call) {
     ActivityExecutionContext context = Activity.getExecutionContext();
@@ -167,7 +179,15 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
             TimeUnit.MILLISECONDS);
     try {
       TaskExecutor executor = executors.computeIfAbsent(call.runId(), id -> host.tasks(id, host.workspace(), () -> cancelledRuns.contains(id)));
-      return Wire.result(executor.run(command, call.goal(), explorations));
+      String workflowId = context.getInfo().getWorkflowId();
+      int attempt = context.getInfo().getAttempt();
+      WorkflowClient signals = client;
+      TaskExecutor.HealthListener live =
+          signals == null
+              ? (index, health) -> { }
+              : (index, health) -> signals.newWorkflowStub(RunWorkflow.class, workflowId)
+                  .taskHealth(command.task().id(), attempt, index, Wire.health(List.of(health)));
+      return Wire.result(executor.run(command, call.goal(), explorations, live), attempt);
     } finally {
       synchronized (ended) {
         ended.set(true);

@@ -71,4 +71,17 @@ public interface RunWorkflow {
    */
   @SignalMethod
   void editPlan(String base, String edited);
+
+  /**
+   * A task's model call or attempt went this way, as it happened: the workflow steps the thread
+   * budget now rather than at the task's end. Sent by the task's activity; the task's result holds
+   * the same outcome again, at {@code index}, and the workflow counts it once.
+   *
+   * @param taskId the task
+   * @param attempt the attempt of the task's activity that made the call
+   * @param index the outcome's place among that attempt's outcomes, from 0
+   * @param health the outcome, as {@link Wire#health(List)} writes a list of one
+   */
+  @SignalMethod
+  void taskHealth(String taskId, int attempt, int index, String health);
 }

@@ -26,9 +26,12 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The run's workflow: a {@link RunMachine} fed only what the run's desk answers, in that order, so
@@ -73,6 +76,14 @@ public final class RunWorkflowImpl implements RunWorkflow {
   private final List<List<String>> planEdits = new ArrayList<>();
   /** Set once the run was cancelled: the rest of the run works in a scope a cancel cannot reach. */
   private boolean cancelling;
+
+  /** Outcomes of tasks' model calls signalled as they happened, not stepped on yet, oldest first. */
+  private final Deque<LiveHealth> liveHealth = new ArrayDeque<>();
+  /** Which outcomes of each task's activity attempt ({@code taskId#attempt}) the budget stepped on as they happened. */
+  private final Map<String, Set<Integer>> steppedLive = new HashMap<>();
+
+  /** An outcome a task's activity signalled. */
+  private record LiveHealth(String taskId, int attempt, int index, String health) {}
 
   /** A task's activity or a held task's timer under way. */
   private record Pending(Command command, Promise<String> promise) {}
@@ -163,7 +174,8 @@ public final class RunWorkflowImpl implements RunWorkflow {
       if (pending.isEmpty()) {
         throw new IllegalStateException("run " + runId + " waits for nothing and has not finished: " + machine.state().describe());
       }
-      Workflow.await(() -> pending.stream().anyMatch(p -> p.promise().isCompleted()));
+      Workflow.await(() -> !liveHealth.isEmpty() || pending.stream().anyMatch(p -> p.promise().isCompleted()));
+      stepOnLiveHealth();
       // In the order they started, every one that ended: the same order on every replay. Taken out
       // first, since each end's answer may start more.
       List<Pending> ended = pending.stream().filter(p -> p.promise().isCompleted()).toList();
@@ -240,6 +252,47 @@ public final class RunWorkflowImpl implements RunWorkflow {
   }
 
   @Override
+  public void taskHealth(String taskId, int attempt, int index, String health) {
+    liveHealth.add(new LiveHealth(taskId, attempt, index, health));
+  }
+
+  /**
+   * Steps the budget on the outcomes tasks signalled since the last look, on workflow time, and
+   * feeds its changes through the desk; the tasks' results later leave these outcomes out.
+   */
+  private void stepOnLiveHealth() {
+    List<TaskResult.Health> outcomes = new ArrayList<>();
+    while (!liveHealth.isEmpty()) {
+      LiveHealth h = liveHealth.poll();
+      if (steppedLive.computeIfAbsent(h.taskId() + "#" + h.attempt(), k -> new HashSet<>()).add(h.index())) {
+        outcomes.addAll(Wire.health(h.health()));
+      }
+    }
+    List<OrchestraEvent> changes = stepBudget(outcomes);
+    if (!changes.isEmpty()) {
+      fromDesk(() -> desk.observe(runId, Wire.events(changes)));
+    }
+  }
+
+  /** A task's outcomes the budget has not stepped on yet: those its activity's attempt did not signal. */
+  private List<TaskResult.Health> notSteppedYet(String taskId, String result) {
+    List<TaskResult.Health> all = Wire.result(result).health();
+    Set<Integer> stepped = steppedLive.getOrDefault(taskId + "#" + Wire.attempt(result), Set.of());
+    List<TaskResult.Health> rest = new ArrayList<>();
+    for (int i = 0; i < all.size(); i++) {
+      if (!stepped.contains(i)) {
+        rest.add(all.get(i));
+      }
+    }
+    return rest;
+  }
+
+  /** Forgets which of a task's outcomes were stepped on: it ended, and a later run of it counts afresh. */
+  private void forgetLiveHealth(String taskId) {
+    steppedLive.keySet().removeIf(k -> k.startsWith(taskId + "#"));
+  }
+
+  @Override
   public void editPlan(String base, String edited) {
     planEdits.add(List.of(base, edited));
   }
@@ -296,6 +349,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
         // Stopped by a cancel: it is to do again. Out of attempts: it failed, and the machine
         // decides what follows.
         flush(results);
+        forgetLiveHealth(task.task().id());
         boolean stopped = cancelling || e.getCause() instanceof CanceledFailure;
         String why =
             stopped
@@ -314,8 +368,11 @@ public final class RunWorkflowImpl implements RunWorkflow {
       if (!results.isEmpty() && results.stream().mapToLong(r -> r.result().length()).sum() + result.length() > MAX_BATCH_CHARS) {
         flush(results);
       }
-      // The budget steps on the task's outcomes here, on workflow time; its changes go before its end.
-      results.add(new TaskEnd(Wire.command(task), result, Wire.events(stepBudget(Wire.result(result).health()))));
+      // The budget steps on the task's outcomes not signalled as they happened here, on workflow time;
+      // its changes go before its end.
+      List<TaskResult.Health> rest = notSteppedYet(task.task().id(), result);
+      forgetLiveHealth(task.task().id());
+      results.add(new TaskEnd(Wire.command(task), result, Wire.events(stepBudget(rest))));
     }
     flush(results);
   }

@@ -179,7 +179,16 @@ public final class Wire {
 
   /** Returns what a task did as JSON text. */
   public static String result(TaskResult result) {
+    return result(result, 1);
+  }
+
+  /**
+   * Returns what a task did as JSON text, with the attempt of the activity that did it: the
+   * workflow tells the outcomes that attempt signalled as they happened from those it did not.
+   */
+  public static String result(TaskResult result, int attempt) {
     ObjectNode node = MAPPER.createObjectNode();
+    node.put("attempt", attempt);
     node.set("events", MAPPER.valueToTree(events(result.events())));
     node.set("health", MAPPER.valueToTree(result.health()));
     node.set("risks", MAPPER.valueToTree(result.risks()));
@@ -206,6 +215,11 @@ public final class Wire {
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("not a task's result: " + e.getOriginalMessage(), e);
     }
+  }
+
+  /** Returns the attempt of the activity that wrote a task's result text: 1 when it does not say. */
+  public static int attempt(String resultText) {
+    return tree(resultText).path("attempt").asInt(1);
   }
 
   /** Returns the explorer's report in a task's result text, if it holds one. */
