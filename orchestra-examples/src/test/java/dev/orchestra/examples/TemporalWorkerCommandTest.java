@@ -13,8 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,6 +32,7 @@ final class TemporalWorkerCommandTest {
   @TempDir Path tmp;
 
   @Test
+  @Timeout(180)
   void aWorkerBuiltFromTheConfigurationRunsWhatRunTemporalStartsAndStopsOnSigterm() throws Exception {
     ScriptedModelProvider brain = Issue11CommandLineTest.brain(Duration.ZERO);
     try (LocalTemporalServer temporal = LocalTemporalServer.start(0);
@@ -39,7 +43,8 @@ final class TemporalWorkerCommandTest {
           "model = \"gpt-5.4\"\nsandbox_mode = \"workspace-write\"\napproval_policy = \"never\"\nmodel_provider = \"local\"\n"
               + "[model_providers.local]\nname = \"Local\"\nbase_url = \"" + model.baseUrl() + "\"\nenv_key = \"LOCAL_KEY\"\n");
       Path repo = Files.createDirectories(tmp.resolve("repo"));
-      Files.writeString(repo.resolve("check.sh"), "test -f VERSION\n");
+      // A check that takes a moment, so the test sees the worker's child processes while they run.
+      Files.writeString(repo.resolve("check.sh"), "sleep 1\ntest -f VERSION\n");
       Path out = tmp.resolve("worker.out");
       ProcessBuilder pb =
           new ProcessBuilder(
@@ -51,6 +56,22 @@ final class TemporalWorkerCommandTest {
       pb.environment().put("CODEX_HOME", home.toString());
       pb.environment().put("LOCAL_KEY", "sk-local-test");
       Process worker = pb.start();
+      Set<ProcessHandle> seen = ConcurrentHashMap.newKeySet();
+      Thread watcher =
+          new Thread(
+              () -> {
+                while (worker.isAlive()) {
+                  worker.descendants().forEach(seen::add);
+                  try {
+                    Thread.sleep(20);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              },
+              "worker-descendants");
+      watcher.setDaemon(true);
+      watcher.start();
       try {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (worker.isAlive() && System.nanoTime() < deadline && !Files.readString(out).contains("worker polling task queue '" + QUEUE + "'")) {
@@ -75,10 +96,11 @@ final class TemporalWorkerCommandTest {
         String logs = Files.readString(out);
         assertFalse(logs.contains("sk-local-test"), "the key never appears in the worker's output");
 
-        List<ProcessHandle> children = worker.descendants().toList();
         worker.destroy(); // SIGTERM, as a service manager stops it
         assertTrue(worker.waitFor(30, TimeUnit.SECONDS), "the worker stops on SIGTERM:\n" + Files.readString(out));
-        assertTrue(children.stream().noneMatch(ProcessHandle::isAlive), "no process the worker started outlives it");
+        watcher.join(5_000);
+        assertFalse(seen.isEmpty(), "the worker's check ran as a process of its own");
+        assertTrue(seen.stream().noneMatch(ProcessHandle::isAlive), "no process the worker started outlives it: " + seen);
       } finally {
         worker.destroyForcibly();
         worker.waitFor(30, TimeUnit.SECONDS);

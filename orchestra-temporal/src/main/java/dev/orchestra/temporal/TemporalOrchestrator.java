@@ -123,10 +123,34 @@ public final class TemporalOrchestrator {
     Objects.requireNonNull(listener, "listener");
     RunWorkflow workflow = client.newWorkflowStub(RunWorkflow.class, WORKFLOW_ID_PREFIX + runId);
     CompletableFuture<String> ended = stub(runId).getResultAsync(String.class);
+    try {
+      return tell(runId, workflow, ended, listener);
+    } finally {
+      ended.cancel(false); // no longer waited for
+    }
+  }
+
+  private OrchestraEvent.RunFinished tell(String runId, RunWorkflow workflow, CompletableFuture<String> ended, OrchestraListener listener)
+      throws InterruptedException {
     int told = 0;
     while (true) {
       boolean closed = ended.isDone(); // before the query: a closed workflow's events are all there
-      List<String> lines = workflow.events(told);
+      List<String> lines;
+      try {
+        lines = workflow.events(told);
+      } catch (RuntimeException e) {
+        if (Thread.interrupted()) {
+          throw new InterruptedException("interrupted while reading the events of run " + runId);
+        }
+        if (closed) {
+          log.warn("run {}: its last events could not be read ({}); the listener misses them", runId, e.toString());
+          return await(runId);
+        }
+        // The run's worker busy or restarting: the run goes on, and so does the reading.
+        log.debug("run {}: reading its events failed, trying again: {}", runId, e.toString());
+        Thread.sleep(EVENT_POLL_MILLIS);
+        continue;
+      }
       for (String line : lines) {
         OrchestraEvent event = Wire.event(line);
         told++;
@@ -184,10 +208,12 @@ public final class TemporalOrchestrator {
 
   /**
    * Sends a person's edit of a run's plan, the way editing plan.md in one JVM does: the run merges it
-   * at its next plan check (a round's start or end). It is merged against {@code base}, the plan the
+   * at its next plan check (a round's start or end), or at its finish when no check follows. It is merged against {@code base}, the plan the
    * person started from ({@link #plan}), so tasks the run finished meanwhile stay finished unless
    * the edit changed them. Edits sent before one check are merged in the order sent. Returns at
-   * once; the run's journal records the merge as a {@code PlanUpdated} "edited by hand".
+   * once; the run's journal records the merge as a {@code PlanUpdated} "edited by hand". An edit that
+   * no longer fits the plan (a task it adds waits for one another edit removed) is left out, logged
+   * by the worker that keeps the run's desk; one sent once the finish began is not merged.
    *
    * @param runId the run
    * @param base the plan as the person saw it

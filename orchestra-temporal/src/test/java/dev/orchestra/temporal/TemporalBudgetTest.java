@@ -164,7 +164,8 @@ final class TemporalBudgetTest extends InMemoryTemporalTest {
 
       OrchestraEvent.RunFinished end = temporal.await(runId);
       assertEquals(StopReason.GREEN.name(), end.stopReason(), end.message());
-      // Each outcome counted once: the two 429s as they happened, T1's one success at its end.
+      // Each outcome counted once: the two 429s as they happened (signalled), T1's success with its
+      // result (successes are not signalled).
       assertEquals(List.of("12->10", "10->8", "8->9"), budgetSteps(InMemoryTemporalTest.journal(ws)));
       io.temporal.common.WorkflowExecutionHistory history = env.getWorkflowClient().fetchHistory(TemporalOrchestrator.workflowId(runId));
       WorkflowReplayer.replayWorkflowExecution(history, RunWorkflowImpl.class);

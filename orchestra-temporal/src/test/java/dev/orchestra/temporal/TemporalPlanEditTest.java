@@ -114,4 +114,44 @@ final class TemporalPlanEditTest extends InMemoryTemporalTest {
       HistoryFixturesTest.record("plan-edit-run", history);
     }
   }
+
+  @Test
+  void anEditThatIsNotAPlanIsLeftOutAndTheRunGoesOn() throws Exception {
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    ScriptedModelProvider model = new ScriptedModelProvider();
+    model.on("orchestrator").reply(Reply.text(RoleAnswers.plan(List.of(Task.builder("T1", "Write a.txt").writeScope("a.txt").role("implementer").build()))));
+    CountDownLatch t1Started = new CountDownLatch(1);
+    CountDownLatch sent = new CountDownLatch(1);
+    Agent implementer =
+        (role, task, context) -> {
+          t1Started.countDown();
+          try {
+            assertTrue(sent.await(30, TimeUnit.SECONDS), "the test sent its signal");
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+          }
+          return ReportFormat.parse(role.name(), RoleAnswers.implementation("did " + task.id()), List.of());
+        };
+    try (Orchestrator team =
+            Orchestrator.builder().workspace(ws).modelProvider(model).explorationProbes(List.of())
+                .agent(Agent.byRole(Map.of("implementer", implementer), Agent.toolLoop())).build();
+        OrchestraWorker worker = OrchestraWorker.builder(team).taskQueue(QUEUE).build()) {
+      worker.registerOn(env.getWorkerFactory());
+      env.start();
+      TemporalOrchestrator temporal = TemporalOrchestrator.builder(env.getWorkflowClient()).taskQueue(QUEUE).build();
+      String runId = temporal.start("Write a.txt");
+      assertTrue(t1Started.await(30, TimeUnit.SECONDS), "T1 started");
+      // Sent by hand (Temporal's own tools, say): no TemporalOrchestrator to check it first.
+      env.getWorkflowClient().newUntypedWorkflowStub(TemporalOrchestrator.workflowId(runId)).signal("editPlan", "not a plan", "# Plan: g\n\n## Tasks\n\n### T1 oops");
+      sent.countDown();
+
+      OrchestraEvent.RunFinished end = temporal.await(runId);
+
+      assertEquals(StopReason.GREEN.name(), end.stopReason(), end.message());
+      assertTrue(InMemoryTemporalTest.journal(ws).stream().noneMatch(e -> e instanceof OrchestraEvent.PlanUpdated p && p.reason().equals("edited by hand")),
+          "nothing merged");
+      WorkflowReplayer.replayWorkflowExecution(env.getWorkflowClient().fetchHistory(TemporalOrchestrator.workflowId(runId)), RunWorkflowImpl.class);
+    }
+  }
 }

@@ -37,12 +37,12 @@ public final class PlanStore {
   private Plan lastWritten;
   private String lastWrittenText;
   private long versionPosted = -1; // guarded by the run's lock, as due() is called under it
+  private long lastPostNanos;
   /** Edits made elsewhere, oldest first, for the next {@link #edit}. Guarded by itself. */
   private final List<Offered> offered = new ArrayList<>();
 
   /** A person's edit made elsewhere: the plan as they saw it, and as they left it. */
   private record Offered(Plan base, Plan edited) {}
-  private long lastPostNanos;
 
   public PlanStore(Path file, Path stateFolder) {
     this.file = file;
@@ -168,7 +168,8 @@ public final class PlanStore {
    *
    * @param current the run's plan
    * @return the merged plan, or empty when nothing was edited (plan.md holds the run's own last
-   *     write, and no edit made elsewhere changes anything)
+   *     write, and no edit made elsewhere changes anything); an edit made elsewhere that does not
+   *     fit the plan as it stands (a task it adds depends on one that is gone) is left out and logged
    * @throws PlanFormatException when plan.md cannot be read as a plan (it is left as it is)
    */
   public Optional<Edit> edit(Plan current) {
@@ -185,7 +186,15 @@ public final class PlanStore {
     List<String> added = new ArrayList<>();
     List<String> removed = new ArrayList<>();
     for (Offered o : taken) {
-      Edit e = merge(merged, o.base(), o.edited());
+      Edit e;
+      try {
+        e = merge(merged, o.base(), o.edited());
+      } catch (IllegalArgumentException conflict) {
+        // Two edits that do not fit together (one removed a task the other's new task depends
+        // on): this one is left out, and the run goes on with the others.
+        log.warn("an edit of the plan sent to the run was left out: it does not fit the plan as it stands: {}", conflict.getMessage());
+        continue;
+      }
       merged = e.merged();
       added.addAll(e.added());
       removed.addAll(e.removed());

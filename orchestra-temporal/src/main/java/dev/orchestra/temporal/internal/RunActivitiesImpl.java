@@ -13,6 +13,7 @@ import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowTargetOptions;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,6 +50,9 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
   /** Runs whose workflow asked a task of theirs to stop: a cancel, which every agent of the run obeys. */
   private final Set<String> cancelledRuns = ConcurrentHashMap.newKeySet();
 
+  /** See {@link #signalThrough}; null until the worker is registered. */
+  private volatile WorkflowClient client;
+
   /**
    * @param host the team
    * @param heartbeatEvery how often a task's activity tells Temporal it is alive (well inside the
@@ -56,9 +60,6 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
    * @param deskQueue the task queue only this worker polls, where a run's desk calls go once it
    *     opened the desk
    */
-  /** See {@link #signalThrough}; null until the worker is registered. */
-  private volatile WorkflowClient client;
-
   public RunActivitiesImpl(EngineHost host, Duration heartbeatEvery, String deskQueue) {
     this.host = host;
     this.deskQueue = deskQueue;
@@ -136,8 +137,9 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
   }
 
   /**
-   * Sets the client the worker polls with: each model call's outcome is then signalled to the task's
-   * run as it happens, so the run's budget steps on it at once.
+   * Sets the client the worker polls with: a model call's trouble (a rate limit, a transient
+   * failure) is then signalled to the task's run as it happens, so the run's budget steps down at
+   * once; successes go with the task's result.
    */
   public void signalThrough(WorkflowClient client) {
     this.client = client;
@@ -179,14 +181,22 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
             TimeUnit.MILLISECONDS);
     try {
       TaskExecutor executor = executors.computeIfAbsent(call.runId(), id -> host.tasks(id, host.workspace(), () -> cancelledRuns.contains(id)));
-      String workflowId = context.getInfo().getWorkflowId();
+      // This workflow run exactly: a signal must not reach a later run of the same workflow id.
+      WorkflowTargetOptions target =
+          WorkflowTargetOptions.newBuilder().setWorkflowId(context.getInfo().getWorkflowId()).setRunId(context.getInfo().getWorkflowRunId()).build();
       int attempt = context.getInfo().getAttempt();
       WorkflowClient signals = client;
+      // Trouble only: it steps the budget down, which cannot wait for the task's end. Successes go
+      // with the result (stepping up waits for a quiet window anyway), so a run's history does not
+      // grow by an event per model call.
       TaskExecutor.HealthListener live =
-          signals == null
-              ? (index, health) -> { }
-              : (index, health) -> signals.newWorkflowStub(RunWorkflow.class, workflowId)
+          (index, health) -> {
+            // Not once the heartbeat failed: Temporal gave this attempt up (or the run was cancelled).
+            if (signals != null && health.kind() != TaskResult.Health.Kind.SUCCESS && !cancelled.get()) {
+              signals.newWorkflowStub(RunWorkflow.class, target)
                   .taskHealth(command.task().id(), attempt, index, Wire.health(List.of(health)));
+            }
+          };
       return Wire.result(executor.run(command, call.goal(), explorations, live), attempt);
     } finally {
       synchronized (ended) {

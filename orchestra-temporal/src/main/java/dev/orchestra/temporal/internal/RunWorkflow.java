@@ -62,9 +62,10 @@ public interface RunWorkflow {
   String plan();
 
   /**
-   * A person's edit of the plan: merged at the run's next plan check (a round's start or end), as
-   * an edit of plan.md is, against the plan the person started from. Edits sent before a check are
-   * merged in the order they arrived.
+   * A person's edit of the plan: merged at the run's next plan check (a round's start or end), or at
+   * its finish when no check follows, as an edit of plan.md is, against the plan the person started
+   * from. Edits sent before a check are merged in the order they arrived; one whose texts are not
+   * plans is left out (logged).
    *
    * @param base the plan's Markdown as the person saw it ({@link #plan})
    * @param edited the plan's Markdown as the person left it
@@ -73,9 +74,10 @@ public interface RunWorkflow {
   void editPlan(String base, String edited);
 
   /**
-   * A task's model call or attempt went this way, as it happened: the workflow steps the thread
-   * budget now rather than at the task's end. Sent by the task's activity; the task's result holds
-   * the same outcome again, at {@code index}, and the workflow counts it once.
+   * A task's model call or attempt ran into trouble (a rate limit, a transient failure), as it
+   * happened: the workflow steps the thread budget down now rather than at the task's end. Sent by
+   * the task's activity; the task's result holds the same outcome again, at {@code index}, and the
+   * workflow counts it once.
    *
    * @param taskId the task
    * @param attempt the attempt of the task's activity that made the call

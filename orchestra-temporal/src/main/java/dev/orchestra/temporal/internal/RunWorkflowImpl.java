@@ -44,8 +44,11 @@ import java.util.Set;
  * <p>Public because Temporal instantiates it; not Orchestra's API.
  */
 public final class RunWorkflowImpl implements RunWorkflow {
-  /** The most text one {@link #events} query answers with: Temporal refuses a payload over 2 MB. */
-  private static final long MAX_EVENTS_CHARS = 1_000_000;
+  /**
+   * The most one {@link #events} query answers with, in bytes of its JSON payload (each line's UTF-8
+   * bytes, its quotes and backslashes escaped once more): Temporal refuses a payload over 2 MB.
+   */
+  private static final long MAX_EVENTS_BYTES = 1_000_000;
 
   /** The most result text one desk call carries: Temporal refuses a payload over 2 MB. */
   private static final long MAX_BATCH_CHARS = 256 * 1024;
@@ -165,8 +168,8 @@ public final class RunWorkflowImpl implements RunWorkflow {
       }
       Command next = deskWork.poll();
       if (next != null) {
-        if (next.kind() == Command.Kind.CHECK_PLAN) {
-          sendPlanEdits();
+        if (next.kind() == Command.Kind.CHECK_PLAN || next.kind() == Command.Kind.FINISH) {
+          sendPlanEdits(); // the finish merges a last edit into plan.md too, as in one JVM
         }
         fromDesk(() -> desk.carryOut(runId, Wire.command(next)));
         continue;
@@ -175,7 +178,11 @@ public final class RunWorkflowImpl implements RunWorkflow {
         throw new IllegalStateException("run " + runId + " waits for nothing and has not finished: " + machine.state().describe());
       }
       Workflow.await(() -> !liveHealth.isEmpty() || pending.stream().anyMatch(p -> p.promise().isCompleted()));
-      stepOnLiveHealth();
+      // Every signal a task sent came before its end: with none left to step on (stepping may wait
+      // for the desk, and more may come meanwhile), the ends seen next have all of theirs counted.
+      while (!liveHealth.isEmpty()) {
+        stepOnLiveHealth();
+      }
       // In the order they started, every one that ended: the same order on every replay. Taken out
       // first, since each end's answer may start more.
       List<Pending> ended = pending.stream().filter(p -> p.promise().isCompleted()).toList();
@@ -239,15 +246,22 @@ public final class RunWorkflowImpl implements RunWorkflow {
     return out.get(0);
   }
 
-  /** Gives the desk the plan edits people sent since its last check, oldest first, for the check that follows. */
+  /**
+   * Gives the desk the plan edits people sent since its last check, oldest first, for the check (or
+   * the finish) that follows. An edit the desk refuses is left out; the run goes on.
+   */
   private void sendPlanEdits() {
     List<List<String>> edits = List.copyOf(planEdits);
     planEdits.clear();
     for (List<String> e : edits) {
-      atDesk(() -> {
-        desk.editPlan(runId, e.get(0), e.get(1));
-        return Boolean.TRUE;
-      });
+      try {
+        atDesk(() -> {
+          desk.editPlan(runId, e.get(0), e.get(1));
+          return Boolean.TRUE;
+        });
+      } catch (ActivityFailure refused) {
+        Workflow.getLogger(RunWorkflowImpl.class).warn("run {}: a plan edit was left out: {}", runId, refused.getCause() != null ? refused.getCause().getMessage() : refused.getMessage());
+      }
     }
   }
 
@@ -264,7 +278,10 @@ public final class RunWorkflowImpl implements RunWorkflow {
     List<TaskResult.Health> outcomes = new ArrayList<>();
     while (!liveHealth.isEmpty()) {
       LiveHealth h = liveHealth.poll();
-      if (steppedLive.computeIfAbsent(h.taskId() + "#" + h.attempt(), k -> new HashSet<>()).add(h.index())) {
+      boolean running = pending.stream().anyMatch(p -> p.command() instanceof Command.RunTask t && t.task().id().equals(h.taskId()));
+      // A task that ended counted its outcomes with its result: a late signal (from an attempt
+      // Temporal gave up on, still running somewhere) would count one twice.
+      if (running && steppedLive.computeIfAbsent(h.taskId() + "#" + h.attempt(), k -> new HashSet<>()).add(h.index())) {
         outcomes.addAll(Wire.health(h.health()));
       }
     }
@@ -294,22 +311,43 @@ public final class RunWorkflowImpl implements RunWorkflow {
 
   @Override
   public void editPlan(String base, String edited) {
+    // Checked here, where it cannot fail the run: a signal sent by hand may hold anything.
+    try {
+      Plan.fromMarkdown(base, "the plan the edit started from");
+      Plan.fromMarkdown(edited, "the edited plan");
+    } catch (RuntimeException notAPlan) {
+      Workflow.getLogger(RunWorkflowImpl.class).warn("run {}: a plan edit that is not a plan was left out: {}", runId, notAPlan.getMessage());
+      return;
+    }
     planEdits.add(List.of(base, edited));
   }
 
   @Override
   public List<String> events(int from) {
     List<String> out = new ArrayList<>();
-    long chars = 0;
+    long bytes = 0;
     for (int i = Math.max(from, 0); i < journal.size(); i++) {
       String line = journal.get(i);
-      if (!out.isEmpty() && chars + line.length() > MAX_EVENTS_CHARS) {
+      long size = payloadBytes(line);
+      if (!out.isEmpty() && bytes + size > MAX_EVENTS_BYTES) {
         break;
       }
       out.add(line);
-      chars += line.length();
+      bytes += size;
     }
     return out;
+  }
+
+  /** A journal line's size as a JSON string inside the query's answer. */
+  private static long payloadBytes(String line) {
+    long n = line.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 3L; // quotes and comma
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (c == '"' || c == '\\') {
+        n++;
+      }
+    }
+    return n;
   }
 
   @Override
