@@ -122,18 +122,15 @@ public final class TemporalOrchestrator {
   public OrchestraEvent.RunFinished await(String runId, OrchestraListener listener) throws InterruptedException {
     Objects.requireNonNull(listener, "listener");
     RunWorkflow workflow = client.newWorkflowStub(RunWorkflow.class, WORKFLOW_ID_PREFIX + runId);
+    // Tells when the workflow closed. The SDK's own poll behind it goes on until then, whatever
+    // becomes of this future.
     CompletableFuture<String> ended = stub(runId).getResultAsync(String.class);
-    try {
-      return tell(runId, workflow, ended, listener);
-    } finally {
-      ended.cancel(false); // no longer waited for
-    }
-  }
-
-  private OrchestraEvent.RunFinished tell(String runId, RunWorkflow workflow, CompletableFuture<String> ended, OrchestraListener listener)
-      throws InterruptedException {
     int told = 0;
+    int failures = 0;
     while (true) {
+      if (ended.isDone() && !closed(ended)) {
+        ended = stub(runId).getResultAsync(String.class); // the wait itself failed (a connection): wait again
+      }
       boolean closed = ended.isDone(); // before the query: a closed workflow's events are all there
       List<String> lines;
       try {
@@ -147,7 +144,9 @@ public final class TemporalOrchestrator {
           return await(runId);
         }
         // The run's worker busy or restarting: the run goes on, and so does the reading.
-        log.debug("run {}: reading its events failed, trying again: {}", runId, e.toString());
+        if (++failures % 50 == 1) {
+          log.warn("run {}: reading its events failed ({} times so far), trying again: {}", runId, failures, e.toString());
+        }
         Thread.sleep(EVENT_POLL_MILLIS);
         continue;
       }
@@ -169,6 +168,16 @@ public final class TemporalOrchestrator {
         }
         Thread.sleep(EVENT_POLL_MILLIS);
       }
+    }
+  }
+
+  /** Whether a done result future says the workflow closed (with a result or a workflow failure), not that the wait failed. */
+  private static boolean closed(CompletableFuture<String> ended) {
+    try {
+      ended.getNow(null);
+      return true;
+    } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+      return e.getCause() instanceof io.temporal.client.WorkflowException;
     }
   }
 

@@ -194,7 +194,7 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
             // Not once the heartbeat failed: Temporal gave this attempt up (or the run was cancelled).
             if (signals != null && health.kind() != TaskResult.Health.Kind.SUCCESS && !cancelled.get()) {
               signals.newWorkflowStub(RunWorkflow.class, target)
-                  .taskHealth(command.task().id(), attempt, index, Wire.health(List.of(health)));
+                  .taskHealth(command.task().id(), attempt, index, Wire.liveHealth(call.start(), List.of(health)));
             }
           };
       return Wire.result(executor.run(command, call.goal(), explorations, live), attempt);

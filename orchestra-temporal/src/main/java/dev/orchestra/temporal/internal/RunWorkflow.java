@@ -82,7 +82,7 @@ public interface RunWorkflow {
    * @param taskId the task
    * @param attempt the attempt of the task's activity that made the call
    * @param index the outcome's place among that attempt's outcomes, from 0
-   * @param health the outcome, as {@link Wire#health(List)} writes a list of one
+   * @param health the outcome, as {@link Wire#liveHealth} writes it with the task's start
    */
   @SignalMethod
   void taskHealth(String taskId, int attempt, int index, String health);

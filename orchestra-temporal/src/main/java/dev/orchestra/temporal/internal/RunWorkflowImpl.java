@@ -82,8 +82,12 @@ public final class RunWorkflowImpl implements RunWorkflow {
 
   /** Outcomes of tasks' model calls signalled as they happened, not stepped on yet, oldest first. */
   private final Deque<LiveHealth> liveHealth = new ArrayDeque<>();
-  /** Which outcomes of each task's activity attempt ({@code taskId#attempt}) the budget stepped on as they happened. */
+  /** Which outcomes of each task's run and activity attempt ({@code taskId#start#attempt}) the budget stepped on as they happened. */
   private final Map<String, Set<Integer>> steppedLive = new HashMap<>();
+  /** Task starts so far, counted from 1: each task's activity names its start in the outcomes it signals. */
+  private int starts;
+  /** The start of each task that runs now, by task id. */
+  private final Map<String, Integer> startOf = new HashMap<>();
 
   /** An outcome a task's activity signalled. */
   private record LiveHealth(String taskId, int attempt, int index, String health) {}
@@ -278,10 +282,13 @@ public final class RunWorkflowImpl implements RunWorkflow {
     List<TaskResult.Health> outcomes = new ArrayList<>();
     while (!liveHealth.isEmpty()) {
       LiveHealth h = liveHealth.poll();
-      boolean running = pending.stream().anyMatch(p -> p.command() instanceof Command.RunTask t && t.task().id().equals(h.taskId()));
+      Integer now = startOf.get(h.taskId());
+      int named = Wire.liveHealthStart(h.health());
       // A task that ended counted its outcomes with its result: a late signal (from an attempt
-      // Temporal gave up on, still running somewhere) would count one twice.
-      if (running && steppedLive.computeIfAbsent(h.taskId() + "#" + h.attempt(), k -> new HashSet<>()).add(h.index())) {
+      // Temporal gave up on, still running somewhere, or from an earlier run of the same task) would
+      // count one twice. A signal that names no start (an older activity's) is the running one's.
+      boolean running = now != null && (named == 0 || named == now);
+      if (running && steppedLive.computeIfAbsent(h.taskId() + "#" + now + "#" + h.attempt(), k -> new HashSet<>()).add(h.index())) {
         outcomes.addAll(Wire.health(h.health()));
       }
     }
@@ -294,7 +301,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
   /** A task's outcomes the budget has not stepped on yet: those its activity's attempt did not signal. */
   private List<TaskResult.Health> notSteppedYet(String taskId, String result) {
     List<TaskResult.Health> all = Wire.result(result).health();
-    Set<Integer> stepped = steppedLive.getOrDefault(taskId + "#" + Wire.attempt(result), Set.of());
+    Set<Integer> stepped = steppedLive.getOrDefault(taskId + "#" + startOf.get(taskId) + "#" + Wire.attempt(result), Set.of());
     List<TaskResult.Health> rest = new ArrayList<>();
     for (int i = 0; i < all.size(); i++) {
       if (!stepped.contains(i)) {
@@ -306,17 +313,16 @@ public final class RunWorkflowImpl implements RunWorkflow {
 
   /** Forgets which of a task's outcomes were stepped on: it ended, and a later run of it counts afresh. */
   private void forgetLiveHealth(String taskId) {
-    steppedLive.keySet().removeIf(k -> k.startsWith(taskId + "#"));
+    Integer start = startOf.remove(taskId);
+    steppedLive.keySet().removeIf(k -> k.startsWith(taskId + "#" + start + "#"));
   }
 
   @Override
   public void editPlan(String base, String edited) {
-    // Checked here, where it cannot fail the run: a signal sent by hand may hold anything.
-    try {
-      Plan.fromMarkdown(base, "the plan the edit started from");
-      Plan.fromMarkdown(edited, "the edited plan");
-    } catch (RuntimeException notAPlan) {
-      Workflow.getLogger(RunWorkflowImpl.class).warn("run {}: a plan edit that is not a plan was left out: {}", runId, notAPlan.getMessage());
+    // A signal sent by hand may hold anything: the desk refuses what is not a plan (sendPlanEdits
+    // leaves that out), and nothing here may throw, or the workflow's task fails over and over.
+    if (base == null || edited == null) {
+      Workflow.getLogger(RunWorkflowImpl.class).warn("run {}: a plan edit without its texts was left out", runId);
       return;
     }
     planEdits.add(List.of(base, edited));
@@ -437,7 +443,9 @@ public final class RunWorkflowImpl implements RunWorkflow {
       for (Command c : step.commands()) {
         switch (c.kind()) {
           case RUN_TASK -> {
-            TaskCall call = new TaskCall(runId, Wire.command(c), machine.state().goal(), explorations, deskWorkspace);
+            Command.RunTask run = (Command.RunTask) c;
+            startOf.put(run.task().id(), ++starts);
+            TaskCall call = new TaskCall(runId, Wire.command(c), machine.state().goal(), explorations, deskWorkspace, starts);
             pending.add(new Pending(c, Async.function(tasks::runTask, call)));
           }
           case AWAIT_RETRY -> {

@@ -11,8 +11,11 @@ import java.util.Objects;
  * @param goal the run's goal as the machine has it now
  * @param explorations the explorers' reports so far by probe task id, as {@link Wire#report} writes them
  * @param workspace the folder the run's desk keeps, where its agents must work
+ * @param start which start of a task this is, counting every task start of the run from 1 (0 when
+ *     not known): the outcomes its activity signals name it, so that a late signal from an earlier
+ *     run of the same task is told apart
  */
-public record TaskCall(String runId, String command, String goal, Map<String, String> explorations, String workspace) {
+public record TaskCall(String runId, String command, String goal, Map<String, String> explorations, String workspace, int start) {
   /** Validates and copies the components. */
   public TaskCall {
     Objects.requireNonNull(runId, "runId");

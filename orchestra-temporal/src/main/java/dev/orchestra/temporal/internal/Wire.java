@@ -146,10 +146,27 @@ public final class Wire {
     return MAPPER.valueToTree(health).toString();
   }
 
-  /** Reads how model calls went from {@link #health(List)}'s text. */
+  /**
+   * Returns outcomes a task's activity signals as JSON text: the task's start (see {@link
+   * TaskCall#start}) and the outcomes, as {@link #health(List)} writes them.
+   */
+  public static String liveHealth(int start, List<TaskResult.Health> health) {
+    ObjectNode node = MAPPER.createObjectNode();
+    node.put("start", start);
+    node.set("health", MAPPER.valueToTree(health));
+    return node.toString();
+  }
+
+  /** Returns the task start {@link #liveHealth} text names: 0 when it names none (a plain list). */
+  public static int liveHealthStart(String text) {
+    return tree(text).path("start").asInt(0);
+  }
+
+  /** Reads how model calls went from {@link #health(List)}'s text, or from {@link #liveHealth}'s. */
   public static List<TaskResult.Health> health(String text) {
     List<TaskResult.Health> out = new ArrayList<>();
-    for (JsonNode h : tree(text)) {
+    JsonNode node = tree(text);
+    for (JsonNode h : node.isObject() ? node.path("health") : node) {
       out.add(treeToValue(h, TaskResult.Health.class, "model call's health"));
     }
     return out;
