@@ -2,6 +2,10 @@ package dev.orchestra.temporal;
 
 import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.internal.json.EventJson;
+import dev.orchestra.plan.Task;
+import dev.orchestra.testing.Reply;
+import dev.orchestra.testing.RoleAnswers;
+import dev.orchestra.testing.ScriptedModelProvider;
 import io.temporal.testing.TestWorkflowEnvironment;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,6 +27,28 @@ abstract class InMemoryTemporalTest {
   @AfterEach
   void stopServer() {
     env.close();
+  }
+
+  /**
+   * Registers the worker on this test's server, starts the server, and returns an orchestrator that
+   * starts runs on the worker's queue.
+   */
+  TemporalOrchestrator serve(OrchestraWorker worker) {
+    worker.registerOn(env.getWorkerFactory());
+    env.start();
+    return TemporalOrchestrator.builder(env.getWorkflowClient()).taskQueue(worker.taskQueue()).build();
+  }
+
+  /** A scripted model whose orchestrator plans {@code tasks} once; script the other roles on it. */
+  static ScriptedModelProvider planning(Task... tasks) {
+    ScriptedModelProvider model = new ScriptedModelProvider();
+    model.on("orchestrator").reply(Reply.text(RoleAnswers.plan(List.of(tasks))));
+    return model;
+  }
+
+  /** An implementer's task that writes {@code file}, titled "Write FILE". */
+  static Task writing(String id, String file, String... dependsOn) {
+    return Task.builder(id, "Write " + file).writeScope(file).dependsOn(dependsOn).role("implementer").build();
   }
 
   /** Reads the journal a run's desk wrote in {@code workspace}. */

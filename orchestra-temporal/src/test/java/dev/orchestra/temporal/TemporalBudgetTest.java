@@ -34,16 +34,14 @@ final class TemporalBudgetTest extends InMemoryTemporalTest {
   private static List<Task> independent(int n) {
     List<Task> tasks = new ArrayList<>();
     for (int i = 1; i <= n; i++) {
-      tasks.add(Task.builder("T" + i, "Write f" + i + ".txt").writeScope("f" + i + ".txt").role("implementer").build());
+      tasks.add(writing("T" + i, "f" + i + ".txt"));
     }
     return tasks;
   }
 
   private List<OrchestraEvent> run(Orchestrator team, String goal) throws Exception {
     try (OrchestraWorker worker = OrchestraWorker.builder(team).taskQueue(QUEUE).slots(12).build()) {
-      worker.registerOn(env.getWorkerFactory());
-      env.start();
-      TemporalOrchestrator temporal = TemporalOrchestrator.builder(env.getWorkflowClient()).taskQueue(QUEUE).build();
+      TemporalOrchestrator temporal = serve(worker);
       String runId = temporal.start(goal);
       OrchestraEvent.RunFinished end = temporal.await(runId);
       assertEquals(StopReason.GREEN.name(), end.stopReason(), end.message());
@@ -55,14 +53,7 @@ final class TemporalBudgetTest extends InMemoryTemporalTest {
   @Test
   void aStormOf429sStepsTheWorkflowsBudgetDownTheLadderAndSuccessBringsItBack() throws Exception {
     Path ws = Files.createDirectories(dir.resolve("ws"));
-    ScriptedModelProvider model = new ScriptedModelProvider();
-    model.on("orchestrator")
-        .reply(
-            Reply.text(
-                RoleAnswers.plan(
-                    List.of(
-                        Task.builder("T1", "Write f1.txt").writeScope("f1.txt").role("implementer").build(),
-                        Task.builder("T2", "Write f2.txt").writeScope("f2.txt").dependsOn("T1").role("implementer").build()))));
+    ScriptedModelProvider model = planning(writing("T1", "f1.txt"), writing("T2", "f2.txt", "T1"));
     // T1 is throttled twice, then writes and answers: two signs of trouble, then two successes;
     // T2 then succeeds twice.
     model.on("implementer", "T1")
@@ -96,8 +87,7 @@ final class TemporalBudgetTest extends InMemoryTemporalTest {
     Path ws = Files.createDirectories(dir.resolve("ws"));
     AtomicInteger running = new AtomicInteger();
     AtomicInteger most = new AtomicInteger();
-    ScriptedModelProvider model = new ScriptedModelProvider();
-    model.on("orchestrator").reply(Reply.text(RoleAnswers.plan(independent(6))));
+    ScriptedModelProvider model = planning(independent(6).toArray(Task[]::new));
     model.on("implementer")
         .otherwise(
             Reply.answer(
@@ -124,8 +114,7 @@ final class TemporalBudgetTest extends InMemoryTemporalTest {
     Path ws = Files.createDirectories(dir.resolve("ws"));
     CountDownLatch throttled = new CountDownLatch(1);
     CountDownLatch seen = new CountDownLatch(1);
-    ScriptedModelProvider model = new ScriptedModelProvider();
-    model.on("orchestrator").reply(Reply.text(RoleAnswers.plan(independent(1))));
+    ScriptedModelProvider model = planning(writing("T1", "f1.txt"));
     model.on("implementer", "T1")
         .reply(
             Reply.rateLimited(Duration.ofMillis(10)),
@@ -144,9 +133,7 @@ final class TemporalBudgetTest extends InMemoryTemporalTest {
     try (Orchestrator team =
             Orchestrator.builder().workspace(ws).modelProvider(model).explorationProbes(List.of()).budgetPolicy(policy).build();
         OrchestraWorker worker = OrchestraWorker.builder(team).taskQueue(QUEUE).build()) {
-      worker.registerOn(env.getWorkerFactory());
-      env.start();
-      TemporalOrchestrator temporal = TemporalOrchestrator.builder(env.getWorkflowClient()).taskQueue(QUEUE).build();
+      TemporalOrchestrator temporal = serve(worker);
       String runId = temporal.start("Write f1.txt");
       assertTrue(throttled.await(30, TimeUnit.SECONDS), "T1 was throttled twice");
       // While T1 still runs, the workflow has stepped its budget down the ladder and journalled it.

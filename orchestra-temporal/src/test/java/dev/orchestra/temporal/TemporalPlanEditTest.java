@@ -12,7 +12,6 @@ import dev.orchestra.plan.Plan;
 import dev.orchestra.plan.Task;
 import dev.orchestra.plan.TaskStatus;
 import dev.orchestra.temporal.internal.RunWorkflowImpl;
-import dev.orchestra.testing.Reply;
 import dev.orchestra.testing.RoleAnswers;
 import dev.orchestra.testing.ScriptedModelProvider;
 import io.temporal.common.WorkflowExecutionHistory;
@@ -40,14 +39,7 @@ final class TemporalPlanEditTest extends InMemoryTemporalTest {
   @Test
   void anEditSentWhileATaskRunsIsMergedAtTheRoundsEndAndItsNewTaskRuns() throws Exception {
     Path ws = Files.createDirectories(dir.resolve("ws"));
-    ScriptedModelProvider model = new ScriptedModelProvider();
-    model.on("orchestrator")
-        .reply(
-            Reply.text(
-                RoleAnswers.plan(
-                    List.of(
-                        Task.builder("T1", "Write a.txt").writeScope("a.txt").role("implementer").build(),
-                        Task.builder("T2", "Write b.txt").writeScope("b.txt").dependsOn("T1").role("implementer").build()))));
+    ScriptedModelProvider model = planning(writing("T1", "a.txt"), writing("T2", "b.txt", "T1"));
     CountDownLatch t1Started = new CountDownLatch(1);
     CountDownLatch edited = new CountDownLatch(1);
     List<String> ran = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -73,9 +65,7 @@ final class TemporalPlanEditTest extends InMemoryTemporalTest {
                 .agent(Agent.byRole(Map.of("implementer", implementer), Agent.toolLoop()))
                 .build();
         OrchestraWorker worker = OrchestraWorker.builder(team).taskQueue(QUEUE).build()) {
-      worker.registerOn(env.getWorkerFactory());
-      env.start();
-      TemporalOrchestrator temporal = TemporalOrchestrator.builder(env.getWorkflowClient()).taskQueue(QUEUE).build();
+      TemporalOrchestrator temporal = serve(worker);
 
       String runId = temporal.start("Write a.txt and b.txt");
       assertTrue(t1Started.await(30, TimeUnit.SECONDS), "T1 started");
@@ -118,8 +108,7 @@ final class TemporalPlanEditTest extends InMemoryTemporalTest {
   @Test
   void anEditThatIsNotAPlanIsLeftOutAndTheRunGoesOn() throws Exception {
     Path ws = Files.createDirectories(dir.resolve("ws"));
-    ScriptedModelProvider model = new ScriptedModelProvider();
-    model.on("orchestrator").reply(Reply.text(RoleAnswers.plan(List.of(Task.builder("T1", "Write a.txt").writeScope("a.txt").role("implementer").build()))));
+    ScriptedModelProvider model = planning(writing("T1", "a.txt"));
     CountDownLatch t1Started = new CountDownLatch(1);
     CountDownLatch sent = new CountDownLatch(1);
     Agent implementer =
@@ -137,9 +126,7 @@ final class TemporalPlanEditTest extends InMemoryTemporalTest {
             Orchestrator.builder().workspace(ws).modelProvider(model).explorationProbes(List.of())
                 .agent(Agent.byRole(Map.of("implementer", implementer), Agent.toolLoop())).build();
         OrchestraWorker worker = OrchestraWorker.builder(team).taskQueue(QUEUE).build()) {
-      worker.registerOn(env.getWorkerFactory());
-      env.start();
-      TemporalOrchestrator temporal = TemporalOrchestrator.builder(env.getWorkflowClient()).taskQueue(QUEUE).build();
+      TemporalOrchestrator temporal = serve(worker);
       String runId = temporal.start("Write a.txt");
       assertTrue(t1Started.await(30, TimeUnit.SECONDS), "T1 started");
       // Sent by hand (Temporal's own tools, say): no TemporalOrchestrator to check it first.

@@ -10,9 +10,7 @@ import dev.orchestra.agent.Agent;
 import dev.orchestra.agent.ReportFormat;
 import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.model.RateLimitedException;
-import dev.orchestra.plan.Task;
 import dev.orchestra.temporal.internal.RunWorkflowImpl;
-import dev.orchestra.testing.Reply;
 import dev.orchestra.testing.RoleAnswers;
 import dev.orchestra.testing.ScriptedModelProvider;
 import io.temporal.testing.WorkflowReplayer;
@@ -38,14 +36,7 @@ final class TemporalRetryHoldTest extends InMemoryTemporalTest {
   @Test
   void aHeldTaskWaitsOnAWorkflowTimerAndTakesNoSlot() throws Exception {
     Path ws = Files.createDirectories(dir.resolve("ws"));
-    ScriptedModelProvider model = new ScriptedModelProvider();
-    model.on("orchestrator")
-        .reply(
-            Reply.text(
-                RoleAnswers.plan(
-                    List.of(
-                        Task.builder("T1", "Write a.txt").writeScope("a.txt").role("implementer").build(),
-                        Task.builder("T2", "Write b.txt").writeScope("b.txt").role("implementer").build()))));
+    ScriptedModelProvider model = planning(writing("T1", "a.txt"), writing("T2", "b.txt"));
     List<String> starts = new CopyOnWriteArrayList<>();
     AtomicInteger t1Attempts = new AtomicInteger();
     Agent outside =
@@ -65,9 +56,7 @@ final class TemporalRetryHoldTest extends InMemoryTemporalTest {
                 .budgetPolicy(BudgetPolicy.fixed(1))
                 .build();
         OrchestraWorker worker = OrchestraWorker.builder(team).taskQueue(QUEUE).build()) {
-      worker.registerOn(env.getWorkerFactory());
-      env.start();
-      TemporalOrchestrator temporal = TemporalOrchestrator.builder(env.getWorkflowClient()).taskQueue(QUEUE).build();
+      TemporalOrchestrator temporal = serve(worker);
       long began = System.nanoTime();
       String runId = temporal.start("Write a.txt and b.txt");
       OrchestraEvent.RunFinished end = temporal.await(runId);

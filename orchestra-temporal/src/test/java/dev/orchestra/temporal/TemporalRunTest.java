@@ -10,7 +10,6 @@ import dev.orchestra.StopReason;
 import dev.orchestra.agent.RoleReport;
 import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.gate.Gate;
-import dev.orchestra.plan.Task;
 import dev.orchestra.plan.TaskStatus;
 import dev.orchestra.temporal.internal.RunWorkflowImpl;
 import dev.orchestra.testing.Reply;
@@ -34,16 +33,8 @@ final class TemporalRunTest extends InMemoryTemporalTest {
   @Test
   void aRunOnTemporalEndsGreenWithTheFilesJournalAndPlanOfARunInOneJvmAndItsHistoryReplays() throws Exception {
     Path ws = Files.createDirectories(dir.resolve("ws"));
-    ScriptedModelProvider model = new ScriptedModelProvider();
+    ScriptedModelProvider model = planning(writing("T1", "a.txt"), writing("T2", "b.txt"), writing("T3", "c.txt", "T1", "T2"));
     model.on("explorer").otherwise(Reply.text(RoleAnswers.exploration(new RoleReport.Exploration(List.of("src/"), List.of(), List.of("sh check.sh"), List.of()))));
-    model.on("orchestrator")
-        .reply(
-            Reply.text(
-                RoleAnswers.plan(
-                    List.of(
-                        Task.builder("T1", "Write a.txt").writeScope("a.txt").role("implementer").build(),
-                        Task.builder("T2", "Write b.txt").writeScope("b.txt").role("implementer").build(),
-                        Task.builder("T3", "Write c.txt").writeScope("c.txt").dependsOn("T1", "T2").role("implementer").build()))));
     for (String id : List.of("T1", "T2", "T3")) {
       String file = (char) ('a' + id.charAt(1) - '1') + ".txt";
       model.on("implementer", id)
@@ -60,9 +51,7 @@ final class TemporalRunTest extends InMemoryTemporalTest {
                 .addListener(heard::add)
                 .build();
         OrchestraWorker worker = OrchestraWorker.builder(team).taskQueue(QUEUE).build()) {
-      worker.registerOn(env.getWorkerFactory());
-      env.start();
-      TemporalOrchestrator temporal = TemporalOrchestrator.builder(env.getWorkflowClient()).taskQueue(QUEUE).build();
+      TemporalOrchestrator temporal = serve(worker);
 
       String runId = temporal.start("Write a.txt, b.txt and c.txt");
       List<OrchestraEvent> told = new ArrayList<>();
