@@ -258,6 +258,9 @@ final class RunCommands {
       run.requestStop(
           StopReason.PLAN_INVALID, "plan.md was edited during the run and cannot be read, so it was left as it is: " + e.getMessage());
       return List.of();
+    } catch (PlanStore.EditDoesNotFit e) {
+      run.requestStop(StopReason.PLAN_INVALID, e.getMessage() + "; it was left as it is");
+      return List.of();
     }
     List<Command.RunTask> tasks = new ArrayList<>();
     edit.ifPresent(e -> tasks.addAll(run.feed(RunFinisher.edited(run, e))));

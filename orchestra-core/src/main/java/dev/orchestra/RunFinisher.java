@@ -59,6 +59,8 @@ final class RunFinisher {
         }
       } catch (PlanFormatException e) {
         msg = msg + "; plan.md was edited during the run and cannot be read, so it was left as it is: " + e.getMessage();
+      } catch (PlanStore.EditDoesNotFit e) {
+        msg = msg + "; " + e.getMessage() + "; it was left as it is";
       } catch (RuntimeException e) {
         msg = msg + "; plan.md could not be read: " + e.getMessage();
       }

@@ -106,6 +106,70 @@ final class TemporalPlanEditTest extends InMemoryTemporalTest {
   }
 
   @Test
+  void aSentEditAndAnEditOfPlanMdThatDoNotFitTogetherStopTheRunAsPlanInvalid() throws Exception {
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    ScriptedModelProvider model = planning(writing("T1", "a.txt"), writing("T2", "b.txt", "T1"));
+    CountDownLatch t1Started = new CountDownLatch(1);
+    CountDownLatch edited = new CountDownLatch(1);
+    Agent implementer =
+        (role, task, context) -> {
+          if (task.id().equals("T1")) {
+            t1Started.countDown();
+            try {
+              assertTrue(edited.await(30, TimeUnit.SECONDS), "the test made its edits");
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw new IllegalStateException(e);
+            }
+          }
+          return ReportFormat.parse(role.name(), RoleAnswers.implementation("did " + task.id()), List.of());
+        };
+    try (Orchestrator team =
+            Orchestrator.builder().workspace(ws).modelProvider(model).explorationProbes(List.of())
+                .agent(Agent.byRole(Map.of("implementer", implementer), Agent.toolLoop())).build();
+        OrchestraWorker worker = OrchestraWorker.builder(team).taskQueue(QUEUE).build()) {
+      TemporalOrchestrator temporal = serve(worker);
+      String runId = temporal.start("Write a.txt and b.txt");
+      assertTrue(t1Started.await(30, TimeUnit.SECONDS), "T1 started");
+      Path planFile = ws.resolve("plan.md");
+      Plan onDisk = awaitPlanMd(planFile, p -> p.task("T2").isPresent()); // as the run last wrote it
+      // One person sends an edit adding T3 after T2; another, on the desk's machine, removes T2 from
+      // plan.md. Each is a plan, but together T3 would wait for a task that is gone.
+      Plan seen = temporal.plan(runId).orElseThrow();
+      List<Task> withT3 = new ArrayList<>(seen.tasks());
+      withT3.add(Task.builder("T3", "Write c.txt").writeScope("c.txt").role("implementer").acceptanceCriteria("c.txt exists").dependsOn("T2").build());
+      temporal.editPlan(runId, seen, Plan.builder(seen.goal()).tasks(withT3).build());
+      String withoutT2 = Plan.builder(onDisk.goal()).tasks(List.of(onDisk.task("T1").orElseThrow())).build().toMarkdown();
+      Files.writeString(planFile, withoutT2);
+      edited.countDown();
+
+      OrchestraEvent.RunFinished end = temporal.await(runId);
+
+      assertEquals(StopReason.PLAN_INVALID.name(), end.stopReason(), end.message());
+      assertTrue(end.message().contains("plan.md was edited, but the edit does not fit the run's plan"), end.message());
+      assertEquals(withoutT2, Files.readString(planFile), "plan.md is left as the person left it");
+      WorkflowReplayer.replayWorkflowExecution(env.getWorkflowClient().fetchHistory(TemporalOrchestrator.workflowId(runId)), RunWorkflowImpl.class);
+    }
+  }
+
+  /** Waits until plan.md reads as a plan that passes the check; returns it. */
+  private static Plan awaitPlanMd(Path file, java.util.function.Predicate<Plan> check) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      if (Files.exists(file)) {
+        Plan p = Plan.fromMarkdown(Files.readString(file));
+        if (check.test(p)) {
+          return p;
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("plan.md never showed what the test waits for: " + (Files.exists(file) ? Files.readString(file) : "no file"));
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  @Test
   void anEditThatIsNotAPlanIsLeftOutAndTheRunGoesOn() throws Exception {
     Path ws = Files.createDirectories(dir.resolve("ws"));
     ScriptedModelProvider model = planning(writing("T1", "a.txt"));

@@ -161,6 +161,19 @@ public final class PlanStore {
   public record Edit(Plan merged, List<String> added, List<String> removed) {}
 
   /**
+   * plan.md was edited by a person, and reads as a plan, but cannot be merged into the run's plan
+   * as it stands: a task the run added since its last write of plan.md depends on one the edit
+   * removed, say. plan.md is left as the person left it.
+   */
+  public static final class EditDoesNotFit extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    EditDoesNotFit(Path file, IllegalArgumentException why) {
+      super(file + " was edited, but the edit does not fit the run's plan as it stands: " + why.getMessage(), why);
+    }
+  }
+
+  /**
    * Looks for a person's edits and merges them into a copy of the run's plan (see {@link
    * LivePlan#mergeEdit}): first those made elsewhere ({@link #offerEdit}), each against the plan its
    * author saw, then plan.md's since the run last wrote it. An edit decides which tasks exist and
@@ -171,6 +184,8 @@ public final class PlanStore {
    *     write, and no edit made elsewhere changes anything); an edit made elsewhere that does not
    *     fit the plan as it stands (a task it adds depends on one that is gone) is left out and logged
    * @throws PlanFormatException when plan.md cannot be read as a plan (it is left as it is)
+   * @throws EditDoesNotFit when plan.md reads as a plan but cannot be merged into the run's (it is
+   *     left as it is)
    */
   public Optional<Edit> edit(Plan current) {
     List<Offered> taken;
@@ -236,7 +251,12 @@ public final class PlanStore {
       return Optional.empty();
     }
     Plan edited = Plan.fromMarkdown(onDisk, file.toString());
-    Edit e = merge(current, lastWritten, edited);
+    Edit e;
+    try {
+      e = merge(current, lastWritten, edited);
+    } catch (IllegalArgumentException conflict) {
+      throw new EditDoesNotFit(file, conflict);
+    }
     lastWritten = edited;
     lastWrittenText = onDisk;
     return Optional.of(e);

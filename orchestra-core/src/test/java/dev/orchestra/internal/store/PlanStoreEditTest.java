@@ -63,4 +63,22 @@ final class PlanStoreEditTest {
 
     assertEquals(Optional.empty(), store.edit(current));
   }
+
+  @Test
+  void anEditOfPlanMdThatDoesNotFitTheRunsPlanIsRefusedAndLeftAsItIs() throws Exception {
+    Path file = dir.resolve("plan.md");
+    PlanStore store = new PlanStore(file, dir.resolve(".orchestra"));
+    store.write(plan(task("T1", TaskStatus.DONE), task("T2", TaskStatus.TODO)));
+    // The run adds F1 after T2 and has not written plan.md since; a person removes T2 from plan.md.
+    Plan current = plan(task("T1", TaskStatus.DONE), task("T2", TaskStatus.TODO), task("F1", TaskStatus.TODO, "T2"));
+    String edited = plan(task("T1", TaskStatus.DONE)).toMarkdown();
+    java.nio.file.Files.writeString(file, edited);
+
+    PlanStore.EditDoesNotFit e = org.junit.jupiter.api.Assertions.assertThrows(PlanStore.EditDoesNotFit.class, () -> store.edit(current));
+
+    assertTrue(e.getMessage().startsWith(file + " was edited, but the edit does not fit the run's plan as it stands: "), e.getMessage());
+    assertTrue(e.getMessage().contains("T2"), "names the task: " + e.getMessage());
+    store.write(current);
+    assertEquals(edited, java.nio.file.Files.readString(file), "the person's edit is not written over");
+  }
 }
