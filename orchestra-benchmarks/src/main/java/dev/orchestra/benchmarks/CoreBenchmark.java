@@ -53,8 +53,41 @@ final class CoreBenchmark {
     persistence();
   }
 
-  /** The result of one batch: wall time from the first task start to the last task end. */
-  record BatchTiming(long makespanNanos, int tasks, RunResult result, long modelNanos) {}
+  /**
+   * The result of one batch: wall time from the first task start to the last task end, and the CPU
+   * time the JVM's own threads used in that window (-1 where the JVM cannot tell).
+   */
+  record BatchTiming(long makespanNanos, int tasks, RunResult result, long modelNanos, long cpuNanos) {}
+
+  private static final com.sun.management.ThreadMXBean THREADS =
+      (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+
+  /**
+   * CPU time used so far by every live thread of this JVM but its compiler and collector threads,
+   * by thread id; threads that end between two readings lose theirs, so both readings fall inside
+   * the window in which the run's agents' threads live.
+   */
+  private static java.util.Map<Long, Long> threadCpu() {
+    java.util.Map<Long, Long> cpu = new java.util.HashMap<>();
+    for (long id : THREADS.getAllThreadIds()) {
+      long used = THREADS.getThreadCpuTime(id);
+      if (used >= 0) {
+        cpu.put(id, used);
+      }
+    }
+    return cpu;
+  }
+
+  private static long cpuBetween(java.util.Map<Long, Long> before, java.util.Map<Long, Long> after) {
+    if (before == null || after == null || !THREADS.isThreadCpuTimeEnabled()) {
+      return -1;
+    }
+    long used = 0;
+    for (java.util.Map.Entry<Long, Long> e : after.entrySet()) {
+      used += e.getValue() - before.getOrDefault(e.getKey(), 0L);
+    }
+    return used;
+  }
 
   static String planJson(int n) {
     return RoleAnswers.plan(RoleAnswers.independentTasks(n));
@@ -84,6 +117,8 @@ final class CoreBenchmark {
       AtomicLong first = new AtomicLong(Long.MAX_VALUE);
       AtomicLong last = new AtomicLong();
       AtomicLong doneInRoundOne = new AtomicLong();
+      java.util.concurrent.atomic.AtomicReference<java.util.Map<Long, Long>> cpuAtFirst = new java.util.concurrent.atomic.AtomicReference<>();
+      java.util.concurrent.atomic.AtomicReference<java.util.Map<Long, Long>> cpuAtLast = new java.util.concurrent.atomic.AtomicReference<>();
       try (Orchestrator o =
           Orchestrator.builder()
               .workspace(ws)
@@ -93,11 +128,14 @@ final class CoreBenchmark {
               .addListener(
                   e -> {
                     if (e instanceof OrchestraEvent.TaskStarted s && s.round() == 1) {
-                      first.accumulateAndGet(System.nanoTime(), Math::min);
+                      if (first.get() == Long.MAX_VALUE) { // listeners hear events one at a time, in order
+                        cpuAtFirst.set(threadCpu());
+                        first.set(System.nanoTime());
+                      }
                     } else if (e instanceof OrchestraEvent.TaskFinished f && f.round() == 1 && f.taskId().startsWith("T")) { // plan tasks, not the release
                       last.accumulateAndGet(System.nanoTime(), Math::max);
-                      if (f.status() == TaskStatus.DONE) {
-                        doneInRoundOne.incrementAndGet();
+                      if (f.status() == TaskStatus.DONE && doneInRoundOne.incrementAndGet() == tasks) {
+                        cpuAtLast.set(threadCpu());
                       }
                     }
                   })
@@ -107,7 +145,7 @@ final class CoreBenchmark {
           throw new IllegalStateException(
               "benchmark run did not finish its " + tasks + " tasks in one batch (" + doneInRoundOne.get() + " done): " + r);
         }
-        return new BatchTiming(last.get() - first.get(), tasks, r, modelNanos.get());
+        return new BatchTiming(last.get() - first.get(), tasks, r, modelNanos.get(), cpuBetween(cpuAtFirst.get(), cpuAtLast.get()));
       }
     } finally {
       deleteTree(ws);
@@ -178,14 +216,21 @@ final class CoreBenchmark {
     }
     for (int budget : new int[] {1, 12}) {
       double[] perTask = new double[OVERHEAD_BATCHES];
+      double[] cpuPerTask = new double[OVERHEAD_BATCHES];
       for (int i = 0; i < perTask.length; i++) {
         BatchTiming t = batch(2_000, budget, Duration.ZERO);
         perTask[i] = t.makespanNanos() / 1e3 / t.tasks();
+        cpuPerTask[i] = t.cpuNanos() / 1e3 / t.tasks();
       }
       java.util.Arrays.sort(perTask);
+      java.util.Arrays.sort(cpuPerTask);
       int n = perTask.length;
       System.out.printf(Locale.ROOT, "   budget %2d: %.1f us per task (wall time / tasks; median of %d batches, quartiles %.1f-%.1f, best %.1f)%n",
           budget, perTask[n / 2], n, perTask[n / 4], perTask[3 * n / 4], perTask[0]);
+      if (cpuPerTask[0] >= 0) {
+        System.out.printf(Locale.ROOT, "             CPU of the JVM's own threads in the same window: %.2f us per task (median; quartiles %.2f-%.2f)%n",
+            cpuPerTask[n / 2], cpuPerTask[n / 4], cpuPerTask[3 * n / 4]);
+      }
     }
     System.out.println();
   }
