@@ -26,11 +26,18 @@ final class DeskRun implements RunDesk, RunEngine.DeskTap {
   private final RunLock held;
   private final ExecutorService pool;
   private final RunEngine engine;
-  /** What the engine fed during the current call, in order. */
+  /**
+   * What the engine fed during the current call, in order; guarded by itself, not by this desk's
+   * monitor, since {@link #interrupt} feeds a stop while {@code carryOut} holds that monitor.
+   */
   private final List<OrchestraEvent> fed = new ArrayList<>();
-  /** How the model calls made during the current call went, in order. */
+  /** How the model calls made during the current call went, in order; guarded by {@link #fed}. */
   private final List<TaskResult.Health> health = new ArrayList<>();
   private boolean closed;
+  /** Guards {@link #carrying}: an interrupt's stop is fed before or after a command, never across its end. */
+  private final Object carryLock = new Object();
+  /** The thread carrying out a command, or null; guarded by carryLock. */
+  private Thread carrying;
 
   /**
    * @throws OrchestraException when the workspace's run lock is held (a run goes on there)
@@ -53,13 +60,17 @@ final class DeskRun implements RunDesk, RunEngine.DeskTap {
   }
 
   @Override
-  public synchronized void fed(OrchestraEvent event) {
-    fed.add(event);
+  public void fed(OrchestraEvent event) {
+    synchronized (fed) {
+      fed.add(event);
+    }
   }
 
   @Override
-  public synchronized void signalled(BudgetPolicy.Signal signal, String cause) {
-    health.add(new TaskResult.Health(BudgetPolicy.outcome(signal), cause));
+  public void signalled(BudgetPolicy.Signal signal, String cause) {
+    synchronized (fed) {
+      health.add(new TaskResult.Health(BudgetPolicy.outcome(signal), cause));
+    }
   }
 
   @Override
@@ -100,6 +111,9 @@ final class DeskRun implements RunDesk, RunEngine.DeskTap {
       }
       return taken();
     }
+    synchronized (carryLock) {
+      carrying = Thread.currentThread();
+    }
     try {
       engine.commands().run(command);
     } catch (RuntimeException | Error e) {
@@ -107,8 +121,24 @@ final class DeskRun implements RunDesk, RunEngine.DeskTap {
       LOG.error("run {}: {} failed", runId, command.kind(), e);
       engine.requestStop(StopReason.FAILED, "unexpected error: " + e);
       engine.commands().abandoned(command, "unexpected error: " + e);
+    } finally {
+      synchronized (carryLock) {
+        carrying = null;
+        Thread.interrupted(); // an interrupt's, now served: the worker's thread goes back clean
+      }
     }
     return taken();
+  }
+
+  @Override
+  public boolean interrupt() {
+    synchronized (carryLock) {
+      if (carrying == null) {
+        return false;
+      }
+      engine.cancelCarrying(carrying);
+      return true;
+    }
   }
 
   @Override
@@ -123,19 +153,23 @@ final class DeskRun implements RunDesk, RunEngine.DeskTap {
     if (closed) {
       throw new IllegalStateException("the desk of run " + runId + " is closed");
     }
-    if (!fed.isEmpty()) {
-      // Fed between calls (a late event from an agent's thread): the deciding engine never heard of
-      // it, so the two machines no longer agree. Fail loudly rather than drift.
-      throw new IllegalStateException("run " + runId + "'s desk was fed between calls, so its machine and the deciding one differ: " + fed);
+    synchronized (fed) {
+      if (!fed.isEmpty()) {
+        // Fed between calls (a late event from an agent's thread): the deciding engine never heard
+        // of it, so the two machines no longer agree. Fail loudly rather than drift.
+        throw new IllegalStateException("run " + runId + "'s desk was fed between calls, so its machine and the deciding one differ: " + fed);
+      }
+      health.clear();
     }
-    health.clear();
   }
 
   private Answer taken() {
-    Answer out = new Answer(fed, health);
-    fed.clear();
-    health.clear();
-    return out;
+    synchronized (fed) {
+      Answer out = new Answer(fed, health);
+      fed.clear();
+      health.clear();
+      return out;
+    }
   }
 
   @Override

@@ -362,11 +362,19 @@ final class RunEngine implements RunContext {
 
   /** Cancels the run: nothing new starts, agents are interrupted, and the run stops CANCELLED. */
   void cancel() {
+    cancelCarrying(loop.coordinatorThread());
+  }
+
+  /**
+   * A cancel, where {@code carrying} runs the coordinator's commands: the coordinating thread in
+   * this JVM, the thread carrying out a desk's command for a run decided elsewhere.
+   */
+  void cancelCarrying(Thread carrying) {
     cancelled = true;
     int round = round();
     workers.interruptAll();
     requestStop(StopReason.CANCELLED, "cancelled in round " + round + "; resume() continues");
-    loop.coordinatorThread().interrupt();
+    carrying.interrupt();
   }
 
   Thread coordinatorThread() {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.orchestra.Orchestrator;
 import dev.orchestra.StopReason;
 import dev.orchestra.event.OrchestraEvent;
+import dev.orchestra.gate.Gate;
 import dev.orchestra.model.ModelResponse;
 import dev.orchestra.model.TokenUsage;
 import dev.orchestra.plan.Task;
@@ -111,5 +112,57 @@ final class TemporalCancelTest extends InMemoryTemporalTest {
       WorkflowReplayer.replayWorkflowExecution(history, RunWorkflowImpl.class);
       HistoryFixturesTest.record("cancelled-run", history);
     }
+  }
+
+  @Test
+  void aCancelReachesTheGatesTheDeskRunsAndKillsTheirProcesses() throws Exception {
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    ScriptedModelProvider model = planning(writing("T1", "a.txt"));
+    model.on("implementer").otherwise(Reply.text(RoleAnswers.implementation("wrote a.txt")));
+    // The round's CI check runs until it is killed; it names its child so the test can look for it.
+    Gate slowCheck = Gate.ci(List.of("sleep 120 & echo $! > .check.pid; wait"));
+    try (Orchestrator team = Orchestrator.builder().workspace(ws).modelProvider(model).explorationProbes(List.of()).addGate(slowCheck).build();
+        OrchestraWorker worker = OrchestraWorker.builder(team).taskQueue(QUEUE).build()) {
+      TemporalOrchestrator temporal = serve(worker);
+      String runId = temporal.start("Write a.txt");
+      Path pidFile = ws.resolve(".check.pid");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!(Files.exists(pidFile) && !Files.readString(pidFile).isBlank()) && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertTrue(Files.exists(pidFile), "the check started");
+      long pid = Long.parseLong(Files.readString(pidFile).strip());
+
+      long cancelledAt = System.nanoTime();
+      temporal.cancel(runId);
+      OrchestraEvent.RunFinished end = temporal.await(runId);
+      long tookMs = (System.nanoTime() - cancelledAt) / 1_000_000;
+
+      assertEquals(StopReason.CANCELLED.name(), end.stopReason(), end.message());
+      assertTrue(tookMs < 60_000, "the cancel did not wait for the check to end by itself: " + tookMs + " ms");
+      for (int i = 0; i < 100 && alive(pid); i++) {
+        Thread.sleep(20);
+      }
+      assertTrue(!alive(pid), "the check's process was killed");
+      List<OrchestraEvent> journal = InMemoryTemporalTest.journal(ws);
+      assertEquals(1, journal.stream().filter(e -> e instanceof OrchestraEvent.StopRequested s && s.reason() == StopReason.CANCELLED).count(),
+          "one stop, fed at the desk: " + journal);
+      WorkflowExecutionHistory history = env.getWorkflowClient().fetchHistory(TemporalOrchestrator.workflowId(runId));
+      assertTrue(history.getEvents().stream().anyMatch(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+              && e.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals("InterruptDesk")),
+          "the cancel went to the desk");
+      WorkflowReplayer.replayWorkflowExecution(history, RunWorkflowImpl.class);
+      HistoryFixturesTest.record("cancelled-at-desk-run", history);
+    }
+  }
+
+  /** Alive and not a zombie (an orphan killed where nothing reaps it stays one). */
+  private static boolean alive(long pid) throws java.io.IOException {
+    Path stat = Path.of("/proc", String.valueOf(pid), "stat");
+    if (Files.exists(stat)) {
+      String s = Files.readString(stat);
+      return s.charAt(s.lastIndexOf(')') + 2) != 'Z';
+    }
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
   }
 }

@@ -64,6 +64,18 @@ public interface RunDesk extends AutoCloseable {
   Answer carryOut(Command command);
 
   /**
+   * A person's cancel, reaching the command the desk is carrying out: as {@code cancel()} in one
+   * JVM, the run is asked to stop {@code CANCELLED} and the command's agent or gates are
+   * interrupted (a gate's processes are killed). The stop and the command's end come back, in order,
+   * in that {@link #carryOut}'s answer. Called from another thread while {@code carryOut} runs;
+   * never blocks for longer than the desk takes to feed the stop.
+   *
+   * @return whether a command was being carried out; when none was, nothing is done (the deciding
+   *     engine feeds its own stop)
+   */
+  boolean interrupt();
+
+  /**
    * Takes a person's edit of the plan made elsewhere (sent to the deciding engine), for the next plan
    * check: merged there as an edit of plan.md is, but against the plan its author started from, so
    * that what the run did meanwhile is not taken back. Feeds nothing by itself.

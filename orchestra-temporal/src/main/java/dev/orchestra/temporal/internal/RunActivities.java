@@ -36,6 +36,13 @@ public interface RunActivities {
   DeskReply carryOut(String runId, String command);
 
   /**
+   * A person's cancel, reaching the command the run's desk is carrying out (its planner, its
+   * gates): the desk asks the run to stop and interrupts that command, whose {@code carryOut} then
+   * answers with the stop and the command's end. Returns whether a command was under way.
+   */
+  boolean interruptDesk(String runId);
+
+  /**
    * Gives the run's desk a person's edit of the plan, as Markdown, for its next plan check.
    *
    * @throws io.temporal.failure.ApplicationFailure (not retried) when either text is not a plan

@@ -124,6 +124,12 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
   }
 
   @Override
+  public boolean interruptDesk(String runId) {
+    RunDesk desk = desks.get(runId);
+    return desk != null && desk.interrupt(); // closed meanwhile: its command is over
+  }
+
+  @Override
   public void editPlan(String runId, String base, String edited) {
     Plan from;
     Plan to;

@@ -79,6 +79,10 @@ public final class RunWorkflowImpl implements RunWorkflow {
   private final List<List<String>> planEdits = new ArrayList<>();
   /** Set once the run was cancelled: the rest of the run works in a scope a cancel cannot reach. */
   private boolean cancelling;
+  /** The workflow's own scope, set by {@link #run}: a person's cancel is requested there. */
+  private CancellationScope root;
+  /** Set by {@link #run}: the call that takes a cancel to the command the desk is carrying out. */
+  private RunActivities deskInterrupt;
 
   /** Outcomes of tasks' model calls signalled as they happened, not stepped on yet, oldest first. */
   private final Deque<LiveHealth> liveHealth = new ArrayDeque<>();
@@ -97,6 +101,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
 
   @Override
   public String run(RunRequest request) {
+    root = CancellationScope.current();
     runId = request.runId();
     tasks =
         Workflow.newActivityStub(
@@ -118,6 +123,8 @@ public final class RunWorkflowImpl implements RunWorkflow {
     String team = atDesk(() -> deskStub(request.deskQueue(), Duration.ofHours(2)).openDesk(runId));
     try {
       desk = deskStub(Wire.teamDeskQueue(team), Duration.ofMinutes(5));
+      // Its own stub: the desk's worker runs it beside the carryOut it interrupts.
+      deskInterrupt = deskStub(Wire.teamDeskQueue(team), Duration.ofMinutes(1));
       deskWorkspace = Wire.teamWorkspace(team);
       machine = new RunMachine(Wire.teamSpec(team));
       budgetPolicy = Wire.teamBudget(team);
@@ -131,10 +138,12 @@ public final class RunWorkflowImpl implements RunWorkflow {
         Workflow.newDetachedCancellationScope(
                 () -> {
                   cancelling = true;
-                  OrchestraEvent stop =
-                      new OrchestraEvent.StopRequested(
-                          runId, now(), StopReason.CANCELLED, "cancelled in round " + Math.max(machine.state().round(), 0) + "; resume() continues");
-                  fromDesk(() -> desk.observe(runId, List.of(Wire.event(stop))));
+                  if (machine.state().stopReason().orElse(null) != StopReason.CANCELLED) { // not already stopped at the desk
+                    OrchestraEvent stop =
+                        new OrchestraEvent.StopRequested(
+                            runId, now(), StopReason.CANCELLED, "cancelled in round " + Math.max(machine.state().round(), 0) + "; resume() continues");
+                    fromDesk(() -> desk.observe(runId, List.of(Wire.event(stop))));
+                  }
                   loop();
                 })
             .run();
@@ -175,7 +184,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
         if (next.kind() == Command.Kind.CHECK_PLAN || next.kind() == Command.Kind.FINISH) {
           sendPlanEdits(); // the finish merges a last edit into plan.md too, as in one JVM
         }
-        fromDesk(() -> desk.carryOut(runId, Wire.command(next)));
+        fromDesk(() -> carryOut(next));
         continue;
       }
       if (pending.isEmpty()) {
@@ -193,6 +202,23 @@ public final class RunWorkflowImpl implements RunWorkflow {
       pending.removeAll(ended);
       ended(ended);
     }
+  }
+
+  /**
+   * Has the desk carry out a command. A person's cancel requested meanwhile is taken to the desk,
+   * which stops the run and interrupts the command (a planner's agent, the gates' processes), as a
+   * cancel does in one JVM; the call's answer then holds the stop and the command's end. A finish,
+   * or work done after the cancel, is not interrupted.
+   */
+  private DeskReply carryOut(Command c) {
+    Promise<DeskReply> reply = Async.function(desk::carryOut, runId, Wire.command(c));
+    if (!cancelling && c.kind() != Command.Kind.FINISH) {
+      Workflow.await(() -> reply.isCompleted() || root.isCancelRequested());
+      if (!reply.isCompleted()) {
+        deskInterrupt.interruptDesk(runId); // false: the command ended meanwhile, and the loop feeds the stop
+      }
+    }
+    return reply.get();
   }
 
   /**
