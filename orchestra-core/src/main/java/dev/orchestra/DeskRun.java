@@ -17,7 +17,8 @@ import java.util.concurrent.Executors;
 /**
  * A {@link RunDesk} on a {@link RunEngine} whose machine mirrors the deciding engine's: the same
  * journal, plan.md, outbox, planner, gates and finisher as a run in this JVM, with every event fed
- * told back to the caller instead of driving anything. Thread-safe: calls are serialized.
+ * told back to the caller instead of driving anything. Thread-safe: calls are serialized, but for
+ * {@link #interrupt}, which comes while one is under way.
  */
 final class DeskRun implements RunDesk, RunEngine.DeskTap {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeskRun.class);
@@ -38,6 +39,8 @@ final class DeskRun implements RunDesk, RunEngine.DeskTap {
   private final Object carryLock = new Object();
   /** The thread carrying out a command, or null; guarded by carryLock. */
   private Thread carrying;
+  /** Whether {@link #interrupt} interrupted {@link #carrying}; guarded by carryLock. */
+  private boolean interrupted;
 
   /**
    * @throws OrchestraException when the workspace's run lock is held (a run goes on there)
@@ -118,15 +121,23 @@ final class DeskRun implements RunDesk, RunEngine.DeskTap {
       engine.commands().run(command);
     } catch (RuntimeException | Error e) {
       // As the in-process coordinator does: the run stops, and the agent the command ran ends.
-      LOG.error("run {}: {} failed", runId, command.kind(), e);
+      if (engine.cancelled()) {
+        LOG.info("run {}: {} ended by the cancel: {}", runId, command.kind(), e.toString());
+      } else {
+        LOG.error("run {}: {} failed", runId, command.kind(), e);
+      }
       engine.requestStop(StopReason.FAILED, "unexpected error: " + e);
       engine.commands().abandoned(command, "unexpected error: " + e);
     } finally {
       synchronized (carryLock) {
         carrying = null;
-        Thread.interrupted(); // an interrupt's, now served: the worker's thread goes back clean
+        if (interrupted) {
+          interrupted = false;
+          Thread.interrupted(); // the cancel's, now served: the worker's thread goes back clean
+        }
       }
     }
+    engine.outbox().drainAll(); // a stop an interrupt fed is delivered here, on the desk's own thread
     return taken();
   }
 
@@ -136,7 +147,8 @@ final class DeskRun implements RunDesk, RunEngine.DeskTap {
       if (carrying == null) {
         return false;
       }
-      engine.cancelCarrying(carrying);
+      interrupted = true;
+      engine.cancelAtDesk(carrying);
       return true;
     }
   }

@@ -96,6 +96,19 @@ final class MachineLoop {
     return tasks;
   }
 
+  /**
+   * Feeds an event and leaves its delivery to the next thread that delivers: for a thread that must
+   * not write the run's files (one that interrupts a desk's command). Starts nothing: for a desk.
+   */
+  void feedUndelivered(OrchestraEvent event) {
+    lock.lock();
+    try {
+      take(event, machine.step(event));
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Feeds events in order, under one hold of the lock; returns the agents' tasks to start. */
   List<Command.RunTask> feedAll(List<OrchestraEvent> events) {
     List<Command.RunTask> tasks;

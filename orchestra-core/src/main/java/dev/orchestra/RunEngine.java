@@ -312,14 +312,7 @@ final class RunEngine implements RunContext {
   /** Asks the run to stop (a cancel, a lost quota, a failure): recorded as an event. */
   @Override
   public void requestStop(StopReason reason, String message) {
-    boolean first;
-    loop.lock().lock();
-    try {
-      first = machine.state().stopReason().isEmpty();
-    } finally {
-      loop.lock().unlock();
-    }
-    if (first) {
+    if (stopReason().isEmpty()) {
       observe(new OrchestraEvent.StopRequested(runId, now(), reason, Text.oneLine(message)));
     }
   }
@@ -362,19 +355,37 @@ final class RunEngine implements RunContext {
 
   /** Cancels the run: nothing new starts, agents are interrupted, and the run stops CANCELLED. */
   void cancel() {
-    cancelCarrying(loop.coordinatorThread());
+    cancelled = true;
+    workers.interruptAll();
+    requestStop(StopReason.CANCELLED, cancelMessage());
+    loop.coordinatorThread().interrupt();
   }
 
   /**
-   * A cancel, where {@code carrying} runs the coordinator's commands: the coordinating thread in
-   * this JVM, the thread carrying out a desk's command for a run decided elsewhere.
+   * A cancel reaching the command a desk carries out on {@code carrying}, as {@link #cancel} does
+   * in one JVM, but the stop is only queued: the carrying thread delivers it (journal, listeners,
+   * plan.md), since those are the desk's working thread's to write.
    */
-  void cancelCarrying(Thread carrying) {
+  void cancelAtDesk(Thread carrying) {
     cancelled = true;
-    int round = round();
     workers.interruptAll();
-    requestStop(StopReason.CANCELLED, "cancelled in round " + round + "; resume() continues");
+    if (stopReason().isEmpty()) {
+      loop.feedUndelivered(new OrchestraEvent.StopRequested(runId, now(), StopReason.CANCELLED, cancelMessage()));
+    }
     carrying.interrupt();
+  }
+
+  private String cancelMessage() {
+    return "cancelled in round " + round() + "; resume() continues";
+  }
+
+  private Optional<StopReason> stopReason() {
+    loop.lock().lock();
+    try {
+      return machine.state().stopReason();
+    } finally {
+      loop.lock().unlock();
+    }
   }
 
   Thread coordinatorThread() {

@@ -137,4 +137,73 @@ final class DeskDriverTest {
             .map(e -> ((OrchestraEvent.TaskFinished) e).taskId()).toList();
     assertEquals(List.of("explore-1", "plan", "T1", "T2", "release"), done, "the default team's release manager ran on the desk too");
   }
+
+  @Test
+  void anInterruptStopsTheDesksCommandAndItsStopComesBackInThatCallsAnswer() throws Exception {
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    java.util.concurrent.CountDownLatch planning = new java.util.concurrent.CountDownLatch(1);
+    ScriptedModelProvider model = new ScriptedModelProvider();
+    // The planner thinks until it is interrupted, as a real provider's call ends on a cancel.
+    model.on("orchestrator")
+        .otherwise(
+            Reply.answer(
+                req -> {
+                  planning.countDown();
+                  try {
+                    new java.util.concurrent.CountDownLatch(1).await(60, java.util.concurrent.TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted");
+                  }
+                  throw new AssertionError("the planner's call was not interrupted");
+                }));
+    String runId = "desk-2";
+    try (Orchestrator o = Orchestrator.builder().workspace(ws).modelProvider(model).explorationProbes(List.of()).build()) {
+      EngineHost host = EngineHost.of(o);
+      RunMachine machine = new RunMachine(host.spec());
+      try (RunDesk desk = host.desk(runId)) {
+        assertEquals(false, desk.interrupt(), "no command under way: nothing to interrupt");
+        List<Command> commands = new ArrayList<>();
+        for (OrchestraEvent e : desk.observe(List.of(new OrchestraEvent.RunStarted(runId, Instant.now(), "Plan", false))).events()) {
+          commands.addAll(machine.step(e).commands());
+        }
+        Command askPlanner = commands.stream().filter(c -> c.kind() == Command.Kind.ASK_PLANNER).findFirst().orElseThrow();
+        java.util.concurrent.CompletableFuture<RunDesk.Answer> answer = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicBoolean leftInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread carrying =
+            new Thread(
+                () -> {
+                  try {
+                    answer.complete(desk.carryOut(askPlanner));
+                  } catch (Throwable t) {
+                    answer.completeExceptionally(t);
+                  }
+                  leftInterrupted.set(Thread.currentThread().isInterrupted());
+                });
+        carrying.start();
+        assertTrue(planning.await(30, java.util.concurrent.TimeUnit.SECONDS), "the planner was asked");
+
+        assertTrue(desk.interrupt(), "the planner's command was under way");
+        List<OrchestraEvent> events = answer.get(30, java.util.concurrent.TimeUnit.SECONDS).events();
+        carrying.join(30_000);
+
+        int stop = indexOf(events, e -> e instanceof OrchestraEvent.StopRequested s && s.reason() == StopReason.CANCELLED);
+        int plannerEnd = indexOf(events, e -> e instanceof OrchestraEvent.TaskFinished f && f.taskId().equals("plan"));
+        assertTrue(stop >= 0 && plannerEnd > stop, "the stop, then the planner's end, in the call's answer: " + events);
+        assertEquals(false, leftInterrupted.get(), "the carrying thread goes back without the cancel's interrupt");
+        assertEquals(false, desk.interrupt(), "nothing under way any more");
+        // Nothing was fed between calls: the next call starts cleanly.
+        desk.observe(List.of());
+      }
+    }
+  }
+
+  private static int indexOf(List<OrchestraEvent> events, java.util.function.Predicate<OrchestraEvent> match) {
+    for (int i = 0; i < events.size(); i++) {
+      if (match.test(events.get(i))) {
+        return i;
+      }
+    }
+    return -1;
+  }
 }

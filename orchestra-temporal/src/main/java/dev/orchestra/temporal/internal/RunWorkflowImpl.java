@@ -214,11 +214,34 @@ public final class RunWorkflowImpl implements RunWorkflow {
     Promise<DeskReply> reply = Async.function(desk::carryOut, runId, Wire.command(c));
     if (!cancelling && c.kind() != Command.Kind.FINISH) {
       Workflow.await(() -> reply.isCompleted() || root.isCancelRequested());
-      if (!reply.isCompleted()) {
-        deskInterrupt.interruptDesk(runId); // false: the command ended meanwhile, and the loop feeds the stop
+      // Histories recorded before a cancel reached the desk waited for the call instead.
+      if (!reply.isCompleted() && Workflow.getVersion(DESK_INTERRUPT, Workflow.DEFAULT_VERSION, 1) >= 1) {
+        interruptDesk(reply);
       }
     }
     return reply.get();
+  }
+
+  /** The change that takes a cancel to the desk's command, for {@link Workflow#getVersion}. */
+  private static final String DESK_INTERRUPT = "desk-interrupt";
+
+  /**
+   * Asks the desk to interrupt its command until it did or the command ended. The desk answers no
+   * while the call has not reached it yet (still queued), so it is asked again a moment later. Its
+   * worker gone or unable to, the run waits for the command as it did before.
+   */
+  private void interruptDesk(Promise<DeskReply> reply) {
+    while (!reply.isCompleted()) {
+      try {
+        if (deskInterrupt.interruptDesk(runId)) {
+          return;
+        }
+      } catch (ActivityFailure e) {
+        Workflow.getLogger(RunWorkflowImpl.class).warn("run {}: the cancel could not reach the desk's command; waiting for it to end: {}", runId, e.getMessage());
+        return;
+      }
+      Workflow.await(Duration.ofMillis(500), reply::isCompleted);
+    }
   }
 
   /**
