@@ -59,15 +59,18 @@ final class CoreBenchmark {
    */
   record BatchTiming(long makespanNanos, int tasks, RunResult result, long modelNanos, long cpuNanos) {}
 
-  private static final com.sun.management.ThreadMXBean THREADS =
-      (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+  private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
 
   /**
-   * CPU time used so far by every live thread of this JVM but its compiler and collector threads,
-   * by thread id; threads that end between two readings lose theirs, so both readings fall inside
-   * the window in which the run's agents' threads live.
+   * CPU time used so far by every live thread of this JVM but its compiler and collector threads
+   * (so what allocation costs the collector is not in it), by thread id, or null where the JVM
+   * cannot tell. Threads that end between two readings lose theirs; the run's agents' threads live
+   * until the run closes, after both readings.
    */
   private static java.util.Map<Long, Long> threadCpu() {
+    if (!THREADS.isThreadCpuTimeSupported() || !THREADS.isThreadCpuTimeEnabled()) {
+      return null;
+    }
     java.util.Map<Long, Long> cpu = new java.util.HashMap<>();
     for (long id : THREADS.getAllThreadIds()) {
       long used = THREADS.getThreadCpuTime(id);
@@ -79,7 +82,7 @@ final class CoreBenchmark {
   }
 
   private static long cpuBetween(java.util.Map<Long, Long> before, java.util.Map<Long, Long> after) {
-    if (before == null || after == null || !THREADS.isThreadCpuTimeEnabled()) {
+    if (before == null || after == null) {
       return -1;
     }
     long used = 0;
@@ -128,7 +131,7 @@ final class CoreBenchmark {
               .addListener(
                   e -> {
                     if (e instanceof OrchestraEvent.TaskStarted s && s.round() == 1) {
-                      if (first.get() == Long.MAX_VALUE) { // listeners hear events one at a time, in order
+                      if (first.get() == Long.MAX_VALUE) { // the outbox delivers to listeners one event at a time, in order
                         cpuAtFirst.set(threadCpu());
                         first.set(System.nanoTime());
                       }

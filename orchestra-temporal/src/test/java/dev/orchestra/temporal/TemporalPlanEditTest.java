@@ -106,7 +106,7 @@ final class TemporalPlanEditTest extends InMemoryTemporalTest {
   }
 
   @Test
-  void aSentEditAndAnEditOfPlanMdThatDoNotFitTogetherStopTheRunAsPlanInvalid() throws Exception {
+  void aSentEditThatDoesNotFitWithAnEditOfPlanMdIsLeftOutAndPlanMdsIsTaken() throws Exception {
     Path ws = Files.createDirectories(dir.resolve("ws"));
     ScriptedModelProvider model = planning(writing("T1", "a.txt"), writing("T2", "b.txt", "T1"));
     CountDownLatch t1Started = new CountDownLatch(1);
@@ -134,7 +134,8 @@ final class TemporalPlanEditTest extends InMemoryTemporalTest {
       Path planFile = ws.resolve("plan.md");
       Plan onDisk = awaitPlanMd(planFile, p -> p.task("T2").isPresent()); // as the run last wrote it
       // One person sends an edit adding T3 after T2; another, on the desk's machine, removes T2 from
-      // plan.md. Each is a plan, but together T3 would wait for a task that is gone.
+      // plan.md. Each is a plan, but together T3 would wait for a task that is gone: the sent edit is
+      // left out, as one that does not fit the plan is, and plan.md's is taken.
       Plan seen = temporal.plan(runId).orElseThrow();
       List<Task> withT3 = new ArrayList<>(seen.tasks());
       withT3.add(Task.builder("T3", "Write c.txt").writeScope("c.txt").role("implementer").acceptanceCriteria("c.txt exists").dependsOn("T2").build());
@@ -145,9 +146,16 @@ final class TemporalPlanEditTest extends InMemoryTemporalTest {
 
       OrchestraEvent.RunFinished end = temporal.await(runId);
 
-      assertEquals(StopReason.PLAN_INVALID.name(), end.stopReason(), end.message());
-      assertTrue(end.message().contains("plan.md was edited, but the edit does not fit the run's plan"), end.message());
-      assertEquals(withoutT2, Files.readString(planFile), "plan.md is left as the person left it");
+      assertEquals(StopReason.GREEN.name(), end.stopReason(), end.message());
+      List<OrchestraEvent> journal = InMemoryTemporalTest.journal(ws);
+      OrchestraEvent.PlanUpdated byHand =
+          journal.stream().filter(e -> e instanceof OrchestraEvent.PlanUpdated p && p.reason().equals("edited by hand"))
+              .map(OrchestraEvent.PlanUpdated.class::cast).findFirst().orElseThrow(() -> new AssertionError("plan.md's edit was not merged: " + journal));
+      assertEquals(List.of("T2"), byHand.removedTaskIds(), "plan.md's edit is taken");
+      assertTrue(byHand.addedTaskIds().isEmpty(), "the sent edit is left out: " + byHand.addedTaskIds());
+      assertTrue(journal.stream().noneMatch(e -> e instanceof OrchestraEvent.TaskStarted t && t.taskId().equals("T3")), "T3 never ran");
+      Plan after = Plan.fromMarkdown(Files.readString(planFile));
+      assertEquals(List.of("T1"), after.tasks().stream().map(Task::id).toList(), after.toMarkdown());
       WorkflowReplayer.replayWorkflowExecution(env.getWorkflowClient().fetchHistory(TemporalOrchestrator.workflowId(runId)), RunWorkflowImpl.class);
     }
   }

@@ -169,7 +169,10 @@ public final class PlanStore {
     private static final long serialVersionUID = 1L;
 
     EditDoesNotFit(Path file, IllegalArgumentException why) {
-      super(file + " was edited, but the edit does not fit the run's plan as it stands: " + why.getMessage(), why);
+      super(
+          file + " was edited, but the edit does not fit the run's plan as it stands: " + why.getMessage()
+              + " (the run keeps the tasks it added since it last wrote the file: put back the task named, then resume)",
+          why);
     }
   }
 
@@ -214,7 +217,18 @@ public final class PlanStore {
       added.addAll(e.added());
       removed.addAll(e.removed());
     }
-    Optional<Edit> local = editOnDisk(merged);
+    Optional<Edit> local;
+    try {
+      local = editOnDisk(merged);
+    } catch (EditDoesNotFit conflict) {
+      if (merged == current) {
+        throw conflict; // no sent edit is in the way: plan.md's edit does not fit the run's plan
+      }
+      // plan.md's edit fits the run's plan but not with the edits sent meanwhile: those are left
+      // out, as a sent edit that does not fit is, and plan.md's is taken alone.
+      log.warn("the edits of the plan sent to the run were left out: with them, {}", conflict.getMessage());
+      return editOnDisk(current);
+    }
     if (local.isPresent()) {
       merged = local.get().merged();
       added.addAll(local.get().added());

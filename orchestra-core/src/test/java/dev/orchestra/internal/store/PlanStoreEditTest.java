@@ -1,11 +1,13 @@
 package dev.orchestra.internal.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orchestra.plan.Plan;
 import dev.orchestra.plan.Task;
 import dev.orchestra.plan.TaskStatus;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -72,13 +74,31 @@ final class PlanStoreEditTest {
     // The run adds F1 after T2 and has not written plan.md since; a person removes T2 from plan.md.
     Plan current = plan(task("T1", TaskStatus.DONE), task("T2", TaskStatus.TODO), task("F1", TaskStatus.TODO, "T2"));
     String edited = plan(task("T1", TaskStatus.DONE)).toMarkdown();
-    java.nio.file.Files.writeString(file, edited);
+    Files.writeString(file, edited);
 
-    PlanStore.EditDoesNotFit e = org.junit.jupiter.api.Assertions.assertThrows(PlanStore.EditDoesNotFit.class, () -> store.edit(current));
+    PlanStore.EditDoesNotFit e = assertThrows(PlanStore.EditDoesNotFit.class, () -> store.edit(current));
 
     assertTrue(e.getMessage().startsWith(file + " was edited, but the edit does not fit the run's plan as it stands: "), e.getMessage());
     assertTrue(e.getMessage().contains("T2"), "names the task: " + e.getMessage());
+    assertTrue(e.getMessage().endsWith("put back the task named, then resume)"), "says what to do: " + e.getMessage());
     store.write(current);
-    assertEquals(edited, java.nio.file.Files.readString(file), "the person's edit is not written over");
+    assertEquals(edited, Files.readString(file), "the person's edit is not written over");
+  }
+
+  @Test
+  void anEditOfPlanMdThatFitsOnlyWithoutASentEditIsTakenAndTheSentOneLeftOut() throws Exception {
+    Path file = dir.resolve("plan.md");
+    PlanStore store = new PlanStore(file, dir.resolve(".orchestra"));
+    Plan current = plan(task("T1", TaskStatus.DONE), task("T2", TaskStatus.TODO));
+    store.write(current);
+    // Sent: T3 after T2. In plan.md: T2 removed. Together, T3 would wait for a task that is gone.
+    store.offerEdit(current, plan(task("T1", TaskStatus.DONE), task("T2", TaskStatus.TODO), task("T3", TaskStatus.TODO, "T2")));
+    Files.writeString(file, plan(task("T1", TaskStatus.DONE)).toMarkdown());
+
+    PlanStore.Edit edit = store.edit(current).orElseThrow();
+
+    assertEquals(List.of("T1"), edit.merged().tasks().stream().map(Task::id).toList());
+    assertEquals(List.of("T2"), edit.removed());
+    assertTrue(edit.added().isEmpty(), edit.added().toString());
   }
 }
