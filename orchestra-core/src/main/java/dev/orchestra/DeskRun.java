@@ -35,7 +35,7 @@ final class DeskRun implements RunDesk, RunEngine.DeskTap {
   /** How the model calls made during the current call went, in order; guarded by {@link #fed}. */
   private final List<TaskResult.Health> health = new ArrayList<>();
   private boolean closed;
-  /** Guards {@link #carrying}: an interrupt's stop is fed before or after a command, never across its end. */
+  /** Guards {@link #carrying}: an interrupt's stop is fed only while a command is under way, never after its end. */
   private final Object carryLock = new Object();
   /** The thread carrying out a command, or null; guarded by carryLock. */
   private Thread carrying;
@@ -147,8 +147,8 @@ final class DeskRun implements RunDesk, RunEngine.DeskTap {
       if (carrying == null) {
         return false;
       }
-      interrupted = true;
       engine.cancelAtDesk(carrying);
+      interrupted = true; // set last: the carrying thread's flag is cleared only once this interrupted it
       return true;
     }
   }

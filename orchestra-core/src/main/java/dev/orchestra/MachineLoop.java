@@ -97,13 +97,19 @@ final class MachineLoop {
   }
 
   /**
-   * Feeds an event and leaves its delivery to the next thread that delivers: for a thread that must
-   * not write the run's files (one that interrupts a desk's command). Starts nothing: for a desk.
+   * Feeds a stop, unless the machine stopped already, and leaves its delivery to the next thread
+   * that delivers: for a thread that must not write the run's files (one that interrupts a desk's
+   * command). Only for a desk, whose commands are carried out elsewhere.
    */
-  void feedUndelivered(OrchestraEvent event) {
+  void stopUndelivered(OrchestraEvent.StopRequested stop) {
+    if (deskTap == null) {
+      throw new IllegalStateException("only a desk's stop is fed without delivering it");
+    }
     lock.lock();
     try {
-      take(event, machine.step(event));
+      if (machine.state().stopReason().isEmpty()) {
+        take(stop, machine.step(stop));
+      }
     } finally {
       lock.unlock();
     }

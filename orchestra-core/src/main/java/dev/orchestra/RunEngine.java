@@ -369,9 +369,7 @@ final class RunEngine implements RunContext {
   void cancelAtDesk(Thread carrying) {
     cancelled = true;
     workers.interruptAll();
-    if (stopReason().isEmpty()) {
-      loop.feedUndelivered(new OrchestraEvent.StopRequested(runId, now(), StopReason.CANCELLED, cancelMessage()));
-    }
+    loop.stopUndelivered(new OrchestraEvent.StopRequested(runId, now(), StopReason.CANCELLED, cancelMessage()));
     carrying.interrupt();
   }
 

@@ -38,7 +38,10 @@ public enum StopReason {
   AUTHENTICATION_FAILED,
   /** The run was cancelled; resume to continue. */
   CANCELLED,
-  /** plan.md was edited into a form that cannot be read; the message names the line. */
+  /**
+   * plan.md was edited into a form that cannot be read (the message names the line), or that does
+   * not fit the run's plan (the message names the task).
+   */
   PLAN_INVALID,
   /** An unexpected error stopped the run; the message says which. */
   FAILED;

@@ -158,7 +158,15 @@ final class DeskDriverTest {
                   throw new AssertionError("the planner's call was not interrupted");
                 }));
     String runId = "desk-2";
-    try (Orchestrator o = Orchestrator.builder().workspace(ws).modelProvider(model).explorationProbes(List.of()).build()) {
+    java.util.concurrent.atomic.AtomicReference<Thread> stopDeliveredOn = new java.util.concurrent.atomic.AtomicReference<>();
+    try (Orchestrator o =
+        Orchestrator.builder().workspace(ws).modelProvider(model).explorationProbes(List.of())
+            .addListener(e -> {
+              if (e instanceof OrchestraEvent.StopRequested) {
+                stopDeliveredOn.set(Thread.currentThread());
+              }
+            })
+            .build()) {
       EngineHost host = EngineHost.of(o);
       RunMachine machine = new RunMachine(host.spec());
       try (RunDesk desk = host.desk(runId)) {
@@ -191,6 +199,7 @@ final class DeskDriverTest {
         int plannerEnd = indexOf(events, e -> e instanceof OrchestraEvent.TaskFinished f && f.taskId().equals("plan"));
         assertTrue(stop >= 0 && plannerEnd > stop, "the stop, then the planner's end, in the call's answer: " + events);
         assertEquals(false, leftInterrupted.get(), "the carrying thread goes back without the cancel's interrupt");
+        assertEquals(carrying, stopDeliveredOn.get(), "the stop is delivered on the desk's own thread, not the interrupting one");
         assertEquals(false, desk.interrupt(), "nothing under way any more");
         // Nothing was fed between calls: the next call starts cleanly.
         desk.observe(List.of());

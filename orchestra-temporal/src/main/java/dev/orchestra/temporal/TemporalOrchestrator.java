@@ -222,7 +222,8 @@ public final class TemporalOrchestrator {
    * the edit changed them. Edits sent before one check are merged in the order sent. Returns at
    * once; the run's journal records the merge as a {@code PlanUpdated} "edited by hand". An edit that
    * no longer fits the plan (a task it adds waits for one another edit removed) is left out, logged
-   * by the worker that keeps the run's desk; one sent once the finish began is not merged.
+   * by the worker that keeps the run's desk; so are all the edits sent before a check when plan.md
+   * was edited too and fits only without them. One sent once the finish began is not merged.
    *
    * @param runId the run
    * @param base the plan as the person saw it

@@ -132,27 +132,30 @@ final class TemporalCancelTest extends InMemoryTemporalTest {
       }
       assertTrue(Files.exists(pidFile), "the check started");
       long pid = Long.parseLong(Files.readString(pidFile).strip());
+      try {
+        long cancelledAt = System.nanoTime();
+        temporal.cancel(runId);
+        OrchestraEvent.RunFinished end = temporal.await(runId);
+        long tookMs = (System.nanoTime() - cancelledAt) / 1_000_000;
 
-      long cancelledAt = System.nanoTime();
-      temporal.cancel(runId);
-      OrchestraEvent.RunFinished end = temporal.await(runId);
-      long tookMs = (System.nanoTime() - cancelledAt) / 1_000_000;
-
-      assertEquals(StopReason.CANCELLED.name(), end.stopReason(), end.message());
-      assertTrue(tookMs < 60_000, "the cancel did not wait for the check to end by itself: " + tookMs + " ms");
-      for (int i = 0; i < 100 && alive(pid); i++) {
-        Thread.sleep(20);
+        assertEquals(StopReason.CANCELLED.name(), end.stopReason(), end.message());
+        assertTrue(tookMs < 60_000, "the cancel did not wait for the check to end by itself: " + tookMs + " ms");
+        for (int i = 0; i < 100 && alive(pid); i++) {
+          Thread.sleep(20);
+        }
+        assertTrue(!alive(pid), "the check's process was killed");
+        List<OrchestraEvent> journal = InMemoryTemporalTest.journal(ws);
+        assertEquals(1, journal.stream().filter(e -> e instanceof OrchestraEvent.StopRequested s && s.reason() == StopReason.CANCELLED).count(),
+            "one stop, fed at the desk: " + journal);
+        WorkflowExecutionHistory history = env.getWorkflowClient().fetchHistory(TemporalOrchestrator.workflowId(runId));
+        assertTrue(history.getEvents().stream().anyMatch(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+                && e.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals("InterruptDesk")),
+            "the cancel went to the desk");
+        WorkflowReplayer.replayWorkflowExecution(history, RunWorkflowImpl.class);
+        HistoryFixturesTest.record("cancelled-at-desk-run", history);
+      } finally {
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly); // a failed test leaves no check behind
       }
-      assertTrue(!alive(pid), "the check's process was killed");
-      List<OrchestraEvent> journal = InMemoryTemporalTest.journal(ws);
-      assertEquals(1, journal.stream().filter(e -> e instanceof OrchestraEvent.StopRequested s && s.reason() == StopReason.CANCELLED).count(),
-          "one stop, fed at the desk: " + journal);
-      WorkflowExecutionHistory history = env.getWorkflowClient().fetchHistory(TemporalOrchestrator.workflowId(runId));
-      assertTrue(history.getEvents().stream().anyMatch(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
-              && e.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals("InterruptDesk")),
-          "the cancel went to the desk");
-      WorkflowReplayer.replayWorkflowExecution(history, RunWorkflowImpl.class);
-      HistoryFixturesTest.record("cancelled-at-desk-run", history);
     }
   }
 

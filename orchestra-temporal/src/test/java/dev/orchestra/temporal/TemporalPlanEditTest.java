@@ -156,7 +156,11 @@ final class TemporalPlanEditTest extends InMemoryTemporalTest {
       assertTrue(journal.stream().noneMatch(e -> e instanceof OrchestraEvent.TaskStarted t && t.taskId().equals("T3")), "T3 never ran");
       Plan after = Plan.fromMarkdown(Files.readString(planFile));
       assertEquals(List.of("T1"), after.tasks().stream().map(Task::id).toList(), after.toMarkdown());
-      WorkflowReplayer.replayWorkflowExecution(env.getWorkflowClient().fetchHistory(TemporalOrchestrator.workflowId(runId)), RunWorkflowImpl.class);
+      WorkflowExecutionHistory history = env.getWorkflowClient().fetchHistory(TemporalOrchestrator.workflowId(runId));
+      assertTrue(history.getEvents().stream().anyMatch(e -> e.hasActivityTaskScheduledEventAttributes()
+              && e.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals("EditPlan")),
+          "the sent edit reached the desk, which left it out");
+      WorkflowReplayer.replayWorkflowExecution(history, RunWorkflowImpl.class);
     }
   }
 

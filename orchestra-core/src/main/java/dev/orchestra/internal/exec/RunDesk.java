@@ -70,8 +70,9 @@ public interface RunDesk extends AutoCloseable {
    * in that {@link #carryOut}'s answer. Called from another thread while {@code carryOut} runs;
    * never blocks for longer than the desk takes to feed the stop.
    *
-   * @return whether a command was being carried out; when none was, nothing is done (the deciding
-   *     engine feeds its own stop)
+   * @return whether a command was being carried out; when none was, nothing is done (the call may
+   *     not have reached the desk yet: ask again; or it ended: the deciding engine feeds its own
+   *     stop)
    */
   boolean interrupt();
 

@@ -185,7 +185,9 @@ public final class PlanStore {
    * @param current the run's plan
    * @return the merged plan, or empty when nothing was edited (plan.md holds the run's own last
    *     write, and no edit made elsewhere changes anything); an edit made elsewhere that does not
-   *     fit the plan as it stands (a task it adds depends on one that is gone) is left out and logged
+   *     fit the plan as it stands (a task it adds depends on one that is gone) is left out and logged,
+   *     and when plan.md's edit fits only without the edits made elsewhere, all of those are left
+   *     out and logged
    * @throws PlanFormatException when plan.md cannot be read as a plan (it is left as it is)
    * @throws EditDoesNotFit when plan.md reads as a plan but cannot be merged into the run's (it is
    *     left as it is)
@@ -224,10 +226,12 @@ public final class PlanStore {
       if (merged == current) {
         throw conflict; // no sent edit is in the way: plan.md's edit does not fit the run's plan
       }
-      // plan.md's edit fits the run's plan but not with the edits sent meanwhile: those are left
+      // plan.md's edit may fit the run's plan without the edits sent meanwhile: then those are left
       // out, as a sent edit that does not fit is, and plan.md's is taken alone.
-      log.warn("the edits of the plan sent to the run were left out: with them, {}", conflict.getMessage());
-      return editOnDisk(current);
+      Optional<Edit> alone = editOnDisk(current);
+      log.warn("the edits of the plan sent to the run since its last check were left out: with them, the edit of plan.md does not fit ({})",
+          conflict.getCause().getMessage());
+      return alone;
     }
     if (local.isPresent()) {
       merged = local.get().merged();

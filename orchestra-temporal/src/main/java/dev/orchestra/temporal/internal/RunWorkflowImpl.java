@@ -227,10 +227,12 @@ public final class RunWorkflowImpl implements RunWorkflow {
 
   /**
    * Asks the desk to interrupt its command until it did or the command ended. The desk answers no
-   * while the call has not reached it yet (still queued), so it is asked again a moment later. Its
+   * while the call has not reached it yet (still queued), so it is asked again, after half a second,
+   * then twice as long each time up to 8 s (a call queued for minutes asks a few dozen times). Its
    * worker gone or unable to, the run waits for the command as it did before.
    */
   private void interruptDesk(Promise<DeskReply> reply) {
+    Duration wait = Duration.ofMillis(500);
     while (!reply.isCompleted()) {
       try {
         if (deskInterrupt.interruptDesk(runId)) {
@@ -240,7 +242,8 @@ public final class RunWorkflowImpl implements RunWorkflow {
         Workflow.getLogger(RunWorkflowImpl.class).warn("run {}: the cancel could not reach the desk's command; waiting for it to end: {}", runId, e.getMessage());
         return;
       }
-      Workflow.await(Duration.ofMillis(500), reply::isCompleted);
+      Workflow.await(wait, reply::isCompleted);
+      wait = wait.multipliedBy(2).compareTo(Duration.ofSeconds(8)) > 0 ? Duration.ofSeconds(8) : wait.multipliedBy(2);
     }
   }
 
