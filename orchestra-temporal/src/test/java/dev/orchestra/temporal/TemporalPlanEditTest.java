@@ -43,27 +43,7 @@ final class TemporalPlanEditTest extends InMemoryTemporalTest {
     CountDownLatch t1Started = new CountDownLatch(1);
     CountDownLatch edited = new CountDownLatch(1);
     List<String> ran = java.util.Collections.synchronizedList(new ArrayList<>());
-    Agent implementer =
-        (role, task, context) -> {
-          ran.add(task.id());
-          if (task.id().equals("T1")) {
-            t1Started.countDown();
-            try {
-              assertTrue(edited.await(30, TimeUnit.SECONDS), "the test sent its edit");
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-              throw new IllegalStateException(e);
-            }
-          }
-          return ReportFormat.parse(role.name(), RoleAnswers.implementation("did " + task.id()), List.of());
-        };
-    try (Orchestrator team =
-            Orchestrator.builder()
-                .workspace(ws)
-                .modelProvider(model)
-                .explorationProbes(List.of())
-                .agent(Agent.byRole(Map.of("implementer", implementer), Agent.toolLoop()))
-                .build();
+    try (Orchestrator team = team(ws, model, holdingT1(t1Started, edited, ran));
         OrchestraWorker worker = OrchestraWorker.builder(team).taskQueue(QUEUE).build()) {
       TemporalOrchestrator temporal = serve(worker);
 
@@ -111,22 +91,7 @@ final class TemporalPlanEditTest extends InMemoryTemporalTest {
     ScriptedModelProvider model = planning(writing("T1", "a.txt"), writing("T2", "b.txt", "T1"));
     CountDownLatch t1Started = new CountDownLatch(1);
     CountDownLatch edited = new CountDownLatch(1);
-    Agent implementer =
-        (role, task, context) -> {
-          if (task.id().equals("T1")) {
-            t1Started.countDown();
-            try {
-              assertTrue(edited.await(30, TimeUnit.SECONDS), "the test made its edits");
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-              throw new IllegalStateException(e);
-            }
-          }
-          return ReportFormat.parse(role.name(), RoleAnswers.implementation("did " + task.id()), List.of());
-        };
-    try (Orchestrator team =
-            Orchestrator.builder().workspace(ws).modelProvider(model).explorationProbes(List.of())
-                .agent(Agent.byRole(Map.of("implementer", implementer), Agent.toolLoop())).build();
+    try (Orchestrator team = team(ws, model, holdingT1(t1Started, edited, new ArrayList<>()));
         OrchestraWorker worker = OrchestraWorker.builder(team).taskQueue(QUEUE).build()) {
       TemporalOrchestrator temporal = serve(worker);
       String runId = temporal.start("Write a.txt and b.txt");
@@ -164,6 +129,32 @@ final class TemporalPlanEditTest extends InMemoryTemporalTest {
     }
   }
 
+  /**
+   * An implementer that reports at once, but for T1, which it holds once started until the test
+   * opens {@code release}: the test acts while T1 runs. Every task it is given is added to {@code ran}.
+   */
+  private static Agent holdingT1(CountDownLatch started, CountDownLatch release, List<String> ran) {
+    return (role, task, context) -> {
+      ran.add(task.id());
+      if (task.id().equals("T1")) {
+        started.countDown();
+        try {
+          assertTrue(release.await(30, TimeUnit.SECONDS), "the test did its part while T1 ran");
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+      }
+      return ReportFormat.parse(role.name(), RoleAnswers.implementation("did " + task.id()), List.of());
+    };
+  }
+
+  /** The team the tests' worker serves: the scripted planner, and {@code implementer} for the tasks. */
+  private static Orchestrator team(Path ws, ScriptedModelProvider model, Agent implementer) {
+    return Orchestrator.builder().workspace(ws).modelProvider(model).explorationProbes(List.of())
+        .agent(Agent.byRole(Map.of("implementer", implementer), Agent.toolLoop())).build();
+  }
+
   /** Waits until plan.md reads as a plan that passes the check; returns it. */
   private static Plan awaitPlanMd(Path file, java.util.function.Predicate<Plan> check) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -187,20 +178,7 @@ final class TemporalPlanEditTest extends InMemoryTemporalTest {
     ScriptedModelProvider model = planning(writing("T1", "a.txt"));
     CountDownLatch t1Started = new CountDownLatch(1);
     CountDownLatch sent = new CountDownLatch(1);
-    Agent implementer =
-        (role, task, context) -> {
-          t1Started.countDown();
-          try {
-            assertTrue(sent.await(30, TimeUnit.SECONDS), "the test sent its signal");
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-          }
-          return ReportFormat.parse(role.name(), RoleAnswers.implementation("did " + task.id()), List.of());
-        };
-    try (Orchestrator team =
-            Orchestrator.builder().workspace(ws).modelProvider(model).explorationProbes(List.of())
-                .agent(Agent.byRole(Map.of("implementer", implementer), Agent.toolLoop())).build();
+    try (Orchestrator team = team(ws, model, holdingT1(t1Started, sent, new ArrayList<>()));
         OrchestraWorker worker = OrchestraWorker.builder(team).taskQueue(QUEUE).build()) {
       TemporalOrchestrator temporal = serve(worker);
       String runId = temporal.start("Write a.txt");
