@@ -64,9 +64,7 @@ final class TemporalPlanEditTest extends InMemoryTemporalTest {
 
       assertEquals(StopReason.GREEN.name(), end.stopReason(), end.message());
       List<OrchestraEvent> journal = InMemoryTemporalTest.journal(ws);
-      OrchestraEvent.PlanUpdated byHand =
-          journal.stream().filter(e -> e instanceof OrchestraEvent.PlanUpdated p && p.reason().equals("edited by hand"))
-              .map(OrchestraEvent.PlanUpdated.class::cast).findFirst().orElseThrow(() -> new AssertionError("no edit merged: " + journal));
+      OrchestraEvent.PlanUpdated byHand = editedByHand(journal).orElseThrow(() -> new AssertionError("no edit merged: " + journal));
       assertEquals(List.of("T3"), byHand.addedTaskIds());
       List<String> done =
           journal.stream().filter(e -> e instanceof OrchestraEvent.TaskFinished f && f.status() == TaskStatus.DONE && f.taskId().startsWith("T"))
@@ -113,9 +111,7 @@ final class TemporalPlanEditTest extends InMemoryTemporalTest {
 
       assertEquals(StopReason.GREEN.name(), end.stopReason(), end.message());
       List<OrchestraEvent> journal = InMemoryTemporalTest.journal(ws);
-      OrchestraEvent.PlanUpdated byHand =
-          journal.stream().filter(e -> e instanceof OrchestraEvent.PlanUpdated p && p.reason().equals("edited by hand"))
-              .map(OrchestraEvent.PlanUpdated.class::cast).findFirst().orElseThrow(() -> new AssertionError("plan.md's edit was not merged: " + journal));
+      OrchestraEvent.PlanUpdated byHand = editedByHand(journal).orElseThrow(() -> new AssertionError("plan.md's edit was not merged: " + journal));
       assertEquals(List.of("T2"), byHand.removedTaskIds(), "plan.md's edit is taken");
       assertTrue(byHand.addedTaskIds().isEmpty(), "the sent edit is left out: " + byHand.addedTaskIds());
       assertTrue(journal.stream().noneMatch(e -> e instanceof OrchestraEvent.TaskStarted t && t.taskId().equals("T3")), "T3 never ran");
@@ -155,6 +151,12 @@ final class TemporalPlanEditTest extends InMemoryTemporalTest {
         .agent(Agent.byRole(Map.of("implementer", implementer), Agent.toolLoop())).build();
   }
 
+  /** The journal's merge of a person's edit, if any. */
+  private static java.util.Optional<OrchestraEvent.PlanUpdated> editedByHand(List<OrchestraEvent> journal) {
+    return journal.stream().filter(e -> e instanceof OrchestraEvent.PlanUpdated p && p.reason().equals("edited by hand"))
+        .map(OrchestraEvent.PlanUpdated.class::cast).findFirst();
+  }
+
   /** Waits until plan.md reads as a plan that passes the check; returns it. */
   private static Plan awaitPlanMd(Path file, java.util.function.Predicate<Plan> check) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -190,8 +192,7 @@ final class TemporalPlanEditTest extends InMemoryTemporalTest {
       OrchestraEvent.RunFinished end = temporal.await(runId);
 
       assertEquals(StopReason.GREEN.name(), end.stopReason(), end.message());
-      assertTrue(InMemoryTemporalTest.journal(ws).stream().noneMatch(e -> e instanceof OrchestraEvent.PlanUpdated p && p.reason().equals("edited by hand")),
-          "nothing merged");
+      assertTrue(editedByHand(InMemoryTemporalTest.journal(ws)).isEmpty(), "nothing merged");
       WorkflowReplayer.replayWorkflowExecution(env.getWorkflowClient().fetchHistory(TemporalOrchestrator.workflowId(runId)), RunWorkflowImpl.class);
     }
   }
