@@ -2,6 +2,7 @@ package dev.orchestra.temporal;
 
 import dev.orchestra.BudgetPolicy;
 import dev.orchestra.Orchestrator;
+import dev.orchestra.gate.Gate;
 import dev.orchestra.model.Message;
 import dev.orchestra.model.ModelResponse;
 import dev.orchestra.model.TokenUsage;
@@ -29,6 +30,18 @@ public final class SyntheticTeam {
    * @param budget how many agents may run at once (fixed)
    */
   public static Orchestrator build(Path workspace, int tasks, int calls, long callMillis, int budget, Consumer<String> taskStarted) {
+    return build(workspace, tasks, calls, callMillis, budget, taskStarted, "");
+  }
+
+  /**
+   * Builds the team, with a CI check of its own.
+   *
+   * @param budget how many agents may run at once (fixed)
+   * @param ciCommand the shell command the round's CI check runs, or empty for the checks the
+   *     workspace's build files call for
+   */
+  public static Orchestrator build(
+      Path workspace, int tasks, int calls, long callMillis, int budget, Consumer<String> taskStarted, String ciCommand) {
     List<Task> plan = new ArrayList<>();
     for (int i = 1; i <= tasks; i++) {
       plan.add(Task.builder("T" + i, "Write f" + i + ".txt").writeScope("f" + i + ".txt").role("implementer").build());
@@ -56,6 +69,11 @@ public final class SyntheticTeam {
                   }
                   return ModelResponse.text(RoleAnswers.implementation("wrote " + file), TokenUsage.ZERO);
                 }));
-    return Orchestrator.builder().workspace(workspace).modelProvider(model).explorationProbes(List.of()).budgetPolicy(BudgetPolicy.fixed(budget)).build();
+    Orchestrator.Builder team =
+        Orchestrator.builder().workspace(workspace).modelProvider(model).explorationProbes(List.of()).budgetPolicy(BudgetPolicy.fixed(budget));
+    if (!ciCommand.isEmpty()) {
+      team.addGate(Gate.ci(List.of(ciCommand)));
+    }
+    return team.build();
   }
 }

@@ -7,6 +7,7 @@ import dev.orchestra.Orchestrator;
 import dev.orchestra.StopReason;
 import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.gate.Gate;
+import dev.orchestra.internal.store.RunLock;
 import dev.orchestra.model.ModelResponse;
 import dev.orchestra.model.TokenUsage;
 import dev.orchestra.plan.Task;
@@ -125,13 +126,7 @@ final class TemporalCancelTest extends InMemoryTemporalTest {
         OrchestraWorker worker = OrchestraWorker.builder(team).taskQueue(QUEUE).build()) {
       TemporalOrchestrator temporal = serve(worker);
       String runId = temporal.start("Write a.txt");
-      Path pidFile = ws.resolve(".check.pid");
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (!(Files.exists(pidFile) && !Files.readString(pidFile).isBlank()) && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
-      assertTrue(Files.exists(pidFile), "the check started");
-      long pid = Long.parseLong(Files.readString(pidFile).strip());
+      long pid = awaitCheck(ws);
       try {
         long cancelledAt = System.nanoTime();
         temporal.cancel(runId);
@@ -157,6 +152,52 @@ final class TemporalCancelTest extends InMemoryTemporalTest {
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly); // a failed test leaves no check behind
       }
     }
+  }
+
+  @Test
+  void aRunTerminatedWhileItsDeskRunsAGateLeavesNoProcessAndReleasesTheWorkspace() throws Exception {
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    ScriptedModelProvider model = planning(writing("T1", "a.txt"));
+    model.on("implementer").otherwise(Reply.text(RoleAnswers.implementation("wrote a.txt")));
+    Gate slowCheck = Gate.ci(List.of("sleep 120 & echo $! > .check.pid; wait"));
+    try (Orchestrator team = Orchestrator.builder().workspace(ws).modelProvider(model).explorationProbes(List.of()).addGate(slowCheck).build();
+        OrchestraWorker worker = OrchestraWorker.builder(team).taskQueue(QUEUE).heartbeatEvery(Duration.ofMillis(100)).build()) {
+      TemporalOrchestrator temporal = serve(worker);
+      String runId = temporal.start("Write a.txt");
+      long pid = awaitCheck(ws);
+      try {
+        // Terminated, not cancelled: the workflow ends at once and never tells its desk.
+        env.getWorkflowClient().newUntypedWorkflowStub(TemporalOrchestrator.workflowId(runId)).terminate("by a person, in the test");
+        for (int i = 0; i < 1500 && alive(pid); i++) {
+          Thread.sleep(20);
+        }
+        assertTrue(!alive(pid), "the check's process was killed once Temporal gave the desk's call up");
+        // The desk closed: the workspace's run lock is free for the next run.
+        RunLock lock = null;
+        for (int i = 0; i < 1500 && lock == null; i++) {
+          try {
+            lock = RunLock.acquire(ws, ws.resolve(".orchestra").resolve("run.lock"), "next", java.time.Instant.now());
+          } catch (RuntimeException held) {
+            Thread.sleep(20);
+          }
+        }
+        assertTrue(lock != null, "the terminated run's desk released the workspace");
+        lock.close();
+      } finally {
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+      }
+    }
+  }
+
+  /** Waits for the slow check to start and returns its process id. */
+  private static long awaitCheck(Path ws) throws Exception {
+    Path pidFile = ws.resolve(".check.pid");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!(Files.exists(pidFile) && !Files.readString(pidFile).isBlank()) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertTrue(Files.exists(pidFile), "the check started");
+    return Long.parseLong(Files.readString(pidFile).strip());
   }
 
   /** Alive and not a zombie (an orphan killed where nothing reaps it stays one). */

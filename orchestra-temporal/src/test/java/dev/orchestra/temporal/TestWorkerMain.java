@@ -9,7 +9,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 
 /**
- * A worker JVM for tests: {@code TARGET QUEUE WORKSPACE KEEPS_DESKS SLOTS TASKS CALLS CALL_MILLIS BUDGET STICKY}.
+ * A worker JVM for tests: {@code TARGET QUEUE WORKSPACE KEEPS_DESKS SLOTS TASKS CALLS CALL_MILLIS BUDGET STICKY [CI_COMMAND]}.
  * Prints {@code ready} once polling and {@code started TASK} as each task's agent starts; stops when
  * its standard input ends, so a test that dies takes it along.
  */
@@ -24,7 +24,8 @@ public final class TestWorkerMain {
                 id -> {
                   System.out.println("started " + id);
                   System.out.flush();
-                });
+                },
+                args.length > 10 ? args[10] : "");
         OrchestraWorker worker =
             OrchestraWorker.builder(team).taskQueue(args[1]).keepsDesks(Boolean.parseBoolean(args[3])).slots(Integer.parseInt(args[4]))
                 .stickyWorkflows(Boolean.parseBoolean(args[9])).build()) {

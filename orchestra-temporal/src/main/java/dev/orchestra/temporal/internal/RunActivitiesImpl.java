@@ -12,6 +12,7 @@ import dev.orchestra.event.OrchestraEvent;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.ActivityCanceledException;
+import io.temporal.client.ActivityNotExistsException;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowTargetOptions;
 import io.temporal.failure.ApplicationFailure;
@@ -76,26 +77,35 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
 
   @Override
   public String openDesk(String runId) {
-    desks.computeIfAbsent(runId, host::desk);
-    return Wire.team(host.spec(), host.budgetPolicy(), deskQueue, host.workspace().toString());
+    return deskCall(runId, "openDesk", () -> {
+      desks.computeIfAbsent(runId, host::desk);
+      return Wire.team(host.spec(), host.budgetPolicy(), deskQueue, host.workspace().toString());
+    });
   }
 
   @Override
   public void closeDesk(String runId) {
-    RunDesk desk = desks.remove(runId);
-    if (desk != null) {
-      desk.close();
-    }
-    forget(runId);
+    deskCall(runId, "closeDesk", () -> {
+      RunDesk desk = desks.remove(runId);
+      if (desk != null) {
+        desk.close();
+      }
+      forget(runId);
+      return null;
+    });
   }
 
   @Override
   public DeskReply observe(String runId, List<String> events) {
-    return reply(desk(runId).observe(Wire.readEvents(events)));
+    return deskCall(runId, "observe", () -> reply(desk(runId).observe(Wire.readEvents(events))));
   }
 
   @Override
   public DeskReply tasksEnded(String runId, List<TaskEnd> ends) {
+    return deskCall(runId, "tasksEnded", () -> feedEnds(runId, ends));
+  }
+
+  private DeskReply feedEnds(String runId, List<TaskEnd> ends) {
     RunDesk desk = desk(runId);
     List<OrchestraEvent> fed = new ArrayList<>();
     List<TaskResult.Health> health = new ArrayList<>();
@@ -115,18 +125,22 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
   @Override
   public DeskReply carryOut(String runId, String command) {
     Command c = Wire.command(command);
-    DeskReply events = reply(desk(runId).carryOut(c));
-    if (c.kind() == Command.Kind.FINISH) {
-      desks.remove(runId); // the finish closed it
-      forget(runId);
-    }
-    return events;
+    return deskCall(runId, "carryOut " + c.kind(), () -> {
+      DeskReply events = reply(desk(runId).carryOut(c));
+      if (c.kind() == Command.Kind.FINISH) {
+        desks.remove(runId); // the finish closed it
+        forget(runId);
+      }
+      return events;
+    });
   }
 
   @Override
   public boolean interruptDesk(String runId) {
-    RunDesk desk = desks.get(runId);
-    return desk != null && desk.interrupt(); // closed meanwhile: its command is over
+    return deskCall(runId, "interruptDesk", () -> {
+      RunDesk desk = desks.get(runId);
+      return desk != null && desk.interrupt(); // closed meanwhile: its command is over
+    });
   }
 
   @Override
@@ -139,7 +153,10 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
     } catch (PlanFormatException e) {
       throw ApplicationFailure.newNonRetryableFailure("run " + runId + ": a plan edit that is not a plan: " + e.getMessage(), "PlanFormat");
     }
-    desk(runId).editPlan(from, to);
+    deskCall(runId, "editPlan", () -> {
+      desk(runId).editPlan(from, to);
+      return null;
+    });
   }
 
   /**
@@ -162,29 +179,22 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
     AtomicBoolean ended = new AtomicBoolean();
     Thread worker = Thread.currentThread();
     ScheduledFuture<?> beat =
-        heartbeats.scheduleAtFixedRate(
-            () -> {
-              try {
-                context.heartbeat(null);
-              } catch (ActivityCompletionException e) {
-                // Cancelled (the run was), timed out or gone: the agent stops.
-                if (e instanceof ActivityCanceledException) {
-                  cancelledRuns.add(call.runId());
-                }
-                // Under the lock the activity's end takes: never an interrupt for the thread's next activity.
-                synchronized (ended) {
-                  if (!ended.get() && cancelled.compareAndSet(false, true)) {
-                    LOG.info("run {}: task {} stops: {}", call.runId(), command.task().id(), e.getClass().getSimpleName());
-                    worker.interrupt();
-                  }
-                }
-              } catch (RuntimeException e) {
-                LOG.warn("run {}: a heartbeat of task {} failed", call.runId(), command.task().id(), e);
+        heartbeat(
+            context,
+            "run " + call.runId() + ": task " + command.task().id(),
+            e -> {
+              // Cancelled (the run was), timed out or gone: the agent stops.
+              if (e instanceof ActivityCanceledException) {
+                cancelledRuns.add(call.runId());
               }
-            },
-            0,
-            heartbeatEvery.toMillis(),
-            TimeUnit.MILLISECONDS);
+              // Under the lock the activity's end takes: never an interrupt for the thread's next activity.
+              synchronized (ended) {
+                if (!ended.get() && cancelled.compareAndSet(false, true)) {
+                  LOG.info("run {}: task {} stops: {}", call.runId(), command.task().id(), e.getClass().getSimpleName());
+                  worker.interrupt();
+                }
+              }
+            });
     try {
       TaskExecutor executor = executors.computeIfAbsent(call.runId(), id -> host.tasks(id, host.workspace(), () -> cancelledRuns.contains(id)));
       // This workflow run exactly: a signal must not reach a later run of the same workflow id.
@@ -210,6 +220,75 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
       }
       beat.cancel(false);
       Thread.interrupted(); // an interrupt the heartbeat sent must not reach the next activity on this thread
+    }
+  }
+
+  /**
+   * Tells Temporal every {@code heartbeatEvery} that the activity is alive, from a thread of its
+   * own, until the returned future is cancelled. A worker that dies stops telling, and Temporal
+   * takes the activity for lost within the heartbeat timeout its workflow declared.
+   *
+   * @param what names the activity in a log line
+   * @param gone told when Temporal no longer wants the activity (cancelled, timed out, or its
+   *     workflow gone); the heartbeats stop after that
+   */
+  private ScheduledFuture<?> heartbeat(ActivityExecutionContext context, String what, java.util.function.Consumer<ActivityCompletionException> gone) {
+    AtomicBoolean told = new AtomicBoolean();
+    return heartbeats.scheduleAtFixedRate(
+        () -> {
+          if (told.get()) {
+            return;
+          }
+          try {
+            context.heartbeat(null);
+          } catch (ActivityCompletionException e) {
+            told.set(true);
+            gone.accept(e);
+          } catch (RuntimeException e) {
+            LOG.warn("{}: a heartbeat failed", what, e);
+          }
+        },
+        0,
+        heartbeatEvery.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Runs a desk call, heartbeating meanwhile: the workflow declares a heartbeat timeout for desk
+   * calls, so a desk's worker that dies during a long one (a gate's build, a planner's agent) is
+   * noticed in seconds, not at the call's two-hour timeout. When Temporal gives the call up (it
+   * timed out, or the run's workflow closed: terminated, say), nobody will call this desk again:
+   * its command is interrupted (a gate's processes are killed) and the desk is closed, releasing
+   * the workspace's run lock.
+   */
+  private <T> T deskCall(String runId, String call, java.util.function.Supplier<T> work) {
+    AtomicBoolean abandoned = new AtomicBoolean();
+    ScheduledFuture<?> beat =
+        heartbeat(
+            Activity.getExecutionContext(),
+            "run " + runId + ": desk call " + call,
+            e -> {
+              if (!(e instanceof ActivityNotExistsException)) {
+                return; // the worker shuts down, and closes its desks
+              }
+              LOG.warn("run {}: Temporal gave up the desk's {} (it timed out, or the run's workflow closed): the desk stops and closes", runId, call);
+              abandoned.set(true);
+              RunDesk desk = desks.get(runId);
+              if (desk != null) {
+                desk.interrupt();
+              }
+            });
+    try {
+      return work.get();
+    } finally {
+      beat.cancel(false);
+      if (abandoned.get()) {
+        RunDesk desk = desks.remove(runId);
+        if (desk != null) {
+          desk.close();
+        }
+        forget(runId);
+      }
     }
   }
 

@@ -16,6 +16,7 @@ import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
+import io.temporal.failure.TimeoutFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
@@ -31,6 +32,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -120,11 +122,12 @@ public final class RunWorkflowImpl implements RunWorkflow {
                 .build());
     // The first worker that keeps desks to answer keeps this run's; its later calls go to a queue
     // only that worker polls, since the desk holds the run's state in that JVM.
-    String team = atDesk(() -> deskStub(request.deskQueue(), Duration.ofHours(2)).openDesk(runId));
+    Duration heartbeat = Duration.ofMillis(request.heartbeatTimeoutMillis());
+    String team = atDesk(() -> deskStub(request.deskQueue(), Duration.ofHours(2), heartbeat).openDesk(runId));
     try {
-      desk = deskStub(Wire.teamDeskQueue(team), Duration.ofMinutes(5));
+      desk = deskStub(Wire.teamDeskQueue(team), Duration.ofMinutes(5), heartbeat);
       // Its own stub: the desk's worker runs it beside the carryOut it interrupts.
-      deskInterrupt = deskStub(Wire.teamDeskQueue(team), Duration.ofMinutes(1));
+      deskInterrupt = deskStub(Wire.teamDeskQueue(team), Duration.ofMinutes(1), heartbeat);
       deskWorkspace = Wire.teamWorkspace(team);
       machine = new RunMachine(Wire.teamSpec(team));
       budgetPolicy = Wire.teamBudget(team);
@@ -149,6 +152,11 @@ public final class RunWorkflowImpl implements RunWorkflow {
             .run();
       }
     } catch (RuntimeException e) {
+      Optional<String> lost = deskLost(e);
+      if (lost.isPresent()) {
+        // Nobody left to close the desk; a call to it would wait minutes for its worker to come back.
+        throw ApplicationFailure.newNonRetryableFailureWithCause(lost.get(), "DeskLost", e);
+      }
       // The run fails: the desk's lock and journal must not stay held in that worker for ever (best
       // effort: the desk's worker may be the cause). An error of this code's own (a broken
       // invariant) fails the workflow rather than have Temporal retry its task for ever with nobody
@@ -248,19 +256,45 @@ public final class RunWorkflowImpl implements RunWorkflow {
   }
 
   /**
+   * Why the run cannot go on, when a desk call failed because the desk's worker is gone: it stopped
+   * heartbeating during the call, or never took the call up. The desk holds the run's journal and
+   * plan.md in that worker's workspace, and its machine's state in that JVM.
+   */
+  private Optional<String> deskLost(RuntimeException e) {
+    if (!(e instanceof ActivityFailure call) || !(call.getCause() instanceof TimeoutFailure timeout)) {
+      return Optional.empty();
+    }
+    String how =
+        switch (timeout.getTimeoutType()) {
+          case TIMEOUT_TYPE_HEARTBEAT -> "stopped heartbeating during its " + call.getActivityType() + " call";
+          case TIMEOUT_TYPE_SCHEDULE_TO_START -> "did not take up its " + call.getActivityType() + " call";
+          default -> "";
+        };
+    if (how.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "run " + runId + " failed: the worker that keeps its desk " + how + " (the worker died or lost Temporal); the run cannot go on"
+            + " without it. Its journal and plan.md are in .orchestra/ and plan.md of that worker's workspace " + deskWorkspace);
+  }
+
+  /**
    * A stub for desk calls, which are not retried: a call that journalled and then failed would
-   * journal twice.
+   * journal twice. The desk's worker heartbeats during every call.
    *
    * @param scheduleToStart how long a call may wait for the worker: the worker that keeps the desk
    *     gone, the run fails saying so rather than waiting for ever
+   * @param heartbeat how long a call may go without a heartbeat before the run takes the desk's
+   *     worker for lost
    */
-  private static RunActivities deskStub(String queue, Duration scheduleToStart) {
+  private static RunActivities deskStub(String queue, Duration scheduleToStart, Duration heartbeat) {
     return Workflow.newActivityStub(
         RunActivities.class,
         ActivityOptions.newBuilder()
             .setTaskQueue(queue)
             .setScheduleToStartTimeout(scheduleToStart)
             .setStartToCloseTimeout(Duration.ofHours(2))
+            .setHeartbeatTimeout(heartbeat)
             .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
             .build());
   }
