@@ -77,6 +77,11 @@ final class DefaultOrchestrator implements Orchestrator, EngineHost {
   }
 
   @Override
+  public RunDesk reopenDesk(String runId, int known, OrchestraEvent last) {
+    return DeskRun.reopen(config, spec(false), runId, known, last);
+  }
+
+  @Override
   public RunResult run(String goal) {
     checkGoal(goal);
     reserve();

@@ -6,6 +6,7 @@ import dev.orchestra.internal.engine.RunMachine;
 import dev.orchestra.internal.engine.RunSpec;
 import dev.orchestra.internal.exec.RunDesk;
 import dev.orchestra.internal.exec.TaskResult;
+import dev.orchestra.internal.store.Journal;
 import dev.orchestra.internal.store.RunLock;
 import dev.orchestra.plan.Plan;
 import java.util.ArrayList;
@@ -43,9 +44,33 @@ final class DeskRun implements RunDesk, RunEngine.DeskTap {
   private boolean interrupted;
 
   /**
+   * Opens a new run's desk.
+   *
    * @throws OrchestraException when the workspace's run lock is held (a run goes on there)
    */
   DeskRun(OrchestratorConfig config, RunSpec spec, String runId) {
+    this(config, spec, runId, null);
+  }
+
+  /**
+   * Opens the desk of a run whose desk was lost (its worker died), from the run's journal in this
+   * workspace: cut back to the run's first {@code known} events, the last of which is {@code last},
+   * and replayed into the desk's machine, which then stands where the deciding engine's does. As at
+   * a resume, plan.md's last write by the run is the base a person's edit is told from, and the
+   * reports of tasks that ended before are not kept (a re-plan's brief or the release notes lack
+   * them).
+   *
+   * @throws OrchestraException when the workspace's run lock is held, or the journal does not hold
+   *     those events of the run
+   */
+  static DeskRun reopen(OrchestratorConfig config, RunSpec spec, String runId, int known, OrchestraEvent last) {
+    return new DeskRun(config, spec, runId, new Takeover(known, Objects.requireNonNull(last, "last")));
+  }
+
+  /** What a desk taking over a run starts from. */
+  private record Takeover(int known, OrchestraEvent last) {}
+
+  private DeskRun(OrchestratorConfig config, RunSpec spec, String runId, Takeover takeover) {
     this.runId = Objects.requireNonNull(runId, "runId");
     if (spec.isolated()) {
       throw new IllegalArgumentException("a run's desk works in a shared working tree; its spec must not be isolated");
@@ -54,7 +79,16 @@ final class DeskRun implements RunDesk, RunEngine.DeskTap {
     // Nothing runs on it: the engine's workers are never given a task here.
     this.pool = Executors.newCachedThreadPool();
     try {
-      this.engine = new RunEngine(config, runId, pool, new RunMachine(spec), null, this);
+      RunMachine machine = new RunMachine(spec);
+      if (takeover != null) {
+        // Under the run lock: the lost desk's worker is gone, or closed the desk when Temporal gave its call up.
+        machine.rebuild(Journal.keepRun(config.journalFile(), runId, takeover.known(), takeover.last()));
+      }
+      this.engine = new RunEngine(config, runId, pool, machine, null, this);
+      if (takeover != null) {
+        engine.planStore().removeStaleTemporaryFiles();
+        engine.planStore().resumeBaseline(machine.state().plan());
+      }
     } catch (RuntimeException | Error e) {
       pool.shutdownNow();
       held.close();

@@ -207,6 +207,80 @@ final class DeskDriverTest {
     }
   }
 
+  /**
+   * A desk lost during its gate's call (its answer never arrives) is opened again from the journal:
+   * the lines the lost desk journalled for that call are cut, the new desk's machine stands where
+   * the deciding one does, the call is sent again, and the run ends GREEN with a journal that is
+   * exactly what the deciding machine was fed and decided.
+   */
+  @Test
+  void aDeskLostDuringACallIsOpenedAgainFromTheJournalAndTheRunGoesOn() throws Exception {
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    ScriptedModelProvider model = planning(Task.builder("T1", "Write a.txt").writeScope("a.txt").role("implementer").build());
+    model.on("implementer")
+        .reply(Reply.toolCall("write_file", "{\"path\":\"a.txt\",\"content\":\"a\\n\"}"))
+        .reply(Reply.text(RoleAnswers.implementation("wrote a.txt")));
+    String runId = "desk-3";
+    try (Orchestrator o =
+        Orchestrator.builder().workspace(ws).modelProvider(model).explorationProbes(List.of())
+            .addGate(Gate.command("sh", "-c", "test -f a.txt").build()).build()) {
+      EngineHost host = EngineHost.of(o);
+      TaskExecutor executor = host.tasks(runId, ws, () -> false);
+      RunMachine machine = new RunMachine(host.spec());
+      // What the deciding engine knows: every event fed, each followed by those its machine decided.
+      List<OrchestraEvent> known = new ArrayList<>();
+      Deque<Command> todo = new ArrayDeque<>();
+      java.util.function.Consumer<List<OrchestraEvent>> feed = events -> {
+        for (OrchestraEvent e : events) {
+          known.add(e);
+          RunMachine.Step step = machine.step(e);
+          known.addAll(step.events());
+          todo.addAll(step.commands());
+        }
+      };
+      RunDesk desk = host.desk(runId);
+      boolean lost = false;
+      try {
+        feed.accept(desk.observe(List.of(new OrchestraEvent.RunStarted(runId, Instant.now(), "Write a.txt", false))).events());
+        while (!todo.isEmpty()) {
+          Command c = todo.poll();
+          if (c instanceof Command.RunTask t) {
+            feed.accept(desk.taskEnded(t, executor.run(t, machine.state().goal(), Map.of())).events());
+          } else if (c.kind() == Command.Kind.RUN_GATES && !lost) {
+            lost = true;
+            desk.carryOut(c); // journalled there, its answer lost with the worker
+            desk.close(); // a dead worker's lock is gone
+            assertThrows(
+                OrchestraException.class, () -> host.reopenDesk(runId, known.size(), known.get(0)), "the journal's last known event is another");
+            assertThrows(
+                OrchestraException.class, () -> host.reopenDesk(runId, known.size() + 100, known.get(known.size() - 1)),
+                "the journal holds fewer events than the run knows");
+            assertThrows(OrchestraException.class, () -> host.reopenDesk("another", known.size(), known.get(known.size() - 1)), "no such run");
+            desk = host.reopenDesk(runId, known.size(), known.get(known.size() - 1));
+            assertThrows(OrchestraException.class, () -> host.desk("another"), "the desk opened again holds the workspace's run lock");
+            todo.addFirst(c); // sent again
+          } else {
+            feed.accept(desk.carryOut(c).events());
+          }
+        }
+      } finally {
+        desk.close();
+      }
+      assertTrue(lost, "the gates ran");
+      OrchestraEvent last = known.get(known.size() - 1);
+      assertTrue(last instanceof OrchestraEvent.RunFinished f && f.stopReason().equals(StopReason.GREEN.name()), last.toString());
+      List<OrchestraEvent> journal = Files.readAllLines(ws.resolve(".orchestra/journal.jsonl")).stream().map(EventJson::read).toList();
+      assertEquals(known, journal, "the journal is the run as the deciding engine knows it: the lost call's lines went");
+      assertEquals(1, journal.stream().filter(e -> e instanceof OrchestraEvent.GateStarted).count());
+    }
+  }
+
+  private static ScriptedModelProvider planning(Task... tasks) {
+    ScriptedModelProvider model = new ScriptedModelProvider();
+    model.on("orchestrator").reply(Reply.text(RoleAnswers.plan(List.of(tasks))));
+    return model;
+  }
+
   private static int indexOf(List<OrchestraEvent> events, java.util.function.Predicate<OrchestraEvent> match) {
     for (int i = 0; i < events.size(); i++) {
       if (match.test(events.get(i))) {

@@ -113,6 +113,21 @@ public final class RunMachine {
     return this;
   }
 
+  /**
+   * Rebuilds a run that goes on, as {@link #replay} does, but the machine decides again at once:
+   * its next event continues the run the journal recorded, as if it had been fed all along. For a
+   * copy of a live machine (a run's desk moved to another worker); the commands the last event
+   * decided are the other copy's to carry out, and are dropped here.
+   *
+   * @param journal the run's events, oldest first, from its {@code RunStarted} on
+   * @return this machine, in the state the run has after the last event
+   */
+  public RunMachine rebuild(List<OrchestraEvent> journal) {
+    replay(journal);
+    awaitingStart = false;
+    return this;
+  }
+
   // ------------------------------------------------------------------ decisions made here
 
   /** Decides an event: it is applied to the state at once, and returned to be journalled. */

@@ -74,4 +74,20 @@ public interface EngineHost {
    * @throws dev.orchestra.OrchestraException when a run holds the workspace's lock
    */
   RunDesk desk(String runId);
+
+  /**
+   * Opens the desk of a run whose desk was lost (its worker died during a call), in this
+   * orchestrator's workspace, from the run's journal there: the journal is cut back to the run's
+   * first {@code known} events, which the deciding engine has, and those are replayed into the
+   * desk's machine. Lines after them, journalled for a call whose answer never arrived, are
+   * removed; the deciding engine sends that call again.
+   *
+   * @param runId the run, as its events name it
+   * @param known how many of the run's events, from its {@code RunStarted} on, the deciding engine has
+   * @param last the last of them
+   * @return the desk; the caller closes it (a finish closes it too)
+   * @throws dev.orchestra.OrchestraException when a run holds the workspace's lock, or the journal
+   *     here does not hold those events of the run
+   */
+  RunDesk reopenDesk(String runId, int known, dev.orchestra.event.OrchestraEvent last);
 }

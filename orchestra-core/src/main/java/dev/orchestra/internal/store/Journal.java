@@ -209,6 +209,66 @@ public final class Journal implements AutoCloseable {
     return events;
   }
 
+  /**
+   * Cuts a journal back to what the engine deciding a run knows of it: the run's first {@code
+   * known} events, from its {@code RunStarted} on, the last of which must be {@code last}. Lines
+   * after them (what a desk that was lost journalled of a call whose answer never arrived) are
+   * removed, through a temporary file and an atomic move; lines of earlier runs stay. Not for a
+   * journal that is open for writing.
+   *
+   * @return the run's events that are kept, oldest first
+   * @throws OrchestraException when the journal does not hold those events of the run (another
+   *     file, or one that lost lines), saying what it holds
+   */
+  public static List<OrchestraEvent> keepRun(Path file, String runId, int known, OrchestraEvent last) {
+    if (!Files.exists(file)) {
+      throw new OrchestraException("cannot take over run " + runId + ": its journal " + file + " does not exist");
+    }
+    List<Line> lines = readLines(file);
+    int first = -1;
+    for (int i = 0; i < lines.size() && first < 0; i++) {
+      if (lines.get(i).json().path("type").asText().equals(OrchestraEvent.Kind.RUN_STARTED.wireName()) && lines.get(i).json().path("runId").asText().equals(runId)) {
+        first = i;
+      }
+    }
+    if (first < 0) {
+      throw new OrchestraException("cannot take over run " + runId + ": its journal " + file + " does not hold the run's start");
+    }
+    int held = lines.size() - first;
+    if (known < 1 || held < known) {
+      throw new OrchestraException(
+          "cannot take over run " + runId + ": its journal " + file + " holds " + held + " of its events, the run knows " + known);
+    }
+    List<OrchestraEvent> kept = new ArrayList<>(known);
+    for (Line line : lines.subList(first, first + known)) {
+      try {
+        kept.add(EventJson.read(line.json()));
+      } catch (IllegalArgumentException e) {
+        throw new OrchestraException(file + ":" + line.number() + ": journal line cannot be read: " + e.getMessage(), e);
+      }
+    }
+    Line lastKept = lines.get(first + known - 1);
+    if (!kept.get(known - 1).equals(last)) {
+      throw new OrchestraException(
+          file + ":" + lastKept.number() + ": cannot take over run " + runId + ": the journal's event " + known + " of the run is "
+              + kept.get(known - 1).kind() + ", the run's is " + last.kind());
+    }
+    if (first + known < lines.size()) {
+      try {
+        List<String> text = Files.readAllLines(file, StandardCharsets.UTF_8);
+        StringBuilder out = new StringBuilder();
+        for (String l : text.subList(0, lastKept.number())) {
+          out.append(l).append('\n');
+        }
+        AtomicFiles.writeString(file, out.toString());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot cut back journal " + file + ": " + e.getMessage(), e);
+      }
+      log.info("journal {}: removed {} lines of run {} that its deciding engine never heard of", file, lines.size() - first - known, runId);
+    }
+    return kept;
+  }
+
   @Override
   public synchronized void close() {
     if (out != null) {

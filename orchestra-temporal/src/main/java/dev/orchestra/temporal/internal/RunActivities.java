@@ -17,6 +17,13 @@ public interface RunActivities {
    */
   String openDesk(String runId);
 
+  /**
+   * Opens the desk of a run whose desk's worker was lost, on this worker, from the run's journal in
+   * its workspace, cut back to the run's first {@code known} events, the last of which is {@code
+   * lastEvent} (a journal line); returns what {@link #openDesk} returns.
+   */
+  String reopenDesk(String runId, int known, String lastEvent);
+
   /** Closes the run's desk on this worker, if open (a run that failed); releases its run lock. */
   void closeDesk(String runId);
 

@@ -84,6 +84,20 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
   }
 
   @Override
+  public String reopenDesk(String runId, int known, String lastEvent) {
+    return deskCall(runId, "reopenDesk", () -> {
+      // This worker kept the desk the run gave up on (it lost Temporal for a while): that desk may
+      // be ahead of the run, so it goes, and the run's journal decides.
+      RunDesk stale = desks.remove(runId);
+      if (stale != null) {
+        stale.close();
+      }
+      desks.put(runId, host.reopenDesk(runId, known, Wire.event(lastEvent)));
+      return Wire.team(host.spec(), host.budgetPolicy(), deskQueue, host.workspace().toString());
+    });
+  }
+
+  @Override
   public void closeDesk(String runId) {
     deskCall(runId, "closeDesk", () -> {
       RunDesk desk = desks.remove(runId);
@@ -262,7 +276,7 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
    * the workspace's run lock.
    */
   private <T> T deskCall(String runId, String call, java.util.function.Supplier<T> work) {
-    AtomicBoolean abandoned = new AtomicBoolean();
+    java.util.concurrent.atomic.AtomicReference<RunDesk> abandoned = new java.util.concurrent.atomic.AtomicReference<>();
     ScheduledFuture<?> beat =
         heartbeat(
             Activity.getExecutionContext(),
@@ -272,9 +286,9 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
                 return; // the worker shuts down, and closes its desks
               }
               LOG.warn("run {}: Temporal gave up the desk's {} (it timed out, or the run's workflow closed): the desk stops and closes", runId, call);
-              abandoned.set(true);
               RunDesk desk = desks.get(runId);
               if (desk != null) {
+                abandoned.set(desk);
                 desk.interrupt();
               }
             });
@@ -282,12 +296,13 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
       return work.get();
     } finally {
       beat.cancel(false);
-      if (abandoned.get()) {
-        RunDesk desk = desks.remove(runId);
-        if (desk != null) {
-          desk.close();
+      RunDesk desk = abandoned.get();
+      if (desk != null) {
+        // That desk only: the run may have opened another here since (see reopenDesk).
+        if (desks.remove(runId, desk)) {
+          forget(runId);
         }
-        forget(runId);
+        desk.close();
       }
     }
   }

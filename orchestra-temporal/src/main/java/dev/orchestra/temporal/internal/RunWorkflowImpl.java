@@ -85,6 +85,12 @@ public final class RunWorkflowImpl implements RunWorkflow {
   private CancellationScope root;
   /** Set by {@link #run}: the call that takes a cancel to the command the desk is carrying out. */
   private RunActivities deskInterrupt;
+  /** Set by {@link #run}: the queue every worker that keeps desks polls, and the heartbeat timeout of desk calls. */
+  private String desksQueue = "";
+
+  private Duration deskHeartbeat = Duration.ZERO;
+  /** How many times the run's desk was lost and opened again on a worker left. */
+  private int deskMoves;
 
   /** Outcomes of tasks' model calls signalled as they happened, not stepped on yet, oldest first. */
   private final Deque<LiveHealth> liveHealth = new ArrayDeque<>();
@@ -122,13 +128,11 @@ public final class RunWorkflowImpl implements RunWorkflow {
                 .build());
     // The first worker that keeps desks to answer keeps this run's; its later calls go to a queue
     // only that worker polls, since the desk holds the run's state in that JVM.
-    Duration heartbeat = Duration.ofMillis(request.heartbeatTimeoutMillis());
-    String team = atDesk(() -> deskStub(request.deskQueue(), Duration.ofHours(2), heartbeat).openDesk(runId));
+    deskHeartbeat = Duration.ofMillis(request.heartbeatTimeoutMillis());
+    desksQueue = request.deskQueue();
+    String team = atDeskOnce(() -> deskStub(desksQueue, Duration.ofHours(2), deskHeartbeat).openDesk(runId));
     try {
-      desk = deskStub(Wire.teamDeskQueue(team), Duration.ofMinutes(5), heartbeat);
-      // Its own stub: the desk's worker runs it beside the carryOut it interrupts.
-      deskInterrupt = deskStub(Wire.teamDeskQueue(team), Duration.ofMinutes(1), heartbeat);
-      deskWorkspace = Wire.teamWorkspace(team);
+      deskAt(team);
       machine = new RunMachine(Wire.teamSpec(team));
       budgetPolicy = Wire.teamBudget(team);
       budget = BudgetLadder.initial(budgetPolicy, now());
@@ -152,10 +156,13 @@ public final class RunWorkflowImpl implements RunWorkflow {
             .run();
       }
     } catch (RuntimeException e) {
-      Optional<String> lost = deskLost(e);
-      if (lost.isPresent()) {
+      if (e instanceof ApplicationFailure a && DESK_LOST.equals(a.getType())) {
+        throw a; // nobody left to close the desk
+      }
+      Optional<String> loss = deskLoss(e);
+      if (loss.isPresent()) {
         // Nobody left to close the desk; a call to it would wait minutes for its worker to come back.
-        throw ApplicationFailure.newNonRetryableFailureWithCause(lost.get(), "DeskLost", e);
+        throw ApplicationFailure.newNonRetryableFailureWithCause(deskLostMessage(loss.get()), DESK_LOST, e);
       }
       // The run fails: the desk's lock and journal must not stay held in that worker for ever (best
       // effort: the desk's worker may be the cause). An error of this code's own (a broken
@@ -255,28 +262,97 @@ public final class RunWorkflowImpl implements RunWorkflow {
     }
   }
 
+  /** Sends the run's desk calls to the worker that keeps it, as {@code openDesk} or {@code reopenDesk} answered. */
+  private void deskAt(String team) {
+    desk = deskStub(Wire.teamDeskQueue(team), Duration.ofMinutes(5), deskHeartbeat);
+    // Its own stub: the desk's worker runs it beside the carryOut it interrupts.
+    deskInterrupt = deskStub(Wire.teamDeskQueue(team), Duration.ofMinutes(1), deskHeartbeat);
+    deskWorkspace = Wire.teamWorkspace(team);
+  }
+
+  /** The change that opens a lost desk again on a worker left, for {@link Workflow#getVersion}. */
+  private static final String DESK_MOVES = "desk-moves";
+
+  /** How many times a run's desk may be lost and opened again before the run fails. */
+  private static final int MAX_DESK_MOVES = 3;
+
   /**
-   * Why the run cannot go on, when a desk call failed because the desk's worker is gone: it stopped
-   * heartbeating during the call, or never took the call up. The desk holds the run's journal and
-   * plan.md in that worker's workspace, and its machine's state in that JVM.
+   * After a desk call failed because the desk's worker is gone: opens the desk again on a worker
+   * that keeps desks, from the run's journal (on the folder the workers share), cut back to what
+   * this workflow has. Returns true when it did, and the caller sends the call that failed again;
+   * false when the run cannot go on (the desk moved too often, or a history from before desks
+   * moved replays).
+   *
+   * @throws ApplicationFailure of type {@value #DESK_LOST} when no worker could open the desk again
    */
-  private Optional<String> deskLost(RuntimeException e) {
+  private boolean moveDesk(ActivityFailure lost) {
+    if (desk == null || journal.isEmpty() || Workflow.getVersion(DESK_MOVES, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+      return false;
+    }
+    if (deskMoves >= MAX_DESK_MOVES) {
+      return false;
+    }
+    deskMoves++;
+    Workflow.getLogger(RunWorkflowImpl.class)
+        .warn("run {}: {}; opening the desk again on a worker left ({} of {})", runId, deskLoss(lost).orElse("the desk was lost"), deskMoves, MAX_DESK_MOVES);
+    RunActivities opener =
+        Workflow.newActivityStub(
+            RunActivities.class,
+            ActivityOptions.newBuilder()
+                .setTaskQueue(desksQueue)
+                .setScheduleToStartTimeout(Duration.ofMinutes(5))
+                .setStartToCloseTimeout(Duration.ofMinutes(10))
+                .setHeartbeatTimeout(deskHeartbeat)
+                // The lost desk's worker may still hold the run lock until it hears that the run
+                // gave its call up (its next heartbeat): the opening is tried again meanwhile.
+                .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(6).setInitialInterval(Duration.ofSeconds(1)).build())
+                .build());
+    int known = journal.size();
+    String last = journal.get(known - 1);
+    String team;
+    try {
+      team = atDeskOnce(() -> opener.reopenDesk(runId, known, last));
+    } catch (ActivityFailure e) {
+      if (e.getCause() instanceof ApplicationFailure a && DESK_LOST.equals(a.getType())) {
+        throw e;
+      }
+      String why = e.getCause() instanceof ApplicationFailure a ? a.getOriginalMessage() : String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+      throw ApplicationFailure.newNonRetryableFailureWithCause(
+          deskLostMessage(deskLoss(lost).orElse("the desk was lost")) + "; opening it again failed: " + why, DESK_LOST, e);
+    }
+    deskAt(team);
+    return true;
+  }
+
+  /** The type of the failure a run fails with when it lost its desk for good. */
+  private static final String DESK_LOST = "DeskLost";
+
+  /**
+   * How the desk's worker was lost, when a desk call failed because it is gone: it stopped
+   * heartbeating during the call, or never took the call up.
+   */
+  private static Optional<String> deskLoss(RuntimeException e) {
     if (!(e instanceof ActivityFailure call) || !(call.getCause() instanceof TimeoutFailure timeout)) {
       return Optional.empty();
     }
-    String how =
-        switch (timeout.getTimeoutType()) {
-          case TIMEOUT_TYPE_HEARTBEAT -> "stopped heartbeating during its " + call.getActivityType() + " call";
-          case TIMEOUT_TYPE_SCHEDULE_TO_START -> "did not take up its " + call.getActivityType() + " call";
-          default -> "";
-        };
-    if (how.isEmpty()) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        "run " + runId + " failed: the worker that keeps its desk " + how + " (the worker died or lost Temporal); the run cannot go on"
-            + " without it. Its journal and plan.md are in .orchestra/ and plan.md of that worker's workspace " + deskWorkspace);
+    return switch (timeout.getTimeoutType()) {
+      case TIMEOUT_TYPE_HEARTBEAT -> Optional.of("the worker that keeps its desk stopped heartbeating during its " + call.getActivityType() + " call");
+      case TIMEOUT_TYPE_SCHEDULE_TO_START -> Optional.of("the worker that keeps its desk did not take up its " + call.getActivityType() + " call");
+      default -> Optional.empty();
+    };
   }
+
+  /**
+   * Why the run cannot go on without its desk: the desk holds the run's journal and plan.md in
+   * that worker's workspace, and its machine's state in that JVM.
+   */
+  private String deskLostMessage(String loss) {
+    String moved = deskMoves == 0 ? "" : " (the desk had been opened again " + deskMoves + (deskMoves == 1 ? " time" : " times") + ")";
+    return "run " + runId + " failed: " + loss + " (the worker died or lost Temporal)" + moved
+        + "; the run cannot go on without it. Its journal and plan.md are in .orchestra/ and plan.md of that worker's workspace "
+        + deskWorkspace;
+  }
+
 
   /**
    * A stub for desk calls, which are not retried: a call that journalled and then failed would
@@ -331,6 +407,21 @@ public final class RunWorkflowImpl implements RunWorkflow {
    * with events this one never fed.
    */
   private <T> T atDesk(java.util.function.Supplier<T> call) {
+    while (true) {
+      try {
+        return atDeskOnce(call);
+      } catch (ActivityFailure e) {
+        // The desk's worker gone: the call goes to the desk opened again elsewhere (calls read the
+        // desk's stub when made), which stands where this workflow's machine does.
+        if (deskLoss(e).isEmpty() || !moveDesk(e)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** Calls the desk once where a cancel cannot reach, as {@link #atDesk} does, but fails when the desk is lost. */
+  private static <T> T atDeskOnce(java.util.function.Supplier<T> call) {
     List<T> out = new ArrayList<>(1);
     Workflow.newDetachedCancellationScope(() -> out.add(call.get())).run();
     return out.get(0);
