@@ -1,5 +1,6 @@
 package dev.orchestra;
 
+import dev.orchestra.agent.RoleReport;
 import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.gate.Gate;
 import dev.orchestra.internal.engine.RunMachine;
@@ -20,6 +21,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -77,8 +79,8 @@ final class DefaultOrchestrator implements Orchestrator, EngineHost {
   }
 
   @Override
-  public RunDesk reopenDesk(String runId, int known, OrchestraEvent last) {
-    return DeskRun.reopen(config, spec(false), runId, known, last);
+  public RunDesk reopenDesk(String runId, int known, OrchestraEvent last, Map<String, RoleReport.Exploration> explorations) {
+    return DeskRun.reopen(config, spec(false), runId, known, last, explorations);
   }
 
   @Override

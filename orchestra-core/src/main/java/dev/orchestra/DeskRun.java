@@ -1,8 +1,10 @@
 package dev.orchestra;
 
+import dev.orchestra.agent.RoleReport;
 import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.internal.engine.Command;
 import dev.orchestra.internal.engine.RunMachine;
+import dev.orchestra.internal.engine.RunState;
 import dev.orchestra.internal.engine.RunSpec;
 import dev.orchestra.internal.exec.RunDesk;
 import dev.orchestra.internal.exec.TaskResult;
@@ -11,6 +13,7 @@ import dev.orchestra.internal.store.RunLock;
 import dev.orchestra.plan.Plan;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -56,19 +59,21 @@ final class DeskRun implements RunDesk, RunEngine.DeskTap {
    * Opens the desk of a run whose desk was lost (its worker died), from the run's journal in this
    * workspace: cut back to the run's first {@code known} events, the last of which is {@code last},
    * and replayed into the desk's machine, which then stands where the deciding engine's does. As at
-   * a resume, plan.md's last write by the run is the base a person's edit is told from, and the
-   * reports of tasks that ended before are not kept (a re-plan's brief or the release notes lack
-   * them).
+   * a resume, plan.md's last write by the run is the base a person's edit is told from. The
+   * explorers' reports come from the deciding engine; the reports of the round's tasks do not (the
+   * round's gates and the release notes go without them), and a round under way is taken to have
+   * started at the last commit, so its gates judge every uncommitted change.
    *
    * @throws OrchestraException when the workspace's run lock is held, or the journal does not hold
    *     those events of the run
    */
-  static DeskRun reopen(OrchestratorConfig config, RunSpec spec, String runId, int known, OrchestraEvent last) {
-    return new DeskRun(config, spec, runId, new Takeover(known, Objects.requireNonNull(last, "last")));
+  static DeskRun reopen(
+      OrchestratorConfig config, RunSpec spec, String runId, int known, OrchestraEvent last, Map<String, RoleReport.Exploration> explorations) {
+    return new DeskRun(config, spec, runId, new Takeover(known, Objects.requireNonNull(last, "last"), Map.copyOf(explorations)));
   }
 
   /** What a desk taking over a run starts from. */
-  private record Takeover(int known, OrchestraEvent last) {}
+  private record Takeover(int known, OrchestraEvent last, Map<String, RoleReport.Exploration> explorations) {}
 
   private DeskRun(OrchestratorConfig config, RunSpec spec, String runId, Takeover takeover) {
     this.runId = Objects.requireNonNull(runId, "runId");
@@ -86,13 +91,31 @@ final class DeskRun implements RunDesk, RunEngine.DeskTap {
       }
       this.engine = new RunEngine(config, runId, pool, machine, null, this);
       if (takeover != null) {
-        engine.planStore().removeStaleTemporaryFiles();
-        engine.planStore().resumeBaseline(machine.state().plan());
+        takeOver(config, machine, takeover);
       }
     } catch (RuntimeException | Error e) {
       pool.shutdownNow();
       held.close();
       throw e;
+    }
+  }
+
+  /** Sets up what the desk keeps beside its machine, as far as the journal and the deciding engine tell it. */
+  private void takeOver(OrchestratorConfig config, RunMachine machine, Takeover takeover) {
+    engine.planStore().removeStaleTemporaryFiles();
+    engine.planStore().resumeBaseline(machine.state().plan());
+    if (engine.planStore().lastWrittenDiffers(machine.state().plan())) {
+      // The lost desk wrote plan.md for the call it lost (a hand edit it merged, say): the run goes
+      // on from what its deciding engine knows, and that call is made again.
+      LOG.warn(
+          "run {}: {} was last written by the lost desk for a call the run makes again; a hand edit merged by that call is merged again"
+              + " only if it is still in plan.md",
+          runId, config.planFile());
+    }
+    takeover.explorations().forEach((id, report) -> engine.keepReport(id, 0, report));
+    RunState.Phase phase = machine.state().phase();
+    if (phase == RunState.Phase.BATCH || phase == RunState.Phase.GATING || phase == RunState.Phase.ROUND_END) {
+      engine.commands().roundStartUnknown();
     }
   }
 
@@ -193,6 +216,15 @@ final class DeskRun implements RunDesk, RunEngine.DeskTap {
       throw new IllegalStateException("the desk of run " + runId + " is closed");
     }
     engine.planStore().offerEdit(base, edited);
+  }
+
+  @Override
+  public synchronized List<String> journalLines(int from, long maxChars) {
+    if (closed) {
+      throw new IllegalStateException("the desk of run " + runId + " is closed");
+    }
+    engine.outbox().drainAll(); // every event fed so far is in the file
+    return Journal.runLines(engine.config().journalFile(), runId, from, maxChars);
   }
 
   private void begin() {

@@ -41,6 +41,7 @@ final class MachineLoop {
     this.machine = machine;
     this.deskTap = deskTap;
     this.goal = machine.state().goal(); // a resumed run's, replayed
+    this.stopping = machine.state().stopReason().isPresent(); // a desk opened again after the run's stop
   }
 
   ReentrantLock lock() {

@@ -245,6 +245,16 @@ final class RunCommands {
     return run.feed(new OrchestraEvent.TaskFinished(run.runId(), run.now(), task.id(), task.role(), TaskStatus.DONE, "release prepared", List.of(), round));
   }
 
+  /**
+   * For a desk opened again in the middle of a round, whose start it never saw: the round's gates
+   * judge every change since the last commit, which holds the round's and may hold more, but
+   * never misses a file a command wrote (a security review must not be skipped for want of it).
+   */
+  void roundStartUnknown() {
+    GitWorkspace git = run.git();
+    roundStart = git == null ? null : git.headSnapshot();
+  }
+
   private List<Command.RunTask> checkPlan(Command.CheckPlan c) {
     if (c.beforeBatch()) {
       GitWorkspace git = run.git();

@@ -251,12 +251,12 @@ final class DeskDriverTest {
             desk.carryOut(c); // journalled there, its answer lost with the worker
             desk.close(); // a dead worker's lock is gone
             assertThrows(
-                OrchestraException.class, () -> host.reopenDesk(runId, known.size(), known.get(0)), "the journal's last known event is another");
+                OrchestraException.class, () -> host.reopenDesk(runId, known.size(), known.get(0), Map.of()), "the journal's last known event is another");
             assertThrows(
-                OrchestraException.class, () -> host.reopenDesk(runId, known.size() + 100, known.get(known.size() - 1)),
+                OrchestraException.class, () -> host.reopenDesk(runId, known.size() + 100, known.get(known.size() - 1), Map.of()),
                 "the journal holds fewer events than the run knows");
-            assertThrows(OrchestraException.class, () -> host.reopenDesk("another", known.size(), known.get(known.size() - 1)), "no such run");
-            desk = host.reopenDesk(runId, known.size(), known.get(known.size() - 1));
+            assertThrows(OrchestraException.class, () -> host.reopenDesk("another", known.size(), known.get(known.size() - 1), Map.of()), "no such run");
+            desk = host.reopenDesk(runId, known.size(), known.get(known.size() - 1), Map.of());
             assertThrows(OrchestraException.class, () -> host.desk("another"), "the desk opened again holds the workspace's run lock");
             todo.addFirst(c); // sent again
           } else {

@@ -56,7 +56,7 @@ final class DeskWorkerKillTest {
           OrchestraWorker left = OrchestraWorker.builder(team).taskQueue(QUEUE).stickyWorkflows(false).build()) {
         desk.await("ready", 60);
         WorkflowClient client = WorkflowClient.newInstance(service);
-        TemporalOrchestrator temporal = TemporalOrchestrator.builder(client).taskQueue(QUEUE).heartbeatTimeout(Duration.ofSeconds(2)).build();
+        TemporalOrchestrator temporal = TemporalOrchestrator.builder(client).taskQueue(QUEUE).heartbeatTimeout(Duration.ofSeconds(5)).build();
         String runId = temporal.start("Write f1.txt");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!(Files.exists(pidFile) && !Files.readString(pidFile).isBlank()) && System.nanoTime() < deadline) {

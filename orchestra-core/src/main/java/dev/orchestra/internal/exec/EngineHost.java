@@ -85,9 +85,12 @@ public interface EngineHost {
    * @param runId the run, as its events name it
    * @param known how many of the run's events, from its {@code RunStarted} on, the deciding engine has
    * @param last the last of them
+   * @param explorations the explorers' reports the run has, by task id: the briefs of a re-plan
+   *     made at the desk include them
    * @return the desk; the caller closes it (a finish closes it too)
    * @throws dev.orchestra.OrchestraException when a run holds the workspace's lock, or the journal
    *     here does not hold those events of the run
    */
-  RunDesk reopenDesk(String runId, int known, dev.orchestra.event.OrchestraEvent last);
+  RunDesk reopenDesk(
+      String runId, int known, dev.orchestra.event.OrchestraEvent last, java.util.Map<String, dev.orchestra.agent.RoleReport.Exploration> explorations);
 }

@@ -88,6 +88,15 @@ public interface RunDesk extends AutoCloseable {
   void editPlan(Plan base, Plan edited);
 
   /**
+   * Returns the run's journal lines as written, from its {@code from}-th event (0 is its {@code
+   * RunStarted}) on, as many as fit in {@code maxChars} characters (at least one, if there is one):
+   * for a deciding engine that starts afresh (a workflow continued as new) and rebuilds its machine.
+   *
+   * @throws IllegalStateException once the desk is closed
+   */
+  List<String> journalLines(int from, long maxChars);
+
+  /**
    * What the desk did on one call.
    *
    * @param events the events fed, in order, for the deciding engine to feed its machine

@@ -210,6 +210,51 @@ public final class Journal implements AutoCloseable {
   }
 
   /**
+   * Returns lines of one run from a journal, as written: from the run's {@code from}-th event
+   * (counted from 0 at its {@code RunStarted}) on, as many as fit in {@code maxChars} characters
+   * (at least one, if there is one).
+   *
+   * @throws OrchestraException when the journal does not hold the run's start
+   */
+  public static List<String> runLines(Path file, String runId, int from, long maxChars) {
+    List<String> text;
+    try {
+      text = Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read journal " + file + ": " + e.getMessage(), e);
+    }
+    String start = "\"type\":\"" + OrchestraEvent.Kind.RUN_STARTED.wireName() + "\"";
+    int first = -1;
+    for (int i = 0; i < text.size() && first < 0; i++) {
+      String line = text.get(i);
+      if (line.contains(start) && !line.isBlank() && EventJson.read(line) instanceof OrchestraEvent.RunStarted s && s.runId().equals(runId)) {
+        first = i;
+      }
+    }
+    if (first < 0) {
+      throw new OrchestraException("journal " + file + " does not hold the start of run " + runId);
+    }
+    List<String> out = new ArrayList<>();
+    long chars = 0;
+    int seen = 0;
+    for (int i = first; i < text.size(); i++) {
+      String line = text.get(i);
+      if (line.isBlank()) {
+        continue;
+      }
+      if (seen++ < from) {
+        continue;
+      }
+      if (!out.isEmpty() && chars + line.length() > maxChars) {
+        break;
+      }
+      out.add(line);
+      chars += line.length();
+    }
+    return out;
+  }
+
+  /**
    * Cuts a journal back to what the engine deciding a run knows of it: the run's first {@code
    * known} events, from its {@code RunStarted} on, the last of which must be {@code last}. Lines
    * after them (what a desk that was lost journalled of a call whose answer never arrived) are
@@ -253,20 +298,38 @@ public final class Journal implements AutoCloseable {
           file + ":" + lastKept.number() + ": cannot take over run " + runId + ": the journal's event " + known + " of the run is "
               + kept.get(known - 1).kind() + ", the run's is " + last.kind());
     }
-    if (first + known < lines.size()) {
-      try {
-        List<String> text = Files.readAllLines(file, StandardCharsets.UTF_8);
-        StringBuilder out = new StringBuilder();
-        for (String l : text.subList(0, lastKept.number())) {
-          out.append(l).append('\n');
-        }
-        AtomicFiles.writeString(file, out.toString());
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot cut back journal " + file + ": " + e.getMessage(), e);
+    try {
+      byte[] before = Files.readAllBytes(file);
+      List<String> text = new String(before, StandardCharsets.UTF_8).lines().toList();
+      StringBuilder out = new StringBuilder();
+      for (String l : text.subList(0, lastKept.number())) {
+        out.append(l).append('\n');
       }
-      log.info("journal {}: removed {} lines of run {} that its deciding engine never heard of", file, lines.size() - first - known, runId);
+      byte[] after = out.toString().getBytes(StandardCharsets.UTF_8);
+      // Rewritten also when only a cut-short last line follows (a desk killed mid-write): the next
+      // line written would otherwise join it into one broken line.
+      if (!java.util.Arrays.equals(before, after)) {
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> mode = posixMode(file);
+        if (mode == null) {
+          AtomicFiles.write(file, after);
+        } else {
+          AtomicFiles.writeString(file, out.toString(), mode); // as readable as it was, for whoever shares the folder
+        }
+        log.info("journal {}: removed what follows run {}'s event {}, which its deciding engine never heard of", file, runId, known);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot cut back journal " + file + ": " + e.getMessage(), e);
     }
     return kept;
+  }
+
+  /** The file's POSIX permissions, or null where the file system has none. */
+  private static java.util.Set<java.nio.file.attribute.PosixFilePermission> posixMode(Path file) throws IOException {
+    try {
+      return Files.getPosixFilePermissions(file);
+    } catch (UnsupportedOperationException e) {
+      return null;
+    }
   }
 
   @Override

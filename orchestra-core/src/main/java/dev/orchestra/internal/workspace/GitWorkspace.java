@@ -75,6 +75,15 @@ public final class GitWorkspace {
     return inside != null && inside.strip().equals("true") ? Optional.of(g) : Optional.empty();
   }
 
+  /**
+   * A snapshot of the last commit alone: what changed since it is every uncommitted change and
+   * every untracked file. For when the true starting point is not known: more, never less.
+   */
+  public synchronized Snapshot headSnapshot() {
+    String head = git(List.of("rev-parse", "--verify", "-q", "HEAD"));
+    return new Snapshot(head == null || head.isBlank() ? EMPTY_TREE : head.strip(), Map.of());
+  }
+
   public synchronized Snapshot snapshot(List<String> pathspecs) {
     String head = git(List.of("rev-parse", "--verify", "-q", "HEAD"));
     if (head == null || head.isBlank()) {

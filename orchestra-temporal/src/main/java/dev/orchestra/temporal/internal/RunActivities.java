@@ -2,6 +2,7 @@ package dev.orchestra.temporal.internal;
 
 import io.temporal.activity.ActivityInterface;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a run's workflow asks of workers. Events travel as journal lines, commands and results as
@@ -20,9 +21,17 @@ public interface RunActivities {
   /**
    * Opens the desk of a run whose desk's worker was lost, on this worker, from the run's journal in
    * its workspace, cut back to the run's first {@code known} events, the last of which is {@code
-   * lastEvent} (a journal line); returns what {@link #openDesk} returns.
+   * lastEvent} (a journal line), with the explorers' reports the workflow has (by task id, as
+   * {@link Wire#report} writes them); returns what {@link #openDesk} returns.
    */
-  String reopenDesk(String runId, int known, String lastEvent);
+  String reopenDesk(String runId, int known, String lastEvent, Map<String, String> explorations);
+
+  /**
+   * Returns the run's journal lines from the desk, from its {@code from}-th event (0 is its {@code
+   * RunStarted}) on, as many as fit in {@code maxChars} characters: for a workflow continued as new,
+   * which rebuilds its machine from them.
+   */
+  List<String> journalLines(String runId, int from, long maxChars);
 
   /** Closes the run's desk on this worker, if open (a run that failed); releases its run lock. */
   void closeDesk(String runId);

@@ -77,24 +77,32 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
 
   @Override
   public String openDesk(String runId) {
-    return deskCall(runId, "openDesk", () -> {
+    return deskCall(runId, "openDesk", true, () -> {
       desks.computeIfAbsent(runId, host::desk);
       return Wire.team(host.spec(), host.budgetPolicy(), deskQueue, host.workspace().toString());
     });
   }
 
   @Override
-  public String reopenDesk(String runId, int known, String lastEvent) {
-    return deskCall(runId, "reopenDesk", () -> {
+  public String reopenDesk(String runId, int known, String lastEvent, Map<String, String> explorations) {
+    return deskCall(runId, "reopenDesk", true, () -> {
       // This worker kept the desk the run gave up on (it lost Temporal for a while): that desk may
       // be ahead of the run, so it goes, and the run's journal decides.
       RunDesk stale = desks.remove(runId);
       if (stale != null) {
+        stale.interrupt(); // its call, given up, may still be carrying out a command: close waits for it
         stale.close();
       }
-      desks.put(runId, host.reopenDesk(runId, known, Wire.event(lastEvent)));
+      Map<String, RoleReport.Exploration> reports = new HashMap<>();
+      explorations.forEach((id, text) -> reports.put(id, (RoleReport.Exploration) Wire.report(text)));
+      desks.put(runId, host.reopenDesk(runId, known, Wire.event(lastEvent), reports));
       return Wire.team(host.spec(), host.budgetPolicy(), deskQueue, host.workspace().toString());
     });
+  }
+
+  @Override
+  public List<String> journalLines(String runId, int from, long maxChars) {
+    return deskCall(runId, "journalLines", () -> desk(runId).journalLines(from, maxChars));
   }
 
   @Override
@@ -276,7 +284,16 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
    * the workspace's run lock.
    */
   private <T> T deskCall(String runId, String call, java.util.function.Supplier<T> work) {
-    java.util.concurrent.atomic.AtomicReference<RunDesk> abandoned = new java.util.concurrent.atomic.AtomicReference<>();
+    return deskCall(runId, call, false, work);
+  }
+
+  /** As {@link #deskCall(String, String, java.util.function.Supplier)}; {@code opens} for a call that opens the run's desk here. */
+  private <T> T deskCall(String runId, String call, boolean opens, java.util.function.Supplier<T> work) {
+    // The desk this call works on, taken now: by the time Temporal gives the call up, the run may
+    // have opened another desk on this worker (reopenDesk), which must be left alone.
+    RunDesk[] own = {desks.get(runId)};
+    boolean[] abandoned = {false};
+    boolean[] ended = {false};
     ScheduledFuture<?> beat =
         heartbeat(
             Activity.getExecutionContext(),
@@ -286,26 +303,37 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
                 return; // the worker shuts down, and closes its desks
               }
               LOG.warn("run {}: Temporal gave up the desk's {} (it timed out, or the run's workflow closed): the desk stops and closes", runId, call);
-              RunDesk desk = desks.get(runId);
-              if (desk != null) {
-                abandoned.set(desk);
-                desk.interrupt();
+              synchronized (own) {
+                if (!ended[0]) {
+                  abandoned[0] = true;
+                  if (own[0] != null) {
+                    own[0].interrupt();
+                  }
+                }
               }
             });
+    boolean done = false;
     try {
-      return work.get();
+      T answer = work.get();
+      done = true;
+      return answer;
     } finally {
       beat.cancel(false);
-      RunDesk desk = abandoned.get();
-      if (desk != null) {
-        // That desk only: the run may have opened another here since (see reopenDesk).
-        if (desks.remove(runId, desk)) {
+      RunDesk close;
+      synchronized (own) {
+        ended[0] = true;
+        // A call that opens a desk (openDesk, reopenDesk) and was given up leaves none open.
+        close = !abandoned[0] ? null : opens ? (done ? desks.get(runId) : null) : own[0];
+      }
+      if (close != null) {
+        if (desks.remove(runId, close)) {
           forget(runId);
         }
-        desk.close();
+        close.close();
       }
     }
   }
+
 
   /**
    * Agents work in the folder the run's desk keeps (its gates check what they wrote there): this

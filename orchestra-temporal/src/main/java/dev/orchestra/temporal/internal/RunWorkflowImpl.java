@@ -91,6 +91,13 @@ public final class RunWorkflowImpl implements RunWorkflow {
   private Duration deskHeartbeat = Duration.ZERO;
   /** How many times the run's desk was lost and opened again on a worker left. */
   private int deskMoves;
+  /** What the first desk answered {@code openDesk}: a desk opened again must decide as this team does. */
+  private String firstTeam = "";
+  /**
+   * Plan edits given to the desk for the plan check (or finish) under way: given again to a desk
+   * opened again meanwhile, since the lost one took them along.
+   */
+  private final List<List<String>> editsAwaitingCheck = new ArrayList<>();
 
   /** Outcomes of tasks' model calls signalled as they happened, not stepped on yet, oldest first. */
   private final Deque<LiveHealth> liveHealth = new ArrayDeque<>();
@@ -131,6 +138,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
     deskHeartbeat = Duration.ofMillis(request.heartbeatTimeoutMillis());
     desksQueue = request.deskQueue();
     String team = atDeskOnce(() -> deskStub(desksQueue, Duration.ofHours(2), deskHeartbeat).openDesk(runId));
+    firstTeam = team;
     try {
       deskAt(team);
       machine = new RunMachine(Wire.teamSpec(team));
@@ -160,7 +168,9 @@ public final class RunWorkflowImpl implements RunWorkflow {
         throw a; // nobody left to close the desk
       }
       Optional<String> loss = deskLoss(e);
-      if (loss.isPresent()) {
+      // A call never taken up went the closing way below before desks heartbeat and moved.
+      boolean heartbeat = e.getCause() instanceof TimeoutFailure t && t.getTimeoutType() == io.temporal.api.enums.v1.TimeoutType.TIMEOUT_TYPE_HEARTBEAT;
+      if (loss.isPresent() && (heartbeat || Workflow.getVersion(DESK_MOVES, Workflow.DEFAULT_VERSION, 1) >= 1)) {
         // Nobody left to close the desk; a call to it would wait minutes for its worker to come back.
         throw ApplicationFailure.newNonRetryableFailureWithCause(deskLostMessage(loss.get()), DESK_LOST, e);
       }
@@ -200,6 +210,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
           sendPlanEdits(); // the finish merges a last edit into plan.md too, as in one JVM
         }
         fromDesk(() -> carryOut(next));
+        editsAwaitingCheck.clear();
         continue;
       }
       if (pending.isEmpty()) {
@@ -309,18 +320,34 @@ public final class RunWorkflowImpl implements RunWorkflow {
                 .build());
     int known = journal.size();
     String last = journal.get(known - 1);
+    Map<String, String> reports = new LinkedHashMap<>(explorations);
     String team;
     try {
-      team = atDeskOnce(() -> opener.reopenDesk(runId, known, last));
+      team = atDeskOnce(() -> opener.reopenDesk(runId, known, last, reports));
     } catch (ActivityFailure e) {
-      if (e.getCause() instanceof ApplicationFailure a && DESK_LOST.equals(a.getType())) {
-        throw e;
-      }
       String why = e.getCause() instanceof ApplicationFailure a ? a.getOriginalMessage() : String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
       throw ApplicationFailure.newNonRetryableFailureWithCause(
           deskLostMessage(deskLoss(lost).orElse("the desk was lost")) + "; opening it again failed: " + why, DESK_LOST, e);
     }
+    if (!Wire.sameTeam(firstTeam, team)) {
+      // Its machine would decide otherwise than this one: the two would drift apart unnoticed.
+      throw ApplicationFailure.newNonRetryableFailure(
+          deskLostMessage(deskLoss(lost).orElse("the desk was lost")) + "; the worker that opened it again (" + Wire.teamWorkspace(team)
+              + ") has another team (its roles, gates, bounds or budget policy differ): every worker of a task queue must build the same team",
+          DESK_LOST);
+    }
     deskAt(team);
+    // The lost desk took the edits for the check under way along: the check is made again here.
+    for (List<String> e : editsAwaitingCheck) {
+      try {
+        atDeskOnce(() -> {
+          desk.editPlan(runId, e.get(0), e.get(1));
+          return Boolean.TRUE;
+        });
+      } catch (ActivityFailure refused) {
+        Workflow.getLogger(RunWorkflowImpl.class).warn("run {}: a plan edit was left out: {}", runId, refused.getCause() != null ? refused.getCause().getMessage() : refused.getMessage());
+      }
+    }
     return true;
   }
 
@@ -355,8 +382,10 @@ public final class RunWorkflowImpl implements RunWorkflow {
 
 
   /**
-   * A stub for desk calls, which are not retried: a call that journalled and then failed would
-   * journal twice. The desk's worker heartbeats during every call.
+   * A stub for desk calls, which Temporal does not retry: a call that journalled and then failed
+   * would journal twice. A call whose worker was lost is sent again by {@link #atDesk} to the desk
+   * opened again elsewhere, whose journal was cut back to before it. The desk's worker heartbeats
+   * during every call.
    *
    * @param scheduleToStart how long a call may wait for the worker: the worker that keeps the desk
    *     gone, the run fails saying so rather than waiting for ever
@@ -434,6 +463,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
   private void sendPlanEdits() {
     List<List<String>> edits = List.copyOf(planEdits);
     planEdits.clear();
+    editsAwaitingCheck.addAll(edits);
     for (List<String> e : edits) {
       try {
         atDesk(() -> {

@@ -131,6 +131,13 @@ public final class Wire {
     return queue;
   }
 
+  /** Whether two of {@link #team}'s texts name the same spec and budget policy: teams that decide alike. */
+  public static boolean sameTeam(String a, String b) {
+    JsonNode x = tree(a);
+    JsonNode y = tree(b);
+    return x.path("spec").equals(y.path("spec")) && x.path("budget").equals(y.path("budget"));
+  }
+
   /** Reads the spec from {@link #team}'s text. */
   public static RunSpec teamSpec(String text) {
     return treeToValue(tree(text).path("spec"), RunSpec.class, "run spec");
