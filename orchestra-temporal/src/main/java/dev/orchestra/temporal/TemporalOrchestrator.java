@@ -4,6 +4,7 @@ import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.event.OrchestraListener;
 import dev.orchestra.plan.Plan;
 import dev.orchestra.temporal.internal.RunRequest;
+import dev.orchestra.temporal.internal.RunWorkflowImpl;
 import dev.orchestra.temporal.internal.RunWorkflow;
 import dev.orchestra.temporal.internal.Wire;
 import io.temporal.client.WorkflowClient;
@@ -44,12 +45,14 @@ public final class TemporalOrchestrator {
   private final WorkflowClient client;
   private final String taskQueue;
   private final Duration heartbeatTimeout;
+  private final int continueAfterEvents;
   private final SecureRandom random = new SecureRandom();
 
   private TemporalOrchestrator(Builder b) {
     this.client = b.client;
     this.taskQueue = b.taskQueue;
     this.heartbeatTimeout = b.heartbeatTimeout;
+    this.continueAfterEvents = b.continueAfterEvents;
   }
 
   /**
@@ -76,7 +79,7 @@ public final class TemporalOrchestrator {
     String runId = RUN_ID_TIME.format(Clock.systemUTC().instant()) + "-" + String.format(Locale.ROOT, "%06x", random.nextInt(1 << 24));
     RunWorkflow workflow =
         client.newWorkflowStub(RunWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue(taskQueue).setWorkflowId(WORKFLOW_ID_PREFIX + runId).build());
-    WorkflowClient.start(workflow::run, new RunRequest(runId, goal, OrchestraWorker.desksQueue(taskQueue), heartbeatTimeout.toMillis()));
+    WorkflowClient.start(workflow::run, new RunRequest(runId, goal, OrchestraWorker.desksQueue(taskQueue), heartbeatTimeout.toMillis(), continueAfterEvents));
     return runId;
   }
 
@@ -268,6 +271,7 @@ public final class TemporalOrchestrator {
     private final WorkflowClient client;
     private String taskQueue = OrchestraWorker.DEFAULT_TASK_QUEUE;
     private Duration heartbeatTimeout = Duration.ofSeconds(10);
+    private int continueAfterEvents = RunWorkflowImpl.DEFAULT_CONTINUE_AFTER_EVENTS;
 
     private Builder(WorkflowClient client) {
       this.client = Objects.requireNonNull(client, "client");
@@ -301,6 +305,25 @@ public final class TemporalOrchestrator {
         throw new IllegalArgumentException("the heartbeat timeout must be at least 1 ms, got " + timeout);
       }
       this.heartbeatTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Sets how many events a run's workflow history may grow to before the workflow continues as
+     * new, at the next round boundary (a round's plan check with nothing else under way); {@value
+     * RunWorkflowImpl#DEFAULT_CONTINUE_AFTER_EVENTS} by default. It also continues once the history
+     * reaches 8 MB, or when Temporal suggests it. The next workflow run reads the run's journal back
+     * from the desk, so its history starts with that, not with every activity so far. The run's id,
+     * its events, {@link #await}, {@link #cancel} and the queries go on across continuations.
+     *
+     * @param events at least 1
+     * @return this builder
+     */
+    public Builder continueAsNewAfter(int events) {
+      if (events < 1) {
+        throw new IllegalArgumentException("the history must be allowed at least 1 event, got " + events);
+      }
+      this.continueAfterEvents = events;
       return this;
     }
 

@@ -1,9 +1,10 @@
 package dev.orchestra.temporal.internal;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * What starts a run's workflow.
+ * What starts a run's workflow, or continues it as new.
  *
  * @param runId the run's id, as its events name it
  * @param goal what the run is to achieve
@@ -11,8 +12,12 @@ import java.util.Objects;
  *     run's desk, and its calls then go to a queue of that worker's own
  * @param heartbeatTimeoutMillis how long an agent's task may go without a heartbeat before Temporal
  *     runs it again elsewhere; a cancel reaches a task within about this long too
+ * @param continueAfterEvents how many events the workflow's history may grow to before it continues
+ *     as new at its next round boundary; 0 for the default (a request written before this existed)
+ * @param continued where the run stood when its workflow continued as new; null for a new run (the
+ *     wire form, which Temporal's JSON fills; read it with {@link #continuation})
  */
-public record RunRequest(String runId, String goal, String deskQueue, long heartbeatTimeoutMillis) {
+public record RunRequest(String runId, String goal, String deskQueue, long heartbeatTimeoutMillis, int continueAfterEvents, Continuation continued) {
   /** Validates the components. */
   public RunRequest {
     Objects.requireNonNull(runId, "runId");
@@ -21,5 +26,18 @@ public record RunRequest(String runId, String goal, String deskQueue, long heart
     if (heartbeatTimeoutMillis < 1) {
       throw new IllegalArgumentException("heartbeatTimeoutMillis must be positive, got " + heartbeatTimeoutMillis);
     }
+    if (continueAfterEvents < 0) {
+      throw new IllegalArgumentException("continueAfterEvents must not be negative, got " + continueAfterEvents);
+    }
+  }
+
+  /** A new run's request. */
+  public RunRequest(String runId, String goal, String deskQueue, long heartbeatTimeoutMillis, int continueAfterEvents) {
+    this(runId, goal, deskQueue, heartbeatTimeoutMillis, continueAfterEvents, null);
+  }
+
+  /** Where the run stood when its workflow continued as new, or empty for a new run. */
+  public Optional<Continuation> continuation() {
+    return Optional.ofNullable(continued);
   }
 }

@@ -91,6 +91,8 @@ public final class RunWorkflowImpl implements RunWorkflow {
   private Duration deskHeartbeat = Duration.ZERO;
   /** How many times the run's desk was lost and opened again on a worker left. */
   private int deskMoves;
+  /** What the run's desk answered when it was (last) opened: where its calls go. */
+  private String deskTeam = "";
   /** What the first desk answered {@code openDesk}: a desk opened again must decide as this team does. */
   private String firstTeam = "";
   /**
@@ -133,18 +135,30 @@ public final class RunWorkflowImpl implements RunWorkflow {
                         .setDoNotRetry(IllegalArgumentException.class.getName()) // a malformed call stays malformed
                         .build())
                 .build());
-    // The first worker that keeps desks to answer keeps this run's; its later calls go to a queue
-    // only that worker polls, since the desk holds the run's state in that JVM.
+    this.request = request;
     deskHeartbeat = Duration.ofMillis(request.heartbeatTimeoutMillis());
     desksQueue = request.deskQueue();
-    String team = atDeskOnce(() -> deskStub(desksQueue, Duration.ofHours(2), deskHeartbeat).openDesk(runId));
-    firstTeam = team;
+    Optional<Continuation> continued = request.continuation();
+    String team;
+    if (continued.isPresent()) {
+      team = continued.get().team();
+      firstTeam = continued.get().firstTeam();
+    } else {
+      // The first worker that keeps desks to answer keeps this run's; its later calls go to a queue
+      // only that worker polls, since the desk holds the run's state in that JVM.
+      team = atDeskOnce(() -> deskStub(desksQueue, Duration.ofHours(2), deskHeartbeat).openDesk(runId));
+      firstTeam = team;
+    }
     try {
       deskAt(team);
       machine = new RunMachine(Wire.teamSpec(team));
       budgetPolicy = Wire.teamBudget(team);
-      budget = BudgetLadder.initial(budgetPolicy, now());
-      fromDesk(() -> desk.observe(runId, List.of(Wire.event(new OrchestraEvent.RunStarted(runId, now(), request.goal(), false)))));
+      if (continued.isPresent()) {
+        goOnFrom(continued.get());
+      } else {
+        budget = BudgetLadder.initial(budgetPolicy, now());
+        fromDesk(() -> desk.observe(runId, List.of(Wire.event(new OrchestraEvent.RunStarted(runId, now(), request.goal(), false)))));
+      }
       try {
         loop();
       } catch (CanceledFailure e) {
@@ -205,6 +219,10 @@ public final class RunWorkflowImpl implements RunWorkflow {
         CancellationScope.throwCanceled(); // a desk's work never waits, so a cancel is looked for here too
       }
       Command next = deskWork.poll();
+      if (next != null && atRoundBoundary(next) && historyLong()) {
+        continueAsNew(next); // does not return
+      }
+      fresh = false;
       if (next != null) {
         if (next.kind() == Command.Kind.CHECK_PLAN || next.kind() == Command.Kind.FINISH) {
           sendPlanEdits(); // the finish merges a last edit into plan.md too, as in one JVM
@@ -228,6 +246,96 @@ public final class RunWorkflowImpl implements RunWorkflow {
       pending.removeAll(ended);
       ended(ended);
     }
+  }
+
+  // ------------------------------------------------------------------ continuing as new
+
+  /** The change that continues a long run's workflow as new, for {@link Workflow#getVersion}. */
+  private static final String CONTINUE_AS_NEW = "continue-as-new";
+
+  /** How long a history may grow by default before the run continues as new: well under Temporal's 50K events and 50 MB. */
+  public static final int DEFAULT_CONTINUE_AFTER_EVENTS = 10_000;
+
+  private static final long CONTINUE_AFTER_BYTES = 8L * 1024 * 1024;
+
+  /** The most journal text one read from the desk carries: Temporal refuses a payload over 2 MB, and the text is escaped once more in it. */
+  private static final long MAX_JOURNAL_CHARS = 512 * 1024;
+
+  /** Set by {@link #run}. */
+  private RunRequest request;
+
+  /** Whether this workflow run was continued from another and has not carried out a desk command yet. */
+  private boolean fresh;
+
+  /**
+   * Whether {@code next} starts or ends a round with nothing else under way: no task, no timer, no
+   * signal not stepped on, no other command, no cancel. The run's state is then all in its journal,
+   * but for what {@link Continuation} carries.
+   */
+  private boolean atRoundBoundary(Command next) {
+    return next.kind() == Command.Kind.CHECK_PLAN && !fresh && !cancelling && pending.isEmpty() && liveHealth.isEmpty() && deskWork.isEmpty()
+        && editsAwaitingCheck.isEmpty();
+  }
+
+  /** Whether the history is long enough to continue as new (deterministic: Temporal records what these read). */
+  private boolean historyLong() {
+    int after = request.continueAfterEvents() > 0 ? request.continueAfterEvents() : DEFAULT_CONTINUE_AFTER_EVENTS;
+    io.temporal.workflow.WorkflowInfo info = Workflow.getInfo();
+    boolean longEnough = info.getHistoryLength() >= after || info.getHistorySize() >= CONTINUE_AFTER_BYTES || info.isContinueAsNewSuggested();
+    return longEnough && Workflow.getVersion(CONTINUE_AS_NEW, Workflow.DEFAULT_VERSION, 1) >= 1;
+  }
+
+  /**
+   * Continues the run's workflow as new, with {@code next} (the round's plan check) still to carry
+   * out: the next workflow run reads the run's journal back from the desk and goes on from there,
+   * so its history starts small. Signals that arrive meanwhile go to the next run (Temporal refuses
+   * the continuation while any is not handled here).
+   */
+  private void continueAsNew(Command next) {
+    List<String> work = new ArrayList<>();
+    work.add(Wire.command(next));
+    Continuation c =
+        new Continuation(
+            deskTeam, firstTeam, journal.size(), journal.get(journal.size() - 1),
+            budget.limit(), budget.lastChange().toString(), budget.lastTrouble().toString(), budget.troubleLimit(), starts,
+            explorations, planEdits, deskMoves, work, request.continuation().map(Continuation::continuations).orElse(0) + 1);
+    Workflow.getLogger(RunWorkflowImpl.class)
+        .info("run {}: continuing as new at round {} ({} history events, {} journal lines)", runId, machine.state().round(),
+            Workflow.getInfo().getHistoryLength(), journal.size());
+    Workflow.continueAsNew(new RunRequest(runId, request.goal(), desksQueue, request.heartbeatTimeoutMillis(), request.continueAfterEvents(), c));
+  }
+
+  /**
+   * Goes on from where the run stood when its last workflow run continued as new: the machine
+   * replays the run's journal, read back from the desk (which holds it on disk), and the rest comes
+   * from {@code c}.
+   */
+  private void goOnFrom(Continuation c) {
+    fresh = true;
+    deskMoves = c.deskMoves();
+    starts = c.starts();
+    explorations.putAll(c.explorations());
+    planEdits.addAll(c.planEdits());
+    budget =
+        new BudgetLadder.State(
+            c.budgetLimit(), Instant.parse(c.budgetLastChange()), Instant.parse(c.budgetLastTrouble()), c.budgetTroubleLimit());
+    while (journal.size() < c.journalLines()) {
+      int from = journal.size();
+      // Once: a desk lost now cannot be opened again from a journal this run has only part of.
+      List<String> lines = atDeskOnce(() -> desk.journalLines(runId, from, MAX_JOURNAL_CHARS));
+      if (lines.isEmpty()) {
+        break;
+      }
+      journal.addAll(lines.subList(0, Math.min(lines.size(), c.journalLines() - from)));
+    }
+    if (journal.size() != c.journalLines() || !journal.get(journal.size() - 1).equals(c.lastLine())) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "run " + runId + " cannot go on after continuing as new: the desk's journal in " + deskWorkspace + " holds " + journal.size()
+              + " of the run's " + c.journalLines() + " lines, or another last line",
+          "JournalMismatch");
+    }
+    machine.rebuild(Wire.readEvents(journal));
+    c.deskWork().forEach(w -> deskWork.add(Wire.command(w)));
   }
 
   /**
@@ -275,6 +383,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
 
   /** Sends the run's desk calls to the worker that keeps it, as {@code openDesk} or {@code reopenDesk} answered. */
   private void deskAt(String team) {
+    deskTeam = team;
     desk = deskStub(Wire.teamDeskQueue(team), Duration.ofMinutes(5), deskHeartbeat);
     // Its own stub: the desk's worker runs it beside the carryOut it interrupts.
     deskInterrupt = deskStub(Wire.teamDeskQueue(team), Duration.ofMinutes(1), deskHeartbeat);
