@@ -13,6 +13,7 @@ import dev.orchestra.internal.store.RunLock;
 import dev.orchestra.internal.workspace.GitWorkspace;
 import dev.orchestra.internal.workspace.GitWorktrees;
 import dev.orchestra.plan.Plan;
+import dev.orchestra.role.ApprovalHandler;
 import dev.orchestra.role.BuiltInRoles;
 import dev.orchestra.role.Role;
 import java.nio.file.Path;
@@ -55,7 +56,12 @@ final class DefaultOrchestrator implements Orchestrator, EngineHost {
 
   @Override
   public TaskExecutor tasks(String runId, Path workspace, BooleanSupplier cancelled) {
-    return new DetachedRun(config, runId, workspace, cancelled);
+    return tasks(runId, workspace, cancelled, config.approvalHandler());
+  }
+
+  @Override
+  public TaskExecutor tasks(String runId, Path workspace, BooleanSupplier cancelled, ApprovalHandler approvals) {
+    return new DetachedRun(config, runId, workspace, cancelled, approvals);
   }
 
   @Override

@@ -59,10 +59,12 @@ final class DeskRun implements RunDesk, RunEngine.DeskTap {
    * Opens the desk of a run whose desk was lost (its worker died), from the run's journal in this
    * workspace: cut back to the run's first {@code known} events, the last of which is {@code last},
    * and replayed into the desk's machine, which then stands where the deciding engine's does. As at
-   * a resume, plan.md's last write by the run is the base a person's edit is told from. The
+   * a resume, plan.md's last write by the run is the base a person's edit is told from (so a hand
+   * edit the lost desk merged during the call it lost is not merged again). The
    * explorers' reports come from the deciding engine; the reports of the round's tasks do not (the
    * round's gates and the release notes go without them), and a round under way is taken to have
-   * started at the last commit, so its gates judge every uncommitted change.
+   * started at the last commit, so its gates judge every uncommitted change (but not a commit an
+   * agent made itself during the round).
    *
    * @throws OrchestraException when the workspace's run lock is held, or the journal does not hold
    *     those events of the run
@@ -91,7 +93,7 @@ final class DeskRun implements RunDesk, RunEngine.DeskTap {
       }
       this.engine = new RunEngine(config, runId, pool, machine, null, this);
       if (takeover != null) {
-        takeOver(config, machine, takeover);
+        takeOver(machine, takeover);
       }
     } catch (RuntimeException | Error e) {
       pool.shutdownNow();
@@ -101,17 +103,9 @@ final class DeskRun implements RunDesk, RunEngine.DeskTap {
   }
 
   /** Sets up what the desk keeps beside its machine, as far as the journal and the deciding engine tell it. */
-  private void takeOver(OrchestratorConfig config, RunMachine machine, Takeover takeover) {
+  private void takeOver(RunMachine machine, Takeover takeover) {
     engine.planStore().removeStaleTemporaryFiles();
     engine.planStore().resumeBaseline(machine.state().plan());
-    if (engine.planStore().lastWrittenDiffers(machine.state().plan())) {
-      // The lost desk wrote plan.md for the call it lost (a hand edit it merged, say): the run goes
-      // on from what its deciding engine knows, and that call is made again.
-      LOG.warn(
-          "run {}: {} was last written by the lost desk for a call the run makes again; a hand edit merged by that call is merged again"
-              + " only if it is still in plan.md",
-          runId, config.planFile());
-    }
     takeover.explorations().forEach((id, report) -> engine.keepReport(id, 0, report));
     RunState.Phase phase = machine.state().phase();
     if (phase == RunState.Phase.BATCH || phase == RunState.Phase.GATING || phase == RunState.Phase.ROUND_END) {

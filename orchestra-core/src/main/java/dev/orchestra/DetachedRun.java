@@ -3,6 +3,7 @@ package dev.orchestra;
 import dev.orchestra.agent.RoleReport;
 import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.internal.engine.Command;
+import dev.orchestra.role.ApprovalHandler;
 import dev.orchestra.internal.exec.TaskExecutor;
 import dev.orchestra.internal.exec.TaskResult;
 import dev.orchestra.internal.io.CommandEnvironment;
@@ -37,8 +38,8 @@ final class DetachedRun implements TaskExecutor {
   /**
    * @throws OrchestraException when the workspace cannot be used (it does not exist)
    */
-  DetachedRun(OrchestratorConfig config, String runId, Path workspace, BooleanSupplier cancelled) {
-    this.shared = new Shared(config, runId, workspace, cancelled);
+  DetachedRun(OrchestratorConfig config, String runId, Path workspace, BooleanSupplier cancelled, ApprovalHandler approvals) {
+    this.shared = new Shared(config, runId, workspace, cancelled, approvals);
     this.agents = new AgentRunner(shared);
   }
 
@@ -77,9 +78,11 @@ final class DetachedRun implements TaskExecutor {
     private final CommandEnvironment environment;
     private final BooleanSupplier cancelled;
     private final ModelCaller models;
+    private final ApprovalHandler approvals;
 
-    Shared(OrchestratorConfig config, String runId, Path workspace, BooleanSupplier cancelled) {
+    Shared(OrchestratorConfig config, String runId, Path workspace, BooleanSupplier cancelled, ApprovalHandler approvals) {
       this.config = Objects.requireNonNull(config, "config");
+      this.approvals = Objects.requireNonNull(approvals, "approvals");
       this.runId = Objects.requireNonNull(runId, "runId");
       this.workspace = Objects.requireNonNull(workspace, "workspace");
       this.cancelled = Objects.requireNonNull(cancelled, "cancelled");
@@ -91,6 +94,11 @@ final class DetachedRun implements TaskExecutor {
     @Override
     public OrchestratorConfig config() {
       return config;
+    }
+
+    @Override
+    public ApprovalHandler approvals() {
+      return approvals;
     }
 
     @Override

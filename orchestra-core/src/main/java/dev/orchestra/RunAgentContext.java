@@ -194,7 +194,7 @@ final class RunAgentContext implements AgentContext {
   static ApprovalHandler.Decision askApproval(RunContext run, Role role, Task task, String action, String detail, String reason, AgentEvents events) {
     OrchestratorConfig config = run.config();
     ApprovalHandler.Request request = new ApprovalHandler.Request(run.runId(), task.id(), role.name(), action, detail, reason);
-    FutureTask<ApprovalHandler.Decision> asking = new FutureTask<>(() -> config.approvalHandler().decide(request));
+    FutureTask<ApprovalHandler.Decision> asking = new FutureTask<>(() -> run.approvals().decide(request));
     Thread t = new Thread(asking, "orchestra-approval-" + task.id());
     t.setDaemon(true);
     t.start();

@@ -5,6 +5,7 @@ import dev.orchestra.internal.engine.Command;
 import dev.orchestra.internal.io.CommandEnvironment;
 import dev.orchestra.internal.workspace.GitWorkspace;
 import dev.orchestra.internal.workspace.GitWorktrees;
+import dev.orchestra.role.ApprovalHandler;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -21,6 +22,11 @@ interface RunContext {
   OrchestratorConfig config();
 
   String runId();
+
+  /** Who answers the run's agents' approval requests: the configured handler, unless the engine routes them elsewhere. */
+  default ApprovalHandler approvals() {
+    return config().approvalHandler();
+  }
 
   /** The run's time now, by its clock. */
   default Instant now() {

@@ -309,12 +309,13 @@ public final class TemporalOrchestrator {
     }
 
     /**
-     * Sets how many events a run's workflow history may grow to before the workflow continues as
+     * Sets how many events a workflow run's history may grow by before the workflow continues as
      * new, at the next round boundary (a round's plan check with nothing else under way); {@value
      * RunWorkflowImpl#DEFAULT_CONTINUE_AFTER_EVENTS} by default. It also continues once the history
-     * reaches 8 MB, or when Temporal suggests it. The next workflow run reads the run's journal back
-     * from the desk, so its history starts with that, not with every activity so far. The run's id,
-     * its events, {@link #await}, {@link #cancel} and the queries go on across continuations.
+     * grew by 4 MB. The next workflow run reads the run's journal back from the desk, so its history
+     * starts with that, not with every activity so far; the journal must therefore stay well under
+     * Temporal's 50 MB history limit (a few KB per task). The run's id, its events, {@link #await},
+     * {@link #cancel} and the queries go on across continuations.
      *
      * @param events at least 1
      * @return this builder

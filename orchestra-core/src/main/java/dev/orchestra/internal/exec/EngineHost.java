@@ -47,6 +47,17 @@ public interface EngineHost {
    */
   TaskExecutor tasks(String runId, Path workspace, BooleanSupplier cancelled);
 
+  /**
+   * Returns an executor of agents' tasks as {@link #tasks(String, Path, BooleanSupplier)} does, whose
+   * agents' approval requests go to {@code approvals} instead of the orchestrator's own handler (a
+   * person answering through the engine that decides the run). The orchestrator's approval timeout
+   * still applies.
+   *
+   * @param approvals who answers the agents' approval requests
+   * @return the executor
+   */
+  TaskExecutor tasks(String runId, Path workspace, BooleanSupplier cancelled, dev.orchestra.role.ApprovalHandler approvals);
+
   /** Returns the workspace this orchestrator was built for: where its runs' desks keep the journal and plan.md. */
   Path workspace();
 

@@ -306,30 +306,26 @@ public final class Journal implements AutoCloseable {
         out.append(l).append('\n');
       }
       byte[] after = out.toString().getBytes(StandardCharsets.UTF_8);
-      // Rewritten also when only a cut-short last line follows (a desk killed mid-write): the next
-      // line written would otherwise join it into one broken line.
-      if (!java.util.Arrays.equals(before, after)) {
-        java.util.Set<java.nio.file.attribute.PosixFilePermission> mode = posixMode(file);
-        if (mode == null) {
-          AtomicFiles.write(file, after);
-        } else {
-          AtomicFiles.writeString(file, out.toString(), mode); // as readable as it was, for whoever shares the folder
+      // In place, so the file keeps its owner, group and permissions (workers may share the folder as
+      // different users): cut after the kept lines, which also drops a cut-short last line (the next
+      // line written would otherwise join it into one broken line), or end the last kept line.
+      if (after.length <= before.length && java.util.Arrays.equals(before, 0, after.length, after, 0, after.length)) {
+        if (after.length < before.length) {
+          try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(after.length);
+            ch.force(true);
+          }
+          log.info("journal {}: removed what follows run {}'s event {}, which its deciding engine never heard of", file, runId, known);
         }
-        log.info("journal {}: removed what follows run {}'s event {}, which its deciding engine never heard of", file, runId, known);
+      } else if (after.length == before.length + 1 && java.util.Arrays.equals(before, 0, before.length, after, 0, before.length)) {
+        Files.write(file, new byte[] {'\n'}, java.nio.file.StandardOpenOption.APPEND);
+      } else {
+        throw new OrchestraException("cannot cut back journal " + file + ": its lines are not as read a moment ago (written meanwhile?)");
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot cut back journal " + file + ": " + e.getMessage(), e);
     }
     return kept;
-  }
-
-  /** The file's POSIX permissions, or null where the file system has none. */
-  private static java.util.Set<java.nio.file.attribute.PosixFilePermission> posixMode(Path file) throws IOException {
-    try {
-      return Files.getPosixFilePermissions(file);
-    } catch (UnsupportedOperationException e) {
-      return null;
-    }
   }
 
   @Override

@@ -307,11 +307,6 @@ public final class PlanStore {
     }
   }
 
-  /** Whether the run last wrote plan.md with another plan than {@code plan} (or none was written). */
-  public boolean lastWrittenDiffers(Optional<Plan> plan) {
-    return lastWrittenText != null && !lastWrittenText.equals(plan.map(Plan::toMarkdown).orElse(null));
-  }
-
   /**
    * A crash in the middle of an atomic write of plan.md, or of its last-written copy, leaves that
    * write's temporary file; nothing else will.

@@ -71,6 +71,16 @@ final class JournalTakeoverTest {
   }
 
   @Test
+  void aLastKeptLineWithoutItsLineBreakGetsOne() throws Exception {
+    List<OrchestraEvent> mine = run("r1", 1);
+    Path file = dir.resolve("journal.jsonl");
+    Files.writeString(file, EventJson.line(mine.get(0)) + "\n" + EventJson.line(mine.get(1)));
+
+    assertEquals(mine, Journal.keepRun(file, "r1", 2, mine.get(1)));
+    assertEquals(EventJson.line(mine.get(0)) + "\n" + EventJson.line(mine.get(1)) + "\n", Files.readString(file));
+  }
+
+  @Test
   void aJournalThatHoldsExactlyTheRunIsLeftUntouchedAndBlankLinesAreNotCounted() throws Exception {
     List<OrchestraEvent> mine = run("r1", 2);
     Path file = dir.resolve("journal.jsonl");
@@ -82,13 +92,17 @@ final class JournalTakeoverTest {
   }
 
   @Test
-  void aCutJournalKeepsItsPermissions() throws Exception {
+  void aJournalIsCutInPlaceKeepingItsFileOwnerAndPermissions() throws Exception {
     List<OrchestraEvent> mine = run("r1", 3);
     Path file = journal(mine);
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+    Object inode = Files.getAttribute(file, "unix:ino");
+    Object owner = Files.getOwner(file);
 
     Journal.keepRun(file, "r1", 2, mine.get(1));
 
+    assertEquals(inode, Files.getAttribute(file, "unix:ino"), "the same file, not a replacement");
+    assertEquals(owner, Files.getOwner(file));
     assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
     assertEquals(mine.subList(0, 2), Journal.readEvents(file));
   }

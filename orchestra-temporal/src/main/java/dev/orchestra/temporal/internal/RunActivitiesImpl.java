@@ -94,7 +94,9 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
         stale.close();
       }
       Map<String, RoleReport.Exploration> reports = new HashMap<>();
-      explorations.forEach((id, text) -> reports.put(id, (RoleReport.Exploration) Wire.report(text)));
+      if (explorations != null) { // a workflow from before they were sent sends none
+        explorations.forEach((id, text) -> reports.put(id, (RoleReport.Exploration) Wire.report(text)));
+      }
       desks.put(runId, host.reopenDesk(runId, known, Wire.event(lastEvent), reports));
       return Wire.team(host.spec(), host.budgetPolicy(), deskQueue, host.workspace().toString());
     });
@@ -312,18 +314,20 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
                 }
               }
             });
-    boolean done = false;
     try {
       T answer = work.get();
-      done = true;
+      if (opens) {
+        synchronized (own) {
+          own[0] = desks.get(runId); // the desk this call opened, which a call given up must not leave open
+        }
+      }
       return answer;
     } finally {
       beat.cancel(false);
       RunDesk close;
       synchronized (own) {
         ended[0] = true;
-        // A call that opens a desk (openDesk, reopenDesk) and was given up leaves none open.
-        close = !abandoned[0] ? null : opens ? (done ? desks.get(runId) : null) : own[0];
+        close = abandoned[0] ? own[0] : null;
       }
       if (close != null) {
         if (desks.remove(runId, close)) {

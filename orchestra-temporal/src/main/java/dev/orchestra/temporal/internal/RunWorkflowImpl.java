@@ -151,11 +151,11 @@ public final class RunWorkflowImpl implements RunWorkflow {
     }
     try {
       deskAt(team);
-      machine = new RunMachine(Wire.teamSpec(team));
       budgetPolicy = Wire.teamBudget(team);
       if (continued.isPresent()) {
-        goOnFrom(continued.get());
+        goOnFrom(continued.get(), new RunMachine(Wire.teamSpec(team)));
       } else {
+        machine = new RunMachine(Wire.teamSpec(team));
         budget = BudgetLadder.initial(budgetPolicy, now());
         fromDesk(() -> desk.observe(runId, List.of(Wire.event(new OrchestraEvent.RunStarted(runId, now(), request.goal(), false)))));
       }
@@ -253,10 +253,18 @@ public final class RunWorkflowImpl implements RunWorkflow {
   /** The change that continues a long run's workflow as new, for {@link Workflow#getVersion}. */
   private static final String CONTINUE_AS_NEW = "continue-as-new";
 
-  /** How long a history may grow by default before the run continues as new: well under Temporal's 50K events and 50 MB. */
-  public static final int DEFAULT_CONTINUE_AFTER_EVENTS = 10_000;
+  /**
+   * How many events a workflow run's history may grow by, by default, before the run continues as
+   * new: under the 4,096 at which a stock Temporal server suggests it. Frozen: a run started without
+   * its own figure decides by this one on every replay.
+   */
+  public static final int DEFAULT_CONTINUE_AFTER_EVENTS = 4_000;
 
-  private static final long CONTINUE_AFTER_BYTES = 8L * 1024 * 1024;
+  /** How many bytes a workflow run's history may grow by before the run continues as new. */
+  private static final long CONTINUE_AFTER_BYTES = 4L * 1024 * 1024;
+
+  /** The most a {@link Continuation}'s texts may hold: Temporal refuses an input over 2 MB. */
+  private static final long MAX_CONTINUATION_CHARS = 1_000_000;
 
   /** The most journal text one read from the desk carries: Temporal refuses a payload over 2 MB, and the text is escaped once more in it. */
   private static final long MAX_JOURNAL_CHARS = 512 * 1024;
@@ -266,6 +274,11 @@ public final class RunWorkflowImpl implements RunWorkflow {
 
   /** Whether this workflow run was continued from another and has not carried out a desk command yet. */
   private boolean fresh;
+
+  /** The history's length and size when this workflow run had read the journal back: it grows from there. */
+  private long startLength;
+
+  private long startSize;
 
   /**
    * Whether {@code next} starts or ends a round with nothing else under way: no task, no timer, no
@@ -277,12 +290,32 @@ public final class RunWorkflowImpl implements RunWorkflow {
         && editsAwaitingCheck.isEmpty();
   }
 
-  /** Whether the history is long enough to continue as new (deterministic: Temporal records what these read). */
+  /**
+   * Whether this workflow run's history grew enough since it began to continue as new
+   * (deterministic: Temporal records what these read). A continued run's history begins with the
+   * journal read back, so its growth is what counts, not its size: otherwise a long journal alone
+   * would have the run continue at every plan check.
+   */
   private boolean historyLong() {
     int after = request.continueAfterEvents() > 0 ? request.continueAfterEvents() : DEFAULT_CONTINUE_AFTER_EVENTS;
     io.temporal.workflow.WorkflowInfo info = Workflow.getInfo();
-    boolean longEnough = info.getHistoryLength() >= after || info.getHistorySize() >= CONTINUE_AFTER_BYTES || info.isContinueAsNewSuggested();
-    return longEnough && Workflow.getVersion(CONTINUE_AS_NEW, Workflow.DEFAULT_VERSION, 1) >= 1;
+    boolean grown = info.getHistoryLength() - startLength >= after || info.getHistorySize() - startSize >= CONTINUE_AFTER_BYTES;
+    if (!grown || Workflow.getVersion(CONTINUE_AS_NEW, Workflow.DEFAULT_VERSION, 1) < 1) {
+      return false;
+    }
+    long chars = deskTeam.length() + firstTeam.length() + journal.get(journal.size() - 1).length();
+    for (String x : explorations.values()) {
+      chars += x.length();
+    }
+    for (List<String> e : planEdits) {
+      chars += e.get(0).length() + e.get(1).length();
+    }
+    if (chars > MAX_CONTINUATION_CHARS) {
+      // Plan edits or explorer reports too large to carry: this check goes on without continuing.
+      Workflow.getLogger(RunWorkflowImpl.class).warn("run {}: not continuing as new here: what it would carry is {} characters", runId, chars);
+      return false;
+    }
+    return true;
   }
 
   /**
@@ -310,7 +343,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
    * replays the run's journal, read back from the desk (which holds it on disk), and the rest comes
    * from {@code c}.
    */
-  private void goOnFrom(Continuation c) {
+  private void goOnFrom(Continuation c, RunMachine rebuilt) {
     fresh = true;
     deskMoves = c.deskMoves();
     starts = c.starts();
@@ -319,14 +352,27 @@ public final class RunWorkflowImpl implements RunWorkflow {
     budget =
         new BudgetLadder.State(
             c.budgetLimit(), Instant.parse(c.budgetLastChange()), Instant.parse(c.budgetLastTrouble()), c.budgetTroubleLimit());
+    List<OrchestraEvent> events = new ArrayList<>();
     while (journal.size() < c.journalLines()) {
       int from = journal.size();
-      // Once: a desk lost now cannot be opened again from a journal this run has only part of.
-      List<String> lines = atDeskOnce(() -> desk.journalLines(runId, from, MAX_JOURNAL_CHARS));
+      List<String> lines;
+      try {
+        lines = atDeskOnce(() -> desk.journalLines(runId, from, MAX_JOURNAL_CHARS));
+      } catch (ActivityFailure e) {
+        // The desk lost here: opened again from the journal as this run found it, and read anew.
+        if (deskLoss(e).isEmpty() || !moveDesk(e, c.journalLines(), c.lastLine())) {
+          throw e;
+        }
+        journal.clear();
+        events.clear();
+        continue;
+      }
       if (lines.isEmpty()) {
         break;
       }
-      journal.addAll(lines.subList(0, Math.min(lines.size(), c.journalLines() - from)));
+      List<String> wanted = lines.subList(0, Math.min(lines.size(), c.journalLines() - from));
+      journal.addAll(wanted);
+      events.addAll(Wire.readEvents(wanted)); // chunk by chunk: the workflow's thread yields at each read
     }
     if (journal.size() != c.journalLines() || !journal.get(journal.size() - 1).equals(c.lastLine())) {
       throw ApplicationFailure.newNonRetryableFailure(
@@ -334,9 +380,13 @@ public final class RunWorkflowImpl implements RunWorkflow {
               + " of the run's " + c.journalLines() + " lines, or another last line",
           "JournalMismatch");
     }
-    machine.rebuild(Wire.readEvents(journal));
+    rebuilt.rebuild(events);
+    machine = rebuilt; // only now: a query meanwhile finds a run starting, not an empty one
     c.deskWork().forEach(w -> deskWork.add(Wire.command(w)));
+    startLength = Workflow.getInfo().getHistoryLength();
+    startSize = Workflow.getInfo().getHistorySize();
   }
+
 
   /**
    * Has the desk carry out a command. A person's cancel requested meanwhile is taken to the desk,
@@ -406,7 +456,12 @@ public final class RunWorkflowImpl implements RunWorkflow {
    * @throws ApplicationFailure of type {@value #DESK_LOST} when no worker could open the desk again
    */
   private boolean moveDesk(ActivityFailure lost) {
-    if (desk == null || journal.isEmpty() || Workflow.getVersion(DESK_MOVES, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+    return !journal.isEmpty() && moveDesk(lost, journal.size(), journal.get(journal.size() - 1));
+  }
+
+  /** As {@link #moveDesk(ActivityFailure)}, from the run's first {@code known} journal lines, the last of which is {@code last}. */
+  private boolean moveDesk(ActivityFailure lost, int known, String last) {
+    if (desk == null || Workflow.getVersion(DESK_MOVES, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
       return false;
     }
     if (deskMoves >= MAX_DESK_MOVES) {
@@ -427,8 +482,6 @@ public final class RunWorkflowImpl implements RunWorkflow {
                 // gave its call up (its next heartbeat): the opening is tried again meanwhile.
                 .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(6).setInitialInterval(Duration.ofSeconds(1)).build())
                 .build());
-    int known = journal.size();
-    String last = journal.get(known - 1);
     Map<String, String> reports = new LinkedHashMap<>(explorations);
     String team;
     try {
@@ -572,13 +625,14 @@ public final class RunWorkflowImpl implements RunWorkflow {
   private void sendPlanEdits() {
     List<List<String>> edits = List.copyOf(planEdits);
     planEdits.clear();
-    editsAwaitingCheck.addAll(edits);
     for (List<String> e : edits) {
       try {
         atDesk(() -> {
           desk.editPlan(runId, e.get(0), e.get(1));
           return Boolean.TRUE;
         });
+        // Only once given: a desk opened again while this one was being sent is given those before it.
+        editsAwaitingCheck.add(e);
       } catch (ActivityFailure refused) {
         Workflow.getLogger(RunWorkflowImpl.class).warn("run {}: a plan edit was left out: {}", runId, refused.getCause() != null ? refused.getCause().getMessage() : refused.getMessage());
       }
