@@ -3,6 +3,7 @@ package dev.orchestra.temporal;
 import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.event.OrchestraListener;
 import dev.orchestra.plan.Plan;
+import dev.orchestra.role.ApprovalHandler;
 import dev.orchestra.temporal.internal.RunRequest;
 import dev.orchestra.temporal.internal.RunWorkflowImpl;
 import dev.orchestra.temporal.internal.RunWorkflow;
@@ -17,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -46,6 +48,7 @@ public final class TemporalOrchestrator {
   private final String taskQueue;
   private final Duration heartbeatTimeout;
   private final int continueAfterEvents;
+  private final boolean approvalsThroughRun;
   private final SecureRandom random = new SecureRandom();
 
   private TemporalOrchestrator(Builder b) {
@@ -53,6 +56,7 @@ public final class TemporalOrchestrator {
     this.taskQueue = b.taskQueue;
     this.heartbeatTimeout = b.heartbeatTimeout;
     this.continueAfterEvents = b.continueAfterEvents;
+    this.approvalsThroughRun = b.approvalsThroughRun;
   }
 
   /**
@@ -79,7 +83,7 @@ public final class TemporalOrchestrator {
     String runId = RUN_ID_TIME.format(Clock.systemUTC().instant()) + "-" + String.format(Locale.ROOT, "%06x", random.nextInt(1 << 24));
     RunWorkflow workflow =
         client.newWorkflowStub(RunWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue(taskQueue).setWorkflowId(WORKFLOW_ID_PREFIX + runId).build());
-    WorkflowClient.start(workflow::run, new RunRequest(runId, goal, OrchestraWorker.desksQueue(taskQueue), heartbeatTimeout.toMillis(), continueAfterEvents));
+    WorkflowClient.start(workflow::run, new RunRequest(runId, goal, OrchestraWorker.desksQueue(taskQueue), heartbeatTimeout.toMillis(), continueAfterEvents, approvalsThroughRun));
     return runId;
   }
 
@@ -252,6 +256,39 @@ public final class TemporalOrchestrator {
   }
 
   /**
+   * Returns the approval requests of a run's agents that wait for a person's answer, oldest first:
+   * for runs started with {@link Builder#approvalsThroughRun} (none otherwise).
+   *
+   * @param runId the run
+   * @return the requests, possibly none
+   * @throws io.temporal.client.WorkflowNotFoundException when Temporal knows no such run
+   */
+  public List<PendingApproval> approvals(String runId) {
+    List<PendingApproval> out = new ArrayList<>();
+    for (String text : client.newWorkflowStub(RunWorkflow.class, WORKFLOW_ID_PREFIX + runId).approvals()) {
+      out.add(new PendingApproval(Wire.pendingApprovalId(text), Wire.pendingApprovalRequest(text)));
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * Answers an approval request of a run's agent; returns at once. The agent goes on once its worker
+   * reads the answer (within about 200 ms) and the journal records it ({@code ApprovalDecided},
+   * with {@code decision.decidedBy()}). An answer to a request no longer waiting (answered, or given
+   * up at the team's approval timeout) is left out, logged by the workflow.
+   *
+   * @param runId the run
+   * @param approvalId the request's {@link PendingApproval#id}
+   * @param decision the answer
+   * @throws io.temporal.client.WorkflowNotFoundException when no such run is going on
+   */
+  public void answerApproval(String runId, String approvalId, ApprovalHandler.Decision decision) {
+    Objects.requireNonNull(approvalId, "approvalId");
+    Objects.requireNonNull(decision, "decision");
+    client.newWorkflowStub(RunWorkflow.class, WORKFLOW_ID_PREFIX + runId).approvalAnswered(approvalId, Wire.decision(decision));
+  }
+
+  /**
    * Returns the workflow id of a run, to find it in Temporal's tools.
    *
    * @param runId the run
@@ -272,6 +309,7 @@ public final class TemporalOrchestrator {
     private String taskQueue = OrchestraWorker.DEFAULT_TASK_QUEUE;
     private Duration heartbeatTimeout = Duration.ofSeconds(10);
     private int continueAfterEvents = RunWorkflowImpl.DEFAULT_CONTINUE_AFTER_EVENTS;
+    private boolean approvalsThroughRun;
 
     private Builder(WorkflowClient client) {
       this.client = Objects.requireNonNull(client, "client");
@@ -325,6 +363,22 @@ public final class TemporalOrchestrator {
         throw new IllegalArgumentException("the history must be allowed at least 1 event, got " + events);
       }
       this.continueAfterEvents = events;
+      return this;
+    }
+
+    /**
+     * Sets where the approval requests of the agents of runs this orchestrator starts go. False (the
+     * default): to the approval handler of the team on the worker each task runs on, as in one JVM.
+     * True: to the run's workflow, where a person sees them ({@link TemporalOrchestrator#approvals})
+     * and answers them ({@link TemporalOrchestrator#answerApproval}), from any JVM; a request nobody
+     * answers within the team's approval timeout is denied, as in one JVM. Requests of the agents the
+     * desk runs (the planner, the gates' roles) still go to the desk worker's handler.
+     *
+     * @param throughRun whether requests go to the run
+     * @return this builder
+     */
+    public Builder approvalsThroughRun(boolean throughRun) {
+      this.approvalsThroughRun = throughRun;
       return this;
     }
 

@@ -42,6 +42,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunActivitiesImpl.class);
 
+  /** How often an agent waiting for a person's approval looks for the answer. */
+  private static final Duration APPROVAL_POLL = Duration.ofMillis(200);
+
   private final EngineHost host;
   private final String deskQueue;
   private final Duration heartbeatEvery;
@@ -220,7 +223,15 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
               }
             });
     try {
-      TaskExecutor executor = executors.computeIfAbsent(call.runId(), id -> host.tasks(id, host.workspace(), () -> cancelledRuns.contains(id)));
+      WorkflowClient people = client;
+      String workflowId = context.getInfo().getWorkflowId();
+      TaskExecutor executor =
+          executors.computeIfAbsent(
+              call.runId(),
+              id ->
+                  call.approvalsThroughRun() && people != null
+                      ? host.tasks(id, host.workspace(), () -> cancelledRuns.contains(id), new WorkflowApprovals(people, workflowId, APPROVAL_POLL))
+                      : host.tasks(id, host.workspace(), () -> cancelledRuns.contains(id)));
       // This workflow run exactly: a signal must not reach a later run of the same workflow id.
       WorkflowTargetOptions target =
           WorkflowTargetOptions.newBuilder().setWorkflowId(context.getInfo().getWorkflowId()).setRunId(context.getInfo().getWorkflowRunId()).build();

@@ -14,10 +14,14 @@ import java.util.Optional;
  *     runs it again elsewhere; a cancel reaches a task within about this long too
  * @param continueAfterEvents how many events the workflow's history may grow to before it continues
  *     as new at its next round boundary; 0 for the default (a request written before this existed)
+ * @param approvalsThroughRun whether its agents' approval requests go to the workflow for a person
+ *     to answer, instead of to each worker's own handler (false in a request written before this existed)
  * @param continued where the run stood when its workflow continued as new; null for a new run (the
  *     wire form, which Temporal's JSON fills; read it with {@link #continuation})
  */
-public record RunRequest(String runId, String goal, String deskQueue, long heartbeatTimeoutMillis, int continueAfterEvents, Continuation continued) {
+public record RunRequest(
+    String runId, String goal, String deskQueue, long heartbeatTimeoutMillis, int continueAfterEvents, boolean approvalsThroughRun,
+    Continuation continued) {
   /** Validates the components. */
   public RunRequest {
     Objects.requireNonNull(runId, "runId");
@@ -32,8 +36,8 @@ public record RunRequest(String runId, String goal, String deskQueue, long heart
   }
 
   /** A new run's request. */
-  public RunRequest(String runId, String goal, String deskQueue, long heartbeatTimeoutMillis, int continueAfterEvents) {
-    this(runId, goal, deskQueue, heartbeatTimeoutMillis, continueAfterEvents, null);
+  public RunRequest(String runId, String goal, String deskQueue, long heartbeatTimeoutMillis, int continueAfterEvents, boolean approvalsThroughRun) {
+    this(runId, goal, deskQueue, heartbeatTimeoutMillis, continueAfterEvents, approvalsThroughRun, null);
   }
 
   /** Where the run stood when its workflow continued as new, or empty for a new run. */

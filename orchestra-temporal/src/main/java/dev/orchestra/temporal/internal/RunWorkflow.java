@@ -86,4 +86,53 @@ public interface RunWorkflow {
    */
   @SignalMethod
   void taskHealth(String taskId, int attempt, int index, String health);
+
+  /**
+   * An agent asks a person's approval (sent by the worker its task runs on, for a run whose
+   * approvals are answered through Temporal). Listed by {@link #approvals} until answered or
+   * withdrawn.
+   *
+   * @param id the request's id, unique in the run
+   * @param request the request, as {@link Wire#approvalRequest} writes it
+   */
+  @SignalMethod
+  void approvalAsked(String id, String request);
+
+  /**
+   * A person's answer to an approval request; kept for the asking worker ({@link #approvalAnswer}).
+   * An answer to a request not waiting (answered, withdrawn, never asked) is left out, logged.
+   *
+   * @param id the request's id
+   * @param decision the decision, as {@link Wire#decision} writes it
+   */
+  @SignalMethod
+  void approvalAnswered(String id, String decision);
+
+  /**
+   * The asking worker stopped waiting (its approval timeout, or its task stopped): the request is
+   * no longer listed, and a later answer is left out.
+   *
+   * @param id the request's id
+   */
+  @SignalMethod
+  void approvalWithdrawn(String id);
+
+  /**
+   * Returns the approval requests waiting for a person's answer, oldest first, each as {@link
+   * Wire#pendingApproval} writes it.
+   *
+   * @return the requests, possibly none
+   */
+  @QueryMethod
+  List<String> approvals();
+
+  /**
+   * Returns a request's answer, as {@link Wire#decision} writes it, or an empty string while there
+   * is none.
+   *
+   * @param id the request's id
+   * @return the answer, or empty
+   */
+  @QueryMethod
+  String approvalAnswer(String id);
 }

@@ -335,7 +335,8 @@ public final class RunWorkflowImpl implements RunWorkflow {
     Workflow.getLogger(RunWorkflowImpl.class)
         .info("run {}: continuing as new at round {} ({} history events, {} journal lines)", runId, machine.state().round(),
             Workflow.getInfo().getHistoryLength(), journal.size());
-    Workflow.continueAsNew(new RunRequest(runId, request.goal(), desksQueue, request.heartbeatTimeoutMillis(), request.continueAfterEvents(), c));
+    Workflow.continueAsNew(
+        new RunRequest(runId, request.goal(), desksQueue, request.heartbeatTimeoutMillis(), request.continueAfterEvents(), request.approvalsThroughRun(), c));
   }
 
   /**
@@ -698,6 +699,48 @@ public final class RunWorkflowImpl implements RunWorkflow {
     planEdits.add(List.of(base, edited));
   }
 
+  /** Approval requests waiting for a person, oldest first: id to request text. */
+  private final Map<String, String> approvalsAsked = new LinkedHashMap<>();
+  /** People's answers, by request id, until the run continues as new (no task then waits for one). */
+  private final Map<String, String> approvalAnswers = new HashMap<>();
+
+  @Override
+  public void approvalAsked(String id, String request) {
+    // Signals may hold anything: nothing here may throw, or the workflow's task fails over and over.
+    if (id == null || request == null || approvalAnswers.containsKey(id)) {
+      return;
+    }
+    approvalsAsked.put(id, request);
+  }
+
+  @Override
+  public void approvalAnswered(String id, String decision) {
+    if (id == null || decision == null || approvalsAsked.remove(id) == null) {
+      Workflow.getLogger(RunWorkflowImpl.class).warn("run {}: an answer to approval request {}, which waits for none, was left out", runId, id);
+      return;
+    }
+    approvalAnswers.put(id, decision);
+  }
+
+  @Override
+  public void approvalWithdrawn(String id) {
+    if (id != null) {
+      approvalsAsked.remove(id);
+    }
+  }
+
+  @Override
+  public List<String> approvals() {
+    List<String> out = new ArrayList<>();
+    approvalsAsked.forEach((id, request) -> out.add(Wire.pendingApproval(id, request)));
+    return out;
+  }
+
+  @Override
+  public String approvalAnswer(String id) {
+    return approvalAnswers.getOrDefault(id, "");
+  }
+
   @Override
   public List<String> events(int from) {
     List<String> out = new ArrayList<>();
@@ -815,7 +858,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
           case RUN_TASK -> {
             Command.RunTask run = (Command.RunTask) c;
             startOf.put(run.task().id(), ++starts);
-            TaskCall call = new TaskCall(runId, Wire.command(c), machine.state().goal(), explorations, deskWorkspace, starts);
+            TaskCall call = new TaskCall(runId, Wire.command(c), machine.state().goal(), explorations, deskWorkspace, starts, request.approvalsThroughRun());
             pending.add(new Pending(c, Async.function(tasks::runTask, call)));
           }
           case AWAIT_RETRY -> {

@@ -14,8 +14,11 @@ import java.util.Objects;
  * @param start which start of a task this is, counting every task start of the run from 1 (0 when
  *     not known): the outcomes its activity signals name it, so that a late signal from an earlier
  *     run of the same task is told apart
+ * @param approvalsThroughRun whether the agent's approval requests go to the run's workflow, for a
+ *     person to answer ({@code TemporalOrchestrator.approvals}), instead of the worker's own handler
  */
-public record TaskCall(String runId, String command, String goal, Map<String, String> explorations, String workspace, int start) {
+public record TaskCall(
+    String runId, String command, String goal, Map<String, String> explorations, String workspace, int start, boolean approvalsThroughRun) {
   /** Validates and copies the components. */
   public TaskCall {
     Objects.requireNonNull(runId, "runId");

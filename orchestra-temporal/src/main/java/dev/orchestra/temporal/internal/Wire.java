@@ -137,6 +137,44 @@ public final class Wire {
     return teamSpec(a).equals(teamSpec(b)) && teamBudget(a).equals(teamBudget(b));
   }
 
+  /** Returns an agent's approval request as JSON text. */
+  public static String approvalRequest(dev.orchestra.role.ApprovalHandler.Request request) {
+    return MAPPER.valueToTree(request).toString();
+  }
+
+  /** Reads an approval request from {@link #approvalRequest}'s text. */
+  public static dev.orchestra.role.ApprovalHandler.Request approvalRequest(String text) {
+    return treeToValue(tree(text), dev.orchestra.role.ApprovalHandler.Request.class, "approval request");
+  }
+
+  /** Returns an approval decision as JSON text. */
+  public static String decision(dev.orchestra.role.ApprovalHandler.Decision decision) {
+    return MAPPER.valueToTree(decision).toString();
+  }
+
+  /** Reads an approval decision from {@link #decision}'s text. */
+  public static dev.orchestra.role.ApprovalHandler.Decision decision(String text) {
+    return treeToValue(tree(text), dev.orchestra.role.ApprovalHandler.Decision.class, "approval decision");
+  }
+
+  /** Returns a waiting approval request and its id as JSON text: {@code {"id": ..., "request": ...}}. */
+  public static String pendingApproval(String id, String request) {
+    ObjectNode node = MAPPER.createObjectNode();
+    node.put("id", id);
+    node.set("request", tree(request));
+    return node.toString();
+  }
+
+  /** Reads the id of {@link #pendingApproval}'s text. */
+  public static String pendingApprovalId(String text) {
+    return tree(text).path("id").asText();
+  }
+
+  /** Reads the request of {@link #pendingApproval}'s text. */
+  public static dev.orchestra.role.ApprovalHandler.Request pendingApprovalRequest(String text) {
+    return treeToValue(tree(text).path("request"), dev.orchestra.role.ApprovalHandler.Request.class, "approval request");
+  }
+
   /** Reads the spec from {@link #team}'s text. */
   public static RunSpec teamSpec(String text) {
     return treeToValue(tree(text).path("spec"), RunSpec.class, "run spec");

@@ -1,0 +1,123 @@
+package dev.orchestra.temporal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orchestra.Orchestrator;
+import dev.orchestra.StopReason;
+import dev.orchestra.event.OrchestraEvent;
+import dev.orchestra.plan.Task;
+import dev.orchestra.role.ApprovalHandler;
+import dev.orchestra.role.ApprovalPolicy;
+import dev.orchestra.role.BuiltInRoles;
+import dev.orchestra.role.Role;
+import dev.orchestra.role.SandboxMode;
+import dev.orchestra.temporal.internal.RunWorkflowImpl;
+import dev.orchestra.testing.Reply;
+import dev.orchestra.testing.RoleAnswers;
+import dev.orchestra.testing.ScriptedModelProvider;
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.testing.WorkflowReplayer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Approvals of a run on Temporal answered by a person through the run: an agent's request waits in
+ * the workflow, the starting side lists and answers it, and the agent goes on as the answer says.
+ */
+final class TemporalApprovalTest extends InMemoryTemporalTest {
+  private static final String QUEUE = "orchestra-approvals";
+
+  @TempDir Path dir;
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void anAgentsApprovalRequestWaitsInTheRunUntilAPersonAnswersIt(boolean approve) throws Exception {
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    ScriptedModelProvider model = planning(Task.builder("T1", "Touch a file").writeScope("made.txt").role("implementer").build());
+    model.on("implementer", "T1")
+        .reply(
+            Reply.toolCall("run_command", "{\"command\":[\"touch\",\"made.txt\"],\"shell\":\"\",\"cwd\":\"\",\"timeout_seconds\":0}"),
+            Reply.text(RoleAnswers.implementation("tried")));
+    // Read-only and untrusted: running a command needs approval.
+    Role cautious =
+        BuiltInRoles.get("implementer").toBuilder().sandboxMode(SandboxMode.READ_ONLY).approvalPolicy(ApprovalPolicy.fromConfigValue("untrusted").orElseThrow()).build();
+    AtomicInteger askedOnWorker = new AtomicInteger();
+    ApprovalHandler workersOwn = request -> {
+      askedOnWorker.incrementAndGet();
+      return ApprovalHandler.Decision.deny("worker", "the worker's own handler was asked");
+    };
+    try (Orchestrator team =
+            Orchestrator.builder().workspace(ws).modelProvider(model).explorationProbes(List.of()).role(cautious).approvalHandler(workersOwn)
+                .approvalTimeout(Duration.ofSeconds(60)).build();
+        OrchestraWorker worker = OrchestraWorker.builder(team).taskQueue(QUEUE).build()) {
+      worker.registerOn(env.getWorkerFactory());
+      env.start();
+      TemporalOrchestrator temporal = TemporalOrchestrator.builder(env.getWorkflowClient()).taskQueue(QUEUE).approvalsThroughRun(true).build();
+      String runId = temporal.start("Touch made.txt");
+
+      List<PendingApproval> waiting = List.of();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (waiting.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+        waiting = temporal.approvals(runId);
+      }
+      assertEquals(1, waiting.size(), "the agent's request waits in the run");
+      ApprovalHandler.Request request = waiting.get(0).request();
+      assertEquals(List.of(runId, "T1", "implementer", "run_command", "touch made.txt"),
+          List.of(request.runId(), request.taskId(), request.role(), request.action(), request.detail()));
+      temporal.answerApproval(runId, "no-such-request", ApprovalHandler.Decision.approve("someone else")); // left out, logged
+      temporal.answerApproval(
+          runId, waiting.get(0).id(), approve ? ApprovalHandler.Decision.approve("a person") : ApprovalHandler.Decision.deny("a person", "not today"));
+      OrchestraEvent.RunFinished end = temporal.await(runId);
+
+      assertEquals(StopReason.GREEN.name(), end.stopReason(), end.message());
+      assertEquals(approve, Files.exists(ws.resolve("made.txt")), "the command ran only when approved");
+      OrchestraEvent.ApprovalDecided decided =
+          InMemoryTemporalTest.journal(ws).stream().filter(e -> e instanceof OrchestraEvent.ApprovalDecided).map(e -> (OrchestraEvent.ApprovalDecided) e)
+              .findFirst().orElseThrow();
+      assertEquals(approve, decided.approved());
+      assertEquals("a person", decided.decidedBy());
+      assertEquals(0, askedOnWorker.get(), "the worker's own handler was not asked");
+      assertTrue(temporal.approvals(runId).isEmpty(), "nothing waits any more");
+      WorkflowExecutionHistory history = env.getWorkflowClient().fetchHistory(TemporalOrchestrator.workflowId(runId));
+      WorkflowReplayer.replayWorkflowExecution(history, RunWorkflowImpl.class);
+      if (approve) {
+        HistoryFixturesTest.record("approval-run", history);
+      }
+    }
+  }
+
+  @Test
+  void withoutApprovalsThroughTheRunTheWorkersOwnHandlerAnswersAsInOneJvm() throws Exception {
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    ScriptedModelProvider model = planning(Task.builder("T1", "Touch a file").writeScope("made.txt").role("implementer").build());
+    model.on("implementer", "T1")
+        .reply(
+            Reply.toolCall("run_command", "{\"command\":[\"touch\",\"made.txt\"],\"shell\":\"\",\"cwd\":\"\",\"timeout_seconds\":0}"),
+            Reply.text(RoleAnswers.implementation("tried")));
+    Role cautious =
+        BuiltInRoles.get("implementer").toBuilder().sandboxMode(SandboxMode.READ_ONLY).approvalPolicy(ApprovalPolicy.fromConfigValue("untrusted").orElseThrow()).build();
+    try (Orchestrator team =
+            Orchestrator.builder().workspace(ws).modelProvider(model).explorationProbes(List.of()).role(cautious)
+                .approvalHandler(request -> ApprovalHandler.Decision.approve("the worker")).build();
+        OrchestraWorker worker = OrchestraWorker.builder(team).taskQueue(QUEUE).build()) {
+      TemporalOrchestrator temporal = serve(worker);
+      OrchestraEvent.RunFinished end = temporal.run("Touch made.txt");
+
+      assertEquals(StopReason.GREEN.name(), end.stopReason(), end.message());
+      assertTrue(Files.exists(ws.resolve("made.txt")));
+      assertTrue(
+          InMemoryTemporalTest.journal(ws).stream().anyMatch(e -> e instanceof OrchestraEvent.ApprovalDecided d && d.approved() && d.decidedBy().equals("the worker")),
+          "the worker's handler decided");
+    }
+  }
+}
