@@ -273,7 +273,7 @@ public final class TemporalOrchestrator {
 
   /**
    * Answers an approval request of a run's agent; returns at once. The agent goes on once its worker
-   * reads the answer (within about 200 ms) and the journal records it ({@code ApprovalDecided},
+   * reads the answer (within about a second) and the journal records it ({@code ApprovalDecided},
    * with {@code decision.decidedBy()}). An answer to a request no longer waiting (answered, or given
    * up at the team's approval timeout) is left out, logged by the workflow.
    *
@@ -371,8 +371,10 @@ public final class TemporalOrchestrator {
      * default): to the approval handler of the team on the worker each task runs on, as in one JVM.
      * True: to the run's workflow, where a person sees them ({@link TemporalOrchestrator#approvals})
      * and answers them ({@link TemporalOrchestrator#answerApproval}), from any JVM; a request nobody
-     * answers within the team's approval timeout is denied, as in one JVM. Requests of the agents the
-     * desk runs (the planner, the gates' roles) still go to the desk worker's handler.
+     * answers within the team's approval timeout is denied, as in one JVM; the wait counts against
+     * the task's two hours, so keep that timeout well under them. Requests of the agents the desk
+     * runs (the planner, the gates' roles) still go to the desk worker's handler. Workers must know
+     * this option (this version or later): an older one answers with its own handler.
      *
      * @param throughRun whether requests go to the run
      * @return this builder

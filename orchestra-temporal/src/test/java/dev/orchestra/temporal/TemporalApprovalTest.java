@@ -1,6 +1,7 @@
 package dev.orchestra.temporal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orchestra.Orchestrator;
@@ -93,6 +94,48 @@ final class TemporalApprovalTest extends InMemoryTemporalTest {
       if (approve) {
         HistoryFixturesTest.record("approval-run", history);
       }
+    }
+  }
+
+  @Test
+  void aRequestNobodyAnswersInTimeIsDeniedAndNoLongerListed() throws Exception {
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    ScriptedModelProvider model = planning(Task.builder("T1", "Touch a file").writeScope("made.txt").role("implementer").build());
+    model.on("implementer", "T1")
+        .reply(
+            Reply.toolCall("run_command", "{\"command\":[\"touch\",\"made.txt\"],\"shell\":\"\",\"cwd\":\"\",\"timeout_seconds\":0}"),
+            Reply.text(RoleAnswers.implementation("tried")));
+    Role cautious =
+        BuiltInRoles.get("implementer").toBuilder().sandboxMode(SandboxMode.READ_ONLY).approvalPolicy(ApprovalPolicy.fromConfigValue("untrusted").orElseThrow()).build();
+    try (Orchestrator team =
+            Orchestrator.builder().workspace(ws).modelProvider(model).explorationProbes(List.of()).role(cautious)
+                .approvalTimeout(Duration.ofSeconds(2)).build();
+        OrchestraWorker worker = OrchestraWorker.builder(team).taskQueue(QUEUE).build()) {
+      worker.registerOn(env.getWorkerFactory());
+      env.start();
+      TemporalOrchestrator temporal = TemporalOrchestrator.builder(env.getWorkflowClient()).taskQueue(QUEUE).approvalsThroughRun(true).build();
+      String runId = temporal.start("Touch made.txt");
+      List<PendingApproval> waiting = List.of();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (waiting.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+        waiting = temporal.approvals(runId);
+      }
+      assertEquals(1, waiting.size(), "the agent's request waits in the run");
+
+      OrchestraEvent.RunFinished end = temporal.await(runId); // nobody answers
+      String late = waiting.get(0).id();
+      assertThrows(
+          io.temporal.client.WorkflowNotFoundException.class, () -> temporal.answerApproval(runId, late, ApprovalHandler.Decision.approve("too late")),
+          "the run is over");
+
+      assertEquals(StopReason.GREEN.name(), end.stopReason(), end.message());
+      assertTrue(temporal.approvals(runId).isEmpty(), "a request nobody waits for is not listed");
+      OrchestraEvent.ApprovalDecided decided =
+          InMemoryTemporalTest.journal(ws).stream().filter(e -> e instanceof OrchestraEvent.ApprovalDecided).map(e -> (OrchestraEvent.ApprovalDecided) e)
+              .findFirst().orElseThrow();
+      assertEquals(List.of(false, "timeout"), List.of(decided.approved(), decided.decidedBy()));
+      assertTrue(!Files.exists(ws.resolve("made.txt")), "the command did not run");
     }
   }
 

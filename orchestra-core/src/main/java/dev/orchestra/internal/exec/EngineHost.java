@@ -2,6 +2,7 @@ package dev.orchestra.internal.exec;
 
 import dev.orchestra.Orchestrator;
 import dev.orchestra.internal.engine.RunSpec;
+import dev.orchestra.role.ApprovalHandler;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
@@ -53,10 +54,13 @@ public interface EngineHost {
    * person answering through the engine that decides the run). The orchestrator's approval timeout
    * still applies.
    *
+   * @param runId the run the tasks belong to
+   * @param workspace where the tasks work
+   * @param cancelled whether the run was cancelled meanwhile (see the other overload)
    * @param approvals who answers the agents' approval requests
-   * @return the executor
+   * @return the executor; thread-safe
    */
-  TaskExecutor tasks(String runId, Path workspace, BooleanSupplier cancelled, dev.orchestra.role.ApprovalHandler approvals);
+  TaskExecutor tasks(String runId, Path workspace, BooleanSupplier cancelled, ApprovalHandler approvals);
 
   /** Returns the workspace this orchestrator was built for: where its runs' desks keep the journal and plan.md. */
   Path workspace();

@@ -42,8 +42,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunActivitiesImpl.class);
 
-  /** How often an agent waiting for a person's approval looks for the answer. */
-  private static final Duration APPROVAL_POLL = Duration.ofMillis(200);
+  /**
+   * How often an agent waiting for a person's approval looks for the answer: a query, which a
+   * worker without a cached workflow answers by replaying its history, so not too often.
+   */
+  private static final Duration APPROVAL_POLL = Duration.ofSeconds(1);
 
   private final EngineHost host;
   private final String deskQueue;
@@ -225,6 +228,9 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
     try {
       WorkflowClient people = client;
       String workflowId = context.getInfo().getWorkflowId();
+      if (call.approvalsThroughRun() && people == null) {
+        LOG.warn("run {}: its approvals were to be answered through the run, but this worker has no client to reach it: the team's handler answers", call.runId());
+      }
       TaskExecutor executor =
           executors.computeIfAbsent(
               call.runId(),

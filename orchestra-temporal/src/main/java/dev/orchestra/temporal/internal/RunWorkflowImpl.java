@@ -707,19 +707,41 @@ public final class RunWorkflowImpl implements RunWorkflow {
   @Override
   public void approvalAsked(String id, String request) {
     // Signals may hold anything: nothing here may throw, or the workflow's task fails over and over.
-    if (id == null || request == null || approvalAnswers.containsKey(id)) {
+    String taskId;
+    try {
+      taskId = id == null || request == null ? null : Wire.approvalRequest(request).taskId();
+    } catch (RuntimeException e) {
+      taskId = null;
+    }
+    if (taskId == null || approvalAnswers.containsKey(id)) {
+      Workflow.getLogger(RunWorkflowImpl.class).warn("run {}: an approval request that cannot be read was left out", runId);
       return;
     }
+    // An agent asks one thing at a time: an earlier request of its task is one nobody waits for any
+    // more (an attempt Temporal gave up on, a worker that died).
+    String task = taskId;
+    approvalsAsked.values().removeIf(r -> Wire.approvalRequest(r).taskId().equals(task));
     approvalsAsked.put(id, request);
   }
 
   @Override
   public void approvalAnswered(String id, String decision) {
-    if (id == null || decision == null || approvalsAsked.remove(id) == null) {
-      Workflow.getLogger(RunWorkflowImpl.class).warn("run {}: an answer to approval request {}, which waits for none, was left out", runId, id);
+    boolean readable;
+    try {
+      readable = decision != null && Wire.decision(decision) != null;
+    } catch (RuntimeException e) {
+      readable = false;
+    }
+    if (id == null || !readable || approvalsAsked.remove(id) == null) {
+      Workflow.getLogger(RunWorkflowImpl.class).warn("run {}: an answer to approval request {}, which waits for none or cannot be read, was left out", runId, id);
       return;
     }
     approvalAnswers.put(id, decision);
+  }
+
+  /** Forgets the approval requests of a task whose activity ended: nobody waits for them. */
+  private void forgetApprovals(String taskId) {
+    approvalsAsked.values().removeIf(r -> Wire.approvalRequest(r).taskId().equals(taskId));
   }
 
   @Override
@@ -799,6 +821,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
         continue;
       }
       Command.RunTask task = (Command.RunTask) p.command();
+      forgetApprovals(task.task().id());
       String result;
       try {
         result = p.promise().get();

@@ -36,9 +36,9 @@ final class WorkflowApprovals implements ApprovalHandler {
   public Decision decide(Request request) throws InterruptedException {
     String id = request.taskId() + "-" + UUID.randomUUID();
     RunWorkflow run = client.newWorkflowStub(RunWorkflow.class, workflowId);
-    run.approvalAsked(id, Wire.approvalRequest(request));
     boolean answered = false;
     try {
+      run.approvalAsked(id, Wire.approvalRequest(request));
       int failures = 0;
       while (true) {
         Thread.sleep(poll.toMillis());
@@ -46,8 +46,11 @@ final class WorkflowApprovals implements ApprovalHandler {
         try {
           answer = run.approvalAnswer(id);
         } catch (RuntimeException e) {
+          if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedException("stopped waiting for the answer to approval request " + id);
+          }
           // The workflow's worker busy or restarting: the request still waits there.
-          if (++failures % 50 == 1) {
+          if (++failures % 10 == 1) {
             LOG.warn("run {}: reading the answer to approval request {} failed ({} times so far): {}", request.runId(), id, failures, e.toString());
           }
           continue;
