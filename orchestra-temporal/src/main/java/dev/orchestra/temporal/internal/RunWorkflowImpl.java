@@ -56,14 +56,12 @@ public final class RunWorkflowImpl implements RunWorkflow {
   private static final long MAX_BATCH_CHARS = 256 * 1024;
 
   /** Set by {@link #run}: the run's desk, on the worker that keeps it. */
-  private RunActivities desk;
+  private DeskLink link;
 
   /** Set by {@link #run}: an agent's task heartbeats, and a lost worker's task runs again elsewhere. */
   private RunActivities tasks;
 
   private RunMachine machine;
-  /** The folder the run's desk keeps: its agents must work there. */
-  private String deskWorkspace = "";
   private BudgetPolicy budgetPolicy;
   /** The thread budget, stepped here on workflow time; the machine hears of its changes as events. */
   private BudgetLadder.State budget;
@@ -83,24 +81,6 @@ public final class RunWorkflowImpl implements RunWorkflow {
   private boolean cancelling;
   /** The workflow's own scope, set by {@link #run}: a person's cancel is requested there. */
   private CancellationScope root;
-  /** Set by {@link #run}: the call that takes a cancel to the command the desk is carrying out. */
-  private RunActivities deskInterrupt;
-  /** Set by {@link #run}: the queue every worker that keeps desks polls, and the heartbeat timeout of desk calls. */
-  private String desksQueue = "";
-
-  private Duration deskHeartbeat = Duration.ZERO;
-  /** How many times the run's desk was lost and opened again on a worker left. */
-  private int deskMoves;
-  /** What the run's desk answered when it was (last) opened: where its calls go. */
-  private String deskTeam = "";
-  /** What the first desk answered {@code openDesk}: a desk opened again must decide as this team does. */
-  private String firstTeam = "";
-  /**
-   * Plan edits given to the desk for the plan check (or finish) under way: given again to a desk
-   * opened again meanwhile, since the lost one took them along.
-   */
-  private final List<List<String>> editsAwaitingCheck = new ArrayList<>();
-
   /** Outcomes of tasks' model calls signalled as they happened, not stepped on yet, oldest first. */
   private final Deque<LiveHealth> liveHealth = new ArrayDeque<>();
   /** Which outcomes of each task's run and activity attempt ({@code taskId#start#attempt}) the budget stepped on as they happened. */
@@ -136,28 +116,22 @@ public final class RunWorkflowImpl implements RunWorkflow {
                         .build())
                 .build());
     this.request = request;
-    deskHeartbeat = Duration.ofMillis(request.heartbeatTimeoutMillis());
-    desksQueue = request.deskQueue();
+    link = new DeskLink(runId, request.deskQueue(), Duration.ofMillis(request.heartbeatTimeoutMillis()), journal, explorations);
     Optional<Continuation> continued = request.continuation();
-    String team;
-    if (continued.isPresent()) {
-      team = continued.get().team();
-      firstTeam = continued.get().firstTeam();
-    } else {
-      // The first worker that keeps desks to answer keeps this run's; its later calls go to a queue
-      // only that worker polls, since the desk holds the run's state in that JVM.
-      team = atDeskOnce(() -> deskStub(desksQueue, Duration.ofHours(2), deskHeartbeat).openDesk(runId));
-      firstTeam = team;
-    }
+    String team = continued.isPresent() ? continued.get().team() : link.open();
     try {
-      deskAt(team);
+      if (continued.isPresent()) {
+        link.resume(team, continued.get().firstTeam(), continued.get().deskMoves());
+      } else {
+        link.at(team);
+      }
       budgetPolicy = Wire.teamBudget(team);
       if (continued.isPresent()) {
         goOnFrom(continued.get(), new RunMachine(Wire.teamSpec(team)));
       } else {
         machine = new RunMachine(Wire.teamSpec(team));
         budget = BudgetLadder.initial(budgetPolicy, now());
-        fromDesk(() -> desk.observe(runId, List.of(Wire.event(new OrchestraEvent.RunStarted(runId, now(), request.goal(), false)))));
+        fromDesk(() -> link.desk().observe(runId, List.of(Wire.event(new OrchestraEvent.RunStarted(runId, now(), request.goal(), false)))));
       }
       try {
         loop();
@@ -171,33 +145,33 @@ public final class RunWorkflowImpl implements RunWorkflow {
                     OrchestraEvent stop =
                         new OrchestraEvent.StopRequested(
                             runId, now(), StopReason.CANCELLED, "cancelled in round " + Math.max(machine.state().round(), 0) + "; resume() continues");
-                    fromDesk(() -> desk.observe(runId, List.of(Wire.event(stop))));
+                    fromDesk(() -> link.desk().observe(runId, List.of(Wire.event(stop))));
                   }
                   loop();
                 })
             .run();
       }
     } catch (RuntimeException e) {
-      if (e instanceof ApplicationFailure a && DESK_LOST.equals(a.getType())) {
+      if (e instanceof ApplicationFailure a && DeskLink.DESK_LOST.equals(a.getType())) {
         throw a; // nobody left to close the desk
       }
-      Optional<String> loss = deskLoss(e);
+      Optional<String> loss = DeskLink.loss(e);
       // A call never taken up went the closing way below before desks heartbeat and moved.
       boolean heartbeat = e.getCause() instanceof TimeoutFailure t && t.getTimeoutType() == io.temporal.api.enums.v1.TimeoutType.TIMEOUT_TYPE_HEARTBEAT;
-      if (loss.isPresent() && (heartbeat || Workflow.getVersion(DESK_MOVES, Workflow.DEFAULT_VERSION, 1) >= 1)) {
+      if (loss.isPresent() && (heartbeat || Workflow.getVersion(DeskLink.DESK_MOVES, Workflow.DEFAULT_VERSION, 1) >= 1)) {
         // Nobody left to close the desk; a call to it would wait minutes for its worker to come back.
-        throw ApplicationFailure.newNonRetryableFailureWithCause(deskLostMessage(loss.get()), DESK_LOST, e);
+        throw ApplicationFailure.newNonRetryableFailureWithCause(link.lostMessage(loss.get()), DeskLink.DESK_LOST, e);
       }
       // The run fails: the desk's lock and journal must not stay held in that worker for ever (best
       // effort: the desk's worker may be the cause). An error of this code's own (a broken
       // invariant) fails the workflow rather than have Temporal retry its task for ever with nobody
       // told; Temporal's own failures keep their kind. Errors Temporal raises outside this thread
       // (non-determinism after a bad deploy) still retry the task, so a rollback recovers the run.
-      if (desk != null) {
+      if (link.opened()) {
         Workflow.newDetachedCancellationScope(
                 () -> {
                   try {
-                    desk.closeDesk(runId);
+                    link.desk().closeDesk(runId);
                   } catch (RuntimeException closing) {
                     e.addSuppressed(closing);
                   }
@@ -227,8 +201,8 @@ public final class RunWorkflowImpl implements RunWorkflow {
         if (next.kind() == Command.Kind.CHECK_PLAN || next.kind() == Command.Kind.FINISH) {
           sendPlanEdits(); // the finish merges a last edit into plan.md too, as in one JVM
         }
-        fromDesk(() -> carryOut(next));
-        editsAwaitingCheck.clear();
+        fromDesk(() -> link.carryOut(next, cancelling, root));
+        link.checked();
         continue;
       }
       if (pending.isEmpty()) {
@@ -287,7 +261,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
    */
   private boolean atRoundBoundary(Command next) {
     return next.kind() == Command.Kind.CHECK_PLAN && !fresh && !cancelling && pending.isEmpty() && liveHealth.isEmpty() && deskWork.isEmpty()
-        && editsAwaitingCheck.isEmpty();
+        && !link.editsAwaitCheck();
   }
 
   /**
@@ -303,7 +277,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
     if (!grown || Workflow.getVersion(CONTINUE_AS_NEW, Workflow.DEFAULT_VERSION, 1) < 1) {
       return false;
     }
-    long chars = deskTeam.length() + firstTeam.length() + journal.get(journal.size() - 1).length();
+    long chars = link.team().length() + link.firstTeam().length() + journal.get(journal.size() - 1).length();
     for (String x : explorations.values()) {
       chars += x.length();
     }
@@ -329,14 +303,14 @@ public final class RunWorkflowImpl implements RunWorkflow {
     work.add(Wire.command(next));
     Continuation c =
         new Continuation(
-            deskTeam, firstTeam, journal.size(), journal.get(journal.size() - 1),
+            link.team(), link.firstTeam(), journal.size(), journal.get(journal.size() - 1),
             budget.limit(), budget.lastChange().toString(), budget.lastTrouble().toString(), budget.troubleLimit(), starts,
-            explorations, planEdits, deskMoves, work, request.continuation().map(Continuation::continuations).orElse(0) + 1);
+            explorations, planEdits, link.moves(), work, request.continuation().map(Continuation::continuations).orElse(0) + 1);
     Workflow.getLogger(RunWorkflowImpl.class)
         .info("run {}: continuing as new at round {} ({} history events, {} journal lines)", runId, machine.state().round(),
             Workflow.getInfo().getHistoryLength(), journal.size());
     Workflow.continueAsNew(
-        new RunRequest(runId, request.goal(), desksQueue, request.heartbeatTimeoutMillis(), request.continueAfterEvents(), request.approvalsThroughRun(), c));
+        new RunRequest(runId, request.goal(), request.deskQueue(), request.heartbeatTimeoutMillis(), request.continueAfterEvents(), request.approvalsThroughRun(), c));
   }
 
   /**
@@ -346,7 +320,6 @@ public final class RunWorkflowImpl implements RunWorkflow {
    */
   private void goOnFrom(Continuation c, RunMachine rebuilt) {
     fresh = true;
-    deskMoves = c.deskMoves();
     starts = c.starts();
     explorations.putAll(c.explorations());
     planEdits.addAll(c.planEdits());
@@ -358,10 +331,10 @@ public final class RunWorkflowImpl implements RunWorkflow {
       int from = journal.size();
       List<String> lines;
       try {
-        lines = atDeskOnce(() -> desk.journalLines(runId, from, MAX_JOURNAL_CHARS));
+        lines = DeskLink.callOnce(() -> link.desk().journalLines(runId, from, MAX_JOURNAL_CHARS));
       } catch (ActivityFailure e) {
         // The desk lost here: opened again from the journal as this run found it, and read anew.
-        if (deskLoss(e).isEmpty() || !moveDesk(e, c.journalLines(), c.lastLine())) {
+        if (DeskLink.loss(e).isEmpty() || !link.move(e, c.journalLines(), c.lastLine())) {
           throw e;
         }
         journal.clear();
@@ -377,7 +350,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
     }
     if (journal.size() != c.journalLines() || !journal.get(journal.size() - 1).equals(c.lastLine())) {
       throw ApplicationFailure.newNonRetryableFailure(
-          "run " + runId + " cannot go on after continuing as new: the desk's journal in " + deskWorkspace + " holds " + journal.size()
+          "run " + runId + " cannot go on after continuing as new: the desk's journal in " + link.workspace() + " holds " + journal.size()
               + " of the run's " + c.journalLines() + " lines, or another last line",
           "JournalMismatch");
     }
@@ -390,193 +363,15 @@ public final class RunWorkflowImpl implements RunWorkflow {
 
 
   /**
-   * Has the desk carry out a command. A person's cancel requested meanwhile is taken to the desk,
-   * which stops the run and interrupts the command (a planner's agent, the gates' processes), as a
-   * cancel does in one JVM; the call's answer then holds the stop and the command's end. A finish,
-   * or work done after the cancel, is not interrupted.
-   */
-  private DeskReply carryOut(Command c) {
-    Promise<DeskReply> reply = Async.function(desk::carryOut, runId, Wire.command(c));
-    if (!cancelling && c.kind() != Command.Kind.FINISH) {
-      Workflow.await(() -> reply.isCompleted() || root.isCancelRequested());
-      // Histories recorded before a cancel reached the desk waited for the call instead.
-      if (!reply.isCompleted() && Workflow.getVersion(DESK_INTERRUPT, Workflow.DEFAULT_VERSION, 1) >= 1) {
-        interruptDesk(reply);
-      }
-    }
-    return reply.get();
-  }
-
-  /** The change that takes a cancel to the desk's command, for {@link Workflow#getVersion}. */
-  private static final String DESK_INTERRUPT = "desk-interrupt";
-
-  /**
-   * Asks the desk to interrupt its command until it did or the command ended. The desk answers no
-   * while the call has not reached it yet (still queued), so it is asked again, after half a second,
-   * then twice as long each time up to 8 s (a call queued for minutes asks a few dozen times). Its
-   * worker gone or unable to, the run waits for the command as it did before.
-   */
-  private void interruptDesk(Promise<DeskReply> reply) {
-    Duration wait = Duration.ofMillis(500);
-    while (!reply.isCompleted()) {
-      try {
-        if (deskInterrupt.interruptDesk(runId)) {
-          return;
-        }
-      } catch (ActivityFailure e) {
-        Workflow.getLogger(RunWorkflowImpl.class).warn("run {}: the cancel could not reach the desk's command; waiting for it to end: {}", runId, e.getMessage());
-        return;
-      }
-      Workflow.await(wait, reply::isCompleted);
-      wait = wait.multipliedBy(2).compareTo(Duration.ofSeconds(8)) > 0 ? Duration.ofSeconds(8) : wait.multipliedBy(2);
-    }
-  }
-
-  /** Sends the run's desk calls to the worker that keeps it, as {@code openDesk} or {@code reopenDesk} answered. */
-  private void deskAt(String team) {
-    deskTeam = team;
-    desk = deskStub(Wire.teamDeskQueue(team), Duration.ofMinutes(5), deskHeartbeat);
-    // Its own stub: the desk's worker runs it beside the carryOut it interrupts.
-    deskInterrupt = deskStub(Wire.teamDeskQueue(team), Duration.ofMinutes(1), deskHeartbeat);
-    deskWorkspace = Wire.teamWorkspace(team);
-  }
-
-  /** The change that opens a lost desk again on a worker left, for {@link Workflow#getVersion}. */
-  private static final String DESK_MOVES = "desk-moves";
-
-  /** How many times a run's desk may be lost and opened again before the run fails. */
-  private static final int MAX_DESK_MOVES = 3;
-
-  /**
-   * After a desk call failed because the desk's worker is gone: opens the desk again on a worker
-   * that keeps desks, from the run's journal (on the folder the workers share), cut back to what
-   * this workflow has. Returns true when it did, and the caller sends the call that failed again;
-   * false when the run cannot go on (the desk moved too often, or a history from before desks
-   * moved replays).
-   *
-   * @throws ApplicationFailure of type {@value #DESK_LOST} when no worker could open the desk again
-   */
-  private boolean moveDesk(ActivityFailure lost) {
-    return !journal.isEmpty() && moveDesk(lost, journal.size(), journal.get(journal.size() - 1));
-  }
-
-  /** As {@link #moveDesk(ActivityFailure)}, from the run's first {@code known} journal lines, the last of which is {@code last}. */
-  private boolean moveDesk(ActivityFailure lost, int known, String last) {
-    if (desk == null || Workflow.getVersion(DESK_MOVES, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
-      return false;
-    }
-    if (deskMoves >= MAX_DESK_MOVES) {
-      return false;
-    }
-    deskMoves++;
-    Workflow.getLogger(RunWorkflowImpl.class)
-        .warn("run {}: {}; opening the desk again on a worker left ({} of {})", runId, deskLoss(lost).orElse("the desk was lost"), deskMoves, MAX_DESK_MOVES);
-    RunActivities opener =
-        Workflow.newActivityStub(
-            RunActivities.class,
-            ActivityOptions.newBuilder()
-                .setTaskQueue(desksQueue)
-                .setScheduleToStartTimeout(Duration.ofMinutes(5))
-                .setStartToCloseTimeout(Duration.ofMinutes(10))
-                .setHeartbeatTimeout(deskHeartbeat)
-                // The lost desk's worker may still hold the run lock until it hears that the run
-                // gave its call up (its next heartbeat): the opening is tried again meanwhile.
-                .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(6).setInitialInterval(Duration.ofSeconds(1)).build())
-                .build());
-    Map<String, String> reports = new LinkedHashMap<>(explorations);
-    String team;
-    try {
-      team = atDeskOnce(() -> opener.reopenDesk(runId, known, last, reports));
-    } catch (ActivityFailure e) {
-      String why = e.getCause() instanceof ApplicationFailure a ? a.getOriginalMessage() : String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
-      throw ApplicationFailure.newNonRetryableFailureWithCause(
-          deskLostMessage(deskLoss(lost).orElse("the desk was lost")) + "; opening it again failed: " + why, DESK_LOST, e);
-    }
-    if (!Wire.sameTeam(firstTeam, team)) {
-      // Its machine would decide otherwise than this one: the two would drift apart unnoticed.
-      throw ApplicationFailure.newNonRetryableFailure(
-          deskLostMessage(deskLoss(lost).orElse("the desk was lost")) + "; the worker that opened it again (" + Wire.teamWorkspace(team)
-              + ") has another team (its roles, gates, bounds or budget policy differ): every worker of a task queue must build the same team",
-          DESK_LOST);
-    }
-    deskAt(team);
-    // The lost desk took the edits for the check under way along: the check is made again here.
-    for (List<String> e : editsAwaitingCheck) {
-      try {
-        atDeskOnce(() -> {
-          desk.editPlan(runId, e.get(0), e.get(1));
-          return Boolean.TRUE;
-        });
-      } catch (ActivityFailure refused) {
-        Workflow.getLogger(RunWorkflowImpl.class).warn("run {}: a plan edit was left out: {}", runId, refused.getCause() != null ? refused.getCause().getMessage() : refused.getMessage());
-      }
-    }
-    return true;
-  }
-
-  /** The type of the failure a run fails with when it lost its desk for good. */
-  private static final String DESK_LOST = "DeskLost";
-
-  /**
-   * How the desk's worker was lost, when a desk call failed because it is gone: it stopped
-   * heartbeating during the call, or never took the call up.
-   */
-  private static Optional<String> deskLoss(RuntimeException e) {
-    if (!(e instanceof ActivityFailure call) || !(call.getCause() instanceof TimeoutFailure timeout)) {
-      return Optional.empty();
-    }
-    return switch (timeout.getTimeoutType()) {
-      case TIMEOUT_TYPE_HEARTBEAT -> Optional.of("the worker that keeps its desk stopped heartbeating during its " + call.getActivityType() + " call");
-      case TIMEOUT_TYPE_SCHEDULE_TO_START -> Optional.of("the worker that keeps its desk did not take up its " + call.getActivityType() + " call");
-      default -> Optional.empty();
-    };
-  }
-
-  /**
-   * Why the run cannot go on without its desk: the desk holds the run's journal and plan.md in
-   * that worker's workspace, and its machine's state in that JVM.
-   */
-  private String deskLostMessage(String loss) {
-    String moved = deskMoves == 0 ? "" : " (the desk had been opened again " + deskMoves + (deskMoves == 1 ? " time" : " times") + ")";
-    return "run " + runId + " failed: " + loss + " (the worker died or lost Temporal)" + moved
-        + "; the run cannot go on without it. Its journal and plan.md are in .orchestra/ and plan.md of that worker's workspace "
-        + deskWorkspace;
-  }
-
-
-  /**
-   * A stub for desk calls, which Temporal does not retry: a call that journalled and then failed
-   * would journal twice. A call whose worker was lost is sent again by {@link #atDesk} to the desk
-   * opened again elsewhere, whose journal was cut back to before it. The desk's worker heartbeats
-   * during every call.
-   *
-   * @param scheduleToStart how long a call may wait for the worker: the worker that keeps the desk
-   *     gone, the run fails saying so rather than waiting for ever
-   * @param heartbeat how long a call may go without a heartbeat before the run takes the desk's
-   *     worker for lost
-   */
-  private static RunActivities deskStub(String queue, Duration scheduleToStart, Duration heartbeat) {
-    return Workflow.newActivityStub(
-        RunActivities.class,
-        ActivityOptions.newBuilder()
-            .setTaskQueue(queue)
-            .setScheduleToStartTimeout(scheduleToStart)
-            .setStartToCloseTimeout(Duration.ofHours(2))
-            .setHeartbeatTimeout(heartbeat)
-            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-            .build());
-  }
-
-  /**
    * Calls the desk, feeds its answer, and steps the budget on how the desk's model calls went,
    * feeding its changes through the desk too.
    */
   private void fromDesk(java.util.function.Supplier<DeskReply> call) {
-    DeskReply reply = atDesk(call);
+    DeskReply reply = link.call(call);
     feed(reply.events());
     List<OrchestraEvent> changes = stepBudget(Wire.health(reply.health()));
     if (!changes.isEmpty()) {
-      fromDesk(() -> desk.observe(runId, Wire.events(changes)));
+      fromDesk(() -> link.desk().observe(runId, Wire.events(changes)));
     }
   }
 
@@ -595,50 +390,15 @@ public final class RunWorkflowImpl implements RunWorkflow {
   }
 
   /**
-   * Calls the desk where a cancel cannot reach: a desk call cut short would leave the desk's machine
-   * with events this one never fed.
-   */
-  private <T> T atDesk(java.util.function.Supplier<T> call) {
-    while (true) {
-      try {
-        return atDeskOnce(call);
-      } catch (ActivityFailure e) {
-        // The desk's worker gone: the call goes to the desk opened again elsewhere (calls read the
-        // desk's stub when made), which stands where this workflow's machine does.
-        if (deskLoss(e).isEmpty() || !moveDesk(e)) {
-          throw e;
-        }
-      }
-    }
-  }
-
-  /** Calls the desk once where a cancel cannot reach, as {@link #atDesk} does, but fails when the desk is lost. */
-  private static <T> T atDeskOnce(java.util.function.Supplier<T> call) {
-    List<T> out = new ArrayList<>(1);
-    Workflow.newDetachedCancellationScope(() -> out.add(call.get())).run();
-    return out.get(0);
-  }
-
-  /**
    * Gives the desk the plan edits people sent since its last check, oldest first, for the check (or
    * the finish) that follows. An edit the desk refuses is left out; the run goes on.
    */
   private void sendPlanEdits() {
     List<List<String>> edits = List.copyOf(planEdits);
     planEdits.clear();
-    for (List<String> e : edits) {
-      try {
-        atDesk(() -> {
-          desk.editPlan(runId, e.get(0), e.get(1));
-          return Boolean.TRUE;
-        });
-        // Only once given: a desk opened again while this one was being sent is given those before it.
-        editsAwaitingCheck.add(e);
-      } catch (ActivityFailure refused) {
-        Workflow.getLogger(RunWorkflowImpl.class).warn("run {}: a plan edit was left out: {}", runId, refused.getCause() != null ? refused.getCause().getMessage() : refused.getMessage());
-      }
-    }
+    link.sendEdits(edits);
   }
+
 
   @Override
   public void taskHealth(String taskId, int attempt, int index, String health) {
@@ -665,7 +425,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
     }
     List<OrchestraEvent> changes = stepBudget(outcomes);
     if (!changes.isEmpty()) {
-      fromDesk(() -> desk.observe(runId, Wire.events(changes)));
+      fromDesk(() -> link.desk().observe(runId, Wire.events(changes)));
     }
   }
 
@@ -699,68 +459,32 @@ public final class RunWorkflowImpl implements RunWorkflow {
     planEdits.add(List.of(base, edited));
   }
 
-  /** Approval requests waiting for a person, oldest first: id to request text. */
-  private final Map<String, String> approvalsAsked = new LinkedHashMap<>();
-  /** People's answers, by request id, until the run continues as new (no task then waits for one). */
-  private final Map<String, String> approvalAnswers = new HashMap<>();
+  /** The run's approval requests waiting for a person, and the answers. */
+  private final ApprovalBook approvals = new ApprovalBook(() -> runId);
 
   @Override
   public void approvalAsked(String id, String request) {
-    // Signals may hold anything: nothing here may throw, or the workflow's task fails over and over.
-    String taskId;
-    try {
-      taskId = id == null || request == null ? null : Wire.approvalRequest(request).taskId();
-    } catch (RuntimeException e) {
-      taskId = null;
-    }
-    if (taskId == null || approvalAnswers.containsKey(id)) {
-      Workflow.getLogger(RunWorkflowImpl.class).warn("run {}: an approval request that cannot be read was left out", runId);
-      return;
-    }
-    // An agent asks one thing at a time: an earlier request of its task is one nobody waits for any
-    // more (an attempt Temporal gave up on, a worker that died).
-    String task = taskId;
-    approvalsAsked.values().removeIf(r -> Wire.approvalRequest(r).taskId().equals(task));
-    approvalsAsked.put(id, request);
+    approvals.asked(id, request);
   }
 
   @Override
   public void approvalAnswered(String id, String decision) {
-    boolean readable;
-    try {
-      readable = decision != null && Wire.decision(decision) != null;
-    } catch (RuntimeException e) {
-      readable = false;
-    }
-    if (id == null || !readable || approvalsAsked.remove(id) == null) {
-      Workflow.getLogger(RunWorkflowImpl.class).warn("run {}: an answer to approval request {}, which waits for none or cannot be read, was left out", runId, id);
-      return;
-    }
-    approvalAnswers.put(id, decision);
-  }
-
-  /** Forgets the approval requests of a task whose activity ended: nobody waits for them. */
-  private void forgetApprovals(String taskId) {
-    approvalsAsked.values().removeIf(r -> Wire.approvalRequest(r).taskId().equals(taskId));
+    approvals.answered(id, decision);
   }
 
   @Override
   public void approvalWithdrawn(String id) {
-    if (id != null) {
-      approvalsAsked.remove(id);
-    }
+    approvals.withdrawn(id);
   }
 
   @Override
   public List<String> approvals() {
-    List<String> out = new ArrayList<>();
-    approvalsAsked.forEach((id, request) -> out.add(Wire.pendingApproval(id, request)));
-    return out;
+    return approvals.waiting();
   }
 
   @Override
   public String approvalAnswer(String id) {
-    return approvalAnswers.getOrDefault(id, "");
+    return approvals.answer(id);
   }
 
   @Override
@@ -816,12 +540,12 @@ public final class RunWorkflowImpl implements RunWorkflow {
       if (p.command() instanceof Command.AwaitRetry hold) {
         flush(results);
         if (!cancelling) {
-          fromDesk(() -> desk.observe(runId, List.of(Wire.event(new OrchestraEvent.RetryDue(runId, now(), hold.taskId())))));
+          fromDesk(() -> link.desk().observe(runId, List.of(Wire.event(new OrchestraEvent.RetryDue(runId, now(), hold.taskId())))));
         } // a cancelled run ends without starting what it held, as in one JVM
         continue;
       }
       Command.RunTask task = (Command.RunTask) p.command();
-      forgetApprovals(task.task().id());
+      approvals.forgetTask(task.task().id());
       String result;
       try {
         result = p.promise().get();
@@ -838,7 +562,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
         OrchestraEvent end =
             new OrchestraEvent.TaskFinished(
                 runId, now(), task.task().id(), task.task().role(), stopped ? TaskStatus.TODO : TaskStatus.FAILED, why, List.of(), task.round());
-        fromDesk(() -> desk.observe(runId, List.of(Wire.event(end))));
+        fromDesk(() -> link.desk().observe(runId, List.of(Wire.event(end))));
         continue;
       }
       if (task.round() == 0) {
@@ -862,7 +586,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
     if (!results.isEmpty()) {
       List<TaskEnd> ends = List.copyOf(results);
       results.clear();
-      fromDesk(() -> desk.tasksEnded(runId, ends));
+      fromDesk(() -> link.desk().tasksEnded(runId, ends));
     }
   }
 
@@ -881,7 +605,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
           case RUN_TASK -> {
             Command.RunTask run = (Command.RunTask) c;
             startOf.put(run.task().id(), ++starts);
-            TaskCall call = new TaskCall(runId, Wire.command(c), machine.state().goal(), explorations, deskWorkspace, starts, request.approvalsThroughRun());
+            TaskCall call = new TaskCall(runId, Wire.command(c), machine.state().goal(), explorations, link.workspace(), starts, request.approvalsThroughRun());
             pending.add(new Pending(c, Async.function(tasks::runTask, call)));
           }
           case AWAIT_RETRY -> {
