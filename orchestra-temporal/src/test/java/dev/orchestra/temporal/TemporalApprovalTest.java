@@ -43,14 +43,8 @@ final class TemporalApprovalTest extends InMemoryTemporalTest {
   @ValueSource(booleans = {true, false})
   void anAgentsApprovalRequestWaitsInTheRunUntilAPersonAnswersIt(boolean approve) throws Exception {
     Path ws = Files.createDirectories(dir.resolve("ws"));
-    ScriptedModelProvider model = planning(Task.builder("T1", "Touch a file").writeScope("made.txt").role("implementer").build());
-    model.on("implementer", "T1")
-        .reply(
-            Reply.toolCall("run_command", "{\"command\":[\"touch\",\"made.txt\"],\"shell\":\"\",\"cwd\":\"\",\"timeout_seconds\":0}"),
-            Reply.text(RoleAnswers.implementation("tried")));
-    // Read-only and untrusted: running a command needs approval.
-    Role cautious =
-        BuiltInRoles.get("implementer").toBuilder().sandboxMode(SandboxMode.READ_ONLY).approvalPolicy(ApprovalPolicy.fromConfigValue("untrusted").orElseThrow()).build();
+    ScriptedModelProvider model = touching();
+    Role cautious = cautious();
     AtomicInteger askedOnWorker = new AtomicInteger();
     ApprovalHandler workersOwn = request -> {
       askedOnWorker.incrementAndGet();
@@ -65,12 +59,7 @@ final class TemporalApprovalTest extends InMemoryTemporalTest {
       TemporalOrchestrator temporal = TemporalOrchestrator.builder(env.getWorkflowClient()).taskQueue(QUEUE).approvalsThroughRun(true).build();
       String runId = temporal.start("Touch made.txt");
 
-      List<PendingApproval> waiting = List.of();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (waiting.isEmpty() && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-        waiting = temporal.approvals(runId);
-      }
+      List<PendingApproval> waiting = waitingIn(temporal, runId);
       assertEquals(1, waiting.size(), "the agent's request waits in the run");
       ApprovalHandler.Request request = waiting.get(0).request();
       assertEquals(List.of(runId, "T1", "implementer", "run_command", "touch made.txt"),
@@ -100,13 +89,8 @@ final class TemporalApprovalTest extends InMemoryTemporalTest {
   @Test
   void aRequestNobodyAnswersInTimeIsDeniedAndNoLongerListed() throws Exception {
     Path ws = Files.createDirectories(dir.resolve("ws"));
-    ScriptedModelProvider model = planning(Task.builder("T1", "Touch a file").writeScope("made.txt").role("implementer").build());
-    model.on("implementer", "T1")
-        .reply(
-            Reply.toolCall("run_command", "{\"command\":[\"touch\",\"made.txt\"],\"shell\":\"\",\"cwd\":\"\",\"timeout_seconds\":0}"),
-            Reply.text(RoleAnswers.implementation("tried")));
-    Role cautious =
-        BuiltInRoles.get("implementer").toBuilder().sandboxMode(SandboxMode.READ_ONLY).approvalPolicy(ApprovalPolicy.fromConfigValue("untrusted").orElseThrow()).build();
+    ScriptedModelProvider model = touching();
+    Role cautious = cautious();
     try (Orchestrator team =
             Orchestrator.builder().workspace(ws).modelProvider(model).explorationProbes(List.of()).role(cautious)
                 .approvalTimeout(Duration.ofSeconds(2)).build();
@@ -115,12 +99,7 @@ final class TemporalApprovalTest extends InMemoryTemporalTest {
       env.start();
       TemporalOrchestrator temporal = TemporalOrchestrator.builder(env.getWorkflowClient()).taskQueue(QUEUE).approvalsThroughRun(true).build();
       String runId = temporal.start("Touch made.txt");
-      List<PendingApproval> waiting = List.of();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (waiting.isEmpty() && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-        waiting = temporal.approvals(runId);
-      }
+      List<PendingApproval> waiting = waitingIn(temporal, runId);
       assertEquals(1, waiting.size(), "the agent's request waits in the run");
 
       OrchestraEvent.RunFinished end = temporal.await(runId); // nobody answers
@@ -142,13 +121,8 @@ final class TemporalApprovalTest extends InMemoryTemporalTest {
   @Test
   void withoutApprovalsThroughTheRunTheWorkersOwnHandlerAnswersAsInOneJvm() throws Exception {
     Path ws = Files.createDirectories(dir.resolve("ws"));
-    ScriptedModelProvider model = planning(Task.builder("T1", "Touch a file").writeScope("made.txt").role("implementer").build());
-    model.on("implementer", "T1")
-        .reply(
-            Reply.toolCall("run_command", "{\"command\":[\"touch\",\"made.txt\"],\"shell\":\"\",\"cwd\":\"\",\"timeout_seconds\":0}"),
-            Reply.text(RoleAnswers.implementation("tried")));
-    Role cautious =
-        BuiltInRoles.get("implementer").toBuilder().sandboxMode(SandboxMode.READ_ONLY).approvalPolicy(ApprovalPolicy.fromConfigValue("untrusted").orElseThrow()).build();
+    ScriptedModelProvider model = touching();
+    Role cautious = cautious();
     try (Orchestrator team =
             Orchestrator.builder().workspace(ws).modelProvider(model).explorationProbes(List.of()).role(cautious)
                 .approvalHandler(request -> ApprovalHandler.Decision.approve("the worker")).build();
@@ -162,5 +136,31 @@ final class TemporalApprovalTest extends InMemoryTemporalTest {
           InMemoryTemporalTest.journal(ws).stream().anyMatch(e -> e instanceof OrchestraEvent.ApprovalDecided d && d.approved() && d.decidedBy().equals("the worker")),
           "the worker's handler decided");
     }
+  }
+
+  /** A model whose orchestrator plans one task, whose agent runs {@code touch made.txt} and answers. */
+  private static ScriptedModelProvider touching() {
+    ScriptedModelProvider model = planning(Task.builder("T1", "Touch a file").writeScope("made.txt").role("implementer").build());
+    model.on("implementer", "T1")
+        .reply(
+            Reply.toolCall("run_command", "{\"command\":[\"touch\",\"made.txt\"],\"shell\":\"\",\"cwd\":\"\",\"timeout_seconds\":0}"),
+            Reply.text(RoleAnswers.implementation("tried")));
+    return model;
+  }
+
+  /** The implementer, read-only and untrusted: running a command needs approval. */
+  private static Role cautious() {
+    return BuiltInRoles.get("implementer").toBuilder().sandboxMode(SandboxMode.READ_ONLY).approvalPolicy(ApprovalPolicy.fromConfigValue("untrusted").orElseThrow()).build();
+  }
+
+  /** The run's approval requests once there is one, or none after 30 s. */
+  private static List<PendingApproval> waitingIn(TemporalOrchestrator temporal, String runId) throws InterruptedException {
+    List<PendingApproval> waiting = List.of();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (waiting.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      waiting = temporal.approvals(runId);
+    }
+    return waiting;
   }
 }
