@@ -34,9 +34,14 @@ abstract class InMemoryTemporalTest {
    * starts runs on the worker's queue.
    */
   TemporalOrchestrator serve(OrchestraWorker worker) {
+    return serve(worker, b -> b);
+  }
+
+  /** As {@link #serve(OrchestraWorker)}, with the orchestrator's other options set by {@code options}. */
+  TemporalOrchestrator serve(OrchestraWorker worker, java.util.function.UnaryOperator<TemporalOrchestrator.Builder> options) {
     worker.registerOn(env.getWorkerFactory());
     env.start();
-    return TemporalOrchestrator.builder(env.getWorkflowClient()).taskQueue(worker.taskQueue()).build();
+    return options.apply(TemporalOrchestrator.builder(env.getWorkflowClient()).taskQueue(worker.taskQueue())).build();
   }
 
   /** A scripted model whose orchestrator plans {@code tasks} once; script the other roles on it. */

@@ -54,9 +54,7 @@ final class TemporalApprovalTest extends InMemoryTemporalTest {
             Orchestrator.builder().workspace(ws).modelProvider(model).explorationProbes(List.of()).role(cautious).approvalHandler(workersOwn)
                 .approvalTimeout(Duration.ofSeconds(60)).build();
         OrchestraWorker worker = OrchestraWorker.builder(team).taskQueue(QUEUE).build()) {
-      worker.registerOn(env.getWorkerFactory());
-      env.start();
-      TemporalOrchestrator temporal = TemporalOrchestrator.builder(env.getWorkflowClient()).taskQueue(QUEUE).approvalsThroughRun(true).build();
+      TemporalOrchestrator temporal = serve(worker, b -> b.approvalsThroughRun(true));
       String runId = temporal.start("Touch made.txt");
 
       List<PendingApproval> waiting = waitingIn(temporal, runId);
@@ -95,9 +93,7 @@ final class TemporalApprovalTest extends InMemoryTemporalTest {
             Orchestrator.builder().workspace(ws).modelProvider(model).explorationProbes(List.of()).role(cautious)
                 .approvalTimeout(Duration.ofSeconds(2)).build();
         OrchestraWorker worker = OrchestraWorker.builder(team).taskQueue(QUEUE).build()) {
-      worker.registerOn(env.getWorkerFactory());
-      env.start();
-      TemporalOrchestrator temporal = TemporalOrchestrator.builder(env.getWorkflowClient()).taskQueue(QUEUE).approvalsThroughRun(true).build();
+      TemporalOrchestrator temporal = serve(worker, b -> b.approvalsThroughRun(true));
       String runId = temporal.start("Touch made.txt");
       List<PendingApproval> waiting = waitingIn(temporal, runId);
       assertEquals(1, waiting.size(), "the agent's request waits in the run");

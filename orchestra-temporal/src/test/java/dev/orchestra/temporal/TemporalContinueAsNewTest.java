@@ -53,9 +53,7 @@ final class TemporalContinueAsNewTest extends InMemoryTemporalTest {
                 .addGate(Gate.command("sh", "-c", "test -f a.txt && test -f b.txt && test -f c.txt").build())
                 .build();
         OrchestraWorker worker = OrchestraWorker.builder(team).taskQueue(QUEUE).build()) {
-      worker.registerOn(env.getWorkerFactory());
-      env.start();
-      TemporalOrchestrator temporal = TemporalOrchestrator.builder(env.getWorkflowClient()).taskQueue(QUEUE).continueAsNewAfter(1).build();
+      TemporalOrchestrator temporal = serve(worker, b -> b.continueAsNewAfter(1));
 
       String runId = temporal.start("Write a.txt, b.txt and c.txt");
       // Waited for without queries: Temporal's in-memory test server, queried while a workflow run
