@@ -6,6 +6,7 @@ import dev.orchestra.internal.brief.Briefs;
 import dev.orchestra.internal.io.Text;
 import dev.orchestra.internal.workspace.ConflictFiles;
 import dev.orchestra.internal.workspace.GitWorkspace;
+import dev.orchestra.internal.workspace.TaskTree;
 import dev.orchestra.internal.workspace.GitWorktrees;
 import dev.orchestra.internal.workspace.SecureWorkspaceIo;
 import dev.orchestra.internal.workspace.WorkspaceToolBox;
@@ -176,7 +177,7 @@ final class AgentRunner {
   private Outcome runIsolated(
       Task task, int round, int retriesTaken, String brief, Role role, GitWorktrees worktrees, String resolves, AgentEvents events) {
     boolean writer = role.sandboxMode().allowsWrites();
-    GitWorktrees.TaskTree tree;
+    TaskTree tree;
     try {
       tree = worktrees.createTaskTree(task.id(), writer);
     } catch (RuntimeException e) {
@@ -266,7 +267,7 @@ final class AgentRunner {
   }
 
   /** Paths relative to the repository's top, as the task sees them: relative to its working folder. */
-  private static List<String> relativeTo(GitWorktrees.TaskTree tree, List<String> paths) {
+  private static List<String> relativeTo(TaskTree tree, List<String> paths) {
     return paths.stream().map(p -> tree.workdir().relativize(tree.root().resolve(p)).toString().replace('\\', '/')).toList();
   }
 

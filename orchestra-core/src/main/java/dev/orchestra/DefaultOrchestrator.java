@@ -10,7 +10,9 @@ import dev.orchestra.internal.exec.RunDesk;
 import dev.orchestra.internal.exec.TaskExecutor;
 import dev.orchestra.internal.store.PlanStore;
 import dev.orchestra.internal.store.RunLock;
+import dev.orchestra.internal.workspace.GitRemote;
 import dev.orchestra.internal.workspace.GitWorkspace;
+import dev.orchestra.internal.workspace.GitIdentity;
 import dev.orchestra.internal.workspace.GitWorktrees;
 import dev.orchestra.plan.Plan;
 import dev.orchestra.role.ApprovalHandler;
@@ -61,7 +63,36 @@ final class DefaultOrchestrator implements Orchestrator, EngineHost {
 
   @Override
   public TaskExecutor tasks(String runId, Path workspace, BooleanSupplier cancelled, ApprovalHandler approvals) {
-    return new DetachedRun(config, runId, workspace, cancelled, approvals);
+    return new DetachedRun(config, runId, workspace, cancelled, approvals, null);
+  }
+
+  @Override
+  public TaskExecutor tasksAtRemote(String runId, GitRemote remote, BooleanSupplier cancelled, ApprovalHandler approvals) {
+    Isolation.Worktrees w = worktreesAtRemote(remote);
+    GitWorktrees trees =
+        remote.runTasks(config.workspace(), runId, config.commandEnvironment(), new GitIdentity(w.authorName(), w.authorEmail()), w.runHooks());
+    return new DetachedRun(config, runId, config.workspace(), cancelled, approvals, trees);
+  }
+
+  /** The team's worktree settings, which a run shared through a remote needs: its clones meet only there. */
+  private Isolation.Worktrees worktreesAtRemote(GitRemote remote) {
+    java.util.Objects.requireNonNull(remote, "remote");
+    if (!(config.isolation() instanceof Isolation.Worktrees w)) {
+      throw new IllegalArgumentException(
+          "a run shared through the git remote " + remote + " gives every task a worktree of its own, but this team was built with "
+              + config.isolation() + ": build it with Isolation.worktrees()");
+    }
+    return w;
+  }
+
+  private GitWorktrees openAtRemote(String runId, GitRemote remote) {
+    Isolation.Worktrees w = worktreesAtRemote(remote);
+    return remote.keepRun(config.workspace(), runId, config.commandEnvironment(), new GitIdentity(w.authorName(), w.authorEmail()), w.runHooks());
+  }
+
+  @Override
+  public ApprovalHandler approvalHandler() {
+    return config.approvalHandler();
   }
 
   @Override
@@ -80,13 +111,31 @@ final class DefaultOrchestrator implements Orchestrator, EngineHost {
   }
 
   @Override
+  public RunSpec specAtRemote() {
+    return spec(true);
+  }
+
+  @Override
   public RunDesk desk(String runId) {
-    return new DeskRun(config, spec(false), runId);
+    return new DeskRun(config, spec(false), runId, () -> null);
+  }
+
+  @Override
+  public RunDesk deskAtRemote(String runId, GitRemote remote) {
+    worktreesAtRemote(remote);
+    return new DeskRun(config, spec(true), runId, () -> openAtRemote(runId, remote));
   }
 
   @Override
   public RunDesk reopenDesk(String runId, int known, OrchestraEvent last, Map<String, RoleReport.Exploration> explorations) {
-    return DeskRun.reopen(config, spec(false), runId, known, last, explorations);
+    return DeskRun.reopen(config, spec(false), runId, known, last, explorations, () -> null);
+  }
+
+  @Override
+  public RunDesk reopenDeskAtRemote(
+      String runId, GitRemote remote, int known, OrchestraEvent last, Map<String, RoleReport.Exploration> explorations) {
+    worktreesAtRemote(remote);
+    return DeskRun.reopen(config, spec(true), runId, known, last, explorations, () -> openAtRemote(runId, remote));
   }
 
   @Override
@@ -207,7 +256,7 @@ final class DefaultOrchestrator implements Orchestrator, EngineHost {
         || GitWorkspace.of(config.workspace(), List.of(), config.commandEnvironment()).isEmpty()) {
       return false;
     }
-    if (!GitWorktrees.hasCommit(config.workspace(), config.commandEnvironment())) {
+    if (!GitWorkspace.hasCommit(config.workspace(), config.commandEnvironment())) {
       log.warn("{} has no commit to branch from, so the run's tasks share its working tree", config.workspace());
       return false;
     }
@@ -221,7 +270,7 @@ final class DefaultOrchestrator implements Orchestrator, EngineHost {
     GitWorktrees trees =
         GitWorktrees.open(
             config.workspace(), origin.isEmpty() ? runId : origin, config.commandEnvironment(),
-            new GitWorktrees.Identity(w.authorName(), w.authorEmail()), w.runHooks());
+            new GitIdentity(w.authorName(), w.authorEmail()), w.runHooks());
     List<java.nio.file.Path> removed = trees.removeTaskTrees(); // a crash's leftovers: committed work is on branches
     if (!removed.isEmpty()) {
       log.info("removed {} task worktrees a stopped run left: {}", removed.size(), removed);
@@ -252,7 +301,7 @@ final class DefaultOrchestrator implements Orchestrator, EngineHost {
       Plan onDisk = resume ? RunRestorer.replay(config, store, machine) : null;
       if (resume && machine.state().plan().isPresent()) {
         String origin = machine.state().originRunId();
-        boolean branch = isolated && GitWorktrees.hasRun(config.workspace(), origin, config.commandEnvironment());
+        boolean branch = isolated && GitWorkspace.hasRun(config.workspace(), origin, config.commandEnvironment());
         boolean usedWorktrees = machine.state().worktreesUsed() || branch;
         if (usedWorktrees && !isolated) {
           throw new OrchestraException(

@@ -10,6 +10,7 @@ import dev.orchestra.internal.exec.RunDesk;
 import dev.orchestra.internal.exec.TaskResult;
 import dev.orchestra.internal.store.Journal;
 import dev.orchestra.internal.store.RunLock;
+import dev.orchestra.internal.workspace.GitWorktrees;
 import dev.orchestra.plan.Plan;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 /**
  * A {@link RunDesk} on a {@link RunEngine} whose machine mirrors the deciding engine's: the same
@@ -51,8 +53,8 @@ final class DeskRun implements RunDesk, RunEngine.DeskTap {
    *
    * @throws OrchestraException when the workspace's run lock is held (a run goes on there)
    */
-  DeskRun(OrchestratorConfig config, RunSpec spec, String runId) {
-    this(config, spec, runId, null);
+  DeskRun(OrchestratorConfig config, RunSpec spec, String runId, Supplier<GitWorktrees> worktrees) {
+    this(config, spec, runId, null, worktrees);
   }
 
   /**
@@ -70,28 +72,36 @@ final class DeskRun implements RunDesk, RunEngine.DeskTap {
    *     those events of the run
    */
   static DeskRun reopen(
-      OrchestratorConfig config, RunSpec spec, String runId, int known, OrchestraEvent last, Map<String, RoleReport.Exploration> explorations) {
-    return new DeskRun(config, spec, runId, new Takeover(known, Objects.requireNonNull(last, "last"), Map.copyOf(explorations)));
+      OrchestratorConfig config, RunSpec spec, String runId, int known, OrchestraEvent last, Map<String, RoleReport.Exploration> explorations,
+      Supplier<GitWorktrees> worktrees) {
+    return new DeskRun(config, spec, runId, new Takeover(known, Objects.requireNonNull(last, "last"), Map.copyOf(explorations)), worktrees);
   }
 
   /** What a desk taking over a run starts from. */
   private record Takeover(int known, OrchestraEvent last, Map<String, RoleReport.Exploration> explorations) {}
 
-  private DeskRun(OrchestratorConfig config, RunSpec spec, String runId, Takeover takeover) {
+  /**
+   * @param worktrees opens the run's worktrees under the run lock (a run whose clones share a git
+   *     remote), or gives null (the run's tasks share this workspace); the spec is isolated exactly
+   *     when it gives worktrees
+   */
+  private DeskRun(OrchestratorConfig config, RunSpec spec, String runId, Takeover takeover, Supplier<GitWorktrees> worktrees) {
     this.runId = Objects.requireNonNull(runId, "runId");
-    if (spec.isolated()) {
-      throw new IllegalArgumentException("a run's desk works in a shared working tree; its spec must not be isolated");
-    }
     this.held = RunLock.acquire(config.workspace(), config.stateFolder().resolve("run.lock"), runId, config.clock().instant());
     // Nothing runs on it: the engine's workers are never given a task here.
     this.pool = Executors.newCachedThreadPool();
     try {
+      GitWorktrees trees = worktrees.get();
+      if (spec.isolated() != (trees != null)) {
+        throw new IllegalArgumentException(
+            "a run's desk has worktrees exactly when its spec is isolated (its tasks work in clones sharing a git remote)");
+      }
       RunMachine machine = new RunMachine(spec);
       if (takeover != null) {
         // Under the run lock: the lost desk's worker is gone, or closed the desk when Temporal gave its call up.
         machine.rebuild(Journal.keepRun(config.journalFile(), runId, takeover.known(), takeover.last()));
       }
-      this.engine = new RunEngine(config, runId, pool, machine, null, this);
+      this.engine = new RunEngine(config, runId, pool, machine, trees, this);
       if (takeover != null) {
         takeOver(machine, takeover);
       }

@@ -36,10 +36,14 @@ final class DetachedRun implements TaskExecutor {
   private final AgentRunner agents;
 
   /**
+   * @param worktrees the run's worktrees in this clone, when its clones share a git remote (each
+   *     task then works in a worktree of its own and pushes its branch); null when tasks share
+   *     {@code workspace}
    * @throws OrchestraException when the workspace cannot be used (it does not exist)
    */
-  DetachedRun(OrchestratorConfig config, String runId, Path workspace, BooleanSupplier cancelled, ApprovalHandler approvals) {
-    this.shared = new Shared(config, runId, workspace, cancelled, approvals);
+  DetachedRun(
+      OrchestratorConfig config, String runId, Path workspace, BooleanSupplier cancelled, ApprovalHandler approvals, GitWorktrees worktrees) {
+    this.shared = new Shared(config, runId, workspace, cancelled, approvals, worktrees);
     this.agents = new AgentRunner(shared);
   }
 
@@ -50,7 +54,7 @@ final class DetachedRun implements TaskExecutor {
     Objects.requireNonNull(healthSoFar, "healthSoFar");
     Objects.requireNonNull(goal, "goal");
     Map<String, RoleReport.Exploration> known = Map.copyOf(Objects.requireNonNull(explorations, "explorations"));
-    if (!command.resolves().isEmpty()) {
+    if (!command.resolves().isEmpty() && shared.worktrees().isEmpty()) {
       throw new IllegalArgumentException(
           "task " + command.task().id() + " resolves a merge conflict, which needs the run's worktrees: a detached executor shares one workspace");
     }
@@ -80,7 +84,10 @@ final class DetachedRun implements TaskExecutor {
     private final ModelCaller models;
     private final ApprovalHandler approvals;
 
-    Shared(OrchestratorConfig config, String runId, Path workspace, BooleanSupplier cancelled, ApprovalHandler approvals) {
+    private final GitWorktrees worktrees;
+
+    Shared(OrchestratorConfig config, String runId, Path workspace, BooleanSupplier cancelled, ApprovalHandler approvals, GitWorktrees worktrees) {
+      this.worktrees = worktrees;
       this.config = Objects.requireNonNull(config, "config");
       this.approvals = Objects.requireNonNull(approvals, "approvals");
       this.runId = Objects.requireNonNull(runId, "runId");
@@ -118,7 +125,7 @@ final class DetachedRun implements TaskExecutor {
 
     @Override
     public Optional<GitWorktrees> worktrees() {
-      return Optional.empty();
+      return Optional.ofNullable(worktrees);
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.orchestra.internal.io.Text;
 import dev.orchestra.internal.store.PlanStore;
 import dev.orchestra.internal.workspace.GitWorkspace;
 import dev.orchestra.internal.workspace.GitWorktrees;
+import dev.orchestra.internal.workspace.Integration;
 import dev.orchestra.model.AuthenticationException;
 import dev.orchestra.model.ModelProviderException;
 import dev.orchestra.model.QuotaExhaustedException;
@@ -316,7 +317,7 @@ final class RunCommands {
   private List<Command.RunTask> integrate(Command.Integrate c) {
     GitWorktrees w = run.worktrees().orElseThrow(() -> new IllegalStateException("an integration without worktrees"));
     String title = run.plan().flatMap(p -> p.task(c.taskId())).map(Task::title).orElse("");
-    GitWorktrees.Integration result;
+    Integration result;
     try {
       boolean rebase = run.config().isolation() instanceof Isolation.Worktrees o && o.integration() == Isolation.Worktrees.Integration.REBASE;
       result = w.integrate(c.branch(), "Integrate " + c.taskId() + (title.isEmpty() ? "" : ": " + title), rebase);
@@ -325,7 +326,7 @@ final class RunCommands {
       run.requestStop(StopReason.FAILED, why + "; its work stays on that branch, and resume() merges it");
       return run.feed(new OrchestraEvent.IntegrationConflicted(run.runId(), run.now(), c.taskId(), c.branch(), List.of(), why, false, c.round()));
     }
-    if (result instanceof GitWorktrees.Conflict conflict) {
+    if (result instanceof Integration.Conflict conflict) {
       List<Command.RunTask> next =
           run.feed(
               new OrchestraEvent.IntegrationConflicted(
@@ -335,7 +336,7 @@ final class RunCommands {
       } // else a new task merges this branch in: it stays, and goes at the run's end once integrated
       return next;
     }
-    String commit = result instanceof GitWorktrees.Merged m ? m.commit() : ((GitWorktrees.AlreadyIntegrated) result).commit();
+    String commit = result instanceof Integration.Merged m ? m.commit() : ((Integration.AlreadyIntegrated) result).commit();
     List<Command.RunTask> next = run.feed(new OrchestraEvent.TaskIntegrated(run.runId(), run.now(), c.taskId(), c.branch(), commit, c.round()));
     if (!(run.config().isolation() instanceof Isolation.Worktrees o && o.keepBranches())) {
       w.deleteIntegratedBranch(c.branch());

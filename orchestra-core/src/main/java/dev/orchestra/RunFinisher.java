@@ -107,8 +107,12 @@ final class RunFinisher {
    */
   private Landing land(GitWorktrees w, StopReason reason) {
     String branch = w.integrationBranch();
-    String merge = "the run's work is on branch " + branch + ": merge it with git merge " + branch;
+    String merge =
+        w.remote().map(r -> "the run's work is on branch " + branch + " of " + r).orElse("the run's work is on branch " + branch + ": merge it with git merge " + branch);
     try {
+      if (w.remote().isPresent()) {
+        return new Landing(merge, true); // no checkout of this clone is the user's
+      }
       if (w.checkoutHasIntegration()) {
         return Landing.NOTHING;
       }

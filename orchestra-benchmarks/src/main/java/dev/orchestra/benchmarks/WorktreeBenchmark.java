@@ -9,6 +9,8 @@ import dev.orchestra.RunResult;
 import dev.orchestra.StopReason;
 import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.internal.io.CommandEnvironment;
+import dev.orchestra.internal.workspace.GitIdentity;
+import dev.orchestra.internal.workspace.TaskTree;
 import dev.orchestra.internal.workspace.GitWorktrees;
 import dev.orchestra.model.Message;
 import dev.orchestra.model.ModelProvider;
@@ -518,7 +520,7 @@ final class WorktreeBenchmark {
       try {
         makeRepo(repo, files);
         long t0 = System.nanoTime();
-        GitWorktrees w = GitWorktrees.open(repo, "size-" + files, env, GitWorktrees.Identity.ORCHESTRA, false);
+        GitWorktrees w = GitWorktrees.open(repo, "size-" + files, env, GitIdentity.ORCHESTRA, false);
         double open = (System.nanoTime() - t0) / 1e6;
         double[] create = new double[reps];
         double[] remove = new double[reps];
@@ -530,7 +532,7 @@ final class WorktreeBenchmark {
           for (int k = files == sizes[0][0] ? -1 : 0; k < reps; k++) {
             long[] c0 = procStat();
             long t1 = System.nanoTime();
-            GitWorktrees.TaskTree tree = w.createTaskTree("T" + (k + 2), true);
+            TaskTree tree = w.createTaskTree("T" + (k + 2), true);
             long t2 = System.nanoTime();
             w.removeTree(tree);
             long t3 = System.nanoTime();

@@ -62,6 +62,28 @@ public interface EngineHost {
    */
   TaskExecutor tasks(String runId, Path workspace, BooleanSupplier cancelled, ApprovalHandler approvals);
 
+  /**
+   * Returns an executor of agents' tasks for one run whose clones share a git remote (each worker
+   * works in a clone of its own, this orchestrator's workspace): every task works in a git
+   * worktree of its own, made from the run's integration branch as the remote has it when the task
+   * starts, and a writer's commit is pushed to the remote on the task's branch (replacing an earlier
+   * attempt's), where the run's desk ({@link #deskAtRemote}) fetches and integrates it. The task's
+   * events name its branch and commit ({@code TaskCommitted}). Otherwise as {@link
+   * #tasks(String, Path, BooleanSupplier, ApprovalHandler)}.
+   *
+   * @param runId the run the tasks belong to
+   * @param remote the remote the run's clones share
+   * @param cancelled whether the run was cancelled meanwhile (see the other overloads)
+   * @param approvals who answers the agents' approval requests
+   * @return the executor; thread-safe
+   * @throws IllegalArgumentException when the team does not give tasks worktrees ({@code Isolation.shared()})
+   * @throws IllegalStateException when the workspace is not in a git repository
+   */
+  TaskExecutor tasksAtRemote(String runId, dev.orchestra.internal.workspace.GitRemote remote, BooleanSupplier cancelled, ApprovalHandler approvals);
+
+  /** Returns the team's approval handler: who answers its agents' approval requests unless an engine routes them elsewhere. */
+  ApprovalHandler approvalHandler();
+
   /** Returns the workspace this orchestrator was built for: where its runs' desks keep the journal and plan.md. */
   Path workspace();
 
@@ -72,6 +94,14 @@ public interface EngineHost {
    * @return the spec
    */
   RunSpec spec();
+
+  /**
+   * Returns what a run of this team decides by when its tasks work in worktrees of clones that share
+   * a git remote: as {@link #spec()}, but isolated (tasks' work is integrated, one branch at a time).
+   *
+   * @return the spec
+   */
+  RunSpec specAtRemote();
 
   /**
    * Returns the team's thread budget policy: the deciding engine steps it ({@link BudgetLadder}).
@@ -91,6 +121,22 @@ public interface EngineHost {
   RunDesk desk(String runId);
 
   /**
+   * Opens the desk of a run decided elsewhere whose clones share a git remote, as {@link
+   * #desk(String)} does, with the run's integration worktree in this workspace's repository: the
+   * run's integration branch on the remote is made from the remote's default branch (or taken
+   * from the remote, when it has it), the desk's machine is isolated ({@link #specAtRemote()}), its
+   * gates work in the integration worktree, and every change to the integration branch is pushed.
+   *
+   * @param runId the run, as its events name it
+   * @param remote the remote the run's clones share
+   * @return the desk; the caller closes it (a finish closes it too)
+   * @throws dev.orchestra.OrchestraException when a run holds the workspace's lock
+   * @throws IllegalArgumentException when the team does not give tasks worktrees
+   * @throws IllegalStateException when git cannot reach the remote or make the worktree, saying why
+   */
+  RunDesk deskAtRemote(String runId, dev.orchestra.internal.workspace.GitRemote remote);
+
+  /**
    * Opens the desk of a run whose desk was lost (its worker died during a call), in this
    * orchestrator's workspace, from the run's journal there: the journal is cut back to the run's
    * first {@code known} events, which the deciding engine has, and those are replayed into the
@@ -108,4 +154,22 @@ public interface EngineHost {
    */
   RunDesk reopenDesk(
       String runId, int known, dev.orchestra.event.OrchestraEvent last, java.util.Map<String, dev.orchestra.agent.RoleReport.Exploration> explorations);
+
+  /**
+   * Opens the desk of a run whose clones share a git remote and whose desk was lost, as {@link
+   * #reopenDesk} does, with the run's integration worktree taken from the remote, as {@link
+   * #deskAtRemote} opens it.
+   *
+   * @param runId the run, as its events name it
+   * @param remote the remote the run's clones share
+   * @param known how many of the run's events the deciding engine has
+   * @param last the last of them
+   * @param explorations the explorers' reports the run has, by task id
+   * @return the desk; the caller closes it
+   * @throws dev.orchestra.OrchestraException when a run holds the workspace's lock, or the journal
+   *     here does not hold those events of the run
+   */
+  RunDesk reopenDeskAtRemote(
+      String runId, dev.orchestra.internal.workspace.GitRemote remote, int known, dev.orchestra.event.OrchestraEvent last,
+      java.util.Map<String, dev.orchestra.agent.RoleReport.Exploration> explorations);
 }

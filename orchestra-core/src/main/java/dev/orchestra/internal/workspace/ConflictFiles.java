@@ -26,7 +26,7 @@ public final class ConflictFiles {
    * conflict markers in the task's worktree: {@code <<<<<<<} or {@code >>>>>>>} at a line's start,
    * alone or followed by a space, as git writes them. An unreadable file counts as still marked.
    */
-  public static List<String> withConflictMarkers(GitWorktrees.TaskTree tree, List<String> paths) {
+  public static List<String> withConflictMarkers(TaskTree tree, List<String> paths) {
     List<String> left = new ArrayList<>();
     for (String p : paths) {
       Path file = tree.root().resolve(p);
@@ -52,7 +52,7 @@ public final class ConflictFiles {
    * What each path (relative to the repository's top) holds in the task's worktree now, as a
    * digest, or {@code "absent"}: to tell whether a task changed a file it was to decide on.
    */
-  public static Map<String, String> fingerprints(GitWorktrees.TaskTree tree, List<String> paths) {
+  public static Map<String, String> fingerprints(TaskTree tree, List<String> paths) {
     Map<String, String> out = new HashMap<>();
     for (String p : paths) {
       Path file = tree.root().resolve(p);

@@ -233,4 +233,19 @@ public final class GitWorkspace {
     Git.Result r = Git.run(root, environment, false, args);
     return r.ok() ? r.out() : null;
   }
+
+  /** Whether the work tree at {@code workspace} has a commit to branch from. */
+  public static boolean hasCommit(Path workspace, CommandEnvironment environment) {
+    return headCommit(workspace, environment).isPresent();
+  }
+
+  static Optional<String> headCommit(Path workspace, CommandEnvironment environment) {
+    Git.Result head = Git.run(workspace, environment, false, List.of("rev-parse", "--verify", "-q", "HEAD^{commit}"));
+    return head.ok() && !head.out().isBlank() ? Optional.of(head.out().strip()) : Optional.empty();
+  }
+
+  /** Whether the repository holds a run's integration branch: the run worked in worktrees. */
+  public static boolean hasRun(Path workspace, String runId, CommandEnvironment environment) {
+    return Git.run(workspace, environment, false, List.of("rev-parse", "--verify", "-q", "refs/heads/orchestra/" + runId)).ok();
+  }
 }

@@ -39,51 +39,6 @@ import java.util.Set;
  * last saw it (every merge reads it afresh).
  */
 public final class GitWorktrees {
-  /** The author and committer of Orchestra's commits. */
-  public record Identity(String name, String email) {
-    /** Orchestra's own, for when the caller names none. */
-    public static final Identity ORCHESTRA = new Identity("Orchestra", "orchestra@localhost");
-
-    /** Validates the components. */
-    public Identity {
-      Objects.requireNonNull(name, "name");
-      Objects.requireNonNull(email, "email");
-      if (name.isBlank() || email.isBlank() || (name + email).chars().anyMatch(c -> c < 0x20 || c == '<' || c == '>')) {
-        throw new IllegalArgumentException("a commit identity needs a name and an email on one line without '<' or '>', got " + name + " <" + email + ">");
-      }
-    }
-  }
-
-  /**
-   * A task's worktree.
-   *
-   * @param taskId the task
-   * @param branch its branch, or empty for a reader's detached worktree
-   * @param root the worktree's top folder
-   * @param workdir where the task works: {@code root}, or the same sub-folder the run's workspace is
-   *     in its repository
-   * @param base the integration commit it was made from
-   */
-  public record TaskTree(String taskId, String branch, Path root, Path workdir, String base) {}
-
-  /** How merging a task's branch into the integration branch ended. */
-  public sealed interface Integration {}
-
-  /** Merged: the integration branch is now at {@code commit}. */
-  public record Merged(String commit) implements Integration {}
-
-  /** The branch was in the integration branch already (a merge made before a crash): nothing to do. */
-  public record AlreadyIntegrated(String commit) implements Integration {}
-
-  /**
-   * The branch conflicts with the integrated work: the merge was aborted and the integration
-   * branch and worktree are as they were.
-   *
-   * @param files the conflicting paths
-   * @param detail the conflicting hunks, cut short, for the brief of whoever redoes the task
-   */
-  public record Conflict(List<String> files, String detail) implements Integration {}
-
   private final String prefix;
   private final Path folder;
   private final RepoGit repo;
@@ -92,8 +47,15 @@ public final class GitWorktrees {
   private final UserCheckout checkout;
   private final TaskTrees tasks;
 
+  /** The run's branches on the remote its clones share, or null when the run has this repository alone. */
+  private final RemoteBranches remote;
+  /** Whether this clone only runs the run's tasks: another keeps its integration branch (see {@link GitRemote#runTasks}). */
+  private final boolean follows;
+
   private GitWorktrees(
-      Path workspace, String prefix, String runId, CommandEnvironment environment, Identity identity, boolean hooks, Path folder) {
+      Path workspace, String prefix, String runId, CommandEnvironment environment, GitIdentity identity, boolean hooks, Path folder,
+      GitRemote remote, boolean follows) {
+    this.follows = follows;
     this.prefix = prefix;
     this.folder = folder;
     this.repo = new RepoGit(workspace, environment, identity, hooks);
@@ -101,6 +63,7 @@ public final class GitWorktrees {
     this.integration = new IntegrationBranch(repo, folder, "orchestra/" + runId, integratedBranches);
     this.checkout = new UserCheckout(repo, folder);
     this.tasks = new TaskTrees(repo, folder, prefix, runId, integration, integratedBranches);
+    this.remote = remote == null ? null : new RemoteBranches(remote, repo, integration, runId);
   }
 
   /**
@@ -115,7 +78,29 @@ public final class GitWorktrees {
    * @throws IllegalStateException when the repository cannot give the run worktrees (no commit yet,
    *     a bare repository, git missing or too old), saying why
    */
-  public static GitWorktrees open(Path workspace, String runId, CommandEnvironment environment, Identity identity, boolean hooks) {
+  public static GitWorktrees open(Path workspace, String runId, CommandEnvironment environment, GitIdentity identity, boolean hooks) {
+    GitWorktrees w = make(workspace, runId, environment, identity, hooks, null, false);
+    String head =
+        GitWorkspace.headCommit(workspace, environment)
+            .orElseThrow(() -> new IllegalStateException(
+                "the repository at " + workspace + " has no commit yet, so there is nothing to branch tasks from: commit once, or run with"
+                    + " Isolation.shared()"));
+    w.openIntegration(head);
+    return w;
+  }
+
+  /** Opens a run's worktrees in this clone of {@code remote} (see {@link GitRemote#keepRun} and {@link GitRemote#runTasks}). */
+  static GitWorktrees atRemote(
+      Path workspace, String runId, CommandEnvironment environment, GitIdentity identity, boolean hooks, GitRemote remote, boolean follows) {
+    GitWorktrees w = make(workspace, runId, environment, identity, hooks, Objects.requireNonNull(remote, "remote"), follows);
+    if (!follows) {
+      w.remote.openIntegration();
+    }
+    return w;
+  }
+
+  private static GitWorktrees make(
+      Path workspace, String runId, CommandEnvironment environment, GitIdentity identity, boolean hooks, GitRemote remote, boolean follows) {
     if (!runId.matches("[A-Za-z0-9][A-Za-z0-9._-]*") || runId.contains("..") || runId.endsWith(".lock")) {
       throw new IllegalArgumentException("a run id must be a safe branch name, got '" + runId + "'");
     }
@@ -127,29 +112,20 @@ public final class GitWorktrees {
     String prefix = lines.size() > 1 ? lines.get(0).strip() : "";
     String common = lines.get(lines.size() - 1).strip();
     Path gitDir = workspace.resolve(common).normalize();
-    String head =
-        headCommit(workspace, environment)
-            .orElseThrow(() -> new IllegalStateException(
-                "the repository at " + workspace + " has no commit yet, so there is nothing to branch tasks from: commit once, or run with"
-                    + " Isolation.shared()"));
-    GitWorktrees w = new GitWorktrees(workspace, prefix, runId, environment, identity, hooks, gitDir.resolve("orchestra").resolve(runId));
-    w.openIntegration(head);
-    return w;
+    return new GitWorktrees(
+        workspace, prefix, runId, environment, identity, hooks, gitDir.resolve("orchestra").resolve(runId), remote, follows);
   }
 
-  /** Whether the work tree at {@code workspace} has a commit to branch from. */
-  public static boolean hasCommit(Path workspace, CommandEnvironment environment) {
-    return headCommit(workspace, environment).isPresent();
+  /** Returns the remote the run's clones share, or empty when the run has this repository alone. */
+  public Optional<GitRemote> remote() {
+    return Optional.ofNullable(remote).map(RemoteBranches::remote);
   }
 
-  private static Optional<String> headCommit(Path workspace, CommandEnvironment environment) {
-    Git.Result head = Git.run(workspace, environment, false, List.of("rev-parse", "--verify", "-q", "HEAD^{commit}"));
-    return head.ok() && !head.out().isBlank() ? Optional.of(head.out().strip()) : Optional.empty();
-  }
-
-  /** Whether the repository holds a run's integration branch: the run worked in worktrees. */
-  public static boolean hasRun(Path workspace, String runId, CommandEnvironment environment) {
-    return Git.run(workspace, environment, false, List.of("rev-parse", "--verify", "-q", "refs/heads/orchestra/" + runId)).ok();
+  /** A clone that only runs tasks has no integration worktree: refuses what needs one. */
+  private void needsIntegration(String what) {
+    if (follows) {
+      throw new IllegalStateException("this clone only runs the run's tasks; " + what + " is for the clone that keeps the run");
+    }
   }
 
   private void openIntegration(String head) {
@@ -193,7 +169,7 @@ public final class GitWorktrees {
    * @throws IllegalStateException when git cannot, saying why
    */
   public TaskTree createTaskTree(String taskId, boolean writer) {
-    return tasks.create(taskId, writer);
+    return tasks.create(taskId, writer, follows ? remote.taskBase(taskId) : integration.head());
   }
 
   /**
@@ -205,7 +181,11 @@ public final class GitWorktrees {
    * @throws IllegalStateException when git cannot commit, saying why (the worktree is left as it is)
    */
   public Optional<String> commit(TaskTree tree, String subject, String body) {
-    return tasks.commit(tree, subject, body);
+    Optional<String> commit = tasks.commit(tree, subject, body);
+    if (remote != null && commit.isPresent()) {
+      remote.pushTask(commit.get(), tree.branch());
+    }
+    return commit;
   }
 
   /**
@@ -218,6 +198,9 @@ public final class GitWorktrees {
    * @throws IllegalStateException when git cannot merge the branch at all (it is gone, say)
    */
   public List<String> mergeInto(TaskTree tree, String branch) {
+    if (remote != null) {
+      remote.fetchTask(branch);
+    }
     return tasks.mergeInto(tree, branch);
   }
 
@@ -239,12 +222,17 @@ public final class GitWorktrees {
    * @return the commit, or empty when nothing changed
    */
   public Optional<String> commitIntegration(String subject, String body) {
-    return integration.commit(subject, body);
+    needsIntegration("committing the integration branch");
+    Optional<String> commit = integration.commit(subject, body);
+    if (remote != null && commit.isPresent()) {
+      remote.pushIntegration();
+    }
+    return commit;
   }
 
   /** Returns the paths a commit changed since {@code base}, relative to the run's workspace folder. */
   public List<String> changedFiles(String base, String commit) {
-    Git.Result r = repo.git(integrationWorkdir(), "diff", "--name-only", "--relative", "-z", base, commit);
+    Git.Result r = repo.git(follows ? repo.workspace() : integrationWorkdir(), "diff", "--name-only", "--relative", "-z", base, commit);
     List<String> files = new ArrayList<>();
     if (r.ok()) {
       for (String f : r.out().split("\0")) {
@@ -258,6 +246,9 @@ public final class GitWorktrees {
 
   /** Whether the user's checkout holds every commit of the integration branch (nothing is left to merge). */
   public boolean checkoutHasIntegration() {
+    if (remote != null) {
+      return false; // the run's result is on the remote, whatever this clone's checkout holds
+    }
     return checkout.holds(integration.branch());
   }
 
@@ -297,7 +288,15 @@ public final class GitWorktrees {
    * @throws IllegalStateException when the branch is gone or git fails otherwise, saying why
    */
   public Integration integrate(String branch, String message, boolean rebase) {
-    return integration.integrate(branch, message, rebase);
+    needsIntegration("integrating a task's branch");
+    if (remote != null) {
+      remote.fetchTask(branch);
+    }
+    Integration done = integration.integrate(branch, message, rebase);
+    if (remote != null && !(done instanceof Integration.Conflict)) {
+      remote.pushIntegration();
+    }
+    return done;
   }
 
   /** Removes a task's worktree; its branch stays. Never throws: a leftover is logged and pruned later. */

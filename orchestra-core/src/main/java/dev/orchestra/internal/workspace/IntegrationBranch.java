@@ -1,9 +1,8 @@
 package dev.orchestra.internal.workspace;
 
-import dev.orchestra.internal.workspace.GitWorktrees.AlreadyIntegrated;
-import dev.orchestra.internal.workspace.GitWorktrees.Conflict;
-import dev.orchestra.internal.workspace.GitWorktrees.Integration;
-import dev.orchestra.internal.workspace.GitWorktrees.Merged;
+import dev.orchestra.internal.workspace.Integration.AlreadyIntegrated;
+import dev.orchestra.internal.workspace.Integration.Conflict;
+import dev.orchestra.internal.workspace.Integration.Merged;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -130,6 +129,21 @@ final class IntegrationBranch {
     } catch (RuntimeException e) {
       log.warn("the changes left uncommitted in {} could not be committed: {}", root, e.getMessage());
     }
+  }
+
+  /**
+   * Moves the branch and its worktree forward to {@code commit}, a descendant of its head (another
+   * clone integrated work since this one last kept the run).
+   *
+   * @throws IllegalStateException when git cannot
+   */
+  synchronized void fastForward(String commit) {
+    Git.Result r = repo.work(root, "merge", "--ff-only", "--quiet", commit);
+    if (!r.ok()) {
+      throw new IllegalStateException("git could not move the integration branch " + branch + " forward to " + commit + ": " + r.why());
+    }
+    head = repo.head(root, "the integration branch").commit();
+    touched = true;
   }
 
   /** See {@link GitWorktrees#commitIntegration}. */

@@ -43,12 +43,12 @@ final class RepoGit {
 
   private final Path workspace;
   private final CommandEnvironment environment;
-  private final GitWorktrees.Identity identity;
+  private final GitIdentity identity;
   private final boolean hooks;
   /** Serialises what changes the repository's shared worktree and branch records. */
   private final Object sharedRecords = new Object();
 
-  RepoGit(Path workspace, CommandEnvironment environment, GitWorktrees.Identity identity, boolean hooks) {
+  RepoGit(Path workspace, CommandEnvironment environment, GitIdentity identity, boolean hooks) {
     this.workspace = workspace;
     this.environment = environment;
     this.identity = identity;

@@ -1,6 +1,6 @@
 package dev.orchestra.internal.workspace;
 
-import dev.orchestra.internal.workspace.GitWorktrees.TaskTree;
+import dev.orchestra.internal.workspace.TaskTree;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,9 +44,8 @@ final class TaskTrees {
     return "orchestra-task/" + runId + "/" + safe(taskId);
   }
 
-  /** See {@link GitWorktrees#createTaskTree}. */
-  TaskTree create(String taskId, boolean writer) {
-    String base = integration.head();
+  /** See {@link GitWorktrees#createTaskTree}; {@code base} is the integration commit it starts from. */
+  TaskTree create(String taskId, boolean writer, String base) {
     Path root = folder.resolve("tasks").resolve(safe(taskId));
     if (Files.exists(root)) {
       repo.removeTree(root); // left by an attempt that did not clean up (a crash)

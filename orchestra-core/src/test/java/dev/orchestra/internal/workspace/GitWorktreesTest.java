@@ -39,27 +39,27 @@ final class GitWorktreesTest {
   }
 
   private GitWorktrees open() {
-    return GitWorktrees.open(repo, "run-1", environment, GitWorktrees.Identity.ORCHESTRA, false);
+    return GitWorktrees.open(repo, "run-1", environment, GitIdentity.ORCHESTRA, false);
   }
 
   @Test
   void twoTasksEditingOneFileInDifferentPlacesBothLand() throws Exception {
     GitWorktrees w = open();
-    GitWorktrees.TaskTree a = w.createTaskTree("T1", true);
-    GitWorktrees.TaskTree b = w.createTaskTree("T2", true);
+    TaskTree a = w.createTaskTree("T1", true);
+    TaskTree b = w.createTaskTree("T2", true);
     assertEquals("orchestra-task/run-1/T1", a.branch());
     TestRepos.write(a.workdir(), "shared.txt", "ONE\n\n\n\ntwo\n\n\n\nthree\n");
     TestRepos.write(b.workdir(), "shared.txt", "one\n\n\n\ntwo\n\n\n\nTHREE\n");
     TestRepos.write(b.workdir(), "out/build.log", "ignored build output\n");
     String ca = w.commit(a, "T1: upper one", "").orElseThrow();
     String cb = w.commit(b, "T2: upper three", "").orElseThrow();
-    assertInstanceOf(GitWorktrees.Merged.class, w.integrate(a.branch(), "integrate T1"));
-    assertInstanceOf(GitWorktrees.Merged.class, w.integrate(b.branch(), "integrate T2"));
+    assertInstanceOf(Integration.Merged.class, w.integrate(a.branch(), "integrate T1"));
+    assertInstanceOf(Integration.Merged.class, w.integrate(b.branch(), "integrate T2"));
     assertEquals("ONE\n\n\n\ntwo\n\n\n\nTHREE\n", Files.readString(w.integrationWorkdir().resolve("shared.txt")));
     assertFalse(Files.exists(w.integrationWorkdir().resolve("out/build.log")), "ignored outputs are never committed");
     assertTrue(w.integrated(ca) && w.integrated(cb));
     // Integrating again (a resume after a crash) finds the work in already.
-    assertInstanceOf(GitWorktrees.AlreadyIntegrated.class, w.integrate(a.branch(), "integrate T1"));
+    assertInstanceOf(Integration.AlreadyIntegrated.class, w.integrate(a.branch(), "integrate T1"));
     // The user's checkout, index and branch are as they were.
     assertEquals(userHead, TestRepos.git(repo, "rev-parse", "HEAD").strip());
     assertEquals("", TestRepos.git(repo, "status", "--porcelain"));
@@ -69,35 +69,35 @@ final class GitWorktreesTest {
   @Test
   void aConflictLeavesTheIntegrationBranchAsItWas() throws Exception {
     GitWorktrees w = open();
-    GitWorktrees.TaskTree a = w.createTaskTree("T1", true);
-    GitWorktrees.TaskTree b = w.createTaskTree("T2", true);
+    TaskTree a = w.createTaskTree("T1", true);
+    TaskTree b = w.createTaskTree("T2", true);
     TestRepos.write(a.workdir(), "shared.txt", "uno\n\n\n\ntwo\n\n\n\nthree\n");
     TestRepos.write(b.workdir(), "shared.txt", "eins\n\n\n\ntwo\n\n\n\nthree\n");
     w.commit(a, "T1", "");
     w.commit(b, "T2", "");
     w.integrate(a.branch(), "integrate T1");
     String before = w.integrationHead();
-    GitWorktrees.Integration second = w.integrate(b.branch(), "integrate T2");
-    GitWorktrees.Conflict c = assertInstanceOf(GitWorktrees.Conflict.class, second);
+    Integration second = w.integrate(b.branch(), "integrate T2");
+    Integration.Conflict c = assertInstanceOf(Integration.Conflict.class, second);
     assertEquals(List.of("shared.txt"), c.files());
     assertTrue(c.detail().contains("eins") && c.detail().contains("uno"), c.detail());
     assertEquals(before, w.integrationHead());
     assertEquals("", TestRepos.git(w.integrationWorkdir(), "status", "--porcelain"), "no half-merged file is left");
     // Redone on the new integrated state, the task lands.
     w.removeTree(b);
-    GitWorktrees.TaskTree again = w.createTaskTree("T2", true);
+    TaskTree again = w.createTaskTree("T2", true);
     assertEquals(before, again.base());
     TestRepos.write(again.workdir(), "shared.txt", "uno eins\n\n\n\ntwo\n\n\n\nthree\n");
     w.commit(again, "T2 again", "");
-    assertInstanceOf(GitWorktrees.Merged.class, w.integrate(again.branch(), "integrate T2"));
+    assertInstanceOf(Integration.Merged.class, w.integrate(again.branch(), "integrate T2"));
   }
 
   @Test
   void aTaskThatChangedNothingHasNoCommitAndAReaderNoBranch() throws Exception {
     GitWorktrees w = open();
-    GitWorktrees.TaskTree a = w.createTaskTree("T1", true);
+    TaskTree a = w.createTaskTree("T1", true);
     assertEquals(Optional.empty(), w.commit(a, "T1", ""));
-    GitWorktrees.TaskTree reader = w.createTaskTree("R1", false);
+    TaskTree reader = w.createTaskTree("R1", false);
     assertEquals("", reader.branch());
     assertTrue(Files.exists(reader.workdir().resolve("shared.txt")));
     assertThrows(IllegalArgumentException.class, () -> w.commit(reader, "R1", ""));
@@ -106,7 +106,7 @@ final class GitWorktreesTest {
   @Test
   void closingRemovesEveryWorktreeAndKeepsTheResultBranch() throws Exception {
     GitWorktrees w = open();
-    GitWorktrees.TaskTree a = w.createTaskTree("T1", true);
+    TaskTree a = w.createTaskTree("T1", true);
     TestRepos.write(a.workdir(), "new.txt", "new\n");
     w.commit(a, "T1", "");
     w.integrate(a.branch(), "integrate T1");
@@ -122,17 +122,17 @@ final class GitWorktreesTest {
   @Test
   void aResumeFindsTheIntegrationBranchAndRemovesHalfMadeTaskTrees() throws Exception {
     GitWorktrees w = open();
-    GitWorktrees.TaskTree a = w.createTaskTree("T1", true);
+    TaskTree a = w.createTaskTree("T1", true);
     TestRepos.write(a.workdir(), "done.txt", "done\n");
     String commit = w.commit(a, "T1", "").orElseThrow();
-    GitWorktrees.TaskTree half = w.createTaskTree("T2", true);
+    TaskTree half = w.createTaskTree("T2", true);
     TestRepos.write(half.workdir(), "half.txt", "half written\n");
     // A crash here; the resumed run opens the same run's worktrees again.
     GitWorktrees again = open();
     assertEquals(2, again.removeTaskTrees().size());
     assertFalse(Files.exists(half.root()));
     assertEquals(Optional.of(commit), again.branchHead(a.branch()), "committed work survives the crash");
-    assertInstanceOf(GitWorktrees.Merged.class, again.integrate(a.branch(), "integrate T1"));
+    assertInstanceOf(Integration.Merged.class, again.integrate(a.branch(), "integrate T1"));
     String list = TestRepos.git(repo, "worktree", "list", "--porcelain");
     assertEquals(2, list.lines().filter(l -> l.startsWith("worktree ")).count(), list);
   }
@@ -142,7 +142,7 @@ final class GitWorktreesTest {
     Path empty = Files.createDirectories(tmp.resolve("empty"));
     TestRepos.git(empty, "init", "-q");
     IllegalStateException e =
-        assertThrows(IllegalStateException.class, () -> GitWorktrees.open(empty, "run-1", environment, GitWorktrees.Identity.ORCHESTRA, false));
+        assertThrows(IllegalStateException.class, () -> GitWorktrees.open(empty, "run-1", environment, GitIdentity.ORCHESTRA, false));
     assertTrue(e.getMessage().contains("no commit yet") && e.getMessage().contains("Isolation.shared()"), e.getMessage());
   }
 
@@ -154,12 +154,12 @@ final class GitWorktreesTest {
     Files.writeString(hook, "#!/bin/sh\ntouch '" + marker + "'\n");
     hook.toFile().setExecutable(true);
     GitWorktrees w = open();
-    GitWorktrees.TaskTree a = w.createTaskTree("T1", true);
+    TaskTree a = w.createTaskTree("T1", true);
     TestRepos.write(a.workdir(), "x.txt", "x\n");
     w.commit(a, "T1", "");
     assertFalse(Files.exists(marker));
-    GitWorktrees withHooks = GitWorktrees.open(repo, "run-2", environment, GitWorktrees.Identity.ORCHESTRA, true);
-    GitWorktrees.TaskTree b = withHooks.createTaskTree("T1", true);
+    GitWorktrees withHooks = GitWorktrees.open(repo, "run-2", environment, GitIdentity.ORCHESTRA, true);
+    TaskTree b = withHooks.createTaskTree("T1", true);
     TestRepos.write(b.workdir(), "y.txt", "y\n");
     withHooks.commit(b, "T1", "");
     assertTrue(Files.exists(marker));
@@ -170,16 +170,16 @@ final class GitWorktreesTest {
     TestRepos.write(repo, "app/main.txt", "main\n");
     TestRepos.git(repo, "add", "-A");
     TestRepos.git(repo, "commit", "-q", "-m", "app");
-    GitWorktrees w = GitWorktrees.open(repo.resolve("app"), "run-1", environment, GitWorktrees.Identity.ORCHESTRA, false);
+    GitWorktrees w = GitWorktrees.open(repo.resolve("app"), "run-1", environment, GitIdentity.ORCHESTRA, false);
     assertTrue(Files.exists(w.integrationWorkdir().resolve("main.txt")));
-    GitWorktrees.TaskTree a = w.createTaskTree("T1", true);
+    TaskTree a = w.createTaskTree("T1", true);
     assertTrue(Files.exists(a.workdir().resolve("main.txt")));
   }
 
   @Test
   void fastForwardMovesACleanCheckoutAndLeavesADirtyOneAlone() throws Exception {
     GitWorktrees w = open();
-    GitWorktrees.TaskTree a = w.createTaskTree("T1", true);
+    TaskTree a = w.createTaskTree("T1", true);
     TestRepos.write(a.workdir(), "new.txt", "new\n");
     w.commit(a, "T1", "");
     w.integrate(a.branch(), "integrate T1");
@@ -200,15 +200,15 @@ final class GitWorktreesTest {
     assertEquals(userHead, TestRepos.git(repo, "rev-parse", "HEAD").strip());
     Path shallow = tmp.resolve("shallow");
     TestRepos.git(tmp, "clone", "-q", "--depth", "1", "file://" + repo, shallow.toString());
-    roundTrip(GitWorktrees.open(shallow, "run-1", environment, GitWorktrees.Identity.ORCHESTRA, false));
+    roundTrip(GitWorktrees.open(shallow, "run-1", environment, GitIdentity.ORCHESTRA, false));
   }
 
   /** A task's worktree, a commit and a merge: the work lands on the integration branch. */
   private static void roundTrip(GitWorktrees w) throws Exception {
-    GitWorktrees.TaskTree a = w.createTaskTree("T1.a", true);
+    TaskTree a = w.createTaskTree("T1.a", true);
     TestRepos.write(a.workdir(), "new.txt", "new\n");
     w.commit(a, "T1.a", "");
-    assertInstanceOf(GitWorktrees.Merged.class, w.integrate(a.branch(), "integrate T1.a"));
+    assertInstanceOf(Integration.Merged.class, w.integrate(a.branch(), "integrate T1.a"));
     assertEquals("new\n", Files.readString(w.integrationWorkdir().resolve("new.txt")));
     w.close();
   }
@@ -216,7 +216,7 @@ final class GitWorktreesTest {
   @Test
   void workTheAgentCommittedItselfIsKeptEvenOffItsBranch() throws Exception {
     GitWorktrees w = open();
-    GitWorktrees.TaskTree a = w.createTaskTree("T1", true);
+    TaskTree a = w.createTaskTree("T1", true);
     TestRepos.write(a.workdir(), "own.txt", "committed by the agent\n");
     TestRepos.git(a.workdir(), "add", "own.txt");
     TestRepos.git(a.workdir(), "commit", "-q", "-m", "the agent's own commit");
@@ -224,7 +224,7 @@ final class GitWorktreesTest {
     String head = TestRepos.git(a.workdir(), "rev-parse", "HEAD").strip();
     assertEquals(Optional.of(head), w.commit(a, "T1", ""));
     assertEquals(Optional.of(head), w.branchHead(a.branch()));
-    assertInstanceOf(GitWorktrees.Merged.class, w.integrate(a.branch(), "integrate T1"));
+    assertInstanceOf(Integration.Merged.class, w.integrate(a.branch(), "integrate T1"));
   }
 
   @Test
@@ -233,8 +233,8 @@ final class GitWorktreesTest {
     parent.put("GIT_AUTHOR_NAME", "Env Person");
     parent.put("GIT_INDEX_FILE", tmp.resolve("elsewhere.index").toString());
     CommandEnvironment withGitVariables = CommandEnvironment.of(ShellEnvironmentPolicy.defaults(), parent);
-    GitWorktrees w = GitWorktrees.open(repo, "run-1", withGitVariables, new GitWorktrees.Identity("Builder", "builder@example.org"), false);
-    GitWorktrees.TaskTree a = w.createTaskTree("T1", true);
+    GitWorktrees w = GitWorktrees.open(repo, "run-1", withGitVariables, new GitIdentity("Builder", "builder@example.org"), false);
+    TaskTree a = w.createTaskTree("T1", true);
     TestRepos.write(a.workdir(), "src/Main.java", "class Main {}\n");
     TestRepos.write(a.workdir(), "target/classes/Main.class", "bytes\n");
     TestRepos.write(a.workdir(), "web/node_modules/x/index.js", "x\n");
@@ -250,7 +250,7 @@ final class GitWorktreesTest {
     TestRepos.git(repo, "add", "-A");
     TestRepos.git(repo, "commit", "-q", "-m", "a tracked file in build/");
     GitWorktrees w = open();
-    GitWorktrees.TaskTree a = w.createTaskTree("T1", true);
+    TaskTree a = w.createTaskTree("T1", true);
     TestRepos.write(a.workdir(), "build/version.txt", "2\n");
     TestRepos.write(a.workdir(), "build/new-output.txt", "untracked output\n");
     String commit = w.commit(a, "T1", "").orElseThrow();
@@ -261,12 +261,12 @@ final class GitWorktreesTest {
   @Test
   void uncommittedChangesInTheIntegrationWorktreeAreKeptInACommitBeforeAMergeOverThem() throws Exception {
     GitWorktrees w = open();
-    GitWorktrees.TaskTree a = w.createTaskTree("T1", true);
+    TaskTree a = w.createTaskTree("T1", true);
     TestRepos.write(a.workdir(), "shared.txt", "one\n\n\n\ntwo\n\n\n\nTHREE\n");
     w.commit(a, "T1", "");
     // A gate's role edited the integrated file and nobody committed it (a crash, say).
     TestRepos.write(w.integrationWorkdir(), "shared.txt", "ONE\n\n\n\ntwo\n\n\n\nthree\n");
-    GitWorktrees.Merged m = assertInstanceOf(GitWorktrees.Merged.class, w.integrate(a.branch(), "integrate T1"));
+    Integration.Merged m = assertInstanceOf(Integration.Merged.class, w.integrate(a.branch(), "integrate T1"));
     assertEquals("ONE\n\n\n\ntwo\n\n\n\nTHREE\n", TestRepos.git(repo, "show", "orchestra/run-1:shared.txt"), "both the edit and the task's work");
     assertEquals(TestRepos.git(repo, "rev-parse", "orchestra/run-1").strip(), m.commit());
     assertEquals(m.commit(), w.integrationHead());
@@ -287,11 +287,11 @@ final class GitWorktreesTest {
   void integratedBranchesAreDeletedSeveralAtATimeAndTheRestAtClose() throws Exception {
     GitWorktrees w = open();
     for (int i = 1; i <= 10; i++) {
-      GitWorktrees.TaskTree t = w.createTaskTree("T" + i, true);
+      TaskTree t = w.createTaskTree("T" + i, true);
       TestRepos.write(t.workdir(), "f" + i + ".txt", "file " + i + "\n");
       w.commit(t, "T" + i, "");
       w.removeTree(t);
-      assertInstanceOf(GitWorktrees.Merged.class, w.integrate(t.branch(), "integrate T" + i));
+      assertInstanceOf(Integration.Merged.class, w.integrate(t.branch(), "integrate T" + i));
       w.deleteIntegratedBranch(t.branch());
     }
     assertEquals(List.of("orchestra-task/run-1/T10", "orchestra-task/run-1/T9"), w.taskBranches(), "eight went in one command");
@@ -306,8 +306,8 @@ final class GitWorktreesTest {
     Files.createDirectories(hook.getParent());
     Files.writeString(hook, "#!/bin/sh\necho 'lint failed' >&2\nexit 1\n");
     hook.toFile().setExecutable(true);
-    GitWorktrees w = GitWorktrees.open(repo, "run-1", environment, GitWorktrees.Identity.ORCHESTRA, true);
-    GitWorktrees.TaskTree a = w.createTaskTree("T1", true);
+    GitWorktrees w = GitWorktrees.open(repo, "run-1", environment, GitIdentity.ORCHESTRA, true);
+    TaskTree a = w.createTaskTree("T1", true);
     TestRepos.write(a.workdir(), "src/New.java", "class New {}\n");
     TestRepos.write(a.workdir(), "shared.txt", "changed\n");
     TestRepos.write(a.workdir(), "target/out.class", "build output\n");
@@ -325,9 +325,9 @@ final class GitWorktreesTest {
   @Test
   void rebasedTasksLandAsALinearHistoryAndAConflictLeavesNothingBehind() throws Exception {
     GitWorktrees w = open();
-    GitWorktrees.TaskTree a = w.createTaskTree("T1", true);
-    GitWorktrees.TaskTree b = w.createTaskTree("T2", true);
-    GitWorktrees.TaskTree c = w.createTaskTree("T3", true);
+    TaskTree a = w.createTaskTree("T1", true);
+    TaskTree b = w.createTaskTree("T2", true);
+    TaskTree c = w.createTaskTree("T3", true);
     TestRepos.write(a.workdir(), "shared.txt", "ONE\n\n\n\ntwo\n\n\n\nthree\n");
     TestRepos.write(b.workdir(), "shared.txt", "one\n\n\n\ntwo\n\n\n\nTHREE\n");
     TestRepos.write(c.workdir(), "shared.txt", "uno\n\n\n\ntwo\n\n\n\nthree\n");
@@ -336,17 +336,17 @@ final class GitWorktreesTest {
     w.commit(c, "T3: one in Italian", "").orElseThrow();
     List.of(a, b, c).forEach(w::removeTree);
 
-    assertEquals(new GitWorktrees.Merged(ca), w.integrate(a.branch(), "unused", true), "nothing integrated since T1 began: a fast forward");
-    GitWorktrees.Merged second = assertInstanceOf(GitWorktrees.Merged.class, w.integrate(b.branch(), "unused", true));
+    assertEquals(new Integration.Merged(ca), w.integrate(a.branch(), "unused", true), "nothing integrated since T1 began: a fast forward");
+    Integration.Merged second = assertInstanceOf(Integration.Merged.class, w.integrate(b.branch(), "unused", true));
     assertEquals(ca, TestRepos.git(repo, "rev-parse", second.commit() + "^").strip(), "T2's commit replayed on T1's");
     assertEquals("T2: upper three", TestRepos.git(repo, "log", "-1", "--format=%s", second.commit()).strip());
     assertEquals(second.commit(), w.branchHead(b.branch()).orElseThrow(), "the task branch is moved to its replayed commit");
     assertEquals("", TestRepos.git(repo, "rev-list", "--merges", "orchestra/run-1"), "no merge commits");
     assertEquals("ONE\n\n\n\ntwo\n\n\n\nTHREE\n", Files.readString(w.integrationWorkdir().resolve("shared.txt")));
     // Integrating again (a resume after a crash) replays nothing.
-    assertEquals(new GitWorktrees.AlreadyIntegrated(second.commit()), w.integrate(b.branch(), "unused", true));
+    assertEquals(new Integration.AlreadyIntegrated(second.commit()), w.integrate(b.branch(), "unused", true));
 
-    GitWorktrees.Conflict conflict = assertInstanceOf(GitWorktrees.Conflict.class, w.integrate(c.branch(), "unused", true));
+    Integration.Conflict conflict = assertInstanceOf(Integration.Conflict.class, w.integrate(c.branch(), "unused", true));
     assertEquals(List.of("shared.txt"), conflict.files());
     assertTrue(conflict.detail().contains("uno"), conflict.detail());
     assertEquals(second.commit(), w.integrationHead());
@@ -356,8 +356,8 @@ final class GitWorktreesTest {
   }
 
   /** A task that commits one file on its own branch, then has its worktree removed. */
-  private static GitWorktrees.TaskTree committed(GitWorktrees w, String id, String file, String content) throws Exception {
-    GitWorktrees.TaskTree t = w.createTaskTree(id, true);
+  private static TaskTree committed(GitWorktrees w, String id, String file, String content) throws Exception {
+    TaskTree t = w.createTaskTree(id, true);
     TestRepos.write(t.workdir(), file, content);
     w.commit(t, id, "").orElseThrow();
     w.removeTree(t);
@@ -367,16 +367,16 @@ final class GitWorktreesTest {
   @Test
   void aBranchNameATaskTookAgainKeepsItsNewWorkThroughBatchedDeletionsAndClose() throws Exception {
     GitWorktrees w = open();
-    GitWorktrees.TaskTree first = committed(w, "F1", "f1.txt", "first attempt\n");
-    assertInstanceOf(GitWorktrees.Merged.class, w.integrate(first.branch(), "integrate F1"));
+    TaskTree first = committed(w, "F1", "f1.txt", "first attempt\n");
+    assertInstanceOf(Integration.Merged.class, w.integrate(first.branch(), "integrate F1"));
     w.deleteIntegratedBranch(first.branch()); // waits for seven more
     // A finding reopens F1 on the same branch name; its second attempt is committed, not yet merged.
-    GitWorktrees.TaskTree again = w.createTaskTree("F1", true);
+    TaskTree again = w.createTaskTree("F1", true);
     TestRepos.write(again.workdir(), "f1.txt", "second attempt\n");
     String secondTip = w.commit(again, "F1 again", "").orElseThrow();
     w.removeTree(again);
     for (int i = 1; i <= 7; i++) {
-      GitWorktrees.TaskTree t = committed(w, "T" + i, "t" + i + ".txt", "t\n");
+      TaskTree t = committed(w, "T" + i, "t" + i + ".txt", "t\n");
       w.integrate(t.branch(), "integrate T" + i);
       w.deleteIntegratedBranch(t.branch());
     }
@@ -389,8 +389,8 @@ final class GitWorktreesTest {
   @Test
   void aCommitARoleMadeInTheIntegrationWorktreeSurvivesTheNextConflict() throws Exception {
     GitWorktrees w = open();
-    GitWorktrees.TaskTree a = w.createTaskTree("T1", true);
-    GitWorktrees.TaskTree b = w.createTaskTree("T2", true);
+    TaskTree a = w.createTaskTree("T1", true);
+    TaskTree b = w.createTaskTree("T2", true);
     TestRepos.write(a.workdir(), "shared.txt", "uno\n\n\n\ntwo\n\n\n\nthree\n");
     TestRepos.write(b.workdir(), "shared.txt", "eins\n\n\n\ntwo\n\n\n\nthree\n");
     w.commit(a, "T1", "");
@@ -401,7 +401,7 @@ final class GitWorktreesTest {
     TestRepos.git(w.integrationWorkdir(), "add", "QaTest.java");
     TestRepos.git(w.integrationWorkdir(), "commit", "-q", "-m", "a role's own commit");
     String roles = TestRepos.git(repo, "rev-parse", "orchestra/run-1").strip();
-    assertInstanceOf(GitWorktrees.Conflict.class, w.integrate(b.branch(), "integrate T2"));
+    assertInstanceOf(Integration.Conflict.class, w.integrate(b.branch(), "integrate T2"));
     assertEquals(roles, TestRepos.git(repo, "rev-parse", "orchestra/run-1").strip(), "the conflict's undo keeps the role's commit");
     assertEquals(roles, w.integrationHead());
   }
@@ -410,11 +410,11 @@ final class GitWorktreesTest {
   void leftoversAreCommittedBeforeAMergeEvenWithTheUsersAutostash() throws Exception {
     TestRepos.git(repo, "config", "merge.autoStash", "true");
     GitWorktrees w = open();
-    GitWorktrees.TaskTree t = committed(w, "T1", "shared.txt", "one\n\n\n\ntwo\n\n\n\nTHREE\n");
+    TaskTree t = committed(w, "T1", "shared.txt", "one\n\n\n\ntwo\n\n\n\nTHREE\n");
     TestRepos.write(w.integrationWorkdir(), "shared.txt", "one\n\n\n\ntwo\n\n\n\nDREI\n"); // left uncommitted
-    GitWorktrees.Integration r = w.integrate(t.branch(), "integrate T1");
+    Integration r = w.integrate(t.branch(), "integrate T1");
     // The leftover edit is committed first, so the task's edit of the same line conflicts cleanly.
-    GitWorktrees.Conflict c = assertInstanceOf(GitWorktrees.Conflict.class, r);
+    Integration.Conflict c = assertInstanceOf(Integration.Conflict.class, r);
     assertEquals(List.of("shared.txt"), c.files());
     assertEquals("one\n\n\n\ntwo\n\n\n\nDREI\n", TestRepos.git(repo, "show", "orchestra/run-1:shared.txt"), "the leftover is kept in a commit");
     assertEquals("", TestRepos.git(w.integrationWorkdir(), "status", "--porcelain"));
@@ -432,7 +432,7 @@ final class GitWorktreesTest {
     TestRepos.git(repo, "commit", "-q", "-m", "a submodule");
     TestRepos.git(repo, "config", "submodule.recurse", "true");
     GitWorktrees w = open();
-    GitWorktrees.TaskTree t = w.createTaskTree("T1", true);
+    TaskTree t = w.createTaskTree("T1", true);
     assertTrue(Files.exists(t.workdir().resolve("shared.txt")));
     TestRepos.write(t.workdir(), "new.txt", "new\n");
     assertTrue(w.commit(t, "T1", "").isPresent());
@@ -440,22 +440,22 @@ final class GitWorktreesTest {
 
   @Test
   void aResumeOpensEvenWhenAHookRefusesToCommitTheLeftovers() throws Exception {
-    GitWorktrees w = GitWorktrees.open(repo, "run-1", environment, GitWorktrees.Identity.ORCHESTRA, true);
+    GitWorktrees w = GitWorktrees.open(repo, "run-1", environment, GitIdentity.ORCHESTRA, true);
     Path hook = repo.resolve(".git/hooks/pre-commit");
     Files.createDirectories(hook.getParent());
     Files.writeString(hook, "#!/bin/sh\nexit 1\n");
     hook.toFile().setExecutable(true);
     TestRepos.write(w.integrationWorkdir(), "shared.txt", "a gate's edit\n");
-    GitWorktrees again = GitWorktrees.open(repo, "run-1", environment, GitWorktrees.Identity.ORCHESTRA, true);
+    GitWorktrees again = GitWorktrees.open(repo, "run-1", environment, GitIdentity.ORCHESTRA, true);
     assertEquals("a gate's edit\n", Files.readString(again.integrationWorkdir().resolve("shared.txt")), "left as it was");
   }
 
   @Test
   void aResumeDeletesOnlyTheTaskBranchesWhoseWorkIsIntegratedAndNotAwaited() throws Exception {
     GitWorktrees w = open();
-    GitWorktrees.TaskTree merged = committed(w, "T1", "a.txt", "a\n");
-    GitWorktrees.TaskTree awaited = committed(w, "T2", "b.txt", "b\n");
-    GitWorktrees.TaskTree open = committed(w, "T3", "c.txt", "c\n");
+    TaskTree merged = committed(w, "T1", "a.txt", "a\n");
+    TaskTree awaited = committed(w, "T2", "b.txt", "b\n");
+    TaskTree open = committed(w, "T3", "c.txt", "c\n");
     w.integrate(merged.branch(), "integrate T1");
     w.integrate(awaited.branch(), "integrate T2"); // merged, but the stop came before the journal said so
     GitWorktrees again = open();
@@ -467,9 +467,9 @@ final class GitWorktreesTest {
    * Two committed tasks, T1 adding a file and T2 with two commits ({@code b1} rewriting the first
    * line of shared.txt to {@code first}, then {@code second} on top); T1 is integrated by replay.
    */
-  private GitWorktrees.TaskTree[] twoTasksOneReplayed(GitWorktrees w, String first, String second) throws Exception {
-    GitWorktrees.TaskTree a = w.createTaskTree("T1", true);
-    GitWorktrees.TaskTree b = w.createTaskTree("T2", true);
+  private TaskTree[] twoTasksOneReplayed(GitWorktrees w, String first, String second) throws Exception {
+    TaskTree a = w.createTaskTree("T1", true);
+    TaskTree b = w.createTaskTree("T2", true);
     TestRepos.write(a.workdir(), "a.txt", "a\n");
     w.commit(a, "T1", "");
     TestRepos.write(b.workdir(), "shared.txt", first);
@@ -479,8 +479,8 @@ final class GitWorktreesTest {
     w.commit(b, "T2", "");
     w.removeTree(a);
     w.removeTree(b);
-    assertInstanceOf(GitWorktrees.Merged.class, w.integrate(a.branch(), "unused", true));
-    return new GitWorktrees.TaskTree[] {a, b};
+    assertInstanceOf(Integration.Merged.class, w.integrate(a.branch(), "unused", true));
+    return new TaskTree[] {a, b};
   }
 
   /** Runs the replay git itself, as GitWorktrees would, for a process that dies right after it. */
@@ -493,32 +493,32 @@ final class GitWorktreesTest {
   @Test
   void aReplayKilledAtAConflictIsUndoneAtTheResumeAndNoMarkerIsCommitted() throws Exception {
     GitWorktrees w = open();
-    GitWorktrees.TaskTree[] t = twoTasksOneReplayed(w, "b1\n\n\n\ntwo\n\n\n\nthree\n", "b2\n\n\n\ntwo\n\n\n\nthree\n");
+    TaskTree[] t = twoTasksOneReplayed(w, "b1\n\n\n\ntwo\n\n\n\nthree\n", "b2\n\n\n\ntwo\n\n\n\nthree\n");
     TestRepos.git(w.integrationWorkdir(), "commit", "-q", "--allow-empty", "-m", "nothing"); // keep T2 off a fast forward
-    GitWorktrees.TaskTree c = committed(w, "T3", "shared.txt", "T3\n\n\n\ntwo\n\n\n\nthree\n");
+    TaskTree c = committed(w, "T3", "shared.txt", "T3\n\n\n\ntwo\n\n\n\nthree\n");
     w.integrationInUse();
-    assertInstanceOf(GitWorktrees.Merged.class, w.integrate(c.branch(), "unused", true));
+    assertInstanceOf(Integration.Merged.class, w.integrate(c.branch(), "unused", true));
     String head = w.integrationHead();
     replayAsIfKilledAfter(w, t[1].branch()); // stops at a conflict on shared.txt
     GitWorktrees resumed = open();
     assertEquals(head, TestRepos.git(repo, "rev-parse", "orchestra/run-1").strip(), "the cut-short replay is undone");
     assertEquals("", TestRepos.git(resumed.integrationWorkdir(), "status", "--porcelain"));
     assertFalse(Files.readString(resumed.integrationWorkdir().resolve("shared.txt")).contains("<<<<<<<"));
-    assertInstanceOf(GitWorktrees.Conflict.class, resumed.integrate(t[1].branch(), "unused", true), "T2 still conflicts, and is redone");
+    assertInstanceOf(Integration.Conflict.class, resumed.integrate(t[1].branch(), "unused", true), "T2 still conflicts, and is redone");
     assertEquals(head, TestRepos.git(repo, "rev-parse", "orchestra/run-1").strip());
   }
 
   @Test
   void aReplayKilledBeforeItsBranchMovedIsFoundIntegratedAtTheResume() throws Exception {
     GitWorktrees w = open();
-    GitWorktrees.TaskTree[] t = twoTasksOneReplayed(w, "eins\n\n\n\ntwo\n\n\n\nthree\n", "EINS\n\n\n\ntwo\n\n\n\nthree\n");
+    TaskTree[] t = twoTasksOneReplayed(w, "eins\n\n\n\ntwo\n\n\n\nthree\n", "EINS\n\n\n\ntwo\n\n\n\nthree\n");
     // What integrate does before replaying, then the replay, then the process dies.
     Path marker = repo.resolve(".git/orchestra/run-1/replaying");
     Files.writeString(marker, t[1].branch() + "\n" + w.integrationHead() + "\n");
     replayAsIfKilledAfter(w, t[1].branch());
     String replayed = TestRepos.git(repo, "rev-parse", "orchestra/run-1").strip();
     GitWorktrees resumed = open();
-    assertEquals(new GitWorktrees.AlreadyIntegrated(replayed), resumed.integrate(t[1].branch(), "unused", true));
+    assertEquals(new Integration.AlreadyIntegrated(replayed), resumed.integrate(t[1].branch(), "unused", true));
     assertEquals(replayed, TestRepos.git(repo, "rev-parse", "orchestra/run-1").strip(), "nothing replayed twice");
     assertFalse(Files.exists(marker));
   }
@@ -526,8 +526,8 @@ final class GitWorktreesTest {
   @Test
   void aReplayRefusedHalfWayLeavesNothingOfTheTaskBehind() throws Exception {
     GitWorktrees w = open();
-    GitWorktrees.TaskTree a = w.createTaskTree("T1", true);
-    GitWorktrees.TaskTree b = w.createTaskTree("T2", true);
+    TaskTree a = w.createTaskTree("T1", true);
+    TaskTree b = w.createTaskTree("T2", true);
     TestRepos.write(a.workdir(), "a.txt", "a\n");
     w.commit(a, "T1", "");
     TestRepos.write(b.workdir(), "shared.txt", "eins\n\n\n\ntwo\n\n\n\nthree\n");
@@ -539,12 +539,12 @@ final class GitWorktreesTest {
     w.integrate(a.branch(), "unused", true);
     w.integrationInUse();
     TestRepos.write(w.integrationWorkdir(), "gen.txt", "left over\n"); // untracked, where T2's second commit writes
-    GitWorktrees.Integration r = w.integrate(b.branch(), "unused", true);
+    Integration r = w.integrate(b.branch(), "unused", true);
     String shared = TestRepos.git(repo, "show", "orchestra/run-1:shared.txt");
-    if (r instanceof GitWorktrees.Conflict) {
+    if (r instanceof Integration.Conflict) {
       assertFalse(shared.startsWith("eins"), "half of T2 is on the integration branch, though T2 is to be redone");
     } else {
-      assertInstanceOf(GitWorktrees.Merged.class, r);
+      assertInstanceOf(Integration.Merged.class, r);
       assertTrue(shared.startsWith("eins"));
     }
     assertEquals("", TestRepos.git(w.integrationWorkdir(), "status", "--porcelain", "--untracked-files=no"));
@@ -553,7 +553,7 @@ final class GitWorktreesTest {
   @Test
   void aMergeRefusesAnIntegrationWorktreeSomethingMovedOffItsBranch() throws Exception {
     GitWorktrees w = open();
-    GitWorktrees.TaskTree a = committed(w, "T1", "a.txt", "a\n");
+    TaskTree a = committed(w, "T1", "a.txt", "a\n");
     w.integrationInUse();
     TestRepos.git(w.integrationWorkdir(), "checkout", "-q", "--detach", "HEAD"); // a reviewer looking around
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> w.integrate(a.branch(), "integrate T1"));
@@ -564,13 +564,13 @@ final class GitWorktreesTest {
   @Test
   void aResolvingTaskStartsWithTheConflictMarkedAndItsCommitConcludesTheMerge() throws Exception {
     GitWorktrees w = open();
-    GitWorktrees.TaskTree a = committed(w, "T1", "shared.txt", "uno\n\n\n\ntwo\n\n\n\nthree\n");
-    GitWorktrees.TaskTree b = committed(w, "T2", "shared.txt", "eins\n\n\n\ntwo\n\n\n\nthree\n");
+    TaskTree a = committed(w, "T1", "shared.txt", "uno\n\n\n\ntwo\n\n\n\nthree\n");
+    TaskTree b = committed(w, "T2", "shared.txt", "eins\n\n\n\ntwo\n\n\n\nthree\n");
     String theirs = w.branchHead(b.branch()).orElseThrow();
-    assertInstanceOf(GitWorktrees.Merged.class, w.integrate(a.branch(), "integrate T1"));
-    assertInstanceOf(GitWorktrees.Conflict.class, w.integrate(b.branch(), "integrate T2"));
+    assertInstanceOf(Integration.Merged.class, w.integrate(a.branch(), "integrate T1"));
+    assertInstanceOf(Integration.Conflict.class, w.integrate(b.branch(), "integrate T2"));
 
-    GitWorktrees.TaskTree r = w.createTaskTree("T2-resolve", true);
+    TaskTree r = w.createTaskTree("T2-resolve", true);
     List<String> conflicted = w.mergeInto(r, b.branch());
     assertEquals(List.of("shared.txt"), conflicted);
     assertEquals(List.of("shared.txt"), ConflictFiles.withConflictMarkers(r, conflicted), "git's markers are in the file");
@@ -580,13 +580,13 @@ final class GitWorktreesTest {
     List<String> parents = List.of(TestRepos.git(repo, "rev-list", "--parents", "-n", "1", resolution).strip().split(" "));
     assertEquals(List.of(resolution, r.base(), theirs), parents, "a merge of the integrated work and T2's");
     w.removeTree(r);
-    assertInstanceOf(GitWorktrees.Merged.class, w.integrate(r.branch(), "integrate T2-resolve"));
+    assertInstanceOf(Integration.Merged.class, w.integrate(r.branch(), "integrate T2-resolve"));
     assertEquals("uno eins\n\n\n\ntwo\n\n\n\nthree\n", TestRepos.git(repo, "show", "orchestra/run-1:shared.txt"));
     w.close(true);
     assertEquals(List.of(), w.taskBranches(), "T2's branch, merged by its resolution, goes at the end too");
 
-    GitWorktrees again = GitWorktrees.open(repo, "run-2", environment, GitWorktrees.Identity.ORCHESTRA, false);
-    GitWorktrees.TaskTree gone = again.createTaskTree("T9", true);
+    GitWorktrees again = GitWorktrees.open(repo, "run-2", environment, GitIdentity.ORCHESTRA, false);
+    TaskTree gone = again.createTaskTree("T9", true);
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> again.mergeInto(gone, "orchestra-task/run-2/nothing"));
     assertTrue(e.getMessage().contains("could not merge"), e.getMessage());
   }
@@ -594,7 +594,7 @@ final class GitWorktreesTest {
   @Test
   void conflictMarkersAreGitsOwnLinesAndFingerprintsTellAFileChanged() throws Exception {
     GitWorktrees w = open();
-    GitWorktrees.TaskTree t = w.createTaskTree("T1", true);
+    TaskTree t = w.createTaskTree("T1", true);
     TestRepos.write(t.root(), "marked.txt", "a\n<<<<<<< HEAD\nx\n=======\ny\n>>>>>>> T2\n");
     TestRepos.write(t.root(), "bare.txt", "<<<<<<<\nx\n=======\ny\n>>>>>>>\n");
     TestRepos.write(t.root(), "arrows.txt", "<<<<<<<<<<<<\nnot a marker: longer than git's\n>>>>>>>>>>\n");

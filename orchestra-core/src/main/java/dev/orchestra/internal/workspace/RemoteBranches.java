@@ -1,0 +1,86 @@
+package dev.orchestra.internal.workspace;
+
+import java.util.Optional;
+
+/**
+ * A run's branches on the git remote its clones share, as one clone sees them. The clone that keeps
+ * the run (its desk) takes the integration branch from the remote, or makes it from the remote's
+ * default branch, and pushes every change to it; it fetches each task's branch before merging it.
+ * A clone that only runs tasks starts each task from the integration branch as the remote has it
+ * then, and pushes the task's commit on the task's branch, replacing an earlier attempt's.
+ * Thread-safe: git's own ref locks, and {@link RepoGit#shared}, serialise what two tasks do at once.
+ */
+final class RemoteBranches {
+  private final GitRemote remote;
+  private final RepoGit repo;
+  private final IntegrationBranch integration;
+  private final String runId;
+
+  RemoteBranches(GitRemote remote, RepoGit repo, IntegrationBranch integration, String runId) {
+    this.remote = remote;
+    this.repo = repo;
+    this.integration = integration;
+    this.runId = runId;
+  }
+
+  GitRemote remote() {
+    return remote;
+  }
+
+  /**
+   * Opens the integration worktree on the remote's integration branch: taken from the remote when it
+   * has it (a desk that moved here; a branch this clone had is moved forward to it), or made from
+   * the remote's default branch and pushed there.
+   *
+   * @throws IllegalStateException when git cannot reach the remote, or the remote's branch and this
+   *     clone's went separate ways
+   */
+  void openIntegration() {
+    Optional<String> there = remote.fetch(repo, integration.branch());
+    integration.open(there.orElseGet(() -> remote.fetchDefault(repo, runId))); // unless this clone has the branch
+    String here = integration.head();
+    if (there.isPresent() && there.get().equals(here)) {
+      return;
+    }
+    if (there.isPresent() && holds(there.get(), here)) {
+      integration.fastForward(there.get()); // a desk elsewhere moved it on since this clone kept the run
+    } else if (there.isPresent() && !holds(here, there.get())) {
+      throw new IllegalStateException(
+          "run " + runId + "'s branch " + integration.branch() + " is at " + there.get() + " on " + remote + " but at " + here + " in "
+              + repo.workspace() + ", and neither holds the other: the run cannot tell which is its work");
+    }
+    pushIntegration();
+  }
+
+  /** Whether {@code later} holds {@code earlier}. */
+  private boolean holds(String later, String earlier) {
+    return repo.git(repo.workspace(), "merge-base", "--is-ancestor", earlier, later).ok();
+  }
+
+  /** Pushes the integration branch: forward only, since one desk moves it. */
+  void pushIntegration() {
+    remote.push(repo, integration.head(), integration.branch(), false);
+  }
+
+  /**
+   * Returns the commit a task starts from: the integration branch as the remote has it now.
+   *
+   * @throws IllegalStateException when the remote has no such branch (not the run's remote) or git cannot fetch it
+   */
+  String taskBase(String taskId) {
+    return remote.fetch(repo, integration.branch())
+        .orElseThrow(() -> new IllegalStateException(
+            remote + " has no branch " + integration.branch() + " to start task " + taskId + " from: the run's desk makes it there,"
+                + " so this worker's remote must be the run's"));
+  }
+
+  /** Pushes a task's commit on its branch, replacing an earlier attempt's. */
+  void pushTask(String commit, String branch) {
+    remote.push(repo, commit, branch, true);
+  }
+
+  /** Fetches a task's branch, pushed by whichever clone ran the task, into the same-named branch here. */
+  void fetchTask(String branch) {
+    remote.fetchBranch(repo, branch);
+  }
+}

@@ -1,0 +1,173 @@
+package dev.orchestra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.orchestra.agent.RoleReport;
+import dev.orchestra.event.OrchestraEvent;
+import dev.orchestra.gate.Gate;
+import dev.orchestra.internal.engine.Command;
+import dev.orchestra.internal.engine.RunMachine;
+import dev.orchestra.internal.exec.EngineHost;
+import dev.orchestra.internal.exec.RunDesk;
+import dev.orchestra.internal.exec.TaskExecutor;
+import dev.orchestra.internal.exec.TaskResult;
+import dev.orchestra.internal.json.EventJson;
+import dev.orchestra.internal.workspace.GitRemote;
+import dev.orchestra.plan.Task;
+import dev.orchestra.testing.Reply;
+import dev.orchestra.testing.RoleAnswers;
+import dev.orchestra.testing.ScriptedModelProvider;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A run whose clones share nothing but a git remote (a bare repository), decided by a {@link
+ * RunMachine} away from the in-process engine: the desk keeps the run in one clone, and two clones
+ * run the agents' tasks, one each, each in a worktree of its own that it pushes. The desk fetches
+ * each task's branch, merges it into the run's branch, pushes that, and runs the gate on it.
+ */
+final class RemoteDeskDriverTest {
+  @TempDir Path dir;
+  private Path remote;
+
+  @BeforeEach
+  void remoteWithOneCommit() throws Exception {
+    assumeTrue(TestRepos.gitAvailable(), "git is needed");
+    Path seed = Files.createDirectories(dir.resolve("seed"));
+    TestRepos.write(seed, "README.md", "# Shared\n");
+    TestRepos.git(seed, "init", "-q", "-b", "main");
+    TestRepos.git(seed, "add", "-A");
+    TestRepos.git(seed, "commit", "-q", "-m", "start");
+    remote = dir.resolve("remote.git");
+    TestRepos.git(dir, "clone", "-q", "--bare", seed.toString(), remote.toString());
+  }
+
+  @Test
+  void tasksRunInClonesOfTheirOwnAndTheRunsBranchOnTheRemoteHoldsEachTasksWorkMergedOnce() throws Exception {
+    Path deskClone = clone("desk");
+    Path workerClone = clone("worker");
+    String runId = "remote-1";
+    GitRemote shared = new GitRemote(remote.toString());
+    try (Orchestrator desk = team(deskClone, true);
+        Orchestrator worker = team(workerClone, false)) {
+      EngineHost deskHost = EngineHost.of(desk);
+      EngineHost workerHost = EngineHost.of(worker);
+      List<TaskExecutor> executors =
+          List.of(deskHost.tasksAtRemote(runId, shared, () -> false, dev.orchestra.role.ApprovalHandler.DENY_ALL), workerHost.tasksAtRemote(runId, shared, () -> false, dev.orchestra.role.ApprovalHandler.DENY_ALL));
+      RunMachine machine = new RunMachine(deskHost.specAtRemote());
+      OrchestraEvent.RunFinished end = null;
+      Map<String, String> ranBy = new HashMap<>();
+      try (RunDesk runDesk = deskHost.deskAtRemote(runId, shared)) {
+        Deque<OrchestraEvent> toFeed =
+            new ArrayDeque<>(runDesk.observe(List.of(new OrchestraEvent.RunStarted(runId, Instant.now(), "Write a.txt and b.txt", false))).events());
+        Deque<Command> todo = new ArrayDeque<>();
+        int started = 0;
+        while (end == null) {
+          while (!toFeed.isEmpty()) {
+            OrchestraEvent next = toFeed.poll();
+            todo.addAll(machine.step(next).commands());
+            if (next instanceof OrchestraEvent.RunFinished f) {
+              end = f;
+            }
+          }
+          Command c = todo.poll();
+          if (c == null) {
+            if (end == null) {
+              throw new AssertionError("the run waits for nothing and has not finished: " + machine.state().describe());
+            }
+            break;
+          }
+          if (c instanceof Command.RunTask t) {
+            int which = started++ % 2; // T1 in the desk's clone, T2 in the other
+            ranBy.put(t.task().id(), which == 0 ? "desk" : "worker");
+            TaskResult r = executors.get(which).run(t, machine.state().goal(), Map.of());
+            toFeed.addAll(runDesk.taskEnded(t, r).events());
+          } else {
+            toFeed.addAll(runDesk.carryOut(c).events());
+          }
+        }
+      }
+      assertEquals(StopReason.GREEN.name(), end.stopReason(), end.message());
+      assertEquals(Map.of("T1", "desk", "T2", "worker"), ranBy);
+    }
+    String branch = "orchestra/" + runId;
+    // The run's result is its branch on the remote: both files, each task's work merged once.
+    assertEquals("a\n", TestRepos.git(remote, "show", branch + ":a.txt"));
+    assertEquals("b\n", TestRepos.git(remote, "show", branch + ":b.txt"));
+    List<String> merges = TestRepos.git(remote, "log", "--merges", "--format=%s", branch).lines().toList();
+    assertEquals(List.of("Integrate T2: Write b.txt", "Integrate T1: Write a.txt"), merges);
+    // Neither clone's own checkout was touched; the desk's clone keeps the journal.
+    for (Path clone : List.of(deskClone, workerClone)) {
+      assertFalse(Files.exists(clone.resolve("a.txt")), clone + " holds no task's work");
+      assertEquals("", TestRepos.git(clone, "status", "--porcelain", "--untracked-files=no"));
+    }
+    List<OrchestraEvent> journal = Files.readAllLines(deskClone.resolve(".orchestra/journal.jsonl")).stream().map(EventJson::read).toList();
+    assertEquals(2, journal.stream().filter(e -> e instanceof OrchestraEvent.TaskIntegrated).count(), journal.toString());
+    assertTrue(journal.stream().anyMatch(e -> e instanceof OrchestraEvent.GateFinished g && g.verdict() == dev.orchestra.gate.Verdict.PASS), journal.toString());
+    assertFalse(Files.exists(workerClone.resolve(".orchestra/journal.jsonl")), "only the desk journals");
+  }
+
+  @Test
+  void aTeamWhoseTasksShareOneTreeCannotWorkThroughARemote() throws Exception {
+    Path clone = clone("shared");
+    try (Orchestrator o = Orchestrator.builder().workspace(clone).modelProvider(new ScriptedModelProvider()).isolation(Isolation.shared()).build()) {
+      EngineHost host = EngineHost.of(o);
+      GitRemote shared = new GitRemote(remote.toString());
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> host.deskAtRemote("r", shared));
+      assertTrue(e.getMessage().contains("Isolation.worktrees()"), e.getMessage());
+      assertThrows(IllegalArgumentException.class, () -> host.tasksAtRemote("r", shared, () -> false, dev.orchestra.role.ApprovalHandler.DENY_ALL));
+    }
+  }
+
+  @Test
+  void aRemotesCredentialsNeverShowInItsText() {
+    GitRemote r = new GitRemote("https://ana:s3cret-token@git.example.com/team/repo.git");
+    assertEquals("https://***@git.example.com/team/repo.git", r.toString());
+    assertThrows(IllegalArgumentException.class, () -> new GitRemote("--upload-pack=touch /tmp/x"));
+  }
+
+  private Path clone(String name) throws Exception {
+    Path to = dir.resolve(name);
+    TestRepos.git(dir, "clone", "-q", remote.toString(), to.toString());
+    return to;
+  }
+
+  private Orchestrator team(Path workspace, boolean planner) {
+    ScriptedModelProvider model = new ScriptedModelProvider();
+    if (planner) {
+      model.on("orchestrator")
+          .reply(
+              Reply.text(
+                  RoleAnswers.plan(
+                      List.of(
+                          Task.builder("T1", "Write a.txt").writeScope("a.txt").role("implementer").build(),
+                          Task.builder("T2", "Write b.txt").writeScope("b.txt").role("implementer").build()))));
+    }
+    model.on("implementer", "T1")
+        .reply(Reply.toolCall("write_file", "{\"path\":\"a.txt\",\"content\":\"a\\n\"}"))
+        .reply(Reply.text(RoleAnswers.implementation("wrote a.txt")));
+    model.on("implementer", "T2")
+        .reply(Reply.toolCall("write_file", "{\"path\":\"b.txt\",\"content\":\"b\\n\"}"))
+        .reply(Reply.text(RoleAnswers.implementation("wrote b.txt")));
+    return Orchestrator.builder()
+        .workspace(workspace)
+        .modelProvider(model)
+        .explorationProbes(List.of())
+        .addGate(Gate.command("sh", "-c", "test -f a.txt && test -f b.txt").build())
+        .build();
+  }
+}
