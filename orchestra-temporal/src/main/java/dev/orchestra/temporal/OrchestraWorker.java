@@ -2,6 +2,7 @@ package dev.orchestra.temporal;
 
 import dev.orchestra.Orchestrator;
 import dev.orchestra.internal.exec.EngineHost;
+import dev.orchestra.internal.workspace.GitRemote;
 import dev.orchestra.temporal.internal.RunActivitiesImpl;
 import dev.orchestra.temporal.internal.RunWorkflowImpl;
 import io.temporal.client.WorkflowClient;
@@ -10,6 +11,7 @@ import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -21,6 +23,10 @@ import java.util.UUID;
  * desks (journal, plan.md, planner, gates, finish, in its orchestrator's workspace): a run's desk
  * stays with the worker that opened it, whose own queue its later calls go to, until the run
  * finishes. Should that worker be gone for five minutes, the run fails saying so.
+ *
+ * <p>By default the workers of a queue share the runs' folder (their orchestrators' workspace is
+ * one folder every machine sees). Built with {@link Builder#gitRemote}, they share only a git
+ * remote: each works in a clone of its own, and every agent's task in a worktree of that clone.
  *
  * <p>Thread-safe. {@link #close()} stops polling and closes the desks of runs that did not finish
  * here; it does not close the orchestrator, which stays the caller's.
@@ -43,7 +49,8 @@ public final class OrchestraWorker implements AutoCloseable {
     this.keepsDesks = b.keepsDesks;
     this.stickyWorkflows = b.stickyWorkflows;
     this.ownDeskQueue = desksQueue(taskQueue) + "-" + UUID.randomUUID();
-    this.activities = new RunActivitiesImpl(EngineHost.of(b.orchestrator), b.heartbeatEvery, ownDeskQueue);
+    this.activities =
+        new RunActivitiesImpl(EngineHost.of(b.orchestrator), b.heartbeatEvery, ownDeskQueue, Optional.ofNullable(b.gitRemote).map(GitRemote::new));
   }
 
   /** The queue the workers of {@code taskQueue} that keep desks poll for a run's first desk call. */
@@ -124,6 +131,7 @@ public final class OrchestraWorker implements AutoCloseable {
     private int slots = 6;
     private Duration heartbeatEvery = Duration.ofSeconds(1);
     private boolean keepsDesks = true;
+    private String gitRemote;
     private boolean stickyWorkflows = true;
 
     private Builder(Orchestrator orchestrator) {
@@ -179,13 +187,34 @@ public final class OrchestraWorker implements AutoCloseable {
     /**
      * Sets whether this worker keeps runs' desks; true by default. A worker that does not runs
      * workflows and agents' tasks only; its orchestrator's workspace must still be the runs' folder
-     * (the agents write there, and the desk's gates check it), as every worker's must.
+     * (the agents write there, and the desk's gates check it), as every worker's must, or a clone of
+     * the runs' {@link #gitRemote}.
      *
      * @param keepsDesks whether it keeps desks
      * @return this builder
      */
     public Builder keepsDesks(boolean keepsDesks) {
       this.keepsDesks = keepsDesks;
+      return this;
+    }
+
+    /**
+     * Sets the git remote the runs' clones share: a URL or path git can fetch from and push to, and
+     * of which this worker's orchestrator workspace is a clone. Runs whose desk this worker opens are
+     * then shared through it, and need no folder in common: every agent's task works in a worktree
+     * of its worker's clone, made from the run's branch {@code orchestra/<run-id>} as the remote has
+     * it, and pushes its commit on the task's branch; the desk fetches each such branch, merges it
+     * into the run's branch, runs the gates on that, and pushes it. The run's result is that branch
+     * on the remote; no clone's checkout is moved. Every worker of the queue must be built with the
+     * remote (each with its own clone), and the team with {@code Isolation.worktrees()}, the default.
+     * Unset by default: the workers share the runs' folder.
+     *
+     * @param urlOrPath the remote, as {@code git fetch} takes it; credentials in a URL are never logged
+     * @return this builder
+     * @throws IllegalArgumentException when it is blank or starts with {@code -}
+     */
+    public Builder gitRemote(String urlOrPath) {
+      this.gitRemote = new GitRemote(Objects.requireNonNull(urlOrPath, "urlOrPath")).url();
       return this;
     }
 

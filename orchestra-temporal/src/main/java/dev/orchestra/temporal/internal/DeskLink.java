@@ -55,6 +55,8 @@ final class DeskLink {
   private String firstTeam = "";
   /** The folder the desk keeps: the run's agents must work there. */
   private String workspace = "";
+  /** The git remote the run's clones share, or empty when its agents work in the desk's folder. */
+  private String gitRemote = "";
   /** How many times the desk was lost and opened again on a worker left. */
   private int moves;
   /**
@@ -95,6 +97,7 @@ final class DeskLink {
     desk = stub(Wire.teamDeskQueue(answer), Duration.ofMinutes(5));
     interrupt = stub(Wire.teamDeskQueue(answer), Duration.ofMinutes(1));
     workspace = Wire.teamWorkspace(answer);
+    gitRemote = Wire.teamGitRemote(answer);
   }
 
   /** The desk's stub as it is now: read it when the call is made, since the desk may move. */
@@ -116,6 +119,10 @@ final class DeskLink {
 
   String workspace() {
     return workspace;
+  }
+
+  String gitRemote() {
+    return gitRemote;
   }
 
   int moves() {

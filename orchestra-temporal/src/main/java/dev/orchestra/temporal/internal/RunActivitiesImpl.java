@@ -6,8 +6,10 @@ import dev.orchestra.internal.exec.EngineHost;
 import dev.orchestra.internal.exec.RunDesk;
 import dev.orchestra.internal.exec.TaskExecutor;
 import dev.orchestra.internal.exec.TaskResult;
+import dev.orchestra.internal.workspace.GitRemote;
 import dev.orchestra.plan.Plan;
 import dev.orchestra.plan.PlanFormatException;
+import dev.orchestra.role.ApprovalHandler;
 import dev.orchestra.event.OrchestraEvent;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
@@ -24,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -57,6 +60,9 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
   /** Runs whose workflow asked a task of theirs to stop: a cancel, which every agent of the run obeys. */
   private final Set<String> cancelledRuns = ConcurrentHashMap.newKeySet();
 
+  /** The git remote this worker's clone shares with the others (runs whose desk it opens go through it), or null. */
+  private final GitRemote gitRemote;
+
   /** See {@link #signalThrough}; null until the worker is registered. */
   private volatile WorkflowClient client;
 
@@ -67,8 +73,9 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
    * @param deskQueue the task queue only this worker polls, where a run's desk calls go once it
    *     opened the desk
    */
-  public RunActivitiesImpl(EngineHost host, Duration heartbeatEvery, String deskQueue) {
+  public RunActivitiesImpl(EngineHost host, Duration heartbeatEvery, String deskQueue, Optional<GitRemote> gitRemote) {
     this.host = host;
+    this.gitRemote = gitRemote.orElse(null);
     this.deskQueue = deskQueue;
     this.heartbeatEvery = heartbeatEvery;
     this.heartbeats =
@@ -84,8 +91,8 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
   @Override
   public String openDesk(String runId) {
     return deskCall(runId, "openDesk", true, () -> {
-      desks.computeIfAbsent(runId, host::desk);
-      return Wire.team(host.spec(), host.budgetPolicy(), deskQueue, host.workspace().toString());
+      desks.computeIfAbsent(runId, id -> gitRemote != null ? host.deskAtRemote(id, gitRemote) : host.desk(id));
+      return team();
     });
   }
 
@@ -103,9 +110,19 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
       if (explorations != null) { // a workflow from before they were sent sends none
         explorations.forEach((id, text) -> reports.put(id, (RoleReport.Exploration) Wire.report(text)));
       }
-      desks.put(runId, host.reopenDesk(runId, known, Wire.event(lastEvent), reports));
-      return Wire.team(host.spec(), host.budgetPolicy(), deskQueue, host.workspace().toString());
+      OrchestraEvent last = Wire.event(lastEvent);
+      desks.put(
+          runId,
+          gitRemote != null ? host.reopenDeskAtRemote(runId, gitRemote, known, last, reports) : host.reopenDesk(runId, known, last, reports));
+      return team();
     });
+  }
+
+  /** What a desk opened here answers: the team's spec (isolated when runs go through a remote), where the desk is, and the remote. */
+  private String team() {
+    return gitRemote != null
+        ? Wire.team(host.specAtRemote(), host.budgetPolicy(), deskQueue, host.workspace().toString(), gitRemote.url())
+        : Wire.team(host.spec(), host.budgetPolicy(), deskQueue, host.workspace().toString(), "");
   }
 
   @Override
@@ -202,7 +219,14 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
   public String runTask(TaskCall call) {
     ActivityExecutionContext context = Activity.getExecutionContext();
     Command.RunTask command = (Command.RunTask) Wire.command(call.command());
-    checkWorkspace(call);
+    if (call.gitRemote().isEmpty()) {
+      checkWorkspace(call);
+    } else if (gitRemote == null) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "run " + call.runId() + "'s clones share a git remote, but this worker was built without one (OrchestraWorker.Builder.gitRemote):"
+              + " workers of a task queue must all name the runs' remote",
+          "WrongWorkspace");
+    }
     Map<String, RoleReport.Exploration> explorations = new HashMap<>();
     call.explorations().forEach((id, text) -> explorations.put(id, (RoleReport.Exploration) Wire.report(text)));
     AtomicBoolean cancelled = new AtomicBoolean();
@@ -235,9 +259,13 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
           executors.computeIfAbsent(
               call.runId(),
               id ->
-                  call.approvalsThroughRun() && people != null
-                      ? host.tasks(id, host.workspace(), () -> cancelledRuns.contains(id), new WorkflowApprovals(people, workflowId, APPROVAL_POLL))
-                      : host.tasks(id, host.workspace(), () -> cancelledRuns.contains(id)));
+                  {
+                ApprovalHandler approvals =
+                    call.approvalsThroughRun() && people != null ? new WorkflowApprovals(people, workflowId, APPROVAL_POLL) : host.approvalHandler();
+                return call.gitRemote().isEmpty()
+                    ? host.tasks(id, host.workspace(), () -> cancelledRuns.contains(id), approvals)
+                    : host.tasksAtRemote(id, gitRemote, () -> cancelledRuns.contains(id), approvals);
+              });
       // This workflow run exactly: a signal must not reach a later run of the same workflow id.
       WorkflowTargetOptions target =
           WorkflowTargetOptions.newBuilder().setWorkflowId(context.getInfo().getWorkflowId()).setRunId(context.getInfo().getWorkflowRunId()).build();

@@ -605,7 +605,9 @@ public final class RunWorkflowImpl implements RunWorkflow {
           case RUN_TASK -> {
             Command.RunTask run = (Command.RunTask) c;
             startOf.put(run.task().id(), ++starts);
-            TaskCall call = new TaskCall(runId, Wire.command(c), machine.state().goal(), explorations, link.workspace(), starts, request.approvalsThroughRun());
+            TaskCall call = new TaskCall(
+                    runId, Wire.command(c), machine.state().goal(), explorations, link.workspace(), starts, request.approvalsThroughRun(),
+                    link.gitRemote());
             pending.add(new Pending(c, Async.function(tasks::runTask, call)));
           }
           case AWAIT_RETRY -> {

@@ -105,16 +105,24 @@ public final class Wire {
   }
 
   /**
-   * Returns a team's spec and budget policy, and the task queue and workspace of the worker that
-   * keeps the run's desk, as JSON text.
+   * Returns a team's spec and budget policy, the task queue and workspace of the worker that keeps
+   * the run's desk, and the git remote the run's clones share (empty for none), as JSON text.
    */
-  public static String team(RunSpec spec, BudgetPolicy budget, String deskQueue, String workspace) {
+  public static String team(RunSpec spec, BudgetPolicy budget, String deskQueue, String workspace, String gitRemote) {
     ObjectNode node = MAPPER.createObjectNode();
     node.set("spec", MAPPER.valueToTree(spec));
     node.set("budget", MAPPER.valueToTree(budget));
     node.put("deskQueue", deskQueue);
     node.put("workspace", workspace);
+    if (!gitRemote.isEmpty()) {
+      node.put("gitRemote", gitRemote);
+    }
     return node.toString();
+  }
+
+  /** Reads the git remote the run's clones share from {@link #team}'s text: empty when they share the desk's folder. */
+  public static String teamGitRemote(String text) {
+    return tree(text).path("gitRemote").asText("");
   }
 
   /** Reads the desk's workspace from {@link #team}'s text. */

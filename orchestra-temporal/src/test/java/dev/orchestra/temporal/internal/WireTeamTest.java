@@ -20,14 +20,14 @@ final class WireTeamTest {
   @Test
   void teamsAreComparedAsValuesSoASetsOrderInTheTextDoesNotMatterButTheirGatesAndBudgetDo() {
     BudgetPolicy budget = BudgetPolicy.defaults();
-    String first = Wire.team(spec(List.of("implementer", "qa"), List.of("ci", "review")), budget, "q1", "/w1");
+    String first = Wire.team(spec(List.of("implementer", "qa"), List.of("ci", "review")), budget, "q1", "/w1", "");
     List<String> reversed = new ArrayList<>(List.of("implementer", "qa"));
     java.util.Collections.reverse(reversed);
-    String again = Wire.team(spec(reversed, List.of("ci", "review")), budget, "q2", "/w2");
+    String again = Wire.team(spec(reversed, List.of("ci", "review")), budget, "q2", "/w2", "");
     assertTrue(!first.equals(again), "the texts differ: another queue, workspace and set order");
     assertTrue(Wire.sameTeam(first, again));
-    assertFalse(Wire.sameTeam(first, Wire.team(spec(List.of("implementer", "qa"), List.of("ci")), budget, "q1", "/w1")), "another gate list");
-    assertFalse(Wire.sameTeam(first, Wire.team(spec(List.of("implementer"), List.of("ci", "review")), budget, "q1", "/w1")), "other writers");
-    assertFalse(Wire.sameTeam(first, Wire.team(spec(List.of("implementer", "qa"), List.of("ci", "review")), BudgetPolicy.fixed(4), "q1", "/w1")), "another budget");
+    assertFalse(Wire.sameTeam(first, Wire.team(spec(List.of("implementer", "qa"), List.of("ci")), budget, "q1", "/w1", "")), "another gate list");
+    assertFalse(Wire.sameTeam(first, Wire.team(spec(List.of("implementer"), List.of("ci", "review")), budget, "q1", "/w1", "")), "other writers");
+    assertFalse(Wire.sameTeam(first, Wire.team(spec(List.of("implementer", "qa"), List.of("ci", "review")), BudgetPolicy.fixed(4), "q1", "/w1", "")), "another budget");
   }
 }
