@@ -110,6 +110,7 @@ final class RemoteDeskDriverTest {
     assertEquals("b\n", TestRepos.git(remote, "show", branch + ":b.txt"));
     List<String> merges = TestRepos.git(remote, "log", "--merges", "--format=%s", branch).lines().toList();
     assertEquals(List.of("Integrate T2: Write b.txt", "Integrate T1: Write a.txt"), merges);
+    assertEquals("", TestRepos.git(remote, "for-each-ref", "refs/heads/orchestra-task/"), "the merged task branches were deleted there at the end");
     // Neither clone's own checkout was touched; the desk's clone keeps the journal.
     for (Path clone : List.of(deskClone, workerClone)) {
       assertFalse(Files.exists(clone.resolve("a.txt")), clone + " holds no task's work");

@@ -67,6 +67,7 @@ final class TemporalGitRemoteTest extends InMemoryTemporalTest {
         expected.add("Integrate T" + i + ": Write f" + i + ".txt");
       }
       assertEquals(expected, merges, "one merge per task");
+      assertEquals("", git(remote, "for-each-ref", "refs/heads/orchestra-task/"), "the merged task branches were deleted on the remote");
       for (Path clone : List.of(deskClone, otherClone)) {
         assertFalse(Files.exists(clone.resolve("f1.txt")), clone + "'s checkout holds no task's work");
         assertEquals("", git(clone, "status", "--porcelain", "--untracked-files=no"));

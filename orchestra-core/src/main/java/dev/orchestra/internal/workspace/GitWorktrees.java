@@ -366,6 +366,9 @@ public final class GitWorktrees {
     integratedBranches.deleteWaiting();
     if (deleteIntegratedBranches) {
       deleteIntegratedTaskBranches(Set.of());
+      if (remote != null && !follows) {
+        remote.deleteIntegratedTaskBranches(tasks.branchPrefix());
+      }
     }
     removeTaskTrees();
     repo.removeTree(integration.root());

@@ -1,6 +1,10 @@
 package dev.orchestra.internal.workspace;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A run's branches on the git remote its clones share, as one clone sees them. The clone that keeps
@@ -11,6 +15,8 @@ import java.util.Optional;
  * Thread-safe: git's own ref locks, and {@link RepoGit#shared}, serialise what two tasks do at once.
  */
 final class RemoteBranches {
+  private static final Logger log = LoggerFactory.getLogger(RemoteBranches.class);
+
   private final GitRemote remote;
   private final RepoGit repo;
   private final IntegrationBranch integration;
@@ -82,5 +88,37 @@ final class RemoteBranches {
   /** Fetches a task's branch, pushed by whichever clone ran the task, into the same-named branch here. */
   void fetchTask(String branch) {
     remote.fetchBranch(repo, branch);
+  }
+
+  /**
+   * Deletes the run's task branches on the remote whose work the integration branch holds, in one
+   * push; never throws (a branch left is logged: its work is merged).
+   *
+   * @param prefix the run's task branch names' common start, {@code orchestra-task/<run-id>/}
+   */
+  void deleteIntegratedTaskBranches(String prefix) {
+    List<String> merged = new ArrayList<>();
+    try {
+      Git.Result heads = repo.git(repo.workspace(), "ls-remote", "--heads", remote.url(), "refs/heads/" + prefix + "*");
+      if (!heads.ok()) {
+        throw new IllegalStateException(heads.why());
+      }
+      for (String line : heads.out().lines().toList()) {
+        String[] parts = line.split("\\s+");
+        if (parts.length == 2 && holds(integration.head(), parts[0])) {
+          merged.add(":" + parts[1]);
+        }
+      }
+      if (!merged.isEmpty()) {
+        List<String> push = new ArrayList<>(List.of("push", "--quiet", "--no-verify", remote.url()));
+        push.addAll(merged);
+        Git.Result r = repo.git(repo.workspace(), push.toArray(String[]::new));
+        if (!r.ok()) {
+          throw new IllegalStateException(r.why());
+        }
+      }
+    } catch (RuntimeException e) {
+      log.warn("the run's merged task branches on {} were left there: {}", remote, String.valueOf(e.getMessage()).replace(remote.url(), remote.toString()));
+    }
   }
 }

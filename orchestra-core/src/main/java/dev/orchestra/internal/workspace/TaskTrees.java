@@ -41,7 +41,12 @@ final class TaskTrees {
 
   /** See {@link GitWorktrees#taskBranch}. */
   String branch(String taskId) {
-    return "orchestra-task/" + runId + "/" + safe(taskId);
+    return branchPrefix() + safe(taskId);
+  }
+
+  /** What every task branch of the run starts with. */
+  String branchPrefix() {
+    return "orchestra-task/" + runId + "/";
   }
 
   /** See {@link GitWorktrees#createTaskTree}; {@code base} is the integration commit it starts from. */
