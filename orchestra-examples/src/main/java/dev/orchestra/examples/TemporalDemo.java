@@ -32,8 +32,9 @@ import java.util.TreeMap;
 
 /**
  * {@code orchestra demo --temporal}: Temporal's own test server in a child JVM on a loopback port,
- * two worker JVMs sharing the demo's folder (the first keeps the run's desk), and a run of a
- * scripted team started from this JVM; prints which worker ran which task. Offline, no API key,
+ * two worker JVMs that share only a git remote (a bare repository; each works in a clone of its
+ * own, the first keeps the run's desk), and a run of a scripted team started from this JVM; prints
+ * which worker ran which task, and where the run's branch is. Offline, no API key,
  * nothing to install; every child JVM ends with the demo.
  */
 final class TemporalDemo {
@@ -44,16 +45,26 @@ final class TemporalDemo {
 
   /** Runs the demo in {@code dir} (created if missing); returns the exit code. */
   static int run(Path dir, PrintStream out) throws IOException, InterruptedException {
-    Path ws = Files.createDirectories(dir.resolve("project"));
     Path logs = Files.createDirectories(dir.resolve("logs"));
-    out.println("Orchestra on Temporal, offline: a Temporal test server and two workers, each a JVM of its own.");
+    Path remote = bareRemote(dir);
+    List<Path> clones = new ArrayList<>();
+    for (int i = 1; i <= 2; i++) {
+      Path clone = dir.resolve("worker-" + i);
+      git(dir, "clone", "--quiet", "--", remote.toString(), clone.toString());
+      clones.add(clone);
+    }
+    out.println("Orchestra on Temporal, offline: a Temporal test server and two workers, each a JVM of its own with a clone of " + remote
+        + ", the git remote they share (and nothing else).");
     try (ChildJvm server = new ChildJvm(LocalTemporalServer.class, logs.resolve("temporal-server.log"), "0")) {
       String target = "127.0.0.1:" + server.await(LocalTemporalServer.LISTENING, 120).substring(LocalTemporalServer.LISTENING.length());
       out.println("Temporal test server on " + target + " (pid " + server.pid() + ")");
       List<ChildJvm> workers = new ArrayList<>();
       try {
         for (int i = 1; i <= 2; i++) {
-          workers.add(new ChildJvm(TemporalDemo.class, logs.resolve("worker-" + i + ".log"), target, ws.toString(), String.valueOf(i == 1)));
+          workers.add(
+              new ChildJvm(
+                  TemporalDemo.class, logs.resolve("worker-" + i + ".log"), target, clones.get(i - 1).toString(), String.valueOf(i == 1),
+                  remote.toString()));
         }
         for (int i = 0; i < workers.size(); i++) {
           workers.get(i).await("ready", 120);
@@ -80,11 +91,33 @@ final class TemporalDemo {
         }
         ranOn.forEach((task, worker) -> out.println("  " + task + " ran on " + worker));
         out.printf(Locale.ROOT, "%s: %s%n", end.stopReason(), end.message());
-        out.println("The journal and plan.md are in " + ws.resolve(".orchestra") + " and " + ws.resolve("plan.md") + "; logs in " + logs);
+        out.println("The run's work is on branch orchestra/" + runId + " of " + remote + ": git -C " + remote + " log --oneline orchestra/" + runId);
+        out.println(
+            "The journal and plan.md are in " + clones.get(0).resolve(".orchestra") + " and " + clones.get(0).resolve("plan.md") + " (worker 1 kept the"
+                + " run's desk); logs in " + logs);
         return StopReason.GREEN.name().equals(end.stopReason()) ? 0 : 1;
       } finally {
         workers.forEach(ChildJvm::close);
       }
+    }
+  }
+
+  /** A bare repository with one commit (a README): the remote the workers clone and push to. */
+  private static Path bareRemote(Path dir) throws IOException, InterruptedException {
+    Path seed = Files.createDirectories(dir.resolve("seed"));
+    Files.writeString(seed.resolve("README.md"), "# Greetings\n\nWritten by Orchestra's demo on Temporal.\n");
+    git(seed, "init", "--quiet", "-b", "main");
+    git(seed, "add", "README.md");
+    git(seed, "-c", "user.name=Orchestra demo", "-c", "user.email=demo@orchestra.invalid", "commit", "--quiet", "-m", "Start the greetings");
+    Path remote = dir.resolve("greetings.git");
+    git(dir, "clone", "--quiet", "--bare", "--", seed.toString(), remote.toString());
+    return remote;
+  }
+
+  private static void git(Path in, String... args) throws InterruptedException {
+    GitProcess.Outcome r = GitProcess.run(in, List.of(args));
+    if (r.exitCode() != 0) {
+      throw new IllegalStateException("git " + String.join(" ", args) + " failed: " + r.output().strip());
     }
   }
 
@@ -130,7 +163,7 @@ final class TemporalDemo {
   }
 
   /**
-   * A demo worker: {@code TARGET WORKSPACE KEEPS_DESKS}. Prints {@code ready}, then {@code started
+   * A demo worker: {@code TARGET CLONE KEEPS_DESKS REMOTE}. Prints {@code ready}, then {@code started
    * TASK} as each agent starts; stops when its standard input ends.
    */
   public static void main(String[] args) throws IOException {
@@ -144,7 +177,13 @@ final class TemporalDemo {
                 });
         // Not sticky: Temporal's test server never moves a workflow off a worker that died.
         OrchestraWorker worker =
-            OrchestraWorker.builder(team).taskQueue(QUEUE).slots(2).keepsDesks(Boolean.parseBoolean(args[2])).stickyWorkflows(false).build()) {
+            OrchestraWorker.builder(team)
+                .taskQueue(QUEUE)
+                .slots(2)
+                .keepsDesks(Boolean.parseBoolean(args[2]))
+                .gitRemote(args[3])
+                .stickyWorkflows(false)
+                .build()) {
       worker.start(WorkflowClient.newInstance(service));
       System.out.println("ready");
       System.out.flush();

@@ -1,12 +1,18 @@
 package dev.orchestra.examples;
 
 import dev.orchestra.Orchestrator;
+import dev.orchestra.internal.workspace.GitRemote;
 import dev.orchestra.temporal.OrchestraWorker;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
-import java.util.concurrent.CountDownLatch;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -29,6 +35,11 @@ final class WorkerCommand extends Main.RunCommand implements Callable<Integer> {
   @Option(names = "--no-desks", description = "Do not keep runs' desks (journal, plan.md, planner, gates) here: tasks only.")
   boolean noDesks;
 
+  @Option(names = "--remote", paramLabel = "GIT_URL",
+      description = "The git remote the workers share (a URL or a path): --repo is this worker's clone of it, cloned there first when the folder is"
+          + " missing or empty. Without it, every worker's --repo must be the one folder the runs work in.")
+  String remote;
+
   @Option(names = "--max-iterations", paramLabel = "N", description = "The most rounds of the runs this worker decides (default 10).")
   int maxIterations = 10;
 
@@ -44,6 +55,15 @@ final class WorkerCommand extends Main.RunCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     if (slots < 1) {
       throw new Main.UsageError("--slots must be at least 1");
+    }
+    GitRemote shared = null;
+    if (remote != null) {
+      try {
+        shared = new GitRemote(remote);
+      } catch (IllegalArgumentException e) {
+        throw new Main.UsageError("--remote: " + e.getMessage());
+      }
+      cloneIfEmpty(shared);
     }
     ProgressPrinter progress = new ProgressPrinter(Main.Context.out());
     dev.orchestra.event.JsonLinesListener events = common.eventsListener();
@@ -63,12 +83,12 @@ final class WorkerCommand extends Main.RunCommand implements Callable<Integer> {
             },
             "orchestra-worker-stop");
     try (Orchestrator team = orchestrator(progress, events).bounds(bounds(maxIterations)).oneBatch(oneBatch).build();
-        OrchestraWorker worker = OrchestraWorker.builder(team).taskQueue(queue).slots(slots).keepsDesks(!noDesks).build()) {
+        OrchestraWorker worker = worker(team, shared)) {
       worker.start(WorkflowClient.newInstance(service));
       Runtime.getRuntime().addShutdownHook(hook);
       Main.Context.out().println(
           "worker polling task queue '" + queue + "' on " + temporal + " (" + slots + " slots" + (noDesks ? ", no desks" : ", keeps desks")
-              + "); Ctrl-C stops it");
+              + (shared != null ? ", clone of " + shared : "") + "); Ctrl-C stops it");
       stopped.await();
       return 0;
     } finally {
@@ -77,6 +97,45 @@ final class WorkerCommand extends Main.RunCommand implements Callable<Integer> {
         events.close();
       }
       closed.countDown();
+    }
+  }
+
+  private OrchestraWorker worker(Orchestrator team, GitRemote shared) {
+    OrchestraWorker.Builder b = OrchestraWorker.builder(team).taskQueue(queue).slots(slots).keepsDesks(!noDesks);
+    return (shared != null ? b.gitRemote(shared.url()) : b).build();
+  }
+
+  /**
+   * Clones the remote into --repo when that folder is missing or empty; otherwise it must be a git
+   * work tree already (a clone made earlier). Git's process is waited for, or killed after ten
+   * minutes: it never outlives the command.
+   */
+  private void cloneIfEmpty(GitRemote shared) throws InterruptedException {
+    Path folder = repo.toAbsolutePath().normalize();
+    if (Files.isDirectory(folder) && !isEmpty(folder)) {
+      if (GitProcess.run(folder, List.of("rev-parse", "--is-inside-work-tree")).exitCode() != 0) {
+        throw new Main.UsageError(
+            "--repo " + folder + " is neither empty nor a git clone: give a folder to clone " + shared + " into, or a clone of it");
+      }
+      return;
+    }
+    try {
+      Files.createDirectories(folder);
+    } catch (IOException e) {
+      throw new Main.UsageError("--repo " + folder + " cannot be made: " + e.getMessage());
+    }
+    GitProcess.Outcome cloned = GitProcess.run(folder, List.of("clone", "--quiet", "--", shared.url(), folder.toString()));
+    if (cloned.exitCode() != 0) {
+      throw new Main.UsageError("git could not clone " + shared + " into " + folder + ": " + cloned.output().replace(shared.url(), shared.toString()).strip());
+    }
+    Main.Context.out().println("cloned " + shared + " into " + folder);
+  }
+
+  private static boolean isEmpty(Path folder) {
+    try (Stream<Path> children = Files.list(folder)) {
+      return children.findAny().isEmpty();
+    } catch (IOException e) {
+      return false;
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.orchestra.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -28,13 +29,30 @@ final class TemporalDemoTest {
     String out = buf.toString(StandardCharsets.UTF_8);
     assertEquals(0, exit, out + err.toString(StandardCharsets.UTF_8));
     assertTrue(out.contains("GREEN"), out);
+    // The workers share only the remote: the run's branch there holds every greeting.
+    Path remote = demo.resolve("greetings.git");
+    String branch = git(remote, "for-each-ref", "--format=%(refname:short)", "refs/heads/orchestra/").strip();
+    assertTrue(branch.startsWith("orchestra/") && !branch.contains("\n"), branch);
+    assertTrue(out.contains("The run's work is on branch " + branch + " of " + remote), out);
     for (int i = 1; i <= TemporalDemo.TASKS; i++) {
-      assertEquals("hello from T" + i + "\n", Files.readString(demo.resolve("project/greeting-" + i + ".txt")));
+      assertEquals("hello from T" + i + "\n", git(remote, "show", branch + ":greeting-" + i + ".txt"));
       assertTrue(out.contains("  T" + i + " ran on worker "), out);
+      for (String clone : List.of("worker-1", "worker-2")) {
+        assertFalse(Files.exists(demo.resolve(clone + "/greeting-" + i + ".txt")), "no clone's checkout was touched");
+      }
     }
-    assertTrue(Files.size(demo.resolve("project/.orchestra/journal.jsonl")) > 0);
+    assertTrue(Files.size(demo.resolve("worker-1/.orchestra/journal.jsonl")) > 0, "the desk's worker journals");
     // Every child JVM (the server, both workers) ended with the demo.
     List<ProcessHandle> left = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList();
     assertTrue(left.isEmpty(), left.toString());
+  }
+
+  static String git(Path in, String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("git", "-C", in.toString()));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0, "git " + String.join(" ", args) + ": " + text);
+    return text;
   }
 }

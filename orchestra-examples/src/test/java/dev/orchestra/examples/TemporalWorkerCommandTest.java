@@ -37,25 +37,12 @@ final class TemporalWorkerCommandTest {
     ScriptedModelProvider brain = Issue11CommandLineTest.brain(Duration.ZERO);
     try (LocalTemporalServer temporal = LocalTemporalServer.start(0);
         DemoModelServer model = DemoModelServer.start(brain)) {
-      Path home = Files.createDirectories(tmp.resolve("home"));
-      Files.writeString(
-          home.resolve("config.toml"),
-          "model = \"gpt-5.4\"\nsandbox_mode = \"workspace-write\"\napproval_policy = \"never\"\nmodel_provider = \"local\"\n"
-              + "[model_providers.local]\nname = \"Local\"\nbase_url = \"" + model.baseUrl() + "\"\nenv_key = \"LOCAL_KEY\"\n");
+      Path home = codexHome(model);
       Path repo = Files.createDirectories(tmp.resolve("repo"));
       // A check that takes a moment, so the test sees the worker's child processes while they run.
       Files.writeString(repo.resolve("check.sh"), "sleep 1\ntest -f VERSION\n");
       Path out = tmp.resolve("worker.out");
-      ProcessBuilder pb =
-          new ProcessBuilder(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                  Main.class.getName(), "worker", "--temporal", temporal.target(), "--queue", QUEUE, "--repo", repo.toString(), "--check",
-                  "sh check.sh")
-              .redirectErrorStream(true)
-              .redirectOutput(out.toFile());
-      pb.environment().put("CODEX_HOME", home.toString());
-      pb.environment().put("LOCAL_KEY", "sk-local-test");
-      Process worker = pb.start();
+      Process worker = startWorker(home, out, "--temporal", temporal.target(), "--queue", QUEUE, "--repo", repo.toString(), "--check", "sh check.sh");
       Set<ProcessHandle> seen = ConcurrentHashMap.newKeySet();
       Thread watcher =
           new Thread(
@@ -73,10 +60,7 @@ final class TemporalWorkerCommandTest {
       watcher.setDaemon(true);
       watcher.start();
       try {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (worker.isAlive() && System.nanoTime() < deadline && !Files.readString(out).contains("worker polling task queue '" + QUEUE + "'")) {
-          Thread.sleep(50);
-        }
+        awaitPolling(worker, out);
         assertTrue(worker.isAlive() && Files.readString(out).contains("keeps desks"), Files.readString(out));
 
         Issue11CommandLineTest.Outcome run =
@@ -105,6 +89,79 @@ final class TemporalWorkerCommandTest {
         worker.destroyForcibly();
         worker.waitFor(30, TimeUnit.SECONDS);
       }
+    }
+  }
+
+  @Test
+  @Timeout(180)
+  void aWorkerGivenARemoteClonesItIntoItsEmptyRepoFolderAndTheRunsWorkLandsOnTheRemotesRunBranch() throws Exception {
+    ScriptedModelProvider brain = Issue11CommandLineTest.brain(Duration.ZERO);
+    try (LocalTemporalServer temporal = LocalTemporalServer.start(0);
+        DemoModelServer model = DemoModelServer.start(brain)) {
+      Path home = codexHome(model);
+      Path seed = Files.createDirectories(tmp.resolve("seed"));
+      Files.writeString(seed.resolve("check.sh"), "test -f VERSION\n");
+      TemporalDemoTest.git(seed, "init", "-q", "-b", "main");
+      TemporalDemoTest.git(seed, "add", "check.sh");
+      TemporalDemoTest.git(seed, "-c", "user.name=T", "-c", "user.email=t@orchestra.invalid", "commit", "-q", "-m", "check");
+      Path remote = tmp.resolve("remote.git");
+      TemporalDemoTest.git(tmp, "clone", "-q", "--bare", seed.toString(), remote.toString());
+      Path clone = tmp.resolve("clones/worker"); // not there yet: the worker clones the remote into it
+      Path out = tmp.resolve("worker.out");
+      Process worker =
+          startWorker(
+              home, out, "--temporal", temporal.target(), "--queue", QUEUE + "-remote", "--repo", clone.toString(), "--remote", remote.toString(),
+              "--check", "sh check.sh");
+      try {
+        awaitPolling(worker, out);
+        String log = Files.readString(out);
+        assertTrue(log.contains("cloned " + remote + " into " + clone) && log.contains("clone of " + remote), log);
+
+        Issue11CommandLineTest.Outcome run =
+            Issue11CommandLineTest.run(java.util.Map.of(), "run", "--temporal", temporal.target(), "--queue", QUEUE + "-remote", "--goal", "Add a VERSION file");
+
+        assertEquals(0, run.exit(), run.out() + run.err() + "\nworker:\n" + Files.readString(out));
+        assertTrue(run.out().contains("GREEN: "), run.out());
+        String branch = TemporalDemoTest.git(remote, "for-each-ref", "--format=%(refname:short)", "refs/heads/orchestra/").strip();
+        assertEquals("1.0\n", TemporalDemoTest.git(remote, "show", branch + ":VERSION"), "the implementer's write, on the run's branch of the remote");
+        assertFalse(Files.exists(clone.resolve("VERSION")), "the clone's checkout is not moved");
+        worker.destroy();
+        assertTrue(worker.waitFor(30, TimeUnit.SECONDS), "the worker stops on SIGTERM:\n" + Files.readString(out));
+      } finally {
+        worker.destroyForcibly();
+        worker.waitFor(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  /** A CODEX_HOME whose configuration points at the loopback model server, its key in {@code LOCAL_KEY}. */
+  private Path codexHome(DemoModelServer model) throws Exception {
+    Path home = Files.createDirectories(tmp.resolve("home"));
+    Files.writeString(
+        home.resolve("config.toml"),
+        "model = \"gpt-5.4\"\nsandbox_mode = \"workspace-write\"\napproval_policy = \"never\"\nmodel_provider = \"local\"\n"
+            + "[model_providers.local]\nname = \"Local\"\nbase_url = \"" + model.baseUrl() + "\"\nenv_key = \"LOCAL_KEY\"\n");
+    return home;
+  }
+
+  /** Starts {@code orchestra worker ARGS} as a process of its own, its output in {@code out}. */
+  private static Process startWorker(Path home, Path out, String... args) throws Exception {
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "worker"));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
+    pb.environment().put("CODEX_HOME", home.toString());
+    pb.environment().put("LOCAL_KEY", "sk-local-test");
+    return pb.start();
+  }
+
+  private static void awaitPolling(Process worker, Path out) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (worker.isAlive() && System.nanoTime() < deadline && !Files.readString(out).contains("worker polling task queue '")) {
+      Thread.sleep(50);
     }
   }
 }
