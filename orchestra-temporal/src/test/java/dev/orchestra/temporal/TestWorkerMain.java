@@ -9,7 +9,9 @@ import java.io.InputStream;
 import java.nio.file.Path;
 
 /**
- * A worker JVM for tests: {@code TARGET QUEUE WORKSPACE KEEPS_DESKS SLOTS TASKS CALLS CALL_MILLIS BUDGET STICKY [CI_COMMAND]}.
+ * A worker JVM for tests: {@code TARGET QUEUE WORKSPACE KEEPS_DESKS SLOTS TASKS CALLS CALL_MILLIS BUDGET STICKY [CI_COMMAND
+ * [GIT_REMOTE]]} (an empty CI command: the checks the workspace calls for; with a git remote, the
+ * workspace is a clone of it).
  * Prints {@code ready} once polling and {@code started TASK} as each task's agent starts; stops when
  * its standard input ends, so a test that dies takes it along.
  */
@@ -26,9 +28,7 @@ public final class TestWorkerMain {
                   System.out.flush();
                 },
                 args.length > 10 ? args[10] : "");
-        OrchestraWorker worker =
-            OrchestraWorker.builder(team).taskQueue(args[1]).keepsDesks(Boolean.parseBoolean(args[3])).slots(Integer.parseInt(args[4]))
-                .stickyWorkflows(Boolean.parseBoolean(args[9])).build()) {
+        OrchestraWorker worker = worker(team, args)) {
       worker.start(WorkflowClient.newInstance(service));
       System.out.println("ready");
       System.out.flush();
@@ -41,5 +41,12 @@ public final class TestWorkerMain {
     }
     // A thread a library left behind must not keep this process alive after its parent is gone.
     System.exit(0);
+  }
+
+  private static OrchestraWorker worker(Orchestrator team, String[] args) {
+    OrchestraWorker.Builder b =
+        OrchestraWorker.builder(team).taskQueue(args[1]).keepsDesks(Boolean.parseBoolean(args[3])).slots(Integer.parseInt(args[4]))
+            .stickyWorkflows(Boolean.parseBoolean(args[9]));
+    return (args.length > 11 && !args[11].isEmpty() ? b.gitRemote(args[11]) : b).build();
   }
 }
