@@ -128,14 +128,14 @@ final class DefaultOrchestrator implements Orchestrator, EngineHost {
 
   @Override
   public RunDesk reopenDesk(String runId, int known, OrchestraEvent last, Map<String, RoleReport.Exploration> explorations) {
-    return DeskRun.reopen(config, spec(false), runId, known, last, explorations, () -> null);
+    return DeskRun.reopen(config, spec(false), runId, known, last, explorations, List.of(), () -> null);
   }
 
   @Override
   public RunDesk reopenDeskAtRemote(
-      String runId, GitRemote remote, int known, OrchestraEvent last, Map<String, RoleReport.Exploration> explorations) {
+      String runId, GitRemote remote, int known, OrchestraEvent last, Map<String, RoleReport.Exploration> explorations, List<String> journal) {
     worktreesAtRemote(remote);
-    return DeskRun.reopen(config, spec(true), runId, known, last, explorations, () -> openAtRemote(runId, remote));
+    return DeskRun.reopen(config, spec(true), runId, known, last, explorations, journal, () -> openAtRemote(runId, remote));
   }
 
   @Override

@@ -73,12 +73,18 @@ final class DeskRun implements RunDesk, RunEngine.DeskTap {
    */
   static DeskRun reopen(
       OrchestratorConfig config, RunSpec spec, String runId, int known, OrchestraEvent last, Map<String, RoleReport.Exploration> explorations,
-      Supplier<GitWorktrees> worktrees) {
-    return new DeskRun(config, spec, runId, new Takeover(known, Objects.requireNonNull(last, "last"), Map.copyOf(explorations)), worktrees);
+      List<String> journal, Supplier<GitWorktrees> worktrees) {
+    return new DeskRun(
+        config, spec, runId, new Takeover(known, Objects.requireNonNull(last, "last"), Map.copyOf(explorations), List.copyOf(journal)), worktrees);
   }
 
-  /** What a desk taking over a run starts from. */
-  private record Takeover(int known, OrchestraEvent last, Map<String, RoleReport.Exploration> explorations) {}
+  /**
+   * What a desk taking over a run starts from.
+   *
+   * @param journal the run's journal lines as the deciding engine has them, written here first
+   *     (this workspace does not hold them: a clone of its own), or empty when the journal here does
+   */
+  private record Takeover(int known, OrchestraEvent last, Map<String, RoleReport.Exploration> explorations, List<String> journal) {}
 
   /**
    * @param worktrees opens the run's worktrees under the run lock (a run whose clones share a git
@@ -99,6 +105,9 @@ final class DeskRun implements RunDesk, RunEngine.DeskTap {
       RunMachine machine = new RunMachine(spec);
       if (takeover != null) {
         // Under the run lock: the lost desk's worker is gone, or closed the desk when Temporal gave its call up.
+        if (!takeover.journal().isEmpty()) {
+          Journal.restoreRun(config.journalFile(), runId, takeover.journal());
+        }
         machine.rebuild(Journal.keepRun(config.journalFile(), runId, takeover.known(), takeover.last()));
       }
       this.engine = new RunEngine(config, runId, pool, machine, trees, this);
@@ -115,6 +124,9 @@ final class DeskRun implements RunDesk, RunEngine.DeskTap {
   /** Sets up what the desk keeps beside its machine, as far as the journal and the deciding engine tell it. */
   private void takeOver(RunMachine machine, Takeover takeover) {
     engine.planStore().removeStaleTemporaryFiles();
+    if (!takeover.journal().isEmpty() && machine.state().plan().isPresent()) {
+      engine.planStore().write(machine.state().plan().get()); // plan.md here is another run's, or none: the run's, as the journal has it
+    }
     engine.planStore().resumeBaseline(machine.state().plan());
     takeover.explorations().forEach((id, report) -> engine.keepReport(id, 0, report));
     RunState.Phase phase = machine.state().phase();

@@ -102,4 +102,81 @@ final class DeskWorkerKillTest {
       }
     }
   }
+
+  /**
+   * The same with workers that share only a git remote: the worker left has a clone of its own,
+   * which lacks the run's journal, so the workflow stages its own account of the journal there
+   * (claimDesk, stageJournal) before the desk is opened again; the run's branch comes from the
+   * remote, and the run ends GREEN with the journal and plan.md in the worker left's clone.
+   */
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void aDeskWorkerKilledDuringAGateMovesTheDeskToAnotherCloneOfTheRemoteAndTheRunEndsGreen() throws Exception {
+    Path seed = Files.createDirectories(dir.resolve("seed"));
+    Files.writeString(seed.resolve("README.md"), "# Shared\n");
+    TemporalGitRemoteTest.git(seed, "init", "-q", "-b", "main");
+    TemporalGitRemoteTest.git(seed, "add", "-A");
+    TemporalGitRemoteTest.git(seed, "commit", "-q", "-m", "start");
+    Path remote = dir.resolve("remote.git");
+    TemporalGitRemoteTest.git(dir, "clone", "-q", "--bare", seed.toString(), remote.toString());
+    Path lostClone = dir.resolve("lost");
+    Path leftClone = dir.resolve("left");
+    TemporalGitRemoteTest.git(dir, "clone", "-q", remote.toString(), lostClone.toString());
+    TemporalGitRemoteTest.git(dir, "clone", "-q", remote.toString(), leftClone.toString());
+    // The check runs in each desk's own integration worktree: its marker lives outside both clones.
+    Path pidFile = dir.resolve("check.pid");
+    String check = "if [ -e " + pidFile + " ]; then exit 0; fi; sleep 120 & echo $! > " + pidFile + "; wait";
+    try (ChildJvm server = new ChildJvm(LocalTemporalServer.class, dir.resolve("server.log"), "0")) {
+      String target = "127.0.0.1:" + server.await(LocalTemporalServer.LISTENING, 60).substring(LocalTemporalServer.LISTENING.length());
+      WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
+      try (ChildJvm desk =
+              new ChildJvm(
+                  TestWorkerMain.class, dir.resolve("desk.log"), target, QUEUE, lostClone.toString(), "true", "2", "1", "2", "10", "12", "false", check,
+                  remote.toString());
+          Orchestrator team = SyntheticTeam.build(leftClone, 1, 2, 10, 12, id -> {}, check);
+          OrchestraWorker left = OrchestraWorker.builder(team).taskQueue(QUEUE).stickyWorkflows(false).gitRemote(remote.toString()).build()) {
+        desk.await("ready", 60);
+        WorkflowClient client = WorkflowClient.newInstance(service);
+        TemporalOrchestrator temporal = TemporalOrchestrator.builder(client).taskQueue(QUEUE).heartbeatTimeout(Duration.ofSeconds(5)).build();
+        String runId = temporal.start("Write f1.txt");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!(Files.exists(pidFile) && !Files.readString(pidFile).isBlank()) && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+        assertTrue(Files.exists(pidFile), "the check started on the desk's worker");
+        long checkPid = Long.parseLong(Files.readString(pidFile).strip());
+        try {
+          left.start(client);
+          desk.kill();
+          OrchestraEvent.RunFinished end = temporal.await(runId);
+
+          assertEquals(StopReason.GREEN.name(), end.stopReason(), end.message());
+          assertEquals("T1\n", TemporalGitRemoteTest.git(remote, "show", "orchestra/" + runId + ":f1.txt"));
+          List<OrchestraEvent> journal = InMemoryTemporalTest.journal(leftClone);
+          assertEquals(1, journal.stream().filter(e -> e instanceof OrchestraEvent.RunStarted).count(), "one run: " + journal);
+          assertEquals(
+              1, journal.stream().filter(e -> e instanceof OrchestraEvent.TaskFinished f && f.taskId().equals("T1") && f.status() == TaskStatus.DONE).count());
+          assertEquals(1, journal.stream().filter(e -> e instanceof OrchestraEvent.GateStarted).count(), "one check start: " + journal);
+          assertEquals(1, journal.stream().filter(e -> e instanceof OrchestraEvent.GateFinished).count(), "one check end: " + journal);
+          assertTrue(journal.get(journal.size() - 1) instanceof OrchestraEvent.RunFinished, "the finish is journalled last");
+          assertTrue(Files.readString(leftClone.resolve("plan.md")).contains("T1"), "plan.md is in the clone that took over");
+
+          WorkflowExecutionHistory history = client.fetchHistory(TemporalOrchestrator.workflowId(runId));
+          for (String activity : List.of("ClaimDesk", "StageJournal", "ReopenDesk")) {
+            assertEquals(
+                1,
+                history.getEvents().stream().filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+                    && e.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals(activity)).count(),
+                activity + " once");
+          }
+          WorkflowReplayer.replayWorkflowExecution(history, RunWorkflowImpl.class);
+          HistoryFixturesTest.record("desk-moved-clone", history);
+        } finally {
+          ProcessHandle.of(checkPid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+      } finally {
+        service.shutdownNow();
+      }
+    }
+  }
 }

@@ -4,6 +4,7 @@ import dev.orchestra.Orchestrator;
 import dev.orchestra.internal.engine.RunSpec;
 import dev.orchestra.role.ApprovalHandler;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 
@@ -158,18 +159,23 @@ public interface EngineHost {
   /**
    * Opens the desk of a run whose clones share a git remote and whose desk was lost, as {@link
    * #reopenDesk} does, with the run's integration worktree taken from the remote, as {@link
-   * #deskAtRemote} opens it.
+   * #deskAtRemote} opens it. The lost desk's journal was in another clone: the deciding engine
+   * gives the run's journal lines, which replace the run's lines in this workspace's journal
+   * first (plan.md is then written from them too).
    *
    * @param runId the run, as its events name it
    * @param remote the remote the run's clones share
    * @param known how many of the run's events the deciding engine has
    * @param last the last of them
    * @param explorations the explorers' reports the run has, by task id
+   * @param journal the run's first {@code known} journal lines, as the deciding engine has them; empty
+   *     when this workspace's journal holds them (the desk was here before)
    * @return the desk; the caller closes it
    * @throws dev.orchestra.OrchestraException when a run holds the workspace's lock, or the journal
    *     here does not hold those events of the run
+   * @throws IllegalArgumentException when a journal line is not an event of the run
    */
   RunDesk reopenDeskAtRemote(
       String runId, dev.orchestra.internal.workspace.GitRemote remote, int known, dev.orchestra.event.OrchestraEvent last,
-      java.util.Map<String, dev.orchestra.agent.RoleReport.Exploration> explorations);
+      java.util.Map<String, dev.orchestra.agent.RoleReport.Exploration> explorations, List<String> journal);
 }

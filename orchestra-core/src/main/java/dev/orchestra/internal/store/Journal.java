@@ -328,6 +328,40 @@ public final class Journal implements AutoCloseable {
     return kept;
   }
 
+  /**
+   * Writes a run's events into a journal that does not hold them (a clone other than the one the
+   * run's desk kept): the run's lines there, from its {@code RunStarted} on, are replaced by {@code
+   * lines}, as the engine deciding the run has them; lines of earlier runs stay. Written through a
+   * temporary file and an atomic move. Not for a journal that is open for writing.
+   *
+   * @throws IllegalArgumentException when a line is not an event of the run, or the first is not its start
+   * @throws UncheckedIOException when the journal cannot be read or written
+   */
+  public static void restoreRun(Path file, String runId, List<String> lines) {
+    for (int i = 0; i < lines.size(); i++) {
+      OrchestraEvent e = EventJson.read(lines.get(i));
+      if (!e.runId().equals(runId) || (i == 0) != (e instanceof OrchestraEvent.RunStarted)) {
+        throw new IllegalArgumentException("line " + (i + 1) + " of run " + runId + "'s journal is not its " + (i == 0 ? "start" : "event") + ": " + e.kind());
+      }
+    }
+    StringBuilder out = new StringBuilder();
+    try {
+      List<String> text = Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
+      String start = "\"type\":\"" + OrchestraEvent.Kind.RUN_STARTED.wireName() + "\"";
+      for (String line : text) {
+        if (line.contains(start) && line.contains(runId) && EventJson.read(line) instanceof OrchestraEvent.RunStarted s && s.runId().equals(runId)) {
+          break; // the run's own lines, and any after them, give way to the deciding engine's
+        }
+        out.append(line).append('\n');
+      }
+      lines.forEach(l -> out.append(l).append('\n'));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot restore run " + runId + "'s journal in " + file + ": " + e.getMessage(), e);
+    }
+    AtomicFiles.writeString(file, out.toString());
+    log.info("journal {}: run {}'s {} events written from its deciding engine's account", file, runId, lines.size());
+  }
+
   @Override
   public synchronized void close() {
     if (out != null) {

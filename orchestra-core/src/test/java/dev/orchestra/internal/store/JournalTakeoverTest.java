@@ -139,4 +139,31 @@ final class JournalTakeoverTest {
     assertEquals(List.of(), Journal.runLines(file, "r1", 5, 100));
     assertThrows(OrchestraException.class, () -> Journal.runLines(file, "r2", 0, 100));
   }
+
+  @Test
+  void aRunsJournalRestoredInAnotherCloneReplacesItsLinesThereAndKeepsEarlierRuns() throws Exception {
+    List<OrchestraEvent> earlier = run("r0", 2);
+    List<OrchestraEvent> stale = run("r1", 1); // an older account of r1 in this clone
+    List<OrchestraEvent> all = new ArrayList<>(earlier);
+    all.addAll(stale);
+    Path file = journal(all);
+    List<OrchestraEvent> mine = run("r1", 4);
+    List<String> lines = mine.stream().map(dev.orchestra.internal.json.EventJson::line).toList();
+
+    Journal.restoreRun(file, "r1", lines);
+
+    List<OrchestraEvent> expected = new ArrayList<>(earlier);
+    expected.addAll(mine);
+    assertEquals(expected, Journal.readEvents(file));
+    assertEquals(mine.subList(0, 4), Journal.keepRun(file, "r1", 4, mine.get(3)), "a desk then takes it over as if it had been here");
+    // Into a clone with no journal at all.
+    Path fresh = dir.resolve("fresh/.orchestra/journal.jsonl");
+    Journal.restoreRun(fresh, "r1", lines);
+    assertEquals(mine, Journal.readEvents(fresh));
+    // Lines of another run, or not starting with the run's start, are refused and nothing is written.
+    String before = Files.readString(file);
+    assertThrows(IllegalArgumentException.class, () -> Journal.restoreRun(file, "r1", List.of(lines.get(1))));
+    assertThrows(IllegalArgumentException.class, () -> Journal.restoreRun(file, "r2", lines));
+    assertEquals(before, Files.readString(file));
+  }
 }

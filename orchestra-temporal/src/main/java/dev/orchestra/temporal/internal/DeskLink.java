@@ -32,6 +32,8 @@ final class DeskLink {
 
   /** The change that opens a lost desk again on a worker left, for {@link Workflow#getVersion}. */
   static final String DESK_MOVES = "desk-moves";
+  /** The version of a desk moved to another clone of the run's git remote, with the workflow's journal. */
+  static final String DESK_MOVES_CLONES = "desk-moves-clones";
 
   /** How many times a run's desk may be lost and opened again before the run fails. */
   private static final int MAX_DESK_MOVES = 3;
@@ -259,9 +261,14 @@ final class DeskLink {
                 .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(6).setInitialInterval(Duration.ofSeconds(1)).build())
                 .build());
     Map<String, String> reports = new LinkedHashMap<>(explorations);
+    // Through a git remote the lost desk's journal went with its clone: the workflow's account is
+    // written into the clone of the worker that takes over. Asked only for such runs, so other
+    // histories replay unchanged.
+    boolean inAnotherClone =
+        !gitRemote.isEmpty() && journal.size() >= known && Workflow.getVersion(DESK_MOVES_CLONES, Workflow.DEFAULT_VERSION, 1) == 1;
     String answer;
     try {
-      answer = callOnce(() -> opener.reopenDesk(runId, known, last, reports));
+      answer = callOnce(() -> inAnotherClone ? reopenInAnotherClone(opener, known, last, reports) : opener.reopenDesk(runId, known, last, reports));
     } catch (ActivityFailure e) {
       String why = e.getCause() instanceof ApplicationFailure a ? a.getOriginalMessage() : String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
       throw ApplicationFailure.newNonRetryableFailureWithCause(lostMessage(loss(lost).orElse("the desk was lost")) + "; opening it again failed: " + why, DESK_LOST, e);
@@ -286,6 +293,26 @@ final class DeskLink {
       }
     }
     return true;
+  }
+
+  /**
+   * Has a worker that keeps desks claim the run's desk, stages the run's first {@code known} journal
+   * lines there (in chunks a payload carries), and opens the desk there from them.
+   */
+  private String reopenInAnotherClone(RunActivities opener, int known, String last, Map<String, String> reports) {
+    RunActivities there = stub(opener.claimDesk(runId), Duration.ofMinutes(5));
+    int from = 0;
+    while (from < known) {
+      List<String> chunk = new ArrayList<>();
+      long chars = 0;
+      for (int i = from; i < known && (chunk.isEmpty() || chars + journal.get(i).length() <= RunWorkflowImpl.MAX_JOURNAL_CHARS); i++) {
+        chunk.add(journal.get(i));
+        chars += journal.get(i).length();
+      }
+      there.stageJournal(runId, from, chunk);
+      from += chunk.size();
+    }
+    return there.reopenDesk(runId, known, last, reports);
   }
 
   /**

@@ -27,6 +27,22 @@ public interface RunActivities {
   String reopenDesk(String runId, int known, String lastEvent, Map<String, String> explorations);
 
   /**
+   * For a run whose workers share a git remote and whose desk's worker was lost: this worker, which
+   * keeps desks and has a clone of the remote, takes the desk over; returns the task queue only it
+   * polls, where {@link #stageJournal} and then {@link #reopenDesk} go. Forgets lines staged for the
+   * run before.
+   */
+  String claimDesk(String runId);
+
+  /**
+   * Keeps, in this worker, the run's journal lines from its {@code from}-th event on, as the
+   * workflow has them, for {@link #reopenDesk} to write into this clone's journal before it opens the
+   * desk: the lost desk's journal was in another clone. Lines are staged in order, {@code from} being
+   * how many are staged already.
+   */
+  void stageJournal(String runId, int from, List<String> lines);
+
+  /**
    * Returns the run's journal lines from the desk, from its {@code from}-th event (0 is its {@code
    * RunStarted}) on, as many as fit in {@code maxChars} characters: for a workflow continued as new,
    * which rebuilds its machine from them.

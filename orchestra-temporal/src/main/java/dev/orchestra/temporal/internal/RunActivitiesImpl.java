@@ -60,6 +60,9 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
   /** Runs whose workflow asked a task of theirs to stop: a cancel, which every agent of the run obeys. */
   private final Set<String> cancelledRuns = ConcurrentHashMap.newKeySet();
 
+  /** Journal lines staged for a desk this worker takes over (see {@link #claimDesk}), by run id. */
+  private final Map<String, List<String>> stagedJournals = new ConcurrentHashMap<>();
+
   /** The git remote this worker's clone shares with the others (runs whose desk it opens go through it), or null. */
   private final GitRemote gitRemote;
 
@@ -111,10 +114,40 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
         explorations.forEach((id, text) -> reports.put(id, (RoleReport.Exploration) Wire.report(text)));
       }
       OrchestraEvent last = Wire.event(lastEvent);
+      List<String> staged = stagedJournals.remove(runId);
       desks.put(
           runId,
-          gitRemote != null ? host.reopenDeskAtRemote(runId, gitRemote, known, last, reports) : host.reopenDesk(runId, known, last, reports));
+          gitRemote != null
+              ? host.reopenDeskAtRemote(runId, gitRemote, known, last, reports, staged == null ? List.of() : staged)
+              : host.reopenDesk(runId, known, last, reports));
       return team();
+    });
+  }
+
+  @Override
+  public String claimDesk(String runId) {
+    return deskCall(runId, "claimDesk", () -> {
+      if (gitRemote == null) {
+        throw ApplicationFailure.newNonRetryableFailure(
+            "run " + runId + "'s workers share a git remote, but this worker was built without one: it cannot take the run's desk over",
+            "WrongWorkspace");
+      }
+      stagedJournals.put(runId, new ArrayList<>());
+      return deskQueue;
+    });
+  }
+
+  @Override
+  public void stageJournal(String runId, int from, List<String> lines) {
+    deskCall(runId, "stageJournal", () -> {
+      List<String> staged = stagedJournals.get(runId);
+      if (staged == null || staged.size() != from) {
+        throw ApplicationFailure.newNonRetryableFailure(
+            "run " + runId + "'s journal lines from " + from + " arrived, but this worker holds " + (staged == null ? "no claim" : staged.size() + " lines"),
+            "DeskLost");
+      }
+      staged.addAll(lines);
+      return null;
     });
   }
 
@@ -423,6 +456,7 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
   private void forget(String runId) {
     executors.remove(runId);
     cancelledRuns.remove(runId);
+    stagedJournals.remove(runId);
   }
 
   /** Closes the desks of runs that did not finish here, and stops heartbeating. */

@@ -241,7 +241,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
   private static final long MAX_CONTINUATION_CHARS = 1_000_000;
 
   /** The most journal text one read from the desk carries: Temporal refuses a payload over 2 MB, and the text is escaped once more in it. */
-  private static final long MAX_JOURNAL_CHARS = 512 * 1024;
+  static final long MAX_JOURNAL_CHARS = 512 * 1024;
 
   /** Set by {@link #run}. */
   private RunRequest request;
