@@ -85,6 +85,16 @@ final class DefaultOrchestrator implements Orchestrator, EngineHost {
     return w;
   }
 
+  @Override
+  public void checkAtRemote(GitRemote remote) {
+    worktreesAtRemote(remote);
+    if (!GitWorkspace.hasCommit(config.workspace(), config.commandEnvironment())) {
+      throw new IllegalArgumentException(
+          "a run shared through the git remote " + remote + " works in clones of it, but " + config.workspace()
+              + " is not in a git work tree with a commit: clone the remote there");
+    }
+  }
+
   private GitWorktrees openAtRemote(String runId, GitRemote remote) {
     Isolation.Worktrees w = worktreesAtRemote(remote);
     return remote.keepRun(config.workspace(), runId, config.commandEnvironment(), new GitIdentity(w.authorName(), w.authorEmail()), w.runHooks());

@@ -25,7 +25,8 @@ import java.util.function.BooleanSupplier;
  * task observes (its events, how its model calls went, the risks it found) is recorded and handed
  * back in a {@link TaskResult}, for that engine to feed to its state machine; nothing here decides
  * or starts anything. The tasks share {@code workspace} and one {@link AgentRunner}, so, as in one
- * JVM, a write is blamed on the task that made it while others run; how many times a task's agent
+ * JVM, a write is blamed on the task that made it while others run (or, for a run whose clones
+ * share a git remote, each works in a worktree of its own and pushes its branch); how many times a task's agent
  * failed on its own comes with its command (the machine counts), so the retry rule holds on any
  * worker. Thread-safe: tasks may run at once.
  */

@@ -111,7 +111,13 @@ final class RunFinisher {
         w.remote().map(r -> "the run's work is on branch " + branch + " of " + r).orElse("the run's work is on branch " + branch + ": merge it with git merge " + branch);
     try {
       if (w.remote().isPresent()) {
-        return new Landing(merge, true); // no checkout of this clone is the user's
+        // No checkout of this clone is the user's: the result is the remote's branch, which must hold it.
+        return new Landing(
+            w.pushedIntegration()
+                .map(why -> "the run's work is on branch " + branch + " in " + run.config().workspace() + " but could not be pushed to "
+                    + w.remote().get() + ": " + Text.oneLine(why))
+                .orElse(merge),
+            true);
       }
       if (w.checkoutHasIntegration()) {
         return Landing.NOTHING;

@@ -58,12 +58,33 @@ final class RemoteDeskDriverTest {
 
   @Test
   void tasksRunInClonesOfTheirOwnAndTheRunsBranchOnTheRemoteHoldsEachTasksWorkMergedOnce() throws Exception {
+    String runId = "remote-1";
+    runThroughTheRemote(runId, Isolation.Worktrees.Integration.MERGE);
+    String branch = "orchestra/" + runId;
+    List<String> merges = TestRepos.git(remote, "log", "--merges", "--format=%s", branch).lines().toList();
+    assertEquals(List.of("Integrate T2: Write b.txt", "Integrate T1: Write a.txt"), merges);
+  }
+
+  @Test
+  void replayedTaskBranchesAreMovedOnTheRemoteTooSoTheRunsEndFindsThemIntegrated() throws Exception {
+    String runId = "remote-rebase";
+    runThroughTheRemote(runId, Isolation.Worktrees.Integration.REBASE);
+    String branch = "orchestra/" + runId;
+    assertEquals("", TestRepos.git(remote, "log", "--merges", "--format=%s", branch), "replayed, not merged");
+    assertEquals(List.of("T2: Write b.txt", "T1: Write a.txt", "start"), TestRepos.git(remote, "log", "--format=%s", branch).lines().toList());
+  }
+
+  /**
+   * Runs the two tasks, T1 in the desk's clone and T2 in another, and checks what any way of
+   * integrating leaves: GREEN, both files on the remote's run branch, no task branch left there,
+   * neither checkout touched, the journal in the desk's clone only.
+   */
+  private void runThroughTheRemote(String runId, Isolation.Worktrees.Integration integration) throws Exception {
     Path deskClone = clone("desk");
     Path workerClone = clone("worker");
-    String runId = "remote-1";
     GitRemote shared = new GitRemote(remote.toString());
-    try (Orchestrator desk = team(deskClone, true);
-        Orchestrator worker = team(workerClone, false)) {
+    try (Orchestrator desk = team(deskClone, true, integration);
+        Orchestrator worker = team(workerClone, false, integration)) {
       EngineHost deskHost = EngineHost.of(desk);
       EngineHost workerHost = EngineHost.of(worker);
       List<TaskExecutor> executors =
@@ -105,11 +126,9 @@ final class RemoteDeskDriverTest {
       assertEquals(Map.of("T1", "desk", "T2", "worker"), ranBy);
     }
     String branch = "orchestra/" + runId;
-    // The run's result is its branch on the remote: both files, each task's work merged once.
+    // The run's result is its branch on the remote.
     assertEquals("a\n", TestRepos.git(remote, "show", branch + ":a.txt"));
     assertEquals("b\n", TestRepos.git(remote, "show", branch + ":b.txt"));
-    List<String> merges = TestRepos.git(remote, "log", "--merges", "--format=%s", branch).lines().toList();
-    assertEquals(List.of("Integrate T2: Write b.txt", "Integrate T1: Write a.txt"), merges);
     assertEquals("", TestRepos.git(remote, "for-each-ref", "refs/heads/orchestra-task/"), "the merged task branches were deleted there at the end");
     // Neither clone's own checkout was touched; the desk's clone keeps the journal.
     for (Path clone : List.of(deskClone, workerClone)) {
@@ -147,7 +166,7 @@ final class RemoteDeskDriverTest {
     return to;
   }
 
-  private Orchestrator team(Path workspace, boolean planner) {
+  private Orchestrator team(Path workspace, boolean planner, Isolation.Worktrees.Integration integration) {
     ScriptedModelProvider model = new ScriptedModelProvider();
     if (planner) {
       model.on("orchestrator")
@@ -169,6 +188,7 @@ final class RemoteDeskDriverTest {
         .modelProvider(model)
         .explorationProbes(List.of())
         .addGate(Gate.command("sh", "-c", "test -f a.txt && test -f b.txt").build())
+        .isolation(Isolation.Worktrees.builder().integration(integration).build())
         .build();
   }
 }

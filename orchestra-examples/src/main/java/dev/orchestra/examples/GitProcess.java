@@ -44,8 +44,12 @@ final class GitProcess {
       if (!p.waitFor(10, TimeUnit.MINUTES)) {
         throw new Main.UsageError("git " + args.get(0) + " took over ten minutes and was stopped");
       }
-      return new Outcome(p.exitValue(), new String(out.join(), StandardCharsets.UTF_8));
+      // A helper git started (ssh, a remote helper) may hold the output open: not waited for long.
+      return new Outcome(p.exitValue(), new String(out.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8));
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      return new Outcome(p.exitValue(), "");
     } finally {
+      p.descendants().forEach(ProcessHandle::destroyForcibly); // ssh or a remote helper git left behind
       p.destroyForcibly();
     }
   }

@@ -45,6 +45,7 @@ final class TemporalDemo {
 
   /** Runs the demo in {@code dir} (created if missing); returns the exit code. */
   static int run(Path dir, PrintStream out) throws IOException, InterruptedException {
+    dir = dir.toAbsolutePath().normalize(); // git runs in other folders than this JVM's
     Path logs = Files.createDirectories(dir.resolve("logs"));
     Path remote = bareRemote(dir);
     List<Path> clones = new ArrayList<>();

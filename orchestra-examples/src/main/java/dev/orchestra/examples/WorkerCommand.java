@@ -59,8 +59,9 @@ final class WorkerCommand extends Main.RunCommand implements Callable<Integer> {
     GitRemote shared = null;
     if (remote != null) {
       try {
-        shared = new GitRemote(remote);
-      } catch (IllegalArgumentException e) {
+        // A path is the remote as this shell sees it; git runs in the clone, elsewhere.
+        shared = new GitRemote(Files.exists(Path.of(remote)) ? Path.of(remote).toAbsolutePath().normalize().toString() : remote);
+      } catch (IllegalArgumentException e) { // InvalidPathException too
         throw new Main.UsageError("--remote: " + e.getMessage());
       }
       cloneIfEmpty(shared);
@@ -112,10 +113,16 @@ final class WorkerCommand extends Main.RunCommand implements Callable<Integer> {
    */
   private void cloneIfEmpty(GitRemote shared) throws InterruptedException {
     Path folder = repo.toAbsolutePath().normalize();
+    if (Files.exists(folder) && !Files.isDirectory(folder)) {
+      throw new Main.UsageError("--repo " + folder + " is a file: give a folder to clone " + shared + " into, or a clone of it");
+    }
     if (Files.isDirectory(folder) && !isEmpty(folder)) {
-      if (GitProcess.run(folder, List.of("rev-parse", "--is-inside-work-tree")).exitCode() != 0) {
+      // The top of a work tree: not a bare repository, not a folder inside another project.
+      GitProcess.Outcome top = GitProcess.run(folder, List.of("rev-parse", "--is-inside-work-tree", "--show-toplevel"));
+      List<String> lines = top.output().lines().map(String::strip).toList();
+      if (top.exitCode() != 0 || lines.size() != 2 || !lines.get(0).equals("true") || !sameFolder(Path.of(lines.get(1)), folder)) {
         throw new Main.UsageError(
-            "--repo " + folder + " is neither empty nor a git clone: give a folder to clone " + shared + " into, or a clone of it");
+            "--repo " + folder + " is neither empty nor the top of a git clone: give a folder to clone " + shared + " into, or a clone of it");
       }
       return;
     }
@@ -129,6 +136,14 @@ final class WorkerCommand extends Main.RunCommand implements Callable<Integer> {
       throw new Main.UsageError("git could not clone " + shared + " into " + folder + ": " + cloned.output().replace(shared.url(), shared.toString()).strip());
     }
     Main.Context.out().println("cloned " + shared + " into " + folder);
+  }
+
+  private static boolean sameFolder(Path a, Path b) {
+    try {
+      return a.toRealPath().equals(b.toRealPath());
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static boolean isEmpty(Path folder) {

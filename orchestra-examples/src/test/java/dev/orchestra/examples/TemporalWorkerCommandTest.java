@@ -134,6 +134,24 @@ final class TemporalWorkerCommandTest {
     }
   }
 
+  @Test
+  void aWorkerGivenARemoteRefusesARepoThatIsNotACloneOrAFileAndSaysWhyWithoutTheRemotesPassword() throws Exception {
+    String remote = "https://ana:s3cret-token@git.invalid/team/repo.git";
+    Path project = Files.createDirectories(tmp.resolve("project"));
+    Files.writeString(project.resolve("notes.txt"), "mine\n");
+    Path file = Files.writeString(tmp.resolve("a-file"), "x");
+    Path missing = tmp.resolve("clones/new");
+    for (Object[] c : new Object[][] {
+        {project, "is neither empty nor the top of a git clone"}, {file, "is a file"}, {missing, "git could not clone https://***@git.invalid/team/repo.git"}}) {
+      Issue11CommandLineTest.Outcome o =
+          Issue11CommandLineTest.run(java.util.Map.of(), "worker", "--temporal", "127.0.0.1:1", "--remote", remote, "--repo", c[0].toString());
+      assertEquals(2, o.exit(), o.out() + o.err());
+      assertTrue(o.err().contains((String) c[1]), o.err());
+      assertFalse((o.out() + o.err()).contains("s3cret-token"), "the password never shows: " + o.out() + o.err());
+    }
+    assertEquals("mine\n", Files.readString(project.resolve("notes.txt")), "nothing of the folder was touched");
+  }
+
   /** A CODEX_HOME whose configuration points at the loopback model server, its key in {@code LOCAL_KEY}. */
   private Path codexHome(DemoModelServer model) throws Exception {
     Path home = Files.createDirectories(tmp.resolve("home"));

@@ -234,8 +234,16 @@ public final class OrchestraWorker implements AutoCloseable {
       return this;
     }
 
-    /** Builds the worker, not started. */
+    /**
+     * Builds the worker, not started.
+     *
+     * @throws IllegalArgumentException with a {@link #gitRemote}, when the team's tasks share one
+     *     tree ({@code Isolation.shared()}) or its workspace is not a clone (a git work tree with a commit)
+     */
     public OrchestraWorker build() {
+      if (gitRemote != null) {
+        EngineHost.of(orchestrator).checkAtRemote(new GitRemote(gitRemote));
+      }
       return new OrchestraWorker(this);
     }
   }

@@ -3,6 +3,7 @@ package dev.orchestra.temporal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orchestra.Orchestrator;
@@ -108,6 +109,22 @@ final class TemporalGitRemoteTest extends InMemoryTemporalTest {
       try (var files = Files.list(stray)) {
         assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith("f")), "nothing was written in the stray worker's folder");
       }
+    }
+  }
+
+  @Test
+  void aWorkerWithARemoteIsRefusedAtBuildWhenItsTeamSharesOneTreeOrItsWorkspaceIsNoClone() throws Exception {
+    Path remote = bareRemote();
+    Path clone = cloneOf(remote, "clone");
+    Path plain = Files.createDirectories(dir.resolve("plain"));
+    try (Orchestrator shared =
+            Orchestrator.builder().workspace(clone).modelProvider(new dev.orchestra.testing.ScriptedModelProvider()).isolation(dev.orchestra.Isolation.shared()).build();
+        Orchestrator noClone = SyntheticTeam.build(plain, 1, 1, 0, 1, id -> {}, "true")) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> OrchestraWorker.builder(shared).gitRemote(remote.toString()).build());
+      assertTrue(e.getMessage().contains("Isolation.worktrees()"), e.getMessage());
+      e = assertThrows(IllegalArgumentException.class, () -> OrchestraWorker.builder(noClone).gitRemote(remote.toString()).build());
+      assertTrue(e.getMessage().contains("clone the remote there"), e.getMessage());
     }
   }
 

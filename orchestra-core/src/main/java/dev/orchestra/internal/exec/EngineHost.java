@@ -97,6 +97,15 @@ public interface EngineHost {
   RunSpec spec();
 
   /**
+   * Checks that this team can share runs through a git remote: its tasks get worktrees ({@code
+   * Isolation.worktrees()}), and its workspace is in a git work tree with a commit (a clone).
+   *
+   * @param remote the remote
+   * @throws IllegalArgumentException when the team's tasks share one tree, or the workspace is not a clone, saying which
+   */
+  void checkAtRemote(dev.orchestra.internal.workspace.GitRemote remote);
+
+  /**
    * Returns what a run of this team decides by when its tasks work in worktrees of clones that share
    * a git remote: as {@link #spec()}, but isolated (tasks' work is integrated, one branch at a time).
    *

@@ -2,6 +2,7 @@ package dev.orchestra.internal.workspace;
 
 import dev.orchestra.internal.io.CommandEnvironment;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -65,7 +66,8 @@ public record GitRemote(String url) {
     String tracking = TRACKING + branch;
     Git.Result r = repo.shared("fetch", "--quiet", "--no-tags", "--no-write-fetch-head", url, "+refs/heads/" + branch + ":" + tracking);
     if (!r.ok()) {
-      if (r.err().contains("couldn't find remote ref")) {
+      // Git words "no such branch" in the user's language: asked again, by exit code.
+      if (repo.git(repo.workspace(), "ls-remote", "--exit-code", "--heads", url, "refs/heads/" + branch).exitCode() == 2) {
         return Optional.empty();
       }
       throw new IllegalStateException("git could not fetch " + branch + " from " + this + ": " + why(r));
@@ -112,7 +114,10 @@ public record GitRemote(String url) {
    * @throws IllegalStateException when git cannot push, saying why (the branch moved elsewhere)
    */
   void push(RepoGit repo, String commit, String branch, boolean force) {
-    Git.Result r = repo.git(repo.workspace(), "push", "--quiet", "--no-verify", url, (force ? "+" : "") + commit + ":refs/heads/" + branch);
+    Git.Result r =
+        Git.run(
+            repo.workspace(), repo.environment(), repo.hooks(), repo.identityVariables(), Git.WRITES_FILES,
+            List.of("push", "--quiet", "--no-verify", url, (force ? "+" : "") + commit + ":refs/heads/" + branch));
     if (!r.ok()) {
       throw new IllegalStateException("git could not push " + branch + " to " + this + ": " + why(r));
     }
@@ -121,7 +126,7 @@ public record GitRemote(String url) {
   private static String commitOf(RepoGit repo, String ref) {
     Git.Result r = repo.git(repo.workspace(), "rev-parse", "--verify", "-q", ref + "^{commit}");
     if (!r.ok() || r.out().isBlank()) {
-      throw new IllegalStateException("git fetched " + ref + " but cannot read its commit: " + r.why());
+      throw new IllegalStateException("git fetched " + ref + " into " + repo.workspace() + " but cannot read its commit there: " + r.why());
     }
     return r.out().strip();
   }

@@ -13,23 +13,19 @@ import java.util.Set;
 /**
  * A run's git worktrees: one integration worktree on the run's branch {@code orchestra/<run-id>},
  * created from the commit the user's checkout was on, and one worktree per task, on a branch of its
- * own for a writer ({@code orchestra-task/<run-id>/<task-id>}) or detached for a reader, created
- * from the integration branch as it stands. Finished work is committed on the task's branch and
- * merged into the integration branch, one task at a time; the user's own checkout, index and
- * branch are never touched (unless {@link #fastForward} is asked for at the end).
- *
- * <p>Task branches live under {@code orchestra-task/} rather than under {@code orchestra/<run-id>/}:
- * git keeps a branch as a file named after it, so {@code orchestra/<run-id>} and {@code
- * orchestra/<run-id>/T1} cannot both exist.
+ * own for a writer ({@code orchestra-task/<run-id>/<task-id>}: not under {@code orchestra/<run-id>/},
+ * which git could not keep beside that branch) or detached for a reader, created from the
+ * integration branch as it stands. Finished work is committed on the task's branch and merged into
+ * the integration branch, one task at a time; the user's own checkout, index and branch are never
+ * touched (unless {@link #fastForward} is asked for at the end). Through a {@link GitRemote} the
+ * run's clones share, the clone that keeps the run starts from the remote's branch and pushes it,
+ * and a clone that runs tasks only has no integration worktree (see {@link RemoteBranches}).
  *
  * <p>The worktrees live in the repository's own git folder ({@code .git/orchestra/<run-id>/}), out
- * of the user's work tree, where no build or search of theirs trips over them. Git runs with the
- * run's environment and without the repository's hooks unless they were asked for (see {@link
- * Git}); Orchestra's commits are never signed, since nobody is there to unlock a key.
- *
- * <p>The work is shared out: {@link TaskTrees} for tasks' worktrees, {@link IntegrationBranch}
- * for merges, {@link IntegratedBranches} for deleting merged branches, {@link UserCheckout} for the
- * fast-forward, {@link RepoGit} for running git.
+ * of the user's work tree. Git runs with the run's environment and without the repository's hooks
+ * unless they were asked for (see {@link Git}); Orchestra's commits are never signed. The work is
+ * shared out: {@link TaskTrees}, {@link IntegrationBranch}, {@link IntegratedBranches}, {@link
+ * UserCheckout}, {@link RepoGit}.
  *
  * <p>Thread-safe: worktree creation and removal, commits on different worktrees and one merge at a
  * time may run at once; what changes the repository's shared records of worktrees and branches is
@@ -114,6 +110,11 @@ public final class GitWorktrees {
     Path gitDir = workspace.resolve(common).normalize();
     return new GitWorktrees(
         workspace, prefix, runId, environment, identity, hooks, gitDir.resolve("orchestra").resolve(runId), remote, follows);
+  }
+
+  /** Through a remote, pushes the integration branch once more (never throws); returns why the remote still lacks it, or empty. */
+  public Optional<String> pushedIntegration() {
+    return remote == null || follows ? Optional.empty() : remote.pushedIntegration();
   }
 
   /** Returns the remote the run's clones share, or empty when the run has this repository alone. */
@@ -294,7 +295,7 @@ public final class GitWorktrees {
     }
     Integration done = integration.integrate(branch, message, rebase);
     if (remote != null && !(done instanceof Integration.Conflict)) {
-      remote.pushIntegration();
+      remote.integrated(branch, rebase);
     }
     return done;
   }
@@ -370,7 +371,9 @@ public final class GitWorktrees {
         remote.deleteIntegratedTaskBranches(tasks.branchPrefix());
       }
     }
-    removeTaskTrees();
+    if (remote == null) {
+      removeTaskTrees(); // through a remote, a clone's task trees are its executor's, which may still work
+    }
     repo.removeTree(integration.root());
     repo.prune();
     try {

@@ -12,7 +12,10 @@ import org.slf4j.LoggerFactory;
  * default branch, and pushes every change to it; it fetches each task's branch before merging it.
  * A clone that only runs tasks starts each task from the integration branch as the remote has it
  * then, and pushes the task's commit on the task's branch, replacing an earlier attempt's.
- * Thread-safe: git's own ref locks, and {@link RepoGit#shared}, serialise what two tasks do at once.
+ * Thread-safe within one {@link GitWorktrees}: {@link RepoGit#shared} serialises its fetches, and
+ * git's own ref locks what else two tasks do at once. A clone that keeps a run's desk and runs its
+ * tasks too has two, which meet only through git's locks (and {@link RepoGit#shared}'s retries):
+ * the desk's never makes or removes task worktrees.
  */
 final class RemoteBranches {
   private static final Logger log = LoggerFactory.getLogger(RemoteBranches.class);
@@ -61,6 +64,28 @@ final class RemoteBranches {
   /** Whether {@code later} holds {@code earlier}. */
   private boolean holds(String later, String earlier) {
     return repo.git(repo.workspace(), "merge-base", "--is-ancestor", earlier, later).ok();
+  }
+
+  /**
+   * After a task's branch was integrated: pushes the integration branch, and, for a replay (rebase),
+   * the task's branch, which moved onto the integrated work here and must there too, or a later
+   * fetch would bring back the old tip and replay it again.
+   */
+  void integrated(String branch, boolean rebase) {
+    pushIntegration();
+    if (rebase) {
+      repo.branchHead(branch).ifPresent(tip -> pushTask(tip, branch));
+    }
+  }
+
+  /** Pushes the integration branch once more (a push that failed after a commit); returns why it failed, or empty. */
+  Optional<String> pushedIntegration() {
+    try {
+      pushIntegration(); // already there: nothing to send
+      return Optional.empty();
+    } catch (RuntimeException e) {
+      return Optional.of(String.valueOf(e.getMessage()));
+    }
   }
 
   /** Pushes the integration branch: forward only, since one desk moves it. */

@@ -60,6 +60,11 @@ final class RepoGit {
     return workspace;
   }
 
+  /** The environment git runs with. */
+  CommandEnvironment environment() {
+    return environment;
+  }
+
   /** Whether the repository's hooks run for Orchestra's own git commands. */
   boolean hooks() {
     return hooks;

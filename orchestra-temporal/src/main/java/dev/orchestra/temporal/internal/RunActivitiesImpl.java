@@ -154,7 +154,9 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
   /** What a desk opened here answers: the team's spec (isolated when runs go through a remote), where the desk is, and the remote. */
   private String team() {
     return gitRemote != null
-        ? Wire.team(host.specAtRemote(), host.budgetPolicy(), deskQueue, host.workspace().toString(), gitRemote.url())
+        // The remote as shown, never its credentials: the answer stays in the run's history. Workers
+        // use their own remote; the workflow only needs to know there is one.
+        ? Wire.team(host.specAtRemote(), host.budgetPolicy(), deskQueue, host.workspace().toString(), gitRemote.toString())
         : Wire.team(host.spec(), host.budgetPolicy(), deskQueue, host.workspace().toString(), "");
   }
 

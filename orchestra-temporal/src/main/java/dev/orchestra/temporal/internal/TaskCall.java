@@ -16,8 +16,9 @@ import java.util.Objects;
  *     run of the same task is told apart
  * @param approvalsThroughRun whether the agent's approval requests go to the run's workflow, for a
  *     person to answer ({@code TemporalOrchestrator.approvals}), instead of the worker's own handler
- * @param gitRemote the git remote the run's clones share, where the task pushes its branch; empty
- *     when the run's agents work in {@code workspace} (and from a workflow that predates remotes)
+ * @param gitRemote the git remote the run's clones share, as shown (credentials masked): the worker
+ *     pushes the task's branch to its own configured remote; empty when the run's agents work in
+ *     {@code workspace} (and from a workflow that predates remotes)
  */
 public record TaskCall(
     String runId, String command, String goal, Map<String, String> explorations, String workspace, int start, boolean approvalsThroughRun,
