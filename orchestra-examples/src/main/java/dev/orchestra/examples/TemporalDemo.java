@@ -92,7 +92,7 @@ final class TemporalDemo {
         }
         ranOn.forEach((task, worker) -> out.println("  " + task + " ran on " + worker));
         out.printf(Locale.ROOT, "%s: %s%n", end.stopReason(), end.message());
-        out.println("The run's work is on branch orchestra/" + runId + " of " + remote + ": git -C " + remote + " log --oneline orchestra/" + runId);
+        out.println("The run's branch on the remote: git -C " + remote + " log --oneline orchestra/" + runId);
         out.println(
             "The journal and plan.md are in " + clones.get(0).resolve(".orchestra") + " and " + clones.get(0).resolve("plan.md") + " (worker 1 kept the"
                 + " run's desk); logs in " + logs);

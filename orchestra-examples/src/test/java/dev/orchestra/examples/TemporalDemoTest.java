@@ -33,7 +33,8 @@ final class TemporalDemoTest {
     Path remote = demo.resolve("greetings.git");
     String branch = git(remote, "for-each-ref", "--format=%(refname:short)", "refs/heads/orchestra/").strip();
     assertTrue(branch.startsWith("orchestra/") && !branch.contains("\n"), branch);
-    assertTrue(out.contains("The run's work is on branch " + branch + " of " + remote), out);
+    assertTrue(out.contains("the run's work is on branch " + branch + " of " + remote), out);
+    assertTrue(out.contains("git -C " + remote + " log --oneline " + branch), out);
     for (int i = 1; i <= TemporalDemo.TASKS; i++) {
       assertEquals("hello from T" + i + "\n", git(remote, "show", branch + ":greeting-" + i + ".txt"));
       assertTrue(out.contains("  T" + i + " ran on worker "), out);
