@@ -80,37 +80,19 @@ final class DeskDriverTest {
             assertThrows(OrchestraException.class, () -> host.desk("another"), "the desk holds the workspace's run lock");
         assertThrows(
             IllegalArgumentException.class, () -> desk.carryOut(new Command.AwaitRetry("T1", Instant.now())), "the deciding engine waits itself");
-        Deque<OrchestraEvent> toFeed =
-            new ArrayDeque<>(desk.observe(List.of(new OrchestraEvent.RunStarted(runId, Instant.now(), "Write a.txt and b.txt", false))).events());
-        Deque<Command> todo = new ArrayDeque<>();
-        while (end == null) {
-          while (!toFeed.isEmpty()) {
-            OrchestraEvent next = toFeed.poll();
-            fedToMachine.add(next);
-            todo.addAll(machine.step(next).commands());
-            if (next instanceof OrchestraEvent.RunFinished f) {
-              end = f;
-            }
-          }
-          Command c = todo.poll();
-          if (c == null) {
-            if (end == null) {
-              throw new AssertionError("the run waits for nothing and has not finished: " + machine.state().describe());
-            }
-            break;
-          }
-          if (c instanceof Command.RunTask t) {
-            TaskResult r = executor.run(t, machine.state().goal(), explorations);
-            if (t.round() == 0 && r.report().orElse(null) instanceof RoleReport.Exploration e) {
-              explorations.put(t.task().id(), e);
-            }
-            toFeed.addAll(desk.taskEnded(t, r).events());
-          } else {
-            RunDesk.Answer a = desk.carryOut(c);
-            deskHealth.addAll(a.health());
-            toFeed.addAll(a.events());
-          }
-        }
+        DeskDrive.Outcome run =
+            DeskDrive.run(
+                machine, desk, new OrchestraEvent.RunStarted(runId, Instant.now(), "Write a.txt and b.txt", false),
+                t -> {
+                  TaskResult r = executor.run(t, machine.state().goal(), explorations);
+                  if (t.round() == 0 && r.report().orElse(null) instanceof RoleReport.Exploration e) {
+                    explorations.put(t.task().id(), e);
+                  }
+                  return r;
+                });
+        end = run.end();
+        fedToMachine.addAll(run.fed());
+        deskHealth.addAll(run.deskHealth());
         // The finish closed the desk: its lock is free for a run in this JVM.
         assertThrows(IllegalStateException.class, () -> desk.observe(List.of()));
       }

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.orchestra.agent.RoleReport;
 import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.gate.Gate;
-import dev.orchestra.internal.engine.Command;
 import dev.orchestra.internal.engine.RunMachine;
 import dev.orchestra.internal.exec.EngineHost;
 import dev.orchestra.internal.exec.RunDesk;
@@ -18,15 +17,13 @@ import dev.orchestra.internal.exec.TaskResult;
 import dev.orchestra.internal.json.EventJson;
 import dev.orchestra.internal.workspace.GitRemote;
 import dev.orchestra.plan.Task;
+import dev.orchestra.role.ApprovalHandler;
 import dev.orchestra.testing.Reply;
 import dev.orchestra.testing.RoleAnswers;
 import dev.orchestra.testing.ScriptedModelProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,42 +85,23 @@ final class RemoteDeskDriverTest {
       EngineHost deskHost = EngineHost.of(desk);
       EngineHost workerHost = EngineHost.of(worker);
       List<TaskExecutor> executors =
-          List.of(deskHost.tasksAtRemote(runId, shared, () -> false, dev.orchestra.role.ApprovalHandler.DENY_ALL), workerHost.tasksAtRemote(runId, shared, () -> false, dev.orchestra.role.ApprovalHandler.DENY_ALL));
+          List.of(
+              deskHost.tasksAtRemote(runId, shared, () -> false, ApprovalHandler.DENY_ALL),
+              workerHost.tasksAtRemote(runId, shared, () -> false, ApprovalHandler.DENY_ALL));
       RunMachine machine = new RunMachine(deskHost.specAtRemote());
-      OrchestraEvent.RunFinished end = null;
-      Map<String, String> ranBy = new HashMap<>();
+      OrchestraEvent.RunFinished end;
       try (RunDesk runDesk = deskHost.deskAtRemote(runId, shared)) {
-        Deque<OrchestraEvent> toFeed =
-            new ArrayDeque<>(runDesk.observe(List.of(new OrchestraEvent.RunStarted(runId, Instant.now(), "Write a.txt and b.txt", false))).events());
-        Deque<Command> todo = new ArrayDeque<>();
-        int started = 0;
-        while (end == null) {
-          while (!toFeed.isEmpty()) {
-            OrchestraEvent next = toFeed.poll();
-            todo.addAll(machine.step(next).commands());
-            if (next instanceof OrchestraEvent.RunFinished f) {
-              end = f;
-            }
-          }
-          Command c = todo.poll();
-          if (c == null) {
-            if (end == null) {
-              throw new AssertionError("the run waits for nothing and has not finished: " + machine.state().describe());
-            }
-            break;
-          }
-          if (c instanceof Command.RunTask t) {
-            int which = started++ % 2; // T1 in the desk's clone, T2 in the other
-            ranBy.put(t.task().id(), which == 0 ? "desk" : "worker");
-            TaskResult r = executors.get(which).run(t, machine.state().goal(), Map.of());
-            toFeed.addAll(runDesk.taskEnded(t, r).events());
-          } else {
-            toFeed.addAll(runDesk.carryOut(c).events());
-          }
-        }
+        int[] started = {0};
+        end =
+            DeskDrive.run(
+                    machine, runDesk, new OrchestraEvent.RunStarted(runId, Instant.now(), "Write a.txt and b.txt", false),
+                    t -> {
+                      // T1 in the desk's clone, T2 in the other
+                      return executors.get(started[0]++ % 2).run(t, machine.state().goal(), Map.of());
+                    })
+                .end();
       }
       assertEquals(StopReason.GREEN.name(), end.stopReason(), end.message());
-      assertEquals(Map.of("T1", "desk", "T2", "worker"), ranBy);
     }
     String branch = "orchestra/" + runId;
     // The run's result is its branch on the remote.
@@ -136,6 +114,10 @@ final class RemoteDeskDriverTest {
       assertEquals("", TestRepos.git(clone, "status", "--porcelain", "--untracked-files=no"));
     }
     List<OrchestraEvent> journal = Files.readAllLines(deskClone.resolve(".orchestra/journal.jsonl")).stream().map(EventJson::read).toList();
+    Map<String, String> trees = new HashMap<>();
+    journal.stream().filter(e -> e instanceof OrchestraEvent.WorktreeCreated).map(e -> (OrchestraEvent.WorktreeCreated) e)
+        .forEach(w -> trees.put(w.taskId(), w.path()));
+    assertTrue(trees.get("T1").startsWith(deskClone.toString()) && trees.get("T2").startsWith(workerClone.toString()), "each in its clone: " + trees);
     assertEquals(2, journal.stream().filter(e -> e instanceof OrchestraEvent.TaskIntegrated).count(), journal.toString());
     assertTrue(journal.stream().anyMatch(e -> e instanceof OrchestraEvent.GateFinished g && g.verdict() == dev.orchestra.gate.Verdict.PASS), journal.toString());
     assertFalse(Files.exists(workerClone.resolve(".orchestra/journal.jsonl")), "only the desk journals");
@@ -149,7 +131,7 @@ final class RemoteDeskDriverTest {
       GitRemote shared = new GitRemote(remote.toString());
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> host.deskAtRemote("r", shared));
       assertTrue(e.getMessage().contains("Isolation.worktrees()"), e.getMessage());
-      assertThrows(IllegalArgumentException.class, () -> host.tasksAtRemote("r", shared, () -> false, dev.orchestra.role.ApprovalHandler.DENY_ALL));
+      assertThrows(IllegalArgumentException.class, () -> host.tasksAtRemote("r", shared, () -> false, ApprovalHandler.DENY_ALL));
     }
   }
 

@@ -112,17 +112,9 @@ final class DeskWorkerKillTest {
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void aDeskWorkerKilledDuringAGateMovesTheDeskToAnotherCloneOfTheRemoteAndTheRunEndsGreen() throws Exception {
-    Path seed = Files.createDirectories(dir.resolve("seed"));
-    Files.writeString(seed.resolve("README.md"), "# Shared\n");
-    TemporalGitRemoteTest.git(seed, "init", "-q", "-b", "main");
-    TemporalGitRemoteTest.git(seed, "add", "-A");
-    TemporalGitRemoteTest.git(seed, "commit", "-q", "-m", "start");
-    Path remote = dir.resolve("remote.git");
-    TemporalGitRemoteTest.git(dir, "clone", "-q", "--bare", seed.toString(), remote.toString());
-    Path lostClone = dir.resolve("lost");
-    Path leftClone = dir.resolve("left");
-    TemporalGitRemoteTest.git(dir, "clone", "-q", remote.toString(), lostClone.toString());
-    TemporalGitRemoteTest.git(dir, "clone", "-q", remote.toString(), leftClone.toString());
+    Path remote = TestRemotes.bare(dir);
+    Path lostClone = TestRemotes.cloneOf(remote, dir, "lost");
+    Path leftClone = TestRemotes.cloneOf(remote, dir, "left");
     // The check runs in each desk's own integration worktree: its marker lives outside both clones.
     Path pidFile = dir.resolve("check.pid");
     String check = "if [ -e " + pidFile + " ]; then exit 0; fi; sleep 120 & echo $! > " + pidFile + "; wait";
@@ -151,7 +143,7 @@ final class DeskWorkerKillTest {
           OrchestraEvent.RunFinished end = temporal.await(runId);
 
           assertEquals(StopReason.GREEN.name(), end.stopReason(), end.message());
-          assertEquals("T1\n", TemporalGitRemoteTest.git(remote, "show", "orchestra/" + runId + ":f1.txt"));
+          assertEquals("T1\n", TestRemotes.git(remote, "show", "orchestra/" + runId + ":f1.txt"));
           List<OrchestraEvent> journal = InMemoryTemporalTest.journal(leftClone);
           assertEquals(1, journal.stream().filter(e -> e instanceof OrchestraEvent.RunStarted).count(), "one run: " + journal);
           assertEquals(

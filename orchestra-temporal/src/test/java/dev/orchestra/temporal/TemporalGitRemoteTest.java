@@ -12,14 +12,11 @@ import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.plan.TaskStatus;
 import dev.orchestra.temporal.internal.RunWorkflowImpl;
 import io.temporal.testing.WorkflowReplayer;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,9 +35,9 @@ final class TemporalGitRemoteTest extends InMemoryTemporalTest {
 
   @Test
   void workersSharingOnlyAGitRemoteRunEachTaskInTheirOwnCloneAndTheRunsBranchHoldsOneMergePerTask() throws Exception {
-    Path remote = bareRemote();
-    Path deskClone = cloneOf(remote, "desk");
-    Path otherClone = cloneOf(remote, "other");
+    Path remote = TestRemotes.bare(dir);
+    Path deskClone = TestRemotes.cloneOf(remote, dir, "desk");
+    Path otherClone = TestRemotes.cloneOf(remote, dir, "other");
     List<String> ranAtDesk = Collections.synchronizedList(new ArrayList<>());
     List<String> ranElsewhere = Collections.synchronizedList(new ArrayList<>());
     String check = "test -f f1.txt && test -f f2.txt && test -f f3.txt && test -f f4.txt";
@@ -60,18 +57,18 @@ final class TemporalGitRemoteTest extends InMemoryTemporalTest {
       assertFalse(ranElsewhere.isEmpty(), "the other worker ran tasks");
       String branch = "orchestra/" + runId;
       for (int i = 1; i <= TASKS; i++) {
-        assertEquals("T" + i + "\n", git(remote, "show", branch + ":f" + i + ".txt"), "f" + i + ".txt on the remote's run branch");
+        assertEquals("T" + i + "\n", TestRemotes.git(remote, "show", branch + ":f" + i + ".txt"), "f" + i + ".txt on the remote's run branch");
       }
-      List<String> merges = git(remote, "log", "--merges", "--format=%s", branch).lines().sorted().toList();
+      List<String> merges = TestRemotes.git(remote, "log", "--merges", "--format=%s", branch).lines().sorted().toList();
       List<String> expected = new ArrayList<>();
       for (int i = 1; i <= TASKS; i++) {
         expected.add("Integrate T" + i + ": Write f" + i + ".txt");
       }
       assertEquals(expected, merges, "one merge per task");
-      assertEquals("", git(remote, "for-each-ref", "refs/heads/orchestra-task/"), "the merged task branches were deleted on the remote");
+      assertEquals("", TestRemotes.git(remote, "for-each-ref", "refs/heads/orchestra-task/"), "the merged task branches were deleted on the remote");
       for (Path clone : List.of(deskClone, otherClone)) {
         assertFalse(Files.exists(clone.resolve("f1.txt")), clone + "'s checkout holds no task's work");
-        assertEquals("", git(clone, "status", "--porcelain", "--untracked-files=no"));
+        assertEquals("", TestRemotes.git(clone, "status", "--porcelain", "--untracked-files=no"));
       }
       List<OrchestraEvent> journal = journal(deskClone);
       assertEquals(TASKS, journal.stream().filter(e -> e instanceof OrchestraEvent.TaskIntegrated).count(), journal.toString());
@@ -88,8 +85,8 @@ final class TemporalGitRemoteTest extends InMemoryTemporalTest {
 
   @Test
   void aWorkerWithoutTheRemoteFailsTheTasksOfARunSharedThroughOneAndTheRunIsNotGreen() throws Exception {
-    Path remote = bareRemote();
-    Path deskClone = cloneOf(remote, "desk");
+    Path remote = TestRemotes.bare(dir);
+    Path deskClone = TestRemotes.cloneOf(remote, dir, "desk");
     Path stray = Files.createDirectories(dir.resolve("stray"));
     String check = "test -f f1.txt";
     try (Orchestrator deskTeam = SyntheticTeam.build(deskClone, 6, 2, 50, 12, id -> {}, check);
@@ -114,8 +111,8 @@ final class TemporalGitRemoteTest extends InMemoryTemporalTest {
 
   @Test
   void aWorkerWithARemoteIsRefusedAtBuildWhenItsTeamSharesOneTreeOrItsWorkspaceIsNoClone() throws Exception {
-    Path remote = bareRemote();
-    Path clone = cloneOf(remote, "clone");
+    Path remote = TestRemotes.bare(dir);
+    Path clone = TestRemotes.cloneOf(remote, dir, "clone");
     Path plain = Files.createDirectories(dir.resolve("plain"));
     try (Orchestrator shared =
             Orchestrator.builder().workspace(clone).modelProvider(new dev.orchestra.testing.ScriptedModelProvider()).isolation(dev.orchestra.Isolation.shared()).build();
@@ -126,33 +123,5 @@ final class TemporalGitRemoteTest extends InMemoryTemporalTest {
       e = assertThrows(IllegalArgumentException.class, () -> OrchestraWorker.builder(noClone).gitRemote(remote.toString()).build());
       assertTrue(e.getMessage().contains("clone the remote there"), e.getMessage());
     }
-  }
-
-  private Path bareRemote() throws IOException, InterruptedException {
-    Path seed = Files.createDirectories(dir.resolve("seed"));
-    Files.writeString(seed.resolve("README.md"), "# Shared\n");
-    git(seed, "init", "-q", "-b", "main");
-    git(seed, "add", "-A");
-    git(seed, "commit", "-q", "-m", "start");
-    Path remote = dir.resolve("remote.git");
-    git(dir, "clone", "-q", "--bare", seed.toString(), remote.toString());
-    return remote;
-  }
-
-  private Path cloneOf(Path remote, String name) throws IOException, InterruptedException {
-    Path to = dir.resolve(name);
-    git(dir, "clone", "-q", remote.toString(), to.toString());
-    return to;
-  }
-
-  static String git(Path in, String... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of("git", "-c", "user.name=Test", "-c", "user.email=test@orchestra.invalid"));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).directory(in.toFile()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IOException("git " + String.join(" ", args) + " failed: " + out);
-    }
-    return out;
   }
 }

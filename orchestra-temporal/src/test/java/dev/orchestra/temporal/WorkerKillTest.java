@@ -51,26 +51,18 @@ final class WorkerKillTest {
    */
   @Test
   void aWorkerKilledMidTaskOnARunSharedThroughAGitRemoteLeavesOneIntegratedMergePerTask() throws Exception {
-    Path seed = Files.createDirectories(dir.resolve("seed"));
-    Files.writeString(seed.resolve("README.md"), "# Shared\n");
-    TemporalGitRemoteTest.git(seed, "init", "-q", "-b", "main");
-    TemporalGitRemoteTest.git(seed, "add", "-A");
-    TemporalGitRemoteTest.git(seed, "commit", "-q", "-m", "start");
-    Path remote = dir.resolve("remote.git");
-    TemporalGitRemoteTest.git(dir, "clone", "-q", "--bare", seed.toString(), remote.toString());
-    Path deskClone = dir.resolve("desk");
-    Path doomedClone = dir.resolve("doomed");
-    TemporalGitRemoteTest.git(dir, "clone", "-q", remote.toString(), deskClone.toString());
-    TemporalGitRemoteTest.git(dir, "clone", "-q", remote.toString(), doomedClone.toString());
+    Path remote = TestRemotes.bare(dir);
+    Path deskClone = TestRemotes.cloneOf(remote, dir, "desk");
+    Path doomedClone = TestRemotes.cloneOf(remote, dir, "doomed");
 
     String runId = killAWorkerMidTask(deskClone, doomedClone, remote.toString());
 
     String branch = "orchestra/" + runId;
-    List<String> merges = TemporalGitRemoteTest.git(remote, "log", "--merges", "--format=%s", branch).lines().sorted().toList();
+    List<String> merges = TestRemotes.git(remote, "log", "--merges", "--format=%s", branch).lines().sorted().toList();
     List<String> expected = new java.util.ArrayList<>();
     for (int i = 1; i <= TASKS; i++) {
       expected.add("Integrate T" + i + ": Write f" + i + ".txt");
-      assertEquals("T" + i + "\n", TemporalGitRemoteTest.git(remote, "show", branch + ":f" + i + ".txt"));
+      assertEquals("T" + i + "\n", TestRemotes.git(remote, "show", branch + ":f" + i + ".txt"));
     }
     assertEquals(expected.stream().sorted().toList(), merges, "one integrated merge per task");
   }
