@@ -227,6 +227,11 @@ final class DeskRun implements RunDesk, RunEngine.DeskTap {
   }
 
   @Override
+  public void approvalsBy(dev.orchestra.role.ApprovalHandler handler) {
+    engine.approvalsBy(handler); // not synchronized: a call under way may already wait on an agent's request
+  }
+
+  @Override
   public synchronized void editPlan(Plan base, Plan edited) {
     if (closed) {
       throw new IllegalStateException("the desk of run " + runId + " is closed");

@@ -128,6 +128,20 @@ final class RunEngine implements RunContext {
     return config;
   }
 
+  /** Who answers the run's agents' approval requests when not the configured handler (a desk's run routes them elsewhere); null for that handler. */
+  private volatile dev.orchestra.role.ApprovalHandler approvals;
+
+  @Override
+  public dev.orchestra.role.ApprovalHandler approvals() {
+    dev.orchestra.role.ApprovalHandler routed = approvals;
+    return routed != null ? routed : config.approvalHandler();
+  }
+
+  /** Sends the run's agents' approval requests to {@code handler} from now on. */
+  void approvalsBy(dev.orchestra.role.ApprovalHandler handler) {
+    approvals = java.util.Objects.requireNonNull(handler, "handler");
+  }
+
   @Override
   public String runId() {
     return runId;

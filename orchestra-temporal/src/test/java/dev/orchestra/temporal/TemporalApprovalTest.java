@@ -134,6 +134,49 @@ final class TemporalApprovalTest extends InMemoryTemporalTest {
     }
   }
 
+  @Test
+  void thePlannersRequestAtTheDeskWaitsInTheRunTooAndThePersonsAnswerDecides() throws Exception {
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    ScriptedModelProvider model = new ScriptedModelProvider();
+    // The planner, read-only and untrusted and given a terminal, runs a command first: it needs approval.
+    model.on("orchestrator")
+        .reply(
+            Reply.toolCall("run_command", "{\"command\":[\"touch\",\"planned.txt\"],\"shell\":\"\",\"cwd\":\"\",\"timeout_seconds\":0}"),
+            Reply.text(RoleAnswers.plan(List.of(Task.builder("T1", "Write a.txt").writeScope("a.txt").role("implementer").build()))));
+    model.on("implementer", "T1")
+        .reply(Reply.toolCall("write_file", "{\"path\":\"a.txt\",\"content\":\"a\\n\"}"), Reply.text(RoleAnswers.implementation("wrote a.txt")));
+    Role planner =
+        BuiltInRoles.get("orchestrator").toBuilder()
+            .tools(List.of(BuiltInRoles.TOOL_READ_FILE, BuiltInRoles.TOOL_RUN_COMMAND))
+            .sandboxMode(SandboxMode.READ_ONLY)
+            .approvalPolicy(ApprovalPolicy.fromConfigValue("untrusted").orElseThrow())
+            .build();
+    AtomicInteger askedOnWorker = new AtomicInteger();
+    try (Orchestrator team =
+            Orchestrator.builder().workspace(ws).modelProvider(model).explorationProbes(List.of()).role(planner)
+                .approvalHandler(request -> {
+                  askedOnWorker.incrementAndGet();
+                  return ApprovalHandler.Decision.deny("worker", "the worker's own handler was asked");
+                })
+                .approvalTimeout(Duration.ofSeconds(60)).build();
+        OrchestraWorker worker = OrchestraWorker.builder(team).taskQueue(QUEUE).build()) {
+      TemporalOrchestrator temporal = serve(worker, b -> b.approvalsThroughRun(true));
+      String runId = temporal.start("Write a.txt");
+
+      List<PendingApproval> waiting = waitingIn(temporal, runId);
+      assertEquals(1, waiting.size(), "the planner's request waits in the run");
+      ApprovalHandler.Request request = waiting.get(0).request();
+      assertEquals(List.of("orchestrator", "run_command", "touch planned.txt"), List.of(request.role(), request.action(), request.detail()));
+      temporal.answerApproval(runId, waiting.get(0).id(), ApprovalHandler.Decision.approve("a person"));
+      OrchestraEvent.RunFinished end = temporal.await(runId);
+
+      assertEquals(StopReason.GREEN.name(), end.stopReason(), end.message());
+      assertTrue(Files.exists(ws.resolve("planned.txt")), "the planner's command ran once approved");
+      assertEquals(0, askedOnWorker.get(), "the desk worker's own handler was not asked");
+      WorkflowReplayer.replayWorkflowExecution(env.getWorkflowClient().fetchHistory(TemporalOrchestrator.workflowId(runId)), RunWorkflowImpl.class);
+    }
+  }
+
   /** A model whose orchestrator plans one task, whose agent runs {@code touch made.txt} and answers. */
   private static ScriptedModelProvider touching() {
     ScriptedModelProvider model = planning(Task.builder("T1", "Touch a file").writeScope("made.txt").role("implementer").build());

@@ -77,6 +77,16 @@ public interface RunDesk extends AutoCloseable {
   boolean interrupt();
 
   /**
+   * Sends the approval requests of the agents this desk runs (the planner, the gates' roles, the
+   * release manager) to {@code handler} from now on, instead of the orchestrator's own handler: a
+   * person answering through the engine that decides the run. The orchestrator's approval timeout
+   * still applies.
+   *
+   * @param handler who answers
+   */
+  void approvalsBy(dev.orchestra.role.ApprovalHandler handler);
+
+  /**
    * Takes a person's edit of the plan made elsewhere (sent to the deciding engine), for the next plan
    * check: merged there as an edit of plan.md is, but against the plan its author started from, so
    * that what the run did meanwhile is not taken back. Feeds nothing by itself.

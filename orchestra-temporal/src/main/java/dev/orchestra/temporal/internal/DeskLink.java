@@ -34,6 +34,8 @@ final class DeskLink {
   static final String DESK_MOVES = "desk-moves";
   /** The version of a desk moved to another clone of the run's git remote, with the workflow's journal. */
   static final String DESK_MOVES_CLONES = "desk-moves-clones";
+  /** The version of a desk whose agents' approval requests go to the run, with approvals through the run. */
+  static final String DESK_APPROVALS = "desk-approvals";
 
   /** How many times a run's desk may be lost and opened again before the run fails. */
   private static final int MAX_DESK_MOVES = 3;
@@ -59,6 +61,8 @@ final class DeskLink {
   private String workspace = "";
   /** The git remote the run's clones share, or empty when its agents work in the desk's folder. */
   private String gitRemote = "";
+  /** Whether the desk's agents' approval requests go to the run's workflow (see {@link #routeApprovals}). */
+  private final boolean approvalsThroughRun;
   /** How many times the desk was lost and opened again on a worker left. */
   private int moves;
   /**
@@ -67,7 +71,8 @@ final class DeskLink {
    */
   private final List<List<String>> editsAwaitingCheck = new ArrayList<>();
 
-  DeskLink(String runId, String desksQueue, Duration heartbeat, List<String> journal, Map<String, String> explorations) {
+  DeskLink(String runId, String desksQueue, Duration heartbeat, List<String> journal, Map<String, String> explorations, boolean approvalsThroughRun) {
+    this.approvalsThroughRun = approvalsThroughRun;
     this.runId = runId;
     this.desksQueue = desksQueue;
     this.heartbeat = heartbeat;
@@ -84,6 +89,19 @@ final class DeskLink {
     String answer = callOnce(() -> stub(desksQueue, Duration.ofHours(2)).openDesk(runId));
     firstTeam = answer;
     return answer;
+  }
+
+  /**
+   * With approvals through the run, has the desk just opened send its agents' approval requests to
+   * the run too. Asked only for such runs, so other histories replay unchanged.
+   */
+  void routeApprovals() {
+    if (approvalsThroughRun && Workflow.getVersion(DESK_APPROVALS, Workflow.DEFAULT_VERSION, 1) == 1) {
+      callOnce(() -> {
+        desk.routeApprovals(runId);
+        return Boolean.TRUE;
+      });
+    }
   }
 
   /** Goes on with a desk a workflow run before this one opened (continued as new). */
@@ -281,6 +299,7 @@ final class DeskLink {
           DESK_LOST);
     }
     at(answer);
+    routeApprovals();
     // The lost desk took the edits for the check under way along: the check is made again here.
     for (List<String> e : editsAwaitingCheck) {
       try {

@@ -35,6 +35,13 @@ public interface RunActivities {
   String claimDesk(String runId);
 
   /**
+   * Sends the approval requests of the agents the run's desk runs (the planner, the gates' roles,
+   * the release manager) to the run's workflow, for a person to answer, as agents' tasks do with
+   * {@link TaskCall#approvalsThroughRun}.
+   */
+  void routeApprovals(String runId);
+
+  /**
    * Keeps, in this worker, the run's journal lines from its {@code from}-th event on, as the
    * workflow has them, for {@link #reopenDesk} to write into this clone's journal before it opens the
    * desk: the lost desk's journal was in another clone. Lines are staged in order, {@code from} being

@@ -138,6 +138,20 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
   }
 
   @Override
+  public void routeApprovals(String runId) {
+    String workflowId = Activity.getExecutionContext().getInfo().getWorkflowId();
+    deskCall(runId, "routeApprovals", () -> {
+      WorkflowClient people = client;
+      if (people == null) {
+        LOG.warn("run {}: its approvals were to be answered through the run, but this worker has no client to reach it: the team's handler answers", runId);
+      } else {
+        desk(runId).approvalsBy(new WorkflowApprovals(people, workflowId, APPROVAL_POLL));
+      }
+      return null;
+    });
+  }
+
+  @Override
   public void stageJournal(String runId, int from, List<String> lines) {
     deskCall(runId, "stageJournal", () -> {
       List<String> staged = stagedJournals.get(runId);

@@ -116,7 +116,9 @@ public final class RunWorkflowImpl implements RunWorkflow {
                         .build())
                 .build());
     this.request = request;
-    link = new DeskLink(runId, request.deskQueue(), Duration.ofMillis(request.heartbeatTimeoutMillis()), journal, explorations);
+    link =
+        new DeskLink(
+            runId, request.deskQueue(), Duration.ofMillis(request.heartbeatTimeoutMillis()), journal, explorations, request.approvalsThroughRun());
     Optional<Continuation> continued = request.continuation();
     String team = continued.isPresent() ? continued.get().team() : link.open();
     try {
@@ -124,6 +126,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
         link.resume(team, continued.get().firstTeam(), continued.get().deskMoves());
       } else {
         link.at(team);
+        link.routeApprovals();
       }
       budgetPolicy = Wire.teamBudget(team);
       if (continued.isPresent()) {
