@@ -320,7 +320,7 @@ final class RunCommands {
     Integration result;
     try {
       boolean rebase = run.config().isolation() instanceof Isolation.Worktrees o && o.integration() == Isolation.Worktrees.Integration.REBASE;
-      result = w.integrate(c.branch(), "Integrate " + c.taskId() + (title.isEmpty() ? "" : ": " + title), rebase);
+      result = w.integrate(c.branch(), "Integrate " + c.taskId() + (title.isEmpty() ? "" : ": " + title), rebase, c.commit());
     } catch (RuntimeException e) {
       String why = "task " + c.taskId() + "'s branch " + c.branch() + " could not be merged into " + w.integrationBranch() + ": " + e.getMessage();
       run.requestStop(StopReason.FAILED, why + "; its work stays on that branch, and resume() merges it");

@@ -71,6 +71,45 @@ final class RemoteDeskDriverTest {
     assertEquals(List.of("T2: Write b.txt", "T1: Write a.txt", "start"), TestRepos.git(remote, "log", "--format=%s", branch).lines().toList());
   }
 
+  @Test
+  void aTaskBranchPushedOverAfterItsTaskReportedIsNotMergedAndTheRunFailsSayingSo() throws Exception {
+    String runId = "remote-zombie";
+    Path deskClone = clone("desk");
+    Path zombie = clone("zombie"); // an attempt Temporal gave up on, still pushing
+    GitRemote shared = new GitRemote(remote.toString());
+    try (Orchestrator desk = team(deskClone, true, Isolation.Worktrees.Integration.MERGE)) {
+      EngineHost host = EngineHost.of(desk);
+      TaskExecutor executor = host.tasksAtRemote(runId, shared, () -> false, ApprovalHandler.DENY_ALL);
+      RunMachine machine = new RunMachine(host.specAtRemote());
+      OrchestraEvent.RunFinished end;
+      try (RunDesk runDesk = host.deskAtRemote(runId, shared)) {
+        end =
+            DeskDrive.run(
+                    machine, runDesk, new OrchestraEvent.RunStarted(runId, Instant.now(), "Write a.txt and b.txt", false),
+                    t -> {
+                      TaskResult r = executor.run(t, machine.state().goal(), Map.of());
+                      if (t.task().id().equals("T2")) {
+                        try {
+                          TestRepos.write(zombie, "z.txt", "not the reported work\n");
+                          TestRepos.git(zombie, "add", "z.txt");
+                          TestRepos.git(zombie, "commit", "-q", "-m", "late");
+                          TestRepos.git(zombie, "push", "-q", "--force", "origin", "HEAD:refs/heads/orchestra-task/" + runId + "/T2");
+                        } catch (Exception e) {
+                          throw new AssertionError(e);
+                        }
+                      }
+                      return r;
+                    })
+                .end();
+      }
+      assertEquals(StopReason.FAILED.name(), end.stopReason(), end.message());
+      assertTrue(end.message().contains("pushed over it"), end.message());
+    }
+    String branch = "orchestra/" + runId;
+    assertEquals("a\n", TestRepos.git(remote, "show", branch + ":a.txt"), "T1's work is merged");
+    assertThrows(java.io.IOException.class, () -> TestRepos.git(remote, "show", branch + ":z.txt"), "the late push is not merged");
+  }
+
   /**
    * Runs the two tasks, T1 in the desk's clone and T2 in another, and checks what any way of
    * integrating leaves: GREEN, both files on the remote's run branch, no task branch left there,

@@ -190,13 +190,16 @@ public sealed interface Command {
    *
    * @param taskId the task
    * @param branch its branch
+   * @param commit the commit the task reported on its branch ({@code TaskCommitted}): what is to be
+   *     merged; empty when not known (a command written before commits were carried)
    * @param round the round
    */
-  record Integrate(String taskId, String branch, int round) implements Command {
+  record Integrate(String taskId, String branch, String commit, int round) implements Command {
     /** Validates the components. */
     public Integrate {
       Objects.requireNonNull(taskId, "taskId");
       Objects.requireNonNull(branch, "branch");
+      commit = commit == null ? "" : commit;
     }
 
     @Override

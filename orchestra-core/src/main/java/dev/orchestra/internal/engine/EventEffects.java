@@ -80,7 +80,7 @@ final class EventEffects {
       case RETRY_DUE -> state.held.remove(((OrchestraEvent.RetryDue) e).taskId());
       case TASK_COMMITTED -> {
         OrchestraEvent.TaskCommitted c = (OrchestraEvent.TaskCommitted) e;
-        state.committed.put(c.taskId(), c.branch());
+        state.committed.put(c.taskId(), new RunState.Committed(c.branch(), c.commit()));
         state.committedFiles.put(c.taskId(), c.files());
         state.worktreesUsed = true;
       }

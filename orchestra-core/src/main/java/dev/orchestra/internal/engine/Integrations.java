@@ -40,7 +40,8 @@ final class Integrations {
       }
     }
     state.integrating = next;
-    machine.command(new Command.Integrate(next, state.committed.getOrDefault(next, ""), state.round));
+    RunState.Committed work = state.committed.getOrDefault(next, new RunState.Committed("", ""));
+    machine.command(new Command.Integrate(next, work.branch(), work.commit(), state.round));
   }
 
   /** A task's work is in the integration branch: its dependents may start. */

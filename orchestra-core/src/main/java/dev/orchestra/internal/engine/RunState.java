@@ -123,8 +123,11 @@ public final class RunState {
   ReplanOutcome replanOutcome = ReplanOutcome.PENDING;
 
   // Integration (tasks in their own git worktrees)
-  /** Tasks whose changes are committed on their branch and not yet integrated, with the branch. */
-  final Map<String, String> committed = new LinkedHashMap<>();
+  /** Tasks whose changes are committed on their branch and not yet integrated, with the branch and the commit. */
+  final Map<String, Committed> committed = new LinkedHashMap<>();
+
+  /** A task's committed work: its branch, and the commit it reported there. */
+  record Committed(String branch, String commit) {}
   /** What each task in {@link #committed} changed: for the gates, should the run stop before its end is journalled. */
   final Map<String, List<String>> committedFiles = new HashMap<>();
   /** Committed tasks that finished done: to merge into the integration branch, in plan order. */

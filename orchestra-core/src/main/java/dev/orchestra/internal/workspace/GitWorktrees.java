@@ -268,14 +268,14 @@ public final class GitWorktrees {
     return repo.branchHead(branch);
   }
 
-  /**
-   * Merges a task's branch into the integration branch ({@code --no-ff}: one merge commit a task).
-   * A conflict is aborted, leaving the integration branch and its worktree as they were.
-   *
-   * @throws IllegalStateException when the branch is gone or git fails otherwise, saying why
-   */
+  /** Merges a task's branch into the integration branch: {@link #integrate(String, String, boolean, String)} without a replay or a tip. */
   public Integration integrate(String branch, String message) {
-    return integrate(branch, message, false);
+    return integrate(branch, message, false, "");
+  }
+
+  /** As {@link #integrate(String, String, boolean, String)}, whatever commit the branch is at. */
+  public Integration integrate(String branch, String message, boolean rebase) {
+    return integrate(branch, message, rebase, "");
   }
 
   /**
@@ -284,14 +284,15 @@ public final class GitWorktrees {
    * forward when nothing was integrated since the task began; a merge the agent made is replayed
    * as one commit against its first parent) and the task branch moved to them, as {@code git
    * rebase} would leave it. A conflict is aborted, leaving the integration branch and its worktree
-   * as they were.
+   * as they were. Through a remote, the branch is fetched first, and must be at {@code tip} (the
+   * commit its task reported), unless that is empty: an attempt given up on may have pushed since.
    *
-   * @throws IllegalStateException when the branch is gone or git fails otherwise, saying why
+   * @throws IllegalStateException when the branch is gone, elsewhere than {@code tip}, or git fails otherwise, saying why
    */
-  public Integration integrate(String branch, String message, boolean rebase) {
+  public Integration integrate(String branch, String message, boolean rebase, String tip) {
     needsIntegration("integrating a task's branch");
     if (remote != null) {
-      remote.fetchTask(branch);
+      remote.fetchTask(branch, tip);
     }
     Integration done = integration.integrate(branch, message, rebase);
     if (remote != null && !(done instanceof Integration.Conflict)) {

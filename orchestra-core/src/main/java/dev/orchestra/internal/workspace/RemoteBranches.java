@@ -112,7 +112,23 @@ final class RemoteBranches {
 
   /** Fetches a task's branch, pushed by whichever clone ran the task, into the same-named branch here. */
   void fetchTask(String branch) {
-    remote.fetchBranch(repo, branch);
+    fetchTask(branch, "");
+  }
+
+  /**
+   * Fetches a task's branch as {@link #fetchTask(String)} does, and checks it is at {@code tip}, the
+   * commit its task reported, unless that is empty.
+   *
+   * @throws IllegalStateException when the remote's branch is elsewhere: an attempt Temporal gave up
+   *     on pushed over the reported one, whose work is then not what the run would merge
+   */
+  void fetchTask(String branch, String tip) {
+    String fetched = remote.fetchBranch(repo, branch);
+    if (!tip.isEmpty() && !fetched.equals(tip)) {
+      throw new IllegalStateException(
+          branch + " is at " + fetched + " on " + remote + ", not at " + tip + ", the commit its task reported: another attempt of the task"
+              + " pushed over it, so its work is not merged");
+    }
   }
 
   /**
