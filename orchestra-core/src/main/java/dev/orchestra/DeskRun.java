@@ -41,6 +41,8 @@ final class DeskRun implements RunDesk, RunEngine.DeskTap {
   /** How the model calls made during the current call went, in order; guarded by {@link #fed}. */
   private final List<TaskResult.Health> health = new ArrayList<>();
   private boolean closed;
+  /** Who answers the desk's agents' approval requests, when routed elsewhere ({@link #approvalsBy}); null for the team's handler. */
+  private volatile dev.orchestra.role.ApprovalHandler approvals;
   /** Guards {@link #carrying}: an interrupt's stop is fed only while a command is under way, never after its end. */
   private final Object carryLock = new Object();
   /** The thread carrying out a command, or null; guarded by carryLock. */
@@ -124,8 +126,12 @@ final class DeskRun implements RunDesk, RunEngine.DeskTap {
   /** Sets up what the desk keeps beside its machine, as far as the journal and the deciding engine tell it. */
   private void takeOver(RunMachine machine, Takeover takeover) {
     engine.planStore().removeStaleTemporaryFiles();
-    if (!takeover.journal().isEmpty() && machine.state().plan().isPresent()) {
-      engine.planStore().write(machine.state().plan().get()); // plan.md here is another run's, or none: the run's, as the journal has it
+    if (!takeover.journal().isEmpty()) {
+      // This clone's plan.md and its last-written copy are another run's, or none: that plan is kept
+      // aside, and the run's, as the journal has it, takes its place (or none, before planning).
+      engine.planStore().backUpPrevious(runId, engine.now(), engine.config().stateFolder());
+      engine.planStore().forgetLastWritten();
+      machine.state().plan().ifPresent(engine.planStore()::write);
     }
     engine.planStore().resumeBaseline(machine.state().plan());
     takeover.explorations().forEach((id, report) -> engine.keepReport(id, 0, report));
@@ -228,7 +234,13 @@ final class DeskRun implements RunDesk, RunEngine.DeskTap {
 
   @Override
   public void approvalsBy(dev.orchestra.role.ApprovalHandler handler) {
-    engine.approvalsBy(handler); // not synchronized: a call under way may already wait on an agent's request
+    approvals = Objects.requireNonNull(handler, "handler"); // not synchronized: a call under way may wait on an agent's request
+  }
+
+  @Override
+  public dev.orchestra.role.ApprovalHandler approvals() {
+    dev.orchestra.role.ApprovalHandler routed = approvals;
+    return routed != null ? routed : engine.config().approvalHandler();
   }
 
   @Override

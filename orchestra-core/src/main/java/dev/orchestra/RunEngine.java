@@ -82,6 +82,9 @@ final class RunEngine implements RunContext {
 
     /** A model call or attempt went this way: the deciding engine keeps the thread budget. */
     void signalled(BudgetPolicy.Signal signal, String cause);
+
+    /** Who answers the run's agents' approval requests: the deciding engine may route them elsewhere. */
+    dev.orchestra.role.ApprovalHandler approvals();
   }
 
   /**
@@ -108,12 +111,7 @@ final class RunEngine implements RunContext {
         new ThreadBudget(config.budgetPolicy(), config.clock(), c -> observe(new OrchestraEvent.BudgetChanged(runId, now(), c.from(), c.to(), c.cause())));
     this.worktrees = worktrees;
     this.tree = worktrees != null ? worktrees.integrationWorkdir() : config.workspace();
-    this.git =
-        GitWorkspace.of(
-                tree,
-                config.ownPaths(),
-                commandEnvironment)
-            .orElse(null);
+    this.git = GitWorkspace.of(tree, config.ownPaths(), commandEnvironment).orElse(null);
     this.agents = new AgentRunner(this);
     this.gates = new GateRunner(this);
     this.models = new ModelCaller(this);
@@ -128,18 +126,9 @@ final class RunEngine implements RunContext {
     return config;
   }
 
-  /** Who answers the run's agents' approval requests when not the configured handler (a desk's run routes them elsewhere); null for that handler. */
-  private volatile dev.orchestra.role.ApprovalHandler approvals;
-
   @Override
   public dev.orchestra.role.ApprovalHandler approvals() {
-    dev.orchestra.role.ApprovalHandler routed = approvals;
-    return routed != null ? routed : config.approvalHandler();
-  }
-
-  /** Sends the run's agents' approval requests to {@code handler} from now on. */
-  void approvalsBy(dev.orchestra.role.ApprovalHandler handler) {
-    approvals = java.util.Objects.requireNonNull(handler, "handler");
+    return deskTap != null ? deskTap.approvals() : config.approvalHandler();
   }
 
   @Override

@@ -330,9 +330,10 @@ public final class Journal implements AutoCloseable {
 
   /**
    * Writes a run's events into a journal that does not hold them (a clone other than the one the
-   * run's desk kept): the run's lines there, from its {@code RunStarted} on, are replaced by {@code
-   * lines}, as the engine deciding the run has them; lines of earlier runs stay. Written through a
-   * temporary file and an atomic move. Not for a journal that is open for writing.
+   * run's desk kept): the run's lines there, if any, go, and {@code lines}, as the engine deciding
+   * the run has them, are appended; other runs' lines stay in their order, and a last line a crash
+   * cut short goes. Written through a temporary file and an atomic move, keeping the file's
+   * permissions. Not for a journal that is open for writing.
    *
    * @throws IllegalArgumentException when a line is not an event of the run, or the first is not its start
    * @throws UncheckedIOException when the journal cannot be read or written
@@ -345,20 +346,36 @@ public final class Journal implements AutoCloseable {
       }
     }
     StringBuilder out = new StringBuilder();
+    java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions = null;
     try {
       List<String> text = Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
-      String start = "\"type\":\"" + OrchestraEvent.Kind.RUN_STARTED.wireName() + "\"";
-      for (String line : text) {
-        if (line.contains(start) && line.contains(runId) && EventJson.read(line) instanceof OrchestraEvent.RunStarted s && s.runId().equals(runId)) {
-          break; // the run's own lines, and any after them, give way to the deciding engine's
+      for (int i = 0; i < text.size(); i++) {
+        String line = text.get(i);
+        OrchestraEvent e;
+        try {
+          e = line.isBlank() ? null : EventJson.read(line);
+        } catch (IllegalArgumentException cutShort) {
+          if (i == text.size() - 1) {
+            continue; // a last line a crash cut short: the run's lines go after the whole ones
+          }
+          throw new OrchestraException(file + ":" + (i + 1) + ": journal line cannot be read: " + cutShort.getMessage(), cutShort);
         }
-        out.append(line).append('\n');
+        if (e != null && !e.runId().equals(runId)) {
+          out.append(line).append('\n'); // other runs' lines stay, in order; the run's own give way
+        }
       }
       lines.forEach(l -> out.append(l).append('\n'));
+      if (Files.exists(file) && file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        permissions = Files.getPosixFilePermissions(file); // workers may share the folder as different users
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot restore run " + runId + "'s journal in " + file + ": " + e.getMessage(), e);
     }
-    AtomicFiles.writeString(file, out.toString());
+    if (permissions != null) {
+      AtomicFiles.writeString(file, out.toString(), permissions);
+    } else {
+      AtomicFiles.writeString(file, out.toString());
+    }
     log.info("journal {}: run {}'s {} events written from its deciding engine's account", file, runId, lines.size());
   }
 

@@ -308,6 +308,22 @@ public final class PlanStore {
   }
 
   /**
+   * Forgets what an earlier run last wrote to plan.md (a desk taking over a run in a workspace
+   * another run used): a person's edit is then told from the taken-over run's own plan.
+   *
+   * @throws java.io.UncheckedIOException when the copy cannot be deleted
+   */
+  public void forgetLastWritten() {
+    try {
+      Files.deleteIfExists(written);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot delete " + written + ": " + e.getMessage(), e);
+    }
+    lastWritten = null;
+    lastWrittenText = null;
+  }
+
+  /**
    * A crash in the middle of an atomic write of plan.md, or of its last-written copy, leaves that
    * write's temporary file; nothing else will.
    */

@@ -141,18 +141,22 @@ final class JournalTakeoverTest {
   }
 
   @Test
-  void aRunsJournalRestoredInAnotherCloneReplacesItsLinesThereAndKeepsEarlierRuns() throws Exception {
+  void aRunsJournalRestoredInAnotherCloneReplacesItsLinesThereAndKeepsEveryOtherRunsLines() throws Exception {
     List<OrchestraEvent> earlier = run("r0", 2);
     List<OrchestraEvent> stale = run("r1", 1); // an older account of r1 in this clone
+    List<OrchestraEvent> later = run("r2", 2); // a run that used this clone after r1's desk left it
     List<OrchestraEvent> all = new ArrayList<>(earlier);
     all.addAll(stale);
+    all.addAll(later);
     Path file = journal(all);
+    Files.writeString(file, "{\"v\":2,\"type\":\"stop_req", java.nio.file.StandardOpenOption.APPEND); // cut short by a crash
     List<OrchestraEvent> mine = run("r1", 4);
     List<String> lines = mine.stream().map(dev.orchestra.internal.json.EventJson::line).toList();
 
     Journal.restoreRun(file, "r1", lines);
 
     List<OrchestraEvent> expected = new ArrayList<>(earlier);
+    expected.addAll(later);
     expected.addAll(mine);
     assertEquals(expected, Journal.readEvents(file));
     assertEquals(mine.subList(0, 4), Journal.keepRun(file, "r1", 4, mine.get(3)), "a desk then takes it over as if it had been here");

@@ -132,6 +132,11 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
             "run " + runId + "'s workers share a git remote, but this worker was built without one: it cannot take the run's desk over",
             "WrongWorkspace");
       }
+      java.util.Optional<String> other = desks.keySet().stream().filter(id -> !id.equals(runId)).findFirst();
+      if (other.isPresent()) {
+        // This clone's run lock is another run's: asked again, the claim may reach a worker that is free.
+        throw ApplicationFailure.newFailure("this worker keeps the desk of run " + other.get() + ": it cannot take run " + runId + "'s over", "DeskBusy");
+      }
       stagedJournals.put(runId, new ArrayList<>());
       return deskQueue;
     });
@@ -472,7 +477,6 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
   private void forget(String runId) {
     executors.remove(runId);
     cancelledRuns.remove(runId);
-    stagedJournals.remove(runId);
   }
 
   /** Closes the desks of runs that did not finish here, and stops heartbeating. */
