@@ -58,12 +58,7 @@ final class DeskWorkerKillTest {
         WorkflowClient client = WorkflowClient.newInstance(service);
         TemporalOrchestrator temporal = TemporalOrchestrator.builder(client).taskQueue(QUEUE).heartbeatTimeout(Duration.ofSeconds(5)).build();
         String runId = temporal.start("Write f1.txt");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!(Files.exists(pidFile) && !Files.readString(pidFile).isBlank()) && System.nanoTime() < deadline) {
-          Thread.sleep(20);
-        }
-        assertTrue(Files.exists(pidFile), "the check started on the desk's worker");
-        long check = Long.parseLong(Files.readString(pidFile).strip());
+        long check = checkStarted(pidFile);
         try {
           left.start(client); // only now: the run's desk is on the worker about to die
           desk.kill();
@@ -131,12 +126,7 @@ final class DeskWorkerKillTest {
         WorkflowClient client = WorkflowClient.newInstance(service);
         TemporalOrchestrator temporal = TemporalOrchestrator.builder(client).taskQueue(QUEUE).heartbeatTimeout(Duration.ofSeconds(5)).build();
         String runId = temporal.start("Write f1.txt");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!(Files.exists(pidFile) && !Files.readString(pidFile).isBlank()) && System.nanoTime() < deadline) {
-          Thread.sleep(20);
-        }
-        assertTrue(Files.exists(pidFile), "the check started on the desk's worker");
-        long checkPid = Long.parseLong(Files.readString(pidFile).strip());
+        long checkPid = checkStarted(pidFile);
         try {
           left.start(client);
           desk.kill();
@@ -170,5 +160,15 @@ final class DeskWorkerKillTest {
         service.shutdownNow();
       }
     }
+  }
+
+  /** Waits for the desk's CI check to start and name its process in {@code pidFile}; returns that process's id. */
+  private static long checkStarted(Path pidFile) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!(Files.exists(pidFile) && !Files.readString(pidFile).isBlank()) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertTrue(Files.exists(pidFile), "the check started on the desk's worker");
+    return Long.parseLong(Files.readString(pidFile).strip());
   }
 }
