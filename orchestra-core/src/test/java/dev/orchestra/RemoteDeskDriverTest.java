@@ -2,6 +2,7 @@ package dev.orchestra;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -15,7 +16,11 @@ import dev.orchestra.internal.exec.RunDesk;
 import dev.orchestra.internal.exec.TaskExecutor;
 import dev.orchestra.internal.exec.TaskResult;
 import dev.orchestra.internal.json.EventJson;
+import dev.orchestra.internal.workspace.GitIdentity;
 import dev.orchestra.internal.workspace.GitRemote;
+import dev.orchestra.internal.workspace.GitWorktrees;
+import dev.orchestra.internal.workspace.Integration;
+import dev.orchestra.internal.workspace.TaskTree;
 import dev.orchestra.plan.Task;
 import dev.orchestra.role.ApprovalHandler;
 import dev.orchestra.testing.Reply;
@@ -108,6 +113,29 @@ final class RemoteDeskDriverTest {
     String branch = "orchestra/" + runId;
     assertEquals("a\n", TestRepos.git(remote, "show", branch + ":a.txt"), "T1's work is merged");
     assertThrows(java.io.IOException.class, () -> TestRepos.git(remote, "show", branch + ":z.txt"), "the late push is not merged");
+  }
+
+  @Test
+  void aReplayedBranchMergedAgainAfterACrashIsFoundIntegratedNotTakenForALatePush() throws Exception {
+    GitRemote shared = new GitRemote(remote.toString());
+    dev.orchestra.internal.io.CommandEnvironment env =
+        dev.orchestra.internal.io.CommandEnvironment.of(dev.orchestra.role.ShellEnvironmentPolicy.defaults(), System.getenv());
+    GitWorktrees desk = shared.keepRun(clone("desk"), "replay", env, GitIdentity.ORCHESTRA, false);
+    GitWorktrees tasks = shared.runTasks(clone("tasks"), "replay", env, GitIdentity.ORCHESTRA, false);
+    TaskTree first = tasks.createTaskTree("T1", true);
+    TaskTree second = tasks.createTaskTree("T2", true); // from the same start: T1 is not integrated yet
+    TestRepos.write(first.workdir(), "a.txt", "a\n");
+    TestRepos.write(second.workdir(), "b.txt", "b\n");
+    String firstTip = tasks.commit(first, "T1: Write a.txt", "").orElseThrow();
+    String reported = tasks.commit(second, "T2: Write b.txt", "").orElseThrow();
+    tasks.removeTree(first);
+    tasks.removeTree(second);
+
+    assertInstanceOf(Integration.Merged.class, desk.integrate(first.branch(), "unused", true, firstTip));
+    assertInstanceOf(Integration.Merged.class, desk.integrate(second.branch(), "unused", true, reported)); // replayed onto T1
+    assertFalse(TestRepos.git(remote, "rev-parse", second.branch()).strip().equals(reported), "the replayed branch was moved and pushed");
+    // A crash before T2's end was journalled sends the same merge, with the commit T2 reported, again.
+    assertInstanceOf(Integration.AlreadyIntegrated.class, desk.integrate(second.branch(), "unused", true, reported));
   }
 
   /**

@@ -349,19 +349,11 @@ public final class Journal implements AutoCloseable {
     java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions = null;
     try {
       List<String> text = Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
-      for (int i = 0; i < text.size(); i++) {
-        String line = text.get(i);
-        OrchestraEvent e;
-        try {
-          e = line.isBlank() ? null : EventJson.read(line);
-        } catch (IllegalArgumentException cutShort) {
-          if (i == text.size() - 1) {
-            continue; // a last line a crash cut short: the run's lines go after the whole ones
-          }
-          throw new OrchestraException(file + ":" + (i + 1) + ": journal line cannot be read: " + cutShort.getMessage(), cutShort);
-        }
-        if (e != null && !e.runId().equals(runId)) {
-          out.append(line).append('\n'); // other runs' lines stay, in order; the run's own give way
+      // Read as JSON only (an event kind this Orchestra does not know is still another run's line);
+      // a last line a crash cut short goes, as readLines says.
+      for (Line line : readLines(file)) {
+        if (!line.json().path("runId").asText().equals(runId)) {
+          out.append(text.get(line.number() - 1)).append('\n'); // other runs' lines stay, as written, in order
         }
       }
       lines.forEach(l -> out.append(l).append('\n'));

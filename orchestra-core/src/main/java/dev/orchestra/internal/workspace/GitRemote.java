@@ -76,22 +76,6 @@ public record GitRemote(String url) {
   }
 
   /**
-   * Fetches a branch of the remote into the same-named branch of this clone, replacing what the
-   * clone had under that name (a task's earlier attempt, pushed from elsewhere).
-   *
-   * @return the branch's commit
-   * @throws IllegalStateException when the remote has no such branch, or git cannot fetch it
-   *     (the branch is checked out in this clone, say)
-   */
-  String fetchBranch(RepoGit repo, String branch) {
-    Git.Result r = repo.shared("fetch", "--quiet", "--no-tags", "--no-write-fetch-head", url, "+refs/heads/" + branch + ":refs/heads/" + branch);
-    if (!r.ok()) {
-      throw new IllegalStateException("git could not fetch " + branch + " from " + this + ": " + why(r));
-    }
-    return commitOf(repo, "refs/heads/" + branch);
-  }
-
-  /**
    * Fetches the commit the remote's default branch ({@code HEAD}) is at: where a new run starts.
    *
    * @throws IllegalStateException when the remote has no commit, or git cannot fetch it

@@ -123,11 +123,17 @@ final class RemoteBranches {
    *     on pushed over the reported one, whose work is then not what the run would merge
    */
   void fetchTask(String branch, String tip) {
-    String fetched = remote.fetchBranch(repo, branch);
-    if (!tip.isEmpty() && !fetched.equals(tip)) {
+    String fetched =
+        remote.fetch(repo, branch).orElseThrow(() -> new IllegalStateException(remote + " has no branch " + branch + " to merge"));
+    // A replayed branch (rebase) was moved and pushed by this desk: its new tip is integrated already.
+    if (!tip.isEmpty() && !fetched.equals(tip) && !holds(integration.head(), fetched)) {
       throw new IllegalStateException(
           branch + " is at " + fetched + " on " + remote + ", not at " + tip + ", the commit its task reported: another attempt of the task"
-              + " pushed over it, so its work is not merged");
+              + " pushed over it after the task ended, so neither is merged; the reported work is " + tip);
+    }
+    Git.Result moved = repo.shared("branch", "--force", "--no-track", branch, fetched); // refused while a worktree here has it out
+    if (!moved.ok()) {
+      throw new IllegalStateException("git could not point " + branch + " at " + fetched + " in " + repo.workspace() + ": " + moved.why());
     }
   }
 
