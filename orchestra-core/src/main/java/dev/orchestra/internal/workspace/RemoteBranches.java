@@ -126,7 +126,7 @@ final class RemoteBranches {
     String fetched =
         remote.fetch(repo, branch).orElseThrow(() -> new IllegalStateException(remote + " has no branch " + branch + " to merge"));
     // A replayed branch (rebase) was moved and pushed by this desk: its new tip is integrated already.
-    if (!tip.isEmpty() && !fetched.equals(tip) && !holds(integration.head(), fetched)) {
+    if (!tip.isEmpty() && !fetched.equals(tip) && !integration.contains(fetched)) {
       throw new IllegalStateException(
           branch + " is at " + fetched + " on " + remote + ", not at " + tip + ", the commit its task reported: another attempt of the task"
               + " pushed over it after the task ended, so neither is merged; the reported work is " + tip);
@@ -152,7 +152,7 @@ final class RemoteBranches {
       }
       for (String line : heads.out().lines().toList()) {
         String[] parts = line.split("\\s+");
-        if (parts.length == 2 && holds(integration.head(), parts[0])) {
+        if (parts.length == 2 && integration.contains(parts[0])) {
           merged.add(":" + parts[1]);
         }
       }
