@@ -1,6 +1,7 @@
 package dev.orchestra.temporal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -81,6 +82,27 @@ final class TemporalRunTest extends InMemoryTemporalTest {
       WorkflowExecutionHistory history = env.getWorkflowClient().fetchHistory(TemporalOrchestrator.workflowId(runId));
       WorkflowReplayer.replayWorkflowExecution(history, RunWorkflowImpl.class);
       HistoryFixturesTest.record("green-run", history);
+      // A task's events cross Temporal in its result and to the desk; the desk's answer refers back to them.
+      List<String> answers = tasksEndedAnswers(history);
+      assertFalse(answers.isEmpty(), "the run's tasks ended through the desk");
+      for (String answer : answers) {
+        assertTrue(answer.contains("\"=0\""), "an answer refers to the first line sent: " + answer);
+        assertFalse(answer.contains("task_finished"), "no task's end repeated in the answer: " + answer);
+      }
     }
+  }
+
+  /** The results of the {@code TasksEnded} activities in a history, as their payloads' JSON text. */
+  static List<String> tasksEndedAnswers(WorkflowExecutionHistory history) {
+    java.util.Set<Long> scheduled = new java.util.HashSet<>();
+    List<String> answers = new ArrayList<>();
+    for (io.temporal.api.history.v1.HistoryEvent e : history.getEvents()) {
+      if (e.hasActivityTaskScheduledEventAttributes() && e.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals("TasksEnded")) {
+        scheduled.add(e.getEventId());
+      } else if (e.hasActivityTaskCompletedEventAttributes() && scheduled.contains(e.getActivityTaskCompletedEventAttributes().getScheduledEventId())) {
+        answers.add(e.getActivityTaskCompletedEventAttributes().getResult().getPayloads(0).getData().toStringUtf8());
+      }
+    }
+    return answers;
   }
 }

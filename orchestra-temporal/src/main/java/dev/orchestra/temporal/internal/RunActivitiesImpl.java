@@ -210,6 +210,7 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
     RunDesk desk = desk(runId);
     List<OrchestraEvent> fed = new ArrayList<>();
     List<TaskResult.Health> health = new ArrayList<>();
+    List<String> referable = TaskEnd.referable(ends);
     for (TaskEnd end : ends) {
       TaskResult r = Wire.result(end.result());
       List<OrchestraEvent> events = new ArrayList<>(r.events());
@@ -220,7 +221,8 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
       fed.addAll(a.events());
       health.addAll(a.health());
     }
-    return reply(new RunDesk.Answer(fed, health));
+    DeskReply answer = reply(new RunDesk.Answer(fed, health));
+    return referable.isEmpty() ? answer : new DeskReply(Wire.referTo(referable, answer.events()), answer.health());
   }
 
   @Override

@@ -434,7 +434,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
 
   /** A task's outcomes the budget has not stepped on yet: those its activity's attempt did not signal. */
   private List<TaskResult.Health> notSteppedYet(String taskId, String result) {
-    List<TaskResult.Health> all = Wire.result(result).health();
+    List<TaskResult.Health> all = Wire.resultHealth(result);
     Set<Integer> stepped = steppedLive.getOrDefault(taskId + "#" + startOf.get(taskId) + "#" + Wire.attempt(result), Set.of());
     List<TaskResult.Health> rest = new ArrayList<>();
     for (int i = 0; i < all.size(); i++) {
@@ -579,7 +579,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
       // its changes go before its end.
       List<TaskResult.Health> rest = notSteppedYet(task.task().id(), result);
       forgetLiveHealth(task.task().id());
-      results.add(new TaskEnd(Wire.command(task), result, Wire.events(stepBudget(rest))));
+      results.add(new TaskEnd(Wire.command(task), result, Wire.events(stepBudget(rest)), true));
     }
     flush(results);
   }
@@ -589,7 +589,13 @@ public final class RunWorkflowImpl implements RunWorkflow {
     if (!results.isEmpty()) {
       List<TaskEnd> ends = List.copyOf(results);
       results.clear();
-      fromDesk(() -> link.desk().tasksEnded(runId, ends));
+      // The desk answers with the tasks' own lines as references to what was sent: they then cross
+      // Temporal (and fill its history) once less. An answer recorded before holds them in full.
+      List<String> sent = TaskEnd.referable(ends);
+      fromDesk(() -> {
+        DeskReply r = link.desk().tasksEnded(runId, ends);
+        return new DeskReply(Wire.resolve(sent, r.events()), r.health());
+      });
     }
   }
 

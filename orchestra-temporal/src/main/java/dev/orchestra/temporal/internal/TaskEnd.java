@@ -1,5 +1,6 @@
 package dev.orchestra.temporal.internal;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -10,12 +11,31 @@ import java.util.Objects;
  * @param result what it did, as {@link Wire#result} writes it
  * @param budgetChanges the budget changes the workflow decided from its outcomes, as journal lines,
  *     to go before the task's end
+ * @param refers whether the desk's answer may put this end's lines (its result's events and the
+ *     budget changes) as references to them ({@link Wire#referTo}) rather than repeat them: false
+ *     in calls recorded before it existed
  */
-public record TaskEnd(String command, String result, List<String> budgetChanges) {
+public record TaskEnd(String command, String result, List<String> budgetChanges, boolean refers) {
   /** Validates and copies the components. */
   public TaskEnd {
     Objects.requireNonNull(command, "command");
     Objects.requireNonNull(result, "result");
     budgetChanges = List.copyOf(budgetChanges);
+  }
+
+  /**
+   * The lines of the ends that take references back, in order: each one's result's events, then
+   * its budget changes. The desk refers to them ({@link Wire#referTo}) and the workflow, which
+   * builds the same list from the same ends, resolves them ({@link Wire#resolve}).
+   */
+  public static List<String> referable(List<TaskEnd> ends) {
+    List<String> lines = new ArrayList<>();
+    for (TaskEnd end : ends) {
+      if (end.refers()) {
+        lines.addAll(Wire.resultLines(end.result()));
+        lines.addAll(end.budgetChanges());
+      }
+    }
+    return lines;
   }
 }

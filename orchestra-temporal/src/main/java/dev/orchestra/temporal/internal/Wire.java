@@ -17,6 +17,7 @@ import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.internal.engine.Command;
 import dev.orchestra.internal.engine.RunSpec;
 import dev.orchestra.internal.exec.TaskResult;
+import dev.orchestra.internal.io.Text;
 import dev.orchestra.internal.json.EventJson;
 import java.io.IOException;
 import java.time.Duration;
@@ -271,10 +272,7 @@ public final class Wire {
     List<String> lines = new ArrayList<>();
     node.path("events").forEach(n -> lines.add(n.asText()));
     try {
-      List<TaskResult.Health> health = new ArrayList<>();
-      for (JsonNode h : node.path("health")) {
-        health.add(MAPPER.treeToValue(h, TaskResult.Health.class));
-      }
+      List<TaskResult.Health> health = resultHealth(node);
       List<TaskResult.Risks> risks = new ArrayList<>();
       for (JsonNode r : node.path("risks")) {
         risks.add(MAPPER.treeToValue(r, TaskResult.Risks.class));
@@ -284,6 +282,73 @@ public final class Wire {
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("not a task's result: " + e.getOriginalMessage(), e);
     }
+  }
+
+  /** The journal lines of a task's result text, as {@link #result(TaskResult, int)} wrote them. */
+  public static List<String> resultLines(String resultText) {
+    List<String> lines = new ArrayList<>();
+    tree(resultText).path("events").forEach(n -> lines.add(n.asText()));
+    return lines;
+  }
+
+  /** How a task's model calls went, from its result text, without reading its events. */
+  public static List<TaskResult.Health> resultHealth(String resultText) {
+    try {
+      return resultHealth(tree(resultText));
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not a task's result: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  private static List<TaskResult.Health> resultHealth(JsonNode result) throws JsonProcessingException {
+    List<TaskResult.Health> health = new ArrayList<>();
+    for (JsonNode h : result.path("health")) {
+      health.add(MAPPER.treeToValue(h, TaskResult.Health.class));
+    }
+    return health;
+  }
+
+  /**
+   * A desk's answer with every line that is one of {@code sent} (the lines its caller gave it) put
+   * as {@code =N}, N being that line's place in {@code sent}: a task's events, which the workflow
+   * has already, then cross Temporal once rather than twice. A journal line is a JSON object, so no
+   * line starts with {@code =}.
+   */
+  public static List<String> referTo(List<String> sent, List<String> answer) {
+    Map<String, Integer> places = new HashMap<>();
+    for (int i = sent.size() - 1; i >= 0; i--) {
+      places.put(sent.get(i), i); // the first place of a line sent twice
+    }
+    return answer.stream().map(line -> {
+      Integer place = places.get(line);
+      return place == null ? line : "=" + place;
+    }).toList();
+  }
+
+  /**
+   * Undoes {@link #referTo}: each {@code =N} becomes the N-th line of {@code sent}; other lines stay.
+   *
+   * @throws IllegalArgumentException when a reference names no line sent
+   */
+  public static List<String> resolve(List<String> sent, List<String> answer) {
+    List<String> out = new ArrayList<>(answer.size());
+    for (String line : answer) {
+      if (!line.startsWith("=")) {
+        out.add(line);
+        continue;
+      }
+      int place;
+      try {
+        place = Integer.parseInt(line.substring(1));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("the desk's answer holds '" + Text.oneLine(line) + "', neither a journal line nor a line's place", e);
+      }
+      if (place < 0 || place >= sent.size()) {
+        throw new IllegalArgumentException("the desk's answer refers to line " + place + " of the " + sent.size() + " it was sent");
+      }
+      out.add(sent.get(place));
+    }
+    return out;
   }
 
   /** Returns the attempt of the activity that wrote a task's result text: 1 when it does not say. */
