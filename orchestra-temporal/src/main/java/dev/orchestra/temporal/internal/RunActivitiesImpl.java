@@ -60,8 +60,21 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
   /** Runs whose workflow asked a task of theirs to stop: a cancel, which every agent of the run obeys. */
   private final Set<String> cancelledRuns = ConcurrentHashMap.newKeySet();
 
-  /** Journal lines staged for a desk this worker takes over (see {@link #claimDesk}), by run id. */
-  private final Map<String, List<String>> stagedJournals = new ConcurrentHashMap<>();
+  /**
+   * How long a claim on this worker ({@link #claimDesk}) keeps others out: a workflow stages the
+   * journal and reopens the desk within seconds (minutes for a huge journal), so an older claim
+   * was given up, and its lines go at the next claim.
+   */
+  static final Duration CLAIM_LASTS = Duration.ofMinutes(10);
+
+  /** A run's claim on this worker's clone: the journal lines staged so far, and when it was made ({@link System#nanoTime}). */
+  private record Claim(List<String> lines, long madeAt) {}
+
+  /** {@link #CLAIM_LASTS}, but for tests, which cannot wait that long. */
+  volatile Duration claimLasts = CLAIM_LASTS;
+
+  /** Claims on this worker's clone for desks it takes over (see {@link #claimDesk}), by run id; guarded by itself for claiming. */
+  private final Map<String, Claim> claims = new ConcurrentHashMap<>();
 
   /** The git remote this worker's clone shares with the others (runs whose desk it opens go through it), or null. */
   private final GitRemote gitRemote;
@@ -114,12 +127,13 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
         explorations.forEach((id, text) -> reports.put(id, (RoleReport.Exploration) Wire.report(text)));
       }
       OrchestraEvent last = Wire.event(lastEvent);
-      List<String> staged = stagedJournals.remove(runId);
+      Claim claim = claims.get(runId);
       desks.put(
           runId,
           gitRemote != null
-              ? host.reopenDeskAtRemote(runId, gitRemote, known, last, reports, staged == null ? List.of() : staged)
+              ? host.reopenDeskAtRemote(runId, gitRemote, known, last, reports, claim == null ? List.of() : claim.lines())
               : host.reopenDesk(runId, known, last, reports));
+      claims.remove(runId); // only now: until the desk is in place, the claim keeps other runs' claims out
       return team();
     });
   }
@@ -132,12 +146,21 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
             "run " + runId + "'s workers share a git remote, but this worker was built without one: it cannot take the run's desk over",
             "WrongWorkspace");
       }
-      java.util.Optional<String> other = desks.keySet().stream().filter(id -> !id.equals(runId)).findFirst();
-      if (other.isPresent()) {
-        // This clone's run lock is another run's: asked again, the claim may reach a worker that is free.
-        throw ApplicationFailure.newFailure("this worker keeps the desk of run " + other.get() + ": it cannot take run " + runId + "'s over", "DeskBusy");
+      synchronized (claims) { // two runs claiming at once: one of them gets this clone
+        long now = System.nanoTime();
+        claims.values().removeIf(c -> now - c.madeAt() > claimLasts.toNanos());
+        java.util.Optional<String> desk = desks.keySet().stream().filter(id -> !id.equals(runId)).findFirst();
+        java.util.Optional<String> claimed = claims.keySet().stream().filter(id -> !id.equals(runId)).findFirst();
+        if (desk.isPresent() || claimed.isPresent()) {
+          // This clone's run lock is, or is about to be, another run's: asked again, the claim may
+          // reach a worker that is free.
+          throw ApplicationFailure.newFailure(
+              "this worker " + (desk.isPresent() ? "keeps the desk of run " + desk.get() : "is taking run " + claimed.get() + "'s desk over")
+                  + ": it cannot take run " + runId + "'s over",
+              "DeskBusy");
+        }
+        claims.put(runId, new Claim(new ArrayList<>(), now));
       }
-      stagedJournals.put(runId, new ArrayList<>());
       return deskQueue;
     });
   }
@@ -159,13 +182,14 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
   @Override
   public void stageJournal(String runId, int from, List<String> lines) {
     deskCall(runId, "stageJournal", () -> {
-      List<String> staged = stagedJournals.get(runId);
-      if (staged == null || staged.size() != from) {
+      Claim claim = claims.get(runId);
+      if (claim == null || claim.lines().size() != from) {
         throw ApplicationFailure.newNonRetryableFailure(
-            "run " + runId + "'s journal lines from " + from + " arrived, but this worker holds " + (staged == null ? "no claim" : staged.size() + " lines"),
+            "run " + runId + "'s journal lines from " + from + " arrived, but this worker holds "
+                + (claim == null ? "no claim (or one that lapsed after " + claimLasts + ")" : claim.lines().size() + " lines"),
             "DeskLost");
       }
-      staged.addAll(lines);
+      claim.lines().addAll(lines);
       return null;
     });
   }
