@@ -93,15 +93,25 @@ final class AgentRunner {
     if (isolate && worktrees.isPresent()) {
       return runIsolated(task, round, retriesTaken, brief, role, worktrees.get(), resolves, events);
     }
+    // A clone's own checkout may be far behind a run that goes through a remote: there a probe reads
+    // the run's branch as the remote has it, in a detached worktree of its own.
+    TaskTree probeTree = null;
+    if (worktrees.isPresent() && worktrees.get().remote().isPresent()) {
+      try {
+        probeTree = worktrees.get().createTaskTree(task.id(), false);
+      } catch (RuntimeException e) {
+        return Outcome.of(TaskStatus.FAILED, String.valueOf(e.getMessage()));
+      }
+    }
     boolean writer = role.sandboxMode().allowsWrites();
-    GitWorkspace git = run.git();
+    GitWorkspace git = probeTree == null ? run.git() : null;
     // Only git can see what a command wrote outside the scope; without it there is no window to keep.
     WriteWindows.Window window = writer && git != null ? writeWindows.open(task) : null;
     try {
       GitWorkspace.Snapshot before = window != null ? git.snapshot(List.of()) : null;
       // A plan task goes back to the queue after its agent's own failure; an explorer's probe is
       // no plan task (nothing would start it again) and tries again here.
-      AgentRun r = run(role, task, brief, task.writeScope(), window, run.tree(), isolate, events);
+      AgentRun r = run(role, task, brief, task.writeScope(), window, probeTree == null ? run.tree() : probeTree.workdir(), isolate, events);
       List<String> changed = r.changedFiles();
       RoleReport report = r.report();
       if (report instanceof RoleReport.Refusal refusal) {
@@ -145,6 +155,9 @@ final class AgentRunner {
     } finally {
       if (window != null) {
         writeWindows.close(window);
+      }
+      if (probeTree != null) {
+        worktrees.get().removeTree(probeTree);
       }
     }
   }

@@ -191,6 +191,36 @@ final class RemoteDeskDriverTest {
   }
 
   @Test
+  void anExplorerInACloneBehindTheRemoteReadsTheRunsBranchNotTheClonesOwnCheckout() throws Exception {
+    Path stale = clone("stale"); // cloned before the remote moved on, and never pulled
+    Path newer = clone("newer");
+    TestRepos.write(newer, "NEW.md", "added later\n");
+    TestRepos.git(newer, "add", "-A");
+    TestRepos.git(newer, "commit", "-q", "-m", "later");
+    TestRepos.git(newer, "push", "-q", "origin", "main");
+    GitRemote shared = new GitRemote(remote.toString());
+    ScriptedModelProvider model = new ScriptedModelProvider();
+    model.on("explorer", "explore-1")
+        .reply(Reply.toolCall("read_file", "{\"path\":\"NEW.md\"}"))
+        .reply(Reply.text(RoleAnswers.exploration(new RoleReport.Exploration(List.of("NEW.md"), List.of(), List.of(), List.of()))));
+    TaskResult result;
+    try (Orchestrator desk = team(clone("desk"), true, Isolation.Worktrees.Integration.MERGE);
+        Orchestrator explorer = Orchestrator.builder().workspace(stale).modelProvider(model).isolation(Isolation.worktrees()).build();
+        RunDesk opened = EngineHost.of(desk).deskAtRemote("probe-run", shared)) { // makes the run's branch there, from main as it is now
+      assertEquals(TestRepos.git(remote, "rev-parse", "main"), TestRepos.git(remote, "rev-parse", "orchestra/probe-run"), "opened: " + opened);
+      Task probe = Task.builder("explore-1", "Where is NEW.md?").role("explorer").build();
+      result = EngineHost.of(explorer).tasksAtRemote("probe-run", shared, () -> false, ApprovalHandler.DENY_ALL)
+          .run(new dev.orchestra.internal.engine.Command.RunTask(probe, 0, List.of(), List.of(), ""), "Find NEW.md", Map.of());
+    }
+    OrchestraEvent.ToolCalled read =
+        result.events().stream().filter(e -> e instanceof OrchestraEvent.ToolCalled t && t.tool().equals("read_file")).map(e -> (OrchestraEvent.ToolCalled) e)
+            .findFirst().orElseThrow(() -> new AssertionError("no read_file call in " + result.events()));
+    assertTrue(read.ok(), "the explorer read the file the run's branch holds: " + read);
+    assertFalse(Files.exists(stale.resolve("NEW.md")), "the clone's own checkout was left as it was");
+    assertEquals(1, TestRepos.git(stale, "worktree", "list").lines().count(), "the probe's worktree was removed");
+  }
+
+  @Test
   void aTeamWhoseTasksShareOneTreeCannotWorkThroughARemote() throws Exception {
     Path clone = clone("shared");
     try (Orchestrator o = Orchestrator.builder().workspace(clone).modelProvider(new ScriptedModelProvider()).isolation(Isolation.shared()).build()) {
