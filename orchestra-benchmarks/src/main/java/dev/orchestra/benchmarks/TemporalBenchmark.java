@@ -29,11 +29,18 @@ import java.util.Locale;
  *
  * <p>Arguments: {@code [tasks=200] [calls=10] [callMillis=20]}. Temporal runs use the loopback test
  * server in a JVM of its own and one or two worker JVMs of 6 slots (the first keeps the run's desk);
- * this JVM only starts the run and waits. Each setting's figures are of its second run: the first
- * warms the JVMs up.
+ * this JVM only starts the run and waits. Each setting's figures are of the run after {@code
+ * -Dwarmups=N} (default 5) runs that warm the JVMs up: a worker's JIT compiles Temporal's, gRPC's
+ * and our code for tens of seconds, and after one warm-up run the JVMs used about twice the CPU
+ * they use after five. For Temporal it also prints how many agents' activities ran at once on
+ * average, and how long a slot waited from one task's end to the next task's start (both from the
+ * history). {@code -Dhistories=DIR} writes each measured history there as JSON.
  */
 final class TemporalBenchmark {
   private static final int SLOTS = 6;
+
+  /** Runs before the measured one. */
+  private static final int WARM_UPS = Integer.getInteger("warmups", 5);
 
   private TemporalBenchmark() {}
 
@@ -77,7 +84,9 @@ final class TemporalBenchmark {
   private static Figures inProcess(Path ws, int tasks, int calls, long callMillis, int budget) throws Exception {
     Files.createDirectories(ws);
     try (Orchestrator team = SyntheticTeam.build(ws, tasks, calls, callMillis, budget, id -> {})) {
-      check(team.run("Warm up").stopReason().name(), "the warm-up run");
+      for (int i = 0; i < WARM_UPS; i++) {
+        check(team.run("Warm up " + i).stopReason().name(), "a warm-up run");
+      }
       double cpu = ownCpuSeconds();
       long start = System.nanoTime();
       RunResult r = team.run("Write " + tasks + " files");
@@ -108,10 +117,12 @@ final class TemporalBenchmark {
         try {
           WorkflowClient client = WorkflowClient.newInstance(service);
           TemporalOrchestrator temporal = TemporalOrchestrator.builder(client).taskQueue("bench").build();
-          // A first run warms every JVM up: without it, compiling Temporal's, gRPC's and our code
-          // is most of the CPU a worker uses (JFR: 16.7 s of JIT in an 18 s worker's life).
-          OrchestraEvent.RunFinished warm = temporal.await(temporal.start("Warm up"));
-          check(warm.stopReason(), warm.message());
+          // Without warm-up runs, compiling Temporal's, gRPC's and our code is most of the CPU a
+          // worker uses (JFR: 16.7 s of JIT in an 18 s worker's life; still busy after one run).
+          for (int i = 0; i < WARM_UPS; i++) {
+            OrchestraEvent.RunFinished warm = temporal.await(temporal.start("Warm up " + i));
+            check(warm.stopReason(), warm.message());
+          }
           double cpu = cpu(server, started);
           double[] before = split(server, started);
           long begin = System.nanoTime();
@@ -128,23 +139,77 @@ final class TemporalBenchmark {
           // Every workflow run of the run: a long one continues as new, and the history is their sum.
           long bytes = 0;
           int events = 0;
+          SlotUse slots = new SlotUse();
           String workflowRun = "";
           do {
             String workflowId = TemporalOrchestrator.workflowId(runId);
             WorkflowExecutionHistory history = workflowRun.isEmpty() ? client.fetchHistory(workflowId) : client.fetchHistory(workflowId, workflowRun);
             bytes += history.getHistory().getSerializedSize();
+            if (System.getProperty("histories") != null) {
+              Files.writeString(Path.of(System.getProperty("histories"), workers + "-" + history.getEvents().size() + ".json"), history.toJson(true));
+            }
             events += history.getEvents().size();
+            slots.add(history);
             workflowRun = history.getEvents().get(0).getWorkflowExecutionStartedEventAttributes().getContinuedExecutionRunId();
           } while (!workflowRun.isEmpty());
           return new Figures(
               "Temporal, " + workers + " worker JVM" + (workers > 1 ? "s" : "") + " x " + SLOTS + " slots", wall, workers * SLOTS, used, bytes,
-              events, split.toString());
+              events, split.append("; ").append(slots.describe()).toString());
         } finally {
           service.shutdownNow();
         }
       } finally {
         started.forEach(ChildJvm::close);
       }
+    }
+  }
+
+  /**
+   * How the agents' activities ({@code RunTask}) used the slots, from the history's timestamps
+   * (milliseconds): the average number running at once, and the wait from one task's end to the
+   * start of a task that took its place (each end paired, in time order, with the starts that came
+   * after every slot had filled).
+   */
+  private static final class SlotUse {
+    private final java.util.Set<Long> scheduled = new java.util.HashSet<>();
+    private final java.util.Map<Long, Long> started = new java.util.HashMap<>();
+    private final List<Long> starts = new ArrayList<>();
+    private final List<Long> ends = new ArrayList<>();
+    private long busyMillis;
+
+    void add(WorkflowExecutionHistory history) {
+      for (io.temporal.api.history.v1.HistoryEvent e : history.getEvents()) {
+        long at = e.getEventTime().getSeconds() * 1000 + e.getEventTime().getNanos() / 1_000_000;
+        if (e.hasActivityTaskScheduledEventAttributes() && e.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals("RunTask")) {
+          scheduled.add(e.getEventId());
+        } else if (e.hasActivityTaskStartedEventAttributes() && scheduled.contains(e.getActivityTaskStartedEventAttributes().getScheduledEventId())) {
+          started.put(e.getActivityTaskStartedEventAttributes().getScheduledEventId(), at);
+          starts.add(at);
+        } else if (e.hasActivityTaskCompletedEventAttributes() && started.containsKey(e.getActivityTaskCompletedEventAttributes().getScheduledEventId())) {
+          busyMillis += at - started.get(e.getActivityTaskCompletedEventAttributes().getScheduledEventId());
+          ends.add(at);
+        }
+      }
+    }
+
+    String describe() {
+      if (ends.isEmpty()) {
+        return "no agents' activities";
+      }
+      List<Long> s = starts.stream().sorted().toList();
+      List<Long> e = ends.stream().sorted().toList();
+      long span = e.get(e.size() - 1) - s.get(0);
+      // The starts before the first end took the slots; each later start took the slot an end freed.
+      int filled = (int) s.stream().filter(t -> t < e.get(0)).count();
+      double waits = 0;
+      int paired = 0;
+      for (int i = filled; i < s.size() && i - filled < e.size(); i++) {
+        waits += s.get(i) - e.get(i - filled);
+        paired++;
+      }
+      return String.format(
+          Locale.ROOT, "agents running at once: %.2f on average; a slot waits %.1f ms from a task's end to the next start",
+          (double) busyMillis / Math.max(span, 1), paired == 0 ? 0 : waits / paired);
     }
   }
 
