@@ -579,7 +579,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
       // its changes go before its end.
       List<TaskResult.Health> rest = notSteppedYet(task.task().id(), result);
       forgetLiveHealth(task.task().id());
-      results.add(new TaskEnd(Wire.command(task), result, Wire.events(stepBudget(rest)), true));
+      results.add(new TaskEnd(Wire.command(task), result, Wire.events(stepBudget(rest)), Wire.teamAnswersByReference(link.team())));
     }
     flush(results);
   }
@@ -589,8 +589,8 @@ public final class RunWorkflowImpl implements RunWorkflow {
     if (!results.isEmpty()) {
       List<TaskEnd> ends = List.copyOf(results);
       results.clear();
-      // The desk answers with the tasks' own lines as references to what was sent: they then cross
-      // Temporal (and fill its history) once less. An answer recorded before holds them in full.
+      // A desk that can answers with the tasks' own lines as references to what was sent: they then
+      // cross Temporal (and fill its history) once less. Other answers hold them in full.
       List<String> sent = TaskEnd.referable(ends);
       fromDesk(() -> {
         DeskReply r = link.desk().tasksEnded(runId, ends);

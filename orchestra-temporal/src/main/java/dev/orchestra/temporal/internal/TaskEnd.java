@@ -1,5 +1,6 @@
 package dev.orchestra.temporal.internal;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -12,10 +13,12 @@ import java.util.Objects;
  * @param budgetChanges the budget changes the workflow decided from its outcomes, as journal lines,
  *     to go before the task's end
  * @param refers whether the desk's answer may put this end's lines (its result's events and the
- *     budget changes) as references to them ({@link Wire#referTo}) rather than repeat them: false
- *     in calls recorded before it existed
+ *     budget changes) as references to them ({@link Wire#referTo}) rather than repeat them; false
+ *     in calls recorded before it existed, and left out of the payload when false, since a desk on
+ *     older code refuses a property it does not know (Temporal's JSON converter fails on one)
  */
-public record TaskEnd(String command, String result, List<String> budgetChanges, boolean refers) {
+public record TaskEnd(
+    String command, String result, List<String> budgetChanges, @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean refers) {
   /** Validates and copies the components. */
   public TaskEnd {
     Objects.requireNonNull(command, "command");

@@ -115,10 +115,20 @@ public final class Wire {
     node.set("budget", MAPPER.valueToTree(budget));
     node.put("deskQueue", deskQueue);
     node.put("workspace", workspace);
+    node.put("answersByReference", true); // see teamAnswersByReference
     if (!gitRemote.isEmpty()) {
       node.put("gitRemote", gitRemote);
     }
     return node.toString();
+  }
+
+  /**
+   * Whether the desk that wrote {@link #team}'s text answers tasks' ends by reference ({@link
+   * #referTo}) when asked ({@link TaskEnd#refers}): a desk on older code does not know the property
+   * and would refuse the call, so a workflow asks only a desk that says so.
+   */
+  public static boolean teamAnswersByReference(String text) {
+    return tree(text).path("answersByReference").asBoolean(false);
   }
 
   /** Reads the git remote the run's clones share from {@link #team}'s text: empty when they share the desk's folder. */

@@ -1,6 +1,7 @@
 package dev.orchestra.temporal.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,11 +23,11 @@ final class WireReferencesTest {
 
   @Test
   void linesSentComeBackAsTheirPlacesAndResolveToTheSameTextWhileNewLinesStay() {
-    String started = line(new OrchestraEvent.BudgetChanged("r", T0, 12, 10, "rate limited"));
+    String stepped = line(new OrchestraEvent.BudgetChanged("r", T0, 12, 10, "rate limited"));
     String finished = line(new OrchestraEvent.TaskFinished("r", T0, "T1", "implementer", TaskStatus.DONE, "wrote a", List.of("a"), 1));
     String decided = line(new OrchestraEvent.StopRequested("r", T0, dev.orchestra.StopReason.GREEN, "done"));
-    List<String> sent = List.of(started, finished);
-    List<String> answer = List.of(started, decided, finished);
+    List<String> sent = List.of(stepped, finished);
+    List<String> answer = List.of(stepped, decided, finished);
 
     List<String> referred = Wire.referTo(sent, answer);
 
@@ -63,5 +64,23 @@ final class WireReferencesTest {
 
     assertEquals(List.of(a, change), lines, "the second end asked for its lines in full");
     assertEquals(List.of(), Wire.resultHealth(resultA));
+  }
+
+  @Test
+  void onlyADeskThatSaysSoIsAskedAndAnEndNotAskingLeavesThePropertyOutForDesksOnOlderCode() {
+    assertTrue(Wire.teamAnswersByReference(Wire.team(
+        new dev.orchestra.internal.engine.RunSpec(List.of(), new java.util.LinkedHashSet<>(List.of("implementer")), List.of(), dev.orchestra.Bounds.defaults(), false, true, 12),
+        dev.orchestra.BudgetPolicy.defaults(), "q", "/w", "")));
+    assertFalse(Wire.teamAnswersByReference("{\"deskQueue\":\"q\",\"workspace\":\"/w\"}"), "a desk's answer from before references");
+
+    // Through Temporal's own converter, as activity arguments travel.
+    io.temporal.common.converter.DataConverter converter = io.temporal.common.converter.DefaultDataConverter.STANDARD_INSTANCE;
+    String asked = converter.toPayload(new TaskEnd("c", "{}", List.of(), true)).orElseThrow().getData().toStringUtf8();
+    String notAsked = converter.toPayload(new TaskEnd("c", "{}", List.of(), false)).orElseThrow().getData().toStringUtf8();
+    assertTrue(asked.contains("\"refers\":true"), asked);
+    assertFalse(notAsked.contains("refers"), "a desk on older code refuses a property it does not know: " + notAsked);
+    io.temporal.api.common.v1.Payload old =
+        converter.toPayload(java.util.Map.of("command", "c", "result", "{}", "budgetChanges", List.of())).orElseThrow();
+    assertFalse(converter.fromPayload(old, TaskEnd.class, TaskEnd.class).refers(), "an end recorded before references");
   }
 }
