@@ -30,7 +30,9 @@ public interface RunActivities {
    * For a run whose workers share a git remote and whose desk's worker was lost: this worker, which
    * keeps desks and has a clone of the remote, takes the desk over; returns the task queue only it
    * polls, where {@link #stageJournal} and then {@link #reopenDesk} go. Forgets lines staged for the
-   * run before.
+   * run before. A worker takes one run's desk over at a time: while it keeps another run's desk, or
+   * another run's claim is staged to within the last ten minutes, it refuses with a retryable
+   * {@code DeskBusy} failure, which another worker may take.
    */
   String claimDesk(String runId);
 

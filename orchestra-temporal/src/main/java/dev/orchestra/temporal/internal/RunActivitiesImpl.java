@@ -55,19 +55,44 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
   private final String deskQueue;
   private final Duration heartbeatEvery;
   private final Map<String, RunDesk> desks = new ConcurrentHashMap<>();
-  private final Map<String, TaskExecutor> executors = new ConcurrentHashMap<>();
+  /** Each run's task executor on this worker, by run id; guarded by itself. */
+  private final Map<String, RunTasks> executors = new HashMap<>();
+
+  /**
+   * How long a run's executor stays cached on this worker once none of its tasks runs here: a
+   * worker that keeps no desk never hears that a run ended, and would keep every run's for good.
+   */
+  static final Duration RUN_TASKS_KEPT = Duration.ofMinutes(30);
+
+  /** {@link #RUN_TASKS_KEPT}, but for tests, which cannot wait that long. */
+  volatile Duration runTasksKept = RUN_TASKS_KEPT;
+
+  /** A run's executor, how many of the run's tasks run on this worker now, and since when none has ({@link System#nanoTime}). */
+  private static final class RunTasks {
+    final TaskExecutor executor;
+    int running;
+    long idleSince;
+
+    RunTasks(TaskExecutor executor) {
+      this.executor = executor;
+    }
+  }
   private final ScheduledExecutorService heartbeats;
   /** Runs whose workflow asked a task of theirs to stop: a cancel, which every agent of the run obeys. */
   private final Set<String> cancelledRuns = ConcurrentHashMap.newKeySet();
 
   /**
-   * How long a claim on this worker ({@link #claimDesk}) keeps others out: a workflow stages the
-   * journal and reopens the desk within seconds (minutes for a huge journal), so an older claim
+   * How long a claim on this worker ({@link #claimDesk}) keeps others out after it was made or last
+   * staged to: a workflow stages the journal and reopens the desk within seconds, so an older claim
    * was given up, and its lines go at the next claim.
    */
   static final Duration CLAIM_LASTS = Duration.ofMinutes(10);
 
-  /** A run's claim on this worker's clone: the journal lines staged so far, and when it was made ({@link System#nanoTime}). */
+  /**
+   * A run's claim on this worker's clone: the journal lines staged so far (written under the lock
+   * of {@link #claims}; read once staging is over), and when it was made or last staged to ({@link
+   * System#nanoTime}).
+   */
   private record Claim(List<String> lines, long madeAt) {}
 
   /** {@link #CLAIM_LASTS}, but for tests, which cannot wait that long. */
@@ -128,12 +153,20 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
       }
       OrchestraEvent last = Wire.event(lastEvent);
       Claim claim = claims.get(runId);
-      desks.put(
-          runId,
-          gitRemote != null
-              ? host.reopenDeskAtRemote(runId, gitRemote, known, last, reports, claim == null ? List.of() : claim.lines())
-              : host.reopenDesk(runId, known, last, reports));
-      claims.remove(runId); // only now: until the desk is in place, the claim keeps other runs' claims out
+      RunDesk reopened;
+      try {
+        reopened =
+            gitRemote != null
+                ? host.reopenDeskAtRemote(runId, gitRemote, known, last, reports, claim == null ? List.of() : claim.lines())
+                : host.reopenDesk(runId, known, last, reports);
+      } catch (RuntimeException e) {
+        claims.remove(runId); // the workflow gives this clone up: other runs may claim it
+        throw e;
+      }
+      synchronized (claims) { // as one step for claimDesk: until the desk is in place, the claim keeps other runs' claims out
+        desks.put(runId, reopened);
+        claims.remove(runId);
+      }
       return team();
     });
   }
@@ -182,14 +215,17 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
   @Override
   public void stageJournal(String runId, int from, List<String> lines) {
     deskCall(runId, "stageJournal", () -> {
-      Claim claim = claims.get(runId);
-      if (claim == null || claim.lines().size() != from) {
-        throw ApplicationFailure.newNonRetryableFailure(
-            "run " + runId + "'s journal lines from " + from + " arrived, but this worker holds "
-                + (claim == null ? "no claim (or one that lapsed after " + claimLasts + ")" : claim.lines().size() + " lines"),
-            "DeskLost");
+      synchronized (claims) {
+        Claim claim = claims.get(runId);
+        if (claim == null || claim.lines().size() != from) {
+          throw ApplicationFailure.newNonRetryableFailure(
+              "run " + runId + "'s journal lines from " + from + " arrived, but this worker holds "
+                  + (claim == null ? "no claim (or one that lapsed after " + claimLasts + ")" : claim.lines().size() + " lines"),
+              "DeskLost");
+        }
+        claim.lines().addAll(lines);
+        claims.put(runId, new Claim(claim.lines(), System.nanoTime())); // staging keeps the claim alive
       }
-      claim.lines().addAll(lines);
       return null;
     });
   }
@@ -329,23 +365,37 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
                 }
               }
             });
+    RunTasks ran = null;
     try {
       WorkflowClient people = client;
       String workflowId = context.getInfo().getWorkflowId();
       if (call.approvalsThroughRun() && people == null) {
         LOG.warn("run {}: its approvals were to be answered through the run, but this worker has no client to reach it: the team's handler answers", call.runId());
       }
-      TaskExecutor executor =
-          executors.computeIfAbsent(
-              call.runId(),
-              id ->
-                  {
-                ApprovalHandler approvals =
-                    call.approvalsThroughRun() && people != null ? new WorkflowApprovals(people, workflowId, APPROVAL_POLL) : host.approvalHandler();
-                return call.gitRemote().isEmpty()
-                    ? host.tasks(id, host.workspace(), () -> cancelledRuns.contains(id), approvals)
-                    : host.tasksAtRemote(id, gitRemote, () -> cancelledRuns.contains(id), approvals);
-              });
+      RunTasks runTasks;
+      synchronized (executors) {
+        long now = System.nanoTime();
+        executors.entrySet().removeIf(e -> {
+          boolean idle = e.getValue().running == 0 && now - e.getValue().idleSince > runTasksKept.toNanos() && !e.getKey().equals(call.runId());
+          if (idle) {
+            cancelledRuns.remove(e.getKey());
+          }
+          return idle;
+        });
+        runTasks =
+            executors.computeIfAbsent(
+                call.runId(),
+                id -> {
+                  ApprovalHandler approvals =
+                      call.approvalsThroughRun() && people != null ? new WorkflowApprovals(people, workflowId, APPROVAL_POLL) : host.approvalHandler();
+                  return new RunTasks(
+                      call.gitRemote().isEmpty()
+                          ? host.tasks(id, host.workspace(), () -> cancelledRuns.contains(id), approvals)
+                          : host.tasksAtRemote(id, gitRemote, () -> cancelledRuns.contains(id), approvals));
+                });
+        runTasks.running++;
+      }
+      ran = runTasks;
       // This workflow run exactly: a signal must not reach a later run of the same workflow id.
       WorkflowTargetOptions target =
           WorkflowTargetOptions.newBuilder().setWorkflowId(context.getInfo().getWorkflowId()).setRunId(context.getInfo().getWorkflowRunId()).build();
@@ -362,8 +412,14 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
                   .taskHealth(command.task().id(), attempt, index, Wire.liveHealth(call.start(), List.of(health)));
             }
           };
-      return Wire.result(executor.run(command, call.goal(), explorations, live), attempt);
+      return Wire.result(runTasks.executor.run(command, call.goal(), explorations, live), attempt);
     } finally {
+      if (ran != null) {
+        synchronized (executors) {
+          ran.running--;
+          ran.idleSince = System.nanoTime();
+        }
+      }
       synchronized (ended) {
         ended.set(true);
       }
@@ -501,8 +557,17 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
   }
 
   private void forget(String runId) {
-    executors.remove(runId);
+    synchronized (executors) {
+      executors.remove(runId);
+    }
     cancelledRuns.remove(runId);
+  }
+
+  /** The runs whose task executor this worker keeps now. */
+  Set<String> cachedRuns() {
+    synchronized (executors) {
+      return Set.copyOf(executors.keySet());
+    }
   }
 
   /** Closes the desks of runs that did not finish here, and stops heartbeating. */
