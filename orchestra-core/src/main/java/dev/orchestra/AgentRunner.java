@@ -33,6 +33,8 @@ import java.util.TreeSet;
  * write outside the scope included) and how it ended. Thread-safe: agents run at once.
  */
 final class AgentRunner {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AgentRunner.class);
+
   private final RunContext run;
   /** The workspace with its links resolved, and whether writes can be held inside it race-free. */
   private final Path realWorkspace;
@@ -75,14 +77,18 @@ final class AgentRunner {
    * @param round the task's round (0 for a probe)
    * @param retriesTaken how many times the task went back to the queue after its agent's own
    *     failure (the machine counts them): the retry rule gives up after the run's model attempts
+   * @param brief the agent's brief, given the folder it works in (a probe's names the commands
+   *     that mirror CI there)
    * @param isolate whether this is a plan task, which gets a worktree of its own in an isolated run
-   *     (an explorer's probe is not)
+   *     (an explorer's probe is not; in a run through a git remote it reads a detached worktree of
+   *     the run's branch)
    * @param resolves when not empty, the branch of a task whose conflict this one resolves: merged
    *     into its worktree first
    * @param events where the task's events go; some may still wait there when this returns, for the
    *     caller to feed with the task's end
    */
-  Outcome runTask(Task task, int round, int retriesTaken, String brief, boolean isolate, String resolves, AgentEvents events) {
+  Outcome runTask(
+      Task task, int round, int retriesTaken, java.util.function.Function<Path, String> brief, boolean isolate, String resolves, AgentEvents events) {
     OrchestratorConfig config = run.config();
     Role role = config.roles().get(task.role());
     if (role == null) {
@@ -94,13 +100,14 @@ final class AgentRunner {
       return runIsolated(task, round, retriesTaken, brief, role, worktrees.get(), resolves, events);
     }
     // A clone's own checkout may be far behind a run that goes through a remote: there a probe reads
-    // the run's branch as the remote has it, in a detached worktree of its own.
+    // the run's branch as the remote has it, in a detached worktree of its own (its writes, if its
+    // role may write, go with it). Should git fail at that, the probe reads the checkout as before.
     TaskTree probeTree = null;
     if (worktrees.isPresent() && worktrees.get().remote().isPresent()) {
       try {
         probeTree = worktrees.get().createTaskTree(task.id(), false);
       } catch (RuntimeException e) {
-        return Outcome.of(TaskStatus.FAILED, String.valueOf(e.getMessage()));
+        LOG.warn("run {}: probe {} reads this clone's own checkout, which may be behind the run: {}", run.runId(), task.id(), e.getMessage());
       }
     }
     boolean writer = role.sandboxMode().allowsWrites();
@@ -111,7 +118,8 @@ final class AgentRunner {
       GitWorkspace.Snapshot before = window != null ? git.snapshot(List.of()) : null;
       // A plan task goes back to the queue after its agent's own failure; an explorer's probe is
       // no plan task (nothing would start it again) and tries again here.
-      AgentRun r = run(role, task, brief, task.writeScope(), window, probeTree == null ? run.tree() : probeTree.workdir(), isolate, events);
+      Path folder = probeTree == null ? run.tree() : probeTree.workdir();
+      AgentRun r = run(role, task, brief.apply(folder), task.writeScope(), window, folder, isolate, events);
       List<String> changed = r.changedFiles();
       RoleReport report = r.report();
       if (report instanceof RoleReport.Refusal refusal) {
@@ -188,7 +196,8 @@ final class AgentRunner {
    * The worktree is removed afterwards; the branch stays for its merge when there is a commit.
    */
   private Outcome runIsolated(
-      Task task, int round, int retriesTaken, String brief, Role role, GitWorktrees worktrees, String resolves, AgentEvents events) {
+      Task task, int round, int retriesTaken, java.util.function.Function<Path, String> brief, Role role, GitWorktrees worktrees, String resolves,
+      AgentEvents events) {
     boolean writer = role.sandboxMode().allowsWrites();
     TaskTree tree;
     try {
@@ -203,7 +212,7 @@ final class AgentRunner {
       List<String> conflicted = List.of();
       List<String> unmarked = List.of();
       Map<String, String> asMerged = Map.of();
-      String fullBrief = brief;
+      String fullBrief = brief.apply(tree.workdir());
       if (!resolves.isEmpty()) {
         try {
           conflicted = worktrees.mergeInto(tree, resolves);
@@ -215,7 +224,7 @@ final class AgentRunner {
         List<String> marked = ConflictFiles.withConflictMarkers(tree, conflicted);
         unmarked = conflicted.stream().filter(p -> !marked.contains(p)).toList();
         asMerged = ConflictFiles.fingerprints(tree, unmarked);
-        fullBrief = brief + Briefs.conflictedNow(relativeTo(tree, conflicted), relativeTo(tree, unmarked));
+        fullBrief = fullBrief + Briefs.conflictedNow(relativeTo(tree, conflicted), relativeTo(tree, unmarked));
       }
       AgentRun r = run(role, task, fullBrief, task.writeScope(), null, tree.workdir(), true, events);
       RoleReport report = r.report();

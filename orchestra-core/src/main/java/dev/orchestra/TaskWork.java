@@ -34,15 +34,15 @@ final class TaskWork {
       BiConsumer<Task, RoleReport> keep) {
     Task task = c.task();
     boolean probe = c.round() == 0;
-    String brief =
+    String planBrief =
         probe
-            ? Briefs.probe(goal, Briefs.ci(run.tree()))
+            ? ""
             : Briefs.task(goal, task, c.attempts(), Briefs.exploration(run.config().probes(), explorations))
                 + (c.resolves().isEmpty() ? Briefs.conflicts(c.conflicts()) : Briefs.resolving(c.conflicts()));
     AgentEvents events = new AgentEvents(run);
     AgentRunner.Outcome outcome;
     try {
-      outcome = agents.runTask(task, c.round(), c.retriesTaken(), brief, !probe, c.resolves(), events);
+      outcome = agents.runTask(task, c.round(), c.retriesTaken(), folder -> probe ? Briefs.probe(goal, Briefs.ci(folder)) : planBrief, !probe, c.resolves(), events);
     } catch (RuntimeException | Error e) {
       events.flush();
       throw e;

@@ -192,12 +192,7 @@ final class RemoteDeskDriverTest {
 
   @Test
   void anExplorerInACloneBehindTheRemoteReadsTheRunsBranchNotTheClonesOwnCheckout() throws Exception {
-    Path stale = clone("stale"); // cloned before the remote moved on, and never pulled
-    Path newer = clone("newer");
-    TestRepos.write(newer, "NEW.md", "added later\n");
-    TestRepos.git(newer, "add", "-A");
-    TestRepos.git(newer, "commit", "-q", "-m", "later");
-    TestRepos.git(newer, "push", "-q", "origin", "main");
+    Path stale = clone("stale"); // cloned before the run's branch moved on, and never pulled
     GitRemote shared = new GitRemote(remote.toString());
     ScriptedModelProvider model = new ScriptedModelProvider();
     model.on("explorer", "explore-1")
@@ -206,8 +201,16 @@ final class RemoteDeskDriverTest {
     TaskResult result;
     try (Orchestrator desk = team(clone("desk"), true, Isolation.Worktrees.Integration.MERGE);
         Orchestrator explorer = Orchestrator.builder().workspace(stale).modelProvider(model).isolation(Isolation.worktrees()).build();
-        RunDesk opened = EngineHost.of(desk).deskAtRemote("probe-run", shared)) { // makes the run's branch there, from main as it is now
-      assertEquals(TestRepos.git(remote, "rev-parse", "main"), TestRepos.git(remote, "rev-parse", "orchestra/probe-run"), "opened: " + opened);
+        RunDesk opened = EngineHost.of(desk).deskAtRemote("probe-run", shared)) { // makes the run's branch there, from main
+      // The run's branch moves on where the remote's default branch does not: a file and a Go module.
+      Path other = clone("other");
+      TestRepos.git(other, "checkout", "-q", "-b", "work", "origin/orchestra/probe-run");
+      TestRepos.write(other, "NEW.md", "on the run's branch only\n");
+      TestRepos.write(other, "go.mod", "module example.com/shared\n\ngo 1.22\n");
+      TestRepos.git(other, "add", "-A");
+      TestRepos.git(other, "commit", "-q", "-m", "later");
+      TestRepos.git(other, "push", "-q", "origin", "HEAD:orchestra/probe-run");
+      assertFalse(TestRepos.git(remote, "ls-tree", "--name-only", "main").contains("NEW.md"), "opened: " + opened);
       Task probe = Task.builder("explore-1", "Where is NEW.md?").role("explorer").build();
       result = EngineHost.of(explorer).tasksAtRemote("probe-run", shared, () -> false, ApprovalHandler.DENY_ALL)
           .run(new dev.orchestra.internal.engine.Command.RunTask(probe, 0, List.of(), List.of(), ""), "Find NEW.md", Map.of());
@@ -216,6 +219,8 @@ final class RemoteDeskDriverTest {
         result.events().stream().filter(e -> e instanceof OrchestraEvent.ToolCalled t && t.tool().equals("read_file")).map(e -> (OrchestraEvent.ToolCalled) e)
             .findFirst().orElseThrow(() -> new AssertionError("no read_file call in " + result.events()));
     assertTrue(read.ok(), "the explorer read the file the run's branch holds: " + read);
+    String brief = model.requests("explorer", "explore-1").get(0).messages().toString();
+    assertTrue(brief.contains("go test ./..."), "the brief names the CI commands of the run's branch: " + brief);
     assertFalse(Files.exists(stale.resolve("NEW.md")), "the clone's own checkout was left as it was");
     assertEquals(1, TestRepos.git(stale, "worktree", "list").lines().count(), "the probe's worktree was removed");
   }
