@@ -84,11 +84,13 @@ final class AgentRunner {
    *     the run's branch)
    * @param resolves when not empty, the branch of a task whose conflict this one resolves: merged
    *     into its worktree first
+   * @param resolvesTip the commit that task reported on {@code resolves}, or empty
    * @param events where the task's events go; some may still wait there when this returns, for the
    *     caller to feed with the task's end
    */
   Outcome runTask(
-      Task task, int round, int retriesTaken, java.util.function.Function<Path, String> brief, boolean isolate, String resolves, AgentEvents events) {
+      Task task, int round, int retriesTaken, java.util.function.Function<Path, String> brief, boolean isolate, String resolves, String resolvesTip,
+      AgentEvents events) {
     OrchestratorConfig config = run.config();
     Role role = config.roles().get(task.role());
     if (role == null) {
@@ -97,7 +99,7 @@ final class AgentRunner {
     }
     Optional<GitWorktrees> worktrees = run.worktrees();
     if (isolate && worktrees.isPresent()) {
-      return runIsolated(task, round, retriesTaken, brief, role, worktrees.get(), resolves, events);
+      return runIsolated(task, round, retriesTaken, brief, role, worktrees.get(), resolves, resolvesTip, events);
     }
     // A clone's own checkout may be far behind a run that goes through a remote: there a probe reads
     // the run's branch as the remote has it, in a detached worktree of its own (its writes, if its
@@ -197,7 +199,7 @@ final class AgentRunner {
    */
   private Outcome runIsolated(
       Task task, int round, int retriesTaken, java.util.function.Function<Path, String> brief, Role role, GitWorktrees worktrees, String resolves,
-      AgentEvents events) {
+      String resolvesTip, AgentEvents events) {
     boolean writer = role.sandboxMode().allowsWrites();
     TaskTree tree;
     try {
@@ -215,7 +217,7 @@ final class AgentRunner {
       String fullBrief = brief.apply(tree.workdir());
       if (!resolves.isEmpty()) {
         try {
-          conflicted = worktrees.mergeInto(tree, resolves);
+          conflicted = worktrees.mergeInto(tree, resolves, resolvesTip);
         } catch (RuntimeException e) {
           return Outcome.of(TaskStatus.FAILED, String.valueOf(e.getMessage()));
         }

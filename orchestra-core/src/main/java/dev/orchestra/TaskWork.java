@@ -42,7 +42,7 @@ final class TaskWork {
     AgentEvents events = new AgentEvents(run);
     AgentRunner.Outcome outcome;
     try {
-      outcome = agents.runTask(task, c.round(), c.retriesTaken(), folder -> probe ? Briefs.probe(goal, Briefs.ci(folder)) : planBrief, !probe, c.resolves(), events);
+      outcome = agents.runTask(task, c.round(), c.retriesTaken(), folder -> probe ? Briefs.probe(goal, Briefs.ci(folder)) : planBrief, !probe, c.resolves(), c.resolvesTip(), events);
     } catch (RuntimeException | Error e) {
       events.flush();
       throw e;

@@ -138,6 +138,34 @@ final class RemoteDeskDriverTest {
     assertInstanceOf(Integration.AlreadyIntegrated.class, desk.integrate(second.branch(), "unused", true, reported));
   }
 
+  @Test
+  void aTaskResolvingAConflictMergesOnlyTheCommitTheConflictedTaskReported() throws Exception {
+    GitRemote shared = new GitRemote(remote.toString());
+    dev.orchestra.internal.io.CommandEnvironment env =
+        dev.orchestra.internal.io.CommandEnvironment.of(dev.orchestra.role.ShellEnvironmentPolicy.defaults(), System.getenv());
+    shared.keepRun(clone("desk"), "resolve", env, GitIdentity.ORCHESTRA, false).close(); // the run's branch, on the remote
+    GitWorktrees tasks = shared.runTasks(clone("tasks"), "resolve", env, GitIdentity.ORCHESTRA, false);
+    TaskTree conflicted = tasks.createTaskTree("T1", true);
+    TestRepos.write(conflicted.workdir(), "a.txt", "a\n");
+    String reported = tasks.commit(conflicted, "T1: Write a.txt", "").orElseThrow();
+    tasks.removeTree(conflicted);
+    Path zombie = clone("zombie"); // an attempt Temporal gave up on, pushing after T1 reported
+    TestRepos.write(zombie, "z.txt", "not the reported work\n");
+    TestRepos.git(zombie, "add", "z.txt");
+    TestRepos.git(zombie, "commit", "-q", "-m", "late");
+    TestRepos.git(zombie, "push", "-q", "--force", "origin", "HEAD:refs/heads/" + conflicted.branch());
+
+    TaskTree resolver = tasks.createTaskTree("T1-resolve", true);
+    IllegalStateException refused = assertThrows(IllegalStateException.class, () -> tasks.mergeInto(resolver, conflicted.branch(), reported));
+    assertTrue(refused.getMessage().contains("pushed over it") && refused.getMessage().contains(reported), refused.getMessage());
+    assertFalse(Files.exists(resolver.workdir().resolve("z.txt")), "nothing of the late push was merged");
+
+    TestRepos.git(remote, "update-ref", "refs/heads/" + conflicted.branch(), reported); // the branch where its task left it
+    assertEquals(List.of(), tasks.mergeInto(resolver, conflicted.branch(), reported));
+    assertEquals("a\n", Files.readString(resolver.workdir().resolve("a.txt")));
+    tasks.removeTree(resolver);
+  }
+
   /**
    * Runs the two tasks, T1 in the desk's clone and T2 in another, and checks what any way of
    * integrating leaves: GREEN, both files on the remote's run branch, no task branch left there,

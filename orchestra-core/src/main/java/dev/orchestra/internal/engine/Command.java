@@ -53,17 +53,27 @@ public sealed interface Command {
    * @param retriesTaken how many times in this run (since its last start or resume) the task went
    *     back to the queue after its agent's own failure: the run's retry rule counts from there, on
    *     whichever worker the task runs
+   * @param resolvesTip for a task that resolves another's conflict, the commit that task reported
+   *     for {@code resolves}: a clone that fetches the branch from a remote merges only that commit
+   *     (another attempt may have pushed over it); empty otherwise, and when not known
    */
-  record RunTask(Task task, int round, List<String> attempts, List<String> conflicts, String resolves, int retriesTaken) implements Command {
-    /** Validates and copies the components. */
+  record RunTask(Task task, int round, List<String> attempts, List<String> conflicts, String resolves, int retriesTaken, String resolvesTip)
+      implements Command {
+    /** Validates and copies the components; a missing tip (a command written before it existed) is empty. */
     public RunTask {
       Objects.requireNonNull(task, "task");
       attempts = List.copyOf(attempts);
       conflicts = List.copyOf(conflicts);
       Objects.requireNonNull(resolves, "resolves");
+      resolvesTip = resolvesTip == null ? "" : resolvesTip;
       if (retriesTaken < 0) {
         throw new IllegalArgumentException("retriesTaken must not be negative, got " + retriesTaken);
       }
+    }
+
+    /** A task whose conflict's commit is not known (see {@link #resolvesTip}). */
+    public RunTask(Task task, int round, List<String> attempts, List<String> conflicts, String resolves, int retriesTaken) {
+      this(task, round, attempts, conflicts, resolves, retriesTaken, "");
     }
 
     /** A task that has not gone back to the queue after a failure of its own. */

@@ -77,7 +77,8 @@ final class Integrations {
       state.integrationBlocked = true;
       return;
     }
-    state.committed.remove(id);
+    RunState.Committed committed = state.committed.remove(id);
+    String tip = committed != null && committed.branch().equals(c.branch()) ? committed.commit() : "";
     state.committedFiles.remove(id);
     state.toIntegrate.remove(id);
     if (state.integrating.equals(id)) {
@@ -97,7 +98,7 @@ final class Integrations {
     String files = String.join(", ", c.files());
     boolean again = seen.size() < Math.max(1, spec.bounds().maxFindingAttempts());
     if (c.resolveByNewTask()) {
-      resolveByNewTask(task, carried, c.branch(), conflict, files, again);
+      resolveByNewTask(task, carried, c.branch(), tip, conflict, files, again);
       return;
     }
     if (task.status() == TaskStatus.DONE) {
@@ -122,11 +123,11 @@ final class Integrations {
    * task too (the plan changes with a {@code PlanUpdated} the machine decides next; see {@link
    * #planIntegrationChanges}). Past the attempts, the conflicted work fails (and the task it began with).
    */
-  private void resolveByNewTask(Task task, List<String> carried, String branch, String conflict, String files, boolean again) {
+  private void resolveByNewTask(Task task, List<String> carried, String branch, String tip, String conflict, String files, boolean again) {
     String root = carried.get(0);
     if (!again) {
       failUnmerged(
-          new RunState.Resolving(task, carried, branch, conflict),
+          new RunState.Resolving(task, carried, branch, tip, conflict),
           "its work conflicted " + state.conflicts.get(root).size() + " times with integrated work in " + files);
       state.scheduling = null;
       return;
@@ -144,7 +145,7 @@ final class Integrations {
             .writeScope(task.writeScope())
             .acceptanceCriteria(criteria)
             .build();
-    state.resolving.put(id, new RunState.Resolving(resolver, carried, branch, conflict));
+    state.resolving.put(id, new RunState.Resolving(resolver, carried, branch, tip, conflict));
     state.resolversToPlan.add(id);
   }
 

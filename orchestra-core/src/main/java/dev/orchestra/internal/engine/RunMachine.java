@@ -153,7 +153,7 @@ public final class RunMachine {
         new Command.RunTask(
             state.plan != null && state.plan.contains(task.id()) ? state.plan.task(task.id()) : task, round, attempts,
             r != null ? List.of(r.conflict()) : state.conflicts.getOrDefault(task.id(), List.of()), r != null ? r.branch() : "",
-            state.ownRetries.getOrDefault(task.id(), 0)));
+            state.ownRetries.getOrDefault(task.id(), 0), r != null ? r.tip() : ""));
   }
 
   void planUpdated(String reason, List<String> ids, List<Task> tasks, List<String> risks) {

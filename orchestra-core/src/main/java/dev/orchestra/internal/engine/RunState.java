@@ -145,9 +145,10 @@ public final class RunState {
    *     conflicted (its conflicts are counted), then each earlier resolving task; the last is the
    *     one whose branch conflicted
    * @param branch that task's branch, which the resolving task merges in
+   * @param tip the commit that task reported on it, or empty when not known
    * @param conflict the conflict as git showed it
    */
-  record Resolving(Task task, List<String> carried, String branch, String conflict) {
+  record Resolving(Task task, List<String> carried, String branch, String tip, String conflict) {
     /** Copies the list. */
     Resolving {
       carried = List.copyOf(carried);

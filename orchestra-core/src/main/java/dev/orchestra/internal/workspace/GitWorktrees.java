@@ -195,12 +195,13 @@ public final class GitWorktrees {
    * left with git's conflict markers for the task to resolve; {@link #commit} then concludes the
    * merge (a commit with both parents).
    *
+   * @param tip the commit the branch's task reported, where the remote's branch must be; or empty
    * @return the conflicted paths, relative to the repository's top (empty when git merged it all)
-   * @throws IllegalStateException when git cannot merge the branch at all (it is gone, say)
+   * @throws IllegalStateException when git cannot merge the branch at all (it is gone, or elsewhere)
    */
-  public List<String> mergeInto(TaskTree tree, String branch) {
+  public List<String> mergeInto(TaskTree tree, String branch, String tip) {
     if (remote != null) {
-      remote.fetchTask(branch);
+      remote.fetchTask(branch, tip);
     }
     return tasks.mergeInto(tree, branch);
   }

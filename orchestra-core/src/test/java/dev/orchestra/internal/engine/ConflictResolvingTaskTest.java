@@ -82,6 +82,7 @@ final class ConflictResolvingTaskTest {
     Command.RunTask run = commands.stream().filter(Command.RunTask.class::isInstance).map(Command.RunTask.class::cast).findFirst().orElseThrow();
     assertEquals("T2-resolve", run.task().id());
     assertEquals("orchestra-task/r/T2", run.resolves());
+    assertEquals("c-T2", run.resolvesTip(), "the commit T2 reported: a clone fetching the branch merges only that");
     assertTrue(run.conflicts().get(0).contains("<<<<<<< HEAD"), run.conflicts().toString());
     assertEquals(List.of("T2-resolve"), started(), "T3 waits for the resolution");
 
@@ -113,6 +114,7 @@ final class ConflictResolvingTaskTest {
     Command.RunTask second = commands.stream().filter(Command.RunTask.class::isInstance).map(Command.RunTask.class::cast).findFirst().orElseThrow();
     assertEquals("T2-resolve-2", second.task().id());
     assertEquals("orchestra-task/r/T2-resolve", second.resolves(), "the next resolution merges the last one's branch");
+    assertEquals("c-T2-resolve", second.resolvesTip());
     assertEquals(List.of("T2", "T2-resolve", "T2-resolve-2"), machine.state().plan().orElseThrow().task("T3").orElseThrow().dependsOn());
     finishCommitted("T2-resolve-2");
     commands.clear();

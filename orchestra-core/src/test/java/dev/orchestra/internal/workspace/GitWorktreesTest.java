@@ -571,7 +571,7 @@ final class GitWorktreesTest {
     assertInstanceOf(Integration.Conflict.class, w.integrate(b.branch(), "integrate T2"));
 
     TaskTree r = w.createTaskTree("T2-resolve", true);
-    List<String> conflicted = w.mergeInto(r, b.branch());
+    List<String> conflicted = w.mergeInto(r, b.branch(), "");
     assertEquals(List.of("shared.txt"), conflicted);
     assertEquals(List.of("shared.txt"), ConflictFiles.withConflictMarkers(r, conflicted), "git's markers are in the file");
     TestRepos.write(r.workdir(), "shared.txt", "uno eins\n\n\n\ntwo\n\n\n\nthree\n");
@@ -587,7 +587,7 @@ final class GitWorktreesTest {
 
     GitWorktrees again = GitWorktrees.open(repo, "run-2", environment, GitIdentity.ORCHESTRA, false);
     TaskTree gone = again.createTaskTree("T9", true);
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> again.mergeInto(gone, "orchestra-task/run-2/nothing"));
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> again.mergeInto(gone, "orchestra-task/run-2/nothing", ""));
     assertTrue(e.getMessage().contains("could not merge"), e.getMessage());
   }
 
