@@ -13,7 +13,9 @@ import dev.orchestra.role.ApprovalPolicy;
 import dev.orchestra.role.BuiltInRoles;
 import dev.orchestra.role.Role;
 import dev.orchestra.role.SandboxMode;
+import dev.orchestra.temporal.internal.RunWorkflow;
 import dev.orchestra.temporal.internal.RunWorkflowImpl;
+import dev.orchestra.temporal.internal.Wire;
 import dev.orchestra.testing.Reply;
 import dev.orchestra.testing.RoleAnswers;
 import dev.orchestra.testing.ScriptedModelProvider;
@@ -165,12 +167,21 @@ final class TemporalApprovalTest extends InMemoryTemporalTest {
 
       List<PendingApproval> waiting = waitingIn(temporal, runId);
       assertEquals(1, waiting.size(), "the planner's request waits in the run");
+      // What a gate's agent on a desk worker that died would have left: a request nobody withdraws.
+      env.getWorkflowClient().newWorkflowStub(RunWorkflow.class, TemporalOrchestrator.workflowId(runId))
+          .approvalAsked("gate-ci-lost", Wire.approvalRequest(new ApprovalHandler.Request(runId, "gate-ci-1", "ci_runner", "run_command", "make", "untrusted")));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (temporal.approvals(runId).size() < 2 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertEquals(2, temporal.approvals(runId).size(), "both wait while the planner's desk call runs");
       ApprovalHandler.Request request = waiting.get(0).request();
       assertEquals(List.of("orchestrator", "run_command", "touch planned.txt"), List.of(request.role(), request.action(), request.detail()));
       temporal.answerApproval(runId, waiting.get(0).id(), ApprovalHandler.Decision.approve("a person"));
       OrchestraEvent.RunFinished end = temporal.await(runId);
 
       assertEquals(StopReason.GREEN.name(), end.stopReason(), end.message());
+      assertEquals(List.of(), temporal.approvals(runId), "the left request went once the desk's call ended");
       assertTrue(Files.exists(ws.resolve("planned.txt")), "the planner's command ran once approved");
       assertEquals(0, askedOnWorker.get(), "the desk worker's own handler was not asked");
       WorkflowReplayer.replayWorkflowExecution(env.getWorkflowClient().fetchHistory(TemporalOrchestrator.workflowId(runId)), RunWorkflowImpl.class);

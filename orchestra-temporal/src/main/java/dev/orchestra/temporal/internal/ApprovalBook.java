@@ -66,6 +66,15 @@ final class ApprovalBook {
     }
   }
 
+  /**
+   * Forgets the requests of every agent but the running tasks': called when a desk call ended, when
+   * no agent of the desk waits any more. A desk's worker that died while its agent waited never
+   * withdrew that request, and a person must not be shown it.
+   */
+  void keepOnlyTasks(java.util.Set<String> running) {
+    asked.values().removeIf(r -> !running.contains(Wire.approvalRequest(r).taskId()));
+  }
+
   /** Forgets the requests of a task whose activity ended: nobody waits for them. */
   void forgetTask(String taskId) {
     asked.values().removeIf(r -> Wire.approvalRequest(r).taskId().equals(taskId));

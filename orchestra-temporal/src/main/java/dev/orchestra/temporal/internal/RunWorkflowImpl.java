@@ -371,6 +371,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
    */
   private void fromDesk(java.util.function.Supplier<DeskReply> call) {
     DeskReply reply = link.call(call);
+    approvals.keepOnlyTasks(startOf.keySet()); // the desk's agents wait for nothing now
     feed(reply.events());
     List<OrchestraEvent> changes = stepBudget(Wire.health(reply.health()));
     if (!changes.isEmpty()) {
