@@ -580,7 +580,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
       // its changes go before its end.
       List<TaskResult.Health> rest = notSteppedYet(task.task().id(), result);
       forgetLiveHealth(task.task().id());
-      results.add(new TaskEnd(Wire.command(task), result, Wire.events(stepBudget(rest)), Wire.teamAnswersByReference(link.team())));
+      results.add(new TaskEnd(Wire.command(task), result, Wire.events(stepBudget(rest)), false)); // see flush
     }
     flush(results);
   }
@@ -591,10 +591,13 @@ public final class RunWorkflowImpl implements RunWorkflow {
       List<TaskEnd> ends = List.copyOf(results);
       results.clear();
       // A desk that can answers with the tasks' own lines as references to what was sent: they then
-      // cross Temporal (and fill its history) once less. Other answers hold them in full.
-      List<String> sent = TaskEnd.referable(ends);
+      // cross Temporal (and fill its history) once less. Other answers hold them in full. Asked at
+      // each call: a desk moved meanwhile may run other code.
       fromDesk(() -> {
-        DeskReply r = link.desk().tasksEnded(runId, ends);
+        boolean refers = Wire.teamAnswersByReference(link.team());
+        List<TaskEnd> asked = ends.stream().map(e -> new TaskEnd(e.command(), e.result(), e.budgetChanges(), refers)).toList();
+        List<String> sent = TaskEnd.referable(asked);
+        DeskReply r = link.desk().tasksEnded(runId, asked);
         return new DeskReply(Wire.resolve(sent, r.events()), r.health());
       });
     }
