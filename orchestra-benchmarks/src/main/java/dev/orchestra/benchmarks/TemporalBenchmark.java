@@ -44,7 +44,11 @@ final class TemporalBenchmark {
 
   private TemporalBenchmark() {}
 
-  record Figures(String setting, double wallSeconds, int concurrency, double cpuSeconds, long historyBytes, int historyEvents, String cpuSplit) {}
+  record Figures(
+      String setting, int tasks, double wallSeconds, int concurrency, double cpuSeconds, long historyBytes, int historyEvents, String cpuSplit) {}
+
+  /** Tasks of the run through a git remote: each pushes, and the desk merges and pushes each ({@code -Dremote.tasks=N}, 0 for none). */
+  private static final int REMOTE_TASKS = Integer.getInteger("remote.tasks", 50);
 
   public static void main(String[] args) throws Exception {
     int tasks = args.length > 0 ? Integer.parseInt(args[0]) : 200;
@@ -57,15 +61,20 @@ final class TemporalBenchmark {
     List<Figures> all = new ArrayList<>();
     all.add(inProcess(dir.resolve("in-process-6"), tasks, calls, callMillis, SLOTS));
     all.add(inProcess(dir.resolve("in-process-12"), tasks, calls, callMillis, 2 * SLOTS));
-    all.add(onTemporal(dir.resolve("temporal-1"), tasks, calls, callMillis, 1));
-    all.add(onTemporal(dir.resolve("temporal-2"), tasks, calls, callMillis, 2));
-    double modelSeconds = tasks * calls * callMillis / 1000.0;
+    all.add(onTemporal(dir.resolve("temporal-1"), tasks, calls, callMillis, 1, false));
+    all.add(onTemporal(dir.resolve("temporal-2"), tasks, calls, callMillis, 2, false));
+    if (REMOTE_TASKS > 0) {
+      all.add(onTemporal(dir.resolve("temporal-remote"), REMOTE_TASKS, calls, callMillis, 2, true));
+    }
     System.out.printf(Locale.ROOT, "%-34s %8s %10s %14s %9s %14s%n", "setting", "wall s", "tasks/s", "overhead/task", "CPU s", "history/task");
     for (Figures f : all) {
-      double overheadMs = (f.wallSeconds() * f.concurrency() - modelSeconds) * 1000.0 / tasks;
-      String history = f.historyBytes() == 0 ? "-" : String.format(Locale.ROOT, "%,d B, %.1f ev", f.historyBytes() / tasks, (double) f.historyEvents() / tasks);
+      double modelSeconds = f.tasks() * calls * callMillis / 1000.0;
+      double overheadMs = (f.wallSeconds() * f.concurrency() - modelSeconds) * 1000.0 / f.tasks();
+      String history =
+          f.historyBytes() == 0 ? "-" : String.format(Locale.ROOT, "%,d B, %.1f ev", f.historyBytes() / f.tasks(), (double) f.historyEvents() / f.tasks());
       System.out.printf(
-          Locale.ROOT, "%-34s %8.2f %10.1f %11.1f ms %9.2f %14s%n", f.setting(), f.wallSeconds(), tasks / f.wallSeconds(), overheadMs, f.cpuSeconds(), history);
+          Locale.ROOT, "%-34s %8.2f %10.1f %11.1f ms %9.2f %14s%n", f.setting(), f.wallSeconds(), f.tasks() / f.wallSeconds(), overheadMs, f.cpuSeconds(),
+          history);
     }
     for (Figures f : all) {
       if (!f.cpuSplit().isEmpty()) {
@@ -92,23 +101,42 @@ final class TemporalBenchmark {
       RunResult r = team.run("Write " + tasks + " files");
       double wall = (System.nanoTime() - start) / 1e9;
       check(r.stopReason().name(), r.message());
-      return new Figures("in-process, budget " + budget, wall, budget, ownCpuSeconds() - cpu, 0, 0, "");
+      return new Figures("in-process, budget " + budget, tasks, wall, budget, ownCpuSeconds() - cpu, 0, 0, "");
     }
   }
 
-  private static Figures onTemporal(Path ws, int tasks, int calls, long callMillis, int workers) throws Exception {
+  /**
+   * A run on the loopback test server with {@code workers} worker JVMs; through a git remote (a
+   * bare repository with one commit, and a clone for each worker), or in one shared folder.
+   */
+  private static Figures onTemporal(Path ws, int tasks, int calls, long callMillis, int workers, boolean remote) throws Exception {
     Files.createDirectories(ws);
     Path logs = Files.createDirectories(ws.resolveSibling(ws.getFileName() + "-logs"));
+    Path bare = ws.resolve("remote.git");
+    if (remote) {
+      Path seed = Files.createDirectories(ws.resolve("seed"));
+      Files.writeString(seed.resolve("README.md"), "# Benchmark\n");
+      WorktreeBenchmark.git(seed, "init", "-q", "-b", "main");
+      WorktreeBenchmark.git(seed, "add", "-A");
+      WorktreeBenchmark.git(seed, "commit", "-q", "-m", "start");
+      WorktreeBenchmark.git(ws, "clone", "-q", "--bare", seed.toString(), bare.toString());
+    }
     try (ChildJvm server = new ChildJvm(LocalTemporalServer.class, logs.resolve("server.log"), "0")) {
       String target = "127.0.0.1:" + server.await(LocalTemporalServer.LISTENING, 60).substring(LocalTemporalServer.LISTENING.length());
       List<ChildJvm> started = new ArrayList<>();
       try {
         for (int i = 0; i < workers; i++) {
+          Path workspace = ws;
+          if (remote) {
+            workspace = ws.resolve("clone-" + i);
+            WorktreeBenchmark.git(ws, "clone", "-q", bare.toString(), workspace.toString());
+          }
           started.add(
               new ChildJvm(
-                  TestWorkerMain.class, logs.resolve("worker-" + i + ".log"), target, "bench", ws.toString(), String.valueOf(i == 0),
+                  TestWorkerMain.class, logs.resolve("worker-" + i + ".log"), target, "bench", workspace.toString(), String.valueOf(i == 0),
                   String.valueOf(SLOTS), String.valueOf(tasks), String.valueOf(calls), String.valueOf(callMillis), String.valueOf(2 * SLOTS),
-                  "true")); // sticky, as with a Temporal server: no worker dies here
+                  "true", // sticky, as with a Temporal server: no worker dies here
+                  "", remote ? bare.toString() : ""));
         }
         for (ChildJvm w : started) {
           w.await("ready", 60);
@@ -119,7 +147,7 @@ final class TemporalBenchmark {
           TemporalOrchestrator temporal = TemporalOrchestrator.builder(client).taskQueue("bench").build();
           // Without warm-up runs, compiling Temporal's, gRPC's and our code is most of the CPU a
           // worker uses (JFR: 16.7 s of JIT in an 18 s worker's life; still busy after one run).
-          for (int i = 0; i < WARM_UPS; i++) {
+          for (int i = 0; i < (remote ? 1 : WARM_UPS); i++) { // through a remote, git's processes take most of the time
             OrchestraEvent.RunFinished warm = temporal.await(temporal.start("Warm up " + i));
             check(warm.stopReason(), warm.message());
           }
@@ -153,8 +181,8 @@ final class TemporalBenchmark {
             workflowRun = history.getEvents().get(0).getWorkflowExecutionStartedEventAttributes().getContinuedExecutionRunId();
           } while (!workflowRun.isEmpty());
           return new Figures(
-              "Temporal, " + workers + " worker JVM" + (workers > 1 ? "s" : "") + " x " + SLOTS + " slots", wall, workers * SLOTS, used, bytes,
-              events, split.append("; ").append(slots.describe()).toString());
+              "Temporal, " + workers + " worker JVM" + (workers > 1 ? "s" : "") + " x " + SLOTS + " slots" + (remote ? ", remote" : ""), tasks, wall,
+              workers * SLOTS, used, bytes, events, split.append("; ").append(slots.describe()).toString());
         } finally {
           service.shutdownNow();
         }
@@ -176,11 +204,20 @@ final class TemporalBenchmark {
     private final List<Long> starts = new ArrayList<>();
     private final List<Long> ends = new ArrayList<>();
     private long busyMillis;
+    /** Every other activity (the desk's calls), by scheduled event id: when it was scheduled. */
+    private final java.util.Map<Long, Long> deskCalls = new java.util.HashMap<>();
+    private long deskMillis;
+    private int deskCallCount;
 
     void add(WorkflowExecutionHistory history) {
       for (io.temporal.api.history.v1.HistoryEvent e : history.getEvents()) {
         long at = e.getEventTime().getSeconds() * 1000 + e.getEventTime().getNanos() / 1_000_000;
-        if (e.hasActivityTaskScheduledEventAttributes() && e.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals("RunTask")) {
+        if (e.hasActivityTaskScheduledEventAttributes() && !e.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals("RunTask")) {
+          deskCalls.put(e.getEventId(), at);
+        } else if (e.hasActivityTaskCompletedEventAttributes() && deskCalls.containsKey(e.getActivityTaskCompletedEventAttributes().getScheduledEventId())) {
+          deskMillis += at - deskCalls.get(e.getActivityTaskCompletedEventAttributes().getScheduledEventId());
+          deskCallCount++;
+        } else if (e.hasActivityTaskScheduledEventAttributes()) {
           scheduled.add(e.getEventId());
         } else if (e.hasActivityTaskStartedEventAttributes() && scheduled.contains(e.getActivityTaskStartedEventAttributes().getScheduledEventId())) {
           started.put(e.getActivityTaskStartedEventAttributes().getScheduledEventId(), at);
@@ -208,8 +245,8 @@ final class TemporalBenchmark {
         paired++;
       }
       return String.format(
-          Locale.ROOT, "agents running at once: %.2f on average; a slot waits %.1f ms from a task's end to the next start",
-          (double) busyMillis / Math.max(span, 1), paired == 0 ? 0 : waits / paired);
+          Locale.ROOT, "agents running at once: %.2f on average; a slot waits %.1f ms from a task's end to the next start; %d desk calls, %.1f ms each",
+          (double) busyMillis / Math.max(span, 1), paired == 0 ? 0 : waits / paired, deskCallCount, deskCallCount == 0 ? 0 : (double) deskMillis / deskCallCount);
     }
   }
 
