@@ -45,10 +45,18 @@ final class RepoGit {
   private final CommandEnvironment environment;
   private final GitIdentity identity;
   private final boolean hooks;
+  /**
+   * One lock per repository folder in this JVM, for {@link #shared}: a clone's desk and its
+   * executors' tasks (separate instances) must not race either. A fetch reads every worktree's
+   * HEAD, and a worktree being added holds a placeholder there that git takes for a bad object.
+   */
+  private static final java.util.concurrent.ConcurrentMap<Path, Object> SHARED_RECORDS = new java.util.concurrent.ConcurrentHashMap<>();
+
   /** Serialises what changes the repository's shared worktree and branch records. */
-  private final Object sharedRecords = new Object();
+  private final Object sharedRecords;
 
   RepoGit(Path workspace, CommandEnvironment environment, GitIdentity identity, boolean hooks) {
+    this.sharedRecords = SHARED_RECORDS.computeIfAbsent(workspace.toAbsolutePath().normalize(), p -> new Object());
     this.workspace = workspace;
     this.environment = environment;
     this.identity = identity;
@@ -80,14 +88,15 @@ final class RepoGit {
   }
 
   /**
-   * Runs a git command that changes the repository's shared records (worktrees, branches): one at
-   * a time in this run, since git refuses a second one while the first holds its lock file; and a
-   * few times over when another process (a second run, the user's own git) holds the lock.
+   * Runs a git command that changes or reads across the repository's shared records (worktrees,
+   * branches, fetches): one at a time in this JVM's runs of the repository, since git refuses a
+   * second one while the first holds its lock file; and a few times over when another process (the
+   * user's own git) holds the lock or is adding a worktree.
    */
   Git.Result shared(String... args) {
     synchronized (sharedRecords) {
       Git.Result r = work(workspace, args);
-      for (int attempt = 1; !r.ok() && attempt < 5 && (r.err().contains(".lock") || r.err().contains("locked")); attempt++) {
+      for (int attempt = 1; !r.ok() && attempt < 5 && (r.err().contains(".lock") || r.err().contains("locked") || addingWorktree(r)); attempt++) {
         try {
           Thread.sleep(50L * attempt);
         } catch (InterruptedException e) {
@@ -98,6 +107,11 @@ final class RepoGit {
       }
       return r;
     }
+  }
+
+  /** Whether git failed on a worktree's HEAD another process was just writing (see {@link #SHARED_RECORDS}). */
+  private static boolean addingWorktree(Git.Result r) {
+    return r.err().contains("bad object") && r.err().contains("worktrees/");
   }
 
   /** Applies {@code git update-ref --stdin} instructions in one transaction, as a shared-records change. */
