@@ -87,6 +87,43 @@ final class TemporalApprovalTest extends InMemoryTemporalTest {
   }
 
   @Test
+  void aRunningTasksRequestStaysListedWhileAnotherTasksEndGoesThroughTheDesk() throws Exception {
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    ScriptedModelProvider model =
+        planning(
+            Task.builder("T1", "Touch a file").writeScope("made.txt").role("implementer").build(),
+            Task.builder("T2", "Look around").writeScope("other.txt").role("implementer").build());
+    model.on("implementer", "T1")
+        .reply(
+            Reply.toolCall("run_command", "{\"command\":[\"touch\",\"made.txt\"],\"shell\":\"\",\"cwd\":\"\",\"timeout_seconds\":0}"),
+            Reply.text(RoleAnswers.implementation("touched")));
+    model.on("implementer", "T2").reply(Reply.text(RoleAnswers.implementation("nothing to change")));
+    try (Orchestrator team =
+            Orchestrator.builder().workspace(ws).modelProvider(model).explorationProbes(List.of()).role(cautious())
+                .approvalTimeout(Duration.ofSeconds(60)).build();
+        OrchestraWorker worker = OrchestraWorker.builder(team).taskQueue(QUEUE).build()) {
+      TemporalOrchestrator temporal = serve(worker, b -> b.approvalsThroughRun(true));
+      String runId = temporal.start("Touch made.txt");
+
+      List<PendingApproval> waiting = waitingIn(temporal, runId);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (System.nanoTime() < deadline
+          && InMemoryTemporalTest.journal(ws).stream().noneMatch(e -> e instanceof OrchestraEvent.TaskFinished f && f.taskId().equals("T2"))) {
+        Thread.sleep(20);
+      }
+      assertTrue(
+          InMemoryTemporalTest.journal(ws).stream().anyMatch(e -> e instanceof OrchestraEvent.TaskFinished f && f.taskId().equals("T2")),
+          "T2's end reached the desk while T1 waited");
+      assertEquals(waiting, temporal.approvals(runId), "T1 still waits: its request is still listed");
+      temporal.answerApproval(runId, waiting.get(0).id(), ApprovalHandler.Decision.approve("a person"));
+      OrchestraEvent.RunFinished end = temporal.await(runId);
+
+      assertEquals(StopReason.GREEN.name(), end.stopReason(), end.message());
+      assertTrue(Files.exists(ws.resolve("made.txt")), "the answer reached T1");
+    }
+  }
+
+  @Test
   void aRequestNobodyAnswersInTimeIsDeniedAndNoLongerListed() throws Exception {
     Path ws = Files.createDirectories(dir.resolve("ws"));
     ScriptedModelProvider model = touching();

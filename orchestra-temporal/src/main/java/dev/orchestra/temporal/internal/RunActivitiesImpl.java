@@ -69,12 +69,18 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
 
   /** A run's executor, how many of the run's tasks run on this worker now, and since when none has ({@link System#nanoTime}). */
   private static final class RunTasks {
-    final TaskExecutor executor;
+    /** Made by the run's first task here, under this holder's own lock: git may take a while, and other runs' tasks must not wait. */
+    private TaskExecutor executor;
+    /** Guarded by {@link #executors}. */
     int running;
+    /** Guarded by {@link #executors}. */
     long idleSince;
 
-    RunTasks(TaskExecutor executor) {
-      this.executor = executor;
+    synchronized TaskExecutor executor(java.util.function.Supplier<TaskExecutor> make) {
+      if (executor == null) {
+        executor = make.get();
+      }
+      return executor;
     }
   }
   private final ScheduledExecutorService heartbeats;
@@ -142,19 +148,19 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
     return deskCall(runId, "reopenDesk", true, () -> {
       // This worker kept the desk the run gave up on (it lost Temporal for a while): that desk may
       // be ahead of the run, so it goes, and the run's journal decides.
-      RunDesk stale = desks.remove(runId);
-      if (stale != null) {
-        stale.interrupt(); // its call, given up, may still be carrying out a command: close waits for it
-        stale.close();
-      }
-      Map<String, RoleReport.Exploration> reports = new HashMap<>();
-      if (explorations != null) { // a workflow from before they were sent sends none
-        explorations.forEach((id, text) -> reports.put(id, (RoleReport.Exploration) Wire.report(text)));
-      }
-      OrchestraEvent last = Wire.event(lastEvent);
-      Claim claim = claims.get(runId);
       RunDesk reopened;
       try {
+        RunDesk stale = desks.remove(runId);
+        if (stale != null) {
+          stale.interrupt(); // its call, given up, may still be carrying out a command: close waits for it
+          stale.close();
+        }
+        Map<String, RoleReport.Exploration> reports = new HashMap<>();
+        if (explorations != null) { // a workflow from before they were sent sends none
+          explorations.forEach((id, text) -> reports.put(id, (RoleReport.Exploration) Wire.report(text)));
+        }
+        OrchestraEvent last = Wire.event(lastEvent);
+        Claim claim = claims.get(runId);
         reopened =
             gitRemote != null
                 ? host.reopenDeskAtRemote(runId, gitRemote, known, last, reports, claim == null ? List.of() : claim.lines())
@@ -382,20 +388,19 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
           }
           return idle;
         });
-        runTasks =
-            executors.computeIfAbsent(
-                call.runId(),
-                id -> {
-                  ApprovalHandler approvals =
-                      call.approvalsThroughRun() && people != null ? new WorkflowApprovals(people, workflowId, APPROVAL_POLL) : host.approvalHandler();
-                  return new RunTasks(
-                      call.gitRemote().isEmpty()
-                          ? host.tasks(id, host.workspace(), () -> cancelledRuns.contains(id), approvals)
-                          : host.tasksAtRemote(id, gitRemote, () -> cancelledRuns.contains(id), approvals));
-                });
+        runTasks = executors.computeIfAbsent(call.runId(), id -> new RunTasks());
         runTasks.running++;
       }
       ran = runTasks;
+      String id = call.runId();
+      TaskExecutor executor =
+          runTasks.executor(() -> {
+            ApprovalHandler approvals =
+                call.approvalsThroughRun() && people != null ? new WorkflowApprovals(people, workflowId, APPROVAL_POLL) : host.approvalHandler();
+            return call.gitRemote().isEmpty()
+                ? host.tasks(id, host.workspace(), () -> cancelledRuns.contains(id), approvals)
+                : host.tasksAtRemote(id, gitRemote, () -> cancelledRuns.contains(id), approvals);
+          });
       // This workflow run exactly: a signal must not reach a later run of the same workflow id.
       WorkflowTargetOptions target =
           WorkflowTargetOptions.newBuilder().setWorkflowId(context.getInfo().getWorkflowId()).setRunId(context.getInfo().getWorkflowRunId()).build();
@@ -412,7 +417,7 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
                   .taskHealth(command.task().id(), attempt, index, Wire.liveHealth(call.start(), List.of(health)));
             }
           };
-      return Wire.result(runTasks.executor.run(command, call.goal(), explorations, live), attempt);
+      return Wire.result(executor.run(command, call.goal(), explorations, live), attempt);
     } finally {
       if (ran != null) {
         synchronized (executors) {

@@ -596,7 +596,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
       fromDesk(() -> {
         boolean refers = Wire.teamAnswersByReference(link.team());
         List<TaskEnd> asked = ends.stream().map(e -> new TaskEnd(e.command(), e.result(), e.budgetChanges(), refers)).toList();
-        List<String> sent = TaskEnd.referable(asked);
+        List<String> sent = TaskEnd.lines(asked); // every end asks alike: these are the referable ones, or none is referred to
         DeskReply r = link.desk().tasksEnded(runId, asked);
         return new DeskReply(Wire.resolve(sent, r.events()), r.health());
       });

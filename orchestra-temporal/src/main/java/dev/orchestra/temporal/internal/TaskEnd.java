@@ -32,12 +32,18 @@ public record TaskEnd(
    * builds the same list from the same ends, resolves them ({@link Wire#resolve}).
    */
   public static List<String> referable(List<TaskEnd> ends) {
+    return lines(ends.stream().filter(TaskEnd::refers).toList());
+  }
+
+  /**
+   * Every end's lines, in the order {@link #referable} gives them: what a workflow resolves an
+   * answer against. An answer in full holds no reference, so this resolves either kind.
+   */
+  public static List<String> lines(List<TaskEnd> ends) {
     List<String> lines = new ArrayList<>();
     for (TaskEnd end : ends) {
-      if (end.refers()) {
-        lines.addAll(Wire.resultLines(end.result()));
-        lines.addAll(end.budgetChanges());
-      }
+      lines.addAll(Wire.resultLines(end.result()));
+      lines.addAll(end.budgetChanges());
     }
     return lines;
   }
