@@ -54,7 +54,7 @@ public final class GitWorktrees {
     this.follows = follows;
     this.prefix = prefix;
     this.folder = folder;
-    this.repo = new RepoGit(workspace, environment, identity, hooks);
+    this.repo = new RepoGit(workspace, environment, identity, hooks, folder.getParent().getParent()); // the git common dir
     this.integratedBranches = new IntegratedBranches(repo);
     this.integration = new IntegrationBranch(repo, folder, "orchestra/" + runId, integratedBranches);
     this.checkout = new UserCheckout(repo, folder);

@@ -46,17 +46,26 @@ final class RepoGit {
   private final GitIdentity identity;
   private final boolean hooks;
   /**
-   * One lock per repository folder in this JVM, for {@link #shared}: a clone's desk and its
-   * executors' tasks (separate instances) must not race either. A fetch reads every worktree's
-   * HEAD, and a worktree being added holds a placeholder there that git takes for a bad object.
+   * One lock per repository (its git common dir, resolved) in this JVM, for {@link #shared}: a
+   * clone's desk and its executors' tasks (separate instances), or runs in two folders of one
+   * repository, must not race either. A fetch reads every worktree's HEAD, and a worktree being
+   * added holds a placeholder there that git takes for a bad object. One entry per repository for
+   * the JVM's life: a few bytes each.
    */
   private static final java.util.concurrent.ConcurrentMap<Path, Object> SHARED_RECORDS = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Serialises what changes the repository's shared worktree and branch records. */
   private final Object sharedRecords;
 
-  RepoGit(Path workspace, CommandEnvironment environment, GitIdentity identity, boolean hooks) {
-    this.sharedRecords = SHARED_RECORDS.computeIfAbsent(workspace.toAbsolutePath().normalize(), p -> new Object());
+  /** {@code gitDir} is the repository's common git dir, whose records {@link #shared} guards. */
+  RepoGit(Path workspace, CommandEnvironment environment, GitIdentity identity, boolean hooks, Path gitDir) {
+    Path key;
+    try {
+      key = gitDir.toRealPath();
+    } catch (java.io.IOException e) {
+      key = gitDir.toAbsolutePath().normalize();
+    }
+    this.sharedRecords = SHARED_RECORDS.computeIfAbsent(key, p -> new Object());
     this.workspace = workspace;
     this.environment = environment;
     this.identity = identity;
@@ -109,9 +118,12 @@ final class RepoGit {
     }
   }
 
-  /** Whether git failed on a worktree's HEAD another process was just writing (see {@link #SHARED_RECORDS}). */
+  /**
+   * Whether git failed on a worktree's HEAD another process was just writing (see {@link
+   * #SHARED_RECORDS}): told by the path, since git may word its message in the user's language.
+   */
   private static boolean addingWorktree(Git.Result r) {
-    return r.err().contains("bad object") && r.err().contains("worktrees/");
+    return r.err().contains("worktrees/") && r.err().contains("/HEAD");
   }
 
   /** Applies {@code git update-ref --stdin} instructions in one transaction, as a shared-records change. */
