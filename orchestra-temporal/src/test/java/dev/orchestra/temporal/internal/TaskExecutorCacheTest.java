@@ -30,7 +30,7 @@ final class TaskExecutorCacheTest {
   @TempDir Path dir;
 
   @Test
-  void aRunWhoseTasksStoppedComingIsForgottenAtTheNextRunsTaskAndARunningOneIsKept() throws Exception {
+  void aRunWhoseTasksStoppedComingIsForgottenAtAnotherRunsTaskWhileTheRunWhoseTaskCameStays() throws Exception {
     Path ws = Files.createDirectories(dir.resolve("ws"));
     ScriptedModelProvider model = new ScriptedModelProvider();
     for (String id : List.of("T1", "T2", "T3")) {
