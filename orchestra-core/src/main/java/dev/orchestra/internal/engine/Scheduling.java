@@ -44,9 +44,11 @@ final class Scheduling {
   /**
    * Each task's role check and compiled scope, made once: a start compares the task with every
    * running one under the run's lock. An entry is stale when the task's role or scope list is
-   * another (a hand edit); a status change keeps both.
+   * another (a hand edit); a status change keeps both. Filled for the whole plan when the batch
+   * starts, since that step runs before any agent of the batch does; a task added later (a hand
+   * edit, a finding) is compiled when first compared.
    */
-  private final Map<String, Writer> writers = new HashMap<>();
+  private final Map<String, Writer> writers;
 
   /** What the conflict check needs of a task. */
   private record Writer(String role, boolean writes, boolean anywhere, WriteScopes.Compiled scope) {}
@@ -70,6 +72,16 @@ final class Scheduling {
     int i = 0;
     for (Task t : tasks) {
       order.put(t.id(), i++);
+    }
+    // Compiled here, once, rather than on a task's first comparison: that comparison happens in
+    // the step that ends another task, under the run's lock, where every agent of the batch waits.
+    writers = new HashMap<>(isolated ? 0 : tasks.size() * 4 / 3 + 1);
+    if (!isolated) {
+      for (Task t : tasks) {
+        if (t.status() == TaskStatus.TODO || t.status() == TaskStatus.RUNNING) {
+          writer(t);
+        }
+      }
     }
     for (Task t : tasks) {
       if (t.status() == TaskStatus.TODO) {
