@@ -12,8 +12,11 @@ import java.util.List;
  * run's lock, it waits here instead of putting the agent to sleep behind that thread, and goes in
  * with the agent's next event: at the latest the task's end, which takes the lock anyway. With
  * twelve agents whose model answers at once on two cores, that wait was the largest part of the
- * orchestration's cost per task. A token limit is therefore checked at most one event of the agent
- * late.
+ * orchestration's cost per task. The end of a call that answered without asking for a tool waits
+ * for the agent's next event whether the lock is free or not: that answer ends the agent's turn, so
+ * its next event (the task's end, or the call that asks again for a well-formed answer) follows
+ * without waiting on anything but the model, and both go in under one hold of the lock and one
+ * journal write. A token limit is therefore checked at most one event of the agent late.
  *
  * <p>Thread-safe: an agent may report from threads of its own. Every method may block for the
  * run's lock except {@link #observeWhenFree}.
@@ -62,6 +65,19 @@ final class AgentEvents {
     if (fed) {
       waiting.clear();
     }
+  }
+
+  /**
+   * Keeps an event that only adds to the run's counts (the end of a model call that answered
+   * without asking for a tool) until this agent's next event; feeds it at once after the task's
+   * end. Never waits for the lock before the task's end.
+   */
+  synchronized void observeWithNext(OrchestraEvent event) {
+    if (ended) {
+      observe(event);
+      return;
+    }
+    waiting.add(event);
   }
 
   /** Feeds what waits, if anything; blocks for the run's lock. For an agent's end: later events go in at once. */

@@ -69,7 +69,12 @@ final class ModelCaller {
     long t0 = System.nanoTime();
     try {
       ModelResponse response = run.config().provider().respond(request, signals);
-      signals.events.observeWhenFree(finished(request, response.usage(), t0, "ok"));
+      OrchestraEvent done = finished(request, response.usage(), t0, "ok");
+      if (response.toolCalls().isEmpty()) {
+        signals.events.observeWithNext(done); // the turn's last call: the agent's next event follows at once
+      } else {
+        signals.events.observeWhenFree(done);
+      }
       signals.events.signal(BudgetPolicy.Signal.SUCCESS, "");
       return response;
     } catch (ModelProviderException e) {

@@ -71,6 +71,51 @@ final class AgentEventsTest {
     assertJournalUsageAddsUp(40);
   }
 
+  /**
+   * A call that answers without asking for a tool ends the agent's turn, so its end waits for the
+   * agent's next event even with the lock free: here the answer does not parse, and its end is not
+   * heard before the call that asks again; it goes in with that call's end and the task's, in order.
+   */
+  @Test
+  void theEndOfACallAnsweringWithoutAToolGoesInWithTheAgentsNextEvent() throws Exception {
+    EventRecorder events = new EventRecorder();
+    List<List<String>> heardAtRepair = new ArrayList<>();
+    ScriptedModelProvider model = new ScriptedModelProvider();
+    model.on("orchestrator").reply(Reply.text(RoleAnswers.plan(List.of(Task.builder("T1", "Do it").role("implementer").build()))));
+    model.on("release_manager").otherwise(Reply.text("{}"));
+    model.on("implementer")
+        .reply(
+            Reply.toolCall("list_dir", "{\"path\":\"\"}"),
+            Reply.text("not the report"),
+            Reply.answer(request -> {
+              heardAtRepair.add(t1Calls(events));
+              return new dev.orchestra.model.ModelResponse(
+                  RoleAnswers.implementation("done"), List.of(), new TokenUsage(7, 0, 1, 0), dev.orchestra.model.ModelResponse.FinishReason.COMPLETED);
+            }));
+    try (Orchestrator o = Orchestrator.builder().workspace(ws).modelProvider(model).explorationProbes(List.of()).addListener(events).build()) {
+      RunResult r = o.run("Do it");
+      assertEquals(StopReason.GREEN, r.stopReason(), r.message());
+    }
+    assertEquals(1, heardAtRepair.size());
+    assertTrue(heardAtRepair.get(0).size() <= 1, "the unreadable answer's call is not heard before the agent's next event: " + heardAtRepair);
+    assertEquals(List.of("model", "model", "model 7", "finished"), t1Calls(events), "T1's calls and end, in the agent's order");
+    assertJournalUsageAddsUp(events.of(OrchestraEvent.ModelCallFinished.class).stream()
+        .filter(m -> m.taskId().equals("T1")).mapToLong(m -> m.usage().inputTokens()).sum());
+  }
+
+  /** T1's model calls (the last one's input tokens when it is the scripted 7) and its end. */
+  private static List<String> t1Calls(EventRecorder events) {
+    List<String> out = new ArrayList<>();
+    for (OrchestraEvent e : events.events()) {
+      if (e instanceof OrchestraEvent.ModelCallFinished m && m.taskId().equals("T1")) {
+        out.add(m.usage().inputTokens() == 7 ? "model 7" : "model");
+      } else if (e instanceof OrchestraEvent.TaskFinished f && f.taskId().equals("T1")) {
+        out.add("finished");
+      }
+    }
+    return out;
+  }
+
   /** Runs one task with {@code agent}, holding the run's lock from its first report until it reported. */
   private EventRecorder run(Agent agent) throws Exception {
     ScriptedModelProvider model = new ScriptedModelProvider();
