@@ -307,6 +307,8 @@ public final class RunState {
     b.append("integration committed ").append(committed).append(" to integrate ").append(toIntegrate).append(" integrating ")
         .append(integrating).append(" conflicts ").append(new java.util.TreeMap<>(conflicts)).append(" blocked ").append(integrationBlocked).append(" used ")
         .append(worktreesUsed).append(" origin ").append(originRunId).append('\n');
+    b.append("resolving ").append(resolving).append(" resolvers to plan ").append(resolversToPlan).append(" unmerged to fail ")
+        .append(unmergedToFail).append(" committed files ").append(new java.util.TreeMap<>(committedFiles)).append('\n');
     b.append("stop ").append(stopReason).append(' ').append(stopMessage).append('\n');
     b.append("pending plan-check ").append(awaitingPlanCheck).append('/').append(planChecked).append(" gates ").append(gatesRequested)
         .append(" finish ").append(finishIssued).append(" awaiting ").append(awaitingTask).append(" release ").append(releaseDone).append('\n');
