@@ -14,12 +14,14 @@ import java.util.List;
  * twelve agents whose model answers at once on two cores, that wait was the largest part of the
  * orchestration's cost per task. The end of a call that answered without asking for a tool waits
  * for the agent's next event whether the lock is free or not: that answer ends the agent's turn, so
- * its next event (the task's end, or the call that asks again for a well-formed answer) follows
- * without waiting on anything but the model, and both go in under one hold of the lock and one
- * journal write. A token limit is therefore checked at most one event of the agent late.
+ * its next event follows with nothing to wait on but the agent's own work: for a plan task, its end
+ * (after, in a worktree, the task's commit), which goes in with it under one hold of the lock and
+ * one journal write; or the call that asks again for a well-formed answer. A token limit is
+ * therefore checked at most one event of the agent late, and a crash in between loses that call's
+ * tokens from the journal along with the task's end (the task then runs again).
  *
  * <p>Thread-safe: an agent may report from threads of its own. Every method may block for the
- * run's lock except {@link #observeWhenFree}.
+ * run's lock except {@link #observeWhenFree} and, before the task's end, {@link #observeWithNext}.
  */
 final class AgentEvents {
   private final RunContext run;

@@ -71,7 +71,7 @@ final class ModelCaller {
       ModelResponse response = run.config().provider().respond(request, signals);
       OrchestraEvent done = finished(request, response.usage(), t0, "ok");
       if (response.toolCalls().isEmpty()) {
-        signals.events.observeWithNext(done); // the turn's last call: the agent's next event follows at once
+        signals.events.observeWithNext(done); // the turn's last call: see AgentEvents
       } else {
         signals.events.observeWhenFree(done);
       }

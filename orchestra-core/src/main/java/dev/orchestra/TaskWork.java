@@ -47,21 +47,28 @@ final class TaskWork {
       events.flush();
       throw e;
     }
-    if (outcome.stop() != null || run.cancelled()) {
-      events.flush(); // the task's own events come before the stop it led to
+    OrchestraEvent.TaskFinished end;
+    try {
+      if (outcome.stop() != null || run.cancelled()) {
+        events.flush(); // the task's own events come before the stop it led to
+      }
+      if (outcome.stop() != null) {
+        run.requestStop(outcome.stop(), outcome.stopMessage());
+      } else if (run.cancelled()) {
+        // The stop before the task's end, or the machine would start the interrupted task again.
+        run.requestStop(StopReason.CANCELLED, "cancelled in round " + c.round() + "; resume() continues");
+      }
+      if (outcome.report() != null) {
+        keep.accept(task, outcome.report());
+      }
+      end =
+          new OrchestraEvent.TaskFinished(
+              run.runId(), run.now(), task.id(), task.role(), outcome.status(), Text.oneLine(outcome.summary()), outcome.changedFiles(),
+              c.round());
+    } catch (RuntimeException | Error e) {
+      events.flush(); // the agent's last model call waits in its events: it must go in, with its tokens
+      throw e;
     }
-    if (outcome.stop() != null) {
-      run.requestStop(outcome.stop(), outcome.stopMessage());
-    } else if (run.cancelled()) {
-      // The stop before the task's end, or the machine would start the interrupted task again.
-      run.requestStop(StopReason.CANCELLED, "cancelled in round " + c.round() + "; resume() continues");
-    }
-    if (outcome.report() != null) {
-      keep.accept(task, outcome.report());
-    }
-    return events.feedWith(
-        new OrchestraEvent.TaskFinished(
-            run.runId(), run.now(), task.id(), task.role(), outcome.status(), Text.oneLine(outcome.summary()), outcome.changedFiles(),
-            c.round()));
+    return events.feedWith(end);
   }
 }
