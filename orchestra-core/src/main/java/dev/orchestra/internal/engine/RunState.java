@@ -307,7 +307,9 @@ public final class RunState {
     b.append("integration committed ").append(committed).append(" to integrate ").append(toIntegrate).append(" integrating ")
         .append(integrating).append(" conflicts ").append(new java.util.TreeMap<>(conflicts)).append(" blocked ").append(integrationBlocked).append(" used ")
         .append(worktreesUsed).append(" origin ").append(originRunId).append('\n');
-    b.append("resolving ").append(resolving).append(" resolvers to plan ").append(resolversToPlan).append(" unmerged to fail ")
+    b.append("resolving ")
+        .append(resolving.values().stream().map(r -> r.task().id() + " carries " + r.carried() + " from " + r.branch() + "@" + r.tip()).toList())
+        .append(" resolvers to plan ").append(resolversToPlan).append(" unmerged to fail ")
         .append(unmergedToFail).append(" committed files ").append(new java.util.TreeMap<>(committedFiles)).append('\n');
     b.append("stop ").append(stopReason).append(' ').append(stopMessage).append('\n');
     b.append("pending plan-check ").append(awaitingPlanCheck).append('/').append(planChecked).append(" gates ").append(gatesRequested)

@@ -44,9 +44,9 @@ final class Scheduling {
   /**
    * Each task's role check and compiled scope, made once: a start compares the task with every
    * running one under the run's lock. An entry is stale when the task's role or scope list is
-   * another (a hand edit); a status change keeps both. Filled for the whole plan when the batch
-   * starts, since that step runs before any agent of the batch does; a task added later (a hand
-   * edit, a finding) is compiled when first compared.
+   * another (a hand edit); a status change keeps both. Filled for every writer to do or running
+   * when this is built: at the batch's start, before any of its agents runs (or after a plan change,
+   * which rebuilds it and walks the plan anyway); any other task is compiled when first compared.
    */
   private final Map<String, Writer> writers;
 
@@ -78,7 +78,7 @@ final class Scheduling {
     writers = new HashMap<>(isolated ? 0 : tasks.size() * 4 / 3 + 1);
     if (!isolated) {
       for (Task t : tasks) {
-        if (t.status() == TaskStatus.TODO || t.status() == TaskStatus.RUNNING) {
+        if ((t.status() == TaskStatus.TODO || t.status() == TaskStatus.RUNNING) && writes(t)) {
           writer(t);
         }
       }
