@@ -60,6 +60,67 @@ final class TaskExecutorCacheTest {
     }
   }
 
+  @Test
+  void aRunWithATaskStillRunningHereIsKeptHoweverLongAgoItStarted() throws Exception {
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    java.util.concurrent.CountDownLatch asked = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch answer = new java.util.concurrent.CountDownLatch(1);
+    ScriptedModelProvider model = new ScriptedModelProvider();
+    model.on("implementer", "T1").reply(Reply.answer(request -> {
+      asked.countDown();
+      try {
+        answer.await(1, java.util.concurrent.TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return dev.orchestra.model.ModelResponse.text(RoleAnswers.implementation("nothing to change"), dev.orchestra.model.TokenUsage.ZERO);
+    }));
+    for (String id : List.of("T2", "T3")) {
+      model.on("implementer", id).reply(Reply.text(RoleAnswers.implementation("nothing to change")));
+    }
+    // Two environments on one worker: each runs one activity at a time.
+    TestActivityEnvironment first = TestActivityEnvironment.newInstance();
+    try {
+      TestActivityEnvironment second = TestActivityEnvironment.newInstance();
+      java.util.concurrent.ExecutorService caller = java.util.concurrent.Executors.newSingleThreadExecutor();
+      try (Orchestrator team = Orchestrator.builder().workspace(ws).modelProvider(model).build();
+          RunActivitiesImpl worker = new RunActivitiesImpl(EngineHost.of(team), Duration.ofSeconds(1), "own-queue", Optional.empty())) {
+        first.registerActivitiesImplementations(worker);
+        second.registerActivitiesImplementations(worker);
+        RunActivities call = stub(second);
+        java.util.concurrent.Future<?> t1 = caller.submit(() -> {
+          runTask(stub(first), ws, "run-1", "T1");
+          return null;
+        });
+        try {
+          assertEquals(true, asked.await(1, java.util.concurrent.TimeUnit.MINUTES), "T1's agent asked its model");
+          worker.runTasksKept = Duration.ZERO; // as if half an hour went by since T1 started
+          Thread.sleep(2);
+          runTask(call, ws, "run-2", "T2");
+          assertEquals(Set.of("run-1", "run-2"), worker.cachedRuns(), "run-1's task still runs here");
+        } finally {
+          answer.countDown(); // T1 ends before the worker and the team close, whatever happened above
+          t1.get(1, java.util.concurrent.TimeUnit.MINUTES);
+        }
+        Thread.sleep(2);
+        runTask(call, ws, "run-2", "T3");
+        assertEquals(Set.of("run-2"), worker.cachedRuns(), "once T1 ended, run-1 is let go like any other");
+      } finally {
+        caller.shutdownNow();
+        caller.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+        second.close();
+      }
+    } finally {
+      first.close();
+    }
+  }
+
+  private static RunActivities stub(TestActivityEnvironment env) {
+    return env.newActivityStub(
+        RunActivities.class,
+        ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(1)).setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build()).build());
+  }
+
   /** Runs a task of {@code runId}, whose desk holds the workspace's run lock as far as this worker can tell. */
   private static void runTask(RunActivities call, Path ws, String runId, String taskId) throws Exception {
     Files.createDirectories(ws.resolve(".orchestra"));
