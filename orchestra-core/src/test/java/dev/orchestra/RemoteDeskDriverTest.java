@@ -254,6 +254,39 @@ final class RemoteDeskDriverTest {
   }
 
   @Test
+  void anExplorerWhoseRunBranchCannotBeFetchedReadsTheClonesOwnCheckout() throws Exception {
+    Path stale = clone("stale");
+    Files.writeString(stale.resolve("LOCAL.md"), "in this clone's checkout only\n");
+    GitRemote shared = new GitRemote(remote.toString());
+    ScriptedModelProvider model = new ScriptedModelProvider();
+    model.on("explorer", "explore-1")
+        .reply(Reply.toolCall("read_file", "{\"path\":\"LOCAL.md\"}"))
+        .reply(Reply.text(RoleAnswers.exploration(new RoleReport.Exploration(List.of("LOCAL.md"), List.of(), List.of(), List.of()))));
+    TaskResult result;
+    Path gone = remote.resolveSibling(remote.getFileName() + "-unreachable");
+    try (Orchestrator desk = team(clone("desk"), true, Isolation.Worktrees.Integration.MERGE);
+        Orchestrator explorer = Orchestrator.builder().workspace(stale).modelProvider(model).isolation(Isolation.worktrees()).build();
+        RunDesk opened = EngineHost.of(desk).deskAtRemote("probe-run", shared)) {
+      dev.orchestra.internal.exec.TaskExecutor tasks = EngineHost.of(explorer).tasksAtRemote("probe-run", shared, () -> false, ApprovalHandler.DENY_ALL);
+      assertTrue(TestRepos.git(remote, "branch", "--list", "orchestra/probe-run").contains("probe-run"), "the desk made the run's branch: " + opened);
+      Files.move(remote, gone); // git cannot fetch the run's branch for the probe's own tree now
+      try {
+        Task probe = Task.builder("explore-1", "What is in LOCAL.md?").role("explorer").build();
+        result = tasks.run(new dev.orchestra.internal.engine.Command.RunTask(probe, 0, List.of(), List.of(), ""), "Read LOCAL.md", Map.of());
+      } finally {
+        Files.move(gone, remote);
+      }
+    }
+    OrchestraEvent.ToolCalled read =
+        result.events().stream().filter(e -> e instanceof OrchestraEvent.ToolCalled t && t.tool().equals("read_file")).map(e -> (OrchestraEvent.ToolCalled) e)
+            .findFirst().orElseThrow(() -> new AssertionError("no read_file call in " + result.events()));
+    assertTrue(read.ok(), "the explorer read the clone's own checkout, since nothing would start a failed probe again: " + read);
+    OrchestraEvent.TaskFinished end = (OrchestraEvent.TaskFinished) result.events().get(result.events().size() - 1);
+    assertEquals(dev.orchestra.plan.TaskStatus.DONE, end.status(), end.summary());
+    assertEquals(1, TestRepos.git(stale, "worktree", "list").lines().count(), "no tree was left behind");
+  }
+
+  @Test
   void aTeamWhoseTasksShareOneTreeCannotWorkThroughARemote() throws Exception {
     Path clone = clone("shared");
     try (Orchestrator o = Orchestrator.builder().workspace(clone).modelProvider(new ScriptedModelProvider()).isolation(Isolation.shared()).build()) {
