@@ -21,7 +21,7 @@ import java.util.List;
  * tokens from the journal along with the task's end (the task then runs again).
  *
  * <p>Thread-safe: an agent may report from threads of its own. Every method may block for the
- * run's lock except {@link #observeWhenFree} and, before the task's end, {@link #observeWithNext}.
+ * run's lock except {@link #observeWhenFree} and {@link #observeWithNext}, before the task's end.
  */
 final class AgentEvents {
   private final RunContext run;

@@ -44,17 +44,18 @@ final class TaskWork {
     try {
       outcome = agents.runTask(task, c.round(), c.retriesTaken(), folder -> probe ? Briefs.probe(goal, Briefs.ci(folder)) : planBrief, !probe, c.resolves(), c.resolvesTip(), events);
     } catch (RuntimeException | Error e) {
-      events.flush();
+      flushKeeping(events, e);
       throw e;
     }
     OrchestraEvent.TaskFinished end;
     try {
-      if (outcome.stop() != null || run.cancelled()) {
+      boolean cancelled = run.cancelled(); // read once: a cancel in between would put the stop before the task's events
+      if (outcome.stop() != null || cancelled) {
         events.flush(); // the task's own events come before the stop it led to
       }
       if (outcome.stop() != null) {
         run.requestStop(outcome.stop(), outcome.stopMessage());
-      } else if (run.cancelled()) {
+      } else if (cancelled) {
         // The stop before the task's end, or the machine would start the interrupted task again.
         run.requestStop(StopReason.CANCELLED, "cancelled in round " + c.round() + "; resume() continues");
       }
@@ -66,9 +67,18 @@ final class TaskWork {
               run.runId(), run.now(), task.id(), task.role(), outcome.status(), Text.oneLine(outcome.summary()), outcome.changedFiles(),
               c.round());
     } catch (RuntimeException | Error e) {
-      events.flush(); // the agent's last model call waits in its events: it must go in, with its tokens
+      flushKeeping(events, e); // the agent's last model call waits in its events: it must go in, with its tokens
       throw e;
     }
     return events.feedWith(end);
+  }
+
+  /** Feeds what the agent's events hold after {@code failure}; a failure of that is added to it, not put in its place. */
+  private static void flushKeeping(AgentEvents events, Throwable failure) {
+    try {
+      events.flush();
+    } catch (RuntimeException | Error f) {
+      failure.addSuppressed(f);
+    }
   }
 }
