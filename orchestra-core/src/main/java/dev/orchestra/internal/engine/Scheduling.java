@@ -178,14 +178,14 @@ final class Scheduling {
 
   /** Whether a writer's scope overlaps a running writer's (as {@link Task#writeScopeOverlaps}), in a shared tree. */
   private boolean conflicts(Task t, Iterable<Task> running) {
-    if (isolated) {
-      return false;
+    if (isolated || !writes(t)) {
+      return false; // a read-only task's scope is never compared, so never compiled
     }
     Writer w = writer(t);
-    if (!w.writes()) {
-      return false;
-    }
     for (Task other : running) {
+      if (!writes(other)) {
+        continue;
+      }
       Writer o = writer(other);
       if (o.writes() && (w.anywhere() || o.anywhere() || w.scope().overlaps(o.scope()))) {
         return true;
