@@ -222,10 +222,7 @@ final class RemoteDeskDriverTest {
   void anExplorerInACloneBehindTheRemoteReadsTheRunsBranchNotTheClonesOwnCheckout() throws Exception {
     Path stale = clone("stale"); // cloned before the run's branch moved on, and never pulled
     GitRemote shared = new GitRemote(remote.toString());
-    ScriptedModelProvider model = new ScriptedModelProvider();
-    model.on("explorer", "explore-1")
-        .reply(Reply.toolCall("read_file", "{\"path\":\"NEW.md\"}"))
-        .reply(Reply.text(RoleAnswers.exploration(new RoleReport.Exploration(List.of("NEW.md"), List.of(), List.of(), List.of()))));
+    ScriptedModelProvider model = explorerReading("NEW.md");
     TaskResult result;
     try (Orchestrator desk = team(clone("desk"), true, Isolation.Worktrees.Integration.MERGE);
         Orchestrator explorer = Orchestrator.builder().workspace(stale).modelProvider(model).isolation(Isolation.worktrees()).build();
@@ -243,9 +240,7 @@ final class RemoteDeskDriverTest {
       result = EngineHost.of(explorer).tasksAtRemote("probe-run", shared, () -> false, ApprovalHandler.DENY_ALL)
           .run(new dev.orchestra.internal.engine.Command.RunTask(probe, 0, List.of(), List.of(), ""), "Find NEW.md", Map.of());
     }
-    OrchestraEvent.ToolCalled read =
-        result.events().stream().filter(e -> e instanceof OrchestraEvent.ToolCalled t && t.tool().equals("read_file")).map(e -> (OrchestraEvent.ToolCalled) e)
-            .findFirst().orElseThrow(() -> new AssertionError("no read_file call in " + result.events()));
+    OrchestraEvent.ToolCalled read = readFileCall(result);
     assertTrue(read.ok(), "the explorer read the file the run's branch holds: " + read);
     String brief = model.requests("explorer", "explore-1").get(0).messages().toString();
     assertTrue(brief.contains("go test ./..."), "the brief names the CI commands of the run's branch: " + brief);
@@ -258,10 +253,7 @@ final class RemoteDeskDriverTest {
     Path stale = clone("stale");
     Files.writeString(stale.resolve("LOCAL.md"), "in this clone's checkout only\n");
     GitRemote shared = new GitRemote(remote.toString());
-    ScriptedModelProvider model = new ScriptedModelProvider();
-    model.on("explorer", "explore-1")
-        .reply(Reply.toolCall("read_file", "{\"path\":\"LOCAL.md\"}"))
-        .reply(Reply.text(RoleAnswers.exploration(new RoleReport.Exploration(List.of("LOCAL.md"), List.of(), List.of(), List.of()))));
+    ScriptedModelProvider model = explorerReading("LOCAL.md");
     TaskResult result;
     Path gone = remote.resolveSibling(remote.getFileName() + "-unreachable");
     try (Orchestrator desk = team(clone("desk"), true, Isolation.Worktrees.Integration.MERGE);
@@ -277,9 +269,7 @@ final class RemoteDeskDriverTest {
         Files.move(gone, remote);
       }
     }
-    OrchestraEvent.ToolCalled read =
-        result.events().stream().filter(e -> e instanceof OrchestraEvent.ToolCalled t && t.tool().equals("read_file")).map(e -> (OrchestraEvent.ToolCalled) e)
-            .findFirst().orElseThrow(() -> new AssertionError("no read_file call in " + result.events()));
+    OrchestraEvent.ToolCalled read = readFileCall(result);
     assertTrue(read.ok(), "the explorer read the clone's own checkout, since nothing would start a failed probe again: " + read);
     OrchestraEvent.TaskFinished end = (OrchestraEvent.TaskFinished) result.events().get(result.events().size() - 1);
     assertEquals(dev.orchestra.plan.TaskStatus.DONE, end.status(), end.summary());
@@ -303,6 +293,21 @@ final class RemoteDeskDriverTest {
     GitRemote r = new GitRemote("https://ana:s3cret-token@git.example.com/team/repo.git");
     assertEquals("https://***@git.example.com/team/repo.git", r.toString());
     assertThrows(IllegalArgumentException.class, () -> new GitRemote("--upload-pack=touch /tmp/x"));
+  }
+
+  /** A model whose explorer {@code explore-1} reads {@code file} and reports it. */
+  private static ScriptedModelProvider explorerReading(String file) {
+    ScriptedModelProvider model = new ScriptedModelProvider();
+    model.on("explorer", "explore-1")
+        .reply(Reply.toolCall("read_file", "{\"path\":\"" + file + "\"}"))
+        .reply(Reply.text(RoleAnswers.exploration(new RoleReport.Exploration(List.of(file), List.of(), List.of(), List.of()))));
+    return model;
+  }
+
+  /** The probe's read_file call. */
+  private static OrchestraEvent.ToolCalled readFileCall(TaskResult result) {
+    return result.events().stream().filter(e -> e instanceof OrchestraEvent.ToolCalled t && t.tool().equals("read_file")).map(e -> (OrchestraEvent.ToolCalled) e)
+        .findFirst().orElseThrow(() -> new AssertionError("no read_file call in " + result.events()));
   }
 
   private Path clone(String name) throws Exception {

@@ -40,10 +40,7 @@ final class TaskExecutorCacheTest {
     try (Orchestrator team = Orchestrator.builder().workspace(ws).modelProvider(model).build();
         RunActivitiesImpl worker = new RunActivitiesImpl(EngineHost.of(team), Duration.ofSeconds(1), "own-queue", Optional.empty())) {
       env.registerActivitiesImplementations(worker);
-      RunActivities call =
-          env.newActivityStub(
-              RunActivities.class,
-              ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(1)).setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build()).build());
+      RunActivities call = stub(env);
 
       runTask(call, ws, "run-1", "T1");
       runTask(call, ws, "run-1", "T2");
