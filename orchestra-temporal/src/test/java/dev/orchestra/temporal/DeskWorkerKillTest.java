@@ -162,6 +162,63 @@ final class DeskWorkerKillTest {
     }
   }
 
+  /**
+   * The desk's worker dies while the desk feeds a task's end the workflow fed already (the workflow
+   * feeds an end before it asks the desk, so the next tasks leave at once). The lost desk journalled
+   * the end and then hung, as a worker does that dies between the two; the desk opened again on the
+   * worker left starts from the journal as it stood before that end, is given the end again, and
+   * answers what the workflow fed: the end is journalled once and the run ends GREEN.
+   */
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void aDeskWorkerLostWhileItFedATaskEndTheWorkflowFedFirstIsGivenTheEndAgainOnTheWorkerLeft() throws Exception {
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    try (ChildJvm server = new ChildJvm(LocalTemporalServer.class, dir.resolve("server.log"), "0")) {
+      String target = "127.0.0.1:" + server.await(LocalTemporalServer.LISTENING, 60).substring(LocalTemporalServer.LISTENING.length());
+      WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
+      // One task of two calls (a write, then the answer); the desk hangs once it journalled the task's end.
+      try (ChildJvm desk =
+              new ChildJvm(
+                  TestWorkerMain.class, dir.resolve("desk.log"), target, QUEUE, ws.toString(), "true", "2", "1", "2", "10", "12", "false", "true", "",
+                  "T1");
+          Orchestrator team = SyntheticTeam.build(ws, 1, 2, 10, 12, id -> {}, "true");
+          OrchestraWorker left = OrchestraWorker.builder(team).taskQueue(QUEUE).stickyWorkflows(false).build()) {
+        desk.await("ready", 60);
+        WorkflowClient client = WorkflowClient.newInstance(service);
+        TemporalOrchestrator temporal = TemporalOrchestrator.builder(client).taskQueue(QUEUE).heartbeatTimeout(Duration.ofSeconds(5)).build();
+        String runId = temporal.start("Write f1.txt");
+        desk.await("holding T1", 120);
+        List<OrchestraEvent> lost = InMemoryTemporalTest.journal(ws);
+        assertEquals(1, lost.stream().filter(e -> e instanceof OrchestraEvent.TaskFinished f && f.taskId().equals("T1")).count(), "the lost desk journalled the end: " + lost);
+        left.start(client);
+        desk.kill();
+        OrchestraEvent.RunFinished end = temporal.await(runId);
+
+        assertEquals(StopReason.GREEN.name(), end.stopReason(), end.message());
+        assertEquals("T1\n", Files.readString(ws.resolve("f1.txt")));
+        List<OrchestraEvent> journal = InMemoryTemporalTest.journal(ws);
+        assertEquals(1, journal.stream().filter(e -> e instanceof OrchestraEvent.RunStarted).count(), "one run: " + journal);
+        assertEquals(1, journal.stream().filter(e -> e instanceof OrchestraEvent.TaskFinished f && f.taskId().equals("T1")).count(), "one end of T1: " + journal);
+        assertTrue(journal.get(journal.size() - 1) instanceof OrchestraEvent.RunFinished, "the finish is journalled last");
+
+        WorkflowExecutionHistory history = client.fetchHistory(TemporalOrchestrator.workflowId(runId));
+        assertEquals(1, scheduled(history, "ReopenDesk"), "the desk was opened again once");
+        WorkflowReplayer.replayWorkflowExecution(history, RunWorkflowImpl.class);
+        HistoryFixturesTest.record("desk-lost-during-ends-fed-first", history);
+      } finally {
+        service.shutdownNow();
+      }
+    }
+  }
+
+  /** How many activities of a type a history scheduled. */
+  private static long scheduled(WorkflowExecutionHistory history, String activityType) {
+    return history.getEvents().stream()
+        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+            && e.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals(activityType))
+        .count();
+  }
+
   /** Waits for the desk's CI check to start and name its process in {@code pidFile}; returns that process's id. */
   private static long checkStarted(Path pidFile) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

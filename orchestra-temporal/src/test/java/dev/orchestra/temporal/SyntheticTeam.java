@@ -2,6 +2,7 @@ package dev.orchestra.temporal;
 
 import dev.orchestra.BudgetPolicy;
 import dev.orchestra.Orchestrator;
+import dev.orchestra.event.OrchestraListener;
 import dev.orchestra.gate.Gate;
 import dev.orchestra.model.Message;
 import dev.orchestra.model.ModelResponse;
@@ -42,6 +43,17 @@ public final class SyntheticTeam {
    */
   public static Orchestrator build(
       Path workspace, int tasks, int calls, long callMillis, int budget, Consumer<String> taskStarted, String ciCommand) {
+    return build(workspace, tasks, calls, callMillis, budget, taskStarted, ciCommand, e -> {});
+  }
+
+  /**
+   * Builds the team, with a CI check and a listener of its own.
+   *
+   * @param listener told of the run's events where its desk delivers them
+   */
+  public static Orchestrator build(
+      Path workspace, int tasks, int calls, long callMillis, int budget, Consumer<String> taskStarted, String ciCommand,
+      OrchestraListener listener) {
     List<Task> plan = new ArrayList<>();
     for (int i = 1; i <= tasks; i++) {
       plan.add(Task.builder("T" + i, "Write f" + i + ".txt").writeScope("f" + i + ".txt").role("implementer").build());
@@ -70,7 +82,8 @@ public final class SyntheticTeam {
                   return ModelResponse.text(RoleAnswers.implementation("wrote " + file), TokenUsage.ZERO);
                 }));
     Orchestrator.Builder team =
-        Orchestrator.builder().workspace(workspace).modelProvider(model).explorationProbes(List.of()).budgetPolicy(BudgetPolicy.fixed(budget));
+        Orchestrator.builder().workspace(workspace).modelProvider(model).explorationProbes(List.of()).budgetPolicy(BudgetPolicy.fixed(budget))
+            .addListener(listener);
     if (!ciCommand.isEmpty()) {
       team.addGate(Gate.ci(List.of(ciCommand)));
     }

@@ -89,7 +89,49 @@ final class TemporalRunTest extends InMemoryTemporalTest {
         assertTrue(answer.contains("\"=0\""), "an answer refers to the first line sent: " + answer);
         assertFalse(answer.contains("task_finished"), "no task's end repeated in the answer: " + answer);
       }
+      // The workflow feeds a task's end before the desk answers it: T3, which waits for T1 and T2,
+      // leaves before the desk answered the later of their ends.
+      long t3 = runTaskScheduled(history, "T3");
+      long lastEndAnswered = Math.max(tasksEndedAnswered(history, "T1"), tasksEndedAnswered(history, "T2"));
+      assertTrue(t3 < lastEndAnswered, "T3 scheduled at event " + t3 + ", the desk answered the ends it waited for at " + lastEndAnswered);
     }
+  }
+
+  /** The id of the event that scheduled a task's (first) {@code RunTask} activity. */
+  static long runTaskScheduled(WorkflowExecutionHistory history, String taskId) throws Exception {
+    for (io.temporal.api.history.v1.HistoryEvent e : history.getEvents()) {
+      if (e.hasActivityTaskScheduledEventAttributes() && e.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals("RunTask")) {
+        String call = e.getActivityTaskScheduledEventAttributes().getInput().getPayloads(0).getData().toStringUtf8();
+        if (taskIdOf(JSON.readTree(call).path("command").asText()).equals(taskId)) {
+          return e.getEventId();
+        }
+      }
+    }
+    throw new AssertionError("no RunTask scheduled for " + taskId);
+  }
+
+  /** The id of the event that completed the {@code TasksEnded} call that gave the desk a task's end. */
+  static long tasksEndedAnswered(WorkflowExecutionHistory history, String taskId) throws Exception {
+    java.util.Set<Long> carrying = new java.util.HashSet<>();
+    for (io.temporal.api.history.v1.HistoryEvent e : history.getEvents()) {
+      if (e.hasActivityTaskScheduledEventAttributes() && e.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals("TasksEnded")) {
+        String ends = e.getActivityTaskScheduledEventAttributes().getInput().getPayloads(1).getData().toStringUtf8();
+        for (com.fasterxml.jackson.databind.JsonNode end : JSON.readTree(ends)) {
+          if (taskIdOf(end.path("command").asText()).equals(taskId)) {
+            carrying.add(e.getEventId());
+          }
+        }
+      } else if (e.hasActivityTaskCompletedEventAttributes() && carrying.contains(e.getActivityTaskCompletedEventAttributes().getScheduledEventId())) {
+        return e.getEventId();
+      }
+    }
+    throw new AssertionError("the desk never answered " + taskId + "'s end");
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+  private static String taskIdOf(String command) {
+    return ((dev.orchestra.internal.engine.Command.RunTask) dev.orchestra.temporal.internal.Wire.command(command)).task().id();
   }
 
   /** The results of the {@code TasksEnded} activities in a history, as their payloads' JSON text. */

@@ -1,6 +1,8 @@
 package dev.orchestra.temporal;
 
 import dev.orchestra.Orchestrator;
+import dev.orchestra.event.OrchestraEvent;
+import dev.orchestra.event.OrchestraListener;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
@@ -10,8 +12,10 @@ import java.nio.file.Path;
 
 /**
  * A worker JVM for tests: {@code TARGET QUEUE WORKSPACE KEEPS_DESKS SLOTS TASKS CALLS CALL_MILLIS BUDGET STICKY [CI_COMMAND
- * [GIT_REMOTE]]} (an empty CI command: the checks the workspace calls for; with a git remote, the
- * workspace is a clone of it).
+ * [GIT_REMOTE [HOLD_AT]]]} (an empty CI command: the checks the workspace calls for; with a git
+ * remote, the workspace is a clone of it; with a task id to hold at, the desk this worker keeps
+ * stops for good when it delivers that task's end, as a worker that hangs, and prints {@code holding
+ * TASK}).
  * Prints {@code ready} once polling and {@code started TASK} as each task's agent starts; stops when
  * its standard input ends, so a test that dies takes it along.
  */
@@ -27,7 +31,8 @@ public final class TestWorkerMain {
                   System.out.println("started " + id);
                   System.out.flush();
                 },
-                args.length > 10 ? args[10] : "");
+                args.length > 10 ? args[10] : "",
+                args.length > 12 ? holdAt(args[12]) : e -> {});
         OrchestraWorker worker = worker(team, args)) {
       worker.start(WorkflowClient.newInstance(service));
       System.out.println("ready");
@@ -41,6 +46,23 @@ public final class TestWorkerMain {
     }
     // A thread a library left behind must not keep this process alive after its parent is gone.
     System.exit(0);
+  }
+
+  /** A listener that never returns once it hears that {@code taskId} finished. */
+  private static OrchestraListener holdAt(String taskId) {
+    return e -> {
+      if (e instanceof OrchestraEvent.TaskFinished f && f.taskId().equals(taskId)) {
+        System.out.println("holding " + taskId);
+        System.out.flush();
+        while (true) {
+          try {
+            Thread.sleep(60_000);
+          } catch (InterruptedException stillHolding) {
+            // a worker that hangs does not stop for an interrupt either
+          }
+        }
+      }
+    };
   }
 
   private static OrchestraWorker worker(Orchestrator team, String[] args) {

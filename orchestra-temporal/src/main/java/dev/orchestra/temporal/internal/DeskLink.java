@@ -155,11 +155,20 @@ final class DeskLink {
    * opened again elsewhere, which stands where the workflow's machine does.
    */
   <T> T call(Supplier<T> call) {
+    return callFrom(journal.size(), call);
+  }
+
+  /**
+   * As {@link #call}, for a call made after the workflow fed what it will answer: a desk opened again
+   * is cut back to the run's first {@code known} journal lines (those before what was fed), since
+   * the lost desk may or may not have journalled the rest, and the call is sent again there.
+   */
+  <T> T callFrom(int known, Supplier<T> call) {
     while (true) {
       try {
         return callOnce(call);
       } catch (ActivityFailure e) {
-        if (loss(e).isEmpty() || !move(e)) {
+        if (loss(e).isEmpty() || known == 0 || !move(e, known, journal.get(known - 1))) {
           throw e;
         }
       }
@@ -244,18 +253,14 @@ final class DeskLink {
 
   /**
    * After a desk call failed because the desk's worker is gone: opens the desk again on a worker
-   * that keeps desks, from the run's journal (on the folder the workers share), cut back to what
-   * the workflow has. Returns true when it did, and the caller sends the call that failed again;
+   * that keeps desks, from the run's journal (on the folder the workers share), cut back to its
+   * first {@code known} lines, the last of which is {@code last}. Returns true when it did, and the
+   * caller sends the call that failed again;
    * false when the run cannot go on (the desk moved too often, or a history from before desks
    * moved replays).
    *
    * @throws ApplicationFailure of type {@value #DESK_LOST} when no worker could open the desk again
    */
-  private boolean move(ActivityFailure lost) {
-    return !journal.isEmpty() && move(lost, journal.size(), journal.get(journal.size() - 1));
-  }
-
-  /** As {@link #move(ActivityFailure)}, from the run's first {@code known} journal lines, the last of which is {@code last}. */
   boolean move(ActivityFailure lost, int known, String last) {
     if (desk == null || Workflow.getVersion(DESK_MOVES, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
       return false;

@@ -40,8 +40,10 @@ import java.util.Set;
  * the desk's copy of the machine and this one agree. Agents' tasks run as activities at once (the
  * machine keeps them within the thread budget and write scopes); every other command goes to the
  * desk, one at a time, and while the desk works no task's end is fed, so the order the desk saw is
- * the order fed here. A held task's wait is a workflow timer. Deterministic: workflow time only, no
- * I/O, and the machine is deterministic.
+ * the order fed here. The one exception: task ends whose answer the workflow can tell beforehand
+ * are fed at once and the desk is asked behind, its answers checked in order before anything else
+ * goes to it (see {@link #flush}). A held task's wait is a workflow timer. Deterministic: workflow
+ * time only, no I/O, and the machine is deterministic.
  *
  * <p>Public because Temporal instantiates it; not Orchestra's API.
  */
@@ -196,6 +198,9 @@ public final class RunWorkflowImpl implements RunWorkflow {
         CancellationScope.throwCanceled(); // a desk's work never waits, so a cancel is looked for here too
       }
       Command next = deskWork.poll();
+      if (next != null) {
+        confirmAll(); // before the plan edits, and before the run continues as new
+      }
       if (next != null && atRoundBoundary(next) && historyLong()) {
         continueAsNew(next); // does not return
       }
@@ -208,10 +213,13 @@ public final class RunWorkflowImpl implements RunWorkflow {
         link.checked();
         continue;
       }
-      if (pending.isEmpty()) {
+      if (pending.isEmpty() && unconfirmed.isEmpty()) {
         throw new IllegalStateException("run " + runId + " waits for nothing and has not finished: " + machine.state().describe());
       }
-      Workflow.await(() -> !liveHealth.isEmpty() || pending.stream().anyMatch(p -> p.promise().isCompleted()));
+      Workflow.await(() -> answered() || !liveHealth.isEmpty() || pending.stream().anyMatch(p -> p.promise().isCompleted()));
+      if (answered()) {
+        confirm();
+      }
       // Every signal a task sent came before its end: with none left to step on (stepping may wait
       // for the desk, and more may come meanwhile), the ends seen next have all of theirs counted.
       while (!liveHealth.isEmpty()) {
@@ -370,6 +378,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
    * feeding its changes through the desk too.
    */
   private void fromDesk(java.util.function.Supplier<DeskReply> call) {
+    confirmAll(); // the desk hears everything in the order it was fed here
     DeskReply reply = link.call(call);
     approvals.keepOnlyTasks(startOf.keySet()); // the desk's agents wait for nothing now
     feed(reply.events());
@@ -585,22 +594,182 @@ public final class RunWorkflowImpl implements RunWorkflow {
     flush(results);
   }
 
-  /** Sends the task ends gathered so far to the desk in one call, and empties the list. */
+  /** The change that feeds the desk's answer to task ends before asking it, for {@link Workflow#getVersion}. */
+  private static final String ENDS_FED_FIRST = "ends-fed-first";
+
+  /**
+   * Feeds the task ends gathered so far, and empties the list: at once when the workflow can tell
+   * what the desk will answer (the desk is asked behind, see {@link #confirm}), otherwise as the
+   * desk answers one call about them all.
+   */
   private void flush(List<TaskEnd> results) {
-    if (!results.isEmpty()) {
-      List<TaskEnd> ends = List.copyOf(results);
-      results.clear();
-      // A desk that can answers with the tasks' own lines as references to what was sent: they then
-      // cross Temporal (and fill its history) once less. Other answers hold them in full. Asked at
-      // each call: a desk moved meanwhile may run other code.
-      fromDesk(() -> {
-        boolean refers = Wire.teamAnswersByReference(link.team());
-        List<TaskEnd> asked = ends.stream().map(e -> new TaskEnd(e.command(), e.result(), e.budgetChanges(), refers)).toList();
-        List<String> sent = TaskEnd.lines(asked); // every end asks alike: these are the referable ones, or none is referred to
-        DeskReply r = link.desk().tasksEnded(runId, asked);
-        return new DeskReply(Wire.resolve(sent, r.events()), r.health());
-      });
+    if (results.isEmpty()) {
+      return;
     }
+    List<TaskEnd> ends = List.copyOf(results);
+    results.clear();
+    Optional<List<String>> answer = cancelling ? Optional.empty() : answerTo(ends);
+    if (answer.isPresent() && Workflow.getVersion(ENDS_FED_FIRST, Workflow.DEFAULT_VERSION, 1) == 1) {
+      // Fed at once, so the tasks the ends let start leave now, not after the desk's round trip; the
+      // desk is asked behind, in order, and its answer checked.
+      int known = journal.size();
+      feed(answer.get());
+      unconfirmed.add(new Unconfirmed(ends, answer.get(), known));
+      askNext();
+    } else {
+      fromDesk(() -> askEnded(ends).get());
+    }
+  }
+
+  /**
+   * Has the desk feed task ends. A desk that can answers with the tasks' own lines as references to
+   * what was sent: they then cross Temporal (and fill its history) once less. Other answers hold
+   * them in full. Asked at each call: a desk moved meanwhile may run other code. The call goes where
+   * a cancel cannot reach, as every desk call does (see {@link DeskLink#callOnce}).
+   */
+  private Promise<DeskReply> askEnded(List<TaskEnd> ends) {
+    boolean refers = Wire.teamAnswersByReference(link.team());
+    List<TaskEnd> asked = ends.stream().map(e -> new TaskEnd(e.command(), e.result(), e.budgetChanges(), refers)).toList();
+    List<String> sent = TaskEnd.lines(asked); // every end asks alike: these are the referable ones, or none is referred to
+    RunActivities desk = link.desk();
+    List<Promise<DeskReply>> call = new ArrayList<>(1);
+    Workflow.newDetachedCancellationScope(() -> call.add(Async.function(desk::tasksEnded, runId, asked))).run();
+    return call.get(0).thenApply(r -> new DeskReply(Wire.resolve(sent, r.events()), r.health()));
+  }
+
+  /**
+   * What the desk answers to task ends, when the workflow can tell beforehand: each result's events
+   * with the budget changes before its last (the task's end), as the desk feeds them. Empty when a
+   * result names risks (the desk adds a plan update at its own time) or does not end with its task's
+   * end (the desk refuses it, and says why).
+   */
+  private static Optional<List<String>> answerTo(List<TaskEnd> ends) {
+    List<String> lines = new ArrayList<>();
+    for (TaskEnd end : ends) {
+      TaskResult r = Wire.result(end.result());
+      List<OrchestraEvent> events = r.events();
+      String taskId = ((Command.RunTask) Wire.command(end.command())).task().id();
+      if (!r.risks().isEmpty() || events.isEmpty() || !(events.get(events.size() - 1) instanceof OrchestraEvent.TaskFinished last)
+          || !last.taskId().equals(taskId)) {
+        return Optional.empty();
+      }
+      // As the desk writes them: it reads every line and writes it anew.
+      events.subList(0, events.size() - 1).forEach(e -> lines.add(Wire.event(e)));
+      end.budgetChanges().forEach(change -> lines.add(Wire.event(Wire.event(change))));
+      lines.add(Wire.event(last));
+    }
+    return Optional.of(lines);
+  }
+
+  /**
+   * Task ends fed before the desk was asked (see {@link #flush}), oldest first: the desk is asked
+   * about them one call at a time (those that came during a call go in the next), and each answer
+   * is checked against what was fed.
+   *
+   * @param known the journal's length before the ends were fed: a desk lost meanwhile is opened
+   *     again from there, since it may or may not have journalled them
+   */
+  private record Unconfirmed(List<TaskEnd> ends, List<String> answer, int known) {}
+
+  /** Ends fed but not confirmed by the desk yet, oldest first. */
+  private final Deque<Unconfirmed> unconfirmed = new ArrayDeque<>();
+
+  /** The desk's answer about the first {@link #asked} of {@link #unconfirmed} while it is being asked; null otherwise. */
+  private Promise<DeskReply> confirming;
+
+  /** How many of {@link #unconfirmed}, the oldest, the desk is being asked about. */
+  private int asked;
+
+  /**
+   * Asks the desk about the unconfirmed ends, oldest first, in one call (as many as one call
+   * carries), unless it is being asked already: the ends that came during one call go in the next.
+   */
+  private void askNext() {
+    if (confirming != null || unconfirmed.isEmpty()) {
+      return;
+    }
+    List<TaskEnd> ends = new ArrayList<>();
+    long chars = 0;
+    asked = 0;
+    for (Unconfirmed u : unconfirmed) {
+      long size = u.ends().stream().mapToLong(e -> e.result().length()).sum();
+      if (asked > 0 && chars + size > MAX_BATCH_CHARS) {
+        break;
+      }
+      ends.addAll(u.ends());
+      chars += size;
+      asked++;
+    }
+    confirming = askEnded(ends);
+  }
+
+  /** Whether the desk answered about the oldest unconfirmed ends. */
+  private boolean answered() {
+    return confirming != null && confirming.isCompleted();
+  }
+
+  /**
+   * Takes the desk's answer about the oldest unconfirmed ends, once {@link #answered}, and asks about
+   * the next. A desk lost meanwhile is opened again and asked again.
+   *
+   * @throws ApplicationFailure of type {@code DeskDisagrees} when the desk answered otherwise than
+   *     the workflow fed (its code differs from this workflow's): the run fails rather than let the
+   *     two machines drift apart
+   */
+  private void confirm() {
+    Unconfirmed first = unconfirmed.peek();
+    Promise<DeskReply> call = confirming;
+    confirming = null;
+    DeskReply reply;
+    try {
+      reply = call.get();
+    } catch (ActivityFailure e) {
+      if (DeskLink.loss(e).isEmpty() || first.known() == 0 || !link.move(e, first.known(), journal.get(first.known() - 1))) {
+        throw e;
+      }
+      askNext(); // the desk opened again stands before these ends
+      return;
+    }
+    List<String> fed = new ArrayList<>();
+    int ends = 0;
+    for (int i = 0; i < asked; i++) {
+      Unconfirmed u = unconfirmed.poll();
+      fed.addAll(u.answer());
+      ends += u.ends().size();
+    }
+    if (!reply.events().equals(fed)) {
+      List<String> desk = reply.events();
+      int at = 0;
+      while (at < Math.min(fed.size(), desk.size()) && fed.get(at).equals(desk.get(at))) {
+        at++;
+      }
+      throw ApplicationFailure.newNonRetryableFailure(
+          "run " + runId + " failed: the desk fed " + desk.size() + " lines for " + ends + " task ends, where the workflow fed "
+              + fed.size() + "; the first that differs is line " + (at + 1) + " (desk: " + clip(at < desk.size() ? desk.get(at) : "none")
+              + ", workflow: " + clip(at < fed.size() ? fed.get(at) : "none")
+              + "). The desk's worker runs other code than the workflow's: every worker of a task queue must run the same Orchestra",
+          "DeskDisagrees");
+    }
+    approvals.keepOnlyTasks(startOf.keySet());
+    List<OrchestraEvent> changes = stepBudget(Wire.health(reply.health()));
+    if (!changes.isEmpty()) {
+      fromDesk(() -> link.desk().observe(runId, Wire.events(changes))); // after the ends fed since: the desk hears them in that order too
+    }
+    askNext();
+  }
+
+  /** Waits until the desk confirmed every end fed before it was asked: a call about anything else may follow. */
+  private void confirmAll() {
+    while (!unconfirmed.isEmpty()) {
+      askNext();
+      Workflow.await(this::answered);
+      confirm();
+    }
+  }
+
+  /** A journal line cut short for a message that goes into the run's history. */
+  private static String clip(String line) {
+    return line.length() <= 200 ? line : line.substring(0, 200) + "...";
   }
 
   /** Feeds the desk's answer to the machine and starts what it decides. */
