@@ -443,9 +443,9 @@ public final class RunWorkflowImpl implements RunWorkflow {
   }
 
   /** A task's outcomes the budget has not stepped on yet: those its activity's attempt did not signal. */
-  private List<TaskResult.Health> notSteppedYet(String taskId, String result) {
-    List<TaskResult.Health> all = Wire.resultHealth(result);
-    Set<Integer> stepped = steppedLive.getOrDefault(taskId + "#" + startOf.get(taskId) + "#" + Wire.attempt(result), Set.of());
+  private List<TaskResult.Health> notSteppedYet(String taskId, Wire.ReadResult result) {
+    List<TaskResult.Health> all = result.result().health();
+    Set<Integer> stepped = steppedLive.getOrDefault(taskId + "#" + startOf.get(taskId) + "#" + result.attempt(), Set.of());
     List<TaskResult.Health> rest = new ArrayList<>();
     for (int i = 0; i < all.size(); i++) {
       if (!stepped.contains(i)) {
@@ -548,7 +548,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
    * held task's wait or a task whose activity failed on its own, in the order they started.
    */
   private void ended(List<Pending> ended) {
-    List<TaskEnd> results = new ArrayList<>();
+    List<Ended> results = new ArrayList<>();
     for (Pending p : ended) {
       if (p.command() instanceof Command.AwaitRetry hold) {
         flush(results);
@@ -582,14 +582,15 @@ public final class RunWorkflowImpl implements RunWorkflow {
         Wire.exploration(result).ifPresent(x -> explorations.put(task.task().id(), x));
       }
       // Well under Temporal's 2 MB payload limit: a result is JSON inside JSON, so it may double.
-      if (!results.isEmpty() && results.stream().mapToLong(r -> r.result().length()).sum() + result.length() > MAX_BATCH_CHARS) {
+      if (!results.isEmpty() && results.stream().mapToLong(r -> r.end().result().length()).sum() + result.length() > MAX_BATCH_CHARS) {
         flush(results);
       }
       // The budget steps on the task's outcomes not signalled as they happened here, on workflow time;
       // its changes go before its end.
-      List<TaskResult.Health> rest = notSteppedYet(task.task().id(), result);
+      Wire.ReadResult read = Wire.readResult(result); // once: the workflow's thread decides every start
+      List<TaskResult.Health> rest = notSteppedYet(task.task().id(), read);
       forgetLiveHealth(task.task().id());
-      results.add(new TaskEnd(Wire.command(task), result, Wire.events(stepBudget(rest)), false)); // see flush
+      results.add(new Ended(new TaskEnd(Wire.command(task), result, Wire.events(stepBudget(rest)), false), task, read)); // see flush
     }
     flush(results);
   }
@@ -602,19 +603,19 @@ public final class RunWorkflowImpl implements RunWorkflow {
    * what the desk will answer (the desk is asked behind, see {@link #confirm}), otherwise as the
    * desk answers one call about them all.
    */
-  private void flush(List<TaskEnd> results) {
+  private void flush(List<Ended> results) {
     if (results.isEmpty()) {
       return;
     }
-    List<TaskEnd> ends = List.copyOf(results);
+    List<Ended> ends = List.copyOf(results);
     results.clear();
-    Optional<List<String>> answer = cancelling ? Optional.empty() : answerTo(ends);
+    Optional<Answer> answer = cancelling ? Optional.empty() : answerTo(ends);
     if (answer.isPresent() && Workflow.getVersion(ENDS_FED_FIRST, Workflow.DEFAULT_VERSION, 1) == 1) {
       // Fed at once, so the tasks the ends let start leave now, not after the desk's round trip; the
       // desk is asked behind, in order, and its answer checked.
       int known = journal.size();
-      feed(answer.get());
-      unconfirmed.add(new Unconfirmed(ends, answer.get(), known));
+      feed(answer.get().lines(), answer.get().events());
+      unconfirmed.add(new Unconfirmed(ends, answer.get().lines(), known));
       askNext();
     } else {
       fromDesk(() -> askEnded(ends).get());
@@ -622,15 +623,32 @@ public final class RunWorkflowImpl implements RunWorkflow {
   }
 
   /**
+   * A task's end as the workflow gathered it.
+   *
+   * @param end what goes to the desk
+   * @param command the task's command
+   * @param read its result, read once
+   */
+  private record Ended(TaskEnd end, Command.RunTask command, Wire.ReadResult read) {}
+
+  /** What the desk will answer to task ends: its lines, and the events they are, as the desk feeds them. */
+  private record Answer(List<String> lines, List<OrchestraEvent> events) {}
+
+  /**
    * Has the desk feed task ends. A desk that can answers with the tasks' own lines as references to
    * what was sent: they then cross Temporal (and fill its history) once less. Other answers hold
    * them in full. Asked at each call: a desk moved meanwhile may run other code. The call goes where
    * a cancel cannot reach, as every desk call does (see {@link DeskLink#callOnce}).
    */
-  private Promise<DeskReply> askEnded(List<TaskEnd> ends) {
+  private Promise<DeskReply> askEnded(List<Ended> ends) {
     boolean refers = Wire.teamAnswersByReference(link.team());
-    List<TaskEnd> asked = ends.stream().map(e -> new TaskEnd(e.command(), e.result(), e.budgetChanges(), refers)).toList();
-    List<String> sent = TaskEnd.lines(asked); // every end asks alike: these are the referable ones, or none is referred to
+    List<TaskEnd> asked = new ArrayList<>(ends.size());
+    List<String> sent = new ArrayList<>(); // as TaskEnd.lines gives them: every end asks alike, so these are the referable ones, or none is referred to
+    for (Ended e : ends) {
+      asked.add(new TaskEnd(e.end().command(), e.end().result(), e.end().budgetChanges(), refers));
+      sent.addAll(e.read().lines());
+      sent.addAll(e.end().budgetChanges());
+    }
     RunActivities desk = link.desk();
     List<Promise<DeskReply>> call = new ArrayList<>(1);
     Workflow.newDetachedCancellationScope(() -> call.add(Async.function(desk::tasksEnded, runId, asked))).run();
@@ -643,22 +661,22 @@ public final class RunWorkflowImpl implements RunWorkflow {
    * result names risks (the desk adds a plan update at its own time) or does not end with its task's
    * end (the desk refuses it, and says why).
    */
-  private static Optional<List<String>> answerTo(List<TaskEnd> ends) {
+  private static Optional<Answer> answerTo(List<Ended> ends) {
     List<String> lines = new ArrayList<>();
-    for (TaskEnd end : ends) {
-      TaskResult r = Wire.result(end.result());
+    List<OrchestraEvent> fed = new ArrayList<>();
+    for (Ended end : ends) {
+      TaskResult r = end.read().result();
       List<OrchestraEvent> events = r.events();
-      String taskId = ((Command.RunTask) Wire.command(end.command())).task().id();
       if (!r.risks().isEmpty() || events.isEmpty() || !(events.get(events.size() - 1) instanceof OrchestraEvent.TaskFinished last)
-          || !last.taskId().equals(taskId)) {
+          || !last.taskId().equals(end.command().task().id())) {
         return Optional.empty();
       }
-      // As the desk writes them: it reads every line and writes it anew.
-      events.subList(0, events.size() - 1).forEach(e -> lines.add(Wire.event(e)));
-      end.budgetChanges().forEach(change -> lines.add(Wire.event(Wire.event(change))));
-      lines.add(Wire.event(last));
+      fed.addAll(events.subList(0, events.size() - 1));
+      fed.addAll(Wire.readEvents(end.end().budgetChanges()));
+      fed.add(last);
     }
-    return Optional.of(lines);
+    fed.forEach(e -> lines.add(Wire.event(e))); // as the desk writes them: it reads every line and writes it anew
+    return Optional.of(new Answer(lines, fed));
   }
 
   /**
@@ -669,7 +687,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
    * @param known the journal's length before the ends were fed: a desk lost meanwhile is opened
    *     again from there, since it may or may not have journalled them
    */
-  private record Unconfirmed(List<TaskEnd> ends, List<String> answer, int known) {}
+  private record Unconfirmed(List<Ended> ends, List<String> answer, int known) {}
 
   /** Ends fed but not confirmed by the desk yet, oldest first. */
   private final Deque<Unconfirmed> unconfirmed = new ArrayDeque<>();
@@ -688,11 +706,11 @@ public final class RunWorkflowImpl implements RunWorkflow {
     if (confirming != null || unconfirmed.isEmpty()) {
       return;
     }
-    List<TaskEnd> ends = new ArrayList<>();
+    List<Ended> ends = new ArrayList<>();
     long chars = 0;
     asked = 0;
     for (Unconfirmed u : unconfirmed) {
-      long size = u.ends().stream().mapToLong(e -> e.result().length()).sum();
+      long size = u.ends().stream().mapToLong(e -> e.end().result().length()).sum();
       if (asked > 0 && chars + size > MAX_BATCH_CHARS) {
         break;
       }
@@ -774,8 +792,14 @@ public final class RunWorkflowImpl implements RunWorkflow {
 
   /** Feeds the desk's answer to the machine and starts what it decides. */
   private void feed(List<String> lines) {
-    for (String line : lines) {
-      OrchestraEvent event = Wire.event(line);
+    feed(lines, Wire.readEvents(lines));
+  }
+
+  /** As {@link #feed(List)}, with the lines read already: {@code events.get(i)} is {@code lines.get(i)}. */
+  private void feed(List<String> lines, List<OrchestraEvent> events) {
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      OrchestraEvent event = events.get(i);
       journal.add(line);
       RunMachine.Step step = machine.step(event);
       step.events().forEach(decided -> journal.add(Wire.event(decided))); // journalled after it, as the desk's machine decided them too

@@ -278,6 +278,25 @@ public final class Wire {
 
   /** Reads what a task did from {@link #result(TaskResult)}'s text. */
   public static TaskResult result(String text) {
+    return readResult(text).result();
+  }
+
+  /**
+   * A task's result text read once.
+   *
+   * @param result what the task did
+   * @param lines the journal lines its events were read from, as the text holds them
+   * @param attempt the attempt of the activity that did it
+   */
+  public record ReadResult(TaskResult result, List<String> lines, int attempt) {
+    /** Copies the lines. */
+    public ReadResult {
+      lines = List.copyOf(lines);
+    }
+  }
+
+  /** Reads a task's result text as {@link #result(String)} does, keeping its lines and attempt too. */
+  public static ReadResult readResult(String text) {
     JsonNode node = tree(text);
     List<String> lines = new ArrayList<>();
     node.path("events").forEach(n -> lines.add(n.asText()));
@@ -288,7 +307,7 @@ public final class Wire {
         risks.add(MAPPER.treeToValue(r, TaskResult.Risks.class));
       }
       Optional<RoleReport> report = node.has("report") ? Optional.of(report(node.get("report").toString())) : Optional.empty();
-      return new TaskResult(readEvents(lines), health, risks, report);
+      return new ReadResult(new TaskResult(readEvents(lines), health, risks, report), lines, node.path("attempt").asInt(1));
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("not a task's result: " + e.getOriginalMessage(), e);
     }
@@ -299,15 +318,6 @@ public final class Wire {
     List<String> lines = new ArrayList<>();
     tree(resultText).path("events").forEach(n -> lines.add(n.asText()));
     return lines;
-  }
-
-  /** How a task's model calls went, from its result text, without reading its events. */
-  public static List<TaskResult.Health> resultHealth(String resultText) {
-    try {
-      return resultHealth(tree(resultText));
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("not a task's result: " + e.getOriginalMessage(), e);
-    }
   }
 
   private static List<TaskResult.Health> resultHealth(JsonNode result) throws JsonProcessingException {
@@ -361,12 +371,7 @@ public final class Wire {
     return out;
   }
 
-  /** Returns the attempt of the activity that wrote a task's result text: 1 when it does not say. */
-  public static int attempt(String resultText) {
-    return tree(resultText).path("attempt").asInt(1);
-  }
-
-  /** Returns the explorer's report in a task's result text, if it holds one. */
+    /** Returns the explorer's report in a task's result text, if it holds one. */
   public static Optional<String> exploration(String resultText) {
     JsonNode report = tree(resultText).path("report");
     return report.path("kind").asText().equals(RoleReport.Kind.EXPLORATION.name()) ? Optional.of(report.toString()) : Optional.empty();

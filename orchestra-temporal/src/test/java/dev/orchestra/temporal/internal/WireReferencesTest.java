@@ -63,7 +63,7 @@ final class WireReferencesTest {
         TaskEnd.referable(List.of(new TaskEnd("c1", resultA, List.of(change), true), new TaskEnd("c2", resultB, List.of(), false)));
 
     assertEquals(List.of(a, change), lines, "the second end asked for its lines in full");
-    assertEquals(List.of(), Wire.resultHealth(resultA));
+    assertEquals(List.of(), Wire.readResult(resultA).result().health());
   }
 
   @Test
