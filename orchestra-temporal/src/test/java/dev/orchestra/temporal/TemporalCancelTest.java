@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.orchestra.Orchestrator;
 import dev.orchestra.StopReason;
 import dev.orchestra.event.OrchestraEvent;
+import dev.orchestra.event.OrchestraListener;
 import dev.orchestra.gate.Gate;
 import dev.orchestra.internal.store.RunLock;
 import dev.orchestra.model.ModelResponse;
@@ -187,6 +188,70 @@ final class TemporalCancelTest extends InMemoryTemporalTest {
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
       }
     }
+  }
+
+  /**
+   * A cancel while the workflow waits for its desk to confirm a task's end it fed ahead of the desk:
+   * the command that waits behind the confirmation (through a git remote, the task's integration,
+   * without which the run cannot finish) is not dropped, and the run ends CANCELLED as in one JVM.
+   */
+  @Test
+  void aCancelWhileTheDeskConfirmsAnEndFedAheadOfItEndsTheRunCancelled() throws Exception {
+    Path remote = TestRemotes.bare(dir);
+    Path clone = TestRemotes.cloneOf(remote, dir, "desk");
+    CountDownLatch holding = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    // The desk's listener holds the desk's call about T1's end until the workflow has taken the cancel.
+    OrchestraListener holdAtT1 =
+        e -> {
+          if (e instanceof OrchestraEvent.TaskFinished f && f.taskId().equals("T1") && holding.getCount() > 0) {
+            holding.countDown();
+            try {
+              release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException interrupted) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        };
+    try (Orchestrator team = SyntheticTeam.build(clone, 1, 2, 10, 4, id -> {}, "true", holdAtT1);
+        OrchestraWorker worker = OrchestraWorker.builder(team).taskQueue(QUEUE).gitRemote(remote.toString()).build()) {
+      TemporalOrchestrator temporal = serve(worker);
+      String runId = temporal.start("Write f1.txt");
+      assertTrue(holding.await(60, TimeUnit.SECONDS), "the desk was given T1's end");
+      temporal.cancel(runId);
+      awaitCancelTaken(runId);
+      release.countDown();
+      OrchestraEvent.RunFinished end = temporal.await(runId);
+
+      assertEquals(StopReason.CANCELLED.name(), end.stopReason(), end.message());
+      List<OrchestraEvent> journal = InMemoryTemporalTest.journal(clone);
+      assertEquals(
+          1, journal.stream().filter(e -> e instanceof OrchestraEvent.TaskFinished f && f.taskId().equals("T1") && f.status() == TaskStatus.DONE).count(),
+          "T1 done once: " + journal);
+      assertEquals(1, journal.stream().filter(e -> e instanceof OrchestraEvent.StopRequested s && s.reason() == StopReason.CANCELLED).count(),
+          "one stop: " + journal);
+      WorkflowExecutionHistory history = env.getWorkflowClient().fetchHistory(TemporalOrchestrator.workflowId(runId));
+      WorkflowReplayer.replayWorkflowExecution(history, RunWorkflowImpl.class);
+      HistoryFixturesTest.record("cancelled-while-ends-unconfirmed", history);
+    } finally {
+      release.countDown();
+    }
+  }
+
+  /** Waits until the run's workflow completed a workflow task after its cancel was requested: it took the cancel. */
+  private void awaitCancelTaken(String runId) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      boolean requested = false;
+      for (HistoryEvent e : env.getWorkflowClient().fetchHistory(TemporalOrchestrator.workflowId(runId)).getEvents()) {
+        requested |= e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED;
+        if (requested && e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) {
+          return;
+        }
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("the workflow never took the cancel");
   }
 
   /** Waits for the slow check to start and returns its process id. */

@@ -155,20 +155,11 @@ final class DeskLink {
    * opened again elsewhere, which stands where the workflow's machine does.
    */
   <T> T call(Supplier<T> call) {
-    return callFrom(journal.size(), call);
-  }
-
-  /**
-   * As {@link #call}, for a call made after the workflow fed what it will answer: a desk opened again
-   * is cut back to the run's first {@code known} journal lines (those before what was fed), since
-   * the lost desk may or may not have journalled the rest, and the call is sent again there.
-   */
-  <T> T callFrom(int known, Supplier<T> call) {
     while (true) {
       try {
         return callOnce(call);
       } catch (ActivityFailure e) {
-        if (loss(e).isEmpty() || known == 0 || !move(e, known, journal.get(known - 1))) {
+        if (loss(e).isEmpty() || journal.isEmpty() || !move(e, journal.size(), journal.get(journal.size() - 1))) {
           throw e;
         }
       }

@@ -642,13 +642,9 @@ public final class RunWorkflowImpl implements RunWorkflow {
    */
   private Promise<DeskReply> askEnded(List<Ended> ends) {
     boolean refers = Wire.teamAnswersByReference(link.team());
-    List<TaskEnd> asked = new ArrayList<>(ends.size());
-    List<String> sent = new ArrayList<>(); // as TaskEnd.lines gives them: every end asks alike, so these are the referable ones, or none is referred to
-    for (Ended e : ends) {
-      asked.add(new TaskEnd(e.end().command(), e.end().result(), e.end().budgetChanges(), refers));
-      sent.addAll(e.read().lines());
-      sent.addAll(e.end().budgetChanges());
-    }
+    List<TaskEnd> asked = ends.stream().map(e -> new TaskEnd(e.end().command(), e.end().result(), e.end().budgetChanges(), refers)).toList();
+    // Every end asks alike: these are the referable ones, or none is referred to.
+    List<String> sent = TaskEnd.lines(asked, ends.stream().map(e -> e.read().lines()).toList());
     RunActivities desk = link.desk();
     List<Promise<DeskReply>> call = new ArrayList<>(1);
     Workflow.newDetachedCancellationScope(() -> call.add(Async.function(desk::tasksEnded, runId, asked))).run();
@@ -730,9 +726,8 @@ public final class RunWorkflowImpl implements RunWorkflow {
    * Takes the desk's answer about the oldest unconfirmed ends, once {@link #answered}, and asks about
    * the next. A desk lost meanwhile is opened again and asked again.
    *
-   * @throws ApplicationFailure of type {@code DeskDisagrees} when the desk answered otherwise than
-   *     the workflow fed (its code differs from this workflow's): the run fails rather than let the
-   *     two machines drift apart
+   * @throws ApplicationFailure of type {@code DeskDisagrees} when the desk's answer cannot be taken
+   *     (see {@link #disagreement}): the run fails rather than let the two machines drift apart
    */
   private void confirm() {
     Unconfirmed first = unconfirmed.peek();
@@ -749,38 +744,74 @@ public final class RunWorkflowImpl implements RunWorkflow {
       return;
     }
     List<String> fed = new ArrayList<>();
-    int ends = 0;
     for (int i = 0; i < asked; i++) {
-      Unconfirmed u = unconfirmed.poll();
-      fed.addAll(u.answer());
-      ends += u.ends().size();
+      fed.addAll(unconfirmed.poll().answer());
     }
-    if (!reply.events().equals(fed)) {
-      List<String> desk = reply.events();
-      int at = 0;
-      while (at < Math.min(fed.size(), desk.size()) && fed.get(at).equals(desk.get(at))) {
-        at++;
+    List<String> desk = reply.events();
+    if (!desk.equals(fed)) {
+      if (desk.size() > fed.size() && desk.subList(0, fed.size()).equals(fed) && unconfirmed.isEmpty()) {
+        // Lines the desk fed of its own after the ends (a stop, when it could not write the journal
+        // or plan.md): nothing was fed here since, so they go in here in the same place.
+        feed(desk.subList(fed.size(), desk.size()));
+      } else {
+        throw disagreement(desk, fed);
       }
-      throw ApplicationFailure.newNonRetryableFailure(
-          "run " + runId + " failed: the desk fed " + desk.size() + " lines for " + ends + " task ends, where the workflow fed "
-              + fed.size() + "; the first that differs is line " + (at + 1) + " (desk: " + clip(at < desk.size() ? desk.get(at) : "none")
-              + ", workflow: " + clip(at < fed.size() ? fed.get(at) : "none")
-              + "). The desk's worker runs other code than the workflow's: every worker of a task queue must run the same Orchestra",
-          "DeskDisagrees");
     }
     approvals.keepOnlyTasks(startOf.keySet());
-    List<OrchestraEvent> changes = stepBudget(Wire.health(reply.health()));
-    if (!changes.isEmpty()) {
-      fromDesk(() -> link.desk().observe(runId, Wire.events(changes))); // after the ends fed since: the desk hears them in that order too
-    }
+    deskBudgetChanges.addAll(stepBudget(Wire.health(reply.health())));
     askNext();
+    if (unconfirmed.isEmpty() && !deskBudgetChanges.isEmpty()) {
+      // After every end fed here so far, as the desk hears them.
+      List<OrchestraEvent> changes = List.copyOf(deskBudgetChanges);
+      deskBudgetChanges.clear();
+      fromDesk(() -> link.desk().observe(runId, Wire.events(changes)));
+    }
+  }
+
+  /** Budget changes stepped on what the desk's answers about task ends reported, to feed once every end is confirmed. */
+  private final List<OrchestraEvent> deskBudgetChanges = new ArrayList<>();
+
+  /**
+   * Why the desk's answer about task ends fed here first cannot be taken: it fed lines of its own
+   * among them while later ends were fed here already (their places cannot be the same), or it fed
+   * others than the workflow did (its code differs).
+   */
+  private ApplicationFailure disagreement(List<String> desk, List<String> fed) {
+    List<String> own = new ArrayList<>();
+    int matched = 0;
+    for (String line : desk) {
+      if (matched < fed.size() && line.equals(fed.get(matched))) {
+        matched++;
+      } else {
+        own.add(line);
+      }
+    }
+    if (matched == fed.size()) {
+      return ApplicationFailure.newNonRetryableFailure(
+          "run " + runId + " failed: its desk fed " + own.size() + " line(s) of its own among task ends the workflow had fed ahead of it (the first: "
+              + clip(own.get(0)) + "), which the workflow cannot put in the same place; the desk's log on its worker (" + link.workspace()
+              + ") says why",
+          "DeskDisagrees");
+    }
+    int at = 0;
+    while (at < Math.min(fed.size(), desk.size()) && fed.get(at).equals(desk.get(at))) {
+      at++;
+    }
+    return ApplicationFailure.newNonRetryableFailure(
+        "run " + runId + " failed: its desk fed " + desk.size() + " lines for task ends where the workflow fed " + fed.size()
+            + "; the first that differs is line " + (at + 1) + " (desk: " + clip(at < desk.size() ? desk.get(at) : "none") + ", workflow: "
+            + clip(at < fed.size() ? fed.get(at) : "none")
+            + "). The desk's worker runs other code than the workflow's: every worker of a task queue must run the same Orchestra",
+        "DeskDisagrees");
   }
 
   /** Waits until the desk confirmed every end fed before it was asked: a call about anything else may follow. */
   private void confirmAll() {
     while (!unconfirmed.isEmpty()) {
       askNext();
-      Workflow.await(this::answered);
+      // Where a cancel cannot reach: what waits for this was taken from its queue already and must
+      // not be dropped; the loop finds the cancel on its next turn.
+      Workflow.newDetachedCancellationScope(() -> Workflow.await(this::answered)).run();
       confirm();
     }
   }

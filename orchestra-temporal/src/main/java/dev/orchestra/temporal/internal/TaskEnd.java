@@ -40,10 +40,18 @@ public record TaskEnd(
    * answer against. An answer in full holds no reference, so this resolves either kind.
    */
   public static List<String> lines(List<TaskEnd> ends) {
+    return lines(ends, ends.stream().map(e -> Wire.resultLines(e.result())).toList());
+  }
+
+  /**
+   * As {@link #lines(List)}, with each end's result lines read already: {@code resultLines.get(i)}
+   * are those of {@code ends.get(i)}.
+   */
+  public static List<String> lines(List<TaskEnd> ends, List<List<String>> resultLines) {
     List<String> lines = new ArrayList<>();
-    for (TaskEnd end : ends) {
-      lines.addAll(Wire.resultLines(end.result()));
-      lines.addAll(end.budgetChanges());
+    for (int i = 0; i < ends.size(); i++) {
+      lines.addAll(resultLines.get(i));
+      lines.addAll(ends.get(i).budgetChanges());
     }
     return lines;
   }

@@ -371,7 +371,7 @@ public final class Wire {
     return out;
   }
 
-    /** Returns the explorer's report in a task's result text, if it holds one. */
+  /** Returns the explorer's report in a task's result text, if it holds one. */
   public static Optional<String> exploration(String resultText) {
     JsonNode report = tree(resultText).path("report");
     return report.path("kind").asText().equals(RoleReport.Kind.EXPLORATION.name()) ? Optional.of(report.toString()) : Optional.empty();
