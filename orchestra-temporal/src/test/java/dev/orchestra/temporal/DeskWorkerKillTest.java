@@ -58,7 +58,7 @@ final class DeskWorkerKillTest {
         WorkflowClient client = WorkflowClient.newInstance(service);
         TemporalOrchestrator temporal = TemporalOrchestrator.builder(client).taskQueue(QUEUE).heartbeatTimeout(Duration.ofSeconds(5)).build();
         String runId = temporal.start("Write f1.txt");
-        long check = checkStarted(pidFile);
+        long check = awaitPid(pidFile);
         try {
           left.start(client); // only now: the run's desk is on the worker about to die
           desk.kill();
@@ -126,7 +126,7 @@ final class DeskWorkerKillTest {
         WorkflowClient client = WorkflowClient.newInstance(service);
         TemporalOrchestrator temporal = TemporalOrchestrator.builder(client).taskQueue(QUEUE).heartbeatTimeout(Duration.ofSeconds(5)).build();
         String runId = temporal.start("Write f1.txt");
-        long checkPid = checkStarted(pidFile);
+        long checkPid = awaitPid(pidFile);
         try {
           left.start(client);
           desk.kill();
@@ -211,6 +211,79 @@ final class DeskWorkerKillTest {
     }
   }
 
+  /**
+   * Through a git remote: the desk's worker is killed during a gate, another worker claims the desk
+   * and is lost too before the desk opened there (its git fetch hangs, then it is killed); a third
+   * worker claims it and the run ends GREEN from the workflow's journal.
+   */
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void aWorkerLostAfterItClaimedTheDeskIsFollowedByAnotherClaimAndTheRunEndsGreen() throws Exception {
+    Path remote = TestRemotes.bare(dir);
+    Path lostClone = TestRemotes.cloneOf(remote, dir, "lost");
+    Path claimingClone = TestRemotes.cloneOf(remote, dir, "claiming");
+    Path leftClone = TestRemotes.cloneOf(remote, dir, "left");
+    Path pidFile = dir.resolve("check.pid");
+    String check = "if [ -e " + pidFile + " ]; then exit 0; fi; sleep 120 & echo $! > " + pidFile + "; wait";
+    // The claiming worker's git: a fetch hangs, and names its process in `held`.
+    Path held = dir.resolve("held");
+    Path bin = Files.createDirectories(dir.resolve("bin"));
+    String git = java.util.Arrays.stream(System.getenv("PATH").split(":")).map(d -> Path.of(d, "git")).filter(Files::isExecutable)
+        .findFirst().orElseThrow().toString();
+    Path wrapper = Files.writeString(
+        bin.resolve("git"),
+        "#!/bin/sh\ncase \" $* \" in *\" fetch \"*) echo $$ > " + held + "; exec sleep 120;; esac\nexec " + git + " \"$@\"\n");
+    wrapper.toFile().setExecutable(true);
+    try (ChildJvm server = new ChildJvm(LocalTemporalServer.class, dir.resolve("server.log"), "0")) {
+      String target = "127.0.0.1:" + server.await(LocalTemporalServer.LISTENING, 60).substring(LocalTemporalServer.LISTENING.length());
+      WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
+      try (ChildJvm desk =
+              new ChildJvm(
+                  TestWorkerMain.class, dir.resolve("desk.log"), target, QUEUE, lostClone.toString(), "true", "2", "1", "2", "10", "12", "false", check,
+                  remote.toString());
+          Orchestrator team = SyntheticTeam.build(leftClone, 1, 2, 10, 12, id -> {}, check);
+          OrchestraWorker left = OrchestraWorker.builder(team).taskQueue(QUEUE).stickyWorkflows(false).gitRemote(remote.toString()).build()) {
+        desk.await("ready", 60);
+        WorkflowClient client = WorkflowClient.newInstance(service);
+        TemporalOrchestrator temporal = TemporalOrchestrator.builder(client).taskQueue(QUEUE).heartbeatTimeout(Duration.ofSeconds(5)).build();
+        String runId = temporal.start("Write f1.txt");
+        long checkPid = awaitPid(pidFile);
+        long fetchPid = -1;
+        try (ChildJvm claiming =
+                new ChildJvm(
+                    TestWorkerMain.class, dir.resolve("claiming.log"), java.util.Map.of("PATH", bin + ":" + System.getenv("PATH")), target, QUEUE,
+                    claimingClone.toString(), "true", "2", "1", "2", "10", "12", "false", check, remote.toString())) {
+          claiming.await("ready", 60);
+          desk.kill();
+          fetchPid = awaitPid(held); // the claiming worker is opening the desk: its fetch hangs
+          left.start(client);
+          claiming.kill();
+          OrchestraEvent.RunFinished end = temporal.await(runId);
+
+          assertEquals(StopReason.GREEN.name(), end.stopReason(), end.message());
+          assertEquals("T1\n", TestRemotes.git(remote, "show", "orchestra/" + runId + ":f1.txt"));
+          List<OrchestraEvent> journal = InMemoryTemporalTest.journal(leftClone);
+          assertEquals(1, journal.stream().filter(e -> e instanceof OrchestraEvent.RunStarted).count(), "one run: " + journal);
+          assertEquals(
+              1, journal.stream().filter(e -> e instanceof OrchestraEvent.TaskFinished f && f.taskId().equals("T1") && f.status() == TaskStatus.DONE).count());
+          assertEquals(1, journal.stream().filter(e -> e instanceof OrchestraEvent.GateFinished).count(), "one check end: " + journal);
+          WorkflowExecutionHistory history = client.fetchHistory(TemporalOrchestrator.workflowId(runId));
+          assertEquals(2, scheduled(history, "ClaimDesk"), "claimed twice");
+          assertEquals(2, scheduled(history, "ReopenDesk"), "opened twice, once where it opened");
+          WorkflowReplayer.replayWorkflowExecution(history, RunWorkflowImpl.class);
+          HistoryFixturesTest.record("desk-claimed-again", history);
+        } finally {
+          ProcessHandle.of(checkPid).ifPresent(ProcessHandle::destroyForcibly);
+          if (fetchPid > 0) {
+            ProcessHandle.of(fetchPid).ifPresent(ProcessHandle::destroyForcibly);
+          }
+        }
+      } finally {
+        service.shutdownNow();
+      }
+    }
+  }
+
   /** How many activities of a type a history scheduled. */
   private static long scheduled(WorkflowExecutionHistory history, String activityType) {
     return history.getEvents().stream()
@@ -219,13 +292,13 @@ final class DeskWorkerKillTest {
         .count();
   }
 
-  /** Waits for the desk's CI check to start and name its process in {@code pidFile}; returns that process's id. */
-  private static long checkStarted(Path pidFile) throws Exception {
+  /** Waits for a process to name itself in {@code pidFile} (the desk's CI check, a hanging fetch); returns its id. */
+  private static long awaitPid(Path pidFile) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!(Files.exists(pidFile) && !Files.readString(pidFile).isBlank()) && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
-    assertTrue(Files.exists(pidFile), "the check started on the desk's worker");
+    assertTrue(Files.exists(pidFile), pidFile + " names a process");
     return Long.parseLong(Files.readString(pidFile).strip());
   }
 }

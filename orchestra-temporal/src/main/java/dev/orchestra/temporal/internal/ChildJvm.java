@@ -30,6 +30,17 @@ public final class ChildJvm implements AutoCloseable {
    * @throws IOException when the JVM cannot be started
    */
   public ChildJvm(Class<?> main, Path log, String... args) throws IOException {
+    this(main, log, java.util.Map.of(), args);
+  }
+
+  /**
+   * Starts {@code main} with {@code args}, with variables added to (or replacing those of) this
+   * JVM's environment.
+   *
+   * @param environment the variables to set
+   * @throws IOException when the JVM cannot be started
+   */
+  public ChildJvm(Class<?> main, Path log, java.util.Map<String, String> environment, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
@@ -37,7 +48,9 @@ public final class ChildJvm implements AutoCloseable {
     command.add(System.getProperty("java.class.path"));
     command.add(main.getName());
     command.addAll(List.of(args));
-    process = new ProcessBuilder(command).redirectError(log.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectError(log.toFile());
+    builder.environment().putAll(environment);
+    process = builder.start();
     Thread reader =
         new Thread(
             () -> {

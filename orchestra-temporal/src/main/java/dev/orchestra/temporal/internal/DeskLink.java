@@ -34,6 +34,8 @@ final class DeskLink {
   static final String DESK_MOVES = "desk-moves";
   /** The version of a desk moved to another clone of the run's git remote, with the workflow's journal. */
   static final String DESK_MOVES_CLONES = "desk-moves-clones";
+  /** The version of a desk moving to another clone that is claimed again when the worker that claimed it is lost. */
+  static final String DESK_CLAIMED_AGAIN = "desk-claimed-again";
   /** The version of a desk whose agents' approval requests go to the run, with approvals through the run. */
   static final String DESK_APPROVALS = "desk-approvals";
 
@@ -312,22 +314,37 @@ final class DeskLink {
 
   /**
    * Has a worker that keeps desks claim the run's desk, stages the run's first {@code known} journal
-   * lines there (in chunks a payload carries), and opens the desk there from them.
+   * lines there (in chunks a payload carries), and opens the desk there from them. Should that
+   * worker be lost before the desk opened there, another claims it; each claim counts as a move.
    */
   private String reopenInAnotherClone(RunActivities opener, int known, String last, Map<String, String> reports) {
-    RunActivities there = stub(opener.claimDesk(runId), Duration.ofMinutes(5));
-    int from = 0;
-    while (from < known) {
-      List<String> chunk = new ArrayList<>();
-      long chars = 0;
-      for (int i = from; i < known && (chunk.isEmpty() || chars + journal.get(i).length() <= RunWorkflowImpl.MAX_JOURNAL_CHARS); i++) {
-        chunk.add(journal.get(i));
-        chars += journal.get(i).length();
+    while (true) {
+      RunActivities there = stub(opener.claimDesk(runId), Duration.ofMinutes(5));
+      try {
+        int from = 0;
+        while (from < known) {
+          List<String> chunk = new ArrayList<>();
+          long chars = 0;
+          for (int i = from; i < known && (chunk.isEmpty() || chars + journal.get(i).length() <= RunWorkflowImpl.MAX_JOURNAL_CHARS); i++) {
+            chunk.add(journal.get(i));
+            chars += journal.get(i).length();
+          }
+          there.stageJournal(runId, from, chunk);
+          from += chunk.size();
+        }
+        return there.reopenDesk(runId, known, last, reports);
+      } catch (ActivityFailure e) {
+        // The worker that claimed the desk was lost before the desk opened there: another claims it,
+        // as long as moves are left. Asked only then, so other histories replay unchanged.
+        Optional<String> loss = loss(e);
+        if (loss.isEmpty() || moves >= MAX_DESK_MOVES || Workflow.getVersion(DESK_CLAIMED_AGAIN, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+          throw e;
+        }
+        moves++;
+        Workflow.getLogger(DeskLink.class)
+            .warn("run {}: {} before the desk opened there; another worker claims it ({} of {})", runId, loss.get(), moves, MAX_DESK_MOVES);
       }
-      there.stageJournal(runId, from, chunk);
-      from += chunk.size();
     }
-    return there.reopenDesk(runId, known, last, reports);
   }
 
   /**
