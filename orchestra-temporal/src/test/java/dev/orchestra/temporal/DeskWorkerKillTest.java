@@ -110,9 +110,8 @@ final class DeskWorkerKillTest {
     Path remote = TestRemotes.bare(dir);
     Path lostClone = TestRemotes.cloneOf(remote, dir, "lost");
     Path leftClone = TestRemotes.cloneOf(remote, dir, "left");
-    // The check runs in each desk's own integration worktree: its marker lives outside both clones.
     Path pidFile = dir.resolve("check.pid");
-    String check = "if [ -e " + pidFile + " ]; then exit 0; fi; sleep 120 & echo $! > " + pidFile + "; wait";
+    String check = checkNamingItsProcessIn(pidFile);
     try (ChildJvm server = new ChildJvm(LocalTemporalServer.class, dir.resolve("server.log"), "0")) {
       String target = "127.0.0.1:" + server.await(LocalTemporalServer.LISTENING, 60).substring(LocalTemporalServer.LISTENING.length());
       WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
@@ -224,7 +223,7 @@ final class DeskWorkerKillTest {
     Path claimingClone = TestRemotes.cloneOf(remote, dir, "claiming");
     Path leftClone = TestRemotes.cloneOf(remote, dir, "left");
     Path pidFile = dir.resolve("check.pid");
-    String check = "if [ -e " + pidFile + " ]; then exit 0; fi; sleep 120 & echo $! > " + pidFile + "; wait";
+    String check = checkNamingItsProcessIn(pidFile);
     // The claiming worker's git: a fetch hangs, and names its process in `held`.
     Path held = dir.resolve("held");
     Path bin = Files.createDirectories(dir.resolve("bin"));
@@ -290,6 +289,15 @@ final class DeskWorkerKillTest {
         .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
             && e.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals(activityType))
         .count();
+  }
+
+  /**
+   * The round's CI check for runs through a remote: the first runs until it is killed and names its
+   * process in {@code pidFile}, outside every clone (each desk checks in a worktree of its own); the
+   * next passes.
+   */
+  private static String checkNamingItsProcessIn(Path pidFile) {
+    return "if [ -e " + pidFile + " ]; then exit 0; fi; sleep 120 & echo $! > " + pidFile + "; wait";
   }
 
   /** Waits for a process to name itself in {@code pidFile} (the desk's CI check, a hanging fetch); returns its id. */
