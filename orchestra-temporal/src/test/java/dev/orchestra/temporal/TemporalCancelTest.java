@@ -196,6 +196,7 @@ final class TemporalCancelTest extends InMemoryTemporalTest {
    * without which the run cannot finish) is not dropped, and the run ends CANCELLED as in one JVM.
    */
   @Test
+  @org.junit.jupiter.api.Timeout(value = 3, unit = TimeUnit.MINUTES)
   void aCancelWhileTheDeskConfirmsAnEndFedAheadOfItEndsTheRunCancelled() throws Exception {
     Path remote = TestRemotes.bare(dir);
     Path clone = TestRemotes.cloneOf(remote, dir, "desk");
@@ -231,6 +232,15 @@ final class TemporalCancelTest extends InMemoryTemporalTest {
       assertEquals(1, journal.stream().filter(e -> e instanceof OrchestraEvent.StopRequested s && s.reason() == StopReason.CANCELLED).count(),
           "one stop: " + journal);
       WorkflowExecutionHistory history = env.getWorkflowClient().fetchHistory(TemporalOrchestrator.workflowId(runId));
+      // The cancel came while the workflow waited for the desk's answer about T1's end: the
+      // integration waiting behind that answer was carried out after it.
+      long cancelAt = history.getEvents().stream().filter(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED)
+          .findFirst().orElseThrow().getEventId();
+      long answeredAt = TemporalRunTest.tasksEndedAnswered(history, "T1");
+      assertTrue(cancelAt < answeredAt, "cancel at event " + cancelAt + ", the desk answered T1's end at " + answeredAt);
+      assertTrue(history.getEvents().stream().anyMatch(e -> e.getEventId() > answeredAt && e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+              && e.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals("CarryOut")),
+          "the command that waited behind the answer went to the desk");
       WorkflowReplayer.replayWorkflowExecution(history, RunWorkflowImpl.class);
       HistoryFixturesTest.record("cancelled-while-ends-unconfirmed", history);
     } finally {

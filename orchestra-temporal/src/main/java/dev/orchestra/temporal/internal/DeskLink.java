@@ -342,7 +342,8 @@ final class DeskLink {
         }
         moves++;
         Workflow.getLogger(DeskLink.class)
-            .warn("run {}: {} before the desk opened there; another worker claims it ({} of {})", runId, loss.get(), moves, MAX_DESK_MOVES);
+            .warn("run {}: the worker that claimed its desk was lost before the desk opened there ({}); claiming it again ({} of {})", runId,
+                e.getActivityType(), moves, MAX_DESK_MOVES);
       }
     }
   }

@@ -271,8 +271,10 @@ public final class RunWorkflowImpl implements RunWorkflow {
    * but for what {@link Continuation} carries.
    */
   private boolean atRoundBoundary(Command next) {
-    return next.kind() == Command.Kind.CHECK_PLAN && !fresh && !cancelling && pending.isEmpty() && liveHealth.isEmpty() && deskWork.isEmpty()
-        && !link.editsAwaitCheck();
+    // A cancel taken while the desk confirmed ends fed ahead is seen by the loop's next turn: a new
+    // workflow run would not carry it.
+    return next.kind() == Command.Kind.CHECK_PLAN && !fresh && !cancelling && !root.isCancelRequested() && pending.isEmpty()
+        && liveHealth.isEmpty() && deskWork.isEmpty() && !link.editsAwaitCheck();
   }
 
   /**
@@ -423,6 +425,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
    * feeds its changes through the desk; the tasks' results later leave these outcomes out.
    */
   private void stepOnLiveHealth() {
+    changesFromDeskFirst();
     List<TaskResult.Health> outcomes = new ArrayList<>();
     while (!liveHealth.isEmpty()) {
       LiveHealth h = liveHealth.poll();
@@ -588,6 +591,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
       // The budget steps on the task's outcomes not signalled as they happened here, on workflow time;
       // its changes go before its end.
       Wire.ReadResult read = Wire.readResult(result); // once: the workflow's thread decides every start
+      changesFromDeskFirst();
       List<TaskResult.Health> rest = notSteppedYet(task.task().id(), read);
       forgetLiveHealth(task.task().id());
       results.add(new Ended(new TaskEnd(Wire.command(task), result, Wire.events(stepBudget(rest)), false), task, read)); // see flush
@@ -770,6 +774,16 @@ public final class RunWorkflowImpl implements RunWorkflow {
 
   /** Budget changes stepped on what the desk's answers about task ends reported, to feed once every end is confirmed. */
   private final List<OrchestraEvent> deskBudgetChanges = new ArrayList<>();
+
+  /**
+   * Before the budget steps again: feeds the changes stepped on the desk's answers first (waiting
+   * for the desk's answers still due), so the machine hears every change in the order it was made.
+   */
+  private void changesFromDeskFirst() {
+    if (!deskBudgetChanges.isEmpty()) {
+      confirmAll();
+    }
+  }
 
   /**
    * Why the desk's answer about task ends fed here first cannot be taken: it fed lines of its own
