@@ -97,6 +97,64 @@ final class TemporalRunTest extends InMemoryTemporalTest {
     }
   }
 
+  /**
+   * The desk cannot write plan.md while it feeds a task's end the workflow fed ahead of it, so the
+   * desk stops the run in that call. Where the stop lands depends on when plan.md falls due (it is
+   * written at most every 200 ms in a batch): after the end's lines, the workflow feeds it there too
+   * and the run ends FAILED saying why; among them, where the workflow (which fed the end whole)
+   * cannot put it, the workflow fails loudly with {@code DeskDisagrees} naming the stop and its
+   * cause. Never a run that goes on as if nothing happened.
+   */
+  @Test
+  void aDeskThatCannotWritePlanMdWhileItFeedsAnEndFedAheadStopsOrFailsTheRunNamingWhy() throws Exception {
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    ScriptedModelProvider model = planning(writing("T1", "a.txt"));
+    // Longer than plan.md's write interval in a batch, so the desk writes it again during T1's end.
+    model.on("implementer")
+        .otherwise(
+            Reply.answer(
+                req -> {
+                  try {
+                    Thread.sleep(400);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  return dev.orchestra.model.ModelResponse.text(RoleAnswers.implementation("wrote nothing"), dev.orchestra.model.TokenUsage.ZERO);
+                }));
+    Path planMd = ws.resolve("plan.md");
+    // Once T1 started, plan.md becomes a folder with something in it: no file can be moved onto it.
+    dev.orchestra.event.OrchestraListener blockPlan =
+        e -> {
+          if (e instanceof OrchestraEvent.TaskStarted t && t.taskId().equals("T1")) {
+            try {
+              Files.delete(planMd);
+              Files.writeString(Files.createDirectories(planMd).resolve("blocked"), "");
+            } catch (java.io.IOException failed) {
+              throw new java.io.UncheckedIOException(failed);
+            }
+          }
+        };
+    try (Orchestrator team = Orchestrator.builder().workspace(ws).modelProvider(model).explorationProbes(List.of()).addListener(blockPlan).build();
+        OrchestraWorker worker = OrchestraWorker.builder(team).taskQueue(QUEUE).build()) {
+      TemporalOrchestrator temporal = serve(worker);
+      String runId = temporal.start("Write a.txt");
+      try {
+        OrchestraEvent.RunFinished end = temporal.await(runId);
+        assertEquals(StopReason.FAILED.name(), end.stopReason(), end.message());
+        assertTrue(end.message().contains("plan.md"), end.message());
+      } catch (io.temporal.client.WorkflowFailedException failed) {
+        io.temporal.failure.ApplicationFailure why = (io.temporal.failure.ApplicationFailure) failed.getCause();
+        assertEquals("DeskDisagrees", why.getType(), why.getOriginalMessage());
+        assertTrue(why.getOriginalMessage().contains("of its own") && why.getOriginalMessage().contains("stop_requested")
+            && why.getOriginalMessage().contains("plan.md"), why.getOriginalMessage());
+      }
+      List<OrchestraEvent> journal = InMemoryTemporalTest.journal(ws);
+      assertTrue(journal.stream().anyMatch(e -> e instanceof OrchestraEvent.StopRequested s && s.reason() == StopReason.FAILED
+          && s.message().contains("plan.md")), "the desk journalled its stop and why: " + journal);
+      WorkflowReplayer.replayWorkflowExecution(env.getWorkflowClient().fetchHistory(TemporalOrchestrator.workflowId(runId)), RunWorkflowImpl.class);
+    }
+  }
+
   /** The id of the event that scheduled a task's (first) {@code RunTask} activity. */
   static long runTaskScheduled(WorkflowExecutionHistory history, String taskId) throws Exception {
     for (io.temporal.api.history.v1.HistoryEvent e : history.getEvents()) {
