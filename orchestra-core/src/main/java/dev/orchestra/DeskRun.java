@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  * told back to the caller instead of driving anything. Thread-safe: calls are serialized, but for
  * {@link #interrupt}, which comes while one is under way.
  */
-final class DeskRun implements RunDesk, RunEngine.DeskTap {
+final class DeskRun implements RunDesk, MachineLoop.DeskTap {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeskRun.class);
 
   private final String runId;
@@ -40,6 +40,10 @@ final class DeskRun implements RunDesk, RunEngine.DeskTap {
   private final List<OrchestraEvent> fed = new ArrayList<>();
   /** How the model calls made during the current call went, in order; guarded by {@link #fed}. */
   private final List<TaskResult.Health> health = new ArrayList<>();
+  /** Whether the current call feeds events the deciding engine gave (observe, taskEnded); guarded by {@link #fed}. */
+  private boolean given;
+  /** The stop the run asked for during such a call, kept for the deciding engine; guarded by {@link #fed}. */
+  private final List<OrchestraEvent.StopRequested> stops = new ArrayList<>();
   private boolean closed;
   /** Who answers the desk's agents' approval requests, when routed elsewhere ({@link #approvalsBy}); null for the team's handler. */
   private volatile dev.orchestra.role.ApprovalHandler approvals;
@@ -156,10 +160,34 @@ final class DeskRun implements RunDesk, RunEngine.DeskTap {
   }
 
   @Override
+  public boolean keepsStop(OrchestraEvent.StopRequested stop) {
+    synchronized (fed) {
+      if (!given) {
+        return false;
+      }
+      if (stops.isEmpty()) {
+        stops.add(stop);
+      } // a later one (plan.md failing again) adds nothing: the first is still to be fed
+      return true;
+    }
+  }
+
+  @Override
   public synchronized Answer observe(List<OrchestraEvent> events) {
     begin();
-    engine.feedAll(List.copyOf(events));
+    given(true);
+    try {
+      engine.feedAll(List.copyOf(events));
+    } finally {
+      given(false);
+    }
     return taken();
+  }
+
+  private void given(boolean on) {
+    synchronized (fed) {
+      given = on;
+    }
   }
 
   @Override
@@ -171,10 +199,15 @@ final class DeskRun implements RunDesk, RunEngine.DeskTap {
       throw new IllegalArgumentException("the result of task " + command.task().id() + " does not end with its TaskFinished: " + events);
     }
     begin();
-    engine.feedAll(events.subList(0, events.size() - 1));
-    result.report().ifPresent(r -> engine.keepReport(command.task().id(), command.round(), r));
-    result.risks().forEach(r -> engine.noteRisks(r.reason(), r.risks()));
-    engine.feedAll(List.of(events.get(events.size() - 1)));
+    given(true);
+    try {
+      engine.feedAll(events.subList(0, events.size() - 1));
+      result.report().ifPresent(r -> engine.keepReport(command.task().id(), command.round(), r));
+      result.risks().forEach(r -> engine.noteRisks(r.reason(), r.risks()));
+      engine.feedAll(List.of(events.get(events.size() - 1)));
+    } finally {
+      given(false);
+    }
     return taken();
   }
 
@@ -271,14 +304,16 @@ final class DeskRun implements RunDesk, RunEngine.DeskTap {
         throw new IllegalStateException("run " + runId + "'s desk was fed between calls, so its machine and the deciding one differ: " + fed);
       }
       health.clear();
+      stops.clear();
     }
   }
 
   private Answer taken() {
     synchronized (fed) {
-      Answer out = new Answer(fed, health);
+      Answer out = new Answer(fed, health, stops);
       fed.clear();
       health.clear();
+      stops.clear();
       return out;
     }
   }

@@ -22,11 +22,33 @@ import org.slf4j.LoggerFactory;
  * {@code run} or {@code resume}), which carries it out in {@link #coordinate}. Thread-safe.
  */
 final class MachineLoop {
+  /** What a {@link DeskRun}'s engine hands over instead of acting on it. */
+  interface DeskTap {
+    /** An event was fed, in this order. */
+    void fed(OrchestraEvent event);
+
+    /** A model call or attempt went this way: the deciding engine keeps the thread budget. */
+    void signalled(BudgetPolicy.Signal signal, String cause);
+
+    /** Who answers the run's agents' approval requests: the deciding engine may route them elsewhere. */
+    dev.orchestra.role.ApprovalHandler approvals();
+
+    /**
+     * The run asks itself to stop (it cannot write the journal or plan.md) while the desk feeds
+     * events the deciding engine gave it.
+     *
+     * @return whether the desk keeps the stop for the deciding engine to feed, instead of it being
+     *     fed here now: among events given to it, the desk cannot place one of its own where the
+     *     deciding engine, which may have fed more meanwhile, would place it too
+     */
+    boolean keepsStop(OrchestraEvent.StopRequested stop);
+  }
+
   private static final Logger log = LoggerFactory.getLogger(MachineLoop.class);
   private final RunEngine run;
   private final RunMachine machine;
-  /** See {@link RunEngine.DeskTap}: null unless the engine only keeps a run's desk. */
-  private final RunEngine.DeskTap deskTap;
+  /** See {@link DeskTap}: null unless the engine only keeps a run's desk. */
+  private final DeskTap deskTap;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wake = lock.newCondition();
   private final ArrayDeque<Command> coordinatorWork = new ArrayDeque<>(); // guarded by lock
@@ -36,7 +58,7 @@ final class MachineLoop {
   /** The machine's goal after its last step (a plan edited by hand may change it). */
   private volatile String goal;
 
-  MachineLoop(RunEngine run, RunMachine machine, RunEngine.DeskTap deskTap) {
+  MachineLoop(RunEngine run, RunMachine machine, DeskTap deskTap) {
     this.run = run;
     this.machine = machine;
     this.deskTap = deskTap;

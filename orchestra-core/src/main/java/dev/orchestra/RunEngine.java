@@ -57,7 +57,7 @@ final class RunEngine implements RunContext {
   private final ModelCaller models;
   private final RunCommands commands;
   /** See the constructor: null unless this engine only keeps a run's desk for an engine elsewhere. */
-  private final DeskTap deskTap;
+  private final MachineLoop.DeskTap deskTap;
   /** The round's task reports, for its gates' batch. */
   final Map<String, RoleReport> reports = new ConcurrentHashMap<>();
   /** The explorers' reports, for the planner's brief and every task's. */
@@ -75,25 +75,13 @@ final class RunEngine implements RunContext {
     this(config, runId, pool, machine, worktrees, null);
   }
 
-  /** What a {@link DeskRun}'s engine hands over instead of acting on it. */
-  interface DeskTap {
-    /** An event was fed, in this order. */
-    void fed(OrchestraEvent event);
-
-    /** A model call or attempt went this way: the deciding engine keeps the thread budget. */
-    void signalled(BudgetPolicy.Signal signal, String cause);
-
-    /** Who answers the run's agents' approval requests: the deciding engine may route them elsewhere. */
-    dev.orchestra.role.ApprovalHandler approvals();
-  }
-
   /**
    * @param deskTap null for an engine that decides; for a {@link DeskRun}'s engine, told of every
    *     event fed, in order, and of every budget signal: its machine only mirrors the deciding
    *     engine's, so its commands are dropped, nothing starts here, and the budget is not its own
    */
   RunEngine(
-      OrchestratorConfig config, String runId, ExecutorService pool, RunMachine machine, GitWorktrees worktrees, DeskTap deskTap) {
+      OrchestratorConfig config, String runId, ExecutorService pool, RunMachine machine, GitWorktrees worktrees, MachineLoop.DeskTap deskTap) {
     this.deskTap = deskTap;
     this.config = config;
     this.runId = runId;
@@ -316,7 +304,10 @@ final class RunEngine implements RunContext {
   @Override
   public void requestStop(StopReason reason, String message) {
     if (stopReason().isEmpty()) {
-      observe(new OrchestraEvent.StopRequested(runId, now(), reason, Text.oneLine(message)));
+      OrchestraEvent.StopRequested stop = new OrchestraEvent.StopRequested(runId, now(), reason, Text.oneLine(message));
+      if (deskTap == null || !deskTap.keepsStop(stop)) {
+        observe(stop);
+      }
     }
   }
 

@@ -36,7 +36,11 @@ final class DeskDrive {
   static Outcome run(RunMachine machine, RunDesk desk, OrchestraEvent.RunStarted start, Function<Command.RunTask, TaskResult> tasks) {
     List<OrchestraEvent> fed = new ArrayList<>();
     List<TaskResult.Health> deskHealth = new ArrayList<>();
-    Deque<OrchestraEvent> toFeed = new ArrayDeque<>(desk.observe(List.of(start)).events());
+    // A stop the desk asked for while feeding given events: fed here through the desk, as the workflow does.
+    Deque<OrchestraEvent.StopRequested> stops = new ArrayDeque<>();
+    RunDesk.Answer started = desk.observe(List.of(start));
+    Deque<OrchestraEvent> toFeed = new ArrayDeque<>(started.events());
+    stops.addAll(started.stops());
     Deque<Command> todo = new ArrayDeque<>();
     OrchestraEvent.RunFinished end = null;
     while (end == null) {
@@ -47,6 +51,13 @@ final class DeskDrive {
         if (next instanceof OrchestraEvent.RunFinished f) {
           end = f;
         }
+        if (toFeed.isEmpty() && !stops.isEmpty()) {
+          OrchestraEvent.StopRequested stop = stops.poll();
+          stops.clear();
+          if (machine.state().stopReason().isEmpty()) {
+            toFeed.addAll(desk.observe(List.of(stop)).events());
+          }
+        }
       }
       Command c = todo.poll();
       if (c == null) {
@@ -56,7 +67,9 @@ final class DeskDrive {
         break;
       }
       if (c instanceof Command.RunTask t) {
-        toFeed.addAll(desk.taskEnded(t, tasks.apply(t)).events());
+        RunDesk.Answer a = desk.taskEnded(t, tasks.apply(t));
+        toFeed.addAll(a.events());
+        stops.addAll(a.stops());
       } else {
         RunDesk.Answer a = desk.carryOut(c);
         deskHealth.addAll(a.health());

@@ -257,6 +257,106 @@ final class DeskDriverTest {
     }
   }
 
+  /**
+   * The desk cannot write plan.md while it feeds a task's end: the stop the run asks for is not fed
+   * among the end's events (the deciding engine, which gave them, may have fed more since) but handed
+   * back in the answer's stops; the deciding engine feeds it, and the run ends FAILED naming plan.md
+   * with the stop journalled after the task's end.
+   */
+  @Test
+  void aStopTheDeskAsksForWhileFeedingATasksEndIsHandedBackForTheDecidingEngineToFeed() throws Exception {
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    ScriptedModelProvider model = planning(Task.builder("T1", "Write a.txt").writeScope("a.txt").role("implementer").build());
+    model.on("implementer")
+        .reply(Reply.toolCall("write_file", "{\"path\":\"a.txt\",\"content\":\"a\\n\"}"))
+        .reply(Reply.text(RoleAnswers.implementation("wrote a.txt")));
+    String runId = "desk-4";
+    Path planMd = ws.resolve("plan.md");
+    try (Orchestrator o =
+        Orchestrator.builder().workspace(ws).modelProvider(model).explorationProbes(List.of()).planWriteInterval(java.time.Duration.ZERO)
+            .addGate(Gate.command("sh", "-c", "test -f a.txt").build()).build()) {
+      EngineHost host = EngineHost.of(o);
+      TaskExecutor executor = host.tasks(runId, ws, () -> false);
+      RunMachine machine = new RunMachine(host.spec());
+      List<RunDesk.Answer> ends = new ArrayList<>();
+      DeskDrive.Outcome run;
+      try (RunDesk opened = host.desk(runId)) {
+        RunDesk desk = new AnswersKept(opened, ends);
+        run = DeskDrive.run(
+            machine, desk, new OrchestraEvent.RunStarted(runId, Instant.now(), "Write a.txt", false),
+            t -> {
+              TaskResult r = executor.run(t, machine.state().goal(), Map.of());
+              if (t.task().id().equals("T1")) {
+                try { // plan.md becomes a folder with something in it: no file can be moved onto it
+                  Files.delete(planMd);
+                  Files.writeString(Files.createDirectories(planMd).resolve("blocked"), "");
+                } catch (java.io.IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              }
+              return r;
+            });
+      }
+      assertEquals(StopReason.FAILED.name(), run.end().stopReason(), run.end().message());
+      assertTrue(run.end().message().contains("plan.md"), run.end().message());
+      RunDesk.Answer t1 = ends.stream().filter(a -> a.events().stream().anyMatch(e -> e instanceof OrchestraEvent.TaskFinished f && f.taskId().equals("T1")))
+          .findFirst().orElseThrow();
+      assertTrue(t1.events().stream().noneMatch(e -> e instanceof OrchestraEvent.StopRequested), "not fed among the end's events: " + t1.events());
+      assertEquals(1, t1.stops().size(), t1.toString());
+      assertTrue(t1.stops().get(0).message().contains("plan.md"), t1.stops().toString());
+      int end = indexOf(run.fed(), e -> e instanceof OrchestraEvent.TaskFinished f && f.taskId().equals("T1"));
+      int stop = indexOf(run.fed(), e -> e instanceof OrchestraEvent.StopRequested s && s.reason() == StopReason.FAILED);
+      assertTrue(end >= 0 && stop > end, "fed by the deciding engine after the end: " + run.fed());
+      List<OrchestraEvent> journal = Files.readAllLines(ws.resolve(".orchestra/journal.jsonl")).stream().map(EventJson::read).toList();
+      assertTrue(journal.containsAll(run.fed()), "the desk journalled the stop the deciding engine fed back: " + journal);
+    }
+  }
+
+  /** A desk whose answers to task ends are kept. */
+  private record AnswersKept(RunDesk desk, List<RunDesk.Answer> ends) implements RunDesk {
+    @Override
+    public Answer observe(List<OrchestraEvent> events) {
+      return desk.observe(events);
+    }
+
+    @Override
+    public Answer taskEnded(Command.RunTask command, TaskResult result) {
+      Answer a = desk.taskEnded(command, result);
+      ends.add(a);
+      return a;
+    }
+
+    @Override
+    public Answer carryOut(Command command) {
+      return desk.carryOut(command);
+    }
+
+    @Override
+    public boolean interrupt() {
+      return desk.interrupt();
+    }
+
+    @Override
+    public void approvalsBy(dev.orchestra.role.ApprovalHandler handler) {
+      desk.approvalsBy(handler);
+    }
+
+    @Override
+    public void editPlan(dev.orchestra.plan.Plan base, dev.orchestra.plan.Plan edited) {
+      desk.editPlan(base, edited);
+    }
+
+    @Override
+    public List<String> journalLines(int from, long maxChars) {
+      return desk.journalLines(from, maxChars);
+    }
+
+    @Override
+    public void close() {
+      desk.close();
+    }
+  }
+
   private static ScriptedModelProvider planning(Task... tasks) {
     ScriptedModelProvider model = new ScriptedModelProvider();
     model.on("orchestrator").reply(Reply.text(RoleAnswers.plan(List.of(tasks))));

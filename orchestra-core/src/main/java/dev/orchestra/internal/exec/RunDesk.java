@@ -30,8 +30,8 @@ public interface RunDesk extends AutoCloseable {
    * person's cancel).
    *
    * @param events the events, in order
-   * @return the events fed, in order, with any the desk observed meanwhile (a stop, when plan.md
-   *     cannot be written)
+   * @return the events fed, in order, and the stop the run asked for meanwhile, if any (see {@link
+   *     Answer#stops})
    */
   Answer observe(List<OrchestraEvent> events);
 
@@ -44,7 +44,8 @@ public interface RunDesk extends AutoCloseable {
    *
    * @param command the command the task ran
    * @param result what an executor returned for it
-   * @return the events fed and observed, in order
+   * @return the events fed, in order (with the plan update its risks make), and the stop the run
+   *     asked for meanwhile, if any (see {@link Answer#stops})
    * @throws IllegalArgumentException when the result does not end with the task's {@code
    *     TaskFinished}
    */
@@ -111,12 +112,24 @@ public interface RunDesk extends AutoCloseable {
    *
    * @param events the events fed, in order, for the deciding engine to feed its machine
    * @param health how the model calls made at the desk meanwhile went, in order, for the budget
+   * @param stops the stop the run asked for itself (it could not write the journal or plan.md)
+   *     during a call that fed events the deciding engine gave ({@link #observe}, {@link
+   *     #taskEnded}), not fed: the deciding engine may have fed more events since, so it feeds the
+   *     stop itself, through {@link #observe}, where its machine stands (unless it stopped
+   *     already). One per call at most, and a later call may give another until one is fed; empty
+   *     otherwise. A stop during {@link #carryOut} is fed there, among the command's events.
    */
-  record Answer(List<OrchestraEvent> events, List<TaskResult.Health> health) {
+  record Answer(List<OrchestraEvent> events, List<TaskResult.Health> health, List<OrchestraEvent.StopRequested> stops) {
     /** Copies the lists. */
     public Answer {
       events = List.copyOf(events);
       health = List.copyOf(health);
+      stops = List.copyOf(stops);
+    }
+
+    /** An answer that gives no stop to feed. */
+    public Answer(List<OrchestraEvent> events, List<TaskResult.Health> health) {
+      this(events, health, List.of());
     }
   }
 

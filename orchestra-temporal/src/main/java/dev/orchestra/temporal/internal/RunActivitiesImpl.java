@@ -276,6 +276,7 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
     RunDesk desk = desk(runId);
     List<OrchestraEvent> fed = new ArrayList<>();
     List<TaskResult.Health> health = new ArrayList<>();
+    List<OrchestraEvent.StopRequested> stops = new ArrayList<>();
     List<String> referable = TaskEnd.referable(ends);
     for (TaskEnd end : ends) {
       TaskResult r = Wire.result(end.result());
@@ -286,9 +287,10 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
       RunDesk.Answer a = desk.taskEnded((Command.RunTask) Wire.command(end.command()), new TaskResult(events, List.of(), r.risks(), r.report()));
       fed.addAll(a.events());
       health.addAll(a.health());
+      stops.addAll(a.stops().stream().limit(stops.isEmpty() ? 1 : 0).toList()); // the first is the one to feed
     }
-    DeskReply answer = reply(new RunDesk.Answer(fed, health));
-    return referable.isEmpty() ? answer : new DeskReply(Wire.referTo(referable, answer.events()), answer.health());
+    DeskReply answer = reply(new RunDesk.Answer(fed, health, stops));
+    return referable.isEmpty() ? answer : new DeskReply(Wire.referTo(referable, answer.events()), answer.health(), answer.stops());
   }
 
   @Override
@@ -547,7 +549,7 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
   }
 
   private static DeskReply reply(RunDesk.Answer answer) {
-    return new DeskReply(Wire.events(answer.events()), Wire.health(answer.health()));
+    return new DeskReply(Wire.events(answer.events()), Wire.health(answer.health()), Wire.events(answer.stops()));
   }
 
   /** The run's open desk; a desk this JVM never opened (it restarted) is a failure, not a fresh desk. */

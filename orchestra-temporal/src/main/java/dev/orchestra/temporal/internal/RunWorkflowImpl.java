@@ -384,10 +384,24 @@ public final class RunWorkflowImpl implements RunWorkflow {
     DeskReply reply = link.call(call);
     approvals.keepOnlyTasks(startOf.keySet()); // the desk's agents wait for nothing now
     feed(reply.events());
-    List<OrchestraEvent> changes = stepBudget(Wire.health(reply.health()));
+    List<OrchestraEvent> changes = new ArrayList<>(stepBudget(Wire.health(reply.health())));
+    changes.addAll(stopToFeed(reply.stops()));
     if (!changes.isEmpty()) {
       fromDesk(() -> link.desk().observe(runId, Wire.events(changes)));
     }
+  }
+
+  /**
+   * The stop the desk asked for while it fed events given from here (it could not write the
+   * journal or plan.md), to feed now, on workflow time, after everything fed here meanwhile: empty
+   * when there is none, or the machine stopped already.
+   */
+  private List<OrchestraEvent> stopToFeed(List<String> stops) {
+    if (stops.isEmpty() || machine.state().stopReason().isPresent()) {
+      return List.of();
+    }
+    OrchestraEvent.StopRequested asked = (OrchestraEvent.StopRequested) Wire.event(stops.get(0));
+    return List.of(new OrchestraEvent.StopRequested(runId, now(), asked.reason(), asked.message()));
   }
 
   /** Steps the thread budget through outcomes; returns its changes, as events. */
@@ -652,7 +666,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
     RunActivities desk = link.desk();
     List<Promise<DeskReply>> call = new ArrayList<>(1);
     Workflow.newDetachedCancellationScope(() -> call.add(Async.function(desk::tasksEnded, runId, asked))).run();
-    return call.get(0).thenApply(r -> new DeskReply(Wire.resolve(sent, r.events()), r.health()));
+    return call.get(0).thenApply(r -> new DeskReply(Wire.resolve(sent, r.events()), r.health(), r.stops()));
   }
 
   /**
@@ -763,17 +777,30 @@ public final class RunWorkflowImpl implements RunWorkflow {
     }
     approvals.keepOnlyTasks(startOf.keySet());
     deskBudgetChanges.addAll(stepBudget(Wire.health(reply.health())));
+    if (deskStop.isEmpty()) {
+      deskStop.addAll(reply.stops());
+    }
     askNext();
-    if (unconfirmed.isEmpty() && !deskBudgetChanges.isEmpty()) {
+    if (!deskStop.isEmpty()) {
+      confirmAll(); // the stop goes in as soon as the desk agrees on every end fed before it
+    }
+    if (unconfirmed.isEmpty() && (!deskBudgetChanges.isEmpty() || !deskStop.isEmpty())) {
       // After every end fed here so far, as the desk hears them.
-      List<OrchestraEvent> changes = List.copyOf(deskBudgetChanges);
+      List<OrchestraEvent> changes = new ArrayList<>(deskBudgetChanges);
+      changes.addAll(stopToFeed(deskStop));
       deskBudgetChanges.clear();
-      fromDesk(() -> link.desk().observe(runId, Wire.events(changes)));
+      deskStop.clear();
+      if (!changes.isEmpty()) {
+        fromDesk(() -> link.desk().observe(runId, Wire.events(changes)));
+      }
     }
   }
 
   /** Budget changes stepped on what the desk's answers about task ends reported, to feed once every end is confirmed. */
   private final List<OrchestraEvent> deskBudgetChanges = new ArrayList<>();
+
+  /** The stop a desk's answer about task ends asked for (see {@link #stopToFeed}), to feed once every end is confirmed. */
+  private final List<String> deskStop = new ArrayList<>();
 
   /**
    * Before the budget steps again: feeds the changes stepped on the desk's answers first (waiting

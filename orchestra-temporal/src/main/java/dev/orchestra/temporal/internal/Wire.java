@@ -82,7 +82,7 @@ public final class Wire {
   }
 
   /** Returns events as journal lines. */
-  public static List<String> events(List<OrchestraEvent> events) {
+  public static List<String> events(List<? extends OrchestraEvent> events) {
     return events.stream().map(Wire::event).toList();
   }
 
