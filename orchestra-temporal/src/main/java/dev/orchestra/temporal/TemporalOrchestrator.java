@@ -49,6 +49,7 @@ public final class TemporalOrchestrator {
   private final Duration heartbeatTimeout;
   private final int continueAfterEvents;
   private final boolean approvalsThroughRun;
+  private final long historySizeLimit;
   private final SecureRandom random = new SecureRandom();
 
   private TemporalOrchestrator(Builder b) {
@@ -57,6 +58,7 @@ public final class TemporalOrchestrator {
     this.heartbeatTimeout = b.heartbeatTimeout;
     this.continueAfterEvents = b.continueAfterEvents;
     this.approvalsThroughRun = b.approvalsThroughRun;
+    this.historySizeLimit = b.historySizeLimit;
   }
 
   /**
@@ -83,7 +85,8 @@ public final class TemporalOrchestrator {
     String runId = RUN_ID_TIME.format(Clock.systemUTC().instant()) + "-" + String.format(Locale.ROOT, "%06x", random.nextInt(1 << 24));
     RunWorkflow workflow =
         client.newWorkflowStub(RunWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue(taskQueue).setWorkflowId(WORKFLOW_ID_PREFIX + runId).build());
-    WorkflowClient.start(workflow::run, new RunRequest(runId, goal, OrchestraWorker.desksQueue(taskQueue), heartbeatTimeout.toMillis(), continueAfterEvents, approvalsThroughRun));
+    WorkflowClient.start(workflow::run, new RunRequest(runId, goal, OrchestraWorker.desksQueue(taskQueue), heartbeatTimeout.toMillis(), continueAfterEvents, approvalsThroughRun,
+            historySizeLimit));
     return runId;
   }
 
@@ -310,6 +313,7 @@ public final class TemporalOrchestrator {
     private Duration heartbeatTimeout = Duration.ofSeconds(10);
     private int continueAfterEvents = RunWorkflowImpl.DEFAULT_CONTINUE_AFTER_EVENTS;
     private boolean approvalsThroughRun;
+    private long historySizeLimit = RunRequest.DEFAULT_HISTORY_SIZE_LIMIT;
 
     private Builder(WorkflowClient client) {
       this.client = Objects.requireNonNull(client, "client");
@@ -351,9 +355,9 @@ public final class TemporalOrchestrator {
      * new, at the next round boundary (a round's plan check with nothing else under way); {@value
      * RunWorkflowImpl#DEFAULT_CONTINUE_AFTER_EVENTS} by default. It also continues once the history
      * grew by 4 MB. The next workflow run reads the run's journal back from the desk, so its history
-     * starts with that, not with every activity so far; the journal must therefore stay well under
-     * Temporal's 50 MB history limit (a few KB per task). The run's id, its events, {@link #await},
-     * {@link #cancel} and the queries go on across continuations.
+     * starts with that, not with every activity so far; the journal (a few KB per task) must
+     * therefore stay well under the history's limit (see {@link #historySizeLimit}). The run's id,
+     * its events, {@link #await}, {@link #cancel} and the queries go on across continuations.
      *
      * @param events at least 1
      * @return this builder
@@ -381,6 +385,28 @@ public final class TemporalOrchestrator {
      */
     public Builder approvalsThroughRun(boolean throughRun) {
       this.approvalsThroughRun = throughRun;
+      return this;
+    }
+
+    /**
+     * Sets the size at which the Temporal service ends a workflow run whose history grew past it:
+     * the service's {@code limit.historySize.error}, 50 MiB by default, as Temporal's own default.
+     * Set it when the service is configured otherwise. A workflow run continued as new reads the
+     * run's whole journal back, and a desk moving to another clone of the run's remote is sent it
+     * once more, so the journal is kept to 30% of this: at the first round boundary (a round's plan
+     * check) after the journal grew past that, the run stops {@code FAILED}, saying so, rather than
+     * have Temporal end the workflow with nothing journalled. A desk that would move to another
+     * clone when the journal sent there would take the history past this limit is lost ({@code
+     * DeskLost}), saying so.
+     *
+     * @param bytes at least 1
+     * @return this builder
+     */
+    public Builder historySizeLimit(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("the history size limit must be at least 1 byte, got " + bytes);
+      }
+      this.historySizeLimit = bytes;
       return this;
     }
 

@@ -105,4 +105,29 @@ final class TemporalContinueAsNewTest extends InMemoryTemporalTest {
       HistoryFixturesTest.record("continued-last", chain.get(0));
     }
   }
+
+  /**
+   * Every continued workflow run reads the whole journal back into its history: a run whose journal
+   * holds more than 30% of the history's limit stops FAILED at the round boundary where that is
+   * seen (here the first, with a limit of one byte), saying why, instead of going on until Temporal
+   * ends the workflow with nothing journalled.
+   */
+  @Test
+  void aRunWhoseJournalOutgrowsItsShareOfTheHistoryLimitStopsFailedAtARoundBoundarySayingWhy() throws Exception {
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    ScriptedModelProvider model = planning(writing("T1", "a.txt"));
+    try (Orchestrator team = Orchestrator.builder().workspace(ws).modelProvider(model).explorationProbes(List.of()).build();
+        OrchestraWorker worker = OrchestraWorker.builder(team).taskQueue(QUEUE).build()) {
+      TemporalOrchestrator temporal = serve(worker, b -> b.historySizeLimit(1));
+      String runId = temporal.start("Write a.txt");
+      OrchestraEvent.RunFinished end = temporal.await(runId);
+      assertEquals(StopReason.FAILED.name(), end.stopReason(), end.message());
+      assertTrue(end.message().contains("journal holds") && end.message().contains("limit of 1 bytes") && end.message().contains("historySizeLimit"),
+          end.message());
+      List<OrchestraEvent> journal = InMemoryTemporalTest.journal(ws);
+      assertTrue(journal.stream().anyMatch(e -> e instanceof OrchestraEvent.PlanUpdated), "planned first: " + journal);
+      assertTrue(journal.stream().noneMatch(e -> e instanceof OrchestraEvent.TaskStarted t && t.taskId().equals("T1")), "nothing started after the stop: " + journal);
+      WorkflowReplayer.replayWorkflowExecution(env.getWorkflowClient().fetchHistory(TemporalOrchestrator.workflowId(runId)), RunWorkflowImpl.class);
+    }
+  }
 }

@@ -73,11 +73,19 @@ final class DeskLink {
    */
   private final List<List<String>> editsAwaitingCheck = new ArrayList<>();
 
-  DeskLink(String runId, String desksQueue, Duration heartbeat, List<String> journal, Map<String, String> explorations, boolean approvalsThroughRun) {
-    this.approvalsThroughRun = approvalsThroughRun;
-    this.runId = runId;
-    this.desksQueue = desksQueue;
-    this.heartbeat = heartbeat;
+  /** The size at which the Temporal service ends the workflow run (see {@link RunRequest#historyLimit}). */
+  private final long historyLimit;
+
+  /**
+   * @param journal the workflow's journal, as it grows
+   * @param explorations the explorers' reports, as they come
+   */
+  DeskLink(RunRequest request, List<String> journal, Map<String, String> explorations) {
+    this.approvalsThroughRun = request.approvalsThroughRun();
+    this.runId = request.runId();
+    this.desksQueue = request.deskQueue();
+    this.heartbeat = Duration.ofMillis(request.heartbeatTimeoutMillis());
+    this.historyLimit = request.historyLimit();
     this.journal = journal;
     this.explorations = explorations;
   }
@@ -282,6 +290,15 @@ final class DeskLink {
     // histories replay unchanged.
     boolean inAnotherClone =
         !gitRemote.isEmpty() && journal.size() >= known && Workflow.getVersion(DESK_MOVES_CLONES, Workflow.DEFAULT_VERSION, 1) == 1;
+    long staged = inAnotherClone ? RunWorkflowImpl.chars(journal.subList(0, known)) : 0;
+    if (inAnotherClone && !stagingFits(Workflow.getInfo().getHistorySize(), staged, historyLimit)
+        && Workflow.getVersion(STAGING_FITS, Workflow.DEFAULT_VERSION, 1) == 1) {
+      // Temporal would end the workflow while the journal is sent, with nothing said or journalled.
+      throw ApplicationFailure.newNonRetryableFailure(
+          lostMessage(loss(lost).orElse("the desk was lost")) + "; its journal (" + staged + " characters) cannot be sent to another clone: the"
+              + " workflow's history (" + Workflow.getInfo().getHistorySize() + " bytes) would grow past its limit of " + historyLimit + " bytes",
+          DESK_LOST);
+    }
     String answer;
     try {
       answer = callOnce(() -> inAnotherClone ? reopenInAnotherClone(opener, known, last, reports) : opener.reopenDesk(runId, known, last, reports));
@@ -310,6 +327,18 @@ final class DeskLink {
       }
     }
     return true;
+  }
+
+  /** The version of a desk that does not move to another clone when the journal sent there would not fit in the history. */
+  static final String STAGING_FITS = "staging-fits";
+
+  /**
+   * Whether sending {@code staged} journal characters into a workflow history of {@code
+   * historySize} bytes leaves it under {@code limit}: with a quarter more for the escapes of JSON
+   * inside a payload, and 1 MiB for the calls around them.
+   */
+  static boolean stagingFits(long historySize, long staged, long limit) {
+    return historySize + staged + staged / 4 + 1024 * 1024 <= limit;
   }
 
   /**

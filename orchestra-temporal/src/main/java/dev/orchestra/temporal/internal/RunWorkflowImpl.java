@@ -118,9 +118,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
                         .build())
                 .build());
     this.request = request;
-    link =
-        new DeskLink(
-            runId, request.deskQueue(), Duration.ofMillis(request.heartbeatTimeoutMillis()), journal, explorations, request.approvalsThroughRun());
+    link = new DeskLink(request, journal, explorations);
     Optional<Continuation> continued = request.continuation();
     String team = continued.isPresent() ? continued.get().team() : link.open();
     try {
@@ -200,6 +198,9 @@ public final class RunWorkflowImpl implements RunWorkflow {
       Command next = deskWork.poll();
       if (next != null) {
         confirmAll(); // before the plan edits, and before the run continues as new
+        if (next.kind() == Command.Kind.CHECK_PLAN && !cancelling) {
+          stopOnLongJournal();
+        }
       }
       if (next != null && atRoundBoundary(next) && historyLong()) {
         continueAsNew(next); // does not return
@@ -277,6 +278,47 @@ public final class RunWorkflowImpl implements RunWorkflow {
         && liveHealth.isEmpty() && deskWork.isEmpty() && !link.editsAwaitCheck();
   }
 
+  /** The change that stops a run whose journal outgrew its share of the history's limit, for {@link Workflow#getVersion}. */
+  private static final String JOURNAL_LIMIT = "journal-limit";
+
+  /**
+   * The most characters a run's journal may hold for a history limit of {@code historyLimit} bytes:
+   * 30% of it, since a workflow run continued as new reads the whole journal back into its history
+   * (escaped, a quarter more), grows by up to 4 MB before it continues again, and a desk moving to
+   * another clone is sent the journal once more.
+   */
+  static long journalLimit(long historyLimit) {
+    return historyLimit / 10 * 3;
+  }
+
+  /** The characters in journal lines. */
+  static long chars(List<String> lines) {
+    long chars = 0;
+    for (String line : lines) {
+      chars += line.length();
+    }
+    return chars;
+  }
+
+  /**
+   * At a round boundary: stops the run {@code FAILED}, saying why, once its journal outgrew {@link
+   * #journalLimit}, rather than go on until Temporal ends the workflow with nothing journalled.
+   */
+  private void stopOnLongJournal() {
+    long limit = journalLimit(request.historyLimit());
+    long chars = chars(journal);
+    if (chars <= limit || machine.state().stopReason().isPresent() || Workflow.getVersion(JOURNAL_LIMIT, Workflow.DEFAULT_VERSION, 1) < 1) {
+      return;
+    }
+    OrchestraEvent stop =
+        new OrchestraEvent.StopRequested(
+            runId, now(), StopReason.FAILED,
+            "the run's journal holds " + chars + " characters, more than the " + limit + " a run on Temporal may keep (30% of the workflow"
+                + " history's limit of " + request.historyLimit() + " bytes, since every workflow run continued as new reads it back);"
+                + " the journal and plan.md are in " + link.workspace() + "; TemporalOrchestrator.Builder#historySizeLimit sets the limit");
+    fromDesk(() -> link.desk().observe(runId, List.of(Wire.event(stop))));
+  }
+
   /**
    * Whether this workflow run's history grew enough since it began to continue as new
    * (deterministic: Temporal records what these read). A continued run's history begins with the
@@ -323,7 +365,8 @@ public final class RunWorkflowImpl implements RunWorkflow {
         .info("run {}: continuing as new at round {} ({} history events, {} journal lines)", runId, machine.state().round(),
             Workflow.getInfo().getHistoryLength(), journal.size());
     Workflow.continueAsNew(
-        new RunRequest(runId, request.goal(), request.deskQueue(), request.heartbeatTimeoutMillis(), request.continueAfterEvents(), request.approvalsThroughRun(), c));
+        new RunRequest(runId, request.goal(), request.deskQueue(), request.heartbeatTimeoutMillis(), request.continueAfterEvents(), request.approvalsThroughRun(),
+            request.historySizeLimit(), c));
   }
 
   /**
