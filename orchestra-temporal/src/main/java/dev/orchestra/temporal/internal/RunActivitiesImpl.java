@@ -97,9 +97,26 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
   /**
    * A run's claim on this worker's clone: the journal lines staged so far (written under the lock
    * of {@link #claims}; read once staging is over), and when it was made or last staged to ({@link
-   * System#nanoTime}).
+   * System#nanoTime}). Compared by identity: each claim and each staging makes a new one, so an
+   * opening that started from one claim never drops a newer one.
    */
-  private record Claim(List<String> lines, long madeAt) {}
+  static final class Claim {
+    private final List<String> lines;
+    private final long madeAt;
+
+    Claim(List<String> lines, long madeAt) {
+      this.lines = lines;
+      this.madeAt = madeAt;
+    }
+
+    List<String> lines() {
+      return lines;
+    }
+
+    long madeAt() {
+      return madeAt;
+    }
+  }
 
   /** {@link #CLAIM_LASTS}, but for tests, which cannot wait that long. */
   volatile Duration claimLasts = CLAIM_LASTS;
@@ -149,6 +166,7 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
       // This worker kept the desk the run gave up on (it lost Temporal for a while): that desk may
       // be ahead of the run, so it goes, and the run's journal decides.
       RunDesk reopened;
+      Claim claim = null;
       try {
         RunDesk stale = desks.remove(runId);
         if (stale != null) {
@@ -160,21 +178,37 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
           explorations.forEach((id, text) -> reports.put(id, (RoleReport.Exploration) Wire.report(text)));
         }
         OrchestraEvent last = Wire.event(lastEvent);
-        Claim claim = claims.get(runId);
+        claim = claims.get(runId);
         reopened =
             gitRemote != null
                 ? host.reopenDeskAtRemote(runId, gitRemote, known, last, reports, claim == null ? List.of() : claim.lines())
                 : host.reopenDesk(runId, known, last, reports);
       } catch (RuntimeException e) {
-        claims.remove(runId); // the workflow gives this clone up: other runs may claim it
+        givenUp(runId, claim); // the workflow gives this clone up: other runs may claim it
         throw e;
       }
       synchronized (claims) { // as one step for claimDesk: until the desk is in place, the claim keeps other runs' claims out
         desks.put(runId, reopened);
-        claims.remove(runId);
+        claims.remove(runId, claim); // only this call's: the workflow, which gave this call up, may have claimed the clone anew
       }
       return team();
     });
+  }
+
+  /**
+   * Drops {@code claim}, the claim a desk's opening here started from, once that opening failed:
+   * not a newer claim of the same run (the workflow gave the opening up, as lost, and claimed this
+   * clone again while it still ran), whose staging would then find no claim.
+   */
+  void givenUp(String runId, Claim claim) {
+    if (claim != null) {
+      claims.remove(runId, claim);
+    }
+  }
+
+  /** The claim on this clone for {@code runId}'s desk, or null: for tests. */
+  Claim claimOf(String runId) {
+    return claims.get(runId);
   }
 
   @Override

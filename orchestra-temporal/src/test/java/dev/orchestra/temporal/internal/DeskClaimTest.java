@@ -66,4 +66,37 @@ final class DeskClaimTest {
       env.close();
     }
   }
+
+  /**
+   * The workflow gave up a desk's opening on this worker as lost (it stopped heartbeating a while)
+   * and claimed this clone anew while that opening still ran; the opening then failed. Dropping its
+   * claim must not drop the new one, or the journal staged next finds no claim and the run fails.
+   */
+  @Test
+  void anOpeningGivenUpDropsOnlyTheClaimItStartedFromNotANewerOneOfTheSameRun() throws Exception {
+    TestActivityEnvironment env = TestActivityEnvironment.newInstance();
+    try (Orchestrator team = Orchestrator.builder().workspace(Files.createDirectories(dir.resolve("ws"))).modelProvider(new ScriptedModelProvider()).build();
+        RunActivitiesImpl worker =
+            new RunActivitiesImpl(EngineHost.of(team), Duration.ofSeconds(1), "own-queue", Optional.of(new GitRemote(dir.resolve("remote.git").toString())))) {
+      env.registerActivitiesImplementations(worker);
+      RunActivities call =
+          env.newActivityStub(
+              RunActivities.class,
+              ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(1)).setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build()).build());
+      call.claimDesk("run-1");
+      call.stageJournal("run-1", 0, List.of("{}"));
+      RunActivitiesImpl.Claim opening = worker.claimOf("run-1"); // what the first opening started from
+
+      call.claimDesk("run-1"); // the workflow claims again, the first opening still under way
+      worker.givenUp("run-1", opening); // the first opening fails
+      call.stageJournal("run-1", 0, List.of("{}", "{}"));
+      assertEquals(2, worker.claimOf("run-1").lines().size(), "the new claim took the journal staged for it");
+
+      worker.givenUp("run-1", worker.claimOf("run-1"));
+      ActivityFailure dropped = assertThrows(ActivityFailure.class, () -> call.stageJournal("run-1", 2, List.of("{}")));
+      assertEquals("DeskLost", failureType(dropped), "an opening that fails drops its own claim");
+    } finally {
+      env.close();
+    }
+  }
 }
