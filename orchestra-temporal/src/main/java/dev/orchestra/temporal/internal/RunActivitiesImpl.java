@@ -494,7 +494,9 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
             LOG.warn("{}: a heartbeat failed", what, e);
           }
         },
-        0,
+        // Not at once: Temporal counts the heartbeat timeout from the start, and a call shorter
+        // than one interval (most desk calls, short tasks) then costs the service no heartbeat.
+        heartbeatEvery.toMillis(),
         heartbeatEvery.toMillis(),
         TimeUnit.MILLISECONDS);
   }
