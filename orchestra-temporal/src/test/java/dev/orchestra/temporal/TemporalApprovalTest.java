@@ -227,6 +227,69 @@ final class TemporalApprovalTest extends InMemoryTemporalTest {
     }
   }
 
+  /**
+   * A run continued as new goes on routing its desk's agents' requests through the run: the release
+   * manager, which runs at the finish after the workflow continued as new (at every round boundary
+   * here), asks through the newest workflow run, and a person's answer there decides.
+   */
+  @Test
+  void aDeskAgentsRequestAfterTheRunContinuedAsNewWaitsInTheNewestWorkflowRun() throws Exception {
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    ScriptedModelProvider model = planning(Task.builder("T1", "Write a.txt").writeScope("a.txt").role("implementer").build());
+    model.on("implementer", "T1")
+        .reply(Reply.toolCall("write_file", "{\"path\":\"a.txt\",\"content\":\"a\\n\"}"), Reply.text(RoleAnswers.implementation("wrote a.txt")));
+    model.on("release_manager")
+        .reply(
+            Reply.toolCall("run_command", "{\"command\":[\"touch\",\"released.txt\"],\"shell\":\"\",\"cwd\":\"\",\"timeout_seconds\":0}"),
+            Reply.text("{}"));
+    Role releaser =
+        BuiltInRoles.get("release_manager").toBuilder()
+            .tools(List.of(BuiltInRoles.TOOL_READ_FILE, BuiltInRoles.TOOL_RUN_COMMAND))
+            .sandboxMode(SandboxMode.READ_ONLY)
+            .approvalPolicy(ApprovalPolicy.fromConfigValue("untrusted").orElseThrow())
+            .build();
+    AtomicInteger askedOnWorker = new AtomicInteger();
+    try (Orchestrator team =
+            Orchestrator.builder().workspace(ws).modelProvider(model).explorationProbes(List.of()).role(releaser)
+                .approvalHandler(request -> {
+                  askedOnWorker.incrementAndGet();
+                  return ApprovalHandler.Decision.deny("worker", "the worker's own handler was asked");
+                })
+                .approvalTimeout(Duration.ofSeconds(60))
+                .build();
+        OrchestraWorker worker = OrchestraWorker.builder(team).taskQueue(QUEUE).build()) {
+      TemporalOrchestrator temporal = serve(worker, b -> b.approvalsThroughRun(true).continueAsNewAfter(1));
+      String runId = temporal.start("Write a.txt");
+      // Queried only once the release manager called the model, at the finish: the in-memory test
+      // server, queried while a workflow run continues as new, sometimes loses the end of that
+      // run's history.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (model.requests("release_manager").isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertEquals(1, model.requests("release_manager").size(), "the release manager asked the model");
+      List<PendingApproval> waiting = waitingIn(temporal, runId);
+      assertEquals(1, waiting.size(), "the release manager's request waits in the run");
+      ApprovalHandler.Request request = waiting.get(0).request();
+      assertEquals(List.of("release_manager", "run_command", "touch released.txt"), List.of(request.role(), request.action(), request.detail()));
+      temporal.answerApproval(runId, waiting.get(0).id(), ApprovalHandler.Decision.approve("a person"));
+      OrchestraEvent.RunFinished end = temporal.await(runId);
+
+      assertEquals(StopReason.GREEN.name(), end.stopReason(), end.message());
+      assertTrue(Files.exists(ws.resolve("released.txt")), "the release manager's command ran once approved");
+      assertEquals(0, askedOnWorker.get(), "the desk worker's own handler was not asked");
+      WorkflowExecutionHistory latest = env.getWorkflowClient().fetchHistory(TemporalOrchestrator.workflowId(runId));
+      assertTrue(
+          !latest.getEvents().get(0).getWorkflowExecutionStartedEventAttributes().getContinuedExecutionRunId().isEmpty(),
+          "the request went to a workflow run continued from another");
+      assertTrue(
+          latest.getEvents().stream().anyMatch(e -> e.hasWorkflowExecutionSignaledEventAttributes()
+              && e.getWorkflowExecutionSignaledEventAttributes().getSignalName().equals("approvalAsked")),
+          "and was signalled to it");
+      WorkflowReplayer.replayWorkflowExecution(latest, RunWorkflowImpl.class);
+    }
+  }
+
   /** A model whose orchestrator plans one task, whose agent runs {@code touch made.txt} and answers. */
   private static ScriptedModelProvider touching() {
     ScriptedModelProvider model = planning(Task.builder("T1", "Touch a file").writeScope("made.txt").role("implementer").build());
