@@ -44,8 +44,14 @@ final class TemporalBenchmark {
 
   private TemporalBenchmark() {}
 
+  /**
+   * @param agentSeconds from the first agent's start to the last agent's end (Temporal runs, from
+   *     the history; 0 otherwise): the wall time less the run's start and end (planning, gates,
+   *     finish), which take as long with any number of workers
+   */
   record Figures(
-      String setting, int tasks, double wallSeconds, int concurrency, double cpuSeconds, long historyBytes, int historyEvents, String cpuSplit) {}
+      String setting, int tasks, double wallSeconds, int concurrency, double cpuSeconds, long historyBytes, int historyEvents, String cpuSplit,
+      double agentSeconds) {}
 
   /** Tasks of the run through a git remote: each pushes, and the desk merges and pushes each ({@code -Dremote.tasks=N}, 0 for none). */
   private static final int REMOTE_TASKS = Integer.getInteger("remote.tasks", 50);
@@ -82,6 +88,9 @@ final class TemporalBenchmark {
       }
     }
     System.out.printf(Locale.ROOT, "%nthroughput, two worker JVMs against one: %.2fx%n", all.get(2).wallSeconds() / all.get(3).wallSeconds());
+    System.out.printf(
+        Locale.ROOT, "throughput while agents ran (first agent's start to last one's end: %.2f s against %.2f s), two worker JVMs against one: %.2fx%n",
+        all.get(3).agentSeconds(), all.get(2).agentSeconds(), all.get(2).agentSeconds() / all.get(3).agentSeconds());
     System.out.printf(Locale.ROOT, "Temporal's per-task overhead over the in-process engine's at %d slots: %+.1f ms%n", SLOTS,
         ((all.get(2).wallSeconds() - all.get(0).wallSeconds()) * SLOTS * 1000.0) / tasks);
   }
@@ -101,7 +110,7 @@ final class TemporalBenchmark {
       RunResult r = team.run("Write " + tasks + " files");
       double wall = (System.nanoTime() - start) / 1e9;
       check(r.stopReason().name(), r.message());
-      return new Figures("in-process, budget " + budget, tasks, wall, budget, ownCpuSeconds() - cpu, 0, 0, "");
+      return new Figures("in-process, budget " + budget, tasks, wall, budget, ownCpuSeconds() - cpu, 0, 0, "", 0);
     }
   }
 
@@ -182,7 +191,7 @@ final class TemporalBenchmark {
           } while (!workflowRun.isEmpty());
           return new Figures(
               "Temporal, " + workers + " worker JVM" + (workers > 1 ? "s" : "") + " x " + SLOTS + " slots" + (remote ? ", remote" : ""), tasks, wall,
-              workers * SLOTS, used, bytes, events, split.append("; ").append(slots.describe()).toString());
+              workers * SLOTS, used, bytes, events, split.append("; ").append(slots.describe()).toString(), slots.agentMillis() / 1000.0);
         } finally {
           service.shutdownNow();
         }
@@ -227,6 +236,11 @@ final class TemporalBenchmark {
           ends.add(at);
         }
       }
+    }
+
+    /** From the first agent's start to the last agent's end, in ms; 0 when none ran. */
+    long agentMillis() {
+      return ends.isEmpty() ? 0 : ends.stream().mapToLong(Long::longValue).max().getAsLong() - starts.stream().mapToLong(Long::longValue).min().getAsLong();
     }
 
     String describe() {
