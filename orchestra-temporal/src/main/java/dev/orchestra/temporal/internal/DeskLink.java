@@ -290,14 +290,8 @@ final class DeskLink {
     // histories replay unchanged.
     boolean inAnotherClone =
         !gitRemote.isEmpty() && journal.size() >= known && Workflow.getVersion(DESK_MOVES_CLONES, Workflow.DEFAULT_VERSION, 1) == 1;
-    long staged = inAnotherClone ? RunWorkflowImpl.chars(journal.subList(0, known)) : 0;
-    if (inAnotherClone && !stagingFits(Workflow.getInfo().getHistorySize(), staged, historyLimit)
-        && Workflow.getVersion(STAGING_FITS, Workflow.DEFAULT_VERSION, 1) == 1) {
-      // Temporal would end the workflow while the journal is sent, with nothing said or journalled.
-      throw ApplicationFailure.newNonRetryableFailure(
-          lostMessage(loss(lost).orElse("the desk was lost")) + "; its journal (" + staged + " characters) cannot be sent to another clone: the"
-              + " workflow's history (" + Workflow.getInfo().getHistorySize() + " bytes) would grow past its limit of " + historyLimit + " bytes",
-          DESK_LOST);
+    if (inAnotherClone) {
+      checkStagingFits(lost, known);
     }
     String answer;
     try {
@@ -333,12 +327,28 @@ final class DeskLink {
   static final String STAGING_FITS = "staging-fits";
 
   /**
-   * Whether sending {@code staged} journal characters into a workflow history of {@code
-   * historySize} bytes leaves it under {@code limit}: with a quarter more for the escapes of JSON
-   * inside a payload, and 1 MiB for the calls around them.
+   * Whether sending journal lines that take {@code staged} bytes in payloads into a workflow
+   * history of {@code historySize} bytes leaves it under {@code limit}, with 1 MiB for the calls
+   * around them.
    */
   static boolean stagingFits(long historySize, long staged, long limit) {
-    return historySize + staged + staged / 4 + 1024 * 1024 <= limit;
+    return historySize + staged + 1024 * 1024 <= limit;
+  }
+
+  /**
+   * Fails the run with {@value #DESK_LOST}, saying why, when sending the run's first {@code known}
+   * journal lines to another clone would take the history past its limit: Temporal would end the
+   * workflow while they are sent, with nothing said or journalled. Asked before each claim.
+   */
+  private void checkStagingFits(ActivityFailure lost, int known) {
+    long staged = RunWorkflowImpl.payloadBytes(journal.subList(0, known));
+    long size = Workflow.getInfo().getHistorySize();
+    if (!stagingFits(size, staged, historyLimit) && Workflow.getVersion(STAGING_FITS, Workflow.DEFAULT_VERSION, 1) == 1) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          lostMessage(loss(lost).orElse("the desk was lost")) + "; its journal (" + staged + " bytes) cannot be sent to another clone: the"
+              + " workflow's history (" + size + " bytes) would grow past its limit of " + historyLimit + " bytes",
+          DESK_LOST);
+    }
   }
 
   /**
@@ -369,6 +379,7 @@ final class DeskLink {
         if (loss.isEmpty() || moves >= MAX_DESK_MOVES || Workflow.getVersion(DESK_CLAIMED_AGAIN, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
           throw e;
         }
+        checkStagingFits(e, known); // the journal is sent once more
         moves++;
         Workflow.getLogger(DeskLink.class)
             .warn("run {}: the worker that claimed its desk was lost before the desk opened there ({}); claiming it again ({} of {})", runId,

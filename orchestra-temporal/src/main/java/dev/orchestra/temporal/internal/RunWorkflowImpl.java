@@ -195,6 +195,9 @@ public final class RunWorkflowImpl implements RunWorkflow {
       if (!cancelling) {
         CancellationScope.throwCanceled(); // a desk's work never waits, so a cancel is looked for here too
       }
+      if (!cancelling) {
+        stopOnLongHistory();
+      }
       Command next = deskWork.poll();
       if (next != null) {
         confirmAll(); // before the plan edits, and before the run continues as new
@@ -282,40 +285,76 @@ public final class RunWorkflowImpl implements RunWorkflow {
   private static final String JOURNAL_LIMIT = "journal-limit";
 
   /**
-   * The most characters a run's journal may hold for a history limit of {@code historyLimit} bytes:
-   * 30% of it, since a workflow run continued as new reads the whole journal back into its history
-   * (escaped, a quarter more), grows by up to 4 MB before it continues again, and a desk moving to
-   * another clone is sent the journal once more.
+   * The most bytes a run's journal may take in payloads ({@link #payloadBytes(List)}) for a history
+   * limit of {@code historyLimit} bytes: 30% of it, since a workflow run continued as new reads the
+   * whole journal back into its history and a desk moving to another clone is sent it once more.
    */
   static long journalLimit(long historyLimit) {
     return historyLimit / 10 * 3;
   }
 
-  /** The characters in journal lines. */
-  static long chars(List<String> lines) {
-    long chars = 0;
+  /** Whether a journal takes more than {@link #journalLimit} in payloads. */
+  static boolean journalOutgrew(List<String> journal, long historyLimit) {
+    return payloadBytes(journal) > journalLimit(historyLimit);
+  }
+
+  /** Whether a workflow run's history of {@code size} bytes passed 80% of its {@code limit}. */
+  static boolean historyNearLimit(long size, long limit) {
+    return size > limit / 10 * 8;
+  }
+
+  /** The bytes journal lines take as JSON strings in a payload (see {@link #payloadBytes(String)}). */
+  static long payloadBytes(List<String> lines) {
+    long bytes = 0;
     for (String line : lines) {
-      chars += line.length();
+      bytes += payloadBytes(line);
     }
-    return chars;
+    return bytes;
   }
 
   /**
-   * At a round boundary: stops the run {@code FAILED}, saying why, once its journal outgrew {@link
+   * At a plan check: stops the run {@code FAILED}, saying why, once its journal outgrew {@link
    * #journalLimit}, rather than go on until Temporal ends the workflow with nothing journalled.
    */
   private void stopOnLongJournal() {
-    long limit = journalLimit(request.historyLimit());
-    long chars = chars(journal);
-    if (chars <= limit || machine.state().stopReason().isPresent() || Workflow.getVersion(JOURNAL_LIMIT, Workflow.DEFAULT_VERSION, 1) < 1) {
+    if (!journalOutgrew(journal, request.historyLimit()) || machine.state().stopReason().isPresent()
+        || Workflow.getVersion(JOURNAL_LIMIT, Workflow.DEFAULT_VERSION, 1) < 1) {
       return;
     }
+    long limit = journalLimit(request.historyLimit());
+    long bytes = payloadBytes(journal);
+    stopFailed(
+        "the run's journal takes " + bytes + " bytes, more than the " + limit + " a run on Temporal may keep (30% of the workflow"
+            + " history's limit of " + request.historyLimit() + " bytes, since every workflow run continued as new reads it back)");
+  }
+
+  /** The change that stops a run whose workflow run's history nears its limit, for {@link Workflow#getVersion}. */
+  private static final String HISTORY_LIMIT = "history-limit";
+
+  /**
+   * Stops the run {@code FAILED}, saying why, once this workflow run's history passed 80% of its
+   * limit (a round too large for one workflow run: it continues as new only between rounds), so
+   * the tasks under way end and the run finishes before Temporal would end the workflow with
+   * nothing journalled.
+   */
+  private void stopOnLongHistory() {
+    long size = Workflow.getInfo().getHistorySize();
+    long limit = request.historyLimit();
+    if (!historyNearLimit(size, limit) || machine.state().stopReason().isPresent() || Workflow.getVersion(HISTORY_LIMIT, Workflow.DEFAULT_VERSION, 1) < 1) {
+      return;
+    }
+    stopFailed(
+        "the workflow run's history takes " + size + " bytes, more than 80% of its limit of " + limit + " bytes; a run on Temporal continues"
+            + " as new only between rounds, so this round is too large for it (split the plan into smaller rounds, or raise the service's limit)");
+  }
+
+  /** Stops the run {@code FAILED} through the desk, naming where its journal and plan.md are and the setting that moves the limit. */
+  private void stopFailed(String why) {
     OrchestraEvent stop =
         new OrchestraEvent.StopRequested(
             runId, now(), StopReason.FAILED,
-            "the run's journal holds " + chars + " characters, more than the " + limit + " a run on Temporal may keep (30% of the workflow"
-                + " history's limit of " + request.historyLimit() + " bytes, since every workflow run continued as new reads it back);"
-                + " the journal and plan.md are in " + link.workspace() + "; TemporalOrchestrator.Builder#historySizeLimit sets the limit");
+            why + "; the journal and plan.md are in " + link.workspace() + "; TemporalOrchestrator.Builder#historySizeLimit tells Orchestra the"
+                + " service's limit");
     fromDesk(() -> link.desk().observe(runId, List.of(Wire.event(stop))));
   }
 
@@ -577,7 +616,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
   }
 
   /** A journal line's size as a JSON string inside the query's answer. */
-  private static long payloadBytes(String line) {
+  static long payloadBytes(String line) {
     long n = line.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 3L; // quotes and comma
     for (int i = 0; i < line.length(); i++) {
       char c = line.charAt(i);
@@ -785,7 +824,10 @@ public final class RunWorkflowImpl implements RunWorkflow {
 
   /**
    * Takes the desk's answer about the oldest unconfirmed ends, once {@link #answered}, and asks about
-   * the next. A desk lost meanwhile is opened again and asked again.
+   * the next. A desk lost meanwhile is opened again and asked again. When the answer hands back a
+   * stop the desk asked for (see {@link #stopToFeed}), waits for the desk's answers about every end
+   * fed since and then feeds it; budget changes stepped on the desk's calls go in once every end is
+   * confirmed.
    *
    * @throws ApplicationFailure of type {@code DeskDisagrees} when the desk's answer cannot be taken
    *     (see {@link #disagreement}): the run fails rather than let the two machines drift apart
@@ -811,8 +853,9 @@ public final class RunWorkflowImpl implements RunWorkflow {
     List<String> desk = reply.events();
     if (!desk.equals(fed)) {
       if (desk.size() > fed.size() && desk.subList(0, fed.size()).equals(fed) && unconfirmed.isEmpty()) {
-        // Lines the desk fed of its own after the ends (a stop, when it could not write the journal
-        // or plan.md): nothing was fed here since, so they go in here in the same place.
+        // Lines a desk of the code before handed-back stops fed of its own after the ends (a stop,
+        // when it could not write the journal or plan.md): nothing was fed here since, so they go in
+        // here in the same place.
         feed(desk.subList(fed.size(), desk.size()));
       } else {
         throw disagreement(desk, fed);
