@@ -168,6 +168,7 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
       RunDesk reopened;
       Claim claim = null;
       try {
+        claim = claims.get(runId); // first: a newer claim may come while the stale desk closes
         RunDesk stale = desks.remove(runId);
         if (stale != null) {
           stale.interrupt(); // its call, given up, may still be carrying out a command: close waits for it
@@ -178,7 +179,6 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
           explorations.forEach((id, text) -> reports.put(id, (RoleReport.Exploration) Wire.report(text)));
         }
         OrchestraEvent last = Wire.event(lastEvent);
-        claim = claims.get(runId);
         reopened =
             gitRemote != null
                 ? host.reopenDeskAtRemote(runId, gitRemote, known, last, reports, claim == null ? List.of() : claim.lines())
