@@ -77,8 +77,9 @@ final class RunEngine implements RunContext {
 
   /**
    * @param deskTap null for an engine that decides; for a {@link DeskRun}'s engine, told of every
-   *     event fed, in order, and of every budget signal: its machine only mirrors the deciding
-   *     engine's, so its commands are dropped, nothing starts here, and the budget is not its own
+   *     event fed, in order, and of every budget signal, and asked whether to keep a stop the run
+   *     asks for ({@code keepsStop}): its machine only mirrors the deciding engine's, so its
+   *     commands are dropped, nothing starts here, and the budget is not its own
    */
   RunEngine(
       OrchestratorConfig config, String runId, ExecutorService pool, RunMachine machine, GitWorktrees worktrees, MachineLoop.DeskTap deskTap) {

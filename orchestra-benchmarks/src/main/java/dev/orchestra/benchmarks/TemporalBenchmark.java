@@ -208,17 +208,18 @@ final class TemporalBenchmark {
    * after every slot had filled).
    */
   private static final class SlotUse {
-    private final java.util.Set<Long> scheduled = new java.util.HashSet<>();
-    private final java.util.Map<Long, Long> started = new java.util.HashMap<>();
     private final List<Long> starts = new ArrayList<>();
     private final List<Long> ends = new ArrayList<>();
     private long busyMillis;
-    /** Every other activity (the desk's calls), by scheduled event id: when it was scheduled. */
-    private final java.util.Map<Long, Long> deskCalls = new java.util.HashMap<>();
     private long deskMillis;
     private int deskCallCount;
 
     void add(WorkflowExecutionHistory history) {
+      // By event id, which each workflow run of a continued run numbers from 1 again.
+      java.util.Set<Long> scheduled = new java.util.HashSet<>();
+      java.util.Map<Long, Long> started = new java.util.HashMap<>();
+      // Every other activity (the desk's calls), by scheduled event id: when it was scheduled.
+      java.util.Map<Long, Long> deskCalls = new java.util.HashMap<>();
       for (io.temporal.api.history.v1.HistoryEvent e : history.getEvents()) {
         long at = e.getEventTime().getSeconds() * 1000 + e.getEventTime().getNanos() / 1_000_000;
         if (e.hasActivityTaskScheduledEventAttributes() && !e.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals("RunTask")) {

@@ -151,7 +151,12 @@ final class TemporalRunTest extends InMemoryTemporalTest {
         }
       }
       assertTrue(t1End >= 0 && stop > t1End, "the desk's stop is journalled, after T1's end: " + journal);
-      WorkflowReplayer.replayWorkflowExecution(env.getWorkflowClient().fetchHistory(TemporalOrchestrator.workflowId(runId)), RunWorkflowImpl.class);
+      WorkflowExecutionHistory history = env.getWorkflowClient().fetchHistory(TemporalOrchestrator.workflowId(runId));
+      List<String> answers = tasksEndedAnswers(history);
+      assertTrue(
+          answers.stream().anyMatch(a -> a.contains("\"stops\":[\"") && a.contains("stop_requested") && a.contains("plan.md")),
+          "the desk handed its stop back in its answer about T1's end: " + answers);
+      WorkflowReplayer.replayWorkflowExecution(history, RunWorkflowImpl.class);
     }
   }
 
