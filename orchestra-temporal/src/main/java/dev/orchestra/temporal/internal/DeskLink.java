@@ -408,7 +408,8 @@ final class DeskLink {
    * that worker's workspace, and its machine's state in that JVM.
    */
   String lostMessage(String loss) {
-    String moved = moves == 0 ? "" : " (the desk had been opened again " + moves + (moves == 1 ? " time" : " times") + ")";
+    // A claim of another clone counts as a move although no desk may have opened there.
+    String moved = moves == 0 ? "" : " (after " + moves + " of the " + MAX_DESK_MOVES + " moves a run's desk may make: openings elsewhere and claims of another clone)";
     return "run " + runId + " failed: " + loss + " (the worker died or lost Temporal)" + moved
         + "; the run cannot go on without it. Its journal and plan.md are in .orchestra/ and plan.md of that worker's workspace "
         + workspace;
