@@ -99,6 +99,68 @@ final class DeskWorkerKillTest {
   }
 
   /**
+   * A person's plan edit goes to the desk for the round's plan check; the desk merges it, journals
+   * the merge, and its worker hangs there and is killed. The desk opened again on the worker left
+   * is cut back to before the check and given the edit again (the lost desk took it along): the
+   * edit is merged once, the task it adds runs once, and the run ends GREEN.
+   */
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void aPlanEditGivenToADeskLostDuringItsCheckIsGivenAgainToTheDeskOpenedAgain() throws Exception {
+    Path ws = Files.createDirectories(dir.resolve("ws"));
+    // The round's check waits for the test's word, so the edit is in before the round's plan check.
+    String check = "touch .check.started; while [ ! -e .go ]; do sleep 0.05; done";
+    try (ChildJvm server = new ChildJvm(LocalTemporalServer.class, dir.resolve("server.log"), "0")) {
+      String target = "127.0.0.1:" + server.await(LocalTemporalServer.LISTENING, 60).substring(LocalTemporalServer.LISTENING.length());
+      WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
+      try (ChildJvm desk =
+              new ChildJvm(
+                  TestWorkerMain.class, dir.resolve("desk.log"), target, QUEUE, ws.toString(), "true", "2", "1", "2", "10", "12", "false", check, "",
+                  "edit:T2");
+          Orchestrator team = SyntheticTeam.build(ws, 1, 2, 10, 12, id -> {}, check);
+          OrchestraWorker left = OrchestraWorker.builder(team).taskQueue(QUEUE).stickyWorkflows(false).build()) {
+        desk.await("ready", 60);
+        WorkflowClient client = WorkflowClient.newInstance(service);
+        TemporalOrchestrator temporal = TemporalOrchestrator.builder(client).taskQueue(QUEUE).heartbeatTimeout(Duration.ofSeconds(5)).build();
+        String runId = temporal.start("Write f1.txt");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(ws.resolve(".check.started")) && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+        assertTrue(Files.exists(ws.resolve(".check.started")), "the round's check started");
+        dev.orchestra.plan.Plan seen = temporal.plan(runId).orElseThrow();
+        List<dev.orchestra.plan.Task> withT2 = new java.util.ArrayList<>(seen.tasks());
+        withT2.add(dev.orchestra.plan.Task.builder("T2", "Write f2.txt").writeScope("f2.txt").role("implementer").acceptanceCriteria("f2.txt exists").build());
+        temporal.editPlan(runId, seen, dev.orchestra.plan.Plan.builder(seen.goal()).tasks(withT2).build());
+        Thread.sleep(500); // the signal is in the workflow before the check ends
+        Files.writeString(ws.resolve(".go"), "");
+        desk.await("holding edit:T2", 60);
+        left.start(client);
+        desk.kill();
+        OrchestraEvent.RunFinished end = temporal.await(runId);
+
+        assertEquals(StopReason.GREEN.name(), end.stopReason(), end.message());
+        assertEquals("T2\n", Files.readString(ws.resolve("f2.txt")), "the task the edit added ran");
+        List<OrchestraEvent> journal = InMemoryTemporalTest.journal(ws);
+        assertEquals(
+            1, journal.stream().filter(e -> e instanceof OrchestraEvent.PlanUpdated u && u.addedTaskIds().contains("T2")).count(),
+            "the edit was merged once (the lost desk's merge was cut back): " + journal);
+        assertEquals(
+            1, journal.stream().filter(e -> e instanceof OrchestraEvent.TaskFinished f && f.taskId().equals("T2") && f.status() == TaskStatus.DONE).count());
+        WorkflowExecutionHistory history = client.fetchHistory(TemporalOrchestrator.workflowId(runId));
+        java.util.function.ToLongFunction<String> scheduled = activity -> history.getEvents().stream()
+            .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+                && e.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals(activity)).count();
+        assertEquals(1, scheduled.applyAsLong("ReopenDesk"), "the desk was opened again once");
+        assertEquals(2, scheduled.applyAsLong("EditPlan"), "the edit went to the lost desk, then to the one opened again");
+        WorkflowReplayer.replayWorkflowExecution(history, RunWorkflowImpl.class);
+      } finally {
+        service.shutdownNow();
+      }
+    }
+  }
+
+  /**
    * The same with workers that share only a git remote: the worker left has a clone of its own,
    * which lacks the run's journal, so the workflow stages its own account of the journal there
    * (claimDesk, stageJournal) before the desk is opened again; the run's branch comes from the

@@ -15,7 +15,7 @@ import java.nio.file.Path;
  * [GIT_REMOTE [HOLD_AT]]]} (an empty CI command: the checks the workspace calls for; with a git
  * remote, the workspace is a clone of it; with a task id to hold at, the desk this worker keeps
  * stops for good when it delivers that task's end, as a worker that hangs, and prints {@code holding
- * TASK}).
+ * TASK}; with {@code edit:TASK}, when it delivers the plan update that adds TASK).
  * Prints {@code ready} once polling and {@code started TASK} as each task's agent starts; stops when
  * its standard input ends, so a test that dies takes it along.
  */
@@ -48,11 +48,18 @@ public final class TestWorkerMain {
     System.exit(0);
   }
 
-  /** A listener that never returns once it hears that {@code taskId} finished. */
-  private static OrchestraListener holdAt(String taskId) {
+  /**
+   * A listener that never returns once it hears that {@code at} finished, or, for {@code
+   * edit:TASK}, once it hears of a plan update that adds {@code TASK} (a person's edit merged).
+   */
+  private static OrchestraListener holdAt(String at) {
     return e -> {
-      if (e instanceof OrchestraEvent.TaskFinished f && f.taskId().equals(taskId)) {
-        System.out.println("holding " + taskId);
+      boolean held =
+          at.startsWith("edit:")
+              ? e instanceof OrchestraEvent.PlanUpdated u && u.addedTaskIds().contains(at.substring("edit:".length()))
+              : e instanceof OrchestraEvent.TaskFinished f && f.taskId().equals(at);
+      if (held) {
+        System.out.println("holding " + at);
         System.out.flush();
         while (true) {
           try {
