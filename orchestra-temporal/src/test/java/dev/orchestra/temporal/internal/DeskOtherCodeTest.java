@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -76,7 +75,14 @@ final class DeskOtherCodeTest {
   }
 
   /** The desk's activities, but for its answers about task ends, whose first two lines trade places. */
-  private record OtherCode(RunActivities real, AtomicInteger swapped) implements RunActivities {
+  private static final class OtherCode extends ActivitiesBetween {
+    private final AtomicInteger swapped;
+
+    OtherCode(RunActivities real, AtomicInteger swapped) {
+      super(real);
+      this.swapped = swapped;
+    }
+
     @Override
     public DeskReply tasksEnded(String runId, List<TaskEnd> ends) {
       DeskReply reply = real.tasksEnded(runId, ends);
@@ -88,66 +94,6 @@ final class DeskOtherCodeTest {
       lines.set(1, reply.events().get(0));
       swapped.incrementAndGet();
       return new DeskReply(lines, reply.health(), reply.stops());
-    }
-
-    @Override
-    public String openDesk(String runId) {
-      return real.openDesk(runId);
-    }
-
-    @Override
-    public String reopenDesk(String runId, int known, String lastEvent, Map<String, String> explorations) {
-      return real.reopenDesk(runId, known, lastEvent, explorations);
-    }
-
-    @Override
-    public String claimDesk(String runId) {
-      return real.claimDesk(runId);
-    }
-
-    @Override
-    public void routeApprovals(String runId) {
-      real.routeApprovals(runId);
-    }
-
-    @Override
-    public void stageJournal(String runId, int from, List<String> lines) {
-      real.stageJournal(runId, from, lines);
-    }
-
-    @Override
-    public List<String> journalLines(String runId, int from, long maxChars) {
-      return real.journalLines(runId, from, maxChars);
-    }
-
-    @Override
-    public void closeDesk(String runId) {
-      real.closeDesk(runId);
-    }
-
-    @Override
-    public DeskReply observe(String runId, List<String> events) {
-      return real.observe(runId, events);
-    }
-
-    @Override
-    public String runTask(TaskCall call) {
-      return real.runTask(call);
-    }
-
-    @Override
-    public DeskReply carryOut(String runId, String command) {
-      return real.carryOut(runId, command);
-    }
-
-    @Override
-    public boolean interruptDesk(String runId) {
-      return real.interruptDesk(runId);
-    }
-
-    @Override
-    public void editPlan(String runId, String base, String edited) {
-      real.editPlan(runId, base, edited);
     }
   }
 }

@@ -1,0 +1,81 @@
+package dev.orchestra.temporal.internal;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A worker's activities as another worker would run them: each call goes to {@code real}, but for
+ * those a test overrides (a desk running other code, a call that reaches the desk late).
+ */
+class ActivitiesBetween implements RunActivities {
+  final RunActivities real;
+
+  ActivitiesBetween(RunActivities real) {
+    this.real = real;
+  }
+
+  @Override
+  public DeskReply tasksEnded(String runId, List<TaskEnd> ends) {
+    return real.tasksEnded(runId, ends);
+  }
+
+  @Override
+  public String openDesk(String runId) {
+    return real.openDesk(runId);
+  }
+
+  @Override
+  public String reopenDesk(String runId, int known, String lastEvent, Map<String, String> explorations) {
+    return real.reopenDesk(runId, known, lastEvent, explorations);
+  }
+
+  @Override
+  public String claimDesk(String runId) {
+    return real.claimDesk(runId);
+  }
+
+  @Override
+  public void routeApprovals(String runId) {
+    real.routeApprovals(runId);
+  }
+
+  @Override
+  public void stageJournal(String runId, int from, List<String> lines) {
+    real.stageJournal(runId, from, lines);
+  }
+
+  @Override
+  public List<String> journalLines(String runId, int from, long maxChars) {
+    return real.journalLines(runId, from, maxChars);
+  }
+
+  @Override
+  public void closeDesk(String runId) {
+    real.closeDesk(runId);
+  }
+
+  @Override
+  public DeskReply observe(String runId, List<String> events) {
+    return real.observe(runId, events);
+  }
+
+  @Override
+  public String runTask(TaskCall call) {
+    return real.runTask(call);
+  }
+
+  @Override
+  public DeskReply carryOut(String runId, String command) {
+    return real.carryOut(runId, command);
+  }
+
+  @Override
+  public boolean interruptDesk(String runId) {
+    return real.interruptDesk(runId);
+  }
+
+  @Override
+  public void editPlan(String runId, String base, String edited) {
+    real.editPlan(runId, base, edited);
+  }
+}
