@@ -395,9 +395,11 @@ public final class TemporalOrchestrator {
      * run's whole journal back, and a desk moving to another clone of the run's remote is sent it
      * once more, so the journal is kept to 30% of this: at the first round boundary (a round's plan
      * check) after the journal grew past that, the run stops {@code FAILED}, saying so, rather than
-     * have Temporal end the workflow with nothing journalled. A desk that would move to another
-     * clone when the journal sent there would take the history past this limit is lost ({@code
-     * DeskLost}), saying so.
+     * have Temporal end the workflow with nothing journalled. So does a run whose workflow run's
+     * history passes 80% of it where it cannot continue as new (a workflow run continues as new
+     * only between rounds, after it grew by 4 MB, or a quarter of this limit when that is less). A
+     * desk that would move to another clone when the journal sent there would take the history
+     * past this limit is lost ({@code DeskLost}), saying so.
      *
      * @param bytes at least 1
      * @return this builder

@@ -269,9 +269,6 @@ final class DeskLink {
     if (moves >= MAX_DESK_MOVES) {
       return false;
     }
-    moves++;
-    Workflow.getLogger(DeskLink.class)
-        .warn("run {}: {}; opening the desk again on a worker left ({} of {})", runId, loss(lost).orElse("the desk was lost"), moves, MAX_DESK_MOVES);
     RunActivities opener =
         Workflow.newActivityStub(
             RunActivities.class,
@@ -293,6 +290,9 @@ final class DeskLink {
     if (inAnotherClone) {
       checkStagingFits(lost, known);
     }
+    moves++;
+    Workflow.getLogger(DeskLink.class)
+        .warn("run {}: {}; opening the desk again on a worker left ({} of {})", runId, loss(lost).orElse("the desk was lost"), moves, MAX_DESK_MOVES);
     String answer;
     try {
       answer = callOnce(() -> inAnotherClone ? reopenInAnotherClone(opener, known, last, reports) : opener.reopenDesk(runId, known, last, reports));

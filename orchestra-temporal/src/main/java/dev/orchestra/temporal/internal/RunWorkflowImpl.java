@@ -195,18 +195,18 @@ public final class RunWorkflowImpl implements RunWorkflow {
       if (!cancelling) {
         CancellationScope.throwCanceled(); // a desk's work never waits, so a cancel is looked for here too
       }
-      if (!cancelling) {
-        stopOnLongHistory();
-      }
       Command next = deskWork.poll();
       if (next != null) {
         confirmAll(); // before the plan edits, and before the run continues as new
         if (next.kind() == Command.Kind.CHECK_PLAN && !cancelling) {
-          stopOnLongJournal();
+          stopOnLongJournal(); // before continuing as new: the next workflow run would read it all back
         }
       }
       if (next != null && atRoundBoundary(next) && historyLong()) {
         continueAsNew(next); // does not return
+      }
+      if (!cancelling) {
+        stopOnLongHistory(); // after: continuing as new, where it can, makes the history small again
       }
       fresh = false;
       if (next != null) {
@@ -238,6 +238,9 @@ public final class RunWorkflowImpl implements RunWorkflow {
   }
 
   // ------------------------------------------------------------------ continuing as new
+
+  /** The change that measures what a continuation carries in payload bytes, for {@link Workflow#getVersion}. */
+  private static final String CONTINUATION_BYTES = "continuation-bytes";
 
   /** The change that continues a long run's workflow as new, for {@link Workflow#getVersion}. */
   private static final String CONTINUE_AS_NEW = "continue-as-new";
@@ -350,6 +353,10 @@ public final class RunWorkflowImpl implements RunWorkflow {
 
   /** Stops the run {@code FAILED} through the desk, naming where its journal and plan.md are and the setting that moves the limit. */
   private void stopFailed(String why) {
+    confirmAll(); // the desk's answers may hand back a stop of its own, which then comes first
+    if (machine.state().stopReason().isPresent()) {
+      return;
+    }
     OrchestraEvent stop =
         new OrchestraEvent.StopRequested(
             runId, now(), StopReason.FAILED,
@@ -367,20 +374,25 @@ public final class RunWorkflowImpl implements RunWorkflow {
   private boolean historyLong() {
     int after = request.continueAfterEvents() > 0 ? request.continueAfterEvents() : DEFAULT_CONTINUE_AFTER_EVENTS;
     io.temporal.workflow.WorkflowInfo info = Workflow.getInfo();
-    boolean grown = info.getHistoryLength() - startLength >= after || info.getHistorySize() - startSize >= CONTINUE_AFTER_BYTES;
+    // A quarter of a small history limit, so the run continues well before it nears the limit.
+    long afterBytes = Math.min(CONTINUE_AFTER_BYTES, request.historyLimit() / 4);
+    boolean grown = info.getHistoryLength() - startLength >= after || info.getHistorySize() - startSize >= afterBytes;
     if (!grown || Workflow.getVersion(CONTINUE_AS_NEW, Workflow.DEFAULT_VERSION, 1) < 1) {
       return false;
     }
-    long chars = link.team().length() + link.firstTeam().length() + journal.get(journal.size() - 1).length();
-    for (String x : explorations.values()) {
+    List<String> carried = new ArrayList<>(List.of(link.team(), link.firstTeam(), journal.get(journal.size() - 1)));
+    carried.addAll(explorations.values());
+    planEdits.forEach(carried::addAll);
+    long chars = 0;
+    for (String x : carried) {
       chars += x.length();
     }
-    for (List<String> e : planEdits) {
-      chars += e.get(0).length() + e.get(1).length();
-    }
-    if (chars > MAX_CONTINUATION_CHARS) {
+    // Measured in payload bytes since "continuation-bytes" (text in other scripts takes up to three
+    // bytes a character); in characters before, as recorded histories decided.
+    long bytes = chars > MAX_CONTINUATION_CHARS ? chars : payloadBytes(carried);
+    if (bytes > MAX_CONTINUATION_CHARS && (chars > MAX_CONTINUATION_CHARS || Workflow.getVersion(CONTINUATION_BYTES, Workflow.DEFAULT_VERSION, 1) == 1)) {
       // Plan edits or explorer reports too large to carry: this check goes on without continuing.
-      Workflow.getLogger(RunWorkflowImpl.class).warn("run {}: not continuing as new here: what it would carry is {} characters", runId, chars);
+      Workflow.getLogger(RunWorkflowImpl.class).warn("run {}: not continuing as new here: what it would carry takes {} bytes", runId, bytes);
       return false;
     }
     return true;
