@@ -123,17 +123,19 @@ final class DeskWorkerKillTest {
         WorkflowClient client = WorkflowClient.newInstance(service);
         TemporalOrchestrator temporal = TemporalOrchestrator.builder(client).taskQueue(QUEUE).heartbeatTimeout(Duration.ofSeconds(5)).build();
         String runId = temporal.start("Write f1.txt");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!Files.exists(ws.resolve(".check.started")) && System.nanoTime() < deadline) {
-          Thread.sleep(20);
+        try {
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+          while (!Files.exists(ws.resolve(".check.started")) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+          }
+          assertTrue(Files.exists(ws.resolve(".check.started")), "the round's check started");
+          dev.orchestra.plan.Plan seen = temporal.plan(runId).orElseThrow();
+          List<dev.orchestra.plan.Task> withT2 = new java.util.ArrayList<>(seen.tasks());
+          withT2.add(dev.orchestra.plan.Task.builder("T2", "Write f2.txt").writeScope("f2.txt").role("implementer").acceptanceCriteria("f2.txt exists").build());
+          temporal.editPlan(runId, seen, dev.orchestra.plan.Plan.builder(seen.goal()).tasks(withT2).build());
+        } finally {
+          Files.writeString(ws.resolve(".go"), ""); // the check ends, whatever happened: its shell must not loop on
         }
-        assertTrue(Files.exists(ws.resolve(".check.started")), "the round's check started");
-        dev.orchestra.plan.Plan seen = temporal.plan(runId).orElseThrow();
-        List<dev.orchestra.plan.Task> withT2 = new java.util.ArrayList<>(seen.tasks());
-        withT2.add(dev.orchestra.plan.Task.builder("T2", "Write f2.txt").writeScope("f2.txt").role("implementer").acceptanceCriteria("f2.txt exists").build());
-        temporal.editPlan(runId, seen, dev.orchestra.plan.Plan.builder(seen.goal()).tasks(withT2).build());
-        Thread.sleep(500); // the signal is in the workflow before the check ends
-        Files.writeString(ws.resolve(".go"), "");
         desk.await("holding edit:T2", 60);
         left.start(client);
         desk.kill();

@@ -1,5 +1,7 @@
 package dev.orchestra.temporal.internal;
 
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
 import java.util.List;
 import java.util.Map;
 
@@ -12,6 +14,20 @@ class ActivitiesBetween implements RunActivities {
 
   ActivitiesBetween(RunActivities real) {
     this.real = real;
+  }
+
+  /**
+   * Registers the run's workflow and {@code activities} on a test server's workers as an
+   * OrchestraWorker that keeps desks would, for {@code queue} (its desk queues {@code queue-desks}
+   * and {@code queue-own}, the latter to be the activities' own desk queue), and starts the server.
+   */
+  static void serve(TestWorkflowEnvironment env, String queue, RunActivities activities) {
+    Worker tasks = env.newWorker(queue);
+    tasks.registerWorkflowImplementationTypes(RunWorkflowImpl.class);
+    tasks.registerActivitiesImplementations(activities);
+    env.newWorker(queue + "-desks").registerActivitiesImplementations(activities);
+    env.newWorker(queue + "-own").registerActivitiesImplementations(activities);
+    env.start();
   }
 
   @Override

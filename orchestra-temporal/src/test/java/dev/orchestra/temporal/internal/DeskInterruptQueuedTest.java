@@ -13,7 +13,6 @@ import dev.orchestra.testing.ScriptedModelProvider;
 import io.temporal.client.WorkflowClient;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.WorkflowReplayer;
-import io.temporal.worker.Worker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -84,12 +83,7 @@ final class DeskInterruptQueuedTest {
           return interrupted;
         }
       };
-      Worker tasks = env.newWorker(QUEUE);
-      tasks.registerWorkflowImplementationTypes(RunWorkflowImpl.class);
-      tasks.registerActivitiesImplementations(late);
-      env.newWorker(QUEUE + "-desks").registerActivitiesImplementations(late);
-      env.newWorker(QUEUE + "-own").registerActivitiesImplementations(late);
-      env.start();
+      ActivitiesBetween.serve(env, QUEUE, late);
       WorkflowClient client = env.getWorkflowClient();
       dev.orchestra.temporal.TemporalOrchestrator temporal = dev.orchestra.temporal.TemporalOrchestrator.builder(client).taskQueue(QUEUE).build();
       String runId = temporal.start("Plan something");

@@ -91,12 +91,7 @@ final class DeskMovedApprovalsTest {
         }
       };
       real.signalThrough(env.getWorkflowClient());
-      Worker tasks = env.newWorker(QUEUE);
-      tasks.registerWorkflowImplementationTypes(RunWorkflowImpl.class);
-      tasks.registerActivitiesImplementations(losingOnce);
-      env.newWorker(QUEUE + "-desks").registerActivitiesImplementations(losingOnce);
-      env.newWorker(QUEUE + "-own").registerActivitiesImplementations(losingOnce);
-      env.start();
+      ActivitiesBetween.serve(env, QUEUE, losingOnce);
       WorkflowClient client = env.getWorkflowClient();
       TemporalOrchestrator temporal =
           TemporalOrchestrator.builder(client).taskQueue(QUEUE).heartbeatTimeout(Duration.ofSeconds(1)).approvalsThroughRun(true).build();

@@ -17,7 +17,6 @@ import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.WorkflowReplayer;
-import io.temporal.worker.Worker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,7 +45,7 @@ final class DeskMovesRunOutTest {
     TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance();
     CountDownLatch done = new CountDownLatch(1);
     try (Orchestrator team = Orchestrator.builder().workspace(ws).modelProvider(new ScriptedModelProvider()).explorationProbes(List.of()).build();
-        RunActivitiesImpl real = new RunActivitiesImpl(EngineHost.of(team), Duration.ofSeconds(1), QUEUE + "-own", Optional.empty())) {
+        RunActivitiesImpl real = new RunActivitiesImpl(EngineHost.of(team), Duration.ofMillis(200), QUEUE + "-own", Optional.empty())) {
       AtomicInteger planningCalls = new AtomicInteger();
       RunActivities hanging = new ActivitiesBetween(real) {
         @Override
@@ -63,12 +62,7 @@ final class DeskMovesRunOutTest {
           return real.carryOut(runId, command);
         }
       };
-      Worker tasks = env.newWorker(QUEUE);
-      tasks.registerWorkflowImplementationTypes(RunWorkflowImpl.class);
-      tasks.registerActivitiesImplementations(hanging);
-      env.newWorker(QUEUE + "-desks").registerActivitiesImplementations(hanging);
-      env.newWorker(QUEUE + "-own").registerActivitiesImplementations(hanging);
-      env.start();
+      ActivitiesBetween.serve(env, QUEUE, hanging);
       WorkflowClient client = env.getWorkflowClient();
       TemporalOrchestrator temporal = TemporalOrchestrator.builder(client).taskQueue(QUEUE).heartbeatTimeout(Duration.ofSeconds(1)).build();
       String runId = temporal.start("Plan something");

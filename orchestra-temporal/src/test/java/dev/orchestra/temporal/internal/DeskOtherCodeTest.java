@@ -17,7 +17,6 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.WorkflowReplayer;
-import io.temporal.worker.Worker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,12 +51,7 @@ final class DeskOtherCodeTest {
       AtomicInteger swapped = new AtomicInteger();
       RunActivities other = new OtherCode(real, swapped);
       real.signalThrough(env.getWorkflowClient());
-      Worker tasks = env.newWorker(QUEUE);
-      tasks.registerWorkflowImplementationTypes(RunWorkflowImpl.class);
-      tasks.registerActivitiesImplementations(other);
-      env.newWorker(QUEUE + "-desks").registerActivitiesImplementations(other);
-      env.newWorker(QUEUE + "-own").registerActivitiesImplementations(other);
-      env.start();
+      ActivitiesBetween.serve(env, QUEUE, other);
       WorkflowClient client = env.getWorkflowClient();
       RunWorkflow run = client.newWorkflowStub(RunWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue(QUEUE).setWorkflowId("other-code").build());
       WorkflowFailedException failed =

@@ -15,7 +15,6 @@ import dev.orchestra.testing.ScriptedModelProvider;
 import io.temporal.client.WorkflowClient;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.WorkflowReplayer;
-import io.temporal.worker.Worker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,12 +62,7 @@ final class DeskOwnLinesTest {
           return new DeskReply(lines, reply.health());
         }
       };
-      Worker tasks = env.newWorker(QUEUE);
-      tasks.registerWorkflowImplementationTypes(RunWorkflowImpl.class);
-      tasks.registerActivitiesImplementations(older);
-      env.newWorker(QUEUE + "-desks").registerActivitiesImplementations(older);
-      env.newWorker(QUEUE + "-own").registerActivitiesImplementations(older);
-      env.start();
+      ActivitiesBetween.serve(env, QUEUE, older);
       WorkflowClient client = env.getWorkflowClient();
       TemporalOrchestrator temporal = TemporalOrchestrator.builder(client).taskQueue(QUEUE).build();
       String runId = temporal.start("Write a.txt");
@@ -88,7 +82,14 @@ final class DeskOwnLinesTest {
         }
       }
       assertTrue(t1 >= 0 && stop == t1 + 1, "the stop right after T1's end, where the desk fed it: " + told);
-      WorkflowReplayer.replayWorkflowExecution(client.fetchHistory(TemporalOrchestrator.workflowId(runId)), RunWorkflowImpl.class);
+      io.temporal.common.WorkflowExecutionHistory history = client.fetchHistory(TemporalOrchestrator.workflowId(runId));
+      assertTrue(
+          history.getEvents().stream().filter(e -> e.hasMarkerRecordedEventAttributes())
+              .flatMap(e -> e.getMarkerRecordedEventAttributes().getDetailsMap().values().stream())
+              .flatMap(p -> p.getPayloadsList().stream())
+              .anyMatch(p -> p.getData().toStringUtf8().contains("ends-fed-first")),
+          "T1's end was fed ahead of the desk, so the branch was taken");
+      WorkflowReplayer.replayWorkflowExecution(history, RunWorkflowImpl.class);
     } finally {
       env.close();
     }

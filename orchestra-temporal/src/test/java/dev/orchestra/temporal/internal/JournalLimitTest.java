@@ -46,7 +46,7 @@ final class JournalLimitTest {
   }
 
   @Test
-  void aJournalAtItsLimitReadBackByAContinuedRunStillMovesToAnotherCloneBeforeTheHistoryIsNearItsLimit() {
+  void aJournalAtItsLimitLeavesAContinuedRunRoomToGrowAndToMoveItsDeskEarlyInIt() {
     for (long limit : new long[] {50 * MIB, 200 * MIB, 20 * MIB}) {
       long journal = RunWorkflowImpl.journalLimit(limit);
       // The continued run's history once it holds the journal and nears its limit: the run stops there.
