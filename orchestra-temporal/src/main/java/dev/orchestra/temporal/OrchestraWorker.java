@@ -169,9 +169,11 @@ public final class OrchestraWorker implements AutoCloseable {
     }
 
     /**
-     * Sets how often a task's activity heartbeats; 1 s by default. Temporal's SDK passes a heartbeat
-     * on to the server at most every 80% of the run's heartbeat timeout, so frequent calls cost little;
-     * keep this well under that timeout ({@link TemporalOrchestrator.Builder#heartbeatTimeout}).
+     * Sets how often a task's activity, or a desk call, heartbeats; 1 s by default, the first one
+     * interval after it starts (Temporal counts the heartbeat timeout from the start, so a call
+     * shorter than this sends none). Temporal's SDK passes a heartbeat on to the server at most
+     * every 80% of the run's heartbeat timeout, so frequent calls cost little; keep this well under
+     * that timeout ({@link TemporalOrchestrator.Builder#heartbeatTimeout}).
      *
      * @param every positive
      * @return this builder
