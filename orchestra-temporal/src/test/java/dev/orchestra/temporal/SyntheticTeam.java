@@ -89,4 +89,27 @@ public final class SyntheticTeam {
     }
     return team.build();
   }
+
+  /**
+   * A built-in role given a terminal but read-only and untrusted: each command it runs needs
+   * approval. For tests of approvals through a run.
+   */
+  public static dev.orchestra.role.Role askingToRunCommands(String role) {
+    return dev.orchestra.role.BuiltInRoles.get(role).toBuilder()
+        .tools(List.of(dev.orchestra.role.BuiltInRoles.TOOL_READ_FILE, dev.orchestra.role.BuiltInRoles.TOOL_RUN_COMMAND))
+        .sandboxMode(dev.orchestra.role.SandboxMode.READ_ONLY)
+        .approvalPolicy(dev.orchestra.role.ApprovalPolicy.fromConfigValue("untrusted").orElseThrow())
+        .build();
+  }
+
+  /** A run's approval requests once there is one, or none after 30 s. */
+  public static List<PendingApproval> approvalsWaiting(TemporalOrchestrator temporal, String runId) throws InterruptedException {
+    List<PendingApproval> waiting = List.of();
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (waiting.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      waiting = temporal.approvals(runId);
+    }
+    return waiting;
+  }
 }

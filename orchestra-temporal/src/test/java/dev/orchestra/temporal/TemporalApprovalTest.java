@@ -59,7 +59,7 @@ final class TemporalApprovalTest extends InMemoryTemporalTest {
       TemporalOrchestrator temporal = serve(worker, b -> b.approvalsThroughRun(true));
       String runId = temporal.start("Touch made.txt");
 
-      List<PendingApproval> waiting = waitingIn(temporal, runId);
+      List<PendingApproval> waiting = SyntheticTeam.approvalsWaiting(temporal, runId);
       assertEquals(1, waiting.size(), "the agent's request waits in the run");
       ApprovalHandler.Request request = waiting.get(0).request();
       assertEquals(List.of(runId, "T1", "implementer", "run_command", "touch made.txt"),
@@ -105,7 +105,7 @@ final class TemporalApprovalTest extends InMemoryTemporalTest {
       TemporalOrchestrator temporal = serve(worker, b -> b.approvalsThroughRun(true));
       String runId = temporal.start("Touch made.txt");
 
-      List<PendingApproval> waiting = waitingIn(temporal, runId);
+      List<PendingApproval> waiting = SyntheticTeam.approvalsWaiting(temporal, runId);
       // Until the workflow has fed the desk's answer to T2's end (it keeps the waiting requests
       // just before), not merely until the desk journalled it.
       RunWorkflow workflow = env.getWorkflowClient().newWorkflowStub(RunWorkflow.class, TemporalOrchestrator.workflowId(runId));
@@ -136,7 +136,7 @@ final class TemporalApprovalTest extends InMemoryTemporalTest {
         OrchestraWorker worker = OrchestraWorker.builder(team).taskQueue(QUEUE).build()) {
       TemporalOrchestrator temporal = serve(worker, b -> b.approvalsThroughRun(true));
       String runId = temporal.start("Touch made.txt");
-      List<PendingApproval> waiting = waitingIn(temporal, runId);
+      List<PendingApproval> waiting = SyntheticTeam.approvalsWaiting(temporal, runId);
       assertEquals(1, waiting.size(), "the agent's request waits in the run");
 
       OrchestraEvent.RunFinished end = temporal.await(runId); // nobody answers
@@ -186,12 +186,7 @@ final class TemporalApprovalTest extends InMemoryTemporalTest {
             Reply.text(RoleAnswers.plan(List.of(Task.builder("T1", "Write a.txt").writeScope("a.txt").role("implementer").build()))));
     model.on("implementer", "T1")
         .reply(Reply.toolCall("write_file", "{\"path\":\"a.txt\",\"content\":\"a\\n\"}"), Reply.text(RoleAnswers.implementation("wrote a.txt")));
-    Role planner =
-        BuiltInRoles.get("orchestrator").toBuilder()
-            .tools(List.of(BuiltInRoles.TOOL_READ_FILE, BuiltInRoles.TOOL_RUN_COMMAND))
-            .sandboxMode(SandboxMode.READ_ONLY)
-            .approvalPolicy(ApprovalPolicy.fromConfigValue("untrusted").orElseThrow())
-            .build();
+    Role planner = SyntheticTeam.askingToRunCommands("orchestrator");
     AtomicInteger askedOnWorker = new AtomicInteger();
     try (Orchestrator team =
             Orchestrator.builder().workspace(ws).modelProvider(model).explorationProbes(List.of()).role(planner)
@@ -204,7 +199,7 @@ final class TemporalApprovalTest extends InMemoryTemporalTest {
       TemporalOrchestrator temporal = serve(worker, b -> b.approvalsThroughRun(true));
       String runId = temporal.start("Write a.txt");
 
-      List<PendingApproval> waiting = waitingIn(temporal, runId);
+      List<PendingApproval> waiting = SyntheticTeam.approvalsWaiting(temporal, runId);
       assertEquals(1, waiting.size(), "the planner's request waits in the run");
       // What a gate's agent on a desk worker that died would have left: a request nobody withdraws.
       env.getWorkflowClient().newWorkflowStub(RunWorkflow.class, TemporalOrchestrator.workflowId(runId))
@@ -242,12 +237,7 @@ final class TemporalApprovalTest extends InMemoryTemporalTest {
         .reply(
             Reply.toolCall("run_command", "{\"command\":[\"touch\",\"released.txt\"],\"shell\":\"\",\"cwd\":\"\",\"timeout_seconds\":0}"),
             Reply.text("{}"));
-    Role releaser =
-        BuiltInRoles.get("release_manager").toBuilder()
-            .tools(List.of(BuiltInRoles.TOOL_READ_FILE, BuiltInRoles.TOOL_RUN_COMMAND))
-            .sandboxMode(SandboxMode.READ_ONLY)
-            .approvalPolicy(ApprovalPolicy.fromConfigValue("untrusted").orElseThrow())
-            .build();
+    Role releaser = SyntheticTeam.askingToRunCommands("release_manager");
     AtomicInteger askedOnWorker = new AtomicInteger();
     try (Orchestrator team =
             Orchestrator.builder().workspace(ws).modelProvider(model).explorationProbes(List.of()).role(releaser)
@@ -268,7 +258,7 @@ final class TemporalApprovalTest extends InMemoryTemporalTest {
         Thread.sleep(20);
       }
       assertEquals(1, model.requests("release_manager").size(), "the release manager asked the model");
-      List<PendingApproval> waiting = waitingIn(temporal, runId);
+      List<PendingApproval> waiting = SyntheticTeam.approvalsWaiting(temporal, runId);
       assertEquals(1, waiting.size(), "the release manager's request waits in the run");
       ApprovalHandler.Request request = waiting.get(0).request();
       assertEquals(List.of("release_manager", "run_command", "touch released.txt"), List.of(request.role(), request.action(), request.detail()));
@@ -303,16 +293,5 @@ final class TemporalApprovalTest extends InMemoryTemporalTest {
   /** The implementer, read-only and untrusted: running a command needs approval. */
   private static Role cautious() {
     return BuiltInRoles.get("implementer").toBuilder().sandboxMode(SandboxMode.READ_ONLY).approvalPolicy(ApprovalPolicy.fromConfigValue("untrusted").orElseThrow()).build();
-  }
-
-  /** The run's approval requests once there is one, or none after 30 s. */
-  private static List<PendingApproval> waitingIn(TemporalOrchestrator temporal, String runId) throws InterruptedException {
-    List<PendingApproval> waiting = List.of();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (waiting.isEmpty() && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-      waiting = temporal.approvals(runId);
-    }
-    return waiting;
   }
 }

@@ -10,10 +10,7 @@ import dev.orchestra.internal.engine.Command;
 import dev.orchestra.internal.exec.EngineHost;
 import dev.orchestra.plan.Task;
 import dev.orchestra.role.ApprovalHandler;
-import dev.orchestra.role.ApprovalPolicy;
-import dev.orchestra.role.BuiltInRoles;
 import dev.orchestra.role.Role;
-import dev.orchestra.role.SandboxMode;
 import dev.orchestra.temporal.PendingApproval;
 import dev.orchestra.temporal.TemporalOrchestrator;
 import dev.orchestra.testing.Reply;
@@ -58,12 +55,7 @@ final class DeskMovedApprovalsTest {
             Reply.text(RoleAnswers.plan(List.of(Task.builder("T1", "Write a.txt").writeScope("a.txt").role("implementer").build()))));
     model.on("implementer", "T1")
         .reply(Reply.toolCall("write_file", "{\"path\":\"a.txt\",\"content\":\"a\\n\"}"), Reply.text(RoleAnswers.implementation("wrote a.txt")));
-    Role planner =
-        BuiltInRoles.get("orchestrator").toBuilder()
-            .tools(List.of(BuiltInRoles.TOOL_READ_FILE, BuiltInRoles.TOOL_RUN_COMMAND))
-            .sandboxMode(SandboxMode.READ_ONLY)
-            .approvalPolicy(ApprovalPolicy.fromConfigValue("untrusted").orElseThrow())
-            .build();
+    Role planner = dev.orchestra.temporal.SyntheticTeam.askingToRunCommands("orchestrator");
     AtomicInteger askedOnWorker = new AtomicInteger();
     TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance();
     CountDownLatch done = new CountDownLatch(1);
@@ -97,12 +89,7 @@ final class DeskMovedApprovalsTest {
           TemporalOrchestrator.builder(client).taskQueue(QUEUE).heartbeatTimeout(Duration.ofSeconds(1)).approvalsThroughRun(true).build();
       String runId = temporal.start("Write a.txt");
 
-      List<PendingApproval> waiting = List.of();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (waiting.isEmpty() && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-        waiting = temporal.approvals(runId);
-      }
+      List<PendingApproval> waiting = dev.orchestra.temporal.SyntheticTeam.approvalsWaiting(temporal, runId);
       assertEquals(1, waiting.size(), "the planner's request on the desk opened again waits in the run");
       assertEquals(2, planningCalls.get(), "asked by the planner's second call, on the desk opened again");
       temporal.answerApproval(runId, waiting.get(0).id(), ApprovalHandler.Decision.approve("a person"));
