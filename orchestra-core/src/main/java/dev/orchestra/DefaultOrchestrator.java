@@ -117,35 +117,37 @@ final class DefaultOrchestrator implements Orchestrator, EngineHost {
 
   @Override
   public RunSpec spec() {
-    return spec(false);
+    return spec(false, 1);
   }
 
   @Override
   public RunSpec specAtRemote() {
-    return spec(true);
+    // Each merge through a remote costs a fetch and a push (a few hundred ms): the desk merges the
+    // branches waiting in one command, up to 32, which keeps one desk call to seconds.
+    return spec(true, 32);
   }
 
   @Override
   public RunDesk desk(String runId) {
-    return new DeskRun(config, spec(false), runId, () -> null);
+    return new DeskRun(config, spec(false, 1), runId, () -> null);
   }
 
   @Override
   public RunDesk deskAtRemote(String runId, GitRemote remote) {
     worktreesAtRemote(remote);
-    return new DeskRun(config, spec(true), runId, () -> openAtRemote(runId, remote));
+    return new DeskRun(config, specAtRemote(), runId, () -> openAtRemote(runId, remote));
   }
 
   @Override
   public RunDesk reopenDesk(String runId, int known, OrchestraEvent last, Map<String, RoleReport.Exploration> explorations) {
-    return DeskRun.reopen(config, spec(false), runId, known, last, explorations, List.of(), () -> null);
+    return DeskRun.reopen(config, spec(false, 1), runId, known, last, explorations, List.of(), () -> null);
   }
 
   @Override
   public RunDesk reopenDeskAtRemote(
       String runId, GitRemote remote, int known, OrchestraEvent last, Map<String, RoleReport.Exploration> explorations, List<String> journal) {
     worktreesAtRemote(remote);
-    return DeskRun.reopen(config, spec(true), runId, known, last, explorations, journal, () -> openAtRemote(runId, remote));
+    return DeskRun.reopen(config, specAtRemote(), runId, known, last, explorations, journal, () -> openAtRemote(runId, remote));
   }
 
   @Override
@@ -252,12 +254,12 @@ final class DefaultOrchestrator implements Orchestrator, EngineHost {
   }
 
   /** What the run's decisions depend on: the team's shape, the bounds, and whether tasks are isolated. */
-  private RunSpec spec(boolean isolated) {
+  private RunSpec spec(boolean isolated, int mergesAtOnce) {
     Set<String> writers =
         config.roles().values().stream().filter(r -> r.sandboxMode().allowsWrites()).map(Role::name).collect(Collectors.toSet());
     return new RunSpec(
         config.probes(), writers, config.gates().stream().map(Gate::name).toList(), config.bounds(), config.oneBatch(),
-        config.roles().containsKey(BuiltInRoles.RELEASE_MANAGER), config.budgetPolicy().top(), isolated);
+        config.roles().containsKey(BuiltInRoles.RELEASE_MANAGER), config.budgetPolicy().top(), isolated, mergesAtOnce);
   }
 
   /** Whether tasks get worktrees: asked for, in a git work tree with a commit to branch from. */
@@ -306,7 +308,7 @@ final class DefaultOrchestrator implements Orchestrator, EngineHost {
       String runId = newRunId();
       held = RunLock.acquire(config.workspace(), config.stateFolder().resolve("run.lock"), runId, config.clock().instant());
       boolean isolated = worktreesWanted();
-      RunMachine machine = new RunMachine(spec(isolated));
+      RunMachine machine = new RunMachine(spec(isolated, 1));
       PlanStore store = new PlanStore(config.planFile(), config.stateFolder());
       Plan onDisk = resume ? RunRestorer.replay(config, store, machine) : null;
       if (resume && machine.state().plan().isPresent()) {
@@ -327,7 +329,7 @@ final class DefaultOrchestrator implements Orchestrator, EngineHost {
           // The stopped run worked in the shared tree: so does its resume.
           log.info("run {} began in the shared working tree; its resume goes on there", origin);
           isolated = false;
-          machine = new RunMachine(spec(false));
+          machine = new RunMachine(spec(false, 1));
           onDisk = RunRestorer.replay(config, store, machine);
         }
       }

@@ -13,6 +13,7 @@ import dev.orchestra.internal.store.PlanStore;
 import dev.orchestra.internal.workspace.GitWorkspace;
 import dev.orchestra.internal.workspace.GitWorktrees;
 import dev.orchestra.internal.workspace.Integration;
+import dev.orchestra.internal.workspace.Merges;
 import dev.orchestra.model.AuthenticationException;
 import dev.orchestra.model.ModelProviderException;
 import dev.orchestra.model.QuotaExhaustedException;
@@ -61,7 +62,8 @@ final class RunCommands {
       case ASK_RELEASE -> release(((Command.AskRelease) c).task());
       case CHECK_PLAN -> checkPlan((Command.CheckPlan) c);
       case RUN_GATES -> gates((Command.RunGates) c);
-      case INTEGRATE -> integrate((Command.Integrate) c);
+      case INTEGRATE -> integrate(List.of((Command.Integrate) c));
+      case INTEGRATE_ALL -> integrate(((Command.IntegrateAll) c).merges());
       default -> throw new IllegalStateException("not a coordinator's command: " + c.kind());
     };
   }
@@ -79,10 +81,21 @@ final class RunCommands {
       // Its wait could not be started: the task is released now rather than held for ever.
       return run.feed(new OrchestraEvent.RetryDue(run.runId(), run.now(), w.taskId()));
     }
-    if (c instanceof Command.Integrate i) {
-      // The machine waits for the merge's answer: no merge, the work stays on its branch.
-      return run.feed(
-          new OrchestraEvent.IntegrationConflicted(run.runId(), run.now(), i.taskId(), i.branch(), List.of(), "the merge failed: " + why, false, i.round()));
+    if (c instanceof Command.Integrate || c instanceof Command.IntegrateAll) {
+      // The machine waits for the merges' answers: the first not given is not merged (its work stays
+      // on its branch), and the rest wait with it.
+      List<String> waiting;
+      run.lock().lock();
+      try {
+        waiting = run.machine().state().notIntegrated();
+      } finally {
+        run.lock().unlock();
+      }
+      List<Command.Integrate> merges = c instanceof Command.IntegrateAll all ? all.merges() : List.of((Command.Integrate) c);
+      return merges.stream().filter(i -> waiting.contains(i.taskId())).findFirst()
+          .map(i -> run.feed(
+              new OrchestraEvent.IntegrationConflicted(run.runId(), run.now(), i.taskId(), i.branch(), List.of(), "the merge failed: " + why, false, i.round())))
+          .orElse(List.of());
     }
     Task task =
         switch (c.kind()) {
@@ -309,39 +322,63 @@ final class RunCommands {
   }
 
   /**
-   * Merges a finished task's branch into the integration branch and reports how it went. A branch
-   * git cannot merge at all (gone, or git failing) stops the run with the work left on its branch,
-   * for a resume to merge; it is never counted as a conflict, which would redo the work. Branches
-   * are deleted only once the event is journalled: a crash in between finds the merge done.
+   * Merges finished tasks' branches into the integration branch (an {@code Integrate}'s one, or an
+   * {@code IntegrateAll}'s, in order) and reports how each went, in order, once all are merged and,
+   * through a remote, pushed. A branch git cannot merge at all (gone, or git failing) stops the run
+   * with the work left on its branch, for a resume to merge, and the ones after it wait too; it is
+   * never counted as a conflict, which would redo the work. So does a push that failed: the remote
+   * lacks every merge of the command. Branches are deleted only once the event is journalled: a
+   * crash in between finds the merge done.
    */
-  private List<Command.RunTask> integrate(Command.Integrate c) {
+  private List<Command.RunTask> integrate(List<Command.Integrate> merges) {
     GitWorktrees w = run.worktrees().orElseThrow(() -> new IllegalStateException("an integration without worktrees"));
-    String title = run.plan().flatMap(p -> p.task(c.taskId())).map(Task::title).orElse("");
-    Integration result;
+    boolean rebase = run.config().isolation() instanceof Isolation.Worktrees o && o.integration() == Isolation.Worktrees.Integration.REBASE;
+    List<Merges.Merge> asked = new ArrayList<>();
+    for (Command.Integrate c : merges) {
+      String title = run.plan().flatMap(p -> p.task(c.taskId())).map(Task::title).orElse("");
+      asked.add(new Merges.Merge(c.branch(), "Integrate " + c.taskId() + (title.isEmpty() ? "" : ": " + title), c.commit()));
+    }
+    Merges done;
     try {
-      boolean rebase = run.config().isolation() instanceof Isolation.Worktrees o && o.integration() == Isolation.Worktrees.Integration.REBASE;
-      result = w.integrate(c.branch(), "Integrate " + c.taskId() + (title.isEmpty() ? "" : ": " + title), rebase, c.commit());
+      done = w.integrateAll(asked, rebase);
     } catch (RuntimeException e) {
-      String why = "task " + c.taskId() + "'s branch " + c.branch() + " could not be merged into " + w.integrationBranch() + ": " + e.getMessage();
-      run.requestStop(StopReason.FAILED, why + "; its work stays on that branch, and resume() merges it");
-      return run.feed(new OrchestraEvent.IntegrationConflicted(run.runId(), run.now(), c.taskId(), c.branch(), List.of(), why, false, c.round()));
+      done = new Merges(List.of(), Optional.of(String.valueOf(e.getMessage())), Optional.empty());
     }
-    if (result instanceof Integration.Conflict conflict) {
-      List<Command.RunTask> next =
-          run.feed(
-              new OrchestraEvent.IntegrationConflicted(
-                  run.runId(), run.now(), c.taskId(), c.branch(), conflict.files(), conflict.detail(), resolveConflicts(), c.round()));
-      if (!resolveConflicts()) {
-        w.deleteBranch(c.branch()); // the task is done again from the integrated state, on a fresh branch
-      } // else a new task merges this branch in: it stays, and goes at the run's end once integrated
-      return next;
-    }
-    String commit = result instanceof Integration.Merged m ? m.commit() : ((Integration.AlreadyIntegrated) result).commit();
-    List<Command.RunTask> next = run.feed(new OrchestraEvent.TaskIntegrated(run.runId(), run.now(), c.taskId(), c.branch(), commit, c.round()));
-    if (!(run.config().isolation() instanceof Isolation.Worktrees o && o.keepBranches())) {
-      w.deleteIntegratedBranch(c.branch());
+    List<Command.RunTask> next = new ArrayList<>();
+    for (int k = 0; k < merges.size(); k++) {
+      Command.Integrate c = merges.get(k);
+      if (k == done.outcomes().size()) {
+        next.addAll(notMerged(w, c, done.failure().orElse("git did not say why")));
+        break;
+      }
+      if (done.outcomes().get(k) instanceof Integration.Conflict conflict) {
+        next.addAll(
+            run.feed(
+                new OrchestraEvent.IntegrationConflicted(
+                    run.runId(), run.now(), c.taskId(), c.branch(), conflict.files(), conflict.detail(), resolveConflicts(), c.round())));
+        if (!resolveConflicts()) {
+          w.deleteBranch(c.branch()); // the task is done again from the integrated state, on a fresh branch
+        } // else a new task merges this branch in: it stays, and goes at the run's end once integrated
+        continue;
+      }
+      if (done.pushFailure().isPresent()) {
+        next.addAll(notMerged(w, c, done.pushFailure().get()));
+        break;
+      }
+      String commit = done.outcomes().get(k) instanceof Integration.Merged m ? m.commit() : ((Integration.AlreadyIntegrated) done.outcomes().get(k)).commit();
+      next.addAll(run.feed(new OrchestraEvent.TaskIntegrated(run.runId(), run.now(), c.taskId(), c.branch(), commit, c.round())));
+      if (!(run.config().isolation() instanceof Isolation.Worktrees o && o.keepBranches())) {
+        w.deleteIntegratedBranch(c.branch());
+      }
     }
     return next;
+  }
+
+  /** A branch git could not merge, or whose merge it could not push: the run stops, the work stays on the branch. */
+  private List<Command.RunTask> notMerged(GitWorktrees w, Command.Integrate c, String cause) {
+    String why = "task " + c.taskId() + "'s branch " + c.branch() + " could not be merged into " + w.integrationBranch() + ": " + cause;
+    run.requestStop(StopReason.FAILED, why + "; its work stays on that branch, and resume() merges it");
+    return run.feed(new OrchestraEvent.IntegrationConflicted(run.runId(), run.now(), c.taskId(), c.branch(), List.of(), why, false, c.round()));
   }
 
   private boolean resolveConflicts() {

@@ -64,7 +64,7 @@ final class RemoteDeskDriverTest {
     runThroughTheRemote(runId, Isolation.Worktrees.Integration.MERGE);
     String branch = "orchestra/" + runId;
     List<String> merges = TestRepos.git(remote, "log", "--merges", "--format=%s", branch).lines().toList();
-    assertEquals(List.of("Integrate T2: Write b.txt", "Integrate T1: Write a.txt"), merges);
+    assertEquals(List.of("Integrate T3: Write c.txt", "Integrate T2: Write b.txt", "Integrate T1: Write a.txt"), merges);
   }
 
   @Test
@@ -73,7 +73,8 @@ final class RemoteDeskDriverTest {
     runThroughTheRemote(runId, Isolation.Worktrees.Integration.REBASE);
     String branch = "orchestra/" + runId;
     assertEquals("", TestRepos.git(remote, "log", "--merges", "--format=%s", branch), "replayed, not merged");
-    assertEquals(List.of("T2: Write b.txt", "T1: Write a.txt", "start"), TestRepos.git(remote, "log", "--format=%s", branch).lines().toList());
+    assertEquals(
+        List.of("T3: Write c.txt", "T2: Write b.txt", "T1: Write a.txt", "start"), TestRepos.git(remote, "log", "--format=%s", branch).lines().toList());
   }
 
   @Test
@@ -172,6 +173,11 @@ final class RemoteDeskDriverTest {
    * neither checkout touched, the journal in the desk's clone only.
    */
   private void runThroughTheRemote(String runId, Isolation.Worktrees.Integration integration) throws Exception {
+    // The remote logs each push that moves the run's branch: git runs the hook once a push.
+    Path pushes = dir.resolve("pushes.log");
+    Path hook = remote.resolve("hooks/post-receive");
+    Files.writeString(hook, "#!/bin/sh\ngrep ' refs/heads/orchestra/" + runId + "$' >> '" + pushes + "'\nexit 0\n");
+    assertTrue(hook.toFile().setExecutable(true));
     Path deskClone = clone("desk");
     Path workerClone = clone("worker");
     GitRemote shared = new GitRemote(remote.toString());
@@ -191,7 +197,7 @@ final class RemoteDeskDriverTest {
             DeskDrive.run(
                     machine, runDesk, new OrchestraEvent.RunStarted(runId, Instant.now(), "Write a.txt and b.txt", false),
                     t -> {
-                      // T1 in the desk's clone, T2 in the other
+                      // T1 and T3 in the desk's clone, T2 in the other
                       return executors.get(started[0]++ % 2).run(t, machine.state().goal(), Map.of());
                     })
                 .end();
@@ -202,7 +208,11 @@ final class RemoteDeskDriverTest {
     // The run's result is its branch on the remote.
     assertEquals("a\n", TestRepos.git(remote, "show", branch + ":a.txt"));
     assertEquals("b\n", TestRepos.git(remote, "show", branch + ":b.txt"));
+    assertEquals("c\n", TestRepos.git(remote, "show", branch + ":c.txt"));
     assertEquals("", TestRepos.git(remote, "for-each-ref", "refs/heads/orchestra-task/"), "the merged task branches were deleted there at the end");
+    // T1's merge was asked for as it ended, alone; T2's and T3's ended during it, and went together:
+    // the branch was pushed once at the start, once for T1 and once for both.
+    assertEquals(3, Files.readAllLines(pushes).size(), "pushes of the run's branch: " + Files.readAllLines(pushes));
     // Neither clone's own checkout was touched; the desk's clone keeps the journal.
     for (Path clone : List.of(deskClone, workerClone)) {
       assertFalse(Files.exists(clone.resolve("a.txt")), clone + " holds no task's work");
@@ -213,7 +223,7 @@ final class RemoteDeskDriverTest {
     journal.stream().filter(e -> e instanceof OrchestraEvent.WorktreeCreated).map(e -> (OrchestraEvent.WorktreeCreated) e)
         .forEach(w -> trees.put(w.taskId(), w.path()));
     assertTrue(trees.get("T1").startsWith(deskClone.toString()) && trees.get("T2").startsWith(workerClone.toString()), "each in its clone: " + trees);
-    assertEquals(2, journal.stream().filter(e -> e instanceof OrchestraEvent.TaskIntegrated).count(), journal.toString());
+    assertEquals(3, journal.stream().filter(e -> e instanceof OrchestraEvent.TaskIntegrated).count(), journal.toString());
     assertTrue(journal.stream().anyMatch(e -> e instanceof OrchestraEvent.GateFinished g && g.verdict() == dev.orchestra.gate.Verdict.PASS), journal.toString());
     assertFalse(Files.exists(workerClone.resolve(".orchestra/journal.jsonl")), "only the desk journals");
   }
@@ -325,7 +335,8 @@ final class RemoteDeskDriverTest {
                   RoleAnswers.plan(
                       List.of(
                           Task.builder("T1", "Write a.txt").writeScope("a.txt").role("implementer").build(),
-                          Task.builder("T2", "Write b.txt").writeScope("b.txt").role("implementer").build()))));
+                          Task.builder("T2", "Write b.txt").writeScope("b.txt").role("implementer").build(),
+                          Task.builder("T3", "Write c.txt").writeScope("c.txt").role("implementer").build()))));
     }
     model.on("implementer", "T1")
         .reply(Reply.toolCall("write_file", "{\"path\":\"a.txt\",\"content\":\"a\\n\"}"))
@@ -333,11 +344,14 @@ final class RemoteDeskDriverTest {
     model.on("implementer", "T2")
         .reply(Reply.toolCall("write_file", "{\"path\":\"b.txt\",\"content\":\"b\\n\"}"))
         .reply(Reply.text(RoleAnswers.implementation("wrote b.txt")));
+    model.on("implementer", "T3")
+        .reply(Reply.toolCall("write_file", "{\"path\":\"c.txt\",\"content\":\"c\\n\"}"))
+        .reply(Reply.text(RoleAnswers.implementation("wrote c.txt")));
     return Orchestrator.builder()
         .workspace(workspace)
         .modelProvider(model)
         .explorationProbes(List.of())
-        .addGate(Gate.command("sh", "-c", "test -f a.txt && test -f b.txt").build())
+        .addGate(Gate.command("sh", "-c", "test -f a.txt && test -f b.txt && test -f c.txt").build())
         .isolation(Isolation.Worktrees.builder().integration(integration).build())
         .build();
   }

@@ -28,6 +28,8 @@ public sealed interface Command {
     RUN_GATES,
     /** {@link Integrate}. */
     INTEGRATE,
+    /** {@link IntegrateAll}. */
+    INTEGRATE_ALL,
     /** {@link Finish}. */
     FINISH,
     /** {@link AwaitRetry}. */
@@ -215,6 +217,32 @@ public sealed interface Command {
     @Override
     public Kind kind() {
       return Kind.INTEGRATE;
+    }
+  }
+
+  /**
+   * Integrate several finished tasks' branches, in the order given, each as {@link Integrate}
+   * says; then report, in the same order, one {@code TaskIntegrated} or {@code
+   * IntegrationConflicted} for each. Issued instead of {@link Integrate} when the spec merges more
+   * than one at a time ({@link RunSpec#mergesAtOnce}), with the tasks waiting then, in plan order,
+   * and never while another is under way. Where git cannot merge one at all (its report is an
+   * {@code IntegrationConflicted} naming no files), the ones after it are neither merged nor
+   * reported: they wait for a resume, as that one does.
+   *
+   * @param merges the tasks' merges, at least one
+   */
+  record IntegrateAll(List<Integrate> merges) implements Command {
+    /** Validates and copies the merges. */
+    public IntegrateAll {
+      merges = List.copyOf(merges);
+      if (merges.isEmpty()) {
+        throw new IllegalArgumentException("an IntegrateAll merges at least one task's branch");
+      }
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.INTEGRATE_ALL;
     }
   }
 

@@ -146,7 +146,7 @@ final class EventEffects {
     // A resume: what was running when the run stopped will run again; nothing is in flight. The
     // engine's thread budget starts afresh, at the top of its ladder, and so does the machine's.
     state.budget = spec.initialBudget();
-    state.integrating = ""; // a merge in flight when the run stopped is asked for again
+    state.integrating.clear(); // a merge in flight when the run stopped is asked for again
     state.integrationBlocked = false;
     if (state.plan != null) {
       // Nothing runs at a resume: whatever the plan says is running (by the journal, or plan.md
@@ -228,7 +228,7 @@ final class EventEffects {
       TaskStatus s = state.plan.contains(id) ? state.plan.task(id).status() : null;
       boolean inPlay =
           s == TaskStatus.TODO || s == TaskStatus.RUNNING
-              || (s == TaskStatus.DONE && (state.toIntegrate.contains(id) || state.integrating.equals(id) || state.committed.containsKey(id)));
+              || (s == TaskStatus.DONE && (state.toIntegrate.contains(id) || state.integrating.contains(id) || state.committed.containsKey(id)));
       if (!inPlay) {
         state.resolving.remove(id);
         integrations.failUnmerged(r.getValue(), id + ", which was to resolve its conflict, " + (s == null ? "left the plan" : "was set " + s.markdownValue()));
@@ -239,7 +239,7 @@ final class EventEffects {
     // from plan.md, or set to do again, does not have its old work merged (it stays on its branch
     // until the task runs again, which starts the branch afresh).
     for (String id : List.copyOf(state.toIntegrate)) {
-      if (!id.equals(state.integrating) && !(state.plan.contains(id) && state.plan.task(id).status() == TaskStatus.DONE)) {
+      if (!state.integrating.contains(id) && !(state.plan.contains(id) && state.plan.task(id).status() == TaskStatus.DONE)) {
         state.toIntegrate.remove(id);
         state.committed.remove(id);
         state.committedFiles.remove(id);

@@ -25,23 +25,35 @@ final class Integrations {
     this.machine = machine;
   }
 
-  /** Asks for the next merge, one at a time, in plan order among the finished tasks waiting. */
+  /**
+   * Asks for the next merges once none is under way: one at a time, or up to the spec's {@link
+   * RunSpec#mergesAtOnce} in one command, in plan order among the finished tasks waiting (those the
+   * plan no longer holds last, in the order they finished).
+   */
   void integrateNext() {
     if (!state.integrating.isEmpty() || state.toIntegrate.isEmpty()) {
       return;
     }
-    String next = state.toIntegrate.iterator().next();
-    if (state.toIntegrate.size() > 1 && state.plan != null) {
+    List<String> next = new ArrayList<>();
+    if (state.plan != null) {
       for (Task t : state.plan.tasks()) {
-        if (state.toIntegrate.contains(t.id())) {
-          next = t.id();
-          break;
+        if (next.size() < spec.mergesAtOnce() && state.toIntegrate.contains(t.id())) {
+          next.add(t.id());
         }
       }
     }
-    state.integrating = next;
-    RunState.Committed work = state.committed.getOrDefault(next, new RunState.Committed("", ""));
-    machine.command(new Command.Integrate(next, work.branch(), work.commit(), state.round));
+    for (String id : state.toIntegrate) {
+      if (next.size() < spec.mergesAtOnce() && !next.contains(id)) {
+        next.add(id);
+      }
+    }
+    state.integrating.addAll(next);
+    List<Command.Integrate> merges = new ArrayList<>();
+    for (String id : next) {
+      RunState.Committed work = state.committed.getOrDefault(id, new RunState.Committed("", ""));
+      merges.add(new Command.Integrate(id, work.branch(), work.commit(), state.round));
+    }
+    machine.command(spec.mergesAtOnce() == 1 ? merges.get(0) : new Command.IntegrateAll(merges));
   }
 
   /** A task's work is in the integration branch: its dependents may start. */
@@ -54,9 +66,7 @@ final class Integrations {
     state.committedFiles.remove(taskId);
     state.toIntegrate.remove(taskId);
     state.conflicts.remove(taskId); // a later attempt (a finding's) starts with a clean slate
-    if (state.integrating.equals(taskId)) {
-      state.integrating = "";
-    }
+    state.integrating.remove(taskId);
     if (state.scheduling != null) {
       state.scheduling.finished(taskId, TaskStatus.DONE);
     }
@@ -70,10 +80,9 @@ final class Integrations {
     String id = c.taskId();
     if (c.files().isEmpty()) {
       // Not a conflict: git could not merge at all. The work stays on its branch, done and waiting;
-      // no more merges until the run resumes (the engine stops it, saying why).
-      if (state.integrating.equals(id)) {
-        state.integrating = "";
-      }
+      // no more merges until the run resumes (the engine stops it, saying why): the rest of the
+      // command's merges are not carried out either.
+      state.integrating.clear();
       state.integrationBlocked = true;
       return;
     }
@@ -81,9 +90,7 @@ final class Integrations {
     String tip = committed != null && committed.branch().equals(c.branch()) ? committed.commit() : "";
     state.committedFiles.remove(id);
     state.toIntegrate.remove(id);
-    if (state.integrating.equals(id)) {
-      state.integrating = "";
-    }
+    state.integrating.remove(id);
     RunState.Resolving earlier = state.resolving.remove(id);
     List<String> carried = new ArrayList<>(earlier != null ? earlier.carried() : List.of());
     carried.add(id);

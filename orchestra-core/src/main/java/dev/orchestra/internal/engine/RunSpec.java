@@ -20,6 +20,10 @@ import java.util.Set;
  * @param isolated whether each task works in a git worktree of its own: write scopes then do not
  *     keep writers apart (integration does), and a finished task's committed work is integrated
  *     before its dependents start and before the gates run
+ * @param mergesAtOnce how many finished tasks' branches the machine asks to integrate in one
+ *     command: 1 (or 0, which older specs read as) asks for one {@link Command.Integrate} at a
+ *     time; more asks for an {@link Command.IntegrateAll} of up to that many, which through a git
+ *     remote costs one fetch and one push instead of one each per task
  */
 public record RunSpec(
     List<String> probes,
@@ -29,13 +33,21 @@ public record RunSpec(
     boolean oneBatch,
     boolean releaseManager,
     int initialBudget,
-    boolean isolated) {
+    boolean isolated,
+    int mergesAtOnce) {
 
   /** A spec for a shared working tree. */
   public RunSpec(
       List<String> probes, Set<String> writerRoles, List<String> gates, Bounds bounds, boolean oneBatch, boolean releaseManager,
       int initialBudget) {
     this(probes, writerRoles, gates, bounds, oneBatch, releaseManager, initialBudget, false);
+  }
+
+  /** A spec that integrates one task at a time. */
+  public RunSpec(
+      List<String> probes, Set<String> writerRoles, List<String> gates, Bounds bounds, boolean oneBatch, boolean releaseManager,
+      int initialBudget, boolean isolated) {
+    this(probes, writerRoles, gates, bounds, oneBatch, releaseManager, initialBudget, isolated, 1);
   }
 
   /** Validates and copies the components. */
@@ -47,5 +59,9 @@ public record RunSpec(
     if (initialBudget < 1) {
       throw new IllegalArgumentException("initialBudget must be at least 1, got " + initialBudget);
     }
+    if (mergesAtOnce < 0) {
+      throw new IllegalArgumentException("mergesAtOnce must not be negative, got " + mergesAtOnce);
+    }
+    mergesAtOnce = Math.max(1, mergesAtOnce); // a spec written before it was: one at a time
   }
 }

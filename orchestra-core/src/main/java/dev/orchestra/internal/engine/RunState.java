@@ -132,8 +132,8 @@ public final class RunState {
   final Map<String, List<String>> committedFiles = new HashMap<>();
   /** Committed tasks that finished done: to merge into the integration branch, in plan order. */
   final Set<String> toIntegrate = new LinkedHashSet<>();
-  /** The task whose merge the engine carries out now, or empty. */
-  String integrating = "";
+  /** The tasks whose merges the engine carries out now (one command's), in order; empty when none. */
+  final Set<String> integrating = new LinkedHashSet<>();
   /** Each task's conflicts with integrated work so far, for its next attempt's brief. */
   final Map<String, List<String>> conflicts = new HashMap<>();
 

@@ -2,9 +2,13 @@ package dev.orchestra.internal.workspace;
 
 import dev.orchestra.internal.io.CommandEnvironment;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The git remote a run's clones share when its workers share nothing else (each works in a clone
@@ -76,6 +80,24 @@ public record GitRemote(String url) {
   }
 
   /**
+   * Fetches several branches of the remote in one git fetch, into the tracking refs {@link #fetch}
+   * uses.
+   *
+   * @return each branch's commit; empty when git could not fetch them together (one is gone, or the
+   *     remote cannot be reached): {@link #fetch} each then, for its own answer
+   */
+  Map<String, String> fetchAll(RepoGit repo, List<String> branches) {
+    List<String> fetch = new ArrayList<>(List.of("fetch", "--quiet", "--no-tags", "--no-write-fetch-head", url));
+    branches.forEach(b -> fetch.add("+refs/heads/" + b + ":" + TRACKING + b));
+    if (branches.isEmpty() || !repo.shared(fetch.toArray(String[]::new)).ok()) {
+      return Map.of();
+    }
+    Map<String, String> commits = new LinkedHashMap<>();
+    branches.forEach(b -> commits.put(b, commitOf(repo, TRACKING + b)));
+    return commits;
+  }
+
+  /**
    * Fetches the commit the remote's default branch ({@code HEAD}) is at: where a new run starts.
    *
    * @throws IllegalStateException when the remote has no commit, or git cannot fetch it
@@ -98,12 +120,22 @@ public record GitRemote(String url) {
    * @throws IllegalStateException when git cannot push, saying why (the branch moved elsewhere)
    */
   void push(RepoGit repo, String commit, String branch, boolean force) {
-    Git.Result r =
-        Git.run(
-            repo.workspace(), repo.environment(), repo.hooks(), repo.identityVariables(), Git.WRITES_FILES,
-            List.of("push", "--quiet", "--no-verify", url, (force ? "+" : "") + commit + ":refs/heads/" + branch));
+    push(repo, Map.of(branch, commit), force ? Set.of(branch) : Set.of());
+  }
+
+  /**
+   * Pushes commits to branches of the remote in one git push.
+   *
+   * @param commits each branch's commit, in the order git is given them
+   * @param forced the branches that may move anywhere; the others only forward
+   * @throws IllegalStateException when git cannot push, saying why (a branch moved elsewhere)
+   */
+  void push(RepoGit repo, Map<String, String> commits, Set<String> forced) {
+    List<String> push = new ArrayList<>(List.of("push", "--quiet", "--no-verify", url));
+    commits.forEach((branch, commit) -> push.add((forced.contains(branch) ? "+" : "") + commit + ":refs/heads/" + branch));
+    Git.Result r = Git.run(repo.workspace(), repo.environment(), repo.hooks(), repo.identityVariables(), Git.WRITES_FILES, push);
     if (!r.ok()) {
-      throw new IllegalStateException("git could not push " + branch + " to " + this + ": " + why(r));
+      throw new IllegalStateException("git could not push " + String.join(", ", commits.keySet()) + " to " + this + ": " + why(r));
     }
   }
 

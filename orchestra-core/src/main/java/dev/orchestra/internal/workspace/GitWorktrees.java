@@ -106,10 +106,8 @@ public final class GitWorktrees {
     }
     List<String> lines = top.out().lines().toList();
     String prefix = lines.size() > 1 ? lines.get(0).strip() : "";
-    String common = lines.get(lines.size() - 1).strip();
-    Path gitDir = workspace.resolve(common).normalize();
-    return new GitWorktrees(
-        workspace, prefix, runId, environment, identity, hooks, gitDir.resolve("orchestra").resolve(runId), remote, follows);
+    Path gitDir = workspace.resolve(lines.get(lines.size() - 1).strip()).normalize(); // the common dir
+    return new GitWorktrees(workspace, prefix, runId, environment, identity, hooks, gitDir.resolve("orchestra").resolve(runId), remote, follows);
   }
 
   /** Through a remote, pushes the integration branch once more (never throws); returns why the remote still lacks it, or empty. */
@@ -291,15 +289,17 @@ public final class GitWorktrees {
    * @throws IllegalStateException when the branch is gone, elsewhere than {@code tip}, or git fails otherwise, saying why
    */
   public Integration integrate(String branch, String message, boolean rebase, String tip) {
-    needsIntegration("integrating a task's branch");
-    if (remote != null) {
-      remote.fetchTask(branch, tip);
-    }
-    Integration done = integration.integrate(branch, message, rebase);
-    if (remote != null && !(done instanceof Integration.Conflict)) {
-      remote.integrated(branch, rebase);
-    }
-    return done;
+    Merges done = integrateAll(List.of(new Merges.Merge(branch, message, tip)), rebase);
+    done.failure().or(done::pushFailure).ifPresent(why -> {
+      throw new IllegalStateException(why);
+    });
+    return done.outcomes().get(0);
+  }
+
+  /** Integrates several tasks' branches in order, as {@link Merges} says; each merge is serialised with any other. */
+  public Merges integrateAll(List<Merges.Merge> merges, boolean rebase) {
+    needsIntegration("integrating tasks' branches");
+    return Merges.carryOut(integration, remote, merges, rebase);
   }
 
   /** Removes a task's worktree; its branch stays. Never throws: a leftover is logged and pruned later. */

@@ -1,8 +1,12 @@
 package dev.orchestra.internal.workspace;
 
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,15 +71,24 @@ final class RemoteBranches {
   }
 
   /**
-   * After a task's branch was integrated: pushes the integration branch, and, for a replay (rebase),
-   * the task's branch, which moved onto the integrated work here and must there too, or a later
-   * fetch would bring back the old tip and replay it again.
+   * After tasks' branches were integrated: pushes the integration branch and, for a replay
+   * (rebase), each task's branch, which moved onto the integrated work here and must there too, or
+   * a later fetch would bring back the old tip and replay it again; all in one push.
    */
-  void integrated(String branch, boolean rebase) {
-    pushIntegration();
+  void integrated(List<String> branches, boolean rebase) {
+    Map<String, String> commits = new LinkedHashMap<>();
+    commits.put(integration.branch(), integration.head());
     if (rebase) {
-      repo.branchHead(branch).ifPresent(tip -> pushTask(tip, branch));
+      branches.forEach(b -> repo.branchHead(b).ifPresent(tip -> commits.put(b, tip)));
     }
+    Set<String> forced = new HashSet<>(commits.keySet());
+    forced.remove(integration.branch()); // forward only, since one desk moves it
+    remote.push(repo, commits, forced);
+  }
+
+  /** Fetches several tasks' branches in one fetch: each one's commit, or empty when they could not come together (see {@link GitRemote#fetchAll}). */
+  Map<String, String> fetchTasks(List<String> branches) {
+    return remote.fetchAll(repo, branches);
   }
 
   /** Pushes the integration branch once more (a push that failed after a commit); returns why it failed, or empty. */
@@ -123,8 +136,15 @@ final class RemoteBranches {
    *     on pushed over the reported one, whose work is then not what the run would merge
    */
   void fetchTask(String branch, String tip) {
+    fetchTask(branch, tip, Map.of());
+  }
+
+  /** As {@link #fetchTask(String, String)}, with the branch's commit taken from {@code prefetched} when it holds it (see {@link #fetchTasks}). */
+  void fetchTask(String branch, String tip, Map<String, String> prefetched) {
     String fetched =
-        remote.fetch(repo, branch).orElseThrow(() -> new IllegalStateException(remote + " has no branch " + branch + " to merge"));
+        prefetched.containsKey(branch)
+            ? prefetched.get(branch)
+            : remote.fetch(repo, branch).orElseThrow(() -> new IllegalStateException(remote + " has no branch " + branch + " to merge"));
     // A replayed branch (rebase) was moved and pushed by this desk: its new tip is integrated already.
     if (!tip.isEmpty() && !fetched.equals(tip) && !integration.contains(fetched)) {
       throw new IllegalStateException(

@@ -118,9 +118,13 @@ final class JournalRecord {
         carried.forEach(conflicts::remove);
       }
     } else if (e instanceof OrchestraEvent.IntegrationConflicted c) {
-      if (!committed.remove(c.taskId()) || plan.get(c.taskId()) != TaskStatus.DONE) {
+      if (!committed.contains(c.taskId()) || plan.get(c.taskId()) != TaskStatus.DONE) {
         throw new AssertionError("task " + c.taskId() + " conflicted without being done with committed work");
       }
+      if (c.files().isEmpty()) {
+        return; // not a conflict: git could not merge it at all, and the work waits, done, for a resume
+      }
+      committed.remove(c.taskId());
       if (c.resolveByNewTask()) {
         // The conflicted task stays done: a new task is to merge its work (the machine says which,
         // or fails the work, in a plan update).

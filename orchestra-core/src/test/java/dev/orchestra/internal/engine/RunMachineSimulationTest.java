@@ -43,6 +43,8 @@ final class RunMachineSimulationTest {
     int undecided = 0;
     int isolated = 0;
     int merges = 0;
+    int batching = 0;
+    int mergeFailures = 0;
     int conflicts = 0;
     int resolvingRuns = 0;
     int resolvingAgents = 0;
@@ -63,6 +65,8 @@ final class RunMachineSimulationTest {
         undecided += sim.undecided;
         isolated += sim.spec.isolated() ? 1 : 0;
         merges += sim.merges;
+        batching += sim.spec.mergesAtOnce() > 1 ? 1 : 0;
+        mergeFailures += sim.mergeFailures;
         conflicts += sim.conflicts;
         resolvingRuns += sim.resolveConflicts ? 1 : 0;
         resolvingAgents += sim.resolvingAgents;
@@ -81,12 +85,16 @@ final class RunMachineSimulationTest {
     }
     System.out.printf(
         "simulation: %d seeds, %d events, %d crashes replayed (%d lost the journal's tail), %d agents interrupted, %d retried later (%d waits ended), %d gates failed without a finding, stop reasons %s;"
-            + " %d in worktrees (%d merges, %d conflicts; %d runs resolve conflicts by a new task, %d such agents ran); %d ms (%d ms of CPU)%n",
+            + " %d in worktrees (%d merges, %d conflicts; %d runs resolve conflicts by a new task, %d such agents ran; %d runs merge several"
+            + " branches at once, %d such merges git could not do); %d ms (%d ms of CPU)%n",
         seeds, events, crashes, truncations, interrupted, retriedLater, released, undecided, reasons, isolated, merges, conflicts, resolvingRuns, resolvingAgents,
+        batching, mergeFailures,
         (System.nanoTime() - wall) / 1_000_000,
         (threads.getCurrentThreadCpuTime() - cpu) / 1_000_000);
-    if (seeds >= 500 && (merges == 0 || conflicts == 0 || resolvingAgents == 0)) {
-      throw new AssertionError("the driver ran no merge, no conflict or no resolving task: integration went unchecked");
+    if (seeds >= 500 && (merges == 0 || conflicts == 0 || resolvingAgents == 0 || batching == 0 || mergeFailures == 0)) {
+      throw new AssertionError(
+          "the driver ran no merge, no conflict, no resolving task, no run merging several branches at once or no failed merge among"
+              + " several: integration went unchecked");
     }
     if (seeds >= 500) {
       // The driver reaches the loop's exits, so the invariants are checked on every path to them.

@@ -78,6 +78,10 @@ final class SimulatedEngine {
   private final Deque<Command> coordinator = new ArrayDeque<>();
   /** The rest of the answer to the coordinator's current command, fed one event at a time. */
   private final Deque<OrchestraEvent> answering = new ArrayDeque<>();
+  /** The tasks whose merges were asked for and not yet answered. */
+  private final Set<String> mergesAsked = new HashSet<>();
+  /** Merges git could not do at all in a command of several (the run stops, the rest wait). */
+  int mergeFailures;
   private Instant now = T0;
   int crashes;
   /** Crashes that lost the journal's last events. */
@@ -145,10 +149,13 @@ final class SimulatedEngine {
     boolean isolated = isolation.nextInt(3) == 0;
     // Half the isolated runs resolve conflicts with a new task; drawn apart, so the others run as before.
     this.resolveConflicts = isolated && new Random(seed * 31 + 7).nextBoolean();
+    // Half the isolated runs merge several branches in one command; drawn apart too.
+    Random batching = new Random(seed * 53 + 11);
+    int mergesAtOnce = isolated && batching.nextBoolean() ? 2 + batching.nextInt(4) : 1;
     this.spec =
         new RunSpec(
             probes, Set.of(BuiltInRoles.IMPLEMENTER), gates, bounds, random.nextInt(8) == 0, random.nextBoolean(), 1 + random.nextInt(4),
-            isolated);
+            isolated, mergesAtOnce);
     this.record = new JournalRecord(bounds.maxFindingAttempts());
     this.machine = new RunMachine(spec);
     this.engineBudget = spec.initialBudget();
@@ -216,6 +223,29 @@ final class SimulatedEngine {
     return now;
   }
 
+  /**
+   * A merge is asked for only when none is under way, for distinct tasks waiting with committed
+   * work, no more at once than the spec allows, and as one Integrate exactly when it allows one.
+   */
+  private void checkMerges(Command c) {
+    List<Command.Integrate> merges =
+        c instanceof Command.IntegrateAll all ? all.merges() : c instanceof Command.Integrate i ? List.of(i) : List.of();
+    if (merges.isEmpty()) {
+      return;
+    }
+    if (!mergesAsked.isEmpty()) {
+      throw new AssertionError("merges " + merges + " asked for while " + mergesAsked + " were under way");
+    }
+    if ((c instanceof Command.IntegrateAll) != (spec.mergesAtOnce() > 1) || merges.size() > spec.mergesAtOnce()) {
+      throw new AssertionError(c + " asked for, though the spec merges " + spec.mergesAtOnce() + " at once");
+    }
+    for (Command.Integrate i : merges) {
+      if (!mergesAsked.add(i.taskId()) || !machine.state().toIntegrate.contains(i.taskId())) {
+        throw new AssertionError("a merge of " + i.taskId() + " asked for twice in one command, or without its work waiting: " + c);
+      }
+    }
+  }
+
   private void feed(OrchestraEvent event) {
     RunMachine.Step step = machine.step(event);
     journal(event, false);
@@ -224,6 +254,14 @@ final class SimulatedEngine {
     }
     if (event instanceof OrchestraEvent.RetryDue d) {
       awaiting.remove(d.taskId());
+    }
+    if (event instanceof OrchestraEvent.TaskIntegrated i) {
+      mergesAsked.remove(i.taskId());
+    } else if (event instanceof OrchestraEvent.IntegrationConflicted i) {
+      mergesAsked.remove(i.taskId());
+      if (i.files().isEmpty()) {
+        mergesAsked.clear(); // git could not merge it: the command's later merges are not carried out
+      }
     }
     List<Command.RunTask> started = new ArrayList<>();
     for (Command c : step.commands()) {
@@ -236,6 +274,7 @@ final class SimulatedEngine {
         if (c instanceof Command.RunGates g) {
           checkNoneHeld(g);
         }
+        checkMerges(c);
         coordinator.add(c);
       }
     }
@@ -349,6 +388,7 @@ final class SimulatedEngine {
     awaiting.clear();
     agents.clear();
     coordinator.clear();
+    mergesAsked.clear();
     answering.clear();
     if (journal.size() > 1 && random.nextInt(3) == 0) {
       loseTail(1 + random.nextInt(Math.min(5, journal.size() - 1)));
@@ -359,7 +399,7 @@ final class SimulatedEngine {
     // A task whose start was journalled without its end runs again.
     PlanView plan = machine.state().planView();
     for (String id : lost) {
-      boolean committedBeforeTheCrash = machine.state().toIntegrate.contains(id) || machine.state().integrating.equals(id);
+      boolean committedBeforeTheCrash = machine.state().toIntegrate.contains(id) || machine.state().integrating.contains(id);
       if (plan != null && plan.contains(id) && plan.task(id).status() != TaskStatus.TODO && !machine.state().running().contains(id)
           && !(committedBeforeTheCrash && plan.task(id).status() == TaskStatus.DONE)) {
         throw new AssertionError("task " + id + " was running when the process died, and the resumed run has it " + plan.task(id).status()
@@ -460,17 +500,17 @@ final class SimulatedEngine {
         answering.add(new OrchestraEvent.PlanChecked(runId, tick(), p.round(), p.beforeBatch(), edited));
       }
       case RUN_GATES -> gates((Command.RunGates) c);
-      case INTEGRATE -> {
-        Command.Integrate i = (Command.Integrate) c;
-        if (!spec.isolated()) {
-          throw new AssertionError("a merge asked for in a shared tree: " + i);
-        }
-        if (isolation.nextInt(6) == 0) {
-          conflicts++;
-          answering.add(new OrchestraEvent.IntegrationConflicted(runId, tick(), i.taskId(), i.branch(), List.of("shared.txt"), "<<<<<<< HEAD", resolveConflicts, i.round()));
-        } else {
-          merges++;
-          answering.add(new OrchestraEvent.TaskIntegrated(runId, tick(), i.taskId(), i.branch(), "m" + steps, i.round()));
+      case INTEGRATE -> answerMerge((Command.Integrate) c);
+      case INTEGRATE_ALL -> {
+        for (Command.Integrate i : ((Command.IntegrateAll) c).merges()) {
+          if (isolation.nextInt(15) == 0) {
+            // Git cannot merge it at all: the engine stops the run, and the merges after it wait for a resume.
+            mergeFailures++;
+            answering.add(new OrchestraEvent.StopRequested(runId, tick(), StopReason.FAILED, "git could not merge " + i.branch()));
+            answering.add(new OrchestraEvent.IntegrationConflicted(runId, tick(), i.taskId(), i.branch(), List.of(), "git failed", false, i.round()));
+            break;
+          }
+          answerMerge(i);
         }
       }
       case FINISH -> {
@@ -483,6 +523,19 @@ final class SimulatedEngine {
         answering.add(new OrchestraEvent.RunFinished(runId, tick(), f.reason().name(), f.message(), Math.max(machine.state().round(), 0), machine.state().usage()));
       }
       default -> throw new AssertionError("an agent's command on the coordinator: " + c);
+    }
+  }
+
+  private void answerMerge(Command.Integrate i) {
+    if (!spec.isolated()) {
+      throw new AssertionError("a merge asked for in a shared tree: " + i);
+    }
+    if (isolation.nextInt(6) == 0) {
+      conflicts++;
+      answering.add(new OrchestraEvent.IntegrationConflicted(runId, tick(), i.taskId(), i.branch(), List.of("shared.txt"), "<<<<<<< HEAD", resolveConflicts, i.round()));
+    } else {
+      merges++;
+      answering.add(new OrchestraEvent.TaskIntegrated(runId, tick(), i.taskId(), i.branch(), "m" + steps, i.round()));
     }
   }
 
