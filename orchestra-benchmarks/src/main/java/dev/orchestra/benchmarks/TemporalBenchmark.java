@@ -32,7 +32,11 @@ import java.util.Locale;
  * this JVM only starts the run and waits. Each setting's figures are of the run after {@code
  * -Dwarmups=N} (default 5) runs that warm the JVMs up: a worker's JIT compiles Temporal's, gRPC's
  * and our code for tens of seconds, and after one warm-up run the JVMs used about twice the CPU
- * they use after five. For Temporal it also prints how many agents' activities ran at once on
+ * they use after five. Where Linux's {@code /proc} tells how much CPU the JVMs' compiler threads
+ * used, Temporal settings warm up past that until the JIT took at most a tenth of the CPU the JVMs
+ * used in the last warm-up run ({@code -Dwarmups.max=N}, default 30, bounds it), since on two cores
+ * the JIT's CPU is taken from the workers: the figures are then of JVMs that have settled, as a
+ * fleet's long-running workers have. For Temporal it also prints how many agents' activities ran at once on
  * average, and how long a slot waited from one task's end to the next task's start (both from the
  * history). {@code -Dhistories=DIR} writes each measured history there as JSON.
  */
@@ -41,6 +45,12 @@ final class TemporalBenchmark {
 
   /** Runs before the measured one. */
   private static final int WARM_UPS = Integer.getInteger("warmups", 5);
+
+  /** The most runs before the measured one while the JIT has not settled (see the class comment). */
+  private static final int MAX_WARM_UPS = Integer.getInteger("warmups.max", 30);
+
+  /** The JIT's share of the JVMs' CPU in a warm-up run at which they count as settled. */
+  private static final double JIT_SETTLED = 0.10;
 
   private TemporalBenchmark() {}
 
@@ -156,10 +166,20 @@ final class TemporalBenchmark {
           TemporalOrchestrator temporal = TemporalOrchestrator.builder(client).taskQueue("bench").build();
           // Without warm-up runs, compiling Temporal's, gRPC's and our code is most of the CPU a
           // worker uses (JFR: 16.7 s of JIT in an 18 s worker's life; still busy after one run).
-          for (int i = 0; i < (remote ? 1 : WARM_UPS); i++) { // through a remote, git's processes take most of the time
-            OrchestraEvent.RunFinished warm = temporal.await(temporal.start("Warm up " + i));
+          List<ChildJvm> jvms = new ArrayList<>(started);
+          jvms.add(server);
+          int warmUps = 0;
+          double jitShare = Double.NaN;
+          // Through a remote, git's processes take most of the time: one warm-up.
+          while (warmUps < (remote ? 1 : WARM_UPS) || (!remote && jitShare > JIT_SETTLED && warmUps < MAX_WARM_UPS)) {
+            double jitBefore = jitSeconds(jvms);
+            double cpuBefore = cpu(server, started);
+            OrchestraEvent.RunFinished warm = temporal.await(temporal.start("Warm up " + warmUps));
             check(warm.stopReason(), warm.message());
+            jitShare = (jitSeconds(jvms) - jitBefore) / Math.max(1e-9, cpu(server, started) - cpuBefore);
+            warmUps++;
           }
+          double jit = jitSeconds(jvms);
           double cpu = cpu(server, started);
           double[] before = split(server, started);
           long begin = System.nanoTime();
@@ -167,11 +187,15 @@ final class TemporalBenchmark {
           OrchestraEvent.RunFinished end = temporal.await(runId);
           double wall = (System.nanoTime() - begin) / 1e9;
           double used = cpu(server, started) - cpu;
+          jit = jitSeconds(jvms) - jit;
           double[] after = split(server, started);
           StringBuilder split = new StringBuilder("CPU s: this JVM (client) ").append(f(after[0] - before[0])).append(", server ").append(f(after[1] - before[1]));
           for (int i = 2; i < after.length; i++) {
             split.append(", worker ").append(i - 1).append(i == 2 ? " (desk) " : " ").append(f(after[i] - before[i]));
           }
+          split.append(String.format(
+              Locale.ROOT, "; after %d warm-up runs (the JIT %s of the JVMs' CPU in the last), the JIT used %s s of it in the measured run", warmUps,
+              Double.isNaN(jitShare) ? "took an unknown share" : String.format(Locale.ROOT, "%.0f%%", 100 * jitShare), f(jit)));
           check(end.stopReason(), end.message());
           // Every workflow run of the run: a long one continues as new, and the history is their sum.
           long bytes = 0;
@@ -277,6 +301,36 @@ final class TemporalBenchmark {
       out[2 + i] = workers.get(i).cpu().toNanos() / 1e9;
     }
     return out;
+  }
+
+  /**
+   * CPU seconds the JIT's compiler threads of these JVMs have used, from Linux's {@code /proc}
+   * (clock ticks of 10 ms); NaN where it cannot be read. A compiler thread the JVM ended takes its
+   * share with it: a floor.
+   */
+  private static double jitSeconds(List<ChildJvm> jvms) {
+    long ticks = 0;
+    for (ChildJvm jvm : jvms) {
+      Path tasks = Path.of("/proc", String.valueOf(jvm.pid()), "task");
+      try (java.util.stream.Stream<Path> threads = Files.list(tasks)) {
+        for (Path t : threads.toList()) {
+          String stat;
+          try {
+            stat = Files.readString(t.resolve("stat"));
+          } catch (java.io.IOException gone) {
+            continue; // the thread ended meanwhile
+          }
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime and stime: the 14th and 15th fields
+          }
+        }
+      } catch (java.io.IOException | RuntimeException e) {
+        return Double.NaN;
+      }
+    }
+    return ticks / 100.0;
   }
 
   private static double cpu(ChildJvm server, List<ChildJvm> workers) {
