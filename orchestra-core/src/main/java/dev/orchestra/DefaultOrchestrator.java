@@ -121,10 +121,8 @@ final class DefaultOrchestrator implements Orchestrator, EngineHost {
   }
 
   @Override
-  public RunSpec specAtRemote() {
-    // Each merge through a remote costs a fetch and a push (a few hundred ms): the desk merges the
-    // branches waiting in one command, up to 32, which keeps one desk call to seconds.
-    return spec(true, 32);
+  public RunSpec specAtRemote(int mergesAtOnce) {
+    return spec(true, Math.max(1, mergesAtOnce));
   }
 
   @Override
@@ -133,9 +131,9 @@ final class DefaultOrchestrator implements Orchestrator, EngineHost {
   }
 
   @Override
-  public RunDesk deskAtRemote(String runId, GitRemote remote) {
+  public RunDesk deskAtRemote(String runId, GitRemote remote, int mergesAtOnce) {
     worktreesAtRemote(remote);
-    return new DeskRun(config, specAtRemote(), runId, () -> openAtRemote(runId, remote));
+    return new DeskRun(config, specAtRemote(mergesAtOnce), runId, () -> openAtRemote(runId, remote));
   }
 
   @Override
@@ -145,9 +143,10 @@ final class DefaultOrchestrator implements Orchestrator, EngineHost {
 
   @Override
   public RunDesk reopenDeskAtRemote(
-      String runId, GitRemote remote, int known, OrchestraEvent last, Map<String, RoleReport.Exploration> explorations, List<String> journal) {
+      String runId, GitRemote remote, int known, OrchestraEvent last, Map<String, RoleReport.Exploration> explorations, List<String> journal,
+      int mergesAtOnce) {
     worktreesAtRemote(remote);
-    return DeskRun.reopen(config, specAtRemote(), runId, known, last, explorations, journal, () -> openAtRemote(runId, remote));
+    return DeskRun.reopen(config, specAtRemote(mergesAtOnce), runId, known, last, explorations, journal, () -> openAtRemote(runId, remote));
   }
 
   @Override

@@ -87,7 +87,7 @@ final class RunCommands {
       List<String> waiting;
       run.lock().lock();
       try {
-        waiting = run.machine().state().notIntegrated();
+        waiting = run.machine().state().integrating();
       } finally {
         run.lock().unlock();
       }
@@ -348,7 +348,9 @@ final class RunCommands {
     for (int k = 0; k < merges.size(); k++) {
       Command.Integrate c = merges.get(k);
       if (k == done.outcomes().size()) {
-        next.addAll(notMerged(w, c, done.failure().orElse("git did not say why")));
+        String why = "task " + c.taskId() + "'s branch " + c.branch() + " could not be merged into " + w.integrationBranch() + ": "
+            + done.failure().orElse("git did not say why");
+        next.addAll(notMerged(c, why));
         break;
       }
       if (done.outcomes().get(k) instanceof Integration.Conflict conflict) {
@@ -362,7 +364,10 @@ final class RunCommands {
         continue;
       }
       if (done.pushFailure().isPresent()) {
-        next.addAll(notMerged(w, c, done.pushFailure().get()));
+        // Here the branch holds it (and the merges after it), the remote none: the first is reported.
+        String why = "task " + c.taskId() + "'s branch " + c.branch() + " was merged into " + w.integrationBranch() + " here"
+            + (merges.size() > k + 1 ? ", with the merges after it," : "") + " but could not be pushed: " + done.pushFailure().get();
+        next.addAll(notMerged(c, why));
         break;
       }
       String commit = done.outcomes().get(k) instanceof Integration.Merged m ? m.commit() : ((Integration.AlreadyIntegrated) done.outcomes().get(k)).commit();
@@ -375,8 +380,7 @@ final class RunCommands {
   }
 
   /** A branch git could not merge, or whose merge it could not push: the run stops, the work stays on the branch. */
-  private List<Command.RunTask> notMerged(GitWorktrees w, Command.Integrate c, String cause) {
-    String why = "task " + c.taskId() + "'s branch " + c.branch() + " could not be merged into " + w.integrationBranch() + ": " + cause;
+  private List<Command.RunTask> notMerged(Command.Integrate c, String why) {
     run.requestStop(StopReason.FAILED, why + "; its work stays on that branch, and resume() merges it");
     return run.feed(new OrchestraEvent.IntegrationConflicted(run.runId(), run.now(), c.taskId(), c.branch(), List.of(), why, false, c.round()));
   }

@@ -20,6 +20,7 @@ import dev.orchestra.internal.workspace.GitIdentity;
 import dev.orchestra.internal.workspace.GitRemote;
 import dev.orchestra.internal.workspace.GitWorktrees;
 import dev.orchestra.internal.workspace.Integration;
+import dev.orchestra.internal.workspace.Merges;
 import dev.orchestra.internal.workspace.TaskTree;
 import dev.orchestra.plan.Task;
 import dev.orchestra.role.ApprovalHandler;
@@ -43,6 +44,9 @@ import org.junit.jupiter.api.io.TempDir;
  * each task's branch, merges it into the run's branch, pushes that, and runs the gate on it.
  */
 final class RemoteDeskDriverTest {
+  /** How many branches the desk merges in one command, as orchestra-temporal's workflow asks. */
+  private static final int MERGES = 32;
+
   @TempDir Path dir;
   private Path remote;
 
@@ -86,12 +90,12 @@ final class RemoteDeskDriverTest {
     try (Orchestrator desk = team(deskClone, true, Isolation.Worktrees.Integration.MERGE)) {
       EngineHost host = EngineHost.of(desk);
       TaskExecutor executor = host.tasksAtRemote(runId, shared, () -> false, ApprovalHandler.DENY_ALL);
-      RunMachine machine = new RunMachine(host.specAtRemote());
+      RunMachine machine = new RunMachine(host.specAtRemote(MERGES));
       OrchestraEvent.RunFinished end;
-      try (RunDesk runDesk = host.deskAtRemote(runId, shared)) {
+      try (RunDesk runDesk = host.deskAtRemote(runId, shared, MERGES)) {
         end =
             DeskDrive.run(
-                    machine, runDesk, new OrchestraEvent.RunStarted(runId, Instant.now(), "Write a.txt and b.txt", false),
+                    machine, runDesk, new OrchestraEvent.RunStarted(runId, Instant.now(), "Write a.txt, b.txt and c.txt", false),
                     t -> {
                       TaskResult r = executor.run(t, machine.state().goal(), Map.of());
                       if (t.task().id().equals("T2")) {
@@ -137,6 +141,58 @@ final class RemoteDeskDriverTest {
     assertFalse(TestRepos.git(remote, "rev-parse", second.branch()).strip().equals(reported), "the replayed branch was moved and pushed");
     // A crash before T2's end was journalled sends the same merge, with the commit T2 reported, again.
     assertInstanceOf(Integration.AlreadyIntegrated.class, desk.integrate(second.branch(), "unused", true, reported));
+  }
+
+  @Test
+  void mergesTakenTogetherFetchOncePushOnceGoOnPastAConflictAndStopAtABranchGitCannotMerge() throws Exception {
+    GitRemote shared = new GitRemote(remote.toString());
+    dev.orchestra.internal.io.CommandEnvironment env =
+        dev.orchestra.internal.io.CommandEnvironment.of(dev.orchestra.role.ShellEnvironmentPolicy.defaults(), System.getenv());
+    GitWorktrees desk = shared.keepRun(clone("desk"), "batch", env, GitIdentity.ORCHESTRA, false);
+    GitWorktrees tasks = shared.runTasks(clone("tasks"), "batch", env, GitIdentity.ORCHESTRA, false);
+    Map<String, String> tips = new HashMap<>();
+    for (String[] t : new String[][] {{"T1", "a.txt", "a\n"}, {"T2", "a.txt", "not a\n"}, {"T3", "c.txt", "c\n"}, {"T4", "d.txt", "d\n"}, {"T5", "e.txt", "e\n"}}) {
+      TaskTree tree = tasks.createTaskTree(t[0], true); // all from the same start
+      TestRepos.write(tree.workdir(), t[1], t[2]);
+      tips.put(t[0], tasks.commit(tree, t[0], "").orElseThrow());
+      tasks.removeTree(tree);
+    }
+    Path pushes = dir.resolve("batch-pushes.log");
+    Path hook = remote.resolve("hooks/post-receive");
+    Files.writeString(hook, "#!/bin/sh\ngrep ' refs/heads/orchestra/batch$' >> '" + pushes + "'\nexit 0\n");
+    assertTrue(hook.toFile().setExecutable(true));
+
+    // T2 conflicts with T1 (both write a.txt): aborted, and T3 is merged after it; one push for all.
+    Merges done = desk.integrateAll(List.of(merge(tasks, "T1", tips), merge(tasks, "T2", tips), merge(tasks, "T3", tips)), false);
+    assertEquals(3, done.outcomes().size(), done.toString());
+    assertInstanceOf(Integration.Merged.class, done.outcomes().get(0));
+    assertInstanceOf(Integration.Conflict.class, done.outcomes().get(1));
+    assertInstanceOf(Integration.Merged.class, done.outcomes().get(2));
+    assertTrue(done.failure().isEmpty() && done.pushFailure().isEmpty(), done.toString());
+    assertEquals(1, Files.readAllLines(pushes).size(), "one push for the three merges: " + Files.readAllLines(pushes));
+    assertEquals("a\n", TestRepos.git(remote, "show", "orchestra/batch:a.txt"));
+    assertEquals("c\n", TestRepos.git(remote, "show", "orchestra/batch:c.txt"));
+
+    // A branch the remote does not have: the merge before it is pushed, the one after it not tried.
+    Merges stopped =
+        desk.integrateAll(List.of(merge(tasks, "T4", tips), new Merges.Merge("orchestra-task/batch/gone", "gone", ""), merge(tasks, "T5", tips)), false);
+    assertEquals(1, stopped.outcomes().size(), stopped.toString());
+    assertTrue(stopped.failure().orElseThrow().contains("orchestra-task/batch/gone"), stopped.toString());
+    assertEquals("d\n", TestRepos.git(remote, "show", "orchestra/batch:d.txt"));
+    assertThrows(java.io.IOException.class, () -> TestRepos.git(remote, "show", "orchestra/batch:e.txt"), "T5 was not merged");
+
+    // The remote refuses the push: the merge stays here, the failure says why, the remote lacks it.
+    Files.writeString(remote.resolve("hooks/pre-receive"), "#!/bin/sh\necho 'frozen for the test' >&2\nexit 1\n");
+    assertTrue(remote.resolve("hooks/pre-receive").toFile().setExecutable(true));
+    Merges unpushed = desk.integrateAll(List.of(merge(tasks, "T5", tips)), false);
+    assertInstanceOf(Integration.Merged.class, unpushed.outcomes().get(0));
+    assertTrue(unpushed.pushFailure().orElseThrow().contains("frozen for the test"), unpushed.toString());
+    assertTrue(desk.contains(desk.integrationHead(), tasks.taskBranch("T5")), "merged here");
+    assertThrows(java.io.IOException.class, () -> TestRepos.git(remote, "show", "orchestra/batch:e.txt"), "not there");
+  }
+
+  private static Merges.Merge merge(GitWorktrees tasks, String taskId, Map<String, String> tips) {
+    return new Merges.Merge(tasks.taskBranch(taskId), "Integrate " + taskId, tips.get(taskId));
   }
 
   @Test
@@ -189,13 +245,13 @@ final class RemoteDeskDriverTest {
           List.of(
               deskHost.tasksAtRemote(runId, shared, () -> false, ApprovalHandler.DENY_ALL),
               workerHost.tasksAtRemote(runId, shared, () -> false, ApprovalHandler.DENY_ALL));
-      RunMachine machine = new RunMachine(deskHost.specAtRemote());
+      RunMachine machine = new RunMachine(deskHost.specAtRemote(MERGES));
       OrchestraEvent.RunFinished end;
-      try (RunDesk runDesk = deskHost.deskAtRemote(runId, shared)) {
+      try (RunDesk runDesk = deskHost.deskAtRemote(runId, shared, MERGES)) {
         int[] started = {0};
         end =
             DeskDrive.run(
-                    machine, runDesk, new OrchestraEvent.RunStarted(runId, Instant.now(), "Write a.txt and b.txt", false),
+                    machine, runDesk, new OrchestraEvent.RunStarted(runId, Instant.now(), "Write a.txt, b.txt and c.txt", false),
                     t -> {
                       // T1 and T3 in the desk's clone, T2 in the other
                       return executors.get(started[0]++ % 2).run(t, machine.state().goal(), Map.of());
@@ -210,8 +266,9 @@ final class RemoteDeskDriverTest {
     assertEquals("b\n", TestRepos.git(remote, "show", branch + ":b.txt"));
     assertEquals("c\n", TestRepos.git(remote, "show", branch + ":c.txt"));
     assertEquals("", TestRepos.git(remote, "for-each-ref", "refs/heads/orchestra-task/"), "the merged task branches were deleted there at the end");
-    // T1's merge was asked for as it ended, alone; T2's and T3's ended during it, and went together:
-    // the branch was pushed once at the start, once for T1 and once for both.
+    // T1's merge was asked for as it ended, alone; T2 and T3 ended before the desk was asked to carry
+    // it out (the driver takes commands in order), and theirs went together: the branch was pushed
+    // once at the start, once for T1 and once for both.
     assertEquals(3, Files.readAllLines(pushes).size(), "pushes of the run's branch: " + Files.readAllLines(pushes));
     // Neither clone's own checkout was touched; the desk's clone keeps the journal.
     for (Path clone : List.of(deskClone, workerClone)) {
@@ -236,7 +293,7 @@ final class RemoteDeskDriverTest {
     TaskResult result;
     try (Orchestrator desk = team(clone("desk"), true, Isolation.Worktrees.Integration.MERGE);
         Orchestrator explorer = Orchestrator.builder().workspace(stale).modelProvider(model).isolation(Isolation.worktrees()).build();
-        RunDesk opened = EngineHost.of(desk).deskAtRemote("probe-run", shared)) { // makes the run's branch there, from main
+        RunDesk opened = EngineHost.of(desk).deskAtRemote("probe-run", shared, MERGES)) { // makes the run's branch there, from main
       // The run's branch moves on where the remote's default branch does not: a file and a Go module.
       Path other = clone("other");
       TestRepos.git(other, "checkout", "-q", "-b", "work", "origin/orchestra/probe-run");
@@ -268,7 +325,7 @@ final class RemoteDeskDriverTest {
     Path gone = remote.resolveSibling(remote.getFileName() + "-unreachable");
     try (Orchestrator desk = team(clone("desk"), true, Isolation.Worktrees.Integration.MERGE);
         Orchestrator explorer = Orchestrator.builder().workspace(stale).modelProvider(model).isolation(Isolation.worktrees()).build();
-        RunDesk opened = EngineHost.of(desk).deskAtRemote("probe-run", shared)) {
+        RunDesk opened = EngineHost.of(desk).deskAtRemote("probe-run", shared, MERGES)) {
       dev.orchestra.internal.exec.TaskExecutor tasks = EngineHost.of(explorer).tasksAtRemote("probe-run", shared, () -> false, ApprovalHandler.DENY_ALL);
       assertTrue(TestRepos.git(remote, "branch", "--list", "orchestra/probe-run").contains("probe-run"), "the desk made the run's branch: " + opened);
       Files.move(remote, gone); // git cannot fetch the run's branch for the probe's own tree now
@@ -292,7 +349,7 @@ final class RemoteDeskDriverTest {
     try (Orchestrator o = Orchestrator.builder().workspace(clone).modelProvider(new ScriptedModelProvider()).isolation(Isolation.shared()).build()) {
       EngineHost host = EngineHost.of(o);
       GitRemote shared = new GitRemote(remote.toString());
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> host.deskAtRemote("r", shared));
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> host.deskAtRemote("r", shared, MERGES));
       assertTrue(e.getMessage().contains("Isolation.worktrees()"), e.getMessage());
       assertThrows(IllegalArgumentException.class, () -> host.tasksAtRemote("r", shared, () -> false, ApprovalHandler.DENY_ALL));
     }

@@ -197,8 +197,9 @@ public sealed interface Command {
   /**
    * Merge a finished task's committed branch into the run's integration branch, then report {@code
    * TaskIntegrated}, or {@code IntegrationConflicted} with the merge aborted. Issued one at a time,
-   * in plan order among the tasks waiting; a branch already merged (before a crash) is reported
-   * integrated without a second merge.
+   * in plan order among the tasks waiting, where the spec merges one at a time ({@link
+   * RunSpec#mergesAtOnce}; otherwise {@link IntegrateAll}); a branch already merged (before a crash)
+   * is reported integrated without a second merge.
    *
    * @param taskId the task
    * @param branch its branch
@@ -225,9 +226,9 @@ public sealed interface Command {
    * says; then report, in the same order, one {@code TaskIntegrated} or {@code
    * IntegrationConflicted} for each. Issued instead of {@link Integrate} when the spec merges more
    * than one at a time ({@link RunSpec#mergesAtOnce}), with the tasks waiting then, in plan order,
-   * and never while another is under way. Where git cannot merge one at all (its report is an
-   * {@code IntegrationConflicted} naming no files), the ones after it are neither merged nor
-   * reported: they wait for a resume, as that one does.
+   * and never while another is under way. Where git cannot merge one at all, or cannot push the
+   * merges (through a remote), the first such merge is reported as an {@code IntegrationConflicted}
+   * naming no files, and the ones after it are not reported: they wait for a resume, as that one does.
    *
    * @param merges the tasks' merges, at least one
    */

@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * Integrating finished tasks' work, as the {@link RunMachine} decides it when tasks work in
- * worktrees of their own: one merge at a time in plan order, a merged task's dependents released,
+ * worktrees of their own: one merge command at a time (of one task, or of several where the spec
+ * says so), in plan order, a merged task's dependents released,
  * a conflicting task redone on the integrated state or resolved by a new task, and work that will
  * not be merged failed in the plan.
  */

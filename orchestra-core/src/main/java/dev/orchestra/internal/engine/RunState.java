@@ -208,6 +208,11 @@ public final class RunState {
     return originRunId.isEmpty() ? runId : originRunId;
   }
 
+  /** Returns the tasks whose merges the engine carries out now (one command's), in order; empty when none. */
+  public List<String> integrating() {
+    return List.copyOf(integrating);
+  }
+
   /** Returns the tasks that are done with committed work not yet merged into the integration branch. */
   public List<String> notIntegrated() {
     Set<String> waiting = new LinkedHashSet<>(toIntegrate);

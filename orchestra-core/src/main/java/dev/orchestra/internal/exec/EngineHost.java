@@ -107,11 +107,13 @@ public interface EngineHost {
 
   /**
    * Returns what a run of this team decides by when its tasks work in worktrees of clones that share
-   * a git remote: as {@link #spec()}, but isolated (tasks' work is integrated, one branch at a time).
+   * a git remote: as {@link #spec()}, but isolated (tasks' work is integrated), merging up to {@code
+   * mergesAtOnce} tasks' branches in one command ({@link RunSpec#mergesAtOnce}).
    *
+   * @param mergesAtOnce how many merges the deciding engine asks for at once; below 1 reads as 1
    * @return the spec
    */
-  RunSpec specAtRemote();
+  RunSpec specAtRemote(int mergesAtOnce);
 
   /**
    * Returns the team's thread budget policy: the deciding engine steps it ({@link BudgetLadder}).
@@ -134,17 +136,18 @@ public interface EngineHost {
    * Opens the desk of a run decided elsewhere whose clones share a git remote, as {@link
    * #desk(String)} does, with the run's integration worktree in this workspace's repository: the
    * run's integration branch on the remote is made from the remote's default branch (or taken
-   * from the remote, when it has it), the desk's machine is isolated ({@link #specAtRemote()}), its
+   * from the remote, when it has it), the desk's machine is isolated ({@link #specAtRemote(int)}), its
    * gates work in the integration worktree, and every change to the integration branch is pushed.
    *
    * @param runId the run, as its events name it
    * @param remote the remote the run's clones share
+   * @param mergesAtOnce as {@link #specAtRemote(int)}: the deciding engine's, which the desk's machine must share
    * @return the desk; the caller closes it (a finish closes it too)
    * @throws dev.orchestra.OrchestraException when a run holds the workspace's lock
    * @throws IllegalArgumentException when the team does not give tasks worktrees
    * @throws IllegalStateException when git cannot reach the remote or make the worktree, saying why
    */
-  RunDesk deskAtRemote(String runId, dev.orchestra.internal.workspace.GitRemote remote);
+  RunDesk deskAtRemote(String runId, dev.orchestra.internal.workspace.GitRemote remote, int mergesAtOnce);
 
   /**
    * Opens the desk of a run whose desk was lost (its worker died during a call), in this
@@ -179,6 +182,7 @@ public interface EngineHost {
    * @param explorations the explorers' reports the run has, by task id
    * @param journal the run's first {@code known} journal lines, as the deciding engine has them; empty
    *     when this workspace's journal holds them (the desk was here before)
+   * @param mergesAtOnce as {@link #specAtRemote(int)}: the deciding engine's, which the desk's machine must share
    * @return the desk; the caller closes it
    * @throws dev.orchestra.OrchestraException when a run holds the workspace's lock, or the journal
    *     here does not hold those events of the run
@@ -186,5 +190,5 @@ public interface EngineHost {
    */
   RunDesk reopenDeskAtRemote(
       String runId, dev.orchestra.internal.workspace.GitRemote remote, int known, dev.orchestra.event.OrchestraEvent last,
-      java.util.Map<String, dev.orchestra.agent.RoleReport.Exploration> explorations, List<String> journal);
+      java.util.Map<String, dev.orchestra.agent.RoleReport.Exploration> explorations, List<String> journal, int mergesAtOnce);
 }

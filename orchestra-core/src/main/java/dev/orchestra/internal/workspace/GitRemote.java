@@ -13,13 +13,16 @@ import java.util.Set;
 /**
  * The git remote a run's clones share when its workers share nothing else (each works in a clone
  * of its own): tasks' branches are pushed there and fetched by whoever integrates them, and the run's
- * integration branch is pushed there after every change, for the next task to start from. Named
+ * integration branch is pushed there after every change (once for the merges of one command), for
+ * the next task to start from. Named
  * by its URL or path, as {@code git fetch} takes it; never a configured remote's name, so that each
  * clone may call it what it likes. Immutable.
  *
  * @param url the remote's URL or path
  */
 public record GitRemote(String url) {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GitRemote.class);
+
   /** Where this clone keeps what it fetched of a run's branches: out of {@code refs/heads}, so no checkout is in the way. */
   private static final String TRACKING = "refs/orchestra-remote/";
 
@@ -89,7 +92,12 @@ public record GitRemote(String url) {
   Map<String, String> fetchAll(RepoGit repo, List<String> branches) {
     List<String> fetch = new ArrayList<>(List.of("fetch", "--quiet", "--no-tags", "--no-write-fetch-head", url));
     branches.forEach(b -> fetch.add("+refs/heads/" + b + ":" + TRACKING + b));
-    if (branches.isEmpty() || !repo.shared(fetch.toArray(String[]::new)).ok()) {
+    if (branches.isEmpty()) {
+      return Map.of();
+    }
+    Git.Result r = repo.shared(fetch.toArray(String[]::new));
+    if (!r.ok()) {
+      LOG.debug("git could not fetch {} branches together from {}, so each is fetched alone: {}", branches.size(), this, why(r));
       return Map.of();
     }
     Map<String, String> commits = new LinkedHashMap<>();

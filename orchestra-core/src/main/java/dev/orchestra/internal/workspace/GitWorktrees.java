@@ -297,7 +297,7 @@ public final class GitWorktrees {
   }
 
   /** Integrates several tasks' branches in order, as {@link Merges} says; each merge is serialised with any other. */
-  public Merges integrateAll(List<Merges.Merge> merges, boolean rebase) {
+  public synchronized Merges integrateAll(List<Merges.Merge> merges, boolean rebase) {
     needsIntegration("integrating tasks' branches");
     return Merges.carryOut(integration, remote, merges, rebase);
   }

@@ -48,7 +48,14 @@ public record Merges(List<Integration> outcomes, Optional<String> failure, Optio
 
   /** Carries the merges out on {@code integration}, through {@code remote} unless it is null. */
   static Merges carryOut(IntegrationBranch integration, RemoteBranches remote, List<Merge> merges, boolean rebase) {
-    Map<String, String> fetched = remote == null || merges.size() < 2 ? Map.of() : remote.fetchTasks(merges.stream().map(Merge::branch).distinct().toList());
+    Map<String, String> fetched = Map.of();
+    if (remote != null && merges.size() > 1) {
+      try {
+        fetched = remote.fetchTasks(merges.stream().map(Merge::branch).distinct().toList());
+      } catch (RuntimeException e) {
+        fetched = Map.of(); // each is fetched alone, for its own answer
+      }
+    }
     List<Integration> outcomes = new ArrayList<>();
     List<String> integrated = new ArrayList<>();
     Optional<String> failure = Optional.empty();

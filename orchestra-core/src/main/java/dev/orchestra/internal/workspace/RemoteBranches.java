@@ -1,19 +1,18 @@
 package dev.orchestra.internal.workspace;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A run's branches on the git remote its clones share, as one clone sees them. The clone that keeps
  * the run (its desk) takes the integration branch from the remote, or makes it from the remote's
- * default branch, and pushes every change to it; it fetches each task's branch before merging it.
+ * default branch, and pushes every change to it; it fetches the tasks' branches before merging them
+ * (those it merges together in one fetch, and it pushes once after them).
  * A clone that only runs tasks starts each task from the integration branch as the remote has it
  * then, and pushes the task's commit on the task's branch, replacing an earlier attempt's.
  * Thread-safe within one {@link GitWorktrees}: {@link RepoGit#shared} serialises its fetches, and
@@ -71,19 +70,21 @@ final class RemoteBranches {
   }
 
   /**
-   * After tasks' branches were integrated: pushes the integration branch and, for a replay
-   * (rebase), each task's branch, which moved onto the integrated work here and must there too, or
-   * a later fetch would bring back the old tip and replay it again; all in one push.
+   * After tasks' branches were integrated: pushes the integration branch and then, for a replay
+   * (rebase), the tasks' branches, which moved onto the integrated work here and must there too, or
+   * a later fetch would bring back the old tips and replay them again. Two pushes, not one: git
+   * applies each ref of a push alone, and a task branch must not move there unless the integration
+   * branch did (a refused push means another desk moved it).
    */
   void integrated(List<String> branches, boolean rebase) {
-    Map<String, String> commits = new LinkedHashMap<>();
-    commits.put(integration.branch(), integration.head());
+    pushIntegration();
     if (rebase) {
-      branches.forEach(b -> repo.branchHead(b).ifPresent(tip -> commits.put(b, tip)));
+      Map<String, String> tips = new LinkedHashMap<>();
+      branches.forEach(b -> repo.branchHead(b).ifPresent(tip -> tips.put(b, tip)));
+      if (!tips.isEmpty()) {
+        remote.push(repo, tips, tips.keySet());
+      }
     }
-    Set<String> forced = new HashSet<>(commits.keySet());
-    forced.remove(integration.branch()); // forward only, since one desk moves it
-    remote.push(repo, commits, forced);
   }
 
   /** Fetches several tasks' branches in one fetch: each one's commit, or empty when they could not come together (see {@link GitRemote#fetchAll}). */

@@ -91,12 +91,20 @@ final class DeskLink {
   }
 
   /**
+   * How many tasks' branches a desk working through a git remote merges in one command, at most:
+   * each merge there costs a fetch and a push of a few hundred milliseconds alone, so the desk
+   * takes the branches waiting together, and this bound keeps one desk call to seconds. What the
+   * first desk answered holds for the whole run (a desk opened again is asked for the same).
+   */
+  static final int MERGES_AT_ONCE = 32;
+
+  /**
    * Opens the run's desk on the first worker that keeps desks to answer; its later calls go to a
    * queue only that worker polls, since the desk holds the run's state in that JVM. Returns what the
    * desk answered ({@link Wire#team}).
    */
   String open() {
-    String answer = callOnce(() -> stub(desksQueue, Duration.ofHours(2)).openDesk(runId));
+    String answer = callOnce(() -> stub(desksQueue, Duration.ofHours(2)).openDesk(runId, MERGES_AT_ONCE));
     firstTeam = answer;
     return answer;
   }
@@ -295,7 +303,7 @@ final class DeskLink {
         .warn("run {}: {}; opening the desk again on a worker left ({} of {})", runId, loss(lost).orElse("the desk was lost"), moves, MAX_DESK_MOVES);
     String answer;
     try {
-      answer = callOnce(() -> inAnotherClone ? reopenInAnotherClone(opener, known, last, reports) : opener.reopenDesk(runId, known, last, reports));
+      answer = callOnce(() -> inAnotherClone ? reopenInAnotherClone(opener, known, last, reports) : opener.reopenDesk(runId, known, last, reports, mergesAtOnce()));
     } catch (ActivityFailure e) {
       String why = e.getCause() instanceof ApplicationFailure a ? a.getOriginalMessage() : String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
       throw ApplicationFailure.newNonRetryableFailureWithCause(lostMessage(loss(lost).orElse("the desk was lost")) + "; opening it again failed: " + why, DESK_LOST, e);
@@ -371,7 +379,7 @@ final class DeskLink {
           there.stageJournal(runId, from, chunk);
           from += chunk.size();
         }
-        return there.reopenDesk(runId, known, last, reports);
+        return there.reopenDesk(runId, known, last, reports, mergesAtOnce());
       } catch (ActivityFailure e) {
         // The worker that claimed the desk was lost before the desk opened there: another claims it,
         // as long as moves are left. Asked only then, so other histories replay unchanged.
@@ -413,6 +421,11 @@ final class DeskLink {
     return "run " + runId + " failed: " + loss + " (the worker died or lost Temporal)" + moved
         + "; the run cannot go on without it. Its journal and plan.md are in .orchestra/ and plan.md of that worker's workspace "
         + workspace;
+  }
+
+  /** What the run's first desk merges at once: a desk opened again must decide alike. */
+  private int mergesAtOnce() {
+    return Wire.teamSpec(firstTeam).mergesAtOnce();
   }
 
   /**

@@ -14,17 +14,20 @@ public interface RunActivities {
   /**
    * Opens the run's desk on this worker and returns the spec and budget policy the team decides by
    * and the task queue only this worker polls for the desk's later calls, as {@link Wire#team}
-   * writes them.
+   * writes them. Through a git remote, the spec merges up to {@code mergesAtOnce} tasks' branches in
+   * one command: as many as the workflow can take (0 from a workflow that knows none: one at a time).
    */
-  String openDesk(String runId);
+  String openDesk(String runId, int mergesAtOnce);
 
   /**
    * Opens the desk of a run whose desk's worker was lost, on this worker, from the run's journal in
    * its workspace, cut back to the run's first {@code known} events, the last of which is {@code
    * lastEvent} (a journal line), with the explorers' reports the workflow has (by task id, as
-   * {@link Wire#report} writes them); returns what {@link #openDesk} returns.
+   * {@link Wire#report} writes them); returns what {@link #openDesk} returns. {@code mergesAtOnce} is
+   * what the run's first desk answered: its machine and the workflow's must decide alike (0 from a
+   * workflow that knows none: one at a time).
    */
-  String reopenDesk(String runId, int known, String lastEvent, Map<String, String> explorations);
+  String reopenDesk(String runId, int known, String lastEvent, Map<String, String> explorations, int mergesAtOnce);
 
   /**
    * For a run whose workers share a git remote and whose desk's worker was lost: this worker, which

@@ -153,15 +153,15 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
   }
 
   @Override
-  public String openDesk(String runId) {
+  public String openDesk(String runId, int mergesAtOnce) {
     return deskCall(runId, "openDesk", true, () -> {
-      desks.computeIfAbsent(runId, id -> gitRemote != null ? host.deskAtRemote(id, gitRemote) : host.desk(id));
-      return team();
+      desks.computeIfAbsent(runId, id -> gitRemote != null ? host.deskAtRemote(id, gitRemote, mergesAtOnce) : host.desk(id));
+      return team(mergesAtOnce);
     });
   }
 
   @Override
-  public String reopenDesk(String runId, int known, String lastEvent, Map<String, String> explorations) {
+  public String reopenDesk(String runId, int known, String lastEvent, Map<String, String> explorations, int mergesAtOnce) {
     return deskCall(runId, "reopenDesk", true, () -> {
       // This worker kept the desk the run gave up on (it lost Temporal for a while): that desk may
       // be ahead of the run, so it goes, and the run's journal decides.
@@ -181,7 +181,7 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
         OrchestraEvent last = Wire.event(lastEvent);
         reopened =
             gitRemote != null
-                ? host.reopenDeskAtRemote(runId, gitRemote, known, last, reports, claim == null ? List.of() : claim.lines())
+                ? host.reopenDeskAtRemote(runId, gitRemote, known, last, reports, claim == null ? List.of() : claim.lines(), mergesAtOnce)
                 : host.reopenDesk(runId, known, last, reports);
       } catch (RuntimeException e) {
         givenUp(runId, claim); // the workflow gives this clone up: other runs may claim it
@@ -191,7 +191,7 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
         desks.put(runId, reopened);
         claims.remove(runId, claim); // only this call's: the workflow, which gave this call up, may have claimed the clone anew
       }
-      return team();
+      return team(mergesAtOnce);
     });
   }
 
@@ -271,11 +271,11 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
   }
 
   /** What a desk opened here answers: the team's spec (isolated when runs go through a remote), where the desk is, and the remote. */
-  private String team() {
+  private String team(int mergesAtOnce) {
     return gitRemote != null
         // The remote as shown, never its credentials: the answer stays in the run's history. Workers
         // use their own remote; the workflow only needs to know there is one.
-        ? Wire.team(host.specAtRemote(), host.budgetPolicy(), deskQueue, host.workspace().toString(), gitRemote.toString())
+        ? Wire.team(host.specAtRemote(mergesAtOnce), host.budgetPolicy(), deskQueue, host.workspace().toString(), gitRemote.toString())
         : Wire.team(host.spec(), host.budgetPolicy(), deskQueue, host.workspace().toString(), "");
   }
 

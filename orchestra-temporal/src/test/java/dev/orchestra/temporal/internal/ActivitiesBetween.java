@@ -36,13 +36,13 @@ class ActivitiesBetween implements RunActivities {
   }
 
   @Override
-  public String openDesk(String runId) {
-    return real.openDesk(runId);
+  public String openDesk(String runId, int mergesAtOnce) {
+    return real.openDesk(runId, mergesAtOnce);
   }
 
   @Override
-  public String reopenDesk(String runId, int known, String lastEvent, Map<String, String> explorations) {
-    return real.reopenDesk(runId, known, lastEvent, explorations);
+  public String reopenDesk(String runId, int known, String lastEvent, Map<String, String> explorations, int mergesAtOnce) {
+    return real.reopenDesk(runId, known, lastEvent, explorations, mergesAtOnce);
   }
 
   @Override

@@ -18,4 +18,14 @@ final class WireCommandTest {
     String before = Wire.command(run).replace(",\"resolvesTip\":\"c0ffee\"", "");
     assertEquals(new Command.RunTask(task, 1, List.of(), List.of("conflicts in shared.txt"), "orchestra-task/r/T2", 0), Wire.command(before));
   }
+
+  @Test
+  void aMergeOfSeveralBranchesComesBackWithItsMergesInOrder() {
+    Command.IntegrateAll all =
+        new Command.IntegrateAll(
+            List.of(new Command.Integrate("T2", "orchestra-task/r/T2", "c2", 1), new Command.Integrate("T1", "orchestra-task/r/T1", "", 1)));
+    String text = Wire.command(all);
+    assertEquals(all, Wire.command(text));
+    assertEquals("INTEGRATE_ALL", text.substring(text.indexOf(":\"") + 2, text.indexOf("\",")), text);
+  }
 }
