@@ -122,11 +122,8 @@ final class RemoteDeskDriverTest {
 
   @Test
   void aReplayedBranchMergedAgainAfterACrashIsFoundIntegratedNotTakenForALatePush() throws Exception {
-    GitRemote shared = new GitRemote(remote.toString());
-    dev.orchestra.internal.io.CommandEnvironment env =
-        dev.orchestra.internal.io.CommandEnvironment.of(dev.orchestra.role.ShellEnvironmentPolicy.defaults(), System.getenv());
-    GitWorktrees desk = shared.keepRun(clone("desk"), "replay", env, GitIdentity.ORCHESTRA, false);
-    GitWorktrees tasks = shared.runTasks(clone("tasks"), "replay", env, GitIdentity.ORCHESTRA, false);
+    GitWorktrees desk = keepRun("replay");
+    GitWorktrees tasks = runTasks("replay");
     TaskTree first = tasks.createTaskTree("T1", true);
     TaskTree second = tasks.createTaskTree("T2", true); // from the same start: T1 is not integrated yet
     TestRepos.write(first.workdir(), "a.txt", "a\n");
@@ -145,11 +142,8 @@ final class RemoteDeskDriverTest {
 
   @Test
   void mergesTakenTogetherFetchOncePushOnceGoOnPastAConflictAndStopAtABranchGitCannotMerge() throws Exception {
-    GitRemote shared = new GitRemote(remote.toString());
-    dev.orchestra.internal.io.CommandEnvironment env =
-        dev.orchestra.internal.io.CommandEnvironment.of(dev.orchestra.role.ShellEnvironmentPolicy.defaults(), System.getenv());
-    GitWorktrees desk = shared.keepRun(clone("desk"), "batch", env, GitIdentity.ORCHESTRA, false);
-    GitWorktrees tasks = shared.runTasks(clone("tasks"), "batch", env, GitIdentity.ORCHESTRA, false);
+    GitWorktrees desk = keepRun("batch");
+    GitWorktrees tasks = runTasks("batch");
     Map<String, String> tips = new HashMap<>();
     for (String[] t : new String[][] {{"T1", "a.txt", "a\n"}, {"T2", "a.txt", "not a\n"}, {"T3", "c.txt", "c\n"}, {"T4", "d.txt", "d\n"}, {"T5", "e.txt", "e\n"}}) {
       TaskTree tree = tasks.createTaskTree(t[0], true); // all from the same start
@@ -191,17 +185,28 @@ final class RemoteDeskDriverTest {
     assertThrows(java.io.IOException.class, () -> TestRepos.git(remote, "show", "orchestra/batch:e.txt"), "not there");
   }
 
+  /** The run's worktrees in a clone that keeps the run (its desk). */
+  private GitWorktrees keepRun(String runId) throws Exception {
+    return new GitRemote(remote.toString()).keepRun(clone("desk"), runId, environment(), GitIdentity.ORCHESTRA, false);
+  }
+
+  /** The run's worktrees in a clone that only runs its tasks. */
+  private GitWorktrees runTasks(String runId) throws Exception {
+    return new GitRemote(remote.toString()).runTasks(clone("tasks"), runId, environment(), GitIdentity.ORCHESTRA, false);
+  }
+
+  private static dev.orchestra.internal.io.CommandEnvironment environment() {
+    return dev.orchestra.internal.io.CommandEnvironment.of(dev.orchestra.role.ShellEnvironmentPolicy.defaults(), System.getenv());
+  }
+
   private static Merges.Merge merge(GitWorktrees tasks, String taskId, Map<String, String> tips) {
     return new Merges.Merge(tasks.taskBranch(taskId), "Integrate " + taskId, tips.get(taskId));
   }
 
   @Test
   void aTaskResolvingAConflictMergesOnlyTheCommitTheConflictedTaskReported() throws Exception {
-    GitRemote shared = new GitRemote(remote.toString());
-    dev.orchestra.internal.io.CommandEnvironment env =
-        dev.orchestra.internal.io.CommandEnvironment.of(dev.orchestra.role.ShellEnvironmentPolicy.defaults(), System.getenv());
-    shared.keepRun(clone("desk"), "resolve", env, GitIdentity.ORCHESTRA, false).close(); // the run's branch, on the remote
-    GitWorktrees tasks = shared.runTasks(clone("tasks"), "resolve", env, GitIdentity.ORCHESTRA, false);
+    keepRun("resolve").close(); // the run's branch, on the remote
+    GitWorktrees tasks = runTasks("resolve");
     TaskTree conflicted = tasks.createTaskTree("T1", true);
     TestRepos.write(conflicted.workdir(), "a.txt", "a\n");
     String reported = tasks.commit(conflicted, "T1: Write a.txt", "").orElseThrow();

@@ -33,10 +33,10 @@ import java.util.Locale;
  * -Dwarmups=N} (default 5) runs that warm the JVMs up: a worker's JIT compiles Temporal's, gRPC's
  * and our code for tens of seconds, and after one warm-up run the JVMs used about twice the CPU
  * they use after five. Where Linux's {@code /proc} tells how much CPU the JVMs' compiler threads
- * used, Temporal settings warm up past that until the JIT took at most a tenth of the CPU the JVMs
- * used in the last warm-up run ({@code -Dwarmups.max=N}, default 30, bounds it), since on two cores
- * the JIT's CPU is taken from the workers: the figures are then of JVMs that have settled, as a
- * fleet's long-running workers have. For Temporal it also prints how many agents' activities ran at once on
+ * used, a Temporal setting's figures are of the first run after those in which the JIT took at
+ * most a tenth of the CPU the JVMs used ({@code -Dmeasured.max=N} runs at most, default 30; the
+ * line says NOT SETTLED when none did), since on two cores the JIT's CPU is taken from the
+ * workers: the figures are then of JVMs that have settled, as a fleet's long-running workers have. For Temporal it also prints how many agents' activities ran at once on
  * average, and how long a slot waited from one task's end to the next task's start (both from the
  * history). {@code -Dhistories=DIR} writes each measured history there as JSON.
  */
@@ -46,8 +46,8 @@ final class TemporalBenchmark {
   /** Runs before the measured one. */
   private static final int WARM_UPS = Integer.getInteger("warmups", 5);
 
-  /** The most runs before the measured one while the JIT has not settled (see the class comment). */
-  private static final int MAX_WARM_UPS = Integer.getInteger("warmups.max", 30);
+  /** The most runs measured after the warm-ups, waiting for one in which the JIT has settled (see the class comment). */
+  private static final int MAX_MEASURED = Integer.getInteger("measured.max", 30);
 
   /** The JIT's share of the JVMs' CPU in a warm-up run at which they count as settled. */
   private static final double JIT_SETTLED = 0.10;
@@ -168,34 +168,30 @@ final class TemporalBenchmark {
           // worker uses (JFR: 16.7 s of JIT in an 18 s worker's life; still busy after one run).
           List<ChildJvm> jvms = new ArrayList<>(started);
           jvms.add(server);
-          int warmUps = 0;
-          double jitShare = Double.NaN;
-          // Through a remote, git's processes take most of the time: one warm-up.
-          while (warmUps < (remote ? 1 : WARM_UPS) || (!remote && jitShare > JIT_SETTLED && warmUps < MAX_WARM_UPS)) {
-            double jitBefore = jitSeconds(jvms);
-            double cpuBefore = cpu(server, started);
-            OrchestraEvent.RunFinished warm = temporal.await(temporal.start("Warm up " + warmUps));
-            check(warm.stopReason(), warm.message());
-            jitShare = (jitSeconds(jvms) - jitBefore) / Math.max(1e-9, cpu(server, started) - cpuBefore);
-            warmUps++;
-          }
-          double jit = jitSeconds(jvms);
-          double cpu = cpu(server, started);
-          double[] before = split(server, started);
-          long begin = System.nanoTime();
-          String runId = temporal.start("Write " + tasks + " files");
-          OrchestraEvent.RunFinished end = temporal.await(runId);
-          double wall = (System.nanoTime() - begin) / 1e9;
-          double used = cpu(server, started) - cpu;
-          jit = jitSeconds(jvms) - jit;
-          double[] after = split(server, started);
+          // The measured run is the first after the warm-ups in which the JIT took at most a tenth of
+          // the JVMs' CPU (or the last allowed): through a remote, git's processes take most of the
+          // time, and one warm-up does.
+          int warmUps = remote ? 1 : WARM_UPS;
+          int runs = 0;
+          Measured m;
+          do {
+            m = measure(temporal, server, started, jvms, "Write " + tasks + " files, run " + (runs + 1));
+            runs++;
+          } while (runs <= warmUps || (!remote && m.jitShare() > JIT_SETTLED && runs < warmUps + MAX_MEASURED));
+          String runId = m.runId();
+          OrchestraEvent.RunFinished end = m.end();
+          double wall = m.wall();
+          double used = m.cpu();
+          double[] before = m.before();
+          double[] after = m.after();
           StringBuilder split = new StringBuilder("CPU s: this JVM (client) ").append(f(after[0] - before[0])).append(", server ").append(f(after[1] - before[1]));
           for (int i = 2; i < after.length; i++) {
             split.append(", worker ").append(i - 1).append(i == 2 ? " (desk) " : " ").append(f(after[i] - before[i]));
           }
           split.append(String.format(
-              Locale.ROOT, "; after %d warm-up runs (the JIT %s of the JVMs' CPU in the last), the JIT used %s s of it in the measured run", warmUps,
-              Double.isNaN(jitShare) ? "took an unknown share" : String.format(Locale.ROOT, "%.0f%%", 100 * jitShare), f(jit)));
+              Locale.ROOT, "; run %d of these JVMs, the JIT using %s s of it (%s)%s", runs, f(m.jit()),
+              Double.isNaN(m.jitShare()) ? "share unknown" : String.format(Locale.ROOT, "%.0f%%", 100 * m.jitShare()),
+              !remote && m.jitShare() > JIT_SETTLED ? ": NOT SETTLED, the JIT still compiling after " + runs + " runs" : ""));
           check(end.stopReason(), end.message());
           // Every workflow run of the run: a long one continues as new, and the history is their sum.
           long bytes = 0;
@@ -301,6 +297,29 @@ final class TemporalBenchmark {
       out[2 + i] = workers.get(i).cpu().toNanos() / 1e9;
     }
     return out;
+  }
+
+  /**
+   * One run of the synthetic team, from {@code start}: its id and end, wall and CPU seconds, and
+   * the JIT's CPU in it, alone and as a share of the JVMs' (NaN where it cannot be read).
+   */
+  private record Measured(
+      String runId, OrchestraEvent.RunFinished end, double wall, double cpu, double jit, double jitShare, double[] before, double[] after) {}
+
+  private static Measured measure(TemporalOrchestrator temporal, ChildJvm server, List<ChildJvm> workers, List<ChildJvm> jvms, String goal)
+      throws Exception {
+    double jit = jitSeconds(jvms);
+    double cpu = cpu(server, workers);
+    double[] before = split(server, workers);
+    long begin = System.nanoTime();
+    String runId = temporal.start(goal);
+    OrchestraEvent.RunFinished end = temporal.await(runId);
+    double wall = (System.nanoTime() - begin) / 1e9;
+    double used = cpu(server, workers) - cpu;
+    double[] after = split(server, workers);
+    jit = jitSeconds(jvms) - jit;
+    check(end.stopReason(), end.message());
+    return new Measured(runId, end, wall, used, jit, jit / Math.max(1e-9, used), before, after);
   }
 
   /**
