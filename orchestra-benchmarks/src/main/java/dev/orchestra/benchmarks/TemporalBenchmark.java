@@ -35,21 +35,23 @@ import java.util.Locale;
  * they use after five. Where Linux's {@code /proc} tells how much CPU the JVMs' compiler threads
  * used, a Temporal setting's figures are of the first run after those in which the JIT took at
  * most a tenth of the CPU the JVMs used ({@code -Dmeasured.max=N} runs at most, default 30; the
- * line says NOT SETTLED when none did), since on two cores the JIT's CPU is taken from the
- * workers: the figures are then of JVMs that have settled, as a fleet's long-running workers have. For Temporal it also prints how many agents' activities ran at once on
+ * lines say NOT SETTLED when none did), since on two cores the JIT's CPU is taken from the
+ * workers: the figures are then of JVMs that have settled, as a fleet's long-running workers have.
+ * The setting through a git remote, whose time goes mostly to git's processes, measures the run
+ * after one warm-up. For Temporal it also prints how many agents' activities ran at once on
  * average, and how long a slot waited from one task's end to the next task's start (both from the
  * history). {@code -Dhistories=DIR} writes each measured history there as JSON.
  */
 final class TemporalBenchmark {
   private static final int SLOTS = 6;
 
-  /** Runs before the measured one. */
+  /** Runs before any that may be measured. */
   private static final int WARM_UPS = Integer.getInteger("warmups", 5);
 
   /** The most runs measured after the warm-ups, waiting for one in which the JIT has settled (see the class comment). */
   private static final int MAX_MEASURED = Integer.getInteger("measured.max", 30);
 
-  /** The JIT's share of the JVMs' CPU in a warm-up run at which they count as settled. */
+  /** The JIT's share of the JVMs' CPU in a run at or under which that run counts as settled, and is measured. */
   private static final double JIT_SETTLED = 0.10;
 
   private TemporalBenchmark() {}
@@ -61,7 +63,7 @@ final class TemporalBenchmark {
    */
   record Figures(
       String setting, int tasks, double wallSeconds, int concurrency, double cpuSeconds, long historyBytes, int historyEvents, String cpuSplit,
-      double agentSeconds) {}
+      double agentSeconds, boolean settled) {}
 
   /** Tasks of the run through a git remote: each pushes, and the desk merges and pushes each ({@code -Dremote.tasks=N}, 0 for none). */
   private static final int REMOTE_TASKS = Integer.getInteger("remote.tasks", 50);
@@ -97,10 +99,11 @@ final class TemporalBenchmark {
         System.out.printf(Locale.ROOT, "%s: %s%n", f.setting(), f.cpuSplit());
       }
     }
-    System.out.printf(Locale.ROOT, "%nthroughput, two worker JVMs against one: %.2fx%n", all.get(2).wallSeconds() / all.get(3).wallSeconds());
+    String unsettled = all.get(2).settled() && all.get(3).settled() ? "" : " (NOT SETTLED: the JIT was still compiling, see above)";
+    System.out.printf(Locale.ROOT, "%nthroughput, two worker JVMs against one: %.2fx%s%n", all.get(2).wallSeconds() / all.get(3).wallSeconds(), unsettled);
     System.out.printf(
-        Locale.ROOT, "throughput while agents ran (first agent's start to last one's end: %.2f s against %.2f s), two worker JVMs against one: %.2fx%n",
-        all.get(3).agentSeconds(), all.get(2).agentSeconds(), all.get(2).agentSeconds() / all.get(3).agentSeconds());
+        Locale.ROOT, "throughput while agents ran (first agent's start to last one's end: %.2f s against %.2f s), two worker JVMs against one: %.2fx%s%n",
+        all.get(3).agentSeconds(), all.get(2).agentSeconds(), all.get(2).agentSeconds() / all.get(3).agentSeconds(), unsettled);
     System.out.printf(Locale.ROOT, "Temporal's per-task overhead over the in-process engine's at %d slots: %+.1f ms%n", SLOTS,
         ((all.get(2).wallSeconds() - all.get(0).wallSeconds()) * SLOTS * 1000.0) / tasks);
   }
@@ -120,7 +123,7 @@ final class TemporalBenchmark {
       RunResult r = team.run("Write " + tasks + " files");
       double wall = (System.nanoTime() - start) / 1e9;
       check(r.stopReason().name(), r.message());
-      return new Figures("in-process, budget " + budget, tasks, wall, budget, ownCpuSeconds() - cpu, 0, 0, "", 0);
+      return new Figures("in-process, budget " + budget, tasks, wall, budget, ownCpuSeconds() - cpu, 0, 0, "", 0, true);
     }
   }
 
@@ -189,8 +192,8 @@ final class TemporalBenchmark {
             split.append(", worker ").append(i - 1).append(i == 2 ? " (desk) " : " ").append(f(after[i] - before[i]));
           }
           split.append(String.format(
-              Locale.ROOT, "; run %d of these JVMs, the JIT using %s s of it (%s)%s", runs, f(m.jit()),
-              Double.isNaN(m.jitShare()) ? "share unknown" : String.format(Locale.ROOT, "%.0f%%", 100 * m.jitShare()),
+              Locale.ROOT, "; run %d of these JVMs, the JIT using %s of it", runs,
+              Double.isNaN(m.jitShare()) ? "an unknown share" : String.format(Locale.ROOT, "%s s (%.0f%%)", f(m.jit()), 100 * m.jitShare()),
               !remote && m.jitShare() > JIT_SETTLED ? ": NOT SETTLED, the JIT still compiling after " + runs + " runs" : ""));
           check(end.stopReason(), end.message());
           // Every workflow run of the run: a long one continues as new, and the history is their sum.
@@ -211,7 +214,8 @@ final class TemporalBenchmark {
           } while (!workflowRun.isEmpty());
           return new Figures(
               "Temporal, " + workers + " worker JVM" + (workers > 1 ? "s" : "") + " x " + SLOTS + " slots" + (remote ? ", remote" : ""), tasks, wall,
-              workers * SLOTS, used, bytes, events, split.append("; ").append(slots.describe()).toString(), slots.agentMillis() / 1000.0);
+              workers * SLOTS, used, bytes, events, split.append("; ").append(slots.describe()).toString(), slots.agentMillis() / 1000.0,
+              remote || !(m.jitShare() > JIT_SETTLED));
         } finally {
           service.shutdownNow();
         }
@@ -308,7 +312,7 @@ final class TemporalBenchmark {
 
   private static Measured measure(TemporalOrchestrator temporal, ChildJvm server, List<ChildJvm> workers, List<ChildJvm> jvms, String goal)
       throws Exception {
-    double jit = jitSeconds(jvms);
+    java.util.Map<String, Long> jitBefore = jitTicks(jvms);
     double cpu = cpu(server, workers);
     double[] before = split(server, workers);
     long begin = System.nanoTime();
@@ -317,37 +321,54 @@ final class TemporalBenchmark {
     double wall = (System.nanoTime() - begin) / 1e9;
     double used = cpu(server, workers) - cpu;
     double[] after = split(server, workers);
-    jit = jitSeconds(jvms) - jit;
+    double jit = jitSeconds(jitBefore, jitTicks(jvms));
     check(end.stopReason(), end.message());
     return new Measured(runId, end, wall, used, jit, jit / Math.max(1e-9, used), before, after);
   }
 
   /**
-   * CPU seconds the JIT's compiler threads of these JVMs have used, from Linux's {@code /proc}
-   * (clock ticks of 10 ms); NaN where it cannot be read. A compiler thread the JVM ended takes its
-   * share with it: a floor.
+   * The CPU clock ticks (10 ms each) each JIT compiler thread of these JVMs has used, by process
+   * and thread id, from Linux's {@code /proc}; empty where it cannot be read or no thread is a
+   * HotSpot compiler thread (another JIT's threads are named otherwise).
    */
-  private static double jitSeconds(List<ChildJvm> jvms) {
-    long ticks = 0;
+  private static java.util.Map<String, Long> jitTicks(List<ChildJvm> jvms) {
+    java.util.Map<String, Long> ticks = new java.util.HashMap<>();
     for (ChildJvm jvm : jvms) {
-      Path tasks = Path.of("/proc", String.valueOf(jvm.pid()), "task");
-      try (java.util.stream.Stream<Path> threads = Files.list(tasks)) {
-        for (Path t : threads.toList()) {
-          String stat;
-          try {
-            stat = Files.readString(t.resolve("stat"));
-          } catch (java.io.IOException gone) {
-            continue; // the thread ended meanwhile
-          }
+      List<Path> threads;
+      try (java.util.stream.Stream<Path> listed = Files.list(Path.of("/proc", String.valueOf(jvm.pid()), "task"))) {
+        threads = listed.toList();
+      } catch (java.io.IOException | RuntimeException e) {
+        return java.util.Map.of();
+      }
+      for (Path t : threads) {
+        try {
+          String stat = Files.readString(t.resolve("stat"));
           String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
           if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime and stime: the 14th and 15th fields
+            // utime and stime: the 14th and 15th fields, counted from the pid
+            ticks.put(jvm.pid() + "/" + t.getFileName(), Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
           }
+        } catch (java.io.IOException | RuntimeException e) {
+          // the thread ended meanwhile, or its line is not what Linux writes: it counts for nothing
         }
-      } catch (java.io.IOException | RuntimeException e) {
-        return Double.NaN;
       }
+    }
+    return ticks;
+  }
+
+  /**
+   * CPU seconds the JIT's compiler threads used between two {@link #jitTicks} readings, thread by
+   * thread (a thread the JVM ended meanwhile takes its share with it: a floor); NaN when either
+   * reading is empty.
+   */
+  private static double jitSeconds(java.util.Map<String, Long> before, java.util.Map<String, Long> after) {
+    if (before.isEmpty() || after.isEmpty()) {
+      return Double.NaN;
+    }
+    long ticks = 0;
+    for (java.util.Map.Entry<String, Long> e : after.entrySet()) {
+      ticks += e.getValue() - before.getOrDefault(e.getKey(), 0L);
     }
     return ticks / 100.0;
   }

@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Real git remotes for tests of workers that share only a remote: a bare repository with one commit, and clones of it. */
-final class TestRemotes {
+public final class TestRemotes {
   private TestRemotes() {}
 
   /** Makes {@code dir/remote.git}, a bare repository whose {@code main} holds a README. */
-  static Path bare(Path dir) throws IOException, InterruptedException {
+  public static Path bare(Path dir) throws IOException, InterruptedException {
     Path seed = Files.createDirectories(dir.resolve("seed"));
     Files.writeString(seed.resolve("README.md"), "# Shared\n");
     git(seed, "init", "-q", "-b", "main");
@@ -25,14 +25,14 @@ final class TestRemotes {
   }
 
   /** Clones {@code remote} into {@code dir/name}. */
-  static Path cloneOf(Path remote, Path dir, String name) throws IOException, InterruptedException {
+  public static Path cloneOf(Path remote, Path dir, String name) throws IOException, InterruptedException {
     Path to = dir.resolve(name);
     git(dir, "clone", "-q", remote.toString(), to.toString());
     return to;
   }
 
   /** Runs git in {@code in}, returning its output. @throws IOException when it fails */
-  static String git(Path in, String... args) throws IOException, InterruptedException {
+  public static String git(Path in, String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of("git", "-c", "user.name=Test", "-c", "user.email=test@orchestra.invalid"));
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).directory(in.toFile()).redirectErrorStream(true).start();

@@ -11,18 +11,21 @@ import java.util.Optional;
  * are integrated in order, each as {@link GitWorktrees#integrate(String, String, boolean, String)}
  * does one, stopping at the first that git cannot merge at all (gone, elsewhere than its task
  * reported, or git failing): the ones after it are not tried. Through a remote, the branches come
- * in one fetch and the integration branch (with the replayed task branches, for a rebase) goes out
- * in one push after the last merge, not one of each per task: a run's desk pays the remote's round
- * trips once for every branch waiting. Immutable.
+ * in one fetch and the integration branch goes out in one push after the last merge (for a rebase,
+ * the replayed task branches in a second push after it), not one of each per task: a run's desk
+ * pays the remote's round trips once for every branch waiting. Immutable.
  *
  * @param outcomes how each merge tried went, in order: all of them, or those before the one git
  *     could not do
  * @param failure why git could not merge the branch after the last outcome, the merges after it not
  *     tried; empty when every one was
- * @param pushFailure through a remote, why the push after the merges failed: the remote then lacks
- *     them all, though this clone's integration branch holds them; empty when it did not
+ * @param pushFailure through a remote, why a push after the merges failed: the remote's integration
+ *     branch then lacks them all (unless only the replayed task branches' push failed), though this
+ *     clone's holds them; empty when none did
  */
 public record Merges(List<Integration> outcomes, Optional<String> failure, Optional<String> pushFailure) {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Merges.class);
+
   /** Copies the outcomes. */
   public Merges {
     outcomes = List.copyOf(outcomes);
@@ -53,6 +56,7 @@ public record Merges(List<Integration> outcomes, Optional<String> failure, Optio
       try {
         fetched = remote.fetchTasks(merges.stream().map(Merge::branch).distinct().toList());
       } catch (RuntimeException e) {
+        LOG.debug("the branches fetched together could not be read, so each is fetched alone: {}", String.valueOf(e.getMessage()));
         fetched = Map.of(); // each is fetched alone, for its own answer
       }
     }
