@@ -17,6 +17,19 @@ class ActivitiesBetween implements RunActivities {
   }
 
   /**
+   * Holds the calling activity as a worker that hangs would hold it (no heartbeat, no answer) until
+   * {@code released} or a minute passes, then returns the failure to throw, which nobody hears.
+   */
+  static IllegalStateException hang(java.util.concurrent.CountDownLatch released) {
+    try {
+      released.await(60, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return new IllegalStateException("the test is over");
+  }
+
+  /**
    * Registers the run's workflow and {@code activities} on a test server's workers as an
    * OrchestraWorker that keeps desks would, for {@code queue} (its desk queues {@code queue-desks}
    * and {@code queue-own}, the latter to be the activities' own desk queue), and starts the server.

@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,12 +73,7 @@ final class DeskMovedMergesAtOnceTest {
         @Override
         public DeskReply carryOut(String runId, String command) {
           if (Wire.command(command).kind() == Command.Kind.CHECK_PLAN && hung.compareAndSet(false, true)) {
-            try {
-              done.await(60, TimeUnit.SECONDS); // the desk's worker hangs: no heartbeat, no answer
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-            throw new IllegalStateException("the test is over");
+            throw ActivitiesBetween.hang(done); // as a worker that hangs: no heartbeat, no answer
           }
           return real.carryOut(runId, command);
         }

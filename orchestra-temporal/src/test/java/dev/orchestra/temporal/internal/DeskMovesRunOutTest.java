@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,12 +51,7 @@ final class DeskMovesRunOutTest {
         public DeskReply carryOut(String runId, String command) {
           if (Wire.command(command).kind() == Command.Kind.ASK_PLANNER) {
             planningCalls.incrementAndGet();
-            try {
-              done.await(60, TimeUnit.SECONDS); // as a worker that hangs: no heartbeat, no answer
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-            throw new IllegalStateException("the test is over");
+            throw ActivitiesBetween.hang(done); // as a worker that hangs: no heartbeat, no answer
           }
           return real.carryOut(runId, command);
         }
