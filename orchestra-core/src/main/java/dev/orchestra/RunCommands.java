@@ -326,8 +326,9 @@ final class RunCommands {
    * {@code IntegrateAll}'s, in order) and reports how each went, in order, once all are merged and,
    * through a remote, pushed. A branch git cannot merge at all (gone, or git failing) stops the run
    * with the work left on its branch, for a resume to merge, and the ones after it wait too; it is
-   * never counted as a conflict, which would redo the work. So does a push that failed: the
-   * remote's run branch lacks every merge of the command. Branches are deleted only once the event is journalled: a
+   * never counted as a conflict, which would redo the work. So does a push that failed (git's
+   * message names what it could not push: the run's branch, which then lacks every merge of the
+   * command, or in rebase mode the replayed task branches after it). Branches are deleted only once the event is journalled: a
    * crash in between finds the merge done.
    */
   private List<Command.RunTask> integrate(List<Command.Integrate> merges) {
@@ -364,10 +365,10 @@ final class RunCommands {
         continue;
       }
       if (done.pushFailure().isPresent()) {
-        // Here the run's branch holds it (and the merges after it), the remote's not: the first is reported.
+        // This clone's run branch holds it and the merges after it; the remote lacks what git's message names.
         long after = done.outcomes().subList(k + 1, done.outcomes().size()).stream().filter(o -> !(o instanceof Integration.Conflict)).count();
         String why = "task " + c.taskId() + "'s branch " + c.branch() + " was merged into " + w.integrationBranch() + " here"
-            + (after > 0 ? " (with " + after + " more)" : "") + " but could not be pushed: " + done.pushFailure().get();
+            + (after > 0 ? " (with " + after + " more)" : "") + ", but the push after the merge failed: " + done.pushFailure().get();
         next.addAll(notMerged(c, why));
         break;
       }

@@ -141,7 +141,7 @@ final class RemoteDeskDriverTest {
   }
 
   @Test
-  void mergesTakenTogetherFetchOncePushOnceGoOnPastAConflictAndStopAtABranchGitCannotMerge() throws Exception {
+  void mergesTakenTogetherPushOnceGoOnPastAConflictAndStopAtABranchGitCannotMerge() throws Exception {
     GitWorktrees desk = keepRun("batch");
     GitWorktrees tasks = runTasks("batch");
     Map<String, String> tips = new HashMap<>();

@@ -33,8 +33,10 @@ import java.util.Locale;
  * -Dwarmups=N} (default 5) runs that warm the JVMs up: a worker's JIT compiles Temporal's, gRPC's
  * and our code for tens of seconds, and after one warm-up run the JVMs used about twice the CPU
  * they use after five. Where Linux's {@code /proc} tells how much CPU the JVMs' compiler threads
- * used, a Temporal setting's figures are of the first run after those in which the JIT took at
- * most a tenth of the CPU the JVMs used ({@code -Dmeasured.max=N} runs at most, default 30; the
+ * used, a Temporal setting's figures are of the first run after those in which the JIT (of the
+ * server's and workers' compiler threads) took at most a tenth of the CPU the JVMs used (this one's
+ * included; a compiler thread the JVM ends during a run takes its share with it, so the share is a
+ * floor) ({@code -Dmeasured.max=N} runs at most, default 30; the
  * lines say NOT SETTLED when none did), since on two cores the JIT's CPU is taken from the
  * workers: the figures are then of JVMs that have settled, as a fleet's long-running workers have.
  * The setting through a git remote, whose time goes mostly to git's processes, measures the run
@@ -65,7 +67,7 @@ final class TemporalBenchmark {
       String setting, int tasks, double wallSeconds, int concurrency, double cpuSeconds, long historyBytes, int historyEvents, String cpuSplit,
       double agentSeconds, boolean settled) {}
 
-  /** Tasks of the run through a git remote: each pushes, and the desk merges and pushes each ({@code -Dremote.tasks=N}, 0 for none). */
+  /** Tasks of the run through a git remote: each pushes, and the desk merges those waiting together ({@code -Dremote.tasks=N}, 0 for none). */
   private static final int REMOTE_TASKS = Integer.getInteger("remote.tasks", 50);
 
   public static void main(String[] args) throws Exception {
@@ -192,7 +194,7 @@ final class TemporalBenchmark {
             split.append(", worker ").append(i - 1).append(i == 2 ? " (desk) " : " ").append(f(after[i] - before[i]));
           }
           split.append(String.format(
-              Locale.ROOT, "; run %d of these JVMs, the JIT using %s of it", runs,
+              Locale.ROOT, "; run %d of these JVMs, the JIT using %s of it%s", runs,
               Double.isNaN(m.jitShare()) ? "an unknown share" : String.format(Locale.ROOT, "%s s (%.0f%%)", f(m.jit()), 100 * m.jitShare()),
               !remote && m.jitShare() > JIT_SETTLED ? ": NOT SETTLED, the JIT still compiling after " + runs + " runs" : ""));
           check(end.stopReason(), end.message());

@@ -205,8 +205,8 @@ public final class OrchestraWorker implements AutoCloseable {
      * of which this worker's orchestrator workspace is a clone. Runs whose desk this worker opens are
      * then shared through it, and need no folder in common: every agent's task works in a worktree
      * of its worker's clone, made from the run's branch {@code orchestra/<run-id>} as the remote has
-     * it, and pushes its commit on the task's branch; the desk fetches each such branch, merges it
-     * into the run's branch, runs the gates on that, and pushes it. The run's result is that branch
+     * it, and pushes its commit on the task's branch; the desk fetches the branches waiting (together),
+     * merges each into the run's branch, pushes it once for them, and runs the gates on it. The run's result is that branch
      * on the remote; no clone's checkout is moved. Every worker of the queue must be built with the
      * remote (each with its own clone), and the team with {@code Isolation.worktrees()}, the default.
      * Unset by default: the workers share the runs' folder.

@@ -312,7 +312,7 @@ final class DeskLink {
       // Its machine would decide otherwise than the workflow's: the two would drift apart unnoticed.
       throw ApplicationFailure.newNonRetryableFailure(
           lostMessage(loss(lost).orElse("the desk was lost")) + "; the worker that opened it again (" + Wire.teamWorkspace(answer)
-              + ") has another team (its roles, gates, bounds, budget policy or merges at once differ): every worker of a task queue must build the same team",
+              + ") has another team (its roles, gates, bounds, budget policy or merges at once differ): every worker of a task queue must build the same team, on the same Orchestra version",
           DESK_LOST);
     }
     at(answer);
