@@ -228,6 +228,49 @@ final class RemoteDeskDriverTest {
     tasks.removeTree(resolver);
   }
 
+  @Test
+  void aPushRefusedAfterABatchOfMergesStopsTheRunNamingTheFirstAndHowManyMoreAndReportsNoLaterMerge() throws Exception {
+    String runId = "remote-refused";
+    // The remote takes the run's branch when it is made and after T1's merge, then refuses it.
+    Path hook = remote.resolve("hooks/pre-receive");
+    Files.writeString(
+        hook,
+        "#!/bin/sh\nwhile read old new ref; do\n  if [ \"$ref\" = refs/heads/orchestra/" + runId + " ]; then\n"
+            + "    n=$(cat '" + dir.resolve("count") + "' 2>/dev/null || echo 0); n=$((n+1)); echo $n > '" + dir.resolve("count") + "'\n"
+            + "    if [ $n -gt 2 ]; then echo 'frozen for the test' >&2; exit 1; fi\n  fi\ndone\nexit 0\n");
+    assertTrue(hook.toFile().setExecutable(true));
+    Path deskClone = clone("desk");
+    GitRemote shared = new GitRemote(remote.toString());
+    OrchestraEvent.RunFinished end;
+    try (Orchestrator desk = team(deskClone, true, Isolation.Worktrees.Integration.MERGE)) {
+      EngineHost host = EngineHost.of(desk);
+      TaskExecutor executor = host.tasksAtRemote(runId, shared, () -> false, ApprovalHandler.DENY_ALL);
+      RunMachine machine = new RunMachine(host.specAtRemote(MERGES));
+      try (RunDesk runDesk = host.deskAtRemote(runId, shared, MERGES)) {
+        end =
+            DeskDrive.run(
+                    machine, runDesk, new OrchestraEvent.RunStarted(runId, Instant.now(), "Write a.txt, b.txt and c.txt", false),
+                    t -> executor.run(t, machine.state().goal(), Map.of()))
+                .end();
+      }
+    }
+    assertEquals(StopReason.FAILED.name(), end.stopReason(), end.message());
+    assertTrue(
+        end.message().contains("T2's branch orchestra-task/" + runId + "/T2 was merged into orchestra/" + runId + " here (with 1 more), but the push")
+            && end.message().contains("frozen for the test"),
+        end.message());
+    List<OrchestraEvent> journal = Files.readAllLines(deskClone.resolve(".orchestra/journal.jsonl")).stream().map(EventJson::read).toList();
+    assertEquals(
+        List.of("T1"), journal.stream().filter(e -> e instanceof OrchestraEvent.TaskIntegrated).map(e -> ((OrchestraEvent.TaskIntegrated) e).taskId()).toList());
+    List<OrchestraEvent.IntegrationConflicted> notMerged =
+        journal.stream().filter(e -> e instanceof OrchestraEvent.IntegrationConflicted).map(e -> (OrchestraEvent.IntegrationConflicted) e).toList();
+    assertEquals(1, notMerged.size(), notMerged.toString());
+    assertEquals("T2", notMerged.get(0).taskId(), "the first of the batch is reported, T3 waits with it");
+    assertEquals(List.of(), notMerged.get(0).files(), "not a conflict: the work stays on its branch for a resume");
+    assertEquals("a\n", TestRepos.git(remote, "show", "orchestra/" + runId + ":a.txt"));
+    assertThrows(java.io.IOException.class, () -> TestRepos.git(remote, "show", "orchestra/" + runId + ":b.txt"), "T2's merge never reached the remote");
+  }
+
   /**
    * Runs the two tasks, T1 in the desk's clone and T2 in another, and checks what any way of
    * integrating leaves: GREEN, both files on the remote's run branch, no task branch left there,
