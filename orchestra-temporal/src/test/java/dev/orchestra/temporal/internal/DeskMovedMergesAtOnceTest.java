@@ -13,7 +13,6 @@ import dev.orchestra.internal.workspace.GitRemote;
 import dev.orchestra.temporal.SyntheticTeam;
 import dev.orchestra.temporal.TemporalOrchestrator;
 import dev.orchestra.temporal.TestRemotes;
-import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -93,8 +92,7 @@ final class DeskMovedMergesAtOnceTest {
       WorkflowExecutionHistory history = client.fetchHistory(TemporalOrchestrator.workflowId(runId));
       assertEquals(
           1,
-          history.getEvents().stream().filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
-              && e.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals("ReopenDesk")).count(),
+          ActivitiesBetween.scheduled(history, "ReopenDesk"),
           "opened again once");
       WorkflowReplayer.replayWorkflowExecution(history, RunWorkflowImpl.class);
     } finally {

@@ -10,7 +10,6 @@ import dev.orchestra.internal.engine.Command;
 import dev.orchestra.internal.exec.EngineHost;
 import dev.orchestra.temporal.TemporalOrchestrator;
 import dev.orchestra.testing.ScriptedModelProvider;
-import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.common.WorkflowExecutionHistory;
@@ -70,8 +69,7 @@ final class DeskMovesRunOutTest {
       WorkflowExecutionHistory history = client.fetchHistory(TemporalOrchestrator.workflowId(runId));
       assertEquals(
           3,
-          history.getEvents().stream().filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
-              && e.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals("ReopenDesk")).count(),
+          ActivitiesBetween.scheduled(history, "ReopenDesk"),
           "opened again three times");
       WorkflowReplayer.replayWorkflowExecution(history, RunWorkflowImpl.class);
     } finally {
