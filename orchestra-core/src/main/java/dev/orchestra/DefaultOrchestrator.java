@@ -150,6 +150,11 @@ final class DefaultOrchestrator implements Orchestrator, EngineHost {
   }
 
   @Override
+  public java.util.Optional<List<String>> journalKeptAtRemote(String runId, GitRemote remote) {
+    return dev.orchestra.internal.workspace.KeptJournals.read(remote, config.workspace(), config.commandEnvironment(), runId);
+  }
+
+  @Override
   public RunResult run(String goal) {
     checkGoal(goal);
     reserve();

@@ -10,7 +10,9 @@ import dev.orchestra.internal.exec.RunDesk;
 import dev.orchestra.internal.exec.TaskResult;
 import dev.orchestra.internal.store.Journal;
 import dev.orchestra.internal.store.RunLock;
+import dev.orchestra.internal.workspace.GitRemote;
 import dev.orchestra.internal.workspace.GitWorktrees;
+import dev.orchestra.internal.workspace.KeptJournals;
 import dev.orchestra.plan.Plan;
 import java.util.ArrayList;
 import java.util.List;
@@ -291,6 +293,14 @@ final class DeskRun implements RunDesk, MachineLoop.DeskTap {
     }
     engine.outbox().drainAll(); // every event fed so far is in the file
     return Journal.runLines(engine.config().journalFile(), runId, from, maxChars);
+  }
+
+  @Override
+  public synchronized void keepJournalAtRemote() {
+    GitRemote remote =
+        engine.worktrees().flatMap(GitWorktrees::remote)
+            .orElseThrow(() -> new IllegalStateException("run " + runId + "'s desk has no git remote to keep its journal on"));
+    KeptJournals.keep(remote, engine.config().workspace(), engine.config().commandEnvironment(), runId, journalLines(0, Long.MAX_VALUE));
   }
 
   private void begin() {

@@ -352,6 +352,11 @@ final class DeskDriverTest {
     }
 
     @Override
+    public void keepJournalAtRemote() {
+      desk.keepJournalAtRemote();
+    }
+
+    @Override
     public void close() {
       desk.close();
     }

@@ -33,6 +33,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -302,6 +303,14 @@ final class RemoteDeskDriverTest {
                     machine, runDesk, new OrchestraEvent.RunStarted(runId, Instant.now(), "Write a.txt, b.txt and c.txt", false),
                     t -> {
                       // T1 and T3 in the desk's clone, T2 in the other
+                      if (started[0] == 1) {
+                        // Mid-run, the desk keeps its journal on the remote; the other clone reads the same lines there.
+                        runDesk.keepJournalAtRemote();
+                        List<String> lines = runDesk.journalLines(0, Long.MAX_VALUE);
+                        assertTrue(lines.size() > 5, "the run so far: " + lines);
+                        assertEquals(Optional.of(lines), workerHost.journalKeptAtRemote(runId, shared));
+                        assertEquals(Optional.empty(), workerHost.journalKeptAtRemote(runId + "-other", shared), "none kept for another run");
+                      }
                       return executors.get(started[0]++ % 2).run(t, machine.state().goal(), Map.of());
                     })
                 .end();

@@ -191,4 +191,13 @@ public interface EngineHost {
   RunDesk reopenDeskAtRemote(
       String runId, dev.orchestra.internal.workspace.GitRemote remote, int known, dev.orchestra.event.OrchestraEvent last,
       java.util.Map<String, dev.orchestra.agent.RoleReport.Exploration> explorations, List<String> journal, int mergesAtOnce);
+
+  /**
+   * Reads the journal a desk of {@code runId} kept on {@code remote} ({@link RunDesk#keepJournalAtRemote})
+   * into this workspace's clone, with the team's command environment.
+   *
+   * @return its lines, oldest first; empty when the remote keeps none for the run
+   * @throws IllegalStateException when git cannot reach the remote, saying why
+   */
+  java.util.Optional<List<String>> journalKeptAtRemote(String runId, dev.orchestra.internal.workspace.GitRemote remote);
 }

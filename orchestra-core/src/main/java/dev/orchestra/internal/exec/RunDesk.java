@@ -108,6 +108,16 @@ public interface RunDesk extends AutoCloseable {
   List<String> journalLines(int from, long maxChars);
 
   /**
+   * Pushes the run's journal, every line written so far, to the git remote the run's clones share
+   * (see {@link dev.orchestra.internal.workspace.KeptJournals}): a copy that outlives this desk's
+   * worker, from which another worker's clone can take the desk over. Blocks for the push.
+   *
+   * @throws IllegalStateException once the desk is closed, when the run has no git remote, or when
+   *     git cannot push, saying why
+   */
+  void keepJournalAtRemote();
+
+  /**
    * What the desk did on one call.
    *
    * @param events the events fed, in order, for the deciding engine to feed its machine

@@ -34,6 +34,17 @@ final class Git {
   private Git() {}
 
   /**
+   * Checks that a run id can name the run's branches and refs.
+   *
+   * @throws IllegalArgumentException when it cannot, naming it
+   */
+  static void checkRunId(String runId) {
+    if (!runId.matches("[A-Za-z0-9][A-Za-z0-9._-]*") || runId.contains("..") || runId.endsWith(".lock")) {
+      throw new IllegalArgumentException("a run id must be a safe branch name, got '" + runId + "'");
+    }
+  }
+
+  /**
    * How a git command ended.
    *
    * @param exitCode its exit code, or -1 when it could not start or ran over its time
@@ -110,7 +121,8 @@ final class Git {
       return new Result(-1, "", "git could not start: " + e.getMessage());
     }
     try {
-      // Small inputs only (a few ref updates): git reads them before it writes anything back.
+      // Written whole before git's output is read: only for commands that read all their input
+      // before they write anything back (ref updates, an object's content).
       try (var in = p.getOutputStream()) {
         in.write(input.getBytes(StandardCharsets.UTF_8));
       }

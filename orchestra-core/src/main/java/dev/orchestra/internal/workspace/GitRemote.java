@@ -162,7 +162,7 @@ public record GitRemote(String url) {
   }
 
   /** Git's own words, with the URL as {@link #toString} shows it: git may repeat a URL's credentials. */
-  private String why(Git.Result r) {
+  String why(Git.Result r) {
     return r.why().replace(url, toString());
   }
 }

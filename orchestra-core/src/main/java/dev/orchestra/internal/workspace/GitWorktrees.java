@@ -97,9 +97,7 @@ public final class GitWorktrees {
 
   private static GitWorktrees make(
       Path workspace, String runId, CommandEnvironment environment, GitIdentity identity, boolean hooks, GitRemote remote, boolean follows) {
-    if (!runId.matches("[A-Za-z0-9][A-Za-z0-9._-]*") || runId.contains("..") || runId.endsWith(".lock")) {
-      throw new IllegalArgumentException("a run id must be a safe branch name, got '" + runId + "'");
-    }
+    Git.checkRunId(runId);
     Git.Result top = Git.run(workspace, environment, false, List.of("rev-parse", "--show-prefix", "--git-common-dir"));
     if (!top.ok()) {
       throw new IllegalStateException("git cannot read the repository of " + workspace + ": " + top.why());
