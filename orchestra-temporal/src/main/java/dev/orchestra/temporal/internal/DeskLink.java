@@ -36,6 +36,12 @@ final class DeskLink {
   static final String DESK_MOVES_CLONES = "desk-moves-clones";
   /** The version of a desk moving to another clone that is claimed again when the worker that claimed it is lost. */
   static final String DESK_CLAIMED_AGAIN = "desk-claimed-again";
+  /**
+   * The version of a run through a git remote whose desk keeps the journal on the remote when the
+   * workflow continues as new, and moves to another clone from that copy when it is lost while the
+   * next workflow run reads the journal back.
+   */
+  static final String JOURNAL_KEPT = "journal-kept";
   /** The version of a desk whose agents' approval requests go to the run, with approvals through the run. */
   static final String DESK_APPROVALS = "desk-approvals";
 
@@ -293,9 +299,13 @@ final class DeskLink {
     // Through a git remote the lost desk's journal went with its clone: the workflow's account is
     // written into the clone of the worker that takes over. Asked only for such runs, so other
     // histories replay unchanged.
+    // A workflow run continued as new that is still reading the journal back holds only part of it:
+    // the copy the desk kept on the remote when the workflow continued is sent instead.
+    boolean fromWorkflow = journal.size() >= known;
     boolean inAnotherClone =
-        !gitRemote.isEmpty() && journal.size() >= known && Workflow.getVersion(DESK_MOVES_CLONES, Workflow.DEFAULT_VERSION, 1) == 1;
-    if (inAnotherClone) {
+        !gitRemote.isEmpty() && (fromWorkflow || Workflow.getVersion(JOURNAL_KEPT, Workflow.DEFAULT_VERSION, 1) == 1)
+            && Workflow.getVersion(DESK_MOVES_CLONES, Workflow.DEFAULT_VERSION, 1) == 1;
+    if (inAnotherClone && fromWorkflow) {
       checkStagingFits(lost, known);
     }
     moves++;
@@ -365,10 +375,14 @@ final class DeskLink {
    * worker be lost before the desk opened there, another claims it; each claim counts as a move.
    */
   private String reopenInAnotherClone(RunActivities opener, int known, String last, Map<String, String> reports) {
+    boolean fromWorkflow = journal.size() >= known;
     while (true) {
       RunActivities there = stub(opener.claimDesk(runId), Duration.ofMinutes(5));
       try {
-        int from = 0;
+        if (!fromWorkflow) {
+          there.stageKeptJournal(runId, known, last);
+        }
+        int from = fromWorkflow ? 0 : known;
         while (from < known) {
           List<String> chunk = new ArrayList<>();
           long chars = 0;
@@ -387,7 +401,9 @@ final class DeskLink {
         if (loss.isEmpty() || moves >= MAX_DESK_MOVES || Workflow.getVersion(DESK_CLAIMED_AGAIN, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
           throw e;
         }
-        checkStagingFits(e, known); // the journal is sent once more
+        if (fromWorkflow) {
+          checkStagingFits(e, known); // the journal is sent once more
+        }
         moves++;
         Workflow.getLogger(DeskLink.class)
             .warn("run {}: the worker that claimed its desk was lost before the desk opened there ({}); claiming it again ({} of {})", runId,

@@ -55,6 +55,22 @@ public interface RunActivities {
   void stageJournal(String runId, int from, List<String> lines);
 
   /**
+   * As {@link #stageJournal} with the run's first {@code known} journal lines, the last of which is
+   * {@code lastEvent}, taken from the copy the run's desk kept on the git remote ({@link
+   * #keepJournal}) instead of from the workflow: for a desk lost while a workflow continued as new
+   * read the journal back, before the workflow held it. Fails with a non-retryable {@code DeskLost}
+   * when the remote keeps no copy, or one without those lines, or this worker holds no claim with
+   * nothing staged yet.
+   */
+  void stageKeptJournal(String runId, int known, String lastEvent);
+
+  /**
+   * Pushes the run's journal, as the desk has written it, to the git remote the run's clones share,
+   * where it outlives the desk's worker (see {@link #stageKeptJournal}).
+   */
+  void keepJournal(String runId);
+
+  /**
    * Returns the run's journal lines from the desk, from its {@code from}-th event (0 is its {@code
    * RunStarted}) on, as many as fit in {@code maxChars} characters: for a workflow continued as new,
    * which rebuilds its machine from them.

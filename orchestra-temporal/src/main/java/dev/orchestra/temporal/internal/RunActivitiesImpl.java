@@ -255,17 +255,54 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
   @Override
   public void stageJournal(String runId, int from, List<String> lines) {
     deskCall(runId, "stageJournal", () -> {
-      synchronized (claims) {
-        Claim claim = claims.get(runId);
-        if (claim == null || claim.lines().size() != from) {
-          throw ApplicationFailure.newNonRetryableFailure(
-              "run " + runId + "'s journal lines from " + from + " arrived, but this worker holds "
-                  + (claim == null ? "no claim (or one that lapsed after " + claimLasts + ")" : claim.lines().size() + " lines"),
-              "DeskLost");
-        }
-        claim.lines().addAll(lines);
-        claims.put(runId, new Claim(claim.lines(), System.nanoTime())); // staging keeps the claim alive
+      stage(runId, from, lines);
+      return null;
+    });
+  }
+
+  @Override
+  public void stageKeptJournal(String runId, int known, String lastEvent) {
+    deskCall(runId, "stageKeptJournal", () -> {
+      if (gitRemote == null) {
+        throw ApplicationFailure.newNonRetryableFailure(
+            "run " + runId + "'s journal is kept on its git remote, but this worker was built without one", "WrongWorkspace");
       }
+      List<String> kept =
+          host.journalKeptAtRemote(runId, gitRemote)
+              .orElseThrow(() -> ApplicationFailure.newNonRetryableFailure(
+                  "the git remote " + gitRemote + " keeps no copy of run " + runId + "'s journal (when the run last continued as new,"
+                      + " its desk could not push one, or ran older code)",
+                  "DeskLost"));
+      if (known < 1 || kept.size() < known || !kept.get(known - 1).equals(lastEvent)) {
+        throw ApplicationFailure.newNonRetryableFailure(
+            "the copy of run " + runId + "'s journal on the git remote " + gitRemote + " holds " + kept.size() + " lines, not the run's first "
+                + known + " ending with the event the workflow last fed (it was kept before the run's last continuation)",
+            "DeskLost");
+      }
+      stage(runId, 0, kept.subList(0, known));
+      return null;
+    });
+  }
+
+  /** Adds journal lines to the run's claim, the first of them its {@code from}-th; see {@link #stageJournal}. */
+  private void stage(String runId, int from, List<String> lines) {
+    synchronized (claims) {
+      Claim claim = claims.get(runId);
+      if (claim == null || claim.lines().size() != from) {
+        throw ApplicationFailure.newNonRetryableFailure(
+            "run " + runId + "'s journal lines from " + from + " arrived, but this worker holds "
+                + (claim == null ? "no claim (or one that lapsed after " + claimLasts + ")" : claim.lines().size() + " lines"),
+            "DeskLost");
+      }
+      claim.lines().addAll(lines);
+      claims.put(runId, new Claim(claim.lines(), System.nanoTime())); // staging keeps the claim alive
+    }
+  }
+
+  @Override
+  public void keepJournal(String runId) {
+    deskCall(runId, "keepJournal", () -> {
+      desk(runId).keepJournalAtRemote();
       return null;
     });
   }

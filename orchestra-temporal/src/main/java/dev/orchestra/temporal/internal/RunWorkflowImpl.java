@@ -405,6 +405,9 @@ public final class RunWorkflowImpl implements RunWorkflow {
    * the continuation while any is not handled here).
    */
   private void continueAsNew(Command next) {
+    if (!link.gitRemote().isEmpty() && Workflow.getVersion(DeskLink.JOURNAL_KEPT, Workflow.DEFAULT_VERSION, 1) == 1) {
+      keepJournal();
+    }
     List<String> work = new ArrayList<>();
     work.add(Wire.command(next));
     Continuation c =
@@ -418,6 +421,25 @@ public final class RunWorkflowImpl implements RunWorkflow {
     Workflow.continueAsNew(
         new RunRequest(runId, request.goal(), request.deskQueue(), request.heartbeatTimeoutMillis(), request.continueAfterEvents(), request.approvalsThroughRun(),
             request.historySizeLimit(), c));
+  }
+
+  /**
+   * Has the desk push the run's journal to the git remote before the workflow continues as new: the
+   * next workflow run reads it back from the desk, and should the desk's worker be lost meanwhile,
+   * the desk moves to another clone from that copy. A push that fails is logged, and the run goes
+   * on: only a desk lost during the read-back then fails it, as it did before desks kept a copy.
+   */
+  private void keepJournal() {
+    try {
+      link.call(() -> {
+        link.desk().keepJournal(runId);
+        return Boolean.TRUE;
+      });
+    } catch (ActivityFailure e) {
+      Workflow.getLogger(RunWorkflowImpl.class)
+          .warn("run {}: its journal could not be kept on the git remote ({}): a desk lost while the next workflow run reads it back fails the run",
+              runId, e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+    }
   }
 
   /**

@@ -82,6 +82,16 @@ class ActivitiesBetween implements RunActivities {
   }
 
   @Override
+  public void stageKeptJournal(String runId, int known, String lastEvent) {
+    real.stageKeptJournal(runId, known, lastEvent);
+  }
+
+  @Override
+  public void keepJournal(String runId) {
+    real.keepJournal(runId);
+  }
+
+  @Override
   public List<String> journalLines(String runId, int from, long maxChars) {
     return real.journalLines(runId, from, maxChars);
   }

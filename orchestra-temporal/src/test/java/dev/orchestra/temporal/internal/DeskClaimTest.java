@@ -99,4 +99,45 @@ final class DeskClaimTest {
       env.close();
     }
   }
+  /**
+   * A claim staged from the copy of the journal a desk kept on the remote ({@link
+   * RunActivities#stageKeptJournal}): refused, as a lost desk, when the remote keeps no copy or one
+   * without the run's first lines as the workflow knows them; staged when it holds them.
+   */
+  @Test
+  void aClaimIsStagedFromTheJournalKeptOnTheRemoteOnlyWhenItHoldsTheLinesTheWorkflowKnows() throws Exception {
+    Path remote = dev.orchestra.temporal.TestRemotes.bare(dir);
+    Path clone = dev.orchestra.temporal.TestRemotes.cloneOf(remote, dir, "clone");
+    Path keeper = dev.orchestra.temporal.TestRemotes.cloneOf(remote, dir, "keeper");
+    GitRemote shared = new GitRemote(remote.toString());
+    TestActivityEnvironment env = TestActivityEnvironment.newInstance();
+    try (Orchestrator team = Orchestrator.builder().workspace(clone).modelProvider(new ScriptedModelProvider()).build();
+        RunActivitiesImpl worker = new RunActivitiesImpl(EngineHost.of(team), Duration.ofSeconds(1), "own-queue", Optional.of(shared))) {
+      env.registerActivitiesImplementations(worker);
+      RunActivities call =
+          env.newActivityStub(
+              RunActivities.class,
+              ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(1)).setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build()).build());
+      call.claimDesk("run-1");
+      ActivityFailure none = assertThrows(ActivityFailure.class, () -> call.stageKeptJournal("run-1", 2, "{\"n\":2}"));
+      assertEquals("DeskLost", failureType(none));
+      assertTrue(none.getCause().getMessage().contains("keeps no copy of run run-1's journal"), none.getCause().getMessage());
+
+      dev.orchestra.internal.io.CommandEnvironment environment =
+          dev.orchestra.internal.io.CommandEnvironment.of(dev.orchestra.role.ShellEnvironmentPolicy.defaults(), System.getenv());
+      dev.orchestra.internal.workspace.KeptJournals.keep(shared, keeper, environment, "run-1", List.of("{\"n\":1}", "{\"n\":2}", "{\"n\":3}"));
+      ActivityFailure older = assertThrows(ActivityFailure.class, () -> call.stageKeptJournal("run-1", 4, "{\"n\":4}"));
+      assertEquals("DeskLost", failureType(older), "a copy kept before the workflow's last lines");
+      assertTrue(older.getCause().getMessage().contains("holds 3 lines, not the run's first 4"), older.getCause().getMessage());
+      assertThrows(ActivityFailure.class, () -> call.stageKeptJournal("run-1", 2, "{\"n\":9}"), "another line where the workflow's last is");
+      assertEquals(0, worker.claimOf("run-1").lines().size(), "nothing staged by a refusal");
+
+      call.stageKeptJournal("run-1", 2, "{\"n\":2}");
+      assertEquals(List.of("{\"n\":1}", "{\"n\":2}"), worker.claimOf("run-1").lines(), "the first two, as the workflow knows the run");
+      ActivityFailure twice = assertThrows(ActivityFailure.class, () -> call.stageKeptJournal("run-1", 2, "{\"n\":2}"));
+      assertEquals("DeskLost", failureType(twice), "staged once per claim");
+    } finally {
+      env.close();
+    }
+  }
 }
