@@ -54,13 +54,7 @@ final class RemoteDeskDriverTest {
   @BeforeEach
   void remoteWithOneCommit() throws Exception {
     assumeTrue(TestRepos.gitAvailable(), "git is needed");
-    Path seed = Files.createDirectories(dir.resolve("seed"));
-    TestRepos.write(seed, "README.md", "# Shared\n");
-    TestRepos.git(seed, "init", "-q", "-b", "main");
-    TestRepos.git(seed, "add", "-A");
-    TestRepos.git(seed, "commit", "-q", "-m", "start");
-    remote = dir.resolve("remote.git");
-    TestRepos.git(dir, "clone", "-q", "--bare", seed.toString(), remote.toString());
+    remote = TestRepos.bareRemote(dir);
   }
 
   @Test

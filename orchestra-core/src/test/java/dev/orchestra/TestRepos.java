@@ -38,6 +38,21 @@ public final class TestRepos {
     return out;
   }
 
+  /**
+   * A bare repository, {@code remote.git} in {@code dir}, whose {@code main} holds one commit (a
+   * README): a git remote that runs' clones share.
+   */
+  public static Path bareRemote(Path dir) throws IOException, InterruptedException {
+    Path seed = Files.createDirectories(dir.resolve("seed"));
+    write(seed, "README.md", "# Shared\n");
+    git(seed, "init", "-q", "-b", "main");
+    git(seed, "add", "-A");
+    git(seed, "commit", "-q", "-m", "start");
+    Path remote = dir.resolve("remote.git");
+    git(dir, "clone", "-q", "--bare", seed.toString(), remote.toString());
+    return remote;
+  }
+
   /** A repository with a check script that fails until src/part-1..N.txt and src/config.txt exist. */
   public static Path sampleRepo(Path dir, int parts) throws IOException, InterruptedException {
     write(dir, "README.md", "# Sample\n");

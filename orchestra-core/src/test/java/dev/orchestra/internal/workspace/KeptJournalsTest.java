@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.orchestra.TestRepos;
 import dev.orchestra.internal.io.CommandEnvironment;
 import dev.orchestra.role.ShellEnvironmentPolicy;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -29,13 +28,7 @@ final class KeptJournalsTest {
   @BeforeEach
   void twoClonesOfOneRemote() throws Exception {
     assumeTrue(TestRepos.gitAvailable(), "git is needed");
-    Path seed = Files.createDirectories(dir.resolve("seed"));
-    TestRepos.write(seed, "README.md", "# Shared\n");
-    TestRepos.git(seed, "init", "-q", "-b", "main");
-    TestRepos.git(seed, "add", "-A");
-    TestRepos.git(seed, "commit", "-q", "-m", "start");
-    TestRepos.git(dir, "clone", "-q", "--bare", seed.toString(), dir.resolve("remote.git").toString());
-    remote = new GitRemote(dir.resolve("remote.git").toString());
+    remote = new GitRemote(TestRepos.bareRemote(dir).toString());
     desk = dir.resolve("desk");
     other = dir.resolve("other");
     TestRepos.git(dir, "clone", "-q", remote.url(), desk.toString());

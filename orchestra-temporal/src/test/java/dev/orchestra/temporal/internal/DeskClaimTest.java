@@ -30,6 +30,13 @@ import org.junit.jupiter.api.io.TempDir;
 final class DeskClaimTest {
   @TempDir Path dir;
 
+  /** The worker's activities, each tried once. */
+  private static RunActivities once(TestActivityEnvironment env) {
+    return env.newActivityStub(
+        RunActivities.class,
+        ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(1)).setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build()).build());
+  }
+
   private static String failureType(ActivityFailure f) {
     return assertInstanceOf(ApplicationFailure.class, f.getCause()).getType();
   }
@@ -41,10 +48,7 @@ final class DeskClaimTest {
         RunActivitiesImpl worker =
             new RunActivitiesImpl(EngineHost.of(team), Duration.ofSeconds(1), "own-queue", Optional.of(new GitRemote(dir.resolve("remote.git").toString())))) {
       env.registerActivitiesImplementations(worker);
-      RunActivities call =
-          env.newActivityStub(
-              RunActivities.class,
-              ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(1)).setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build()).build());
+      RunActivities call = once(env);
 
       assertEquals("own-queue", call.claimDesk("run-1"));
       call.stageJournal("run-1", 0, List.of("{}"));
@@ -79,10 +83,7 @@ final class DeskClaimTest {
         RunActivitiesImpl worker =
             new RunActivitiesImpl(EngineHost.of(team), Duration.ofSeconds(1), "own-queue", Optional.of(new GitRemote(dir.resolve("remote.git").toString())))) {
       env.registerActivitiesImplementations(worker);
-      RunActivities call =
-          env.newActivityStub(
-              RunActivities.class,
-              ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(1)).setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build()).build());
+      RunActivities call = once(env);
       call.claimDesk("run-1");
       call.stageJournal("run-1", 0, List.of("{}"));
       RunActivitiesImpl.Claim opening = worker.claimOf("run-1"); // what the first opening started from
@@ -114,10 +115,7 @@ final class DeskClaimTest {
     try (Orchestrator team = Orchestrator.builder().workspace(clone).modelProvider(new ScriptedModelProvider()).build();
         RunActivitiesImpl worker = new RunActivitiesImpl(EngineHost.of(team), Duration.ofSeconds(1), "own-queue", Optional.of(shared))) {
       env.registerActivitiesImplementations(worker);
-      RunActivities call =
-          env.newActivityStub(
-              RunActivities.class,
-              ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(1)).setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build()).build());
+      RunActivities call = once(env);
       call.claimDesk("run-1");
       ActivityFailure none = assertThrows(ActivityFailure.class, () -> call.stageKeptJournal("run-1", 2, "{\"n\":2}"));
       assertEquals("DeskLost", failureType(none));
@@ -137,6 +135,63 @@ final class DeskClaimTest {
       ActivityFailure twice = assertThrows(ActivityFailure.class, () -> call.stageKeptJournal("run-1", 2, "{\"n\":2}"));
       assertEquals("DeskLost", failureType(twice), "staged once per claim");
     } finally {
+      env.close();
+    }
+  }
+  /**
+   * The same as {@link #anOpeningGivenUpDropsOnlyTheClaimItStartedFromNotANewerOneOfTheSameRun},
+   * through a real {@code reopenDesk}: while an opening is under way (held here until the new claim
+   * is staged), the workflow claims the clone again and stages the journal anew; the opening then
+   * fails, and the new claim keeps its lines.
+   */
+  @Test
+  void aClaimMadeWhileAnOpeningRunsOutlivesThatOpeningsFailure() throws Exception {
+    // Two environments on one worker: one environment runs one activity at a time.
+    TestActivityEnvironment env = TestActivityEnvironment.newInstance();
+    TestActivityEnvironment workflowMeanwhile = TestActivityEnvironment.newInstance();
+    java.util.concurrent.atomic.AtomicBoolean waited = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.CountDownLatch opening = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch claimedAgain = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.ExecutorService caller = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try (Orchestrator team = Orchestrator.builder().workspace(Files.createDirectories(dir.resolve("ws"))).modelProvider(new ScriptedModelProvider()).build()) {
+      EngineHost real = EngineHost.of(team);
+      // The team's host, but an opening from the staged journal waits for the new claim, then fails as git might.
+      EngineHost host = (EngineHost) java.lang.reflect.Proxy.newProxyInstance(
+          EngineHost.class.getClassLoader(), new Class<?>[] {EngineHost.class}, (proxy, method, args) -> {
+            if (method.getName().equals("reopenDeskAtRemote")) {
+              opening.countDown();
+              waited.set(claimedAgain.await(30, java.util.concurrent.TimeUnit.SECONDS));
+              throw new IllegalStateException("git could not fetch the run's branch (as the test has it)");
+            }
+            try {
+              return method.invoke(real, args);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+              throw e.getCause();
+            }
+          });
+      try (RunActivitiesImpl worker = new RunActivitiesImpl(host, Duration.ofSeconds(1), "own-queue", Optional.of(new GitRemote(dir.resolve("remote.git").toString())))) {
+        env.registerActivitiesImplementations(worker);
+        workflowMeanwhile.registerActivitiesImplementations(worker);
+        RunActivities call = once(env);
+        RunActivities meanwhile = once(workflowMeanwhile);
+        call.claimDesk("run-1");
+        call.stageJournal("run-1", 0, List.of("{}"));
+        String last = Wire.event(new dev.orchestra.event.OrchestraEvent.RunStarted("run-1", java.time.Instant.EPOCH, "goal", false));
+        java.util.concurrent.Future<String> first = caller.submit(() -> call.reopenDesk("run-1", 1, last, java.util.Map.of(), 1));
+        assertTrue(opening.await(30, java.util.concurrent.TimeUnit.SECONDS), "the opening started");
+
+        meanwhile.claimDesk("run-1"); // the workflow gave the opening up as lost, and claims the clone again
+        meanwhile.stageJournal("run-1", 0, List.of("{}", "{}"));
+        claimedAgain.countDown();
+        java.util.concurrent.ExecutionException failed =
+            assertThrows(java.util.concurrent.ExecutionException.class, () -> first.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertInstanceOf(ActivityFailure.class, failed.getCause());
+        assertTrue(waited.get(), "the opening failed after the new claim, not before");
+        assertEquals(2, worker.claimOf("run-1").lines().size(), "the new claim, with its lines, outlived the opening's failure");
+      }
+    } finally {
+      caller.shutdownNow();
+      workflowMeanwhile.close();
       env.close();
     }
   }
