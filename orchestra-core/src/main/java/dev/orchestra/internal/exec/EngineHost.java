@@ -197,6 +197,7 @@ public interface EngineHost {
    * into this workspace's clone, with the team's command environment.
    *
    * @return its lines, oldest first; empty when the remote keeps none for the run
+   * @throws IllegalArgumentException when {@code runId} cannot name a ref
    * @throws IllegalStateException when git cannot reach the remote, saying why
    */
   java.util.Optional<List<String>> journalKeptAtRemote(String runId, dev.orchestra.internal.workspace.GitRemote remote);

@@ -24,13 +24,14 @@ public final class KeptJournals {
 
   /**
    * Writes {@code lines} (a run's journal, oldest first) into the clone at {@code workspace} as a
-   * commit and pushes it to the remote's ref for {@code runId}, replacing any copy kept before.
+   * commit by {@code identity} (the run's commits' author, which a remote's rules may check) and
+   * pushes it to the remote's ref for {@code runId}, replacing any copy kept before.
    *
    * @throws IllegalArgumentException when {@code runId} is not a safe ref name
    * @throws IllegalStateException when git cannot write the commit or push it, saying why
    */
-  public static void keep(GitRemote remote, Path workspace, CommandEnvironment environment, String runId, List<String> lines) {
-    RepoGit repo = repo(workspace, environment);
+  public static void keep(GitRemote remote, Path workspace, CommandEnvironment environment, GitIdentity identity, String runId, List<String> lines) {
+    RepoGit repo = repo(workspace, environment, identity);
     String ref = REF + safe(runId);
     StringBuilder text = new StringBuilder();
     lines.forEach(l -> text.append(l).append('\n'));
@@ -52,7 +53,7 @@ public final class KeptJournals {
    * @throws IllegalStateException when git cannot reach the remote or read what it fetched, saying why
    */
   public static Optional<List<String>> read(GitRemote remote, Path workspace, CommandEnvironment environment, String runId) {
-    RepoGit repo = repo(workspace, environment);
+    RepoGit repo = repo(workspace, environment, GitIdentity.ORCHESTRA); // reads only
     String ref = REF + safe(runId);
     String fetched = FETCHED + runId;
     Git.Result r = repo.shared("fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote.url(), "+" + ref + ":" + fetched);
@@ -75,13 +76,13 @@ public final class KeptJournals {
     return runId;
   }
 
-  /** The clone's git, its shared records guarded as every run's in this JVM are; Orchestra's own identity for the commit. */
-  private static RepoGit repo(Path workspace, CommandEnvironment environment) {
+  /** The clone's git, its shared records guarded as every run's in this JVM are. */
+  private static RepoGit repo(Path workspace, CommandEnvironment environment, GitIdentity identity) {
     Git.Result dir = Git.run(workspace, environment, false, List.of("rev-parse", "--git-common-dir"));
     if (!dir.ok()) {
       throw new IllegalStateException("git cannot read the repository of " + workspace + ": " + dir.why());
     }
-    return new RepoGit(workspace, environment, GitIdentity.ORCHESTRA, false, workspace.resolve(dir.out().strip()).normalize());
+    return new RepoGit(workspace, environment, identity, false, workspace.resolve(dir.out().strip()).normalize());
   }
 
   /** Runs git with {@code input} to write an object; returns its id. */

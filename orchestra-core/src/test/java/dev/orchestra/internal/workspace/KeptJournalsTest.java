@@ -39,18 +39,18 @@ final class KeptJournalsTest {
   void aJournalKeptByOneCloneIsReadByAnotherAndANewerCopyReplacesIt() {
     assertEquals(Optional.empty(), KeptJournals.read(remote, other, ENV, "run-1"), "none kept yet");
     List<String> first = List.of("{\"type\":\"run_started\",\"n\":1}", "{\"text\":\"ünïcode and \\\"quotes\\\"\"}");
-    KeptJournals.keep(remote, desk, ENV, "run-1", first);
+    KeptJournals.keep(remote, desk, ENV, GitIdentity.ORCHESTRA, "run-1", first);
     assertEquals(Optional.of(first), KeptJournals.read(remote, other, ENV, "run-1"));
 
     List<String> longer = List.of(first.get(0), first.get(1), "{\"n\":3}");
-    KeptJournals.keep(remote, desk, ENV, "run-1", longer);
+    KeptJournals.keep(remote, desk, ENV, GitIdentity.ORCHESTRA, "run-1", longer);
     assertEquals(Optional.of(longer), KeptJournals.read(remote, other, ENV, "run-1"), "the newer copy");
     assertEquals(Optional.empty(), KeptJournals.read(remote, other, ENV, "run-2"), "another run's is its own");
   }
 
   @Test
   void theKeptJournalIsNoBranchAndLeavesTheClonesCheckoutAlone() throws Exception {
-    KeptJournals.keep(remote, desk, ENV, "run-1", List.of("{}"));
+    KeptJournals.keep(remote, desk, ENV, GitIdentity.ORCHESTRA, "run-1", List.of("{}"));
     Path bare = dir.resolve("remote.git");
     assertEquals("main", TestRepos.git(bare, "for-each-ref", "--format=%(refname:short)", "refs/heads/").strip(), "no new branch");
     assertFalse(TestRepos.git(bare, "for-each-ref", "refs/orchestra-journals/run-1").isBlank());
@@ -60,11 +60,11 @@ final class KeptJournalsTest {
   @Test
   void aRemoteGitCannotReachIsNamedWithoutItsCredentialsAndABadRunIdIsRefused() {
     GitRemote gone = new GitRemote("https://user:s3cret@127.0.0.1:9/nothing.git");
-    IllegalStateException push = assertThrows(IllegalStateException.class, () -> KeptJournals.keep(gone, desk, ENV, "run-1", List.of("{}")));
+    IllegalStateException push = assertThrows(IllegalStateException.class, () -> KeptJournals.keep(gone, desk, ENV, GitIdentity.ORCHESTRA, "run-1", List.of("{}")));
     assertTrue(push.getMessage().contains("run-1's journal") && push.getMessage().contains("https://***@127.0.0.1:9/nothing.git"), push.getMessage());
     assertFalse(push.getMessage().contains("s3cret"), push.getMessage());
     IllegalStateException read = assertThrows(IllegalStateException.class, () -> KeptJournals.read(gone, other, ENV, "run-1"));
     assertFalse(read.getMessage().contains("s3cret"), read.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> KeptJournals.keep(remote, desk, ENV, "../run", List.of("{}")));
+    assertThrows(IllegalArgumentException.class, () -> KeptJournals.keep(remote, desk, ENV, GitIdentity.ORCHESTRA, "../run", List.of("{}")));
   }
 }

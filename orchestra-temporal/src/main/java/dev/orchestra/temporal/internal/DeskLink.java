@@ -268,8 +268,10 @@ final class DeskLink {
 
   /**
    * After a desk call failed because the desk's worker is gone: opens the desk again on a worker
-   * that keeps desks, from the run's journal (on the folder the workers share), cut back to its
-   * first {@code known} lines, the last of which is {@code last}. Returns true when it did, and the
+   * that keeps desks, from the run's journal (on the folder the workers share; through a git
+   * remote, the workflow's copy sent to another clone, or, while a continued workflow run has not
+   * read all of it back yet, the copy the desk kept on the remote), cut back to its first {@code
+   * known} lines, the last of which is {@code last}. Returns true when it did, and the
    * caller sends the call that failed again;
    * false when the run cannot go on (the desk moved too often, or a history from before desks
    * moved replays).
@@ -371,7 +373,8 @@ final class DeskLink {
 
   /**
    * Has a worker that keeps desks claim the run's desk, stages the run's first {@code known} journal
-   * lines there (in chunks a payload carries), and opens the desk there from them. Should that
+   * lines there (in chunks a payload carries; when the workflow holds fewer, the worker takes them
+   * from the copy the desk kept on the remote), and opens the desk there from them. Should that
    * worker be lost before the desk opened there, another claims it; each claim counts as a move.
    */
   private String reopenInAnotherClone(RunActivities opener, int known, String last, Map<String, String> reports) {

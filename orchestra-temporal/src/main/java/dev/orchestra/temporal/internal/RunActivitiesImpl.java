@@ -267,6 +267,18 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
         throw ApplicationFailure.newNonRetryableFailure(
             "run " + runId + "'s journal is kept on its git remote, but this worker was built without one", "WrongWorkspace");
       }
+      // The claim this call stages into, taken before the fetch: a call Temporal gave up on while it
+      // fetched must not stage into a claim the workflow made since.
+      Claim claim;
+      synchronized (claims) {
+        claim = claims.get(runId);
+      }
+      if (claim == null || !claim.lines().isEmpty()) {
+        throw ApplicationFailure.newNonRetryableFailure(
+            "run " + runId + "'s journal was to be staged from its git remote, but this worker holds "
+                + (claim == null ? "no claim (or one that lapsed after " + claimLasts + ")" : claim.lines().size() + " lines for it already"),
+            "DeskLost");
+      }
       List<String> kept =
           host.journalKeptAtRemote(runId, gitRemote)
               .orElseThrow(() -> ApplicationFailure.newNonRetryableFailure(
@@ -279,7 +291,13 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
                 + known + " ending with the event the workflow last fed (it was kept before the run's last continuation)",
             "DeskLost");
       }
-      stage(runId, 0, kept.subList(0, known));
+      synchronized (claims) {
+        if (claims.get(runId) != claim) {
+          throw ApplicationFailure.newNonRetryableFailure(
+              "run " + runId + "'s desk was claimed again on this worker while its journal came from the git remote", "DeskLost");
+        }
+        stage(runId, 0, kept.subList(0, known));
+      }
       return null;
     });
   }

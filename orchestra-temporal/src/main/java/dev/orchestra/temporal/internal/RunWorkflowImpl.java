@@ -203,7 +203,7 @@ public final class RunWorkflowImpl implements RunWorkflow {
         }
       }
       if (next != null && atRoundBoundary(next) && historyLong()) {
-        continueAsNew(next); // does not return
+        continueAsNew(next); // returns only when the run is no longer at the boundary (a cancel came meanwhile)
       }
       if (!cancelling) {
         stopOnLongHistory(); // after: continuing as new, where it can, makes the history small again
@@ -402,11 +402,17 @@ public final class RunWorkflowImpl implements RunWorkflow {
    * Continues the run's workflow as new, with {@code next} (the round's plan check) still to carry
    * out: the next workflow run reads the run's journal back from the desk and goes on from there,
    * so its history starts small. Signals that arrive meanwhile go to the next run (Temporal refuses
-   * the continuation while any is not handled here).
+   * the continuation while any is not handled here). Through a git remote the desk first keeps the
+   * journal there ({@link #keepJournal}); should the run no longer be at the round's boundary after
+   * that call (a person's cancel came meanwhile, which a new workflow run would not carry), it
+   * returns, and the run goes on here.
    */
   private void continueAsNew(Command next) {
     if (!link.gitRemote().isEmpty() && Workflow.getVersion(DeskLink.JOURNAL_KEPT, Workflow.DEFAULT_VERSION, 1) == 1) {
       keepJournal();
+      if (!atRoundBoundary(next)) {
+        return;
+      }
     }
     List<String> work = new ArrayList<>();
     work.add(Wire.command(next));
@@ -427,7 +433,8 @@ public final class RunWorkflowImpl implements RunWorkflow {
    * Has the desk push the run's journal to the git remote before the workflow continues as new: the
    * next workflow run reads it back from the desk, and should the desk's worker be lost meanwhile,
    * the desk moves to another clone from that copy. A push that fails is logged, and the run goes
-   * on: only a desk lost during the read-back then fails it, as it did before desks kept a copy.
+   * on: only a desk lost during the read-back then fails it, as it did before desks kept a copy. A
+   * desk lost with no move left fails the run, as any desk call does.
    */
   private void keepJournal() {
     try {
@@ -436,6 +443,9 @@ public final class RunWorkflowImpl implements RunWorkflow {
         return Boolean.TRUE;
       });
     } catch (ActivityFailure e) {
+      if (DeskLink.loss(e).isPresent()) {
+        throw e;
+      }
       Workflow.getLogger(RunWorkflowImpl.class)
           .warn("run {}: its journal could not be kept on the git remote ({}): a desk lost while the next workflow run reads it back fails the run",
               runId, e.getCause() != null ? e.getCause().getMessage() : e.getMessage());

@@ -116,6 +116,9 @@ final class DeskClaimTest {
         RunActivitiesImpl worker = new RunActivitiesImpl(EngineHost.of(team), Duration.ofSeconds(1), "own-queue", Optional.of(shared))) {
       env.registerActivitiesImplementations(worker);
       RunActivities call = once(env);
+      ActivityFailure unclaimed = assertThrows(ActivityFailure.class, () -> call.stageKeptJournal("run-1", 2, "{\"n\":2}"));
+      assertEquals("DeskLost", failureType(unclaimed), "staged only into a claim");
+      assertTrue(unclaimed.getCause().getMessage().contains("holds no claim"), unclaimed.getCause().getMessage());
       call.claimDesk("run-1");
       ActivityFailure none = assertThrows(ActivityFailure.class, () -> call.stageKeptJournal("run-1", 2, "{\"n\":2}"));
       assertEquals("DeskLost", failureType(none));
@@ -123,17 +126,19 @@ final class DeskClaimTest {
 
       dev.orchestra.internal.io.CommandEnvironment environment =
           dev.orchestra.internal.io.CommandEnvironment.of(dev.orchestra.role.ShellEnvironmentPolicy.defaults(), System.getenv());
-      dev.orchestra.internal.workspace.KeptJournals.keep(shared, keeper, environment, "run-1", List.of("{\"n\":1}", "{\"n\":2}", "{\"n\":3}"));
+      dev.orchestra.internal.workspace.KeptJournals.keep(shared, keeper, environment, dev.orchestra.internal.workspace.GitIdentity.ORCHESTRA, "run-1", List.of("{\"n\":1}", "{\"n\":2}", "{\"n\":3}"));
       ActivityFailure older = assertThrows(ActivityFailure.class, () -> call.stageKeptJournal("run-1", 4, "{\"n\":4}"));
       assertEquals("DeskLost", failureType(older), "a copy kept before the workflow's last lines");
       assertTrue(older.getCause().getMessage().contains("holds 3 lines, not the run's first 4"), older.getCause().getMessage());
-      assertThrows(ActivityFailure.class, () -> call.stageKeptJournal("run-1", 2, "{\"n\":9}"), "another line where the workflow's last is");
+      ActivityFailure other = assertThrows(ActivityFailure.class, () -> call.stageKeptJournal("run-1", 2, "{\"n\":9}"));
+      assertEquals("DeskLost", failureType(other), "another line where the workflow's last is");
       assertEquals(0, worker.claimOf("run-1").lines().size(), "nothing staged by a refusal");
 
       call.stageKeptJournal("run-1", 2, "{\"n\":2}");
       assertEquals(List.of("{\"n\":1}", "{\"n\":2}"), worker.claimOf("run-1").lines(), "the first two, as the workflow knows the run");
       ActivityFailure twice = assertThrows(ActivityFailure.class, () -> call.stageKeptJournal("run-1", 2, "{\"n\":2}"));
       assertEquals("DeskLost", failureType(twice), "staged once per claim");
+      assertTrue(twice.getCause().getMessage().contains("holds 2 lines for it already"), twice.getCause().getMessage());
     } finally {
       env.close();
     }

@@ -44,8 +44,18 @@ final class DeskLostDuringReadBackTest {
 
   @TempDir Path dir;
 
-  @Test
-  void aDeskLostWhileAContinuedRunReadsTheJournalBackMovesToAnotherCloneFromTheCopyOnTheRemote() throws Exception {
+  /** The test's part once two workers, one of which keeps the run's first desk, serve a run. */
+  private interface Body {
+    void run(TemporalOrchestrator temporal, WorkflowClient client, Path remote, Path otherClone) throws Exception;
+  }
+
+  /**
+   * Serves runs through a git remote on the in-memory server with two workers, each with a clone of
+   * its own: the first desk opens on the first worker, whose desk calls go through {@code firstDesk}
+   * (given the worker and a latch the test counts down at its end); the worker with the other clone
+   * takes desks over. Workflows continue as new at every round boundary.
+   */
+  private void twoWorkers(java.util.function.BiFunction<RunActivitiesImpl, CountDownLatch, RunActivities> firstDesk, Body body) throws Exception {
     Path remote = TestRemotes.bare(dir);
     Path lostClone = TestRemotes.cloneOf(remote, dir, "lost");
     Path otherClone = TestRemotes.cloneOf(remote, dir, "other");
@@ -57,26 +67,7 @@ final class DeskLostDuringReadBackTest {
             new RunActivitiesImpl(EngineHost.of(lostTeam), Duration.ofMillis(200), QUEUE + "-own", Optional.of(new GitRemote(remote.toString())));
         RunActivitiesImpl other =
             new RunActivitiesImpl(EngineHost.of(otherTeam), Duration.ofMillis(200), QUEUE + "-other", Optional.of(new GitRemote(remote.toString())))) {
-      AtomicBoolean hung = new AtomicBoolean();
-      List<Integer> kept = new ArrayList<>();
-      // The first desk's worker: it keeps the journal on the remote as the workflow continues, and
-      // hangs (no heartbeat, no answer) when the next workflow run first reads the journal back.
-      RunActivities firstDesk = new ActivitiesBetween(lost) {
-        @Override
-        public void keepJournal(String runId) {
-          kept.add(1);
-          real.keepJournal(runId);
-        }
-
-        @Override
-        public List<String> journalLines(String runId, int from, long maxChars) {
-          if (hung.compareAndSet(false, true)) {
-            throw ActivitiesBetween.hang(done);
-          }
-          return real.journalLines(runId, from, maxChars);
-        }
-      };
-      // The queue of workers that keep desks: the first desk opens on the lost worker; once it is
+      // The queue of workers that keep desks: the first desk opens on the first worker; once it is
       // lost, the worker with the other clone answers there.
       RunActivities desks = new ActivitiesBetween(lost) {
         @Override
@@ -93,12 +84,54 @@ final class DeskLostDuringReadBackTest {
       tasks.registerWorkflowImplementationTypes(RunWorkflowImpl.class);
       tasks.registerActivitiesImplementations(lost);
       env.newWorker(QUEUE + "-desks").registerActivitiesImplementations(desks);
-      env.newWorker(QUEUE + "-own").registerActivitiesImplementations(firstDesk);
+      env.newWorker(QUEUE + "-own").registerActivitiesImplementations(firstDesk.apply(lost, done));
       env.newWorker(QUEUE + "-other").registerActivitiesImplementations(other);
       env.start();
       WorkflowClient client = env.getWorkflowClient();
       TemporalOrchestrator temporal =
           TemporalOrchestrator.builder(client).taskQueue(QUEUE).heartbeatTimeout(Duration.ofSeconds(1)).continueAsNewAfter(1).build();
+      body.run(temporal, client, remote, otherClone);
+    } finally {
+      done.countDown();
+      env.close();
+    }
+  }
+
+  /** Every workflow run of a run's chain, newest first. */
+  private static List<WorkflowExecutionHistory> chain(WorkflowClient client, String runId) {
+    List<WorkflowExecutionHistory> chain = new ArrayList<>();
+    chain.add(client.fetchHistory(TemporalOrchestrator.workflowId(runId)));
+    while (true) {
+      HistoryEvent started = chain.get(chain.size() - 1).getEvents().get(0);
+      String previous = started.getWorkflowExecutionStartedEventAttributes().getContinuedExecutionRunId();
+      if (previous.isEmpty()) {
+        return chain;
+      }
+      chain.add(client.fetchHistory(TemporalOrchestrator.workflowId(runId), previous));
+    }
+  }
+
+  @Test
+  void aDeskLostWhileAContinuedRunReadsTheJournalBackMovesToAnotherCloneFromTheCopyOnTheRemote() throws Exception {
+    AtomicBoolean hung = new AtomicBoolean();
+    List<Integer> kept = new ArrayList<>();
+    // The first desk's worker keeps the journal on the remote as the workflow continues, and hangs
+    // (no heartbeat, no answer) when the next workflow run first reads the journal back.
+    twoWorkers((lost, done) -> new ActivitiesBetween(lost) {
+      @Override
+      public void keepJournal(String runId) {
+        kept.add(1);
+        real.keepJournal(runId);
+      }
+
+      @Override
+      public List<String> journalLines(String runId, int from, long maxChars) {
+        if (hung.compareAndSet(false, true)) {
+          throw ActivitiesBetween.hang(done);
+        }
+        return real.journalLines(runId, from, maxChars);
+      }
+    }, (temporal, client, remote, otherClone) -> {
       String runId = temporal.start("Write 3 files");
       OrchestraEvent.RunFinished end = temporal.await(runId);
 
@@ -120,16 +153,7 @@ final class DeskLostDuringReadBackTest {
 
       // Every workflow run of the chain replays; the one that read the journal back moved the desk
       // with the copy on the remote, not with journal lines sent through its history.
-      List<WorkflowExecutionHistory> chain = new ArrayList<>();
-      chain.add(client.fetchHistory(TemporalOrchestrator.workflowId(runId)));
-      while (true) {
-        HistoryEvent started = chain.get(chain.size() - 1).getEvents().get(0);
-        String previous = started.getWorkflowExecutionStartedEventAttributes().getContinuedExecutionRunId();
-        if (previous.isEmpty()) {
-          break;
-        }
-        chain.add(client.fetchHistory(TemporalOrchestrator.workflowId(runId), previous));
-      }
+      List<WorkflowExecutionHistory> chain = chain(client, runId);
       assertTrue(chain.size() >= 2, "continued as new: " + chain.size() + " workflow runs");
       WorkflowExecutionHistory moved =
           chain.stream().filter(h -> ActivitiesBetween.scheduled(h, "StageKeptJournal") > 0).findFirst().orElseThrow();
@@ -141,9 +165,70 @@ final class DeskLostDuringReadBackTest {
       }
       Path out = Files.createDirectories(Path.of("target/histories")).resolve("desk-lost-during-read-back.json");
       Files.writeString(out, moved.toJson(true), StandardCharsets.UTF_8);
-    } finally {
-      done.countDown();
-      env.close();
-    }
+    });
+  }
+
+  /**
+   * The remote refuses the journal's copy: the run goes on, continuing as new all the same, and a
+   * desk lost during the read-back then fails it with {@code DeskLost}, saying the remote keeps no copy.
+   */
+  @Test
+  void aCopyTheRemoteRefusedLeavesTheRunGoingUntilADeskIsLostDuringTheReadBackWhichFailsItSayingWhy() throws Exception {
+    AtomicBoolean hung = new AtomicBoolean();
+    twoWorkers((lost, done) -> new ActivitiesBetween(lost) {
+      @Override
+      public void keepJournal(String runId) {
+        throw new IllegalStateException("git could not push run " + runId + "'s journal: refused by the test");
+      }
+
+      @Override
+      public List<String> journalLines(String runId, int from, long maxChars) {
+        if (hung.compareAndSet(false, true)) {
+          throw ActivitiesBetween.hang(done);
+        }
+        return real.journalLines(runId, from, maxChars);
+      }
+    }, (temporal, client, remote, otherClone) -> {
+      String runId = temporal.start("Write 3 files");
+      io.temporal.client.WorkflowFailedException failed =
+          org.junit.jupiter.api.Assertions.assertThrows(io.temporal.client.WorkflowFailedException.class, () -> temporal.await(runId));
+      Throwable cause = failed;
+      while (cause.getCause() != null && !(cause instanceof io.temporal.failure.ApplicationFailure)) {
+        cause = cause.getCause();
+      }
+      io.temporal.failure.ApplicationFailure why = org.junit.jupiter.api.Assertions.assertInstanceOf(io.temporal.failure.ApplicationFailure.class, cause);
+      assertEquals(DeskLink.DESK_LOST, why.getType(), why.getOriginalMessage());
+      assertTrue(why.getOriginalMessage().contains("keeps no copy of run " + runId + "'s journal"), why.getOriginalMessage());
+      assertTrue(hung.get());
+      assertTrue(chain(client, runId).size() >= 2, "continued as new after the refused copy");
+    });
+  }
+
+  /**
+   * A person cancels the run while its desk pushes the journal's copy, just before the workflow
+   * would continue as new: the cancel is not left behind with the workflow run; the run ends CANCELLED.
+   */
+  @Test
+  void aCancelThatComesWhileTheJournalIsKeptEndsTheRunCancelledInsteadOfBeingLeftBehind() throws Exception {
+    java.util.concurrent.atomic.AtomicReference<Runnable> cancel = new java.util.concurrent.atomic.AtomicReference<>();
+    twoWorkers((lost, done) -> new ActivitiesBetween(lost) {
+      @Override
+      public void keepJournal(String runId) {
+        Runnable c = cancel.getAndSet(null);
+        if (c != null) {
+          c.run(); // the cancel reaches the workflow while this call is under way
+        }
+        real.keepJournal(runId);
+      }
+    }, (temporal, client, remote, otherClone) -> {
+      String runId = temporal.start("Write 3 files");
+      cancel.set(() -> temporal.cancel(runId));
+      OrchestraEvent.RunFinished end = temporal.await(runId);
+      assertEquals(StopReason.CANCELLED.name(), end.stopReason(), end.message());
+      assertEquals(null, cancel.get(), "cancelled during a keep");
+      for (WorkflowExecutionHistory h : chain(client, runId)) {
+        WorkflowReplayer.replayWorkflowExecution(h, RunWorkflowImpl.class);
+      }
+    });
   }
 }
