@@ -265,7 +265,7 @@ final class DeskWorkerKillTest {
         assertTrue(journal.get(journal.size() - 1) instanceof OrchestraEvent.RunFinished, "the finish is journalled last");
 
         WorkflowExecutionHistory history = client.fetchHistory(TemporalOrchestrator.workflowId(runId));
-        assertEquals(1, scheduled(history, "ReopenDesk"), "the desk was opened again once");
+        assertEquals(1, Histories.scheduled(history, "ReopenDesk"), "the desk was opened again once");
         WorkflowReplayer.replayWorkflowExecution(history, RunWorkflowImpl.class);
         HistoryFixturesTest.record("desk-lost-during-ends-fed-first", history);
       } finally {
@@ -331,8 +331,8 @@ final class DeskWorkerKillTest {
               1, journal.stream().filter(e -> e instanceof OrchestraEvent.TaskFinished f && f.taskId().equals("T1") && f.status() == TaskStatus.DONE).count());
           assertEquals(1, journal.stream().filter(e -> e instanceof OrchestraEvent.GateFinished).count(), "one check end: " + journal);
           WorkflowExecutionHistory history = client.fetchHistory(TemporalOrchestrator.workflowId(runId));
-          assertEquals(2, scheduled(history, "ClaimDesk"), "claimed twice");
-          assertEquals(2, scheduled(history, "ReopenDesk"), "opened twice, once where it opened");
+          assertEquals(2, Histories.scheduled(history, "ClaimDesk"), "claimed twice");
+          assertEquals(2, Histories.scheduled(history, "ReopenDesk"), "opened twice, once where it opened");
           WorkflowReplayer.replayWorkflowExecution(history, RunWorkflowImpl.class);
           HistoryFixturesTest.record("desk-claimed-again", history);
         } finally {
@@ -348,14 +348,6 @@ final class DeskWorkerKillTest {
         service.shutdownNow();
       }
     }
-  }
-
-  /** How many activities of a type a history scheduled. */
-  private static long scheduled(WorkflowExecutionHistory history, String activityType) {
-    return history.getEvents().stream()
-        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
-            && e.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals(activityType))
-        .count();
   }
 
   /**

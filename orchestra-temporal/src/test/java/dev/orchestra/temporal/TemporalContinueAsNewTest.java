@@ -81,17 +81,7 @@ final class TemporalContinueAsNewTest extends InMemoryTemporalTest {
       }
 
       // Every workflow run of the chain, newest first, replays; all but the newest continued as new.
-      List<WorkflowExecutionHistory> chain = new ArrayList<>();
-      WorkflowExecutionHistory latest = env.getWorkflowClient().fetchHistory(TemporalOrchestrator.workflowId(runId));
-      chain.add(latest);
-      while (true) {
-        HistoryEvent started = chain.get(chain.size() - 1).getEvents().get(0);
-        String previous = started.getWorkflowExecutionStartedEventAttributes().getContinuedExecutionRunId();
-        if (previous.isEmpty()) {
-          break;
-        }
-        chain.add(env.getWorkflowClient().fetchHistory(TemporalOrchestrator.workflowId(runId), previous));
-      }
+      List<WorkflowExecutionHistory> chain = Histories.chain(env.getWorkflowClient(), runId);
       assertTrue(chain.size() >= 3, "continued at the round's start and at its end: " + chain.size() + " workflow runs");
       for (int i = 0; i < chain.size(); i++) {
         List<HistoryEvent> events = chain.get(i).getEvents();

@@ -29,14 +29,6 @@ class ActivitiesBetween implements RunActivities {
     return new IllegalStateException("the test is over");
   }
 
-  /** How many activities of {@code type} (as Temporal names it: {@code ReopenDesk}) a history scheduled. */
-  static long scheduled(io.temporal.common.WorkflowExecutionHistory history, String type) {
-    return history.getEvents().stream()
-        .filter(e -> e.getEventType() == io.temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
-            && e.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals(type))
-        .count();
-  }
-
   /**
    * Registers the run's workflow and {@code activities} on a test server's workers as an
    * OrchestraWorker that keeps desks would, for {@code queue} (its desk queues {@code queue-desks}

@@ -30,6 +30,16 @@ import org.junit.jupiter.api.io.TempDir;
 final class DeskClaimTest {
   @TempDir Path dir;
 
+  /** A team with nothing to do: the worker's desks need one. */
+  private static Orchestrator team(Path workspace) {
+    return Orchestrator.builder().workspace(workspace).modelProvider(new ScriptedModelProvider()).build();
+  }
+
+  /** A worker that keeps desks, whose desk queue is {@code own-queue}, through the remote at {@code remote}. */
+  private static RunActivitiesImpl worker(EngineHost host, Path remote) {
+    return new RunActivitiesImpl(host, Duration.ofSeconds(1), "own-queue", Optional.of(new GitRemote(remote.toString())));
+  }
+
   /** The worker's activities, each tried once. */
   private static RunActivities once(TestActivityEnvironment env) {
     return env.newActivityStub(
@@ -44,9 +54,9 @@ final class DeskClaimTest {
   @Test
   void aSecondRunsClaimIsRefusedAsBusyUntilTheFirstLapsesAndALapsedClaimTakesNoLines() throws Exception {
     TestActivityEnvironment env = TestActivityEnvironment.newInstance();
-    try (Orchestrator team = Orchestrator.builder().workspace(Files.createDirectories(dir.resolve("ws"))).modelProvider(new ScriptedModelProvider()).build();
+    try (Orchestrator team = team(Files.createDirectories(dir.resolve("ws")));
         RunActivitiesImpl worker =
-            new RunActivitiesImpl(EngineHost.of(team), Duration.ofSeconds(1), "own-queue", Optional.of(new GitRemote(dir.resolve("remote.git").toString())))) {
+            worker(EngineHost.of(team), dir.resolve("remote.git"))) {
       env.registerActivitiesImplementations(worker);
       RunActivities call = once(env);
 
@@ -79,9 +89,9 @@ final class DeskClaimTest {
   @Test
   void anOpeningGivenUpDropsOnlyTheClaimItStartedFromNotANewerOneOfTheSameRun() throws Exception {
     TestActivityEnvironment env = TestActivityEnvironment.newInstance();
-    try (Orchestrator team = Orchestrator.builder().workspace(Files.createDirectories(dir.resolve("ws"))).modelProvider(new ScriptedModelProvider()).build();
+    try (Orchestrator team = team(Files.createDirectories(dir.resolve("ws")));
         RunActivitiesImpl worker =
-            new RunActivitiesImpl(EngineHost.of(team), Duration.ofSeconds(1), "own-queue", Optional.of(new GitRemote(dir.resolve("remote.git").toString())))) {
+            worker(EngineHost.of(team), dir.resolve("remote.git"))) {
       env.registerActivitiesImplementations(worker);
       RunActivities call = once(env);
       call.claimDesk("run-1");
@@ -112,8 +122,8 @@ final class DeskClaimTest {
     Path keeper = dev.orchestra.temporal.TestRemotes.cloneOf(remote, dir, "keeper");
     GitRemote shared = new GitRemote(remote.toString());
     TestActivityEnvironment env = TestActivityEnvironment.newInstance();
-    try (Orchestrator team = Orchestrator.builder().workspace(clone).modelProvider(new ScriptedModelProvider()).build();
-        RunActivitiesImpl worker = new RunActivitiesImpl(EngineHost.of(team), Duration.ofSeconds(1), "own-queue", Optional.of(shared))) {
+    try (Orchestrator team = team(clone);
+        RunActivitiesImpl worker = worker(EngineHost.of(team), remote)) {
       env.registerActivitiesImplementations(worker);
       RunActivities call = once(env);
       ActivityFailure unclaimed = assertThrows(ActivityFailure.class, () -> call.stageKeptJournal("run-1", 2, "{\"n\":2}"));
@@ -158,7 +168,7 @@ final class DeskClaimTest {
     java.util.concurrent.CountDownLatch opening = new java.util.concurrent.CountDownLatch(1);
     java.util.concurrent.CountDownLatch claimedAgain = new java.util.concurrent.CountDownLatch(1);
     java.util.concurrent.ExecutorService caller = java.util.concurrent.Executors.newSingleThreadExecutor();
-    try (Orchestrator team = Orchestrator.builder().workspace(Files.createDirectories(dir.resolve("ws"))).modelProvider(new ScriptedModelProvider()).build()) {
+    try (Orchestrator team = team(Files.createDirectories(dir.resolve("ws")))) {
       EngineHost real = EngineHost.of(team);
       // The team's host, but an opening from the staged journal waits for the new claim, then fails as git might.
       EngineHost host = (EngineHost) java.lang.reflect.Proxy.newProxyInstance(
@@ -174,7 +184,7 @@ final class DeskClaimTest {
               throw e.getCause();
             }
           });
-      try (RunActivitiesImpl worker = new RunActivitiesImpl(host, Duration.ofSeconds(1), "own-queue", Optional.of(new GitRemote(dir.resolve("remote.git").toString())))) {
+      try (RunActivitiesImpl worker = worker(host, dir.resolve("remote.git"))) {
         env.registerActivitiesImplementations(worker);
         workflowMeanwhile.registerActivitiesImplementations(worker);
         RunActivities call = once(env);

@@ -10,10 +10,10 @@ import dev.orchestra.internal.exec.EngineHost;
 import dev.orchestra.internal.json.EventJson;
 import dev.orchestra.internal.workspace.GitRemote;
 import dev.orchestra.plan.TaskStatus;
+import dev.orchestra.temporal.Histories;
 import dev.orchestra.temporal.SyntheticTeam;
 import dev.orchestra.temporal.TemporalOrchestrator;
 import dev.orchestra.temporal.TestRemotes;
-import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -97,20 +97,6 @@ final class DeskLostDuringReadBackTest {
     }
   }
 
-  /** Every workflow run of a run's chain, newest first. */
-  private static List<WorkflowExecutionHistory> chain(WorkflowClient client, String runId) {
-    List<WorkflowExecutionHistory> chain = new ArrayList<>();
-    chain.add(client.fetchHistory(TemporalOrchestrator.workflowId(runId)));
-    while (true) {
-      HistoryEvent started = chain.get(chain.size() - 1).getEvents().get(0);
-      String previous = started.getWorkflowExecutionStartedEventAttributes().getContinuedExecutionRunId();
-      if (previous.isEmpty()) {
-        return chain;
-      }
-      chain.add(client.fetchHistory(TemporalOrchestrator.workflowId(runId), previous));
-    }
-  }
-
   @Test
   void aDeskLostWhileAContinuedRunReadsTheJournalBackMovesToAnotherCloneFromTheCopyOnTheRemote() throws Exception {
     AtomicBoolean hung = new AtomicBoolean();
@@ -153,13 +139,13 @@ final class DeskLostDuringReadBackTest {
 
       // Every workflow run of the chain replays; the one that read the journal back moved the desk
       // with the copy on the remote, not with journal lines sent through its history.
-      List<WorkflowExecutionHistory> chain = chain(client, runId);
+      List<WorkflowExecutionHistory> chain = Histories.chain(client, runId);
       assertTrue(chain.size() >= 2, "continued as new: " + chain.size() + " workflow runs");
       WorkflowExecutionHistory moved =
-          chain.stream().filter(h -> ActivitiesBetween.scheduled(h, "StageKeptJournal") > 0).findFirst().orElseThrow();
-      assertEquals(1, ActivitiesBetween.scheduled(moved, "StageKeptJournal"));
-      assertEquals(1, ActivitiesBetween.scheduled(moved, "ClaimDesk"));
-      assertEquals(0, ActivitiesBetween.scheduled(moved, "StageJournal"), "no journal lines went through the history");
+          chain.stream().filter(h -> Histories.scheduled(h, "StageKeptJournal") > 0).findFirst().orElseThrow();
+      assertEquals(1, Histories.scheduled(moved, "StageKeptJournal"));
+      assertEquals(1, Histories.scheduled(moved, "ClaimDesk"));
+      assertEquals(0, Histories.scheduled(moved, "StageJournal"), "no journal lines went through the history");
       for (WorkflowExecutionHistory h : chain) {
         WorkflowReplayer.replayWorkflowExecution(h, RunWorkflowImpl.class);
       }
@@ -200,7 +186,7 @@ final class DeskLostDuringReadBackTest {
       assertEquals(DeskLink.DESK_LOST, why.getType(), why.getOriginalMessage());
       assertTrue(why.getOriginalMessage().contains("keeps no copy of run " + runId + "'s journal"), why.getOriginalMessage());
       assertTrue(hung.get());
-      assertTrue(chain(client, runId).size() >= 2, "continued as new after the refused copy");
+      assertTrue(Histories.chain(client, runId).size() >= 2, "continued as new after the refused copy");
     });
   }
 
@@ -226,7 +212,7 @@ final class DeskLostDuringReadBackTest {
       OrchestraEvent.RunFinished end = temporal.await(runId);
       assertEquals(StopReason.CANCELLED.name(), end.stopReason(), end.message());
       assertEquals(null, cancel.get(), "cancelled during a keep");
-      for (WorkflowExecutionHistory h : chain(client, runId)) {
+      for (WorkflowExecutionHistory h : Histories.chain(client, runId)) {
         WorkflowReplayer.replayWorkflowExecution(h, RunWorkflowImpl.class);
       }
     });

@@ -10,6 +10,7 @@ import dev.orchestra.event.OrchestraEvent;
 import dev.orchestra.internal.engine.Command;
 import dev.orchestra.internal.exec.EngineHost;
 import dev.orchestra.internal.workspace.GitRemote;
+import dev.orchestra.temporal.Histories;
 import dev.orchestra.temporal.SyntheticTeam;
 import dev.orchestra.temporal.TemporalOrchestrator;
 import dev.orchestra.temporal.TestRemotes;
@@ -92,7 +93,7 @@ final class DeskMovedMergesAtOnceTest {
       WorkflowExecutionHistory history = client.fetchHistory(TemporalOrchestrator.workflowId(runId));
       assertEquals(
           1,
-          ActivitiesBetween.scheduled(history, "ReopenDesk"),
+          Histories.scheduled(history, "ReopenDesk"),
           "opened again once");
       WorkflowReplayer.replayWorkflowExecution(history, RunWorkflowImpl.class);
     } finally {

@@ -1,5 +1,7 @@
 package dev.orchestra.temporal.internal;
 
+import dev.orchestra.temporal.Histories;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -69,7 +71,7 @@ final class DeskMovesRunOutTest {
       WorkflowExecutionHistory history = client.fetchHistory(TemporalOrchestrator.workflowId(runId));
       assertEquals(
           3,
-          ActivitiesBetween.scheduled(history, "ReopenDesk"),
+          Histories.scheduled(history, "ReopenDesk"),
           "opened again three times");
       WorkflowReplayer.replayWorkflowExecution(history, RunWorkflowImpl.class);
     } finally {
