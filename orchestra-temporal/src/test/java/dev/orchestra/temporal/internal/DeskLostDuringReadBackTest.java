@@ -44,6 +44,26 @@ final class DeskLostDuringReadBackTest {
 
   @TempDir Path dir;
 
+  /** A first desk's worker that hangs (no heartbeat, no answer) when a workflow run first reads the journal back from it. */
+  private static class HangsOnFirstReadBack extends ActivitiesBetween {
+    private final CountDownLatch done;
+    private final AtomicBoolean hung;
+
+    HangsOnFirstReadBack(RunActivities real, CountDownLatch done, AtomicBoolean hung) {
+      super(real);
+      this.done = done;
+      this.hung = hung;
+    }
+
+    @Override
+    public List<String> journalLines(String runId, int from, long maxChars) {
+      if (hung.compareAndSet(false, true)) {
+        throw ActivitiesBetween.hang(done);
+      }
+      return real.journalLines(runId, from, maxChars);
+    }
+  }
+
   /** The test's part once two workers, one of which keeps the run's first desk, serve a run. */
   private interface Body {
     void run(TemporalOrchestrator temporal, WorkflowClient client, Path remote, Path otherClone) throws Exception;
@@ -103,19 +123,11 @@ final class DeskLostDuringReadBackTest {
     List<Integer> kept = new ArrayList<>();
     // The first desk's worker keeps the journal on the remote as the workflow continues, and hangs
     // (no heartbeat, no answer) when the next workflow run first reads the journal back.
-    twoWorkers((lost, done) -> new ActivitiesBetween(lost) {
+    twoWorkers((lost, done) -> new HangsOnFirstReadBack(lost, done, hung) {
       @Override
       public void keepJournal(String runId) {
         kept.add(1);
         real.keepJournal(runId);
-      }
-
-      @Override
-      public List<String> journalLines(String runId, int from, long maxChars) {
-        if (hung.compareAndSet(false, true)) {
-          throw ActivitiesBetween.hang(done);
-        }
-        return real.journalLines(runId, from, maxChars);
       }
     }, (temporal, client, remote, otherClone) -> {
       String runId = temporal.start("Write 3 files");
@@ -161,18 +173,10 @@ final class DeskLostDuringReadBackTest {
   @Test
   void aCopyTheRemoteRefusedLeavesTheRunGoingUntilADeskIsLostDuringTheReadBackWhichFailsItSayingWhy() throws Exception {
     AtomicBoolean hung = new AtomicBoolean();
-    twoWorkers((lost, done) -> new ActivitiesBetween(lost) {
+    twoWorkers((lost, done) -> new HangsOnFirstReadBack(lost, done, hung) {
       @Override
       public void keepJournal(String runId) {
         throw new IllegalStateException("git could not push run " + runId + "'s journal: refused by the test");
-      }
-
-      @Override
-      public List<String> journalLines(String runId, int from, long maxChars) {
-        if (hung.compareAndSet(false, true)) {
-          throw ActivitiesBetween.hang(done);
-        }
-        return real.journalLines(runId, from, maxChars);
       }
     }, (temporal, client, remote, otherClone) -> {
       String runId = temporal.start("Write 3 files");
