@@ -272,12 +272,12 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
       Claim claim;
       synchronized (claims) {
         claim = claims.get(runId);
-      }
-      if (claim == null || !claim.lines().isEmpty()) {
-        throw ApplicationFailure.newNonRetryableFailure(
-            "run " + runId + "'s journal was to be staged from its git remote, but this worker holds "
-                + (claim == null ? "no claim (or one that lapsed after " + claimLasts + ")" : claim.lines().size() + " lines for it already"),
-            "DeskLost");
+        if (claim == null || !claim.lines().isEmpty()) {
+          throw ApplicationFailure.newNonRetryableFailure(
+              "run " + runId + "'s journal was to be staged from its git remote, but this worker holds "
+                  + (claim == null ? "no claim (or one that lapsed after " + claimLasts + ")" : claim.lines().size() + " lines for it already"),
+              "DeskLost");
+        }
       }
       List<String> kept =
           host.journalKeptAtRemote(runId, gitRemote)
