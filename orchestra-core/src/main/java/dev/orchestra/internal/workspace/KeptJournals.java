@@ -17,7 +17,7 @@ public final class KeptJournals {
   static final String FILE = "journal.jsonl";
 
   private static final String REF = "refs/orchestra-journals/";
-  /** Where a clone keeps what it fetched: beside the tracking refs of the run's branches. */
+  /** Where a clone keeps what it fetched, until it has read it: beside the tracking refs of the run's branches. */
   private static final String FETCHED = "refs/orchestra-remote/journals/";
 
   private KeptJournals() {}
@@ -65,6 +65,7 @@ public final class KeptJournals {
       throw new IllegalStateException("git could not fetch run " + runId + "'s journal from " + remote + ": " + remote.why(r));
     }
     Git.Result text = repo.git(workspace, "cat-file", "blob", fetched + ":" + FILE);
+    repo.updateRefs("delete " + fetched + "\n"); // read once: the clone keeps no ref for it
     if (!text.ok()) {
       throw new IllegalStateException("git fetched run " + runId + "'s journal into " + workspace + " but cannot read it there: " + text.why());
     }

@@ -36,7 +36,7 @@ final class KeptJournalsTest {
   }
 
   @Test
-  void aJournalKeptByOneCloneIsReadByAnotherAndANewerCopyReplacesIt() {
+  void aJournalKeptByOneCloneIsReadByAnotherAndANewerCopyReplacesIt() throws Exception {
     assertEquals(Optional.empty(), KeptJournals.read(remote, other, ENV, "run-1"), "none kept yet");
     List<String> first = List.of("{\"type\":\"run_started\",\"n\":1}", "{\"text\":\"ünïcode and \\\"quotes\\\"\"}");
     KeptJournals.keep(remote, desk, ENV, GitIdentity.ORCHESTRA, "run-1", first);
@@ -46,6 +46,7 @@ final class KeptJournalsTest {
     KeptJournals.keep(remote, desk, ENV, GitIdentity.ORCHESTRA, "run-1", longer);
     assertEquals(Optional.of(longer), KeptJournals.read(remote, other, ENV, "run-1"), "the newer copy");
     assertEquals(Optional.empty(), KeptJournals.read(remote, other, ENV, "run-2"), "another run's is its own");
+    assertEquals("", TestRepos.git(other, "for-each-ref", "refs/orchestra-remote/"), "the reading clone keeps no ref for what it read");
   }
 
   @Test

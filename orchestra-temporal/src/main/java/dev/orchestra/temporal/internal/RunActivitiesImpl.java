@@ -279,24 +279,29 @@ public final class RunActivitiesImpl implements RunActivities, AutoCloseable {
               "DeskLost");
         }
       }
-      List<String> kept =
-          host.journalKeptAtRemote(runId, gitRemote)
-              .orElseThrow(() -> ApplicationFailure.newNonRetryableFailure(
-                  "the git remote " + gitRemote + " keeps no copy of run " + runId + "'s journal (when the run last continued as new,"
-                      + " its desk could not push one, or ran older code)",
-                  "DeskLost"));
-      if (known < 1 || kept.size() < known || !kept.get(known - 1).equals(lastEvent)) {
-        throw ApplicationFailure.newNonRetryableFailure(
-            "the copy of run " + runId + "'s journal on the git remote " + gitRemote + " holds " + kept.size() + " lines, not the run's first "
-                + known + " ending with the event the workflow last fed (it was kept before the run's last continuation)",
-            "DeskLost");
-      }
-      synchronized (claims) {
-        if (claims.get(runId) != claim) {
+      try {
+        List<String> kept =
+            host.journalKeptAtRemote(runId, gitRemote)
+                .orElseThrow(() -> ApplicationFailure.newNonRetryableFailure(
+                    "the git remote " + gitRemote + " keeps no copy of run " + runId + "'s journal (when the run last continued as new,"
+                        + " its desk could not push one, or ran older code)",
+                    "DeskLost"));
+        if (known < 1 || kept.size() < known || !kept.get(known - 1).equals(lastEvent)) {
           throw ApplicationFailure.newNonRetryableFailure(
-              "run " + runId + "'s desk was claimed again on this worker while its journal came from the git remote", "DeskLost");
+              "the copy of run " + runId + "'s journal on the git remote " + gitRemote + " holds " + kept.size() + " lines, not the run's first "
+                  + known + " ending with the event the workflow last fed (it was kept before the run's last continuation)",
+              "DeskLost");
         }
-        stage(runId, 0, kept.subList(0, known));
+        synchronized (claims) {
+          if (claims.get(runId) != claim) {
+            throw ApplicationFailure.newNonRetryableFailure(
+                "run " + runId + "'s desk was claimed again on this worker while its journal came from the git remote", "DeskLost");
+          }
+          stage(runId, 0, kept.subList(0, known));
+        }
+      } catch (RuntimeException e) {
+        givenUp(runId, claim); // the workflow tries each staging once: a claim it cannot use would keep other runs' desks out
+        throw e;
       }
       return null;
     });

@@ -133,17 +133,23 @@ final class DeskClaimTest {
       ActivityFailure none = assertThrows(ActivityFailure.class, () -> call.stageKeptJournal("run-1", 2, "{\"n\":2}"));
       assertEquals("DeskLost", failureType(none));
       assertTrue(none.getCause().getMessage().contains("keeps no copy of run run-1's journal"), none.getCause().getMessage());
+      assertEquals(null, worker.claimOf("run-1"), "a refused staging gives the claim up: the workflow tries it once");
+      assertEquals("own-queue", call.claimDesk("run-2"), "so another run's desk may come here");
+      worker.givenUp("run-2", worker.claimOf("run-2"));
 
       dev.orchestra.internal.io.CommandEnvironment environment =
           dev.orchestra.internal.io.CommandEnvironment.of(dev.orchestra.role.ShellEnvironmentPolicy.defaults(), System.getenv());
       dev.orchestra.internal.workspace.KeptJournals.keep(shared, keeper, environment, dev.orchestra.internal.workspace.GitIdentity.ORCHESTRA, "run-1", List.of("{\"n\":1}", "{\"n\":2}", "{\"n\":3}"));
+      call.claimDesk("run-1");
       ActivityFailure older = assertThrows(ActivityFailure.class, () -> call.stageKeptJournal("run-1", 4, "{\"n\":4}"));
       assertEquals("DeskLost", failureType(older), "a copy kept before the workflow's last lines");
       assertTrue(older.getCause().getMessage().contains("holds 3 lines, not the run's first 4"), older.getCause().getMessage());
+      call.claimDesk("run-1");
       ActivityFailure other = assertThrows(ActivityFailure.class, () -> call.stageKeptJournal("run-1", 2, "{\"n\":9}"));
       assertEquals("DeskLost", failureType(other), "another line where the workflow's last is");
-      assertEquals(0, worker.claimOf("run-1").lines().size(), "nothing staged by a refusal");
+      assertEquals(null, worker.claimOf("run-1"), "nothing staged by a refusal, and the claim given up");
 
+      call.claimDesk("run-1");
       call.stageKeptJournal("run-1", 2, "{\"n\":2}");
       assertEquals(List.of("{\"n\":1}", "{\"n\":2}"), worker.claimOf("run-1").lines(), "the first two, as the workflow knows the run");
       ActivityFailure twice = assertThrows(ActivityFailure.class, () -> call.stageKeptJournal("run-1", 2, "{\"n\":2}"));
@@ -203,6 +209,58 @@ final class DeskClaimTest {
         assertInstanceOf(ActivityFailure.class, failed.getCause());
         assertTrue(waited.get(), "the opening failed after the new claim, not before");
         assertEquals(2, worker.claimOf("run-1").lines().size(), "the new claim, with its lines, outlived the opening's failure");
+      }
+    } finally {
+      caller.shutdownNow();
+      workflowMeanwhile.close();
+      env.close();
+    }
+  }
+  /**
+   * A staging from the remote's copy that Temporal gave up on while it fetched (the workflow claimed
+   * the clone again meanwhile) does not stage into the newer claim, which stays empty for the
+   * workflow's own staging.
+   */
+  @Test
+  void aStagingFromTheRemoteThatOutlivedItsClaimLeavesTheNewerClaimAlone() throws Exception {
+    TestActivityEnvironment env = TestActivityEnvironment.newInstance();
+    TestActivityEnvironment workflowMeanwhile = TestActivityEnvironment.newInstance();
+    java.util.concurrent.CountDownLatch fetching = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch claimedAgain = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.ExecutorService caller = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try (Orchestrator team = team(Files.createDirectories(dir.resolve("ws")))) {
+      EngineHost real = EngineHost.of(team);
+      // The team's host, but the remote's copy comes only once the workflow claimed the clone again.
+      EngineHost host = (EngineHost) java.lang.reflect.Proxy.newProxyInstance(
+          EngineHost.class.getClassLoader(), new Class<?>[] {EngineHost.class}, (proxy, method, args) -> {
+            if (method.getName().equals("journalKeptAtRemote")) {
+              fetching.countDown();
+              assertTrue(claimedAgain.await(30, java.util.concurrent.TimeUnit.SECONDS));
+              return Optional.of(List.of("{\"n\":1}", "{\"n\":2}"));
+            }
+            try {
+              return method.invoke(real, args);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+              throw e.getCause();
+            }
+          });
+      try (RunActivitiesImpl worker = worker(host, dir.resolve("remote.git"))) {
+        env.registerActivitiesImplementations(worker);
+        workflowMeanwhile.registerActivitiesImplementations(worker);
+        RunActivities call = once(env);
+        RunActivities meanwhile = once(workflowMeanwhile);
+        call.claimDesk("run-1");
+        java.util.concurrent.Future<?> stale = caller.submit(() -> call.stageKeptJournal("run-1", 2, "{\"n\":2}"));
+        assertTrue(fetching.await(30, java.util.concurrent.TimeUnit.SECONDS), "the first staging is fetching");
+
+        meanwhile.claimDesk("run-1"); // the workflow gave that staging up, and claims the clone again
+        RunActivitiesImpl.Claim newer = worker.claimOf("run-1");
+        claimedAgain.countDown();
+        java.util.concurrent.ExecutionException failed =
+            assertThrows(java.util.concurrent.ExecutionException.class, () -> stale.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals("DeskLost", failureType(assertInstanceOf(ActivityFailure.class, failed.getCause())));
+        assertTrue(worker.claimOf("run-1") == newer, "the newer claim is still the run's");
+        assertEquals(0, newer.lines().size(), "and holds nothing the stale staging fetched");
       }
     } finally {
       caller.shutdownNow();
