@@ -40,6 +40,21 @@ final class DeskClaimTest {
     return new RunActivitiesImpl(host, Duration.ofSeconds(1), "own-queue", Optional.of(new GitRemote(remote.toString())));
   }
 
+  /** {@code real}, but for its method {@code name}, which does {@code instead}. */
+  private static EngineHost intercepting(EngineHost real, String name, java.util.concurrent.Callable<Object> instead) {
+    return (EngineHost) java.lang.reflect.Proxy.newProxyInstance(
+        EngineHost.class.getClassLoader(), new Class<?>[] {EngineHost.class}, (proxy, method, args) -> {
+          if (method.getName().equals(name)) {
+            return instead.call();
+          }
+          try {
+            return method.invoke(real, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+  }
+
   /** The worker's activities, each tried once. */
   private static RunActivities once(TestActivityEnvironment env) {
     return env.newActivityStub(
@@ -177,19 +192,11 @@ final class DeskClaimTest {
     try (Orchestrator team = team(Files.createDirectories(dir.resolve("ws")))) {
       EngineHost real = EngineHost.of(team);
       // The team's host, but an opening from the staged journal waits for the new claim, then fails as git might.
-      EngineHost host = (EngineHost) java.lang.reflect.Proxy.newProxyInstance(
-          EngineHost.class.getClassLoader(), new Class<?>[] {EngineHost.class}, (proxy, method, args) -> {
-            if (method.getName().equals("reopenDeskAtRemote")) {
-              opening.countDown();
-              waited.set(claimedAgain.await(30, java.util.concurrent.TimeUnit.SECONDS));
-              throw new IllegalStateException("git could not fetch the run's branch (as the test has it)");
-            }
-            try {
-              return method.invoke(real, args);
-            } catch (java.lang.reflect.InvocationTargetException e) {
-              throw e.getCause();
-            }
-          });
+      EngineHost host = intercepting(real, "reopenDeskAtRemote", () -> {
+        opening.countDown();
+        waited.set(claimedAgain.await(30, java.util.concurrent.TimeUnit.SECONDS));
+        throw new IllegalStateException("git could not fetch the run's branch (as the test has it)");
+      });
       try (RunActivitiesImpl worker = worker(host, dir.resolve("remote.git"))) {
         env.registerActivitiesImplementations(worker);
         workflowMeanwhile.registerActivitiesImplementations(worker);
@@ -231,19 +238,11 @@ final class DeskClaimTest {
     try (Orchestrator team = team(Files.createDirectories(dir.resolve("ws")))) {
       EngineHost real = EngineHost.of(team);
       // The team's host, but the remote's copy comes only once the workflow claimed the clone again.
-      EngineHost host = (EngineHost) java.lang.reflect.Proxy.newProxyInstance(
-          EngineHost.class.getClassLoader(), new Class<?>[] {EngineHost.class}, (proxy, method, args) -> {
-            if (method.getName().equals("journalKeptAtRemote")) {
-              fetching.countDown();
-              assertTrue(claimedAgain.await(30, java.util.concurrent.TimeUnit.SECONDS));
-              return Optional.of(List.of("{\"n\":1}", "{\"n\":2}"));
-            }
-            try {
-              return method.invoke(real, args);
-            } catch (java.lang.reflect.InvocationTargetException e) {
-              throw e.getCause();
-            }
-          });
+      EngineHost host = intercepting(real, "journalKeptAtRemote", () -> {
+        fetching.countDown();
+        assertTrue(claimedAgain.await(30, java.util.concurrent.TimeUnit.SECONDS));
+        return Optional.of(List.of("{\"n\":1}", "{\"n\":2}"));
+      });
       try (RunActivitiesImpl worker = worker(host, dir.resolve("remote.git"))) {
         env.registerActivitiesImplementations(worker);
         workflowMeanwhile.registerActivitiesImplementations(worker);
