@@ -221,4 +221,38 @@ final class DeskLostDuringReadBackTest {
       }
     });
   }
+  /**
+   * The first desk's worker is lost while it pushes the journal's copy: the desk moves to the other
+   * clone as after any desk call (the workflow still holds the whole journal and sends it), the
+   * copy is kept from there, and the run continues as new and ends GREEN.
+   */
+  @Test
+  void aDeskLostWhileItKeepsTheJournalMovesWithTheWorkflowsJournalAndTheCopyIsKeptFromTheOtherClone() throws Exception {
+    AtomicBoolean hung = new AtomicBoolean();
+    twoWorkers((lost, done) -> new ActivitiesBetween(lost) {
+      @Override
+      public void keepJournal(String runId) {
+        if (hung.compareAndSet(false, true)) {
+          throw ActivitiesBetween.hang(done);
+        }
+        real.keepJournal(runId);
+      }
+    }, (temporal, client, remote, otherClone) -> {
+      String runId = temporal.start("Write 3 files");
+      OrchestraEvent.RunFinished end = temporal.await(runId);
+
+      assertEquals(StopReason.GREEN.name(), end.stopReason(), end.message());
+      assertTrue(hung.get(), "the first desk was lost while it kept the journal");
+      List<WorkflowExecutionHistory> chain = Histories.chain(client, runId);
+      WorkflowExecutionHistory first = chain.get(chain.size() - 1);
+      assertEquals(2, Histories.scheduled(first, "KeepJournal"), "kept again after the move");
+      assertEquals(1, Histories.scheduled(first, "ClaimDesk"));
+      assertTrue(Histories.scheduled(first, "StageJournal") > 0, "the workflow's journal went to the other clone");
+      assertEquals(0, chain.stream().mapToLong(h -> Histories.scheduled(h, "StageKeptJournal")).sum(), "the remote's copy was never needed");
+      assertTrue(TestRemotes.git(remote, "for-each-ref", "refs/orchestra-journals/" + runId).contains(runId), "the copy is on the remote");
+      for (WorkflowExecutionHistory h : chain) {
+        WorkflowReplayer.replayWorkflowExecution(h, RunWorkflowImpl.class);
+      }
+    });
+  }
 }
