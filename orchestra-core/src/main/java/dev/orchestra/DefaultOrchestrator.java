@@ -12,7 +12,6 @@ import dev.orchestra.internal.store.PlanStore;
 import dev.orchestra.internal.store.RunLock;
 import dev.orchestra.internal.workspace.GitRemote;
 import dev.orchestra.internal.workspace.GitWorkspace;
-import dev.orchestra.internal.workspace.GitIdentity;
 import dev.orchestra.internal.workspace.GitWorktrees;
 import dev.orchestra.plan.Plan;
 import dev.orchestra.role.ApprovalHandler;
@@ -70,7 +69,7 @@ final class DefaultOrchestrator implements Orchestrator, EngineHost {
   public TaskExecutor tasksAtRemote(String runId, GitRemote remote, BooleanSupplier cancelled, ApprovalHandler approvals) {
     Isolation.Worktrees w = worktreesAtRemote(remote);
     GitWorktrees trees =
-        remote.runTasks(config.workspace(), runId, config.commandEnvironment(), new GitIdentity(w.authorName(), w.authorEmail()), w.runHooks());
+        remote.runTasks(config.workspace(), runId, config.commandEnvironment(), config.commitIdentity(), w.runHooks());
     return new DetachedRun(config, runId, config.workspace(), cancelled, approvals, trees);
   }
 
@@ -97,7 +96,7 @@ final class DefaultOrchestrator implements Orchestrator, EngineHost {
 
   private GitWorktrees openAtRemote(String runId, GitRemote remote) {
     Isolation.Worktrees w = worktreesAtRemote(remote);
-    return remote.keepRun(config.workspace(), runId, config.commandEnvironment(), new GitIdentity(w.authorName(), w.authorEmail()), w.runHooks());
+    return remote.keepRun(config.workspace(), runId, config.commandEnvironment(), config.commitIdentity(), w.runHooks());
   }
 
   @Override
@@ -286,7 +285,7 @@ final class DefaultOrchestrator implements Orchestrator, EngineHost {
     GitWorktrees trees =
         GitWorktrees.open(
             config.workspace(), origin.isEmpty() ? runId : origin, config.commandEnvironment(),
-            new GitIdentity(w.authorName(), w.authorEmail()), w.runHooks());
+            config.commitIdentity(), w.runHooks());
     List<java.nio.file.Path> removed = trees.removeTaskTrees(); // a crash's leftovers: committed work is on branches
     if (!removed.isEmpty()) {
       log.info("removed {} task worktrees a stopped run left: {}", removed.size(), removed);

@@ -10,7 +10,6 @@ import dev.orchestra.internal.exec.RunDesk;
 import dev.orchestra.internal.exec.TaskResult;
 import dev.orchestra.internal.store.Journal;
 import dev.orchestra.internal.store.RunLock;
-import dev.orchestra.internal.workspace.GitIdentity;
 import dev.orchestra.internal.workspace.GitRemote;
 import dev.orchestra.internal.workspace.GitWorktrees;
 import dev.orchestra.internal.workspace.KeptJournals;
@@ -303,9 +302,7 @@ final class DeskRun implements RunDesk, MachineLoop.DeskTap {
             .orElseThrow(() -> new IllegalStateException("run " + runId + "'s desk has no git remote to keep its journal on"));
     // The lines are read under the desk's lock; the push goes without it, so a close is not held up.
     List<String> lines = journalLines(0, Long.MAX_VALUE);
-    GitIdentity identity =
-        engine.config().isolation() instanceof Isolation.Worktrees w ? new GitIdentity(w.authorName(), w.authorEmail()) : GitIdentity.ORCHESTRA;
-    KeptJournals.keep(remote, engine.config().workspace(), engine.config().commandEnvironment(), identity, runId, lines);
+    KeptJournals.keep(remote, engine.config().workspace(), engine.config().commandEnvironment(), engine.config().commitIdentity(), runId, lines);
   }
 
   private void begin() {

@@ -235,6 +235,13 @@ record OrchestratorConfig(
     return CommandEnvironment.of(environmentPolicy, parentEnvironment);
   }
 
+  /** The author and committer of Orchestra's commits: the one the worktrees name, else Orchestra's own. */
+  dev.orchestra.internal.workspace.GitIdentity commitIdentity() {
+    return isolation instanceof Isolation.Worktrees w
+        ? new dev.orchestra.internal.workspace.GitIdentity(w.authorName(), w.authorEmail())
+        : dev.orchestra.internal.workspace.GitIdentity.ORCHESTRA;
+  }
+
   /**
    * Names the parts, never the environment's values (they hold API keys and other secrets) nor the
    * roles' instructions.

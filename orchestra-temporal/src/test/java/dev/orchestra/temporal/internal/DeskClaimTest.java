@@ -125,6 +125,7 @@ final class DeskClaimTest {
       env.close();
     }
   }
+
   /**
    * A claim staged from the copy of the journal a desk kept on the remote ({@link
    * RunActivities#stageKeptJournal}): refused, as a lost desk, when the remote keeps no copy or one
@@ -174,6 +175,7 @@ final class DeskClaimTest {
       env.close();
     }
   }
+
   /**
    * The same as {@link #anOpeningGivenUpDropsOnlyTheClaimItStartedFromNotANewerOneOfTheSameRun},
    * through a real {@code reopenDesk}: while an opening is under way (held here until the new claim
@@ -223,6 +225,7 @@ final class DeskClaimTest {
       env.close();
     }
   }
+
   /**
    * A staging from the remote's copy that Temporal gave up on while it fetched (the workflow claimed
    * the clone again meanwhile) does not stage into the newer claim, which stays empty for the
